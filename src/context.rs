@@ -1,0 +1,159 @@
+//! `Context`: the immutable snapshot that travels with a request.
+
+use std::sync::Arc;
+
+use crate::span::LiveSpan;
+use crate::{Baggage, Session, SpanContext};
+
+/// An immutable, cheaply cloned snapshot of what is current: the active span
+/// context (local or remote), the baggage (and so the session), and a handle
+/// to the live local span if there is one.
+///
+/// Cloning is one reference-count increment; the empty context is a null
+/// pointer. "Changing" a context makes a new one, so a snapshot already
+/// captured by a thread wrapper, a future or an injected header never sees a
+/// later change.
+///
+/// # Example: capture, then attach elsewhere
+/// ```
+/// let root = baton::span("request").enter();
+/// let cx = baton::Context::current();
+/// drop(root);
+/// assert!(baton::current_span().is_none());
+/// let _g = cx.attach();
+/// assert_eq!(baton::current_span().unwrap().name(), "request");
+/// ```
+#[derive(Clone, Default)]
+pub struct Context(Option<Arc<ContextInner>>);
+
+#[derive(Clone, Default)]
+struct ContextInner {
+    span_context: Option<SpanContext>,
+    span: Option<Arc<LiveSpan>>,
+    baggage: Baggage,
+    remote_sampling: Option<bool>,
+}
+
+impl Context {
+    /// The context current on this thread (or in this task); empty if none.
+    pub fn current() -> Context {
+        crate::stack::current()
+    }
+
+    fn inner(&self) -> Option<&ContextInner> {
+        self.0.as_deref()
+    }
+
+    fn modified(&self, change: impl FnOnce(&mut ContextInner)) -> Context {
+        let mut inner = self.inner().cloned().unwrap_or_default();
+        change(&mut inner);
+        Context(Some(Arc::new(inner)))
+    }
+
+    /// The active span context, local or remote.
+    pub fn span_context(&self) -> Option<&SpanContext> {
+        self.inner()?.span_context.as_ref()
+    }
+
+    /// The baggage.
+    pub fn baggage(&self) -> &Baggage {
+        self.inner().map_or(&Baggage::EMPTY, |i| &i.baggage)
+    }
+
+    /// The session, carried as the baggage entry `session.id`.
+    pub fn session(&self) -> Option<Session> {
+        self.baggage().get(Session::BAGGAGE_KEY).map(Session::new)
+    }
+
+    /// Whether nothing is set: no span, no baggage, no session.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
+
+    /// A sampling decision that arrived without ids (B3's lone `b3: 0`).
+    pub fn remote_sampling(&self) -> Option<bool> {
+        self.inner()?.remote_sampling
+    }
+
+    /// A copy whose active span is `span_context` (typically a remote parent).
+    /// The live local span, if any, is no longer reachable from the copy.
+    #[must_use]
+    pub fn with_span_context(&self, span_context: SpanContext) -> Context {
+        self.modified(|i| {
+            i.span_context = Some(span_context);
+            i.span = None;
+        })
+    }
+
+    /// A copy with `key` set in the baggage. An invalid key (not a W3C
+    /// token) or a full baggage is reported as a
+    /// [`DiagnosticKind::InvalidArgument`](crate::DiagnosticKind) and leaves
+    /// the baggage unchanged; use [`Baggage::try_insert`] to get the error.
+    ///
+    /// ```
+    /// let cx = baton::Context::default().with_baggage("tenant", "acme");
+    /// assert_eq!(cx.baggage().get("tenant"), Some("acme"));
+    /// ```
+    #[must_use]
+    #[track_caller]
+    pub fn with_baggage(&self, key: &str, value: &str) -> Context {
+        match self.baggage().try_insert(key, value, "") {
+            Ok(baggage) => self.with_baggage_replaced(baggage),
+            Err(e) => {
+                crate::diagnostic::report(
+                    crate::DiagnosticKind::InvalidArgument,
+                    &format_args!("baggage entry {key:?} not set: {e}"),
+                    Some(std::panic::Location::caller()),
+                );
+                self.clone()
+            }
+        }
+    }
+
+    /// A copy whose baggage is `baggage`.
+    #[must_use]
+    pub fn with_baggage_replaced(&self, baggage: Baggage) -> Context {
+        self.modified(|i| i.baggage = baggage)
+    }
+
+    /// A copy carrying a sampling decision without ids.
+    #[must_use]
+    pub fn with_remote_sampling(&self, sampled: Option<bool>) -> Context {
+        self.modified(|i| i.remote_sampling = sampled)
+    }
+
+    /// A child context for a newly started local span.
+    pub(crate) fn with_live_span(&self, span_context: SpanContext, span: Option<Arc<LiveSpan>>) -> Context {
+        let baggage = self.baggage().clone();
+        Context(Some(Arc::new(ContextInner {
+            span_context: Some(span_context),
+            span,
+            baggage,
+            remote_sampling: None,
+        })))
+    }
+
+    /// The live local span, when this context's active span is local and recording.
+    pub(crate) fn live_span(&self) -> Option<&Arc<LiveSpan>> {
+        self.inner()?.span.as_ref()
+    }
+
+    /// Whether both are the same snapshot (not merely equal).
+    pub fn ptr_eq(&self, other: &Context) -> bool {
+        match (&self.0, &other.0) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        }
+    }
+}
+
+impl std::fmt::Debug for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Context")
+            .field("span_context", &self.span_context())
+            .field("baggage", self.baggage())
+            .field("remote_sampling", &self.remote_sampling())
+            .finish()
+    }
+}

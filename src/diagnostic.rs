@@ -1,0 +1,173 @@
+//! One channel for misuse and discarded input.
+//!
+//! baton never panics on bad input or misuse; it reports it here instead. Each
+//! report is a [`Diagnostic`] handed to the handler installed with
+//! [`set_diagnostic_handler`], and counted per [`DiagnosticKind`] so tests and
+//! health checks can read [`diagnostic_count`]. Without a handler, the first
+//! report of each kind is written to stderr, then at most one line per kind
+//! every [`STDERR_INTERVAL_SECS`] seconds.
+
+use std::fmt;
+use std::io::Write;
+use std::panic::Location;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
+
+/// What went wrong.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DiagnosticKind {
+    /// A context or span guard was dropped while a newer one on the same thread was live.
+    GuardDroppedOutOfOrder,
+    /// Attaching would exceed [`crate::MAX_CONTEXT_DEPTH`]; the attach did nothing.
+    ContextDepthExceeded,
+    /// A header or environment value was invalid and was ignored.
+    InvalidHeader,
+    /// Input went past a documented limit and was truncated or dropped.
+    LimitExceeded,
+    /// Two propagation formats carried different trace ids.
+    ConflictingContext,
+    /// A finished span was dropped (full queue, or after shutdown).
+    SpanDropped,
+    /// An exporter failed, panicked or timed out.
+    ExportFailed,
+    /// A value passed to the API was invalid and was ignored.
+    InvalidArgument,
+}
+
+impl DiagnosticKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [DiagnosticKind; 8] = [
+        DiagnosticKind::GuardDroppedOutOfOrder,
+        DiagnosticKind::ContextDepthExceeded,
+        DiagnosticKind::InvalidHeader,
+        DiagnosticKind::LimitExceeded,
+        DiagnosticKind::ConflictingContext,
+        DiagnosticKind::SpanDropped,
+        DiagnosticKind::ExportFailed,
+        DiagnosticKind::InvalidArgument,
+    ];
+
+    fn index(self) -> usize {
+        self as usize
+    }
+
+    /// A short stable name, as printed on stderr.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            DiagnosticKind::GuardDroppedOutOfOrder => "guard-dropped-out-of-order",
+            DiagnosticKind::ContextDepthExceeded => "context-depth-exceeded",
+            DiagnosticKind::InvalidHeader => "invalid-header",
+            DiagnosticKind::LimitExceeded => "limit-exceeded",
+            DiagnosticKind::ConflictingContext => "conflicting-context",
+            DiagnosticKind::SpanDropped => "span-dropped",
+            DiagnosticKind::ExportFailed => "export-failed",
+            DiagnosticKind::InvalidArgument => "invalid-argument",
+        }
+    }
+}
+
+/// One report.
+#[derive(Clone, Copy)]
+pub struct Diagnostic<'a> {
+    /// What went wrong.
+    pub kind: DiagnosticKind,
+    /// A human-readable explanation.
+    pub message: &'a dyn fmt::Display,
+    /// Where the offending guard or call was created, when known.
+    pub location: Option<&'static Location<'static>>,
+}
+
+impl fmt::Debug for Diagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Diagnostic")
+            .field("kind", &self.kind)
+            .field("message", &self.message.to_string())
+            .field("location", &self.location)
+            .finish()
+    }
+}
+
+impl fmt::Display for Diagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "baton: {}: {}", self.kind.as_str(), self.message)?;
+        if let Some(loc) = self.location {
+            write!(f, " (at {loc})")?;
+        }
+        Ok(())
+    }
+}
+
+/// A diagnostic handler: called on the thread that hit the problem. It may
+/// call any baton API; it must not block for long.
+pub type DiagnosticHandler = Box<dyn Fn(&Diagnostic<'_>) + Send + Sync>;
+
+/// The handler was already installed.
+#[derive(Debug)]
+pub struct HandlerAlreadySet(());
+
+impl fmt::Display for HandlerAlreadySet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a diagnostic handler is already installed")
+    }
+}
+
+impl std::error::Error for HandlerAlreadySet {}
+
+/// Without a handler, one stderr line per kind at most this often.
+pub const STDERR_INTERVAL_SECS: u64 = 10;
+
+static HANDLER: OnceLock<DiagnosticHandler> = OnceLock::new();
+static COUNTS: [AtomicU64; DiagnosticKind::ALL.len()] =
+    [const { AtomicU64::new(0) }; DiagnosticKind::ALL.len()];
+static LAST_PRINTED: [AtomicU64; DiagnosticKind::ALL.len()] =
+    [const { AtomicU64::new(0) }; DiagnosticKind::ALL.len()];
+
+/// Installs the process-wide handler, once.
+///
+/// # Example: count invalid headers
+/// ```
+/// use std::sync::atomic::{AtomicUsize, Ordering};
+/// static SEEN: AtomicUsize = AtomicUsize::new(0);
+/// baton::set_diagnostic_handler(Box::new(|_d| { SEEN.fetch_add(1, Ordering::Relaxed); })).unwrap();
+/// assert!(baton::set_diagnostic_handler(Box::new(|_| {})).is_err());
+/// ```
+pub fn set_diagnostic_handler(handler: DiagnosticHandler) -> Result<(), HandlerAlreadySet> {
+    HANDLER.set(handler).map_err(|_| HandlerAlreadySet(()))
+}
+
+/// How many diagnostics of `kind` this process has reported.
+pub fn diagnostic_count(kind: DiagnosticKind) -> u64 {
+    COUNTS[kind.index()].load(Ordering::Relaxed)
+}
+
+/// Reports a problem: counts it, then hands it to the handler or to stderr.
+pub(crate) fn report(
+    kind: DiagnosticKind,
+    message: &dyn fmt::Display,
+    location: Option<&'static Location<'static>>,
+) {
+    COUNTS[kind.index()].fetch_add(1, Ordering::Relaxed);
+    let diagnostic = Diagnostic {
+        kind,
+        message,
+        location,
+    };
+    match HANDLER.get() {
+        Some(handler) => handler(&diagnostic),
+        None => {
+            let now = crate::clock::now_unix_nanos() / 1_000_000_000;
+            let last = &LAST_PRINTED[kind.index()];
+            let prev = last.load(Ordering::Relaxed);
+            let due = prev == 0 || now >= prev + STDERR_INTERVAL_SECS;
+            if due
+                && last
+                    .compare_exchange(prev, now.max(1), Ordering::Relaxed, Ordering::Relaxed)
+                    .is_ok()
+            {
+                // Never `eprintln!`: it panics when stderr is closed.
+                let _ = writeln!(std::io::stderr(), "{diagnostic}");
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+//! The `SpanExporter` trait: where batches of finished spans go.
+
+use std::fmt;
+
+use crate::SpanData;
+
+/// Why an export, flush or shutdown did not fully succeed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ExportError {
+    /// The processor or exporter was already shut down.
+    AlreadyShutDown,
+    /// The deadline passed before the work finished.
+    Timeout,
+    /// The exporter panicked; the batch was lost.
+    Panicked,
+    /// Called from inside the pipeline itself (an exporter or processor
+    /// callback), where waiting on the pipeline would deadlock.
+    Reentrant,
+    /// The exporter reported a failure.
+    Failed(String),
+}
+
+impl fmt::Display for ExportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExportError::AlreadyShutDown => f.write_str("already shut down"),
+            ExportError::Timeout => f.write_str("deadline exceeded"),
+            ExportError::Panicked => f.write_str("exporter panicked"),
+            ExportError::Reentrant => {
+                f.write_str("called from inside the pipeline, where waiting would deadlock")
+            }
+            ExportError::Failed(why) => write!(f, "export failed: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for ExportError {}
+
+/// Sends batches of finished spans somewhere.
+///
+/// Implement it to plug in a backend of your own; the processor calls it from
+/// one thread at a time.
+pub trait SpanExporter: Send + 'static {
+    /// Exports one batch.
+    fn export(&mut self, batch: &[SpanData]) -> Result<(), ExportError>;
+
+    /// Flushes anything the exporter buffers itself.
+    fn force_flush(&mut self) -> Result<(), ExportError> {
+        Ok(())
+    }
+
+    /// Releases resources; later exports may fail.
+    fn shutdown(&mut self) -> Result<(), ExportError> {
+        Ok(())
+    }
+}

@@ -1,0 +1,263 @@
+//! Trace and span identifiers, and the per-thread generator that makes them.
+
+use std::cell::Cell;
+use std::collections::hash_map::RandomState;
+use std::fmt;
+use std::hash::{BuildHasher, Hasher};
+use std::num::{NonZeroU128, NonZeroU64};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// A 16-byte trace identifier; never all zero.
+///
+/// Displays as 32 lowercase hex digits, the form every wire format uses.
+///
+/// # Example: round trip through hex
+/// ```
+/// use baton::TraceId;
+/// let id = TraceId::from_hex("4bf92f3577b34da6a3ce929d0e0e4736").unwrap();
+/// assert_eq!(id.to_string(), "4bf92f3577b34da6a3ce929d0e0e4736");
+/// assert!(TraceId::from_hex("00000000000000000000000000000000").is_err());
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TraceId(NonZeroU128);
+
+/// An 8-byte span identifier; never all zero.
+///
+/// # Example
+/// ```
+/// use baton::SpanId;
+/// let id = SpanId::from_hex("00f067aa0ba902b7").unwrap();
+/// assert_eq!(id.to_u64(), 0x00f0_67aa_0ba9_02b7);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SpanId(NonZeroU64);
+
+/// Why a hex identifier was rejected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum IdError {
+    /// The text does not have the required number of hex digits.
+    Length {
+        /// The length required.
+        expected: usize,
+        /// The length found.
+        found: usize,
+    },
+    /// The byte at `index` is not a lowercase hex digit (`0-9a-f`).
+    NotLowerHex {
+        /// The offset of the offending byte.
+        index: usize,
+    },
+    /// Every digit is zero, which the specs reserve for "invalid".
+    AllZero,
+}
+
+impl fmt::Display for IdError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            IdError::Length { expected, found } => {
+                write!(f, "expected {expected} hex digits, found {found}")
+            }
+            IdError::NotLowerHex { index } => {
+                write!(f, "byte {index} is not a lowercase hex digit")
+            }
+            IdError::AllZero => f.write_str("id is all zero"),
+        }
+    }
+}
+
+impl std::error::Error for IdError {}
+
+/// Parses exactly `N` lowercase hex digits into a number; the shared core of
+/// every id parser in the crate (W3C, B3 and Jaeger all build on it).
+pub(crate) fn parse_lower_hex(s: &[u8], expected: usize) -> Result<u128, IdError> {
+    if s.len() != expected {
+        return Err(IdError::Length {
+            expected,
+            found: s.len(),
+        });
+    }
+    let mut n: u128 = 0;
+    for (index, &b) in s.iter().enumerate() {
+        let digit = match b {
+            b'0'..=b'9' => b - b'0',
+            b'a'..=b'f' => b - b'a' + 10,
+            _ => return Err(IdError::NotLowerHex { index }),
+        };
+        n = (n << 4) | u128::from(digit);
+    }
+    Ok(n)
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Writes `n` as `digits` lowercase hex digits into `out`.
+pub(crate) fn write_lower_hex(out: &mut [u8], n: u128) {
+    let digits = out.len();
+    for (i, slot) in out.iter_mut().enumerate() {
+        let shift = 4 * (digits - 1 - i);
+        *slot = HEX[((n >> shift) & 0xf) as usize];
+    }
+}
+
+impl TraceId {
+    /// Makes an id from its 16 bytes, big-endian as on the wire; `None` when all zero.
+    pub const fn from_bytes(bytes: [u8; 16]) -> Option<TraceId> {
+        TraceId::from_u128(u128::from_be_bytes(bytes))
+    }
+
+    /// Makes an id from a number; `None` for zero.
+    pub const fn from_u128(n: u128) -> Option<TraceId> {
+        match NonZeroU128::new(n) {
+            Some(n) => Some(TraceId(n)),
+            None => None,
+        }
+    }
+
+    /// Parses exactly 32 lowercase hex digits.
+    pub fn from_hex(hex: &str) -> Result<TraceId, IdError> {
+        TraceId::from_u128(parse_lower_hex(hex.as_bytes(), 32)?).ok_or(IdError::AllZero)
+    }
+
+    /// The 16 bytes, big-endian.
+    pub const fn to_bytes(self) -> [u8; 16] {
+        self.0.get().to_be_bytes()
+    }
+
+    /// The id as a number.
+    pub const fn to_u128(self) -> u128 {
+        self.0.get()
+    }
+
+    /// A new random id from this thread's generator.
+    ///
+    /// The low 56 bits are random, so a trace started with it may carry the
+    /// W3C level-2 `random` flag.
+    pub fn random() -> TraceId {
+        loop {
+            let hi = next_u64();
+            let lo = next_u64();
+            if let Some(id) = TraceId::from_u128((u128::from(hi) << 64) | u128::from(lo)) {
+                return id;
+            }
+        }
+    }
+
+    /// The 32 hex digits without allocating.
+    pub fn to_hex(self) -> [u8; 32] {
+        let mut out = [0u8; 32];
+        write_lower_hex(&mut out, self.to_u128());
+        out
+    }
+}
+
+impl SpanId {
+    /// Makes an id from its 8 bytes, big-endian; `None` when all zero.
+    pub const fn from_bytes(bytes: [u8; 8]) -> Option<SpanId> {
+        SpanId::from_u64(u64::from_be_bytes(bytes))
+    }
+
+    /// Makes an id from a number; `None` for zero.
+    pub const fn from_u64(n: u64) -> Option<SpanId> {
+        match NonZeroU64::new(n) {
+            Some(n) => Some(SpanId(n)),
+            None => None,
+        }
+    }
+
+    /// Parses exactly 16 lowercase hex digits.
+    pub fn from_hex(hex: &str) -> Result<SpanId, IdError> {
+        // 16 hex digits always fit in a u64.
+        SpanId::from_u64(parse_lower_hex(hex.as_bytes(), 16)? as u64).ok_or(IdError::AllZero)
+    }
+
+    /// The 8 bytes, big-endian.
+    pub const fn to_bytes(self) -> [u8; 8] {
+        self.0.get().to_be_bytes()
+    }
+
+    /// The id as a number.
+    pub const fn to_u64(self) -> u64 {
+        self.0.get()
+    }
+
+    /// A new random id from this thread's generator.
+    pub fn random() -> SpanId {
+        loop {
+            if let Some(id) = SpanId::from_u64(next_u64()) {
+                return id;
+            }
+        }
+    }
+
+    /// The 16 hex digits without allocating.
+    pub fn to_hex(self) -> [u8; 16] {
+        let mut out = [0u8; 16];
+        write_lower_hex(&mut out, u128::from(self.to_u64()));
+        out
+    }
+}
+
+impl fmt::Display for TraceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The buffer holds only ASCII hex digits.
+        f.write_str(std::str::from_utf8(&self.to_hex()).unwrap_or_default())
+    }
+}
+
+impl fmt::Display for SpanId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(std::str::from_utf8(&self.to_hex()).unwrap_or_default())
+    }
+}
+
+impl fmt::Debug for TraceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "TraceId({self})")
+    }
+}
+
+impl fmt::Debug for SpanId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SpanId({self})")
+    }
+}
+
+thread_local! {
+    // wyrand state; 0 means "not seeded yet".
+    static RNG: Cell<u64> = const { Cell::new(0) };
+}
+
+/// A seed from OS entropy without dependencies: `RandomState` keys come from
+/// the OS, and mixing in the time, the process id and a process-wide counter
+/// keeps two threads or two processes apart even if those keys were ever equal.
+fn seed() -> u64 {
+    static SEEDS: AtomicU64 = AtomicU64::new(0);
+    let mut h = RandomState::new().build_hasher();
+    h.write_u128(crate::clock::unix_nanos_now());
+    h.write_u32(std::process::id());
+    h.write_u64(SEEDS.fetch_add(1, Ordering::Relaxed));
+    h.finish()
+}
+
+/// The next number from this thread's wyrand generator.
+pub(crate) fn next_u64() -> u64 {
+    let step = |s: u64| {
+        let s = s.wrapping_add(0xa076_1d64_78bd_642f);
+        let t = u128::from(s) * u128::from(s ^ 0xe703_7ed1_a0b4_28db);
+        (s, (t >> 64) as u64 ^ t as u64)
+    };
+    RNG.try_with(|cell| {
+        let mut state = cell.get();
+        if state == 0 {
+            state = seed();
+        }
+        let (state, out) = step(state);
+        // Never store 0: it would read as "unseeded" and re-seed.
+        cell.set(state | (state == 0) as u64);
+        out
+    })
+    // During thread teardown the thread-local is gone; a fresh seed per call
+    // is slow but still random.
+    .unwrap_or_else(|_| step(seed()).1)
+}

@@ -1,0 +1,25 @@
+//! Carrying the context across services, queues and processes.
+//!
+//! Each wire format has strict `parse`/`format` functions over `&str` that
+//! return a precise error, and a [`Propagator`] built on them. Carriers
+//! ([`Injector`], [`Extractor`]) abstract over header maps and environment
+//! variables.
+
+mod carrier;
+
+pub use carrier::{Extractor, Injector};
+
+use crate::Context;
+
+/// Moves a context into and out of a carrier in one wire format.
+pub trait Propagator: Send + Sync {
+    /// Writes `cx`'s fields into `carrier`.
+    fn inject(&self, cx: &Context, carrier: &mut dyn Injector);
+
+    /// Returns `cx` plus what the carrier holds in this format. Never fails:
+    /// an invalid field is skipped (and reported as a diagnostic).
+    fn extract(&self, cx: &Context, carrier: &dyn Extractor) -> Context;
+
+    /// The field names this format reads and writes, lowercase.
+    fn fields(&self) -> &[&str];
+}

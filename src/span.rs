@@ -1,0 +1,506 @@
+//! Spans: the builder, the owned [`Span`], the [`SpanRef`] handle and the
+//! [`SpanGuard`] that makes a span current.
+
+use std::fmt;
+use std::ops::Deref;
+use std::panic::Location;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use crate::clock::now_unix_nanos;
+use crate::export::pipeline;
+use crate::sampling::SamplingParams;
+use crate::span_data::{Event, Link, SpanData, SpanKind, SpanType, Status};
+use crate::stack::{self, ContextGuard};
+use crate::value::{KeyValue, Str, Value};
+use crate::{Context, Session, SpanContext, SpanId, TraceFlags, TraceId, TraceState};
+
+/// Starts building a span named `name`.
+///
+/// # Example: nested spans
+/// ```
+/// let outer = baton::span("outer").enter();
+/// let inner = baton::span("inner").kind(baton::SpanKind::Client).attr("n", 1).enter();
+/// assert_eq!(inner.parent_span_id(), Some(outer.span_id()));
+/// assert_eq!(inner.trace_id(), outer.trace_id());
+/// drop(inner);
+/// assert_eq!(baton::current_span().unwrap().name(), "outer");
+/// ```
+pub fn span(name: impl Into<Str>) -> SpanBuilder {
+    SpanBuilder {
+        name: name.into(),
+        kind: SpanKind::Internal,
+        span_type: None,
+        attributes: Vec::new(),
+        links: Vec::new(),
+        parent: Parent::Current,
+        start_unix_nanos: None,
+    }
+}
+
+/// Runs `f` inside a new current span named `name`; the span ends when `f`
+/// returns or unwinds.
+///
+/// ```
+/// let id = baton::in_span("step", || baton::current_span().unwrap().name().to_owned());
+/// assert_eq!(id, "step");
+/// ```
+#[track_caller]
+pub fn in_span<R>(name: impl Into<Str>, f: impl FnOnce() -> R) -> R {
+    let _guard = span(name).enter();
+    f()
+}
+
+/// The current local span, if the current context has one.
+pub fn current_span() -> Option<SpanRef> {
+    let cx = Context::current();
+    let local = cx.span_context().is_some_and(|sc| !sc.is_remote());
+    local.then_some(SpanRef { cx })
+}
+
+/// The trace id of the current context (local or remote), for log correlation.
+pub fn current_trace_id() -> Option<TraceId> {
+    Context::current().span_context().map(SpanContext::trace_id)
+}
+
+enum Parent {
+    Current,
+    Explicit(Context),
+    Root,
+}
+
+/// Configures a span before it starts; see [`span`].
+#[must_use = "a span builder does nothing until .start() or .enter()"]
+pub struct SpanBuilder {
+    name: Str,
+    kind: SpanKind,
+    span_type: Option<SpanType>,
+    attributes: Vec<KeyValue>,
+    links: Vec<Link>,
+    parent: Parent,
+    start_unix_nanos: Option<u64>,
+}
+
+impl SpanBuilder {
+    /// Sets the kind. Defaults to [`SpanKind::Internal`].
+    pub fn kind(mut self, kind: SpanKind) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    /// Sets the AI/agent step type. Defaults to none.
+    pub fn span_type(mut self, span_type: SpanType) -> Self {
+        self.span_type = Some(span_type);
+        self
+    }
+
+    /// Adds an attribute (visible to the sampler).
+    pub fn attr(mut self, key: impl Into<Str>, value: impl Into<Value>) -> Self {
+        self.attributes.push(KeyValue::new(key, value));
+        self
+    }
+
+    /// Adds a link to another span.
+    pub fn link(mut self, span_context: SpanContext, attributes: Vec<KeyValue>) -> Self {
+        self.links.push(Link::new(span_context, attributes));
+        self
+    }
+
+    /// Uses `parent`'s active span as the parent instead of the current context.
+    /// An empty context makes the span a root.
+    pub fn parent(mut self, parent: &Context) -> Self {
+        self.parent = Parent::Explicit(parent.clone());
+        self
+    }
+
+    /// Makes the span the root of a new trace, whatever is current.
+    pub fn root(mut self) -> Self {
+        self.parent = Parent::Root;
+        self
+    }
+
+    /// Sets an explicit start time in unix nanoseconds. Defaults to now.
+    pub fn start_time(mut self, unix_nanos: u64) -> Self {
+        self.start_unix_nanos = Some(unix_nanos);
+        self
+    }
+
+    /// Starts the span without making it current; it ends on [`Span::end`] or drop.
+    pub fn start(self) -> Span {
+        let parent = match self.parent {
+            Parent::Current => Context::current(),
+            Parent::Explicit(cx) => cx,
+            Parent::Root => Context::default(),
+        };
+        let parent_sc = parent.span_context();
+        let (trace_id, flags, trace_state, debug) = match parent_sc {
+            Some(p) => (p.trace_id(), p.flags(), p.trace_state().clone(), p.is_debug()),
+            None => (
+                TraceId::random(),
+                TraceFlags::default().with_random(true),
+                TraceState::EMPTY,
+                false,
+            ),
+        };
+        let mut params = SamplingParams::new(parent_sc, trace_id, &self.name);
+        params.kind = self.kind;
+        params.remote_hint = parent.remote_sampling();
+        let installed = pipeline::installed();
+        let decision = pipeline::sampler(installed).should_sample(&params);
+        let span_context = SpanContext::new(trace_id, SpanId::random(), flags.with_sampled(decision.is_sampled()))
+            .with_trace_state(trace_state)
+            .with_parent_span_id(parent_sc.map(SpanContext::span_id))
+            .with_debug(debug && decision.is_sampled());
+        let live = match installed {
+            Some(p) if decision.is_recording() && !pipeline::is_suppressed() => {
+                let mut record = Record {
+                    kind: self.kind,
+                    span_type: self.span_type,
+                    parent_is_remote: parent_sc.is_some_and(SpanContext::is_remote),
+                    start_unix_nanos: self.start_unix_nanos.unwrap_or_else(now_unix_nanos),
+                    attributes: Vec::new(),
+                    dropped_attributes: 0,
+                    events: Vec::new(),
+                    dropped_events: 0,
+                    links: Vec::new(),
+                    dropped_links: 0,
+                    status: Status::Unset,
+                    limits: p.limits,
+                };
+                if let Some(session) = parent.baggage().get(Session::BAGGAGE_KEY) {
+                    record.set_attribute(KeyValue::new(Session::BAGGAGE_KEY, session.to_owned()));
+                }
+                for kv in self.attributes {
+                    record.set_attribute(kv);
+                }
+                for link in self.links {
+                    record.add_link(link);
+                }
+                Some(std::sync::Arc::new(LiveSpan {
+                    name: self.name,
+                    record: Mutex::new(Some(record)),
+                }))
+            }
+            _ => None,
+        };
+        let span = Span {
+            span: SpanRef {
+                cx: parent.with_live_span(span_context, live),
+            },
+        };
+        if let (Some(p), true) = (installed, span.is_recording()) {
+            p.on_start(&span);
+        }
+        span
+    }
+
+    /// Starts the span and makes it current until the guard drops; dropping
+    /// the guard also ends the span.
+    #[track_caller]
+    pub fn enter(self) -> SpanGuard {
+        let location = Location::caller();
+        let span = self.start();
+        let guard = stack::push(span.cx.clone(), location);
+        SpanGuard {
+            guard,
+            span,
+        }
+    }
+}
+
+/// The limits on what one span records, with dropped counts kept past them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SpanLimits {
+    /// Attributes per span. Defaults to [`SpanLimits::DEFAULT_MAX`].
+    pub max_attributes: usize,
+    /// Events per span. Defaults to [`SpanLimits::DEFAULT_MAX`].
+    pub max_events: usize,
+    /// Links per span. Defaults to [`SpanLimits::DEFAULT_MAX`].
+    pub max_links: usize,
+}
+
+impl SpanLimits {
+    /// The OpenTelemetry default for each limit: 128.
+    pub const DEFAULT_MAX: usize = 128;
+}
+
+impl Default for SpanLimits {
+    fn default() -> Self {
+        SpanLimits {
+            max_attributes: Self::DEFAULT_MAX,
+            max_events: Self::DEFAULT_MAX,
+            max_links: Self::DEFAULT_MAX,
+        }
+    }
+}
+
+/// The shared state of a recording span.
+pub(crate) struct LiveSpan {
+    name: Str,
+    /// `None` once the span has ended.
+    record: Mutex<Option<Record>>,
+}
+
+struct Record {
+    kind: SpanKind,
+    span_type: Option<SpanType>,
+    parent_is_remote: bool,
+    start_unix_nanos: u64,
+    attributes: Vec<KeyValue>,
+    dropped_attributes: u32,
+    events: Vec<Event>,
+    dropped_events: u32,
+    links: Vec<Link>,
+    dropped_links: u32,
+    status: Status,
+    limits: SpanLimits,
+}
+
+fn push_bounded<T>(items: &mut Vec<T>, dropped: &mut u32, max: usize, item: T) {
+    if items.len() < max {
+        items.push(item);
+    } else {
+        *dropped = dropped.saturating_add(1);
+    }
+}
+
+impl Record {
+    fn set_attribute(&mut self, kv: KeyValue) {
+        match self.attributes.iter_mut().find(|a| a.key == kv.key) {
+            Some(slot) => slot.value = kv.value,
+            None => push_bounded(
+                &mut self.attributes,
+                &mut self.dropped_attributes,
+                self.limits.max_attributes,
+                kv,
+            ),
+        }
+    }
+
+    fn add_event(&mut self, event: Event) {
+        push_bounded(&mut self.events, &mut self.dropped_events, self.limits.max_events, event);
+    }
+
+    fn add_link(&mut self, link: Link) {
+        push_bounded(&mut self.links, &mut self.dropped_links, self.limits.max_links, link);
+    }
+}
+
+impl LiveSpan {
+    fn record(&self) -> MutexGuard<'_, Option<Record>> {
+        // A panic while holding the lock cannot leave a Record half-updated
+        // in a way that matters more than losing the span would.
+        self.record.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// A handle to a span: read its ids, add data while it is live.
+///
+/// Cloning is cheap; a `SpanRef` does not keep the span from ending. After the
+/// span ends, or for a span that is not recording (not sampled, or no pipeline
+/// installed), the setters do nothing.
+#[derive(Clone)]
+pub struct SpanRef {
+    cx: Context,
+}
+
+impl SpanRef {
+    fn live(&self) -> Option<&LiveSpan> {
+        self.cx.live_span().map(|s| &**s)
+    }
+
+    fn with_record(&self, f: impl FnOnce(&mut Record)) {
+        if let Some(live) = self.live() {
+            if let Some(record) = live.record().as_mut() {
+                f(record);
+            }
+        }
+    }
+
+    fn span_context_ref(&self) -> &SpanContext {
+        // Every SpanRef is built from a context with a span context.
+        self.cx
+            .span_context()
+            .expect("a SpanRef always has a span context")
+    }
+
+    /// The span name; empty for a span that is not recording.
+    pub fn name(&self) -> &str {
+        self.live().map_or("", |l| &l.name)
+    }
+
+    /// The span's ids, flags and tracestate.
+    pub fn span_context(&self) -> &SpanContext {
+        self.span_context_ref()
+    }
+
+    /// The span id.
+    pub fn span_id(&self) -> SpanId {
+        self.span_context_ref().span_id()
+    }
+
+    /// The trace id.
+    pub fn trace_id(&self) -> TraceId {
+        self.span_context_ref().trace_id()
+    }
+
+    /// The parent's span id; `None` for a root.
+    pub fn parent_span_id(&self) -> Option<SpanId> {
+        self.span_context_ref().parent_span_id()
+    }
+
+    /// The context in which this span is the active span, e.g. to parent
+    /// spans on another thread or to attach later.
+    pub fn context(&self) -> Context {
+        self.cx.clone()
+    }
+
+    /// Whether the span records data and has not ended.
+    pub fn is_recording(&self) -> bool {
+        self.live().is_some_and(|l| l.record().is_some())
+    }
+
+    /// Sets an attribute; a key set before keeps its place and gets the new value.
+    pub fn set_attribute(&self, key: impl Into<Str>, value: impl Into<Value>) {
+        if self.live().is_some() {
+            let kv = KeyValue::new(key, value);
+            self.with_record(|r| r.set_attribute(kv));
+        }
+    }
+
+    /// Adds an event stamped now.
+    pub fn add_event(&self, name: impl Into<Str>, attributes: Vec<KeyValue>) {
+        if self.live().is_some() {
+            let event = Event::new(name, now_unix_nanos(), attributes);
+            self.with_record(|r| r.add_event(event));
+        }
+    }
+
+    /// Sets the status. `Ok` is final: a later `Error` does not replace it,
+    /// as the OpenTelemetry API specifies.
+    pub fn set_status(&self, status: Status) {
+        self.with_record(|r| {
+            if r.status != Status::Ok {
+                r.status = status;
+            }
+        });
+    }
+
+    /// Records an error as an `exception` event and sets an error status.
+    pub fn record_error(&self, error: &dyn std::error::Error) {
+        if self.live().is_none() {
+            return;
+        }
+        let message = error.to_string();
+        self.add_event(
+            "exception",
+            vec![KeyValue::new("exception.message", message.clone())],
+        );
+        self.set_status(Status::Error {
+            description: message.into(),
+        });
+    }
+
+    /// Ends the span now; later calls do nothing.
+    fn end(&self) {
+        let Some(live) = self.live() else { return };
+        let Some(record) = live.record().take() else {
+            return;
+        };
+        let end = now_unix_nanos().max(record.start_unix_nanos);
+        let data = SpanData {
+            name: live.name.clone(),
+            span_context: self.span_context_ref().clone(),
+            parent_span_id: self.parent_span_id(),
+            parent_is_remote: record.parent_is_remote,
+            kind: record.kind,
+            span_type: record.span_type,
+            start_unix_nanos: record.start_unix_nanos,
+            end_unix_nanos: end,
+            attributes: record.attributes,
+            dropped_attributes_count: record.dropped_attributes,
+            events: record.events,
+            dropped_events_count: record.dropped_events,
+            links: record.links,
+            dropped_links_count: record.dropped_links,
+            status: record.status,
+        };
+        pipeline::on_end(data);
+    }
+}
+
+impl fmt::Debug for SpanRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SpanRef")
+            .field("name", &self.name())
+            .field("span_context", self.span_context_ref())
+            .finish()
+    }
+}
+
+/// A started span that is not (necessarily) current. It ends when
+/// [`Span::end`] is called or when it is dropped, whichever comes first.
+///
+/// # Example
+/// ```
+/// let job = baton::span("job").start();
+/// assert!(baton::current_span().is_none());
+/// let _g = job.context().attach();
+/// assert_eq!(baton::current_span().unwrap().span_id(), job.span_id());
+/// ```
+pub struct Span {
+    span: SpanRef,
+}
+
+impl Span {
+    /// Ends the span now; later calls, and the drop, do nothing.
+    pub fn end(&self) {
+        self.span.end();
+    }
+}
+
+impl Deref for Span {
+    type Target = SpanRef;
+
+    fn deref(&self) -> &SpanRef {
+        &self.span
+    }
+}
+
+impl Drop for Span {
+    fn drop(&mut self) {
+        self.span.end();
+    }
+}
+
+impl fmt::Debug for Span {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.span.fmt(f)
+    }
+}
+
+/// A span that is current until this guard drops; the drop detaches it, then
+/// ends it. `!Send`, like every guard.
+#[must_use = "the span ends as soon as the guard is dropped"]
+pub struct SpanGuard {
+    // Field order is drop order: detach first, so the span ends (and the
+    // processor runs) in the parent's context.
+    guard: ContextGuard,
+    span: Span,
+}
+
+impl Deref for SpanGuard {
+    type Target = Span;
+
+    fn deref(&self) -> &Span {
+        &self.span
+    }
+}
+
+impl fmt::Debug for SpanGuard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SpanGuard")
+            .field("span", &self.span)
+            .field("guard", &self.guard)
+            .finish()
+    }
+}

@@ -1,0 +1,197 @@
+//! What crosses a boundary: ids, flags, tracestate and where the parent lives.
+
+use crate::{SpanId, TraceId, TraceState};
+
+/// The W3C trace-flags byte, kept bit for bit so unknown bits survive a hop.
+///
+/// # Example
+/// ```
+/// use baton::TraceFlags;
+/// let f = TraceFlags::from_bits(0x03);
+/// assert!(f.is_sampled() && f.is_random());
+/// assert_eq!(f.with_sampled(false).bits(), 0x02);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct TraceFlags(u8);
+
+impl TraceFlags {
+    /// Bit 0: the caller may have recorded this trace.
+    pub const SAMPLED: u8 = 0x01;
+    /// Bit 1 (W3C Trace Context Level 2): the low 56 bits of the trace id are random.
+    pub const RANDOM: u8 = 0x02;
+
+    /// Flags from the wire byte; every bit is kept.
+    pub const fn from_bits(bits: u8) -> TraceFlags {
+        TraceFlags(bits)
+    }
+
+    /// The wire byte.
+    pub const fn bits(self) -> u8 {
+        self.0
+    }
+
+    /// Whether the sampled bit is set.
+    pub const fn is_sampled(self) -> bool {
+        self.0 & Self::SAMPLED != 0
+    }
+
+    /// Whether the level-2 random bit is set.
+    pub const fn is_random(self) -> bool {
+        self.0 & Self::RANDOM != 0
+    }
+
+    /// The same flags with the sampled bit set or cleared.
+    #[must_use]
+    pub const fn with_sampled(self, sampled: bool) -> TraceFlags {
+        if sampled {
+            TraceFlags(self.0 | Self::SAMPLED)
+        } else {
+            TraceFlags(self.0 & !Self::SAMPLED)
+        }
+    }
+
+    /// The same flags with the random bit set or cleared.
+    #[must_use]
+    pub const fn with_random(self, random: bool) -> TraceFlags {
+        if random {
+            TraceFlags(self.0 | Self::RANDOM)
+        } else {
+            TraceFlags(self.0 & !Self::RANDOM)
+        }
+    }
+}
+
+/// The identity of one span as other processes see it.
+///
+/// Built with [`SpanContext::new`] and the `with_*` methods; immutable after.
+///
+/// # Example
+/// ```
+/// use baton::{SpanContext, SpanId, TraceFlags, TraceId};
+/// let sc = SpanContext::new(
+///     TraceId::from_hex("4bf92f3577b34da6a3ce929d0e0e4736").unwrap(),
+///     SpanId::from_hex("00f067aa0ba902b7").unwrap(),
+///     TraceFlags::from_bits(1),
+/// )
+/// .with_remote(true);
+/// assert!(sc.is_remote() && sc.flags().is_sampled());
+/// assert_eq!(sc.parent_span_id(), None);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpanContext {
+    trace_id: TraceId,
+    span_id: SpanId,
+    flags: TraceFlags,
+    trace_state: TraceState,
+    parent_span_id: Option<SpanId>,
+    remote: bool,
+    debug: bool,
+    deferred: bool,
+}
+
+impl SpanContext {
+    /// A local span context with an empty tracestate.
+    pub const fn new(trace_id: TraceId, span_id: SpanId, flags: TraceFlags) -> SpanContext {
+        SpanContext {
+            trace_id,
+            span_id,
+            flags,
+            trace_state: TraceState::EMPTY,
+            parent_span_id: None,
+            remote: false,
+            debug: false,
+            deferred: false,
+        }
+    }
+
+    /// Marks the context as received from another process (or not).
+    #[must_use]
+    pub fn with_remote(mut self, remote: bool) -> SpanContext {
+        self.remote = remote;
+        self
+    }
+
+    /// Replaces the tracestate.
+    #[must_use]
+    pub fn with_trace_state(mut self, trace_state: TraceState) -> SpanContext {
+        self.trace_state = trace_state;
+        self
+    }
+
+    /// Replaces the flags.
+    #[must_use]
+    pub fn with_flags(mut self, flags: TraceFlags) -> SpanContext {
+        self.flags = flags;
+        self
+    }
+
+    /// Records the parent span id, for formats that carry one (B3, Jaeger).
+    #[must_use]
+    pub fn with_parent_span_id(mut self, parent: Option<SpanId>) -> SpanContext {
+        self.parent_span_id = parent;
+        self
+    }
+
+    /// Marks a B3/Jaeger debug trace; debug implies sampled.
+    #[must_use]
+    pub fn with_debug(mut self, debug: bool) -> SpanContext {
+        self.debug = debug;
+        if debug {
+            self.flags = self.flags.with_sampled(true);
+        }
+        self
+    }
+
+    /// Marks that the sender made no sampling decision yet (a B3 header
+    /// without a sampling state), so the local sampler decides.
+    #[must_use]
+    pub fn with_deferred(mut self, deferred: bool) -> SpanContext {
+        self.deferred = deferred;
+        self
+    }
+
+    /// The trace id.
+    pub fn trace_id(&self) -> TraceId {
+        self.trace_id
+    }
+
+    /// The span id.
+    pub fn span_id(&self) -> SpanId {
+        self.span_id
+    }
+
+    /// The trace flags.
+    pub fn flags(&self) -> TraceFlags {
+        self.flags
+    }
+
+    /// Whether the sampled flag is set.
+    pub fn is_sampled(&self) -> bool {
+        self.flags.is_sampled()
+    }
+
+    /// The tracestate, in wire order.
+    pub fn trace_state(&self) -> &TraceState {
+        &self.trace_state
+    }
+
+    /// The parent span id, only where the wire format carries one (B3, Jaeger).
+    pub fn parent_span_id(&self) -> Option<SpanId> {
+        self.parent_span_id
+    }
+
+    /// Whether this context came from another process.
+    pub fn is_remote(&self) -> bool {
+        self.remote
+    }
+
+    /// Whether the sender forced this trace to be recorded (B3 `d`, Jaeger flag 2).
+    pub fn is_debug(&self) -> bool {
+        self.debug
+    }
+
+    /// Whether the sender left the sampling decision to us.
+    pub fn is_deferred(&self) -> bool {
+        self.deferred
+    }
+}

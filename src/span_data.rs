@@ -1,0 +1,211 @@
+//! `SpanData`: the record a finished span hands to the export pipeline.
+
+use std::fmt;
+
+use crate::value::{KeyValue, Str};
+use crate::{SpanContext, SpanId, TraceId};
+
+/// The role of a span in a request, as in OpenTelemetry.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum SpanKind {
+    /// Work inside one process (the default).
+    #[default]
+    Internal,
+    /// The handling of a request from a remote client.
+    Server,
+    /// A request to a remote server.
+    Client,
+    /// The sending of a message for later, asynchronous processing.
+    Producer,
+    /// The processing of a message sent by a producer.
+    Consumer,
+}
+
+impl SpanKind {
+    /// The lowercase name, e.g. `server`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SpanKind::Internal => "internal",
+            SpanKind::Server => "server",
+            SpanKind::Client => "client",
+            SpanKind::Producer => "producer",
+            SpanKind::Consumer => "consumer",
+        }
+    }
+}
+
+/// What kind of step an AI/agent workload span is.
+///
+/// # Example
+/// ```
+/// use baton::SpanType;
+/// assert_eq!(SpanType::Llm.as_str(), "llm");
+/// assert_eq!(SpanType::Custom("planner".into()).as_str(), "planner");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SpanType {
+    /// An autonomous agent's turn.
+    Agent,
+    /// A fixed sequence of steps.
+    Chain,
+    /// A tool or function call.
+    Tool,
+    /// A language-model call.
+    Llm,
+    /// A document or vector-store lookup.
+    Retrieval,
+    /// An embedding computation.
+    Embedding,
+    /// A reranking of retrieved results.
+    Reranker,
+    /// A safety or policy check.
+    Guardrail,
+    /// A quality evaluation.
+    Evaluator,
+    /// Any other named step type.
+    Custom(Str),
+}
+
+impl SpanType {
+    /// The lowercase name, e.g. `retrieval`, or the custom name.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SpanType::Agent => "agent",
+            SpanType::Chain => "chain",
+            SpanType::Tool => "tool",
+            SpanType::Llm => "llm",
+            SpanType::Retrieval => "retrieval",
+            SpanType::Embedding => "embedding",
+            SpanType::Reranker => "reranker",
+            SpanType::Guardrail => "guardrail",
+            SpanType::Evaluator => "evaluator",
+            SpanType::Custom(name) => name,
+        }
+    }
+}
+
+impl fmt::Display for SpanType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The outcome of a span.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Status {
+    /// No status was set (the default).
+    #[default]
+    Unset,
+    /// The operation succeeded.
+    Ok,
+    /// The operation failed.
+    Error {
+        /// What went wrong.
+        description: Str,
+    },
+}
+
+/// Something that happened at one instant during a span.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Event {
+    /// The event name.
+    pub name: Str,
+    /// When, in unix nanoseconds.
+    pub time_unix_nanos: u64,
+    /// Its attributes.
+    pub attributes: Vec<KeyValue>,
+}
+
+impl Event {
+    /// An event at `time_unix_nanos`.
+    pub fn new(name: impl Into<Str>, time_unix_nanos: u64, attributes: Vec<KeyValue>) -> Event {
+        Event {
+            name: name.into(),
+            time_unix_nanos,
+            attributes,
+        }
+    }
+}
+
+/// A reference from a span to another span, in this trace or another.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Link {
+    /// The linked span.
+    pub span_context: SpanContext,
+    /// Its attributes.
+    pub attributes: Vec<KeyValue>,
+}
+
+impl Link {
+    /// A link to `span_context`.
+    pub fn new(span_context: SpanContext, attributes: Vec<KeyValue>) -> Link {
+        Link {
+            span_context,
+            attributes,
+        }
+    }
+}
+
+/// A finished span, as exporters receive it.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct SpanData {
+    /// The span name.
+    pub name: Str,
+    /// Its ids, flags and tracestate.
+    pub span_context: SpanContext,
+    /// The parent span, local or remote; `None` for a root.
+    pub parent_span_id: Option<SpanId>,
+    /// Whether the parent lives in another process.
+    pub parent_is_remote: bool,
+    /// The span kind.
+    pub kind: SpanKind,
+    /// The AI/agent step type, if set.
+    pub span_type: Option<SpanType>,
+    /// Start, in unix nanoseconds.
+    pub start_unix_nanos: u64,
+    /// End, in unix nanoseconds; never before the start.
+    pub end_unix_nanos: u64,
+    /// Attributes in the order they were set (a re-set key keeps its place).
+    pub attributes: Vec<KeyValue>,
+    /// Attributes discarded past the limit.
+    pub dropped_attributes_count: u32,
+    /// Events in order.
+    pub events: Vec<Event>,
+    /// Events discarded past the limit.
+    pub dropped_events_count: u32,
+    /// Links in order.
+    pub links: Vec<Link>,
+    /// Links discarded past the limit.
+    pub dropped_links_count: u32,
+    /// The final status.
+    pub status: Status,
+}
+
+impl SpanData {
+    /// The trace id.
+    pub fn trace_id(&self) -> TraceId {
+        self.span_context.trace_id()
+    }
+
+    /// The span id.
+    pub fn span_id(&self) -> SpanId {
+        self.span_context.span_id()
+    }
+
+    /// The value of attribute `key`.
+    pub fn attribute(&self, key: &str) -> Option<&crate::Value> {
+        self.attributes
+            .iter()
+            .find(|kv| kv.key == key)
+            .map(|kv| &kv.value)
+    }
+
+    /// The duration in nanoseconds.
+    pub fn duration_nanos(&self) -> u64 {
+        self.end_unix_nanos.saturating_sub(self.start_unix_nanos)
+    }
+}

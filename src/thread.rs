@@ -1,0 +1,82 @@
+//! Carrying the context into threads and thread pools.
+//!
+//! # The pitfall: wrap inside the scope you mean to capture
+//! A wrapper captures the context *when it is created*, not when it runs.
+//! Wrapping a job before entering the span it belongs to gives it the outer
+//! context:
+//!
+//! ```
+//! let job = baton::copy_context_to_thread(|| baton::current_span().map(|s| s.name().to_owned()));
+//! let _g = baton::span("request").enter();
+//! // `job` was wrapped before "request" was entered, so it does not see it.
+//! assert_eq!(std::thread::spawn(job).join().unwrap(), None);
+//! ```
+
+use std::thread::JoinHandle;
+
+use crate::Context;
+
+/// Captures the current context now and returns a job that runs `f` inside
+/// it on whatever thread runs the job, then restores that thread's own
+/// context, also when `f` panics.
+///
+/// # Example: a worker thread continues the trace
+/// ```
+/// let _g = baton::span("request").enter();
+/// let job = baton::copy_context_to_thread(|| baton::current_trace_id());
+/// let on_worker = std::thread::spawn(job).join().unwrap();
+/// assert_eq!(on_worker, baton::current_trace_id());
+/// ```
+pub fn copy_context_to_thread<F, R>(f: F) -> impl FnOnce() -> R + Send
+where
+    F: FnOnce() -> R + Send,
+{
+    let cx = Context::current();
+    move || {
+        let _guard = cx.attach();
+        f()
+    }
+}
+
+/// Like [`copy_context_to_thread`], for a function a pool runs many times,
+/// possibly at once on several workers (a `map` over a pool). Each call runs
+/// in a fresh frame on the calling thread, attached to the context captured
+/// when the wrapper was made.
+///
+/// # Example: a pool's map function
+/// ```
+/// let _g = baton::set_baggage("tenant", "acme");
+/// let f = baton::copy_context_to_fn(|n: u32| (n * 2, baton::baggage("tenant")));
+/// let handles: Vec<_> = (0..4)
+///     .map(|n| { let f = f.clone(); std::thread::spawn(move || f(n)) })
+///     .collect();
+/// for (n, h) in handles.into_iter().enumerate() {
+///     assert_eq!(h.join().unwrap(), (n as u32 * 2, Some("acme".to_owned())));
+/// }
+/// ```
+pub fn copy_context_to_fn<A, R, F>(f: F) -> impl Fn(A) -> R + Send + Sync + Clone
+where
+    F: Fn(A) -> R + Send + Sync + Clone,
+{
+    let cx = Context::current();
+    move |arg| {
+        let _guard = cx.clone().attach();
+        f(arg)
+    }
+}
+
+/// [`std::thread::spawn`] with the current context: the new thread starts
+/// inside the context current when `spawn` was called.
+///
+/// ```
+/// let _g = baton::set_baggage("k", "v");
+/// let seen = baton::thread::spawn(|| baton::baggage("k")).join().unwrap();
+/// assert_eq!(seen.as_deref(), Some("v"));
+/// ```
+pub fn spawn<F, R>(f: F) -> JoinHandle<R>
+where
+    F: FnOnce() -> R + Send + 'static,
+    R: Send + 'static,
+{
+    std::thread::spawn(copy_context_to_thread(f))
+}
