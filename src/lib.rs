@@ -54,6 +54,8 @@ pub mod thread;
 mod trace_state;
 mod value;
 
+// Re-exports of the export pipeline and sampling go here.
+
 pub use baggage::{baggage, set_baggage, Baggage, BaggageError, MAX_BAGGAGE_MEMBERS};
 pub use clock::now_unix_nanos;
 pub use context::Context;

@@ -7,6 +7,20 @@
 
 mod carrier;
 
+// W3C Trace Context and Baggage.
+pub mod baggage;
+pub mod traceparent;
+pub mod tracestate;
+
+// Zipkin B3 and Jaeger.
+pub mod b3;
+pub mod jaeger;
+
+// Composition, environment carriers and the global propagator.
+mod composite;
+mod env;
+mod global;
+
 pub use carrier::{Extractor, Injector};
 
 use crate::Context;
