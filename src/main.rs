@@ -1,5 +1,7 @@
 //! The `baton` command: `demo`, `decode` and `convert`.
 
+mod cmd;
+
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -9,9 +11,13 @@ fn main() -> ExitCode {
             baton::in_span("demo", || {});
             ExitCode::SUCCESS
         }
-        _ => {
-            eprintln!("usage: baton demo");
-            ExitCode::from(2)
+        Some("decode") => cmd::decode::run(&args[1..]),
+        Some("convert") => cmd::convert::run(&args[1..]),
+        Some("help" | "-h" | "--help") => {
+            println!("{}", cmd::USAGE);
+            ExitCode::SUCCESS
         }
+        Some(other) => cmd::usage_error(&format!("unknown command {other:?}")),
+        None => cmd::usage_error("no command given"),
     }
 }

@@ -1,1 +1,218 @@
-//! (in progress)
+//! Environment variables as a carrier, for child processes.
+//!
+//! OpenTelemetry, ["Environment Variables as Context Propagation
+//! Carriers"](https://opentelemetry.io/docs/specs/otel/context/env-carriers/):
+//! a parent puts its context into the environment of the processes it
+//! spawns, and a child extracts it once at start-up. The W3C fields become
+//! `TRACEPARENT`, `TRACESTATE` and `BAGGAGE`.
+
+use std::process::Command;
+
+use super::{Extractor, Injector, Propagator};
+use crate::{Context, ContextGuard};
+
+/// Environment variables as a propagation carrier.
+///
+/// The carrier is format-agnostic: it treats values as opaque strings and
+/// only maps field names to variable names with [`env_name`] (`traceparent`
+/// → `TRACEPARENT`, `x-b3-traceid` → `X_B3_TRACEID`). Names match exactly,
+/// as environment names do on Unix; [`Extractor::keys`] yields the names as
+/// stored, so formats that discover fields by prefix (Jaeger's `uberctx-*`
+/// baggage) find none here.
+///
+/// Build one from any `(name, value)` pairs (tests never touch the real
+/// environment), or from the process's own with
+/// [`EnvCarrier::from_process_env`].
+///
+/// # Example: a parent injects, a child extracts
+/// ```
+/// use baton::propagation::{EnvCarrier, Propagator, TraceContext};
+/// use baton::{SpanContext, SpanId, TraceFlags, TraceId};
+///
+/// let sc = SpanContext::new(
+///     TraceId::from_hex("4bf92f3577b34da6a3ce929d0e0e4736").unwrap(),
+///     SpanId::from_hex("00f067aa0ba902b7").unwrap(),
+///     TraceFlags::from_bits(1),
+/// );
+/// let mut env = EnvCarrier::default();
+/// TraceContext.inject(&baton::Context::default().with_span_context(sc), &mut env);
+/// assert_eq!(
+///     env.vars().collect::<Vec<_>>(),
+///     [("TRACEPARENT", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")]
+/// );
+///
+/// let child = EnvCarrier::from_vars(env.vars());
+/// let cx = TraceContext.extract(&baton::Context::default(), &child);
+/// assert_eq!(cx.span_context().unwrap().span_id().to_string(), "00f067aa0ba902b7");
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EnvCarrier {
+    vars: Vec<(String, String)>,
+}
+
+/// The environment variable name for propagation field `field`: ASCII
+/// letters uppercased, digits and `_` kept, every other character (one per
+/// Unicode scalar) replaced by `_`, and `_` put in front of a leading digit,
+/// so the result is a portable POSIX name.
+///
+/// ```
+/// use baton::propagation::env_name;
+/// assert_eq!(env_name("traceparent"), "TRACEPARENT");
+/// assert_eq!(env_name("x-b3-traceid"), "X_B3_TRACEID");
+/// assert_eq!(env_name("uberctx-session.id"), "UBERCTX_SESSION_ID");
+/// assert_eq!(env_name("3é"), "_3_");
+/// ```
+pub fn env_name(field: &str) -> String {
+    env_name_chars(field).collect()
+}
+
+fn env_name_chars(field: &str) -> impl Iterator<Item = char> + '_ {
+    let prefix = field.starts_with(|c: char| c.is_ascii_digit()).then_some('_');
+    prefix.into_iter().chain(field.chars().map(|c| match c {
+        'a'..='z' => c.to_ascii_uppercase(),
+        'A'..='Z' | '0'..='9' | '_' => c,
+        _ => '_',
+    }))
+}
+
+/// Whether `name` is the variable name for `field`, without allocating.
+fn is_env_name_of(name: &str, field: &str) -> bool {
+    name.chars().eq(env_name_chars(field))
+}
+
+impl EnvCarrier {
+    /// A carrier holding `vars` in order. Nothing is validated or dropped:
+    /// the propagators judge the values.
+    ///
+    /// ```
+    /// use baton::propagation::{EnvCarrier, Extractor};
+    /// let env = EnvCarrier::from_vars([("BAGGAGE", "k=v"), ("PATH", "/bin")]);
+    /// assert_eq!(env.get("baggage").as_deref(), Some("k=v"));
+    /// ```
+    pub fn from_vars<K: Into<String>, V: Into<String>>(
+        vars: impl IntoIterator<Item = (K, V)>,
+    ) -> EnvCarrier {
+        EnvCarrier {
+            vars: vars
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        }
+    }
+
+    /// The variables of this process whose names could be a propagation
+    /// field's ([`env_name`]'s output: uppercase letters, digits, `_`).
+    /// A value that is not valid Unicode is kept with U+FFFD in place of the
+    /// bad bytes, so the propagator that reads it reports it as invalid
+    /// instead of it vanishing.
+    pub fn from_process_env() -> EnvCarrier {
+        EnvCarrier {
+            vars: std::env::vars_os()
+                .filter_map(|(k, v)| {
+                    let k = k.into_string().ok()?;
+                    let portable = !k.starts_with(|c: char| c.is_ascii_digit())
+                        && k.bytes().all(|b| matches!(b, b'A'..=b'Z' | b'0'..=b'9' | b'_'));
+                    portable.then(|| (k, v.to_string_lossy().into_owned()))
+                })
+                .collect(),
+        }
+    }
+
+    /// The variables, in order.
+    pub fn vars(&self) -> impl ExactSizeIterator<Item = (&str, &str)> + '_ {
+        self.vars.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    /// Sets these variables on `cmd`, and removes from it the variable of
+    /// each of `fields` that this carrier does not hold, so a value this
+    /// process inherited from its own parent cannot reach the child as if
+    /// it were current.
+    ///
+    /// ```
+    /// use baton::propagation::EnvCarrier;
+    /// let mut cmd = std::process::Command::new("true");
+    /// EnvCarrier::from_vars([("BAGGAGE", "k=v")]).apply_to(&mut cmd, &["traceparent", "baggage"]);
+    /// let set: Vec<_> = cmd.get_envs().collect();
+    /// assert_eq!(set.len(), 2);
+    /// assert!(set.contains(&("TRACEPARENT".as_ref(), None)));
+    /// assert!(set.contains(&("BAGGAGE".as_ref(), Some("k=v".as_ref()))));
+    /// ```
+    pub fn apply_to(&self, cmd: &mut Command, fields: &[&str]) {
+        for field in fields {
+            if !self.vars.iter().any(|(k, _)| is_env_name_of(k, field)) {
+                cmd.env_remove(env_name(field));
+            }
+        }
+        cmd.envs(self.vars());
+    }
+}
+
+impl Injector for EnvCarrier {
+    fn set(&mut self, key: &str, value: String) {
+        self.vars.retain(|(k, _)| !is_env_name_of(k, key));
+        self.vars.push((env_name(key), value));
+    }
+}
+
+impl Extractor for EnvCarrier {
+    fn get_all(&self, key: &str, f: &mut dyn FnMut(&str)) {
+        for (k, v) in &self.vars {
+            if is_env_name_of(k, key) {
+                f(v);
+            }
+        }
+    }
+
+    fn keys(&self, f: &mut dyn FnMut(&str)) {
+        self.vars.iter().for_each(|(k, _)| f(k));
+    }
+}
+
+/// Puts the current context into `cmd`'s environment with the global
+/// propagator, for a child process to pick up with [`extract_from_env`].
+///
+/// Variables of the propagator's fields that the current context does not
+/// fill are removed from `cmd`, so the child never inherits a stale context
+/// from this process's own environment.
+///
+/// # Example: run a child inside the current trace
+/// ```
+/// let _span = baton::span("build").enter();
+/// let mut cmd = std::process::Command::new("true");
+/// baton::propagation::inject_into_command(&mut cmd);
+/// let traceparent = cmd
+///     .get_envs()
+///     .find(|(k, _)| *k == "TRACEPARENT")
+///     .and_then(|(_, v)| v)
+///     .unwrap();
+/// let trace_id = baton::current_trace_id().unwrap().to_string();
+/// assert!(traceparent.to_str().unwrap().contains(&trace_id));
+/// ```
+pub fn inject_into_command(cmd: &mut Command) {
+    let propagator = super::global_propagator();
+    let mut env = EnvCarrier::default();
+    propagator.inject(&Context::current(), &mut env);
+    env.apply_to(cmd, propagator.fields());
+}
+
+/// The context this process was started in: the current context plus what
+/// the global propagator finds in the process's environment
+/// (`TRACEPARENT`, `TRACESTATE`, `BAGGAGE`, ...). Never fails; invalid
+/// values are skipped with one diagnostic. Call it once at start-up.
+pub fn extract_from_env() -> Context {
+    super::extract_context(&EnvCarrier::from_process_env())
+}
+
+/// Extracts the context from the process's environment and makes it current
+/// until the guard drops; see [`extract_from_env`].
+///
+/// ```no_run
+/// fn main() {
+///     let _cx = baton::propagation::propagated_from_env();
+///     baton::in_span("child work", || {});
+/// }
+/// ```
+#[track_caller]
+pub fn propagated_from_env() -> ContextGuard {
+    extract_from_env().attach()
+}

@@ -1,1 +1,116 @@
-//! (in progress)
+//! The process-wide propagator behind `inject_context` and `extract_context`.
+
+use std::fmt;
+use std::sync::OnceLock;
+
+use super::{Composite, Extractor, Injector, Propagator};
+use crate::diagnostic::{report, DiagnosticKind};
+use crate::{Context, ContextGuard};
+
+static GLOBAL: OnceLock<Composite> = OnceLock::new();
+
+/// The global propagator was already chosen.
+#[derive(Debug)]
+pub struct AlreadySet(());
+
+impl fmt::Display for AlreadySet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the global propagator is already set")
+    }
+}
+
+impl std::error::Error for AlreadySet {}
+
+/// Installs the process-wide propagator, once, before the first call to
+/// [`inject_context`], [`extract_context`] or [`global_propagator`] (the
+/// first of those fixes it from `OTEL_PROPAGATORS`).
+///
+/// # Example: speak B3 to the world
+/// ```
+/// use baton::propagation::{set_global_propagator, Composite, Propagator};
+/// set_global_propagator(Composite::from_list("b3multi").unwrap()).unwrap();
+/// assert!(set_global_propagator(Composite::from_list("b3").unwrap()).is_err());
+/// assert_eq!(baton::propagation::global_propagator().fields()[0], "x-b3-traceid");
+/// ```
+pub fn set_global_propagator(propagator: Composite) -> Result<(), AlreadySet> {
+    GLOBAL.set(propagator).map_err(|_| AlreadySet(()))
+}
+
+/// The process-wide propagator: the one installed with
+/// [`set_global_propagator`], or else the one `OTEL_PROPAGATORS` names
+/// (default `tracecontext,baggage`), read once. An invalid
+/// `OTEL_PROPAGATORS` is reported as a
+/// [`DiagnosticKind::InvalidArgument`] and the default is used.
+pub fn global_propagator() -> &'static Composite {
+    GLOBAL.get_or_init(|| {
+        Composite::from_env().unwrap_or_else(|e| {
+            report(
+                DiagnosticKind::InvalidArgument,
+                &format_args!("{e}; using {}", super::DEFAULT_PROPAGATORS),
+                None,
+            );
+            Composite::default()
+        })
+    })
+}
+
+/// Writes the current context into `carrier` with the global propagator.
+///
+/// # Example: outgoing request headers
+/// ```
+/// let _span = baton::span("call").enter();
+/// let _s = baton::session("s-42");
+/// let mut headers = std::collections::HashMap::new();
+/// baton::inject_context(&mut headers);
+/// let trace_id = baton::current_trace_id().unwrap().to_string();
+/// assert!(headers["traceparent"].contains(&trace_id));
+/// assert_eq!(headers["baggage"], "session.id=s-42");
+/// ```
+pub fn inject_context(carrier: &mut dyn Injector) {
+    global_propagator().inject(&Context::current(), carrier);
+}
+
+/// The current context plus what `carrier` holds, read with the global
+/// propagator.
+///
+/// Never fails: an invalid header is skipped and the rest is kept (at most
+/// one diagnostic per call). What the current context already has (baggage,
+/// session, and the span when the carrier has none) is the base.
+///
+/// # Example: incoming request headers
+/// ```
+/// use std::collections::HashMap;
+/// let headers = HashMap::from([
+///     ("Traceparent".to_string(), "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".to_string()),
+///     ("baggage".to_string(), "session.id=s-42".to_string()),
+/// ]);
+/// let cx = baton::extract_context(&headers);
+/// assert_eq!(cx.span_context().unwrap().trace_id().to_string(), "4bf92f3577b34da6a3ce929d0e0e4736");
+/// assert_eq!(cx.session().unwrap().id(), "s-42");
+///
+/// let bad = HashMap::from([("traceparent".to_string(), "garbage".to_string())]);
+/// assert!(baton::extract_context(&bad).span_context().is_none());
+/// ```
+pub fn extract_context(carrier: &dyn Extractor) -> Context {
+    global_propagator().extract(&Context::current(), carrier)
+}
+
+/// Extracts the context from `carrier` (see [`extract_context`]) and makes
+/// it current until the guard drops.
+///
+/// # Example: a server handler
+/// ```
+/// use std::collections::HashMap;
+/// let headers = HashMap::from([(
+///     "traceparent".to_string(),
+///     "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".to_string(),
+/// )]);
+/// let _cx = baton::propagated_context(&headers);
+/// let span = baton::span("handle").start();
+/// assert_eq!(span.trace_id().to_string(), "4bf92f3577b34da6a3ce929d0e0e4736");
+/// assert_eq!(span.parent_span_id().unwrap().to_string(), "00f067aa0ba902b7");
+/// ```
+#[track_caller]
+pub fn propagated_context(carrier: &dyn Extractor) -> ContextGuard {
+    extract_context(carrier).attach()
+}

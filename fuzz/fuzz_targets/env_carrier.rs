@@ -1,0 +1,33 @@
+//! Arbitrary `NAME=VALUE` lines as a child's environment: extraction never
+//! panics, stays within the limits, and inject∘extract is stable (what one
+//! hop writes, the next hop reads back and writes identically).
+#![no_main]
+
+use baton::propagation::{baggage, tracestate, Composite, EnvCarrier, Propagator};
+use baton::Context;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    let vars = text.lines().map(|line| line.split_once('=').unwrap_or((line, "")));
+    let env = EnvCarrier::from_vars(vars);
+    let all = Composite::from_list("tracecontext,baggage,b3,b3multi,jaeger").unwrap();
+
+    let cx = all.extract(&Context::default(), &env);
+    if let Some(sc) = cx.span_context() {
+        assert!(sc.trace_state().len() <= tracestate::MAX_MEMBERS);
+    }
+    assert!(cx.baggage().len() <= baggage::MAX_MEMBERS);
+    assert!(baggage::format(cx.baggage()).len() <= baggage::MAX_BYTES);
+
+    let mut first = EnvCarrier::default();
+    all.inject(&cx, &mut first);
+    let again = all.extract(&Context::default(), &first);
+    let mut second = EnvCarrier::default();
+    all.inject(&again, &mut second);
+    assert_eq!(first, second, "inject∘extract is not stable");
+    assert_eq!(
+        again.span_context().map(|s| (s.trace_id(), s.span_id(), s.is_sampled())),
+        cx.span_context().map(|s| (s.trace_id(), s.span_id(), s.is_sampled())),
+    );
+});

@@ -1,0 +1,89 @@
+//! `baton convert --to FORMAT [HEADER-LINE...]`: reads header lines in any
+//! format, extracts the context, and writes it as header lines in `FORMAT`.
+//!
+//! Baggage goes along: as a W3C `baggage` line next to W3C and B3 headers
+//! (B3 has no baggage of its own), as `uberctx-*` lines with Jaeger.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use baton::propagation::{Composite, Propagator};
+use baton::Context;
+
+use super::{decode, read_lines, usage_error, INVALID_INPUT};
+
+/// What `convert` reads: every format baton knows, W3C first.
+const READ: &str = "tracecontext,baggage,b3,b3multi,jaeger";
+
+/// `--to` names and the propagators they write with.
+const TARGETS: [(&str, &str); 4] = [
+    ("tracecontext", "tracecontext,baggage"),
+    ("b3", "b3,baggage"),
+    ("b3multi", "b3multi,baggage"),
+    ("jaeger", "jaeger"),
+];
+
+pub fn run(args: &[String]) -> ExitCode {
+    let (target, lines) = match parse_args(args) {
+        Ok(parsed) => parsed,
+        Err(problem) => return usage_error(&problem),
+    };
+    let lines = match read_lines(lines) {
+        Ok(lines) => lines,
+        Err(e) => return e.report(&mut std::io::stderr()),
+    };
+    // Refuse what `decode` would reject, with the same precise message,
+    // rather than converting whatever part happened to be valid.
+    let mut stderr = std::io::stderr();
+    let mut invalid = false;
+    for line in &lines {
+        if let Err(e) = decode::decode(line) {
+            e.report(line, &mut stderr);
+            invalid = true;
+        }
+    }
+    if invalid {
+        return ExitCode::from(INVALID_INPUT);
+    }
+
+    let headers: Vec<(String, String)> = lines.into_iter().map(|l| (l.name, l.value)).collect();
+    let cx = composite(READ).extract(&Context::default(), &headers);
+    if cx.span_context().is_none() {
+        let _ = writeln!(stderr, "baton: no trace and span ids in the input to convert");
+        return ExitCode::from(INVALID_INPUT);
+    }
+    let mut out: Vec<(String, String)> = Vec::new();
+    composite(target).inject(&cx, &mut out);
+    let mut stdout = std::io::stdout().lock();
+    for (name, value) in out {
+        let _ = writeln!(stdout, "{name}: {value}");
+    }
+    ExitCode::SUCCESS
+}
+
+/// Splits `--to FORMAT` (or `--to=FORMAT`) from the header lines.
+fn parse_args(args: &[String]) -> Result<(&'static str, &[String]), String> {
+    let Some(first) = args.first() else {
+        return Err("convert needs --to FORMAT".into());
+    };
+    let (name, rest) = if let Some(name) = first.strip_prefix("--to=") {
+        (name, &args[1..])
+    } else if first == "--to" {
+        match args.get(1) {
+            Some(name) => (name.as_str(), &args[2..]),
+            None => return Err("--to needs a format".into()),
+        }
+    } else {
+        return Err(format!("convert: expected --to FORMAT, found {first:?}"));
+    };
+    TARGETS
+        .iter()
+        .find(|(known, _)| *known == name)
+        .map(|(_, list)| (*list, rest))
+        .ok_or_else(|| format!("convert: unknown format {name:?}"))
+}
+
+fn composite(list: &str) -> Composite {
+    // The lists above are fixed and valid.
+    Composite::from_list(list).unwrap_or_default()
+}

@@ -1,0 +1,141 @@
+//! The `decode` and `convert` subcommands, and the input they share: header
+//! lines (`name: value`) from the arguments, or from standard input when
+//! there are none.
+
+pub mod convert;
+pub mod decode;
+
+use std::io::{BufRead, Write};
+use std::process::ExitCode;
+
+/// What `baton help` prints, and what follows a usage error.
+pub const USAGE: &str = "usage:
+  baton demo
+  baton decode [HEADER-LINE...]
+  baton convert --to b3|b3multi|jaeger|tracecontext [HEADER-LINE...]
+
+decode and convert read header lines (`name: value`) from their arguments,
+or from standard input when there are none.
+exit status: 0 valid, 1 invalid input, 2 usage error";
+
+/// Prints `problem` and the usage to stderr; returns the usage-error status.
+pub fn usage_error(problem: &str) -> ExitCode {
+    let _ = writeln!(std::io::stderr(), "baton: {problem}\n{USAGE}");
+    ExitCode::from(USAGE_ERROR)
+}
+
+/// Exit status for input that is not a valid header line or value.
+pub const INVALID_INPUT: u8 = 1;
+/// Exit status for a command line that cannot be understood.
+pub const USAGE_ERROR: u8 = 2;
+
+/// One `name: value` line of input.
+pub struct HeaderLine {
+    /// 1-based position in the input, for messages.
+    pub number: usize,
+    pub name: String,
+    pub value: String,
+}
+
+/// Why the input could not be read as header lines.
+pub struct InputError {
+    pub number: usize,
+    pub line: String,
+    pub message: String,
+    /// The byte of `line` to point at.
+    pub offset: usize,
+}
+
+/// Reads the header lines: each argument is one line; without arguments,
+/// each non-blank line of standard input is one. The name ends at the first
+/// `:`; whitespace around the name and the value is not part of them
+/// (RFC 9110 "OWS").
+pub fn read_lines(args: &[String]) -> Result<Vec<HeaderLine>, InputError> {
+    let raw: Vec<(usize, String)> = if args.is_empty() {
+        let mut lines = Vec::new();
+        for (i, line) in std::io::stdin().lock().lines().enumerate() {
+            let line = line.map_err(|e| InputError {
+                number: i + 1,
+                line: String::new(),
+                message: format!("cannot read standard input: {e}"),
+                offset: 0,
+            })?;
+            lines.push((i + 1, line));
+        }
+        lines
+    } else {
+        args.iter().cloned().enumerate().map(|(i, a)| (i + 1, a)).collect()
+    };
+    raw.into_iter()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(number, line)| split(number, line))
+        .collect()
+}
+
+fn split(number: usize, line: String) -> Result<HeaderLine, InputError> {
+    let Some(colon) = line.find(':') else {
+        return Err(InputError {
+            number,
+            message: "expected `name: value`, found no `:`".into(),
+            offset: line.len(),
+            line,
+        });
+    };
+    let name = line[..colon].trim();
+    if let Some(bad) = name.bytes().position(|b| !is_tchar(b)) {
+        let start = line.len() - line.trim_start().len();
+        return Err(InputError {
+            number,
+            message: "a header name is a token: no spaces or separators".into(),
+            offset: start + bad,
+            line,
+        });
+    }
+    if name.is_empty() {
+        return Err(InputError {
+            number,
+            message: "the header name is empty".into(),
+            offset: colon,
+            line,
+        });
+    }
+    Ok(HeaderLine {
+        number,
+        name: name.to_owned(),
+        value: line[colon + 1..].trim().to_owned(),
+    })
+}
+
+/// RFC 9110 `tchar`: what a header name is made of.
+fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+/// `text` on one line and a `^` under its byte `offset` on the next (an
+/// offset at the end points just past the last character).
+pub fn caret(text: &str, offset: usize) -> String {
+    let column = text
+        .char_indices()
+        .take_while(|(i, _)| *i < offset)
+        .count();
+    format!("{text}\n{:column$}^", "")
+}
+
+impl InputError {
+    /// Prints the error to `out` and returns the invalid-input status.
+    pub fn report(&self, out: &mut dyn Write) -> ExitCode {
+        let _ = writeln!(out, "line {}: {}", self.number, self.message);
+        if !self.line.is_empty() {
+            let _ = writeln!(out, "{}", indent(&caret(&self.line, self.offset)));
+        }
+        ExitCode::from(INVALID_INPUT)
+    }
+}
+
+/// `text` with every line indented by two spaces.
+pub fn indent(text: &str) -> String {
+    text.lines()
+        .map(|l| format!("  {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -1,0 +1,183 @@
+//! `baton decode` and `baton convert`, run as the built binary: what they
+//! print, where the caret points, and the exit codes (0 valid, 1 invalid
+//! input, 2 usage error).
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+const TRACEPARENT: &str = "traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+struct Output {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn baton(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_baton"))
+        .args(args)
+        .env_remove("OTEL_PROPAGATORS")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    Output {
+        code: out.status.code().unwrap(),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+#[test]
+fn decode_prints_traceparent_fields() {
+    let out = baton(&["decode", TRACEPARENT], "");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        "traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+  version    00
+  trace id   4bf92f3577b34da6a3ce929d0e0e4736
+  span id    00f067aa0ba902b7
+  flags      01 (sampled)
+"
+    );
+}
+
+#[test]
+fn decode_reads_standard_input_and_recognises_each_line() {
+    let input = "Tracestate: congo=t61rcWkgMzE, rojo=00f067aa0ba902b7\n\n\
+                 baggage: user_id=u1;ttl=60, session.id=s%201\n";
+    let out = baton(&["decode"], input);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert_eq!(
+        out.stdout,
+        "Tracestate: congo=t61rcWkgMzE, rojo=00f067aa0ba902b7
+  member     congo=t61rcWkgMzE
+  member     rojo=00f067aa0ba902b7
+baggage: user_id=u1;ttl=60, session.id=s%201
+  entry      user_id = \"u1\" ;ttl=60
+  entry      session.id = \"s 1\"
+"
+    );
+}
+
+#[test]
+fn decode_points_at_the_offending_byte() {
+    let out = baton(
+        &["decode", "traceparent: 00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01"],
+        "",
+    );
+    assert_eq!(out.code, 1);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert!(lines[0].starts_with("line 1: "), "{}", out.stdout);
+    assert_eq!(lines[1], "  00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01");
+    assert_eq!(lines[2], "     ^");
+}
+
+#[test]
+fn decode_reports_every_bad_line_and_still_decodes_the_good_ones() {
+    let out = baton(&["decode"], &format!("baggage: a=1,b c=2\n{TRACEPARENT}\nhost: example.com\n"));
+    assert_eq!(out.code, 1);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert!(lines[0].starts_with("line 1: baggage"), "{}", out.stdout);
+    assert_eq!(lines[1], "  a=1,b c=2");
+    assert_eq!(lines[2], "        ^");
+    assert!(out.stdout.contains("  span id    00f067aa0ba902b7\n"));
+    assert!(out.stdout.contains("line 3: \"host\" is not a propagation header"));
+}
+
+#[test]
+fn decode_rejects_a_line_without_a_colon() {
+    let out = baton(&["decode", "traceparent 00-01"], "");
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        out.stdout,
+        "line 1: expected `name: value`, found no `:`\n  traceparent 00-01\n                   ^\n"
+    );
+}
+
+#[test]
+fn convert_traceparent_to_b3_single() {
+    let out = baton(&["convert", "--to", "b3", TRACEPARENT], "");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, "b3: 4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-1\n");
+}
+
+#[test]
+fn convert_b3_to_tracecontext_reads_standard_input() {
+    let out = baton(
+        &["convert", "--to=tracecontext"],
+        "b3: 80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-1-05e3ac9a4f6e3b90\n",
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        "traceparent: 00-80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-01\n"
+    );
+}
+
+#[test]
+fn convert_to_jaeger_carries_the_session_as_uberctx() {
+    let out = baton(
+        &["convert", "--to", "jaeger", TRACEPARENT, "baggage: session.id=s%201"],
+        "",
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        "uber-trace-id: 4bf92f3577b34da6a3ce929d0e0e4736:00f067aa0ba902b7:0:1\n\
+         uberctx-session.id: s%201\n"
+    );
+}
+
+#[test]
+fn convert_jaeger_to_b3multi_keeps_the_parent_and_debug() {
+    let out = baton(
+        &["convert", "--to", "b3multi"],
+        "uber-trace-id: 463ac35c9f6413ad:a2fb4a1d1a96d312:5e3ac9a4f6e3b90:3\n",
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("x-b3-traceid: 0000000000000000463ac35c9f6413ad\n")
+        || out.stdout.contains("x-b3-traceid: 463ac35c9f6413ad\n"), "{}", out.stdout);
+    assert!(out.stdout.contains("x-b3-spanid: a2fb4a1d1a96d312\n"), "{}", out.stdout);
+    assert!(out.stdout.contains("x-b3-parentspanid: 05e3ac9a4f6e3b90\n"), "{}", out.stdout);
+    assert!(out.stdout.contains("x-b3-flags: 1\n"), "{}", out.stdout);
+}
+
+#[test]
+fn convert_refuses_invalid_input_with_the_caret() {
+    let out = baton(&["convert", "--to", "b3", "traceparent: 00-xyz"], "");
+    assert_eq!(out.code, 1);
+    assert!(out.stdout.is_empty());
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert!(lines[0].starts_with("line 1: "), "{}", out.stderr);
+    assert_eq!(lines[1], "  00-xyz");
+    assert_eq!(lines[2], "     ^");
+}
+
+#[test]
+fn convert_needs_trace_ids() {
+    let out = baton(&["convert", "--to", "b3", "baggage: k=v"], "");
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("no trace and span ids"), "{}", out.stderr);
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    for args in [
+        &[][..],
+        &["frobnicate"],
+        &["convert"],
+        &["convert", "--to"],
+        &["convert", "--to", "zipkin", TRACEPARENT],
+        &["convert", TRACEPARENT],
+    ] {
+        let out = baton(args, "");
+        assert_eq!(out.code, 2, "{args:?}");
+        assert!(out.stderr.contains("usage:"), "{args:?}: {}", out.stderr);
+        assert!(out.stdout.is_empty());
+    }
+}

@@ -1,0 +1,244 @@
+//! `Composite`: which format wins on extract, what later formats add, what
+//! inject writes, and how `OTEL_PROPAGATORS` picks the formats.
+
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::sync::Once;
+
+use baton::propagation::{Composite, ConfigError, Extractor, Injector, Propagator};
+use baton::{Context, DiagnosticKind, SpanContext, SpanId, TraceFlags, TraceId};
+
+thread_local! {
+    static CONFLICTS: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Counts `ConflictingContext` reports per thread, so parallel tests in this
+/// file each see only their own.
+fn conflicts() -> u64 {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        baton::set_diagnostic_handler(Box::new(|d| {
+            if d.kind == DiagnosticKind::ConflictingContext {
+                CONFLICTS.with(|c| c.set(c.get() + 1));
+            }
+        }))
+        .unwrap();
+    });
+    CONFLICTS.with(Cell::get)
+}
+
+/// A toy format: field `{name}` holds `{trace}:{span}`, field `{name}-bag`
+/// holds one `key=value` baggage entry.
+struct Toy {
+    fields: [&'static str; 2],
+}
+
+fn toy(name: &'static str, bag: &'static str) -> Box<dyn Propagator> {
+    Box::new(Toy {
+        fields: [name, bag],
+    })
+}
+
+impl Propagator for Toy {
+    fn inject(&self, cx: &Context, carrier: &mut dyn Injector) {
+        if let Some(sc) = cx.span_context() {
+            carrier.set(self.fields[0], format!("{}:{}", sc.trace_id(), sc.span_id()));
+        }
+    }
+
+    fn extract(&self, cx: &Context, carrier: &dyn Extractor) -> Context {
+        let mut out = cx.clone();
+        let ids = carrier.get(self.fields[0]);
+        if let Some((t, s)) = ids.as_deref().and_then(|v| v.split_once(':')) {
+            if let (Ok(t), Ok(s)) = (TraceId::from_hex(t), SpanId::from_hex(s)) {
+                let sc = SpanContext::new(t, s, TraceFlags::from_bits(1)).with_remote(true);
+                out = out.with_span_context(sc);
+            }
+        }
+        if let Some((k, v)) = carrier.get(self.fields[1]).as_deref().and_then(|b| b.split_once('=')) {
+            out = out.with_baggage(k, v);
+        }
+        out
+    }
+
+    fn fields(&self) -> &[&str] {
+        &self.fields
+    }
+}
+
+const T1: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
+const T2: &str = "80f198ee56343ba864fe8b2a57d3eff7";
+const S1: &str = "00f067aa0ba902b7";
+const S2: &str = "e457b5a2e4d86bd1";
+
+fn carrier(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+fn two_toys() -> Composite {
+    Composite::new(vec![toy("a", "a-bag"), toy("b", "b-bag")])
+}
+
+#[test]
+fn first_format_with_a_span_context_sets_it() {
+    let c = two_toys();
+    let headers = carrier(&[("a", &format!("{T1}:{S1}")), ("b", &format!("{T1}:{S2}"))]);
+    let cx = c.extract(&Context::default(), &headers);
+    let sc = cx.span_context().unwrap();
+    assert_eq!(sc.span_id().to_string(), S1);
+    assert!(sc.is_remote());
+}
+
+#[test]
+fn a_later_format_sets_the_span_context_when_earlier_ones_find_none() {
+    let c = two_toys();
+    let headers = carrier(&[("a", "not ids"), ("b", &format!("{T2}:{S2}"))]);
+    let cx = c.extract(&Context::default(), &headers);
+    assert_eq!(cx.span_context().unwrap().trace_id().to_string(), T2);
+}
+
+#[test]
+fn different_trace_ids_report_one_conflict_and_keep_the_first() {
+    let c = Composite::new(vec![toy("a", "a-bag"), toy("b", "b-bag"), toy("c", "c-bag")]);
+    let headers = carrier(&[
+        ("a", &format!("{T1}:{S1}")),
+        ("b", &format!("{T2}:{S2}")),
+        ("c", &format!("{T2}:{S1}")),
+    ]);
+    let before = conflicts();
+    let cx = c.extract(&Context::default(), &headers);
+    // Two later formats disagree with the first; one call reports once.
+    assert_eq!(conflicts() - before, 1);
+    assert_eq!(cx.span_context().unwrap().trace_id().to_string(), T1);
+}
+
+#[test]
+fn the_same_trace_id_in_two_formats_is_no_conflict() {
+    let c = two_toys();
+    let headers = carrier(&[("a", &format!("{T1}:{S1}")), ("b", &format!("{T1}:{S2}"))]);
+    let before = conflicts();
+    let _ = c.extract(&Context::default(), &headers);
+    assert_eq!(conflicts(), before);
+}
+
+#[test]
+fn later_formats_add_baggage_to_the_base_context() {
+    let c = two_toys();
+    let base = Context::default().with_baggage("tenant", "acme");
+    let headers = carrier(&[
+        ("a", &format!("{T1}:{S1}")),
+        ("a-bag", "user=u1"),
+        ("b", &format!("{T2}:{S2}")),
+        ("b-bag", "session.id=s-9"),
+    ]);
+    let cx = c.extract(&base, &headers);
+    let entries: Vec<_> = cx.baggage().iter().map(|(k, v, _)| (k, v)).collect();
+    assert_eq!(entries, [("tenant", "acme"), ("user", "u1"), ("session.id", "s-9")]);
+    assert_eq!(cx.session().unwrap().id(), "s-9");
+    assert_eq!(cx.span_context().unwrap().trace_id().to_string(), T1);
+}
+
+#[test]
+fn a_carrier_without_ids_keeps_the_base_span() {
+    let c = two_toys();
+    let _span = baton::span("local").enter();
+    let base = Context::current();
+    let cx = c.extract(&base, &carrier(&[("b-bag", "k=v")]));
+    assert_eq!(cx.span_context(), base.span_context());
+    assert_eq!(cx.baggage().get("k"), Some("v"));
+    // The live span is still reachable: a child started under it is its child.
+    let _g = cx.attach();
+    let child = baton::span("child").start();
+    assert_eq!(child.parent_span_id(), Some(base.span_context().unwrap().span_id()));
+}
+
+#[test]
+fn an_empty_carrier_returns_the_base_unchanged() {
+    let c = two_toys();
+    let base = Context::default().with_baggage("k", "v");
+    let cx = c.extract(&base, &HashMap::<String, String>::new());
+    assert!(cx.ptr_eq(&base));
+}
+
+#[test]
+fn inject_runs_every_format() {
+    let c = two_toys();
+    let sc = SpanContext::new(
+        TraceId::from_hex(T1).unwrap(),
+        SpanId::from_hex(S1).unwrap(),
+        TraceFlags::from_bits(1),
+    );
+    let mut out: Vec<(String, String)> = Vec::new();
+    c.inject(&Context::default().with_span_context(sc), &mut out);
+    let expected = format!("{T1}:{S1}");
+    assert_eq!(
+        out,
+        [("a".to_string(), expected.clone()), ("b".to_string(), expected)]
+    );
+}
+
+#[test]
+fn fields_are_the_union_in_order() {
+    let c = Composite::new(vec![toy("a", "bag"), toy("b", "bag"), toy("a", "c")]);
+    assert_eq!(c.fields(), ["a", "bag", "b", "c"]);
+}
+
+#[test]
+fn otel_propagators_default_is_tracecontext_then_baggage() {
+    for unset in [None, Some(""), Some("  ")] {
+        let c = Composite::from_lookup(|_| unset.map(str::to_owned)).unwrap();
+        assert_eq!(c.fields(), ["traceparent", "tracestate", "baggage"]);
+    }
+}
+
+#[test]
+fn otel_propagators_reads_only_its_own_variable() {
+    let c = Composite::from_lookup(|name| (name == "OTEL_PROPAGATORS").then(|| "jaeger".into()))
+        .unwrap();
+    assert_eq!(c.fields(), ["uber-trace-id"]);
+}
+
+#[test]
+fn otel_propagators_names_every_format() {
+    let c = Composite::from_lookup(|_| {
+        Some("tracecontext, baggage ,b3,\tb3multi , jaeger".into())
+    })
+    .unwrap();
+    assert_eq!(c.len(), 5);
+    for field in ["traceparent", "tracestate", "baggage", "b3", "x-b3-traceid", "uber-trace-id"] {
+        assert!(c.fields().contains(&field), "{field} missing from {:?}", c.fields());
+    }
+}
+
+#[test]
+fn otel_propagators_ignores_case_empty_items_and_repeats() {
+    let c = Composite::from_lookup(|_| Some("B3,, b3 ,TraceContext".into())).unwrap();
+    assert_eq!(c.len(), 2);
+    assert_eq!(c.fields(), ["b3", "traceparent", "tracestate"]);
+}
+
+#[test]
+fn otel_propagators_none_alone_propagates_nothing() {
+    let c = Composite::from_lookup(|_| Some(" none ".into())).unwrap();
+    assert!(c.is_empty());
+    assert!(c.fields().is_empty());
+    let headers = carrier(&[("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")]);
+    assert!(c.extract(&Context::default(), &headers).is_empty());
+    let mut out = HashMap::new();
+    let _span = baton::span("s").enter();
+    c.inject(&Context::current(), &mut out);
+    assert!(out.is_empty());
+}
+
+#[test]
+fn otel_propagators_unknown_name_is_an_error_naming_it() {
+    let err = Composite::from_lookup(|_| Some("tracecontext, xray ".into())).unwrap_err();
+    assert_eq!(err, ConfigError::UnknownPropagator { name: "xray".into() });
+    assert!(err.to_string().contains("\"xray\""), "{err}");
+}
+
+#[test]
+fn otel_propagators_none_with_others_is_an_error() {
+    let err = Composite::from_lookup(|_| Some("none,b3".into())).unwrap_err();
+    assert_eq!(err, ConfigError::NoneWithOthers);
+}

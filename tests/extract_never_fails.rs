@@ -1,0 +1,194 @@
+//! Hostile input through the whole extraction path: a 1 MiB header of each
+//! kind, adversarial shapes, and 1000 baggage lines. Extraction never fails,
+//! reports at most one diagnostic per call, stays within the documented
+//! limits, and allocates a bounded amount whatever the input size.
+//!
+//! The counting allocator needs `unsafe impl GlobalAlloc`; the library itself
+//! stays `#![forbid(unsafe_code)]`.
+#![allow(unsafe_code)]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::sync::Once;
+
+use baton::propagation::{baggage, set_global_propagator, tracestate, Composite};
+use baton::Context;
+
+/// Counts the bytes each thread asks for, so parallel tests measure only
+/// their own extraction.
+struct Counting;
+
+thread_local! {
+    static ALLOCATED: Cell<usize> = const { Cell::new(0) };
+    static REPORTS: Cell<u64> = const { Cell::new(0) };
+}
+
+fn count(bytes: usize) {
+    let _ = ALLOCATED.try_with(|a| a.set(a.get() + bytes));
+}
+
+// SAFETY: every call is forwarded unchanged to the system allocator; the
+// counter is a const-initialised thread-local that never allocates.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        count(layout.size());
+        System.alloc(layout)
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        count(layout.size());
+        System.alloc_zeroed(layout)
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        count(new_size);
+        System.realloc(ptr, layout, new_size)
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        System.dealloc(ptr, layout)
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// What one extraction may allocate, whatever the carrier holds: room for
+/// the limits (32 tracestate members of 256 + 256 bytes, 8192 bytes of
+/// baggage in 64 entries) and the context around them, far below the 1 MiB
+/// inputs.
+const MAX_EXTRACT_ALLOC: usize = 64 * 1024;
+
+const MIB: usize = 1 << 20;
+const TRACEPARENT: &str = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+fn setup() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        set_global_propagator(
+            Composite::from_list("tracecontext,baggage,b3,b3multi,jaeger").unwrap(),
+        )
+        .unwrap();
+        baton::set_diagnostic_handler(Box::new(|_| REPORTS.with(|c| c.set(c.get() + 1))))
+            .unwrap();
+    });
+}
+
+/// Extracts `headers` through the global propagator and checks the
+/// properties every extraction has; returns the context.
+fn extract(headers: &Vec<(String, String)>) -> Context {
+    setup();
+    let reports = REPORTS.with(Cell::get);
+    let allocated = ALLOCATED.with(Cell::get);
+    let cx = baton::extract_context(headers);
+    let used = ALLOCATED.with(Cell::get) - allocated;
+    let names: Vec<&str> = headers.iter().map(|(k, _)| k.as_str()).collect();
+    assert!(used <= MAX_EXTRACT_ALLOC, "{names:?}: allocated {used} bytes");
+    assert!(REPORTS.with(Cell::get) - reports <= 1, "{names:?}: more than one report");
+    check_limits(&cx);
+    cx
+}
+
+fn check_limits(cx: &Context) {
+    if let Some(sc) = cx.span_context() {
+        let ts = sc.trace_state();
+        assert!(ts.len() <= tracestate::MAX_MEMBERS);
+        assert!(ts.iter().all(|(k, v)| k.len() <= 256 && v.len() <= 256));
+    }
+    assert!(cx.baggage().len() <= baggage::MAX_MEMBERS);
+    assert!(baggage::format(cx.baggage()).len() <= baggage::MAX_BYTES);
+}
+
+fn header(name: &str, value: String) -> Vec<(String, String)> {
+    vec![(name.to_owned(), value)]
+}
+
+/// 1 MiB built by repeating `unit` after `prefix`.
+fn mib(prefix: &str, unit: &str) -> String {
+    let mut s = String::with_capacity(MIB + unit.len());
+    s.push_str(prefix);
+    while s.len() < MIB {
+        s.push_str(unit);
+    }
+    s
+}
+
+const NAMES: [&str; 10] = [
+    "traceparent",
+    "tracestate",
+    "baggage",
+    "b3",
+    "x-b3-traceid",
+    "x-b3-spanid",
+    "x-b3-sampled",
+    "x-b3-flags",
+    "uber-trace-id",
+    "uberctx-user",
+];
+
+const SHAPES: [(&str, &str); 8] = [
+    ("", "a"),
+    ("", ","),
+    ("", ";"),
+    ("", "%"),
+    ("", "k=v,"),
+    ("k=", "%20"),
+    ("4bf92f3577b34da6a3ce929d0e0e4736", "-"),
+    ("4bf92f3577b34da6a3ce929d0e0e4736:00f067aa0ba902b7:0:1", "0"),
+];
+
+#[test]
+fn a_one_mib_header_of_each_kind_is_survived_with_bounded_allocation() {
+    for name in NAMES {
+        for (prefix, unit) in SHAPES {
+            let cx = extract(&header(name, mib(prefix, unit)));
+            // No format accepts a 1 MiB id header.
+            if !matches!(name, "tracestate" | "baggage" | "uberctx-user") {
+                assert!(cx.span_context().is_none(), "{name} {prefix:?}+{unit:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_one_mib_tracestate_or_baggage_keeps_the_valid_traceparent() {
+    for (name, unit) in [("tracestate", "k=v,"), ("tracestate", "a"), ("baggage", "k=v,")] {
+        let mut headers = header("traceparent", TRACEPARENT.to_owned());
+        headers.extend(header(name, mib("", unit)));
+        let cx = extract(&headers);
+        assert_eq!(
+            cx.span_context().map(|sc| sc.span_id().to_string()).as_deref(),
+            Some("00f067aa0ba902b7"),
+            "{name} {unit:?}"
+        );
+    }
+}
+
+#[test]
+fn a_thousand_baggage_lines_share_one_budget() {
+    let line = mib("", "k=v,")[..8 * 1024].to_owned();
+    let headers: Vec<(String, String)> = (0..1000).map(|_| ("baggage".to_owned(), line.clone())).collect();
+    let cx = extract(&headers);
+    assert!(!cx.baggage().is_empty());
+}
+
+#[test]
+fn a_key_repeated_inside_earlier_values_and_duplicate_keys_stay_bounded() {
+    let mut value = String::new();
+    for i in 0..20_000 {
+        value.push_str(&format!("k{}=k{}=v;k=,", i % 7, i));
+    }
+    let cx = extract(&header("baggage", value));
+    let mut keys: Vec<&str> = cx.baggage().iter().map(|(k, _, _)| k).collect();
+    let total = keys.len();
+    keys.dedup();
+    assert_eq!(keys.len(), total);
+}
+
+#[test]
+fn a_thousand_of_every_header_at_once_is_survived() {
+    let headers: Vec<(String, String)> = (0..1000)
+        .flat_map(|i| NAMES.map(|n| (n.to_owned(), format!("{i}-{TRACEPARENT}"))))
+        .collect();
+    let _ = extract(&headers);
+}
