@@ -1,5 +1,6 @@
 //! The `SpanProcessor` trait and the simple, synchronous processor.
 
+use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
@@ -46,15 +47,26 @@ impl SimpleProcessor {
         &self,
         f: impl FnOnce(&mut dyn SpanExporter) -> Result<(), ExportError>,
     ) -> Result<(), ExportError> {
-        // The pipeline's own code holds the lock: waiting would deadlock.
-        if pipeline::suppressed() {
+        thread_local! {
+            static EXPORTING: Cell<bool> = const { Cell::new(false) };
+        }
+        // This thread already holds the lock (an exporter calling back into
+        // the pipeline): waiting for it would deadlock.
+        if EXPORTING.try_with(|e| e.replace(true)).unwrap_or(true) {
             return Err(ExportError::Reentrant);
         }
-        let mut slot = self.exporter.lock().unwrap_or_else(PoisonError::into_inner);
-        let exporter = slot.as_deref_mut().ok_or(ExportError::AlreadyShutDown)?;
-        pipeline::while_suppressed(|| {
-            catch_unwind(AssertUnwindSafe(|| f(exporter))).unwrap_or(Err(ExportError::Panicked))
-        })
+        let result = {
+            let mut slot = self.exporter.lock().unwrap_or_else(PoisonError::into_inner);
+            match slot.as_deref_mut() {
+                Some(exporter) => pipeline::while_suppressed(|| {
+                    catch_unwind(AssertUnwindSafe(|| f(exporter)))
+                        .unwrap_or(Err(ExportError::Panicked))
+                }),
+                None => Err(ExportError::AlreadyShutDown),
+            }
+        };
+        let _ = EXPORTING.try_with(|e| e.set(false));
+        result
     }
 }
 
