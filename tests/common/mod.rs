@@ -114,56 +114,64 @@ impl Future for YieldN {
 
 type Task = Pin<Box<dyn Future<Output = ()> + Send>>;
 
-struct Queue {
-    tasks: Mutex<(VecDeque<Arc<TaskCell>>, bool)>,
+/// One run queue per worker, and a flag to stop.
+struct Queues {
+    queues: Vec<Mutex<VecDeque<Arc<TaskCell>>>>,
     ready: Condvar,
+    lock: Mutex<bool>,
 }
 
 struct TaskCell {
     future: Mutex<Option<Task>>,
-    queue: Arc<Queue>,
-    /// Which worker threads have polled this task, by index.
+    queues: Arc<Queues>,
+    /// Which worker threads have polled this task, in order.
     polled_on: Mutex<Vec<usize>>,
 }
 
 impl Wake for TaskCell {
     fn wake(self: Arc<Self>) {
-        let queue = self.queue.clone();
-        queue.tasks.lock().unwrap().0.push_back(self);
-        queue.ready.notify_one();
+        // Hand the task to the worker after the one that polled it last, so
+        // consecutive polls of one task run on different threads.
+        let next = self.polled_on.lock().unwrap().last().map_or(0, |w| w + 1) % self.queues.queues.len();
+        let queues = self.queues.clone();
+        queues.queues[next].lock().unwrap().push_back(self);
+        let _stop = queues.lock.lock().unwrap();
+        queues.ready.notify_all();
     }
 }
 
-/// A multi-thread executor whose workers take turns: a woken task goes to
-/// the back of one shared queue, so consecutive polls of a task usually run
-/// on different threads.
+/// A multi-thread executor that moves every task to another worker thread
+/// each time it is woken.
 pub struct Executor {
-    queue: Arc<Queue>,
+    queues: Arc<Queues>,
     workers: Vec<thread::JoinHandle<()>>,
     tasks: Vec<Arc<TaskCell>>,
 }
 
 impl Executor {
     pub fn new(threads: usize) -> Executor {
-        let queue = Arc::new(Queue {
-            tasks: Mutex::new((VecDeque::new(), false)),
+        let queues = Arc::new(Queues {
+            queues: (0..threads).map(|_| Mutex::new(VecDeque::new())).collect(),
             ready: Condvar::new(),
+            lock: Mutex::new(false),
         });
         let workers = (0..threads)
             .map(|index| {
-                let queue = queue.clone();
+                let queues = queues.clone();
                 thread::spawn(move || loop {
-                    let task = {
-                        let mut q = queue.tasks.lock().unwrap();
-                        loop {
-                            if let Some(t) = q.0.pop_front() {
-                                break t;
-                            }
-                            if q.1 {
-                                return;
-                            }
-                            q = queue.ready.wait(q).unwrap();
+                    let task = queues.queues[index].lock().unwrap().pop_front();
+                    let Some(task) = task else {
+                        let stop = queues.lock.lock().unwrap();
+                        if *stop {
+                            return;
                         }
+                        if queues.queues[index].lock().unwrap().is_empty() {
+                            let _ = queues
+                                .ready
+                                .wait_timeout(stop, std::time::Duration::from_millis(10))
+                                .unwrap();
+                        }
+                        continue;
                     };
                     task.polled_on.lock().unwrap().push(index);
                     let waker = Waker::from(task.clone());
@@ -173,14 +181,11 @@ impl Executor {
                             *slot = None;
                         }
                     }
-                    drop(slot);
-                    // Let the other workers take the next turn.
-                    thread::yield_now();
                 })
             })
             .collect();
         Executor {
-            queue,
+            queues,
             workers,
             tasks: Vec::new(),
         }
@@ -189,7 +194,7 @@ impl Executor {
     pub fn spawn(&mut self, fut: impl Future<Output = ()> + Send + 'static) {
         let task = Arc::new(TaskCell {
             future: Mutex::new(Some(Box::pin(fut))),
-            queue: self.queue.clone(),
+            queues: self.queues.clone(),
             polled_on: Mutex::new(Vec::new()),
         });
         self.tasks.push(task.clone());
@@ -199,15 +204,11 @@ impl Executor {
     /// Waits until every task completed; returns, per task, the worker
     /// indices that polled it.
     pub fn join(self) -> Vec<Vec<usize>> {
-        loop {
-            let done = self.tasks.iter().all(|t| t.future.lock().unwrap().is_none());
-            if done {
-                break;
-            }
-            thread::yield_now();
+        while !self.tasks.iter().all(|t| t.future.lock().unwrap().is_none()) {
+            thread::sleep(std::time::Duration::from_millis(1));
         }
-        self.queue.tasks.lock().unwrap().1 = true;
-        self.queue.ready.notify_all();
+        *self.queues.lock.lock().unwrap() = true;
+        self.queues.ready.notify_all();
         for w in self.workers {
             w.join().unwrap();
         }
