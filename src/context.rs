@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::span::LiveSpan;
-use crate::{Baggage, Session, SpanContext};
+use crate::{Baggage, Session, SpanContext, Str};
 
 /// An immutable, cheaply cloned snapshot of what is current: the active span
 /// context (local or remote), the baggage (and so the session), and a handle
@@ -29,6 +29,9 @@ pub struct Context(Option<Arc<ContextInner>>);
 #[derive(Clone, Default)]
 struct ContextInner {
     span_context: Option<SpanContext>,
+    /// The local span's name; kept here, not in `LiveSpan`, so that spans
+    /// that do not record still have one without another allocation.
+    span_name: Str,
     span: Option<Arc<LiveSpan>>,
     baggage: Baggage,
     remote_sampling: Option<bool>,
@@ -81,6 +84,7 @@ impl Context {
     pub fn with_span_context(&self, span_context: SpanContext) -> Context {
         self.modified(|i| {
             i.span_context = Some(span_context);
+            i.span_name = Str::Borrowed("");
             i.span = None;
         })
     }
@@ -123,14 +127,26 @@ impl Context {
     }
 
     /// A child context for a newly started local span.
-    pub(crate) fn with_live_span(&self, span_context: SpanContext, span: Option<Arc<LiveSpan>>) -> Context {
+    pub(crate) fn with_live_span(
+        &self,
+        span_context: SpanContext,
+        span_name: Str,
+        span: Option<Arc<LiveSpan>>,
+    ) -> Context {
         let baggage = self.baggage().clone();
         Context(Some(Arc::new(ContextInner {
             span_context: Some(span_context),
+            span_name,
             span,
             baggage,
             remote_sampling: None,
         })))
+    }
+
+    /// The name of the local span, empty for a remote one.
+    pub(crate) fn span_name(&self) -> &Str {
+        const NONE: &Str = &Str::Borrowed("");
+        self.inner().map_or(NONE, |i| &i.span_name)
     }
 
     /// The live local span, when this context's active span is local and recording.

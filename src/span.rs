@@ -133,7 +133,12 @@ impl SpanBuilder {
         };
         let parent_sc = parent.span_context();
         let (trace_id, flags, trace_state, debug) = match parent_sc {
-            Some(p) => (p.trace_id(), p.flags(), p.trace_state().clone(), p.is_debug()),
+            Some(p) => (
+                p.trace_id(),
+                p.flags(),
+                p.trace_state().clone(),
+                p.is_debug(),
+            ),
             None => (
                 TraceId::random(),
                 TraceFlags::default().with_random(true),
@@ -146,10 +151,14 @@ impl SpanBuilder {
         params.remote_hint = parent.remote_sampling();
         let installed = pipeline::installed();
         let decision = pipeline::sampler(installed).should_sample(&params);
-        let span_context = SpanContext::new(trace_id, SpanId::random(), flags.with_sampled(decision.is_sampled()))
-            .with_trace_state(trace_state)
-            .with_parent_span_id(parent_sc.map(SpanContext::span_id))
-            .with_debug(debug && decision.is_sampled());
+        let span_context = SpanContext::new(
+            trace_id,
+            SpanId::random(),
+            flags.with_sampled(decision.is_sampled()),
+        )
+        .with_trace_state(trace_state)
+        .with_parent_span_id(parent_sc.map(SpanContext::span_id))
+        .with_debug(debug && decision.is_sampled());
         let live = match installed {
             Some(p) if decision.is_recording() && !pipeline::is_suppressed() => {
                 let mut record = Record {
@@ -176,7 +185,6 @@ impl SpanBuilder {
                     record.add_link(link);
                 }
                 Some(std::sync::Arc::new(LiveSpan {
-                    name: self.name,
                     record: Mutex::new(Some(record)),
                 }))
             }
@@ -184,7 +192,7 @@ impl SpanBuilder {
         };
         let span = Span {
             span: SpanRef {
-                cx: parent.with_live_span(span_context, live),
+                cx: parent.with_live_span(span_context, self.name, live),
             },
         };
         if let (Some(p), true) = (installed, span.is_recording()) {
@@ -200,10 +208,7 @@ impl SpanBuilder {
         let location = Location::caller();
         let span = self.start();
         let guard = stack::push(span.cx.clone(), location);
-        SpanGuard {
-            guard,
-            span,
-        }
+        SpanGuard { guard, span }
     }
 }
 
@@ -235,7 +240,6 @@ impl Default for SpanLimits {
 
 /// The shared state of a recording span.
 pub(crate) struct LiveSpan {
-    name: Str,
     /// `None` once the span has ended.
     record: Mutex<Option<Record>>,
 }
@@ -277,11 +281,21 @@ impl Record {
     }
 
     fn add_event(&mut self, event: Event) {
-        push_bounded(&mut self.events, &mut self.dropped_events, self.limits.max_events, event);
+        push_bounded(
+            &mut self.events,
+            &mut self.dropped_events,
+            self.limits.max_events,
+            event,
+        );
     }
 
     fn add_link(&mut self, link: Link) {
-        push_bounded(&mut self.links, &mut self.dropped_links, self.limits.max_links, link);
+        push_bounded(
+            &mut self.links,
+            &mut self.dropped_links,
+            self.limits.max_links,
+            link,
+        );
     }
 }
 
@@ -323,9 +337,9 @@ impl SpanRef {
             .expect("a SpanRef always has a span context")
     }
 
-    /// The span name; empty for a span that is not recording.
+    /// The span name.
     pub fn name(&self) -> &str {
-        self.live().map_or("", |l| &l.name)
+        self.cx.span_name()
     }
 
     /// The span's ids, flags and tracestate.
@@ -408,7 +422,7 @@ impl SpanRef {
         };
         let end = now_unix_nanos().max(record.start_unix_nanos);
         let data = SpanData {
-            name: live.name.clone(),
+            name: self.cx.span_name().clone(),
             span_context: self.span_context_ref().clone(),
             parent_span_id: self.parent_span_id(),
             parent_is_remote: record.parent_is_remote,

@@ -32,7 +32,8 @@ fn interleaved_polls_and_drops_keep_contexts_apart() {
         let _g = baton::set_baggage("who", "a");
         observe(3, log.clone()).in_current_context()
     };
-    let mut b = observe(3, log.clone()).in_context(baton::Context::default().with_baggage("who", "b"));
+    let mut b =
+        observe(3, log.clone()).in_context(baton::Context::default().with_baggage("who", "b"));
     let _mine = baton::set_baggage("who", "thread");
 
     // Schedule: a, b, b, a, (drop b mid-way), a, a.
@@ -84,12 +85,18 @@ fn in_span_is_current_only_while_polled_and_ends_on_completion_or_drop() {
         baton::current_span().unwrap().name().to_owned()
     }
     .in_span(baton::span("completes"));
-    let mut dropped = async { common::YieldN(10).await }.in_span(baton::span("dropped"));
+    let mut dropped = common::YieldN(10).in_span(baton::span("dropped"));
     assert!(poll_once(&mut done).is_pending());
-    assert_eq!(baton::current_span().unwrap().name(), "root", "not current between polls");
+    assert_eq!(
+        baton::current_span().unwrap().name(),
+        "root",
+        "not current between polls"
+    );
     assert!(poll_once(&mut dropped).is_pending());
     assert_eq!(poll_once(&mut done), Poll::Ready("completes".to_owned()));
-    assert!(common::spans_of(trace_id).iter().any(|s| s.name == "completes"));
+    assert!(common::spans_of(trace_id)
+        .iter()
+        .any(|s| s.name == "completes"));
     drop(dropped);
     drop(root);
     assert_eq!(common::tree(trace_id), "root\n  completes\n  dropped\n");

@@ -20,9 +20,7 @@ fn tasks_keep_their_context_across_executor_threads() {
             for step in 0..20 {
                 let seen = baton::baggage("task");
                 let trace = baton::current_trace_id();
-                async { common::YieldN(1).await }
-                    .in_span(baton::span("step"))
-                    .await;
+                common::YieldN(1).in_span(baton::span("step")).await;
                 results.lock().unwrap().push((task, step, seen, trace));
             }
             drop(root);
@@ -32,7 +30,9 @@ fn tasks_keep_their_context_across_executor_threads() {
     }
     let polled_on = executor.join();
     assert!(
-        polled_on.iter().all(|workers| workers.windows(2).all(|w| w[0] != w[1])),
+        polled_on
+            .iter()
+            .all(|workers| workers.windows(2).all(|w| w[0] != w[1])),
         "every poll of a task ran on another thread than the one before: {polled_on:?}"
     );
     let results = results.lock().unwrap();

@@ -56,7 +56,11 @@ fn span_records_kind_type_attributes_events_and_status() {
     assert_eq!(s.kind, SpanKind::Client);
     assert_eq!(s.span_type, Some(SpanType::Retrieval));
     let keys: Vec<&str> = s.attributes.iter().map(|kv| kv.key.as_ref()).collect();
-    assert_eq!(keys, ["url", "tags", "status_code"], "a re-set key keeps its place");
+    assert_eq!(
+        keys,
+        ["url", "tags", "status_code"],
+        "a re-set key keeps its place"
+    );
     assert_eq!(s.attribute("url").unwrap().to_string(), "http://y");
     assert_eq!(s.attribute("tags").unwrap().to_string(), "[a, b]");
     assert_eq!(s.events.len(), 1);
@@ -70,7 +74,10 @@ fn span_records_kind_type_attributes_events_and_status() {
 fn explicit_parent_and_started_spans() {
     common::exporter();
     let job = span("job").start();
-    assert!(baton::current_span().is_none(), "start() does not make the span current");
+    assert!(
+        baton::current_span().is_none(),
+        "start() does not make the span current"
+    );
     let child = span("step").parent(&job.context()).start();
     assert_eq!(child.parent_span_id(), Some(job.span_id()));
     assert_eq!(child.trace_id(), job.trace_id());
@@ -80,7 +87,11 @@ fn explicit_parent_and_started_spans() {
     drop(child);
     job.end();
     assert_eq!(common::tree(trace_id), "job\n  step\n");
-    assert_eq!(common::spans_of(trace_id).len(), 2, "each span is exported once");
+    assert_eq!(
+        common::spans_of(trace_id).len(),
+        2,
+        "each span is exported once"
+    );
 }
 
 #[test]
@@ -93,7 +104,9 @@ fn record_error_sets_status_and_adds_an_exception_event() {
     drop(s);
     let data = &common::spans_of(trace_id)[0];
     assert_eq!(data.events[0].name, "exception");
-    assert!(matches!(&data.status, Status::Error { description } if description.contains("invalid digit")));
+    assert!(
+        matches!(&data.status, Status::Error { description } if description.contains("invalid digit"))
+    );
 }
 
 #[test]

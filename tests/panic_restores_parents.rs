@@ -20,7 +20,10 @@ fn panic_through_three_nested_spans() {
         })
     }));
     assert!(result.is_err());
-    assert!(baton::Context::current().ptr_eq(&before), "the context is restored");
+    assert!(
+        baton::Context::current().ptr_eq(&before),
+        "the context is restored"
+    );
     assert_eq!(baton::current_span().unwrap().name(), "outer");
     assert_eq!(baton::__stack_depth(), 1);
     drop(outer);

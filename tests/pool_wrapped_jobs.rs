@@ -34,7 +34,10 @@ fn run_pool(jobs: Vec<Job>) -> usize {
                     if catch_unwind(AssertUnwindSafe(job)).is_err() {
                         panics += 1;
                     }
-                    assert!(baton::Context::current().is_empty(), "worker context leaked");
+                    assert!(
+                        baton::Context::current().is_empty(),
+                        "worker context leaked"
+                    );
                     assert_eq!(baton::__stack_depth(), 0);
                 }
             })
@@ -115,7 +118,11 @@ fn a_wrapped_job_restores_the_workers_own_context_after_a_panic() {
         let _r = baton::set_baggage("request", "r1");
         baton::copy_context_to_thread(|| {
             assert_eq!(baton::baggage("request").as_deref(), Some("r1"));
-            assert_eq!(baton::baggage("worker"), None, "the job sees only the captured context");
+            assert_eq!(
+                baton::baggage("worker"),
+                None,
+                "the job sees only the captured context"
+            );
             panic!("job fails")
         })
     };

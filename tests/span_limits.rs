@@ -11,7 +11,10 @@ fn default_limits_keep_128_and_count_the_rest() {
     let mut builder = span("busy");
     let link_target = span("target").start();
     for i in 0..max + 3 {
-        builder = builder.link(link_target.span_context().clone(), vec![KeyValue::new("i", i as i64)]);
+        builder = builder.link(
+            link_target.span_context().clone(),
+            vec![KeyValue::new("i", i as i64)],
+        );
     }
     let s = builder.start();
     for i in 0..max + 5 {

@@ -33,7 +33,10 @@ fn open_spans_and_guards_in_thread_locals_end_quietly_at_thread_exit() {
         .iter()
         .map(|s| s.name.to_string())
         .collect();
-    assert!(names.contains(&"worker".to_owned()), "the span still ended: {names:?}");
+    assert!(
+        names.contains(&"worker".to_owned()),
+        "the span still ended: {names:?}"
+    );
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Getting finished spans out of the process.
 //!
 //! A finished span becomes a [`SpanData`](crate::SpanData) and goes to the
-//! [`SpanProcessor`] of the pipeline installed with [`init`](crate::init);
+//! [`SpanProcessor`] of the pipeline installed with [`init`];
 //! the processor hands batches to a [`SpanExporter`].
 //!
 //! Code run by the pipeline (processors, exporters, their worker threads) may
@@ -15,5 +15,8 @@ mod processor;
 
 pub use exporter::{ExportError, SpanExporter};
 pub use memory::InMemoryExporter;
-pub use pipeline::{dropped_spans, force_flush, init, suppressed, Config, InitError, PipelineGuard};
+pub use pipeline::{
+    dropped_spans, force_flush, init, suppressed, Config, InitError, PipelineGuard,
+    SHUTDOWN_TIMEOUT,
+};
 pub use processor::{SimpleProcessor, SpanProcessor};

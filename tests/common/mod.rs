@@ -132,7 +132,8 @@ impl Wake for TaskCell {
     fn wake(self: Arc<Self>) {
         // Hand the task to the worker after the one that polled it last, so
         // consecutive polls of one task run on different threads.
-        let next = self.polled_on.lock().unwrap().last().map_or(0, |w| w + 1) % self.queues.queues.len();
+        let next =
+            self.polled_on.lock().unwrap().last().map_or(0, |w| w + 1) % self.queues.queues.len();
         let queues = self.queues.clone();
         queues.queues[next].lock().unwrap().push_back(self);
         let _stop = queues.lock.lock().unwrap();
@@ -177,7 +178,11 @@ impl Executor {
                     let waker = Waker::from(task.clone());
                     let mut slot = task.future.lock().unwrap();
                     if let Some(fut) = slot.as_mut() {
-                        if fut.as_mut().poll(&mut Context::from_waker(&waker)).is_ready() {
+                        if fut
+                            .as_mut()
+                            .poll(&mut Context::from_waker(&waker))
+                            .is_ready()
+                        {
                             *slot = None;
                         }
                     }
@@ -204,7 +209,11 @@ impl Executor {
     /// Waits until every task completed; returns, per task, the worker
     /// indices that polled it.
     pub fn join(self) -> Vec<Vec<usize>> {
-        while !self.tasks.iter().all(|t| t.future.lock().unwrap().is_none()) {
+        while !self
+            .tasks
+            .iter()
+            .all(|t| t.future.lock().unwrap().is_none())
+        {
             thread::sleep(std::time::Duration::from_millis(1));
         }
         *self.queues.lock.lock().unwrap() = true;
