@@ -26,15 +26,27 @@ use crate::{Baggage, Session, SpanContext, Str};
 #[derive(Clone, Default)]
 pub struct Context(Option<Arc<ContextInner>>);
 
-#[derive(Clone, Default)]
+#[derive(Default)]
 struct ContextInner {
     span_context: Option<SpanContext>,
-    /// The local span's name; kept here, not in `LiveSpan`, so that spans
-    /// that do not record still have one without another allocation.
+    /// The local span's name, also for spans that do not record.
     span_name: Str,
-    span: Option<Arc<LiveSpan>>,
+    /// The record of the span that created this context, held inline so a
+    /// recording span costs one allocation.
+    span: Option<LiveSpan>,
+    /// For a context derived from a span's context (say, with baggage
+    /// added): the context that holds that span's record.
+    span_owner: Option<Arc<ContextInner>>,
     baggage: Baggage,
     remote_sampling: Option<bool>,
+}
+
+impl ContextInner {
+    fn live_span(&self) -> Option<&LiveSpan> {
+        self.span
+            .as_ref()
+            .or_else(|| self.span_owner.as_ref()?.span.as_ref())
+    }
 }
 
 impl Context {
@@ -48,7 +60,21 @@ impl Context {
     }
 
     fn modified(&self, change: impl FnOnce(&mut ContextInner)) -> Context {
-        let mut inner = self.inner().cloned().unwrap_or_default();
+        let mut inner = match &self.0 {
+            None => ContextInner::default(),
+            Some(arc) => ContextInner {
+                span_context: arc.span_context.clone(),
+                span_name: arc.span_name.clone(),
+                span: None,
+                span_owner: if arc.span.is_some() {
+                    Some(arc.clone())
+                } else {
+                    arc.span_owner.clone()
+                },
+                baggage: arc.baggage.clone(),
+                remote_sampling: arc.remote_sampling,
+            },
+        };
         change(&mut inner);
         Context(Some(Arc::new(inner)))
     }
@@ -85,7 +111,7 @@ impl Context {
         self.modified(|i| {
             i.span_context = Some(span_context);
             i.span_name = Str::Borrowed("");
-            i.span = None;
+            i.span_owner = None;
         })
     }
 
@@ -131,13 +157,14 @@ impl Context {
         &self,
         span_context: SpanContext,
         span_name: Str,
-        span: Option<Arc<LiveSpan>>,
+        span: Option<LiveSpan>,
     ) -> Context {
         let baggage = self.baggage().clone();
         Context(Some(Arc::new(ContextInner {
             span_context: Some(span_context),
             span_name,
             span,
+            span_owner: None,
             baggage,
             remote_sampling: None,
         })))
@@ -150,8 +177,8 @@ impl Context {
     }
 
     /// The live local span, when this context's active span is local and recording.
-    pub(crate) fn live_span(&self) -> Option<&Arc<LiveSpan>> {
-        self.inner()?.span.as_ref()
+    pub(crate) fn live_span(&self) -> Option<&LiveSpan> {
+        self.inner()?.live_span()
     }
 
     /// Whether both are the same snapshot (not merely equal).

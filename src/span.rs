@@ -184,9 +184,9 @@ impl SpanBuilder {
                 for link in self.links {
                     record.add_link(link);
                 }
-                Some(std::sync::Arc::new(LiveSpan {
+                Some(LiveSpan {
                     record: Mutex::new(Some(record)),
-                }))
+                })
             }
             _ => None,
         };
@@ -319,7 +319,7 @@ pub struct SpanRef {
 
 impl SpanRef {
     fn live(&self) -> Option<&LiveSpan> {
-        self.cx.live_span().map(|s| &**s)
+        self.cx.live_span()
     }
 
     fn with_record(&self, f: impl FnOnce(&mut Record)) {
