@@ -80,3 +80,8 @@ pub use stack::{new_trace_context, ContextGuard, MAX_CONTEXT_DEPTH};
 pub use thread::{copy_context_to_fn, copy_context_to_thread};
 pub use trace_state::TraceState;
 pub use value::{Array, KeyValue, Str, Value};
+
+/// The README's examples run as doctests, so they cannot go stale.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
