@@ -31,8 +31,7 @@ struct ContextInner {
     span_context: Option<SpanContext>,
     /// The local span's name, also for spans that do not record.
     span_name: Str,
-    /// The record of the span that created this context, held inline so a
-    /// recording span costs one allocation.
+    /// The record of the span that created this context.
     span: Option<LiveSpan>,
     /// For a context derived from a span's context (say, with baggage
     /// added): the context that holds that span's record.

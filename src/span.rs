@@ -54,7 +54,9 @@ pub fn in_span<R>(name: impl Into<Str>, f: impl FnOnce() -> R) -> R {
 pub fn current_span() -> Option<SpanRef> {
     let cx = Context::current();
     let local = cx.span_context().is_some_and(|sc| !sc.is_remote());
-    local.then_some(SpanRef { cx })
+    local.then_some(SpanRef {
+        repr: Repr::Context(cx),
+    })
 }
 
 /// The trace id of the current context (local or remote), for log correlation.
@@ -197,18 +199,30 @@ impl SpanBuilder {
                         link,
                     );
                 }
-                Some(LiveSpan {
-                    data: Mutex::new(Some(data)),
-                })
+                LiveSpan {
+                    data: Mutex::new(Some(Box::new(data))),
+                }
             }
-            _ => None,
+            // A span that records nothing needs no context of its own until
+            // someone asks for it: starting and ending one allocates nothing.
+            _ => {
+                return Span {
+                    span: SpanRef {
+                        repr: Repr::Quiet {
+                            span_context,
+                            name: self.name,
+                            parent,
+                        },
+                    },
+                }
+            }
         };
         let span = Span {
             span: SpanRef {
-                cx: parent.with_live_span(span_context, self.name, live),
+                repr: Repr::Context(parent.with_live_span(span_context, self.name, Some(live))),
             },
         };
-        if let (Some(p), true) = (installed, span.is_recording()) {
+        if let Some(p) = installed {
             p.on_start(&span);
         }
         span
@@ -220,7 +234,7 @@ impl SpanBuilder {
     pub fn enter(self) -> SpanGuard {
         let location = Location::caller();
         let span = self.start();
-        let guard = stack::push(span.cx.clone(), location);
+        let guard = stack::push(span.context(), location);
         SpanGuard { guard, span }
     }
 }
@@ -254,8 +268,9 @@ impl Default for SpanLimits {
 /// The shared state of a recording span: its record, filled in place from
 /// start to end so that ending it moves nothing but the record itself.
 pub(crate) struct LiveSpan {
-    /// `None` once the span has ended.
-    data: Mutex<Option<SpanData>>,
+    /// `None` once the span has ended. Boxed so that contexts stay small
+    /// and ending a span moves a pointer.
+    data: Mutex<Option<Box<SpanData>>>,
 }
 
 fn push_bounded<T>(items: &mut Vec<T>, dropped: &mut u32, max: usize, item: T) {
@@ -283,7 +298,7 @@ fn limits() -> SpanLimits {
 }
 
 impl LiveSpan {
-    fn data(&self) -> MutexGuard<'_, Option<SpanData>> {
+    fn data(&self) -> MutexGuard<'_, Option<Box<SpanData>>> {
         // A panic while holding the lock leaves at worst a half-added
         // attribute, which is better than losing the span.
         self.data.lock().unwrap_or_else(PoisonError::into_inner)
@@ -297,12 +312,27 @@ impl LiveSpan {
 /// installed), the setters do nothing.
 #[derive(Clone)]
 pub struct SpanRef {
-    cx: Context,
+    repr: Repr,
+}
+
+#[derive(Clone)]
+enum Repr {
+    /// A span with a context of its own: recording, or asked for its context.
+    Context(Context),
+    /// A started span that records nothing.
+    Quiet {
+        span_context: SpanContext,
+        name: Str,
+        parent: Context,
+    },
 }
 
 impl SpanRef {
     fn live(&self) -> Option<&LiveSpan> {
-        self.cx.live_span()
+        match &self.repr {
+            Repr::Context(cx) => cx.live_span(),
+            Repr::Quiet { .. } => None,
+        }
     }
 
     fn with_data(&self, f: impl FnOnce(&mut SpanData)) {
@@ -315,14 +345,20 @@ impl SpanRef {
 
     fn span_context_ref(&self) -> &SpanContext {
         // Every SpanRef is built from a context with a span context.
-        self.cx
-            .span_context()
-            .expect("a SpanRef always has a span context")
+        match &self.repr {
+            Repr::Context(cx) => cx
+                .span_context()
+                .expect("a SpanRef's context always has a span context"),
+            Repr::Quiet { span_context, .. } => span_context,
+        }
     }
 
     /// The span name.
     pub fn name(&self) -> &str {
-        self.cx.span_name()
+        match &self.repr {
+            Repr::Context(cx) => cx.span_name(),
+            Repr::Quiet { name, .. } => name,
+        }
     }
 
     /// The span's ids, flags and tracestate.
@@ -348,7 +384,14 @@ impl SpanRef {
     /// The context in which this span is the active span, e.g. to parent
     /// spans on another thread or to attach later.
     pub fn context(&self) -> Context {
-        self.cx.clone()
+        match &self.repr {
+            Repr::Context(cx) => cx.clone(),
+            Repr::Quiet {
+                span_context,
+                name,
+                parent,
+            } => parent.with_live_span(span_context.clone(), name.clone(), None),
+        }
     }
 
     /// Whether the span records data and has not ended.
@@ -408,6 +451,7 @@ impl SpanRef {
             return;
         };
         data.end_unix_nanos = now_unix_nanos().max(data.start_unix_nanos);
+        let data = *data;
         pipeline::on_end(data);
     }
 }
