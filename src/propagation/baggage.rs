@@ -240,10 +240,6 @@ struct Member<'a> {
     /// The size of the value as [`format`] writes it if it decodes to UTF-8;
     /// otherwise a lower bound (a byte that is not UTF-8 grows into U+FFFD).
     value_size: usize,
-    /// How many bytes the value decodes to.
-    decoded_len: usize,
-    /// Whether the value has escapes of bytes >= 0x80, so may not be UTF-8.
-    non_ascii: bool,
 }
 
 /// The size of `key=value;properties` as [`format`] writes it.
@@ -275,8 +271,6 @@ fn member(member: &str) -> Result<Member<'_>, BaggageParseError> {
     let value_start = skip_ows(bytes, eq + 1);
     let mut i = value_start;
     let mut value_size = 0;
-    let mut decoded_len = 0;
-    let mut non_ascii = false;
     while i < bytes.len() && is_baggage_octet(bytes[i]) {
         let b = if bytes[i] == b'%' {
             let hi = bytes.get(i + 1).copied().and_then(hex_digit);
@@ -290,8 +284,6 @@ fn member(member: &str) -> Result<Member<'_>, BaggageParseError> {
             i += 1;
             bytes[i - 1]
         };
-        decoded_len += 1;
-        non_ascii |= b >= 0x80;
         value_size += if needs_encoding(b) { 3 } else { 1 };
     }
     let raw_value = &bytes[value_start..i];
@@ -313,17 +305,16 @@ fn member(member: &str) -> Result<Member<'_>, BaggageParseError> {
         raw_value,
         properties,
         value_size,
-        decoded_len,
-        non_ascii,
     })
 }
 
-/// Decodes a validated raw value; bytes that are not UTF-8 become U+FFFD.
-fn decode(raw: &[u8], decoded_len: usize) -> String {
-    let mut out = Vec::with_capacity(decoded_len);
+/// Percent-decodes a validated raw value into `out` (cleared first).
+fn decode_into(raw: &[u8], out: &mut Vec<u8>) {
+    out.clear();
     let mut i = 0;
     while i < raw.len() {
         if raw[i] == b'%' {
+            // `member` checked that two hex digits follow.
             let hi = hex_digit(raw[i + 1]).unwrap_or(0);
             let lo = hex_digit(raw[i + 2]).unwrap_or(0);
             out.push((hi << 4) | lo);
@@ -333,9 +324,34 @@ fn decode(raw: &[u8], decoded_len: usize) -> String {
             i += 1;
         }
     }
-    match String::from_utf8(out) {
-        Ok(s) => s,
-        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+}
+
+/// The length of `bytes` as UTF-8 with each invalid sequence replaced by
+/// U+FFFD, and the size of that text once percent-encoded.
+fn lossy_sizes(bytes: &[u8]) -> (usize, usize) {
+    const REPLACEMENT: &str = "\u{FFFD}";
+    let mut len = 0;
+    let mut encoded = 0;
+    for chunk in bytes.utf8_chunks() {
+        len += chunk.valid().len();
+        encoded += encoded_len(chunk.valid());
+        if !chunk.invalid().is_empty() {
+            len += REPLACEMENT.len();
+            encoded += encoded_len(REPLACEMENT);
+        }
+    }
+    (len, encoded)
+}
+
+/// Writes `bytes` into `out` (cleared first) as UTF-8, each invalid sequence
+/// replaced by U+FFFD as the spec requires.
+fn push_lossy(bytes: &[u8], out: &mut String) {
+    out.clear();
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        if !chunk.invalid().is_empty() {
+            out.push(char::REPLACEMENT_CHARACTER);
+        }
     }
 }
 
@@ -378,6 +394,8 @@ pub(crate) struct Lines {
     offset: usize,
     started: bool,
     report: ParsedBaggage,
+    /// The decoded bytes of the member being read, reused for every member.
+    scratch: Vec<u8>,
 }
 
 impl Lines {
@@ -430,33 +448,40 @@ impl Lines {
             None if self.entries.is_empty() => MAX_BYTES,
             None => MAX_BYTES.saturating_sub(self.used + 1),
         };
-        // The size is exact for a value that decodes to ASCII and a lower
-        // bound otherwise, so nothing is decoded for a member that cannot fit.
-        let mut size = member_size(m.key, m.value_size, m.properties);
+        // A lower bound first, so nothing is decoded for a member that
+        // cannot fit; then the exact size of the decoded value.
+        if member_size(m.key, m.value_size, m.properties) > room {
+            return Err(too_long);
+        }
+        decode_into(m.raw_value, &mut self.scratch);
+        let (value_len, value_size) = lossy_sizes(&self.scratch);
+        let size = member_size(m.key, value_size, m.properties);
         if size > room {
             return Err(too_long);
         }
-        let value = decode(m.raw_value, m.decoded_len);
-        if m.non_ascii {
-            size = member_size(m.key, encoded_len(&value), m.properties);
-            if size > room {
-                return Err(too_long);
-            }
-        }
-        let entry = Entry {
-            key: m.key.to_owned(),
-            value,
-            properties: m.properties.to_owned(),
-            size,
-        };
         self.used = MAX_BYTES - room + size;
-        match existing {
+        // A repeated key reuses its entry's buffers, so a header of many
+        // duplicates allocates nothing more.
+        let entry = match existing {
             Some(i) => {
-                self.entries[i] = entry;
                 self.report.replaced += 1;
+                &mut self.entries[i]
             }
-            None => self.entries.push(entry),
-        }
+            None => {
+                self.entries.push(Entry {
+                    key: m.key.to_owned(),
+                    value: String::with_capacity(value_len),
+                    properties: String::new(),
+                    size,
+                });
+                let last = self.entries.len() - 1;
+                &mut self.entries[last]
+            }
+        };
+        push_lossy(&self.scratch, &mut entry.value);
+        entry.properties.clear();
+        entry.properties.push_str(m.properties);
+        entry.size = size;
         Ok(())
     }
 
