@@ -17,7 +17,10 @@ fuzz_target!(|data: &[u8]| {
     for (i, (key, value)) in ts.iter().enumerate() {
         assert!(!key.is_empty() && key.len() <= tracestate::MAX_KEY_LEN);
         assert!(!value.is_empty() && value.len() <= tracestate::MAX_VALUE_LEN);
-        assert!(ts.iter().skip(i + 1).all(|(k, _)| k != key), "duplicate key {key}");
+        assert!(
+            ts.iter().skip(i + 1).all(|(k, _)| k != key),
+            "duplicate key {key}"
+        );
     }
     let header = tracestate::format(&ts);
     assert_eq!(tracestate::parse(&header), Ok(ts));

@@ -19,7 +19,7 @@
 //!
 //! Values are percent-encoded UTF-8 ([RFC 3986 §2.1](https://www.rfc-editor.org/rfc/rfc3986#section-2.1)):
 //! `%20` decodes to a space and `+` stays `+`; decoded bytes that are not
-//! UTF-8 become U+FFFD, as the spec requires. [`format`] encodes only what it
+//! UTF-8 become U+FFFD, as the spec requires. [`format`](fn@format) encodes only what it
 //! must (bytes outside `baggage-octet`, and `%`), with upper-case hex, so a
 //! space is written `%20`, never `+`. Properties are kept as their raw text.
 //!
@@ -27,7 +27,7 @@
 //! "Limits": a platform must propagate up to [`MAX_MEMBERS`] members and
 //! [`MAX_BYTES`] bytes, and may drop members past either. Both limits apply to
 //! all `baggage` header lines together, never per line, and a member's size
-//! is the size [`format`] gives it (`key=value;properties`, plus one `,`
+//! is the size [`format`](fn@format) gives it (`key=value;properties`, plus one `,`
 //! between members), so what is parsed can always be written back.
 //!
 //! Empty members (a blank line, a trailing comma) carry nothing and are
@@ -178,7 +178,7 @@ const fn is_baggage_octet(b: u8) -> bool {
     matches!(b, 0x21 | 0x23..=0x2b | 0x2d..=0x3a | 0x3c..=0x5b | 0x5d..=0x7e)
 }
 
-/// Whether [`format`] writes byte `b` of a value as `%XX`.
+/// Whether [`format`](fn@format) writes byte `b` of a value as `%XX`.
 const fn needs_encoding(b: u8) -> bool {
     !is_baggage_octet(b) || b == b'%'
 }
@@ -237,12 +237,12 @@ struct Member<'a> {
     /// The value as on the wire (valid baggage-octets and escapes).
     raw_value: &'a [u8],
     properties: &'a str,
-    /// The size of the value as [`format`] writes it if it decodes to UTF-8;
+    /// The size of the value as [`format`](fn@format) writes it if it decodes to UTF-8;
     /// otherwise a lower bound (a byte that is not UTF-8 grows into U+FFFD).
     value_size: usize,
 }
 
-/// The size of `key=value;properties` as [`format`] writes it.
+/// The size of `key=value;properties` as [`format`](fn@format) writes it.
 fn member_size(key: &str, value_size: usize, properties: &str) -> usize {
     let properties = if properties.is_empty() {
         0
@@ -355,7 +355,7 @@ fn push_lossy(bytes: &[u8], out: &mut String) {
     }
 }
 
-/// The size of `value` once percent-encoded by [`format`].
+/// The size of `value` once percent-encoded by [`format`](fn@format).
 fn encoded_len(value: &str) -> usize {
     value
         .bytes()
@@ -625,7 +625,7 @@ pub fn format_within_limits(b: &Baggage) -> FormattedBaggage {
     out
 }
 
-/// The size [`format`] gives an entry, and whether its properties can be written.
+/// The size [`format`](fn@format) gives an entry, and whether its properties can be written.
 fn entry_size(key: &str, value: &str, properties: &str) -> (usize, bool) {
     let props_ok = properties.is_empty() || check_properties(properties).is_ok();
     let written = if props_ok { properties } else { "" };
