@@ -36,7 +36,7 @@
 //! [`Baggage::try_insert`] calls would do (the spec allows any
 //! deduplication, "Mutating baggage").
 
-use std::fmt;
+use core::fmt;
 
 use crate::baggage::is_tchar;
 use crate::Baggage;
@@ -128,7 +128,7 @@ impl fmt::Display for BaggageParseError {
     }
 }
 
-impl std::error::Error for BaggageParseError {}
+impl core::error::Error for BaggageParseError {}
 
 /// What [`parse_lines`] kept and what it had to leave out.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -635,7 +635,8 @@ fn entry_size(key: &str, value: &str, properties: &str) -> (usize, bool) {
 /// Formats baggage as a header value: keys as they are, values
 /// percent-encoded, properties raw. Members past [`MAX_MEMBERS`] or
 /// [`MAX_BYTES`], and properties that do not match the grammar, are left out
-/// and reported as one [`DiagnosticKind::LimitExceeded`](crate::DiagnosticKind).
+/// and reported as one [`DiagnosticKind::LimitExceeded`](crate::DiagnosticKind);
+/// [`format_within_limits`] does the same and returns the counts instead.
 ///
 /// # Example
 /// ```

@@ -29,7 +29,7 @@
 //! version, and the spec says "Vendors MUST NOT parse or assume anything
 //! about unknown fields for this version".
 
-use std::fmt;
+use core::fmt;
 
 use crate::id::{parse_lower_hex, write_lower_hex};
 use crate::{SpanContext, SpanId, TraceFlags, TraceId};
@@ -225,7 +225,7 @@ impl fmt::Display for TraceparentError {
     }
 }
 
-impl std::error::Error for TraceparentError {}
+impl core::error::Error for TraceparentError {}
 
 const fn is_ows(b: u8) -> bool {
     b == b' ' || b == b'\t'

@@ -32,7 +32,7 @@
 //! published recommendation and its test suite (`foo@@bar`, a 15-character
 //! system id) use the stricter grammar above, which is what is checked here.
 
-use std::fmt;
+use core::fmt;
 
 use crate::TraceState;
 
@@ -159,7 +159,7 @@ impl fmt::Display for TraceStateError {
     }
 }
 
-impl std::error::Error for TraceStateError {}
+impl core::error::Error for TraceStateError {}
 
 const fn is_ows(b: u8) -> bool {
     b == b' ' || b == b'\t'
