@@ -140,6 +140,25 @@ impl Baggage {
         )
     }
 
+    /// A copy with every entry of `newer` set on top of these, as repeated
+    /// [`Baggage::try_insert`] calls would do, and how many new keys did not
+    /// fit [`MAX_BAGGAGE_MEMBERS`].
+    pub(crate) fn merged(&self, newer: &Baggage) -> (Baggage, usize) {
+        if self.is_empty() {
+            return (newer.clone(), 0);
+        }
+        let mut entries = self.entries().to_vec();
+        let mut dropped = 0;
+        for entry in newer.entries() {
+            match entries.iter().position(|e| e.key == entry.key) {
+                Some(i) => entries[i] = entry.clone(),
+                None if entries.len() < MAX_BAGGAGE_MEMBERS => entries.push(entry.clone()),
+                None => dropped += 1,
+            }
+        }
+        (Baggage::from_entries(entries), dropped)
+    }
+
     /// The value for `key`.
     pub fn get(&self, key: &str) -> Option<&str> {
         self.entries()

@@ -9,8 +9,12 @@ mod carrier;
 
 // W3C Trace Context and Baggage.
 pub mod baggage;
+mod trace_context;
 pub mod traceparent;
 pub mod tracestate;
+mod w3c_baggage;
+pub use trace_context::TraceContext;
+pub use w3c_baggage::W3cBaggage;
 
 // Zipkin B3 and Jaeger.
 pub mod b3;
