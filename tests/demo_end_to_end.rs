@@ -55,11 +55,17 @@ fn check_tree(stdout: &str, propagators: &str) {
     assert_eq!(tree.matches("check stock").count(), 2, "{stdout}");
     // The session reached every span; baggage reached every hop that shows it.
     for line in tree.lines() {
-        assert!(line.contains("session.id=demo-session-1"), "no session on: {line}");
+        assert!(
+            line.contains("session.id=demo-session-1"),
+            "no session on: {line}"
+        );
     }
     for hop in ["A: GET", "B: GET", "render receipt"] {
         let line = tree.lines().find(|l| l.contains(hop)).unwrap();
-        assert!(line.contains("baggage.user_id=u-42"), "no baggage on: {line}");
+        assert!(
+            line.contains("baggage.user_id=u-42"),
+            "no baggage on: {line}"
+        );
     }
 }
 
