@@ -18,6 +18,10 @@ use std::task::{Context as TaskContext, Poll, Wake, Waker};
 use std::thread;
 use std::time::Duration;
 
+use baton::export::{
+    BatchConfig, BatchProcessor, ConsoleExporter, ExportError, JsonLinesExporter, OtlpConfig,
+    OtlpExporter, SpanExporter, DEFAULT_OTLP_ENDPOINT, OTLP_TRACES_PATH,
+};
 use baton::{FutureExt, SpanKind, SpanType};
 
 /// A header list as it travels in an HTTP request or a queue message.
@@ -429,7 +433,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let pipeline = baton::init(
         baton::Config::new()
             .service_name("baton-demo")
-            .processor(baton::export::BatchProcessor::new(Tee(spans.clone(), shipped))),
+            .processor(BatchProcessor::new(
+                Tee(spans.clone(), shipped),
+                BatchConfig::default(),
+            )),
     )
     .map_err(|e| e.to_string())?;
 
@@ -483,4 +490,43 @@ fn port(listener: &TcpListener) -> Result<u16, String> {
         .local_addr()
         .map(|a| a.port())
         .map_err(|e| e.to_string())
+}
+
+/// Sends every batch to the in-memory store the tree is printed from, and
+/// to the exporter chosen with `--export`.
+struct Tee(baton::InMemoryExporter, Box<dyn SpanExporter>);
+
+impl SpanExporter for Tee {
+    fn export(&mut self, batch: &[baton::SpanData]) -> Result<(), ExportError> {
+        self.0.export(batch)?;
+        self.1.export(batch)
+    }
+
+    fn force_flush(&mut self) -> Result<(), ExportError> {
+        self.1.force_flush()
+    }
+
+    fn shutdown(&mut self) -> Result<(), ExportError> {
+        self.1.shutdown()
+    }
+}
+
+/// The exporter for `--export`; console and JSON lines write to stderr, so
+/// that stdout holds the one tree.
+fn exporter(kind: &str, endpoint: Option<&str>) -> Result<Box<dyn SpanExporter>, String> {
+    Ok(match kind {
+        "console" => Box::new(ConsoleExporter::new(std::io::stderr())),
+        "jsonl" => Box::new(JsonLinesExporter::new(std::io::stderr())),
+        "otlp" => {
+            let url = endpoint.map_or_else(
+                || format!("{DEFAULT_OTLP_ENDPOINT}{OTLP_TRACES_PATH}"),
+                str::to_owned,
+            );
+            let config = OtlpConfig::new(&url)
+                .map_err(|e| format!("--endpoint: {e}"))?
+                .service_name("baton-demo");
+            Box::new(OtlpExporter::new(config))
+        }
+        other => return Err(format!("--export {other:?}: expected console, jsonl or otlp")),
+    })
 }
