@@ -83,6 +83,12 @@ pub trait Sampler: Send + Sync + 'static {
     fn description(&self) -> String;
 }
 
+impl fmt::Debug for dyn Sampler {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.description())
+    }
+}
+
 impl Sampler for Box<dyn Sampler> {
     fn should_sample(&self, params: &SamplingParams<'_>) -> SamplingDecision {
         (**self).should_sample(params)
