@@ -179,7 +179,8 @@ impl TraceIdRatio {
         // Exact in f64 for every ratio that matters: 2^56 * (1 - ratio) < 2^56.
         let threshold = ((1.0 - clamped) * RANDOMNESS_RANGE as f64).round() as u64;
         TraceIdRatio {
-            ratio: clamped,
+            // `+ 0.0` turns -0 into 0, for the description.
+            ratio: clamped + 0.0,
             threshold,
         }
     }
