@@ -197,7 +197,11 @@ impl Shared {
     fn drop_spans(&self, count: u64, why: &dyn fmt::Display) {
         self.dropped.fetch_add(count, Ordering::Relaxed);
         pipeline::count_dropped(count);
-        if !self.warned_full.swap(true, Ordering::Relaxed) {
+        // Load first: under a flood every drop comes here, and a swap would
+        // make all producers fight over this cache line.
+        if !self.warned_full.load(Ordering::Relaxed)
+            && !self.warned_full.swap(true, Ordering::Relaxed)
+        {
             report(
                 DiagnosticKind::SpanDropped,
                 &format_args!("{count} span(s) dropped: {why}; further drops are counted and reported at shutdown"),

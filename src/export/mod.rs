@@ -1,7 +1,7 @@
 //! Getting finished spans out of the process.
 //!
 //! A finished span becomes a [`SpanData`](crate::SpanData) and goes to the
-//! [`SpanProcessor`] of the pipeline installed with [`init`](crate::init);
+//! [`SpanProcessor`] of the pipeline installed with [`init`];
 //! the processor hands batches to a [`SpanExporter`].
 //!
 //! - Processors: [`SimpleProcessor`] (export on the ending thread) and
@@ -10,7 +10,7 @@
 //! - Exporters: [`OtlpExporter`] (OTLP/HTTP, JSON), [`ConsoleExporter`]
 //!   (trees for people), [`JsonLinesExporter`] (one span per line),
 //!   [`InMemoryExporter`] (tests). Implement [`SpanExporter`] for anything else.
-//! - Setup: [`Config`] in code or from the environment, [`init`](crate::init).
+//! - Setup: [`Config`] in code or from the environment, [`init`].
 //!
 //! Code run by the pipeline (processors, exporters, their worker threads) may
 //! call any baton API; spans it starts there are not recorded, so an exporter
