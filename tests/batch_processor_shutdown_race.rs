@@ -47,16 +47,16 @@ fn shutdown_racing_four_producers_keeps_the_count_identity() {
                 let start = Arc::clone(&start);
                 std::thread::spawn(move || {
                     start.wait();
-                    for _ in 0..20_000 {
+                    for _ in 0..100_000 {
                         processor.on_end(span());
                     }
-                    20_000u64
+                    100_000u64
                 })
             })
             .collect();
         start.wait();
         // Let the producers get going for a moment, varying with the round.
-        std::thread::sleep(Duration::from_millis(round * 3));
+        std::thread::sleep(Duration::from_millis(round * 5));
         processor
             .shutdown(Instant::now() + Duration::from_secs(30))
             .unwrap();

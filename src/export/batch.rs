@@ -441,7 +441,7 @@ impl Worker {
             if now >= next_export {
                 // Everything queued now, in at most one queue's worth of batches.
                 for _ in 0..=config.max_queue_size / config.max_export_batch_size {
-                    if !self.export_batch(None) {
+                    if self.export_batch(None) == 0 {
                         break;
                     }
                 }
@@ -471,18 +471,20 @@ impl Worker {
     }
 
     /// Exports one batch, giving up at `deadline` if it comes before the
-    /// export timeout; returns whether there was anything to export.
-    fn export_batch(&mut self, deadline: Option<Instant>) -> bool {
+    /// export timeout; returns how many spans it took from the queue.
+    fn export_batch(&mut self, deadline: Option<Instant>) -> usize {
         let batch = self.take_batch();
-        if batch.is_empty() {
-            return false;
+        let count = batch.len();
+        if count == 0 {
+            return 0;
         }
-        let count = batch.len() as u64;
         let timeout = Instant::now() + self.shared.config.export_timeout;
         let deadline = deadline.map_or(timeout, |d| d.min(timeout));
         match self.runner.run(Job::Export(batch), deadline) {
             Ok(()) => {
-                self.shared.exported.fetch_add(count, Ordering::Release);
+                self.shared
+                    .exported
+                    .fetch_add(count as u64, Ordering::Release);
             }
             Err(e) => {
                 report(
@@ -490,16 +492,26 @@ impl Worker {
                     &format_args!("batch of {count} span(s) lost: {e}"),
                     None,
                 );
-                self.shared.dropped.fetch_add(count, Ordering::Release);
-                pipeline::count_dropped(count);
+                self.shared
+                    .dropped
+                    .fetch_add(count as u64, Ordering::Release);
+                pipeline::count_dropped(count as u64);
             }
         }
-        true
+        count
     }
 
-    /// Exports everything queued so far, then flushes the exporter.
+    /// Exports everything queued when the flush was asked for (not what
+    /// producers add meanwhile, so a flush ends under load), then flushes
+    /// the exporter.
     fn flush(&mut self) -> Result<(), ExportError> {
-        while self.export_batch(None) {}
+        let mut left = self.shared.queued.load(Ordering::Acquire);
+        while left > 0 {
+            match self.export_batch(None) {
+                0 => break,
+                n => left = left.saturating_sub(n),
+            }
+        }
         let deadline = Instant::now() + self.shared.config.export_timeout;
         self.runner.run(Job::Flush, deadline)
     }
@@ -512,7 +524,7 @@ impl Worker {
         while self.shared.gate.load(Ordering::Acquire) >= PRODUCER {
             thread::yield_now();
         }
-        while Instant::now() < deadline && self.export_batch(Some(deadline)) {}
+        while Instant::now() < deadline && self.export_batch(Some(deadline)) > 0 {}
         let mut late = 0;
         while let Ok(span) = self.queue.try_recv() {
             drop(span);
