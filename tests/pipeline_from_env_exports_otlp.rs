@@ -19,8 +19,12 @@ fn receiver() -> (String, mpsc::Receiver<String>) {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         for _ in 0..10 {
-            let Ok((stream, _)) = listener.accept() else { return };
-            stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+            let Ok((stream, _)) = listener.accept() else {
+                return;
+            };
+            stream
+                .set_read_timeout(Some(Duration::from_secs(10)))
+                .unwrap();
             let mut reader = BufReader::new(stream);
             let mut len = 0;
             loop {
@@ -36,7 +40,9 @@ fn receiver() -> (String, mpsc::Receiver<String>) {
             let mut body = vec![0; len];
             reader.read_exact(&mut body).unwrap();
             let mut stream = reader.into_inner();
-            stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n").unwrap();
+            stream
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+                .unwrap();
             let _ = tx.send(String::from_utf8(body).unwrap());
         }
     });
@@ -52,8 +58,14 @@ fn a_pipeline_from_the_environment_exports_to_the_collector() {
         ("OTEL_RESOURCE_ATTRIBUTES", "team=core"),
         ("OTEL_BSP_SCHEDULE_DELAY", "600000"),
     ];
-    let lookup = |k: &str| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| (*v).to_owned());
-    let config = baton::Config::from_lookup(lookup).unwrap().service_name("checkout");
+    let lookup = |k: &str| {
+        vars.iter()
+            .find(|(n, _)| *n == k)
+            .map(|(_, v)| (*v).to_owned())
+    };
+    let config = baton::Config::from_lookup(lookup)
+        .unwrap()
+        .service_name("checkout");
     let pipeline = baton::init(config).unwrap();
     assert_eq!(
         baton::init(baton::Config::new()).err(),
@@ -66,10 +78,22 @@ fn a_pipeline_from_the_environment_exports_to_the_collector() {
     let body = json::parse(&bodies.recv_timeout(Duration::from_secs(10)).unwrap()).unwrap();
     let resource_spans = body.get("resourceSpans").at(0);
     let attrs = resource_spans.get("resource").get("attributes");
-    assert_eq!(attrs.attribute("service.name").unwrap().get("stringValue").str(), "checkout");
-    assert_eq!(attrs.attribute("team").unwrap().get("stringValue").str(), "core");
+    assert_eq!(
+        attrs
+            .attribute("service.name")
+            .unwrap()
+            .get("stringValue")
+            .str(),
+        "checkout"
+    );
+    assert_eq!(
+        attrs.attribute("team").unwrap().get("stringValue").str(),
+        "core"
+    );
     let spans = resource_spans.get("scopeSpans").at(0).get("spans");
-    let names: Vec<&str> = (0..spans.len()).map(|i| spans.at(i).get("name").str()).collect();
+    let names: Vec<&str> = (0..spans.len())
+        .map(|i| spans.at(i).get("name").str())
+        .collect();
     assert_eq!(names, ["db", "request"]);
 
     let dropped = baton::export::dropped_spans();
