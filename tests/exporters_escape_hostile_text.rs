@@ -118,3 +118,36 @@ proptest! {
         check(&name, &value);
     }
 }
+
+#[test]
+fn extreme_numbers_follow_the_proto3_json_mapping() {
+    let spans = {
+        let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+        let memory = memory();
+        memory.take();
+        drop(
+            baton::span("numbers")
+                .attr("nan", f64::NAN)
+                .attr("inf", f64::INFINITY)
+                .attr("-inf", f64::NEG_INFINITY)
+                .attr("tiny", 5e-324)
+                .attr("huge", 1e300)
+                .attr("min", i64::MIN)
+                .attr("max", i64::MAX)
+                .start(),
+        );
+        memory.take()
+    };
+    let text = jsonl(&spans);
+    let span = json::parse(text.trim_end()).unwrap();
+    let attrs = span.get("attributes");
+    let double = |k: &str| attrs.attribute(k).unwrap().get("doubleValue").clone();
+    assert_eq!(double("nan"), json::Json::String("NaN".into()));
+    assert_eq!(double("inf"), json::Json::String("Infinity".into()));
+    assert_eq!(double("-inf"), json::Json::String("-Infinity".into()));
+    assert_eq!(double("tiny").num(), 5e-324);
+    assert_eq!(double("huge").num(), 1e300);
+    let int = |k: &str| attrs.attribute(k).unwrap().get("intValue").str().to_owned();
+    assert_eq!(int("min"), i64::MIN.to_string());
+    assert_eq!(int("max"), i64::MAX.to_string());
+}

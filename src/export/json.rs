@@ -73,7 +73,9 @@ fn write_f64(out: &mut String, n: f64) {
             "\"-Infinity\""
         });
     } else {
-        let _ = write!(out, "{n}");
+        // Debug, unlike Display, switches to exponent form for very large
+        // and very small magnitudes (`1e300`, not 301 digits); both are JSON.
+        let _ = write!(out, "{n:?}");
     }
 }
 
