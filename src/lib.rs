@@ -56,6 +56,7 @@ mod trace_state;
 mod value;
 
 // Re-exports of the export pipeline and sampling go here.
+pub use export::{ConfigError, InitError};
 
 pub use baggage::{baggage, set_baggage, Baggage, BaggageError, MAX_BAGGAGE_MEMBERS};
 pub use clock::now_unix_nanos;
