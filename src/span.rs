@@ -164,7 +164,7 @@ impl SpanBuilder {
         let live = match installed {
             Some(p) if decision.is_recording() && !pipeline::is_suppressed() => {
                 let limits = &p.limits;
-                let mut data = SpanData {
+                let mut data = Box::new(SpanData {
                     name: self.name.clone(),
                     span_context: span_context.clone(),
                     parent_span_id: span_context.parent_span_id(),
@@ -180,7 +180,7 @@ impl SpanBuilder {
                     links: Vec::new(),
                     dropped_links_count: 0,
                     status: Status::Unset,
-                };
+                });
                 if let Some(session) = parent.baggage().get(Session::BAGGAGE_KEY) {
                     set_attribute(
                         &mut data,
@@ -200,7 +200,7 @@ impl SpanBuilder {
                     );
                 }
                 LiveSpan {
-                    data: Mutex::new(Some(Box::new(data))),
+                    data: Mutex::new(Some(data)),
                 }
             }
             // A span that records nothing needs no context of its own until
