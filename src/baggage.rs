@@ -109,8 +109,12 @@ impl Baggage {
     /// A copy without `key`.
     #[must_use]
     pub fn without(&self, key: &str) -> Baggage {
-        let entries: Vec<BaggageEntry> =
-            self.entries().iter().filter(|e| e.key != key).cloned().collect();
+        let entries: Vec<BaggageEntry> = self
+            .entries()
+            .iter()
+            .filter(|e| e.key != key)
+            .cloned()
+            .collect();
         Baggage::from_entries(entries)
     }
 
@@ -187,5 +191,8 @@ pub fn set_baggage(key: &str, value: &str) -> crate::ContextGuard {
 
 /// The value of baggage entry `key` in the current context.
 pub fn baggage(key: &str) -> Option<String> {
-    crate::Context::current().baggage().get(key).map(str::to_owned)
+    crate::Context::current()
+        .baggage()
+        .get(key)
+        .map(str::to_owned)
 }

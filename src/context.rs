@@ -123,7 +123,11 @@ impl Context {
     }
 
     /// A child context for a newly started local span.
-    pub(crate) fn with_live_span(&self, span_context: SpanContext, span: Option<Arc<LiveSpan>>) -> Context {
+    pub(crate) fn with_live_span(
+        &self,
+        span_context: SpanContext,
+        span: Option<Arc<LiveSpan>>,
+    ) -> Context {
         let baggage = self.baggage().clone();
         Context(Some(Arc::new(ContextInner {
             span_context: Some(span_context),

@@ -73,9 +73,9 @@ pub use span::{
 };
 pub use span_context::{SpanContext, TraceFlags};
 pub use span_data::{Event, Link, SpanData, SpanKind, SpanType, Status};
-pub use stack::{new_trace_context, ContextGuard, MAX_CONTEXT_DEPTH};
 #[doc(hidden)]
 pub use stack::__stack_depth;
+pub use stack::{new_trace_context, ContextGuard, MAX_CONTEXT_DEPTH};
 pub use thread::{copy_context_to_fn, copy_context_to_thread};
 pub use trace_state::TraceState;
 pub use value::{Array, KeyValue, Str, Value};

@@ -133,7 +133,12 @@ impl SpanBuilder {
         };
         let parent_sc = parent.span_context();
         let (trace_id, flags, trace_state, debug) = match parent_sc {
-            Some(p) => (p.trace_id(), p.flags(), p.trace_state().clone(), p.is_debug()),
+            Some(p) => (
+                p.trace_id(),
+                p.flags(),
+                p.trace_state().clone(),
+                p.is_debug(),
+            ),
             None => (
                 TraceId::random(),
                 TraceFlags::default().with_random(true),
@@ -146,10 +151,14 @@ impl SpanBuilder {
         params.remote_hint = parent.remote_sampling();
         let installed = pipeline::installed();
         let decision = pipeline::sampler(installed).should_sample(&params);
-        let span_context = SpanContext::new(trace_id, SpanId::random(), flags.with_sampled(decision.is_sampled()))
-            .with_trace_state(trace_state)
-            .with_parent_span_id(parent_sc.map(SpanContext::span_id))
-            .with_debug(debug && decision.is_sampled());
+        let span_context = SpanContext::new(
+            trace_id,
+            SpanId::random(),
+            flags.with_sampled(decision.is_sampled()),
+        )
+        .with_trace_state(trace_state)
+        .with_parent_span_id(parent_sc.map(SpanContext::span_id))
+        .with_debug(debug && decision.is_sampled());
         let live = match installed {
             Some(p) if decision.is_recording() && !pipeline::is_suppressed() => {
                 let mut record = Record {
@@ -200,10 +209,7 @@ impl SpanBuilder {
         let location = Location::caller();
         let span = self.start();
         let guard = stack::push(span.cx.clone(), location);
-        SpanGuard {
-            guard,
-            span,
-        }
+        SpanGuard { guard, span }
     }
 }
 
@@ -277,11 +283,21 @@ impl Record {
     }
 
     fn add_event(&mut self, event: Event) {
-        push_bounded(&mut self.events, &mut self.dropped_events, self.limits.max_events, event);
+        push_bounded(
+            &mut self.events,
+            &mut self.dropped_events,
+            self.limits.max_events,
+            event,
+        );
     }
 
     fn add_link(&mut self, link: Link) {
-        push_bounded(&mut self.links, &mut self.dropped_links, self.limits.max_links, link);
+        push_bounded(
+            &mut self.links,
+            &mut self.dropped_links,
+            self.limits.max_links,
+            link,
+        );
     }
 }
 

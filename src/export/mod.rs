@@ -15,5 +15,7 @@ mod processor;
 
 pub use exporter::{ExportError, SpanExporter};
 pub use memory::InMemoryExporter;
-pub use pipeline::{dropped_spans, force_flush, init, suppressed, Config, InitError, PipelineGuard};
+pub use pipeline::{
+    dropped_spans, force_flush, init, suppressed, Config, InitError, PipelineGuard,
+};
 pub use processor::{SimpleProcessor, SpanProcessor};

@@ -195,9 +195,7 @@ impl std::error::Error for InitError {}
 /// Returns a guard that flushes and shuts the pipeline down when dropped
 /// (waiting at most [`SHUTDOWN_TIMEOUT`]); a second call is an error.
 pub fn init(config: Config) -> Result<PipelineGuard, InitError> {
-    let processor = config
-        .processor
-        .unwrap_or_else(|| Box::new(NoProcessor));
+    let processor = config.processor.unwrap_or_else(|| Box::new(NoProcessor));
     let pipeline = Pipeline {
         sampler: config.sampler,
         processor,
