@@ -385,7 +385,9 @@ pub fn format(header: &JaegerHeader) -> String {
 ///
 /// Injection writes `uber-trace-id` when `cx` has a span context, and every
 /// baggage entry as `uberctx-{key}` with a percent-encoded value; keys that
-/// cannot be lowercase header names are skipped and reported, and baggage
+/// cannot be lowercase header names are skipped and reported (one
+/// [`DiagnosticKind::InvalidArgument`], or [`DiagnosticKind::LimitExceeded`]
+/// for entries past [`MAX_BAGGAGE_BYTES`]), and baggage
 /// properties are not sent (the format has no place for them).
 ///
 /// # Example: one bad baggage field spoils nothing else
@@ -414,11 +416,12 @@ impl Propagator for Jaeger {
         let mut skipped = Skipped::default();
         super::uberctx::inject(cx.baggage(), carrier, &mut skipped);
         if !skipped.is_empty() {
-            report(
-                kind(&skipped, false),
-                &format_args!("jaeger inject: {skipped}"),
-                None,
-            );
+            let kind = if skipped.invalid > 0 {
+                DiagnosticKind::InvalidArgument
+            } else {
+                DiagnosticKind::LimitExceeded
+            };
+            report(kind, &format_args!("jaeger inject: {skipped}"), None);
         }
     }
 
@@ -435,7 +438,12 @@ impl Propagator for Jaeger {
                 trace: trace_error,
                 skipped: &skipped,
             };
-            report(kind(&skipped, trace_error.is_some()), &problems, None);
+            let kind = if trace_error.is_some() || skipped.invalid > 0 {
+                DiagnosticKind::InvalidHeader
+            } else {
+                DiagnosticKind::LimitExceeded
+            };
+            report(kind, &problems, None);
         }
         let cx = match baggage {
             Some(b) => cx.with_baggage_replaced(b),
@@ -449,14 +457,6 @@ impl Propagator for Jaeger {
 
     fn fields(&self) -> &[&str] {
         &FIELDS
-    }
-}
-
-fn kind(skipped: &Skipped, trace_invalid: bool) -> DiagnosticKind {
-    if trace_invalid || skipped.invalid > 0 {
-        DiagnosticKind::InvalidHeader
-    } else {
-        DiagnosticKind::LimitExceeded
     }
 }
 

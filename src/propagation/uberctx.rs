@@ -278,21 +278,23 @@ pub(super) fn extract(
             return;
         }
         read += 1;
+        // Later values of a repeated field are counted when `keys` yields
+        // their names again.
         let mut first = true;
         carrier.get_all(name, &mut |value| {
             if !std::mem::take(&mut first) {
-                // A repeated field (or the same name in another case).
+                return;
+            }
+            if bytes + key.len() + value.len() > MAX_BAGGAGE_BYTES {
                 skipped.dropped += 1;
-            } else if bytes + key.len() + value.len() > MAX_BAGGAGE_BYTES {
-                skipped.dropped += 1;
-            } else {
-                match parse_baggage_value(value) {
-                    Ok(v) => {
-                        bytes += key.len() + value.len();
-                        found.push((key.to_ascii_lowercase(), v));
-                    }
-                    Err(e) => skipped.invalid(e),
+                return;
+            }
+            match parse_baggage_value(value) {
+                Ok(v) => {
+                    bytes += key.len() + value.len();
+                    found.push((key.to_ascii_lowercase(), v));
                 }
+                Err(e) => skipped.invalid(e),
             }
         });
     });
