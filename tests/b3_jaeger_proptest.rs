@@ -154,7 +154,7 @@ proptest! {
             flags: f.as_deref(),
         };
         if let Ok(h) = b3::parse_multi(&fields) {
-            prop_assert!(t.map_or(true, |t| t.len() == 16 || t.len() == 32));
+            prop_assert!(t.is_none_or(|t| t.len() == 16 || t.len() == 32));
             prop_assert_eq!(b3::parse_multi(&multi_fields(&b3::format_multi(&h))), Ok(h));
         }
     }

@@ -31,7 +31,13 @@ fuzz_target!(|data: &[u8]| {
         b3::SAMPLED_HEADER,
         b3::FLAGS_HEADER,
     ];
-    let values = [fields.trace_id, fields.span_id, fields.parent_span_id, fields.sampled, fields.flags];
+    let values = [
+        fields.trace_id,
+        fields.span_id,
+        fields.parent_span_id,
+        fields.sampled,
+        fields.flags,
+    ];
     let carrier: Vec<(String, String)> = names
         .iter()
         .zip(values)
@@ -47,8 +53,15 @@ fuzz_target!(|data: &[u8]| {
         assert!(t.len() == 16 || t.len() == 32);
     }
     let pairs = b3::format_multi(&h);
-    assert!(pairs.iter().all(|(k, _)| !k.bytes().any(|b| b.is_ascii_uppercase())));
-    let get = |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.as_str());
+    assert!(pairs
+        .iter()
+        .all(|(k, _)| !k.bytes().any(|b| b.is_ascii_uppercase())));
+    let get = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_str())
+    };
     let again = MultiFields {
         trace_id: get(b3::TRACE_ID_HEADER),
         span_id: get(b3::SPAN_ID_HEADER),

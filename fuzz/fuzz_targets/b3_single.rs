@@ -31,10 +31,14 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(formatted, input);
     }
     assert_eq!(b3::parse_single(&formatted), Ok(h));
-    assert_eq!(B3Header::from_context(&cx), Some(h).map(|h| match h {
-        // A lone debug decision is carried as an accept: a context has no
-        // place for debug without ids.
-        B3Header::SamplingOnly(b3::Sampling::Debug) => B3Header::SamplingOnly(b3::Sampling::Accept),
-        h => h,
-    }));
+    assert_eq!(
+        B3Header::from_context(&cx),
+        Some(h).map(|h| match h {
+            // A lone debug decision is carried as an accept: a context has no
+            // place for debug without ids.
+            B3Header::SamplingOnly(b3::Sampling::Debug) =>
+                B3Header::SamplingOnly(b3::Sampling::Accept),
+            h => h,
+        })
+    );
 });

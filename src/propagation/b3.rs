@@ -326,7 +326,8 @@ pub(super) fn push_span_id(out: &mut String, id: SpanId) {
     out.extend(id.to_hex().iter().map(|&b| char::from(b)));
 }
 
-/// The first value of `key` in `carrier`, parsed in place; "when extracting
+/// The first value of `key` in `carrier`, parsed in place (B3 and Jaeger
+/// both read their headers this way); "when extracting
 /// state headers, the first value wins" (b3-propagation, Multiple Headers).
 pub(super) fn parse_first<T>(
     carrier: &dyn Extractor,

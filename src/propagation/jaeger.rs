@@ -1,6 +1,6 @@
 //! Jaeger: the `uber-trace-id` header and `uberctx-{key}` baggage.
 //!
-//! The spec is the [Jaeger propagation format]. [`parse`]/[`format`] handle
+//! The spec is the [Jaeger propagation format]. [`parse`]/[`format()`] handle
 //! `uber-trace-id`; [`parse_baggage_name`], [`parse_baggage_value`] and their
 //! `format_*` twins handle one `uberctx-{key}` field; [`Jaeger`] is the
 //! [`Propagator`] built on them.
@@ -38,7 +38,7 @@
 
 use std::fmt;
 
-use super::uberctx::Skipped;
+use super::uberctx::{hex_digit, Skipped};
 use super::{Extractor, Injector, Propagator};
 use crate::diagnostic::{report, DiagnosticKind};
 use crate::{Context, SpanContext, SpanId, TraceFlags, TraceId};
@@ -229,15 +229,6 @@ const fn max_digits(field: JaegerField) -> usize {
     }
 }
 
-fn hex_digit(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
-}
-
 /// Reads the variable-length hex field that starts at `start`: 1 up to
 /// `max_digits(field)` digits, a shorter one left-padded with zeros. Returns
 /// the number and the offset just past the digits. The one helper behind all
@@ -292,7 +283,7 @@ fn separator(
 ///
 /// `HEXDIG` accepts upper and lower case: the spec says "base16" without a
 /// case, and Jaeger's clients parse both (Go `strconv.ParseUint(s, 16, 64)`,
-/// Java `Long.parseUnsignedLong(s, 16)`). [`format`] writes lowercase. A
+/// Java `Long.parseUnsignedLong(s, 16)`). [`format()`] writes lowercase. A
 /// single-digit flags field, as Jaeger's clients write it, is accepted.
 ///
 /// [Jaeger propagation format]: https://www.jaegertracing.io/docs/1.52/client-libraries/#propagation-format

@@ -125,7 +125,8 @@ fn check_key(key: &str, lowercase_only: bool) -> Result<(), UberctxError> {
     }
 }
 
-fn hex_value(b: u8) -> Option<u8> {
+/// The value of one hex digit, either case (percent escapes and Jaeger ids).
+pub(super) fn hex_digit(b: u8) -> Option<u8> {
     match b {
         b'0'..=b'9' => Some(b - b'0'),
         b'a'..=b'f' => Some(b - b'a' + 10),
@@ -156,8 +157,8 @@ pub fn parse_baggage_value(s: &str) -> Result<String, UberctxError> {
     while i < b.len() {
         match b[i] {
             b'%' => {
-                let hi = b.get(i + 1).copied().and_then(hex_value);
-                let lo = b.get(i + 2).copied().and_then(hex_value);
+                let hi = b.get(i + 1).copied().and_then(hex_digit);
+                let lo = b.get(i + 2).copied().and_then(hex_digit);
                 let (Some(hi), Some(lo)) = (hi, lo) else {
                     return Err(UberctxError::InvalidEscape { offset: i });
                 };
