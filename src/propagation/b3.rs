@@ -128,6 +128,15 @@ impl B3Header {
     }
 
     /// `cx` with this state as its remote parent (or remote decision).
+    ///
+    /// ```
+    /// use baton::propagation::b3::{parse_single, B3Header};
+    /// let cx = baton::Context::default();
+    /// let deferred = parse_single("64fe8b2a57d3eff7-e457b5a2e4d86bd1").unwrap().apply_to(&cx);
+    /// let sc = deferred.span_context().unwrap();
+    /// assert!(sc.is_remote() && sc.is_deferred() && !sc.is_sampled());
+    /// assert_eq!(sc.trace_id().to_u128(), 0x64fe_8b2a_57d3_eff7);
+    /// ```
     pub fn apply_to(self, cx: &Context) -> Context {
         match self {
             B3Header::Context {
@@ -326,9 +335,9 @@ pub(super) fn push_span_id(out: &mut String, id: SpanId) {
     out.extend(id.to_hex().iter().map(|&b| char::from(b)));
 }
 
-/// The first value of `key` in `carrier`, parsed in place (B3 and Jaeger
-/// both read their headers this way); "when extracting
-/// state headers, the first value wins" (b3-propagation, Multiple Headers).
+/// The first value of `key` in `carrier`, parsed in place without a copy:
+/// "when extracting state headers, the first value wins" (b3-propagation,
+/// Multiple Headers). Jaeger reads `uber-trace-id` the same way.
 pub(super) fn parse_first<T>(
     carrier: &dyn Extractor,
     key: &str,

@@ -238,15 +238,24 @@ impl Skipped {
 
 impl fmt::Display for Skipped {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} invalid uberctx- field(s) skipped", self.invalid)?;
         if let Some(e) = self.first {
-            write!(f, " (first: {e})")?;
+            write!(
+                f,
+                "{} invalid uberctx- field(s) skipped (first: {e})",
+                self.invalid
+            )?;
+            if self.dropped > 0 {
+                f.write_str("; ")?;
+            }
         }
-        write!(
-            f,
-            ", {} dropped (repeated, or past {MAX_BAGGAGE_MEMBERS} fields / {MAX_BAGGAGE_BYTES} bytes)",
-            self.dropped
-        )
+        if self.dropped > 0 {
+            write!(
+                f,
+                "{} uberctx- field(s) dropped (repeated, or past {MAX_BAGGAGE_MEMBERS} fields or {MAX_BAGGAGE_BYTES} bytes)",
+                self.dropped
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -323,14 +332,12 @@ pub(super) fn extract(
 /// counted in `skipped`. Properties have no place in this format.
 pub(super) fn inject(baggage: &Baggage, carrier: &mut dyn super::Injector, skipped: &mut Skipped) {
     let mut bytes = 0;
+    let mut name = String::new();
     for (key, value, _) in baggage.iter() {
-        let name = match format_baggage_name(key) {
-            Ok(name) => name,
-            Err(e) => {
-                skipped.invalid(e);
-                continue;
-            }
-        };
+        if let Err(e) = check_key(key, true) {
+            skipped.invalid(e);
+            continue;
+        }
         // Encoding never shrinks a value, so an oversized one is not encoded.
         let fits = |len: usize| bytes + key.len() + len <= MAX_BAGGAGE_BYTES;
         let value = fits(value.len()).then(|| format_baggage_value(value));
@@ -339,6 +346,9 @@ pub(super) fn inject(baggage: &Baggage, carrier: &mut dyn super::Injector, skipp
             continue;
         };
         bytes += key.len() + value.len();
+        name.clear();
+        name.push_str(BAGGAGE_PREFIX);
+        name.push_str(key);
         carrier.set(&name, value);
     }
 }
