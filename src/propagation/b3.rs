@@ -448,10 +448,18 @@ impl Propagator for B3 {
                 );
                 cx.clone()
             }
-            (Some(e), None) | (None, Some(Err(e))) => {
+            (Some(e), None) => {
                 report(
                     DiagnosticKind::InvalidHeader,
-                    &format_args!("ignored: {e}"),
+                    &format_args!("b3 ignored: {e}"),
+                    None,
+                );
+                cx.clone()
+            }
+            (None, Some(Err(e))) => {
+                report(
+                    DiagnosticKind::InvalidHeader,
+                    &format_args!("x-b3-* headers ignored: {e}"),
                     None,
                 );
                 cx.clone()
