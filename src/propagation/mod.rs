@@ -18,7 +18,12 @@ pub use w3c_baggage::W3cBaggage;
 
 // Zipkin B3 and Jaeger.
 pub mod b3;
+mod b3_multi;
+mod b3_single;
 pub mod jaeger;
+mod uberctx;
+pub use b3::B3;
+pub use jaeger::Jaeger;
 
 // Composition, environment carriers and the global propagator.
 mod composite;
