@@ -42,6 +42,9 @@ fn span_records_kind_type_attributes_events_and_status() {
             .attr("tags", vec!["a", "b"])
             .enter();
         s.set_attribute("status_code", 200);
+        // Borrowed text of any lifetime is accepted (and copied).
+        let host = String::from("example.test");
+        s.set_attribute("host", host.as_str());
         s.set_attribute("url", "http://y");
         s.add_event("retry", vec![baton::KeyValue::new("attempt", 2)]);
         s.set_status(Status::Ok);
