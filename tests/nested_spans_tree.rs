@@ -61,7 +61,7 @@ fn span_records_kind_type_attributes_events_and_status() {
     let keys: Vec<&str> = s.attributes.iter().map(|kv| kv.key.as_ref()).collect();
     assert_eq!(
         keys,
-        ["url", "tags", "status_code"],
+        ["url", "tags", "status_code", "host"],
         "a re-set key keeps its place"
     );
     assert_eq!(s.attribute("url").unwrap().to_string(), "http://y");
