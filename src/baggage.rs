@@ -109,8 +109,12 @@ impl Baggage {
     /// A copy without `key`.
     #[must_use]
     pub fn without(&self, key: &str) -> Baggage {
-        let entries: Vec<BaggageEntry> =
-            self.entries().iter().filter(|e| e.key != key).cloned().collect();
+        let entries: Vec<BaggageEntry> = self
+            .entries()
+            .iter()
+            .filter(|e| e.key != key)
+            .cloned()
+            .collect();
         Baggage::from_entries(entries)
     }
 
@@ -134,6 +138,25 @@ impl Baggage {
                 })
                 .collect(),
         )
+    }
+
+    /// A copy with every entry of `newer` set on top of these, as repeated
+    /// [`Baggage::try_insert`] calls would do, and how many new keys did not
+    /// fit [`MAX_BAGGAGE_MEMBERS`].
+    pub(crate) fn merged(&self, newer: &Baggage) -> (Baggage, usize) {
+        if self.is_empty() {
+            return (newer.clone(), 0);
+        }
+        let mut entries = self.entries().to_vec();
+        let mut dropped = 0;
+        for entry in newer.entries() {
+            match entries.iter().position(|e| e.key == entry.key) {
+                Some(i) => entries[i] = entry.clone(),
+                None if entries.len() < MAX_BAGGAGE_MEMBERS => entries.push(entry.clone()),
+                None => dropped += 1,
+            }
+        }
+        (Baggage::from_entries(entries), dropped)
     }
 
     /// The value for `key`.
@@ -187,5 +210,8 @@ pub fn set_baggage(key: &str, value: &str) -> crate::ContextGuard {
 
 /// The value of baggage entry `key` in the current context.
 pub fn baggage(key: &str) -> Option<String> {
-    crate::Context::current().baggage().get(key).map(str::to_owned)
+    crate::Context::current()
+        .baggage()
+        .get(key)
+        .map(str::to_owned)
 }

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::span::LiveSpan;
-use crate::{Baggage, Session, SpanContext};
+use crate::{Baggage, Session, SpanContext, Str};
 
 /// An immutable, cheaply cloned snapshot of what is current: the active span
 /// context (local or remote), the baggage (and so the session), and a handle
@@ -26,12 +26,26 @@ use crate::{Baggage, Session, SpanContext};
 #[derive(Clone, Default)]
 pub struct Context(Option<Arc<ContextInner>>);
 
-#[derive(Clone, Default)]
+#[derive(Default)]
 struct ContextInner {
     span_context: Option<SpanContext>,
-    span: Option<Arc<LiveSpan>>,
+    /// The local span's name, also for spans that do not record.
+    span_name: Str,
+    /// The record of the span that created this context.
+    span: Option<LiveSpan>,
+    /// For a context derived from a span's context (say, with baggage
+    /// added): the context that holds that span's record.
+    span_owner: Option<Arc<ContextInner>>,
     baggage: Baggage,
     remote_sampling: Option<bool>,
+}
+
+impl ContextInner {
+    fn live_span(&self) -> Option<&LiveSpan> {
+        self.span
+            .as_ref()
+            .or_else(|| self.span_owner.as_ref()?.span.as_ref())
+    }
 }
 
 impl Context {
@@ -45,7 +59,21 @@ impl Context {
     }
 
     fn modified(&self, change: impl FnOnce(&mut ContextInner)) -> Context {
-        let mut inner = self.inner().cloned().unwrap_or_default();
+        let mut inner = match &self.0 {
+            None => ContextInner::default(),
+            Some(arc) => ContextInner {
+                span_context: arc.span_context.clone(),
+                span_name: arc.span_name.clone(),
+                span: None,
+                span_owner: if arc.span.is_some() {
+                    Some(arc.clone())
+                } else {
+                    arc.span_owner.clone()
+                },
+                baggage: arc.baggage.clone(),
+                remote_sampling: arc.remote_sampling,
+            },
+        };
         change(&mut inner);
         Context(Some(Arc::new(inner)))
     }
@@ -81,7 +109,8 @@ impl Context {
     pub fn with_span_context(&self, span_context: SpanContext) -> Context {
         self.modified(|i| {
             i.span_context = Some(span_context);
-            i.span = None;
+            i.span_name = Str::Borrowed("");
+            i.span_owner = None;
         })
     }
 
@@ -123,19 +152,32 @@ impl Context {
     }
 
     /// A child context for a newly started local span.
-    pub(crate) fn with_live_span(&self, span_context: SpanContext, span: Option<Arc<LiveSpan>>) -> Context {
+    pub(crate) fn with_live_span(
+        &self,
+        span_context: SpanContext,
+        span_name: Str,
+        span: Option<LiveSpan>,
+    ) -> Context {
         let baggage = self.baggage().clone();
         Context(Some(Arc::new(ContextInner {
             span_context: Some(span_context),
+            span_name,
             span,
+            span_owner: None,
             baggage,
             remote_sampling: None,
         })))
     }
 
+    /// The name of the local span, empty for a remote one.
+    pub(crate) fn span_name(&self) -> &Str {
+        const NONE: &Str = &Str::Borrowed("");
+        self.inner().map_or(NONE, |i| &i.span_name)
+    }
+
     /// The live local span, when this context's active span is local and recording.
-    pub(crate) fn live_span(&self) -> Option<&Arc<LiveSpan>> {
-        self.inner()?.span.as_ref()
+    pub(crate) fn live_span(&self) -> Option<&LiveSpan> {
+        self.inner()?.live_span()
     }
 
     /// Whether both are the same snapshot (not merely equal).

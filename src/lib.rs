@@ -35,6 +35,7 @@
 //! - [`export`] and [`sampling`]: what is recorded and where it goes.
 //! - [`diagnostic_count`] and [`set_diagnostic_handler`]: misuse and bad input.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 mod baggage;
 mod clock;
@@ -55,6 +56,7 @@ mod trace_state;
 mod value;
 
 // Re-exports of the export pipeline and sampling go here.
+pub use export::{ConfigError, InitError};
 
 pub use baggage::{baggage, set_baggage, Baggage, BaggageError, MAX_BAGGAGE_MEMBERS};
 pub use clock::now_unix_nanos;
@@ -74,9 +76,14 @@ pub use span::{
 };
 pub use span_context::{SpanContext, TraceFlags};
 pub use span_data::{Event, Link, SpanData, SpanKind, SpanType, Status};
-pub use stack::{new_trace_context, ContextGuard, MAX_CONTEXT_DEPTH};
 #[doc(hidden)]
 pub use stack::__stack_depth;
+pub use stack::{new_trace_context, ContextGuard, MAX_CONTEXT_DEPTH};
 pub use thread::{copy_context_to_fn, copy_context_to_thread};
 pub use trace_state::TraceState;
 pub use value::{Array, KeyValue, Str, Value};
+
+/// The README's examples run as doctests, so they cannot go stale.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -1,5 +1,25 @@
 //! Sampling: deciding at span start whether a trace is recorded.
+//!
+//! The samplers are those of the
+//! [OpenTelemetry SDK](https://opentelemetry.io/docs/specs/otel/trace/sdk/#built-in-samplers):
+//! [`AlwaysOn`], [`AlwaysOff`], [`TraceIdRatio`] and [`ParentBased`], chosen
+//! in code or from `OTEL_TRACES_SAMPLER` / `OTEL_TRACES_SAMPLER_ARG` with
+//! [`sampler_from_env`].
+//!
+//! # Example: sample a quarter of new traces, follow the parent otherwise
+//! ```
+//! use baton::sampling::{ParentBased, Sampler, SamplingParams, TraceIdRatio};
+//! let sampler = ParentBased::new(TraceIdRatio::new(0.25));
+//! let id = baton::TraceId::from_hex("4bf92f3577b34da6a3ce929d0e0e4736").unwrap();
+//! let first = sampler.should_sample(&SamplingParams::new(None, id, "request"));
+//! // Any other service with the same ratio decides the same for this trace.
+//! let again = ParentBased::new(TraceIdRatio::new(0.25));
+//! assert_eq!(again.should_sample(&SamplingParams::new(None, id, "other")), first);
+//! ```
 
+use std::fmt;
+
+use crate::export::ConfigError;
 use crate::{SpanContext, SpanKind, TraceId};
 
 /// What a sampler decided for a new span.
@@ -59,8 +79,24 @@ pub trait Sampler: Send + Sync + 'static {
     /// The decision for one span.
     fn should_sample(&self, params: &SamplingParams<'_>) -> SamplingDecision;
 
-    /// A description such as `ParentBased{root:AlwaysOn}`.
+    /// A description such as `ParentBased{root:AlwaysOnSampler}`.
     fn description(&self) -> String;
+}
+
+impl fmt::Debug for dyn Sampler {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.description())
+    }
+}
+
+impl Sampler for Box<dyn Sampler> {
+    fn should_sample(&self, params: &SamplingParams<'_>) -> SamplingDecision {
+        (**self).should_sample(params)
+    }
+
+    fn description(&self) -> String {
+        (**self).description()
+    }
 }
 
 /// Records every span.
@@ -77,37 +113,282 @@ impl Sampler for AlwaysOn {
     }
 }
 
+/// Records no span.
+///
+/// ```
+/// use baton::sampling::{AlwaysOff, Sampler, SamplingDecision, SamplingParams};
+/// let id = baton::TraceId::random();
+/// assert_eq!(AlwaysOff.should_sample(&SamplingParams::new(None, id, "x")), SamplingDecision::Drop);
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+pub struct AlwaysOff;
+
+impl Sampler for AlwaysOff {
+    fn should_sample(&self, _: &SamplingParams<'_>) -> SamplingDecision {
+        SamplingDecision::Drop
+    }
+
+    fn description(&self) -> String {
+        "AlwaysOffSampler".into()
+    }
+}
+
+/// Samples a fixed fraction of traces, decided from the trace id alone so
+/// that every service with the same ratio makes the same decision.
+///
+/// The decision follows the
+/// [OpenTelemetry `TraceIdRatioBased` sampler](https://opentelemetry.io/docs/specs/otel/trace/sdk/#traceidratiobased):
+/// the randomness `R` is the 56 least significant bits of the trace id (the
+/// part W3C Trace Context level 2 makes random), the rejection threshold is
+/// `T = (1 - ratio) * 2^56`, and a trace is sampled when `R >= T`. A trace
+/// sampled at one ratio is therefore sampled at every larger ratio.
+///
+/// ```
+/// use baton::sampling::{Sampler, SamplingParams, TraceIdRatio};
+/// let low = baton::TraceId::from_hex("000000000000000000ffffffffffffff").unwrap();
+/// let sampled = |r: f64| TraceIdRatio::new(r).should_sample(&SamplingParams::new(None, low, "x")).is_sampled();
+/// assert!(sampled(0.5) && sampled(0.01)); // R is the largest value
+/// assert!(!TraceIdRatio::new(0.0).should_sample(&SamplingParams::new(None, low, "x")).is_sampled());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TraceIdRatio {
+    ratio: f64,
+    /// Traces whose randomness is below this are dropped.
+    threshold: u64,
+}
+
+/// `2^56`: the range of a trace id's randomness.
+const RANDOMNESS_RANGE: u64 = 1 << 56;
+
+impl TraceIdRatio {
+    /// Samples `ratio` of traces. A ratio outside `[0, 1]` (or NaN) is
+    /// clamped into it, and reported as a diagnostic.
+    pub fn new(ratio: f64) -> TraceIdRatio {
+        let clamped = if ratio.is_nan() {
+            0.0
+        } else {
+            ratio.clamp(0.0, 1.0)
+        };
+        if clamped != ratio {
+            crate::diagnostic::report(
+                crate::DiagnosticKind::InvalidArgument,
+                &format_args!("sampling ratio {ratio} is outside [0, 1]; using {clamped}"),
+                None,
+            );
+        }
+        // Exact in f64 for every ratio that matters: 2^56 * (1 - ratio) < 2^56.
+        let threshold = ((1.0 - clamped) * RANDOMNESS_RANGE as f64).round() as u64;
+        TraceIdRatio {
+            // `+ 0.0` turns -0 into 0, for the description.
+            ratio: clamped + 0.0,
+            threshold,
+        }
+    }
+
+    /// The ratio in force, in `[0, 1]`.
+    pub fn ratio(&self) -> f64 {
+        self.ratio
+    }
+}
+
+impl Sampler for TraceIdRatio {
+    fn should_sample(&self, params: &SamplingParams<'_>) -> SamplingDecision {
+        let randomness = (params.trace_id.to_u128() as u64) & (RANDOMNESS_RANGE - 1);
+        if self.ratio > 0.0 && randomness >= self.threshold {
+            SamplingDecision::RecordAndSample
+        } else {
+            SamplingDecision::Drop
+        }
+    }
+
+    fn description(&self) -> String {
+        format!("TraceIdRatioBased{{{}}}", self.ratio)
+    }
+}
+
 /// Follows the parent's decision; `root` decides for roots.
 ///
-/// A remote debug parent is always sampled; a deferred parent (B3 without a
-/// sampling state) is decided by `root`, as if there were no decision yet.
-#[derive(Clone, Debug, Default)]
+/// As in the OpenTelemetry spec, four delegates decide for spans with a
+/// parent: remote sampled (default [`AlwaysOn`]), remote not sampled (default
+/// [`AlwaysOff`]), local sampled (default [`AlwaysOn`]) and local not sampled
+/// (default [`AlwaysOff`]). On top of the spec, B3 decisions are honoured: a
+/// remote debug parent is always sampled; a deferred parent (B3 ids without a
+/// sampling state) is decided by `root`, as if there were no decision yet; and
+/// a root whose context carries a lone B3 `0` is not sampled.
+///
+/// # Example: a remote unsampled parent is still sampled here
+/// ```
+/// use baton::sampling::{AlwaysOn, ParentBased, Sampler, SamplingParams};
+/// use baton::{SpanContext, SpanId, TraceFlags, TraceId};
+/// let sampler = ParentBased::new(AlwaysOn).remote_parent_not_sampled(AlwaysOn);
+/// let parent = SpanContext::new(TraceId::random(), SpanId::random(), TraceFlags::default())
+///     .with_remote(true);
+/// let params = SamplingParams::new(Some(&parent), parent.trace_id(), "x");
+/// assert!(sampler.should_sample(&params).is_sampled());
+/// ```
 pub struct ParentBased<S> {
     root: S,
+    remote_sampled: Option<Box<dyn Sampler>>,
+    remote_not_sampled: Option<Box<dyn Sampler>>,
+    local_sampled: Option<Box<dyn Sampler>>,
+    local_not_sampled: Option<Box<dyn Sampler>>,
+}
+
+impl<S: Sampler + Default> Default for ParentBased<S> {
+    fn default() -> Self {
+        ParentBased::new(S::default())
+    }
+}
+
+impl<S: fmt::Debug> fmt::Debug for ParentBased<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = |d: &Option<Box<dyn Sampler>>| d.as_ref().map(|s| s.description());
+        f.debug_struct("ParentBased")
+            .field("root", &self.root)
+            .field("remote_parent_sampled", &name(&self.remote_sampled))
+            .field("remote_parent_not_sampled", &name(&self.remote_not_sampled))
+            .field("local_parent_sampled", &name(&self.local_sampled))
+            .field("local_parent_not_sampled", &name(&self.local_not_sampled))
+            .finish()
+    }
 }
 
 impl<S: Sampler> ParentBased<S> {
-    /// Parent-based sampling with `root` for spans without a parent.
+    /// Parent-based sampling with `root` for spans without a parent and the
+    /// spec's default delegates for the rest.
     pub const fn new(root: S) -> Self {
-        ParentBased { root }
+        ParentBased {
+            root,
+            remote_sampled: None,
+            remote_not_sampled: None,
+            local_sampled: None,
+            local_not_sampled: None,
+        }
     }
+
+    /// Decides for spans whose remote parent is sampled. Defaults to [`AlwaysOn`].
+    pub fn remote_parent_sampled(mut self, sampler: impl Sampler) -> Self {
+        self.remote_sampled = Some(Box::new(sampler));
+        self
+    }
+
+    /// Decides for spans whose remote parent is not sampled. Defaults to [`AlwaysOff`].
+    pub fn remote_parent_not_sampled(mut self, sampler: impl Sampler) -> Self {
+        self.remote_not_sampled = Some(Box::new(sampler));
+        self
+    }
+
+    /// Decides for spans whose local parent is sampled. Defaults to [`AlwaysOn`].
+    pub fn local_parent_sampled(mut self, sampler: impl Sampler) -> Self {
+        self.local_sampled = Some(Box::new(sampler));
+        self
+    }
+
+    /// Decides for spans whose local parent is not sampled. Defaults to [`AlwaysOff`].
+    pub fn local_parent_not_sampled(mut self, sampler: impl Sampler) -> Self {
+        self.local_not_sampled = Some(Box::new(sampler));
+        self
+    }
+}
+
+fn delegate(
+    chosen: &Option<Box<dyn Sampler>>,
+    default: SamplingDecision,
+    params: &SamplingParams<'_>,
+) -> SamplingDecision {
+    chosen.as_ref().map_or(default, |s| s.should_sample(params))
 }
 
 impl<S: Sampler> Sampler for ParentBased<S> {
     fn should_sample(&self, params: &SamplingParams<'_>) -> SamplingDecision {
+        use SamplingDecision::{Drop, RecordAndSample};
         match params.parent {
-            Some(p) if p.is_debug() => SamplingDecision::RecordAndSample,
+            Some(p) if p.is_debug() => RecordAndSample,
             Some(p) if p.is_deferred() => self.root.should_sample(params),
-            Some(p) if p.is_sampled() => SamplingDecision::RecordAndSample,
-            Some(_) => SamplingDecision::Drop,
+            Some(p) => match (p.is_remote(), p.is_sampled()) {
+                (true, true) => delegate(&self.remote_sampled, RecordAndSample, params),
+                (true, false) => delegate(&self.remote_not_sampled, Drop, params),
+                (false, true) => delegate(&self.local_sampled, RecordAndSample, params),
+                (false, false) => delegate(&self.local_not_sampled, Drop, params),
+            },
             None => match params.remote_hint {
-                Some(false) => SamplingDecision::Drop,
+                Some(false) => Drop,
                 _ => self.root.should_sample(params),
             },
         }
     }
 
     fn description(&self) -> String {
-        format!("ParentBased{{root:{}}}", self.root.description())
+        let name = |d: &Option<Box<dyn Sampler>>, default: &str| {
+            d.as_ref()
+                .map_or_else(|| default.to_owned(), |s| s.description())
+        };
+        format!(
+            "ParentBased{{root:{},remoteParentSampled:{},remoteParentNotSampled:{},localParentSampled:{},localParentNotSampled:{}}}",
+            self.root.description(),
+            name(&self.remote_sampled, "AlwaysOnSampler"),
+            name(&self.remote_not_sampled, "AlwaysOffSampler"),
+            name(&self.local_sampled, "AlwaysOnSampler"),
+            name(&self.local_not_sampled, "AlwaysOffSampler"),
+        )
     }
+}
+
+/// The sampler named by `OTEL_TRACES_SAMPLER` and `OTEL_TRACES_SAMPLER_ARG`,
+/// read through `lookup` (pass `|k| std::env::var(k).ok()` for the process
+/// environment).
+///
+/// Accepted names, as in the
+/// [OpenTelemetry environment spec](https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/#general-sdk-configuration):
+/// `always_on`, `always_off`, `traceidratio`, `parentbased_always_on` (the
+/// default, also for an unset or empty variable), `parentbased_always_off`,
+/// `parentbased_traceidratio`. The ratio argument defaults to `1.0` and must
+/// be a number in `[0, 1]`. Anything else is an error naming the variable and
+/// its value.
+///
+/// ```
+/// use baton::sampling::sampler_from_env;
+/// let env = |k: &str| match k {
+///     "OTEL_TRACES_SAMPLER" => Some("parentbased_traceidratio".to_owned()),
+///     "OTEL_TRACES_SAMPLER_ARG" => Some("0.5".to_owned()),
+///     _ => None,
+/// };
+/// assert!(sampler_from_env(env).unwrap().description().starts_with("ParentBased{root:TraceIdRatioBased{0.5}"));
+/// let bad = sampler_from_env(|_| Some("sometimes".to_owned())).unwrap_err();
+/// assert_eq!(bad.variable(), "OTEL_TRACES_SAMPLER");
+/// ```
+pub fn sampler_from_env(
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Result<Box<dyn Sampler>, ConfigError> {
+    const SAMPLER: &str = "OTEL_TRACES_SAMPLER";
+    const ARG: &str = "OTEL_TRACES_SAMPLER_ARG";
+    let value = |key: &str| lookup(key).filter(|v| !v.trim().is_empty());
+    let ratio = || -> Result<TraceIdRatio, ConfigError> {
+        let Some(arg) = value(ARG) else {
+            return Ok(TraceIdRatio::new(1.0));
+        };
+        match arg.trim().parse::<f64>() {
+            Ok(r) if (0.0..=1.0).contains(&r) => Ok(TraceIdRatio::new(r)),
+            _ => Err(ConfigError::new(ARG, &arg, "expected a number from 0 to 1")),
+        }
+    };
+    let Some(name) = value(SAMPLER) else {
+        return Ok(Box::new(ParentBased::new(AlwaysOn)));
+    };
+    Ok(match name.trim() {
+        "always_on" => Box::new(AlwaysOn),
+        "always_off" => Box::new(AlwaysOff),
+        "traceidratio" => Box::new(ratio()?),
+        "parentbased_always_on" => Box::new(ParentBased::new(AlwaysOn)),
+        "parentbased_always_off" => Box::new(ParentBased::new(AlwaysOff)),
+        "parentbased_traceidratio" => Box::new(ParentBased::new(ratio()?)),
+        _ => {
+            return Err(ConfigError::new(
+                SAMPLER,
+                &name,
+                "expected always_on, always_off, traceidratio, parentbased_always_on, \
+                 parentbased_always_off or parentbased_traceidratio",
+            ))
+        }
+    })
 }

@@ -54,7 +54,9 @@ pub fn in_span<R>(name: impl Into<Str>, f: impl FnOnce() -> R) -> R {
 pub fn current_span() -> Option<SpanRef> {
     let cx = Context::current();
     let local = cx.span_context().is_some_and(|sc| !sc.is_remote());
-    local.then_some(SpanRef { cx })
+    local.then_some(SpanRef {
+        repr: Repr::Context(cx),
+    })
 }
 
 /// The trace id of the current context (local or remote), for log correlation.
@@ -133,7 +135,12 @@ impl SpanBuilder {
         };
         let parent_sc = parent.span_context();
         let (trace_id, flags, trace_state, debug) = match parent_sc {
-            Some(p) => (p.trace_id(), p.flags(), p.trace_state().clone(), p.is_debug()),
+            Some(p) => (
+                p.trace_id(),
+                p.flags(),
+                p.trace_state().clone(),
+                p.is_debug(),
+            ),
             None => (
                 TraceId::random(),
                 TraceFlags::default().with_random(true),
@@ -146,48 +153,76 @@ impl SpanBuilder {
         params.remote_hint = parent.remote_sampling();
         let installed = pipeline::installed();
         let decision = pipeline::sampler(installed).should_sample(&params);
-        let span_context = SpanContext::new(trace_id, SpanId::random(), flags.with_sampled(decision.is_sampled()))
-            .with_trace_state(trace_state)
-            .with_parent_span_id(parent_sc.map(SpanContext::span_id))
-            .with_debug(debug && decision.is_sampled());
+        let span_context = SpanContext::new(
+            trace_id,
+            SpanId::random(),
+            flags.with_sampled(decision.is_sampled()),
+        )
+        .with_trace_state(trace_state)
+        .with_parent_span_id(parent_sc.map(SpanContext::span_id))
+        .with_debug(debug && decision.is_sampled());
         let live = match installed {
             Some(p) if decision.is_recording() && !pipeline::is_suppressed() => {
-                let mut record = Record {
+                let limits = &p.limits;
+                let mut data = Box::new(SpanData {
+                    name: self.name.clone(),
+                    span_context: span_context.clone(),
+                    parent_span_id: span_context.parent_span_id(),
+                    parent_is_remote: parent_sc.is_some_and(SpanContext::is_remote),
                     kind: self.kind,
                     span_type: self.span_type,
-                    parent_is_remote: parent_sc.is_some_and(SpanContext::is_remote),
                     start_unix_nanos: self.start_unix_nanos.unwrap_or_else(now_unix_nanos),
+                    end_unix_nanos: 0,
                     attributes: Vec::new(),
-                    dropped_attributes: 0,
+                    dropped_attributes_count: 0,
                     events: Vec::new(),
-                    dropped_events: 0,
+                    dropped_events_count: 0,
                     links: Vec::new(),
-                    dropped_links: 0,
+                    dropped_links_count: 0,
                     status: Status::Unset,
-                    limits: p.limits,
-                };
+                });
                 if let Some(session) = parent.baggage().get(Session::BAGGAGE_KEY) {
-                    record.set_attribute(KeyValue::new(Session::BAGGAGE_KEY, session.to_owned()));
+                    set_attribute(
+                        &mut data,
+                        limits,
+                        KeyValue::new(Session::BAGGAGE_KEY, session.to_owned()),
+                    );
                 }
                 for kv in self.attributes {
-                    record.set_attribute(kv);
+                    set_attribute(&mut data, limits, kv);
                 }
                 for link in self.links {
-                    record.add_link(link);
+                    push_bounded(
+                        &mut data.links,
+                        &mut data.dropped_links_count,
+                        limits.max_links,
+                        link,
+                    );
                 }
-                Some(std::sync::Arc::new(LiveSpan {
-                    name: self.name,
-                    record: Mutex::new(Some(record)),
-                }))
+                LiveSpan {
+                    data: Mutex::new(Some(data)),
+                }
             }
-            _ => None,
+            // A span that records nothing needs no context of its own until
+            // someone asks for it: starting and ending one allocates nothing.
+            _ => {
+                return Span {
+                    span: SpanRef {
+                        repr: Repr::Quiet {
+                            span_context,
+                            name: self.name,
+                            parent,
+                        },
+                    },
+                }
+            }
         };
         let span = Span {
             span: SpanRef {
-                cx: parent.with_live_span(span_context, live),
+                repr: Repr::Context(parent.with_live_span(span_context, self.name, Some(live))),
             },
         };
-        if let (Some(p), true) = (installed, span.is_recording()) {
+        if let Some(p) = installed {
             p.on_start(&span);
         }
         span
@@ -199,11 +234,8 @@ impl SpanBuilder {
     pub fn enter(self) -> SpanGuard {
         let location = Location::caller();
         let span = self.start();
-        let guard = stack::push(span.cx.clone(), location);
-        SpanGuard {
-            guard,
-            span,
-        }
+        let guard = stack::push(span.context(), location);
+        SpanGuard { guard, span }
     }
 }
 
@@ -233,26 +265,12 @@ impl Default for SpanLimits {
     }
 }
 
-/// The shared state of a recording span.
+/// The shared state of a recording span: its record, filled in place from
+/// start to end so that ending it moves nothing but the record itself.
 pub(crate) struct LiveSpan {
-    name: Str,
-    /// `None` once the span has ended.
-    record: Mutex<Option<Record>>,
-}
-
-struct Record {
-    kind: SpanKind,
-    span_type: Option<SpanType>,
-    parent_is_remote: bool,
-    start_unix_nanos: u64,
-    attributes: Vec<KeyValue>,
-    dropped_attributes: u32,
-    events: Vec<Event>,
-    dropped_events: u32,
-    links: Vec<Link>,
-    dropped_links: u32,
-    status: Status,
-    limits: SpanLimits,
+    /// `None` once the span has ended. Boxed so that contexts stay small
+    /// and ending a span moves a pointer.
+    data: Mutex<Option<Box<SpanData>>>,
 }
 
 fn push_bounded<T>(items: &mut Vec<T>, dropped: &mut u32, max: usize, item: T) {
@@ -263,33 +281,27 @@ fn push_bounded<T>(items: &mut Vec<T>, dropped: &mut u32, max: usize, item: T) {
     }
 }
 
-impl Record {
-    fn set_attribute(&mut self, kv: KeyValue) {
-        match self.attributes.iter_mut().find(|a| a.key == kv.key) {
-            Some(slot) => slot.value = kv.value,
-            None => push_bounded(
-                &mut self.attributes,
-                &mut self.dropped_attributes,
-                self.limits.max_attributes,
-                kv,
-            ),
-        }
-    }
-
-    fn add_event(&mut self, event: Event) {
-        push_bounded(&mut self.events, &mut self.dropped_events, self.limits.max_events, event);
-    }
-
-    fn add_link(&mut self, link: Link) {
-        push_bounded(&mut self.links, &mut self.dropped_links, self.limits.max_links, link);
+fn set_attribute(data: &mut SpanData, limits: &SpanLimits, kv: KeyValue) {
+    match data.attributes.iter_mut().find(|a| a.key == kv.key) {
+        Some(slot) => slot.value = kv.value,
+        None => push_bounded(
+            &mut data.attributes,
+            &mut data.dropped_attributes_count,
+            limits.max_attributes,
+            kv,
+        ),
     }
 }
 
+fn limits() -> SpanLimits {
+    pipeline::installed().map_or_else(SpanLimits::default, |p| p.limits)
+}
+
 impl LiveSpan {
-    fn record(&self) -> MutexGuard<'_, Option<Record>> {
-        // A panic while holding the lock cannot leave a Record half-updated
-        // in a way that matters more than losing the span would.
-        self.record.lock().unwrap_or_else(PoisonError::into_inner)
+    fn data(&self) -> MutexGuard<'_, Option<Box<SpanData>>> {
+        // A panic while holding the lock leaves at worst a half-added
+        // attribute, which is better than losing the span.
+        self.data.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -300,32 +312,53 @@ impl LiveSpan {
 /// installed), the setters do nothing.
 #[derive(Clone)]
 pub struct SpanRef {
-    cx: Context,
+    repr: Repr,
+}
+
+#[derive(Clone)]
+enum Repr {
+    /// A span with a context of its own: recording, or asked for its context.
+    Context(Context),
+    /// A started span that records nothing.
+    Quiet {
+        span_context: SpanContext,
+        name: Str,
+        parent: Context,
+    },
 }
 
 impl SpanRef {
     fn live(&self) -> Option<&LiveSpan> {
-        self.cx.live_span().map(|s| &**s)
+        match &self.repr {
+            Repr::Context(cx) => cx.live_span(),
+            Repr::Quiet { .. } => None,
+        }
     }
 
-    fn with_record(&self, f: impl FnOnce(&mut Record)) {
+    fn with_data(&self, f: impl FnOnce(&mut SpanData)) {
         if let Some(live) = self.live() {
-            if let Some(record) = live.record().as_mut() {
-                f(record);
+            if let Some(data) = live.data().as_mut() {
+                f(data);
             }
         }
     }
 
     fn span_context_ref(&self) -> &SpanContext {
         // Every SpanRef is built from a context with a span context.
-        self.cx
-            .span_context()
-            .expect("a SpanRef always has a span context")
+        match &self.repr {
+            Repr::Context(cx) => cx
+                .span_context()
+                .expect("a SpanRef's context always has a span context"),
+            Repr::Quiet { span_context, .. } => span_context,
+        }
     }
 
-    /// The span name; empty for a span that is not recording.
+    /// The span name.
     pub fn name(&self) -> &str {
-        self.live().map_or("", |l| &l.name)
+        match &self.repr {
+            Repr::Context(cx) => cx.span_name(),
+            Repr::Quiet { name, .. } => name,
+        }
     }
 
     /// The span's ids, flags and tracestate.
@@ -351,19 +384,27 @@ impl SpanRef {
     /// The context in which this span is the active span, e.g. to parent
     /// spans on another thread or to attach later.
     pub fn context(&self) -> Context {
-        self.cx.clone()
+        match &self.repr {
+            Repr::Context(cx) => cx.clone(),
+            Repr::Quiet {
+                span_context,
+                name,
+                parent,
+            } => parent.with_live_span(span_context.clone(), name.clone(), None),
+        }
     }
 
     /// Whether the span records data and has not ended.
     pub fn is_recording(&self) -> bool {
-        self.live().is_some_and(|l| l.record().is_some())
+        self.live().is_some_and(|l| l.data().is_some())
     }
 
     /// Sets an attribute; a key set before keeps its place and gets the new value.
     pub fn set_attribute(&self, key: impl Into<Str>, value: impl Into<Value>) {
         if self.live().is_some() {
             let kv = KeyValue::new(key, value);
-            self.with_record(|r| r.set_attribute(kv));
+            let limits = limits();
+            self.with_data(|d| set_attribute(d, &limits, kv));
         }
     }
 
@@ -371,16 +412,19 @@ impl SpanRef {
     pub fn add_event(&self, name: impl Into<Str>, attributes: Vec<KeyValue>) {
         if self.live().is_some() {
             let event = Event::new(name, now_unix_nanos(), attributes);
-            self.with_record(|r| r.add_event(event));
+            let max = limits().max_events;
+            self.with_data(|d| {
+                push_bounded(&mut d.events, &mut d.dropped_events_count, max, event)
+            });
         }
     }
 
     /// Sets the status. `Ok` is final: a later `Error` does not replace it,
     /// as the OpenTelemetry API specifies.
     pub fn set_status(&self, status: Status) {
-        self.with_record(|r| {
-            if r.status != Status::Ok {
-                r.status = status;
+        self.with_data(|d| {
+            if d.status != Status::Ok {
+                d.status = status;
             }
         });
     }
@@ -403,27 +447,11 @@ impl SpanRef {
     /// Ends the span now; later calls do nothing.
     fn end(&self) {
         let Some(live) = self.live() else { return };
-        let Some(record) = live.record().take() else {
+        let Some(mut data) = live.data().take() else {
             return;
         };
-        let end = now_unix_nanos().max(record.start_unix_nanos);
-        let data = SpanData {
-            name: live.name.clone(),
-            span_context: self.span_context_ref().clone(),
-            parent_span_id: self.parent_span_id(),
-            parent_is_remote: record.parent_is_remote,
-            kind: record.kind,
-            span_type: record.span_type,
-            start_unix_nanos: record.start_unix_nanos,
-            end_unix_nanos: end,
-            attributes: record.attributes,
-            dropped_attributes_count: record.dropped_attributes,
-            events: record.events,
-            dropped_events_count: record.dropped_events,
-            links: record.links,
-            dropped_links_count: record.dropped_links,
-            status: record.status,
-        };
+        data.end_unix_nanos = now_unix_nanos().max(data.start_unix_nanos);
+        let data = *data;
         pipeline::on_end(data);
     }
 }

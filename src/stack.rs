@@ -134,8 +134,10 @@ pub(crate) fn push(cx: Context, location: &'static Location<'static>) -> Context
 }
 
 enum Popped {
-    /// The guard's frame was on top: it and any dead frames under it came off.
-    Top(Context, Vec<Context>),
+    /// The guard's frame was on top and came off.
+    Top(Context),
+    /// The guard's frame and the dead frames under it came off.
+    TopAndDead(Context, Vec<Context>),
     /// Newer frames are still live: the frame is only marked dead.
     OutOfOrder,
     Gone,
@@ -155,11 +157,15 @@ impl Drop for ContextGuard {
                 match frames.get(self.index) {
                     Some(f) if f.id == self.id && self.index + 1 == frames.len() => {
                         let top = frames.pop().map(|f| f.cx).unwrap_or_default();
-                        let mut dead = Vec::new();
-                        while frames.last().is_some_and(|f| !f.live) {
-                            dead.extend(frames.pop().map(|f| f.cx));
+                        if frames.last().is_some_and(|f| !f.live) {
+                            let mut dead = Vec::new();
+                            while frames.last().is_some_and(|f| !f.live) {
+                                dead.extend(frames.pop().map(|f| f.cx));
+                            }
+                            Popped::TopAndDead(top, dead)
+                        } else {
+                            Popped::Top(top)
                         }
-                        Popped::Top(top, dead)
                     }
                     Some(f) if f.id == self.id => {
                         frames[self.index].live = false;
@@ -172,7 +178,8 @@ impl Drop for ContextGuard {
         // The borrow has ended: dropping the contexts, or a diagnostic
         // handler, may now call back into baton.
         match popped {
-            Popped::Top(top, dead) => {
+            Popped::Top(top) => drop(top),
+            Popped::TopAndDead(top, dead) => {
                 drop(top);
                 drop(dead);
             }

@@ -64,9 +64,12 @@ impl KeyValue {
     }
 }
 
-impl From<&'static str> for Value {
-    fn from(s: &'static str) -> Value {
-        Value::String(Cow::Borrowed(s))
+/// Copies the text: a value outlives the borrowed string it came from. Pass
+/// a `String` to move it in, or a `Str` (`Cow::Borrowed`) to keep a
+/// `'static` literal without copying.
+impl From<&str> for Value {
+    fn from(s: &str) -> Value {
+        Value::String(Cow::Owned(s.to_owned()))
     }
 }
 
@@ -114,7 +117,15 @@ macro_rules! array_value {
         }
     )*};
 }
-array_value!(bool => Bool, i64 => I64, f64 => F64, Str => String, String => String, &'static str => String);
+array_value!(bool => Bool, i64 => I64, f64 => F64, Str => String, String => String);
+
+impl From<Vec<&str>> for Value {
+    fn from(v: Vec<&str>) -> Value {
+        Value::Array(Array::String(
+            v.into_iter().map(|s| Cow::Owned(s.to_owned())).collect(),
+        ))
+    }
+}
 
 fn write_list<T: fmt::Display>(f: &mut fmt::Formatter<'_>, items: &[T]) -> fmt::Result {
     f.write_str("[")?;

@@ -1,19 +1,54 @@
 //! Getting finished spans out of the process.
 //!
 //! A finished span becomes a [`SpanData`](crate::SpanData) and goes to the
-//! [`SpanProcessor`] of the pipeline installed with [`init`](crate::init);
+//! [`SpanProcessor`] of the pipeline installed with [`init`];
 //! the processor hands batches to a [`SpanExporter`].
+//!
+//! - Processors: [`SimpleProcessor`] (export on the ending thread) and
+//!   [`BatchProcessor`] (bounded queue, worker thread, OpenTelemetry
+//!   defaults and `OTEL_BSP_*`).
+//! - Exporters: [`OtlpExporter`] (OTLP/HTTP, JSON), [`ConsoleExporter`]
+//!   (trees for people), [`JsonLinesExporter`] (one span per line),
+//!   [`InMemoryExporter`] (tests). Implement [`SpanExporter`] for anything else.
+//! - Setup: [`Config`] in code or from the environment, [`init`].
 //!
 //! Code run by the pipeline (processors, exporters, their worker threads) may
 //! call any baton API; spans it starts there are not recorded, so an exporter
 //! that traces its own HTTP calls cannot feed itself.
 
+mod batch;
+mod config;
+mod config_error;
+mod console;
 mod exporter;
+mod http;
+mod json;
+mod jsonl;
 mod memory;
+mod otlp;
 pub(crate) mod pipeline;
 mod processor;
+mod resource;
 
+pub use batch::{
+    BatchConfig, BatchProcessor, BatchStats, BatchStatsHandle, DEFAULT_EXPORT_TIMEOUT,
+    DEFAULT_MAX_EXPORT_BATCH_SIZE, DEFAULT_MAX_QUEUE_SIZE, DEFAULT_SCHEDULE_DELAY,
+    MAX_QUEUE_SIZE_LIMIT,
+};
+pub use config::Config;
+pub use config_error::ConfigError;
+pub use console::{ConsoleExporter, MAX_PENDING_SPANS, MAX_SHOWN_ATTRIBUTES};
 pub use exporter::{ExportError, SpanExporter};
+pub use http::MAX_RESPONSE_BODY;
+pub use json::{SCOPE_NAME, SPAN_TYPE_ATTRIBUTE};
+pub use jsonl::JsonLinesExporter;
 pub use memory::InMemoryExporter;
-pub use pipeline::{dropped_spans, force_flush, init, suppressed, Config, InitError, PipelineGuard};
+pub use otlp::{
+    OtlpConfig, OtlpExporter, DEFAULT_OTLP_ENDPOINT, DEFAULT_OTLP_TIMEOUT, INITIAL_BACKOFF,
+    MAX_BACKOFF, OTLP_TRACES_PATH,
+};
+pub use pipeline::{
+    dropped_spans, force_flush, init, suppressed, InitError, PipelineGuard, SHUTDOWN_TIMEOUT,
+};
 pub use processor::{SimpleProcessor, SpanProcessor};
+pub use resource::Resource;

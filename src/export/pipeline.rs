@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use crate::diagnostic::{report, DiagnosticKind};
-use crate::export::{ExportError, SimpleProcessor, SpanExporter, SpanProcessor};
+use crate::export::{Config, ExportError, SpanProcessor};
 use crate::sampling::{AlwaysOn, ParentBased, Sampler};
 use crate::span::SpanLimits;
 use crate::{Span, SpanData};
@@ -68,9 +68,15 @@ pub(crate) fn while_suppressed<R>(f: impl FnOnce() -> R) -> R {
     f()
 }
 
+/// Counts spans the pipeline lost, without a report (the caller reports
+/// once, or in total, itself).
+pub(crate) fn count_dropped(count: u64) {
+    DROPPED.fetch_add(count, Ordering::Relaxed);
+}
+
 /// Counts spans the pipeline lost and reports them.
 pub(crate) fn report_dropped(count: u64, why: &dyn fmt::Display) {
-    DROPPED.fetch_add(count, Ordering::Relaxed);
+    count_dropped(count);
     report(
         DiagnosticKind::SpanDropped,
         &format_args!("{count} span(s) dropped: {why}"),
@@ -100,78 +106,6 @@ pub(crate) fn on_end(data: SpanData) {
     while_suppressed(|| p.processor.on_end(data));
 }
 
-/// What [`init`] installs: the sampler, the processor and the span limits.
-///
-/// # Example
-/// ```
-/// let spans = baton::InMemoryExporter::default();
-/// let config = baton::Config::new()
-///     .sampler(baton::sampling::AlwaysOn)
-///     .exporter(spans.clone());
-/// let _pipeline = baton::init(config).unwrap();
-/// ```
-#[must_use]
-pub struct Config {
-    sampler: Box<dyn Sampler>,
-    processor: Option<Box<dyn SpanProcessor>>,
-    limits: SpanLimits,
-    service_name: Option<String>,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config::new()
-    }
-}
-
-impl Config {
-    /// A configuration with the defaults: parent-based always-on sampling,
-    /// default span limits, and no processor (spans are sampled and
-    /// propagated but not exported).
-    pub fn new() -> Config {
-        Config {
-            sampler: Box::new(ParentBased::new(AlwaysOn)),
-            processor: None,
-            limits: SpanLimits::default(),
-            service_name: None,
-        }
-    }
-
-    /// Sets the sampler. Defaults to `ParentBased(AlwaysOn)`.
-    pub fn sampler(mut self, sampler: impl Sampler) -> Config {
-        self.sampler = Box::new(sampler);
-        self
-    }
-
-    /// Sets the processor. Defaults to none.
-    pub fn processor(mut self, processor: impl SpanProcessor) -> Config {
-        self.processor = Some(Box::new(processor));
-        self
-    }
-
-    /// Exports through `exporter` with a [`SimpleProcessor`].
-    pub fn exporter(self, exporter: impl SpanExporter) -> Config {
-        self.processor(SimpleProcessor::new(exporter))
-    }
-
-    /// Sets the per-span limits. Defaults to 128 attributes, events and links.
-    pub fn span_limits(mut self, limits: SpanLimits) -> Config {
-        self.limits = limits;
-        self
-    }
-
-    /// Sets the `service.name` resource attribute.
-    pub fn service_name(mut self, name: impl Into<String>) -> Config {
-        self.service_name = Some(name.into());
-        self
-    }
-
-    /// The configured service name.
-    pub fn get_service_name(&self) -> Option<&str> {
-        self.service_name.as_deref()
-    }
-}
-
 /// Why [`init`] did not install the pipeline.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -193,15 +127,17 @@ impl std::error::Error for InitError {}
 /// Installs the global pipeline, once per process.
 ///
 /// Returns a guard that flushes and shuts the pipeline down when dropped
-/// (waiting at most [`SHUTDOWN_TIMEOUT`]); a second call is an error.
+/// (waiting at most [`SHUTDOWN_TIMEOUT`](crate::export::SHUTDOWN_TIMEOUT)); a second call is an error.
 pub fn init(config: Config) -> Result<PipelineGuard, InitError> {
-    let processor = config
-        .processor
-        .unwrap_or_else(|| Box::new(NoProcessor));
+    if PIPELINE.get().is_some() {
+        return Err(InitError::AlreadyInstalled);
+    }
+    let parts = config.into_parts();
+    let processor = parts.processor.unwrap_or_else(|| Box::new(NoProcessor));
     let pipeline = Pipeline {
-        sampler: config.sampler,
+        sampler: parts.sampler,
         processor,
-        limits: config.limits,
+        limits: parts.limits,
         shut_down: AtomicBool::new(false),
     };
     PIPELINE

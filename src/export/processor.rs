@@ -1,5 +1,6 @@
 //! The `SpanProcessor` trait and the simple, synchronous processor.
 
+use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
@@ -34,6 +35,13 @@ pub struct SimpleProcessor {
     exporter: Mutex<Option<Box<dyn SpanExporter>>>,
 }
 
+thread_local! {
+    /// The processor (by address) exporting on this thread, if any: a span
+    /// ended or a flush asked for inside its exporter must not wait for the
+    /// lock this thread already holds.
+    static EXPORTING: Cell<usize> = const { Cell::new(0) };
+}
+
 impl SimpleProcessor {
     /// A processor that exports through `exporter`.
     pub fn new(exporter: impl SpanExporter) -> Self {
@@ -46,12 +54,21 @@ impl SimpleProcessor {
         &self,
         f: impl FnOnce(&mut dyn SpanExporter) -> Result<(), ExportError>,
     ) -> Result<(), ExportError> {
-        // The pipeline's own code holds the lock: waiting would deadlock.
-        if pipeline::suppressed() {
+        let me = self as *const SimpleProcessor as usize;
+        // This thread holds the lock already (we are inside our exporter):
+        // waiting would deadlock. During thread teardown, assume the same.
+        if EXPORTING.try_with(Cell::get).unwrap_or(me) == me {
             return Err(ExportError::Reentrant);
         }
         let mut slot = self.exporter.lock().unwrap_or_else(PoisonError::into_inner);
         let exporter = slot.as_deref_mut().ok_or(ExportError::AlreadyShutDown)?;
+        struct Restore(usize);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                let _ = EXPORTING.try_with(|e| e.set(self.0));
+            }
+        }
+        let _restore = Restore(EXPORTING.try_with(|e| e.replace(me)).unwrap_or(0));
         pipeline::while_suppressed(|| {
             catch_unwind(AssertUnwindSafe(|| f(exporter))).unwrap_or(Err(ExportError::Panicked))
         })

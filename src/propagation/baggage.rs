@@ -1,1 +1,664 @@
-//! (in progress)
+//! The W3C `baggage` header: parse and format.
+//!
+//! # Background
+//! [W3C Baggage, §3.3 "Header Content"](https://www.w3.org/TR/baggage/#header-content):
+//!
+//! ```abnf
+//! baggage-string  =  list-member 0*179( OWS "," OWS list-member )
+//! list-member     =  key OWS "=" OWS value *( OWS ";" OWS property )
+//! property        =  key OWS "=" OWS value
+//! property        =/ key OWS
+//! key             =  token ; as defined in RFC 7230, Section 3.2.6
+//! value           =  *baggage-octet
+//! baggage-octet   =  %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E
+//!                    ; US-ASCII characters excluding CTLs,
+//!                    ; whitespace, DQUOTE, comma, semicolon,
+//!                    ; and backslash
+//! OWS             =  *( SP / HTAB )
+//! ```
+//!
+//! Values are percent-encoded UTF-8 ([RFC 3986 §2.1](https://www.rfc-editor.org/rfc/rfc3986#section-2.1)):
+//! `%20` decodes to a space and `+` stays `+`; decoded bytes that are not
+//! UTF-8 become U+FFFD, as the spec requires. [`format`](fn@format) encodes only what it
+//! must (bytes outside `baggage-octet`, and `%`), with upper-case hex, so a
+//! space is written `%20`, never `+`. Properties are kept as their raw text.
+//!
+//! # Limits
+//! "Limits": a platform must propagate up to [`MAX_MEMBERS`] members and
+//! [`MAX_BYTES`] bytes, and may drop members past either. Both limits apply to
+//! all `baggage` header lines together, never per line, and a member's size
+//! is the size [`format`](fn@format) gives it (`key=value;properties`, plus one `,`
+//! between members), so what is parsed can always be written back.
+//!
+//! Empty members (a blank line, a trailing comma) carry nothing and are
+//! skipped without counting as invalid. When a key repeats, the last value
+//! wins and keeps the first position, as a sequence of
+//! [`Baggage::try_insert`] calls would do (the spec allows any
+//! deduplication, "Mutating baggage").
+
+use core::fmt;
+
+use crate::baggage::is_tchar;
+use crate::Baggage;
+
+/// At most this many members over all `baggage` lines (W3C Baggage, "Limits").
+pub const MAX_MEMBERS: usize = crate::MAX_BAGGAGE_MEMBERS;
+/// At most this many bytes over all `baggage` lines (W3C Baggage, "Limits").
+pub const MAX_BYTES: usize = 8192;
+
+/// Why a baggage member was rejected or dropped. Offsets are byte offsets
+/// into the value, or into the lines as if joined by `,` for [`parse_lines`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BaggageParseError {
+    /// The key's byte at `offset` is not a `tchar` (or the key is empty).
+    InvalidKey {
+        /// The offending byte.
+        offset: usize,
+    },
+    /// No `=` after the key; `offset` is where it was expected.
+    MissingEquals {
+        /// Where the `=` was expected.
+        offset: usize,
+    },
+    /// The value's byte at `offset` is not a `baggage-octet`.
+    InvalidValue {
+        /// The offending byte.
+        offset: usize,
+    },
+    /// The `%` at `offset` is not followed by two hex digits.
+    InvalidPercentEncoding {
+        /// The `%`.
+        offset: usize,
+    },
+    /// The property at `offset` does not match `key OWS [ "=" OWS value ]`.
+    InvalidProperty {
+        /// Where the offending byte (or empty property) is.
+        offset: usize,
+    },
+    /// The member at `offset` would be the 65th.
+    TooManyMembers {
+        /// Where the member starts.
+        offset: usize,
+    },
+    /// The member at `offset` would take the baggage past [`MAX_BYTES`].
+    TooLong {
+        /// Where the member starts.
+        offset: usize,
+    },
+}
+
+impl BaggageParseError {
+    /// The byte offset that failed.
+    pub const fn offset(&self) -> usize {
+        match *self {
+            BaggageParseError::InvalidKey { offset }
+            | BaggageParseError::MissingEquals { offset }
+            | BaggageParseError::InvalidValue { offset }
+            | BaggageParseError::InvalidPercentEncoding { offset }
+            | BaggageParseError::InvalidProperty { offset }
+            | BaggageParseError::TooManyMembers { offset }
+            | BaggageParseError::TooLong { offset } => offset,
+        }
+    }
+
+    /// Whether the member was well formed but did not fit the limits.
+    pub const fn is_limit(&self) -> bool {
+        matches!(
+            self,
+            BaggageParseError::TooManyMembers { .. } | BaggageParseError::TooLong { .. }
+        )
+    }
+}
+
+impl fmt::Display for BaggageParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self {
+            BaggageParseError::InvalidKey { .. } => "key byte is not a token character",
+            BaggageParseError::MissingEquals { .. } => "expected '=' after the key",
+            BaggageParseError::InvalidValue { .. } => "value byte is not a baggage-octet",
+            BaggageParseError::InvalidPercentEncoding { .. } => {
+                "'%' is not followed by two hex digits"
+            }
+            BaggageParseError::InvalidProperty { .. } => "property is malformed",
+            BaggageParseError::TooManyMembers { .. } => "member past the 64-member limit",
+            BaggageParseError::TooLong { .. } => "member past the 8192-byte limit",
+        };
+        write!(f, "baggage: {what} (byte {})", self.offset())
+    }
+}
+
+impl core::error::Error for BaggageParseError {}
+
+/// What [`parse_lines`] kept and what it had to leave out.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ParsedBaggage {
+    /// The members kept, within the limits.
+    pub baggage: Baggage,
+    /// Members skipped because they did not match the grammar.
+    pub invalid: usize,
+    /// Well-formed members dropped because of [`MAX_MEMBERS`] or [`MAX_BYTES`].
+    pub dropped: usize,
+    /// Members whose key repeated an earlier one (the later value won).
+    pub replaced: usize,
+    /// The first member skipped or dropped, and why.
+    pub first_error: Option<BaggageParseError>,
+}
+
+impl ParsedBaggage {
+    /// Whether every member of the input was kept.
+    pub fn is_complete(&self) -> bool {
+        self.invalid == 0 && self.dropped == 0
+    }
+}
+
+impl fmt::Display for ParsedBaggage {
+    /// A one-line summary of what was left out, for a diagnostic.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "baggage: kept {} members, skipped {} invalid, dropped {} over the limits of \
+             {MAX_MEMBERS} members and {MAX_BYTES} bytes",
+            self.baggage.len(),
+            self.invalid,
+            self.dropped
+        )?;
+        if let Some(e) = self.first_error {
+            write!(f, "; first: {e}")?;
+        }
+        Ok(())
+    }
+}
+
+const fn is_ows(b: u8) -> bool {
+    b == b' ' || b == b'\t'
+}
+
+const fn is_baggage_octet(b: u8) -> bool {
+    matches!(b, 0x21 | 0x23..=0x2b | 0x2d..=0x3a | 0x3c..=0x5b | 0x5d..=0x7e)
+}
+
+/// Whether [`format`](fn@format) writes byte `b` of a value as `%XX`.
+const fn needs_encoding(b: u8) -> bool {
+    !is_baggage_octet(b) || b == b'%'
+}
+
+fn hex_digit(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// The index of the first byte at or after `i` that is not OWS.
+fn skip_ows(bytes: &[u8], mut i: usize) -> usize {
+    while i < bytes.len() && is_ows(bytes[i]) {
+        i += 1;
+    }
+    i
+}
+
+/// Checks a raw property list (the text after a member's first `;`).
+/// Returns the offset of the first bad byte, relative to `props`.
+fn check_properties(props: &str) -> Result<(), usize> {
+    let bytes = props.as_bytes();
+    let mut start = 0;
+    for part in props.split(';') {
+        let end = start + part.len();
+        let mut i = skip_ows(bytes, start);
+        let key_start = i;
+        while i < end && is_tchar(bytes[i]) {
+            i += 1;
+        }
+        if i == key_start {
+            return Err(i);
+        }
+        i = skip_ows(&bytes[..end], i);
+        if i < end && bytes[i] == b'=' {
+            i = skip_ows(&bytes[..end], i + 1);
+            while i < end && is_baggage_octet(bytes[i]) {
+                i += 1;
+            }
+            i = skip_ows(&bytes[..end], i);
+        }
+        if i != end {
+            return Err(i);
+        }
+        start = end + 1;
+    }
+    Ok(())
+}
+
+/// One well-formed member, still borrowed from its line.
+struct Member<'a> {
+    key: &'a str,
+    /// The value as on the wire (valid baggage-octets and escapes).
+    raw_value: &'a [u8],
+    properties: &'a str,
+    /// The size of the value as [`format`](fn@format) writes it if it decodes to UTF-8;
+    /// otherwise a lower bound (a byte that is not UTF-8 grows into U+FFFD).
+    value_size: usize,
+}
+
+/// The size of `key=value;properties` as [`format`](fn@format) writes it.
+fn member_size(key: &str, value_size: usize, properties: &str) -> usize {
+    let properties = if properties.is_empty() {
+        0
+    } else {
+        1 + properties.len()
+    };
+    key.len() + 1 + value_size + properties
+}
+
+/// Parses one member (already trimmed of OWS); offsets are into `member`.
+fn member(member: &str) -> Result<Member<'_>, BaggageParseError> {
+    let bytes = member.as_bytes();
+    let key_end = bytes
+        .iter()
+        .position(|&b| !is_tchar(b))
+        .unwrap_or(bytes.len());
+    if key_end == 0 {
+        return Err(BaggageParseError::InvalidKey { offset: 0 });
+    }
+    let eq = skip_ows(bytes, key_end);
+    match bytes.get(eq) {
+        Some(b'=') => {}
+        Some(_) if eq == key_end => return Err(BaggageParseError::InvalidKey { offset: eq }),
+        _ => return Err(BaggageParseError::MissingEquals { offset: eq }),
+    }
+    let value_start = skip_ows(bytes, eq + 1);
+    let mut i = value_start;
+    let mut value_size = 0;
+    while i < bytes.len() && is_baggage_octet(bytes[i]) {
+        let b = if bytes[i] == b'%' {
+            let hi = bytes.get(i + 1).copied().and_then(hex_digit);
+            let lo = bytes.get(i + 2).copied().and_then(hex_digit);
+            let (Some(hi), Some(lo)) = (hi, lo) else {
+                return Err(BaggageParseError::InvalidPercentEncoding { offset: i });
+            };
+            i += 3;
+            (hi << 4) | lo
+        } else {
+            i += 1;
+            bytes[i - 1]
+        };
+        value_size += if needs_encoding(b) { 3 } else { 1 };
+    }
+    let raw_value = &bytes[value_start..i];
+    let after = skip_ows(bytes, i);
+    let properties = match bytes.get(after) {
+        None => "",
+        Some(b';') => {
+            let props_start = skip_ows(bytes, after + 1);
+            let props = &member[props_start..];
+            check_properties(props).map_err(|offset| BaggageParseError::InvalidProperty {
+                offset: props_start + offset,
+            })?;
+            props
+        }
+        Some(_) => return Err(BaggageParseError::InvalidValue { offset: i }),
+    };
+    Ok(Member {
+        key: &member[..key_end],
+        raw_value,
+        properties,
+        value_size,
+    })
+}
+
+/// Percent-decodes a validated raw value into `out` (cleared first).
+fn decode_into(raw: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    let mut i = 0;
+    while i < raw.len() {
+        if raw[i] == b'%' {
+            // `member` checked that two hex digits follow.
+            let hi = hex_digit(raw[i + 1]).unwrap_or(0);
+            let lo = hex_digit(raw[i + 2]).unwrap_or(0);
+            out.push((hi << 4) | lo);
+            i += 3;
+        } else {
+            out.push(raw[i]);
+            i += 1;
+        }
+    }
+}
+
+/// The length of `bytes` as UTF-8 with each invalid sequence replaced by
+/// U+FFFD, and the size of that text once percent-encoded.
+fn lossy_sizes(bytes: &[u8]) -> (usize, usize) {
+    const REPLACEMENT: &str = "\u{FFFD}";
+    let mut len = 0;
+    let mut encoded = 0;
+    for chunk in bytes.utf8_chunks() {
+        len += chunk.valid().len();
+        encoded += encoded_len(chunk.valid());
+        if !chunk.invalid().is_empty() {
+            len += REPLACEMENT.len();
+            encoded += encoded_len(REPLACEMENT);
+        }
+    }
+    (len, encoded)
+}
+
+/// Writes `bytes` into `out` (cleared first) as UTF-8, each invalid sequence
+/// replaced by U+FFFD as the spec requires.
+fn push_lossy(bytes: &[u8], out: &mut String) {
+    out.clear();
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        if !chunk.invalid().is_empty() {
+            out.push(char::REPLACEMENT_CHARACTER);
+        }
+    }
+}
+
+/// The size of `value` once percent-encoded by [`format`](fn@format).
+fn encoded_len(value: &str) -> usize {
+    value
+        .bytes()
+        .map(|b| if needs_encoding(b) { 3 } else { 1 })
+        .sum()
+}
+
+fn encode_into(value: &str, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for b in value.bytes() {
+        if needs_encoding(b) {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xf)]));
+        } else {
+            out.push(char::from(b));
+        }
+    }
+}
+
+struct Entry {
+    key: String,
+    value: String,
+    properties: String,
+    size: usize,
+}
+
+/// Combines `baggage` header lines one at a time under one budget, so a
+/// carrier that can only lend each line briefly needs no copy of it.
+#[derive(Default)]
+pub(crate) struct Lines {
+    entries: Vec<Entry>,
+    /// The size of the kept members joined by `,`.
+    used: usize,
+    /// The offset of the next line in the joined value.
+    offset: usize,
+    started: bool,
+    report: ParsedBaggage,
+    /// The decoded bytes of the member being read, reused for every member.
+    scratch: Vec<u8>,
+}
+
+impl Lines {
+    /// Adds the members of one header line. In `strict` mode the first
+    /// member that is invalid or does not fit is returned as an error;
+    /// otherwise it is counted and skipped.
+    pub(crate) fn push(&mut self, line: &str, strict: bool) -> Result<(), BaggageParseError> {
+        if self.started {
+            self.offset += 1;
+        }
+        self.started = true;
+        let mut base = self.offset;
+        self.offset += line.len();
+        for raw in line.split(',') {
+            let bytes = raw.as_bytes();
+            let start = skip_ows(bytes, 0);
+            if start < bytes.len() {
+                let end = bytes
+                    .iter()
+                    .rposition(|&b| !is_ows(b))
+                    .map_or(start, |i| i + 1);
+                if let Err(e) = self.member(&raw[start..end], base + start) {
+                    if strict {
+                        return Err(e);
+                    }
+                    if e.is_limit() {
+                        self.report.dropped += 1;
+                    } else {
+                        self.report.invalid += 1;
+                    }
+                    self.report.first_error.get_or_insert(e);
+                }
+            }
+            base += raw.len() + 1;
+        }
+        Ok(())
+    }
+
+    fn member(&mut self, text: &str, at: usize) -> Result<(), BaggageParseError> {
+        let m = member(text).map_err(|e| shift(e, at))?;
+        let existing = self.entries.iter().position(|e| e.key == m.key);
+        let too_long = BaggageParseError::TooLong { offset: at };
+        // The budget left for this member: what is used, minus the entry it
+        // replaces, or plus the ',' that will precede it.
+        let room = match existing {
+            Some(i) => MAX_BYTES - (self.used - self.entries[i].size),
+            None if self.entries.len() == MAX_MEMBERS => {
+                return Err(BaggageParseError::TooManyMembers { offset: at })
+            }
+            None if self.entries.is_empty() => MAX_BYTES,
+            None => MAX_BYTES.saturating_sub(self.used + 1),
+        };
+        // A lower bound first, so nothing is decoded for a member that
+        // cannot fit; then the exact size of the decoded value.
+        if member_size(m.key, m.value_size, m.properties) > room {
+            return Err(too_long);
+        }
+        decode_into(m.raw_value, &mut self.scratch);
+        let (value_len, value_size) = lossy_sizes(&self.scratch);
+        let size = member_size(m.key, value_size, m.properties);
+        if size > room {
+            return Err(too_long);
+        }
+        self.used = MAX_BYTES - room + size;
+        // A repeated key reuses its entry's buffers, so a header of many
+        // duplicates allocates nothing more.
+        let entry = match existing {
+            Some(i) => {
+                self.report.replaced += 1;
+                &mut self.entries[i]
+            }
+            None => {
+                self.entries.push(Entry {
+                    key: m.key.to_owned(),
+                    value: String::with_capacity(value_len),
+                    properties: String::new(),
+                    size,
+                });
+                let last = self.entries.len() - 1;
+                &mut self.entries[last]
+            }
+        };
+        push_lossy(&self.scratch, &mut entry.value);
+        entry.properties.clear();
+        entry.properties.push_str(m.properties);
+        entry.size = size;
+        Ok(())
+    }
+
+    /// The baggage and the report of what was left out.
+    pub(crate) fn finish(mut self) -> ParsedBaggage {
+        let members = self
+            .entries
+            .into_iter()
+            .map(|e| (e.key, e.value, e.properties))
+            .collect();
+        self.report.baggage = Baggage::from_validated(members);
+        self.report
+    }
+}
+
+fn shift(e: BaggageParseError, by: usize) -> BaggageParseError {
+    use BaggageParseError::*;
+    match e {
+        InvalidKey { offset } => InvalidKey {
+            offset: offset + by,
+        },
+        MissingEquals { offset } => MissingEquals {
+            offset: offset + by,
+        },
+        InvalidValue { offset } => InvalidValue {
+            offset: offset + by,
+        },
+        InvalidPercentEncoding { offset } => InvalidPercentEncoding {
+            offset: offset + by,
+        },
+        InvalidProperty { offset } => InvalidProperty {
+            offset: offset + by,
+        },
+        TooManyMembers { offset } => TooManyMembers {
+            offset: offset + by,
+        },
+        TooLong { offset } => TooLong {
+            offset: offset + by,
+        },
+    }
+}
+
+/// Parses one `baggage` value strictly: the first member that is invalid or
+/// past a limit is an error.
+///
+/// Linear time; allocates only what it returns (at most [`MAX_BYTES`] of
+/// text).
+///
+/// # Example
+/// ```
+/// use baton::propagation::baggage::{parse, BaggageParseError};
+/// let b = parse("userId=alice, serverNode = DF%2028;shard=3, plus=a+b").unwrap();
+/// assert_eq!(b.get("serverNode"), Some("DF 28"));
+/// assert_eq!(b.get("plus"), Some("a+b"));
+/// assert_eq!(b.iter().nth(1), Some(("serverNode", "DF 28", "shard=3")));
+/// assert_eq!(parse("k=%zz"), Err(BaggageParseError::InvalidPercentEncoding { offset: 2 }));
+/// ```
+pub fn parse(s: &str) -> Result<Baggage, BaggageParseError> {
+    let mut lines = Lines::default();
+    lines.push(s, true)?;
+    Ok(lines.finish().baggage)
+}
+
+/// Parses every `baggage` header line of a request as one list: invalid
+/// members are skipped, and the limits ([`MAX_MEMBERS`], [`MAX_BYTES`]) apply
+/// to all lines together. The result says what was left out, so a caller can
+/// report it once.
+///
+/// # Example: one budget for every line
+/// ```
+/// use baton::propagation::baggage::{parse_lines, MAX_BYTES};
+/// let big = format!("k={}", "v".repeat(MAX_BYTES - 2)); // exactly 8192 bytes
+/// let parsed = parse_lines([big.as_str(), "other=1", "bad key=1"]);
+/// assert_eq!(parsed.baggage.len(), 1);
+/// assert_eq!((parsed.dropped, parsed.invalid), (1, 1));
+/// assert!(!parsed.is_complete());
+/// ```
+pub fn parse_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> ParsedBaggage {
+    let mut combined = Lines::default();
+    for line in lines {
+        // Lenient mode never fails.
+        let _ = combined.push(line, false);
+    }
+    combined.finish()
+}
+
+/// What [`format_within_limits`] wrote and what it left out.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FormattedBaggage {
+    /// The header value.
+    pub header: String,
+    /// Members left out because they did not fit [`MAX_MEMBERS`] or [`MAX_BYTES`].
+    pub dropped: usize,
+    /// Members written without their properties, which did not match the grammar.
+    pub stripped_properties: usize,
+}
+
+/// Formats baggage as a header value within the limits, saying what it left
+/// out. Members are written in order; one that does not fit is skipped and
+/// later, smaller ones may still be written.
+///
+/// # Example
+/// ```
+/// use baton::Baggage;
+/// use baton::propagation::baggage::format_within_limits;
+/// let b = Baggage::default()
+///     .try_insert("big", &"x".repeat(9000), "").unwrap()
+///     .try_insert("user", "a b,c", "").unwrap();
+/// let out = format_within_limits(&b);
+/// assert_eq!(out.header, "user=a%20b%2Cc");
+/// assert_eq!(out.dropped, 1);
+/// ```
+pub fn format_within_limits(b: &Baggage) -> FormattedBaggage {
+    let capacity: usize = b.iter().map(|(k, v, p)| entry_size(k, v, p).0 + 1).sum();
+    let mut out = FormattedBaggage {
+        header: String::with_capacity(capacity.min(MAX_BYTES)),
+        ..FormattedBaggage::default()
+    };
+    let mut written = 0;
+    for (k, v, p) in b.iter() {
+        let (size, props_ok) = entry_size(k, v, p);
+        let sep = usize::from(written > 0);
+        if written == MAX_MEMBERS || out.header.len() + sep + size > MAX_BYTES {
+            out.dropped += 1;
+            continue;
+        }
+        if sep == 1 {
+            out.header.push(',');
+        }
+        out.header.push_str(k);
+        out.header.push('=');
+        encode_into(v, &mut out.header);
+        if !props_ok {
+            out.stripped_properties += 1;
+        } else if !p.is_empty() {
+            out.header.push(';');
+            out.header.push_str(p);
+        }
+        written += 1;
+    }
+    out
+}
+
+/// The size [`format`](fn@format) gives an entry, and whether its properties can be written.
+fn entry_size(key: &str, value: &str, properties: &str) -> (usize, bool) {
+    let props_ok = properties.is_empty() || check_properties(properties).is_ok();
+    let written = if props_ok { properties } else { "" };
+    (member_size(key, encoded_len(value), written), props_ok)
+}
+
+/// Formats baggage as a header value: keys as they are, values
+/// percent-encoded, properties raw. Members past [`MAX_MEMBERS`] or
+/// [`MAX_BYTES`], and properties that do not match the grammar, are left out
+/// and reported as one [`DiagnosticKind::LimitExceeded`](crate::DiagnosticKind);
+/// [`format_within_limits`] does the same and returns the counts instead.
+///
+/// # Example
+/// ```
+/// use baton::Baggage;
+/// let b = Baggage::default().try_insert("serverNode", "DF 28", "").unwrap()
+///     .try_insert("name", "Zoë", "p1;p2=x").unwrap();
+/// let header = baton::propagation::baggage::format(&b);
+/// assert_eq!(header, "serverNode=DF%2028,name=Zo%C3%AB;p1;p2=x");
+/// assert_eq!(baton::propagation::baggage::parse(&header).unwrap(), b);
+/// ```
+pub fn format(b: &Baggage) -> String {
+    let out = format_within_limits(b);
+    if out.dropped > 0 || out.stripped_properties > 0 {
+        crate::diagnostic::report(
+            crate::DiagnosticKind::LimitExceeded,
+            &format_args!(
+                "baggage: {} members left out (limits {MAX_MEMBERS} members, {MAX_BYTES} bytes), \
+                 {} members written without their malformed properties",
+                out.dropped, out.stripped_properties
+            ),
+            None,
+        );
+    }
+    out.header
+}

@@ -9,12 +9,21 @@ mod carrier;
 
 // W3C Trace Context and Baggage.
 pub mod baggage;
+mod trace_context;
 pub mod traceparent;
 pub mod tracestate;
+mod w3c_baggage;
+pub use trace_context::TraceContext;
+pub use w3c_baggage::W3cBaggage;
 
 // Zipkin B3 and Jaeger.
 pub mod b3;
+mod b3_multi;
+mod b3_single;
 pub mod jaeger;
+mod uberctx;
+pub use b3::B3;
+pub use jaeger::Jaeger;
 
 // Composition, environment carriers and the global propagator.
 mod composite;

@@ -1,0 +1,58 @@
+//! The `uberctx-*` helpers and the Jaeger propagator's baggage extraction
+//! never panic. Value decoding respects `MAX_BAGGAGE_BYTES` and round-trips
+//! through encoding; names round-trip; and a carrier built from the input's
+//! lines (`name=value`) yields baggage within the member and byte limits.
+#![no_main]
+
+use baton::propagation::jaeger::{self, Jaeger};
+use baton::propagation::Propagator;
+use baton::{Context, MAX_BAGGAGE_MEMBERS};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(input) = std::str::from_utf8(data) else {
+        return;
+    };
+
+    // The whole input as one value.
+    match jaeger::parse_baggage_value(input) {
+        Ok(v) => {
+            assert!(input.len() <= jaeger::MAX_BAGGAGE_BYTES);
+            assert!(v.len() <= input.len());
+            let encoded = jaeger::format_baggage_value(&v);
+            if encoded.len() <= jaeger::MAX_BAGGAGE_BYTES {
+                assert_eq!(jaeger::parse_baggage_value(&encoded).as_ref(), Ok(&v));
+            }
+        }
+        Err(jaeger::UberctxError::TooLong { len }) => {
+            assert!(len > jaeger::MAX_BAGGAGE_BYTES);
+        }
+        Err(_) => {}
+    }
+    let encoded = jaeger::format_baggage_value(input);
+    if encoded.len() <= jaeger::MAX_BAGGAGE_BYTES {
+        assert_eq!(jaeger::parse_baggage_value(&encoded).as_deref(), Ok(input));
+    }
+
+    // The input's lines as header fields.
+    let carrier: Vec<(String, String)> = input
+        .split('\n')
+        .map(|line| {
+            let (name, value) = line.split_once('=').unwrap_or((line, ""));
+            (name.to_string(), value.to_string())
+        })
+        .collect();
+    for (name, _) in &carrier {
+        if let Ok(key) = jaeger::parse_baggage_name(name) {
+            let again = jaeger::format_baggage_name(&key).unwrap();
+            assert_eq!(jaeger::parse_baggage_name(&again), Ok(key));
+        }
+    }
+    let cx = Jaeger.extract(&Context::default(), &carrier);
+    assert!(cx.baggage().len() <= MAX_BAGGAGE_MEMBERS);
+    let bytes: usize = cx.baggage().iter().map(|(k, v, _)| k.len() + v.len()).sum();
+    assert!(bytes <= jaeger::MAX_BAGGAGE_BYTES);
+    for (k, _, _) in cx.baggage().iter() {
+        assert!(!k.bytes().any(|b| b.is_ascii_uppercase()));
+    }
+});

@@ -1,0 +1,532 @@
+//! `baton demo`: one trace across threads, futures, a queue, a child process
+//! and two HTTP services, all on this machine, printed as one tree.
+//!
+//! The client calls service A over HTTP. A fans out to a thread pool and to
+//! futures on a two-thread executor, puts a job on an in-process queue that a
+//! worker consumes, runs a child process (this binary again) with the context
+//! in its environment, and calls service B over HTTP. Every hop carries the
+//! context with baton's own propagators; nothing but loopback is used.
+
+use std::collections::VecDeque;
+use std::future::Future;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::pin::Pin;
+use std::process::{Command, Stdio};
+use std::sync::{mpsc, Arc, Mutex};
+use std::task::{Context as TaskContext, Poll, Wake, Waker};
+use std::thread;
+use std::time::Duration;
+
+use baton::export::{
+    BatchConfig, BatchProcessor, ConsoleExporter, ExportError, JsonLinesExporter, OtlpConfig,
+    OtlpExporter, SpanExporter, DEFAULT_OTLP_ENDPOINT, OTLP_TRACES_PATH,
+};
+use baton::{FutureExt, SpanKind, SpanType};
+
+/// A header list as it travels in an HTTP request or a queue message.
+type Headers = Vec<(String, String)>;
+
+/// Serves `requests` HTTP requests on `listener`, each handled by `handle`
+/// with the request's path and headers.
+fn serve(
+    listener: TcpListener,
+    requests: usize,
+    handle: impl Fn(&str, &Headers) -> String + Send + 'static,
+) -> thread::JoinHandle<()> {
+    thread::spawn(move || {
+        for stream in listener.incoming().take(requests) {
+            let Ok(mut stream) = stream else { continue };
+            let Some((path, headers)) = read_request(&stream) else {
+                continue;
+            };
+            let body = handle(&path, &headers);
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    })
+}
+
+/// Reads a request line and headers; the demo's requests have no body.
+fn read_request(stream: &TcpStream) -> Option<(String, Headers)> {
+    let mut reader = BufReader::new(stream.take(64 * 1024));
+    let mut line = String::new();
+    reader.read_line(&mut line).ok()?;
+    let path = line.split_whitespace().nth(1)?.to_owned();
+    let mut headers = Headers::new();
+    loop {
+        line.clear();
+        reader.read_line(&mut line).ok()?;
+        let line = line.trim_end();
+        if line.is_empty() {
+            return Some((path, headers));
+        }
+        let (name, value) = line.split_once(':')?;
+        headers.push((name.trim().to_owned(), value.trim().to_owned()));
+    }
+}
+
+/// Sends a GET with the current context injected into its headers.
+fn get(port: u16, path: &str) -> String {
+    let _span = baton::span(format!("GET {path}"))
+        .kind(SpanKind::Client)
+        .attr("server.port", i64::from(port))
+        .enter();
+    let mut headers = Headers::new();
+    baton::inject_context(&mut headers);
+    let mut request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n");
+    for (name, value) in &headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    let mut response = String::new();
+    let sent = TcpStream::connect(("127.0.0.1", port)).and_then(|mut s| {
+        s.set_read_timeout(Some(Duration::from_secs(5)))?;
+        s.write_all(request.as_bytes())?;
+        s.take(64 * 1024).read_to_string(&mut response)
+    });
+    match sent {
+        Ok(_) => response.split("\r\n\r\n").nth(1).unwrap_or("").to_owned(),
+        Err(e) => {
+            baton::current_span()
+                .into_iter()
+                .for_each(|s| s.record_error(&e));
+            String::new()
+        }
+    }
+}
+
+/// Wakes a task by putting it back on the executor's queue.
+struct Task {
+    future: Mutex<Option<Pin<Box<dyn Future<Output = ()> + Send>>>>,
+    queue: Arc<Mutex<VecDeque<Arc<Task>>>>,
+}
+
+impl Wake for Task {
+    fn wake(self: Arc<Self>) {
+        let queue = self.queue.clone();
+        queue.lock().unwrap_or_else(|e| e.into_inner()).push_back(self);
+    }
+}
+
+/// Runs `futures` to completion on `threads` worker threads sharing one queue.
+fn run_on_executor(threads: usize, futures: Vec<Pin<Box<dyn Future<Output = ()> + Send>>>) {
+    let queue = Arc::new(Mutex::new(VecDeque::new()));
+    let total = futures.len();
+    for future in futures {
+        Arc::new(Task {
+            future: Mutex::new(Some(future)),
+            queue: queue.clone(),
+        })
+        .wake();
+    }
+    let done = Arc::new(Mutex::new(0usize));
+    let workers: Vec<_> = (0..threads)
+        .map(|_| {
+            let (queue, done) = (queue.clone(), done.clone());
+            thread::spawn(move || loop {
+                if *done.lock().unwrap_or_else(|e| e.into_inner()) == total {
+                    return;
+                }
+                let task = queue.lock().unwrap_or_else(|e| e.into_inner()).pop_front();
+                let Some(task) = task else {
+                    thread::yield_now();
+                    continue;
+                };
+                let waker = Waker::from(task.clone());
+                let mut slot = task.future.lock().unwrap_or_else(|e| e.into_inner());
+                if let Some(fut) = slot.as_mut() {
+                    if fut.as_mut().poll(&mut TaskContext::from_waker(&waker)).is_ready() {
+                        *slot = None;
+                        *done.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+                    }
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        let _ = w.join();
+    }
+}
+
+/// Yields to the executor `n` times, so a task may resume on another thread.
+struct YieldN(usize);
+
+impl Future for YieldN {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<()> {
+        if self.0 == 0 {
+            return Poll::Ready(());
+        }
+        self.0 -= 1;
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+}
+
+/// Service A: the checkout. Fans out every way baton supports.
+fn checkout(b_port: u16) -> String {
+    // A pool of two workers prices the cart; each job was wrapped here, so
+    // it runs inside this request's context.
+    let (jobs, results) = (mpsc::channel::<Box<dyn FnOnce() + Send>>(), mpsc::channel());
+    let jobs_rx = Arc::new(Mutex::new(jobs.1));
+    let pool: Vec<_> = (0..2)
+        .map(|_| {
+            let rx = jobs_rx.clone();
+            thread::spawn(move || {
+                while let Ok(job) = rx.lock().unwrap_or_else(|e| e.into_inner()).recv() {
+                    job();
+                }
+            })
+        })
+        .collect();
+    for item in ["book", "lamp"] {
+        let results = results.0.clone();
+        jobs.0
+            .send(Box::new(baton::copy_context_to_thread(move || {
+                let span = baton::span("price item").attr("item", item).enter();
+                span.set_attribute("price.cents", 1299);
+                let _ = results.send(item);
+            })))
+            .ok();
+    }
+    drop(jobs.0);
+    drop(results.0);
+    let priced = results.1.iter().count();
+    pool.into_iter().for_each(|w| drop(w.join()));
+
+    // Two futures on a two-thread executor; each keeps its span across
+    // `.await` and across threads.
+    let futures: Vec<Pin<Box<dyn Future<Output = ()> + Send>>> = ["warehouse-1", "warehouse-2"]
+        .into_iter()
+        .map(|warehouse| {
+            let fut = async move {
+                YieldN(3).await;
+                if let Some(span) = baton::current_span() {
+                    span.set_attribute("warehouse", warehouse);
+                }
+            };
+            Box::pin(fut.in_span(baton::span("check stock").span_type(SpanType::Retrieval)))
+                as Pin<Box<dyn Future<Output = ()> + Send>>
+        })
+        .collect();
+    run_on_executor(2, futures);
+
+    // A job on an in-process queue, with the context in its headers.
+    let (queue_tx, queue_rx) = mpsc::channel::<(Headers, &str)>();
+    let consumer = thread::spawn(move || {
+        for (headers, body) in queue_rx {
+            let _cx = baton::propagated_context(&headers);
+            let span = baton::span("send confirmation email")
+                .kind(SpanKind::Consumer)
+                .enter();
+            span.set_attribute("messaging.message.body.size", body.len() as i64);
+        }
+    });
+    {
+        let _span = baton::span("enqueue email").kind(SpanKind::Producer).enter();
+        let mut headers = Headers::new();
+        baton::inject_context(&mut headers);
+        let _ = queue_tx.send((headers, "order confirmed"));
+    }
+    drop(queue_tx);
+    let _ = consumer.join();
+
+    // A child process with the context in its environment.
+    let receipt = render_receipt_in_child();
+
+    // Service B over HTTP.
+    let stock = get(b_port, "/inventory/reserve");
+    format!("priced {priced} items; {stock}; {receipt}")
+}
+
+/// Service B: inventory.
+fn reserve_inventory() -> String {
+    let span = baton::span("reserve rows").kind(SpanKind::Client).enter();
+    span.set_attribute("db.system", "sqlite");
+    thread::sleep(Duration::from_millis(2));
+    "reserved".into()
+}
+
+/// Marks every span line the child process prints for its parent.
+const CHILD_SPAN_LINE: &str = "baton-demo-span";
+
+/// Runs this binary again as `demo --child`, with the context in its
+/// environment; returns what it rendered and keeps its spans for the tree.
+fn render_receipt_in_child() -> String {
+    let _span = baton::span("run receipt renderer").kind(SpanKind::Client).enter();
+    let Ok(exe) = std::env::current_exe() else {
+        return "no child: current_exe unavailable".into();
+    };
+    let mut command = Command::new(exe);
+    command.args(["demo", "--child"]).stdout(Stdio::piped());
+    // The child picks its propagators from the environment, like any service.
+    if let Some(propagators) = PROPAGATORS.get() {
+        command.env("OTEL_PROPAGATORS", propagators);
+    }
+    baton::propagation::inject_into_command(&mut command);
+    match command.output() {
+        Ok(out) => {
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            let mut spans = CHILD_SPANS.lock().unwrap_or_else(|e| e.into_inner());
+            spans.extend(stdout.lines().filter_map(Node::from_child_line));
+            format!("receipt rendered by pid {}", out.status.code().unwrap_or(-1))
+        }
+        Err(e) => format!("child failed: {e}"),
+    }
+}
+
+/// The propagators chosen with `--propagator`.
+static PROPAGATORS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Spans reported by the child process, which has its own pipeline.
+static CHILD_SPANS: Mutex<Vec<Node>> = Mutex::new(Vec::new());
+
+/// The child process: continue the trace from the environment and print the
+/// finished spans for the parent.
+fn child() {
+    let spans = baton::InMemoryExporter::default();
+    let Ok(_pipeline) = baton::init(baton::Config::new().exporter(spans.clone())) else {
+        return;
+    };
+    {
+        let _cx = baton::propagation::propagated_from_env();
+        let span = baton::span("render receipt").enter();
+        span.set_attribute("process.pid", i64::from(std::process::id()));
+        record_baggage(&span);
+        baton::in_span("format pdf", || thread::sleep(Duration::from_millis(1)));
+    }
+    for data in spans.finished_spans() {
+        println!("{}", Node::from_span(&data).to_child_line());
+    }
+}
+
+/// Copies the baggage this hop received onto its span, to show where it travelled.
+fn record_baggage(span: &baton::SpanRef) {
+    if let Some(user) = baton::baggage("user_id") {
+        span.set_attribute("baggage.user_id", user);
+    }
+}
+
+/// One span of the printed tree, from this process or the child.
+#[derive(Clone, Debug)]
+struct Node {
+    trace_id: String,
+    span_id: String,
+    parent_id: String,
+    start: u64,
+    duration_us: u64,
+    name: String,
+    detail: String,
+}
+
+impl Node {
+    fn from_span(s: &baton::SpanData) -> Node {
+        let mut detail = format!("[{}", s.kind.as_str());
+        if let Some(t) = &s.span_type {
+            detail.push_str(&format!(" {t}"));
+        }
+        detail.push(']');
+        for kv in &s.attributes {
+            detail.push_str(&format!(" {}={}", kv.key, kv.value));
+        }
+        Node {
+            trace_id: s.trace_id().to_string(),
+            span_id: s.span_id().to_string(),
+            parent_id: s.parent_span_id.map(|p| p.to_string()).unwrap_or_default(),
+            start: s.start_unix_nanos,
+            duration_us: s.duration_nanos() / 1000,
+            name: s.name.to_string(),
+            detail,
+        }
+    }
+
+    fn to_child_line(&self) -> String {
+        let fields = [
+            &self.trace_id,
+            &self.span_id,
+            &self.parent_id,
+            &self.start.to_string(),
+            &self.duration_us.to_string(),
+            &self.name,
+            &self.detail,
+        ];
+        let mut line = CHILD_SPAN_LINE.to_owned();
+        for f in fields {
+            line.push('\t');
+            line.push_str(&f.replace(['\t', '\n'], " "));
+        }
+        line
+    }
+
+    fn from_child_line(line: &str) -> Option<Node> {
+        let mut f = line.strip_prefix(CHILD_SPAN_LINE)?.strip_prefix('\t')?.split('\t');
+        Some(Node {
+            trace_id: f.next()?.to_owned(),
+            span_id: f.next()?.to_owned(),
+            parent_id: f.next()?.to_owned(),
+            start: f.next()?.parse().ok()?,
+            duration_us: f.next()?.parse().ok()?,
+            name: f.next()?.to_owned(),
+            detail: f.next()?.to_owned(),
+        })
+    }
+}
+
+/// Renders spans as one indented tree per root, children in start order.
+fn render(nodes: &[Node]) -> String {
+    fn walk(nodes: &[Node], at: &Node, depth: usize, out: &mut String) {
+        out.push_str(&format!(
+            "{:indent$}{} ({} µs) {}\n",
+            "",
+            at.name,
+            at.duration_us,
+            at.detail,
+            indent = depth * 2
+        ));
+        for child in nodes.iter().filter(|n| n.parent_id == at.span_id) {
+            walk(nodes, child, depth + 1, out);
+        }
+    }
+    let mut sorted = nodes.to_vec();
+    sorted.sort_by_key(|n| n.start);
+    let mut out = String::new();
+    for root in sorted
+        .iter()
+        .filter(|n| !sorted.iter().any(|p| p.span_id == n.parent_id))
+    {
+        walk(&sorted, root, 0, &mut out);
+    }
+    out
+}
+
+/// `baton demo [--propagator LIST] [--export console|jsonl|otlp] [--endpoint URL]`.
+pub fn run(args: &[String]) -> Result<(), String> {
+    let mut propagators = String::from("tracecontext,baggage");
+    let mut export = String::from("console");
+    let mut endpoint = None;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().cloned().ok_or(format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--child" => {
+                child();
+                return Ok(());
+            }
+            "--propagator" => propagators = value()?,
+            "--export" => export = value()?,
+            "--endpoint" => endpoint = Some(value()?),
+            other => return Err(format!("unknown demo option {other:?}")),
+        }
+    }
+    let propagator = baton::propagation::Composite::from_lookup(|_| Some(propagators.clone()))
+        .map_err(|e| format!("--propagator: {e}"))?;
+    baton::propagation::set_global_propagator(propagator)
+        .map_err(|e| format!("--propagator: {e}"))?;
+    let _ = PROPAGATORS.set(propagators.clone());
+    let spans = baton::InMemoryExporter::default();
+    let shipped = exporter(&export, endpoint.as_deref())?;
+    let pipeline = baton::init(
+        baton::Config::new()
+            .service_name("baton-demo")
+            .processor(BatchProcessor::new(
+                Tee(spans.clone(), shipped),
+                BatchConfig::default(),
+            )),
+    )
+    .map_err(|e| e.to_string())?;
+
+    let (a, b) = (listener()?, listener()?);
+    let (a_port, b_port) = (port(&a)?, port(&b)?);
+    let service_b = serve(b, 1, |path, headers| {
+        let _cx = baton::propagated_context(headers);
+        let span = baton::span(format!("B: GET {path}")).kind(SpanKind::Server).enter();
+        record_baggage(&span);
+        reserve_inventory()
+    });
+    let service_a = serve(a, 1, move |path, headers| {
+        let _cx = baton::propagated_context(headers);
+        let span = baton::span(format!("A: GET {path}")).kind(SpanKind::Server).enter();
+        record_baggage(&span);
+        checkout(b_port)
+    });
+
+    let trace_id = {
+        let _isolated = baton::new_trace_context();
+        let _session = baton::session("demo-session-1");
+        let _user = baton::set_baggage("user_id", "u-42");
+        let root = baton::span("client: buy").enter();
+        let reply = get(a_port, "/checkout");
+        root.set_attribute("reply", reply);
+        root.trace_id()
+    };
+    let _ = service_a.join();
+    let _ = service_b.join();
+    pipeline
+        .shutdown(Duration::from_secs(5))
+        .map_err(|e| format!("export: {e}"))?;
+
+    let mut nodes: Vec<Node> = spans.finished_spans().iter().map(Node::from_span).collect();
+    nodes.extend(CHILD_SPANS.lock().unwrap_or_else(|e| e.into_inner()).drain(..));
+    let foreign = nodes.iter().filter(|n| n.trace_id != trace_id.to_string()).count();
+    println!("trace {trace_id}: {} spans, propagated with {propagators}", nodes.len());
+    print!("{}", render(&nodes));
+    if foreign > 0 {
+        return Err(format!("{foreign} spans left the trace"));
+    }
+    Ok(())
+}
+
+fn listener() -> Result<TcpListener, String> {
+    TcpListener::bind("127.0.0.1:0").map_err(|e| format!("bind 127.0.0.1: {e}"))
+}
+
+fn port(listener: &TcpListener) -> Result<u16, String> {
+    listener
+        .local_addr()
+        .map(|a| a.port())
+        .map_err(|e| e.to_string())
+}
+
+/// Sends every batch to the in-memory store the tree is printed from, and
+/// to the exporter chosen with `--export`.
+struct Tee(baton::InMemoryExporter, Box<dyn SpanExporter>);
+
+impl SpanExporter for Tee {
+    fn export(&mut self, batch: &[baton::SpanData]) -> Result<(), ExportError> {
+        self.0.export(batch)?;
+        self.1.export(batch)
+    }
+
+    fn force_flush(&mut self) -> Result<(), ExportError> {
+        self.1.force_flush()
+    }
+
+    fn shutdown(&mut self) -> Result<(), ExportError> {
+        self.1.shutdown()
+    }
+}
+
+/// The exporter for `--export`; console and JSON lines write to stderr, so
+/// that stdout holds the one tree.
+fn exporter(kind: &str, endpoint: Option<&str>) -> Result<Box<dyn SpanExporter>, String> {
+    Ok(match kind {
+        "console" => Box::new(ConsoleExporter::new(std::io::stderr())),
+        "jsonl" => Box::new(JsonLinesExporter::new(std::io::stderr())),
+        "otlp" => {
+            let url = endpoint.map_or_else(
+                || format!("{DEFAULT_OTLP_ENDPOINT}{OTLP_TRACES_PATH}"),
+                str::to_owned,
+            );
+            let config = OtlpConfig::new(&url)
+                .map_err(|e| format!("--endpoint: {e}"))?
+                .service_name("baton-demo");
+            Box::new(OtlpExporter::new(config))
+        }
+        other => return Err(format!("--export {other:?}: expected console, jsonl or otlp")),
+    })
+}

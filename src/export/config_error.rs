@@ -1,0 +1,103 @@
+//! `ConfigError`: an invalid configuration value, and the helpers that read
+//! `OTEL_*` variables through a lookup closure.
+
+use std::fmt;
+use std::time::Duration;
+
+/// An invalid configuration value: which variable (or setting), the value
+/// found, and what was expected.
+///
+/// Works with `?` in a function returning `Box<dyn std::error::Error>`.
+///
+/// ```
+/// let err = baton::Config::from_lookup(|k| (k == "OTEL_BSP_MAX_QUEUE_SIZE").then(|| "lots".to_owned()))
+///     .err().unwrap();
+/// assert_eq!(err.variable(), "OTEL_BSP_MAX_QUEUE_SIZE");
+/// assert_eq!(err.value(), "lots");
+/// assert!(err.to_string().contains("OTEL_BSP_MAX_QUEUE_SIZE=\"lots\""));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    variable: &'static str,
+    value: String,
+    expected: &'static str,
+}
+
+/// Values longer than this are cut in the error, so a huge variable cannot
+/// make a huge message.
+const MAX_QUOTED_VALUE: usize = 256;
+
+impl ConfigError {
+    pub(crate) fn new(variable: &'static str, value: &str, expected: &'static str) -> ConfigError {
+        let mut end = value.len().min(MAX_QUOTED_VALUE);
+        while !value.is_char_boundary(end) {
+            end -= 1;
+        }
+        ConfigError {
+            variable,
+            value: value[..end].to_owned(),
+            expected,
+        }
+    }
+
+    /// The variable or setting that was invalid, e.g. `OTEL_TRACES_SAMPLER`.
+    pub fn variable(&self) -> &'static str {
+        self.variable
+    }
+
+    /// The value found (at most 256 bytes of it).
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// What would have been accepted.
+    pub fn expected(&self) -> &'static str {
+        self.expected
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "invalid {}={:?}: {}",
+            self.variable, self.value, self.expected
+        )
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Reads variables through a lookup closure; an empty value counts as unset,
+/// as the OpenTelemetry environment spec says.
+pub(crate) struct Env<F>(pub(crate) F);
+
+impl<F: Fn(&str) -> Option<String>> Env<F> {
+    pub(crate) fn get(&self, key: &str) -> Option<String> {
+        (self.0)(key).filter(|v| !v.trim().is_empty())
+    }
+
+    /// A whole number in `min..=max`.
+    pub(crate) fn number(
+        &self,
+        key: &'static str,
+        min: u64,
+        max: u64,
+        expected: &'static str,
+    ) -> Result<Option<u64>, ConfigError> {
+        let Some(v) = self.get(key) else {
+            return Ok(None);
+        };
+        match v.trim().parse::<u64>() {
+            Ok(n) if (min..=max).contains(&n) => Ok(Some(n)),
+            _ => Err(ConfigError::new(key, &v, expected)),
+        }
+    }
+
+    /// A duration in whole milliseconds, at least 1 ms and at most a day.
+    pub(crate) fn millis(&self, key: &'static str) -> Result<Option<Duration>, ConfigError> {
+        const DAY_MS: u64 = 24 * 60 * 60 * 1000;
+        let ms = self.number(key, 1, DAY_MS, "expected milliseconds from 1 to 86400000")?;
+        Ok(ms.map(Duration::from_millis))
+    }
+}

@@ -1,0 +1,234 @@
+//! The console exporter: each finished trace as an indented tree.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use crate::export::{ExportError, SpanExporter};
+use crate::{SpanData, SpanId, Status, TraceId, Value};
+
+/// Spans held while waiting for their local root to end; past this, what is
+/// held is printed as partial trees, so memory stays bounded.
+pub const MAX_PENDING_SPANS: usize = 4096;
+
+/// Attributes shown per span; the rest are counted as `(+N more)`.
+pub const MAX_SHOWN_ATTRIBUTES: usize = 8;
+
+/// Prints each trace as an indented tree when its local root ends (a span
+/// without a parent, or whose parent is in another process): name, kind and
+/// span type, duration, status and the first attributes. Control characters,
+/// line separators and bidi overrides in names and values are escaped as
+/// `\u{..}`, so one span is always one line.
+///
+/// # Example
+/// ```
+/// use baton::export::{ConsoleExporter, SpanExporter};
+/// let spans = baton::InMemoryExporter::default();
+/// let _p = baton::init(baton::Config::new().exporter(spans.clone())).unwrap();
+/// baton::in_span("request", || baton::in_span("db\x1b[31m", || {}));
+/// let mut console = ConsoleExporter::new(Vec::new());
+/// console.export(&spans.take()).unwrap();
+/// let text = String::from_utf8(console.into_inner()).unwrap();
+/// let lines: Vec<&str> = text.lines().collect();
+/// assert!(lines[0].starts_with("trace "));
+/// assert!(lines[1].starts_with("  request  internal  "));
+/// assert!(lines[2].starts_with("    db\\u{1b}[31m  internal  "));
+/// ```
+pub struct ConsoleExporter<W> {
+    out: W,
+    pending: HashMap<TraceId, Vec<SpanData>>,
+    pending_count: usize,
+}
+
+impl ConsoleExporter<io::Stdout> {
+    /// An exporter printing to standard output.
+    pub fn stdout() -> Self {
+        ConsoleExporter::new(io::stdout())
+    }
+}
+
+impl<W: Write + Send + 'static> ConsoleExporter<W> {
+    /// An exporter printing to `out`.
+    pub fn new(out: W) -> Self {
+        ConsoleExporter {
+            out,
+            pending: HashMap::new(),
+            pending_count: 0,
+        }
+    }
+
+    /// The writer back (spans still waiting for their root are discarded).
+    pub fn into_inner(self) -> W {
+        self.out
+    }
+
+    fn print(&mut self, trace: TraceId, spans: Vec<SpanData>) -> Result<(), ExportError> {
+        let mut text = String::new();
+        render_trace(&mut text, trace, spans);
+        self.out
+            .write_all(text.as_bytes())
+            .map_err(|e| ExportError::Failed(format!("writing to the console: {e}")))
+    }
+
+    fn print_all_pending(&mut self) -> Result<(), ExportError> {
+        self.pending_count = 0;
+        let mut result = Ok(());
+        for (trace, spans) in std::mem::take(&mut self.pending) {
+            result = result.and(self.print(trace, spans));
+        }
+        result
+    }
+}
+
+impl<W> std::fmt::Debug for ConsoleExporter<W> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConsoleExporter")
+            .field("pending_count", &self.pending_count)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<W: Write + Send + 'static> SpanExporter for ConsoleExporter<W> {
+    fn export(&mut self, batch: &[SpanData]) -> Result<(), ExportError> {
+        let mut result = Ok(());
+        for span in batch {
+            let trace = span.trace_id();
+            let local_root = span.parent_span_id.is_none() || span.parent_is_remote;
+            self.pending.entry(trace).or_default().push(span.clone());
+            self.pending_count += 1;
+            if local_root {
+                let spans = self.pending.remove(&trace).unwrap_or_default();
+                self.pending_count -= spans.len();
+                result = result.and(self.print(trace, spans));
+            }
+        }
+        if self.pending_count > MAX_PENDING_SPANS {
+            result = result.and(self.print_all_pending());
+        }
+        result
+    }
+
+    fn force_flush(&mut self) -> Result<(), ExportError> {
+        self.print_all_pending()?;
+        self.out
+            .flush()
+            .map_err(|e| ExportError::Failed(format!("flushing the console: {e}")))
+    }
+
+    fn shutdown(&mut self) -> Result<(), ExportError> {
+        self.force_flush()
+    }
+}
+
+/// Writes `s` with every character that could break or disguise a line
+/// escaped: controls (C0, DEL, C1), U+2028/U+2029, bidi overrides; and `\`
+/// itself, so an escape in the output is always one of ours.
+fn write_escaped(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control()
+                || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') =>
+            {
+                let _ = write!(out, "{}", c.escape_unicode());
+            }
+            c => out.push(c),
+        }
+    }
+}
+
+fn write_value(out: &mut String, value: &Value) {
+    match value {
+        Value::String(s) => {
+            out.push('"');
+            for part in s.split('"').enumerate() {
+                if part.0 > 0 {
+                    out.push_str("\\\"");
+                }
+                write_escaped(out, part.1);
+            }
+            out.push('"');
+        }
+        other => write_escaped(out, &other.to_string()),
+    }
+}
+
+fn write_duration(out: &mut String, nanos: u64) {
+    let _ = match nanos {
+        n if n < 1_000_000 => write!(out, "{:.1}µs", n as f64 / 1e3),
+        n if n < 1_000_000_000 => write!(out, "{:.3}ms", n as f64 / 1e6),
+        n => write!(out, "{:.3}s", n as f64 / 1e9),
+    };
+}
+
+fn write_span_line(out: &mut String, span: &SpanData, depth: usize) {
+    for _ in 0..=depth {
+        out.push_str("  ");
+    }
+    write_escaped(out, &span.name);
+    out.push_str("  ");
+    out.push_str(span.kind.as_str());
+    if let Some(t) = &span.span_type {
+        out.push('/');
+        write_escaped(out, t.as_str());
+    }
+    out.push_str("  ");
+    write_duration(out, span.duration_nanos());
+    match &span.status {
+        Status::Unset => {}
+        Status::Ok => out.push_str("  ok"),
+        Status::Error { description } => {
+            out.push_str("  error: ");
+            write_escaped(out, description);
+        }
+    }
+    for kv in span.attributes.iter().take(MAX_SHOWN_ATTRIBUTES) {
+        out.push_str("  ");
+        write_escaped(out, &kv.key);
+        out.push('=');
+        write_value(out, &kv.value);
+    }
+    let hidden = span.attributes.len().saturating_sub(MAX_SHOWN_ATTRIBUTES);
+    if hidden > 0 {
+        let _ = write!(out, "  (+{hidden} more)");
+    }
+    out.push('\n');
+}
+
+/// A header line, then each span under its parent, siblings by start time.
+/// Spans whose parent is not among `spans` start their own tree.
+fn render_trace(out: &mut String, trace: TraceId, mut spans: Vec<SpanData>) {
+    let _ = writeln!(out, "trace {trace}");
+    spans.sort_by_key(|s| s.start_unix_nanos);
+    let present: HashSet<SpanId> = spans.iter().map(SpanData::span_id).collect();
+    let mut children: HashMap<SpanId, Vec<usize>> = HashMap::new();
+    let mut roots = Vec::new();
+    for (i, span) in spans.iter().enumerate() {
+        match span.parent_span_id.filter(|p| present.contains(p)) {
+            Some(parent) => children.entry(parent).or_default().push(i),
+            None => roots.push(i),
+        }
+    }
+    let mut printed = vec![false; spans.len()];
+    // Depth-first with an explicit stack: a long chain cannot overflow it.
+    let mut stack: Vec<(usize, usize)> = roots.iter().rev().map(|&i| (i, 0)).collect();
+    loop {
+        while let Some((i, depth)) = stack.pop() {
+            if std::mem::replace(&mut printed[i], true) {
+                continue;
+            }
+            write_span_line(out, &spans[i], depth);
+            if let Some(kids) = children.get(&spans[i].span_id()) {
+                stack.extend(kids.iter().rev().map(|&k| (k, depth + 1)));
+            }
+        }
+        // Only a parent cycle (duplicate ids) leaves spans unreached.
+        match printed.iter().position(|p| !p) {
+            Some(i) => stack.push((i, 0)),
+            None => break,
+        }
+    }
+}

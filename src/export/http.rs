@@ -1,0 +1,289 @@
+//! A minimal HTTP/1.1 client over `std::net::TcpStream` for the OTLP
+//! exporter: one `POST` per connection, every step bounded by a deadline.
+
+use std::io::{self, Read, Write};
+use std::net::{TcpStream, ToSocketAddrs};
+use std::time::{Duration, Instant};
+
+use crate::export::{ConfigError, ExportError};
+
+/// The most bytes of a response body read; the rest is never read (the
+/// connection is closed), so a hostile collector cannot make the exporter
+/// buffer without bound.
+pub const MAX_RESPONSE_BODY: usize = 4 * 1024 * 1024;
+
+/// The most bytes of a response's status line and headers.
+const MAX_RESPONSE_HEAD: usize = 64 * 1024;
+
+/// Bytes written per `write` call, so the deadline is checked between them.
+const WRITE_CHUNK: usize = 64 * 1024;
+
+/// Where to send: a parsed `http://host[:port]/path` URL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Endpoint {
+    /// The host as written, without brackets, for connecting.
+    host: String,
+    port: u16,
+    /// `host[:port]` as written, for the `Host` header.
+    authority: String,
+    path: String,
+}
+
+impl Endpoint {
+    /// Parses an `http://` URL; `https://` is refused with advice, since TLS
+    /// is out of reach without dependencies.
+    pub(crate) fn parse(variable: &'static str, url: &str) -> Result<Endpoint, ConfigError> {
+        let trimmed = url.trim();
+        let scheme_end = trimmed.find("://");
+        let scheme = scheme_end.map(|i| &trimmed[..i]);
+        if scheme.is_some_and(|s| s.eq_ignore_ascii_case("https")) {
+            return Err(ConfigError::new(
+                variable,
+                url,
+                "https is not supported (baton has no TLS): send to a local OpenTelemetry \
+                 Collector over http://, or plug in your own SpanExporter",
+            ));
+        }
+        let rest = match scheme {
+            Some(s) if s.eq_ignore_ascii_case("http") => &trimmed[s.len() + 3..],
+            _ => return Err(ConfigError::new(variable, url, "expected an http:// URL")),
+        };
+        let (authority, path) = match rest.find(['/', '?', '#']) {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, "/"),
+        };
+        let bad = |why| Err(ConfigError::new(variable, url, why));
+        if path.contains(['#', ' ', '\r', '\n']) || !path.starts_with('/') {
+            return bad("the path must start with / and hold no spaces, line breaks or fragment");
+        }
+        if authority.contains('@') {
+            return bad(
+                "user information in the URL is not supported; use OTEL_EXPORTER_OTLP_HEADERS",
+            );
+        }
+        let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
+            match v6.split_once(']') {
+                Some((host, "")) => (host, None),
+                Some((host, port)) => match port.strip_prefix(':') {
+                    Some(p) => (host, Some(p)),
+                    None => return bad("unexpected text after the IPv6 address"),
+                },
+                None => return bad("unclosed [ in the host"),
+            }
+        } else {
+            match authority.split_once(':') {
+                Some((host, port)) => (host, Some(port)),
+                None => (authority, None),
+            }
+        };
+        let host_ok = !host.is_empty()
+            && host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b':'));
+        if !host_ok {
+            return bad("invalid host");
+        }
+        let port = match port {
+            None => 80,
+            Some(p) => match p.parse::<u16>() {
+                Ok(n) if n > 0 && p.bytes().all(|b| b.is_ascii_digit()) => n,
+                _ => return bad("invalid port"),
+            },
+        };
+        Ok(Endpoint {
+            host: host.to_owned(),
+            port,
+            authority: authority.to_owned(),
+            path: path.to_owned(),
+        })
+    }
+
+    /// The URL, for messages.
+    pub(crate) fn url(&self) -> String {
+        format!("http://{}{}", self.authority, self.path)
+    }
+
+    /// The path, e.g. to append `/v1/traces` to a base URL.
+    pub(crate) fn path(&self) -> &str {
+        &self.path
+    }
+
+    pub(crate) fn with_path(mut self, path: String) -> Endpoint {
+        self.path = path;
+        self
+    }
+}
+
+/// What the collector answered.
+#[derive(Debug)]
+pub(crate) struct Response {
+    pub(crate) status: u16,
+    /// `Retry-After` in delta-seconds (an HTTP-date is ignored).
+    pub(crate) retry_after: Option<Duration>,
+    /// At most [`MAX_RESPONSE_BODY`] bytes.
+    pub(crate) body: Vec<u8>,
+}
+
+fn remaining(deadline: Instant) -> io::Result<Duration> {
+    let left = deadline.saturating_duration_since(Instant::now());
+    if left.is_zero() {
+        Err(io::Error::new(io::ErrorKind::TimedOut, "deadline passed"))
+    } else {
+        Ok(left)
+    }
+}
+
+fn to_export_error(e: io::Error, deadline: Instant, endpoint: &Endpoint) -> ExportError {
+    let timed_out = matches!(
+        e.kind(),
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+    );
+    if timed_out || Instant::now() >= deadline {
+        ExportError::Timeout
+    } else {
+        ExportError::Failed(format!("{}: {e}", endpoint.url()))
+    }
+}
+
+/// Sends one `POST` and reads the answer, giving up at `deadline`.
+pub(crate) fn post(
+    endpoint: &Endpoint,
+    headers: &[(String, String)],
+    content_type: &str,
+    body: &[u8],
+    deadline: Instant,
+) -> Result<Response, ExportError> {
+    exchange(endpoint, headers, content_type, body, deadline)
+        .map_err(|e| to_export_error(e, deadline, endpoint))
+}
+
+fn exchange(
+    endpoint: &Endpoint,
+    headers: &[(String, String)],
+    content_type: &str,
+    body: &[u8],
+    deadline: Instant,
+) -> io::Result<Response> {
+    let mut stream = connect(endpoint, deadline)?;
+    let mut head = format!(
+        "POST {} HTTP/1.1\r\nHost: {}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
+         Connection: close\r\nUser-Agent: baton/{}\r\n",
+        endpoint.path,
+        endpoint.authority,
+        body.len(),
+        env!("CARGO_PKG_VERSION"),
+    );
+    for (name, value) in headers {
+        head.push_str(name);
+        head.push_str(": ");
+        head.push_str(value);
+        head.push_str("\r\n");
+    }
+    head.push_str("\r\n");
+    write_all(&mut stream, head.as_bytes(), deadline)?;
+    write_all(&mut stream, body, deadline)?;
+    read_response(&mut stream, deadline)
+}
+
+fn connect(endpoint: &Endpoint, deadline: Instant) -> io::Result<TcpStream> {
+    let mut last = io::Error::new(io::ErrorKind::NotFound, "host resolved to no address");
+    for addr in (endpoint.host.as_str(), endpoint.port).to_socket_addrs()? {
+        match TcpStream::connect_timeout(&addr, remaining(deadline)?) {
+            Ok(stream) => {
+                let _ = stream.set_nodelay(true);
+                return Ok(stream);
+            }
+            Err(e) => last = e,
+        }
+    }
+    Err(last)
+}
+
+fn write_all(stream: &mut TcpStream, mut bytes: &[u8], deadline: Instant) -> io::Result<()> {
+    while !bytes.is_empty() {
+        stream.set_write_timeout(Some(remaining(deadline)?))?;
+        let n = stream.write(&bytes[..bytes.len().min(WRITE_CHUNK)])?;
+        if n == 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::WriteZero,
+                "connection closed",
+            ));
+        }
+        bytes = &bytes[n..];
+    }
+    Ok(())
+}
+
+/// One `read`, with the socket timeout set to what is left of the deadline.
+fn read_some(stream: &mut TcpStream, buf: &mut [u8], deadline: Instant) -> io::Result<usize> {
+    stream.set_read_timeout(Some(remaining(deadline)?))?;
+    stream.read(buf)
+}
+
+fn find_head_end(buf: &[u8]) -> Option<usize> {
+    buf.windows(4).position(|w| w == b"\r\n\r\n").map(|i| i + 4)
+}
+
+fn read_response(stream: &mut TcpStream, deadline: Instant) -> io::Result<Response> {
+    let invalid = |why: &str| io::Error::new(io::ErrorKind::InvalidData, why.to_owned());
+    let mut buf = Vec::with_capacity(4096);
+    let mut chunk = [0u8; 8192];
+    let head_end = loop {
+        if let Some(end) = find_head_end(&buf) {
+            break end;
+        }
+        if buf.len() > MAX_RESPONSE_HEAD {
+            return Err(invalid("response headers too long"));
+        }
+        let n = read_some(stream, &mut chunk, deadline)?;
+        if n == 0 {
+            return Err(invalid(
+                "connection closed before the response headers ended",
+            ));
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    };
+    let head = std::str::from_utf8(&buf[..head_end])
+        .map_err(|_| invalid("response headers are not UTF-8"))?;
+    let mut lines = head.split("\r\n");
+    let status_line = lines.next().unwrap_or_default();
+    let status = status_line
+        .strip_prefix("HTTP/1.")
+        .and_then(|s| s.get(2..5))
+        .and_then(|s| s.parse::<u16>().ok())
+        .ok_or_else(|| invalid("malformed status line"))?;
+    let mut content_length = None;
+    let mut retry_after = None;
+    for line in lines {
+        let Some((name, value)) = line.split_once(':') else {
+            continue;
+        };
+        let value = value.trim();
+        if name.eq_ignore_ascii_case("content-length") {
+            content_length = value.parse::<u64>().ok();
+        } else if name.eq_ignore_ascii_case("retry-after") {
+            retry_after = value.parse::<u64>().ok().map(Duration::from_secs);
+        }
+    }
+    let cap = content_length.map_or(MAX_RESPONSE_BODY, |n| {
+        n.min(MAX_RESPONSE_BODY as u64) as usize
+    });
+    let mut body = buf.split_off(head_end);
+    body.truncate(cap);
+    // A chunked or close-delimited body is read to the end of the
+    // connection (we asked for `Connection: close`), within the cap. The
+    // status is the answer: a body cut short by the deadline or a reset
+    // keeps what arrived.
+    while body.len() < cap {
+        let want = (cap - body.len()).min(chunk.len());
+        match read_some(stream, &mut chunk[..want], deadline) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => body.extend_from_slice(&chunk[..n]),
+        }
+    }
+    Ok(Response {
+        status,
+        retry_after,
+        body,
+    })
+}

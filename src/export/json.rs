@@ -1,0 +1,294 @@
+//! A small JSON writer: string escaping and the OTLP/JSON encoding of spans,
+//! shared by the JSON-lines and OTLP exporters.
+//!
+//! The encoding follows the
+//! [OTLP/JSON mapping](https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding):
+//! lowerCamelCase field names, trace and span ids as lowercase hex, 64-bit
+//! integers (times, `intValue`) as decimal strings, enums (`kind`,
+//! `status.code`) as integers, attribute values as `AnyValue` objects.
+
+use std::fmt::Write;
+
+use crate::export::resource::Resource;
+use crate::value::{Array, KeyValue, Value};
+use crate::{Event, Link, SpanContext, SpanData, SpanKind, Status};
+
+/// The attribute that carries [`SpanData::span_type`](crate::SpanData) in
+/// exported data (unless the span set that attribute itself).
+pub const SPAN_TYPE_ATTRIBUTE: &str = "span.type";
+
+/// The instrumentation scope name in OTLP payloads.
+pub const SCOPE_NAME: &str = "baton";
+
+/// Appends `s` as a JSON string, quotes included.
+///
+/// Escapes `"`, `\`, every control character (U+0000–U+001F and U+007F), and
+/// U+2028/U+2029, which end lines in JavaScript: any Rust string becomes a
+/// valid JSON string on a single line.
+pub(crate) fn write_str(out: &mut String, s: &str) {
+    out.push('"');
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        let escape = match c {
+            '"' => "\\\"",
+            '\\' => "\\\\",
+            '\n' => "\\n",
+            '\r' => "\\r",
+            '\t' => "\\t",
+            '\u{0}'..='\u{1f}' | '\u{7f}' | '\u{2028}' | '\u{2029}' => "",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        if escape.is_empty() {
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        } else {
+            out.push_str(escape);
+        }
+        start = i + c.len_utf8();
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
+}
+
+/// `,"key":` — every field after the first starts with a comma.
+fn field(out: &mut String, key: &str) {
+    out.push_str(",\"");
+    out.push_str(key);
+    out.push_str("\":");
+}
+
+/// A 64-bit integer as the proto3 JSON mapping writes it: a decimal string.
+fn write_u64_str(out: &mut String, n: impl std::fmt::Display) {
+    let _ = write!(out, "\"{n}\"");
+}
+
+fn write_f64(out: &mut String, n: f64) {
+    // proto3 JSON spells the non-finite doubles as strings.
+    if n.is_nan() {
+        out.push_str("\"NaN\"");
+    } else if n.is_infinite() {
+        out.push_str(if n > 0.0 {
+            "\"Infinity\""
+        } else {
+            "\"-Infinity\""
+        });
+    } else {
+        // Debug, unlike Display, switches to exponent form for very large
+        // and very small magnitudes (`1e300`, not 301 digits); both are JSON.
+        let _ = write!(out, "{n:?}");
+    }
+}
+
+fn write_list<T>(out: &mut String, items: &[T], mut item: impl FnMut(&mut String, &T)) {
+    out.push('[');
+    for (i, x) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        item(out, x);
+    }
+    out.push(']');
+}
+
+/// An `AnyValue` object.
+fn write_value(out: &mut String, value: &Value) {
+    match value {
+        Value::String(s) => {
+            out.push_str("{\"stringValue\":");
+            write_str(out, s);
+        }
+        Value::Bool(b) => {
+            let _ = write!(out, "{{\"boolValue\":{b}");
+        }
+        Value::I64(n) => {
+            out.push_str("{\"intValue\":");
+            write_u64_str(out, n);
+        }
+        Value::F64(n) => {
+            out.push_str("{\"doubleValue\":");
+            write_f64(out, *n);
+        }
+        Value::Array(array) => {
+            out.push_str("{\"arrayValue\":{\"values\":");
+            match array {
+                Array::String(v) => {
+                    write_list(out, v, |o, s| write_value(o, &Value::String(s.clone())))
+                }
+                Array::Bool(v) => write_list(out, v, |o, b| write_value(o, &Value::Bool(*b))),
+                Array::I64(v) => write_list(out, v, |o, n| write_value(o, &Value::I64(*n))),
+                Array::F64(v) => write_list(out, v, |o, n| write_value(o, &Value::F64(*n))),
+            }
+            out.push('}');
+        }
+    }
+    out.push('}');
+}
+
+fn write_key_value(out: &mut String, key: &str, value: &Value) {
+    out.push_str("{\"key\":");
+    write_str(out, key);
+    out.push_str(",\"value\":");
+    write_value(out, value);
+    out.push('}');
+}
+
+/// A list of `KeyValue` objects.
+pub(crate) fn write_attributes(out: &mut String, attributes: &[KeyValue]) {
+    write_list(out, attributes, |o, kv| {
+        write_key_value(o, &kv.key, &kv.value)
+    });
+}
+
+fn write_ids(out: &mut String, sc: &SpanContext) {
+    out.push_str("\"traceId\":\"");
+    out.push_str(std::str::from_utf8(&sc.trace_id().to_hex()).unwrap_or_default());
+    out.push_str("\",\"spanId\":\"");
+    out.push_str(std::str::from_utf8(&sc.span_id().to_hex()).unwrap_or_default());
+    out.push('"');
+    if !sc.trace_state().is_empty() {
+        // W3C tracestate text: `key=value` members joined by commas.
+        let mut state = String::new();
+        for (i, (k, v)) in sc.trace_state().iter().enumerate() {
+            let _ = write!(state, "{}{k}={v}", if i > 0 { "," } else { "" });
+        }
+        field(out, "traceState");
+        write_str(out, &state);
+    }
+}
+
+/// OTLP `SpanFlags`: the W3C flags in bits 0-7, and bits 8-9 saying whether
+/// the parent (or linked span) is remote.
+fn span_flags(flags: u8, remote: bool) -> u32 {
+    const HAS_IS_REMOTE: u32 = 0x100;
+    const IS_REMOTE: u32 = 0x200;
+    u32::from(flags) | HAS_IS_REMOTE | if remote { IS_REMOTE } else { 0 }
+}
+
+/// The OTLP `SpanKind` number.
+pub(crate) fn kind_number(kind: SpanKind) -> u8 {
+    match kind {
+        SpanKind::Internal => 1,
+        SpanKind::Server => 2,
+        SpanKind::Client => 3,
+        SpanKind::Producer => 4,
+        SpanKind::Consumer => 5,
+    }
+}
+
+fn write_event(out: &mut String, event: &Event) {
+    out.push_str("{\"timeUnixNano\":");
+    write_u64_str(out, event.time_unix_nanos);
+    field(out, "name");
+    write_str(out, &event.name);
+    field(out, "attributes");
+    write_attributes(out, &event.attributes);
+    out.push('}');
+}
+
+fn write_link(out: &mut String, link: &Link) {
+    out.push('{');
+    write_ids(out, &link.span_context);
+    field(out, "attributes");
+    write_attributes(out, &link.attributes);
+    let _ = write!(
+        out,
+        ",\"flags\":{}}}",
+        span_flags(
+            link.span_context.flags().bits(),
+            link.span_context.is_remote()
+        )
+    );
+}
+
+/// One OTLP `Span` object.
+pub(crate) fn write_span(out: &mut String, span: &SpanData) {
+    out.push('{');
+    write_ids(out, &span.span_context);
+    if let Some(parent) = span.parent_span_id {
+        field(out, "parentSpanId");
+        out.push('"');
+        out.push_str(std::str::from_utf8(&parent.to_hex()).unwrap_or_default());
+        out.push('"');
+    }
+    let _ = write!(
+        out,
+        ",\"flags\":{}",
+        span_flags(span.span_context.flags().bits(), span.parent_is_remote)
+    );
+    field(out, "name");
+    write_str(out, &span.name);
+    let _ = write!(out, ",\"kind\":{}", kind_number(span.kind));
+    field(out, "startTimeUnixNano");
+    write_u64_str(out, span.start_unix_nanos);
+    field(out, "endTimeUnixNano");
+    write_u64_str(out, span.end_unix_nanos);
+    field(out, "attributes");
+    out.push('[');
+    let mut first = true;
+    for kv in &span.attributes {
+        if !std::mem::take(&mut first) {
+            out.push(',');
+        }
+        write_key_value(out, &kv.key, &kv.value);
+    }
+    if let Some(t) = &span.span_type {
+        if span.attribute(SPAN_TYPE_ATTRIBUTE).is_none() {
+            if !first {
+                out.push(',');
+            }
+            write_key_value(
+                out,
+                SPAN_TYPE_ATTRIBUTE,
+                &Value::from(t.as_str().to_owned()),
+            );
+        }
+    }
+    out.push(']');
+    let _ = write!(
+        out,
+        ",\"droppedAttributesCount\":{}",
+        span.dropped_attributes_count
+    );
+    field(out, "events");
+    write_list(out, &span.events, write_event);
+    let _ = write!(out, ",\"droppedEventsCount\":{}", span.dropped_events_count);
+    field(out, "links");
+    write_list(out, &span.links, write_link);
+    let _ = write!(out, ",\"droppedLinksCount\":{}", span.dropped_links_count);
+    field(out, "status");
+    match &span.status {
+        Status::Unset => out.push_str("{\"code\":0}"),
+        Status::Ok => out.push_str("{\"code\":1}"),
+        Status::Error { description } => {
+            out.push_str("{\"message\":");
+            write_str(out, description);
+            out.push_str(",\"code\":2}");
+        }
+    }
+    out.push('}');
+}
+
+/// A whole `ExportTraceServiceRequest`: one resource, one scope, `spans`.
+pub(crate) fn write_request(out: &mut String, resource: &Resource, spans: &[SpanData]) {
+    out.push_str("{\"resourceSpans\":[{\"resource\":{\"attributes\":");
+    write_attributes(out, resource.attributes());
+    out.push_str("},\"scopeSpans\":[{\"scope\":{\"name\":");
+    write_str(out, SCOPE_NAME);
+    out.push_str(",\"version\":");
+    write_str(out, env!("CARGO_PKG_VERSION"));
+    out.push_str("},\"spans\":");
+    write_list(out, spans, write_span);
+    out.push_str("}]}]}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::write_str;
+
+    #[test]
+    fn escapes_what_json_and_javascript_need() {
+        let mut out = String::new();
+        write_str(&mut out, "a\"b\\c\n\u{1}\u{7f}\u{2028}é");
+        assert_eq!(out, r#""a\"b\\c\n\u0001\u007f\u2028é""#);
+    }
+}

@@ -1,0 +1,95 @@
+//! The JSON-lines exporter: one span per line to any `Write`.
+
+use std::fmt;
+use std::io::Write;
+
+use crate::export::{json, ExportError, SpanExporter};
+use crate::SpanData;
+
+/// Writes each span as one line of JSON to `W` (a file, stdout, a socket).
+///
+/// # Schema
+/// Each line is one OTLP `Span` object in the
+/// [OTLP/JSON mapping](https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding),
+/// the same object the OTLP exporter sends inside `resourceSpans[].scopeSpans[].spans[]`:
+///
+/// | field | JSON type | meaning |
+/// |---|---|---|
+/// | `traceId`, `spanId`, `parentSpanId` | string | lowercase hex; `parentSpanId` absent for a root |
+/// | `traceState` | string | W3C tracestate, absent when empty |
+/// | `flags` | number | W3C trace flags in bits 0–7; bit 8 set, bit 9 = parent is remote |
+/// | `name` | string | the span name |
+/// | `kind` | number | 1 internal, 2 server, 3 client, 4 producer, 5 consumer |
+/// | `startTimeUnixNano`, `endTimeUnixNano` | string | decimal nanoseconds since the unix epoch |
+/// | `attributes` | array | `{"key": .., "value": AnyValue}`; the span type as `span.type` |
+/// | `events` | array | `{"timeUnixNano", "name", "attributes"}` |
+/// | `links` | array | `{"traceId", "spanId", "traceState", "attributes", "flags"}` |
+/// | `dropped{Attributes,Events,Links}Count` | number | what the span limits discarded |
+/// | `status` | object | `code` 0 unset, 1 ok, 2 error; `message` for an error |
+///
+/// `AnyValue` is one of `{"stringValue": ".."}`, `{"boolValue": b}`,
+/// `{"intValue": "decimal"}`, `{"doubleValue": n}` (or `"NaN"`,
+/// `"Infinity"`, `"-Infinity"`), `{"arrayValue": {"values": [AnyValue..]}}`.
+/// Strings are escaped so every line is valid JSON whatever a name or value
+/// holds (control characters, quotes, U+2028).
+///
+/// # Example
+/// ```
+/// use baton::export::{JsonLinesExporter, SpanExporter};
+/// let spans = baton::InMemoryExporter::default();
+/// let _p = baton::init(baton::Config::new().exporter(spans.clone())).unwrap();
+/// baton::in_span("say \"hi\"\n", || {});
+/// let mut out = JsonLinesExporter::new(Vec::new());
+/// out.export(&spans.take()).unwrap();
+/// let text = String::from_utf8(out.into_inner()).unwrap();
+/// assert_eq!(text.lines().count(), 1);
+/// assert!(text.contains(r#""name":"say \"hi\"\n""#));
+/// ```
+pub struct JsonLinesExporter<W> {
+    out: W,
+    line: String,
+}
+
+impl<W: Write + Send + 'static> JsonLinesExporter<W> {
+    /// An exporter writing to `out`.
+    pub fn new(out: W) -> JsonLinesExporter<W> {
+        JsonLinesExporter {
+            out,
+            line: String::new(),
+        }
+    }
+
+    /// The writer back.
+    pub fn into_inner(self) -> W {
+        self.out
+    }
+}
+
+impl<W> fmt::Debug for JsonLinesExporter<W> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JsonLinesExporter").finish_non_exhaustive()
+    }
+}
+
+fn io_error(e: std::io::Error) -> ExportError {
+    ExportError::Failed(format!("writing JSON lines: {e}"))
+}
+
+impl<W: Write + Send + 'static> SpanExporter for JsonLinesExporter<W> {
+    fn export(&mut self, batch: &[SpanData]) -> Result<(), ExportError> {
+        self.line.clear();
+        for span in batch {
+            json::write_span(&mut self.line, span);
+            self.line.push('\n');
+        }
+        self.out.write_all(self.line.as_bytes()).map_err(io_error)
+    }
+
+    fn force_flush(&mut self) -> Result<(), ExportError> {
+        self.out.flush().map_err(io_error)
+    }
+
+    fn shutdown(&mut self) -> Result<(), ExportError> {
+        self.force_flush()
+    }
+}

@@ -1,0 +1,151 @@
+//! `Resource`: the attributes describing the process that produced spans.
+
+use crate::export::config_error::Env;
+use crate::export::ConfigError;
+use crate::value::KeyValue;
+use crate::Value;
+
+/// The attributes of the entity producing spans, sent with every OTLP export:
+/// `service.name`, any `OTEL_RESOURCE_ATTRIBUTES`, and `telemetry.sdk.*`.
+///
+/// # Example
+/// ```
+/// use baton::export::Resource;
+/// let env = |k: &str| match k {
+///     "OTEL_RESOURCE_ATTRIBUTES" => Some("service.name=cart,deployment.environment=prod%20eu".to_owned()),
+///     _ => None,
+/// };
+/// let resource = Resource::from_lookup(env).unwrap();
+/// assert_eq!(resource.get("service.name").unwrap().to_string(), "cart");
+/// assert_eq!(resource.get("deployment.environment").unwrap().to_string(), "prod eu");
+/// assert_eq!(resource.get("telemetry.sdk.name").unwrap().to_string(), "baton");
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Resource {
+    attributes: Vec<KeyValue>,
+}
+
+impl Default for Resource {
+    /// `service.name` = `unknown_service:<executable>` (as the OpenTelemetry
+    /// spec says) plus `telemetry.sdk.*`.
+    fn default() -> Self {
+        let exe = std::env::current_exe()
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_default();
+        let mut resource = Resource {
+            attributes: Vec::new(),
+        };
+        resource.set("service.name", format!("unknown_service:{exe}"));
+        resource.set("telemetry.sdk.name", "baton");
+        resource.set("telemetry.sdk.language", "rust");
+        resource.set("telemetry.sdk.version", env!("CARGO_PKG_VERSION"));
+        resource
+    }
+}
+
+impl Resource {
+    /// The default resource with `service.name` set to `name`.
+    pub fn new(service_name: impl Into<String>) -> Resource {
+        Resource::default().with_service_name(service_name)
+    }
+
+    /// Reads `OTEL_RESOURCE_ATTRIBUTES` (comma-separated `key=value` pairs,
+    /// values percent-decoded) and then `OTEL_SERVICE_NAME`, which wins for
+    /// `service.name`. A malformed pair is an error naming the variable.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Resource, ConfigError> {
+        const ATTRIBUTES: &str = "OTEL_RESOURCE_ATTRIBUTES";
+        let env = Env(lookup);
+        let mut resource = Resource::default();
+        if let Some(list) = env.get(ATTRIBUTES) {
+            for (key, value) in parse_pairs(ATTRIBUTES, &list)? {
+                resource.set(key, value);
+            }
+        }
+        if let Some(name) = env.get("OTEL_SERVICE_NAME") {
+            resource.set("service.name", name.trim().to_owned());
+        }
+        Ok(resource)
+    }
+
+    /// The same resource with `service.name` replaced.
+    #[must_use]
+    pub fn with_service_name(mut self, name: impl Into<String>) -> Resource {
+        self.set("service.name", name.into());
+        self
+    }
+
+    /// Sets an attribute, replacing an earlier value of the same key in place.
+    pub fn set(&mut self, key: impl Into<String>, value: impl Into<Value>) {
+        let kv = KeyValue::new(key.into(), value);
+        match self.attributes.iter_mut().find(|a| a.key == kv.key) {
+            Some(slot) => slot.value = kv.value,
+            None => self.attributes.push(kv),
+        }
+    }
+
+    /// The value of attribute `key`.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.attributes
+            .iter()
+            .find(|a| a.key == key)
+            .map(|a| &a.value)
+    }
+
+    /// Every attribute, in order.
+    pub fn attributes(&self) -> &[KeyValue] {
+        &self.attributes
+    }
+}
+
+/// Parses `key=value,key=value` with percent-encoded values, the format of
+/// `OTEL_RESOURCE_ATTRIBUTES` and `OTEL_EXPORTER_OTLP_HEADERS` (the W3C
+/// Baggage member syntax without properties). Blank members are skipped.
+pub(crate) fn parse_pairs(
+    variable: &'static str,
+    list: &str,
+) -> Result<Vec<(String, String)>, ConfigError> {
+    let mut pairs = Vec::new();
+    for member in list.split(',').filter(|m| !m.trim().is_empty()) {
+        let (key, value) = member.split_once('=').ok_or_else(|| {
+            ConfigError::new(variable, list, "expected comma-separated key=value pairs")
+        })?;
+        let key = key.trim();
+        if key.is_empty() {
+            return Err(ConfigError::new(
+                variable,
+                list,
+                "a key=value pair has an empty key",
+            ));
+        }
+        let value = percent_decode(value.trim()).ok_or_else(|| {
+            ConfigError::new(
+                variable,
+                list,
+                "a value has invalid percent-encoding or is not UTF-8",
+            )
+        })?;
+        pairs.push((key.to_owned(), value));
+    }
+    Ok(pairs)
+}
+
+/// Decodes `%XX` escapes; `None` for a bad escape or non-UTF-8 result.
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes.get(i + 1..i + 3)?;
+            let hi = (hex[0] as char).to_digit(16)?;
+            let lo = (hex[1] as char).to_digit(16)?;
+            out.push((hi * 16 + lo) as u8);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}

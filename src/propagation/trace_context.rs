@@ -1,0 +1,99 @@
+//! The W3C Trace Context propagator: `traceparent` and `tracestate`.
+
+use super::{traceparent, tracestate, Extractor, Injector, Propagator};
+use crate::diagnostic::report;
+use crate::{Context, DiagnosticKind};
+
+/// Propagates the span context in the W3C `traceparent` and `tracestate`
+/// headers ([W3C Trace Context](https://www.w3.org/TR/trace-context-2/)).
+///
+/// Extraction follows the spec's processing model: a missing, repeated or
+/// invalid `traceparent` yields no span context and `tracestate` is then not
+/// read; an invalid `tracestate` is dropped and the `traceparent` kept;
+/// several `tracestate` lines combine in order. Each call reports at most
+/// one [`DiagnosticKind::InvalidHeader`].
+///
+/// # Example: continue a trace from a request
+/// ```
+/// use baton::propagation::{Propagator, TraceContext};
+/// let incoming = vec![
+///     ("TraceParent".to_string(), "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01".to_string()),
+///     ("tracestate".to_string(), "congo=t61rcWkgMzE".to_string()),
+/// ];
+/// let cx = TraceContext.extract(&baton::Context::default(), &incoming);
+/// let sc = cx.span_context().unwrap();
+/// assert!(sc.is_remote() && sc.is_sampled());
+/// assert_eq!(sc.trace_state().get("congo"), Some("t61rcWkgMzE"));
+///
+/// let mut outgoing: Vec<(String, String)> = Vec::new();
+/// TraceContext.inject(&cx, &mut outgoing);
+/// assert_eq!(outgoing[0].0, "traceparent");
+/// assert_eq!(outgoing[0].1, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+/// assert_eq!(outgoing[1], ("tracestate".to_string(), "congo=t61rcWkgMzE".to_string()));
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TraceContext;
+
+const TRACEPARENT: &str = "traceparent";
+const TRACESTATE: &str = "tracestate";
+
+impl Propagator for TraceContext {
+    fn inject(&self, cx: &Context, carrier: &mut dyn Injector) {
+        let Some(sc) = cx.span_context() else {
+            return;
+        };
+        carrier.set(TRACEPARENT, traceparent::format(sc));
+        if !sc.trace_state().is_empty() {
+            carrier.set(TRACESTATE, tracestate::format(sc.trace_state()));
+        }
+    }
+
+    fn extract(&self, cx: &Context, carrier: &dyn Extractor) -> Context {
+        let mut lines = 0usize;
+        let mut first = None;
+        carrier.get_all(TRACEPARENT, &mut |value| {
+            lines += 1;
+            if lines == 1 {
+                first = Some(traceparent::parse(value));
+            }
+        });
+        let parsed = match first {
+            None => return cx.clone(),
+            Some(_) if lines > 1 => {
+                report(
+                    DiagnosticKind::InvalidHeader,
+                    &format_args!("{lines} traceparent fields; the spec allows one"),
+                    None,
+                );
+                return cx.clone();
+            }
+            Some(Err(e)) => {
+                report(DiagnosticKind::InvalidHeader, &e, None);
+                return cx.clone();
+            }
+            Some(Ok(parsed)) => parsed,
+        };
+
+        let mut state = tracestate::Lines::default();
+        let mut invalid = None;
+        carrier.get_all(TRACESTATE, &mut |line| {
+            if invalid.is_none() {
+                invalid = state.push(line).err();
+            }
+        });
+        let mut sc = parsed.to_span_context();
+        match invalid {
+            Some(e) => report(
+                DiagnosticKind::InvalidHeader,
+                &format_args!("{e}; tracestate dropped, traceparent kept"),
+                None,
+            ),
+            None => sc = sc.with_trace_state(state.finish()),
+        }
+        cx.with_span_context(sc)
+    }
+
+    fn fields(&self) -> &[&str] {
+        &[TRACEPARENT, TRACESTATE]
+    }
+}

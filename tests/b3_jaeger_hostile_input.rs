@@ -1,0 +1,141 @@
+//! Hostile input costs little: a 1 MiB header is rejected with a small,
+//! bounded allocation, and 10^5 `uberctx-*` fields stay bounded.
+//!
+//! A counting global allocator records the bytes each thread allocates, so
+//! the tests in this file can run in parallel without seeing each other.
+
+#![allow(unsafe_code)] // the counting allocator; the library forbids unsafe
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::collections::HashMap;
+
+use baton::propagation::b3::{self, B3};
+use baton::propagation::jaeger::{self, Jaeger};
+use baton::propagation::Propagator;
+use baton::{Context, MAX_BAGGAGE_MEMBERS};
+
+struct Counting;
+
+thread_local! {
+    static ALLOCATED: Cell<usize> = const { Cell::new(0) };
+}
+
+// SAFETY: defers every call to `System`; the counter is a const-initialised
+// thread-local without a destructor, so touching it never allocates.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let _ = ALLOCATED.try_with(|c| c.set(c.get() + layout.size()));
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let _ = ALLOCATED.try_with(|c| c.set(c.get() + new_size));
+        // SAFETY: same contract as the caller's.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// Bytes allocated on this thread while running `f`.
+fn allocated<T>(f: impl FnOnce() -> T) -> (T, usize) {
+    let before = ALLOCATED.with(Cell::get);
+    let out = f();
+    (out, ALLOCATED.with(Cell::get) - before)
+}
+
+const MIB: usize = 1 << 20;
+
+/// Enough for the returned context and one diagnostic line; far below the input.
+const SMALL: usize = 4096;
+
+fn one_header(name: &str, value: String) -> HashMap<String, String> {
+    HashMap::from([(name.to_string(), value)])
+}
+
+#[test]
+fn allocator_counts_this_threads_allocations() {
+    let (v, n) = allocated(|| vec![0u8; 1000]);
+    assert!(n >= 1000, "{n}");
+    drop(v);
+}
+
+#[test]
+fn megabyte_b3_is_rejected_without_allocating() {
+    let value = "a".repeat(MIB);
+    let (r, n) = allocated(|| b3::parse_single(&value));
+    assert_eq!(r, Err(b3::B3Error::TooLong { len: MIB }));
+    assert_eq!(n, 0);
+
+    let carrier = one_header("b3", value);
+    let (cx, n) = allocated(|| B3::single().extract(&Context::default(), &carrier));
+    assert!(cx.span_context().is_none());
+    assert!(n < SMALL, "{n} bytes");
+}
+
+#[test]
+fn megabyte_x_b3_traceid_is_rejected_with_a_small_allocation() {
+    let carrier = HashMap::from([
+        ("x-b3-traceid".to_string(), "a".repeat(MIB)),
+        ("x-b3-spanid".to_string(), "a2fb4a1d1a96d312".to_string()),
+    ]);
+    let (cx, n) = allocated(|| B3::multi().extract(&Context::default(), &carrier));
+    assert!(cx.span_context().is_none());
+    assert!(n < SMALL, "{n} bytes");
+}
+
+#[test]
+fn megabyte_uber_trace_id_is_rejected_without_allocating() {
+    let value = "a".repeat(MIB);
+    let (r, n) = allocated(|| jaeger::parse(&value));
+    assert_eq!(r, Err(jaeger::JaegerError::TooLong { len: MIB }));
+    assert_eq!(n, 0);
+
+    let carrier = one_header("uber-trace-id", value);
+    let (cx, n) = allocated(|| Jaeger.extract(&Context::default(), &carrier));
+    assert!(cx.span_context().is_none());
+    assert!(n < SMALL, "{n} bytes");
+}
+
+#[test]
+fn megabyte_uberctx_value_is_rejected_without_allocating() {
+    let value = "%41".repeat(MIB / 3);
+    let (r, n) = allocated(|| jaeger::parse_baggage_value(&value));
+    assert!(matches!(r, Err(jaeger::UberctxError::TooLong { .. })));
+    assert_eq!(n, 0);
+
+    let carrier = one_header("uberctx-big", value);
+    let (cx, n) = allocated(|| Jaeger.extract(&Context::default(), &carrier));
+    assert!(cx.baggage().is_empty());
+    assert!(n < SMALL, "{n} bytes");
+}
+
+#[test]
+fn hundred_thousand_uberctx_fields_stay_bounded() {
+    let carrier: HashMap<String, String> = (0..100_000)
+        .map(|i| (format!("uberctx-k{i}"), format!("value-{i}")))
+        .collect();
+    let (cx, n) = allocated(|| Jaeger.extract(&Context::default(), &carrier));
+    assert_eq!(cx.baggage().len(), MAX_BAGGAGE_MEMBERS);
+    // 64 entries of a few dozen bytes each, their vectors, and one diagnostic.
+    assert!(n < 32 * 1024, "{n} bytes");
+}
+
+#[test]
+fn hundred_thousand_repeats_of_one_uberctx_field_stay_bounded() {
+    let carrier: Vec<(String, String)> = (0..100_000)
+        .map(|i| ("uberctx-same".to_string(), format!("{i}")))
+        .collect();
+    let (cx, n) = allocated(|| Jaeger.extract(&Context::default(), &carrier));
+    let entries: Vec<_> = cx.baggage().iter().map(|(k, v, _)| (k, v)).collect();
+    assert_eq!(entries, [("same", "0")]);
+    assert!(n < SMALL, "{n} bytes");
+}

@@ -1,0 +1,83 @@
+//! Baggage set in a scope is seen by everything started in it, ends with it,
+//! and never changes a snapshot taken before.
+
+mod common;
+
+use baton::{Baggage, BaggageError, Context, FutureExt, MAX_BAGGAGE_MEMBERS};
+
+#[test]
+fn baggage_lasts_for_its_scope_and_reaches_children() {
+    assert_eq!(baton::baggage("user"), None);
+    {
+        let _g = baton::set_baggage("user", "u1");
+        let from_thread = baton::thread::spawn(|| baton::baggage("user"))
+            .join()
+            .unwrap();
+        assert_eq!(from_thread.as_deref(), Some("u1"));
+        let fut = async { baton::baggage("user") }.in_current_context();
+        {
+            let _inner = baton::set_baggage("user", "u2");
+            assert_eq!(baton::baggage("user").as_deref(), Some("u2"));
+        }
+        assert_eq!(common::block_on(fut).as_deref(), Some("u1"));
+        assert_eq!(baton::baggage("user").as_deref(), Some("u1"));
+    }
+    assert_eq!(baton::baggage("user"), None);
+}
+
+#[test]
+fn snapshots_taken_earlier_never_change() {
+    let _a = baton::set_baggage("a", "1");
+    let snapshot = Context::current();
+    let _b = baton::set_baggage("b", "2");
+    let _a2 = baton::set_baggage("a", "changed");
+    assert_eq!(snapshot.baggage().get("a"), Some("1"));
+    assert_eq!(snapshot.baggage().get("b"), None);
+    let now = Context::current();
+    let entries: Vec<_> = now.baggage().iter().collect();
+    assert_eq!(
+        entries,
+        [("a", "changed", ""), ("b", "2", "")],
+        "a re-set key keeps its place"
+    );
+}
+
+#[test]
+fn baggage_set_inside_a_span_keeps_the_span_current() {
+    common::exporter();
+    let span = baton::span("s").enter();
+    let _g = baton::set_baggage("k", "v");
+    assert_eq!(baton::current_span().unwrap().span_id(), span.span_id());
+}
+
+#[test]
+fn invalid_keys_are_refused_with_a_reason() {
+    assert_eq!(
+        Baggage::default().try_insert("", "v", ""),
+        Err(BaggageError::EmptyKey)
+    );
+    assert_eq!(
+        Baggage::default().try_insert("a b", "v", ""),
+        Err(BaggageError::InvalidKey { index: 1 })
+    );
+    let before = baton::diagnostic_count(baton::DiagnosticKind::InvalidArgument);
+    let _g = baton::set_baggage("bad key", "v");
+    assert_eq!(baton::baggage("bad key"), None);
+    assert!(baton::diagnostic_count(baton::DiagnosticKind::InvalidArgument) > before);
+}
+
+#[test]
+fn the_member_limit_holds_at_and_past_the_edge() {
+    let mut b = Baggage::default();
+    for i in 0..MAX_BAGGAGE_MEMBERS {
+        b = b.try_insert(&format!("k{i}"), "v", "").unwrap();
+    }
+    assert_eq!(b.len(), MAX_BAGGAGE_MEMBERS);
+    assert_eq!(
+        b.try_insert("one-more", "v", ""),
+        Err(BaggageError::TooManyMembers)
+    );
+    // Replacing an existing key at the limit is fine.
+    assert_eq!(b.try_insert("k0", "w", "").unwrap().get("k0"), Some("w"));
+    assert_eq!(b.without("k0").len(), MAX_BAGGAGE_MEMBERS - 1);
+}

@@ -1,0 +1,169 @@
+//! The batch processor's worker survives exporters that hang, panic or fail;
+//! producers never wait for them, memory stays bounded by the queue, and
+//! every span is either exported or counted as dropped. Installs the global
+//! pipeline (to record the spans fed to the processors under test).
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{mpsc, Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use baton::export::{BatchConfig, BatchProcessor, ExportError, SpanExporter, SpanProcessor};
+use baton::SpanData;
+
+fn span() -> SpanData {
+    static SPAN: OnceLock<SpanData> = OnceLock::new();
+    SPAN.get_or_init(|| {
+        let memory = baton::InMemoryExporter::default();
+        let guard = baton::init(baton::Config::new().exporter(memory.clone())).unwrap();
+        baton::in_span("work", || {});
+        drop(guard);
+        memory.take().remove(0)
+    })
+    .clone()
+}
+
+fn config(queue: usize, batch: usize, export_timeout: Duration) -> BatchConfig {
+    let mut c = BatchConfig::default();
+    c.max_queue_size = queue;
+    c.max_export_batch_size = batch;
+    c.scheduled_delay = Duration::from_millis(5);
+    c.export_timeout = export_timeout;
+    c
+}
+
+/// Blocks every export until the test ends (bounded, so the thread ends too).
+struct Hanging(Arc<Mutex<mpsc::Receiver<()>>>);
+
+impl SpanExporter for Hanging {
+    fn export(&mut self, _: &[SpanData]) -> Result<(), ExportError> {
+        let _ = self.0.lock().unwrap().recv_timeout(Duration::from_secs(60));
+        Ok(())
+    }
+}
+
+#[test]
+fn a_hanging_exporter_never_blocks_producers_and_memory_stays_bounded() {
+    let (release, hold) = mpsc::channel();
+    let (queue, batch) = (64, 8);
+    let processor = BatchProcessor::new(
+        Hanging(Arc::new(Mutex::new(hold))),
+        config(queue, batch, Duration::from_millis(200)),
+    );
+    let produced = 20_000u64;
+    for _ in 0..produced {
+        processor.on_end(span());
+    }
+    let stats = processor.stats();
+    // Held at most: the queue, the batch being built, the batch hung in export.
+    assert!(
+        stats.dropped >= produced - (queue + 2 * batch) as u64,
+        "{stats:?}"
+    );
+    assert_eq!(stats.exported, 0);
+
+    let flushed = processor.force_flush(Instant::now() + Duration::from_millis(300));
+    assert_eq!(flushed, Err(ExportError::Timeout));
+
+    let shut = processor.shutdown(Instant::now() + Duration::from_secs(2));
+    assert!(shut.is_err(), "the hung exporter cannot shut down cleanly");
+    let stats = processor.stats();
+    assert_eq!(stats.exported + stats.dropped, produced, "{stats:?}");
+    drop(release);
+}
+
+/// Panics on the first export, then counts what it receives.
+struct PanicsOnce {
+    calls: u64,
+    received: Arc<AtomicU64>,
+}
+
+impl SpanExporter for PanicsOnce {
+    fn export(&mut self, batch: &[SpanData]) -> Result<(), ExportError> {
+        self.calls += 1;
+        if self.calls == 1 {
+            panic!("exporter bug");
+        }
+        self.received
+            .fetch_add(batch.len() as u64, Ordering::SeqCst);
+        Ok(())
+    }
+}
+
+#[test]
+fn a_panicking_exporter_loses_only_its_batch() {
+    let received = Arc::new(AtomicU64::new(0));
+    let exporter = PanicsOnce {
+        calls: 0,
+        received: Arc::clone(&received),
+    };
+    let mut config = config(1000, 10, Duration::from_secs(10));
+    // Only a full batch or the flush exports: the first batch is exactly 10.
+    config.scheduled_delay = Duration::from_secs(600);
+    let processor = BatchProcessor::new(exporter, config);
+    for _ in 0..10 {
+        processor.on_end(span());
+    }
+    processor
+        .force_flush(Instant::now() + Duration::from_secs(20))
+        .unwrap();
+    for _ in 0..25 {
+        processor.on_end(span());
+    }
+    processor
+        .shutdown(Instant::now() + Duration::from_secs(20))
+        .unwrap();
+    let stats = processor.stats();
+    assert_eq!(stats.dropped, 10, "the panicked batch");
+    assert_eq!(stats.exported, 25);
+    assert_eq!(received.load(Ordering::SeqCst), 25);
+}
+
+struct Failing;
+
+impl SpanExporter for Failing {
+    fn export(&mut self, _: &[SpanData]) -> Result<(), ExportError> {
+        Err(ExportError::Failed("backend down".into()))
+    }
+}
+
+#[test]
+fn a_failing_exporter_counts_its_spans_as_dropped() {
+    let processor = BatchProcessor::new(Failing, config(100, 7, Duration::from_secs(10)));
+    for _ in 0..30 {
+        processor.on_end(span());
+    }
+    processor
+        .shutdown(Instant::now() + Duration::from_secs(20))
+        .unwrap();
+    assert_eq!(processor.stats().dropped, 30);
+    assert_eq!(processor.stats().exported, 0);
+}
+
+#[test]
+fn a_full_queue_drops_past_its_capacity_and_counts_each_drop() {
+    let (release, hold) = mpsc::channel();
+    // One span fills the single batch that hangs; then exactly `queue` fit.
+    let queue = 5;
+    let processor = BatchProcessor::new(
+        Hanging(Arc::new(Mutex::new(hold))),
+        config(queue, queue, Duration::from_secs(30)),
+    );
+    for _ in 0..queue {
+        processor.on_end(span());
+    }
+    assert_eq!(
+        processor.stats().dropped,
+        0,
+        "at capacity nothing is dropped"
+    );
+    // Whatever the worker took, at most `queue` more fit; the rest is counted.
+    for _ in 0..queue * 3 {
+        processor.on_end(span());
+    }
+    let stats = processor.stats();
+    assert!(
+        stats.dropped >= queue as u64 && stats.dropped <= 3 * queue as u64,
+        "{stats:?}"
+    );
+    drop(release);
+}

@@ -1,0 +1,88 @@
+//! Shutdown racing producers on 4 threads: every span produced is either
+//! exported or counted as dropped (dropped + exported == produced), a second
+//! shutdown says so, and spans ended after shutdown are dropped. Installs
+//! the global pipeline (to record the spans fed to the processor).
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Barrier, OnceLock};
+use std::time::{Duration, Instant};
+
+use baton::export::{BatchConfig, BatchProcessor, ExportError, SpanExporter, SpanProcessor};
+use baton::SpanData;
+
+fn span() -> SpanData {
+    static SPAN: OnceLock<SpanData> = OnceLock::new();
+    SPAN.get_or_init(|| {
+        let memory = baton::InMemoryExporter::default();
+        let guard = baton::init(baton::Config::new().exporter(memory.clone())).unwrap();
+        baton::in_span("work", || {});
+        drop(guard);
+        memory.take().remove(0)
+    })
+    .clone()
+}
+
+struct Counting(Arc<AtomicU64>);
+
+impl SpanExporter for Counting {
+    fn export(&mut self, batch: &[SpanData]) -> Result<(), ExportError> {
+        self.0.fetch_add(batch.len() as u64, Ordering::SeqCst);
+        Ok(())
+    }
+}
+
+#[test]
+fn shutdown_racing_four_producers_keeps_the_count_identity() {
+    for round in 0..5 {
+        let received = Arc::new(AtomicU64::new(0));
+        let mut config = BatchConfig::default();
+        config.max_queue_size = 256;
+        config.max_export_batch_size = 32;
+        config.scheduled_delay = Duration::from_millis(1);
+        let processor = Arc::new(BatchProcessor::new(Counting(Arc::clone(&received)), config));
+        let start = Arc::new(Barrier::new(5));
+        let producers: Vec<_> = (0..4)
+            .map(|_| {
+                let processor = Arc::clone(&processor);
+                let start = Arc::clone(&start);
+                std::thread::spawn(move || {
+                    start.wait();
+                    for _ in 0..100_000 {
+                        processor.on_end(span());
+                    }
+                    100_000u64
+                })
+            })
+            .collect();
+        start.wait();
+        // Let the producers get going for a moment, varying with the round.
+        std::thread::sleep(Duration::from_millis(round * 5));
+        processor
+            .shutdown(Instant::now() + Duration::from_secs(30))
+            .unwrap();
+        let produced: u64 = producers.into_iter().map(|p| p.join().unwrap()).sum();
+
+        let stats = processor.stats();
+        assert_eq!(
+            stats.exported + stats.dropped,
+            produced,
+            "round {round}: {stats:?}"
+        );
+        assert_eq!(received.load(Ordering::SeqCst), stats.exported);
+
+        assert_eq!(
+            processor.shutdown(Instant::now() + Duration::from_secs(1)),
+            Err(ExportError::AlreadyShutDown)
+        );
+        processor.on_end(span());
+        assert_eq!(
+            processor.stats().dropped,
+            stats.dropped + 1,
+            "a span after shutdown is dropped"
+        );
+        assert_eq!(
+            processor.force_flush(Instant::now() + Duration::from_secs(1)),
+            Err(ExportError::AlreadyShutDown)
+        );
+    }
+}

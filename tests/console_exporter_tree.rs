@@ -1,0 +1,119 @@
+//! The console exporter prints each finished trace as an indented tree,
+//! children under parents in start order, with kind, type, status and the
+//! first attributes; it holds at most MAX_PENDING_SPANS spans waiting for a
+//! root. Installs the global pipeline.
+
+use baton::export::{ConsoleExporter, SpanExporter, MAX_PENDING_SPANS, MAX_SHOWN_ATTRIBUTES};
+use baton::{SpanData, SpanKind, SpanType, Status};
+
+fn record(f: impl FnOnce()) -> Vec<SpanData> {
+    static MEMORY: std::sync::OnceLock<baton::InMemoryExporter> = std::sync::OnceLock::new();
+    static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let memory = MEMORY.get_or_init(|| {
+        let memory = baton::InMemoryExporter::default();
+        std::mem::forget(baton::init(baton::Config::new().exporter(memory.clone())).unwrap());
+        memory
+    });
+    memory.take();
+    f();
+    memory.take()
+}
+
+fn print(spans: &[SpanData]) -> String {
+    let mut console = ConsoleExporter::new(Vec::new());
+    console.export(spans).unwrap();
+    String::from_utf8(console.into_inner()).unwrap()
+}
+
+/// The output with each span's duration (its third field) replaced by `D`.
+fn without_durations(text: &str) -> String {
+    text.lines()
+        .map(|line| {
+            let mut fields: Vec<&str> = line.split("  ").collect();
+            let indent = fields.iter().take_while(|f| f.is_empty()).count();
+            if fields.len() > indent + 2 {
+                fields[indent + 2] = "D";
+            }
+            fields.join("  ") + "\n"
+        })
+        .collect()
+}
+
+#[test]
+fn a_trace_prints_as_an_indented_tree() {
+    let spans = record(|| {
+        baton::in_span("request", || {
+            let _s = baton::session("s-1");
+            let _a = baton::span("fetch")
+                .kind(SpanKind::Client)
+                .attr("url", "/x")
+                .enter();
+            baton::in_span("parse", || {});
+            drop(_a);
+            let llm = baton::span("answer").span_type(SpanType::Llm).start();
+            llm.set_status(Status::Error {
+                description: "rate limited".into(),
+            });
+        });
+    });
+    let text = print(&spans);
+    let trace = spans[0].trace_id();
+    let expected = format!(
+        "trace {trace}\n\
+         \x20 request  internal  D\n\
+         \x20   fetch  client  D  session.id=\"s-1\"  url=\"/x\"\n\
+         \x20     parse  internal  D  session.id=\"s-1\"\n\
+         \x20   answer  internal/llm  D  error: rate limited  session.id=\"s-1\"\n"
+    );
+    assert_eq!(without_durations(&text), expected, "{text}");
+}
+
+#[test]
+fn attributes_past_the_shown_limit_are_counted() {
+    let at_limit = record(|| {
+        let mut b = baton::span("s");
+        for i in 0..MAX_SHOWN_ATTRIBUTES {
+            b = b.attr(format!("k{i}"), i as i64);
+        }
+        drop(b.start());
+    });
+    assert!(!print(&at_limit).contains("more)"));
+    let past = record(|| {
+        let mut b = baton::span("s");
+        for i in 0..=MAX_SHOWN_ATTRIBUTES {
+            b = b.attr(format!("k{i}"), i as i64);
+        }
+        drop(b.start());
+    });
+    let text = print(&past);
+    assert!(text.contains("k7=7  (+1 more)"), "{text}");
+    assert!(!text.contains("k8"));
+}
+
+#[test]
+fn spans_waiting_for_their_root_are_held_up_to_the_limit_then_printed() {
+    let mut spans = record(|| {
+        baton::in_span("root", || {
+            for _ in 0..=MAX_PENDING_SPANS {
+                baton::in_span("child", || {});
+            }
+        })
+    });
+    let root = spans.pop().unwrap();
+    assert_eq!(root.name, "root");
+    let mut console = ConsoleExporter::new(Vec::new());
+    console.export(&spans[..MAX_PENDING_SPANS]).unwrap();
+    console.export(&[]).unwrap();
+    let mut console_past = ConsoleExporter::new(Vec::new());
+    console_past.export(&spans).unwrap();
+    assert!(
+        console.into_inner().is_empty(),
+        "at the limit, spans wait for their root"
+    );
+    let printed = String::from_utf8(console_past.into_inner()).unwrap();
+    assert_eq!(
+        printed.lines().filter(|l| l.contains("child")).count(),
+        MAX_PENDING_SPANS + 1
+    );
+}

@@ -1,0 +1,99 @@
+//! `baton demo` runs the whole product on loopback and prints one trace as
+//! one tree: client, service A, its pool, futures, queue worker and child
+//! process, and service B.
+
+use std::process::Command;
+
+fn demo(args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_baton"))
+        .arg("demo")
+        .args(args)
+        .output()
+        .expect("the baton binary runs");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The indentation depth of the first tree line whose span name starts with `name`.
+fn depth_of(tree: &str, name: &str) -> Option<usize> {
+    tree.lines()
+        .find(|l| l.trim_start().starts_with(name))
+        .map(|l| (l.len() - l.trim_start().len()) / 2)
+}
+
+fn check_tree(stdout: &str, propagators: &str) {
+    let mut lines = stdout.lines();
+    let header = lines.next().expect("a header line");
+    assert!(header.starts_with("trace "), "{stdout}");
+    assert!(header.contains(propagators), "{header}");
+    let tree: String = lines.map(|l| format!("{l}\n")).collect();
+    let roots: Vec<&str> = tree.lines().filter(|l| !l.starts_with(' ')).collect();
+    assert_eq!(roots.len(), 1, "one tree:\n{stdout}");
+    assert!(roots[0].starts_with("client: buy"), "{stdout}");
+
+    let expected = [
+        ("GET /checkout", 1),
+        ("A: GET /checkout", 2),
+        ("price item", 3),
+        ("check stock", 3),
+        ("enqueue email", 3),
+        ("send confirmation email", 4),
+        ("run receipt renderer", 3),
+        ("render receipt", 4),
+        ("format pdf", 5),
+        ("GET /inventory/reserve", 3),
+        ("B: GET /inventory/reserve", 4),
+        ("reserve rows", 5),
+    ];
+    for (name, depth) in expected {
+        assert_eq!(depth_of(&tree, name), Some(depth), "{name} in:\n{stdout}");
+    }
+    assert_eq!(tree.matches("price item").count(), 2, "{stdout}");
+    assert_eq!(tree.matches("check stock").count(), 2, "{stdout}");
+    // The session reached every span; baggage reached every hop that shows it.
+    for line in tree.lines() {
+        assert!(
+            line.contains("session.id=demo-session-1"),
+            "no session on: {line}"
+        );
+    }
+    for hop in ["A: GET", "B: GET", "render receipt"] {
+        let line = tree.lines().find(|l| l.contains(hop)).unwrap();
+        assert!(
+            line.contains("baggage.user_id=u-42"),
+            "no baggage on: {line}"
+        );
+    }
+}
+
+#[test]
+fn the_demo_prints_one_trace_across_every_boundary() {
+    let (ok, stdout, stderr) = demo(&["--export", "jsonl"]);
+    assert!(ok, "stdout:\n{stdout}\nstderr:\n{stderr}");
+    check_tree(&stdout, "tracecontext,baggage");
+    // The JSON-lines exporter wrote one line per in-process span to stderr.
+    let json_lines = stderr.lines().filter(|l| l.starts_with('{')).count();
+    assert!(json_lines >= 14, "{stderr}");
+}
+
+#[test]
+fn the_demo_works_with_every_propagation_format() {
+    for propagators in ["b3,baggage", "b3multi,baggage", "jaeger"] {
+        let (ok, stdout, stderr) = demo(&["--propagator", propagators, "--export", "console"]);
+        assert!(ok, "{propagators}: stdout:\n{stdout}\nstderr:\n{stderr}");
+        check_tree(&stdout, propagators);
+    }
+}
+
+#[test]
+fn bad_flags_are_usage_errors() {
+    let out = Command::new(env!("CARGO_BIN_EXE_baton"))
+        .args(["demo", "--export", "carrier-pigeon"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("carrier-pigeon"));
+}

@@ -1,0 +1,103 @@
+//! Two futures interleaved on one thread by a hand-written schedule, including
+//! drops, never see each other's context, and the thread's own context is
+//! untouched between polls.
+
+mod common;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context as TaskContext, Poll, Waker};
+
+use baton::FutureExt;
+
+/// Polls `fut` once with a no-op waker.
+fn poll_once<F: Future + Unpin>(fut: &mut F) -> Poll<F::Output> {
+    Pin::new(fut).poll(&mut TaskContext::from_waker(Waker::noop()))
+}
+
+/// A future that records what it sees at each step, then yields.
+async fn observe(steps: usize, log: std::sync::Arc<std::sync::Mutex<Vec<String>>>) -> usize {
+    for _ in 0..steps {
+        let who = baton::baggage("who").unwrap_or_else(|| "-".into());
+        log.lock().unwrap().push(who);
+        common::YieldN(1).await;
+    }
+    steps
+}
+
+#[test]
+fn interleaved_polls_and_drops_keep_contexts_apart() {
+    let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let mut a = {
+        let _g = baton::set_baggage("who", "a");
+        observe(3, log.clone()).in_current_context()
+    };
+    let mut b =
+        observe(3, log.clone()).in_context(baton::Context::default().with_baggage("who", "b"));
+    let _mine = baton::set_baggage("who", "thread");
+
+    // Schedule: a, b, b, a, (drop b mid-way), a, a.
+    assert!(poll_once(&mut a).is_pending());
+    assert_eq!(baton::baggage("who").as_deref(), Some("thread"));
+    assert!(poll_once(&mut b).is_pending());
+    assert!(poll_once(&mut b).is_pending());
+    assert!(poll_once(&mut a).is_pending());
+    drop(b);
+    assert_eq!(baton::baggage("who").as_deref(), Some("thread"));
+    assert!(poll_once(&mut a).is_pending());
+    assert_eq!(poll_once(&mut a), Poll::Ready(3));
+    assert_eq!(*log.lock().unwrap(), ["a", "b", "b", "a", "a"]);
+    assert_eq!(baton::baggage("who").as_deref(), Some("thread"));
+}
+
+/// Records the context its drop runs in.
+struct DropProbe(std::sync::Arc<std::sync::Mutex<Option<String>>>);
+
+impl Drop for DropProbe {
+    fn drop(&mut self) {
+        *self.0.lock().unwrap() = baton::baggage("who");
+    }
+}
+
+#[test]
+fn the_inner_future_is_dropped_inside_its_context() {
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let probe = DropProbe(seen.clone());
+    let fut = async move {
+        let _probe = probe;
+        common::YieldN(5).await;
+    }
+    .in_context(baton::Context::default().with_baggage("who", "owner"));
+    let mut fut = fut;
+    assert!(poll_once(&mut fut).is_pending());
+    drop(fut);
+    assert_eq!(seen.lock().unwrap().as_deref(), Some("owner"));
+    assert_eq!(baton::baggage("who"), None);
+}
+
+#[test]
+fn in_span_is_current_only_while_polled_and_ends_on_completion_or_drop() {
+    common::exporter();
+    let root = baton::span("root").enter();
+    let trace_id = root.trace_id();
+    let mut done = async {
+        common::YieldN(1).await;
+        baton::current_span().unwrap().name().to_owned()
+    }
+    .in_span(baton::span("completes"));
+    let mut dropped = common::YieldN(10).in_span(baton::span("dropped"));
+    assert!(poll_once(&mut done).is_pending());
+    assert_eq!(
+        baton::current_span().unwrap().name(),
+        "root",
+        "not current between polls"
+    );
+    assert!(poll_once(&mut dropped).is_pending());
+    assert_eq!(poll_once(&mut done), Poll::Ready("completes".to_owned()));
+    assert!(common::spans_of(trace_id)
+        .iter()
+        .any(|s| s.name == "completes"));
+    drop(dropped);
+    drop(root);
+    assert_eq!(common::tree(trace_id), "root\n  completes\n  dropped\n");
+}

@@ -1,0 +1,240 @@
+//! A slow, failing or hostile collector cannot hold the OTLP exporter past
+//! its timeout, and retryable answers are retried within it. Installs the
+//! global pipeline (to record the spans sent).
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{mpsc, Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use baton::export::{ExportError, OtlpConfig, OtlpExporter, SpanExporter};
+use baton::SpanData;
+
+/// Generous: these are correctness bounds on a loaded machine, not timings.
+const SLACK: Duration = Duration::from_secs(5);
+
+fn spans() -> &'static [SpanData] {
+    static SPANS: OnceLock<Vec<SpanData>> = OnceLock::new();
+    SPANS.get_or_init(|| {
+        let memory = baton::InMemoryExporter::default();
+        let guard = baton::init(baton::Config::new().exporter(memory.clone())).unwrap();
+        baton::in_span("request", || baton::in_span("child", || {}));
+        drop(guard);
+        memory.take()
+    })
+}
+
+/// Reads one request (head and Content-Length body), bounded by a timeout.
+fn read_request(stream: &mut TcpStream) {
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let mut buf = Vec::new();
+    let mut byte = [0u8; 1];
+    while !buf.ends_with(b"\r\n\r\n") && buf.len() < 1 << 20 {
+        if stream.read(&mut byte).unwrap_or(0) == 0 {
+            return;
+        }
+        buf.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&buf).to_ascii_lowercase();
+    let len: u64 = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .map_or(0, |v| v.trim().parse().unwrap());
+    let _ = std::io::copy(&mut stream.take(len), &mut std::io::sink());
+}
+
+/// Serves each accepted connection with `answer(n, stream)` (n counts from
+/// 0), for at most `max` connections; returns the URL and the count.
+fn collector(
+    max: usize,
+    answer: impl Fn(usize, &mut TcpStream) + Send + 'static,
+) -> (String, Arc<AtomicU64>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/v1/traces", listener.local_addr().unwrap());
+    let seen = Arc::new(AtomicU64::new(0));
+    let counter = Arc::clone(&seen);
+    std::thread::spawn(move || {
+        for n in 0..max {
+            let Ok((mut stream, _)) = listener.accept() else {
+                return;
+            };
+            counter.fetch_add(1, Ordering::SeqCst);
+            answer(n, &mut stream);
+        }
+    });
+    (url, seen)
+}
+
+fn exporter(url: &str, timeout: Duration) -> OtlpExporter {
+    OtlpExporter::new(OtlpConfig::new(url).unwrap().timeout(timeout))
+}
+
+const OK: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+
+#[test]
+fn a_429_with_retry_after_is_retried_after_that_delay() {
+    let (url, seen) = collector(2, |n, s| {
+        read_request(s);
+        let answer: &[u8] = if n == 0 {
+            b"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\nContent-Length: 0\r\n\r\n"
+        } else {
+            OK
+        };
+        s.write_all(answer).unwrap();
+    });
+    let started = Instant::now();
+    exporter(&url, Duration::from_secs(10))
+        .export(spans())
+        .unwrap();
+    assert_eq!(seen.load(Ordering::SeqCst), 2);
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "Retry-After was not honoured"
+    );
+}
+
+#[test]
+fn a_503_is_retried_and_a_lasting_503_gives_up_within_the_timeout() {
+    let (url, seen) = collector(2, |n, s| {
+        read_request(s);
+        let answer: &[u8] = if n == 0 {
+            b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n"
+        } else {
+            OK
+        };
+        s.write_all(answer).unwrap();
+    });
+    exporter(&url, Duration::from_secs(10))
+        .export(spans())
+        .unwrap();
+    assert_eq!(seen.load(Ordering::SeqCst), 2);
+
+    let (url, seen) = collector(100, |_, s| {
+        read_request(s);
+        let _ = s.write_all(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n");
+    });
+    let timeout = Duration::from_secs(2);
+    let started = Instant::now();
+    let result = exporter(&url, timeout).export(spans());
+    assert!(
+        matches!(
+            result,
+            Err(ExportError::Failed(_)) | Err(ExportError::Timeout)
+        ),
+        "{result:?}"
+    );
+    assert!(started.elapsed() < timeout + SLACK);
+    assert!(
+        seen.load(Ordering::SeqCst) >= 2,
+        "no retry before giving up"
+    );
+}
+
+#[test]
+fn a_400_is_not_retried_and_its_body_is_in_the_error() {
+    let (url, seen) = collector(5, |_, s| {
+        read_request(s);
+        let _ = s.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 9\r\n\r\nbad\x1bspan");
+    });
+    let result = exporter(&url, Duration::from_secs(10)).export(spans());
+    let Err(ExportError::Failed(why)) = result else {
+        panic!("{result:?}")
+    };
+    assert!(
+        why.contains("400") && why.contains("bad\\u{1b}span"),
+        "{why}"
+    );
+    assert_eq!(seen.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn a_1_gib_body_is_read_no_further_than_the_cap() {
+    let sent = Arc::new(AtomicU64::new(0));
+    let counter = Arc::clone(&sent);
+    let (url, _) = collector(1, move |_, s| {
+        read_request(s);
+        let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1073741824\r\n\r\n");
+        let chunk = [b'x'; 64 * 1024];
+        // At most 1 GiB; ends early once the client hangs up.
+        for _ in 0..(1usize << 30) / chunk.len() {
+            if s.write_all(&chunk).is_err() {
+                break;
+            }
+            counter.fetch_add(chunk.len() as u64, Ordering::SeqCst);
+        }
+    });
+    let timeout = Duration::from_secs(20);
+    let started = Instant::now();
+    let result = exporter(&url, timeout).export(spans());
+    assert!(started.elapsed() < timeout + SLACK);
+    assert!(result.is_ok(), "{result:?}");
+    // Give the server a moment to notice the hang-up (bounded).
+    let mut last = 0;
+    for _ in 0..50 {
+        std::thread::sleep(Duration::from_millis(100));
+        let now = sent.load(Ordering::SeqCst);
+        if now == last {
+            break;
+        }
+        last = now;
+    }
+    assert!(last < 256 << 20, "the client kept reading: {last} bytes");
+}
+
+#[test]
+fn a_collector_trickling_one_byte_per_second_is_abandoned_at_the_timeout() {
+    let (url, _) = collector(1, |_, s| {
+        read_request(s);
+        for &b in b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+            .iter()
+            .take(30)
+        {
+            if s.write_all(&[b]).is_err() {
+                return;
+            }
+            std::thread::sleep(Duration::from_secs(1));
+        }
+    });
+    let timeout = Duration::from_secs(2);
+    let started = Instant::now();
+    let result = exporter(&url, timeout).export(spans());
+    assert_eq!(result, Err(ExportError::Timeout));
+    assert!(started.elapsed() < timeout + SLACK);
+}
+
+#[test]
+fn a_collector_that_never_answers_is_abandoned_at_the_timeout() {
+    let (hold, held) = mpsc::channel::<()>();
+    let held = std::sync::Mutex::new(held);
+    let (url, _) = collector(1, move |_, s| {
+        read_request(s);
+        // Keep the connection open without answering, for a bounded time.
+        let _ = held.lock().unwrap().recv_timeout(Duration::from_secs(30));
+    });
+    let timeout = Duration::from_secs(1);
+    let started = Instant::now();
+    let result = exporter(&url, timeout).export(spans());
+    assert_eq!(result, Err(ExportError::Timeout));
+    assert!(started.elapsed() < timeout + SLACK);
+    drop(hold);
+}
+
+#[test]
+fn a_collector_that_never_reads_cannot_block_the_write() {
+    let (hold, held) = mpsc::channel::<()>();
+    let held = std::sync::Mutex::new(held);
+    let (url, _) = collector(1, move |_, _s| {
+        let _ = held.lock().unwrap().recv_timeout(Duration::from_secs(30));
+    });
+    // A body larger than any socket buffer pair.
+    let many: Vec<SpanData> = spans().iter().cycle().take(40_000).cloned().collect();
+    let timeout = Duration::from_secs(1);
+    let started = Instant::now();
+    let result = exporter(&url, timeout).export(&many);
+    assert_eq!(result, Err(ExportError::Timeout));
+    assert!(started.elapsed() < timeout + SLACK);
+    drop(hold);
+}

@@ -1,0 +1,182 @@
+//! Properties of the W3C parsers: `parse(format(x)) == x` for valid values,
+//! arbitrary input never panics, and whatever parses stays within the limits
+//! and formats back to itself.
+
+use baton::propagation::{baggage, traceparent, tracestate};
+use baton::{Baggage, SpanContext, SpanId, TraceFlags, TraceId, TraceState};
+use proptest::prelude::*;
+
+// ---- traceparent -------------------------------------------------------
+
+fn span_context() -> impl Strategy<Value = SpanContext> {
+    (1..=u128::MAX, 1..=u64::MAX, any::<u8>()).prop_map(|(t, s, f)| {
+        SpanContext::new(
+            TraceId::from_u128(t).unwrap(),
+            SpanId::from_u64(s).unwrap(),
+            TraceFlags::from_bits(f),
+        )
+    })
+}
+
+/// Text near the traceparent grammar, so the checks past the first byte run.
+fn traceparent_like() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[0-9a-fA-F\\- +.\t]{0,70}",
+        "(00|cc|ff|0g)-[0-9a-f]{30,34}-[0-9a-f]{14,18}-[0-9a-f]{1,3}(-[ -~]{0,5})?",
+        any::<String>(),
+    ]
+}
+
+proptest! {
+    #[test]
+    fn traceparent_round_trips(sc in span_context()) {
+        let header = traceparent::format(&sc);
+        let tp = traceparent::parse(&header).unwrap();
+        prop_assert_eq!(tp.version, 0);
+        prop_assert_eq!(tp.to_span_context(), sc.with_remote(true));
+    }
+
+    #[test]
+    fn traceparent_never_panics_and_what_parses_reformats(s in traceparent_like()) {
+        if let Ok(tp) = traceparent::parse(&s) {
+            prop_assert_ne!(tp.version, 0xff);
+            let again = traceparent::parse(&traceparent::format(&tp.to_span_context())).unwrap();
+            prop_assert_eq!((again.trace_id, again.span_id), (tp.trace_id, tp.span_id));
+            if tp.version == 0 {
+                prop_assert_eq!(again, tp);
+                prop_assert_eq!(traceparent::format(&tp.to_span_context()), s.trim_matches([' ', '\t']));
+            }
+        }
+    }
+}
+
+// ---- tracestate --------------------------------------------------------
+
+fn tracestate_key() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-z][a-z0-9_\\-*/]{0,12}",
+        "[a-z][a-z0-9_\\-*/]{255}",
+        "[a-z0-9][a-z0-9_\\-*/]{0,12}@[a-z][a-z0-9_\\-*/]{0,13}",
+    ]
+}
+
+fn tracestate_value() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[\\x20-\\x2B\\x2D-\\x3C\\x3E-\\x7E]{0,20}[\\x21-\\x2B\\x2D-\\x3C\\x3E-\\x7E]",
+        "[\\x21-\\x2B\\x2D-\\x3C\\x3E-\\x7E]{256}",
+    ]
+}
+
+fn trace_state() -> impl Strategy<Value = TraceState> {
+    proptest::collection::vec((tracestate_key(), tracestate_value()), 0..40).prop_map(|members| {
+        members
+            .iter()
+            .fold(TraceState::default(), |ts, (k, v)| ts.insert(k, v).unwrap())
+    })
+}
+
+fn tracestate_like() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-z0-9@=, \t_*/\\-A]{0,60}",
+        proptest::collection::vec("[a-z]{1,3}(@[a-z]{1,3})?=[ -~]{0,4}", 0..40)
+            .prop_map(|v| v.join(",")),
+        any::<String>(),
+    ]
+}
+
+proptest! {
+    #[test]
+    fn tracestate_round_trips(ts in trace_state()) {
+        prop_assert!(ts.len() <= tracestate::MAX_MEMBERS);
+        let header = tracestate::format(&ts);
+        prop_assert_eq!(tracestate::parse(&header).unwrap(), ts);
+    }
+
+    #[test]
+    fn tracestate_never_panics_and_what_parses_is_within_limits(
+        lines in proptest::collection::vec(tracestate_like(), 0..4)
+    ) {
+        if let Ok(ts) = tracestate::parse_lines(lines.iter().map(String::as_str)) {
+            prop_assert!(ts.len() <= tracestate::MAX_MEMBERS);
+            for (k, v) in ts.iter() {
+                prop_assert!(!k.is_empty() && k.len() <= tracestate::MAX_KEY_LEN);
+                prop_assert!(!v.is_empty() && v.len() <= tracestate::MAX_VALUE_LEN);
+            }
+            prop_assert_eq!(tracestate::parse(&tracestate::format(&ts)).unwrap(), ts);
+        }
+    }
+}
+
+// ---- baggage -----------------------------------------------------------
+
+fn baggage_value() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[ -~]{0,20}",
+        "\\PC{0,12}",
+        proptest::collection::vec(any::<char>(), 0..8).prop_map(|c| c.into_iter().collect()),
+    ]
+}
+
+fn properties() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        "[a-zA-Z0-9!#$&'*+.^_`|~\\-]{1,5}(=[!#-+\\--:<-\\[\\]-~]{0,6})?(;[a-z]{1,4}(=[a-z0-9%]{0,4})?){0,3}",
+    ]
+}
+
+fn baggage_value_set() -> impl Strategy<Value = Baggage> {
+    let member = (
+        "[!#$%&'*+\\-.^_`|~0-9a-zA-Z]{1,16}",
+        baggage_value(),
+        properties(),
+    );
+    proptest::collection::vec(member, 0..20).prop_map(|members| {
+        members.iter().fold(Baggage::default(), |b, (k, v, p)| {
+            b.try_insert(k, v, p).unwrap()
+        })
+    })
+}
+
+fn baggage_like() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-z%0-9FA=;, \t\"\\\\]{0,60}",
+        proptest::collection::vec(
+            "[a-z]{1,3} ?= ?[a-z%0-9Ff+]{0,6}(;[a-z]{1,2}(=[a-z])?)?",
+            0..80
+        )
+        .prop_map(|v| v.join(",")),
+        any::<String>(),
+    ]
+}
+
+proptest! {
+    #[test]
+    fn baggage_round_trips(b in baggage_value_set()) {
+        let out = baggage::format_within_limits(&b);
+        prop_assert_eq!(out.dropped, 0);
+        prop_assert_eq!(out.stripped_properties, 0);
+        prop_assert_eq!(baggage::parse(&out.header).unwrap(), b);
+    }
+
+    #[test]
+    fn baggage_never_panics_and_what_parses_is_within_limits(
+        lines in proptest::collection::vec(baggage_like(), 0..4)
+    ) {
+        let parsed = baggage::parse_lines(lines.iter().map(String::as_str));
+        let b = &parsed.baggage;
+        prop_assert!(b.len() <= baggage::MAX_MEMBERS);
+        let out = baggage::format_within_limits(b);
+        prop_assert!(out.header.len() <= baggage::MAX_BYTES);
+        prop_assert_eq!(out.dropped, 0, "what was parsed fits when written back");
+        prop_assert_eq!(&baggage::parse(&out.header).unwrap(), b);
+        if lines.len() == 1 {
+            // The strict parser agrees with the lenient one on clean input.
+            if let Ok(strict) = baggage::parse(&lines[0]) {
+                prop_assert!(parsed.is_complete());
+                prop_assert_eq!(&strict, b);
+            } else {
+                prop_assert!(!parsed.is_complete());
+            }
+        }
+    }
+}
