@@ -3,19 +3,25 @@
 //! the two shows whether a parser is linear). Every group also benches
 //! `Instant::now()`, so results read as multiples of the clock.
 
+// `criterion_group!` defines an undocumented public function.
+#![allow(missing_docs)]
+
 use std::collections::HashMap;
 use std::hint::black_box;
 use std::time::Instant;
 
 use baton::propagation::{baggage, Composite, Jaeger, Propagator, TraceContext, W3cBaggage, B3};
 use baton::Context;
-use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion, Throughput};
 use criterion::measurement::WallTime;
+use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion, Throughput};
 
 const TRACEPARENT: &str = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
 fn headers(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 /// Each format with a realistic carrier for it.
@@ -32,7 +38,10 @@ fn formats() -> Vec<(&'static str, Box<dyn Propagator>, HashMap<String, String>)
         (
             "b3 single",
             Box::new(B3::single()),
-            headers(&[("b3", "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-1-05e3ac9a4f6e3b90")]),
+            headers(&[(
+                "b3",
+                "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-1-05e3ac9a4f6e3b90",
+            )]),
         ),
         (
             "b3 multi",
@@ -47,12 +56,18 @@ fn formats() -> Vec<(&'static str, Box<dyn Propagator>, HashMap<String, String>)
         (
             "jaeger",
             Box::new(Jaeger),
-            headers(&[("uber-trace-id", "4bf92f3577b34da6a3ce929d0e0e4736:00f067aa0ba902b7:0:1")]),
+            headers(&[(
+                "uber-trace-id",
+                "4bf92f3577b34da6a3ce929d0e0e4736:00f067aa0ba902b7:0:1",
+            )]),
         ),
         (
             "baggage",
             Box::new(W3cBaggage),
-            headers(&[("baggage", "user_id=u1,session.id=s-1;ttl=60,tenant=acme%20corp")]),
+            headers(&[(
+                "baggage",
+                "user_id=u1,session.id=s-1;ttl=60,tenant=acme%20corp",
+            )]),
         ),
     ]
 }
@@ -72,7 +87,9 @@ fn extract(c: &mut Criterion) {
     let empty = Context::default();
     for (name, p, carrier) in formats() {
         assert!(found(&p.extract(&empty, &carrier)), "{name}");
-        group.bench_function(name, |b| b.iter(|| p.extract(black_box(&empty), black_box(&carrier))));
+        group.bench_function(name, |b| {
+            b.iter(|| p.extract(black_box(&empty), black_box(&carrier)))
+        });
     }
     group.finish();
 }
@@ -102,7 +119,10 @@ fn composite(c: &mut Criterion) {
     let carrier = headers(&[
         ("traceparent", TRACEPARENT),
         ("tracestate", "congo=t61rcWkgMzE,rojo=00f067aa0ba902b7"),
-        ("baggage", "user_id=u1,session.id=s-1;ttl=60,tenant=acme%20corp"),
+        (
+            "baggage",
+            "user_id=u1,session.id=s-1;ttl=60,tenant=acme%20corp",
+        ),
     ]);
     let empty = Context::default();
     let cx = all.extract(&empty, &carrier);

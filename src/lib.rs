@@ -67,8 +67,8 @@ pub use diagnostic::{
 };
 pub use export::{init, Config, InMemoryExporter, PipelineGuard};
 pub use future::{FutureExt, WithContext};
-pub use propagation::{extract_context, inject_context, propagated_context};
 pub use id::{IdError, SpanId, TraceId};
+pub use propagation::{extract_context, inject_context, propagated_context};
 pub use session::{current_session, session, Session};
 pub use span::{
     current_span, current_trace_id, in_span, span, Span, SpanBuilder, SpanGuard, SpanLimits,

@@ -22,7 +22,12 @@ fn baton(args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     Output {
         code: out.status.code().unwrap(),
@@ -67,26 +72,37 @@ baggage: user_id=u1;ttl=60, session.id=s%201
 #[test]
 fn decode_points_at_the_offending_byte() {
     let out = baton(
-        &["decode", "traceparent: 00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01"],
+        &[
+            "decode",
+            "traceparent: 00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
+        ],
         "",
     );
     assert_eq!(out.code, 1);
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert!(lines[0].starts_with("line 1: "), "{}", out.stdout);
-    assert_eq!(lines[1], "  00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01");
+    assert_eq!(
+        lines[1],
+        "  00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01"
+    );
     assert_eq!(lines[2], "     ^");
 }
 
 #[test]
 fn decode_reports_every_bad_line_and_still_decodes_the_good_ones() {
-    let out = baton(&["decode"], &format!("baggage: a=1,b c=2\n{TRACEPARENT}\nhost: example.com\n"));
+    let out = baton(
+        &["decode"],
+        &format!("baggage: a=1,b c=2\n{TRACEPARENT}\nhost: example.com\n"),
+    );
     assert_eq!(out.code, 1);
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert!(lines[0].starts_with("line 1: baggage"), "{}", out.stdout);
     assert_eq!(lines[1], "  a=1,b c=2");
     assert_eq!(lines[2], "        ^");
     assert!(out.stdout.contains("  span id    00f067aa0ba902b7\n"));
-    assert!(out.stdout.contains("line 3: \"host\" is not a propagation header"));
+    assert!(out
+        .stdout
+        .contains("line 3: \"host\" is not a propagation header"));
 }
 
 #[test]
@@ -103,7 +119,10 @@ fn decode_rejects_a_line_without_a_colon() {
 fn convert_traceparent_to_b3_single() {
     let out = baton(&["convert", "--to", "b3", TRACEPARENT], "");
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(out.stdout, "b3: 4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-1\n");
+    assert_eq!(
+        out.stdout,
+        "b3: 4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-1\n"
+    );
 }
 
 #[test]
@@ -122,13 +141,19 @@ fn convert_b3_to_tracecontext_reads_standard_input() {
 #[test]
 fn convert_to_jaeger_carries_the_session_as_uberctx() {
     let out = baton(
-        &["convert", "--to", "jaeger", TRACEPARENT, "baggage: session.id=s%201"],
+        &[
+            "convert",
+            "--to",
+            "jaeger",
+            TRACEPARENT,
+            "baggage: session.id=s%201",
+        ],
         "",
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(
         out.stdout,
-        "uber-trace-id: 4bf92f3577b34da6a3ce929d0e0e4736:00f067aa0ba902b7:0:1\n\
+        "uber-trace-id: 4bf92f3577b34da6a3ce929d0e0e4736:00f067aa0ba902b7:0:01\n\
          uberctx-session.id: s%201\n"
     );
 }
@@ -140,10 +165,23 @@ fn convert_jaeger_to_b3multi_keeps_the_parent_and_debug() {
         "uber-trace-id: 463ac35c9f6413ad:a2fb4a1d1a96d312:5e3ac9a4f6e3b90:3\n",
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stdout.contains("x-b3-traceid: 0000000000000000463ac35c9f6413ad\n")
-        || out.stdout.contains("x-b3-traceid: 463ac35c9f6413ad\n"), "{}", out.stdout);
-    assert!(out.stdout.contains("x-b3-spanid: a2fb4a1d1a96d312\n"), "{}", out.stdout);
-    assert!(out.stdout.contains("x-b3-parentspanid: 05e3ac9a4f6e3b90\n"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("x-b3-traceid: 0000000000000000463ac35c9f6413ad\n")
+            || out.stdout.contains("x-b3-traceid: 463ac35c9f6413ad\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("x-b3-spanid: a2fb4a1d1a96d312\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("x-b3-parentspanid: 05e3ac9a4f6e3b90\n"),
+        "{}",
+        out.stdout
+    );
     assert!(out.stdout.contains("x-b3-flags: 1\n"), "{}", out.stdout);
 }
 
@@ -162,7 +200,11 @@ fn convert_refuses_invalid_input_with_the_caret() {
 fn convert_needs_trace_ids() {
     let out = baton(&["convert", "--to", "b3", "baggage: k=v"], "");
     assert_eq!(out.code, 1);
-    assert!(out.stderr.contains("no trace and span ids"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("no trace and span ids"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]

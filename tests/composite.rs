@@ -42,7 +42,10 @@ fn toy(name: &'static str, bag: &'static str) -> Box<dyn Propagator> {
 impl Propagator for Toy {
     fn inject(&self, cx: &Context, carrier: &mut dyn Injector) {
         if let Some(sc) = cx.span_context() {
-            carrier.set(self.fields[0], format!("{}:{}", sc.trace_id(), sc.span_id()));
+            carrier.set(
+                self.fields[0],
+                format!("{}:{}", sc.trace_id(), sc.span_id()),
+            );
         }
     }
 
@@ -55,7 +58,11 @@ impl Propagator for Toy {
                 out = out.with_span_context(sc);
             }
         }
-        if let Some((k, v)) = carrier.get(self.fields[1]).as_deref().and_then(|b| b.split_once('=')) {
+        if let Some((k, v)) = carrier
+            .get(self.fields[1])
+            .as_deref()
+            .and_then(|b| b.split_once('='))
+        {
             out = out.with_baggage(k, v);
         }
         out
@@ -72,7 +79,10 @@ const S1: &str = "00f067aa0ba902b7";
 const S2: &str = "e457b5a2e4d86bd1";
 
 fn carrier(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 fn two_toys() -> Composite {
@@ -99,7 +109,11 @@ fn a_later_format_sets_the_span_context_when_earlier_ones_find_none() {
 
 #[test]
 fn different_trace_ids_report_one_conflict_and_keep_the_first() {
-    let c = Composite::new(vec![toy("a", "a-bag"), toy("b", "b-bag"), toy("c", "c-bag")]);
+    let c = Composite::new(vec![
+        toy("a", "a-bag"),
+        toy("b", "b-bag"),
+        toy("c", "c-bag"),
+    ]);
     let headers = carrier(&[
         ("a", &format!("{T1}:{S1}")),
         ("b", &format!("{T2}:{S2}")),
@@ -133,7 +147,10 @@ fn later_formats_add_baggage_to_the_base_context() {
     ]);
     let cx = c.extract(&base, &headers);
     let entries: Vec<_> = cx.baggage().iter().map(|(k, v, _)| (k, v)).collect();
-    assert_eq!(entries, [("tenant", "acme"), ("user", "u1"), ("session.id", "s-9")]);
+    assert_eq!(
+        entries,
+        [("tenant", "acme"), ("user", "u1"), ("session.id", "s-9")]
+    );
     assert_eq!(cx.session().unwrap().id(), "s-9");
     assert_eq!(cx.span_context().unwrap().trace_id().to_string(), T1);
 }
@@ -149,7 +166,10 @@ fn a_carrier_without_ids_keeps_the_base_span() {
     // The live span is still reachable: a child started under it is its child.
     let _g = cx.attach();
     let child = baton::span("child").start();
-    assert_eq!(child.parent_span_id(), Some(base.span_context().unwrap().span_id()));
+    assert_eq!(
+        child.parent_span_id(),
+        Some(base.span_context().unwrap().span_id())
+    );
 }
 
 #[test]
@@ -173,7 +193,10 @@ fn inject_runs_every_format() {
     let expected = format!("{T1}:{S1}");
     assert_eq!(
         out,
-        [("a".to_string(), expected.clone()), ("b".to_string(), expected)]
+        [
+            ("a".to_string(), expected.clone()),
+            ("b".to_string(), expected)
+        ]
     );
 }
 
@@ -200,13 +223,22 @@ fn otel_propagators_reads_only_its_own_variable() {
 
 #[test]
 fn otel_propagators_names_every_format() {
-    let c = Composite::from_lookup(|_| {
-        Some("tracecontext, baggage ,b3,\tb3multi , jaeger".into())
-    })
-    .unwrap();
+    let c = Composite::from_lookup(|_| Some("tracecontext, baggage ,b3,\tb3multi , jaeger".into()))
+        .unwrap();
     assert_eq!(c.len(), 5);
-    for field in ["traceparent", "tracestate", "baggage", "b3", "x-b3-traceid", "uber-trace-id"] {
-        assert!(c.fields().contains(&field), "{field} missing from {:?}", c.fields());
+    for field in [
+        "traceparent",
+        "tracestate",
+        "baggage",
+        "b3",
+        "x-b3-traceid",
+        "uber-trace-id",
+    ] {
+        assert!(
+            c.fields().contains(&field),
+            "{field} missing from {:?}",
+            c.fields()
+        );
     }
 }
 
@@ -222,7 +254,10 @@ fn otel_propagators_none_alone_propagates_nothing() {
     let c = Composite::from_lookup(|_| Some(" none ".into())).unwrap();
     assert!(c.is_empty());
     assert!(c.fields().is_empty());
-    let headers = carrier(&[("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")]);
+    let headers = carrier(&[(
+        "traceparent",
+        "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+    )]);
     assert!(c.extract(&Context::default(), &headers).is_empty());
     let mut out = HashMap::new();
     let _span = baton::span("s").enter();
@@ -233,7 +268,12 @@ fn otel_propagators_none_alone_propagates_nothing() {
 #[test]
 fn otel_propagators_unknown_name_is_an_error_naming_it() {
     let err = Composite::from_lookup(|_| Some("tracecontext, xray ".into())).unwrap_err();
-    assert_eq!(err, ConfigError::UnknownPropagator { name: "xray".into() });
+    assert_eq!(
+        err,
+        ConfigError::UnknownPropagator {
+            name: "xray".into()
+        }
+    );
     assert!(err.to_string().contains("\"xray\""), "{err}");
 }
 

@@ -94,7 +94,10 @@ fn trace_context_round_trips_through_the_environment() {
     let tc = TraceContext;
     let mut env = EnvCarrier::default();
     tc.inject(&remote(0x03), &mut env);
-    assert_eq!(env.get("TRACEPARENT").as_deref(), Some(&TRACEPARENT.replace("-01", "-03")[..]));
+    assert_eq!(
+        env.get("TRACEPARENT").as_deref(),
+        Some(&TRACEPARENT.replace("-01", "-03")[..])
+    );
 
     let child = EnvCarrier::from_vars(env.vars());
     let cx = tc.extract(&Context::default(), &child);
@@ -107,7 +110,9 @@ fn trace_context_round_trips_through_the_environment() {
 #[test]
 fn session_and_baggage_cross_as_the_baggage_variable() {
     let w3c = Composite::new(vec![Box::new(TraceContext), Box::new(W3cBaggage)]);
-    let parent = remote(1).with_baggage("session.id", "s 1").with_baggage("k", "v");
+    let parent = remote(1)
+        .with_baggage("session.id", "s 1")
+        .with_baggage("k", "v");
     let mut env = EnvCarrier::default();
     w3c.inject(&parent, &mut env);
     assert_eq!(env.get("BAGGAGE").as_deref(), Some("session.id=s%201,k=v"));
@@ -127,7 +132,10 @@ fn apply_to_sets_held_fields_and_removes_stale_ones() {
     TraceContext.inject(&remote(1), &mut env);
     let mut cmd = Command::new("true");
     env.apply_to(&mut cmd, TraceContext.fields());
-    assert_eq!(env_of(&cmd, "TRACEPARENT"), Some(Some(OsStr::new(TRACEPARENT))));
+    assert_eq!(
+        env_of(&cmd, "TRACEPARENT"),
+        Some(Some(OsStr::new(TRACEPARENT)))
+    );
     // No tracestate in the context: an inherited TRACESTATE must not leak through.
     assert_eq!(env_of(&cmd, "TRACESTATE"), Some(None));
 }

@@ -69,8 +69,7 @@ fn setup() {
             Composite::from_list("tracecontext,baggage,b3,b3multi,jaeger").unwrap(),
         )
         .unwrap();
-        baton::set_diagnostic_handler(Box::new(|_| REPORTS.with(|c| c.set(c.get() + 1))))
-            .unwrap();
+        baton::set_diagnostic_handler(Box::new(|_| REPORTS.with(|c| c.set(c.get() + 1)))).unwrap();
     });
 }
 
@@ -83,8 +82,14 @@ fn extract(headers: &Vec<(String, String)>) -> Context {
     let cx = baton::extract_context(headers);
     let used = ALLOCATED.with(Cell::get) - allocated;
     let names: Vec<&str> = headers.iter().map(|(k, _)| k.as_str()).collect();
-    assert!(used <= MAX_EXTRACT_ALLOC, "{names:?}: allocated {used} bytes");
-    assert!(REPORTS.with(Cell::get) - reports <= 1, "{names:?}: more than one report");
+    assert!(
+        used <= MAX_EXTRACT_ALLOC,
+        "{names:?}: allocated {used} bytes"
+    );
+    assert!(
+        REPORTS.with(Cell::get) - reports <= 1,
+        "{names:?}: more than one report"
+    );
     check_limits(&cx);
     cx
 }
@@ -152,12 +157,18 @@ fn a_one_mib_header_of_each_kind_is_survived_with_bounded_allocation() {
 
 #[test]
 fn a_one_mib_tracestate_or_baggage_keeps_the_valid_traceparent() {
-    for (name, unit) in [("tracestate", "k=v,"), ("tracestate", "a"), ("baggage", "k=v,")] {
+    for (name, unit) in [
+        ("tracestate", "k=v,"),
+        ("tracestate", "a"),
+        ("baggage", "k=v,"),
+    ] {
         let mut headers = header("traceparent", TRACEPARENT.to_owned());
         headers.extend(header(name, mib("", unit)));
         let cx = extract(&headers);
         assert_eq!(
-            cx.span_context().map(|sc| sc.span_id().to_string()).as_deref(),
+            cx.span_context()
+                .map(|sc| sc.span_id().to_string())
+                .as_deref(),
             Some("00f067aa0ba902b7"),
             "{name} {unit:?}"
         );
@@ -167,7 +178,9 @@ fn a_one_mib_tracestate_or_baggage_keeps_the_valid_traceparent() {
 #[test]
 fn a_thousand_baggage_lines_share_one_budget() {
     let line = mib("", "k=v,")[..8 * 1024].to_owned();
-    let headers: Vec<(String, String)> = (0..1000).map(|_| ("baggage".to_owned(), line.clone())).collect();
+    let headers: Vec<(String, String)> = (0..1000)
+        .map(|_| ("baggage".to_owned(), line.clone()))
+        .collect();
     let cx = extract(&headers);
     assert!(!cx.baggage().is_empty());
 }

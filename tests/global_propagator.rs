@@ -6,7 +6,7 @@ use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::Once;
 
-use baton::propagation::{global_propagator, set_global_propagator, Composite, Propagator};
+use baton::propagation::{global_propagator, set_global_propagator, Composite};
 use baton::Context;
 
 const TRACE_ID: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -23,14 +23,16 @@ fn setup() -> u64 {
     INSTALL.call_once(|| {
         set_global_propagator(Composite::from_list("tracecontext,baggage,b3,jaeger").unwrap())
             .unwrap();
-        baton::set_diagnostic_handler(Box::new(|_| REPORTS.with(|c| c.set(c.get() + 1))))
-            .unwrap();
+        baton::set_diagnostic_handler(Box::new(|_| REPORTS.with(|c| c.set(c.get() + 1)))).unwrap();
     });
     REPORTS.with(Cell::get)
 }
 
 fn headers(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 #[test]
@@ -157,8 +159,15 @@ fn extract_from_env_and_inject_into_command_use_the_global_propagator() {
     let _g = baton::propagated_context(&h);
     let mut cmd = std::process::Command::new("true");
     baton::propagation::inject_into_command(&mut cmd);
-    let b3 = cmd.get_envs().find(|(k, _)| *k == "B3").and_then(|(_, v)| v).unwrap();
-    assert!(b3.to_str().unwrap().starts_with(&format!("{TRACE_ID}-{SPAN_ID}")));
+    let b3 = cmd
+        .get_envs()
+        .find(|(k, _)| *k == "B3")
+        .and_then(|(_, v)| v)
+        .unwrap();
+    assert!(b3
+        .to_str()
+        .unwrap()
+        .starts_with(&format!("{TRACE_ID}-{SPAN_ID}")));
     // No baggage here: an inherited BAGGAGE is removed, not passed on.
     assert!(cmd.get_envs().any(|(k, v)| k == "BAGGAGE" && v.is_none()));
 }

@@ -37,7 +37,7 @@ pub fn run(args: &[String]) -> ExitCode {
     let mut stderr = std::io::stderr();
     let mut invalid = false;
     for line in &lines {
-        if let Err(e) = decode::decode(line) {
+        if let Err(e) = decode::decode(line, &lines) {
             e.report(line, &mut stderr);
             invalid = true;
         }
@@ -49,7 +49,10 @@ pub fn run(args: &[String]) -> ExitCode {
     let headers: Vec<(String, String)> = lines.into_iter().map(|l| (l.name, l.value)).collect();
     let cx = composite(READ).extract(&Context::default(), &headers);
     if cx.span_context().is_none() {
-        let _ = writeln!(stderr, "baton: no trace and span ids in the input to convert");
+        let _ = writeln!(
+            stderr,
+            "baton: no trace and span ids in the input to convert"
+        );
         return ExitCode::from(INVALID_INPUT);
     }
     let mut out: Vec<(String, String)> = Vec::new();

@@ -64,7 +64,11 @@ pub fn read_lines(args: &[String]) -> Result<Vec<HeaderLine>, InputError> {
         }
         lines
     } else {
-        args.iter().cloned().enumerate().map(|(i, a)| (i + 1, a)).collect()
+        args.iter()
+            .cloned()
+            .enumerate()
+            .map(|(i, a)| (i + 1, a))
+            .collect()
     };
     raw.into_iter()
         .filter(|(_, line)| !line.trim().is_empty())
@@ -114,10 +118,7 @@ fn is_tchar(b: u8) -> bool {
 /// `text` on one line and a `^` under its byte `offset` on the next (an
 /// offset at the end points just past the last character).
 pub fn caret(text: &str, offset: usize) -> String {
-    let column = text
-        .char_indices()
-        .take_while(|(i, _)| *i < offset)
-        .count();
+    let column = text.char_indices().take_while(|(i, _)| *i < offset).count();
     format!("{text}\n{:column$}^", "")
 }
 

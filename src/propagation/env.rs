@@ -67,7 +67,9 @@ pub fn env_name(field: &str) -> String {
 }
 
 fn env_name_chars(field: &str) -> impl Iterator<Item = char> + '_ {
-    let prefix = field.starts_with(|c: char| c.is_ascii_digit()).then_some('_');
+    let prefix = field
+        .starts_with(|c: char| c.is_ascii_digit())
+        .then_some('_');
     prefix.into_iter().chain(field.chars().map(|c| match c {
         'a'..='z' => c.to_ascii_uppercase(),
         'A'..='Z' | '0'..='9' | '_' => c,
@@ -111,7 +113,8 @@ impl EnvCarrier {
                 .filter_map(|(k, v)| {
                     let k = k.into_string().ok()?;
                     let portable = !k.starts_with(|c: char| c.is_ascii_digit())
-                        && k.bytes().all(|b| matches!(b, b'A'..=b'Z' | b'0'..=b'9' | b'_'));
+                        && k.bytes()
+                            .all(|b| matches!(b, b'A'..=b'Z' | b'0'..=b'9' | b'_'));
                     portable.then(|| (k, v.to_string_lossy().into_owned()))
                 })
                 .collect(),

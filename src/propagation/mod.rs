@@ -30,12 +30,10 @@ mod composite;
 mod env;
 mod global;
 pub use composite::{Composite, ConfigError, DEFAULT_PROPAGATORS, OTEL_PROPAGATORS};
-pub use env::{
-    env_name, extract_from_env, inject_into_command, propagated_from_env, EnvCarrier,
-};
+pub use env::{env_name, extract_from_env, inject_into_command, propagated_from_env, EnvCarrier};
 pub use global::{
-    extract_context, global_propagator, inject_context, propagated_context,
-    set_global_propagator, AlreadySet,
+    extract_context, global_propagator, inject_context, propagated_context, set_global_propagator,
+    AlreadySet,
 };
 
 pub use carrier::{Extractor, Injector};
