@@ -7,10 +7,7 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
-        Some("demo") => {
-            baton::in_span("demo", || {});
-            ExitCode::SUCCESS
-        }
+        Some("demo") => cmd::demo::run(&args[1..]),
         Some("decode") => cmd::decode::run(&args[1..]),
         Some("convert") => cmd::convert::run(&args[1..]),
         Some("help" | "-h" | "--help") => {

@@ -12,7 +12,7 @@ use std::future::Future;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::pin::Pin;
-use std::process::{Command, Stdio};
+use std::process::{Command, ExitCode, Stdio};
 use std::sync::{mpsc, Arc, Mutex};
 use std::task::{Context as TaskContext, Poll, Wake, Waker};
 use std::thread;
@@ -77,7 +77,8 @@ fn get(port: u16, path: &str) -> String {
         .enter();
     let mut headers = Headers::new();
     baton::inject_context(&mut headers);
-    let mut request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n");
+    let mut request =
+        format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n");
     for (name, value) in &headers {
         request.push_str(&format!("{name}: {value}\r\n"));
     }
@@ -108,7 +109,10 @@ struct Task {
 impl Wake for Task {
     fn wake(self: Arc<Self>) {
         let queue = self.queue.clone();
-        queue.lock().unwrap_or_else(|e| e.into_inner()).push_back(self);
+        queue
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push_back(self);
     }
 }
 
@@ -139,7 +143,11 @@ fn run_on_executor(threads: usize, futures: Vec<Pin<Box<dyn Future<Output = ()> 
                 let waker = Waker::from(task.clone());
                 let mut slot = task.future.lock().unwrap_or_else(|e| e.into_inner());
                 if let Some(fut) = slot.as_mut() {
-                    if fut.as_mut().poll(&mut TaskContext::from_waker(&waker)).is_ready() {
+                    if fut
+                        .as_mut()
+                        .poll(&mut TaskContext::from_waker(&waker))
+                        .is_ready()
+                    {
                         *slot = None;
                         *done.lock().unwrap_or_else(|e| e.into_inner()) += 1;
                     }
@@ -228,7 +236,9 @@ fn checkout(b_port: u16) -> String {
         }
     });
     {
-        let _span = baton::span("enqueue email").kind(SpanKind::Producer).enter();
+        let _span = baton::span("enqueue email")
+            .kind(SpanKind::Producer)
+            .enter();
         let mut headers = Headers::new();
         baton::inject_context(&mut headers);
         let _ = queue_tx.send((headers, "order confirmed"));
@@ -258,7 +268,9 @@ const CHILD_SPAN_LINE: &str = "baton-demo-span";
 /// Runs this binary again as `demo --child`, with the context in its
 /// environment; returns what it rendered and keeps its spans for the tree.
 fn render_receipt_in_child() -> String {
-    let _span = baton::span("run receipt renderer").kind(SpanKind::Client).enter();
+    let _span = baton::span("run receipt renderer")
+        .kind(SpanKind::Client)
+        .enter();
     let Ok(exe) = std::env::current_exe() else {
         return "no child: current_exe unavailable".into();
     };
@@ -274,7 +286,10 @@ fn render_receipt_in_child() -> String {
             let stdout = String::from_utf8_lossy(&out.stdout);
             let mut spans = CHILD_SPANS.lock().unwrap_or_else(|e| e.into_inner());
             spans.extend(stdout.lines().filter_map(Node::from_child_line));
-            format!("receipt rendered by pid {}", out.status.code().unwrap_or(-1))
+            format!(
+                "receipt rendered (child exit status {})",
+                out.status.code().unwrap_or(-1)
+            )
         }
         Err(e) => format!("child failed: {e}"),
     }
@@ -364,7 +379,10 @@ impl Node {
     }
 
     fn from_child_line(line: &str) -> Option<Node> {
-        let mut f = line.strip_prefix(CHILD_SPAN_LINE)?.strip_prefix('\t')?.split('\t');
+        let mut f = line
+            .strip_prefix(CHILD_SPAN_LINE)?
+            .strip_prefix('\t')?
+            .split('\t');
         Some(Node {
             trace_id: f.next()?.to_owned(),
             span_id: f.next()?.to_owned(),
@@ -405,52 +423,91 @@ fn render(nodes: &[Node]) -> String {
 }
 
 /// `baton demo [--propagator LIST] [--export console|jsonl|otlp] [--endpoint URL]`.
-pub fn run(args: &[String]) -> Result<(), String> {
-    let mut propagators = String::from("tracecontext,baggage");
-    let mut export = String::from("console");
-    let mut endpoint = None;
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        let mut value = || args.next().cloned().ok_or(format!("{arg} needs a value"));
-        match arg.as_str() {
-            "--child" => {
-                child();
-                return Ok(());
-            }
-            "--propagator" => propagators = value()?,
-            "--export" => export = value()?,
-            "--endpoint" => endpoint = Some(value()?),
-            other => return Err(format!("unknown demo option {other:?}")),
+pub fn run(args: &[String]) -> ExitCode {
+    let options = match Options::parse(args) {
+        Ok(options) => options,
+        Err(problem) => return super::usage_error(&problem),
+    };
+    if options.child {
+        child();
+        return ExitCode::SUCCESS;
+    }
+    match run_services(options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(problem) => {
+            let _ = writeln!(std::io::stderr(), "baton demo: {problem}");
+            ExitCode::FAILURE
         }
     }
-    let propagator = baton::propagation::Composite::from_lookup(|_| Some(propagators.clone()))
+}
+
+/// The demo's command line.
+struct Options {
+    child: bool,
+    propagators: String,
+    exporter: Box<dyn SpanExporter>,
+}
+
+impl Options {
+    fn parse(args: &[String]) -> Result<Options, String> {
+        let (mut child, mut propagators, mut export, mut endpoint) = (
+            false,
+            "tracecontext,baggage".to_owned(),
+            "console".to_owned(),
+            None,
+        );
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            let mut value = || args.next().cloned().ok_or(format!("{arg} needs a value"));
+            match arg.as_str() {
+                "--child" => child = true,
+                "--propagator" => propagators = value()?,
+                "--export" => export = value()?,
+                "--endpoint" => endpoint = Some(value()?),
+                other => return Err(format!("unknown demo option {other:?}")),
+            }
+        }
+        // Checked here so that a bad list is a usage error, not a failed run.
+        baton::propagation::Composite::from_list(&propagators)
+            .map_err(|e| format!("--propagator: {e}"))?;
+        let exporter = exporter(&export, endpoint.as_deref())?;
+        Ok(Options {
+            child,
+            propagators,
+            exporter,
+        })
+    }
+}
+
+fn run_services(options: Options) -> Result<(), String> {
+    let propagators = options.propagators;
+    let propagator = baton::propagation::Composite::from_list(&propagators)
         .map_err(|e| format!("--propagator: {e}"))?;
     baton::propagation::set_global_propagator(propagator)
         .map_err(|e| format!("--propagator: {e}"))?;
     let _ = PROPAGATORS.set(propagators.clone());
     let spans = baton::InMemoryExporter::default();
-    let shipped = exporter(&export, endpoint.as_deref())?;
-    let pipeline = baton::init(
-        baton::Config::new()
-            .service_name("baton-demo")
-            .processor(BatchProcessor::new(
-                Tee(spans.clone(), shipped),
-                BatchConfig::default(),
-            )),
-    )
+    let shipped = options.exporter;
+    let pipeline = baton::init(baton::Config::new().service_name("baton-demo").processor(
+        BatchProcessor::new(Tee(spans.clone(), shipped), BatchConfig::default()),
+    ))
     .map_err(|e| e.to_string())?;
 
     let (a, b) = (listener()?, listener()?);
     let (a_port, b_port) = (port(&a)?, port(&b)?);
     let service_b = serve(b, 1, |path, headers| {
         let _cx = baton::propagated_context(headers);
-        let span = baton::span(format!("B: GET {path}")).kind(SpanKind::Server).enter();
+        let span = baton::span(format!("B: GET {path}"))
+            .kind(SpanKind::Server)
+            .enter();
         record_baggage(&span);
         reserve_inventory()
     });
     let service_a = serve(a, 1, move |path, headers| {
         let _cx = baton::propagated_context(headers);
-        let span = baton::span(format!("A: GET {path}")).kind(SpanKind::Server).enter();
+        let span = baton::span(format!("A: GET {path}"))
+            .kind(SpanKind::Server)
+            .enter();
         record_baggage(&span);
         checkout(b_port)
     });
@@ -471,9 +528,20 @@ pub fn run(args: &[String]) -> Result<(), String> {
         .map_err(|e| format!("export: {e}"))?;
 
     let mut nodes: Vec<Node> = spans.finished_spans().iter().map(Node::from_span).collect();
-    nodes.extend(CHILD_SPANS.lock().unwrap_or_else(|e| e.into_inner()).drain(..));
-    let foreign = nodes.iter().filter(|n| n.trace_id != trace_id.to_string()).count();
-    println!("trace {trace_id}: {} spans, propagated with {propagators}", nodes.len());
+    nodes.extend(
+        CHILD_SPANS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .drain(..),
+    );
+    let foreign = nodes
+        .iter()
+        .filter(|n| n.trace_id != trace_id.to_string())
+        .count();
+    println!(
+        "trace {trace_id}: {} spans, propagated with {propagators}",
+        nodes.len()
+    );
     print!("{}", render(&nodes));
     if foreign > 0 {
         return Err(format!("{foreign} spans left the trace"));
@@ -527,6 +595,10 @@ fn exporter(kind: &str, endpoint: Option<&str>) -> Result<Box<dyn SpanExporter>,
                 .service_name("baton-demo");
             Box::new(OtlpExporter::new(config))
         }
-        other => return Err(format!("--export {other:?}: expected console, jsonl or otlp")),
+        other => {
+            return Err(format!(
+                "--export {other:?}: expected console, jsonl or otlp"
+            ))
+        }
     })
 }

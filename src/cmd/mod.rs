@@ -1,16 +1,17 @@
-//! The `decode` and `convert` subcommands, and the input they share: header
-//! lines (`name: value`) from the arguments, or from standard input when
-//! there are none.
+//! The subcommands: `demo`, and `decode` and `convert` with the input they
+//! share: header lines (`name: value`) from the arguments, or from standard
+//! input when there are none.
 
 pub mod convert;
 pub mod decode;
+pub mod demo;
 
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
 /// What `baton help` prints, and what follows a usage error.
 pub const USAGE: &str = "usage:
-  baton demo
+  baton demo [--propagator LIST] [--export console|jsonl|otlp] [--endpoint URL]
   baton decode [HEADER-LINE...]
   baton convert --to b3|b3multi|jaeger|tracecontext [HEADER-LINE...]
 
