@@ -85,7 +85,7 @@ fn decode_points_at_the_offending_byte() {
         lines[1],
         "  00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01"
     );
-    assert_eq!(lines[2], "     ^");
+    assert_eq!(lines[2], "      ^");
 }
 
 #[test]
