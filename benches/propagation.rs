@@ -24,8 +24,10 @@ fn headers(pairs: &[(&str, &str)]) -> HashMap<String, String> {
         .collect()
 }
 
-/// Each format with a realistic carrier for it.
-fn formats() -> Vec<(&'static str, Box<dyn Propagator>, HashMap<String, String>)> {
+/// A bench name, a format, and a realistic carrier for it.
+type Case = (&'static str, Box<dyn Propagator>, HashMap<String, String>);
+
+fn formats() -> Vec<Case> {
     vec![
         (
             "tracecontext",

@@ -85,7 +85,7 @@ fn decode_points_at_the_offending_byte() {
         lines[1],
         "  00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01"
     );
-    assert_eq!(lines[2], "     ^");
+    assert_eq!(lines[2], "      ^");
 }
 
 #[test]
@@ -222,4 +222,61 @@ fn usage_errors_exit_with_2() {
         assert!(out.stderr.contains("usage:"), "{args:?}: {}", out.stderr);
         assert!(out.stdout.is_empty());
     }
+}
+
+#[test]
+fn decode_reads_b3_multi_lines_as_one_context_and_jaeger_baggage() {
+    let input = "X-B3-TraceId: 463ac35c9f6413ad\nX-B3-SpanId: a2fb4a1d1a96d312\n\
+                 X-B3-Sampled: true\nuberctx-Session.Id: s%201\nb3: 0\n";
+    let out = baton(&["decode"], input);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert_eq!(
+        out.stdout,
+        "X-B3-TraceId: 463ac35c9f6413ad
+  trace id   0000000000000000463ac35c9f6413ad
+  span id    a2fb4a1d1a96d312
+  parent     none
+  sampling   accept
+X-B3-SpanId: a2fb4a1d1a96d312
+  context    with the X-B3 lines above
+X-B3-Sampled: true
+  context    with the X-B3 lines above
+uberctx-Session.Id: s%201
+  entry      session.id = \"s 1\"
+b3: 0
+  sampling   deny
+"
+    );
+}
+
+#[test]
+fn decode_blames_the_x_b3_line_at_fault() {
+    let out = baton(
+        &[
+            "decode",
+            "X-B3-TraceId: 463ac35c9f6413ad",
+            "X-B3-SpanId: a2fb4a1d1A96d312",
+        ],
+        "",
+    );
+    assert_eq!(out.code, 1);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert!(lines[2].starts_with("line 2: "), "{}", out.stdout);
+    assert_eq!(lines[3], "  a2fb4a1d1A96d312");
+    assert_eq!(lines[4], "           ^");
+}
+
+#[test]
+fn decode_points_into_jaeger_values() {
+    let out = baton(
+        &[
+            "decode",
+            "uber-trace-id: 463ac35c9f6413ad:a2fb4a1d1a96d312:0:1:9",
+        ],
+        "",
+    );
+    assert_eq!(out.code, 1);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines[1], "  463ac35c9f6413ad:a2fb4a1d1a96d312:0:1:9");
+    assert_eq!(lines[2], "                                       ^");
 }

@@ -282,3 +282,15 @@ fn otel_propagators_none_with_others_is_an_error() {
     let err = Composite::from_lookup(|_| Some("none,b3".into())).unwrap_err();
     assert_eq!(err, ConfigError::NoneWithOthers);
 }
+
+#[test]
+fn a_later_format_does_not_replace_baggage_an_earlier_one_set() {
+    let c = two_toys();
+    let base = Context::default().with_baggage("k", "from the caller");
+    let cx = c.extract(
+        &base,
+        &carrier(&[("a-bag", "k=first"), ("b-bag", "k=second")]),
+    );
+    assert_eq!(cx.baggage().get("k"), Some("first"));
+    assert_eq!(cx.baggage().len(), 1);
+}

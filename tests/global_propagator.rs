@@ -6,7 +6,7 @@ use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::Once;
 
-use baton::propagation::{global_propagator, set_global_propagator, Composite};
+use baton::propagation::{global_propagator, set_global_propagator, Composite, Propagator};
 use baton::Context;
 
 const TRACE_ID: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -170,4 +170,40 @@ fn extract_from_env_and_inject_into_command_use_the_global_propagator() {
         .starts_with(&format!("{TRACE_ID}-{SPAN_ID}")));
     // No baggage here: an inherited BAGGAGE is removed, not passed on.
     assert!(cmd.get_envs().any(|(k, v)| k == "BAGGAGE" && v.is_none()));
+}
+
+/// Run by the test below in a child process whose `OTEL_PROPAGATORS` is
+/// invalid (this process's global propagator is already set).
+#[test]
+#[ignore = "run in a child process by an_invalid_otel_propagators_falls_back_to_the_default"]
+fn child_with_invalid_otel_propagators() {
+    if std::env::var_os("OTEL_PROPAGATORS").is_none() {
+        return;
+    }
+    assert_eq!(
+        global_propagator().fields(),
+        ["traceparent", "tracestate", "baggage"]
+    );
+    assert_eq!(
+        baton::diagnostic_count(baton::DiagnosticKind::InvalidArgument),
+        1
+    );
+}
+
+#[test]
+fn an_invalid_otel_propagators_falls_back_to_the_default() {
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "child_with_invalid_otel_propagators",
+            "--ignored",
+        ])
+        .env("OTEL_PROPAGATORS", "tracecontext, xray")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.contains("1 passed"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("unknown propagator \"xray\""), "{stderr}");
 }

@@ -1,6 +1,6 @@
 //! Arbitrary `NAME=VALUE` lines as a child's environment: extraction never
-//! panics, stays within the limits, and inject∘extract is stable (what one
-//! hop writes, the next hop reads back and writes identically).
+//! panics, stays within the limits, keeps the ids and sampling across hops,
+//! and inject∘extract is stable after one normalising hop.
 #![no_main]
 
 use baton::propagation::{baggage, tracestate, Composite, EnvCarrier, Propagator};
@@ -20,12 +20,20 @@ fuzz_target!(|data: &[u8]| {
     assert!(cx.baggage().len() <= baggage::MAX_MEMBERS);
     assert!(baggage::format(cx.baggage()).len() <= baggage::MAX_BYTES);
 
+    // One hop normalises (the first format in the composite wins, so a
+    // detail only a later format carries, like B3 debug, may not survive);
+    // from then on inject∘extract is the identity.
+    let hop = |from: &EnvCarrier| {
+        let cx = all.extract(&Context::default(), from);
+        let mut out = EnvCarrier::default();
+        all.inject(&cx, &mut out);
+        (cx, out)
+    };
     let mut first = EnvCarrier::default();
     all.inject(&cx, &mut first);
-    let again = all.extract(&Context::default(), &first);
-    let mut second = EnvCarrier::default();
-    all.inject(&again, &mut second);
-    assert_eq!(first, second, "inject∘extract is not stable");
+    let (again, second) = hop(&first);
+    let (_, third) = hop(&second);
+    assert_eq!(second, third, "inject∘extract is not stable");
     assert_eq!(
         again.span_context().map(|s| (s.trace_id(), s.span_id(), s.is_sampled())),
         cx.span_context().map(|s| (s.trace_id(), s.span_id(), s.is_sampled())),

@@ -4,9 +4,9 @@
 use std::fmt;
 use std::sync::{Mutex, PoisonError};
 
-use super::{Extractor, Injector, Propagator, TraceContext, W3cBaggage, B3};
+use super::{baggage, Extractor, Injector, Propagator, TraceContext, W3cBaggage, B3};
 use crate::diagnostic::{report, with_one_report, DiagnosticKind};
-use crate::{Context, TraceId};
+use crate::{Baggage, Context, TraceId};
 
 /// The environment variable that names the propagators, comma-separated.
 pub const OTEL_PROPAGATORS: &str = "OTEL_PROPAGATORS";
@@ -266,6 +266,8 @@ impl Propagator for Composite {
             let mut out = cx.clone();
             // The trace id the carrier set, and the format that carried it.
             let mut chosen: Option<(TraceId, &dyn Propagator)> = None;
+            // Baggage keys an earlier format in this carrier already set.
+            let mut from_carrier: Vec<String> = Vec::new();
             for p in &self.propagators {
                 // Each format sees the baggage so far but no span context,
                 // so what it returns is exactly what the carrier held.
@@ -276,7 +278,8 @@ impl Propagator for Composite {
                 };
                 let got = p.extract(&base, carrier);
                 if got.baggage() != base.baggage() {
-                    out = out.with_baggage_replaced(got.baggage().clone());
+                    let merged = add_baggage(out.baggage(), got.baggage(), &mut from_carrier);
+                    out = out.with_baggage_replaced(merged);
                 }
                 match (got.span_context(), chosen) {
                     (Some(sc), None) => {
@@ -308,6 +311,48 @@ impl Propagator for Composite {
     fn fields(&self) -> &[&str] {
         &self.fields
     }
+}
+
+/// `base` plus the entries of `got` that are new or changed, except keys an
+/// earlier format already set (recorded in `from_carrier`): later formats
+/// only add. The W3C limits hold for the sum: an entry past
+/// [`baggage::MAX_MEMBERS`] or [`baggage::MAX_BYTES`] is dropped and reported.
+fn add_baggage(base: &Baggage, got: &Baggage, from_carrier: &mut Vec<String>) -> Baggage {
+    let mut merged = base.clone();
+    let mut bytes = baggage::format(base).len();
+    let mut dropped = 0;
+    for (k, v, props) in got.iter() {
+        if from_carrier.iter().any(|c| c == k) || base.iter().any(|e| e == (k, v, props)) {
+            continue;
+        }
+        let size = Baggage::EMPTY
+            .try_insert(k, v, props)
+            .map_or(0, |one| baggage::format(&one).len());
+        let replacing = merged.get(k).is_some();
+        // One more byte for the `,` before the entry.
+        let fits = bytes + size < baggage::MAX_BYTES;
+        match merged.try_insert(k, v, props) {
+            Ok(b) if fits || replacing => {
+                merged = b;
+                bytes += size + 1;
+                from_carrier.push(k.to_owned());
+            }
+            _ => dropped += 1,
+        }
+    }
+    if dropped > 0 {
+        report(
+            DiagnosticKind::LimitExceeded,
+            &format_args!(
+                "{dropped} baggage entries from a later format dropped: over {} members \
+                 or {} bytes",
+                baggage::MAX_MEMBERS,
+                baggage::MAX_BYTES
+            ),
+            None,
+        );
+    }
+    merged
 }
 
 /// Names a format by its first field, e.g. `traceparent` or `b3`.

@@ -209,11 +209,15 @@ pub fn extract_from_env() -> Context {
 /// Extracts the context from the process's environment and makes it current
 /// until the guard drops; see [`extract_from_env`].
 ///
-/// ```no_run
-/// fn main() {
-///     let _cx = baton::propagation::propagated_from_env();
-///     baton::in_span("child work", || {});
-/// }
+/// # Example: the first line of a child's `main`
+/// ```
+/// let _cx = baton::propagation::propagated_from_env();
+/// // Started by a traced parent, the process is now inside its trace.
+/// let from_parent = baton::propagation::extract_from_env();
+/// assert_eq!(
+///     baton::current_trace_id(),
+///     from_parent.span_context().map(|sc| sc.trace_id())
+/// );
 /// ```
 #[track_caller]
 pub fn propagated_from_env() -> ContextGuard {
