@@ -1,4 +1,4 @@
-//! Export benches: the cost of recording spans through the batch processor,
+//! Export benches: a root span recorded into the batch processor; the cost of recording spans through the batch processor,
 //! CPU per span including the worker thread; a flood with a slow exporter
 //! (peak memory, drops); and the cost of an unsampled span. Each group also
 //! benches `Instant::now()`, so results read as ratios to the clock.
@@ -103,12 +103,20 @@ fn helper() -> &'static Mutex<Helper> {
     })
 }
 
+/// Spans made and wall-clock nanoseconds taken, on one thread and on two,
+/// for the throughput ratio.
+static WALL: [(AtomicU64, AtomicU64); 2] = [
+    (AtomicU64::new(0), AtomicU64::new(0)),
+    (AtomicU64::new(0), AtomicU64::new(0)),
+];
+
 /// `iters` root spans on one or two threads; returns the process CPU time
 /// (all threads, the batch worker included, flushed before the clock
 /// stops) per `iters` spans.
 fn spans_cpu(two_threads: bool, iters: u64) -> Duration {
     let helper = helper().lock().unwrap();
     let before = process_cpu_ns();
+    let wall = Instant::now();
     if two_threads {
         helper.work.send(iters / 2).unwrap();
         root_spans(iters - iters / 2);
@@ -116,8 +124,30 @@ fn spans_cpu(two_threads: bool, iters: u64) -> Duration {
     } else {
         root_spans(iters);
     }
-    let _ = baton::export::force_flush(Duration::from_secs(30));
+    let (spans, nanos) = &WALL[usize::from(two_threads)];
+    spans.fetch_add(iters, Ordering::Relaxed);
+    nanos.fetch_add(wall.elapsed().as_nanos() as u64, Ordering::Relaxed);
+    assert!(baton::export::force_flush(Duration::from_secs(30)).is_ok());
     Duration::from_nanos(process_cpu_ns().saturating_sub(before))
+}
+
+/// Spans per second on one thread (`false`) or two.
+fn throughput(two_threads: bool) -> f64 {
+    let (spans, nanos) = &WALL[usize::from(two_threads)];
+    spans.load(Ordering::Relaxed) as f64 * 1e9 / nanos.load(Ordering::Relaxed).max(1) as f64
+}
+
+fn root_span(c: &mut Criterion) {
+    install();
+    let span = baton::span("request").root().start();
+    assert!(span.is_recording());
+    span.end();
+    let mut g = c.benchmark_group("root span, batch processor");
+    g.bench_function("Instant::now()", |b| b.iter(|| black_box(Instant::now())));
+    g.bench_function("root span start+end into the batch processor", |b| {
+        b.iter(|| baton::span(black_box("request")).root().start().end())
+    });
+    g.finish();
 }
 
 fn sustained(c: &mut Criterion) {
@@ -133,9 +163,11 @@ fn sustained(c: &mut Criterion) {
     });
     g.finish();
     let dropped = baton::export::dropped_spans();
+    let exported = DISCARDED.load(Ordering::Relaxed);
+    assert!(exported > 0);
     eprintln!(
-        "sustained: {} spans exported, {dropped} dropped",
-        DISCARDED.load(Ordering::Relaxed)
+        "sustained: {exported} spans exported, {dropped} dropped; 2 threads vs 1: {:.2}x the throughput",
+        throughput(true) / throughput(false)
     );
 }
 
@@ -161,11 +193,11 @@ fn flood(c: &mut Criterion) {
         })
     });
     g.finish();
+    let hwm_after = status_kb("VmHWM");
+    assert!(last.1 > 0, "a slow exporter under a flood drops spans");
     eprintln!(
-        "flood: last run exported {} dropped {}; VmHWM {hwm_before} kB before, {} kB after",
-        last.0,
-        last.1,
-        status_kb("VmHWM")
+        "flood: last run exported {} dropped {} (every drop counted); peak RSS {hwm_after} kB ({hwm_before} kB before the flood)",
+        last.0, last.1
     );
 }
 
@@ -187,6 +219,6 @@ fn unsampled(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, sustained, flood, unsampled);
+criterion_group!(benches, root_span, sustained, flood, unsampled);
 
 criterion_main!(benches);

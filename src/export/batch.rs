@@ -1,11 +1,14 @@
 //! The batch processor: a bounded queue in front of a worker thread that
 //! exports in batches, so traced code never waits for an exporter.
 
+use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::fmt;
+use std::mem;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, SyncSender, TryRecvError};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, Thread};
 use std::time::{Duration, Instant};
 
@@ -135,21 +138,32 @@ pub struct BatchStats {
     pub dropped: u64,
 }
 
+/// Spans one thread gathers before it hands them to the worker as one chunk
+/// (fewer when the export batch is smaller): the hand-over, and the check of
+/// the queue's room, happen once per chunk instead of once per span.
+pub const THREAD_CHUNK_SIZE: usize = 64;
+
 /// Sends finished spans to an exporter in batches from a worker thread.
 ///
-/// `on_end` never blocks and never allocates: it puts the span in a bounded
-/// lock-free queue (a `std::sync::mpsc::sync_channel`) or, when the queue is
-/// full, drops it and counts it (the first drop is reported as a diagnostic,
-/// the total at shutdown). The worker exports when a batch is full or the
-/// schedule delay passes. Each export runs on a helper thread, so an exporter
-/// that hangs is abandoned at the export timeout and one that panics loses
-/// only its batch.
+/// `on_end` never blocks on another thread and allocates once per chunk at
+/// most: each thread gathers its spans in a slot of its own (a mutex that only
+/// that thread and, now and then, the worker touch) and publishes them in
+/// chunks of [`THREAD_CHUNK_SIZE`]. The queue is bounded: room for
+/// `max_queue_size` spans is shared out to the threads a chunk at a time, and
+/// a span that finds none is dropped and counted (the first drop is reported
+/// as a diagnostic, the total at shutdown). The worker wakes when a batch is
+/// ready or the schedule delay passes, and also takes the chunks threads have
+/// only begun; a thread's slot outlives the thread, so nothing is lost when
+/// it exits. Each export runs on a helper thread, so an exporter that hangs
+/// is abandoned at the export timeout and one that panics loses only its
+/// batch.
 ///
 /// [`force_flush`](SpanProcessor::force_flush) and
-/// [`shutdown`](SpanProcessor::shutdown) wait at most until their deadline
-/// and may be called from any thread. Called from pipeline code (an exporter,
-/// the worker), they request the work and return
-/// [`ExportError::Reentrant`] at once instead of waiting on themselves.
+/// [`shutdown`](SpanProcessor::shutdown) export every span ended before them
+/// on any thread, wait at most until their deadline and may be called from
+/// any thread. Called from pipeline code (an exporter, the worker), they
+/// request the work and return [`ExportError::Reentrant`] at once instead of
+/// waiting on themselves.
 ///
 /// # Example: export through a batch processor
 /// ```
@@ -172,28 +186,158 @@ pub struct BatchProcessor {
 }
 
 struct WorkerHandle {
-    spans: SyncSender<SpanData>,
     control: Sender<Control>,
     thread: Thread,
 }
 
 /// What producers and the worker share.
 struct Shared {
-    /// Bit 0: closed to new spans. The rest counts producers inside `on_end`
-    /// (in steps of 2), so shutdown can wait for them before the last drain.
-    gate: AtomicUsize,
-    /// Spans in the queue, to wake the worker when a batch is ready.
+    /// Tells this processor's slots apart from other processors' in a
+    /// thread's list (an address could be reused).
+    id: u64,
+    /// Set when the processor stops taking spans; slots and the registry
+    /// carry their own flag, set under their lock, for the exact cut.
+    closed: AtomicBool,
+    /// Spans that may still be taken in: `max_queue_size` less the spans held
+    /// (in slots or by the worker) and the room threads reserved.
+    room: AtomicUsize,
+    /// Spans in published chunks, to wake the worker when a batch is ready.
     queued: AtomicUsize,
+    registry: Mutex<Registry>,
+    /// For spans ended where a thread's own slot cannot be used: during
+    /// thread-local teardown, or ended reentrantly inside `on_end`.
+    fallback: Arc<Slot>,
+    /// Spans per chunk: [`THREAD_CHUNK_SIZE`] at most, never past a batch.
+    chunk: usize,
     exported: AtomicU64,
     dropped: AtomicU64,
     warned_full: AtomicBool,
     config: BatchConfig,
 }
 
-const CLOSED: usize = 1;
-const PRODUCER: usize = 2;
+/// Every slot of a processor, so the worker can reach spans any thread holds.
+struct Registry {
+    slots: Vec<Arc<Slot>>,
+    closed: bool,
+}
+
+/// One thread's spans for one processor.
+#[derive(Default)]
+struct Slot(Mutex<SlotState>);
+
+#[derive(Default)]
+struct SlotState {
+    /// The chunk being filled.
+    chunk: Vec<SpanData>,
+    /// Full chunks, oldest first, counted in `Shared::queued`.
+    full: Vec<Vec<SpanData>>,
+    /// Spans this slot may still take in without asking `Shared::room`.
+    credits: usize,
+    closed: bool,
+}
+
+/// Why a span was not taken in.
+enum Refused {
+    Closed,
+    Full,
+}
+
+impl fmt::Display for Refused {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Refused::Closed => "the batch processor is shut down",
+            Refused::Full => "the batch queue is full",
+        })
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+thread_local! {
+    /// This thread's slot in each batch processor it ended spans into, by
+    /// processor id.
+    static SLOTS: RefCell<Vec<(u64, Arc<Slot>)>> = const { RefCell::new(Vec::new()) };
+}
+
+impl Slot {
+    /// Takes `span` in; `Ok(true)` when it completed a batch for the worker.
+    #[inline(always)]
+    fn push(&self, span: SpanData, shared: &Shared) -> Result<bool, Refused> {
+        let mut slot = lock(&self.0);
+        let refused = if slot.closed {
+            Some(Refused::Closed)
+        } else if slot.credits == 0 {
+            slot.credits = shared.reserve();
+            (slot.credits == 0).then_some(Refused::Full)
+        } else {
+            None
+        };
+        if let Some(why) = refused {
+            // Dropped outside the lock.
+            drop(slot);
+            drop(span);
+            return Err(why);
+        }
+        slot.credits -= 1;
+        if slot.chunk.capacity() == 0 {
+            slot.chunk.reserve_exact(shared.chunk);
+        }
+        slot.chunk.push(span);
+        if slot.chunk.len() < shared.chunk {
+            return Ok(false);
+        }
+        let chunk = mem::take(&mut slot.chunk);
+        let n = chunk.len();
+        slot.full.push(chunk);
+        // Counted under the lock, so the worker never takes a chunk before
+        // it is counted.
+        let before = shared.queued.fetch_add(n, Ordering::Relaxed);
+        let batch = shared.config.max_export_batch_size;
+        Ok(before < batch && before + n >= batch)
+    }
+}
 
 impl Shared {
+    /// Reserves room for up to one chunk; 0 when the queue is full.
+    fn reserve(&self) -> usize {
+        let mut room = self.room.load(Ordering::Relaxed);
+        while room > 0 {
+            let take = room.min(self.chunk);
+            match self.room.compare_exchange_weak(
+                room,
+                room - take,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return take,
+                Err(now) => room = now,
+            }
+        }
+        0
+    }
+
+    /// This thread's slot in this processor, registered on first use;
+    /// `None` once the processor is closed.
+    fn local_slot<'a>(&self, slots: &'a mut Vec<(u64, Arc<Slot>)>) -> Option<&'a Arc<Slot>> {
+        if let Some(i) = slots.iter().position(|(id, _)| *id == self.id) {
+            return Some(&slots[i].1);
+        }
+        // New here: forget the slots of processors that have stopped.
+        slots.retain(|(_, slot)| !lock(&slot.0).closed);
+        let slot = Arc::new(Slot::default());
+        {
+            let mut registry = lock(&self.registry);
+            if registry.closed {
+                return None;
+            }
+            registry.slots.push(Arc::clone(&slot));
+        }
+        slots.push((self.id, slot));
+        slots.last().map(|(_, slot)| slot)
+    }
+
     fn drop_spans(&self, count: u64, why: &dyn fmt::Display) {
         self.dropped.fetch_add(count, Ordering::Relaxed);
         pipeline::count_dropped(count);
@@ -250,10 +394,20 @@ impl BatchProcessor {
     /// A processor exporting through `exporter` with `config` (fields out of
     /// range are clamped and reported as a diagnostic).
     pub fn new(exporter: impl SpanExporter, config: BatchConfig) -> BatchProcessor {
+        static NEXT_ID: AtomicU64 = AtomicU64::new(0);
         let config = config.validated();
+        let fallback = Arc::new(Slot::default());
         let shared = Arc::new(Shared {
-            gate: AtomicUsize::new(0),
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            closed: AtomicBool::new(false),
+            room: AtomicUsize::new(config.max_queue_size),
             queued: AtomicUsize::new(0),
+            registry: Mutex::new(Registry {
+                slots: vec![Arc::clone(&fallback)],
+                closed: false,
+            }),
+            fallback,
+            chunk: THREAD_CHUNK_SIZE.min(config.max_export_batch_size),
             exported: AtomicU64::new(0),
             dropped: AtomicU64::new(0),
             warned_full: AtomicBool::new(false),
@@ -262,7 +416,7 @@ impl BatchProcessor {
         let worker = match start(Box::new(exporter), &shared) {
             Ok(worker) => Some(worker),
             Err(e) => {
-                shared.gate.store(CLOSED, Ordering::Release);
+                shared.closed.store(true, Ordering::Release);
                 report(
                     DiagnosticKind::ExportFailed,
                     &format_args!(
@@ -329,24 +483,35 @@ impl fmt::Debug for BatchProcessor {
 impl SpanProcessor for BatchProcessor {
     fn on_end(&self, span: SpanData) {
         let shared = &*self.shared;
-        let gate = shared.gate.fetch_add(PRODUCER, Ordering::AcqRel);
-        match &self.worker {
-            Some(worker) if gate & CLOSED == 0 => {
-                let before = shared.queued.fetch_add(1, Ordering::Relaxed);
-                match worker.spans.try_send(span) {
-                    Ok(()) if before + 1 == shared.config.max_export_batch_size => {
-                        worker.thread.unpark();
-                    }
-                    Ok(()) => {}
-                    Err(_) => {
-                        shared.queued.fetch_sub(1, Ordering::Relaxed);
-                        shared.drop_spans(1, &"the batch queue is full");
-                    }
-                }
+        let worker = match &self.worker {
+            Some(worker) if !shared.closed.load(Ordering::Relaxed) => worker,
+            _ => {
+                drop(span);
+                shared.drop_spans(1, &Refused::Closed);
+                return;
             }
-            _ => shared.drop_spans(1, &"the batch processor is shut down"),
+        };
+        // Checked apart so that the span is moved only once it has a home:
+        // during thread-local teardown it goes to the shared fallback slot.
+        let pushed = if SLOTS.try_with(|_| ()).is_ok() {
+            SLOTS
+                .try_with(|slots| match slots.try_borrow_mut() {
+                    Ok(mut slots) => match shared.local_slot(&mut slots) {
+                        Some(slot) => slot.push(span, shared),
+                        None => Err(Refused::Closed),
+                    },
+                    // Ended reentrantly, from inside this very call.
+                    Err(_) => shared.fallback.push(span, shared),
+                })
+                .unwrap_or(Err(Refused::Closed))
+        } else {
+            shared.fallback.push(span, shared)
+        };
+        match pushed {
+            Ok(true) => worker.thread.unpark(),
+            Ok(false) => {}
+            Err(why) => shared.drop_spans(1, &why),
         }
-        shared.gate.fetch_sub(PRODUCER, Ordering::Release);
     }
 
     fn force_flush(&self, deadline: Instant) -> Result<(), ExportError> {
@@ -360,7 +525,7 @@ impl SpanProcessor for BatchProcessor {
         if self.shutdown_requested.swap(true, Ordering::AcqRel) {
             return Err(ExportError::AlreadyShutDown);
         }
-        self.shared.gate.fetch_or(CLOSED, Ordering::AcqRel);
+        self.shared.closed.store(true, Ordering::Release);
         self.request(|ack| Control::Shutdown { deadline, ack }, deadline)
     }
 }
@@ -369,7 +534,7 @@ impl Drop for BatchProcessor {
     fn drop(&mut self) {
         // Dropping the control sender tells the worker to finish on its own
         // (within one export timeout); nobody waits for it here.
-        self.shared.gate.fetch_or(CLOSED, Ordering::AcqRel);
+        self.shared.closed.store(true, Ordering::Release);
         if let Some(worker) = self.worker.take() {
             let thread = worker.thread.clone();
             drop(worker);
@@ -380,20 +545,20 @@ impl Drop for BatchProcessor {
 
 /// Starts the worker and the export helper threads.
 fn start(exporter: Box<dyn SpanExporter>, shared: &Arc<Shared>) -> std::io::Result<WorkerHandle> {
-    let (spans, queue) = mpsc::sync_channel(shared.config.max_queue_size);
     let (control, requests) = mpsc::channel();
     let runner = Runner::start(exporter)?;
     let mut worker = Worker {
         shared: Arc::clone(shared),
-        queue,
         requests,
         runner,
+        pending: VecDeque::new(),
+        pending_len: 0,
+        taken: Vec::new(),
     };
     let handle = thread::Builder::new()
         .name("baton-batch".into())
         .spawn(move || pipeline::while_suppressed(|| worker.run()))?;
     Ok(WorkerHandle {
-        spans,
         control,
         thread: handle.thread().clone(),
     })
@@ -405,11 +570,27 @@ fn bookkeeping_margin(budget: Duration) -> Duration {
     (budget / 10).min(Duration::from_millis(50))
 }
 
+/// What to take from the slots.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Collect {
+    /// Published chunks only.
+    Full,
+    /// Chunks being filled too.
+    Everything,
+    /// Everything, and close the slots to new spans.
+    Final,
+}
+
 struct Worker {
     shared: Arc<Shared>,
-    queue: Receiver<SpanData>,
     requests: Receiver<Control>,
     runner: Runner,
+    /// Chunks taken from the slots, oldest of each thread first.
+    pending: VecDeque<Vec<SpanData>>,
+    /// Spans in `pending`.
+    pending_len: usize,
+    /// A slot's `full` list, swapped out under its lock and kept for reuse.
+    taken: Vec<Vec<SpanData>>,
 }
 
 impl Worker {
@@ -436,42 +617,85 @@ impl Worker {
                     }
                 }
             }
-            let config = self.shared.config;
+            let batch = self.shared.config.max_export_batch_size;
             let now = Instant::now();
             if now >= next_export {
-                // Everything queued now, in at most one queue's worth of batches.
-                for _ in 0..=config.max_queue_size / config.max_export_batch_size {
-                    if self.export_batch(None) == 0 {
-                        break;
-                    }
-                }
+                self.collect(Collect::Everything);
+                while self.export_batch(None) > 0 {}
                 next_export = Instant::now() + delay;
                 continue;
             }
-            if self.shared.queued.load(Ordering::Relaxed) >= config.max_export_batch_size {
-                self.export_batch(None);
+            if self.shared.queued.load(Ordering::Relaxed) >= batch {
+                self.collect(Collect::Full);
+                while self.pending_len >= batch {
+                    self.export_batch(None);
+                }
                 continue;
             }
             thread::park_timeout(next_export.saturating_duration_since(now));
         }
     }
 
-    /// Takes up to one batch from the queue.
-    fn take_batch(&self) -> Vec<SpanData> {
-        let limit = self.shared.config.max_export_batch_size;
-        let mut batch = Vec::with_capacity(limit.min(self.shared.queued.load(Ordering::Relaxed)));
-        while batch.len() < limit {
-            match self.queue.try_recv() {
-                Ok(span) => batch.push(span),
-                Err(_) => break,
+    /// Moves spans from every slot to `pending`, each thread's in the order
+    /// they ended, and forgets the slots of threads that are gone.
+    fn collect(&mut self, what: Collect) {
+        let shared = &*self.shared;
+        let mut registry = lock(&shared.registry);
+        registry.closed |= what == Collect::Final;
+        registry.slots.retain(|slot| {
+            let mut state = lock(&slot.0);
+            state.closed |= what == Collect::Final;
+            if !state.full.is_empty() {
+                mem::swap(&mut state.full, &mut self.taken);
+                let n: usize = self.taken.iter().map(Vec::len).sum();
+                shared.queued.fetch_sub(n, Ordering::Relaxed);
+                self.pending_len += n;
+                self.pending.extend(self.taken.drain(..));
             }
-        }
-        self.shared.queued.fetch_sub(batch.len(), Ordering::Relaxed);
+            if what != Collect::Full {
+                if !state.chunk.is_empty() {
+                    self.pending_len += state.chunk.len();
+                    self.pending.push_back(mem::take(&mut state.chunk));
+                }
+                let unused = mem::take(&mut state.credits);
+                shared.room.fetch_add(unused, Ordering::Relaxed);
+            }
+            let empty = state.full.is_empty() && state.chunk.is_empty();
+            drop(state);
+            // Only the registry holds it: its thread has exited.
+            !(empty && Arc::strong_count(slot) == 1)
+        });
+    }
+
+    /// Takes up to one batch from `pending`: a whole chunk when it is the
+    /// batch, otherwise chunks joined.
+    fn take_batch(&mut self) -> Vec<SpanData> {
+        let limit = self.shared.config.max_export_batch_size;
+        let want = limit.min(self.pending_len);
+        let batch = match self.pending.front() {
+            Some(front) if front.len() == want => self.pending.pop_front().unwrap_or_default(),
+            _ => {
+                let mut batch = Vec::with_capacity(want);
+                while batch.len() < want {
+                    let Some(front) = self.pending.front_mut() else {
+                        break;
+                    };
+                    let n = front.len().min(want - batch.len());
+                    batch.extend(front.drain(..n));
+                    if front.is_empty() {
+                        self.pending.pop_front();
+                    }
+                }
+                batch
+            }
+        };
+        self.pending_len -= batch.len();
+        self.shared.room.fetch_add(batch.len(), Ordering::Relaxed);
         batch
     }
 
-    /// Exports one batch, giving up at `deadline` if it comes before the
-    /// export timeout; returns how many spans it took from the queue.
+    /// Exports one batch from `pending`, giving up at `deadline` if it comes
+    /// before the export timeout; returns how many spans it took.
     fn export_batch(&mut self, deadline: Option<Instant>) -> usize {
         let batch = self.take_batch();
         let count = batch.len();
@@ -501,17 +725,12 @@ impl Worker {
         count
     }
 
-    /// Exports everything queued when the flush was asked for (not what
+    /// Exports every span ended before the flush was asked for (not what
     /// producers add meanwhile, so a flush ends under load), then flushes
     /// the exporter.
     fn flush(&mut self) -> Result<(), ExportError> {
-        let mut left = self.shared.queued.load(Ordering::Acquire);
-        while left > 0 {
-            match self.export_batch(None) {
-                0 => break,
-                n => left = left.saturating_sub(n),
-            }
-        }
+        self.collect(Collect::Everything);
+        while self.export_batch(None) > 0 {}
         let deadline = Instant::now() + self.shared.config.export_timeout;
         self.runner.run(Job::Flush, deadline)
     }
@@ -519,17 +738,13 @@ impl Worker {
     fn shutdown(&mut self, deadline: Instant) -> Result<(), ExportError> {
         let margin = bookkeeping_margin(deadline.saturating_duration_since(Instant::now()));
         let deadline = deadline.checked_sub(margin).unwrap_or(deadline);
-        // The gate is closed; wait for producers still inside on_end, which
-        // never block, so that the queue is final.
-        while self.shared.gate.load(Ordering::Acquire) >= PRODUCER {
-            thread::yield_now();
-        }
+        // Closing each slot under its lock makes the cut exact: a producer
+        // either got its span in before, or finds the slot closed and counts
+        // the span as dropped.
+        self.collect(Collect::Final);
         while Instant::now() < deadline && self.export_batch(Some(deadline)) > 0 {}
-        let mut late = 0;
-        while let Ok(span) = self.queue.try_recv() {
-            drop(span);
-            late += 1;
-        }
+        let late = mem::take(&mut self.pending_len) as u64;
+        self.pending.clear();
         if late > 0 {
             self.shared.dropped.fetch_add(late, Ordering::Release);
             pipeline::count_dropped(late);

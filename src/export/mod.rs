@@ -33,7 +33,7 @@ mod resource;
 pub use batch::{
     BatchConfig, BatchProcessor, BatchStats, BatchStatsHandle, DEFAULT_EXPORT_TIMEOUT,
     DEFAULT_MAX_EXPORT_BATCH_SIZE, DEFAULT_MAX_QUEUE_SIZE, DEFAULT_SCHEDULE_DELAY,
-    MAX_QUEUE_SIZE_LIMIT,
+    MAX_QUEUE_SIZE_LIMIT, THREAD_CHUNK_SIZE,
 };
 pub use config::Config;
 pub use config_error::ConfigError;

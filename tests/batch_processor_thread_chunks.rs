@@ -1,0 +1,125 @@
+//! Spans a thread has gathered but not yet handed over (fewer than, exactly,
+//! or just past `THREAD_CHUNK_SIZE`) are exported by a flush from another
+//! thread while their thread still runs, and after their thread has exited.
+//! Installs the global pipeline (to record the spans fed to the processor).
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{mpsc, Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use baton::export::{
+    BatchConfig, BatchProcessor, ExportError, SpanExporter, SpanProcessor, THREAD_CHUNK_SIZE,
+};
+use baton::SpanData;
+
+fn span() -> SpanData {
+    static SPAN: OnceLock<SpanData> = OnceLock::new();
+    SPAN.get_or_init(|| {
+        let memory = baton::InMemoryExporter::default();
+        let guard = baton::init(baton::Config::new().exporter(memory.clone())).unwrap();
+        baton::in_span("work", || {});
+        drop(guard);
+        memory.take().remove(0)
+    })
+    .clone()
+}
+
+struct Counting(Arc<AtomicU64>);
+
+impl SpanExporter for Counting {
+    fn export(&mut self, batch: &[SpanData]) -> Result<(), ExportError> {
+        self.0.fetch_add(batch.len() as u64, Ordering::SeqCst);
+        Ok(())
+    }
+}
+
+/// A processor that exports only on a flush or a full batch, never on its
+/// schedule during a test.
+fn processor() -> (Arc<BatchProcessor>, Arc<AtomicU64>) {
+    let received = Arc::new(AtomicU64::new(0));
+    let mut config = BatchConfig::default();
+    config.scheduled_delay = Duration::from_secs(600);
+    let processor = BatchProcessor::new(Counting(Arc::clone(&received)), config);
+    (Arc::new(processor), received)
+}
+
+fn deadline() -> Instant {
+    Instant::now() + Duration::from_secs(20)
+}
+
+#[test]
+fn a_flush_exports_what_a_running_thread_has_gathered() {
+    for count in [
+        1,
+        THREAD_CHUNK_SIZE - 1,
+        THREAD_CHUNK_SIZE,
+        THREAD_CHUNK_SIZE + 1,
+    ] {
+        let (processor, received) = processor();
+        let (ended, wait_for_flush) = mpsc::channel();
+        let (flushed, hold) = mpsc::channel::<()>();
+        let producer = {
+            let processor = Arc::clone(&processor);
+            std::thread::spawn(move || {
+                for _ in 0..count {
+                    processor.on_end(span());
+                }
+                ended.send(()).unwrap();
+                // Alive until the flush is done.
+                let _ = hold.recv();
+            })
+        };
+        wait_for_flush.recv().unwrap();
+        processor.force_flush(deadline()).unwrap();
+        assert_eq!(
+            received.load(Ordering::SeqCst),
+            count as u64,
+            "{count} spans"
+        );
+        drop(flushed);
+        producer.join().unwrap();
+        processor.shutdown(deadline()).unwrap();
+        assert_eq!(processor.stats().exported, count as u64);
+    }
+}
+
+#[test]
+fn spans_of_a_thread_that_exited_are_not_lost() {
+    let (processor, received) = processor();
+    let count = THREAD_CHUNK_SIZE + 1;
+    let producer = {
+        let processor = Arc::clone(&processor);
+        std::thread::spawn(move || {
+            for _ in 0..count {
+                processor.on_end(span());
+            }
+        })
+    };
+    producer.join().unwrap();
+    processor.force_flush(deadline()).unwrap();
+    assert_eq!(received.load(Ordering::SeqCst), count as u64);
+}
+
+#[test]
+fn shutdown_exports_every_thread_and_drops_later_spans() {
+    let (processor, received) = processor();
+    let producers: Vec<_> = (0..3)
+        .map(|_| {
+            let processor = Arc::clone(&processor);
+            std::thread::spawn(move || {
+                for _ in 0..THREAD_CHUNK_SIZE + 3 {
+                    processor.on_end(span());
+                }
+            })
+        })
+        .collect();
+    for p in producers {
+        p.join().unwrap();
+    }
+    processor.shutdown(deadline()).unwrap();
+    let produced = 3 * (THREAD_CHUNK_SIZE as u64 + 3);
+    assert_eq!(received.load(Ordering::SeqCst), produced);
+    processor.on_end(span());
+    let stats = processor.stats();
+    assert_eq!((stats.exported, stats.dropped), (produced, 1));
+}
