@@ -451,7 +451,6 @@ impl SpanRef {
             return;
         };
         data.end_unix_nanos = now_unix_nanos().max(data.start_unix_nanos);
-        let data = *data;
         pipeline::on_end(data);
     }
 }

@@ -51,7 +51,7 @@ fn a_hanging_exporter_never_blocks_producers_and_memory_stays_bounded() {
     );
     let produced = 20_000u64;
     for _ in 0..produced {
-        processor.on_end(span());
+        processor.on_end(Box::new(span()));
     }
     let stats = processor.stats();
     // Held at most: the queue, the batch being built, the batch hung in export.
@@ -101,13 +101,13 @@ fn a_panicking_exporter_loses_only_its_batch() {
     config.scheduled_delay = Duration::from_secs(600);
     let processor = BatchProcessor::new(exporter, config);
     for _ in 0..10 {
-        processor.on_end(span());
+        processor.on_end(Box::new(span()));
     }
     processor
         .force_flush(Instant::now() + Duration::from_secs(20))
         .unwrap();
     for _ in 0..25 {
-        processor.on_end(span());
+        processor.on_end(Box::new(span()));
     }
     processor
         .shutdown(Instant::now() + Duration::from_secs(20))
@@ -130,7 +130,7 @@ impl SpanExporter for Failing {
 fn a_failing_exporter_counts_its_spans_as_dropped() {
     let processor = BatchProcessor::new(Failing, config(100, 7, Duration::from_secs(10)));
     for _ in 0..30 {
-        processor.on_end(span());
+        processor.on_end(Box::new(span()));
     }
     processor
         .shutdown(Instant::now() + Duration::from_secs(20))
@@ -149,7 +149,7 @@ fn a_full_queue_drops_past_its_capacity_and_counts_each_drop() {
         config(queue, queue, Duration::from_secs(30)),
     );
     for _ in 0..queue {
-        processor.on_end(span());
+        processor.on_end(Box::new(span()));
     }
     assert_eq!(
         processor.stats().dropped,
@@ -158,7 +158,7 @@ fn a_full_queue_drops_past_its_capacity_and_counts_each_drop() {
     );
     // Whatever the worker took, at most `queue` more fit; the rest is counted.
     for _ in 0..queue * 3 {
-        processor.on_end(span());
+        processor.on_end(Box::new(span()));
     }
     let stats = processor.stats();
     assert!(

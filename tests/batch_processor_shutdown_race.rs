@@ -48,7 +48,7 @@ fn shutdown_racing_four_producers_keeps_the_count_identity() {
                 std::thread::spawn(move || {
                     start.wait();
                     for _ in 0..100_000 {
-                        processor.on_end(span());
+                        processor.on_end(Box::new(span()));
                     }
                     100_000u64
                 })
@@ -74,7 +74,7 @@ fn shutdown_racing_four_producers_keeps_the_count_identity() {
             processor.shutdown(Instant::now() + Duration::from_secs(1)),
             Err(ExportError::AlreadyShutDown)
         );
-        processor.on_end(span());
+        processor.on_end(Box::new(span()));
         assert_eq!(
             processor.stats().dropped,
             stats.dropped + 1,

@@ -62,7 +62,7 @@ fn a_flush_exports_what_a_running_thread_has_gathered() {
             let processor = Arc::clone(&processor);
             std::thread::spawn(move || {
                 for _ in 0..count {
-                    processor.on_end(span());
+                    processor.on_end(Box::new(span()));
                 }
                 ended.send(()).unwrap();
                 // Alive until the flush is done.
@@ -91,7 +91,7 @@ fn spans_of_a_thread_that_exited_are_not_lost() {
         let processor = Arc::clone(&processor);
         std::thread::spawn(move || {
             for _ in 0..count {
-                processor.on_end(span());
+                processor.on_end(Box::new(span()));
             }
         })
     };
@@ -108,7 +108,7 @@ fn shutdown_exports_every_thread_and_drops_later_spans() {
             let processor = Arc::clone(&processor);
             std::thread::spawn(move || {
                 for _ in 0..THREAD_CHUNK_SIZE + 3 {
-                    processor.on_end(span());
+                    processor.on_end(Box::new(span()));
                 }
             })
         })
@@ -119,7 +119,7 @@ fn shutdown_exports_every_thread_and_drops_later_spans() {
     processor.shutdown(deadline()).unwrap();
     let produced = 3 * (THREAD_CHUNK_SIZE as u64 + 3);
     assert_eq!(received.load(Ordering::SeqCst), produced);
-    processor.on_end(span());
+    processor.on_end(Box::new(span()));
     let stats = processor.stats();
     assert_eq!((stats.exported, stats.dropped), (produced, 1));
 }

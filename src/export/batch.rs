@@ -222,15 +222,21 @@ struct Registry {
 }
 
 /// One thread's spans for one processor.
+/// Spans as they arrive: boxed by the span that recorded them. Keeping the
+/// box means the thread that ends a span moves a pointer, and only the worker
+/// copies the record out (in `take_batch`).
+#[allow(clippy::vec_box)]
+type Chunk = Vec<Box<SpanData>>;
+
 #[derive(Default)]
 struct Slot(Mutex<SlotState>);
 
 #[derive(Default)]
 struct SlotState {
     /// The chunk being filled.
-    chunk: Vec<SpanData>,
+    chunk: Chunk,
     /// Full chunks, oldest first, counted in `Shared::queued`.
-    full: Vec<Vec<SpanData>>,
+    full: Vec<Chunk>,
     /// Spans this slot may still take in without asking `Shared::room`.
     credits: usize,
     closed: bool,
@@ -264,7 +270,7 @@ thread_local! {
 impl Slot {
     /// Takes `span` in; `Ok(true)` when it completed a batch for the worker.
     #[inline(always)]
-    fn push(&self, span: SpanData, shared: &Shared) -> Result<bool, Refused> {
+    fn push(&self, span: Box<SpanData>, shared: &Shared) -> Result<bool, Refused> {
         let mut slot = lock(&self.0);
         let refused = if slot.closed {
             Some(Refused::Closed)
@@ -481,7 +487,7 @@ impl fmt::Debug for BatchProcessor {
 }
 
 impl SpanProcessor for BatchProcessor {
-    fn on_end(&self, span: SpanData) {
+    fn on_end(&self, span: Box<SpanData>) {
         let shared = &*self.shared;
         let worker = match &self.worker {
             Some(worker) if !shared.closed.load(Ordering::Relaxed) => worker,
@@ -586,11 +592,11 @@ struct Worker {
     requests: Receiver<Control>,
     runner: Runner,
     /// Chunks taken from the slots, oldest of each thread first.
-    pending: VecDeque<Vec<SpanData>>,
+    pending: VecDeque<Chunk>,
     /// Spans in `pending`.
     pending_len: usize,
     /// A slot's `full` list, swapped out under its lock and kept for reuse.
-    taken: Vec<Vec<SpanData>>,
+    taken: Vec<Chunk>,
 }
 
 impl Worker {
@@ -667,28 +673,22 @@ impl Worker {
         });
     }
 
-    /// Takes up to one batch from `pending`: a whole chunk when it is the
-    /// batch, otherwise chunks joined.
+    /// Takes up to one batch from `pending`, unboxing the spans for the
+    /// exporter's slice.
     fn take_batch(&mut self) -> Vec<SpanData> {
         let limit = self.shared.config.max_export_batch_size;
         let want = limit.min(self.pending_len);
-        let batch = match self.pending.front() {
-            Some(front) if front.len() == want => self.pending.pop_front().unwrap_or_default(),
-            _ => {
-                let mut batch = Vec::with_capacity(want);
-                while batch.len() < want {
-                    let Some(front) = self.pending.front_mut() else {
-                        break;
-                    };
-                    let n = front.len().min(want - batch.len());
-                    batch.extend(front.drain(..n));
-                    if front.is_empty() {
-                        self.pending.pop_front();
-                    }
-                }
-                batch
+        let mut batch = Vec::with_capacity(want);
+        while batch.len() < want {
+            let Some(front) = self.pending.front_mut() else {
+                break;
+            };
+            let n = front.len().min(want - batch.len());
+            batch.extend(front.drain(..n).map(|span| *span));
+            if front.is_empty() {
+                self.pending.pop_front();
             }
-        };
+        }
         self.pending_len -= batch.len();
         self.shared.room.fetch_add(batch.len(), Ordering::Relaxed);
         batch

@@ -97,7 +97,7 @@ impl Pipeline {
 }
 
 /// Hands a finished span to the installed processor.
-pub(crate) fn on_end(data: SpanData) {
+pub(crate) fn on_end(data: Box<SpanData>) {
     let Some(p) = installed() else { return };
     if p.shut_down.load(Ordering::Acquire) {
         report_dropped(1, &"the pipeline is shut down");
@@ -149,7 +149,7 @@ pub fn init(config: Config) -> Result<PipelineGuard, InitError> {
 struct NoProcessor;
 
 impl SpanProcessor for NoProcessor {
-    fn on_end(&self, _span: SpanData) {}
+    fn on_end(&self, _span: Box<SpanData>) {}
 
     fn force_flush(&self, _deadline: Instant) -> Result<(), ExportError> {
         Ok(())
