@@ -4,10 +4,6 @@
 //! A counting global allocator records the bytes each thread allocates, so
 //! the tests in this file can run in parallel without seeing each other.
 
-#![allow(unsafe_code)] // the counting allocator; the library forbids unsafe
-
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::collections::HashMap;
 
 use baton::propagation::b3::{self, B3};
@@ -15,42 +11,10 @@ use baton::propagation::jaeger::{self, Jaeger};
 use baton::propagation::Propagator;
 use baton::{Context, MAX_BAGGAGE_MEMBERS};
 
-struct Counting;
+#[path = "common/counting_alloc.rs"]
+mod counting_alloc;
 
-thread_local! {
-    static ALLOCATED: Cell<usize> = const { Cell::new(0) };
-}
-
-// SAFETY: defers every call to `System`; the counter is a const-initialised
-// thread-local without a destructor, so touching it never allocates.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let _ = ALLOCATED.try_with(|c| c.set(c.get() + layout.size()));
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let _ = ALLOCATED.try_with(|c| c.set(c.get() + new_size));
-        // SAFETY: same contract as the caller's.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
-
-/// Bytes allocated on this thread while running `f`.
-fn allocated<T>(f: impl FnOnce() -> T) -> (T, usize) {
-    let before = ALLOCATED.with(Cell::get);
-    let out = f();
-    (out, ALLOCATED.with(Cell::get) - before)
-}
+use counting_alloc::allocated_by as allocated;
 
 const MIB: usize = 1 << 20;
 

@@ -2,56 +2,21 @@
 //! kind, adversarial shapes, and 1000 baggage lines. Extraction never fails,
 //! reports at most one diagnostic per call, stays within the documented
 //! limits, and allocates a bounded amount whatever the input size.
-//!
-//! The counting allocator needs `unsafe impl GlobalAlloc`; the library itself
-//! stays `#![forbid(unsafe_code)]`.
-#![allow(unsafe_code)]
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::sync::Once;
 
 use baton::propagation::{baggage, set_global_propagator, tracestate, Composite};
 use baton::Context;
 
-/// Counts the bytes each thread asks for, so parallel tests measure only
-/// their own extraction.
-struct Counting;
+#[path = "common/counting_alloc.rs"]
+mod counting_alloc;
+
+use counting_alloc::allocated_by;
 
 thread_local! {
-    static ALLOCATED: Cell<usize> = const { Cell::new(0) };
     static REPORTS: Cell<u64> = const { Cell::new(0) };
 }
-
-fn count(bytes: usize) {
-    let _ = ALLOCATED.try_with(|a| a.set(a.get() + bytes));
-}
-
-// SAFETY: every call is forwarded unchanged to the system allocator; the
-// counter is a const-initialised thread-local that never allocates.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        count(layout.size());
-        System.alloc(layout)
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        count(layout.size());
-        System.alloc_zeroed(layout)
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        count(new_size);
-        System.realloc(ptr, layout, new_size)
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        System.dealloc(ptr, layout)
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
 
 /// What one extraction may allocate, whatever the carrier holds: room for
 /// the limits (32 tracestate members of 256 + 256 bytes, 8192 bytes of
@@ -78,9 +43,7 @@ fn setup() {
 fn extract(headers: &Vec<(String, String)>) -> Context {
     setup();
     let reports = REPORTS.with(Cell::get);
-    let allocated = ALLOCATED.with(Cell::get);
-    let cx = baton::extract_context(headers);
-    let used = ALLOCATED.with(Cell::get) - allocated;
+    let (cx, used) = allocated_by(|| baton::extract_context(headers));
     let names: Vec<&str> = headers.iter().map(|(k, _)| k.as_str()).collect();
     assert!(
         used <= MAX_EXTRACT_ALLOC,
