@@ -162,7 +162,7 @@ impl SpanBuilder {
         .with_parent_span_id(parent_sc.map(SpanContext::span_id))
         .with_debug(debug && decision.is_sampled());
         let live = match installed {
-            Some(p) if decision.is_recording() && !pipeline::is_suppressed() => {
+            Some(p) if decision.is_recording() && !pipeline::suppressed() => {
                 let limits = &p.limits;
                 let mut data = Box::new(SpanData {
                     name: self.name.clone(),

@@ -51,10 +51,6 @@ pub fn suppressed() -> bool {
     SUPPRESSED.try_with(Cell::get).unwrap_or(true)
 }
 
-pub(crate) fn is_suppressed() -> bool {
-    suppressed()
-}
-
 /// Runs `f` as pipeline code: spans it starts are not recorded, and waiting
 /// calls into the pipeline return [`ExportError::Reentrant`].
 pub(crate) fn while_suppressed<R>(f: impl FnOnce() -> R) -> R {
