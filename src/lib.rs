@@ -55,9 +55,6 @@ pub mod thread;
 mod trace_state;
 mod value;
 
-// Re-exports of the export pipeline and sampling go here.
-pub use export::{ConfigError, InitError};
-
 pub use baggage::{baggage, set_baggage, Baggage, BaggageError, MAX_BAGGAGE_MEMBERS};
 pub use clock::now_unix_nanos;
 pub use context::Context;
@@ -65,7 +62,7 @@ pub use diagnostic::{
     diagnostic_count, set_diagnostic_handler, Diagnostic, DiagnosticHandler, DiagnosticKind,
     HandlerAlreadySet, STDERR_INTERVAL_SECS,
 };
-pub use export::{init, Config, InMemoryExporter, PipelineGuard};
+pub use export::{init, Config, ConfigError, InMemoryExporter, InitError, PipelineGuard};
 pub use future::{FutureExt, WithContext};
 pub use id::{IdError, SpanId, TraceId};
 pub use propagation::{extract_context, inject_context, propagated_context};
