@@ -4,23 +4,16 @@
 //! pipeline (to record the spans fed to the processors under test).
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{mpsc, Arc, Mutex, OnceLock};
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use baton::export::{BatchConfig, BatchProcessor, ExportError, SpanExporter, SpanProcessor};
 use baton::SpanData;
 
-fn span() -> SpanData {
-    static SPAN: OnceLock<SpanData> = OnceLock::new();
-    SPAN.get_or_init(|| {
-        let memory = baton::InMemoryExporter::default();
-        let guard = baton::init(baton::Config::new().exporter(memory.clone())).unwrap();
-        baton::in_span("work", || {});
-        drop(guard);
-        memory.take().remove(0)
-    })
-    .clone()
-}
+#[path = "common/batch_fixture.rs"]
+mod batch_fixture;
+
+use batch_fixture::span;
 
 fn config(queue: usize, batch: usize, export_timeout: Duration) -> BatchConfig {
     let mut c = BatchConfig::default();
@@ -51,7 +44,7 @@ fn a_hanging_exporter_never_blocks_producers_and_memory_stays_bounded() {
     );
     let produced = 20_000u64;
     for _ in 0..produced {
-        processor.on_end(Box::new(span()));
+        processor.on_end(span());
     }
     let stats = processor.stats();
     // Held at most: the queue, the batch being built, the batch hung in export.
@@ -101,13 +94,13 @@ fn a_panicking_exporter_loses_only_its_batch() {
     config.scheduled_delay = Duration::from_secs(600);
     let processor = BatchProcessor::new(exporter, config);
     for _ in 0..10 {
-        processor.on_end(Box::new(span()));
+        processor.on_end(span());
     }
     processor
         .force_flush(Instant::now() + Duration::from_secs(20))
         .unwrap();
     for _ in 0..25 {
-        processor.on_end(Box::new(span()));
+        processor.on_end(span());
     }
     processor
         .shutdown(Instant::now() + Duration::from_secs(20))
@@ -130,7 +123,7 @@ impl SpanExporter for Failing {
 fn a_failing_exporter_counts_its_spans_as_dropped() {
     let processor = BatchProcessor::new(Failing, config(100, 7, Duration::from_secs(10)));
     for _ in 0..30 {
-        processor.on_end(Box::new(span()));
+        processor.on_end(span());
     }
     processor
         .shutdown(Instant::now() + Duration::from_secs(20))
@@ -149,7 +142,7 @@ fn a_full_queue_drops_past_its_capacity_and_counts_each_drop() {
         config(queue, queue, Duration::from_secs(30)),
     );
     for _ in 0..queue {
-        processor.on_end(Box::new(span()));
+        processor.on_end(span());
     }
     assert_eq!(
         processor.stats().dropped,
@@ -158,7 +151,7 @@ fn a_full_queue_drops_past_its_capacity_and_counts_each_drop() {
     );
     // Whatever the worker took, at most `queue` more fit; the rest is counted.
     for _ in 0..queue * 3 {
-        processor.on_end(Box::new(span()));
+        processor.on_end(span());
     }
     let stats = processor.stats();
     assert!(

@@ -4,32 +4,15 @@
 //! the global pipeline (to record the spans fed to the processor).
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Barrier, OnceLock};
+use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
-use baton::export::{BatchConfig, BatchProcessor, ExportError, SpanExporter, SpanProcessor};
-use baton::SpanData;
+use baton::export::{BatchConfig, BatchProcessor, ExportError, SpanProcessor};
 
-fn span() -> SpanData {
-    static SPAN: OnceLock<SpanData> = OnceLock::new();
-    SPAN.get_or_init(|| {
-        let memory = baton::InMemoryExporter::default();
-        let guard = baton::init(baton::Config::new().exporter(memory.clone())).unwrap();
-        baton::in_span("work", || {});
-        drop(guard);
-        memory.take().remove(0)
-    })
-    .clone()
-}
+#[path = "common/batch_fixture.rs"]
+mod batch_fixture;
 
-struct Counting(Arc<AtomicU64>);
-
-impl SpanExporter for Counting {
-    fn export(&mut self, batch: &[SpanData]) -> Result<(), ExportError> {
-        self.0.fetch_add(batch.len() as u64, Ordering::SeqCst);
-        Ok(())
-    }
-}
+use batch_fixture::{span, Counting};
 
 #[test]
 fn shutdown_racing_four_producers_keeps_the_count_identity() {
@@ -48,7 +31,7 @@ fn shutdown_racing_four_producers_keeps_the_count_identity() {
                 std::thread::spawn(move || {
                     start.wait();
                     for _ in 0..100_000 {
-                        processor.on_end(Box::new(span()));
+                        processor.on_end(span());
                     }
                     100_000u64
                 })
@@ -74,7 +57,7 @@ fn shutdown_racing_four_producers_keeps_the_count_identity() {
             processor.shutdown(Instant::now() + Duration::from_secs(1)),
             Err(ExportError::AlreadyShutDown)
         );
-        processor.on_end(Box::new(span()));
+        processor.on_end(span());
         assert_eq!(
             processor.stats().dropped,
             stats.dropped + 1,

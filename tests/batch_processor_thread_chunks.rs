@@ -4,34 +4,15 @@
 //! Installs the global pipeline (to record the spans fed to the processor).
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{mpsc, Arc, OnceLock};
+use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
-use baton::export::{
-    BatchConfig, BatchProcessor, ExportError, SpanExporter, SpanProcessor, THREAD_CHUNK_SIZE,
-};
-use baton::SpanData;
+use baton::export::{BatchConfig, BatchProcessor, SpanProcessor, THREAD_CHUNK_SIZE};
 
-fn span() -> SpanData {
-    static SPAN: OnceLock<SpanData> = OnceLock::new();
-    SPAN.get_or_init(|| {
-        let memory = baton::InMemoryExporter::default();
-        let guard = baton::init(baton::Config::new().exporter(memory.clone())).unwrap();
-        baton::in_span("work", || {});
-        drop(guard);
-        memory.take().remove(0)
-    })
-    .clone()
-}
+#[path = "common/batch_fixture.rs"]
+mod batch_fixture;
 
-struct Counting(Arc<AtomicU64>);
-
-impl SpanExporter for Counting {
-    fn export(&mut self, batch: &[SpanData]) -> Result<(), ExportError> {
-        self.0.fetch_add(batch.len() as u64, Ordering::SeqCst);
-        Ok(())
-    }
-}
+use batch_fixture::{span, Counting};
 
 /// A processor that exports only on a flush or a full batch, never on its
 /// schedule during a test.
@@ -62,7 +43,7 @@ fn a_flush_exports_what_a_running_thread_has_gathered() {
             let processor = Arc::clone(&processor);
             std::thread::spawn(move || {
                 for _ in 0..count {
-                    processor.on_end(Box::new(span()));
+                    processor.on_end(span());
                 }
                 ended.send(()).unwrap();
                 // Alive until the flush is done.
@@ -91,7 +72,7 @@ fn spans_of_a_thread_that_exited_are_not_lost() {
         let processor = Arc::clone(&processor);
         std::thread::spawn(move || {
             for _ in 0..count {
-                processor.on_end(Box::new(span()));
+                processor.on_end(span());
             }
         })
     };
@@ -108,7 +89,7 @@ fn shutdown_exports_every_thread_and_drops_later_spans() {
             let processor = Arc::clone(&processor);
             std::thread::spawn(move || {
                 for _ in 0..THREAD_CHUNK_SIZE + 3 {
-                    processor.on_end(Box::new(span()));
+                    processor.on_end(span());
                 }
             })
         })
@@ -119,7 +100,7 @@ fn shutdown_exports_every_thread_and_drops_later_spans() {
     processor.shutdown(deadline()).unwrap();
     let produced = 3 * (THREAD_CHUNK_SIZE as u64 + 3);
     assert_eq!(received.load(Ordering::SeqCst), produced);
-    processor.on_end(Box::new(span()));
+    processor.on_end(span());
     let stats = processor.stats();
     assert_eq!((stats.exported, stats.dropped), (produced, 1));
 }
