@@ -32,7 +32,7 @@ fn tasks_keep_their_context_across_executor_threads() {
     assert!(
         polled_on
             .iter()
-            .all(|workers| workers.windows(2).all(|w| w[0] != w[1])),
+            .all(|workers| workers.len() > 20 && workers.windows(2).all(|w| w[0] != w[1])),
         "every poll of a task ran on another thread than the one before: {polled_on:?}"
     );
     let results = results.lock().unwrap();
