@@ -5,10 +5,11 @@
 //! across `.await` and across executor threads, and never leaks into another
 //! future polled on the same thread.
 
-use std::future::Future;
-use std::pin::Pin;
+use std::future::{poll_fn, Future};
+use std::pin::{pin, Pin};
 use std::task::{Context as TaskContext, Poll};
 
+use crate::stack::attached;
 use crate::{Context, Span, SpanBuilder};
 
 /// Adds context propagation to every future.
@@ -31,16 +32,12 @@ use crate::{Context, Span, SpanBuilder};
 /// ```
 pub trait FutureExt: Future + Sized {
     /// Runs the future inside `cx`.
-    fn in_context(self, cx: Context) -> WithContext<Self> {
-        WithContext {
-            inner: Some(Box::pin(self)),
-            cx,
-            span: None,
-        }
+    fn in_context(self, cx: Context) -> impl Future<Output = Self::Output> {
+        with_context(self, cx, None)
     }
 
     /// Runs the future inside the context current now.
-    fn in_current_context(self) -> WithContext<Self> {
+    fn in_current_context(self) -> impl Future<Output = Self::Output> {
         self.in_context(Context::current())
     }
 
@@ -48,51 +45,92 @@ pub trait FutureExt: Future + Sized {
     /// builder says otherwise) and runs the future inside it. The span is
     /// current only while the future is polled, and ends when the future
     /// completes or is dropped.
-    fn in_span(self, span: SpanBuilder) -> WithContext<Self> {
+    fn in_span(self, span: SpanBuilder) -> impl Future<Output = Self::Output> {
         let span = span.start();
-        WithContext {
-            inner: Some(Box::pin(self)),
-            cx: span.context(),
-            span: Some(span),
-        }
+        let cx = span.context();
+        with_context(self, cx, Some(span))
     }
 }
 
 impl<F: Future> FutureExt for F {}
 
-/// A future running inside a context; see [`FutureExt`].
-#[must_use = "futures do nothing unless polled"]
-pub struct WithContext<F> {
-    // Boxed and pinned so the wrapper is `Unpin` without unsafe code.
-    inner: Option<Pin<Box<F>>>,
+/// The wrapper is an `async` block, so the compiler pins the inner future in
+/// the wrapper's own state: no allocation, and no unsafe pin projection.
+fn with_context<F: Future>(
+    fut: F,
     cx: Context,
     span: Option<Span>,
-}
-
-impl<F: Future> Future for WithContext<F> {
-    type Output = F::Output;
-
-    fn poll(mut self: Pin<&mut Self>, task: &mut TaskContext<'_>) -> Poll<F::Output> {
-        let this = &mut *self;
-        let Some(inner) = this.inner.as_mut() else {
-            return Poll::Pending;
+) -> impl Future<Output = F::Output> {
+    // Owns the future until the first poll, so that dropping the wrapper
+    // before then still drops the future inside its context.
+    let unpolled = InContext { fut: Some(fut), cx };
+    async move {
+        // Declared first, so it ends after the inner future is dropped.
+        let _span = span;
+        let mut unpolled = unpolled;
+        let fut = unpolled.fut.take();
+        let mut polled = InContext {
+            fut: pin!(fut),
+            cx: std::mem::take(&mut unpolled.cx),
         };
-        let guard = this.cx.clone().attach();
-        let poll = inner.as_mut().poll(task);
-        drop(guard);
-        if poll.is_ready() {
-            this.inner = None;
-            this.span.take();
-        }
-        poll
+        poll_fn(|task| polled.poll(task)).await
     }
 }
 
-impl<F> Drop for WithContext<F> {
+/// A future and its context; dropping it drops the future inside the context.
+struct InContext<S: FutureSlot> {
+    fut: S,
+    cx: Context,
+}
+
+/// Where an [`InContext`] keeps its future: by value before the first poll,
+/// pinned in the `async` block's state after.
+trait FutureSlot {
+    fn clear(&mut self);
+    fn is_empty(&self) -> bool;
+}
+
+impl<F> FutureSlot for Option<F> {
+    fn clear(&mut self) {
+        *self = None;
+    }
+
+    fn is_empty(&self) -> bool {
+        self.is_none()
+    }
+}
+
+impl<F> FutureSlot for Pin<&mut Option<F>> {
+    fn clear(&mut self) {
+        self.set(None);
+    }
+
+    fn is_empty(&self) -> bool {
+        self.is_none()
+    }
+}
+
+impl<F: Future> InContext<Pin<&mut Option<F>>> {
+    fn poll(&mut self, task: &mut TaskContext<'_>) -> Poll<F::Output> {
+        let fut = &mut self.fut;
+        attached(&mut self.cx, || {
+            let Some(inner) = fut.as_mut().as_pin_mut() else {
+                return Poll::Pending;
+            };
+            let poll = inner.poll(task);
+            if poll.is_ready() {
+                fut.set(None);
+            }
+            poll
+        })
+    }
+}
+
+impl<S: FutureSlot> Drop for InContext<S> {
     fn drop(&mut self) {
-        if let Some(inner) = self.inner.take() {
-            let _guard = self.cx.clone().attach();
-            drop(inner);
+        if !self.fut.is_empty() {
+            let fut = &mut self.fut;
+            attached(&mut self.cx, || fut.clear());
         }
     }
 }

@@ -63,7 +63,7 @@ pub use diagnostic::{
     HandlerAlreadySet, STDERR_INTERVAL_SECS,
 };
 pub use export::{init, Config, ConfigError, InMemoryExporter, InitError, PipelineGuard};
-pub use future::{FutureExt, WithContext};
+pub use future::FutureExt;
 pub use id::{IdError, SpanId, TraceId};
 pub use propagation::{extract_context, inject_context, propagated_context};
 pub use session::{current_session, session, Session};

@@ -101,30 +101,7 @@ impl Context {
 }
 
 pub(crate) fn push(cx: Context, location: &'static Location<'static>) -> ContextGuard {
-    let pushed = STACK.try_with(|s| {
-        let mut s = s.try_borrow_mut().ok()?;
-        if s.frames.len() >= MAX_CONTEXT_DEPTH {
-            return None;
-        }
-        let id = s.next_id;
-        s.next_id += 1;
-        let index = s.frames.len();
-        s.frames.push(Frame { cx, id, live: true });
-        Some((id, index))
-    });
-    let (id, index) = match pushed {
-        Ok(Some(pushed)) => pushed,
-        Ok(None) => {
-            report(
-                DiagnosticKind::ContextDepthExceeded,
-                &format_args!("more than {MAX_CONTEXT_DEPTH} nested contexts; attach ignored"),
-                Some(location),
-            );
-            (0, 0)
-        }
-        // Thread teardown: there is no stack to push onto.
-        Err(_) => (0, 0),
-    };
+    let (id, index) = try_push(cx, location).unwrap_or((0, 0));
     ContextGuard {
         id,
         index,
@@ -133,62 +110,128 @@ pub(crate) fn push(cx: Context, location: &'static Location<'static>) -> Context
     }
 }
 
+/// Pushes `cx`, returning the frame's id and index; hands `cx` back when
+/// there is no room (reported) or no stack (thread teardown).
+fn try_push(cx: Context, location: &'static Location<'static>) -> Result<(u64, usize), Context> {
+    let mut cx = Some(cx);
+    let pushed = STACK.try_with(|s| {
+        let mut s = s.try_borrow_mut().ok()?;
+        if s.frames.len() >= MAX_CONTEXT_DEPTH {
+            return None;
+        }
+        let id = s.next_id;
+        s.next_id += 1;
+        let index = s.frames.len();
+        let cx = cx.take()?;
+        s.frames.push(Frame { cx, id, live: true });
+        Some((id, index))
+    });
+    match pushed {
+        Ok(Some(pushed)) => return Ok(pushed),
+        Ok(None) => report(
+            DiagnosticKind::ContextDepthExceeded,
+            &format_args!("more than {MAX_CONTEXT_DEPTH} nested contexts; attach ignored"),
+            Some(location),
+        ),
+        // Thread teardown: there is no stack to push onto.
+        Err(_) => {}
+    }
+    Err(cx.unwrap_or_default())
+}
+
 enum Popped {
-    /// The guard's frame was on top and came off.
-    Top(Context),
-    /// The guard's frame and the dead frames under it came off.
-    TopAndDead(Context, Vec<Context>),
-    /// Newer frames are still live: the frame is only marked dead.
-    OutOfOrder,
+    /// The frame was on top and came off, with the dead frames under it.
+    Top(Context, Vec<Context>),
+    /// Newer frames are still live: the frame is only marked dead, and this
+    /// is a copy of its context.
+    OutOfOrder(Context),
     Gone,
+}
+
+/// Pops the frame `id` pushed at `index`, returning its context. Only the
+/// guard that pushed a frame pops it, so a frame is popped at most once.
+fn pop(id: u64, index: usize, location: &'static Location<'static>) -> Context {
+    if id == 0 {
+        return Context::default();
+    }
+    let popped = STACK
+        .try_with(|s| {
+            let Ok(mut s) = s.try_borrow_mut() else {
+                return Popped::Gone;
+            };
+            let frames = &mut s.frames;
+            match frames.get(index) {
+                Some(f) if f.id == id && index + 1 == frames.len() => {
+                    let top = frames.pop().map(|f| f.cx).unwrap_or_default();
+                    let mut dead = Vec::new();
+                    while frames.last().is_some_and(|f| !f.live) {
+                        dead.extend(frames.pop().map(|f| f.cx));
+                    }
+                    Popped::Top(top, dead)
+                }
+                Some(f) if f.id == id => {
+                    frames[index].live = false;
+                    Popped::OutOfOrder(frames[index].cx.clone())
+                }
+                _ => Popped::Gone,
+            }
+        })
+        .unwrap_or(Popped::Gone);
+    // The borrow has ended: dropping the contexts, or a diagnostic
+    // handler, may now call back into baton.
+    match popped {
+        Popped::Top(top, dead) => {
+            drop(dead);
+            top
+        }
+        Popped::OutOfOrder(cx) => {
+            report(
+                DiagnosticKind::GuardDroppedOutOfOrder,
+                &"context guard dropped while a newer guard on this thread is still live",
+                Some(location),
+            );
+            cx
+        }
+        Popped::Gone => Context::default(),
+    }
 }
 
 impl Drop for ContextGuard {
     fn drop(&mut self) {
-        if self.id == 0 {
-            return;
+        drop(pop(self.id, self.index, self.location));
+    }
+}
+
+/// Runs `f` with `*cx` attached. The context moves onto the stack and back,
+/// so a wrapper that attaches its context on every poll pays no reference
+/// count for it; `*cx` is restored also when `f` unwinds.
+#[track_caller]
+pub(crate) fn attached<R>(cx: &mut Context, f: impl FnOnce() -> R) -> R {
+    struct Lent<'a> {
+        home: &'a mut Context,
+        id: u64,
+        index: usize,
+        location: &'static Location<'static>,
+    }
+    impl Drop for Lent<'_> {
+        fn drop(&mut self) {
+            *self.home = pop(self.id, self.index, self.location);
         }
-        let popped = STACK
-            .try_with(|s| {
-                let Ok(mut s) = s.try_borrow_mut() else {
-                    return Popped::Gone;
-                };
-                let frames = &mut s.frames;
-                match frames.get(self.index) {
-                    Some(f) if f.id == self.id && self.index + 1 == frames.len() => {
-                        let top = frames.pop().map(|f| f.cx).unwrap_or_default();
-                        if frames.last().is_some_and(|f| !f.live) {
-                            let mut dead = Vec::new();
-                            while frames.last().is_some_and(|f| !f.live) {
-                                dead.extend(frames.pop().map(|f| f.cx));
-                            }
-                            Popped::TopAndDead(top, dead)
-                        } else {
-                            Popped::Top(top)
-                        }
-                    }
-                    Some(f) if f.id == self.id => {
-                        frames[self.index].live = false;
-                        Popped::OutOfOrder
-                    }
-                    _ => Popped::Gone,
-                }
-            })
-            .unwrap_or(Popped::Gone);
-        // The borrow has ended: dropping the contexts, or a diagnostic
-        // handler, may now call back into baton.
-        match popped {
-            Popped::Top(top) => drop(top),
-            Popped::TopAndDead(top, dead) => {
-                drop(top);
-                drop(dead);
-            }
-            Popped::OutOfOrder => report(
-                DiagnosticKind::GuardDroppedOutOfOrder,
-                &"context guard dropped while a newer guard on this thread is still live",
-                Some(self.location),
-            ),
-            Popped::Gone => {}
+    }
+    let location = Location::caller();
+    match try_push(std::mem::take(cx), location) {
+        Ok((id, index)) => {
+            let _lent = Lent {
+                home: cx,
+                id,
+                index,
+                location,
+            };
+            f()
+        }
+        Err(back) => {
+            *cx = back;
+            f()
         }
     }
 }
