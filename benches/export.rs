@@ -184,7 +184,7 @@ fn flood(c: &mut Criterion) {
             let processor = BatchProcessor::new(Slow, BatchConfig::default());
             let stats = processor.stats_handle();
             for _ in 0..1_000_000 {
-                processor.on_end(Box::new(template.clone()));
+                processor.on_end(template.clone());
             }
             let _ = processor.shutdown(Instant::now() + Duration::from_millis(100));
             let s = stats.get();

@@ -49,6 +49,8 @@ impl ContextInner {
 }
 
 impl Context {
+    pub(crate) const EMPTY: Context = Context(None);
+
     /// The context current on this thread (or in this task); empty if none.
     pub fn current() -> Context {
         crate::stack::current()
@@ -151,14 +153,13 @@ impl Context {
         self.modified(|i| i.remote_sampling = sampled)
     }
 
-    /// A child context for a newly started local span.
-    pub(crate) fn with_live_span(
-        &self,
+    /// The context of a newly started local span.
+    pub(crate) fn for_span(
         span_context: SpanContext,
         span_name: Str,
         span: Option<LiveSpan>,
+        baggage: Baggage,
     ) -> Context {
-        let baggage = self.baggage().clone();
         Context(Some(Arc::new(ContextInner {
             span_context: Some(span_context),
             span_name,
@@ -178,6 +179,12 @@ impl Context {
     /// The live local span, when this context's active span is local and recording.
     pub(crate) fn live_span(&self) -> Option<&LiveSpan> {
         self.inner()?.live_span()
+    }
+
+    /// This context's own live span, when nothing else shares the context:
+    /// its owner may then change it without taking the span's lock.
+    pub(crate) fn live_span_mut(&mut self) -> Option<&mut LiveSpan> {
+        Arc::get_mut(self.0.as_mut()?)?.span.as_mut()
     }
 
     /// Whether both are the same snapshot (not merely equal).

@@ -12,7 +12,7 @@ use crate::sampling::SamplingParams;
 use crate::span_data::{Event, Link, SpanData, SpanKind, SpanType, Status};
 use crate::stack::{self, ContextGuard};
 use crate::value::{KeyValue, Str, Value};
-use crate::{Context, Session, SpanContext, SpanId, TraceFlags, TraceId, TraceState};
+use crate::{Baggage, Context, Session, SpanContext, SpanId, TraceFlags, TraceId, TraceState};
 
 /// Starts building a span named `name`.
 ///
@@ -129,11 +129,11 @@ impl SpanBuilder {
     /// Starts the span without making it current; it ends on [`Span::end`] or drop.
     pub fn start(self) -> Span {
         let parent = match self.parent {
-            Parent::Current => Context::current(),
-            Parent::Explicit(cx) => cx,
-            Parent::Root => Context::default(),
+            Parent::Current => stack::with_current(ParentParts::of),
+            Parent::Explicit(cx) => ParentParts::of(&cx),
+            Parent::Root => ParentParts::default(),
         };
-        let parent_sc = parent.span_context();
+        let parent_sc = parent.span_context.as_ref();
         let (trace_id, flags, trace_state, debug) = match parent_sc {
             Some(p) => (
                 p.trace_id(),
@@ -150,7 +150,7 @@ impl SpanBuilder {
         };
         let mut params = SamplingParams::new(parent_sc, trace_id, &self.name);
         params.kind = self.kind;
-        params.remote_hint = parent.remote_sampling();
+        params.remote_hint = parent.remote_sampling;
         let installed = pipeline::installed();
         let decision = pipeline::sampler(installed).should_sample(&params);
         let span_context = SpanContext::new(
@@ -164,7 +164,7 @@ impl SpanBuilder {
         let live = match installed {
             Some(p) if decision.is_recording() && !pipeline::suppressed() => {
                 let limits = &p.limits;
-                let mut data = Box::new(SpanData {
+                let mut data = SpanData {
                     name: self.name.clone(),
                     span_context: span_context.clone(),
                     parent_span_id: span_context.parent_span_id(),
@@ -180,8 +180,8 @@ impl SpanBuilder {
                     links: Vec::new(),
                     dropped_links_count: 0,
                     status: Status::Unset,
-                });
-                if let Some(session) = parent.baggage().get(Session::BAGGAGE_KEY) {
+                };
+                if let Some(session) = parent.baggage.get(Session::BAGGAGE_KEY) {
                     set_attribute(
                         &mut data,
                         limits,
@@ -211,7 +211,7 @@ impl SpanBuilder {
                         repr: Repr::Quiet {
                             span_context,
                             name: self.name,
-                            parent,
+                            baggage: parent.baggage,
                         },
                     },
                 }
@@ -219,7 +219,12 @@ impl SpanBuilder {
         };
         let span = Span {
             span: SpanRef {
-                repr: Repr::Context(parent.with_live_span(span_context, self.name, Some(live))),
+                repr: Repr::Context(Context::for_span(
+                    span_context,
+                    self.name,
+                    Some(live),
+                    parent.baggage,
+                )),
             },
         };
         if let Some(p) = installed {
@@ -265,12 +270,32 @@ impl Default for SpanLimits {
     }
 }
 
+/// What a new span takes from its parent context: copied out under the
+/// stack's borrow, so starting a child costs no reference count on the
+/// parent's context.
+#[derive(Default)]
+struct ParentParts {
+    span_context: Option<SpanContext>,
+    baggage: Baggage,
+    remote_sampling: Option<bool>,
+}
+
+impl ParentParts {
+    fn of(cx: &Context) -> ParentParts {
+        ParentParts {
+            span_context: cx.span_context().cloned(),
+            baggage: cx.baggage().clone(),
+            remote_sampling: cx.remote_sampling(),
+        }
+    }
+}
+
 /// The shared state of a recording span: its record, filled in place from
-/// start to end so that ending it moves nothing but the record itself.
+/// start to end. It lives inside the span's context, so a recorded span is
+/// one allocation.
 pub(crate) struct LiveSpan {
-    /// `None` once the span has ended. Boxed so that contexts stay small
-    /// and ending a span moves a pointer.
-    data: Mutex<Option<Box<SpanData>>>,
+    /// `None` once the span has ended.
+    data: Mutex<Option<SpanData>>,
 }
 
 fn push_bounded<T>(items: &mut Vec<T>, dropped: &mut u32, max: usize, item: T) {
@@ -298,7 +323,7 @@ fn limits() -> SpanLimits {
 }
 
 impl LiveSpan {
-    fn data(&self) -> MutexGuard<'_, Option<Box<SpanData>>> {
+    fn data(&self) -> MutexGuard<'_, Option<SpanData>> {
         // A panic while holding the lock leaves at worst a half-added
         // attribute, which is better than losing the span.
         self.data.lock().unwrap_or_else(PoisonError::into_inner)
@@ -323,7 +348,8 @@ enum Repr {
     Quiet {
         span_context: SpanContext,
         name: Str,
-        parent: Context,
+        /// The parent's, for the context made on demand.
+        baggage: Baggage,
     },
 }
 
@@ -389,8 +415,8 @@ impl SpanRef {
             Repr::Quiet {
                 span_context,
                 name,
-                parent,
-            } => parent.with_live_span(span_context.clone(), name.clone(), None),
+                baggage,
+            } => Context::for_span(span_context.clone(), name.clone(), None, baggage.clone()),
         }
     }
 
@@ -446,12 +472,11 @@ impl SpanRef {
 
     /// Ends the span now; later calls do nothing.
     fn end(&self) {
-        let Some(live) = self.live() else { return };
-        let Some(mut data) = live.data().take() else {
-            return;
-        };
-        data.end_unix_nanos = now_unix_nanos().max(data.start_unix_nanos);
-        pipeline::on_end(data);
+        // Taken under the lock, handed on after it: the processor may call
+        // back into this span.
+        if let Some(data) = self.live().and_then(|live| stamp_end(&mut live.data())) {
+            pipeline::on_end(data);
+        }
     }
 }
 
@@ -495,8 +520,27 @@ impl Deref for Span {
 
 impl Drop for Span {
     fn drop(&mut self) {
+        if let Repr::Context(cx) = &mut self.span.repr {
+            // Nothing else holds the span's context (the usual case): the
+            // record can be taken without the lock.
+            if let Some(live) = cx.live_span_mut() {
+                let slot = live.data.get_mut().unwrap_or_else(PoisonError::into_inner);
+                if let Some(data) = stamp_end(slot) {
+                    pipeline::on_end(data);
+                }
+                return;
+            }
+        }
         self.span.end();
     }
+}
+
+/// Stamps the end time on a span's record and takes it out; `None` when
+/// the span has already ended.
+fn stamp_end(slot: &mut Option<SpanData>) -> Option<SpanData> {
+    let data = slot.as_mut()?;
+    data.end_unix_nanos = now_unix_nanos().max(data.start_unix_nanos);
+    slot.take()
 }
 
 impl fmt::Debug for Span {

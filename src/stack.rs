@@ -37,15 +37,21 @@ thread_local! {
 
 /// The current context of this thread; empty if none, or during thread teardown.
 pub(crate) fn current() -> Context {
+    with_current(Context::clone)
+}
+
+/// Calls `f` with the current context, borrowed from the stack rather than
+/// cloned. `f` runs while the stack is borrowed, so it must not run user
+/// code (which could attach a context).
+pub(crate) fn with_current<R>(f: impl Fn(&Context) -> R) -> R {
     STACK
         .try_with(|s| {
-            s.try_borrow()
-                .ok()
-                .and_then(|s| s.frames.last().map(|f| f.cx.clone()))
+            let s = s.try_borrow().ok()?;
+            Some(f(s.frames.last().map_or(&Context::EMPTY, |f| &f.cx)))
         })
         .ok()
         .flatten()
-        .unwrap_or_default()
+        .unwrap_or_else(|| f(&Context::EMPTY))
 }
 
 /// Restores the previous context when dropped.
@@ -140,8 +146,10 @@ fn try_push(cx: Context, location: &'static Location<'static>) -> Result<(u64, u
 }
 
 enum Popped {
-    /// The frame was on top and came off, with the dead frames under it.
-    Top(Context, Vec<Context>),
+    /// The frame was on top and came off.
+    Top(Context),
+    /// The frame and the dead frames under it came off.
+    TopAndDead(Context, Vec<Context>),
     /// Newer frames are still live: the frame is only marked dead, and this
     /// is a copy of its context.
     OutOfOrder(Context),
@@ -163,11 +171,15 @@ fn pop(id: u64, index: usize, location: &'static Location<'static>) -> Context {
             match frames.get(index) {
                 Some(f) if f.id == id && index + 1 == frames.len() => {
                     let top = frames.pop().map(|f| f.cx).unwrap_or_default();
-                    let mut dead = Vec::new();
-                    while frames.last().is_some_and(|f| !f.live) {
-                        dead.extend(frames.pop().map(|f| f.cx));
+                    if frames.last().is_some_and(|f| !f.live) {
+                        let mut dead = Vec::new();
+                        while frames.last().is_some_and(|f| !f.live) {
+                            dead.extend(frames.pop().map(|f| f.cx));
+                        }
+                        Popped::TopAndDead(top, dead)
+                    } else {
+                        Popped::Top(top)
                     }
-                    Popped::Top(top, dead)
                 }
                 Some(f) if f.id == id => {
                     frames[index].live = false;
@@ -180,7 +192,8 @@ fn pop(id: u64, index: usize, location: &'static Location<'static>) -> Context {
     // The borrow has ended: dropping the contexts, or a diagnostic
     // handler, may now call back into baton.
     match popped {
-        Popped::Top(top, dead) => {
+        Popped::Top(top) => top,
+        Popped::TopAndDead(top, dead) => {
             drop(dead);
             top
         }

@@ -221,13 +221,10 @@ struct Registry {
     closed: bool,
 }
 
-/// One thread's spans for one processor.
-/// Spans held for the worker. They arrive boxed and are unboxed into the
-/// chunk on the thread that ended them: freeing the box there hits the
-/// allocator's thread cache, while a free on the worker thread would take
-/// the slow cross-thread path.
+/// Spans held for the worker, gathered on the thread that ended them.
 type Chunk = Vec<SpanData>;
 
+/// One thread's spans for one processor.
 #[derive(Default)]
 struct Slot(Mutex<SlotState>);
 
@@ -270,7 +267,7 @@ thread_local! {
 impl Slot {
     /// Takes `span` in; `Ok(true)` when it completed a batch for the worker.
     #[inline(always)]
-    fn push(&self, span: Box<SpanData>, shared: &Shared) -> Result<bool, Refused> {
+    fn push(&self, span: SpanData, shared: &Shared) -> Result<bool, Refused> {
         let mut slot = lock(&self.0);
         let refused = if slot.closed {
             Some(Refused::Closed)
@@ -290,7 +287,7 @@ impl Slot {
         if slot.chunk.capacity() == 0 {
             slot.chunk.reserve_exact(shared.chunk);
         }
-        slot.chunk.push(*span);
+        slot.chunk.push(span);
         if slot.chunk.len() < shared.chunk {
             return Ok(false);
         }
@@ -487,7 +484,7 @@ impl fmt::Debug for BatchProcessor {
 }
 
 impl SpanProcessor for BatchProcessor {
-    fn on_end(&self, span: Box<SpanData>) {
+    fn on_end(&self, span: SpanData) {
         let shared = &*self.shared;
         let worker = match &self.worker {
             Some(worker) if !shared.closed.load(Ordering::Relaxed) => worker,

@@ -54,14 +54,24 @@ pub fn suppressed() -> bool {
 /// Runs `f` as pipeline code: spans it starts are not recorded, and waiting
 /// calls into the pipeline return [`ExportError::Reentrant`].
 pub(crate) fn while_suppressed<R>(f: impl FnOnce() -> R) -> R {
-    struct Restore(bool);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            let _ = SUPPRESSED.try_with(|s| s.set(self.0));
-        }
-    }
-    let _restore = Restore(SUPPRESSED.try_with(|s| s.replace(true)).unwrap_or(true));
+    let _suppressed = Suppressed::enter();
     f()
+}
+
+/// Marks this thread as running pipeline code until dropped; a guard rather
+/// than a closure, so a span record is not moved into one on its way out.
+struct Suppressed(bool);
+
+impl Suppressed {
+    fn enter() -> Suppressed {
+        Suppressed(SUPPRESSED.try_with(|s| s.replace(true)).unwrap_or(true))
+    }
+}
+
+impl Drop for Suppressed {
+    fn drop(&mut self) {
+        let _ = SUPPRESSED.try_with(|s| s.set(self.0));
+    }
 }
 
 /// Counts spans the pipeline lost, without a report (the caller reports
@@ -93,13 +103,14 @@ impl Pipeline {
 }
 
 /// Hands a finished span to the installed processor.
-pub(crate) fn on_end(data: Box<SpanData>) {
+pub(crate) fn on_end(data: SpanData) {
     let Some(p) = installed() else { return };
     if p.shut_down.load(Ordering::Acquire) {
         report_dropped(1, &"the pipeline is shut down");
         return;
     }
-    while_suppressed(|| p.processor.on_end(data));
+    let _suppressed = Suppressed::enter();
+    p.processor.on_end(data);
 }
 
 /// Why [`init`] did not install the pipeline.
@@ -145,7 +156,7 @@ pub fn init(config: Config) -> Result<PipelineGuard, InitError> {
 struct NoProcessor;
 
 impl SpanProcessor for NoProcessor {
-    fn on_end(&self, _span: Box<SpanData>) {}
+    fn on_end(&self, _span: SpanData) {}
 
     fn force_flush(&self, _deadline: Instant) -> Result<(), ExportError> {
         Ok(())

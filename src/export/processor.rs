@@ -17,9 +17,8 @@ pub trait SpanProcessor: Send + Sync + 'static {
     /// A recording span started.
     fn on_start(&self, _span: &Span) {}
 
-    /// A recording span ended. The record is boxed so that it crosses the
-    /// pipeline as a pointer, not as a few hundred bytes copied at each hop.
-    fn on_end(&self, span: Box<SpanData>);
+    /// A recording span ended.
+    fn on_end(&self, span: SpanData);
 
     /// Exports everything received so far, waiting at most until `deadline`.
     fn force_flush(&self, deadline: Instant) -> Result<(), ExportError>;
@@ -77,8 +76,8 @@ impl SimpleProcessor {
 }
 
 impl SpanProcessor for SimpleProcessor {
-    fn on_end(&self, span: Box<SpanData>) {
-        if let Err(e) = self.with_exporter(|x| x.export(std::slice::from_ref(&*span))) {
+    fn on_end(&self, span: SpanData) {
+        if let Err(e) = self.with_exporter(|x| x.export(std::slice::from_ref(&span))) {
             pipeline::report_dropped(1, &e);
         }
     }

@@ -12,18 +12,16 @@ use baton::export::{ExportError, SpanExporter};
 use baton::SpanData;
 
 /// A finished span, as the pipeline hands it to a processor.
-pub fn span() -> Box<SpanData> {
+pub fn span() -> SpanData {
     static SPAN: OnceLock<SpanData> = OnceLock::new();
-    Box::new(
-        SPAN.get_or_init(|| {
-            let memory = baton::InMemoryExporter::default();
-            let guard = baton::init(baton::Config::new().exporter(memory.clone())).unwrap();
-            baton::in_span("work", || {});
-            drop(guard);
-            memory.take().remove(0)
-        })
-        .clone(),
-    )
+    SPAN.get_or_init(|| {
+        let memory = baton::InMemoryExporter::default();
+        let guard = baton::init(baton::Config::new().exporter(memory.clone())).unwrap();
+        baton::in_span("work", || {});
+        drop(guard);
+        memory.take().remove(0)
+    })
+    .clone()
 }
 
 /// Counts the spans it is given.
