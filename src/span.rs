@@ -177,10 +177,15 @@ impl SpanBuilder {
                     dropped_attributes_count: 0,
                     events: Vec::new(),
                     dropped_events_count: 0,
-                    links: Vec::new(),
+                    links: self.links,
                     dropped_links_count: 0,
                     status: Status::Unset,
                 };
+                if data.links.len() > limits.max_links {
+                    let dropped = data.links.len() - limits.max_links;
+                    data.dropped_links_count = u32::try_from(dropped).unwrap_or(u32::MAX);
+                    data.links.truncate(limits.max_links);
+                }
                 if let Some(session) = parent.baggage.get(Session::BAGGAGE_KEY) {
                     set_attribute(
                         &mut data,
@@ -188,16 +193,10 @@ impl SpanBuilder {
                         KeyValue::new(Session::BAGGAGE_KEY, session.to_owned()),
                     );
                 }
-                for kv in self.attributes {
-                    set_attribute(&mut data, limits, kv);
-                }
-                for link in self.links {
-                    push_bounded(
-                        &mut data.links,
-                        &mut data.dropped_links_count,
-                        limits.max_links,
-                        link,
-                    );
+                if !self.attributes.is_empty() {
+                    for kv in self.attributes {
+                        set_attribute(&mut data, limits, kv);
+                    }
                 }
                 LiveSpan {
                     data: Mutex::new(Some(data)),
