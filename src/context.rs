@@ -154,6 +154,7 @@ impl Context {
     }
 
     /// The context of a newly started local span.
+    #[inline(always)]
     pub(crate) fn for_span(
         span_context: SpanContext,
         span_name: Str,

@@ -164,43 +164,46 @@ impl SpanBuilder {
         let live = match installed {
             Some(p) if decision.is_recording() && !pipeline::suppressed() => {
                 let limits = &p.limits;
-                let mut data = SpanData {
-                    name: self.name.clone(),
-                    span_context: span_context.clone(),
-                    parent_span_id: span_context.parent_span_id(),
-                    parent_is_remote: parent_sc.is_some_and(SpanContext::is_remote),
-                    kind: self.kind,
-                    span_type: self.span_type,
-                    start_unix_nanos: self.start_unix_nanos.unwrap_or_else(now_unix_nanos),
-                    end_unix_nanos: 0,
-                    attributes: Vec::new(),
-                    dropped_attributes_count: 0,
-                    events: Vec::new(),
-                    dropped_events_count: 0,
-                    links: self.links,
-                    dropped_links_count: 0,
-                    status: Status::Unset,
+                let mut live = LiveSpan {
+                    data: Mutex::new(Some(SpanData {
+                        name: self.name.clone(),
+                        span_context: span_context.clone(),
+                        parent_span_id: span_context.parent_span_id(),
+                        parent_is_remote: parent_sc.is_some_and(SpanContext::is_remote),
+                        kind: self.kind,
+                        span_type: self.span_type,
+                        start_unix_nanos: self.start_unix_nanos.unwrap_or_else(now_unix_nanos),
+                        end_unix_nanos: 0,
+                        attributes: Vec::new(),
+                        dropped_attributes_count: 0,
+                        events: Vec::new(),
+                        dropped_events_count: 0,
+                        links: self.links,
+                        dropped_links_count: 0,
+                        status: Status::Unset,
+                    })),
                 };
-                if data.links.len() > limits.max_links {
-                    let dropped = data.links.len() - limits.max_links;
-                    data.dropped_links_count = u32::try_from(dropped).unwrap_or(u32::MAX);
-                    data.links.truncate(limits.max_links);
-                }
-                if let Some(session) = parent.baggage.get(Session::BAGGAGE_KEY) {
-                    set_attribute(
-                        &mut data,
-                        limits,
-                        KeyValue::new(Session::BAGGAGE_KEY, session.to_owned()),
-                    );
-                }
-                if !self.attributes.is_empty() {
-                    for kv in self.attributes {
-                        set_attribute(&mut data, limits, kv);
+                // Filled in place: the record is a few hundred bytes.
+                if let Some(data) = live.data_mut() {
+                    if data.links.len() > limits.max_links {
+                        let dropped = data.links.len() - limits.max_links;
+                        data.dropped_links_count = u32::try_from(dropped).unwrap_or(u32::MAX);
+                        data.links.truncate(limits.max_links);
+                    }
+                    if let Some(session) = parent.baggage.get(Session::BAGGAGE_KEY) {
+                        set_attribute(
+                            data,
+                            limits,
+                            KeyValue::new(Session::BAGGAGE_KEY, session.to_owned()),
+                        );
+                    }
+                    if !self.attributes.is_empty() {
+                        for kv in self.attributes {
+                            set_attribute(data, limits, kv);
+                        }
                     }
                 }
-                LiveSpan {
-                    data: Mutex::new(Some(data)),
-                }
+                live
             }
             // A span that records nothing needs no context of its own until
             // someone asks for it: starting and ending one allocates nothing.
@@ -322,6 +325,14 @@ fn limits() -> SpanLimits {
 }
 
 impl LiveSpan {
+    /// The record, without the lock, for whoever owns the span alone.
+    fn data_mut(&mut self) -> Option<&mut SpanData> {
+        self.data
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_mut()
+    }
+
     fn data(&self) -> MutexGuard<'_, Option<SpanData>> {
         // A panic while holding the lock leaves at worst a half-added
         // attribute, which is better than losing the span.
@@ -523,8 +534,9 @@ impl Drop for Span {
             // Nothing else holds the span's context (the usual case): the
             // record can be taken without the lock.
             if let Some(live) = cx.live_span_mut() {
-                let slot = live.data.get_mut().unwrap_or_else(PoisonError::into_inner);
-                if let Some(data) = stamp_end(slot) {
+                if let Some(data) =
+                    stamp_end(live.data.get_mut().unwrap_or_else(PoisonError::into_inner))
+                {
                     pipeline::on_end(data);
                 }
                 return;
