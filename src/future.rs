@@ -14,6 +14,10 @@ use crate::{Context, Span, SpanBuilder};
 
 /// Adds context propagation to every future.
 ///
+/// The wrapped future is `Send` when the inner future is, allocates nothing,
+/// and, like an `async` block, is not `Unpin`: poll it through `pin!` or
+/// `Box::pin`.
+///
 /// # Example: a future keeps its context across threads
 /// ```
 /// use baton::FutureExt;
