@@ -4,6 +4,7 @@
 use std::fmt;
 use std::ops::Deref;
 use std::panic::Location;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use crate::clock::now_unix_nanos;
@@ -182,6 +183,7 @@ impl SpanBuilder {
                         dropped_links_count: 0,
                         status: Status::Unset,
                     })),
+                    ended: AtomicBool::new(false),
                 };
                 // Filled in place: the record is a few hundred bytes.
                 if let Some(data) = live.data_mut() {
@@ -298,6 +300,9 @@ impl ParentParts {
 pub(crate) struct LiveSpan {
     /// `None` once the span has ended.
     data: Mutex<Option<SpanData>>,
+    /// Set under the lock when the record is taken: lets readers skip the
+    /// lock once the span has ended.
+    ended: AtomicBool,
 }
 
 fn push_bounded<T>(items: &mut Vec<T>, dropped: &mut u32, max: usize, item: T) {
@@ -331,6 +336,14 @@ impl LiveSpan {
             .get_mut()
             .unwrap_or_else(PoisonError::into_inner)
             .as_mut()
+    }
+
+    /// Stamps the end time and takes the record out, under the lock; `None`
+    /// if the span has ended already.
+    fn end(&self) -> Option<SpanData> {
+        let mut data = self.data();
+        self.ended.store(true, Ordering::Relaxed);
+        stamp_end(&mut data)
     }
 
     fn data(&self) -> MutexGuard<'_, Option<SpanData>> {
@@ -432,7 +445,8 @@ impl SpanRef {
 
     /// Whether the span records data and has not ended.
     pub fn is_recording(&self) -> bool {
-        self.live().is_some_and(|l| l.data().is_some())
+        self.live()
+            .is_some_and(|l| !l.ended.load(Ordering::Relaxed))
     }
 
     /// Sets an attribute; a key set before keeps its place and gets the new value.
@@ -484,7 +498,7 @@ impl SpanRef {
     fn end(&self) {
         // Taken under the lock, handed on after it: the processor may call
         // back into this span.
-        if let Some(data) = self.live().and_then(|live| stamp_end(&mut live.data())) {
+        if let Some(data) = self.live().and_then(LiveSpan::end) {
             pipeline::on_end(data);
         }
     }
@@ -531,6 +545,12 @@ impl Deref for Span {
 impl Drop for Span {
     fn drop(&mut self) {
         if let Repr::Context(cx) = &mut self.span.repr {
+            if cx
+                .live_span()
+                .is_some_and(|l| l.ended.load(Ordering::Relaxed))
+            {
+                return;
+            }
             // Nothing else holds the span's context (the usual case): the
             // record can be taken without the lock.
             if let Some(live) = cx.live_span_mut() {
