@@ -544,23 +544,25 @@ impl Deref for Span {
 
 impl Drop for Span {
     fn drop(&mut self) {
-        if let Repr::Context(cx) = &mut self.span.repr {
-            if cx
-                .live_span()
-                .is_some_and(|l| l.ended.load(Ordering::Relaxed))
+        let Repr::Context(cx) = &mut self.span.repr else {
+            // Records nothing: nothing to end.
+            return;
+        };
+        if cx
+            .live_span()
+            .is_none_or(|l| l.ended.load(Ordering::Relaxed))
+        {
+            return;
+        }
+        // Nothing else holds the span's context (the usual case): the
+        // record can be taken without the lock.
+        if let Some(live) = cx.live_span_mut() {
+            if let Some(data) =
+                stamp_end(live.data.get_mut().unwrap_or_else(PoisonError::into_inner))
             {
-                return;
+                pipeline::on_end(data);
             }
-            // Nothing else holds the span's context (the usual case): the
-            // record can be taken without the lock.
-            if let Some(live) = cx.live_span_mut() {
-                if let Some(data) =
-                    stamp_end(live.data.get_mut().unwrap_or_else(PoisonError::into_inner))
-                {
-                    pipeline::on_end(data);
-                }
-                return;
-            }
+            return;
         }
         self.span.end();
     }
