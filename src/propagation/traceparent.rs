@@ -251,6 +251,38 @@ const fn is_ows(b: u8) -> bool {
 /// assert!(parse("cc-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra").is_ok());
 /// ```
 pub fn parse(s: &str) -> Result<Traceparent, TraceparentError> {
+    match parse_version_00(s.as_bytes()) {
+        Some(parsed) => Ok(parsed),
+        None => parse_fields(s),
+    }
+}
+
+/// The common case, a valid version-00 value without surrounding spaces,
+/// with no search for delimiters. Anything else (including every invalid
+/// value) gives `None` and goes through [`parse_fields`], which finds the
+/// exact error.
+fn parse_version_00(b: &[u8]) -> Option<Traceparent> {
+    let [b'0', b'0', b'-', rest @ ..] = b else {
+        return None;
+    };
+    if rest.len() != VERSION_00_LEN - 3 || rest[32] != b'-' || rest[49] != b'-' {
+        return None;
+    }
+    let trace_id = TraceId::from_u128(parse_lower_hex(&rest[..32], 32).ok()?)?;
+    // 16 hex digits always fit in a u64.
+    let span_id = SpanId::from_u64(parse_lower_hex(&rest[33..49], 16).ok()? as u64)?;
+    // Two hex digits always fit in a u8.
+    let flags = parse_lower_hex(&rest[50..], 2).ok()? as u8;
+    Some(Traceparent {
+        version: 0,
+        trace_id,
+        span_id,
+        flags: TraceFlags::from_bits(flags),
+    })
+}
+
+/// Parses field by field, so an invalid value gets a precise error.
+fn parse_fields(s: &str) -> Result<Traceparent, TraceparentError> {
     let bytes = s.as_bytes();
     let start = bytes
         .iter()
