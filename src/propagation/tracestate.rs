@@ -170,6 +170,9 @@ const fn is_keychar(b: u8) -> bool {
     matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-' | b'*' | b'/')
 }
 
+/// The longest canonical text: every member at its longest, and the `,`s.
+const MAX_TEXT_LEN: usize = MAX_MEMBERS * (MAX_KEY_LEN + 1 + MAX_VALUE_LEN + 1);
+
 /// `chr`: a byte a value may hold (it may not end in a space).
 const fn is_value_char(b: u8) -> bool {
     matches!(b, 0x20..=0x7e) && b != b',' && b != b'='
@@ -343,7 +346,7 @@ impl Lines {
             self.text = Text::Shared(line.into());
         } else {
             let text = match std::mem::take(&mut self.text) {
-                Text::Empty => String::with_capacity(line.len()),
+                Text::Empty => String::with_capacity(line.len().min(MAX_TEXT_LEN)),
                 Text::Shared(text) => text.to_string(),
                 Text::Owned(text) => text,
             };
