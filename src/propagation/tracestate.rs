@@ -178,6 +178,33 @@ const fn is_value_char(b: u8) -> bool {
     matches!(b, 0x20..=0x7e) && b != b',' && b != b'='
 }
 
+/// [`CLASS`] bit: the byte is a `keychar` (after a key's first byte).
+const KEYCHAR: u8 = 1;
+/// [`CLASS`] bit: the byte is a `chr`.
+const CHR: u8 = 2;
+
+/// The classes of every byte, so the one-pass path tests a byte with one load.
+const CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        // `b` < 256.
+        let byte = b as u8;
+        table[b] =
+            if is_keychar(byte) { KEYCHAR } else { 0 } | if is_value_char(byte) { CHR } else { 0 };
+        b += 1;
+    }
+    table
+};
+
+/// How many bytes at the start of `bytes` are in `class`.
+fn run(bytes: &[u8], class: u8) -> usize {
+    bytes
+        .iter()
+        .take_while(|&&b| CLASS[usize::from(b)] & class != 0)
+        .count()
+}
+
 /// Checks `rest` (a key part after its first character, which starts at
 /// `offset`) against `keychar` and the part's length limit `max`.
 fn check_key_tail(rest: &[u8], offset: usize, max: usize) -> Result<(), TraceStateError> {
@@ -311,11 +338,11 @@ impl Lines {
         let base = self.offset;
         self.offset += line.len();
 
-        let mut spans = [Span::default(); MAX_MEMBERS];
-        if let Some(found) = self.simple_canonical(line.as_bytes(), &mut spans) {
-            self.take(line, &spans[..found], true);
+        if let Some(members) = self.simple_canonical(line.as_bytes()) {
+            self.take_line(line, members);
             return Ok(());
         }
+        let mut spans = [Span::default(); MAX_MEMBERS];
         let mut found = 0;
         // Whether the line is its members joined by `,`, nothing else.
         let mut canonical = true;
@@ -342,31 +369,48 @@ impl Lines {
         if spans.is_empty() {
             return;
         }
-        if canonical && matches!(self.text, Text::Empty) {
-            self.text = Text::Shared(line.into());
-        } else {
-            let text = match std::mem::take(&mut self.text) {
-                Text::Empty => String::with_capacity(line.len().min(MAX_TEXT_LEN)),
-                Text::Shared(text) => text.to_string(),
-                Text::Owned(text) => text,
-            };
-            let text = spans.iter().fold(text, |mut text, span| {
-                if !text.is_empty() {
-                    text.push(',');
-                }
-                text.push_str(&line[span.start..span.end]);
-                text
-            });
-            self.text = Text::Owned(text);
+        if canonical {
+            return self.take_line(line, spans.len());
         }
+        let text = match std::mem::take(&mut self.text) {
+            Text::Empty => String::with_capacity(line.len().min(MAX_TEXT_LEN)),
+            Text::Shared(text) => text.to_string(),
+            Text::Owned(text) => text,
+        };
+        let text = spans.iter().fold(text, |mut text, span| {
+            if !text.is_empty() {
+                text.push(',');
+            }
+            text.push_str(&line[span.start..span.end]);
+            text
+        });
+        self.text = Text::Owned(text);
         self.members += spans.len();
     }
 
-    /// The members of a line that is canonical, has only simple keys (no
-    /// `@`), no repeated key and room for all its members, as almost every
-    /// line is, found in one pass. `None` for any other line, which the
-    /// member-by-member path then takes (and explains if it is invalid).
-    fn simple_canonical(&self, line: &[u8], spans: &mut [Span; MAX_MEMBERS]) -> Option<usize> {
+    /// Adds a canonical line of `members` checked members as it is.
+    fn take_line(&mut self, line: &str, members: usize) {
+        self.text = match std::mem::take(&mut self.text) {
+            Text::Empty => Text::Shared(line.into()),
+            Text::Shared(text) => Text::Owned([&*text, line].join(",")),
+            Text::Owned(mut text) => {
+                text.push(',');
+                text.push_str(line);
+                Text::Owned(text)
+            }
+        };
+        self.members += members;
+    }
+
+    /// The number of members of a line that is canonical, has only simple
+    /// keys (no `@`), no repeated key and room for all its members, as
+    /// almost every line is, checked in one pass. `None` for any other line,
+    /// which the member-by-member path then takes (and explains if it is
+    /// invalid).
+    fn simple_canonical(&self, line: &[u8]) -> Option<usize> {
+        // Where each key is. Such a line is at most 32 members of at most
+        // 256 + 1 + 256 bytes and their `,`s, so offsets fit in 16 bits.
+        let mut keys = [(0u16, 0u16); MAX_MEMBERS];
         let room = MAX_MEMBERS - self.members;
         let mut found = 0;
         let mut i = 0;
@@ -375,29 +419,26 @@ impl Lines {
             if found == room || !line.get(i)?.is_ascii_lowercase() {
                 return None;
             }
-            i += 1;
-            while i < line.len() && is_keychar(line[i]) {
-                i += 1;
-            }
+            i += 1 + run(&line[i + 1..], KEYCHAR);
             if i - start > MAX_KEY_LEN || line.get(i) != Some(&b'=') {
                 return None;
             }
             let eq = i;
-            i += 1;
-            while i < line.len() && is_value_char(line[i]) {
-                i += 1;
-            }
+            i += 1 + run(&line[i + 1..], CHR);
             let value = &line[eq + 1..i];
             if value.is_empty() || value.len() > MAX_VALUE_LEN || value.ends_with(b" ") {
                 return None;
             }
             let key = &line[start..eq];
-            let repeated = spans[..found].iter().any(|s| &line[s.start..s.eq] == key)
+            let repeated = keys[..found]
+                .iter()
+                .any(|&(s, e)| &line[usize::from(s)..usize::from(e)] == key)
                 || self.text.has_key(key);
             if repeated {
                 return None;
             }
-            spans[found] = Span { start, eq, end: i };
+            // Both fit, as said above.
+            keys[found] = (start as u16, eq as u16);
             found += 1;
             match line.get(i) {
                 None => return Some(found),
