@@ -97,7 +97,7 @@ pub(crate) fn parse_lower_hex(s: &[u8], expected: usize) -> Result<u128, IdError
     Ok(n)
 }
 
-fn lower_hex_digit(b: u8) -> Option<u8> {
+pub(crate) fn lower_hex_digit(b: u8) -> Option<u8> {
     match b {
         b'0'..=b'9' => Some(b - b'0'),
         b'a'..=b'f' => Some(b - b'a' + 10),
@@ -108,7 +108,7 @@ fn lower_hex_digit(b: u8) -> Option<u8> {
 /// Eight lowercase hex digits as a number, or `None` if any byte is not one.
 /// Works on all eight bytes at once (SWAR), since ids are parsed on every
 /// extracted header.
-fn lower_hex_8(digits: [u8; 8]) -> Option<u32> {
+pub(crate) fn lower_hex_8(digits: [u8; 8]) -> Option<u32> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = ONES * 0x80;
     // The first digit in the top byte, so the digits come out in order.

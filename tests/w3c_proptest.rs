@@ -202,6 +202,13 @@ fn repeated_members() -> impl Strategy<Value = Vec<(String, String)>> {
 }
 
 proptest! {
+    /// A leading space is ignored but takes a value off the no-search
+    /// version-00 path, so both paths must accept the same values alike.
+    #[test]
+    fn traceparent_no_search_path_agrees_with_the_field_path(s in traceparent_like()) {
+        prop_assert_eq!(traceparent::parse(&s).ok(), traceparent::parse(&format!(" {s}")).ok());
+    }
+
     /// A trailing `,` adds an empty member, which changes nothing but takes
     /// the line off the one-pass path, so both paths must agree.
     #[test]

@@ -48,10 +48,11 @@ where
     let mut other = None;
     let mut more = false;
     for (k, v) in entries.clone() {
-        if eq_ignore_ascii_case(k, key) {
-            if k == key {
-                exact = Some(v);
-            } else if other.is_none() {
+        // The exact name, the common case, costs one comparison.
+        if k == key {
+            exact = Some(v);
+        } else if eq_ignore_ascii_case(k, key) {
+            if other.is_none() {
                 other = Some(v);
             } else {
                 more = true;
