@@ -197,12 +197,12 @@ const CLASS: [u8; 256] = {
     table
 };
 
-/// How many bytes at the start of `bytes` are in `class`.
-fn run(bytes: &[u8], class: u8) -> usize {
-    bytes
-        .iter()
-        .take_while(|&&b| CLASS[usize::from(b)] & class != 0)
-        .count()
+/// The index of the first byte at or after `i` that is not in `class`.
+fn skip(bytes: &[u8], mut i: usize, class: u8) -> usize {
+    while i < bytes.len() && CLASS[usize::from(bytes[i])] & class != 0 {
+        i += 1;
+    }
+    i
 }
 
 /// Checks `rest` (a key part after its first character, which starts at
@@ -412,6 +412,7 @@ impl Lines {
         // 256 + 1 + 256 bytes and their `,`s, so offsets fit in 16 bits.
         let mut keys = [(0u16, 0u16); MAX_MEMBERS];
         let room = MAX_MEMBERS - self.members;
+        let first_line = matches!(self.text, Text::Empty);
         let mut found = 0;
         let mut i = 0;
         loop {
@@ -419,12 +420,12 @@ impl Lines {
             if found == room || !line.get(i)?.is_ascii_lowercase() {
                 return None;
             }
-            i += 1 + run(&line[i + 1..], KEYCHAR);
+            i = skip(line, i + 1, KEYCHAR);
             if i - start > MAX_KEY_LEN || line.get(i) != Some(&b'=') {
                 return None;
             }
             let eq = i;
-            i += 1 + run(&line[i + 1..], CHR);
+            i = skip(line, i + 1, CHR);
             let value = &line[eq + 1..i];
             if value.is_empty() || value.len() > MAX_VALUE_LEN || value.ends_with(b" ") {
                 return None;
@@ -433,7 +434,7 @@ impl Lines {
             let repeated = keys[..found]
                 .iter()
                 .any(|&(s, e)| &line[usize::from(s)..usize::from(e)] == key)
-                || self.text.has_key(key);
+                || (!first_line && self.text.has_key(key));
             if repeated {
                 return None;
             }
