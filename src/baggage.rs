@@ -19,12 +19,12 @@ pub const MAX_BAGGAGE_MEMBERS: usize = 64;
 /// assert_eq!(b.get("user_id"), Some("u 1"));
 /// assert!(Baggage::default().try_insert("bad key", "v", "").is_err());
 /// ```
-#[derive(Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default)]
 pub struct Baggage(Option<Arc<Entries>>);
 
 /// Every entry's key, value and properties in one buffer, so a baggage of
 /// any size is three allocations.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug)]
 struct Entries {
     text: String,
     parts: Vec<Parts>,
@@ -195,6 +195,15 @@ impl Baggage {
         self.0.is_none()
     }
 }
+
+/// Equal when the entries are, however each buffer is laid out.
+impl PartialEq for Baggage {
+    fn eq(&self, other: &Baggage) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Baggage {}
 
 impl fmt::Debug for Baggage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
