@@ -198,7 +198,7 @@ fn tracestate_lines() -> impl Strategy<Value = String> {
 /// replaced members pass `MAX_BYTES` and get squeezed out.
 fn repeated_members() -> impl Strategy<Value = Vec<(String, String)>> {
     // Four keys of at most 600 * 3 bytes fit the 8192-byte budget.
-    proptest::collection::vec(("[a-d]", "[a-z%]{0,600}"), 0..40)
+    proptest::collection::vec(("[a-d]", "[a-z%]{0,600}"), 0..80)
 }
 
 proptest! {

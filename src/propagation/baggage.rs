@@ -369,12 +369,13 @@ fn encode_into(value: &str, out: &mut String) {
 ///
 /// Kept members are decoded straight into one buffer, which becomes the
 /// baggage's own. A repeated key appends its new member and points its entry
-/// there. What it leaves behind is squeezed out in place once the buffer
-/// passes [`MAX_BYTES`] (the kept members never take more), so the buffer
-/// stays under twice that and the work stays linear in the input however
-/// many duplicates it holds: each member is decoded once, measured again at
-/// most once (when it is replaced), and moved by a squeeze only after at
-/// least [`MAX_BYTES`] more bytes were appended.
+/// there. What it leaves behind is squeezed out in place before the buffer
+/// would pass twice [`MAX_BYTES`]: the kept members never take more than
+/// [`MAX_BYTES`], so a squeeze moves at most that, and a squeeze comes only
+/// after appends of about as much. The work stays linear in the input
+/// however many duplicates it holds: each member is decoded once, measured
+/// again at most once (when it is replaced), and moved a bounded number of
+/// times per byte appended.
 #[derive(Default)]
 pub(crate) struct Lines {
     /// Keys, decoded values and properties of the kept members; always
@@ -461,7 +462,10 @@ impl Lines {
         if member_size(m.key, m.value_size, m.properties) > room {
             return Err(too_long);
         }
-        if self.text.len() > MAX_BYTES {
+        // Decoding never makes a member longer than its size.
+        if self.moved
+            && self.text.len() + member_size(m.key, m.value_size, m.properties) > 2 * MAX_BYTES
+        {
             self.squeeze();
         }
         let start = self.text.len();
