@@ -70,6 +70,8 @@ impl std::error::Error for IdError {}
 
 /// Parses exactly `N` lowercase hex digits into a number; the shared core of
 /// every id parser in the crate (W3C, B3 and Jaeger all build on it).
+// Inlined so that each call site's fixed length unrolls the loop.
+#[inline(always)]
 pub(crate) fn parse_lower_hex(s: &[u8], expected: usize) -> Result<u128, IdError> {
     if s.len() != expected {
         return Err(IdError::Length {
