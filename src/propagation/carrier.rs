@@ -48,15 +48,11 @@ where
     let mut other = None;
     let mut more = false;
     for (k, v) in entries.clone() {
-        // The exact name, the common case, costs one comparison.
-        if k == key {
-            exact = Some(v);
-        } else if eq_ignore_ascii_case(k, key) {
-            if other.is_none() {
-                other = Some(v);
-            } else {
-                more = true;
-            }
+        match name_match(k, key) {
+            NameMatch::Different => {}
+            NameMatch::Exact => exact = Some(v),
+            NameMatch::Folded if other.is_none() => other = Some(v),
+            NameMatch::Folded => more = true,
         }
     }
     if let Some(v) = exact {
@@ -64,7 +60,7 @@ where
     }
     if more {
         for (k, v) in entries {
-            if k != key && eq_ignore_ascii_case(k, key) {
+            if name_match(k, key) == NameMatch::Folded {
                 f(v);
             }
         }
@@ -73,31 +69,65 @@ where
     }
 }
 
-/// [`str::eq_ignore_ascii_case`], eight bytes at a time: every entry of a
-/// carrier is compared with every field name a propagator reads.
-fn eq_ignore_ascii_case(a: &str, b: &str) -> bool {
-    if a.len() != b.len() {
-        return false;
+/// How a carrier's field name compares with the name asked for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum NameMatch {
+    /// Another field.
+    Different,
+    /// The field, spelled the same.
+    Exact,
+    /// The field, with some ASCII letters in the other case.
+    Folded,
+}
+
+/// Compares `name` with `key` as [`str::eq_ignore_ascii_case`] does, eight
+/// bytes at a time (every entry of a carrier is compared with every field
+/// name a propagator reads), and says whether they are spelled the same.
+/// Case is folded only where the bytes differ.
+fn name_match(name: &str, key: &str) -> NameMatch {
+    if name.len() != key.len() {
+        return NameMatch::Different;
     }
-    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let (a, b) = (name.as_bytes(), key.as_bytes());
+    let mut exact = true;
     let mut a8 = a.chunks_exact(8);
     let mut b8 = b.chunks_exact(8);
     for (x, y) in (&mut a8).zip(&mut b8) {
-        if lowercase_8(x) != lowercase_8(y) {
-            return false;
+        let (x, y) = (word(x), word(y));
+        if x != y {
+            if lowercase(x) != lowercase(y) {
+                return NameMatch::Different;
+            }
+            exact = false;
         }
     }
-    a8.remainder().eq_ignore_ascii_case(b8.remainder())
+    for (x, y) in a8.remainder().iter().zip(b8.remainder()) {
+        if x != y {
+            if !x.eq_ignore_ascii_case(y) {
+                return NameMatch::Different;
+            }
+            exact = false;
+        }
+    }
+    if exact {
+        NameMatch::Exact
+    } else {
+        NameMatch::Folded
+    }
 }
 
-/// Eight bytes as one number, `A-Z` lowercased and every other byte
-/// (non-ASCII included) kept.
-fn lowercase_8(bytes: &[u8]) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = ONES * 0x80;
+/// Eight bytes as one number.
+fn word(bytes: &[u8]) -> u64 {
     let mut eight = [0u8; 8];
     eight.copy_from_slice(bytes);
-    let x = u64::from_le_bytes(eight);
+    u64::from_le_bytes(eight)
+}
+
+/// Eight bytes in a number with `A-Z` lowercased and every other byte
+/// (non-ASCII included) kept.
+fn lowercase(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = ONES * 0x80;
     // On the low seven bits of each byte no carry crosses bytes: adding
     // `0x80 - lo` sets a byte's top bit iff it is >= lo, adding `0x7f - hi`
     // iff it is > hi. Bytes with the top bit set are not ASCII letters.
@@ -153,7 +183,7 @@ impl Injector for Vec<(String, String)> {
 impl Extractor for Vec<(String, String)> {
     fn get_all(&self, key: &str, f: &mut dyn FnMut(&str)) {
         for (k, v) in self {
-            if eq_ignore_ascii_case(k, key) {
+            if name_match(k, key) != NameMatch::Different {
                 f(v);
             }
         }
