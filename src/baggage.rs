@@ -73,9 +73,20 @@ impl std::error::Error for BaggageError {}
 
 /// RFC 7230 `tchar`: the characters a W3C baggage key may use.
 pub(crate) fn is_tchar(b: u8) -> bool {
-    matches!(b,
-        b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_'
-        | b'`' | b'|' | b'~' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z')
+    // Every byte of every key and property name is tested; one load each.
+    const TCHAR: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut b = 0;
+        while b < 256 {
+            // `b` < 256.
+            table[b] = matches!(b as u8,
+                b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_'
+                | b'`' | b'|' | b'~' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z');
+            b += 1;
+        }
+        table
+    };
+    TCHAR[usize::from(b)]
 }
 
 /// Checks a baggage key against the `token` grammar.

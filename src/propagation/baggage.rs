@@ -205,7 +205,7 @@ fn skip_ows(bytes: &[u8], mut i: usize) -> usize {
 fn check_properties(props: &str) -> Result<(), usize> {
     let bytes = props.as_bytes();
     let mut start = 0;
-    for part in props.split(';') {
+    for part in bytes.split(|&b| b == b';') {
         let end = start + part.len();
         let mut i = skip_ows(bytes, start);
         let key_start = i;
@@ -315,20 +315,20 @@ fn member(member: &str) -> Result<Member<'_>, BaggageParseError> {
 /// bytes were UTF-8 as they were.
 fn append_decoded(raw: &[u8], encoded: usize, out: &mut Vec<u8>) -> usize {
     let start = out.len();
-    let mut i = 0;
-    while i < raw.len() {
-        if raw[i] == b'%' {
-            // `member` checked that two hex digits follow.
-            let hi = hex_digit(raw[i + 1]).unwrap_or(0);
-            let lo = hex_digit(raw[i + 2]).unwrap_or(0);
-            out.push((hi << 4) | lo);
-            i += 3;
-        } else {
-            out.push(raw[i]);
-            i += 1;
-        }
+    let mut escaped = false;
+    let mut rest = raw;
+    while let Some(at) = rest.iter().position(|&b| b == b'%') {
+        out.extend_from_slice(&rest[..at]);
+        // `member` checked that two hex digits follow.
+        let hi = hex_digit(rest[at + 1]).unwrap_or(0);
+        let lo = hex_digit(rest[at + 2]).unwrap_or(0);
+        out.push((hi << 4) | lo);
+        escaped = true;
+        rest = &rest[at + 3..];
     }
-    if std::str::from_utf8(&out[start..]).is_ok() {
+    out.extend_from_slice(rest);
+    // Unescaped baggage-octets are ASCII.
+    if !escaped || std::str::from_utf8(&out[start..]).is_ok() {
         return encoded;
     }
     let decoded = out.split_off(start);
@@ -406,17 +406,21 @@ impl Lines {
             // Decoding never makes a value longer, so a line's members fit.
             self.text.reserve(line.len().min(MAX_BYTES));
         }
-        let mut base = self.offset;
+        let base = self.offset;
         self.offset += line.len();
-        for raw in line.split(',') {
-            let bytes = raw.as_bytes();
+        // Split over bytes: members are short, and `str::split` sets up a
+        // substring search for each.
+        let mut at = 0;
+        for bytes in line.as_bytes().split(|&b| b == b',') {
             let start = skip_ows(bytes, 0);
             if start < bytes.len() {
                 let end = bytes
                     .iter()
                     .rposition(|&b| !is_ows(b))
                     .map_or(start, |i| i + 1);
-                if let Err(e) = self.member(&raw[start..end], base + start) {
+                // Between `,`s and spaces, so on character boundaries.
+                let member = &line[at + start..at + end];
+                if let Err(e) = self.member(member, base + at + start) {
                     if strict {
                         return Err(e);
                     }
@@ -428,7 +432,7 @@ impl Lines {
                     self.report.first_error.get_or_insert(e);
                 }
             }
-            base += raw.len() + 1;
+            at += bytes.len() + 1;
         }
         Ok(())
     }
