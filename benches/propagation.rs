@@ -149,10 +149,13 @@ fn hostile(c: &mut Criterion) {
     bench_clock(&mut group);
     let all = Composite::from_list("tracecontext,baggage,b3,b3multi,jaeger").unwrap();
     let empty = Context::default();
-    let cases: [(&str, &str, &str); 8] = [
+    // A member that takes almost the whole baggage budget, before duplicates.
+    let full = format!("a={},", "x".repeat(8000));
+    let cases: [(&str, &str, &str); 9] = [
         ("traceparent", "00-", "a"),
         ("tracestate", "", "k=v,"),
         ("baggage", "", "k=v;p,"),
+        ("baggage", &full, "b=1,"),
         ("baggage", "", "%"),
         ("b3", "", "0"),
         ("x-b3-traceid", "", "a"),

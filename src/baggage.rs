@@ -19,14 +19,25 @@ pub const MAX_BAGGAGE_MEMBERS: usize = 64;
 /// assert_eq!(b.get("user_id"), Some("u 1"));
 /// assert!(Baggage::default().try_insert("bad key", "v", "").is_err());
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Baggage(Option<Arc<Vec<BaggageEntry>>>);
+#[derive(Clone, Default)]
+pub struct Baggage(Option<Arc<Entries>>);
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct BaggageEntry {
-    key: String,
-    value: String,
-    properties: String,
+/// Every entry's key, value and properties in one buffer, so a baggage of
+/// any size is three allocations.
+#[derive(Debug)]
+struct Entries {
+    text: String,
+    parts: Vec<Parts>,
+}
+
+/// Where one entry is in [`Entries::text`]: its key is `start..key_end`,
+/// its value `key_end..value_end`, its properties `value_end..end`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Parts {
+    pub(crate) start: usize,
+    pub(crate) key_end: usize,
+    pub(crate) value_end: usize,
+    pub(crate) end: usize,
 }
 
 /// Why a baggage entry could not be set.
@@ -62,9 +73,20 @@ impl std::error::Error for BaggageError {}
 
 /// RFC 7230 `tchar`: the characters a W3C baggage key may use.
 pub(crate) fn is_tchar(b: u8) -> bool {
-    matches!(b,
-        b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_'
-        | b'`' | b'|' | b'~' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z')
+    // Every byte of every key and property name is tested; one load each.
+    const TCHAR: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut b = 0;
+        while b < 256 {
+            // `b` < 256.
+            table[b] = matches!(b as u8,
+                b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_'
+                | b'`' | b'|' | b'~' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z');
+            b += 1;
+        }
+        table
+    };
+    TCHAR[usize::from(b)]
 }
 
 /// Checks a baggage key against the `token` grammar.
@@ -90,54 +112,43 @@ impl Baggage {
         properties: &str,
     ) -> Result<Baggage, BaggageError> {
         check_key(key)?;
-        let mut entries: Vec<BaggageEntry> = self.entries().to_vec();
-        let entry = BaggageEntry {
-            key: key.to_owned(),
-            value: value.to_owned(),
-            properties: properties.to_owned(),
-        };
-        match entries.iter().position(|e| e.key == key) {
-            Some(i) => entries[i] = entry,
-            None if entries.len() >= MAX_BAGGAGE_MEMBERS => {
-                return Err(BaggageError::TooManyMembers)
-            }
-            None => entries.push(entry),
+        let exists = self.iter().any(|(k, _, _)| k == key);
+        if !exists && self.len() >= MAX_BAGGAGE_MEMBERS {
+            return Err(BaggageError::TooManyMembers);
         }
-        Ok(Baggage(Some(Arc::new(entries))))
+        let mut out = Builder::default();
+        for (k, v, p) in self.iter() {
+            if k == key {
+                out.push(key, value, properties);
+            } else {
+                out.push(k, v, p);
+            }
+        }
+        if !exists {
+            out.push(key, value, properties);
+        }
+        Ok(out.build())
     }
 
     /// A copy without `key`.
     #[must_use]
     pub fn without(&self, key: &str) -> Baggage {
-        let entries: Vec<BaggageEntry> = self
-            .entries()
-            .iter()
-            .filter(|e| e.key != key)
-            .cloned()
-            .collect();
-        Baggage::from_entries(entries)
+        let mut out = Builder::default();
+        for (k, v, p) in self.iter().filter(|(k, _, _)| *k != key) {
+            out.push(k, v, p);
+        }
+        out.build()
     }
 
-    fn from_entries(entries: Vec<BaggageEntry>) -> Baggage {
-        if entries.is_empty() {
+    /// Baggage from the entries of `text` that `parts` describes, each key a
+    /// valid token and at most [`MAX_BAGGAGE_MEMBERS`] of them, as the
+    /// caller has checked.
+    pub(crate) fn from_parts(text: String, parts: Vec<Parts>) -> Baggage {
+        if parts.is_empty() {
             Baggage(None)
         } else {
-            Baggage(Some(Arc::new(entries)))
+            Baggage(Some(Arc::new(Entries { text, parts })))
         }
-    }
-
-    /// Builds baggage from members the caller has already validated and bounded.
-    pub(crate) fn from_validated(members: Vec<(String, String, String)>) -> Baggage {
-        Baggage::from_entries(
-            members
-                .into_iter()
-                .map(|(key, value, properties)| BaggageEntry {
-                    key,
-                    value,
-                    properties,
-                })
-                .collect(),
-        )
     }
 
     /// A copy with every entry of `newer` set on top of these, as repeated
@@ -147,45 +158,99 @@ impl Baggage {
         if self.is_empty() {
             return (newer.clone(), 0);
         }
-        let mut entries = self.entries().to_vec();
-        let mut dropped = 0;
-        for entry in newer.entries() {
-            match entries.iter().position(|e| e.key == entry.key) {
-                Some(i) => entries[i] = entry.clone(),
-                None if entries.len() < MAX_BAGGAGE_MEMBERS => entries.push(entry.clone()),
-                None => dropped += 1,
+        let mut out = Builder::default();
+        for (k, v, p) in self.iter() {
+            match newer.iter().find(|(nk, _, _)| *nk == k) {
+                Some((_, nv, np)) => out.push(k, nv, np),
+                None => out.push(k, v, p),
             }
         }
-        (Baggage::from_entries(entries), dropped)
+        let mut dropped = 0;
+        for (k, v, p) in newer.iter().filter(|(k, _, _)| self.get(k).is_none()) {
+            if out.parts.len() < MAX_BAGGAGE_MEMBERS {
+                out.push(k, v, p);
+            } else {
+                dropped += 1;
+            }
+        }
+        (out.build(), dropped)
     }
 
     /// The value for `key`.
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.entries()
-            .iter()
-            .find(|e| e.key == key)
-            .map(|e| e.value.as_str())
+        self.iter().find(|(k, _, _)| *k == key).map(|(_, v, _)| v)
     }
 
     /// The entries in order as (key, value, properties).
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &str, &str)> + '_ {
-        self.entries()
-            .iter()
-            .map(|e| (e.key.as_str(), e.value.as_str(), e.properties.as_str()))
+        let (text, parts) = match self.0.as_deref() {
+            Some(e) => (e.text.as_str(), e.parts.as_slice()),
+            None => ("", &[][..]),
+        };
+        parts.iter().map(move |p| {
+            (
+                &text[p.start..p.key_end],
+                &text[p.key_end..p.value_end],
+                &text[p.value_end..p.end],
+            )
+        })
     }
 
     /// How many entries there are.
     pub fn len(&self) -> usize {
-        self.entries().len()
+        self.0.as_deref().map_or(0, |e| e.parts.len())
     }
 
     /// Whether there are no entries.
     pub fn is_empty(&self) -> bool {
         self.0.is_none()
     }
+}
 
-    fn entries(&self) -> &[BaggageEntry] {
-        self.0.as_deref().map_or(&[], Vec::as_slice)
+/// Equal when the entries are, however each buffer is laid out.
+impl PartialEq for Baggage {
+    fn eq(&self, other: &Baggage) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Baggage {}
+
+impl fmt::Debug for Baggage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Baggage")
+            .field(&self.iter().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+/// Builds baggage entry by entry, for callers that have checked the keys
+/// and the number of entries.
+#[derive(Default)]
+pub(crate) struct Builder {
+    text: String,
+    parts: Vec<Parts>,
+}
+
+impl Builder {
+    /// Appends an entry.
+    pub(crate) fn push(&mut self, key: &str, value: &str, properties: &str) {
+        let start = self.text.len();
+        self.text.push_str(key);
+        let key_end = self.text.len();
+        self.text.push_str(value);
+        let value_end = self.text.len();
+        self.text.push_str(properties);
+        self.parts.push(Parts {
+            start,
+            key_end,
+            value_end,
+            end: self.text.len(),
+        });
+    }
+
+    pub(crate) fn build(self) -> Baggage {
+        Baggage::from_parts(self.text, self.parts)
     }
 }
 

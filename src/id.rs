@@ -70,6 +70,8 @@ impl std::error::Error for IdError {}
 
 /// Parses exactly `N` lowercase hex digits into a number; the shared core of
 /// every id parser in the crate (W3C, B3 and Jaeger all build on it).
+// Inlined so that each call site's fixed length unrolls the loop.
+#[inline(always)]
 pub(crate) fn parse_lower_hex(s: &[u8], expected: usize) -> Result<u128, IdError> {
     if s.len() != expected {
         return Err(IdError::Length {
@@ -77,16 +79,61 @@ pub(crate) fn parse_lower_hex(s: &[u8], expected: usize) -> Result<u128, IdError
             found: s.len(),
         });
     }
+    let bad = || IdError::NotLowerHex {
+        // Some byte failed, so `position` finds it.
+        index: s
+            .iter()
+            .position(|&b| lower_hex_digit(b).is_none())
+            .unwrap_or(0),
+    };
     let mut n: u128 = 0;
-    for (index, &b) in s.iter().enumerate() {
-        let digit = match b {
-            b'0'..=b'9' => b - b'0',
-            b'a'..=b'f' => b - b'a' + 10,
-            _ => return Err(IdError::NotLowerHex { index }),
-        };
-        n = (n << 4) | u128::from(digit);
+    let mut chunks = s.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(chunk);
+        n = (n << 32) | u128::from(lower_hex_8(eight).ok_or_else(bad)?);
+    }
+    for &b in chunks.remainder() {
+        n = (n << 4) | u128::from(lower_hex_digit(b).ok_or_else(bad)?);
     }
     Ok(n)
+}
+
+pub(crate) fn lower_hex_digit(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        _ => None,
+    }
+}
+
+/// Eight lowercase hex digits as a number, or `None` if any byte is not one.
+/// Works on all eight bytes at once (SWAR), since ids are parsed on every
+/// extracted header.
+pub(crate) fn lower_hex_8(digits: [u8; 8]) -> Option<u32> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = ONES * 0x80;
+    // The first digit in the top byte, so the digits come out in order.
+    let x = u64::from_be_bytes(digits);
+    if x & HIGH != 0 {
+        return None;
+    }
+    // With every byte below 0x80 no carry crosses bytes: adding `0x80 - lo`
+    // sets a byte's top bit iff it is >= lo, adding `0x7f - hi` iff it is > hi.
+    let in_range = |lo: u8, hi: u8| {
+        (x + ONES * u64::from(0x80 - lo)) & !(x + ONES * u64::from(0x7f - hi)) & HIGH
+    };
+    if in_range(b'0', b'9') | in_range(b'a', b'f') != HIGH {
+        return None;
+    }
+    // '0'..='9' have low nibbles 0..=9; 'a'..='f' have 1..=6 and the 0x40 bit.
+    let mut v = (x & (ONES * 0x0f)) + ((x & (ONES * 0x40)) >> 6) * 9;
+    // Pack the eight nibbles, one per byte, into 32 bits.
+    v = (v | v >> 4) & 0x00ff_00ff_00ff_00ff;
+    v = (v | v >> 8) & 0x0000_ffff_0000_ffff;
+    v = (v | v >> 16) & 0xffff_ffff;
+    // The masks leave 32 bits.
+    Some(v as u32)
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";

@@ -1,5 +1,6 @@
 //! The W3C `tracestate` list: vendor entries in order, shared cheaply.
 
+use std::fmt;
 use std::sync::Arc;
 
 use crate::propagation::tracestate::{check_key, check_value, TraceStateError, MAX_MEMBERS};
@@ -17,20 +18,30 @@ use crate::propagation::tracestate::{check_key, check_value, TraceStateError, MA
 /// assert!(ts.is_empty());
 /// assert_eq!(ts.get("congo"), None);
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct TraceState(Option<Arc<[(String, String)]>>);
+// The members are kept as their canonical wire text, `key=value` joined by
+// `,`: one allocation per list, and injecting it is a copy. Valid keys never
+// hold `=` or `,` and valid values never hold `,`, so the text splits back
+// into the members unambiguously.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct TraceState(Option<Arc<str>>);
 
 impl TraceState {
     /// The empty tracestate.
     pub const EMPTY: TraceState = TraceState(None);
 
-    /// Wraps members that the caller has already validated.
-    pub(crate) fn from_validated(members: Vec<(String, String)>) -> TraceState {
-        if members.is_empty() {
+    /// Wraps canonical text (valid members joined by `,`, no spaces, no
+    /// empty members, at most [`MAX_MEMBERS`]) that the caller has checked.
+    pub(crate) fn from_canonical(text: Arc<str>) -> TraceState {
+        if text.is_empty() {
             TraceState(None)
         } else {
-            TraceState(Some(members.into()))
+            TraceState(Some(text))
         }
+    }
+
+    /// The canonical text: the members joined by `,`.
+    pub(crate) fn as_str(&self) -> &str {
+        self.0.as_deref().unwrap_or("")
     }
 
     /// A copy with `key` set to `value` as the left-most member, as the W3C
@@ -57,10 +68,17 @@ impl TraceState {
     pub fn insert(&self, key: &str, value: &str) -> Result<TraceState, TraceStateError> {
         check_key(key)?;
         check_value(value)?;
-        let mut members = Vec::with_capacity((self.len() + 1).min(MAX_MEMBERS));
-        members.push((key.to_owned(), value.to_owned()));
-        let mut others = self.members().iter().filter(|(k, _)| k != key);
-        members.extend(others.by_ref().take(MAX_MEMBERS - 1).cloned());
+        let mut text = String::with_capacity(key.len() + 1 + value.len() + 1 + self.as_str().len());
+        text.push_str(key);
+        text.push('=');
+        text.push_str(value);
+        let mut others = self.iter().filter(|(k, _)| *k != key);
+        for (k, v) in others.by_ref().take(MAX_MEMBERS - 1) {
+            text.push(',');
+            text.push_str(k);
+            text.push('=');
+            text.push_str(v);
+        }
         if let Some((dropped, _)) = others.next() {
             crate::diagnostic::report(
                 crate::DiagnosticKind::LimitExceeded,
@@ -70,12 +88,15 @@ impl TraceState {
                 None,
             );
         }
-        Ok(TraceState::from_validated(members))
+        Ok(TraceState::from_canonical(text.into()))
     }
 
     /// The members in order, left-most (most recently updated) first.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &str)> + '_ {
-        self.members().iter().map(|(k, v)| (k.as_str(), v.as_str()))
+        Members {
+            rest: self.as_str(),
+            remaining: self.len(),
+        }
     }
 
     /// The value for `key`, if present.
@@ -85,15 +106,46 @@ impl TraceState {
 
     /// How many members there are.
     pub fn len(&self) -> usize {
-        self.members().len()
+        match &self.0 {
+            None => 0,
+            Some(text) => 1 + text.bytes().filter(|&b| b == b',').count(),
+        }
     }
 
     /// Whether there are no members.
     pub fn is_empty(&self) -> bool {
         self.0.is_none()
     }
+}
 
-    pub(crate) fn members(&self) -> &[(String, String)] {
-        self.0.as_deref().unwrap_or(&[])
+impl fmt::Debug for TraceState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("TraceState")
+            .field(&self.iter().collect::<Vec<_>>())
+            .finish()
     }
 }
+
+/// The members of canonical text, split as they are read.
+struct Members<'a> {
+    rest: &'a str,
+    remaining: usize,
+}
+
+impl<'a> Iterator for Members<'a> {
+    type Item = (&'a str, &'a str);
+
+    fn next(&mut self) -> Option<(&'a str, &'a str)> {
+        self.remaining = self.remaining.checked_sub(1)?;
+        let (member, rest) = self.rest.split_once(',').unwrap_or((self.rest, ""));
+        self.rest = rest;
+        // Every canonical member has an `=`, after its key.
+        Some(member.split_once('=').unwrap_or((member, "")))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.remaining, Some(self.remaining))
+    }
+}
+
+impl ExactSizeIterator for Members<'_> {}

@@ -141,12 +141,16 @@ fn adversarial_shapes_parse_with_bounded_results() {
     let percents = format!("k={}", "%".repeat(n));
     let duplicates = "k=1,".repeat(n);
     let growing: String = (0..2000).map(|i| format!("k={},", "v".repeat(i))).collect();
+    // A member that takes almost the whole budget, then small duplicates,
+    // which the parser has to squeeze out again and again.
+    let full = format!("a={},{}", "x".repeat(8180), "b=1,".repeat(n));
     for (name, input, kept) in [
         ("commas", &commas, 0),
         ("semicolons", &semicolons, 0),
         ("percents", &percents, 0),
         ("duplicates", &duplicates, 1),
         ("growing duplicates", &growing, 1),
+        ("full, then duplicates", &full, 2),
     ] {
         let (parsed, bytes) = allocated_by(|| baggage::parse_lines([input.as_str()]));
         assert_eq!(parsed.baggage.len(), kept, "{name}");

@@ -180,3 +180,59 @@ proptest! {
         }
     }
 }
+
+// ---- fast paths and compaction against simple oracles ------------------
+
+/// Tracestate lines near the grammar: canonical ones (which take the
+/// one-pass path) and ones with spaces, empty members, `@` keys, repeats.
+fn tracestate_lines() -> impl Strategy<Value = String> {
+    let member = prop_oneof![
+        "[a-c][a-z0-9_*/-]{0,3}=[ -~]{0,4}",
+        "[a-c0-9]{1,3}@[a-z]{1,3}=[!-~]{1,3}",
+        "[ \t]{0,2}[a-c]=[a-z]{1,2}[ \t]{0,2}",
+    ];
+    proptest::collection::vec(member, 0..6).prop_map(|m| m.join(","))
+}
+
+/// Keys from a small set, so keys repeat, and values long enough that the
+/// replaced members pass `MAX_BYTES` and get squeezed out.
+fn repeated_members() -> impl Strategy<Value = Vec<(String, String)>> {
+    // Four keys of at most 600 * 3 bytes fit the 8192-byte budget.
+    proptest::collection::vec(("[a-d]", "[a-z%]{0,600}"), 0..80)
+}
+
+proptest! {
+    /// A leading space is ignored but takes a value off the no-search
+    /// version-00 path, so both paths must accept the same values alike.
+    #[test]
+    fn traceparent_no_search_path_agrees_with_the_field_path(s in traceparent_like()) {
+        prop_assert_eq!(traceparent::parse(&s).ok(), traceparent::parse(&format!(" {s}")).ok());
+    }
+
+    /// A trailing `,` adds an empty member, which changes nothing but takes
+    /// the line off the one-pass path, so both paths must agree.
+    #[test]
+    fn tracestate_one_pass_path_agrees_with_the_member_path(s in prop_oneof![tracestate_lines(), tracestate_like()]) {
+        prop_assert_eq!(tracestate::parse(&s), tracestate::parse(&format!("{s},")));
+    }
+
+    /// Last value wins in the first position, as repeated `try_insert`
+    /// calls do, while everything fits the budget.
+    #[test]
+    fn repeated_baggage_keys_keep_the_last_value_in_the_first_place(
+        members in repeated_members()
+    ) {
+        // '%' alone is invalid; as "%25" it decodes to '%'.
+        let line: Vec<String> = members
+            .iter()
+            .map(|(k, v)| format!("{k}={}", v.replace('%', "%25")))
+            .collect();
+        let mut want = Baggage::default();
+        for (k, v) in &members {
+            want = want.try_insert(k, v, "").unwrap();
+        }
+        let parsed = baggage::parse_lines([line.join(",").as_str()]);
+        prop_assert!(parsed.is_complete());
+        prop_assert_eq!(parsed.baggage, want);
+    }
+}

@@ -2,6 +2,8 @@
 
 use super::b3::{parse_span_id, parse_trace_id, push_span_id, push_trace_id};
 use super::b3::{B3Error, B3Field, B3Header, Sampling};
+use crate::id::parse_lower_hex;
+use crate::{SpanId, TraceId};
 
 /// The single header's name.
 pub const SINGLE_HEADER: &str = "b3";
@@ -54,8 +56,46 @@ pub fn parse_single(s: &str) -> Result<B3Header, B3Error> {
     match b {
         [] => Err(B3Error::Empty),
         [_] => parse_sampling(b, 0).map(B3Header::SamplingOnly),
-        _ => parse_ids(b),
+        _ => match parse_valid_ids(b) {
+            Some(header) => Ok(header),
+            None => parse_ids(b),
+        },
     }
+}
+
+/// The common case, valid ids, with every field where its length puts it
+/// and no search for delimiters. Anything else (including every invalid
+/// value) gives `None` and goes through [`parse_ids`], which finds the exact
+/// error.
+fn parse_valid_ids(b: &[u8]) -> Option<B3Header> {
+    let trace_len = match (b.get(16), b.get(32)) {
+        (Some(b'-'), _) => 16,
+        (_, Some(b'-')) => 32,
+        _ => return None,
+    };
+    let trace_id = TraceId::from_u128(parse_lower_hex(&b[..trace_len], trace_len).ok()?)?;
+    let span_id = hex_span_id(b.get(trace_len + 1..trace_len + 17)?)?;
+    let (sampling, parent) = match &b[trace_len + 17..] {
+        [] => (None, None),
+        [b'-', s] => (Some(parse_sampling(&[*s], 0).ok()?), None),
+        [b'-', s, b'-', parent @ ..] => (Some(parse_sampling(&[*s], 0).ok()?), Some(parent)),
+        [b'-', parent @ ..] => (None, Some(parent)),
+        _ => return None,
+    };
+    Some(B3Header::Context {
+        trace_id,
+        span_id,
+        parent_span_id: match parent {
+            Some(p) => Some(hex_span_id(p)?),
+            None => None,
+        },
+        sampling,
+    })
+}
+
+fn hex_span_id(hex: &[u8]) -> Option<SpanId> {
+    // 16 hex digits always fit in a u64.
+    SpanId::from_u64(parse_lower_hex(hex, 16).ok()? as u64)
 }
 
 /// The field that starts at `start` and the offset just past it (a `-` or the end).

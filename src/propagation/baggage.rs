@@ -38,7 +38,7 @@
 
 use core::fmt;
 
-use crate::baggage::is_tchar;
+use crate::baggage::{is_tchar, Builder, Parts};
 use crate::Baggage;
 
 /// At most this many members over all `baggage` lines (W3C Baggage, "Limits").
@@ -205,7 +205,7 @@ fn skip_ows(bytes: &[u8], mut i: usize) -> usize {
 fn check_properties(props: &str) -> Result<(), usize> {
     let bytes = props.as_bytes();
     let mut start = 0;
-    for part in props.split(';') {
+    for part in bytes.split(|&b| b == b';') {
         let end = start + part.len();
         let mut i = skip_ows(bytes, start);
         let key_start = i;
@@ -308,58 +308,46 @@ fn member(member: &str) -> Result<Member<'_>, BaggageParseError> {
     })
 }
 
-/// Percent-decodes a validated raw value into `out` (cleared first).
-fn decode_into(raw: &[u8], out: &mut Vec<u8>) {
-    out.clear();
-    let mut i = 0;
-    while i < raw.len() {
-        if raw[i] == b'%' {
-            // `member` checked that two hex digits follow.
-            let hi = hex_digit(raw[i + 1]).unwrap_or(0);
-            let lo = hex_digit(raw[i + 2]).unwrap_or(0);
-            out.push((hi << 4) | lo);
-            i += 3;
-        } else {
-            out.push(raw[i]);
-            i += 1;
-        }
+/// Appends the percent-decoded bytes of a validated raw value to `out`, as
+/// UTF-8 with each invalid sequence replaced by U+FFFD as the spec
+/// requires. Returns the size of what was appended once percent-encoded, or
+/// `encoded` (which `member` computed from the raw value) when the decoded
+/// bytes were UTF-8 as they were.
+fn append_decoded(raw: &[u8], encoded: usize, out: &mut Vec<u8>) -> usize {
+    let start = out.len();
+    let mut escaped = false;
+    let mut rest = raw;
+    while let Some(at) = rest.iter().position(|&b| b == b'%') {
+        out.extend_from_slice(&rest[..at]);
+        // `member` checked that two hex digits follow.
+        let hi = hex_digit(rest[at + 1]).unwrap_or(0);
+        let lo = hex_digit(rest[at + 2]).unwrap_or(0);
+        out.push((hi << 4) | lo);
+        escaped = true;
+        rest = &rest[at + 3..];
     }
-}
-
-/// The length of `bytes` as UTF-8 with each invalid sequence replaced by
-/// U+FFFD, and the size of that text once percent-encoded.
-fn lossy_sizes(bytes: &[u8]) -> (usize, usize) {
-    const REPLACEMENT: &str = "\u{FFFD}";
-    let mut len = 0;
-    let mut encoded = 0;
-    for chunk in bytes.utf8_chunks() {
-        len += chunk.valid().len();
-        encoded += encoded_len(chunk.valid());
+    out.extend_from_slice(rest);
+    // Unescaped baggage-octets are ASCII.
+    if !escaped || std::str::from_utf8(&out[start..]).is_ok() {
+        return encoded;
+    }
+    let decoded = out.split_off(start);
+    let mut fixed = String::with_capacity(decoded.len());
+    for chunk in decoded.utf8_chunks() {
+        fixed.push_str(chunk.valid());
         if !chunk.invalid().is_empty() {
-            len += REPLACEMENT.len();
-            encoded += encoded_len(REPLACEMENT);
+            fixed.push(char::REPLACEMENT_CHARACTER);
         }
     }
-    (len, encoded)
-}
-
-/// Writes `bytes` into `out` (cleared first) as UTF-8, each invalid sequence
-/// replaced by U+FFFD as the spec requires.
-fn push_lossy(bytes: &[u8], out: &mut String) {
-    out.clear();
-    for chunk in bytes.utf8_chunks() {
-        out.push_str(chunk.valid());
-        if !chunk.invalid().is_empty() {
-            out.push(char::REPLACEMENT_CHARACTER);
-        }
-    }
+    out.extend_from_slice(fixed.as_bytes());
+    encoded_len(fixed.as_bytes())
 }
 
 /// The size of `value` once percent-encoded by [`format`](fn@format).
-fn encoded_len(value: &str) -> usize {
+fn encoded_len(value: &[u8]) -> usize {
     value
-        .bytes()
-        .map(|b| if needs_encoding(b) { 3 } else { 1 })
+        .iter()
+        .map(|&b| if needs_encoding(b) { 3 } else { 1 })
         .sum()
 }
 
@@ -376,26 +364,33 @@ fn encode_into(value: &str, out: &mut String) {
     }
 }
 
-struct Entry {
-    key: String,
-    value: String,
-    properties: String,
-    size: usize,
-}
-
 /// Combines `baggage` header lines one at a time under one budget, so a
 /// carrier that can only lend each line briefly needs no copy of it.
+///
+/// Kept members are decoded straight into one buffer, which becomes the
+/// baggage's own. A repeated key appends its new member and points its entry
+/// there. What it leaves behind is squeezed out in place before the buffer
+/// would pass twice [`MAX_BYTES`]: the kept members never take more than
+/// [`MAX_BYTES`], so a squeeze moves at most that, and a squeeze comes only
+/// after appends of about as much. The work stays linear in the input
+/// however many duplicates it holds: each member is decoded once, measured
+/// again at most once (when it is replaced), and moved a bounded number of
+/// times per byte appended.
 #[derive(Default)]
 pub(crate) struct Lines {
-    entries: Vec<Entry>,
-    /// The size of the kept members joined by `,`.
+    /// Keys, decoded values and properties of the kept members; always
+    /// UTF-8.
+    text: Vec<u8>,
+    parts: Vec<Parts>,
+    /// Whether a repeated key left an unused member in `text`.
+    moved: bool,
+    /// The size of the kept members joined by `,`, as [`format`](fn@format)
+    /// writes them.
     used: usize,
     /// The offset of the next line in the joined value.
     offset: usize,
     started: bool,
     report: ParsedBaggage,
-    /// The decoded bytes of the member being read, reused for every member.
-    scratch: Vec<u8>,
 }
 
 impl Lines {
@@ -407,17 +402,25 @@ impl Lines {
             self.offset += 1;
         }
         self.started = true;
-        let mut base = self.offset;
+        if self.parts.is_empty() {
+            // Decoding never makes a value longer, so a line's members fit.
+            self.text.reserve(line.len().min(MAX_BYTES));
+        }
+        let base = self.offset;
         self.offset += line.len();
-        for raw in line.split(',') {
-            let bytes = raw.as_bytes();
+        // Split over bytes: members are short, and `str::split` sets up a
+        // substring search for each.
+        let mut at = 0;
+        for bytes in line.as_bytes().split(|&b| b == b',') {
             let start = skip_ows(bytes, 0);
             if start < bytes.len() {
                 let end = bytes
                     .iter()
                     .rposition(|&b| !is_ows(b))
                     .map_or(start, |i| i + 1);
-                if let Err(e) = self.member(&raw[start..end], base + start) {
+                // Between `,`s and spaces, so on character boundaries.
+                let member = &line[at + start..at + end];
+                if let Err(e) = self.member(member, base + at + start) {
                     if strict {
                         return Err(e);
                     }
@@ -429,23 +432,33 @@ impl Lines {
                     self.report.first_error.get_or_insert(e);
                 }
             }
-            base += raw.len() + 1;
+            at += bytes.len() + 1;
         }
         Ok(())
     }
 
+    /// The size of a kept member as [`format`](fn@format) writes it.
+    fn size(&self, p: &Parts) -> usize {
+        let value = encoded_len(&self.text[p.key_end..p.value_end]);
+        let properties = p.end - p.value_end;
+        p.key_end - p.start + 1 + value + if properties == 0 { 0 } else { 1 + properties }
+    }
+
     fn member(&mut self, text: &str, at: usize) -> Result<(), BaggageParseError> {
         let m = member(text).map_err(|e| shift(e, at))?;
-        let existing = self.entries.iter().position(|e| e.key == m.key);
+        let existing = self
+            .parts
+            .iter()
+            .position(|p| &self.text[p.start..p.key_end] == m.key.as_bytes());
         let too_long = BaggageParseError::TooLong { offset: at };
         // The budget left for this member: what is used, minus the entry it
         // replaces, or plus the ',' that will precede it.
         let room = match existing {
-            Some(i) => MAX_BYTES - (self.used - self.entries[i].size),
-            None if self.entries.len() == MAX_MEMBERS => {
+            Some(i) => MAX_BYTES - (self.used - self.size(&self.parts[i])),
+            None if self.parts.len() == MAX_MEMBERS => {
                 return Err(BaggageParseError::TooManyMembers { offset: at })
             }
-            None if self.entries.is_empty() => MAX_BYTES,
+            None if self.parts.is_empty() => MAX_BYTES,
             None => MAX_BYTES.saturating_sub(self.used + 1),
         };
         // A lower bound first, so nothing is decoded for a member that
@@ -453,46 +466,88 @@ impl Lines {
         if member_size(m.key, m.value_size, m.properties) > room {
             return Err(too_long);
         }
-        decode_into(m.raw_value, &mut self.scratch);
-        let (value_len, value_size) = lossy_sizes(&self.scratch);
+        // Decoding never makes a member longer than its size.
+        if self.moved
+            && self.text.len() + member_size(m.key, m.value_size, m.properties) > 2 * MAX_BYTES
+        {
+            self.squeeze();
+        }
+        let start = self.text.len();
+        self.text.extend_from_slice(m.key.as_bytes());
+        let key_end = self.text.len();
+        let value_size = append_decoded(m.raw_value, m.value_size, &mut self.text);
         let size = member_size(m.key, value_size, m.properties);
         if size > room {
+            self.text.truncate(start);
             return Err(too_long);
         }
+        let value_end = self.text.len();
+        self.text.extend_from_slice(m.properties.as_bytes());
+        let parts = Parts {
+            start,
+            key_end,
+            value_end,
+            end: self.text.len(),
+        };
         self.used = MAX_BYTES - room + size;
-        // A repeated key reuses its entry's buffers, so a header of many
-        // duplicates allocates nothing more.
-        let entry = match existing {
+        match existing {
             Some(i) => {
                 self.report.replaced += 1;
-                &mut self.entries[i]
+                self.parts[i] = parts;
+                self.moved = true;
             }
-            None => {
-                self.entries.push(Entry {
-                    key: m.key.to_owned(),
-                    value: String::with_capacity(value_len),
-                    properties: String::new(),
-                    size,
-                });
-                let last = self.entries.len() - 1;
-                &mut self.entries[last]
-            }
-        };
-        push_lossy(&self.scratch, &mut entry.value);
-        entry.properties.clear();
-        entry.properties.push_str(m.properties);
-        entry.size = size;
+            None => self.parts.push(parts),
+        }
         Ok(())
+    }
+
+    /// Moves the kept members to the front of `text`, in place, dropping
+    /// the ones repeated keys replaced.
+    fn squeeze(&mut self) {
+        let mut order = [0u8; MAX_MEMBERS];
+        let order = &mut order[..self.parts.len()];
+        for (i, slot) in order.iter_mut().enumerate() {
+            // At most MAX_MEMBERS (64) entries.
+            *slot = i as u8;
+        }
+        // In text order, each member moves toward the front and never over
+        // one not yet moved.
+        order.sort_unstable_by_key(|&i| self.parts[usize::from(i)].start);
+        let mut to = 0;
+        for &i in order.iter() {
+            let p = &mut self.parts[usize::from(i)];
+            self.text.copy_within(p.start..p.end, to);
+            let shift = p.start - to;
+            *p = Parts {
+                start: to,
+                key_end: p.key_end - shift,
+                value_end: p.value_end - shift,
+                end: p.end - shift,
+            };
+            to = p.end;
+        }
+        self.text.truncate(to);
     }
 
     /// The baggage and the report of what was left out.
     pub(crate) fn finish(mut self) -> ParsedBaggage {
-        let members = self
-            .entries
-            .into_iter()
-            .map(|e| (e.key, e.value, e.properties))
-            .collect();
-        self.report.baggage = Baggage::from_validated(members);
+        // Only whole UTF-8 pieces were appended, so this never fails.
+        let text = String::from_utf8(self.text)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        self.report.baggage = if self.moved {
+            // Copied without the members that repeated keys replaced.
+            let mut out = Builder::default();
+            for p in &self.parts {
+                out.push(
+                    &text[p.start..p.key_end],
+                    &text[p.key_end..p.value_end],
+                    &text[p.value_end..p.end],
+                );
+            }
+            out.build()
+        } else {
+            Baggage::from_parts(text, self.parts)
+        };
         self.report
     }
 }
@@ -629,7 +684,10 @@ pub fn format_within_limits(b: &Baggage) -> FormattedBaggage {
 fn entry_size(key: &str, value: &str, properties: &str) -> (usize, bool) {
     let props_ok = properties.is_empty() || check_properties(properties).is_ok();
     let written = if props_ok { properties } else { "" };
-    (member_size(key, encoded_len(value), written), props_ok)
+    (
+        member_size(key, encoded_len(value.as_bytes()), written),
+        props_ok,
+    )
 }
 
 /// Formats baggage as a header value: keys as they are, values

@@ -41,6 +41,7 @@ use std::fmt;
 use super::uberctx::{hex_digit, Skipped};
 use super::{Extractor, Injector, Propagator};
 use crate::diagnostic::{report, DiagnosticKind};
+use crate::id::parse_lower_hex;
 use crate::{Context, SpanContext, SpanId, TraceFlags, TraceId};
 
 pub use super::uberctx::{
@@ -308,6 +309,9 @@ pub fn parse(s: &str) -> Result<JaegerHeader, JaegerError> {
     if b.is_empty() {
         return Err(JaegerError::Empty);
     }
+    if let Some(header) = parse_padded(b) {
+        return Ok(header);
+    }
     let (trace, at) = hex_field(b, 0, Trace)?;
     let trace_id = TraceId::from_u128(trace).ok_or(JaegerError::AllZero {
         field: Trace,
@@ -333,6 +337,44 @@ pub fn parse(s: &str) -> Result<JaegerHeader, JaegerError> {
         parent_span_id: SpanId::from_u64(parent as u64),
         // At most 2 digits.
         flags: flags as u8,
+    })
+}
+
+/// The common case, valid lowercase ids at full width (the parent may be
+/// `0`), with no search for separators. Anything else (including every
+/// invalid value) gives `None` and goes through the field-by-field path,
+/// which finds the exact error.
+fn parse_padded(b: &[u8]) -> Option<JaegerHeader> {
+    let id = |hex: &[u8]| parse_lower_hex(hex, hex.len()).ok();
+    let trace_len = match (b.get(16), b.get(32)) {
+        (Some(b':'), _) => 16,
+        (_, Some(b':')) => 32,
+        _ => return None,
+    };
+    let trace_id = TraceId::from_u128(id(&b[..trace_len])?)?;
+    let rest = &b[trace_len + 1..];
+    if rest.get(16) != Some(&b':') {
+        return None;
+    }
+    // 16 hex digits always fit in a u64.
+    let span_id = SpanId::from_u64(id(&rest[..16])? as u64)?;
+    let (parent, flags) = match &rest[17..] {
+        [b'0', b':', flags @ ..] => (None, flags),
+        rest if rest.get(16) == Some(&b':') => {
+            // A zero parent is a root span, as on the general path.
+            (SpanId::from_u64(id(&rest[..16])? as u64), &rest[17..])
+        }
+        _ => return None,
+    };
+    if !matches!(flags.len(), 1 | 2) {
+        return None;
+    }
+    Some(JaegerHeader {
+        trace_id,
+        span_id,
+        parent_span_id: parent,
+        // At most 2 digits.
+        flags: id(flags)? as u8,
     })
 }
 

@@ -31,7 +31,7 @@
 
 use core::fmt;
 
-use crate::id::{parse_lower_hex, write_lower_hex};
+use crate::id::{lower_hex_8, lower_hex_digit, parse_lower_hex, write_lower_hex};
 use crate::{SpanContext, SpanId, TraceFlags, TraceId};
 
 /// The length of a version-00 value: `2 + 1 + 32 + 1 + 16 + 1 + 2`.
@@ -251,6 +251,39 @@ const fn is_ows(b: u8) -> bool {
 /// assert!(parse("cc-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra").is_ok());
 /// ```
 pub fn parse(s: &str) -> Result<Traceparent, TraceparentError> {
+    match parse_version_00(s.as_bytes()) {
+        Some(parsed) => Ok(parsed),
+        None => parse_fields(s),
+    }
+}
+
+/// The common case, a valid version-00 value without surrounding spaces,
+/// with no search for delimiters. Anything else (including every invalid
+/// value) gives `None` and goes through [`parse_fields`], which finds the
+/// exact error.
+fn parse_version_00(b: &[u8]) -> Option<Traceparent> {
+    let b: &[u8; VERSION_00_LEN] = b.try_into().ok()?;
+    if b[..3] != *b"00-" || b[35] != b'-' || b[52] != b'-' {
+        return None;
+    }
+    // Eight digits at a time; `b` has every offset read here.
+    let eight = |at: usize| lower_hex_8(b[at..at + 8].try_into().ok()?);
+    let trace = [3, 11, 19, 27]
+        .into_iter()
+        .try_fold(0u128, |n, at| Some(n << 32 | u128::from(eight(at)?)))?;
+    let trace_id = TraceId::from_u128(trace)?;
+    let span_id = SpanId::from_u64(u64::from(eight(36)?) << 32 | u64::from(eight(44)?))?;
+    let flags = lower_hex_digit(b[53])? << 4 | lower_hex_digit(b[54])?;
+    Some(Traceparent {
+        version: 0,
+        trace_id,
+        span_id,
+        flags: TraceFlags::from_bits(flags),
+    })
+}
+
+/// Parses field by field, so an invalid value gets a precise error.
+fn parse_fields(s: &str) -> Result<Traceparent, TraceparentError> {
     let bytes = s.as_bytes();
     let start = bytes
         .iter()

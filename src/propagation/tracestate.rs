@@ -33,6 +33,7 @@
 //! system id) use the stricter grammar above, which is what is checked here.
 
 use core::fmt;
+use std::sync::Arc;
 
 use crate::TraceState;
 
@@ -169,6 +170,41 @@ const fn is_keychar(b: u8) -> bool {
     matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-' | b'*' | b'/')
 }
 
+/// The longest canonical text: every member at its longest, and the `,`s.
+const MAX_TEXT_LEN: usize = MAX_MEMBERS * (MAX_KEY_LEN + 1 + MAX_VALUE_LEN + 1);
+
+/// `chr`: a byte a value may hold (it may not end in a space).
+const fn is_value_char(b: u8) -> bool {
+    matches!(b, 0x20..=0x7e) && b != b',' && b != b'='
+}
+
+/// [`CLASS`] bit: the byte is a `keychar` (after a key's first byte).
+const KEYCHAR: u8 = 1;
+/// [`CLASS`] bit: the byte is a `chr`.
+const CHR: u8 = 2;
+
+/// The classes of every byte, so the one-pass path tests a byte with one load.
+const CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        // `b` < 256.
+        let byte = b as u8;
+        table[b] =
+            if is_keychar(byte) { KEYCHAR } else { 0 } | if is_value_char(byte) { CHR } else { 0 };
+        b += 1;
+    }
+    table
+};
+
+/// The index of the first byte at or after `i` that is not in `class`.
+fn skip(bytes: &[u8], mut i: usize, class: u8) -> usize {
+    while i < bytes.len() && CLASS[usize::from(bytes[i])] & class != 0 {
+        i += 1;
+    }
+    i
+}
+
 /// Checks `rest` (a key part after its first character, which starts at
 /// `offset`) against `keychar` and the part's length limit `max`.
 fn check_key_tail(rest: &[u8], offset: usize, max: usize) -> Result<(), TraceStateError> {
@@ -222,7 +258,7 @@ pub(crate) fn check_value(value: &str) -> Result<(), TraceStateError> {
         if i >= MAX_VALUE_LEN {
             return Err(TraceStateError::ValueTooLong { offset: i });
         }
-        if !matches!(b, 0x20..=0x7e) || b == b',' || b == b'=' {
+        if !is_value_char(b) {
             return Err(TraceStateError::InvalidValue { offset: i });
         }
     }
@@ -237,42 +273,204 @@ pub(crate) fn check_value(value: &str) -> Result<(), TraceStateError> {
 /// Combines `tracestate` header lines one at a time, so a carrier that can
 /// only lend each line briefly needs no copy of it.
 ///
-/// Only valid members are copied, and at most [`MAX_MEMBERS`] of them.
+/// The members are kept as canonical text (see [`TraceState`]). A line that
+/// is already canonical, as almost every sender writes it, becomes the
+/// tracestate in one allocation; otherwise only its valid members are
+/// copied, and at most [`MAX_MEMBERS`] of them.
 #[derive(Debug, Default)]
 pub(crate) struct Lines {
-    members: Vec<(String, String)>,
+    text: Text,
+    /// How many members `text` holds.
+    members: usize,
     /// The offset of the next line in the joined value.
     offset: usize,
     started: bool,
 }
 
+#[derive(Debug, Default)]
+enum Text {
+    #[default]
+    Empty,
+    /// A first line that was canonical as received.
+    Shared(Arc<str>),
+    /// Members gathered from several lines, or from a line with spaces or
+    /// empty members.
+    Owned(String),
+}
+
+impl Text {
+    fn as_str(&self) -> &str {
+        match self {
+            Text::Empty => "",
+            Text::Shared(text) => text,
+            Text::Owned(text) => text,
+        }
+    }
+
+    /// Whether a member taken so far has this key.
+    fn has_key(&self, key: &[u8]) -> bool {
+        let text = self.as_str();
+        !text.is_empty()
+            && text
+                .split(',')
+                .any(|m| m.split_once('=').map_or(m, |(k, _)| k).as_bytes() == key)
+    }
+}
+
+/// Where one valid member of a line is: its key is `line[start..eq]`, its
+/// value `line[eq + 1..end]`.
+#[derive(Clone, Copy, Default)]
+struct Span {
+    start: usize,
+    eq: usize,
+    end: usize,
+}
+
 impl Lines {
-    /// Adds the members of one header line.
+    /// Adds the members of one header line; on an error nothing of the line
+    /// is added (and the caller drops the whole list).
     pub(crate) fn push(&mut self, line: &str) -> Result<(), TraceStateError> {
         if self.started {
             // The ',' that joins this line to the previous one.
             self.offset += 1;
         }
         self.started = true;
-        let mut base = self.offset;
+        let base = self.offset;
         self.offset += line.len();
-        for member in line.split(',') {
-            self.member(member, base)?;
-            base += member.len() + 1;
+
+        if let Some(members) = self.simple_canonical(line.as_bytes()) {
+            self.take_line(line, members);
+            return Ok(());
         }
+        let mut spans = [Span::default(); MAX_MEMBERS];
+        let mut found = 0;
+        // Whether the line is its members joined by `,`, nothing else.
+        let mut canonical = true;
+        let mut start = 0;
+        for raw in line.split(',') {
+            let member = self.member(line, start, start + raw.len(), &spans[..found], base)?;
+            match member {
+                Some(span) => {
+                    canonical &= span.start == start && span.end == start + raw.len();
+                    spans[found] = span;
+                    found += 1;
+                }
+                None => canonical = false,
+            }
+            start += raw.len() + 1;
+        }
+        self.take(line, &spans[..found], canonical);
         Ok(())
     }
 
-    fn member(&mut self, member: &str, base: usize) -> Result<(), TraceStateError> {
-        let bytes = member.as_bytes();
-        let Some(start) = bytes.iter().position(|&b| !is_ows(b)) else {
-            return Ok(()); // an empty member
+    /// Adds the checked members `spans` of `line`; `canonical` says whether
+    /// they are all the line holds, joined by `,`.
+    fn take(&mut self, line: &str, spans: &[Span], canonical: bool) {
+        if spans.is_empty() {
+            return;
+        }
+        if canonical {
+            return self.take_line(line, spans.len());
+        }
+        let text = match std::mem::take(&mut self.text) {
+            Text::Empty => String::with_capacity(line.len().min(MAX_TEXT_LEN)),
+            Text::Shared(text) => text.to_string(),
+            Text::Owned(text) => text,
         };
-        let end = bytes
+        let text = spans.iter().fold(text, |mut text, span| {
+            if !text.is_empty() {
+                text.push(',');
+            }
+            text.push_str(&line[span.start..span.end]);
+            text
+        });
+        self.text = Text::Owned(text);
+        self.members += spans.len();
+    }
+
+    /// Adds a canonical line of `members` checked members as it is.
+    fn take_line(&mut self, line: &str, members: usize) {
+        self.text = match std::mem::take(&mut self.text) {
+            Text::Empty => Text::Shared(line.into()),
+            Text::Shared(text) => Text::Owned([&*text, line].join(",")),
+            Text::Owned(mut text) => {
+                text.push(',');
+                text.push_str(line);
+                Text::Owned(text)
+            }
+        };
+        self.members += members;
+    }
+
+    /// The number of members of a line that is canonical, has only simple
+    /// keys (no `@`), no repeated key and room for all its members, as
+    /// almost every line is, checked in one pass. `None` for any other line,
+    /// which the member-by-member path then takes (and explains if it is
+    /// invalid).
+    fn simple_canonical(&self, line: &[u8]) -> Option<usize> {
+        // Where each key is. Such a line is at most 32 members of at most
+        // 256 + 1 + 256 bytes and their `,`s, so offsets fit in 16 bits.
+        let mut keys = [(0u16, 0u16); MAX_MEMBERS];
+        let room = MAX_MEMBERS - self.members;
+        let first_line = matches!(self.text, Text::Empty);
+        let mut found = 0;
+        let mut i = 0;
+        loop {
+            let start = i;
+            if found == room || !line.get(i)?.is_ascii_lowercase() {
+                return None;
+            }
+            i = skip(line, i + 1, KEYCHAR);
+            if i - start > MAX_KEY_LEN || line.get(i) != Some(&b'=') {
+                return None;
+            }
+            let eq = i;
+            i = skip(line, i + 1, CHR);
+            let value = &line[eq + 1..i];
+            if value.is_empty() || value.len() > MAX_VALUE_LEN || value.ends_with(b" ") {
+                return None;
+            }
+            let key = &line[start..eq];
+            let repeated = keys[..found]
+                .iter()
+                .any(|&(s, e)| &line[usize::from(s)..usize::from(e)] == key)
+                || (!first_line && self.text.has_key(key));
+            if repeated {
+                return None;
+            }
+            // Both fit, as said above.
+            keys[found] = (start as u16, eq as u16);
+            found += 1;
+            match line.get(i) {
+                None => return Some(found),
+                Some(b',') => i += 1,
+                Some(_) => return None,
+            }
+        }
+    }
+
+    /// Checks the member `line[from..to]`, which starts at `base + from` in
+    /// the joined value, against the grammar and against the members already
+    /// taken: those of earlier lines and `earlier` of this one. `None` for
+    /// an empty member.
+    fn member(
+        &self,
+        line: &str,
+        from: usize,
+        to: usize,
+        earlier: &[Span],
+        base: usize,
+    ) -> Result<Option<Span>, TraceStateError> {
+        let bytes = &line.as_bytes()[from..to];
+        let Some(lead) = bytes.iter().position(|&b| !is_ows(b)) else {
+            return Ok(None);
+        };
+        let trail = bytes
             .iter()
             .rposition(|&b| !is_ows(b))
-            .map_or(start, |i| i + 1);
-        let member = &member[start..end];
+            .map_or(lead, |i| i + 1);
+        let (start, end) = (from + lead, from + trail);
+        let member = &line[start..end];
         let at = base + start;
         let eq = member.find('=');
         let key = &member[..eq.unwrap_or(member.len())];
@@ -280,21 +478,29 @@ impl Lines {
         let Some(eq) = eq else {
             return Err(TraceStateError::MissingEquals { offset: base + end });
         };
-        let value = &member[eq + 1..];
-        check_value(value).map_err(|e| e.shifted(at + eq + 1))?;
-        if self.members.iter().any(|(k, _)| k == key) {
+        check_value(&member[eq + 1..]).map_err(|e| e.shifted(at + eq + 1))?;
+        let repeated = earlier.iter().any(|s| &line[s.start..s.eq] == key)
+            || self.text.has_key(key.as_bytes());
+        if repeated {
             return Err(TraceStateError::DuplicateKey { offset: at });
         }
-        if self.members.len() == MAX_MEMBERS {
+        if self.members + earlier.len() == MAX_MEMBERS {
             return Err(TraceStateError::TooManyMembers { offset: at });
         }
-        self.members.push((key.to_owned(), value.to_owned()));
-        Ok(())
+        Ok(Some(Span {
+            start,
+            eq: start + eq,
+            end,
+        }))
     }
 
     /// The combined tracestate.
     pub(crate) fn finish(self) -> TraceState {
-        TraceState::from_validated(self.members)
+        match self.text {
+            Text::Empty => TraceState::EMPTY,
+            Text::Shared(text) => TraceState::from_canonical(text),
+            Text::Owned(text) => TraceState::from_canonical(text.into()),
+        }
     }
 }
 
@@ -346,15 +552,5 @@ pub fn parse_lines<'a>(
 /// assert_eq!(baton::propagation::tracestate::format(&ts), "rojo=00f067aa0ba902b7,congo=t61rcWkgMzE");
 /// ```
 pub fn format(ts: &TraceState) -> String {
-    let len = ts.iter().map(|(k, v)| k.len() + v.len() + 2).sum::<usize>();
-    let mut out = String::with_capacity(len.saturating_sub(1));
-    for (i, (k, v)) in ts.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(k);
-        out.push('=');
-        out.push_str(v);
-    }
-    out
+    ts.as_str().to_owned()
 }

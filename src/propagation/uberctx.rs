@@ -311,20 +311,14 @@ pub(super) fn extract(
     if found.is_empty() {
         return None;
     }
-    let mut members: Vec<(String, String, String)> = existing
-        .iter()
-        .map(|(k, v, p)| (k.to_owned(), v.to_owned(), p.to_owned()))
-        .collect();
-    for (key, value) in found {
-        match members.iter().position(|m| m.0 == key) {
-            Some(i) => members[i] = (key, value, String::new()),
-            None if members.len() < MAX_BAGGAGE_MEMBERS => {
-                members.push((key, value, String::new()));
-            }
-            None => skipped.dropped += 1,
-        }
+    let mut fields = crate::baggage::Builder::default();
+    for (key, value) in &found {
+        fields.push(key, value, "");
     }
-    Some(Baggage::from_validated(members))
+    // A field replaces an existing entry's value and properties.
+    let (merged, no_room) = existing.merged(&fields.build());
+    skipped.dropped += no_room;
+    Some(merged)
 }
 
 /// Writes `baggage` as `uberctx-{key}` fields. Keys that cannot be lowercase

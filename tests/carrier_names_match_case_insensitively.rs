@@ -1,0 +1,102 @@
+//! Map and `Vec` carriers find a field under any ASCII case: every
+//! differently cased name is a separate header line and is yielded, the
+//! exactly named (lowercase) one first, and nothing but ASCII letters is
+//! folded.
+
+use std::collections::{BTreeMap, HashMap};
+
+use baton::propagation::Extractor;
+use proptest::prelude::*;
+
+fn values(carrier: &dyn Extractor, key: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    carrier.get_all(key, &mut |v| out.push(v.to_string()));
+    out
+}
+
+fn maps(pairs: &[(&str, &str)]) -> [Box<dyn Extractor>; 2] {
+    let owned = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string()));
+    [
+        Box::new(owned.clone().collect::<HashMap<_, _>>()),
+        Box::new(owned.collect::<BTreeMap<_, _>>()),
+    ]
+}
+
+#[test]
+fn exact_name_comes_first_then_every_other_case() {
+    let pairs = [
+        ("TRACESTATE", "upper"),
+        ("tracestate", "exact"),
+        ("TraceState", "mixed"),
+        ("traceparent", "other field"),
+    ];
+    for carrier in maps(&pairs) {
+        let mut found = values(carrier.as_ref(), "tracestate");
+        assert_eq!(found[0], "exact");
+        found[1..].sort();
+        assert_eq!(found, ["exact", "mixed", "upper"]);
+    }
+}
+
+#[test]
+fn one_differently_cased_name_is_found_without_an_exact_one() {
+    for carrier in maps(&[("X-B3-TraceId", "t"), ("X-B3-SpanId", "s")]) {
+        assert_eq!(values(carrier.as_ref(), "x-b3-traceid"), ["t"]);
+        assert_eq!(values(carrier.as_ref(), "x-b3-spanid"), ["s"]);
+        assert!(values(carrier.as_ref(), "x-b3-sampled").is_empty());
+    }
+}
+
+#[test]
+fn only_ascii_letters_fold() {
+    // Each pair differs by 0x20 in one byte that is not an ASCII letter, at
+    // positions inside and past the first eight bytes.
+    let pairs = [
+        ("x-b3-trace@d", "at"),
+        ("a[b", "bracket"),
+        ("x-b3-\rraceid", "cr"),
+        ("kéy", "accent"),
+    ];
+    for carrier in maps(&pairs) {
+        assert!(values(carrier.as_ref(), "x-b3-trace`d").is_empty());
+        assert!(values(carrier.as_ref(), "a{b").is_empty());
+        assert!(values(carrier.as_ref(), "x-b3--raceid").is_empty());
+        assert!(values(carrier.as_ref(), "kÉy").is_empty());
+        assert_eq!(values(carrier.as_ref(), "KéY"), ["accent"]);
+    }
+}
+
+#[test]
+fn vec_carrier_yields_lines_in_order() {
+    let lines: Vec<(String, String)> = [("Baggage", "a=1"), ("x", "y"), ("baggage", "b=2")]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    assert_eq!(values(&lines, "baggage"), ["a=1", "b=2"]);
+}
+
+proptest! {
+    /// Against `str::eq_ignore_ascii_case` as the oracle, with names made of
+    /// letters, the bytes 0x20 away from them, and a multi-byte character.
+    #[test]
+    fn maps_find_what_the_oracle_finds(
+        names in proptest::collection::vec("[aAzZ@`\\[{é-]{0,19}", 0..8),
+        key in "[az@`\\[{é-]{0,19}",
+    ) {
+        let pairs: Vec<(String, String)> =
+            names.iter().enumerate().map(|(i, n)| (n.clone(), i.to_string())).collect();
+        let map: HashMap<String, String> = pairs.iter().cloned().collect();
+        let mut want: Vec<String> = map
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case(&key))
+            .map(|(_, v)| v.clone())
+            .collect();
+        let mut got = values(&map, &key);
+        if let Some(exact) = map.get(&key) {
+            prop_assert_eq!(&got[0], exact);
+        }
+        want.sort();
+        got.sort();
+        prop_assert_eq!(got, want);
+    }
+}
