@@ -24,28 +24,33 @@ use crate::{Baggage, Session, SpanContext, Str};
 /// assert_eq!(baton::current_span().unwrap().name(), "request");
 /// ```
 #[derive(Clone, Default)]
-pub struct Context(Option<Arc<ContextInner>>);
+pub struct Context(Option<Shared>);
+
+/// Two kinds of allocation, so that a recording span's record shares its
+/// context's allocation while every other context (extracted from headers,
+/// say) stays small.
+#[derive(Clone)]
+enum Shared {
+    Plain(Arc<ContextInner>),
+    /// The context a recording span created, with the span's record.
+    Span(Arc<SpanInner>),
+}
 
 #[derive(Default)]
 struct ContextInner {
     span_context: Option<SpanContext>,
     /// The local span's name, also for spans that do not record.
     span_name: Str,
-    /// The record of the span that created this context.
-    span: Option<LiveSpan>,
     /// For a context derived from a span's context (say, with baggage
     /// added): the context that holds that span's record.
-    span_owner: Option<Arc<ContextInner>>,
+    span_owner: Option<Arc<SpanInner>>,
     baggage: Baggage,
     remote_sampling: Option<bool>,
 }
 
-impl ContextInner {
-    fn live_span(&self) -> Option<&LiveSpan> {
-        self.span
-            .as_ref()
-            .or_else(|| self.span_owner.as_ref()?.span.as_ref())
-    }
+struct SpanInner {
+    inner: ContextInner,
+    span: LiveSpan,
 }
 
 impl Context {
@@ -57,27 +62,28 @@ impl Context {
     }
 
     fn inner(&self) -> Option<&ContextInner> {
-        self.0.as_deref()
+        match self.0.as_ref()? {
+            Shared::Plain(plain) => Some(plain),
+            Shared::Span(span) => Some(&span.inner),
+        }
     }
 
     fn modified(&self, change: impl FnOnce(&mut ContextInner)) -> Context {
-        let mut inner = match &self.0 {
+        let mut inner = match self.inner() {
             None => ContextInner::default(),
-            Some(arc) => ContextInner {
-                span_context: arc.span_context.clone(),
-                span_name: arc.span_name.clone(),
-                span: None,
-                span_owner: if arc.span.is_some() {
-                    Some(arc.clone())
-                } else {
-                    arc.span_owner.clone()
+            Some(old) => ContextInner {
+                span_context: old.span_context.clone(),
+                span_name: old.span_name.clone(),
+                span_owner: match &self.0 {
+                    Some(Shared::Span(span)) => Some(span.clone()),
+                    _ => old.span_owner.clone(),
                 },
-                baggage: arc.baggage.clone(),
-                remote_sampling: arc.remote_sampling,
+                baggage: old.baggage.clone(),
+                remote_sampling: old.remote_sampling,
             },
         };
         change(&mut inner);
-        Context(Some(Arc::new(inner)))
+        Context(Some(Shared::Plain(Arc::new(inner))))
     }
 
     /// The active span context, local or remote.
@@ -161,14 +167,17 @@ impl Context {
         span: Option<LiveSpan>,
         baggage: Baggage,
     ) -> Context {
-        Context(Some(Arc::new(ContextInner {
+        let inner = ContextInner {
             span_context: Some(span_context),
             span_name,
-            span,
             span_owner: None,
             baggage,
             remote_sampling: None,
-        })))
+        };
+        Context(Some(match span {
+            Some(span) => Shared::Span(Arc::new(SpanInner { inner, span })),
+            None => Shared::Plain(Arc::new(inner)),
+        }))
     }
 
     /// The name of the local span, empty for a remote one.
@@ -179,19 +188,26 @@ impl Context {
 
     /// The live local span, when this context's active span is local and recording.
     pub(crate) fn live_span(&self) -> Option<&LiveSpan> {
-        self.inner()?.live_span()
+        match self.0.as_ref()? {
+            Shared::Span(span) => Some(&span.span),
+            Shared::Plain(plain) => plain.span_owner.as_ref().map(|owner| &owner.span),
+        }
     }
 
     /// This context's own live span, when nothing else shares the context:
     /// its owner may then change it without taking the span's lock.
     pub(crate) fn live_span_mut(&mut self) -> Option<&mut LiveSpan> {
-        Arc::get_mut(self.0.as_mut()?)?.span.as_mut()
+        match self.0.as_mut()? {
+            Shared::Span(span) => Arc::get_mut(span).map(|s| &mut s.span),
+            Shared::Plain(_) => None,
+        }
     }
 
     /// Whether both are the same snapshot (not merely equal).
     pub fn ptr_eq(&self, other: &Context) -> bool {
         match (&self.0, &other.0) {
-            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            (Some(Shared::Plain(a)), Some(Shared::Plain(b))) => Arc::ptr_eq(a, b),
+            (Some(Shared::Span(a)), Some(Shared::Span(b))) => Arc::ptr_eq(a, b),
             (None, None) => true,
             _ => false,
         }
