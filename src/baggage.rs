@@ -275,8 +275,5 @@ pub fn set_baggage(key: &str, value: &str) -> crate::ContextGuard {
 
 /// The value of baggage entry `key` in the current context.
 pub fn baggage(key: &str) -> Option<String> {
-    crate::Context::current()
-        .baggage()
-        .get(key)
-        .map(str::to_owned)
+    crate::stack::with_current(|cx| cx.baggage().get(key).map(str::to_owned))
 }

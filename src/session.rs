@@ -56,5 +56,5 @@ pub fn session(id: &str) -> crate::ContextGuard {
 
 /// The session of the current context.
 pub fn current_session() -> Option<Session> {
-    crate::Context::current().session()
+    crate::stack::with_current(crate::Context::session)
 }

@@ -53,16 +53,17 @@ pub fn in_span<R>(name: impl Into<Str>, f: impl FnOnce() -> R) -> R {
 
 /// The current local span, if the current context has one.
 pub fn current_span() -> Option<SpanRef> {
-    let cx = Context::current();
-    let local = cx.span_context().is_some_and(|sc| !sc.is_remote());
-    local.then_some(SpanRef {
-        repr: Repr::Context(cx),
+    stack::with_current(|cx| {
+        let local = cx.span_context().is_some_and(|sc| !sc.is_remote());
+        local.then(|| SpanRef {
+            repr: Repr::Context(cx.clone()),
+        })
     })
 }
 
 /// The trace id of the current context (local or remote), for log correlation.
 pub fn current_trace_id() -> Option<TraceId> {
-    Context::current().span_context().map(SpanContext::trace_id)
+    stack::with_current(|cx| cx.span_context().map(SpanContext::trace_id))
 }
 
 enum Parent {
