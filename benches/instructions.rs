@@ -1,0 +1,143 @@
+//! One hot path run `n` times, for an instruction count under
+//! `valgrind --tool=callgrind`: counts repeat exactly, so they show a change
+//! that wall-clock medians on a shared machine cannot. `.ci/instructions`
+//! runs every operation at `n` and at 0 and prints the difference per call.
+//!
+//! `cargo bench` runs this with no operation; it then does nothing.
+
+// `criterion` is not used here: a plain loop is what callgrind should see.
+#![allow(missing_docs)]
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::hint::black_box;
+use std::pin::pin;
+use std::task::{Context as TaskContext, Waker};
+use std::time::{Duration, Instant};
+
+use baton::export::{BatchConfig, BatchProcessor, ExportError, SpanExporter};
+use baton::propagation::{Jaeger, Propagator, TraceContext, W3cBaggage, B3};
+use baton::{Context, FutureExt, SpanContext, SpanData, SpanId, TraceFlags, TraceId};
+
+struct Discard;
+
+impl SpanExporter for Discard {
+    fn export(&mut self, batch: &[SpanData]) -> Result<(), ExportError> {
+        black_box(batch);
+        Ok(())
+    }
+}
+
+fn carrier(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn extract(propagator: &dyn Propagator, headers: &[(&str, &str)], n: u64) {
+    let headers = carrier(headers);
+    let cx = Context::default();
+    assert!(!propagator.extract(&cx, &headers).is_empty());
+    for _ in 0..n {
+        black_box(propagator.extract(&cx, black_box(&headers)));
+    }
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1).filter(|a| !a.starts_with("--"));
+    let (Some(op), n) = (args.next(), args.next()) else {
+        return;
+    };
+    let n: u64 = n.and_then(|n| n.parse().ok()).unwrap_or(100_000);
+    let processor = BatchProcessor::new(Discard, BatchConfig::default());
+    let _pipeline = baton::init(baton::Config::new().processor(processor)).unwrap();
+    let unsampled = Context::default().with_span_context(
+        SpanContext::new(
+            TraceId::random(),
+            SpanId::random(),
+            TraceFlags::from_bits(0),
+        )
+        .with_remote(true),
+    );
+    match op.as_str() {
+        "clock" => (0..n).for_each(|_| {
+            black_box(Instant::now());
+        }),
+        "root" => {
+            for i in 0..n {
+                drop(baton::span("root").start());
+                // Lets the worker keep up, so no span takes the drop path.
+                if i % 1024 == 1023 {
+                    std::thread::sleep(Duration::from_micros(200));
+                }
+            }
+        }
+        "child" => {
+            let _parent = baton::span("parent").enter();
+            (0..n).for_each(|_| drop(baton::span("child").enter()));
+        }
+        "unsampled" => {
+            let _g = unsampled.attach();
+            (0..n).for_each(|_| drop(baton::span("quiet").start()));
+        }
+        "attach" => {
+            let cx = Context::default().with_baggage("k", "v");
+            (0..n).for_each(|_| drop(black_box(cx.clone()).attach()));
+        }
+        "future" => {
+            let _g = Context::default().with_baggage("k", "v").attach();
+            let waker = Waker::noop();
+            for _ in 0..n {
+                let fut = pin!(async { black_box(1) }.in_current_context());
+                assert!(fut.poll(&mut TaskContext::from_waker(waker)).is_ready());
+            }
+        }
+        "extract-tracecontext" => extract(
+            &TraceContext,
+            &[
+                (
+                    "traceparent",
+                    "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                ),
+                ("tracestate", "congo=t61rcWkgMzE,rojo=00f067aa0ba902b7"),
+            ],
+            n,
+        ),
+        "extract-b3-single" => extract(
+            &B3::single(),
+            &[(
+                "b3",
+                "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-1-05e3ac9a4f6e3b90",
+            )],
+            n,
+        ),
+        "extract-b3-multi" => extract(
+            &B3::multi(),
+            &[
+                ("X-B3-TraceId", "80f198ee56343ba864fe8b2a57d3eff7"),
+                ("X-B3-SpanId", "e457b5a2e4d86bd1"),
+                ("X-B3-ParentSpanId", "05e3ac9a4f6e3b90"),
+                ("X-B3-Sampled", "1"),
+            ],
+            n,
+        ),
+        "extract-jaeger" => extract(
+            &Jaeger,
+            &[(
+                "uber-trace-id",
+                "4bf92f3577b34da6a3ce929d0e0e4736:00f067aa0ba902b7:0:1",
+            )],
+            n,
+        ),
+        "extract-baggage" => extract(
+            &W3cBaggage,
+            &[(
+                "baggage",
+                "user_id=u1,session.id=s-1;ttl=60,tenant=acme%20corp",
+            )],
+            n,
+        ),
+        other => panic!("unknown operation {other:?}"),
+    }
+}
