@@ -9,8 +9,8 @@ use crate::{Baggage, Session, SpanContext, Str};
 /// context (local or remote), the baggage (and so the session), and a handle
 /// to the live local span if there is one.
 ///
-/// Cloning is one reference-count increment; the empty context is a null
-/// pointer. "Changing" a context makes a new one, so a snapshot already
+/// Cloning is one reference-count increment; the empty context allocates
+/// nothing. "Changing" a context makes a new one, so a snapshot already
 /// captured by a thread wrapper, a future or an injected header never sees a
 /// later change.
 ///
