@@ -108,11 +108,25 @@ impl Context {
 
 pub(crate) fn push(cx: Context, location: &'static Location<'static>) -> ContextGuard {
     let (id, index) = try_push(cx, location).unwrap_or((0, 0));
-    ContextGuard {
-        id,
-        index,
-        location,
-        _not_send: PhantomData,
+    ContextGuard::new(id, index, location)
+}
+
+impl ContextGuard {
+    fn new(id: u64, index: usize, location: &'static Location<'static>) -> ContextGuard {
+        ContextGuard {
+            id,
+            index,
+            location,
+            _not_send: PhantomData,
+        }
+    }
+
+    /// Pops the guard's frame now, returning its context; the drop then
+    /// does nothing.
+    fn pop(&mut self) -> Context {
+        let cx = pop(self.id, self.index, self.location);
+        self.id = 0;
+        cx
     }
 }
 
@@ -211,7 +225,7 @@ fn pop(id: u64, index: usize, location: &'static Location<'static>) -> Context {
 
 impl Drop for ContextGuard {
     fn drop(&mut self) {
-        drop(pop(self.id, self.index, self.location));
+        drop(self.pop());
     }
 }
 
@@ -222,13 +236,11 @@ impl Drop for ContextGuard {
 pub(crate) fn attached<R>(cx: &mut Context, f: impl FnOnce() -> R) -> R {
     struct Lent<'a> {
         home: &'a mut Context,
-        id: u64,
-        index: usize,
-        location: &'static Location<'static>,
+        guard: ContextGuard,
     }
     impl Drop for Lent<'_> {
         fn drop(&mut self) {
-            *self.home = pop(self.id, self.index, self.location);
+            *self.home = self.guard.pop();
         }
     }
     let location = Location::caller();
@@ -236,9 +248,7 @@ pub(crate) fn attached<R>(cx: &mut Context, f: impl FnOnce() -> R) -> R {
         Ok((id, index)) => {
             let _lent = Lent {
                 home: cx,
-                id,
-                index,
-                location,
+                guard: ContextGuard::new(id, index, location),
             };
             f()
         }
