@@ -68,6 +68,16 @@ struct Registry {
     closed: bool,
 }
 
+/// Moves the first `n` spans of `from` to the end of `to`, one at a time:
+/// the same bytes move either way, and per span the copy stays a few vector
+/// moves instead of a byte-wise string copy of the whole run.
+fn move_spans(from: &mut Vec<SpanData>, n: usize, to: &mut Vec<SpanData>) {
+    to.reserve(n);
+    for span in from.drain(..n) {
+        to.push(span);
+    }
+}
+
 /// Why spans were not taken in.
 #[derive(Clone, Copy)]
 pub(crate) enum Refused {
@@ -216,7 +226,7 @@ impl Shared {
             let queue = &mut *queue;
             match queue.chunks.back_mut() {
                 Some(last) if take * 2 <= self.chunk && last.capacity() - last.len() >= take => {
-                    last.append(spans);
+                    move_spans(spans, take, last);
                 }
                 _ => {
                     let spare = queue.spare.pop().unwrap_or_default();
@@ -261,7 +271,15 @@ impl Shared {
     }
 
     /// Wakes the worker and reports drops, once every lock is released.
+    #[inline]
     pub(crate) fn settle(&self, handed: Handed) {
+        if handed.wake || handed.dropped.is_some() {
+            self.settle_slow(handed);
+        }
+    }
+
+    #[cold]
+    fn settle_slow(&self, handed: Handed) {
         if handed.wake {
             self.wake();
         }
@@ -341,14 +359,12 @@ impl Shared {
                 break;
             };
             let n = front.len().min(want - batch.len());
-            if n == front.len() {
-                batch.append(front);
+            move_spans(front, n, batch);
+            if front.is_empty() {
                 let emptied = queue.chunks.pop_front();
                 if queue.spare.len() < SPARE_CHUNKS {
                     queue.spare.extend(emptied);
                 }
-            } else {
-                batch.extend(front.drain(..n));
             }
         }
         queue.len -= batch.len();
