@@ -72,10 +72,7 @@ struct Registry {
 /// the same bytes move either way, and per span the copy stays a few vector
 /// moves instead of a byte-wise string copy of the whole run.
 fn move_spans(from: &mut Vec<SpanData>, n: usize, to: &mut Vec<SpanData>) {
-    to.reserve(n);
-    for span in from.drain(..n) {
-        to.push(span);
-    }
+    to.extend(from.drain(..n));
 }
 
 /// Why spans were not taken in.
@@ -174,6 +171,10 @@ impl Shared {
             return self.refuse(span);
         }
         stage.produced += 1;
+        if stage.spans.capacity() == 0 {
+            // Once per chunk buffer, not a growth step per few spans.
+            stage.spans.reserve_exact(self.chunk);
+        }
         let lingered = stage.spans.first().is_some_and(|first| {
             span.end_unix_nanos.saturating_sub(first.end_unix_nanos)
                 >= THREAD_CHUNK_LINGER.as_nanos() as u64
@@ -353,7 +354,8 @@ impl Shared {
         let mut queue = lock(&self.queue);
         let queue = &mut *queue;
         let want = max.min(queue.len);
-        batch.reserve(want);
+        // The buffer is reused: sized once for a whole batch.
+        batch.reserve(max);
         while batch.len() < want {
             let Some(front) = queue.chunks.front_mut() else {
                 break;

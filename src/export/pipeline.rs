@@ -4,7 +4,7 @@
 use std::cell::Cell;
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{PoisonError, RwLock};
+use std::sync::{OnceLock, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
 use crate::diagnostic::{report, DiagnosticKind};
@@ -26,13 +26,20 @@ pub(crate) struct Pipeline {
     shut_down: AtomicBool,
 }
 
-/// The pipeline in force. Each one installed is leaked (a few hundred bytes:
-/// the sampler and the processor handle; shutdown releases the exporter,
-/// threads and buffers), so that the span path can hold it as `&'static`
-/// without a reference count.
-static PIPELINE: RwLock<Option<&'static Pipeline>> = RwLock::new(None);
-/// Bumped after each install, so a thread re-reads [`PIPELINE`] only when it
-/// changed; 0 while none was ever installed.
+/// The first pipeline installed: while it is the one in force (the usual
+/// case), reading it is one atomic load.
+static FIRST: OnceLock<Pipeline> = OnceLock::new();
+/// Set once a pipeline replaced the first: from then on [`LATER`] says which
+/// is in force.
+static REPLACED: AtomicBool = AtomicBool::new(false);
+/// The pipeline in force after a replacement, and the lock that serialises
+/// [`init`]. Each replacement is leaked (a few hundred bytes: the sampler
+/// and the processor handle; shutdown releases the exporter, threads and
+/// buffers), so that the span path can hold it as `&'static` without a
+/// reference count.
+static LATER: RwLock<Option<&'static Pipeline>> = RwLock::new(None);
+/// Bumped by each replacement, so a thread re-reads [`LATER`] only when it
+/// changed.
 static GENERATION: AtomicU64 = AtomicU64::new(0);
 static DEFAULT_SAMPLER: ParentBased<AlwaysOn> = ParentBased::new(AlwaysOn);
 /// Spans lost because the pipeline could not take them.
@@ -47,27 +54,34 @@ thread_local! {
 /// The installed pipeline, if any (also one that is shut down, until it is
 /// replaced: its spans are counted as dropped).
 ///
-/// One atomic load and a thread-local read; the lock only after an install.
+/// Two atomic loads while the first pipeline is in force; after a
+/// replacement, an atomic load and a thread-local read, and the lock only
+/// when the pipeline changed.
 #[inline]
 pub(crate) fn installed() -> Option<&'static Pipeline> {
-    let generation = GENERATION.load(Ordering::Acquire);
-    if generation == 0 {
-        return None;
+    if !REPLACED.load(Ordering::Acquire) {
+        return FIRST.get();
     }
+    replacement()
+}
+
+#[inline(never)]
+fn replacement() -> Option<&'static Pipeline> {
+    let generation = GENERATION.load(Ordering::Acquire);
     SEEN.try_with(|seen| match seen.get() {
         (g, p) if g == generation => p,
         _ => {
-            let p = read_installed();
+            let p = read_later();
             seen.set((generation, p));
             p
         }
     })
-    .unwrap_or_else(|_| read_installed())
+    .unwrap_or_else(|_| read_later())
 }
 
 #[cold]
-fn read_installed() -> Option<&'static Pipeline> {
-    *PIPELINE.read().unwrap_or_else(PoisonError::into_inner)
+fn read_later() -> Option<&'static Pipeline> {
+    *LATER.read().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The sampler in force: the pipeline's, or parent-based always-on, so that
@@ -137,14 +151,24 @@ impl Pipeline {
 }
 
 /// Hands a finished span to the installed processor.
+///
+/// Inlined so that the record goes from the span's drop to the processor
+/// without another copy on the way.
+#[inline]
 pub(crate) fn on_end(data: SpanData) {
     let Some(p) = installed() else { return };
     if p.shut_down.load(Ordering::Acquire) {
-        report_dropped(1, &"the pipeline is shut down");
+        drop_after_shutdown(data);
         return;
     }
     let _suppressed = Suppressed::enter();
     p.processor.on_end(data);
+}
+
+#[cold]
+fn drop_after_shutdown(data: SpanData) {
+    drop(data);
+    report_dropped(1, &"the pipeline is shut down");
 }
 
 /// Why [`init`] did not install the pipeline.
@@ -165,9 +189,9 @@ impl fmt::Display for InitError {
 
 impl std::error::Error for InitError {}
 
-/// Whether a live (not shut down) pipeline is installed.
-fn live() -> bool {
-    read_installed().is_some_and(|p| !p.shut_down.load(Ordering::Acquire))
+/// Whether `p` is a pipeline not shut down.
+fn live(p: Option<&Pipeline>) -> bool {
+    p.is_some_and(|p| !p.shut_down.load(Ordering::Acquire))
 }
 
 /// Installs the global pipeline.
@@ -180,10 +204,10 @@ fn live() -> bool {
 /// goes to the new pipeline. Until then, spans ending after the shutdown are
 /// counted in [`dropped_spans`].
 ///
-/// Each install keeps a few hundred bytes (the sampler and the processor
-/// handle) for the rest of the process, so that starting a span reads the
-/// pipeline without a reference count; the exporter, threads and buffers are
-/// released at shutdown.
+/// Each pipeline installed keeps a few hundred bytes (the sampler and the
+/// processor handle) for the rest of the process, so that starting a span
+/// reads the pipeline without a reference count; the exporter, threads and
+/// buffers are released at shutdown.
 ///
 /// # Example: install, shut down, install again
 /// ```
@@ -201,7 +225,7 @@ fn live() -> bool {
 /// assert_eq!(second.finished_spans()[0].name, "two");
 /// ```
 pub fn init(config: Config) -> Result<PipelineGuard, InitError> {
-    if live() {
+    if live(installed()) {
         return Err(InitError::AlreadyInstalled);
     }
     let parts = config.into_parts();
@@ -212,19 +236,24 @@ pub fn init(config: Config) -> Result<PipelineGuard, InitError> {
         limits: parts.limits,
         shut_down: AtomicBool::new(false),
     };
-    {
-        let mut slot = PIPELINE.write().unwrap_or_else(PoisonError::into_inner);
-        if slot.is_some_and(|p| !p.shut_down.load(Ordering::Acquire)) {
-            // Another thread installed one meanwhile; ours is dropped, outside the lock.
-            drop(slot);
-            drop(pipeline);
-            return Err(InitError::AlreadyInstalled);
-        }
-        let pipeline: &'static Pipeline = Box::leak(Box::new(pipeline));
-        *slot = Some(pipeline);
-        GENERATION.fetch_add(1, Ordering::AcqRel);
-        Ok(PipelineGuard { pipeline })
+    let mut later = LATER.write().unwrap_or_else(PoisonError::into_inner);
+    if live(installed()) {
+        // Another thread installed one meanwhile; ours is dropped, outside the lock.
+        drop(later);
+        drop(pipeline);
+        return Err(InitError::AlreadyInstalled);
     }
+    let pipeline: &'static Pipeline = match FIRST.get() {
+        None => FIRST.get_or_init(|| pipeline),
+        Some(_) => {
+            let pipeline: &'static Pipeline = Box::leak(Box::new(pipeline));
+            *later = Some(pipeline);
+            GENERATION.fetch_add(1, Ordering::AcqRel);
+            REPLACED.store(true, Ordering::Release);
+            pipeline
+        }
+    };
+    Ok(PipelineGuard { pipeline })
 }
 
 struct NoProcessor;
