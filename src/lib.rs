@@ -45,6 +45,7 @@ mod diagnostic;
 pub mod export;
 mod future;
 mod id;
+mod log_correlation;
 pub mod propagation;
 pub mod sampling;
 mod session;
@@ -66,6 +67,7 @@ pub use diagnostic::{
 pub use export::{init, Config, ConfigError, InMemoryExporter, InitError, PipelineGuard};
 pub use future::FutureExt;
 pub use id::{IdError, SpanId, TraceId};
+pub use log_correlation::{current_span_id, log_ids, LogIds};
 pub use propagation::{extract_context, inject_context, propagated_context};
 pub use session::{current_session, session, Session};
 pub use span::{
