@@ -38,6 +38,7 @@
 #![warn(missing_docs)]
 
 mod baggage;
+mod base64;
 mod clock;
 mod context;
 mod diagnostic;
