@@ -52,6 +52,7 @@ mod session;
 mod span;
 mod span_context;
 mod span_data;
+mod span_limits;
 mod stack;
 pub mod thread;
 mod trace_state;
@@ -71,11 +72,11 @@ pub use log_correlation::{current_span_id, log_ids, LogIds};
 pub use propagation::{extract_context, inject_context, propagated_context};
 pub use session::{current_session, session, Session};
 pub use span::{
-    current_span, current_trace_id, in_span, span, Span, SpanBuilder, SpanGuard, SpanLimits,
-    SpanRef,
+    current_span, current_trace_id, in_span, span, Span, SpanBuilder, SpanGuard, SpanRef,
 };
 pub use span_context::{SpanContext, TraceFlags};
 pub use span_data::{Event, Link, SpanData, SpanKind, SpanType, Status};
+pub use span_limits::SpanLimits;
 #[doc(hidden)]
 pub use stack::__stack_depth;
 pub use stack::{new_trace_context, ContextGuard, MAX_CONTEXT_DEPTH};
