@@ -7,6 +7,7 @@ use std::panic::Location;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
+use crate::attribute_limits;
 use crate::clock::now_unix_nanos;
 use crate::export::pipeline;
 use crate::sampling::SamplingParams;
@@ -258,6 +259,14 @@ pub struct SpanLimits {
     pub max_events: usize,
     /// Links per span. Defaults to [`SpanLimits::DEFAULT_MAX`].
     pub max_links: usize,
+    /// Attributes per event. Defaults to [`SpanLimits::DEFAULT_MAX`].
+    pub max_attributes_per_event: usize,
+    /// Attributes per link. Defaults to [`SpanLimits::DEFAULT_MAX`].
+    pub max_attributes_per_link: usize,
+    /// The most characters of a string attribute value (of each string of an
+    /// array), on spans, events and links; longer values are cut when the span
+    /// ends. Defaults to `None`: no limit.
+    pub max_attribute_value_length: Option<usize>,
 }
 
 impl SpanLimits {
@@ -271,6 +280,9 @@ impl Default for SpanLimits {
             max_attributes: Self::DEFAULT_MAX,
             max_events: Self::DEFAULT_MAX,
             max_links: Self::DEFAULT_MAX,
+            max_attributes_per_event: Self::DEFAULT_MAX,
+            max_attributes_per_link: Self::DEFAULT_MAX,
+            max_attribute_value_length: None,
         }
     }
 }
@@ -574,6 +586,13 @@ impl Drop for Span {
 fn stamp_end(slot: &mut Option<SpanData>) -> Option<SpanData> {
     let data = slot.as_mut()?;
     data.end_unix_nanos = now_unix_nanos().max(data.start_unix_nanos);
+    let l = limits();
+    attribute_limits::limit_record(
+        data,
+        l.max_attribute_value_length,
+        l.max_attributes_per_event,
+        l.max_attributes_per_link,
+    );
     slot.take()
 }
 

@@ -316,7 +316,14 @@ fn read_response(stream: &mut TcpStream, deadline: Instant) -> io::Result<Respon
         n.min(MAX_RESPONSE_BODY as u64) as usize
     });
     let early = &buf[head_end..];
-    let mut body = Vec::with_capacity(early.len().min(cap));
+    // With a Content-Length the body is allocated once, at most the cap;
+    // without one it grows as it arrives, never past the cap.
+    let initial = if content_length.is_some() {
+        cap
+    } else {
+        early.len().min(cap)
+    };
+    let mut body = Vec::with_capacity(initial);
     body.extend_from_slice(&early[..early.len().min(cap)]);
     // A chunked or close-delimited body is read to the end of the
     // connection (we asked for `Connection: close`), within the cap. The
@@ -345,4 +352,23 @@ fn read_response(stream: &mut TcpStream, deadline: Instant) -> io::Result<Respon
         retry_after,
         body,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_head_end;
+
+    #[test]
+    fn the_head_end_is_found_when_it_straddles_two_reads() {
+        let head = b"HTTP/1.1 200 OK\r\nA: b\r\n\r\nbody";
+        let end = head.len() - 4;
+        // Scanned up to `from` (before the last byte of the terminator)
+        // when the rest arrived: each split of the
+        // terminator across the boundary is still found, and nothing before
+        // the boundary but the last 3 bytes is looked at again.
+        for from in 0..end {
+            assert_eq!(find_head_end(head, from), Some(end), "from {from}");
+        }
+        assert_eq!(find_head_end(b"HTTP/1.1 200 OK\r\n\r", 0), None);
+    }
 }

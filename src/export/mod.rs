@@ -21,6 +21,7 @@ mod config;
 mod config_error;
 mod console;
 mod exporter;
+mod fan_out;
 mod http;
 mod json;
 mod jsonl;
