@@ -210,7 +210,12 @@ fn expected_value(out: &mut String, value: &Value) {
         Value::F64(n) if n.is_nan() => ("double", "\"NaN\"".to_owned()),
         Value::F64(n) if n.is_infinite() => (
             "double",
-            if *n > 0.0 { "\"Infinity\"" } else { "\"-Infinity\"" }.to_owned(),
+            if *n > 0.0 {
+                "\"Infinity\""
+            } else {
+                "\"-Infinity\""
+            }
+            .to_owned(),
         ),
         Value::F64(n) => ("double", format!("\"{n:?}\"")),
         Value::Array(array) => {
@@ -341,7 +346,10 @@ fn expected(resource: &Resource, spans: &[SpanData]) -> String {
             out.push_str(",\"attributes\":");
             expected_attributes(
                 &mut out,
-                event.attributes.iter().map(|kv| (&*kv.key, kv.value.clone())),
+                event
+                    .attributes
+                    .iter()
+                    .map(|kv| (&*kv.key, kv.value.clone())),
             );
             let _ = write!(
                 out,
@@ -369,7 +377,9 @@ fn expected(resource: &Resource, spans: &[SpanData]) -> String {
             out.push_str(",\"attributes\":");
             expected_attributes(
                 &mut out,
-                link.attributes.iter().map(|kv| (&*kv.key, kv.value.clone())),
+                link.attributes
+                    .iter()
+                    .map(|kv| (&*kv.key, kv.value.clone())),
             );
             let _ = write!(
                 out,
@@ -398,7 +408,11 @@ fn expected(resource: &Resource, spans: &[SpanData]) -> String {
 /// Posts `spans` with `configure` applied; returns the captured request.
 fn post(configure: impl FnOnce(OtlpConfig) -> OtlpConfig, spans: &[SpanData]) -> Request {
     let (url, requests) = collector();
-    let config = configure(OtlpConfig::new(&url).unwrap().timeout(Duration::from_secs(10)));
+    let config = configure(
+        OtlpConfig::new(&url)
+            .unwrap()
+            .timeout(Duration::from_secs(10)),
+    );
     OtlpExporter::new(config).export(spans).unwrap();
     requests.recv_timeout(Duration::from_secs(10)).unwrap()
 }
@@ -464,7 +478,9 @@ fn every_payload_decodes_with_the_opentelemetry_proto_packages() {
     );
     for (format, _) in &payloads {
         assert!(
-            stdout.contains(&format!("{format}: 5 spans decoded, every field as expected")),
+            stdout.contains(&format!(
+                "{format}: 5 spans decoded, every field as expected"
+            )),
             "{stdout}"
         );
     }

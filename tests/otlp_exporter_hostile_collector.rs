@@ -273,7 +273,10 @@ fn a_retry_after_past_the_deadline_fails_at_once_and_never_overflows() {
         if value != "99999999999999999999999" {
             assert!(why.contains("429") && why.contains("no time left"), "{why}");
             assert_eq!(seen.load(Ordering::SeqCst), 1, "Retry-After: {value}");
-            assert!(started.elapsed() < timeout, "waited for Retry-After: {value}");
+            assert!(
+                started.elapsed() < timeout,
+                "waited for Retry-After: {value}"
+            );
         }
         // A number too big for u64 is no Retry-After: the backoff applies.
     }
@@ -345,7 +348,10 @@ fn a_refused_connection_past_the_timeout_is_an_error_not_success() {
     let Err(ExportError::Failed(why)) = &result else {
         panic!("{result:?}")
     };
-    assert!(why.contains("refused") || why.contains("no time left"), "{why}");
+    assert!(
+        why.contains("refused") || why.contains("no time left"),
+        "{why}"
+    );
     assert!(started.elapsed() < timeout + SLACK);
 }
 

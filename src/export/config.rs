@@ -74,9 +74,7 @@ fn sdk_disabled<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<bool, Con
 
 /// Reads `OTEL_TRACES_EXPORTER`: a comma-separated, case-insensitive list;
 /// a name given twice counts once. Defaults to `otlp`.
-fn exporters<F: Fn(&str) -> Option<String>>(
-    env: &Env<F>,
-) -> Result<Vec<EnvExporter>, ConfigError> {
+fn exporters<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Vec<EnvExporter>, ConfigError> {
     let Some(list) = env.get(TRACES_EXPORTER) else {
         return Ok(vec![EnvExporter::Otlp]);
     };
@@ -123,7 +121,12 @@ fn exporters<F: Fn(&str) -> Option<String>>(
 /// general `OTEL_ATTRIBUTE_*` one.
 fn span_limits<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<SpanLimits, ConfigError> {
     let read = |key: &'static str| -> Result<Option<usize>, ConfigError> {
-        let n = env.number(key, 0, MAX_LIMIT, "expected a whole number from 0 to 4294967295")?;
+        let n = env.number(
+            key,
+            0,
+            MAX_LIMIT,
+            "expected a whole number from 0 to 4294967295",
+        )?;
         Ok(n.map(|n| usize::try_from(n).unwrap_or(usize::MAX)))
     };
     let count = read("OTEL_ATTRIBUTE_COUNT_LIMIT")?;
@@ -275,7 +278,9 @@ impl Config {
         self.processor(BatchProcessor::new(exporter, BatchConfig::default()))
     }
 
-    /// Sets the per-span limits. Defaults to 128 attributes, events and links.
+    /// Sets the per-span limits. Defaults to 128 attributes, events and
+    /// links, 128 attributes per event and per link, and no value length
+    /// limit (or what [`Config::from_env`] read).
     pub fn span_limits(mut self, limits: SpanLimits) -> Config {
         self.limits = limits;
         self
@@ -292,6 +297,11 @@ impl Config {
     /// The configured service name.
     pub fn get_service_name(&self) -> Option<&str> {
         self.service_name.as_deref()
+    }
+
+    /// The per-span limits.
+    pub fn get_span_limits(&self) -> SpanLimits {
+        self.limits
     }
 
     /// Whether `OTEL_SDK_DISABLED=true` turned export off.
