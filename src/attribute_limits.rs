@@ -26,13 +26,20 @@ fn truncate_str(s: &mut Str, max_chars: usize) {
 }
 
 /// Cuts a string value, or each string of an array, to `max_chars`
-/// characters; other values are never cut.
+/// characters, a byte array to `max_chars` bytes, and the values of a
+/// key-value list each the same way; numbers and booleans are never cut.
 pub(crate) fn truncate_value(value: &mut Value, max_chars: usize) {
     match value {
         Value::String(s) => truncate_str(s, max_chars),
         Value::Array(Array::String(items)) => {
             for s in items {
                 truncate_str(s, max_chars);
+            }
+        }
+        Value::Bytes(bytes) => bytes.truncate(max_chars),
+        Value::KvList(kvs) => {
+            for kv in kvs {
+                truncate_value(&mut kv.value, max_chars);
             }
         }
         _ => {}
@@ -94,7 +101,7 @@ pub(crate) fn limit_record(
 #[cfg(test)]
 mod tests {
     use super::truncate_value;
-    use crate::Value;
+    use crate::{KeyValue, Value};
 
     #[test]
     fn strings_are_cut_by_characters_at_and_past_the_limit() {
@@ -113,6 +120,15 @@ mod tests {
         let mut array = Value::from(vec!["abcdef", "xy"]);
         truncate_value(&mut array, 3);
         assert_eq!(array, Value::from(vec!["abc", "xy"]));
+        let mut bytes = Value::from(&b"abcdef"[..]);
+        truncate_value(&mut bytes, 4);
+        assert_eq!(bytes, Value::from(&b"abcd"[..]));
+        let mut list = Value::from(vec![KeyValue::new("k", "abcdef"), KeyValue::new("n", 7)]);
+        truncate_value(&mut list, 2);
+        assert_eq!(
+            list,
+            Value::from(vec![KeyValue::new("k", "ab"), KeyValue::new("n", 7)])
+        );
         let mut n = Value::I64(123_456);
         truncate_value(&mut n, 1);
         assert_eq!(n, Value::I64(123_456));

@@ -12,6 +12,7 @@ use crate::clock::now_unix_nanos;
 use crate::export::pipeline;
 use crate::sampling::SamplingParams;
 use crate::span_data::{Event, Link, SpanData, SpanKind, SpanType, Status};
+use crate::span_limits::SpanLimits;
 use crate::stack::{self, ContextGuard};
 use crate::value::{KeyValue, Str, Value};
 use crate::{Baggage, Context, Session, SpanContext, SpanId, TraceFlags, TraceId, TraceState};
@@ -247,43 +248,6 @@ impl SpanBuilder {
         let span = self.start();
         let guard = stack::push(span.context(), location);
         SpanGuard { guard, span }
-    }
-}
-
-/// The limits on what one span records, with dropped counts kept past them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct SpanLimits {
-    /// Attributes per span. Defaults to [`SpanLimits::DEFAULT_MAX`].
-    pub max_attributes: usize,
-    /// Events per span. Defaults to [`SpanLimits::DEFAULT_MAX`].
-    pub max_events: usize,
-    /// Links per span. Defaults to [`SpanLimits::DEFAULT_MAX`].
-    pub max_links: usize,
-    /// Attributes per event. Defaults to [`SpanLimits::DEFAULT_MAX`].
-    pub max_attributes_per_event: usize,
-    /// Attributes per link. Defaults to [`SpanLimits::DEFAULT_MAX`].
-    pub max_attributes_per_link: usize,
-    /// The most characters of a string attribute value (of each string of an
-    /// array), on spans, events and links; longer values are cut when the span
-    /// ends. Defaults to `None`: no limit.
-    pub max_attribute_value_length: Option<usize>,
-}
-
-impl SpanLimits {
-    /// The OpenTelemetry default for each limit: 128.
-    pub const DEFAULT_MAX: usize = 128;
-}
-
-impl Default for SpanLimits {
-    fn default() -> Self {
-        SpanLimits {
-            max_attributes: Self::DEFAULT_MAX,
-            max_events: Self::DEFAULT_MAX,
-            max_links: Self::DEFAULT_MAX,
-            max_attributes_per_event: Self::DEFAULT_MAX,
-            max_attributes_per_link: Self::DEFAULT_MAX,
-            max_attribute_value_length: None,
-        }
     }
 }
 

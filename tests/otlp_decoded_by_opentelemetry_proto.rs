@@ -82,7 +82,7 @@ fn collector() -> (String, mpsc::Receiver<Request>) {
 fn spans() -> Vec<SpanData> {
     let memory = baton::InMemoryExporter::default();
     let limits = SpanLimits {
-        max_attributes: 12,
+        max_attributes: 14,
         max_events: 2,
         max_links: 2,
         max_attributes_per_event: 2,
@@ -130,6 +130,15 @@ fn spans() -> Vec<SpanData> {
         .attr("long", "x".repeat(100))
         .attr("tags", vec!["a", "ü\"\\", &"y".repeat(50)])
         .attr("flags", vec![true, false])
+        .attr("bytes", &b"\x00\xffbinary"[..])
+        .attr(
+            "headers",
+            vec![
+                KeyValue::new("status", 200),
+                KeyValue::new("nested", vec![KeyValue::new("deep", "x".repeat(60))]),
+                KeyValue::new("raw", &b"\x01\x02"[..]),
+            ],
+        )
         .link(linked.clone(), vec![KeyValue::new("why", "retry")])
         .link(
             linked.clone().with_remote(true),
@@ -163,7 +172,7 @@ fn spans() -> Vec<SpanData> {
         if i == 0 {
             child.set_status(Status::Ok);
         }
-        for k in 0..14 {
+        for k in 0..16 {
             child.set_attribute(format!("k{k}"), k);
         }
     }
@@ -234,6 +243,13 @@ fn expected_value(out: &mut String, value: &Value) {
                 expected_value(out, item);
             }
             out.push_str("]}");
+            return;
+        }
+        Value::Bytes(bytes) => ("bytes", format!("\"{}\"", hex(bytes))),
+        Value::KvList(kvs) => {
+            out.push_str("{\"type\":\"kvlist\",\"value\":");
+            expected_attributes(out, kvs.iter().map(|kv| (&*kv.key, kv.value.clone())));
+            out.push('}');
             return;
         }
         other => panic!("a value type this test does not know: {other:?}"),
@@ -427,6 +443,13 @@ fn every_payload_decodes_with_the_opentelemetry_proto_packages() {
     assert_eq!(server.events[0].dropped_attributes_count, 1);
     assert_eq!(server.links[1].dropped_attributes_count, 1);
     assert_eq!(server.attribute("long"), Some(&Value::from("x".repeat(40))));
+    let Some(Value::KvList(headers)) = server.attribute("headers") else {
+        panic!("{:?}", server.attribute("headers"))
+    };
+    assert_eq!(
+        headers[1].value,
+        Value::from(vec![KeyValue::new("deep", "x".repeat(40))])
+    );
     assert!(spans.iter().any(|s| s.dropped_attributes_count > 0));
 
     let mut resource = Resource::new("checkout");

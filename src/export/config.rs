@@ -9,7 +9,7 @@ use crate::export::{
     SpanExporter, SpanProcessor,
 };
 use crate::sampling::{sampler_from_env, AlwaysOn, ParentBased, Sampler};
-use crate::span::SpanLimits;
+use crate::span_limits::SpanLimits;
 
 /// What [`init`](crate::init) installs: the sampler, the processor and the
 /// span limits.

@@ -9,6 +9,7 @@
 
 use std::fmt::Write;
 
+use crate::base64::Base64;
 use crate::export::otlp_model::{
     kind_number, span_flags, span_type_attribute, status_parts, SCOPE_NAME, SCOPE_VERSION,
     SPAN_TYPE_ATTRIBUTE,
@@ -115,6 +116,14 @@ fn write_value(out: &mut String, value: &Value) {
                 Array::I64(v) => write_list(out, v, |o, n| write_value(o, &Value::I64(*n))),
                 Array::F64(v) => write_list(out, v, |o, n| write_value(o, &Value::F64(*n))),
             }
+            out.push('}');
+        }
+        Value::Bytes(b) => {
+            let _ = write!(out, "{{\"bytesValue\":\"{}\"", Base64(b));
+        }
+        Value::KvList(kvs) => {
+            out.push_str("{\"kvlistValue\":{\"values\":");
+            write_attributes(out, kvs);
             out.push('}');
         }
     }

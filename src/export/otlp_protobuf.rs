@@ -30,7 +30,8 @@
 //!            int64 int_value = 3; double double_value = 4;
 //!            ArrayValue array_value = 5; KeyValueList kvlist_value = 6;
 //!            bytes bytes_value = 7; } }
-//! ArrayValue { repeated AnyValue values = 1; }
+//! ArrayValue   { repeated AnyValue values = 1; }
+//! KeyValueList { repeated KeyValue values = 1; }
 //! ```
 //!
 //! As proto3 allows, fields holding their default (zero, empty) are left
@@ -152,6 +153,8 @@ fn any_value(out: &mut Vec<u8>, value: &Value) {
             out.extend_from_slice(&n.to_le_bytes());
         }
         Value::Array(array) => message(out, 5, |out| array_value(out, array)),
+        Value::KvList(kvs) => message(out, 6, |out| attributes(out, 1, kvs)),
+        Value::Bytes(bytes) => bytes_always(out, 7, bytes),
     }
 }
 
