@@ -37,6 +37,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod attribute_limits;
 mod baggage;
 mod base64;
 mod clock;

@@ -7,6 +7,7 @@ use std::panic::Location;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
+use crate::attribute_limits;
 use crate::clock::now_unix_nanos;
 use crate::export::pipeline;
 use crate::sampling::SamplingParams;
@@ -549,6 +550,13 @@ impl Drop for Span {
 fn stamp_end(slot: &mut Option<SpanData>) -> Option<SpanData> {
     let data = slot.as_mut()?;
     data.end_unix_nanos = now_unix_nanos().max(data.start_unix_nanos);
+    let l = limits();
+    attribute_limits::limit_record(
+        data,
+        l.max_attribute_value_length,
+        l.max_attributes_per_event,
+        l.max_attributes_per_link,
+    );
     slot.take()
 }
 
