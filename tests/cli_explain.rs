@@ -312,3 +312,42 @@ fn usage_errors_exit_2() {
         assert!(out.stdout.is_empty());
     }
 }
+
+#[test]
+fn jaeger_baggage_and_session_the_receiver_does_not_read() {
+    let block = "uber-trace-id: 4bf92f3577b34da6a3ce929d0e0e4736:00f067aa0ba902b7:0:1\n\
+                 uberctx-user: u1\nuberctx-session.id: s9\n";
+    let out = explain(
+        &["--receiver-propagators", "tracecontext,baggage"],
+        &format!("{block}---\n{block}"),
+    );
+    assert_eq!(out.code, 1);
+    let lines = verdict(&out);
+    assert_eq!(lines[0], "verdict:  the trace breaks at this hop");
+    assert!(lines.contains(
+        &"- baggage members dropped: user (1 of 2): they arrived as uberctx-* headers, which \
+          only the jaeger propagator reads (fix: OTEL_PROPAGATORS=tracecontext,baggage,jaeger)"
+    ));
+    assert!(lines.iter().any(|l| l.starts_with(
+        "- session dropped: the caller's session s9 does not reach the receiver: they arrived \
+         as uberctx-* headers"
+    )));
+}
+
+#[test]
+fn a_session_id_past_the_length_limit() {
+    let block = format!("{TRACEPARENT}\nbaton-session-id: {}\n", "s".repeat(257));
+    let out = explain(
+        &["--receiver-propagators", "tracecontext,session"],
+        &format!("{block}---\n{block}"),
+    );
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        verdict(&out),
+        [
+            "verdict:  the trace continues, but loses something on the way",
+            "- session dropped: the caller's baton-session-id header is invalid: \
+             baton-session-id ignored: session id is 257 bytes, over the limit of 256",
+        ]
+    );
+}

@@ -438,13 +438,8 @@ impl Hop<'_> {
             &received_reports,
             &mut findings,
         );
-        self.baggage(
-            &sent_cx,
-            &received_cx,
-            &gone,
-            &received_reports,
-            &mut findings,
-        );
+        let reports = [sent_reports.as_slice(), received_reports.as_slice()];
+        self.baggage(&sent_cx, &received_cx, &gone, reports, &mut findings);
         (summary, findings)
     }
 
@@ -637,12 +632,14 @@ impl Hop<'_> {
         ));
     }
 
+    /// Baggage and session members lost; `reports` are what reading the
+    /// sent and the received block reported.
     fn baggage(
         &self,
         sent: &Context,
         got: &Context,
         gone: &[&str],
-        reports: &[String],
+        [sent_reports, reports]: [&[String]; 2],
         findings: &mut Vec<Finding>,
     ) {
         // The members as written: the sent context is itself cut by the limits.
@@ -667,9 +664,22 @@ impl Hop<'_> {
             .into_iter()
             .collect();
         let carried_by_baggage = !values(self.received, "baggage").is_empty();
+        let carried_by_uberctx = self
+            .received
+            .iter()
+            .any(|(n, _)| n.to_ascii_lowercase().starts_with("uberctx-"));
         let why_baggage = || {
             if gone.contains(&"baggage") {
                 "the baggage header disappeared on the way".to_owned()
+            } else if carried_by_uberctx
+                && !carried_by_baggage
+                && !reads(self.receiver_list, "jaeger")
+            {
+                format!(
+                    "they arrived as uberctx-* headers, which only the jaeger propagator reads \
+                     (fix: OTEL_PROPAGATORS={})",
+                    with_propagator(self.receiver_list, "jaeger")
+                )
             } else if carried_by_baggage && !reads(self.receiver_list, "baggage") {
                 format!(
                     "the receiver does not read baggage (fix: OTEL_PROPAGATORS={})",
@@ -710,13 +720,19 @@ impl Hop<'_> {
                 None,
             ));
         }
+        let header = SessionHeader::from_env().header();
+        if let Some(report) = quoted(sent_reports, header) {
+            findings.push(Finding::loses(
+                format!("session dropped: the caller's {header} header is invalid: {report}"),
+                None,
+            ));
+        }
         let Some(session) = sent.session() else {
             return;
         };
         if got.session().as_ref() == Some(&session) {
             return;
         }
-        let header = SessionHeader::from_env().header();
         let by_header = !values(self.received, header).is_empty();
         let why = if let Some(lost) = gone.iter().find(|f| **f == header || **f == "baggage") {
             format!("the {lost} header that carried it disappeared on the way")
@@ -726,7 +742,7 @@ impl Hop<'_> {
                  OTEL_PROPAGATORS={})",
                 with_propagator(self.receiver_list, "session")
             )
-        } else if !by_header && !carried_by_baggage {
+        } else if !by_header && !carried_by_baggage && !carried_by_uberctx {
             format!(
                 "no header carries it to the receiver (fix: OTEL_PROPAGATORS={} on both \
                  sides)",
