@@ -13,8 +13,9 @@ use crate::export::deadline::deadline_after;
 use crate::export::exporter::ExportError;
 use crate::export::processor::SpanProcessor;
 use crate::sampling::{AlwaysOn, ParentBased, Sampler};
-use crate::span::{Span, SpanLimits};
+use crate::span::Span;
 use crate::span_data::SpanData;
+use crate::span_limits::SpanLimits;
 
 /// How long dropping a [`PipelineGuard`] waits for the final flush.
 pub const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(30);
