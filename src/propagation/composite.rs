@@ -300,7 +300,13 @@ impl Propagator for Composite {
                 Context::default().with_baggage_replaced(out.baggage().clone())
             };
             let (got, met) = p.extract_with_problems(&base, carrier);
-            problems.extend(met);
+            // Formats that read the same headers (`b3` and `b3multi` both
+            // read both encodings) meet the same problem; it is one.
+            for problem in met.iter() {
+                if !problems.iter().any(|seen| seen == problem) {
+                    problems.push(*problem);
+                }
+            }
             if got.baggage() != base.baggage() {
                 let merged = add_baggage(out.baggage(), got.baggage(), &mut from_carrier);
                 if merged.dropped > 0 {

@@ -103,11 +103,6 @@ impl Problems {
         self.0.push(problem);
     }
 
-    /// Adds every problem of `other`, in order.
-    pub fn extend(&mut self, other: Problems) {
-        self.0.extend(other.0);
-    }
-
     /// The problems in the order met.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = &Problem> + '_ {
         self.0.iter()

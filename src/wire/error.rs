@@ -197,7 +197,7 @@ impl fmt::Display for Reason {
 /// # Example
 /// ```
 /// use baton::wire::{traceparent, Field, Reason};
-/// let e = traceparent::parse("00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01").unwrap_err();
+/// let e = traceparent::parse("00-ABF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01").unwrap_err();
 /// assert_eq!((e.field(), e.offset(), e.reason()), (Field::TraceparentTraceId, 3, Reason::NotLowerHex));
 /// assert_eq!(e.to_string(), "traceparent trace-id at byte 3 is not a lowercase hex digit");
 /// ```

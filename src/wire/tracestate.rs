@@ -124,16 +124,22 @@ impl Lines {
                 return Err(missing_equals(b, i, base));
             }
             i += 1;
-            let (value_len, chr) = scan_value(&b[i..]).map_err(|e| member_error(e, base + i))?;
+            let (value_len, chr) = match scan_value(&b[i..]) {
+                Ok(found) => found,
+                Err(e) => return Err(value_error(b, i, e, base)),
+            };
             let end = i + value_len;
             i += chr;
+            let stop = i;
             while i < b.len() && is_ows(b[i]) {
                 i += 1;
             }
             if i < b.len() && b[i] != b',' {
+                // The byte that ended the value is neither OWS before a `,`
+                // nor the end.
                 return Err(WireError::new(
                     Field::TracestateValue,
-                    base + i,
+                    base + stop,
                     Reason::InvalidByte,
                 ));
             }
@@ -209,6 +215,19 @@ fn missing_equals(b: &[u8], at: usize, base: usize) -> WireError {
     match b.get(after) {
         None | Some(b',') => WireError::new(Field::TracestateMember, base + at, Reason::MissingEquals),
         Some(_) => WireError::new(Field::TracestateKey, base + at, Reason::InvalidByte),
+    }
+}
+
+/// The error for the value at `at` that `scan_value` refused: an empty
+/// value ended by a byte that cannot end a member is that byte's fault.
+#[cold]
+fn value_error(b: &[u8], at: usize, e: TraceStateError, base: usize) -> WireError {
+    let after_spaces = at + b[at..].iter().take_while(|&&c| c == b' ').count();
+    match (e, b.get(after_spaces)) {
+        (TraceStateError::EmptyValue { .. }, Some(&c)) if c != b',' && !is_ows(c) => {
+            WireError::new(Field::TracestateValue, base + after_spaces, Reason::InvalidByte)
+        }
+        _ => member_error(e, base + at),
     }
 }
 
