@@ -166,6 +166,7 @@ impl Baggage {
     /// A copy with every entry of `newer` set on top of these, as repeated
     /// [`Baggage::try_insert`] calls would do, and how many new keys did not
     /// fit [`Baggage::MAX_MEMBERS`].
+    #[cfg(feature = "std")]
     pub(crate) fn merged(&self, newer: &Baggage) -> (Baggage, usize) {
         if self.is_empty() {
             return (newer.clone(), 0);

@@ -99,7 +99,9 @@ mod std_api {
         diagnostic_count, set_diagnostic_handler, Diagnostic, DiagnosticHandler, DiagnosticKind,
         HandlerAlreadySet, STDERR_INTERVAL_SECS,
     };
-    pub use crate::export::{init, Config, ConfigError, InMemoryExporter, InitError, PipelineGuard};
+    pub use crate::export::{
+        init, Config, ConfigError, InMemoryExporter, InitError, PipelineGuard,
+    };
     pub use crate::future::FutureExt;
     pub use crate::propagation::{extract_context, inject_context, propagated_context};
     pub use crate::scoped_baggage::{baggage, set_baggage};

@@ -35,7 +35,10 @@ fn allocator_counts_this_threads_allocations() {
 fn megabyte_b3_is_rejected_without_allocating() {
     let value = "a".repeat(MIB);
     let (r, n) = allocated(|| b3_single::parse_single(&value));
-    assert_eq!(r, Err(WireError::new(Field::B3, 68, Reason::TooLong { max: 68 })));
+    assert_eq!(
+        r,
+        Err(WireError::new(Field::B3, 68, Reason::TooLong { max: 68 }))
+    );
     assert_eq!(n, 0);
 
     let carrier = one_header("b3", value);
@@ -59,7 +62,14 @@ fn megabyte_x_b3_traceid_is_rejected_with_a_small_allocation() {
 fn megabyte_uber_trace_id_is_rejected_without_allocating() {
     let value = "a".repeat(MIB);
     let (r, n) = allocated(|| uber_trace_id::parse(&value));
-    assert_eq!(r, Err(WireError::new(Field::UberTraceId, 75, Reason::TooLong { max: 75 })));
+    assert_eq!(
+        r,
+        Err(WireError::new(
+            Field::UberTraceId,
+            75,
+            Reason::TooLong { max: 75 }
+        ))
+    );
     assert_eq!(n, 0);
 
     let carrier = one_header("uber-trace-id", value);
@@ -72,7 +82,12 @@ fn megabyte_uber_trace_id_is_rejected_without_allocating() {
 fn megabyte_uberctx_value_is_rejected_without_allocating() {
     let value = "%41".repeat(MIB / 3);
     let (r, n) = allocated(|| uberctx::parse_baggage_value(&value));
-    assert_eq!(r.map_err(|e| e.reason()), Err(Reason::TooLong { max: Baggage::MAX_BYTES }));
+    assert_eq!(
+        r.map_err(|e| e.reason()),
+        Err(Reason::TooLong {
+            max: Baggage::MAX_BYTES
+        })
+    );
     assert_eq!(n, 0);
 
     let carrier = one_header("uberctx-big", value);

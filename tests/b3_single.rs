@@ -89,14 +89,20 @@ fn length_68_is_accepted_and_69_rejected() {
     assert_eq!(at_limit.len(), MAX_SINGLE_LEN);
     assert!(parse_single(&at_limit).is_ok());
     let past = format!("{at_limit}0");
-    assert_eq!(parse_single(&past), Err(WireError::new(Field::B3, 68, Reason::TooLong { max: 68 })));
+    assert_eq!(
+        parse_single(&past),
+        Err(WireError::new(Field::B3, 68, Reason::TooLong { max: 68 }))
+    );
 }
 
 #[test]
 fn long_input_is_rejected_by_length_before_its_content() {
     // Garbage at byte 0 would give NotLowerHex if the bytes were read.
     let huge = "Z".repeat(1 << 20);
-    assert_eq!(parse_single(&huge), Err(WireError::new(Field::B3, 68, Reason::TooLong { max: 68 })));
+    assert_eq!(
+        parse_single(&huge),
+        Err(WireError::new(Field::B3, 68, Reason::TooLong { max: 68 }))
+    );
 }
 
 #[test]

@@ -333,7 +333,12 @@ fn the_composite_keeps_a_baggage_header_of_exactly_8192_bytes() {
     assert!(cx.baggage().is_empty());
     assert!(matches!(
         problems.iter().collect::<Vec<_>>()[..],
-        [Problem::Partial { field: "baggage", invalid: 0, dropped: 1, .. }]
+        [Problem::Partial {
+            field: "baggage",
+            invalid: 0,
+            dropped: 1,
+            ..
+        }]
     ));
 }
 

@@ -117,5 +117,8 @@ fn each_problem_is_reported_once() {
     });
     assert_eq!(n, [3, 0, 0]);
     let nested = Composite::new(vec![Box::new(all)]);
-    assert_eq!(counted(|| drop(nested.extract(&Context::default(), &headers))), [3, 0, 0]);
+    assert_eq!(
+        counted(|| drop(nested.extract(&Context::default(), &headers))),
+        [3, 0, 0]
+    );
 }

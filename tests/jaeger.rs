@@ -36,7 +36,6 @@ macro_rules! vectors {
     )*};
 }
 
-
 vectors! {
     full_width: format!("{T}:{S}:0:01") => Ok(header(T_N, S_N, None, 1));
     with_parent: format!("{T}:{S}:53995c3f42cd8ad8:01") => Ok(header(T_N, S_N, Some(0x5399_5c3f_42cd_8ad8), 1));
@@ -125,11 +124,16 @@ fn header_to_span_context_maps_flags() {
 #[test]
 fn flags_debug_without_sampled_extract_as_not_sampled() {
     for flags in ["2", "02", "a"] {
-        let sc = parse(&format!("{T}:{S}:0:{flags}")).unwrap().to_span_context();
+        let sc = parse(&format!("{T}:{S}:0:{flags}"))
+            .unwrap()
+            .to_span_context();
         assert!(sc.is_debug(), "{flags}");
         assert!(!sc.is_sampled(), "{flags} extracted as sampled");
     }
-    let cx = Jaeger.extract(&Context::default(), &carrier(&[("uber-trace-id", "1:2:0:2")]));
+    let cx = Jaeger.extract(
+        &Context::default(),
+        &carrier(&[("uber-trace-id", "1:2:0:2")]),
+    );
     let sc = cx.span_context().unwrap();
     assert!(sc.is_debug() && !sc.is_sampled());
 }
@@ -176,7 +180,10 @@ fn baggage_value_length_edge() {
 fn baggage_name_vectors() {
     assert_eq!(parse_baggage_name("uberctx-user_id").unwrap(), "user_id");
     assert_eq!(parse_baggage_name("UBERCTX-User_ID").unwrap(), "user_id");
-    assert_eq!(parse_baggage_name("uberctx-"), Err(WireError::new(Field::UberctxName, 8, Reason::Empty)));
+    assert_eq!(
+        parse_baggage_name("uberctx-"),
+        Err(WireError::new(Field::UberctxName, 8, Reason::Empty))
+    );
     assert_eq!(
         parse_baggage_name("uber-trace-id"),
         Err(WireError::new(Field::UberctxName, 0, Reason::MissingPrefix))
@@ -189,7 +196,10 @@ fn baggage_name_vectors() {
         format_baggage_name("Tenant"),
         Err(WireError::new(Field::UberctxName, 8, Reason::InvalidByte))
     );
-    assert_eq!(format_baggage_name(""), Err(WireError::new(Field::UberctxName, 8, Reason::Empty)));
+    assert_eq!(
+        format_baggage_name(""),
+        Err(WireError::new(Field::UberctxName, 8, Reason::Empty))
+    );
 }
 
 fn carrier(pairs: &[(&str, &str)]) -> Vec<(String, String)> {

@@ -117,7 +117,14 @@ fn member_limit_64_ok_65_dropped() {
     assert_eq!(parse(&members(64)).unwrap().len(), 64);
     let header = members(65);
     let offset = header.find("k64=").unwrap();
-    assert_eq!(parse(&header), Err(WireError::new(Field::BaggageMember, offset, Reason::TooManyMembers { max: 64 })));
+    assert_eq!(
+        parse(&header),
+        Err(WireError::new(
+            Field::BaggageMember,
+            offset,
+            Reason::TooManyMembers { max: 64 }
+        ))
+    );
     let parsed = parse_lines([header.as_str()]);
     assert_eq!(parsed.baggage.len(), 64);
     assert_eq!(parsed.baggage.get("k64"), None);
@@ -156,7 +163,14 @@ fn byte_limit_8192_ok_8193_dropped() {
     let ok = member_of_len("k", 8192);
     assert_eq!(parse(&ok).unwrap().len(), 1);
     let too_long = member_of_len("k", 8193);
-    assert_eq!(parse(&too_long), Err(WireError::new(Field::BaggageMember, 0, Reason::TooLong { max: 8192 })));
+    assert_eq!(
+        parse(&too_long),
+        Err(WireError::new(
+            Field::BaggageMember,
+            0,
+            Reason::TooLong { max: 8192 }
+        ))
+    );
     let parsed = parse_lines([too_long.as_str()]);
     assert!(parsed.baggage.is_empty());
     assert_eq!(parsed.dropped, 1);
@@ -164,7 +178,14 @@ fn byte_limit_8192_ok_8193_dropped() {
     let two = format!("{},{}", member_of_len("a", 4000), member_of_len("b", 4191));
     assert_eq!(parse(&two).unwrap().len(), 2);
     let over = format!("{},{}", member_of_len("a", 4000), member_of_len("b", 4192));
-    assert_eq!(parse(&over), Err(WireError::new(Field::BaggageMember, 4001, Reason::TooLong { max: 8192 })));
+    assert_eq!(
+        parse(&over),
+        Err(WireError::new(
+            Field::BaggageMember,
+            4001,
+            Reason::TooLong { max: 8192 }
+        ))
+    );
 }
 
 #[test]
@@ -187,7 +208,14 @@ fn byte_budget_is_shared_by_all_lines() {
     let keys: Vec<&str> = parsed.baggage.iter().map(|(k, _, _)| k).collect();
     assert_eq!(keys, ["a", "c"]);
     assert_eq!(parsed.dropped, 1);
-    assert_eq!(parsed.first_error, Some(WireError::new(Field::BaggageMember, 5001, Reason::TooLong { max: 8192 })));
+    assert_eq!(
+        parsed.first_error,
+        Some(WireError::new(
+            Field::BaggageMember,
+            5001,
+            Reason::TooLong { max: 8192 }
+        ))
+    );
 }
 
 #[test]

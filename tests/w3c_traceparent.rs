@@ -174,10 +174,7 @@ fn every_single_byte_change_of_a_valid_value_is_checked() {
 #[test]
 fn reserved_flag_bits_are_zero_in_a_span_we_create() {
     use baton::propagation::{Propagator, TraceContext};
-    let incoming = vec![(
-        "traceparent".to_string(),
-        format!("00-{TRACE}-{SPAN}-09"),
-    )];
+    let incoming = vec![("traceparent".to_string(), format!("00-{TRACE}-{SPAN}-09"))];
     let parent = TraceContext.extract(&baton::Context::default(), &incoming);
     assert_eq!(parent.span_context().unwrap().flags().bits(), 0x09);
 
@@ -192,5 +189,10 @@ fn reserved_flag_bits_are_zero_in_a_span_we_create() {
     let child = parse(&outgoing[0].1).unwrap();
     assert_eq!(child.trace_id.to_string(), TRACE);
     assert_ne!(child.span_id.to_string(), SPAN);
-    assert_eq!(child.flags.bits() & !0x03, 0, "reserved bits set: {}", outgoing[0].1);
+    assert_eq!(
+        child.flags.bits() & !0x03,
+        0,
+        "reserved bits set: {}",
+        outgoing[0].1
+    );
 }

@@ -46,7 +46,11 @@ fn empty_value(offset: usize) -> WireError {
 }
 
 fn too_many(offset: usize) -> WireError {
-    WireError::new(Field::TracestateMember, offset, Reason::TooManyMembers { max: 32 })
+    WireError::new(
+        Field::TracestateMember,
+        offset,
+        Reason::TooManyMembers { max: 32 },
+    )
 }
 
 vectors! {
@@ -169,7 +173,10 @@ fn key_length_256_ok_257_rejected() {
 fn keys_with_at_follow_the_256_limit_only() {
     let suite = format!("{}@{}", "t".repeat(241), "v".repeat(14));
     assert_eq!(suite.len(), 256);
-    assert!(parse(&format!("foo=1,{suite}=1")).unwrap().get(&suite).is_some());
+    assert!(parse(&format!("foo=1,{suite}=1"))
+        .unwrap()
+        .get(&suite)
+        .is_some());
     let long_tenant = format!("{}@v", "t".repeat(242));
     assert_eq!(parse(&format!("{long_tenant}=1")).unwrap().len(), 1);
     let long_system = format!("t@{}", "v".repeat(15));
@@ -191,7 +198,10 @@ fn duplicated_keys_are_passed_on_from_one_line_or_two() {
     assert_eq!(tracestate::format(&two), "foo=1,foo=1");
     assert_eq!(one.get("foo"), Some("1"), "the first wins on lookup");
     // A vendor updating its own entry leaves one.
-    assert_eq!(tracestate::format(&one.insert("foo", "3").unwrap()), "foo=3");
+    assert_eq!(
+        tracestate::format(&one.insert("foo", "3").unwrap()),
+        "foo=3"
+    );
 }
 
 #[test]

@@ -262,7 +262,9 @@ fn decode_b3_multi(line: &HeaderLine, lines: &[HeaderLine]) -> Result<Vec<Shown>
     match b3_multi(lines) {
         Ok(h) if first == Some(line.number) => {
             let mut fields = b3_fields(&h);
-            let flags = lines.iter().find(|l| l.name.eq_ignore_ascii_case(FLAGS_HEADER));
+            let flags = lines
+                .iter()
+                .find(|l| l.name.eq_ignore_ascii_case(FLAGS_HEADER));
             if let Some(f) = flags.filter(|f| f.value != "1") {
                 fields.push((
                     "flags",
@@ -312,7 +314,11 @@ fn trace_ids(lines: &[HeaderLine]) -> Vec<(usize, &str, TraceId)> {
             _ => None,
         };
         if let Some(id) = id {
-            let label = if is_b3_multi(&name) { "X-B3-*" } else { line.name.as_str() };
+            let label = if is_b3_multi(&name) {
+                "X-B3-*"
+            } else {
+                line.name.as_str()
+            };
             found.push((line.number, label, id));
         }
     }

@@ -94,7 +94,9 @@ impl fmt::Display for PropagatorsError {
                 f,
                 "{OTEL_PROPAGATORS}: \"none\" cannot be combined with other propagators"
             ),
-            PropagatorsError::NotUnicode { variable } => write!(f, "{variable} is not valid Unicode"),
+            PropagatorsError::NotUnicode { variable } => {
+                write!(f, "{variable} is not valid Unicode")
+            }
         }
     }
 }
@@ -154,7 +156,9 @@ impl Composite {
     ///     Some(PropagatorsError::UnknownPropagator { name: "xray".into() })
     /// );
     /// ```
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Composite, PropagatorsError> {
+    pub fn from_lookup(
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Composite, PropagatorsError> {
         Composite::from_list(&lookup(OTEL_PROPAGATORS).unwrap_or_default())
     }
 
@@ -173,9 +177,10 @@ impl Composite {
         }
         let mut kinds: Vec<Kind> = Vec::new();
         for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-            let kind = Kind::from_name(name).ok_or_else(|| PropagatorsError::UnknownPropagator {
-                name: name.to_owned(),
-            })?;
+            let kind =
+                Kind::from_name(name).ok_or_else(|| PropagatorsError::UnknownPropagator {
+                    name: name.to_owned(),
+                })?;
             if !kinds.contains(&kind) {
                 kinds.push(kind);
             }
@@ -384,9 +389,11 @@ fn add_baggage(base: &Baggage, got: &Baggage, from_carrier: &mut Vec<String>) ->
             None => bytes + 1 + size,
         };
         let inserted = if total <= Baggage::MAX_BYTES {
-            out.baggage.try_insert(k, v, props).map_err(|_| Reason::TooManyMembers {
-                max: Baggage::MAX_MEMBERS,
-            })
+            out.baggage
+                .try_insert(k, v, props)
+                .map_err(|_| Reason::TooManyMembers {
+                    max: Baggage::MAX_MEMBERS,
+                })
         } else {
             Err(Reason::TooLong {
                 max: Baggage::MAX_BYTES,

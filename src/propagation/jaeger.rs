@@ -191,8 +191,7 @@ fn extract_baggage(
             skipped.invalid(e);
             return;
         }
-        if read >= Baggage::MAX_MEMBERS || found.iter().any(|(k, _)| k.eq_ignore_ascii_case(key))
-        {
+        if read >= Baggage::MAX_MEMBERS || found.iter().any(|(k, _)| k.eq_ignore_ascii_case(key)) {
             skipped.dropped += 1;
             return;
         }

@@ -24,7 +24,7 @@
 //! forwarding, and clearing a bit we do not understand is not one of them.
 //! A span this process creates is another matter: "The behavior of other
 //! flags ... is not defined and is reserved for future use. Vendors MUST set
-//! those to zero", so [`format`] writes only the `sampled` and `random` bits
+//! those to zero", so [`format`](fn@format) writes only the `sampled` and `random` bits
 //! of a local span context. For a higher version only those two bits are
 //! carried over by [`Traceparent::to_span_context`]: "Vendors MUST NOT parse
 //! or assume anything about unknown fields for this version".

@@ -213,7 +213,9 @@ fn join(mut text: String, line: &str, spans: &[Span]) -> String {
 fn missing_equals(b: &[u8], at: usize, base: usize) -> WireError {
     let after = at + b[at..].iter().take_while(|&&c| is_ows(c)).count();
     match b.get(after) {
-        None | Some(b',') => WireError::new(Field::TracestateMember, base + at, Reason::MissingEquals),
+        None | Some(b',') => {
+            WireError::new(Field::TracestateMember, base + at, Reason::MissingEquals)
+        }
         Some(_) => WireError::new(Field::TracestateKey, base + at, Reason::InvalidByte),
     }
 }
@@ -225,7 +227,11 @@ fn value_error(b: &[u8], at: usize, e: TraceStateError, base: usize) -> WireErro
     let after_spaces = at + b[at..].iter().take_while(|&&c| c == b' ').count();
     match (e, b.get(after_spaces)) {
         (TraceStateError::EmptyValue { .. }, Some(&c)) if c != b',' && !is_ows(c) => {
-            WireError::new(Field::TracestateValue, base + after_spaces, Reason::InvalidByte)
+            WireError::new(
+                Field::TracestateValue,
+                base + after_spaces,
+                Reason::InvalidByte,
+            )
         }
         _ => member_error(e, base + at),
     }
