@@ -59,6 +59,10 @@ pub use span_context::{SpanContext, TraceFlags};
 pub use trace_state::{TraceState, TraceStateError};
 
 #[cfg(feature = "std")]
+mod attribute_limits;
+#[cfg(feature = "std")]
+mod base64;
+#[cfg(feature = "std")]
 mod clock;
 #[cfg(feature = "std")]
 mod context;
@@ -68,6 +72,8 @@ mod diagnostic;
 pub mod export;
 #[cfg(feature = "std")]
 mod future;
+#[cfg(feature = "std")]
+mod log_correlation;
 #[cfg(feature = "std")]
 pub mod propagation;
 #[cfg(feature = "std")]
@@ -80,6 +86,8 @@ mod session;
 mod span;
 #[cfg(feature = "std")]
 mod span_data;
+#[cfg(feature = "std")]
+mod span_limits;
 #[cfg(feature = "std")]
 mod stack;
 #[cfg(feature = "std")]
@@ -103,14 +111,15 @@ mod std_api {
         init, Config, ConfigError, InMemoryExporter, InitError, PipelineGuard,
     };
     pub use crate::future::FutureExt;
+    pub use crate::log_correlation::{current_span_id, log_ids, LogIds};
     pub use crate::propagation::{extract_context, inject_context, propagated_context};
     pub use crate::scoped_baggage::{baggage, set_baggage};
     pub use crate::session::{current_session, session, Session};
     pub use crate::span::{
-        current_span, current_trace_id, in_span, span, Span, SpanBuilder, SpanGuard, SpanLimits,
-        SpanRef,
+        current_span, current_trace_id, in_span, span, Span, SpanBuilder, SpanGuard, SpanRef,
     };
     pub use crate::span_data::{Event, Link, SpanData, SpanKind, SpanType, Status};
+    pub use crate::span_limits::SpanLimits;
     #[doc(hidden)]
     pub use crate::stack::__stack_depth;
     pub use crate::stack::{new_trace_context, ContextGuard, MAX_CONTEXT_DEPTH};
