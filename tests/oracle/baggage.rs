@@ -53,15 +53,15 @@ pub fn parse(s: &str) -> Option<Vec<(String, String, String)>> {
 }
 
 fn trim(s: &str) -> &str {
-    s.trim_matches(|c| c == ' ' || c == '\t')
+    s.trim_matches([' ', '\t'])
 }
 
 fn trim_start(s: &str) -> &str {
-    s.trim_start_matches(|c| c == ' ' || c == '\t')
+    s.trim_start_matches([' ', '\t'])
 }
 
 fn trim_end(s: &str) -> &str {
-    s.trim_end_matches(|c| c == ' ' || c == '\t')
+    s.trim_end_matches([' ', '\t'])
 }
 
 fn is_token(s: &str) -> bool {

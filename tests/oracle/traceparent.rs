@@ -6,7 +6,7 @@
 
 /// `(version, trace-id, parent-id, trace-flags)`, or `None` if invalid.
 pub fn parse(s: &str) -> Option<(u8, u128, u64, u8)> {
-    let s = s.trim_matches(|c| c == ' ' || c == '\t');
+    let s = s.trim_matches([' ', '\t']);
     let head = s.get(..55)?;
     let rest = &s[55..];
     let fields: Vec<&str> = head.split('-').collect();

@@ -17,7 +17,7 @@ pub fn parse(lines: &[&str]) -> Option<Vec<(String, String)>> {
     let joined = lines.join(",");
     let mut members = Vec::new();
     for member in joined.split(',') {
-        let member = member.trim_matches(|c| c == ' ' || c == '\t');
+        let member = member.trim_matches([' ', '\t']);
         if member.is_empty() {
             continue;
         }
