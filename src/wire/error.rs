@@ -179,7 +179,7 @@ impl fmt::Display for Reason {
             Reason::MissingEquals => f.write_str("has no '='"),
             Reason::BadEscape => f.write_str("has a '%' not followed by two hex digits"),
             Reason::NotUtf8 => f.write_str("decodes to bytes that are not UTF-8"),
-            Reason::TooManyMembers { max } => write!(f, "is past the limit of {max} members"),
+            Reason::TooManyMembers { max } => write!(f, "would make more than {max} members"),
             Reason::UnknownValue => f.write_str("is not a value the format defines"),
             Reason::MissingPrefix => f.write_str("does not start with the format's prefix"),
             Reason::MixedSeparators => {
