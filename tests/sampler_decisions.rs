@@ -81,6 +81,7 @@ fn child(sampler: &dyn Sampler, parent: &SpanContext) -> SamplingDecision {
         parent.trace_id(),
         "child",
     ))
+    .decision
 }
 
 #[test]
