@@ -7,19 +7,19 @@
 
 use std::fmt;
 use std::panic::Location;
-use std::time::Instant;
 
 use crate::context::Context;
 use crate::export::pipeline;
 use crate::id::{SpanId, TraceId};
 use crate::panic_hook;
 use crate::sampling::SamplingParams;
+use crate::session::Session;
 use crate::span_context::{SpanContext, TraceFlags};
 use crate::span_data::{Link, SpanKind, SpanType, Status};
 use crate::span_limits::SpanLimits;
-use crate::span_record::{Exception, Record};
+use crate::span_record::{Exception, Extras, Record};
 use crate::span_state::{Head, SpanState};
-use crate::stack::{self, FrameRef, Slot};
+use crate::stack::{self, FrameRef};
 use crate::trace_state::TraceState;
 use crate::value::{KeyValue, Str, Value};
 
@@ -38,11 +38,8 @@ pub fn span(name: impl Into<Str>) -> SpanBuilder {
     SpanBuilder {
         name: name.into(),
         kind: SpanKind::Internal,
-        span_type: None,
-        attributes: Vec::new(),
-        links: Vec::new(),
         parent: Parent::Current,
-        start_unix_nanos: None,
+        extras: None,
     }
 }
 
@@ -89,11 +86,10 @@ enum Parent {
 pub struct SpanBuilder {
     name: Str,
     kind: SpanKind,
-    span_type: Option<SpanType>,
-    attributes: Vec<KeyValue>,
-    links: Vec<Link>,
     parent: Parent,
-    start_unix_nanos: Option<u64>,
+    /// What only some spans have; it becomes the record's own, so a span
+    /// with attributes allocates for them once.
+    extras: Option<Box<Extras>>,
 }
 
 impl SpanBuilder {
@@ -105,20 +101,26 @@ impl SpanBuilder {
 
     /// Sets the AI/agent step type. Defaults to none.
     pub fn span_type(mut self, span_type: SpanType) -> Self {
-        self.span_type = Some(span_type);
+        self.extras().span_type = Some(span_type);
         self
+    }
+
+    fn extras(&mut self) -> &mut Extras {
+        self.extras.get_or_insert_with(Box::default)
     }
 
     /// Adds an attribute; the sampler sees it (see
     /// [`SamplingParams::attributes`]).
     pub fn attr(mut self, key: impl Into<Str>, value: impl Into<Value>) -> Self {
-        self.attributes.push(KeyValue::new(key, value));
+        self.extras().attributes.push(KeyValue::new(key, value));
         self
     }
 
     /// Adds a link to another span; the sampler sees it.
     pub fn link(mut self, span_context: SpanContext, attributes: Vec<KeyValue>) -> Self {
-        self.links.push(Link::new(span_context, attributes));
+        self.extras()
+            .links
+            .push(Link::new(span_context, attributes));
         self
     }
 
@@ -137,7 +139,7 @@ impl SpanBuilder {
 
     /// Sets an explicit start time in unix nanoseconds. Defaults to now.
     pub fn start_time(mut self, unix_nanos: u64) -> Self {
-        self.start_unix_nanos = Some(unix_nanos);
+        self.extras().start_unix_nanos = Some(unix_nanos);
         self
     }
 
@@ -178,8 +180,10 @@ impl SpanBuilder {
         let mut params = SamplingParams::new(parent_sc, trace_id, &self.name);
         params.kind = self.kind;
         params.remote_hint = parent.remote_sampling;
-        params.attributes = &self.attributes;
-        params.links = &self.links;
+        if let Some(extras) = &self.extras {
+            params.attributes = &extras.attributes;
+            params.links = &extras.links;
+        }
         let result = pipeline::sampler(installed).should_sample(&params);
         let sampled = result.is_sampled();
         let span_context =
@@ -198,25 +202,15 @@ impl SpanBuilder {
             _ => return SpanState::Quiet(head),
         };
         panic_hook::install();
-        let mut record = Record::new(self.kind, parent_sc.is_some_and(SpanContext::is_remote));
-        if let Some(span_type) = self.span_type {
-            record.set_span_type(span_type);
-        }
-        if let Some(unix_nanos) = self.start_unix_nanos {
-            record.set_start_unix_nanos(unix_nanos);
-        }
-        for link in self.links {
-            record.add_link(limits, link);
-        }
-        if let Some(session) = head.baggage.get(crate::session::Session::BAGGAGE_KEY) {
-            record.set_attribute(
-                limits,
-                KeyValue::new(crate::session::Session::BAGGAGE_KEY, session.to_owned()),
-            );
-        }
-        for kv in result.attributes.into_iter().chain(self.attributes) {
-            record.set_attribute(limits, kv);
-        }
+        let session = head.baggage.get(Session::BAGGAGE_KEY);
+        let record = Record::start(
+            self.kind,
+            parent_sc.is_some_and(SpanContext::is_remote),
+            limits,
+            self.extras,
+            session.map(|id| KeyValue::new(Session::BAGGAGE_KEY, id.to_owned())),
+            result.attributes,
+        );
         SpanState::Recording(head, record)
     }
 
@@ -227,7 +221,7 @@ impl SpanBuilder {
         let location = Location::caller();
         let span = self.start();
         let span_context = span.span_context.clone();
-        match FrameRef::push(Slot::Span(span.into_state()), location) {
+        match FrameRef::push(span.into_state(), location) {
             Ok(frame) => SpanGuard {
                 frame,
                 span_context,
@@ -235,15 +229,10 @@ impl SpanBuilder {
             },
             // No room on the stack (reported): the span still records and
             // ends with its guard, without becoming current.
-            Err(Slot::Span(state)) => SpanGuard {
+            Err(state) => SpanGuard {
                 frame: FrameRef::none(location),
                 span_context,
                 unpushed: Some(Box::new(state)),
-            },
-            Err(Slot::Context(_)) => SpanGuard {
-                frame: FrameRef::none(location),
-                span_context,
-                unpushed: None,
             },
         }
     }
@@ -264,7 +253,7 @@ fn limits() -> SpanLimits {
 
 /// Ends `state` now and hands its record to the pipeline.
 fn finish(state: SpanState) {
-    if let Some(data) = state.finish(Instant::now()) {
+    if let Some(data) = state.finish() {
         pipeline::on_end(data);
     }
 }
@@ -504,7 +493,7 @@ impl Span {
 
     /// Ends the span now; later calls, and the drop, do nothing.
     pub fn end(&self) {
-        let data = self.state.borrow_mut().end(Instant::now());
+        let data = self.state.borrow_mut().end();
         // Handed on after the borrow: the processor may call back into
         // this span.
         if let Some(data) = data {
@@ -591,7 +580,7 @@ impl SpanGuard {
     /// Ends the span now; it stays current until the guard drops, and
     /// records nothing more.
     pub fn end(&self) {
-        if let Some(data) = self.with_state(|s| s.end(Instant::now())).flatten() {
+        if let Some(data) = self.with_state(SpanState::end).flatten() {
             pipeline::on_end(data);
         }
     }
@@ -607,9 +596,9 @@ impl Drop for SpanGuard {
     fn drop(&mut self) {
         let state = match self.unpushed.take() {
             Some(state) => *state,
-            None => match self.frame.pop() {
-                Some(Slot::Span(state)) => state,
-                _ => return,
+            None => match self.frame.pop::<SpanState>() {
+                Some(state) => state,
+                None => return,
             },
         };
         let mut state = state;

@@ -23,15 +23,16 @@ pub(crate) struct Record {
     extras: Option<Box<Extras>>,
 }
 
+/// What only some spans have; a span builder fills the same box.
 #[derive(Default)]
-struct Extras {
-    span_type: Option<SpanType>,
-    start_unix_nanos: Option<u64>,
-    attributes: Vec<KeyValue>,
+pub(crate) struct Extras {
+    pub(crate) span_type: Option<SpanType>,
+    pub(crate) start_unix_nanos: Option<u64>,
+    pub(crate) attributes: Vec<KeyValue>,
     dropped_attributes_count: u32,
     events: Vec<Event>,
     dropped_events_count: u32,
-    links: Vec<Link>,
+    pub(crate) links: Vec<Link>,
     dropped_links_count: u32,
     status: Status,
 }
@@ -45,26 +46,51 @@ fn push_bounded<T>(items: &mut Vec<T>, dropped: &mut u32, max: usize, item: T) {
 }
 
 impl Record {
+    /// A record started now, taking over a builder's `extras`. Attributes
+    /// are set in this order, each within the limits: the session's, the
+    /// sampler's, the builder's.
     #[inline]
-    pub(crate) fn new(kind: SpanKind, parent_is_remote: bool) -> Record {
-        Record {
+    pub(crate) fn start(
+        kind: SpanKind,
+        parent_is_remote: bool,
+        limits: &SpanLimits,
+        extras: Option<Box<Extras>>,
+        session: Option<KeyValue>,
+        from_sampler: Vec<KeyValue>,
+    ) -> Record {
+        let mut record = Record {
             start: Instant::now(),
             kind,
             parent_is_remote,
-            extras: None,
+            extras,
+        };
+        if record.extras.is_some() || session.is_some() || !from_sampler.is_empty() {
+            record.take_in(limits, session, from_sampler);
+        }
+        record
+    }
+
+    #[cold]
+    fn take_in(
+        &mut self,
+        limits: &SpanLimits,
+        session: Option<KeyValue>,
+        from_sampler: Vec<KeyValue>,
+    ) {
+        let extras = self.extras();
+        let from_builder = std::mem::take(&mut extras.attributes);
+        if extras.links.len() > limits.max_links {
+            let dropped = extras.links.len() - limits.max_links;
+            extras.dropped_links_count = u32::try_from(dropped).unwrap_or(u32::MAX);
+            extras.links.truncate(limits.max_links);
+        }
+        for kv in session.into_iter().chain(from_sampler).chain(from_builder) {
+            self.set_attribute(limits, kv);
         }
     }
 
     fn extras(&mut self) -> &mut Extras {
         self.extras.get_or_insert_with(Box::default)
-    }
-
-    pub(crate) fn set_span_type(&mut self, span_type: SpanType) {
-        self.extras().span_type = Some(span_type);
-    }
-
-    pub(crate) fn set_start_unix_nanos(&mut self, unix_nanos: u64) {
-        self.extras().start_unix_nanos = Some(unix_nanos);
     }
 
     /// Sets `kv`; a key set before keeps its place and takes the new value.
@@ -79,16 +105,6 @@ impl Record {
                 kv,
             ),
         }
-    }
-
-    pub(crate) fn add_link(&mut self, limits: &SpanLimits, link: Link) {
-        let extras = self.extras();
-        push_bounded(
-            &mut extras.links,
-            &mut extras.dropped_links_count,
-            limits.max_links,
-            link,
-        );
     }
 
     pub(crate) fn add_event(&mut self, limits: &SpanLimits, name: Str, attributes: Vec<KeyValue>) {
@@ -138,7 +154,27 @@ impl Record {
 
     /// The finished span, ended at `end`.
     pub(crate) fn finish(self, span_context: SpanContext, name: Str, end: Instant) -> SpanData {
-        let extras = self.extras.map_or_else(Extras::default, |e| *e);
+        let Some(extras) = self.extras else {
+            let start_unix_nanos = unix_nanos_at(self.start);
+            return SpanData {
+                name,
+                parent_span_id: span_context.parent_span_id(),
+                span_context,
+                parent_is_remote: self.parent_is_remote,
+                kind: self.kind,
+                span_type: None,
+                start_unix_nanos,
+                end_unix_nanos: unix_nanos_at(end).max(start_unix_nanos),
+                attributes: Vec::new(),
+                dropped_attributes_count: 0,
+                events: Vec::new(),
+                dropped_events_count: 0,
+                links: Vec::new(),
+                dropped_links_count: 0,
+                status: Status::Unset,
+            };
+        };
+        let extras = *extras;
         let start_unix_nanos = extras
             .start_unix_nanos
             .unwrap_or_else(|| unix_nanos_at(self.start));

@@ -103,8 +103,8 @@ impl SpanState {
 
     /// Ends the span now, returning its record; `None` if it records
     /// nothing or has ended. The span keeps its ids.
-    pub(crate) fn end(&mut self, now: Instant) -> Option<SpanData> {
-        self.detach().finish(now)
+    pub(crate) fn end(&mut self) -> Option<SpanData> {
+        self.detach().finish()
     }
 
     /// Hands the span to a caller that will end it, leaving in its place a
@@ -122,10 +122,10 @@ impl SpanState {
     }
 
     /// Ends the span as its owner lets go of it.
-    pub(crate) fn finish(self, now: Instant) -> Option<SpanData> {
+    pub(crate) fn finish(self) -> Option<SpanData> {
         match self {
             SpanState::Recording(head, record) => {
-                Some(record.finish(head.span_context, head.name, now))
+                Some(record.finish(head.span_context, head.name, Instant::now()))
             }
             SpanState::Quiet(_) => None,
             SpanState::Shared(mut cx) => {
@@ -139,7 +139,7 @@ impl SpanState {
                     Some(live) => live.take_mut(),
                     None => cx.live_span()?.take(),
                 }?;
-                finish_shared(&cx, record, now)
+                finish_shared(&cx, record, Instant::now())
             }
         }
     }

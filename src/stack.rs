@@ -11,7 +11,6 @@ use std::cell::RefCell;
 use std::fmt;
 use std::marker::PhantomData;
 use std::panic::Location;
-use std::time::Instant;
 
 use crate::baggage::Baggage;
 use crate::context::Context;
@@ -25,14 +24,77 @@ use crate::span_state::SpanState;
 pub const MAX_CONTEXT_DEPTH: usize = 4096;
 
 /// What a frame holds: an attached context, or an entered span, which lives
-/// in its frame until something asks for its context.
+/// in this thread's span buffer until something asks for its context.
 pub(crate) enum Slot {
     Context(Context),
     Span(SpanState),
 }
 
+/// A frame's content, by type, so that pushing and popping a context moves
+/// only the context.
+pub(crate) trait Entry: Sized {
+    fn from_slot(slot: Slot) -> Option<Self>;
+    /// Stores the entry in a new frame.
+    fn store(self, spans: &mut Vec<SpanState>) -> Held;
+    /// Takes the entry out of the top frame.
+    fn take(held: Held, spans: &mut Vec<SpanState>) -> Option<Self>;
+}
+
+impl Entry for Context {
+    fn from_slot(slot: Slot) -> Option<Self> {
+        match slot {
+            Slot::Context(cx) => Some(cx),
+            Slot::Span(_) => None,
+        }
+    }
+
+    #[inline]
+    fn store(self, _: &mut Vec<SpanState>) -> Held {
+        Held::Context(self)
+    }
+
+    #[inline]
+    fn take(held: Held, _: &mut Vec<SpanState>) -> Option<Self> {
+        match held {
+            Held::Context(cx) => Some(cx),
+            Held::Span(_) => None,
+        }
+    }
+}
+
+impl Entry for SpanState {
+    fn from_slot(slot: Slot) -> Option<Self> {
+        match slot {
+            Slot::Span(span) => Some(span),
+            Slot::Context(_) => None,
+        }
+    }
+
+    #[inline]
+    fn store(self, spans: &mut Vec<SpanState>) -> Held {
+        spans.push(self);
+        Held::Span(spans.len() - 1)
+    }
+
+    #[inline]
+    fn take(held: Held, spans: &mut Vec<SpanState>) -> Option<Self> {
+        match held {
+            Held::Span(_) => spans.pop(),
+            Held::Context(_) => None,
+        }
+    }
+}
+
+/// A frame's content as the stack keeps it: a span is a position in the
+/// span buffer, so that frames stay small and attaching a context moves
+/// few bytes.
+pub(crate) enum Held {
+    Context(Context),
+    Span(usize),
+}
+
 struct Frame {
-    slot: Slot,
+    held: Held,
     id: u64,
     live: bool,
     /// Where its guard was made, for reports.
@@ -41,11 +103,34 @@ struct Frame {
 
 struct Stack {
     frames: Vec<Frame>,
+    /// The entered spans, in the order of their frames: the span of the
+    /// k-th span frame from the bottom is `spans[k]`.
+    spans: Vec<SpanState>,
     next_id: u64,
 }
 
 thread_local! {
-    static STACK: RefCell<Stack> = const { RefCell::new(Stack { frames: Vec::new(), next_id: 1 }) };
+    static STACK: RefCell<Stack> = const {
+        RefCell::new(Stack { frames: Vec::new(), spans: Vec::new(), next_id: 1 })
+    };
+}
+
+impl Stack {
+    fn top(&self) -> Current<'_> {
+        match self.frames.last().map(|f| &f.held) {
+            None => Current::EMPTY,
+            Some(Held::Context(cx)) => Current::Context(cx),
+            Some(Held::Span(k)) => Current::Span(&self.spans[*k]),
+        }
+    }
+
+    /// Takes the top frame off, with its span.
+    fn pop_top(&mut self) -> Option<Slot> {
+        match self.frames.pop()?.held {
+            Held::Context(cx) => Some(Slot::Context(cx)),
+            Held::Span(_) => self.spans.pop().map(Slot::Span),
+        }
+    }
 }
 
 /// The current context as the stack holds it, borrowed.
@@ -101,12 +186,7 @@ pub(crate) fn with_current<R>(f: impl FnOnce(Current<'_>) -> R) -> R {
     let done = STACK
         .try_with(|s| {
             let s = s.try_borrow().ok()?;
-            let top = match s.frames.last().map(|f| &f.slot) {
-                None => Current::EMPTY,
-                Some(Slot::Context(cx)) => Current::Context(cx),
-                Some(Slot::Span(span)) => Current::Span(span),
-            };
-            f.take().map(|f| f(top))
+            f.take().map(|f| f(s.top()))
         })
         .ok()
         .flatten();
@@ -127,9 +207,10 @@ impl Context {
         STACK
             .try_with(|s| {
                 let mut s = s.try_borrow_mut().ok()?;
-                Some(match &mut s.frames.last_mut()?.slot {
-                    Slot::Context(cx) => cx.clone(),
-                    Slot::Span(span) => span.context(),
+                let s = &mut *s;
+                Some(match &s.frames.last()?.held {
+                    Held::Context(cx) => cx.clone(),
+                    Held::Span(k) => s.spans[*k].context(),
                 })
             })
             .ok()
@@ -188,14 +269,13 @@ impl Context {
 
 pub(crate) fn push(cx: Context, location: &'static Location<'static>) -> ContextGuard {
     ContextGuard {
-        frame: FrameRef::push(Slot::Context(cx), location)
-            .unwrap_or_else(|_| FrameRef::none(location)),
+        frame: FrameRef::push(cx, location).unwrap_or_else(|_| FrameRef::none(location)),
     }
 }
 
 impl Drop for ContextGuard {
     fn drop(&mut self) {
-        drop(self.frame.pop());
+        drop(self.frame.pop::<Context>());
     }
 }
 
@@ -223,13 +303,13 @@ impl FrameRef {
         }
     }
 
-    /// Pushes `slot`; hands it back when there is no room (reported) or no
-    /// stack (thread teardown).
-    // The slot comes back only when the stack is full: a move, not an
-    // allocation, is what that rare path should cost.
-    #[allow(clippy::result_large_err)]
-    pub(crate) fn push(slot: Slot, location: &'static Location<'static>) -> Result<FrameRef, Slot> {
-        let mut slot = Some(slot);
+    /// Pushes `entry`; hands it back when there is no room (reported) or
+    /// no stack (thread teardown).
+    pub(crate) fn push<E: Entry>(
+        entry: E,
+        location: &'static Location<'static>,
+    ) -> Result<FrameRef, E> {
+        let mut entry = Some(entry);
         let pushed = STACK.try_with(|s| {
             let mut s = s.try_borrow_mut().ok()?;
             if s.frames.len() >= MAX_CONTEXT_DEPTH {
@@ -238,9 +318,10 @@ impl FrameRef {
             let id = s.next_id;
             s.next_id += 1;
             let index = s.frames.len();
-            let slot = slot.take()?;
+            let s = &mut *s;
+            let held = entry.take()?.store(&mut s.spans);
             s.frames.push(Frame {
-                slot,
+                held,
                 id,
                 live: true,
                 location,
@@ -262,8 +343,11 @@ impl FrameRef {
             // Thread teardown: there is no stack to push onto.
             Err(_) => {}
         }
-        // `slot` is still here: it is taken only on the pushing path.
-        Err(slot.unwrap_or(Slot::Context(Context::EMPTY)))
+        // Taken only on the pushing path, so still here.
+        match entry {
+            Some(entry) => Err(entry),
+            None => Ok(FrameRef::none(location)),
+        }
     }
 
     pub(crate) fn location(&self) -> &'static Location<'static> {
@@ -279,12 +363,12 @@ impl FrameRef {
             .try_with(|s| {
                 let mut s = s.try_borrow_mut().ok()?;
                 let at = position(&s.frames, self.id, self.index)?;
-                match &mut s.frames[at] {
+                match s.frames[at] {
                     Frame {
-                        slot: Slot::Span(span),
+                        held: Held::Span(k),
                         live: true,
                         ..
-                    } => Some(f(span)),
+                    } => Some(f(&mut s.spans[k])),
                     _ => None,
                 }
             })
@@ -296,29 +380,65 @@ impl FrameRef {
     /// already or never pushed. Dropped out of order, the frame is only
     /// marked dead (reported), and what it held is handed back all the
     /// same: a copy of its context, or its span, ended now.
-    pub(crate) fn pop(&mut self) -> Option<Slot> {
+    pub(crate) fn pop<E: Entry>(&mut self) -> Option<E> {
+        if let Some(top) = self.pop_if_top() {
+            return Some(top);
+        }
         let id = std::mem::replace(&mut self.id, 0);
         if id == 0 {
             return None;
         }
+        self.pop_slow(id).and_then(E::from_slot)
+    }
+
+    /// Pops the frame if it is on top with a live frame under it (the
+    /// usual case, where nothing else comes off); otherwise leaves it.
+    #[inline]
+    fn pop_if_top<E: Entry>(&mut self) -> Option<E> {
+        let (id, index) = (self.id, self.index);
+        if id == 0 {
+            return None;
+        }
+        let top = STACK
+            .try_with(|s| {
+                let mut s = s.try_borrow_mut().ok()?;
+                let on_top = index + 1 == s.frames.len()
+                    && s.frames[index].id == id
+                    && (index == 0 || s.frames[index - 1].live);
+                if !on_top {
+                    return None;
+                }
+                let s = &mut *s;
+                let held = s.frames.pop()?.held;
+                E::take(held, &mut s.spans)
+            })
+            .ok()
+            .flatten();
+        if top.is_some() {
+            self.id = 0;
+        }
+        top
+    }
+
+    #[cold]
+    fn pop_slow(&self, id: u64) -> Option<Slot> {
         let popped = STACK
             .try_with(|s| {
                 let mut s = s.try_borrow_mut().ok()?;
-                let frames = &mut s.frames;
-                let at = position(frames, id, self.index)?;
-                if at + 1 == frames.len() {
-                    let top = frames.pop()?.slot;
+                let s = &mut *s;
+                let at = position(&s.frames, id, self.index)?;
+                if at + 1 == s.frames.len() {
+                    let top = s.pop_top()?;
                     let mut dead = Vec::new();
-                    while frames.last().is_some_and(|f| !f.live) {
-                        dead.extend(frames.pop().map(|f| f.slot));
+                    while s.frames.last().is_some_and(|f| !f.live) {
+                        dead.extend(s.pop_top());
                     }
                     Some((top, dead, false))
                 } else {
-                    let frame = &mut frames[at];
-                    frame.live = false;
-                    let copy = match &mut frame.slot {
-                        Slot::Context(cx) => Slot::Context(cx.clone()),
-                        Slot::Span(span) => Slot::Span(span.detach()),
+                    s.frames[at].live = false;
+                    let copy = match &s.frames[at].held {
+                        Held::Context(cx) => Slot::Context(cx.clone()),
+                        Held::Span(k) => Slot::Span(s.spans[*k].detach()),
                     };
                     Some((copy, Vec::new(), true))
                 }
@@ -348,21 +468,28 @@ fn position(frames: &[Frame], id: u64, index: usize) -> Option<usize> {
     }
 }
 
-/// Frames a future's poll left behind (guards held across `.await`),
-/// set aside until its next poll.
+/// Frames a future's poll left behind (guards held across `.await`), with
+/// their spans, set aside until its next poll. Empty (and unallocated)
+/// unless a poll leaked a guard.
 #[derive(Default)]
-pub(crate) struct SetAside(Vec<Frame>);
+pub(crate) struct SetAside {
+    frames: Option<Box<Aside>>,
+    /// Reported already: a future reports its leak once.
+    reported: bool,
+}
 
-impl Drop for SetAside {
+struct Aside {
+    frames: Vec<Frame>,
+    spans: Vec<SpanState>,
+}
+
+impl Drop for Aside {
     fn drop(&mut self) {
         // A guard leaked with the future (`mem::forget`): its span still
         // ends, and nothing else is left on any stack.
-        let now = Instant::now();
-        for frame in self.0.drain(..) {
-            if let Slot::Span(span) = frame.slot {
-                if let Some(data) = span.finish(now) {
-                    crate::export::pipeline::on_end(data);
-                }
+        for span in self.spans.drain(..) {
+            if let Some(data) = span.finish() {
+                crate::export::pipeline::on_end(data);
             }
         }
     }
@@ -374,7 +501,7 @@ impl Drop for SetAside {
 /// reference count for it; `*cx` is restored also when `f` unwinds.
 ///
 /// Frames that `f` pushed and left on the stack go into `aside` (reported
-/// once), so that no other future polled on this thread sees them.
+/// the first time), so that no other future polled on this thread sees them.
 #[track_caller]
 pub(crate) fn attached<R>(cx: &mut Context, aside: &mut SetAside, f: impl FnOnce() -> R) -> R {
     struct Lent<'a> {
@@ -384,28 +511,35 @@ pub(crate) fn attached<R>(cx: &mut Context, aside: &mut SetAside, f: impl FnOnce
     }
     impl Drop for Lent<'_> {
         fn drop(&mut self) {
+            if let Some(cx) = self.frame.pop_if_top::<Context>() {
+                *self.home = cx;
+                return;
+            }
+            // Not on top: frames the run pushed are still there.
             let left = set_aside_above(&self.frame);
-            if !left.is_empty() && self.aside.0.is_empty() {
-                let first = left.first().map(|f| f.location);
+            if let (Some(left), false) = (&left, self.aside.reported) {
+                self.aside.reported = true;
                 report(
                     DiagnosticKind::GuardHeldAcrossAwait,
                     &format_args!(
                         "{} guard(s) still live after a poll; set aside until the next poll",
-                        left.len()
+                        left.frames.len()
                     ),
-                    first,
+                    left.frames.first().map(|f| f.location),
                 );
             }
-            self.aside.0 = left;
-            if let Some(Slot::Context(cx)) = self.frame.pop() {
+            self.aside.frames = left;
+            if let Some(cx) = self.frame.pop::<Context>() {
                 *self.home = cx;
             }
         }
     }
     let location = Location::caller();
-    match FrameRef::push(Slot::Context(std::mem::take(cx)), location) {
+    match FrameRef::push(std::mem::take(cx), location) {
         Ok(frame) => {
-            restore(std::mem::take(&mut aside.0));
+            if let Some(mut left) = aside.frames.take() {
+                restore(&mut left);
+            }
             let _lent = Lent {
                 home: cx,
                 aside,
@@ -414,35 +548,46 @@ pub(crate) fn attached<R>(cx: &mut Context, aside: &mut SetAside, f: impl FnOnce
             f()
         }
         Err(back) => {
-            if let Slot::Context(back) = back {
-                *cx = back;
-            }
+            *cx = back;
             f()
         }
     }
 }
 
-/// Takes every frame above `frame` off the stack.
-fn set_aside_above(frame: &FrameRef) -> Vec<Frame> {
-    STACK
-        .try_with(|s| {
-            let mut s = s.try_borrow_mut().ok()?;
-            let at = position(&s.frames, frame.id, frame.index)?;
-            Some(s.frames.split_off(at + 1))
-        })
-        .ok()
-        .flatten()
-        .unwrap_or_default()
+/// Takes every frame above `frame` off the stack, with their spans.
+fn set_aside_above(frame: &FrameRef) -> Option<Box<Aside>> {
+    let aside = STACK.try_with(|s| {
+        let mut s = s.try_borrow_mut().ok()?;
+        let at = position(&s.frames, frame.id, frame.index)?;
+        if at + 1 == s.frames.len() {
+            return None;
+        }
+        let frames = s.frames.split_off(at + 1);
+        let first_span = frames.iter().find_map(|f| match f.held {
+            Held::Span(k) => Some(k),
+            Held::Context(_) => None,
+        });
+        let spans = first_span.map_or_else(Vec::new, |k| s.spans.split_off(k));
+        Some(Box::new(Aside { frames, spans }))
+    });
+    aside.ok().flatten()
 }
 
-/// Puts frames set aside back on top of the stack.
-fn restore(frames: Vec<Frame>) {
-    if frames.is_empty() {
-        return;
-    }
+/// Puts frames set aside back on top of the stack, their spans at the end
+/// of the span buffer.
+fn restore(aside: &mut Aside) {
     let _ = STACK.try_with(|s| {
         if let Ok(mut s) = s.try_borrow_mut() {
-            s.frames.extend(frames);
+            let s = &mut *s;
+            let mut k = s.spans.len();
+            for mut frame in aside.frames.drain(..) {
+                if let Held::Span(at) = &mut frame.held {
+                    *at = k;
+                    k += 1;
+                }
+                s.frames.push(frame);
+            }
+            s.spans.append(&mut aside.spans);
         }
     });
 }
