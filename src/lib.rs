@@ -37,6 +37,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod attribute_limits;
 mod baggage;
 mod base64;
 mod clock;
@@ -45,6 +46,7 @@ mod diagnostic;
 pub mod export;
 mod future;
 mod id;
+mod log_correlation;
 mod panic_hook;
 pub mod propagation;
 pub mod sampling;
@@ -70,6 +72,7 @@ pub use diagnostic::{
 pub use export::{init, Config, ConfigError, InMemoryExporter, InitError, PipelineGuard};
 pub use future::FutureExt;
 pub use id::{IdError, SpanId, TraceId};
+pub use log_correlation::{current_span_id, log_ids, LogIds};
 pub use propagation::{extract_context, inject_context, propagated_context};
 pub use session::{current_session, session, Session};
 pub use span::{

@@ -247,13 +247,13 @@ struct ParentParts {
     remote_sampling: Option<bool>,
 }
 
-fn limits() -> SpanLimits {
+pub(crate) fn limits() -> SpanLimits {
     pipeline::installed().map_or_else(SpanLimits::default, |p| p.limits)
 }
 
 /// Ends `state` now and hands its record to the pipeline.
 fn finish(state: SpanState) {
-    if let Some(data) = state.finish() {
+    if let Some(data) = state.finish(limits) {
         pipeline::on_end(data);
     }
 }
@@ -493,7 +493,7 @@ impl Span {
 
     /// Ends the span now; later calls, and the drop, do nothing.
     pub fn end(&self) {
-        let data = self.state.borrow_mut().end();
+        let data = self.state.borrow_mut().end(limits);
         // Handed on after the borrow: the processor may call back into
         // this span.
         if let Some(data) = data {
@@ -580,7 +580,7 @@ impl SpanGuard {
     /// Ends the span now; it stays current until the guard drops, and
     /// records nothing more.
     pub fn end(&self) {
-        if let Some(data) = self.with_state(SpanState::end).flatten() {
+        if let Some(data) = self.with_state(|s| s.end(limits)).flatten() {
             pipeline::on_end(data);
         }
     }

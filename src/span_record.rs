@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
+use crate::attribute_limits::limit_record;
 use crate::clock::unix_nanos_at;
 use crate::span_context::SpanContext;
 use crate::span_data::{Event, Link, SpanData, SpanKind, SpanType, Status};
@@ -153,7 +154,15 @@ impl Record {
     }
 
     /// The finished span, ended at `end`.
-    pub(crate) fn finish(self, span_context: SpanContext, name: Str, end: Instant) -> SpanData {
+    /// `limits` is read only when there are attributes, events or links,
+    /// whose values and lists it cuts.
+    pub(crate) fn finish(
+        self,
+        span_context: SpanContext,
+        name: Str,
+        end: Instant,
+        limits: impl FnOnce() -> SpanLimits,
+    ) -> SpanData {
         let Some(extras) = self.extras else {
             let start_unix_nanos = unix_nanos_at(self.start);
             return SpanData {
@@ -178,7 +187,7 @@ impl Record {
         let start_unix_nanos = extras
             .start_unix_nanos
             .unwrap_or_else(|| unix_nanos_at(self.start));
-        SpanData {
+        let mut data = SpanData {
             name,
             parent_span_id: span_context.parent_span_id(),
             span_context,
@@ -194,7 +203,15 @@ impl Record {
             links: extras.links,
             dropped_links_count: extras.dropped_links_count,
             status: extras.status,
-        }
+        };
+        let limits = limits();
+        limit_record(
+            &mut data,
+            limits.max_attribute_value_length,
+            limits.max_attributes_per_event,
+            limits.max_attributes_per_link,
+        );
+        data
     }
 }
 

@@ -13,6 +13,7 @@ use crate::baggage::Baggage;
 use crate::context::Context;
 use crate::span_context::SpanContext;
 use crate::span_data::SpanData;
+use crate::span_limits::SpanLimits;
 use crate::span_record::{LiveSpan, Record};
 use crate::value::Str;
 
@@ -103,8 +104,8 @@ impl SpanState {
 
     /// Ends the span now, returning its record; `None` if it records
     /// nothing or has ended. The span keeps its ids.
-    pub(crate) fn end(&mut self) -> Option<SpanData> {
-        self.detach().finish()
+    pub(crate) fn end(&mut self, limits: impl FnOnce() -> SpanLimits) -> Option<SpanData> {
+        self.detach().finish(limits)
     }
 
     /// Hands the span to a caller that will end it, leaving in its place a
@@ -121,11 +122,12 @@ impl SpanState {
         std::mem::replace(self, copy)
     }
 
-    /// Ends the span as its owner lets go of it.
-    pub(crate) fn finish(self) -> Option<SpanData> {
+    /// Ends the span as its owner lets go of it. `limits` is read only
+    /// when the record has attributes, events or links to cut.
+    pub(crate) fn finish(self, limits: impl FnOnce() -> SpanLimits) -> Option<SpanData> {
         match self {
             SpanState::Recording(head, record) => {
-                Some(record.finish(head.span_context, head.name, Instant::now()))
+                Some(record.finish(head.span_context, head.name, Instant::now(), limits))
             }
             SpanState::Quiet(_) => None,
             SpanState::Shared(mut cx) => {
@@ -139,13 +141,17 @@ impl SpanState {
                     Some(live) => live.take_mut(),
                     None => cx.live_span()?.take(),
                 }?;
-                finish_shared(&cx, record, Instant::now())
+                finish_shared(&cx, record, limits)
             }
         }
     }
 }
 
-fn finish_shared(cx: &Context, record: Record, now: Instant) -> Option<SpanData> {
+fn finish_shared(
+    cx: &Context,
+    record: Record,
+    limits: impl FnOnce() -> SpanLimits,
+) -> Option<SpanData> {
     let span_context = cx.span_context()?.clone();
-    Some(record.finish(span_context, cx.span_name().clone(), now))
+    Some(record.finish(span_context, cx.span_name().clone(), Instant::now(), limits))
 }

@@ -15,7 +15,9 @@ use std::panic::Location;
 use crate::baggage::Baggage;
 use crate::context::Context;
 use crate::diagnostic::{report, DiagnosticKind};
+use crate::export::pipeline;
 use crate::span_context::SpanContext;
+use crate::span_limits::SpanLimits;
 use crate::span_state::SpanState;
 
 /// How many frames one thread's stack holds at most. Attaching past it does
@@ -488,8 +490,9 @@ impl Drop for Aside {
         // A guard leaked with the future (`mem::forget`): its span still
         // ends, and nothing else is left on any stack.
         for span in self.spans.drain(..) {
-            if let Some(data) = span.finish() {
-                crate::export::pipeline::on_end(data);
+            let limits = || pipeline::installed().map_or_else(SpanLimits::default, |p| p.limits);
+            if let Some(data) = span.finish(limits) {
+                pipeline::on_end(data);
             }
         }
     }
