@@ -118,7 +118,12 @@ fn inputs_past_64_kib_span_many_blocks() {
     }
     let (member, stats) = round_trip(&data);
     assert!(stats.dynamic_blocks > 1, "{stats:?}");
-    assert!(member.len() * 3 < data.len(), "{} of {}", member.len(), data.len());
+    assert!(
+        member.len() * 3 < data.len(),
+        "{} of {}",
+        member.len(),
+        data.len()
+    );
     check_with_system_gzip(&data, &member);
 }
 

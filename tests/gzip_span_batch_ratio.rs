@@ -22,7 +22,10 @@ fn a_batch_of_512_spans_compresses_at_least_4x() {
         member.len()
     );
     assert!(ratio >= 4.0, "ratio {ratio:.2}");
-    assert!(stats.dynamic_blocks > 0 && stats.stored_blocks == 0, "{stats:?}");
+    assert!(
+        stats.dynamic_blocks > 0 && stats.stored_blocks == 0,
+        "{stats:?}"
+    );
     if let Some(back) = gzip_check::system_gunzip(&member) {
         assert!(back == payload);
     }

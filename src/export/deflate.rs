@@ -26,12 +26,18 @@ const HASH_BITS: u32 = 15;
 const HASH_SIZE: usize = 1 << HASH_BITS;
 
 /// How many earlier positions with the same hash are tried per position.
-const MAX_CHAIN: usize = 16;
+const MAX_CHAIN: usize = 8;
 /// A match this long ends the search: longer ones are rare and saving a few
 /// more bytes is not worth walking the chain.
 const NICE_MATCH: usize = 64;
 /// A match at least this long is taken without trying the next position.
 const MAX_LAZY: usize = 16;
+
+/// The positions inside a match up to this long are put in the hash chains;
+/// a longer match's are skipped (the text they start is already in the
+/// chains at its earlier copy), which saves most of the work on repetitive
+/// data.
+const MAX_INSERT: usize = 8;
 
 /// Literals and matches buffered per block: enough to amortise a dynamic
 /// header (tens of bytes), few enough for the codes to follow changes in the
@@ -53,8 +59,9 @@ const LITLEN_SYMBOLS: usize = 288;
 const DIST_SYMBOLS: usize = 30;
 const CODE_LENGTH_SYMBOLS: usize = 19;
 /// The order code-length code lengths are sent in (RFC 1951 §3.2.7).
-const CODE_LENGTH_ORDER: [usize; CODE_LENGTH_SYMBOLS] =
-    [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
+const CODE_LENGTH_ORDER: [usize; CODE_LENGTH_SYMBOLS] = [
+    16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15,
+];
 
 const LENGTH_BASE: [u16; 29] = [
     3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131,
@@ -113,7 +120,11 @@ static DIST_CODE: [u8; 512] = {
 
 fn dist_code(dist: usize) -> usize {
     let d = dist - 1;
-    usize::from(if d < 256 { DIST_CODE[d] } else { DIST_CODE[256 + (d >> 7)] })
+    usize::from(if d < 256 {
+        DIST_CODE[d]
+    } else {
+        DIST_CODE[256 + (d >> 7)]
+    })
 }
 
 /// The fixed literal/length code lengths (RFC 1951 §3.2.6).
@@ -220,20 +231,30 @@ fn hash(data: &[u8], pos: usize) -> usize {
 /// is within `data`.
 #[inline(always)]
 fn match_length(data: &[u8], a: usize, b: usize, max: usize) -> usize {
+    // Slices of exactly `max` bytes let the compiler drop the bounds checks
+    // from the loops.
+    let (x, y) = (&data[a..a + max], &data[b..b + max]);
     let mut n = 0;
-    while n + 8 <= max {
-        let x = u64::from_le_bytes(data[a + n..a + n + 8].try_into().unwrap_or_default());
-        let y = u64::from_le_bytes(data[b + n..b + n + 8].try_into().unwrap_or_default());
-        let diff = x ^ y;
+    for (p, q) in x.chunks_exact(8).zip(y.chunks_exact(8)) {
+        let diff = read_u64(p) ^ read_u64(q);
         if diff != 0 {
             return n + (diff.trailing_zeros() / 8) as usize;
         }
         n += 8;
     }
-    while n < max && data[a + n] == data[b + n] {
-        n += 1;
-    }
-    n
+    n + x[n..]
+        .iter()
+        .zip(&y[n..])
+        .take_while(|(p, q)| p == q)
+        .count()
+}
+
+/// The first eight bytes of `bytes` (which has at least eight), little-endian.
+#[inline(always)]
+fn read_u64(bytes: &[u8]) -> u64 {
+    let mut word = [0; 8];
+    word.copy_from_slice(&bytes[..8]);
+    u64::from_le_bytes(word)
 }
 
 impl Deflater {
@@ -441,7 +462,12 @@ impl Deflater {
         self.dist_freq[dist_code(dist)] += 1;
         let end = pos + length;
         let last_hashable = (data.len() + 1).saturating_sub(MIN_MATCH);
-        for p in pos + inserted..end.min(last_hashable) {
+        let insert_end = if length <= MAX_INSERT {
+            end
+        } else {
+            pos + inserted
+        };
+        for p in pos + inserted..insert_end.min(last_hashable) {
             let v = base.wrapping_add(p as u32);
             let h = hash(data, p);
             self.prev[v as usize & WINDOW_MASK] = self.head[h];
@@ -466,7 +492,8 @@ impl Deflater {
             .lengths(&self.dist_freq, MAX_CODE_LENGTH, &mut self.dist_lengths);
         self.header
             .build(&self.litlen_lengths, &self.dist_lengths, &mut self.huffman);
-        let dynamic = 3 + self.header.bits() + self.data_bits(&self.litlen_lengths, &self.dist_lengths);
+        let dynamic =
+            3 + self.header.bits() + self.data_bits(&self.litlen_lengths, &self.dist_lengths);
         let fixed = 3 + self.data_bits(&FIXED_LITLEN_LENGTHS, &FIXED_DIST_LENGTHS);
         // Header bits, padding to the byte at worst, LEN and NLEN per block.
         let stored = raw.div_ceil(MAX_STORED).max(1) as u64 * (3 + 7 + 32) + 8 * raw as u64;
@@ -538,7 +565,8 @@ impl Deflater {
                 let dextra = u32::from(DIST_EXTRA[dc]);
                 let dcode_len = u32::from(dist_lengths[dc]);
                 bits.put(
-                    u32::from(dist_codes[dc]) | (dist as u32 - u32::from(DIST_BASE[dc])) << dcode_len,
+                    u32::from(dist_codes[dc])
+                        | (dist as u32 - u32::from(DIST_BASE[dc])) << dcode_len,
                     dcode_len + dextra,
                 );
             }

@@ -52,7 +52,8 @@ impl HuffmanBuilder {
         self.sorted.sort_unstable();
         let n = self.sorted.len();
         self.work.clear();
-        self.work.extend(self.sorted.iter().map(|&k| (k >> 16) as u32));
+        self.work
+            .extend(self.sorted.iter().map(|&k| (k >> 16) as u32));
         minimum_redundancy(&mut self.work);
 
         // Codes per length, with everything deeper than the limit put at it.
@@ -227,7 +228,11 @@ mod tests {
         let expected = [0b010u16, 0b011, 0b100, 0b101, 0b110, 0b00, 0b1110, 0b1111];
         for s in 0..8 {
             let len = u32::from(lengths[s]);
-            assert_eq!(codes[s], expected[s].reverse_bits() >> (16 - len), "symbol {s}");
+            assert_eq!(
+                codes[s],
+                expected[s].reverse_bits() >> (16 - len),
+                "symbol {s}"
+            );
         }
     }
 }

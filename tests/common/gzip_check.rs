@@ -19,7 +19,11 @@ pub fn round_trip(data: &[u8]) -> (Vec<u8>, Stats) {
     let mut stats = Stats::default();
     let back = gunzip(&member, &mut stats)
         .unwrap_or_else(|e| panic!("oracle refused the member of {} bytes: {e}", data.len()));
-    assert!(back == data, "oracle decoded different bytes ({} bytes in)", data.len());
+    assert!(
+        back == data,
+        "oracle decoded different bytes ({} bytes in)",
+        data.len()
+    );
     (member, stats)
 }
 
@@ -44,7 +48,10 @@ pub fn system_gunzip(member: &[u8]) -> Option<Vec<u8>> {
     // Written from another thread so a large output cannot deadlock us.
     let writer = std::thread::spawn(move || stdin.write_all(&input));
     let output = child.wait_with_output().expect("gzip runs");
-    writer.join().expect("writer thread").expect("writing to gzip");
+    writer
+        .join()
+        .expect("writer thread")
+        .expect("writing to gzip");
     assert!(
         output.status.success(),
         "gzip -dc refused the member: {}",

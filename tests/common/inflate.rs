@@ -13,7 +13,10 @@ struct Bits<'a> {
 
 impl Bits<'_> {
     fn bit(&mut self) -> Result<u32, String> {
-        let byte = *self.data.get(self.pos).ok_or("input ends inside the DEFLATE stream")?;
+        let byte = *self
+            .data
+            .get(self.pos)
+            .ok_or("input ends inside the DEFLATE stream")?;
         let b = u32::from(byte >> self.bit) & 1;
         self.bit += 1;
         if self.bit == 8 {
@@ -57,8 +60,8 @@ impl Code {
             count[usize::from(l)] += 1;
         }
         let mut left: i32 = 1;
-        for len in 1..16 {
-            left = left * 2 - i32::from(count[len]);
+        for &n in &count[1..] {
+            left = left * 2 - i32::from(n);
             if left < 0 {
                 return Err("over-subscribed Huffman code".into());
             }
@@ -121,6 +124,7 @@ pub struct Stats {
     pub max_distance: usize,
     pub max_length: usize,
     pub matches: usize,
+    pub literals: usize,
 }
 
 fn codes(
@@ -133,7 +137,10 @@ fn codes(
     loop {
         let sym = litlen.decode(bits)?;
         match sym {
-            0..=255 => out.push(sym as u8),
+            0..=255 => {
+                stats.literals += 1;
+                out.push(sym as u8);
+            }
             256 => return Ok(()),
             257..=285 => {
                 let i = sym - 257;
@@ -161,7 +168,11 @@ fn codes(
 /// Decodes a raw DEFLATE stream at the start of `data`; returns the bytes
 /// and where the stream ended.
 pub fn inflate(data: &[u8], stats: &mut Stats) -> Result<(Vec<u8>, usize), String> {
-    let mut bits = Bits { data, pos: 0, bit: 0 };
+    let mut bits = Bits {
+        data,
+        pos: 0,
+        bit: 0,
+    };
     let mut out = Vec::new();
     loop {
         let last = bits.bit()? == 1;
@@ -205,8 +216,9 @@ pub fn inflate(data: &[u8], stats: &mut Stats) -> Result<(Vec<u8>, usize), Strin
                 if hlit > 286 || hdist > 30 {
                     return Err("too many length or distance codes".into());
                 }
-                const ORDER: [usize; 19] =
-                    [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
+                const ORDER: [usize; 19] = [
+                    16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15,
+                ];
                 let mut cl = [0u8; 19];
                 for &s in &ORDER[..hclen] {
                     cl[s] = bits.bits(3)? as u8;
@@ -271,11 +283,12 @@ pub fn gunzip(data: &[u8], stats: &mut Stats) -> Result<Vec<u8>, String> {
         return Err(format!("unexpected header flags {:#x}", data[3]));
     }
     let (out, used) = inflate(&data[10..], stats)?;
-    let trailer = data
-        .get(10 + used..)
-        .ok_or("no trailer")?;
+    let trailer = data.get(10 + used..).ok_or("no trailer")?;
     if trailer.len() != 8 {
-        return Err(format!("{} bytes after the DEFLATE stream, expected 8", trailer.len()));
+        return Err(format!(
+            "{} bytes after the DEFLATE stream, expected 8",
+            trailer.len()
+        ));
     }
     let crc = u32::from_le_bytes(trailer[..4].try_into().unwrap());
     let size = u32::from_le_bytes(trailer[4..].try_into().unwrap());

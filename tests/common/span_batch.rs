@@ -66,7 +66,10 @@ fn request(i: usize) {
         let _call = baton::span("POST")
             .kind(SpanKind::Client)
             .attr("http.request.method", "POST")
-            .attr("url.full", "http://inventory.internal:8080/api/v1/reservations")
+            .attr(
+                "url.full",
+                "http://inventory.internal:8080/api/v1/reservations",
+            )
             .attr("server.address", "inventory.internal")
             .attr("server.port", 8080i64)
             .attr("http.response.status_code", status)
@@ -77,7 +80,10 @@ fn request(i: usize) {
                 "exception",
                 vec![
                     KeyValue::new("exception.type", "ReservationConflict"),
-                    KeyValue::new("exception.message", format!("item {order} already reserved")),
+                    KeyValue::new(
+                        "exception.message",
+                        format!("item {order} already reserved"),
+                    ),
                 ],
             );
             span.set_status(Status::Error {
@@ -92,7 +98,10 @@ fn request(i: usize) {
             .attr("messaging.operation.type", "publish")
             .attr("messaging.destination.name", "orders.events")
             .attr("messaging.destination.partition.id", format!("{}", i % 12))
-            .attr("messaging.message.id", format!("{:08x}-{:04x}", i * 2_654_435_761 % (1 << 32), i))
+            .attr(
+                "messaging.message.id",
+                format!("{:08x}-{:04x}", i * 2_654_435_761 % (1 << 32), i),
+            )
             .enter();
     }
     {
