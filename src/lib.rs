@@ -37,19 +37,23 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod attribute_limits;
 mod baggage;
+mod base64;
 mod clock;
 mod context;
 mod diagnostic;
 pub mod export;
 mod future;
 mod id;
+mod log_correlation;
 pub mod propagation;
 pub mod sampling;
 mod session;
 mod span;
 mod span_context;
 mod span_data;
+mod span_limits;
 mod stack;
 pub mod thread;
 mod trace_state;
@@ -65,14 +69,15 @@ pub use diagnostic::{
 pub use export::{init, Config, ConfigError, InMemoryExporter, InitError, PipelineGuard};
 pub use future::FutureExt;
 pub use id::{IdError, SpanId, TraceId};
+pub use log_correlation::{current_span_id, log_ids, LogIds};
 pub use propagation::{extract_context, inject_context, propagated_context};
 pub use session::{current_session, session, Session};
 pub use span::{
-    current_span, current_trace_id, in_span, span, Span, SpanBuilder, SpanGuard, SpanLimits,
-    SpanRef,
+    current_span, current_trace_id, in_span, span, Span, SpanBuilder, SpanGuard, SpanRef,
 };
 pub use span_context::{SpanContext, TraceFlags};
 pub use span_data::{Event, Link, SpanData, SpanKind, SpanType, Status};
+pub use span_limits::SpanLimits;
 #[doc(hidden)]
 pub use stack::__stack_depth;
 pub use stack::{new_trace_context, ContextGuard, MAX_CONTEXT_DEPTH};

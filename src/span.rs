@@ -7,10 +7,12 @@ use std::panic::Location;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
+use crate::attribute_limits;
 use crate::clock::now_unix_nanos;
 use crate::export::pipeline;
 use crate::sampling::SamplingParams;
 use crate::span_data::{Event, Link, SpanData, SpanKind, SpanType, Status};
+use crate::span_limits::SpanLimits;
 use crate::stack::{self, ContextGuard};
 use crate::value::{KeyValue, Str, Value};
 use crate::{Baggage, Context, Session, SpanContext, SpanId, TraceFlags, TraceId, TraceState};
@@ -246,32 +248,6 @@ impl SpanBuilder {
         let span = self.start();
         let guard = stack::push(span.context(), location);
         SpanGuard { guard, span }
-    }
-}
-
-/// The limits on what one span records, with dropped counts kept past them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct SpanLimits {
-    /// Attributes per span. Defaults to [`SpanLimits::DEFAULT_MAX`].
-    pub max_attributes: usize,
-    /// Events per span. Defaults to [`SpanLimits::DEFAULT_MAX`].
-    pub max_events: usize,
-    /// Links per span. Defaults to [`SpanLimits::DEFAULT_MAX`].
-    pub max_links: usize,
-}
-
-impl SpanLimits {
-    /// The OpenTelemetry default for each limit: 128.
-    pub const DEFAULT_MAX: usize = 128;
-}
-
-impl Default for SpanLimits {
-    fn default() -> Self {
-        SpanLimits {
-            max_attributes: Self::DEFAULT_MAX,
-            max_events: Self::DEFAULT_MAX,
-            max_links: Self::DEFAULT_MAX,
-        }
     }
 }
 
@@ -574,6 +550,13 @@ impl Drop for Span {
 fn stamp_end(slot: &mut Option<SpanData>) -> Option<SpanData> {
     let data = slot.as_mut()?;
     data.end_unix_nanos = now_unix_nanos().max(data.start_unix_nanos);
+    let l = limits();
+    attribute_limits::limit_record(
+        data,
+        l.max_attribute_value_length,
+        l.max_attributes_per_event,
+        l.max_attributes_per_link,
+    );
     slot.take()
 }
 

@@ -116,6 +116,8 @@ pub struct Event {
     pub time_unix_nanos: u64,
     /// Its attributes.
     pub attributes: Vec<KeyValue>,
+    /// Attributes discarded past the per-event limit.
+    pub dropped_attributes_count: u32,
 }
 
 impl Event {
@@ -125,6 +127,7 @@ impl Event {
             name: name.into(),
             time_unix_nanos,
             attributes,
+            dropped_attributes_count: 0,
         }
     }
 }
@@ -137,6 +140,8 @@ pub struct Link {
     pub span_context: SpanContext,
     /// Its attributes.
     pub attributes: Vec<KeyValue>,
+    /// Attributes discarded past the per-link limit.
+    pub dropped_attributes_count: u32,
 }
 
 impl Link {
@@ -145,6 +150,7 @@ impl Link {
         Link {
             span_context,
             attributes,
+            dropped_attributes_count: 0,
         }
     }
 }

@@ -1,34 +1,58 @@
 //! Attribute values: the typed data a span, event or link carries.
+//!
+//! Every Rust integer width and float converts with `.into()`, so
+//! `.attr("len", v.len())` compiles. Integers become [`Value::I64`], the
+//! OTLP `intValue`; a `u64`, `usize` (or `Vec` of them) above `i64::MAX`,
+//! which `intValue` cannot hold, becomes its exact decimal text instead of
+//! wrapping or saturating. `f32` becomes the `f64` with the same shortest
+//! decimal text (`0.1f32` is `0.1`, not `0.10000000149011612`).
 
 use std::borrow::Cow;
 use std::fmt;
+
+use crate::base64::Base64;
 
 /// Text that is borrowed for `'static` literals and owned otherwise, so the
 /// common `span("name")` and `.attr("key", ..)` calls never allocate for it.
 pub type Str = Cow<'static, str>;
 
-/// An attribute value, as in the OpenTelemetry common data model.
+/// An attribute value, as in the OpenTelemetry common data model (the OTLP
+/// `AnyValue`).
 ///
-/// # Example
+/// # Example: one conversion per Rust type
 /// ```
-/// use baton::Value;
-/// assert_eq!(Value::from(3), Value::I64(3));
-/// assert_eq!(Value::from("x").to_string(), "x");
+/// use baton::{KeyValue, Value};
+/// assert_eq!(Value::from(3u8), Value::I64(3));
+/// assert_eq!(Value::from(vec![1usize, 2].len()), Value::I64(2));
+/// assert_eq!(Value::from(0.1f32), Value::F64(0.1));
+/// // Past i64::MAX, OTLP's intValue cannot hold it: the exact digits are kept.
+/// assert_eq!(Value::from(u64::MAX).to_string(), "18446744073709551615");
+/// assert_eq!(Value::from(&String::from("x")).to_string(), "x");
+/// assert_eq!(Value::from(String::from_utf8_lossy(b"ok")).to_string(), "ok");
 /// assert_eq!(Value::from(vec![1.5, 2.0]).to_string(), "[1.5, 2]");
+/// assert_eq!(Value::from(&b"hi!?"[..]).to_string(), "aGkhPw=="); // base64
+/// let headers = Value::from(vec![KeyValue::new("status", 200), KeyValue::new("ok", true)]);
+/// assert_eq!(headers.to_string(), "{status: 200, ok: true}");
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Value {
-    /// A string.
+    /// A string: OTLP `stringValue`.
     String(Str),
-    /// A boolean.
+    /// A boolean: OTLP `boolValue`.
     Bool(bool),
-    /// A signed 64-bit integer.
+    /// A signed 64-bit integer: OTLP `intValue`.
     I64(i64),
-    /// A 64-bit float.
+    /// A 64-bit float: OTLP `doubleValue`.
     F64(f64),
-    /// A homogeneous array.
+    /// A homogeneous array: OTLP `arrayValue`.
     Array(Array),
+    /// Raw bytes: OTLP `bytesValue` (base64 text in OTLP/JSON and in
+    /// `Display`).
+    Bytes(Vec<u8>),
+    /// An ordered list of key-value pairs: OTLP `kvlistValue`. The whole
+    /// list is one attribute for the span limits.
+    KvList(Vec<KeyValue>),
 }
 
 /// A homogeneous array value.
@@ -65,11 +89,17 @@ impl KeyValue {
 }
 
 /// Copies the text: a value outlives the borrowed string it came from. Pass
-/// a `String` to move it in, or a `Str` (`Cow::Borrowed`) to keep a
+/// a `String` to move it in, or `Value::String(Cow::Borrowed(..))` to keep a
 /// `'static` literal without copying.
 impl From<&str> for Value {
     fn from(s: &str) -> Value {
         Value::String(Cow::Owned(s.to_owned()))
+    }
+}
+
+impl From<&String> for Value {
+    fn from(s: &String) -> Value {
+        Value::from(s.as_str())
     }
 }
 
@@ -79,9 +109,11 @@ impl From<String> for Value {
     }
 }
 
-impl From<Str> for Value {
-    fn from(s: Str) -> Value {
-        Value::String(s)
+/// Moves owned text in and copies borrowed text (its lifetime may be short,
+/// as for [`String::from_utf8_lossy`]).
+impl From<Cow<'_, str>> for Value {
+    fn from(s: Cow<'_, str>) -> Value {
+        Value::String(Cow::Owned(s.into_owned()))
     }
 }
 
@@ -97,6 +129,39 @@ impl From<f64> for Value {
     }
 }
 
+impl From<f32> for Value {
+    fn from(f: f32) -> Value {
+        Value::F64(f32_to_f64(f))
+    }
+}
+
+/// The `f64` nearest to the shortest decimal that reads back as `f` — what a
+/// person wrote as `0.1f32` — rather than the binary widening
+/// `0.10000000149011612`. Formats on the stack: no allocation.
+fn f32_to_f64(f: f32) -> f64 {
+    struct Buf([u8; 32], usize);
+    impl fmt::Write for Buf {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            let end = self.1 + s.len();
+            self.0
+                .get_mut(self.1..end)
+                .ok_or(fmt::Error)?
+                .copy_from_slice(s.as_bytes());
+            self.1 = end;
+            Ok(())
+        }
+    }
+    let mut buf = Buf([0; 32], 0);
+    // `{:e}` is the shortest round-trip form, at most 15 bytes ("-1.1754942e-38").
+    if !f.is_finite() || fmt::write(&mut buf, format_args!("{f:e}")).is_err() {
+        return f64::from(f);
+    }
+    std::str::from_utf8(&buf.0[..buf.1])
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(f64::from(f))
+}
+
 macro_rules! int_value {
     ($($t:ty),*) => {$(
         impl From<$t> for Value {
@@ -104,9 +169,52 @@ macro_rules! int_value {
                 Value::I64(n.into())
             }
         }
+
+        impl From<Vec<$t>> for Value {
+            fn from(v: Vec<$t>) -> Value {
+                Value::Array(Array::I64(v.into_iter().map(Into::into).collect()))
+            }
+        }
     )*};
 }
-int_value!(i8, i16, i32, i64, u8, u16, u32);
+int_value!(i8, i16, i32, i64, u16, u32);
+
+impl From<u8> for Value {
+    fn from(n: u8) -> Value {
+        Value::I64(n.into())
+    }
+}
+
+/// Integer types wider than `intValue` can be: a value that does not fit in
+/// an `i64` keeps its exact decimal digits as a string, and so does every
+/// element of an array holding one (arrays are homogeneous).
+macro_rules! wide_int_value {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Value {
+            fn from(n: $t) -> Value {
+                i64::try_from(n).map_or_else(|_| Value::String(n.to_string().into()), Value::I64)
+            }
+        }
+
+        impl From<Vec<$t>> for Value {
+            fn from(v: Vec<$t>) -> Value {
+                match v.iter().map(|&n| i64::try_from(n)).collect() {
+                    Ok(ints) => Value::Array(Array::I64(ints)),
+                    Err(_) => Value::Array(Array::String(
+                        v.iter().map(|n| n.to_string().into()).collect(),
+                    )),
+                }
+            }
+        }
+    )*};
+}
+wide_int_value!(u64, usize, isize);
+
+impl From<Vec<f32>> for Value {
+    fn from(v: Vec<f32>) -> Value {
+        Value::Array(Array::F64(v.into_iter().map(f32_to_f64).collect()))
+    }
+}
 
 macro_rules! array_value {
     ($($t:ty => $variant:ident),*) => {$(
@@ -117,13 +225,40 @@ macro_rules! array_value {
         }
     )*};
 }
-array_value!(bool => Bool, i64 => I64, f64 => F64, Str => String, String => String);
+array_value!(bool => Bool, f64 => F64, Str => String, String => String);
 
 impl From<Vec<&str>> for Value {
     fn from(v: Vec<&str>) -> Value {
         Value::Array(Array::String(
             v.into_iter().map(|s| Cow::Owned(s.to_owned())).collect(),
         ))
+    }
+}
+
+/// Bytes, not an array of integers: OTLP `bytesValue`.
+impl From<Vec<u8>> for Value {
+    fn from(v: Vec<u8>) -> Value {
+        Value::Bytes(v)
+    }
+}
+
+/// Copies the bytes: OTLP `bytesValue`.
+impl From<&[u8]> for Value {
+    fn from(v: &[u8]) -> Value {
+        Value::Bytes(v.to_vec())
+    }
+}
+
+/// Copies the bytes: OTLP `bytesValue`.
+impl<const N: usize> From<[u8; N]> for Value {
+    fn from(v: [u8; N]) -> Value {
+        Value::Bytes(v.to_vec())
+    }
+}
+
+impl From<Vec<KeyValue>> for Value {
+    fn from(v: Vec<KeyValue>) -> Value {
+        Value::KvList(v)
     }
 }
 
@@ -149,6 +284,17 @@ impl fmt::Display for Value {
             Value::Array(Array::Bool(v)) => write_list(f, v),
             Value::Array(Array::I64(v)) => write_list(f, v),
             Value::Array(Array::F64(v)) => write_list(f, v),
+            Value::Bytes(b) => Base64(b).fmt(f),
+            Value::KvList(kvs) => {
+                f.write_str("{")?;
+                for (i, kv) in kvs.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{}: {}", kv.key, kv.value)?;
+                }
+                f.write_str("}")
+            }
         }
     }
 }

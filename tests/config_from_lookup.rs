@@ -177,7 +177,34 @@ fn an_https_endpoint_is_a_clear_error() {
 fn every_invalid_value_names_its_variable_and_value() {
     let table: &[(&str, &str)] = &[
         ("OTEL_TRACES_EXPORTER", "zipkin"),
-        ("OTEL_TRACES_EXPORTER", "otlp,console"),
+        ("OTEL_TRACES_EXPORTER", "otlp,zipkin"),
+        ("OTEL_TRACES_EXPORTER", "jaeger"),
+        ("OTEL_TRACES_EXPORTER", "otlp,none"),
+        ("OTEL_TRACES_EXPORTER", "otlp;console"),
+        ("OTEL_SDK_DISABLED", "yes"),
+        ("OTEL_SDK_DISABLED", "1"),
+        ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"),
+        ("OTEL_EXPORTER_OTLP_PROTOCOL", "http"),
+        ("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "GRPC"),
+        ("OTEL_EXPORTER_OTLP_COMPRESSION", "zstd"),
+        ("OTEL_EXPORTER_OTLP_TRACES_COMPRESSION", "deflate"),
+        ("OTEL_EXPORTER_OTLP_CERTIFICATE", "/etc/ca.pem"),
+        ("OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE", "/etc/ca.pem"),
+        ("OTEL_EXPORTER_OTLP_CLIENT_KEY", "/etc/key.pem"),
+        ("OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY", "/etc/key.pem"),
+        ("OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE", "/etc/cert.pem"),
+        (
+            "OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE",
+            "/etc/cert.pem",
+        ),
+        ("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "-1"),
+        ("OTEL_ATTRIBUTE_COUNT_LIMIT", "many"),
+        ("OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT", "4294967296"),
+        ("OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", "1.5"),
+        ("OTEL_SPAN_EVENT_COUNT_LIMIT", "4294967296"),
+        ("OTEL_SPAN_LINK_COUNT_LIMIT", "-3"),
+        ("OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT", "x"),
+        ("OTEL_LINK_ATTRIBUTE_COUNT_LIMIT", "99999999999999999999"),
         ("OTEL_TRACES_SAMPLER", "sometimes"),
         ("OTEL_BSP_MAX_QUEUE_SIZE", "0"),
         ("OTEL_BSP_MAX_QUEUE_SIZE", "-5"),
@@ -236,4 +263,142 @@ fn both_error_types_work_with_question_mark_in_a_boxed_error_function() {
         Err(baton::InitError::AlreadyInstalled)?
     }
     assert!(init_twice().is_err());
+}
+
+#[test]
+fn the_protocol_defaults_to_protobuf_and_the_traces_variable_wins() {
+    use baton::export::Protocol;
+    let get = |pairs: &[(&str, &str)]| OtlpConfig::from_lookup(env(pairs)).unwrap().get_protocol();
+    assert_eq!(get(&[]), Protocol::HttpProtobuf);
+    assert_eq!(
+        get(&[("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json")]),
+        Protocol::HttpJson
+    );
+    assert_eq!(
+        get(&[
+            ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"),
+            ("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "http/protobuf"),
+        ]),
+        Protocol::HttpProtobuf
+    );
+    let err = OtlpConfig::from_lookup(env(&[("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "grpc")]))
+        .unwrap_err();
+    assert_eq!(err.variable(), "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL");
+    assert!(err.to_string().contains("use http/protobuf"), "{err}");
+}
+
+#[test]
+fn compression_none_is_accepted_and_anything_unknown_named() {
+    use baton::export::Compression;
+    let none = OtlpConfig::from_lookup(env(&[("OTEL_EXPORTER_OTLP_COMPRESSION", "NONE")])).unwrap();
+    assert_eq!(none.get_compression(), Compression::None);
+    let err =
+        OtlpConfig::from_lookup(env(&[("OTEL_EXPORTER_OTLP_COMPRESSION", "zstd")])).unwrap_err();
+    assert_eq!(
+        (err.variable(), err.value()),
+        ("OTEL_EXPORTER_OTLP_COMPRESSION", "zstd")
+    );
+}
+
+#[test]
+fn certificates_are_refused_with_a_pointer_to_a_local_collector() {
+    let err = Config::from_lookup(env(&[("OTEL_EXPORTER_OTLP_CERTIFICATE", "/ca.pem")]))
+        .err()
+        .unwrap();
+    assert_eq!(err.variable(), "OTEL_EXPORTER_OTLP_CERTIFICATE");
+    assert!(
+        err.to_string().contains("local OpenTelemetry Collector"),
+        "{err}"
+    );
+    // Not read when OTLP is not the exporter.
+    assert!(Config::from_lookup(env(&[
+        ("OTEL_TRACES_EXPORTER", "console"),
+        ("OTEL_EXPORTER_OTLP_CERTIFICATE", "/ca.pem"),
+    ]))
+    .is_ok());
+}
+
+#[test]
+fn the_exporter_list_is_case_insensitive_and_repeats_count_once() {
+    for list in [
+        "otlp,console",
+        "OTLP, Console",
+        "console,otlp,console",
+        "none",
+        "NONE",
+        "logging",
+        " , ",
+    ] {
+        assert!(
+            Config::from_lookup(env(&[("OTEL_TRACES_EXPORTER", list)])).is_ok(),
+            "{list:?}"
+        );
+    }
+}
+
+#[test]
+fn sdk_disabled_turns_export_off_and_reads_nothing_else() {
+    for value in ["true", "TRUE", " True "] {
+        let config = Config::from_lookup(env(&[
+            ("OTEL_SDK_DISABLED", value),
+            // Not read: a disabled SDK does not fail on the rest.
+            ("OTEL_TRACES_SAMPLER", "sometimes"),
+        ]))
+        .unwrap();
+        assert!(config.is_disabled(), "{value:?}");
+    }
+    for value in ["false", "FALSE", ""] {
+        let config = Config::from_lookup(env(&[("OTEL_SDK_DISABLED", value)])).unwrap();
+        assert!(!config.is_disabled(), "{value:?}");
+    }
+}
+
+#[test]
+fn span_limits_are_read_with_the_specific_variable_winning() {
+    use baton::SpanLimits;
+    let limits =
+        |pairs: &[(&str, &str)]| Config::from_lookup(env(pairs)).unwrap().get_span_limits();
+    let defaults = limits(&[]);
+    assert_eq!(defaults.max_attributes, SpanLimits::DEFAULT_MAX);
+    assert_eq!(defaults.max_events, 128);
+    assert_eq!(defaults.max_links, 128);
+    assert_eq!(defaults.max_attributes_per_event, 128);
+    assert_eq!(defaults.max_attributes_per_link, 128);
+    assert_eq!(defaults.max_attribute_value_length, None);
+
+    let general = limits(&[
+        ("OTEL_ATTRIBUTE_COUNT_LIMIT", "7"),
+        ("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "30"),
+    ]);
+    assert_eq!(general.max_attributes, 7);
+    assert_eq!(general.max_attributes_per_event, 7);
+    assert_eq!(general.max_attributes_per_link, 7);
+    assert_eq!(general.max_attribute_value_length, Some(30));
+    assert_eq!(general.max_events, 128);
+
+    let specific = limits(&[
+        ("OTEL_ATTRIBUTE_COUNT_LIMIT", "7"),
+        ("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "30"),
+        ("OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", "1"),
+        ("OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT", "0"),
+        ("OTEL_SPAN_EVENT_COUNT_LIMIT", "2"),
+        ("OTEL_SPAN_LINK_COUNT_LIMIT", "3"),
+        ("OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT", "4"),
+        ("OTEL_LINK_ATTRIBUTE_COUNT_LIMIT", "5"),
+    ]);
+    assert_eq!(specific.max_attributes, 1);
+    assert_eq!(specific.max_attribute_value_length, Some(0));
+    assert_eq!(specific.max_events, 2);
+    assert_eq!(specific.max_links, 3);
+    assert_eq!(specific.max_attributes_per_event, 4);
+    assert_eq!(specific.max_attributes_per_link, 5);
+
+    // The largest accepted value, and one past it.
+    let edge = limits(&[("OTEL_SPAN_EVENT_COUNT_LIMIT", "4294967295")]);
+    assert_eq!(edge.max_events, 4_294_967_295);
+    let past = Config::from_lookup(env(&[("OTEL_SPAN_EVENT_COUNT_LIMIT", "4294967296")]));
+    assert_eq!(
+        past.err().unwrap().variable(),
+        "OTEL_SPAN_EVENT_COUNT_LIMIT"
+    );
 }

@@ -1,6 +1,9 @@
 //! A slow, failing or hostile collector cannot hold the OTLP exporter past
 //! its timeout, and retryable answers are retried within it. Installs the
-//! global pipeline (to record the spans sent).
+//! global pipeline (to record the spans sent) and a counting allocator.
+
+#[path = "common/counting_alloc.rs"]
+mod counting_alloc;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -8,7 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use baton::export::{ExportError, OtlpConfig, OtlpExporter, SpanExporter};
+use baton::export::{ExportError, OtlpConfig, OtlpExporter, SpanExporter, MAX_RESPONSE_BODY};
 use baton::SpanData;
 
 /// Generous: these are correctness bounds on a loaded machine, not timings.
@@ -167,10 +170,16 @@ fn a_1_gib_body_is_read_no_further_than_the_cap() {
         }
     });
     let timeout = Duration::from_secs(20);
+    let mut exporter = exporter(&url, timeout);
     let started = Instant::now();
-    let result = exporter(&url, timeout).export(spans());
+    let (result, allocated) = counting_alloc::allocated_by(|| exporter.export(spans()));
     assert!(started.elapsed() < timeout + SLACK);
     assert!(result.is_ok(), "{result:?}");
+    // Issue 11: the body buffer doubled past the cap (+8 MiB for a 4 MiB cap).
+    assert!(
+        allocated < MAX_RESPONSE_BODY + (1 << 20),
+        "reading the answer allocated {allocated} bytes"
+    );
     // Give the server a moment to notice the hang-up (bounded).
     let mut last = 0;
     for _ in 0..50 {
@@ -237,4 +246,125 @@ fn a_collector_that_never_reads_cannot_block_the_write() {
     assert_eq!(result, Err(ExportError::Timeout));
     assert!(started.elapsed() < timeout + SLACK);
     drop(hold);
+}
+
+/// An answer with `Retry-After: <value>`.
+fn retry_after(value: &str) -> Vec<u8> {
+    format!("HTTP/1.1 429 Too Many Requests\r\nRetry-After: {value}\r\nContent-Length: 0\r\n\r\n")
+        .into_bytes()
+}
+
+#[test]
+fn a_retry_after_past_the_deadline_fails_at_once_and_never_overflows() {
+    // Issue 11: `Retry-After: 18446744073709551615` panicked adding to an Instant.
+    for value in ["18446744073709551615", "99999999999999999999999", "3600"] {
+        let answer = retry_after(value);
+        let (url, seen) = collector(5, move |_, s| {
+            read_request(s);
+            let _ = s.write_all(&answer);
+        });
+        let timeout = Duration::from_secs(3);
+        let started = Instant::now();
+        let result = exporter(&url, timeout).export(spans());
+        let Err(ExportError::Failed(why)) = &result else {
+            panic!("Retry-After: {value}: {result:?}")
+        };
+        assert!(started.elapsed() < timeout + SLACK);
+        if value != "99999999999999999999999" {
+            assert!(why.contains("429") && why.contains("no time left"), "{why}");
+            assert_eq!(seen.load(Ordering::SeqCst), 1, "Retry-After: {value}");
+            assert!(
+                started.elapsed() < timeout,
+                "waited for Retry-After: {value}"
+            );
+        }
+        // A number too big for u64 is no Retry-After: the backoff applies.
+    }
+}
+
+#[test]
+fn retry_after_zero_waits_at_least_the_backoff() {
+    // Issue 11: `Retry-After: 0` made one export send ~4,900 requests in 2 s.
+    let (url, seen) = collector(1000, |_, s| {
+        read_request(s);
+        let _ = s.write_all(&retry_after("0"));
+    });
+    let result = exporter(&url, Duration::from_secs(2)).export(spans());
+    assert!(result.is_err(), "{result:?}");
+    // Backoff of 0.5 s, then 1 s, jittered to half at least: at most 4 tries
+    // fit in 2 s.
+    let tries = seen.load(Ordering::SeqCst);
+    assert!((2..=4).contains(&tries), "{tries} requests in 2 s");
+}
+
+#[test]
+fn a_connection_closed_before_the_answer_is_retried() {
+    let (url, seen) = collector(2, |n, s| {
+        read_request(s);
+        if n == 1 {
+            s.write_all(OK).unwrap();
+        }
+        // n == 0: closed without a word, as a collector restarting does.
+    });
+    exporter(&url, Duration::from_secs(10))
+        .export(spans())
+        .unwrap();
+    assert_eq!(seen.load(Ordering::SeqCst), 2);
+}
+
+#[test]
+fn a_refused_connection_is_retried_until_the_collector_listens() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    let (up_tx, up) = mpsc::channel();
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(300));
+        // The port was free a moment ago; if something else took it the
+        // test below fails with its error, not a hang.
+        let Ok(listener) = TcpListener::bind(addr) else {
+            return;
+        };
+        let _ = up_tx.send(());
+        if let Ok((mut s, _)) = listener.accept() {
+            read_request(&mut s);
+            let _ = s.write_all(OK);
+        }
+    });
+    let url = format!("http://{addr}/v1/traces");
+    let result = exporter(&url, Duration::from_secs(10)).export(spans());
+    assert!(up.try_recv().is_ok(), "the collector never came up");
+    assert_eq!(result, Ok(()));
+}
+
+#[test]
+fn a_refused_connection_past_the_timeout_is_an_error_not_success() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/v1/traces", listener.local_addr().unwrap());
+    drop(listener);
+    let timeout = Duration::from_secs(1);
+    let started = Instant::now();
+    let result = exporter(&url, timeout).export(spans());
+    let Err(ExportError::Failed(why)) = &result else {
+        panic!("{result:?}")
+    };
+    assert!(
+        why.contains("refused") || why.contains("no time left"),
+        "{why}"
+    );
+    assert!(started.elapsed() < timeout + SLACK);
+}
+
+#[test]
+fn a_404_fails_at_once() {
+    let (url, seen) = collector(5, |_, s| {
+        read_request(s);
+        let _ = s.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\n\r\nnot found");
+    });
+    let result = exporter(&url, Duration::from_secs(10)).export(spans());
+    let Err(ExportError::Failed(why)) = &result else {
+        panic!("{result:?}")
+    };
+    assert!(why.contains("404") && why.contains("not found"), "{why}");
+    assert_eq!(seen.load(Ordering::SeqCst), 1);
 }

@@ -9,7 +9,7 @@ use std::net::TcpListener;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use baton::export::{OtlpConfig, OtlpExporter, Resource};
+use baton::export::{OtlpConfig, OtlpExporter, Protocol, Resource};
 use baton::{Context, SpanContext, SpanId, SpanKind, SpanType, Status, TraceFlags, TraceId};
 
 struct Request {
@@ -88,6 +88,7 @@ fn the_payload_follows_the_otlp_json_mapping_field_by_field() {
     resource.set("deployment.environment", "test");
     let config = OtlpConfig::new(&url)
         .unwrap()
+        .protocol(Protocol::HttpJson)
         .header("api-key", "k1")
         .unwrap()
         .timeout(Duration::from_secs(10))

@@ -54,6 +54,7 @@ fn a_pipeline_from_the_environment_exports_to_the_collector() {
     let (endpoint, bodies) = receiver();
     let vars = [
         ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint.as_str()),
+        ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json"),
         ("OTEL_SERVICE_NAME", "from-env"),
         ("OTEL_RESOURCE_ATTRIBUTES", "team=core"),
         ("OTEL_BSP_SCHEDULE_DELAY", "600000"),

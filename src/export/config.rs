@@ -3,12 +3,13 @@
 
 use crate::export::batch::BatchConfig;
 use crate::export::config_error::Env;
+use crate::export::fan_out::FanOut;
 use crate::export::{
     BatchProcessor, ConfigError, ConsoleExporter, OtlpConfig, OtlpExporter, SimpleProcessor,
     SpanExporter, SpanProcessor,
 };
 use crate::sampling::{sampler_from_env, AlwaysOn, ParentBased, Sampler};
-use crate::span::SpanLimits;
+use crate::span_limits::SpanLimits;
 
 /// What [`init`](crate::init) installs: the sampler, the processor and the
 /// span limits.
@@ -35,19 +36,116 @@ pub struct Config {
     processor: Option<Box<dyn SpanProcessor>>,
     limits: SpanLimits,
     service_name: Option<String>,
-    /// The exporter chosen by `OTEL_TRACES_EXPORTER`, built at `init` so
-    /// that a later [`Config::service_name`] still reaches its resource.
+    /// The exporters chosen by `OTEL_TRACES_EXPORTER`, built at `init` so
+    /// that a later [`Config::service_name`] still reaches their resource.
     from_env: Option<EnvExport>,
+    /// `OTEL_SDK_DISABLED=true`: nothing is exported, whatever is set.
+    disabled: bool,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum EnvExporter {
-    Otlp(OtlpConfig),
+    Otlp,
     Console,
 }
 
 struct EnvExport {
-    exporter: EnvExporter,
+    exporters: Vec<EnvExporter>,
+    otlp: Option<OtlpConfig>,
     batch: BatchConfig,
+}
+
+const SDK_DISABLED: &str = "OTEL_SDK_DISABLED";
+const TRACES_EXPORTER: &str = "OTEL_TRACES_EXPORTER";
+
+/// The largest span limit accepted from a variable: OTLP counts what was
+/// dropped in 32 bits.
+const MAX_LIMIT: u64 = u32::MAX as u64;
+
+/// Reads `OTEL_SDK_DISABLED`: `true` or `false`, in any case.
+fn sdk_disabled<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<bool, ConfigError> {
+    match env.get(SDK_DISABLED) {
+        None => Ok(false),
+        Some(v) if v.trim().eq_ignore_ascii_case("true") => Ok(true),
+        Some(v) if v.trim().eq_ignore_ascii_case("false") => Ok(false),
+        Some(v) => Err(ConfigError::new(SDK_DISABLED, &v, "expected true or false")),
+    }
+}
+
+/// Reads `OTEL_TRACES_EXPORTER`: a comma-separated, case-insensitive list;
+/// a name given twice counts once. Defaults to `otlp`.
+fn exporters<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Vec<EnvExporter>, ConfigError> {
+    let Some(list) = env.get(TRACES_EXPORTER) else {
+        return Ok(vec![EnvExporter::Otlp]);
+    };
+    let mut chosen = Vec::new();
+    let mut none = false;
+    for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        let exporter = if name.eq_ignore_ascii_case("otlp") {
+            EnvExporter::Otlp
+        // `logging` is the specification's deprecated name for `console`.
+        } else if name.eq_ignore_ascii_case("console") || name.eq_ignore_ascii_case("logging") {
+            EnvExporter::Console
+        } else if name.eq_ignore_ascii_case("none") {
+            none = true;
+            continue;
+        } else if name.eq_ignore_ascii_case("zipkin") || name.eq_ignore_ascii_case("jaeger") {
+            return Err(ConfigError::new(
+                TRACES_EXPORTER,
+                &list,
+                "zipkin and jaeger exporters are not built in: use otlp (Jaeger takes OTLP \
+                 directly; an OpenTelemetry Collector forwards to Zipkin)",
+            ));
+        } else {
+            return Err(ConfigError::new(
+                TRACES_EXPORTER,
+                &list,
+                "expected a comma-separated list of otlp, console, none",
+            ));
+        };
+        if !chosen.contains(&exporter) {
+            chosen.push(exporter);
+        }
+    }
+    if none && !chosen.is_empty() {
+        return Err(ConfigError::new(
+            TRACES_EXPORTER,
+            &list,
+            "none cannot be combined with other exporters",
+        ));
+    }
+    Ok(chosen)
+}
+
+/// Reads the span limit variables; a model-specific variable wins over the
+/// general `OTEL_ATTRIBUTE_*` one.
+fn span_limits<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<SpanLimits, ConfigError> {
+    let read = |key: &'static str| -> Result<Option<usize>, ConfigError> {
+        let n = env.number(
+            key,
+            0,
+            MAX_LIMIT,
+            "expected a whole number from 0 to 4294967295",
+        )?;
+        Ok(n.map(|n| usize::try_from(n).unwrap_or(usize::MAX)))
+    };
+    let count = read("OTEL_ATTRIBUTE_COUNT_LIMIT")?;
+    let length = read("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT")?;
+    let default = SpanLimits::default();
+    Ok(SpanLimits {
+        max_attributes: read("OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT")?
+            .or(count)
+            .unwrap_or(default.max_attributes),
+        max_events: read("OTEL_SPAN_EVENT_COUNT_LIMIT")?.unwrap_or(default.max_events),
+        max_links: read("OTEL_SPAN_LINK_COUNT_LIMIT")?.unwrap_or(default.max_links),
+        max_attributes_per_event: read("OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT")?
+            .or(count)
+            .unwrap_or(default.max_attributes_per_event),
+        max_attributes_per_link: read("OTEL_LINK_ATTRIBUTE_COUNT_LIMIT")?
+            .or(count)
+            .unwrap_or(default.max_attributes_per_link),
+        max_attribute_value_length: read("OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT")?.or(length),
+    })
 }
 
 /// What [`init`](crate::init) takes out of a [`Config`].
@@ -74,6 +172,7 @@ impl Config {
             limits: SpanLimits::default(),
             service_name: None,
             from_env: None,
+            disabled: false,
         }
     }
 
@@ -84,15 +183,28 @@ impl Config {
 
     /// Reads the OpenTelemetry SDK variables through `lookup`:
     ///
+    /// - `OTEL_SDK_DISABLED`: `true` turns export off (spans still get ids
+    ///   and propagate; nothing is exported, whatever processor or exporter
+    ///   is set in code afterwards) and no other variable is read.
     /// - `OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG`: see
     ///   [`sampler_from_env`].
-    /// - `OTEL_TRACES_EXPORTER`: `otlp` (the default, as in the
-    ///   OpenTelemetry spec), `console` (trees on stdout through a
-    ///   [`SimpleProcessor`]) or `none` (sample and propagate, export
+    /// - `OTEL_TRACES_EXPORTER`: a comma-separated, case-insensitive list of
+    ///   `otlp` (the default, as in the OpenTelemetry spec; through a
+    ///   [`BatchProcessor`]), `console` (trees on stdout through a
+    ///   [`SimpleProcessor`]) and `none` (sample and propagate, export
     ///   nothing).
-    /// - for `otlp`: the endpoint, header, timeout and resource variables of
-    ///   [`OtlpConfig::from_lookup`], and the `OTEL_BSP_*` variables of
-    ///   [`BatchConfig::from_lookup`] for its [`BatchProcessor`].
+    /// - for `otlp`: the endpoint, protocol, compression, header, timeout
+    ///   and resource variables of [`OtlpConfig::from_lookup`], and the
+    ///   `OTEL_BSP_*` variables of [`BatchConfig::from_lookup`]. Each OTLP
+    ///   request is bounded by the smaller of `OTEL_EXPORTER_OTLP_TIMEOUT`
+    ///   and `OTEL_BSP_EXPORT_TIMEOUT`.
+    /// - the span limits: `OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT`,
+    ///   `OTEL_SPAN_EVENT_COUNT_LIMIT`, `OTEL_SPAN_LINK_COUNT_LIMIT`,
+    ///   `OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT`, `OTEL_LINK_ATTRIBUTE_COUNT_LIMIT`,
+    ///   `OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT`, and the general
+    ///   `OTEL_ATTRIBUTE_COUNT_LIMIT` and `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`
+    ///   that apply where no specific one is set; whole numbers from 0 to
+    ///   4294967295 (see [`SpanLimits`]).
     ///
     /// Unset and empty variables keep their defaults; an invalid value is an
     /// error naming the variable and the value.
@@ -106,31 +218,37 @@ impl Config {
     /// assert!(baton::Config::from_lookup(env).is_ok());
     /// let err = baton::Config::from_lookup(|k| (k == "OTEL_TRACES_EXPORTER").then(|| "zipkin".into()));
     /// assert_eq!(err.err().unwrap().variable(), "OTEL_TRACES_EXPORTER");
+    /// let both = baton::Config::from_lookup(|k| (k == "OTEL_TRACES_EXPORTER").then(|| "OTLP, console".into()));
+    /// assert!(both.is_ok());
     /// ```
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
-        const EXPORTER: &str = "OTEL_TRACES_EXPORTER";
-        let sampler = sampler_from_env(&lookup)?;
         let env = Env(&lookup);
-        let chosen = env.get(EXPORTER).unwrap_or_else(|| "otlp".to_owned());
-        let exporter = match chosen.trim() {
-            "otlp" => Some(EnvExporter::Otlp(OtlpConfig::from_lookup(&lookup)?)),
-            "console" => Some(EnvExporter::Console),
-            "none" => None,
-            _ => {
-                return Err(ConfigError::new(
-                    EXPORTER,
-                    &chosen,
-                    "expected one of otlp, console, none",
-                ))
-            }
+        if sdk_disabled(&env)? {
+            return Ok(Config {
+                disabled: true,
+                ..Config::new()
+            });
+        }
+        let sampler = sampler_from_env(&lookup)?;
+        let limits = span_limits(&env)?;
+        let exporters = exporters(&env)?;
+        let otlp = if exporters.contains(&EnvExporter::Otlp) {
+            Some(OtlpConfig::from_lookup(&lookup)?)
+        } else {
+            None
         };
         let batch = BatchConfig::from_lookup(&lookup)?;
         Ok(Config {
             sampler,
             processor: None,
-            limits: SpanLimits::default(),
+            limits,
             service_name: None,
-            from_env: exporter.map(|exporter| EnvExport { exporter, batch }),
+            from_env: (!exporters.is_empty()).then_some(EnvExport {
+                exporters,
+                otlp,
+                batch,
+            }),
+            disabled: false,
         })
     }
 
@@ -160,7 +278,9 @@ impl Config {
         self.processor(BatchProcessor::new(exporter, BatchConfig::default()))
     }
 
-    /// Sets the per-span limits. Defaults to 128 attributes, events and links.
+    /// Sets the per-span limits. Defaults to 128 attributes, events and
+    /// links, 128 attributes per event and per link, and no value length
+    /// limit (or what [`Config::from_env`] read).
     pub fn span_limits(mut self, limits: SpanLimits) -> Config {
         self.limits = limits;
         self
@@ -179,25 +299,64 @@ impl Config {
         self.service_name.as_deref()
     }
 
+    /// The per-span limits.
+    pub fn get_span_limits(&self) -> SpanLimits {
+        self.limits
+    }
+
+    /// Whether `OTEL_SDK_DISABLED=true` turned export off.
+    pub fn is_disabled(&self) -> bool {
+        self.disabled
+    }
+
     pub(crate) fn into_parts(self) -> Parts {
-        let processor = match (self.processor, self.from_env) {
-            (Some(p), _) => Some(p),
-            (None, Some(EnvExport { exporter, batch })) => Some(match exporter {
-                EnvExporter::Otlp(mut otlp) => {
-                    if let Some(name) = self.service_name {
-                        otlp = otlp.service_name(name);
-                    }
-                    Box::new(BatchProcessor::new(OtlpExporter::new(otlp), batch))
-                        as Box<dyn SpanProcessor>
-                }
-                EnvExporter::Console => Box::new(SimpleProcessor::new(ConsoleExporter::stdout())),
-            }),
-            (None, None) => None,
+        let processor = match (self.disabled, self.processor, self.from_env) {
+            (true, _, _) => None,
+            (false, Some(p), _) => Some(p),
+            (false, None, Some(export)) => Some(export.into_processor(self.service_name)),
+            (false, None, None) => None,
         };
         Parts {
             sampler: self.sampler,
             processor,
             limits: self.limits,
+        }
+    }
+}
+
+impl EnvExport {
+    fn into_processor(self, service_name: Option<String>) -> Box<dyn SpanProcessor> {
+        let EnvExport {
+            exporters,
+            mut otlp,
+            batch,
+        } = self;
+        let mut processors: Vec<Box<dyn SpanProcessor>> = exporters
+            .into_iter()
+            .filter_map(|exporter| -> Option<Box<dyn SpanProcessor>> {
+                match exporter {
+                    // `from_lookup` read the OTLP settings since `otlp` was
+                    // chosen, and each exporter is listed once.
+                    EnvExporter::Otlp => {
+                        let mut config = otlp.take()?;
+                        if let Some(name) = &service_name {
+                            config = config.service_name(name.clone());
+                        }
+                        // The batch layer's export timeout bounds the request too.
+                        let timeout = config.get_timeout().min(batch.export_timeout);
+                        let exporter = OtlpExporter::new(config.timeout(timeout));
+                        Some(Box::new(BatchProcessor::new(exporter, batch)))
+                    }
+                    EnvExporter::Console => {
+                        Some(Box::new(SimpleProcessor::new(ConsoleExporter::stdout())))
+                    }
+                }
+            })
+            .collect();
+        if processors.len() == 1 {
+            processors.remove(0)
+        } else {
+            Box::new(FanOut::new(processors))
         }
     }
 }

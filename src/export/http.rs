@@ -15,6 +15,9 @@ pub const MAX_RESPONSE_BODY: usize = 4 * 1024 * 1024;
 /// The most bytes of a response's status line and headers.
 const MAX_RESPONSE_HEAD: usize = 64 * 1024;
 
+/// The most bytes of a body asked for per `read` call.
+const READ_CHUNK: usize = 64 * 1024;
+
 /// Bytes written per `write` call, so the deadline is checked between them.
 const WRITE_CHUNK: usize = 64 * 1024;
 
@@ -133,15 +136,34 @@ fn remaining(deadline: Instant) -> io::Result<Duration> {
     }
 }
 
-fn to_export_error(e: io::Error, deadline: Instant, endpoint: &Endpoint) -> ExportError {
-    let timed_out = matches!(
-        e.kind(),
-        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
-    );
+/// Why a `POST` got no answer.
+#[derive(Debug)]
+pub(crate) struct PostError {
+    /// Whether sending again may work: the connection was refused, reset or
+    /// closed before an answer, as when a collector restarts.
+    pub(crate) retryable: bool,
+    pub(crate) error: ExportError,
+}
+
+fn to_post_error(e: io::Error, deadline: Instant, endpoint: &Endpoint) -> PostError {
+    use io::ErrorKind as K;
+    let timed_out = matches!(e.kind(), K::TimedOut | K::WouldBlock);
     if timed_out || Instant::now() >= deadline {
-        ExportError::Timeout
-    } else {
-        ExportError::Failed(format!("{}: {e}", endpoint.url()))
+        return PostError {
+            retryable: false,
+            error: ExportError::Timeout,
+        };
+    }
+    PostError {
+        retryable: matches!(
+            e.kind(),
+            K::ConnectionRefused
+                | K::ConnectionReset
+                | K::ConnectionAborted
+                | K::BrokenPipe
+                | K::UnexpectedEof
+        ),
+        error: ExportError::Failed(format!("{}: {e}", endpoint.url())),
     }
 }
 
@@ -149,30 +171,44 @@ fn to_export_error(e: io::Error, deadline: Instant, endpoint: &Endpoint) -> Expo
 pub(crate) fn post(
     endpoint: &Endpoint,
     headers: &[(String, String)],
-    content_type: &str,
+    content: Content<'_>,
     body: &[u8],
     deadline: Instant,
-) -> Result<Response, ExportError> {
-    exchange(endpoint, headers, content_type, body, deadline)
-        .map_err(|e| to_export_error(e, deadline, endpoint))
+) -> Result<Response, PostError> {
+    exchange(endpoint, headers, content, body, deadline)
+        .map_err(|e| to_post_error(e, deadline, endpoint))
+}
+
+/// How the body is encoded: its `Content-Type` and, if compressed, its
+/// `Content-Encoding`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Content<'a> {
+    pub(crate) content_type: &'a str,
+    pub(crate) content_encoding: Option<&'a str>,
 }
 
 fn exchange(
     endpoint: &Endpoint,
     headers: &[(String, String)],
-    content_type: &str,
+    content: Content<'_>,
     body: &[u8],
     deadline: Instant,
 ) -> io::Result<Response> {
     let mut stream = connect(endpoint, deadline)?;
     let mut head = format!(
-        "POST {} HTTP/1.1\r\nHost: {}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
+        "POST {} HTTP/1.1\r\nHost: {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n\
          Connection: close\r\nUser-Agent: baton/{}\r\n",
         endpoint.path,
         endpoint.authority,
+        content.content_type,
         body.len(),
         env!("CARGO_PKG_VERSION"),
     );
+    if let Some(encoding) = content.content_encoding {
+        head.push_str("Content-Encoding: ");
+        head.push_str(encoding);
+        head.push_str("\r\n");
+    }
     for (name, value) in headers {
         head.push_str(name);
         head.push_str(": ");
@@ -220,24 +256,33 @@ fn read_some(stream: &mut TcpStream, buf: &mut [u8], deadline: Instant) -> io::R
     stream.read(buf)
 }
 
-fn find_head_end(buf: &[u8]) -> Option<usize> {
-    buf.windows(4).position(|w| w == b"\r\n\r\n").map(|i| i + 4)
+/// Where the head (status line and headers) ends in `buf`, searching only
+/// from `from`: each byte is looked at once however the head arrives.
+fn find_head_end(buf: &[u8], from: usize) -> Option<usize> {
+    let from = from.saturating_sub(3);
+    buf[from..]
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|i| from + i + 4)
 }
 
 fn read_response(stream: &mut TcpStream, deadline: Instant) -> io::Result<Response> {
     let invalid = |why: &str| io::Error::new(io::ErrorKind::InvalidData, why.to_owned());
     let mut buf = Vec::with_capacity(4096);
     let mut chunk = [0u8; 8192];
+    let mut scanned = 0;
     let head_end = loop {
-        if let Some(end) = find_head_end(&buf) {
+        if let Some(end) = find_head_end(&buf, scanned) {
             break end;
         }
+        scanned = buf.len();
         if buf.len() > MAX_RESPONSE_HEAD {
             return Err(invalid("response headers too long"));
         }
         let n = read_some(stream, &mut chunk, deadline)?;
         if n == 0 {
-            return Err(invalid(
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
                 "connection closed before the response headers ended",
             ));
         }
@@ -262,23 +307,44 @@ fn read_response(stream: &mut TcpStream, deadline: Instant) -> io::Result<Respon
         if name.eq_ignore_ascii_case("content-length") {
             content_length = value.parse::<u64>().ok();
         } else if name.eq_ignore_ascii_case("retry-after") {
+            // Any number of seconds is kept (saturating); the exporter
+            // clamps the wait to its deadline.
             retry_after = value.parse::<u64>().ok().map(Duration::from_secs);
         }
     }
     let cap = content_length.map_or(MAX_RESPONSE_BODY, |n| {
         n.min(MAX_RESPONSE_BODY as u64) as usize
     });
-    let mut body = buf.split_off(head_end);
-    body.truncate(cap);
+    let early = &buf[head_end..];
+    // With a Content-Length the body is allocated once, at most the cap;
+    // without one it grows as it arrives, never past the cap.
+    let initial = if content_length.is_some() {
+        cap
+    } else {
+        early.len().min(cap)
+    };
+    let mut body = Vec::with_capacity(initial);
+    body.extend_from_slice(&early[..early.len().min(cap)]);
     // A chunked or close-delimited body is read to the end of the
     // connection (we asked for `Connection: close`), within the cap. The
     // status is the answer: a body cut short by the deadline or a reset
     // keeps what arrived.
     while body.len() < cap {
-        let want = (cap - body.len()).min(chunk.len());
-        match read_some(stream, &mut chunk[..want], deadline) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => body.extend_from_slice(&chunk[..n]),
+        if body.len() == body.capacity() {
+            // Grows by doubling like a Vec, but never past the cap.
+            let more = body.len().max(READ_CHUNK).min(cap - body.len());
+            body.reserve_exact(more);
+        }
+        let len = body.len();
+        // Zero-filled before the read: at most one socket read's worth.
+        let want = (body.capacity() - len).min(cap - len).min(READ_CHUNK);
+        body.resize(len + want, 0);
+        match read_some(stream, &mut body[len..], deadline) {
+            Ok(0) | Err(_) => {
+                body.truncate(len);
+                break;
+            }
+            Ok(n) => body.truncate(len + n),
         }
     }
     Ok(Response {
@@ -286,4 +352,23 @@ fn read_response(stream: &mut TcpStream, deadline: Instant) -> io::Result<Respon
         retry_after,
         body,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_head_end;
+
+    #[test]
+    fn the_head_end_is_found_when_it_straddles_two_reads() {
+        let head = b"HTTP/1.1 200 OK\r\nA: b\r\n\r\nbody";
+        let end = head.len() - 4;
+        // Scanned up to `from` (before the last byte of the terminator)
+        // when the rest arrived: each split of the
+        // terminator across the boundary is still found, and nothing before
+        // the boundary but the last 3 bytes is looked at again.
+        for from in 0..end {
+            assert_eq!(find_head_end(head, from), Some(end), "from {from}");
+        }
+        assert_eq!(find_head_end(b"HTTP/1.1 200 OK\r\n\r", 0), None);
+    }
 }

@@ -9,16 +9,14 @@
 
 use std::fmt::Write;
 
+use crate::base64::Base64;
+use crate::export::otlp_model::{
+    kind_number, span_flags, span_type_attribute, status_parts, SCOPE_NAME, SCOPE_VERSION,
+    SPAN_TYPE_ATTRIBUTE,
+};
 use crate::export::resource::Resource;
 use crate::value::{Array, KeyValue, Value};
-use crate::{Event, Link, SpanContext, SpanData, SpanKind, Status};
-
-/// The attribute that carries [`SpanData::span_type`](crate::SpanData) in
-/// exported data (unless the span set that attribute itself).
-pub const SPAN_TYPE_ATTRIBUTE: &str = "span.type";
-
-/// The instrumentation scope name in OTLP payloads.
-pub const SCOPE_NAME: &str = "baton";
+use crate::{Event, Link, SpanContext, SpanData};
 
 /// Appends `s` as a JSON string, quotes included.
 ///
@@ -120,6 +118,14 @@ fn write_value(out: &mut String, value: &Value) {
             }
             out.push('}');
         }
+        Value::Bytes(b) => {
+            let _ = write!(out, "{{\"bytesValue\":\"{}\"", Base64(b));
+        }
+        Value::KvList(kvs) => {
+            out.push_str("{\"kvlistValue\":{\"values\":");
+            write_attributes(out, kvs);
+            out.push('}');
+        }
     }
     out.push('}');
 }
@@ -145,33 +151,10 @@ fn write_ids(out: &mut String, sc: &SpanContext) {
     out.push_str("\",\"spanId\":\"");
     out.push_str(std::str::from_utf8(&sc.span_id().to_hex()).unwrap_or_default());
     out.push('"');
-    if !sc.trace_state().is_empty() {
-        // W3C tracestate text: `key=value` members joined by commas.
-        let mut state = String::new();
-        for (i, (k, v)) in sc.trace_state().iter().enumerate() {
-            let _ = write!(state, "{}{k}={v}", if i > 0 { "," } else { "" });
-        }
+    let state = sc.trace_state().as_str();
+    if !state.is_empty() {
         field(out, "traceState");
-        write_str(out, &state);
-    }
-}
-
-/// OTLP `SpanFlags`: the W3C flags in bits 0-7, and bits 8-9 saying whether
-/// the parent (or linked span) is remote.
-fn span_flags(flags: u8, remote: bool) -> u32 {
-    const HAS_IS_REMOTE: u32 = 0x100;
-    const IS_REMOTE: u32 = 0x200;
-    u32::from(flags) | HAS_IS_REMOTE | if remote { IS_REMOTE } else { 0 }
-}
-
-/// The OTLP `SpanKind` number.
-pub(crate) fn kind_number(kind: SpanKind) -> u8 {
-    match kind {
-        SpanKind::Internal => 1,
-        SpanKind::Server => 2,
-        SpanKind::Client => 3,
-        SpanKind::Producer => 4,
-        SpanKind::Consumer => 5,
+        write_str(out, state);
     }
 }
 
@@ -182,7 +165,11 @@ fn write_event(out: &mut String, event: &Event) {
     write_str(out, &event.name);
     field(out, "attributes");
     write_attributes(out, &event.attributes);
-    out.push('}');
+    let _ = write!(
+        out,
+        ",\"droppedAttributesCount\":{}}}",
+        event.dropped_attributes_count
+    );
 }
 
 fn write_link(out: &mut String, link: &Link) {
@@ -192,7 +179,8 @@ fn write_link(out: &mut String, link: &Link) {
     write_attributes(out, &link.attributes);
     let _ = write!(
         out,
-        ",\"flags\":{}}}",
+        ",\"droppedAttributesCount\":{},\"flags\":{}}}",
+        link.dropped_attributes_count,
         span_flags(
             link.span_context.flags().bits(),
             link.span_context.is_remote()
@@ -231,17 +219,15 @@ pub(crate) fn write_span(out: &mut String, span: &SpanData) {
         }
         write_key_value(out, &kv.key, &kv.value);
     }
-    if let Some(t) = &span.span_type {
-        if span.attribute(SPAN_TYPE_ATTRIBUTE).is_none() {
-            if !first {
-                out.push(',');
-            }
-            write_key_value(
-                out,
-                SPAN_TYPE_ATTRIBUTE,
-                &Value::from(t.as_str().to_owned()),
-            );
+    if let Some(t) = span_type_attribute(span) {
+        if !first {
+            out.push(',');
         }
+        out.push_str("{\"key\":");
+        write_str(out, SPAN_TYPE_ATTRIBUTE);
+        out.push_str(",\"value\":{\"stringValue\":");
+        write_str(out, t);
+        out.push_str("}}");
     }
     out.push(']');
     let _ = write!(
@@ -256,16 +242,14 @@ pub(crate) fn write_span(out: &mut String, span: &SpanData) {
     write_list(out, &span.links, write_link);
     let _ = write!(out, ",\"droppedLinksCount\":{}", span.dropped_links_count);
     field(out, "status");
-    match &span.status {
-        Status::Unset => out.push_str("{\"code\":0}"),
-        Status::Ok => out.push_str("{\"code\":1}"),
-        Status::Error { description } => {
-            out.push_str("{\"message\":");
-            write_str(out, description);
-            out.push_str(",\"code\":2}");
-        }
+    let (code, message) = status_parts(&span.status);
+    out.push('{');
+    if code == 2 {
+        out.push_str("\"message\":");
+        write_str(out, message);
+        out.push(',');
     }
-    out.push('}');
+    let _ = write!(out, "\"code\":{code}}}}}");
 }
 
 /// A whole `ExportTraceServiceRequest`: one resource, one scope, `spans`.
@@ -275,7 +259,7 @@ pub(crate) fn write_request(out: &mut String, resource: &Resource, spans: &[Span
     out.push_str("},\"scopeSpans\":[{\"scope\":{\"name\":");
     write_str(out, SCOPE_NAME);
     out.push_str(",\"version\":");
-    write_str(out, env!("CARGO_PKG_VERSION"));
+    write_str(out, SCOPE_VERSION);
     out.push_str("},\"spans\":");
     write_list(out, spans, write_span);
     out.push_str("}]}]}");

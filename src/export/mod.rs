@@ -7,7 +7,7 @@
 //! - Processors: [`SimpleProcessor`] (export on the ending thread) and
 //!   [`BatchProcessor`] (bounded queue, worker thread, OpenTelemetry
 //!   defaults and `OTEL_BSP_*`).
-//! - Exporters: [`OtlpExporter`] (OTLP/HTTP, JSON), [`ConsoleExporter`]
+//! - Exporters: [`OtlpExporter`] (OTLP/HTTP, protobuf or JSON), [`ConsoleExporter`]
 //!   (trees for people), [`JsonLinesExporter`] (one span per line),
 //!   [`InMemoryExporter`] (tests). Implement [`SpanExporter`] for anything else.
 //! - Setup: [`Config`] in code or from the environment, [`init`].
@@ -23,6 +23,7 @@ mod console;
 mod crc32;
 mod deflate;
 mod exporter;
+mod fan_out;
 pub mod gzip;
 mod http;
 mod huffman;
@@ -30,6 +31,9 @@ mod json;
 mod jsonl;
 mod memory;
 mod otlp;
+mod otlp_encoding;
+mod otlp_model;
+mod otlp_protobuf;
 pub(crate) mod pipeline;
 mod processor;
 mod resource;
@@ -44,13 +48,14 @@ pub use config_error::ConfigError;
 pub use console::{ConsoleExporter, MAX_PENDING_SPANS, MAX_SHOWN_ATTRIBUTES};
 pub use exporter::{ExportError, SpanExporter};
 pub use http::MAX_RESPONSE_BODY;
-pub use json::{SCOPE_NAME, SPAN_TYPE_ATTRIBUTE};
 pub use jsonl::JsonLinesExporter;
 pub use memory::InMemoryExporter;
 pub use otlp::{
     OtlpConfig, OtlpExporter, DEFAULT_OTLP_ENDPOINT, DEFAULT_OTLP_TIMEOUT, INITIAL_BACKOFF,
     MAX_BACKOFF, OTLP_TRACES_PATH,
 };
+pub use otlp_encoding::{Compression, Protocol};
+pub use otlp_model::{SCOPE_NAME, SPAN_TYPE_ATTRIBUTE};
 pub use pipeline::{
     dropped_spans, force_flush, init, suppressed, InitError, PipelineGuard, SHUTDOWN_TIMEOUT,
 };

@@ -1,12 +1,13 @@
-//! The OTLP/HTTP exporter with JSON encoding.
+//! The OTLP/HTTP exporter: protobuf (the default) or JSON, with retries.
 
 use std::fmt;
 use std::time::{Duration, Instant};
 
 use crate::export::config_error::Env;
-use crate::export::http::{self, Endpoint};
+use crate::export::http::{self, Content, Endpoint};
+use crate::export::otlp_encoding::{Compression, Protocol};
 use crate::export::resource::{parse_pairs, Resource};
-use crate::export::{json, ConfigError, ExportError, SpanExporter};
+use crate::export::{json, otlp_protobuf, ConfigError, ExportError, SpanExporter};
 use crate::SpanData;
 
 /// The collector's base URL when no variable sets one.
@@ -16,9 +17,11 @@ pub const OTLP_TRACES_PATH: &str = "/v1/traces";
 /// How long one export may take, retries included (`OTEL_EXPORTER_OTLP_TIMEOUT`).
 pub const DEFAULT_OTLP_TIMEOUT: Duration = Duration::from_secs(10);
 /// The first wait before a retry; it doubles on each retry, up to [`MAX_BACKOFF`],
-/// and is jittered to between half and all of it.
+/// and is jittered to between half and all of it. A `Retry-After` asking for
+/// less is raised to it, so `Retry-After: 0` cannot make the exporter spin.
 pub const INITIAL_BACKOFF: Duration = Duration::from_millis(500);
-/// The longest wait between retries (a `Retry-After` may ask for more, within the timeout).
+/// The longest backoff between retries (a `Retry-After` may ask for more,
+/// within the timeout).
 pub const MAX_BACKOFF: Duration = Duration::from_secs(5);
 
 /// Where and how the OTLP exporter sends.
@@ -35,6 +38,7 @@ pub const MAX_BACKOFF: Duration = Duration::from_secs(5);
 /// let config = OtlpConfig::from_lookup(env).unwrap();
 /// assert_eq!(config.endpoint(), "http://collector:4318/v1/traces");
 /// assert_eq!(config.headers(), [("api-key".to_owned(), "s3cr t".to_owned())]);
+/// assert_eq!(config.get_protocol(), baton::export::Protocol::HttpProtobuf);
 /// let https = OtlpConfig::new("https://api.example.com/v1/traces").unwrap_err();
 /// assert!(https.to_string().contains("local OpenTelemetry Collector"));
 /// ```
@@ -44,7 +48,20 @@ pub struct OtlpConfig {
     headers: Vec<(String, String)>,
     timeout: Duration,
     resource: Resource,
+    protocol: Protocol,
+    compression: Compression,
 }
+
+/// The TLS variables of the OTLP exporter spec: any of them set is an error,
+/// since baton has no TLS.
+const TLS_VARIABLES: [&str; 6] = [
+    "OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE",
+    "OTEL_EXPORTER_OTLP_CERTIFICATE",
+    "OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY",
+    "OTEL_EXPORTER_OTLP_CLIENT_KEY",
+    "OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE",
+    "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE",
+];
 
 /// `OTEL_EXPORTER_OTLP_TRACES_<X>` if set, else `OTEL_EXPORTER_OTLP_<X>`.
 fn signal_specific<F: Fn(&str) -> Option<String>>(
@@ -67,6 +84,8 @@ impl OtlpConfig {
             headers: Vec::new(),
             timeout: DEFAULT_OTLP_TIMEOUT,
             resource: Resource::default(),
+            protocol: Protocol::default(),
+            compression: Compression::default(),
         })
     }
 
@@ -74,13 +93,40 @@ impl OtlpConfig {
     /// `OTEL_EXPORTER_OTLP_ENDPOINT` (with `/v1/traces` appended; default
     /// [`DEFAULT_OTLP_ENDPOINT`]), `OTEL_EXPORTER_OTLP_[TRACES_]HEADERS`
     /// (`key=value` pairs, values percent-decoded),
-    /// `OTEL_EXPORTER_OTLP_[TRACES_]TIMEOUT` (milliseconds) and the resource
-    /// variables (see [`Resource::from_lookup`]).
+    /// `OTEL_EXPORTER_OTLP_[TRACES_]TIMEOUT` (milliseconds),
+    /// `OTEL_EXPORTER_OTLP_[TRACES_]PROTOCOL` (`http/protobuf`, the default,
+    /// or `http/json`; `grpc` is an error),
+    /// `OTEL_EXPORTER_OTLP_[TRACES_]COMPRESSION` (`none`) and the resource
+    /// variables (see [`Resource::from_lookup`]). The signal-specific
+    /// `TRACES_` variable wins over the general one.
+    ///
+    /// `https://` endpoints and the certificate variables
+    /// (`OTEL_EXPORTER_OTLP_[TRACES_]CERTIFICATE`, `_CLIENT_KEY`,
+    /// `_CLIENT_CERTIFICATE`) are errors: baton has no TLS, so send to a
+    /// local OpenTelemetry Collector over `http://` and let it speak TLS.
+    ///
+    /// ```
+    /// use baton::export::OtlpConfig;
+    /// let grpc = OtlpConfig::from_lookup(|k| (k == "OTEL_EXPORTER_OTLP_PROTOCOL").then(|| "grpc".into()));
+    /// let err = grpc.unwrap_err();
+    /// assert_eq!(err.variable(), "OTEL_EXPORTER_OTLP_PROTOCOL");
+    /// assert!(err.to_string().contains("use http/protobuf"));
+    /// ```
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<OtlpConfig, ConfigError> {
         const TRACES_ENDPOINT: &str = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT";
         const ENDPOINT: &str = "OTEL_EXPORTER_OTLP_ENDPOINT";
         let resource = Resource::from_lookup(&lookup)?;
         let env = Env(lookup);
+        for variable in TLS_VARIABLES {
+            if let Some(path) = env.get(variable) {
+                return Err(ConfigError::new(
+                    variable,
+                    &path,
+                    "TLS is not supported (baton has no TLS): unset it and send over http:// \
+                     to a local OpenTelemetry Collector, which can speak TLS onwards",
+                ));
+            }
+        }
         let endpoint = match (env.get(TRACES_ENDPOINT), env.get(ENDPOINT)) {
             (Some(url), _) => Endpoint::parse(TRACES_ENDPOINT, &url)?,
             (None, base) => {
@@ -98,7 +144,23 @@ impl OtlpConfig {
             headers: Vec::new(),
             timeout: DEFAULT_OTLP_TIMEOUT,
             resource,
+            protocol: Protocol::default(),
+            compression: Compression::default(),
         };
+        if let Some((variable, value)) = signal_specific(
+            &env,
+            "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL",
+            "OTEL_EXPORTER_OTLP_PROTOCOL",
+        ) {
+            config.protocol = Protocol::parse(variable, &value)?;
+        }
+        if let Some((variable, value)) = signal_specific(
+            &env,
+            "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION",
+            "OTEL_EXPORTER_OTLP_COMPRESSION",
+        ) {
+            config.compression = Compression::parse(variable, &value)?;
+        }
         if let Some((variable, list)) = signal_specific(
             &env,
             "OTEL_EXPORTER_OTLP_TRACES_HEADERS",
@@ -159,6 +221,20 @@ impl OtlpConfig {
         self
     }
 
+    /// Sets the protocol. Defaults to [`Protocol::HttpProtobuf`].
+    #[must_use]
+    pub fn protocol(mut self, protocol: Protocol) -> OtlpConfig {
+        self.protocol = protocol;
+        self
+    }
+
+    /// Sets the compression. Defaults to [`Compression::None`].
+    #[must_use]
+    pub fn compression(mut self, compression: Compression) -> OtlpConfig {
+        self.compression = compression;
+        self
+    }
+
     /// Sets the resource sent with every export. Defaults to
     /// [`Resource::default`].
     #[must_use]
@@ -193,31 +269,74 @@ impl OtlpConfig {
     pub fn get_resource(&self) -> &Resource {
         &self.resource
     }
+
+    /// The protocol.
+    pub fn get_protocol(&self) -> Protocol {
+        self.protocol
+    }
+
+    /// The compression.
+    pub fn get_compression(&self) -> Compression {
+        self.compression
+    }
 }
 
-/// Sends spans to an OpenTelemetry collector with OTLP/HTTP and JSON
-/// encoding (`POST <endpoint>`, `Content-Type: application/json`).
-///
-/// The payload is an `ExportTraceServiceRequest` in the
-/// [OTLP/JSON mapping](https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding),
-/// with one resource and the scope `baton`. A span's
+/// Sends spans to an OpenTelemetry collector with OTLP/HTTP: `POST
+/// <endpoint>` with an `ExportTraceServiceRequest` as binary protobuf
+/// (`Content-Type: application/x-protobuf`, the default) or in the
+/// [OTLP/JSON mapping](https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding)
+/// (`application/json`), with one resource and the scope `baton`. A span's
 /// [`SpanType`](crate::SpanType) travels as the attribute `span.type`.
 ///
-/// Answers 429, 502, 503 and 504 are retried with capped, jittered
-/// exponential backoff (honouring `Retry-After` in seconds) while the timeout
-/// allows; every connect, write and read is bounded by what is left of it, and
-/// at most [`MAX_RESPONSE_BODY`](crate::export::MAX_RESPONSE_BODY) bytes of an
-/// answer are read, so a slow or hostile collector cannot hold the exporter
-/// past its timeout. Plain HTTP only: for TLS, send to a local collector, or
-/// implement [`SpanExporter`] yourself.
+/// Answers 429, 502, 503 and 504, and connections refused, reset or closed
+/// before an answer, are retried with capped, jittered exponential backoff
+/// while the timeout allows. A `Retry-After` in seconds is honoured, but
+/// never waits less than the backoff nor past the timeout (an export that
+/// would have to wait longer fails at once). Every connect, write and read is
+/// bounded by what is left of the timeout, and at most
+/// [`MAX_RESPONSE_BODY`](crate::export::MAX_RESPONSE_BODY) bytes of an answer
+/// are read, so a slow or hostile collector cannot hold the exporter past its
+/// timeout. An export that is not answered with 2xx in time returns an error,
+/// so the processor counts its spans as failed.
+///
+/// Plain HTTP only: for TLS, send to a local collector, or implement
+/// [`SpanExporter`] yourself.
 pub struct OtlpExporter {
     config: OtlpConfig,
+    buffers: Buffers,
+}
+
+/// The encoded request, reused from export to export.
+#[derive(Default)]
+struct Buffers {
+    protobuf: Vec<u8>,
+    json: String,
+}
+
+impl Buffers {
+    /// Encodes `batch` as `protocol` says; returns the body.
+    fn encode(&mut self, protocol: Protocol, resource: &Resource, batch: &[SpanData]) -> &[u8] {
+        match protocol {
+            Protocol::HttpProtobuf => {
+                let start = otlp_protobuf::write_request(&mut self.protobuf, resource, batch);
+                &self.protobuf[start..]
+            }
+            Protocol::HttpJson => {
+                self.json.clear();
+                json::write_request(&mut self.json, resource, batch);
+                self.json.as_bytes()
+            }
+        }
+    }
 }
 
 impl OtlpExporter {
     /// An exporter sending as `config` says.
     pub fn new(config: OtlpConfig) -> OtlpExporter {
-        OtlpExporter { config }
+        OtlpExporter {
+            config,
+            buffers: Buffers::default(),
+        }
     }
 
     /// The configuration.
@@ -230,6 +349,7 @@ impl fmt::Debug for OtlpExporter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("OtlpExporter")
             .field("endpoint", &self.config.endpoint())
+            .field("protocol", &self.config.protocol)
             .finish()
     }
 }
@@ -245,6 +365,28 @@ fn jittered(backoff: Duration) -> Duration {
     backoff.mul_f64(0.5 + fraction / 2.0)
 }
 
+/// `timeout` from now; a timeout too long to represent (such as
+/// `Duration::MAX`) means no deadline, which a century stands in for.
+fn deadline_after(timeout: Duration) -> Instant {
+    const CENTURY: Duration = Duration::from_secs(100 * 365 * 24 * 60 * 60);
+    let now = Instant::now();
+    now.checked_add(timeout.min(CENTURY))
+        .or_else(|| now.checked_add(Duration::from_secs(24 * 60 * 60)))
+        .unwrap_or(now)
+}
+
+/// How long to wait before the next attempt: the jittered backoff, or a
+/// longer `Retry-After`; `None` when that would pass the deadline.
+fn retry_wait(
+    backoff: Duration,
+    retry_after: Option<Duration>,
+    deadline: Instant,
+) -> Option<Duration> {
+    let wait = jittered(backoff).max(retry_after.unwrap_or(Duration::ZERO));
+    // Compared as durations: `now + wait` could overflow an `Instant`.
+    (wait < deadline.saturating_duration_since(Instant::now())).then_some(wait)
+}
+
 /// Up to 200 characters of a body, for an error message.
 fn snippet(body: &[u8]) -> String {
     String::from_utf8_lossy(&body[..body.len().min(200)])
@@ -257,38 +399,46 @@ impl SpanExporter for OtlpExporter {
         if batch.is_empty() {
             return Ok(());
         }
-        let deadline = Instant::now() + self.config.timeout;
-        let mut body = String::with_capacity(512 * batch.len());
-        json::write_request(&mut body, &self.config.resource, batch);
-        let mut backoff = INITIAL_BACKOFF;
-        loop {
-            let response = http::post(
-                &self.config.endpoint,
-                &self.config.headers,
-                "application/json",
-                body.as_bytes(),
-                deadline,
-            )?;
-            let status = response.status;
-            if (200..300).contains(&status) {
-                return Ok(());
-            }
-            if !retryable(status) {
+        let deadline = deadline_after(self.config.timeout);
+        let config = &self.config;
+        let body = self
+            .buffers
+            .encode(config.protocol, &config.resource, batch);
+        send(config, body, deadline)
+    }
+}
+
+/// Posts `body` until it is accepted, refused for good, or the deadline
+/// leaves no time for another attempt.
+fn send(config: &OtlpConfig, body: &[u8], deadline: Instant) -> Result<(), ExportError> {
+    let content = Content {
+        content_type: config.protocol.content_type(),
+        content_encoding: None,
+    };
+    let url = config.endpoint();
+    let mut backoff = INITIAL_BACKOFF;
+    loop {
+        let posted = http::post(&config.endpoint, &config.headers, content, body, deadline);
+        let (why, retry_after) = match posted {
+            Ok(response) if (200..300).contains(&response.status) => return Ok(()),
+            Ok(response) if retryable(response.status) => (
+                format!("{url} answered {}", response.status),
+                response.retry_after,
+            ),
+            Ok(response) => {
                 return Err(ExportError::Failed(format!(
-                    "{} answered {status}: {}",
-                    self.config.endpoint(),
+                    "{url} answered {}: {}",
+                    response.status,
                     snippet(&response.body)
-                )));
+                )))
             }
-            let wait = response.retry_after.unwrap_or_else(|| jittered(backoff));
-            backoff = (backoff * 2).min(MAX_BACKOFF);
-            if Instant::now() + wait >= deadline {
-                return Err(ExportError::Failed(format!(
-                    "{} answered {status}; no time left to retry after {wait:?}",
-                    self.config.endpoint()
-                )));
-            }
-            std::thread::sleep(wait);
-        }
+            Err(e) if e.retryable => (e.error.to_string(), None),
+            Err(e) => return Err(e.error),
+        };
+        let Some(wait) = retry_wait(backoff, retry_after, deadline) else {
+            return Err(ExportError::Failed(format!("{why}; no time left to retry")));
+        };
+        backoff = (backoff * 2).min(MAX_BACKOFF);
+        std::thread::sleep(wait);
     }
 }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crate::diagnostic::{report, DiagnosticKind};
 use crate::export::{Config, ExportError, SpanProcessor};
 use crate::sampling::{AlwaysOn, ParentBased, Sampler};
-use crate::span::SpanLimits;
+use crate::span_limits::SpanLimits;
 use crate::{Span, SpanData};
 
 /// How long dropping a [`PipelineGuard`] waits for the final flush.

@@ -1,0 +1,136 @@
+//! Applying the attribute limits of the OpenTelemetry
+//! [span limits](https://opentelemetry.io/docs/specs/otel/trace/sdk/#span-limits)
+//! to a finished record: string values cut to a length, event and link
+//! attribute lists cut to a count, with the dropped counts kept.
+
+use std::borrow::Cow;
+
+use crate::value::{Array, KeyValue, Str, Value};
+use crate::SpanData;
+
+/// Cuts `s` to at most `max_chars` characters (each character counts as
+/// one, as the specification says), on a character boundary. A borrowed
+/// `'static` string stays borrowed.
+fn truncate_str(s: &mut Str, max_chars: usize) {
+    // At most `max_chars` bytes is at most `max_chars` characters.
+    if s.len() <= max_chars {
+        return;
+    }
+    let Some((cut, _)) = s.char_indices().nth(max_chars) else {
+        return;
+    };
+    match s {
+        Cow::Borrowed(b) => *s = Cow::Borrowed(&b[..cut]),
+        Cow::Owned(o) => o.truncate(cut),
+    }
+}
+
+/// Cuts a string value, or each string of an array, to `max_chars`
+/// characters, a byte array to `max_chars` bytes, and the values of a
+/// key-value list each the same way; numbers and booleans are never cut.
+pub(crate) fn truncate_value(value: &mut Value, max_chars: usize) {
+    match value {
+        Value::String(s) => truncate_str(s, max_chars),
+        Value::Array(Array::String(items)) => {
+            for s in items {
+                truncate_str(s, max_chars);
+            }
+        }
+        Value::Bytes(bytes) => bytes.truncate(max_chars),
+        Value::KvList(kvs) => {
+            for kv in kvs {
+                truncate_value(&mut kv.value, max_chars);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Keeps the first `max` attributes, counts the rest in `dropped`, and cuts
+/// the values of those kept.
+fn limit_list(
+    attributes: &mut Vec<KeyValue>,
+    dropped: &mut u32,
+    max: usize,
+    max_chars: Option<usize>,
+) {
+    if attributes.len() > max {
+        let extra = u32::try_from(attributes.len() - max).unwrap_or(u32::MAX);
+        *dropped = dropped.saturating_add(extra);
+        attributes.truncate(max);
+    }
+    if let Some(max_chars) = max_chars {
+        for kv in attributes {
+            truncate_value(&mut kv.value, max_chars);
+        }
+    }
+}
+
+/// Applies the value length limit to every attribute of `span`, its events
+/// and its links, and the per-event and per-link attribute count limits.
+/// (The span's own attribute count is limited as attributes are set.)
+pub(crate) fn limit_record(
+    span: &mut SpanData,
+    max_chars: Option<usize>,
+    max_per_event: usize,
+    max_per_link: usize,
+) {
+    if let Some(max_chars) = max_chars {
+        for kv in &mut span.attributes {
+            truncate_value(&mut kv.value, max_chars);
+        }
+    }
+    for event in &mut span.events {
+        limit_list(
+            &mut event.attributes,
+            &mut event.dropped_attributes_count,
+            max_per_event,
+            max_chars,
+        );
+    }
+    for link in &mut span.links {
+        limit_list(
+            &mut link.attributes,
+            &mut link.dropped_attributes_count,
+            max_per_link,
+            max_chars,
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::truncate_value;
+    use crate::{KeyValue, Value};
+
+    #[test]
+    fn strings_are_cut_by_characters_at_and_past_the_limit() {
+        let cases: [(&str, usize, &str); 5] = [
+            ("héllo", 5, "héllo"),
+            ("héllo", 2, "hé"),
+            ("héllo", 0, ""),
+            ("日本語", 1, "日"),
+            ("abc", 3, "abc"),
+        ];
+        for (input, max, want) in cases {
+            let mut v = Value::from(input);
+            truncate_value(&mut v, max);
+            assert_eq!(v, Value::from(want), "{input:?} cut to {max}");
+        }
+        let mut array = Value::from(vec!["abcdef", "xy"]);
+        truncate_value(&mut array, 3);
+        assert_eq!(array, Value::from(vec!["abc", "xy"]));
+        let mut bytes = Value::from(&b"abcdef"[..]);
+        truncate_value(&mut bytes, 4);
+        assert_eq!(bytes, Value::from(&b"abcd"[..]));
+        let mut list = Value::from(vec![KeyValue::new("k", "abcdef"), KeyValue::new("n", 7)]);
+        truncate_value(&mut list, 2);
+        assert_eq!(
+            list,
+            Value::from(vec![KeyValue::new("k", "ab"), KeyValue::new("n", 7)])
+        );
+        let mut n = Value::I64(123_456);
+        truncate_value(&mut n, 1);
+        assert_eq!(n, Value::I64(123_456));
+    }
+}

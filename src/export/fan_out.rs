@@ -1,0 +1,131 @@
+//! `FanOut`: one processor that hands every span to several, for
+//! `OTEL_TRACES_EXPORTER=otlp,console`.
+
+use std::time::Instant;
+
+use crate::export::{ExportError, SpanProcessor};
+use crate::{Span, SpanData};
+
+/// Hands every span to each processor in order.
+pub(crate) struct FanOut(Vec<Box<dyn SpanProcessor>>);
+
+impl FanOut {
+    pub(crate) fn new(processors: Vec<Box<dyn SpanProcessor>>) -> FanOut {
+        FanOut(processors)
+    }
+
+    /// Runs `f` on every processor, even after one fails; the first error
+    /// is the answer.
+    fn each(
+        &self,
+        f: impl Fn(&dyn SpanProcessor) -> Result<(), ExportError>,
+    ) -> Result<(), ExportError> {
+        let mut result = Ok(());
+        for p in &self.0 {
+            let r = f(&**p);
+            if result.is_ok() {
+                result = r;
+            }
+        }
+        result
+    }
+}
+
+impl SpanProcessor for FanOut {
+    fn on_start(&self, span: &Span) {
+        for p in &self.0 {
+            p.on_start(span);
+        }
+    }
+
+    fn on_end(&self, span: SpanData) {
+        // Every processor but the last gets a copy; the last takes the record.
+        if let Some((last, rest)) = self.0.split_last() {
+            for p in rest {
+                p.on_end(span.clone());
+            }
+            last.on_end(span);
+        }
+    }
+
+    fn force_flush(&self, deadline: Instant) -> Result<(), ExportError> {
+        self.each(|p| p.force_flush(deadline))
+    }
+
+    fn shutdown(&self, deadline: Instant) -> Result<(), ExportError> {
+        self.each(|p| p.shutdown(deadline))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    use std::time::Instant;
+
+    use super::FanOut;
+    use crate::export::{ExportError, SpanProcessor};
+    use crate::{SpanContext, SpanData, SpanId, SpanKind, Status, TraceFlags, TraceId};
+
+    /// Counts the spans it gets; fails its flush when told to.
+    struct Counting(Arc<AtomicUsize>, bool);
+
+    impl SpanProcessor for Counting {
+        fn on_end(&self, _span: SpanData) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+        fn force_flush(&self, _deadline: Instant) -> Result<(), ExportError> {
+            self.0.fetch_add(100, Ordering::SeqCst);
+            if self.1 {
+                Err(ExportError::Timeout)
+            } else {
+                Ok(())
+            }
+        }
+        fn shutdown(&self, _deadline: Instant) -> Result<(), ExportError> {
+            Ok(())
+        }
+    }
+
+    fn record() -> SpanData {
+        SpanData {
+            name: "x".into(),
+            span_context: SpanContext::new(
+                TraceId::random(),
+                SpanId::random(),
+                TraceFlags::default(),
+            ),
+            parent_span_id: None,
+            parent_is_remote: false,
+            kind: SpanKind::Internal,
+            span_type: None,
+            start_unix_nanos: 1,
+            end_unix_nanos: 2,
+            attributes: Vec::new(),
+            dropped_attributes_count: 0,
+            events: Vec::new(),
+            dropped_events_count: 0,
+            links: Vec::new(),
+            dropped_links_count: 0,
+            status: Status::Unset,
+        }
+    }
+
+    #[test]
+    fn every_processor_gets_every_span_and_a_failed_flush_is_reported() {
+        let counts = [Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0))];
+        let fan_out = FanOut::new(vec![
+            Box::new(Counting(Arc::clone(&counts[0]), true)),
+            Box::new(Counting(Arc::clone(&counts[1]), false)),
+        ]);
+        fan_out.on_end(record());
+        fan_out.on_end(record());
+        // The first one fails; the second is still flushed.
+        assert_eq!(
+            fan_out.force_flush(Instant::now()),
+            Err(ExportError::Timeout)
+        );
+        assert_eq!(counts[0].load(Ordering::SeqCst), 102);
+        assert_eq!(counts[1].load(Ordering::SeqCst), 102);
+    }
+}

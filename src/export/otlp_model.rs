@@ -1,0 +1,54 @@
+//! What the OTLP data model takes from a [`SpanData`]: the numbers and extra
+//! attributes both OTLP encodings (protobuf and JSON) write, kept in one
+//! place so the two cannot disagree.
+
+use crate::{SpanData, SpanKind, Status};
+
+/// The attribute that carries [`SpanData::span_type`](crate::SpanData) in
+/// exported data (unless the span set that attribute itself).
+pub const SPAN_TYPE_ATTRIBUTE: &str = "span.type";
+
+/// The instrumentation scope name in OTLP payloads.
+pub const SCOPE_NAME: &str = "baton";
+
+/// The instrumentation scope version in OTLP payloads: baton's version.
+pub(crate) const SCOPE_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// OTLP `SpanFlags`: the W3C flags in bits 0-7, and bits 8-9 saying whether
+/// the parent (or linked span) is remote.
+pub(crate) fn span_flags(flags: u8, remote: bool) -> u32 {
+    const HAS_IS_REMOTE: u32 = 0x100;
+    const IS_REMOTE: u32 = 0x200;
+    u32::from(flags) | HAS_IS_REMOTE | if remote { IS_REMOTE } else { 0 }
+}
+
+/// The OTLP `Span.SpanKind` number.
+pub(crate) fn kind_number(kind: SpanKind) -> u8 {
+    match kind {
+        SpanKind::Internal => 1,
+        SpanKind::Server => 2,
+        SpanKind::Client => 3,
+        SpanKind::Producer => 4,
+        SpanKind::Consumer => 5,
+    }
+}
+
+/// The OTLP `Status.StatusCode` number and the message (empty unless an
+/// error).
+pub(crate) fn status_parts(status: &Status) -> (u8, &str) {
+    match status {
+        Status::Unset => (0, ""),
+        Status::Ok => (1, ""),
+        Status::Error { description } => (2, description),
+    }
+}
+
+/// The span type to send as the [`SPAN_TYPE_ATTRIBUTE`] attribute after the
+/// span's own attributes: `None` when the span has no type or set that
+/// attribute itself.
+pub(crate) fn span_type_attribute(span: &SpanData) -> Option<&str> {
+    let t = span.span_type.as_ref()?;
+    span.attribute(SPAN_TYPE_ATTRIBUTE)
+        .is_none()
+        .then(|| t.as_str())
+}

@@ -1,0 +1,331 @@
+//! The OTLP protobuf encoding of spans: an `ExportTraceServiceRequest` of
+//! [opentelemetry-proto](https://github.com/open-telemetry/opentelemetry-proto)
+//! v1, written by hand into a reused buffer.
+//!
+//! The messages and field numbers, from `collector/trace/v1/trace_service.proto`,
+//! `trace/v1/trace.proto`, `resource/v1/resource.proto` and
+//! `common/v1/common.proto`:
+//!
+//! ```text
+//! ExportTraceServiceRequest { repeated ResourceSpans resource_spans = 1; }
+//! ResourceSpans { Resource resource = 1; repeated ScopeSpans scope_spans = 2; }
+//! Resource      { repeated KeyValue attributes = 1; uint32 dropped_attributes_count = 2; }
+//! ScopeSpans    { InstrumentationScope scope = 1; repeated Span spans = 2; }
+//! InstrumentationScope { string name = 1; string version = 2; }
+//! Span { bytes trace_id = 1; bytes span_id = 2; string trace_state = 3;
+//!        bytes parent_span_id = 4; fixed32 flags = 16; string name = 5;
+//!        SpanKind kind = 6; fixed64 start_time_unix_nano = 7;
+//!        fixed64 end_time_unix_nano = 8; repeated KeyValue attributes = 9;
+//!        uint32 dropped_attributes_count = 10; repeated Event events = 11;
+//!        uint32 dropped_events_count = 12; repeated Link links = 13;
+//!        uint32 dropped_links_count = 14; Status status = 15; }
+//! Span.Event { fixed64 time_unix_nano = 1; string name = 2;
+//!              repeated KeyValue attributes = 3; uint32 dropped_attributes_count = 4; }
+//! Span.Link  { bytes trace_id = 1; bytes span_id = 2; string trace_state = 3;
+//!              repeated KeyValue attributes = 4; uint32 dropped_attributes_count = 5;
+//!              fixed32 flags = 6; }
+//! Status   { string message = 2; StatusCode code = 3; }
+//! KeyValue { string key = 1; AnyValue value = 2; }
+//! AnyValue { oneof value { string string_value = 1; bool bool_value = 2;
+//!            int64 int_value = 3; double double_value = 4;
+//!            ArrayValue array_value = 5; KeyValueList kvlist_value = 6;
+//!            bytes bytes_value = 7; } }
+//! ArrayValue   { repeated AnyValue values = 1; }
+//! KeyValueList { repeated KeyValue values = 1; }
+//! ```
+//!
+//! As proto3 allows, fields holding their default (zero, empty) are left
+//! out, except inside the `AnyValue` oneof, where the field says which
+//! variant it is.
+
+use crate::export::otlp_model::{
+    kind_number, span_flags, span_type_attribute, status_parts, SCOPE_NAME, SCOPE_VERSION,
+    SPAN_TYPE_ATTRIBUTE,
+};
+use crate::export::resource::Resource;
+use crate::value::{Array, KeyValue, Value};
+use crate::{Event, Link, SpanContext, SpanData};
+
+/// Wire types (protobuf encoding, "Message Structure").
+const VARINT: u8 = 0;
+const I64: u8 = 1;
+const LEN: u8 = 2;
+const I32: u8 = 5;
+
+/// The longest varint: a `u64` takes at most 10 bytes.
+const MAX_VARINT: usize = 10;
+
+fn varint(out: &mut Vec<u8>, mut n: u64) {
+    while n >= 0x80 {
+        out.push(n as u8 | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+fn varint_len(n: u64) -> usize {
+    // 1 byte per 7 significant bits, and 1 for zero.
+    (64 - (n | 1).leading_zeros() as usize).div_ceil(7)
+}
+
+/// Writes `n` as a varint at the start of `slot`; returns its length.
+fn put_varint(slot: &mut [u8], mut n: u64) -> usize {
+    let mut i = 0;
+    while n >= 0x80 {
+        slot[i] = n as u8 | 0x80;
+        n >>= 7;
+        i += 1;
+    }
+    slot[i] = n as u8;
+    i + 1
+}
+
+fn tag(out: &mut Vec<u8>, field: u32, wire: u8) {
+    varint(out, u64::from(field << 3 | u32::from(wire)));
+}
+
+fn bytes_always(out: &mut Vec<u8>, field: u32, bytes: &[u8]) {
+    tag(out, field, LEN);
+    varint(out, bytes.len() as u64);
+    out.extend_from_slice(bytes);
+}
+
+/// A string or bytes field, left out when empty.
+fn bytes_field(out: &mut Vec<u8>, field: u32, bytes: &[u8]) {
+    if !bytes.is_empty() {
+        bytes_always(out, field, bytes);
+    }
+}
+
+/// A `uint32`, `uint64` or enum field, left out when zero.
+fn uint_field(out: &mut Vec<u8>, field: u32, n: u64) {
+    if n != 0 {
+        tag(out, field, VARINT);
+        varint(out, n);
+    }
+}
+
+fn fixed64(out: &mut Vec<u8>, field: u32, n: u64) {
+    tag(out, field, I64);
+    out.extend_from_slice(&n.to_le_bytes());
+}
+
+fn fixed32(out: &mut Vec<u8>, field: u32, n: u32) {
+    tag(out, field, I32);
+    out.extend_from_slice(&n.to_le_bytes());
+}
+
+/// An embedded message: `body` writes its fields, then the length is put in
+/// front. One byte is reserved for it; a body of 128 bytes or more moves
+/// right by the extra length bytes (a copy within the buffer, never an
+/// allocation beyond the buffer's growth).
+fn message(out: &mut Vec<u8>, field: u32, body: impl FnOnce(&mut Vec<u8>)) {
+    tag(out, field, LEN);
+    let at = out.len();
+    out.push(0);
+    body(out);
+    let end = out.len();
+    let len = (end - at - 1) as u64;
+    if len < 0x80 {
+        out[at] = len as u8;
+        return;
+    }
+    let extra = varint_len(len) - 1;
+    out.resize(end + extra, 0);
+    out.copy_within(at + 1..end, at + 1 + extra);
+    put_varint(&mut out[at..], len);
+}
+
+fn any_value(out: &mut Vec<u8>, value: &Value) {
+    match value {
+        Value::String(s) => bytes_always(out, 1, s.as_bytes()),
+        Value::Bool(b) => {
+            tag(out, 2, VARINT);
+            out.push(u8::from(*b));
+        }
+        Value::I64(n) => {
+            tag(out, 3, VARINT);
+            // int64: two's complement, so a negative number takes 10 bytes.
+            varint(out, *n as u64);
+        }
+        Value::F64(n) => {
+            tag(out, 4, I64);
+            out.extend_from_slice(&n.to_le_bytes());
+        }
+        Value::Array(array) => message(out, 5, |out| array_value(out, array)),
+        Value::KvList(kvs) => message(out, 6, |out| attributes(out, 1, kvs)),
+        Value::Bytes(bytes) => bytes_always(out, 7, bytes),
+    }
+}
+
+/// The `values` of an `ArrayValue`, each an `AnyValue` message.
+fn array_value(out: &mut Vec<u8>, array: &Array) {
+    fn each<T>(out: &mut Vec<u8>, items: &[T], mut item: impl FnMut(&mut Vec<u8>, &T)) {
+        for x in items {
+            message(out, 1, |out| item(out, x));
+        }
+    }
+    match array {
+        Array::String(v) => each(out, v, |o, s| bytes_always(o, 1, s.as_bytes())),
+        Array::Bool(v) => each(out, v, |o, b| any_value(o, &Value::Bool(*b))),
+        Array::I64(v) => each(out, v, |o, n| any_value(o, &Value::I64(*n))),
+        Array::F64(v) => each(out, v, |o, n| any_value(o, &Value::F64(*n))),
+    }
+}
+
+fn key_value(out: &mut Vec<u8>, field: u32, key: &str, value: &Value) {
+    message(out, field, |out| {
+        bytes_field(out, 1, key.as_bytes());
+        message(out, 2, |out| any_value(out, value));
+    });
+}
+
+fn attributes(out: &mut Vec<u8>, field: u32, attributes: &[KeyValue]) {
+    for kv in attributes {
+        key_value(out, field, &kv.key, &kv.value);
+    }
+}
+
+/// Trace id (1), span id (2) and trace state (3): the same numbers in
+/// `Span` and `Span.Link`.
+fn ids(out: &mut Vec<u8>, sc: &SpanContext) {
+    bytes_always(out, 1, &sc.trace_id().to_bytes());
+    bytes_always(out, 2, &sc.span_id().to_bytes());
+    bytes_field(out, 3, sc.trace_state().as_str().as_bytes());
+}
+
+fn event(out: &mut Vec<u8>, event: &Event) {
+    fixed64(out, 1, event.time_unix_nanos);
+    bytes_field(out, 2, event.name.as_bytes());
+    attributes(out, 3, &event.attributes);
+    uint_field(out, 4, event.dropped_attributes_count.into());
+}
+
+fn link(out: &mut Vec<u8>, link: &Link) {
+    ids(out, &link.span_context);
+    attributes(out, 4, &link.attributes);
+    uint_field(out, 5, link.dropped_attributes_count.into());
+    let sc = &link.span_context;
+    fixed32(out, 6, span_flags(sc.flags().bits(), sc.is_remote()));
+}
+
+/// The fields of one `Span` message.
+pub(crate) fn write_span(out: &mut Vec<u8>, span: &SpanData) {
+    ids(out, &span.span_context);
+    if let Some(parent) = span.parent_span_id {
+        bytes_always(out, 4, &parent.to_bytes());
+    }
+    bytes_field(out, 5, span.name.as_bytes());
+    uint_field(out, 6, kind_number(span.kind).into());
+    fixed64(out, 7, span.start_unix_nanos);
+    fixed64(out, 8, span.end_unix_nanos);
+    attributes(out, 9, &span.attributes);
+    if let Some(t) = span_type_attribute(span) {
+        message(out, 9, |out| {
+            bytes_always(out, 1, SPAN_TYPE_ATTRIBUTE.as_bytes());
+            message(out, 2, |out| bytes_always(out, 1, t.as_bytes()));
+        });
+    }
+    uint_field(out, 10, span.dropped_attributes_count.into());
+    for e in &span.events {
+        message(out, 11, |out| event(out, e));
+    }
+    uint_field(out, 12, span.dropped_events_count.into());
+    for l in &span.links {
+        message(out, 13, |out| link(out, l));
+    }
+    uint_field(out, 14, span.dropped_links_count.into());
+    let (code, text) = status_parts(&span.status);
+    if code != 0 {
+        message(out, 15, |out| {
+            bytes_field(out, 2, text.as_bytes());
+            uint_field(out, 3, code.into());
+        });
+    }
+    fixed32(
+        out,
+        16,
+        span_flags(span.span_context.flags().bits(), span.parent_is_remote),
+    );
+}
+
+/// Encodes a whole `ExportTraceServiceRequest` (one resource, the scope
+/// [`SCOPE_NAME`], `spans`) into `out`, which is cleared first, and returns
+/// where the request starts: the body to send is `&out[start..]`.
+///
+/// The spans are written once, in place. The lengths of the two messages
+/// that enclose them are only known afterwards, so room for their framing is
+/// left in front of the spans and the framing is put at its end: no copy of
+/// the spans, and no allocation once `out` has grown to a batch's size.
+pub(crate) fn write_request(out: &mut Vec<u8>, resource: &Resource, spans: &[SpanData]) -> usize {
+    out.clear();
+    // ResourceSpans.resource (1) and ScopeSpans.scope (1), whole fields.
+    message(out, 1, |out| attributes(out, 1, resource.attributes()));
+    let resource_end = out.len();
+    message(out, 1, |out| {
+        bytes_field(out, 1, SCOPE_NAME.as_bytes());
+        bytes_field(out, 2, SCOPE_VERSION.as_bytes());
+    });
+    let head = out.len();
+    // The framing is two tags and two lengths around copies of those
+    // fields: at most `head + 2 * (1 + MAX_VARINT)` bytes.
+    let spans_start = 2 * head + 2 * (1 + MAX_VARINT);
+    out.resize(spans_start, 0);
+    for span in spans {
+        message(out, 2, |out| write_span(out, span));
+    }
+    let scope_spans = (head - resource_end + out.len() - spans_start) as u64;
+    let resource_spans = (resource_end + 1 + varint_len(scope_spans)) as u64 + scope_spans;
+    let framing = 1 + varint_len(resource_spans) + 1 + varint_len(scope_spans) + head;
+    let start = spans_start - framing;
+    let mut at = start;
+    // ExportTraceServiceRequest.resource_spans (1) holds ResourceSpans,
+    // whose scope_spans (2) holds ScopeSpans.
+    out[at] = 1 << 3 | LEN;
+    at += 1;
+    at += put_varint(&mut out[at..], resource_spans);
+    out.copy_within(..resource_end, at);
+    at += resource_end;
+    out[at] = 2 << 3 | LEN;
+    at += 1;
+    at += put_varint(&mut out[at..], scope_spans);
+    out.copy_within(resource_end..head, at);
+    debug_assert_eq!(at + head - resource_end, spans_start);
+    start
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{message, varint, varint_len};
+
+    #[test]
+    fn varints_match_the_protobuf_examples() {
+        // "Base 128 Varints": 1 is 01, 150 is 96 01.
+        for (n, bytes) in [
+            (0u64, &[0u8][..]),
+            (1, &[1]),
+            (150, &[0x96, 0x01]),
+            (
+                u64::MAX,
+                &[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01],
+            ),
+        ] {
+            let mut out = Vec::new();
+            varint(&mut out, n);
+            assert_eq!(out, bytes);
+            assert_eq!(varint_len(n), bytes.len());
+        }
+    }
+
+    #[test]
+    fn a_message_length_at_each_varint_edge_is_put_in_front() {
+        for len in [0usize, 127, 128, 16383, 16384] {
+            let mut out = vec![0xaa];
+            message(&mut out, 2, |o| o.extend(std::iter::repeat_n(7u8, len)));
+            let mut expected = vec![0xaa, 0x12];
+            varint(&mut expected, len as u64);
+            expected.extend(std::iter::repeat_n(7u8, len));
+            assert_eq!(out, expected, "length {len}");
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! Log correlation: the current trace and span ids in a log line, with no
+//! logging dependency and no allocation.
+//!
+//! [`log_ids`] reads the ids of the current context (local span or remote
+//! parent) once, into a small `Copy` value whose `Display` writes
+//! `trace_id=… span_id=… sampled=1`, or nothing outside a span. The field
+//! names are the ones OpenTelemetry's log bridges use, so a log backend can
+//! link the line to its trace.
+//!
+//! # Example: `println!`-style logging
+//! ```
+//! let _span = baton::span("checkout").enter();
+//! let line = format!("INFO order placed {}", baton::log_ids());
+//! let trace_id = baton::current_trace_id().unwrap();
+//! let span_id = baton::current_span_id().unwrap();
+//! assert_eq!(line, format!("INFO order placed trace_id={trace_id} span_id={span_id} sampled=1"));
+//! ```
+//!
+//! # Example: a recipe for the `log` facade
+//! A `log::Log` implementation adds the ids to every record in its `log`
+//! method; the format string is the whole recipe, so here it is with a
+//! stand-in for the record (`record.level()` and `record.args()` in `log`):
+//! ```
+//! use std::fmt::Write;
+//! // impl log::Log for MyLogger {
+//! //     fn log(&self, record: &log::Record<'_>) {
+//! //         eprintln!("{} {} {}", record.level(), record.args(), baton::log_ids());
+//! //     }
+//! //     ...
+//! // }
+//! fn log(out: &mut String, level: &str, args: std::fmt::Arguments<'_>) {
+//!     let _ = writeln!(out, "{level} {args} {}", baton::log_ids());
+//! }
+//! let mut out = String::new();
+//! log(&mut out, "INFO", format_args!("no span yet"));
+//! baton::in_span("work", || log(&mut out, "WARN", format_args!("retrying")));
+//! let lines: Vec<&str> = out.lines().collect();
+//! assert_eq!(lines[0], "INFO no span yet "); // empty outside a span
+//! assert!(lines[1].starts_with("WARN retrying trace_id="));
+//! ```
+
+use core::fmt;
+
+use crate::id::{SpanId, TraceId};
+use crate::span_context::SpanContext;
+use crate::stack;
+
+/// The span id of the current context (its local span, or the remote parent
+/// when only an extracted context is attached), for log correlation; see
+/// also [`current_trace_id`](crate::current_trace_id).
+///
+/// ```
+/// assert_eq!(baton::current_span_id(), None);
+/// let _span = baton::span("step").enter();
+/// assert_eq!(baton::current_span_id(), Some(baton::current_span().unwrap().span_id()));
+/// ```
+pub fn current_span_id() -> Option<SpanId> {
+    stack::with_current(|cx| cx.span_context().map(SpanContext::span_id))
+}
+
+/// The ids of the current context, captured now, for a log line; see
+/// [`LogIds`].
+///
+/// ```
+/// assert_eq!(baton::log_ids().to_string(), "");
+/// let _g = baton::propagated_context(&std::collections::HashMap::from([(
+///     "traceparent".to_string(),
+///     "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00".to_string(),
+/// )]));
+/// assert_eq!(
+///     baton::log_ids().to_string(),
+///     "trace_id=4bf92f3577b34da6a3ce929d0e0e4736 span_id=00f067aa0ba902b7 sampled=0"
+/// );
+/// ```
+pub fn log_ids() -> LogIds {
+    LogIds(stack::with_current(|cx| {
+        cx.span_context()
+            .map(|sc| (sc.trace_id(), sc.span_id(), sc.flags().is_sampled()))
+    }))
+}
+
+/// The trace id, span id and sampled flag of one context, or none.
+///
+/// `Display` writes `trace_id=<32 hex> span_id=<16 hex> sampled=<0|1>`, or
+/// nothing when there was no span, without allocating. The value is `Copy`
+/// and holds no reference to the context, so it can be captured once and
+/// used in several lines.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LogIds(Option<(TraceId, SpanId, bool)>);
+
+impl LogIds {
+    /// The trace id, if there was a span.
+    pub fn trace_id(&self) -> Option<TraceId> {
+        self.0.map(|(t, _, _)| t)
+    }
+
+    /// The span id, if there was a span.
+    pub fn span_id(&self) -> Option<SpanId> {
+        self.0.map(|(_, s, _)| s)
+    }
+
+    /// Whether the span was sampled (`false` without a span).
+    pub fn is_sampled(&self) -> bool {
+        self.0.is_some_and(|(_, _, sampled)| sampled)
+    }
+
+    /// Whether there was no span: `Display` writes nothing.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
+}
+
+impl fmt::Display for LogIds {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some((trace_id, span_id, sampled)) => write!(
+                f,
+                "trace_id={trace_id} span_id={span_id} sampled={}",
+                u8::from(sampled)
+            ),
+            None => Ok(()),
+        }
+    }
+}
