@@ -34,10 +34,13 @@ const NICE_MATCH: usize = 64;
 const MAX_LAZY: usize = 16;
 
 /// The positions inside a match up to this long are put in the hash chains;
-/// a longer match's are skipped (the text they start is already in the
-/// chains at its earlier copy), which saves most of the work on repetitive
-/// data.
+/// a longer match's are skipped but for its last few (the text they start is
+/// already in the chains at its earlier copy), which saves most of the work
+/// on repetitive data.
 const MAX_INSERT: usize = 8;
+
+/// Of a longer match, this many last positions are put in the chains.
+const TAIL_INSERT: usize = 3;
 
 /// Literals and matches buffered per block: enough to amortise a dynamic
 /// header (tens of bytes), few enough for the codes to follow changes in the
@@ -462,12 +465,14 @@ impl Deflater {
         self.dist_freq[dist_code(dist)] += 1;
         let end = pos + length;
         let last_hashable = (data.len() + 1).saturating_sub(MIN_MATCH);
-        let insert_end = if length <= MAX_INSERT {
-            end
-        } else {
+        // Every position of a short match; of a long one only the last few,
+        // which give the next search its nearest candidates.
+        let from = if length <= MAX_INSERT {
             pos + inserted
+        } else {
+            end - TAIL_INSERT
         };
-        for p in pos + inserted..insert_end.min(last_hashable) {
+        for p in from..end.min(last_hashable) {
             let v = base.wrapping_add(p as u32);
             let h = hash(data, p);
             self.prev[v as usize & WINDOW_MASK] = self.head[h];
