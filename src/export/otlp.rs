@@ -343,6 +343,33 @@ impl OtlpExporter {
     pub fn config(&self) -> &OtlpConfig {
         &self.config
     }
+
+    /// The request body [`export`](SpanExporter::export) would send for
+    /// `batch`, encoded as configured, in the exporter's reused buffer: for
+    /// writing requests elsewhere, debugging, and measuring the encoders.
+    ///
+    /// # Example: the same span in both encodings
+    /// ```
+    /// use baton::export::{OtlpConfig, OtlpExporter, Protocol};
+    /// let spans = baton::InMemoryExporter::default();
+    /// let _p = baton::init(baton::Config::new().exporter(spans.clone())).unwrap();
+    /// baton::in_span("checkout", || {});
+    /// let batch = spans.take();
+    /// let config = OtlpConfig::new("http://localhost:4318/v1/traces").unwrap();
+    /// let mut protobuf = OtlpExporter::new(config.clone());
+    /// let mut json = OtlpExporter::new(config.protocol(Protocol::HttpJson));
+    /// let json_body = String::from_utf8(json.encode(&batch).to_vec()).unwrap();
+    /// assert!(json_body.contains(r#""name":"checkout""#));
+    /// let protobuf_body = protobuf.encode(&batch);
+    /// // ExportTraceServiceRequest.resource_spans, a length-delimited field 1.
+    /// assert_eq!(protobuf_body[0], 0x0a);
+    /// assert!(protobuf_body.len() < json_body.len());
+    /// ```
+    pub fn encode(&mut self, batch: &[SpanData]) -> &[u8] {
+        let config = &self.config;
+        self.buffers
+            .encode(config.protocol, &config.resource, batch)
+    }
 }
 
 impl fmt::Debug for OtlpExporter {
