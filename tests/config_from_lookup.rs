@@ -206,6 +206,8 @@ fn every_invalid_value_names_its_variable_and_value() {
         ("OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT", "x"),
         ("OTEL_LINK_ATTRIBUTE_COUNT_LIMIT", "99999999999999999999"),
         ("OTEL_TRACES_SAMPLER", "sometimes"),
+        ("OTEL_PROPAGATORS", "tracecontext,w3c"),
+        ("OTEL_PROPAGATORS", "none,b3"),
         ("OTEL_BSP_MAX_QUEUE_SIZE", "0"),
         ("OTEL_BSP_MAX_QUEUE_SIZE", "-5"),
         ("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "0"),
