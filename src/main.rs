@@ -1,4 +1,4 @@
-//! The `baton` command: `demo`, `decode` and `convert`.
+//! The `baton` command: `demo`, `decode`, `convert` and `explain`.
 
 mod cmd;
 
@@ -10,6 +10,7 @@ fn main() -> ExitCode {
         Some("demo") => cmd::demo::run(&args[1..]),
         Some("decode") => cmd::decode::run(&args[1..]),
         Some("convert") => cmd::convert::run(&args[1..]),
+        Some("explain") => cmd::explain::run(&args[1..]),
         Some("help" | "-h" | "--help") => {
             println!("{}", cmd::USAGE);
             ExitCode::SUCCESS

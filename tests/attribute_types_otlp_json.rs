@@ -2,7 +2,8 @@
 //! byte arrays and key-value lists become span attributes with the right
 //! OTLP `AnyValue` in the JSON encoding (`intValue` as a decimal string,
 //! `doubleValue`, `stringValue`, `bytesValue` as base64, `kvlistValue`), and
-//! the span limits still cap them. Installs the global pipeline.
+//! the span limits still cap them; the console shows them readably.
+//! Installs the global pipeline.
 
 mod common;
 #[path = "common/json.rs"]
@@ -10,7 +11,7 @@ mod json;
 
 use std::borrow::Cow;
 
-use baton::export::{JsonLinesExporter, SpanExporter};
+use baton::export::{ConsoleExporter, JsonLinesExporter, SpanExporter};
 use baton::{KeyValue, SpanData, SpanLimits, Value};
 use json::Json;
 
@@ -205,4 +206,22 @@ fn span_limits_cap_the_new_value_kinds_like_any_other() {
     assert!(span.get("attributes").attribute("bytes").is_none());
     let kept = any_value(&span, "kvlist").get("kvlistValue").get("values");
     assert_eq!(kept.len(), max + 1);
+}
+
+#[test]
+fn the_console_shows_bytes_as_base64_and_kvlists_in_braces() {
+    let (data, _) = otlp_span("console", |s| {
+        s.set_attribute("body", b"foobar".to_vec());
+        s.set_attribute(
+            "http",
+            vec![KeyValue::new("status", 200u16), KeyValue::new("ok", true)],
+        );
+        s.set_attribute("big", u64::MAX);
+    });
+    let mut console = ConsoleExporter::new(Vec::new());
+    console.export(&[data]).unwrap();
+    let text = String::from_utf8(console.into_inner()).unwrap();
+    assert!(text.contains("body=Zm9vYmFy"), "{text}");
+    assert!(text.contains("http={status: 200, ok: true}"), "{text}");
+    assert!(text.contains("big=\"18446744073709551615\""), "{text}");
 }

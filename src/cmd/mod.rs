@@ -5,6 +5,7 @@
 pub mod convert;
 pub mod decode;
 pub mod demo;
+pub mod explain;
 
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
@@ -14,10 +15,17 @@ pub const USAGE: &str = "usage:
   baton demo [--propagator LIST] [--export console|jsonl|otlp] [--endpoint URL]
   baton decode [HEADER-LINE...]
   baton convert --to b3|b3multi|jaeger|tracecontext [HEADER-LINE...]
+  baton explain [--sender-propagators LIST] [--receiver-propagators LIST] [SENT RECEIVED]
 
 decode and convert read header lines (`name: value`) from their arguments,
 or from standard input when there are none.
-exit status: 0 valid, 1 invalid input, 2 usage error";
+exit status: 0 valid, 1 invalid input, 2 usage error
+
+explain says whether a trace continues across one hop: the headers the caller
+sent and the headers the next service received, from two files or from standard
+input separated by a `---` or blank line; LIST is that side's OTEL_PROPAGATORS
+(receiver default tracecontext,baggage).
+exit status: 0 intact, 1 it breaks or loses something, 2 usage error";
 
 /// Prints `problem` and the usage to stderr; returns the usage-error status.
 pub fn usage_error(problem: &str) -> ExitCode {
@@ -77,7 +85,7 @@ pub fn read_lines(args: &[String]) -> Result<Vec<HeaderLine>, InputError> {
         .collect()
 }
 
-fn split(number: usize, line: String) -> Result<HeaderLine, InputError> {
+pub fn split(number: usize, line: String) -> Result<HeaderLine, InputError> {
     let Some(colon) = line.find(':') else {
         return Err(InputError {
             number,

@@ -60,7 +60,7 @@ pub struct Composite {
 #[non_exhaustive]
 pub enum ConfigError {
     /// A name that is not one of `tracecontext`, `baggage`, `b3`, `b3multi`,
-    /// `jaeger` or `none`.
+    /// `jaeger`, `session` or `none`.
     UnknownPropagator {
         /// The name as written (whitespace trimmed).
         name: String,
@@ -80,7 +80,7 @@ impl fmt::Display for ConfigError {
             ConfigError::UnknownPropagator { name } => write!(
                 f,
                 "{OTEL_PROPAGATORS}: unknown propagator {name:?} (known: tracecontext, \
-                 baggage, b3, b3multi, jaeger, none)"
+                 baggage, b3, b3multi, jaeger, session, none)"
             ),
             ConfigError::NoneWithOthers => write!(
                 f,
@@ -130,7 +130,9 @@ impl Composite {
     /// it (tests pass a closure instead of touching the environment).
     ///
     /// The value is a comma-separated list of `tracecontext`, `baggage`,
-    /// `b3` (single header), `b3multi`, `jaeger` and `none`, matched without
+    /// `b3` (single header), `b3multi`, `jaeger`, `session` (the session id
+    /// in its own header, see [`SessionHeader`](super::SessionHeader)) and
+    /// `none`, matched without
     /// regard to ASCII case, with whitespace around names and empty items
     /// ignored and repeated names used once. Unset or empty means
     /// [`DEFAULT_PROPAGATORS`]; `none` alone means no propagation.
@@ -207,6 +209,7 @@ enum Kind {
     B3Single,
     B3Multi,
     Jaeger,
+    Session,
     None,
 }
 
@@ -218,6 +221,7 @@ impl Kind {
             ("b3", Kind::B3Single),
             ("b3multi", Kind::B3Multi),
             ("jaeger", Kind::Jaeger),
+            ("session", Kind::Session),
             ("none", Kind::None),
         ]
         .into_iter()
@@ -232,6 +236,7 @@ impl Kind {
             Kind::B3Single => Box::new(B3::single()),
             Kind::B3Multi => Box::new(B3::multi()),
             Kind::Jaeger => Box::new(super::Jaeger),
+            Kind::Session => Box::new(super::session::SessionHeader::from_env()),
             Kind::None => return None,
         })
     }
@@ -241,7 +246,7 @@ impl Kind {
 /// composite can hand out the union of its members' fields as one slice.
 /// Field names come from propagator code, not from input, so the table stays
 /// as small as the set of formats in the program.
-fn intern(name: &str) -> &'static str {
+pub(super) fn intern(name: &str) -> &'static str {
     static NAMES: Mutex<Vec<&'static str>> = Mutex::new(Vec::new());
     let mut names = NAMES.lock().unwrap_or_else(PoisonError::into_inner);
     match names.iter().find(|n| **n == name) {

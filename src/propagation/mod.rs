@@ -25,6 +25,13 @@ mod uberctx;
 pub use b3::B3;
 pub use jaeger::Jaeger;
 
+// Sessions in their own header.
+mod session;
+pub use session::{
+    check_session_id, SessionError, SessionHeader, BATON_SESSION_HEADER, DEFAULT_SESSION_HEADER,
+    MAX_SESSION_ID_LEN,
+};
+
 // Composition, environment carriers and the global propagator.
 mod composite;
 mod env;

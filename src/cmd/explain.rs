@@ -1,0 +1,761 @@
+//! `baton explain [--sender-propagators LIST] [--receiver-propagators LIST]
+//! [SENT RECEIVED]`: the propagation doctor. Given the headers a caller sent
+//! and the headers the next service received, says whether the trace
+//! continues across that hop and, if not, why.
+//!
+//! The two header blocks come from two files, or from standard input
+//! separated by a `---` line or a blank line. Each side is read with the
+//! public propagators: the sent block with every format baton knows, the
+//! received block with the receiver's `OTEL_PROPAGATORS` (default
+//! `tracecontext,baggage`, as in OpenTelemetry). What the propagators report
+//! while reading (a limit hit, an invalid member) is captured and quoted.
+//!
+//! Exit status: 0 when the trace continues intact, 1 when it breaks or loses
+//! something, 2 on a usage error (unknown option, unreadable file or line).
+
+use std::collections::BTreeSet;
+use std::io::{Read, Write};
+use std::process::ExitCode;
+use std::sync::{Mutex, PoisonError};
+
+use baton::propagation::{
+    baggage, tracestate, Composite, Propagator, SessionHeader, DEFAULT_PROPAGATORS,
+};
+use baton::{Context, SpanContext};
+
+use super::{split, usage_error, InputError, USAGE_ERROR};
+
+/// The trace formats, by their `OTEL_PROPAGATORS` names.
+const TRACE_FORMATS: [&str; 4] = ["tracecontext", "b3", "b3multi", "jaeger"];
+
+/// How the sent block is read: every format, W3C first.
+const EVERYTHING: &str = "tracecontext,b3multi,b3,jaeger,baggage,session";
+
+/// Exit status when the trace breaks or loses something across the hop.
+const BROKEN: u8 = 1;
+
+type Headers = Vec<(String, String)>;
+
+struct Options {
+    sender: Option<String>,
+    receiver: Option<String>,
+    files: Vec<String>,
+}
+
+/// One thing wrong with the hop.
+struct Finding {
+    /// Whether the receiver loses the trace itself (not only part of it).
+    breaks: bool,
+    what: String,
+    fix: Option<String>,
+}
+
+impl Finding {
+    fn breaks(what: String, fix: Option<String>) -> Finding {
+        Finding {
+            breaks: true,
+            what,
+            fix,
+        }
+    }
+
+    fn loses(what: String, fix: Option<String>) -> Finding {
+        Finding {
+            breaks: false,
+            what,
+            fix,
+        }
+    }
+}
+
+pub fn run(args: &[String]) -> ExitCode {
+    let options = match parse_args(args) {
+        Ok(options) => options,
+        Err(problem) => return usage_error(&problem),
+    };
+    let sender = match options.sender.as_deref().map(Composite::from_list) {
+        Some(Err(e)) => return usage_error(&format!("--sender-propagators: {e}")),
+        Some(Ok(p)) => Some(p),
+        None => None,
+    };
+    let receiver_list = options.receiver.as_deref().unwrap_or(DEFAULT_PROPAGATORS);
+    let receiver = match Composite::from_list(receiver_list) {
+        Ok(p) => p,
+        Err(e) => return usage_error(&format!("--receiver-propagators: {e}")),
+    };
+    let (sent, received) = match read_blocks(&options.files) {
+        Ok(blocks) => blocks,
+        Err(Problem::Usage(problem)) => return usage_error(&problem),
+        Err(Problem::Line(e)) => {
+            e.report(&mut std::io::stderr());
+            return ExitCode::from(USAGE_ERROR);
+        }
+    };
+    // Everything the propagators report while reading is quoted in the
+    // explanation instead of going to stderr.
+    let _ = baton::set_diagnostic_handler(Box::new(|d| {
+        CAPTURED
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(d.message.to_string());
+    }));
+
+    let hop = Hop {
+        sent: &sent,
+        received: &received,
+        sender: sender.as_ref().zip(options.sender.as_deref()),
+        receiver: &receiver,
+        receiver_list,
+    };
+    let (summary, findings) = hop.explain();
+    let mut out = std::io::stdout().lock();
+    let _ = write!(out, "{summary}");
+    let verdict = if findings.iter().any(|f| f.breaks) {
+        "the trace breaks at this hop"
+    } else if findings.is_empty() {
+        "the trace continues intact"
+    } else {
+        "the trace continues, but loses something on the way"
+    };
+    let _ = writeln!(out, "verdict:  {verdict}");
+    for f in &findings {
+        let _ = writeln!(out, "- {}", f.what);
+        if let Some(fix) = &f.fix {
+            let _ = writeln!(out, "  fix: {fix}");
+        }
+    }
+    if findings.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(BROKEN)
+    }
+}
+
+static CAPTURED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// `p` reads `headers`: the context, and what the propagators reported.
+fn extract(p: &Composite, headers: &Headers) -> (Context, Vec<String>) {
+    CAPTURED
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clear();
+    let cx = p.extract(&Context::default(), headers);
+    let reports = std::mem::take(&mut *CAPTURED.lock().unwrap_or_else(PoisonError::into_inner));
+    (cx, reports)
+}
+
+fn composite(list: &str) -> Composite {
+    // The lists in this file are fixed and valid.
+    Composite::from_list(list).unwrap_or_default()
+}
+
+fn parse_args(args: &[String]) -> Result<Options, String> {
+    let mut options = Options {
+        sender: None,
+        receiver: None,
+        files: Vec::new(),
+    };
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let (name, inline) = match arg.split_once('=') {
+            Some((name, value)) if name.starts_with("--") => (name, Some(value.to_owned())),
+            _ => (arg.as_str(), None),
+        };
+        let slot = match name {
+            "--sender-propagators" => &mut options.sender,
+            "--receiver-propagators" => &mut options.receiver,
+            _ if name.starts_with('-') && name != "-" => {
+                return Err(format!("explain: unknown option {arg:?}"))
+            }
+            _ => {
+                options.files.push(arg.clone());
+                continue;
+            }
+        };
+        let value = match inline {
+            Some(v) => v,
+            None => args
+                .next()
+                .cloned()
+                .ok_or_else(|| format!("{name} needs a list, e.g. tracecontext,baggage"))?,
+        };
+        *slot = Some(value);
+    }
+    match options.files.len() {
+        0 | 2 => Ok(options),
+        n => Err(format!(
+            "explain takes two files (sent, received) or none for standard input, not {n}"
+        )),
+    }
+}
+
+enum Problem {
+    Usage(String),
+    Line(InputError),
+}
+
+/// The sent and received header blocks: from two files, or from standard
+/// input split at a `---` line (either block may then be empty) or else at
+/// the first blank line.
+fn read_blocks(files: &[String]) -> Result<(Headers, Headers), Problem> {
+    if let [sent, received] = files {
+        let read = |path: &String| {
+            std::fs::read_to_string(path)
+                .map_err(|e| Problem::Usage(format!("cannot read {path}: {e}")))
+        };
+        return Ok((headers(&read(sent)?, 1)?, headers(&read(received)?, 1)?));
+    }
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|e| Problem::Usage(format!("cannot read standard input: {e}")))?;
+    let lines: Vec<&str> = text.lines().collect();
+    let dashes: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].trim() == "---")
+        .collect();
+    let at = match dashes[..] {
+        [at] => at,
+        [] => {
+            // Blank lines before the first header are not a separator.
+            let first = lines.iter().position(|l| !l.trim().is_empty());
+            first
+                .and_then(|f| (f..lines.len()).find(|&i| lines[i].trim().is_empty()))
+                .ok_or_else(|| {
+                    Problem::Usage(
+                        "explain needs two header blocks (sent, then received) separated by \
+                         a blank line or a --- line"
+                            .into(),
+                    )
+                })?
+        }
+        _ => return Err(Problem::Usage("explain: more than one --- line".into())),
+    };
+    let sent = headers(&lines[..at].join("\n"), 1)?;
+    let received = headers(&lines[at + 1..].join("\n"), at + 2)?;
+    Ok((sent, received))
+}
+
+/// The `name: value` lines of `text`, blank lines skipped; `first` is the
+/// number of its first line in the input, for messages.
+fn headers(text: &str, first: usize) -> Result<Headers, Problem> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            split(first + i, l.to_owned())
+                .map(|h| (h.name, h.value))
+                .map_err(Problem::Line)
+        })
+        .collect()
+}
+
+/// One hop: what was sent, what arrived, and how each side reads it.
+struct Hop<'a> {
+    sent: &'a Headers,
+    received: &'a Headers,
+    sender: Option<(&'a Composite, &'a str)>,
+    receiver: &'a Composite,
+    receiver_list: &'a str,
+}
+
+/// Whether `name` is a field some propagator reads.
+fn is_propagation_field(name: &str, everything: &Composite) -> bool {
+    let name = name.to_ascii_lowercase();
+    everything.fields().contains(&name.as_str()) || name.starts_with("uberctx-")
+}
+
+/// The lowercase names of the propagation fields in `headers`, once each.
+fn fields_in(headers: &Headers, everything: &Composite) -> BTreeSet<String> {
+    headers
+        .iter()
+        .filter(|(n, _)| is_propagation_field(n, everything))
+        .map(|(n, _)| n.to_ascii_lowercase())
+        .collect()
+}
+
+/// Every value of field `name`, in order.
+fn values<'h>(headers: &'h Headers, name: &str) -> Vec<&'h str> {
+    headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+        .collect()
+}
+
+/// How many list members the `name` lines hold, as written (before any
+/// limit), and how many bytes they take joined by `,`.
+fn list_size(headers: &Headers, name: &str) -> (usize, usize) {
+    let lines = values(headers, name);
+    let members = lines
+        .iter()
+        .flat_map(|l| l.split(','))
+        .filter(|m| !m.trim().is_empty())
+        .count();
+    let bytes = lines.iter().map(|l| l.len()).sum::<usize>() + lines.len().saturating_sub(1);
+    (members, bytes)
+}
+
+/// The trace formats whose headers are in `headers`, with the trace id each
+/// carries (`None` when present but invalid).
+fn formats_in(headers: &Headers) -> Vec<(&'static str, Option<SpanContext>)> {
+    TRACE_FORMATS
+        .iter()
+        .filter_map(|&name| {
+            let p = composite(name);
+            // b3 and b3multi each read both encodings; tell them apart by
+            // the header that announces each.
+            let announces = match name {
+                "b3" => !values(headers, "b3").is_empty(),
+                "b3multi" => !values(headers, "x-b3-traceid").is_empty(),
+                _ => p.fields().iter().any(|f| !values(headers, f).is_empty()),
+            };
+            announces.then(|| (name, extract(&p, headers).0.span_context().cloned()))
+        })
+        .collect()
+}
+
+fn names(formats: &[(&str, Option<SpanContext>)]) -> String {
+    formats
+        .iter()
+        .map(|(n, _)| *n)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn describe(cx: &Context, formats: &str) -> String {
+    let mut out = String::new();
+    match cx.span_context() {
+        Some(sc) => {
+            out.push_str(&format!(
+                "trace {} span {} {}",
+                sc.trace_id(),
+                sc.span_id(),
+                if sc.flags().is_sampled() {
+                    "sampled"
+                } else {
+                    "not sampled"
+                }
+            ));
+            if !formats.is_empty() {
+                out.push_str(&format!(" (as {formats})"));
+            }
+            if !sc.trace_state().is_empty() {
+                out.push_str(&format!(
+                    ", tracestate of {} members",
+                    sc.trace_state().len()
+                ));
+            }
+        }
+        None => out.push_str("no trace context"),
+    }
+    let baggage = cx
+        .baggage()
+        .iter()
+        .filter(|(k, _, _)| *k != "session.id")
+        .count();
+    if baggage > 0 {
+        out.push_str(&format!(", {baggage} baggage members"));
+    }
+    if let Some(session) = cx.session() {
+        out.push_str(&format!(", session {session}"));
+    }
+    out
+}
+
+/// `list` with `name` added, as an `OTEL_PROPAGATORS` value.
+fn with_propagator(list: &str, name: &str) -> String {
+    let kept: Vec<&str> = list
+        .split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty() && !n.eq_ignore_ascii_case("none"))
+        .collect();
+    if kept.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{},{name}", kept.join(","))
+    }
+}
+
+fn reads(list: &str, name: &str) -> bool {
+    list.split(',').any(|n| n.trim().eq_ignore_ascii_case(name))
+}
+
+fn quoted(reports: &[String], about: &str) -> Option<String> {
+    reports.iter().find(|r| r.contains(about)).cloned()
+}
+
+impl Hop<'_> {
+    fn explain(&self) -> (String, Vec<Finding>) {
+        let everything = composite(EVERYTHING);
+        let (sent_cx, sent_reports) = extract(&everything, self.sent);
+        let (received_cx, received_reports) = extract(self.receiver, self.received);
+        let sent_formats = formats_in(self.sent);
+        let received_formats = formats_in(self.received);
+        let mut summary = format!(
+            "sent:     {}\nreceived: {}, read with OTEL_PROPAGATORS={}\n",
+            describe(&sent_cx, &names(&sent_formats)),
+            describe(&received_cx, &names(&received_formats)),
+            self.receiver_list,
+        );
+        let sent_fields = fields_in(self.sent, &everything);
+        let received_fields = fields_in(self.received, &everything);
+        let gone: Vec<&str> = sent_fields
+            .difference(&received_fields)
+            .map(String::as_str)
+            .collect();
+
+        let mut findings = Vec::new();
+        if !gone.is_empty() {
+            let trace_gone = gone
+                .iter()
+                .any(|f| !matches!(*f, "tracestate" | "baggage") && !f.starts_with("uberctx-"));
+            let what = format!(
+                "headers that disappeared on the way: {}. Something between the two \
+                 services (a proxy, a gateway, an HTTP client that copies only some \
+                 headers) dropped them",
+                gone.join(", ")
+            );
+            let fix = Some(format!("let {} through that hop", gone.join(", ")));
+            let lost_trace = trace_gone && received_cx.span_context().is_none();
+            findings.push(if lost_trace {
+                Finding::breaks(what, fix)
+            } else {
+                Finding::loses(what, fix)
+            });
+        }
+        match (sent_cx.span_context(), received_cx.span_context()) {
+            (None, _) => findings.push(self.nothing_sent(&sent_formats, &sent_reports)),
+            (Some(_), None) if !gone.is_empty() && received_formats.is_empty() => {}
+            (Some(_), None) => findings.push(self.not_read(&received_formats, &received_reports)),
+            (Some(sent), Some(got)) => {
+                self.compare(sent, got, &received_formats, &mut summary, &mut findings)
+            }
+        }
+        self.trace_state(
+            &sent_cx,
+            &received_cx,
+            &gone,
+            &received_reports,
+            &mut findings,
+        );
+        let reports = [sent_reports.as_slice(), received_reports.as_slice()];
+        self.baggage(&sent_cx, &received_cx, &gone, reports, &mut findings);
+        (summary, findings)
+    }
+
+    fn nothing_sent(&self, formats: &[(&str, Option<SpanContext>)], reports: &[String]) -> Finding {
+        if formats.is_empty() {
+            let (what, fix) = match self.sender {
+                Some((p, list)) if p.is_empty() => (
+                    format!("no context injected: the caller's OTEL_PROPAGATORS={list} writes no headers"),
+                    format!("OTEL_PROPAGATORS={DEFAULT_PROPAGATORS} on the caller"),
+                ),
+                Some((p, list)) => (
+                    format!(
+                        "no context injected: the caller's OTEL_PROPAGATORS={list} would write {}, \
+                         but its request carries none of them, so it never called inject",
+                        p.fields().join(", ")
+                    ),
+                    "call baton::inject_context(&mut headers) on the outgoing request, inside \
+                     the span"
+                        .to_owned(),
+                ),
+                None => (
+                    "no context injected: the caller's request carries no trace header \
+                     (traceparent, b3, x-b3-traceid or uber-trace-id)"
+                        .to_owned(),
+                    "call baton::inject_context(&mut headers) on the outgoing request, inside \
+                     the span"
+                        .to_owned(),
+                ),
+            };
+            return Finding::breaks(what, Some(fix));
+        }
+        Finding::breaks(
+            format!(
+                "no valid context injected: the caller sent {} but it does not parse: {}",
+                names(formats),
+                reports.join("; ")
+            ),
+            Some("check the caller's header with `baton decode`".to_owned()),
+        )
+    }
+
+    fn not_read(&self, formats: &[(&str, Option<SpanContext>)], reports: &[String]) -> Finding {
+        let readable: Vec<&str> = formats
+            .iter()
+            .filter(|(_, sc)| sc.is_some())
+            .map(|(n, _)| *n)
+            .collect();
+        match readable.first() {
+            Some(first) => Finding::breaks(
+                format!(
+                    "a format the receiver does not read: the context arrived as {}, but the \
+                     receiver reads OTEL_PROPAGATORS={}",
+                    readable.join(", "),
+                    self.receiver_list
+                ),
+                Some(format!(
+                    "OTEL_PROPAGATORS={} on the receiver",
+                    with_propagator(self.receiver_list, first)
+                )),
+            ),
+            None => Finding::breaks(
+                format!(
+                    "the context arrived invalid ({}): {}",
+                    names(formats),
+                    reports.join("; ")
+                ),
+                Some("compare the two blocks with `baton decode`".to_owned()),
+            ),
+        }
+    }
+
+    fn compare(
+        &self,
+        sent: &SpanContext,
+        got: &SpanContext,
+        received_formats: &[(&str, Option<SpanContext>)],
+        summary: &mut String,
+        findings: &mut Vec<Finding>,
+    ) {
+        let ids: BTreeSet<_> = received_formats
+            .iter()
+            .filter_map(|(_, sc)| sc.as_ref().map(SpanContext::trace_id))
+            .collect();
+        if ids.len() > 1 {
+            let each: Vec<String> = received_formats
+                .iter()
+                .filter_map(|(n, sc)| {
+                    sc.as_ref()
+                        .map(|sc| format!("{n} carries {}", sc.trace_id()))
+                })
+                .collect();
+            findings.push(Finding::loses(
+                format!(
+                    "conflicting contexts: {}; the receiver keeps {} and reports the others",
+                    each.join(", "),
+                    got.trace_id()
+                ),
+                Some(
+                    "one hop should carry one context: find who injects the second format \
+                     (often a proxy or mesh with its own tracer) and give both sides the same \
+                     OTEL_PROPAGATORS"
+                        .to_owned(),
+                ),
+            ));
+        }
+        if got.trace_id() != sent.trace_id() {
+            findings.push(Finding::breaks(
+                format!(
+                    "conflicting contexts: the receiver continues trace {}, not the caller's {} \
+                     (a header was replaced on the way)",
+                    got.trace_id(),
+                    sent.trace_id()
+                ),
+                None,
+            ));
+            return;
+        }
+        if got.span_id() != sent.span_id() {
+            summary.push_str(&format!(
+                "note:     the parent span changed on the way from {} to {}: an intermediary \
+                 recorded a span of its own between the two services\n",
+                sent.span_id(),
+                got.span_id()
+            ));
+        }
+        let (was, now) = (sent.flags().is_sampled(), got.flags().is_sampled());
+        if was != now {
+            let consequence = if was {
+                "the receiver will not record its spans: the trace has a hole from here on"
+            } else {
+                "the receiver records spans of a trace the caller did not keep"
+            };
+            findings.push(Finding::loses(
+                format!(
+                    "the sampled flag flipped: the caller sent sampled={}, the receiver reads \
+                     sampled={}; {consequence}",
+                    u8::from(was),
+                    u8::from(now)
+                ),
+                Some(
+                    "find what rewrites the flags between the two (a proxy, a sampler in between)"
+                        .to_owned(),
+                ),
+            ));
+        }
+    }
+
+    fn trace_state(
+        &self,
+        sent: &Context,
+        got: &Context,
+        gone: &[&str],
+        reports: &[String],
+        findings: &mut Vec<Finding>,
+    ) {
+        let (written, _) = list_size(self.sent, "tracestate");
+        let kept = got.span_context().map_or(0, |sc| sc.trace_state().len());
+        if written == 0 || kept >= written || got.span_context().is_none() {
+            return;
+        }
+        if gone.contains(&"tracestate") || sent.span_context().is_none() {
+            return;
+        }
+        let (arrived, _) = list_size(self.received, "tracestate");
+        let why = if !reads(self.receiver_list, "tracecontext") {
+            format!(
+                "tracestate travels only with tracecontext, which the receiver does not read \
+                 (fix: OTEL_PROPAGATORS={})",
+                with_propagator(self.receiver_list, "tracecontext")
+            )
+        } else if arrived < written
+            || values(self.sent, "tracestate") != values(self.received, "tracestate")
+        {
+            format!("the header was cut on the way: {arrived} members arrived")
+        } else {
+            match quoted(reports, "tracestate") {
+                Some(report) => format!(
+                    "the receiver dropped it: {report} (W3C allows {} members, keys of {} bytes, \
+                     values of {})",
+                    tracestate::MAX_MEMBERS,
+                    tracestate::MAX_KEY_LEN,
+                    tracestate::MAX_VALUE_LEN
+                ),
+                None => "the receiver dropped members".to_owned(),
+            }
+        };
+        findings.push(Finding::loses(
+            format!("tracestate truncated: the caller sent {written} members, the receiver keeps {kept}: {why}"),
+            None,
+        ));
+    }
+
+    /// Baggage and session members lost; `reports` are what reading the
+    /// sent and the received block reported.
+    fn baggage(
+        &self,
+        sent: &Context,
+        got: &Context,
+        gone: &[&str],
+        [sent_reports, reports]: [&[String]; 2],
+        findings: &mut Vec<Finding>,
+    ) {
+        // The members as written: the sent context is itself cut by the limits.
+        let mut written: Vec<String> = values(self.sent, "baggage")
+            .iter()
+            .flat_map(|l| l.split(','))
+            .filter_map(|m| {
+                let key = m.split([';', '=']).next()?.trim();
+                (!key.is_empty()).then(|| key.to_owned())
+            })
+            .collect();
+        written.extend(self.sent.iter().filter_map(|(n, _)| {
+            n.to_ascii_lowercase()
+                .strip_prefix("uberctx-")
+                .map(str::to_owned)
+        }));
+        let missing: Vec<&str> = written
+            .iter()
+            .map(String::as_str)
+            .filter(|k| *k != "session.id" && got.baggage().get(k).is_none())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let carried_by_baggage = !values(self.received, "baggage").is_empty();
+        let carried_by_uberctx = self
+            .received
+            .iter()
+            .any(|(n, _)| n.to_ascii_lowercase().starts_with("uberctx-"));
+        let why_baggage = || {
+            if gone.contains(&"baggage") {
+                "the baggage header disappeared on the way".to_owned()
+            } else if carried_by_uberctx
+                && !carried_by_baggage
+                && !reads(self.receiver_list, "jaeger")
+            {
+                format!(
+                    "they arrived as uberctx-* headers, which only the jaeger propagator reads \
+                     (fix: OTEL_PROPAGATORS={})",
+                    with_propagator(self.receiver_list, "jaeger")
+                )
+            } else if carried_by_baggage && !reads(self.receiver_list, "baggage") {
+                format!(
+                    "the receiver does not read baggage (fix: OTEL_PROPAGATORS={})",
+                    with_propagator(self.receiver_list, "baggage")
+                )
+            } else if values(self.sent, "baggage") != values(self.received, "baggage") {
+                "the baggage header was changed or cut on the way".to_owned()
+            } else {
+                let (members, bytes) = list_size(self.received, "baggage");
+                let limit = if members > baton::MAX_BAGGAGE_MEMBERS {
+                    format!(
+                        "the W3C limit of {} members ({members} sent)",
+                        baton::MAX_BAGGAGE_MEMBERS
+                    )
+                } else if bytes > baggage::MAX_BYTES {
+                    format!(
+                        "the W3C limit of {} bytes ({bytes} sent)",
+                        baggage::MAX_BYTES
+                    )
+                } else {
+                    "an invalid member".to_owned()
+                };
+                match quoted(reports, "baggage") {
+                    Some(report) => format!("dropped by {limit}: {report}"),
+                    None => format!("dropped by {limit}"),
+                }
+            }
+        };
+        if !missing.is_empty() {
+            findings.push(Finding::loses(
+                format!(
+                    "baggage members dropped: {} ({} of {}): {}",
+                    missing.join(", "),
+                    missing.len(),
+                    written.len(),
+                    why_baggage()
+                ),
+                None,
+            ));
+        }
+        let header = SessionHeader::from_env().header();
+        if let Some(report) = quoted(sent_reports, header) {
+            findings.push(Finding::loses(
+                format!("session dropped: the caller's {header} header is invalid: {report}"),
+                None,
+            ));
+        }
+        let Some(session) = sent.session() else {
+            return;
+        };
+        if got.session().as_ref() == Some(&session) {
+            return;
+        }
+        let by_header = !values(self.received, header).is_empty();
+        let why = if let Some(lost) = gone.iter().find(|f| **f == header || **f == "baggage") {
+            format!("the {lost} header that carried it disappeared on the way")
+        } else if by_header && !carried_by_baggage && !reads(self.receiver_list, "session") {
+            format!(
+                "it arrived in {header}, which the receiver does not read (fix: \
+                 OTEL_PROPAGATORS={})",
+                with_propagator(self.receiver_list, "session")
+            )
+        } else if !by_header && !carried_by_baggage && !carried_by_uberctx {
+            format!(
+                "no header carries it to the receiver (fix: OTEL_PROPAGATORS={} on both \
+                 sides)",
+                with_propagator(self.receiver_list, "session")
+            )
+        } else if let Some(report) = quoted(reports, "session") {
+            format!("the receiver rejected it: {report}")
+        } else {
+            why_baggage()
+        };
+        findings.push(Finding::loses(
+            format!("session dropped: the caller's session {session} does not reach the receiver: {why}"),
+            None,
+        ));
+    }
+}

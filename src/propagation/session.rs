@@ -1,0 +1,277 @@
+//! `SessionHeader`: the session id in a header of its own, so it crosses a
+//! hop whatever the trace format. Named `session` in `OTEL_PROPAGATORS`.
+//!
+//! Inside the process a session is the baggage entry `session.id`
+//! ([`Session::BAGGAGE_KEY`]), so only the `baggage` and `jaeger`
+//! (`uberctx-session.id`) formats carry it otherwise. This propagator writes
+//! the id alone in one header — `baton-session-id` by default, or any name,
+//! such as Mirascope's `Mirascope-Session-Id` — and reads it back into the
+//! same baggage entry.
+
+use core::fmt;
+
+use super::composite::intern;
+use super::{Extractor, Injector, Propagator};
+use crate::baggage::is_tchar;
+use crate::context::Context;
+use crate::diagnostic::{report, DiagnosticKind};
+use crate::session::Session;
+
+/// The header [`SessionHeader::default`] uses. Prefixed, so it cannot be
+/// mistaken for an application's own `session-id` header (often a login
+/// session that must not end up in every span).
+pub const DEFAULT_SESSION_HEADER: &str = "baton-session-id";
+
+/// The environment variable naming the header for the `session` entry of
+/// `OTEL_PROPAGATORS`, e.g. `BATON_SESSION_HEADER=Mirascope-Session-Id`.
+/// Unset or empty means [`DEFAULT_SESSION_HEADER`].
+pub const BATON_SESSION_HEADER: &str = "BATON_SESSION_HEADER";
+
+/// The longest session id the header carries, in bytes. Longer ids are not
+/// injected and not extracted (either way reported as a
+/// [`DiagnosticKind::LimitExceeded`]).
+pub const MAX_SESSION_ID_LEN: usize = 256;
+
+/// Why a session header name or id cannot be used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SessionError {
+    /// The header name is empty.
+    EmptyHeaderName,
+    /// The header name's byte at `offset` is not an RFC 9110 `tchar`.
+    InvalidHeaderName {
+        /// The offset of the offending byte.
+        offset: usize,
+    },
+    /// The session id is empty.
+    EmptyId,
+    /// The session id is `len` bytes, over [`MAX_SESSION_ID_LEN`].
+    IdTooLong {
+        /// The id's length in bytes.
+        len: usize,
+    },
+    /// The session id's byte at `offset` is not visible ASCII (`%x21-7E`).
+    InvalidId {
+        /// The offset of the offending byte.
+        offset: usize,
+    },
+}
+
+impl fmt::Display for SessionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            SessionError::EmptyHeaderName => f.write_str("session header name is empty"),
+            SessionError::InvalidHeaderName { offset } => write!(
+                f,
+                "session header name byte {offset} is not a token character"
+            ),
+            SessionError::EmptyId => f.write_str("session id is empty"),
+            SessionError::IdTooLong { len } => write!(
+                f,
+                "session id is {len} bytes, over the limit of {MAX_SESSION_ID_LEN}"
+            ),
+            SessionError::InvalidId { offset } => {
+                write!(f, "session id byte {offset} is not visible ASCII")
+            }
+        }
+    }
+}
+
+impl std::error::Error for SessionError {}
+
+/// Checks a session id for the header: 1 to [`MAX_SESSION_ID_LEN`] bytes of
+/// visible ASCII (`VCHAR`, `%x21-7E`: no spaces, no control characters), so
+/// any HTTP stack and any environment passes it unchanged.
+///
+/// ```
+/// use baton::propagation::{check_session_id, SessionError};
+/// assert_eq!(check_session_id("0b6f6c1e-chat-42"), Ok(()));
+/// assert_eq!(check_session_id("a b"), Err(SessionError::InvalidId { offset: 1 }));
+/// assert_eq!(check_session_id(&"x".repeat(257)), Err(SessionError::IdTooLong { len: 257 }));
+/// ```
+pub fn check_session_id(id: &str) -> Result<(), SessionError> {
+    if id.is_empty() {
+        return Err(SessionError::EmptyId);
+    }
+    if id.len() > MAX_SESSION_ID_LEN {
+        return Err(SessionError::IdTooLong { len: id.len() });
+    }
+    match id.bytes().position(|b| !b.is_ascii_graphic()) {
+        Some(offset) => Err(SessionError::InvalidId { offset }),
+        None => Ok(()),
+    }
+}
+
+/// The session id in its own header, so it crosses a hop whatever the
+/// trace format; `session` in `OTEL_PROPAGATORS`.
+///
+/// Inside the process a session is the baggage entry `session.id`
+/// ([`Session::BAGGAGE_KEY`](crate::Session::BAGGAGE_KEY)); without this
+/// propagator only the `baggage` and `jaeger` formats carry it.
+///
+/// - **Inject** writes the session of the context (the baggage entry
+///   `session.id`), if any, under the header name in lowercase. An id that
+///   fails [`check_session_id`] is not written, and reported.
+/// - **Extract** reads the header (any case; in an
+///   [`EnvCarrier`](super::EnvCarrier) the variable
+///   [`env_name`](super::env_name) gives, `BATON_SESSION_ID` by default) and
+///   sets the session. A value failing [`check_session_id`], or the header
+///   repeated, is ignored and reported as one diagnostic.
+///
+/// # Example: talk sessions with Mirascope
+/// ```
+/// use std::collections::HashMap;
+/// use baton::propagation::{Propagator, SessionHeader};
+///
+/// let mirascope = SessionHeader::new("Mirascope-Session-Id").unwrap();
+/// // What a Mirascope service sends us:
+/// let incoming = HashMap::from([("Mirascope-Session-Id".to_string(), "chat-42".to_string())]);
+/// let cx = mirascope.extract(&baton::Context::default(), &incoming);
+/// assert_eq!(cx.session().unwrap().id(), "chat-42");
+///
+/// let mut outgoing = HashMap::new();
+/// mirascope.inject(&cx, &mut outgoing);
+/// assert_eq!(outgoing["mirascope-session-id"], "chat-42");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SessionHeader {
+    field: [&'static str; 1],
+}
+
+impl SessionHeader {
+    /// The session in header `name` (an RFC 9110 token, matched without
+    /// regard to case, written in lowercase).
+    ///
+    /// ```
+    /// use baton::propagation::{SessionError, SessionHeader};
+    /// assert_eq!(SessionHeader::new("X-Session").unwrap().header(), "x-session");
+    /// assert_eq!(SessionHeader::new("bad name").err(), Some(SessionError::InvalidHeaderName { offset: 3 }));
+    /// ```
+    pub fn new(name: &str) -> Result<SessionHeader, SessionError> {
+        if name.is_empty() {
+            return Err(SessionError::EmptyHeaderName);
+        }
+        if let Some(offset) = name.bytes().position(|b| !is_tchar(b)) {
+            return Err(SessionError::InvalidHeaderName { offset });
+        }
+        Ok(SessionHeader {
+            field: [intern(&name.to_ascii_lowercase())],
+        })
+    }
+
+    /// The header named by [`BATON_SESSION_HEADER`] as `lookup` returns it
+    /// (tests pass a closure instead of touching the environment); unset or
+    /// blank means [`DEFAULT_SESSION_HEADER`].
+    ///
+    /// ```
+    /// use baton::propagation::SessionHeader;
+    /// let named = SessionHeader::from_lookup(|_| Some(" X-Mirascope-Session-Id ".into())).unwrap();
+    /// assert_eq!(named.header(), "x-mirascope-session-id");
+    /// assert_eq!(SessionHeader::from_lookup(|_| None).unwrap(), SessionHeader::default());
+    /// ```
+    pub fn from_lookup(
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<SessionHeader, SessionError> {
+        match lookup(BATON_SESSION_HEADER) {
+            Some(name) if !name.trim().is_empty() => SessionHeader::new(name.trim()),
+            _ => Ok(SessionHeader::default()),
+        }
+    }
+
+    /// The header named by the process's [`BATON_SESSION_HEADER`]. An
+    /// invalid name (or one that is not Unicode) is reported as a
+    /// [`DiagnosticKind::InvalidArgument`] and the default is used, so a
+    /// typo never stops propagation.
+    pub fn from_env() -> SessionHeader {
+        let lookup = |name: &str| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned());
+        SessionHeader::from_lookup(lookup).unwrap_or_else(|e| {
+            report(
+                DiagnosticKind::InvalidArgument,
+                &format_args!("{BATON_SESSION_HEADER}: {e}; using {DEFAULT_SESSION_HEADER}"),
+                None,
+            );
+            SessionHeader::default()
+        })
+    }
+
+    /// The header name, lowercase.
+    pub fn header(&self) -> &'static str {
+        self.field[0]
+    }
+}
+
+/// The header [`DEFAULT_SESSION_HEADER`].
+impl Default for SessionHeader {
+    fn default() -> SessionHeader {
+        SessionHeader {
+            field: [DEFAULT_SESSION_HEADER],
+        }
+    }
+}
+
+/// The diagnostic kind for a session id that failed [`check_session_id`].
+fn kind_of(e: SessionError) -> DiagnosticKind {
+    match e {
+        SessionError::IdTooLong { .. } => DiagnosticKind::LimitExceeded,
+        _ => DiagnosticKind::InvalidHeader,
+    }
+}
+
+impl Propagator for SessionHeader {
+    fn inject(&self, cx: &Context, carrier: &mut dyn Injector) {
+        let Some(id) = cx.baggage().get(Session::BAGGAGE_KEY) else {
+            return;
+        };
+        match check_session_id(id) {
+            Ok(()) => carrier.set(self.header(), id.to_owned()),
+            Err(e) => report(
+                kind_of(e),
+                &format_args!("session not injected into {}: {e}", self.header()),
+                None,
+            ),
+        }
+    }
+
+    fn extract(&self, cx: &Context, carrier: &dyn Extractor) -> Context {
+        let mut value: Option<String> = None;
+        let mut repeated = false;
+        carrier.get_all(self.header(), &mut |v| match &value {
+            None => value = Some(v.trim_matches([' ', '\t']).to_owned()),
+            Some(_) => repeated = true,
+        });
+        let Some(id) = value else {
+            return cx.clone();
+        };
+        if repeated {
+            report(
+                DiagnosticKind::InvalidHeader,
+                &format_args!("{} appears more than once; session ignored", self.header()),
+                None,
+            );
+            return cx.clone();
+        }
+        if let Err(e) = check_session_id(&id) {
+            report(
+                kind_of(e),
+                &format_args!("{} ignored: {e}", self.header()),
+                None,
+            );
+            return cx.clone();
+        }
+        match cx.baggage().try_insert(Session::BAGGAGE_KEY, &id, "") {
+            Ok(baggage) => cx.with_baggage_replaced(baggage),
+            Err(e) => {
+                report(
+                    DiagnosticKind::LimitExceeded,
+                    &format_args!("{} ignored: {e}", self.header()),
+                    None,
+                );
+                cx.clone()
+            }
+        }
+    }
+
+    fn fields(&self) -> &[&str] {
+        &self.field
+    }
+}
