@@ -328,8 +328,7 @@ fn collector() -> String {
             let mut seen = Vec::new();
             // Head, then Content-Length bytes of body.
             let mut want = None;
-            loop {
-                let Ok(n) = stream.read(&mut buf) else { break };
+            while let Ok(n) = stream.read(&mut buf) {
                 if n == 0 {
                     break;
                 }
