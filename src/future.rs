@@ -10,7 +10,7 @@ use std::pin::{pin, Pin};
 use std::task::{Context as TaskContext, Poll};
 
 use crate::context::Context;
-use crate::span::{Span, SpanBuilder};
+use crate::span::{finish, Span, SpanBuilder};
 use crate::stack::{attached, SetAside};
 
 /// Adds context propagation to every future.
@@ -144,6 +144,10 @@ impl<S: FutureSlot> Drop for InContext<S> {
         if !self.fut.is_empty() {
             let fut = &mut self.fut;
             attached(&mut self.cx, &mut self.aside, || fut.clear());
+        }
+        // Guards the future leaked: their spans still end.
+        for span in self.aside.take_spans() {
+            finish(span);
         }
     }
 }

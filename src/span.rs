@@ -253,7 +253,7 @@ pub(crate) fn limits() -> SpanLimits {
 
 /// Ends `state` now and hands its record to the pipeline. A span let go
 /// of while its thread panics records the panic: the panic escaped it.
-fn finish(mut state: SpanState) {
+pub(crate) fn finish(mut state: SpanState) {
     if std::thread::panicking() {
         let limits = limits();
         panic_hook::with_message(|message| {

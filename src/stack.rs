@@ -15,9 +15,7 @@ use std::panic::Location;
 use crate::baggage::Baggage;
 use crate::context::Context;
 use crate::diagnostic::{report, DiagnosticKind};
-use crate::export::pipeline;
 use crate::span_context::SpanContext;
-use crate::span_limits::SpanLimits;
 use crate::span_state::SpanState;
 
 /// How many frames one thread's stack holds at most. Attaching past it does
@@ -485,16 +483,13 @@ struct Aside {
     spans: Vec<SpanState>,
 }
 
-impl Drop for Aside {
-    fn drop(&mut self) {
-        // A guard leaked with the future (`mem::forget`): its span still
-        // ends, and nothing else is left on any stack.
-        for span in self.spans.drain(..) {
-            let limits = || pipeline::installed().map_or_else(SpanLimits::default, |p| p.limits);
-            if let Some(data) = span.finish(limits) {
-                pipeline::on_end(data);
-            }
-        }
+impl SetAside {
+    /// The spans still set aside: those of guards the future leaked
+    /// (`mem::forget`), for its owner to end when it drops.
+    pub(crate) fn take_spans(&mut self) -> Vec<SpanState> {
+        self.frames
+            .take()
+            .map_or_else(Vec::new, |mut aside| std::mem::take(&mut aside.spans))
     }
 }
 
@@ -542,6 +537,11 @@ pub(crate) fn attached<R>(cx: &mut Context, aside: &mut SetAside, f: impl FnOnce
         Ok(frame) => {
             if let Some(mut left) = aside.frames.take() {
                 restore(&mut left);
+                // Kept if they could not go back (thread teardown), so
+                // their spans still end with the future.
+                if !left.spans.is_empty() {
+                    aside.frames = Some(left);
+                }
             }
             let _lent = Lent {
                 home: cx,
