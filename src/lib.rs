@@ -79,6 +79,8 @@ mod panic_hook;
 #[cfg(feature = "std")]
 pub mod propagation;
 #[cfg(feature = "std")]
+mod recorder;
+#[cfg(feature = "std")]
 pub mod sampling;
 #[cfg(feature = "std")]
 mod scoped_baggage;

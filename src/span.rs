@@ -9,14 +9,13 @@ use std::fmt;
 use std::panic::Location;
 
 use crate::context::Context;
-use crate::export::pipeline;
 use crate::id::{SpanId, TraceId};
 use crate::panic_hook;
+use crate::recorder;
 use crate::sampling::SamplingParams;
 use crate::session::Session;
 use crate::span_context::{SpanContext, TraceFlags};
 use crate::span_data::{Link, SpanKind, SpanType, Status};
-use crate::span_limits::SpanLimits;
 use crate::span_record::{Exception, Extras, Record};
 use crate::span_state::{Head, SpanState};
 use crate::stack::{self, FrameRef};
@@ -151,7 +150,7 @@ impl SpanBuilder {
             span_context: state.span_context().clone(),
             state: SpanCell::new(state),
         };
-        if let Some(p) = pipeline::installed().filter(|_| recording) {
+        if let Some(p) = recorder::installed().filter(|_| recording) {
             p.on_start(&span);
         }
         span
@@ -176,7 +175,7 @@ impl SpanBuilder {
             Some(p) => (p.trace_id(), p.flags()),
             None => (TraceId::random(), TraceFlags::default().with_random(true)),
         };
-        let installed = pipeline::installed();
+        let installed = recorder::installed();
         let mut params = SamplingParams::new(parent_sc, trace_id, &self.name);
         params.kind = self.kind;
         params.remote_hint = parent.remote_sampling;
@@ -184,7 +183,7 @@ impl SpanBuilder {
             params.attributes = &extras.attributes;
             params.links = &extras.links;
         }
-        let result = pipeline::sampler(installed).should_sample(&params);
+        let result = recorder::sampler(installed).should_sample(&params);
         let sampled = result.is_sampled();
         let span_context =
             SpanContext::new(trace_id, SpanId::random(), flags.with_sampled(sampled))
@@ -197,7 +196,7 @@ impl SpanBuilder {
             baggage: parent.baggage,
         };
         let limits = match installed {
-            Some(p) if result.is_recording() && !pipeline::suppressed() => &p.limits,
+            Some(p) if result.is_recording() && !recorder::suppressed() => &p.limits,
             // A span that records nothing allocates nothing.
             _ => return SpanState::Quiet(head),
         };
@@ -247,9 +246,7 @@ struct ParentParts {
     remote_sampling: Option<bool>,
 }
 
-pub(crate) fn limits() -> SpanLimits {
-    pipeline::installed().map_or_else(SpanLimits::default, |p| p.limits)
-}
+use recorder::limits;
 
 /// Ends `state` now and hands its record to the pipeline. A span let go
 /// of while its thread panics records the panic: the panic escaped it.
@@ -271,7 +268,7 @@ pub(crate) fn finish(mut state: SpanState) {
         });
     }
     if let Some(data) = state.finish(limits) {
-        pipeline::on_end(data);
+        recorder::on_end(data);
     }
 }
 
@@ -514,7 +511,7 @@ impl Span {
         // Handed on after the borrow: the processor may call back into
         // this span.
         if let Some(data) = data {
-            pipeline::on_end(data);
+            recorder::on_end(data);
         }
     }
 }
@@ -598,7 +595,7 @@ impl SpanGuard {
     /// records nothing more.
     pub fn end(&self) {
         if let Some(data) = self.with_state(|s| s.end(limits)).flatten() {
-            pipeline::on_end(data);
+            recorder::on_end(data);
         }
     }
 }

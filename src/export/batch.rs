@@ -16,9 +16,9 @@ use crate::export::batch_stage::stage;
 use crate::export::batch_worker::start;
 use crate::export::deadline::later;
 use crate::export::exporter::{ExportError, SpanExporter};
-use crate::export::pipeline;
 use crate::export::processor::SpanProcessor;
 use crate::export::stats::BatchStats;
+use crate::recorder;
 use crate::span_data::SpanData;
 
 /// Sends finished spans to an exporter in batches from a worker thread.
@@ -158,7 +158,7 @@ impl BatchProcessor {
             .events
             .send(event(ack))
             .map_err(|_| ExportError::AlreadyShutDown)?;
-        if pipeline::suppressed() {
+        if recorder::suppressed() {
             return Err(ExportError::Reentrant);
         }
         Ok(

@@ -12,7 +12,7 @@ use crate::diagnostic::{report, DiagnosticKind};
 use crate::export::batch_event::{Ack, Event};
 use crate::export::batch_queue::Shared;
 use crate::export::exporter::{ExportError, SpanExporter};
-use crate::export::pipeline;
+use crate::recorder;
 use crate::span_data::SpanData;
 
 /// Starts the worker and the export thread.
@@ -39,7 +39,7 @@ pub(crate) fn start(
     };
     thread::Builder::new()
         .name("baton-batch".into())
-        .spawn(move || pipeline::while_suppressed(|| worker.run()))?;
+        .spawn(move || recorder::while_suppressed(|| worker.run()))?;
     Ok(())
 }
 
@@ -249,7 +249,7 @@ fn start_exports(
     thread::Builder::new()
         .name("baton-export".into())
         .spawn(move || {
-            pipeline::while_suppressed(|| {
+            recorder::while_suppressed(|| {
                 let events = shared.events.clone();
                 while let Ok(job) = job_queue.recv() {
                     let (event, last) = match job {

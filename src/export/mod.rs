@@ -46,6 +46,7 @@ mod resource;
 mod stats;
 mod tally;
 
+pub use crate::recorder::{dropped_spans, suppressed};
 pub use batch::{BatchProcessor, BatchStatsHandle};
 pub use batch_config::{
     BatchConfig, DEFAULT_EXPORT_TIMEOUT, DEFAULT_MAX_EXPORT_BATCH_SIZE, DEFAULT_MAX_QUEUE_SIZE,
@@ -65,9 +66,7 @@ pub use otlp::{
 };
 pub use otlp_encoding::{Compression, Protocol};
 pub use otlp_model::{SCOPE_NAME, SPAN_TYPE_ATTRIBUTE};
-pub use pipeline::{
-    dropped_spans, force_flush, init, suppressed, InitError, PipelineGuard, SHUTDOWN_TIMEOUT,
-};
+pub use pipeline::{force_flush, init, InitError, PipelineGuard, SHUTDOWN_TIMEOUT};
 pub use processor::{SimpleProcessor, SpanProcessor};
 pub use resource::Resource;
 pub use stats::BatchStats;

@@ -8,9 +8,9 @@ use std::time::Instant;
 
 use crate::diagnostic::{report, DiagnosticKind};
 use crate::export::exporter::{ExportError, SpanExporter};
-use crate::export::pipeline;
 use crate::export::stats::BatchStats;
 use crate::export::tally::Tally;
+use crate::recorder;
 use crate::span::Span;
 use crate::span_data::SpanData;
 
@@ -98,7 +98,7 @@ impl SimpleProcessor {
             }
         }
         let _restore = Restore(EXPORTING.try_with(|e| e.replace(me)).unwrap_or(0));
-        pipeline::while_suppressed(|| {
+        recorder::while_suppressed(|| {
             catch_unwind(AssertUnwindSafe(|| f(exporter))).unwrap_or(Err(ExportError::Panicked))
         })
     }

@@ -4,8 +4,8 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::export::exporter::ExportError;
-use crate::export::pipeline;
 use crate::export::stats::BatchStats;
+use crate::recorder;
 
 /// The counters a processor keeps, and the losses already reported.
 #[derive(Default)]
@@ -24,17 +24,17 @@ impl Tally {
     }
 
     /// Counts spans never offered to the exporter (also in
-    /// [`pipeline::dropped_spans`]).
+    /// [`recorder::dropped_spans`]).
     pub(crate) fn dropped(&self, count: u64) {
         self.dropped.fetch_add(count, Ordering::SeqCst);
-        pipeline::count_dropped(count);
+        recorder::count_dropped(count);
     }
 
     /// Counts spans in an export that failed (also in
-    /// [`pipeline::dropped_spans`]).
+    /// [`recorder::dropped_spans`]).
     pub(crate) fn failed(&self, count: u64) {
         self.failed.fetch_add(count, Ordering::SeqCst);
-        pipeline::count_dropped(count);
+        recorder::count_dropped(count);
     }
 
     /// The counters, with `produced` read by `produced` *after* the others:

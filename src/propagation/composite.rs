@@ -2,10 +2,9 @@
 //! `OTEL_PROPAGATORS`.
 
 use std::fmt;
-use std::sync::{Mutex, PoisonError};
 
+use super::{field_name, Jaeger, TraceContext, W3cBaggage, B3};
 use super::{reported, Extractor, Injector, Problem, Problems, Propagator};
-use super::{Jaeger, TraceContext, W3cBaggage, B3};
 use crate::baggage::Baggage;
 use crate::context::Context;
 use crate::id::TraceId;
@@ -115,7 +114,7 @@ impl Composite {
         let mut fields: Vec<&'static str> = Vec::new();
         for field in propagators.iter().flat_map(|p| p.fields()) {
             if !fields.contains(field) {
-                fields.push(intern(field));
+                fields.push(field_name::intern(field));
             }
         }
         Composite {
@@ -263,23 +262,6 @@ impl Kind {
             Kind::Session => Box::new(super::session::SessionHeader::from_env()),
             Kind::None => return None,
         })
-    }
-}
-
-/// A `'static` copy of a field name, made once per distinct name, so a
-/// composite can hand out the union of its members' fields as one slice.
-/// Field names come from propagator code, not from input, so the table stays
-/// as small as the set of formats in the program.
-pub(super) fn intern(name: &str) -> &'static str {
-    static NAMES: Mutex<Vec<&'static str>> = Mutex::new(Vec::new());
-    let mut names = NAMES.lock().unwrap_or_else(PoisonError::into_inner);
-    match names.iter().find(|n| **n == name) {
-        Some(n) => n,
-        None => {
-            let n: &'static str = Box::leak(name.into());
-            names.push(n);
-            n
-        }
     }
 }
 

@@ -31,6 +31,7 @@ pub use session::{
 // Composition, environment carriers and the global propagator.
 mod composite;
 mod env;
+mod field_name;
 mod global;
 pub use composite::{
     Composite, ConfigError, PropagatorsError, DEFAULT_PROPAGATORS, OTEL_PROPAGATORS,

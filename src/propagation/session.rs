@@ -10,7 +10,7 @@
 
 use core::fmt;
 
-use super::composite::intern;
+use super::field_name::intern;
 use super::{Extractor, Injector, Propagator};
 use crate::baggage::is_tchar;
 use crate::context::Context;

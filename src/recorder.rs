@@ -1,0 +1,213 @@
+//! Where spans go: what the span path reads on every span (the sampler, the
+//! limits, whether this thread runs pipeline code) and the sink a finished
+//! record is handed to.
+//!
+//! The export floor installs a recorder ([`export::init`](crate::export::init));
+//! spans read it here, so the span path never imports the export floor, and
+//! the export floor imports the span path only for the types it receives.
+//!
+//! Reading it is one atomic load while the first recorder is in force (the
+//! usual case). A recorder is replaced only after the one in force is shut
+//! down; a replacement is read through a thread-cached generation counter,
+//! taking a lock only when it changed.
+
+use std::any::Any;
+use std::cell::Cell;
+use std::fmt;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{OnceLock, PoisonError, RwLock};
+
+use crate::diagnostic::{report, DiagnosticKind};
+use crate::sampling::{AlwaysOn, ParentBased, Sampler};
+use crate::span_data::SpanData;
+use crate::span_limits::SpanLimits;
+
+/// What receives spans: the export floor's processor.
+pub(crate) trait Sink: Send + Sync + 'static {
+    /// A recording span started; `span` is the [`Span`](crate::Span).
+    fn on_start(&self, span: &dyn Any);
+    /// A recording span ended.
+    fn on_end(&self, data: SpanData);
+    /// The sink itself, for its installer.
+    fn as_any(&self) -> &dyn Any;
+}
+
+/// An installed recorder.
+pub(crate) struct Recorder {
+    pub(crate) sampler: Box<dyn Sampler>,
+    pub(crate) limits: SpanLimits,
+    pub(crate) sink: Box<dyn Sink>,
+    pub(crate) shut_down: AtomicBool,
+}
+
+/// The first recorder installed.
+static FIRST: OnceLock<Recorder> = OnceLock::new();
+/// Set once a recorder replaced the first: from then on [`LATER`] says which
+/// is in force.
+static REPLACED: AtomicBool = AtomicBool::new(false);
+/// The recorder in force after a replacement, and the lock that serialises
+/// [`install`]. Each replacement is leaked (a few hundred bytes: the
+/// sampler and the sink handle; shutdown releases what the sink holds), so
+/// that the span path can hold it as `&'static` without a reference count.
+static LATER: RwLock<Option<&'static Recorder>> = RwLock::new(None);
+/// Bumped by each replacement, so a thread re-reads [`LATER`] only when it
+/// changed.
+static GENERATION: AtomicU64 = AtomicU64::new(0);
+static DEFAULT_SAMPLER: ParentBased<AlwaysOn> = ParentBased::new(AlwaysOn);
+/// Spans lost because the pipeline could not take them.
+static DROPPED: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    static SUPPRESSED: Cell<bool> = const { Cell::new(false) };
+    /// The recorder this thread last read, with the generation it read.
+    static SEEN: Cell<(u64, Option<&'static Recorder>)> = const { Cell::new((0, None)) };
+}
+
+/// The installed recorder, if any (also one that is shut down, until it is
+/// replaced: its spans are counted as dropped).
+#[inline]
+pub(crate) fn installed() -> Option<&'static Recorder> {
+    if !REPLACED.load(Ordering::Acquire) {
+        return FIRST.get();
+    }
+    replacement()
+}
+
+#[inline(never)]
+fn replacement() -> Option<&'static Recorder> {
+    let generation = GENERATION.load(Ordering::Acquire);
+    SEEN.try_with(|seen| match seen.get() {
+        (g, r) if g == generation => r,
+        _ => {
+            let r = read_later();
+            seen.set((generation, r));
+            r
+        }
+    })
+    .unwrap_or_else(|_| read_later())
+}
+
+#[cold]
+fn read_later() -> Option<&'static Recorder> {
+    *LATER.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Whether `r` is a recorder not shut down.
+pub(crate) fn live(r: Option<&Recorder>) -> bool {
+    r.is_some_and(|r| !r.shut_down.load(Ordering::Acquire))
+}
+
+/// Installs `recorder` unless a live one is in force; hands it back then.
+pub(crate) fn install(recorder: Recorder) -> Result<&'static Recorder, Recorder> {
+    if live(installed()) {
+        return Err(recorder);
+    }
+    let mut later = LATER.write().unwrap_or_else(PoisonError::into_inner);
+    if live(installed()) {
+        // Another thread installed one meanwhile.
+        return Err(recorder);
+    }
+    Ok(match FIRST.get() {
+        None => FIRST.get_or_init(|| recorder),
+        Some(_) => {
+            let recorder: &'static Recorder = Box::leak(Box::new(recorder));
+            *later = Some(recorder);
+            GENERATION.fetch_add(1, Ordering::AcqRel);
+            REPLACED.store(true, Ordering::Release);
+            recorder
+        }
+    })
+}
+
+/// The sampler in force: the recorder's, or parent-based always-on, so that
+/// a process without a pipeline still propagates sensible flags.
+pub(crate) fn sampler(installed: Option<&'static Recorder>) -> &'static dyn Sampler {
+    match installed {
+        Some(r) => &*r.sampler,
+        None => &DEFAULT_SAMPLER,
+    }
+}
+
+/// The limits in force: the recorder's, or the defaults.
+pub(crate) fn limits() -> SpanLimits {
+    installed().map_or_else(SpanLimits::default, |r| r.limits)
+}
+
+/// Whether this thread is running pipeline code (a processor or exporter);
+/// spans started there are not recorded.
+pub fn suppressed() -> bool {
+    SUPPRESSED.try_with(Cell::get).unwrap_or(true)
+}
+
+/// Runs `f` as pipeline code: spans it starts are not recorded, and waiting
+/// calls into the pipeline return an error instead of deadlocking.
+pub(crate) fn while_suppressed<R>(f: impl FnOnce() -> R) -> R {
+    let _suppressed = Suppressed::enter();
+    f()
+}
+
+/// Marks this thread as running pipeline code until dropped; a guard rather
+/// than a closure, so a span record is not moved into one on its way out.
+struct Suppressed(bool);
+
+impl Suppressed {
+    fn enter() -> Suppressed {
+        Suppressed(SUPPRESSED.try_with(|s| s.replace(true)).unwrap_or(true))
+    }
+}
+
+impl Drop for Suppressed {
+    fn drop(&mut self) {
+        let _ = SUPPRESSED.try_with(|s| s.set(self.0));
+    }
+}
+
+impl Recorder {
+    /// Tells the sink a recording span started.
+    pub(crate) fn on_start(&self, span: &dyn Any) {
+        while_suppressed(|| self.sink.on_start(span));
+    }
+}
+
+/// Hands a finished span to the installed sink.
+///
+/// Inlined so that the record goes from the span's drop to the sink without
+/// another copy on the way.
+#[inline]
+pub(crate) fn on_end(data: SpanData) {
+    let Some(r) = installed() else { return };
+    if r.shut_down.load(Ordering::Acquire) {
+        drop_after_shutdown(data);
+        return;
+    }
+    let _suppressed = Suppressed::enter();
+    r.sink.on_end(data);
+}
+
+#[cold]
+fn drop_after_shutdown(data: SpanData) {
+    drop(data);
+    report_dropped(1, &"the pipeline is shut down");
+}
+
+/// Counts spans the pipeline lost, without a report (the caller reports
+/// once, or in total, itself).
+pub(crate) fn count_dropped(count: u64) {
+    DROPPED.fetch_add(count, Ordering::Relaxed);
+}
+
+/// Counts spans the pipeline lost and reports them.
+pub(crate) fn report_dropped(count: u64, why: &dyn fmt::Display) {
+    count_dropped(count);
+    report(
+        DiagnosticKind::SpanDropped,
+        &format_args!("{count} span(s) dropped: {why}"),
+        None,
+    );
+}
+
+/// How many finished spans this process lost (full queue, failed export,
+/// ended after shutdown).
+pub fn dropped_spans() -> u64 {
+    DROPPED.load(Ordering::Relaxed)
+}
