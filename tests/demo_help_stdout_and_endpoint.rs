@@ -42,7 +42,12 @@ fn a_closed_stdout_is_not_a_panic() {
         .unwrap();
     drop(child.stdout.take());
     let mut stderr = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
     let status = child.wait().unwrap();
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_ne!(status.code(), Some(101), "{stderr}");
@@ -54,7 +59,11 @@ fn stderr_is_empty_unless_an_exporter_writes_there() {
     // final tree on stdout.
     let out = baton().output().unwrap();
     assert!(out.status.success());
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(stdout.matches("trace ").count(), 1, "{stdout}");
 }
@@ -110,7 +119,11 @@ fn endpoint_flag_is_a_base_url() {
         .env("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let requests = received_spans(&rx);
     assert!(!requests.is_empty());
     for (path, body) in &requests {
@@ -129,7 +142,11 @@ fn otel_endpoint_and_service_name_are_honoured() {
         .env("OTEL_SERVICE_NAME", "shop")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let requests = received_spans(&rx);
     assert!(!requests.is_empty());
     for (path, body) in &requests {
@@ -140,7 +157,10 @@ fn otel_endpoint_and_service_name_are_honoured() {
 
 #[test]
 fn a_bad_endpoint_is_a_usage_error_naming_the_flag() {
-    let out = baton().args(["--endpoint", "ftp://nowhere"]).output().unwrap();
+    let out = baton()
+        .args(["--endpoint", "ftp://nowhere"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--endpoint \"ftp://nowhere\""));
 }

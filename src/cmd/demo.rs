@@ -434,7 +434,8 @@ fn render(nodes: &[Node]) -> String {
 }
 
 /// What `baton demo --help` prints.
-const DEMO_HELP: &str = "usage: baton demo [--propagator LIST] [--export none|console|jsonl|otlp] [--endpoint URL]
+const DEMO_HELP: &str =
+    "usage: baton demo [--propagator LIST] [--export none|console|jsonl|otlp] [--endpoint URL]
 
 Runs one trace across threads, futures, a queue, a child process and two HTTP
 services on loopback and prints it as one tree on stdout.
