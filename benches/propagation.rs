@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::hint::black_box;
 use std::time::Instant;
 
-use baton::propagation::{baggage, Composite, Jaeger, Propagator, TraceContext, W3cBaggage, B3};
+use baton::propagation::{Composite, Jaeger, Propagator, TraceContext, W3cBaggage, B3};
 use baton::Context;
 use criterion::measurement::WallTime;
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion, Throughput};
@@ -169,7 +169,7 @@ fn hostile(c: &mut Criterion) {
                 carrier.insert("traceparent".into(), TRACEPARENT.into());
             }
             let cx = all.extract(&empty, &carrier);
-            assert!(cx.baggage().len() <= baggage::MAX_MEMBERS, "{name}");
+            assert!(cx.baggage().len() <= baton::Baggage::MAX_MEMBERS, "{name}");
             group.throughput(Throughput::Bytes(len as u64));
             group.bench_function(format!("{name} {unit:?} {} KiB", len / 1024), |b| {
                 b.iter(|| all.extract(black_box(&empty), black_box(&carrier)))

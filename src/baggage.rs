@@ -1,10 +1,10 @@
-//! Baggage: application key/value pairs that travel with the trace.
+//! Baggage: application key/value pairs that travel with the trace, and
+//! the limits W3C Baggage sets on them.
 
-use std::fmt;
-use std::sync::Arc;
-
-/// At most this many baggage entries (W3C Baggage, "Limits").
-pub const MAX_BAGGAGE_MEMBERS: usize = 64;
+use alloc::string::String;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::fmt;
 
 /// An ordered map of key → (value, properties), shared cheaply.
 ///
@@ -14,10 +14,13 @@ pub const MAX_BAGGAGE_MEMBERS: usize = 64;
 ///
 /// # Example
 /// ```
-/// use baton::Baggage;
+/// use baton::{Baggage, BaggageError};
 /// let b = Baggage::default().try_insert("user_id", "u 1", "").unwrap();
 /// assert_eq!(b.get("user_id"), Some("u 1"));
-/// assert!(Baggage::default().try_insert("bad key", "v", "").is_err());
+/// assert_eq!(
+///     Baggage::default().try_insert("bad key", "v", ""),
+///     Err(BaggageError::InvalidKey { offset: 3 })
+/// );
 /// ```
 #[derive(Clone, Default)]
 pub struct Baggage(Option<Arc<Entries>>);
@@ -46,12 +49,12 @@ pub(crate) struct Parts {
 pub enum BaggageError {
     /// The key is empty.
     EmptyKey,
-    /// The key's byte at `index` is not a W3C `tchar`.
+    /// The key's byte at `offset` is not a W3C `tchar`.
     InvalidKey {
         /// The offset of the offending byte.
-        index: usize,
+        offset: usize,
     },
-    /// The baggage already holds [`MAX_BAGGAGE_MEMBERS`] entries.
+    /// The baggage already holds [`Baggage::MAX_MEMBERS`] entries.
     TooManyMembers,
 }
 
@@ -59,19 +62,20 @@ impl fmt::Display for BaggageError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
             BaggageError::EmptyKey => f.write_str("baggage key is empty"),
-            BaggageError::InvalidKey { index } => {
-                write!(f, "baggage key byte {index} is not a token character")
+            BaggageError::InvalidKey { offset } => {
+                write!(f, "baggage key byte {offset} is not a token character")
             }
             BaggageError::TooManyMembers => {
-                write!(f, "baggage already holds {MAX_BAGGAGE_MEMBERS} members")
+                write!(f, "baggage already holds {} members", Baggage::MAX_MEMBERS)
             }
         }
     }
 }
 
-impl std::error::Error for BaggageError {}
+impl core::error::Error for BaggageError {}
 
-/// RFC 7230 `tchar`: the characters a W3C baggage key may use.
+/// RFC 7230 `tchar`: the characters a W3C baggage key (and a property key,
+/// and a header name) may use.
 pub(crate) fn is_tchar(b: u8) -> bool {
     // Every byte of every key and property name is tested; one load each.
     const TCHAR: [bool; 256] = {
@@ -95,7 +99,7 @@ pub(crate) fn check_key(key: &str) -> Result<(), BaggageError> {
         return Err(BaggageError::EmptyKey);
     }
     match key.bytes().position(|b| !is_tchar(b)) {
-        Some(index) => Err(BaggageError::InvalidKey { index }),
+        Some(offset) => Err(BaggageError::InvalidKey { offset }),
         None => Ok(()),
     }
 }
@@ -103,6 +107,14 @@ pub(crate) fn check_key(key: &str) -> Result<(), BaggageError> {
 impl Baggage {
     /// The empty baggage.
     pub const EMPTY: Baggage = Baggage(None);
+    /// At most this many entries ([W3C Baggage, "Limits"](https://www.w3.org/TR/baggage/#limits):
+    /// "a platform MUST propagate all list-members up to at least 64").
+    pub const MAX_MEMBERS: usize = 64;
+    /// At most this many bytes of `baggage` header, over all its lines,
+    /// counted as [`crate::wire::baggage::format`] writes the entries
+    /// ([W3C Baggage, "Limits"](https://www.w3.org/TR/baggage/#limits):
+    /// "... up to at least 8192 bytes").
+    pub const MAX_BYTES: usize = 8192;
 
     /// A copy with `key` set to `value` and its `properties` (raw text, may be empty).
     pub fn try_insert(
@@ -113,7 +125,7 @@ impl Baggage {
     ) -> Result<Baggage, BaggageError> {
         check_key(key)?;
         let exists = self.iter().any(|(k, _, _)| k == key);
-        if !exists && self.len() >= MAX_BAGGAGE_MEMBERS {
+        if !exists && self.len() >= Baggage::MAX_MEMBERS {
             return Err(BaggageError::TooManyMembers);
         }
         let mut out = Builder::default();
@@ -141,7 +153,7 @@ impl Baggage {
     }
 
     /// Baggage from the entries of `text` that `parts` describes, each key a
-    /// valid token and at most [`MAX_BAGGAGE_MEMBERS`] of them, as the
+    /// valid token and at most [`Baggage::MAX_MEMBERS`] of them, as the
     /// caller has checked.
     pub(crate) fn from_parts(text: String, parts: Vec<Parts>) -> Baggage {
         if parts.is_empty() {
@@ -153,7 +165,8 @@ impl Baggage {
 
     /// A copy with every entry of `newer` set on top of these, as repeated
     /// [`Baggage::try_insert`] calls would do, and how many new keys did not
-    /// fit [`MAX_BAGGAGE_MEMBERS`].
+    /// fit [`Baggage::MAX_MEMBERS`].
+    #[cfg(feature = "std")]
     pub(crate) fn merged(&self, newer: &Baggage) -> (Baggage, usize) {
         if self.is_empty() {
             return (newer.clone(), 0);
@@ -167,7 +180,7 @@ impl Baggage {
         }
         let mut dropped = 0;
         for (k, v, p) in newer.iter().filter(|(k, _, _)| self.get(k).is_none()) {
-            if out.parts.len() < MAX_BAGGAGE_MEMBERS {
+            if out.parts.len() < Baggage::MAX_MEMBERS {
                 out.push(k, v, p);
             } else {
                 dropped += 1;
@@ -252,28 +265,4 @@ impl Builder {
     pub(crate) fn build(self) -> Baggage {
         Baggage::from_parts(self.text, self.parts)
     }
-}
-
-/// Sets a baggage entry for the current scope: everything started after it
-/// until the guard drops (children, wrapped closures, futures, injected
-/// headers) sees it. Snapshots taken before are unchanged.
-///
-/// An invalid key is reported as a diagnostic and sets nothing; see
-/// [`Context::with_baggage`](crate::Context::with_baggage).
-///
-/// # Example
-/// ```
-/// let before = baton::Context::current();
-/// let _g = baton::set_baggage("user_id", "u1");
-/// assert_eq!(baton::baggage("user_id").as_deref(), Some("u1"));
-/// assert_eq!(before.baggage().get("user_id"), None);
-/// ```
-#[track_caller]
-pub fn set_baggage(key: &str, value: &str) -> crate::ContextGuard {
-    crate::Context::current().with_baggage(key, value).attach()
-}
-
-/// The value of baggage entry `key` in the current context.
-pub fn baggage(key: &str) -> Option<String> {
-    crate::stack::with_current(|cx| cx.baggage().get(key).map(str::to_owned))
 }

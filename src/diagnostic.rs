@@ -7,7 +7,6 @@
 //! report of each kind is written to stderr, then at most one line per kind
 //! every [`STDERR_INTERVAL_SECS`] seconds.
 
-use std::cell::Cell;
 use std::fmt;
 use std::io::Write;
 use std::panic::Location;
@@ -142,68 +141,12 @@ pub fn diagnostic_count(kind: DiagnosticKind) -> u64 {
     COUNTS[kind.index()].load(Ordering::Relaxed)
 }
 
-#[derive(Clone, Copy)]
-enum Scope {
-    Off,
-    Open,
-    Spent,
-}
-
-thread_local! {
-    static SCOPE: Cell<Scope> = const { Cell::new(Scope::Off) };
-}
-
-/// Closes the outermost scope on drop, so a panic inside it cannot leave
-/// later reports on this thread muted.
-struct ScopeGuard;
-
-impl Drop for ScopeGuard {
-    fn drop(&mut self) {
-        let _ = SCOPE.try_with(|s| s.set(Scope::Off));
-    }
-}
-
-/// Runs `f` so that at most one diagnostic it triggers on this thread is
-/// reported (counted and handed on); later ones are dropped. One bad carrier
-/// makes one report, however many formats it fails in. A nested scope shares
-/// the outer scope's single report.
-pub(crate) fn with_one_report<R>(f: impl FnOnce() -> R) -> R {
-    let opened = SCOPE
-        .try_with(|s| {
-            let off = matches!(s.get(), Scope::Off);
-            if off {
-                s.set(Scope::Open);
-            }
-            off
-        })
-        .unwrap_or(false);
-    let _close = opened.then_some(ScopeGuard);
-    f()
-}
-
-/// Whether a scope's single report is already spent; spends it if not.
-fn muted() -> bool {
-    SCOPE
-        .try_with(|s| match s.get() {
-            Scope::Off => false,
-            Scope::Open => {
-                s.set(Scope::Spent);
-                false
-            }
-            Scope::Spent => true,
-        })
-        .unwrap_or(false)
-}
-
 /// Reports a problem: counts it, then hands it to the handler or to stderr.
 pub(crate) fn report(
     kind: DiagnosticKind,
     message: &dyn fmt::Display,
     location: Option<&'static Location<'static>>,
 ) {
-    if muted() {
-        return;
-    }
     COUNTS[kind.index()].fetch_add(1, Ordering::Relaxed);
     let diagnostic = Diagnostic {
         kind,

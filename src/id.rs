@@ -1,10 +1,14 @@
 //! Trace and span identifiers, and the per-thread generator that makes them.
 
+use core::fmt;
+use core::num::{NonZeroU128, NonZeroU64};
+#[cfg(feature = "std")]
 use std::cell::Cell;
+#[cfg(feature = "std")]
 use std::collections::hash_map::RandomState;
-use std::fmt;
+#[cfg(feature = "std")]
 use std::hash::{BuildHasher, Hasher};
-use std::num::{NonZeroU128, NonZeroU64};
+#[cfg(feature = "std")]
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A 16-byte trace identifier; never all zero.
@@ -43,10 +47,10 @@ pub enum IdError {
         /// The length found.
         found: usize,
     },
-    /// The byte at `index` is not a lowercase hex digit (`0-9a-f`).
+    /// The byte at `offset` is not a lowercase hex digit (`0-9a-f`).
     NotLowerHex {
         /// The offset of the offending byte.
-        index: usize,
+        offset: usize,
     },
     /// Every digit is zero, which the specs reserve for "invalid".
     AllZero,
@@ -58,15 +62,15 @@ impl fmt::Display for IdError {
             IdError::Length { expected, found } => {
                 write!(f, "expected {expected} hex digits, found {found}")
             }
-            IdError::NotLowerHex { index } => {
-                write!(f, "byte {index} is not a lowercase hex digit")
+            IdError::NotLowerHex { offset } => {
+                write!(f, "byte {offset} is not a lowercase hex digit")
             }
             IdError::AllZero => f.write_str("id is all zero"),
         }
     }
 }
 
-impl std::error::Error for IdError {}
+impl core::error::Error for IdError {}
 
 /// Parses exactly `N` lowercase hex digits into a number; the shared core of
 /// every id parser in the crate (W3C, B3 and Jaeger all build on it).
@@ -81,7 +85,7 @@ pub(crate) fn parse_lower_hex(s: &[u8], expected: usize) -> Result<u128, IdError
     }
     let bad = || IdError::NotLowerHex {
         // Some byte failed, so `position` finds it.
-        index: s
+        offset: s
             .iter()
             .position(|&b| lower_hex_digit(b).is_none())
             .unwrap_or(0),
@@ -180,6 +184,7 @@ impl TraceId {
     ///
     /// The low 56 bits are random, so a trace started with it may carry the
     /// W3C level-2 `random` flag.
+    #[cfg(feature = "std")]
     pub fn random() -> TraceId {
         loop {
             let hi = next_u64();
@@ -229,6 +234,7 @@ impl SpanId {
     }
 
     /// A new random id from this thread's generator.
+    #[cfg(feature = "std")]
     pub fn random() -> SpanId {
         loop {
             if let Some(id) = SpanId::from_u64(next_u64()) {
@@ -248,13 +254,13 @@ impl SpanId {
 impl fmt::Display for TraceId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The buffer holds only ASCII hex digits.
-        f.write_str(std::str::from_utf8(&self.to_hex()).unwrap_or_default())
+        f.write_str(core::str::from_utf8(&self.to_hex()).unwrap_or_default())
     }
 }
 
 impl fmt::Display for SpanId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(std::str::from_utf8(&self.to_hex()).unwrap_or_default())
+        f.write_str(core::str::from_utf8(&self.to_hex()).unwrap_or_default())
     }
 }
 
@@ -270,6 +276,7 @@ impl fmt::Debug for SpanId {
     }
 }
 
+#[cfg(feature = "std")]
 thread_local! {
     // wyrand state; 0 means "not seeded yet".
     static RNG: Cell<u64> = const { Cell::new(0) };
@@ -278,6 +285,7 @@ thread_local! {
 /// A seed from OS entropy without dependencies: `RandomState` keys come from
 /// the OS, and mixing in the time, the process id and a process-wide counter
 /// keeps two threads or two processes apart even if those keys were ever equal.
+#[cfg(feature = "std")]
 fn seed() -> u64 {
     static SEEDS: AtomicU64 = AtomicU64::new(0);
     let mut h = RandomState::new().build_hasher();
@@ -288,6 +296,7 @@ fn seed() -> u64 {
 }
 
 /// The next number from this thread's wyrand generator.
+#[cfg(feature = "std")]
 pub(crate) fn next_u64() -> u64 {
     let step = |s: u64| {
         let s = s.wrapping_add(0xa076_1d64_78bd_642f);

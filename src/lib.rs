@@ -34,56 +34,98 @@
 //! - [`propagation`]: carrying it to other processes and services.
 //! - [`export`] and [`sampling`]: what is recorded and where it goes.
 //! - [`diagnostic_count`] and [`set_diagnostic_handler`]: misuse and bad input.
+//!
+//! # Features
+//! - `std` (default): everything above. Without it (`default-features =
+//!   false`) the crate is `#![no_std]` with `alloc` and holds the model (ids,
+//!   [`SpanContext`], [`TraceState`], [`Baggage`]) and the header parsers of
+//!   [`wire`].
+#![cfg_attr(not(feature = "std"), no_std)]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-mod attribute_limits;
+extern crate alloc;
+
+// The model and wire floors: `core` and `alloc` only.
 mod baggage;
-mod base64;
-mod clock;
-mod context;
-mod diagnostic;
-pub mod export;
-mod future;
 mod id;
-mod log_correlation;
-pub mod propagation;
-pub mod sampling;
-mod session;
-mod span;
 mod span_context;
-mod span_data;
-mod span_limits;
-mod stack;
-pub mod thread;
 mod trace_state;
+pub mod wire;
+
+pub use baggage::{Baggage, BaggageError};
+pub use id::{IdError, SpanId, TraceId};
+pub use span_context::{SpanContext, TraceFlags};
+pub use trace_state::{TraceState, TraceStateError};
+
+#[cfg(feature = "std")]
+mod attribute_limits;
+#[cfg(feature = "std")]
+mod base64;
+#[cfg(feature = "std")]
+mod clock;
+#[cfg(feature = "std")]
+mod context;
+#[cfg(feature = "std")]
+mod diagnostic;
+#[cfg(feature = "std")]
+pub mod export;
+#[cfg(feature = "std")]
+mod future;
+#[cfg(feature = "std")]
+mod log_correlation;
+#[cfg(feature = "std")]
+pub mod propagation;
+#[cfg(feature = "std")]
+pub mod sampling;
+#[cfg(feature = "std")]
+mod scoped_baggage;
+#[cfg(feature = "std")]
+mod session;
+#[cfg(feature = "std")]
+mod span;
+#[cfg(feature = "std")]
+mod span_data;
+#[cfg(feature = "std")]
+mod span_limits;
+#[cfg(feature = "std")]
+mod stack;
+#[cfg(feature = "std")]
+pub mod thread;
+#[cfg(feature = "std")]
 mod value;
 
-pub use baggage::{baggage, set_baggage, Baggage, BaggageError, MAX_BAGGAGE_MEMBERS};
-pub use clock::now_unix_nanos;
-pub use context::Context;
-pub use diagnostic::{
-    diagnostic_count, set_diagnostic_handler, Diagnostic, DiagnosticHandler, DiagnosticKind,
-    HandlerAlreadySet, STDERR_INTERVAL_SECS,
-};
-pub use export::{init, Config, ConfigError, InMemoryExporter, InitError, PipelineGuard};
-pub use future::FutureExt;
-pub use id::{IdError, SpanId, TraceId};
-pub use log_correlation::{current_span_id, log_ids, LogIds};
-pub use propagation::{extract_context, inject_context, propagated_context};
-pub use session::{current_session, session, Session};
-pub use span::{
-    current_span, current_trace_id, in_span, span, Span, SpanBuilder, SpanGuard, SpanRef,
-};
-pub use span_context::{SpanContext, TraceFlags};
-pub use span_data::{Event, Link, SpanData, SpanKind, SpanType, Status};
-pub use span_limits::SpanLimits;
-#[doc(hidden)]
-pub use stack::__stack_depth;
-pub use stack::{new_trace_context, ContextGuard, MAX_CONTEXT_DEPTH};
-pub use thread::{copy_context_to_fn, copy_context_to_thread};
-pub use trace_state::TraceState;
-pub use value::{Array, KeyValue, Str, Value};
+#[cfg(feature = "std")]
+pub use std_api::*;
+
+/// The runtime and boundary floors, which need `std`.
+#[cfg(feature = "std")]
+mod std_api {
+    pub use crate::clock::now_unix_nanos;
+    pub use crate::context::Context;
+    pub use crate::diagnostic::{
+        diagnostic_count, set_diagnostic_handler, Diagnostic, DiagnosticHandler, DiagnosticKind,
+        HandlerAlreadySet, STDERR_INTERVAL_SECS,
+    };
+    pub use crate::export::{
+        init, Config, ConfigError, InMemoryExporter, InitError, PipelineGuard,
+    };
+    pub use crate::future::FutureExt;
+    pub use crate::log_correlation::{current_span_id, log_ids, LogIds};
+    pub use crate::propagation::{extract_context, inject_context, propagated_context};
+    pub use crate::scoped_baggage::{baggage, set_baggage};
+    pub use crate::session::{current_session, session, Session};
+    pub use crate::span::{
+        current_span, current_trace_id, in_span, span, Span, SpanBuilder, SpanGuard, SpanRef,
+    };
+    pub use crate::span_data::{Event, Link, SpanData, SpanKind, SpanType, Status};
+    pub use crate::span_limits::SpanLimits;
+    #[doc(hidden)]
+    pub use crate::stack::__stack_depth;
+    pub use crate::stack::{new_trace_context, ContextGuard, MAX_CONTEXT_DEPTH};
+    pub use crate::thread::{copy_context_to_fn, copy_context_to_thread};
+    pub use crate::value::{Array, KeyValue, Str, Value};
+}
 
 /// The README's examples run as doctests, so they cannot go stale.
 #[doc = include_str!("../README.md")]

@@ -1,6 +1,7 @@
 //! What crosses a boundary: ids, flags, tracestate and where the parent lives.
 
-use crate::{SpanId, TraceId, TraceState};
+use crate::id::{SpanId, TraceId};
+use crate::trace_state::TraceState;
 
 /// The W3C trace-flags byte, kept bit for bit so unknown bits survive a hop.
 ///
@@ -38,6 +39,19 @@ impl TraceFlags {
     /// Whether the level-2 random bit is set.
     pub const fn is_random(self) -> bool {
         self.0 & Self::RANDOM != 0
+    }
+
+    /// Only the bits the W3C spec defines (`sampled`, `random`), as a span
+    /// this process creates carries them: "The behavior of other flags ...
+    /// is reserved for future use. Vendors MUST set those to zero."
+    ///
+    /// ```
+    /// use baton::TraceFlags;
+    /// assert_eq!(TraceFlags::from_bits(0x09).known().bits(), 0x01);
+    /// ```
+    #[must_use]
+    pub const fn known(self) -> TraceFlags {
+        TraceFlags(self.0 & (Self::SAMPLED | Self::RANDOM))
     }
 
     /// The same flags with the sampled bit set or cleared.
@@ -132,13 +146,12 @@ impl SpanContext {
         self
     }
 
-    /// Marks a B3/Jaeger debug trace; debug implies sampled.
+    /// Marks a B3/Jaeger debug trace. The sampled flag is left as it is:
+    /// B3 debug implies accept (its parser sets both), while a Jaeger
+    /// header may carry debug with the sampled bit clear.
     #[must_use]
     pub fn with_debug(mut self, debug: bool) -> SpanContext {
         self.debug = debug;
-        if debug {
-            self.flags = self.flags.with_sampled(true);
-        }
         self
     }
 
@@ -185,7 +198,8 @@ impl SpanContext {
         self.remote
     }
 
-    /// Whether the sender forced this trace to be recorded (B3 `d`, Jaeger flag 2).
+    /// Whether the sender asked for this trace to be recorded whatever the
+    /// sampling rate (B3 `d`, Jaeger flag `0x02`).
     pub fn is_debug(&self) -> bool {
         self.debug
     }

@@ -1,15 +1,33 @@
-//! The W3C `tracestate` list: vendor entries in order, shared cheaply.
+//! The W3C `tracestate` list: vendor entries in order, shared cheaply, and
+//! what one entry may hold.
+//!
+//! # Background
+//! [W3C Trace Context Level 2, §3.3.1 "Header Field Values"](https://www.w3.org/TR/trace-context-2/#tracestate-header-field-values):
+//!
+//! ```abnf
+//! key      = ( lcalpha / DIGIT ) 0*255 ( keychar )
+//! keychar  = lcalpha / DIGIT / "_" / "-"/ "*" / "/" / "@"
+//! lcalpha  = %x61-7A ; a-z
+//! value    = 0*255(chr) nblk-chr
+//! nblk-chr = %x21-2B / %x2D-3C / %x3E-7E
+//! chr      = %x20 / nblk-chr
+//! ```
+//!
+//! The list around the members (commas, optional whitespace, several header
+//! lines) is read by [`crate::wire::tracestate`]; this module owns what a
+//! member is and how many a list holds.
 
-use std::fmt;
-use std::sync::Arc;
-
-use crate::propagation::tracestate::{check_key, check_value, TraceStateError, MAX_MEMBERS};
+use alloc::string::String;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::fmt;
 
 /// Vendor-specific trace data as an ordered list of `key=value` members.
 ///
 /// Cloning is one reference-count increment (or nothing for an empty list),
-/// because every child span inherits its parent's tracestate.
-/// The wire grammar and limits live in [`crate::propagation::tracestate`].
+/// because every child span inherits its parent's tracestate. A list received
+/// with a key twice keeps both members, as the spec allows
+/// ([`TraceState::get`] returns the first).
 ///
 /// # Example
 /// ```
@@ -17,6 +35,7 @@ use crate::propagation::tracestate::{check_key, check_value, TraceStateError, MA
 /// let ts = TraceState::default();
 /// assert!(ts.is_empty());
 /// assert_eq!(ts.get("congo"), None);
+/// assert_eq!(TraceState::MAX_MEMBERS, 32);
 /// ```
 // The members are kept as their canonical wire text, `key=value` joined by
 // `,`: one allocation per list, and injecting it is a copy. Valid keys never
@@ -25,12 +44,170 @@ use crate::propagation::tracestate::{check_key, check_value, TraceStateError, MA
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct TraceState(Option<Arc<str>>);
 
+/// Why a key or value cannot be a tracestate member. Offsets are into the
+/// key or the value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TraceStateError {
+    /// The key's byte at `offset` is not allowed there (or the key is empty).
+    InvalidKey {
+        /// The offending byte.
+        offset: usize,
+    },
+    /// The key is longer than [`TraceState::MAX_KEY_LEN`]; `offset` is the
+    /// first byte past the limit.
+    KeyTooLong {
+        /// The first byte past the limit.
+        offset: usize,
+    },
+    /// The value's byte at `offset` is not allowed (a control character,
+    /// `,`, `=`, non-ASCII, or a trailing space).
+    InvalidValue {
+        /// The offending byte.
+        offset: usize,
+    },
+    /// The value is empty.
+    EmptyValue {
+        /// Where the value would start.
+        offset: usize,
+    },
+    /// The value is longer than [`TraceState::MAX_VALUE_LEN`]; `offset` is
+    /// the first byte past the limit.
+    ValueTooLong {
+        /// The first byte past the limit.
+        offset: usize,
+    },
+}
+
+impl TraceStateError {
+    /// The byte offset that failed.
+    pub const fn offset(&self) -> usize {
+        match *self {
+            TraceStateError::InvalidKey { offset }
+            | TraceStateError::KeyTooLong { offset }
+            | TraceStateError::InvalidValue { offset }
+            | TraceStateError::EmptyValue { offset }
+            | TraceStateError::ValueTooLong { offset } => offset,
+        }
+    }
+
+    /// Whether the key, rather than the value, is at fault.
+    pub const fn is_key(&self) -> bool {
+        matches!(
+            self,
+            TraceStateError::InvalidKey { .. } | TraceStateError::KeyTooLong { .. }
+        )
+    }
+}
+
+impl fmt::Display for TraceStateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self {
+            TraceStateError::InvalidKey { .. } => "key byte is not allowed",
+            TraceStateError::KeyTooLong { .. } => "key is longer than 256 characters",
+            TraceStateError::InvalidValue { .. } => "value byte is not allowed",
+            TraceStateError::EmptyValue { .. } => "value is empty",
+            TraceStateError::ValueTooLong { .. } => "value is longer than 256 characters",
+        };
+        write!(f, "tracestate: {what} (byte {})", self.offset())
+    }
+}
+
+impl core::error::Error for TraceStateError {}
+
+/// `keychar`: a byte a key may hold after its first.
+const fn is_keychar(b: u8) -> bool {
+    matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-' | b'*' | b'/' | b'@')
+}
+
+/// `chr`: a byte a value may hold (it may not end in a space).
+const fn is_value_char(b: u8) -> bool {
+    matches!(b, 0x20..=0x7e) && b != b',' && b != b'='
+}
+
+/// [`CLASS`] bit: the byte is a `keychar`.
+const KEYCHAR: u8 = 1;
+/// [`CLASS`] bit: the byte is a `chr`.
+const CHR: u8 = 2;
+
+/// The classes of every byte, so a scan tests a byte with one load.
+const CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        // `b` < 256.
+        let byte = b as u8;
+        table[b] =
+            if is_keychar(byte) { KEYCHAR } else { 0 } | if is_value_char(byte) { CHR } else { 0 };
+        b += 1;
+    }
+    table
+};
+
+/// How many bytes from the start of `bytes` are in `class`.
+#[inline(always)]
+fn run(bytes: &[u8], class: u8) -> usize {
+    bytes
+        .iter()
+        .position(|&b| CLASS[usize::from(b)] & class == 0)
+        .unwrap_or(bytes.len())
+}
+
+/// Reads the key `( lcalpha / DIGIT ) 0*255 ( keychar )` at the start of
+/// `bytes` and returns its length: the key ends at the first byte that is
+/// not a `keychar`, and the caller judges what follows. The one key grammar
+/// of the crate: [`TraceState::insert`] and the `tracestate` parser both
+/// read keys with it.
+#[inline(always)]
+pub(crate) fn scan_key(bytes: &[u8]) -> Result<usize, TraceStateError> {
+    match bytes.first() {
+        Some(b'a'..=b'z' | b'0'..=b'9') => {}
+        _ => return Err(TraceStateError::InvalidKey { offset: 0 }),
+    }
+    let len = 1 + run(&bytes[1..], KEYCHAR);
+    if len > TraceState::MAX_KEY_LEN {
+        return Err(TraceStateError::KeyTooLong {
+            offset: TraceState::MAX_KEY_LEN,
+        });
+    }
+    Ok(len)
+}
+
+/// Reads the value `0*255(chr) nblk-chr` at the start of `bytes`: returns
+/// its length (trailing spaces are not part of it) and the length of the run
+/// of `chr` bytes it ends (with those spaces), where the caller judges what
+/// follows. The one value grammar of the crate.
+#[inline(always)]
+pub(crate) fn scan_value(bytes: &[u8]) -> Result<(usize, usize), TraceStateError> {
+    let chr = run(bytes, CHR);
+    let len = bytes[..chr]
+        .iter()
+        .rposition(|&b| b != b' ')
+        .map_or(0, |i| i + 1);
+    if len == 0 {
+        return Err(TraceStateError::EmptyValue { offset: 0 });
+    }
+    if len > TraceState::MAX_VALUE_LEN {
+        return Err(TraceStateError::ValueTooLong {
+            offset: TraceState::MAX_VALUE_LEN,
+        });
+    }
+    Ok((len, chr))
+}
+
 impl TraceState {
     /// The empty tracestate.
     pub const EMPTY: TraceState = TraceState(None);
+    /// At most this many members ("list": `list-member 0*31( OWS "," OWS list-member )`).
+    pub const MAX_MEMBERS: usize = 32;
+    /// A key has at most this many characters.
+    pub const MAX_KEY_LEN: usize = 256;
+    /// A value has at most this many characters.
+    pub const MAX_VALUE_LEN: usize = 256;
 
     /// Wraps canonical text (valid members joined by `,`, no spaces, no
-    /// empty members, at most [`MAX_MEMBERS`]) that the caller has checked.
+    /// empty members, at most [`TraceState::MAX_MEMBERS`]) that the caller
+    /// has checked.
     pub(crate) fn from_canonical(text: Arc<str>) -> TraceState {
         if text.is_empty() {
             TraceState(None)
@@ -39,54 +216,55 @@ impl TraceState {
         }
     }
 
-    /// The canonical text: the members joined by `,`.
-    pub(crate) fn as_str(&self) -> &str {
+    /// The canonical text: the members joined by `,`, as the `tracestate`
+    /// header carries them.
+    pub fn as_str(&self) -> &str {
         self.0.as_deref().unwrap_or("")
     }
 
     /// A copy with `key` set to `value` as the left-most member, as the W3C
     /// spec asks of a vendor updating its entry ("Mutating the tracestate
-    /// Field"): an existing member with that key is removed, the order of the
-    /// others is kept, and when that makes more than
-    /// [`MAX_MEMBERS`](crate::propagation::tracestate::MAX_MEMBERS) the
-    /// right-most member is dropped (and reported as a
-    /// [`DiagnosticKind::LimitExceeded`](crate::DiagnosticKind)).
+    /// Field"): every existing member with that key is removed, the order of
+    /// the others is kept, and when that makes more than
+    /// [`TraceState::MAX_MEMBERS`] the right-most member is dropped ("If
+    /// adding an entry would cause the tracestate list to contain more than
+    /// 32 list-members the right-most list-member should be removed").
     ///
     /// The key and value are checked against the W3C grammar; error offsets
     /// are into `key` or `value`.
     ///
     /// # Example
     /// ```
-    /// use baton::TraceState;
-    /// use baton::propagation::tracestate::TraceStateError;
+    /// use baton::{TraceState, TraceStateError};
     /// let ts = TraceState::default().insert("rojo", "1").unwrap().insert("congo", "2").unwrap();
     /// let ts = ts.insert("rojo", "3").unwrap();
     /// assert_eq!(ts.iter().collect::<Vec<_>>(), [("rojo", "3"), ("congo", "2")]);
     /// assert_eq!(ts.insert("Rojo", "1"), Err(TraceStateError::InvalidKey { offset: 0 }));
     /// assert_eq!(ts.insert("rojo", "a,b"), Err(TraceStateError::InvalidValue { offset: 1 }));
+    /// assert!(ts.insert("tenant@vendor", "1").is_ok());
     /// ```
     pub fn insert(&self, key: &str, value: &str) -> Result<TraceState, TraceStateError> {
-        check_key(key)?;
-        check_value(value)?;
+        let key_len = scan_key(key.as_bytes())?;
+        if key_len != key.len() {
+            return Err(TraceStateError::InvalidKey { offset: key_len });
+        }
+        let (value_len, chr) = scan_value(value.as_bytes())?;
+        if value_len != value.len() {
+            // A byte that is not a `chr`, or a trailing space.
+            return Err(TraceStateError::InvalidValue {
+                offset: chr.min(value_len),
+            });
+        }
         let mut text = String::with_capacity(key.len() + 1 + value.len() + 1 + self.as_str().len());
         text.push_str(key);
         text.push('=');
         text.push_str(value);
-        let mut others = self.iter().filter(|(k, _)| *k != key);
-        for (k, v) in others.by_ref().take(MAX_MEMBERS - 1) {
+        let others = self.iter().filter(|(k, _)| *k != key);
+        for (k, v) in others.take(TraceState::MAX_MEMBERS - 1) {
             text.push(',');
             text.push_str(k);
             text.push('=');
             text.push_str(v);
-        }
-        if let Some((dropped, _)) = others.next() {
-            crate::diagnostic::report(
-                crate::DiagnosticKind::LimitExceeded,
-                &format_args!(
-                    "tracestate holds {MAX_MEMBERS} members; dropped the right-most, {dropped:?}"
-                ),
-                None,
-            );
         }
         Ok(TraceState::from_canonical(text.into()))
     }
@@ -99,7 +277,7 @@ impl TraceState {
         }
     }
 
-    /// The value for `key`, if present.
+    /// The value of the first member with `key`, if there is one.
     pub fn get(&self, key: &str) -> Option<&str> {
         self.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
     }

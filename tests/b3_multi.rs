@@ -1,10 +1,10 @@
 //! The `X-B3-*` headers: spec vectors, and the propagator's single/multi rules.
 //! Spec: https://github.com/openzipkin/b3-propagation#multiple-headers
 
-use baton::propagation::b3::{
-    format_multi, parse_multi, B3Error, B3Field, B3Header, MultiFields, Sampling, B3,
-};
-use baton::propagation::Propagator;
+use baton::propagation::{Propagator, B3};
+use baton::wire::b3::{B3Header, Sampling};
+use baton::wire::b3_multi::{format_multi, parse_multi, MultiFields};
+use baton::wire::{Field, Reason, WireError};
 use baton::{Context, SpanId, TraceId};
 
 fn ids(trace: u128, span: u64, parent: Option<u64>, sampling: Option<Sampling>) -> B3Header {
@@ -40,7 +40,6 @@ macro_rules! vectors {
     )*};
 }
 
-use B3Field::*;
 use Sampling::*;
 
 vectors! {
@@ -62,20 +61,23 @@ vectors! {
     sampled_one_alone: [None, None, None, Some("1"), None] => Ok(B3Header::SamplingOnly(Accept));
     flags_alone: [None, None, None, None, Some("1")] => Ok(B3Header::SamplingOnly(Debug));
 
-    trace_without_span: [Some(T), None, None, Some("1"), None] => Err(B3Error::Missing { field: SpanId });
-    span_without_trace: [None, Some(S), None, Some("1"), None] => Err(B3Error::Missing { field: TraceId });
-    parent_alone: [None, None, Some(P), Some("1"), None] => Err(B3Error::Missing { field: TraceId });
-    flags_zero_alone: [None, None, None, None, Some("0")] => Err(B3Error::Missing { field: TraceId });
-    bad_sampled: [Some(T), Some(S), None, Some("yes"), None] => Err(B3Error::InvalidSampling { field: Sampled, offset: 0 });
-    d_is_not_multi: [Some(T), Some(S), None, Some("d"), None] => Err(B3Error::InvalidSampling { field: Sampled, offset: 0 });
-    bad_flags: [Some(T), Some(S), None, None, Some("2")] => Err(B3Error::InvalidSampling { field: Flags, offset: 0 });
-    trace_15: [Some(&T[..15]), Some(S), None, None, None] => Err(B3Error::Length { field: TraceId, offset: 0, found: 15 });
-    trace_33: [Some("463ac35c9f6413ad48485a3953bb61240"), Some(S), None, None, None] => Err(B3Error::Length { field: TraceId, offset: 0, found: 33 });
-    span_17: [Some(T), Some("a2fb4a1d1a96d3120"), None, None, None] => Err(B3Error::Length { field: SpanId, offset: 0, found: 17 });
-    empty_trace: [Some(""), Some(S), None, None, None] => Err(B3Error::Length { field: TraceId, offset: 0, found: 0 });
-    uppercase_span: [Some(T), Some("a2fb4a1d1a96D312"), None, None, None] => Err(B3Error::NotLowerHex { field: SpanId, offset: 12 });
-    zero_trace: [Some("0000000000000000"), Some(S), None, None, None] => Err(B3Error::AllZero { field: TraceId, offset: 0 });
-    zero_parent: [Some(T), Some(S), Some("0000000000000000"), None, None] => Err(B3Error::AllZero { field: ParentSpanId, offset: 0 });
+    trace_without_span: [Some(T), None, None, Some("1"), None] => Err(WireError::new(Field::B3SpanId, 0, Reason::Missing));
+    span_without_trace: [None, Some(S), None, Some("1"), None] => Err(WireError::new(Field::B3TraceId, 0, Reason::Missing));
+    parent_alone: [None, None, Some(P), Some("1"), None] => Err(WireError::new(Field::B3TraceId, 0, Reason::Missing));
+    flags_zero_alone: [None, None, None, None, Some("0")] => Err(WireError::new(Field::B3TraceId, 0, Reason::Missing));
+    bad_sampled: [Some(T), Some(S), None, Some("yes"), None] => Err(WireError::new(Field::B3Sampled, 0, Reason::UnknownValue));
+    d_is_not_multi: [Some(T), Some(S), None, Some("d"), None] => Err(WireError::new(Field::B3Sampled, 0, Reason::UnknownValue));
+    // "Debug is encoded as X-B3-Flags: 1": any other value is not debug,
+    // and the context stays.
+    flags_two_ignored: [Some(T), Some(S), None, None, Some("2")] => Ok(ids(T_N, S_N, None, None));
+    flags_two_keeps_sampled: [Some(T), Some(S), None, Some("1"), Some("2")] => Ok(ids(T_N, S_N, None, Some(Accept)));
+    trace_15: [Some(&T[..15]), Some(S), None, None, None] => Err(WireError::new(Field::B3TraceId, 0, Reason::Length { found: 15 }));
+    trace_33: [Some("463ac35c9f6413ad48485a3953bb61240"), Some(S), None, None, None] => Err(WireError::new(Field::B3TraceId, 0, Reason::Length { found: 33 }));
+    span_17: [Some(T), Some("a2fb4a1d1a96d3120"), None, None, None] => Err(WireError::new(Field::B3SpanId, 0, Reason::Length { found: 17 }));
+    empty_trace: [Some(""), Some(S), None, None, None] => Err(WireError::new(Field::B3TraceId, 0, Reason::Length { found: 0 }));
+    uppercase_span: [Some(T), Some("a2fb4a1d1a96D312"), None, None, None] => Err(WireError::new(Field::B3SpanId, 12, Reason::NotLowerHex));
+    zero_trace: [Some("0000000000000000"), Some(S), None, None, None] => Err(WireError::new(Field::B3TraceId, 0, Reason::AllZero));
+    zero_parent: [Some(T), Some(S), Some("0000000000000000"), None, None] => Err(WireError::new(Field::B3ParentSpanId, 0, Reason::AllZero));
 }
 
 #[test]
@@ -208,4 +210,23 @@ fn fields_are_the_lowercase_multi_names() {
             "x-b3-flags"
         ]
     );
+}
+
+/// b3-propagation, Multiple Headers: "Debug is encoded as `X-B3-Flags: 1`."
+/// The header is optional and `1` is the only value defined, so
+/// `X-B3-Flags: 2` means "not debug": the valid context it came with is
+/// extracted, not thrown away.
+#[test]
+fn flags_other_than_one_are_ignored_and_the_context_kept() {
+    let headers = carrier(&[
+        ("X-B3-TraceId", T),
+        ("X-B3-SpanId", S),
+        ("X-B3-Sampled", "1"),
+        ("X-B3-Flags", "2"),
+    ]);
+    let (cx, problems) = B3::multi().extract_with_problems(&Context::default(), &headers);
+    let sc = cx.span_context().expect("the context is kept");
+    assert_eq!(sc.trace_id().to_u128(), T_N);
+    assert!(sc.is_sampled() && !sc.is_debug());
+    assert!(problems.is_empty(), "{problems:?}");
 }

@@ -1,10 +1,10 @@
 //! The single `b3` header: spec vectors, edges, and the propagator.
 //! Spec: https://github.com/openzipkin/b3-propagation#single-header
 
-use baton::propagation::b3::{
-    format_single, parse_single, B3Error, B3Field, B3Header, Sampling, B3, MAX_SINGLE_LEN,
-};
-use baton::propagation::Propagator;
+use baton::propagation::{Propagator, B3};
+use baton::wire::b3::{B3Header, Sampling};
+use baton::wire::b3_single::{format_single, parse_single, MAX_SINGLE_LEN};
+use baton::wire::{Field, Reason, WireError};
 use baton::{Context, SpanContext, SpanId, TraceFlags, TraceId};
 use std::collections::HashMap;
 
@@ -34,7 +34,6 @@ macro_rules! vectors {
     )*};
 }
 
-use B3Field::*;
 use Sampling::*;
 
 vectors! {
@@ -55,33 +54,33 @@ vectors! {
     trace_id_16: format!("64fe8b2a57d3eff7-{S}-1") => Ok(ids(0x64fe_8b2a_57d3_eff7, S_N, None, Some(Accept)));
     trace_id_16_padded_zeros: format!("0000000000000001-{S}") => Ok(ids(1, S_N, None, None));
 
-    empty: "" => Err(B3Error::Empty);
-    bad_lone_state: "2" => Err(B3Error::InvalidSampling { field: Sampled, offset: 0 });
-    lone_uppercase_debug: "D" => Err(B3Error::InvalidSampling { field: Sampled, offset: 0 });
-    bad_state: format!("{T128}-{S}-x") => Err(B3Error::InvalidSampling { field: Sampled, offset: 50 });
-    legacy_true_is_not_single: format!("{T128}-{S}-true") => Err(B3Error::InvalidSampling { field: Sampled, offset: 50 });
-    trace_id_15: format!("{}-{S}", &T128[..15]) => Err(B3Error::Length { field: TraceId, offset: 0, found: 15 });
-    trace_id_17: format!("{}-{S}", &T128[..17]) => Err(B3Error::Length { field: TraceId, offset: 0, found: 17 });
-    trace_id_31: format!("{}-{S}", &T128[..31]) => Err(B3Error::Length { field: TraceId, offset: 0, found: 31 });
-    trace_id_33: format!("{T128}0-{S}") => Err(B3Error::Length { field: TraceId, offset: 0, found: 33 });
-    span_id_15: format!("{T128}-{}", &S[..15]) => Err(B3Error::Length { field: SpanId, offset: 33, found: 15 });
-    span_id_17: format!("{T128}-{S}0") => Err(B3Error::Length { field: SpanId, offset: 33, found: 17 });
-    parent_15: format!("{T128}-{S}-1-{}", &P[..15]) => Err(B3Error::Length { field: ParentSpanId, offset: 52, found: 15 });
-    parent_empty: format!("{T128}-{S}-1-") => Err(B3Error::Length { field: ParentSpanId, offset: 52, found: 0 });
-    state_empty: format!("{T128}-{S}-") => Err(B3Error::InvalidSampling { field: Sampled, offset: 50 });
-    uppercase_trace: format!("80F198ee56343ba864fe8b2a57d3eff7-{S}") => Err(B3Error::NotLowerHex { field: TraceId, offset: 2 });
-    uppercase_span: format!("{T128}-E457b5a2e4d86bd1") => Err(B3Error::NotLowerHex { field: SpanId, offset: 33 });
-    uppercase_parent: format!("{T128}-{S}-1-05E3ac9a4f6e3b90") => Err(B3Error::NotLowerHex { field: ParentSpanId, offset: 54 });
-    zero_trace_32: format!("{}-{S}", "0".repeat(32)) => Err(B3Error::AllZero { field: TraceId, offset: 0 });
-    zero_trace_16: format!("{}-{S}", "0".repeat(16)) => Err(B3Error::AllZero { field: TraceId, offset: 0 });
-    zero_span: format!("{T128}-{}", "0".repeat(16)) => Err(B3Error::AllZero { field: SpanId, offset: 33 });
-    zero_parent: format!("{T128}-{S}-1-{}", "0".repeat(16)) => Err(B3Error::AllZero { field: ParentSpanId, offset: 52 });
-    trace_only: T128 => Err(B3Error::Missing { field: SpanId });
-    extra_field: format!("{T128}-{S}-1-{P}-1") => Err(B3Error::TooLong { len: 70 });
-    extra_field_short_trace: format!("64fe8b2a57d3eff7-{S}-1-{P}-1") => Err(B3Error::UnexpectedByte { offset: 52 });
-    two_states: format!("{T128}-{S}-1-1") => Err(B3Error::Length { field: ParentSpanId, offset: 52, found: 1 });
-    leading_space: format!(" {T128}-{S}") => Err(B3Error::Length { field: TraceId, offset: 0, found: 33 });
-    sign_is_not_hex: format!("+0f198ee56343ba864fe8b2a57d3eff7-{S}") => Err(B3Error::NotLowerHex { field: TraceId, offset: 0 });
+    empty: "" => Err(WireError::new(Field::B3, 0, Reason::Empty));
+    bad_lone_state: "2" => Err(WireError::new(Field::B3Sampled, 0, Reason::UnknownValue));
+    lone_uppercase_debug: "D" => Err(WireError::new(Field::B3Sampled, 0, Reason::UnknownValue));
+    bad_state: format!("{T128}-{S}-x") => Err(WireError::new(Field::B3Sampled, 50, Reason::UnknownValue));
+    legacy_true_is_not_single: format!("{T128}-{S}-true") => Err(WireError::new(Field::B3Sampled, 50, Reason::UnknownValue));
+    trace_id_15: format!("{}-{S}", &T128[..15]) => Err(WireError::new(Field::B3TraceId, 0, Reason::Length { found: 15 }));
+    trace_id_17: format!("{}-{S}", &T128[..17]) => Err(WireError::new(Field::B3TraceId, 0, Reason::Length { found: 17 }));
+    trace_id_31: format!("{}-{S}", &T128[..31]) => Err(WireError::new(Field::B3TraceId, 0, Reason::Length { found: 31 }));
+    trace_id_33: format!("{T128}0-{S}") => Err(WireError::new(Field::B3TraceId, 0, Reason::Length { found: 33 }));
+    span_id_15: format!("{T128}-{}", &S[..15]) => Err(WireError::new(Field::B3SpanId, 33, Reason::Length { found: 15 }));
+    span_id_17: format!("{T128}-{S}0") => Err(WireError::new(Field::B3SpanId, 33, Reason::Length { found: 17 }));
+    parent_15: format!("{T128}-{S}-1-{}", &P[..15]) => Err(WireError::new(Field::B3ParentSpanId, 52, Reason::Length { found: 15 }));
+    parent_empty: format!("{T128}-{S}-1-") => Err(WireError::new(Field::B3ParentSpanId, 52, Reason::Length { found: 0 }));
+    state_empty: format!("{T128}-{S}-") => Err(WireError::new(Field::B3Sampled, 50, Reason::UnknownValue));
+    uppercase_trace: format!("80F198ee56343ba864fe8b2a57d3eff7-{S}") => Err(WireError::new(Field::B3TraceId, 2, Reason::NotLowerHex));
+    uppercase_span: format!("{T128}-E457b5a2e4d86bd1") => Err(WireError::new(Field::B3SpanId, 33, Reason::NotLowerHex));
+    uppercase_parent: format!("{T128}-{S}-1-05E3ac9a4f6e3b90") => Err(WireError::new(Field::B3ParentSpanId, 54, Reason::NotLowerHex));
+    zero_trace_32: format!("{}-{S}", "0".repeat(32)) => Err(WireError::new(Field::B3TraceId, 0, Reason::AllZero));
+    zero_trace_16: format!("{}-{S}", "0".repeat(16)) => Err(WireError::new(Field::B3TraceId, 0, Reason::AllZero));
+    zero_span: format!("{T128}-{}", "0".repeat(16)) => Err(WireError::new(Field::B3SpanId, 33, Reason::AllZero));
+    zero_parent: format!("{T128}-{S}-1-{}", "0".repeat(16)) => Err(WireError::new(Field::B3ParentSpanId, 52, Reason::AllZero));
+    trace_only: T128 => Err(WireError::new(Field::B3SpanId, 32, Reason::Missing));
+    extra_field: format!("{T128}-{S}-1-{P}-1") => Err(WireError::new(Field::B3, 68, Reason::TooLong { max: 68 }));
+    extra_field_short_trace: format!("64fe8b2a57d3eff7-{S}-1-{P}-1") => Err(WireError::new(Field::B3, 52, Reason::TrailingData));
+    two_states: format!("{T128}-{S}-1-1") => Err(WireError::new(Field::B3ParentSpanId, 52, Reason::Length { found: 1 }));
+    leading_space: format!(" {T128}-{S}") => Err(WireError::new(Field::B3TraceId, 0, Reason::Length { found: 33 }));
+    sign_is_not_hex: format!("+0f198ee56343ba864fe8b2a57d3eff7-{S}") => Err(WireError::new(Field::B3TraceId, 0, Reason::NotLowerHex));
 }
 
 #[test]
@@ -90,14 +89,20 @@ fn length_68_is_accepted_and_69_rejected() {
     assert_eq!(at_limit.len(), MAX_SINGLE_LEN);
     assert!(parse_single(&at_limit).is_ok());
     let past = format!("{at_limit}0");
-    assert_eq!(parse_single(&past), Err(B3Error::TooLong { len: 69 }));
+    assert_eq!(
+        parse_single(&past),
+        Err(WireError::new(Field::B3, 68, Reason::TooLong { max: 68 }))
+    );
 }
 
 #[test]
 fn long_input_is_rejected_by_length_before_its_content() {
     // Garbage at byte 0 would give NotLowerHex if the bytes were read.
     let huge = "Z".repeat(1 << 20);
-    assert_eq!(parse_single(&huge), Err(B3Error::TooLong { len: 1 << 20 }));
+    assert_eq!(
+        parse_single(&huge),
+        Err(WireError::new(Field::B3, 68, Reason::TooLong { max: 68 }))
+    );
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 mod common;
 
-use baton::{Baggage, BaggageError, Context, FutureExt, MAX_BAGGAGE_MEMBERS};
+use baton::{Baggage, BaggageError, Context, FutureExt};
 
 #[test]
 fn baggage_lasts_for_its_scope_and_reaches_children() {
@@ -58,7 +58,7 @@ fn invalid_keys_are_refused_with_a_reason() {
     );
     assert_eq!(
         Baggage::default().try_insert("a b", "v", ""),
-        Err(BaggageError::InvalidKey { index: 1 })
+        Err(BaggageError::InvalidKey { offset: 1 })
     );
     let before = baton::diagnostic_count(baton::DiagnosticKind::InvalidArgument);
     let _g = baton::set_baggage("bad key", "v");
@@ -69,15 +69,15 @@ fn invalid_keys_are_refused_with_a_reason() {
 #[test]
 fn the_member_limit_holds_at_and_past_the_edge() {
     let mut b = Baggage::default();
-    for i in 0..MAX_BAGGAGE_MEMBERS {
+    for i in 0..Baggage::MAX_MEMBERS {
         b = b.try_insert(&format!("k{i}"), "v", "").unwrap();
     }
-    assert_eq!(b.len(), MAX_BAGGAGE_MEMBERS);
+    assert_eq!(b.len(), Baggage::MAX_MEMBERS);
     assert_eq!(
         b.try_insert("one-more", "v", ""),
         Err(BaggageError::TooManyMembers)
     );
     // Replacing an existing key at the limit is fine.
     assert_eq!(b.try_insert("k0", "w", "").unwrap().get("k0"), Some("w"));
-    assert_eq!(b.without("k0").len(), MAX_BAGGAGE_MEMBERS - 1);
+    assert_eq!(b.without("k0").len(), Baggage::MAX_MEMBERS - 1);
 }

@@ -19,7 +19,7 @@ fn naive(s: &str, expected: usize) -> Result<u128, IdError> {
         let d = match b {
             b'0'..=b'9' => b - b'0',
             b'a'..=b'f' => b - b'a' + 10,
-            _ => return Err(IdError::NotLowerHex { index }),
+            _ => return Err(IdError::NotLowerHex { offset: index }),
         };
         n = n << 4 | u128::from(d);
     }

@@ -82,11 +82,11 @@ fn hex_parsing_is_strict() {
     use baton::IdError;
     assert_eq!(
         TraceId::from_hex("4BF92F3577B34DA6A3CE929D0E0E4736"),
-        Err(IdError::NotLowerHex { index: 1 })
+        Err(IdError::NotLowerHex { offset: 1 })
     );
     assert_eq!(
         TraceId::from_hex("+bf92f3577b34da6a3ce929d0e0e4736"),
-        Err(IdError::NotLowerHex { index: 0 })
+        Err(IdError::NotLowerHex { offset: 0 })
     );
     assert_eq!(
         SpanId::from_hex("00f067aa0ba902b"),

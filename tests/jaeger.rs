@@ -1,13 +1,16 @@
 //! Jaeger `uber-trace-id` and `uberctx-{key}`: spec vectors and the propagator.
 //! Spec: https://www.jaegertracing.io/docs/1.52/client-libraries/#propagation-format
 
-use baton::propagation::jaeger::{
-    format, format_baggage_name, format_baggage_value, parse, parse_baggage_name,
-    parse_baggage_value, Jaeger, JaegerError, JaegerField, JaegerHeader, UberctxError,
-    MAX_BAGGAGE_BYTES, MAX_HEADER_LEN,
+use baton::propagation::{Jaeger, Propagator};
+use baton::wire::uber_trace_id::{format, parse, JaegerHeader, MAX_HEADER_LEN};
+use baton::wire::uberctx::{
+    format_baggage_name, format_baggage_value, parse_baggage_name, parse_baggage_value,
 };
-use baton::propagation::Propagator;
-use baton::{Baggage, Context, SpanContext, SpanId, TraceFlags, TraceId, MAX_BAGGAGE_MEMBERS};
+use baton::wire::{Field, Reason, WireError};
+use baton::{Baggage, Context, SpanContext, SpanId, TraceFlags, TraceId};
+
+const MAX_BAGGAGE_BYTES: usize = Baggage::MAX_BYTES;
+const MAX_BAGGAGE_MEMBERS: usize = Baggage::MAX_MEMBERS;
 
 fn header(trace: u128, span: u64, parent: Option<u64>, flags: u8) -> JaegerHeader {
     JaegerHeader {
@@ -33,8 +36,6 @@ macro_rules! vectors {
     )*};
 }
 
-use JaegerField::*;
-
 vectors! {
     full_width: format!("{T}:{S}:0:01") => Ok(header(T_N, S_N, None, 1));
     with_parent: format!("{T}:{S}:53995c3f42cd8ad8:01") => Ok(header(T_N, S_N, Some(0x5399_5c3f_42cd_8ad8), 1));
@@ -52,24 +53,28 @@ vectors! {
     // Jaeger clients parse base16 in either case (Go ParseUint, Java parseUnsignedLong).
     uppercase_hex: "ABC:DEF:A:1" => Ok(header(0xabc, 0xdef, Some(0xa), 1));
 
-    empty: "" => Err(JaegerError::Empty);
-    zero_trace: format!("{}:{S}:0:1", "0".repeat(32)) => Err(JaegerError::AllZero { field: TraceId, offset: 0 });
-    zero_trace_short: format!("0:{S}:0:1") => Err(JaegerError::AllZero { field: TraceId, offset: 0 });
-    zero_span: format!("{T}:0:0:1") => Err(JaegerError::AllZero { field: SpanId, offset: 33 });
-    trace_33: format!("0{T}:{S}:0:1") => Err(JaegerError::Length { field: TraceId, offset: 0, found: 33 });
-    span_17: format!("{T}:0{S}:0:1") => Err(JaegerError::Length { field: SpanId, offset: 33, found: 17 });
-    parent_17: format!("{T}:{S}:0{S}:1") => Err(JaegerError::Length { field: ParentSpanId, offset: 50, found: 17 });
-    flags_3_digits: format!("{T}:{S}:0:001") => Err(JaegerError::Length { field: Flags, offset: 52, found: 3 });
-    empty_span: format!("{T}::0:1") => Err(JaegerError::Length { field: SpanId, offset: 33, found: 0 });
-    empty_flags: format!("{T}:{S}:0:") => Err(JaegerError::Length { field: Flags, offset: 52, found: 0 });
-    three_fields: format!("{T}:{S}:0") => Err(JaegerError::Missing { field: Flags });
-    trace_only: T => Err(JaegerError::Missing { field: SpanId });
-    five_fields: format!("{T}:{S}:0:1:1") => Err(JaegerError::TrailingData { offset: 53 });
-    bad_escape: format!("{T}%3B{S}:0:1") => Err(JaegerError::NotHex { field: TraceId, offset: 32 });
-    not_hex: format!("{T}:{S}:0:x1") => Err(JaegerError::Length { field: Flags, offset: 52, found: 0 });
-    space_in_span: format!("{T}: {S}:0:1") => Err(JaegerError::Length { field: SpanId, offset: 33, found: 0 });
-    plus_sign: format!("+1:{S}:0:1") => Err(JaegerError::Length { field: TraceId, offset: 0, found: 0 });
-    dash_separator: format!("{T}-{S}-0-1") => Err(JaegerError::NotHex { field: TraceId, offset: 32 });
+    empty: "" => Err(WireError::new(Field::UberTraceId, 0, Reason::Empty));
+    zero_trace: format!("{}:{S}:0:1", "0".repeat(32)) => Err(WireError::new(Field::JaegerTraceId, 0, Reason::AllZero));
+    zero_trace_short: format!("0:{S}:0:1") => Err(WireError::new(Field::JaegerTraceId, 0, Reason::AllZero));
+    zero_span: format!("{T}:0:0:1") => Err(WireError::new(Field::JaegerSpanId, 33, Reason::AllZero));
+    trace_33: format!("0{T}:{S}:0:1") => Err(WireError::new(Field::JaegerTraceId, 0, Reason::Length { found: 33 }));
+    span_17: format!("{T}:0{S}:0:1") => Err(WireError::new(Field::JaegerSpanId, 33, Reason::Length { found: 17 }));
+    parent_17: format!("{T}:{S}:0{S}:1") => Err(WireError::new(Field::JaegerParentSpanId, 50, Reason::Length { found: 17 }));
+    flags_3_digits: format!("{T}:{S}:0:001") => Err(WireError::new(Field::JaegerFlags, 52, Reason::Length { found: 3 }));
+    empty_span: format!("{T}::0:1") => Err(WireError::new(Field::JaegerSpanId, 33, Reason::Length { found: 0 }));
+    empty_flags: format!("{T}:{S}:0:") => Err(WireError::new(Field::JaegerFlags, 52, Reason::Length { found: 0 }));
+    three_fields: format!("{T}:{S}:0") => Err(WireError::new(Field::JaegerFlags, 51, Reason::Missing));
+    trace_only: T => Err(WireError::new(Field::JaegerSpanId, 32, Reason::Missing));
+    five_fields: format!("{T}:{S}:0:1:1") => Err(WireError::new(Field::JaegerFlags, 53, Reason::TrailingData));
+    bad_escape: format!("{T}%3B{S}:0:1") => Err(WireError::new(Field::JaegerTraceId, 32, Reason::NotHex));
+    not_hex: format!("{T}:{S}:0:x1") => Err(WireError::new(Field::JaegerFlags, 52, Reason::Length { found: 0 }));
+    space_in_span: format!("{T}: {S}:0:1") => Err(WireError::new(Field::JaegerSpanId, 33, Reason::Length { found: 0 }));
+    plus_sign: format!("+1:{S}:0:1") => Err(WireError::new(Field::JaegerTraceId, 0, Reason::Length { found: 0 }));
+    dash_separator: format!("{T}-{S}-0-1") => Err(WireError::new(Field::JaegerTraceId, 32, Reason::NotHex));
+    // All separators encoded, or all plain: a mix was not written by one encoder.
+    mixed_encoded_then_plain: "abc%3a1:0:3" => Err(WireError::new(Field::UberTraceId, 7, Reason::MixedSeparators));
+    mixed_plain_then_encoded: format!("{T}:{S}%3A0%3A1") => Err(WireError::new(Field::UberTraceId, 49, Reason::MixedSeparators));
+    encoded_either_case: format!("{T}%3A{S}%3a0%3A1") => Ok(header(T_N, S_N, None, 1));
 }
 
 #[test]
@@ -80,9 +85,13 @@ fn length_limit_counts_encoded_separators() {
     let past = format!("{widest}0");
     assert_eq!(
         parse(&past),
-        Err(JaegerError::TooLong {
-            len: MAX_HEADER_LEN + 1
-        })
+        Err(WireError::new(
+            Field::UberTraceId,
+            MAX_HEADER_LEN,
+            Reason::TooLong {
+                max: MAX_HEADER_LEN
+            }
+        ))
     );
 }
 
@@ -103,21 +112,44 @@ fn header_to_span_context_maps_flags() {
     let sc = header(T_N, S_N, Some(5), 0).to_span_context();
     assert!(sc.is_remote() && !sc.is_sampled() && !sc.is_debug() && !sc.is_deferred());
     assert_eq!(sc.parent_span_id().map(SpanId::to_u64), Some(5));
-    let sc = header(T_N, S_N, None, 2).to_span_context();
+    let sc = header(T_N, S_N, None, 3).to_span_context();
     assert!(sc.is_debug() && sc.is_sampled());
+}
+
+/// Jaeger propagation format, `{flags}`: "Bit 1 (right-most, least
+/// significant, bit mask 0x01) is 'sampled' flag" and "Bit 2 (bit mask 0x02)
+/// is 'debug' flag". Each bit is read as it is: flags `2` (or `a`) are debug
+/// with the sampled bit clear, which `baton decode` prints as "not sampled,
+/// debug" too.
+#[test]
+fn flags_debug_without_sampled_extract_as_not_sampled() {
+    for flags in ["2", "02", "a"] {
+        let sc = parse(&format!("{T}:{S}:0:{flags}"))
+            .unwrap()
+            .to_span_context();
+        assert!(sc.is_debug(), "{flags}");
+        assert!(!sc.is_sampled(), "{flags} extracted as sampled");
+    }
+    let cx = Jaeger.extract(
+        &Context::default(),
+        &carrier(&[("uber-trace-id", "1:2:0:2")]),
+    );
+    let sc = cx.span_context().unwrap();
+    assert!(sc.is_debug() && !sc.is_sampled());
 }
 
 #[test]
 fn baggage_value_vectors() {
-    let cases: [(&str, Result<&str, UberctxError>); 8] = [
+    let value = |offset, reason| Err(WireError::new(Field::UberctxValue, offset, reason));
+    let cases: [(&str, Result<&str, WireError>); 8] = [
         ("plain", Ok("plain")),
         ("a%20b", Ok("a b")),
         ("a+b", Ok("a b")),
         ("%2B%2b", Ok("++")),
         ("caf%C3%A9", Ok("café")),
-        ("%", Err(UberctxError::InvalidEscape { offset: 0 })),
-        ("ab%4", Err(UberctxError::InvalidEscape { offset: 2 })),
-        ("ok%C3", Err(UberctxError::InvalidUtf8 { offset: 2 })),
+        ("%", value(0, Reason::BadEscape)),
+        ("ab%4", value(2, Reason::BadEscape)),
+        ("ok%C3", value(2, Reason::NotUtf8)),
     ];
     for (input, expected) in cases {
         assert_eq!(
@@ -134,9 +166,13 @@ fn baggage_value_length_edge() {
     assert!(parse_baggage_value(&"v".repeat(MAX_BAGGAGE_BYTES)).is_ok());
     assert_eq!(
         parse_baggage_value(&"v".repeat(MAX_BAGGAGE_BYTES + 1)),
-        Err(UberctxError::TooLong {
-            len: MAX_BAGGAGE_BYTES + 1
-        })
+        Err(WireError::new(
+            Field::UberctxValue,
+            MAX_BAGGAGE_BYTES,
+            Reason::TooLong {
+                max: MAX_BAGGAGE_BYTES
+            }
+        ))
     );
 }
 
@@ -144,20 +180,26 @@ fn baggage_value_length_edge() {
 fn baggage_name_vectors() {
     assert_eq!(parse_baggage_name("uberctx-user_id").unwrap(), "user_id");
     assert_eq!(parse_baggage_name("UBERCTX-User_ID").unwrap(), "user_id");
-    assert_eq!(parse_baggage_name("uberctx-"), Err(UberctxError::EmptyKey));
+    assert_eq!(
+        parse_baggage_name("uberctx-"),
+        Err(WireError::new(Field::UberctxName, 8, Reason::Empty))
+    );
     assert_eq!(
         parse_baggage_name("uber-trace-id"),
-        Err(UberctxError::MissingPrefix)
+        Err(WireError::new(Field::UberctxName, 0, Reason::MissingPrefix))
     );
     assert_eq!(
         parse_baggage_name("uberctx-a:b"),
-        Err(UberctxError::InvalidKey { offset: 9 })
+        Err(WireError::new(Field::UberctxName, 9, Reason::InvalidByte))
     );
     assert_eq!(
         format_baggage_name("Tenant"),
-        Err(UberctxError::InvalidKey { offset: 8 })
+        Err(WireError::new(Field::UberctxName, 8, Reason::InvalidByte))
     );
-    assert_eq!(format_baggage_name(""), Err(UberctxError::EmptyKey));
+    assert_eq!(
+        format_baggage_name(""),
+        Err(WireError::new(Field::UberctxName, 8, Reason::Empty))
+    );
 }
 
 fn carrier(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -173,7 +215,7 @@ fn extract(pairs: &[(&str, &str)]) -> Context {
 
 #[test]
 fn extract_gives_a_remote_context_with_parent_and_debug() {
-    let cx = extract(&[("Uber-Trace-Id", &format!("{T}:{S}:a:2"))]);
+    let cx = extract(&[("Uber-Trace-Id", &format!("{T}:{S}:a:3"))]);
     let sc = cx.span_context().unwrap();
     assert_eq!((sc.trace_id().to_u128(), sc.span_id().to_u64()), (T_N, S_N));
     assert_eq!(sc.parent_span_id().map(SpanId::to_u64), Some(0xa));

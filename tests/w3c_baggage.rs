@@ -1,10 +1,12 @@
 //! `baggage` parsing and formatting against the W3C Baggage grammar,
 //! percent-encoding rules and limits (one budget over every header line).
 
-use baton::propagation::baggage::{
-    self, format_within_limits, parse, parse_lines, BaggageParseError, MAX_BYTES, MAX_MEMBERS,
-};
+use baton::wire::baggage::{self, parse, parse_lines};
+use baton::wire::{Field, Reason, WireError};
 use baton::Baggage;
+
+const MAX_BYTES: usize = Baggage::MAX_BYTES;
+const MAX_MEMBERS: usize = Baggage::MAX_MEMBERS;
 
 type Entry<'a> = (&'a str, &'a str, &'a str);
 
@@ -26,13 +28,32 @@ macro_rules! vectors {
         #[test]
         fn $name() {
             let input: &str = &$input;
-            let expected: Result<&[Entry<'_>], BaggageParseError> = $expected;
+            let expected: Result<&[Entry<'_>], WireError> = $expected;
             assert_eq!(parse(input).map(|b| entries(&b)), expected.map(owned), "input {input:?}");
         }
     )*};
 }
 
-use BaggageParseError::*;
+#[allow(non_snake_case)]
+fn MissingEquals(offset: usize) -> WireError {
+    WireError::new(Field::BaggageMember, offset, Reason::MissingEquals)
+}
+#[allow(non_snake_case)]
+fn InvalidKey(offset: usize) -> WireError {
+    WireError::new(Field::BaggageKey, offset, Reason::InvalidByte)
+}
+#[allow(non_snake_case)]
+fn InvalidValue(offset: usize) -> WireError {
+    WireError::new(Field::BaggageValue, offset, Reason::InvalidByte)
+}
+#[allow(non_snake_case)]
+fn InvalidPercentEncoding(offset: usize) -> WireError {
+    WireError::new(Field::BaggageValue, offset, Reason::BadEscape)
+}
+#[allow(non_snake_case)]
+fn InvalidProperty(offset: usize) -> WireError {
+    WireError::new(Field::BaggageProperty, offset, Reason::InvalidByte)
+}
 
 vectors! {
     simple: "userId=alice" => Ok(&[("userId", "alice", "")]);
@@ -53,22 +74,22 @@ vectors! {
     empty_header: "" => Ok(&[]);
     last_duplicate_wins_in_first_place: "a=1,b=2,a=3" => Ok(&[("a", "3", ""), ("b", "2", "")]);
     // Invalid members.
-    key_with_space: "a b=1" => Err(MissingEquals { offset: 2 });
-    key_non_token: "a(b=1" => Err(InvalidKey { offset: 1 });
-    key_empty: "=1" => Err(InvalidKey { offset: 0 });
-    no_equals: "key" => Err(MissingEquals { offset: 3 });
-    value_space: "k=a b" => Err(InvalidValue { offset: 3 });
-    value_dquote: "k=a\"b" => Err(InvalidValue { offset: 3 });
-    value_backslash: "k=a\\b" => Err(InvalidValue { offset: 3 });
-    value_non_ascii: "k=é" => Err(InvalidValue { offset: 2 });
-    percent_truncated: "k=ab%2" => Err(InvalidPercentEncoding { offset: 4 });
-    percent_at_end: "k=ab%" => Err(InvalidPercentEncoding { offset: 4 });
-    percent_not_hex: "k=%zz" => Err(InvalidPercentEncoding { offset: 2 });
-    property_empty: "k=v;" => Err(InvalidProperty { offset: 4 });
-    property_empty_between: "k=v;a;;b" => Err(InvalidProperty { offset: 6 });
-    property_bad_key: "k=v;(x)" => Err(InvalidProperty { offset: 4 });
-    property_bad_value: "k=v;p=a b" => Err(InvalidProperty { offset: 8 });
-    second_member_offset: "a=1, b c=2" => Err(MissingEquals { offset: 7 });
+    key_with_space: "a b=1" => Err(MissingEquals(2));
+    key_non_token: "a(b=1" => Err(InvalidKey(1));
+    key_empty: "=1" => Err(InvalidKey(0));
+    no_equals: "key" => Err(MissingEquals(3));
+    value_space: "k=a b" => Err(InvalidValue(3));
+    value_dquote: "k=a\"b" => Err(InvalidValue(3));
+    value_backslash: "k=a\\b" => Err(InvalidValue(3));
+    value_non_ascii: "k=é" => Err(InvalidValue(2));
+    percent_truncated: "k=ab%2" => Err(InvalidPercentEncoding(4));
+    percent_at_end: "k=ab%" => Err(InvalidPercentEncoding(4));
+    percent_not_hex: "k=%zz" => Err(InvalidPercentEncoding(2));
+    property_empty: "k=v;" => Err(InvalidProperty(4));
+    property_empty_between: "k=v;a;;b" => Err(InvalidProperty(6));
+    property_bad_key: "k=v;(x)" => Err(InvalidProperty(4));
+    property_bad_value: "k=v;p=a b" => Err(InvalidProperty(8));
+    second_member_offset: "a=1, b c=2" => Err(MissingEquals(7));
 }
 
 #[test]
@@ -79,7 +100,7 @@ fn lenient_lines_skip_invalid_members_and_keep_the_rest() {
         owned(&[("a", "1", ""), ("d", "4", "")])
     );
     assert_eq!((parsed.invalid, parsed.dropped), (2, 0));
-    assert_eq!(parsed.first_error, Some(MissingEquals { offset: 8 }));
+    assert_eq!(parsed.first_error, Some(MissingEquals(8)));
     assert!(!parsed.is_complete());
 }
 
@@ -96,7 +117,14 @@ fn member_limit_64_ok_65_dropped() {
     assert_eq!(parse(&members(64)).unwrap().len(), 64);
     let header = members(65);
     let offset = header.find("k64=").unwrap();
-    assert_eq!(parse(&header), Err(TooManyMembers { offset }));
+    assert_eq!(
+        parse(&header),
+        Err(WireError::new(
+            Field::BaggageMember,
+            offset,
+            Reason::TooManyMembers { max: 64 }
+        ))
+    );
     let parsed = parse_lines([header.as_str()]);
     assert_eq!(parsed.baggage.len(), 64);
     assert_eq!(parsed.baggage.get("k64"), None);
@@ -135,7 +163,14 @@ fn byte_limit_8192_ok_8193_dropped() {
     let ok = member_of_len("k", 8192);
     assert_eq!(parse(&ok).unwrap().len(), 1);
     let too_long = member_of_len("k", 8193);
-    assert_eq!(parse(&too_long), Err(TooLong { offset: 0 }));
+    assert_eq!(
+        parse(&too_long),
+        Err(WireError::new(
+            Field::BaggageMember,
+            0,
+            Reason::TooLong { max: 8192 }
+        ))
+    );
     let parsed = parse_lines([too_long.as_str()]);
     assert!(parsed.baggage.is_empty());
     assert_eq!(parsed.dropped, 1);
@@ -143,7 +178,14 @@ fn byte_limit_8192_ok_8193_dropped() {
     let two = format!("{},{}", member_of_len("a", 4000), member_of_len("b", 4191));
     assert_eq!(parse(&two).unwrap().len(), 2);
     let over = format!("{},{}", member_of_len("a", 4000), member_of_len("b", 4192));
-    assert_eq!(parse(&over), Err(TooLong { offset: 4001 }));
+    assert_eq!(
+        parse(&over),
+        Err(WireError::new(
+            Field::BaggageMember,
+            4001,
+            Reason::TooLong { max: 8192 }
+        ))
+    );
 }
 
 #[test]
@@ -153,7 +195,7 @@ fn byte_limit_counts_the_written_form_not_the_wire_form() {
     let header = format!("k  =  {value}");
     let b = parse(&header).unwrap();
     assert_eq!(b.get("k").map(str::len), Some(8190));
-    assert_eq!(baggage::format(&b).len(), 8192);
+    assert_eq!(baggage::format(&b).header.len(), 8192);
 }
 
 #[test]
@@ -166,7 +208,14 @@ fn byte_budget_is_shared_by_all_lines() {
     let keys: Vec<&str> = parsed.baggage.iter().map(|(k, _, _)| k).collect();
     assert_eq!(keys, ["a", "c"]);
     assert_eq!(parsed.dropped, 1);
-    assert_eq!(parsed.first_error, Some(TooLong { offset: 5001 }));
+    assert_eq!(
+        parsed.first_error,
+        Some(WireError::new(
+            Field::BaggageMember,
+            5001,
+            Reason::TooLong { max: 8192 }
+        ))
+    );
 }
 
 #[test]
@@ -188,7 +237,7 @@ fn format_percent_encodes_what_it_must() {
         .unwrap()
         .try_insert("ctl", "\t\n\u{7f}", "")
         .unwrap();
-    let header = baggage::format(&b);
+    let header = baggage::format(&b).header;
     assert_eq!(
         header,
         "k=a%20b%2Cc%3Bd%22e%5Cf%25g+h=i,u=Zo%C3%AB%20%F0%9F%98%80,ctl=%09%0A%7F"
@@ -204,7 +253,7 @@ fn format_keeps_within_the_limits_and_says_what_it_left_out() {
             .try_insert(&format!("k{i}"), &"v".repeat(200), "")
             .unwrap();
     }
-    let out = format_within_limits(&b);
+    let out = baggage::format(&b);
     assert!(out.header.len() <= MAX_BYTES);
     // Each member is "kN=" + 200 bytes, 203 or 204 bytes plus a comma.
     let written = out.header.split(',').count();
@@ -220,12 +269,12 @@ fn format_writes_member_without_malformed_properties() {
         .unwrap()
         .try_insert("ok", "v", "p1;p2=x")
         .unwrap();
-    let out = format_within_limits(&b);
+    let out = baggage::format(&b);
     assert_eq!(out.header, "k=v,ok=v;p1;p2=x");
     assert_eq!((out.dropped, out.stripped_properties), (0, 1));
 }
 
 #[test]
 fn format_of_empty_baggage_is_empty() {
-    assert_eq!(baggage::format(&Baggage::default()), "");
+    assert_eq!(baggage::format(&Baggage::default()).header, "");
 }

@@ -2,7 +2,7 @@
 //! time with bounded results, and allocate only for what they return. A
 //! counting global allocator (per thread, so parallel tests do not mix)
 //! measures every allocation a parse makes.
-use baton::propagation::{baggage, traceparent, tracestate};
+use baton::wire::{baggage, traceparent, tracestate};
 
 #[path = "common/counting_alloc.rs"]
 mod counting_alloc;
@@ -93,8 +93,8 @@ fn baggage_of_1_mib_is_truncated_with_bounded_allocation() {
     for (i, input) in cases.iter().enumerate() {
         let (parsed, bytes) = allocated_by(|| baggage::parse_lines([input.as_str()]));
         assert!(bytes <= BAGGAGE_ALLOC_BOUND, "case {i}: {bytes} bytes");
-        assert!(parsed.baggage.len() <= baggage::MAX_MEMBERS);
-        assert!(baggage::format(&parsed.baggage).len() <= baggage::MAX_BYTES);
+        assert!(parsed.baggage.len() <= baton::Baggage::MAX_MEMBERS);
+        assert!(baggage::format(&parsed.baggage).header.len() <= baton::Baggage::MAX_BYTES);
         assert!(parsed.dropped > 0, "case {i}");
     }
 }
@@ -109,13 +109,13 @@ fn thousand_baggage_lines_of_8_kib_share_one_8192_byte_budget() {
                 .join(",")
         })
         .collect();
-    assert!(lines[0].len() > 8000 && lines[0].len() <= baggage::MAX_BYTES);
+    assert!(lines[0].len() > 8000 && lines[0].len() <= baton::Baggage::MAX_BYTES);
     let (parsed, bytes) = allocated_by(|| baggage::parse_lines(lines.iter().map(String::as_str)));
     assert!(bytes <= BAGGAGE_ALLOC_BOUND, "{bytes} bytes");
     // The first line fits whole; every member of the other 999 is dropped.
     assert_eq!(parsed.baggage.len(), 8);
     assert_eq!(parsed.dropped, 999 * 8);
-    assert_eq!(baggage::format(&parsed.baggage), lines[0]);
+    assert_eq!(baggage::format(&parsed.baggage).header, lines[0]);
 }
 
 #[test]

@@ -1,10 +1,12 @@
 //! `traceparent` parsing and formatting against the W3C Trace Context Level 2
 //! grammar and the W3C test suite's cases (`test/test.py`).
 
-use baton::propagation::traceparent::TraceparentField::{
-    Flags, ParentId, TraceId as TraceIdField, Version,
+use baton::wire::traceparent::{self, parse, Traceparent};
+use baton::wire::Field::{
+    TraceparentFlags as Flags, TraceparentParentId as ParentId, TraceparentTraceId as TraceIdField,
+    TraceparentVersion as Version,
 };
-use baton::propagation::traceparent::{self, parse, Traceparent, TraceparentError};
+use baton::wire::{Field, Reason, WireError};
 use baton::{SpanContext, SpanId, TraceFlags, TraceId};
 
 const TRACE: &str = "12345678901234567890123456789012";
@@ -17,6 +19,10 @@ fn valid(version: u8, flags: u8) -> Traceparent {
         span_id: SpanId::from_hex(SPAN).unwrap(),
         flags: TraceFlags::from_bits(flags),
     }
+}
+
+fn err(field: Field, offset: usize, reason: Reason) -> Result<Traceparent, WireError> {
+    Err(WireError::new(field, offset, reason))
 }
 
 /// `name: input => expected` rows; each becomes its own test.
@@ -42,51 +48,51 @@ vectors! {
     future_with_extra_data: "cc-12345678901234567890123456789012-1234567890123456-01-what-the-future-will-be-like" => Ok(valid(0xcc, 1));
     future_fe: "fe-12345678901234567890123456789012-1234567890123456-00-" => Ok(valid(0xfe, 0));
     future_bad_delimiter: "cc-12345678901234567890123456789012-1234567890123456-01.what-the-future-will-be-like"
-        => Err(TraceparentError::NotLowerHex { field: Flags, offset: 55 });
+        => err(Flags, 55, Reason::NotLowerHex);
     // Version.
-    version_ff: "ff-12345678901234567890123456789012-1234567890123456-01" => Err(TraceparentError::ForbiddenVersion { offset: 0 });
-    version_illegal_first: ".0-12345678901234567890123456789012-1234567890123456-01" => Err(TraceparentError::NotLowerHex { field: Version, offset: 0 });
-    version_illegal_second: "0.-12345678901234567890123456789012-1234567890123456-01" => Err(TraceparentError::NotLowerHex { field: Version, offset: 1 });
-    version_uppercase: "CC-12345678901234567890123456789012-1234567890123456-01" => Err(TraceparentError::NotLowerHex { field: Version, offset: 0 });
-    version_too_long: "000-12345678901234567890123456789012-1234567890123456-01" => Err(TraceparentError::Length { field: Version, offset: 0, found: 3 });
-    version_too_short: "0-12345678901234567890123456789012-1234567890123456-01" => Err(TraceparentError::Length { field: Version, offset: 0, found: 1 });
-    empty: "" => Err(TraceparentError::Missing { field: Version, offset: 0 });
-    only_ows: "  " => Err(TraceparentError::Missing { field: Version, offset: 2 });
+    version_ff: "ff-12345678901234567890123456789012-1234567890123456-01" => err(Version, 0, Reason::ForbiddenVersion);
+    version_illegal_first: ".0-12345678901234567890123456789012-1234567890123456-01" => err(Version, 0, Reason::NotLowerHex);
+    version_illegal_second: "0.-12345678901234567890123456789012-1234567890123456-01" => err(Version, 1, Reason::NotLowerHex);
+    version_uppercase: "CC-12345678901234567890123456789012-1234567890123456-01" => err(Version, 0, Reason::NotLowerHex);
+    version_too_long: "000-12345678901234567890123456789012-1234567890123456-01" => err(Version, 0, Reason::Length { found: 3 });
+    version_too_short: "0-12345678901234567890123456789012-1234567890123456-01" => err(Version, 0, Reason::Length { found: 1 });
+    empty: "" => err(Version, 0, Reason::Missing);
+    only_ows: "  " => err(Version, 2, Reason::Missing);
     // Trace id.
-    trace_id_zero: "00-00000000000000000000000000000000-1234567890123456-01" => Err(TraceparentError::AllZero { field: TraceIdField, offset: 3 });
-    trace_id_illegal_first: "00-.2345678901234567890123456789012-1234567890123456-01" => Err(TraceparentError::NotLowerHex { field: TraceIdField, offset: 3 });
-    trace_id_illegal_last: "00-1234567890123456789012345678901.-1234567890123456-01" => Err(TraceparentError::NotLowerHex { field: TraceIdField, offset: 34 });
-    trace_id_uppercase: "00-1234567890123456789012345678901A-1234567890123456-01" => Err(TraceparentError::NotLowerHex { field: TraceIdField, offset: 34 });
-    trace_id_too_long: "00-123456789012345678901234567890123-1234567890123456-01" => Err(TraceparentError::Length { field: TraceIdField, offset: 3, found: 33 });
-    trace_id_too_short: "00-1234567890123456789012345678901-1234567890123456-01" => Err(TraceparentError::Length { field: TraceIdField, offset: 3, found: 31 });
+    trace_id_zero: "00-00000000000000000000000000000000-1234567890123456-01" => err(TraceIdField, 3, Reason::AllZero);
+    trace_id_illegal_first: "00-.2345678901234567890123456789012-1234567890123456-01" => err(TraceIdField, 3, Reason::NotLowerHex);
+    trace_id_illegal_last: "00-1234567890123456789012345678901.-1234567890123456-01" => err(TraceIdField, 34, Reason::NotLowerHex);
+    trace_id_uppercase: "00-1234567890123456789012345678901A-1234567890123456-01" => err(TraceIdField, 34, Reason::NotLowerHex);
+    trace_id_too_long: "00-123456789012345678901234567890123-1234567890123456-01" => err(TraceIdField, 3, Reason::Length { found: 33 });
+    trace_id_too_short: "00-1234567890123456789012345678901-1234567890123456-01" => err(TraceIdField, 3, Reason::Length { found: 31 });
     // fastrace's decoder accepts this (from_str_radix takes a sign, upper case and short fields).
-    fastrace_sign_and_short_fields: "00-+1-ABC-01" => Err(TraceparentError::NotLowerHex { field: TraceIdField, offset: 3 });
-    sign_in_trace_id: "00-+2345678901234567890123456789012-1234567890123456-01" => Err(TraceparentError::NotLowerHex { field: TraceIdField, offset: 3 });
-    missing_trace_id: "00-" => Err(TraceparentError::Missing { field: TraceIdField, offset: 3 });
-    only_version: "00" => Err(TraceparentError::Missing { field: TraceIdField, offset: 2 });
+    fastrace_sign_and_short_fields: "00-+1-ABC-01" => err(TraceIdField, 3, Reason::NotLowerHex);
+    sign_in_trace_id: "00-+2345678901234567890123456789012-1234567890123456-01" => err(TraceIdField, 3, Reason::NotLowerHex);
+    missing_trace_id: "00-" => err(TraceIdField, 3, Reason::Missing);
+    only_version: "00" => err(TraceIdField, 2, Reason::Missing);
     // Parent id.
-    parent_id_zero: "00-12345678901234567890123456789012-0000000000000000-01" => Err(TraceparentError::AllZero { field: ParentId, offset: 36 });
-    parent_id_illegal_first: "00-12345678901234567890123456789012-.234567890123456-01" => Err(TraceparentError::NotLowerHex { field: ParentId, offset: 36 });
-    parent_id_illegal_last: "00-12345678901234567890123456789012-123456789012345.-01" => Err(TraceparentError::NotLowerHex { field: ParentId, offset: 51 });
-    parent_id_too_long: "00-12345678901234567890123456789012-12345678901234567-01" => Err(TraceparentError::Length { field: ParentId, offset: 36, found: 17 });
-    parent_id_too_short: "00-12345678901234567890123456789012-123456789012345-01" => Err(TraceparentError::Length { field: ParentId, offset: 36, found: 15 });
-    parent_id_sign: "00-12345678901234567890123456789012--234567890123456-01" => Err(TraceparentError::Length { field: ParentId, offset: 36, found: 0 });
+    parent_id_zero: "00-12345678901234567890123456789012-0000000000000000-01" => err(ParentId, 36, Reason::AllZero);
+    parent_id_illegal_first: "00-12345678901234567890123456789012-.234567890123456-01" => err(ParentId, 36, Reason::NotLowerHex);
+    parent_id_illegal_last: "00-12345678901234567890123456789012-123456789012345.-01" => err(ParentId, 51, Reason::NotLowerHex);
+    parent_id_too_long: "00-12345678901234567890123456789012-12345678901234567-01" => err(ParentId, 36, Reason::Length { found: 17 });
+    parent_id_too_short: "00-12345678901234567890123456789012-123456789012345-01" => err(ParentId, 36, Reason::Length { found: 15 });
+    parent_id_sign: "00-12345678901234567890123456789012--234567890123456-01" => err(ParentId, 36, Reason::Length { found: 0 });
     // Flags.
-    flags_illegal_first: "00-12345678901234567890123456789012-1234567890123456-.0" => Err(TraceparentError::NotLowerHex { field: Flags, offset: 53 });
-    flags_illegal_second: "00-12345678901234567890123456789012-1234567890123456-0." => Err(TraceparentError::NotLowerHex { field: Flags, offset: 54 });
-    flags_uppercase: "00-12345678901234567890123456789012-1234567890123456-0A" => Err(TraceparentError::NotLowerHex { field: Flags, offset: 54 });
-    flags_too_long: "00-12345678901234567890123456789012-1234567890123456-001" => Err(TraceparentError::Length { field: Flags, offset: 53, found: 3 });
-    flags_too_short: "00-12345678901234567890123456789012-1234567890123456-1" => Err(TraceparentError::Length { field: Flags, offset: 53, found: 1 });
-    flags_missing: "00-12345678901234567890123456789012-1234567890123456" => Err(TraceparentError::Missing { field: Flags, offset: 52 });
-    flags_missing_after_dash: "00-12345678901234567890123456789012-1234567890123456-" => Err(TraceparentError::Missing { field: Flags, offset: 53 });
+    flags_illegal_first: "00-12345678901234567890123456789012-1234567890123456-.0" => err(Flags, 53, Reason::NotLowerHex);
+    flags_illegal_second: "00-12345678901234567890123456789012-1234567890123456-0." => err(Flags, 54, Reason::NotLowerHex);
+    flags_uppercase: "00-12345678901234567890123456789012-1234567890123456-0A" => err(Flags, 54, Reason::NotLowerHex);
+    flags_too_long: "00-12345678901234567890123456789012-1234567890123456-001" => err(Flags, 53, Reason::Length { found: 3 });
+    flags_too_short: "00-12345678901234567890123456789012-1234567890123456-1" => err(Flags, 53, Reason::Length { found: 1 });
+    flags_missing: "00-12345678901234567890123456789012-1234567890123456" => err(Flags, 52, Reason::Missing);
+    flags_missing_after_dash: "00-12345678901234567890123456789012-1234567890123456-" => err(Flags, 53, Reason::Missing);
     // Version 00 is exactly 55 characters.
     // opentelemetry-rust accepts the trailing dash.
-    v00_trailing_dash: "00-12345678901234567890123456789012-1234567890123456-01-" => Err(TraceparentError::TrailingData { offset: 55 });
-    v00_extra_field: "00-12345678901234567890123456789012-1234567890123456-01-what-the-future-will-be-like" => Err(TraceparentError::TrailingData { offset: 55 });
-    v00_extra_char: "00-12345678901234567890123456789012-1234567890123456-01." => Err(TraceparentError::NotLowerHex { field: Flags, offset: 55 });
-    v00_inner_space: "00-12345678901234567890123456789012-1234567890123456-01 x" => Err(TraceparentError::NotLowerHex { field: Flags, offset: 55 });
+    v00_trailing_dash: "00-12345678901234567890123456789012-1234567890123456-01-" => err(Flags, 55, Reason::TrailingData);
+    v00_extra_field: "00-12345678901234567890123456789012-1234567890123456-01-what-the-future-will-be-like" => err(Flags, 55, Reason::TrailingData);
+    v00_extra_char: "00-12345678901234567890123456789012-1234567890123456-01." => err(Flags, 55, Reason::NotLowerHex);
+    v00_inner_space: "00-12345678901234567890123456789012-1234567890123456-01 x" => err(Flags, 55, Reason::NotLowerHex);
     // Offsets count from the start of the input, OWS included.
-    offset_after_ows: "  00-00000000000000000000000000000000-1234567890123456-01" => Err(TraceparentError::AllZero { field: TraceIdField, offset: 5 });
+    offset_after_ows: "  00-00000000000000000000000000000000-1234567890123456-01" => err(TraceIdField, 5, Reason::AllZero);
 }
 
 #[test]
@@ -95,7 +101,7 @@ fn errors_name_field_and_offset() {
     assert_eq!((e.field(), e.offset()), (ParentId, 51));
     assert_eq!(
         e.to_string(),
-        "traceparent parent-id: byte 51 is not a lowercase hex digit"
+        "traceparent parent-id at byte 51 is not a lowercase hex digit"
     );
     let e = parse("ff-12345678901234567890123456789012-1234567890123456-01").unwrap_err();
     assert_eq!((e.field(), e.offset()), (Version, 0));
@@ -158,4 +164,35 @@ fn every_single_byte_change_of_a_valid_value_is_checked() {
             assert!(parse(&bad).is_err(), "accepted {bad:?}");
         }
     }
+}
+
+/// W3C Trace Context Level 2, §3.2.2.5 "trace-flags": "The behavior of other
+/// flags, such as (00000100) is not defined and is reserved for future use.
+/// Vendors MUST set those to zero." A parent's `-09` (sampled plus the
+/// reserved bit 3) must not leak into the traceparent of a span this service
+/// creates; forwarding the parent's own context unchanged keeps the byte.
+#[test]
+fn reserved_flag_bits_are_zero_in_a_span_we_create() {
+    use baton::propagation::{Propagator, TraceContext};
+    let incoming = vec![("traceparent".to_string(), format!("00-{TRACE}-{SPAN}-09"))];
+    let parent = TraceContext.extract(&baton::Context::default(), &incoming);
+    assert_eq!(parent.span_context().unwrap().flags().bits(), 0x09);
+
+    let mut forwarded = Vec::new();
+    TraceContext.inject(&parent, &mut forwarded);
+    assert_eq!(forwarded[0].1, format!("00-{TRACE}-{SPAN}-09"));
+
+    let _parent = parent.attach();
+    let _child = baton::span("handler").enter();
+    let mut outgoing = Vec::new();
+    TraceContext.inject(&baton::Context::current(), &mut outgoing);
+    let child = parse(&outgoing[0].1).unwrap();
+    assert_eq!(child.trace_id.to_string(), TRACE);
+    assert_ne!(child.span_id.to_string(), SPAN);
+    assert_eq!(
+        child.flags.bits() & !0x03,
+        0,
+        "reserved bits set: {}",
+        outgoing[0].1
+    );
 }

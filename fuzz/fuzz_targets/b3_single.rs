@@ -1,44 +1,71 @@
-//! `b3::parse_single` never panics; what it accepts is at most
-//! `MAX_SINGLE_LEN` bytes, formats back to the input (a 32-digit trace id
-//! with a zero high half comes back as its 16-digit form) and parses back to
-//! the same header; the propagator extracts the same state.
+//! `b3_single::parse_single` never panics and accepts exactly what the
+//! oracle (`tests/oracle/b3.rs`) accepts, with the same state; what it
+//! accepts formats back to the input (a 32-digit trace id with a zero high
+//! half comes back as its 16-digit form) and parses back to the same
+//! header; the propagator extracts the same state.
 #![no_main]
 
-use baton::propagation::b3::{self, B3Header, B3};
-use baton::propagation::Propagator;
+use baton::propagation::{Propagator, B3};
+use baton::wire::b3::{B3Header, Sampling};
+use baton::wire::b3_single;
 use baton::Context;
 use libfuzzer_sys::fuzz_target;
+
+// The target uses part of the oracle file it shares with tests/.
+#[allow(dead_code)]
+#[path = "../../tests/oracle/b3.rs"]
+mod oracle;
+
+fn state(h: B3Header) -> oracle::State {
+    let byte = |s: Sampling| match s {
+        Sampling::Deny => b'0',
+        Sampling::Accept => b'1',
+        Sampling::Debug => b'd',
+    };
+    match h {
+        B3Header::SamplingOnly(s) => (None, Some(byte(s))),
+        B3Header::Context {
+            trace_id,
+            span_id,
+            parent_span_id,
+            sampling,
+        } => (
+            Some((
+                trace_id.to_u128(),
+                span_id.to_u64(),
+                parent_span_id.map(|p| p.to_u64()),
+            )),
+            sampling.map(byte),
+        ),
+    }
+}
 
 fuzz_target!(|data: &[u8]| {
     let Ok(input) = std::str::from_utf8(data) else {
         return;
     };
-    let parsed = b3::parse_single(input);
-    if input.len() > b3::MAX_SINGLE_LEN {
-        assert_eq!(parsed, Err(b3::B3Error::TooLong { len: input.len() }));
-    }
+    let parsed = b3_single::parse_single(input);
+    assert_eq!(
+        parsed.ok().map(state),
+        oracle::parse_single(input),
+        "input {input:?}"
+    );
     let carrier = vec![("b3".to_string(), input.to_string())];
     let cx = B3::single().extract(&Context::default(), &carrier);
     let Ok(h) = parsed else {
         assert!(cx.is_empty());
         return;
     };
-    let formatted = b3::format_single(&h);
+    let formatted = b3_single::format_single(&h);
     let trace_field = input.split('-').next().unwrap_or("");
     if trace_field.len() == 32 && trace_field.starts_with("0000000000000000") {
         assert_eq!(formatted, input[16..]);
     } else {
         assert_eq!(formatted, input);
     }
-    assert_eq!(b3::parse_single(&formatted), Ok(h));
-    assert_eq!(
-        B3Header::from_context(&cx),
-        Some(h).map(|h| match h {
-            // A lone debug decision is carried as an accept: a context has no
-            // place for debug without ids.
-            B3Header::SamplingOnly(b3::Sampling::Debug) =>
-                B3Header::SamplingOnly(b3::Sampling::Accept),
-            h => h,
-        })
-    );
+    assert_eq!(b3_single::parse_single(&formatted), Ok(h));
+    match h.to_span_context() {
+        Some(sc) => assert_eq!(cx.span_context(), Some(&sc)),
+        None => assert!(cx.remote_sampling().is_some()),
+    }
 });

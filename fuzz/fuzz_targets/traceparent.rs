@@ -1,19 +1,30 @@
-//! `traceparent::parse` never panics, rejects version `ff`, and whatever it
-//! accepts formats to a version-00 value that parses back to the same span
-//! context (and, for version 00, to the input itself).
+//! `traceparent::parse` never panics and accepts exactly what the ABNF
+//! oracle (`tests/oracle/traceparent.rs`) accepts, with the same fields;
+//! what it accepts formats to a version-00 value that parses back to the
+//! same span context (and, for version 00, to the input itself).
 #![no_main]
 
-use baton::propagation::traceparent;
+use baton::wire::traceparent;
 use libfuzzer_sys::fuzz_target;
+
+// The target uses part of the oracle file it shares with tests/.
+#[allow(dead_code)]
+#[path = "../../tests/oracle/traceparent.rs"]
+mod oracle;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(input) = std::str::from_utf8(data) else {
         return;
     };
-    let Ok(tp) = traceparent::parse(input) else {
+    let parsed = traceparent::parse(input);
+    let got = parsed
+        .as_ref()
+        .ok()
+        .map(|t| (t.version, t.trace_id.to_u128(), t.span_id.to_u64(), t.flags.bits()));
+    assert_eq!(got, oracle::parse(input), "input {input:?}");
+    let Ok(tp) = parsed else {
         return;
     };
-    assert_ne!(tp.version, 0xff);
     let sc = tp.to_span_context();
     assert!(sc.is_remote());
     let header = traceparent::format(&sc);

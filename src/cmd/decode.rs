@@ -1,20 +1,24 @@
 //! `baton decode [HEADER-LINE...]`: recognises each header line's format by
 //! its name and prints its fields, or an error with a `^` under the
-//! offending byte of the value.
+//! offending byte of the value. Lines that each decode but describe
+//! different contexts (two `traceparent` lines, different trace ids) are
+//! invalid input too, and the lines that disagree are named.
 
-use std::fmt::Display;
 use std::io::Write;
 use std::process::ExitCode;
 
-use baton::propagation::b3::{B3Error, B3Header, MultiFields, Sampling};
-use baton::propagation::jaeger::{JaegerError, UberctxError};
-use baton::propagation::{b3, baggage, jaeger, traceparent, tracestate};
+use baton::wire::b3::{B3Header, Sampling};
+use baton::wire::b3_multi::{MultiParser, FLAGS_HEADER, TRACE_ID_HEADER};
+use baton::wire::uber_trace_id::JaegerHeader;
+use baton::wire::{
+    b3_single, baggage, traceparent, tracestate, uber_trace_id, uberctx, Field, WireError,
+};
 use baton::{SpanId, TraceFlags, TraceId};
 
-use super::{caret, indent, read_lines, HeaderLine, INVALID_INPUT};
+use super::{caret, indent, read_lines, usage_error, HeaderLine, INVALID_INPUT};
 
 /// One decoded field: a label and its text.
-type Field = (&'static str, String);
+type Shown = (&'static str, String);
 
 /// Why a line did not decode.
 pub struct LineError {
@@ -24,10 +28,10 @@ pub struct LineError {
 }
 
 impl LineError {
-    fn at(error: impl Display, offset: Option<usize>) -> LineError {
+    fn wire(e: WireError) -> LineError {
         LineError {
-            message: error.to_string(),
-            offset,
+            message: e.to_string(),
+            offset: Some(e.offset()),
         }
     }
 
@@ -42,6 +46,11 @@ impl LineError {
 }
 
 pub fn run(args: &[String]) -> ExitCode {
+    // `decode` has no options: an argument that looks like one, and is not a
+    // `name: value` line, is a mistake on the command line.
+    if let Some(option) = args.iter().find(|a| a.starts_with('-') && !a.contains(':')) {
+        return usage_error(&format!("decode: unknown option {option:?}"));
+    }
     let lines = match read_lines(args) {
         Ok(lines) => lines,
         Err(e) => return e.report(&mut std::io::stdout()),
@@ -62,6 +71,10 @@ pub fn run(args: &[String]) -> ExitCode {
             }
         }
     }
+    if let Some(conflict) = conflict(&lines) {
+        invalid = true;
+        let _ = writeln!(out, "{conflict}");
+    }
     if invalid {
         ExitCode::from(INVALID_INPUT)
     } else {
@@ -71,12 +84,12 @@ pub fn run(args: &[String]) -> ExitCode {
 
 /// The fields of one header line, by the format its name announces. The
 /// `X-B3-*` lines are one context together, so all of `lines` are passed.
-pub fn decode(line: &HeaderLine, lines: &[HeaderLine]) -> Result<Vec<Field>, LineError> {
+pub fn decode(line: &HeaderLine, lines: &[HeaderLine]) -> Result<Vec<Shown>, LineError> {
     let name = line.name.to_ascii_lowercase();
     let value = line.value.as_str();
     match name.as_str() {
         "traceparent" => {
-            let tp = traceparent::parse(value).map_err(|e| LineError::at(e, Some(e.offset())))?;
+            let tp = traceparent::parse(value).map_err(LineError::wire)?;
             Ok(vec![
                 ("version", format!("{:02x}", tp.version)),
                 ("trace id", tp.trace_id.to_string()),
@@ -85,14 +98,14 @@ pub fn decode(line: &HeaderLine, lines: &[HeaderLine]) -> Result<Vec<Field>, Lin
             ])
         }
         "tracestate" => {
-            let ts = tracestate::parse(value).map_err(|e| LineError::at(e, Some(e.offset())))?;
+            let ts = tracestate::parse(value).map_err(LineError::wire)?;
             Ok(ts
                 .iter()
                 .map(|(k, v)| ("member", format!("{k}={v}")))
                 .collect())
         }
         "baggage" => {
-            let b = baggage::parse(value).map_err(|e| LineError::at(e, Some(e.offset())))?;
+            let b = baggage::parse(value).map_err(LineError::wire)?;
             Ok(b.iter()
                 .map(|(k, v, props)| {
                     let props = if props.is_empty() {
@@ -105,24 +118,23 @@ pub fn decode(line: &HeaderLine, lines: &[HeaderLine]) -> Result<Vec<Field>, Lin
                 .collect())
         }
         "b3" => {
-            let h = b3::parse_single(value).map_err(|e| LineError::at(e, b3_error_offset(&e)))?;
+            let h = b3_single::parse_single(value).map_err(LineError::wire)?;
             Ok(b3_fields(&h))
         }
         "uber-trace-id" => {
-            let h = jaeger::parse(value).map_err(|e| LineError::at(e, jaeger_offset(&e)))?;
+            let h = uber_trace_id::parse(value).map_err(LineError::wire)?;
             Ok(ids(h.trace_id, h.span_id, h.parent_span_id)
                 .into_iter()
                 .chain([("flags", jaeger_flags(h.flags))])
                 .collect())
         }
         n if n.starts_with("x-b3-") => decode_b3_multi(line, lines),
-        n if n.starts_with(jaeger::BAGGAGE_PREFIX) => {
-            let key = jaeger::parse_baggage_name(&line.name).map_err(|e| LineError {
+        n if uberctx::has_prefix(n) => {
+            let key = uberctx::parse_baggage_name(&line.name).map_err(|e| LineError {
                 message: e.to_string(),
                 offset: None,
             })?;
-            let v = jaeger::parse_baggage_value(value)
-                .map_err(|e| LineError::at(e, uberctx_offset(&e)))?;
+            let v = uberctx::parse_baggage_value(value).map_err(LineError::wire)?;
             Ok(vec![("entry", format!("{key} = {v:?}"))])
         }
         _ => Err(LineError {
@@ -149,20 +161,21 @@ fn flags(f: TraceFlags) -> String {
     format!("{:02x} ({})", f.bits(), bits.join(", "))
 }
 
-/// Jaeger flags in hex with the bits spelled out (1 sampled, 2 debug).
+/// Jaeger flags in hex with the bits spelled out, read as extraction reads
+/// them ([`JaegerHeader::to_span_context`]).
 fn jaeger_flags(bits: u8) -> String {
-    let mut names = vec![if bits & 1 != 0 {
+    let mut names = vec![if bits & JaegerHeader::SAMPLED != 0 {
         "sampled"
     } else {
         "not sampled"
     }];
-    if bits & 2 != 0 {
+    if bits & JaegerHeader::DEBUG != 0 {
         names.push("debug");
     }
     format!("{bits:02x} ({})", names.join(", "))
 }
 
-fn ids(trace_id: TraceId, span_id: SpanId, parent: Option<SpanId>) -> Vec<Field> {
+fn ids(trace_id: TraceId, span_id: SpanId, parent: Option<SpanId>) -> Vec<Shown> {
     vec![
         ("trace id", trace_id.to_string()),
         ("span id", span_id.to_string()),
@@ -173,7 +186,7 @@ fn ids(trace_id: TraceId, span_id: SpanId, parent: Option<SpanId>) -> Vec<Field>
     ]
 }
 
-fn sampling(s: Option<Sampling>) -> Field {
+fn sampling(s: Option<Sampling>) -> Shown {
     let text = match s {
         None => "deferred (no decision)",
         Some(Sampling::Deny) => "deny",
@@ -183,7 +196,7 @@ fn sampling(s: Option<Sampling>) -> Field {
     ("sampling", text.to_owned())
 }
 
-fn b3_fields(h: &B3Header) -> Vec<Field> {
+fn b3_fields(h: &B3Header) -> Vec<Shown> {
     match *h {
         B3Header::Context {
             trace_id,
@@ -199,19 +212,40 @@ fn b3_fields(h: &B3Header) -> Vec<Field> {
     }
 }
 
+/// Whether `name` is one of the `X-B3-*` headers.
+fn is_b3_multi(name: &str) -> bool {
+    MultiParser::HEADERS
+        .iter()
+        .any(|n| name.eq_ignore_ascii_case(n))
+}
+
+/// The `X-B3-*` lines of the input as one context: the first value of
+/// each header, as extraction reads them.
+fn b3_multi(lines: &[HeaderLine]) -> Result<B3Header, WireError> {
+    let mut parser = MultiParser::default();
+    for name in MultiParser::HEADERS {
+        if let Some(l) = lines.iter().find(|l| l.name.eq_ignore_ascii_case(name)) {
+            parser.push(name, &l.value);
+        }
+    }
+    parser.finish()
+}
+
+/// The header whose value a B3 error is about.
+fn b3_header_of(field: Field) -> &'static str {
+    match field {
+        Field::B3SpanId => MultiParser::HEADERS[1],
+        Field::B3ParentSpanId => MultiParser::HEADERS[2],
+        Field::B3Sampled => MultiParser::HEADERS[3],
+        _ => TRACE_ID_HEADER,
+    }
+}
+
 /// All `X-B3-*` lines of the input parse as one context: the first of them
 /// shows it, the others point there. An error is shown on the line of the
 /// field at fault (or on the first line when a field is missing).
-fn decode_b3_multi(line: &HeaderLine, lines: &[HeaderLine]) -> Result<Vec<Field>, LineError> {
-    let find = |name: &str| lines.iter().find(|l| l.name.eq_ignore_ascii_case(name));
-    let names = [
-        "x-b3-traceid",
-        "x-b3-spanid",
-        "x-b3-parentspanid",
-        "x-b3-sampled",
-        "x-b3-flags",
-    ];
-    if !names.iter().any(|n| line.name.eq_ignore_ascii_case(n)) {
+fn decode_b3_multi(line: &HeaderLine, lines: &[HeaderLine]) -> Result<Vec<Shown>, LineError> {
+    if !is_b3_multi(&line.name) {
         return Err(LineError {
             message: format!(
                 "{:?} is not one of the B3 headers X-B3-TraceId, X-B3-SpanId, \
@@ -221,28 +255,32 @@ fn decode_b3_multi(line: &HeaderLine, lines: &[HeaderLine]) -> Result<Vec<Field>
             offset: None,
         });
     }
-    let value = |name: &str| find(name).map(|l| l.value.as_str());
-    let fields = MultiFields {
-        trace_id: value(names[0]),
-        span_id: value(names[1]),
-        parent_span_id: value(names[2]),
-        sampled: value(names[3]),
-        flags: value(names[4]),
-    };
     let first = lines
         .iter()
-        .find(|l| names.iter().any(|n| l.name.eq_ignore_ascii_case(n)))
+        .find(|l| is_b3_multi(&l.name))
         .map(|l| l.number);
-    match b3::parse_multi(&fields) {
-        Ok(h) if first == Some(line.number) => Ok(b3_fields(&h)),
+    match b3_multi(lines) {
+        Ok(h) if first == Some(line.number) => {
+            let mut fields = b3_fields(&h);
+            let flags = lines
+                .iter()
+                .find(|l| l.name.eq_ignore_ascii_case(FLAGS_HEADER));
+            if let Some(f) = flags.filter(|f| f.value != "1") {
+                fields.push((
+                    "flags",
+                    format!("{:?} ignored: only 1 (debug) is defined", f.value),
+                ));
+            }
+            Ok(fields)
+        }
         Ok(_) => Ok(vec![("context", "with the X-B3 lines above".to_owned())]),
         Err(e) => {
-            let at_fault = b3_field(&e)
-                .and_then(|f| names.iter().zip(B3_FIELDS).find(|(_, bf)| *bf == f))
-                .and_then(|(n, _)| find(n))
+            let at_fault = lines
+                .iter()
+                .find(|l| l.name.eq_ignore_ascii_case(b3_header_of(e.field())))
                 .map_or(first, |l| Some(l.number));
             if at_fault == Some(line.number) {
-                Err(LineError::at(e, b3_error_offset(&e)))
+                Err(LineError::wire(e))
             } else {
                 Ok(vec![(
                     "context",
@@ -253,50 +291,59 @@ fn decode_b3_multi(line: &HeaderLine, lines: &[HeaderLine]) -> Result<Vec<Field>
     }
 }
 
-const B3_FIELDS: [b3::B3Field; 5] = [
-    b3::B3Field::TraceId,
-    b3::B3Field::SpanId,
-    b3::B3Field::ParentSpanId,
-    b3::B3Field::Sampled,
-    b3::B3Field::Flags,
-];
-
-fn b3_field(e: &B3Error) -> Option<b3::B3Field> {
-    match *e {
-        B3Error::Length { field, .. }
-        | B3Error::NotLowerHex { field, .. }
-        | B3Error::AllZero { field, .. }
-        | B3Error::InvalidSampling { field, .. } => Some(field),
-        _ => None,
-    }
-}
-
-fn b3_error_offset(e: &B3Error) -> Option<usize> {
-    match *e {
-        B3Error::Length { offset, .. }
-        | B3Error::NotLowerHex { offset, .. }
-        | B3Error::AllZero { offset, .. }
-        | B3Error::InvalidSampling { offset, .. }
-        | B3Error::UnexpectedByte { offset } => Some(offset),
-        _ => None,
-    }
-}
-
-fn jaeger_offset(e: &JaegerError) -> Option<usize> {
-    match *e {
-        JaegerError::Length { offset, .. }
-        | JaegerError::NotHex { offset, .. }
-        | JaegerError::AllZero { offset, .. }
-        | JaegerError::TrailingData { offset } => Some(offset),
-        _ => None,
-    }
-}
-
-fn uberctx_offset(e: &UberctxError) -> Option<usize> {
-    match *e {
-        UberctxError::InvalidEscape { offset } | UberctxError::InvalidUtf8 { offset } => {
-            Some(offset)
+/// Where the input says which trace it belongs to: the line and the trace
+/// id it carries.
+fn trace_ids(lines: &[HeaderLine]) -> Vec<(usize, &str, TraceId)> {
+    let mut found = Vec::new();
+    let mut b3_multi_seen = false;
+    for line in lines {
+        let name = line.name.to_ascii_lowercase();
+        let id = match name.as_str() {
+            "traceparent" => traceparent::parse(&line.value).ok().map(|t| t.trace_id),
+            "b3" => match b3_single::parse_single(&line.value) {
+                Ok(B3Header::Context { trace_id, .. }) => Some(trace_id),
+                _ => None,
+            },
+            "uber-trace-id" => uber_trace_id::parse(&line.value).ok().map(|h| h.trace_id),
+            n if is_b3_multi(n) && !std::mem::replace(&mut b3_multi_seen, true) => {
+                match b3_multi(lines) {
+                    Ok(B3Header::Context { trace_id, .. }) => Some(trace_id),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        if let Some(id) = id {
+            let label = if is_b3_multi(&name) {
+                "X-B3-*"
+            } else {
+                line.name.as_str()
+            };
+            found.push((line.number, label, id));
         }
-        _ => None,
     }
+    found
+}
+
+/// Why the lines, each valid, do not make one context: two `traceparent`
+/// lines (W3C: a request has one), or trace ids that differ.
+fn conflict(lines: &[HeaderLine]) -> Option<String> {
+    let traceparents: Vec<usize> = lines
+        .iter()
+        .filter(|l| l.name.eq_ignore_ascii_case("traceparent"))
+        .map(|l| l.number)
+        .collect();
+    if let [first, second, ..] = traceparents[..] {
+        return Some(format!(
+            "lines {first} and {second}: two traceparent lines; a request carries one, \
+             so extraction ignores both"
+        ));
+    }
+    let ids = trace_ids(lines);
+    let (first_line, first_name, first_id) = *ids.first()?;
+    let (line, name, id) = *ids.iter().find(|(_, _, id)| *id != first_id)?;
+    Some(format!(
+        "lines {first_line} and {line} disagree: {first_name} carries trace id {first_id}, \
+         {name} carries {id}; extraction keeps the first"
+    ))
 }

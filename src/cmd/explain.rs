@@ -18,10 +18,8 @@ use std::io::{Read, Write};
 use std::process::ExitCode;
 use std::sync::{Mutex, PoisonError};
 
-use baton::propagation::{
-    baggage, tracestate, Composite, Propagator, SessionHeader, DEFAULT_PROPAGATORS,
-};
-use baton::{Context, SpanContext};
+use baton::propagation::{Composite, Propagator, SessionHeader, DEFAULT_PROPAGATORS};
+use baton::{Baggage, Context, SpanContext, TraceState};
 
 use super::{split, usage_error, InputError, USAGE_ERROR};
 
@@ -619,9 +617,9 @@ impl Hop<'_> {
                 Some(report) => format!(
                     "the receiver dropped it: {report} (W3C allows {} members, keys of {} bytes, \
                      values of {})",
-                    tracestate::MAX_MEMBERS,
-                    tracestate::MAX_KEY_LEN,
-                    tracestate::MAX_VALUE_LEN
+                    TraceState::MAX_MEMBERS,
+                    TraceState::MAX_KEY_LEN,
+                    TraceState::MAX_VALUE_LEN
                 ),
                 None => "the receiver dropped members".to_owned(),
             }
@@ -689,15 +687,15 @@ impl Hop<'_> {
                 "the baggage header was changed or cut on the way".to_owned()
             } else {
                 let (members, bytes) = list_size(self.received, "baggage");
-                let limit = if members > baton::MAX_BAGGAGE_MEMBERS {
+                let limit = if members > Baggage::MAX_MEMBERS {
                     format!(
                         "the W3C limit of {} members ({members} sent)",
-                        baton::MAX_BAGGAGE_MEMBERS
+                        Baggage::MAX_MEMBERS
                     )
-                } else if bytes > baggage::MAX_BYTES {
+                } else if bytes > Baggage::MAX_BYTES {
                     format!(
                         "the W3C limit of {} bytes ({bytes} sent)",
-                        baggage::MAX_BYTES
+                        Baggage::MAX_BYTES
                     )
                 } else {
                     "an invalid member".to_owned()

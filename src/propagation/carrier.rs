@@ -31,6 +31,23 @@ pub trait Extractor {
     }
 }
 
+/// The first value of `key` in `carrier`, parsed in place without a copy:
+/// the formats that read one value of a field (B3: "when extracting state
+/// headers, the first value wins"; Jaeger's `uber-trace-id`) read it so.
+pub(crate) fn first_value<T>(
+    carrier: &dyn Extractor,
+    key: &str,
+    parse: impl Fn(&str) -> T,
+) -> Option<T> {
+    let mut out = None;
+    carrier.get_all(key, &mut |v| {
+        if out.is_none() {
+            out = Some(parse(v));
+        }
+    });
+    out
+}
+
 /// Yields the values of every entry whose name matches `key`
 /// case-insensitively, an entry named exactly `key` first: it is how most
 /// carriers store a field (propagators pass lowercase names), and a repeated

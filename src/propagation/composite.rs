@@ -4,9 +4,13 @@
 use std::fmt;
 use std::sync::{Mutex, PoisonError};
 
-use super::{baggage, Extractor, Injector, Propagator, TraceContext, W3cBaggage, B3};
-use crate::diagnostic::{report, with_one_report, DiagnosticKind};
-use crate::{Baggage, Context, TraceId};
+use super::{reported, Extractor, Injector, Problem, Problems, Propagator};
+use super::{Jaeger, TraceContext, W3cBaggage, B3};
+use crate::baggage::Baggage;
+use crate::context::Context;
+use crate::id::TraceId;
+use crate::wire::baggage::entry_size;
+use crate::wire::{Field, Reason, WireError};
 
 /// The environment variable that names the propagators, comma-separated.
 pub const OTEL_PROPAGATORS: &str = "OTEL_PROPAGATORS";
@@ -20,10 +24,11 @@ pub const DEFAULT_PROPAGATORS: &str = "tracecontext,baggage";
 /// - **Inject** runs every propagator, in order.
 /// - **Extract** starts from the given context. The first propagator that
 ///   finds a valid span context in the carrier sets it; later ones only add
-///   baggage. When a later format carries a different trace id, one
-///   [`DiagnosticKind::ConflictingContext`] is reported and the first is
-///   kept. However many formats are invalid, one extract call reports at most
-///   one diagnostic.
+///   baggage, within the W3C limits ([`Baggage::MAX_MEMBERS`],
+///   [`Baggage::MAX_BYTES`]) for the sum. When a later format carries a
+///   different trace id, the first is kept and the conflict is a
+///   [`Problem::Conflict`]. Every problem of every format is reported once
+///   (see [`Propagator::extract_with_problems`]).
 /// - **Fields** are the union of every propagator's fields, in order.
 ///
 /// # Example: read B3 and W3C, write both
@@ -53,12 +58,12 @@ pub struct Composite {
 
 /// Why `OTEL_PROPAGATORS` could not be used.
 ///
-/// Named `ConfigError` inside [`baton::propagation`](crate::propagation) and
-/// not re-exported at the crate root, where the export pipeline's own
-/// configuration error lives.
+/// Not `ConfigError`, the name of the export pipeline's configuration error
+/// at the crate root; [`ConfigError`] is kept as an alias of it, the name
+/// the design document gives `from_env`'s error.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum ConfigError {
+pub enum PropagatorsError {
     /// A name that is not one of `tracecontext`, `baggage`, `b3`, `b3multi`,
     /// `jaeger`, `session` or `none`.
     UnknownPropagator {
@@ -74,24 +79,29 @@ pub enum ConfigError {
     },
 }
 
-impl fmt::Display for ConfigError {
+/// The design document's name for [`PropagatorsError`].
+pub type ConfigError = PropagatorsError;
+
+impl fmt::Display for PropagatorsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ConfigError::UnknownPropagator { name } => write!(
+            PropagatorsError::UnknownPropagator { name } => write!(
                 f,
                 "{OTEL_PROPAGATORS}: unknown propagator {name:?} (known: tracecontext, \
                  baggage, b3, b3multi, jaeger, session, none)"
             ),
-            ConfigError::NoneWithOthers => write!(
+            PropagatorsError::NoneWithOthers => write!(
                 f,
                 "{OTEL_PROPAGATORS}: \"none\" cannot be combined with other propagators"
             ),
-            ConfigError::NotUnicode { variable } => write!(f, "{variable} is not valid Unicode"),
+            PropagatorsError::NotUnicode { variable } => {
+                write!(f, "{variable} is not valid Unicode")
+            }
         }
     }
 }
 
-impl std::error::Error for ConfigError {}
+impl std::error::Error for PropagatorsError {}
 
 impl Composite {
     /// Runs `propagators` in the given order.
@@ -116,11 +126,11 @@ impl Composite {
 
     /// Builds the composite named by the process's `OTEL_PROPAGATORS`; see
     /// [`Composite::from_lookup`].
-    pub fn from_env() -> Result<Composite, ConfigError> {
+    pub fn from_env() -> Result<Composite, PropagatorsError> {
         match std::env::var(OTEL_PROPAGATORS) {
             Ok(value) => Composite::from_list(&value),
             Err(std::env::VarError::NotPresent) => Composite::from_list(""),
-            Err(std::env::VarError::NotUnicode(_)) => Err(ConfigError::NotUnicode {
+            Err(std::env::VarError::NotUnicode(_)) => Err(PropagatorsError::NotUnicode {
                 variable: OTEL_PROPAGATORS,
             }),
         }
@@ -138,17 +148,19 @@ impl Composite {
     /// [`DEFAULT_PROPAGATORS`]; `none` alone means no propagation.
     ///
     /// ```
-    /// use baton::propagation::{Composite, ConfigError, Propagator};
+    /// use baton::propagation::{Composite, PropagatorsError, Propagator};
     /// let none = Composite::from_lookup(|_| Some("none".into())).unwrap();
     /// assert!(none.fields().is_empty());
     /// let default = Composite::from_lookup(|_| None).unwrap();
     /// assert_eq!(default.fields(), ["traceparent", "tracestate", "baggage"]);
     /// assert_eq!(
     ///     Composite::from_lookup(|_| Some("b3,xray".into())).err(),
-    ///     Some(ConfigError::UnknownPropagator { name: "xray".into() })
+    ///     Some(PropagatorsError::UnknownPropagator { name: "xray".into() })
     /// );
     /// ```
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Composite, ConfigError> {
+    pub fn from_lookup(
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Composite, PropagatorsError> {
         Composite::from_list(&lookup(OTEL_PROPAGATORS).unwrap_or_default())
     }
 
@@ -156,30 +168,42 @@ impl Composite {
     /// see [`Composite::from_lookup`].
     ///
     /// ```
-    /// use baton::propagation::{Composite, ConfigError, Propagator};
+    /// use baton::propagation::{Composite, PropagatorsError, Propagator};
     /// let jaeger = Composite::from_list(" Jaeger ,jaeger").unwrap();
     /// assert_eq!(jaeger.fields(), ["uber-trace-id"]);
-    /// assert_eq!(Composite::from_list("none,b3").err(), Some(ConfigError::NoneWithOthers));
+    /// assert_eq!(Composite::from_list("none,b3").err(), Some(PropagatorsError::NoneWithOthers));
     /// ```
-    pub fn from_list(list: &str) -> Result<Composite, ConfigError> {
+    pub fn from_list(list: &str) -> Result<Composite, PropagatorsError> {
         if list.trim().is_empty() {
             return Ok(Composite::default());
         }
         let mut kinds: Vec<Kind> = Vec::new();
         for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-            let kind = Kind::from_name(name).ok_or_else(|| ConfigError::UnknownPropagator {
-                name: name.to_owned(),
-            })?;
+            let kind =
+                Kind::from_name(name).ok_or_else(|| PropagatorsError::UnknownPropagator {
+                    name: name.to_owned(),
+                })?;
             if !kinds.contains(&kind) {
                 kinds.push(kind);
             }
         }
         if kinds.contains(&Kind::None) && kinds.len() > 1 {
-            return Err(ConfigError::NoneWithOthers);
+            return Err(PropagatorsError::NoneWithOthers);
         }
         Ok(Composite::new(
             kinds.into_iter().filter_map(Kind::propagator).collect(),
         ))
+    }
+
+    /// Names a member format by its first field, e.g. `traceparent` or
+    /// `b3`, as interned in [`Composite::new`].
+    fn name_of(&self, p: &dyn Propagator) -> &'static str {
+        let first = p.fields().first().copied().unwrap_or_default();
+        self.fields
+            .iter()
+            .copied()
+            .find(|f| *f == first)
+            .unwrap_or("a propagator")
     }
 
     /// How many propagators run (0 for `none`).
@@ -235,7 +259,7 @@ impl Kind {
             Kind::Baggage => Box::new(W3cBaggage),
             Kind::B3Single => Box::new(B3::single()),
             Kind::B3Multi => Box::new(B3::multi()),
-            Kind::Jaeger => Box::new(super::Jaeger),
+            Kind::Jaeger => Box::new(Jaeger),
             Kind::Session => Box::new(super::session::SessionHeader::from_env()),
             Kind::None => return None,
         })
@@ -267,50 +291,64 @@ impl Propagator for Composite {
     }
 
     fn extract(&self, cx: &Context, carrier: &dyn Extractor) -> Context {
-        with_one_report(|| {
-            let mut out = cx.clone();
-            // The trace id the carrier set, and the format that carried it.
-            let mut chosen: Option<(TraceId, &dyn Propagator)> = None;
-            // Baggage keys an earlier format in this carrier already set.
-            let mut from_carrier: Vec<String> = Vec::new();
-            for p in &self.propagators {
-                // Each format sees the baggage so far but no span context,
-                // so what it returns is exactly what the carrier held.
-                let base = if out.baggage().is_empty() {
-                    Context::default()
-                } else {
-                    Context::default().with_baggage_replaced(out.baggage().clone())
-                };
-                let got = p.extract(&base, carrier);
-                if got.baggage() != base.baggage() {
-                    let merged = add_baggage(out.baggage(), got.baggage(), &mut from_carrier);
-                    out = out.with_baggage_replaced(merged);
-                }
-                match (got.span_context(), chosen) {
-                    (Some(sc), None) => {
-                        chosen = Some((sc.trace_id(), p.as_ref()));
-                        out = out.with_span_context(sc.clone());
-                    }
-                    (Some(sc), Some((first, first_p))) if sc.trace_id() != first => {
-                        report(
-                            DiagnosticKind::ConflictingContext,
-                            &format_args!(
-                                "{} carries trace id {} but {} carries {first}; kept the first",
-                                describe(p.as_ref()),
-                                sc.trace_id(),
-                                describe(first_p),
-                            ),
-                            None,
-                        );
-                    }
-                    _ => {}
-                }
-                if let (None, Some(sampled)) = (chosen, got.remote_sampling()) {
-                    out = out.with_remote_sampling(Some(sampled));
+        reported(self.extract_with_problems(cx, carrier))
+    }
+
+    fn extract_with_problems(&self, cx: &Context, carrier: &dyn Extractor) -> (Context, Problems) {
+        let mut problems = Problems::default();
+        let mut out = cx.clone();
+        // The trace id the carrier set, and the format that carried it.
+        let mut chosen: Option<(TraceId, &dyn Propagator)> = None;
+        // Baggage keys an earlier format in this carrier already set.
+        let mut from_carrier: Vec<String> = Vec::new();
+        for p in &self.propagators {
+            // Each format sees the baggage so far but no span context,
+            // so what it returns is exactly what the carrier held.
+            let base = if out.baggage().is_empty() {
+                Context::default()
+            } else {
+                Context::default().with_baggage_replaced(out.baggage().clone())
+            };
+            let (got, met) = p.extract_with_problems(&base, carrier);
+            // Formats that read the same headers (`b3` and `b3multi` both
+            // read both encodings) meet the same problem; it is one.
+            for problem in met.iter() {
+                if !problems.iter().any(|seen| seen == problem) {
+                    problems.push(*problem);
                 }
             }
-            out
-        })
+            if got.baggage() != base.baggage() {
+                let merged = add_baggage(out.baggage(), got.baggage(), &mut from_carrier);
+                if merged.dropped > 0 {
+                    problems.push(Problem::Partial {
+                        field: self.name_of(p.as_ref()),
+                        invalid: 0,
+                        dropped: merged.dropped,
+                        first: merged.first,
+                    });
+                }
+                out = out.with_baggage_replaced(merged.baggage);
+            }
+            match (got.span_context(), chosen) {
+                (Some(sc), None) => {
+                    chosen = Some((sc.trace_id(), p.as_ref()));
+                    out = out.with_span_context(sc.clone());
+                }
+                (Some(sc), Some((first, first_p))) if sc.trace_id() != first => {
+                    problems.push(Problem::Conflict {
+                        kept: self.name_of(first_p),
+                        kept_trace_id: first,
+                        ignored: self.name_of(p.as_ref()),
+                        ignored_trace_id: sc.trace_id(),
+                    });
+                }
+                _ => {}
+            }
+            if let (None, Some(sampled)) = (chosen, got.remote_sampling()) {
+                out = out.with_remote_sampling(Some(sampled));
+            }
+        }
+        (out, problems)
     }
 
     fn fields(&self) -> &[&str] {
@@ -318,51 +356,68 @@ impl Propagator for Composite {
     }
 }
 
+/// What [`add_baggage`] made, and what it left out.
+struct Added {
+    baggage: Baggage,
+    dropped: usize,
+    first: Option<WireError>,
+}
+
+/// The size of `b` as the `baggage` header writes it.
+fn header_size(b: &Baggage) -> usize {
+    let entries: usize = b.iter().map(|(k, v, p)| entry_size(k, v, p)).sum();
+    entries + b.len().saturating_sub(1)
+}
+
 /// `base` plus the entries of `got` that are new or changed, except keys an
 /// earlier format already set (recorded in `from_carrier`): later formats
-/// only add. The W3C limits hold for the sum: an entry past
-/// [`baggage::MAX_MEMBERS`] or [`baggage::MAX_BYTES`] is dropped and reported.
-fn add_baggage(base: &Baggage, got: &Baggage, from_carrier: &mut Vec<String>) -> Baggage {
-    let mut merged = base.clone();
-    let mut bytes = baggage::format(base).len();
-    let mut dropped = 0;
+/// only add. The W3C limits hold for the sum, measured as the `baggage`
+/// header measures them ([`entry_size`]): an entry past
+/// [`Baggage::MAX_MEMBERS`] or [`Baggage::MAX_BYTES`] is left out and
+/// counted.
+fn add_baggage(base: &Baggage, got: &Baggage, from_carrier: &mut Vec<String>) -> Added {
+    let mut out = Added {
+        baggage: base.clone(),
+        dropped: 0,
+        first: None,
+    };
+    let mut bytes = header_size(base);
     for (k, v, props) in got.iter() {
         if from_carrier.iter().any(|c| c == k) || base.iter().any(|e| e == (k, v, props)) {
             continue;
         }
-        let size = Baggage::EMPTY
-            .try_insert(k, v, props)
-            .map_or(0, |one| baggage::format(&one).len());
-        let replacing = merged.get(k).is_some();
-        // One more byte for the `,` before the entry.
-        let fits = bytes + size < baggage::MAX_BYTES;
-        match merged.try_insert(k, v, props) {
-            Ok(b) if fits || replacing => {
-                merged = b;
-                bytes += size + 1;
+        let size = entry_size(k, v, props);
+        let total = match out.baggage.iter().find(|(old, _, _)| *old == k) {
+            Some((old, old_v, old_p)) => bytes - entry_size(old, old_v, old_p) + size,
+            None if out.baggage.is_empty() => size,
+            // One more byte for the `,` before the entry.
+            None => bytes + 1 + size,
+        };
+        let inserted = if total <= Baggage::MAX_BYTES {
+            out.baggage
+                .try_insert(k, v, props)
+                .map_err(|_| Reason::TooManyMembers {
+                    max: Baggage::MAX_MEMBERS,
+                })
+        } else {
+            Err(Reason::TooLong {
+                max: Baggage::MAX_BYTES,
+            })
+        };
+        match inserted {
+            Ok(b) => {
+                out.baggage = b;
+                bytes = total;
                 from_carrier.push(k.to_owned());
             }
-            _ => dropped += 1,
+            Err(reason) => {
+                out.dropped += 1;
+                out.first
+                    .get_or_insert(WireError::new(Field::BaggageMember, 0, reason));
+            }
         }
     }
-    if dropped > 0 {
-        report(
-            DiagnosticKind::LimitExceeded,
-            &format_args!(
-                "{dropped} baggage entries from a later format dropped: over {} members \
-                 or {} bytes",
-                baggage::MAX_MEMBERS,
-                baggage::MAX_BYTES
-            ),
-            None,
-        );
-    }
-    merged
-}
-
-/// Names a format by its first field, e.g. `traceparent` or `b3`.
-fn describe(p: &dyn Propagator) -> &str {
-    p.fields().first().copied().unwrap_or("a propagator")
+    out
 }
 
 impl fmt::Debug for Composite {

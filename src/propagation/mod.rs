@@ -1,27 +1,23 @@
 //! Carrying the context across services, queues and processes.
 //!
-//! Each wire format has strict `parse`/`format` functions over `&str` that
-//! return a precise error, and a [`Propagator`] built on them. Carriers
-//! ([`Injector`], [`Extractor`]) abstract over header maps and environment
-//! variables.
+//! One [`Propagator`] per wire format, each built on the pure parsers of
+//! [`crate::wire`]; carriers ([`Injector`], [`Extractor`]) abstract over
+//! header maps and environment variables. What an extract cannot use is
+//! collected as [`Problems`] and reported here, at the boundary, once per
+//! problem: see [`Propagator::extract_with_problems`].
 
 mod carrier;
+mod problems;
 
 // W3C Trace Context and Baggage.
-pub mod baggage;
 mod trace_context;
-pub mod traceparent;
-pub mod tracestate;
 mod w3c_baggage;
 pub use trace_context::TraceContext;
 pub use w3c_baggage::W3cBaggage;
 
 // Zipkin B3 and Jaeger.
-pub mod b3;
-mod b3_multi;
-mod b3_single;
-pub mod jaeger;
-mod uberctx;
+mod b3;
+mod jaeger;
 pub use b3::B3;
 pub use jaeger::Jaeger;
 
@@ -36,7 +32,9 @@ pub use session::{
 mod composite;
 mod env;
 mod global;
-pub use composite::{Composite, ConfigError, DEFAULT_PROPAGATORS, OTEL_PROPAGATORS};
+pub use composite::{
+    Composite, ConfigError, PropagatorsError, DEFAULT_PROPAGATORS, OTEL_PROPAGATORS,
+};
 pub use env::{env_name, extract_from_env, inject_into_command, propagated_from_env, EnvCarrier};
 pub use global::{
     extract_context, global_propagator, inject_context, propagated_context, set_global_propagator,
@@ -44,8 +42,9 @@ pub use global::{
 };
 
 pub use carrier::{Extractor, Injector};
+pub use problems::{Problem, Problems};
 
-use crate::Context;
+use crate::context::Context;
 
 /// Moves a context into and out of a carrier in one wire format.
 pub trait Propagator: Send + Sync {
@@ -53,9 +52,26 @@ pub trait Propagator: Send + Sync {
     fn inject(&self, cx: &Context, carrier: &mut dyn Injector);
 
     /// Returns `cx` plus what the carrier holds in this format. Never fails:
-    /// an invalid field is skipped (and reported as a diagnostic).
+    /// an invalid field is skipped, and each problem met is reported once
+    /// as a diagnostic.
     fn extract(&self, cx: &Context, carrier: &dyn Extractor) -> Context;
+
+    /// Returns `cx` plus what the carrier holds in this format, and the
+    /// problems met, without reporting them: the caller decides (a
+    /// [`Composite`] collects its members' problems and reports each once).
+    ///
+    /// The default runs [`Propagator::extract`], which reports its own.
+    fn extract_with_problems(&self, cx: &Context, carrier: &dyn Extractor) -> (Context, Problems) {
+        (self.extract(cx, carrier), Problems::default())
+    }
 
     /// The field names this format reads and writes, lowercase.
     fn fields(&self) -> &[&str];
+}
+
+/// The context of an extract, after its problems are reported: how each
+/// built-in propagator's [`Propagator::extract`] ends.
+pub(crate) fn reported((cx, problems): (Context, Problems)) -> Context {
+    problems.report();
+    cx
 }

@@ -1,8 +1,8 @@
 //! The W3C Trace Context propagator: `traceparent` and `tracestate`.
 
-use super::{traceparent, tracestate, Extractor, Injector, Propagator};
-use crate::diagnostic::report;
-use crate::{Context, DiagnosticKind};
+use super::{reported, Extractor, Injector, Problem, Problems, Propagator};
+use crate::context::Context;
+use crate::wire::{traceparent, tracestate, Field, Reason, WireError};
 
 /// Propagates the span context in the W3C `traceparent` and `tracestate`
 /// headers ([W3C Trace Context](https://www.w3.org/TR/trace-context-2/)).
@@ -10,8 +10,8 @@ use crate::{Context, DiagnosticKind};
 /// Extraction follows the spec's processing model: a missing, repeated or
 /// invalid `traceparent` yields no span context and `tracestate` is then not
 /// read; an invalid `tracestate` is dropped and the `traceparent` kept;
-/// several `tracestate` lines combine in order. Each call reports at most
-/// one [`DiagnosticKind::InvalidHeader`].
+/// several `tracestate` lines combine in order. Each problem is reported
+/// once as a [`DiagnosticKind::InvalidHeader`](crate::DiagnosticKind).
 ///
 /// # Example: continue a trace from a request
 /// ```
@@ -49,6 +49,11 @@ impl Propagator for TraceContext {
     }
 
     fn extract(&self, cx: &Context, carrier: &dyn Extractor) -> Context {
+        reported(self.extract_with_problems(cx, carrier))
+    }
+
+    fn extract_with_problems(&self, cx: &Context, carrier: &dyn Extractor) -> (Context, Problems) {
+        let mut problems = Problems::default();
         let mut lines = 0usize;
         let mut first = None;
         carrier.get_all(TRACEPARENT, &mut |value| {
@@ -58,18 +63,18 @@ impl Propagator for TraceContext {
             }
         });
         let parsed = match first {
-            None => return cx.clone(),
+            None => return (cx.clone(), problems),
             Some(_) if lines > 1 => {
-                report(
-                    DiagnosticKind::InvalidHeader,
-                    &format_args!("{lines} traceparent fields; the spec allows one"),
-                    None,
-                );
-                return cx.clone();
+                problems.push(Problem::Invalid(WireError::new(
+                    Field::Traceparent,
+                    0,
+                    Reason::Repeated,
+                )));
+                return (cx.clone(), problems);
             }
             Some(Err(e)) => {
-                report(DiagnosticKind::InvalidHeader, &e, None);
-                return cx.clone();
+                problems.push(Problem::Invalid(e));
+                return (cx.clone(), problems);
             }
             Some(Ok(parsed)) => parsed,
         };
@@ -83,14 +88,10 @@ impl Propagator for TraceContext {
         });
         let mut sc = parsed.to_span_context();
         match invalid {
-            Some(e) => report(
-                DiagnosticKind::InvalidHeader,
-                &format_args!("{e}; tracestate dropped, traceparent kept"),
-                None,
-            ),
+            Some(e) => problems.push(Problem::Invalid(e)),
             None => sc = sc.with_trace_state(state.finish()),
         }
-        cx.with_span_context(sc)
+        (cx.with_span_context(sc), problems)
     }
 
     fn fields(&self) -> &[&str] {

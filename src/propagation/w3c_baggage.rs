@@ -1,18 +1,19 @@
 //! The W3C Baggage propagator: the `baggage` header.
 
-use super::{baggage, Extractor, Injector, Propagator};
-use crate::diagnostic::report;
-use crate::{Context, DiagnosticKind};
+use super::{reported, Extractor, Injector, Problem, Problems, Propagator};
+use crate::baggage::Baggage;
+use crate::context::Context;
+use crate::diagnostic::{report, DiagnosticKind};
+use crate::wire::baggage;
 
 /// Propagates the context's baggage in the W3C `baggage` header
 /// ([W3C Baggage](https://www.w3.org/TR/baggage/)).
 ///
 /// Extraction reads every `baggage` line under one budget
-/// ([`baggage::MAX_MEMBERS`], [`baggage::MAX_BYTES`]), skips invalid members,
+/// ([`Baggage::MAX_MEMBERS`], [`Baggage::MAX_BYTES`]), skips invalid members,
 /// and sets the rest on top of the baggage `cx` already has. What was left
-/// out is reported as one diagnostic per call:
-/// [`DiagnosticKind::InvalidHeader`] if a member was malformed, otherwise
-/// [`DiagnosticKind::LimitExceeded`].
+/// out is one [`Problem::Partial`]. Injection writes what fits the limits and
+/// reports what did not as a [`DiagnosticKind::LimitExceeded`].
 ///
 /// # Example
 /// ```
@@ -38,13 +39,32 @@ impl Propagator for W3cBaggage {
         if cx.baggage().is_empty() {
             return;
         }
-        let header = baggage::format(cx.baggage());
-        if !header.is_empty() {
-            carrier.set(BAGGAGE, header);
+        let out = baggage::format(cx.baggage());
+        if !out.is_complete() {
+            report(
+                DiagnosticKind::LimitExceeded,
+                &format_args!(
+                    "baggage inject: {} members left out (limits {} members, {} bytes), {} \
+                     written without their malformed properties",
+                    out.dropped,
+                    Baggage::MAX_MEMBERS,
+                    Baggage::MAX_BYTES,
+                    out.stripped_properties
+                ),
+                None,
+            );
+        }
+        if !out.header.is_empty() {
+            carrier.set(BAGGAGE, out.header);
         }
     }
 
     fn extract(&self, cx: &Context, carrier: &dyn Extractor) -> Context {
+        reported(self.extract_with_problems(cx, carrier))
+    }
+
+    fn extract_with_problems(&self, cx: &Context, carrier: &dyn Extractor) -> (Context, Problems) {
+        let mut problems = Problems::default();
         let mut lines = baggage::Lines::default();
         let mut any = false;
         carrier.get_all(BAGGAGE, &mut |line| {
@@ -53,24 +73,25 @@ impl Propagator for W3cBaggage {
             let _ = lines.push(line, false);
         });
         if !any {
-            return cx.clone();
+            return (cx.clone(), problems);
         }
         let mut parsed = lines.finish();
         let (merged, no_room) = cx.baggage().merged(&parsed.baggage);
         parsed.dropped += no_room;
         if !parsed.is_complete() {
-            let kind = if parsed.invalid > 0 {
-                DiagnosticKind::InvalidHeader
-            } else {
-                DiagnosticKind::LimitExceeded
-            };
-            report(kind, &parsed, None);
+            problems.push(Problem::Partial {
+                field: BAGGAGE,
+                invalid: parsed.invalid,
+                dropped: parsed.dropped,
+                first: parsed.first_error,
+            });
         }
-        if parsed.baggage.is_empty() {
+        let cx = if parsed.baggage.is_empty() {
             cx.clone()
         } else {
             cx.with_baggage_replaced(merged)
-        }
+        };
+        (cx, problems)
     }
 
     fn fields(&self) -> &[&str] {

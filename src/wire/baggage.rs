@@ -24,8 +24,8 @@
 //! space is written `%20`, never `+`. Properties are kept as their raw text.
 //!
 //! # Limits
-//! "Limits": a platform must propagate up to [`MAX_MEMBERS`] members and
-//! [`MAX_BYTES`] bytes, and may drop members past either. Both limits apply to
+//! "Limits": a platform must propagate up to [`Baggage::MAX_MEMBERS`] members
+//! and [`Baggage::MAX_BYTES`] bytes, and may drop members past either. Both limits apply to
 //! all `baggage` header lines together, never per line, and a member's size
 //! is the size [`format`](fn@format) gives it (`key=value;properties`, plus one `,`
 //! between members), so what is parsed can always be written back.
@@ -36,99 +36,15 @@
 //! [`Baggage::try_insert`] calls would do (the spec allows any
 //! deduplication, "Mutating baggage").
 
+use alloc::string::String;
+use alloc::vec::Vec;
 use core::fmt;
 
-use crate::baggage::{is_tchar, Builder, Parts};
-use crate::Baggage;
-
-/// At most this many members over all `baggage` lines (W3C Baggage, "Limits").
-pub const MAX_MEMBERS: usize = crate::MAX_BAGGAGE_MEMBERS;
-/// At most this many bytes over all `baggage` lines (W3C Baggage, "Limits").
-pub const MAX_BYTES: usize = 8192;
-
-/// Why a baggage member was rejected or dropped. Offsets are byte offsets
-/// into the value, or into the lines as if joined by `,` for [`parse_lines`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum BaggageParseError {
-    /// The key's byte at `offset` is not a `tchar` (or the key is empty).
-    InvalidKey {
-        /// The offending byte.
-        offset: usize,
-    },
-    /// No `=` after the key; `offset` is where it was expected.
-    MissingEquals {
-        /// Where the `=` was expected.
-        offset: usize,
-    },
-    /// The value's byte at `offset` is not a `baggage-octet`.
-    InvalidValue {
-        /// The offending byte.
-        offset: usize,
-    },
-    /// The `%` at `offset` is not followed by two hex digits.
-    InvalidPercentEncoding {
-        /// The `%`.
-        offset: usize,
-    },
-    /// The property at `offset` does not match `key OWS [ "=" OWS value ]`.
-    InvalidProperty {
-        /// Where the offending byte (or empty property) is.
-        offset: usize,
-    },
-    /// The member at `offset` would be the 65th.
-    TooManyMembers {
-        /// Where the member starts.
-        offset: usize,
-    },
-    /// The member at `offset` would take the baggage past [`MAX_BYTES`].
-    TooLong {
-        /// Where the member starts.
-        offset: usize,
-    },
-}
-
-impl BaggageParseError {
-    /// The byte offset that failed.
-    pub const fn offset(&self) -> usize {
-        match *self {
-            BaggageParseError::InvalidKey { offset }
-            | BaggageParseError::MissingEquals { offset }
-            | BaggageParseError::InvalidValue { offset }
-            | BaggageParseError::InvalidPercentEncoding { offset }
-            | BaggageParseError::InvalidProperty { offset }
-            | BaggageParseError::TooManyMembers { offset }
-            | BaggageParseError::TooLong { offset } => offset,
-        }
-    }
-
-    /// Whether the member was well formed but did not fit the limits.
-    pub const fn is_limit(&self) -> bool {
-        matches!(
-            self,
-            BaggageParseError::TooManyMembers { .. } | BaggageParseError::TooLong { .. }
-        )
-    }
-}
-
-impl fmt::Display for BaggageParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let what = match self {
-            BaggageParseError::InvalidKey { .. } => "key byte is not a token character",
-            BaggageParseError::MissingEquals { .. } => "expected '=' after the key",
-            BaggageParseError::InvalidValue { .. } => "value byte is not a baggage-octet",
-            BaggageParseError::InvalidPercentEncoding { .. } => {
-                "'%' is not followed by two hex digits"
-            }
-            BaggageParseError::InvalidProperty { .. } => "property is malformed",
-            BaggageParseError::TooManyMembers { .. } => "member past the 64-member limit",
-            BaggageParseError::TooLong { .. } => "member past the 8192-byte limit",
-        };
-        write!(f, "baggage: {what} (byte {})", self.offset())
-    }
-}
-
-impl core::error::Error for BaggageParseError {}
+use crate::baggage::{is_tchar, Baggage, Builder, Parts};
+use crate::wire::error::{Field, Reason, WireError};
+use crate::wire::lexical::{
+    escape_at, is_ows, percent_decode_into, percent_encode_into, percent_encoded_len, trim_ows,
+};
 
 /// What [`parse_lines`] kept and what it had to leave out.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -137,12 +53,13 @@ pub struct ParsedBaggage {
     pub baggage: Baggage,
     /// Members skipped because they did not match the grammar.
     pub invalid: usize,
-    /// Well-formed members dropped because of [`MAX_MEMBERS`] or [`MAX_BYTES`].
+    /// Well-formed members dropped because of [`Baggage::MAX_MEMBERS`] or
+    /// [`Baggage::MAX_BYTES`].
     pub dropped: usize,
     /// Members whose key repeated an earlier one (the later value won).
     pub replaced: usize,
     /// The first member skipped or dropped, and why.
-    pub first_error: Option<BaggageParseError>,
+    pub first_error: Option<WireError>,
 }
 
 impl ParsedBaggage {
@@ -153,15 +70,17 @@ impl ParsedBaggage {
 }
 
 impl fmt::Display for ParsedBaggage {
-    /// A one-line summary of what was left out, for a diagnostic.
+    /// A one-line summary of what was left out.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
             "baggage: kept {} members, skipped {} invalid, dropped {} over the limits of \
-             {MAX_MEMBERS} members and {MAX_BYTES} bytes",
+             {} members and {} bytes",
             self.baggage.len(),
             self.invalid,
-            self.dropped
+            self.dropped,
+            Baggage::MAX_MEMBERS,
+            Baggage::MAX_BYTES,
         )?;
         if let Some(e) = self.first_error {
             write!(f, "; first: {e}")?;
@@ -170,26 +89,14 @@ impl fmt::Display for ParsedBaggage {
     }
 }
 
-const fn is_ows(b: u8) -> bool {
-    b == b' ' || b == b'\t'
-}
-
 const fn is_baggage_octet(b: u8) -> bool {
     matches!(b, 0x21 | 0x23..=0x2b | 0x2d..=0x3a | 0x3c..=0x5b | 0x5d..=0x7e)
 }
 
-/// Whether [`format`](fn@format) writes byte `b` of a value as `%XX`.
-const fn needs_encoding(b: u8) -> bool {
-    !is_baggage_octet(b) || b == b'%'
-}
-
-fn hex_digit(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
+/// Whether [`format`](fn@format) writes byte `b` of a value as it is
+/// (every other byte becomes `%XX`).
+fn kept_as_is(b: u8) -> bool {
+    is_baggage_octet(b) && b != b'%'
 }
 
 /// The index of the first byte at or after `i` that is not OWS.
@@ -253,38 +160,43 @@ fn member_size(key: &str, value_size: usize, properties: &str) -> usize {
 }
 
 /// Parses one member (already trimmed of OWS); offsets are into `member`.
-fn member(member: &str) -> Result<Member<'_>, BaggageParseError> {
+fn member(member: &str) -> Result<Member<'_>, WireError> {
     let bytes = member.as_bytes();
     let key_end = bytes
         .iter()
         .position(|&b| !is_tchar(b))
         .unwrap_or(bytes.len());
     if key_end == 0 {
-        return Err(BaggageParseError::InvalidKey { offset: 0 });
+        return Err(WireError::new(Field::BaggageKey, 0, Reason::InvalidByte));
     }
     let eq = skip_ows(bytes, key_end);
     match bytes.get(eq) {
         Some(b'=') => {}
-        Some(_) if eq == key_end => return Err(BaggageParseError::InvalidKey { offset: eq }),
-        _ => return Err(BaggageParseError::MissingEquals { offset: eq }),
+        Some(_) if eq == key_end => {
+            return Err(WireError::new(Field::BaggageKey, eq, Reason::InvalidByte))
+        }
+        _ => {
+            return Err(WireError::new(
+                Field::BaggageMember,
+                eq,
+                Reason::MissingEquals,
+            ))
+        }
     }
     let value_start = skip_ows(bytes, eq + 1);
     let mut i = value_start;
     let mut value_size = 0;
     while i < bytes.len() && is_baggage_octet(bytes[i]) {
-        let b = if bytes[i] == b'%' {
-            let hi = bytes.get(i + 1).copied().and_then(hex_digit);
-            let lo = bytes.get(i + 2).copied().and_then(hex_digit);
-            let (Some(hi), Some(lo)) = (hi, lo) else {
-                return Err(BaggageParseError::InvalidPercentEncoding { offset: i });
+        if bytes[i] == b'%' {
+            let Some(decoded) = escape_at(bytes, i) else {
+                return Err(WireError::new(Field::BaggageValue, i, Reason::BadEscape));
             };
+            value_size += if kept_as_is(decoded) { 1 } else { 3 };
             i += 3;
-            (hi << 4) | lo
         } else {
+            value_size += if kept_as_is(bytes[i]) { 1 } else { 3 };
             i += 1;
-            bytes[i - 1]
-        };
-        value_size += if needs_encoding(b) { 3 } else { 1 };
+        }
     }
     let raw_value = &bytes[value_start..i];
     let after = skip_ows(bytes, i);
@@ -293,12 +205,16 @@ fn member(member: &str) -> Result<Member<'_>, BaggageParseError> {
         Some(b';') => {
             let props_start = skip_ows(bytes, after + 1);
             let props = &member[props_start..];
-            check_properties(props).map_err(|offset| BaggageParseError::InvalidProperty {
-                offset: props_start + offset,
+            check_properties(props).map_err(|offset| {
+                WireError::new(
+                    Field::BaggageProperty,
+                    props_start + offset,
+                    Reason::InvalidByte,
+                )
             })?;
             props
         }
-        Some(_) => return Err(BaggageParseError::InvalidValue { offset: i }),
+        Some(_) => return Err(WireError::new(Field::BaggageValue, i, Reason::InvalidByte)),
     };
     Ok(Member {
         key: &member[..key_end],
@@ -315,20 +231,11 @@ fn member(member: &str) -> Result<Member<'_>, BaggageParseError> {
 /// bytes were UTF-8 as they were.
 fn append_decoded(raw: &[u8], encoded: usize, out: &mut Vec<u8>) -> usize {
     let start = out.len();
-    let mut escaped = false;
-    let mut rest = raw;
-    while let Some(at) = rest.iter().position(|&b| b == b'%') {
-        out.extend_from_slice(&rest[..at]);
-        // `member` checked that two hex digits follow.
-        let hi = hex_digit(rest[at + 1]).unwrap_or(0);
-        let lo = hex_digit(rest[at + 2]).unwrap_or(0);
-        out.push((hi << 4) | lo);
-        escaped = true;
-        rest = &rest[at + 3..];
-    }
-    out.extend_from_slice(rest);
+    let escaped = raw.contains(&b'%');
+    // `member` checked every escape.
+    let _ = percent_decode_into(raw, false, out);
     // Unescaped baggage-octets are ASCII.
-    if !escaped || std::str::from_utf8(&out[start..]).is_ok() {
+    if !escaped || core::str::from_utf8(&out[start..]).is_ok() {
         return encoded;
     }
     let decoded = out.split_off(start);
@@ -340,28 +247,7 @@ fn append_decoded(raw: &[u8], encoded: usize, out: &mut Vec<u8>) -> usize {
         }
     }
     out.extend_from_slice(fixed.as_bytes());
-    encoded_len(fixed.as_bytes())
-}
-
-/// The size of `value` once percent-encoded by [`format`](fn@format).
-fn encoded_len(value: &[u8]) -> usize {
-    value
-        .iter()
-        .map(|&b| if needs_encoding(b) { 3 } else { 1 })
-        .sum()
-}
-
-fn encode_into(value: &str, out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for b in value.bytes() {
-        if needs_encoding(b) {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0xf)]));
-        } else {
-            out.push(char::from(b));
-        }
-    }
+    percent_encoded_len(fixed.as_bytes(), kept_as_is)
 }
 
 /// Combines `baggage` header lines one at a time under one budget, so a
@@ -370,14 +256,14 @@ fn encode_into(value: &str, out: &mut String) {
 /// Kept members are decoded straight into one buffer, which becomes the
 /// baggage's own. A repeated key appends its new member and points its entry
 /// there. What it leaves behind is squeezed out in place before the buffer
-/// would pass twice [`MAX_BYTES`]: the kept members never take more than
-/// [`MAX_BYTES`], so a squeeze moves at most that, and a squeeze comes only
+/// would pass twice [`Baggage::MAX_BYTES`]: the kept members never take more
+/// than that, so a squeeze moves at most that, and a squeeze comes only
 /// after appends of about as much. The work stays linear in the input
 /// however many duplicates it holds: each member is decoded once, measured
 /// again at most once (when it is replaced), and moved a bounded number of
 /// times per byte appended.
 #[derive(Default)]
-pub(crate) struct Lines {
+pub struct Lines {
     /// Keys, decoded values and properties of the kept members; always
     /// UTF-8.
     text: Vec<u8>,
@@ -396,15 +282,15 @@ pub(crate) struct Lines {
 impl Lines {
     /// Adds the members of one header line. In `strict` mode the first
     /// member that is invalid or does not fit is returned as an error;
-    /// otherwise it is counted and skipped.
-    pub(crate) fn push(&mut self, line: &str, strict: bool) -> Result<(), BaggageParseError> {
+    /// otherwise it is counted and skipped (and [`Lines::finish`] says so).
+    pub fn push(&mut self, line: &str, strict: bool) -> Result<(), WireError> {
         if self.started {
             self.offset += 1;
         }
         self.started = true;
         if self.parts.is_empty() {
             // Decoding never makes a value longer, so a line's members fit.
-            self.text.reserve(line.len().min(MAX_BYTES));
+            self.text.reserve(line.len().min(Baggage::MAX_BYTES));
         }
         let base = self.offset;
         self.offset += line.len();
@@ -412,12 +298,8 @@ impl Lines {
         // substring search for each.
         let mut at = 0;
         for bytes in line.as_bytes().split(|&b| b == b',') {
-            let start = skip_ows(bytes, 0);
-            if start < bytes.len() {
-                let end = bytes
-                    .iter()
-                    .rposition(|&b| !is_ows(b))
-                    .map_or(start, |i| i + 1);
+            let (start, end) = trim_ows(bytes);
+            if start < end {
                 // Between `,`s and spaces, so on character boundaries.
                 let member = &line[at + start..at + end];
                 if let Err(e) = self.member(member, base + at + start) {
@@ -439,27 +321,39 @@ impl Lines {
 
     /// The size of a kept member as [`format`](fn@format) writes it.
     fn size(&self, p: &Parts) -> usize {
-        let value = encoded_len(&self.text[p.key_end..p.value_end]);
+        let value = percent_encoded_len(&self.text[p.key_end..p.value_end], kept_as_is);
         let properties = p.end - p.value_end;
         p.key_end - p.start + 1 + value + if properties == 0 { 0 } else { 1 + properties }
     }
 
-    fn member(&mut self, text: &str, at: usize) -> Result<(), BaggageParseError> {
-        let m = member(text).map_err(|e| shift(e, at))?;
+    fn member(&mut self, text: &str, at: usize) -> Result<(), WireError> {
+        let m = member(text).map_err(|e| e.shifted(at))?;
         let existing = self
             .parts
             .iter()
             .position(|p| &self.text[p.start..p.key_end] == m.key.as_bytes());
-        let too_long = BaggageParseError::TooLong { offset: at };
+        let too_long = WireError::new(
+            Field::BaggageMember,
+            at,
+            Reason::TooLong {
+                max: Baggage::MAX_BYTES,
+            },
+        );
         // The budget left for this member: what is used, minus the entry it
         // replaces, or plus the ',' that will precede it.
         let room = match existing {
-            Some(i) => MAX_BYTES - (self.used - self.size(&self.parts[i])),
-            None if self.parts.len() == MAX_MEMBERS => {
-                return Err(BaggageParseError::TooManyMembers { offset: at })
+            Some(i) => Baggage::MAX_BYTES - (self.used - self.size(&self.parts[i])),
+            None if self.parts.len() == Baggage::MAX_MEMBERS => {
+                return Err(WireError::new(
+                    Field::BaggageMember,
+                    at,
+                    Reason::TooManyMembers {
+                        max: Baggage::MAX_MEMBERS,
+                    },
+                ))
             }
-            None if self.parts.is_empty() => MAX_BYTES,
-            None => MAX_BYTES.saturating_sub(self.used + 1),
+            None if self.parts.is_empty() => Baggage::MAX_BYTES,
+            None => Baggage::MAX_BYTES.saturating_sub(self.used + 1),
         };
         // A lower bound first, so nothing is decoded for a member that
         // cannot fit; then the exact size of the decoded value.
@@ -468,7 +362,8 @@ impl Lines {
         }
         // Decoding never makes a member longer than its size.
         if self.moved
-            && self.text.len() + member_size(m.key, m.value_size, m.properties) > 2 * MAX_BYTES
+            && self.text.len() + member_size(m.key, m.value_size, m.properties)
+                > 2 * Baggage::MAX_BYTES
         {
             self.squeeze();
         }
@@ -489,7 +384,7 @@ impl Lines {
             value_end,
             end: self.text.len(),
         };
-        self.used = MAX_BYTES - room + size;
+        self.used = Baggage::MAX_BYTES - room + size;
         match existing {
             Some(i) => {
                 self.report.replaced += 1;
@@ -504,7 +399,7 @@ impl Lines {
     /// Moves the kept members to the front of `text`, in place, dropping
     /// the ones repeated keys replaced.
     fn squeeze(&mut self) {
-        let mut order = [0u8; MAX_MEMBERS];
+        let mut order = [0u8; Baggage::MAX_MEMBERS];
         let order = &mut order[..self.parts.len()];
         for (i, slot) in order.iter_mut().enumerate() {
             // At most MAX_MEMBERS (64) entries.
@@ -530,7 +425,7 @@ impl Lines {
     }
 
     /// The baggage and the report of what was left out.
-    pub(crate) fn finish(mut self) -> ParsedBaggage {
+    pub fn finish(mut self) -> ParsedBaggage {
         // Only whole UTF-8 pieces were appended, so this never fails.
         let text = String::from_utf8(self.text)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
@@ -552,63 +447,37 @@ impl Lines {
     }
 }
 
-fn shift(e: BaggageParseError, by: usize) -> BaggageParseError {
-    use BaggageParseError::*;
-    match e {
-        InvalidKey { offset } => InvalidKey {
-            offset: offset + by,
-        },
-        MissingEquals { offset } => MissingEquals {
-            offset: offset + by,
-        },
-        InvalidValue { offset } => InvalidValue {
-            offset: offset + by,
-        },
-        InvalidPercentEncoding { offset } => InvalidPercentEncoding {
-            offset: offset + by,
-        },
-        InvalidProperty { offset } => InvalidProperty {
-            offset: offset + by,
-        },
-        TooManyMembers { offset } => TooManyMembers {
-            offset: offset + by,
-        },
-        TooLong { offset } => TooLong {
-            offset: offset + by,
-        },
-    }
-}
-
 /// Parses one `baggage` value strictly: the first member that is invalid or
 /// past a limit is an error.
 ///
-/// Linear time; allocates only what it returns (at most [`MAX_BYTES`] of
-/// text).
+/// Linear time; allocates only what it returns (at most
+/// [`Baggage::MAX_BYTES`] of text).
 ///
 /// # Example
 /// ```
-/// use baton::propagation::baggage::{parse, BaggageParseError};
+/// use baton::wire::{baggage::parse, Field, Reason, WireError};
 /// let b = parse("userId=alice, serverNode = DF%2028;shard=3, plus=a+b").unwrap();
 /// assert_eq!(b.get("serverNode"), Some("DF 28"));
 /// assert_eq!(b.get("plus"), Some("a+b"));
 /// assert_eq!(b.iter().nth(1), Some(("serverNode", "DF 28", "shard=3")));
-/// assert_eq!(parse("k=%zz"), Err(BaggageParseError::InvalidPercentEncoding { offset: 2 }));
+/// assert_eq!(parse("k=%zz"), Err(WireError::new(Field::BaggageValue, 2, Reason::BadEscape)));
 /// ```
-pub fn parse(s: &str) -> Result<Baggage, BaggageParseError> {
+pub fn parse(s: &str) -> Result<Baggage, WireError> {
     let mut lines = Lines::default();
     lines.push(s, true)?;
     Ok(lines.finish().baggage)
 }
 
 /// Parses every `baggage` header line of a request as one list: invalid
-/// members are skipped, and the limits ([`MAX_MEMBERS`], [`MAX_BYTES`]) apply
-/// to all lines together. The result says what was left out, so a caller can
-/// report it once.
+/// members are skipped, and the limits ([`Baggage::MAX_MEMBERS`],
+/// [`Baggage::MAX_BYTES`]) apply to all lines together. The result says what
+/// was left out, so a caller can report it once.
 ///
 /// # Example: one budget for every line
 /// ```
-/// use baton::propagation::baggage::{parse_lines, MAX_BYTES};
-/// let big = format!("k={}", "v".repeat(MAX_BYTES - 2)); // exactly 8192 bytes
+/// use baton::Baggage;
+/// use baton::wire::baggage::parse_lines;
+/// let big = format!("k={}", "v".repeat(Baggage::MAX_BYTES - 2)); // exactly 8192 bytes
 /// let parsed = parse_lines([big.as_str(), "other=1", "bad key=1"]);
 /// assert_eq!(parsed.baggage.len(), 1);
 /// assert_eq!((parsed.dropped, parsed.invalid), (1, 1));
@@ -623,43 +492,58 @@ pub fn parse_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> ParsedBaggag
     combined.finish()
 }
 
-/// What [`format_within_limits`] wrote and what it left out.
+/// What [`format`](fn@format) wrote and what it left out.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FormattedBaggage {
     /// The header value.
     pub header: String,
-    /// Members left out because they did not fit [`MAX_MEMBERS`] or [`MAX_BYTES`].
+    /// Members left out because they did not fit [`Baggage::MAX_MEMBERS`] or
+    /// [`Baggage::MAX_BYTES`].
     pub dropped: usize,
     /// Members written without their properties, which did not match the grammar.
     pub stripped_properties: usize,
 }
 
-/// Formats baggage as a header value within the limits, saying what it left
-/// out. Members are written in order; one that does not fit is skipped and
-/// later, smaller ones may still be written.
+impl FormattedBaggage {
+    /// Whether every member was written whole.
+    pub fn is_complete(&self) -> bool {
+        self.dropped == 0 && self.stripped_properties == 0
+    }
+}
+
+/// Formats baggage as a header value within the limits, and says what it
+/// left out: keys as they are, values percent-encoded (only what must be,
+/// upper-case hex), properties raw. Members are written in order; one that
+/// does not fit is skipped and later, smaller ones may still be written.
 ///
 /// # Example
 /// ```
 /// use baton::Baggage;
-/// use baton::propagation::baggage::format_within_limits;
-/// let b = Baggage::default()
+/// use baton::wire::baggage::format;
+/// let b = Baggage::default().try_insert("serverNode", "DF 28", "").unwrap()
+///     .try_insert("name", "Zoë", "p1;p2=x").unwrap();
+/// let out = format(&b);
+/// assert_eq!(out.header, "serverNode=DF%2028,name=Zo%C3%AB;p1;p2=x");
+/// assert_eq!(baton::wire::baggage::parse(&out.header).unwrap(), b);
+///
+/// let big = Baggage::default()
 ///     .try_insert("big", &"x".repeat(9000), "").unwrap()
 ///     .try_insert("user", "a b,c", "").unwrap();
-/// let out = format_within_limits(&b);
-/// assert_eq!(out.header, "user=a%20b%2Cc");
-/// assert_eq!(out.dropped, 1);
+/// let out = format(&big);
+/// assert_eq!((out.header.as_str(), out.dropped), ("user=a%20b%2Cc", 1));
 /// ```
-pub fn format_within_limits(b: &Baggage) -> FormattedBaggage {
-    let capacity: usize = b.iter().map(|(k, v, p)| entry_size(k, v, p).0 + 1).sum();
+pub fn format(b: &Baggage) -> FormattedBaggage {
+    let capacity: usize = b.iter().map(|(k, v, p)| entry_size(k, v, p) + 1).sum();
     let mut out = FormattedBaggage {
-        header: String::with_capacity(capacity.min(MAX_BYTES)),
+        header: String::with_capacity(capacity.min(Baggage::MAX_BYTES)),
         ..FormattedBaggage::default()
     };
     let mut written = 0;
     for (k, v, p) in b.iter() {
-        let (size, props_ok) = entry_size(k, v, p);
+        let size = entry_size(k, v, p);
+        let props_ok = p.is_empty() || check_properties(p).is_ok();
         let sep = usize::from(written > 0);
-        if written == MAX_MEMBERS || out.header.len() + sep + size > MAX_BYTES {
+        if written == Baggage::MAX_MEMBERS || out.header.len() + sep + size > Baggage::MAX_BYTES {
             out.dropped += 1;
             continue;
         }
@@ -668,7 +552,7 @@ pub fn format_within_limits(b: &Baggage) -> FormattedBaggage {
         }
         out.header.push_str(k);
         out.header.push('=');
-        encode_into(v, &mut out.header);
+        percent_encode_into(v, kept_as_is, &mut out.header);
         if !props_ok {
             out.stripped_properties += 1;
         } else if !p.is_empty() {
@@ -680,43 +564,19 @@ pub fn format_within_limits(b: &Baggage) -> FormattedBaggage {
     out
 }
 
-/// The size [`format`](fn@format) gives an entry, and whether its properties can be written.
-fn entry_size(key: &str, value: &str, properties: &str) -> (usize, bool) {
+/// The size [`format`](fn@format) gives an entry (without the `,` before
+/// it); properties that do not match the grammar are not written and not
+/// counted. The limits of [`Baggage::MAX_BYTES`] are counted with it.
+///
+/// ```
+/// assert_eq!(baton::wire::baggage::entry_size("k", "a b", "p"), "k=a%20b;p".len());
+/// ```
+pub fn entry_size(key: &str, value: &str, properties: &str) -> usize {
     let props_ok = properties.is_empty() || check_properties(properties).is_ok();
     let written = if props_ok { properties } else { "" };
-    (
-        member_size(key, encoded_len(value.as_bytes()), written),
-        props_ok,
+    member_size(
+        key,
+        percent_encoded_len(value.as_bytes(), kept_as_is),
+        written,
     )
-}
-
-/// Formats baggage as a header value: keys as they are, values
-/// percent-encoded, properties raw. Members past [`MAX_MEMBERS`] or
-/// [`MAX_BYTES`], and properties that do not match the grammar, are left out
-/// and reported as one [`DiagnosticKind::LimitExceeded`](crate::DiagnosticKind);
-/// [`format_within_limits`] does the same and returns the counts instead.
-///
-/// # Example
-/// ```
-/// use baton::Baggage;
-/// let b = Baggage::default().try_insert("serverNode", "DF 28", "").unwrap()
-///     .try_insert("name", "Zoë", "p1;p2=x").unwrap();
-/// let header = baton::propagation::baggage::format(&b);
-/// assert_eq!(header, "serverNode=DF%2028,name=Zo%C3%AB;p1;p2=x");
-/// assert_eq!(baton::propagation::baggage::parse(&header).unwrap(), b);
-/// ```
-pub fn format(b: &Baggage) -> String {
-    let out = format_within_limits(b);
-    if out.dropped > 0 || out.stripped_properties > 0 {
-        crate::diagnostic::report(
-            crate::DiagnosticKind::LimitExceeded,
-            &format_args!(
-                "baggage: {} members left out (limits {MAX_MEMBERS} members, {MAX_BYTES} bytes), \
-                 {} members written without their malformed properties",
-                out.dropped, out.stripped_properties
-            ),
-            None,
-        );
-    }
-    out.header
 }

@@ -1,10 +1,10 @@
-//! Extraction never fails, and reports what it skipped as at most one
-//! diagnostic per call, however many fields were bad. Reads the
-//! process-wide diagnostic counters, so it has its own file and one test.
+//! Extraction never fails, and reports each problem it met exactly once: one
+//! diagnostic per bad header, none muted and none repeated when a
+//! [`Composite`] runs the format (issue 10: the thread-local muting that
+//! kept only the first report is gone). Reads the process-wide diagnostic
+//! counters, so it has its own file and one test.
 
-use baton::propagation::b3::B3;
-use baton::propagation::jaeger::Jaeger;
-use baton::propagation::Propagator;
+use baton::propagation::{Composite, Jaeger, Problem, Propagator, B3};
 use baton::{diagnostic_count, Baggage, Context, DiagnosticKind};
 
 const T: &str = "463ac35c9f6413ad48485a3953bb6124";
@@ -40,12 +40,12 @@ fn jaeger_extract(pairs: &[(String, String)]) -> Context {
 }
 
 #[test]
-fn each_extract_reports_at_most_once() {
+fn each_problem_is_reported_once() {
     // B3: valid or absent headers report nothing.
     assert_eq!(counted(|| drop(b3_extract(&[("b3", "0")]))), [0, 0, 0]);
     assert_eq!(counted(|| drop(b3_extract(&[("other", "x")]))), [0, 0, 0]);
 
-    // B3: a bad single header and bad multi headers: one report.
+    // B3: a bad single header and bad multi headers: two problems.
     let n = counted(|| {
         let cx = b3_extract(&[
             ("b3", "nope"),
@@ -54,7 +54,7 @@ fn each_extract_reports_at_most_once() {
         ]);
         assert!(cx.is_empty());
     });
-    assert_eq!(n, [1, 0, 0]);
+    assert_eq!(n, [2, 0, 0]);
 
     // B3: a bad single header with good multi headers: used, and reported once.
     let n = counted(|| {
@@ -63,7 +63,8 @@ fn each_extract_reports_at_most_once() {
     });
     assert_eq!(n, [1, 0, 0]);
 
-    // Jaeger: a bad trace header, bad baggage and too many fields: one report.
+    // Jaeger: a bad trace header, and bad or too many baggage fields: one
+    // problem for the trace header, one for the uberctx-* fields.
     let mut pairs = carrier(&[
         ("uber-trace-id", "0:0:0:0"),
         ("uberctx-a", "%"),
@@ -75,7 +76,12 @@ fn each_extract_reports_at_most_once() {
         assert!(cx.span_context().is_none());
         assert_eq!(cx.baggage().len(), 63, "64 fields read, one of them bad");
     });
-    assert_eq!(n, [1, 0, 0]);
+    assert_eq!(n, [2, 0, 0]);
+    let (_, problems) = Jaeger.extract_with_problems(&Context::default(), &pairs);
+    assert!(matches!(
+        problems.iter().collect::<Vec<_>>()[..],
+        [Problem::Invalid(_), Problem::Partial { invalid: 2, .. }]
+    ));
 
     // Jaeger: only a limit was hit: one LimitExceeded.
     let pairs: Vec<_> = (0..100)
@@ -96,4 +102,23 @@ fn each_extract_reports_at_most_once() {
         assert!(out.is_empty());
     });
     assert_eq!(n, [0, 0, 1]);
+
+    // A composite reports its members' problems once each, not once per
+    // layer: a bad traceparent, a bad b3 and a bad baggage member are three.
+    let all = Composite::from_list("tracecontext,b3,baggage").unwrap();
+    let headers = carrier(&[
+        ("traceparent", "00-xyz"),
+        ("b3", "nope"),
+        ("baggage", "ok=1,bad key=2"),
+    ]);
+    let n = counted(|| {
+        let cx = all.extract(&Context::default(), &headers);
+        assert_eq!(cx.baggage().get("ok"), Some("1"));
+    });
+    assert_eq!(n, [3, 0, 0]);
+    let nested = Composite::new(vec![Box::new(all)]);
+    assert_eq!(
+        counted(|| drop(nested.extract(&Context::default(), &headers))),
+        [3, 0, 0]
+    );
 }

@@ -1,9 +1,10 @@
-//! The single `b3` header.
+//! The single `b3` header: parse and format.
 
-use super::b3::{parse_span_id, parse_trace_id, push_span_id, push_trace_id};
-use super::b3::{B3Error, B3Field, B3Header, Sampling};
-use crate::id::parse_lower_hex;
-use crate::{SpanId, TraceId};
+use alloc::string::String;
+
+use crate::wire::b3::{parse_span_id, parse_trace_id, B3Header, Sampling};
+use crate::wire::error::{Field, Reason, WireError};
+use crate::wire::lexical::{push_short_trace_id, push_span_id};
 
 /// The single header's name.
 pub const SINGLE_HEADER: &str = "b3";
@@ -37,7 +38,8 @@ pub const MAX_SINGLE_LEN: usize = 68;
 ///
 /// # Example
 /// ```
-/// use baton::propagation::b3::{parse_single, B3Error, B3Field, B3Header, Sampling};
+/// use baton::wire::b3::{B3Header, Sampling};
+/// use baton::wire::{b3_single::parse_single, Field, Reason, WireError};
 /// let h = parse_single("80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-1").unwrap();
 /// let B3Header::Context { sampling, parent_span_id, .. } = h else { panic!() };
 /// assert_eq!((sampling, parent_span_id), (Some(Sampling::Accept), None));
@@ -45,112 +47,108 @@ pub const MAX_SINGLE_LEN: usize = 68;
 /// assert_eq!(parse_single("0"), Ok(B3Header::SamplingOnly(Sampling::Deny)));
 /// assert_eq!(
 ///     parse_single("80f198ee56343ba8-E457b5a2e4d86bd1"),
-///     Err(B3Error::NotLowerHex { field: B3Field::SpanId, offset: 17 }),
+///     Err(WireError::new(Field::B3SpanId, 17, Reason::NotLowerHex)),
 /// );
 /// ```
-pub fn parse_single(s: &str) -> Result<B3Header, B3Error> {
+pub fn parse_single(s: &str) -> Result<B3Header, WireError> {
     let b = s.as_bytes();
     if b.len() > MAX_SINGLE_LEN {
-        return Err(B3Error::TooLong { len: b.len() });
+        return Err(WireError::new(
+            Field::B3,
+            MAX_SINGLE_LEN,
+            Reason::TooLong {
+                max: MAX_SINGLE_LEN,
+            },
+        ));
     }
-    match b {
-        [] => Err(B3Error::Empty),
-        [_] => parse_sampling(b, 0).map(B3Header::SamplingOnly),
-        _ => match parse_valid_ids(b) {
-            Some(header) => Ok(header),
-            None => parse_ids(b),
-        },
+    if b.is_empty() {
+        return Err(WireError::new(Field::B3, 0, Reason::Empty));
     }
-}
-
-/// The common case, valid ids, with every field where its length puts it
-/// and no search for delimiters. Anything else (including every invalid
-/// value) gives `None` and goes through [`parse_ids`], which finds the exact
-/// error.
-fn parse_valid_ids(b: &[u8]) -> Option<B3Header> {
-    let trace_len = match (b.get(16), b.get(32)) {
-        (Some(b'-'), _) => 16,
-        (_, Some(b'-')) => 32,
-        _ => return None,
-    };
-    let trace_id = TraceId::from_u128(parse_lower_hex(&b[..trace_len], trace_len).ok()?)?;
-    let span_id = hex_span_id(b.get(trace_len + 1..trace_len + 17)?)?;
-    let (sampling, parent) = match &b[trace_len + 17..] {
-        [] => (None, None),
-        [b'-', s] => (Some(parse_sampling(&[*s], 0).ok()?), None),
-        [b'-', s, b'-', parent @ ..] => (Some(parse_sampling(&[*s], 0).ok()?), Some(parent)),
-        [b'-', parent @ ..] => (None, Some(parent)),
-        _ => return None,
-    };
-    Some(B3Header::Context {
-        trace_id,
-        span_id,
-        parent_span_id: match parent {
-            Some(p) => Some(hex_span_id(p)?),
-            None => None,
-        },
-        sampling,
-    })
-}
-
-fn hex_span_id(hex: &[u8]) -> Option<SpanId> {
-    // 16 hex digits always fit in a u64.
-    SpanId::from_u64(parse_lower_hex(hex, 16).ok()? as u64)
-}
-
-/// The field that starts at `start` and the offset just past it (a `-` or the end).
-fn field(b: &[u8], start: usize) -> (&[u8], usize) {
-    let end = b[start..]
-        .iter()
-        .position(|&c| c == b'-')
-        .map_or(b.len(), |i| start + i);
-    (&b[start..end], end)
-}
-
-fn parse_ids(b: &[u8]) -> Result<B3Header, B3Error> {
-    let (trace, end) = field(b, 0);
-    let trace_id = parse_trace_id(trace, 0)?;
-    if end == b.len() {
-        return Err(B3Error::Missing {
-            field: B3Field::SpanId,
-        });
+    if b.len() == 1 {
+        return parse_sampling(b, 0).map(B3Header::SamplingOnly);
     }
-    let (span, end) = field(b, end + 1);
-    let span_id = parse_span_id(span, B3Field::SpanId, end - span.len())?;
-    let mut header = (None, None);
-    let mut next = end;
-    // Up to two optional fields: a 16-digit one is the parent (which ends
-    // the value), anything else the sampling state.
-    while next < b.len() {
-        let start = next + 1;
-        let (f, end) = field(b, start);
-        if f.len() == 16 || header.0.is_some() {
-            header.1 = Some(parse_span_id(f, B3Field::ParentSpanId, start)?);
-            if end != b.len() {
-                return Err(B3Error::UnexpectedByte { offset: end });
-            }
-        } else {
-            header.0 = Some(parse_sampling(f, start)?);
+    let (trace_id, trace_end) = id(b, 0, &[16, 32], |f, at| {
+        parse_trace_id(f, Field::B3TraceId, at)
+    })?;
+    if trace_end == b.len() {
+        return Err(WireError::new(Field::B3SpanId, trace_end, Reason::Missing));
+    }
+    let (span_id, mut at) = id(b, trace_end + 1, &[16], |f, at| {
+        parse_span_id(f, Field::B3SpanId, at)
+    })?;
+    let mut sampling = None;
+    let mut parent_span_id = None;
+    if at < b.len() {
+        // One optional field: a 16-digit one is the parent, anything else
+        // the sampling state, which a parent may follow.
+        let start = at + 1;
+        let end = next_dash(b, start);
+        if end - start != 16 {
+            sampling = Some(parse_sampling(&b[start..end], start)?);
+            at = end;
         }
-        next = end;
+    }
+    if at < b.len() {
+        let (parent, end) = id(b, at + 1, &[16], |f, at| {
+            parse_span_id(f, Field::B3ParentSpanId, at)
+        })?;
+        if end != b.len() {
+            return Err(WireError::new(Field::B3, end, Reason::TrailingData));
+        }
+        parent_span_id = Some(parent);
     }
     Ok(B3Header::Context {
         trace_id,
         span_id,
-        parent_span_id: header.1,
-        sampling: header.0,
+        parent_span_id,
+        sampling,
     })
 }
 
-fn parse_sampling(f: &[u8], offset: usize) -> Result<Sampling, B3Error> {
+/// Reads the id field that starts at `start` with `parse` and returns it
+/// with the offset just past it (a `-` or the end). The field ends at the
+/// next `-` or the end of the value; one of the usual `widths` is tried
+/// first, recognised by the `-` (or the end) right after it, without a
+/// search. Only when its digits do not parse is the field's true end looked
+/// for, so the error points at the right place.
+#[inline(always)]
+fn id<T>(
+    b: &[u8],
+    start: usize,
+    widths: &[usize],
+    parse: impl Fn(&[u8], usize) -> Result<T, WireError>,
+) -> Result<(T, usize), WireError> {
+    let guess = widths
+        .iter()
+        .map(|w| start + w)
+        .find(|&end| end == b.len() || b.get(end) == Some(&b'-'));
+    if let Some(end) = guess {
+        if let Ok(v) = parse(&b[start..end], start) {
+            return Ok((v, end));
+        }
+    }
+    let end = next_dash(b, start);
+    parse(&b[start..end], start).map(|v| (v, end))
+}
+
+/// The offset of the next `-` at or after `start`, or the end of the value.
+fn next_dash(b: &[u8], start: usize) -> usize {
+    b[start..]
+        .iter()
+        .position(|&c| c == b'-')
+        .map_or(b.len(), |i| start + i)
+}
+
+fn parse_sampling(f: &[u8], offset: usize) -> Result<Sampling, WireError> {
     match f {
         b"0" => Ok(Sampling::Deny),
         b"1" => Ok(Sampling::Accept),
         b"d" => Ok(Sampling::Debug),
-        _ => Err(B3Error::InvalidSampling {
-            field: B3Field::Sampled,
+        _ => Err(WireError::new(
+            Field::B3Sampled,
             offset,
-        }),
+            Reason::UnknownValue,
+        )),
     }
 }
 
@@ -161,7 +159,8 @@ fn parse_sampling(f: &[u8], offset: usize) -> Result<Sampling, B3Error> {
 ///
 /// # Example
 /// ```
-/// use baton::propagation::b3::{format_single, B3Header, Sampling};
+/// use baton::wire::b3::{B3Header, Sampling};
+/// use baton::wire::b3_single::format_single;
 /// use baton::{SpanId, TraceId};
 /// let h = B3Header::Context {
 ///     trace_id: TraceId::from_u128(0x80f1_98ee_5634_3ba8).unwrap(),
@@ -182,7 +181,7 @@ pub fn format_single(header: &B3Header) -> String {
             parent_span_id,
             sampling,
         } => {
-            push_trace_id(&mut out, trace_id);
+            push_short_trace_id(&mut out, trace_id);
             out.push('-');
             push_span_id(&mut out, span_id);
             if let Some(s) = sampling {

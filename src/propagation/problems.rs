@@ -1,0 +1,127 @@
+//! What an extract skipped: each problem found in a carrier, reported once.
+
+use std::fmt;
+
+use crate::diagnostic::{report, DiagnosticKind};
+use crate::id::TraceId;
+use crate::wire::WireError;
+
+/// One thing an extract could not use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Problem {
+    /// A header value that does not parse; it was ignored.
+    Invalid(WireError),
+    /// Some members of the list header `field` were left out and the rest
+    /// kept: `invalid` did not parse, `dropped` did not fit a limit (or
+    /// repeated a key the format reads once); `first` says why the first
+    /// was left out.
+    Partial {
+        /// The header, e.g. `baggage` or `uberctx-*`.
+        field: &'static str,
+        /// Members that did not parse.
+        invalid: usize,
+        /// Members dropped at a limit.
+        dropped: usize,
+        /// The first member left out, and why.
+        first: Option<WireError>,
+    },
+    /// Two formats carried different trace ids; the first was kept.
+    Conflict {
+        /// The field of the format whose context was kept.
+        kept: &'static str,
+        /// The trace id kept.
+        kept_trace_id: TraceId,
+        /// The field of the format whose context was ignored.
+        ignored: &'static str,
+        /// The trace id ignored.
+        ignored_trace_id: TraceId,
+    },
+}
+
+impl Problem {
+    /// The diagnostic kind this problem is reported as.
+    pub fn kind(&self) -> DiagnosticKind {
+        match self {
+            Problem::Invalid(_) => DiagnosticKind::InvalidHeader,
+            Problem::Partial { invalid, .. } if *invalid > 0 => DiagnosticKind::InvalidHeader,
+            Problem::Partial { .. } => DiagnosticKind::LimitExceeded,
+            Problem::Conflict { .. } => DiagnosticKind::ConflictingContext,
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::Invalid(e) => write!(f, "{e}; ignored"),
+            Problem::Partial {
+                field,
+                invalid,
+                dropped,
+                first,
+            } => {
+                write!(
+                    f,
+                    "{field}: skipped {invalid} invalid and dropped {dropped} members past a limit"
+                )?;
+                match first {
+                    Some(e) => write!(f, " (first: {e})"),
+                    None => Ok(()),
+                }
+            }
+            Problem::Conflict {
+                kept,
+                kept_trace_id,
+                ignored,
+                ignored_trace_id,
+            } => write!(
+                f,
+                "{ignored} carries trace id {ignored_trace_id} but {kept} carries \
+                 {kept_trace_id}; kept the first"
+            ),
+        }
+    }
+}
+
+/// The problems one extract met, in the order met.
+///
+/// # Example: what a carrier held that could not be used
+/// ```
+/// use baton::propagation::{Problem, Propagator, TraceContext};
+/// let headers = vec![("traceparent".to_string(), "00-xyz".to_string())];
+/// let (cx, problems) = TraceContext.extract_with_problems(&baton::Context::default(), &headers);
+/// assert!(cx.span_context().is_none());
+/// assert!(matches!(problems.iter().next(), Some(Problem::Invalid(_))));
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Problems(Vec<Problem>);
+
+impl Problems {
+    /// Adds a problem.
+    pub fn push(&mut self, problem: Problem) {
+        self.0.push(problem);
+    }
+
+    /// The problems in the order met.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &Problem> + '_ {
+        self.0.iter()
+    }
+
+    /// How many problems there are.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether the extract used everything the carrier held.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Reports each problem as one diagnostic.
+    pub(crate) fn report(&self) {
+        for problem in &self.0 {
+            report(problem.kind(), problem, None);
+        }
+    }
+}

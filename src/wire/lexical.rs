@@ -1,0 +1,149 @@
+//! The lexical pieces every format shares: optional whitespace, hex digits
+//! and ids, and the percent codec.
+//!
+//! A baggage key is an RFC 7230 `token`; its `tchar` class lives with
+//! [`Baggage`](crate::Baggage), which checks keys too
+//! (`crate::baggage::is_tchar`).
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::id::{lower_hex_digit, parse_lower_hex, IdError, SpanId, TraceId};
+use crate::wire::error::{Field, Reason, WireError};
+
+/// `OWS = *( SP / HTAB )` ([RFC 9110 §5.6.3](https://www.rfc-editor.org/rfc/rfc9110#section-5.6.3)).
+pub(crate) const fn is_ows(b: u8) -> bool {
+    b == b' ' || b == b'\t'
+}
+
+/// The range of `bytes` without leading and trailing OWS.
+pub(crate) fn trim_ows(bytes: &[u8]) -> (usize, usize) {
+    let start = bytes
+        .iter()
+        .position(|&b| !is_ows(b))
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|&b| !is_ows(b))
+        .map_or(start, |i| i + 1);
+    (start, end)
+}
+
+/// `HEXDIG`: a hex digit of either case, as percent escapes and Jaeger ids
+/// write them.
+pub(crate) fn hex_digit(b: u8) -> Option<u8> {
+    lower_hex_digit(if b.is_ascii_uppercase() { b | 0x20 } else { b })
+}
+
+/// Exactly `digits` lowercase hex digits as a number; errors name `field`,
+/// with offsets counted from `offset`.
+#[inline(always)]
+pub(crate) fn lower_hex(
+    s: &[u8],
+    digits: usize,
+    field: Field,
+    offset: usize,
+) -> Result<u128, WireError> {
+    parse_lower_hex(s, digits).map_err(|e| match e {
+        IdError::NotLowerHex { offset: at } => {
+            WireError::new(field, offset + at, Reason::NotLowerHex)
+        }
+        _ => WireError::new(field, offset, Reason::Length { found: s.len() }),
+    })
+}
+
+/// A trace id from a number, or [`Reason::AllZero`] for `field` at `offset`.
+pub(crate) fn trace_id(n: u128, field: Field, offset: usize) -> Result<TraceId, WireError> {
+    TraceId::from_u128(n).ok_or(WireError::new(field, offset, Reason::AllZero))
+}
+
+/// A span id from a number of at most 64 bits, or [`Reason::AllZero`].
+pub(crate) fn span_id(n: u128, field: Field, offset: usize) -> Result<SpanId, WireError> {
+    // Callers pass at most 16 hex digits.
+    SpanId::from_u64(n as u64).ok_or(WireError::new(field, offset, Reason::AllZero))
+}
+
+/// Appends the 16 hex digits of a span id.
+pub(crate) fn push_span_id(out: &mut String, id: SpanId) {
+    out.extend(id.to_hex().iter().map(|&b| char::from(b)));
+}
+
+/// Appends a trace id as 16 hex digits when its high half is zero (a 64-bit
+/// id, as B3 and Jaeger peers write it), else as 32.
+pub(crate) fn push_short_trace_id(out: &mut String, id: TraceId) {
+    let hex = id.to_hex();
+    let start = if id.to_u128() >> 64 == 0 { 16 } else { 0 };
+    out.extend(hex[start..].iter().map(|&b| char::from(b)));
+}
+
+/// The byte the escape `%XX` at `bytes[at]` stands for, or `None` when two
+/// hex digits (either case) do not follow the `%`.
+pub(crate) fn escape_at(bytes: &[u8], at: usize) -> Option<u8> {
+    let hi = hex_digit(*bytes.get(at + 1)?)?;
+    let lo = hex_digit(*bytes.get(at + 2)?)?;
+    Some(hi << 4 | lo)
+}
+
+/// Percent-decodes `raw` ([RFC 3986 §2.1](https://www.rfc-editor.org/rfc/rfc3986#section-2.1)):
+/// `%XX` (either case) is the byte `XX`; with `plus_is_space`, `+` is a
+/// space (`application/x-www-form-urlencoded`). Appends the bytes to `out`;
+/// on a `%` not followed by two hex digits, returns its offset.
+pub(crate) fn percent_decode_into(
+    raw: &[u8],
+    plus_is_space: bool,
+    out: &mut Vec<u8>,
+) -> Result<(), usize> {
+    let mut i = 0;
+    while i < raw.len() {
+        match raw[i] {
+            b'%' => {
+                out.push(escape_at(raw, i).ok_or(i)?);
+                i += 3;
+            }
+            b'+' if plus_is_space => {
+                out.push(b' ');
+                i += 1;
+            }
+            _ => {
+                // Copy the run up to the next byte that needs work at once.
+                let run = raw[i..]
+                    .iter()
+                    .position(|&b| b == b'%' || (plus_is_space && b == b'+'))
+                    .map_or(raw.len(), |n| i + n);
+                out.extend_from_slice(&raw[i..run]);
+                i = run;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The input offset of decoded byte `decoded` of `raw` (only escapes change
+/// widths).
+pub(crate) fn raw_offset(raw: &[u8], decoded: usize) -> usize {
+    let mut i = 0;
+    for _ in 0..decoded {
+        i += if raw[i] == b'%' { 3 } else { 1 };
+    }
+    i
+}
+
+/// Appends `value` to `out` with every byte `keep` refuses written as `%XX`
+/// (uppercase hex).
+pub(crate) fn percent_encode_into(value: &str, keep: fn(u8) -> bool, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for b in value.bytes() {
+        if keep(b) {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xf)]));
+        }
+    }
+}
+
+/// The length of `value` once [`percent_encode_into`] has written it.
+pub(crate) fn percent_encoded_len(value: &[u8], keep: fn(u8) -> bool) -> usize {
+    value.iter().map(|&b| if keep(b) { 1 } else { 3 }).sum()
+}

@@ -1,0 +1,240 @@
+//! Jaeger's `uber-trace-id` header: parse and format.
+//!
+//! The spec is the [Jaeger propagation format]
+//! (`{trace-id}:{span-id}:{parent-span-id}:{flags}`).
+//!
+//! [Jaeger propagation format]: https://www.jaegertracing.io/docs/1.52/client-libraries/#propagation-format
+
+use alloc::string::String;
+
+use crate::id::{parse_lower_hex, write_lower_hex, SpanId, TraceId};
+use crate::span_context::{SpanContext, TraceFlags};
+use crate::wire::error::{Field, Reason, WireError};
+use crate::wire::lexical::{hex_digit, span_id, trace_id};
+
+/// The trace header's name.
+pub const HEADER: &str = "uber-trace-id";
+
+/// The longest valid `uber-trace-id` value: 32 + 16 + 16 + 2 hex digits and
+/// three separators of up to 3 bytes (`%3A`). A longer value is rejected from
+/// its length alone, before any byte is read.
+pub const MAX_HEADER_LEN: usize = 75;
+
+/// The content of one `uber-trace-id` value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct JaegerHeader {
+    /// The trace id; shorter ids are left-padded with zeros.
+    pub trace_id: TraceId,
+    /// The span id.
+    pub span_id: SpanId,
+    /// The parent span id; `None` for the wire value `0` (a root span).
+    pub parent_span_id: Option<SpanId>,
+    /// The flags byte, kept bit for bit.
+    pub flags: u8,
+}
+
+impl JaegerHeader {
+    /// Flag bit: the trace is sampled.
+    pub const SAMPLED: u8 = 0x01;
+    /// Flag bit: debug, a request to record the trace whatever the rate.
+    pub const DEBUG: u8 = 0x02;
+
+    /// The Jaeger state of `sc`. A deferred decision is sent as not sampled:
+    /// Jaeger has no "no decision yet".
+    pub fn from_span_context(sc: &SpanContext) -> JaegerHeader {
+        let sampled = if sc.is_sampled() { Self::SAMPLED } else { 0 };
+        let debug = if sc.is_debug() { Self::DEBUG } else { 0 };
+        JaegerHeader {
+            trace_id: sc.trace_id(),
+            span_id: sc.span_id(),
+            parent_span_id: sc.parent_span_id(),
+            flags: sampled | debug,
+        }
+    }
+
+    /// The remote span context this header describes. Each flag bit is read
+    /// as it is: "Bit 1 (right-most, least significant, bit mask 0x01) is
+    /// 'sampled' flag", "Bit 2 (bit mask 0x02) is 'debug' flag", so flags `2`
+    /// are "not sampled, debug". Other bits (`0x08` "firehose") have no place
+    /// in a span context.
+    ///
+    /// ```
+    /// let h = baton::wire::uber_trace_id::parse("1:2:0:2").unwrap();
+    /// let sc = h.to_span_context();
+    /// assert!(sc.is_remote() && sc.is_debug() && !sc.is_sampled());
+    /// ```
+    pub fn to_span_context(&self) -> SpanContext {
+        let flags = TraceFlags::default().with_sampled(self.flags & Self::SAMPLED != 0);
+        SpanContext::new(self.trace_id, self.span_id, flags)
+            .with_remote(true)
+            .with_parent_span_id(self.parent_span_id)
+            .with_debug(self.flags & Self::DEBUG != 0)
+    }
+}
+
+/// The most hex digits `field` may have.
+const fn max_digits(field: Field) -> usize {
+    match field {
+        Field::JaegerTraceId => 32,
+        Field::JaegerFlags => 2,
+        _ => 16,
+    }
+}
+
+/// Reads the variable-length hex field that starts at `start`: 1 up to
+/// `max_digits(field)` digits of either case, a shorter one left-padded
+/// with zeros. Returns the number and the offset just past the digits.
+#[inline(always)]
+fn hex_field(b: &[u8], start: usize, field: Field) -> Result<(u128, usize), WireError> {
+    let max = max_digits(field);
+    // Most senders write the ids at full width in lowercase: eight digits at
+    // a time, when no digit follows them.
+    if let Some(full) = b.get(start..start + max) {
+        if b.get(start + max).is_none_or(|&c| hex_digit(c).is_none()) {
+            if let Ok(n) = parse_lower_hex(full, max) {
+                return Ok((n, start + max));
+            }
+        }
+    }
+    let digits = b[start..]
+        .iter()
+        .take_while(|&&c| hex_digit(c).is_some())
+        .count();
+    if digits == 0 || digits > max {
+        return Err(WireError::new(
+            field,
+            start,
+            Reason::Length { found: digits },
+        ));
+    }
+    let end = start + digits;
+    let n = b[start..end]
+        .iter()
+        .filter_map(|&c| hex_digit(c))
+        .fold(0u128, |n, d| n << 4 | u128::from(d));
+    Ok((n, end))
+}
+
+/// Skips the separator after `field` at `at`; `next` is the field it
+/// introduces. `encoded` is the form of the first separator, which every
+/// other must share.
+fn separator(
+    b: &[u8],
+    at: usize,
+    field: Field,
+    next: Field,
+    encoded: &mut Option<bool>,
+) -> Result<usize, WireError> {
+    let (is_encoded, len) = match &b[at..] {
+        [] => return Err(WireError::new(next, at, Reason::Missing)),
+        [b':', ..] => (false, 1),
+        [b'%', b'3', b'A' | b'a', ..] => (true, 3),
+        _ => return Err(WireError::new(field, at, Reason::NotHex)),
+    };
+    if *encoded.get_or_insert(is_encoded) != is_encoded {
+        return Err(WireError::new(
+            Field::UberTraceId,
+            at,
+            Reason::MixedSeparators,
+        ));
+    }
+    Ok(at + len)
+}
+
+/// Parses an `uber-trace-id` value.
+///
+/// Grammar, from the [Jaeger propagation format] (`{trace-id}:{span-id}:{parent-span-id}:{flags}`):
+///
+/// ```text
+/// uber-trace-id  = trace-id sep span-id sep parent-span-id sep flags
+/// trace-id       = 1*32HEXDIG   ; "variable length, shorter values are 0-padded on the left"; 0 is invalid
+/// span-id        = 1*16HEXDIG   ; 0 is invalid
+/// parent-span-id = 1*16HEXDIG   ; "0 value is valid and means root span"
+/// flags          = 1*2HEXDIG    ; "one byte bitmap, as two hex digits"; 0x01 sampled, 0x02 debug
+/// sep            = ":" / "%3A" / "%3a"   ; the URL-encoded form some clients send
+/// ```
+///
+/// The separators are all `:` or all encoded (`%3A`, either case): a value
+/// that mixes the two was not written by one encoder, and is rejected.
+/// `HEXDIG` accepts upper and lower case: the spec says "base16" without a
+/// case, and Jaeger's clients parse both (Go `strconv.ParseUint(s, 16, 64)`,
+/// Java `Long.parseUnsignedLong(s, 16)`). [`format()`] writes lowercase. A
+/// single-digit flags field, as Jaeger's clients write it, is accepted.
+///
+/// [Jaeger propagation format]: https://www.jaegertracing.io/docs/1.52/client-libraries/#propagation-format
+///
+/// # Example
+/// ```
+/// use baton::wire::{uber_trace_id::parse, Field, Reason, WireError};
+/// let h = parse("4bf92f3577b34da6a3ce929d0e0e4736%3a00f067aa0ba902b7%3a0%3a01").unwrap();
+/// assert_eq!(h.span_id.to_u64(), 0x00f0_67aa_0ba9_02b7);
+/// assert_eq!((h.parent_span_id, h.flags), (None, 1));
+/// assert_eq!(parse("0:1:0:1"), Err(WireError::new(Field::JaegerTraceId, 0, Reason::AllZero)));
+/// assert_eq!(
+///     parse("abc%3a1:0:3"),
+///     Err(WireError::new(Field::UberTraceId, 7, Reason::MixedSeparators))
+/// );
+/// ```
+pub fn parse(s: &str) -> Result<JaegerHeader, WireError> {
+    use Field::{JaegerFlags, JaegerParentSpanId, JaegerSpanId, JaegerTraceId};
+    let b = s.as_bytes();
+    if b.len() > MAX_HEADER_LEN {
+        return Err(WireError::new(
+            Field::UberTraceId,
+            MAX_HEADER_LEN,
+            Reason::TooLong {
+                max: MAX_HEADER_LEN,
+            },
+        ));
+    }
+    if b.is_empty() {
+        return Err(WireError::new(Field::UberTraceId, 0, Reason::Empty));
+    }
+    let mut encoded = None;
+    let (trace, at) = hex_field(b, 0, JaegerTraceId)?;
+    let trace_id = trace_id(trace, JaegerTraceId, 0)?;
+    let start = separator(b, at, JaegerTraceId, JaegerSpanId, &mut encoded)?;
+    let (span, at) = hex_field(b, start, JaegerSpanId)?;
+    let span_id = span_id(span, JaegerSpanId, start)?;
+    let start = separator(b, at, JaegerSpanId, JaegerParentSpanId, &mut encoded)?;
+    let (parent, at) = hex_field(b, start, JaegerParentSpanId)?;
+    let start = separator(b, at, JaegerParentSpanId, JaegerFlags, &mut encoded)?;
+    let (flags, at) = hex_field(b, start, JaegerFlags)?;
+    if at != b.len() {
+        return Err(WireError::new(JaegerFlags, at, Reason::TrailingData));
+    }
+    Ok(JaegerHeader {
+        trace_id,
+        span_id,
+        // At most 16 digits.
+        parent_span_id: SpanId::from_u64(parent as u64),
+        // At most 2 digits.
+        flags: flags as u8,
+    })
+}
+
+/// Formats an `uber-trace-id` value with `:` separators, the ids at full
+/// width in lowercase (`0` for no parent) and the flags as two hex digits;
+/// [`parse`] reads it back unchanged.
+///
+/// ```
+/// use baton::wire::uber_trace_id::{format, parse};
+/// let s = "4bf92f3577b34da6a3ce929d0e0e4736:00f067aa0ba902b7:0:01";
+/// assert_eq!(format(&parse(s).unwrap()), s);
+/// ```
+pub fn format(header: &JaegerHeader) -> String {
+    let mut out = String::with_capacity(32 + 16 + 16 + 2 + 3);
+    out.extend(header.trace_id.to_hex().iter().map(|&c| char::from(c)));
+    out.push(':');
+    out.extend(header.span_id.to_hex().iter().map(|&c| char::from(c)));
+    out.push(':');
+    match header.parent_span_id {
+        Some(p) => out.extend(p.to_hex().iter().map(|&c| char::from(c))),
+        None => out.push('0'),
+    }
+    out.push(':');
+    let mut flags = [0u8; 2];
+    write_lower_hex(&mut flags, u128::from(header.flags));
+    out.extend(flags.iter().map(|&c| char::from(c)));
+    out
+}

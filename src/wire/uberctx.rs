@@ -1,0 +1,141 @@
+//! Jaeger baggage: one `uberctx-{key}` field per entry, values
+//! percent-encoded.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::baggage::{is_tchar, Baggage};
+use crate::wire::error::{Field, Reason, WireError};
+use crate::wire::lexical::{percent_decode_into, percent_encode_into, raw_offset};
+
+/// The prefix of every Jaeger baggage field name.
+pub const BAGGAGE_PREFIX: &str = "uberctx-";
+
+/// Whether `name` starts with [`BAGGAGE_PREFIX`], in any case.
+pub fn has_prefix(name: &str) -> bool {
+    name.len() >= BAGGAGE_PREFIX.len()
+        && name.as_bytes()[..BAGGAGE_PREFIX.len()].eq_ignore_ascii_case(BAGGAGE_PREFIX.as_bytes())
+}
+
+/// The baggage key a `uberctx-{key}` field name carries, lowercased.
+///
+/// Header names are case-insensitive (and HTTP/2 sends them lowercase), so
+/// the original case cannot be known; Jaeger's own clients lowercase the key
+/// too. The key must be a W3C baggage key (an RFC 7230 `token`). Offsets
+/// count from the start of the field name.
+///
+/// ```
+/// use baton::wire::{uberctx::parse_baggage_name, Field, Reason, WireError};
+/// assert_eq!(parse_baggage_name("Uberctx-Session.ID").unwrap(), "session.id");
+/// assert_eq!(
+///     parse_baggage_name("uberctx-a b"),
+///     Err(WireError::new(Field::UberctxName, 9, Reason::InvalidByte))
+/// );
+/// ```
+pub fn parse_baggage_name(name: &str) -> Result<String, WireError> {
+    if !has_prefix(name) {
+        return Err(WireError::new(Field::UberctxName, 0, Reason::MissingPrefix));
+    }
+    let key = &name[BAGGAGE_PREFIX.len()..];
+    check_key(key, false)?;
+    Ok(key.to_ascii_lowercase())
+}
+
+/// The `uberctx-{key}` field name for a baggage key. Injected names are
+/// lowercase, so a key with an uppercase letter (which would arrive under a
+/// different key) or any byte that is not a `tchar` is rejected.
+///
+/// ```
+/// use baton::wire::{uberctx::format_baggage_name, Field, Reason, WireError};
+/// assert_eq!(format_baggage_name("session.id").unwrap(), "uberctx-session.id");
+/// assert_eq!(
+///     format_baggage_name("userId"),
+///     Err(WireError::new(Field::UberctxName, 12, Reason::InvalidByte))
+/// );
+/// ```
+pub fn format_baggage_name(key: &str) -> Result<String, WireError> {
+    check_key(key, true)?;
+    Ok([BAGGAGE_PREFIX, key].concat())
+}
+
+/// Checks a key; offsets count from the start of the field name.
+pub(crate) fn check_key(key: &str, lowercase_only: bool) -> Result<(), WireError> {
+    if key.is_empty() {
+        return Err(WireError::new(
+            Field::UberctxName,
+            BAGGAGE_PREFIX.len(),
+            Reason::Empty,
+        ));
+    }
+    let bad = |b: u8| !is_tchar(b) || (lowercase_only && b.is_ascii_uppercase());
+    match key.bytes().position(bad) {
+        Some(i) => Err(WireError::new(
+            Field::UberctxName,
+            BAGGAGE_PREFIX.len() + i,
+            Reason::InvalidByte,
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Decodes a `uberctx-*` value: `%XX` (either case) is the byte `XX`, and `+`
+/// is a space, as in the `application/x-www-form-urlencoded` encoding Jaeger
+/// clients write (Go `url.QueryEscape`, Java `URLEncoder`). The result must
+/// be UTF-8. Values longer than [`Baggage::MAX_BYTES`] are rejected from
+/// their length alone.
+///
+/// ```
+/// use baton::wire::{uberctx::parse_baggage_value, Field, Reason, WireError};
+/// assert_eq!(parse_baggage_value("caf%C3%A9+au%20lait").unwrap(), "café au lait");
+/// assert_eq!(
+///     parse_baggage_value("100%"),
+///     Err(WireError::new(Field::UberctxValue, 3, Reason::BadEscape))
+/// );
+/// assert_eq!(
+///     parse_baggage_value("a%FF"),
+///     Err(WireError::new(Field::UberctxValue, 1, Reason::NotUtf8))
+/// );
+/// ```
+pub fn parse_baggage_value(s: &str) -> Result<String, WireError> {
+    let b = s.as_bytes();
+    if b.len() > Baggage::MAX_BYTES {
+        return Err(WireError::new(
+            Field::UberctxValue,
+            Baggage::MAX_BYTES,
+            Reason::TooLong {
+                max: Baggage::MAX_BYTES,
+            },
+        ));
+    }
+    let mut out = Vec::with_capacity(b.len());
+    percent_decode_into(b, true, &mut out)
+        .map_err(|at| WireError::new(Field::UberctxValue, at, Reason::BadEscape))?;
+    String::from_utf8(out).map_err(|e| {
+        WireError::new(
+            Field::UberctxValue,
+            raw_offset(b, e.utf8_error().valid_up_to()),
+            Reason::NotUtf8,
+        )
+    })
+}
+
+/// Percent-encodes a value: every byte but the RFC 3986 unreserved ones
+/// (`A-Z a-z 0-9 - . _ ~`) becomes `%XX` (uppercase hex; a space is `%20`),
+/// which both Jaeger clients and percent-decoders read back.
+/// [`parse_baggage_value`] returns the input unchanged when the encoded form
+/// fits in [`Baggage::MAX_BYTES`].
+///
+/// ```
+/// use baton::wire::uberctx::format_baggage_value;
+/// assert_eq!(format_baggage_value("café au+lait"), "caf%C3%A9%20au%2Blait");
+/// ```
+pub fn format_baggage_value(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    percent_encode_into(v, is_unreserved, &mut out);
+    out
+}
+
+/// RFC 3986 `unreserved`.
+fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+}
