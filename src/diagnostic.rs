@@ -19,6 +19,10 @@ use std::sync::OnceLock;
 pub enum DiagnosticKind {
     /// A context or span guard was dropped while a newer one on the same thread was live.
     GuardDroppedOutOfOrder,
+    /// A future polled in a context returned with a guard it made still
+    /// live (a guard held across `.await`); its frames were set aside until
+    /// the future's next poll, so no other future saw them.
+    GuardHeldAcrossAwait,
     /// Attaching would exceed [`crate::MAX_CONTEXT_DEPTH`]; the attach did nothing.
     ContextDepthExceeded,
     /// A header or environment value was invalid and was ignored.
@@ -37,8 +41,9 @@ pub enum DiagnosticKind {
 
 impl DiagnosticKind {
     /// Every kind, in declaration order.
-    pub const ALL: [DiagnosticKind; 8] = [
+    pub const ALL: [DiagnosticKind; 9] = [
         DiagnosticKind::GuardDroppedOutOfOrder,
+        DiagnosticKind::GuardHeldAcrossAwait,
         DiagnosticKind::ContextDepthExceeded,
         DiagnosticKind::InvalidHeader,
         DiagnosticKind::LimitExceeded,
@@ -56,6 +61,7 @@ impl DiagnosticKind {
     pub const fn as_str(self) -> &'static str {
         match self {
             DiagnosticKind::GuardDroppedOutOfOrder => "guard-dropped-out-of-order",
+            DiagnosticKind::GuardHeldAcrossAwait => "guard-held-across-await",
             DiagnosticKind::ContextDepthExceeded => "context-depth-exceeded",
             DiagnosticKind::InvalidHeader => "invalid-header",
             DiagnosticKind::LimitExceeded => "limit-exceeded",
