@@ -188,7 +188,7 @@ fn flood(c: &mut Criterion) {
             }
             let _ = processor.shutdown(Instant::now() + Duration::from_millis(100));
             let s = stats.get();
-            assert_eq!(s.exported + s.dropped, 1_000_000);
+            assert_eq!(s.exported + s.dropped + s.failed + s.in_flight, 1_000_000);
             last = (s.exported, s.dropped);
         })
     });

@@ -1,7 +1,7 @@
 //! `Config`: what [`init`](crate::init) installs, built in code or read
 //! from the `OTEL_*` environment variables.
 
-use crate::export::batch::BatchConfig;
+use crate::export::batch_config::BatchConfig;
 use crate::export::config_error::Env;
 use crate::export::fan_out::FanOut;
 use crate::export::{
