@@ -500,9 +500,12 @@ impl Deflater {
         let dynamic =
             3 + self.header.bits() + self.data_bits(&self.litlen_lengths, &self.dist_lengths);
         let fixed = 3 + self.data_bits(&FIXED_LITLEN_LENGTHS, &FIXED_DIST_LENGTHS);
-        // Header bits, padding to the byte at worst, LEN and NLEN per block.
-        let stored = raw.div_ceil(MAX_STORED).max(1) as u64 * (3 + 7 + 32) + 8 * raw as u64;
-        if stored < dynamic.min(fixed) {
+        // Header bits and padding (one byte at most, counting the byte the
+        // previous block began), LEN and NLEN: 5 bytes per stored block. A
+        // coded block is taken only when it is no larger, so no input grows
+        // by more than the stored-block overhead.
+        let stored = raw.div_ceil(MAX_STORED).max(1) as u64 * 40 + 8 * raw as u64;
+        if stored <= dynamic.min(fixed) {
             Block::Stored
         } else if fixed <= dynamic {
             Block::Fixed
