@@ -251,8 +251,25 @@ pub(crate) fn limits() -> SpanLimits {
     pipeline::installed().map_or_else(SpanLimits::default, |p| p.limits)
 }
 
-/// Ends `state` now and hands its record to the pipeline.
-fn finish(state: SpanState) {
+/// Ends `state` now and hands its record to the pipeline. A span let go
+/// of while its thread panics records the panic: the panic escaped it.
+fn finish(mut state: SpanState) {
+    if std::thread::panicking() {
+        let limits = limits();
+        panic_hook::with_message(|message| {
+            state.with_record(|r| {
+                r.record_exception(
+                    &limits,
+                    Exception {
+                        kind: "panic",
+                        message,
+                        sources: Vec::new(),
+                        escaped: true,
+                    },
+                );
+            });
+        });
+    }
     if let Some(data) = state.finish(limits) {
         pipeline::on_end(data);
     }
@@ -601,23 +618,6 @@ impl Drop for SpanGuard {
                 None => return,
             },
         };
-        let mut state = state;
-        if std::thread::panicking() {
-            let limits = limits();
-            panic_hook::with_message(|message| {
-                state.with_record(|r| {
-                    r.record_exception(
-                        &limits,
-                        Exception {
-                            kind: "panic",
-                            message,
-                            sources: Vec::new(),
-                            escaped: true,
-                        },
-                    );
-                });
-            });
-        }
         finish(state);
     }
 }

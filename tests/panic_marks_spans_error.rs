@@ -81,3 +81,22 @@ fn a_panic_with_a_payload_that_is_not_text_still_marks_the_span() {
     assert!(matches!(spans[0].status, Status::Error { .. }));
     assert_eq!(spans[0].events[0].name, "exception");
 }
+
+#[test]
+fn a_started_span_dropped_by_a_panic_records_it_too() {
+    common::exporter();
+    let job = span("background job").start();
+    let trace_id = job.trace_id();
+    let caught = catch_unwind(AssertUnwindSafe(move || {
+        let _job = job;
+        panic!("worker lost");
+    }));
+    assert!(caught.is_err());
+    let spans = common::spans_of(trace_id);
+    assert_eq!(
+        spans[0].status,
+        Status::Error {
+            description: "worker lost".into()
+        }
+    );
+}
