@@ -23,13 +23,22 @@ fn anchor() -> &'static Anchor {
     })
 }
 
-/// Nanoseconds since the unix epoch, monotonic within this process.
-pub(crate) fn unix_nanos_now() -> u128 {
+/// The same clock at `instant`, as a `u64` as OTLP and `SpanData` carry it
+/// (good until 2554). Spans keep raw `Instant`s and convert once, when they
+/// end.
+pub(crate) fn unix_nanos_at(instant: Instant) -> u64 {
     let a = anchor();
-    a.unix_nanos + a.instant.elapsed().as_nanos()
+    let unix = match instant.checked_duration_since(a.instant) {
+        Some(after) => a.unix_nanos.saturating_add(after.as_nanos()),
+        // Taken before the anchor was (the first span of the process).
+        None => a
+            .unix_nanos
+            .saturating_sub(a.instant.duration_since(instant).as_nanos()),
+    };
+    u64::try_from(unix).unwrap_or(u64::MAX)
 }
 
-/// The same clock as a `u64`, as OTLP and `SpanData` carry it (good until 2554).
+/// Nanoseconds since the unix epoch, monotonic within this process.
 pub fn now_unix_nanos() -> u64 {
-    u64::try_from(unix_nanos_now()).unwrap_or(u64::MAX)
+    unix_nanos_at(Instant::now())
 }

@@ -2,8 +2,10 @@
 
 use std::sync::Arc;
 
-use crate::span::LiveSpan;
-use crate::{Baggage, Session, SpanContext, Str};
+use crate::baggage::Baggage;
+use crate::span_context::SpanContext;
+use crate::span_record::LiveSpan;
+use crate::value::Str;
 
 /// An immutable, cheaply cloned snapshot of what is current: the active span
 /// context (local or remote), the baggage (and so the session), and a handle
@@ -56,11 +58,6 @@ struct SpanInner {
 impl Context {
     pub(crate) const EMPTY: Context = Context(None);
 
-    /// The context current on this thread (or in this task); empty if none.
-    pub fn current() -> Context {
-        crate::stack::current()
-    }
-
     fn inner(&self) -> Option<&ContextInner> {
         match self.0.as_ref()? {
             Shared::Plain(plain) => Some(plain),
@@ -94,11 +91,6 @@ impl Context {
     /// The baggage.
     pub fn baggage(&self) -> &Baggage {
         self.inner().map_or(&Baggage::EMPTY, |i| &i.baggage)
-    }
-
-    /// The session, carried as the baggage entry `session.id`.
-    pub fn session(&self) -> Option<Session> {
-        self.baggage().get(Session::BAGGAGE_KEY).map(Session::new)
     }
 
     /// Whether nothing is set: no span, no baggage, no session.

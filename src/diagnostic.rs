@@ -7,9 +7,10 @@
 //! report of each kind is written to stderr, then at most one line per kind
 //! every [`STDERR_INTERVAL_SECS`] seconds.
 
+use std::cell::Cell;
 use std::fmt;
 use std::io::Write;
-use std::panic::Location;
+use std::panic::{catch_unwind, AssertUnwindSafe, Location};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 
@@ -19,6 +20,10 @@ use std::sync::OnceLock;
 pub enum DiagnosticKind {
     /// A context or span guard was dropped while a newer one on the same thread was live.
     GuardDroppedOutOfOrder,
+    /// A future polled in a context returned with a guard it made still
+    /// live (a guard held across `.await`); its frames were set aside until
+    /// the future's next poll, so no other future saw them.
+    GuardHeldAcrossAwait,
     /// Attaching would exceed [`crate::MAX_CONTEXT_DEPTH`]; the attach did nothing.
     ContextDepthExceeded,
     /// A header or environment value was invalid and was ignored.
@@ -37,8 +42,9 @@ pub enum DiagnosticKind {
 
 impl DiagnosticKind {
     /// Every kind, in declaration order.
-    pub const ALL: [DiagnosticKind; 8] = [
+    pub const ALL: [DiagnosticKind; 9] = [
         DiagnosticKind::GuardDroppedOutOfOrder,
+        DiagnosticKind::GuardHeldAcrossAwait,
         DiagnosticKind::ContextDepthExceeded,
         DiagnosticKind::InvalidHeader,
         DiagnosticKind::LimitExceeded,
@@ -56,6 +62,7 @@ impl DiagnosticKind {
     pub const fn as_str(self) -> &'static str {
         match self {
             DiagnosticKind::GuardDroppedOutOfOrder => "guard-dropped-out-of-order",
+            DiagnosticKind::GuardHeldAcrossAwait => "guard-held-across-await",
             DiagnosticKind::ContextDepthExceeded => "context-depth-exceeded",
             DiagnosticKind::InvalidHeader => "invalid-header",
             DiagnosticKind::LimitExceeded => "limit-exceeded",
@@ -99,7 +106,11 @@ impl fmt::Display for Diagnostic<'_> {
 }
 
 /// A diagnostic handler: called on the thread that hit the problem. It may
-/// call any baton API; it must not block for long.
+/// call any baton API (record spans, flush), and it may panic: the panic is
+/// caught. A diagnostic raised while the handler runs on the same thread is
+/// counted but not handed to it again, so a handler that records spans
+/// cannot recurse (say, after shutdown, where its span is dropped and that
+/// drop is itself a diagnostic). It must not block for long.
 pub type DiagnosticHandler = Box<dyn Fn(&Diagnostic<'_>) + Send + Sync>;
 
 /// The handler was already installed.
@@ -141,6 +152,30 @@ pub fn diagnostic_count(kind: DiagnosticKind) -> u64 {
     COUNTS[kind.index()].load(Ordering::Relaxed)
 }
 
+thread_local! {
+    /// Set while this thread runs the handler.
+    static IN_HANDLER: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Marks this thread as running the handler until dropped, also when the
+/// handler panics.
+struct HandlerRunning;
+
+impl HandlerRunning {
+    /// `None` when this thread already runs the handler (or is being torn
+    /// down, where the answer cannot be known: the handler is skipped).
+    fn enter() -> Option<HandlerRunning> {
+        let was = IN_HANDLER.try_with(|h| h.replace(true)).unwrap_or(true);
+        (!was).then_some(HandlerRunning)
+    }
+}
+
+impl Drop for HandlerRunning {
+    fn drop(&mut self) {
+        let _ = IN_HANDLER.try_with(|h| h.set(false));
+    }
+}
+
 /// Reports a problem: counts it, then hands it to the handler or to stderr.
 pub(crate) fn report(
     kind: DiagnosticKind,
@@ -154,7 +189,15 @@ pub(crate) fn report(
         location,
     };
     match HANDLER.get() {
-        Some(handler) => handler(&diagnostic),
+        Some(handler) => {
+            // Re-entered from inside the handler: counted above, not handed on.
+            let Some(_running) = HandlerRunning::enter() else {
+                return;
+            };
+            // A panicking handler must not unwind into baton (which may be
+            // dropping a guard): it loses this one report.
+            let _ = catch_unwind(AssertUnwindSafe(|| handler(&diagnostic)));
+        }
         None => {
             let now = crate::clock::now_unix_nanos() / 1_000_000_000;
             let last = &LAST_PRINTED[kind.index()];

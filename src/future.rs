@@ -9,8 +9,9 @@ use std::future::{poll_fn, Future};
 use std::pin::{pin, Pin};
 use std::task::{Context as TaskContext, Poll};
 
-use crate::stack::attached;
-use crate::{Context, Span, SpanBuilder};
+use crate::context::Context;
+use crate::span::{Span, SpanBuilder};
+use crate::stack::{attached, SetAside};
 
 /// Adds context propagation to every future.
 ///
@@ -67,7 +68,11 @@ fn with_context<F: Future>(
 ) -> impl Future<Output = F::Output> {
     // Owns the future until the first poll, so that dropping the wrapper
     // before then still drops the future inside its context.
-    let unpolled = InContext { fut: Some(fut), cx };
+    let unpolled = InContext {
+        fut: Some(fut),
+        cx,
+        aside: SetAside::default(),
+    };
     async move {
         // Declared first, so it ends after the inner future is dropped.
         let _span = span;
@@ -76,6 +81,7 @@ fn with_context<F: Future>(
         let mut polled = InContext {
             fut: pin!(fut),
             cx: std::mem::take(&mut unpolled.cx),
+            aside: SetAside::default(),
         };
         poll_fn(|task| polled.poll(task)).await
     }
@@ -85,6 +91,9 @@ fn with_context<F: Future>(
 struct InContext<S: FutureSlot> {
     fut: S,
     cx: Context,
+    /// Frames the future left on the stack at its last poll (guards held
+    /// across `.await`), put back for its next poll and its drop.
+    aside: SetAside,
 }
 
 /// Where an [`InContext`] keeps its future: by value before the first poll,
@@ -117,7 +126,7 @@ impl<F> FutureSlot for Pin<&mut Option<F>> {
 impl<F: Future> InContext<Pin<&mut Option<F>>> {
     fn poll(&mut self, task: &mut TaskContext<'_>) -> Poll<F::Output> {
         let fut = &mut self.fut;
-        attached(&mut self.cx, || {
+        attached(&mut self.cx, &mut self.aside, || {
             let Some(inner) = fut.as_mut().as_pin_mut() else {
                 return Poll::Pending;
             };
@@ -134,7 +143,7 @@ impl<S: FutureSlot> Drop for InContext<S> {
     fn drop(&mut self) {
         if !self.fut.is_empty() {
             let fut = &mut self.fut;
-            attached(&mut self.cx, || fut.clear());
+            attached(&mut self.cx, &mut self.aside, || fut.clear());
         }
     }
 }

@@ -289,7 +289,7 @@ thread_local! {
 fn seed() -> u64 {
     static SEEDS: AtomicU64 = AtomicU64::new(0);
     let mut h = RandomState::new().build_hasher();
-    h.write_u128(crate::clock::unix_nanos_now());
+    h.write_u64(crate::clock::now_unix_nanos());
     h.write_u32(std::process::id());
     h.write_u64(SEEDS.fetch_add(1, Ordering::Relaxed));
     h.finish()

@@ -75,6 +75,8 @@ mod future;
 #[cfg(feature = "std")]
 mod log_correlation;
 #[cfg(feature = "std")]
+mod panic_hook;
+#[cfg(feature = "std")]
 pub mod propagation;
 #[cfg(feature = "std")]
 pub mod sampling;
@@ -88,6 +90,10 @@ mod span;
 mod span_data;
 #[cfg(feature = "std")]
 mod span_limits;
+#[cfg(feature = "std")]
+mod span_record;
+#[cfg(feature = "std")]
+mod span_state;
 #[cfg(feature = "std")]
 mod stack;
 #[cfg(feature = "std")]

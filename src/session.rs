@@ -3,6 +3,9 @@
 use std::fmt;
 use std::sync::Arc;
 
+use crate::context::Context;
+use crate::stack::{self, ContextGuard};
+
 /// An id grouping many traces (a user's conversation, a job run).
 ///
 /// It travels as the baggage entry `session.id`, so it crosses threads,
@@ -34,6 +37,13 @@ impl Session {
     }
 }
 
+impl Context {
+    /// The session, carried as the baggage entry `session.id`.
+    pub fn session(&self) -> Option<Session> {
+        self.baggage().get(Session::BAGGAGE_KEY).map(Session::new)
+    }
+}
+
 impl fmt::Debug for Session {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Session({:?})", self.id)
@@ -48,13 +58,13 @@ impl fmt::Display for Session {
 
 /// Starts a session for the current scope; see [`Session`].
 #[track_caller]
-pub fn session(id: &str) -> crate::ContextGuard {
-    crate::Context::current()
+pub fn session(id: &str) -> ContextGuard {
+    Context::current()
         .with_baggage(Session::BAGGAGE_KEY, id)
         .attach()
 }
 
 /// The session of the current context.
 pub fn current_session() -> Option<Session> {
-    crate::stack::with_current(crate::Context::session)
+    stack::with_current(|c| c.baggage().get(Session::BAGGAGE_KEY).map(Session::new))
 }

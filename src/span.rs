@@ -1,21 +1,27 @@
 //! Spans: the builder, the owned [`Span`], the [`SpanRef`] handle and the
 //! [`SpanGuard`] that makes a span current.
+//!
+//! A span's record stays with its one owner (a `Span`, or the stack frame of
+//! an entered span) and costs no allocation, lock or reference count until
+//! something asks for the span's context; see `span_state`.
 
 use std::fmt;
-use std::ops::Deref;
 use std::panic::Location;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use crate::attribute_limits;
-use crate::clock::now_unix_nanos;
+use crate::context::Context;
 use crate::export::pipeline;
+use crate::id::{SpanId, TraceId};
+use crate::panic_hook;
 use crate::sampling::SamplingParams;
-use crate::span_data::{Event, Link, SpanData, SpanKind, SpanType, Status};
+use crate::session::Session;
+use crate::span_context::{SpanContext, TraceFlags};
+use crate::span_data::{Link, SpanKind, SpanType, Status};
 use crate::span_limits::SpanLimits;
-use crate::stack::{self, ContextGuard};
+use crate::span_record::{Exception, Extras, Record};
+use crate::span_state::{Head, SpanState};
+use crate::stack::{self, FrameRef};
+use crate::trace_state::TraceState;
 use crate::value::{KeyValue, Str, Value};
-use crate::{Baggage, Context, Session, SpanContext, SpanId, TraceFlags, TraceId, TraceState};
 
 /// Starts building a span named `name`.
 ///
@@ -32,16 +38,13 @@ pub fn span(name: impl Into<Str>) -> SpanBuilder {
     SpanBuilder {
         name: name.into(),
         kind: SpanKind::Internal,
-        span_type: None,
-        attributes: Vec::new(),
-        links: Vec::new(),
         parent: Parent::Current,
-        start_unix_nanos: None,
+        extras: None,
     }
 }
 
 /// Runs `f` inside a new current span named `name`; the span ends when `f`
-/// returns or unwinds.
+/// returns or unwinds (a panic sets its status to error).
 ///
 /// ```
 /// let id = baton::in_span("step", || baton::current_span().unwrap().name().to_owned());
@@ -54,18 +57,22 @@ pub fn in_span<R>(name: impl Into<Str>, f: impl FnOnce() -> R) -> R {
 }
 
 /// The current local span, if the current context has one.
+///
+/// The handle may outlive the span's scope and cross threads, so asking for
+/// it gives the span a shared record (one allocation).
 pub fn current_span() -> Option<SpanRef> {
-    stack::with_current(|cx| {
-        let local = cx.span_context().is_some_and(|sc| !sc.is_remote());
-        local.then(|| SpanRef {
-            repr: Repr::Context(cx.clone()),
-        })
-    })
+    if stack::with_current(|c| c.span_name().is_none()) {
+        return None;
+    }
+    let cx = Context::current();
+    cx.span_context()
+        .is_some_and(|sc| !sc.is_remote())
+        .then_some(SpanRef { cx })
 }
 
 /// The trace id of the current context (local or remote), for log correlation.
 pub fn current_trace_id() -> Option<TraceId> {
-    stack::with_current(|cx| cx.span_context().map(SpanContext::trace_id))
+    stack::with_current(|c| c.span_context().map(SpanContext::trace_id))
 }
 
 enum Parent {
@@ -79,11 +86,10 @@ enum Parent {
 pub struct SpanBuilder {
     name: Str,
     kind: SpanKind,
-    span_type: Option<SpanType>,
-    attributes: Vec<KeyValue>,
-    links: Vec<Link>,
     parent: Parent,
-    start_unix_nanos: Option<u64>,
+    /// What only some spans have; it becomes the record's own, so a span
+    /// with attributes allocates for them once.
+    extras: Option<Box<Extras>>,
 }
 
 impl SpanBuilder {
@@ -95,19 +101,26 @@ impl SpanBuilder {
 
     /// Sets the AI/agent step type. Defaults to none.
     pub fn span_type(mut self, span_type: SpanType) -> Self {
-        self.span_type = Some(span_type);
+        self.extras().span_type = Some(span_type);
         self
     }
 
-    /// Adds an attribute (visible to the sampler).
+    fn extras(&mut self) -> &mut Extras {
+        self.extras.get_or_insert_with(Box::default)
+    }
+
+    /// Adds an attribute; the sampler sees it (see
+    /// [`SamplingParams::attributes`]).
     pub fn attr(mut self, key: impl Into<Str>, value: impl Into<Value>) -> Self {
-        self.attributes.push(KeyValue::new(key, value));
+        self.extras().attributes.push(KeyValue::new(key, value));
         self
     }
 
-    /// Adds a link to another span.
+    /// Adds a link to another span; the sampler sees it.
     pub fn link(mut self, span_context: SpanContext, attributes: Vec<KeyValue>) -> Self {
-        self.links.push(Link::new(span_context, attributes));
+        self.extras()
+            .links
+            .push(Link::new(span_context, attributes));
         self
     }
 
@@ -126,118 +139,79 @@ impl SpanBuilder {
 
     /// Sets an explicit start time in unix nanoseconds. Defaults to now.
     pub fn start_time(mut self, unix_nanos: u64) -> Self {
-        self.start_unix_nanos = Some(unix_nanos);
+        self.extras().start_unix_nanos = Some(unix_nanos);
         self
     }
 
     /// Starts the span without making it current; it ends on [`Span::end`] or drop.
     pub fn start(self) -> Span {
-        let parent = match self.parent {
-            Parent::Current => stack::with_current(ParentParts::of),
-            Parent::Explicit(cx) => ParentParts::of(&cx),
-            Parent::Root => ParentParts::default(),
-        };
-        let parent_sc = parent.span_context.as_ref();
-        let (trace_id, flags, trace_state, debug) = match parent_sc {
-            Some(p) => (
-                p.trace_id(),
-                p.flags(),
-                p.trace_state().clone(),
-                p.is_debug(),
-            ),
-            None => (
-                TraceId::random(),
-                TraceFlags::default().with_random(true),
-                TraceState::EMPTY,
-                false,
-            ),
-        };
-        let mut params = SamplingParams::new(parent_sc, trace_id, &self.name);
-        params.kind = self.kind;
-        params.remote_hint = parent.remote_sampling;
-        let installed = pipeline::installed();
-        let decision = pipeline::sampler(installed).should_sample(&params);
-        let span_context = SpanContext::new(
-            trace_id,
-            SpanId::random(),
-            flags.with_sampled(decision.is_sampled()),
-        )
-        .with_trace_state(trace_state)
-        .with_parent_span_id(parent_sc.map(SpanContext::span_id))
-        .with_debug(debug && decision.is_sampled());
-        let live = match installed {
-            Some(p) if decision.is_recording() && !pipeline::suppressed() => {
-                let limits = &p.limits;
-                let mut live = LiveSpan {
-                    data: Mutex::new(Some(SpanData {
-                        name: self.name.clone(),
-                        span_context: span_context.clone(),
-                        parent_span_id: span_context.parent_span_id(),
-                        parent_is_remote: parent_sc.is_some_and(SpanContext::is_remote),
-                        kind: self.kind,
-                        span_type: self.span_type,
-                        start_unix_nanos: self.start_unix_nanos.unwrap_or_else(now_unix_nanos),
-                        end_unix_nanos: 0,
-                        attributes: Vec::new(),
-                        dropped_attributes_count: 0,
-                        events: Vec::new(),
-                        dropped_events_count: 0,
-                        links: self.links,
-                        dropped_links_count: 0,
-                        status: Status::Unset,
-                    })),
-                    ended: AtomicBool::new(false),
-                };
-                // Filled in place: the record is a few hundred bytes.
-                if let Some(data) = live.data_mut() {
-                    if data.links.len() > limits.max_links {
-                        let dropped = data.links.len() - limits.max_links;
-                        data.dropped_links_count = u32::try_from(dropped).unwrap_or(u32::MAX);
-                        data.links.truncate(limits.max_links);
-                    }
-                    if let Some(session) = parent.baggage.get(Session::BAGGAGE_KEY) {
-                        set_attribute(
-                            data,
-                            limits,
-                            KeyValue::new(Session::BAGGAGE_KEY, session.to_owned()),
-                        );
-                    }
-                    if !self.attributes.is_empty() {
-                        for kv in self.attributes {
-                            set_attribute(data, limits, kv);
-                        }
-                    }
-                }
-                live
-            }
-            // A span that records nothing needs no context of its own until
-            // someone asks for it: starting and ending one allocates nothing.
-            _ => {
-                return Span {
-                    span: SpanRef {
-                        repr: Repr::Quiet {
-                            span_context,
-                            name: self.name,
-                            baggage: parent.baggage,
-                        },
-                    },
-                }
-            }
-        };
+        let state = self.start_state();
+        let recording = state.is_recording();
         let span = Span {
-            span: SpanRef {
-                repr: Repr::Context(Context::for_span(
-                    span_context,
-                    self.name,
-                    Some(live),
-                    parent.baggage,
-                )),
-            },
+            span_context: state.span_context().clone(),
+            state: SpanCell::new(state),
         };
-        if let Some(p) = installed {
+        if let Some(p) = pipeline::installed().filter(|_| recording) {
             p.on_start(&span);
         }
         span
+    }
+
+    fn start_state(self) -> SpanState {
+        let parent = match &self.parent {
+            Parent::Current => stack::with_current(|c| ParentParts {
+                span_context: c.span_context().cloned(),
+                baggage: c.baggage().clone(),
+                remote_sampling: c.remote_sampling(),
+            }),
+            Parent::Explicit(cx) => ParentParts {
+                span_context: cx.span_context().cloned(),
+                baggage: cx.baggage().clone(),
+                remote_sampling: cx.remote_sampling(),
+            },
+            Parent::Root => ParentParts::default(),
+        };
+        let parent_sc = parent.span_context.as_ref();
+        let (trace_id, flags) = match parent_sc {
+            Some(p) => (p.trace_id(), p.flags()),
+            None => (TraceId::random(), TraceFlags::default().with_random(true)),
+        };
+        let installed = pipeline::installed();
+        let mut params = SamplingParams::new(parent_sc, trace_id, &self.name);
+        params.kind = self.kind;
+        params.remote_hint = parent.remote_sampling;
+        if let Some(extras) = &self.extras {
+            params.attributes = &extras.attributes;
+            params.links = &extras.links;
+        }
+        let result = pipeline::sampler(installed).should_sample(&params);
+        let sampled = result.is_sampled();
+        let span_context =
+            SpanContext::new(trace_id, SpanId::random(), flags.with_sampled(sampled))
+                .with_trace_state(parent_sc.map_or(TraceState::EMPTY, |p| p.trace_state().clone()))
+                .with_parent_span_id(parent_sc.map(SpanContext::span_id))
+                .with_debug(sampled && parent_sc.is_some_and(SpanContext::is_debug));
+        let head = Head {
+            span_context,
+            name: self.name,
+            baggage: parent.baggage,
+        };
+        let limits = match installed {
+            Some(p) if result.is_recording() && !pipeline::suppressed() => &p.limits,
+            // A span that records nothing allocates nothing.
+            _ => return SpanState::Quiet(head),
+        };
+        panic_hook::install();
+        let session = head.baggage.get(Session::BAGGAGE_KEY);
+        let record = Record::start(
+            self.kind,
+            parent_sc.is_some_and(SpanContext::is_remote),
+            limits,
+            self.extras,
+            session.map(|id| KeyValue::new(Session::BAGGAGE_KEY, id.to_owned())),
+            result.attributes,
+        );
+        SpanState::Recording(head, record)
     }
 
     /// Starts the span and makes it current until the guard drops; dropping
@@ -246,87 +220,184 @@ impl SpanBuilder {
     pub fn enter(self) -> SpanGuard {
         let location = Location::caller();
         let span = self.start();
-        let guard = stack::push(span.context(), location);
-        SpanGuard { guard, span }
-    }
-}
-
-/// What a new span takes from its parent context: copied out under the
-/// stack's borrow, so starting a child costs no reference count on the
-/// parent's context.
-#[derive(Default)]
-struct ParentParts {
-    span_context: Option<SpanContext>,
-    baggage: Baggage,
-    remote_sampling: Option<bool>,
-}
-
-impl ParentParts {
-    fn of(cx: &Context) -> ParentParts {
-        ParentParts {
-            span_context: cx.span_context().cloned(),
-            baggage: cx.baggage().clone(),
-            remote_sampling: cx.remote_sampling(),
+        let span_context = span.span_context.clone();
+        match FrameRef::push(span.into_state(), location) {
+            Ok(frame) => SpanGuard {
+                frame,
+                span_context,
+                unpushed: None,
+            },
+            // No room on the stack (reported): the span still records and
+            // ends with its guard, without becoming current.
+            Err(state) => SpanGuard {
+                frame: FrameRef::none(location),
+                span_context,
+                unpushed: Some(Box::new(state)),
+            },
         }
     }
 }
 
-/// The shared state of a recording span: its record, filled in place from
-/// start to end. It lives inside the span's context, so a recorded span is
-/// one allocation.
-pub(crate) struct LiveSpan {
-    /// `None` once the span has ended.
-    data: Mutex<Option<SpanData>>,
-    /// Set under the lock when the record is taken: lets readers skip the
-    /// lock once the span has ended.
-    ended: AtomicBool,
+/// What a new span takes from its parent context, copied out under the
+/// stack's borrow.
+#[derive(Default)]
+struct ParentParts {
+    span_context: Option<SpanContext>,
+    baggage: crate::baggage::Baggage,
+    remote_sampling: Option<bool>,
 }
 
-fn push_bounded<T>(items: &mut Vec<T>, dropped: &mut u32, max: usize, item: T) {
-    if items.len() < max {
-        items.push(item);
-    } else {
-        *dropped = dropped.saturating_add(1);
-    }
-}
-
-fn set_attribute(data: &mut SpanData, limits: &SpanLimits, kv: KeyValue) {
-    match data.attributes.iter_mut().find(|a| a.key == kv.key) {
-        Some(slot) => slot.value = kv.value,
-        None => push_bounded(
-            &mut data.attributes,
-            &mut data.dropped_attributes_count,
-            limits.max_attributes,
-            kv,
-        ),
-    }
-}
-
-fn limits() -> SpanLimits {
+pub(crate) fn limits() -> SpanLimits {
     pipeline::installed().map_or_else(SpanLimits::default, |p| p.limits)
 }
 
-impl LiveSpan {
-    /// The record, without the lock, for whoever owns the span alone.
-    fn data_mut(&mut self) -> Option<&mut SpanData> {
-        self.data
-            .get_mut()
-            .unwrap_or_else(PoisonError::into_inner)
-            .as_mut()
+/// Ends `state` now and hands its record to the pipeline. A span let go
+/// of while its thread panics records the panic: the panic escaped it.
+fn finish(mut state: SpanState) {
+    if std::thread::panicking() {
+        let limits = limits();
+        panic_hook::with_message(|message| {
+            state.with_record(|r| {
+                r.record_exception(
+                    &limits,
+                    Exception {
+                        kind: "panic",
+                        message,
+                        sources: Vec::new(),
+                        escaped: true,
+                    },
+                );
+            });
+        });
+    }
+    if let Some(data) = state.finish(limits) {
+        pipeline::on_end(data);
+    }
+}
+
+/// What the setters of [`Span`], [`SpanRef`] and [`SpanGuard`] do to a
+/// span's record; each type finds the record its own way.
+trait Recorder {
+    fn with_record(&self, f: impl FnOnce(&mut Record));
+
+    fn set_attribute(&self, key: Str, value: Value) {
+        let kv = KeyValue::new(key, value);
+        self.with_record(|r| r.set_attribute(&limits(), kv));
     }
 
-    /// Stamps the end time and takes the record out, under the lock; `None`
-    /// if the span has ended already.
-    fn end(&self) -> Option<SpanData> {
-        let mut data = self.data();
-        self.ended.store(true, Ordering::Relaxed);
-        stamp_end(&mut data)
+    fn add_event(&self, name: Str, attributes: Vec<KeyValue>) {
+        self.with_record(|r| r.add_event(&limits(), name, attributes));
     }
 
-    fn data(&self) -> MutexGuard<'_, Option<SpanData>> {
-        // A panic while holding the lock leaves at worst a half-added
-        // attribute, which is better than losing the span.
-        self.data.lock().unwrap_or_else(PoisonError::into_inner)
+    fn set_status(&self, status: Status) {
+        self.with_record(|r| r.set_status(status));
+    }
+
+    fn record_error(&self, kind: &str, error: &dyn std::error::Error) {
+        let message = error.to_string();
+        let mut sources = Vec::new();
+        let mut source = error.source();
+        while let Some(e) = source {
+            sources.push(Str::Owned(e.to_string()));
+            source = e.source();
+        }
+        self.with_record(|r| {
+            r.record_exception(
+                &limits(),
+                Exception {
+                    kind,
+                    message: &message,
+                    sources,
+                    escaped: false,
+                },
+            );
+        });
+    }
+}
+
+/// The name of an error's type for `exception.type`: its Rust type when
+/// known, else the first word of its `Debug` form (`ParseIntError`, `Os`).
+fn error_type<E: std::error::Error + ?Sized>(error: &E) -> String {
+    let name = std::any::type_name::<E>();
+    if !name.starts_with("dyn ") {
+        return name.to_owned();
+    }
+    let debug = format!("{error:?}");
+    let word: String = debug
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    if word.is_empty() {
+        "error".to_owned()
+    } else {
+        word
+    }
+}
+
+/// The read and write methods every span handle has; one definition, so
+/// [`Span`], [`SpanRef`] and [`SpanGuard`] cannot drift apart.
+macro_rules! span_methods {
+    () => {
+        /// The span id.
+        pub fn span_id(&self) -> SpanId {
+            self.span_context().span_id()
+        }
+
+        /// The trace id.
+        pub fn trace_id(&self) -> TraceId {
+            self.span_context().trace_id()
+        }
+
+        /// The parent's span id; `None` for a root.
+        pub fn parent_span_id(&self) -> Option<SpanId> {
+            self.span_context().parent_span_id()
+        }
+
+        /// Sets an attribute; a key set before keeps its place and gets the
+        /// new value. Does nothing once the span has ended or when it does
+        /// not record.
+        pub fn set_attribute(&self, key: impl Into<Str>, value: impl Into<Value>) {
+            Recorder::set_attribute(self, key.into(), value.into());
+        }
+
+        /// Adds an event stamped now.
+        pub fn add_event(&self, name: impl Into<Str>, attributes: Vec<KeyValue>) {
+            Recorder::add_event(self, name.into(), attributes);
+        }
+
+        /// Sets the status as the OpenTelemetry API says: `Ok` is final, and
+        /// `Unset` never replaces a status.
+        pub fn set_status(&self, status: Status) {
+            Recorder::set_status(self, status);
+        }
+
+        /// Records an error as an `exception` event (`exception.type`,
+        /// `exception.message`, and `exception.source_chain` with each
+        /// `source()`), and sets an error status unless it is `Ok`.
+        pub fn record_error<E: std::error::Error + ?Sized>(&self, error: &E) {
+            Recorder::record_error(self, &error_type(error), &DynError(error));
+        }
+    };
+}
+
+/// Lets `record_error` take unsized errors and hand them on as `&dyn Error`.
+struct DynError<'a, E: ?Sized>(&'a E);
+
+impl<E: std::error::Error + ?Sized> fmt::Debug for DynError<'_, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.0, f)
+    }
+}
+
+impl<E: std::error::Error + ?Sized> fmt::Display for DynError<'_, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.0, f)
+    }
+}
+
+impl<E: std::error::Error + ?Sized> std::error::Error for DynError<'_, E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
     }
 }
 
@@ -337,146 +408,42 @@ impl LiveSpan {
 /// installed), the setters do nothing.
 #[derive(Clone)]
 pub struct SpanRef {
-    repr: Repr,
-}
-
-#[derive(Clone)]
-enum Repr {
-    /// A span with a context of its own: recording, or asked for its context.
-    Context(Context),
-    /// A started span that records nothing.
-    Quiet {
-        span_context: SpanContext,
-        name: Str,
-        /// The parent's, for the context made on demand.
-        baggage: Baggage,
-    },
+    /// A context whose active span is this span.
+    cx: Context,
 }
 
 impl SpanRef {
-    fn live(&self) -> Option<&LiveSpan> {
-        match &self.repr {
-            Repr::Context(cx) => cx.live_span(),
-            Repr::Quiet { .. } => None,
-        }
-    }
-
-    fn with_data(&self, f: impl FnOnce(&mut SpanData)) {
-        if let Some(live) = self.live() {
-            if let Some(data) = live.data().as_mut() {
-                f(data);
-            }
-        }
-    }
-
-    fn span_context_ref(&self) -> &SpanContext {
-        // Every SpanRef is built from a context with a span context.
-        match &self.repr {
-            Repr::Context(cx) => cx
-                .span_context()
-                .expect("a SpanRef's context always has a span context"),
-            Repr::Quiet { span_context, .. } => span_context,
-        }
-    }
+    span_methods!();
 
     /// The span name.
     pub fn name(&self) -> &str {
-        match &self.repr {
-            Repr::Context(cx) => cx.span_name(),
-            Repr::Quiet { name, .. } => name,
-        }
+        self.cx.span_name()
     }
 
     /// The span's ids, flags and tracestate.
     pub fn span_context(&self) -> &SpanContext {
-        self.span_context_ref()
-    }
-
-    /// The span id.
-    pub fn span_id(&self) -> SpanId {
-        self.span_context_ref().span_id()
-    }
-
-    /// The trace id.
-    pub fn trace_id(&self) -> TraceId {
-        self.span_context_ref().trace_id()
-    }
-
-    /// The parent's span id; `None` for a root.
-    pub fn parent_span_id(&self) -> Option<SpanId> {
-        self.span_context_ref().parent_span_id()
+        // Every SpanRef is built from a context with a span context.
+        self.cx
+            .span_context()
+            .expect("a SpanRef's context always has a span context")
     }
 
     /// The context in which this span is the active span, e.g. to parent
     /// spans on another thread or to attach later.
     pub fn context(&self) -> Context {
-        match &self.repr {
-            Repr::Context(cx) => cx.clone(),
-            Repr::Quiet {
-                span_context,
-                name,
-                baggage,
-            } => Context::for_span(span_context.clone(), name.clone(), None, baggage.clone()),
-        }
+        self.cx.clone()
     }
 
     /// Whether the span records data and has not ended.
     pub fn is_recording(&self) -> bool {
-        self.live()
-            .is_some_and(|l| !l.ended.load(Ordering::Relaxed))
+        self.cx.live_span().is_some_and(|l| !l.is_ended())
     }
+}
 
-    /// Sets an attribute; a key set before keeps its place and gets the new value.
-    pub fn set_attribute(&self, key: impl Into<Str>, value: impl Into<Value>) {
-        if self.live().is_some() {
-            let kv = KeyValue::new(key, value);
-            let limits = limits();
-            self.with_data(|d| set_attribute(d, &limits, kv));
-        }
-    }
-
-    /// Adds an event stamped now.
-    pub fn add_event(&self, name: impl Into<Str>, attributes: Vec<KeyValue>) {
-        if self.live().is_some() {
-            let event = Event::new(name, now_unix_nanos(), attributes);
-            let max = limits().max_events;
-            self.with_data(|d| {
-                push_bounded(&mut d.events, &mut d.dropped_events_count, max, event)
-            });
-        }
-    }
-
-    /// Sets the status. `Ok` is final: a later `Error` does not replace it,
-    /// as the OpenTelemetry API specifies.
-    pub fn set_status(&self, status: Status) {
-        self.with_data(|d| {
-            if d.status != Status::Ok {
-                d.status = status;
-            }
-        });
-    }
-
-    /// Records an error as an `exception` event and sets an error status.
-    pub fn record_error(&self, error: &dyn std::error::Error) {
-        if self.live().is_none() {
-            return;
-        }
-        let message = error.to_string();
-        self.add_event(
-            "exception",
-            vec![KeyValue::new("exception.message", message.clone())],
-        );
-        self.set_status(Status::Error {
-            description: message.into(),
-        });
-    }
-
-    /// Ends the span now; later calls do nothing.
-    fn end(&self) {
-        // Taken under the lock, handed on after it: the processor may call
-        // back into this span.
-        if let Some(data) = self.live().and_then(LiveSpan::end) {
-            pipeline::on_end(data);
+impl Recorder for SpanRef {
+    fn with_record(&self, f: impl FnOnce(&mut Record)) {
+        if let Some(live) = self.cx.live_span() {
+            live.with_record(f);
         }
     }
 }
@@ -485,13 +452,16 @@ impl fmt::Debug for SpanRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SpanRef")
             .field("name", &self.name())
-            .field("span_context", self.span_context_ref())
+            .field("span_context", self.span_context())
             .finish()
     }
 }
 
 /// A started span that is not (necessarily) current. It ends when
 /// [`Span::end`] is called or when it is dropped, whichever comes first.
+///
+/// A `Span` may move to another thread, but it is not `Sync`: its record is
+/// inline, changed through `&self` without a lock.
 ///
 /// # Example
 /// ```
@@ -501,94 +471,162 @@ impl fmt::Debug for SpanRef {
 /// assert_eq!(baton::current_span().unwrap().span_id(), job.span_id());
 /// ```
 pub struct Span {
-    span: SpanRef,
+    /// A copy of the ids, so they can be lent out while the record changes.
+    span_context: SpanContext,
+    state: SpanCell,
 }
 
+/// The span's state, changed through `&self`.
+type SpanCell = std::cell::RefCell<SpanState>;
+
 impl Span {
+    span_methods!();
+
+    /// Takes the span out; the drop then has nothing to end.
+    fn into_state(mut self) -> SpanState {
+        std::mem::replace(self.state.get_mut(), SpanState::Shared(Context::EMPTY))
+    }
+
+    /// The span name.
+    pub fn name(&self) -> String {
+        self.state.borrow().name().to_owned()
+    }
+
+    /// The span's ids, flags and tracestate.
+    pub fn span_context(&self) -> &SpanContext {
+        &self.span_context
+    }
+
+    /// The context in which this span is the active span. The first call
+    /// gives the span a shared record (one allocation).
+    pub fn context(&self) -> Context {
+        self.state.borrow_mut().context()
+    }
+
+    /// Whether the span records data and has not ended.
+    pub fn is_recording(&self) -> bool {
+        self.state.borrow().is_recording()
+    }
+
     /// Ends the span now; later calls, and the drop, do nothing.
     pub fn end(&self) {
-        self.span.end();
+        let data = self.state.borrow_mut().end(limits);
+        // Handed on after the borrow: the processor may call back into
+        // this span.
+        if let Some(data) = data {
+            pipeline::on_end(data);
+        }
     }
 }
 
-impl Deref for Span {
-    type Target = SpanRef;
-
-    fn deref(&self) -> &SpanRef {
-        &self.span
+impl Recorder for Span {
+    fn with_record(&self, f: impl FnOnce(&mut Record)) {
+        if let Ok(mut state) = self.state.try_borrow_mut() {
+            state.with_record(f);
+        }
     }
 }
 
 impl Drop for Span {
     fn drop(&mut self) {
-        let Repr::Context(cx) = &mut self.span.repr else {
-            // Records nothing: nothing to end.
-            return;
-        };
-        if cx
-            .live_span()
-            .is_none_or(|l| l.ended.load(Ordering::Relaxed))
-        {
-            return;
-        }
-        // Nothing else holds the span's context (the usual case): the
-        // record can be taken without the lock.
-        if let Some(live) = cx.live_span_mut() {
-            if let Some(data) =
-                stamp_end(live.data.get_mut().unwrap_or_else(PoisonError::into_inner))
-            {
-                pipeline::on_end(data);
-            }
-            return;
-        }
-        self.span.end();
+        let state = std::mem::replace(self.state.get_mut(), SpanState::Shared(Context::EMPTY));
+        finish(state);
     }
-}
-
-/// Stamps the end time on a span's record and takes it out; `None` when
-/// the span has already ended.
-fn stamp_end(slot: &mut Option<SpanData>) -> Option<SpanData> {
-    let data = slot.as_mut()?;
-    data.end_unix_nanos = now_unix_nanos().max(data.start_unix_nanos);
-    let l = limits();
-    attribute_limits::limit_record(
-        data,
-        l.max_attribute_value_length,
-        l.max_attributes_per_event,
-        l.max_attributes_per_link,
-    );
-    slot.take()
 }
 
 impl fmt::Debug for Span {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.span.fmt(f)
+        f.debug_struct("Span")
+            .field("span_context", &self.span_context)
+            .finish()
     }
 }
 
 /// A span that is current until this guard drops; the drop detaches it, then
 /// ends it. `!Send`, like every guard.
+///
+/// The span lives in this thread's stack frame; the guard finds it there.
+/// If the thread is panicking when the guard drops, the span records the
+/// panic as an `exception` event (`exception.escaped=true`) and an error
+/// status.
 #[must_use = "the span ends as soon as the guard is dropped"]
 pub struct SpanGuard {
-    // Field order is drop order: detach first, so the span ends (and the
-    // processor runs) in the parent's context.
-    guard: ContextGuard,
-    span: Span,
+    frame: FrameRef,
+    span_context: SpanContext,
+    /// The span, when the stack had no room for its frame.
+    unpushed: Option<Box<SpanState>>,
 }
 
-impl Deref for SpanGuard {
-    type Target = Span;
+impl SpanGuard {
+    span_methods!();
 
-    fn deref(&self) -> &Span {
-        &self.span
+    /// The span's ids, flags and tracestate.
+    pub fn span_context(&self) -> &SpanContext {
+        &self.span_context
+    }
+
+    fn with_state<R>(&self, f: impl FnOnce(&mut SpanState) -> R) -> Option<R> {
+        self.frame.with_span(f)
+    }
+
+    /// The span name.
+    pub fn name(&self) -> String {
+        match &self.unpushed {
+            Some(state) => state.name().to_owned(),
+            None => self.with_state(|s| s.name().to_owned()).unwrap_or_default(),
+        }
+    }
+
+    /// The context in which this span is the active span. The first call
+    /// gives the span a shared record (one allocation).
+    pub fn context(&self) -> Context {
+        match &self.unpushed {
+            Some(_) => Context::default().with_span_context(self.span_context.clone()),
+            None => self.with_state(SpanState::context).unwrap_or_default(),
+        }
+    }
+
+    /// Whether the span records data and has not ended.
+    pub fn is_recording(&self) -> bool {
+        match &self.unpushed {
+            Some(state) => state.is_recording(),
+            None => self.with_state(|s| s.is_recording()).unwrap_or(false),
+        }
+    }
+
+    /// Ends the span now; it stays current until the guard drops, and
+    /// records nothing more.
+    pub fn end(&self) {
+        if let Some(data) = self.with_state(|s| s.end(limits)).flatten() {
+            pipeline::on_end(data);
+        }
+    }
+}
+
+impl Recorder for SpanGuard {
+    fn with_record(&self, f: impl FnOnce(&mut Record)) {
+        self.with_state(|s| s.with_record(f));
+    }
+}
+
+impl Drop for SpanGuard {
+    fn drop(&mut self) {
+        let state = match self.unpushed.take() {
+            Some(state) => *state,
+            None => match self.frame.pop::<SpanState>() {
+                Some(state) => state,
+                None => return,
+            },
+        };
+        finish(state);
     }
 }
 
 impl fmt::Debug for SpanGuard {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SpanGuard")
-            .field("span", &self.span)
-            .field("guard", &self.guard)
+            .field("span_context", &self.span_context)
+            .field("created_at", &self.frame.location())
             .finish()
     }
 }

@@ -12,46 +12,213 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::panic::Location;
 
+use crate::baggage::Baggage;
+use crate::context::Context;
 use crate::diagnostic::{report, DiagnosticKind};
-use crate::Context;
+use crate::export::pipeline;
+use crate::span_context::SpanContext;
+use crate::span_limits::SpanLimits;
+use crate::span_state::SpanState;
 
 /// How many frames one thread's stack holds at most. Attaching past it does
 /// nothing and reports [`DiagnosticKind::ContextDepthExceeded`], so runaway
 /// recursion cannot grow the stack without bound.
 pub const MAX_CONTEXT_DEPTH: usize = 4096;
 
+/// What a frame holds: an attached context, or an entered span, which lives
+/// in this thread's span buffer until something asks for its context.
+pub(crate) enum Slot {
+    Context(Context),
+    Span(SpanState),
+}
+
+/// A frame's content, by type, so that pushing and popping a context moves
+/// only the context.
+pub(crate) trait Entry: Sized {
+    fn from_slot(slot: Slot) -> Option<Self>;
+    /// Stores the entry in a new frame.
+    fn store(self, spans: &mut Vec<SpanState>) -> Held;
+    /// Takes the entry out of the top frame.
+    fn take(held: Held, spans: &mut Vec<SpanState>) -> Option<Self>;
+}
+
+impl Entry for Context {
+    fn from_slot(slot: Slot) -> Option<Self> {
+        match slot {
+            Slot::Context(cx) => Some(cx),
+            Slot::Span(_) => None,
+        }
+    }
+
+    #[inline]
+    fn store(self, _: &mut Vec<SpanState>) -> Held {
+        Held::Context(self)
+    }
+
+    #[inline]
+    fn take(held: Held, _: &mut Vec<SpanState>) -> Option<Self> {
+        match held {
+            Held::Context(cx) => Some(cx),
+            Held::Span(_) => None,
+        }
+    }
+}
+
+impl Entry for SpanState {
+    fn from_slot(slot: Slot) -> Option<Self> {
+        match slot {
+            Slot::Span(span) => Some(span),
+            Slot::Context(_) => None,
+        }
+    }
+
+    #[inline]
+    fn store(self, spans: &mut Vec<SpanState>) -> Held {
+        spans.push(self);
+        Held::Span(spans.len() - 1)
+    }
+
+    #[inline]
+    fn take(held: Held, spans: &mut Vec<SpanState>) -> Option<Self> {
+        match held {
+            Held::Span(_) => spans.pop(),
+            Held::Context(_) => None,
+        }
+    }
+}
+
+/// A frame's content as the stack keeps it: a span is a position in the
+/// span buffer, so that frames stay small and attaching a context moves
+/// few bytes.
+pub(crate) enum Held {
+    Context(Context),
+    Span(usize),
+}
+
 struct Frame {
-    cx: Context,
+    held: Held,
     id: u64,
     live: bool,
+    /// Where its guard was made, for reports.
+    location: &'static Location<'static>,
 }
 
 struct Stack {
     frames: Vec<Frame>,
+    /// The entered spans, in the order of their frames: the span of the
+    /// k-th span frame from the bottom is `spans[k]`.
+    spans: Vec<SpanState>,
     next_id: u64,
 }
 
 thread_local! {
-    static STACK: RefCell<Stack> = const { RefCell::new(Stack { frames: Vec::new(), next_id: 1 }) };
+    static STACK: RefCell<Stack> = const {
+        RefCell::new(Stack { frames: Vec::new(), spans: Vec::new(), next_id: 1 })
+    };
 }
 
-/// The current context of this thread; empty if none, or during thread teardown.
-pub(crate) fn current() -> Context {
-    with_current(Context::clone)
+impl Stack {
+    fn top(&self) -> Current<'_> {
+        match self.frames.last().map(|f| &f.held) {
+            None => Current::EMPTY,
+            Some(Held::Context(cx)) => Current::Context(cx),
+            Some(Held::Span(k)) => Current::Span(&self.spans[*k]),
+        }
+    }
+
+    /// Takes the top frame off, with its span.
+    fn pop_top(&mut self) -> Option<Slot> {
+        match self.frames.pop()?.held {
+            Held::Context(cx) => Some(Slot::Context(cx)),
+            Held::Span(_) => self.spans.pop().map(Slot::Span),
+        }
+    }
+}
+
+/// The current context as the stack holds it, borrowed.
+#[derive(Clone, Copy)]
+pub(crate) enum Current<'a> {
+    Context(&'a Context),
+    Span(&'a SpanState),
+}
+
+impl<'a> Current<'a> {
+    const EMPTY: Current<'static> = Current::Context(&Context::EMPTY);
+
+    /// The active span context, local or remote.
+    pub(crate) fn span_context(self) -> Option<&'a SpanContext> {
+        match self {
+            Current::Context(cx) => cx.span_context(),
+            Current::Span(span) => Some(span.span_context()),
+        }
+    }
+
+    pub(crate) fn baggage(self) -> &'a Baggage {
+        match self {
+            Current::Context(cx) => cx.baggage(),
+            Current::Span(span) => span.baggage(),
+        }
+    }
+
+    /// A sampling decision that arrived without ids.
+    pub(crate) fn remote_sampling(self) -> Option<bool> {
+        match self {
+            Current::Context(cx) => cx.remote_sampling(),
+            Current::Span(_) => None,
+        }
+    }
+
+    /// The name of the current local span, if there is one.
+    pub(crate) fn span_name(self) -> Option<&'a str> {
+        match self {
+            Current::Context(cx) => cx
+                .span_context()
+                .is_some_and(|sc| !sc.is_remote())
+                .then(|| &**cx.span_name()),
+            Current::Span(span) => Some(span.name()),
+        }
+    }
 }
 
 /// Calls `f` with the current context, borrowed from the stack rather than
 /// cloned. `f` runs while the stack is borrowed, so it must not run user
 /// code (which could attach a context).
-pub(crate) fn with_current<R>(f: impl Fn(&Context) -> R) -> R {
-    STACK
+pub(crate) fn with_current<R>(f: impl FnOnce(Current<'_>) -> R) -> R {
+    let mut f = Some(f);
+    let done = STACK
         .try_with(|s| {
             let s = s.try_borrow().ok()?;
-            Some(f(s.frames.last().map_or(&Context::EMPTY, |f| &f.cx)))
+            f.take().map(|f| f(s.top()))
         })
         .ok()
-        .flatten()
-        .unwrap_or_else(|| f(&Context::EMPTY))
+        .flatten();
+    match (done, f) {
+        (Some(r), _) => r,
+        (None, Some(f)) => f(Current::EMPTY),
+        // `f` ran, so it returned.
+        (None, None) => unreachable!("with_current: f ran without a result"),
+    }
+}
+
+impl Context {
+    /// The context current on this thread (or in this task); empty if none.
+    ///
+    /// When the current span lives in its frame, this is where its shared
+    /// context is made: later captures of the same span share it.
+    pub fn current() -> Context {
+        STACK
+            .try_with(|s| {
+                let mut s = s.try_borrow_mut().ok()?;
+                let s = &mut *s;
+                Some(match &s.frames.last()?.held {
+                    Held::Context(cx) => cx.clone(),
+                    Held::Span(k) => s.spans[*k].context(),
+                })
+            })
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    }
 }
 
 /// Restores the previous context when dropped.
@@ -72,18 +239,14 @@ pub(crate) fn with_current<R>(f: impl Fn(&Context) -> R) -> R {
 /// ```
 #[must_use = "the context is detached as soon as the guard is dropped"]
 pub struct ContextGuard {
-    /// 0 when the attach did nothing (depth limit, thread teardown).
-    id: u64,
-    index: usize,
-    location: &'static Location<'static>,
-    _not_send: PhantomData<*const ()>,
+    frame: FrameRef,
 }
 
 impl fmt::Debug for ContextGuard {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ContextGuard")
-            .field("depth", &self.index)
-            .field("created_at", &self.location)
+            .field("depth", &self.frame.index)
+            .field("created_at", &self.frame.location)
             .finish()
     }
 }
@@ -107,148 +270,283 @@ impl Context {
 }
 
 pub(crate) fn push(cx: Context, location: &'static Location<'static>) -> ContextGuard {
-    let (id, index) = try_push(cx, location).unwrap_or((0, 0));
-    ContextGuard::new(id, index, location)
-}
-
-impl ContextGuard {
-    fn new(id: u64, index: usize, location: &'static Location<'static>) -> ContextGuard {
-        ContextGuard {
-            id,
-            index,
-            location,
-            _not_send: PhantomData,
-        }
-    }
-
-    /// Pops the guard's frame now, returning its context; the drop then
-    /// does nothing.
-    fn pop(&mut self) -> Context {
-        let cx = pop(self.id, self.index, self.location);
-        self.id = 0;
-        cx
-    }
-}
-
-/// Pushes `cx`, returning the frame's id and index; hands `cx` back when
-/// there is no room (reported) or no stack (thread teardown).
-fn try_push(cx: Context, location: &'static Location<'static>) -> Result<(u64, usize), Context> {
-    let mut cx = Some(cx);
-    let pushed = STACK.try_with(|s| {
-        let mut s = s.try_borrow_mut().ok()?;
-        if s.frames.len() >= MAX_CONTEXT_DEPTH {
-            return None;
-        }
-        let id = s.next_id;
-        s.next_id += 1;
-        let index = s.frames.len();
-        let cx = cx.take()?;
-        s.frames.push(Frame { cx, id, live: true });
-        Some((id, index))
-    });
-    match pushed {
-        Ok(Some(pushed)) => return Ok(pushed),
-        Ok(None) => report(
-            DiagnosticKind::ContextDepthExceeded,
-            &format_args!("more than {MAX_CONTEXT_DEPTH} nested contexts; attach ignored"),
-            Some(location),
-        ),
-        // Thread teardown: there is no stack to push onto.
-        Err(_) => {}
-    }
-    Err(cx.unwrap_or_default())
-}
-
-enum Popped {
-    /// The frame was on top and came off.
-    Top(Context),
-    /// The frame and the dead frames under it came off.
-    TopAndDead(Context, Vec<Context>),
-    /// Newer frames are still live: the frame is only marked dead, and this
-    /// is a copy of its context.
-    OutOfOrder(Context),
-    Gone,
-}
-
-/// Pops the frame `id` pushed at `index`, returning its context. Only the
-/// guard that pushed a frame pops it, so a frame is popped at most once.
-fn pop(id: u64, index: usize, location: &'static Location<'static>) -> Context {
-    if id == 0 {
-        return Context::default();
-    }
-    let popped = STACK
-        .try_with(|s| {
-            let Ok(mut s) = s.try_borrow_mut() else {
-                return Popped::Gone;
-            };
-            let frames = &mut s.frames;
-            match frames.get(index) {
-                Some(f) if f.id == id && index + 1 == frames.len() => {
-                    let top = frames.pop().map(|f| f.cx).unwrap_or_default();
-                    if frames.last().is_some_and(|f| !f.live) {
-                        let mut dead = Vec::new();
-                        while frames.last().is_some_and(|f| !f.live) {
-                            dead.extend(frames.pop().map(|f| f.cx));
-                        }
-                        Popped::TopAndDead(top, dead)
-                    } else {
-                        Popped::Top(top)
-                    }
-                }
-                Some(f) if f.id == id => {
-                    frames[index].live = false;
-                    Popped::OutOfOrder(frames[index].cx.clone())
-                }
-                _ => Popped::Gone,
-            }
-        })
-        .unwrap_or(Popped::Gone);
-    // The borrow has ended: dropping the contexts, or a diagnostic
-    // handler, may now call back into baton.
-    match popped {
-        Popped::Top(top) => top,
-        Popped::TopAndDead(top, dead) => {
-            drop(dead);
-            top
-        }
-        Popped::OutOfOrder(cx) => {
-            report(
-                DiagnosticKind::GuardDroppedOutOfOrder,
-                &"context guard dropped while a newer guard on this thread is still live",
-                Some(location),
-            );
-            cx
-        }
-        Popped::Gone => Context::default(),
+    ContextGuard {
+        frame: FrameRef::push(cx, location).unwrap_or_else(|_| FrameRef::none(location)),
     }
 }
 
 impl Drop for ContextGuard {
     fn drop(&mut self) {
-        drop(self.pop());
+        drop(self.frame.pop::<Context>());
     }
 }
 
-/// Runs `f` with `*cx` attached. The context moves onto the stack and back,
-/// so a wrapper that attaches its context on every poll pays no reference
-/// count for it; `*cx` is restored also when `f` unwinds.
+/// A frame this thread pushed: what its guard holds. `!Send`, so it is
+/// always popped on the thread that pushed it.
+pub(crate) struct FrameRef {
+    /// 0 when nothing was pushed (depth limit, thread teardown) or the
+    /// frame was popped already.
+    id: u64,
+    /// Where the frame was pushed; a frame set aside by a future and
+    /// restored may sit elsewhere, and is then found by its id.
+    index: usize,
+    location: &'static Location<'static>,
+    _not_send: PhantomData<*const ()>,
+}
+
+impl FrameRef {
+    /// A frame that was never pushed: popping it does nothing.
+    pub(crate) fn none(location: &'static Location<'static>) -> FrameRef {
+        FrameRef {
+            id: 0,
+            index: 0,
+            location,
+            _not_send: PhantomData,
+        }
+    }
+
+    /// Pushes `entry`; hands it back when there is no room (reported) or
+    /// no stack (thread teardown).
+    pub(crate) fn push<E: Entry>(
+        entry: E,
+        location: &'static Location<'static>,
+    ) -> Result<FrameRef, E> {
+        let mut entry = Some(entry);
+        let pushed = STACK.try_with(|s| {
+            let mut s = s.try_borrow_mut().ok()?;
+            if s.frames.len() >= MAX_CONTEXT_DEPTH {
+                return None;
+            }
+            let id = s.next_id;
+            s.next_id += 1;
+            let index = s.frames.len();
+            let s = &mut *s;
+            let held = entry.take()?.store(&mut s.spans);
+            s.frames.push(Frame {
+                held,
+                id,
+                live: true,
+                location,
+            });
+            Some(FrameRef {
+                id,
+                index,
+                location,
+                _not_send: PhantomData,
+            })
+        });
+        match pushed {
+            Ok(Some(frame)) => return Ok(frame),
+            Ok(None) => report(
+                DiagnosticKind::ContextDepthExceeded,
+                &format_args!("more than {MAX_CONTEXT_DEPTH} nested contexts; attach ignored"),
+                Some(location),
+            ),
+            // Thread teardown: there is no stack to push onto.
+            Err(_) => {}
+        }
+        // Taken only on the pushing path, so still here.
+        match entry {
+            Some(entry) => Err(entry),
+            None => Ok(FrameRef::none(location)),
+        }
+    }
+
+    pub(crate) fn location(&self) -> &'static Location<'static> {
+        self.location
+    }
+
+    /// Runs `f` on the span in this frame while the frame is live.
+    pub(crate) fn with_span<R>(&self, f: impl FnOnce(&mut SpanState) -> R) -> Option<R> {
+        if self.id == 0 {
+            return None;
+        }
+        STACK
+            .try_with(|s| {
+                let mut s = s.try_borrow_mut().ok()?;
+                let at = position(&s.frames, self.id, self.index)?;
+                match s.frames[at] {
+                    Frame {
+                        held: Held::Span(k),
+                        live: true,
+                        ..
+                    } => Some(f(&mut s.spans[k])),
+                    _ => None,
+                }
+            })
+            .ok()
+            .flatten()
+    }
+
+    /// Pops the frame, returning what it held; `None` if it was popped
+    /// already or never pushed. Dropped out of order, the frame is only
+    /// marked dead (reported), and what it held is handed back all the
+    /// same: a copy of its context, or its span, ended now.
+    pub(crate) fn pop<E: Entry>(&mut self) -> Option<E> {
+        if let Some(top) = self.pop_if_top() {
+            return Some(top);
+        }
+        let id = std::mem::replace(&mut self.id, 0);
+        if id == 0 {
+            return None;
+        }
+        self.pop_slow(id).and_then(E::from_slot)
+    }
+
+    /// Pops the frame if it is on top with a live frame under it (the
+    /// usual case, where nothing else comes off); otherwise leaves it.
+    #[inline]
+    fn pop_if_top<E: Entry>(&mut self) -> Option<E> {
+        let (id, index) = (self.id, self.index);
+        if id == 0 {
+            return None;
+        }
+        let top = STACK
+            .try_with(|s| {
+                let mut s = s.try_borrow_mut().ok()?;
+                let on_top = index + 1 == s.frames.len()
+                    && s.frames[index].id == id
+                    && (index == 0 || s.frames[index - 1].live);
+                if !on_top {
+                    return None;
+                }
+                let s = &mut *s;
+                let held = s.frames.pop()?.held;
+                E::take(held, &mut s.spans)
+            })
+            .ok()
+            .flatten();
+        if top.is_some() {
+            self.id = 0;
+        }
+        top
+    }
+
+    #[cold]
+    fn pop_slow(&self, id: u64) -> Option<Slot> {
+        let popped = STACK
+            .try_with(|s| {
+                let mut s = s.try_borrow_mut().ok()?;
+                let s = &mut *s;
+                let at = position(&s.frames, id, self.index)?;
+                if at + 1 == s.frames.len() {
+                    let top = s.pop_top()?;
+                    let mut dead = Vec::new();
+                    while s.frames.last().is_some_and(|f| !f.live) {
+                        dead.extend(s.pop_top());
+                    }
+                    Some((top, dead, false))
+                } else {
+                    s.frames[at].live = false;
+                    let copy = match &s.frames[at].held {
+                        Held::Context(cx) => Slot::Context(cx.clone()),
+                        Held::Span(k) => Slot::Span(s.spans[*k].detach()),
+                    };
+                    Some((copy, Vec::new(), true))
+                }
+            })
+            .ok()
+            .flatten();
+        // The borrow has ended: dropping what came off, or a diagnostic
+        // handler, may now call back into baton.
+        let (slot, dead, out_of_order) = popped?;
+        drop(dead);
+        if out_of_order {
+            report(
+                DiagnosticKind::GuardDroppedOutOfOrder,
+                &"guard dropped while a newer guard on this thread is still live",
+                Some(self.location),
+            );
+        }
+        Some(slot)
+    }
+}
+
+/// Where frame `id` is: at `index` unless a future moved it.
+fn position(frames: &[Frame], id: u64, index: usize) -> Option<usize> {
+    match frames.get(index) {
+        Some(f) if f.id == id => Some(index),
+        _ => frames.iter().rposition(|f| f.id == id),
+    }
+}
+
+/// Frames a future's poll left behind (guards held across `.await`), with
+/// their spans, set aside until its next poll. Empty (and unallocated)
+/// unless a poll leaked a guard.
+#[derive(Default)]
+pub(crate) struct SetAside {
+    frames: Option<Box<Aside>>,
+    /// Reported already: a future reports its leak once.
+    reported: bool,
+}
+
+struct Aside {
+    frames: Vec<Frame>,
+    spans: Vec<SpanState>,
+}
+
+impl Drop for Aside {
+    fn drop(&mut self) {
+        // A guard leaked with the future (`mem::forget`): its span still
+        // ends, and nothing else is left on any stack.
+        for span in self.spans.drain(..) {
+            let limits = || pipeline::installed().map_or_else(SpanLimits::default, |p| p.limits);
+            if let Some(data) = span.finish(limits) {
+                pipeline::on_end(data);
+            }
+        }
+    }
+}
+
+/// Runs `f` with `*cx` attached, and with the frames `aside` held from an
+/// earlier run restored above it. The context moves onto the stack and
+/// back, so a wrapper that attaches its context on every poll pays no
+/// reference count for it; `*cx` is restored also when `f` unwinds.
+///
+/// Frames that `f` pushed and left on the stack go into `aside` (reported
+/// the first time), so that no other future polled on this thread sees them.
 #[track_caller]
-pub(crate) fn attached<R>(cx: &mut Context, f: impl FnOnce() -> R) -> R {
+pub(crate) fn attached<R>(cx: &mut Context, aside: &mut SetAside, f: impl FnOnce() -> R) -> R {
     struct Lent<'a> {
         home: &'a mut Context,
-        guard: ContextGuard,
+        aside: &'a mut SetAside,
+        frame: FrameRef,
     }
     impl Drop for Lent<'_> {
         fn drop(&mut self) {
-            *self.home = self.guard.pop();
+            if let Some(cx) = self.frame.pop_if_top::<Context>() {
+                *self.home = cx;
+                return;
+            }
+            // Not on top: frames the run pushed are still there.
+            let left = set_aside_above(&self.frame);
+            if let (Some(left), false) = (&left, self.aside.reported) {
+                self.aside.reported = true;
+                report(
+                    DiagnosticKind::GuardHeldAcrossAwait,
+                    &format_args!(
+                        "{} guard(s) still live after a poll; set aside until the next poll",
+                        left.frames.len()
+                    ),
+                    left.frames.first().map(|f| f.location),
+                );
+            }
+            self.aside.frames = left;
+            if let Some(cx) = self.frame.pop::<Context>() {
+                *self.home = cx;
+            }
         }
     }
     let location = Location::caller();
-    match try_push(std::mem::take(cx), location) {
-        Ok((id, index)) => {
+    match FrameRef::push(std::mem::take(cx), location) {
+        Ok(frame) => {
+            if let Some(mut left) = aside.frames.take() {
+                restore(&mut left);
+            }
             let _lent = Lent {
                 home: cx,
-                guard: ContextGuard::new(id, index, location),
+                aside,
+                frame,
             };
             f()
         }
@@ -257,6 +555,44 @@ pub(crate) fn attached<R>(cx: &mut Context, f: impl FnOnce() -> R) -> R {
             f()
         }
     }
+}
+
+/// Takes every frame above `frame` off the stack, with their spans.
+fn set_aside_above(frame: &FrameRef) -> Option<Box<Aside>> {
+    let aside = STACK.try_with(|s| {
+        let mut s = s.try_borrow_mut().ok()?;
+        let at = position(&s.frames, frame.id, frame.index)?;
+        if at + 1 == s.frames.len() {
+            return None;
+        }
+        let frames = s.frames.split_off(at + 1);
+        let first_span = frames.iter().find_map(|f| match f.held {
+            Held::Span(k) => Some(k),
+            Held::Context(_) => None,
+        });
+        let spans = first_span.map_or_else(Vec::new, |k| s.spans.split_off(k));
+        Some(Box::new(Aside { frames, spans }))
+    });
+    aside.ok().flatten()
+}
+
+/// Puts frames set aside back on top of the stack, their spans at the end
+/// of the span buffer.
+fn restore(aside: &mut Aside) {
+    let _ = STACK.try_with(|s| {
+        if let Ok(mut s) = s.try_borrow_mut() {
+            let s = &mut *s;
+            let mut k = s.spans.len();
+            for mut frame in aside.frames.drain(..) {
+                if let Held::Span(at) = &mut frame.held {
+                    *at = k;
+                    k += 1;
+                }
+                s.frames.push(frame);
+            }
+            s.spans.append(&mut aside.spans);
+        }
+    });
 }
 
 /// Starts an isolated scope: until the guard drops, there is no current span,

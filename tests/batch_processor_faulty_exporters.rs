@@ -1,6 +1,7 @@
 //! The batch processor's worker survives exporters that hang, panic or fail;
 //! producers never wait for them, memory stays bounded by the queue, and
-//! every span is either exported or counted as dropped. Installs the global
+//! every span is exported, counted as dropped or failed, or reported in
+//! flight; a flush or shutdown that lost spans says so with the counts. Installs the global
 //! pipeline (to record the spans fed to the processors under test).
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -55,12 +56,34 @@ fn a_hanging_exporter_never_blocks_producers_and_memory_stays_bounded() {
     assert_eq!(stats.exported, 0);
 
     let flushed = processor.force_flush(Instant::now() + Duration::from_millis(300));
-    assert_eq!(flushed, Err(ExportError::Timeout));
+    assert!(
+        matches!(
+            flushed,
+            Err(ExportError::Undelivered {
+                deadline_passed: true,
+                ..
+            })
+        ),
+        "{flushed:?}"
+    );
 
     let shut = processor.shutdown(Instant::now() + Duration::from_secs(2));
-    assert!(shut.is_err(), "the hung exporter cannot shut down cleanly");
-    let stats = processor.stats();
-    assert_eq!(stats.exported + stats.dropped, produced, "{stats:?}");
+    let Err(ExportError::Undelivered {
+        stats,
+        deadline_passed: true,
+    }) = shut
+    else {
+        panic!("the hung exporter cannot shut down cleanly: {shut:?}");
+    };
+    assert_eq!(stats.produced, produced);
+    assert_eq!(
+        stats.exported + stats.dropped + stats.failed + stats.in_flight,
+        produced,
+        "{stats:?}"
+    );
+    // Only the batch inside the hung export is still held.
+    assert!((1..=batch as u64).contains(&stats.in_flight), "{stats:?}");
+    assert_eq!(processor.stats(), stats);
     drop(release);
 }
 
@@ -96,18 +119,21 @@ fn a_panicking_exporter_loses_only_its_batch() {
     for _ in 0..10 {
         processor.on_end(span());
     }
-    processor
-        .force_flush(Instant::now() + Duration::from_secs(20))
-        .unwrap();
+    let flushed = processor.force_flush(Instant::now() + Duration::from_secs(20));
+    let Err(ExportError::Undelivered { stats, .. }) = flushed else {
+        panic!("the panicked batch is a loss: {flushed:?}");
+    };
+    assert_eq!((stats.failed, stats.in_flight), (10, 0));
     for _ in 0..25 {
         processor.on_end(span());
     }
+    // That loss was reported once; the rest is delivered.
     processor
         .shutdown(Instant::now() + Duration::from_secs(20))
         .unwrap();
     let stats = processor.stats();
-    assert_eq!(stats.dropped, 10, "the panicked batch");
-    assert_eq!(stats.exported, 25);
+    assert_eq!(stats.failed, 10, "the panicked batch");
+    assert_eq!((stats.exported, stats.dropped), (25, 0));
     assert_eq!(received.load(Ordering::SeqCst), 25);
 }
 
@@ -120,16 +146,28 @@ impl SpanExporter for Failing {
 }
 
 #[test]
-fn a_failing_exporter_counts_its_spans_as_dropped() {
+fn a_failing_exporter_counts_its_spans_as_failed_and_shutdown_says_so() {
     let processor = BatchProcessor::new(Failing, config(100, 7, Duration::from_secs(10)));
     for _ in 0..30 {
         processor.on_end(span());
     }
-    processor
-        .shutdown(Instant::now() + Duration::from_secs(20))
-        .unwrap();
-    assert_eq!(processor.stats().dropped, 30);
-    assert_eq!(processor.stats().exported, 0);
+    let shut = processor.shutdown(Instant::now() + Duration::from_secs(20));
+    let Err(ExportError::Undelivered {
+        stats,
+        deadline_passed: false,
+    }) = shut
+    else {
+        panic!("every span failed: {shut:?}");
+    };
+    assert_eq!(
+        (
+            stats.produced,
+            stats.exported,
+            stats.failed,
+            stats.in_flight
+        ),
+        (30, 0, 30, 0)
+    );
 }
 
 #[test]

@@ -1,5 +1,7 @@
 //! Shutdown racing producers on 4 threads: every span produced is either
-//! exported or counted as dropped (dropped + exported == produced), a second
+//! exported or counted as dropped (dropped + exported == produced, none in
+//! flight once the producers are done, and the drops are in shutdown's
+//! error), a second
 //! shutdown says so, and spans ended after shutdown are dropped. Installs
 //! the global pipeline (to record the spans fed to the processor).
 
@@ -40,15 +42,25 @@ fn shutdown_racing_four_producers_keeps_the_count_identity() {
         start.wait();
         // Let the producers get going for a moment, varying with the round.
         std::thread::sleep(Duration::from_millis(round * 5));
-        processor
-            .shutdown(Instant::now() + Duration::from_secs(30))
-            .unwrap();
+        let shut = processor.shutdown(Instant::now() + Duration::from_secs(30));
+        match &shut {
+            Ok(()) => {}
+            Err(ExportError::Undelivered {
+                stats,
+                deadline_passed: false,
+            }) => assert!(stats.dropped > 0, "{stats:?}"),
+            Err(e) => panic!("round {round}: {e}"),
+        }
         let produced: u64 = producers.into_iter().map(|p| p.join().unwrap()).sum();
 
         let stats = processor.stats();
         assert_eq!(
-            stats.exported + stats.dropped,
-            produced,
+            (
+                stats.produced,
+                stats.exported + stats.dropped,
+                stats.in_flight
+            ),
+            (produced, produced, 0),
             "round {round}: {stats:?}"
         );
         assert_eq!(received.load(Ordering::SeqCst), stats.exported);

@@ -206,6 +206,8 @@ fn every_invalid_value_names_its_variable_and_value() {
         ("OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT", "x"),
         ("OTEL_LINK_ATTRIBUTE_COUNT_LIMIT", "99999999999999999999"),
         ("OTEL_TRACES_SAMPLER", "sometimes"),
+        ("OTEL_PROPAGATORS", "tracecontext,w3c"),
+        ("OTEL_PROPAGATORS", "none,b3"),
         ("OTEL_BSP_MAX_QUEUE_SIZE", "0"),
         ("OTEL_BSP_MAX_QUEUE_SIZE", "-5"),
         ("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "0"),
@@ -288,10 +290,16 @@ fn the_protocol_defaults_to_protobuf_and_the_traces_variable_wins() {
 }
 
 #[test]
-fn compression_none_is_accepted_and_anything_unknown_named() {
+fn compression_none_and_gzip_are_accepted_and_anything_else_named() {
     use baton::export::Compression;
     let none = OtlpConfig::from_lookup(env(&[("OTEL_EXPORTER_OTLP_COMPRESSION", "NONE")])).unwrap();
     assert_eq!(none.get_compression(), Compression::None);
+    let gzip = OtlpConfig::from_lookup(env(&[
+        ("OTEL_EXPORTER_OTLP_COMPRESSION", "none"),
+        ("OTEL_EXPORTER_OTLP_TRACES_COMPRESSION", "gzip"),
+    ]))
+    .unwrap();
+    assert_eq!(gzip.get_compression(), Compression::Gzip);
     let err =
         OtlpConfig::from_lookup(env(&[("OTEL_EXPORTER_OTLP_COMPRESSION", "zstd")])).unwrap_err();
     assert_eq!(

@@ -1,4 +1,5 @@
-//! The OTLP payloads baton's real exporter posts (protobuf, JSON) are
+//! The OTLP payloads baton's real exporter posts (protobuf, JSON, each also
+//! gzip-compressed) are
 //! decoded by the OpenTelemetry project's own proto packages
 //! (`opentelemetry-proto` and `protobuf` from PyPI), and every field is
 //! compared to the span records: issue 11 asked for a check that does not
@@ -18,7 +19,7 @@ use std::process::Command;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use baton::export::{OtlpConfig, OtlpExporter, Protocol, Resource, SpanExporter};
+use baton::export::{Compression, OtlpConfig, OtlpExporter, Protocol, Resource, SpanExporter};
 use baton::{
     Context, KeyValue, SpanContext, SpanData, SpanId, SpanKind, SpanLimits, SpanType, Status,
     TraceFlags, TraceId, TraceState, Value,
@@ -459,13 +460,48 @@ fn every_payload_decodes_with_the_opentelemetry_proto_packages() {
     let dir = std::env::temp_dir().join(format!("baton-otlp-decode-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let mut payloads: Vec<(String, PathBuf)> = Vec::new();
-    for (format, protocol, content_type) in [
-        ("protobuf", Protocol::HttpProtobuf, "application/x-protobuf"),
-        ("json", Protocol::HttpJson, "application/json"),
+    for (format, protocol, content_type, compression) in [
+        (
+            "protobuf",
+            Protocol::HttpProtobuf,
+            "application/x-protobuf",
+            Compression::None,
+        ),
+        (
+            "json",
+            Protocol::HttpJson,
+            "application/json",
+            Compression::None,
+        ),
+        (
+            "protobuf+gzip",
+            Protocol::HttpProtobuf,
+            "application/x-protobuf",
+            Compression::Gzip,
+        ),
+        (
+            "json+gzip",
+            Protocol::HttpJson,
+            "application/json",
+            Compression::Gzip,
+        ),
     ] {
-        let request = post(|c| c.resource(resource.clone()).protocol(protocol), &spans);
+        let request = post(
+            |c| {
+                c.resource(resource.clone())
+                    .protocol(protocol)
+                    .compression(compression)
+            },
+            &spans,
+        );
         assert_eq!(request.header("content-type"), Some(content_type));
-        assert_eq!(request.header("content-encoding"), None);
+        assert_eq!(
+            request.header("content-encoding"),
+            compression.content_encoding()
+        );
+        if compression == Compression::Gzip {
+            assert_eq!(request.body[..2], [0x1f, 0x8b], "{format}: not gzip");
+        }
         assert!(!request.body.is_empty());
         let path = dir.join(format!("payload.{format}"));
         std::fs::write(&path, &request.body).unwrap();

@@ -76,11 +76,13 @@ fn parent(remote: bool, sampled: bool) -> SpanContext {
 }
 
 fn child(sampler: &dyn Sampler, parent: &SpanContext) -> SamplingDecision {
-    sampler.should_sample(&SamplingParams::new(
-        Some(parent),
-        parent.trace_id(),
-        "child",
-    ))
+    sampler
+        .should_sample(&SamplingParams::new(
+            Some(parent),
+            parent.trace_id(),
+            "child",
+        ))
+        .decision
 }
 
 #[test]

@@ -321,7 +321,7 @@ fn child() {
 }
 
 /// Copies the baggage this hop received onto its span, to show where it travelled.
-fn record_baggage(span: &baton::SpanRef) {
+fn record_baggage(span: &baton::SpanGuard) {
     if let Some(user) = baton::baggage("user_id") {
         span.set_attribute("baggage.user_id", user);
     }

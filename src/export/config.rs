@@ -1,13 +1,14 @@
 //! `Config`: what [`init`](crate::init) installs, built in code or read
 //! from the `OTEL_*` environment variables.
 
-use crate::export::batch::BatchConfig;
+use crate::export::batch_config::BatchConfig;
 use crate::export::config_error::Env;
 use crate::export::fan_out::FanOut;
 use crate::export::{
     BatchProcessor, ConfigError, ConsoleExporter, OtlpConfig, OtlpExporter, SimpleProcessor,
     SpanExporter, SpanProcessor,
 };
+use crate::propagation::{Composite, OTEL_PROPAGATORS};
 use crate::sampling::{sampler_from_env, AlwaysOn, ParentBased, Sampler};
 use crate::span_limits::SpanLimits;
 
@@ -188,6 +189,8 @@ impl Config {
     ///   is set in code afterwards) and no other variable is read.
     /// - `OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG`: see
     ///   [`sampler_from_env`].
+    /// - `OTEL_PROPAGATORS`: checked (see
+    ///   [`Composite::from_lookup`]); the global propagator reads it.
     /// - `OTEL_TRACES_EXPORTER`: a comma-separated, case-insensitive list of
     ///   `otlp` (the default, as in the OpenTelemetry spec; through a
     ///   [`BatchProcessor`]), `console` (trees on stdout through a
@@ -230,6 +233,17 @@ impl Config {
             });
         }
         let sampler = sampler_from_env(&lookup)?;
+        // The global propagator reads it on first use and falls back to the
+        // default on an error; checked here so a service fails at startup.
+        if Composite::from_lookup(&lookup).is_err() {
+            let value = env.get(OTEL_PROPAGATORS).unwrap_or_default();
+            return Err(ConfigError::new(
+                OTEL_PROPAGATORS,
+                &value,
+                "an unknown propagator, or none with others (see \
+                 baton::propagation::Composite::from_lookup)",
+            ));
+        }
         let limits = span_limits(&env)?;
         let exporters = exporters(&env)?;
         let otlp = if exporters.contains(&EnvExporter::Otlp) {

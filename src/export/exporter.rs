@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::export::stats::BatchStats;
 use crate::SpanData;
 
 /// Why an export, flush or shutdown did not fully succeed.
@@ -19,6 +20,15 @@ pub enum ExportError {
     Reentrant,
     /// The exporter reported a failure.
     Failed(String),
+    /// A flush or shutdown found spans that were not delivered: lost since
+    /// the last call that said so (dropped, failed), or still held when it
+    /// returned. The counts are the processor's totals.
+    Undelivered {
+        /// The processor's counts when the call returned.
+        stats: BatchStats,
+        /// Whether the call's deadline passed before its work was done.
+        deadline_passed: bool,
+    },
 }
 
 impl fmt::Display for ExportError {
@@ -31,6 +41,25 @@ impl fmt::Display for ExportError {
                 f.write_str("called from inside the pipeline, where waiting would deadlock")
             }
             ExportError::Failed(why) => write!(f, "export failed: {why}"),
+            ExportError::Undelivered {
+                stats: s,
+                deadline_passed,
+            } => {
+                write!(
+                    f,
+                    "{} of {} span(s) not delivered: {} exported, {} dropped, {} failed, {} still in flight",
+                    s.undelivered(),
+                    s.produced,
+                    s.exported,
+                    s.dropped,
+                    s.failed,
+                    s.in_flight
+                )?;
+                if *deadline_passed {
+                    f.write_str(" when the deadline passed")?;
+                }
+                Ok(())
+            }
         }
     }
 }

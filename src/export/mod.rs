@@ -17,12 +17,22 @@
 //! that traces its own HTTP calls cannot feed itself.
 
 mod batch;
+mod batch_config;
+mod batch_event;
+mod batch_queue;
+mod batch_stage;
+mod batch_worker;
 mod config;
 mod config_error;
 mod console;
+mod crc32;
+mod deadline;
+mod deflate;
 mod exporter;
 mod fan_out;
+pub mod gzip;
 mod http;
+mod huffman;
 mod json;
 mod jsonl;
 mod memory;
@@ -33,12 +43,15 @@ mod otlp_protobuf;
 pub(crate) mod pipeline;
 mod processor;
 mod resource;
+mod stats;
+mod tally;
 
-pub use batch::{
-    BatchConfig, BatchProcessor, BatchStats, BatchStatsHandle, DEFAULT_EXPORT_TIMEOUT,
-    DEFAULT_MAX_EXPORT_BATCH_SIZE, DEFAULT_MAX_QUEUE_SIZE, DEFAULT_SCHEDULE_DELAY,
-    MAX_QUEUE_SIZE_LIMIT, THREAD_CHUNK_SIZE,
+pub use batch::{BatchProcessor, BatchStatsHandle};
+pub use batch_config::{
+    BatchConfig, DEFAULT_EXPORT_TIMEOUT, DEFAULT_MAX_EXPORT_BATCH_SIZE, DEFAULT_MAX_QUEUE_SIZE,
+    DEFAULT_SCHEDULE_DELAY, MAX_QUEUE_SIZE_LIMIT, MIN_SCHEDULE_DELAY,
 };
+pub use batch_queue::{THREAD_CHUNK_LINGER, THREAD_CHUNK_SIZE};
 pub use config::Config;
 pub use config_error::ConfigError;
 pub use console::{ConsoleExporter, MAX_PENDING_SPANS, MAX_SHOWN_ATTRIBUTES};
@@ -57,3 +70,4 @@ pub use pipeline::{
 };
 pub use processor::{SimpleProcessor, SpanProcessor};
 pub use resource::Resource;
+pub use stats::BatchStats;

@@ -74,6 +74,7 @@ impl Protocol {
 /// ```
 /// use baton::export::Compression;
 /// assert_eq!(Compression::default(), Compression::None);
+/// assert_eq!(Compression::Gzip.content_encoding(), Some("gzip"));
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
@@ -81,16 +82,30 @@ pub enum Compression {
     /// Sent as encoded (the default).
     #[default]
     None,
+    /// gzip ([`gzip::compress`](crate::export::gzip::compress)), sent with
+    /// `Content-Encoding: gzip`.
+    Gzip,
 }
 
 impl Compression {
+    /// The value of the `Content-Encoding` header, if any.
+    pub fn content_encoding(self) -> Option<&'static str> {
+        match self {
+            Compression::None => None,
+            Compression::Gzip => Some("gzip"),
+        }
+    }
+
     /// Parses an `OTEL_EXPORTER_OTLP_[TRACES_]COMPRESSION` value read from
     /// `variable`.
     pub(crate) fn parse(variable: &'static str, value: &str) -> Result<Compression, ConfigError> {
-        if value.trim().eq_ignore_ascii_case("none") {
+        let v = value.trim();
+        if v.eq_ignore_ascii_case("none") {
             Ok(Compression::None)
+        } else if v.eq_ignore_ascii_case("gzip") {
+            Ok(Compression::Gzip)
         } else {
-            Err(ConfigError::new(variable, value, "expected none"))
+            Err(ConfigError::new(variable, value, "expected none or gzip"))
         }
     }
 }

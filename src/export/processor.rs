@@ -2,11 +2,17 @@
 
 use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
-use crate::export::{pipeline, ExportError, SpanExporter};
-use crate::{Span, SpanData};
+use crate::diagnostic::{report, DiagnosticKind};
+use crate::export::exporter::{ExportError, SpanExporter};
+use crate::export::pipeline;
+use crate::export::stats::BatchStats;
+use crate::export::tally::Tally;
+use crate::span::Span;
+use crate::span_data::SpanData;
 
 /// Receives spans as they start and end.
 ///
@@ -20,10 +26,15 @@ pub trait SpanProcessor: Send + Sync + 'static {
     /// A recording span ended.
     fn on_end(&self, span: SpanData);
 
-    /// Exports everything received so far, waiting at most until `deadline`.
+    /// Exports everything received so far, waiting at most until `deadline`
+    /// (the pipeline passes the latest instant the clock can hold for
+    /// `Duration::MAX`). A span lost since the last call that said so makes
+    /// it [`ExportError::Undelivered`].
     fn force_flush(&self, deadline: Instant) -> Result<(), ExportError>;
 
-    /// Flushes, then stops; later spans are dropped and counted.
+    /// Flushes, then stops; later spans are dropped and counted. Returns
+    /// [`ExportError::Undelivered`] like `force_flush`, and also when spans
+    /// are still held at the deadline.
     fn shutdown(&self, deadline: Instant) -> Result<(), ExportError>;
 }
 
@@ -33,6 +44,8 @@ pub trait SpanProcessor: Send + Sync + 'static {
 /// tests and for exporters that only append to memory.
 pub struct SimpleProcessor {
     exporter: Mutex<Option<Box<dyn SpanExporter>>>,
+    produced: AtomicU64,
+    tally: Tally,
 }
 
 thread_local! {
@@ -47,7 +60,23 @@ impl SimpleProcessor {
     pub fn new(exporter: impl SpanExporter) -> Self {
         SimpleProcessor {
             exporter: Mutex::new(Some(Box::new(exporter))),
+            produced: AtomicU64::new(0),
+            tally: Tally::default(),
         }
+    }
+
+    /// The counters now (nothing is ever in flight after `on_end` returns).
+    pub fn stats(&self) -> BatchStats {
+        self.tally.stats(|| self.produced.load(Ordering::SeqCst))
+    }
+
+    /// A flush's or shutdown's answer: the exporter's `result`, unless a
+    /// span was lost since the last answer that said so.
+    fn outcome(&self, result: Result<(), ExportError>, last: bool) -> Result<(), ExportError> {
+        if result == Err(ExportError::Reentrant) {
+            return result;
+        }
+        self.tally.outcome(self.stats(), result, false, last)
     }
 
     fn with_exporter(
@@ -77,17 +106,33 @@ impl SimpleProcessor {
 
 impl SpanProcessor for SimpleProcessor {
     fn on_end(&self, span: SpanData) {
-        if let Err(e) = self.with_exporter(|x| x.export(std::slice::from_ref(&span))) {
-            pipeline::report_dropped(1, &e);
+        self.produced.fetch_add(1, Ordering::SeqCst);
+        match self.with_exporter(|x| x.export(std::slice::from_ref(&span))) {
+            Ok(()) => self.tally.exported(1),
+            Err(e) => {
+                match e {
+                    ExportError::Reentrant | ExportError::AlreadyShutDown => self.tally.dropped(1),
+                    _ => self.tally.failed(1),
+                }
+                report(
+                    DiagnosticKind::SpanDropped,
+                    &format_args!("1 span(s) dropped: {e}"),
+                    None,
+                );
+            }
         }
     }
 
     fn force_flush(&self, _deadline: Instant) -> Result<(), ExportError> {
-        self.with_exporter(|x| x.force_flush())
+        let result = self.with_exporter(|x| x.force_flush());
+        self.outcome(result, false)
     }
 
     fn shutdown(&self, _deadline: Instant) -> Result<(), ExportError> {
-        self.with_exporter(|x| x.shutdown())?;
+        let result = self.with_exporter(|x| x.shutdown());
+        if result == Err(ExportError::Reentrant) {
+            return result;
+        }
         let exporter = self
             .exporter
             .lock()
@@ -95,6 +140,6 @@ impl SpanProcessor for SimpleProcessor {
             .take();
         // Dropped outside the lock: its Drop may call back into baton.
         drop(exporter);
-        Ok(())
+        self.outcome(result, true)
     }
 }

@@ -33,3 +33,16 @@ impl SpanExporter for Counting {
         Ok(())
     }
 }
+
+/// A finished span that ended now, as a thread ending spans in real time
+/// hands it over.
+pub fn span_ending_now() -> SpanData {
+    let mut span = span();
+    span.end_unix_nanos = baton::now_unix_nanos();
+    span
+}
+
+/// The four counts that must add up to `produced` whenever they are read.
+pub fn accounted(s: &baton::export::BatchStats) -> u64 {
+    s.exported + s.dropped + s.failed + s.in_flight
+}

@@ -1,0 +1,130 @@
+//! `BatchConfig`: the batch processor's settings, with the OpenTelemetry
+//! defaults and the `OTEL_BSP_*` variables.
+
+use std::time::Duration;
+
+use crate::diagnostic::{report, DiagnosticKind};
+use crate::export::config_error::{ConfigError, Env};
+
+/// Spans the queue holds before new ones are dropped (`OTEL_BSP_MAX_QUEUE_SIZE`).
+pub const DEFAULT_MAX_QUEUE_SIZE: usize = 2048;
+/// Spans per export call at most (`OTEL_BSP_MAX_EXPORT_BATCH_SIZE`).
+pub const DEFAULT_MAX_EXPORT_BATCH_SIZE: usize = 512;
+/// The longest a span waits in the queue before an export (`OTEL_BSP_SCHEDULE_DELAY`).
+pub const DEFAULT_SCHEDULE_DELAY: Duration = Duration::from_secs(5);
+/// How long one export may run before it is reported as late and its spans
+/// are counted as in flight (`OTEL_BSP_EXPORT_TIMEOUT`).
+pub const DEFAULT_EXPORT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The largest queue accepted: this bounds the memory a configuration value
+/// can ask for.
+pub const MAX_QUEUE_SIZE_LIMIT: usize = 1 << 20;
+/// The shortest schedule delay: a shorter one would keep the worker spinning.
+pub const MIN_SCHEDULE_DELAY: Duration = Duration::from_millis(1);
+
+/// The batch processor's settings, with the OpenTelemetry defaults.
+///
+/// ```
+/// use std::time::Duration;
+/// let env = |k: &str| (k == "OTEL_BSP_SCHEDULE_DELAY").then(|| "250".to_owned());
+/// let config = baton::export::BatchConfig::from_lookup(env).unwrap();
+/// assert_eq!(config.scheduled_delay, Duration::from_millis(250));
+/// assert_eq!(config.max_queue_size, baton::export::DEFAULT_MAX_QUEUE_SIZE);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct BatchConfig {
+    /// Queue capacity, `1..=`[`MAX_QUEUE_SIZE_LIMIT`]. Defaults to [`DEFAULT_MAX_QUEUE_SIZE`].
+    pub max_queue_size: usize,
+    /// Spans per export, `1..=max_queue_size`. Defaults to [`DEFAULT_MAX_EXPORT_BATCH_SIZE`].
+    pub max_export_batch_size: usize,
+    /// Delay between scheduled exports, at least [`MIN_SCHEDULE_DELAY`];
+    /// `Duration::MAX` means only full batches, exiting threads and flushes
+    /// export. Defaults to [`DEFAULT_SCHEDULE_DELAY`].
+    pub scheduled_delay: Duration,
+    /// Time an export may run before it is reported as late; `Duration::MAX`
+    /// means never. Defaults to [`DEFAULT_EXPORT_TIMEOUT`].
+    pub export_timeout: Duration,
+}
+
+impl Default for BatchConfig {
+    fn default() -> Self {
+        BatchConfig {
+            max_queue_size: DEFAULT_MAX_QUEUE_SIZE,
+            max_export_batch_size: DEFAULT_MAX_EXPORT_BATCH_SIZE,
+            scheduled_delay: DEFAULT_SCHEDULE_DELAY,
+            export_timeout: DEFAULT_EXPORT_TIMEOUT,
+        }
+    }
+}
+
+impl BatchConfig {
+    /// Reads `OTEL_BSP_MAX_QUEUE_SIZE`, `OTEL_BSP_MAX_EXPORT_BATCH_SIZE`,
+    /// `OTEL_BSP_SCHEDULE_DELAY` and `OTEL_BSP_EXPORT_TIMEOUT` (milliseconds)
+    /// through `lookup`; unset or empty variables keep their defaults.
+    pub fn from_lookup(
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<BatchConfig, ConfigError> {
+        const BATCH: &str = "OTEL_BSP_MAX_EXPORT_BATCH_SIZE";
+        let env = Env(lookup);
+        let mut config = BatchConfig::default();
+        if let Some(n) = env.number(
+            "OTEL_BSP_MAX_QUEUE_SIZE",
+            1,
+            MAX_QUEUE_SIZE_LIMIT as u64,
+            "expected a queue size from 1 to 1048576",
+        )? {
+            config.max_queue_size = n as usize;
+        }
+        if let Some(n) = env.number(
+            BATCH,
+            1,
+            MAX_QUEUE_SIZE_LIMIT as u64,
+            "expected a batch size from 1 to 1048576",
+        )? {
+            if n as usize > config.max_queue_size {
+                return Err(ConfigError::new(
+                    BATCH,
+                    &n.to_string(),
+                    "the batch size must not exceed OTEL_BSP_MAX_QUEUE_SIZE",
+                ));
+            }
+            config.max_export_batch_size = n as usize;
+        }
+        config.max_export_batch_size = config.max_export_batch_size.min(config.max_queue_size);
+        if let Some(d) = env.millis("OTEL_BSP_SCHEDULE_DELAY")? {
+            config.scheduled_delay = d;
+        }
+        if let Some(d) = env.millis("OTEL_BSP_EXPORT_TIMEOUT")? {
+            config.export_timeout = d;
+        }
+        Ok(config)
+    }
+
+    /// The settings with every field in range; a field that was not is
+    /// reported as a diagnostic.
+    pub(crate) fn validated(mut self) -> BatchConfig {
+        let queue = self.max_queue_size.clamp(1, MAX_QUEUE_SIZE_LIMIT);
+        let batch = self.max_export_batch_size.clamp(1, queue);
+        let delay = self.scheduled_delay.max(MIN_SCHEDULE_DELAY);
+        if (queue, batch, delay)
+            != (
+                self.max_queue_size,
+                self.max_export_batch_size,
+                self.scheduled_delay,
+            )
+        {
+            report(
+                DiagnosticKind::InvalidArgument,
+                &format_args!(
+                    "batch processor: queue {}, batch {} and delay {:?} out of range; using {queue}, {batch} and {delay:?}",
+                    self.max_queue_size, self.max_export_batch_size, self.scheduled_delay
+                ),
+                None,
+            );
+        }
+        self.max_queue_size = queue;
+        self.max_export_batch_size = batch;
+        self.scheduled_delay = delay;
+        self
+    }
+}

@@ -1,0 +1,28 @@
+//! What the batch worker is told: by producers, by callers of flush and
+//! shutdown, and by the export thread.
+
+use std::sync::mpsc::SyncSender;
+use std::time::Instant;
+
+use crate::export::exporter::ExportError;
+use crate::span_data::SpanData;
+
+/// Where a flush or shutdown waits for its answer.
+pub(crate) type Ack = SyncSender<Result<(), ExportError>>;
+
+pub(crate) enum Event {
+    /// Spans are waiting: a batch filled, or a thread exited.
+    Wake,
+    /// Export every span ended before this, then flush the exporter.
+    Flush(Ack),
+    /// Export what is held until `deadline`, then shut the exporter down;
+    /// nobody waits for the answer when `ack` is `None` (a dropped processor).
+    Shutdown { deadline: Instant, ack: Option<Ack> },
+    /// The export thread finished an export (and counted it); the buffer
+    /// comes back for the next batch.
+    Exported(Vec<SpanData>),
+    /// The export thread flushed the exporter.
+    Flushed(Result<(), ExportError>),
+    /// The export thread shut the exporter down.
+    ShutDown(Result<(), ExportError>),
+}

@@ -1,0 +1,416 @@
+//! What producers, the worker and callers of a batch processor share: the
+//! per-thread slots where spans gather, the bounded queue they are handed
+//! to in chunks, and the counters.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::mem;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::Sender;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use crate::diagnostic::{report, DiagnosticKind};
+use crate::export::batch_config::BatchConfig;
+use crate::export::batch_event::Event;
+use crate::export::stats::BatchStats;
+use crate::export::tally::Tally;
+use crate::span_data::SpanData;
+
+/// Spans one thread gathers before it hands them to the queue as one chunk
+/// (fewer when the export batch is smaller): the queue's lock is taken once
+/// per chunk, not once per span. A thread's gathered spans do not take room
+/// in the queue; they are handed over when the chunk fills, when the
+/// thread's oldest gathered span is [`THREAD_CHUNK_LINGER`] old, when the
+/// thread exits, and when the worker collects them (each scheduled export,
+/// flush and shutdown).
+pub const THREAD_CHUNK_SIZE: usize = 64;
+
+/// How long a span may wait in its thread's chunk while that thread keeps
+/// ending spans: a thread ending few spans hands each over at once, so
+/// spans reach the queue in time order and threads that exit together
+/// hand over little.
+pub const THREAD_CHUNK_LINGER: Duration = Duration::from_millis(1);
+
+/// Emptied chunk buffers kept for reuse.
+const SPARE_CHUNKS: usize = 16;
+
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// One thread's spans for one processor, not yet handed to the queue.
+#[derive(Default)]
+pub(crate) struct Slot(Mutex<Stage>);
+
+#[derive(Default)]
+struct Stage {
+    spans: Vec<SpanData>,
+    /// Spans this thread handed to the processor, for [`BatchStats`].
+    produced: u64,
+    closed: bool,
+}
+
+struct Queue {
+    /// Chunks in the order they were handed over.
+    chunks: VecDeque<Vec<SpanData>>,
+    /// Spans in `chunks`: at most `max_queue_size`.
+    len: usize,
+    spare: Vec<Vec<SpanData>>,
+    closed: bool,
+}
+
+/// Every live slot, so the worker can reach spans any thread holds.
+struct Registry {
+    slots: Vec<Arc<Slot>>,
+    /// What the slots of exited threads had produced.
+    retired_produced: u64,
+    closed: bool,
+}
+
+/// Moves the first `n` spans of `from` to the end of `to`, one at a time:
+/// the same bytes move either way, and per span the copy stays a few vector
+/// moves instead of a byte-wise string copy of the whole run.
+fn move_spans(from: &mut Vec<SpanData>, n: usize, to: &mut Vec<SpanData>) {
+    to.extend(from.drain(..n));
+}
+
+/// Why spans were not taken in.
+#[derive(Clone, Copy)]
+pub(crate) enum Refused {
+    Closed,
+    Full,
+}
+
+impl fmt::Display for Refused {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Refused::Closed => "the batch processor is shut down",
+            Refused::Full => "the batch queue is full",
+        })
+    }
+}
+
+/// What to do once every lock is released: wake the worker, report drops.
+#[must_use]
+#[derive(Default)]
+pub(crate) struct Handed {
+    wake: bool,
+    dropped: Option<(u64, Refused)>,
+}
+
+pub(crate) struct Shared {
+    /// Tells this processor's slots apart from other processors' in a
+    /// thread's list (an address could be reused).
+    pub(crate) id: u64,
+    pub(crate) config: BatchConfig,
+    /// Spans per thread chunk.
+    chunk: usize,
+    /// Set when the processor stops taking spans (the slots and the queue
+    /// carry their own flag, set under their lock, for the exact cut).
+    pub(crate) closed: AtomicBool,
+    /// Set when a shutdown stopped waiting: the worker stops at once.
+    pub(crate) abandoned: AtomicBool,
+    queue: Mutex<Queue>,
+    registry: Mutex<Registry>,
+    pub(crate) tally: Tally,
+    /// Spans produced outside any slot: after shutdown, during thread
+    /// teardown, or re-entrantly.
+    produced_direct: AtomicU64,
+    warned_full: AtomicBool,
+    wake_pending: AtomicBool,
+    pub(crate) events: Sender<Event>,
+}
+
+impl Shared {
+    pub(crate) fn new(id: u64, config: BatchConfig, events: Sender<Event>) -> Shared {
+        Shared {
+            id,
+            chunk: THREAD_CHUNK_SIZE.min(config.max_export_batch_size),
+            config,
+            closed: AtomicBool::new(false),
+            abandoned: AtomicBool::new(false),
+            queue: Mutex::new(Queue {
+                chunks: VecDeque::new(),
+                len: 0,
+                spare: Vec::new(),
+                closed: false,
+            }),
+            registry: Mutex::new(Registry {
+                slots: Vec::new(),
+                retired_produced: 0,
+                closed: false,
+            }),
+            tally: Tally::default(),
+            produced_direct: AtomicU64::new(0),
+            warned_full: AtomicBool::new(false),
+            wake_pending: AtomicBool::new(false),
+            events,
+        }
+    }
+
+    /// A new slot for the calling thread; `None` once the processor is closed.
+    pub(crate) fn register(&self) -> Option<Arc<Slot>> {
+        let slot = Arc::new(Slot::default());
+        let mut registry = lock(&self.registry);
+        if registry.closed {
+            return None;
+        }
+        registry.slots.push(Arc::clone(&slot));
+        Some(slot)
+    }
+
+    /// Takes `span` into its thread's `slot`, handing the chunk to the queue
+    /// when it is full or has lingered. No other thread touches the slot
+    /// but the worker, now and then: the lock is uncontended.
+    #[inline]
+    pub(crate) fn stage(&self, slot: &Slot, span: SpanData) -> Handed {
+        let mut stage = lock(&slot.0);
+        if stage.closed {
+            drop(stage);
+            return self.refuse(span);
+        }
+        stage.produced += 1;
+        if stage.spans.capacity() == 0 {
+            // Once per chunk buffer, not a growth step per few spans.
+            stage.spans.reserve_exact(self.chunk);
+        }
+        let lingered = stage.spans.first().is_some_and(|first| {
+            span.end_unix_nanos.saturating_sub(first.end_unix_nanos)
+                >= THREAD_CHUNK_LINGER.as_nanos() as u64
+        });
+        stage.spans.push(span);
+        if stage.spans.len() < self.chunk && !lingered {
+            return Handed::default();
+        }
+        self.publish(&mut stage.spans)
+    }
+
+    /// Counts `span` as produced and dropped: the processor is shut down.
+    pub(crate) fn refuse(&self, span: SpanData) -> Handed {
+        drop(span);
+        self.produced_direct.fetch_add(1, Ordering::SeqCst);
+        self.tally.dropped(1);
+        Handed {
+            wake: false,
+            dropped: Some((1, Refused::Closed)),
+        }
+    }
+
+    /// Hands one span straight to the queue, where its thread's slot cannot
+    /// be used (thread-local teardown, or ended inside this processor).
+    pub(crate) fn push_direct(&self, span: SpanData) -> Handed {
+        self.produced_direct.fetch_add(1, Ordering::SeqCst);
+        let mut one = vec![span];
+        let mut handed = self.publish(&mut one);
+        handed.wake = true;
+        handed
+    }
+
+    /// Moves `spans` into the queue as far as it has room, dropping (and
+    /// counting) the newest that do not fit. Full chunks move whole; small
+    /// ones are copied into the last chunk when it has room, so a queue of
+    /// single spans does not hold a chunk's buffer per span.
+    fn publish(&self, spans: &mut Vec<SpanData>) -> Handed {
+        let offered = spans.len();
+        let mut queue = lock(&self.queue);
+        let (take, why) = if queue.closed {
+            (0, Refused::Closed)
+        } else {
+            let room = self.config.max_queue_size - queue.len;
+            (offered.min(room), Refused::Full)
+        };
+        spans.truncate(take);
+        let before = queue.len;
+        if take > 0 {
+            queue.len += take;
+            let queue = &mut *queue;
+            match queue.chunks.back_mut() {
+                Some(last) if take * 2 <= self.chunk && last.capacity() - last.len() >= take => {
+                    move_spans(spans, take, last);
+                }
+                _ => {
+                    let spare = queue.spare.pop().unwrap_or_default();
+                    queue.chunks.push_back(mem::replace(spans, spare));
+                }
+            }
+        }
+        let batch = self.config.max_export_batch_size;
+        let wake = before < batch && queue.len >= batch;
+        drop(queue);
+        let dropped = (offered - take) as u64;
+        if dropped > 0 {
+            self.tally.dropped(dropped);
+        }
+        Handed {
+            wake,
+            dropped: (dropped > 0).then_some((dropped, why)),
+        }
+    }
+
+    /// Hands over what an exiting thread gathered, and forgets its slot.
+    pub(crate) fn leave(&self, slot: &Arc<Slot>) {
+        let handed = {
+            let mut stage = lock(&slot.0);
+            let mut handed = Handed::default();
+            if !stage.spans.is_empty() {
+                handed = self.publish(&mut stage.spans);
+                // Exported without waiting for the schedule.
+                handed.wake = true;
+            }
+            // The buffer is not needed any more.
+            stage.spans = Vec::new();
+            handed
+        };
+        let mut registry = lock(&self.registry);
+        if let Some(i) = registry.slots.iter().position(|s| Arc::ptr_eq(s, slot)) {
+            let slot = registry.slots.swap_remove(i);
+            registry.retired_produced += lock(&slot.0).produced;
+        }
+        drop(registry);
+        self.settle(handed);
+    }
+
+    /// Wakes the worker and reports drops, once every lock is released.
+    #[inline]
+    pub(crate) fn settle(&self, handed: Handed) {
+        if handed.wake || handed.dropped.is_some() {
+            self.settle_slow(handed);
+        }
+    }
+
+    #[cold]
+    fn settle_slow(&self, handed: Handed) {
+        if handed.wake {
+            self.wake();
+        }
+        if let Some((count, why)) = handed.dropped {
+            // Load first: under a flood every drop comes here, and a swap
+            // would make all producers fight over this cache line.
+            if !self.warned_full.load(Ordering::Relaxed)
+                && !self.warned_full.swap(true, Ordering::Relaxed)
+            {
+                report(
+                    DiagnosticKind::SpanDropped,
+                    &format_args!("{count} span(s) dropped: {why}; further drops are counted and returned by flush and shutdown"),
+                    None,
+                );
+            }
+        }
+    }
+
+    fn wake(&self) {
+        if !self.wake_pending.swap(true, Ordering::AcqRel) {
+            let _ = self.events.send(Event::Wake);
+        }
+    }
+
+    /// Called by the worker when it handles a wake: later ones send again.
+    pub(crate) fn woken(&self) {
+        self.wake_pending.store(false, Ordering::Release);
+    }
+
+    /// Spans waiting in the queue.
+    pub(crate) fn queued(&self) -> usize {
+        lock(&self.queue).len
+    }
+
+    /// Moves what every thread gathered into the queue (dropping what does
+    /// not fit), and forgets slots whose thread has gone. With `close`, the
+    /// slots and then the queue stop taking spans: a producer either got
+    /// its span in before, or finds its slot closed and counts it dropped.
+    pub(crate) fn collect(&self, close: bool) {
+        let mut dropped = Handed::default();
+        let mut registry = lock(&self.registry);
+        registry.closed |= close;
+        let mut retired = 0;
+        registry.slots.retain(|slot| {
+            let mut stage = lock(&slot.0);
+            stage.closed |= close;
+            if !stage.spans.is_empty() {
+                let handed = self.publish(&mut stage.spans);
+                if handed.dropped.is_some() {
+                    dropped = handed;
+                }
+            }
+            // Only the registry holds it: its thread has gone.
+            let gone = Arc::strong_count(slot) == 1;
+            if gone {
+                retired += stage.produced;
+            }
+            !gone
+        });
+        registry.retired_produced += retired;
+        drop(registry);
+        if close {
+            lock(&self.queue).closed = true;
+        }
+        dropped.wake = false;
+        self.settle(dropped);
+    }
+
+    /// Moves up to `max` spans from the front of the queue into `batch`.
+    pub(crate) fn take_batch(&self, batch: &mut Vec<SpanData>, max: usize) -> usize {
+        let mut queue = lock(&self.queue);
+        let queue = &mut *queue;
+        let want = max.min(queue.len);
+        // The buffer is reused: sized once for a whole batch.
+        batch.reserve(max);
+        while batch.len() < want {
+            let Some(front) = queue.chunks.front_mut() else {
+                break;
+            };
+            let n = front.len().min(want - batch.len());
+            move_spans(front, n, batch);
+            if front.is_empty() {
+                let emptied = queue.chunks.pop_front();
+                if queue.spare.len() < SPARE_CHUNKS {
+                    queue.spare.extend(emptied);
+                }
+            }
+        }
+        queue.len -= batch.len();
+        batch.len()
+    }
+
+    /// Stops everything at once, for a shutdown whose deadline passed: the
+    /// slots and the queue close, and what they hold is dropped and counted.
+    /// Only spans inside an export that has not returned stay in flight.
+    pub(crate) fn abandon(&self) {
+        self.abandoned.store(true, Ordering::SeqCst);
+        self.closed.store(true, Ordering::SeqCst);
+        let mut dropped = 0;
+        let mut registry = lock(&self.registry);
+        registry.closed = true;
+        for slot in &registry.slots {
+            let mut stage = lock(&slot.0);
+            stage.closed = true;
+            dropped += stage.spans.len();
+            stage.spans = Vec::new();
+        }
+        drop(registry);
+        let held = {
+            let mut queue = lock(&self.queue);
+            queue.closed = true;
+            queue.spare = Vec::new();
+            queue.len = 0;
+            mem::take(&mut queue.chunks)
+        };
+        dropped += held.iter().map(Vec::len).sum::<usize>();
+        drop(held);
+        if dropped > 0 {
+            self.tally.dropped(dropped as u64);
+        }
+        self.wake_pending.store(false, Ordering::Release);
+        self.wake();
+    }
+
+    /// The counters now.
+    pub(crate) fn stats(&self) -> BatchStats {
+        self.tally.stats(|| {
+            let registry = lock(&self.registry);
+            let staged: u64 = registry.slots.iter().map(|s| lock(&s.0).produced).sum();
+            registry.retired_produced + staged + self.produced_direct.load(Ordering::SeqCst)
+        })
+    }
+}

@@ -1,0 +1,83 @@
+//! The counters behind [`BatchStats`], and the rule that turns a loss into
+//! an error.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::export::exporter::ExportError;
+use crate::export::pipeline;
+use crate::export::stats::BatchStats;
+
+/// The counters a processor keeps, and the losses already reported.
+#[derive(Default)]
+pub(crate) struct Tally {
+    exported: AtomicU64,
+    dropped: AtomicU64,
+    failed: AtomicU64,
+    /// `dropped + failed` as last reported by a flush or shutdown, so each
+    /// loss makes one call fail, not every later one.
+    reported: AtomicU64,
+}
+
+impl Tally {
+    pub(crate) fn exported(&self, count: u64) {
+        self.exported.fetch_add(count, Ordering::SeqCst);
+    }
+
+    /// Counts spans never offered to the exporter (also in
+    /// [`pipeline::dropped_spans`]).
+    pub(crate) fn dropped(&self, count: u64) {
+        self.dropped.fetch_add(count, Ordering::SeqCst);
+        pipeline::count_dropped(count);
+    }
+
+    /// Counts spans in an export that failed (also in
+    /// [`pipeline::dropped_spans`]).
+    pub(crate) fn failed(&self, count: u64) {
+        self.failed.fetch_add(count, Ordering::SeqCst);
+        pipeline::count_dropped(count);
+    }
+
+    /// The counters, with `produced` read by `produced` *after* the others:
+    /// every span they count was produced before, so `in_flight` (the rest)
+    /// is never negative.
+    pub(crate) fn stats(&self, produced: impl FnOnce() -> u64) -> BatchStats {
+        let exported = self.exported.load(Ordering::SeqCst);
+        let dropped = self.dropped.load(Ordering::SeqCst);
+        let failed = self.failed.load(Ordering::SeqCst);
+        let produced = produced();
+        BatchStats {
+            produced,
+            exported,
+            dropped,
+            failed,
+            in_flight: produced.saturating_sub(exported + dropped + failed),
+        }
+    }
+
+    /// What a flush or shutdown returns: [`ExportError::Undelivered`] when a
+    /// span was lost since the last call reported one, when the deadline
+    /// passed with spans still held, or (`last`, for a shutdown) when any
+    /// span is still held; otherwise `Timeout` if the deadline passed, else
+    /// the exporter's own `result`.
+    pub(crate) fn outcome(
+        &self,
+        stats: BatchStats,
+        result: Result<(), ExportError>,
+        deadline_passed: bool,
+        last: bool,
+    ) -> Result<(), ExportError> {
+        let lost = stats.dropped + stats.failed;
+        let new_loss = self.reported.fetch_max(lost, Ordering::SeqCst) < lost;
+        let held = stats.in_flight > 0 && (deadline_passed || last);
+        if new_loss || held {
+            return Err(ExportError::Undelivered {
+                stats,
+                deadline_passed,
+            });
+        }
+        if deadline_passed {
+            return Err(ExportError::Timeout);
+        }
+        result
+    }
+}

@@ -1,0 +1,280 @@
+//! The record of a recording span, filled in place from start to end.
+//!
+//! A record is small: the start `Instant`, the kind and one pointer. What a
+//! span holds only sometimes (attributes, events, links, a status, a type,
+//! an explicit start time) lives out of line and is allocated the first
+//! time it is needed, so a plain span allocates nothing. Times stay raw
+//! `Instant`s until the record becomes a [`SpanData`].
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Instant;
+
+use crate::attribute_limits::limit_record;
+use crate::clock::unix_nanos_at;
+use crate::span_context::SpanContext;
+use crate::span_data::{Event, Link, SpanData, SpanKind, SpanType, Status};
+use crate::span_limits::SpanLimits;
+use crate::value::{Array, KeyValue, Str, Value};
+
+pub(crate) struct Record {
+    start: Instant,
+    kind: SpanKind,
+    parent_is_remote: bool,
+    extras: Option<Box<Extras>>,
+}
+
+/// What only some spans have; a span builder fills the same box.
+#[derive(Default)]
+pub(crate) struct Extras {
+    pub(crate) span_type: Option<SpanType>,
+    pub(crate) start_unix_nanos: Option<u64>,
+    pub(crate) attributes: Vec<KeyValue>,
+    dropped_attributes_count: u32,
+    events: Vec<Event>,
+    dropped_events_count: u32,
+    pub(crate) links: Vec<Link>,
+    dropped_links_count: u32,
+    status: Status,
+}
+
+fn push_bounded<T>(items: &mut Vec<T>, dropped: &mut u32, max: usize, item: T) {
+    if items.len() < max {
+        items.push(item);
+    } else {
+        *dropped = dropped.saturating_add(1);
+    }
+}
+
+impl Record {
+    /// A record started now, taking over a builder's `extras`. Attributes
+    /// are set in this order, each within the limits: the session's, the
+    /// sampler's, the builder's.
+    #[inline]
+    pub(crate) fn start(
+        kind: SpanKind,
+        parent_is_remote: bool,
+        limits: &SpanLimits,
+        extras: Option<Box<Extras>>,
+        session: Option<KeyValue>,
+        from_sampler: Vec<KeyValue>,
+    ) -> Record {
+        let mut record = Record {
+            start: Instant::now(),
+            kind,
+            parent_is_remote,
+            extras,
+        };
+        if record.extras.is_some() || session.is_some() || !from_sampler.is_empty() {
+            record.take_in(limits, session, from_sampler);
+        }
+        record
+    }
+
+    #[cold]
+    fn take_in(
+        &mut self,
+        limits: &SpanLimits,
+        session: Option<KeyValue>,
+        from_sampler: Vec<KeyValue>,
+    ) {
+        let extras = self.extras();
+        let from_builder = std::mem::take(&mut extras.attributes);
+        if extras.links.len() > limits.max_links {
+            let dropped = extras.links.len() - limits.max_links;
+            extras.dropped_links_count = u32::try_from(dropped).unwrap_or(u32::MAX);
+            extras.links.truncate(limits.max_links);
+        }
+        for kv in session.into_iter().chain(from_sampler).chain(from_builder) {
+            self.set_attribute(limits, kv);
+        }
+    }
+
+    fn extras(&mut self) -> &mut Extras {
+        self.extras.get_or_insert_with(Box::default)
+    }
+
+    /// Sets `kv`; a key set before keeps its place and takes the new value.
+    pub(crate) fn set_attribute(&mut self, limits: &SpanLimits, kv: KeyValue) {
+        let extras = self.extras();
+        match extras.attributes.iter_mut().find(|a| a.key == kv.key) {
+            Some(slot) => slot.value = kv.value,
+            None => push_bounded(
+                &mut extras.attributes,
+                &mut extras.dropped_attributes_count,
+                limits.max_attributes,
+                kv,
+            ),
+        }
+    }
+
+    pub(crate) fn add_event(&mut self, limits: &SpanLimits, name: Str, attributes: Vec<KeyValue>) {
+        let event = Event::new(name, unix_nanos_at(Instant::now()), attributes);
+        let extras = self.extras();
+        push_bounded(
+            &mut extras.events,
+            &mut extras.dropped_events_count,
+            limits.max_events,
+            event,
+        );
+    }
+
+    /// Sets the status as the OpenTelemetry API says: `Unset` is ignored,
+    /// and `Ok` is final.
+    pub(crate) fn set_status(&mut self, status: Status) {
+        if status == Status::Unset {
+            return;
+        }
+        let current = &mut self.extras().status;
+        if *current != Status::Ok {
+            *current = status;
+        }
+    }
+
+    /// Records an `exception` event with the OpenTelemetry semantic
+    /// attributes, and an error status (unless the status is `Ok`).
+    pub(crate) fn record_exception(&mut self, limits: &SpanLimits, exception: Exception<'_>) {
+        let mut attributes = vec![
+            KeyValue::new("exception.type", exception.kind.to_owned()),
+            KeyValue::new("exception.message", exception.message.to_owned()),
+        ];
+        if !exception.sources.is_empty() {
+            attributes.push(KeyValue::new(
+                "exception.source_chain",
+                Value::Array(Array::String(exception.sources)),
+            ));
+        }
+        if exception.escaped {
+            attributes.push(KeyValue::new("exception.escaped", true));
+        }
+        self.add_event(limits, Str::Borrowed("exception"), attributes);
+        self.set_status(Status::Error {
+            description: exception.message.to_owned().into(),
+        });
+    }
+
+    /// The finished span, ended at `end`.
+    /// `limits` is read only when there are attributes, events or links,
+    /// whose values and lists it cuts.
+    pub(crate) fn finish(
+        self,
+        span_context: SpanContext,
+        name: Str,
+        end: Instant,
+        limits: impl FnOnce() -> SpanLimits,
+    ) -> SpanData {
+        let Some(extras) = self.extras else {
+            let start_unix_nanos = unix_nanos_at(self.start);
+            return SpanData {
+                name,
+                parent_span_id: span_context.parent_span_id(),
+                span_context,
+                parent_is_remote: self.parent_is_remote,
+                kind: self.kind,
+                span_type: None,
+                start_unix_nanos,
+                end_unix_nanos: unix_nanos_at(end).max(start_unix_nanos),
+                attributes: Vec::new(),
+                dropped_attributes_count: 0,
+                events: Vec::new(),
+                dropped_events_count: 0,
+                links: Vec::new(),
+                dropped_links_count: 0,
+                status: Status::Unset,
+            };
+        };
+        let extras = *extras;
+        let start_unix_nanos = extras
+            .start_unix_nanos
+            .unwrap_or_else(|| unix_nanos_at(self.start));
+        let mut data = SpanData {
+            name,
+            parent_span_id: span_context.parent_span_id(),
+            span_context,
+            parent_is_remote: self.parent_is_remote,
+            kind: self.kind,
+            span_type: extras.span_type,
+            start_unix_nanos,
+            end_unix_nanos: unix_nanos_at(end).max(start_unix_nanos),
+            attributes: extras.attributes,
+            dropped_attributes_count: extras.dropped_attributes_count,
+            events: extras.events,
+            dropped_events_count: extras.dropped_events_count,
+            links: extras.links,
+            dropped_links_count: extras.dropped_links_count,
+            status: extras.status,
+        };
+        let limits = limits();
+        limit_record(
+            &mut data,
+            limits.max_attribute_value_length,
+            limits.max_attributes_per_event,
+            limits.max_attributes_per_link,
+        );
+        data
+    }
+}
+
+/// An error or a panic, as the `exception` event records it.
+pub(crate) struct Exception<'a> {
+    pub(crate) kind: &'a str,
+    pub(crate) message: &'a str,
+    /// The `source()` chain, outermost first.
+    pub(crate) sources: Vec<Str>,
+    /// Whether the exception left the span's scope (a panic unwinding it).
+    pub(crate) escaped: bool,
+}
+
+/// A record shared by every handle to its span, once a handle outlives the
+/// span's frame or crosses a thread.
+pub(crate) struct LiveSpan {
+    /// `None` once the span has ended.
+    record: Mutex<Option<Record>>,
+    /// Set under the lock when the record is taken: lets readers skip the
+    /// lock once the span has ended.
+    ended: AtomicBool,
+}
+
+impl LiveSpan {
+    pub(crate) fn new(record: Record) -> LiveSpan {
+        LiveSpan {
+            record: Mutex::new(Some(record)),
+            ended: AtomicBool::new(false),
+        }
+    }
+
+    pub(crate) fn is_ended(&self) -> bool {
+        self.ended.load(Ordering::Relaxed)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Option<Record>> {
+        // A panic while holding the lock leaves at worst a half-added
+        // attribute, which is better than losing the span.
+        self.record.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs `f` on the record while the span is live.
+    pub(crate) fn with_record(&self, f: impl FnOnce(&mut Record)) {
+        if !self.is_ended() {
+            if let Some(record) = self.lock().as_mut() {
+                f(record);
+            }
+        }
+    }
+
+    /// Takes the record out; `None` if the span has ended already.
+    pub(crate) fn take(&self) -> Option<Record> {
+        let mut record = self.lock();
+        self.ended.store(true, Ordering::Relaxed);
+        record.take()
+    }
+
+    /// Takes the record out without the lock, for whoever owns the span alone.
+    pub(crate) fn take_mut(&mut self) -> Option<Record> {
+        *self.ended.get_mut() = true;
+        self.record
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+    }
+}
