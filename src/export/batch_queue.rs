@@ -7,7 +7,7 @@ use std::fmt;
 use std::mem;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::Sender;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use crate::diagnostic::{report, DiagnosticKind};
@@ -40,8 +40,32 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 /// One thread's spans for one processor, not yet handed to the queue.
+///
+/// Slots live for the whole process and are reused: a thread holds its slot
+/// as `&'static`, so ending a span moves the record once, into the slot,
+/// with no reference count. [`Slot::reuse`] takes one back when its thread
+/// or its processor is done; there are never more than the most (thread,
+/// processor) pairs alive at once.
 #[derive(Default)]
 pub(crate) struct Slot(Mutex<Stage>);
+
+/// Slots no thread uses, for the next thread.
+static FREE_SLOTS: Mutex<Vec<&'static Slot>> = Mutex::new(Vec::new());
+
+impl Slot {
+    /// A slot no one else holds.
+    fn take() -> &'static Slot {
+        let reused = lock(&FREE_SLOTS).pop();
+        reused.unwrap_or_else(|| Box::leak(Box::default()))
+    }
+
+    /// Gives back a slot that its thread no longer uses and that no
+    /// processor's registry lists any more.
+    pub(crate) fn reuse(slot: &'static Slot) {
+        *lock(&slot.0) = Stage::default();
+        lock(&FREE_SLOTS).push(slot);
+    }
+}
 
 #[derive(Default)]
 struct Stage {
@@ -62,7 +86,7 @@ struct Queue {
 
 /// Every live slot, so the worker can reach spans any thread holds.
 struct Registry {
-    slots: Vec<Arc<Slot>>,
+    slots: Vec<&'static Slot>,
     /// What the slots of exited threads had produced.
     retired_produced: u64,
     closed: bool,
@@ -150,13 +174,13 @@ impl Shared {
     }
 
     /// A new slot for the calling thread; `None` once the processor is closed.
-    pub(crate) fn register(&self) -> Option<Arc<Slot>> {
-        let slot = Arc::new(Slot::default());
+    pub(crate) fn register(&self) -> Option<&'static Slot> {
         let mut registry = lock(&self.registry);
         if registry.closed {
             return None;
         }
-        registry.slots.push(Arc::clone(&slot));
+        let slot = Slot::take();
+        registry.slots.push(slot);
         Some(slot)
     }
 
@@ -248,8 +272,9 @@ impl Shared {
         }
     }
 
-    /// Hands over what an exiting thread gathered, and forgets its slot.
-    pub(crate) fn leave(&self, slot: &Arc<Slot>) {
+    /// Hands over what an exiting thread gathered, and forgets its slot,
+    /// which the caller may then [reuse](Slot::reuse).
+    pub(crate) fn leave(&self, slot: &'static Slot) {
         let handed = {
             let mut stage = lock(&slot.0);
             let mut handed = Handed::default();
@@ -263,7 +288,7 @@ impl Shared {
             handed
         };
         let mut registry = lock(&self.registry);
-        if let Some(i) = registry.slots.iter().position(|s| Arc::ptr_eq(s, slot)) {
+        if let Some(i) = registry.slots.iter().position(|s| std::ptr::eq(*s, slot)) {
             let slot = registry.slots.swap_remove(i);
             registry.retired_produced += lock(&slot.0).produced;
         }
@@ -316,15 +341,14 @@ impl Shared {
     }
 
     /// Moves what every thread gathered into the queue (dropping what does
-    /// not fit), and forgets slots whose thread has gone. With `close`, the
+    /// not fit). With `close`, the
     /// slots and then the queue stop taking spans: a producer either got
     /// its span in before, or finds its slot closed and counts it dropped.
     pub(crate) fn collect(&self, close: bool) {
         let mut dropped = Handed::default();
         let mut registry = lock(&self.registry);
         registry.closed |= close;
-        let mut retired = 0;
-        registry.slots.retain(|slot| {
+        for slot in &registry.slots {
             let mut stage = lock(&slot.0);
             stage.closed |= close;
             if !stage.spans.is_empty() {
@@ -333,14 +357,7 @@ impl Shared {
                     dropped = handed;
                 }
             }
-            // Only the registry holds it: its thread has gone.
-            let gone = Arc::strong_count(slot) == 1;
-            if gone {
-                retired += stage.produced;
-            }
-            !gone
-        });
-        registry.retired_produced += retired;
+        }
         drop(registry);
         if close {
             lock(&self.queue).closed = true;

@@ -13,8 +13,21 @@ struct Stages(RefCell<Vec<Entry>>);
 
 struct Entry {
     processor: u64,
-    slot: Arc<Slot>,
+    slot: &'static Slot,
     shared: Weak<Shared>,
+}
+
+impl Entry {
+    /// Hands the slot's spans over (the thread exits, or the processor is
+    /// done) and gives the slot back.
+    fn release(self) {
+        // A processor that is gone took its registry with it: nothing else
+        // holds the slot.
+        if let Some(shared) = self.shared.upgrade() {
+            shared.leave(self.slot);
+        }
+        Slot::reuse(self.slot);
+    }
 }
 
 thread_local! {
@@ -26,59 +39,65 @@ impl Drop for Stages {
     /// is woken to export them without waiting for the schedule.
     fn drop(&mut self) {
         for entry in self.0.get_mut().drain(..) {
-            if let Some(shared) = entry.shared.upgrade() {
-                shared.leave(&entry.slot);
-            }
+            entry.release();
         }
     }
+}
+
+/// Where a span ending on this thread goes.
+enum Home {
+    Slot(&'static Slot),
+    /// The processor is closed.
+    Closed,
+    /// No slot can be used: thread-local teardown, or ended inside this
+    /// very lookup.
+    Direct,
 }
 
 /// Takes `span` into the calling thread's slot of `shared`.
 #[inline]
 pub(crate) fn stage(shared: &Arc<Shared>, span: SpanData) {
-    // Checked apart so that the span is moved only once it has a home:
-    // during thread-local teardown it goes straight to the queue.
-    if STAGES.try_with(|_| ()).is_err() {
-        let handed = shared.push_direct(span);
-        shared.settle(handed);
-        return;
-    }
-    let handed = STAGES
+    // The slot is found first and the span moved once, straight into it.
+    let home = STAGES
         .try_with(|stages| match stages.0.try_borrow_mut() {
-            Ok(mut entries) => match slot_of(&mut entries, shared) {
-                Some(slot) => shared.stage(slot, span),
-                None => shared.refuse(span),
-            },
-            // Ended inside this very call (a span dropped by a span's drop).
-            Err(_) => shared.push_direct(span),
+            Ok(mut entries) => slot_of(&mut entries, shared).map_or(Home::Closed, Home::Slot),
+            Err(_) => Home::Direct,
         })
-        .unwrap_or_default();
+        .unwrap_or(Home::Direct);
+    let handed = match home {
+        Home::Slot(slot) => shared.stage(slot, span),
+        Home::Closed => shared.refuse(span),
+        Home::Direct => shared.push_direct(span),
+    };
     shared.settle(handed);
 }
 
 /// This thread's slot in `shared`, registered on first use; `None` once the
 /// processor is closed.
 #[inline]
-fn slot_of<'a>(entries: &'a mut Vec<Entry>, shared: &Arc<Shared>) -> Option<&'a Slot> {
-    if let Some(i) = entries.iter().position(|e| e.processor == shared.id) {
-        return Some(&entries[i].slot);
+fn slot_of(entries: &mut Vec<Entry>, shared: &Arc<Shared>) -> Option<&'static Slot> {
+    if let Some(e) = entries.iter().find(|e| e.processor == shared.id) {
+        return Some(e.slot);
     }
     register(entries, shared)
 }
 
 #[cold]
-fn register<'a>(entries: &'a mut Vec<Entry>, shared: &Arc<Shared>) -> Option<&'a Slot> {
-    // New here: forget the slots of processors that have stopped.
-    entries.retain(|e| {
-        e.shared
-            .upgrade()
-            .is_some_and(|s| !s.closed.load(Ordering::Relaxed))
-    });
+fn register(entries: &mut Vec<Entry>, shared: &Arc<Shared>) -> Option<&'static Slot> {
+    // New here: give back the slots of processors that have stopped.
+    let (done, live): (Vec<Entry>, Vec<Entry>) =
+        std::mem::take(entries).into_iter().partition(|e| {
+            e.shared
+                .upgrade()
+                .is_none_or(|s| s.closed.load(Ordering::Relaxed))
+        });
+    *entries = live;
+    done.into_iter().for_each(Entry::release);
     let slot = shared.register()?;
     entries.push(Entry {
         processor: shared.id,
         slot,
         shared: Arc::downgrade(shared),
     });
-    entries.last().map(|e| &*e.slot)
+    Some(slot)
 }

@@ -178,8 +178,11 @@ impl SessionHeader {
         }
     }
 
-    /// The header named by the process's [`BATON_SESSION_HEADER`]. An
-    /// invalid name (or one that is not Unicode) is reported as a
+    /// The header named by the process's [`BATON_SESSION_HEADER`]: what the
+    /// `session` entry of `OTEL_PROPAGATORS` uses, however the rest of the
+    /// list was read (to choose the header without the environment, build
+    /// the composite with [`SessionHeader::from_lookup`] or
+    /// [`SessionHeader::new`]). An invalid name (or one that is not Unicode) is reported as a
     /// [`DiagnosticKind::InvalidArgument`] and the default is used, so a
     /// typo never stops propagation.
     pub fn from_env() -> SessionHeader {
