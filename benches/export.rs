@@ -362,7 +362,7 @@ fn collector() -> String {
 }
 
 fn end_to_end(c: &mut Criterion) {
-    let template = typical_batch().swap_remove(0);
+    let batch = typical_batch();
     let url = collector();
     let mut g =
         c.benchmark_group("OTLP export end to end, batch processor to a loopback collector");
@@ -383,8 +383,8 @@ fn end_to_end(c: &mut Criterion) {
                 let mut left = iters;
                 while left > 0 {
                     let n = left.min(512);
-                    for _ in 0..n {
-                        processor.on_end(template.clone());
+                    for span in &batch[..n as usize] {
+                        processor.on_end(span.clone());
                     }
                     let deadline = Instant::now() + Duration::from_secs(60);
                     assert!(processor.force_flush(deadline).is_ok());

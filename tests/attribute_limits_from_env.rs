@@ -4,7 +4,12 @@
 //! kept whole), and event and link attributes past their count are dropped
 //! and counted. Installs the global pipeline.
 
+#[path = "common/loopback_collector.rs"]
+mod loopback_collector;
+
 use baton::{KeyValue, SpanContext, SpanId, TraceFlags, TraceId, Value};
+
+use loopback_collector::lookup;
 
 #[test]
 fn limits_from_the_environment_apply_to_spans_events_and_links() {
@@ -15,14 +20,9 @@ fn limits_from_the_environment_apply_to_spans_events_and_links() {
         ("OTEL_LINK_ATTRIBUTE_COUNT_LIMIT", "2"),
         ("OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", "4"),
     ];
-    let lookup = |k: &str| {
-        vars.iter()
-            .find(|(n, _)| *n == k)
-            .map(|(_, v)| (*v).to_owned())
-    };
     let memory = baton::InMemoryExporter::default();
     let _pipeline = baton::init(
-        baton::Config::from_lookup(lookup)
+        baton::Config::from_lookup(lookup(&vars))
             .unwrap()
             .exporter(memory.clone()),
     )

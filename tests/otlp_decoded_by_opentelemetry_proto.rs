@@ -12,11 +12,8 @@
 //! the global pipeline (to make the span records).
 
 use std::fmt::Write as _;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::Command;
-use std::sync::mpsc;
 use std::time::Duration;
 
 use baton::export::{Compression, OtlpConfig, OtlpExporter, Protocol, Resource, SpanExporter};
@@ -24,59 +21,10 @@ use baton::{
     Context, KeyValue, SpanContext, SpanData, SpanId, SpanKind, SpanLimits, SpanType, Status,
     TraceFlags, TraceId, TraceState, Value,
 };
+use loopback_collector::{collector, Request};
 
-/// A captured request: its headers (names lowercased) and body.
-struct Request {
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Request {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// Accepts one request on a loopback port, answers 200, hands it over.
-fn collector() -> (String, mpsc::Receiver<Request>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let (stream, _) = listener.accept().unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .unwrap();
-        let mut reader = BufReader::new(stream);
-        let mut headers = Vec::new();
-        loop {
-            let mut line = String::new();
-            reader.read_line(&mut line).unwrap();
-            let line = line.trim_end();
-            if line.is_empty() {
-                break;
-            }
-            if let Some((n, v)) = line.split_once(':') {
-                headers.push((n.to_ascii_lowercase(), v.trim().to_owned()));
-            }
-        }
-        let len: usize = headers
-            .iter()
-            .find(|(n, _)| n == "content-length")
-            .map_or(0, |(_, v)| v.parse().unwrap());
-        let mut body = vec![0; len];
-        reader.read_exact(&mut body).unwrap();
-        let mut stream = reader.into_inner();
-        stream
-            .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
-            .unwrap();
-        tx.send(Request { headers, body }).unwrap();
-    });
-    (format!("http://{addr}/v1/traces"), rx)
-}
+#[path = "common/loopback_collector.rs"]
+mod loopback_collector;
 
 /// The spans to send: every kind, every value type, events, links,
 /// statuses, a remote parent with tracestate, and limits reached.
@@ -424,9 +372,9 @@ fn expected(resource: &Resource, spans: &[SpanData]) -> String {
 
 /// Posts `spans` with `configure` applied; returns the captured request.
 fn post(configure: impl FnOnce(OtlpConfig) -> OtlpConfig, spans: &[SpanData]) -> Request {
-    let (url, requests) = collector();
+    let (base, requests) = collector(1);
     let config = configure(
-        OtlpConfig::new(&url)
+        OtlpConfig::new(&format!("{base}/v1/traces"))
             .unwrap()
             .timeout(Duration::from_secs(10)),
     );

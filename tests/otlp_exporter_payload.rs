@@ -3,79 +3,14 @@
 
 #[path = "common/json.rs"]
 mod json;
+#[path = "common/loopback_collector.rs"]
+mod loopback_collector;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
-use std::sync::mpsc;
 use std::time::Duration;
 
 use baton::export::{OtlpConfig, OtlpExporter, Protocol, Resource};
 use baton::{Context, SpanContext, SpanId, SpanKind, SpanType, Status, TraceFlags, TraceId};
-
-struct Request {
-    request_line: String,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Request {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// Accepts `count` requests on a loopback port, answering 200 to each.
-fn receiver(count: usize) -> (String, mpsc::Receiver<Request>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for _ in 0..count {
-            let (stream, _) = listener.accept().unwrap();
-            stream
-                .set_read_timeout(Some(Duration::from_secs(10)))
-                .unwrap();
-            let mut reader = BufReader::new(stream);
-            let mut request_line = String::new();
-            reader.read_line(&mut request_line).unwrap();
-            let mut headers = Vec::new();
-            loop {
-                let mut line = String::new();
-                reader.read_line(&mut line).unwrap();
-                let line = line.trim_end();
-                if line.is_empty() {
-                    break;
-                }
-                let (n, v) = line.split_once(':').unwrap();
-                headers.push((n.to_owned(), v.trim().to_owned()));
-            }
-            let len: usize = headers
-                .iter()
-                .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
-                .unwrap()
-                .1
-                .parse()
-                .unwrap();
-            let mut body = vec![0; len];
-            reader.read_exact(&mut body).unwrap();
-            let mut stream = reader.into_inner();
-            stream
-                .write_all(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
-                .unwrap();
-            let body = String::from_utf8(body).unwrap();
-            tx.send(Request {
-                request_line,
-                headers,
-                body,
-            })
-            .unwrap();
-        }
-    });
-    (format!("http://{addr}/v1/traces"), rx)
-}
+use loopback_collector::collector;
 
 fn hex(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).unwrap()
@@ -83,7 +18,8 @@ fn hex(bytes: &[u8]) -> String {
 
 #[test]
 fn the_payload_follows_the_otlp_json_mapping_field_by_field() {
-    let (url, requests) = receiver(1);
+    let (base, requests) = collector(1);
+    let url = format!("{base}/v1/traces");
     let mut resource = Resource::new("checkout");
     resource.set("deployment.environment", "test");
     let config = OtlpConfig::new(&url)
@@ -124,12 +60,12 @@ fn the_payload_follows_the_otlp_json_mapping_field_by_field() {
     }
     let request = requests.recv_timeout(Duration::from_secs(10)).unwrap();
 
-    assert_eq!(request.request_line.trim_end(), "POST /v1/traces HTTP/1.1");
+    assert_eq!(request.request_line, "POST /v1/traces HTTP/1.1");
     assert_eq!(request.header("content-type"), Some("application/json"));
     assert_eq!(request.header("api-key"), Some("k1"));
     assert!(request.header("host").unwrap().starts_with("127.0.0.1:"));
 
-    let body = json::parse(&request.body).unwrap();
+    let body = json::parse(request.text()).unwrap();
     let rs = body.get("resourceSpans");
     assert_eq!(rs.len(), 1);
     let attrs = rs.at(0).get("resource").get("attributes");

@@ -3,10 +3,15 @@
 //! whole OTLP timeout (60 s here) against a hung collector, whatever the
 //! batch export timeout said. Installs the global pipeline.
 
+#[path = "common/loopback_collector.rs"]
+mod loopback_collector;
+
 use std::io::Read;
 use std::net::TcpListener;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
+
+use loopback_collector::lookup;
 
 /// Generous: a correctness bound on a loaded machine, not a timing.
 const SLACK: Duration = Duration::from_secs(5);
@@ -33,12 +38,7 @@ fn a_hung_collector_is_left_at_the_batch_export_timeout() {
         ("OTEL_EXPORTER_OTLP_TIMEOUT", "60000"),
         ("OTEL_BSP_EXPORT_TIMEOUT", "1000"),
     ];
-    let lookup = |k: &str| {
-        vars.iter()
-            .find(|(n, _)| *n == k)
-            .map(|(_, v)| (*v).to_owned())
-    };
-    let pipeline = baton::init(baton::Config::from_lookup(lookup).unwrap()).unwrap();
+    let pipeline = baton::init(baton::Config::from_lookup(lookup(&vars)).unwrap()).unwrap();
     baton::in_span("request", || {});
     let started = Instant::now();
     let result = pipeline.shutdown(Duration::from_secs(30));

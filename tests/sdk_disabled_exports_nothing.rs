@@ -3,9 +3,14 @@
 //! code, while spans keep their ids for propagation. Installs the global
 //! pipeline.
 
+#[path = "common/loopback_collector.rs"]
+mod loopback_collector;
+
 use std::io::ErrorKind;
 use std::net::TcpListener;
 use std::time::Duration;
+
+use loopback_collector::lookup;
 
 #[test]
 fn a_disabled_sdk_sends_nothing_and_still_propagates() {
@@ -16,13 +21,8 @@ fn a_disabled_sdk_sends_nothing_and_still_propagates() {
         ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint.as_str()),
         ("OTEL_BSP_SCHEDULE_DELAY", "1"),
     ];
-    let lookup = |k: &str| {
-        vars.iter()
-            .find(|(n, _)| *n == k)
-            .map(|(_, v)| (*v).to_owned())
-    };
     let memory = baton::InMemoryExporter::default();
-    let config = baton::Config::from_lookup(lookup)
+    let config = baton::Config::from_lookup(lookup(&vars))
         .unwrap()
         .exporter(memory.clone());
     assert!(config.is_disabled());

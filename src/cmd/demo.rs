@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use baton::export::{
     BatchConfig, BatchProcessor, ConsoleExporter, ExportError, JsonLinesExporter, OtlpConfig,
-    OtlpExporter, SpanExporter, DEFAULT_OTLP_ENDPOINT, OTLP_TRACES_PATH,
+    OtlpExporter, SpanExporter,
 };
 use baton::{FutureExt, SpanKind, SpanType};
 
@@ -315,9 +315,20 @@ fn child() {
         record_baggage(&span);
         baton::in_span("format pdf", || thread::sleep(Duration::from_millis(1)));
     }
+    let mut lines = String::new();
     for data in spans.finished_spans() {
-        println!("{}", Node::from_span(&data).to_child_line());
+        lines.push_str(&Node::from_span(&data).to_child_line());
+        lines.push('\n');
     }
+    print_stdout(&lines);
+}
+
+/// Writes `text` to stdout, ignoring a closed or failing stdout
+/// (`baton demo | head -1`): the output is all the demo has to say, so there
+/// is nothing better to do than stop writing, and `println!` would panic.
+fn print_stdout(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }
 
 /// Copies the baggage this hop received onto its span, to show where it travelled.
@@ -422,8 +433,32 @@ fn render(nodes: &[Node]) -> String {
     out
 }
 
-/// `baton demo [--propagator LIST] [--export console|jsonl|otlp] [--endpoint URL]`.
+/// What `baton demo --help` prints.
+const DEMO_HELP: &str =
+    "usage: baton demo [--propagator LIST] [--export none|console|jsonl|otlp] [--endpoint URL]
+
+Runs one trace across threads, futures, a queue, a child process and two HTTP
+services on loopback and prints it as one tree on stdout.
+
+  --propagator LIST  the propagators between hops (default tracecontext,baggage)
+  --export KIND      where the spans also go: console or jsonl (stderr), otlp,
+                     or none (default: otlp when OTEL_EXPORTER_OTLP_ENDPOINT or
+                     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set, else none)
+  --endpoint URL     the collector's base URL, as OTEL_EXPORTER_OTLP_ENDPOINT
+                     (/v1/traces is appended); implies --export otlp
+  -h, --help         this text
+
+With otlp, the OTEL_EXPORTER_OTLP_* variables and the resource variables
+(OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES) apply; the service name
+defaults to baton-demo.";
+
+/// `baton demo [--propagator LIST] [--export none|console|jsonl|otlp] [--endpoint URL]`.
 pub fn run(args: &[String]) -> ExitCode {
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        print_stdout(DEMO_HELP);
+        print_stdout("\n");
+        return ExitCode::SUCCESS;
+    }
     let options = match Options::parse(args) {
         Ok(options) => options,
         Err(problem) => return super::usage_error(&problem),
@@ -450,19 +485,15 @@ struct Options {
 
 impl Options {
     fn parse(args: &[String]) -> Result<Options, String> {
-        let (mut child, mut propagators, mut export, mut endpoint) = (
-            false,
-            "tracecontext,baggage".to_owned(),
-            "console".to_owned(),
-            None,
-        );
+        let (mut child, mut propagators, mut export, mut endpoint) =
+            (false, "tracecontext,baggage".to_owned(), None, None);
         let mut args = args.iter();
         while let Some(arg) = args.next() {
             let mut value = || args.next().cloned().ok_or(format!("{arg} needs a value"));
             match arg.as_str() {
                 "--child" => child = true,
                 "--propagator" => propagators = value()?,
-                "--export" => export = value()?,
+                "--export" => export = Some(value()?),
                 "--endpoint" => endpoint = Some(value()?),
                 other => return Err(format!("unknown demo option {other:?}")),
             }
@@ -470,7 +501,14 @@ impl Options {
         // Checked here so that a bad list is a usage error, not a failed run.
         baton::propagation::Composite::from_list(&propagators)
             .map_err(|e| format!("--propagator: {e}"))?;
-        let exporter = exporter(&export, endpoint.as_deref())?;
+        let env = |key: &str| std::env::var(key).ok().filter(|v| !v.trim().is_empty());
+        let export = export.unwrap_or_else(|| {
+            let collector = endpoint.is_some()
+                || env("OTEL_EXPORTER_OTLP_ENDPOINT").is_some()
+                || env("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT").is_some();
+            (if collector { "otlp" } else { "none" }).to_owned()
+        });
+        let exporter = exporter(&export, endpoint.as_deref(), env)?;
         Ok(Options {
             child,
             propagators,
@@ -538,11 +576,11 @@ fn run_services(options: Options) -> Result<(), String> {
         .iter()
         .filter(|n| n.trace_id != trace_id.to_string())
         .count();
-    println!(
-        "trace {trace_id}: {} spans, propagated with {propagators}",
-        nodes.len()
-    );
-    print!("{}", render(&nodes));
+    print_stdout(&format!(
+        "trace {trace_id}: {} spans, propagated with {propagators}\n{}",
+        nodes.len(),
+        render(&nodes)
+    ));
     if foreign > 0 {
         return Err(format!("{foreign} spans left the trace"));
     }
@@ -580,25 +618,54 @@ impl SpanExporter for Tee {
 }
 
 /// The exporter for `--export`; console and JSON lines write to stderr, so
-/// that stdout holds the one tree.
-fn exporter(kind: &str, endpoint: Option<&str>) -> Result<Box<dyn SpanExporter>, String> {
+/// that stdout holds the one tree. `lookup` reads the environment.
+fn exporter(
+    kind: &str,
+    endpoint: Option<&str>,
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Result<Box<dyn SpanExporter>, String> {
+    const ENDPOINT: &str = "OTEL_EXPORTER_OTLP_ENDPOINT";
+    const TRACES_ENDPOINT: &str = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT";
     Ok(match kind {
+        "none" => Box::new(Discard),
         "console" => Box::new(ConsoleExporter::new(std::io::stderr())),
         "jsonl" => Box::new(JsonLinesExporter::new(std::io::stderr())),
         "otlp" => {
-            let url = endpoint.map_or_else(
-                || format!("{DEFAULT_OTLP_ENDPOINT}{OTLP_TRACES_PATH}"),
-                str::to_owned,
-            );
-            let config = OtlpConfig::new(&url)
-                .map_err(|e| format!("--endpoint: {e}"))?
-                .service_name("baton-demo");
-            Box::new(OtlpExporter::new(config))
+            // `--endpoint` is a base URL exactly like the variable, and wins
+            // over both endpoint variables.
+            let config = OtlpConfig::from_lookup(|key| match (key, endpoint) {
+                (ENDPOINT, Some(url)) => Some(url.to_owned()),
+                (TRACES_ENDPOINT, Some(_)) => None,
+                _ => lookup(key),
+            })
+            .map_err(|e| match endpoint {
+                Some(url) if e.variable() == ENDPOINT => {
+                    format!("--endpoint {url:?}: {}", e.expected())
+                }
+                _ => e.to_string(),
+            })?;
+            let named = lookup("OTEL_SERVICE_NAME").is_some()
+                || lookup("OTEL_RESOURCE_ATTRIBUTES")
+                    .is_some_and(|list| list.contains("service.name="));
+            Box::new(OtlpExporter::new(if named {
+                config
+            } else {
+                config.service_name("baton-demo")
+            }))
         }
         other => {
             return Err(format!(
-                "--export {other:?}: expected console, jsonl or otlp"
+                "--export {other:?}: expected none, console, jsonl or otlp"
             ))
         }
     })
+}
+
+/// `--export none`: the spans go only to the printed tree.
+struct Discard;
+
+impl SpanExporter for Discard {
+    fn export(&mut self, _: &[baton::SpanData]) -> Result<(), ExportError> {
+        Ok(())
+    }
 }

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 /// What `baton help` prints, and what follows a usage error.
 pub const USAGE: &str = "usage:
-  baton demo [--propagator LIST] [--export console|jsonl|otlp] [--endpoint URL]
+  baton demo [--propagator LIST] [--export none|console|jsonl|otlp] [--endpoint URL] [--help]
   baton decode [HEADER-LINE...]
   baton convert --to b3|b3multi|jaeger|tracecontext [HEADER-LINE...]
   baton explain [--sender-propagators LIST] [--receiver-propagators LIST] [SENT RECEIVED]

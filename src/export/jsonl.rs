@@ -22,14 +22,15 @@ use crate::SpanData;
 /// | `kind` | number | 1 internal, 2 server, 3 client, 4 producer, 5 consumer |
 /// | `startTimeUnixNano`, `endTimeUnixNano` | string | decimal nanoseconds since the unix epoch |
 /// | `attributes` | array | `{"key": .., "value": AnyValue}`; the span type as `span.type` |
-/// | `events` | array | `{"timeUnixNano", "name", "attributes"}` |
-/// | `links` | array | `{"traceId", "spanId", "traceState", "attributes", "flags"}` |
+/// | `events` | array | `{"timeUnixNano", "name", "attributes", "droppedAttributesCount"}` |
+/// | `links` | array | `{"traceId", "spanId", "traceState", "attributes", "droppedAttributesCount", "flags"}` |
 /// | `dropped{Attributes,Events,Links}Count` | number | what the span limits discarded |
 /// | `status` | object | `code` 0 unset, 1 ok, 2 error; `message` for an error |
 ///
 /// `AnyValue` is one of `{"stringValue": ".."}`, `{"boolValue": b}`,
 /// `{"intValue": "decimal"}`, `{"doubleValue": n}` (or `"NaN"`,
-/// `"Infinity"`, `"-Infinity"`), `{"arrayValue": {"values": [AnyValue..]}}`.
+/// `"Infinity"`, `"-Infinity"`), `{"arrayValue": {"values": [AnyValue..]}}`,
+/// `{"bytesValue": "base64"}`, `{"kvlistValue": {"values": [KeyValue..]}}`.
 /// Strings are escaped so every line is valid JSON whatever a name or value
 /// holds (control characters, quotes, U+2028).
 ///

@@ -458,7 +458,11 @@ fn send(config: &OtlpConfig, body: &[u8], deadline: Instant) -> Result<(), Expor
                     snippet(&response.body)
                 )))
             }
-            Err(e) if e.retryable => (e.error.to_string(), None),
+            Err(e) if e.retryable => match e.error {
+                // Said once, by the error this returns.
+                ExportError::Failed(why) => (why, None),
+                other => (other.to_string(), None),
+            },
             Err(e) => return Err(e.error),
         };
         let Some(wait) = retry_wait(backoff, retry_after, deadline) else {

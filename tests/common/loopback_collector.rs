@@ -1,0 +1,94 @@
+//! A loopback OTLP collector for tests: accepts requests on a free port,
+//! answers each with 200, and hands over what was posted.
+//!
+//! Include it with `#[path = "common/loopback_collector.rs"] mod loopback_collector;`.
+#![allow(dead_code)] // each test crate uses a different part of this module
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// One captured request.
+pub struct Request {
+    /// `POST /v1/traces HTTP/1.1`, line break removed.
+    pub request_line: String,
+    /// The headers in order, names as sent.
+    pub headers: Vec<(String, String)>,
+    /// The body, `Content-Length` bytes of it.
+    pub body: Vec<u8>,
+}
+
+impl Request {
+    /// The value of header `name`, matched without regard to case.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body as text.
+    pub fn text(&self) -> &str {
+        std::str::from_utf8(&self.body).expect("a UTF-8 body")
+    }
+}
+
+/// Accepts up to `count` requests; returns the base URL
+/// (`http://127.0.0.1:<port>`, no path) and the requests as they arrive.
+pub fn collector(count: usize) -> (String, mpsc::Receiver<Request>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for _ in 0..count {
+            let Ok((stream, _)) = listener.accept() else {
+                return;
+            };
+            stream
+                .set_read_timeout(Some(Duration::from_secs(10)))
+                .unwrap();
+            let mut reader = BufReader::new(stream);
+            let mut request_line = String::new();
+            reader.read_line(&mut request_line).unwrap();
+            let mut headers = Vec::new();
+            loop {
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                let line = line.trim_end();
+                if line.is_empty() {
+                    break;
+                }
+                let (n, v) = line.split_once(':').unwrap();
+                headers.push((n.to_owned(), v.trim().to_owned()));
+            }
+            let request = Request {
+                request_line: request_line.trim_end().to_owned(),
+                headers,
+                body: Vec::new(),
+            };
+            let len: usize = request
+                .header("content-length")
+                .map_or(0, |v| v.parse().unwrap());
+            let mut body = vec![0; len];
+            reader.read_exact(&mut body).unwrap();
+            let mut stream = reader.into_inner();
+            stream
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+                .unwrap();
+            if tx.send(Request { body, ..request }).is_err() {
+                return;
+            }
+        }
+    });
+    (format!("http://{addr}"), rx)
+}
+
+/// A lookup closure over `vars`, as `Config::from_lookup` takes.
+pub fn lookup<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+    move |key| {
+        vars.iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| (*v).to_owned())
+    }
+}
