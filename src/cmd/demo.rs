@@ -280,6 +280,15 @@ fn render_receipt_in_child() -> String {
     if let Some(propagators) = PROPAGATORS.get() {
         command.env("OTEL_PROPAGATORS", propagators);
     }
+    if let Some(endpoint) = CHILD_OTLP.get() {
+        // The child exports its own spans, as a service of its own.
+        command.env(CHILD_EXPORT, "otlp");
+        if let Some(url) = endpoint {
+            command
+                .env("OTEL_EXPORTER_OTLP_ENDPOINT", url)
+                .env_remove("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
+        }
+    }
     baton::propagation::inject_into_command(&mut command);
     match command.output() {
         Ok(out) => {
@@ -298,6 +307,13 @@ fn render_receipt_in_child() -> String {
 /// The propagators chosen with `--propagator`.
 static PROPAGATORS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 
+/// Set when spans go to a collector: the `--endpoint` given, if any (else
+/// the child reads the same variables as the parent).
+static CHILD_OTLP: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+
+/// The variable that tells the child to export over OTLP too.
+const CHILD_EXPORT: &str = "BATON_DEMO_EXPORT";
+
 /// Spans reported by the child process, which has its own pipeline.
 static CHILD_SPANS: Mutex<Vec<Node>> = Mutex::new(Vec::new());
 
@@ -305,7 +321,17 @@ static CHILD_SPANS: Mutex<Vec<Node>> = Mutex::new(Vec::new());
 /// finished spans for the parent.
 fn child() {
     let spans = baton::InMemoryExporter::default();
-    let Ok(_pipeline) = baton::init(baton::Config::new().exporter(spans.clone())) else {
+    let env = |key: &str| std::env::var(key).ok().filter(|v| !v.trim().is_empty());
+    let shipped = match env(CHILD_EXPORT).as_deref() {
+        Some("otlp") => exporter("otlp", None, env, "baton-demo-renderer"),
+        _ => Ok(Box::new(Discard) as Box<dyn SpanExporter>),
+    };
+    let shipped = shipped.unwrap_or_else(|problem| {
+        let _ = writeln!(std::io::stderr(), "baton demo child: {problem}");
+        Box::new(Discard)
+    });
+    let Ok(pipeline) = baton::init(baton::Config::new().exporter(Tee(spans.clone(), shipped)))
+    else {
         return;
     };
     {
@@ -319,6 +345,9 @@ fn child() {
     for data in spans.finished_spans() {
         lines.push_str(&Node::from_span(&data).to_child_line());
         lines.push('\n');
+    }
+    if let Err(e) = pipeline.shutdown(Duration::from_secs(5)) {
+        let _ = writeln!(std::io::stderr(), "baton demo child: export: {e}");
     }
     print_stdout(&lines);
 }
@@ -508,7 +537,10 @@ impl Options {
                 || env("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT").is_some();
             (if collector { "otlp" } else { "none" }).to_owned()
         });
-        let exporter = exporter(&export, endpoint.as_deref(), env)?;
+        if export == "otlp" {
+            let _ = CHILD_OTLP.set(endpoint.clone());
+        }
+        let exporter = exporter(&export, endpoint.as_deref(), env, "baton-demo")?;
         Ok(Options {
             child,
             propagators,
@@ -618,11 +650,13 @@ impl SpanExporter for Tee {
 }
 
 /// The exporter for `--export`; console and JSON lines write to stderr, so
-/// that stdout holds the one tree. `lookup` reads the environment.
+/// that stdout holds the one tree. `lookup` reads the environment;
+/// `service` is the service name unless the resource variables give one.
 fn exporter(
     kind: &str,
     endpoint: Option<&str>,
     lookup: impl Fn(&str) -> Option<String>,
+    service: &str,
 ) -> Result<Box<dyn SpanExporter>, String> {
     const ENDPOINT: &str = "OTEL_EXPORTER_OTLP_ENDPOINT";
     const TRACES_ENDPOINT: &str = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT";
@@ -650,7 +684,7 @@ fn exporter(
             Box::new(OtlpExporter::new(if named {
                 config
             } else {
-                config.service_name("baton-demo")
+                config.service_name(service)
             }))
         }
         other => {
