@@ -180,10 +180,14 @@ pub(crate) fn scan_key(bytes: &[u8]) -> Result<usize, TraceStateError> {
 #[inline(always)]
 pub(crate) fn scan_value(bytes: &[u8]) -> Result<(usize, usize), TraceStateError> {
     let chr = run(bytes, CHR);
-    let len = bytes[..chr]
-        .iter()
-        .rposition(|&b| b != b' ')
-        .map_or(0, |i| i + 1);
+    // Trailing spaces are not part of the value; most values have none.
+    let len = match bytes[..chr].last() {
+        Some(b' ') => bytes[..chr]
+            .iter()
+            .rposition(|&b| b != b' ')
+            .map_or(0, |i| i + 1),
+        _ => chr,
+    };
     if len == 0 {
         return Err(TraceStateError::EmptyValue { offset: 0 });
     }

@@ -216,6 +216,9 @@ fn usage_errors_exit_with_2() {
         &["convert", "--to"],
         &["convert", "--to", "zipkin", TRACEPARENT],
         &["convert", TRACEPARENT],
+        // decode has no options; README: "2 usage error".
+        &["decode", "--no-such-flag"],
+        &["decode", TRACEPARENT, "-v"],
     ] {
         let out = baton(args, "");
         assert_eq!(out.code, 2, "{args:?}");
@@ -279,4 +282,64 @@ fn decode_points_into_jaeger_values() {
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert_eq!(lines[1], "  463ac35c9f6413ad:a2fb4a1d1a96d312:0:1:9");
     assert_eq!(lines[2], "                                       ^");
+}
+
+/// Issue 10: decode printed three different trace ids from one input with
+/// exit 0, while extraction of the same lines reports a conflict. Each line
+/// still decodes; the disagreement is named with its lines, and exits 1.
+#[test]
+fn decode_names_the_lines_whose_trace_ids_disagree() {
+    let input = format!(
+        "{TRACEPARENT}\nb3: 80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-1\n\
+         uber-trace-id: 4bf92f3577b34da6a3ce929d0e0e4736:00f067aa0ba902b7:0:1\n"
+    );
+    let out = baton(&["decode"], &input);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(out
+        .stdout
+        .contains("  trace id   80f198ee56343ba864fe8b2a57d3eff7\n"));
+    let last = out.stdout.lines().last().unwrap();
+    assert_eq!(
+        last,
+        "lines 1 and 2 disagree: traceparent carries trace id 4bf92f3577b34da6a3ce929d0e0e4736, \
+         b3 carries 80f198ee56343ba864fe8b2a57d3eff7; extraction keeps the first"
+    );
+    // The same trace id in every format is one context.
+    let same = format!(
+        "{TRACEPARENT}\nuber-trace-id: 4bf92f3577b34da6a3ce929d0e0e4736:00f067aa0ba902b7:0:1\n\
+         X-B3-TraceId: 4bf92f3577b34da6a3ce929d0e0e4736\nX-B3-SpanId: 00f067aa0ba902b7\n"
+    );
+    assert_eq!(baton(&["decode"], &same).code, 0);
+}
+
+/// W3C Trace Context: a request carries one `traceparent`; with two,
+/// extraction ignores both, so decode says so.
+#[test]
+fn decode_rejects_two_traceparent_lines() {
+    let out = baton(&["decode", TRACEPARENT, TRACEPARENT], "");
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stdout
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("lines 1 and 2: two traceparent lines"),
+        "{}",
+        out.stdout
+    );
+}
+
+/// X-B3 lines of another trace than the traceparent are named by the first
+/// X-B3 line.
+#[test]
+fn decode_names_the_first_x_b3_line_in_a_conflict() {
+    let input =
+        format!("{TRACEPARENT}\nX-B3-TraceId: 463ac35c9f6413ad\nX-B3-SpanId: a2fb4a1d1a96d312\n");
+    let out = baton(&["decode"], &input);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stdout.contains("lines 1 and 2 disagree") && out.stdout.contains("X-B3-* carries"),
+        "{}",
+        out.stdout
+    );
 }

@@ -72,7 +72,10 @@ pub trait Propagator: Send + Sync {
 
 /// The context of an extract, after its problems are reported: how each
 /// built-in propagator's [`Propagator::extract`] ends.
+#[inline]
 pub(crate) fn reported((cx, problems): (Context, Problems)) -> Context {
-    problems.report();
+    if !problems.is_empty() {
+        problems.report();
+    }
     cx
 }

@@ -114,11 +114,13 @@ impl Problems {
     }
 
     /// Whether the extract used everything the carrier held.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
     /// Reports each problem as one diagnostic.
+    #[cold]
     pub(crate) fn report(&self) {
         for problem in &self.0 {
             report(problem.kind(), problem, None);

@@ -111,8 +111,13 @@ impl B3Header {
 /// at `offset` of its value; a 64-bit id is left-padded with zeros.
 #[inline(always)]
 pub(crate) fn parse_trace_id(s: &[u8], field: Field, offset: usize) -> Result<TraceId, WireError> {
-    let digits = if s.len() == 16 { 16 } else { 32 };
-    trace_id(lower_hex(s, digits, field, offset)?, field, offset)
+    // Each length its own call, so each parse unrolls.
+    let n = if s.len() == 16 {
+        lower_hex(s, 16, field, offset)?
+    } else {
+        lower_hex(s, 32, field, offset)?
+    };
+    trace_id(n, field, offset)
 }
 
 /// Parses a span id of exactly 16 lowercase hex digits that starts at

@@ -134,19 +134,24 @@ impl MultiParser {
     /// caller passes each header's first value: "when extracting state
     /// headers, the first value wins".
     pub fn push(&mut self, name: &str, value: &str) {
+        // Propagators pass the lowercase names: a plain comparison first.
+        let header = match Self::HEADERS.iter().position(|h| *h == name) {
+            Some(i) => i,
+            None => match Self::HEADERS
+                .iter()
+                .position(|h| h.eq_ignore_ascii_case(name))
+            {
+                Some(i) => i,
+                None => return,
+            },
+        };
         let v = value.as_bytes();
-        if name.eq_ignore_ascii_case(TRACE_ID_HEADER) {
-            self.trace_id = Some(parse_trace_id(v, Field::B3TraceId, 0));
-        } else if name.eq_ignore_ascii_case(SPAN_ID_HEADER) {
-            self.span_id = Some(parse_span_id(v, Field::B3SpanId, 0));
-        } else if name.eq_ignore_ascii_case(PARENT_SPAN_ID_HEADER) {
-            self.parent_span_id = Some(parse_span_id(v, Field::B3ParentSpanId, 0));
-        } else if name.eq_ignore_ascii_case(SAMPLED_HEADER) {
-            self.sampled = Some(sampled(value));
-        } else if name.eq_ignore_ascii_case(FLAGS_HEADER) {
-            self.debug = value == "1";
-        } else {
-            return;
+        match header {
+            0 => self.trace_id = Some(parse_trace_id(v, Field::B3TraceId, 0)),
+            1 => self.span_id = Some(parse_span_id(v, Field::B3SpanId, 0)),
+            2 => self.parent_span_id = Some(parse_span_id(v, Field::B3ParentSpanId, 0)),
+            3 => self.sampled = Some(sampled(value)),
+            _ => self.debug = value == "1",
         }
         self.present = true;
     }

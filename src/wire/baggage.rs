@@ -230,12 +230,15 @@ fn member(member: &str) -> Result<Member<'_>, WireError> {
 /// `encoded` (which `member` computed from the raw value) when the decoded
 /// bytes were UTF-8 as they were.
 fn append_decoded(raw: &[u8], encoded: usize, out: &mut Vec<u8>) -> usize {
+    if !raw.contains(&b'%') {
+        // Unescaped baggage-octets are ASCII, and the value is as it came.
+        out.extend_from_slice(raw);
+        return encoded;
+    }
     let start = out.len();
-    let escaped = raw.contains(&b'%');
     // `member` checked every escape.
     let _ = percent_decode_into(raw, false, out);
-    // Unescaped baggage-octets are ASCII.
-    if !escaped || core::str::from_utf8(&out[start..]).is_ok() {
+    if core::str::from_utf8(&out[start..]).is_ok() {
         return encoded;
     }
     let decoded = out.split_off(start);

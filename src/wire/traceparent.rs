@@ -112,12 +112,12 @@ pub fn parse(s: &str) -> Result<Traceparent, WireError> {
             Reason::ForbiddenVersion,
         ));
     }
-    let version = field(value, &mut at, Field::TraceparentVersion)?;
+    let version = field::<2>(value, &mut at, Field::TraceparentVersion)?;
     let trace_start = at + 1;
-    let trace = field(value, &mut at, Field::TraceparentTraceId)?;
+    let trace = field::<32>(value, &mut at, Field::TraceparentTraceId)?;
     let span_start = at + 1;
-    let span = field(value, &mut at, Field::TraceparentParentId)?;
-    let flags = field(value, &mut at, Field::TraceparentFlags)?;
+    let span = field::<16>(value, &mut at, Field::TraceparentParentId)?;
+    let flags = field::<2>(value, &mut at, Field::TraceparentFlags)?;
     if version == 0 && at < value.len() {
         return Err(WireError::new(
             Field::TraceparentFlags,
@@ -134,21 +134,12 @@ pub fn parse(s: &str) -> Result<Traceparent, WireError> {
     })
 }
 
-/// How many hex digits a field has.
-const fn digits(field: Field) -> usize {
-    match field {
-        Field::TraceparentTraceId => 32,
-        Field::TraceparentParentId => 16,
-        _ => 2,
-    }
-}
-
 /// Reads `field` at `*at`: the `-` that ends the previous field (for every
-/// field but the version), then exactly its number of lowercase hex digits,
+/// field but the version), then exactly its `N` lowercase hex digits,
 /// followed by a `-` or the end of `value`. Leaves `*at` on that `-` or at
 /// the end.
 #[inline(always)]
-fn field(value: &[u8], at: &mut usize, field: Field) -> Result<u128, WireError> {
+fn field<const N: usize>(value: &[u8], at: &mut usize, field: Field) -> Result<u128, WireError> {
     let mut start = *at;
     if field != Field::TraceparentVersion {
         if start == value.len() {
@@ -157,11 +148,10 @@ fn field(value: &[u8], at: &mut usize, field: Field) -> Result<u128, WireError> 
         // The previous field stopped on a `-`.
         start += 1;
     }
-    let n = digits(field);
-    let stop = start + n;
+    let stop = start + N;
     if let Some(hex) = value.get(start..stop) {
         if matches!(value.get(stop), None | Some(b'-')) {
-            if let Ok(number) = lower_hex(hex, n, field, start) {
+            if let Ok(number) = lower_hex(hex, N, field, start) {
                 *at = stop;
                 return Ok(number);
             }

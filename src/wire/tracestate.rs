@@ -78,13 +78,6 @@ enum Text {
     Owned(String),
 }
 
-/// Where one member of a line is: `line[start..end]`.
-#[derive(Clone, Copy, Default)]
-struct Span {
-    start: usize,
-    end: usize,
-}
-
 impl Lines {
     /// Adds the members of one header line; on an error nothing of the line
     /// is added (and the caller drops the whole list). Error offsets are
@@ -98,92 +91,36 @@ impl Lines {
         let base = self.offset;
         self.offset += line.len();
 
-        let b = line.as_bytes();
-        let mut spans = [Span::default(); TraceState::MAX_MEMBERS];
-        let mut found = 0;
-        // Whether the line is its members joined by `,`, nothing else.
-        let mut canonical = true;
-        let mut i = 0;
-        loop {
-            let member_start = i;
-            while i < b.len() && is_ows(b[i]) {
-                i += 1;
-            }
-            if i == b.len() || b[i] == b',' {
-                // An empty member.
-                canonical = false;
-                if i == b.len() {
-                    break;
-                }
-                i += 1;
-                continue;
-            }
-            let key_start = i;
-            i += scan_key(&b[i..]).map_err(|e| member_error(e, base + i))?;
-            if b.get(i) != Some(&b'=') {
-                return Err(missing_equals(b, i, base));
-            }
-            i += 1;
-            let (value_len, chr) = match scan_value(&b[i..]) {
-                Ok(found) => found,
-                Err(e) => return Err(value_error(b, i, e, base)),
-            };
-            let end = i + value_len;
-            i += chr;
-            let stop = i;
-            while i < b.len() && is_ows(b[i]) {
-                i += 1;
-            }
-            if i < b.len() && b[i] != b',' {
-                // The byte that ended the value is neither OWS before a `,`
-                // nor the end.
-                return Err(WireError::new(
-                    Field::TracestateValue,
-                    base + stop,
-                    Reason::InvalidByte,
-                ));
-            }
-            if self.members + found == TraceState::MAX_MEMBERS {
-                return Err(WireError::new(
-                    Field::TracestateMember,
-                    base + key_start,
-                    Reason::TooManyMembers {
-                        max: TraceState::MAX_MEMBERS,
-                    },
-                ));
-            }
-            canonical &= key_start == member_start && end == i;
-            spans[found] = Span {
-                start: key_start,
-                end,
-            };
-            found += 1;
-            if i == b.len() {
-                break;
-            }
-            i += 1;
+        let (members, canonical) = scan(line.as_bytes(), base, self.members, |_, _| {})?;
+        if members == 0 {
+            return Ok(());
         }
-        self.take(line, &spans[..found], canonical);
-        Ok(())
-    }
-
-    /// Adds the checked members `spans` of `line`; `canonical` says whether
-    /// they are all the line holds, joined by `,`.
-    fn take(&mut self, line: &str, spans: &[Span], canonical: bool) {
-        if spans.is_empty() {
-            return;
-        }
-        self.members += spans.len();
-        self.text = match core::mem::take(&mut self.text) {
-            Text::Empty if canonical => Text::Shared(line.into()),
-            Text::Empty => Text::Owned(join(
-                String::with_capacity(line.len().min(MAX_TEXT_LEN)),
-                line,
-                spans,
-            )),
-            Text::Shared(text) => Text::Owned(join(String::from(&*text), line, spans)),
-            Text::Owned(text) => Text::Owned(join(text, line, spans)),
+        self.members += members;
+        let mut text = match core::mem::take(&mut self.text) {
+            Text::Empty if canonical => {
+                self.text = Text::Shared(line.into());
+                return Ok(());
+            }
+            Text::Empty => String::with_capacity(line.len().min(MAX_TEXT_LEN)),
+            Text::Shared(text) => String::from(&*text),
+            Text::Owned(text) => text,
         };
+        if canonical {
+            if !text.is_empty() {
+                text.push(',');
+            }
+            text.push_str(line);
+        } else {
+            // Checked above; a second reading copies the members out.
+            let _ = scan(line.as_bytes(), base, 0, |start, end| {
+                if !text.is_empty() {
+                    text.push(',');
+                }
+                text.push_str(&line[start..end]);
+            });
+        }
+        self.text = Text::Owned(text);
+        Ok(())
     }
 
     /// The combined tracestate.
@@ -196,15 +133,76 @@ impl Lines {
     }
 }
 
-/// `text` with the members `spans` of `line` appended, joined by `,`.
-fn join(mut text: String, line: &str, spans: &[Span]) -> String {
-    for span in spans {
-        if !text.is_empty() {
-            text.push(',');
+/// Reads the members of one line `b`, which starts at `base` in the joined
+/// value, after `before` members of earlier lines: calls `member` with the
+/// range of each and returns how many there are and whether the line is
+/// canonical (its members joined by `,`, nothing else).
+#[inline(always)]
+fn scan(
+    b: &[u8],
+    base: usize,
+    before: usize,
+    mut member: impl FnMut(usize, usize),
+) -> Result<(usize, bool), WireError> {
+    let mut found = 0;
+    let mut canonical = true;
+    let mut i = 0;
+    loop {
+        let member_start = i;
+        while i < b.len() && is_ows(b[i]) {
+            i += 1;
         }
-        text.push_str(&line[span.start..span.end]);
+        if i == b.len() || b[i] == b',' {
+            // An empty member.
+            canonical = false;
+            if i == b.len() {
+                return Ok((found, canonical));
+            }
+            i += 1;
+            continue;
+        }
+        let key_start = i;
+        i += scan_key(&b[i..]).map_err(|e| member_error(e, base + i))?;
+        if b.get(i) != Some(&b'=') {
+            return Err(missing_equals(b, i, base));
+        }
+        i += 1;
+        let (value_len, chr) = match scan_value(&b[i..]) {
+            Ok(value) => value,
+            Err(e) => return Err(value_error(b, i, e, base)),
+        };
+        let end = i + value_len;
+        i += chr;
+        let stop = i;
+        while i < b.len() && is_ows(b[i]) {
+            i += 1;
+        }
+        if i < b.len() && b[i] != b',' {
+            // The byte that ended the value is neither OWS before a `,`
+            // nor the end.
+            return Err(WireError::new(
+                Field::TracestateValue,
+                base + stop,
+                Reason::InvalidByte,
+            ));
+        }
+        if before + found == TraceState::MAX_MEMBERS {
+            return Err(WireError::new(
+                Field::TracestateMember,
+                base + key_start,
+                Reason::TooManyMembers {
+                    max: TraceState::MAX_MEMBERS,
+                },
+            ));
+        }
+        canonical &= key_start == member_start && end == i;
+        member(key_start, end);
+        found += 1;
+        if i == b.len() {
+            return Ok((found, canonical));
+        }
+        i += 1;
     }
-    text
 }
 
 /// The error for a key that ends at `at` without an `=` after it: a member

@@ -72,52 +72,49 @@ impl JaegerHeader {
     }
 }
 
-/// The most hex digits `field` may have.
-const fn max_digits(field: Field) -> usize {
-    match field {
-        Field::JaegerTraceId => 32,
-        Field::JaegerFlags => 2,
-        _ => 16,
-    }
-}
-
 /// Reads the variable-length hex field that starts at `start`: 1 up to
-/// `max_digits(field)` digits of either case, a shorter one left-padded
-/// with zeros. Returns the number and the offset just past the digits.
+/// `MAX` digits of either case, a shorter one left-padded with zeros.
+/// Returns the number and the offset just past the digits.
 #[inline(always)]
-fn hex_field(b: &[u8], start: usize, field: Field) -> Result<(u128, usize), WireError> {
-    let max = max_digits(field);
+fn hex_field<const MAX: usize>(
+    b: &[u8],
+    start: usize,
+    field: Field,
+) -> Result<(u128, usize), WireError> {
+    let max = MAX;
     // Most senders write the ids at full width in lowercase: eight digits at
     // a time, when no digit follows them.
     if let Some(full) = b.get(start..start + max) {
         if b.get(start + max).is_none_or(|&c| hex_digit(c).is_none()) {
-            if let Ok(n) = parse_lower_hex(full, max) {
+            if let Ok(n) = parse_lower_hex(full, MAX) {
                 return Ok((n, start + max));
             }
         }
     }
-    let digits = b[start..]
-        .iter()
-        .take_while(|&&c| hex_digit(c).is_some())
-        .count();
-    if digits == 0 || digits > max {
-        return Err(WireError::new(
-            field,
-            start,
-            Reason::Length { found: digits },
-        ));
+    let mut n = 0u128;
+    let mut end = start;
+    while let Some(d) = b.get(end).copied().and_then(hex_digit) {
+        if end - start == max {
+            // One digit too many: the field's length is the error.
+            let found = b[start..]
+                .iter()
+                .take_while(|&&c| hex_digit(c).is_some())
+                .count();
+            return Err(WireError::new(field, start, Reason::Length { found }));
+        }
+        n = n << 4 | u128::from(d);
+        end += 1;
     }
-    let end = start + digits;
-    let n = b[start..end]
-        .iter()
-        .filter_map(|&c| hex_digit(c))
-        .fold(0u128, |n, d| n << 4 | u128::from(d));
+    if end == start {
+        return Err(WireError::new(field, start, Reason::Length { found: 0 }));
+    }
     Ok((n, end))
 }
 
 /// Skips the separator after `field` at `at`; `next` is the field it
 /// introduces. `encoded` is the form of the first separator, which every
 /// other must share.
+#[inline(always)]
 fn separator(
     b: &[u8],
     at: usize,
@@ -191,15 +188,15 @@ pub fn parse(s: &str) -> Result<JaegerHeader, WireError> {
         return Err(WireError::new(Field::UberTraceId, 0, Reason::Empty));
     }
     let mut encoded = None;
-    let (trace, at) = hex_field(b, 0, JaegerTraceId)?;
+    let (trace, at) = hex_field::<32>(b, 0, JaegerTraceId)?;
     let trace_id = trace_id(trace, JaegerTraceId, 0)?;
     let start = separator(b, at, JaegerTraceId, JaegerSpanId, &mut encoded)?;
-    let (span, at) = hex_field(b, start, JaegerSpanId)?;
+    let (span, at) = hex_field::<16>(b, start, JaegerSpanId)?;
     let span_id = span_id(span, JaegerSpanId, start)?;
     let start = separator(b, at, JaegerSpanId, JaegerParentSpanId, &mut encoded)?;
-    let (parent, at) = hex_field(b, start, JaegerParentSpanId)?;
+    let (parent, at) = hex_field::<16>(b, start, JaegerParentSpanId)?;
     let start = separator(b, at, JaegerParentSpanId, JaegerFlags, &mut encoded)?;
-    let (flags, at) = hex_field(b, start, JaegerFlags)?;
+    let (flags, at) = hex_field::<2>(b, start, JaegerFlags)?;
     if at != b.len() {
         return Err(WireError::new(JaegerFlags, at, Reason::TrailingData));
     }
