@@ -172,7 +172,9 @@ impl SpanBuilder {
         };
         let parent_sc = parent.span_context.as_ref();
         let (trace_id, flags) = match parent_sc {
-            Some(p) => (p.trace_id(), p.flags()),
+            // W3C: bits the spec does not define are the parent's, never
+            // carried into a span of ours.
+            Some(p) => (p.trace_id(), p.flags().known()),
             None => (TraceId::random(), TraceFlags::default().with_random(true)),
         };
         let installed = recorder::installed();
