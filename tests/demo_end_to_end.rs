@@ -84,9 +84,26 @@ fn the_demo_prints_one_trace_across_every_boundary() {
     let (ok, stdout, stderr) = demo(&["--export", "jsonl"]);
     assert!(ok, "stdout:\n{stdout}\nstderr:\n{stderr}");
     check_tree(&stdout, "tracecontext,baggage");
-    // The JSON-lines exporter wrote one line per in-process span to stderr.
+    // Each of the four processes wrote its own spans to stderr as JSON
+    // lines: every span of the tree, once.
     let json_lines = stderr.lines().filter(|l| l.starts_with('{')).count();
-    assert_eq!(json_lines, 13, "{stderr}");
+    assert_eq!(json_lines, 15, "{stderr}");
+    // Client, A, B and the renderer are four services, and each span says
+    // which it belongs to.
+    assert!(stdout.contains(": 15 spans in 4 services,"), "{stdout}");
+    for (span, service) in [
+        ("client: buy", "baton-demo-client"),
+        ("A: GET /checkout", "baton-demo-a"),
+        ("price item", "baton-demo-a"),
+        ("B: GET /inventory/reserve", "baton-demo-b"),
+        ("format pdf", "baton-demo-renderer"),
+    ] {
+        let line = stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with(span))
+            .unwrap_or_else(|| panic!("{span} in {stdout}"));
+        assert!(line.contains(&format!(" @{service} ")), "{line}");
+    }
 }
 
 #[test]

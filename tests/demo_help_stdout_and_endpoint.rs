@@ -113,7 +113,7 @@ fn received_spans(rx: &mpsc::Receiver<(String, String)>) -> Vec<(String, String)
 fn endpoint_flag_is_a_base_url() {
     // Bugs: `--endpoint http://host:port` posted to `/`, which a real
     // collector answers with 404; the child process's spans never reached
-    // the collector.
+    // the collector; A and B never appeared as two services.
     let (url, rx) = collector();
     let out = baton()
         .args(["--endpoint", &url])
@@ -129,7 +129,12 @@ fn endpoint_flag_is_a_base_url() {
     let mut services = Vec::new();
     for (path, body) in &requests {
         assert_eq!(path, "/v1/traces");
-        for service in ["baton-demo", "baton-demo-renderer"] {
+        for service in [
+            "baton-demo-client",
+            "baton-demo-a",
+            "baton-demo-b",
+            "baton-demo-renderer",
+        ] {
             if body.contains(&format!(r#""stringValue":"{service}""#)) {
                 services.push(service);
             }
@@ -139,18 +144,22 @@ fn endpoint_flag_is_a_base_url() {
     services.dedup();
     assert_eq!(
         services,
-        ["baton-demo", "baton-demo-renderer"],
+        [
+            "baton-demo-a",
+            "baton-demo-b",
+            "baton-demo-client",
+            "baton-demo-renderer"
+        ],
         "{requests:?}"
     );
-    // Every span the tree shows reached the collector: 13 in the parent,
-    // 2 in the child.
+    // Every span the tree shows reached the collector, from each process.
     let spans: usize = requests
         .iter()
         .map(|(_, b)| b.matches(r#""spanId""#).count())
         .sum();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        stdout.contains(&format!(": {spans} spans,")),
+        stdout.contains(&format!(": {spans} spans in 4 services,")),
         "{spans} spans received; {stdout}"
     );
 }
@@ -172,10 +181,19 @@ fn otel_endpoint_and_service_name_are_honoured() {
     );
     let requests = received_spans(&rx);
     assert!(!requests.is_empty());
-    for (path, body) in &requests {
+    for (path, _) in &requests {
         assert_eq!(path, "/base/v1/traces");
-        assert!(body.contains(r#""stringValue":"shop""#), "{body}");
     }
+    // The client is the service the variable names; the services it starts
+    // keep their own names.
+    let shop = requests
+        .iter()
+        .filter(|(_, body)| body.contains(r#""stringValue":"shop""#))
+        .count();
+    assert!(shop >= 1, "{requests:?}");
+    assert!(requests
+        .iter()
+        .any(|(_, body)| body.contains(r#""stringValue":"baton-demo-b""#)));
 }
 
 #[test]

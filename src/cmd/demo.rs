@@ -1,11 +1,14 @@
-//! `baton demo`: one trace across threads, futures, a queue, a child process
-//! and two HTTP services, all on this machine, printed as one tree.
+//! `baton demo`: one trace across threads, futures, a queue and four
+//! processes, all on this machine, printed as one tree.
 //!
 //! The client calls service A over HTTP. A fans out to a thread pool and to
 //! futures on a two-thread executor, puts a job on an in-process queue that a
-//! worker consumes, runs a child process (this binary again) with the context
-//! in its environment, and calls service B over HTTP. Every hop carries the
-//! context with baton's own propagators; nothing but loopback is used.
+//! worker consumes, runs the receipt renderer as a child process with the
+//! context in its environment, and calls service B over HTTP. The client,
+//! A, B and the renderer are each a process of this binary with its own
+//! pipeline and `service.name`; each exports its own spans and prints them
+//! for the client, which prints the one tree. Every hop carries the context
+//! with baton's own propagators; nothing but loopback is used.
 
 use std::collections::VecDeque;
 use std::future::Future;
@@ -265,30 +268,16 @@ fn reserve_inventory() -> String {
 /// Marks every span line the child process prints for its parent.
 const CHILD_SPAN_LINE: &str = "baton-demo-span";
 
-/// Runs this binary again as `demo --child`, with the context in its
+/// Runs the receipt renderer as a child process with the context in its
 /// environment; returns what it rendered and keeps its spans for the tree.
 fn render_receipt_in_child() -> String {
     let _span = baton::span("run receipt renderer")
         .kind(SpanKind::Client)
         .enter();
-    let Ok(exe) = std::env::current_exe() else {
-        return "no child: current_exe unavailable".into();
+    let mut command = match demo_process(&["--child"]) {
+        Ok(command) => command,
+        Err(e) => return format!("no child: {e}"),
     };
-    let mut command = Command::new(exe);
-    command.args(["demo", "--child"]).stdout(Stdio::piped());
-    // The child picks its propagators from the environment, like any service.
-    if let Some(propagators) = PROPAGATORS.get() {
-        command.env("OTEL_PROPAGATORS", propagators);
-    }
-    if let Some(endpoint) = CHILD_OTLP.get() {
-        // The child exports its own spans, as a service of its own.
-        command.env(CHILD_EXPORT, "otlp");
-        if let Some(url) = endpoint {
-            command
-                .env("OTEL_EXPORTER_OTLP_ENDPOINT", url)
-                .env_remove("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
-        }
-    }
     baton::propagation::inject_into_command(&mut command);
     match command.output() {
         Ok(out) => {
@@ -304,36 +293,111 @@ fn render_receipt_in_child() -> String {
     }
 }
 
-/// The propagators chosen with `--propagator`.
-static PROPAGATORS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-
-/// Set when spans go to a collector: the `--endpoint` given, if any (else
-/// the child reads the same variables as the parent).
-static CHILD_OTLP: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
-
-/// The variable that tells the child to export over OTLP too.
+/// What each process of the demo exports to and how it propagates, handed
+/// from the client to the processes it starts.
 const CHILD_EXPORT: &str = "BATON_DEMO_EXPORT";
 
-/// Spans reported by the child process, which has its own pipeline.
+/// This binary as `baton demo ARGS`, with what the client was told on its
+/// command line in the environment, as every other service reads it.
+fn demo_process(args: &[&str]) -> Result<Command, String> {
+    let exe = std::env::current_exe().map_err(|e| format!("current_exe: {e}"))?;
+    let mut command = Command::new(exe);
+    command
+        .arg("demo")
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        // What a process was asked to write on stderr reaches the terminal.
+        .stderr(Stdio::inherit());
+    if let Some(setup) = SETUP.get() {
+        command
+            .env("OTEL_PROPAGATORS", &setup.propagators)
+            .env(CHILD_EXPORT, &setup.export)
+            // Each process names its own service.
+            .env_remove("OTEL_SERVICE_NAME");
+        if let Some(url) = &setup.endpoint {
+            command
+                .env("OTEL_EXPORTER_OTLP_ENDPOINT", url)
+                .env_remove("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
+        }
+    }
+    Ok(command)
+}
+
+/// The client's choices, for the processes it starts.
+struct Setup {
+    propagators: String,
+    export: String,
+    endpoint: Option<String>,
+}
+
+static SETUP: std::sync::OnceLock<Setup> = std::sync::OnceLock::new();
+
+/// Spans reported by the processes this one started.
 static CHILD_SPANS: Mutex<Vec<Node>> = Mutex::new(Vec::new());
 
-/// The child process: continue the trace from the environment and print the
-/// finished spans for the parent.
-fn child() {
+/// Installs this process's pipeline: its spans go to the printed tree and
+/// to the exporter the client chose; returns the tree's store.
+fn install(
+    service: &str,
+    kind: &str,
+    endpoint: Option<&str>,
+) -> Result<(baton::InMemoryExporter, baton::PipelineGuard), String> {
+    let shipped = exporter(kind, endpoint, env, service)?;
     let spans = baton::InMemoryExporter::default();
-    let env = |key: &str| std::env::var(key).ok().filter(|v| !v.trim().is_empty());
-    let shipped = match env(CHILD_EXPORT).as_deref() {
-        Some("otlp") => exporter("otlp", None, env, "baton-demo-renderer"),
-        _ => Ok(Box::new(Discard) as Box<dyn SpanExporter>),
-    };
-    let shipped = shipped.unwrap_or_else(|problem| {
-        let _ = writeln!(std::io::stderr(), "baton demo child: {problem}");
-        Box::new(Discard)
-    });
-    let Ok(pipeline) = baton::init(baton::Config::new().exporter(Tee(spans.clone(), shipped)))
-    else {
-        return;
-    };
+    let pipeline = baton::init(baton::Config::new().service_name(service).processor(
+        BatchProcessor::new(Tee(spans.clone(), shipped), BatchConfig::default()),
+    ))
+    .map_err(|e| e.to_string())?;
+    Ok((spans, pipeline))
+}
+
+/// Shuts the pipeline down and prints this process's spans, and those of
+/// the processes it started, for the process that started it.
+fn report_to_parent(
+    service: &str,
+    spans: &baton::InMemoryExporter,
+    pipeline: baton::PipelineGuard,
+) {
+    if let Err(e) = pipeline.shutdown(Duration::from_secs(5)) {
+        let _ = writeln!(std::io::stderr(), "baton demo {service}: export: {e}");
+    }
+    let mut lines = String::new();
+    let started = CHILD_SPANS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .drain(..)
+        .collect::<Vec<_>>();
+    let own = spans.finished_spans();
+    for node in own
+        .iter()
+        .map(|d| Node::from_span(d, service))
+        .chain(started)
+    {
+        lines.push_str(&node.to_child_line());
+        lines.push('\n');
+    }
+    print_stdout(&lines);
+}
+
+/// A variable of the environment, unless empty.
+fn env(key: &str) -> Option<String> {
+    std::env::var(key).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// Installs the pipeline of a process the client started, exporting where
+/// the client said.
+fn install_started(
+    service: &str,
+) -> Result<(baton::InMemoryExporter, baton::PipelineGuard), String> {
+    let kind = env(CHILD_EXPORT).unwrap_or_else(|| "none".to_owned());
+    install(service, &kind, None)
+}
+
+/// The renderer process: continue the trace from the environment.
+fn renderer() -> Result<(), String> {
+    const SERVICE: &str = "baton-demo-renderer";
+    let (spans, pipeline) = install_started(SERVICE)?;
     {
         let _cx = baton::propagation::propagated_from_env();
         let span = baton::span("render receipt").enter();
@@ -341,15 +405,103 @@ fn child() {
         record_baggage(&span);
         baton::in_span("format pdf", || thread::sleep(Duration::from_millis(1)));
     }
-    let mut lines = String::new();
-    for data in spans.finished_spans() {
-        lines.push_str(&Node::from_span(&data).to_child_line());
-        lines.push('\n');
+    report_to_parent(SERVICE, &spans, pipeline);
+    Ok(())
+}
+
+/// Marks the line where a service process says which port it listens on.
+const PORT_LINE: &str = "baton-demo-port";
+
+/// A service process (A or B): listen on a loopback port, say which, serve
+/// one request, then report its spans.
+fn service(which: Service) -> Result<(), String> {
+    let name = which.name();
+    let (spans, pipeline) = install_started(name)?;
+    let listener = listener()?;
+    print_stdout(&format!("{PORT_LINE}\t{}\n", port(&listener)?));
+    let served = match which {
+        Service::A { b_port } => serve(listener, 1, move |path, headers| {
+            let _cx = baton::propagated_context(headers);
+            let span = baton::span(format!("A: GET {path}"))
+                .kind(SpanKind::Server)
+                .enter();
+            record_baggage(&span);
+            checkout(b_port)
+        }),
+        Service::B => serve(listener, 1, |path, headers| {
+            let _cx = baton::propagated_context(headers);
+            let span = baton::span(format!("B: GET {path}"))
+                .kind(SpanKind::Server)
+                .enter();
+            record_baggage(&span);
+            reserve_inventory()
+        }),
+    };
+    let _ = served.join();
+    report_to_parent(name, &spans, pipeline);
+    Ok(())
+}
+
+/// The two HTTP services.
+#[derive(Clone, Copy)]
+enum Service {
+    A { b_port: u16 },
+    B,
+}
+
+impl Service {
+    fn name(self) -> &'static str {
+        match self {
+            Service::A { .. } => "baton-demo-a",
+            Service::B => "baton-demo-b",
+        }
     }
-    if let Err(e) = pipeline.shutdown(Duration::from_secs(5)) {
-        let _ = writeln!(std::io::stderr(), "baton demo child: export: {e}");
+}
+
+/// A started service process: its port, and its stdout for the spans it
+/// reports when it exits.
+struct Running {
+    child: std::process::Child,
+    port: u16,
+    rest: BufReader<std::process::ChildStdout>,
+}
+
+impl Running {
+    fn start(args: &[&str]) -> Result<Running, String> {
+        let mut child = demo_process(args)?
+            .spawn()
+            .map_err(|e| format!("start a service process: {e}"))?;
+        let stdout = child
+            .stdout
+            .take()
+            .ok_or_else(|| "a service process has no stdout".to_owned())?;
+        let mut rest = BufReader::new(stdout);
+        let mut line = String::new();
+        rest.read_line(&mut line)
+            .map_err(|e| format!("read a service's port: {e}"))?;
+        let port = line
+            .trim_end()
+            .strip_prefix(PORT_LINE)
+            .and_then(|p| p.trim().parse().ok())
+            .ok_or_else(|| format!("a service process did not say its port: {line:?}"))?;
+        Ok(Running { child, port, rest })
     }
-    print_stdout(&lines);
+
+    /// Waits for the process to exit and keeps the spans it reported.
+    fn finish(mut self) -> Result<(), String> {
+        let mut out = String::new();
+        let _ = self.rest.read_to_string(&mut out);
+        let status = self.child.wait().map_err(|e| e.to_string())?;
+        CHILD_SPANS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(out.lines().filter_map(Node::from_child_line));
+        if status.success() {
+            Ok(())
+        } else {
+            Err(format!("a service process failed: {status}"))
+        }
+    }
 }
 
 /// Writes `text` to stdout, ignoring a closed or failing stdout
@@ -370,6 +522,7 @@ fn record_baggage(span: &baton::SpanGuard) {
 /// One span of the printed tree, from this process or the child.
 #[derive(Clone, Debug)]
 struct Node {
+    service: String,
     trace_id: String,
     span_id: String,
     parent_id: String,
@@ -380,7 +533,7 @@ struct Node {
 }
 
 impl Node {
-    fn from_span(s: &baton::SpanData) -> Node {
+    fn from_span(s: &baton::SpanData, service: &str) -> Node {
         let mut detail = format!("[{}", s.kind.as_str());
         if let Some(t) = &s.span_type {
             detail.push_str(&format!(" {t}"));
@@ -390,6 +543,7 @@ impl Node {
             detail.push_str(&format!(" {}={}", kv.key, kv.value));
         }
         Node {
+            service: service.to_owned(),
             trace_id: s.trace_id().to_string(),
             span_id: s.span_id().to_string(),
             parent_id: s.parent_span_id.map(|p| p.to_string()).unwrap_or_default(),
@@ -402,6 +556,7 @@ impl Node {
 
     fn to_child_line(&self) -> String {
         let fields = [
+            &self.service,
             &self.trace_id,
             &self.span_id,
             &self.parent_id,
@@ -424,6 +579,7 @@ impl Node {
             .strip_prefix('\t')?
             .split('\t');
         Some(Node {
+            service: f.next()?.to_owned(),
             trace_id: f.next()?.to_owned(),
             span_id: f.next()?.to_owned(),
             parent_id: f.next()?.to_owned(),
@@ -439,10 +595,11 @@ impl Node {
 fn render(nodes: &[Node]) -> String {
     fn walk(nodes: &[Node], at: &Node, depth: usize, out: &mut String) {
         out.push_str(&format!(
-            "{:indent$}{} ({} µs) {}\n",
+            "{:indent$}{} ({} µs) @{} {}\n",
             "",
             at.name,
             at.duration_us,
+            at.service,
             at.detail,
             indent = depth * 2
         ));
@@ -466,8 +623,9 @@ fn render(nodes: &[Node]) -> String {
 const DEMO_HELP: &str =
     "usage: baton demo [--propagator LIST] [--export none|console|jsonl|otlp] [--endpoint URL]
 
-Runs one trace across threads, futures, a queue, a child process and two HTTP
-services on loopback and prints it as one tree on stdout.
+Runs one trace across threads, futures, a queue and four processes (a client,
+HTTP services A and B on loopback, a receipt renderer) and prints it as one
+tree on stdout, each span labelled with its service.
 
   --propagator LIST  the propagators between hops (default tracecontext,baggage)
   --export KIND      where the spans also go: console or jsonl (stderr), otlp,
@@ -478,8 +636,10 @@ services on loopback and prints it as one tree on stdout.
   -h, --help         this text
 
 With otlp, the OTEL_EXPORTER_OTLP_* variables and the resource variables
-(OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES) apply; the service name
-defaults to baton-demo.";
+(OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES) apply. The client, services A
+and B and the receipt renderer are four processes, each exporting its own
+spans as its own service (baton-demo-client, -a, -b, -renderer);
+OTEL_SERVICE_NAME names the client.";
 
 /// `baton demo [--propagator LIST] [--export none|console|jsonl|otlp] [--endpoint URL]`.
 pub fn run(args: &[String]) -> ExitCode {
@@ -492,11 +652,12 @@ pub fn run(args: &[String]) -> ExitCode {
         Ok(options) => options,
         Err(problem) => return super::usage_error(&problem),
     };
-    if options.child {
-        child();
-        return ExitCode::SUCCESS;
-    }
-    match run_services(options) {
+    let ran = match options.role {
+        Role::Client => run_client(options),
+        Role::Renderer => renderer(),
+        Role::Service(which) => service(which),
+    };
+    match ran {
         Ok(()) => ExitCode::SUCCESS,
         Err(problem) => {
             let _ = writeln!(std::io::stderr(), "baton demo: {problem}");
@@ -505,99 +666,114 @@ pub fn run(args: &[String]) -> ExitCode {
     }
 }
 
+/// Which process of the demo this is.
+enum Role {
+    Client,
+    /// `--child`, started by service A.
+    Renderer,
+    /// `--serve a --b-port N` or `--serve b`, started by the client.
+    Service(Service),
+}
+
 /// The demo's command line.
 struct Options {
-    child: bool,
+    role: Role,
     propagators: String,
-    exporter: Box<dyn SpanExporter>,
+    export: String,
+    endpoint: Option<String>,
 }
 
 impl Options {
     fn parse(args: &[String]) -> Result<Options, String> {
-        let (mut child, mut propagators, mut export, mut endpoint) =
-            (false, "tracecontext,baggage".to_owned(), None, None);
+        let (mut child, mut serve, mut b_port) = (false, None, None);
+        let (mut propagators, mut export, mut endpoint) =
+            ("tracecontext,baggage".to_owned(), None, None);
         let mut args = args.iter();
         while let Some(arg) = args.next() {
             let mut value = || args.next().cloned().ok_or(format!("{arg} needs a value"));
             match arg.as_str() {
                 "--child" => child = true,
+                "--serve" => serve = Some(value()?),
+                "--b-port" => {
+                    let v = value()?;
+                    b_port = Some(
+                        v.parse::<u16>()
+                            .map_err(|_| format!("--b-port {v:?}: expected a port"))?,
+                    );
+                }
                 "--propagator" => propagators = value()?,
                 "--export" => export = Some(value()?),
                 "--endpoint" => endpoint = Some(value()?),
                 other => return Err(format!("unknown demo option {other:?}")),
             }
         }
+        let role = match (child, serve.as_deref(), b_port) {
+            (true, None, None) => Role::Renderer,
+            (false, None, None) => Role::Client,
+            (false, Some("a"), Some(b_port)) => Role::Service(Service::A { b_port }),
+            (false, Some("b"), None) => Role::Service(Service::B),
+            _ => return Err("--child, --serve a --b-port N and --serve b go alone".to_owned()),
+        };
         // Checked here so that a bad list is a usage error, not a failed run.
         baton::propagation::Composite::from_list(&propagators)
             .map_err(|e| format!("--propagator: {e}"))?;
-        let env = |key: &str| std::env::var(key).ok().filter(|v| !v.trim().is_empty());
         let export = export.unwrap_or_else(|| {
             let collector = endpoint.is_some()
                 || env("OTEL_EXPORTER_OTLP_ENDPOINT").is_some()
                 || env("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT").is_some();
             (if collector { "otlp" } else { "none" }).to_owned()
         });
-        if export == "otlp" {
-            let _ = CHILD_OTLP.set(endpoint.clone());
-        }
-        let exporter = exporter(&export, endpoint.as_deref(), env, "baton-demo")?;
+        // A bad choice is a usage error now, not a failed process later.
+        exporter(&export, endpoint.as_deref(), env, CLIENT)?;
         Ok(Options {
-            child,
+            role,
             propagators,
-            exporter,
+            export,
+            endpoint,
         })
     }
 }
 
-fn run_services(options: Options) -> Result<(), String> {
+/// The client's service name, unless `OTEL_SERVICE_NAME` gives one.
+const CLIENT: &str = "baton-demo-client";
+
+fn run_client(options: Options) -> Result<(), String> {
     let propagators = options.propagators;
     let propagator = baton::propagation::Composite::from_list(&propagators)
         .map_err(|e| format!("--propagator: {e}"))?;
     baton::propagation::set_global_propagator(propagator)
         .map_err(|e| format!("--propagator: {e}"))?;
-    let _ = PROPAGATORS.set(propagators.clone());
-    let spans = baton::InMemoryExporter::default();
-    let shipped = options.exporter;
-    let pipeline = baton::init(baton::Config::new().service_name("baton-demo").processor(
-        BatchProcessor::new(Tee(spans.clone(), shipped), BatchConfig::default()),
-    ))
-    .map_err(|e| e.to_string())?;
-
-    let (a, b) = (listener()?, listener()?);
-    let (a_port, b_port) = (port(&a)?, port(&b)?);
-    let service_b = serve(b, 1, |path, headers| {
-        let _cx = baton::propagated_context(headers);
-        let span = baton::span(format!("B: GET {path}"))
-            .kind(SpanKind::Server)
-            .enter();
-        record_baggage(&span);
-        reserve_inventory()
+    let _ = SETUP.set(Setup {
+        propagators: propagators.clone(),
+        export: options.export.clone(),
+        endpoint: options.endpoint.clone(),
     });
-    let service_a = serve(a, 1, move |path, headers| {
-        let _cx = baton::propagated_context(headers);
-        let span = baton::span(format!("A: GET {path}"))
-            .kind(SpanKind::Server)
-            .enter();
-        record_baggage(&span);
-        checkout(b_port)
-    });
+    let service = env("OTEL_SERVICE_NAME").unwrap_or_else(|| CLIENT.to_owned());
+    let (spans, pipeline) = install(&service, &options.export, options.endpoint.as_deref())?;
 
+    let b = Running::start(&["--serve", "b"])?;
+    let b_port = b.port.to_string();
+    let a = Running::start(&["--serve", "a", "--b-port", &b_port])?;
     let trace_id = {
         let _isolated = baton::new_trace_context();
         let _session = baton::session("demo-session-1");
         let _user = baton::set_baggage("user_id", "u-42");
         let root = baton::span("client: buy").enter();
-        let reply = get(a_port, "/checkout");
+        let reply = get(a.port, "/checkout");
         root.set_attribute("reply", reply);
         root.trace_id()
     };
-    let _ = service_a.join();
-    let _ = service_b.join();
+    a.finish()?;
+    b.finish()?;
     pipeline
         .shutdown(Duration::from_secs(5))
         .map_err(|e| format!("export: {e}"))?;
 
-    let mut nodes: Vec<Node> = spans.finished_spans().iter().map(Node::from_span).collect();
+    let mut nodes: Vec<Node> = spans
+        .finished_spans()
+        .iter()
+        .map(|d| Node::from_span(d, &service))
+        .collect();
     nodes.extend(
         CHILD_SPANS
             .lock()
@@ -608,8 +784,14 @@ fn run_services(options: Options) -> Result<(), String> {
         .iter()
         .filter(|n| n.trace_id != trace_id.to_string())
         .count();
+    let services = {
+        let mut names: Vec<&str> = nodes.iter().map(|n| n.service.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        names.len()
+    };
     print_stdout(&format!(
-        "trace {trace_id}: {} spans, propagated with {propagators}\n{}",
+        "trace {trace_id}: {} spans in {services} services, propagated with {propagators}\n{}",
         nodes.len(),
         render(&nodes)
     ));
