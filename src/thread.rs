@@ -14,7 +14,7 @@
 
 use std::thread::JoinHandle;
 
-use crate::Context;
+use crate::context::Context;
 
 /// Captures the current context now and returns a job that runs `f` inside
 /// it on whatever thread runs the job, then restores that thread's own

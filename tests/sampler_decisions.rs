@@ -3,9 +3,9 @@
 //! sampling follows the OpenTelemetry delegates plus B3 debug, deferred and
 //! lone-`0` decisions.
 
+use baton::export::sampler_from_env;
 use baton::sampling::{
-    sampler_from_env, AlwaysOff, AlwaysOn, ParentBased, Sampler, SamplingDecision, SamplingParams,
-    TraceIdRatio,
+    AlwaysOff, AlwaysOn, ParentBased, Sampler, SamplingDecision, SamplingParams, TraceIdRatio,
 };
 use baton::{SpanContext, SpanId, TraceFlags, TraceId};
 

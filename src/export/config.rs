@@ -4,12 +4,13 @@
 use crate::export::batch_config::BatchConfig;
 use crate::export::config_error::Env;
 use crate::export::fan_out::FanOut;
+use crate::export::sampler_env::sampler_from_env;
 use crate::export::{
     BatchProcessor, ConfigError, ConsoleExporter, OtlpConfig, OtlpExporter, SimpleProcessor,
     SpanExporter, SpanProcessor,
 };
 use crate::propagation::{Composite, OTEL_PROPAGATORS};
-use crate::sampling::{sampler_from_env, AlwaysOn, ParentBased, Sampler};
+use crate::sampling::{AlwaysOn, ParentBased, Sampler};
 use crate::span_limits::SpanLimits;
 
 /// What [`init`](crate::init) installs: the sampler, the processor and the

@@ -43,6 +43,7 @@ mod otlp_protobuf;
 pub(crate) mod pipeline;
 mod processor;
 mod resource;
+mod sampler_env;
 mod stats;
 mod tally;
 
@@ -69,4 +70,5 @@ pub use otlp_model::{SCOPE_NAME, SPAN_TYPE_ATTRIBUTE};
 pub use pipeline::{force_flush, init, InitError, PipelineGuard, SHUTDOWN_TIMEOUT};
 pub use processor::{SimpleProcessor, SpanProcessor};
 pub use resource::Resource;
+pub use sampler_env::sampler_from_env;
 pub use stats::BatchStats;

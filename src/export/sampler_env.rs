@@ -1,0 +1,63 @@
+//! The sampler named by `OTEL_TRACES_SAMPLER` and `OTEL_TRACES_SAMPLER_ARG`.
+
+use crate::export::config_error::ConfigError;
+use crate::sampling::{AlwaysOff, AlwaysOn, ParentBased, Sampler, TraceIdRatio};
+
+/// The sampler named by `OTEL_TRACES_SAMPLER` and `OTEL_TRACES_SAMPLER_ARG`,
+/// read through `lookup` (pass `|k| std::env::var(k).ok()` for the process
+/// environment).
+///
+/// Accepted names, as in the
+/// [OpenTelemetry environment spec](https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/#general-sdk-configuration):
+/// `always_on`, `always_off`, `traceidratio`, `parentbased_always_on` (the
+/// default, also for an unset or empty variable), `parentbased_always_off`,
+/// `parentbased_traceidratio`. The ratio argument defaults to `1.0` and must
+/// be a number in `[0, 1]`. Anything else is an error naming the variable and
+/// its value.
+///
+/// ```
+/// use baton::export::sampler_from_env;
+/// let env = |k: &str| match k {
+///     "OTEL_TRACES_SAMPLER" => Some("parentbased_traceidratio".to_owned()),
+///     "OTEL_TRACES_SAMPLER_ARG" => Some("0.5".to_owned()),
+///     _ => None,
+/// };
+/// assert!(sampler_from_env(env).unwrap().description().starts_with("ParentBased{root:TraceIdRatioBased{0.5}"));
+/// let bad = sampler_from_env(|_| Some("sometimes".to_owned())).unwrap_err();
+/// assert_eq!(bad.variable(), "OTEL_TRACES_SAMPLER");
+/// ```
+pub fn sampler_from_env(
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Result<Box<dyn Sampler>, ConfigError> {
+    const SAMPLER: &str = "OTEL_TRACES_SAMPLER";
+    const ARG: &str = "OTEL_TRACES_SAMPLER_ARG";
+    let value = |key: &str| lookup(key).filter(|v| !v.trim().is_empty());
+    let ratio = || -> Result<TraceIdRatio, ConfigError> {
+        let Some(arg) = value(ARG) else {
+            return Ok(TraceIdRatio::new(1.0));
+        };
+        match arg.trim().parse::<f64>() {
+            Ok(r) if (0.0..=1.0).contains(&r) => Ok(TraceIdRatio::new(r)),
+            _ => Err(ConfigError::new(ARG, &arg, "expected a number from 0 to 1")),
+        }
+    };
+    let Some(name) = value(SAMPLER) else {
+        return Ok(Box::new(ParentBased::new(AlwaysOn)));
+    };
+    Ok(match name.trim() {
+        "always_on" => Box::new(AlwaysOn),
+        "always_off" => Box::new(AlwaysOff),
+        "traceidratio" => Box::new(ratio()?),
+        "parentbased_always_on" => Box::new(ParentBased::new(AlwaysOn)),
+        "parentbased_always_off" => Box::new(ParentBased::new(AlwaysOff)),
+        "parentbased_traceidratio" => Box::new(ParentBased::new(ratio()?)),
+        _ => {
+            return Err(ConfigError::new(
+                SAMPLER,
+                &name,
+                "expected always_on, always_off, traceidratio, parentbased_always_on, \
+                 parentbased_always_off or parentbased_traceidratio",
+            ))
+        }
+    })
+}
