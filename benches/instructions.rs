@@ -83,6 +83,16 @@ fn main() {
             let cx = Context::default().with_baggage("k", "v");
             (0..n).for_each(|_| drop(black_box(cx.clone()).attach()));
         }
+        "future-span" => {
+            let waker = Waker::noop();
+            for i in 0..n {
+                let fut = pin!(async { black_box(1) }.in_span(baton::span("future")));
+                assert!(fut.poll(&mut TaskContext::from_waker(waker)).is_ready());
+                if i % 1024 == 1023 {
+                    std::thread::sleep(Duration::from_micros(200));
+                }
+            }
+        }
         "future" => {
             let _g = Context::default().with_baggage("k", "v").attach();
             let waker = Waker::noop();
