@@ -146,8 +146,10 @@ impl<S: FutureSlot> Drop for InContext<S> {
             attached(&mut self.cx, &mut self.aside, || fut.clear());
         }
         // Guards the future leaked: their spans still end.
-        for span in self.aside.take_spans() {
-            finish(span);
+        if self.aside.holds_frames() {
+            for span in self.aside.take_spans() {
+                finish(span);
+            }
         }
     }
 }

@@ -484,6 +484,12 @@ struct Aside {
 }
 
 impl SetAside {
+    /// Whether frames are set aside (a guard leaked at the last poll).
+    #[inline]
+    pub(crate) fn holds_frames(&self) -> bool {
+        self.frames.is_some()
+    }
+
     /// The spans still set aside: those of guards the future leaked
     /// (`mem::forget`), for its owner to end when it drops.
     pub(crate) fn take_spans(&mut self) -> Vec<SpanState> {
