@@ -4,41 +4,17 @@
 //! sampled flag flipped, baggage and session members dropped (with the
 //! limit), tracestate truncated (exit 1); usage errors (exit 2).
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+mod common;
+
+use common::cli::{baton, Output};
 
 const TRACEPARENT: &str = "traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 const B3: &str = "b3: 4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-1";
 
-struct Output {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 fn explain(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_baton"))
-        .arg("explain")
-        .args(args)
-        .env_remove("OTEL_PROPAGATORS")
-        .env_remove("BATON_SESSION_HEADER")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    Output {
-        code: out.status.code().unwrap(),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
+    let mut all = vec!["explain"];
+    all.extend_from_slice(args);
+    baton(&all, stdin)
 }
 
 /// The verdict line and the findings (`- ` and `  fix:` lines).

@@ -3,6 +3,8 @@
 //! printer.
 #![allow(dead_code)] // each test crate uses a different part of this module
 
+pub mod cli;
+
 use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
