@@ -6,7 +6,6 @@
 
 mod oracle;
 
-use baton::wire::b3::{B3Header, Sampling};
 use baton::wire::b3_multi::{parse_multi, MultiFields};
 use baton::wire::{b3_single, baggage, traceparent, tracestate, uber_trace_id, uberctx};
 use proptest::prelude::*;
@@ -36,30 +35,6 @@ fn mutated(valid: BoxedStrategy<String>, alphabet: &'static str) -> BoxedStrateg
             chars.into_iter().collect()
         })
         .boxed()
-}
-
-fn b3_state(h: B3Header) -> oracle::b3::State {
-    let byte = |s: Sampling| match s {
-        Sampling::Deny => b'0',
-        Sampling::Accept => b'1',
-        Sampling::Debug => b'd',
-    };
-    match h {
-        B3Header::SamplingOnly(s) => (None, Some(byte(s))),
-        B3Header::Context {
-            trace_id,
-            span_id,
-            parent_span_id,
-            sampling,
-        } => (
-            Some((
-                trace_id.to_u128(),
-                span_id.to_u64(),
-                parent_span_id.map(|p| p.to_u64()),
-            )),
-            sampling.map(byte),
-        ),
-    }
 }
 
 proptest! {
@@ -104,7 +79,7 @@ proptest! {
         "([0-9a-f]{16}|[0-9a-f]{32})-[0-9a-f]{16}(-[01d])?(-[0-9a-f]{16})?|[01d]".boxed(),
         "0af-dD1 +",
     )) {
-        let got = b3_single::parse_single(&s).ok().map(b3_state);
+        let got = b3_single::parse_single(&s).ok().map(oracle::from_baton::b3_state);
         prop_assert_eq!(got, oracle::b3::parse_single(&s), "{:?}", s);
     }
 
@@ -124,7 +99,7 @@ proptest! {
             sampled: fields[3],
             flags: fields[4],
         });
-        prop_assert_eq!(got.ok().map(b3_state), oracle::b3::parse_multi(fields), "{:?}", fields);
+        prop_assert_eq!(got.ok().map(oracle::from_baton::b3_state), oracle::b3::parse_multi(fields), "{:?}", fields);
     }
 
     #[test]

@@ -6,39 +6,16 @@
 #![no_main]
 
 use baton::propagation::{Propagator, B3};
-use baton::wire::b3::{B3Header, Sampling};
 use baton::wire::b3_single;
 use baton::Context;
 use libfuzzer_sys::fuzz_target;
 
 // The target uses part of the oracle file it shares with tests/.
+#[path = "../../tests/oracle/from_baton.rs"]
+mod from_baton;
 #[allow(dead_code)]
 #[path = "../../tests/oracle/b3.rs"]
 mod oracle;
-
-fn state(h: B3Header) -> oracle::State {
-    let byte = |s: Sampling| match s {
-        Sampling::Deny => b'0',
-        Sampling::Accept => b'1',
-        Sampling::Debug => b'd',
-    };
-    match h {
-        B3Header::SamplingOnly(s) => (None, Some(byte(s))),
-        B3Header::Context {
-            trace_id,
-            span_id,
-            parent_span_id,
-            sampling,
-        } => (
-            Some((
-                trace_id.to_u128(),
-                span_id.to_u64(),
-                parent_span_id.map(|p| p.to_u64()),
-            )),
-            sampling.map(byte),
-        ),
-    }
-}
 
 fuzz_target!(|data: &[u8]| {
     let Ok(input) = std::str::from_utf8(data) else {
@@ -46,7 +23,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let parsed = b3_single::parse_single(input);
     assert_eq!(
-        parsed.ok().map(state),
+        parsed.ok().map(from_baton::b3_state),
         oracle::parse_single(input),
         "input {input:?}"
     );

@@ -8,6 +8,7 @@
 
 pub mod b3;
 pub mod baggage;
+pub mod from_baton;
 pub mod jaeger;
 pub mod traceparent;
 pub mod tracestate;
