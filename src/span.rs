@@ -60,13 +60,12 @@ pub fn in_span<R>(name: impl Into<Str>, f: impl FnOnce() -> R) -> R {
 /// The handle may outlive the span's scope and cross threads, so asking for
 /// it gives the span a shared record (one allocation).
 pub fn current_span() -> Option<SpanRef> {
-    if stack::with_current(|c| c.span_name().is_none()) {
-        return None;
-    }
-    let cx = Context::current();
-    cx.span_context()
-        .is_some_and(|sc| !sc.is_remote())
-        .then_some(SpanRef { cx })
+    // Checked first under the borrow: asking for the context shares the
+    // span, which is only worth it when there is a local span to hand out.
+    let local = stack::with_current(|c| c.span_name().is_some());
+    local.then(|| SpanRef {
+        cx: Context::current(),
+    })
 }
 
 /// The trace id of the current context (local or remote), for log correlation.

@@ -181,21 +181,12 @@ impl<'a> Current<'a> {
 /// Calls `f` with the current context, borrowed from the stack rather than
 /// cloned. `f` runs while the stack is borrowed, so it must not run user
 /// code (which could attach a context).
-pub(crate) fn with_current<R>(f: impl FnOnce(Current<'_>) -> R) -> R {
-    let mut f = Some(f);
-    let done = STACK
-        .try_with(|s| {
-            let s = s.try_borrow().ok()?;
-            f.take().map(|f| f(s.top()))
-        })
+pub(crate) fn with_current<R>(f: impl Fn(Current<'_>) -> R) -> R {
+    STACK
+        .try_with(|s| s.try_borrow().ok().map(|s| f(s.top())))
         .ok()
-        .flatten();
-    match (done, f) {
-        (Some(r), _) => r,
-        (None, Some(f)) => f(Current::EMPTY),
-        // `f` ran, so it returned.
-        (None, None) => unreachable!("with_current: f ran without a result"),
-    }
+        .flatten()
+        .unwrap_or_else(|| f(Current::EMPTY))
 }
 
 impl Context {
