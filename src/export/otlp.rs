@@ -99,7 +99,9 @@ impl OtlpConfig {
     /// `OTEL_EXPORTER_OTLP_[TRACES_]PROTOCOL` (`http/protobuf`, the default,
     /// or `http/json`; `grpc` is an error),
     /// `OTEL_EXPORTER_OTLP_[TRACES_]COMPRESSION` (`none`, the default, or
-    /// `gzip`) and the resource
+    /// `gzip`), `OTEL_EXPORTER_OTLP_[TRACES_]INSECURE` (`true` or `false`,
+    /// checked but without effect: it selects TLS for gRPC, and baton sends
+    /// plain OTLP/HTTP to the endpoint URL as given) and the resource
     /// variables (see [`Resource::from_lookup`]). The signal-specific
     /// `TRACES_` variable wins over the general one.
     ///
@@ -150,6 +152,17 @@ impl OtlpConfig {
             protocol: Protocol::default(),
             compression: Compression::default(),
         };
+        // Insecure selects plain or TLS transport for gRPC endpoints given
+        // without a scheme. baton speaks only OTLP/HTTP, plain, to an
+        // `http://` URL (`https://` is refused above), so either value leaves
+        // nothing to change; it is still checked, so a typo is not ignored.
+        if let Some((variable, _)) = signal_specific(
+            &env,
+            "OTEL_EXPORTER_OTLP_TRACES_INSECURE",
+            "OTEL_EXPORTER_OTLP_INSECURE",
+        ) {
+            env.boolean(variable)?;
+        }
         if let Some((variable, value)) = signal_specific(
             &env,
             "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL",
