@@ -419,7 +419,7 @@ impl Json<'_> {
             }
             Err(_) => return Err(self.bad("rejectedSpans is not a whole number")),
         };
-        if quoted && !self.text.get(self.at).is_some_and(|&b| b == b'"') {
+        if quoted && self.text.get(self.at) != Some(&b'"') {
             return Err(self.bad("rejectedSpans is not a whole number"));
         }
         self.at += usize::from(quoted);
