@@ -35,6 +35,15 @@ pub(crate) enum SpanState {
 }
 
 impl SpanState {
+    /// A state that ends nothing, left where a span was taken out.
+    pub(crate) const VACANT: SpanState = SpanState::Shared(Context::EMPTY);
+
+    /// Whether this is [`VACANT`](SpanState::VACANT): no span has an empty
+    /// context.
+    pub(crate) fn is_vacant(&self) -> bool {
+        matches!(self, SpanState::Shared(cx) if cx.is_empty())
+    }
+
     pub(crate) fn span_context(&self) -> &SpanContext {
         match self {
             SpanState::Recording(head, _) | SpanState::Quiet(head) => &head.span_context,
@@ -125,7 +134,6 @@ impl SpanState {
     /// Ends the span as its owner lets go of it. `limits` is read only
     /// when the record has attributes, events or links to cut.
     pub(crate) fn finish(self, limits: impl FnOnce() -> SpanLimits) -> Option<EndedSpan> {
-        let end = Instant::now();
         let (span_context, name, mut record) = match self {
             SpanState::Recording(head, record) => (head.span_context, head.name, record),
             SpanState::Quiet(_) => return None,
@@ -142,6 +150,7 @@ impl SpanState {
                 (cx.span_context()?.clone(), cx.span_name().clone(), record)
             }
         };
+        let end = Instant::now();
         record.cut(limits);
         Some(EndedSpan::new(span_context, name, record, end))
     }
