@@ -481,8 +481,8 @@ impl Span {
     span_methods!();
 
     /// Takes the span out; the drop then has nothing to end.
-    fn into_state(mut self) -> SpanState {
-        std::mem::replace(self.state.get_mut(), SpanState::Shared(Context::EMPTY))
+    pub(crate) fn into_state(mut self) -> SpanState {
+        std::mem::replace(self.state.get_mut(), SpanState::VACANT)
     }
 
     /// The span name.
@@ -527,8 +527,11 @@ impl Recorder for Span {
 
 impl Drop for Span {
     fn drop(&mut self) {
-        let state = std::mem::replace(self.state.get_mut(), SpanState::Shared(Context::EMPTY));
-        finish(state);
+        let state = self.state.get_mut();
+        // Taken out already (entered, or lent to a future): nothing to end.
+        if !state.is_vacant() {
+            finish(std::mem::replace(state, SpanState::VACANT));
+        }
     }
 }
 

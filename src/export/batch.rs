@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::diagnostic::{report, DiagnosticKind};
+use crate::ended_span::EndedSpan;
 use crate::export::batch_config::BatchConfig;
 use crate::export::batch_event::Event;
 use crate::export::batch_queue::Shared;
@@ -182,8 +183,13 @@ impl fmt::Debug for BatchProcessor {
 }
 
 impl SpanProcessor for BatchProcessor {
-    #[inline]
     fn on_end(&self, span: SpanData) {
+        self.on_ended(span.into());
+    }
+
+    /// Keeps the span as it is: the export thread converts it.
+    #[inline]
+    fn on_ended(&self, span: EndedSpan) {
         let shared = &self.shared;
         if shared.closed.load(Ordering::Relaxed) {
             let handed = shared.refuse(span);

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::diagnostic::{report, DiagnosticKind};
+use crate::ended_span::EndedSpan;
 use crate::export::config::Config;
 use crate::export::deadline::deadline_after;
 use crate::export::exporter::ExportError;
@@ -28,8 +29,8 @@ impl Sink for Installed {
         }
     }
 
-    fn on_end(&self, data: SpanData) {
-        self.0.on_end(data);
+    fn on_end(&self, span: EndedSpan) {
+        self.0.on_ended(span);
     }
 
     fn as_any(&self) -> &dyn Any {
