@@ -309,7 +309,7 @@ impl OtlpConfig {
 ///
 /// Answers 429, 502, 503 and 504, and connections refused, reset or closed
 /// before an answer, are retried with capped, jittered exponential backoff
-/// while the timeout allows. A `Retry-After` in seconds is honoured, but
+/// while the timeout allows. A `Retry-After` (seconds or an HTTP-date) is honoured, but
 /// never waits less than the backoff nor past the timeout (an export that
 /// would have to wait longer fails at once). Every connect, write and read is
 /// bounded by what is left of the timeout, and at most
