@@ -352,9 +352,9 @@ impl EnvExport {
                         if let Some(name) = &service_name {
                             config = config.service_name(name.clone());
                         }
-                        // The batch layer's export timeout bounds the request too.
-                        let timeout = config.get_timeout().min(batch.export_timeout);
-                        let exporter = OtlpExporter::new(config.timeout(timeout));
+                        // The processor tells the exporter its export
+                        // timeout, which bounds each request too.
+                        let exporter = OtlpExporter::new(config);
                         Some(Box::new(BatchProcessor::new(exporter, batch)))
                     }
                     EnvExporter::Console => {

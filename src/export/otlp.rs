@@ -445,6 +445,12 @@ fn snippet(body: &[u8]) -> String {
 }
 
 impl SpanExporter for OtlpExporter {
+    /// Each request, retries included, is bounded by the smaller of this and
+    /// the configured timeout.
+    fn set_export_timeout(&mut self, timeout: Duration) {
+        self.config.timeout = self.config.timeout.min(timeout);
+    }
+
     fn export(&mut self, batch: &[SpanData]) -> Result<(), ExportError> {
         if batch.is_empty() {
             return Ok(());
