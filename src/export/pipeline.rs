@@ -97,6 +97,7 @@ pub fn init(config: Config) -> Result<PipelineGuard, InitError> {
         limits: parts.limits,
         sink: Box::new(Installed(processor)),
         shut_down: AtomicBool::new(false),
+        disabled: parts.disabled,
     };
     match recorder::install(recorder) {
         Ok(recorder) => Ok(PipelineGuard { recorder }),
