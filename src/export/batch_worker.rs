@@ -265,10 +265,12 @@ fn start_exports(
                             match result {
                                 Ok(()) => shared.tally.exported(count),
                                 Err(e) => {
-                                    shared.tally.failed(count);
+                                    let lost = e.spans_lost(count);
+                                    shared.tally.failed(lost);
+                                    shared.tally.exported(count - lost);
                                     report(
                                         DiagnosticKind::ExportFailed,
-                                        &format_args!("batch of {count} span(s) lost: {e}"),
+                                        &format_args!("{lost} of {count} span(s) lost: {e}"),
                                         None,
                                     );
                                 }

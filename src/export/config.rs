@@ -66,12 +66,7 @@ const MAX_LIMIT: u64 = u32::MAX as u64;
 
 /// Reads `OTEL_SDK_DISABLED`: `true` or `false`, in any case.
 fn sdk_disabled<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<bool, ConfigError> {
-    match env.get(SDK_DISABLED) {
-        None => Ok(false),
-        Some(v) if v.trim().eq_ignore_ascii_case("true") => Ok(true),
-        Some(v) if v.trim().eq_ignore_ascii_case("false") => Ok(false),
-        Some(v) => Err(ConfigError::new(SDK_DISABLED, &v, "expected true or false")),
-    }
+    Ok(env.boolean(SDK_DISABLED)?.unwrap_or(false))
 }
 
 /// Reads `OTEL_TRACES_EXPORTER`: a comma-separated, case-insensitive list;

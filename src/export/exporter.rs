@@ -20,6 +20,16 @@ pub enum ExportError {
     Reentrant,
     /// The exporter reported a failure.
     Failed(String),
+    /// The receiver took the batch but rejected some of its spans (an OTLP
+    /// partial success): those are lost, the rest delivered. Not retried, as
+    /// the OTLP spec says.
+    Rejected {
+        /// How many spans were rejected (more than the batch held counts as
+        /// the whole batch).
+        rejected: u64,
+        /// Why, as the receiver said it (may be empty).
+        message: String,
+    },
     /// A flush or shutdown found spans that were not delivered: lost since
     /// the last call that said so (dropped, failed), or still held when it
     /// returned. The counts are the processor's totals.
@@ -41,6 +51,13 @@ impl fmt::Display for ExportError {
                 f.write_str("called from inside the pipeline, where waiting would deadlock")
             }
             ExportError::Failed(why) => write!(f, "export failed: {why}"),
+            ExportError::Rejected { rejected, message } => {
+                write!(f, "the receiver rejected {rejected} span(s)")?;
+                if !message.is_empty() {
+                    write!(f, ": {message}")?;
+                }
+                Ok(())
+            }
             ExportError::Undelivered {
                 stats: s,
                 deadline_passed,
@@ -60,6 +77,27 @@ impl fmt::Display for ExportError {
                 }
                 Ok(())
             }
+        }
+    }
+}
+
+impl ExportError {
+    /// How many spans of a batch of `batch` an export failing with this
+    /// error lost: all of them, but for [`ExportError::Rejected`], which
+    /// lost the ones rejected.
+    ///
+    /// # Example: a partial success loses only what was rejected
+    /// ```
+    /// use baton::export::ExportError;
+    /// let partial = ExportError::Rejected { rejected: 3, message: "over quota".into() };
+    /// assert_eq!(partial.spans_lost(512), 3);
+    /// assert_eq!(partial.spans_lost(2), 2);
+    /// assert_eq!(ExportError::Timeout.spans_lost(512), 512);
+    /// ```
+    pub fn spans_lost(&self, batch: u64) -> u64 {
+        match self {
+            ExportError::Rejected { rejected, .. } => (*rejected).min(batch),
+            _ => batch,
         }
     }
 }

@@ -123,6 +123,9 @@ pub(crate) struct Response {
     pub(crate) status: u16,
     /// `Retry-After` in delta-seconds (an HTTP-date is ignored).
     pub(crate) retry_after: Option<Duration>,
+    /// Whether `Content-Type` names JSON (`Some(true)`) or protobuf
+    /// (`Some(false)`); `None` when absent or anything else.
+    pub(crate) json: Option<bool>,
     /// At most [`MAX_RESPONSE_BODY`] bytes.
     pub(crate) body: Vec<u8>,
 }
@@ -299,6 +302,7 @@ fn read_response(stream: &mut TcpStream, deadline: Instant) -> io::Result<Respon
         .ok_or_else(|| invalid("malformed status line"))?;
     let mut content_length = None;
     let mut retry_after = None;
+    let mut json = None;
     for line in lines {
         let Some((name, value)) = line.split_once(':') else {
             continue;
@@ -306,6 +310,17 @@ fn read_response(stream: &mut TcpStream, deadline: Instant) -> io::Result<Respon
         let value = value.trim();
         if name.eq_ignore_ascii_case("content-length") {
             content_length = value.parse::<u64>().ok();
+        } else if name.eq_ignore_ascii_case("content-type") {
+            let media = value.split(';').next().unwrap_or_default().trim();
+            json = if media.eq_ignore_ascii_case("application/json") {
+                Some(true)
+            } else if media.eq_ignore_ascii_case("application/x-protobuf")
+                || media.eq_ignore_ascii_case("application/protobuf")
+            {
+                Some(false)
+            } else {
+                None
+            };
         } else if name.eq_ignore_ascii_case("retry-after") {
             // Any number of seconds is kept (saturating); the exporter
             // clamps the wait to its deadline.
@@ -350,6 +365,7 @@ fn read_response(stream: &mut TcpStream, deadline: Instant) -> io::Result<Respon
     Ok(Response {
         status,
         retry_after,
+        json,
         body,
     })
 }

@@ -40,6 +40,7 @@ mod otlp;
 mod otlp_encoding;
 mod otlp_model;
 mod otlp_protobuf;
+mod otlp_response;
 pub(crate) mod pipeline;
 mod processor;
 mod resource;
@@ -67,6 +68,7 @@ pub use otlp::{
 };
 pub use otlp_encoding::{Compression, Protocol};
 pub use otlp_model::{SCOPE_NAME, SPAN_TYPE_ATTRIBUTE};
+pub use otlp_response::MAX_ERROR_MESSAGE;
 pub use pipeline::{force_flush, init, InitError, PipelineGuard, SHUTDOWN_TIMEOUT};
 pub use processor::{SimpleProcessor, SpanProcessor};
 pub use resource::Resource;
