@@ -240,7 +240,7 @@ impl SpanBuilder {
             Err(state) => SpanGuard {
                 frame: FrameRef::none(location),
                 span_context,
-                unpushed: Some(Box::new(state)),
+                unpushed: Some(Box::new(SpanCell::new(state))),
             },
         }
     }
@@ -563,7 +563,7 @@ pub struct SpanGuard {
     frame: FrameRef,
     span_context: SpanContext,
     /// The span, when the stack had no room for its frame.
-    unpushed: Option<Box<SpanState>>,
+    unpushed: Option<Box<SpanCell>>,
 }
 
 impl SpanGuard {
@@ -574,33 +574,30 @@ impl SpanGuard {
         &self.span_context
     }
 
+    /// Runs `f` on the span, in its frame or held by the guard; `None` when
+    /// it cannot be reached (the frame is gone, or the span is borrowed
+    /// already by a call that is calling back into it).
     fn with_state<R>(&self, f: impl FnOnce(&mut SpanState) -> R) -> Option<R> {
-        self.frame.with_span(f)
+        match &self.unpushed {
+            Some(cell) => cell.try_borrow_mut().ok().map(|mut s| f(&mut s)),
+            None => self.frame.with_span(f),
+        }
     }
 
     /// The span name.
     pub fn name(&self) -> String {
-        match &self.unpushed {
-            Some(state) => state.name().to_owned(),
-            None => self.with_state(|s| s.name().to_owned()).unwrap_or_default(),
-        }
+        self.with_state(|s| s.name().to_owned()).unwrap_or_default()
     }
 
     /// The context in which this span is the active span. The first call
     /// gives the span a shared record (one allocation).
     pub fn context(&self) -> Context {
-        match &self.unpushed {
-            Some(_) => Context::default().with_span_context(self.span_context.clone()),
-            None => self.with_state(SpanState::context).unwrap_or_default(),
-        }
+        self.with_state(SpanState::context).unwrap_or_default()
     }
 
     /// Whether the span records data and has not ended.
     pub fn is_recording(&self) -> bool {
-        match &self.unpushed {
-            Some(state) => state.is_recording(),
-            None => self.with_state(|s| s.is_recording()).unwrap_or(false),
-        }
+        self.with_state(|s| s.is_recording()).unwrap_or(false)
     }
 
     /// Ends the span now; it stays current until the guard drops, and
@@ -621,7 +618,7 @@ impl Recorder for SpanGuard {
 impl Drop for SpanGuard {
     fn drop(&mut self) {
         let state = match self.unpushed.take() {
-            Some(state) => *state,
+            Some(state) => state.into_inner(),
             None => match self.frame.pop::<SpanState>() {
                 Some(state) => state,
                 None => return,
