@@ -41,6 +41,8 @@ pub(crate) struct Recorder {
     pub(crate) observes_start: bool,
     pub(crate) sink: Box<dyn Sink>,
     pub(crate) shut_down: AtomicBool,
+    /// `OTEL_SDK_DISABLED`: a no-op tracer, whose spans are their parent's context.
+    pub(crate) disabled: bool,
 }
 
 /// The first recorder installed.

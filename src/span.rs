@@ -189,6 +189,14 @@ impl SpanBuilder {
             None => (TraceId::random(), TraceFlags::default().with_random(true)),
         };
         let installed = recorder::installed();
+        if let Some(p) = parent_sc.filter(|_| installed.is_some_and(|r| r.disabled)) {
+            let (span_context, name, baggage) = (p.clone(), self.name, parent.baggage);
+            return SpanState::Quiet(Head {
+                span_context,
+                name,
+                baggage,
+            });
+        }
         let mut params = SamplingParams::new(parent_sc, trace_id, &self.name);
         params.kind = self.kind;
         params.remote_hint = parent.remote_sampling;

@@ -102,10 +102,12 @@ fn bookkeeping_margin(budget: Duration) -> Duration {
 
 impl BatchProcessor {
     /// A processor exporting through `exporter` with `config` (fields out of
-    /// range are clamped and reported as a diagnostic).
-    pub fn new(exporter: impl SpanExporter, config: BatchConfig) -> BatchProcessor {
+    /// range are clamped and reported as a diagnostic); `exporter` is told
+    /// the export timeout first ([`SpanExporter::set_export_timeout`]).
+    pub fn new(mut exporter: impl SpanExporter, config: BatchConfig) -> BatchProcessor {
         static NEXT_ID: AtomicU64 = AtomicU64::new(0);
         let config = config.validated();
+        exporter.set_export_timeout(config.export_timeout);
         let (events, worker_events) = mpsc::channel();
         let shared = Arc::new(Shared::new(
             NEXT_ID.fetch_add(1, Ordering::Relaxed),

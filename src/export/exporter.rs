@@ -1,6 +1,7 @@
 //! The `SpanExporter` trait: where batches of finished spans go.
 
 use std::fmt;
+use std::time::Duration;
 
 use crate::export::stats::BatchStats;
 use crate::SpanData;
@@ -111,6 +112,30 @@ impl std::error::Error for ExportError {}
 pub trait SpanExporter: Send + 'static {
     /// Exports one batch.
     fn export(&mut self, batch: &[SpanData]) -> Result<(), ExportError>;
+
+    /// Told once, before the first export, how long the processor allows
+    /// each export ([`BatchConfig::export_timeout`](crate::export::BatchConfig::export_timeout),
+    /// `OTEL_BSP_EXPORT_TIMEOUT`; [`Duration::MAX`] for no limit). An
+    /// exporter doing I/O should give up by then, so that a hung backend
+    /// cannot hold the processor longer; [`OtlpExporter`](crate::export::OtlpExporter)
+    /// bounds each request, retries included, by the smaller of this and its
+    /// own timeout. [`BatchProcessor::new`](crate::export::BatchProcessor::new)
+    /// calls it, however the pipeline is built. Does nothing by default.
+    ///
+    /// # Example: a batch processor bounds an OTLP exporter's requests
+    /// ```
+    /// use std::time::Duration;
+    /// use baton::export::{OtlpConfig, OtlpExporter, SpanExporter};
+    /// let mut exporter = OtlpExporter::new(OtlpConfig::new("http://localhost:4318/v1/traces").unwrap());
+    /// assert_eq!(exporter.config().get_timeout(), Duration::from_secs(10));
+    /// exporter.set_export_timeout(Duration::from_secs(2));
+    /// assert_eq!(exporter.config().get_timeout(), Duration::from_secs(2));
+    /// exporter.set_export_timeout(Duration::MAX); // no limit: its own stays
+    /// assert_eq!(exporter.config().get_timeout(), Duration::from_secs(2));
+    /// ```
+    fn set_export_timeout(&mut self, timeout: Duration) {
+        let _ = timeout;
+    }
 
     /// Flushes anything the exporter buffers itself.
     fn force_flush(&mut self) -> Result<(), ExportError> {

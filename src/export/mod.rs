@@ -32,6 +32,7 @@ mod exporter;
 mod fan_out;
 pub mod gzip;
 mod http;
+mod http_date;
 mod huffman;
 mod json;
 mod jsonl;

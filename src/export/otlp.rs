@@ -309,7 +309,7 @@ impl OtlpConfig {
 ///
 /// Answers 429, 502, 503 and 504, and connections refused, reset or closed
 /// before an answer, are retried with capped, jittered exponential backoff
-/// while the timeout allows. A `Retry-After` in seconds is honoured, but
+/// while the timeout allows. A `Retry-After` (seconds or an HTTP-date) is honoured, but
 /// never waits less than the backoff nor past the timeout (an export that
 /// would have to wait longer fails at once). Every connect, write and read is
 /// bounded by what is left of the timeout, and at most
@@ -445,6 +445,12 @@ fn snippet(body: &[u8]) -> String {
 }
 
 impl SpanExporter for OtlpExporter {
+    /// Each request, retries included, is bounded by the smaller of this and
+    /// the configured timeout.
+    fn set_export_timeout(&mut self, timeout: Duration) {
+        self.config.timeout = self.config.timeout.min(timeout);
+    }
+
     fn export(&mut self, batch: &[SpanData]) -> Result<(), ExportError> {
         if batch.is_empty() {
             return Ok(());

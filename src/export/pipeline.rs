@@ -98,6 +98,7 @@ pub fn init(config: Config) -> Result<PipelineGuard, InitError> {
         observes_start: processor.observes_start(),
         sink: Box::new(Installed(processor)),
         shut_down: AtomicBool::new(false),
+        disabled: parts.disabled,
     };
     match recorder::install(recorder) {
         Ok(recorder) => Ok(PipelineGuard { recorder }),
