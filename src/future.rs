@@ -55,7 +55,7 @@ pub trait FutureExt: Future + Sized {
         // The span itself goes onto the stack for each poll, like an
         // entered span: it is shared only if the future asks for its
         // context.
-        inside(self, span.start().into_state())
+        inside(self, span.start_state())
     }
 }
 

@@ -36,6 +36,9 @@ pub(crate) trait Sink: Send + Sync + 'static {
 pub(crate) struct Recorder {
     pub(crate) sampler: Box<dyn Sampler>,
     pub(crate) limits: SpanLimits,
+    /// Whether the sink's `on_start` does anything (the processor's
+    /// `observes_start`): if not, spans skip building what it is handed.
+    pub(crate) observes_start: bool,
     pub(crate) sink: Box<dyn Sink>,
     pub(crate) shut_down: AtomicBool,
     /// `OTEL_SDK_DISABLED`: a no-op tracer, whose spans are their parent's context.

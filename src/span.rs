@@ -143,19 +143,31 @@ impl SpanBuilder {
 
     /// Starts the span without making it current; it ends on [`Span::end`] or drop.
     pub fn start(self) -> Span {
-        let state = self.start_state();
+        let state = self.begin();
         let recording = state.is_recording();
-        let span = Span {
-            span_context: state.span_context().clone(),
-            state: SpanCell::new(state),
-        };
-        if let Some(p) = recorder::installed().filter(|_| recording) {
-            p.on_start(&span);
+        let span = Span::new(state);
+        if let Some(r) = recorder::installed().filter(|r| recording && r.observes_start) {
+            r.on_start(&span);
         }
         span
     }
 
-    fn start_state(self) -> SpanState {
+    /// Starts the span for a stack frame or a future to hold: the
+    /// processor's `on_start` sees it only if it observes starts, so
+    /// usually no [`Span`] is built.
+    pub(crate) fn start_state(self) -> SpanState {
+        let state = self.begin();
+        if !(state.is_recording() && recorder::installed().is_some_and(|r| r.observes_start)) {
+            return state;
+        }
+        let span = Span::new(state);
+        if let Some(r) = recorder::installed() {
+            r.on_start(&span);
+        }
+        span.into_state()
+    }
+
+    fn begin(self) -> SpanState {
         let parent = match &self.parent {
             Parent::Current => stack::with_current(|c| ParentParts {
                 span_context: c.span_context().cloned(),
@@ -227,9 +239,9 @@ impl SpanBuilder {
     #[track_caller]
     pub fn enter(self) -> SpanGuard {
         let location = Location::caller();
-        let span = self.start();
-        let span_context = span.span_context.clone();
-        match FrameRef::push(span.into_state(), location) {
+        let state = self.start_state();
+        let span_context = state.span_context().clone();
+        match FrameRef::push(state, location) {
             Ok(frame) => SpanGuard {
                 frame,
                 span_context,
@@ -488,8 +500,16 @@ type SpanCell = std::cell::RefCell<SpanState>;
 impl Span {
     span_methods!();
 
+    #[inline]
+    fn new(state: SpanState) -> Span {
+        Span {
+            span_context: state.span_context().clone(),
+            state: SpanCell::new(state),
+        }
+    }
+
     /// Takes the span out; the drop then has nothing to end.
-    pub(crate) fn into_state(mut self) -> SpanState {
+    fn into_state(mut self) -> SpanState {
         std::mem::replace(self.state.get_mut(), SpanState::VACANT)
     }
 

@@ -185,6 +185,10 @@ impl fmt::Debug for BatchProcessor {
 }
 
 impl SpanProcessor for BatchProcessor {
+    fn observes_start(&self) -> bool {
+        false
+    }
+
     fn on_end(&self, span: SpanData) {
         self.on_ended(span.into());
     }

@@ -95,6 +95,7 @@ pub fn init(config: Config) -> Result<PipelineGuard, InitError> {
     let recorder = Recorder {
         sampler: parts.sampler,
         limits: parts.limits,
+        observes_start: processor.observes_start(),
         sink: Box::new(Installed(processor)),
         shut_down: AtomicBool::new(false),
         disabled: parts.disabled,
@@ -109,6 +110,10 @@ pub fn init(config: Config) -> Result<PipelineGuard, InitError> {
 struct NoProcessor;
 
 impl SpanProcessor for NoProcessor {
+    fn observes_start(&self) -> bool {
+        false
+    }
+
     fn on_end(&self, _span: SpanData) {}
 
     fn force_flush(&self, _deadline: Instant) -> Result<(), ExportError> {

@@ -24,6 +24,15 @@ pub trait SpanProcessor: Send + Sync + 'static {
     /// A recording span started.
     fn on_start(&self, _span: &Span) {}
 
+    /// Whether [`on_start`](SpanProcessor::on_start) does anything; read
+    /// once, when the pipeline is installed. `false` lets an entered span
+    /// skip building the [`Span`] that `on_start` would be handed (about a
+    /// fifth of an entered span's cost). The default, `true`, is right for
+    /// any processor that overrides `on_start`.
+    fn observes_start(&self) -> bool {
+        true
+    }
+
     /// A recording span ended.
     fn on_end(&self, span: SpanData);
 
@@ -143,6 +152,10 @@ impl SimpleProcessor {
 }
 
 impl SpanProcessor for SimpleProcessor {
+    fn observes_start(&self) -> bool {
+        false
+    }
+
     fn on_end(&self, span: SpanData) {
         self.produced.fetch_add(1, Ordering::SeqCst);
         match self.with_exporter(|x| x.export(std::slice::from_ref(&span))) {
