@@ -83,6 +83,13 @@ fn main() {
             let cx = Context::default().with_baggage("k", "v");
             (0..n).for_each(|_| drop(black_box(cx.clone()).attach()));
         }
+        "handoff" => {
+            let _parent = baton::span("parent").enter();
+            for _ in 0..n {
+                let job = baton::copy_context_to_thread(|| black_box(1));
+                black_box(job());
+            }
+        }
         "future-span" => {
             let waker = Waker::noop();
             for i in 0..n {

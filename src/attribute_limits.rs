@@ -5,8 +5,9 @@
 
 use std::borrow::Cow;
 
+use crate::span_data::{Event, Link};
+use crate::span_limits::SpanLimits;
 use crate::value::{Array, KeyValue, Str, Value};
-use crate::SpanData;
 
 /// Cuts `s` to at most `max_chars` characters (each character counts as
 /// one, as the specification says), on a character boundary. A borrowed
@@ -66,33 +67,35 @@ fn limit_list(
     }
 }
 
-/// Applies the value length limit to every attribute of `span`, its events
-/// and its links, and the per-event and per-link attribute count limits.
-/// (The span's own attribute count is limited as attributes are set.)
+/// Applies the value length limit to every attribute of a record, its
+/// events and its links, and the per-event and per-link attribute count
+/// limits. (The span's own attribute count is limited as attributes are
+/// set.)
 pub(crate) fn limit_record(
-    span: &mut SpanData,
-    max_chars: Option<usize>,
-    max_per_event: usize,
-    max_per_link: usize,
+    attributes: &mut [KeyValue],
+    events: &mut [Event],
+    links: &mut [Link],
+    limits: &SpanLimits,
 ) {
+    let max_chars = limits.max_attribute_value_length;
     if let Some(max_chars) = max_chars {
-        for kv in &mut span.attributes {
+        for kv in attributes {
             truncate_value(&mut kv.value, max_chars);
         }
     }
-    for event in &mut span.events {
+    for event in events {
         limit_list(
             &mut event.attributes,
             &mut event.dropped_attributes_count,
-            max_per_event,
+            limits.max_attributes_per_event,
             max_chars,
         );
     }
-    for link in &mut span.links {
+    for link in links {
         limit_list(
             &mut link.attributes,
             &mut link.dropped_attributes_count,
-            max_per_link,
+            limits.max_attributes_per_link,
             max_chars,
         );
     }

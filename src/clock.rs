@@ -6,7 +6,7 @@
 //! step (NTP, a user changing the date) cannot make negative.
 
 use std::sync::OnceLock;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 struct Anchor {
     unix_nanos: u128,
@@ -38,7 +38,50 @@ pub(crate) fn unix_nanos_at(instant: Instant) -> u64 {
     u64::try_from(unix).unwrap_or(u64::MAX)
 }
 
+/// The instant of the same clock at `unix_nanos`: the inverse of
+/// [`unix_nanos_at`], for timestamps that arrive as numbers. A time the
+/// platform's `Instant` cannot hold (centuries away) gives the anchor.
+pub(crate) fn instant_at(unix_nanos: u64) -> Instant {
+    let a = anchor();
+    let unix = u128::from(unix_nanos);
+    if unix >= a.unix_nanos {
+        let after = saturating_duration(unix - a.unix_nanos);
+        a.instant.checked_add(after).unwrap_or(a.instant)
+    } else {
+        let before = saturating_duration(a.unix_nanos - unix);
+        a.instant.checked_sub(before).unwrap_or(a.instant)
+    }
+}
+
+fn saturating_duration(nanos: u128) -> Duration {
+    Duration::from_nanos(u64::try_from(nanos).unwrap_or(u64::MAX))
+}
+
 /// Nanoseconds since the unix epoch, monotonic within this process.
 pub fn now_unix_nanos() -> u64 {
     unix_nanos_at(Instant::now())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instant_at_inverts_unix_nanos_at() {
+        let now = Instant::now();
+        let later = now + Duration::from_millis(1500);
+        for instant in [now, later] {
+            let back = instant_at(unix_nanos_at(instant));
+            let apart = back.max(instant) - back.min(instant);
+            // Only the sub-nanosecond part of the instant is lost.
+            assert!(apart < Duration::from_nanos(2), "{apart:?}");
+        }
+    }
+
+    #[test]
+    fn instant_at_keeps_the_order_of_extreme_times() {
+        let now = instant_at(now_unix_nanos());
+        assert!(instant_at(0) <= now);
+        assert!(now <= instant_at(u64::MAX));
+    }
 }

@@ -38,11 +38,14 @@ pub enum DiagnosticKind {
     ExportFailed,
     /// A value passed to the API was invalid and was ignored.
     InvalidArgument,
+    /// A receiver took every span but warned (an OTLP partial success that
+    /// rejected nothing), or answered success with a body it could not decode.
+    ExportWarning,
 }
 
 impl DiagnosticKind {
     /// Every kind, in declaration order.
-    pub const ALL: [DiagnosticKind; 9] = [
+    pub const ALL: [DiagnosticKind; 10] = [
         DiagnosticKind::GuardDroppedOutOfOrder,
         DiagnosticKind::GuardHeldAcrossAwait,
         DiagnosticKind::ContextDepthExceeded,
@@ -52,6 +55,7 @@ impl DiagnosticKind {
         DiagnosticKind::SpanDropped,
         DiagnosticKind::ExportFailed,
         DiagnosticKind::InvalidArgument,
+        DiagnosticKind::ExportWarning,
     ];
 
     fn index(self) -> usize {
@@ -70,6 +74,7 @@ impl DiagnosticKind {
             DiagnosticKind::SpanDropped => "span-dropped",
             DiagnosticKind::ExportFailed => "export-failed",
             DiagnosticKind::InvalidArgument => "invalid-argument",
+            DiagnosticKind::ExportWarning => "export-warning",
         }
     }
 }

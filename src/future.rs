@@ -10,8 +10,9 @@ use std::pin::{pin, Pin};
 use std::task::{Context as TaskContext, Poll};
 
 use crate::context::Context;
-use crate::span::{finish, Span, SpanBuilder};
-use crate::stack::{attached, SetAside};
+use crate::span::{finish, SpanBuilder};
+use crate::span_state::SpanState;
+use crate::stack::{attached, Entry, SetAside};
 
 /// Adds context propagation to every future.
 ///
@@ -38,7 +39,7 @@ use crate::stack::{attached, SetAside};
 pub trait FutureExt: Future + Sized {
     /// Runs the future inside `cx`.
     fn in_context(self, cx: Context) -> impl Future<Output = Self::Output> {
-        with_context(self, cx, None)
+        inside(self, cx)
     }
 
     /// Runs the future inside the context current now.
@@ -51,9 +52,10 @@ pub trait FutureExt: Future + Sized {
     /// current only while the future is polled, and ends when the future
     /// completes or is dropped.
     fn in_span(self, span: SpanBuilder) -> impl Future<Output = Self::Output> {
-        let span = span.start();
-        let cx = span.context();
-        with_context(self, cx, Some(span))
+        // The span itself goes onto the stack for each poll, like an
+        // entered span: it is shared only if the future asks for its
+        // context.
+        inside(self, span.start_state())
     }
 }
 
@@ -61,36 +63,50 @@ impl<F: Future> FutureExt for F {}
 
 /// The wrapper is an `async` block, so the compiler pins the inner future in
 /// the wrapper's own state: no allocation, and no unsafe pin projection.
-fn with_context<F: Future>(
-    fut: F,
-    cx: Context,
-    span: Option<Span>,
-) -> impl Future<Output = F::Output> {
+fn inside<F: Future, E: Inside>(fut: F, entry: E) -> impl Future<Output = F::Output> {
     // Owns the future until the first poll, so that dropping the wrapper
     // before then still drops the future inside its context.
     let unpolled = InContext {
         fut: Some(fut),
-        cx,
+        entry,
         aside: SetAside::default(),
     };
     async move {
-        // Declared first, so it ends after the inner future is dropped.
-        let _span = span;
         let mut unpolled = unpolled;
         let fut = unpolled.fut.take();
         let mut polled = InContext {
             fut: pin!(fut),
-            cx: std::mem::take(&mut unpolled.cx),
+            entry: std::mem::replace(&mut unpolled.entry, E::vacant()),
             aside: SetAside::default(),
         };
         poll_fn(|task| polled.poll(task)).await
     }
 }
 
-/// A future and its context; dropping it drops the future inside the context.
-struct InContext<S: FutureSlot> {
+/// What a wrapped future runs inside: a context, or a span of its own.
+trait Inside: Entry {
+    /// The wrapper is done: the inner future and what it left are gone.
+    fn end(self);
+}
+
+impl Inside for Context {
+    fn end(self) {}
+}
+
+impl Inside for SpanState {
+    fn end(self) {
+        // The wrapper that lent its span to the `async` block has none.
+        if !self.is_vacant() {
+            finish(self);
+        }
+    }
+}
+
+/// A future and what it runs inside; dropping it drops the future inside,
+/// then ends the span it runs in, if any.
+struct InContext<S: FutureSlot, E: Inside> {
     fut: S,
-    cx: Context,
+    entry: E,
     /// Frames the future left on the stack at its last poll (guards held
     /// across `.await`), put back for its next poll and its drop.
     aside: SetAside,
@@ -123,10 +139,10 @@ impl<F> FutureSlot for Pin<&mut Option<F>> {
     }
 }
 
-impl<F: Future> InContext<Pin<&mut Option<F>>> {
+impl<F: Future, E: Inside> InContext<Pin<&mut Option<F>>, E> {
     fn poll(&mut self, task: &mut TaskContext<'_>) -> Poll<F::Output> {
         let fut = &mut self.fut;
-        attached(&mut self.cx, &mut self.aside, || {
+        attached(&mut self.entry, &mut self.aside, || {
             let Some(inner) = fut.as_mut().as_pin_mut() else {
                 return Poll::Pending;
             };
@@ -139,11 +155,11 @@ impl<F: Future> InContext<Pin<&mut Option<F>>> {
     }
 }
 
-impl<S: FutureSlot> Drop for InContext<S> {
+impl<S: FutureSlot, E: Inside> Drop for InContext<S, E> {
     fn drop(&mut self) {
         if !self.fut.is_empty() {
             let fut = &mut self.fut;
-            attached(&mut self.cx, &mut self.aside, || fut.clear());
+            attached(&mut self.entry, &mut self.aside, || fut.clear());
         }
         // Guards the future leaked: their spans still end.
         if self.aside.holds_frames() {
@@ -151,5 +167,6 @@ impl<S: FutureSlot> Drop for InContext<S> {
                 finish(span);
             }
         }
+        std::mem::replace(&mut self.entry, E::vacant()).end();
     }
 }

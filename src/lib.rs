@@ -69,6 +69,8 @@ mod context;
 #[cfg(feature = "std")]
 mod diagnostic;
 #[cfg(feature = "std")]
+mod ended_span;
+#[cfg(feature = "std")]
 pub mod export;
 #[cfg(feature = "std")]
 mod future;
@@ -115,6 +117,7 @@ mod std_api {
         diagnostic_count, set_diagnostic_handler, Diagnostic, DiagnosticHandler, DiagnosticKind,
         HandlerAlreadySet, STDERR_INTERVAL_SECS,
     };
+    pub use crate::ended_span::EndedSpan;
     pub use crate::export::{
         init, Config, ConfigError, InMemoryExporter, InitError, PipelineGuard,
     };

@@ -18,8 +18,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{OnceLock, PoisonError, RwLock};
 
 use crate::diagnostic::{report, DiagnosticKind};
+use crate::ended_span::EndedSpan;
 use crate::sampling::{AlwaysOn, ParentBased, Sampler};
-use crate::span_data::SpanData;
 use crate::span_limits::SpanLimits;
 
 /// What receives spans: the export floor's processor.
@@ -27,7 +27,7 @@ pub(crate) trait Sink: Send + Sync + 'static {
     /// A recording span started; `span` is the [`Span`](crate::Span).
     fn on_start(&self, span: &dyn Any);
     /// A recording span ended.
-    fn on_end(&self, data: SpanData);
+    fn on_end(&self, span: EndedSpan);
     /// The sink itself, for its installer.
     fn as_any(&self) -> &dyn Any;
 }
@@ -36,8 +36,13 @@ pub(crate) trait Sink: Send + Sync + 'static {
 pub(crate) struct Recorder {
     pub(crate) sampler: Box<dyn Sampler>,
     pub(crate) limits: SpanLimits,
+    /// Whether the sink's `on_start` does anything (the processor's
+    /// `observes_start`): if not, spans skip building what it is handed.
+    pub(crate) observes_start: bool,
     pub(crate) sink: Box<dyn Sink>,
     pub(crate) shut_down: AtomicBool,
+    /// `OTEL_SDK_DISABLED`: a no-op tracer, whose spans are their parent's context.
+    pub(crate) disabled: bool,
 }
 
 /// The first recorder installed.
@@ -174,19 +179,19 @@ impl Recorder {
 /// Inlined so that the record goes from the span's drop to the sink without
 /// another copy on the way.
 #[inline]
-pub(crate) fn on_end(data: SpanData) {
+pub(crate) fn on_end(span: EndedSpan) {
     let Some(r) = installed() else { return };
     if r.shut_down.load(Ordering::Acquire) {
-        drop_after_shutdown(data);
+        drop_after_shutdown(span);
         return;
     }
     let _suppressed = Suppressed::enter();
-    r.sink.on_end(data);
+    r.sink.on_end(span);
 }
 
 #[cold]
-fn drop_after_shutdown(data: SpanData) {
-    drop(data);
+fn drop_after_shutdown(span: EndedSpan) {
+    drop(span);
     report_dropped(1, &"the pipeline is shut down");
 }
 

@@ -143,19 +143,31 @@ impl SpanBuilder {
 
     /// Starts the span without making it current; it ends on [`Span::end`] or drop.
     pub fn start(self) -> Span {
-        let state = self.start_state();
+        let state = self.begin();
         let recording = state.is_recording();
-        let span = Span {
-            span_context: state.span_context().clone(),
-            state: SpanCell::new(state),
-        };
-        if let Some(p) = recorder::installed().filter(|_| recording) {
-            p.on_start(&span);
+        let span = Span::new(state);
+        if let Some(r) = recorder::installed().filter(|r| recording && r.observes_start) {
+            r.on_start(&span);
         }
         span
     }
 
-    fn start_state(self) -> SpanState {
+    /// Starts the span for a stack frame or a future to hold: the
+    /// processor's `on_start` sees it only if it observes starts, so
+    /// usually no [`Span`] is built.
+    pub(crate) fn start_state(self) -> SpanState {
+        let state = self.begin();
+        if !(state.is_recording() && recorder::installed().is_some_and(|r| r.observes_start)) {
+            return state;
+        }
+        let span = Span::new(state);
+        if let Some(r) = recorder::installed() {
+            r.on_start(&span);
+        }
+        span.into_state()
+    }
+
+    fn begin(self) -> SpanState {
         let parent = match &self.parent {
             Parent::Current => stack::with_current(|c| ParentParts {
                 span_context: c.span_context().cloned(),
@@ -177,6 +189,14 @@ impl SpanBuilder {
             None => (TraceId::random(), TraceFlags::default().with_random(true)),
         };
         let installed = recorder::installed();
+        if let Some(p) = parent_sc.filter(|_| installed.is_some_and(|r| r.disabled)) {
+            let (span_context, name, baggage) = (p.clone(), self.name, parent.baggage);
+            return SpanState::Quiet(Head {
+                span_context,
+                name,
+                baggage,
+            });
+        }
         let mut params = SamplingParams::new(parent_sc, trace_id, &self.name);
         params.kind = self.kind;
         params.remote_hint = parent.remote_sampling;
@@ -219,9 +239,9 @@ impl SpanBuilder {
     #[track_caller]
     pub fn enter(self) -> SpanGuard {
         let location = Location::caller();
-        let span = self.start();
-        let span_context = span.span_context.clone();
-        match FrameRef::push(span.into_state(), location) {
+        let state = self.start_state();
+        let span_context = state.span_context().clone();
+        match FrameRef::push(state, location) {
             Ok(frame) => SpanGuard {
                 frame,
                 span_context,
@@ -232,7 +252,7 @@ impl SpanBuilder {
             Err(state) => SpanGuard {
                 frame: FrameRef::none(location),
                 span_context,
-                unpushed: Some(Box::new(state)),
+                unpushed: Some(Box::new(SpanCell::new(state))),
             },
         }
     }
@@ -480,9 +500,17 @@ type SpanCell = std::cell::RefCell<SpanState>;
 impl Span {
     span_methods!();
 
+    #[inline]
+    fn new(state: SpanState) -> Span {
+        Span {
+            span_context: state.span_context().clone(),
+            state: SpanCell::new(state),
+        }
+    }
+
     /// Takes the span out; the drop then has nothing to end.
     fn into_state(mut self) -> SpanState {
-        std::mem::replace(self.state.get_mut(), SpanState::Shared(Context::EMPTY))
+        std::mem::replace(self.state.get_mut(), SpanState::VACANT)
     }
 
     /// The span name.
@@ -527,8 +555,11 @@ impl Recorder for Span {
 
 impl Drop for Span {
     fn drop(&mut self) {
-        let state = std::mem::replace(self.state.get_mut(), SpanState::Shared(Context::EMPTY));
-        finish(state);
+        let state = self.state.get_mut();
+        // Taken out already (entered, or lent to a future): nothing to end.
+        if !state.is_vacant() {
+            finish(std::mem::replace(state, SpanState::VACANT));
+        }
     }
 }
 
@@ -552,7 +583,7 @@ pub struct SpanGuard {
     frame: FrameRef,
     span_context: SpanContext,
     /// The span, when the stack had no room for its frame.
-    unpushed: Option<Box<SpanState>>,
+    unpushed: Option<Box<SpanCell>>,
 }
 
 impl SpanGuard {
@@ -563,33 +594,30 @@ impl SpanGuard {
         &self.span_context
     }
 
+    /// Runs `f` on the span, in its frame or held by the guard; `None` when
+    /// it cannot be reached (the frame is gone, or the span is borrowed
+    /// already by a call that is calling back into it).
     fn with_state<R>(&self, f: impl FnOnce(&mut SpanState) -> R) -> Option<R> {
-        self.frame.with_span(f)
+        match &self.unpushed {
+            Some(cell) => cell.try_borrow_mut().ok().map(|mut s| f(&mut s)),
+            None => self.frame.with_span(f),
+        }
     }
 
     /// The span name.
     pub fn name(&self) -> String {
-        match &self.unpushed {
-            Some(state) => state.name().to_owned(),
-            None => self.with_state(|s| s.name().to_owned()).unwrap_or_default(),
-        }
+        self.with_state(|s| s.name().to_owned()).unwrap_or_default()
     }
 
     /// The context in which this span is the active span. The first call
     /// gives the span a shared record (one allocation).
     pub fn context(&self) -> Context {
-        match &self.unpushed {
-            Some(_) => Context::default().with_span_context(self.span_context.clone()),
-            None => self.with_state(SpanState::context).unwrap_or_default(),
-        }
+        self.with_state(SpanState::context).unwrap_or_default()
     }
 
     /// Whether the span records data and has not ended.
     pub fn is_recording(&self) -> bool {
-        match &self.unpushed {
-            Some(state) => state.is_recording(),
-            None => self.with_state(|s| s.is_recording()).unwrap_or(false),
-        }
+        self.with_state(|s| s.is_recording()).unwrap_or(false)
     }
 
     /// Ends the span now; it stays current until the guard drops, and
@@ -610,7 +638,7 @@ impl Recorder for SpanGuard {
 impl Drop for SpanGuard {
     fn drop(&mut self) {
         let state = match self.unpushed.take() {
-            Some(state) => *state,
+            Some(state) => state.into_inner(),
             None => match self.frame.pop::<SpanState>() {
                 Some(state) => state,
                 None => return,

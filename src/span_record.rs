@@ -152,16 +152,23 @@ impl Record {
         });
     }
 
+    /// Cuts the values and lists of attributes, events and links to
+    /// `limits`, once the record takes nothing more. `limits` is read only
+    /// when there are any.
+    pub(crate) fn cut(&mut self, limits: impl FnOnce() -> SpanLimits) {
+        if let Some(extras) = &mut self.extras {
+            let extras = &mut **extras;
+            limit_record(
+                &mut extras.attributes,
+                &mut extras.events,
+                &mut extras.links,
+                &limits(),
+            );
+        }
+    }
+
     /// The finished span, ended at `end`.
-    /// `limits` is read only when there are attributes, events or links,
-    /// whose values and lists it cuts.
-    pub(crate) fn finish(
-        self,
-        span_context: SpanContext,
-        name: Str,
-        end: Instant,
-        limits: impl FnOnce() -> SpanLimits,
-    ) -> SpanData {
+    pub(crate) fn finish(self, span_context: SpanContext, name: Str, end: Instant) -> SpanData {
         // Written out for the record without extras, the usual case: built
         // from an empty `Extras` instead, it costs about 75 instructions
         // more per span (callgrind, `.ci/instructions root`).
@@ -189,7 +196,7 @@ impl Record {
         let start_unix_nanos = extras
             .start_unix_nanos
             .unwrap_or_else(|| unix_nanos_at(self.start));
-        let mut data = SpanData {
+        SpanData {
             name,
             parent_span_id: span_context.parent_span_id(),
             span_context,
@@ -205,15 +212,7 @@ impl Record {
             links: extras.links,
             dropped_links_count: extras.dropped_links_count,
             status: extras.status,
-        };
-        let limits = limits();
-        limit_record(
-            &mut data,
-            limits.max_attribute_value_length,
-            limits.max_attributes_per_event,
-            limits.max_attributes_per_link,
-        );
-        data
+        }
     }
 }
 

@@ -11,8 +11,8 @@ use std::time::Instant;
 
 use crate::baggage::Baggage;
 use crate::context::Context;
+use crate::ended_span::EndedSpan;
 use crate::span_context::SpanContext;
-use crate::span_data::SpanData;
 use crate::span_limits::SpanLimits;
 use crate::span_record::{LiveSpan, Record};
 use crate::value::Str;
@@ -35,6 +35,15 @@ pub(crate) enum SpanState {
 }
 
 impl SpanState {
+    /// A state that ends nothing, left where a span was taken out.
+    pub(crate) const VACANT: SpanState = SpanState::Shared(Context::EMPTY);
+
+    /// Whether this is [`VACANT`](SpanState::VACANT): no span has an empty
+    /// context.
+    pub(crate) fn is_vacant(&self) -> bool {
+        matches!(self, SpanState::Shared(cx) if cx.is_empty())
+    }
+
     pub(crate) fn span_context(&self) -> &SpanContext {
         match self {
             SpanState::Recording(head, _) | SpanState::Quiet(head) => &head.span_context,
@@ -104,7 +113,7 @@ impl SpanState {
 
     /// Ends the span now, returning its record; `None` if it records
     /// nothing or has ended. The span keeps its ids.
-    pub(crate) fn end(&mut self, limits: impl FnOnce() -> SpanLimits) -> Option<SpanData> {
+    pub(crate) fn end(&mut self, limits: impl FnOnce() -> SpanLimits) -> Option<EndedSpan> {
         self.detach().finish(limits)
     }
 
@@ -124,15 +133,12 @@ impl SpanState {
 
     /// Ends the span as its owner lets go of it. `limits` is read only
     /// when the record has attributes, events or links to cut.
-    pub(crate) fn finish(self, limits: impl FnOnce() -> SpanLimits) -> Option<SpanData> {
-        match self {
-            SpanState::Recording(head, record) => {
-                Some(record.finish(head.span_context, head.name, Instant::now(), limits))
-            }
-            SpanState::Quiet(_) => None,
+    pub(crate) fn finish(self, limits: impl FnOnce() -> SpanLimits) -> Option<EndedSpan> {
+        let (span_context, name, mut record) = match self {
+            SpanState::Recording(head, record) => (head.span_context, head.name, record),
+            SpanState::Quiet(_) => return None,
             SpanState::Shared(mut cx) => {
-                let live = cx.live_span()?;
-                if live.is_ended() {
+                if cx.live_span()?.is_ended() {
                     return None;
                 }
                 // Nothing else holds the span's context (the usual case):
@@ -141,17 +147,11 @@ impl SpanState {
                     Some(live) => live.take_mut(),
                     None => cx.live_span()?.take(),
                 }?;
-                finish_shared(&cx, record, limits)
+                (cx.span_context()?.clone(), cx.span_name().clone(), record)
             }
-        }
+        };
+        let end = Instant::now();
+        record.cut(limits);
+        Some(EndedSpan::new(span_context, name, record, end))
     }
-}
-
-fn finish_shared(
-    cx: &Context,
-    record: Record,
-    limits: impl FnOnce() -> SpanLimits,
-) -> Option<SpanData> {
-    let span_context = cx.span_context()?.clone();
-    Some(record.finish(span_context, cx.span_name().clone(), Instant::now(), limits))
 }

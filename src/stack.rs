@@ -38,9 +38,15 @@ pub(crate) trait Entry: Sized {
     fn store(self, spans: &mut Vec<SpanState>) -> Held;
     /// Takes the entry out of the top frame.
     fn take(held: Held, spans: &mut Vec<SpanState>) -> Option<Self>;
+    /// What a lender keeps while its entry is on the stack: holds nothing.
+    fn vacant() -> Self;
 }
 
 impl Entry for Context {
+    fn vacant() -> Self {
+        Context::EMPTY
+    }
+
     fn from_slot(slot: Slot) -> Option<Self> {
         match slot {
             Slot::Context(cx) => Some(cx),
@@ -63,6 +69,10 @@ impl Entry for Context {
 }
 
 impl Entry for SpanState {
+    fn vacant() -> Self {
+        SpanState::VACANT
+    }
+
     fn from_slot(slot: Slot) -> Option<Self> {
         match slot {
             Slot::Span(span) => Some(span),
@@ -490,24 +500,29 @@ impl SetAside {
     }
 }
 
-/// Runs `f` with `*cx` attached, and with the frames `aside` held from an
-/// earlier run restored above it. The context moves onto the stack and
-/// back, so a wrapper that attaches its context on every poll pays no
-/// reference count for it; `*cx` is restored also when `f` unwinds.
+/// Runs `f` with `*entry` (a context, or a span) on the stack, and with the
+/// frames `aside` held from an earlier run restored above it. The entry
+/// moves onto the stack and back, so a wrapper that attaches it on every
+/// poll pays no reference count for it; `*entry` is restored also when `f`
+/// unwinds.
 ///
 /// Frames that `f` pushed and left on the stack go into `aside` (reported
 /// the first time), so that no other future polled on this thread sees them.
 #[track_caller]
-pub(crate) fn attached<R>(cx: &mut Context, aside: &mut SetAside, f: impl FnOnce() -> R) -> R {
-    struct Lent<'a> {
-        home: &'a mut Context,
+pub(crate) fn attached<E: Entry, R>(
+    entry: &mut E,
+    aside: &mut SetAside,
+    f: impl FnOnce() -> R,
+) -> R {
+    struct Lent<'a, E: Entry> {
+        home: &'a mut E,
         aside: &'a mut SetAside,
         frame: FrameRef,
     }
-    impl Drop for Lent<'_> {
+    impl<E: Entry> Drop for Lent<'_, E> {
         fn drop(&mut self) {
-            if let Some(cx) = self.frame.pop_if_top::<Context>() {
-                *self.home = cx;
+            if let Some(entry) = self.frame.pop_if_top::<E>() {
+                *self.home = entry;
                 return;
             }
             // Not on top: frames the run pushed are still there.
@@ -524,13 +539,13 @@ pub(crate) fn attached<R>(cx: &mut Context, aside: &mut SetAside, f: impl FnOnce
                 );
             }
             self.aside.frames = left;
-            if let Some(cx) = self.frame.pop::<Context>() {
-                *self.home = cx;
+            if let Some(entry) = self.frame.pop::<E>() {
+                *self.home = entry;
             }
         }
     }
     let location = Location::caller();
-    match FrameRef::push(std::mem::take(cx), location) {
+    match FrameRef::push(std::mem::replace(entry, E::vacant()), location) {
         Ok(frame) => {
             if let Some(mut left) = aside.frames.take() {
                 restore(&mut left);
@@ -541,14 +556,14 @@ pub(crate) fn attached<R>(cx: &mut Context, aside: &mut SetAside, f: impl FnOnce
                 }
             }
             let _lent = Lent {
-                home: cx,
+                home: entry,
                 aside,
                 frame,
             };
             f()
         }
         Err(back) => {
-            *cx = back;
+            *entry = back;
             f()
         }
     }

@@ -309,6 +309,55 @@ fn compression_none_and_gzip_are_accepted_and_anything_else_named() {
 }
 
 #[test]
+fn insecure_takes_true_or_false_and_the_traces_variable_wins() {
+    // Issue 11: OTEL_EXPORTER_OTLP_[TRACES_]INSECURE was neither honoured
+    // nor refused. Both values are accepted (baton speaks plain OTLP/HTTP to
+    // the URL as given), anything else is an error naming the variable.
+    for value in ["true", "false", "TRUE", " False "] {
+        for variable in [
+            "OTEL_EXPORTER_OTLP_INSECURE",
+            "OTEL_EXPORTER_OTLP_TRACES_INSECURE",
+        ] {
+            let config = Config::from_lookup(env(&[(variable, value)]));
+            assert!(config.is_ok(), "{variable}={value:?}");
+        }
+    }
+    for value in ["yes", "1", "on", "tru"] {
+        for variable in [
+            "OTEL_EXPORTER_OTLP_INSECURE",
+            "OTEL_EXPORTER_OTLP_TRACES_INSECURE",
+        ] {
+            let err = Config::from_lookup(env(&[(variable, value)]))
+                .err()
+                .unwrap();
+            assert_eq!((err.variable(), err.value()), (variable, value));
+            assert!(err.to_string().contains("true or false"), "{err}");
+        }
+    }
+    // The signal-specific variable wins, so the general one is not read.
+    assert!(OtlpConfig::from_lookup(env(&[
+        ("OTEL_EXPORTER_OTLP_INSECURE", "maybe"),
+        ("OTEL_EXPORTER_OTLP_TRACES_INSECURE", "true"),
+    ]))
+    .is_ok());
+    let err = OtlpConfig::from_lookup(env(&[
+        ("OTEL_EXPORTER_OTLP_INSECURE", "true"),
+        ("OTEL_EXPORTER_OTLP_TRACES_INSECURE", "maybe"),
+    ]))
+    .unwrap_err();
+    assert_eq!(err.variable(), "OTEL_EXPORTER_OTLP_TRACES_INSECURE");
+    // Empty counts as unset; nothing else about the exporter changes.
+    let plain = OtlpConfig::from_lookup(env(&[])).unwrap();
+    let insecure = OtlpConfig::from_lookup(env(&[
+        ("OTEL_EXPORTER_OTLP_INSECURE", "true"),
+        ("OTEL_EXPORTER_OTLP_TRACES_INSECURE", ""),
+    ]))
+    .unwrap();
+    assert_eq!(insecure.endpoint(), plain.endpoint());
+    assert_eq!(insecure.get_protocol(), plain.get_protocol());
+}
+
+#[test]
 fn certificates_are_refused_with_a_pointer_to_a_local_collector() {
     let err = Config::from_lookup(env(&[("OTEL_EXPORTER_OTLP_CERTIFICATE", "/ca.pem")]))
         .err()

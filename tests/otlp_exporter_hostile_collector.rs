@@ -283,6 +283,108 @@ fn a_retry_after_past_the_deadline_fails_at_once_and_never_overflows() {
     }
 }
 
+/// `at` as an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), from Howard
+/// Hinnant's civil_from_days.
+fn imf_fixdate(at: std::time::SystemTime) -> String {
+    let secs = at.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let (days, time) = (secs / 86_400, secs % 86_400);
+    let z = days as i64 + 719_468;
+    let (era, day_of_era) = (z.div_euclid(146_097), z.rem_euclid(146_097));
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    // 1970-01-01 was a Thursday.
+    let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][(days % 7) as usize];
+    let months = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    format!(
+        "{weekday}, {day:02} {} {year} {:02}:{:02}:{:02} GMT",
+        months[month as usize - 1],
+        time / 3600,
+        time / 60 % 60,
+        time % 60
+    )
+}
+
+#[test]
+fn a_retry_after_http_date_is_honoured_in_each_form() {
+    // Issue 11: a Retry-After given as an HTTP-date was ignored.
+    // A date in the past: retried at once, after the backoff floor.
+    for date in [
+        "Fri, 31 Dec 1999 23:59:59 GMT",
+        "Friday, 31-Dec-99 23:59:59 GMT",
+        "Fri Dec 31 23:59:59 1999",
+    ] {
+        let answer = format!(
+            "HTTP/1.1 503 Service Unavailable\r\nRetry-After: {date}\r\nContent-Length: 0\r\n\r\n"
+        );
+        let (url, seen) = collector(2, move |n, s| {
+            read_request(s);
+            let _ = s.write_all(if n == 0 { answer.as_bytes() } else { OK });
+        });
+        exporter(&url, Duration::from_secs(10))
+            .export(spans())
+            .unwrap_or_else(|e| panic!("Retry-After: {date}: {e}"));
+        assert_eq!(seen.load(Ordering::SeqCst), 2, "Retry-After: {date}");
+    }
+    // A date 3 s ahead (2 to 3 s, at one-second resolution) is waited for:
+    // longer than the first backoff (at most 0.5 s).
+    let (url, seen) = collector(2, |n, s| {
+        read_request(s);
+        let answer = if n == 0 {
+            let date = imf_fixdate(std::time::SystemTime::now() + Duration::from_secs(3));
+            format!("HTTP/1.1 503 Service Unavailable\r\nRetry-After: {date}\r\nContent-Length: 0\r\n\r\n")
+                .into_bytes()
+        } else {
+            OK.to_vec()
+        };
+        let _ = s.write_all(&answer);
+    });
+    let started = Instant::now();
+    exporter(&url, Duration::from_secs(20))
+        .export(spans())
+        .unwrap();
+    assert_eq!(seen.load(Ordering::SeqCst), 2);
+    assert!(
+        started.elapsed() >= Duration::from_millis(1500),
+        "the date was not waited for"
+    );
+    // A date past the deadline fails at once, like delay-seconds.
+    let far = retry_after("Fri, 31 Dec 9999 23:59:59 GMT");
+    let (url, seen) = collector(5, move |_, s| {
+        read_request(s);
+        let _ = s.write_all(&far);
+    });
+    let timeout = Duration::from_secs(3);
+    let started = Instant::now();
+    let result = exporter(&url, timeout).export(spans());
+    let Err(ExportError::Failed(why)) = &result else {
+        panic!("{result:?}")
+    };
+    assert!(why.contains("no time left"), "{why}");
+    assert_eq!(seen.load(Ordering::SeqCst), 1);
+    assert!(started.elapsed() < timeout);
+}
+
+#[test]
+fn imf_fixdate_formats_known_instants() {
+    let at = |secs| std::time::UNIX_EPOCH + Duration::from_secs(secs);
+    assert_eq!(
+        imf_fixdate(at(784_111_777)),
+        "Sun, 06 Nov 1994 08:49:37 GMT"
+    );
+    assert_eq!(
+        imf_fixdate(at(951_825_600)),
+        "Tue, 29 Feb 2000 12:00:00 GMT"
+    );
+    assert_eq!(imf_fixdate(at(0)), "Thu, 01 Jan 1970 00:00:00 GMT");
+}
+
 #[test]
 fn retry_after_zero_waits_at_least_the_backoff() {
     // Issue 11: `Retry-After: 0` made one export send ~4,900 requests in 2 s.

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::diagnostic::{report, DiagnosticKind};
+use crate::ended_span::EndedSpan;
 use crate::export::batch_config::BatchConfig;
 use crate::export::batch_event::Event;
 use crate::export::batch_queue::Shared;
@@ -101,10 +102,12 @@ fn bookkeeping_margin(budget: Duration) -> Duration {
 
 impl BatchProcessor {
     /// A processor exporting through `exporter` with `config` (fields out of
-    /// range are clamped and reported as a diagnostic).
-    pub fn new(exporter: impl SpanExporter, config: BatchConfig) -> BatchProcessor {
+    /// range are clamped and reported as a diagnostic); `exporter` is told
+    /// the export timeout first ([`SpanExporter::set_export_timeout`]).
+    pub fn new(mut exporter: impl SpanExporter, config: BatchConfig) -> BatchProcessor {
         static NEXT_ID: AtomicU64 = AtomicU64::new(0);
         let config = config.validated();
+        exporter.set_export_timeout(config.export_timeout);
         let (events, worker_events) = mpsc::channel();
         let shared = Arc::new(Shared::new(
             NEXT_ID.fetch_add(1, Ordering::Relaxed),
@@ -182,8 +185,17 @@ impl fmt::Debug for BatchProcessor {
 }
 
 impl SpanProcessor for BatchProcessor {
-    #[inline]
+    fn observes_start(&self) -> bool {
+        false
+    }
+
     fn on_end(&self, span: SpanData) {
+        self.on_ended(span.into());
+    }
+
+    /// Keeps the span as it is: the export thread converts it.
+    #[inline]
+    fn on_ended(&self, span: EndedSpan) {
         let shared = &self.shared;
         if shared.closed.load(Ordering::Relaxed) {
             let handed = shared.refuse(span);

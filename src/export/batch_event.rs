@@ -4,8 +4,8 @@
 use std::sync::mpsc::SyncSender;
 use std::time::Instant;
 
+use crate::ended_span::EndedSpan;
 use crate::export::exporter::ExportError;
-use crate::span_data::SpanData;
 
 /// Where a flush or shutdown waits for its answer.
 pub(crate) type Ack = SyncSender<Result<(), ExportError>>;
@@ -20,7 +20,7 @@ pub(crate) enum Event {
     Shutdown { deadline: Instant, ack: Option<Ack> },
     /// The export thread finished an export (and counted it); the buffer
     /// comes back for the next batch.
-    Exported(Vec<SpanData>),
+    Exported(Vec<EndedSpan>),
     /// The export thread flushed the exporter.
     Flushed(Result<(), ExportError>),
     /// The export thread shut the exporter down.

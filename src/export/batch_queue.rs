@@ -8,14 +8,14 @@ use std::mem;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::Sender;
 use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::diagnostic::{report, DiagnosticKind};
+use crate::ended_span::EndedSpan;
 use crate::export::batch_config::BatchConfig;
 use crate::export::batch_event::Event;
 use crate::export::stats::BatchStats;
 use crate::export::tally::Tally;
-use crate::span_data::SpanData;
 
 /// Spans one thread gathers before it hands them to the queue as one chunk
 /// (fewer when the export batch is smaller): the queue's lock is taken once
@@ -69,7 +69,10 @@ impl Slot {
 
 #[derive(Default)]
 struct Stage {
-    spans: Vec<SpanData>,
+    spans: Vec<EndedSpan>,
+    /// When the first of `spans` has lingered: a later span ending then
+    /// hands the chunk over.
+    hand_over_at: Option<Instant>,
     /// Spans this thread handed to the processor, for [`BatchStats`].
     produced: u64,
     closed: bool,
@@ -77,10 +80,10 @@ struct Stage {
 
 struct Queue {
     /// Chunks in the order they were handed over.
-    chunks: VecDeque<Vec<SpanData>>,
+    chunks: VecDeque<Vec<EndedSpan>>,
     /// Spans in `chunks`: at most `max_queue_size`.
     len: usize,
-    spare: Vec<Vec<SpanData>>,
+    spare: Vec<Vec<EndedSpan>>,
     closed: bool,
 }
 
@@ -95,7 +98,7 @@ struct Registry {
 /// Moves the first `n` spans of `from` to the end of `to`, one at a time:
 /// the same bytes move either way, and per span the copy stays a few vector
 /// moves instead of a byte-wise string copy of the whole run.
-fn move_spans(from: &mut Vec<SpanData>, n: usize, to: &mut Vec<SpanData>) {
+fn move_spans(from: &mut Vec<EndedSpan>, n: usize, to: &mut Vec<EndedSpan>) {
     to.extend(from.drain(..n));
 }
 
@@ -188,7 +191,7 @@ impl Shared {
     /// when it is full or has lingered. No other thread touches the slot
     /// but the worker, now and then: the lock is uncontended.
     #[inline]
-    pub(crate) fn stage(&self, slot: &Slot, span: SpanData) -> Handed {
+    pub(crate) fn stage(&self, slot: &Slot, span: EndedSpan) -> Handed {
         let mut stage = lock(&slot.0);
         if stage.closed {
             drop(stage);
@@ -199,10 +202,14 @@ impl Shared {
             // Once per chunk buffer, not a growth step per few spans.
             stage.spans.reserve_exact(self.chunk);
         }
-        let lingered = stage.spans.first().is_some_and(|first| {
-            span.end_unix_nanos.saturating_sub(first.end_unix_nanos)
-                >= THREAD_CHUNK_LINGER.as_nanos() as u64
-        });
+        let end = span.end_instant();
+        let lingered = if stage.spans.is_empty() {
+            // One addition per chunk; each span then only compares.
+            stage.hand_over_at = end.checked_add(THREAD_CHUNK_LINGER);
+            false
+        } else {
+            stage.hand_over_at.is_some_and(|at| end >= at)
+        };
         stage.spans.push(span);
         if stage.spans.len() < self.chunk && !lingered {
             return Handed::default();
@@ -211,7 +218,7 @@ impl Shared {
     }
 
     /// Counts `span` as produced and dropped: the processor is shut down.
-    pub(crate) fn refuse(&self, span: SpanData) -> Handed {
+    pub(crate) fn refuse(&self, span: EndedSpan) -> Handed {
         drop(span);
         self.produced_direct.fetch_add(1, Ordering::SeqCst);
         self.tally.dropped(1);
@@ -223,7 +230,7 @@ impl Shared {
 
     /// Hands one span straight to the queue, where its thread's slot cannot
     /// be used (thread-local teardown, or ended inside this processor).
-    pub(crate) fn push_direct(&self, span: SpanData) -> Handed {
+    pub(crate) fn push_direct(&self, span: EndedSpan) -> Handed {
         self.produced_direct.fetch_add(1, Ordering::SeqCst);
         let mut one = vec![span];
         let mut handed = self.publish(&mut one);
@@ -235,7 +242,7 @@ impl Shared {
     /// counting) the newest that do not fit. Full chunks move whole; small
     /// ones are copied into the last chunk when it has room, so a queue of
     /// single spans does not hold a chunk's buffer per span.
-    fn publish(&self, spans: &mut Vec<SpanData>) -> Handed {
+    fn publish(&self, spans: &mut Vec<EndedSpan>) -> Handed {
         let offered = spans.len();
         let mut queue = lock(&self.queue);
         let (take, why) = if queue.closed {
@@ -367,7 +374,7 @@ impl Shared {
     }
 
     /// Moves up to `max` spans from the front of the queue into `batch`.
-    pub(crate) fn take_batch(&self, batch: &mut Vec<SpanData>, max: usize) -> usize {
+    pub(crate) fn take_batch(&self, batch: &mut Vec<EndedSpan>, max: usize) -> usize {
         let mut queue = lock(&self.queue);
         let queue = &mut *queue;
         let want = max.min(queue.len);

@@ -5,8 +5,8 @@ use std::cell::RefCell;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Weak};
 
+use crate::ended_span::EndedSpan;
 use crate::export::batch_queue::{Shared, Slot};
-use crate::span_data::SpanData;
 
 /// This thread's slots, by processor.
 struct Stages(RefCell<Vec<Entry>>);
@@ -56,7 +56,7 @@ enum Home {
 
 /// Takes `span` into the calling thread's slot of `shared`.
 #[inline]
-pub(crate) fn stage(shared: &Arc<Shared>, span: SpanData) {
+pub(crate) fn stage(shared: &Arc<Shared>, span: EndedSpan) {
     // The slot is found first and the span moved once, straight into it.
     let home = STAGES
         .try_with(|stages| match stages.0.try_borrow_mut() {

@@ -9,6 +9,7 @@ use std::thread;
 use std::time::Instant;
 
 use crate::diagnostic::{report, DiagnosticKind};
+use crate::ended_span::EndedSpan;
 use crate::export::batch_event::{Ack, Event};
 use crate::export::batch_queue::Shared;
 use crate::export::exporter::{ExportError, SpanExporter};
@@ -44,7 +45,7 @@ pub(crate) fn start(
 }
 
 enum Job {
-    Export(Vec<SpanData>),
+    Export(Vec<EndedSpan>),
     Flush,
     Shutdown,
 }
@@ -56,7 +57,7 @@ struct Worker {
     /// The export thread is running a job.
     busy: bool,
     /// The batch buffer, while the export thread does not hold it.
-    buffer: Vec<SpanData>,
+    buffer: Vec<EndedSpan>,
     /// Spans taken from the queue so far.
     taken: u64,
     /// Export without waiting for a full batch until `taken` reaches this.
@@ -251,23 +252,29 @@ fn start_exports(
         .spawn(move || {
             recorder::while_suppressed(|| {
                 let events = shared.events.clone();
+                let mut data: Vec<SpanData> = Vec::new();
                 while let Ok(job) = job_queue.recv() {
                     let (event, last) = match job {
                         Job::Export(mut batch) => {
-                            let result = guarded(|| exporter.export(&batch));
-                            let count = batch.len() as u64;
+                            // Converted here, off the threads that ended
+                            // the spans; the buffer is reused.
+                            data.extend(batch.drain(..).map(EndedSpan::into_data));
+                            let result = guarded(|| exporter.export(&data));
+                            let count = data.len() as u64;
+                            data.clear();
                             match result {
                                 Ok(()) => shared.tally.exported(count),
                                 Err(e) => {
-                                    shared.tally.failed(count);
+                                    let lost = e.spans_lost(count);
+                                    shared.tally.failed(lost);
+                                    shared.tally.exported(count - lost);
                                     report(
                                         DiagnosticKind::ExportFailed,
-                                        &format_args!("batch of {count} span(s) lost: {e}"),
+                                        &format_args!("{lost} of {count} span(s) lost: {e}"),
                                         None,
                                     );
                                 }
                             }
-                            batch.clear();
                             (Event::Exported(batch), false)
                         }
                         Job::Flush => (Event::Flushed(guarded(|| exporter.force_flush())), false),

@@ -10,7 +10,7 @@ use crate::export::{
     SpanExporter, SpanProcessor,
 };
 use crate::propagation::{Composite, OTEL_PROPAGATORS};
-use crate::sampling::{AlwaysOn, ParentBased, Sampler};
+use crate::sampling::{AlwaysOff, AlwaysOn, ParentBased, Sampler};
 use crate::span_limits::SpanLimits;
 
 /// What [`init`](crate::init) installs: the sampler, the processor and the
@@ -41,7 +41,7 @@ pub struct Config {
     /// The exporters chosen by `OTEL_TRACES_EXPORTER`, built at `init` so
     /// that a later [`Config::service_name`] still reaches their resource.
     from_env: Option<EnvExport>,
-    /// `OTEL_SDK_DISABLED=true`: nothing is exported, whatever is set.
+    /// `OTEL_SDK_DISABLED=true`: a no-op tracer, whatever is set.
     disabled: bool,
 }
 
@@ -66,12 +66,7 @@ const MAX_LIMIT: u64 = u32::MAX as u64;
 
 /// Reads `OTEL_SDK_DISABLED`: `true` or `false`, in any case.
 fn sdk_disabled<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<bool, ConfigError> {
-    match env.get(SDK_DISABLED) {
-        None => Ok(false),
-        Some(v) if v.trim().eq_ignore_ascii_case("true") => Ok(true),
-        Some(v) if v.trim().eq_ignore_ascii_case("false") => Ok(false),
-        Some(v) => Err(ConfigError::new(SDK_DISABLED, &v, "expected true or false")),
-    }
+    Ok(env.boolean(SDK_DISABLED)?.unwrap_or(false))
 }
 
 /// Reads `OTEL_TRACES_EXPORTER`: a comma-separated, case-insensitive list;
@@ -155,6 +150,9 @@ pub(crate) struct Parts {
     pub(crate) sampler: Box<dyn Sampler>,
     pub(crate) processor: Option<Box<dyn SpanProcessor>>,
     pub(crate) limits: SpanLimits,
+    /// `OTEL_SDK_DISABLED=true`: spans record nothing (the sampler drops a
+    /// root span) and a child span is its parent's context.
+    pub(crate) disabled: bool,
 }
 
 impl Default for Config {
@@ -185,9 +183,13 @@ impl Config {
 
     /// Reads the OpenTelemetry SDK variables through `lookup`:
     ///
-    /// - `OTEL_SDK_DISABLED`: `true` turns export off (spans still get ids
-    ///   and propagate; nothing is exported, whatever processor or exporter
-    ///   is set in code afterwards) and no other variable is read.
+    /// - `OTEL_SDK_DISABLED`: `true` makes [`init`](crate::init) install a
+    ///   no-op tracer, as the OpenTelemetry spec says a disabled SDK is:
+    ///   spans record nothing and nothing reaches any processor or exporter,
+    ///   whatever is set in code afterwards; a span with a parent (remote
+    ///   or local) carries the parent's context unchanged, so a received
+    ///   `traceparent` propagates as is; a root span gets new ids, not
+    ///   sampled. No other variable is read.
     /// - `OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG`: see
     ///   [`sampler_from_env`].
     /// - `OTEL_PROPAGATORS`: checked (see
@@ -319,22 +321,30 @@ impl Config {
         self.limits
     }
 
-    /// Whether `OTEL_SDK_DISABLED=true` turned export off.
+    /// Whether `OTEL_SDK_DISABLED=true` made this a no-op tracer.
     pub fn is_disabled(&self) -> bool {
         self.disabled
     }
 
     pub(crate) fn into_parts(self) -> Parts {
-        let processor = match (self.disabled, self.processor, self.from_env) {
-            (true, _, _) => None,
-            (false, Some(p), _) => Some(p),
-            (false, None, Some(export)) => Some(export.into_processor(self.service_name)),
-            (false, None, None) => None,
+        if self.disabled {
+            return Parts {
+                sampler: Box::new(AlwaysOff),
+                processor: None,
+                limits: self.limits,
+                disabled: true,
+            };
+        }
+        let processor = match (self.processor, self.from_env) {
+            (Some(p), _) => Some(p),
+            (None, Some(export)) => Some(export.into_processor(self.service_name)),
+            (None, None) => None,
         };
         Parts {
             sampler: self.sampler,
             processor,
             limits: self.limits,
+            disabled: false,
         }
     }
 }
@@ -357,9 +367,9 @@ impl EnvExport {
                         if let Some(name) = &service_name {
                             config = config.service_name(name.clone());
                         }
-                        // The batch layer's export timeout bounds the request too.
-                        let timeout = config.get_timeout().min(batch.export_timeout);
-                        let exporter = OtlpExporter::new(config.timeout(timeout));
+                        // The processor tells the exporter its export
+                        // timeout, which bounds each request too.
+                        let exporter = OtlpExporter::new(config);
                         Some(Box::new(BatchProcessor::new(exporter, batch)))
                     }
                     EnvExporter::Console => {

@@ -94,6 +94,20 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
         }
     }
 
+    /// A boolean: `true` or `false` in any case, as the OpenTelemetry
+    /// environment spec defines them; anything else is an error (the spec
+    /// reads it as `false` with a warning, which would hide a typo).
+    pub(crate) fn boolean(&self, key: &'static str) -> Result<Option<bool>, ConfigError> {
+        let Some(v) = self.get(key) else {
+            return Ok(None);
+        };
+        match v.trim() {
+            t if t.eq_ignore_ascii_case("true") => Ok(Some(true)),
+            f if f.eq_ignore_ascii_case("false") => Ok(Some(false)),
+            _ => Err(ConfigError::new(key, &v, "expected true or false")),
+        }
+    }
+
     /// A duration in whole milliseconds, at least 1 ms and at most a day.
     pub(crate) fn millis(&self, key: &'static str) -> Result<Option<Duration>, ConfigError> {
         const DAY_MS: u64 = 24 * 60 * 60 * 1000;

@@ -1,13 +1,17 @@
 //! A DEFLATE compressor ([RFC 1951](https://www.rfc-editor.org/rfc/rfc1951)).
 //!
-//! LZ77 with hash chains over the 32 KiB window finds matches of 3 to 258
-//! bytes (one step of lazy evaluation: a match is put off when the next
-//! byte starts a longer one). The resulting literals and matches are cut
-//! into blocks; each block is written with whichever costs fewest bits of
-//! its own dynamic Huffman codes, the fixed codes, or stored (raw) bytes, so
-//! incompressible input grows only by the stored-block headers.
+//! Built for speed the way fast compressors are (zlib's level 1, libdeflate's
+//! fastest levels): greedy parsing, where each position is looked up once in
+//! a hash table of the last two positions per 4-byte hash, and the longer of
+//! the two matches (4 to 258 bytes) is taken at once; inside a long match
+//! only the last few positions are hashed. Literals are not buffered one by
+//! one: a block is a list of (literal run, match) sequences over the input,
+//! and the literals are read back from the input when the block is written.
+//! Each block is written with whichever costs fewest bits of its own dynamic
+//! Huffman codes, the fixed codes, or stored (raw) bytes, so incompressible
+//! input grows only by the stored-block headers.
 //!
-//! Positions in the hash tables are 32-bit "virtual" positions that keep
+//! Positions in the hash table are 32-bit "virtual" positions that keep
 //! counting up from one call to the next (with a gap wider than the window),
 //! so a reused [`Deflater`] needs no clearing between calls: anything left
 //! from an earlier input is simply too far away to match.
@@ -17,37 +21,30 @@ use crate::export::huffman::{canonical_codes, HuffmanBuilder, MAX_CODE_LENGTH};
 /// The farthest a match may reach back.
 const WINDOW: usize = 32 * 1024;
 const WINDOW_MASK: usize = WINDOW - 1;
+/// The shortest match the format can express.
 const MIN_MATCH: usize = 3;
 const MAX_MATCH: usize = 258;
-/// A 3-byte match farther than this costs about as much as its literals.
-const TOO_FAR_FOR_3: usize = 4096;
+/// The shortest match the compressor looks for: it hashes and compares four
+/// bytes at once, and a 3-byte match saves little over its literals.
+const MIN_FOUND: usize = 4;
 
-const HASH_BITS: u32 = 15;
+const HASH_BITS: u32 = 14;
 const HASH_SIZE: usize = 1 << HASH_BITS;
 
-/// How many earlier positions with the same hash are tried per position.
-const MAX_CHAIN: usize = 8;
-/// A match this long ends the search: longer ones are rare and saving a few
-/// more bytes is not worth walking the chain.
-const NICE_MATCH: usize = 64;
-/// A match at least this long is taken without trying the next position.
-const MAX_LAZY: usize = 16;
-
-/// The positions inside a match up to this long are put in the hash chains;
+/// The positions inside a match up to this long are put in the hash table;
 /// a longer match's are skipped but for its last few (the text they start is
-/// already in the chains at its earlier copy), which saves most of the work
+/// already in the table at its earlier copy), which saves most of the work
 /// on repetitive data.
 const MAX_INSERT: usize = 8;
 
-/// Of a longer match, this many last positions are put in the chains.
+/// Of a longer match, this many last positions are put in the table.
 const TAIL_INSERT: usize = 3;
 
-/// Literals and matches buffered per block: enough to amortise a dynamic
-/// header (tens of bytes), few enough for the codes to follow changes in the
-/// data.
+/// Literals and matches per block: enough to amortise a dynamic header
+/// (tens of bytes), few enough for the codes to follow changes in the data.
 const MAX_BLOCK_SYMBOLS: usize = 1 << 15;
 
-/// Virtual positions restart (by a multiple of the window, tables shifted)
+/// Virtual positions restart (by a multiple of the window, table shifted)
 /// before passing this, far from `u32::MAX` with a block of room to spare.
 const REBASE_AT: u32 = 1 << 31;
 
@@ -121,12 +118,13 @@ static DIST_CODE: [u8; 512] = {
     t
 };
 
+#[inline(always)]
 fn dist_code(dist: usize) -> usize {
     let d = dist - 1;
     usize::from(if d < 256 {
         DIST_CODE[d]
     } else {
-        DIST_CODE[256 + (d >> 7)]
+        DIST_CODE[256 + ((d >> 7) & 0xff)]
     })
 }
 
@@ -148,10 +146,14 @@ const fn fixed_litlen_lengths() -> [u8; LITLEN_SYMBOLS] {
 const FIXED_LITLEN_LENGTHS: [u8; LITLEN_SYMBOLS] = fixed_litlen_lengths();
 const FIXED_DIST_LENGTHS: [u8; DIST_SYMBOLS] = [5; DIST_SYMBOLS];
 
-/// A literal or a match, packed: a literal is its byte; a match sets bit 31
-/// and holds the length − 3 in bits 16..24 and the distance in bits 0..16.
-type Symbol = u32;
-const MATCH_FLAG: u32 = 1 << 31;
+/// A run of literals (the next `literals` input bytes) followed by a match
+/// (`length` 0 for none: the block's last run).
+#[derive(Clone, Copy)]
+struct Sequence {
+    literals: u32,
+    length: u16,
+    dist: u16,
+}
 
 /// An LSB-first bit writer appending to a `Vec<u8>`.
 struct Bits<'a> {
@@ -192,18 +194,15 @@ enum Block {
     Dynamic,
 }
 
-/// Reusable compressor state: hash tables, the block's symbols and code
-/// scratch. Reusing one avoids allocating and clearing about 260 KiB per
-/// call.
+/// Reusable compressor state: the hash table, the block's sequences and
+/// code scratch. Reusing one avoids allocating and clearing about 128 KiB
+/// per call.
 pub(crate) struct Deflater {
-    /// The latest virtual position per hash, 0 for none.
-    head: Vec<u32>,
-    /// The previous virtual position with the same hash, per virtual
-    /// position modulo the window.
-    prev: Vec<u32>,
+    /// The latest two virtual positions per hash, newest first, 0 for none.
+    table: Vec<[u32; 2]>,
     /// The virtual position the next call starts at.
     next_start: u32,
-    symbols: Vec<Symbol>,
+    sequences: Vec<Sequence>,
     litlen_freq: [u32; LITLEN_SYMBOLS],
     dist_freq: [u32; DIST_SYMBOLS],
     litlen_lengths: [u8; LITLEN_SYMBOLS],
@@ -224,10 +223,17 @@ impl Default for Deflater {
     }
 }
 
+/// The four bytes at `pos` (which has four), little-endian.
 #[inline(always)]
-fn hash(data: &[u8], pos: usize) -> usize {
-    let v = u32::from(data[pos]) | u32::from(data[pos + 1]) << 8 | u32::from(data[pos + 2]) << 16;
-    (v.wrapping_mul(0x9E37_79B1) >> (32 - HASH_BITS)) as usize
+fn read_u32(data: &[u8], pos: usize) -> u32 {
+    let mut word = [0; 4];
+    word.copy_from_slice(&data[pos..pos + 4]);
+    u32::from_le_bytes(word)
+}
+
+#[inline(always)]
+fn hash(word: u32) -> usize {
+    (word.wrapping_mul(0x1E35_A7BD) >> (32 - HASH_BITS)) as usize
 }
 
 /// How many bytes at `a` and `b` (`a` < `b`) agree, up to `max`; `b + max`
@@ -263,10 +269,9 @@ fn read_u64(bytes: &[u8]) -> u64 {
 impl Deflater {
     pub(crate) fn new() -> Deflater {
         Deflater {
-            head: vec![0; HASH_SIZE],
-            prev: vec![0; WINDOW],
+            table: vec![[0; 2]; HASH_SIZE],
             next_start: WINDOW as u32 + 1,
-            symbols: Vec::with_capacity(MAX_BLOCK_SYMBOLS),
+            sequences: Vec::new(),
             litlen_freq: [0; LITLEN_SYMBOLS],
             dist_freq: [0; DIST_SYMBOLS],
             litlen_lengths: [0; LITLEN_SYMBOLS],
@@ -280,8 +285,7 @@ impl Deflater {
     /// `out`.
     pub(crate) fn compress(&mut self, data: &[u8], out: &mut Vec<u8>) {
         if self.next_start >= REBASE_AT {
-            self.head.fill(0);
-            self.prev.fill(0);
+            self.table.fill([0; 2]);
             self.next_start = WINDOW as u32 + 1;
         }
         // Virtual position of `data[0]`; always > WINDOW, so the empty
@@ -302,7 +306,7 @@ impl Deflater {
             }
             let end = self.find_matches(data, pos, base);
             let last = end == data.len();
-            let block = self.plan_block(end - pos);
+            let block = self.plan_block(end - pos, stored_from.map_or(0, |from| pos - from));
             bits.out.reserve(end - pos + 64);
             if block == Block::Stored {
                 let from = *stored_from.get_or_insert(pos);
@@ -313,7 +317,7 @@ impl Deflater {
                 if let Some(from) = stored_from.take() {
                     write_stored(&mut bits, &data[from..pos], false);
                 }
-                self.write_block(&mut bits, block, last);
+                self.write_block(&mut bits, block, &data[pos..end], last);
             }
             pos = end;
             if last {
@@ -331,165 +335,115 @@ impl Deflater {
     fn rebase(&mut self, base: u32, pos: usize) -> u32 {
         let current = base.wrapping_add(pos as u32);
         let delta = (current - WINDOW as u32 - 1) & !(WINDOW_MASK as u32);
-        for e in self.head.iter_mut().chain(self.prev.iter_mut()) {
+        for e in self.table.iter_mut().flatten() {
             *e = e.saturating_sub(delta);
         }
         base.wrapping_sub(delta)
     }
 
-    /// Fills the block's symbols from `data[pos..]`; returns where the block
-    /// ends.
+    /// Fills the block's sequences from `data[pos..]`; returns where the
+    /// block ends.
     fn find_matches(&mut self, data: &[u8], mut pos: usize, base: u32) -> usize {
-        self.symbols.clear();
+        self.sequences.clear();
         self.litlen_freq = [0; LITLEN_SYMBOLS];
         self.dist_freq = [0; DIST_SYMBOLS];
         let len = data.len();
-        // A match found at the previous position, kept while checking whether
-        // this position starts a longer one.
-        let mut held: Option<(usize, usize)> = None;
-        while pos < len && self.symbols.len() < MAX_BLOCK_SYMBOLS - 1 {
-            let found = if pos + MIN_MATCH <= len {
-                self.insert_and_search(data, pos, base, held.map_or(MIN_MATCH - 1, |h| h.0))
-            } else {
-                None
-            };
-            match (held, found) {
-                (Some(_), Some(m)) => {
-                    // This position starts a longer match: the held one
-                    // becomes the previous byte as a literal.
-                    self.literal(data[pos - 1]);
-                    if m.0 >= MAX_LAZY {
-                        pos = self.take_match(data, pos, base, m);
-                        held = None;
+        // Positions before this have four bytes to hash.
+        let hashable = (len + 1).saturating_sub(MIN_FOUND);
+        let mut literals = 0u32;
+        let mut symbols = 0;
+        while pos < len && symbols < MAX_BLOCK_SYMBOLS - 1 {
+            symbols += 1;
+            if pos < hashable {
+                let word = read_u32(data, pos);
+                if let Some((length, dist)) = self.insert_and_search(data, pos, word, base) {
+                    self.sequences.push(Sequence {
+                        literals,
+                        length: length as u16,
+                        dist: dist as u16,
+                    });
+                    literals = 0;
+                    self.litlen_freq[257 + usize::from(LENGTH_CODE[length - MIN_MATCH])] += 1;
+                    self.dist_freq[dist_code(dist)] += 1;
+                    // Every position of a short match; of a long one only
+                    // the last few, which give the next search its nearest
+                    // candidates.
+                    let end = pos + length;
+                    let from = if length <= MAX_INSERT {
+                        pos + 1
                     } else {
-                        held = Some(m);
-                        pos += 1;
+                        end - TAIL_INSERT
+                    };
+                    for p in from..end.min(hashable) {
+                        self.insert(data, p, base);
                     }
+                    pos = end;
+                    continue;
                 }
-                (Some(h), None) => {
-                    // Already inserted: the position the match started at and
-                    // this one.
-                    pos = self.take_match_from(data, pos - 1, base, h, 2);
-                    held = None;
-                }
-                (None, Some(m)) if m.0 >= MAX_LAZY => {
-                    pos = self.take_match(data, pos, base, m);
-                }
-                (None, Some(m)) => {
-                    held = Some(m);
-                    pos += 1;
-                }
-                (None, None) => {
-                    self.literal(data[pos]);
-                    pos += 1;
-                }
+                self.litlen_freq[(word & 0xff) as usize] += 1;
+            } else {
+                self.litlen_freq[usize::from(data[pos])] += 1;
             }
+            literals += 1;
+            pos += 1;
         }
-        if let Some(h) = held {
-            // The block is full: `pos` itself was not searched, so only the
-            // match's first position is in the chains.
-            pos = self.take_match_from(data, pos - 1, base, h, 1);
-        }
+        self.sequences.push(Sequence {
+            literals,
+            length: 0,
+            dist: 0,
+        });
         pos
     }
 
-    /// Records `pos` in the hash chains and returns the longest match
-    /// (length, distance) there longer than `better_than`, if any.
+    /// Records `pos` in the hash table.
+    #[inline(always)]
+    fn insert(&mut self, data: &[u8], pos: usize, base: u32) {
+        let slot = &mut self.table[hash(read_u32(data, pos))];
+        *slot = [base.wrapping_add(pos as u32), slot[0]];
+    }
+
+    /// Records `pos`, where the four bytes are `word`, in the hash table and
+    /// returns the longer match (length, distance) of its two candidates
+    /// there, if any.
     #[inline(always)]
     fn insert_and_search(
         &mut self,
         data: &[u8],
         pos: usize,
+        word: u32,
         base: u32,
-        better_than: usize,
     ) -> Option<(usize, usize)> {
         let v = base.wrapping_add(pos as u32);
-        let h = hash(data, pos);
-        let mut candidate = self.head[h];
-        self.head[h] = v;
-        self.prev[v as usize & WINDOW_MASK] = candidate;
+        let slot = &mut self.table[hash(word)];
+        let candidates = *slot;
+        *slot = [v, candidates[0]];
 
         let max = (data.len() - pos).min(MAX_MATCH);
-        let mut best_len = better_than;
-        let mut best_dist = 0;
-        if best_len >= max {
-            return None;
-        }
-        for _ in 0..MAX_CHAIN {
+        let (mut best_len, mut best_dist) = (0, 0);
+        for candidate in candidates {
             let dist = v.wrapping_sub(candidate) as usize;
             if dist > WINDOW || dist == 0 || dist > pos {
                 break;
             }
             let at = pos - dist;
-            if data[at + best_len] == data[pos + best_len] {
+            if read_u32(data, at) == word {
                 let n = match_length(data, at, pos, max);
-                if n > best_len && (n > MIN_MATCH || dist <= TOO_FAR_FOR_3) {
+                if n > best_len {
                     best_len = n;
                     best_dist = dist;
-                    if n >= NICE_MATCH || n == max {
+                    if n == max {
                         break;
                     }
                 }
             }
-            let older = self.prev[candidate as usize & WINDOW_MASK];
-            // Chains only go back in time; an entry overwritten by a newer
-            // position (at exactly the window's distance) ends the walk.
-            if older >= candidate {
-                break;
-            }
-            candidate = older;
         }
-        (best_dist > 0).then_some((best_len, best_dist))
-    }
-
-    /// Takes the match `m` starting at `pos`, whose first position is
-    /// already in the hash chains; returns the position after it.
-    fn take_match(&mut self, data: &[u8], pos: usize, base: u32, m: (usize, usize)) -> usize {
-        self.take_match_from(data, pos, base, m, 1)
-    }
-
-    /// Takes the match `m` starting at `pos`, whose first `inserted`
-    /// positions are already in the hash chains, and inserts the rest of its
-    /// positions so later matches can start inside it.
-    fn take_match_from(
-        &mut self,
-        data: &[u8],
-        pos: usize,
-        base: u32,
-        (length, dist): (usize, usize),
-        inserted: usize,
-    ) -> usize {
-        self.symbols
-            .push(MATCH_FLAG | ((length - MIN_MATCH) as u32) << 16 | dist as u32);
-        self.litlen_freq[257 + usize::from(LENGTH_CODE[length - MIN_MATCH])] += 1;
-        self.dist_freq[dist_code(dist)] += 1;
-        let end = pos + length;
-        let last_hashable = (data.len() + 1).saturating_sub(MIN_MATCH);
-        // Every position of a short match; of a long one only the last few,
-        // which give the next search its nearest candidates.
-        let from = if length <= MAX_INSERT {
-            pos + inserted
-        } else {
-            end - TAIL_INSERT
-        };
-        for p in from..end.min(last_hashable) {
-            let v = base.wrapping_add(p as u32);
-            let h = hash(data, p);
-            self.prev[v as usize & WINDOW_MASK] = self.head[h];
-            self.head[h] = v;
-        }
-        end
-    }
-
-    #[inline(always)]
-    fn literal(&mut self, byte: u8) {
-        self.symbols.push(u32::from(byte));
-        self.litlen_freq[usize::from(byte)] += 1;
+        (best_len >= MIN_FOUND).then_some((best_len, best_dist))
     }
 
     /// Builds the block's codes and picks the cheapest way to write its
-    /// `raw` bytes: dynamic codes, fixed codes or stored.
-    fn plan_block(&mut self, raw: usize) -> Block {
+    /// `raw` bytes: dynamic codes, fixed codes or stored, where `pending`
+    /// bytes right before it are already to be stored.
+    fn plan_block(&mut self, raw: usize, pending: usize) -> Block {
         self.litlen_freq[END_OF_BLOCK] = 1;
         self.huffman
             .lengths(&self.litlen_freq, MAX_CODE_LENGTH, &mut self.litlen_lengths);
@@ -503,8 +457,15 @@ impl Deflater {
         // Header bits and padding (one byte at most, counting the byte the
         // previous block began), LEN and NLEN: 5 bytes per stored block. A
         // coded block is taken only when it is no larger, so no input grows
-        // by more than the stored-block overhead.
-        let stored = raw.div_ceil(MAX_STORED).max(1) as u64 * 40 + 8 * raw as u64;
+        // by more than the stored-block overhead. Bytes joining a pending
+        // stored run cost only the stored blocks they add to it.
+        let stored_blocks = |n: usize| n.div_ceil(MAX_STORED) as u64;
+        let added = if pending == 0 {
+            stored_blocks(raw).max(1)
+        } else {
+            stored_blocks(pending + raw) - stored_blocks(pending)
+        };
+        let stored = added * 40 + 8 * raw as u64;
         if stored <= dynamic.min(fixed) {
             Block::Stored
         } else if fixed <= dynamic {
@@ -514,15 +475,16 @@ impl Deflater {
         }
     }
 
-    /// Writes the buffered symbols as a fixed or dynamic block.
-    fn write_block(&self, bits: &mut Bits<'_>, block: Block, last: bool) {
+    /// Writes the buffered sequences over `data` (the block's input) as a
+    /// fixed or dynamic block.
+    fn write_block(&self, bits: &mut Bits<'_>, block: Block, data: &[u8], last: bool) {
         if block == Block::Fixed {
             bits.put(u32::from(last) | 1 << 1, 3);
-            self.write_symbols(bits, &FIXED_LITLEN_LENGTHS, &FIXED_DIST_LENGTHS);
+            self.write_sequences(bits, data, &FIXED_LITLEN_LENGTHS, &FIXED_DIST_LENGTHS);
         } else {
             bits.put(u32::from(last) | 2 << 1, 3);
             self.header.write(bits);
-            self.write_symbols(bits, &self.litlen_lengths, &self.dist_lengths);
+            self.write_sequences(bits, data, &self.litlen_lengths, &self.dist_lengths);
         }
     }
 
@@ -543,9 +505,10 @@ impl Deflater {
         total
     }
 
-    fn write_symbols(
+    fn write_sequences(
         &self,
         bits: &mut Bits<'_>,
+        data: &[u8],
         litlen_lengths: &[u8; LITLEN_SYMBOLS],
         dist_lengths: &[u8; DIST_SYMBOLS],
     ) {
@@ -553,32 +516,38 @@ impl Deflater {
         let mut dist_codes = [0u16; DIST_SYMBOLS];
         canonical_codes(litlen_lengths, &mut litlen_codes);
         canonical_codes(dist_lengths, &mut dist_codes);
-        for &sym in &self.symbols {
-            if sym & MATCH_FLAG == 0 {
-                let s = sym as usize;
+        let mut pos = 0;
+        for seq in &self.sequences {
+            let run = seq.literals as usize;
+            for &byte in &data[pos..pos + run] {
+                let s = usize::from(byte);
                 bits.put(u32::from(litlen_codes[s]), u32::from(litlen_lengths[s]));
-            } else {
-                let length = ((sym >> 16) & 0xff) as usize;
-                let dist = (sym & 0xffff) as usize;
-                let lc = usize::from(LENGTH_CODE[length]);
-                let s = 257 + lc;
-                let extra = u32::from(LENGTH_EXTRA[lc]);
-                let extra_value = (length + MIN_MATCH) as u32 - u32::from(LENGTH_BASE[lc]);
-                let code_len = u32::from(litlen_lengths[s]);
-                bits.put(
-                    u32::from(litlen_codes[s]) | extra_value << code_len,
-                    code_len + extra,
-                );
-                let dc = dist_code(dist);
-                let dextra = u32::from(DIST_EXTRA[dc]);
-                let dcode_len = u32::from(dist_lengths[dc]);
-                bits.put(
-                    u32::from(dist_codes[dc])
-                        | (dist as u32 - u32::from(DIST_BASE[dc])) << dcode_len,
-                    dcode_len + dextra,
-                );
             }
+            pos += run;
+            if seq.length == 0 {
+                continue;
+            }
+            let length = usize::from(seq.length);
+            let dist = usize::from(seq.dist);
+            pos += length;
+            let lc = usize::from(LENGTH_CODE[length - MIN_MATCH]);
+            let s = 257 + lc;
+            let extra = u32::from(LENGTH_EXTRA[lc]);
+            let extra_value = length as u32 - u32::from(LENGTH_BASE[lc]);
+            let code_len = u32::from(litlen_lengths[s]);
+            bits.put(
+                u32::from(litlen_codes[s]) | extra_value << code_len,
+                code_len + extra,
+            );
+            let dc = dist_code(dist);
+            let dextra = u32::from(DIST_EXTRA[dc]);
+            let dcode_len = u32::from(dist_lengths[dc]);
+            bits.put(
+                u32::from(dist_codes[dc]) | (dist as u32 - u32::from(DIST_BASE[dc])) << dcode_len,
+                dcode_len + dextra,
+            );
         }
+        debug_assert_eq!(pos, data.len());
         bits.put(
             u32::from(litlen_codes[END_OF_BLOCK]),
             u32::from(litlen_lengths[END_OF_BLOCK]),

@@ -1,6 +1,7 @@
 //! The `SpanExporter` trait: where batches of finished spans go.
 
 use std::fmt;
+use std::time::Duration;
 
 use crate::export::stats::BatchStats;
 use crate::SpanData;
@@ -20,6 +21,16 @@ pub enum ExportError {
     Reentrant,
     /// The exporter reported a failure.
     Failed(String),
+    /// The receiver took the batch but rejected some of its spans (an OTLP
+    /// partial success): those are lost, the rest delivered. Not retried, as
+    /// the OTLP spec says.
+    Rejected {
+        /// How many spans were rejected (more than the batch held counts as
+        /// the whole batch).
+        rejected: u64,
+        /// Why, as the receiver said it (may be empty).
+        message: String,
+    },
     /// A flush or shutdown found spans that were not delivered: lost since
     /// the last call that said so (dropped, failed), or still held when it
     /// returned. The counts are the processor's totals.
@@ -41,6 +52,13 @@ impl fmt::Display for ExportError {
                 f.write_str("called from inside the pipeline, where waiting would deadlock")
             }
             ExportError::Failed(why) => write!(f, "export failed: {why}"),
+            ExportError::Rejected { rejected, message } => {
+                write!(f, "the receiver rejected {rejected} span(s)")?;
+                if !message.is_empty() {
+                    write!(f, ": {message}")?;
+                }
+                Ok(())
+            }
             ExportError::Undelivered {
                 stats: s,
                 deadline_passed,
@@ -64,6 +82,27 @@ impl fmt::Display for ExportError {
     }
 }
 
+impl ExportError {
+    /// How many spans of a batch of `batch` an export failing with this
+    /// error lost: all of them, but for [`ExportError::Rejected`], which
+    /// lost the ones rejected.
+    ///
+    /// # Example: a partial success loses only what was rejected
+    /// ```
+    /// use baton::export::ExportError;
+    /// let partial = ExportError::Rejected { rejected: 3, message: "over quota".into() };
+    /// assert_eq!(partial.spans_lost(512), 3);
+    /// assert_eq!(partial.spans_lost(2), 2);
+    /// assert_eq!(ExportError::Timeout.spans_lost(512), 512);
+    /// ```
+    pub fn spans_lost(&self, batch: u64) -> u64 {
+        match self {
+            ExportError::Rejected { rejected, .. } => (*rejected).min(batch),
+            _ => batch,
+        }
+    }
+}
+
 impl std::error::Error for ExportError {}
 
 /// Sends batches of finished spans somewhere.
@@ -73,6 +112,30 @@ impl std::error::Error for ExportError {}
 pub trait SpanExporter: Send + 'static {
     /// Exports one batch.
     fn export(&mut self, batch: &[SpanData]) -> Result<(), ExportError>;
+
+    /// Told once, before the first export, how long the processor allows
+    /// each export ([`BatchConfig::export_timeout`](crate::export::BatchConfig::export_timeout),
+    /// `OTEL_BSP_EXPORT_TIMEOUT`; [`Duration::MAX`] for no limit). An
+    /// exporter doing I/O should give up by then, so that a hung backend
+    /// cannot hold the processor longer; [`OtlpExporter`](crate::export::OtlpExporter)
+    /// bounds each request, retries included, by the smaller of this and its
+    /// own timeout. [`BatchProcessor::new`](crate::export::BatchProcessor::new)
+    /// calls it, however the pipeline is built. Does nothing by default.
+    ///
+    /// # Example: a batch processor bounds an OTLP exporter's requests
+    /// ```
+    /// use std::time::Duration;
+    /// use baton::export::{OtlpConfig, OtlpExporter, SpanExporter};
+    /// let mut exporter = OtlpExporter::new(OtlpConfig::new("http://localhost:4318/v1/traces").unwrap());
+    /// assert_eq!(exporter.config().get_timeout(), Duration::from_secs(10));
+    /// exporter.set_export_timeout(Duration::from_secs(2));
+    /// assert_eq!(exporter.config().get_timeout(), Duration::from_secs(2));
+    /// exporter.set_export_timeout(Duration::MAX); // no limit: its own stays
+    /// assert_eq!(exporter.config().get_timeout(), Duration::from_secs(2));
+    /// ```
+    fn set_export_timeout(&mut self, timeout: Duration) {
+        let _ = timeout;
+    }
 
     /// Flushes anything the exporter buffers itself.
     fn force_flush(&mut self) -> Result<(), ExportError> {

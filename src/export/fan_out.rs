@@ -32,6 +32,10 @@ impl FanOut {
 }
 
 impl SpanProcessor for FanOut {
+    fn observes_start(&self) -> bool {
+        self.0.iter().any(|p| p.observes_start())
+    }
+
     fn on_start(&self, span: &Span) {
         for p in &self.0 {
             p.on_start(span);
@@ -127,5 +131,19 @@ mod tests {
         );
         assert_eq!(counts[0].load(Ordering::SeqCst), 102);
         assert_eq!(counts[1].load(Ordering::SeqCst), 102);
+    }
+
+    #[test]
+    fn observes_starts_when_any_processor_does() {
+        let count = || Arc::new(AtomicUsize::new(0));
+        let quiet = || -> Box<dyn SpanProcessor> {
+            Box::new(crate::export::SimpleProcessor::new(
+                crate::InMemoryExporter::default(),
+            ))
+        };
+        let observing = || -> Box<dyn SpanProcessor> { Box::new(Counting(count(), false)) };
+        assert!(!FanOut::new(vec![quiet(), quiet()]).observes_start());
+        assert!(FanOut::new(vec![quiet(), observing()]).observes_start());
+        assert!(!FanOut::new(Vec::new()).observes_start());
     }
 }

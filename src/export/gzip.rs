@@ -29,9 +29,9 @@ use crate::export::deflate::Deflater;
 const HEADER: [u8; 10] = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
 
 thread_local! {
-    /// The compressor state last used on this thread (about 400 KiB of
-    /// tables), kept so that an exporter compressing one batch after another
-    /// allocates nothing per batch.
+    /// The compressor state last used on this thread (a 128 KiB hash table
+    /// and the block's buffers), kept so that an exporter compressing one
+    /// batch after another allocates nothing per batch.
     static DEFLATER: Cell<Option<Box<Deflater>>> = const { Cell::new(None) };
 }
 

@@ -3,8 +3,9 @@
 
 use std::io::{self, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
+use crate::export::http_date::until_http_date;
 use crate::export::{ConfigError, ExportError};
 
 /// The most bytes of a response body read; the rest is never read (the
@@ -121,8 +122,11 @@ impl Endpoint {
 #[derive(Debug)]
 pub(crate) struct Response {
     pub(crate) status: u16,
-    /// `Retry-After` in delta-seconds (an HTTP-date is ignored).
+    /// `Retry-After`, in delta-seconds or until its HTTP-date.
     pub(crate) retry_after: Option<Duration>,
+    /// Whether `Content-Type` names JSON (`Some(true)`) or protobuf
+    /// (`Some(false)`); `None` when absent or anything else.
+    pub(crate) json: Option<bool>,
     /// At most [`MAX_RESPONSE_BODY`] bytes.
     pub(crate) body: Vec<u8>,
 }
@@ -299,6 +303,7 @@ fn read_response(stream: &mut TcpStream, deadline: Instant) -> io::Result<Respon
         .ok_or_else(|| invalid("malformed status line"))?;
     let mut content_length = None;
     let mut retry_after = None;
+    let mut json = None;
     for line in lines {
         let Some((name, value)) = line.split_once(':') else {
             continue;
@@ -306,10 +311,26 @@ fn read_response(stream: &mut TcpStream, deadline: Instant) -> io::Result<Respon
         let value = value.trim();
         if name.eq_ignore_ascii_case("content-length") {
             content_length = value.parse::<u64>().ok();
+        } else if name.eq_ignore_ascii_case("content-type") {
+            let media = value.split(';').next().unwrap_or_default().trim();
+            json = if media.eq_ignore_ascii_case("application/json") {
+                Some(true)
+            } else if media.eq_ignore_ascii_case("application/x-protobuf")
+                || media.eq_ignore_ascii_case("application/protobuf")
+            {
+                Some(false)
+            } else {
+                None
+            };
         } else if name.eq_ignore_ascii_case("retry-after") {
-            // Any number of seconds is kept (saturating); the exporter
-            // clamps the wait to its deadline.
-            retry_after = value.parse::<u64>().ok().map(Duration::from_secs);
+            // Delay-seconds or an HTTP-date (a date in the past is no wait);
+            // the exporter clamps either to its backoff and its deadline. An
+            // invalid value is ignored.
+            retry_after = if value.bytes().all(|b| b.is_ascii_digit()) {
+                value.parse::<u64>().ok().map(Duration::from_secs)
+            } else {
+                until_http_date(value, SystemTime::now()).ok()
+            };
         }
     }
     let cap = content_length.map_or(MAX_RESPONSE_BODY, |n| {
@@ -350,6 +371,7 @@ fn read_response(stream: &mut TcpStream, deadline: Instant) -> io::Result<Respon
     Ok(Response {
         status,
         retry_after,
+        json,
         body,
     })
 }

@@ -3,11 +3,13 @@
 use std::fmt;
 use std::time::{Duration, Instant};
 
+use crate::diagnostic::{report, DiagnosticKind};
 use crate::export::config_error::Env;
 use crate::export::deadline::deadline_after;
 use crate::export::gzip;
-use crate::export::http::{self, Content, Endpoint};
+use crate::export::http::{self, Content, Endpoint, Response};
 use crate::export::otlp_encoding::{Compression, Protocol};
+use crate::export::otlp_response::partial_success;
 use crate::export::resource::{parse_pairs, Resource};
 use crate::export::{json, otlp_protobuf, ConfigError, ExportError, SpanExporter};
 use crate::SpanData;
@@ -99,7 +101,9 @@ impl OtlpConfig {
     /// `OTEL_EXPORTER_OTLP_[TRACES_]PROTOCOL` (`http/protobuf`, the default,
     /// or `http/json`; `grpc` is an error),
     /// `OTEL_EXPORTER_OTLP_[TRACES_]COMPRESSION` (`none`, the default, or
-    /// `gzip`) and the resource
+    /// `gzip`), `OTEL_EXPORTER_OTLP_[TRACES_]INSECURE` (`true` or `false`,
+    /// checked but without effect: it selects TLS for gRPC, and baton sends
+    /// plain OTLP/HTTP to the endpoint URL as given) and the resource
     /// variables (see [`Resource::from_lookup`]). The signal-specific
     /// `TRACES_` variable wins over the general one.
     ///
@@ -150,6 +154,17 @@ impl OtlpConfig {
             protocol: Protocol::default(),
             compression: Compression::default(),
         };
+        // Insecure selects plain or TLS transport for gRPC endpoints given
+        // without a scheme. baton speaks only OTLP/HTTP, plain, to an
+        // `http://` URL (`https://` is refused above), so either value leaves
+        // nothing to change; it is still checked, so a typo is not ignored.
+        if let Some((variable, _)) = signal_specific(
+            &env,
+            "OTEL_EXPORTER_OTLP_TRACES_INSECURE",
+            "OTEL_EXPORTER_OTLP_INSECURE",
+        ) {
+            env.boolean(variable)?;
+        }
         if let Some((variable, value)) = signal_specific(
             &env,
             "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL",
@@ -294,14 +309,20 @@ impl OtlpConfig {
 ///
 /// Answers 429, 502, 503 and 504, and connections refused, reset or closed
 /// before an answer, are retried with capped, jittered exponential backoff
-/// while the timeout allows. A `Retry-After` in seconds is honoured, but
+/// while the timeout allows. A `Retry-After` (seconds or an HTTP-date) is honoured, but
 /// never waits less than the backoff nor past the timeout (an export that
 /// would have to wait longer fails at once). Every connect, write and read is
 /// bounded by what is left of the timeout, and at most
 /// [`MAX_RESPONSE_BODY`](crate::export::MAX_RESPONSE_BODY) bytes of an answer
 /// are read, so a slow or hostile collector cannot hold the exporter past its
 /// timeout. An export that is not answered with 2xx in time returns an error,
-/// so the processor counts its spans as failed.
+/// so the processor counts its spans as failed. A 2xx answer whose
+/// `partial_success` rejected spans is [`ExportError::Rejected`]: those spans
+/// count as failed and the rest as exported, and the batch is not sent again
+/// (the OTLP spec forbids it); a warning in a partial success that rejected
+/// nothing, or a 2xx body that cannot be decoded, is reported as
+/// [`DiagnosticKind::ExportWarning`](crate::DiagnosticKind::ExportWarning)
+/// and the batch counts as delivered.
 ///
 /// Plain HTTP only: for TLS, send to a local collector, or implement
 /// [`SpanExporter`] yourself.
@@ -424,19 +445,72 @@ fn snippet(body: &[u8]) -> String {
 }
 
 impl SpanExporter for OtlpExporter {
+    /// Each request, retries included, is bounded by the smaller of this and
+    /// the configured timeout.
+    fn set_export_timeout(&mut self, timeout: Duration) {
+        self.config.timeout = self.config.timeout.min(timeout);
+    }
+
     fn export(&mut self, batch: &[SpanData]) -> Result<(), ExportError> {
         if batch.is_empty() {
             return Ok(());
         }
         let deadline = deadline_after(self.config.timeout);
         let body = self.buffers.encode(&self.config, batch);
-        send(&self.config, body, deadline)
+        let response = send(&self.config, body, deadline)?;
+        accepted(&self.config, &response, batch.len())
     }
 }
 
-/// Posts `body` until it is accepted, refused for good, or the deadline
-/// leaves no time for another attempt.
-fn send(config: &OtlpConfig, body: &[u8], deadline: Instant) -> Result<(), ExportError> {
+/// What a 2xx answer means for a batch of `spans` spans: delivered, unless
+/// its `partial_success` rejected some (an error counting them, not
+/// retried, as the OTLP spec says). A partial success that rejected nothing
+/// but carries a message, and a body that is not an
+/// `ExportTraceServiceResponse`, count as delivered (the collector said
+/// 2xx and the spec forbids sending again) and are reported as
+/// [`DiagnosticKind::ExportWarning`].
+fn accepted(config: &OtlpConfig, response: &Response, spans: usize) -> Result<(), ExportError> {
+    let json = response
+        .json
+        .unwrap_or(config.protocol == Protocol::HttpJson);
+    match partial_success(&response.body, json) {
+        Ok(Some(partial)) if partial.rejected > 0 => Err(ExportError::Rejected {
+            rejected: partial.rejected,
+            message: partial.message,
+        }),
+        Ok(Some(partial)) if !partial.message.is_empty() => {
+            report(
+                DiagnosticKind::ExportWarning,
+                &format_args!(
+                    "{} accepted all {spans} span(s) with a warning: {}",
+                    config.endpoint(),
+                    partial.message
+                ),
+                None,
+            );
+            Ok(())
+        }
+        Ok(_) => Ok(()),
+        Err(bad) => {
+            report(
+                DiagnosticKind::ExportWarning,
+                &format_args!(
+                    "{} answered {} with a body that is not an OTLP {} response ({bad}): \
+                     counted as delivered",
+                    config.endpoint(),
+                    response.status,
+                    if json { "JSON" } else { "protobuf" }
+                ),
+                None,
+            );
+            Ok(())
+        }
+    }
+}
+
+/// Posts `body` until it is accepted (the 2xx answer is returned), refused
+/// for good, or the deadline leaves no time for another attempt.
+fn send(config: &OtlpConfig, body: &[u8], deadline: Instant) -> Result<Response, ExportError> {
     let content = Content {
         content_type: config.protocol.content_type(),
         content_encoding: config.compression.content_encoding(),
@@ -446,7 +520,7 @@ fn send(config: &OtlpConfig, body: &[u8], deadline: Instant) -> Result<(), Expor
     loop {
         let posted = http::post(&config.endpoint, &config.headers, content, body, deadline);
         let (why, retry_after) = match posted {
-            Ok(response) if (200..300).contains(&response.status) => return Ok(()),
+            Ok(response) if (200..300).contains(&response.status) => return Ok(response),
             Ok(response) if retryable(response.status) => (
                 format!("{url} answered {}", response.status),
                 response.retry_after,

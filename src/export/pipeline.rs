@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::diagnostic::{report, DiagnosticKind};
+use crate::ended_span::EndedSpan;
 use crate::export::config::Config;
 use crate::export::deadline::deadline_after;
 use crate::export::exporter::ExportError;
@@ -28,8 +29,8 @@ impl Sink for Installed {
         }
     }
 
-    fn on_end(&self, data: SpanData) {
-        self.0.on_end(data);
+    fn on_end(&self, span: EndedSpan) {
+        self.0.on_ended(span);
     }
 
     fn as_any(&self) -> &dyn Any {
@@ -94,8 +95,10 @@ pub fn init(config: Config) -> Result<PipelineGuard, InitError> {
     let recorder = Recorder {
         sampler: parts.sampler,
         limits: parts.limits,
+        observes_start: processor.observes_start(),
         sink: Box::new(Installed(processor)),
         shut_down: AtomicBool::new(false),
+        disabled: parts.disabled,
     };
     match recorder::install(recorder) {
         Ok(recorder) => Ok(PipelineGuard { recorder }),
@@ -107,6 +110,10 @@ pub fn init(config: Config) -> Result<PipelineGuard, InitError> {
 struct NoProcessor;
 
 impl SpanProcessor for NoProcessor {
+    fn observes_start(&self) -> bool {
+        false
+    }
+
     fn on_end(&self, _span: SpanData) {}
 
     fn force_flush(&self, _deadline: Instant) -> Result<(), ExportError> {

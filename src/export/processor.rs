@@ -7,6 +7,7 @@ use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
 use crate::diagnostic::{report, DiagnosticKind};
+use crate::ended_span::EndedSpan;
 use crate::export::exporter::{ExportError, SpanExporter};
 use crate::export::stats::BatchStats;
 use crate::export::tally::Tally;
@@ -23,8 +24,54 @@ pub trait SpanProcessor: Send + Sync + 'static {
     /// A recording span started.
     fn on_start(&self, _span: &Span) {}
 
+    /// Whether [`on_start`](SpanProcessor::on_start) does anything; read
+    /// once, when the pipeline is installed. `false` lets an entered span
+    /// skip building the [`Span`] that `on_start` would be handed (about a
+    /// fifth of an entered span's cost). The default, `true`, is right for
+    /// any processor that overrides `on_start`.
+    fn observes_start(&self) -> bool {
+        true
+    }
+
     /// A recording span ended.
     fn on_end(&self, span: SpanData);
+
+    /// A recording span ended, before its conversion to [`SpanData`]: what
+    /// baton's span path calls. The default converts it and calls
+    /// [`on_end`](SpanProcessor::on_end); a processor that hands spans to
+    /// another thread overrides it to convert there (the batch processor
+    /// does), or to skip the conversion for spans it does not keep.
+    ///
+    /// ```
+    /// use std::sync::Mutex;
+    /// use std::time::{Duration, Instant};
+    /// use baton::export::{ExportError, SpanProcessor};
+    /// use baton::{EndedSpan, SpanData};
+    ///
+    /// static NAMES: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    ///
+    /// /// Keeps the names only, so it never builds a `SpanData`.
+    /// struct Names;
+    ///
+    /// impl SpanProcessor for Names {
+    ///     fn on_ended(&self, span: EndedSpan) {
+    ///         NAMES.lock().unwrap().push(span.name().to_owned());
+    ///     }
+    ///     fn on_end(&self, span: SpanData) {
+    ///         self.on_ended(span.into());
+    ///     }
+    ///     fn force_flush(&self, _: Instant) -> Result<(), ExportError> { Ok(()) }
+    ///     fn shutdown(&self, _: Instant) -> Result<(), ExportError> { Ok(()) }
+    /// }
+    ///
+    /// let pipeline = baton::init(baton::Config::new().processor(Names)).unwrap();
+    /// baton::in_span("job", || {});
+    /// pipeline.shutdown(Duration::from_secs(1)).unwrap();
+    /// assert_eq!(*NAMES.lock().unwrap(), ["job"]);
+    /// ```
+    fn on_ended(&self, span: EndedSpan) {
+        self.on_end(span.into_data());
+    }
 
     /// Exports everything received so far, waiting at most until `deadline`
     /// (the pipeline passes the latest instant the clock can hold for
@@ -105,6 +152,10 @@ impl SimpleProcessor {
 }
 
 impl SpanProcessor for SimpleProcessor {
+    fn observes_start(&self) -> bool {
+        false
+    }
+
     fn on_end(&self, span: SpanData) {
         self.produced.fetch_add(1, Ordering::SeqCst);
         match self.with_exporter(|x| x.export(std::slice::from_ref(&span))) {

@@ -1,5 +1,6 @@
 //! A loopback OTLP collector for tests: accepts requests on a free port,
-//! answers each with 200, and hands over what was posted.
+//! answers each with 200 (or what the test says), and hands over what was
+//! posted.
 //!
 //! Include it with `#[path = "common/loopback_collector.rs"] mod loopback_collector;`.
 #![allow(dead_code)] // each test crate uses a different part of this module
@@ -37,11 +38,33 @@ impl Request {
 /// Accepts up to `count` requests; returns the base URL
 /// (`http://127.0.0.1:<port>`, no path) and the requests as they arrive.
 pub fn collector(count: usize) -> (String, mpsc::Receiver<Request>) {
+    answering(count, |_| {
+        b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".to_vec()
+    })
+}
+
+/// A `200 OK` answer of `content_type` carrying `body`.
+pub fn ok_with_body(content_type: &str, body: &[u8]) -> Vec<u8> {
+    let mut answer = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    answer.extend_from_slice(body);
+    answer
+}
+
+/// Like [`collector`], but answers the `n`th request (from 0) with the
+/// bytes `answer(n)` gives.
+pub fn answering(
+    count: usize,
+    answer: impl Fn(usize) -> Vec<u8> + Send + 'static,
+) -> (String, mpsc::Receiver<Request>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
-        for _ in 0..count {
+        for n in 0..count {
             let Ok((stream, _)) = listener.accept() else {
                 return;
             };
@@ -73,9 +96,7 @@ pub fn collector(count: usize) -> (String, mpsc::Receiver<Request>) {
             let mut body = vec![0; len];
             reader.read_exact(&mut body).unwrap();
             let mut stream = reader.into_inner();
-            stream
-                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
-                .unwrap();
+            stream.write_all(&answer(n)).unwrap();
             if tx.send(Request { body, ..request }).is_err() {
                 return;
             }

@@ -1,0 +1,604 @@
+//! The collector's answer to an accepted export: an
+//! `ExportTraceServiceResponse`, whose `partial_success` says how many spans
+//! it rejected and why
+//! ([OTLP partial success](https://opentelemetry.io/docs/specs/otlp/#partial-success)).
+//!
+//! ```proto
+//! message ExportTraceServiceResponse {
+//!   ExportTracePartialSuccess partial_success = 1;
+//! }
+//! message ExportTracePartialSuccess {
+//!   int64 rejected_spans = 1;
+//!   string error_message = 2;
+//! }
+//! ```
+//!
+//! Decoded by hand from binary protobuf or from the OTLP/JSON mapping
+//! (`{"partialSuccess":{"rejectedSpans":"3","errorMessage":"…"}}`; the
+//! count as a string or a number, and the proto field names accepted too).
+//! Every input is handled without panicking, in time linear in its length
+//! and with no recursion; the body is at most
+//! [`MAX_RESPONSE_BODY`](crate::export::MAX_RESPONSE_BODY) bytes.
+
+use std::fmt;
+
+/// The most bytes of a collector's `error_message` kept, so a huge message
+/// cannot make a huge diagnostic.
+pub const MAX_ERROR_MESSAGE: usize = 1024;
+
+/// What an answer's `partial_success` says.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct PartialSuccess {
+    /// Spans the collector rejected (0: all accepted, maybe with a warning).
+    pub(crate) rejected: u64,
+    /// Why, at most [`MAX_ERROR_MESSAGE`] bytes of it; may be empty.
+    pub(crate) message: String,
+}
+
+/// Why an answer's body is not an `ExportTraceServiceResponse`: what was
+/// wrong and at which byte.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct BadResponse {
+    what: &'static str,
+    offset: usize,
+}
+
+impl fmt::Display for BadResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at byte {}", self.what, self.offset)
+    }
+}
+
+/// Decodes the `partial_success` of an answer's body, as JSON or as binary
+/// protobuf; `None` when the body is empty or has none.
+pub(crate) fn partial_success(
+    body: &[u8],
+    json: bool,
+) -> Result<Option<PartialSuccess>, BadResponse> {
+    if json {
+        from_json(body)
+    } else {
+        from_protobuf(body)
+    }
+}
+
+/// At most [`MAX_ERROR_MESSAGE`] bytes of `text`, cut at a character boundary.
+fn bounded(mut text: String) -> String {
+    if text.len() > MAX_ERROR_MESSAGE {
+        let mut end = MAX_ERROR_MESSAGE;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+    }
+    text
+}
+
+/// A rejected count: an `int64` that must not be negative.
+fn rejected_count(n: i64, offset: usize) -> Result<u64, BadResponse> {
+    u64::try_from(n).map_err(|_| BadResponse {
+        what: "a negative rejected_spans",
+        offset,
+    })
+}
+
+// Binary protobuf.
+
+/// A cursor over protobuf bytes.
+struct Wire<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Wire<'_> {
+    fn bad(&self, what: &'static str) -> BadResponse {
+        BadResponse {
+            what,
+            offset: self.at,
+        }
+    }
+
+    fn varint(&mut self) -> Result<u64, BadResponse> {
+        let mut n = 0u64;
+        for i in 0..10 {
+            let Some(&b) = self.bytes.get(self.at) else {
+                return Err(self.bad("a varint cut short"));
+            };
+            self.at += 1;
+            // The tenth byte holds only the top bit of a u64.
+            if i == 9 && b > 1 {
+                return Err(self.bad("a varint past 64 bits"));
+            }
+            n |= u64::from(b & 0x7f) << (7 * i);
+            if b & 0x80 == 0 {
+                return Ok(n);
+            }
+        }
+        Err(self.bad("a varint past 64 bits"))
+    }
+
+    fn take(&mut self, len: u64) -> Result<&[u8], BadResponse> {
+        let left = self.bytes.len() - self.at;
+        match usize::try_from(len) {
+            Ok(len) if len <= left => {
+                self.at += len;
+                Ok(&self.bytes[self.at - len..self.at])
+            }
+            _ => Err(self.bad("a field longer than the message")),
+        }
+    }
+
+    /// The next field's number and its value: a varint, or the bytes of a
+    /// length-delimited or fixed-width value.
+    fn field(&mut self) -> Result<(u64, Value<'_>), BadResponse> {
+        let key = self.varint()?;
+        let number = key >> 3;
+        if number == 0 {
+            return Err(self.bad("field number 0"));
+        }
+        let value = match key & 7 {
+            0 => Value::Varint(self.varint()?),
+            1 => Value::Bytes(self.take(8)?),
+            2 => {
+                let len = self.varint()?;
+                Value::Bytes(self.take(len)?)
+            }
+            5 => Value::Bytes(self.take(4)?),
+            _ => return Err(self.bad("a group or an unknown wire type")),
+        };
+        Ok((number, value))
+    }
+}
+
+enum Value<'a> {
+    Varint(u64),
+    Bytes(&'a [u8]),
+}
+
+fn from_protobuf(body: &[u8]) -> Result<Option<PartialSuccess>, BadResponse> {
+    let mut found: Option<PartialSuccess> = None;
+    let mut response = Wire { bytes: body, at: 0 };
+    while response.at < body.len() {
+        let start = response.at;
+        let (number, value) = response.field()?;
+        match (number, value) {
+            // A message field seen twice is merged, as protobuf says.
+            (1, Value::Bytes(bytes)) => {
+                let partial = found.get_or_insert_with(PartialSuccess::default);
+                merge_partial(bytes, start, partial)?;
+            }
+            (1, Value::Varint(_)) => {
+                return Err(BadResponse {
+                    what: "partial_success is not a message",
+                    offset: start,
+                })
+            }
+            _ => {}
+        }
+    }
+    Ok(found)
+}
+
+/// Reads an `ExportTracePartialSuccess` at `offset` of the body into `into`.
+fn merge_partial(
+    bytes: &[u8],
+    offset: usize,
+    into: &mut PartialSuccess,
+) -> Result<(), BadResponse> {
+    let mut wire = Wire { bytes, at: 0 };
+    while wire.at < bytes.len() {
+        let at = offset + wire.at;
+        let shifted = |e: BadResponse| BadResponse {
+            offset: offset + e.offset,
+            ..e
+        };
+        match wire.field().map_err(shifted)? {
+            // int64: a negative count is a varint of its two's complement.
+            (1, Value::Varint(n)) => into.rejected = rejected_count(n as i64, at)?,
+            (2, Value::Bytes(text)) => {
+                into.message = bounded(String::from_utf8_lossy(text).into_owned());
+            }
+            (1 | 2, _) => {
+                return Err(BadResponse {
+                    what: "a partial_success field of the wrong type",
+                    offset: at,
+                })
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+// JSON.
+
+/// A cursor over JSON text. Values it is not after are skipped without
+/// being checked in depth; what it reads is checked.
+struct Json<'a> {
+    text: &'a [u8],
+    at: usize,
+}
+
+impl Json<'_> {
+    fn bad(&self, what: &'static str) -> BadResponse {
+        BadResponse {
+            what,
+            offset: self.at,
+        }
+    }
+
+    fn space(&mut self) {
+        while self
+            .text
+            .get(self.at)
+            .is_some_and(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+        {
+            self.at += 1;
+        }
+    }
+
+    fn peek(&mut self) -> Option<u8> {
+        self.space();
+        self.text.get(self.at).copied()
+    }
+
+    fn eat(&mut self, byte: u8) -> bool {
+        let here = self.peek() == Some(byte);
+        self.at += usize::from(here);
+        here
+    }
+
+    fn expect(&mut self, byte: u8, what: &'static str) -> Result<(), BadResponse> {
+        if self.eat(byte) {
+            Ok(())
+        } else {
+            Err(self.bad(what))
+        }
+    }
+
+    /// `literal` (`null`, `true`, …) if it comes next.
+    fn eat_literal(&mut self, literal: &[u8]) -> bool {
+        self.space();
+        let here = self.text[self.at..].starts_with(literal);
+        if here {
+            self.at += literal.len();
+        }
+        here
+    }
+
+    /// A string, unescaped.
+    fn string(&mut self) -> Result<String, BadResponse> {
+        self.expect(b'"', "expected a string")?;
+        let mut out = Vec::new();
+        loop {
+            let Some(&b) = self.text.get(self.at) else {
+                return Err(self.bad("a string without its closing quote"));
+            };
+            self.at += 1;
+            match b {
+                b'"' => break,
+                b'\\' => {
+                    let Some(&e) = self.text.get(self.at) else {
+                        return Err(self.bad("a string without its closing quote"));
+                    };
+                    self.at += 1;
+                    let c = match e {
+                        b'"' | b'\\' | b'/' => char::from(e),
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
+                        b'u' => self.unicode_escape()?,
+                        _ => return Err(self.bad("an invalid escape")),
+                    };
+                    out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                }
+                0..=0x1f => return Err(self.bad("a control character in a string")),
+                _ => out.push(b),
+            }
+        }
+        String::from_utf8(out).map_err(|_| self.bad("a string that is not UTF-8"))
+    }
+
+    /// The four hex digits after `\u` (and a low surrogate's, after a high
+    /// one); an unpaired surrogate becomes U+FFFD.
+    fn unicode_escape(&mut self) -> Result<char, BadResponse> {
+        let high = self.hex4()?;
+        if !(0xD800..0xDC00).contains(&high) {
+            return Ok(char::from_u32(high).unwrap_or(char::REPLACEMENT_CHARACTER));
+        }
+        if self.text[self.at..].starts_with(b"\\u") {
+            let back = self.at;
+            self.at += 2;
+            let low = self.hex4()?;
+            if (0xDC00..0xE000).contains(&low) {
+                let c = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00);
+                return Ok(char::from_u32(c).unwrap_or(char::REPLACEMENT_CHARACTER));
+            }
+            self.at = back;
+        }
+        Ok(char::REPLACEMENT_CHARACTER)
+    }
+
+    fn hex4(&mut self) -> Result<u32, BadResponse> {
+        let digits = self
+            .text
+            .get(self.at..self.at + 4)
+            .ok_or_else(|| self.bad("a \\u escape cut short"))?;
+        let mut n = 0;
+        for &d in digits {
+            let v = char::from(d)
+                .to_digit(16)
+                .ok_or_else(|| self.bad("a \\u escape that is not hex"))?;
+            n = n << 4 | v;
+        }
+        self.at += 4;
+        Ok(n)
+    }
+
+    /// Skips one value of any kind, nested ones included, with a depth
+    /// count instead of recursion.
+    fn skip_value(&mut self) -> Result<(), BadResponse> {
+        let mut depth = 0usize;
+        loop {
+            match self.peek() {
+                None => return Err(self.bad("a value cut short")),
+                Some(b'"') => {
+                    self.string()?;
+                }
+                Some(b'{' | b'[') => {
+                    depth += 1;
+                    self.at += 1;
+                    continue;
+                }
+                Some(b'}' | b']') if depth > 0 => {
+                    depth -= 1;
+                    self.at += 1;
+                }
+                Some(b',' | b':') if depth > 0 => {
+                    self.at += 1;
+                    continue;
+                }
+                Some(b'}' | b']' | b',' | b':') => return Err(self.bad("a value missing")),
+                Some(_) => {
+                    // A number or a literal: up to the next delimiter.
+                    let start = self.at;
+                    while self.text.get(self.at).is_some_and(|b| {
+                        !matches!(b, b',' | b':' | b'}' | b']' | b'"' | b'{' | b'[')
+                            && !b.is_ascii_whitespace()
+                    }) {
+                        self.at += 1;
+                    }
+                    debug_assert!(self.at > start);
+                }
+            }
+            if depth == 0 {
+                return Ok(());
+            }
+        }
+    }
+
+    /// The members of an object, handed to `member` with each key; the
+    /// cursor is at its `{`.
+    fn object(
+        &mut self,
+        mut member: impl FnMut(&mut Self, &str) -> Result<(), BadResponse>,
+    ) -> Result<(), BadResponse> {
+        self.expect(b'{', "expected an object")?;
+        if self.eat(b'}') {
+            return Ok(());
+        }
+        loop {
+            let key = self.string()?;
+            self.expect(b':', "expected a colon after a key")?;
+            member(self, &key)?;
+            if self.eat(b',') {
+                continue;
+            }
+            return self.expect(b'}', "expected a comma or the object's end");
+        }
+    }
+
+    /// An `int64` count: a number or a string of digits, not negative.
+    fn count(&mut self) -> Result<u64, BadResponse> {
+        let at = self.at;
+        let quoted = self.eat(b'"');
+        let start = self.at;
+        while self.text.get(self.at).is_some_and(u8::is_ascii_digit) {
+            self.at += 1;
+        }
+        let digits = std::str::from_utf8(&self.text[start..self.at]).unwrap_or_default();
+        let n = match digits.parse::<i64>() {
+            Ok(n) => n,
+            Err(_) if self.text.get(self.at) == Some(&b'-') => {
+                return Err(BadResponse {
+                    what: "a negative rejectedSpans",
+                    offset: at,
+                })
+            }
+            Err(_) => return Err(self.bad("rejectedSpans is not a whole number")),
+        };
+        if quoted && self.text.get(self.at) != Some(&b'"') {
+            return Err(self.bad("rejectedSpans is not a whole number"));
+        }
+        self.at += usize::from(quoted);
+        rejected_count(n, at)
+    }
+}
+
+fn from_json(body: &[u8]) -> Result<Option<PartialSuccess>, BadResponse> {
+    let mut json = Json { text: body, at: 0 };
+    if json.peek().is_none() {
+        return Ok(None);
+    }
+    let mut found = None;
+    json.object(|json, key| {
+        if key != "partialSuccess" && key != "partial_success" {
+            return json.skip_value();
+        }
+        // `null` is the JSON mapping's default: no partial success.
+        if json.eat_literal(b"null") {
+            return Ok(());
+        }
+        let partial = found.get_or_insert_with(PartialSuccess::default);
+        json.object(|json, key| match key {
+            _ if json.eat_literal(b"null") => Ok(()),
+            "rejectedSpans" | "rejected_spans" => {
+                partial.rejected = json.count()?;
+                Ok(())
+            }
+            "errorMessage" | "error_message" => {
+                partial.message = bounded(json.string()?);
+                Ok(())
+            }
+            _ => json.skip_value(),
+        })
+    })?;
+    if json.peek().is_some() {
+        return Err(json.bad("text after the response object"));
+    }
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{partial_success, PartialSuccess, MAX_ERROR_MESSAGE};
+
+    fn partial(rejected: u64, message: &str) -> Option<PartialSuccess> {
+        Some(PartialSuccess {
+            rejected,
+            message: message.to_owned(),
+        })
+    }
+
+    #[test]
+    fn protobuf_partial_success_with_unknown_fields_skipped() {
+        // partial_success { rejected_spans: 3, error_message: "full" },
+        // then an unknown fixed32 field 7 and an unknown varint field 9.
+        let body = [
+            0x0a, 0x08, 0x08, 0x03, 0x12, 0x04, b'f', b'u', b'l', b'l', 0x3d, 1, 2, 3, 4, 0x48,
+            0x96, 0x01,
+        ];
+        assert_eq!(partial_success(&body, false), Ok(partial(3, "full")));
+        // Seen twice: merged, the later scalar wins.
+        let twice = [0x0a, 0x02, 0x08, 0x03, 0x0a, 0x03, 0x12, 0x01, b'x'];
+        assert_eq!(partial_success(&twice, false), Ok(partial(3, "x")));
+        assert_eq!(partial_success(&[], false), Ok(None));
+        assert_eq!(partial_success(&[0x0a, 0x00], false), Ok(partial(0, "")));
+    }
+
+    #[test]
+    fn hostile_protobuf_is_an_error_never_a_panic() {
+        for body in [
+            &[0x0a][..],         // length missing
+            &[0x0a, 0x05, 0x08], // length past the end
+            &[
+                0x0a, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01,
+            ], // huge length
+            &[
+                0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02,
+            ], // varint past 64 bits
+            &[0x0b],             // start group
+            &[0x00, 0x00],       // field 0
+            &[0x08, 0x01],       // partial_success as a varint
+            &[0x0a, 0x02, 0x12, 0x00][..2], // cut short
+            // rejected_spans = -1 (ten-byte varint)
+            &[
+                0x0a, 0x0b, 0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01,
+            ],
+            &[0x0a, 0x02, 0x10, 0x01], // error_message as a varint
+        ] {
+            assert!(partial_success(body, false).is_err(), "{body:?}");
+        }
+    }
+
+    #[test]
+    fn json_partial_success_in_every_spelling() {
+        let cases: [(&str, Option<PartialSuccess>); 9] = [
+            (
+                r#"{"partialSuccess":{"rejectedSpans":"5","errorMessage":"quota"}}"#,
+                partial(5, "quota"),
+            ),
+            (
+                r#" { "partialSuccess" : { "rejectedSpans" : 5 } } "#,
+                partial(5, ""),
+            ),
+            (
+                r#"{"partial_success":{"rejected_spans":2,"error_message":"a\"b\u00e9\ud83d\ude00"}}"#,
+                partial(2, "a\"bé😀"),
+            ),
+            (
+                r#"{"partialSuccess":{"errorMessage":"slow down"}}"#,
+                partial(0, "slow down"),
+            ),
+            (r#"{"partialSuccess":{}}"#, partial(0, "")),
+            (r#"{"partialSuccess":null}"#, None),
+            (
+                r#"{"partialSuccess":{"rejectedSpans":null,"errorMessage":null}}"#,
+                partial(0, ""),
+            ),
+            (
+                r#"{"other":[1,{"x":"}"},[[]],true,null,-1.5e3],"partialSuccess":{"rejectedSpans":"1","extra":{"y":[]}}}"#,
+                partial(1, ""),
+            ),
+            ("{}", None),
+        ];
+        for (body, expected) in cases {
+            assert_eq!(
+                partial_success(body.as_bytes(), true),
+                Ok(expected),
+                "{body}"
+            );
+        }
+        assert_eq!(partial_success(b"  ", true), Ok(None));
+    }
+
+    #[test]
+    fn hostile_json_is_an_error_never_a_panic() {
+        for body in [
+            r#"{"partialSuccess":{"rejectedSpans":-3}}"#,
+            r#"{"partialSuccess":{"rejectedSpans":"-3"}}"#,
+            r#"{"partialSuccess":{"rejectedSpans":"3}}"#,
+            r#"{"partialSuccess":{"rejectedSpans":1.5}}"#,
+            r#"{"partialSuccess":{"rejectedSpans":99999999999999999999}}"#,
+            r#"{"partialSuccess":{"errorMessage":"\x"}}"#,
+            r#"{"partialSuccess":{"errorMessage":"\u12"}}"#,
+            r#"{"partialSuccess":{"errorMessage":"cut"#,
+            r#"{"partialSuccess":"#,
+            r#"{"a":[[[[[[[[[[[[[[[[[[[["#,
+            r#"{"a":}"#,
+            r#"{"a" 1}"#,
+            r#"{} trailing"#,
+            "[1]",
+            "OK",
+            "{\"partialSuccess\":{\"errorMessage\":\"\u{1}\"}}",
+        ] {
+            assert!(partial_success(body.as_bytes(), true).is_err(), "{body}");
+        }
+        // Deep nesting is skipped without recursion.
+        let deep = format!(
+            r#"{{"a":{}{},"partialSuccess":{{"rejectedSpans":4}}}}"#,
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        assert_eq!(partial_success(deep.as_bytes(), true), Ok(partial(4, "")));
+        // Not UTF-8 inside a string.
+        assert!(
+            partial_success(b"{\"partialSuccess\":{\"errorMessage\":\"\xff\"}}", true).is_err()
+        );
+    }
+
+    #[test]
+    fn a_huge_message_is_cut_at_the_limit_on_a_character_boundary() {
+        let body = format!(
+            r#"{{"partialSuccess":{{"rejectedSpans":1,"errorMessage":"{}"}}}}"#,
+            "é".repeat(MAX_ERROR_MESSAGE)
+        );
+        let got = partial_success(body.as_bytes(), true).unwrap().unwrap();
+        assert!(
+            got.message.len() <= MAX_ERROR_MESSAGE && got.message.len() >= MAX_ERROR_MESSAGE - 1
+        );
+        assert!(got.message.chars().all(|c| c == 'é'));
+    }
+}
