@@ -172,10 +172,10 @@ fn chr_run(bytes: &[u8]) -> usize {
         let low = x & !HIGH;
         // Not `chr`: non-ASCII, below 0x20, 0x7f, `,` or `=`.
         let not_chr = x & HIGH
-            | (low + ONES * 0x60) & HIGH ^ HIGH
-            | zero(x ^ ONES * 0x7f)
-            | zero(x ^ ONES * u64::from(b','))
-            | zero(x ^ ONES * u64::from(b'='));
+            | ((low + ONES * 0x60) & HIGH ^ HIGH)
+            | zero(x ^ (ONES * 0x7f))
+            | zero(x ^ (ONES * u64::from(b',')))
+            | zero(x ^ (ONES * u64::from(b'=')));
         if not_chr != 0 {
             // Little-endian: the first byte is the lowest.
             return at + (not_chr.trailing_zeros() / 8) as usize;
