@@ -590,6 +590,48 @@ mod tests {
     }
 
     #[test]
+    fn random_and_mutated_bodies_never_panic() {
+        // Deterministic xorshift: random bytes, and valid bodies with bytes
+        // flipped, cut or dropped.
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let valid: [&[u8]; 3] = [
+            br#"{"partialSuccess":{"rejectedSpans":"5","errorMessage":"a\u00e9\n"}}"#,
+            &[0x0a, 0x08, 0x08, 0x03, 0x12, 0x04, b'f', b'u', b'l', b'l'],
+            br#"{"x":[1,{"y":"}"}],"partial_success":{"rejected_spans":2}}"#,
+        ];
+        for _ in 0..20_000 {
+            let mut body: Vec<u8> = match next() % 3 {
+                0 => (0..next() % 40).map(|_| next() as u8).collect(),
+                _ => valid[(next() % 3) as usize].to_vec(),
+            };
+            for _ in 0..next() % 4 {
+                if body.is_empty() {
+                    break;
+                }
+                let at = (next() % body.len() as u64) as usize;
+                match next() % 3 {
+                    0 => body[at] = next() as u8,
+                    1 => body.truncate(at),
+                    _ => {
+                        body.remove(at);
+                    }
+                }
+            }
+            for json in [true, false] {
+                if let Ok(Some(p)) = partial_success(&body, json) {
+                    assert!(p.message.len() <= MAX_ERROR_MESSAGE);
+                }
+            }
+        }
+    }
+
+    #[test]
     fn a_huge_message_is_cut_at_the_limit_on_a_character_boundary() {
         let body = format!(
             r#"{{"partialSuccess":{{"rejectedSpans":1,"errorMessage":"{}"}}}}"#,
