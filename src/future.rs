@@ -102,7 +102,7 @@ impl Inside for Context {
 impl Inside for SpanState {
     fn end(self) {
         // The wrapper that lent its span to the `async` block has none.
-        if !self.is_vacant() {
+        if !self.ends_nothing() {
             finish(self);
         }
     }

@@ -556,8 +556,9 @@ impl Recorder for Span {
 impl Drop for Span {
     fn drop(&mut self) {
         let state = self.state.get_mut();
-        // Taken out already (entered, or lent to a future): nothing to end.
-        if !state.is_vacant() {
+        // Records nothing, or was taken out (entered, or lent to a future):
+        // its fields drop as they are.
+        if !state.ends_nothing() {
             finish(std::mem::replace(state, SpanState::VACANT));
         }
     }

@@ -38,10 +38,14 @@ impl SpanState {
     /// A state that ends nothing, left where a span was taken out.
     pub(crate) const VACANT: SpanState = SpanState::Shared(Context::EMPTY);
 
-    /// Whether this is [`VACANT`](SpanState::VACANT): no span has an empty
-    /// context.
-    pub(crate) fn is_vacant(&self) -> bool {
-        matches!(self, SpanState::Shared(cx) if cx.is_empty())
+    /// Whether ending it would hand nothing on: it records nothing, or is
+    /// [`VACANT`](SpanState::VACANT) (no span has an empty context).
+    pub(crate) fn ends_nothing(&self) -> bool {
+        match self {
+            SpanState::Recording(..) => false,
+            SpanState::Quiet(_) => true,
+            SpanState::Shared(cx) => cx.is_empty(),
+        }
     }
 
     pub(crate) fn span_context(&self) -> &SpanContext {
