@@ -75,6 +75,19 @@ pub(crate) fn first_value<T>(
 /// once (the five `x-b3-*`).
 const KEYS_PER_PASS: usize = 5;
 
+/// [`map_get_all_of`] with tables no bigger than the fields asked for: two
+/// for W3C's pair, [`KEYS_PER_PASS`] for more.
+#[inline(always)]
+fn map_lookup<'a, I>(entries: I, keys: &[&str], f: &mut dyn FnMut(usize, &str))
+where
+    I: Iterator<Item = (&'a String, &'a String)> + Clone,
+{
+    match keys.len() {
+        0..=2 => map_get_all_of::<_, 2>(entries, keys, f),
+        _ => map_get_all_of::<_, KEYS_PER_PASS>(entries, keys, f),
+    }
+}
+
 /// Yields the values of every entry whose name matches `keys[i]`
 /// case-insensitively, as `f(i, value)`, key by key: an entry named exactly
 /// `keys[i]` first, as most carriers store a field (propagators pass
@@ -236,7 +249,7 @@ impl<S: std::hash::BuildHasher> Extractor for HashMap<String, String, S> {
     }
 
     fn get_all_of(&self, keys: &[&str], f: &mut dyn FnMut(usize, &str)) {
-        map_get_all_of::<_, KEYS_PER_PASS>(self.iter(), keys, f);
+        map_lookup(self.iter(), keys, f);
     }
 
     fn keys(&self, f: &mut dyn FnMut(&str)) {
@@ -257,7 +270,7 @@ impl Extractor for BTreeMap<String, String> {
     }
 
     fn get_all_of(&self, keys: &[&str], f: &mut dyn FnMut(usize, &str)) {
-        map_get_all_of::<_, KEYS_PER_PASS>(self.iter(), keys, f);
+        map_lookup(self.iter(), keys, f);
     }
 
     fn keys(&self, f: &mut dyn FnMut(&str)) {
