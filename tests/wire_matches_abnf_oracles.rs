@@ -115,6 +115,19 @@ proptest! {
         prop_assert_eq!(got.ok().map(oracle::from_baton::b3_state), oracle::b3::parse_multi(fields), "{:?}", fields);
     }
 
+    /// The layout Jaeger's clients write (read at fixed offsets), near
+    /// misses of it included.
+    #[test]
+    fn usual_uber_trace_id_matches_the_oracle(s in mutated(
+        "[0-9a-f]{32}:[0-9a-f]{16}:(0|[0-9a-f]{16}):[0-9a-f]{1,2}".boxed(),
+        "0aF:%3g-",
+    )) {
+        let got = uber_trace_id::parse(&s).ok().map(|h| {
+            (h.trace_id.to_u128(), h.span_id.to_u64(), h.parent_span_id.map(|p| p.to_u64()), h.flags)
+        });
+        prop_assert_eq!(got, oracle::jaeger::parse(&s), "{:?}", s);
+    }
+
     #[test]
     fn uber_trace_id_matches_the_oracle(s in mutated(
         "[0-9a-fA-F]{1,33}(:|%3A|%3a)[0-9a-fA-F]{1,17}(:|%3A|%3a)[0-9a-fA-F]{1,17}(:|%3A|%3a)[0-9a-fA-F]{1,3}".boxed(),

@@ -184,6 +184,9 @@ pub fn parse(s: &str) -> Result<JaegerHeader, WireError> {
             },
         ));
     }
+    if let Some(header) = usual(b) {
+        return Ok(header);
+    }
     if b.is_empty() {
         return Err(WireError::new(Field::UberTraceId, 0, Reason::Empty));
     }
@@ -207,6 +210,38 @@ pub fn parse(s: &str) -> Result<JaegerHeader, WireError> {
         parent_span_id: SpanId::from_u64(parent as u64),
         // At most 2 digits.
         flags: flags as u8,
+    })
+}
+
+/// A value in the layout Jaeger's clients write, read at the fixed offsets
+/// of its fields: a full-width lowercase trace id and span id, a parent of
+/// `0` or 16 lowercase digits, one or two flag digits, `:` separators.
+/// `None` for anything else (an invalid value among them), which
+/// [`parse`] then reads field by field.
+#[inline(always)]
+fn usual(b: &[u8]) -> Option<JaegerHeader> {
+    if b.get(32) != Some(&b':') || b.get(49) != Some(&b':') {
+        return None;
+    }
+    let trace_id = TraceId::from_u128(parse_lower_hex(&b[..32], 32).ok()?)?;
+    // Sixteen digits fit a u64.
+    let span_id = SpanId::from_u64(parse_lower_hex(&b[33..49], 16).ok()? as u64)?;
+    let rest = &b[50..];
+    let (parent, flags) = match rest {
+        [b'0', b':', flags @ ..] => (0, flags),
+        _ if rest.get(16) == Some(&b':') => (parse_lower_hex(&rest[..16], 16).ok()?, &rest[17..]),
+        _ => return None,
+    };
+    let flags = match *flags {
+        [low] => hex_digit(low)?,
+        [high, low] => hex_digit(high)? << 4 | hex_digit(low)?,
+        _ => return None,
+    };
+    Some(JaegerHeader {
+        trace_id,
+        span_id,
+        parent_span_id: SpanId::from_u64(parent as u64),
+        flags,
     })
 }
 
