@@ -107,6 +107,14 @@ impl Context {
     /// The live local span, if any, is no longer reachable from the copy.
     #[must_use]
     pub fn with_span_context(&self, span_context: SpanContext) -> Context {
+        if self.0.is_none() {
+            // How every extract from headers ends: built directly, without
+            // a default to overwrite (a copy fewer of the span context).
+            return Context(Some(Shared::Plain(Arc::new(ContextInner {
+                span_context: Some(span_context),
+                ..ContextInner::default()
+            }))));
+        }
         self.modified(|i| {
             i.span_context = Some(span_context);
             i.span_name = Str::Borrowed("");

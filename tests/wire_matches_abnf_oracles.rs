@@ -63,6 +63,19 @@ proptest! {
         prop_assert_eq!(got, oracle::tracestate::parse(&lines), "{:?}", lines);
     }
 
+    /// Values long enough to be read eight bytes at a time, with a byte that
+    /// ends or spoils them at any position of a word.
+    #[test]
+    fn tracestate_long_values_match_the_oracle(line in mutated(
+        "([a-z0-9]{1,3}=[ -+--<>-~]{6,30}[!-+--<>-~] ?,?){1,3}".boxed(),
+        "a,= \t\u{7f}\u{1f}\u{80}é~!",
+    )) {
+        let got = tracestate::parse(&line).ok().map(|ts| {
+            ts.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>()
+        });
+        prop_assert_eq!(got, oracle::tracestate::parse(&[&line]), "{:?}", line);
+    }
+
     #[test]
     fn baggage_matches_the_oracle(s in mutated(
         "([ \t]?[a-zA-Z0-9!#*.]{1,4}[ \t]?=[ \t]?[a-z0-9%=+A-F]{0,6}(;[ \t]?[a-z]{1,3}(=[a-z0-9]{0,2})?)?[ \t]?,?){0,6}".boxed(),

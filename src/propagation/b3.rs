@@ -130,20 +130,19 @@ impl Propagator for B3 {
 
     fn extract_with_problems(&self, cx: &Context, carrier: &dyn Extractor) -> (Context, Problems) {
         let mut problems = Problems::default();
+        // "When extracting state headers, the first value wins."
         match first_value(carrier, SINGLE_HEADER, parse_single) {
             Some(Ok(header)) => return (apply(&header, cx), problems),
             Some(Err(e)) => problems.push(Problem::Invalid(e)),
             None => {}
         }
+        let mut seen = [false; MultiParser::HEADERS.len()];
         let mut multi = MultiParser::default();
-        for name in MultiParser::HEADERS {
-            let mut first = true;
-            carrier.get_all(name, &mut |value| {
-                if core::mem::take(&mut first) {
-                    multi.push(name, value);
-                }
-            });
-        }
+        carrier.get_all_of(&MultiParser::HEADERS, &mut |i, value| {
+            if !core::mem::replace(&mut seen[i], true) {
+                multi.push_header(i, value);
+            }
+        });
         if multi.is_empty() {
             return (cx.clone(), problems);
         }

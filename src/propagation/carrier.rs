@@ -16,6 +16,28 @@ pub trait Extractor {
     /// keeps repeated header lines yields each of them.
     fn get_all(&self, key: &str, f: &mut dyn FnMut(&str));
 
+    /// Calls `f(i, value)` with every value of each field `keys[i]`: what
+    /// [`Extractor::get_all`] yields for `keys[0]`, then for `keys[1]`, and
+    /// so on. A propagator that reads several fields asks for them at once,
+    /// so a carrier that has to look at every entry to find one field (the
+    /// maps, whose names match case-insensitively) looks once for all.
+    ///
+    /// ```
+    /// use baton::propagation::Extractor;
+    /// let headers = vec![
+    ///     ("X-B3-SpanId".to_string(), "s".to_string()),
+    ///     ("x-b3-traceid".to_string(), "t".to_string()),
+    /// ];
+    /// let mut seen = Vec::new();
+    /// headers.get_all_of(&["x-b3-traceid", "x-b3-spanid"], &mut |i, v| seen.push((i, v.to_string())));
+    /// assert_eq!(seen, [(0, "t".to_string()), (1, "s".to_string())]);
+    /// ```
+    fn get_all_of(&self, keys: &[&str], f: &mut dyn FnMut(usize, &str)) {
+        for (i, key) in keys.iter().enumerate() {
+            self.get_all(key, &mut |v| f(i, v));
+        }
+    }
+
     /// Calls `f` with every field name, e.g. to find `uberctx-*` fields.
     fn keys(&self, f: &mut dyn FnMut(&str));
 
@@ -48,41 +70,72 @@ pub(crate) fn first_value<T>(
     out
 }
 
-/// Yields the values of every entry whose name matches `key`
-/// case-insensitively, an entry named exactly `key` first: it is how most
-/// carriers store a field (propagators pass lowercase names), and a repeated
-/// field's first value wins.
-///
-/// One pass over the entries finds them, so no key is hashed: every entry
-/// has to be looked at anyway, because names that differ only in case are
-/// separate header lines. A second pass runs only when more than one
-/// differently cased name matches.
-fn map_get_all<'a, I>(entries: I, key: &str, f: &mut dyn FnMut(&str))
+/// The most fields [`map_get_all_of`] looks for in one pass over a map for
+/// [`Extractor::get_all_of`]: as many as any built-in propagator reads at
+/// once (the five `x-b3-*`).
+const KEYS_PER_PASS: usize = 5;
+
+/// [`map_get_all_of`] with tables no bigger than the fields asked for: two
+/// for W3C's pair, [`KEYS_PER_PASS`] for more.
+#[inline(always)]
+fn map_lookup<'a, I>(entries: I, keys: &[&str], f: &mut dyn FnMut(usize, &str))
 where
     I: Iterator<Item = (&'a String, &'a String)> + Clone,
 {
-    let mut exact = None;
-    let mut other = None;
-    let mut more = false;
-    for (k, v) in entries.clone() {
-        match name_match(k, key) {
-            NameMatch::Different => {}
-            NameMatch::Exact => exact = Some(v),
-            NameMatch::Folded if other.is_none() => other = Some(v),
-            NameMatch::Folded => more = true,
-        }
+    match keys.len() {
+        0..=2 => map_get_all_of::<_, 2>(entries, keys, f),
+        _ => map_get_all_of::<_, KEYS_PER_PASS>(entries, keys, f),
     }
-    if let Some(v) = exact {
-        f(v);
-    }
-    if more {
-        for (k, v) in entries {
-            if name_match(k, key) == NameMatch::Folded {
-                f(v);
+}
+
+/// Yields the values of every entry whose name matches `keys[i]`
+/// case-insensitively, as `f(i, value)`, key by key: an entry named exactly
+/// `keys[i]` first, as most carriers store a field (propagators pass
+/// lowercase names), and a repeated field's first value wins.
+///
+/// One pass over the entries finds up to `N` fields, so no key is hashed:
+/// every entry has to be looked at anyway, because names that differ only
+/// in case are separate header lines. Another pass runs only for a field
+/// that more than one differently cased name matches.
+fn map_get_all_of<'a, I, const N: usize>(entries: I, keys: &[&str], f: &mut dyn FnMut(usize, &str))
+where
+    I: Iterator<Item = (&'a String, &'a String)> + Clone,
+{
+    for (pass, keys) in keys.chunks(N).enumerate() {
+        // For `keys[i]`: the entry named exactly so, the first entry named
+        // in another case, and (bit `i`) whether there are more of those.
+        let mut exact: [Option<&String>; N] = [None; N];
+        let mut other: [Option<&String>; N] = [None; N];
+        let mut more = 0u32;
+        // Bit `i`: `keys[i]` matched some entry.
+        let mut matched = 0u32;
+        for (k, v) in entries.clone() {
+            for (i, key) in keys.iter().enumerate() {
+                match name_match(k, key) {
+                    NameMatch::Different => continue,
+                    NameMatch::Exact => exact[i] = Some(v),
+                    NameMatch::Folded if other[i].is_none() => other[i] = Some(v),
+                    NameMatch::Folded => more |= 1 << i,
+                }
+                matched |= 1 << i;
             }
         }
-    } else if let Some(v) = other {
-        f(v);
+        while matched != 0 {
+            let i = matched.trailing_zeros() as usize;
+            matched &= matched - 1;
+            if let Some(v) = exact[i] {
+                f(pass * N + i, v);
+            }
+            if more & 1 << i != 0 {
+                for (k, v) in entries.clone() {
+                    if name_match(k, keys[i]) == NameMatch::Folded {
+                        f(pass * N + i, v);
+                    }
+                }
+            } else if let Some(v) = other[i] {
+                f(pass * N + i, v);
+            }
+        }
     }
 }
 
@@ -101,29 +154,38 @@ enum NameMatch {
 /// bytes at a time (every entry of a carrier is compared with every field
 /// name a propagator reads), and says whether they are spelled the same.
 /// Case is folded only where the bytes differ.
+#[inline]
 fn name_match(name: &str, key: &str) -> NameMatch {
-    if name.len() != key.len() {
+    let (a, b) = (name.as_bytes(), key.as_bytes());
+    if a.len() != b.len() {
         return NameMatch::Different;
     }
-    let (a, b) = (name.as_bytes(), key.as_bytes());
     let mut exact = true;
-    let mut a8 = a.chunks_exact(8);
-    let mut b8 = b.chunks_exact(8);
-    for (x, y) in (&mut a8).zip(&mut b8) {
-        let (x, y) = (word(x), word(y));
-        if x != y {
-            if lowercase(x) != lowercase(y) {
-                return NameMatch::Different;
+    if a.len() < 8 {
+        for (x, y) in a.iter().zip(b) {
+            if x != y {
+                if !x.eq_ignore_ascii_case(y) {
+                    return NameMatch::Different;
+                }
+                exact = false;
             }
-            exact = false;
         }
-    }
-    for (x, y) in a8.remainder().iter().zip(b8.remainder()) {
-        if x != y {
-            if !x.eq_ignore_ascii_case(y) {
-                return NameMatch::Different;
+    } else {
+        // Words at 0, 8, 16, ... and a last one that ends with the name
+        // (overlapping the one before it): a byte compared twice compares
+        // the same.
+        let last = a.len() - 8;
+        let mut at = 0;
+        loop {
+            match word_match(word(&a[at..]), word(&b[at..])) {
+                NameMatch::Different => return NameMatch::Different,
+                NameMatch::Exact => {}
+                NameMatch::Folded => exact = false,
             }
-            exact = false;
+            if at == last {
+                break;
+            }
+            at = (at + 8).min(last);
         }
     }
     if exact {
@@ -133,26 +195,45 @@ fn name_match(name: &str, key: &str) -> NameMatch {
     }
 }
 
-/// Eight bytes as one number.
+/// The first eight bytes as one number.
+#[inline(always)]
 fn word(bytes: &[u8]) -> u64 {
     let mut eight = [0u8; 8];
-    eight.copy_from_slice(bytes);
+    eight.copy_from_slice(&bytes[..8]);
     u64::from_le_bytes(eight)
 }
 
-/// Eight bytes in a number with `A-Z` lowercased and every other byte
-/// (non-ASCII included) kept.
-fn lowercase(x: u64) -> u64 {
+/// Compares two words of eight bytes as [`name_match`] compares names.
+#[inline(always)]
+fn word_match(x: u64, y: u64) -> NameMatch {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = ONES * 0x80;
-    // On the low seven bits of each byte no carry crosses bytes: adding
-    // `0x80 - lo` sets a byte's top bit iff it is >= lo, adding `0x7f - hi`
-    // iff it is > hi. Bytes with the top bit set are not ASCII letters.
-    let low = x & !HIGH;
-    let upper =
-        (low + ONES * u64::from(0x80 - b'A')) & !(low + ONES * u64::from(0x7f - b'Z')) & !x & HIGH;
-    // The top bit moved down to 0x20 turns `A-Z` into `a-z`.
-    x | upper >> 2
+    const CASE: u64 = ONES * 0x20;
+    let differ = x ^ y;
+    if differ == 0 {
+        return NameMatch::Exact;
+    }
+    // Most names that differ differ in more than the case bit.
+    if differ & !CASE != 0 {
+        return NameMatch::Different;
+    }
+    // The bytes that differ differ only in the case bit: each must be a
+    // letter, i.e. in `a-z` with that bit set. On the low seven bits of
+    // each byte no carry crosses bytes: adding `0x80 - lo` sets a byte's
+    // top bit iff it is >= lo, adding `0x7f - hi` iff it is > hi; bytes with
+    // the top bit set are not ASCII.
+    let lower = x | CASE;
+    let low = lower & !HIGH;
+    let letters = (low + ONES * u64::from(0x80 - b'a'))
+        & !(low + ONES * u64::from(0x7f - b'z'))
+        & !lower
+        & HIGH;
+    // The top bit moved down to the case bit.
+    if differ & !(letters >> 2) != 0 {
+        NameMatch::Different
+    } else {
+        NameMatch::Folded
+    }
 }
 
 impl<S: std::hash::BuildHasher> Injector for HashMap<String, String, S> {
@@ -164,7 +245,11 @@ impl<S: std::hash::BuildHasher> Injector for HashMap<String, String, S> {
 
 impl<S: std::hash::BuildHasher> Extractor for HashMap<String, String, S> {
     fn get_all(&self, key: &str, f: &mut dyn FnMut(&str)) {
-        map_get_all(self.iter(), key, f);
+        map_get_all_of::<_, 1>(self.iter(), &[key], &mut |_, v| f(v));
+    }
+
+    fn get_all_of(&self, keys: &[&str], f: &mut dyn FnMut(usize, &str)) {
+        map_lookup(self.iter(), keys, f);
     }
 
     fn keys(&self, f: &mut dyn FnMut(&str)) {
@@ -181,7 +266,11 @@ impl Injector for BTreeMap<String, String> {
 
 impl Extractor for BTreeMap<String, String> {
     fn get_all(&self, key: &str, f: &mut dyn FnMut(&str)) {
-        map_get_all(self.iter(), key, f);
+        map_get_all_of::<_, 1>(self.iter(), &[key], &mut |_, v| f(v));
+    }
+
+    fn get_all_of(&self, keys: &[&str], f: &mut dyn FnMut(usize, &str)) {
+        map_lookup(self.iter(), keys, f);
     }
 
     fn keys(&self, f: &mut dyn FnMut(&str)) {

@@ -36,6 +36,7 @@ pub struct TraceContext;
 
 const TRACEPARENT: &str = "traceparent";
 const TRACESTATE: &str = "tracestate";
+const FIELDS: [&str; 2] = [TRACEPARENT, TRACESTATE];
 
 impl Propagator for TraceContext {
     fn inject(&self, cx: &Context, carrier: &mut dyn Injector) {
@@ -54,15 +55,24 @@ impl Propagator for TraceContext {
 
     fn extract_with_problems(&self, cx: &Context, carrier: &dyn Extractor) -> (Context, Problems) {
         let mut problems = Problems::default();
+        // One look at the carrier for both fields: every `traceparent`
+        // value comes before the first `tracestate` line.
         let mut lines = 0usize;
-        let mut first = None;
-        carrier.get_all(TRACEPARENT, &mut |value| {
-            lines += 1;
-            if lines == 1 {
-                first = Some(traceparent::parse(value));
+        let mut parent = None;
+        let mut state = tracestate::Lines::default();
+        let mut invalid = None;
+        carrier.get_all_of(&FIELDS, &mut |field, value| {
+            if field == 0 {
+                lines += 1;
+                if lines == 1 {
+                    parent = Some(traceparent::parse(value));
+                }
+            } else if lines == 1 && matches!(parent, Some(Ok(_))) && invalid.is_none() {
+                // The spec reads `tracestate` only with a valid `traceparent`.
+                invalid = state.push(value).err();
             }
         });
-        let parsed = match first {
+        let parsed = match parent {
             None => return (cx.clone(), problems),
             Some(_) if lines > 1 => {
                 problems.push(Problem::Invalid(WireError::new(
@@ -78,14 +88,6 @@ impl Propagator for TraceContext {
             }
             Some(Ok(parsed)) => parsed,
         };
-
-        let mut state = tracestate::Lines::default();
-        let mut invalid = None;
-        carrier.get_all(TRACESTATE, &mut |line| {
-            if invalid.is_none() {
-                invalid = state.push(line).err();
-            }
-        });
         let mut sc = parsed.to_span_context();
         match invalid {
             Some(e) => problems.push(Problem::Invalid(e)),
@@ -95,6 +97,6 @@ impl Propagator for TraceContext {
     }
 
     fn fields(&self) -> &[&str] {
-        &[TRACEPARENT, TRACESTATE]
+        &FIELDS
     }
 }

@@ -134,17 +134,17 @@ impl MultiParser {
     /// caller passes each header's first value: "when extracting state
     /// headers, the first value wins".
     pub fn push(&mut self, name: &str, value: &str) {
-        // Propagators pass the lowercase names: a plain comparison first.
-        let header = match Self::HEADERS.iter().position(|h| *h == name) {
-            Some(i) => i,
-            None => match Self::HEADERS
-                .iter()
-                .position(|h| h.eq_ignore_ascii_case(name))
-            {
-                Some(i) => i,
-                None => return,
-            },
-        };
+        if let Some(header) = Self::HEADERS
+            .iter()
+            .position(|h| h.eq_ignore_ascii_case(name))
+        {
+            self.push_header(header, value);
+        }
+    }
+
+    /// Reads the value of header `HEADERS[header]`, for a caller that
+    /// looked the headers up by those names.
+    pub(crate) fn push_header(&mut self, header: usize, value: &str) {
         let v = value.as_bytes();
         match header {
             0 => self.trace_id = Some(parse_trace_id(v, Field::B3TraceId, 0)),

@@ -67,6 +67,9 @@ pub fn parse_single(s: &str) -> Result<B3Header, WireError> {
     if b.len() == 1 {
         return parse_sampling(b, 0).map(B3Header::SamplingOnly);
     }
+    if let Some(header) = usual(b) {
+        return Ok(header);
+    }
     let (trace_id, trace_end) = id(b, 0, &[16, 32], |f, at| {
         parse_trace_id(f, Field::B3TraceId, at)
     })?;
@@ -98,6 +101,36 @@ pub fn parse_single(s: &str) -> Result<B3Header, WireError> {
         parent_span_id = Some(parent);
     }
     Ok(B3Header::Context {
+        trace_id,
+        span_id,
+        parent_span_id,
+        sampling,
+    })
+}
+
+/// The header in one of the layouts senders write, its fields recognised by
+/// their widths and `-`s without a search: `{trace}-{span}`, then
+/// `-{sampling}`, `-{sampling}-{parent}` or `-{parent}`. `None` for anything
+/// else (an invalid value among them), which [`parse_single`] then reads
+/// field by field.
+#[inline(always)]
+fn usual(b: &[u8]) -> Option<B3Header> {
+    let (trace_id, rest) = match b.get(16) {
+        Some(b'-') => (parse_trace_id(&b[..16], Field::B3TraceId, 0), &b[17..]),
+        _ if b.get(32) == Some(&b'-') => (parse_trace_id(&b[..32], Field::B3TraceId, 0), &b[33..]),
+        _ => return None,
+    };
+    let trace_id = trace_id.ok()?;
+    let span = |s: &[u8]| parse_span_id(s, Field::B3SpanId, 0).ok();
+    let (span_id, rest) = (span(rest.get(..16)?)?, &rest[16..]);
+    let (sampling, parent_span_id) = match rest {
+        [] => (None, None),
+        [b'-', s] => (Some(parse_sampling(&[*s], 0).ok()?), None),
+        [b'-', s, b'-', parent @ ..] => (Some(parse_sampling(&[*s], 0).ok()?), Some(span(parent)?)),
+        [b'-', parent @ ..] => (None, Some(span(parent)?)),
+        _ => return None,
+    };
+    Some(B3Header::Context {
         trace_id,
         span_id,
         parent_span_id,

@@ -43,7 +43,8 @@ use core::fmt;
 use crate::baggage::{is_tchar, Baggage, Builder, Parts};
 use crate::wire::error::{Field, Reason, WireError};
 use crate::wire::lexical::{
-    escape_at, is_ows, percent_decode_into, percent_encode_into, percent_encoded_len, trim_ows,
+    escape_at, find_byte, is_ows, percent_decode_into, percent_encode_into, percent_encoded_len,
+    trim_ows,
 };
 
 /// What [`parse_lines`] kept and what it had to leave out.
@@ -297,10 +298,13 @@ impl Lines {
         }
         let base = self.offset;
         self.offset += line.len();
-        // Split over bytes: members are short, and `str::split` sets up a
-        // substring search for each.
+        // Split over bytes: `str::split` sets up a substring search for each
+        // member.
+        let line_bytes = line.as_bytes();
         let mut at = 0;
-        for bytes in line.as_bytes().split(|&b| b == b',') {
+        loop {
+            let stop = find_byte(&line_bytes[at..], b',').map_or(line_bytes.len(), |i| at + i);
+            let bytes = &line_bytes[at..stop];
             let (start, end) = trim_ows(bytes);
             if start < end {
                 // Between `,`s and spaces, so on character boundaries.
@@ -317,9 +321,11 @@ impl Lines {
                     self.report.first_error.get_or_insert(e);
                 }
             }
-            at += bytes.len() + 1;
+            if stop == line_bytes.len() {
+                return Ok(());
+            }
+            at = stop + 1;
         }
-        Ok(())
     }
 
     /// The size of a kept member as [`format`](fn@format) writes it.

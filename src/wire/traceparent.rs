@@ -32,7 +32,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::id::{write_lower_hex, SpanId, TraceId};
+use crate::id::{parse_lower_hex, write_lower_hex, SpanId, TraceId};
 use crate::span_context::{SpanContext, TraceFlags};
 use crate::wire::error::{Field, Reason, WireError};
 use crate::wire::lexical::{is_ows, lower_hex, span_id, trace_id, trim_ows};
@@ -99,6 +99,9 @@ impl Traceparent {
 /// ```
 pub fn parse(s: &str) -> Result<Traceparent, WireError> {
     let b = s.as_bytes();
+    if let Some(parsed) = usual(b) {
+        return Ok(parsed);
+    }
     // Senders almost never pad the value; only then is it searched for OWS.
     let padded = b.first().is_some_and(|&c| is_ows(c)) || b.last().is_some_and(|&c| is_ows(c));
     let (mut at, end) = if padded { trim_ows(b) } else { (0, b.len()) };
@@ -131,6 +134,26 @@ pub fn parse(s: &str) -> Result<Traceparent, WireError> {
         trace_id: trace_id(trace, Field::TraceparentTraceId, trace_start)?,
         span_id: span_id(span, Field::TraceparentParentId, span_start)?,
         flags: TraceFlags::from_bits(flags as u8),
+    })
+}
+
+/// A version-00 value without padding, as senders write it, read at the
+/// fixed offsets of its fields; `None` for anything else (an invalid value
+/// among them), which [`parse`](fn@parse) then reads field by field.
+#[inline(always)]
+fn usual(b: &[u8]) -> Option<Traceparent> {
+    if b.len() != VERSION_00_LEN || b[..3] != *b"00-" || b[35] != b'-' || b[52] != b'-' {
+        return None;
+    }
+    let trace_id = TraceId::from_u128(parse_lower_hex(&b[3..35], 32).ok()?)?;
+    // Sixteen and two digits fit their types.
+    let span_id = SpanId::from_u64(parse_lower_hex(&b[36..52], 16).ok()? as u64)?;
+    let flags = TraceFlags::from_bits(parse_lower_hex(&b[53..55], 2).ok()? as u8);
+    Some(Traceparent {
+        version: 0,
+        trace_id,
+        span_id,
+        flags,
     })
 }
 

@@ -13,8 +13,19 @@ pub const BAGGAGE_PREFIX: &str = "uberctx-";
 
 /// Whether `name` starts with [`BAGGAGE_PREFIX`], in any case.
 pub fn has_prefix(name: &str) -> bool {
-    name.len() >= BAGGAGE_PREFIX.len()
-        && name.as_bytes()[..BAGGAGE_PREFIX.len()].eq_ignore_ascii_case(BAGGAGE_PREFIX.as_bytes())
+    // Every field name of a carrier is tested, so the eight bytes are
+    // compared as one number: setting the case bit (0x20) of the seven
+    // letters maps exactly `A-Z` onto `a-z` there (no other byte becomes a
+    // lowercase letter), and the `-` must match as it is.
+    const PREFIX: [u8; 8] = match BAGGAGE_PREFIX.as_bytes().first_chunk() {
+        Some(prefix) => *prefix,
+        None => panic!("the prefix is eight bytes"),
+    };
+    const LETTERS: u64 = 0x0020_2020_2020_2020;
+    let Some(head) = name.as_bytes().first_chunk::<8>() else {
+        return false;
+    };
+    u64::from_le_bytes(*head) | LETTERS == u64::from_le_bytes(PREFIX)
 }
 
 /// The baggage key a `uberctx-{key}` field name carries, lowercased.
