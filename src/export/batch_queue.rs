@@ -268,11 +268,10 @@ impl Shared {
         }
         let batch = self.config.max_export_batch_size;
         let wake = before < batch && queue.len >= batch;
+        // Counted under the lock, like every loss (see `abandon`).
+        self.count_dropped(offered - take);
         drop(queue);
         let dropped = (offered - take) as u64;
-        if dropped > 0 {
-            self.tally.dropped(dropped);
-        }
         Handed {
             wake,
             dropped: (dropped > 0).then_some((dropped, why)),
@@ -403,13 +402,15 @@ impl Shared {
     pub(crate) fn abandon(&self) {
         self.abandoned.store(true, Ordering::SeqCst);
         self.closed.store(true, Ordering::SeqCst);
-        let mut dropped = 0;
+        // Each loss is counted before its lock is released: a caller that
+        // finds a slot or the queue empty (another thread abandoning at the
+        // same time) then reads counts that already include it.
         let mut registry = lock(&self.registry);
         registry.closed = true;
         for slot in &registry.slots {
             let mut stage = lock(&slot.0);
             stage.closed = true;
-            dropped += stage.spans.len();
+            self.count_dropped(stage.spans.len());
             stage.spans = Vec::new();
         }
         drop(registry);
@@ -418,15 +419,18 @@ impl Shared {
             queue.closed = true;
             queue.spare = Vec::new();
             queue.len = 0;
+            self.count_dropped(queue.chunks.iter().map(Vec::len).sum());
             mem::take(&mut queue.chunks)
         };
-        dropped += held.iter().map(Vec::len).sum::<usize>();
         drop(held);
-        if dropped > 0 {
-            self.tally.dropped(dropped as u64);
-        }
         self.wake_pending.store(false, Ordering::Release);
         self.wake();
+    }
+
+    fn count_dropped(&self, count: usize) {
+        if count > 0 {
+            self.tally.dropped(count as u64);
+        }
     }
 
     /// The counters now.
