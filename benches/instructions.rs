@@ -153,6 +153,14 @@ fn main() {
             )],
             n,
         ),
+        "inject-tracecontext" => {
+            let _parent = baton::span("parent").enter();
+            for _ in 0..n {
+                let mut headers = HashMap::new();
+                TraceContext.inject(&Context::current(), &mut headers);
+                black_box(headers);
+            }
+        }
         other => panic!("unknown operation {other:?}"),
     }
 }
