@@ -144,9 +144,9 @@ impl SpanBuilder {
     /// Starts the span without making it current; it ends on [`Span::end`] or drop.
     pub fn start(self) -> Span {
         let state = self.begin();
-        let recording = state.is_recording();
+        let observer = start_observer(&state);
         let span = Span::new(state);
-        if let Some(r) = recorder::installed().filter(|r| recording && r.observes_start) {
+        if let Some(r) = observer {
             r.on_start(&span);
         }
         span
@@ -157,14 +157,14 @@ impl SpanBuilder {
     /// usually no [`Span`] is built.
     pub(crate) fn start_state(self) -> SpanState {
         let state = self.begin();
-        if !(state.is_recording() && recorder::installed().is_some_and(|r| r.observes_start)) {
-            return state;
+        match start_observer(&state) {
+            None => state,
+            Some(r) => {
+                let span = Span::new(state);
+                r.on_start(&span);
+                span.into_state()
+            }
         }
-        let span = Span::new(state);
-        if let Some(r) = recorder::installed() {
-            r.on_start(&span);
-        }
-        span.into_state()
     }
 
     fn begin(self) -> SpanState {
@@ -256,6 +256,12 @@ impl SpanBuilder {
             },
         }
     }
+}
+
+/// The recorder whose processor is to see `state` start: only a recording
+/// span, and only if the processor observes starts.
+fn start_observer(state: &SpanState) -> Option<&'static recorder::Recorder> {
+    recorder::installed().filter(|r| r.observes_start && state.is_recording())
 }
 
 /// What a new span takes from its parent context, copied out under the
