@@ -105,6 +105,15 @@ fn collector() -> (String, mpsc::Receiver<(String, String)>) {
     (url, rx)
 }
 
+/// Fails the test with the demo's stderr unless it exited 0.
+fn assert_succeeded(out: &std::process::Output) {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 fn received_spans(rx: &mpsc::Receiver<(String, String)>) -> Vec<(String, String)> {
     rx.try_iter().collect()
 }
@@ -120,11 +129,7 @@ fn endpoint_flag_is_a_base_url() {
         .env("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json")
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_succeeded(&out);
     let requests = received_spans(&rx);
     let mut services = Vec::new();
     for (path, body) in &requests {
@@ -174,11 +179,7 @@ fn otel_endpoint_and_service_name_are_honoured() {
         .env("OTEL_SERVICE_NAME", "shop")
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_succeeded(&out);
     let requests = received_spans(&rx);
     assert!(!requests.is_empty());
     for (path, _) in &requests {
