@@ -114,6 +114,7 @@ pub(crate) fn lower_hex_digit(b: u8) -> Option<u8> {
 /// Eight lowercase hex digits as a number, or `None` if any byte is not one.
 /// Works on all eight bytes at once (SWAR), since ids are parsed on every
 /// extracted header.
+#[inline(always)]
 pub(crate) fn lower_hex_8(digits: [u8; 8]) -> Option<u32> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = ONES * 0x80;

@@ -16,12 +16,14 @@
 //!   `Some(true)`; a context has no place for "debug" without ids, so a lone
 //!   `d` is carried as an accept.
 
-use super::carrier::first_value;
+use core::ops::Range;
+
 use super::{reported, Extractor, Injector, Problem, Problems, Propagator};
 use crate::context::Context;
 use crate::wire::b3::{B3Header, Sampling};
 use crate::wire::b3_multi::{format_multi, MultiParser};
 use crate::wire::b3_single::{format_single, parse_single, SINGLE_HEADER};
+use crate::wire::WireError;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Encoding {
@@ -73,6 +75,17 @@ pub struct B3 {
 
 const SINGLE_FIELDS: [&str; 1] = [SINGLE_HEADER];
 
+/// What extraction reads, whichever form this propagator injects: the
+/// single header, then [`MultiParser::HEADERS`].
+const EXTRACT_FIELDS: [&str; 6] = [
+    SINGLE_HEADER,
+    MultiParser::HEADERS[0],
+    MultiParser::HEADERS[1],
+    MultiParser::HEADERS[2],
+    MultiParser::HEADERS[3],
+    MultiParser::HEADERS[4],
+];
+
 impl B3 {
     /// Injects the single `b3` header.
     pub const fn single() -> B3 {
@@ -91,6 +104,39 @@ impl B3 {
 
 /// The B3 state of a context: its span context, else a decision received
 /// without ids; `None` when it has neither.
+/// What extraction has read of [`EXTRACT_FIELDS`].
+#[derive(Default)]
+struct Read {
+    /// The first `b3` value, parsed.
+    single: Option<Result<B3Header, WireError>>,
+    /// Which `x-b3-*` headers were pushed into `multi`: their first value.
+    seen: [bool; MultiParser::HEADERS.len()],
+    multi: MultiParser,
+}
+
+impl Read {
+    /// Reads the fields `EXTRACT_FIELDS[range]` from `carrier`.
+    fn fields(&mut self, carrier: &dyn Extractor, range: Range<usize>) {
+        if range.is_empty() {
+            return;
+        }
+        let start = range.start;
+        carrier.get_all_of(
+            &EXTRACT_FIELDS[range],
+            &mut |i, value| match (start + i).checked_sub(1) {
+                None => {
+                    self.single.get_or_insert_with(|| parse_single(value));
+                }
+                Some(m) => {
+                    if !core::mem::replace(&mut self.seen[m], true) {
+                        self.multi.push_header(m, value);
+                    }
+                }
+            },
+        );
+    }
+}
+
 fn header_of(cx: &Context) -> Option<B3Header> {
     match (cx.span_context(), cx.remote_sampling()) {
         (Some(sc), _) => Some(B3Header::from_span_context(sc)),
@@ -130,23 +176,27 @@ impl Propagator for B3 {
 
     fn extract_with_problems(&self, cx: &Context, carrier: &dyn Extractor) -> (Context, Problems) {
         let mut problems = Problems::default();
-        // "When extracting state headers, the first value wins."
-        match first_value(carrier, SINGLE_HEADER, parse_single) {
+        // The single header wins over the multi headers ("when extracting
+        // state headers, the first value wins" within each). `B3::multi()`
+        // expects the multi headers and reads all six fields in one look at
+        // the carrier; `B3::single()` reads its header alone, and the rest
+        // only when that is absent or invalid. Either way the same result.
+        let mut read = Read::default();
+        let first = match self.encoding {
+            Encoding::Single => 1,
+            Encoding::Multi => EXTRACT_FIELDS.len(),
+        };
+        read.fields(carrier, 0..first);
+        match read.single {
             Some(Ok(header)) => return (apply(&header, cx), problems),
             Some(Err(e)) => problems.push(Problem::Invalid(e)),
             None => {}
         }
-        let mut seen = [false; MultiParser::HEADERS.len()];
-        let mut multi = MultiParser::default();
-        carrier.get_all_of(&MultiParser::HEADERS, &mut |i, value| {
-            if !core::mem::replace(&mut seen[i], true) {
-                multi.push_header(i, value);
-            }
-        });
-        if multi.is_empty() {
+        read.fields(carrier, first..EXTRACT_FIELDS.len());
+        if read.multi.is_empty() {
             return (cx.clone(), problems);
         }
-        match multi.finish() {
+        match read.multi.finish() {
             Ok(header) => (apply(&header, cx), problems),
             Err(e) => {
                 problems.push(Problem::Invalid(e));

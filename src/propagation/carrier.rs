@@ -41,6 +41,33 @@ pub trait Extractor {
     /// Calls `f` with every field name, e.g. to find `uberctx-*` fields.
     fn keys(&self, f: &mut dyn FnMut(&str));
 
+    /// Calls `f(name, value)` with every value of every field whose name
+    /// starts with `prefix` (ASCII case-insensitively): how a propagator
+    /// reads a family of fields such as Jaeger's `uberctx-*` in one look at
+    /// the carrier, however many there are.
+    ///
+    /// The default asks [`Extractor::keys`] for the names and
+    /// [`Extractor::get_all`] for the values of each name it yields.
+    ///
+    /// ```
+    /// use baton::propagation::Extractor;
+    /// let headers = vec![
+    ///     ("uberctx-a".to_string(), "1".to_string()),
+    ///     ("traceparent".to_string(), "t".to_string()),
+    ///     ("UberCtx-B".to_string(), "2".to_string()),
+    /// ];
+    /// let mut seen = Vec::new();
+    /// headers.get_all_with_prefix("uberctx-", &mut |k, v| seen.push(format!("{k}={v}")));
+    /// assert_eq!(seen, ["uberctx-a=1", "UberCtx-B=2"]);
+    /// ```
+    fn get_all_with_prefix(&self, prefix: &str, f: &mut dyn FnMut(&str, &str)) {
+        self.keys(&mut |name| {
+            if starts_with_ignore_case(name, prefix) {
+                self.get_all(name, &mut |value| f(name, value));
+            }
+        });
+    }
+
     /// The first value of field `key`.
     fn get(&self, key: &str) -> Option<String> {
         let mut first = None;
@@ -70,10 +97,31 @@ pub(crate) fn first_value<T>(
     out
 }
 
+/// Whether `name` starts with `prefix`, ASCII case-insensitively.
+#[inline]
+fn starts_with_ignore_case(name: &str, prefix: &str) -> bool {
+    name.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|head| bytes_match(head, prefix.as_bytes()) != NameMatch::Different)
+}
+
+/// [`Extractor::get_all_with_prefix`] over a carrier's entries in one pass.
+fn with_prefix<'a>(
+    entries: impl Iterator<Item = (&'a String, &'a String)>,
+    prefix: &str,
+    f: &mut dyn FnMut(&str, &str),
+) {
+    for (k, v) in entries {
+        if starts_with_ignore_case(k, prefix) {
+            f(k, v);
+        }
+    }
+}
+
 /// The most fields [`map_get_all_of`] looks for in one pass over a map for
 /// [`Extractor::get_all_of`]: as many as any built-in propagator reads at
-/// once (the five `x-b3-*`).
-const KEYS_PER_PASS: usize = 5;
+/// once (B3's `b3` and the five `x-b3-*`).
+const KEYS_PER_PASS: usize = 6;
 
 /// [`map_get_all_of`] with tables no bigger than the fields asked for: two
 /// for W3C's pair, [`KEYS_PER_PASS`] for more.
@@ -141,7 +189,7 @@ where
 
 /// How a carrier's field name compares with the name asked for.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum NameMatch {
+pub(crate) enum NameMatch {
     /// Another field.
     Different,
     /// The field, spelled the same.
@@ -155,8 +203,13 @@ enum NameMatch {
 /// name a propagator reads), and says whether they are spelled the same.
 /// Case is folded only where the bytes differ.
 #[inline]
-fn name_match(name: &str, key: &str) -> NameMatch {
-    let (a, b) = (name.as_bytes(), key.as_bytes());
+pub(crate) fn name_match(name: &str, key: &str) -> NameMatch {
+    bytes_match(name.as_bytes(), key.as_bytes())
+}
+
+/// [`name_match`] of byte strings.
+#[inline]
+fn bytes_match(a: &[u8], b: &[u8]) -> NameMatch {
     if a.len() != b.len() {
         return NameMatch::Different;
     }
@@ -255,6 +308,10 @@ impl<S: std::hash::BuildHasher> Extractor for HashMap<String, String, S> {
     fn keys(&self, f: &mut dyn FnMut(&str)) {
         self.keys().for_each(|k| f(k));
     }
+
+    fn get_all_with_prefix(&self, prefix: &str, f: &mut dyn FnMut(&str, &str)) {
+        with_prefix(self.iter(), prefix, f);
+    }
 }
 
 impl Injector for BTreeMap<String, String> {
@@ -275,6 +332,10 @@ impl Extractor for BTreeMap<String, String> {
 
     fn keys(&self, f: &mut dyn FnMut(&str)) {
         self.keys().for_each(|k| f(k));
+    }
+
+    fn get_all_with_prefix(&self, prefix: &str, f: &mut dyn FnMut(&str, &str)) {
+        with_prefix(self.iter(), prefix, f);
     }
 }
 
@@ -297,5 +358,9 @@ impl Extractor for Vec<(String, String)> {
 
     fn keys(&self, f: &mut dyn FnMut(&str)) {
         self.iter().for_each(|(k, _)| f(k));
+    }
+
+    fn get_all_with_prefix(&self, prefix: &str, f: &mut dyn FnMut(&str, &str)) {
+        with_prefix(self.iter().map(|(k, v)| (k, v)), prefix, f);
     }
 }

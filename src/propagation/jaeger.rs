@@ -11,7 +11,7 @@
 
 use std::fmt;
 
-use super::carrier::first_value;
+use super::carrier::{first_value, name_match, NameMatch};
 use super::{reported, Extractor, Injector, Problem, Problems, Propagator};
 use crate::baggage::{Baggage, Builder};
 use crate::context::Context;
@@ -75,6 +75,39 @@ pub struct Jaeger;
 
 const FIELDS: [&str; 1] = [HEADER];
 const UBERCTX: &str = "uberctx-*";
+/// What [`HEADER`] and [`BAGGAGE_PREFIX`] begin with.
+const SHARED_PREFIX: &str = "uber";
+
+/// What one pass over the carrier found.
+#[derive(Default)]
+struct Read {
+    trace: Found,
+    baggage: BaggageFields,
+}
+
+/// The `uber-trace-id` values met in the pass.
+#[derive(Default)]
+enum Found {
+    #[default]
+    None,
+    /// Exactly one, parsed: the first value by any carrier's rule.
+    Once(Result<JaegerHeader, WireError>),
+    /// More than one (names in different cases, or repeated lines).
+    More,
+}
+
+impl Read {
+    fn field(&mut self, name: &str, value: &str) {
+        if has_prefix(name) {
+            self.baggage.push(&name[BAGGAGE_PREFIX.len()..], value);
+        } else if name_match(name, HEADER) != NameMatch::Different {
+            self.trace = match self.trace {
+                Found::None => Found::Once(parse(value)),
+                _ => Found::More,
+            };
+        }
+    }
+}
 
 impl Propagator for Jaeger {
     fn inject(&self, cx: &Context, carrier: &mut dyn Injector) {
@@ -98,13 +131,23 @@ impl Propagator for Jaeger {
 
     fn extract_with_problems(&self, cx: &Context, carrier: &dyn Extractor) -> (Context, Problems) {
         let mut problems = Problems::default();
-        let trace = first_value(carrier, HEADER, parse);
-        let mut skipped = Skipped::default();
-        let baggage = extract_baggage(cx.baggage(), carrier, &mut skipped);
+        let mut read = Read::default();
+        // One look at the carrier finds `uber-trace-id` and the `uberctx-*`
+        // fields, the names that start with `uber`.
+        carrier.get_all_with_prefix(SHARED_PREFIX, &mut |name, value| read.field(name, value));
+        let trace = match read.trace {
+            Found::Once(trace) => Some(trace),
+            // The first value is whatever the carrier yields first for the
+            // name; a carrier that stores names in another form (the
+            // environment) is asked for it by name.
+            Found::None | Found::More => first_value(carrier, HEADER, parse),
+        };
         if let Some(Err(e)) = trace {
             problems.push(Problem::Invalid(e));
         }
-        if !skipped.is_empty() {
+        let baggage = read.baggage.finish(cx.baggage());
+        if !read.baggage.skipped.is_empty() {
+            let skipped = read.baggage.skipped;
             problems.push(Problem::Partial {
                 field: UBERCTX,
                 invalid: skipped.invalid,
@@ -167,66 +210,61 @@ impl fmt::Display for Skipped {
     }
 }
 
-/// `existing` plus the carrier's `uberctx-*` entries (which replace entries
-/// of the same key), or `None` when the carrier has none. One bad field is
-/// skipped and never affects the others.
-///
-/// Bounded for hostile carriers: values are read for at most
-/// [`Baggage::MAX_MEMBERS`] distinct fields and [`Baggage::MAX_BYTES`] bytes;
-/// any further field costs only a prefix check and is counted as dropped.
-fn extract_baggage(
-    existing: &Baggage,
-    carrier: &dyn Extractor,
-    skipped: &mut Skipped,
-) -> Option<Baggage> {
-    let mut found: Vec<(String, String)> = Vec::new();
-    let mut read = 0;
-    let mut bytes = 0;
-    carrier.keys(&mut |name| {
-        if !has_prefix(name) {
-            return;
-        }
-        let key = &name[BAGGAGE_PREFIX.len()..];
+/// The `uberctx-*` fields read so far, bounded for hostile carriers: values
+/// are read for at most [`Baggage::MAX_MEMBERS`] distinct fields and
+/// [`Baggage::MAX_BYTES`] bytes; any further field is counted as dropped.
+/// One bad field is skipped and never affects the others.
+#[derive(Default)]
+struct BaggageFields {
+    found: Vec<(String, String)>,
+    /// Distinct fields whose value was read, valid or not.
+    read: usize,
+    bytes: usize,
+    skipped: Skipped,
+}
+
+impl BaggageFields {
+    /// Reads field `uberctx-{key}`; a repeated field's first value wins.
+    fn push(&mut self, key: &str, value: &str) {
         if let Err(e) = check_key(key, false) {
-            skipped.invalid(e);
+            self.skipped.invalid(e);
             return;
         }
-        if read >= Baggage::MAX_MEMBERS || found.iter().any(|(k, _)| k.eq_ignore_ascii_case(key)) {
-            skipped.dropped += 1;
+        if self.read >= Baggage::MAX_MEMBERS
+            || self.found.iter().any(|(k, _)| k.eq_ignore_ascii_case(key))
+        {
+            self.skipped.dropped += 1;
             return;
         }
-        read += 1;
-        // Later values of a repeated field are counted when `keys` yields
-        // their names again.
-        let mut first = true;
-        carrier.get_all(name, &mut |value| {
-            if !std::mem::take(&mut first) {
-                return;
+        self.read += 1;
+        if self.bytes + key.len() + value.len() > Baggage::MAX_BYTES {
+            self.skipped.dropped += 1;
+            return;
+        }
+        match parse_baggage_value(value) {
+            Ok(v) => {
+                self.bytes += key.len() + value.len();
+                self.found.push((key.to_ascii_lowercase(), v));
             }
-            if bytes + key.len() + value.len() > Baggage::MAX_BYTES {
-                skipped.dropped += 1;
-                return;
-            }
-            match parse_baggage_value(value) {
-                Ok(v) => {
-                    bytes += key.len() + value.len();
-                    found.push((key.to_ascii_lowercase(), v));
-                }
-                Err(e) => skipped.invalid(e),
-            }
-        });
-    });
-    if found.is_empty() {
-        return None;
+            Err(e) => self.skipped.invalid(e),
+        }
     }
-    let mut fields = Builder::default();
-    for (key, value) in &found {
-        fields.push(key, value, "");
+
+    /// `existing` plus the fields read (which replace entries of the same
+    /// key), or `None` when there were none.
+    fn finish(&mut self, existing: &Baggage) -> Option<Baggage> {
+        if self.found.is_empty() {
+            return None;
+        }
+        let mut fields = Builder::default();
+        for (key, value) in &self.found {
+            fields.push(key, value, "");
+        }
+        // A field replaces an existing entry's value and properties.
+        let (merged, no_room) = existing.merged(&fields.build());
+        self.skipped.dropped += no_room;
+        Some(merged)
     }
-    // A field replaces an existing entry's value and properties.
-    let (merged, no_room) = existing.merged(&fields.build());
-    skipped.dropped += no_room;
-    Some(merged)
 }
 
 /// Writes `baggage` as `uberctx-{key}` fields and says what it skipped: keys
