@@ -338,3 +338,44 @@ fn repeated_uberctx_field_keeps_the_first_value() {
 fn fields_name_only_the_trace_header() {
     assert_eq!(Jaeger.fields(), ["uber-trace-id"]);
 }
+
+/// "The first value wins" for `uber-trace-id` too: of repeated lines, the
+/// first in the carrier's order; of a map's names in two cases, the one
+/// spelled as propagators ask for it (what `Extractor::get_all` yields first).
+#[test]
+fn repeated_trace_header_keeps_the_first_value() {
+    let first = format!("{T}:{S}:0:1");
+    let second = format!("{T}:0000000000000abc:0:1");
+    let cx = extract(&[("Uber-Trace-Id", &first), ("uber-trace-id", &second)]);
+    assert_eq!(cx.span_context().unwrap().span_id().to_u64(), S_N);
+
+    let mut map = std::collections::BTreeMap::new();
+    map.insert("Uber-Trace-Id".to_string(), second.clone());
+    map.insert("uber-trace-id".to_string(), first.clone());
+    map.insert("uberctx-k".to_string(), "v".to_string());
+    let cx = Jaeger.extract(&Context::default(), &map);
+    assert_eq!(cx.span_context().unwrap().span_id().to_u64(), S_N);
+    assert_eq!(cx.baggage().get("k"), Some("v"));
+}
+
+/// A carrier whose field names are not the header names (say, environment
+/// variables) finds `uber-trace-id` only when asked for it by name.
+#[test]
+fn a_carrier_that_renames_fields_is_asked_for_the_trace_header_by_name() {
+    struct Renamed(Vec<(String, String)>);
+    impl baton::propagation::Extractor for Renamed {
+        fn get_all(&self, key: &str, f: &mut dyn FnMut(&str)) {
+            let name = key.to_ascii_uppercase().replace('-', "_");
+            self.0
+                .iter()
+                .filter(|(k, _)| *k == name)
+                .for_each(|(_, v)| f(v));
+        }
+        fn keys(&self, f: &mut dyn FnMut(&str)) {
+            self.0.iter().for_each(|(k, _)| f(k));
+        }
+    }
+    let carrier = Renamed(vec![("UBER_TRACE_ID".into(), format!("{T}:{S}:0:1"))]);
+    let cx = Jaeger.extract(&Context::default(), &carrier);
+    assert_eq!(cx.span_context().unwrap().trace_id().to_u128(), T_N);
+}
