@@ -143,13 +143,34 @@ pub(crate) fn lower_hex_8(digits: [u8; 8]) -> Option<u32> {
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
-/// Writes `n` as `digits` lowercase hex digits into `out`.
-pub(crate) fn write_lower_hex(out: &mut [u8], n: u128) {
-    let digits = out.len();
-    for (i, slot) in out.iter_mut().enumerate() {
-        let shift = 4 * (digits - 1 - i);
-        *slot = HEX[((n >> shift) & 0xf) as usize];
+/// Writes the low `out.len()` hex digits of `n` into `out`, lowercase.
+/// Eight digits at a time, since every injected header and every exported
+/// span writes its ids.
+pub(crate) fn write_lower_hex(out: &mut [u8], mut n: u128) {
+    let mut eights = out.rchunks_exact_mut(8);
+    for eight in &mut eights {
+        // The low 32 bits are the last eight digits.
+        eight.copy_from_slice(&lower_hex_ascii_8(n as u32));
+        n >>= 32;
     }
+    for slot in eights.into_remainder().iter_mut().rev() {
+        *slot = HEX[(n & 0xf) as usize];
+        n >>= 4;
+    }
+}
+
+/// `n` as eight lowercase hex digits: the inverse of [`lower_hex_8`].
+#[inline(always)]
+fn lower_hex_ascii_8(n: u32) -> [u8; 8] {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // One nibble per byte, the most significant in the top byte.
+    let mut v = u64::from(n);
+    v = (v | v << 16) & 0x0000_ffff_0000_ffff;
+    v = (v | v << 8) & 0x00ff_00ff_00ff_00ff;
+    v = (v | v << 4) & (ONES * 0x0f);
+    // A nibble above 9 gets bit 4 when 6 is added; no byte carries.
+    let letters = ((v + ONES * 6) >> 4) & ONES;
+    (v + ONES * u64::from(b'0') + letters * u64::from(b'a' - b'0' - 10)).to_be_bytes()
 }
 
 impl TraceId {

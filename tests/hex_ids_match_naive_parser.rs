@@ -89,4 +89,16 @@ proptest! {
         let hex = String::from_utf8(id.to_hex().to_vec()).unwrap();
         prop_assert_eq!(TraceId::from_hex(&hex), Ok(id));
     }
+
+    /// Ids are written as std writes `{:032x}` and `{:016x}`: every digit,
+    /// lowercase, leading zeros kept.
+    #[test]
+    fn ids_are_written_like_std_formats_them(n in 1..=u128::MAX, shift in 0..128u32) {
+        let n = (n >> shift).max(1);
+        let trace = TraceId::from_u128(n).unwrap();
+        prop_assert_eq!(trace.to_hex().to_vec(), format!("{n:032x}").into_bytes());
+        prop_assert_eq!(trace.to_string(), format!("{n:032x}"));
+        let span = SpanId::from_u64(n as u64).or(SpanId::from_u64(1)).unwrap();
+        prop_assert_eq!(span.to_hex().to_vec(), format!("{:016x}", span.to_u64()).into_bytes());
+    }
 }
