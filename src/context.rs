@@ -13,9 +13,9 @@ use crate::value::Str;
 ///
 /// Cloning is one reference-count increment, or a copy of the span context
 /// for a context that holds nothing else (extracted from headers without
-/// baggage); the empty context allocates nothing. "Changing" a context makes a new one, so a snapshot already
-/// captured by a thread wrapper, a future or an injected header never sees a
-/// later change.
+/// baggage); the empty context allocates nothing. "Changing" a context
+/// makes a new one, so a snapshot already captured by a thread wrapper, a
+/// future or an injected header never sees a later change.
 ///
 /// # Example: capture, then attach elsewhere
 /// ```
@@ -73,13 +73,13 @@ impl Context {
     }
 
     fn modified(&self, change: impl FnOnce(&mut ContextInner)) -> Context {
-        let mut inner = match (&self.0, self.inner()) {
-            (Repr::Bare(span_context), _) => ContextInner {
-                span_context: Some(SpanContext::clone(span_context)),
+        let mut inner = match self.inner() {
+            // Empty, or a span context alone.
+            None => ContextInner {
+                span_context: self.span_context().cloned(),
                 ..ContextInner::default()
             },
-            (_, None) => ContextInner::default(),
-            (_, Some(old)) => ContextInner {
+            Some(old) => ContextInner {
                 span_context: old.span_context.clone(),
                 span_name: old.span_name.clone(),
                 span_owner: match &self.0 {

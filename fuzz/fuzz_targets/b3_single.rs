@@ -11,6 +11,7 @@ use baton::Context;
 use libfuzzer_sys::fuzz_target;
 
 // The target uses part of the oracle file it shares with tests/.
+#[allow(dead_code)]
 #[path = "../../tests/oracle/from_baton.rs"]
 mod from_baton;
 #[allow(dead_code)]

@@ -7,7 +7,10 @@
 use baton::wire::uber_trace_id;
 use libfuzzer_sys::fuzz_target;
 
-// The target uses part of the oracle file it shares with tests/.
+// The target uses part of the oracle files it shares with tests/.
+#[allow(dead_code)]
+#[path = "../../tests/oracle/from_baton.rs"]
+mod from_baton;
 #[allow(dead_code)]
 #[path = "../../tests/oracle/jaeger.rs"]
 mod oracle;
@@ -17,14 +20,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let parsed = uber_trace_id::parse(input);
-    let got = parsed.as_ref().ok().map(|h| {
-        (
-            h.trace_id.to_u128(),
-            h.span_id.to_u64(),
-            h.parent_span_id.map(|p| p.to_u64()),
-            h.flags,
-        )
-    });
+    let got = parsed.as_ref().ok().map(from_baton::jaeger_fields);
     assert_eq!(got, oracle::parse(input), "input {input:?}");
     if let Ok(h) = parsed {
         let formatted = uber_trace_id::format(&h);

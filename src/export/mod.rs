@@ -49,6 +49,18 @@ mod sampler_env;
 mod stats;
 mod tally;
 
+/// A deterministic xorshift generator for the tests that feed decoders
+/// random and mutated input.
+#[cfg(test)]
+fn test_rng(mut x: u64) -> impl FnMut() -> u64 {
+    move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    }
+}
+
 pub use crate::recorder::{dropped_spans, suppressed};
 pub use batch::{BatchProcessor, BatchStatsHandle};
 pub use batch_config::{

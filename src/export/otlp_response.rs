@@ -593,13 +593,7 @@ mod tests {
     fn random_and_mutated_bodies_never_panic() {
         // Deterministic xorshift: random bytes, and valid bodies with bytes
         // flipped, cut or dropped.
-        let mut x = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut next = crate::export::test_rng(0x9E37_79B9_7F4A_7C15u64);
         let valid: [&[u8]; 3] = [
             br#"{"partialSuccess":{"rejectedSpans":"5","errorMessage":"a\u00e9\n"}}"#,
             &[0x0a, 0x08, 0x08, 0x03, 0x12, 0x04, b'f', b'u', b'l', b'l'],

@@ -102,8 +102,6 @@ impl B3 {
     }
 }
 
-/// The B3 state of a context: its span context, else a decision received
-/// without ids; `None` when it has neither.
 /// What extraction has read of [`EXTRACT_FIELDS`].
 #[derive(Default)]
 struct Read {
@@ -121,22 +119,22 @@ impl Read {
             return;
         }
         let start = range.start;
-        carrier.get_all_of(
-            &EXTRACT_FIELDS[range],
-            &mut |i, value| match (start + i).checked_sub(1) {
-                None => {
-                    self.single.get_or_insert_with(|| parse_single(value));
+        carrier.get_all_of(&EXTRACT_FIELDS[range], &mut |i, value| match start + i {
+            0 => {
+                self.single.get_or_insert_with(|| parse_single(value));
+            }
+            field => {
+                let m = field - 1;
+                if !core::mem::replace(&mut self.seen[m], true) {
+                    self.multi.push_header(m, value);
                 }
-                Some(m) => {
-                    if !core::mem::replace(&mut self.seen[m], true) {
-                        self.multi.push_header(m, value);
-                    }
-                }
-            },
-        );
+            }
+        });
     }
 }
 
+/// The B3 state of a context: its span context, else a decision received
+/// without ids; `None` when it has neither.
 fn header_of(cx: &Context) -> Option<B3Header> {
     match (cx.span_context(), cx.remote_sampling()) {
         (Some(sc), _) => Some(B3Header::from_span_context(sc)),

@@ -3,6 +3,7 @@
 //! no baton code.)
 
 use baton::wire::b3::{B3Header, Sampling};
+use baton::wire::uber_trace_id::JaegerHeader;
 
 /// The B3 oracle's `State`, spelled out here because the fuzz targets
 /// include this file beside the oracle's rather than through `oracle::b3`.
@@ -32,4 +33,15 @@ pub fn b3_state(h: B3Header) -> B3State {
             sampling.map(byte),
         ),
     }
+}
+
+/// A parsed `uber-trace-id` as the Jaeger oracle's fields: `(trace, span,
+/// parent, flags)`.
+pub fn jaeger_fields(h: &JaegerHeader) -> (u128, u64, Option<u64>, u8) {
+    (
+        h.trace_id.to_u128(),
+        h.span_id.to_u64(),
+        h.parent_span_id.map(|p| p.to_u64()),
+        h.flags,
+    )
 }
