@@ -19,7 +19,6 @@ use crate::span_data::{Link, SpanKind, SpanType, Status};
 use crate::span_record::{Exception, Extras, Record};
 use crate::span_state::{Head, SpanState};
 use crate::stack::{self, FrameRef};
-use crate::trace_state::TraceState;
 use crate::value::{KeyValue, Str, Value};
 
 /// Starts building a span named `name`.
@@ -181,40 +180,52 @@ impl SpanBuilder {
             },
             Parent::Root => ParentParts::default(),
         };
-        let parent_sc = parent.span_context.as_ref();
-        let (trace_id, flags) = match parent_sc {
+        let ParentParts {
+            span_context: parent_sc,
+            baggage,
+            remote_sampling,
+        } = parent;
+        let (trace_id, flags) = match &parent_sc {
             // W3C: bits the spec does not define are the parent's, never
             // carried into a span of ours.
             Some(p) => (p.trace_id(), p.flags().known()),
             None => (TraceId::random(), TraceFlags::default().with_random(true)),
         };
         let installed = recorder::installed();
-        if let Some(p) = parent_sc.filter(|_| installed.is_some_and(|r| r.disabled)) {
-            let (span_context, name, baggage) = (p.clone(), self.name, parent.baggage);
-            return SpanState::Quiet(Head {
-                span_context,
-                name,
-                baggage,
-            });
+        if installed.is_some_and(|r| r.disabled) {
+            if let Some(span_context) = parent_sc {
+                return SpanState::Quiet(Head {
+                    span_context,
+                    name: self.name,
+                    baggage,
+                });
+            }
         }
-        let mut params = SamplingParams::new(parent_sc, trace_id, &self.name);
+        let mut params = SamplingParams::new(parent_sc.as_ref(), trace_id, &self.name);
         params.kind = self.kind;
-        params.remote_hint = parent.remote_sampling;
+        params.remote_hint = remote_sampling;
         if let Some(extras) = &self.extras {
             params.attributes = &extras.attributes;
             params.links = &extras.links;
         }
         let result = recorder::sampler(installed).should_sample(&params);
         let sampled = result.is_sampled();
+        let parent_is_remote = parent_sc.as_ref().is_some_and(SpanContext::is_remote);
         let span_context =
-            SpanContext::new(trace_id, SpanId::random(), flags.with_sampled(sampled))
-                .with_trace_state(parent_sc.map_or(TraceState::EMPTY, |p| p.trace_state().clone()))
-                .with_parent_span_id(parent_sc.map(SpanContext::span_id))
-                .with_debug(sampled && parent_sc.is_some_and(SpanContext::is_debug));
+            SpanContext::new(trace_id, SpanId::random(), flags.with_sampled(sampled));
+        // The parent's copy is ours: its tracestate moves into the child
+        // rather than being shared (a reference count up and down).
+        let span_context = match parent_sc {
+            Some(p) => span_context
+                .with_parent_span_id(Some(p.span_id()))
+                .with_debug(sampled && p.is_debug())
+                .with_trace_state(p.into_trace_state()),
+            None => span_context,
+        };
         let head = Head {
             span_context,
             name: self.name,
-            baggage: parent.baggage,
+            baggage,
         };
         let limits = match installed {
             Some(p) if result.is_recording() && !recorder::suppressed() => &p.limits,
@@ -225,7 +236,7 @@ impl SpanBuilder {
         let session = head.baggage.get(Session::BAGGAGE_KEY);
         let record = Record::start(
             self.kind,
-            parent_sc.is_some_and(SpanContext::is_remote),
+            parent_is_remote,
             limits,
             self.extras,
             session.map(|id| KeyValue::new(Session::BAGGAGE_KEY, id.to_owned())),

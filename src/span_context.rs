@@ -188,6 +188,11 @@ impl SpanContext {
         &self.trace_state
     }
 
+    /// The tracestate, taken out of a context no longer needed.
+    pub(crate) fn into_trace_state(self) -> TraceState {
+        self.trace_state
+    }
+
     /// The parent span id, only where the wire format carries one (B3, Jaeger).
     pub fn parent_span_id(&self) -> Option<SpanId> {
         self.parent_span_id

@@ -67,6 +67,10 @@ impl Record {
         };
         if record.extras.is_some() || session.is_some() || !from_sampler.is_empty() {
             record.take_in(limits, session, from_sampler);
+        } else if from_sampler.capacity() == 0 {
+            // It owns no memory: forgetting it skips the out-of-line drop
+            // of an empty list, about 25 instructions per span.
+            std::mem::forget(from_sampler);
         }
         record
     }
