@@ -4,10 +4,13 @@
 //! Installs the global pipeline (to record the spans fed to the processor).
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{mpsc, Arc};
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use baton::export::{BatchConfig, BatchProcessor, SpanProcessor, THREAD_CHUNK_SIZE};
+use baton::export::{
+    BatchConfig, BatchProcessor, ExportError, SpanExporter, SpanProcessor, THREAD_CHUNK_SIZE,
+};
+use baton::SpanData;
 
 #[path = "common/batch_fixture.rs"]
 mod batch_fixture;
@@ -103,4 +106,37 @@ fn shutdown_exports_every_thread_and_drops_later_spans() {
     processor.on_end(span());
     let stats = processor.stats();
     assert_eq!((stats.exported, stats.dropped), (produced, 1));
+}
+
+/// Records each batch it is given, as the start times of its spans.
+struct Recording(Arc<Mutex<Vec<Vec<u64>>>>);
+
+impl SpanExporter for Recording {
+    fn export(&mut self, batch: &[SpanData]) -> Result<(), ExportError> {
+        let starts = batch.iter().map(|s| s.start_unix_nanos).collect();
+        self.0.lock().unwrap().push(starts);
+        Ok(())
+    }
+}
+
+/// Threads hand spans over in chunks of `THREAD_CHUNK_SIZE`; an export
+/// batch of 100 takes whole chunks and part of the next. Every span reaches
+/// the exporter once, in the order it ended, in batches of at most 100.
+#[test]
+fn batches_that_split_thread_chunks_keep_every_span_once_and_in_order() {
+    let batches = Arc::new(Mutex::new(Vec::new()));
+    let mut config = BatchConfig::default();
+    config.scheduled_delay = Duration::from_secs(600);
+    config.max_export_batch_size = 100;
+    let processor = BatchProcessor::new(Recording(Arc::clone(&batches)), config);
+    let count = 5 * THREAD_CHUNK_SIZE as u64 - 20;
+    for i in 0..count {
+        let mut s = span();
+        s.start_unix_nanos = i;
+        processor.on_end(s);
+    }
+    processor.force_flush(deadline()).unwrap();
+    let batches = batches.lock().unwrap();
+    assert!(batches.iter().all(|b| b.len() <= 100), "{batches:?}");
+    assert_eq!(batches.concat(), (0..count).collect::<Vec<_>>());
 }

@@ -4,7 +4,7 @@
 use std::sync::mpsc::SyncSender;
 use std::time::Instant;
 
-use crate::ended_span::EndedSpan;
+use crate::export::batch_queue::Batch;
 use crate::export::exporter::ExportError;
 
 /// Where a flush or shutdown waits for its answer.
@@ -19,8 +19,8 @@ pub(crate) enum Event {
     /// nobody waits for the answer when `ack` is `None` (a dropped processor).
     Shutdown { deadline: Instant, ack: Option<Ack> },
     /// The export thread finished an export (and counted it); the buffer
-    /// comes back for the next batch.
-    Exported(Vec<EndedSpan>),
+    /// comes back, its chunks emptied, for the next batch.
+    Exported(Batch),
     /// The export thread flushed the exporter.
     Flushed(Result<(), ExportError>),
     /// The export thread shut the exporter down.

@@ -95,6 +95,20 @@ struct Registry {
     closed: bool,
 }
 
+/// Spans taken from the queue for one export, in the chunks they were
+/// handed over in; the export thread empties the chunks.
+#[derive(Default)]
+pub(crate) struct Batch {
+    pub(crate) chunks: Vec<Vec<EndedSpan>>,
+}
+
+impl Batch {
+    /// Spans in the batch.
+    pub(crate) fn len(&self) -> usize {
+        self.chunks.iter().map(Vec::len).sum()
+    }
+}
+
 /// Moves the first `n` spans of `from` to the end of `to`, one at a time:
 /// the same bytes move either way, and per span the copy stays a few vector
 /// moves instead of a byte-wise string copy of the whole run.
@@ -372,28 +386,43 @@ impl Shared {
         self.settle(dropped);
     }
 
-    /// Moves up to `max` spans from the front of the queue into `batch`.
-    pub(crate) fn take_batch(&self, batch: &mut Vec<EndedSpan>, max: usize) -> usize {
+    /// Moves up to `max` spans from the front of the queue into `batch`,
+    /// as whole chunks: the worker then copies no span, and the export
+    /// thread converts each straight from the chunk its thread filled.
+    /// Only a chunk that does not fit whole is split.
+    pub(crate) fn take_batch(&self, batch: &mut Batch, max: usize) -> usize {
         let mut queue = lock(&self.queue);
         let queue = &mut *queue;
         let want = max.min(queue.len);
-        // The buffer is reused: sized once for a whole batch.
-        batch.reserve(max);
-        while batch.len() < want {
+        let mut taken = 0;
+        while taken < want {
             let Some(front) = queue.chunks.front_mut() else {
                 break;
             };
-            let n = front.len().min(want - batch.len());
-            move_spans(front, n, batch);
-            if front.is_empty() {
-                let emptied = queue.chunks.pop_front();
-                if queue.spare.len() < SPARE_CHUNKS {
-                    queue.spare.extend(emptied);
-                }
+            let n = front.len().min(want - taken);
+            if n == front.len() {
+                batch.chunks.extend(queue.chunks.pop_front());
+            } else {
+                let mut part = queue
+                    .spare
+                    .pop()
+                    .unwrap_or_else(|| Vec::with_capacity(self.chunk));
+                move_spans(front, n, &mut part);
+                batch.chunks.push(part);
             }
+            taken += n;
         }
-        queue.len -= batch.len();
-        batch.len()
+        queue.len -= taken;
+        taken
+    }
+
+    /// Takes back the chunk buffers of an exported batch, which the export
+    /// thread emptied, for threads to fill again.
+    pub(crate) fn recycle(&self, batch: &mut Batch) {
+        debug_assert!(batch.chunks.iter().all(Vec::is_empty));
+        let mut queue = lock(&self.queue);
+        let room = SPARE_CHUNKS.saturating_sub(queue.spare.len());
+        queue.spare.extend(batch.chunks.drain(..).take(room));
     }
 
     /// Stops everything at once, for a shutdown whose deadline passed: the

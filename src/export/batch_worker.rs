@@ -11,7 +11,7 @@ use std::time::Instant;
 use crate::diagnostic::{report, DiagnosticKind};
 use crate::ended_span::EndedSpan;
 use crate::export::batch_event::{Ack, Event};
-use crate::export::batch_queue::Shared;
+use crate::export::batch_queue::{Batch, Shared};
 use crate::export::exporter::{ExportError, SpanExporter};
 use crate::recorder;
 use crate::span_data::SpanData;
@@ -28,7 +28,7 @@ pub(crate) fn start(
         events,
         jobs,
         busy: false,
-        buffer: Vec::new(),
+        buffer: Batch::default(),
         taken: 0,
         drain_until: 0,
         flushes: Vec::new(),
@@ -45,7 +45,7 @@ pub(crate) fn start(
 }
 
 enum Job {
-    Export(Vec<EndedSpan>),
+    Export(Batch),
     Flush,
     Shutdown,
 }
@@ -57,7 +57,7 @@ struct Worker {
     /// The export thread is running a job.
     busy: bool,
     /// The batch buffer, while the export thread does not hold it.
-    buffer: Vec<EndedSpan>,
+    buffer: Batch,
     /// Spans taken from the queue so far.
     taken: u64,
     /// Export without waiting for a full batch until `taken` reaches this.
@@ -150,9 +150,10 @@ impl Worker {
                     self.shutdown = Some((deadline, ack));
                 }
             }
-            Event::Exported(buffer) => {
+            Event::Exported(mut buffer) => {
                 self.busy = false;
                 self.late_at = None;
+                self.shared.recycle(&mut buffer);
                 self.buffer = buffer;
             }
             Event::Flushed(result) => {
@@ -258,7 +259,9 @@ fn start_exports(
                         Job::Export(mut batch) => {
                             // Converted here, off the threads that ended
                             // the spans; the buffer is reused.
-                            data.extend(batch.drain(..).map(EndedSpan::into_data));
+                            for chunk in &mut batch.chunks {
+                                data.extend(chunk.drain(..).map(EndedSpan::into_data));
+                            }
                             let result = guarded(|| exporter.export(&data));
                             let count = data.len() as u64;
                             data.clear();
