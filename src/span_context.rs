@@ -188,7 +188,9 @@ impl SpanContext {
         &self.trace_state
     }
 
-    /// The tracestate, taken out of a context no longer needed.
+    /// The tracestate, taken out of a context no longer needed (a new
+    /// span's copy of its parent's).
+    #[cfg(feature = "std")]
     pub(crate) fn into_trace_state(self) -> TraceState {
         self.trace_state
     }
