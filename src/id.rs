@@ -1,7 +1,7 @@
 //! Trace and span identifiers, and the per-thread generator that makes them.
 
 use core::fmt;
-use core::num::{NonZeroU128, NonZeroU64};
+use core::num::NonZeroU64;
 #[cfg(feature = "std")]
 use std::cell::Cell;
 #[cfg(feature = "std")]
@@ -22,8 +22,15 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// assert_eq!(id.to_string(), "4bf92f3577b34da6a3ce929d0e0e4736");
 /// assert!(TraceId::from_hex("00000000000000000000000000000000").is_err());
 /// ```
+// Two halves (never both zero), not a `NonZeroU128`: a `u128` is aligned
+// to 16 bytes, which would pad every span context to 64 bytes and the
+// record of an ended span past 128, the most a move copies inline (beyond,
+// each move is a call to `memcpy`). The field order keeps `Ord` numeric.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TraceId(NonZeroU128);
+pub struct TraceId {
+    hi: u64,
+    lo: u64,
+}
 
 /// An 8-byte span identifier; never all zero.
 ///
@@ -181,10 +188,13 @@ impl TraceId {
 
     /// Makes an id from a number; `None` for zero.
     pub const fn from_u128(n: u128) -> Option<TraceId> {
-        match NonZeroU128::new(n) {
-            Some(n) => Some(TraceId(n)),
-            None => None,
+        if n == 0 {
+            return None;
         }
+        Some(TraceId {
+            hi: (n >> 64) as u64,
+            lo: n as u64,
+        })
     }
 
     /// Parses exactly 32 lowercase hex digits.
@@ -194,12 +204,12 @@ impl TraceId {
 
     /// The 16 bytes, big-endian.
     pub const fn to_bytes(self) -> [u8; 16] {
-        self.0.get().to_be_bytes()
+        self.to_u128().to_be_bytes()
     }
 
     /// The id as a number.
     pub const fn to_u128(self) -> u128 {
-        self.0.get()
+        (self.hi as u128) << 64 | self.lo as u128
     }
 
     /// A new random id from this thread's generator.

@@ -90,6 +90,19 @@ proptest! {
         prop_assert_eq!(TraceId::from_hex(&hex), Ok(id));
     }
 
+    /// A trace id keeps its number, its bytes and its order, whichever
+    /// half of the 128 bits is set; zero is no id.
+    #[test]
+    fn trace_ids_keep_their_number_bytes_and_order(a in 0..=u128::MAX, b in 0..=u128::MAX, shift in 0..128u32) {
+        let (a, b) = (a >> shift, b);
+        prop_assert_eq!(TraceId::from_u128(a).map(TraceId::to_u128), (a != 0).then_some(a));
+        prop_assert_eq!(TraceId::from_bytes(a.to_be_bytes()).map(TraceId::to_bytes), (a != 0).then_some(a.to_be_bytes()));
+        if let (Some(x), Some(y)) = (TraceId::from_u128(a), TraceId::from_u128(b)) {
+            prop_assert_eq!(x.cmp(&y), a.cmp(&b));
+            prop_assert_eq!(x == y, a == b);
+        }
+    }
+
     /// Ids are written as std writes `{:032x}` and `{:016x}`: every digit,
     /// lowercase, leading zeros kept.
     #[test]
