@@ -10,7 +10,9 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
-    let vars = text.lines().map(|line| line.split_once('=').unwrap_or((line, "")));
+    let vars = text
+        .lines()
+        .map(|line| line.split_once('=').unwrap_or((line, "")));
     let env = EnvCarrier::from_vars(vars);
     let all = Composite::from_list("tracecontext,baggage,b3,b3multi,jaeger").unwrap();
 
@@ -36,7 +38,10 @@ fuzz_target!(|data: &[u8]| {
     let (_, third) = hop(&second);
     assert_eq!(second, third, "inject∘extract is not stable");
     assert_eq!(
-        again.span_context().map(|s| (s.trace_id(), s.span_id(), s.is_sampled())),
-        cx.span_context().map(|s| (s.trace_id(), s.span_id(), s.is_sampled())),
+        again
+            .span_context()
+            .map(|s| (s.trace_id(), s.span_id(), s.is_sampled())),
+        cx.span_context()
+            .map(|s| (s.trace_id(), s.span_id(), s.is_sampled())),
     );
 });

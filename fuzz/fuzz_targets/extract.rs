@@ -32,8 +32,14 @@ fuzz_target!(|data: &[u8]| {
     all.inject(&cx, &mut out);
     let again = all.extract(&Context::default(), &out);
     let ids = |c: &Context| {
-        c.span_context()
-            .map(|s| (s.trace_id(), s.span_id(), s.is_sampled(), s.trace_state().clone()))
+        c.span_context().map(|s| {
+            (
+                s.trace_id(),
+                s.span_id(),
+                s.is_sampled(),
+                s.trace_state().clone(),
+            )
+        })
     };
     assert_eq!(ids(&again), ids(&cx));
 });

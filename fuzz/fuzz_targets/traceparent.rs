@@ -17,10 +17,14 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let parsed = traceparent::parse(input);
-    let got = parsed
-        .as_ref()
-        .ok()
-        .map(|t| (t.version, t.trace_id.to_u128(), t.span_id.to_u64(), t.flags.bits()));
+    let got = parsed.as_ref().ok().map(|t| {
+        (
+            t.version,
+            t.trace_id.to_u128(),
+            t.span_id.to_u64(),
+            t.flags.bits(),
+        )
+    });
     assert_eq!(got, oracle::parse(input), "input {input:?}");
     let Ok(tp) = parsed else {
         return;

@@ -24,7 +24,10 @@ fuzz_target!(|data: &[u8]| {
 
     // The whole input as one value.
     let value = jaeger::parse_baggage_value(input);
-    assert_eq!(value.as_ref().ok(), oracle::parse_baggage_value(input).as_ref());
+    assert_eq!(
+        value.as_ref().ok(),
+        oracle::parse_baggage_value(input).as_ref()
+    );
     if let Ok(v) = value {
         assert!(input.len() <= MAX_BAGGAGE_BYTES);
         assert!(v.len() <= input.len());
