@@ -4,7 +4,7 @@
 use std::sync::mpsc::SyncSender;
 use std::time::Instant;
 
-use crate::export::batch_queue::Batch;
+use crate::export::export_batch::Batch;
 use crate::export::exporter::ExportError;
 
 /// Where a flush or shutdown waits for its answer.

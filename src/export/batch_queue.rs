@@ -14,6 +14,7 @@ use crate::diagnostic::{report, DiagnosticKind};
 use crate::ended_span::EndedSpan;
 use crate::export::batch_config::BatchConfig;
 use crate::export::batch_event::Event;
+use crate::export::export_batch::Batch;
 use crate::export::stats::BatchStats;
 use crate::export::tally::Tally;
 
@@ -93,20 +94,6 @@ struct Registry {
     /// What the slots of exited threads had produced.
     retired_produced: u64,
     closed: bool,
-}
-
-/// Spans taken from the queue for one export, in the chunks they were
-/// handed over in; the export thread empties the chunks.
-#[derive(Default)]
-pub(crate) struct Batch {
-    pub(crate) chunks: Vec<Vec<EndedSpan>>,
-}
-
-impl Batch {
-    /// Spans in the batch.
-    pub(crate) fn len(&self) -> usize {
-        self.chunks.iter().map(Vec::len).sum()
-    }
 }
 
 /// Moves the first `n` spans of `from` to the end of `to`, one at a time:

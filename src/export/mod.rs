@@ -28,6 +28,7 @@ mod console;
 mod crc32;
 mod deadline;
 mod deflate;
+mod export_batch;
 mod exporter;
 mod fan_out;
 pub mod gzip;
