@@ -45,6 +45,17 @@ fn spans(c: &mut Criterion) {
     install();
     let mut g = c.benchmark_group("span");
     g.bench_function("Instant::now", |b| b.iter(Instant::now));
+    // What any recorded span pays before it does anything of its own: a
+    // clock read at each end, and handing the record to another thread
+    // through one uncontended lock. Together they are the floor under the
+    // span goals measured against the peers.
+    g.bench_function("floor: two Instant::now()", |b| {
+        b.iter(|| (black_box(Instant::now()), Instant::now()))
+    });
+    let lock = std::sync::Mutex::new(0u64);
+    g.bench_function("floor: uncontended Mutex lock+unlock", |b| {
+        b.iter(|| *black_box(&lock).lock().unwrap() += 1)
+    });
 
     assert!(baton::span("check").start().is_recording());
     g.bench_function("root span start+end", |b| {
