@@ -10,7 +10,7 @@ use alloc::string::String;
 use crate::id::{parse_lower_hex, write_lower_hex, SpanId, TraceId};
 use crate::span_context::{SpanContext, TraceFlags};
 use crate::wire::error::{Field, Reason, WireError};
-use crate::wire::lexical::{hex_digit, span_id, trace_id};
+use crate::wire::lexical::{hex_digit, push_span_id, span_id, trace_id};
 
 /// The trace header's name.
 pub const HEADER: &str = "uber-trace-id";
@@ -258,10 +258,10 @@ pub fn format(header: &JaegerHeader) -> String {
     let mut out = String::with_capacity(32 + 16 + 16 + 2 + 3);
     out.extend(header.trace_id.to_hex().iter().map(|&c| char::from(c)));
     out.push(':');
-    out.extend(header.span_id.to_hex().iter().map(|&c| char::from(c)));
+    push_span_id(&mut out, header.span_id);
     out.push(':');
     match header.parent_span_id {
-        Some(p) => out.extend(p.to_hex().iter().map(|&c| char::from(c))),
+        Some(p) => push_span_id(&mut out, p),
         None => out.push('0'),
     }
     out.push(':');
