@@ -32,9 +32,11 @@ use crate::span_data::SpanData;
 /// [`THREAD_CHUNK_LINGER`](crate::export::THREAD_CHUNK_LINGER)). The queue
 /// holds up to `max_queue_size` spans, whatever the number of threads; a
 /// chunk that finds it full loses the spans that do not fit, and each is
-/// counted. The worker exports when a batch is ready, when a thread exits
-/// (its spans are handed over from its thread-local's destructor), and each
-/// schedule delay, when it also collects what idle threads gathered. Each
+/// counted. The worker exports when the queue is half full (or holds a
+/// batch, if that is more), whenever it is awake and a full batch is
+/// queued, when a thread exits (its spans are handed over from its
+/// thread-local's destructor), and each schedule delay, when it also
+/// collects what idle threads gathered. Each
 /// export runs on a thread of its own, so an exporter that hangs holds up
 /// exports but never a producer, a flush's or a shutdown's deadline.
 ///

@@ -69,7 +69,7 @@ mod tests {
 
     use super::FanOut;
     use crate::export::{ExportError, SpanProcessor};
-    use crate::{SpanContext, SpanData, SpanId, SpanKind, Status, TraceFlags, TraceId};
+    use crate::SpanData;
 
     /// Counts the spans it gets; fails its flush when told to.
     struct Counting(Arc<AtomicUsize>, bool);
@@ -91,30 +91,6 @@ mod tests {
         }
     }
 
-    fn record() -> SpanData {
-        SpanData {
-            name: "x".into(),
-            span_context: SpanContext::new(
-                TraceId::random(),
-                SpanId::random(),
-                TraceFlags::default(),
-            ),
-            parent_span_id: None,
-            parent_is_remote: false,
-            kind: SpanKind::Internal,
-            span_type: None,
-            start_unix_nanos: 1,
-            end_unix_nanos: 2,
-            attributes: Vec::new(),
-            dropped_attributes_count: 0,
-            events: Vec::new(),
-            dropped_events_count: 0,
-            links: Vec::new(),
-            dropped_links_count: 0,
-            status: Status::Unset,
-        }
-    }
-
     #[test]
     fn every_processor_gets_every_span_and_a_failed_flush_is_reported() {
         let counts = [Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0))];
@@ -122,8 +98,8 @@ mod tests {
             Box::new(Counting(Arc::clone(&counts[0]), true)),
             Box::new(Counting(Arc::clone(&counts[1]), false)),
         ]);
-        fan_out.on_end(record());
-        fan_out.on_end(record());
+        fan_out.on_end(SpanData::minimal());
+        fan_out.on_end(SpanData::minimal());
         // The first one fails; the second is still flushed.
         assert_eq!(
             fan_out.force_flush(Instant::now()),
