@@ -485,9 +485,11 @@ mod tests {
     use crate::span_data::SpanData;
 
     fn shared(max_queue_size: usize, max_export_batch_size: usize) -> Shared {
-        let mut config = BatchConfig::default();
-        config.max_queue_size = max_queue_size;
-        config.max_export_batch_size = max_export_batch_size;
+        let config = BatchConfig {
+            max_queue_size,
+            max_export_batch_size,
+            ..BatchConfig::default()
+        };
         // The worker's end of the channel is dropped: nothing here waits on it.
         Shared::new(0, config.validated(), std::sync::mpsc::channel().0)
     }
