@@ -105,10 +105,24 @@ pub(crate) enum Held {
 
 struct Frame {
     held: Held,
+    /// Its guard's key: see [`FrameRef`].
     id: u64,
     live: bool,
     /// Where its guard was made, for reports.
     location: &'static Location<'static>,
+}
+
+impl Frame {
+    /// What a frame is pushed as before its fields are written in place: a
+    /// frame pushed whole was built in a copy on the machine stack, written
+    /// in 8-byte pieces and read back in 16-byte ones (a store-forwarding
+    /// stall). Built from constants, it is written straight into the vector.
+    const BLANK: Frame = Frame {
+        held: Held::Span(0),
+        id: 0,
+        live: false,
+        location: Location::caller(),
+    };
 }
 
 struct Stack {
@@ -244,7 +258,7 @@ pub struct ContextGuard {
 impl fmt::Debug for ContextGuard {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ContextGuard")
-            .field("depth", &self.frame.index)
+            .field("depth", &self.frame.index())
             .field("created_at", &self.frame.location)
             .finish()
     }
@@ -283,25 +297,37 @@ impl Drop for ContextGuard {
 /// A frame this thread pushed: what its guard holds. `!Send`, so it is
 /// always popped on the thread that pushed it.
 pub(crate) struct FrameRef {
-    /// 0 when nothing was pushed (depth limit, thread teardown) or the
-    /// frame was popped already.
-    id: u64,
-    /// Where the frame was pushed; a frame set aside by a future and
-    /// restored may sit elsewhere, and is then found by its id.
-    index: usize,
+    /// The frame's id, and in its low [`INDEX_BITS`] where it was pushed (a
+    /// frame set aside by a future and restored may sit elsewhere, and is
+    /// then found by its id). 0 when nothing was pushed (depth limit,
+    /// thread teardown) or the frame was popped already.
+    ///
+    /// One word, so that a `FrameRef` is a pair of scalars and moves as two:
+    /// a guard built from one written in 8-byte pieces read it back in a
+    /// 16-byte piece, a store-forwarding stall that perf put at a sixth of
+    /// a future's poll with a context.
+    key: u64,
     location: &'static Location<'static>,
     _not_send: PhantomData<*const ()>,
 }
+
+/// The bits of a frame key that hold the frame's index.
+const INDEX_BITS: u32 = 12;
+const _: () = assert!(MAX_CONTEXT_DEPTH <= 1 << INDEX_BITS);
 
 impl FrameRef {
     /// A frame that was never pushed: popping it does nothing.
     pub(crate) fn none(location: &'static Location<'static>) -> FrameRef {
         FrameRef {
-            id: 0,
-            index: 0,
+            key: 0,
             location,
             _not_send: PhantomData,
         }
+    }
+
+    /// Where the frame was pushed.
+    fn index(&self) -> usize {
+        (self.key & ((1 << INDEX_BITS) - 1)) as usize
     }
 
     /// Pushes `entry`; hands it back when there is no room (reported) or
@@ -310,44 +336,57 @@ impl FrameRef {
         entry: E,
         location: &'static Location<'static>,
     ) -> Result<FrameRef, E> {
-        let mut entry = Some(entry);
-        let pushed = STACK.try_with(|s| {
-            let mut s = s.try_borrow_mut().ok()?;
+        // The entry moves into the closure, where it stays in registers.
+        // Lent to it through an `Option` on the machine stack instead, it was
+        // written there in 8-byte pieces and read back in 16-byte ones: a
+        // store-forwarding stall that perf put at a fifth of a future's poll
+        // with a context. Teardown, where the closure would not run and the
+        // entry would go with it, is therefore checked first; nothing on this
+        // thread can tear the stack down in between.
+        if STACK.try_with(|_| ()).is_err() {
+            return Err(entry);
+        }
+        let pushed = STACK.try_with(move |s| {
+            let Ok(mut s) = s.try_borrow_mut() else {
+                return Err((entry, false));
+            };
             if s.frames.len() >= MAX_CONTEXT_DEPTH {
-                return None;
+                return Err((entry, true));
             }
-            let id = s.next_id;
-            s.next_id += 1;
             let index = s.frames.len();
+            // Ids outrun the key's 52 bits after 2^52 pushes on one thread.
+            let key = s.next_id << INDEX_BITS | index as u64;
+            s.next_id += 1;
             let s = &mut *s;
-            let held = entry.take()?.store(&mut s.spans);
-            s.frames.push(Frame {
-                held,
-                id,
-                live: true,
-                location,
-            });
-            Some(FrameRef {
-                id,
-                index,
+            s.frames.push(Frame::BLANK);
+            if let Some(frame) = s.frames.last_mut() {
+                frame.held = entry.store(&mut s.spans);
+                frame.id = key;
+                frame.live = true;
+                frame.location = location;
+            }
+            Ok(FrameRef {
+                key,
                 location,
                 _not_send: PhantomData,
             })
         });
         match pushed {
-            Ok(Some(frame)) => return Ok(frame),
-            Ok(None) => report(
-                DiagnosticKind::ContextDepthExceeded,
-                &format_args!("more than {MAX_CONTEXT_DEPTH} nested contexts; attach ignored"),
-                Some(location),
-            ),
-            // Thread teardown: there is no stack to push onto.
-            Err(_) => {}
-        }
-        // Taken only on the pushing path, so still here.
-        match entry {
-            Some(entry) => Err(entry),
-            None => Ok(FrameRef::none(location)),
+            Ok(Ok(frame)) => Ok(frame),
+            Ok(Err((entry, full))) => {
+                if full {
+                    report(
+                        DiagnosticKind::ContextDepthExceeded,
+                        &format_args!(
+                            "more than {MAX_CONTEXT_DEPTH} nested contexts; attach ignored"
+                        ),
+                        Some(location),
+                    );
+                }
+                Err(entry)
+            }
+            // Not reached: the stack was there just above.
+            Err(_) => Ok(FrameRef::none(location)),
         }
     }
 
@@ -357,13 +396,13 @@ impl FrameRef {
 
     /// Runs `f` on the span in this frame while the frame is live.
     pub(crate) fn with_span<R>(&self, f: impl FnOnce(&mut SpanState) -> R) -> Option<R> {
-        if self.id == 0 {
+        if self.key == 0 {
             return None;
         }
         STACK
             .try_with(|s| {
                 let mut s = s.try_borrow_mut().ok()?;
-                let at = position(&s.frames, self.id, self.index)?;
+                let at = position(&s.frames, self.key, self.index())?;
                 match s.frames[at] {
                     Frame {
                         held: Held::Span(k),
@@ -385,26 +424,26 @@ impl FrameRef {
         if let Some(top) = self.pop_if_top() {
             return Some(top);
         }
-        let id = std::mem::replace(&mut self.id, 0);
-        if id == 0 {
+        let key = std::mem::replace(&mut self.key, 0);
+        if key == 0 {
             return None;
         }
-        self.pop_slow(id).and_then(E::from_slot)
+        self.pop_slow(key).and_then(E::from_slot)
     }
 
     /// Pops the frame if it is on top with a live frame under it (the
     /// usual case, where nothing else comes off); otherwise leaves it.
     #[inline]
     fn pop_if_top<E: Entry>(&mut self) -> Option<E> {
-        let (id, index) = (self.id, self.index);
-        if id == 0 {
+        let (key, index) = (self.key, self.index());
+        if key == 0 {
             return None;
         }
         let top = STACK
             .try_with(|s| {
                 let mut s = s.try_borrow_mut().ok()?;
                 let on_top = index + 1 == s.frames.len()
-                    && s.frames[index].id == id
+                    && s.frames[index].id == key
                     && (index == 0 || s.frames[index - 1].live);
                 if !on_top {
                     return None;
@@ -416,7 +455,7 @@ impl FrameRef {
             .ok()
             .flatten();
         if top.is_some() {
-            self.id = 0;
+            self.key = 0;
         }
         top
     }
@@ -427,7 +466,7 @@ impl FrameRef {
             .try_with(|s| {
                 let mut s = s.try_borrow_mut().ok()?;
                 let s = &mut *s;
-                let at = position(&s.frames, id, self.index)?;
+                let at = position(&s.frames, id, self.index())?;
                 if at + 1 == s.frames.len() {
                     let top = s.pop_top()?;
                     let mut dead = Vec::new();
@@ -461,7 +500,7 @@ impl FrameRef {
     }
 }
 
-/// Where frame `id` is: at `index` unless a future moved it.
+/// Where the frame with key `id` is: at `index` unless a future moved it.
 fn position(frames: &[Frame], id: u64, index: usize) -> Option<usize> {
     match frames.get(index) {
         Some(f) if f.id == id => Some(index),
@@ -573,7 +612,7 @@ pub(crate) fn attached<E: Entry, R>(
 fn set_aside_above(frame: &FrameRef) -> Option<Box<Aside>> {
     let aside = STACK.try_with(|s| {
         let mut s = s.try_borrow_mut().ok()?;
-        let at = position(&s.frames, frame.id, frame.index)?;
+        let at = position(&s.frames, frame.key, frame.index())?;
         if at + 1 == s.frames.len() {
             return None;
         }
