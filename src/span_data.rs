@@ -191,35 +191,6 @@ pub struct SpanData {
     pub status: Status,
 }
 
-#[cfg(test)]
-impl SpanData {
-    /// A span with fresh ids and nothing else, for unit tests.
-    pub(crate) fn minimal() -> SpanData {
-        use crate::TraceFlags;
-        SpanData {
-            name: "x".into(),
-            span_context: SpanContext::new(
-                TraceId::random(),
-                SpanId::random(),
-                TraceFlags::default(),
-            ),
-            parent_span_id: None,
-            parent_is_remote: false,
-            kind: SpanKind::Internal,
-            span_type: None,
-            start_unix_nanos: 1,
-            end_unix_nanos: 2,
-            attributes: Vec::new(),
-            dropped_attributes_count: 0,
-            events: Vec::new(),
-            dropped_events_count: 0,
-            links: Vec::new(),
-            dropped_links_count: 0,
-            status: Status::Unset,
-        }
-    }
-}
-
 impl SpanData {
     /// The trace id.
     pub fn trace_id(&self) -> TraceId {

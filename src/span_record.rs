@@ -220,6 +220,26 @@ impl Record {
     }
 }
 
+#[cfg(test)]
+impl SpanData {
+    /// A root span named "x" with fresh ids and nothing else, ended now,
+    /// for unit tests.
+    pub(crate) fn minimal() -> SpanData {
+        use crate::id::{SpanId, TraceId};
+        use crate::span_context::TraceFlags;
+        let record = Record::start(
+            SpanKind::Internal,
+            false,
+            &SpanLimits::default(),
+            None,
+            None,
+            Vec::new(),
+        );
+        let ids = SpanContext::new(TraceId::random(), SpanId::random(), TraceFlags::default());
+        record.finish(ids, "x".into(), Instant::now())
+    }
+}
+
 /// An error or a panic, as the `exception` event records it.
 pub(crate) struct Exception<'a> {
     pub(crate) kind: &'a str,
