@@ -347,6 +347,8 @@ impl FrameRef {
             return Err(entry);
         }
         let pushed = STACK.try_with(move |s| {
+            // Borrowed only while the stack runs none of its callers' code,
+            // so a push never finds it borrowed; handed back all the same.
             let Ok(mut s) = s.try_borrow_mut() else {
                 return Err((entry, false));
             };
@@ -461,12 +463,12 @@ impl FrameRef {
     }
 
     #[cold]
-    fn pop_slow(&self, id: u64) -> Option<Slot> {
+    fn pop_slow(&self, key: u64) -> Option<Slot> {
         let popped = STACK
             .try_with(|s| {
                 let mut s = s.try_borrow_mut().ok()?;
                 let s = &mut *s;
-                let at = position(&s.frames, id, self.index())?;
+                let at = position(&s.frames, key, self.index())?;
                 if at + 1 == s.frames.len() {
                     let top = s.pop_top()?;
                     let mut dead = Vec::new();
@@ -500,11 +502,11 @@ impl FrameRef {
     }
 }
 
-/// Where the frame with key `id` is: at `index` unless a future moved it.
-fn position(frames: &[Frame], id: u64, index: usize) -> Option<usize> {
+/// Where the frame with key `key` is: at `index` unless a future moved it.
+fn position(frames: &[Frame], key: u64, index: usize) -> Option<usize> {
     match frames.get(index) {
-        Some(f) if f.id == id => Some(index),
-        _ => frames.iter().rposition(|f| f.id == id),
+        Some(f) if f.id == key => Some(index),
+        _ => frames.iter().rposition(|f| f.id == key),
     }
 }
 

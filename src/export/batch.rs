@@ -40,8 +40,8 @@ use crate::span_data::SpanData;
 /// export runs on a thread of its own, so an exporter that hangs holds up
 /// exports but never a producer, a flush's or a shutdown's deadline.
 ///
-/// Memory is bounded by the queue, two export batches and, per thread still
-/// ending spans, one chunk.
+/// Memory is bounded by the queue, two export batches and, per live thread
+/// that has ended spans, one chunk buffer (its slot's, freed when it exits).
 ///
 /// # Accounting
 /// [`stats`](BatchProcessor::stats) always satisfies `produced == exported +

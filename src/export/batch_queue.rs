@@ -88,6 +88,11 @@ struct Queue {
     closed: bool,
 }
 
+/// An empty chunk buffer: one of `spare`, or a new one of `chunk` spans.
+fn spare_chunk(spare: &mut Vec<Vec<EndedSpan>>, chunk: usize) -> Vec<EndedSpan> {
+    spare.pop().unwrap_or_else(|| Vec::with_capacity(chunk))
+}
+
 /// Every live slot, so the worker can reach spans any thread holds.
 struct Registry {
     slots: Vec<&'static Slot>,
@@ -193,6 +198,9 @@ impl Shared {
             return None;
         }
         let slot = Slot::take();
+        // Sized once, here: the slot keeps its buffer while its thread
+        // lives (see `publish`), so ending a span never allocates.
+        lock(&slot.0).spans.reserve_exact(self.chunk);
         registry.slots.push(slot);
         Some(slot)
     }
@@ -208,10 +216,6 @@ impl Shared {
             return self.refuse(span);
         }
         stage.produced += 1;
-        if stage.spans.capacity() == 0 {
-            // Once per chunk buffer, not a growth step per few spans.
-            stage.spans.reserve_exact(self.chunk);
-        }
         let end = span.end_instant();
         let lingered = if stage.spans.is_empty() {
             // One addition per chunk; each span then only compares.
@@ -277,10 +281,7 @@ impl Shared {
                 .back()
                 .is_some_and(|last| last.capacity() - last.len() >= take);
             if !fits {
-                let chunk = queue
-                    .spare
-                    .pop()
-                    .unwrap_or_else(|| Vec::with_capacity(self.chunk));
+                let chunk = spare_chunk(&mut queue.spare, self.chunk);
                 queue.chunks.push_back(chunk);
             }
             if let Some(last) = queue.chunks.back_mut() {
@@ -410,10 +411,7 @@ impl Shared {
             if n == front.len() {
                 batch.chunks.extend(queue.chunks.pop_front());
             } else {
-                let mut part = queue
-                    .spare
-                    .pop()
-                    .unwrap_or_else(|| Vec::with_capacity(self.chunk));
+                let mut part = spare_chunk(&mut queue.spare, self.chunk);
                 part.extend(front.drain(..n));
                 batch.chunks.push(part);
             }
