@@ -5,6 +5,7 @@
 //! an entered span) and costs no allocation, lock or reference count until
 //! something asks for the span's context; see `span_state`.
 
+use std::cell::RefCell;
 use std::fmt;
 use std::panic::Location;
 
@@ -17,7 +18,7 @@ use crate::session::Session;
 use crate::span_context::{SpanContext, TraceFlags};
 use crate::span_data::{Link, SpanKind, SpanType, Status};
 use crate::span_record::{Exception, Extras, Record};
-use crate::span_state::{Head, SpanState};
+use crate::span_state::{Body, Head, SpanState};
 use crate::stack::{self, FrameRef};
 use crate::value::{KeyValue, Str, Value};
 
@@ -194,11 +195,14 @@ impl SpanBuilder {
         let installed = recorder::installed();
         if installed.is_some_and(|r| r.disabled) {
             if let Some(span_context) = parent_sc {
-                return SpanState::Quiet(Head {
-                    span_context,
-                    name: self.name,
-                    baggage,
-                });
+                return SpanState {
+                    head: Head {
+                        span_context,
+                        name: self.name,
+                        baggage,
+                    },
+                    body: Body::Quiet,
+                };
             }
         }
         let mut params = SamplingParams::new(parent_sc.as_ref(), trace_id, &self.name);
@@ -230,7 +234,12 @@ impl SpanBuilder {
         let limits = match installed {
             Some(p) if result.is_recording() && !recorder::suppressed() => &p.limits,
             // A span that records nothing allocates nothing.
-            _ => return SpanState::Quiet(head),
+            _ => {
+                return SpanState {
+                    head,
+                    body: Body::Quiet,
+                }
+            }
         };
         panic_hook::install();
         let session = head.baggage.get(Session::BAGGAGE_KEY);
@@ -242,7 +251,10 @@ impl SpanBuilder {
             session.map(|id| KeyValue::new(Session::BAGGAGE_KEY, id.to_owned())),
             result.attributes,
         );
-        SpanState::Recording(head, record)
+        SpanState {
+            head,
+            body: Body::Recording(record),
+        }
     }
 
     /// Starts the span and makes it current until the guard drops; dropping
@@ -263,7 +275,7 @@ impl SpanBuilder {
             Err(state) => SpanGuard {
                 frame: FrameRef::none(location),
                 span_context,
-                unpushed: Some(Box::new(SpanCell::new(state))),
+                unpushed: Some(Box::new(RefCell::new(state))),
             },
         }
     }
@@ -506,13 +518,10 @@ impl fmt::Debug for SpanRef {
 /// assert_eq!(baton::current_span().unwrap().span_id(), job.span_id());
 /// ```
 pub struct Span {
-    /// A copy of the ids, so they can be lent out while the record changes.
-    span_context: SpanContext,
-    state: SpanCell,
+    /// Lent out by reference (the ids) while the body changes.
+    head: Head,
+    body: RefCell<Body>,
 }
-
-/// The span's state, changed through `&self`.
-type SpanCell = std::cell::RefCell<SpanState>;
 
 impl Span {
     span_methods!();
@@ -520,40 +529,43 @@ impl Span {
     #[inline]
     fn new(state: SpanState) -> Span {
         Span {
-            span_context: state.span_context().clone(),
-            state: SpanCell::new(state),
+            head: state.head,
+            body: RefCell::new(state.body),
         }
     }
 
     /// Takes the span out; the drop then has nothing to end.
     fn into_state(mut self) -> SpanState {
-        std::mem::replace(self.state.get_mut(), SpanState::VACANT)
+        SpanState {
+            head: std::mem::replace(&mut self.head, Head::VACANT),
+            body: std::mem::replace(self.body.get_mut(), Body::Quiet),
+        }
     }
 
     /// The span name.
     pub fn name(&self) -> String {
-        self.state.borrow().name().to_owned()
+        self.head.name.clone().into_owned()
     }
 
     /// The span's ids, flags and tracestate.
     pub fn span_context(&self) -> &SpanContext {
-        &self.span_context
+        &self.head.span_context
     }
 
     /// The context in which this span is the active span. The first call
     /// gives the span a shared record (one allocation).
     pub fn context(&self) -> Context {
-        self.state.borrow_mut().context()
+        self.body.borrow_mut().context(&self.head)
     }
 
     /// Whether the span records data and has not ended.
     pub fn is_recording(&self) -> bool {
-        self.state.borrow().is_recording()
+        self.body.borrow().is_recording()
     }
 
     /// Ends the span now; later calls, and the drop, do nothing.
     pub fn end(&self) {
-        let data = self.state.borrow_mut().end(limits);
+        let data = self.body.borrow_mut().end(&self.head, limits);
         // Handed on after the borrow: the processor may call back into
         // this span.
         if let Some(data) = data {
@@ -564,19 +576,21 @@ impl Span {
 
 impl Recorder for Span {
     fn with_record(&self, f: impl FnOnce(&mut Record)) {
-        if let Ok(mut state) = self.state.try_borrow_mut() {
-            state.with_record(f);
+        if let Ok(mut body) = self.body.try_borrow_mut() {
+            body.with_record(f);
         }
     }
 }
 
 impl Drop for Span {
     fn drop(&mut self) {
-        let state = self.state.get_mut();
         // Records nothing, or was taken out (entered, or lent to a future):
         // its fields drop as they are.
-        if !state.ends_nothing() {
-            finish(std::mem::replace(state, SpanState::VACANT));
+        if !self.body.get_mut().ends_nothing() {
+            finish(SpanState {
+                head: std::mem::replace(&mut self.head, Head::VACANT),
+                body: std::mem::replace(self.body.get_mut(), Body::Quiet),
+            });
         }
     }
 }
@@ -584,7 +598,7 @@ impl Drop for Span {
 impl fmt::Debug for Span {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Span")
-            .field("span_context", &self.span_context)
+            .field("span_context", &self.head.span_context)
             .finish()
     }
 }
@@ -601,7 +615,7 @@ pub struct SpanGuard {
     frame: FrameRef,
     span_context: SpanContext,
     /// The span, when the stack had no room for its frame.
-    unpushed: Option<Box<SpanCell>>,
+    unpushed: Option<Box<RefCell<SpanState>>>,
 }
 
 impl SpanGuard {

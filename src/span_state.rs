@@ -17,7 +17,9 @@ use crate::span_limits::SpanLimits;
 use crate::span_record::{LiveSpan, Record};
 use crate::value::Str;
 
-/// What every span has, recording or not.
+/// What every span has, recording or not; it never changes once the span
+/// has begun, so an owner can lend it out while the [`Body`] changes.
+#[derive(Clone)]
 pub(crate) struct Head {
     pub(crate) span_context: SpanContext,
     pub(crate) name: Str,
@@ -25,67 +27,45 @@ pub(crate) struct Head {
     pub(crate) baggage: Baggage,
 }
 
-pub(crate) enum SpanState {
+impl Head {
+    /// Left where a head was moved out; never read.
+    pub(crate) const VACANT: Head = Head {
+        span_context: SpanContext::VACANT,
+        name: Str::Borrowed(""),
+        baggage: Baggage::EMPTY,
+    };
+}
+
+/// What changes over a span's life: its record, until the span ends.
+pub(crate) enum Body {
     /// Recording, and only its owner refers to it.
-    Recording(Head, Record),
+    Recording(Record),
     /// Records nothing: not sampled, no pipeline, or ended.
-    Quiet(Head),
+    Quiet,
     /// Its context was asked for; a recording span's record lives there.
     Shared(Context),
 }
 
-impl SpanState {
-    /// A state that ends nothing, left where a span was taken out.
-    pub(crate) const VACANT: SpanState = SpanState::Shared(Context::EMPTY);
-
-    /// Whether ending it would hand nothing on: it records nothing, or is
-    /// [`VACANT`](SpanState::VACANT) (no span has an empty context).
+impl Body {
+    /// Whether ending it would hand nothing on.
     pub(crate) fn ends_nothing(&self) -> bool {
-        match self {
-            SpanState::Recording(..) => false,
-            SpanState::Quiet(_) => true,
-            SpanState::Shared(cx) => cx.is_empty(),
-        }
-    }
-
-    pub(crate) fn span_context(&self) -> &SpanContext {
-        match self {
-            SpanState::Recording(head, _) | SpanState::Quiet(head) => &head.span_context,
-            // A shared span's context always has its span context.
-            SpanState::Shared(cx) => cx
-                .span_context()
-                .expect("a span's context has a span context"),
-        }
-    }
-
-    pub(crate) fn name(&self) -> &str {
-        match self {
-            SpanState::Recording(head, _) | SpanState::Quiet(head) => &head.name,
-            SpanState::Shared(cx) => cx.span_name(),
-        }
-    }
-
-    pub(crate) fn baggage(&self) -> &Baggage {
-        match self {
-            SpanState::Recording(head, _) | SpanState::Quiet(head) => &head.baggage,
-            SpanState::Shared(cx) => cx.baggage(),
-        }
+        matches!(self, Body::Quiet)
     }
 
     pub(crate) fn is_recording(&self) -> bool {
         match self {
-            SpanState::Recording(..) => true,
-            SpanState::Quiet(_) => false,
-            SpanState::Shared(cx) => cx.live_span().is_some_and(|l| !l.is_ended()),
+            Body::Recording(_) => true,
+            Body::Quiet => false,
+            Body::Shared(cx) => cx.live_span().is_some_and(|l| !l.is_ended()),
         }
     }
 
     /// Runs `f` on the record while the span records.
     pub(crate) fn with_record(&mut self, f: impl FnOnce(&mut Record)) {
         match self {
-            SpanState::Recording(_, record) => f(record),
-            SpanState::Quiet(_) => {}
-            SpanState::Shared(cx) => {
+            Body::Recording(record) => f(record),
+            Body::Quiet => {}
+            Body::Shared(cx) => {
                 if let Some(live) = cx.live_span() {
                     live.with_record(f);
                 }
@@ -93,69 +73,141 @@ impl SpanState {
         }
     }
 
-    /// The span's context, made shared on first use.
-    pub(crate) fn context(&mut self) -> Context {
-        if let SpanState::Shared(cx) = self {
+    /// The context of the span `head` names, made shared on first use.
+    pub(crate) fn context(&mut self, head: &Head) -> Context {
+        if let Body::Shared(cx) = self {
             return cx.clone();
         }
-        let placeholder = SpanState::Shared(Context::default());
-        let cx = match std::mem::replace(self, placeholder) {
-            SpanState::Recording(head, record) => Context::for_span(
-                head.span_context,
-                head.name,
-                Some(LiveSpan::new(record)),
-                head.baggage,
-            ),
-            SpanState::Quiet(head) => {
-                Context::for_span(head.span_context, head.name, None, head.baggage)
-            }
-            SpanState::Shared(cx) => cx,
+        let live = match std::mem::replace(self, Body::Quiet) {
+            Body::Recording(record) => Some(LiveSpan::new(record)),
+            _ => None,
         };
-        *self = SpanState::Shared(cx.clone());
+        let cx = Context::for_span(
+            head.span_context.clone(),
+            head.name.clone(),
+            live,
+            head.baggage.clone(),
+        );
+        *self = Body::Shared(cx.clone());
         cx
     }
 
-    /// Ends the span now, returning its record; `None` if it records
-    /// nothing or has ended. The span keeps its ids.
-    pub(crate) fn end(&mut self, limits: impl FnOnce() -> SpanLimits) -> Option<EndedSpan> {
-        self.detach().finish(limits)
+    /// Ends the span `head` names now, returning its record; `None` if it
+    /// records nothing or has ended. What stays records nothing more.
+    pub(crate) fn end(
+        &mut self,
+        head: &Head,
+        limits: impl FnOnce() -> SpanLimits,
+    ) -> Option<EndedSpan> {
+        let body = self.detach();
+        if body.ends_nothing() {
+            return None;
+        }
+        body.finish(head.span_context.clone(), head.name.clone(), limits)
     }
 
-    /// Hands the span to a caller that will end it, leaving in its place a
-    /// copy that keeps the ids and records nothing more.
-    pub(crate) fn detach(&mut self) -> SpanState {
-        let copy = match self {
-            SpanState::Recording(head, _) | SpanState::Quiet(head) => SpanState::Quiet(Head {
-                span_context: head.span_context.clone(),
-                name: head.name.clone(),
-                baggage: head.baggage.clone(),
-            }),
-            SpanState::Shared(cx) => SpanState::Shared(cx.clone()),
-        };
-        std::mem::replace(self, copy)
+    /// Hands the body to a caller that will end it, leaving one that
+    /// records nothing more.
+    fn detach(&mut self) -> Body {
+        match self {
+            // The context stays the span's, for handles made before.
+            Body::Shared(cx) => Body::Shared(cx.clone()),
+            _ => std::mem::replace(self, Body::Quiet),
+        }
     }
 
-    /// Ends the span as its owner lets go of it. `limits` is read only
+    /// Ends the span now, as its owner lets go of it. `limits` is read only
     /// when the record has attributes, events or links to cut.
-    pub(crate) fn finish(self, limits: impl FnOnce() -> SpanLimits) -> Option<EndedSpan> {
-        let (span_context, name, mut record) = match self {
-            SpanState::Recording(head, record) => (head.span_context, head.name, record),
-            SpanState::Quiet(_) => return None,
-            SpanState::Shared(mut cx) => {
+    fn finish(
+        self,
+        span_context: SpanContext,
+        name: Str,
+        limits: impl FnOnce() -> SpanLimits,
+    ) -> Option<EndedSpan> {
+        let mut record = match self {
+            Body::Recording(record) => record,
+            Body::Quiet => return None,
+            Body::Shared(mut cx) => {
                 if cx.live_span()?.is_ended() {
                     return None;
                 }
                 // Nothing else holds the span's context (the usual case):
                 // the record is taken without the lock.
-                let record = match cx.live_span_mut() {
+                match cx.live_span_mut() {
                     Some(live) => live.take_mut(),
                     None => cx.live_span()?.take(),
-                }?;
-                (cx.span_context()?.clone(), cx.span_name().clone(), record)
+                }?
             }
         };
         let end = Instant::now();
         record.cut(limits);
         Some(EndedSpan::new(span_context, name, record, end))
+    }
+}
+
+/// A span as one owner holds it, whole.
+pub(crate) struct SpanState {
+    pub(crate) head: Head,
+    pub(crate) body: Body,
+}
+
+impl SpanState {
+    /// A state that ends nothing, left where a span was taken out.
+    pub(crate) const VACANT: SpanState = SpanState {
+        head: Head::VACANT,
+        body: Body::Quiet,
+    };
+
+    /// Whether ending it would hand nothing on: it records nothing, or is
+    /// [`VACANT`](SpanState::VACANT).
+    pub(crate) fn ends_nothing(&self) -> bool {
+        self.body.ends_nothing()
+    }
+
+    pub(crate) fn span_context(&self) -> &SpanContext {
+        &self.head.span_context
+    }
+
+    pub(crate) fn name(&self) -> &str {
+        &self.head.name
+    }
+
+    pub(crate) fn baggage(&self) -> &Baggage {
+        &self.head.baggage
+    }
+
+    pub(crate) fn is_recording(&self) -> bool {
+        self.body.is_recording()
+    }
+
+    /// Runs `f` on the record while the span records.
+    pub(crate) fn with_record(&mut self, f: impl FnOnce(&mut Record)) {
+        self.body.with_record(f);
+    }
+
+    /// The span's context, made shared on first use.
+    pub(crate) fn context(&mut self) -> Context {
+        self.body.context(&self.head)
+    }
+
+    /// Ends the span now, returning its record; `None` if it records
+    /// nothing or has ended. The span keeps its ids.
+    pub(crate) fn end(&mut self, limits: impl FnOnce() -> SpanLimits) -> Option<EndedSpan> {
+        self.body.end(&self.head, limits)
+    }
+
+    /// Hands the span to a caller that will end it, leaving in its place a
+    /// copy that keeps the ids and records nothing more.
+    pub(crate) fn detach(&mut self) -> SpanState {
+        SpanState {
+            head: self.head.clone(),
+            body: self.body.detach(),
+        }
+    }
+
+    /// Ends the span as its owner lets go of it.
+    pub(crate) fn finish(self, limits: impl FnOnce() -> SpanLimits) -> Option<EndedSpan> {
+        let SpanState { head, body } = self;
+        body.finish(head.span_context, head.name, limits)
     }
 }
