@@ -104,15 +104,6 @@ pub struct SpanContext {
 }
 
 impl SpanContext {
-    /// Left where a span's ids were moved out (see `span_state`); never
-    /// read, so it only has to be a valid value.
-    pub(crate) const VACANT: SpanContext = match (TraceId::from_u128(1), SpanId::from_u64(1)) {
-        (Some(trace_id), Some(span_id)) => {
-            SpanContext::new(trace_id, span_id, TraceFlags::from_bits(0))
-        }
-        _ => unreachable!(),
-    };
-
     /// A local span context with an empty tracestate.
     pub const fn new(trace_id: TraceId, span_id: SpanId, flags: TraceFlags) -> SpanContext {
         SpanContext {

@@ -12,7 +12,8 @@ use std::time::Instant;
 use crate::baggage::Baggage;
 use crate::context::Context;
 use crate::ended_span::EndedSpan;
-use crate::span_context::SpanContext;
+use crate::id::{SpanId, TraceId};
+use crate::span_context::{SpanContext, TraceFlags};
 use crate::span_limits::SpanLimits;
 use crate::span_record::{LiveSpan, Record};
 use crate::value::Str;
@@ -28,9 +29,15 @@ pub(crate) struct Head {
 }
 
 impl Head {
-    /// Left where a head was moved out; never read.
+    /// Left where a head was moved out; never read, so its ids only have
+    /// to be valid.
     pub(crate) const VACANT: Head = Head {
-        span_context: SpanContext::VACANT,
+        span_context: match (TraceId::from_u128(1), SpanId::from_u64(1)) {
+            (Some(trace_id), Some(span_id)) => {
+                SpanContext::new(trace_id, span_id, TraceFlags::from_bits(0))
+            }
+            _ => unreachable!(),
+        },
         name: Str::Borrowed(""),
         baggage: Baggage::EMPTY,
     };
