@@ -535,6 +535,11 @@ impl Span {
 
     /// Takes the span out; the drop then has nothing to end.
     fn into_state(mut self) -> SpanState {
+        self.take_state()
+    }
+
+    /// The span, leaving a vacant one that ends nothing.
+    fn take_state(&mut self) -> SpanState {
         SpanState {
             head: std::mem::replace(&mut self.head, Head::VACANT),
             body: std::mem::replace(self.body.get_mut(), Body::Quiet),
@@ -543,7 +548,7 @@ impl Span {
 
     /// The span name.
     pub fn name(&self) -> String {
-        self.head.name.clone().into_owned()
+        self.head.name.to_string()
     }
 
     /// The span's ids, flags and tracestate.
@@ -586,10 +591,7 @@ impl Drop for Span {
         // Records nothing, or was taken out (entered, or lent to a future):
         // its fields drop as they are.
         if !self.body.get_mut().ends_nothing() {
-            finish(SpanState {
-                head: std::mem::replace(&mut self.head, Head::VACANT),
-                body: std::mem::replace(self.body.get_mut(), Body::Quiet),
-            });
+            finish(self.take_state());
         }
     }
 }
