@@ -43,13 +43,12 @@ fn extract(propagator: &dyn Propagator, headers: &[(&str, &str)], n: u64) {
     }
 }
 
-/// Runs `op` `n` times, in blocks that never fill the default queue: a
+/// Runs `op` `n` times, in blocks that never fill the queue of `config`: a
 /// span dropped for a full queue takes a cheaper path than the one
 /// measured. Before each block it waits until at most half the queue and a
 /// thread chunk are in flight, a level the worker always drains below
 /// without waiting for its timer (it is woken at half the queue).
-fn paced(n: u64, stats: &BatchStatsHandle, mut op: impl FnMut()) {
-    let config = BatchConfig::default();
+fn paced(n: u64, config: BatchConfig, stats: &BatchStatsHandle, mut op: impl FnMut()) {
     let block = config.max_queue_size / 4;
     let settled = (config.max_queue_size / 2 + THREAD_CHUNK_SIZE) as u64;
     for i in 0..n {
@@ -68,7 +67,8 @@ fn main() {
         return;
     };
     let n: u64 = n.and_then(|n| n.parse().ok()).unwrap_or(100_000);
-    let processor = BatchProcessor::new(Discard, BatchConfig::default());
+    let config = BatchConfig::default();
+    let processor = BatchProcessor::new(Discard, config);
     let stats = processor.stats_handle();
     let _pipeline = baton::init(baton::Config::new().processor(processor)).unwrap();
     let unsampled = Context::default().with_span_context(
@@ -83,10 +83,10 @@ fn main() {
         "clock" => (0..n).for_each(|_| {
             black_box(Instant::now());
         }),
-        "root" => paced(n, &stats, || drop(baton::span("root").start())),
+        "root" => paced(n, config, &stats, || drop(baton::span("root").start())),
         "child" => {
             let _parent = baton::span("parent").enter();
-            paced(n, &stats, || drop(baton::span("child").enter()));
+            paced(n, config, &stats, || drop(baton::span("child").enter()));
         }
         "unsampled" => {
             let _g = unsampled.attach();
@@ -105,7 +105,7 @@ fn main() {
         }
         "future-span" => {
             let waker = Waker::noop();
-            paced(n, &stats, || {
+            paced(n, config, &stats, || {
                 let fut = pin!(async { black_box(1) }.in_span(baton::span("future")));
                 assert!(fut.poll(&mut TaskContext::from_waker(waker)).is_ready());
             });

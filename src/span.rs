@@ -143,8 +143,10 @@ impl SpanBuilder {
 
     /// Starts the span without making it current; it ends on [`Span::end`] or drop.
     pub fn start(self) -> Span {
-        let state = self.begin();
-        let observer = start_observer(&state);
+        let installed = recorder::installed();
+        let state = self.begin(installed);
+        // Only a recording span, and only if the processor observes starts.
+        let observer = installed.filter(|r| r.observes_start && state.is_recording());
         let span = Span::new(state);
         if let Some(r) = observer {
             r.on_start(&span);
@@ -160,13 +162,15 @@ impl SpanBuilder {
         // straight into the caller's place: asked after, the state was
         // copied there, and reading it so soon after it was written
         // stalled (perf: two thirds of this function's time).
-        if !recorder::installed().is_some_and(|r| r.observes_start) {
-            return self.begin();
+        let installed = recorder::installed();
+        if !installed.is_some_and(|r| r.observes_start) {
+            return self.begin(installed);
         }
         self.start().into_state()
     }
 
-    fn begin(self) -> SpanState {
+    /// The span's state, begun under `installed` (read once by the caller).
+    fn begin(self, installed: Option<&'static recorder::Recorder>) -> SpanState {
         let parent = match &self.parent {
             Parent::Current => stack::with_current(|c| ParentParts {
                 span_context: c.span_context().cloned(),
@@ -191,7 +195,6 @@ impl SpanBuilder {
             Some(p) => (p.trace_id(), p.flags().known()),
             None => (TraceId::random(), TraceFlags::default().with_random(true)),
         };
-        let installed = recorder::installed();
         if installed.is_some_and(|r| r.disabled) {
             if let Some(span_context) = parent_sc {
                 return SpanState {
@@ -278,12 +281,6 @@ impl SpanBuilder {
             },
         }
     }
-}
-
-/// The recorder whose processor is to see `state` start: only a recording
-/// span, and only if the processor observes starts.
-fn start_observer(state: &SpanState) -> Option<&'static recorder::Recorder> {
-    recorder::installed().filter(|r| r.observes_start && state.is_recording())
 }
 
 /// What a new span takes from its parent context, copied out under the

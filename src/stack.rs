@@ -106,7 +106,7 @@ pub(crate) enum Held {
 struct Frame {
     held: Held,
     /// Its guard's key: see [`FrameRef`].
-    id: u64,
+    key: u64,
     live: bool,
     /// Where its guard was made, for reports.
     location: &'static Location<'static>,
@@ -119,7 +119,7 @@ impl Frame {
     /// stall). Built from constants, it is written straight into the vector.
     const BLANK: Frame = Frame {
         held: Held::Span(0),
-        id: 0,
+        key: 0,
         live: false,
         location: Location::caller(),
     };
@@ -363,7 +363,7 @@ impl FrameRef {
             s.frames.push(Frame::BLANK);
             if let Some(frame) = s.frames.last_mut() {
                 frame.held = entry.store(&mut s.spans);
-                frame.id = key;
+                frame.key = key;
                 frame.live = true;
                 frame.location = location;
             }
@@ -445,7 +445,7 @@ impl FrameRef {
             .try_with(|s| {
                 let mut s = s.try_borrow_mut().ok()?;
                 let on_top = index + 1 == s.frames.len()
-                    && s.frames[index].id == key
+                    && s.frames[index].key == key
                     && (index == 0 || s.frames[index - 1].live);
                 if !on_top {
                     return None;
@@ -505,8 +505,8 @@ impl FrameRef {
 /// Where the frame with key `key` is: at `index` unless a future moved it.
 fn position(frames: &[Frame], key: u64, index: usize) -> Option<usize> {
     match frames.get(index) {
-        Some(f) if f.id == key => Some(index),
-        _ => frames.iter().rposition(|f| f.id == key),
+        Some(f) if f.key == key => Some(index),
+        _ => frames.iter().rposition(|f| f.key == key),
     }
 }
 
