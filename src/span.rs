@@ -686,3 +686,16 @@ impl fmt::Debug for SpanGuard {
             .finish()
     }
 }
+
+#[cfg(all(test, target_pointer_width = "64"))]
+mod tests {
+    use super::*;
+
+    /// A `Span` is returned and dropped by value on every root span. At 128
+    /// bytes or less each move is copied inline; past it, each is a call to
+    /// `memcpy` (it was 184 bytes while it kept a second copy of its ids).
+    #[test]
+    fn a_span_moves_inline() {
+        assert!(std::mem::size_of::<Span>() <= 128);
+    }
+}
