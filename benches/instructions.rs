@@ -67,7 +67,12 @@ fn main() {
         return;
     };
     let n: u64 = n.and_then(|n| n.parse().ok()).unwrap_or(100_000);
-    let config = BatchConfig::default();
+    let mut config = BatchConfig::default();
+    if op == "root-flushed" {
+        // As the peers' `cpu_cost` runs it: the queue holds what is ended
+        // between two flushes, so only the flush wakes the worker.
+        config.max_queue_size = 1 << 16;
+    }
     let processor = BatchProcessor::new(Discard, config);
     let stats = processor.stats_handle();
     let _pipeline = baton::init(baton::Config::new().processor(processor)).unwrap();
@@ -84,6 +89,14 @@ fn main() {
             black_box(Instant::now());
         }),
         "root" => paced(n, config, &stats, || drop(baton::span("root").start())),
+        "root-flushed" => {
+            for i in 0..n {
+                drop(baton::span("root").start());
+                if i % 1000 == 999 {
+                    baton::export::force_flush(Duration::from_secs(30)).unwrap();
+                }
+            }
+        }
         "child" => {
             let _parent = baton::span("parent").enter();
             paced(n, config, &stats, || drop(baton::span("child").enter()));

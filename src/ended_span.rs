@@ -87,6 +87,7 @@ impl EndedSpan {
     }
 
     /// The finished span, with unix-nanosecond times, as exporters take it.
+    #[inline(always)]
     pub fn into_data(self) -> SpanData {
         match self.0 {
             Ended::Recorded {

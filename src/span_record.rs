@@ -172,6 +172,7 @@ impl Record {
     }
 
     /// The finished span, ended at `end`.
+    #[inline(always)]
     pub(crate) fn finish(self, span_context: SpanContext, name: Str, end: Instant) -> SpanData {
         // Written out for the record without extras, the usual case: built
         // from an empty `Extras` instead, it costs about 75 instructions

@@ -1,6 +1,7 @@
 //! A flood of 10^6 spans from four threads against a slow exporter keeps
-//! the process's peak memory under 16 MiB — the queue, two batches and a
-//! chunk per thread, whatever is produced — and every span is accounted
+//! the process's peak memory under 16 MiB — the queue, the batches handed
+//! to the export thread, the one it converts for the exporter and a chunk
+//! per thread, whatever is produced — and every span is accounted
 //! for: exported, dropped (and counted) or in flight.
 //!
 //! Installs the global pipeline (to record the span fed to the processor).

@@ -18,11 +18,17 @@ pub(crate) enum Event {
     /// Export what is held until `deadline`, then shut the exporter down;
     /// nobody waits for the answer when `ack` is `None` (a dropped processor).
     Shutdown { deadline: Instant, ack: Option<Ack> },
-    /// The export thread finished an export (and counted it); the buffer
-    /// comes back, its chunks emptied, for the next batch.
+    /// The export thread ran a list of jobs: what each returned, in order.
+    Returned(Vec<Returned>),
+}
+
+/// What one job of the export thread returned.
+pub(crate) enum Returned {
+    /// An export finished (and was counted); the buffer comes back, its
+    /// chunks emptied, for the next batch.
     Exported(Batch),
-    /// The export thread flushed the exporter.
+    /// The exporter was flushed.
     Flushed(Result<(), ExportError>),
-    /// The export thread shut the exporter down.
+    /// The exporter was shut down.
     ShutDown(Result<(), ExportError>),
 }

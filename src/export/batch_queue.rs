@@ -84,6 +84,10 @@ struct Queue {
     chunks: VecDeque<Vec<EndedSpan>>,
     /// Spans in `chunks`: at most `max_queue_size`.
     len: usize,
+    /// Batches taken for export that the export thread has not started
+    /// (at most the worker's `JOBS_AHEAD`): kept here, a shutdown that
+    /// abandons them counts them dropped at once.
+    ahead: VecDeque<Batch>,
     spare: Vec<Vec<EndedSpan>>,
     closed: bool,
 }
@@ -175,6 +179,7 @@ impl Shared {
             queue: Mutex::new(Queue {
                 chunks: VecDeque::new(),
                 len: 0,
+                ahead: VecDeque::new(),
                 spare: Vec::new(),
                 closed: false,
             }),
@@ -421,6 +426,25 @@ impl Shared {
         taken
     }
 
+    /// Leaves `batch` for the export thread, which takes it with
+    /// [`start_ahead`](Shared::start_ahead) when it comes to its job.
+    pub(crate) fn hand_ahead(&self, batch: Batch) {
+        lock(&self.queue).ahead.push_back(batch);
+    }
+
+    /// The batch handed ahead first; `None` once a shutdown abandoned it.
+    pub(crate) fn start_ahead(&self) -> Option<Batch> {
+        lock(&self.queue).ahead.pop_front()
+    }
+
+    /// Counts the batches handed ahead as failed: the export thread is
+    /// gone and will never take them.
+    pub(crate) fn fail_ahead(&self) {
+        let ahead = mem::take(&mut lock(&self.queue).ahead);
+        self.tally
+            .failed(ahead.iter().map(|b| b.len() as u64).sum());
+    }
+
     /// Takes back the chunk buffers of an exported batch, which the export
     /// thread emptied, for threads to fill again.
     pub(crate) fn recycle(&self, batch: &mut Batch) {
@@ -453,8 +477,9 @@ impl Shared {
             queue.closed = true;
             queue.spare = Vec::new();
             queue.len = 0;
-            self.count_dropped(queue.chunks.iter().map(Vec::len).sum());
-            mem::take(&mut queue.chunks)
+            let ahead: usize = queue.ahead.iter().map(Batch::len).sum();
+            self.count_dropped(queue.chunks.iter().map(Vec::len).sum::<usize>() + ahead);
+            (mem::take(&mut queue.chunks), mem::take(&mut queue.ahead))
         };
         drop(held);
         self.wake_pending.store(false, Ordering::Release);

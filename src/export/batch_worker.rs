@@ -1,6 +1,7 @@
 //! The batch worker, which decides what to export and when, and the export
 //! thread that owns the exporter, so that the worker never waits for it.
 
+use std::collections::VecDeque;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -10,7 +11,7 @@ use std::time::Instant;
 
 use crate::diagnostic::{report, DiagnosticKind};
 use crate::ended_span::EndedSpan;
-use crate::export::batch_event::{Ack, Event};
+use crate::export::batch_event::{Ack, Event, Returned};
 use crate::export::batch_queue::Shared;
 use crate::export::export_batch::Batch;
 use crate::export::exporter::{ExportError, SpanExporter};
@@ -28,12 +29,12 @@ pub(crate) fn start(
         shared: Arc::clone(shared),
         events,
         jobs,
-        busy: false,
-        buffer: Batch::default(),
+        running: VecDeque::new(),
+        buffers: Vec::new(),
         taken: 0,
         drain_until: 0,
         flushes: Vec::new(),
-        flushing: Vec::new(),
+        flushing: VecDeque::new(),
         shutdown: None,
         shutdown_sent: false,
         next_tick: None,
@@ -45,28 +46,39 @@ pub(crate) fn start(
     Ok(())
 }
 
+/// The worker hands the export thread its jobs in lists, one message each,
+/// and gets one message back per list: a flush of two batches took eleven
+/// to twelve thread switches when each job was a round trip of its own.
 enum Job {
-    Export(Batch),
+    /// Export the batch handed ahead first ([`Shared::hand_ahead`]).
+    Export,
     Flush,
     Shutdown,
 }
 
+/// Exports handed to the export thread and not yet returned, at most. Each
+/// holds one batch, so what is held stays bounded by the queue and
+/// `JOBS_AHEAD` batches.
+const JOBS_AHEAD: usize = 2;
+
 struct Worker {
     shared: Arc<Shared>,
     events: Receiver<Event>,
-    jobs: Sender<Job>,
-    /// The export thread is running a job.
-    busy: bool,
-    /// The batch buffer, while the export thread does not hold it.
-    buffer: Batch,
+    jobs: Sender<Vec<Job>>,
+    /// The jobs the export thread holds, in the order it runs them:
+    /// `true` for an export.
+    running: VecDeque<bool>,
+    /// Batch buffers the export thread has handed back.
+    buffers: Vec<Batch>,
     /// Spans taken from the queue so far.
     taken: u64,
     /// Export without waiting for a full batch until `taken` reaches this.
     drain_until: u64,
     /// Flushes waiting until `taken` reaches their mark.
     flushes: Vec<(u64, Ack)>,
-    /// Flushes waiting for the exporter's own flush.
-    flushing: Vec<Ack>,
+    /// Flushes waiting for the exporter's own flush, one group per flush
+    /// job, in the order those jobs run.
+    flushing: VecDeque<Vec<Ack>>,
     shutdown: Option<(Instant, Option<Ack>)>,
     shutdown_sent: bool,
     next_tick: Option<Instant>,
@@ -151,19 +163,32 @@ impl Worker {
                     self.shutdown = Some((deadline, ack));
                 }
             }
-            Event::Exported(mut buffer) => {
-                self.busy = false;
-                self.late_at = None;
-                self.shared.recycle(&mut buffer);
-                self.buffer = buffer;
+            Event::Returned(returned) => {
+                let mut done = false;
+                for returned in returned {
+                    self.running.pop_front();
+                    done |= self.returned(returned);
+                }
+                self.late_at = self.late_after();
+                return done;
             }
-            Event::Flushed(result) => {
-                self.busy = false;
-                for ack in self.flushing.drain(..) {
+        }
+        false
+    }
+
+    /// Takes in what one job returned; `true` when the worker is done.
+    fn returned(&mut self, returned: Returned) -> bool {
+        match returned {
+            Returned::Exported(mut buffer) => {
+                self.shared.recycle(&mut buffer);
+                self.buffers.push(buffer);
+            }
+            Returned::Flushed(result) => {
+                for ack in self.flushing.pop_front().into_iter().flatten() {
                     let _ = ack.try_send(result.clone());
                 }
             }
-            Event::ShutDown(result) => {
+            Returned::ShutDown(result) => {
                 if let Some((_, Some(ack))) = self.shutdown.take() {
                     let _ = ack.try_send(result);
                 }
@@ -171,6 +196,17 @@ impl Worker {
             }
         }
         false
+    }
+
+    /// When the exports the export thread holds are late, counted from now:
+    /// each may take the export timeout; `None` if it holds none.
+    fn late_after(&self) -> Option<Instant> {
+        let exports = self.running.iter().filter(|&&export| export).count();
+        let timeout = self.shared.config.export_timeout;
+        let budget = timeout.saturating_mul(u32::try_from(exports).unwrap_or(u32::MAX));
+        (exports > 0)
+            .then(|| Instant::now().checked_add(budget))
+            .flatten()
     }
 
     /// Moves every thread's gathered spans into the queue (closing, for a
@@ -181,49 +217,60 @@ impl Worker {
         self.drain_until = self.taken + self.shared.queued() as u64;
     }
 
-    /// Starts the next job when the export thread is free.
+    /// Hands the export thread every job that is due, in one list.
     fn step(&mut self) {
-        if self.busy {
+        let mut list = Vec::new();
+        while let Some(job) = self.next_job() {
+            self.running.push_back(matches!(job, Job::Export));
+            list.push(job);
+        }
+        if list.is_empty() {
             return;
         }
-        let batch = self.shared.config.max_export_batch_size;
-        let queued = self.shared.queued();
-        if queued > 0
-            && (queued >= batch || self.taken < self.drain_until || self.shutdown.is_some())
-        {
-            let mut buffer = std::mem::take(&mut self.buffer);
-            self.taken += self.shared.take_batch(&mut buffer, batch) as u64;
-            self.late_at = Instant::now().checked_add(self.shared.config.export_timeout);
-            self.send(Job::Export(buffer));
-            return;
-        }
-        // The export thread is free, so every span taken so far is exported.
-        let taken = self.taken;
-        let (done, waiting) = std::mem::take(&mut self.flushes)
-            .into_iter()
-            .partition(|(mark, _)| *mark <= taken);
-        self.flushes = waiting;
-        self.flushing.extend(done.into_iter().map(|(_, ack)| ack));
-        if !self.flushing.is_empty() {
-            self.send(Job::Flush);
-        } else if self.shutdown.is_some() && queued == 0 && !self.shutdown_sent {
-            self.shutdown_sent = true;
-            self.send(Job::Shutdown);
+        let idle = self.running.len() == list.len();
+        match self.jobs.send(list) {
+            Ok(()) if idle => self.late_at = self.late_after(),
+            Ok(()) => {}
+            // The export thread is gone (it ends after a shutdown job only):
+            // the batches it cannot take are lost, and counted.
+            Err(mpsc::SendError(list)) => {
+                self.shared.fail_ahead();
+                self.running.truncate(self.running.len() - list.len());
+            }
         }
     }
 
-    fn send(&mut self, job: Job) {
-        self.busy = match self.jobs.send(job) {
-            Ok(()) => true,
-            // The export thread is gone (it ends after a shutdown job only):
-            // the batch it cannot take is lost, and counted.
-            Err(mpsc::SendError(job)) => {
-                if let Job::Export(batch) = job {
-                    self.shared.tally.failed(batch.len() as u64);
-                }
-                false
-            }
-        };
+    /// The next job that is due, if any.
+    fn next_job(&mut self) -> Option<Job> {
+        let batch = self.shared.config.max_export_batch_size;
+        let queued = self.shared.queued();
+        let exports = self.running.iter().filter(|&&export| export).count();
+        if exports < JOBS_AHEAD
+            && queued > 0
+            && (queued >= batch || self.taken < self.drain_until || self.shutdown.is_some())
+        {
+            let mut buffer = self.buffers.pop().unwrap_or_default();
+            self.taken += self.shared.take_batch(&mut buffer, batch) as u64;
+            self.shared.hand_ahead(buffer);
+            return Some(Job::Export);
+        }
+        // The export thread runs its jobs in order, so a flush job runs
+        // after the export of every span taken before it was handed over.
+        let taken = self.taken;
+        let (done, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut self.flushes)
+            .into_iter()
+            .partition(|(mark, _)| *mark <= taken);
+        self.flushes = waiting;
+        if !done.is_empty() {
+            self.flushing
+                .push_back(done.into_iter().map(|(_, ack)| ack).collect());
+            return Some(Job::Flush);
+        }
+        if self.shutdown.is_some() && queued == 0 && !self.shutdown_sent {
+            self.shutdown_sent = true;
+            return Some(Job::Shutdown);
+        }
+        None
     }
 
     /// The shutdown deadline passed (or its caller stopped waiting): drop
@@ -232,7 +279,7 @@ impl Worker {
     fn abandon(&mut self) {
         self.shared.abandon();
         if !self.shutdown_sent {
-            let _ = self.jobs.send(Job::Shutdown);
+            let _ = self.jobs.send(vec![Job::Shutdown]);
         }
         if let Some((_, Some(ack))) = self.shutdown.take() {
             let _ = ack.try_send(Err(ExportError::Timeout));
@@ -246,8 +293,8 @@ impl Worker {
 fn start_exports(
     mut exporter: Box<dyn SpanExporter>,
     shared: &Arc<Shared>,
-) -> std::io::Result<Sender<Job>> {
-    let (jobs, job_queue) = mpsc::channel::<Job>();
+) -> std::io::Result<Sender<Vec<Job>>> {
+    let (jobs, job_queue) = mpsc::channel::<Vec<Job>>();
     let shared = Arc::clone(shared);
     thread::Builder::new()
         .name("baton-export".into())
@@ -255,41 +302,29 @@ fn start_exports(
             recorder::while_suppressed(|| {
                 let events = shared.events.clone();
                 let mut data: Vec<SpanData> = Vec::new();
-                while let Ok(job) = job_queue.recv() {
-                    let (event, last) = match job {
-                        Job::Export(mut batch) => {
-                            // Converted here, off the threads that ended
-                            // the spans; the buffer is reused.
-                            for chunk in &mut batch.chunks {
-                                data.extend(chunk.drain(..).map(EndedSpan::into_data));
+                let mut last = false;
+                while !last {
+                    let Ok(list) = job_queue.recv() else { break };
+                    let mut returned = Vec::with_capacity(list.len());
+                    for job in list {
+                        returned.push(match job {
+                            Job::Export => {
+                                // `None`: a shutdown abandoned the batch
+                                // and counted it dropped.
+                                let mut batch = shared.start_ahead().unwrap_or_default();
+                                export(&mut *exporter, &shared, &mut batch, &mut data);
+                                Returned::Exported(batch)
                             }
-                            let result = guarded(|| exporter.export(&data));
-                            let count = data.len() as u64;
-                            data.clear();
-                            match result {
-                                Ok(()) => shared.tally.exported(count),
-                                Err(e) => {
-                                    let lost = e.spans_lost(count);
-                                    shared.tally.failed(lost);
-                                    shared.tally.exported(count - lost);
-                                    report(
-                                        DiagnosticKind::ExportFailed,
-                                        &format_args!("{lost} of {count} span(s) lost: {e}"),
-                                        None,
-                                    );
-                                }
+                            Job::Flush => Returned::Flushed(guarded(|| exporter.force_flush())),
+                            Job::Shutdown => {
+                                last = true;
+                                Returned::ShutDown(guarded(|| exporter.shutdown()))
                             }
-                            (Event::Exported(batch), false)
-                        }
-                        Job::Flush => (Event::Flushed(guarded(|| exporter.force_flush())), false),
-                        Job::Shutdown => (Event::ShutDown(guarded(|| exporter.shutdown())), true),
-                    };
+                        });
+                    }
                     // Sent even if the worker has stopped: a shutdown job
                     // queued behind an abandoned export still runs.
-                    let _ = events.send(event);
-                    if last {
-                        break;
-                    }
+                    let _ = events.send(Event::Returned(returned));
                 }
                 // The exporter is dropped here, on this thread: its Drop
                 // may block or call back into baton without harm.
@@ -297,6 +332,38 @@ fn start_exports(
             });
         })?;
     Ok(jobs)
+}
+
+/// Exports `batch` and counts it; `data` is the reused buffer the spans
+/// are converted into, here, off the threads that ended them.
+fn export(
+    exporter: &mut dyn SpanExporter,
+    shared: &Shared,
+    batch: &mut Batch,
+    data: &mut Vec<SpanData>,
+) {
+    for chunk in &mut batch.chunks {
+        data.extend(chunk.drain(..).map(EndedSpan::into_data));
+    }
+    if data.is_empty() {
+        return;
+    }
+    let result = guarded(|| exporter.export(data));
+    let count = data.len() as u64;
+    data.clear();
+    match result {
+        Ok(()) => shared.tally.exported(count),
+        Err(e) => {
+            let lost = e.spans_lost(count);
+            shared.tally.failed(lost);
+            shared.tally.exported(count - lost);
+            report(
+                DiagnosticKind::ExportFailed,
+                &format_args!("{lost} of {count} span(s) lost: {e}"),
+                None,
+            );
+        }
+    }
 }
 
 /// Runs an exporter call; a panic becomes [`ExportError::Panicked`].
