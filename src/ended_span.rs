@@ -87,6 +87,9 @@ impl EndedSpan {
     }
 
     /// The finished span, with unix-nanosecond times, as exporters take it.
+    // Inlined, with `Record::finish`, so that the export thread builds each
+    // `SpanData` in its export buffer: called, it was built on the stack and
+    // copied there with `memcpy` (about 40 instructions per span).
     #[inline(always)]
     pub fn into_data(self) -> SpanData {
         match self.0 {

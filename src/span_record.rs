@@ -172,6 +172,7 @@ impl Record {
     }
 
     /// The finished span, ended at `end`.
+    // Inlined into `EndedSpan::into_data`, for the reason given there.
     #[inline(always)]
     pub(crate) fn finish(self, span_context: SpanContext, name: Str, end: Instant) -> SpanData {
         // Written out for the record without extras, the usual case: built

@@ -29,7 +29,7 @@ pub(crate) fn start(
         shared: Arc::clone(shared),
         events,
         jobs,
-        running: VecDeque::new(),
+        exports: 0,
         buffers: Vec::new(),
         taken: 0,
         drain_until: 0,
@@ -47,8 +47,9 @@ pub(crate) fn start(
 }
 
 /// The worker hands the export thread its jobs in lists, one message each,
-/// and gets one message back per list: a flush of two batches took eleven
-/// to twelve thread switches when each job was a round trip of its own.
+/// and gets one message back per list: a flush of 1000 spans took about 13
+/// thread switches when each job was a round trip of its own, and about 7
+/// this way (perf stat, `.ci/instructions`' `root-flushed`).
 enum Job {
     /// Export the batch handed ahead first ([`Shared::hand_ahead`]).
     Export,
@@ -65,9 +66,8 @@ struct Worker {
     shared: Arc<Shared>,
     events: Receiver<Event>,
     jobs: Sender<Vec<Job>>,
-    /// The jobs the export thread holds, in the order it runs them:
-    /// `true` for an export.
-    running: VecDeque<bool>,
+    /// Exports handed to the export thread that have not returned.
+    exports: usize,
     /// Batch buffers the export thread has handed back.
     buffers: Vec<Batch>,
     /// Spans taken from the queue so far.
@@ -166,7 +166,6 @@ impl Worker {
             Event::Returned(returned) => {
                 let mut done = false;
                 for returned in returned {
-                    self.running.pop_front();
                     done |= self.returned(returned);
                 }
                 self.late_at = self.late_after();
@@ -180,6 +179,7 @@ impl Worker {
     fn returned(&mut self, returned: Returned) -> bool {
         match returned {
             Returned::Exported(mut buffer) => {
+                self.exports -= 1;
                 self.shared.recycle(&mut buffer);
                 self.buffers.push(buffer);
             }
@@ -201,10 +201,9 @@ impl Worker {
     /// When the exports the export thread holds are late, counted from now:
     /// each may take the export timeout; `None` if it holds none.
     fn late_after(&self) -> Option<Instant> {
-        let exports = self.running.iter().filter(|&&export| export).count();
         let timeout = self.shared.config.export_timeout;
-        let budget = timeout.saturating_mul(u32::try_from(exports).unwrap_or(u32::MAX));
-        (exports > 0)
+        let budget = timeout.saturating_mul(u32::try_from(self.exports).unwrap_or(u32::MAX));
+        (self.exports > 0)
             .then(|| Instant::now().checked_add(budget))
             .flatten()
     }
@@ -219,23 +218,20 @@ impl Worker {
 
     /// Hands the export thread every job that is due, in one list.
     fn step(&mut self) {
-        let mut list = Vec::new();
-        while let Some(job) = self.next_job() {
-            self.running.push_back(matches!(job, Job::Export));
-            list.push(job);
-        }
+        let exporting = self.exports;
+        let list: Vec<Job> = std::iter::from_fn(|| self.next_job()).collect();
         if list.is_empty() {
             return;
         }
-        let idle = self.running.len() == list.len();
         match self.jobs.send(list) {
-            Ok(()) if idle => self.late_at = self.late_after(),
+            // The first exports the export thread holds start now.
+            Ok(()) if exporting == 0 => self.late_at = self.late_after(),
             Ok(()) => {}
             // The export thread is gone (it ends after a shutdown job only):
             // the batches it cannot take are lost, and counted.
-            Err(mpsc::SendError(list)) => {
+            Err(_) => {
                 self.shared.fail_ahead();
-                self.running.truncate(self.running.len() - list.len());
+                self.exports = exporting;
             }
         }
     }
@@ -244,14 +240,14 @@ impl Worker {
     fn next_job(&mut self) -> Option<Job> {
         let batch = self.shared.config.max_export_batch_size;
         let queued = self.shared.queued();
-        let exports = self.running.iter().filter(|&&export| export).count();
-        if exports < JOBS_AHEAD
+        if self.exports < JOBS_AHEAD
             && queued > 0
             && (queued >= batch || self.taken < self.drain_until || self.shutdown.is_some())
         {
             let mut buffer = self.buffers.pop().unwrap_or_default();
             self.taken += self.shared.take_batch(&mut buffer, batch) as u64;
             self.shared.hand_ahead(buffer);
+            self.exports += 1;
             return Some(Job::Export);
         }
         // The export thread runs its jobs in order, so a flush job runs
