@@ -205,6 +205,20 @@ impl Context {
         }
     }
 
+    /// Whether this is the context a recording span created (the one its
+    /// record lives in), rather than one derived from it.
+    pub(crate) fn is_span_own(&self) -> bool {
+        matches!(self.0, Repr::Span(_))
+    }
+
+    /// This context as a [`Spare`], if it is a span's own.
+    pub(crate) fn into_spare(self) -> Result<Spare, Context> {
+        match self.0 {
+            Repr::Span(span) => Ok(Spare(span)),
+            repr => Err(Context(repr)),
+        }
+    }
+
     /// This context's own live span, when nothing else shares the context:
     /// its owner may then change it without taking the span's lock.
     pub(crate) fn live_span_mut(&mut self) -> Option<&mut LiveSpan> {
@@ -225,6 +239,23 @@ impl Context {
             (Repr::Empty, Repr::Empty) => true,
             _ => false,
         }
+    }
+}
+
+/// A reference to a span's own context in half a [`Context`]'s room (a
+/// span's state keeps one, and a `Span` moves inline only up to 128 bytes).
+pub(crate) struct Spare(Arc<SpanInner>);
+
+impl Spare {
+    /// Whether this refers to the same snapshot as `cx`.
+    pub(crate) fn is_of(&self, cx: &Context) -> bool {
+        matches!(&cx.0, Repr::Span(span) if Arc::ptr_eq(span, &self.0))
+    }
+}
+
+impl From<Spare> for Context {
+    fn from(spare: Spare) -> Context {
+        Context(Repr::Span(spare.0))
     }
 }
 

@@ -132,7 +132,7 @@ mod std_api {
     pub use crate::span_data::{Event, Link, SpanData, SpanKind, SpanType, Status};
     pub use crate::span_limits::SpanLimits;
     #[doc(hidden)]
-    pub use crate::stack::__stack_depth;
+    pub use crate::stack::{__spare_kept, __stack_depth};
     pub use crate::stack::{new_trace_context, ContextGuard, MAX_CONTEXT_DEPTH};
     pub use crate::thread::{copy_context_to_fn, copy_context_to_thread};
     pub use crate::value::{Array, KeyValue, Str, Value};

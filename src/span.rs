@@ -313,7 +313,7 @@ pub(crate) fn finish(mut state: SpanState) {
             });
         });
     }
-    if let Some(data) = state.finish(limits) {
+    if let Some(data) = state.finish(limits, stack::release_spare) {
         recorder::on_end(data);
     }
 }

@@ -110,7 +110,7 @@ impl Body {
         if body.ends_nothing() {
             return None;
         }
-        body.finish(head.span_context.clone(), head.name.clone(), limits)
+        body.finish(head.span_context.clone(), head.name.clone(), limits, |_| {})
     }
 
     /// Hands the body to a caller that will end it, leaving one that
@@ -124,17 +124,20 @@ impl Body {
     }
 
     /// Ends the span now, as its owner lets go of it. `limits` is read only
-    /// when the record has attributes, events or links to cut.
+    /// when the record has attributes, events or links to cut; `let_go`
+    /// is called with the span's shared context, if it has one, first.
     fn finish(
         self,
         span_context: SpanContext,
         name: Str,
         limits: impl FnOnce() -> SpanLimits,
+        let_go: impl FnOnce(&Context),
     ) -> Option<EndedSpan> {
         let mut record = match self {
             Body::Recording(record) => record,
             Body::Quiet => return None,
             Body::Shared(mut cx) => {
+                let_go(&cx);
                 if cx.live_span()?.is_ended() {
                     return None;
                 }
@@ -192,6 +195,14 @@ impl SpanState {
         self.body.with_record(f);
     }
 
+    /// The span's context, if something asked for it already.
+    pub(crate) fn shared(&self) -> Option<&Context> {
+        match &self.body {
+            Body::Shared(cx) => Some(cx),
+            _ => None,
+        }
+    }
+
     /// The span's context, made shared on first use.
     pub(crate) fn context(&mut self) -> Context {
         self.body.context(&self.head)
@@ -212,9 +223,15 @@ impl SpanState {
         }
     }
 
-    /// Ends the span as its owner lets go of it.
-    pub(crate) fn finish(self, limits: impl FnOnce() -> SpanLimits) -> Option<EndedSpan> {
+    /// Ends the span as its owner lets go of it. `let_go` is called with
+    /// the span's shared context, if it has one, before the record is
+    /// taken (other references to it let go of then spare the lock).
+    pub(crate) fn finish(
+        self,
+        limits: impl FnOnce() -> SpanLimits,
+        let_go: impl FnOnce(&Context),
+    ) -> Option<EndedSpan> {
         let SpanState { head, body } = self;
-        body.finish(head.span_context, head.name, limits)
+        body.finish(head.span_context, head.name, limits, let_go)
     }
 }

@@ -1,0 +1,149 @@
+//! A span's context captured and attached again on the same thread (a job
+//! run by its caller, `Context::current()` then `attach`): the detached
+//! copy is kept as a spare for the next capture, which spares two atomic
+//! reference-count operations per handoff. The spare must be the same
+//! snapshot, must never stand in for another span's context, and must be
+//! let go of when its span ends, whose record then reaches the exporter
+//! once and whole.
+
+mod common;
+
+use baton::{Context, SpanData};
+
+fn exported(trace_id: baton::TraceId, name: &str) -> Vec<SpanData> {
+    common::spans_of(trace_id)
+        .into_iter()
+        .filter(|s| s.name == name)
+        .collect()
+}
+
+#[test]
+fn a_job_run_by_its_caller_leaves_a_spare_that_the_next_capture_takes() {
+    common::exporter();
+    let span = baton::span("request").enter();
+    let first = Context::current();
+    let job = baton::copy_context_to_thread(|| baton::current_span().map(|s| s.name().to_owned()));
+    assert!(!baton::__spare_kept());
+    assert_eq!(job().as_deref(), Some("request"));
+    assert!(baton::__spare_kept(), "the detached copy is kept");
+    let next = Context::current();
+    assert!(!baton::__spare_kept(), "the capture takes it");
+    assert!(next.ptr_eq(&first));
+    drop((first, next));
+    drop(span);
+    assert!(!baton::__spare_kept());
+}
+
+#[test]
+fn ending_the_span_lets_go_of_its_spare_and_exports_it_once() {
+    common::exporter();
+    let span = baton::span("request").enter();
+    let trace_id = span.trace_id();
+    // A handle that outlives the span; setting through it after the end
+    // changes nothing exported.
+    let late = baton::current_span().unwrap();
+    for i in 0..100_i64 {
+        let job = baton::copy_context_to_thread(move || {
+            baton::current_span().unwrap().set_attribute("i", i);
+        });
+        job();
+    }
+    assert!(baton::__spare_kept());
+    drop(span);
+    assert!(
+        !baton::__spare_kept(),
+        "the span's end lets go of the spare"
+    );
+    late.set_attribute("late", true);
+    let spans = exported(trace_id, "request");
+    assert_eq!(spans.len(), 1, "exported once");
+    let attributes: Vec<_> = spans[0]
+        .attributes
+        .iter()
+        .map(|kv| kv.key.to_string())
+        .collect();
+    assert_eq!(attributes, ["i"]);
+    assert_eq!(spans[0].attributes[0].value, baton::Value::from(99_i64));
+}
+
+#[test]
+fn only_the_span_on_top_keeps_a_spare() {
+    common::exporter();
+    let parent = baton::span("parent").enter();
+    let parent_cx = Context::current();
+    let child = baton::span("child").enter();
+    drop(parent_cx.clone().attach());
+    assert!(
+        !baton::__spare_kept(),
+        "the parent's context is not the child's"
+    );
+    // Derived from the child's context, not the child's own.
+    drop(Context::current().with_baggage("k", "v").attach());
+    assert!(!baton::__spare_kept());
+    drop(Context::current().attach());
+    assert!(baton::__spare_kept());
+    drop(child);
+    assert!(
+        !baton::__spare_kept(),
+        "the child's end lets go of its spare"
+    );
+    assert_eq!(baton::current_span().unwrap().name(), "parent");
+    assert!(Context::current().ptr_eq(&parent_cx));
+    drop(parent);
+}
+
+#[test]
+fn a_spare_is_not_taken_for_another_span() {
+    common::exporter();
+    let parent = baton::span("parent").enter();
+    let parent_cx = Context::current();
+    drop(parent_cx.clone().attach());
+    assert!(baton::__spare_kept());
+    let child = baton::span("child").enter();
+    let child_cx = Context::current();
+    assert_eq!(
+        child_cx.span_context().unwrap().parent_span_id(),
+        Some(parent.span_id())
+    );
+    assert!(!child_cx.ptr_eq(&parent_cx));
+    assert!(
+        baton::__spare_kept(),
+        "the parent's spare waits for the parent"
+    );
+    drop(child_cx);
+    drop(child);
+    assert!(Context::current().ptr_eq(&parent_cx));
+    assert!(!baton::__spare_kept(), "the parent's capture took it");
+    drop(parent);
+}
+
+#[test]
+fn a_span_ended_explicitly_still_lets_go_at_its_guard() {
+    common::exporter();
+    let span = baton::span("request").enter();
+    let trace_id = span.trace_id();
+    drop(Context::current().attach());
+    assert!(baton::__spare_kept());
+    span.end();
+    assert_eq!(exported(trace_id, "request").len(), 1);
+    drop(span);
+    assert!(!baton::__spare_kept());
+    assert_eq!(exported(trace_id, "request").len(), 1, "ended once");
+}
+
+#[test]
+fn a_span_context_detached_out_of_order_still_comes_off() {
+    common::exporter();
+    let span = baton::span("request").enter();
+    let depth = baton::__stack_depth();
+    let own = Context::current().attach();
+    let newer = Context::current().with_baggage("k", "v").attach();
+    // Out of order: only marked dead while `newer` is live (reported).
+    drop(own);
+    assert!(!baton::__spare_kept());
+    assert_eq!(baton::baggage("k").as_deref(), Some("v"));
+    drop(newer);
+    assert_eq!(baton::__stack_depth(), depth, "both frames came off");
+    assert_eq!(baton::current_span().unwrap().name(), "request");
+    drop(span);
+}
