@@ -226,6 +226,8 @@ impl SpanState {
     /// Ends the span as its owner lets go of it. `let_go` is called with
     /// the span's shared context, if it has one, before the record is
     /// taken (other references to it let go of then spare the lock).
+    // Inlined for the reason given at `FrameRef::push`.
+    #[inline]
     pub(crate) fn finish(
         self,
         limits: impl FnOnce() -> SpanLimits,
