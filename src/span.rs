@@ -92,6 +92,7 @@ pub struct SpanBuilder {
 
 impl SpanBuilder {
     /// Sets the kind. Defaults to [`SpanKind::Internal`].
+    #[inline]
     pub fn kind(mut self, kind: SpanKind) -> Self {
         self.kind = kind;
         self
@@ -130,6 +131,7 @@ impl SpanBuilder {
     }
 
     /// Makes the span the root of a new trace, whatever is current.
+    #[inline]
     pub fn root(mut self) -> Self {
         self.parent = Parent::Root;
         self
@@ -142,6 +144,7 @@ impl SpanBuilder {
     }
 
     /// Starts the span without making it current; it ends on [`Span::end`] or drop.
+    #[inline]
     pub fn start(self) -> Span {
         let installed = recorder::installed();
         let state = self.begin(installed);
@@ -584,6 +587,7 @@ impl Recorder for Span {
 }
 
 impl Drop for Span {
+    #[inline]
     fn drop(&mut self) {
         // Records nothing, or was taken out (entered, or lent to a future):
         // its fields drop as they are.

@@ -126,6 +126,7 @@ impl Body {
     /// Ends the span now, as its owner lets go of it. `limits` is read only
     /// when the record has attributes, events or links to cut; `let_go`
     /// is called with the span's shared context, if it has one, first.
+    #[inline]
     fn finish(
         self,
         span_context: SpanContext,
