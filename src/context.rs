@@ -207,11 +207,13 @@ impl Context {
 
     /// Whether this is the context a recording span created (the one its
     /// record lives in), rather than one derived from it.
+    #[inline]
     pub(crate) fn is_span_own(&self) -> bool {
         matches!(self.0, Repr::Span(_))
     }
 
     /// This context as a [`Spare`], if it is a span's own.
+    #[inline]
     pub(crate) fn into_spare(self) -> Result<Spare, Context> {
         match self.0 {
             Repr::Span(span) => Ok(Spare(span)),
@@ -248,12 +250,14 @@ pub(crate) struct Spare(Arc<SpanInner>);
 
 impl Spare {
     /// Whether this refers to the same snapshot as `cx`.
+    #[inline]
     pub(crate) fn is_of(&self, cx: &Context) -> bool {
         matches!(&cx.0, Repr::Span(span) if Arc::ptr_eq(span, &self.0))
     }
 }
 
 impl From<Spare> for Context {
+    #[inline]
     fn from(spare: Spare) -> Context {
         Context(Repr::Span(spare.0))
     }

@@ -174,14 +174,16 @@ impl Stack {
             }) => &self.spans[*k],
             _ => return Some(cx),
         };
-        if self.spare.is_some() || !top_span.shared().is_some_and(|own| own.ptr_eq(&cx)) {
-            return Some(cx);
-        }
+        let own = match top_span.shared() {
+            Some(own) if self.spare.is_none() => own,
+            _ => return Some(cx),
+        };
         match cx.into_spare() {
-            Ok(spare) => {
+            Ok(spare) if spare.is_of(own) => {
                 self.spare = Some(spare);
                 None
             }
+            Ok(spare) => Some(Context::from(spare)),
             Err(cx) => Some(cx),
         }
     }
