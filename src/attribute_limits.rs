@@ -104,7 +104,7 @@ pub(crate) fn limit_record(
 #[cfg(test)]
 mod tests {
     use super::truncate_value;
-    use crate::{KeyValue, Value};
+    use crate::value::{KeyValue, Value};
 
     #[test]
     fn strings_are_cut_by_characters_at_and_past_the_limit() {

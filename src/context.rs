@@ -148,7 +148,7 @@ impl Context {
             Ok(baggage) => self.with_baggage_replaced(baggage),
             Err(e) => {
                 crate::diagnostic::report(
-                    crate::DiagnosticKind::InvalidArgument,
+                    crate::diagnostic::DiagnosticKind::InvalidArgument,
                     &format_args!("baggage entry {key:?} not set: {e}"),
                     Some(std::panic::Location::caller()),
                 );

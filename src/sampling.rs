@@ -265,7 +265,7 @@ impl TraceIdRatio {
         };
         if clamped != ratio {
             crate::diagnostic::report(
-                crate::DiagnosticKind::InvalidArgument,
+                crate::diagnostic::DiagnosticKind::InvalidArgument,
                 &format_args!("sampling ratio {ratio} is outside [0, 1]; using {clamped}"),
                 None,
             );

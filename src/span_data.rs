@@ -2,8 +2,9 @@
 
 use std::fmt;
 
+use crate::id::{SpanId, TraceId};
+use crate::span_context::SpanContext;
 use crate::value::{KeyValue, Str};
-use crate::{SpanContext, SpanId, TraceId};
 
 /// The role of a span in a request, as in OpenTelemetry.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -203,7 +204,7 @@ impl SpanData {
     }
 
     /// The value of attribute `key`.
-    pub fn attribute(&self, key: &str) -> Option<&crate::Value> {
+    pub fn attribute(&self, key: &str) -> Option<&crate::value::Value> {
         self.attributes
             .iter()
             .find(|kv| kv.key == key)

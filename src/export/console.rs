@@ -5,7 +5,9 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use crate::export::{ExportError, SpanExporter};
-use crate::{SpanData, SpanId, Status, TraceId, Value};
+use crate::id::{SpanId, TraceId};
+use crate::span_data::{SpanData, Status};
+use crate::value::Value;
 
 /// Spans held while waiting for their local root to end; past this, what is
 /// held is printed as partial trees, so memory stays bounded.

@@ -4,7 +4,7 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::export::stats::BatchStats;
-use crate::SpanData;
+use crate::span_data::SpanData;
 
 /// Why an export, flush or shutdown did not fully succeed.
 #[derive(Clone, Debug, PartialEq, Eq)]

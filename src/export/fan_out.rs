@@ -4,7 +4,8 @@
 use std::time::Instant;
 
 use crate::export::{ExportError, SpanProcessor};
-use crate::{Span, SpanData};
+use crate::span::Span;
+use crate::span_data::SpanData;
 
 /// Hands every span to each processor in order.
 pub(crate) struct FanOut(Vec<Box<dyn SpanProcessor>>);
@@ -69,7 +70,7 @@ mod tests {
 
     use super::FanOut;
     use crate::export::{ExportError, SpanProcessor};
-    use crate::SpanData;
+    use crate::span_data::SpanData;
 
     /// Counts the spans it gets; fails its flush when told to.
     struct Counting(Arc<AtomicUsize>, bool);
@@ -114,7 +115,7 @@ mod tests {
         let count = || Arc::new(AtomicUsize::new(0));
         let quiet = || -> Box<dyn SpanProcessor> {
             Box::new(crate::export::SimpleProcessor::new(
-                crate::InMemoryExporter::default(),
+                crate::export::memory::InMemoryExporter::default(),
             ))
         };
         let observing = || -> Box<dyn SpanProcessor> { Box::new(Counting(count(), false)) };

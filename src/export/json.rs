@@ -15,8 +15,9 @@ use crate::export::otlp_model::{
     SPAN_TYPE_ATTRIBUTE,
 };
 use crate::export::resource::Resource;
+use crate::span_context::SpanContext;
+use crate::span_data::{Event, Link, SpanData};
 use crate::value::{Array, KeyValue, Value};
-use crate::{Event, Link, SpanContext, SpanData};
 
 /// Appends `s` as a JSON string, quotes included.
 ///

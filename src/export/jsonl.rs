@@ -4,7 +4,7 @@ use std::fmt;
 use std::io::Write;
 
 use crate::export::{json, ExportError, SpanExporter};
-use crate::SpanData;
+use crate::span_data::SpanData;
 
 /// Writes each span as one line of JSON to `W` (a file, stdout, a socket).
 ///

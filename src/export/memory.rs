@@ -3,7 +3,7 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::export::{ExportError, SpanExporter};
-use crate::SpanData;
+use crate::span_data::SpanData;
 
 /// Keeps every exported span in memory; clones share the same store.
 ///

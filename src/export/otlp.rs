@@ -12,7 +12,7 @@ use crate::export::otlp_encoding::{Compression, Protocol};
 use crate::export::otlp_response::partial_success;
 use crate::export::resource::{parse_pairs, Resource};
 use crate::export::{json, otlp_protobuf, ConfigError, ExportError, SpanExporter};
-use crate::SpanData;
+use crate::span_data::SpanData;
 
 /// The collector's base URL when no variable sets one.
 pub const DEFAULT_OTLP_ENDPOINT: &str = "http://localhost:4318";

@@ -2,7 +2,7 @@
 //! attributes both OTLP encodings (protobuf and JSON) write, kept in one
 //! place so the two cannot disagree.
 
-use crate::{SpanData, SpanKind, Status};
+use crate::span_data::{SpanData, SpanKind, Status};
 
 /// The attribute that carries [`SpanData::span_type`](crate::SpanData) in
 /// exported data (unless the span set that attribute itself).

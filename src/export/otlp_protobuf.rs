@@ -43,8 +43,9 @@ use crate::export::otlp_model::{
     SPAN_TYPE_ATTRIBUTE,
 };
 use crate::export::resource::Resource;
+use crate::span_context::SpanContext;
+use crate::span_data::{Event, Link, SpanData};
 use crate::value::{Array, KeyValue, Value};
-use crate::{Event, Link, SpanContext, SpanData};
 
 /// Wire types (protobuf encoding, "Message Structure").
 const VARINT: u8 = 0;

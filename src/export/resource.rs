@@ -3,7 +3,7 @@
 use crate::export::config_error::Env;
 use crate::export::ConfigError;
 use crate::value::KeyValue;
-use crate::Value;
+use crate::value::Value;
 
 /// The attributes of the entity producing spans, sent with every OTLP export:
 /// `service.name`, any `OTEL_RESOURCE_ATTRIBUTES`, and `telemetry.sdk.*`.

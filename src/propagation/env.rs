@@ -9,7 +9,8 @@
 use std::process::Command;
 
 use super::{Extractor, Injector, Propagator};
-use crate::{Context, ContextGuard};
+use crate::context::Context;
+use crate::stack::ContextGuard;
 
 /// Environment variables as a propagation carrier.
 ///

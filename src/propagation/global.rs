@@ -4,8 +4,9 @@ use std::fmt;
 use std::sync::OnceLock;
 
 use super::{Composite, Extractor, Injector, Propagator};
+use crate::context::Context;
 use crate::diagnostic::{report, DiagnosticKind};
-use crate::{Context, ContextGuard};
+use crate::stack::ContextGuard;
 
 static GLOBAL: OnceLock<Composite> = OnceLock::new();
 
