@@ -164,8 +164,11 @@ impl Stack {
         }
     }
 
-    /// Keeps `cx` as the spare if none is kept and it is the shared
-    /// context of the span on top; otherwise hands it back.
+    /// Keeps `cx` as the spare if it is the shared context of the span on
+    /// top, handing back the spare it replaces; otherwise hands `cx` back.
+    /// The older spare goes because it may be of a span that left this
+    /// thread (a future's, ended on another thread), which no capture here
+    /// would ever take.
     fn keep_spare(&mut self, cx: Context) -> Option<Context> {
         let top_span = match self.frames.last() {
             Some(Frame {
@@ -174,15 +177,11 @@ impl Stack {
             }) => &self.spans[*k],
             _ => return Some(cx),
         };
-        let own = match top_span.shared() {
-            Some(own) if self.spare.is_none() => own,
-            _ => return Some(cx),
+        let Some(own) = top_span.shared() else {
+            return Some(cx);
         };
         match cx.into_spare() {
-            Ok(spare) if spare.is_of(own) => {
-                self.spare = Some(spare);
-                None
-            }
+            Ok(spare) if spare.is_of(own) => self.spare.replace(spare).map(Context::from),
             Ok(spare) => Some(Context::from(spare)),
             Err(cx) => Some(cx),
         }
@@ -278,7 +277,7 @@ impl Context {
 
 /// Pops `frame`, which holds a span's own context, keeping the context as
 /// the spare if it is the shared context of the span then on top; dropping
-/// it otherwise (after the stack's borrow ends).
+/// it otherwise, or the spare it replaces, after the stack's borrow ends.
 ///
 /// Capturing the current span's context and attaching and detaching it on
 /// the same thread (a job run by its caller, `Context::current()` then
@@ -288,7 +287,7 @@ impl Context {
 /// operations). The spare is let go of when its span ends on this thread
 /// ([`release_spare`]), so that the span's record is taken without the
 /// lock; a span ending on another thread (a future moved there) leaves it
-/// kept until another replaces it, one small allocation per thread.
+/// kept until this thread keeps another.
 // Not through `pop`: a second caller of `pop::<Context>` made the compiler
 // stop inlining it into the guard's drop, and the popped context was then
 // read back whole through the machine stack after being written in pieces

@@ -8,7 +8,11 @@
 
 mod common;
 
-use baton::{Context, SpanData};
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context as TaskContext, Poll, Waker};
+
+use baton::{Context, FutureExt, SpanData};
 
 fn exported(trace_id: baton::TraceId, name: &str) -> Vec<SpanData> {
     common::spans_of(trace_id)
@@ -146,4 +150,70 @@ fn a_span_context_detached_out_of_order_still_comes_off() {
     assert_eq!(baton::__stack_depth(), depth, "both frames came off");
     assert_eq!(baton::current_span().unwrap().name(), "request");
     drop(span);
+}
+
+/// Pending at its first poll, ready at its second.
+struct YieldOnce(bool);
+
+impl Future for YieldOnce {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, _: &mut TaskContext<'_>) -> Poll<()> {
+        if std::mem::replace(&mut self.0, true) {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    }
+}
+
+#[test]
+fn a_spare_of_a_span_that_ended_on_another_thread_is_replaced() {
+    common::exporter();
+    // A future's span, whose own context is attached and detached during
+    // the first poll here: the spare is of a span that then leaves this
+    // thread, is resumed on another and ends there.
+    let mut fut = Box::pin(
+        async {
+            baton::current_span().unwrap().set_attribute("first", true);
+            drop(Context::current().attach());
+            YieldOnce(false).await;
+        }
+        .in_span(baton::span("moved")),
+    );
+    let waker = Waker::noop();
+    assert!(fut
+        .as_mut()
+        .poll(&mut TaskContext::from_waker(waker))
+        .is_pending());
+    assert!(
+        baton::__spare_kept(),
+        "kept while the future's span was on top"
+    );
+    let resumed = std::thread::spawn(move || {
+        fut.as_mut()
+            .poll(&mut TaskContext::from_waker(Waker::noop()))
+            .is_ready()
+    });
+    assert!(resumed.join().unwrap(), "completed on the other thread");
+
+    // Here, a span of this thread keeps its own spare in place of the
+    // stale one, and the next capture takes it.
+    let span = baton::span("here").enter();
+    let first = Context::current();
+    drop(first.clone().attach());
+    assert!(baton::__spare_kept());
+    assert!(Context::current().ptr_eq(&first));
+    assert!(!baton::__spare_kept(), "the capture took this span's spare");
+    drop(first);
+    let here = span.trace_id();
+    drop(span);
+
+    let moved = common::exporter()
+        .finished_spans()
+        .into_iter()
+        .filter(|s| s.name == "moved")
+        .collect::<Vec<_>>();
+    assert_eq!(moved.len(), 1, "exported once, from the other thread");
+    assert_eq!(moved[0].attributes[0].key, "first");
+    assert_eq!(exported(here, "here").len(), 1);
 }
