@@ -20,7 +20,7 @@ use crate::span_data::{Link, SpanKind, SpanType, Status};
 use crate::span_record::{Exception, Extras, Record};
 use crate::span_state::{Body, Head, SpanState};
 use crate::stack::{self, FrameRef};
-use crate::value::{KeyValue, Str, Value};
+use crate::value::{drop_list, KeyValue, Str, Value};
 
 /// Starts building a span named `name`.
 ///
@@ -246,10 +246,11 @@ impl SpanBuilder {
             Some(p) if result.is_recording() && !recorder::suppressed() => &p.limits,
             // A span that records nothing allocates nothing.
             _ => {
+                drop_list(result.attributes);
                 return SpanState {
                     head,
                     body: Body::Quiet,
-                }
+                };
             }
         };
         panic_hook::install();

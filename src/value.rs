@@ -88,6 +88,18 @@ impl KeyValue {
     }
 }
 
+/// Drops `list`. One that owns no memory (a sampler's usual empty list) is
+/// forgotten instead: that skips the out-of-line drop of an empty list,
+/// about 25 instructions on the span path.
+#[inline]
+pub(crate) fn drop_list(list: Vec<KeyValue>) {
+    if list.capacity() == 0 {
+        std::mem::forget(list);
+    } else {
+        drop(list);
+    }
+}
+
 /// Copies the text: a value outlives the borrowed string it came from. Pass
 /// a `String` to move it in, or `Value::String(Cow::Borrowed(..))` to keep a
 /// `'static` literal without copying.
