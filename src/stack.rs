@@ -485,7 +485,13 @@ impl FrameRef {
             let s = &mut *s;
             s.frames.push(Frame::BLANK);
             if let Some(frame) = s.frames.last_mut() {
-                frame.held = entry.store(&mut s.spans);
+                // The blank's `held` owns nothing: forgotten, not dropped,
+                // so the store is not followed by a read of the tag just
+                // written to see whether it needs dropping.
+                std::mem::forget(std::mem::replace(
+                    &mut frame.held,
+                    entry.store(&mut s.spans),
+                ));
                 frame.key = key;
                 frame.live = true;
                 frame.location = location;
