@@ -105,6 +105,11 @@ fn main() {
             let _g = unsampled.attach();
             (0..n).for_each(|_| drop(baton::span("quiet").start()));
         }
+        "unsampled-child" => {
+            let _g = unsampled.attach();
+            let _parent = baton::span("parent").enter();
+            (0..n).for_each(|_| drop(baton::span("quiet").enter()));
+        }
         "attach" => {
             let cx = Context::default().with_baggage("k", "v");
             (0..n).for_each(|_| drop(black_box(cx.clone()).attach()));
