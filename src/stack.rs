@@ -36,9 +36,9 @@ pub(crate) trait Entry: Sized {
     fn from_slot(slot: Slot) -> Option<Self>;
     /// Stores the entry in a new frame.
     fn store(self, spans: &mut Vec<SpanState>) -> Held;
-    /// Takes the entry out of the top frame's `held`, which then owns
-    /// nothing.
-    fn take(held: &mut Held, spans: &mut Vec<SpanState>) -> Option<Self>;
+    /// Pops the top frame and takes its entry out, if it holds one of
+    /// this kind.
+    fn take_top(frames: &mut Vec<Frame>, spans: &mut Vec<SpanState>) -> Option<Self>;
     /// What a lender keeps while its entry is on the stack: holds nothing.
     fn vacant() -> Self;
 }
@@ -61,9 +61,9 @@ impl Entry for Context {
     }
 
     #[inline]
-    fn take(held: &mut Held, _: &mut Vec<SpanState>) -> Option<Self> {
-        match held {
-            Held::Context(cx) => Some(std::mem::replace(cx, Context::EMPTY)),
+    fn take_top(frames: &mut Vec<Frame>, _: &mut Vec<SpanState>) -> Option<Self> {
+        match frames.pop()?.held {
+            Held::Context(cx) => Some(cx),
             Held::Span(_) => None,
         }
     }
@@ -88,11 +88,16 @@ impl Entry for SpanState {
     }
 
     #[inline]
-    fn take(held: &mut Held, spans: &mut Vec<SpanState>) -> Option<Self> {
-        match held {
-            Held::Span(_) => spans.pop(),
-            Held::Context(_) => None,
-        }
+    fn take_top(frames: &mut Vec<Frame>, spans: &mut Vec<SpanState>) -> Option<Self> {
+        // Its kind read in place and the frame forgotten (it owns nothing),
+        // not moved out whole: the move read `held` in one 16-byte load
+        // right after the push wrote it in 8-byte pieces, a store-forwarding
+        // stall that perf put at a third of a quiet child span's guard drop.
+        let Held::Span(_) = frames.last()?.held else {
+            return None;
+        };
+        std::mem::forget(frames.pop());
+        spans.pop()
     }
 }
 
@@ -104,7 +109,7 @@ pub(crate) enum Held {
     Span(usize),
 }
 
-struct Frame {
+pub(crate) struct Frame {
     held: Held,
     /// Its guard's key: see [`FrameRef`].
     key: u64,
@@ -580,14 +585,7 @@ impl FrameRef {
                     return None;
                 }
                 let s = &mut *s;
-                // Taken through a reference and the frame then forgotten,
-                // not moved out whole: the move read the frame's `held` in
-                // one 16-byte load right after the push wrote it in 8-byte
-                // pieces, a store-forwarding stall that perf put at a third
-                // of a quiet child span's guard drop.
-                let top = E::take(&mut s.frames.last_mut()?.held, &mut s.spans)?;
-                std::mem::forget(s.frames.pop());
-                Some(top)
+                E::take_top(&mut s.frames, &mut s.spans)
             })
             .ok()
             .flatten();
