@@ -189,11 +189,11 @@ impl SpanBuilder {
     /// cannot be forwarded from the smaller stores, and the copy stalled
     /// (perf: two fifths of an unsampled span's time).
     //
-    // Generic for its two callers below, which are not: a generic function
-    // is compiled in the crate that calls it, where baton's functions that
-    // are not marked inline are calls. Called from `start` (inlined into
-    // the caller) it was, and the peer benchmark's root span went from 183
-    // to 222 ns (A/B medians).
+    // Generic only for its two callers below, which are not: a generic
+    // function is compiled in the crate that calls it, where baton's
+    // functions not marked inline are calls. Called straight from `start`,
+    // which is inlined into its caller, it was compiled there, and the peer
+    // benchmark's root span went from 183 to 222 ns (A/B medians).
     fn begin<T>(
         self,
         installed: Option<&'static recorder::Recorder>,
@@ -343,6 +343,8 @@ pub(crate) fn finish(mut state: SpanState) {
     }
 }
 
+/// Records the panic unwinding past the span's owner as an escaped
+/// exception. Cold, so that `finish` stays small on the usual path.
 #[cold]
 fn record_panic(state: &mut SpanState) {
     let limits = limits();

@@ -36,8 +36,9 @@ pub(crate) trait Entry: Sized {
     fn from_slot(slot: Slot) -> Option<Self>;
     /// Stores the entry in a new frame.
     fn store(self, spans: &mut Vec<SpanState>) -> Held;
-    /// Pops the top frame and takes its entry out, if it holds one of
-    /// this kind.
+    /// Pops the top frame and takes its entry out. The frame is the
+    /// caller's own (its key was checked), so it holds an entry of this
+    /// kind; the other kind gives `None`.
     fn take_top(frames: &mut Vec<Frame>, spans: &mut Vec<SpanState>) -> Option<Self>;
     /// What a lender keeps while its entry is on the stack: holds nothing.
     fn vacant() -> Self;
