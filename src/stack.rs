@@ -38,7 +38,8 @@ pub(crate) trait Entry: Sized {
     fn store(self, spans: &mut Vec<SpanState>) -> Held;
     /// Pops the top frame and takes its entry out. The frame is the
     /// caller's own (its key was checked), so it holds an entry of this
-    /// kind; the other kind gives `None`.
+    /// kind; were it the other kind, the result is `None` (a span's frame
+    /// is then left where it is, a context's popped).
     fn take_top(frames: &mut Vec<Frame>, spans: &mut Vec<SpanState>) -> Option<Self>;
     /// What a lender keeps while its entry is on the stack: holds nothing.
     fn vacant() -> Self;
