@@ -64,6 +64,20 @@ struct SpanInner {
 impl Context {
     pub(crate) const EMPTY: Context = Context(Repr::Empty);
 
+    /// Drops the context where it is called. Its drop glue, left to the
+    /// compiler, was a call on a context's detach in some builds (the
+    /// default profile, depending on how the crate was split into units):
+    /// 11 instructions more per attach and detach (callgrind).
+    #[inline(always)]
+    pub(crate) fn release(self) {
+        match self.0 {
+            Repr::Empty => {}
+            Repr::Bare(span_context) => drop(span_context),
+            Repr::Plain(inner) => drop(inner),
+            Repr::Span(span) => drop(span),
+        }
+    }
+
     fn inner(&self) -> Option<&ContextInner> {
         match &self.0 {
             Repr::Empty | Repr::Bare(_) => None,

@@ -39,6 +39,11 @@ pub(crate) struct Recorder {
     /// Whether the sink's `on_start` does anything (the processor's
     /// `observes_start`): if not, spans skip building what it is handed.
     pub(crate) observes_start: bool,
+    /// What the sampler decides for a child of a local span that is not
+    /// sampled (`[0]`) and one that is (`[1]`), when that is known
+    /// without calling it (see
+    /// [`local_child_decision`](crate::sampling::local_child_decision)).
+    pub(crate) local_children: [Option<bool>; 2],
     pub(crate) sink: Box<dyn Sink>,
     pub(crate) shut_down: AtomicBool,
     /// `OTEL_SDK_DISABLED`: a no-op tracer, whose spans are their parent's context.

@@ -17,6 +17,7 @@
 //! assert_eq!(again.should_sample(&SamplingParams::new(None, id, "other")), first);
 //! ```
 
+use std::any::Any;
 use std::fmt;
 
 use crate::id::TraceId;
@@ -169,7 +170,7 @@ impl<'a> SamplingParams<'a> {
 }
 
 /// Decides whether a span is recorded and sampled.
-pub trait Sampler: Send + Sync + 'static {
+pub trait Sampler: Any + Send + Sync {
     /// The decision for one span.
     fn should_sample(&self, params: &SamplingParams<'_>) -> SamplingResult;
 
@@ -385,6 +386,39 @@ impl<S: Sampler> ParentBased<S> {
     }
 }
 
+/// What `sampler` decides for a child of a local span that is sampled
+/// (`parent_sampled`) or not, when that is known without calling it:
+/// `Some(true)` records and samples the child and adds it no attributes,
+/// `Some(false)` drops it. Known for the samplers of this module, so that
+/// the span path can skip the call; `None` for any other sampler, and for
+/// a decision that depends on more than the parent.
+pub(crate) fn local_child_decision(sampler: &dyn Sampler, parent_sampled: bool) -> Option<bool> {
+    fn parent_based<S: Sampler>(any: &dyn Any, parent_sampled: bool) -> Option<Option<bool>> {
+        let p = any.downcast_ref::<ParentBased<S>>()?;
+        let delegate = if parent_sampled {
+            &p.local_sampled
+        } else {
+            &p.local_not_sampled
+        };
+        Some(delegate.is_none().then_some(parent_sampled))
+    }
+    let any: &dyn Any = sampler;
+    if let Some(inner) = any.downcast_ref::<Box<dyn Sampler>>() {
+        return local_child_decision(&**inner, parent_sampled);
+    }
+    if any.is::<AlwaysOn>() {
+        return Some(true);
+    }
+    if any.is::<AlwaysOff>() {
+        return Some(false);
+    }
+    parent_based::<AlwaysOn>(any, parent_sampled)
+        .or_else(|| parent_based::<AlwaysOff>(any, parent_sampled))
+        .or_else(|| parent_based::<TraceIdRatio>(any, parent_sampled))
+        .or_else(|| parent_based::<Box<dyn Sampler>>(any, parent_sampled))
+        .flatten()
+}
+
 fn delegate(
     chosen: &Option<Box<dyn Sampler>>,
     default: SamplingDecision,
@@ -427,5 +461,71 @@ impl<S: Sampler> Sampler for ParentBased<S> {
             name(&self.local_sampled, "AlwaysOnSampler"),
             name(&self.local_not_sampled, "AlwaysOffSampler"),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::id::SpanId;
+    use crate::span_context::TraceFlags;
+
+    fn local_parent(sampled: bool) -> SpanContext {
+        let flags = TraceFlags::from_bits(u8::from(sampled));
+        SpanContext::new(TraceId::random(), SpanId::random(), flags)
+    }
+
+    /// A sampler and its known decisions for children of an unsampled and
+    /// a sampled local span.
+    type Known = (Box<dyn Sampler>, [Option<bool>; 2]);
+
+    /// Where the decision is known, it is the one the sampler makes, with
+    /// no attributes, for any trace id.
+    #[test]
+    fn a_known_decision_is_the_samplers_own() {
+        let samplers: Vec<Known> = vec![
+            (Box::new(AlwaysOn), [Some(true); 2]),
+            (Box::new(AlwaysOff), [Some(false); 2]),
+            (
+                Box::new(ParentBased::new(AlwaysOn)),
+                [Some(false), Some(true)],
+            ),
+            (
+                Box::new(ParentBased::new(AlwaysOff)),
+                [Some(false), Some(true)],
+            ),
+            (
+                Box::new(ParentBased::new(TraceIdRatio::new(0.5))),
+                [Some(false), Some(true)],
+            ),
+            (
+                Box::new(Box::new(ParentBased::new(AlwaysOn)) as Box<dyn Sampler>),
+                [Some(false), Some(true)],
+            ),
+            (
+                Box::new(ParentBased::new(AlwaysOn).local_parent_sampled(AlwaysOn)),
+                [Some(false), None],
+            ),
+            (
+                Box::new(ParentBased::new(AlwaysOn).local_parent_not_sampled(AlwaysOff)),
+                [None, Some(true)],
+            ),
+            (Box::new(TraceIdRatio::new(1.0)), [None; 2]),
+        ];
+        for (sampler, expected) in samplers {
+            let known = [false, true].map(|sampled| local_child_decision(&*sampler, sampled));
+            assert_eq!(known, expected, "{}", sampler.description());
+            for (parent_sampled, known) in [false, true].into_iter().zip(known) {
+                let Some(sampled) = known else { continue };
+                for _ in 0..100 {
+                    let parent = local_parent(parent_sampled);
+                    let params = SamplingParams::new(Some(&parent), TraceId::random(), "child");
+                    let result = sampler.should_sample(&params);
+                    assert_eq!(result.is_sampled(), sampled, "{}", sampler.description());
+                    assert_eq!(result.is_recording(), sampled);
+                    assert!(result.attributes.is_empty());
+                }
+            }
+        }
     }
 }

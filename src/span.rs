@@ -9,6 +9,7 @@ use std::cell::RefCell;
 use std::fmt;
 use std::panic::Location;
 
+use crate::baggage::Baggage;
 use crate::context::Context;
 use crate::id::{SpanId, TraceId};
 use crate::panic_hook;
@@ -243,16 +244,11 @@ impl SpanBuilder {
         let result = recorder::sampler(installed).should_sample(&params);
         let sampled = result.is_sampled();
         let parent_is_remote = parent_sc.as_ref().is_some_and(SpanContext::is_remote);
-        let span_context =
-            SpanContext::new(trace_id, SpanId::random(), flags.with_sampled(sampled));
         // The parent's copy is ours: its tracestate moves into the child
         // rather than being shared (a reference count up and down).
         let span_context = match parent_sc {
-            Some(p) => span_context
-                .with_parent_span_id(Some(p.span_id()))
-                .with_debug(sampled && p.is_debug())
-                .with_trace_state(p.into_trace_state()),
-            None => span_context,
+            Some(p) => p.child(SpanId::random(), sampled),
+            None => SpanContext::new(trace_id, SpanId::random(), flags.with_sampled(sampled)),
         };
         // The head is built in each return rather than once before them,
         // where it sat in a temporary and was copied (the stall above).
@@ -270,13 +266,12 @@ impl SpanBuilder {
             }
         };
         panic_hook::install();
-        let session = baggage.get(Session::BAGGAGE_KEY);
         let record = Record::start(
             self.kind,
             parent_is_remote,
             limits,
             self.extras,
-            session.map(|id| KeyValue::new(Session::BAGGAGE_KEY, id.to_owned())),
+            session_attribute(&baggage),
             result.attributes,
         );
         let head = Head {
@@ -302,7 +297,11 @@ impl SpanBuilder {
     #[track_caller]
     pub fn enter(self) -> SpanGuard {
         let location = Location::caller();
-        let state = self.start_state();
+        let builder = match self.enter_local_child(location) {
+            Ok(guard) => return guard,
+            Err(builder) => builder,
+        };
+        let state = builder.start_state();
         let span_context = state.span_context().clone();
         match FrameRef::push(state, location) {
             Ok(frame) => SpanGuard {
@@ -321,12 +320,93 @@ impl SpanBuilder {
     }
 }
 
+impl SpanBuilder {
+    /// Enters the span as a child of the local span on top of this
+    /// thread's stack, in one borrow of the stack, when its start needs
+    /// nothing outside baton: the sampler's decision for it is known (see
+    /// [`local_child_decision`](crate::sampling::local_child_decision)), no
+    /// processor observes starts, and the builder names no parent,
+    /// attributes or links. The builder back otherwise. The span is the
+    /// one `begin` would make: the same context, baggage and record.
+    #[inline]
+    fn enter_local_child(
+        mut self,
+        location: &'static Location<'static>,
+    ) -> Result<SpanGuard, SpanBuilder> {
+        let Some(r) = recorder::installed() else {
+            return Err(self);
+        };
+        if r.local_children == [None, None]
+            || r.observes_start
+            || r.disabled
+            || !matches!(self.parent, Parent::Current)
+            || self.extras.is_some()
+            || recorder::suppressed()
+        {
+            return Err(self);
+        }
+        panic_hook::install();
+        let guard = FrameRef::push_child(location, |parent, frame| {
+            let p = parent.span_context();
+            // A debug parent is sampled whatever its flag says.
+            if p.is_remote() || p.is_deferred() || (p.is_debug() && !p.is_sampled()) {
+                return None;
+            }
+            let sampled = r.local_children[usize::from(p.is_sampled())]?;
+            let span_context = p.clone().child(SpanId::random(), sampled);
+            let baggage = parent.baggage().clone();
+            let body = if sampled {
+                Body::Recording(Record::start(
+                    self.kind,
+                    false,
+                    &r.limits,
+                    None,
+                    session_attribute(&baggage),
+                    Vec::new(),
+                ))
+            } else {
+                Body::Quiet
+            };
+            // Cloned before the span is built, while its parts are still
+            // in registers: read back from the span, it stalled.
+            let guard = SpanGuard {
+                frame,
+                span_context: span_context.clone(),
+                unpushed: None,
+            };
+            let head = Head {
+                span_context,
+                name: std::mem::take(&mut self.name),
+                baggage,
+            };
+            Some((SpanState { head, body }, guard))
+        });
+        match guard {
+            Some(guard) => {
+                // The builder owns nothing now (its name went into the
+                // span; it has no parent or extras of its own): forgotten,
+                // not dropped, which would check each part again.
+                std::mem::forget(self);
+                Ok(guard)
+            }
+            None => Err(self),
+        }
+    }
+}
+
+/// The `session.id` attribute of a span started in `baggage`'s session.
+#[inline]
+fn session_attribute(baggage: &Baggage) -> Option<KeyValue> {
+    let id = baggage.get(Session::BAGGAGE_KEY)?;
+    Some(KeyValue::new(Session::BAGGAGE_KEY, id.to_owned()))
+}
+
 /// What a new span takes from its parent context, copied out under the
 /// stack's borrow.
 #[derive(Default)]
 struct ParentParts {
     span_context: Option<SpanContext>,
-    baggage: crate::baggage::Baggage,
+    baggage: Baggage,
     remote_sampling: Option<bool>,
 }
 

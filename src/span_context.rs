@@ -118,6 +118,24 @@ impl SpanContext {
         }
     }
 
+    /// The context of a local child span with id `span_id`: the trace id,
+    /// known flags and tracestate (moved, not shared) are this one's, the parent is this span,
+    /// and a debug trace stays one while sampled.
+    #[cfg(feature = "std")]
+    #[inline(always)]
+    pub(crate) fn child(self, span_id: SpanId, sampled: bool) -> SpanContext {
+        SpanContext {
+            trace_id: self.trace_id,
+            span_id,
+            flags: self.flags.known().with_sampled(sampled),
+            trace_state: self.trace_state,
+            parent_span_id: Some(self.span_id),
+            remote: false,
+            debug: sampled && self.debug,
+            deferred: false,
+        }
+    }
+
     /// Marks the context as received from another process (or not).
     #[must_use]
     pub fn with_remote(mut self, remote: bool) -> SpanContext {
@@ -186,13 +204,6 @@ impl SpanContext {
     /// The tracestate, in wire order.
     pub fn trace_state(&self) -> &TraceState {
         &self.trace_state
-    }
-
-    /// The tracestate, taken out of a context no longer needed (a new
-    /// span's copy of its parent's).
-    #[cfg(feature = "std")]
-    pub(crate) fn into_trace_state(self) -> TraceState {
-        self.trace_state
     }
 
     /// The parent span id, only where the wire format carries one (B3, Jaeger).

@@ -156,6 +156,14 @@ thread_local! {
 }
 
 impl Stack {
+    /// The key of the next frame pushed.
+    fn next_key(&mut self) -> u64 {
+        // Ids outrun the key's 52 bits after 2^52 pushes on one thread.
+        let key = self.next_id << INDEX_BITS | self.frames.len() as u64;
+        self.next_id += 1;
+        key
+    }
+
     fn top(&self) -> Current<'_> {
         match self.frames.last().map(|f| &f.held) {
             None => Current::EMPTY,
@@ -411,11 +419,11 @@ impl Drop for ContextGuard {
 /// Pops `frame` and drops the context it held.
 #[inline(never)]
 fn detach(frame: &mut FrameRef) {
-    // Dropped as a `Context`: dropped as the `Option` that `pop` returns,
+    // Released as a `Context`: dropped as the `Option` that `pop` returns,
     // it went through a call to a frame's drop code (the two share a
     // layout), 11 instructions more per attach and detach (callgrind).
     if let Some(cx) = frame.pop::<Context>() {
-        drop(cx);
+        cx.release();
     }
 }
 
@@ -486,10 +494,7 @@ impl FrameRef {
             if s.frames.len() >= MAX_CONTEXT_DEPTH {
                 return Err((entry, true));
             }
-            let index = s.frames.len();
-            // Ids outrun the key's 52 bits after 2^52 pushes on one thread.
-            let key = s.next_id << INDEX_BITS | index as u64;
-            s.next_id += 1;
+            let key = s.next_key();
             let s = &mut *s;
             s.frames.push(Frame::BLANK);
             if let Some(frame) = s.frames.last_mut() {
@@ -527,6 +532,54 @@ impl FrameRef {
             // Not reached: the stack was there just above.
             Err(_) => Ok(FrameRef::none(location)),
         }
+    }
+
+    /// Pushes a child of the span on top of this thread's stack, made in
+    /// the same borrow of the stack that reads the parent: `child` gets the
+    /// parent and the frame the child will have, and returns the child and
+    /// what its caller keeps, or `None` to push nothing. `None` also when
+    /// the top is not a span or the stack is full, borrowed or gone: the
+    /// caller then takes its general path, which reports what it must.
+    // Inlined for the reason given at `push`; `child` builds the span
+    // straight into its place, so the span is not copied there after.
+    #[inline]
+    pub(crate) fn push_child<G>(
+        location: &'static Location<'static>,
+        child: impl FnOnce(&SpanState, FrameRef) -> Option<(SpanState, G)>,
+    ) -> Option<G> {
+        STACK
+            .try_with(|s| {
+                let mut s = s.try_borrow_mut().ok()?;
+                let s = &mut *s;
+                let Some(Frame {
+                    held: Held::Span(k),
+                    ..
+                }) = s.frames.last()
+                else {
+                    return None;
+                };
+                if s.frames.len() >= MAX_CONTEXT_DEPTH {
+                    return None;
+                }
+                let parent = *k;
+                let key = s.next_key();
+                let frame = FrameRef {
+                    key,
+                    location,
+                    _not_send: PhantomData,
+                };
+                let (span, kept) = child(&s.spans[parent], frame)?;
+                s.spans.push(span);
+                s.frames.push(Frame {
+                    held: Held::Span(s.spans.len() - 1),
+                    key,
+                    live: true,
+                    location,
+                });
+                Some(kept)
+            })
+            .ok()
+            .flatten()
     }
 
     pub(crate) fn location(&self) -> &'static Location<'static> {

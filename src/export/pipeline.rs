@@ -13,6 +13,7 @@ use crate::export::deadline::deadline_after;
 use crate::export::exporter::ExportError;
 use crate::export::processor::SpanProcessor;
 use crate::recorder::{self, Recorder, Sink};
+use crate::sampling::local_child_decision;
 use crate::span::Span;
 use crate::span_data::SpanData;
 
@@ -93,6 +94,7 @@ pub fn init(config: Config) -> Result<PipelineGuard, InitError> {
     let parts = config.into_parts();
     let processor = parts.processor.unwrap_or_else(|| Box::new(NoProcessor));
     let recorder = Recorder {
+        local_children: [false, true].map(|sampled| local_child_decision(&*parts.sampler, sampled)),
         sampler: parts.sampler,
         limits: parts.limits,
         observes_start: processor.observes_start(),
