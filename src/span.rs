@@ -19,7 +19,7 @@ use crate::session::Session;
 use crate::span_context::{SpanContext, TraceFlags};
 use crate::span_data::{Link, SpanKind, SpanType, Status};
 use crate::span_record::{Exception, Extras, Record};
-use crate::span_state::{Body, Head, SpanState};
+use crate::span_state::{Body, Head, SpanState, VACANT_CONTEXT};
 use crate::stack::{self, FrameRef};
 use crate::value::{drop_list, KeyValue, Str, Value};
 
@@ -297,26 +297,25 @@ impl SpanBuilder {
     #[track_caller]
     pub fn enter(self) -> SpanGuard {
         let location = Location::caller();
-        let builder = match self.enter_local_child(location) {
-            Ok(guard) => return guard,
-            Err(builder) => builder,
+        // Filled in where it is returned: built elsewhere and moved here,
+        // it was read back right after it was written, and stalled.
+        let mut guard = SpanGuard {
+            frame: FrameRef::none(location),
+            span_context: VACANT_CONTEXT,
+            unpushed: None,
+        };
+        let Err(builder) = self.enter_local_child(location, &mut guard) else {
+            return guard;
         };
         let state = builder.start_state();
-        let span_context = state.span_context().clone();
+        guard.span_context = state.span_context().clone();
         match FrameRef::push(state, location) {
-            Ok(frame) => SpanGuard {
-                frame,
-                span_context,
-                unpushed: None,
-            },
+            Ok(frame) => guard.frame = frame,
             // No room on the stack (reported): the span still records and
             // ends with its guard, without becoming current.
-            Err(state) => SpanGuard {
-                frame: FrameRef::none(location),
-                span_context,
-                unpushed: Some(Box::new(RefCell::new(state))),
-            },
+            Err(state) => guard.unpushed = Some(Box::new(RefCell::new(state))),
         }
+        guard
     }
 }
 
@@ -332,7 +331,8 @@ impl SpanBuilder {
     fn enter_local_child(
         mut self,
         location: &'static Location<'static>,
-    ) -> Result<SpanGuard, SpanBuilder> {
+        guard: &mut SpanGuard,
+    ) -> Result<(), SpanBuilder> {
         let Some(r) = recorder::installed() else {
             return Err(self);
         };
@@ -346,7 +346,7 @@ impl SpanBuilder {
             return Err(self);
         }
         panic_hook::install();
-        let guard = FrameRef::push_child(location, |parent, frame| {
+        let pushed = FrameRef::push_child(location, |parent, frame| {
             let p = parent.span_context();
             // A debug parent is sampled whatever its flag says.
             if p.is_remote() || p.is_deferred() || (p.is_debug() && !p.is_sampled()) {
@@ -369,28 +369,23 @@ impl SpanBuilder {
             };
             // Cloned before the span is built, while its parts are still
             // in registers: read back from the span, it stalled.
-            let guard = SpanGuard {
-                frame,
-                span_context: span_context.clone(),
-                unpushed: None,
-            };
+            guard.frame = frame;
+            guard.span_context = span_context.clone();
             let head = Head {
                 span_context,
                 name: std::mem::take(&mut self.name),
                 baggage,
             };
-            Some((SpanState { head, body }, guard))
+            Some(SpanState { head, body })
         });
-        match guard {
-            Some(guard) => {
-                // The builder owns nothing now (its name went into the
-                // span; it has no parent or extras of its own): forgotten,
-                // not dropped, which would check each part again.
-                std::mem::forget(self);
-                Ok(guard)
-            }
-            None => Err(self),
+        if !pushed {
+            return Err(self);
         }
+        // The builder owns nothing now (its name went into the span; it
+        // has no parent or extras of its own): forgotten, not dropped,
+        // which would check each part again.
+        std::mem::forget(self);
+        Ok(())
     }
 }
 

@@ -62,17 +62,26 @@ impl Record {
         session: Option<KeyValue>,
         from_sampler: Vec<KeyValue>,
     ) -> Record {
+        let start = Instant::now();
+        if extras.is_none() && session.is_none() && from_sampler.is_empty() {
+            drop_list(from_sampler);
+            // Its own value, not the one below that `take_in` borrows: that
+            // one lives in memory, where the caller read it back right after
+            // it was written in pieces, and stalled (perf).
+            return Record {
+                start,
+                kind,
+                parent_is_remote,
+                extras: None,
+            };
+        }
         let mut record = Record {
-            start: Instant::now(),
+            start,
             kind,
             parent_is_remote,
             extras,
         };
-        if record.extras.is_some() || session.is_some() || !from_sampler.is_empty() {
-            record.take_in(limits, session, from_sampler);
-        } else {
-            drop_list(from_sampler);
-        }
+        record.take_in(limits, session, from_sampler);
         record
     }
 

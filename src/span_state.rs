@@ -28,16 +28,19 @@ pub(crate) struct Head {
     pub(crate) baggage: Baggage,
 }
 
+/// Left where a span context is yet to be written or was moved out; never
+/// read, so its ids only have to be valid.
+pub(crate) const VACANT_CONTEXT: SpanContext = match (TraceId::from_u128(1), SpanId::from_u64(1)) {
+    (Some(trace_id), Some(span_id)) => {
+        SpanContext::new(trace_id, span_id, TraceFlags::from_bits(0))
+    }
+    _ => unreachable!(),
+};
+
 impl Head {
-    /// Left where a head was moved out; never read, so its ids only have
-    /// to be valid.
+    /// Left where a head was moved out; never read.
     pub(crate) const VACANT: Head = Head {
-        span_context: match (TraceId::from_u128(1), SpanId::from_u64(1)) {
-            (Some(trace_id), Some(span_id)) => {
-                SpanContext::new(trace_id, span_id, TraceFlags::from_bits(0))
-            }
-            _ => unreachable!(),
-        },
+        span_context: VACANT_CONTEXT,
         name: Str::Borrowed(""),
         baggage: Baggage::EMPTY,
     };

@@ -536,39 +536,42 @@ impl FrameRef {
 
     /// Pushes a child of the span on top of this thread's stack, made in
     /// the same borrow of the stack that reads the parent: `child` gets the
-    /// parent and the frame the child will have, and returns the child and
-    /// what its caller keeps, or `None` to push nothing. `None` also when
-    /// the top is not a span or the stack is full, borrowed or gone: the
-    /// caller then takes its general path, which reports what it must.
-    // Inlined for the reason given at `push`; `child` builds the span
-    // straight into its place, so the span is not copied there after.
+    /// parent and the frame the child will have, and returns the child, or
+    /// `None` to push nothing. Whether it pushed; not when the top is not a
+    /// span or the stack is full, borrowed or gone, where the caller takes
+    /// its general path, which reports what it must.
+    // Inlined for the reason given at `push`.
     #[inline]
-    pub(crate) fn push_child<G>(
+    pub(crate) fn push_child(
         location: &'static Location<'static>,
-        child: impl FnOnce(&SpanState, FrameRef) -> Option<(SpanState, G)>,
-    ) -> Option<G> {
+        child: impl FnOnce(&SpanState, FrameRef) -> Option<SpanState>,
+    ) -> bool {
         STACK
             .try_with(|s| {
-                let mut s = s.try_borrow_mut().ok()?;
+                let Ok(mut s) = s.try_borrow_mut() else {
+                    return false;
+                };
                 let s = &mut *s;
                 let Some(Frame {
-                    held: Held::Span(k),
+                    held: Held::Span(parent),
                     ..
                 }) = s.frames.last()
                 else {
-                    return None;
+                    return false;
                 };
+                let parent = *parent;
                 if s.frames.len() >= MAX_CONTEXT_DEPTH {
-                    return None;
+                    return false;
                 }
-                let parent = *k;
                 let key = s.next_key();
                 let frame = FrameRef {
                     key,
                     location,
                     _not_send: PhantomData,
                 };
-                let (span, kept) = child(&s.spans[parent], frame)?;
+                let Some(span) = child(&s.spans[parent], frame) else {
+                    return false;
+                };
                 s.spans.push(span);
                 s.frames.push(Frame {
                     held: Held::Span(s.spans.len() - 1),
@@ -576,10 +579,9 @@ impl FrameRef {
                     live: true,
                     location,
                 });
-                Some(kept)
+                true
             })
-            .ok()
-            .flatten()
+            .unwrap_or(false)
     }
 
     pub(crate) fn location(&self) -> &'static Location<'static> {
