@@ -20,6 +20,7 @@ use std::sync::{OnceLock, PoisonError, RwLock};
 use crate::diagnostic::{report, DiagnosticKind};
 use crate::ended_span::EndedSpan;
 use crate::sampling::{AlwaysOn, ParentBased, Sampler};
+use crate::span_context::SpanContext;
 use crate::span_limits::SpanLimits;
 
 /// What receives spans: the export floor's processor.
@@ -173,6 +174,21 @@ impl Drop for Suppressed {
 }
 
 impl Recorder {
+    /// The sampler's decision for a child of `parent`, when it is known
+    /// without calling the sampler: `parent` is a local span's context and
+    /// the sampler one of those of [`local_child_decision`]. A debug parent
+    /// with its sampled flag clear is left to the sampler, which samples it.
+    ///
+    /// [`local_child_decision`]: crate::sampling::local_child_decision
+    #[inline]
+    pub(crate) fn known_child_decision(&self, parent: &SpanContext) -> Option<bool> {
+        if parent.is_remote() || parent.is_deferred() || (parent.is_debug() && !parent.is_sampled())
+        {
+            return None;
+        }
+        self.local_children[usize::from(parent.is_sampled())]
+    }
+
     /// Tells the sink a recording span started.
     pub(crate) fn on_start(&self, span: &dyn Any) {
         while_suppressed(|| self.sink.on_start(span));

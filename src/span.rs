@@ -348,11 +348,7 @@ impl SpanBuilder {
         panic_hook::install();
         let pushed = FrameRef::push_child(location, |parent, frame| {
             let p = parent.span_context();
-            // A debug parent is sampled whatever its flag says.
-            if p.is_remote() || p.is_deferred() || (p.is_debug() && !p.is_sampled()) {
-                return None;
-            }
-            let sampled = r.local_children[usize::from(p.is_sampled())]?;
+            let sampled = r.known_child_decision(p)?;
             let span_context = p.clone().child(SpanId::random(), sampled);
             let baggage = parent.baggage().clone();
             let body = if sampled {
