@@ -386,6 +386,19 @@ impl<S: Sampler> ParentBased<S> {
     }
 }
 
+impl<S> ParentBased<S> {
+    /// The delegate for a child of a local parent that is sampled or not,
+    /// and the decision when there is none.
+    #[inline]
+    fn for_local_parent(&self, sampled: bool) -> (&Option<Box<dyn Sampler>>, SamplingDecision) {
+        if sampled {
+            (&self.local_sampled, SamplingDecision::RecordAndSample)
+        } else {
+            (&self.local_not_sampled, SamplingDecision::Drop)
+        }
+    }
+}
+
 /// What `sampler` decides for a child of a local span that is sampled
 /// (`parent_sampled`) or not, when that is known without calling it:
 /// `Some(true)` records and samples the child and adds it no attributes,
@@ -394,13 +407,10 @@ impl<S: Sampler> ParentBased<S> {
 /// a decision that depends on more than the parent.
 pub(crate) fn local_child_decision(sampler: &dyn Sampler, parent_sampled: bool) -> Option<bool> {
     fn parent_based<S: Sampler>(any: &dyn Any, parent_sampled: bool) -> Option<Option<bool>> {
-        let p = any.downcast_ref::<ParentBased<S>>()?;
-        let delegate = if parent_sampled {
-            &p.local_sampled
-        } else {
-            &p.local_not_sampled
-        };
-        Some(delegate.is_none().then_some(parent_sampled))
+        let (chosen, default) = any
+            .downcast_ref::<ParentBased<S>>()?
+            .for_local_parent(parent_sampled);
+        Some(chosen.is_none().then_some(default.is_sampled()))
     }
     let any: &dyn Any = sampler;
     if let Some(inner) = any.downcast_ref::<Box<dyn Sampler>>() {
@@ -438,8 +448,10 @@ impl<S: Sampler> Sampler for ParentBased<S> {
             Some(p) => match (p.is_remote(), p.is_sampled()) {
                 (true, true) => delegate(&self.remote_sampled, RecordAndSample, params),
                 (true, false) => delegate(&self.remote_not_sampled, Drop, params),
-                (false, true) => delegate(&self.local_sampled, RecordAndSample, params),
-                (false, false) => delegate(&self.local_not_sampled, Drop, params),
+                (false, sampled) => {
+                    let (chosen, default) = self.for_local_parent(sampled);
+                    delegate(chosen, default, params)
+                }
             },
             None => match params.remote_hint {
                 Some(false) => Drop.into(),

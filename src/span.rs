@@ -317,15 +317,14 @@ impl SpanBuilder {
         }
         guard
     }
-}
 
-impl SpanBuilder {
     /// Enters the span as a child of the local span on top of this
     /// thread's stack, in one borrow of the stack, when its start needs
     /// nothing outside baton: the sampler's decision for it is known (see
     /// [`local_child_decision`](crate::sampling::local_child_decision)), no
-    /// processor observes starts, and the builder names no parent,
-    /// attributes or links. The builder back otherwise. The span is the
+    /// processor observes starts, and the builder has no parent or extras
+    /// of its own (attributes, links, type, start time). The builder back
+    /// otherwise. The span is the
     /// one `begin` would make: the same context, baggage and record.
     #[inline]
     fn enter_local_child(

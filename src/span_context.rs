@@ -119,8 +119,8 @@ impl SpanContext {
     }
 
     /// The context of a local child span with id `span_id`: the trace id,
-    /// known flags and tracestate (moved, not shared) are this one's, the parent is this span,
-    /// and a debug trace stays one while sampled.
+    /// known flags and tracestate (moved, not shared) are this one's, the
+    /// parent is this span, and a debug trace stays one while sampled.
     #[cfg(feature = "std")]
     #[inline(always)]
     pub(crate) fn child(self, span_id: SpanId, sampled: bool) -> SpanContext {
