@@ -75,6 +75,8 @@ pub mod export;
 #[cfg(feature = "std")]
 mod future;
 #[cfg(feature = "std")]
+mod local_batch;
+#[cfg(feature = "std")]
 mod log_correlation;
 #[cfg(feature = "std")]
 mod panic_hook;

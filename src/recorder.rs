@@ -29,6 +29,10 @@ pub(crate) trait Sink: Send + Sync + 'static {
     fn on_start(&self, span: &dyn Any);
     /// A recording span ended.
     fn on_end(&self, span: EndedSpan);
+    /// Spans ended on one thread, in the order they ended, gathered there
+    /// (see [`LocalBatch`](crate::local_batch::LocalBatch)); takes them all.
+    /// `exiting`: the thread is exiting, and nothing will follow them soon.
+    fn on_end_batch(&self, spans: &mut Vec<EndedSpan>, exiting: bool);
     /// The sink itself, for its installer.
     fn as_any(&self) -> &dyn Any;
 }
@@ -45,6 +49,10 @@ pub(crate) struct Recorder {
     /// without calling it (see
     /// [`local_child_decision`](crate::sampling::local_child_decision)).
     pub(crate) local_children: [Option<bool>; 2],
+    /// How many spans ended inside an open span a thread gathers before it
+    /// hands them to the sink in one batch; 0 when the sink must see each
+    /// span as it ends (see [`LocalBatch`](crate::local_batch::LocalBatch)).
+    pub(crate) local_batch: usize,
     pub(crate) sink: Box<dyn Sink>,
     pub(crate) shut_down: AtomicBool,
     /// `OTEL_SDK_DISABLED`: a no-op tracer, whose spans are their parent's context.
@@ -214,6 +222,19 @@ pub(crate) fn on_end(span: EndedSpan) {
 fn drop_after_shutdown(span: EndedSpan) {
     drop(span);
     report_dropped(1, &"the pipeline is shut down");
+}
+
+/// Hands spans that one thread gathered for `r` to its sink, emptying
+/// `spans` (see [`Sink::on_end_batch`]).
+pub(crate) fn on_end_batch(r: &Recorder, spans: &mut Vec<EndedSpan>, exiting: bool) {
+    if r.shut_down.load(Ordering::Acquire) {
+        let count = spans.len() as u64;
+        spans.clear();
+        report_dropped(count, &"the pipeline is shut down");
+        return;
+    }
+    let _suppressed = Suppressed::enter();
+    r.sink.on_end_batch(spans, exiting);
 }
 
 /// Counts spans the pipeline lost, without a report (the caller reports

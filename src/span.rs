@@ -785,7 +785,7 @@ impl Drop for SpanGuard {
     fn drop(&mut self) {
         let state = match self.unpushed.take() {
             Some(state) => state.into_inner(),
-            None => match self.frame.pop::<SpanState>() {
+            None => match self.frame.pop_span() {
                 Some(state) => state,
                 None => return,
             },

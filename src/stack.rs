@@ -11,12 +11,15 @@ use std::cell::RefCell;
 use std::fmt;
 use std::marker::PhantomData;
 use std::panic::Location;
+use std::sync::atomic::Ordering;
 
 use crate::baggage::Baggage;
 use crate::context::{Context, Spare};
 use crate::diagnostic::{report, DiagnosticKind};
+use crate::local_batch::{Due, LocalBatch};
+use crate::recorder;
 use crate::span_context::SpanContext;
-use crate::span_state::SpanState;
+use crate::span_state::{Body, SpanState};
 
 /// How many frames one thread's stack holds at most. Attaching past it does
 /// nothing and reports [`DiagnosticKind::ContextDepthExceeded`], so runaway
@@ -33,6 +36,9 @@ pub(crate) enum Slot {
 /// A frame's content, by type, so that pushing and popping a context moves
 /// only the context.
 pub(crate) trait Entry: Sized {
+    /// Whether it is a span: popping one may leave no span open on this
+    /// thread, and make the spans it gathered due (see [`LocalBatch`]).
+    const SPAN: bool;
     fn from_slot(slot: Slot) -> Option<Self>;
     /// Stores the entry in a new frame.
     fn store(self, spans: &mut Vec<SpanState>) -> Held;
@@ -46,6 +52,8 @@ pub(crate) trait Entry: Sized {
 }
 
 impl Entry for Context {
+    const SPAN: bool = false;
+
     fn vacant() -> Self {
         Context::EMPTY
     }
@@ -72,6 +80,8 @@ impl Entry for Context {
 }
 
 impl Entry for SpanState {
+    const SPAN: bool = true;
+
     fn vacant() -> Self {
         SpanState::VACANT
     }
@@ -142,6 +152,8 @@ struct Stack {
     /// Another reference to the shared context of an entered span, kept
     /// from an attached copy detached on this thread (see [`keep_spare`]).
     spare: Option<Spare>,
+    /// Spans ended inside a span still open here, for the pipeline.
+    ended: LocalBatch,
 }
 
 thread_local! {
@@ -151,11 +163,82 @@ thread_local! {
             spans: Vec::new(),
             next_id: 1,
             spare: None,
+            ended: LocalBatch::EMPTY,
         })
     };
 }
 
+impl Drop for Stack {
+    /// The thread is exiting: the spans it gathered go to the pipeline now.
+    fn drop(&mut self) {
+        if let Some(due) = self.ended.take() {
+            hand_over(due, true);
+        }
+    }
+}
+
 impl Stack {
+    /// The batch of ended spans, if no span is open here any more.
+    #[inline]
+    fn due_if_idle(&mut self) -> Option<Due> {
+        if self.spans.is_empty() {
+            self.ended.take()
+        } else {
+            None
+        }
+    }
+
+    /// Pops the span on top, which must be the caller's (its key was
+    /// checked), and ends it where that runs no code of the caller's: a
+    /// span that records nothing is dropped, and a recording span that only
+    /// its frame refers to is ended into this thread's batch when the
+    /// pipeline takes batches (see [`FrameRef::pop_span`]). `None`: the
+    /// frame on top holds a context (not reached).
+    #[inline]
+    fn end_top_span(&mut self) -> Option<Popped> {
+        let Held::Span(_) = self.frames.last()?.held else {
+            return None;
+        };
+        let r = match self.spans.last()?.body {
+            Body::Quiet => {
+                // Dropped where it lies, not moved out first. Its head holds
+                // ids, a name and baggage: nothing whose drop runs a
+                // caller's code.
+                std::mem::forget(self.frames.pop());
+                self.spans.truncate(self.spans.len() - 1);
+                return Some(Popped::Kept(self.due_if_idle()));
+            }
+            Body::Recording(_) => match recorder::installed() {
+                Some(r)
+                    if r.local_batch > 0
+                        && self.ended.takes(r)
+                        && !r.shut_down.load(Ordering::Acquire)
+                        && !std::thread::panicking() =>
+                {
+                    r
+                }
+                _ => return Some(self.pop_span_back()),
+            },
+            Body::Shared(_) => return Some(self.pop_span_back()),
+        };
+        // The frame owns nothing: forgotten, not moved out (see `take_top`).
+        std::mem::forget(self.frames.pop());
+        // A recording span that only its frame refers to: ending it runs
+        // nothing but the clock and the record's limits.
+        let due = match self.spans.pop()?.finish(|| r.limits, |_| {}) {
+            Some(ended) => self.ended.keep(r, ended, self.spans.is_empty()),
+            None => self.due_if_idle(),
+        };
+        Some(Popped::Kept(due))
+    }
+
+    /// Pops the span on top for the caller to end.
+    fn pop_span_back(&mut self) -> Popped {
+        std::mem::forget(self.frames.pop());
+        let span = self.spans.pop();
+        Popped::Back(span, self.due_if_idle())
+    }
+
     /// The key of the next frame pushed.
     fn next_key(&mut self) -> u64 {
         // Ids outrun the key's 52 bits after 2^52 pushes on one thread.
@@ -201,6 +284,39 @@ impl Stack {
             Ok(spare) => Some(Context::from(spare)),
             Err(cx) => Some(cx),
         }
+    }
+}
+
+/// What popping a span's frame left the caller to do.
+enum Popped {
+    /// End the span (if the frame held one), and hand over the batch that
+    /// became due.
+    Back(Option<SpanState>, Option<Due>),
+    /// The span ended here (into this thread's batch, or recording
+    /// nothing): hand over the batch that became due.
+    Kept(Option<Due>),
+}
+
+/// Hands `due` to its pipeline, and takes its emptied buffer back for the
+/// next batch. `exiting`: the thread is exiting.
+#[cold]
+fn hand_over(mut due: Due, exiting: bool) {
+    recorder::on_end_batch(due.recorder, &mut due.spans, exiting);
+    if !exiting {
+        let _ = STACK.try_with(|s| {
+            if let Ok(mut s) = s.try_borrow_mut() {
+                s.ended.reuse(due.spans);
+            }
+        });
+    }
+}
+
+/// Hands the spans this thread gathered to the pipeline now: a flush or a
+/// shutdown called here includes them.
+pub(crate) fn hand_over_ended() {
+    let due = STACK.try_with(|s| s.try_borrow_mut().ok()?.ended.take());
+    if let Ok(Some(due)) = due {
+        hand_over(due, false);
     }
 }
 
@@ -642,14 +758,55 @@ impl FrameRef {
                     return None;
                 }
                 let s = &mut *s;
-                E::take_top(&mut s.frames, &mut s.spans)
+                let top = E::take_top(&mut s.frames, &mut s.spans)?;
+                Some((top, if E::SPAN { s.due_if_idle() } else { None }))
             })
             .ok()
             .flatten();
-        if top.is_some() {
-            self.key = 0;
+        let (top, due) = top?;
+        self.key = 0;
+        if let Some(due) = due {
+            hand_over(due, false);
         }
-        top
+        Some(top)
+    }
+
+    /// Pops the frame of an entered span and ends the span: in the usual
+    /// case (the frame on top, nothing but the frame refers to the span,
+    /// the pipeline's batch processor takes a thread's spans in batches),
+    /// in the same borrow of the stack, into this thread's batch (see
+    /// [`LocalBatch`]), and `None` is returned. Otherwise the span is
+    /// returned for the caller to end, as [`pop`](Self::pop) does.
+    // Inlined for the reason given at `push`.
+    #[inline]
+    pub(crate) fn pop_span(&mut self) -> Option<SpanState> {
+        let (key, index) = (self.key, self.index());
+        if key == 0 {
+            return None;
+        }
+        let popped = STACK
+            .try_with(|s| {
+                let mut s = s.try_borrow_mut().ok()?;
+                if !on_top(&s.frames, key, index) {
+                    return None;
+                }
+                s.end_top_span()
+            })
+            .ok()
+            .flatten();
+        let (span, due) = match popped {
+            Some(Popped::Kept(due)) => (None, due),
+            Some(Popped::Back(span, due)) => (span, due),
+            None => {
+                self.key = 0;
+                return self.pop_slow(key).and_then(SpanState::from_slot);
+            }
+        };
+        self.key = 0;
+        if let Some(due) = due {
+            hand_over(due, false);
+        }
+        span
     }
 
     /// Pops the frame with key `key` wherever it is: off the top, with the
@@ -668,22 +825,25 @@ impl FrameRef {
                     while s.frames.last().is_some_and(|f| !f.live) {
                         dead.extend(s.pop_top());
                     }
-                    Some((top, dead, false))
+                    Some((top, dead, s.due_if_idle(), false))
                 } else {
                     s.frames[at].live = false;
                     let copy = match &s.frames[at].held {
                         Held::Context(cx) => Slot::Context(cx.clone()),
                         Held::Span(k) => Slot::Span(s.spans[*k].detach()),
                     };
-                    Some((copy, Vec::new(), true))
+                    Some((copy, Vec::new(), None, true))
                 }
             })
             .ok()
             .flatten();
         // The borrow has ended: dropping what came off, or a diagnostic
         // handler, may now call back into baton.
-        let (slot, dead, out_of_order) = popped?;
+        let (slot, dead, due, out_of_order) = popped?;
         drop(dead);
+        if let Some(due) = due {
+            hand_over(due, false);
+        }
         if out_of_order {
             report(
                 DiagnosticKind::GuardDroppedOutOfOrder,

@@ -13,7 +13,7 @@ use crate::ended_span::EndedSpan;
 use crate::export::batch_config::BatchConfig;
 use crate::export::batch_event::Event;
 use crate::export::batch_queue::Shared;
-use crate::export::batch_stage::stage;
+use crate::export::batch_stage::{stage, stage_batch};
 use crate::export::batch_worker::start;
 use crate::export::deadline::later;
 use crate::export::exporter::{ExportError, SpanExporter};
@@ -39,6 +39,17 @@ use crate::span_data::SpanData;
 /// collects what idle threads gathered. Each
 /// export runs on a thread of its own, so an exporter that hangs holds up
 /// exports but never a producer, a flush's or a shutdown's deadline.
+///
+/// Installed as the pipeline's processor ([`Config::processor`](crate::Config::processor)),
+/// it takes spans that end inside a span still open on their thread (an
+/// entered span's children) in batches, which that thread gathers without
+/// any lock: a batch is handed over when the last span open on the thread
+/// ends (or a future's poll ends), when it holds a chunk, when a span ends
+/// [`THREAD_CHUNK_LINGER`](crate::export::THREAD_CHUNK_LINGER) after its
+/// first, when `force_flush` or a shutdown is called on that thread, and
+/// when the thread exits. A flush called on another thread meanwhile does
+/// not reach them: they are the children of a span not yet ended, which is
+/// not exported either, and they reach the queue with it.
 ///
 /// Memory is bounded by the queue, two export batches and, per live thread
 /// that has ended spans, one chunk buffer (its slot's, freed when it exits).
@@ -186,6 +197,25 @@ impl fmt::Debug for BatchProcessor {
     }
 }
 
+impl BatchProcessor {
+    /// Spans a thread gathers before it hands them over.
+    pub(crate) fn thread_chunk(&self) -> usize {
+        self.shared.chunk
+    }
+
+    /// Takes spans that one thread gathered, in the order they ended.
+    /// `exiting`: the thread is exiting, so the worker is woken at once.
+    pub(crate) fn on_ended_batch(&self, spans: &mut Vec<EndedSpan>, exiting: bool) {
+        let shared = &self.shared;
+        if shared.closed.load(Ordering::Relaxed) {
+            let handed = shared.refuse_all(spans);
+            shared.settle(handed);
+            return;
+        }
+        stage_batch(shared, spans, exiting);
+    }
+}
+
 impl SpanProcessor for BatchProcessor {
     fn observes_start(&self) -> bool {
         false
@@ -206,7 +236,6 @@ impl SpanProcessor for BatchProcessor {
         }
         stage(shared, span);
     }
-
     fn force_flush(&self, deadline: Instant) -> Result<(), ExportError> {
         if self.shutdown_requested.load(Ordering::Acquire) {
             return Err(ExportError::AlreadyShutDown);

@@ -8,7 +8,7 @@ use std::mem;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::Sender;
 use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use crate::diagnostic::{report, DiagnosticKind};
 use crate::ended_span::EndedSpan;
@@ -17,6 +17,7 @@ use crate::export::batch_event::Event;
 use crate::export::export_batch::Batch;
 use crate::export::stats::BatchStats;
 use crate::export::tally::Tally;
+use crate::local_batch::THREAD_CHUNK_LINGER;
 
 /// Spans one thread gathers before it hands them to the queue as one chunk
 /// (fewer when the export batch is smaller): the queue's lock is taken once
@@ -26,12 +27,6 @@ use crate::export::tally::Tally;
 /// thread exits, and when the worker collects them (each scheduled export,
 /// flush and shutdown).
 pub const THREAD_CHUNK_SIZE: usize = 64;
-
-/// How long a span may wait in its thread's chunk while that thread keeps
-/// ending spans: a thread ending few spans hands each over at once, so
-/// spans reach the queue in time order and threads that exit together
-/// hand over little.
-pub const THREAD_CHUNK_LINGER: Duration = Duration::from_millis(1);
 
 /// Emptied chunk buffers kept for reuse.
 const SPARE_CHUNKS: usize = 16;
@@ -142,13 +137,34 @@ pub(crate) struct Handed {
     dropped: Option<(u64, Refused)>,
 }
 
+impl Handed {
+    /// Both hand-overs' work: the worker woken if either asks, their drops
+    /// reported together (for the later one's reason).
+    fn and(self, later: Handed) -> Handed {
+        let dropped = match (self.dropped, later.dropped) {
+            (Some((a, _)), Some((b, why))) => Some((a + b, why)),
+            (a, b) => b.or(a),
+        };
+        Handed {
+            wake: self.wake || later.wake,
+            dropped,
+        }
+    }
+
+    /// Asks for the worker to be woken.
+    pub(crate) fn wake(mut self) -> Handed {
+        self.wake = true;
+        self
+    }
+}
+
 pub(crate) struct Shared {
     /// Tells this processor's slots apart from other processors' in a
     /// thread's list (an address could be reused).
     pub(crate) id: u64,
     pub(crate) config: BatchConfig,
     /// Spans per thread chunk.
-    chunk: usize,
+    pub(crate) chunk: usize,
     /// Queued spans at which a producer wakes the worker; see [`wake_at`].
     wake_at: usize,
     /// Set when the processor stops taking spans (the slots and the queue
@@ -236,23 +252,59 @@ impl Shared {
         self.publish(&mut stage.spans)
     }
 
+    /// Takes spans one thread gathered into its `slot`, in the order they
+    /// ended: after the spans the slot holds, which go to the queue first.
+    pub(crate) fn stage_batch(&self, slot: &Slot, spans: &mut Vec<EndedSpan>) -> Handed {
+        let mut stage = lock(&slot.0);
+        if stage.closed {
+            drop(stage);
+            return self.refuse_all(spans);
+        }
+        stage.produced += spans.len() as u64;
+        let earlier = if stage.spans.is_empty() {
+            Handed::default()
+        } else {
+            self.publish(&mut stage.spans)
+        };
+        earlier.and(self.publish(spans))
+    }
+
     /// Counts `span` as produced and dropped: the processor is shut down.
     pub(crate) fn refuse(&self, span: EndedSpan) -> Handed {
         drop(span);
-        self.produced_direct.fetch_add(1, Ordering::SeqCst);
-        self.tally.dropped(1);
+        self.refused(1)
+    }
+
+    /// Counts `spans` as produced and dropped, emptying it: the processor
+    /// is shut down.
+    pub(crate) fn refuse_all(&self, spans: &mut Vec<EndedSpan>) -> Handed {
+        let count = spans.len();
+        spans.clear();
+        self.refused(count)
+    }
+
+    fn refused(&self, count: usize) -> Handed {
+        let count = count as u64;
+        self.produced_direct.fetch_add(count, Ordering::SeqCst);
+        self.tally.dropped(count);
         Handed {
             wake: false,
-            dropped: Some((1, Refused::Closed)),
+            dropped: (count > 0).then_some((count, Refused::Closed)),
         }
     }
 
     /// Hands one span straight to the queue, where its thread's slot cannot
     /// be used (thread-local teardown, or ended inside this processor).
     pub(crate) fn push_direct(&self, span: EndedSpan) -> Handed {
-        self.produced_direct.fetch_add(1, Ordering::SeqCst);
-        let mut one = vec![span];
-        let mut handed = self.publish(&mut one);
+        self.push_all_direct(&mut vec![span])
+    }
+
+    /// Hands `spans` straight to the queue, emptying it, where their
+    /// thread's slot cannot be used.
+    pub(crate) fn push_all_direct(&self, spans: &mut Vec<EndedSpan>) -> Handed {
+        self.produced_direct
+            .fetch_add(spans.len() as u64, Ordering::SeqCst);
+        let mut handed = self.publish(spans);
         handed.wake = true;
         handed
     }

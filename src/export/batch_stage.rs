@@ -58,18 +58,35 @@ enum Home {
 #[inline]
 pub(crate) fn stage(shared: &Arc<Shared>, span: EndedSpan) {
     // The slot is found first and the span moved once, straight into it.
-    let home = STAGES
-        .try_with(|stages| match stages.0.try_borrow_mut() {
-            Ok(mut entries) => slot_of(&mut entries, shared).map_or(Home::Closed, Home::Slot),
-            Err(_) => Home::Direct,
-        })
-        .unwrap_or(Home::Direct);
-    let handed = match home {
+    let handed = match home(shared) {
         Home::Slot(slot) => shared.stage(slot, span),
         Home::Closed => shared.refuse(span),
         Home::Direct => shared.push_direct(span),
     };
     shared.settle(handed);
+}
+
+/// Takes `spans`, which the calling thread gathered, through its slot of
+/// `shared`, emptying it. `exiting`: the thread is exiting, so the worker
+/// is woken to export them without waiting for the schedule.
+pub(crate) fn stage_batch(shared: &Arc<Shared>, spans: &mut Vec<EndedSpan>, exiting: bool) {
+    let handed = match home(shared) {
+        Home::Slot(slot) => shared.stage_batch(slot, spans),
+        Home::Closed => shared.refuse_all(spans),
+        Home::Direct => shared.push_all_direct(spans),
+    };
+    shared.settle(if exiting { handed.wake() } else { handed });
+}
+
+/// Where the calling thread's spans for `shared` go.
+#[inline]
+fn home(shared: &Arc<Shared>) -> Home {
+    STAGES
+        .try_with(|stages| match stages.0.try_borrow_mut() {
+            Ok(mut entries) => slot_of(&mut entries, shared).map_or(Home::Closed, Home::Slot),
+            Err(_) => Home::Direct,
+        })
+        .unwrap_or(Home::Direct)
 }
 
 /// This thread's slot in `shared`, registered on first use; `None` once the

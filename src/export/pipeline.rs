@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::diagnostic::{report, DiagnosticKind};
 use crate::ended_span::EndedSpan;
+use crate::export::batch::BatchProcessor;
 use crate::export::config::Config;
 use crate::export::deadline::deadline_after;
 use crate::export::exporter::ExportError;
@@ -16,6 +17,7 @@ use crate::recorder::{self, Recorder, Sink};
 use crate::sampling::local_child_decision;
 use crate::span::Span;
 use crate::span_data::SpanData;
+use crate::stack;
 
 /// How long dropping a [`PipelineGuard`] waits for the final flush.
 pub const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(30);
@@ -32,6 +34,13 @@ impl Sink for Installed {
 
     fn on_end(&self, span: EndedSpan) {
         self.0.on_ended(span);
+    }
+
+    fn on_end_batch(&self, spans: &mut Vec<EndedSpan>, exiting: bool) {
+        match batch_processor(&*self.0) {
+            Some(batch) => batch.on_ended_batch(spans, exiting),
+            None => spans.drain(..).for_each(|span| self.0.on_ended(span)),
+        }
     }
 
     fn as_any(&self) -> &dyn Any {
@@ -98,6 +107,7 @@ pub fn init(config: Config) -> Result<PipelineGuard, InitError> {
         sampler: parts.sampler,
         limits: parts.limits,
         observes_start: processor.observes_start(),
+        local_batch: batch_processor(&*processor).map_or(0, BatchProcessor::thread_chunk),
         sink: Box::new(Installed(processor)),
         shut_down: AtomicBool::new(false),
         disabled: parts.disabled,
@@ -107,6 +117,12 @@ pub fn init(config: Config) -> Result<PipelineGuard, InitError> {
         // Dropped outside the recorder's lock.
         Err(_) => Err(InitError::AlreadyInstalled),
     }
+}
+
+/// The processor, if it is the batch processor: the only one that takes
+/// the spans a thread gathered as one batch.
+fn batch_processor(processor: &dyn SpanProcessor) -> Option<&BatchProcessor> {
+    (processor as &dyn Any).downcast_ref()
 }
 
 struct NoProcessor;
@@ -129,6 +145,11 @@ impl SpanProcessor for NoProcessor {
 
 /// Exports everything ended so far, waiting at most `timeout`
 /// (`Duration::MAX`: no deadline).
+///
+/// With the batch processor, spans that another thread ended inside a span
+/// still open on that thread are not included: they reach the processor
+/// with that span (see [`BatchProcessor`](crate::export::BatchProcessor)).
+/// This thread's are.
 ///
 /// An error says what was not delivered: see [`ExportError::Undelivered`].
 pub fn force_flush(timeout: Duration) -> Result<(), ExportError> {
@@ -185,10 +206,13 @@ fn force_flush_of(r: &Recorder, timeout: Duration) -> Result<(), ExportError> {
     if r.shut_down.load(Ordering::Acquire) {
         return Err(ExportError::AlreadyShutDown);
     }
+    stack::hand_over_ended();
     processor(r).map_or(Ok(()), |p| p.force_flush(deadline_after(timeout)))
 }
 
 fn shutdown_of(r: &Recorder, timeout: Duration) -> Result<(), ExportError> {
+    // Before the pipeline closes, which would drop them.
+    stack::hand_over_ended();
     if r.shut_down.swap(true, Ordering::AcqRel) {
         return Err(ExportError::AlreadyShutDown);
     }

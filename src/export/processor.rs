@@ -1,5 +1,6 @@
 //! The `SpanProcessor` trait and the simple, synchronous processor.
 
+use std::any::Any;
 use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -20,7 +21,9 @@ use crate::span_data::SpanData;
 /// Every method may be called from any thread, also from inside a
 /// single-threaded executor or a `Drop`; none may block the caller on the
 /// hot path (`on_start`, `on_end`).
-pub trait SpanProcessor: Send + Sync + 'static {
+// `Any` (every `'static` type is) lets the pipeline tell the batch
+// processor apart, which takes a thread's spans in batches.
+pub trait SpanProcessor: Any + Send + Sync {
     /// A recording span started.
     fn on_start(&self, _span: &Span) {}
 

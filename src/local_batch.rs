@@ -1,0 +1,116 @@
+//! Spans ended on this thread while a span entered before them is still
+//! open on it, gathered in the thread's stack and handed to the pipeline
+//! together.
+//!
+//! Handed over one by one, each child span took the lock of its thread's
+//! slot in the batch processor, and looked the slot up through a second
+//! thread-local: perf put that hand-over at a sixth of a child span's time,
+//! two thirds of it the lock. Kept here, in the same borrow of the stack
+//! that pops its frame, a child span costs a push. The batch goes to the
+//! pipeline in one call when it is due:
+//! - the last span open on this thread ends, or a future's poll takes its
+//!   span off the stack;
+//! - it holds the processor's chunk of spans;
+//! - a span ends [`THREAD_CHUNK_LINGER`] or more after the first one kept;
+//! - [`force_flush`](crate::export::force_flush) or a shutdown is called on
+//!   this thread, or the thread exits.
+//!
+//! A flush called on another thread does not reach a batch. Its spans are
+//! the children of a span still open, which no flush exports either; they
+//! reach the processor when that span ends, as fastrace's local spans do.
+//! Only the batch processor takes spans this way: any other processor sees
+//! each span the moment it ends.
+
+use std::time::{Duration, Instant};
+
+use crate::ended_span::EndedSpan;
+use crate::recorder::Recorder;
+
+/// How long a span may wait, while its thread keeps ending spans, before
+/// it is handed on: in this thread's batch, and in its slot in the batch
+/// processor. A thread ending few spans hands each over at once, so spans
+/// reach the queue in time order and threads that exit together hand over
+/// little.
+pub const THREAD_CHUNK_LINGER: Duration = Duration::from_millis(1);
+
+/// This thread's gathered spans, and the pipeline they are for.
+pub(crate) struct LocalBatch {
+    spans: Vec<EndedSpan>,
+    /// Whose spans these are, while there are any.
+    recorder: Option<&'static Recorder>,
+    /// When the first span kept has lingered: a later span ending then
+    /// makes the batch due.
+    hand_over_at: Option<Instant>,
+}
+
+/// A batch taken out of the stack, to hand over once its borrow ended
+/// (the pipeline may report a drop to a handler that calls back in).
+pub(crate) struct Due {
+    pub(crate) recorder: &'static Recorder,
+    pub(crate) spans: Vec<EndedSpan>,
+}
+
+impl LocalBatch {
+    pub(crate) const EMPTY: LocalBatch = LocalBatch {
+        spans: Vec::new(),
+        recorder: None,
+        hand_over_at: None,
+    };
+
+    /// Whether a span for `recorder` may be kept: the batch is empty or
+    /// holds spans for the same pipeline.
+    #[inline]
+    pub(crate) fn takes(&self, recorder: &'static Recorder) -> bool {
+        self.recorder.is_none_or(|r| std::ptr::eq(r, recorder))
+    }
+
+    /// Keeps `span`, ended for `recorder` (which [`takes`](Self::takes) it),
+    /// and returns the batch if that made it due. `idle`: no span is open
+    /// on this thread any more.
+    #[inline]
+    pub(crate) fn keep(
+        &mut self,
+        recorder: &'static Recorder,
+        span: EndedSpan,
+        idle: bool,
+    ) -> Option<Due> {
+        let end = span.end_instant();
+        let lingered = match self.hand_over_at {
+            Some(at) => end >= at,
+            None => {
+                // One addition per batch; each span then only compares.
+                self.hand_over_at = end.checked_add(THREAD_CHUNK_LINGER);
+                self.recorder = Some(recorder);
+                if self.spans.capacity() == 0 {
+                    self.spans.reserve_exact(recorder.local_batch);
+                }
+                false
+            }
+        };
+        self.spans.push(span);
+        if idle || lingered || self.spans.len() >= recorder.local_batch {
+            return self.take();
+        }
+        None
+    }
+
+    /// The batch, if it holds any spans.
+    #[inline]
+    pub(crate) fn take(&mut self) -> Option<Due> {
+        let recorder = self.recorder.take()?;
+        self.hand_over_at = None;
+        Some(Due {
+            recorder,
+            spans: std::mem::take(&mut self.spans),
+        })
+    }
+
+    /// Takes back the buffer of a batch handed over, emptied, so that the
+    /// next batch does not allocate; kept only if no new batch has begun.
+    pub(crate) fn reuse(&mut self, buffer: Vec<EndedSpan>) {
+        debug_assert!(buffer.is_empty());
+        if self.spans.capacity() == 0 {
+            self.spans = buffer;
+        }
+    }
+}

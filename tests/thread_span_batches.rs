@@ -1,0 +1,285 @@
+//! With the batch processor installed, spans that end inside a span still
+//! open on their thread are gathered by that thread and handed over in one
+//! batch: when the last open span ends, when a future's poll ends, when the
+//! batch is full or has lingered, when a flush or shutdown is called on
+//! that thread, and when the thread exits. A flush from another thread
+//! meanwhile does not see them; nothing is lost or counted twice, and
+//! spans handed over after a shutdown are counted dropped.
+//! Installs the global pipeline, one test at a time.
+
+use std::future::Future;
+use std::pin::pin;
+use std::sync::{mpsc, Mutex};
+use std::task::{Context as TaskContext, Poll, Waker};
+use std::thread;
+use std::time::Duration;
+
+use baton::export::{
+    BatchConfig, BatchProcessor, BatchStatsHandle, THREAD_CHUNK_LINGER, THREAD_CHUNK_SIZE,
+};
+use baton::{FutureExt as _, InMemoryExporter, PipelineGuard};
+
+/// The tests share the global pipeline.
+static PIPELINE: Mutex<()> = Mutex::new(());
+
+struct Installed {
+    pipeline: PipelineGuard,
+    exporter: InMemoryExporter,
+    stats: BatchStatsHandle,
+}
+
+/// A batch processor that exports only when flushed (or when a chunk
+/// fills half the queue, which no test here reaches).
+fn install() -> Installed {
+    let exporter = InMemoryExporter::default();
+    let mut config = BatchConfig::default();
+    config.scheduled_delay = Duration::from_secs(3600);
+    let processor = BatchProcessor::new(exporter.clone(), config);
+    let stats = processor.stats_handle();
+    let pipeline = baton::init(baton::Config::new().processor(processor)).unwrap();
+    Installed {
+        pipeline,
+        exporter,
+        stats,
+    }
+}
+
+impl Installed {
+    /// Flushes from a thread of its own, whose own batch is empty, and
+    /// returns the names exported so far.
+    fn flushed_elsewhere(&self) -> Vec<String> {
+        thread::scope(|s| {
+            s.spawn(|| baton::export::force_flush(Duration::MAX).unwrap())
+                .join()
+                .unwrap();
+        });
+        self.names()
+    }
+
+    fn names(&self) -> Vec<String> {
+        self.exporter
+            .finished_spans()
+            .into_iter()
+            .map(|s| s.name.into_owned())
+            .collect()
+    }
+}
+
+/// Runs `f` on a thread of its own, and `between` on the calling thread
+/// each time `f` calls the given step function.
+fn stepped(f: impl FnOnce(&dyn Fn()) + Send, mut between: impl FnMut()) {
+    let (to_test, at_step) = mpsc::channel::<()>();
+    let (to_thread, go_on) = mpsc::channel::<()>();
+    thread::scope(|s| {
+        let worker = s.spawn(move || {
+            f(&|| {
+                to_test.send(()).unwrap();
+                go_on.recv().unwrap();
+            })
+        });
+        while at_step.recv().is_ok() {
+            between();
+            to_thread.send(()).unwrap();
+        }
+        worker.join().unwrap();
+    });
+}
+
+#[test]
+fn children_reach_the_queue_with_the_last_open_span() {
+    let _one = PIPELINE.lock().unwrap_or_else(|e| e.into_inner());
+    let installed = install();
+    let mut seen = Vec::new();
+    stepped(
+        |step| {
+            let parent = baton::span("parent").enter();
+            for name in ["a", "b", "c"] {
+                drop(baton::span(name).enter());
+            }
+            step();
+            drop(parent);
+            step();
+        },
+        || seen.push(installed.flushed_elsewhere()),
+    );
+    assert_eq!(
+        seen[0],
+        Vec::<String>::new(),
+        "gathered while the parent is open"
+    );
+    assert_eq!(
+        seen[1],
+        ["a", "b", "c", "parent"],
+        "in the order they ended"
+    );
+    let Installed {
+        pipeline, stats, ..
+    } = installed;
+    pipeline.shutdown(Duration::MAX).unwrap();
+    let stats = stats.get();
+    assert_eq!((stats.produced, stats.exported, stats.dropped), (4, 4, 0));
+}
+
+#[test]
+fn a_flush_or_shutdown_on_their_own_thread_includes_them() {
+    let _one = PIPELINE.lock().unwrap_or_else(|e| e.into_inner());
+    let Installed {
+        pipeline, exporter, ..
+    } = install();
+    let names = || -> Vec<String> {
+        let spans = exporter.finished_spans();
+        spans.into_iter().map(|s| s.name.into_owned()).collect()
+    };
+    let parent = baton::span("parent").enter();
+    drop(baton::span("flushed").enter());
+    baton::export::force_flush(Duration::MAX).unwrap();
+    assert_eq!(names(), ["flushed"]);
+    drop(baton::span("shut down").enter());
+    pipeline.shutdown(Duration::MAX).unwrap();
+    assert_eq!(names(), ["flushed", "shut down"]);
+    drop(parent);
+}
+
+#[test]
+fn a_full_batch_is_handed_over_while_the_parent_is_open() {
+    let _one = PIPELINE.lock().unwrap_or_else(|e| e.into_inner());
+    let installed = install();
+    let mut seen = Vec::new();
+    stepped(
+        |step| {
+            let _parent = baton::span("parent").enter();
+            for _ in 0..THREAD_CHUNK_SIZE - 1 {
+                drop(baton::span("child").enter());
+            }
+            step();
+            drop(baton::span("child").enter());
+            step();
+            drop(baton::span("child").enter());
+            step();
+        },
+        || seen.push(installed.flushed_elsewhere().len()),
+    );
+    // One short of a chunk: none; a chunk: all of it; one past: the same.
+    assert_eq!(seen, [0, THREAD_CHUNK_SIZE, THREAD_CHUNK_SIZE]);
+    let Installed {
+        pipeline, stats, ..
+    } = installed;
+    pipeline.shutdown(Duration::MAX).unwrap();
+    assert_eq!(stats.get().exported, THREAD_CHUNK_SIZE as u64 + 2);
+}
+
+#[test]
+fn a_span_ending_after_the_linger_hands_the_batch_over() {
+    let _one = PIPELINE.lock().unwrap_or_else(|e| e.into_inner());
+    let installed = install();
+    let mut seen = Vec::new();
+    stepped(
+        |step| {
+            let _parent = baton::span("parent").enter();
+            drop(baton::span("first").enter());
+            thread::sleep(THREAD_CHUNK_LINGER);
+            drop(baton::span("late").enter());
+            step();
+        },
+        || seen.push(installed.flushed_elsewhere()),
+    );
+    assert_eq!(seen[0], ["first", "late"]);
+    installed.pipeline.shutdown(Duration::MAX).unwrap();
+}
+
+#[test]
+fn a_polls_children_are_handed_over_when_the_poll_ends() {
+    let _one = PIPELINE.lock().unwrap_or_else(|e| e.into_inner());
+    let installed = install();
+    let mut polls = 0;
+    let job = std::future::poll_fn(|_| {
+        polls += 1;
+        drop(baton::span(format!("poll {polls}")).enter());
+        if polls < 2 {
+            Poll::Pending
+        } else {
+            Poll::Ready(())
+        }
+    })
+    .in_span(baton::span("job"));
+    let mut job = pin!(job);
+    let mut cx = TaskContext::from_waker(Waker::noop());
+    assert!(job.as_mut().poll(&mut cx).is_pending());
+    // The job's span is still open, but off this thread's stack.
+    assert_eq!(installed.flushed_elsewhere(), ["poll 1"]);
+    assert!(job.as_mut().poll(&mut cx).is_ready());
+    assert_eq!(installed.flushed_elsewhere(), ["poll 1", "poll 2", "job"]);
+    installed.pipeline.shutdown(Duration::MAX).unwrap();
+}
+
+#[test]
+fn an_exiting_thread_hands_its_batch_over() {
+    let _one = PIPELINE.lock().unwrap_or_else(|e| e.into_inner());
+    let installed = install();
+    thread::spawn(|| {
+        // Its guard never drops: the parent never ends, and its children
+        // are still gathered when the thread exits.
+        std::mem::forget(baton::span("parent").enter());
+        drop(baton::span("a").enter());
+        drop(baton::span("b").enter());
+    })
+    .join()
+    .unwrap();
+    assert_eq!(installed.flushed_elsewhere(), ["a", "b"]);
+    let Installed {
+        pipeline, stats, ..
+    } = installed;
+    pipeline.shutdown(Duration::MAX).unwrap();
+    let stats = stats.get();
+    assert_eq!((stats.produced, stats.exported, stats.dropped), (2, 2, 0));
+}
+
+#[test]
+fn a_batch_handed_over_after_shutdown_is_counted_dropped() {
+    let _one = PIPELINE.lock().unwrap_or_else(|e| e.into_inner());
+    let installed = install();
+    let Installed {
+        pipeline,
+        exporter,
+        stats,
+    } = installed;
+    let mut pipeline = Some(pipeline);
+    let dropped_before = baton::export::dropped_spans();
+    stepped(
+        |step| {
+            let parent = baton::span("parent").enter();
+            drop(baton::span("child").enter());
+            step();
+            // Ended after the shutdown: with its child, lost and counted.
+            drop(parent);
+        },
+        || {
+            if let Some(p) = pipeline.take() {
+                p.shutdown(Duration::MAX).unwrap();
+            }
+        },
+    );
+    assert!(exporter.finished_spans().is_empty());
+    assert_eq!(baton::export::dropped_spans() - dropped_before, 2);
+    let stats = stats.get();
+    assert_eq!((stats.produced, stats.exported), (0, 0));
+}
+
+#[test]
+fn any_other_processor_sees_each_child_as_it_ends() {
+    let _one = PIPELINE.lock().unwrap_or_else(|e| e.into_inner());
+    let exporter = InMemoryExporter::default();
+    let pipeline = baton::init(baton::Config::new().exporter(exporter.clone())).unwrap();
+    {
+        let _parent = baton::span("parent").enter();
+        drop(baton::span("child").enter());
+        let names: Vec<_> = exporter
+            .finished_spans()
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
+        assert_eq!(names, ["child"]);
+    }
+    pipeline.shutdown(Duration::MAX).unwrap();
+    assert_eq!(exporter.finished_spans().len(), 2);
+}
