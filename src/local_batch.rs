@@ -67,7 +67,7 @@ impl LocalBatch {
     /// Keeps `span`, ended for `recorder` (which [`takes`](Self::takes) it),
     /// and returns the batch if that made it due. `idle`: no span is open
     /// on this thread any more.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn keep(
         &mut self,
         recorder: &'static Recorder,

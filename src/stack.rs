@@ -225,7 +225,10 @@ impl Stack {
         std::mem::forget(self.frames.pop());
         // A recording span that only its frame refers to: ending it runs
         // nothing but the clock and the record's limits.
-        let due = match self.spans.pop()?.finish(|| r.limits, |_| {}) {
+        let ended = self.spans.last_mut()?.take_ended(|| r.limits);
+        // What is left (the baggage) is dropped where it lies.
+        self.spans.truncate(self.spans.len() - 1);
+        let due = match ended {
             Some(ended) => self.ended.keep(r, ended, self.spans.is_empty()),
             None => self.due_if_idle(),
         };
