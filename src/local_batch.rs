@@ -45,6 +45,9 @@ pub(crate) struct LocalBatch {
 
 /// A batch taken out of the stack, to hand over once its borrow ended
 /// (the pipeline may report a drop to a handler that calls back in).
+/// Taken in a borrow of its own: a caller that only learns the batch is
+/// due returns one flag, where returning the batch made popping a future's
+/// span a call (callgrind).
 pub(crate) struct Due {
     pub(crate) recorder: &'static Recorder,
     pub(crate) spans: Vec<EndedSpan>,
@@ -65,15 +68,15 @@ impl LocalBatch {
     }
 
     /// Keeps `span`, ended for `recorder` (which [`takes`](Self::takes) it),
-    /// and returns the batch if that made it due. `idle`: no span is open
-    /// on this thread any more.
+    /// and says whether that made the batch due (for [`take`](Self::take)).
+    /// `idle`: no span is open on this thread any more.
     #[inline(always)]
     pub(crate) fn keep(
         &mut self,
         recorder: &'static Recorder,
         span: EndedSpan,
         idle: bool,
-    ) -> Option<Due> {
+    ) -> bool {
         let end = span.end_instant();
         let lingered = match self.hand_over_at {
             Some(at) => end >= at,
@@ -88,14 +91,16 @@ impl LocalBatch {
             }
         };
         self.spans.push(span);
-        if idle || lingered || self.spans.len() >= recorder.local_batch {
-            return self.take();
-        }
-        None
+        idle || lingered || self.spans.len() >= recorder.local_batch
+    }
+
+    /// Whether it holds spans.
+    #[inline]
+    pub(crate) fn holds_spans(&self) -> bool {
+        self.recorder.is_some()
     }
 
     /// The batch, if it holds any spans.
-    #[inline]
     pub(crate) fn take(&mut self) -> Option<Due> {
         let recorder = self.recorder.take()?;
         self.hand_over_at = None;

@@ -36,8 +36,8 @@ pub(crate) enum Slot {
 /// A frame's content, by type, so that pushing and popping a context moves
 /// only the context.
 pub(crate) trait Entry: Sized {
-    /// Whether it is a span: popping one may leave no span open on this
-    /// thread, and make the spans it gathered due (see [`LocalBatch`]).
+    /// Whether it is a span: lending one out may leave no span open on
+    /// this thread, and make the spans it gathered due (see [`LocalBatch`]).
     const SPAN: bool;
     fn from_slot(slot: Slot) -> Option<Self>;
     /// Stores the entry in a new frame.
@@ -178,68 +178,65 @@ impl Drop for Stack {
 }
 
 impl Stack {
-    /// The batch of ended spans, if no span is open here any more.
+    /// Whether the ended spans gathered here are due because no span is
+    /// open here any more.
     #[inline]
-    fn due_if_idle(&mut self) -> Option<Due> {
-        if self.spans.is_empty() {
-            self.ended.take()
-        } else {
-            None
-        }
+    fn idle_with_batch(&self) -> bool {
+        self.spans.is_empty() && self.ended.holds_spans()
     }
 
     /// Pops the span on top, which must be the caller's (its key was
     /// checked), and ends it where that runs no code of the caller's: a
     /// span that records nothing is dropped, and a recording span that only
     /// its frame refers to is ended into this thread's batch when the
-    /// pipeline takes batches (see [`FrameRef::pop_span`]). `None`: the
-    /// frame on top holds a context (not reached).
+    /// pipeline takes batches (see [`FrameRef::pop_span`]). Returns the
+    /// span if the caller must end it; `None` if the frame on top holds a
+    /// context (not reached). Sets `due` when this thread's batch is due.
+    // `due` is set, not returned: returned with the span, the pair went
+    // through several copies at odd offsets (perf: two thirds of a quiet
+    // child span's end).
     #[inline]
-    fn end_top_span(&mut self) -> Option<Popped> {
+    fn end_top_span(&mut self, due: &mut bool) -> Option<Option<SpanState>> {
         let Held::Span(_) = self.frames.last()?.held else {
             return None;
         };
         let r = match self.spans.last()?.body {
-            Body::Quiet => {
-                // Dropped where it lies, not moved out first. Its head holds
-                // ids, a name and baggage: nothing whose drop runs a
-                // caller's code.
-                std::mem::forget(self.frames.pop());
-                self.spans.truncate(self.spans.len() - 1);
-                return Some(Popped::Kept(self.due_if_idle()));
-            }
-            Body::Recording(_) => match recorder::installed() {
-                Some(r)
-                    if r.local_batch > 0
-                        && self.ended.takes(r)
-                        && !r.shut_down.load(Ordering::Acquire)
-                        && !std::thread::panicking() =>
-                {
-                    r
-                }
-                _ => return Some(self.pop_span_back()),
-            },
-            Body::Shared(_) => return Some(self.pop_span_back()),
+            Body::Recording(_) => recorder::installed().filter(|r| {
+                r.local_batch > 0
+                    && self.ended.takes(r)
+                    && !r.shut_down.load(Ordering::Acquire)
+                    && !std::thread::panicking()
+            }),
+            Body::Quiet | Body::Shared(_) => None,
         };
         // The frame owns nothing: forgotten, not moved out (see `take_top`).
         std::mem::forget(self.frames.pop());
-        // A recording span that only its frame refers to: ending it runs
-        // nothing but the clock and the record's limits.
-        let ended = self.spans.last_mut()?.take_ended(|| r.limits);
-        // What is left (the baggage) is dropped where it lies.
-        self.spans.truncate(self.spans.len() - 1);
-        let due = match ended {
-            Some(ended) => self.ended.keep(r, ended, self.spans.is_empty()),
-            None => self.due_if_idle(),
+        let top = self.spans.last_mut()?;
+        let back = match r {
+            // A recording span that only its frame refers to: ending it runs
+            // nothing but the clock and the record's limits.
+            Some(r) => match top.take_ended(|| r.limits) {
+                Some(ended) => {
+                    let idle = self.spans.len() == 1;
+                    *due = self.ended.keep(r, ended, idle);
+                    None
+                }
+                None => None,
+            },
+            // Dropped where it lies, not moved out first. Its head holds
+            // ids, a name and baggage: nothing whose drop runs a caller's
+            // code.
+            None if top.ends_nothing() => None,
+            None => {
+                let span = self.spans.pop();
+                *due = self.idle_with_batch();
+                return Some(span);
+            }
         };
-        Some(Popped::Kept(due))
-    }
-
-    /// Pops the span on top for the caller to end.
-    fn pop_span_back(&mut self) -> Popped {
-        std::mem::forget(self.frames.pop());
-        let span = self.spans.pop();
-        Popped::Back(span, self.due_if_idle())
+        // What is left (ids, baggage) is dropped where it lies.
+        self.spans.truncate(self.spans.len() - 1);
+        *due |= self.idle_with_batch();
+        Some(back)
     }
 
     /// The key of the next frame pushed.
@@ -290,19 +287,8 @@ impl Stack {
     }
 }
 
-/// What popping a span's frame left the caller to do.
-enum Popped {
-    /// End the span (if the frame held one), and hand over the batch that
-    /// became due.
-    Back(Option<SpanState>, Option<Due>),
-    /// The span ended here (into this thread's batch, or recording
-    /// nothing): hand over the batch that became due.
-    Kept(Option<Due>),
-}
-
 /// Hands `due` to its pipeline, and takes its emptied buffer back for the
 /// next batch. `exiting`: the thread is exiting.
-#[cold]
 fn hand_over(mut due: Due, exiting: bool) {
     recorder::on_end_batch(due.recorder, &mut due.spans, exiting);
     if !exiting {
@@ -314,8 +300,22 @@ fn hand_over(mut due: Due, exiting: bool) {
     }
 }
 
-/// Hands the spans this thread gathered to the pipeline now: a flush or a
-/// shutdown called here includes them.
+/// Hands the spans this thread gathered to the pipeline if no span is open
+/// here any more: a future's poll took its span off the stack.
+// Its own borrow, after the pop: checked inside the pop, the flag made the
+// pop stop being inlined into the poll (callgrind).
+#[inline]
+fn hand_over_if_idle() {
+    let idle = STACK.try_with(|s| s.try_borrow().is_ok_and(|s| s.idle_with_batch()));
+    if idle == Ok(true) {
+        hand_over_ended();
+    }
+}
+
+/// Hands the spans this thread gathered to the pipeline now: they are due,
+/// or a flush or a shutdown called here includes them.
+#[cold]
+#[inline(never)]
 pub(crate) fn hand_over_ended() {
     let due = STACK.try_with(|s| s.try_borrow_mut().ok()?.ended.take());
     if let Ok(Some(due)) = due {
@@ -761,17 +761,14 @@ impl FrameRef {
                     return None;
                 }
                 let s = &mut *s;
-                let top = E::take_top(&mut s.frames, &mut s.spans)?;
-                Some((top, if E::SPAN { s.due_if_idle() } else { None }))
+                E::take_top(&mut s.frames, &mut s.spans)
             })
             .ok()
             .flatten();
-        let (top, due) = top?;
-        self.key = 0;
-        if let Some(due) = due {
-            hand_over(due, false);
+        if top.is_some() {
+            self.key = 0;
         }
-        Some(top)
+        top
     }
 
     /// Pops the frame of an entered span and ends the span: in the usual
@@ -787,27 +784,23 @@ impl FrameRef {
         if key == 0 {
             return None;
         }
+        let mut due = false;
         let popped = STACK
             .try_with(|s| {
                 let mut s = s.try_borrow_mut().ok()?;
                 if !on_top(&s.frames, key, index) {
                     return None;
                 }
-                s.end_top_span()
+                s.end_top_span(&mut due)
             })
             .ok()
             .flatten();
-        let (span, due) = match popped {
-            Some(Popped::Kept(due)) => (None, due),
-            Some(Popped::Back(span, due)) => (span, due),
-            None => {
-                self.key = 0;
-                return self.pop_slow(key).and_then(SpanState::from_slot);
-            }
-        };
         self.key = 0;
-        if let Some(due) = due {
-            hand_over(due, false);
+        let Some(span) = popped else {
+            return self.pop_slow(key).and_then(SpanState::from_slot);
+        };
+        if due {
+            hand_over_ended();
         }
         span
     }
@@ -828,14 +821,14 @@ impl FrameRef {
                     while s.frames.last().is_some_and(|f| !f.live) {
                         dead.extend(s.pop_top());
                     }
-                    Some((top, dead, s.due_if_idle(), false))
+                    Some((top, dead, s.idle_with_batch(), false))
                 } else {
                     s.frames[at].live = false;
                     let copy = match &s.frames[at].held {
                         Held::Context(cx) => Slot::Context(cx.clone()),
                         Held::Span(k) => Slot::Span(s.spans[*k].detach()),
                     };
-                    Some((copy, Vec::new(), None, true))
+                    Some((copy, Vec::new(), false, true))
                 }
             })
             .ok()
@@ -844,8 +837,8 @@ impl FrameRef {
         // handler, may now call back into baton.
         let (slot, dead, due, out_of_order) = popped?;
         drop(dead);
-        if let Some(due) = due {
-            hand_over(due, false);
+        if due {
+            hand_over_ended();
         }
         if out_of_order {
             report(
@@ -926,6 +919,9 @@ pub(crate) fn attached<E: Entry, R>(
         fn drop(&mut self) {
             if let Some(entry) = self.frame.pop_if_top::<E>() {
                 *self.home = entry;
+                if E::SPAN {
+                    hand_over_if_idle();
+                }
                 return;
             }
             // Not on top: frames the run pushed are still there.
