@@ -12,7 +12,7 @@ use std::task::{Context as TaskContext, Poll};
 use crate::context::Context;
 use crate::span::{finish, SpanBuilder};
 use crate::span_state::SpanState;
-use crate::stack::{attached, Entry, SetAside};
+use crate::stack::{self, attached, Entry, SetAside};
 
 /// Adds context propagation to every future.
 ///
@@ -102,8 +102,11 @@ impl Inside for Context {
 impl Inside for SpanState {
     fn end(self) {
         // The wrapper that lent its span to the `async` block has none.
-        if !self.ends_nothing() {
-            finish(self);
+        if self.ends_nothing() {
+            return;
+        }
+        if let Some(span) = stack::end_inside_open_span(self) {
+            finish(span);
         }
     }
 }

@@ -17,7 +17,7 @@ use crate::baggage::Baggage;
 use crate::context::{Context, Spare};
 use crate::diagnostic::{report, DiagnosticKind};
 use crate::local_batch::{Due, LocalBatch};
-use crate::recorder;
+use crate::recorder::{self, Recorder};
 use crate::span_context::SpanContext;
 use crate::span_state::{Body, SpanState};
 
@@ -200,43 +200,48 @@ impl Stack {
         let Held::Span(_) = self.frames.last()?.held else {
             return None;
         };
-        let r = match self.spans.last()?.body {
-            Body::Recording(_) => recorder::installed().filter(|r| {
-                r.local_batch > 0
-                    && self.ended.takes(r)
-                    && !r.shut_down.load(Ordering::Acquire)
-                    && !std::thread::panicking()
-            }),
-            Body::Quiet | Body::Shared(_) => None,
-        };
+        let r = self.batch_for(self.spans.last()?);
         // The frame owns nothing: forgotten, not moved out (see `take_top`).
         std::mem::forget(self.frames.pop());
         let top = self.spans.last_mut()?;
-        let back = match r {
-            // A recording span that only its frame refers to: ending it runs
-            // nothing but the clock and the record's limits.
-            Some(r) => match top.take_ended(|| r.limits) {
-                Some(ended) => {
-                    let idle = self.spans.len() == 1;
-                    *due = self.ended.keep(r, ended, idle);
-                    None
+        match r {
+            Some(r) => {
+                if let Some(ended) = top.take_ended(|| r.limits) {
+                    *due = self.ended.keep(r, ended, self.spans.len() == 1);
                 }
-                None => None,
-            },
+            }
             // Dropped where it lies, not moved out first. Its head holds
             // ids, a name and baggage: nothing whose drop runs a caller's
             // code.
-            None if top.ends_nothing() => None,
+            None if top.ends_nothing() => {}
             None => {
                 let span = self.spans.pop();
                 *due = self.idle_with_batch();
                 return Some(span);
             }
-        };
+        }
         // What is left (ids, baggage) is dropped where it lies.
         self.spans.truncate(self.spans.len() - 1);
         *due |= self.idle_with_batch();
-        Some(back)
+        Some(None)
+    }
+
+    /// The pipeline that takes `span` into this thread's batch as it ends:
+    /// `None` unless the span records, only its owner refers to it (ending
+    /// it runs nothing but the clock and the record's limits), the
+    /// pipeline's processor takes batches and is not shut down, and no
+    /// panic is unwinding (which the span records on the general path).
+    #[inline]
+    fn batch_for(&self, span: &SpanState) -> Option<&'static Recorder> {
+        if !matches!(span.body, Body::Recording(_)) {
+            return None;
+        }
+        recorder::installed().filter(|r| {
+            r.local_batch > 0
+                && self.ended.takes(r)
+                && !r.shut_down.load(Ordering::Acquire)
+                && !std::thread::panicking()
+        })
     }
 
     /// The key of the next frame pushed.
@@ -321,6 +326,43 @@ pub(crate) fn hand_over_ended() {
     if let Ok(Some(due)) = due {
         hand_over(due, false);
     }
+}
+
+/// Ends `span`, which its owner lets go of outside the stack (a future's
+/// span, as the future is dropped), into this thread's batch if a span is
+/// open here: like an entered span's children, it reaches the pipeline
+/// with that span. Hands it back, for the general path, otherwise.
+pub(crate) fn end_inside_open_span(span: SpanState) -> Option<SpanState> {
+    // Teardown is checked first: there the closure, which owns the span,
+    // would not run, and the span would be lost.
+    if STACK.try_with(|_| ()).is_err() {
+        return Some(span);
+    }
+    let mut due = false;
+    let back = STACK
+        .try_with(|s| {
+            let Ok(mut s) = s.try_borrow_mut() else {
+                return Some(span);
+            };
+            let r = match s.batch_for(&span) {
+                Some(r) if !s.spans.is_empty() => r,
+                _ => return Some(span),
+            };
+            let mut span = span;
+            if let Some(ended) = span.take_ended(|| r.limits) {
+                due = s.ended.keep(r, ended, false);
+            }
+            // What is left holds ids and baggage: nothing whose drop runs
+            // a caller's code.
+            drop(span);
+            None
+        })
+        // Not reached: the stack was there just above.
+        .unwrap_or(None);
+    if due {
+        hand_over_ended();
+    }
+    back
 }
 
 /// The current context as the stack holds it, borrowed.

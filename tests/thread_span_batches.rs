@@ -1,5 +1,6 @@
 //! With the batch processor installed, spans that end inside a span still
-//! open on their thread are gathered by that thread and handed over in one
+//! open on their thread (an entered span's children, a future's span) are
+//! gathered by that thread and handed over in one
 //! batch: when the last open span ends, when a future's poll ends, when the
 //! batch is full or has lingered, when a flush or shutdown is called on
 //! that thread, and when the thread exits. A flush from another thread
@@ -209,6 +210,34 @@ fn a_polls_children_are_handed_over_when_the_poll_ends() {
     assert_eq!(installed.flushed_elsewhere(), ["poll 1"]);
     assert!(job.as_mut().poll(&mut cx).is_ready());
     assert_eq!(installed.flushed_elsewhere(), ["poll 1", "poll 2", "job"]);
+    installed.pipeline.shutdown(Duration::MAX).unwrap();
+}
+
+#[test]
+fn a_futures_span_ending_inside_an_open_span_goes_with_it() {
+    let _one = PIPELINE.lock().unwrap_or_else(|e| e.into_inner());
+    let installed = install();
+    let mut seen = Vec::new();
+    stepped(
+        |step| {
+            let parent = baton::span("parent").enter();
+            {
+                let job = pin!(std::future::ready(()).in_span(baton::span("job")));
+                let mut cx = TaskContext::from_waker(Waker::noop());
+                assert!(job.poll(&mut cx).is_ready());
+            }
+            step();
+            drop(parent);
+            step();
+        },
+        || seen.push(installed.flushed_elsewhere()),
+    );
+    assert_eq!(
+        seen[0],
+        Vec::<String>::new(),
+        "gathered while the parent is open"
+    );
+    assert_eq!(seen[1], ["job", "parent"]);
     installed.pipeline.shutdown(Duration::MAX).unwrap();
 }
 
