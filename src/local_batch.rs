@@ -1,6 +1,6 @@
 //! Spans ended on this thread while a span entered before them is still
-//! open on it, gathered in the thread's stack and handed to the pipeline
-//! together.
+//! open on it (its children, and the spans of futures that complete inside
+//! it), gathered in the thread's stack and handed to the pipeline together.
 //!
 //! Handed over one by one, each child span took the lock of its thread's
 //! slot in the batch processor, and looked the slot up through a second
@@ -16,8 +16,9 @@
 //!   this thread, or the thread exits.
 //!
 //! A flush called on another thread does not reach a batch. Its spans are
-//! the children of a span still open, which no flush exports either; they
-//! reach the processor when that span ends, as fastrace's local spans do.
+//! the descendants of a span still open, which no flush exports either;
+//! they reach the processor when that span ends, as fastrace's local spans
+//! do.
 //! Only the batch processor takes spans this way: any other processor sees
 //! each span the moment it ends.
 

@@ -42,17 +42,19 @@ use crate::span_data::SpanData;
 ///
 /// Installed as the pipeline's processor ([`Config::processor`](crate::Config::processor)),
 /// it takes spans that end inside a span still open on their thread (an
-/// entered span's children) in batches, which that thread gathers without
+/// entered span's children, the span of a future that completes inside it)
+/// in batches, which that thread gathers without
 /// any lock: a batch is handed over when the last span open on the thread
 /// ends (or a future's poll ends), when it holds a chunk, when a span ends
 /// [`THREAD_CHUNK_LINGER`](crate::export::THREAD_CHUNK_LINGER) after its
 /// first, when `force_flush` or a shutdown is called on that thread, and
 /// when the thread exits. A flush called on another thread meanwhile does
-/// not reach them: they are the children of a span not yet ended, which is
-/// not exported either, and they reach the queue with it.
+/// not reach them: they are the descendants of a span not yet ended, which
+/// is not exported either, and they reach the queue with it.
 ///
 /// Memory is bounded by the queue, two export batches and, per live thread
-/// that has ended spans, one chunk buffer (its slot's, freed when it exits).
+/// that has ended spans, two chunk buffers (its slot's and its batch's, freed
+/// when it exits).
 ///
 /// # Accounting
 /// [`stats`](BatchProcessor::stats) always satisfies `produced == exported +
