@@ -215,6 +215,7 @@ impl Baggage {
     }
 
     /// Whether there are no entries.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.0.is_none()
     }

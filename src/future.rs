@@ -100,13 +100,10 @@ impl Inside for Context {
 }
 
 impl Inside for SpanState {
-    fn end(self) {
+    fn end(mut self) {
         // The wrapper that lent its span to the `async` block has none.
-        if self.ends_nothing() {
-            return;
-        }
-        if let Some(span) = stack::end_inside_open_span(self) {
-            finish(span);
+        if !self.ends_nothing() && !stack::end_inside_open_span(&mut self) {
+            finish(self);
         }
     }
 }

@@ -266,7 +266,10 @@ impl SpanId {
     }
 
     /// A new random id from this thread's generator.
+    // Inlined: a call of its own on every span (perf, the peer benchmark's
+    // child span), for a few instructions.
     #[cfg(feature = "std")]
+    #[inline]
     pub fn random() -> SpanId {
         loop {
             if let Some(id) = SpanId::from_u64(next_u64()) {
@@ -318,6 +321,7 @@ thread_local! {
 /// the OS, and mixing in the time, the process id and a process-wide counter
 /// keeps two threads or two processes apart even if those keys were ever equal.
 #[cfg(feature = "std")]
+#[cold]
 fn seed() -> u64 {
     static SEEDS: AtomicU64 = AtomicU64::new(0);
     let mut h = RandomState::new().build_hasher();
@@ -327,8 +331,9 @@ fn seed() -> u64 {
     h.finish()
 }
 
-/// The next number from this thread's wyrand generator.
+/// The next number from this thread's generator (wyrand).
 #[cfg(feature = "std")]
+#[inline]
 pub(crate) fn next_u64() -> u64 {
     let step = |s: u64| {
         let s = s.wrapping_add(0xa076_1d64_78bd_642f);

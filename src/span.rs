@@ -387,6 +387,10 @@ impl SpanBuilder {
 /// The `session.id` attribute of a span started in `baggage`'s session.
 #[inline]
 fn session_attribute(baggage: &Baggage) -> Option<KeyValue> {
+    // Most spans have no baggage: asked first, that is a load, not a call.
+    if baggage.is_empty() {
+        return None;
+    }
     let id = baggage.get(Session::BAGGAGE_KEY)?;
     Some(KeyValue::new(Session::BAGGAGE_KEY, id.to_owned()))
 }
