@@ -295,6 +295,36 @@ fn a_batch_handed_over_after_shutdown_is_counted_dropped() {
 }
 
 #[test]
+fn a_batch_kept_for_a_shut_down_pipeline_takes_nothing_for_the_next() {
+    let _one = PIPELINE.lock().unwrap_or_else(|e| e.into_inner());
+    let mut first = Some(install().pipeline);
+    let mut second = None;
+    let dropped_before = baton::export::dropped_spans();
+    stepped(
+        |step| {
+            let parent = baton::span("parent").enter();
+            drop(baton::span("old").enter());
+            step();
+            // Gathered for the first pipeline, which is gone: the batch is
+            // not this pipeline's, so these go the general way.
+            drop(baton::span("new").enter());
+            drop(parent);
+        },
+        || {
+            if let Some(p) = first.take() {
+                p.shutdown(Duration::MAX).unwrap();
+            }
+            second = Some(install());
+        },
+    );
+    let second = second.unwrap();
+    assert_eq!(second.flushed_elsewhere(), ["new", "parent"]);
+    // "old" was handed to the first pipeline once no span was open: lost.
+    assert_eq!(baton::export::dropped_spans() - dropped_before, 1);
+    second.pipeline.shutdown(Duration::MAX).unwrap();
+}
+
+#[test]
 fn any_other_processor_sees_each_child_as_it_ends() {
     let _one = PIPELINE.lock().unwrap_or_else(|e| e.into_inner());
     let exporter = InMemoryExporter::default();
