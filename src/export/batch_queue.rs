@@ -74,6 +74,19 @@ struct Stage {
     closed: bool,
 }
 
+impl Stage {
+    /// Whether spans that ended from `first` to `last`, added now, make the
+    /// chunk due by lingering: the first span of a chunk says when.
+    #[inline]
+    fn lingered(&mut self, first: Instant, last: Instant) -> bool {
+        if self.spans.is_empty() {
+            // One addition per chunk; each span then only compares.
+            self.hand_over_at = first.checked_add(THREAD_CHUNK_LINGER);
+        }
+        self.hand_over_at.is_some_and(|at| last >= at)
+    }
+}
+
 struct Queue {
     /// Chunks in the order they were handed over.
     chunks: VecDeque<Vec<EndedSpan>>,
@@ -238,13 +251,7 @@ impl Shared {
         }
         stage.produced += 1;
         let end = span.end_instant();
-        let lingered = if stage.spans.is_empty() {
-            // One addition per chunk; each span then only compares.
-            stage.hand_over_at = end.checked_add(THREAD_CHUNK_LINGER);
-            false
-        } else {
-            stage.hand_over_at.is_some_and(|at| end >= at)
-        };
+        let lingered = stage.lingered(end, end);
         stage.spans.push(span);
         if stage.spans.len() < self.chunk && !lingered {
             return Handed::default();
@@ -252,21 +259,39 @@ impl Shared {
         self.publish(&mut stage.spans)
     }
 
-    /// Takes spans one thread gathered into its `slot`, in the order they
-    /// ended: after the spans the slot holds, which go to the queue first.
-    pub(crate) fn stage_batch(&self, slot: &Slot, spans: &mut Vec<EndedSpan>) -> Handed {
+    /// Takes spans that one thread gathered (in the order they ended) into
+    /// its `slot`, emptying `spans`, as [`stage`](Shared::stage) takes one:
+    /// a batch smaller than a chunk waits there with the thread's other
+    /// spans, so that a thread whose entered spans have no children takes
+    /// the queue's lock once per chunk, not once per span. The slot's spans
+    /// go first, and the slot never holds more than a chunk. `exiting`: the
+    /// thread is exiting, and everything goes to the queue now.
+    pub(crate) fn stage_batch(
+        &self,
+        slot: &Slot,
+        spans: &mut Vec<EndedSpan>,
+        exiting: bool,
+    ) -> Handed {
+        let (Some(first), Some(last)) = (spans.first(), spans.last()) else {
+            return Handed::default();
+        };
+        let (first, last) = (first.end_instant(), last.end_instant());
         let mut stage = lock(&slot.0);
         if stage.closed {
             drop(stage);
             return self.refuse_all(spans);
         }
         stage.produced += spans.len() as u64;
-        let earlier = if stage.spans.is_empty() {
-            Handed::default()
-        } else {
-            self.publish(&mut stage.spans)
-        };
-        earlier.and(self.publish(spans))
+        let mut handed = Handed::default();
+        if exiting || stage.spans.len() + spans.len() > self.chunk {
+            handed = self.publish(&mut stage.spans);
+        }
+        let lingered = stage.lingered(first, last);
+        stage.spans.append(spans);
+        if exiting || stage.spans.len() >= self.chunk || lingered {
+            handed = handed.and(self.publish(&mut stage.spans));
+        }
+        handed
     }
 
     /// Counts `span` as produced and dropped: the processor is shut down.
@@ -593,6 +618,31 @@ mod tests {
     fn a_batch_larger_than_half_the_queue_wakes_at_a_batch() {
         let shared = shared(100, 80);
         assert_eq!(wakes(&shared, 20, 5), [4]);
+    }
+
+    fn minimal(count: usize) -> Vec<EndedSpan> {
+        (0..count).map(|_| SpanData::minimal().into()).collect()
+    }
+
+    #[test]
+    fn a_thread_batch_smaller_than_a_chunk_waits_in_the_slot() {
+        let shared = shared(256, 8);
+        let slot = Slot::default();
+        let mut spans = minimal(3);
+        let _ = shared.stage_batch(&slot, &mut spans, false);
+        assert!(spans.is_empty());
+        assert_eq!(shared.queued(), 0, "no queue lock for a small batch");
+        // Five more make a chunk of eight: all of it goes to the queue.
+        let _ = shared.stage_batch(&slot, &mut minimal(5), false);
+        assert_eq!(shared.queued(), 8);
+        // Past a chunk, the slot's spans go first, then the batch waits.
+        let _ = shared.stage_batch(&slot, &mut minimal(6), false);
+        let _ = shared.stage_batch(&slot, &mut minimal(6), false);
+        assert_eq!(shared.queued(), 14);
+        // An exiting thread's batch goes to the queue at once, with the slot's.
+        let _ = shared.stage_batch(&slot, &mut minimal(1), true);
+        assert_eq!(shared.queued(), 21);
+        assert_eq!(lock(&slot.0).produced, 21);
     }
 
     #[test]

@@ -71,7 +71,7 @@ pub(crate) fn stage(shared: &Arc<Shared>, span: EndedSpan) {
 /// is woken to export them without waiting for the schedule.
 pub(crate) fn stage_batch(shared: &Arc<Shared>, spans: &mut Vec<EndedSpan>, exiting: bool) {
     let handed = match home(shared) {
-        Home::Slot(slot) => shared.stage_batch(slot, spans),
+        Home::Slot(slot) => shared.stage_batch(slot, spans, exiting),
         Home::Closed => shared.refuse_all(spans),
         Home::Direct => shared.push_all_direct(spans),
     };
