@@ -57,6 +57,14 @@ impl Installed {
         self.names()
     }
 
+    /// Shuts the pipeline down and returns its final counts: produced,
+    /// exported, dropped.
+    fn shut_down(self) -> (u64, u64, u64) {
+        self.pipeline.shutdown(Duration::MAX).unwrap();
+        let stats = self.stats.get();
+        (stats.produced, stats.exported, stats.dropped)
+    }
+
     fn names(&self) -> Vec<String> {
         self.exporter
             .finished_spans()
@@ -113,12 +121,7 @@ fn children_reach_the_queue_with_the_last_open_span() {
         ["a", "b", "c", "parent"],
         "in the order they ended"
     );
-    let Installed {
-        pipeline, stats, ..
-    } = installed;
-    pipeline.shutdown(Duration::MAX).unwrap();
-    let stats = stats.get();
-    assert_eq!((stats.produced, stats.exported, stats.dropped), (4, 4, 0));
+    assert_eq!(installed.shut_down(), (4, 4, 0));
 }
 
 #[test]
@@ -162,11 +165,8 @@ fn a_full_batch_is_handed_over_while_the_parent_is_open() {
     );
     // One short of a chunk: none; a chunk: all of it; one past: the same.
     assert_eq!(seen, [0, THREAD_CHUNK_SIZE, THREAD_CHUNK_SIZE]);
-    let Installed {
-        pipeline, stats, ..
-    } = installed;
-    pipeline.shutdown(Duration::MAX).unwrap();
-    assert_eq!(stats.get().exported, THREAD_CHUNK_SIZE as u64 + 2);
+    let all = THREAD_CHUNK_SIZE as u64 + 2;
+    assert_eq!(installed.shut_down(), (all, all, 0));
 }
 
 #[test]
@@ -255,12 +255,7 @@ fn an_exiting_thread_hands_its_batch_over() {
     .join()
     .unwrap();
     assert_eq!(installed.flushed_elsewhere(), ["a", "b"]);
-    let Installed {
-        pipeline, stats, ..
-    } = installed;
-    pipeline.shutdown(Duration::MAX).unwrap();
-    let stats = stats.get();
-    assert_eq!((stats.produced, stats.exported, stats.dropped), (2, 2, 0));
+    assert_eq!(installed.shut_down(), (2, 2, 0));
 }
 
 #[test]
