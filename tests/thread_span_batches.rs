@@ -94,33 +94,43 @@ fn stepped(f: impl FnOnce(&dyn Fn()) + Send, mut between: impl FnMut()) {
     });
 }
 
-#[test]
-fn children_reach_the_queue_with_the_last_open_span() {
-    let _one = PIPELINE.lock().unwrap_or_else(|e| e.into_inner());
-    let installed = install();
+/// Runs `work` inside an entered span "parent" on a thread of its own, and
+/// returns what a flush from another thread exported while the parent was
+/// still open, and after it ended.
+fn exported_around_parent(
+    installed: &Installed,
+    work: impl FnOnce() + Send,
+) -> (Vec<String>, Vec<String>) {
     let mut seen = Vec::new();
     stepped(
         |step| {
             let parent = baton::span("parent").enter();
-            for name in ["a", "b", "c"] {
-                drop(baton::span(name).enter());
-            }
+            work();
             step();
             drop(parent);
             step();
         },
         || seen.push(installed.flushed_elsewhere()),
     );
+    let after = seen.pop().unwrap();
+    (seen.pop().unwrap(), after)
+}
+
+#[test]
+fn children_reach_the_queue_with_the_last_open_span() {
+    let _one = PIPELINE.lock().unwrap_or_else(|e| e.into_inner());
+    let installed = install();
+    let (open, ended) = exported_around_parent(&installed, || {
+        for name in ["a", "b", "c"] {
+            drop(baton::span(name).enter());
+        }
+    });
     assert_eq!(
-        seen[0],
+        open,
         Vec::<String>::new(),
         "gathered while the parent is open"
     );
-    assert_eq!(
-        seen[1],
-        ["a", "b", "c", "parent"],
-        "in the order they ended"
-    );
+    assert_eq!(ended, ["a", "b", "c", "parent"], "in the order they ended");
     assert_eq!(installed.shut_down(), (4, 4, 0));
 }
 
@@ -217,27 +227,17 @@ fn a_polls_children_are_handed_over_when_the_poll_ends() {
 fn a_futures_span_ending_inside_an_open_span_goes_with_it() {
     let _one = PIPELINE.lock().unwrap_or_else(|e| e.into_inner());
     let installed = install();
-    let mut seen = Vec::new();
-    stepped(
-        |step| {
-            let parent = baton::span("parent").enter();
-            {
-                let job = pin!(std::future::ready(()).in_span(baton::span("job")));
-                let mut cx = TaskContext::from_waker(Waker::noop());
-                assert!(job.poll(&mut cx).is_ready());
-            }
-            step();
-            drop(parent);
-            step();
-        },
-        || seen.push(installed.flushed_elsewhere()),
-    );
+    let (open, ended) = exported_around_parent(&installed, || {
+        let job = pin!(std::future::ready(()).in_span(baton::span("job")));
+        let mut cx = TaskContext::from_waker(Waker::noop());
+        assert!(job.poll(&mut cx).is_ready());
+    });
     assert_eq!(
-        seen[0],
+        open,
         Vec::<String>::new(),
         "gathered while the parent is open"
     );
-    assert_eq!(seen[1], ["job", "parent"]);
+    assert_eq!(ended, ["job", "parent"]);
     installed.pipeline.shutdown(Duration::MAX).unwrap();
 }
 
