@@ -69,15 +69,10 @@ impl LocalBatch {
     }
 
     /// Keeps `span`, ended for `recorder` (which [`takes`](Self::takes) it),
-    /// and says whether that made the batch due (for [`take`](Self::take)).
-    /// `idle`: no span is open on this thread any more.
+    /// and says whether that filled the batch or it has lingered (then it is
+    /// due, for [`take`](Self::take); the stack adds when no span is open).
     #[inline(always)]
-    pub(crate) fn keep(
-        &mut self,
-        recorder: &'static Recorder,
-        span: EndedSpan,
-        idle: bool,
-    ) -> bool {
+    pub(crate) fn keep(&mut self, recorder: &'static Recorder, span: EndedSpan) -> bool {
         let end = span.end_instant();
         let lingered = match self.hand_over_at {
             Some(at) => end >= at,
@@ -92,7 +87,7 @@ impl LocalBatch {
             }
         };
         self.spans.push(span);
-        idle || lingered || self.spans.len() >= recorder.local_batch
+        lingered || self.spans.len() >= recorder.local_batch
     }
 
     /// Whether it holds spans.

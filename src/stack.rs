@@ -207,7 +207,7 @@ impl Stack {
         match r {
             Some(r) => {
                 if let Some(ended) = top.take_ended(|| r.limits) {
-                    *due = self.ended.keep(r, ended, self.spans.len() == 1);
+                    *due = self.ended.keep(r, ended);
                 }
             }
             // Dropped here: its head holds ids, a name and baggage, nothing
@@ -350,7 +350,7 @@ pub(crate) fn end_inside_open_span(span: &mut SpanState) -> bool {
             return false;
         };
         if let Some(ended) = span.take_ended(|| r.limits) {
-            due = s.ended.keep(r, ended, false);
+            due = s.ended.keep(r, ended);
         }
         true
     });

@@ -283,7 +283,7 @@ impl Shared {
         }
         stage.produced += spans.len() as u64;
         let mut handed = Handed::default();
-        if exiting || stage.spans.len() + spans.len() > self.chunk {
+        if !stage.spans.is_empty() && (exiting || stage.spans.len() + spans.len() > self.chunk) {
             handed = self.publish(&mut stage.spans);
         }
         if exiting || spans.len() >= self.chunk {
