@@ -128,6 +128,14 @@ fn main() {
                 assert!(fut.poll(&mut TaskContext::from_waker(waker)).is_ready());
             });
         }
+        "future-span-child" => {
+            let _parent = baton::span("parent").enter();
+            let waker = Waker::noop();
+            paced(n, config, &stats, || {
+                let fut = pin!(async { black_box(1) }.in_span(baton::span("future")));
+                assert!(fut.poll(&mut TaskContext::from_waker(waker)).is_ready());
+            });
+        }
         "future" => {
             let _g = Context::default().with_baggage("k", "v").attach();
             let waker = Waker::noop();
