@@ -848,7 +848,13 @@ impl FrameRef {
         if due {
             hand_over_ended();
         }
-        left
+        // Returned whole only if something was left: returned as it is, the
+        // whole state was copied also when it was empty (callgrind).
+        if left.is_some() {
+            left
+        } else {
+            None
+        }
     }
 
     /// Pops the frame with key `key` wherever it is: off the top, with the
