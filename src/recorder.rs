@@ -47,8 +47,13 @@ pub(crate) struct Recorder {
     /// What the sampler decides for a child of a local span that is not
     /// sampled (`[0]`) and one that is (`[1]`), when that is known
     /// without calling it (see
-    /// [`local_child_decision`](crate::sampling::local_child_decision)).
+    /// [`known_decision`](crate::sampling::known_decision)).
     pub(crate) local_children: [Option<bool>; 2],
+    /// The same for a child of a remote span.
+    pub(crate) remote_children: [Option<bool>; 2],
+    /// What the sampler decides for a root span without a sampling hint,
+    /// when that is known without calling it.
+    pub(crate) known_root: Option<bool>,
     /// How many spans ended inside an open span a thread gathers before it
     /// hands them to the sink in one batch; 0 when the sink must see each
     /// span as it ends (see [`LocalBatch`](crate::local_batch::LocalBatch)).
@@ -182,25 +187,39 @@ impl Drop for Suppressed {
 }
 
 impl Recorder {
-    /// The sampler's decision for a child of `parent`, when it is known
-    /// without calling the sampler: `parent` is a local span's context and
-    /// the sampler one of those of [`local_child_decision`]. A debug parent
-    /// with its sampled flag clear is left to the sampler, which samples it.
+    /// The sampler's decision for a span whose parent is `parent` (`None`:
+    /// a root span) and whose context carries the sampling hint `hint`,
+    /// when it is known without calling the sampler (see
+    /// [`known_decision`]).
     ///
-    /// [`local_child_decision`]: crate::sampling::local_child_decision
+    /// [`known_decision`]: crate::sampling::known_decision
     #[inline]
-    pub(crate) fn known_child_decision(&self, parent: &SpanContext) -> Option<bool> {
-        if parent.is_remote() || parent.is_deferred() || (parent.is_debug() && !parent.is_sampled())
-        {
-            return None;
+    pub(crate) fn known_decision_for(
+        &self,
+        parent: Option<&SpanContext>,
+        hint: Option<bool>,
+    ) -> Option<bool> {
+        match parent {
+            Some(p) if left_to_sampler(p) => None,
+            Some(p) if p.is_remote() => self.remote_children[usize::from(p.is_sampled())],
+            Some(p) => self.local_children[usize::from(p.is_sampled())],
+            None if hint.is_none() => self.known_root,
+            None => None,
         }
-        self.local_children[usize::from(parent.is_sampled())]
     }
 
     /// Tells the sink a recording span started.
     pub(crate) fn on_start(&self, span: &dyn Any) {
         while_suppressed(|| self.sink.on_start(span));
     }
+}
+
+/// Whether the sampler decides for a child of `parent` on terms of its own,
+/// which no known decision covers: `parent` is deferred, or a debug parent
+/// with its sampled flag clear.
+#[inline]
+fn left_to_sampler(parent: &SpanContext) -> bool {
+    parent.is_deferred() || (parent.is_debug() && !parent.is_sampled())
 }
 
 /// Hands a finished span to the installed sink.

@@ -387,34 +387,54 @@ impl<S: Sampler> ParentBased<S> {
 }
 
 impl<S> ParentBased<S> {
-    /// The delegate for a child of a local parent that is sampled or not,
-    /// and the decision when there is none.
+    /// The delegate for a child of `parent`, and the decision when there
+    /// is none.
     #[inline]
-    fn for_local_parent(&self, sampled: bool) -> (&Option<Box<dyn Sampler>>, SamplingDecision) {
-        if sampled {
-            (&self.local_sampled, SamplingDecision::RecordAndSample)
-        } else {
-            (&self.local_not_sampled, SamplingDecision::Drop)
+    fn for_parent(&self, parent: ParentSampling) -> (&Option<Box<dyn Sampler>>, SamplingDecision) {
+        use SamplingDecision::{Drop, RecordAndSample};
+        match (parent.remote, parent.sampled) {
+            (true, true) => (&self.remote_sampled, RecordAndSample),
+            (true, false) => (&self.remote_not_sampled, Drop),
+            (false, true) => (&self.local_sampled, RecordAndSample),
+            (false, false) => (&self.local_not_sampled, Drop),
         }
     }
 }
 
-/// What `sampler` decides for a child of a local span that is sampled
-/// (`parent_sampled`) or not, when that is known without calling it:
-/// `Some(true)` records and samples the child and adds it no attributes,
-/// `Some(false)` drops it. Known for the samplers of this module, so that
-/// the span path can skip the call; `None` for any other sampler, and for
-/// a decision that depends on more than the parent.
-pub(crate) fn local_child_decision(sampler: &dyn Sampler, parent_sampled: bool) -> Option<bool> {
-    fn parent_based<S: Sampler>(any: &dyn Any, parent_sampled: bool) -> Option<Option<bool>> {
-        let (chosen, default) = any
-            .downcast_ref::<ParentBased<S>>()?
-            .for_local_parent(parent_sampled);
+/// A new span's parent, as far as the samplers of this module look at it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct ParentSampling {
+    /// Its context came from another process.
+    pub(crate) remote: bool,
+    pub(crate) sampled: bool,
+}
+
+/// What `sampler` decides for a span whose parent is `parent` (`None`: a
+/// root span without a sampling hint), when that is known without calling
+/// it: `Some(true)` records and samples the span and adds it no
+/// attributes, `Some(false)` drops it. Known for the samplers of this
+/// module, so that the span path can skip the call; `None` for any other
+/// sampler, and for a decision that depends on more than the parent (a
+/// trace id ratio, a delegate of `ParentBased`). A debug or deferred parent
+/// is the caller's to leave to the sampler.
+pub(crate) fn known_decision(
+    sampler: &dyn Sampler,
+    parent: Option<ParentSampling>,
+) -> Option<bool> {
+    fn parent_based<S: Sampler>(
+        any: &dyn Any,
+        parent: Option<ParentSampling>,
+    ) -> Option<Option<bool>> {
+        let parent_based = any.downcast_ref::<ParentBased<S>>()?;
+        let Some(parent) = parent else {
+            return Some(known_decision(&parent_based.root, None));
+        };
+        let (chosen, default) = parent_based.for_parent(parent);
         Some(chosen.is_none().then_some(default.is_sampled()))
     }
     let any: &dyn Any = sampler;
     if let Some(inner) = any.downcast_ref::<Box<dyn Sampler>>() {
-        return local_child_decision(&**inner, parent_sampled);
+        return known_decision(&**inner, parent);
     }
     if any.is::<AlwaysOn>() {
         return Some(true);
@@ -422,10 +442,10 @@ pub(crate) fn local_child_decision(sampler: &dyn Sampler, parent_sampled: bool) 
     if any.is::<AlwaysOff>() {
         return Some(false);
     }
-    parent_based::<AlwaysOn>(any, parent_sampled)
-        .or_else(|| parent_based::<AlwaysOff>(any, parent_sampled))
-        .or_else(|| parent_based::<TraceIdRatio>(any, parent_sampled))
-        .or_else(|| parent_based::<Box<dyn Sampler>>(any, parent_sampled))
+    parent_based::<AlwaysOn>(any, parent)
+        .or_else(|| parent_based::<AlwaysOff>(any, parent))
+        .or_else(|| parent_based::<TraceIdRatio>(any, parent))
+        .or_else(|| parent_based::<Box<dyn Sampler>>(any, parent))
         .flatten()
 }
 
@@ -445,14 +465,13 @@ impl<S: Sampler> Sampler for ParentBased<S> {
         match params.parent {
             Some(p) if p.is_debug() => RecordAndSample.into(),
             Some(p) if p.is_deferred() => self.root.should_sample(params),
-            Some(p) => match (p.is_remote(), p.is_sampled()) {
-                (true, true) => delegate(&self.remote_sampled, RecordAndSample, params),
-                (true, false) => delegate(&self.remote_not_sampled, Drop, params),
-                (false, sampled) => {
-                    let (chosen, default) = self.for_local_parent(sampled);
-                    delegate(chosen, default, params)
-                }
-            },
+            Some(p) => {
+                let (chosen, default) = self.for_parent(ParentSampling {
+                    remote: p.is_remote(),
+                    sampled: p.is_sampled(),
+                });
+                delegate(chosen, default, params)
+            }
             None => match params.remote_hint {
                 Some(false) => Drop.into(),
                 _ => self.root.should_sample(params),
@@ -482,56 +501,101 @@ mod tests {
     use crate::id::SpanId;
     use crate::span_context::TraceFlags;
 
-    fn local_parent(sampled: bool) -> SpanContext {
-        let flags = TraceFlags::from_bits(u8::from(sampled));
-        SpanContext::new(TraceId::random(), SpanId::random(), flags)
+    /// The five parents a known decision is asked for: none, then local
+    /// and remote spans, unsampled and sampled.
+    const PARENTS: [Option<ParentSampling>; 5] = [
+        None,
+        Some(ParentSampling {
+            remote: false,
+            sampled: false,
+        }),
+        Some(ParentSampling {
+            remote: false,
+            sampled: true,
+        }),
+        Some(ParentSampling {
+            remote: true,
+            sampled: false,
+        }),
+        Some(ParentSampling {
+            remote: true,
+            sampled: true,
+        }),
+    ];
+
+    fn parent(kind: ParentSampling) -> SpanContext {
+        let flags = TraceFlags::from_bits(u8::from(kind.sampled));
+        SpanContext::new(TraceId::random(), SpanId::random(), flags).with_remote(kind.remote)
     }
 
-    /// A sampler and its known decisions for children of an unsampled and
-    /// a sampled local span.
-    type Known = (Box<dyn Sampler>, [Option<bool>; 2]);
+    /// A sampler and its known decisions for each of [`PARENTS`].
+    type Known = (Box<dyn Sampler>, [Option<bool>; 5]);
 
     /// Where the decision is known, it is the one the sampler makes, with
     /// no attributes, for any trace id.
     #[test]
     fn a_known_decision_is_the_samplers_own() {
         let samplers: Vec<Known> = vec![
-            (Box::new(AlwaysOn), [Some(true); 2]),
-            (Box::new(AlwaysOff), [Some(false); 2]),
+            (Box::new(AlwaysOn), [Some(true); 5]),
+            (Box::new(AlwaysOff), [Some(false); 5]),
             (
                 Box::new(ParentBased::new(AlwaysOn)),
-                [Some(false), Some(true)],
+                [Some(true), Some(false), Some(true), Some(false), Some(true)],
             ),
             (
                 Box::new(ParentBased::new(AlwaysOff)),
-                [Some(false), Some(true)],
+                [
+                    Some(false),
+                    Some(false),
+                    Some(true),
+                    Some(false),
+                    Some(true),
+                ],
             ),
             (
                 Box::new(ParentBased::new(TraceIdRatio::new(0.5))),
-                [Some(false), Some(true)],
+                [None, Some(false), Some(true), Some(false), Some(true)],
             ),
             (
                 Box::new(Box::new(ParentBased::new(AlwaysOn)) as Box<dyn Sampler>),
-                [Some(false), Some(true)],
+                [Some(true), Some(false), Some(true), Some(false), Some(true)],
+            ),
+            (
+                Box::new(ParentBased::new(Box::new(AlwaysOff) as Box<dyn Sampler>)),
+                [
+                    Some(false),
+                    Some(false),
+                    Some(true),
+                    Some(false),
+                    Some(true),
+                ],
             ),
             (
                 Box::new(ParentBased::new(AlwaysOn).local_parent_sampled(AlwaysOn)),
-                [Some(false), None],
+                [Some(true), Some(false), None, Some(false), Some(true)],
             ),
             (
                 Box::new(ParentBased::new(AlwaysOn).local_parent_not_sampled(AlwaysOff)),
-                [None, Some(true)],
+                [Some(true), None, Some(true), Some(false), Some(true)],
             ),
-            (Box::new(TraceIdRatio::new(1.0)), [None; 2]),
+            (
+                Box::new(ParentBased::new(AlwaysOn).remote_parent_sampled(AlwaysOff)),
+                [Some(true), Some(false), Some(true), Some(false), None],
+            ),
+            (
+                Box::new(ParentBased::new(AlwaysOn).remote_parent_not_sampled(AlwaysOn)),
+                [Some(true), Some(false), Some(true), None, Some(true)],
+            ),
+            (Box::new(TraceIdRatio::new(1.0)), [None; 5]),
         ];
         for (sampler, expected) in samplers {
-            let known = [false, true].map(|sampled| local_child_decision(&*sampler, sampled));
+            let known = PARENTS.map(|parent| known_decision(&*sampler, parent));
             assert_eq!(known, expected, "{}", sampler.description());
-            for (parent_sampled, known) in [false, true].into_iter().zip(known) {
+            for (kind, known) in PARENTS.into_iter().zip(known) {
                 let Some(sampled) = known else { continue };
                 for _ in 0..100 {
-                    let parent = local_parent(parent_sampled);
-                    let params = SamplingParams::new(Some(&parent), TraceId::random(), "child");
+                    let parent = kind.map(parent);
+                    let params = SamplingParams::new(parent.as_ref(), TraceId::random(), "span");
                     let result = sampler.should_sample(&params);
                     assert_eq!(result.is_sampled(), sampled, "{}", sampler.description());
                     assert_eq!(result.is_recording(), sampled);

@@ -3,7 +3,10 @@
 //! shorter path. It must be the span the general path makes: the same
 //! trace, parent, flags, tracestate, debug mark, kind, session attribute
 //! and sampling decision. A sampler whose decision is not known (here a
-//! delegate that decides the same) is still asked for every child.
+//! delegate that decides the same) is still asked for every child. A span
+//! started under a remote context, or as a root, skips the sampler the same
+//! way, except where the sampler decides on terms of its own (a debug or
+//! deferred parent, a lone sampling hint).
 //! Installs the global pipeline, one test at a time.
 
 use std::collections::HashMap;
@@ -13,7 +16,9 @@ use std::time::Duration;
 
 use baton::propagation::{Propagator, TraceContext, B3};
 use baton::sampling::{AlwaysOff, AlwaysOn, ParentBased, Sampler, SamplingParams, SamplingResult};
-use baton::{Context, InMemoryExporter, SpanData, SpanKind, TraceId};
+use baton::{
+    Context, InMemoryExporter, SpanContext, SpanData, SpanId, SpanKind, TraceFlags, TraceId,
+};
 
 /// The tests share the global pipeline.
 static PIPELINE: Mutex<()> = Mutex::new(());
@@ -182,4 +187,69 @@ fn a_sampler_with_a_delegate_is_asked_for_every_child() {
     pipeline.shutdown(Duration::MAX).unwrap();
     assert_eq!(counting.0.load(Ordering::SeqCst), 6);
     assert_eq!(exporter.finished_spans().len(), 7);
+}
+
+/// Whether a span started (not entered) in `cx` records, under `sampler`.
+fn records_under(sampler: impl Sampler, cx: &Context) -> bool {
+    let _one = PIPELINE.lock().unwrap_or_else(|e| e.into_inner());
+    let pipeline = baton::init(
+        baton::Config::new()
+            .sampler(sampler)
+            .exporter(InMemoryExporter::default()),
+    )
+    .unwrap();
+    let _cx = cx.clone().attach();
+    let recording = baton::span("span").start().is_recording();
+    pipeline.shutdown(Duration::MAX).unwrap();
+    recording
+}
+
+fn remote(flags: u8) -> SpanContext {
+    SpanContext::new(
+        TraceId::from_hex(TRACE).unwrap(),
+        SpanId::random(),
+        TraceFlags::from_bits(flags),
+    )
+    .with_remote(true)
+}
+
+fn b3(value: &str) -> Context {
+    let carrier = HashMap::from([("b3".to_owned(), value.to_owned())]);
+    B3::single().extract(&Context::default(), &carrier)
+}
+
+#[test]
+fn remote_parents_and_roots_are_decided_as_the_sampler_decides() {
+    let with = |sc: SpanContext| Context::default().with_span_context(sc);
+    let on = || ParentBased::new(AlwaysOn);
+    let off = || ParentBased::new(AlwaysOff);
+    // Known: a remote parent's flag, and the root sampler.
+    assert!(records_under(on(), &with(remote(1))));
+    assert!(!records_under(on(), &with(remote(0))));
+    assert!(records_under(on(), &Context::default()));
+    assert!(!records_under(off(), &Context::default()));
+    // The sampler's own terms, which no known decision may override.
+    let debug = remote(0).with_debug(true);
+    assert!(records_under(off(), &with(debug)), "debug forces sampling");
+    let deferred = remote(0).with_deferred(true);
+    assert!(
+        records_under(on(), &with(deferred.clone())),
+        "deferred: the root sampler"
+    );
+    assert!(!records_under(off(), &with(deferred)));
+    assert!(!records_under(on(), &b3("0")), "a lone deny hint");
+    assert!(
+        records_under(on(), &b3(&format!("{TRACE}-00f067aa0ba902b7"))),
+        "b3 without a decision"
+    );
+}
+
+#[test]
+fn a_remote_parents_delegate_is_asked_for_every_span() {
+    let counting = Counting::<AlwaysOn>::default();
+    let sampler = || ParentBased::new(AlwaysOff).remote_parent_not_sampled(counting.clone());
+    let cx = Context::default().with_span_context(remote(0));
+    assert!(records_under(sampler(), &cx));
+    assert!(records_under(sampler(), &cx));
+    assert_eq!(counting.0.load(Ordering::SeqCst), 2);
 }

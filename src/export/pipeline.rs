@@ -14,7 +14,7 @@ use crate::export::deadline::deadline_after;
 use crate::export::exporter::ExportError;
 use crate::export::processor::SpanProcessor;
 use crate::recorder::{self, Recorder, Sink};
-use crate::sampling::local_child_decision;
+use crate::sampling::{known_decision, ParentSampling};
 use crate::span::Span;
 use crate::span_data::SpanData;
 use crate::stack;
@@ -103,7 +103,25 @@ pub fn init(config: Config) -> Result<PipelineGuard, InitError> {
     let parts = config.into_parts();
     let processor = parts.processor.unwrap_or_else(|| Box::new(NoProcessor));
     let recorder = Recorder {
-        local_children: [false, true].map(|sampled| local_child_decision(&*parts.sampler, sampled)),
+        local_children: [false, true].map(|sampled| {
+            known_decision(
+                &*parts.sampler,
+                Some(ParentSampling {
+                    remote: false,
+                    sampled,
+                }),
+            )
+        }),
+        remote_children: [false, true].map(|sampled| {
+            known_decision(
+                &*parts.sampler,
+                Some(ParentSampling {
+                    remote: true,
+                    sampled,
+                }),
+            )
+        }),
+        known_root: known_decision(&*parts.sampler, None),
         sampler: parts.sampler,
         limits: parts.limits,
         observes_start: processor.observes_start(),
