@@ -17,13 +17,13 @@ use crate::export::batch_event::Event;
 use crate::export::export_batch::Batch;
 use crate::export::stats::BatchStats;
 use crate::export::tally::Tally;
-use crate::local_batch::THREAD_CHUNK_LINGER;
+use crate::local_batch::Linger;
 
 /// Spans one thread gathers before it hands them to the queue as one chunk
 /// (fewer when the export batch is smaller): the queue's lock is taken once
 /// per chunk, not once per span. A thread's gathered spans do not take room
 /// in the queue; they are handed over when the chunk fills, when the
-/// thread's oldest gathered span is [`THREAD_CHUNK_LINGER`] old, when the
+/// thread's oldest gathered span is [`THREAD_CHUNK_LINGER`](crate::local_batch::THREAD_CHUNK_LINGER) old, when the
 /// thread exits, and when the worker collects them (each scheduled export,
 /// flush and shutdown).
 pub const THREAD_CHUNK_SIZE: usize = 64;
@@ -66,9 +66,7 @@ impl Slot {
 #[derive(Default)]
 struct Stage {
     spans: Vec<EndedSpan>,
-    /// When the first of `spans` has lingered: a later span ending then
-    /// hands the chunk over.
-    hand_over_at: Option<Instant>,
+    linger: Linger,
     /// Spans this thread handed to the processor, for [`BatchStats`].
     produced: u64,
     closed: bool,
@@ -76,14 +74,11 @@ struct Stage {
 
 impl Stage {
     /// Whether spans that ended from `first` to `last`, added now, make the
-    /// chunk due by lingering: the first span of a chunk says when.
+    /// chunk due by lingering (see [`Linger`]).
     #[inline]
     fn lingered(&mut self, first: Instant, last: Instant) -> bool {
-        if self.spans.is_empty() {
-            // One addition per chunk; each span then only compares.
-            self.hand_over_at = first.checked_add(THREAD_CHUNK_LINGER);
-        }
-        self.hand_over_at.is_some_and(|at| last >= at)
+        let empty = self.spans.is_empty();
+        self.linger.passed(empty, first, last)
     }
 }
 

@@ -102,25 +102,14 @@ pub fn init(config: Config) -> Result<PipelineGuard, InitError> {
     }
     let parts = config.into_parts();
     let processor = parts.processor.unwrap_or_else(|| Box::new(NoProcessor));
+    let children = |remote| {
+        [false, true].map(|sampled| {
+            known_decision(&*parts.sampler, Some(ParentSampling { remote, sampled }))
+        })
+    };
     let recorder = Recorder {
-        local_children: [false, true].map(|sampled| {
-            known_decision(
-                &*parts.sampler,
-                Some(ParentSampling {
-                    remote: false,
-                    sampled,
-                }),
-            )
-        }),
-        remote_children: [false, true].map(|sampled| {
-            known_decision(
-                &*parts.sampler,
-                Some(ParentSampling {
-                    remote: true,
-                    sampled,
-                }),
-            )
-        }),
+        local_children: children(false),
+        remote_children: children(true),
         known_root: known_decision(&*parts.sampler, None),
         sampler: parts.sampler,
         limits: parts.limits,
