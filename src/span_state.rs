@@ -116,6 +116,23 @@ impl Body {
         body.finish(head.span_context.clone(), head.name.clone(), limits, |_| {})
     }
 
+    /// [`SpanState::take_ended`] for an owner that keeps the head and the
+    /// body apart.
+    #[inline(always)]
+    pub(crate) fn take_ended(
+        &mut self,
+        head: &mut Head,
+        limits: impl FnOnce() -> SpanLimits,
+    ) -> Option<EndedSpan> {
+        if !matches!(self, Body::Recording(_)) {
+            return None;
+        }
+        let body = std::mem::replace(self, Body::Quiet);
+        let span_context = std::mem::replace(&mut head.span_context, VACANT_CONTEXT);
+        let name = std::mem::replace(&mut head.name, Str::Borrowed(""));
+        body.finish(span_context, name, limits, |_| {})
+    }
+
     /// Hands the body to a caller that will end it, leaving one that
     /// records nothing more.
     fn detach(&mut self) -> Body {
@@ -172,6 +189,15 @@ impl SpanState {
         body: Body::Quiet,
     };
 
+    /// The span an owner holds as a head and a body apart, leaving them
+    /// vacant: what is left ends nothing.
+    pub(crate) fn take_from(head: &mut Head, body: &mut Body) -> SpanState {
+        SpanState {
+            head: std::mem::replace(head, Head::VACANT),
+            body: std::mem::replace(body, Body::Quiet),
+        }
+    }
+
     /// Whether ending it would hand nothing on: it records nothing, or is
     /// [`VACANT`](SpanState::VACANT).
     pub(crate) fn ends_nothing(&self) -> bool {
@@ -226,13 +252,7 @@ impl SpanState {
     /// as it was) unless the span records and only its owner refers to it.
     #[inline]
     pub(crate) fn take_ended(&mut self, limits: impl FnOnce() -> SpanLimits) -> Option<EndedSpan> {
-        if !matches!(self.body, Body::Recording(_)) {
-            return None;
-        }
-        let body = std::mem::replace(&mut self.body, Body::Quiet);
-        let span_context = std::mem::replace(&mut self.head.span_context, VACANT_CONTEXT);
-        let name = std::mem::replace(&mut self.head.name, Str::Borrowed(""));
-        body.finish(span_context, name, limits, |_| {})
+        self.body.take_ended(&mut self.head, limits)
     }
 
     /// Hands the span to a caller that will end it, leaving in its place a
