@@ -200,7 +200,18 @@ impl SpanBuilder {
         installed: Option<&'static recorder::Recorder>,
         build: impl FnOnce(Head, Body) -> T,
     ) -> T {
-        let parent = match &self.parent {
+        // Taken apart first, field by field: moved whole, the builder its
+        // caller had just written in pieces was copied in 16-byte loads,
+        // and the copy stalled (perf: a fifth of a future's span start;
+        // the future with a span about 7 % and the root span about 4 %
+        // faster outside the clock without it).
+        let SpanBuilder {
+            name,
+            kind,
+            parent,
+            extras,
+        } = self;
+        let parent = match &parent {
             Parent::Current => stack::with_current(|c| ParentParts {
                 span_context: c.span_context().cloned(),
                 baggage: c.baggage().clone(),
@@ -228,7 +239,7 @@ impl SpanBuilder {
             if let Some(span_context) = parent_sc {
                 let head = Head {
                     span_context,
-                    name: self.name,
+                    name,
                     baggage,
                 };
                 return build(head, Body::Quiet);
@@ -242,10 +253,10 @@ impl SpanBuilder {
             Some(true) => SamplingDecision::RecordAndSample.into(),
             Some(false) => SamplingDecision::Drop.into(),
             None => {
-                let mut params = SamplingParams::new(parent_sc.as_ref(), trace_id, &self.name);
-                params.kind = self.kind;
+                let mut params = SamplingParams::new(parent_sc.as_ref(), trace_id, &name);
+                params.kind = kind;
                 params.remote_hint = remote_sampling;
-                if let Some(extras) = &self.extras {
+                if let Some(extras) = &extras {
                     params.attributes = &extras.attributes;
                     params.links = &extras.links;
                 }
@@ -269,7 +280,7 @@ impl SpanBuilder {
                 drop_list(result.attributes);
                 let head = Head {
                     span_context,
-                    name: self.name,
+                    name,
                     baggage,
                 };
                 return build(head, Body::Quiet);
@@ -277,16 +288,16 @@ impl SpanBuilder {
         };
         panic_hook::install();
         let record = Record::start(
-            self.kind,
+            kind,
             parent_is_remote,
             limits,
-            self.extras,
+            extras,
             session_attribute(&baggage),
             result.attributes,
         );
         let head = Head {
             span_context,
-            name: self.name,
+            name,
             baggage,
         };
         build(head, Body::Recording(record))
