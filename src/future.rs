@@ -114,16 +114,17 @@ impl Inside for SpanState {
 
 /// A future and what it runs inside; dropping it drops the future inside,
 /// then ends the span it runs in, if any.
-struct InContext<S: FutureSlot, E: Inside> {
-    fut: S,
+struct InContext<F, E: Inside> {
+    /// `None` once the first poll has pinned it (see [`Polled`]).
+    fut: Option<F>,
     entry: E,
     /// Frames the future left on the stack at its last poll (guards held
     /// across `.await`), put back for its next poll and its drop.
     aside: SetAside,
 }
 
-/// Where an [`InContext`] keeps its future: by value before the first poll,
-/// pinned in the `async` block's state after.
+/// Where a wrapped future is: by value in its [`InContext`] before the first
+/// poll, pinned in the `async` block's state ([`Polled`]) after.
 trait FutureSlot {
     fn clear(&mut self);
     fn is_empty(&self) -> bool;
@@ -153,7 +154,7 @@ impl<F> FutureSlot for Pin<&mut Option<F>> {
 /// `async` block's state, the rest where the wrapper was made.
 struct Polled<'a, F, E: Inside> {
     fut: Pin<&'a mut Option<F>>,
-    rest: &'a mut InContext<Option<F>, E>,
+    rest: &'a mut InContext<F, E>,
 }
 
 impl<F: Future, E: Inside> Polled<'_, F, E> {
@@ -179,7 +180,7 @@ impl<F, E: Inside> Drop for Polled<'_, F, E> {
     }
 }
 
-impl<S: FutureSlot, E: Inside> Drop for InContext<S, E> {
+impl<F, E: Inside> Drop for InContext<F, E> {
     fn drop(&mut self) {
         close(&mut self.fut, &mut self.entry, &mut self.aside);
     }
