@@ -68,7 +68,7 @@ fn main() {
     };
     let n: u64 = n.and_then(|n| n.parse().ok()).unwrap_or(100_000);
     let mut config = BatchConfig::default();
-    if op == "root-flushed" {
+    if op == "root-flushed" || op == "tree" {
         // As the peers' `cpu_cost` runs it: the queue holds what is ended
         // between two flushes, so only the flush wakes the worker.
         config.max_queue_size = 1 << 16;
@@ -93,6 +93,18 @@ fn main() {
             for i in 0..n {
                 drop(baton::span("root").start());
                 if i % 1000 == 999 {
+                    baton::export::force_flush(Duration::from_secs(30)).unwrap();
+                }
+            }
+        }
+        "tree" => {
+            // A root entered with 99 children, the peers' tree of 100
+            // spans (flat): each span's share is a hundredth.
+            for i in 0..n {
+                let root = baton::span("root").root().enter();
+                (0..99).for_each(|_| drop(baton::span("child").enter()));
+                drop(root);
+                if i % 100 == 99 {
                     baton::export::force_flush(Duration::from_secs(30)).unwrap();
                 }
             }

@@ -8,25 +8,36 @@
 use std::sync::OnceLock;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use crate::instant_nanos::Reader;
+
 struct Anchor {
     unix_nanos: u64,
     instant: Instant,
+    reader: Reader,
+    /// `instant` as `reader` reads it.
+    read: Option<u64>,
 }
 
 fn anchor() -> &'static Anchor {
     static ANCHOR: OnceLock<Anchor> = OnceLock::new();
-    ANCHOR.get_or_init(|| Anchor {
-        unix_nanos: SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, nanos),
-        instant: Instant::now(),
+    ANCHOR.get_or_init(|| {
+        let reader = Reader::checked();
+        let instant = Instant::now();
+        Anchor {
+            unix_nanos: SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, nanos),
+            instant,
+            reader,
+            read: reader.nanos(instant),
+        }
     })
 }
 
 /// `d` in nanoseconds, saturating (a `u64` holds 584 years). Computed in
 /// 64 bits: `Duration::as_nanos` works in 128, which cost the export thread
 /// about 11 more instructions per span for its two conversions.
-fn nanos(d: Duration) -> u64 {
+pub(crate) fn nanos(d: Duration) -> u64 {
     d.as_secs()
         .saturating_mul(1_000_000_000)
         .saturating_add(u64::from(d.subsec_nanos()))
@@ -37,8 +48,8 @@ fn nanos(d: Duration) -> u64 {
 /// end.
 pub(crate) fn unix_nanos_at(instant: Instant) -> u64 {
     let a = anchor();
-    match instant.checked_duration_since(a.instant) {
-        Some(after) => a.unix_nanos.saturating_add(nanos(after)),
+    match nanos_since_anchor(instant) {
+        Some(after) => a.unix_nanos.saturating_add(after),
         // Taken before the anchor was (the first span of the process).
         None => a
             .unix_nanos
@@ -58,6 +69,40 @@ pub(crate) fn instant_at(unix_nanos: u64) -> Instant {
         let before = Duration::from_nanos(a.unix_nanos - unix_nanos);
         a.instant.checked_sub(before).unwrap_or(a.instant)
     }
+}
+
+/// How many nanoseconds after the anchor `instant` is; `None` before it.
+/// Spans that cross threads as numbers carry their times this way, and
+/// [`unix_nanos_after_anchor`] gives the same unix time as
+/// [`unix_nanos_at`] would have.
+#[inline]
+pub(crate) fn nanos_since_anchor(instant: Instant) -> Option<u64> {
+    let a = anchor();
+    match (a.read, a.reader.nanos(instant)) {
+        (Some(anchor), Some(at)) => at.checked_sub(anchor),
+        _ => instant.checked_duration_since(a.instant).map(nanos),
+    }
+}
+
+/// Nanoseconds from `earlier` to `later`; 0 if `later` is not later.
+#[inline]
+pub(crate) fn nanos_between(earlier: Instant, later: Instant) -> u64 {
+    let reader = anchor().reader;
+    match (reader.nanos(earlier), reader.nanos(later)) {
+        (Some(earlier), Some(later)) => later.saturating_sub(earlier),
+        _ => nanos(later.saturating_duration_since(earlier)),
+    }
+}
+
+/// The unix time `after` (in nanoseconds) the anchor.
+pub(crate) fn unix_nanos_after_anchor(after: u64) -> u64 {
+    anchor().unix_nanos.saturating_add(after)
+}
+
+/// Fixes the anchor now if it is not yet: every instant after this call
+/// has a time [`since_anchor`].
+pub(crate) fn fix_anchor() {
+    anchor();
 }
 
 /// Nanoseconds since the unix epoch, monotonic within this process.
@@ -88,6 +133,25 @@ mod tests {
         assert_eq!(nanos(edge), u64::MAX);
         assert_eq!(nanos(edge + Duration::from_nanos(1)), u64::MAX);
         assert_eq!(nanos(Duration::MAX), u64::MAX);
+    }
+
+    #[test]
+    fn a_time_since_the_anchor_reads_back_as_unix_nanos_at_gives_it() {
+        fix_anchor();
+        let now = Instant::now();
+        let after = nanos_since_anchor(now).unwrap();
+        assert_eq!(after, nanos(now - anchor().instant));
+        assert_eq!(unix_nanos_after_anchor(after), unix_nanos_at(now));
+        let before = anchor().instant.checked_sub(Duration::from_nanos(1));
+        assert_eq!(before.and_then(nanos_since_anchor), None);
+    }
+
+    #[test]
+    fn nanos_between_two_instants_saturate_at_zero() {
+        let now = Instant::now();
+        let later = now + Duration::new(1, 5);
+        assert_eq!(nanos_between(now, later), 1_000_000_005);
+        assert_eq!(nanos_between(later, now), 0);
     }
 
     #[test]

@@ -8,11 +8,12 @@
 //! `Instant`, about half that size; whoever needs the `SpanData` converts
 //! it, which the batch processor does on its export thread.
 
+use std::borrow::Cow;
 use std::time::Instant;
 
 use crate::clock::instant_at;
 use crate::span_context::SpanContext;
-use crate::span_data::SpanData;
+use crate::span_data::{SpanData, SpanKind};
 use crate::span_record::Record;
 use crate::value::Str;
 
@@ -57,6 +58,43 @@ struct Recorded {
     name: Str,
     record: Record,
     end: Instant,
+}
+
+/// The parts of a recorded span that a lane of atomic words can carry: it
+/// has a static name, an empty tracestate and nothing out of line (no
+/// attributes, events, links, status, type or explicit start).
+pub(crate) struct PlainParts<'a> {
+    pub(crate) span_context: &'a SpanContext,
+    pub(crate) name: &'static str,
+    pub(crate) start: Instant,
+    pub(crate) end: Instant,
+    pub(crate) kind: SpanKind,
+    pub(crate) parent_is_remote: bool,
+}
+
+impl<'a> PlainParts<'a> {
+    /// The parts of the span `span_context` and `name` name, whose `record`
+    /// ends at `end`; `None` unless it is plain.
+    #[inline(always)]
+    pub(crate) fn of(
+        span_context: &'a SpanContext,
+        name: &'a Str,
+        record: &Record,
+        end: Instant,
+    ) -> Option<PlainParts<'a>> {
+        let (Cow::Borrowed(name), true) = (name, span_context.trace_state().is_empty()) else {
+            return None;
+        };
+        let (start, kind, parent_is_remote) = record.plain_parts()?;
+        Some(PlainParts {
+            span_context,
+            name,
+            start,
+            end,
+            kind,
+            parent_is_remote,
+        })
+    }
 }
 
 impl EndedSpan {

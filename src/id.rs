@@ -186,6 +186,15 @@ impl TraceId {
         TraceId::from_u128(u128::from_be_bytes(bytes))
     }
 
+    /// Makes an id from a number that is not zero.
+    #[cfg(feature = "std")]
+    pub(crate) const fn from_nonzero(n: core::num::NonZeroU128) -> TraceId {
+        TraceId {
+            hi: (n.get() >> 64) as u64,
+            lo: n.get() as u64,
+        }
+    }
+
     /// Makes an id from a number; `None` for zero.
     pub const fn from_u128(n: u128) -> Option<TraceId> {
         if n == 0 {
@@ -239,6 +248,12 @@ impl SpanId {
     /// Makes an id from its 8 bytes, big-endian; `None` when all zero.
     pub const fn from_bytes(bytes: [u8; 8]) -> Option<SpanId> {
         SpanId::from_u64(u64::from_be_bytes(bytes))
+    }
+
+    /// Makes an id from a number that is not zero.
+    #[cfg(feature = "std")]
+    pub(crate) const fn from_nonzero(n: NonZeroU64) -> SpanId {
+        SpanId(n)
     }
 
     /// Makes an id from a number; `None` for zero.

@@ -75,6 +75,8 @@ pub mod export;
 #[cfg(feature = "std")]
 mod future;
 #[cfg(feature = "std")]
+mod instant_nanos;
+#[cfg(feature = "std")]
 mod local_batch;
 #[cfg(feature = "std")]
 mod log_correlation;

@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{OnceLock, PoisonError, RwLock};
 
 use crate::diagnostic::{report, DiagnosticKind};
-use crate::ended_span::EndedSpan;
+use crate::ended_span::{EndedSpan, PlainParts};
 use crate::sampling::{AlwaysOn, ParentBased, Sampler};
 use crate::span_context::SpanContext;
 use crate::span_limits::SpanLimits;
@@ -29,6 +29,10 @@ pub(crate) trait Sink: Send + Sync + 'static {
     fn on_start(&self, span: &dyn Any);
     /// A recording span ended.
     fn on_end(&self, span: EndedSpan);
+    /// A recording span that is plain ended: taken as its parts, if the
+    /// sink can keep them so (a batch processor that is not shut down);
+    /// whether it did.
+    fn on_end_plain(&self, span: &PlainParts<'_>) -> bool;
     /// Spans ended on one thread, in the order they ended, gathered there
     /// (see [`LocalBatch`](crate::local_batch::LocalBatch)); takes them all.
     /// `exiting`: the thread is exiting, and nothing will follow them soon.
@@ -235,6 +239,20 @@ pub(crate) fn on_end(span: EndedSpan) {
     }
     let _suppressed = Suppressed::enter();
     r.sink.on_end(span);
+}
+
+/// Offers a plain span to the installed sink as its parts; whether it took
+/// them (see [`Sink::on_end_plain`]). Not taken, the caller hands the span
+/// to [`on_end`].
+#[inline]
+pub(crate) fn on_end_plain(span: &PlainParts<'_>) -> bool {
+    let Some(r) = installed() else { return false };
+    // Only a batch processor takes spans as parts.
+    if r.local_batch == 0 || r.shut_down.load(Ordering::Acquire) {
+        return false;
+    }
+    let _suppressed = Suppressed::enter();
+    r.sink.on_end_plain(span)
 }
 
 #[cold]

@@ -439,7 +439,7 @@ pub(crate) fn finish(mut state: SpanState) {
     if std::thread::panicking() {
         record_panic(&mut state);
     }
-    if let Some(data) = state.finish(limits, stack::release_spare) {
+    if let Some(data) = state.finish(limits, stack::release_spare, recorder::on_end_plain) {
         recorder::on_end(data);
     }
 }
@@ -453,8 +453,11 @@ pub(crate) fn finish(mut state: SpanState) {
 /// left ends nothing.
 fn finish_in_place(head: &mut Head, body: &mut Body) {
     if !std::thread::panicking() {
-        if let Some(ended) = body.take_ended(head, limits) {
+        if let Some(ended) = body.take_ended_or_hand(head, limits, recorder::on_end_plain) {
             recorder::on_end(ended);
+            return;
+        }
+        if body.ends_nothing() {
             return;
         }
     }

@@ -107,6 +107,15 @@ impl Record {
         }
     }
 
+    /// The start, kind and whether the parent is remote, for a record with
+    /// nothing out of line.
+    #[inline]
+    pub(crate) fn plain_parts(&self) -> Option<(Instant, SpanKind, bool)> {
+        self.extras
+            .is_none()
+            .then_some((self.start, self.kind, self.parent_is_remote))
+    }
+
     fn extras(&mut self) -> &mut Extras {
         self.extras.get_or_insert_with(Box::default)
     }

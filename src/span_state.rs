@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use crate::baggage::Baggage;
 use crate::context::Context;
-use crate::ended_span::EndedSpan;
+use crate::ended_span::{EndedSpan, PlainParts};
 use crate::id::{SpanId, TraceId};
 use crate::span_context::{SpanContext, TraceFlags};
 use crate::span_limits::SpanLimits;
@@ -113,7 +113,8 @@ impl Body {
         if body.ends_nothing() {
             return None;
         }
-        body.finish(head.span_context.clone(), head.name.clone(), limits, |_| {})
+        let (span_context, name) = (head.span_context.clone(), head.name.clone());
+        body.finish(span_context, name, limits, |_| {}, Instant::now, |_| false)
     }
 
     /// [`SpanState::take_ended`] for an owner that keeps the head and the
@@ -130,7 +131,34 @@ impl Body {
         let body = std::mem::replace(self, Body::Quiet);
         let span_context = std::mem::replace(&mut head.span_context, VACANT_CONTEXT);
         let name = std::mem::replace(&mut head.name, Str::Borrowed(""));
-        body.finish(span_context, name, limits, |_| {})
+        body.finish(span_context, name, limits, |_| {}, Instant::now, |_| false)
+    }
+
+    /// [`take_ended`](Body::take_ended), but a span that is plain (see
+    /// [`PlainParts`]) is first offered to `hand` as its parts: taken, it
+    /// ends where it lies, nothing moves, and `None` comes back with a body
+    /// that ends nothing. Not taken, it ends as `take_ended` ends it, at the
+    /// same instant.
+    #[inline(always)]
+    pub(crate) fn take_ended_or_hand(
+        &mut self,
+        head: &mut Head,
+        limits: impl FnOnce() -> SpanLimits,
+        hand: impl FnOnce(&PlainParts<'_>) -> bool,
+    ) -> Option<EndedSpan> {
+        let Body::Recording(record) = self else {
+            return None;
+        };
+        let end = Instant::now();
+        if PlainParts::of(&head.span_context, &head.name, record, end).is_some_and(|p| hand(&p)) {
+            // A plain record owns nothing.
+            std::mem::forget(std::mem::replace(self, Body::Quiet));
+            return None;
+        }
+        let body = std::mem::replace(self, Body::Quiet);
+        let span_context = std::mem::replace(&mut head.span_context, VACANT_CONTEXT);
+        let name = std::mem::replace(&mut head.name, Str::Borrowed(""));
+        body.finish(span_context, name, limits, |_| {}, || end, |_| false)
     }
 
     /// Hands the body to a caller that will end it, leaving one that
@@ -143,9 +171,11 @@ impl Body {
         }
     }
 
-    /// Ends the span now, as its owner lets go of it. `limits` is read only
-    /// when the record has attributes, events or links to cut; `let_go`
-    /// is called with the span's shared context, if it has one, first.
+    /// Ends the span at `end`, read once the record is taken, as its owner
+    /// lets go of it. `limits` is read only when the record has attributes,
+    /// events or links to cut; `let_go` is called with the span's shared
+    /// context, if it has one, first; `hand` is offered a plain span's
+    /// parts, and what it takes comes back as `None`.
     #[inline(always)]
     fn finish(
         self,
@@ -153,6 +183,8 @@ impl Body {
         name: Str,
         limits: impl FnOnce() -> SpanLimits,
         let_go: impl FnOnce(&Context),
+        end: impl FnOnce() -> Instant,
+        hand: impl FnOnce(&PlainParts<'_>) -> bool,
     ) -> Option<EndedSpan> {
         let mut record = match self {
             Body::Recording(record) => record,
@@ -170,7 +202,10 @@ impl Body {
                 }?
             }
         };
-        let end = Instant::now();
+        let end = end();
+        if PlainParts::of(&span_context, &name, &record, end).is_some_and(|p| hand(&p)) {
+            return None;
+        }
         record.cut(limits);
         Some(EndedSpan::new(span_context, name, record, end))
     }
@@ -266,15 +301,25 @@ impl SpanState {
 
     /// Ends the span as its owner lets go of it. `let_go` is called with
     /// the span's shared context, if it has one, before the record is
-    /// taken (other references to it let go of then spare the lock).
+    /// taken (other references to it let go of then spare the lock); a
+    /// plain span is offered to `hand` as its parts, and comes back as
+    /// `None` if it takes them.
     // Inlined for the reason given at `FrameRef::push`.
     #[inline]
     pub(crate) fn finish(
         self,
         limits: impl FnOnce() -> SpanLimits,
         let_go: impl FnOnce(&Context),
+        hand: impl FnOnce(&PlainParts<'_>) -> bool,
     ) -> Option<EndedSpan> {
         let SpanState { head, body } = self;
-        body.finish(head.span_context, head.name, limits, let_go)
+        body.finish(
+            head.span_context,
+            head.name,
+            limits,
+            let_go,
+            Instant::now,
+            hand,
+        )
     }
 }

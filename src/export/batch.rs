@@ -9,11 +9,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::diagnostic::{report, DiagnosticKind};
-use crate::ended_span::EndedSpan;
+use crate::ended_span::{EndedSpan, PlainParts};
 use crate::export::batch_config::BatchConfig;
 use crate::export::batch_event::Event;
 use crate::export::batch_queue::Shared;
-use crate::export::batch_stage::{stage, stage_batch};
+use crate::export::batch_stage::{stage, stage_batch, stage_plain};
 use crate::export::batch_worker::start;
 use crate::export::deadline::later;
 use crate::export::exporter::{ExportError, SpanExporter};
@@ -52,9 +52,21 @@ use crate::span_data::SpanData;
 /// not reach them: they are the descendants of a span not yet ended, which
 /// is not exported either, and they reach the queue with it.
 ///
+/// Installed as the pipeline's processor, it also takes the plain spans
+/// that end with no span open on their thread (a static name, an empty
+/// tracestate, nothing but ids, kind and times: a request's root span
+/// without attributes) without even that lock: the thread writes each as
+/// seven atomic words into its slot's lane, and whoever reads the slot
+/// (the thread when a chunk is due, the worker when it collects, a flush
+/// from any thread) moves them to the queue as they are; the export
+/// thread turns them into [`SpanData`]. The lane holds a chunk; span names
+/// are numbered in a process-wide list of at most
+/// [`MAX_LANE_NAMES`](crate::export::MAX_LANE_NAMES) names, and a span
+/// whose name does not fit takes the lock.
+///
 /// Memory is bounded by the queue, two export batches and, per live thread
-/// that has ended spans, two chunk buffers (its slot's and its batch's, freed
-/// when it exits).
+/// that has ended spans, two chunk buffers and a lane (its slot's and its
+/// batch's, freed when it exits).
 ///
 /// # Accounting
 /// [`stats`](BatchProcessor::stats) always satisfies `produced == exported +
@@ -205,17 +217,30 @@ impl BatchProcessor {
         self.shared.chunk
     }
 
-    /// Takes spans that one thread gathered, in the order they ended.
-    /// `exiting`: the thread is exiting, so the worker is woken at once.
-    pub(crate) fn on_ended_batch(&self, spans: &mut Vec<EndedSpan>, exiting: bool) {
-        let shared = &self.shared;
-        if shared.closed.load(Ordering::Relaxed) {
-            let handed = shared.refuse_all(spans);
-            shared.settle(handed);
-            return;
-        }
-        stage_batch(shared, spans, exiting);
+    /// What its producers, worker and callers share.
+    pub(crate) fn shared(&self) -> &Arc<Shared> {
+        &self.shared
     }
+}
+
+/// Takes a plain span as its parts into the calling thread's lane of the
+/// batch processor `shared` belongs to; whether it did (not once the
+/// processor is shut down, nor where the thread's slot cannot be used).
+#[inline]
+pub(crate) fn on_ended_plain(shared: &Arc<Shared>, span: &PlainParts<'_>) -> bool {
+    !shared.closed.load(Ordering::Relaxed) && stage_plain(shared, span)
+}
+
+/// Takes spans that one thread gathered for the batch processor `shared`
+/// belongs to, in the order they ended. `exiting`: the thread is exiting,
+/// so the worker is woken at once.
+pub(crate) fn on_ended_batch(shared: &Arc<Shared>, spans: &mut Vec<EndedSpan>, exiting: bool) {
+    if shared.closed.load(Ordering::Relaxed) {
+        let handed = shared.refuse_all(spans);
+        shared.settle(handed);
+        return;
+    }
+    stage_batch(shared, spans, exiting);
 }
 
 impl SpanProcessor for BatchProcessor {

@@ -10,11 +10,13 @@ use std::sync::mpsc::Sender;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
+use crate::clock::fix_anchor;
 use crate::diagnostic::{report, DiagnosticKind};
 use crate::ended_span::EndedSpan;
 use crate::export::batch_config::BatchConfig;
 use crate::export::batch_event::Event;
-use crate::export::export_batch::Batch;
+use crate::export::export_batch::{Batch, Chunk};
+use crate::export::span_lane::{Lane, PackedSpan};
 use crate::export::stats::BatchStats;
 use crate::export::tally::Tally;
 use crate::local_batch::Linger;
@@ -35,7 +37,9 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// One thread's spans for one processor, not yet handed to the queue.
+/// One thread's spans for one processor, not yet handed to the queue: the
+/// plain ones in its lane, the others in its stage. The lane's spans are
+/// always the newer, and follow the stage's to the queue.
 ///
 /// Slots live for the whole process and are reused: a thread holds its slot
 /// as `&'static`, so ending a span moves the record once, into the slot,
@@ -43,7 +47,10 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 /// or its processor is done; there are never more than the most (thread,
 /// processor) pairs alive at once.
 #[derive(Default)]
-pub(crate) struct Slot(Mutex<Stage>);
+pub(crate) struct Slot {
+    stage: Mutex<Stage>,
+    pub(crate) lane: Lane,
+}
 
 /// Slots no thread uses, for the next thread.
 static FREE_SLOTS: Mutex<Vec<&'static Slot>> = Mutex::new(Vec::new());
@@ -58,7 +65,8 @@ impl Slot {
     /// Gives back a slot that its thread no longer uses and that no
     /// processor's registry lists any more.
     pub(crate) fn reuse(slot: &'static Slot) {
-        *lock(&slot.0) = Stage::default();
+        *lock(&slot.stage) = Stage::default();
+        slot.lane.reset();
         lock(&FREE_SLOTS).push(slot);
     }
 }
@@ -84,7 +92,7 @@ impl Stage {
 
 struct Queue {
     /// Chunks in the order they were handed over.
-    chunks: VecDeque<Vec<EndedSpan>>,
+    chunks: VecDeque<Chunk>,
     /// Spans in `chunks`: at most `max_queue_size`.
     len: usize,
     /// Batches taken for export that the export thread has not started
@@ -92,12 +100,65 @@ struct Queue {
     /// abandons them counts them dropped at once.
     ahead: VecDeque<Batch>,
     spare: Vec<Vec<EndedSpan>>,
+    spare_packed: Vec<Vec<PackedSpan>>,
     closed: bool,
 }
 
 /// An empty chunk buffer: one of `spare`, or a new one of `chunk` spans.
-fn spare_chunk(spare: &mut Vec<Vec<EndedSpan>>, chunk: usize) -> Vec<EndedSpan> {
+fn spare_chunk<T>(spare: &mut Vec<Vec<T>>, chunk: usize) -> Vec<T> {
     spare.pop().unwrap_or_else(|| Vec::with_capacity(chunk))
+}
+
+/// Whether `last` can take `take` more spans without growing.
+fn has_room<T>(last: &[T], capacity: usize, take: usize) -> bool {
+    capacity - last.len() >= take
+}
+
+impl Queue {
+    /// Moves `spans` (emptying it) to the back of the queue: into the last
+    /// chunk if it holds spans and has room, else into a new chunk.
+    fn append_spans(&mut self, spans: &mut Vec<EndedSpan>, chunk: usize) {
+        if spans.is_empty() {
+            return;
+        }
+        if let Some(Chunk::Spans(last)) = self.chunks.back_mut() {
+            if has_room(last, last.capacity(), spans.len()) {
+                // One block copy.
+                last.append(spans);
+                return;
+            }
+        }
+        let mut fresh = spare_chunk(&mut self.spare, chunk);
+        fresh.append(spans);
+        self.chunks.push_back(Chunk::Spans(fresh));
+    }
+
+    /// Takes the `count` oldest spans of `lane`, moving the first `take` to
+    /// the back of the queue as [`append_spans`](Queue::append_spans) does.
+    fn append_lane(&mut self, lane: &Lane, count: usize, take: usize, chunk: usize) {
+        if take > 0 {
+            if let Some(Chunk::Packed(last)) = self.chunks.back_mut() {
+                if has_room(last, last.capacity(), take) {
+                    lane.take(count, take, last);
+                    return;
+                }
+            }
+        }
+        let mut fresh = spare_chunk(&mut self.spare_packed, chunk);
+        lane.take(count, take, &mut fresh);
+        if fresh.is_empty() {
+            self.spare_packed.push(fresh);
+        } else {
+            self.chunks.push_back(Chunk::Packed(fresh));
+        }
+    }
+}
+
+/// Moves the first `n` spans of `from` into a buffer taken from `spare`.
+fn split<T>(from: &mut Vec<T>, n: usize, spare: &mut Vec<Vec<T>>, chunk: usize) -> Vec<T> {
+    let mut part = spare_chunk(spare, chunk);
+    part.extend(from.drain(..n));
+    part
 }
 
 /// Every live slot, so the worker can reach spans any thread holds.
@@ -193,6 +254,8 @@ pub(crate) struct Shared {
 
 impl Shared {
     pub(crate) fn new(id: u64, config: BatchConfig, events: Sender<Event>) -> Shared {
+        // Lanes write a span's end as the time since the clock's anchor.
+        fix_anchor();
         Shared {
             id,
             chunk: THREAD_CHUNK_SIZE.min(config.max_export_batch_size),
@@ -205,6 +268,7 @@ impl Shared {
                 len: 0,
                 ahead: VecDeque::new(),
                 spare: Vec::new(),
+                spare_packed: Vec::new(),
                 closed: false,
             }),
             registry: Mutex::new(Registry {
@@ -229,9 +293,38 @@ impl Shared {
         let slot = Slot::take();
         // Sized once, here: the slot keeps its buffer while its thread
         // lives (see `publish`), so ending a span never allocates.
-        lock(&slot.0).spans.reserve_exact(self.chunk);
+        lock(&slot.stage).spans.reserve_exact(self.chunk);
         registry.slots.push(slot);
         Some(slot)
+    }
+
+    /// Locks `slot`'s stage, with its lane emptied: every reader of a lane
+    /// holds this lock. The lane's spans are newer than the stage's, so
+    /// when there are any, both go to the queue, the stage's first; once
+    /// the slot is closed, the lane's (written as it closed) are dropped.
+    /// What to do once every lock is released comes back with the lock.
+    fn lock_slot<'a>(&self, slot: &'a Slot) -> (MutexGuard<'a, Stage>, Handed) {
+        let mut stage = lock(&slot.stage);
+        let count = slot.lane.len();
+        if count == 0 {
+            return (stage, Handed::default());
+        }
+        stage.produced += count as u64;
+        if stage.closed {
+            slot.lane.take(count, 0, &mut Vec::new());
+            return (stage, self.refused_in_slot(count));
+        }
+        let mut handed = Handed::default();
+        if !stage.spans.is_empty() {
+            handed = self.publish(&mut stage.spans);
+        }
+        (stage, handed.and(self.publish_lane(&slot.lane, count)))
+    }
+
+    /// Hands over `slot`'s spans, its lane's with them: its thread's lane
+    /// holds a chunk, or has lingered.
+    pub(crate) fn hand_over(&self, slot: &Slot) -> Handed {
+        self.lock_slot(slot).1
     }
 
     /// Takes `span` into its thread's `slot`, handing the chunk to the queue
@@ -239,19 +332,19 @@ impl Shared {
     /// but the worker, now and then: the lock is uncontended.
     #[inline]
     pub(crate) fn stage(&self, slot: &Slot, span: EndedSpan) -> Handed {
-        let mut stage = lock(&slot.0);
+        let (mut stage, handed) = self.lock_slot(slot);
         if stage.closed {
             drop(stage);
-            return self.refuse(span);
+            return handed.and(self.refuse(span));
         }
         stage.produced += 1;
         let end = span.end_instant();
         let lingered = stage.lingered(end, end);
         stage.spans.push(span);
         if stage.spans.len() < self.chunk && !lingered {
-            return Handed::default();
+            return handed;
         }
-        self.publish(&mut stage.spans)
+        handed.and(self.publish(&mut stage.spans))
     }
 
     /// Takes spans that one thread gathered (in the order they ended) into
@@ -271,15 +364,14 @@ impl Shared {
             return Handed::default();
         };
         let (first, last) = (first.end_instant(), last.end_instant());
-        let mut stage = lock(&slot.0);
+        let (mut stage, mut handed) = self.lock_slot(slot);
         if stage.closed {
             drop(stage);
-            return self.refuse_all(spans);
+            return handed.and(self.refuse_all(spans));
         }
         stage.produced += spans.len() as u64;
-        let mut handed = Handed::default();
         if !stage.spans.is_empty() && (exiting || stage.spans.len() + spans.len() > self.chunk) {
-            handed = self.publish(&mut stage.spans);
+            handed = handed.and(self.publish(&mut stage.spans));
         }
         if exiting || spans.len() >= self.chunk {
             // Straight to the queue: copied into the slot first, a full
@@ -310,8 +402,15 @@ impl Shared {
     }
 
     fn refused(&self, count: usize) -> Handed {
+        self.produced_direct
+            .fetch_add(count as u64, Ordering::SeqCst);
+        self.refused_in_slot(count)
+    }
+
+    /// Counts `count` spans, counted produced by their slot, as dropped:
+    /// the processor is shut down.
+    fn refused_in_slot(&self, count: usize) -> Handed {
         let count = count as u64;
-        self.produced_direct.fetch_add(count, Ordering::SeqCst);
         self.tally.dropped(count);
         Handed {
             wake: false,
@@ -346,7 +445,25 @@ impl Shared {
     /// unlock, which waits for pending writes, took a sixth of a child span's
     /// time (perf, `.ci/instructions child`).
     fn publish(&self, spans: &mut Vec<EndedSpan>) -> Handed {
-        let offered = spans.len();
+        self.admit(spans.len(), |queue, take| {
+            spans.truncate(take);
+            queue.append_spans(spans, self.chunk);
+        })
+    }
+
+    /// Moves the `count` oldest spans of `lane` into the queue as their
+    /// words, as [`publish`](Shared::publish) moves spans. Only under the
+    /// lane's slot's lock.
+    fn publish_lane(&self, lane: &Lane, count: usize) -> Handed {
+        self.admit(count, |queue, take| {
+            queue.append_lane(lane, count, take, self.chunk);
+        })
+    }
+
+    /// Lets as many of `offered` spans into the queue as it has room for:
+    /// `fill` moves the first `take` of them into the queue (and lets go of
+    /// the rest); the newest that do not fit are dropped and counted.
+    fn admit(&self, offered: usize, fill: impl FnOnce(&mut Queue, usize)) -> Handed {
         let mut queue = lock(&self.queue);
         let (take, why) = if queue.closed {
             (0, Refused::Closed)
@@ -354,24 +471,9 @@ impl Shared {
             let room = self.config.max_queue_size - queue.len;
             (offered.min(room), Refused::Full)
         };
-        spans.truncate(take);
         let before = queue.len;
-        if take > 0 {
-            queue.len += take;
-            let queue = &mut *queue;
-            let fits = queue
-                .chunks
-                .back()
-                .is_some_and(|last| last.capacity() - last.len() >= take);
-            if !fits {
-                let chunk = spare_chunk(&mut queue.spare, self.chunk);
-                queue.chunks.push_back(chunk);
-            }
-            if let Some(last) = queue.chunks.back_mut() {
-                // One block copy (`spans` holds just the `take` spans now).
-                last.append(spans);
-            }
-        }
+        queue.len += take;
+        fill(&mut queue, take);
         let wake = before < self.wake_at && queue.len >= self.wake_at;
         // Counted under the lock, like every loss (see `abandon`).
         self.count_dropped(offered - take);
@@ -387,10 +489,11 @@ impl Shared {
     /// which the caller may then [reuse](Slot::reuse).
     pub(crate) fn leave(&self, slot: &'static Slot) {
         let handed = {
-            let mut stage = lock(&slot.0);
-            let mut handed = Handed::default();
-            if !stage.spans.is_empty() {
-                handed = self.publish(&mut stage.spans);
+            // Only this thread writes the lane.
+            let held = slot.lane.holds_spans();
+            let (mut stage, mut handed) = self.lock_slot(slot);
+            if held || !stage.spans.is_empty() {
+                handed = handed.and(self.publish(&mut stage.spans));
                 // Exported without waiting for the schedule.
                 handed.wake = true;
             }
@@ -401,7 +504,7 @@ impl Shared {
         let mut registry = lock(&self.registry);
         if let Some(i) = registry.slots.iter().position(|s| std::ptr::eq(*s, slot)) {
             let slot = registry.slots.swap_remove(i);
-            registry.retired_produced += lock(&slot.0).produced;
+            registry.retired_produced += lock(&slot.stage).produced;
         }
         drop(registry);
         self.settle(handed);
@@ -460,13 +563,11 @@ impl Shared {
         let mut registry = lock(&self.registry);
         registry.closed |= close;
         for slot in &registry.slots {
-            let mut stage = lock(&slot.0);
+            let (mut stage, lane) = self.lock_slot(slot);
             stage.closed |= close;
+            dropped = dropped.and(lane);
             if !stage.spans.is_empty() {
-                let handed = self.publish(&mut stage.spans);
-                if handed.dropped.is_some() {
-                    dropped = handed;
-                }
+                dropped = dropped.and(self.publish(&mut stage.spans));
             }
         }
         drop(registry);
@@ -494,9 +595,14 @@ impl Shared {
             if n == front.len() {
                 batch.chunks.extend(queue.chunks.pop_front());
             } else {
-                let mut part = spare_chunk(&mut queue.spare, self.chunk);
-                part.extend(front.drain(..n));
-                batch.chunks.push(part);
+                batch.chunks.push(match front {
+                    Chunk::Spans(spans) => {
+                        Chunk::Spans(split(spans, n, &mut queue.spare, self.chunk))
+                    }
+                    Chunk::Packed(spans) => {
+                        Chunk::Packed(split(spans, n, &mut queue.spare_packed, self.chunk))
+                    }
+                });
             }
             taken += n;
         }
@@ -526,10 +632,17 @@ impl Shared {
     /// Takes back the chunk buffers of an exported batch, which the export
     /// thread emptied, for threads to fill again.
     pub(crate) fn recycle(&self, batch: &mut Batch) {
-        debug_assert!(batch.chunks.iter().all(Vec::is_empty));
+        debug_assert!(batch.chunks.iter().all(|c| c.len() == 0));
         let mut queue = lock(&self.queue);
-        let room = SPARE_CHUNKS.saturating_sub(queue.spare.len());
-        queue.spare.extend(batch.chunks.drain(..).take(room));
+        for chunk in batch.chunks.drain(..) {
+            match chunk {
+                Chunk::Spans(spans) if queue.spare.len() < SPARE_CHUNKS => queue.spare.push(spans),
+                Chunk::Packed(spans) if queue.spare_packed.len() < SPARE_CHUNKS => {
+                    queue.spare_packed.push(spans);
+                }
+                _ => {}
+            }
+        }
     }
 
     /// Stops everything at once, for a shutdown whose deadline passed: the
@@ -543,8 +656,10 @@ impl Shared {
         // same time) then reads counts that already include it.
         let mut registry = lock(&self.registry);
         registry.closed = true;
+        let mut lanes = Handed::default();
         for slot in &registry.slots {
-            let mut stage = lock(&slot.0);
+            let (mut stage, lane) = self.lock_slot(slot);
+            lanes = lanes.and(lane);
             stage.closed = true;
             self.count_dropped(stage.spans.len());
             stage.spans = Vec::new();
@@ -554,14 +669,15 @@ impl Shared {
             let mut queue = lock(&self.queue);
             queue.closed = true;
             queue.spare = Vec::new();
+            queue.spare_packed = Vec::new();
             queue.len = 0;
             let ahead: usize = queue.ahead.iter().map(Batch::len).sum();
-            self.count_dropped(queue.chunks.iter().map(Vec::len).sum::<usize>() + ahead);
+            self.count_dropped(queue.chunks.iter().map(Chunk::len).sum::<usize>() + ahead);
             (mem::take(&mut queue.chunks), mem::take(&mut queue.ahead))
         };
         drop(held);
         self.wake_pending.store(false, Ordering::Release);
-        self.wake();
+        self.settle(lanes.wake());
     }
 
     fn count_dropped(&self, count: usize) {
@@ -572,9 +688,20 @@ impl Shared {
 
     /// The counters now.
     pub(crate) fn stats(&self) -> BatchStats {
+        // Every lane emptied first: its spans are then counted produced (and
+        // those written as the processor closed, dropped).
+        let registry = lock(&self.registry);
+        let lanes = registry
+            .slots
+            .iter()
+            .fold(Handed::default(), |handed, slot| {
+                handed.and(self.lock_slot(slot).1)
+            });
+        drop(registry);
+        self.settle(lanes);
         self.tally.stats(|| {
             let registry = lock(&self.registry);
-            let staged: u64 = registry.slots.iter().map(|s| lock(&s.0).produced).sum();
+            let staged: u64 = registry.slots.iter().map(|s| lock(&s.stage).produced).sum();
             registry.retired_produced + staged + self.produced_direct.load(Ordering::SeqCst)
         })
     }
@@ -643,7 +770,84 @@ mod tests {
         // An exiting thread's batch goes to the queue at once, with the slot's.
         let _ = shared.stage_batch(&slot, &mut minimal(1), true);
         assert_eq!(shared.queued(), 21);
-        assert_eq!(lock(&slot.0).produced, 21);
+        assert_eq!(lock(&slot.stage).produced, 21);
+    }
+
+    /// Writes `count` plain root spans named `name` into `slot`'s lane.
+    fn write_lane(slot: &Slot, name: &'static str, count: usize) {
+        use crate::ended_span::PlainParts;
+        use crate::export::span_lane::LaneWriter;
+        use crate::id::{SpanId, TraceId};
+        use crate::span_context::{SpanContext, TraceFlags};
+        use crate::span_data::SpanKind;
+
+        crate::clock::fix_anchor();
+        let mut writer = LaneWriter::default();
+        let span_context =
+            SpanContext::new(TraceId::random(), SpanId::random(), TraceFlags::default());
+        let now = Instant::now();
+        for _ in 0..count {
+            let span = PlainParts {
+                span_context: &span_context,
+                name,
+                start: now,
+                end: now,
+                kind: SpanKind::Internal,
+                parent_is_remote: false,
+            };
+            let _ = writer.push(&slot.lane, &span, 64);
+        }
+        assert_eq!(slot.lane.len(), count);
+    }
+
+    fn names_taken(shared: &Shared) -> Vec<String> {
+        let mut batch = Batch::default();
+        shared.take_batch(&mut batch, usize::MAX);
+        let mut data = Vec::new();
+        batch.drain_into(&mut data);
+        data.into_iter().map(|d| d.name.into_owned()).collect()
+    }
+
+    #[test]
+    fn a_slot_hands_over_its_stage_before_its_lane_and_counts_both() {
+        let shared = shared(256, 8);
+        let slot = shared.register().unwrap();
+        let _ = shared.stage_batch(slot, &mut minimal(3), false);
+        write_lane(slot, "laned", 2);
+        assert_eq!(shared.stats().produced, 5, "stats read the lane");
+        shared.collect(false);
+        assert_eq!(names_taken(&shared), ["x", "x", "x", "laned", "laned"]);
+        // A span staged after lane spans follows them.
+        write_lane(slot, "laned", 1);
+        let _ = shared.stage_batch(slot, &mut minimal(1), true);
+        assert_eq!(names_taken(&shared), ["laned", "x"]);
+        assert_eq!(shared.stats().produced, 7);
+    }
+
+    #[test]
+    fn spans_written_into_the_lane_of_a_closed_slot_are_counted_dropped() {
+        let shared = shared(256, 8);
+        let slot = shared.register().unwrap();
+        shared.collect(true);
+        write_lane(slot, "too late", 3);
+        let stats = shared.stats();
+        assert_eq!(
+            (stats.produced, stats.dropped, stats.in_flight),
+            (3, 3, 0),
+            "{stats:?}"
+        );
+        assert_eq!(slot.lane.len(), 0);
+    }
+
+    #[test]
+    fn a_lane_past_the_queues_room_drops_and_counts_the_newest() {
+        let shared = shared(4, 4);
+        let slot = shared.register().unwrap();
+        write_lane(slot, "laned", 6);
+        shared.collect(false);
+        let stats = shared.stats();
+        assert_eq!((stats.produced, stats.dropped), (6, 2), "{stats:?}");
+        assert_eq!(names_taken(&shared).len(), 4);
     }
 
     #[test]
@@ -658,12 +862,9 @@ mod tests {
         assert_eq!(spans.capacity(), capacity);
         let mut batch = Batch::default();
         assert_eq!(shared.take_batch(&mut batch, 64), 10);
-        let taken: Vec<_> = batch
-            .chunks
-            .iter()
-            .flatten()
-            .map(|s| s.span_context().span_id())
-            .collect();
+        let mut taken = Vec::new();
+        batch.drain_into(&mut taken);
+        let taken: Vec<_> = taken.iter().map(SpanData::span_id).collect();
         assert_eq!(taken, ids);
     }
 }

@@ -5,8 +5,9 @@ use std::cell::RefCell;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Weak};
 
-use crate::ended_span::EndedSpan;
+use crate::ended_span::{EndedSpan, PlainParts};
 use crate::export::batch_queue::{Shared, Slot};
+use crate::export::span_lane::{LaneWriter, Pushed};
 
 /// This thread's slots, by processor.
 struct Stages(RefCell<Vec<Entry>>);
@@ -15,6 +16,7 @@ struct Entry {
     processor: u64,
     slot: &'static Slot,
     shared: Weak<Shared>,
+    writer: LaneWriter,
 }
 
 impl Entry {
@@ -58,7 +60,7 @@ enum Home {
 #[inline]
 pub(crate) fn stage(shared: &Arc<Shared>, span: EndedSpan) {
     // The slot is found first and the span moved once, straight into it.
-    let handed = match home(shared) {
+    let handed = match home(shared, |_| {}) {
         Home::Slot(slot) => shared.stage(slot, span),
         Home::Closed => shared.refuse(span),
         Home::Direct => shared.push_direct(span),
@@ -66,11 +68,31 @@ pub(crate) fn stage(shared: &Arc<Shared>, span: EndedSpan) {
     shared.settle(handed);
 }
 
+/// Writes a plain span into the calling thread's lane of `shared`, without
+/// a lock; whether it did. Not written (the thread's slot cannot be used,
+/// the processor is closed, or the span does not fit the lane's words), it
+/// is for [`stage`].
+#[inline]
+pub(crate) fn stage_plain(shared: &Arc<Shared>, span: &PlainParts<'_>) -> bool {
+    let mut pushed = Pushed::Refused;
+    let home = home(shared, |entry| {
+        pushed = entry.writer.push(&entry.slot.lane, span, shared.chunk);
+    });
+    match (home, pushed) {
+        (Home::Slot(_), Pushed::Kept) => true,
+        (Home::Slot(slot), Pushed::Due) => {
+            shared.settle(shared.hand_over(slot));
+            true
+        }
+        _ => false,
+    }
+}
+
 /// Takes `spans`, which the calling thread gathered, through its slot of
 /// `shared`, emptying it. `exiting`: the thread is exiting, so the worker
 /// is woken to export them without waiting for the schedule.
 pub(crate) fn stage_batch(shared: &Arc<Shared>, spans: &mut Vec<EndedSpan>, exiting: bool) {
-    let handed = match home(shared) {
+    let handed = match home(shared, |_| {}) {
         Home::Slot(slot) => shared.stage_batch(slot, spans, exiting),
         Home::Closed => shared.refuse_all(spans),
         Home::Direct => shared.push_all_direct(spans),
@@ -78,29 +100,36 @@ pub(crate) fn stage_batch(shared: &Arc<Shared>, spans: &mut Vec<EndedSpan>, exit
     shared.settle(if exiting { handed.wake() } else { handed });
 }
 
-/// Where the calling thread's spans for `shared` go.
+/// Where the calling thread's spans for `shared` go; `with` is given its
+/// entry there, if it has one.
 #[inline]
-fn home(shared: &Arc<Shared>) -> Home {
+fn home(shared: &Arc<Shared>, with: impl FnOnce(&mut Entry)) -> Home {
     STAGES
         .try_with(|stages| match stages.0.try_borrow_mut() {
-            Ok(mut entries) => slot_of(&mut entries, shared).map_or(Home::Closed, Home::Slot),
+            Ok(mut entries) => match entry_of(&mut entries, shared) {
+                Some(entry) => {
+                    with(entry);
+                    Home::Slot(entry.slot)
+                }
+                None => Home::Closed,
+            },
             Err(_) => Home::Direct,
         })
         .unwrap_or(Home::Direct)
 }
 
-/// This thread's slot in `shared`, registered on first use; `None` once the
-/// processor is closed.
+/// This thread's entry for `shared`, registered on first use; `None` once
+/// the processor is closed.
 #[inline]
-fn slot_of(entries: &mut Vec<Entry>, shared: &Arc<Shared>) -> Option<&'static Slot> {
-    if let Some(e) = entries.iter().find(|e| e.processor == shared.id) {
-        return Some(e.slot);
+fn entry_of<'a>(entries: &'a mut Vec<Entry>, shared: &Arc<Shared>) -> Option<&'a mut Entry> {
+    match entries.iter().position(|e| e.processor == shared.id) {
+        Some(i) => entries.get_mut(i),
+        None => register(entries, shared),
     }
-    register(entries, shared)
 }
 
 #[cold]
-fn register(entries: &mut Vec<Entry>, shared: &Arc<Shared>) -> Option<&'static Slot> {
+fn register<'a>(entries: &'a mut Vec<Entry>, shared: &Arc<Shared>) -> Option<&'a mut Entry> {
     // New here: give back the slots of processors that have stopped.
     let (done, live): (Vec<Entry>, Vec<Entry>) =
         std::mem::take(entries).into_iter().partition(|e| {
@@ -115,6 +144,7 @@ fn register(entries: &mut Vec<Entry>, shared: &Arc<Shared>) -> Option<&'static S
         processor: shared.id,
         slot,
         shared: Arc::downgrade(shared),
+        writer: LaneWriter::default(),
     });
-    Some(slot)
+    entries.last_mut()
 }

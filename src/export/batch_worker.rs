@@ -10,7 +10,6 @@ use std::thread;
 use std::time::Instant;
 
 use crate::diagnostic::{report, DiagnosticKind};
-use crate::ended_span::EndedSpan;
 use crate::export::batch_event::{Ack, Event, Returned};
 use crate::export::batch_queue::Shared;
 use crate::export::export_batch::Batch;
@@ -338,9 +337,7 @@ fn export(
     batch: &mut Batch,
     data: &mut Vec<SpanData>,
 ) {
-    for chunk in &mut batch.chunks {
-        data.extend(chunk.drain(..).map(EndedSpan::into_data));
-    }
+    batch.drain_into(data);
     if data.is_empty() {
         return;
     }

@@ -47,6 +47,8 @@ pub(crate) mod pipeline;
 mod processor;
 mod resource;
 mod sampler_env;
+mod span_lane;
+mod span_names;
 mod stats;
 mod tally;
 
@@ -88,4 +90,5 @@ pub use pipeline::{force_flush, init, InitError, PipelineGuard, SHUTDOWN_TIMEOUT
 pub use processor::{SimpleProcessor, SpanProcessor};
 pub use resource::Resource;
 pub use sampler_env::sampler_from_env;
+pub use span_names::MAX_LANE_NAMES;
 pub use stats::BatchStats;

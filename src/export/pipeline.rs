@@ -4,11 +4,13 @@
 use std::any::Any;
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::diagnostic::{report, DiagnosticKind};
-use crate::ended_span::EndedSpan;
-use crate::export::batch::BatchProcessor;
+use crate::ended_span::{EndedSpan, PlainParts};
+use crate::export::batch::{on_ended_batch, on_ended_plain, BatchProcessor};
+use crate::export::batch_queue::Shared;
 use crate::export::config::Config;
 use crate::export::deadline::deadline_after;
 use crate::export::exporter::ExportError;
@@ -23,23 +25,43 @@ use crate::stack;
 pub const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// What the recorder hands spans to: the configured processor.
-struct Installed(Box<dyn SpanProcessor>);
+struct Installed {
+    processor: Box<dyn SpanProcessor>,
+    /// The processor's shared state, if it is a batch processor: found
+    /// once, here, not by a downcast per span.
+    batch: Option<Arc<Shared>>,
+}
+
+impl Installed {
+    fn new(processor: Box<dyn SpanProcessor>) -> Installed {
+        let batch = batch_processor(&*processor).map(|b| Arc::clone(b.shared()));
+        Installed { processor, batch }
+    }
+}
 
 impl Sink for Installed {
     fn on_start(&self, span: &dyn Any) {
         if let Some(span) = span.downcast_ref::<Span>() {
-            self.0.on_start(span);
+            self.processor.on_start(span);
         }
     }
 
     fn on_end(&self, span: EndedSpan) {
-        self.0.on_ended(span);
+        self.processor.on_ended(span);
+    }
+
+    fn on_end_plain(&self, span: &PlainParts<'_>) -> bool {
+        self.batch
+            .as_ref()
+            .is_some_and(|shared| on_ended_plain(shared, span))
     }
 
     fn on_end_batch(&self, spans: &mut Vec<EndedSpan>, exiting: bool) {
-        match batch_processor(&*self.0) {
-            Some(batch) => batch.on_ended_batch(spans, exiting),
-            None => spans.drain(..).for_each(|span| self.0.on_ended(span)),
+        match &self.batch {
+            Some(shared) => on_ended_batch(shared, spans, exiting),
+            None => spans
+                .drain(..)
+                .for_each(|span| self.processor.on_ended(span)),
         }
     }
 
@@ -115,7 +137,7 @@ pub fn init(config: Config) -> Result<PipelineGuard, InitError> {
         limits: parts.limits,
         observes_start: processor.observes_start(),
         local_batch: batch_processor(&*processor).map_or(0, BatchProcessor::thread_chunk),
-        sink: Box::new(Installed(processor)),
+        sink: Box::new(Installed::new(processor)),
         shut_down: AtomicBool::new(false),
         disabled: parts.disabled,
     };
@@ -206,7 +228,10 @@ impl PipelineGuard {
 
 /// The processor a recorder installed by [`init`] hands spans to.
 fn processor(r: &Recorder) -> Option<&dyn SpanProcessor> {
-    r.sink.as_any().downcast_ref::<Installed>().map(|i| &*i.0)
+    r.sink
+        .as_any()
+        .downcast_ref::<Installed>()
+        .map(|i| &*i.processor)
 }
 
 fn force_flush_of(r: &Recorder, timeout: Duration) -> Result<(), ExportError> {
