@@ -31,7 +31,8 @@ pub(crate) trait Sink: Send + Sync + 'static {
     fn on_end(&self, span: EndedSpan);
     /// A recording span that is plain ended: taken as its parts, if the
     /// sink can keep them so (a batch processor that is not shut down);
-    /// whether it did.
+    /// whether it did. Called outside [`while_suppressed`]: what may run a
+    /// caller's code (a diagnostic handler) must run inside it.
     fn on_end_plain(&self, span: &PlainParts<'_>) -> bool;
     /// Spans ended on one thread, in the order they ended, gathered there
     /// (see [`LocalBatch`](crate::local_batch::LocalBatch)); takes them all.
@@ -251,7 +252,8 @@ pub(crate) fn on_end_plain(span: &PlainParts<'_>) -> bool {
     if r.local_batch == 0 || r.shut_down.load(Ordering::Acquire) {
         return false;
     }
-    let _suppressed = Suppressed::enter();
+    // Not marked as pipeline code here: writing the span runs none; the
+    // sink marks the hand-over that may (see `Sink::on_end_plain`).
     r.sink.on_end_plain(span)
 }
 

@@ -8,6 +8,7 @@ use std::sync::{Arc, Weak};
 use crate::ended_span::{EndedSpan, PlainParts};
 use crate::export::batch_queue::{Shared, Slot};
 use crate::export::span_lane::{LaneWriter, Pushed};
+use crate::recorder;
 
 /// This thread's slots, by processor.
 struct Stages(RefCell<Vec<Entry>>);
@@ -81,7 +82,8 @@ pub(crate) fn stage_plain(shared: &Arc<Shared>, span: &PlainParts<'_>) -> bool {
     match (home, pushed) {
         (Home::Slot(_), Pushed::Kept) => true,
         (Home::Slot(slot), Pushed::Due) => {
-            shared.settle(shared.hand_over(slot));
+            // A drop it reports may run a handler that records spans.
+            recorder::while_suppressed(|| shared.settle(shared.hand_over(slot)));
             true
         }
         _ => false,
