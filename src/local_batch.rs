@@ -34,6 +34,15 @@ use crate::recorder::Recorder;
 /// little.
 pub const THREAD_CHUNK_LINGER: Duration = Duration::from_millis(1);
 
+/// Spans one thread gathers before it hands them to the queue as one chunk
+/// (fewer when the export batch is smaller): the queue's lock is taken once
+/// per chunk, not once per span. A thread's gathered spans do not take room
+/// in the queue; they are handed over when the chunk fills, when the
+/// thread's oldest gathered span is [`THREAD_CHUNK_LINGER`] old, when the
+/// thread exits, and when the worker collects them (each scheduled export,
+/// flush and shutdown).
+pub const THREAD_CHUNK_SIZE: usize = 64;
+
 /// This thread's gathered spans, and the pipeline they are for.
 pub(crate) struct LocalBatch {
     spans: Vec<EndedSpan>,

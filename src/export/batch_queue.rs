@@ -19,16 +19,8 @@ use crate::export::export_batch::{Batch, Chunk};
 use crate::export::span_lane::{Lane, PackedSpan};
 use crate::export::stats::BatchStats;
 use crate::export::tally::Tally;
-use crate::local_batch::Linger;
+use crate::local_batch::{Linger, THREAD_CHUNK_SIZE};
 
-/// Spans one thread gathers before it hands them to the queue as one chunk
-/// (fewer when the export batch is smaller): the queue's lock is taken once
-/// per chunk, not once per span. A thread's gathered spans do not take room
-/// in the queue; they are handed over when the chunk fills, when the
-/// thread's oldest gathered span is [`THREAD_CHUNK_LINGER`](crate::local_batch::THREAD_CHUNK_LINGER) old, when the
-/// thread exits, and when the worker collects them (each scheduled export,
-/// flush and shutdown).
-pub const THREAD_CHUNK_SIZE: usize = 64;
 
 /// Emptied chunk buffers kept for reuse.
 const SPARE_CHUNKS: usize = 16;

@@ -64,14 +64,13 @@ fn test_rng(mut x: u64) -> impl FnMut() -> u64 {
     }
 }
 
-pub use crate::local_batch::THREAD_CHUNK_LINGER;
+pub use crate::local_batch::{THREAD_CHUNK_LINGER, THREAD_CHUNK_SIZE};
 pub use crate::recorder::{dropped_spans, suppressed};
 pub use batch::{BatchProcessor, BatchStatsHandle};
 pub use batch_config::{
     BatchConfig, DEFAULT_EXPORT_TIMEOUT, DEFAULT_MAX_EXPORT_BATCH_SIZE, DEFAULT_MAX_QUEUE_SIZE,
     DEFAULT_SCHEDULE_DELAY, MAX_QUEUE_SIZE_LIMIT, MIN_SCHEDULE_DELAY,
 };
-pub use batch_queue::THREAD_CHUNK_SIZE;
 pub use config::Config;
 pub use config_error::ConfigError;
 pub use console::{ConsoleExporter, MAX_PENDING_SPANS, MAX_SHOWN_ATTRIBUTES};

@@ -19,10 +19,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::clock::{nanos_between, nanos_since_anchor, unix_nanos_after_anchor};
 use crate::ended_span::PlainParts;
-use crate::export::batch_queue::THREAD_CHUNK_SIZE;
 use crate::export::span_names::{NameCache, Names};
 use crate::id::{SpanId, TraceId};
-use crate::local_batch::Linger;
+use crate::local_batch::{Linger, THREAD_CHUNK_SIZE};
 use crate::span_context::{SpanContext, TraceFlags};
 use crate::span_data::{SpanData, SpanKind, Status};
 
