@@ -193,6 +193,35 @@ pub struct SpanData {
 }
 
 impl SpanData {
+    /// A span with nothing but its name, ids, kind and times.
+    #[inline(always)]
+    pub(crate) fn bare(
+        name: Str,
+        span_context: SpanContext,
+        parent_is_remote: bool,
+        kind: SpanKind,
+        start_unix_nanos: u64,
+        end_unix_nanos: u64,
+    ) -> SpanData {
+        SpanData {
+            name,
+            parent_span_id: span_context.parent_span_id(),
+            span_context,
+            parent_is_remote,
+            kind,
+            span_type: None,
+            start_unix_nanos,
+            end_unix_nanos,
+            attributes: Vec::new(),
+            dropped_attributes_count: 0,
+            events: Vec::new(),
+            dropped_events_count: 0,
+            links: Vec::new(),
+            dropped_links_count: 0,
+            status: Status::Unset,
+        }
+    }
+
     /// The trace id.
     pub fn trace_id(&self) -> TraceId {
         self.span_context.trace_id()

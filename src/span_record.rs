@@ -203,23 +203,14 @@ impl Record {
         // more per span (callgrind, `.ci/instructions root`).
         let Some(extras) = self.extras else {
             let start_unix_nanos = unix_nanos_at(self.start);
-            return SpanData {
+            return SpanData::bare(
                 name,
-                parent_span_id: span_context.parent_span_id(),
                 span_context,
-                parent_is_remote: self.parent_is_remote,
-                kind: self.kind,
-                span_type: None,
+                self.parent_is_remote,
+                self.kind,
                 start_unix_nanos,
-                end_unix_nanos: unix_nanos_at(end).max(start_unix_nanos),
-                attributes: Vec::new(),
-                dropped_attributes_count: 0,
-                events: Vec::new(),
-                dropped_events_count: 0,
-                links: Vec::new(),
-                dropped_links_count: 0,
-                status: Status::Unset,
-            };
+                unix_nanos_at(end).max(start_unix_nanos),
+            );
         };
         let extras = *extras;
         let start_unix_nanos = extras

@@ -128,10 +128,7 @@ impl Body {
         if !matches!(self, Body::Recording(_)) {
             return None;
         }
-        let body = std::mem::replace(self, Body::Quiet);
-        let span_context = std::mem::replace(&mut head.span_context, VACANT_CONTEXT);
-        let name = std::mem::replace(&mut head.name, Str::Borrowed(""));
-        body.finish(span_context, name, limits, |_| {}, Instant::now, |_| false)
+        self.take_and_finish(head, limits, Instant::now)
     }
 
     /// [`take_ended`](Body::take_ended), but a span that is plain (see
@@ -155,10 +152,22 @@ impl Body {
             std::mem::forget(std::mem::replace(self, Body::Quiet));
             return None;
         }
+        self.take_and_finish(head, limits, || end)
+    }
+
+    /// Ends the span `head` names, taking its ids, name and record out
+    /// where they lie, at `end`.
+    #[inline(always)]
+    fn take_and_finish(
+        &mut self,
+        head: &mut Head,
+        limits: impl FnOnce() -> SpanLimits,
+        end: impl FnOnce() -> Instant,
+    ) -> Option<EndedSpan> {
         let body = std::mem::replace(self, Body::Quiet);
         let span_context = std::mem::replace(&mut head.span_context, VACANT_CONTEXT);
         let name = std::mem::replace(&mut head.name, Str::Borrowed(""));
-        body.finish(span_context, name, limits, |_| {}, || end, |_| false)
+        body.finish(span_context, name, limits, |_| {}, end, |_| false)
     }
 
     /// Hands the body to a caller that will end it, leaving one that

@@ -11,33 +11,16 @@ use std::sync::{mpsc, Mutex};
 use std::thread;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use baton::export::{BatchConfig, BatchProcessor, BatchStatsHandle};
 use baton::propagation::{Propagator, TraceContext};
-use baton::{Context, InMemoryExporter, PipelineGuard, SpanData, SpanKind};
+use baton::{Context, SpanData, SpanKind};
 
 /// The tests share the global pipeline.
 static PIPELINE: Mutex<()> = Mutex::new(());
 
-struct Installed {
-    pipeline: PipelineGuard,
-    exporter: InMemoryExporter,
-    stats: BatchStatsHandle,
-}
+#[path = "common/flushed_pipeline.rs"]
+mod flushed_pipeline;
 
-/// A batch processor that exports only when flushed.
-fn install() -> Installed {
-    let exporter = InMemoryExporter::default();
-    let mut config = BatchConfig::default();
-    config.scheduled_delay = Duration::from_secs(3600);
-    let processor = BatchProcessor::new(exporter.clone(), config);
-    let stats = processor.stats_handle();
-    let pipeline = baton::init(baton::Config::new().processor(processor)).unwrap();
-    Installed {
-        pipeline,
-        exporter,
-        stats,
-    }
-}
+use flushed_pipeline::{install, Installed};
 
 fn names(spans: &[SpanData]) -> Vec<&str> {
     spans.iter().map(|s| &*s.name).collect()

@@ -15,35 +15,16 @@ use std::task::{Context as TaskContext, Poll, Waker};
 use std::thread;
 use std::time::Duration;
 
-use baton::export::{
-    BatchConfig, BatchProcessor, BatchStatsHandle, THREAD_CHUNK_LINGER, THREAD_CHUNK_SIZE,
-};
-use baton::{FutureExt as _, InMemoryExporter, PipelineGuard};
+use baton::export::{THREAD_CHUNK_LINGER, THREAD_CHUNK_SIZE};
+use baton::{FutureExt as _, InMemoryExporter};
 
 /// The tests share the global pipeline.
 static PIPELINE: Mutex<()> = Mutex::new(());
 
-struct Installed {
-    pipeline: PipelineGuard,
-    exporter: InMemoryExporter,
-    stats: BatchStatsHandle,
-}
+#[path = "common/flushed_pipeline.rs"]
+mod flushed_pipeline;
 
-/// A batch processor that exports only when flushed (or when a chunk
-/// fills half the queue, which no test here reaches).
-fn install() -> Installed {
-    let exporter = InMemoryExporter::default();
-    let mut config = BatchConfig::default();
-    config.scheduled_delay = Duration::from_secs(3600);
-    let processor = BatchProcessor::new(exporter.clone(), config);
-    let stats = processor.stats_handle();
-    let pipeline = baton::init(baton::Config::new().processor(processor)).unwrap();
-    Installed {
-        pipeline,
-        exporter,
-        stats,
-    }
-}
+use flushed_pipeline::{install, Installed};
 
 impl Installed {
     /// Flushes from a thread of its own, whose own batch is empty, and

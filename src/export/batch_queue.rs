@@ -21,7 +21,6 @@ use crate::export::stats::BatchStats;
 use crate::export::tally::Tally;
 use crate::local_batch::{Linger, THREAD_CHUNK_SIZE};
 
-
 /// Emptied chunk buffers kept for reuse.
 const SPARE_CHUNKS: usize = 16;
 

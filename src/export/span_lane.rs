@@ -23,7 +23,7 @@ use crate::export::span_names::{NameCache, Names};
 use crate::id::{SpanId, TraceId};
 use crate::local_batch::{Linger, THREAD_CHUNK_SIZE};
 use crate::span_context::{SpanContext, TraceFlags};
-use crate::span_data::{SpanData, SpanKind, Status};
+use crate::span_data::{SpanData, SpanKind};
 
 /// Spans a lane holds: a chunk, which is when its thread hands them over.
 const LANE_SPANS: usize = THREAD_CHUNK_SIZE;
@@ -211,23 +211,14 @@ impl PackedSpan {
         .with_debug(misc & DEBUG != 0)
         .with_deferred(misc & DEFERRED != 0);
         let end_unix_nanos = unix_nanos_after_anchor(end);
-        SpanData {
-            name: Cow::Borrowed(names.get((misc >> 32) as u32)),
-            parent_span_id: span_context.parent_span_id(),
+        SpanData::bare(
+            Cow::Borrowed(names.get((misc >> 32) as u32)),
             span_context,
-            parent_is_remote: misc & PARENT_IS_REMOTE != 0,
-            kind: kind_of(misc >> 8 & 0b111),
-            span_type: None,
-            start_unix_nanos: end_unix_nanos.saturating_sub(duration),
+            misc & PARENT_IS_REMOTE != 0,
+            kind_of(misc >> 8 & 0b111),
+            end_unix_nanos.saturating_sub(duration),
             end_unix_nanos,
-            attributes: Vec::new(),
-            dropped_attributes_count: 0,
-            events: Vec::new(),
-            dropped_events_count: 0,
-            links: Vec::new(),
-            dropped_links_count: 0,
-            status: Status::Unset,
-        }
+        )
     }
 }
 
