@@ -59,8 +59,8 @@ pub(crate) enum Pushed {
     Kept,
     /// Written, and the lane holds a chunk or has lingered: hand it over.
     Due,
-    /// Not written (its times or name do not fit the words): it takes the
-    /// slot's lock.
+    /// Not written (the lane is full, or the span's end or name does not
+    /// fit the words): it takes the slot's lock.
     Refused,
 }
 
