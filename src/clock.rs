@@ -100,7 +100,7 @@ pub(crate) fn unix_nanos_after_anchor(after: u64) -> u64 {
 }
 
 /// Fixes the anchor now if it is not yet: every instant after this call
-/// has a time [`since_anchor`].
+/// has a time [`nanos_since_anchor`].
 pub(crate) fn fix_anchor() {
     anchor();
 }

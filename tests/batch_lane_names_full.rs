@@ -22,7 +22,7 @@ fn spans_named_past_the_list_still_reach_the_exporter_in_order() {
     for name in &names {
         drop(baton::span(*name).start());
     }
-    // Named earlier, so on the list: the lane again, after the slot's spans.
+    // Named earlier: in order after the spans the slot took.
     drop(baton::span(names[0]).start());
     pipeline.shutdown(Duration::MAX).unwrap();
     let exported: Vec<String> = exporter

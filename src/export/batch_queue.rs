@@ -100,11 +100,6 @@ fn spare_chunk<T>(spare: &mut Vec<Vec<T>>, chunk: usize) -> Vec<T> {
     spare.pop().unwrap_or_else(|| Vec::with_capacity(chunk))
 }
 
-/// Whether `last` can take `take` more spans without growing.
-fn has_room<T>(last: &[T], capacity: usize, take: usize) -> bool {
-    capacity - last.len() >= take
-}
-
 impl Queue {
     /// Moves `spans` (emptying it) to the back of the queue: into the last
     /// chunk if it holds spans and has room, else into a new chunk.
@@ -113,7 +108,7 @@ impl Queue {
             return;
         }
         if let Some(Chunk::Spans(last)) = self.chunks.back_mut() {
-            if has_room(last, last.capacity(), spans.len()) {
+            if last.spare_capacity_mut().len() >= spans.len() {
                 // One block copy.
                 last.append(spans);
                 return;
@@ -129,7 +124,7 @@ impl Queue {
     fn append_lane(&mut self, lane: &Lane, count: usize, take: usize, chunk: usize) {
         if take > 0 {
             if let Some(Chunk::Packed(last)) = self.chunks.back_mut() {
-                if has_room(last, last.capacity(), take) {
+                if last.spare_capacity_mut().len() >= take {
                     lane.take(count, take, last);
                     return;
                 }
@@ -481,7 +476,7 @@ impl Shared {
     pub(crate) fn leave(&self, slot: &'static Slot) {
         let handed = {
             // Only this thread writes the lane.
-            let held = slot.lane.holds_spans();
+            let held = slot.lane.len() > 0;
             let (mut stage, mut handed) = self.lock_slot(slot);
             if held || !stage.spans.is_empty() {
                 handed = handed.and(self.publish(&mut stage.spans));

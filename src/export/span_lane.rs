@@ -159,12 +159,6 @@ impl LaneWriter {
 }
 
 impl Lane {
-    /// Whether spans wait in it.
-    #[inline]
-    pub(crate) fn holds_spans(&self) -> bool {
-        self.tail.load(Ordering::Acquire) != self.head.load(Ordering::Relaxed)
-    }
-
     /// Spans waiting in it.
     pub(crate) fn len(&self) -> usize {
         (self.tail.load(Ordering::Acquire) - self.head.load(Ordering::Relaxed)) as usize

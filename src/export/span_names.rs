@@ -5,14 +5,16 @@
 //! is written once into a process-wide list and a span carries its place
 //! there. A thread finds the place of the names it uses in its own small
 //! cache, without a lock; the list's lock is taken when a thread meets a
-//! name for the first time, and by the thread that reads a lane, once per
-//! lane it reads.
+//! name for the first time (until the list is full), and by the thread that
+//! reads a lane, once per lane it reads.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-/// How many distinct static names (by address) the list holds. A span
-/// whose name does not fit is handed over as every other span is, under
+/// How many distinct static names (by address) the list holds. Once it is
+/// full, a span whose name is not on it, or not in its thread's cache of
+/// the names it used last, is handed over as every other span is, under
 /// its slot's lock: a program that leaks a new string for each span name
 /// cannot grow the list without bound.
 pub const MAX_LANE_NAMES: usize = 4096;
@@ -27,6 +29,12 @@ static NAMES: Mutex<Names> = Mutex::new(Names {
     list: Vec::new(),
     places: BTreeMap::new(),
 });
+
+/// Set once the list holds [`MAX_LANE_NAMES`]: from then on a name missing
+/// from a thread's cache is not looked up. Looked up, each span of a
+/// program that names spans without end would take the list's lock, one
+/// lock for every thread, where its slot's lock is its own.
+static FULL: AtomicBool = AtomicBool::new(false);
 
 /// The list, for a reader of a lane.
 pub(crate) fn names() -> MutexGuard<'static, Names> {
@@ -52,6 +60,7 @@ impl Names {
             return Some(place);
         }
         if self.list.len() >= MAX_LANE_NAMES {
+            FULL.store(true, Ordering::Relaxed);
             return None;
         }
         let place = u32::try_from(self.list.len()).ok()?;
@@ -76,7 +85,7 @@ impl Default for NameCache {
 
 impl NameCache {
     /// The place of `name`: from the cache, or else from the list (which
-    /// adds it); `None` if the list is full.
+    /// adds it) while the list has room; `None` otherwise.
     #[inline]
     pub(crate) fn place(&mut self, name: &'static str) -> Option<u32> {
         let (address, len) = key(name);
@@ -85,6 +94,9 @@ impl NameCache {
         let entry = &mut self.0[((address >> 3) ^ len) % CACHED];
         if entry.0 == address && entry.1 == len {
             return Some(entry.2);
+        }
+        if FULL.load(Ordering::Relaxed) {
+            return None;
         }
         let place = names().place_of(name)?;
         *entry = (address, len, place);
