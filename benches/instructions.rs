@@ -156,6 +156,14 @@ fn main() {
                 assert!(fut.poll(&mut TaskContext::from_waker(waker)).is_ready());
             }
         }
+        "future-in-span" => {
+            let _parent = baton::span("parent").enter();
+            let waker = Waker::noop();
+            for _ in 0..n {
+                let fut = pin!(async { black_box(1) }.in_current_context());
+                assert!(fut.poll(&mut TaskContext::from_waker(waker)).is_ready());
+            }
+        }
         "extract-tracecontext" => extract(
             &TraceContext,
             &[

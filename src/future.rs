@@ -100,7 +100,7 @@ trait Inside: Entry {
 
 impl Inside for Context {
     fn end(&mut self) {
-        *self = Context::EMPTY;
+        stack::offer_spare(std::mem::replace(self, Context::EMPTY));
     }
 }
 

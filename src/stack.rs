@@ -280,26 +280,22 @@ impl Stack {
         }
     }
 
-    /// Keeps `cx` as the spare if it is the shared context of the span on
-    /// top, handing back the spare it replaces; otherwise hands `cx` back.
-    /// The older spare goes because it may be of a span that left this
-    /// thread (a future's, ended on another thread), which no capture here
-    /// would ever take.
-    fn keep_spare(&mut self, cx: Context) -> Option<Context> {
+    /// Keeps `spare` if it is of the span on top, handing back the spare
+    /// it replaces; otherwise hands `spare` back. The older spare goes
+    /// because it may be of a span that left this thread (a future's, ended
+    /// on another thread), which no capture here would ever take.
+    #[inline]
+    fn keep_spare(&mut self, spare: Spare) -> Option<Spare> {
         let top_span = match self.frames.last() {
             Some(Frame {
                 held: Held::Span(k),
                 ..
             }) => &self.spans[*k],
-            _ => return Some(cx),
+            _ => return Some(spare),
         };
-        let Some(own) = top_span.shared() else {
-            return Some(cx);
-        };
-        match cx.into_spare() {
-            Ok(spare) if spare.is_of(own) => self.spare.replace(spare).map(Context::from),
-            Ok(spare) => Some(Context::from(spare)),
-            Err(cx) => Some(cx),
+        match top_span.shared() {
+            Some(own) if spare.is_of(own) => self.spare.replace(spare),
+            _ => Some(spare),
         }
     }
 }
@@ -488,7 +484,10 @@ fn detach_span_own(frame: &mut FrameRef) {
             return None;
         }
         match s.frames.pop()?.held {
-            Held::Context(cx) => Some(s.keep_spare(cx)),
+            Held::Context(cx) => Some(match cx.into_spare() {
+                Ok(spare) => s.keep_spare(spare).map(Context::from),
+                Err(cx) => Some(cx),
+            }),
             // Not reached: the frame's guard attached a context.
             Held::Span(_) => Some(None),
         }
@@ -499,6 +498,28 @@ fn detach_span_own(frame: &mut FrameRef) {
         _ => drop(frame.pop_slow(key)),
     }
     frame.key = 0;
+}
+
+/// Takes `cx`, which its owner is done with, as the spare if it is the
+/// shared context of the span on top (see [`detach_span_own`]); drops it
+/// otherwise, or the spare it replaces, after the stack's borrow ends.
+///
+/// A future run in the current context lends its context to the stack for
+/// each poll and drops it when it completes: dropped, the next future's
+/// capture of the same span paid an atomic increment and this drop a
+/// decrement (perf: a third of a future with a context inside a span).
+pub(crate) fn offer_spare(cx: Context) {
+    // Only a span's own context can be kept: any other is dropped here,
+    // without a look at the stack.
+    let spare = match cx.into_spare() {
+        Ok(spare) => spare,
+        Err(cx) => return drop(cx),
+    };
+    let unkept = STACK.try_with(|s| match s.try_borrow_mut() {
+        Ok(mut s) => s.keep_spare(spare),
+        Err(_) => Some(spare),
+    });
+    drop(unkept);
 }
 
 /// Lets go of the spare if it is `cx`, the shared context of a span that

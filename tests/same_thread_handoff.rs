@@ -1,7 +1,8 @@
 //! A span's context captured and attached again on the same thread (a job
-//! run by its caller, `Context::current()` then `attach`): the detached
-//! copy is kept as a spare for the next capture, which spares two atomic
-//! reference-count operations per handoff. The spare must be the same
+//! run by its caller, `Context::current()` then `attach`, or a future run
+//! in the current context): the detached or dropped copy is kept as a
+//! spare for the next capture, which spares two atomic reference-count
+//! operations per handoff. The spare must be the same
 //! snapshot, must never stand in for another span's context, and must be
 //! let go of when its span ends, whose record then reaches the exporter
 //! once and whole.
@@ -216,4 +217,64 @@ fn a_spare_of_a_span_that_ended_on_another_thread_is_replaced() {
     assert_eq!(moved.len(), 1, "exported once, from the other thread");
     assert_eq!(moved[0].attributes[0].key, "first");
     assert_eq!(exported(here, "here").len(), 1);
+}
+
+fn block_on<F: Future>(fut: F) -> F::Output {
+    let mut fut = std::pin::pin!(fut);
+    loop {
+        if let Poll::Ready(v) = fut
+            .as_mut()
+            .poll(&mut TaskContext::from_waker(Waker::noop()))
+        {
+            return v;
+        }
+    }
+}
+
+#[test]
+fn a_future_run_in_the_current_context_leaves_its_context_as_the_spare() {
+    common::exporter();
+    let span = baton::span("request").enter();
+    let trace_id = span.trace_id();
+    let first = Context::current();
+    let seen =
+        block_on(async { baton::current_span().map(|s| s.name().to_owned()) }.in_current_context());
+    assert_eq!(seen.as_deref(), Some("request"));
+    assert!(
+        baton::__spare_kept(),
+        "the completed future's context is kept"
+    );
+    let next = Context::current();
+    assert!(!baton::__spare_kept(), "the capture takes it");
+    assert!(next.ptr_eq(&first));
+    drop((first, next));
+    // Futures in a context derived from the span's, or in another span's,
+    // leave no spare.
+    block_on(async {}.in_context(Context::current().with_baggage("k", "v")));
+    assert!(!baton::__spare_kept());
+    let other = baton::span("other").root().start();
+    block_on(async {}.in_context(other.context()));
+    assert!(!baton::__spare_kept());
+    drop(other);
+    block_on(async {}.in_current_context());
+    assert!(baton::__spare_kept());
+    drop(span);
+    assert!(!baton::__spare_kept(), "the span's end lets go of it");
+    assert_eq!(exported(trace_id, "request").len(), 1, "exported once");
+}
+
+#[test]
+fn a_future_dropped_unpolled_offers_its_context_too() {
+    common::exporter();
+    let span = baton::span("request").enter();
+    drop(async {}.in_current_context());
+    assert!(baton::__spare_kept());
+    // Dropped where its span is not on top: not kept.
+    let fut = async {}.in_current_context();
+    assert!(!baton::__spare_kept(), "the capture took the spare");
+    let child = baton::span("child").enter();
+    drop(fut);
+    assert!(!baton::__spare_kept(), "not the child's context");
+    drop(child);
+    drop(span);
 }
