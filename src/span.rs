@@ -211,7 +211,9 @@ impl SpanBuilder {
             parent,
             extras,
         } = self;
-        let parent = match &parent {
+        // Matched by value: only the explicit context has anything to drop,
+        // and the other arms leave no drop glue behind (it was a call).
+        let parent = match parent {
             Parent::Current => stack::with_current(|c| ParentParts {
                 span_context: c.span_context().cloned(),
                 baggage: c.baggage().clone(),
@@ -278,6 +280,7 @@ impl SpanBuilder {
             // A span that records nothing allocates nothing.
             _ => {
                 drop_list(result.attributes);
+                drop_extras(extras);
                 let head = Head {
                     span_context,
                     name,
@@ -408,6 +411,17 @@ impl SpanBuilder {
         // which would check each part again.
         std::mem::forget(self);
         Ok(())
+    }
+}
+
+/// Drops a builder's out-of-line parts, if it has any. Most builders have
+/// none, and the drop glue of the empty box was a call (as `drop_list`).
+#[inline]
+fn drop_extras(extras: Option<Box<Extras>>) {
+    if extras.is_some() {
+        drop(extras);
+    } else {
+        std::mem::forget(extras);
     }
 }
 
