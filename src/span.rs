@@ -864,6 +864,7 @@ impl fmt::Debug for SpanGuard {
 #[cfg(all(test, target_pointer_width = "64"))]
 mod tests {
     use super::*;
+    use crate::trace_state::TraceState;
 
     /// A `Span` is returned and dropped by value on every root span. At 128
     /// bytes or less each move is copied inline; past it, each is a call to
@@ -871,5 +872,24 @@ mod tests {
     #[test]
     fn a_span_moves_inline() {
         assert!(std::mem::size_of::<Span>() <= 128);
+    }
+
+    /// A span that records nothing (no pipeline here) lets go of what its
+    /// builder held out of line, here a link's tracestate: dropped, not
+    /// forgotten.
+    #[test]
+    fn a_quiet_span_drops_its_builders_parts() {
+        let state = TraceState::default().insert("k", "v").unwrap();
+        let linked = SpanContext::new(
+            TraceId::from_u128(1).unwrap(),
+            SpanId::from_u64(2).unwrap(),
+            TraceFlags::from_bits(1),
+        )
+        .with_trace_state(state.clone());
+        let builder = span("quiet").root().link(linked, Vec::new());
+        assert_eq!(state.shares(), 2, "the test's and the link's");
+        let span = builder.start();
+        assert!(!span.is_recording());
+        assert_eq!(state.shares(), 1, "the link went with the builder");
     }
 }

@@ -231,6 +231,14 @@ pub(crate) fn scan_value(bytes: &[u8]) -> Result<(usize, usize), TraceStateError
     Ok((len, chr))
 }
 
+#[cfg(test)]
+impl TraceState {
+    /// How many values share this tracestate's text; 0 when it is empty.
+    pub(crate) fn shares(&self) -> usize {
+        self.0.as_ref().map_or(0, Arc::strong_count)
+    }
+}
+
 impl TraceState {
     /// The empty tracestate.
     pub const EMPTY: TraceState = TraceState(None);
