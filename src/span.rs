@@ -19,7 +19,7 @@ use crate::session::Session;
 use crate::span_context::{SpanContext, TraceFlags};
 use crate::span_data::{Link, SpanKind, SpanType, Status};
 use crate::span_record::{Exception, Extras, Record};
-use crate::span_state::{Body, Head, SpanState, VACANT_CONTEXT};
+use crate::span_state::{Body, Head, SpanState};
 use crate::stack::{self, FrameRef};
 use crate::value::{drop_list, KeyValue, Str, Value};
 
@@ -325,7 +325,7 @@ impl SpanBuilder {
         // it was read back right after it was written, and stalled.
         let mut guard = SpanGuard {
             frame: FrameRef::none(location),
-            span_context: VACANT_CONTEXT,
+            span_context: SpanContext::VACANT,
             unpushed: None,
         };
         let Err(builder) = self.enter_local_child(location, &mut guard) else {

@@ -104,6 +104,16 @@ pub struct SpanContext {
 }
 
 impl SpanContext {
+    /// Left where a span context is yet to be written or was moved out;
+    /// never read, so its ids only have to be valid.
+    #[cfg(feature = "std")]
+    pub(crate) const VACANT: SpanContext = match (TraceId::from_u128(1), SpanId::from_u64(1)) {
+        (Some(trace_id), Some(span_id)) => {
+            SpanContext::new(trace_id, span_id, TraceFlags::from_bits(0))
+        }
+        _ => unreachable!(),
+    };
+
     /// A local span context with an empty tracestate.
     pub const fn new(trace_id: TraceId, span_id: SpanId, flags: TraceFlags) -> SpanContext {
         SpanContext {

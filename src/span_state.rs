@@ -12,8 +12,7 @@ use std::time::Instant;
 use crate::baggage::Baggage;
 use crate::context::Context;
 use crate::ended_span::{EndedSpan, PlainParts};
-use crate::id::{SpanId, TraceId};
-use crate::span_context::{SpanContext, TraceFlags};
+use crate::span_context::SpanContext;
 use crate::span_limits::SpanLimits;
 use crate::span_record::{LiveSpan, Record};
 use crate::value::Str;
@@ -28,19 +27,10 @@ pub(crate) struct Head {
     pub(crate) baggage: Baggage,
 }
 
-/// Left where a span context is yet to be written or was moved out; never
-/// read, so its ids only have to be valid.
-pub(crate) const VACANT_CONTEXT: SpanContext = match (TraceId::from_u128(1), SpanId::from_u64(1)) {
-    (Some(trace_id), Some(span_id)) => {
-        SpanContext::new(trace_id, span_id, TraceFlags::from_bits(0))
-    }
-    _ => unreachable!(),
-};
-
 impl Head {
     /// Left where a head was moved out; never read.
     pub(crate) const VACANT: Head = Head {
-        span_context: VACANT_CONTEXT,
+        span_context: SpanContext::VACANT,
         name: Str::Borrowed(""),
         baggage: Baggage::EMPTY,
     };
@@ -165,7 +155,7 @@ impl Body {
         end: impl FnOnce() -> Instant,
     ) -> Option<EndedSpan> {
         let body = std::mem::replace(self, Body::Quiet);
-        let span_context = std::mem::replace(&mut head.span_context, VACANT_CONTEXT);
+        let span_context = std::mem::replace(&mut head.span_context, SpanContext::VACANT);
         let name = std::mem::replace(&mut head.name, Str::Borrowed(""));
         body.finish(span_context, name, limits, |_| {}, end, |_| false)
     }

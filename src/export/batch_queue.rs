@@ -696,6 +696,7 @@ impl Shared {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::export::span_slots::SpanSlots;
     use crate::span_data::SpanData;
 
     fn shared(max_queue_size: usize, max_export_batch_size: usize) -> Shared {
@@ -789,9 +790,9 @@ mod tests {
     fn names_taken(shared: &Shared) -> Vec<String> {
         let mut batch = Batch::default();
         shared.take_batch(&mut batch, usize::MAX);
-        let mut data = Vec::new();
-        batch.drain_into(&mut data);
-        data.into_iter().map(|d| d.name.into_owned()).collect()
+        let mut slots = SpanSlots::default();
+        batch.drain_into(&mut slots);
+        slots.spans().iter().map(|d| d.name.to_string()).collect()
     }
 
     #[test]
@@ -848,9 +849,9 @@ mod tests {
         assert_eq!(spans.capacity(), capacity);
         let mut batch = Batch::default();
         assert_eq!(shared.take_batch(&mut batch, 64), 10);
-        let mut taken = Vec::new();
-        batch.drain_into(&mut taken);
-        let taken: Vec<_> = taken.iter().map(SpanData::span_id).collect();
+        let mut slots = SpanSlots::default();
+        batch.drain_into(&mut slots);
+        let taken: Vec<_> = slots.spans().iter().map(SpanData::span_id).collect();
         assert_eq!(taken, ids);
     }
 }

@@ -14,8 +14,8 @@ use crate::export::batch_event::{Ack, Event, Returned};
 use crate::export::batch_queue::Shared;
 use crate::export::export_batch::Batch;
 use crate::export::exporter::{ExportError, SpanExporter};
+use crate::export::span_slots::SpanSlots;
 use crate::recorder;
-use crate::span_data::SpanData;
 
 /// Starts the worker and the export thread.
 pub(crate) fn start(
@@ -296,7 +296,7 @@ fn start_exports(
         .spawn(move || {
             recorder::while_suppressed(|| {
                 let events = shared.events.clone();
-                let mut data: Vec<SpanData> = Vec::new();
+                let mut slots = SpanSlots::default();
                 let mut last = false;
                 while !last {
                     let Ok(list) = job_queue.recv() else { break };
@@ -307,7 +307,7 @@ fn start_exports(
                                 // `None`: a shutdown abandoned the batch
                                 // and counted it dropped.
                                 let mut batch = shared.start_ahead().unwrap_or_default();
-                                export(&mut *exporter, &shared, &mut batch, &mut data);
+                                export(&mut *exporter, &shared, &mut batch, &mut slots);
                                 Returned::Exported(batch)
                             }
                             Job::Flush => Returned::Flushed(guarded(|| exporter.force_flush())),
@@ -329,21 +329,22 @@ fn start_exports(
     Ok(jobs)
 }
 
-/// Exports `batch` and counts it; `data` is the reused buffer the spans
-/// are converted into, here, off the threads that ended them.
+/// Exports `batch` and counts it; `slots` hold the spans converted, here,
+/// off the threads that ended them.
 fn export(
     exporter: &mut dyn SpanExporter,
     shared: &Shared,
     batch: &mut Batch,
-    data: &mut Vec<SpanData>,
+    slots: &mut SpanSlots,
 ) {
-    batch.drain_into(data);
-    if data.is_empty() {
+    batch.drain_into(slots);
+    let spans = slots.spans();
+    if spans.is_empty() {
         return;
     }
-    let result = guarded(|| exporter.export(data));
-    let count = data.len() as u64;
-    data.clear();
+    let result = guarded(|| exporter.export(spans));
+    let count = spans.len() as u64;
+    slots.release();
     match result {
         Ok(()) => shared.tally.exported(count),
         Err(e) => {

@@ -4,7 +4,7 @@
 use crate::ended_span::EndedSpan;
 use crate::export::span_lane::PackedSpan;
 use crate::export::span_names::names;
-use crate::span_data::SpanData;
+use crate::export::span_slots::SpanSlots;
 
 /// Spans one thread handed over together: as they ended, or as the words
 /// of its lane.
@@ -37,14 +37,19 @@ impl Batch {
         self.chunks.iter().map(Chunk::len).sum()
     }
 
-    /// Converts every span into `data`, in order, emptying the chunks.
-    pub(crate) fn drain_into(&mut self, data: &mut Vec<SpanData>) {
+    /// Converts every span into the next of `slots`, in order, emptying
+    /// the chunks.
+    pub(crate) fn drain_into(&mut self, slots: &mut SpanSlots) {
         for chunk in &mut self.chunks {
             match chunk {
-                Chunk::Spans(spans) => data.extend(spans.drain(..).map(EndedSpan::into_data)),
+                Chunk::Spans(spans) => spans
+                    .drain(..)
+                    .for_each(|span| span.write_into(slots.next())),
                 Chunk::Packed(spans) => {
                     let names = names();
-                    data.extend(spans.drain(..).map(|span| span.into_data(&names)));
+                    spans
+                        .drain(..)
+                        .for_each(|span| span.write_into(&names, slots.next()));
                 }
             }
         }

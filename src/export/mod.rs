@@ -49,6 +49,7 @@ mod resource;
 mod sampler_env;
 mod span_lane;
 mod span_names;
+mod span_slots;
 mod stats;
 mod tally;
 

@@ -186,12 +186,13 @@ impl Lane {
 }
 
 impl PackedSpan {
-    /// The span as exporters take it. `names`: the list the lane's writer
-    /// took its name's place from.
-    // Inlined, so that the export thread builds each `SpanData` in its
-    // export buffer (see `EndedSpan::into_data`).
+    /// The span as exporters take it, written over `slot`, a
+    /// [released](SpanData::release) span. `names`: the list the lane's
+    /// writer took its name's place from.
+    // Inlined, so that the export thread writes each span straight into
+    // its slot (see `EndedSpan::write_into`).
     #[inline(always)]
-    pub(crate) fn into_data(self, names: &Names) -> SpanData {
+    pub(crate) fn write_into(self, names: &Names, slot: &mut SpanData) {
         let [hi, lo, span, parent, end, duration, misc] = self.0;
         let trace = NonZeroU128::MIN.saturating_add(u128::from(hi) << 64 | u128::from(lo));
         let span_id = SpanId::from_nonzero(NonZeroU64::MIN.saturating_add(span));
@@ -205,14 +206,14 @@ impl PackedSpan {
         .with_debug(misc & DEBUG != 0)
         .with_deferred(misc & DEFERRED != 0);
         let end_unix_nanos = unix_nanos_after_anchor(end);
-        SpanData::bare(
+        slot.set_bare(
             Cow::Borrowed(names.get((misc >> 32) as u32)),
             span_context,
             misc & PARENT_IS_REMOTE != 0,
             kind_of(misc >> 8 & 0b111),
             end_unix_nanos.saturating_sub(duration),
             end_unix_nanos,
-        )
+        );
     }
 }
 
@@ -249,7 +250,12 @@ mod tests {
         let mut packed = Vec::new();
         lane.take(lane.len(), lane.len(), &mut packed);
         let names = names();
-        packed.into_iter().map(|p| p.into_data(&names)).collect()
+        let read = |p: PackedSpan| {
+            let mut data = SpanData::BLANK;
+            p.write_into(&names, &mut data);
+            data
+        };
+        packed.into_iter().map(read).collect()
     }
 
     #[test]
