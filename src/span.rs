@@ -7,6 +7,7 @@
 
 use std::cell::RefCell;
 use std::fmt;
+use std::mem::ManuallyDrop;
 use std::panic::Location;
 
 use crate::baggage::Baggage;
@@ -325,19 +326,19 @@ impl SpanBuilder {
         // it was read back right after it was written, and stalled.
         let mut guard = SpanGuard {
             frame: FrameRef::none(location),
-            span_context: SpanContext::VACANT,
-            unpushed: None,
+            span_context: ManuallyDrop::new(SpanContext::VACANT),
+            unpushed: ManuallyDrop::new(None),
         };
         let Err(builder) = self.enter_local_child(location, &mut guard) else {
             return guard;
         };
         let state = builder.start_state();
-        guard.span_context = state.span_context().clone();
+        guard.span_context = ManuallyDrop::new(state.span_context().clone());
         match FrameRef::push(state, location) {
             Ok(frame) => guard.frame = frame,
             // No room on the stack (reported): the span still records and
             // ends with its guard, without becoming current.
-            Err(state) => guard.unpushed = Some(Box::new(RefCell::new(state))),
+            Err(state) => *guard.unpushed = Some(Box::new(RefCell::new(state))),
         }
         guard
     }
@@ -395,7 +396,7 @@ impl SpanBuilder {
             // Cloned before the span is built, while its parts are still
             // in registers: read back from the span, it stalled.
             guard.frame = frame;
-            guard.span_context = span_context.clone();
+            guard.span_context = ManuallyDrop::new(span_context.clone());
             let head = Head {
                 span_context,
                 name: std::mem::take(&mut self.name),
@@ -695,8 +696,10 @@ impl fmt::Debug for SpanRef {
 /// ```
 pub struct Span {
     /// Lent out by reference (the ids) while the body changes.
-    head: Head,
-    body: RefCell<Body>,
+    head: ManuallyDrop<Head>,
+    /// Both parts are released by the drop (see `Head::release`), which
+    /// leaves nothing for drop glue to do.
+    body: ManuallyDrop<RefCell<Body>>,
 }
 
 impl Span {
@@ -705,8 +708,8 @@ impl Span {
     #[inline]
     fn new(head: Head, body: Body) -> Span {
         Span {
-            head,
-            body: RefCell::new(body),
+            head: ManuallyDrop::new(head),
+            body: ManuallyDrop::new(RefCell::new(body)),
         }
     }
 
@@ -760,10 +763,12 @@ impl Drop for Span {
     fn drop(&mut self) {
         let body = self.body.get_mut();
         // Records nothing, or was taken out (entered, or lent to a future):
-        // its fields drop as they are.
+        // there is nothing to end.
         if !body.ends_nothing() {
             finish_in_place(&mut self.head, body);
         }
+        body.release();
+        self.head.release();
     }
 }
 
@@ -785,9 +790,10 @@ impl fmt::Debug for Span {
 #[must_use = "the span ends as soon as the guard is dropped"]
 pub struct SpanGuard {
     frame: FrameRef,
-    span_context: SpanContext,
-    /// The span, when the stack had no room for its frame.
-    unpushed: Option<Box<RefCell<SpanState>>>,
+    /// Released by the drop, as a [`Span`]'s parts are.
+    span_context: ManuallyDrop<SpanContext>,
+    /// The span, when the stack had no room for its frame; taken by the drop.
+    unpushed: ManuallyDrop<Option<Box<RefCell<SpanState>>>>,
 }
 
 impl SpanGuard {
@@ -802,7 +808,7 @@ impl SpanGuard {
     /// it cannot be reached (the frame is gone, or the span is borrowed
     /// already by a call that is calling back into it).
     fn with_state<R>(&self, f: impl FnOnce(&mut SpanState) -> R) -> Option<R> {
-        match &self.unpushed {
+        match &*self.unpushed {
             Some(cell) => cell.try_borrow_mut().ok().map(|mut s| f(&mut s)),
             None => self.frame.with_span(f),
         }
@@ -841,6 +847,9 @@ impl Recorder for SpanGuard {
 
 impl Drop for SpanGuard {
     fn drop(&mut self) {
+        if !self.span_context.trace_state().is_empty() {
+            *self.span_context = SpanContext::VACANT;
+        }
         let state = match self.unpushed.take() {
             Some(state) => state.into_inner(),
             None => match self.frame.pop_span() {
@@ -891,5 +900,33 @@ mod tests {
         let span = builder.start();
         assert!(!span.is_recording());
         assert_eq!(state.shares(), 1, "the link went with the builder");
+    }
+
+    /// A span's parts are released, not dropped as a whole, when its owner
+    /// lets go: what they share (here the parent's tracestate, which a
+    /// child carries) is given back by a `Span`, by a guard and its frame.
+    #[test]
+    fn every_owner_of_a_span_gives_back_its_tracestate() {
+        let state = TraceState::default().insert("k", "v").unwrap();
+        let parent = Context::default().with_span_context(
+            SpanContext::new(
+                TraceId::from_u128(1).unwrap(),
+                SpanId::from_u64(2).unwrap(),
+                TraceFlags::from_bits(1),
+            )
+            .with_remote(true)
+            .with_trace_state(state.clone()),
+        );
+        assert_eq!(state.shares(), 2, "the test's and the parent's");
+
+        let child = span(String::from("owned name")).parent(&parent).start();
+        assert_eq!(child.span_context().trace_state().shares(), 3);
+        drop(child);
+        assert_eq!(state.shares(), 2, "the span gave it back");
+
+        let guard = span("entered").parent(&parent).enter();
+        assert_eq!(state.shares(), 4, "the guard's copy and the frame's");
+        drop(guard);
+        assert_eq!(state.shares(), 2, "the guard and its frame gave it back");
     }
 }

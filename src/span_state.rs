@@ -34,6 +34,24 @@ impl Head {
         name: Str::Borrowed(""),
         baggage: Baggage::EMPTY,
     };
+
+    /// Drops what the head owns, leaving parts that own nothing, which its
+    /// owner may then forget. Most heads own nothing, and each part is
+    /// dropped only when it does: the drop glue of a whole head was a call
+    /// that checked every part (callgrind: 18 instructions of every span's
+    /// end, default profile).
+    #[inline(always)]
+    pub(crate) fn release(&mut self) {
+        if !self.span_context.trace_state().is_empty() {
+            self.span_context = SpanContext::VACANT;
+        }
+        if matches!(self.name, Str::Owned(_)) {
+            self.name = Str::Borrowed("");
+        }
+        if !self.baggage.is_empty() {
+            self.baggage = Baggage::EMPTY;
+        }
+    }
 }
 
 /// What changes over a span's life: its record, until the span ends.
@@ -47,6 +65,15 @@ pub(crate) enum Body {
 }
 
 impl Body {
+    /// Drops what the body owns, as [`Head::release`] does: only a body
+    /// that records owns anything.
+    #[inline(always)]
+    pub(crate) fn release(&mut self) {
+        if !self.ends_nothing() {
+            *self = Body::Quiet;
+        }
+    }
+
     /// Whether ending it would hand nothing on.
     pub(crate) fn ends_nothing(&self) -> bool {
         matches!(self, Body::Quiet)
@@ -230,6 +257,13 @@ impl SpanState {
             head: std::mem::replace(head, Head::VACANT),
             body: std::mem::replace(body, Body::Quiet),
         }
+    }
+
+    /// Drops what the state owns, as [`Head::release`] does.
+    #[inline(always)]
+    pub(crate) fn release(&mut self) {
+        self.head.release();
+        self.body.release();
     }
 
     /// Whether ending it would hand nothing on: it records nothing, or is
