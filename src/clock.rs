@@ -18,6 +18,29 @@ struct Anchor {
     read: Option<u64>,
 }
 
+impl Anchor {
+    /// See [`nanos_since_anchor`].
+    #[inline]
+    fn nanos_until(&self, instant: Instant) -> Option<u64> {
+        match (self.read, self.reader.nanos(instant)) {
+            (Some(anchor), Some(at)) => at.checked_sub(anchor),
+            _ => instant.checked_duration_since(self.instant).map(nanos),
+        }
+    }
+
+    /// See [`unix_nanos_at`].
+    #[inline]
+    fn unix_nanos_at(&self, instant: Instant) -> u64 {
+        match self.nanos_until(instant) {
+            Some(after) => self.unix_nanos.saturating_add(after),
+            // Taken before the anchor was (the first span of the process).
+            None => self
+                .unix_nanos
+                .saturating_sub(nanos(self.instant.duration_since(instant))),
+        }
+    }
+}
+
 fn anchor() -> &'static Anchor {
     static ANCHOR: OnceLock<Anchor> = OnceLock::new();
     ANCHOR.get_or_init(|| {
@@ -47,14 +70,17 @@ pub(crate) fn nanos(d: Duration) -> u64 {
 /// (good until 2554). Spans keep raw `Instant`s and convert once, when they
 /// end.
 pub(crate) fn unix_nanos_at(instant: Instant) -> u64 {
+    anchor().unix_nanos_at(instant)
+}
+
+/// [`unix_nanos_at`] of a span's start and end, the end never before the
+/// start. The anchor is read once for both: each read is an atomic load
+/// and a branch (callgrind: about 6 instructions).
+#[inline]
+pub(crate) fn unix_nanos_span(start: Instant, end: Instant) -> (u64, u64) {
     let a = anchor();
-    match nanos_since_anchor(instant) {
-        Some(after) => a.unix_nanos.saturating_add(after),
-        // Taken before the anchor was (the first span of the process).
-        None => a
-            .unix_nanos
-            .saturating_sub(nanos(a.instant.duration_since(instant))),
-    }
+    let start = a.unix_nanos_at(start);
+    (start, a.unix_nanos_at(end).max(start))
 }
 
 /// The instant of the same clock at `unix_nanos`: the inverse of
@@ -77,11 +103,7 @@ pub(crate) fn instant_at(unix_nanos: u64) -> Instant {
 /// [`unix_nanos_at`] would have.
 #[inline]
 pub(crate) fn nanos_since_anchor(instant: Instant) -> Option<u64> {
-    let a = anchor();
-    match (a.read, a.reader.nanos(instant)) {
-        (Some(anchor), Some(at)) => at.checked_sub(anchor),
-        _ => instant.checked_duration_since(a.instant).map(nanos),
-    }
+    anchor().nanos_until(instant)
 }
 
 /// Nanoseconds from `earlier` to `later`; 0 if `later` is not later.
