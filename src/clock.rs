@@ -19,7 +19,7 @@ struct Anchor {
 }
 
 impl Anchor {
-    /// See [`nanos_since_anchor`].
+    /// How many nanoseconds after the anchor `instant` is; `None` before it.
     #[inline]
     fn nanos_until(&self, instant: Instant) -> Option<u64> {
         match (self.read, self.reader.nanos(instant)) {
@@ -98,21 +98,28 @@ pub(crate) fn instant_at(unix_nanos: u64) -> Instant {
 }
 
 /// How many nanoseconds after the anchor `instant` is; `None` before it.
-/// Spans that cross threads as numbers carry their times this way, and
-/// [`unix_nanos_after_anchor`] gives the same unix time as
-/// [`unix_nanos_at`] would have.
-#[inline]
+#[cfg(test)]
 pub(crate) fn nanos_since_anchor(instant: Instant) -> Option<u64> {
     anchor().nanos_until(instant)
 }
 
-/// Nanoseconds from `earlier` to `later`; 0 if `later` is not later.
+/// How many nanoseconds after the anchor a span that ran from `start` to
+/// `end` ended, and how long it ran (0 if `end` is not later); `None` if it
+/// ended before the anchor. Spans that cross threads as numbers carry their
+/// times this way, and [`unix_nanos_after_anchor`] gives the same unix time
+/// as [`unix_nanos_at`] would have. The anchor and each instant are read
+/// once: asked for apart, the end was read twice (callgrind).
 #[inline]
-pub(crate) fn nanos_between(earlier: Instant, later: Instant) -> u64 {
-    let reader = anchor().reader;
-    match (reader.nanos(earlier), reader.nanos(later)) {
-        (Some(earlier), Some(later)) => later.saturating_sub(earlier),
-        _ => nanos(later.saturating_duration_since(earlier)),
+pub(crate) fn span_since_anchor(start: Instant, end: Instant) -> Option<(u64, u64)> {
+    let a = anchor();
+    match (a.read, a.reader.nanos(start), a.reader.nanos(end)) {
+        (Some(anchor), Some(start), Some(end)) => {
+            Some((end.checked_sub(anchor)?, end.saturating_sub(start)))
+        }
+        _ => Some((
+            a.nanos_until(end)?,
+            nanos(end.saturating_duration_since(start)),
+        )),
     }
 }
 
@@ -122,7 +129,7 @@ pub(crate) fn unix_nanos_after_anchor(after: u64) -> u64 {
 }
 
 /// Fixes the anchor now if it is not yet: every instant after this call
-/// has a time [`nanos_since_anchor`].
+/// has a time [`span_since_anchor`].
 pub(crate) fn fix_anchor() {
     anchor();
 }
@@ -169,11 +176,15 @@ mod tests {
     }
 
     #[test]
-    fn nanos_between_two_instants_saturate_at_zero() {
+    fn a_span_reads_its_end_after_the_anchor_and_a_duration_that_saturates_at_zero() {
+        fix_anchor();
         let now = Instant::now();
         let later = now + Duration::new(1, 5);
-        assert_eq!(nanos_between(now, later), 1_000_000_005);
-        assert_eq!(nanos_between(later, now), 0);
+        let end = nanos_since_anchor(later).unwrap();
+        assert_eq!(span_since_anchor(now, later), Some((end, 1_000_000_005)));
+        assert_eq!(span_since_anchor(later, now), Some((end - 1_000_000_005, 0)));
+        let before = anchor().instant.checked_sub(Duration::from_nanos(1)).unwrap();
+        assert_eq!(span_since_anchor(before, before), None);
     }
 
     #[test]

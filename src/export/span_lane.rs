@@ -17,7 +17,7 @@ use std::borrow::Cow;
 use std::num::{NonZeroU128, NonZeroU64};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::clock::{nanos_between, nanos_since_anchor, unix_nanos_after_anchor};
+use crate::clock::{span_since_anchor, unix_nanos_after_anchor};
 use crate::ended_span::PlainParts;
 use crate::export::span_names::{NameCache, Names};
 use crate::id::{SpanId, TraceId};
@@ -136,8 +136,7 @@ impl LaneWriter {
         // Ids are never zero: stored less one, they read back without a
         // check (see `into_data`).
         let trace = ids.trace_id().to_u128() - 1;
-        let end = nanos_since_anchor(span.end)?;
-        let duration = nanos_between(span.start, span.end);
+        let (end, duration) = span_since_anchor(span.start, span.end)?;
         let name = self.names.place(span.name)?;
         let misc = u64::from(ids.flags().bits())
             | kind_code(span.kind) << 8
@@ -222,7 +221,7 @@ mod tests {
     use std::time::{Duration, Instant};
 
     use super::*;
-    use crate::clock::{fix_anchor, unix_nanos_at};
+    use crate::clock::{fix_anchor, nanos_since_anchor, unix_nanos_at};
     use crate::export::span_names::names;
     use crate::local_batch::THREAD_CHUNK_LINGER;
 
