@@ -182,8 +182,14 @@ mod tests {
         let later = now + Duration::new(1, 5);
         let end = nanos_since_anchor(later).unwrap();
         assert_eq!(span_since_anchor(now, later), Some((end, 1_000_000_005)));
-        assert_eq!(span_since_anchor(later, now), Some((end - 1_000_000_005, 0)));
-        let before = anchor().instant.checked_sub(Duration::from_nanos(1)).unwrap();
+        assert_eq!(
+            span_since_anchor(later, now),
+            Some((end - 1_000_000_005, 0))
+        );
+        let before = anchor()
+            .instant
+            .checked_sub(Duration::from_nanos(1))
+            .unwrap();
         assert_eq!(span_since_anchor(before, before), None);
     }
 
