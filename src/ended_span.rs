@@ -136,15 +136,9 @@ impl EndedSpan {
     /// The finished span, with unix-nanosecond times, as exporters take it.
     #[inline]
     pub fn into_data(self) -> SpanData {
-        match self.0 {
-            Ended::Recorded(Recorded {
-                span_context,
-                name,
-                record,
-                end,
-            }) => record.finish(span_context, name, end),
-            Ended::Data(data) => *data,
-        }
+        let mut data = SpanData::BLANK;
+        self.write_into(&mut data);
+        data
     }
 
     /// [`into_data`](Self::into_data), written over `slot`, a

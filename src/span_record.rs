@@ -194,15 +194,7 @@ impl Record {
         }
     }
 
-    /// The finished span, ended at `end`.
-    #[inline]
-    pub(crate) fn finish(self, span_context: SpanContext, name: Str, end: Instant) -> SpanData {
-        let mut data = SpanData::BLANK;
-        self.finish_into(span_context, name, end, &mut data);
-        data
-    }
-
-    /// [`finish`](Self::finish), written over `slot`, a
+    /// The finished span, ended at `end`, written over `slot`, a
     /// [released](SpanData::release) span.
     // Inlined into `EndedSpan::write_into`, for the reason given there.
     #[inline(always)]
@@ -268,7 +260,9 @@ impl SpanData {
             Vec::new(),
         );
         let ids = SpanContext::new(TraceId::random(), SpanId::random(), TraceFlags::default());
-        record.finish(ids, "x".into(), Instant::now())
+        let mut data = SpanData::BLANK;
+        record.finish_into(ids, "x".into(), Instant::now(), &mut data);
+        data
     }
 }
 
