@@ -134,7 +134,7 @@ impl LaneWriter {
     fn encode(&mut self, span: &PlainParts<'_>) -> Option<[u64; WORDS]> {
         let ids = span.span_context;
         // Ids are never zero: stored less one, they read back without a
-        // check (see `into_data`).
+        // check (see `write_into`).
         let trace = ids.trace_id().to_u128() - 1;
         let (end, duration) = span_since_anchor(span.start, span.end)?;
         let name = self.names.place(span.name)?;
