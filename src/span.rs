@@ -847,9 +847,7 @@ impl Recorder for SpanGuard {
 
 impl Drop for SpanGuard {
     fn drop(&mut self) {
-        if !self.span_context.trace_state().is_empty() {
-            *self.span_context = SpanContext::VACANT;
-        }
+        self.span_context.release();
         let state = match self.unpushed.take() {
             Some(state) => state.into_inner(),
             None => match self.frame.pop_span() {

@@ -114,6 +114,17 @@ impl SpanContext {
         _ => unreachable!(),
     };
 
+    /// Drops what it owns (a tracestate), leaving a context that owns
+    /// nothing, which its owner may then forget. Checked first: most span
+    /// contexts own nothing, and their drop glue was a call.
+    #[cfg(feature = "std")]
+    #[inline(always)]
+    pub(crate) fn release(&mut self) {
+        if !self.trace_state.is_empty() {
+            *self = SpanContext::VACANT;
+        }
+    }
+
     /// A local span context with an empty tracestate.
     pub const fn new(trace_id: TraceId, span_id: SpanId, flags: TraceFlags) -> SpanContext {
         SpanContext {

@@ -4,7 +4,7 @@ use std::fmt;
 
 use crate::id::{SpanId, TraceId};
 use crate::span_context::SpanContext;
-use crate::value::{KeyValue, Str};
+use crate::value::{release_str, KeyValue, Str};
 
 /// The role of a span in a request, as in OpenTelemetry.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -252,12 +252,8 @@ impl SpanData {
     /// [`set_bare`]: Self::set_bare
     #[inline(always)]
     pub(crate) fn release(&mut self) {
-        if matches!(self.name, Str::Owned(_)) {
-            self.name = Str::Borrowed("");
-        }
-        if !self.span_context.trace_state().is_empty() {
-            self.span_context = SpanContext::VACANT;
-        }
+        release_str(&mut self.name);
+        self.span_context.release();
         if self.attributes.capacity() != 0 {
             self.attributes = Vec::new();
         }

@@ -15,7 +15,7 @@ use crate::ended_span::{EndedSpan, PlainParts};
 use crate::span_context::SpanContext;
 use crate::span_limits::SpanLimits;
 use crate::span_record::{LiveSpan, Record};
-use crate::value::Str;
+use crate::value::{release_str, Str};
 
 /// What every span has, recording or not; it never changes once the span
 /// has begun, so an owner can lend it out while the [`Body`] changes.
@@ -42,12 +42,8 @@ impl Head {
     /// end, default profile).
     #[inline(always)]
     pub(crate) fn release(&mut self) {
-        if !self.span_context.trace_state().is_empty() {
-            self.span_context = SpanContext::VACANT;
-        }
-        if matches!(self.name, Str::Owned(_)) {
-            self.name = Str::Borrowed("");
-        }
+        self.span_context.release();
+        release_str(&mut self.name);
         if !self.baggage.is_empty() {
             self.baggage = Baggage::EMPTY;
         }

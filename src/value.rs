@@ -100,6 +100,16 @@ pub(crate) fn drop_list(list: Vec<KeyValue>) {
     }
 }
 
+/// Drops the text `s` owns, if it owns any, leaving a borrowed empty
+/// string, which its owner may then forget. Most names are borrowed, and
+/// their drop glue was a call.
+#[inline(always)]
+pub(crate) fn release_str(s: &mut Str) {
+    if matches!(s, Str::Owned(_)) {
+        *s = Str::Borrowed("");
+    }
+}
+
 /// Copies the text: a value outlives the borrowed string it came from. Pass
 /// a `String` to move it in, or `Value::String(Cow::Borrowed(..))` to keep a
 /// `'static` literal without copying.
