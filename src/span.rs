@@ -469,6 +469,9 @@ pub(crate) fn finish(mut state: SpanState) {
 fn finish_in_place(head: &mut Head, body: &mut Body) {
     if !std::thread::panicking() {
         if let Some(ended) = body.take_ended_or_hand(head, limits, recorder::on_end_plain) {
+            // Released before a processor runs that may panic: the owner's
+            // drop, which releases the head, would then not be reached.
+            head.release();
             recorder::on_end(ended);
             return;
         }
