@@ -289,54 +289,40 @@ fn word_match(x: u64, y: u64) -> NameMatch {
     }
 }
 
-impl<S: std::hash::BuildHasher> Injector for HashMap<String, String, S> {
-    fn set(&mut self, key: &str, value: String) {
-        self.retain(|k, _| !k.eq_ignore_ascii_case(key));
-        self.insert(key.to_owned(), value);
-    }
+/// The carrier impls of a map from field names to values: the same for
+/// every map type that std offers, written once.
+macro_rules! map_carrier {
+    ($(impl[$($generics:tt)*] for $map:ty;)*) => {$(
+        impl<$($generics)*> Injector for $map {
+            fn set(&mut self, key: &str, value: String) {
+                self.retain(|k, _| !k.eq_ignore_ascii_case(key));
+                self.insert(key.to_owned(), value);
+            }
+        }
+
+        impl<$($generics)*> Extractor for $map {
+            fn get_all(&self, key: &str, f: &mut dyn FnMut(&str)) {
+                map_get_all_of::<_, 1>(self.iter(), &[key], &mut |_, v| f(v));
+            }
+
+            fn get_all_of(&self, keys: &[&str], f: &mut dyn FnMut(usize, &str)) {
+                map_lookup(self.iter(), keys, f);
+            }
+
+            fn keys(&self, f: &mut dyn FnMut(&str)) {
+                self.keys().for_each(|k| f(k));
+            }
+
+            fn get_all_with_prefix(&self, prefix: &str, f: &mut dyn FnMut(&str, &str)) {
+                with_prefix(self.iter(), prefix, f);
+            }
+        }
+    )*};
 }
 
-impl<S: std::hash::BuildHasher> Extractor for HashMap<String, String, S> {
-    fn get_all(&self, key: &str, f: &mut dyn FnMut(&str)) {
-        map_get_all_of::<_, 1>(self.iter(), &[key], &mut |_, v| f(v));
-    }
-
-    fn get_all_of(&self, keys: &[&str], f: &mut dyn FnMut(usize, &str)) {
-        map_lookup(self.iter(), keys, f);
-    }
-
-    fn keys(&self, f: &mut dyn FnMut(&str)) {
-        self.keys().for_each(|k| f(k));
-    }
-
-    fn get_all_with_prefix(&self, prefix: &str, f: &mut dyn FnMut(&str, &str)) {
-        with_prefix(self.iter(), prefix, f);
-    }
-}
-
-impl Injector for BTreeMap<String, String> {
-    fn set(&mut self, key: &str, value: String) {
-        self.retain(|k, _| !k.eq_ignore_ascii_case(key));
-        self.insert(key.to_owned(), value);
-    }
-}
-
-impl Extractor for BTreeMap<String, String> {
-    fn get_all(&self, key: &str, f: &mut dyn FnMut(&str)) {
-        map_get_all_of::<_, 1>(self.iter(), &[key], &mut |_, v| f(v));
-    }
-
-    fn get_all_of(&self, keys: &[&str], f: &mut dyn FnMut(usize, &str)) {
-        map_lookup(self.iter(), keys, f);
-    }
-
-    fn keys(&self, f: &mut dyn FnMut(&str)) {
-        self.keys().for_each(|k| f(k));
-    }
-
-    fn get_all_with_prefix(&self, prefix: &str, f: &mut dyn FnMut(&str, &str)) {
-        with_prefix(self.iter(), prefix, f);
-    }
+map_carrier! {
+    impl[S: std::hash::BuildHasher] for HashMap<String, String, S>;
+    impl[] for BTreeMap<String, String>;
 }
 
 /// Header lines in order; repeated names are kept as separate lines.
