@@ -1,7 +1,8 @@
 //! The batch processor's worker survives exporters that hang, panic or fail;
 //! producers never wait for them, memory stays bounded by the queue, and
 //! every span is exported, counted as dropped or failed, or reported in
-//! flight; a flush or shutdown that lost spans says so with the counts. Installs the global
+//! flight; a flush or shutdown that lost spans says so with the counts. The
+//! simple processor catches its exporter's panic too. Installs the global
 //! pipeline (to record the spans fed to the processors under test).
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -198,4 +199,21 @@ fn a_full_queue_drops_past_its_capacity_and_counts_each_drop() {
         "{stats:?}"
     );
     drop(release);
+}
+
+/// The simple processor exports on the thread that ends the span, and a
+/// panic in its exporter stops there too: the span is counted as failed,
+/// the ending thread goes on, and the next span is exported.
+#[test]
+fn a_panicking_exporter_behind_the_simple_processor_fails_only_its_span() {
+    let received = Arc::new(AtomicU64::new(0));
+    let processor = baton::export::SimpleProcessor::new(PanicsOnce {
+        calls: 0,
+        received: Arc::clone(&received),
+    });
+    processor.on_end(span());
+    processor.on_end(span());
+    let stats = processor.stats();
+    assert_eq!((stats.failed, stats.exported, stats.dropped), (1, 1, 0));
+    assert_eq!(received.load(Ordering::SeqCst), 1);
 }
