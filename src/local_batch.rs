@@ -1,6 +1,9 @@
-//! Spans ended on this thread while a span entered before them is still
-//! open on it (its children, and the spans of futures that complete inside
-//! it), gathered in the thread's stack and handed to the pipeline together.
+//! Spans ended on this thread while a span of their trace entered before
+//! them is still open on it (its descendants, and the spans of futures of
+//! its trace that complete inside it), gathered in the thread's stack and
+//! handed to the pipeline together. A span of another trace ended there
+//! (a job's root inside a worker's long-lived span) is handed over as it
+//! ends, with whatever the batch holds.
 //!
 //! Handed over one by one, each child span took the lock of its thread's
 //! slot in the batch processor, and looked the slot up through a second
@@ -16,9 +19,9 @@
 //!   this thread, or the thread exits.
 //!
 //! A flush called on another thread does not reach a batch. Its spans are
-//! the descendants of a span still open, which no flush exports either;
-//! they reach the processor when that span ends, as fastrace's local spans
-//! do.
+//! descendants of a span still open on that thread, which no flush
+//! exports either; they reach the processor when that span ends, as
+//! fastrace's local spans do.
 //! Only the batch processor takes spans this way: any other processor sees
 //! each span the moment it ends.
 
@@ -99,10 +102,11 @@ impl LocalBatch {
     }
 
     /// Keeps `span`, ended for `recorder` (which [`takes`](Self::takes) it),
-    /// and says whether that filled the batch or it has lingered (then it is
-    /// due, for [`take`](Self::take); the stack adds when no span is open).
+    /// and says whether the batch is due (for [`take`](Self::take)): the
+    /// span is not `kin` of a span still open here, or it filled the batch,
+    /// or the batch has lingered (the stack adds when no span is open).
     #[inline(always)]
-    pub(crate) fn keep(&mut self, recorder: &'static Recorder, span: EndedSpan) -> bool {
+    pub(crate) fn keep(&mut self, recorder: &'static Recorder, span: EndedSpan, kin: bool) -> bool {
         let end = span.end_instant();
         let empty = self.spans.is_empty();
         if empty {
@@ -113,7 +117,7 @@ impl LocalBatch {
         }
         let lingered = self.linger.passed(empty, end, end);
         self.spans.push(span);
-        lingered || self.spans.len() >= recorder.local_batch
+        !kin || lingered || self.spans.len() >= recorder.local_batch
     }
 
     /// Whether it holds spans.

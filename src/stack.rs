@@ -143,6 +143,19 @@ impl Frame {
     };
 }
 
+/// Whether the last span of `spans` is of the same trace as the one below
+/// it: it is then that span's descendant, and, ended, may wait in this
+/// thread's batch until the span below ends. A span of another trace (the
+/// root of a job, inside a worker's long-lived span) is handed over as it
+/// ends, with the batch: no span of its trace is open here to take it
+/// along.
+fn kin(spans: &[SpanState]) -> bool {
+    match spans {
+        [.., below, top] => below.span_context().trace_id() == top.span_context().trace_id(),
+        _ => false,
+    }
+}
+
 struct Stack {
     frames: Vec<Frame>,
     /// The entered spans, in the order of their frames: the span of the
@@ -169,10 +182,19 @@ thread_local! {
 }
 
 impl Drop for Stack {
-    /// The thread is exiting: the spans it gathered go to the pipeline now.
+    /// The thread is exiting: the spans it gathered go to the pipeline now,
+    /// then the spans still open on it end, innermost first. Their guards
+    /// were forgotten, or are kept in a thread-local dropped after this
+    /// one, and would find no stack to end them in.
     fn drop(&mut self) {
         if let Some(due) = self.ended.take() {
             hand_over(due, true);
+        }
+        while let Some(open) = self.spans.pop() {
+            // The spare is this stack's own, dropped with it.
+            if let Some(ended) = open.finish(recorder::limits, |_| {}, recorder::on_end_plain) {
+                recorder::on_end(ended);
+            }
         }
     }
 }
@@ -210,6 +232,7 @@ impl Stack {
             return false;
         };
         let r = self.batch_for(top);
+        let kin = r.is_some() && kin(&self.spans);
         // The frame owns nothing: forgotten, not moved out (see `take_top`).
         std::mem::forget(self.frames.pop());
         let Some(top) = self.spans.last_mut() else {
@@ -218,7 +241,7 @@ impl Stack {
         match r {
             Some(r) => {
                 if let Some(ended) = top.take_ended(|| r.limits) {
-                    *due = self.ended.keep(r, ended);
+                    *due = self.ended.keep(r, ended, kin);
                 }
             }
             // Dropped here: its head holds ids, a name and baggage, nothing
@@ -339,10 +362,11 @@ pub(crate) fn hand_over_ended() {
 }
 
 /// Ends `span`, which its owner lets go of outside the stack (a future's
-/// span, as the future is dropped), into this thread's batch if a span is
-/// open here: like an entered span's children, it reaches the pipeline
-/// with that span. Whether it did; what is left of `span` then records
-/// nothing. Otherwise `span` is untouched, for the general path.
+/// span, as the future is dropped), into this thread's batch if the last
+/// span open here is of its trace: like an entered span's children, it
+/// reaches the pipeline with that span. Whether it did; what is left of
+/// `span` then records nothing. Otherwise `span` is untouched, for the
+/// general path.
 // Borrowed, not moved in and handed back: on the general path, the move
 // there and back cost a future with a span about 100 instructions
 // (callgrind, default profile).
@@ -352,14 +376,18 @@ pub(crate) fn end_inside_open_span(span: &mut SpanState) -> bool {
         let Ok(mut s) = s.try_borrow_mut() else {
             return false;
         };
-        if s.spans.is_empty() {
+        // As for an entered span: it waits only inside a span of its trace.
+        let Some(open) = s.spans.last() else {
+            return false;
+        };
+        if open.span_context().trace_id() != span.span_context().trace_id() {
             return false;
         }
         let Some(r) = s.batch_for(span) else {
             return false;
         };
         if let Some(ended) = span.take_ended(|| r.limits) {
-            due = s.ended.keep(r, ended);
+            due = s.ended.keep(r, ended, true);
         }
         true
     });
@@ -889,21 +917,25 @@ impl FrameRef {
             .try_with(|s| {
                 let mut s = s.try_borrow_mut().ok()?;
                 let s = &mut *s;
-                let at = position(&s.frames, key, self.index())?;
+                // Not on the stack that lives: set aside by a future on
+                // this thread, since its guard cannot have left it.
+                let Some(at) = position(&s.frames, key, self.index()) else {
+                    return Some((None, Vec::new(), false, Some(SET_ASIDE)));
+                };
                 if at + 1 == s.frames.len() {
                     let top = s.pop_top()?;
                     let mut dead = Vec::new();
                     while s.frames.last().is_some_and(|f| !f.live) {
                         dead.extend(s.pop_top());
                     }
-                    Some((top, dead, s.idle_with_batch(), false))
+                    Some((Some(top), dead, s.idle_with_batch(), None))
                 } else {
                     s.frames[at].live = false;
                     let copy = match &s.frames[at].held {
                         Held::Context(cx) => Slot::Context(cx.clone()),
                         Held::Span(k) => Slot::Span(s.spans[*k].detach()),
                     };
-                    Some((copy, Vec::new(), false, true))
+                    Some((Some(copy), Vec::new(), false, Some(UNDER_LIVE)))
                 }
             })
             .ok()
@@ -915,16 +947,20 @@ impl FrameRef {
         if due {
             hand_over_ended();
         }
-        if out_of_order {
+        if let Some(why) = out_of_order {
             report(
                 DiagnosticKind::GuardDroppedOutOfOrder,
-                &"guard dropped while a newer guard on this thread is still live",
+                &why,
                 Some(self.location),
             );
         }
-        Some(slot)
+        slot
     }
 }
+
+/// Why a guard's drop popped nothing, or only marked its frame dead.
+const UNDER_LIVE: &str = "guard dropped while a newer guard on this thread is still live";
+const SET_ASIDE: &str = "guard dropped outside the future that set its frame aside (held across `.await`); the frame goes back for that future's polls, and its span ends with the future";
 
 /// Whether the frame with key `key` is on top at `index`, with a live frame
 /// (or none) under it: popping it takes nothing else off.
@@ -1012,7 +1048,16 @@ pub(crate) fn attached<E: Entry, R>(
                     left.frames.first().map(|f| f.location),
                 );
             }
-            self.aside.frames = left;
+            // Frames that found no room at this poll's start stay above
+            // those it restored and any it left.
+            self.aside.frames = match (left, self.aside.frames.take()) {
+                (Some(mut left), Some(mut kept)) => {
+                    left.frames.append(&mut kept.frames);
+                    left.spans.append(&mut kept.spans);
+                    Some(left)
+                }
+                (left, kept) => left.or(kept),
+            };
             if let Some(entry) = self.frame.pop::<E>() {
                 self.put_back(entry);
             }
@@ -1033,9 +1078,9 @@ pub(crate) fn attached<E: Entry, R>(
         Ok(frame) => {
             if let Some(mut left) = aside.frames.take() {
                 restore(&mut left);
-                // Kept if they could not go back (thread teardown), so
-                // their spans still end with the future.
-                if !left.spans.is_empty() {
+                // Kept if they could not all go back (no room, or thread
+                // teardown), so their spans still end with the future.
+                if !left.frames.is_empty() {
                     aside.frames = Some(left);
                 }
             }
@@ -1073,22 +1118,38 @@ fn set_aside_above(frame: &FrameRef) -> Option<Box<Aside>> {
 }
 
 /// Puts frames set aside back on top of the stack, their spans at the end
-/// of the span buffer.
+/// of the span buffer, as many as [`MAX_CONTEXT_DEPTH`] leaves room for
+/// (reported): the rest stay in `aside`, the lowest first.
 fn restore(aside: &mut Aside) {
-    let _ = STACK.try_with(|s| {
-        if let Ok(mut s) = s.try_borrow_mut() {
-            let s = &mut *s;
-            let mut k = s.spans.len();
-            for mut frame in aside.frames.drain(..) {
-                if let Held::Span(at) = &mut frame.held {
-                    *at = k;
-                    k += 1;
-                }
-                s.frames.push(frame);
+    let no_room = STACK.try_with(|s| {
+        let Ok(mut s) = s.try_borrow_mut() else {
+            return false;
+        };
+        let s = &mut *s;
+        let room = MAX_CONTEXT_DEPTH.saturating_sub(s.frames.len());
+        let back = aside.frames.len().min(room);
+        let first_span = s.spans.len();
+        let mut k = first_span;
+        for mut frame in aside.frames.drain(..back) {
+            if let Held::Span(at) = &mut frame.held {
+                *at = k;
+                k += 1;
             }
-            s.spans.append(&mut aside.spans);
+            s.frames.push(frame);
         }
+        s.spans.extend(aside.spans.drain(..k - first_span));
+        !aside.frames.is_empty()
     });
+    if let (Ok(true), Some(first)) = (no_room, aside.frames.first()) {
+        report(
+            DiagnosticKind::ContextDepthExceeded,
+            &format_args!(
+                "{} frame(s) set aside by a future found no room on the stack (at most {MAX_CONTEXT_DEPTH}); kept aside for this poll",
+                aside.frames.len()
+            ),
+            Some(first.location),
+        );
+    }
 }
 
 /// Starts an isolated scope: until the guard drops, there is no current span,

@@ -205,16 +205,53 @@ fn the_first_format_listed_wins_when_baggage_and_header_disagree() {
         ("baggage".to_string(), "session.id=from-baggage".to_string()),
         ("baton-session-id".to_string(), "from-header".to_string()),
     ];
-    let session = |list: &str| {
+    // Extracted into an empty context, and into one that holds either
+    // value already (`extract_context` starts from the current context):
+    // the value the first format sends wins each time.
+    for current in [
+        Context::default(),
+        Context::default().with_baggage("session.id", "from-baggage"),
+        Context::default().with_baggage("session.id", "from-header"),
+    ] {
+        let session = |list: &str| {
+            let p = Composite::from_list(list).unwrap();
+            p.extract(&current, &carrier)
+                .session()
+                .unwrap()
+                .id()
+                .to_owned()
+        };
+        assert_eq!(session("baggage,session"), "from-baggage");
+        assert_eq!(session("session,baggage"), "from-header");
+    }
+}
+
+#[test]
+fn the_first_format_listed_wins_over_a_value_already_current() {
+    let carrier = vec![
+        ("baggage".to_string(), "session.id=first".to_string()),
+        ("uberctx-session.id".to_string(), "second".to_string()),
+    ];
+    let extract = |list: &str, current: &str| {
         let p = Composite::from_list(list).unwrap();
-        p.extract(&Context::default(), &carrier)
-            .session()
-            .unwrap()
-            .id()
-            .to_owned()
+        let cx = Context::default().with_baggage("session.id", current);
+        p.extract(&cx, &carrier)
+            .baggage()
+            .get("session.id")
+            .map(str::to_owned)
     };
-    assert_eq!(session("baggage,session"), "from-baggage");
-    assert_eq!(session("session,baggage"), "from-header");
+    for current in ["first", "second", "other"] {
+        assert_eq!(
+            extract("baggage,jaeger", current).as_deref(),
+            Some("first"),
+            "{current}"
+        );
+        assert_eq!(
+            extract("jaeger,baggage", current).as_deref(),
+            Some("second"),
+            "{current}"
+        );
+    }
 }
 
 #[test]

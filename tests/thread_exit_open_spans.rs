@@ -34,9 +34,31 @@ fn open_spans_and_guards_in_thread_locals_end_quietly_at_thread_exit() {
         .map(|s| s.name.to_string())
         .collect();
     assert!(
-        names.contains(&"worker".to_owned()),
-        "the span still ended: {names:?}"
+        names.contains(&"worker".to_owned()) && names.contains(&"unfinished".to_owned()),
+        "the spans still ended: {names:?}"
     );
+}
+
+#[test]
+fn a_guard_kept_past_the_threads_stack_still_ends_its_span() {
+    common::exporter();
+    let (trace_tx, trace_rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        // Used before baton's stack, so destroyed after it: thread-locals
+        // are destroyed in the reverse order of their first use here.
+        HELD.with(|_| {});
+        let guard = baton::span("held past the stack").enter();
+        drop(baton::span("its child").enter());
+        trace_tx.send(guard.trace_id()).unwrap();
+        HELD.with(|h| h.borrow_mut().push(Box::new(guard)));
+    })
+    .join()
+    .expect("thread teardown must not panic");
+    let names: Vec<String> = common::spans_of(trace_rx.recv().unwrap())
+        .iter()
+        .map(|s| s.name.to_string())
+        .collect();
+    assert_eq!(names, ["its child", "held past the stack"]);
 }
 
 #[test]

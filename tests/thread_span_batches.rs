@@ -1,7 +1,8 @@
-//! With the batch processor installed, spans that end inside a span still
-//! open on their thread (an entered span's children, a future's span) are
-//! gathered by that thread and handed over in one
-//! batch: when the last open span ends, when a future's poll ends, when the
+//! With the batch processor installed, spans that end inside a span of
+//! their trace still open on their thread (an entered span's children, a
+//! future's span) are gathered by that thread and handed over in one
+//! batch: when the last open span of their trace ends, when a span of
+//! another trace ends, when a future's poll ends, when the
 //! batch is full or has lingered, when a flush or shutdown is called on
 //! that thread, and when the thread exits. A flush from another thread
 //! meanwhile does not see them; nothing is lost or counted twice, and
@@ -116,6 +117,35 @@ fn children_reach_the_queue_with_the_last_open_span() {
 }
 
 #[test]
+fn a_span_of_another_trace_is_handed_over_as_it_ends() {
+    let _one = PIPELINE.lock().unwrap_or_else(|e| e.into_inner());
+    let installed = install();
+    // A worker's long-lived span, and jobs of their own traces inside it:
+    // each job is complete when it ends, and a flush then exports it.
+    let (open, ended) = exported_around_parent(&installed, || {
+        let job = baton::span("job").root().enter();
+        drop(baton::span("job's child").enter());
+        drop(job);
+        let future = pin!(std::future::ready(()).in_span(baton::span("future job").root()));
+        let mut cx = TaskContext::from_waker(Waker::noop());
+        assert!(future.poll(&mut cx).is_ready());
+        drop(baton::span("parent's child").enter());
+    });
+    assert_eq!(open, ["job's child", "job", "future job"]);
+    assert_eq!(
+        ended,
+        [
+            "job's child",
+            "job",
+            "future job",
+            "parent's child",
+            "parent"
+        ]
+    );
+    assert_eq!(installed.shut_down(), (5, 5, 0));
+}
+
+#[test]
 fn a_flush_or_shutdown_on_their_own_thread_includes_them() {
     let _one = PIPELINE.lock().unwrap_or_else(|e| e.into_inner());
     let Installed {
@@ -227,15 +257,37 @@ fn an_exiting_thread_hands_its_batch_over() {
     let _one = PIPELINE.lock().unwrap_or_else(|e| e.into_inner());
     let installed = install();
     thread::spawn(|| {
-        // Its guard never drops: the parent never ends, and its children
-        // are still gathered when the thread exits.
+        // Its guard never drops: its children are still gathered when the
+        // thread exits, and the parent ends with the thread.
         std::mem::forget(baton::span("parent").enter());
         drop(baton::span("a").enter());
         drop(baton::span("b").enter());
     })
     .join()
     .unwrap();
-    assert_eq!(installed.flushed_elsewhere(), ["a", "b"]);
+    assert_eq!(installed.flushed_elsewhere(), ["a", "b", "parent"]);
+    assert_eq!(installed.shut_down(), (3, 3, 0));
+}
+
+thread_local! {
+    static HELD: std::cell::RefCell<Option<baton::SpanGuard>> = const { std::cell::RefCell::new(None) };
+}
+
+#[test]
+fn a_guard_kept_past_the_threads_stack_ends_its_span_with_its_children() {
+    let _one = PIPELINE.lock().unwrap_or_else(|e| e.into_inner());
+    let installed = install();
+    thread::spawn(|| {
+        // Used before baton's stack, so destroyed after it: thread-locals
+        // are destroyed in the reverse order of their first use here.
+        HELD.with(|_| {});
+        let parent = baton::span("parent").enter();
+        drop(baton::span("a").enter());
+        HELD.with(|h| *h.borrow_mut() = Some(parent));
+    })
+    .join()
+    .unwrap();
+    assert_eq!(installed.flushed_elsewhere(), ["a", "parent"]);
     assert_eq!(installed.shut_down(), (2, 2, 0));
 }
 

@@ -284,14 +284,10 @@ impl Propagator for Composite {
         // Baggage keys an earlier format in this carrier already set.
         let mut from_carrier: Vec<String> = Vec::new();
         for p in &self.propagators {
-            // Each format sees the baggage so far but no span context,
-            // so what it returns is exactly what the carrier held.
-            let base = if out.baggage().is_empty() {
-                Context::default()
-            } else {
-                Context::default().with_baggage_replaced(out.baggage().clone())
-            };
-            let (got, met) = p.extract_with_problems(&base, carrier);
+            // Each format extracts into an empty context, so what it returns
+            // is exactly what the carrier held in it, also where that equals
+            // what is current already: the format still claims those keys.
+            let (got, met) = p.extract_with_problems(&Context::default(), carrier);
             // Formats that read the same headers (`b3` and `b3multi` both
             // read both encodings) meet the same problem; it is one.
             for problem in met.iter() {
@@ -299,7 +295,7 @@ impl Propagator for Composite {
                     problems.push(*problem);
                 }
             }
-            if got.baggage() != base.baggage() {
+            if !got.baggage().is_empty() {
                 let merged = add_baggage(out.baggage(), got.baggage(), &mut from_carrier);
                 if merged.dropped > 0 {
                     problems.push(Problem::Partial {
@@ -365,7 +361,13 @@ fn add_baggage(base: &Baggage, got: &Baggage, from_carrier: &mut Vec<String>) ->
     };
     let mut bytes = header_size(base);
     for (k, v, props) in got.iter() {
-        if from_carrier.iter().any(|c| c == k) || base.iter().any(|e| e == (k, v, props)) {
+        if from_carrier.iter().any(|c| c == k) {
+            continue;
+        }
+        if base.iter().any(|e| e == (k, v, props)) {
+            // Already current as this format sends it: the format still
+            // sets the key, so that a later one cannot change it.
+            from_carrier.push(k.to_owned());
             continue;
         }
         let size = entry_size(k, v, props);
