@@ -22,7 +22,7 @@ const READ_CHUNK: usize = 64 * 1024;
 /// Bytes written per `write` call, so the deadline is checked between them.
 const WRITE_CHUNK: usize = 64 * 1024;
 
-/// Where to send: a parsed `http://host[:port]/path` URL.
+/// Where to send: a parsed `http://host[:port][/path][?query]` URL.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Endpoint {
     /// The host as written, without brackets, for connecting.
@@ -30,12 +30,17 @@ pub(crate) struct Endpoint {
     port: u16,
     /// `host[:port]` as written, for the `Host` header.
     authority: String,
+    /// Starts with `/`.
     path: String,
+    /// Empty, or `?` and the query as written: kept apart from the path so
+    /// that a signal path goes before it.
+    query: String,
 }
 
 impl Endpoint {
     /// Parses an `http://` URL; `https://` is refused with advice, since TLS
-    /// is out of reach without dependencies.
+    /// is out of reach without dependencies. A fragment (`#…`) is refused
+    /// too: it is never sent to a server, so it can only be a mistake.
     pub(crate) fn parse(variable: &'static str, url: &str) -> Result<Endpoint, ConfigError> {
         let trimmed = url.trim();
         let scheme_end = trimmed.find("://");
@@ -52,14 +57,20 @@ impl Endpoint {
             Some(s) if s.eq_ignore_ascii_case("http") => &trimmed[s.len() + 3..],
             _ => return Err(ConfigError::new(variable, url, "expected an http:// URL")),
         };
-        let (authority, path) = match rest.find(['/', '?', '#']) {
-            Some(i) => (&rest[..i], &rest[i..]),
-            None => (rest, "/"),
+        let (authority, target) = match rest.find(['/', '?', '#']) {
+            Some(i) => rest.split_at(i),
+            None => (rest, ""),
         };
         let bad = |why| Err(ConfigError::new(variable, url, why));
-        if path.contains(['#', ' ', '\r', '\n']) || !path.starts_with('/') {
-            return bad("the path must start with / and hold no spaces, line breaks or fragment");
+        if target.contains('#') {
+            return bad("a fragment (#...) is never sent to the server; remove it");
         }
+        // They would break the request line.
+        if target.contains(|c: char| c == ' ' || c.is_control()) {
+            return bad("the path and query must hold no spaces or control characters");
+        }
+        let (path, query) = target.split_at(target.find('?').unwrap_or(target.len()));
+        let path = if path.is_empty() { "/" } else { path };
         if authority.contains('@') {
             return bad(
                 "user information in the URL is not supported; use OTEL_EXPORTER_OTLP_HEADERS",
@@ -99,21 +110,20 @@ impl Endpoint {
             port,
             authority: authority.to_owned(),
             path: path.to_owned(),
+            query: query.to_owned(),
         })
     }
 
     /// The URL, for messages.
     pub(crate) fn url(&self) -> String {
-        format!("http://{}{}", self.authority, self.path)
+        format!("http://{}{}{}", self.authority, self.path, self.query)
     }
 
-    /// The path, e.g. to append `/v1/traces` to a base URL.
-    pub(crate) fn path(&self) -> &str {
-        &self.path
-    }
-
-    pub(crate) fn with_path(mut self, path: String) -> Endpoint {
-        self.path = path;
+    /// A signal's URL from a base URL, as the OTLP exporter spec builds it:
+    /// `signal_path` appended to the path (without doubling its `/`), and
+    /// the query, if any, after it.
+    pub(crate) fn with_signal_path(mut self, signal_path: &str) -> Endpoint {
+        self.path = format!("{}{signal_path}", self.path.trim_end_matches('/'));
         self
     }
 }
@@ -200,9 +210,10 @@ fn exchange(
 ) -> io::Result<Response> {
     let mut stream = connect(endpoint, deadline)?;
     let mut head = format!(
-        "POST {} HTTP/1.1\r\nHost: {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n\
+        "POST {}{} HTTP/1.1\r\nHost: {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n\
          Connection: close\r\nUser-Agent: baton/{}\r\n",
         endpoint.path,
+        endpoint.query,
         endpoint.authority,
         content.content_type,
         body.len(),
