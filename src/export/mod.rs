@@ -33,6 +33,7 @@ mod exporter;
 mod fan_out;
 pub mod gzip;
 mod http;
+mod http_chunked;
 mod http_date;
 mod huffman;
 mod json;

@@ -317,7 +317,10 @@ impl OtlpConfig {
 /// bounded by what is left of the timeout, and at most
 /// [`MAX_RESPONSE_BODY`](crate::export::MAX_RESPONSE_BODY) bytes of an answer
 /// are read, so a slow or hostile collector cannot hold the exporter past its
-/// timeout. An export that is not answered with 2xx in time returns an error,
+/// timeout. Interim `1xx` answers before the final one are skipped (`101
+/// Switching Protocols` is an error), and a body sent with
+/// `Transfer-Encoding: chunked` is decoded within the same limit (malformed
+/// chunking is an error). An export that is not answered with 2xx in time returns an error,
 /// so the processor counts its spans as failed. A 2xx answer whose
 /// `partial_success` rejected spans is [`ExportError::Rejected`]: those spans
 /// count as failed and the rest as exported, and the batch is not sent again
