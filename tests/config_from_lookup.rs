@@ -116,6 +116,32 @@ fn endpoints_follow_the_otlp_exporter_spec() {
             &[("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://host:4318")],
             "http://host:4318/",
         ),
+        // Bug: the signal path went after the query
+        // (`http://c:4318/p?x=1/v1/traces`), and a query with no path was
+        // refused. The spec appends it to the path; the query follows.
+        (
+            &[("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318/p?x=1")],
+            "http://c:4318/p/v1/traces?x=1",
+        ),
+        (
+            &[("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318?x=1")],
+            "http://c:4318/v1/traces?x=1",
+        ),
+        (
+            &[("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318/p/?a=1&b=/x?")],
+            "http://c:4318/p/v1/traces?a=1&b=/x?",
+        ),
+        (
+            &[("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://c:4318?x=1")],
+            "http://c:4318/?x=1",
+        ),
+        (
+            &[(
+                "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+                "http://c:4318/custom?x=1",
+            )],
+            "http://c:4318/custom?x=1",
+        ),
     ];
     for (vars, expected) in table {
         assert_eq!(
@@ -123,6 +149,29 @@ fn endpoints_follow_the_otlp_exporter_spec() {
             *expected
         );
     }
+}
+
+#[test]
+fn a_fragment_in_an_endpoint_is_refused_with_the_reason() {
+    // A fragment is never sent to a server: dropping it silently would hide
+    // a URL pasted from a browser.
+    for (variable, url) in [
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318/p#top"),
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318#top"),
+        (
+            "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+            "http://c:4318/v1/traces?x=1#top",
+        ),
+    ] {
+        let err = OtlpConfig::from_lookup(env(&[(variable, url)])).unwrap_err();
+        assert_eq!((err.variable(), err.value()), (variable, url));
+        assert!(err.expected().contains("fragment"), "{url}: {err}");
+    }
+    let err = OtlpConfig::new("http://c:4318/v1/traces#x").unwrap_err();
+    assert!(err.expected().contains("fragment"), "{err}");
+    // A `?` with nothing after it is kept as written.
+    let empty = OtlpConfig::new("http://c:4318/v1/traces?").unwrap();
+    assert_eq!(empty.endpoint(), "http://c:4318/v1/traces?");
 }
 
 #[test]

@@ -153,20 +153,25 @@ fn a_400_is_not_retried_and_its_body_is_in_the_error() {
     assert_eq!(seen.load(Ordering::SeqCst), 1);
 }
 
-#[test]
-fn a_1_gib_body_is_read_no_further_than_the_cap() {
+/// Answers `head`, then `piece` over and over up to 1 GiB or until the
+/// client hangs up: the export is delivered, reads no further than the
+/// cap, and allocates less than `allowed` bytes reading the answer.
+fn a_1_gib_answer_is_read_no_further_than_the_cap(
+    head: &'static [u8],
+    piece: Vec<u8>,
+    allowed: usize,
+) {
     let sent = Arc::new(AtomicU64::new(0));
     let counter = Arc::clone(&sent);
     let (url, _) = collector(1, move |_, s| {
         read_request(s);
-        let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1073741824\r\n\r\n");
-        let chunk = [b'x'; 64 * 1024];
+        let _ = s.write_all(head);
         // At most 1 GiB; ends early once the client hangs up.
-        for _ in 0..(1usize << 30) / chunk.len() {
-            if s.write_all(&chunk).is_err() {
+        for _ in 0..(1usize << 30) / piece.len() {
+            if s.write_all(&piece).is_err() {
                 break;
             }
-            counter.fetch_add(chunk.len() as u64, Ordering::SeqCst);
+            counter.fetch_add(piece.len() as u64, Ordering::SeqCst);
         }
     });
     let timeout = Duration::from_secs(20);
@@ -175,9 +180,8 @@ fn a_1_gib_body_is_read_no_further_than_the_cap() {
     let (result, allocated) = counting_alloc::allocated_by(|| exporter.export(spans()));
     assert!(started.elapsed() < timeout + SLACK);
     assert!(result.is_ok(), "{result:?}");
-    // Issue 11: the body buffer doubled past the cap (+8 MiB for a 4 MiB cap).
     assert!(
-        allocated < MAX_RESPONSE_BODY + (1 << 20),
+        allocated < allowed,
         "reading the answer allocated {allocated} bytes"
     );
     // Give the server a moment to notice the hang-up (bounded).
@@ -191,6 +195,127 @@ fn a_1_gib_body_is_read_no_further_than_the_cap() {
         last = now;
     }
     assert!(last < 256 << 20, "the client kept reading: {last} bytes");
+}
+
+#[test]
+fn a_1_gib_body_is_read_no_further_than_the_cap() {
+    // Issue 11: the body buffer doubled past the cap (+8 MiB for a 4 MiB
+    // cap). With a Content-Length it is allocated once.
+    a_1_gib_answer_is_read_no_further_than_the_cap(
+        b"HTTP/1.1 200 OK\r\nContent-Length: 1073741824\r\n\r\n",
+        vec![b'x'; 64 * 1024],
+        MAX_RESPONSE_BODY + (1 << 20),
+    );
+}
+
+#[test]
+fn a_1_gib_chunked_body_is_read_no_further_than_the_cap() {
+    // Of unknown length, the body grows by doubling but never past the cap:
+    // less than twice the cap in all.
+    let mut piece = b"10000\r\n".to_vec();
+    piece.resize(piece.len() + 0x10000, b'x');
+    piece.extend_from_slice(b"\r\n");
+    a_1_gib_answer_is_read_no_further_than_the_cap(
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+        piece,
+        2 * MAX_RESPONSE_BODY + (1 << 20),
+    );
+}
+
+#[test]
+fn a_malformed_chunked_answer_is_an_error_naming_the_fault() {
+    for (body, fault) in [
+        (&b"zz\r\n"[..], "no chunk size"),
+        (
+            b"5\r\nhello world\r\n0\r\n\r\n",
+            "chunk data longer than its size",
+        ),
+        (b"5\nhello\r\n0\r\n\r\n", "a bare LF"),
+        (b"fffffffffffffffff\r\n", "a chunk size past 64 bits"),
+    ] {
+        let (url, seen) = collector(5, move |_, s| {
+            read_request(s);
+            let _ = s.write_all(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+            let _ = s.write_all(body);
+        });
+        let result = exporter(&url, Duration::from_secs(10)).export(spans());
+        let Err(ExportError::Failed(why)) = &result else {
+            panic!("{fault}: {result:?}")
+        };
+        assert!(
+            why.contains("malformed chunked body") && why.contains(fault),
+            "{why}"
+        );
+        assert_eq!(seen.load(Ordering::SeqCst), 1, "{fault}");
+    }
+}
+
+#[test]
+fn interim_1xx_answers_are_skipped_and_the_final_answer_counts() {
+    // Bug: `100 Continue` was taken as the final answer, so an export the
+    // collector accepted failed as "answered 100".
+    let (url, seen) = collector(5, |_, s| {
+        read_request(s);
+        let _ = s.write_all(b"HTTP/1.1 100 Continue\r\n\r\n");
+        let _ = s.write_all(b"HTTP/1.1 103 Early Hints\r\nLink: </a>; rel=preload\r\n\r\n");
+        let _ = s.write_all(OK);
+    });
+    assert_eq!(
+        exporter(&url, Duration::from_secs(10)).export(spans()),
+        Ok(())
+    );
+    assert_eq!(seen.load(Ordering::SeqCst), 1);
+
+    // The final answer decides, a retryable one included.
+    let (url, seen) = collector(5, |n, s| {
+        read_request(s);
+        let _ = s.write_all(b"HTTP/1.1 100 Continue\r\n\r\n");
+        let _ = s.write_all(if n == 0 {
+            b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n"
+        } else {
+            OK
+        });
+    });
+    assert_eq!(
+        exporter(&url, Duration::from_secs(10)).export(spans()),
+        Ok(())
+    );
+    assert_eq!(seen.load(Ordering::SeqCst), 2);
+}
+
+#[test]
+fn endless_interim_answers_stop_at_the_head_limit_and_101_is_refused() {
+    let (url, seen) = collector(5, |_, s| {
+        read_request(s);
+        // Bounded: about 25 MiB, or until the client hangs up.
+        for _ in 0..1 << 20 {
+            if s.write_all(b"HTTP/1.1 100 Continue\r\n\r\n").is_err() {
+                break;
+            }
+        }
+    });
+    let timeout = Duration::from_secs(10);
+    let started = Instant::now();
+    let result = exporter(&url, timeout).export(spans());
+    let Err(ExportError::Failed(why)) = &result else {
+        panic!("{result:?}")
+    };
+    assert!(why.contains("headers too long"), "{why}");
+    assert!(started.elapsed() < timeout, "waited for the deadline");
+    assert_eq!(seen.load(Ordering::SeqCst), 1);
+
+    // No upgrade was asked for: not an interim answer to skip.
+    let (url, seen) = collector(5, |_, s| {
+        read_request(s);
+        let _ = s.write_all(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\n\r\n");
+        let _ = s.write_all(OK);
+    });
+    let result = exporter(&url, timeout).export(spans());
+    let Err(ExportError::Failed(why)) = &result else {
+        panic!("{result:?}")
+    };
+    assert!(why.contains("101"), "{why}");
+    assert_eq!(seen.load(Ordering::SeqCst), 1);
 }
 
 #[test]

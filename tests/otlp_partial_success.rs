@@ -146,6 +146,55 @@ fn a_batch_processor_counts_rejected_spans_as_failed_and_the_rest_as_exported() 
     assert_eq!((stats.exported, stats.failed), (0, 5));
 }
 
+/// A `200 OK` answer of `content_type` carrying `body` in the chunked
+/// transfer coding: chunks of `size` bytes, the first with an extension,
+/// and a trailer field after the last chunk.
+fn chunked_ok(content_type: &str, body: &[u8], size: usize) -> Vec<u8> {
+    let mut answer = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nTransfer-Encoding: chunked\r\n\r\n"
+    )
+    .into_bytes();
+    for (i, chunk) in body.chunks(size).enumerate() {
+        let extension = if i == 0 { ";name=\"value\"" } else { "" };
+        answer.extend_from_slice(format!("{:x}{extension}\r\n", chunk.len()).as_bytes());
+        answer.extend_from_slice(chunk);
+        answer.extend_from_slice(b"\r\n");
+    }
+    answer.extend_from_slice(b"0\r\nServer-Timing: db;dur=1\r\n\r\n");
+    answer
+}
+
+#[test]
+fn a_chunked_answer_with_rejected_spans_is_rejected_as_with_a_content_length() {
+    // Bug: a chunked body was not decoded, so its partial_success was
+    // misread and the rejected spans counted as delivered.
+    let _serial = serial();
+    let json = br#"{"partialSuccess":{"rejectedSpans":"2","errorMessage":"over quota"}}"#;
+    let cases = [
+        (
+            "application/x-protobuf",
+            protobuf_partial(2, "over quota"),
+            Protocol::HttpProtobuf,
+        ),
+        ("application/json", json.to_vec(), Protocol::HttpJson),
+    ];
+    for (content_type, body, protocol) in cases {
+        for size in [1, 7, body.len()] {
+            let answer = chunked_ok(content_type, &body, size);
+            let (mut exporter, requests) = exporter_against(answer, protocol);
+            assert_eq!(
+                exporter.export(spans()),
+                Err(ExportError::Rejected {
+                    rejected: 2,
+                    message: "over quota".into()
+                }),
+                "{content_type} in chunks of {size}"
+            );
+            assert_eq!(requests(), 1, "a partial success must not be retried");
+        }
+    }
+}
+
 #[test]
 fn a_warning_without_rejections_is_delivered_and_reported() {
     let _serial = serial();

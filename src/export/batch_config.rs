@@ -20,6 +20,10 @@ pub const DEFAULT_EXPORT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const MAX_QUEUE_SIZE_LIMIT: usize = 1 << 20;
 /// The shortest schedule delay: a shorter one would keep the worker spinning.
 pub const MIN_SCHEDULE_DELAY: Duration = Duration::from_millis(1);
+/// The shortest export timeout, as `OTEL_BSP_EXPORT_TIMEOUT` allows: a zero
+/// one has passed before an export starts, so a deadline-bound exporter
+/// (OTLP) would fail every export.
+pub const MIN_EXPORT_TIMEOUT: Duration = Duration::from_millis(1);
 
 /// The batch processor's settings, with the OpenTelemetry defaults.
 ///
@@ -41,8 +45,9 @@ pub struct BatchConfig {
     /// `Duration::MAX` means only full batches, exiting threads and flushes
     /// export. Defaults to [`DEFAULT_SCHEDULE_DELAY`].
     pub scheduled_delay: Duration,
-    /// Time an export may run before it is reported as late; `Duration::MAX`
-    /// means never. Defaults to [`DEFAULT_EXPORT_TIMEOUT`].
+    /// Time an export may run before it is reported as late, at least
+    /// [`MIN_EXPORT_TIMEOUT`]; `Duration::MAX` means never. Defaults to
+    /// [`DEFAULT_EXPORT_TIMEOUT`].
     pub export_timeout: Duration,
 }
 
@@ -106,18 +111,20 @@ impl BatchConfig {
         let queue = self.max_queue_size.clamp(1, MAX_QUEUE_SIZE_LIMIT);
         let batch = self.max_export_batch_size.clamp(1, queue);
         let delay = self.scheduled_delay.max(MIN_SCHEDULE_DELAY);
-        if (queue, batch, delay)
+        let timeout = self.export_timeout.max(MIN_EXPORT_TIMEOUT);
+        if (queue, batch, delay, timeout)
             != (
                 self.max_queue_size,
                 self.max_export_batch_size,
                 self.scheduled_delay,
+                self.export_timeout,
             )
         {
             report(
                 DiagnosticKind::InvalidArgument,
                 &format_args!(
-                    "batch processor: queue {}, batch {} and delay {:?} out of range; using {queue}, {batch} and {delay:?}",
-                    self.max_queue_size, self.max_export_batch_size, self.scheduled_delay
+                    "batch processor: queue {}, batch {}, delay {:?} and export timeout {:?} out of range; using {queue}, {batch}, {delay:?} and {timeout:?}",
+                    self.max_queue_size, self.max_export_batch_size, self.scheduled_delay, self.export_timeout
                 ),
                 None,
             );
@@ -125,6 +132,7 @@ impl BatchConfig {
         self.max_queue_size = queue;
         self.max_export_batch_size = batch;
         self.scheduled_delay = delay;
+        self.export_timeout = timeout;
         self
     }
 }

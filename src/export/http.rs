@@ -5,15 +5,18 @@ use std::io::{self, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::time::{Duration, Instant, SystemTime};
 
+use crate::export::http_chunked::{BadChunk, Dechunker};
 use crate::export::http_date::until_http_date;
 use crate::export::{ConfigError, ExportError};
 
-/// The most bytes of a response body read; the rest is never read (the
-/// connection is closed), so a hostile collector cannot make the exporter
-/// buffer without bound.
+/// The most bytes of a response body read (of its data, for a chunked
+/// body); the rest is never read (the connection is closed), so a hostile
+/// collector cannot make the exporter buffer without bound.
 pub const MAX_RESPONSE_BODY: usize = 4 * 1024 * 1024;
 
-/// The most bytes of a response's status line and headers.
+/// The most bytes of a response's status lines and headers, interim (1xx)
+/// responses included; and, apart, of a chunked body's framing (chunk-size
+/// lines, extensions and trailer fields).
 const MAX_RESPONSE_HEAD: usize = 64 * 1024;
 
 /// The most bytes of a body asked for per `read` call.
@@ -22,7 +25,7 @@ const READ_CHUNK: usize = 64 * 1024;
 /// Bytes written per `write` call, so the deadline is checked between them.
 const WRITE_CHUNK: usize = 64 * 1024;
 
-/// Where to send: a parsed `http://host[:port]/path` URL.
+/// Where to send: a parsed `http://host[:port][/path][?query]` URL.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Endpoint {
     /// The host as written, without brackets, for connecting.
@@ -30,12 +33,17 @@ pub(crate) struct Endpoint {
     port: u16,
     /// `host[:port]` as written, for the `Host` header.
     authority: String,
+    /// Starts with `/`.
     path: String,
+    /// Empty, or `?` and the query as written: kept apart from the path so
+    /// that a signal path goes before it.
+    query: String,
 }
 
 impl Endpoint {
     /// Parses an `http://` URL; `https://` is refused with advice, since TLS
-    /// is out of reach without dependencies.
+    /// is out of reach without dependencies. A fragment (`#…`) is refused
+    /// too: it is never sent to a server, so it can only be a mistake.
     pub(crate) fn parse(variable: &'static str, url: &str) -> Result<Endpoint, ConfigError> {
         let trimmed = url.trim();
         let scheme_end = trimmed.find("://");
@@ -52,14 +60,20 @@ impl Endpoint {
             Some(s) if s.eq_ignore_ascii_case("http") => &trimmed[s.len() + 3..],
             _ => return Err(ConfigError::new(variable, url, "expected an http:// URL")),
         };
-        let (authority, path) = match rest.find(['/', '?', '#']) {
-            Some(i) => (&rest[..i], &rest[i..]),
-            None => (rest, "/"),
+        let (authority, target) = match rest.find(['/', '?', '#']) {
+            Some(i) => rest.split_at(i),
+            None => (rest, ""),
         };
         let bad = |why| Err(ConfigError::new(variable, url, why));
-        if path.contains(['#', ' ', '\r', '\n']) || !path.starts_with('/') {
-            return bad("the path must start with / and hold no spaces, line breaks or fragment");
+        if target.contains('#') {
+            return bad("a fragment (#...) is never sent to the server; remove it");
         }
+        // They would break the request line.
+        if target.contains(|c: char| c == ' ' || c.is_control()) {
+            return bad("the path and query must hold no spaces or control characters");
+        }
+        let (path, query) = target.split_at(target.find('?').unwrap_or(target.len()));
+        let path = if path.is_empty() { "/" } else { path };
         if authority.contains('@') {
             return bad(
                 "user information in the URL is not supported; use OTEL_EXPORTER_OTLP_HEADERS",
@@ -99,21 +113,20 @@ impl Endpoint {
             port,
             authority: authority.to_owned(),
             path: path.to_owned(),
+            query: query.to_owned(),
         })
     }
 
     /// The URL, for messages.
     pub(crate) fn url(&self) -> String {
-        format!("http://{}{}", self.authority, self.path)
+        format!("http://{}{}{}", self.authority, self.path, self.query)
     }
 
-    /// The path, e.g. to append `/v1/traces` to a base URL.
-    pub(crate) fn path(&self) -> &str {
-        &self.path
-    }
-
-    pub(crate) fn with_path(mut self, path: String) -> Endpoint {
-        self.path = path;
+    /// A signal's URL from a base URL, as the OTLP exporter spec builds it:
+    /// `signal_path` appended to the path (without doubling its `/`), and
+    /// the query, if any, after it.
+    pub(crate) fn with_signal_path(mut self, signal_path: &str) -> Endpoint {
+        self.path = format!("{}{signal_path}", self.path.trim_end_matches('/'));
         self
     }
 }
@@ -200,9 +213,10 @@ fn exchange(
 ) -> io::Result<Response> {
     let mut stream = connect(endpoint, deadline)?;
     let mut head = format!(
-        "POST {} HTTP/1.1\r\nHost: {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n\
+        "POST {}{} HTTP/1.1\r\nHost: {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n\
          Connection: close\r\nUser-Agent: baton/{}\r\n",
         endpoint.path,
+        endpoint.query,
         endpoint.authority,
         content.content_type,
         body.len(),
@@ -270,30 +284,23 @@ fn find_head_end(buf: &[u8], from: usize) -> Option<usize> {
         .map(|i| from + i + 4)
 }
 
-fn read_response(stream: &mut TcpStream, deadline: Instant) -> io::Result<Response> {
-    let invalid = |why: &str| io::Error::new(io::ErrorKind::InvalidData, why.to_owned());
-    let mut buf = Vec::with_capacity(4096);
-    let mut chunk = [0u8; 8192];
-    let mut scanned = 0;
-    let head_end = loop {
-        if let Some(end) = find_head_end(&buf, scanned) {
-            break end;
-        }
-        scanned = buf.len();
-        if buf.len() > MAX_RESPONSE_HEAD {
-            return Err(invalid("response headers too long"));
-        }
-        let n = read_some(stream, &mut chunk, deadline)?;
-        if n == 0 {
-            return Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                "connection closed before the response headers ended",
-            ));
-        }
-        buf.extend_from_slice(&chunk[..n]);
-    };
-    let head = std::str::from_utf8(&buf[..head_end])
-        .map_err(|_| invalid("response headers are not UTF-8"))?;
+fn invalid(why: &str) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, why.to_owned())
+}
+
+/// What a response's head says.
+struct Head {
+    status: u16,
+    /// Ignored when `Transfer-Encoding` is present (RFC 9112 §6.3).
+    content_length: Option<u64>,
+    /// The last transfer coding is `chunked`, which frames the body.
+    chunked: bool,
+    retry_after: Option<Duration>,
+    json: Option<bool>,
+}
+
+fn parse_head(head: &[u8]) -> io::Result<Head> {
+    let head = std::str::from_utf8(head).map_err(|_| invalid("response headers are not UTF-8"))?;
     let mut lines = head.split("\r\n");
     let status_line = lines.next().unwrap_or_default();
     let status = status_line
@@ -302,6 +309,7 @@ fn read_response(stream: &mut TcpStream, deadline: Instant) -> io::Result<Respon
         .and_then(|s| s.parse::<u16>().ok())
         .ok_or_else(|| invalid("malformed status line"))?;
     let mut content_length = None;
+    let mut transfer_encoding = None;
     let mut retry_after = None;
     let mut json = None;
     for line in lines {
@@ -311,6 +319,11 @@ fn read_response(stream: &mut TcpStream, deadline: Instant) -> io::Result<Respon
         let value = value.trim();
         if name.eq_ignore_ascii_case("content-length") {
             content_length = value.parse::<u64>().ok();
+        } else if name.eq_ignore_ascii_case("transfer-encoding") {
+            // Codings apply in order, so only the last frames the body; of
+            // several lines, that is the last line's (RFC 9112 §6.1).
+            let last = value.rsplit(',').next().unwrap_or_default().trim();
+            transfer_encoding = Some(last.eq_ignore_ascii_case("chunked"));
         } else if name.eq_ignore_ascii_case("content-type") {
             let media = value.split(';').next().unwrap_or_default().trim();
             json = if media.eq_ignore_ascii_case("application/json") {
@@ -333,10 +346,108 @@ fn read_response(stream: &mut TcpStream, deadline: Instant) -> io::Result<Respon
             };
         }
     }
+    Ok(Head {
+        status,
+        // A body with a transfer coding other than chunked last is read to
+        // the end of the connection, whatever the Content-Length says.
+        content_length: content_length.filter(|_| transfer_encoding.is_none()),
+        chunked: transfer_encoding == Some(true),
+        retry_after,
+        json,
+    })
+}
+
+/// Reads heads into `buf` until the final one, skipping interim (1xx)
+/// responses: RFC 9110 §15.2 has a client parse any number of them before
+/// the final response. The heads together, interim ones included, are at
+/// most [`MAX_RESPONSE_HEAD`] bytes. Returns the final head and where its
+/// body starts in `buf`.
+fn read_final_head(
+    stream: &mut TcpStream,
+    buf: &mut Vec<u8>,
+    scratch: &mut [u8],
+    deadline: Instant,
+) -> io::Result<(Head, usize)> {
+    let too_long = || invalid("response headers too long");
+    let mut start = 0;
+    let mut scanned = 0;
+    loop {
+        let end = loop {
+            if let Some(end) = find_head_end(&buf[start..], scanned - start) {
+                break start + end;
+            }
+            // Any end still to come would be past the limit.
+            if buf.len() >= MAX_RESPONSE_HEAD {
+                return Err(too_long());
+            }
+            scanned = buf.len();
+            let n = read_some(stream, scratch, deadline)?;
+            if n == 0 {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "connection closed before the response headers ended",
+                ));
+            }
+            buf.extend_from_slice(&scratch[..n]);
+        };
+        if end > MAX_RESPONSE_HEAD {
+            return Err(too_long());
+        }
+        let head = parse_head(&buf[start..end])?;
+        match head.status {
+            // Nothing asked to switch protocols; what follows would not be
+            // HTTP/1.1.
+            101 => {
+                return Err(invalid(
+                    "101 Switching Protocols, but no upgrade was asked for",
+                ))
+            }
+            100..=199 => (start, scanned) = (end, end),
+            _ => return Ok((head, end)),
+        }
+    }
+}
+
+/// Makes room in `body` for `more` bytes, growing by doubling like a Vec
+/// but never past `cap`, so a body of unknown length costs at most twice
+/// the cap in all.
+pub(crate) fn reserve_within(body: &mut Vec<u8>, more: usize, cap: usize) {
+    if body.capacity() - body.len() < more {
+        let room = cap.saturating_sub(body.len());
+        body.reserve_exact(body.len().max(READ_CHUNK).max(more).min(room));
+    }
+}
+
+fn read_response(stream: &mut TcpStream, deadline: Instant) -> io::Result<Response> {
+    let mut buf = Vec::with_capacity(4096);
+    let mut scratch = [0u8; 8192];
+    let (head, body_start) = read_final_head(stream, &mut buf, &mut scratch, deadline)?;
+    let early = &buf[body_start..];
+    let body = if head.chunked {
+        read_chunked(stream, early, &mut scratch, deadline)?
+    } else {
+        read_sized(stream, early, head.content_length, deadline)
+    };
+    Ok(Response {
+        status: head.status,
+        retry_after: head.retry_after,
+        json: head.json,
+        body,
+    })
+}
+
+/// Reads a body of `content_length` bytes, or to the end of the connection
+/// (we asked for `Connection: close`), within the cap. The status is the
+/// answer: a body cut short by the deadline or a reset keeps what arrived.
+fn read_sized(
+    stream: &mut TcpStream,
+    early: &[u8],
+    content_length: Option<u64>,
+    deadline: Instant,
+) -> Vec<u8> {
     let cap = content_length.map_or(MAX_RESPONSE_BODY, |n| {
         n.min(MAX_RESPONSE_BODY as u64) as usize
     });
-    let early = &buf[head_end..];
     // With a Content-Length the body is allocated once, at most the cap;
     // without one it grows as it arrives, never past the cap.
     let initial = if content_length.is_some() {
@@ -346,19 +457,11 @@ fn read_response(stream: &mut TcpStream, deadline: Instant) -> io::Result<Respon
     };
     let mut body = Vec::with_capacity(initial);
     body.extend_from_slice(&early[..early.len().min(cap)]);
-    // A chunked or close-delimited body is read to the end of the
-    // connection (we asked for `Connection: close`), within the cap. The
-    // status is the answer: a body cut short by the deadline or a reset
-    // keeps what arrived.
     while body.len() < cap {
-        if body.len() == body.capacity() {
-            // Grows by doubling like a Vec, but never past the cap.
-            let more = body.len().max(READ_CHUNK).min(cap - body.len());
-            body.reserve_exact(more);
-        }
         let len = body.len();
+        let want = (cap - len).min(READ_CHUNK);
+        reserve_within(&mut body, want, cap);
         // Zero-filled before the read: at most one socket read's worth.
-        let want = (body.capacity() - len).min(cap - len).min(READ_CHUNK);
         body.resize(len + want, 0);
         match read_some(stream, &mut body[len..], deadline) {
             Ok(0) | Err(_) => {
@@ -368,17 +471,159 @@ fn read_response(stream: &mut TcpStream, deadline: Instant) -> io::Result<Respon
             Ok(n) => body.truncate(len + n),
         }
     }
-    Ok(Response {
-        status,
-        retry_after,
-        json,
-        body,
-    })
+    body
+}
+
+/// Decodes a chunked body from what arrived with the head, then the
+/// socket, until its last chunk or [`MAX_RESPONSE_BODY`] bytes of data;
+/// its framing may take up to [`MAX_RESPONSE_HEAD`] bytes more. As with a
+/// sized body, one cut short by the deadline or a reset keeps what
+/// arrived; malformed framing is an error.
+fn read_chunked(
+    stream: &mut TcpStream,
+    early: &[u8],
+    scratch: &mut [u8],
+    deadline: Instant,
+) -> io::Result<Vec<u8>> {
+    let malformed = |e: BadChunk| io::Error::new(io::ErrorKind::InvalidData, e);
+    let mut decoder = Dechunker::new(MAX_RESPONSE_BODY, MAX_RESPONSE_HEAD);
+    let mut body = Vec::new();
+    decoder.feed(early, &mut body).map_err(malformed)?;
+    while !decoder.done() {
+        match read_some(stream, scratch, deadline) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => decoder.feed(&scratch[..n], &mut body).map_err(malformed)?,
+        }
+    }
+    Ok(body)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::find_head_end;
+    use super::{find_head_end, read_response, Response, MAX_RESPONSE_BODY, MAX_RESPONSE_HEAD};
+    use std::io::{self, Write};
+    use std::net::{TcpListener, TcpStream};
+    use std::time::{Duration, Instant};
+
+    /// What `read_response` makes of `answer`, sent by a loopback peer that
+    /// then hangs up.
+    fn read(answer: Vec<u8>) -> io::Result<Response> {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let peer = std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            // Fails once the reader has had enough and hung up.
+            let _ = stream.write_all(&answer);
+        });
+        let mut stream = TcpStream::connect(addr).unwrap();
+        let response = read_response(&mut stream, Instant::now() + Duration::from_secs(20));
+        drop(stream);
+        peer.join().unwrap();
+        response
+    }
+
+    fn error_text(answer: Vec<u8>) -> String {
+        match read(answer) {
+            Ok(r) => panic!("accepted, status {}", r.status),
+            Err(e) => {
+                assert_eq!(e.kind(), io::ErrorKind::InvalidData, "{e}");
+                e.to_string()
+            }
+        }
+    }
+
+    #[test]
+    fn interim_responses_are_skipped_for_the_final_one() {
+        let answer = b"HTTP/1.1 100 Continue\r\n\r\n\
+            HTTP/1.1 103 Early Hints\r\nLink: </a>; rel=preload\r\nRetry-After: 9\r\n\r\n\
+            HTTP/1.1 200 OK\r\nContent-Length: 2\r\nRetry-After: 3\r\n\r\nok";
+        let response = read(answer.to_vec()).unwrap();
+        assert_eq!(response.status, 200);
+        assert_eq!(response.body, b"ok");
+        // Only the final response's headers count.
+        assert_eq!(response.retry_after, Some(Duration::from_secs(3)));
+        let upgrade = error_text(b"HTTP/1.1 101 Switching Protocols\r\n\r\n".to_vec());
+        assert!(upgrade.contains("101 Switching Protocols"), "{upgrade}");
+    }
+
+    #[test]
+    fn the_heads_interim_ones_included_are_bounded_together() {
+        let final_head = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+        // `interims` interim heads padded so that all the heads end `extra`
+        // bytes past the limit.
+        let answer = |interims: usize, extra: usize| {
+            let unpadded = b"HTTP/1.1 100 Continue\r\nX: \r\n\r\n".len();
+            let pad = MAX_RESPONSE_HEAD + extra - interims * unpadded - final_head.len();
+            let mut out = Vec::new();
+            for i in 0..interims {
+                out.extend_from_slice(b"HTTP/1.1 100 Continue\r\nX: ");
+                let share = pad / interims + if i == 0 { pad % interims } else { 0 };
+                out.resize(out.len() + share, b'x');
+                out.extend_from_slice(b"\r\n\r\n");
+            }
+            out.extend_from_slice(final_head);
+            assert_eq!(out.len(), MAX_RESPONSE_HEAD + extra);
+            out
+        };
+        for interims in [1, 3] {
+            assert_eq!(read(answer(interims, 0)).unwrap().status, 200);
+            let past = error_text(answer(interims, 1));
+            assert!(past.contains("headers too long"), "{past}");
+        }
+    }
+
+    /// A 200 answer with `Transfer-Encoding: chunked` and then `body`.
+    fn chunked(body: &[u8]) -> Vec<u8> {
+        let mut answer = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+        answer.extend_from_slice(body);
+        answer
+    }
+
+    #[test]
+    fn a_chunked_body_is_decoded_and_framing_errors_named() {
+        let body = b"5;name=value\r\nhello\r\n6\r\n world\r\n0\r\nExpires: never\r\n\r\n";
+        assert_eq!(read(chunked(body)).unwrap().body, b"hello world");
+        // Transfer-Encoding wins over Content-Length (RFC 9112 §6.3).
+        let mut both =
+            b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: CHUNKED\r\n\r\n".to_vec();
+        both.extend_from_slice(body);
+        assert_eq!(read(both).unwrap().body, b"hello world");
+        // A coding other than chunked last: read to the end of the connection.
+        let identity =
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: identity\r\nContent-Length: 2\r\n\r\nabcdef";
+        assert_eq!(read(identity.to_vec()).unwrap().body, b"abcdef");
+        let bad = error_text(chunked(b"5\r\nhello!\r\n0\r\n\r\n"));
+        assert_eq!(
+            bad,
+            "malformed chunked body: chunk data longer than its size at byte 8"
+        );
+    }
+
+    #[test]
+    fn a_chunked_body_is_cut_at_the_body_cap() {
+        for (size, kept) in [
+            (MAX_RESPONSE_BODY, MAX_RESPONSE_BODY),
+            (MAX_RESPONSE_BODY + 1, MAX_RESPONSE_BODY),
+        ] {
+            let mut body = format!("{size:x}\r\n").into_bytes();
+            body.resize(body.len() + size, b'x');
+            body.extend_from_slice(b"\r\n0\r\n\r\n");
+            let response = read(chunked(&body)).unwrap();
+            assert_eq!(response.body.len(), kept, "a chunk of {size}");
+            assert!(response.body.capacity() <= MAX_RESPONSE_BODY);
+        }
+    }
+
+    #[test]
+    fn chunked_framing_is_bounded_by_the_head_limit() {
+        // Framing: `5;`, the extension and CRLF, the data's CRLF, `0\r\n\r\n`.
+        let with_extension =
+            |len: usize| chunked(format!("5;{}\r\nhello\r\n0\r\n\r\n", "x".repeat(len)).as_bytes());
+        let at = MAX_RESPONSE_HEAD - 11;
+        assert_eq!(read(with_extension(at)).unwrap().body, b"hello");
+        let past = error_text(with_extension(at + 1));
+        assert!(past.contains("past the limit"), "{past}");
+    }
 
     #[test]
     fn the_head_end_is_found_when_it_straddles_two_reads() {

@@ -33,6 +33,7 @@ mod exporter;
 mod fan_out;
 pub mod gzip;
 mod http;
+mod http_chunked;
 mod http_date;
 mod huffman;
 mod json;
@@ -70,7 +71,7 @@ pub use crate::recorder::{dropped_spans, suppressed};
 pub use batch::{BatchProcessor, BatchStatsHandle};
 pub use batch_config::{
     BatchConfig, DEFAULT_EXPORT_TIMEOUT, DEFAULT_MAX_EXPORT_BATCH_SIZE, DEFAULT_MAX_QUEUE_SIZE,
-    DEFAULT_SCHEDULE_DELAY, MAX_QUEUE_SIZE_LIMIT, MIN_SCHEDULE_DELAY,
+    DEFAULT_SCHEDULE_DELAY, MAX_QUEUE_SIZE_LIMIT, MIN_EXPORT_TIMEOUT, MIN_SCHEDULE_DELAY,
 };
 pub use config::Config;
 pub use config_error::ConfigError;

@@ -94,8 +94,9 @@ impl OtlpConfig {
     }
 
     /// Reads `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` (used as is) or
-    /// `OTEL_EXPORTER_OTLP_ENDPOINT` (with `/v1/traces` appended; default
-    /// [`DEFAULT_OTLP_ENDPOINT`]), `OTEL_EXPORTER_OTLP_[TRACES_]HEADERS`
+    /// `OTEL_EXPORTER_OTLP_ENDPOINT` (with `/v1/traces` appended to its
+    /// path, before any `?query`; default [`DEFAULT_OTLP_ENDPOINT`]),
+    /// `OTEL_EXPORTER_OTLP_[TRACES_]HEADERS`
     /// (`key=value` pairs, values percent-decoded),
     /// `OTEL_EXPORTER_OTLP_[TRACES_]TIMEOUT` (milliseconds),
     /// `OTEL_EXPORTER_OTLP_[TRACES_]PROTOCOL` (`http/protobuf`, the default,
@@ -110,10 +111,16 @@ impl OtlpConfig {
     /// `https://` endpoints and the certificate variables
     /// (`OTEL_EXPORTER_OTLP_[TRACES_]CERTIFICATE`, `_CLIENT_KEY`,
     /// `_CLIENT_CERTIFICATE`) are errors: baton has no TLS, so send to a
-    /// local OpenTelemetry Collector over `http://` and let it speak TLS.
+    /// local OpenTelemetry Collector over `http://` and let it speak TLS. An
+    /// endpoint with a fragment (`#…`) is an error too: a fragment is never
+    /// sent to a server.
     ///
     /// ```
     /// use baton::export::OtlpConfig;
+    /// let base = |url: &'static str| move |k: &str| (k == "OTEL_EXPORTER_OTLP_ENDPOINT").then(|| url.into());
+    /// let query = OtlpConfig::from_lookup(base("http://c:4318/otlp?tenant=7")).unwrap();
+    /// assert_eq!(query.endpoint(), "http://c:4318/otlp/v1/traces?tenant=7");
+    /// assert!(OtlpConfig::from_lookup(base("http://c:4318/#top")).is_err());
     /// let grpc = OtlpConfig::from_lookup(|k| (k == "OTEL_EXPORTER_OTLP_PROTOCOL").then(|| "grpc".into()));
     /// let err = grpc.unwrap_err();
     /// assert_eq!(err.variable(), "OTEL_EXPORTER_OTLP_PROTOCOL");
@@ -138,12 +145,7 @@ impl OtlpConfig {
             (Some(url), _) => Endpoint::parse(TRACES_ENDPOINT, &url)?,
             (None, base) => {
                 let base = base.unwrap_or_else(|| DEFAULT_OTLP_ENDPOINT.to_owned());
-                let endpoint = Endpoint::parse(ENDPOINT, &base)?;
-                let path = format!(
-                    "{}{OTLP_TRACES_PATH}",
-                    endpoint.path().trim_end_matches('/')
-                );
-                endpoint.with_path(path)
+                Endpoint::parse(ENDPOINT, &base)?.with_signal_path(OTLP_TRACES_PATH)
             }
         };
         let mut config = OtlpConfig {
@@ -315,7 +317,10 @@ impl OtlpConfig {
 /// bounded by what is left of the timeout, and at most
 /// [`MAX_RESPONSE_BODY`](crate::export::MAX_RESPONSE_BODY) bytes of an answer
 /// are read, so a slow or hostile collector cannot hold the exporter past its
-/// timeout. An export that is not answered with 2xx in time returns an error,
+/// timeout. Interim `1xx` answers before the final one are skipped (`101
+/// Switching Protocols` is an error), and a body sent with
+/// `Transfer-Encoding: chunked` is decoded within the same limit (malformed
+/// chunking is an error). An export that is not answered with 2xx in time returns an error,
 /// so the processor counts its spans as failed. A 2xx answer whose
 /// `partial_success` rejected spans is [`ExportError::Rejected`]: those spans
 /// count as failed and the rest as exported, and the batch is not sent again

@@ -1,0 +1,310 @@
+//! The `chunked` transfer coding of a response body
+//! ([RFC 9112 §7.1](https://www.rfc-editor.org/rfc/rfc9112#section-7.1)),
+//! decoded as the bytes arrive:
+//!
+//! ```text
+//! chunked-body    = *chunk last-chunk trailer-section CRLF
+//! chunk           = chunk-size [ chunk-ext ] CRLF chunk-data CRLF
+//! chunk-size      = 1*HEXDIG
+//! last-chunk      = 1*("0") [ chunk-ext ] CRLF
+//! chunk-data      = 1*OCTET ; a sequence of chunk-size octets
+//! chunk-ext       = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] )
+//! trailer-section = *( field-line CRLF )
+//! ```
+//!
+//! Extensions and trailer fields are skipped unread: nothing here needs
+//! them (§7.1.1: a recipient must ignore extensions it does not
+//! understand). Every line ends in CRLF; a bare LF is an error, as in the
+//! response head. Each byte is looked at once, however the body arrives.
+
+use std::fmt;
+
+use crate::export::http::reserve_within;
+
+/// Why a chunked body is malformed: what was wrong, and at which byte of
+/// the body as sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct BadChunk {
+    what: &'static str,
+    offset: u64,
+}
+
+impl fmt::Display for BadChunk {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "malformed chunked body: {} at byte {}",
+            self.what, self.offset
+        )
+    }
+}
+
+impl std::error::Error for BadChunk {}
+
+/// Where the decoder is in the grammar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum State {
+    /// In a chunk-size; `digits`: whether a hex digit was seen.
+    Size {
+        size: u64,
+        digits: bool,
+    },
+    /// Past a chunk-size's digits: whitespace before a `;`, or the CR.
+    AfterSize {
+        size: u64,
+    },
+    /// In a chunk extension, skipped up to its CR.
+    Extension {
+        size: u64,
+    },
+    /// After the CR of a chunk-size line.
+    SizeLf {
+        size: u64,
+    },
+    /// In chunk-data, `left` bytes of it to come.
+    Data {
+        left: u64,
+    },
+    /// After chunk-data: its CR, then its LF.
+    DataCr,
+    DataLf,
+    /// At the start of a trailer field line, or of the final CRLF.
+    TrailerStart,
+    /// In a trailer field line, then after its CR.
+    TrailerLine,
+    TrailerLf,
+    /// After the final CR.
+    FinalLf,
+    Done,
+}
+
+/// Decodes a chunked body fed in pieces, keeping at most `max_body` bytes
+/// of data and refusing more than `max_framing` bytes of the rest
+/// (chunk-size lines, extensions, CRLFs and trailer fields), so neither a
+/// long body nor endless framing can hold the reader.
+pub(crate) struct Dechunker {
+    state: State,
+    /// Bytes of the body as sent taken so far, for error offsets.
+    offset: u64,
+    framing: usize,
+    max_framing: usize,
+    decoded: usize,
+    max_body: usize,
+}
+
+impl Dechunker {
+    pub(crate) fn new(max_body: usize, max_framing: usize) -> Dechunker {
+        Dechunker {
+            state: State::Size {
+                size: 0,
+                digits: false,
+            },
+            offset: 0,
+            framing: 0,
+            max_framing,
+            decoded: 0,
+            max_body,
+        }
+    }
+
+    /// Whether the body ended, or `max_body` bytes of data were decoded:
+    /// then the rest is never read, as past a `Content-Length` cap.
+    pub(crate) fn done(&self) -> bool {
+        self.state == State::Done || self.decoded >= self.max_body
+    }
+
+    /// Decodes `input`, appending its chunk data to `body`; what comes
+    /// after the end of the body (or past `max_body`) is ignored.
+    pub(crate) fn feed(&mut self, input: &[u8], body: &mut Vec<u8>) -> Result<(), BadChunk> {
+        let mut at = 0;
+        while at < input.len() && !self.done() {
+            if let State::Data { left } = self.state {
+                let available = input.len() - at;
+                let n = usize::try_from(left)
+                    .unwrap_or(usize::MAX)
+                    .min(available)
+                    .min(self.max_body - self.decoded);
+                reserve_within(body, n, self.max_body);
+                body.extend_from_slice(&input[at..at + n]);
+                at += n;
+                self.decoded += n;
+                self.offset += n as u64;
+                let left = left - n as u64;
+                self.state = if left == 0 {
+                    State::DataCr
+                } else {
+                    State::Data { left }
+                };
+                continue;
+            }
+            self.framing += 1;
+            if self.framing > self.max_framing {
+                return Err(self.bad("chunk sizes, extensions and trailers past the limit"));
+            }
+            self.state = self.step(input[at])?;
+            self.offset += 1;
+            at += 1;
+        }
+        Ok(())
+    }
+
+    fn bad(&self, what: &'static str) -> BadChunk {
+        BadChunk {
+            what,
+            offset: self.offset,
+        }
+    }
+
+    /// The state after one byte of framing.
+    fn step(&self, b: u8) -> Result<State, BadChunk> {
+        Ok(match (self.state, b) {
+            (State::Size { size, .. }, b) if b.is_ascii_hexdigit() => {
+                // Checked: `from_str_radix` would also take a `+` sign.
+                let digit = u64::from((b as char).to_digit(16).unwrap_or_default());
+                match size.checked_mul(16).and_then(|s| s.checked_add(digit)) {
+                    Some(size) => State::Size { size, digits: true },
+                    None => return Err(self.bad("a chunk size past 64 bits")),
+                }
+            }
+            (State::Size { digits: false, .. }, _) => return Err(self.bad("no chunk size")),
+            (State::Size { size, .. } | State::AfterSize { size }, b' ' | b'\t') => {
+                State::AfterSize { size }
+            }
+            (State::Size { size, .. } | State::AfterSize { size }, b';') => {
+                State::Extension { size }
+            }
+            (
+                State::Size { size, .. } | State::AfterSize { size } | State::Extension { size },
+                b'\r',
+            ) => State::SizeLf { size },
+            (State::Size { .. } | State::AfterSize { .. }, b'\n') => {
+                return Err(self.bad("a bare LF"))
+            }
+            (State::Size { .. } | State::AfterSize { .. }, _) => {
+                return Err(self.bad("an unexpected byte after a chunk size"))
+            }
+            (State::SizeLf { size: 0 }, b'\n') => State::TrailerStart,
+            (State::SizeLf { size }, b'\n') => State::Data { left: size },
+            (State::DataCr, b'\r') => State::DataLf,
+            (State::DataCr, _) => return Err(self.bad("chunk data longer than its size")),
+            (State::DataLf, b'\n') => State::Size {
+                size: 0,
+                digits: false,
+            },
+            (State::TrailerStart, b'\r') => State::FinalLf,
+            (State::TrailerLine, b'\r') => State::TrailerLf,
+            (State::TrailerLf, b'\n') => State::TrailerStart,
+            (State::FinalLf, b'\n') => State::Done,
+            (State::SizeLf { .. } | State::DataLf | State::TrailerLf | State::FinalLf, _) => {
+                return Err(self.bad("a CR without LF"))
+            }
+            (State::Extension { .. } | State::TrailerStart | State::TrailerLine, b'\n') => {
+                return Err(self.bad("a bare LF"))
+            }
+            (State::Extension { size }, _) => State::Extension { size },
+            (State::TrailerStart | State::TrailerLine, _) => State::TrailerLine,
+            // `feed` copies data and stops when done: neither reaches here.
+            (State::Data { .. } | State::Done, _) => self.state,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Dechunker;
+
+    /// Decodes `input` fed in pieces of `piece` bytes, with a 10-byte body
+    /// cap and 40 bytes of framing: the data, or the error's text.
+    fn decoded(input: &[u8], piece: usize) -> Result<(Vec<u8>, bool), String> {
+        let mut decoder = Dechunker::new(10, 40);
+        let mut body = Vec::new();
+        for part in input.chunks(piece) {
+            decoder.feed(part, &mut body).map_err(|e| e.to_string())?;
+        }
+        Ok((body, decoder.done()))
+    }
+
+    /// `input => Ok(data, done)` or `input => Err(what)`.
+    macro_rules! chunked {
+        ($($input:literal => $expected:expr;)*) => {
+            $(
+                let input: &[u8] = $input;
+                let expected: Result<(&[u8], bool), &str> = $expected;
+                let whole = decoded(input, input.len().max(1));
+                match expected {
+                    Ok((data, done)) => assert_eq!(whole, Ok((data.to_vec(), done)), "{:?}", $input),
+                    Err(what) => {
+                        let err = whole.clone().expect_err(what);
+                        assert!(err.contains(what), "{:?}: {err}", $input);
+                    }
+                }
+                // However the bytes arrive, the outcome is the same.
+                for piece in 1..input.len() {
+                    assert_eq!(decoded(input, piece), whole, "{:?} in pieces of {piece}", $input);
+                }
+            )*
+        };
+    }
+
+    #[test]
+    fn rfc_9112_chunked_bodies_decode() {
+        chunked! {
+            b"0\r\n\r\n" => Ok((b"", true));
+            b"5\r\nhello\r\n0\r\n\r\n" => Ok((b"hello", true));
+            b"2\r\nhe\r\n3\r\nllo\r\n0\r\n\r\n" => Ok((b"hello", true));
+            // Upper and lower case hex, leading zeros, a run of zeros last.
+            b"0A\r\n0123456789\r\n0000\r\n\r\n" => Ok((b"0123456789", true));
+            b"a\r\n0123456789\r\n0\r\n\r\n" => Ok((b"0123456789", true));
+            // Extensions, with whitespace before the `;`, are skipped.
+            b"5 ;a=1;b=\"x;y\"\r\nhello\r\n0;last\r\n\r\n" => Ok((b"hello", true));
+            // Trailer fields are skipped.
+            b"5\r\nhello\r\n0\r\nA: 1\r\nB: 2\r\n\r\n" => Ok((b"hello", true));
+            // Data may hold CR and LF.
+            b"4\r\n\r\n\r\n\r\n0\r\n\r\n" => Ok((b"\r\n\r\n", true));
+            // What follows the end is not read.
+            b"0\r\n\r\ngarbage" => Ok((b"", true));
+            // Cut short: what arrived is kept, and the body is not done.
+            b"5\r\nhel" => Ok((b"hel", false));
+            b"5\r\nhello\r\n" => Ok((b"hello", false));
+            b"" => Ok((b"", false));
+            b"\r\n" => Err("no chunk size at byte 0");
+            b"x\r\n" => Err("no chunk size at byte 0");
+            b"+5\r\nhello\r\n0\r\n\r\n" => Err("no chunk size");
+            b"5x\r\nhello\r\n" => Err("an unexpected byte after a chunk size at byte 1");
+            b"5 x\r\nhello\r\n" => Err("an unexpected byte after a chunk size at byte 2");
+            b"10000000000000000\r\n" => Err("a chunk size past 64 bits at byte 16");
+            b"5\nhello" => Err("a bare LF at byte 1");
+            b"5;x\nhello" => Err("a bare LF at byte 3");
+            b"5\r\nhello world" => Err("chunk data longer than its size at byte 8");
+            b"5\r\nhello\rx" => Err("a CR without LF at byte 9");
+            b"0\r\nA: 1\n\r\n" => Err("a bare LF");
+            b"0\r\n\rx" => Err("a CR without LF");
+        }
+    }
+
+    #[test]
+    fn the_body_is_cut_at_its_cap_and_the_rest_never_read() {
+        chunked! {
+            // Exactly the 10-byte cap: done once it is in.
+            b"a\r\n0123456789\r\n0\r\n\r\n" => Ok((b"0123456789", true));
+            // One past: the cap, done, and the rest (bad as it is) unread.
+            b"b\r\n0123456789A\r\nnot read" => Ok((b"0123456789", true));
+            b"5\r\n01234\r\n6\r\n56789A\r\n" => Ok((b"0123456789", true));
+        }
+    }
+
+    #[test]
+    fn framing_is_bounded_at_its_limit() {
+        // 40 bytes of framing: the size line (`5;`, 29 bytes of extension,
+        // CRLF), the data's CRLF, and `0\r\n\r\n`.
+        let at = format!("5;{}\r\nhello\r\n0\r\n\r\n", "x".repeat(29));
+        assert_eq!(at.len() - 5, 40);
+        assert_eq!(decoded(at.as_bytes(), 7), Ok((b"hello".to_vec(), true)));
+        let past = format!("5;{}\r\nhello\r\n0\r\n\r\n", "x".repeat(30));
+        let err = decoded(past.as_bytes(), 7).unwrap_err();
+        assert!(err.contains("past the limit at byte 45"), "{err}");
+        // Endless empty trailers stop there too.
+        let trailers = format!("0\r\n{}", "A: 1\r\n".repeat(10));
+        assert!(decoded(trailers.as_bytes(), 3).is_err());
+    }
+}
