@@ -359,3 +359,14 @@ fn a_later_format_fills_the_baggage_budget_to_the_byte() {
     assert_eq!(cx.baggage().len(), 1);
     assert_eq!(problems.len(), 1);
 }
+
+#[test]
+fn a_list_that_names_nothing_is_the_default_not_none() {
+    let default = Composite::default();
+    for list in ["", " ", ",", " , ", ",,\t,"] {
+        let c = Composite::from_list(list).unwrap();
+        assert_eq!(c.fields(), default.fields(), "{list:?}");
+        assert_eq!(c.len(), 2, "{list:?}");
+    }
+    assert!(Composite::from_list("none").unwrap().is_empty());
+}

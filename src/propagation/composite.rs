@@ -171,11 +171,10 @@ impl Composite {
     /// let jaeger = Composite::from_list(" Jaeger ,jaeger").unwrap();
     /// assert_eq!(jaeger.fields(), ["uber-trace-id"]);
     /// assert_eq!(Composite::from_list("none,b3").err(), Some(PropagatorsError::NoneWithOthers));
+    /// // Naming nothing is leaving it unset: the default formats.
+    /// assert_eq!(Composite::from_list(" , ").unwrap().fields(), ["traceparent", "tracestate", "baggage"]);
     /// ```
     pub fn from_list(list: &str) -> Result<Composite, PropagatorsError> {
-        if list.trim().is_empty() {
-            return Ok(Composite::default());
-        }
         let mut kinds: Vec<Kind> = Vec::new();
         for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
             let kind =
@@ -185,6 +184,11 @@ impl Composite {
             if !kinds.contains(&kind) {
                 kinds.push(kind);
             }
+        }
+        // A list that names nothing (empty, or only commas and spaces) is
+        // unset: the default, not a silent `none`.
+        if kinds.is_empty() {
+            return Ok(Composite::default());
         }
         if kinds.contains(&Kind::None) && kinds.len() > 1 {
             return Err(PropagatorsError::NoneWithOthers);
