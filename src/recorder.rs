@@ -14,6 +14,7 @@
 use std::any::Any;
 use std::cell::Cell;
 use std::fmt;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{OnceLock, PoisonError, RwLock};
 
@@ -215,7 +216,13 @@ impl Recorder {
 
     /// Tells the sink a recording span started.
     pub(crate) fn on_start(&self, span: &dyn Any) {
-        while_suppressed(|| self.sink.on_start(span));
+        if std::thread::panicking() {
+            caught_while_unwinding("on_start", || {
+                while_suppressed(|| self.sink.on_start(span));
+            });
+        } else {
+            while_suppressed(|| self.sink.on_start(span));
+        }
     }
 }
 
@@ -255,6 +262,29 @@ pub(crate) fn on_end_plain(span: &PlainParts<'_>) -> bool {
     // Not marked as pipeline code here: writing the span runs none; the
     // sink marks the hand-over that may (see `Sink::on_end_plain`).
     r.sink.on_end_plain(span)
+}
+
+/// [`on_end`] for a span that ends while this thread unwinds a panic (its
+/// owner dropped on the way): see [`caught_while_unwinding`].
+#[cold]
+pub(crate) fn on_end_unwinding(span: EndedSpan) {
+    caught_while_unwinding("on_end", || on_end(span));
+}
+
+/// Runs `f`, which calls the processor, while this thread unwinds a panic.
+/// A second panic escaping it would escape a drop during unwinding, which
+/// aborts the process: it is caught here and reported instead.
+#[cold]
+fn caught_while_unwinding(call: &str, f: impl FnOnce()) {
+    if catch_unwind(AssertUnwindSafe(f)).is_err() {
+        report(
+            DiagnosticKind::ExportFailed,
+            &format_args!(
+                "the span processor panicked in {call} while this thread was unwinding a panic; caught, since it would abort the process"
+            ),
+            None,
+        );
+    }
 }
 
 #[cold]

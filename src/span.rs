@@ -451,11 +451,16 @@ use recorder::limits;
 /// Ends `state` now and hands its record to the pipeline. A span let go
 /// of while its thread panics records the panic: the panic escaped it.
 pub(crate) fn finish(mut state: SpanState) {
-    if std::thread::panicking() {
+    let unwinding = std::thread::panicking();
+    if unwinding {
         record_panic(&mut state);
     }
     if let Some(data) = state.finish(limits, stack::release_spare, recorder::on_end_plain) {
-        recorder::on_end(data);
+        if unwinding {
+            recorder::on_end_unwinding(data);
+        } else {
+            recorder::on_end(data);
+        }
     }
 }
 
