@@ -116,6 +116,14 @@ impl fmt::Display for Diagnostic<'_> {
 /// counted but not handed to it again, so a handler that records spans
 /// cannot recurse (say, after shutdown, where its span is dropped and that
 /// drop is itself a diagnostic). It must not block for long.
+///
+/// One exception: a diagnostic raised inside the pipeline (by a processor
+/// or exporter, or on the export thread: a failed export, a span dropped
+/// at a full queue) reaches the handler while that thread runs pipeline
+/// code. Spans started there are not recorded, as no span of the pipeline's
+/// own work ever is, and a flush there returns `ExportError::Reentrant`
+/// rather than wait on itself. Count or log such diagnostics; record spans
+/// about them from application code.
 pub type DiagnosticHandler = Box<dyn Fn(&Diagnostic<'_>) + Send + Sync>;
 
 /// The handler was already installed.

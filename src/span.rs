@@ -138,7 +138,17 @@ impl SpanBuilder {
         self
     }
 
-    /// Makes the span the root of a new trace, whatever is current.
+    /// Makes the span the root of a new trace, whatever span is current.
+    /// The current baggage and session still apply to it;
+    /// [`new_trace_context`](crate::new_trace_context) leaves those out too.
+    ///
+    /// ```
+    /// let _session = baton::session("chat-42");
+    /// let _parent = baton::span("request").enter();
+    /// let job = baton::span("job").root().start();
+    /// assert_eq!(job.parent_span_id(), None);
+    /// assert_eq!(job.context().session().map(|s| s.id().to_owned()).as_deref(), Some("chat-42"));
+    /// ```
     #[inline]
     pub fn root(mut self) -> Self {
         self.parent = Parent::Root;
@@ -225,7 +235,12 @@ impl SpanBuilder {
                 baggage: cx.baggage().clone(),
                 remote_sampling: cx.remote_sampling(),
             },
-            Parent::Root => ParentParts::default(),
+            // A new trace in the current scope: its baggage and session
+            // still apply, as to everything started there.
+            Parent::Root => ParentParts {
+                baggage: stack::with_current(|c| c.baggage().clone()),
+                ..ParentParts::default()
+            },
         };
         let ParentParts {
             span_context: parent_sc,

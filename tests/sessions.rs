@@ -47,3 +47,31 @@ fn a_session_crosses_threads_with_the_context() {
         Some("job-7")
     );
 }
+
+#[test]
+fn a_root_span_in_a_session_and_its_children_carry_its_id() {
+    common::exporter();
+    let _s = baton::session("chat-42");
+    let _request = baton::span("request").enter();
+    let started = baton::span("rooted").root().start();
+    let t1 = started.trace_id();
+    assert_eq!(started.parent_span_id(), None);
+    drop(started);
+    let t2 = {
+        let entered = baton::span("rooted, entered").root().enter();
+        drop(baton::span("its child").enter());
+        entered.trace_id()
+    };
+    let spans: Vec<_> = [t1, t2].into_iter().flat_map(common::spans_of).collect();
+    assert_eq!(spans.len(), 3);
+    for s in &spans {
+        assert_eq!(
+            s.attribute("session.id")
+                .map(ToString::to_string)
+                .as_deref(),
+            Some("chat-42"),
+            "{}",
+            s.name
+        );
+    }
+}

@@ -164,15 +164,19 @@ impl SpanProcessor for SimpleProcessor {
         match self.with_exporter(|x| x.export(std::slice::from_ref(&span))) {
             Ok(()) => self.tally.exported(1),
             Err(e) => {
-                match e {
-                    ExportError::Reentrant | ExportError::AlreadyShutDown => self.tally.dropped(1),
-                    _ => self.tally.failed(1),
-                }
-                report(
-                    DiagnosticKind::SpanDropped,
-                    &format_args!("1 span(s) dropped: {e}"),
-                    None,
-                );
+                // As the batch processor reports them: a span never handed
+                // to the exporter is dropped, one the exporter lost failed.
+                let (kind, what) = match e {
+                    ExportError::Reentrant | ExportError::AlreadyShutDown => {
+                        self.tally.dropped(1);
+                        (DiagnosticKind::SpanDropped, "dropped")
+                    }
+                    _ => {
+                        self.tally.failed(1);
+                        (DiagnosticKind::ExportFailed, "lost")
+                    }
+                };
+                report(kind, &format_args!("1 span(s) {what}: {e}"), None);
             }
         }
     }
