@@ -6,14 +6,20 @@
 //! thread-local, then calls the hook that was installed before it (the
 //! default one prints the message as usual). A hook set later by the
 //! application replaces this one; spans then record the panic without its
-//! message.
+//! message. So does a span that started after the last panic the hook saw
+//! on its thread: that message is of an earlier panic (the panic now
+//! unwinding came from `resume_unwind`, which runs no hook, or the hook was
+//! replaced). A panic caught inside a drop while the thread unwinds runs
+//! the hook too, and its message then stands for the one unwinding.
 
 use std::cell::RefCell;
 use std::panic::{self, PanicHookInfo};
 use std::sync::Once;
+use std::time::Instant;
 
 thread_local! {
-    static MESSAGE: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// The last panic the hook saw on this thread: when, and its text.
+    static MESSAGE: RefCell<Option<(Instant, Option<String>)>> = const { RefCell::new(None) };
 }
 
 /// Installs the hook, once per process.
@@ -37,18 +43,22 @@ fn note(info: &PanicHookInfo<'_>) {
         .or_else(|| payload.downcast_ref::<String>().cloned());
     let _ = MESSAGE.try_with(|m| {
         if let Ok(mut m) = m.try_borrow_mut() {
-            *m = text;
+            *m = Some((Instant::now(), text));
         }
     });
 }
 
-/// Calls `f` with the message of the panic unwinding this thread: its
-/// payload when that is a string.
-pub(crate) fn with_message<R>(f: impl FnOnce(&str) -> R) -> R {
+/// Calls `f` with the message of the panic unwinding this thread past a
+/// span that started at `span_start`: its payload when that is a string.
+pub(crate) fn with_message<R>(span_start: Instant, f: impl FnOnce(&str) -> R) -> R {
     const NO_TEXT: &str = "panic with a payload that is not a string";
-    let text = MESSAGE
+    const UNSEEN: &str = "panic whose message baton's panic hook did not see";
+    let noted = MESSAGE
         .try_with(|m| m.try_borrow().ok().and_then(|m| m.clone()))
         .ok()
         .flatten();
-    f(text.as_deref().unwrap_or(NO_TEXT))
+    match noted {
+        Some((at, text)) if at >= span_start => f(text.as_deref().unwrap_or(NO_TEXT)),
+        _ => f(UNSEEN),
+    }
 }

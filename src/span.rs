@@ -507,8 +507,8 @@ fn finish_in_place(head: &mut Head, body: &mut Body) {
 #[cold]
 fn record_panic(state: &mut SpanState) {
     let limits = limits();
-    panic_hook::with_message(|message| {
-        state.with_record(|r| {
+    state.with_record(|r| {
+        panic_hook::with_message(r.started_at(), |message| {
             r.record_exception(
                 &limits,
                 Exception {

@@ -107,6 +107,11 @@ impl Record {
         }
     }
 
+    /// When the span started (its clock reading).
+    pub(crate) fn started_at(&self) -> Instant {
+        self.start
+    }
+
     /// The start, kind and whether the parent is remote, for a record with
     /// nothing out of line.
     #[inline]
