@@ -60,3 +60,35 @@ fn ids_lost_on_the_way_leaving_a_decision_are_named() {
         ]
     );
 }
+
+const IDS: &str = "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1";
+
+#[test]
+fn a_deferred_decision_is_no_flipped_flag() {
+    let out = explain_b3(&format!("b3: {IDS}\n---\nb3: {IDS}-1\n"));
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert_eq!(
+        out.stdout,
+        "sent:     trace 80f198ee56343ba864fe8b2a57d3eff7 span e457b5a2e4d86bd1 no decision \
+         (deferred) (as b3)\n\
+         received: trace 80f198ee56343ba864fe8b2a57d3eff7 span e457b5a2e4d86bd1 sampled (as b3), \
+         read with OTEL_PROPAGATORS=b3\n\
+         verdict:  the trace continues intact\n"
+    );
+}
+
+#[test]
+fn a_decision_lost_on_the_way_is_no_flipped_flag_either() {
+    let out = explain_b3(&format!("b3: {IDS}-1\n---\nb3: {IDS}\n"));
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        verdict(&out),
+        [
+            "verdict:  the trace continues, but loses something on the way",
+            "- the sampling decision was lost on the way: the caller sent sampled=1, the \
+             receiver reads no decision (deferred) and samples on its own",
+            "  fix: find what rewrites the header between the two (a proxy, a sampler in \
+             between)",
+        ]
+    );
+}

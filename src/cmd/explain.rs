@@ -328,11 +328,7 @@ fn describe(cx: &Context, formats: &str) -> String {
                 "trace {} span {} {}",
                 sc.trace_id(),
                 sc.span_id(),
-                if sc.flags().is_sampled() {
-                    "sampled"
-                } else {
-                    "not sampled"
-                }
+                sampling(sc)
             ));
             if !formats.is_empty() {
                 out.push_str(&format!(" (as {formats})"));
@@ -363,6 +359,18 @@ fn describe(cx: &Context, formats: &str) -> String {
         out.push_str(&format!(", session {session}"));
     }
     out
+}
+
+/// The sampling state of `sc`. A B3 context without a sampling state has
+/// the sampled bit clear but is no "not sampled": the receiver decides.
+fn sampling(sc: &SpanContext) -> &'static str {
+    if sc.is_deferred() {
+        "no decision (deferred)"
+    } else if sc.is_sampled() {
+        "sampled"
+    } else {
+        "not sampled"
+    }
 }
 
 /// The sampling decision `cx` carries without ids (B3 `b3: 0`, `b3: 1`, or
@@ -621,7 +629,23 @@ impl Hop<'_> {
             ));
         }
         let (was, now) = (sent.flags().is_sampled(), got.flags().is_sampled());
-        if was != now {
+        if sent.is_deferred() {
+            // The caller left the decision to the receiver: whatever the
+            // receiver reads, nothing was flipped.
+        } else if got.is_deferred() {
+            findings.push(Finding::loses(
+                format!(
+                    "the sampling decision was lost on the way: the caller sent sampled={}, \
+                     the receiver reads no decision (deferred) and samples on its own",
+                    u8::from(was)
+                ),
+                Some(
+                    "find what rewrites the header between the two (a proxy, a sampler in \
+                     between)"
+                        .to_owned(),
+                ),
+            ));
+        } else if was != now {
             let consequence = if was {
                 "the receiver will not record its spans: the trace has a hole from here on"
             } else {
