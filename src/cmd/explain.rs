@@ -21,7 +21,7 @@ use std::sync::{Mutex, PoisonError};
 use baton::propagation::{Composite, Propagator, SessionHeader, DEFAULT_PROPAGATORS};
 use baton::{Baggage, Context, SpanContext, TraceState};
 
-use super::{split, usage_error, InputError, USAGE_ERROR};
+use super::{propagators_that_run, split, usage_error, InputError, USAGE_ERROR};
 
 /// The trace formats, by their `OTEL_PROPAGATORS` names.
 const TRACE_FORMATS: [&str; 4] = ["tracecontext", "b3", "b3multi", "jaeger"];
@@ -67,7 +67,7 @@ impl Finding {
 }
 
 pub fn run(args: &[String]) -> ExitCode {
-    let options = match parse_args(args) {
+    let mut options = match parse_args(args) {
         Ok(options) => options,
         Err(problem) => return usage_error(&problem),
     };
@@ -76,11 +76,14 @@ pub fn run(args: &[String]) -> ExitCode {
         Some(Ok(p)) => Some(p),
         None => None,
     };
-    let receiver_list = options.receiver.as_deref().unwrap_or(DEFAULT_PROPAGATORS);
-    let receiver = match Composite::from_list(receiver_list) {
+    let receiver_typed = options.receiver.as_deref().unwrap_or(DEFAULT_PROPAGATORS);
+    let receiver = match Composite::from_list(receiver_typed) {
         Ok(p) => p,
         Err(e) => return usage_error(&format!("--receiver-propagators: {e}")),
     };
+    // Quoted in the explanation: the lists as they run, not as typed.
+    let receiver_list = &propagators_that_run(receiver_typed);
+    options.sender = options.sender.as_deref().map(propagators_that_run);
     let (sent, received) = match read_blocks(&options.files) {
         Ok(blocks) => blocks,
         Err(Problem::Usage(problem)) => return usage_error(&problem),

@@ -11,6 +11,8 @@ use std::ffi::{OsStr, OsString};
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
+use baton::propagation::DEFAULT_PROPAGATORS;
+
 /// What `baton help` prints, and what follows a usage error.
 pub const USAGE: &str = "usage:
   baton demo [--propagator LIST] [--export none|console|jsonl|otlp] [--endpoint URL] [--help]
@@ -55,6 +57,24 @@ pub fn with_text_options(args: &[OsString], run: fn(&[String]) -> ExitCode) -> E
     match text {
         Ok(text) => run(&text),
         Err(problem) => usage_error(&problem),
+    }
+}
+
+/// The propagators that `list`, an `OTEL_PROPAGATORS` value that
+/// `Composite::from_list` accepted, runs: lowercase, each once, in order, and
+/// the default when it names nothing (`""`, `" , "`). What the commands print
+/// must be what runs, and a `Composite` does not give its names back.
+pub fn propagators_that_run(list: &str) -> String {
+    let mut names: Vec<String> = Vec::new();
+    for name in list.split(',').map(|n| n.trim().to_ascii_lowercase()) {
+        if !name.is_empty() && !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    if names.is_empty() {
+        DEFAULT_PROPAGATORS.to_owned()
+    } else {
+        names.join(",")
     }
 }
 
