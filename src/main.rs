@@ -2,20 +2,26 @@
 
 mod cmd;
 
+use std::ffi::OsString;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        Some("demo") => cmd::demo::run(&args[1..]),
-        Some("decode") => cmd::decode::run(&args[1..]),
-        Some("convert") => cmd::convert::run(&args[1..]),
-        Some("explain") => cmd::explain::run(&args[1..]),
+    // `args_os`, not `args`: `args` panics on the first argument that is not
+    // UTF-8, and such an argument deserves an error message, not a panic.
+    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
+    let Some(command) = args.first() else {
+        return cmd::usage_error("no command given");
+    };
+    let rest = &args[1..];
+    match command.to_str() {
+        Some("demo") => cmd::with_text_options(rest, cmd::demo::run),
+        Some("decode") => cmd::decode::run(rest),
+        Some("convert") => cmd::convert::run(rest),
+        Some("explain") => cmd::with_text_options(rest, cmd::explain::run),
         Some("help" | "-h" | "--help") => {
             println!("{}", cmd::USAGE);
             ExitCode::SUCCESS
         }
-        Some(other) => cmd::usage_error(&format!("unknown command {other:?}")),
-        None => cmd::usage_error("no command given"),
+        _ => cmd::usage_error(&format!("unknown command {command:?}")),
     }
 }

@@ -4,13 +4,14 @@
 //! Baggage goes along: as a W3C `baggage` line next to W3C and B3 headers
 //! (B3 has no baggage of its own), as `uberctx-*` lines with Jaeger.
 
+use std::ffi::OsString;
 use std::io::Write;
 use std::process::ExitCode;
 
 use baton::propagation::{Composite, Propagator};
 use baton::Context;
 
-use super::{decode, read_lines, usage_error, INVALID_INPUT};
+use super::{decode, option_text, read_lines, usage_error, INVALID_INPUT};
 
 /// What `convert` reads: every format baton knows, W3C first.
 const READ: &str = "tracecontext,baggage,b3,b3multi,jaeger";
@@ -23,7 +24,7 @@ const TARGETS: [(&str, &str); 4] = [
     ("jaeger", "jaeger"),
 ];
 
-pub fn run(args: &[String]) -> ExitCode {
+pub fn run(args: &[OsString]) -> ExitCode {
     let (target, lines) = match parse_args(args) {
         Ok(parsed) => parsed,
         Err(problem) => return usage_error(&problem),
@@ -65,15 +66,16 @@ pub fn run(args: &[String]) -> ExitCode {
 }
 
 /// Splits `--to FORMAT` (or `--to=FORMAT`) from the header lines.
-fn parse_args(args: &[String]) -> Result<(&'static str, &[String]), String> {
+fn parse_args(args: &[OsString]) -> Result<(&'static str, &[OsString]), String> {
     let Some(first) = args.first() else {
         return Err("convert needs --to FORMAT".into());
     };
+    let first = option_text(first)?;
     let (name, rest) = if let Some(name) = first.strip_prefix("--to=") {
         (name, &args[1..])
     } else if first == "--to" {
         match args.get(1) {
-            Some(name) => (name.as_str(), &args[2..]),
+            Some(name) => (option_text(name)?, &args[2..]),
             None => return Err("--to needs a format".into()),
         }
     } else {

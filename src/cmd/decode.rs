@@ -4,6 +4,7 @@
 //! different contexts (two `traceparent` lines, different trace ids) are
 //! invalid input too, and the lines that disagree are named.
 
+use std::ffi::OsString;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -45,10 +46,13 @@ impl LineError {
     }
 }
 
-pub fn run(args: &[String]) -> ExitCode {
+pub fn run(args: &[OsString]) -> ExitCode {
     // `decode` has no options: an argument that looks like one, and is not a
     // `name: value` line, is a mistake on the command line.
-    if let Some(option) = args.iter().find(|a| a.starts_with('-') && !a.contains(':')) {
+    if let Some(option) = args.iter().find(|a| {
+        let a = a.to_string_lossy();
+        a.starts_with('-') && !a.contains(':')
+    }) {
         return usage_error(&format!("decode: unknown option {option:?}"));
     }
     let lines = match read_lines(args) {

@@ -717,6 +717,7 @@ impl Options {
         // Checked here so that a bad list is a usage error, not a failed run.
         baton::propagation::Composite::from_list(&propagators)
             .map_err(|e| format!("--propagator: {e}"))?;
+        let propagators = super::propagators_that_run(&propagators);
         let export = export.unwrap_or_else(|| {
             let collector = endpoint.is_some()
                 || env("OTEL_EXPORTER_OTLP_ENDPOINT").is_some()

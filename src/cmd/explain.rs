@@ -21,7 +21,7 @@ use std::sync::{Mutex, PoisonError};
 use baton::propagation::{Composite, Propagator, SessionHeader, DEFAULT_PROPAGATORS};
 use baton::{Baggage, Context, SpanContext, TraceState};
 
-use super::{split, usage_error, InputError, USAGE_ERROR};
+use super::{propagators_that_run, split, usage_error, InputError, USAGE_ERROR};
 
 /// The trace formats, by their `OTEL_PROPAGATORS` names.
 const TRACE_FORMATS: [&str; 4] = ["tracecontext", "b3", "b3multi", "jaeger"];
@@ -67,7 +67,7 @@ impl Finding {
 }
 
 pub fn run(args: &[String]) -> ExitCode {
-    let options = match parse_args(args) {
+    let mut options = match parse_args(args) {
         Ok(options) => options,
         Err(problem) => return usage_error(&problem),
     };
@@ -76,11 +76,14 @@ pub fn run(args: &[String]) -> ExitCode {
         Some(Ok(p)) => Some(p),
         None => None,
     };
-    let receiver_list = options.receiver.as_deref().unwrap_or(DEFAULT_PROPAGATORS);
-    let receiver = match Composite::from_list(receiver_list) {
+    let receiver_typed = options.receiver.as_deref().unwrap_or(DEFAULT_PROPAGATORS);
+    let receiver = match Composite::from_list(receiver_typed) {
         Ok(p) => p,
         Err(e) => return usage_error(&format!("--receiver-propagators: {e}")),
     };
+    // Quoted in the explanation: the lists as they run, not as typed.
+    let receiver_list = &propagators_that_run(receiver_typed);
+    options.sender = options.sender.as_deref().map(propagators_that_run);
     let (sent, received) = match read_blocks(&options.files) {
         Ok(blocks) => blocks,
         Err(Problem::Usage(problem)) => return usage_error(&problem),
@@ -328,11 +331,7 @@ fn describe(cx: &Context, formats: &str) -> String {
                 "trace {} span {} {}",
                 sc.trace_id(),
                 sc.span_id(),
-                if sc.flags().is_sampled() {
-                    "sampled"
-                } else {
-                    "not sampled"
-                }
+                sampling(sc)
             ));
             if !formats.is_empty() {
                 out.push_str(&format!(" (as {formats})"));
@@ -344,7 +343,12 @@ fn describe(cx: &Context, formats: &str) -> String {
                 ));
             }
         }
-        None => out.push_str("no trace context"),
+        None => {
+            out.push_str("no trace context");
+            if let Some(decision) = decision_only(cx) {
+                out.push_str(&format!(", only a sampling decision: {decision}"));
+            }
+        }
     }
     let baggage = cx
         .baggage()
@@ -358,6 +362,29 @@ fn describe(cx: &Context, formats: &str) -> String {
         out.push_str(&format!(", session {session}"));
     }
     out
+}
+
+/// The sampling state of `sc`. A B3 context without a sampling state has
+/// the sampled bit clear but is no "not sampled": the receiver decides.
+fn sampling(sc: &SpanContext) -> &'static str {
+    if sc.is_deferred() {
+        "no decision (deferred)"
+    } else if sc.is_sampled() {
+        "sampled"
+    } else {
+        "not sampled"
+    }
+}
+
+/// The sampling decision `cx` carries without ids (B3 `b3: 0`, `b3: 1`, or
+/// `X-B3-Sampled` alone): valid B3, so it must not be taken for a header
+/// that failed to parse.
+fn decision_only(cx: &Context) -> Option<&'static str> {
+    if cx.span_context().is_some() {
+        return None;
+    }
+    cx.remote_sampling()
+        .map(|accept| if accept { "accept" } else { "deny" })
 }
 
 /// `list` with `name` added, as an `OTEL_PROPAGATORS` value.
@@ -422,9 +449,11 @@ impl Hop<'_> {
             });
         }
         match (sent_cx.span_context(), received_cx.span_context()) {
-            (None, _) => findings.push(self.nothing_sent(&sent_formats, &sent_reports)),
+            (None, _) => findings.push(self.nothing_sent(&sent_cx, &sent_formats, &sent_reports)),
             (Some(_), None) if !gone.is_empty() && received_formats.is_empty() => {}
-            (Some(_), None) => findings.push(self.not_read(&received_formats, &received_reports)),
+            (Some(_), None) => {
+                findings.push(self.not_read(&received_cx, &received_formats, &received_reports))
+            }
             (Some(sent), Some(got)) => {
                 self.compare(sent, got, &received_formats, &mut summary, &mut findings)
             }
@@ -441,7 +470,32 @@ impl Hop<'_> {
         (summary, findings)
     }
 
-    fn nothing_sent(&self, formats: &[(&str, Option<SpanContext>)], reports: &[String]) -> Finding {
+    fn nothing_sent(
+        &self,
+        sent: &Context,
+        formats: &[(&str, Option<SpanContext>)],
+        reports: &[String],
+    ) -> Finding {
+        // A header that did not parse reports why; one that parsed into a
+        // decision alone reports nothing and is explained here instead.
+        if let (Some(decision), []) = (decision_only(sent), reports) {
+            let why = if decision == "deny" {
+                ": it decided not to trace this request, so there is no trace to continue"
+            } else {
+                ", so the receiver starts a trace of its own"
+            };
+            return Finding::breaks(
+                format!(
+                    "no trace context injected: the caller sent only a sampling decision \
+                     ({decision}), without trace and span ids{why}"
+                ),
+                Some(
+                    "if the caller meant to trace this request, call \
+                     baton::inject_context(&mut headers) on the outgoing request, inside the span"
+                        .to_owned(),
+                ),
+            );
+        }
         if formats.is_empty() {
             let (what, fix) = match self.sender {
                 Some((p, list)) if p.is_empty() => (
@@ -479,14 +533,28 @@ impl Hop<'_> {
         )
     }
 
-    fn not_read(&self, formats: &[(&str, Option<SpanContext>)], reports: &[String]) -> Finding {
+    fn not_read(
+        &self,
+        got: &Context,
+        formats: &[(&str, Option<SpanContext>)],
+        reports: &[String],
+    ) -> Finding {
         let readable: Vec<&str> = formats
             .iter()
             .filter(|(_, sc)| sc.is_some())
             .map(|(n, _)| *n)
             .collect();
-        match readable.first() {
-            Some(first) => Finding::breaks(
+        match (readable.first(), decision_only(got)) {
+            // Valid B3 without ids: there is no parse error to quote.
+            (None, Some(decision)) if reports.is_empty() => Finding::breaks(
+                format!(
+                    "the ids were lost on the way: the receiver got only a sampling decision \
+                     ({decision}) in {}",
+                    names(formats)
+                ),
+                Some("compare the two blocks with `baton decode`".to_owned()),
+            ),
+            (Some(first), _) => Finding::breaks(
                 format!(
                     "a format the receiver does not read: the context arrived as {}, but the \
                      receiver reads OTEL_PROPAGATORS={}",
@@ -498,7 +566,7 @@ impl Hop<'_> {
                     with_propagator(self.receiver_list, first)
                 )),
             ),
-            None => Finding::breaks(
+            (None, _) => Finding::breaks(
                 format!(
                     "the context arrived invalid ({}): {}",
                     names(formats),
@@ -564,7 +632,23 @@ impl Hop<'_> {
             ));
         }
         let (was, now) = (sent.flags().is_sampled(), got.flags().is_sampled());
-        if was != now {
+        if sent.is_deferred() {
+            // The caller left the decision to the receiver: whatever the
+            // receiver reads, nothing was flipped.
+        } else if got.is_deferred() {
+            findings.push(Finding::loses(
+                format!(
+                    "the sampling decision was lost on the way: the caller sent sampled={}, \
+                     the receiver reads no decision (deferred) and samples on its own",
+                    u8::from(was)
+                ),
+                Some(
+                    "find what rewrites the header between the two (a proxy, a sampler in \
+                     between)"
+                        .to_owned(),
+                ),
+            ));
+        } else if was != now {
             let consequence = if was {
                 "the receiver will not record its spans: the trace has a hole from here on"
             } else {

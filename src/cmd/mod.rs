@@ -7,8 +7,11 @@ pub mod decode;
 pub mod demo;
 pub mod explain;
 
+use std::ffi::{OsStr, OsString};
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
+
+use baton::propagation::DEFAULT_PROPAGATORS;
 
 /// What `baton help` prints, and what follows a usage error.
 pub const USAGE: &str = "usage:
@@ -19,7 +22,8 @@ pub const USAGE: &str = "usage:
 
 decode and convert read header lines (`name: value`) from their arguments,
 or from standard input when there are none.
-exit status: 0 valid, 1 invalid input, 2 usage error
+exit status: 0 valid, 1 invalid input (a header line that is not UTF-8,
+as an argument or on standard input, is invalid input), 2 usage error
 
 explain says whether a trace continues across one hop: the headers the caller
 sent and the headers the next service received, from two files or from standard
@@ -31,6 +35,47 @@ exit status: 0 intact, 1 it breaks or loses something, 2 usage error";
 pub fn usage_error(problem: &str) -> ExitCode {
     let _ = writeln!(std::io::stderr(), "baton: {problem}\n{USAGE}");
     ExitCode::from(USAGE_ERROR)
+}
+
+/// `arg` as text, or the usage error that names it. Options, file names and
+/// URLs are matched or used exactly, so an argument that is not UTF-8 is
+/// refused rather than read with replacement characters (which could name
+/// another file or endpoint).
+pub fn option_text(arg: &OsStr) -> Result<&str, String> {
+    arg.to_str()
+        .ok_or_else(|| format!("argument {arg:?} is not UTF-8"))
+}
+
+/// Runs `run` with `args` as text, or refuses the first that is not UTF-8
+/// (see [`option_text`]): for commands whose arguments are all options or
+/// file names, never header lines.
+pub fn with_text_options(args: &[OsString], run: fn(&[String]) -> ExitCode) -> ExitCode {
+    let text: Result<Vec<String>, String> = args
+        .iter()
+        .map(|a| option_text(a).map(str::to_owned))
+        .collect();
+    match text {
+        Ok(text) => run(&text),
+        Err(problem) => usage_error(&problem),
+    }
+}
+
+/// The propagators that `list`, an `OTEL_PROPAGATORS` value that
+/// `Composite::from_list` accepted, runs: lowercase, each once, in order, and
+/// the default when it names nothing (`""`, `" , "`). What the commands print
+/// must be what runs, and a `Composite` does not give its names back.
+pub fn propagators_that_run(list: &str) -> String {
+    let mut names: Vec<String> = Vec::new();
+    for name in list.split(',').map(|n| n.trim().to_ascii_lowercase()) {
+        if !name.is_empty() && !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    if names.is_empty() {
+        DEFAULT_PROPAGATORS.to_owned()
+    } else {
+        names.join(",")
+    }
 }
 
 /// Exit status for input that is not a valid header line or value.
@@ -59,7 +104,10 @@ pub struct InputError {
 /// each non-blank line of standard input is one. The name ends at the first
 /// `:`; whitespace around the name and the value is not part of them
 /// (RFC 9110 "OWS").
-pub fn read_lines(args: &[String]) -> Result<Vec<HeaderLine>, InputError> {
+///
+/// A line that is not UTF-8 is invalid input whether it came as an argument
+/// or on standard input: the same bytes get the same exit status.
+pub fn read_lines(args: &[OsString]) -> Result<Vec<HeaderLine>, InputError> {
     let raw: Vec<(usize, String)> = if args.is_empty() {
         let mut lines = Vec::new();
         for (i, line) in std::io::stdin().lock().lines().enumerate() {
@@ -73,16 +121,31 @@ pub fn read_lines(args: &[String]) -> Result<Vec<HeaderLine>, InputError> {
         }
         lines
     } else {
-        args.iter()
-            .cloned()
-            .enumerate()
-            .map(|(i, a)| (i + 1, a))
-            .collect()
+        let mut lines = Vec::new();
+        for (i, arg) in args.iter().enumerate() {
+            lines.push((i + 1, utf8_line(i + 1, arg)?));
+        }
+        lines
     };
     raw.into_iter()
         .filter(|(_, line)| !line.trim().is_empty())
         .map(|(number, line)| split(number, line))
         .collect()
+}
+
+/// Argument `arg`, header line `number`, as text; if it is not UTF-8, the
+/// error points at its first byte that is not.
+fn utf8_line(number: usize, arg: &OsStr) -> Result<String, InputError> {
+    match std::str::from_utf8(arg.as_encoded_bytes()) {
+        Ok(text) => Ok(text.to_owned()),
+        Err(e) => Err(InputError {
+            number,
+            line: arg.to_string_lossy().into_owned(),
+            message: "not valid UTF-8".into(),
+            // The text before the bad byte is the same in the lossy copy.
+            offset: e.valid_up_to(),
+        }),
+    }
 }
 
 pub fn split(number: usize, line: String) -> Result<HeaderLine, InputError> {
