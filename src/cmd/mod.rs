@@ -11,7 +11,7 @@ use std::ffi::{OsStr, OsString};
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
-use baton::propagation::DEFAULT_PROPAGATORS;
+use baton::propagation::Composite;
 
 /// What `baton help` prints, and what follows a usage error.
 pub const USAGE: &str = "usage:
@@ -61,21 +61,11 @@ pub fn with_text_options(args: &[OsString], run: fn(&[String]) -> ExitCode) -> E
 }
 
 /// The propagators that `list`, an `OTEL_PROPAGATORS` value that
-/// `Composite::from_list` accepted, runs: lowercase, each once, in order, and
-/// the default when it names nothing (`""`, `" , "`). What the commands print
-/// must be what runs, and a `Composite` does not give its names back.
+/// `Composite::from_list` accepted, runs (see `Composite::names_in`): what
+/// the commands print must be what runs. A list it refuses is quoted as
+/// typed.
 pub fn propagators_that_run(list: &str) -> String {
-    let mut names: Vec<String> = Vec::new();
-    for name in list.split(',').map(|n| n.trim().to_ascii_lowercase()) {
-        if !name.is_empty() && !names.contains(&name) {
-            names.push(name);
-        }
-    }
-    if names.is_empty() {
-        DEFAULT_PROPAGATORS.to_owned()
-    } else {
-        names.join(",")
-    }
+    Composite::names_in(list).map_or_else(|_| list.to_owned(), |names| names.join(","))
 }
 
 /// Exit status for input that is not a valid header line or value.

@@ -175,27 +175,26 @@ impl Composite {
     /// assert_eq!(Composite::from_list(" , ").unwrap().fields(), ["traceparent", "tracestate", "baggage"]);
     /// ```
     pub fn from_list(list: &str) -> Result<Composite, PropagatorsError> {
-        let mut kinds: Vec<Kind> = Vec::new();
-        for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-            let kind =
-                Kind::from_name(name).ok_or_else(|| PropagatorsError::UnknownPropagator {
-                    name: name.to_owned(),
-                })?;
-            if !kinds.contains(&kind) {
-                kinds.push(kind);
-            }
-        }
-        // A list that names nothing (empty, or only commas and spaces) is
-        // unset: the default, not a silent `none`.
-        if kinds.is_empty() {
-            return Ok(Composite::default());
-        }
-        if kinds.contains(&Kind::None) && kinds.len() > 1 {
-            return Err(PropagatorsError::NoneWithOthers);
-        }
         Ok(Composite::new(
-            kinds.into_iter().filter_map(Kind::propagator).collect(),
+            Kind::list(list)?
+                .into_iter()
+                .filter_map(Kind::propagator)
+                .collect(),
         ))
+    }
+
+    /// The names of the formats [`Composite::from_list`] runs for `list`:
+    /// lowercase, each once, in order, and [`DEFAULT_PROPAGATORS`]' when it
+    /// names none. For reports that must show what runs.
+    ///
+    /// ```
+    /// use baton::propagation::Composite;
+    /// assert_eq!(Composite::names_in(" B3 , jaeger,b3").unwrap(), ["b3", "jaeger"]);
+    /// assert_eq!(Composite::names_in(",").unwrap(), ["tracecontext", "baggage"]);
+    /// assert!(Composite::names_in("xray").is_err());
+    /// ```
+    pub fn names_in(list: &str) -> Result<Vec<&'static str>, PropagatorsError> {
+        Ok(Kind::list(list)?.into_iter().map(Kind::name).collect())
     }
 
     /// Names a member format by its first field, e.g. `traceparent` or
@@ -241,19 +240,52 @@ enum Kind {
 }
 
 impl Kind {
+    /// Every kind, by its name in `OTEL_PROPAGATORS`.
+    const NAMES: [(&'static str, Kind); 7] = [
+        ("tracecontext", Kind::TraceContext),
+        ("baggage", Kind::Baggage),
+        ("b3", Kind::B3Single),
+        ("b3multi", Kind::B3Multi),
+        ("jaeger", Kind::Jaeger),
+        ("session", Kind::Session),
+        ("none", Kind::None),
+    ];
+
     fn from_name(name: &str) -> Option<Kind> {
-        [
-            ("tracecontext", Kind::TraceContext),
-            ("baggage", Kind::Baggage),
-            ("b3", Kind::B3Single),
-            ("b3multi", Kind::B3Multi),
-            ("jaeger", Kind::Jaeger),
-            ("session", Kind::Session),
-            ("none", Kind::None),
-        ]
-        .into_iter()
-        .find(|(known, _)| known.eq_ignore_ascii_case(name))
-        .map(|(_, kind)| kind)
+        Kind::NAMES
+            .into_iter()
+            .find(|(known, _)| known.eq_ignore_ascii_case(name))
+            .map(|(_, kind)| kind)
+    }
+
+    fn name(self) -> &'static str {
+        Kind::NAMES
+            .into_iter()
+            .find(|(_, kind)| *kind == self)
+            .map_or("", |(name, _)| name)
+    }
+
+    /// The kinds `list` names, each once, in order. A list that names
+    /// nothing (empty, or only commas and spaces) is unset: the default,
+    /// not a silent `none`.
+    fn list(list: &str) -> Result<Vec<Kind>, PropagatorsError> {
+        let mut kinds: Vec<Kind> = Vec::new();
+        for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            let kind =
+                Kind::from_name(name).ok_or_else(|| PropagatorsError::UnknownPropagator {
+                    name: name.to_owned(),
+                })?;
+            if !kinds.contains(&kind) {
+                kinds.push(kind);
+            }
+        }
+        if kinds.is_empty() {
+            return Kind::list(DEFAULT_PROPAGATORS);
+        }
+        if kinds.contains(&Kind::None) && kinds.len() > 1 {
+            return Err(PropagatorsError::NoneWithOthers);
+        }
+        Ok(kinds)
     }
 
     fn propagator(self) -> Option<Box<dyn Propagator>> {
