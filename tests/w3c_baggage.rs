@@ -168,7 +168,7 @@ fn byte_limit_8192_ok_8193_dropped() {
         Err(WireError::new(
             Field::BaggageMember,
             0,
-            Reason::TooLong { max: 8192 }
+            Reason::ListTooLong { max: 8192 }
         ))
     );
     let parsed = parse_lines([too_long.as_str()]);
@@ -183,8 +183,14 @@ fn byte_limit_8192_ok_8193_dropped() {
         Err(WireError::new(
             Field::BaggageMember,
             4001,
-            Reason::TooLong { max: 8192 }
+            Reason::ListTooLong { max: 8192 }
         ))
+    );
+    // The member at 4001 is 4192 bytes: it is the list that is too long.
+    let message = parse(&over).unwrap_err().to_string();
+    assert!(
+        message.ends_with("at byte 4001 would make the list longer than 8192 bytes"),
+        "{message}"
     );
 }
 
@@ -213,7 +219,7 @@ fn byte_budget_is_shared_by_all_lines() {
         Some(WireError::new(
             Field::BaggageMember,
             5001,
-            Reason::TooLong { max: 8192 }
+            Reason::ListTooLong { max: 8192 }
         ))
     );
 }

@@ -420,7 +420,7 @@ fn add_baggage(base: &Baggage, got: &Baggage, from_carrier: &mut Vec<String>) ->
                     max: Baggage::MAX_MEMBERS,
                 })
         } else {
-            Err(Reason::TooLong {
+            Err(Reason::ListTooLong {
                 max: Baggage::MAX_BYTES,
             })
         };

@@ -344,7 +344,7 @@ impl Lines {
         let too_long = WireError::new(
             Field::BaggageMember,
             at,
-            Reason::TooLong {
+            Reason::ListTooLong {
                 max: Baggage::MAX_BYTES,
             },
         );

@@ -148,6 +148,12 @@ pub enum Reason {
     BadEscape,
     /// Percent-decoding gave bytes that are not UTF-8.
     NotUtf8,
+    /// The member would make its list longer than `max` bytes (it may fit
+    /// alone: the list is what is limited).
+    ListTooLong {
+        /// The limit.
+        max: usize,
+    },
     /// The member would be past the limit of `max` members.
     TooManyMembers {
         /// The limit.
@@ -179,6 +185,7 @@ impl fmt::Display for Reason {
             Reason::MissingEquals => f.write_str("has no '='"),
             Reason::BadEscape => f.write_str("has a '%' not followed by two hex digits"),
             Reason::NotUtf8 => f.write_str("decodes to bytes that are not UTF-8"),
+            Reason::ListTooLong { max } => write!(f, "would make the list longer than {max} bytes"),
             Reason::TooManyMembers { max } => write!(f, "would make more than {max} members"),
             Reason::UnknownValue => f.write_str("is not a value the format defines"),
             Reason::MissingPrefix => f.write_str("does not start with the format's prefix"),
@@ -238,7 +245,7 @@ impl WireError {
     pub const fn is_limit(&self) -> bool {
         matches!(
             self.reason,
-            Reason::TooLong { .. } | Reason::TooManyMembers { .. }
+            Reason::TooLong { .. } | Reason::ListTooLong { .. } | Reason::TooManyMembers { .. }
         )
     }
 
