@@ -315,3 +315,40 @@ fn decode_names_the_first_x_b3_line_in_a_conflict() {
         out.stdout
     );
 }
+
+#[test]
+fn lines_that_pass_a_baggage_limit_together_are_refused_by_decode_and_convert() {
+    let lines = |fields: usize| -> Vec<String> {
+        std::iter::once(
+            "traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01".to_owned(),
+        )
+        .chain((0..fields).map(|i| format!("uberctx-k{i}: v")))
+        .collect()
+    };
+    let at_limit = lines(64);
+    let past = lines(65);
+    let args = |lines: &[String], lead: &[&'static str]| -> Vec<String> {
+        lead.iter()
+            .map(|s| s.to_string())
+            .chain(lines.iter().cloned())
+            .collect()
+    };
+    let run = |args: Vec<String>| {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        baton(&args, "")
+    };
+    assert_eq!(run(args(&at_limit, &["decode"])).code, 0);
+    let converted = run(args(&at_limit, &["convert", "--to", "tracecontext"]));
+    assert_eq!(converted.code, 0);
+    assert!(converted.stdout.contains("k63=v"));
+
+    let decoded = run(args(&past, &["decode"]));
+    assert_eq!(decoded.code, 1);
+    let stdout = &decoded.stdout;
+    assert!(stdout.contains("together, the lines pass a limit: uberctx-*: skipped 0 invalid and dropped 1 members past a limit"), "{stdout}");
+    // convert refuses what decode refuses, rather than drop a member.
+    let refused = run(args(&past, &["convert", "--to", "tracecontext"]));
+    assert_eq!(refused.code, 1);
+    assert!(refused.stdout.is_empty());
+    assert!(refused.stderr.contains("dropped 1 members past a limit"));
+}

@@ -11,10 +11,8 @@ use std::process::ExitCode;
 use baton::propagation::{Composite, Propagator};
 use baton::Context;
 
-use super::{decode, option_text, read_lines, usage_error, INVALID_INPUT};
-
-/// What `convert` reads: every format baton knows, W3C first.
-const READ: &str = "tracecontext,baggage,b3,b3multi,jaeger";
+use super::decode::{self, READ};
+use super::{option_text, read_lines, usage_error, INVALID_INPUT};
 
 /// `--to` names and the propagators they write with.
 const TARGETS: [(&str, &str); 4] = [
@@ -42,6 +40,10 @@ pub fn run(args: &[OsString]) -> ExitCode {
             e.report(line, &mut stderr);
             invalid = true;
         }
+    }
+    for passed in decode::limits_passed(&lines) {
+        let _ = writeln!(stderr, "{passed}");
+        invalid = true;
     }
     if invalid {
         return ExitCode::from(INVALID_INPUT);

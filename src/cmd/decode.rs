@@ -8,13 +8,14 @@ use std::ffi::OsString;
 use std::io::Write;
 use std::process::ExitCode;
 
+use baton::propagation::{Composite, Problem, Propagator};
 use baton::wire::b3::{B3Header, Sampling};
 use baton::wire::b3_multi::{MultiParser, FLAGS_HEADER, TRACE_ID_HEADER};
 use baton::wire::uber_trace_id::JaegerHeader;
 use baton::wire::{
     b3_single, baggage, traceparent, tracestate, uber_trace_id, uberctx, Field, WireError,
 };
-use baton::{SpanId, TraceFlags, TraceId};
+use baton::{Context, SpanId, TraceFlags, TraceId};
 
 use super::{caret, indent, read_lines, usage_error, HeaderLine, INVALID_INPUT};
 
@@ -78,6 +79,10 @@ pub fn run(args: &[OsString]) -> ExitCode {
     if let Some(conflict) = conflict(&lines) {
         invalid = true;
         let _ = writeln!(out, "{conflict}");
+    }
+    for passed in limits_passed(&lines) {
+        invalid = true;
+        let _ = writeln!(out, "{passed}");
     }
     if invalid {
         ExitCode::from(INVALID_INPUT)
@@ -331,6 +336,26 @@ fn trace_ids(lines: &[HeaderLine]) -> Vec<(usize, &str, TraceId)> {
 
 /// Why the lines, each valid, do not make one context: two `traceparent`
 /// lines (W3C: a request has one), or trace ids that differ.
+/// What `decode` and `convert` read: every format baton knows, W3C first.
+pub const READ: &str = "tracecontext,baggage,b3,b3multi,jaeger";
+
+/// The limits the lines pass together, which no line passes alone: baggage
+/// members past 64 or 8192 bytes over several `uberctx-*` or `baggage`
+/// lines. Extraction would drop those members.
+pub fn limits_passed(lines: &[HeaderLine]) -> Vec<String> {
+    let headers: Vec<(String, String)> = lines
+        .iter()
+        .map(|l| (l.name.clone(), l.value.clone()))
+        .collect();
+    let read = Composite::from_list(READ).unwrap_or_default();
+    let (_, problems) = read.extract_with_problems(&Context::default(), &headers);
+    problems
+        .iter()
+        .filter(|p| matches!(p, Problem::Partial { dropped, .. } if *dropped > 0))
+        .map(|p| format!("together, the lines pass a limit: {p}"))
+        .collect()
+}
+
 fn conflict(lines: &[HeaderLine]) -> Option<String> {
     let traceparents: Vec<usize> = lines
         .iter()
