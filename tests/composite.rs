@@ -220,6 +220,43 @@ fn fields_are_the_union_in_order() {
     assert_eq!(c.fields(), ["a", "bag", "b", "c"]);
 }
 
+/// `inject_into_command` clears what a composite reads, so `b3multi` must
+/// list the single `b3` header its extract prefers (and `b3` the `x-b3-*`),
+/// while `fields` stays what inject writes.
+#[test]
+fn extract_fields_are_the_union_of_what_each_format_reads() {
+    let c = Composite::from_list("b3multi,tracecontext,b3").unwrap();
+    assert_eq!(
+        c.fields(),
+        [
+            "x-b3-traceid",
+            "x-b3-spanid",
+            "x-b3-parentspanid",
+            "x-b3-sampled",
+            "x-b3-flags",
+            "traceparent",
+            "tracestate",
+            "b3",
+        ]
+    );
+    assert_eq!(
+        c.extract_fields(),
+        [
+            "b3",
+            "x-b3-traceid",
+            "x-b3-spanid",
+            "x-b3-parentspanid",
+            "x-b3-sampled",
+            "x-b3-flags",
+            "traceparent",
+            "tracestate",
+        ]
+    );
+    // A format that reads only what it writes needs no override.
+    let toys = Composite::new(vec![toy("a", "bag"), toy("b", "bag")]);
+    assert_eq!(toys.extract_fields(), toys.fields());
+}
+
 #[test]
 fn otel_propagators_default_is_tracecontext_then_baggage() {
     for unset in [None, Some(""), Some("  ")] {

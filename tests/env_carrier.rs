@@ -5,7 +5,7 @@ use std::ffi::OsStr;
 use std::process::Command;
 
 use baton::propagation::{
-    env_name, Composite, EnvCarrier, Extractor, Injector, Propagator, TraceContext, W3cBaggage,
+    env_name, Composite, EnvCarrier, Extractor, Injector, Propagator, TraceContext, W3cBaggage, B3,
 };
 use baton::{Context, SpanContext, SpanId, TraceFlags, TraceId};
 
@@ -154,4 +154,48 @@ fn a_child_process_receives_the_context() {
         Err(e) => panic!("{e}"),
     };
     assert_eq!(String::from_utf8_lossy(&out.stdout), TRACEPARENT);
+}
+
+/// The variables `cmd` sets, as the child sees them where the parent's
+/// environment holds nothing else.
+fn child_env(cmd: &Command) -> EnvCarrier {
+    EnvCarrier::from_vars(cmd.get_envs().filter_map(|(k, v)| {
+        Some((
+            k.to_str().unwrap().to_owned(),
+            v?.to_str().unwrap().to_owned(),
+        ))
+    }))
+}
+
+/// Variables of a context older than the parent's, in both B3 encodings.
+const STALE_B3: [(&str, &str); 4] = [
+    ("B3", "11111111111111111111111111111111-2222222222222222-1"),
+    ("X_B3_TRACEID", "33333333333333333333333333333333"),
+    ("X_B3_SPANID", "4444444444444444"),
+    ("X_B3_SAMPLED", "0"),
+];
+
+/// Bug: `inject_into_command` cleared only the fields B3 writes, but its
+/// extract reads both encodings and the single `b3` wins, so the child of a
+/// `b3multi` parent joined the trace of an inherited `B3`, and the child of
+/// a `b3` parent without a span that of inherited `X_B3_*`.
+#[test]
+fn apply_to_extract_fields_removes_the_b3_encoding_not_written() {
+    for (b3, cx) in [(B3::multi(), remote(1)), (B3::single(), Context::default())] {
+        let mut cmd = Command::new("true");
+        cmd.envs(STALE_B3);
+        let mut env = EnvCarrier::default();
+        b3.inject(&cx, &mut env);
+        env.apply_to(&mut cmd, b3.extract_fields());
+        for (name, stale) in STALE_B3 {
+            assert_ne!(
+                env_of(&cmd, name),
+                Some(Some(OsStr::new(stale))),
+                "{b3:?}: {name}"
+            );
+        }
+        let child = b3.extract(&Context::default(), &child_env(&cmd));
+        let ids = |cx: &Context| cx.span_context().map(|sc| (sc.trace_id(), sc.span_id()));
+        assert_eq!(ids(&child), ids(&cx), "{b3:?}");
+    }
 }

@@ -36,7 +36,9 @@ enum Encoding {
 /// Injects in the form it was built for: [`B3::single`] writes `b3`,
 /// [`B3::multi`] writes the lowercase `x-b3-*` headers. Extraction reads
 /// both: a valid `b3` header wins; an invalid one falls back to the multi
-/// headers. Each invalid encoding is one problem, reported once.
+/// headers. Each invalid encoding is one problem, reported once. So
+/// [`Propagator::fields`] is the form written, and
+/// [`Propagator::extract_fields`] both forms.
 ///
 /// # Example: extract a debug trace and inject it again
 /// ```
@@ -208,5 +210,9 @@ impl Propagator for B3 {
             Encoding::Single => &SINGLE_FIELDS,
             Encoding::Multi => &MultiParser::HEADERS,
         }
+    }
+
+    fn extract_fields(&self) -> &[&str] {
+        &EXTRACT_FIELDS
     }
 }

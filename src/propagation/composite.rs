@@ -28,7 +28,8 @@ pub const DEFAULT_PROPAGATORS: &str = "tracecontext,baggage";
 ///   different trace id, the first is kept and the conflict is a
 ///   [`Problem::Conflict`]. Every problem of every format is reported once
 ///   (see [`Propagator::extract_with_problems`]).
-/// - **Fields** are the union of every propagator's fields, in order.
+/// - **Fields** are the union of every propagator's fields, in order, and
+///   so are the fields extract reads ([`Propagator::extract_fields`]).
 ///
 /// # Example: read B3 and W3C, write both
 /// ```
@@ -53,6 +54,7 @@ pub const DEFAULT_PROPAGATORS: &str = "tracecontext,baggage";
 pub struct Composite {
     propagators: Vec<Box<dyn Propagator>>,
     fields: Vec<&'static str>,
+    extract_fields: Vec<&'static str>,
 }
 
 /// Why `OTEL_PROPAGATORS` could not be used.
@@ -111,15 +113,16 @@ impl Composite {
     /// assert_eq!(c.fields(), ["traceparent", "tracestate", "uber-trace-id"]);
     /// ```
     pub fn new(propagators: Vec<Box<dyn Propagator>>) -> Composite {
-        let mut fields: Vec<&'static str> = Vec::new();
-        for field in propagators.iter().flat_map(|p| p.fields()) {
-            if !fields.contains(field) {
-                fields.push(field_name::intern(field));
-            }
+        let mut fields = Vec::new();
+        let mut extract_fields = Vec::new();
+        for p in &propagators {
+            add_fields(&mut fields, p.fields());
+            add_fields(&mut extract_fields, p.extract_fields());
         }
         Composite {
             propagators,
             fields,
+            extract_fields,
         }
     }
 
@@ -224,6 +227,15 @@ impl Composite {
 impl Default for Composite {
     fn default() -> Composite {
         Composite::new(vec![Box::new(TraceContext), Box::new(W3cBaggage)])
+    }
+}
+
+/// Appends to `union` each of `fields` it lacks, interned, in order.
+fn add_fields(union: &mut Vec<&'static str>, fields: &[&str]) {
+    for field in fields {
+        if !union.contains(field) {
+            union.push(field_name::intern(field));
+        }
     }
 }
 
@@ -367,6 +379,10 @@ impl Propagator for Composite {
 
     fn fields(&self) -> &[&str] {
         &self.fields
+    }
+
+    fn extract_fields(&self) -> &[&str] {
+        &self.extract_fields
     }
 }
 

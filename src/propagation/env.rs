@@ -175,9 +175,12 @@ impl Extractor for EnvCarrier {
 /// Puts the current context into `cmd`'s environment with the global
 /// propagator, for a child process to pick up with [`extract_from_env`].
 ///
-/// Variables of the propagator's fields that the current context does not
-/// fill are removed from `cmd`, so the child never inherits a stale context
-/// from this process's own environment.
+/// Variables of the fields the propagator reads
+/// ([`Propagator::extract_fields`]) that the current context does not fill
+/// are removed from `cmd`, so the child never inherits a stale context from
+/// this process's own environment: not even in an encoding the propagator
+/// does not write, such as an old `B3` under `b3multi`, which the child's
+/// B3 extract would prefer to the fresh `X_B3_*`.
 ///
 /// # Example: run a child inside the current trace
 /// ```
@@ -196,7 +199,7 @@ pub fn inject_into_command(cmd: &mut Command) {
     let propagator = super::global_propagator();
     let mut env = EnvCarrier::default();
     propagator.inject(&Context::current(), &mut env);
-    env.apply_to(cmd, propagator.fields());
+    env.apply_to(cmd, propagator.extract_fields());
 }
 
 /// The context this process was started in: the current context plus what

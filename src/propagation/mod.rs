@@ -66,8 +66,24 @@ pub trait Propagator: Send + Sync {
         (self.extract(cx, carrier), Problems::default())
     }
 
-    /// The field names this format reads and writes, lowercase.
+    /// The field names this format writes, lowercase. It reads them too,
+    /// and may read more: see [`Propagator::extract_fields`].
     fn fields(&self) -> &[&str];
+
+    /// Every field name extraction reads, lowercase: [`Propagator::fields`]
+    /// plus any other encoding the format accepts (B3 reads the `b3` header
+    /// and the `x-b3-*` headers, whichever form it writes).
+    ///
+    /// A carrier that outlives one context has to lose all of these before
+    /// an inject, not only the fields written: a field left over from an
+    /// earlier context would be read as if current, e.g. an old `b3` wins
+    /// over freshly written `x-b3-*` headers. [`inject_into_command`] clears
+    /// them from a child's environment so.
+    ///
+    /// Defaults to [`Propagator::fields`].
+    fn extract_fields(&self) -> &[&str] {
+        self.fields()
+    }
 }
 
 /// The context of an extract, after its problems are reported: how each
