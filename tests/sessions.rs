@@ -19,16 +19,7 @@ fn every_span_in_a_session_carries_its_id() {
     };
     assert_ne!(t1, t2, "a session spans several traces");
     assert!(baton::current_session().is_none());
-    let spans: Vec<_> = [t1, t2].into_iter().flat_map(common::spans_of).collect();
-    assert_eq!(spans.len(), 3);
-    for s in &spans {
-        assert_eq!(
-            s.attribute("session.id")
-                .map(ToString::to_string)
-                .as_deref(),
-            Some("conv-42")
-        );
-    }
+    assert_each_in_session(&[t1, t2], 3, "conv-42");
     let outside = baton::span("outside").start();
     let id = outside.trace_id();
     drop(outside);
@@ -62,14 +53,19 @@ fn a_root_span_in_a_session_and_its_children_carry_its_id() {
         drop(baton::span("its child").enter());
         entered.trace_id()
     };
-    let spans: Vec<_> = [t1, t2].into_iter().flat_map(common::spans_of).collect();
-    assert_eq!(spans.len(), 3);
-    for s in &spans {
+    assert_each_in_session(&[t1, t2], 3, "chat-42");
+}
+
+/// The traces hold `spans` spans, each with the `session.id` attribute `id`.
+fn assert_each_in_session(traces: &[baton::TraceId], spans: usize, id: &str) {
+    let all: Vec<_> = traces.iter().copied().flat_map(common::spans_of).collect();
+    assert_eq!(all.len(), spans);
+    for s in &all {
         assert_eq!(
             s.attribute("session.id")
                 .map(ToString::to_string)
                 .as_deref(),
-            Some("chat-42"),
+            Some(id),
             "{}",
             s.name
         );

@@ -5,6 +5,7 @@ use std::io::{self, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::time::{Duration, Instant, SystemTime};
 
+use crate::export::body_buffer::{reserve_within, READ_CHUNK};
 use crate::export::http_chunked::{BadChunk, Dechunker};
 use crate::export::http_date::until_http_date;
 use crate::export::{ConfigError, ExportError};
@@ -18,9 +19,6 @@ pub const MAX_RESPONSE_BODY: usize = 4 * 1024 * 1024;
 /// responses included; and, apart, of a chunked body's framing (chunk-size
 /// lines, extensions and trailer fields).
 const MAX_RESPONSE_HEAD: usize = 64 * 1024;
-
-/// The most bytes of a body asked for per `read` call.
-const READ_CHUNK: usize = 64 * 1024;
 
 /// Bytes written per `write` call, so the deadline is checked between them.
 const WRITE_CHUNK: usize = 64 * 1024;
@@ -405,16 +403,6 @@ fn read_final_head(
             100..=199 => (start, scanned) = (end, end),
             _ => return Ok((head, end)),
         }
-    }
-}
-
-/// Makes room in `body` for `more` bytes, growing by doubling like a Vec
-/// but never past `cap`, so a body of unknown length costs at most twice
-/// the cap in all.
-pub(crate) fn reserve_within(body: &mut Vec<u8>, more: usize, cap: usize) {
-    if body.capacity() - body.len() < more {
-        let room = cap.saturating_sub(body.len());
-        body.reserve_exact(body.len().max(READ_CHUNK).max(more).min(room));
     }
 }
 

@@ -19,7 +19,7 @@
 
 use std::fmt;
 
-use crate::export::http::reserve_within;
+use crate::export::body_buffer::reserve_within;
 
 /// Why a chunked body is malformed: what was wrong, and at which byte of
 /// the body as sent.

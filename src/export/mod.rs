@@ -22,6 +22,7 @@ mod batch_event;
 mod batch_queue;
 mod batch_stage;
 mod batch_worker;
+mod body_buffer;
 mod config;
 mod config_error;
 mod console;
