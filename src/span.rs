@@ -476,7 +476,7 @@ pub(crate) fn finish(mut state: SpanState) {
     }
     if let Some(data) = state.finish(limits, stack::release_spare, recorder::on_end_plain) {
         if unwinding {
-            recorder::on_end_unwinding(data);
+            recorder::on_end_caught(data);
         } else {
             recorder::on_end(data);
         }

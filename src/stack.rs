@@ -151,9 +151,14 @@ impl Frame {
 /// along.
 fn kin(spans: &[SpanState]) -> bool {
     match spans {
-        [.., below, top] => below.span_context().trace_id() == top.span_context().trace_id(),
+        [.., below, top] => same_trace(below, top),
         _ => false,
     }
+}
+
+#[inline]
+fn same_trace(a: &SpanState, b: &SpanState) -> bool {
+    a.span_context().trace_id() == b.span_context().trace_id()
 }
 
 struct Stack {
@@ -193,7 +198,7 @@ impl Drop for Stack {
         while let Some(open) = self.spans.pop() {
             // The spare is this stack's own, dropped with it.
             if let Some(ended) = open.finish(recorder::limits, |_| {}, recorder::on_end_plain) {
-                recorder::on_end(ended);
+                recorder::on_end_caught(ended);
             }
         }
     }
@@ -380,7 +385,7 @@ pub(crate) fn end_inside_open_span(span: &mut SpanState) -> bool {
         let Some(open) = s.spans.last() else {
             return false;
         };
-        if open.span_context().trace_id() != span.span_context().trace_id() {
+        if !same_trace(open, span) {
             return false;
         }
         let Some(r) = s.batch_for(span) else {

@@ -1,7 +1,8 @@
-//! A processor that panics while the thread already unwinds a panic (a
-//! span's guard dropped on the way) must not abort the process: a second
-//! panic escaping a drop during unwinding would. Its own process: it
-//! installs the global pipeline and counts diagnostics.
+//! A processor that panics where a panic cannot unwind must not abort the
+//! process: while the thread already unwinds a panic (a span's guard
+//! dropped on the way), or as an exiting thread ends the spans still open
+//! on it (in a thread-local's destructor). Its own process: it installs
+//! the global pipeline and counts diagnostics.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Mutex;
@@ -53,4 +54,15 @@ fn a_processor_panicking_during_unwinding_is_caught_and_reported() {
     // The outer span still ended, after the inner one's processor panicked.
     assert_eq!(*ENDED.lock().unwrap(), ["outer"]);
     assert_eq!(baton::__stack_depth(), 0);
+
+    // A thread exits with both spans open: its stack ends them as it is
+    // destroyed, the inner one first.
+    std::thread::spawn(|| {
+        std::mem::forget(span("outer at exit").enter());
+        std::mem::forget(span("inner").enter());
+    })
+    .join()
+    .expect("the thread exits; the process goes on");
+    assert_eq!(diagnostic_count(DiagnosticKind::ExportFailed) - before, 2);
+    assert_eq!(*ENDED.lock().unwrap(), ["outer", "outer at exit"]);
 }
