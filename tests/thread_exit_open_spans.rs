@@ -69,3 +69,24 @@ fn spans_still_work_on_a_thread_whose_stack_was_never_used() {
         .unwrap();
     assert_ne!(id.to_u64(), 0);
 }
+
+#[test]
+fn a_span_ended_out_of_order_is_not_ended_again_at_thread_exit() {
+    common::exporter();
+    let trace = std::thread::spawn(|| {
+        let outer = baton::span("ended out of order").enter();
+        let trace = outer.trace_id();
+        let inner = baton::span("open at exit").enter();
+        // Its frame stays under the live one, dead; the span ends here.
+        drop(outer);
+        std::mem::forget(inner);
+        trace
+    })
+    .join()
+    .unwrap();
+    let names: Vec<String> = common::spans_of(trace)
+        .iter()
+        .map(|s| s.name.to_string())
+        .collect();
+    assert_eq!(names, ["ended out of order", "open at exit"]);
+}
