@@ -1,16 +1,22 @@
 //! Sessions: an id that groups many traces.
 
 use std::fmt;
+use std::panic::Location;
 use std::sync::Arc;
 
+use crate::baggage::Baggage;
 use crate::context::Context;
+use crate::diagnostic::{report, DiagnosticKind};
 use crate::stack::{self, ContextGuard};
 
 /// An id grouping many traces (a user's conversation, a job run).
 ///
 /// It travels as the baggage entry `session.id`, so it crosses threads,
 /// futures and processes like any baggage, and every span started inside it
-/// gets the attribute `session.id`.
+/// gets the attribute `session.id`. An id is never empty: an empty
+/// `session.id` entry (say, from a received `baggage` header) is no
+/// session, as a session id must be a non-empty string for the backends
+/// that group by it (Arize, Mirascope).
 ///
 /// # Example
 /// ```
@@ -35,12 +41,19 @@ impl Session {
     pub fn id(&self) -> &str {
         &self.id
     }
+
+    /// The session id `baggage` carries, if it carries a non-empty one.
+    pub(crate) fn id_in(baggage: &Baggage) -> Option<&str> {
+        baggage
+            .get(Session::BAGGAGE_KEY)
+            .filter(|id| !id.is_empty())
+    }
 }
 
 impl Context {
     /// The session, carried as the baggage entry `session.id`.
     pub fn session(&self) -> Option<Session> {
-        self.baggage().get(Session::BAGGAGE_KEY).map(Session::new)
+        Session::id_in(self.baggage()).map(Session::new)
     }
 }
 
@@ -57,14 +70,32 @@ impl fmt::Display for Session {
 }
 
 /// Starts a session for the current scope; see [`Session`].
+///
+/// An empty `id` is reported as a
+/// [`DiagnosticKind::InvalidArgument`](crate::DiagnosticKind) and leaves the
+/// session as it was, like an invalid key given to
+/// [`set_baggage`](crate::set_baggage).
+///
+/// ```
+/// let _outer = baton::session("chat-42");
+/// let _g = baton::session(""); // reported; the session is unchanged
+/// assert_eq!(baton::current_session().unwrap().id(), "chat-42");
+/// ```
 #[track_caller]
 pub fn session(id: &str) -> ContextGuard {
-    Context::current()
-        .with_baggage(Session::BAGGAGE_KEY, id)
-        .attach()
+    let current = Context::current();
+    if id.is_empty() {
+        report(
+            DiagnosticKind::InvalidArgument,
+            &"session id is empty; the session is unchanged",
+            Some(Location::caller()),
+        );
+        return current.attach();
+    }
+    current.with_baggage(Session::BAGGAGE_KEY, id).attach()
 }
 
 /// The session of the current context.
 pub fn current_session() -> Option<Session> {
-    stack::with_current(|c| c.baggage().get(Session::BAGGAGE_KEY).map(Session::new))
+    stack::with_current(|c| Session::id_in(c.baggage()).map(Session::new))
 }

@@ -452,7 +452,7 @@ fn session_attribute(baggage: &Baggage) -> Option<KeyValue> {
     if baggage.is_empty() {
         return None;
     }
-    let id = baggage.get(Session::BAGGAGE_KEY)?;
+    let id = Session::id_in(baggage)?;
     Some(KeyValue::new(Session::BAGGAGE_KEY, id.to_owned()))
 }
 

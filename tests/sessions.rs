@@ -71,3 +71,48 @@ fn assert_each_in_session(traces: &[baton::TraceId], spans: usize, id: &str) {
         );
     }
 }
+
+/// `session("")` used to start a session with the empty id: `current_session()`
+/// gave `Some(Session(""))` and every span got `session.id=""`, with no
+/// report, though a session id must be a non-empty string (Arize AX
+/// "Set Up Sessions"; Mirascope reads an empty header as no session).
+#[test]
+fn an_empty_session_id_is_refused_reported_and_no_session() {
+    common::exporter();
+    let reported = || baton::diagnostic_count(baton::DiagnosticKind::InvalidArgument);
+
+    let before = reported();
+    {
+        let _empty = baton::session("");
+        assert!(reported() > before, "an empty id is reported");
+        assert_eq!(baton::current_session(), None);
+        assert_eq!(baton::baggage(baton::Session::BAGGAGE_KEY), None);
+    }
+
+    let _outer = baton::session("chat-42");
+    let before = reported();
+    let t1 = {
+        let _empty = baton::session("");
+        assert!(reported() > before);
+        assert_eq!(baton::current_session().unwrap().id(), "chat-42");
+        baton::span("still in chat-42").enter().trace_id()
+    };
+    assert_each_in_session(&[t1], 1, "chat-42");
+
+    // An empty entry that arrives in a `baggage` header is no session either.
+    let received = baton::extract_context(&std::collections::HashMap::from([(
+        "baggage".to_string(),
+        "session.id=".to_string(),
+    )]));
+    assert_eq!(
+        received.baggage().get(baton::Session::BAGGAGE_KEY),
+        Some("")
+    );
+    assert_eq!(received.session(), None);
+    let _g = received.attach();
+    assert_eq!(baton::current_session(), None);
+    let span = baton::span("in no session").start();
+    let t2 = span.trace_id();
+    drop(span);
+    assert!(common::spans_of(t2)[0].attribute("session.id").is_none());
+}
