@@ -802,7 +802,8 @@ impl Drop for Span {
 impl fmt::Debug for Span {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Span")
-            .field("span_context", &self.head.span_context)
+            .field("name", &self.head.name)
+            .field("span_context", self.span_context())
             .finish()
     }
 }
@@ -889,7 +890,8 @@ impl Drop for SpanGuard {
 impl fmt::Debug for SpanGuard {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SpanGuard")
-            .field("span_context", &self.span_context)
+            .field("name", &self.name())
+            .field("span_context", self.span_context())
             .field("created_at", &self.frame.location())
             .finish()
     }
