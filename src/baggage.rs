@@ -10,7 +10,7 @@ use core::fmt;
 ///
 /// Keys are W3C `token`s; values are any text (the propagator
 /// percent-encodes them); properties are kept as their raw `;`-separated text,
-/// e.g. `p1;p2=x`. Setting a key that exists replaces its value in place.
+/// e.g. `p1;p2=x`, and always fit the W3C grammar. Setting a key that exists replaces its value in place.
 ///
 /// # Example
 /// ```
@@ -56,6 +56,12 @@ pub enum BaggageError {
     },
     /// The baggage already holds [`Baggage::MAX_MEMBERS`] entries.
     TooManyMembers,
+    /// The properties' byte at `offset` does not fit the W3C `property`
+    /// grammar (`key`, or `key=value`, joined by `;`).
+    InvalidProperties {
+        /// The offset of the offending byte in the properties.
+        offset: usize,
+    },
 }
 
 impl fmt::Display for BaggageError {
@@ -68,6 +74,10 @@ impl fmt::Display for BaggageError {
             BaggageError::TooManyMembers => {
                 write!(f, "baggage already holds {} members", Baggage::MAX_MEMBERS)
             }
+            BaggageError::InvalidProperties { offset } => write!(
+                f,
+                "baggage properties byte {offset} does not fit the W3C property grammar"
+            ),
         }
     }
 }
@@ -93,6 +103,67 @@ pub(crate) fn is_tchar(b: u8) -> bool {
     TCHAR[usize::from(b)]
 }
 
+/// `OWS = *( SP / HTAB )` ([RFC 9110 §5.6.3](https://www.rfc-editor.org/rfc/rfc9110#section-5.6.3)):
+/// property lists may hold it, so it lives with them; the header parsers
+/// share it through `wire::lexical`.
+pub(crate) const fn is_ows(b: u8) -> bool {
+    b == b' ' || b == b'\t'
+}
+
+/// The index of the first byte at or after `i` that is not OWS.
+pub(crate) fn skip_ows(bytes: &[u8], mut i: usize) -> usize {
+    while i < bytes.len() && is_ows(bytes[i]) {
+        i += 1;
+    }
+    i
+}
+
+/// W3C `baggage-octet`: what a value or a property value may hold unescaped
+/// (US-ASCII without CTLs, whitespace, DQUOTE, comma, semicolon and
+/// backslash).
+pub(crate) const fn is_baggage_octet(b: u8) -> bool {
+    matches!(b, 0x21 | 0x23..=0x2b | 0x2d..=0x3a | 0x3c..=0x5b | 0x5d..=0x7e)
+}
+
+/// Checks a raw property list (the text after a member's first `;`) against
+/// [W3C Baggage §3.3.1](https://www.w3.org/TR/baggage/#definition):
+///
+/// ```abnf
+/// property = key OWS "=" OWS value
+/// property =/ key OWS
+/// ```
+///
+/// joined by `OWS ";" OWS`. Returns the offset of the first bad byte,
+/// relative to `props`.
+pub(crate) fn check_properties(props: &str) -> Result<(), usize> {
+    let bytes = props.as_bytes();
+    let mut start = 0;
+    for part in bytes.split(|&b| b == b';') {
+        let end = start + part.len();
+        let mut i = skip_ows(bytes, start);
+        let key_start = i;
+        while i < end && is_tchar(bytes[i]) {
+            i += 1;
+        }
+        if i == key_start {
+            return Err(i);
+        }
+        i = skip_ows(&bytes[..end], i);
+        if i < end && bytes[i] == b'=' {
+            i = skip_ows(&bytes[..end], i + 1);
+            while i < end && is_baggage_octet(bytes[i]) {
+                i += 1;
+            }
+            i = skip_ows(&bytes[..end], i);
+        }
+        if i != end {
+            return Err(i);
+        }
+        start = end + 1;
+    }
+    Ok(())
+}
+
 /// Checks a baggage key against the `token` grammar.
 pub(crate) fn check_key(key: &str) -> Result<(), BaggageError> {
     if key.is_empty() {
@@ -116,7 +187,20 @@ impl Baggage {
     /// "... up to at least 8192 bytes").
     pub const MAX_BYTES: usize = 8192;
 
-    /// A copy with `key` set to `value` and its `properties` (raw text, may be empty).
+    /// A copy with `key` set to `value` and its `properties`: raw text in
+    /// the W3C grammar (`p1;p2=x`, optional whitespace around `;` and `=`),
+    /// or empty. Properties that do not fit it are refused here, rather
+    /// than left out of a header later.
+    ///
+    /// ```
+    /// use baton::{Baggage, BaggageError};
+    /// let b = Baggage::default().try_insert("k", "v", "p1;p2=x").unwrap();
+    /// assert_eq!(b.iter().next(), Some(("k", "v", "p1;p2=x")));
+    /// assert_eq!(
+    ///     b.try_insert("k", "v", "p,evil=1"),
+    ///     Err(BaggageError::InvalidProperties { offset: 1 })
+    /// );
+    /// ```
     pub fn try_insert(
         &self,
         key: &str,
@@ -124,6 +208,10 @@ impl Baggage {
         properties: &str,
     ) -> Result<Baggage, BaggageError> {
         check_key(key)?;
+        if !properties.is_empty() {
+            check_properties(properties)
+                .map_err(|offset| BaggageError::InvalidProperties { offset })?;
+        }
         let exists = self.iter().any(|(k, _, _)| k == key);
         if !exists && self.len() >= Baggage::MAX_MEMBERS {
             return Err(BaggageError::TooManyMembers);

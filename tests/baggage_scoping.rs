@@ -66,6 +66,31 @@ fn invalid_keys_are_refused_with_a_reason() {
     assert!(baton::diagnostic_count(baton::DiagnosticKind::InvalidArgument) > before);
 }
 
+/// `try_insert("k", "v", "p,evil=1")` used to succeed, and the properties
+/// were left out of the `baggage` header only when it was written (reported
+/// there as a limit): the error now comes from the call that passed them.
+#[test]
+fn properties_outside_the_w3c_grammar_are_refused_with_where() {
+    let refused = |props: &str| Baggage::default().try_insert("k", "v", props).err();
+    let at = |offset| Some(BaggageError::InvalidProperties { offset });
+    assert_eq!(refused("p,evil=1"), at(1));
+    assert_eq!(refused("p1;;p2"), at(3));
+    assert_eq!(refused(";p"), at(0));
+    assert_eq!(refused("p=a b"), at(4));
+    assert_eq!(refused("p=\"x\""), at(2));
+    assert_eq!(refused("p=é"), at(2));
+    assert_eq!(refused("p\n"), at(1));
+    // The grammar's forms, optional whitespace included, are kept as given
+    // and written as given.
+    for props in ["p", "p1;p2=x", "p1 ; p2 = x", "p=", "p=%41;q=a=b"] {
+        let b = Baggage::default().try_insert("k", "v", props).unwrap();
+        assert_eq!(b.iter().next(), Some(("k", "v", props)));
+        let header = baton::wire::baggage::format(&b).header;
+        assert_eq!(header, format!("k=v;{props}"));
+        assert_eq!(baton::wire::baggage::parse(&header).unwrap(), b);
+    }
+}
+
 #[test]
 fn the_member_limit_holds_at_and_past_the_edge() {
     let mut b = Baggage::default();

@@ -44,12 +44,10 @@ impl Propagator for W3cBaggage {
             report(
                 DiagnosticKind::LimitExceeded,
                 &format_args!(
-                    "baggage inject: {} members left out (limits {} members, {} bytes), {} \
-                     written without their malformed properties",
+                    "baggage inject: {} members left out (limits {} members, {} bytes)",
                     out.dropped,
                     Baggage::MAX_MEMBERS,
                     Baggage::MAX_BYTES,
-                    out.stripped_properties
                 ),
                 None,
             );

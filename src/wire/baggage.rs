@@ -40,11 +40,12 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use crate::baggage::{is_tchar, Baggage, Builder, Parts};
+use crate::baggage::{
+    check_properties, is_baggage_octet, is_tchar, skip_ows, Baggage, Builder, Parts,
+};
 use crate::wire::error::{Field, Reason, WireError};
 use crate::wire::lexical::{
-    escape_at, find_byte, is_ows, percent_decode_into, percent_encode_into, percent_encoded_len,
-    trim_ows,
+    escape_at, find_byte, percent_decode_into, percent_encode_into, percent_encoded_len, trim_ows,
 };
 
 /// What [`parse_lines`] kept and what it had to leave out.
@@ -90,53 +91,10 @@ impl fmt::Display for ParsedBaggage {
     }
 }
 
-const fn is_baggage_octet(b: u8) -> bool {
-    matches!(b, 0x21 | 0x23..=0x2b | 0x2d..=0x3a | 0x3c..=0x5b | 0x5d..=0x7e)
-}
-
 /// Whether [`format`](fn@format) writes byte `b` of a value as it is
 /// (every other byte becomes `%XX`).
 fn kept_as_is(b: u8) -> bool {
     is_baggage_octet(b) && b != b'%'
-}
-
-/// The index of the first byte at or after `i` that is not OWS.
-fn skip_ows(bytes: &[u8], mut i: usize) -> usize {
-    while i < bytes.len() && is_ows(bytes[i]) {
-        i += 1;
-    }
-    i
-}
-
-/// Checks a raw property list (the text after a member's first `;`).
-/// Returns the offset of the first bad byte, relative to `props`.
-fn check_properties(props: &str) -> Result<(), usize> {
-    let bytes = props.as_bytes();
-    let mut start = 0;
-    for part in bytes.split(|&b| b == b';') {
-        let end = start + part.len();
-        let mut i = skip_ows(bytes, start);
-        let key_start = i;
-        while i < end && is_tchar(bytes[i]) {
-            i += 1;
-        }
-        if i == key_start {
-            return Err(i);
-        }
-        i = skip_ows(&bytes[..end], i);
-        if i < end && bytes[i] == b'=' {
-            i = skip_ows(&bytes[..end], i + 1);
-            while i < end && is_baggage_octet(bytes[i]) {
-                i += 1;
-            }
-            i = skip_ows(&bytes[..end], i);
-        }
-        if i != end {
-            return Err(i);
-        }
-        start = end + 1;
-    }
-    Ok(())
 }
 
 /// One well-formed member, still borrowed from its line.
@@ -509,14 +467,12 @@ pub struct FormattedBaggage {
     /// Members left out because they did not fit [`Baggage::MAX_MEMBERS`] or
     /// [`Baggage::MAX_BYTES`].
     pub dropped: usize,
-    /// Members written without their properties, which did not match the grammar.
-    pub stripped_properties: usize,
 }
 
 impl FormattedBaggage {
     /// Whether every member was written whole.
     pub fn is_complete(&self) -> bool {
-        self.dropped == 0 && self.stripped_properties == 0
+        self.dropped == 0
     }
 }
 
@@ -550,7 +506,6 @@ pub fn format(b: &Baggage) -> FormattedBaggage {
     let mut written = 0;
     for (k, v, p) in b.iter() {
         let size = entry_size(k, v, p);
-        let props_ok = p.is_empty() || check_properties(p).is_ok();
         let sep = usize::from(written > 0);
         if written == Baggage::MAX_MEMBERS || out.header.len() + sep + size > Baggage::MAX_BYTES {
             out.dropped += 1;
@@ -562,9 +517,7 @@ pub fn format(b: &Baggage) -> FormattedBaggage {
         out.header.push_str(k);
         out.header.push('=');
         percent_encode_into(v, kept_as_is, &mut out.header);
-        if !props_ok {
-            out.stripped_properties += 1;
-        } else if !p.is_empty() {
+        if !p.is_empty() {
             out.header.push(';');
             out.header.push_str(p);
         }
@@ -573,19 +526,17 @@ pub fn format(b: &Baggage) -> FormattedBaggage {
     out
 }
 
-/// The size [`format`](fn@format) gives an entry (without the `,` before
-/// it); properties that do not match the grammar are not written and not
-/// counted. The limits of [`Baggage::MAX_BYTES`] are counted with it.
+/// The size [`format`](fn@format) gives an entry of a [`Baggage`] (without
+/// the `,` before it). The limits of [`Baggage::MAX_BYTES`] are counted
+/// with it.
 ///
 /// ```
 /// assert_eq!(baton::wire::baggage::entry_size("k", "a b", "p"), "k=a%20b;p".len());
 /// ```
 pub fn entry_size(key: &str, value: &str, properties: &str) -> usize {
-    let props_ok = properties.is_empty() || check_properties(properties).is_ok();
-    let written = if props_ok { properties } else { "" };
     member_size(
         key,
         percent_encoded_len(value.as_bytes(), kept_as_is),
-        written,
+        properties,
     )
 }

@@ -3,7 +3,8 @@
 //!
 //! A baggage key is an RFC 7230 `token`; its `tchar` class lives with
 //! [`Baggage`](crate::Baggage), which checks keys too
-//! (`crate::baggage::is_tchar`).
+//! (`crate::baggage::is_tchar`), and so do OWS and `baggage-octet`, which
+//! it needs to check property lists.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -11,10 +12,9 @@ use alloc::vec::Vec;
 use crate::id::{lower_hex_digit, parse_lower_hex, IdError, SpanId, TraceId};
 use crate::wire::error::{Field, Reason, WireError};
 
-/// `OWS = *( SP / HTAB )` ([RFC 9110 §5.6.3](https://www.rfc-editor.org/rfc/rfc9110#section-5.6.3)).
-pub(crate) const fn is_ows(b: u8) -> bool {
-    b == b' ' || b == b'\t'
-}
+/// `OWS = *( SP / HTAB )`; it lives with [`Baggage`](crate::Baggage), whose
+/// property lists may hold it.
+pub(crate) use crate::baggage::is_ows;
 
 /// The range of `bytes` without leading and trailing OWS.
 pub(crate) fn trim_ows(bytes: &[u8]) -> (usize, usize) {
