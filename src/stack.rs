@@ -965,7 +965,7 @@ impl FrameRef {
 
 /// Why a guard's drop popped nothing, or only marked its frame dead.
 const UNDER_LIVE: &str = "guard dropped while a newer guard on this thread is still live";
-const SET_ASIDE: &str = "guard dropped outside the future that set its frame aside (held across `.await`); the frame goes back for that future's polls, and its span ends with the future";
+const SET_ASIDE: &str = "guard dropped after its frame was taken off the stack: held across `.await` (the frame goes back for that future's polls, and its span ends with the future), or left live by a wrapped job (its span ended when the job returned)";
 
 /// Whether the frame with key `key` is on top at `index`, with a live frame
 /// (or none) under it: popping it takes nothing else off.
@@ -997,6 +997,21 @@ struct Aside {
 }
 
 impl SetAside {
+    /// For a run that happens once (a wrapped job): [`attached`] leaves the
+    /// report of what the run left to the caller, which can say what it was.
+    pub(crate) fn reported_by_caller() -> SetAside {
+        SetAside {
+            frames: None,
+            reported: true,
+        }
+    }
+
+    /// How many frames are set aside, and where the first was created.
+    pub(crate) fn first_frame(&self) -> Option<(usize, &'static Location<'static>)> {
+        let aside = self.frames.as_deref()?;
+        Some((aside.frames.len(), aside.frames.first()?.location))
+    }
+
     /// Whether frames are set aside (a guard leaked at the last poll).
     #[inline]
     pub(crate) fn holds_frames(&self) -> bool {

@@ -15,10 +15,16 @@
 use std::thread::JoinHandle;
 
 use crate::context::Context;
+use crate::diagnostic::{report, DiagnosticKind};
+use crate::span::finish;
+use crate::stack::{attached, offer_spare, SetAside};
 
 /// Captures the current context now and returns a job that runs `f` inside
 /// it on whatever thread runs the job, then restores that thread's own
-/// context, also when `f` panics.
+/// context, also when `f` panics, and also when `f` leaves a guard live
+/// (forgotten, or returned): that guard's frame comes off with the job's and
+/// its span ends, reported once as a
+/// [`DiagnosticKind::GuardDroppedOutOfOrder`] naming where it was created.
 ///
 /// # Example: a worker thread continues the trace
 /// ```
@@ -31,10 +37,11 @@ pub fn copy_context_to_thread<F, R>(f: F) -> impl FnOnce() -> R + Send
 where
     F: FnOnce() -> R + Send,
 {
-    let cx = Context::current();
+    let mut cx = Context::current();
     move || {
-        let _guard = cx.attach();
-        f()
+        let out = run_inside(&mut cx, f);
+        offer_spare(cx);
+        out
     }
 }
 
@@ -60,9 +67,40 @@ where
 {
     let cx = Context::current();
     move |arg| {
-        let _guard = cx.clone().attach();
-        f(arg)
+        let mut cx = cx.clone();
+        let out = run_inside(&mut cx, || f(arg));
+        offer_spare(cx);
+        out
     }
+}
+
+/// Runs `f` with `cx` on top of this thread's stack, as a future's poll
+/// does, and takes off after it whatever `f` left there: a pool worker's
+/// next job, and the worker itself, must never run inside a guard an
+/// earlier job leaked (a span of another request as their parent).
+fn run_inside<R>(cx: &mut Context, f: impl FnOnce() -> R) -> R {
+    /// Ends the spans of what `f` left, also when it unwinds.
+    struct Left(SetAside);
+    impl Drop for Left {
+        fn drop(&mut self) {
+            let Some((frames, location)) = self.0.first_frame() else {
+                return;
+            };
+            report(
+                DiagnosticKind::GuardDroppedOutOfOrder,
+                &format_args!(
+                    "{frames} guard(s) still live when a wrapped job returned; taken off the \
+                     stack so the thread's own context is restored, their spans ended"
+                ),
+                Some(location),
+            );
+            for span in self.0.take_spans() {
+                finish(span);
+            }
+        }
+    }
+    let mut left = Left(SetAside::reported_by_caller());
+    attached(cx, &mut left.0, f)
 }
 
 /// [`std::thread::spawn`] with the current context: the new thread starts
