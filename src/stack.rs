@@ -1177,11 +1177,13 @@ fn restore(aside: &mut Aside) {
 ///
 /// # Example
 /// ```
-/// let _outer = baton::span("outer").enter();
+/// let outer = baton::span("outer").enter();
+/// let _s = baton::session("chat-42");
 /// let _g = baton::new_trace_context();
 /// let inner = baton::span("inner").start();
 /// assert_eq!(inner.parent_span_id(), None);
-/// assert_ne!(Some(inner.trace_id()), baton::Context::default().span_context().map(|s| s.trace_id()));
+/// assert_ne!(inner.trace_id(), outer.trace_id());
+/// assert!(baton::current_session().is_none());
 /// ```
 #[track_caller]
 pub fn new_trace_context() -> ContextGuard {
