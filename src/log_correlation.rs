@@ -3,9 +3,11 @@
 //!
 //! [`log_ids`] reads the ids of the current context (local span or remote
 //! parent) once, into a small `Copy` value whose `Display` writes
-//! `trace_id=… span_id=… sampled=1`, or nothing outside a span. The field
-//! names are the ones OpenTelemetry's log bridges use, so a log backend can
-//! link the line to its trace.
+//! `trace_id=… span_id=… trace_flags=01`, or nothing outside a span. The
+//! field names and formats are those of OpenTelemetry's
+//! [Trace Context in non-OTLP Log Formats](https://opentelemetry.io/docs/specs/otel/compatibility/logging_trace_context/)
+//! (ids in lowercase hex, the flags in the W3C `trace-flags` form), so a log
+//! backend can link the line to its trace.
 //!
 //! # Example: `println!`-style logging
 //! ```
@@ -13,7 +15,11 @@
 //! let line = format!("INFO order placed {}", baton::log_ids());
 //! let trace_id = baton::current_trace_id().unwrap();
 //! let span_id = baton::current_span_id().unwrap();
-//! assert_eq!(line, format!("INFO order placed trace_id={trace_id} span_id={span_id} sampled=1"));
+//! let flags = baton::log_ids().trace_flags().unwrap().bits();
+//! assert_eq!(
+//!     line,
+//!     format!("INFO order placed trace_id={trace_id} span_id={span_id} trace_flags={flags:02x}")
+//! );
 //! ```
 //!
 //! # Example: a recipe for the `log` facade
@@ -42,7 +48,7 @@
 use core::fmt;
 
 use crate::id::{SpanId, TraceId};
-use crate::span_context::SpanContext;
+use crate::span_context::{SpanContext, TraceFlags};
 use crate::stack;
 
 /// The span id of the current context (its local span, or the remote parent
@@ -69,24 +75,26 @@ pub fn current_span_id() -> Option<SpanId> {
 /// )]));
 /// assert_eq!(
 ///     baton::log_ids().to_string(),
-///     "trace_id=4bf92f3577b34da6a3ce929d0e0e4736 span_id=00f067aa0ba902b7 sampled=0"
+///     "trace_id=4bf92f3577b34da6a3ce929d0e0e4736 span_id=00f067aa0ba902b7 trace_flags=00"
 /// );
 /// ```
 pub fn log_ids() -> LogIds {
     LogIds(stack::with_current(|cx| {
         cx.span_context()
-            .map(|sc| (sc.trace_id(), sc.span_id(), sc.flags().is_sampled()))
+            .map(|sc| (sc.trace_id(), sc.span_id(), sc.flags()))
     }))
 }
 
-/// The trace id, span id and sampled flag of one context, or none.
+/// The trace id, span id and trace flags of one context, or none.
 ///
-/// `Display` writes `trace_id=<32 hex> span_id=<16 hex> sampled=<0|1>`, or
-/// nothing when there was no span, without allocating. The value is `Copy`
+/// `Display` writes `trace_id=<32 hex> span_id=<16 hex> trace_flags=<2 hex>`
+/// (the flags byte as the W3C `traceparent` carries it: `01` sampled, `00`
+/// not, `03` sampled with a random trace id), or nothing when there was no
+/// span, without allocating. The value is `Copy`
 /// and holds no reference to the context, so it can be captured once and
 /// used in several lines.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct LogIds(Option<(TraceId, SpanId, bool)>);
+pub struct LogIds(Option<(TraceId, SpanId, TraceFlags)>);
 
 impl LogIds {
     /// The trace id, if there was a span.
@@ -99,9 +107,14 @@ impl LogIds {
         self.0.map(|(_, s, _)| s)
     }
 
+    /// The trace flags, if there was a span.
+    pub fn trace_flags(&self) -> Option<TraceFlags> {
+        self.0.map(|(_, _, flags)| flags)
+    }
+
     /// Whether the span was sampled (`false` without a span).
     pub fn is_sampled(&self) -> bool {
-        self.0.is_some_and(|(_, _, sampled)| sampled)
+        self.0.is_some_and(|(_, _, flags)| flags.is_sampled())
     }
 
     /// Whether there was no span: `Display` writes nothing.
@@ -113,10 +126,10 @@ impl LogIds {
 impl fmt::Display for LogIds {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0 {
-            Some((trace_id, span_id, sampled)) => write!(
+            Some((trace_id, span_id, flags)) => write!(
                 f,
-                "trace_id={trace_id} span_id={span_id} sampled={}",
-                u8::from(sampled)
+                "trace_id={trace_id} span_id={span_id} trace_flags={:02x}",
+                flags.bits()
             ),
             None => Ok(()),
         }

@@ -47,10 +47,10 @@ impl Write for Line {
 
 fn expected(span: &baton::SpanRef) -> String {
     format!(
-        "trace_id={} span_id={} sampled={}",
+        "trace_id={} span_id={} trace_flags={:02x}",
         span.trace_id(),
         span.span_id(),
-        u8::from(span.span_context().flags().is_sampled())
+        span.span_context().flags().bits()
     )
 }
 
@@ -163,4 +163,31 @@ fn reading_and_formatting_the_ids_allocates_nothing() {
         assert_eq!(span_id, Some(span.span_id()));
         assert_eq!(line.as_str(), format!("INFO inside {}", expected(&span)));
     });
+}
+
+/// The line wrote `sampled=1`, a field OpenTelemetry does not define, while
+/// claiming its names: "Trace Context in non-OTLP Log Formats" asks for
+/// `trace_id`, `span_id` and `trace_flags`, the flags "formatted according
+/// to W3C traceflags format" (two lowercase hex digits, kept bit for bit).
+#[test]
+fn the_line_uses_opentelemetrys_fields_for_non_otlp_logs() {
+    for (flags, sampled) in [("01", true), ("00", false), ("03", true)] {
+        let traceparent = format!("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-{flags}");
+        let headers = std::collections::HashMap::from([("traceparent".to_string(), traceparent)]);
+        let _remote = baton::propagated_context(&headers);
+        let ids = baton::log_ids();
+        assert_eq!(
+            ids.to_string(),
+            format!(
+                "trace_id=4bf92f3577b34da6a3ce929d0e0e4736 span_id=00f067aa0ba902b7 \
+                 trace_flags={flags}"
+            )
+        );
+        assert_eq!(ids.is_sampled(), sampled);
+        assert_eq!(
+            ids.trace_flags().map(|f| f.bits()),
+            Some(u8::from_str_radix(flags, 16).unwrap())
+        );
+    }
+    assert_eq!(baton::log_ids().trace_flags(), None);
 }
