@@ -105,6 +105,16 @@ impl Context {
             },
         };
         change(&mut inner);
+        // A change that leaves nothing set (the last baggage entry
+        // removed, say) gives the empty context, which `is_empty` and
+        // `ptr_eq` recognise.
+        if inner.span_context.is_none()
+            && inner.span_owner.is_none()
+            && inner.baggage.is_empty()
+            && inner.remote_sampling.is_none()
+        {
+            return Context::EMPTY;
+        }
         Context(Repr::Plain(Arc::new(inner)))
     }
 
