@@ -509,9 +509,20 @@ impl Context {
 // a quarter slower).
 #[inline(never)]
 fn detach_span_own(frame: &mut FrameRef) {
+    if !detach_span_own_on_top(frame) && frame.key != 0 {
+        drop(frame.pop_slow(frame.key));
+        frame.key = 0;
+    }
+}
+
+/// Detaches as [`detach_span_own`] does when the frame is on top with a
+/// live frame under it (the usual case); otherwise does nothing and says
+/// so.
+#[inline(always)]
+fn detach_span_own_on_top(frame: &mut FrameRef) -> bool {
     let (key, index) = (frame.key, frame.index());
     if key == 0 {
-        return;
+        return false;
     }
     let popped = STACK.try_with(|s| {
         let mut s = s.try_borrow_mut().ok()?;
@@ -527,12 +538,13 @@ fn detach_span_own(frame: &mut FrameRef) {
             Held::Span(_) => Some(None),
         }
     });
-    match popped {
-        // Dropped after the borrow ended.
-        Ok(Some(unkept)) => drop(unkept),
-        _ => drop(frame.pop_slow(key)),
-    }
+    let Ok(Some(unkept)) = popped else {
+        return false;
+    };
+    // Dropped after the borrow ended.
+    drop(unkept);
     frame.key = 0;
+    true
 }
 
 /// Takes `cx`, which its owner is done with, as the spare if it is the
@@ -636,6 +648,43 @@ impl Drop for ContextGuard {
         } else {
             detach(&mut self.frame);
         }
+    }
+}
+
+impl ContextGuard {
+    /// Detaches now, as the drop would, if this guard's frame is on top
+    /// with a live frame under it (the usual case); the guard back
+    /// otherwise, with nothing done.
+    #[inline]
+    pub(crate) fn detach_on_top(mut self) -> Result<(), ContextGuard> {
+        let done = if self.span_own {
+            detach_span_own_on_top(&mut self.frame)
+        } else {
+            self.frame
+                .pop_if_top::<Context>()
+                .map(Context::release)
+                .is_some()
+        };
+        if !done {
+            return Err(self);
+        }
+        // Its frame is popped: the drop would only find that out again.
+        std::mem::forget(self);
+        Ok(())
+    }
+
+    /// Takes off the stack every frame above this guard's: guards that a
+    /// run inside it left live (forgotten, or returned), so that this
+    /// guard's drop gives the thread its own context back rather than only
+    /// marking its frame dead under them. How many came off, where the
+    /// first was created, and their spans, for the caller to report and
+    /// end; `None` when this guard's frame is on top (the usual case).
+    pub(crate) fn take_left_above(
+        &self,
+    ) -> Option<(usize, &'static Location<'static>, Vec<SpanState>)> {
+        let left = set_aside_above(&self.frame)?;
+        let first = left.frames.first()?.location;
+        Some((left.frames.len(), first, left.spans))
     }
 }
 
@@ -997,21 +1046,6 @@ struct Aside {
 }
 
 impl SetAside {
-    /// For a run that happens once (a wrapped job): [`attached`] leaves the
-    /// report of what the run left to the caller, which can say what it was.
-    pub(crate) fn reported_by_caller() -> SetAside {
-        SetAside {
-            frames: None,
-            reported: true,
-        }
-    }
-
-    /// How many frames are set aside, and where the first was created.
-    pub(crate) fn first_frame(&self) -> Option<(usize, &'static Location<'static>)> {
-        let aside = self.frames.as_deref()?;
-        Some((aside.frames.len(), aside.frames.first()?.location))
-    }
-
     /// Whether frames are set aside (a guard leaked at the last poll).
     #[inline]
     pub(crate) fn holds_frames(&self) -> bool {
