@@ -4,6 +4,7 @@ use crate::export::config_error::Env;
 use crate::export::ConfigError;
 use crate::value::KeyValue;
 use crate::value::Value;
+use crate::wire::lexical::percent_decode_into;
 
 /// The attributes of the entity producing spans, sent with every OTLP export:
 /// `service.name`, any `OTEL_RESOURCE_ATTRIBUTES`, and `telemetry.sdk.*`.
@@ -51,15 +52,27 @@ impl Resource {
     }
 
     /// Reads `OTEL_RESOURCE_ATTRIBUTES` (comma-separated `key=value` pairs,
-    /// values percent-decoded) and then `OTEL_SERVICE_NAME`, which wins for
-    /// `service.name`. A malformed pair is an error naming the variable.
+    /// keys and values percent-decoded, so `%2C` and `%3D` stand for the
+    /// `,` and `=` the list syntax reserves) and then `OTEL_SERVICE_NAME`,
+    /// which wins for `service.name`. A malformed pair is an error naming
+    /// the variable.
+    ///
+    /// ```
+    /// use baton::export::Resource;
+    /// let env = |k: &str| (k == "OTEL_RESOURCE_ATTRIBUTES").then(|| "a%3Db%2Cc=d%2Ce".to_owned());
+    /// let resource = Resource::from_lookup(env).unwrap();
+    /// assert_eq!(resource.get("a=b,c").unwrap().to_string(), "d,e");
+    /// ```
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Resource, ConfigError> {
         const ATTRIBUTES: &str = "OTEL_RESOURCE_ATTRIBUTES";
         let env = Env(lookup);
         let mut resource = Resource::default();
         if let Some(list) = env.get(ATTRIBUTES) {
             for (key, value) in parse_pairs(ATTRIBUTES, &list)? {
-                resource.set(key, value);
+                // The resource SDK spec percent-encodes keys as well as
+                // values; header names (the other user of the list syntax)
+                // are tokens and stay as written.
+                resource.set(percent_decode(ATTRIBUTES, &list, &key)?, value);
             }
         }
         if let Some(name) = env.get("OTEL_SERVICE_NAME") {
@@ -118,34 +131,24 @@ pub(crate) fn parse_pairs(
                 "a key=value pair has an empty key",
             ));
         }
-        let value = percent_decode(value.trim()).ok_or_else(|| {
-            ConfigError::new(
-                variable,
-                list,
-                "a value has invalid percent-encoding or is not UTF-8",
-            )
-        })?;
+        let value = percent_decode(variable, list, value.trim())?;
         pairs.push((key.to_owned(), value));
     }
     Ok(pairs)
 }
 
-/// Decodes `%XX` escapes; `None` for a bad escape or non-UTF-8 result.
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3)?;
-            let hi = (hex[0] as char).to_digit(16)?;
-            let lo = (hex[1] as char).to_digit(16)?;
-            out.push((hi * 16 + lo) as u8);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
+/// Decodes the `%XX` escapes of `raw`, a part of `list` read from
+/// `variable`; a bad escape or a result that is not UTF-8 is an error.
+fn percent_decode(variable: &'static str, list: &str, raw: &str) -> Result<String, ConfigError> {
+    let mut out = Vec::with_capacity(raw.len());
+    percent_decode_into(raw.as_bytes(), false, &mut out)
+        .ok()
+        .and_then(|()| String::from_utf8(out).ok())
+        .ok_or_else(|| {
+            ConfigError::new(
+                variable,
+                list,
+                "a key or value has invalid percent-encoding or is not UTF-8",
+            )
+        })
 }
