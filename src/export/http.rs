@@ -99,8 +99,15 @@ impl Endpoint {
         if !host_ok {
             return bad("invalid host");
         }
+        // An empty port is the scheme's default (RFC 3986 §3.2.3; the OTLP
+        // exporter spec: "if the port is empty or not given, TCP port 80 is
+        // the default"), and a normalized authority leaves out its `:`.
+        let authority = match port {
+            Some("") => &authority[..authority.len() - 1],
+            _ => authority,
+        };
         let port = match port {
-            None => 80,
+            None | Some("") => 80,
             Some(p) => match p.parse::<u16>() {
                 Ok(n) if n > 0 && p.bytes().all(|b| b.is_ascii_digit()) => n,
                 _ => return bad("invalid port"),
