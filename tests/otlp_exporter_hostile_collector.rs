@@ -154,8 +154,9 @@ fn a_400_is_not_retried_and_its_body_is_in_the_error() {
 }
 
 /// Answers `head`, then `piece` over and over up to 1 GiB or until the
-/// client hangs up: the export is delivered, reads no further than the
-/// cap, and allocates less than `allowed` bytes reading the answer.
+/// client hangs up: the export fails (an answer past the cap is a
+/// non-retryable error, as the OTLP/HTTP spec says), reads no further than
+/// the cap, and allocates less than `allowed` bytes reading the answer.
 fn a_1_gib_answer_is_read_no_further_than_the_cap(
     head: &'static [u8],
     piece: Vec<u8>,
@@ -179,7 +180,7 @@ fn a_1_gib_answer_is_read_no_further_than_the_cap(
     let started = Instant::now();
     let (result, allocated) = counting_alloc::allocated_by(|| exporter.export(spans()));
     assert!(started.elapsed() < timeout + SLACK);
-    assert!(result.is_ok(), "{result:?}");
+    assert_past_the_limit(result);
     assert!(
         allocated < allowed,
         "reading the answer allocated {allocated} bytes"
@@ -195,6 +196,45 @@ fn a_1_gib_answer_is_read_no_further_than_the_cap(
         last = now;
     }
     assert!(last < 256 << 20, "the client kept reading: {last} bytes");
+}
+
+fn assert_past_the_limit(result: Result<(), ExportError>) {
+    let Err(ExportError::Failed(why)) = result else {
+        panic!("{result:?}")
+    };
+    assert!(why.contains("longer than the 4194304-byte limit"), "{why}");
+}
+
+#[test]
+fn an_answer_past_the_body_limit_is_an_error_and_not_retried() {
+    // Bug: the body was cut at the cap and read as the answer, so a 200 was
+    // delivered (with a warning that the cut body did not decode) and a 503
+    // retried. The OTLP/HTTP spec: "If the limit is exceeded, the client
+    // MUST treat the response as a non-retryable error".
+    for status in ["200 OK", "503 Service Unavailable"] {
+        let (url, seen) = collector(5, move |_, s| {
+            read_request(s);
+            let head = format!(
+                "HTTP/1.1 {status}\r\nContent-Length: {}\r\n\r\n",
+                MAX_RESPONSE_BODY + 1
+            );
+            let _ = s.write_all(head.as_bytes());
+            let _ = s.write_all(&vec![0x0a; MAX_RESPONSE_BODY + 1]);
+        });
+        assert_past_the_limit(exporter(&url, Duration::from_secs(10)).export(spans()));
+        assert_eq!(seen.load(Ordering::SeqCst), 1, "{status}");
+    }
+    // At the limit, the answer is read (a body that does not decode as a
+    // response is a warning: the 200 counts).
+    let (url, _) = collector(1, |_, s| {
+        read_request(s);
+        let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {MAX_RESPONSE_BODY}\r\n\r\n");
+        let _ = s.write_all(head.as_bytes());
+        let _ = s.write_all(&vec![0x0a; MAX_RESPONSE_BODY]);
+    });
+    exporter(&url, Duration::from_secs(10))
+        .export(spans())
+        .unwrap();
 }
 
 #[test]

@@ -11,8 +11,10 @@ use crate::export::http_date::until_http_date;
 use crate::export::{ConfigError, ExportError};
 
 /// The most bytes of a response body read (of its data, for a chunked
-/// body); the rest is never read (the connection is closed), so a hostile
-/// collector cannot make the exporter buffer without bound.
+/// body). A longer answer is an error, not retried, as the OTLP/HTTP spec
+/// says of a response past the client's limit; the rest is never read (the
+/// connection is closed), so a hostile collector cannot make the exporter
+/// buffer without bound.
 pub const MAX_RESPONSE_BODY: usize = 4 * 1024 * 1024;
 
 /// The most bytes of a response's status lines and headers, interim (1xx)
@@ -413,6 +415,15 @@ fn read_final_head(
     }
 }
 
+/// The error for an answer whose body is longer than [`MAX_RESPONSE_BODY`]:
+/// the OTLP/HTTP spec has the client "treat the response as a
+/// non-retryable error" (`InvalidData` is not retried).
+fn too_long() -> io::Error {
+    invalid(&format!(
+        "the response body is longer than the {MAX_RESPONSE_BODY}-byte limit; discarded"
+    ))
+}
+
 fn read_response(stream: &mut TcpStream, deadline: Instant) -> io::Result<Response> {
     let mut buf = Vec::with_capacity(4096);
     let mut scratch = [0u8; 8192];
@@ -421,7 +432,7 @@ fn read_response(stream: &mut TcpStream, deadline: Instant) -> io::Result<Respon
     let body = if head.chunked {
         read_chunked(stream, early, &mut scratch, deadline)?
     } else {
-        read_sized(stream, early, head.content_length, deadline)
+        read_sized(stream, early, head.content_length, deadline)?
     };
     Ok(Response {
         status: head.status,
@@ -432,17 +443,21 @@ fn read_response(stream: &mut TcpStream, deadline: Instant) -> io::Result<Respon
 }
 
 /// Reads a body of `content_length` bytes, or to the end of the connection
-/// (we asked for `Connection: close`), within the cap. The status is the
-/// answer: a body cut short by the deadline or a reset keeps what arrived.
+/// (we asked for `Connection: close`), within the cap: a longer body is
+/// [`too_long`], found from the `Content-Length` before reading, or from
+/// one byte past the cap. The status is the answer: a body cut short by
+/// the deadline or a reset keeps what arrived.
 fn read_sized(
     stream: &mut TcpStream,
     early: &[u8],
     content_length: Option<u64>,
     deadline: Instant,
-) -> Vec<u8> {
-    let cap = content_length.map_or(MAX_RESPONSE_BODY, |n| {
-        n.min(MAX_RESPONSE_BODY as u64) as usize
-    });
+) -> io::Result<Vec<u8>> {
+    let cap = match content_length {
+        Some(n) if n > MAX_RESPONSE_BODY as u64 => return Err(too_long()),
+        Some(n) => n as usize,
+        None => MAX_RESPONSE_BODY,
+    };
     // With a Content-Length the body is allocated once, at most the cap;
     // without one it grows as it arrives, never past the cap.
     let initial = if content_length.is_some() {
@@ -461,19 +476,26 @@ fn read_sized(
         match read_some(stream, &mut body[len..], deadline) {
             Ok(0) | Err(_) => {
                 body.truncate(len);
-                break;
+                return Ok(body);
             }
             Ok(n) => body.truncate(len + n),
         }
     }
-    body
+    // Read to the end of the connection: a byte past the cap means more.
+    let more = content_length.is_none()
+        && (early.len() > cap || read_some(stream, &mut [0], deadline).is_ok_and(|n| n > 0));
+    if more {
+        return Err(too_long());
+    }
+    Ok(body)
 }
 
 /// Decodes a chunked body from what arrived with the head, then the
-/// socket, until its last chunk or [`MAX_RESPONSE_BODY`] bytes of data;
-/// its framing may take up to [`MAX_RESPONSE_HEAD`] bytes more. As with a
-/// sized body, one cut short by the deadline or a reset keeps what
-/// arrived; malformed framing is an error.
+/// socket, until its last chunk; more than [`MAX_RESPONSE_BODY`] bytes of
+/// data is [`too_long`], and its framing may take up to
+/// [`MAX_RESPONSE_HEAD`] bytes more. As with a sized body, one cut short by
+/// the deadline or a reset keeps what arrived; malformed framing is an
+/// error.
 fn read_chunked(
     stream: &mut TcpStream,
     early: &[u8],
@@ -489,6 +511,9 @@ fn read_chunked(
             Ok(0) | Err(_) => break,
             Ok(n) => decoder.feed(&scratch[..n], &mut body).map_err(malformed)?,
         }
+    }
+    if decoder.too_long() {
+        return Err(too_long());
     }
     Ok(body)
 }
@@ -595,17 +620,56 @@ mod tests {
     }
 
     #[test]
-    fn a_chunked_body_is_cut_at_the_body_cap() {
-        for (size, kept) in [
-            (MAX_RESPONSE_BODY, MAX_RESPONSE_BODY),
-            (MAX_RESPONSE_BODY + 1, MAX_RESPONSE_BODY),
-        ] {
-            let mut body = format!("{size:x}\r\n").into_bytes();
-            body.resize(body.len() + size, b'x');
-            body.extend_from_slice(b"\r\n0\r\n\r\n");
-            let response = read(chunked(&body)).unwrap();
-            assert_eq!(response.body.len(), kept, "a chunk of {size}");
+    fn a_body_up_to_the_cap_is_read_and_one_past_it_is_an_error() {
+        // Issue: a body past the cap was cut to it and read as the answer
+        // (a 2xx counted as delivered, a 503 retried); the OTLP/HTTP spec
+        // says "the client MUST treat the response as a non-retryable
+        // error".
+        let sized = |size: usize| {
+            let mut answer =
+                format!("HTTP/1.1 200 OK\r\nContent-Length: {size}\r\n\r\n").into_bytes();
+            answer.resize(answer.len() + size, b'x');
+            answer
+        };
+        let close_delimited = |size: usize| {
+            let mut answer = b"HTTP/1.1 200 OK\r\n\r\n".to_vec();
+            answer.resize(answer.len() + size, b'x');
+            answer
+        };
+        let chunked_in = |pieces: &[usize]| {
+            let mut body = Vec::new();
+            for &size in pieces {
+                body.extend_from_slice(format!("{size:x}\r\n").as_bytes());
+                body.resize(body.len() + size, b'x');
+                body.extend_from_slice(b"\r\n");
+            }
+            body.extend_from_slice(b"0\r\n\r\n");
+            chunked(&body)
+        };
+        let half = MAX_RESPONSE_BODY / 2;
+        let at_cap = [
+            sized(MAX_RESPONSE_BODY),
+            close_delimited(MAX_RESPONSE_BODY),
+            chunked_in(&[MAX_RESPONSE_BODY]),
+            chunked_in(&[half, MAX_RESPONSE_BODY - half]),
+        ];
+        for answer in at_cap {
+            let response = read(answer).unwrap();
+            assert_eq!(response.body.len(), MAX_RESPONSE_BODY);
             assert!(response.body.capacity() <= MAX_RESPONSE_BODY);
+        }
+        let past_cap = [
+            sized(MAX_RESPONSE_BODY + 1),
+            close_delimited(MAX_RESPONSE_BODY + 1),
+            chunked_in(&[MAX_RESPONSE_BODY + 1]),
+            chunked_in(&[half, MAX_RESPONSE_BODY - half, 1]),
+        ];
+        for answer in past_cap {
+            let error = error_text(answer);
+            assert!(
+                error.contains("longer than the 4194304-byte limit"),
+                "{error}"
+            );
         }
     }
 

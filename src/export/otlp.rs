@@ -316,7 +316,8 @@ impl OtlpConfig {
 /// would have to wait longer fails at once). Every connect, write and read is
 /// bounded by what is left of the timeout, and at most
 /// [`MAX_RESPONSE_BODY`](crate::export::MAX_RESPONSE_BODY) bytes of an answer
-/// are read, so a slow or hostile collector cannot hold the exporter past its
+/// are read (a longer answer is an error, not retried, as the OTLP/HTTP spec
+/// says), so a slow or hostile collector cannot hold the exporter past its
 /// timeout. Interim `1xx` answers before the final one are skipped (`101
 /// Switching Protocols` is an error), and a body sent with
 /// `Transfer-Encoding: chunked` is decoded within the same limit (malformed
