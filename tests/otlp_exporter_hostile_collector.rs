@@ -431,20 +431,18 @@ fn a_retry_after_past_the_deadline_fails_at_once_and_never_overflows() {
         let timeout = Duration::from_secs(3);
         let started = Instant::now();
         let result = exporter(&url, timeout).export(spans());
-        assert!(result.is_err(), "Retry-After: {value}: {result:?}");
-        assert!(started.elapsed() < timeout + SLACK);
-        if value != "99999999999999999999999" {
-            let Err(ExportError::Failed(why)) = &result else {
-                panic!("Retry-After: {value}: {result:?}")
-            };
-            assert!(why.contains("429") && why.contains("no time left"), "{why}");
-            assert_eq!(seen.load(Ordering::SeqCst), 1, "Retry-After: {value}");
-            assert!(
-                started.elapsed() < timeout,
-                "waited for Retry-After: {value}"
-            );
-        }
-        // A number too big for u64 is no Retry-After: the backoff applies.
+        let Err(ExportError::Failed(why)) = &result else {
+            panic!("Retry-After: {value}: {result:?}")
+        };
+        assert!(why.contains("429") && why.contains("no time left"), "{why}");
+        // Bug: a number too big for u64 was ignored, so the backoff applied
+        // and the collector that asked for the longest wait was asked again
+        // at once. Like every duration, it saturates.
+        assert_eq!(seen.load(Ordering::SeqCst), 1, "Retry-After: {value}");
+        assert!(
+            started.elapsed() < timeout,
+            "waited for Retry-After: {value}"
+        );
     }
 }
 

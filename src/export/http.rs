@@ -344,10 +344,15 @@ fn parse_head(head: &[u8]) -> io::Result<Head> {
             };
         } else if name.eq_ignore_ascii_case("retry-after") {
             // Delay-seconds or an HTTP-date (a date in the past is no wait);
-            // the exporter clamps either to its backoff and its deadline. An
-            // invalid value is ignored.
-            retry_after = if value.bytes().all(|b| b.is_ascii_digit()) {
-                value.parse::<u64>().ok().map(Duration::from_secs)
+            // the exporter clamps either to its backoff and its deadline.
+            // Delay-seconds past u64 saturate (a wait longer than any
+            // deadline), like every duration. An invalid value is ignored.
+            retry_after = if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+                Some(
+                    value
+                        .parse::<u64>()
+                        .map_or(Duration::MAX, Duration::from_secs),
+                )
             } else {
                 until_http_date(value, SystemTime::now()).ok()
             };
