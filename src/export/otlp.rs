@@ -67,6 +67,23 @@ const TLS_VARIABLES: [&str; 6] = [
     "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE",
 ];
 
+/// Header names the exporter writes itself or that frame the request
+/// (compared in any case): one more copy from the configuration would
+/// contradict them (two `Content-Length`s, a `Transfer-Encoding` the body
+/// does not have), and a server refuses such a request (RFC 9112 §6.3).
+const RESERVED_HEADERS: [&str; 10] = [
+    "host",
+    "content-length",
+    "content-type",
+    "content-encoding",
+    "transfer-encoding",
+    "connection",
+    "keep-alive",
+    "te",
+    "trailer",
+    "upgrade",
+];
+
 /// `OTEL_EXPORTER_OTLP_TRACES_<X>` if set, else `OTEL_EXPORTER_OTLP_<X>`.
 fn signal_specific<F: Fn(&str) -> Option<String>>(
     env: &Env<F>,
@@ -216,6 +233,18 @@ impl OtlpConfig {
                 "a header name must be an HTTP token",
             ));
         }
+        if RESERVED_HEADERS
+            .iter()
+            .any(|reserved| name.eq_ignore_ascii_case(reserved))
+        {
+            return Err(ConfigError::new(
+                variable,
+                name,
+                "the exporter sets this header itself or it frames the request (Host, \
+                 Content-Length, Content-Type, Content-Encoding, Transfer-Encoding, Connection, \
+                 Keep-Alive, TE, Trailer, Upgrade): remove it",
+            ));
+        }
         // No line breaks or other controls: they would split the request.
         if value.chars().any(|c| c.is_control() && c != '\t') {
             return Err(ConfigError::new(
@@ -228,7 +257,19 @@ impl OtlpConfig {
         Ok(self)
     }
 
-    /// Adds a header sent with every export (e.g. an API key).
+    /// Adds a header sent with every export (e.g. an API key). The name must
+    /// be an HTTP token and not one the exporter writes itself or that
+    /// frames the request (`Host`, `Content-Length`, `Content-Type`,
+    /// `Content-Encoding`, `Transfer-Encoding`, `Connection`, `Keep-Alive`,
+    /// `TE`, `Trailer`, `Upgrade`); the value must hold no control
+    /// characters but tab.
+    ///
+    /// ```
+    /// use baton::export::OtlpConfig;
+    /// let config = OtlpConfig::new("http://localhost:4318/v1/traces").unwrap();
+    /// assert!(config.clone().header("api-key", "k1").is_ok());
+    /// assert!(config.header("Content-Length", "0").is_err());
+    /// ```
     pub fn header(self, name: &str, value: &str) -> Result<OtlpConfig, ConfigError> {
         self.checked_header("OTLP header", name, value)
     }
