@@ -26,18 +26,29 @@ pub struct Resource {
     attributes: Vec<KeyValue>,
 }
 
+/// The default `service.name`, as the resource semantic conventions give it:
+/// `unknown_service:` and the executable's name, or `unknown_service` alone
+/// when that name is not available ("the value MUST be set to
+/// `unknown_service`"), never `unknown_service:` with nothing after it.
+fn unknown_service(executable: Option<&str>) -> String {
+    match executable {
+        Some(name) if !name.is_empty() => format!("unknown_service:{name}"),
+        _ => "unknown_service".to_owned(),
+    }
+}
+
 impl Default for Resource {
-    /// `service.name` = `unknown_service:<executable>` (as the OpenTelemetry
-    /// spec says) plus `telemetry.sdk.*`.
+    /// `service.name` = `unknown_service:<executable>` (or `unknown_service`
+    /// when the executable's name cannot be read), as the OpenTelemetry spec
+    /// says, plus `telemetry.sdk.*`.
     fn default() -> Self {
         let exe = std::env::current_exe()
             .ok()
-            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-            .unwrap_or_default();
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()));
         let mut resource = Resource {
             attributes: Vec::new(),
         };
-        resource.set("service.name", format!("unknown_service:{exe}"));
+        resource.set("service.name", unknown_service(exe.as_deref()));
         resource.set("telemetry.sdk.name", "baton");
         resource.set("telemetry.sdk.language", "rust");
         resource.set("telemetry.sdk.version", env!("CARGO_PKG_VERSION"));
@@ -151,4 +162,21 @@ fn percent_decode(variable: &'static str, list: &str, raw: &str) -> Result<Strin
                 "a key or value has invalid percent-encoding or is not UTF-8",
             )
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unknown_service;
+
+    #[test]
+    fn without_an_executable_name_the_service_is_unknown_service_alone() {
+        // Bug: an executable name that could not be read (no /proc, say)
+        // gave `unknown_service:`, a value the conventions never use.
+        assert_eq!(unknown_service(None), "unknown_service");
+        assert_eq!(unknown_service(Some("")), "unknown_service");
+        assert_eq!(
+            unknown_service(Some("checkout")),
+            "unknown_service:checkout"
+        );
+    }
 }
