@@ -321,7 +321,7 @@ fn every_invalid_value_names_its_variable_and_value() {
         };
         assert_eq!(err.variable(), *variable, "{value:?}");
         assert!(err.to_string().contains(variable));
-        // Header errors quote the offending part of the list.
+        // Header errors quote the header name or its place, never a value.
         if !variable.ends_with("HEADERS") {
             assert_eq!(err.value(), *value);
         }

@@ -10,7 +10,7 @@ use crate::export::gzip;
 use crate::export::http::{self, Content, Endpoint, Response};
 use crate::export::otlp_encoding::{Compression, Protocol};
 use crate::export::otlp_response::partial_success;
-use crate::export::resource::{parse_pairs, Resource};
+use crate::export::resource::{parse_pairs, Pairs, Resource};
 use crate::export::{json, otlp_protobuf, ConfigError, ExportError, SpanExporter};
 use crate::span_data::SpanData;
 
@@ -114,7 +114,9 @@ impl OtlpConfig {
     /// `OTEL_EXPORTER_OTLP_ENDPOINT` (with `/v1/traces` appended to its
     /// path, before any `?query`; default [`DEFAULT_OTLP_ENDPOINT`]),
     /// `OTEL_EXPORTER_OTLP_[TRACES_]HEADERS`
-    /// (`key=value` pairs, values percent-decoded),
+    /// (`key=value` pairs, values percent-decoded; an error names the header
+    /// or the member's place in the list, never a value, which may be a
+    /// secret),
     /// `OTEL_EXPORTER_OTLP_[TRACES_]TIMEOUT` (milliseconds; `0` for no limit),
     /// `OTEL_EXPORTER_OTLP_[TRACES_]PROTOCOL` (`http/protobuf`, the default,
     /// or `http/json`; `grpc` is an error),
@@ -203,7 +205,7 @@ impl OtlpConfig {
             "OTEL_EXPORTER_OTLP_TRACES_HEADERS",
             "OTEL_EXPORTER_OTLP_HEADERS",
         ) {
-            for (name, value) in parse_pairs(variable, &list)? {
+            for (name, value) in parse_pairs(variable, &list, Pairs::Headers)? {
                 config = config.checked_header(variable, &name, &value)?;
             }
         }
@@ -246,11 +248,13 @@ impl OtlpConfig {
             ));
         }
         // No line breaks or other controls: they would split the request.
+        // The error names the header, not its value, which may be a secret.
         if value.chars().any(|c| c.is_control() && c != '\t') {
             return Err(ConfigError::new(
                 variable,
-                value,
-                "a header value must not hold control characters",
+                name,
+                "this header's value holds control characters (the value is not quoted: it may \
+                 be a secret)",
             ));
         }
         self.headers.push((name.to_owned(), value.to_owned()));

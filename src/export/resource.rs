@@ -79,11 +79,8 @@ impl Resource {
         let env = Env(lookup);
         let mut resource = Resource::default();
         if let Some(list) = env.get(ATTRIBUTES) {
-            for (key, value) in parse_pairs(ATTRIBUTES, &list)? {
-                // The resource SDK spec percent-encodes keys as well as
-                // values; header names (the other user of the list syntax)
-                // are tokens and stay as written.
-                resource.set(percent_decode(ATTRIBUTES, &list, &key)?, value);
+            for (key, value) in parse_pairs(ATTRIBUTES, &list, Pairs::Attributes)? {
+                resource.set(key, value);
             }
         }
         if let Some(name) = env.get("OTEL_SERVICE_NAME") {
@@ -122,35 +119,69 @@ impl Resource {
     }
 }
 
+/// Which `key=value` list is read: how its keys are decoded and what an
+/// error quotes as its value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Pairs {
+    /// `OTEL_RESOURCE_ATTRIBUTES`: keys and values percent-decoded (the
+    /// resource SDK spec has `,` and `=` in either encoded); an error quotes
+    /// the offending member as written.
+    Attributes,
+    /// `OTEL_EXPORTER_OTLP_HEADERS`: values percent-decoded, names as
+    /// written (HTTP tokens); an error quotes only the name, or the member's
+    /// place in the list when it has none: the values are secrets (API keys),
+    /// and an error is printed at startup, to logs.
+    Headers,
+}
+
 /// Parses `key=value,key=value` with percent-encoded values, the format of
 /// `OTEL_RESOURCE_ATTRIBUTES` and `OTEL_EXPORTER_OTLP_HEADERS` (the W3C
-/// Baggage member syntax without properties). Blank members are skipped.
+/// Baggage member syntax without properties), as `pairs` says. Blank
+/// members are skipped.
 pub(crate) fn parse_pairs(
     variable: &'static str,
     list: &str,
+    pairs: Pairs,
 ) -> Result<Vec<(String, String)>, ConfigError> {
-    let mut pairs = Vec::new();
-    for member in list.split(',').filter(|m| !m.trim().is_empty()) {
-        let (key, value) = member.split_once('=').ok_or_else(|| {
-            ConfigError::new(variable, list, "expected comma-separated key=value pairs")
-        })?;
+    let mut parsed = Vec::new();
+    for (index, member) in list.split(',').enumerate() {
+        let member = member.trim();
+        if member.is_empty() {
+            continue;
+        }
+        let quoted = |key: &str| match pairs {
+            Pairs::Attributes => member.to_owned(),
+            Pairs::Headers if key.is_empty() => format!("member {} of the list", index + 1),
+            Pairs::Headers => key.to_owned(),
+        };
+        let Some((key, value)) = member.split_once('=') else {
+            return Err(ConfigError::new(
+                variable,
+                &quoted(""),
+                "expected comma-separated key=value pairs",
+            ));
+        };
         let key = key.trim();
         if key.is_empty() {
             return Err(ConfigError::new(
                 variable,
-                list,
+                &quoted(""),
                 "a key=value pair has an empty key",
             ));
         }
-        let value = percent_decode(variable, list, value.trim())?;
-        pairs.push((key.to_owned(), value));
+        let key = match pairs {
+            Pairs::Attributes => percent_decode(variable, &quoted(key), key)?,
+            Pairs::Headers => key.to_owned(),
+        };
+        let value = percent_decode(variable, &quoted(&key), value.trim())?;
+        parsed.push((key, value));
     }
-    Ok(pairs)
+    Ok(parsed)
 }
 
-/// Decodes the `%XX` escapes of `raw`, a part of `list` read from
-/// `variable`; a bad escape or a result that is not UTF-8 is an error.
-fn percent_decode(variable: &'static str, list: &str, raw: &str) -> Result<String, ConfigError> {
+/// Decodes the `%XX` escapes of `raw`, read from `variable`; a bad escape
+/// or a result that is not UTF-8 is an error quoting `quoted`.
+fn percent_decode(variable: &'static str, quoted: &str, raw: &str) -> Result<String, ConfigError> {
     let mut out = Vec::with_capacity(raw.len());
     percent_decode_into(raw.as_bytes(), false, &mut out)
         .ok()
@@ -158,7 +189,7 @@ fn percent_decode(variable: &'static str, list: &str, raw: &str) -> Result<Strin
         .ok_or_else(|| {
             ConfigError::new(
                 variable,
-                list,
+                quoted,
                 "a key or value has invalid percent-encoding or is not UTF-8",
             )
         })
