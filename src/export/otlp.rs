@@ -46,7 +46,7 @@ pub const MAX_BACKOFF: Duration = Duration::from_secs(5);
 /// let https = OtlpConfig::new("https://api.example.com/v1/traces").unwrap_err();
 /// assert!(https.to_string().contains("local OpenTelemetry Collector"));
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct OtlpConfig {
     endpoint: Endpoint,
     headers: Vec<(String, String)>,
@@ -343,6 +343,34 @@ impl OtlpConfig {
     /// The compression.
     pub fn get_compression(&self) -> Compression {
         self.compression
+    }
+}
+
+impl fmt::Debug for OtlpConfig {
+    /// Header values are left out (`"<redacted>"`): they are API keys and
+    /// tokens, and a configuration is the kind of value that gets logged.
+    ///
+    /// ```
+    /// use baton::export::OtlpConfig;
+    /// let config = OtlpConfig::new("http://localhost:4318/v1/traces").unwrap();
+    /// let config = config.header("authorization", "Bearer s3cret").unwrap();
+    /// let shown = format!("{config:?}");
+    /// assert!(shown.contains("authorization") && !shown.contains("s3cret"));
+    /// ```
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(name, _)| (name.as_str(), "<redacted>"))
+            .collect();
+        f.debug_struct("OtlpConfig")
+            .field("endpoint", &self.endpoint.url())
+            .field("headers", &headers)
+            .field("timeout", &self.timeout)
+            .field("resource", &self.resource)
+            .field("protocol", &self.protocol)
+            .field("compression", &self.compression)
+            .finish()
     }
 }
 
