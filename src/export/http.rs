@@ -307,7 +307,10 @@ struct Head {
 }
 
 fn parse_head(head: &[u8]) -> io::Result<Head> {
-    let head = std::str::from_utf8(head).map_err(|_| invalid("response headers are not UTF-8"))?;
+    // RFC 9110 §5.5 and RFC 9112 §4 allow obs-text (bytes 0x80-0xFF) in
+    // field values and the reason phrase; the fields read here are ASCII,
+    // so other bytes only need to pass through.
+    let head = String::from_utf8_lossy(head);
     let mut lines = head.split("\r\n");
     let status_line = lines.next().unwrap_or_default();
     let status = status_line
@@ -569,6 +572,20 @@ mod tests {
         assert_eq!(response.retry_after, Some(Duration::from_secs(3)));
         let upgrade = error_text(b"HTTP/1.1 101 Switching Protocols\r\n\r\n".to_vec());
         assert!(upgrade.contains("101 Switching Protocols"), "{upgrade}");
+    }
+
+    #[test]
+    fn obs_text_in_the_reason_phrase_and_field_values_is_accepted() {
+        // Bug: a head that was not UTF-8 was an error, so a 200 from a proxy
+        // that writes Latin-1 (obs-text, which RFC 9110 §5.5 allows) failed
+        // the export of spans the collector had taken.
+        let answer = b"HTTP/1.1 200 Tr\xe8s bien\r\nServer: caf\xe9\r\n\
+            Retry-After: 7\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
+        let response = read(answer.to_vec()).unwrap();
+        assert_eq!(response.status, 200);
+        assert_eq!(response.body, b"{}");
+        assert_eq!(response.json, Some(true));
+        assert_eq!(response.retry_after, Some(Duration::from_secs(7)));
     }
 
     #[test]
