@@ -22,6 +22,11 @@ pub const MAX_RESPONSE_BODY: usize = 4 * 1024 * 1024;
 /// lines, extensions and trailer fields).
 const MAX_RESPONSE_HEAD: usize = 64 * 1024;
 
+/// The `User-Agent` of every request: the OTLP exporter spec asks that it
+/// name "the exporter, the language of its implementation, and the version
+/// of the exporter", as `OTel-OTLP-Exporter-Python/1.2.3` does.
+const USER_AGENT: &str = concat!("baton-OTLP-Exporter-Rust/", env!("CARGO_PKG_VERSION"));
+
 /// Bytes written per `write` call, so the deadline is checked between them.
 const WRITE_CHUNK: usize = 64 * 1024;
 
@@ -221,13 +226,12 @@ fn exchange(
     let mut stream = connect(endpoint, deadline)?;
     let mut head = format!(
         "POST {}{} HTTP/1.1\r\nHost: {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n\
-         Connection: close\r\nUser-Agent: baton/{}\r\n",
+         Connection: close\r\nUser-Agent: {USER_AGENT}\r\n",
         endpoint.path,
         endpoint.query,
         endpoint.authority,
         content.content_type,
         body.len(),
-        env!("CARGO_PKG_VERSION"),
     );
     if let Some(encoding) = content.content_encoding {
         head.push_str("Content-Encoding: ");
