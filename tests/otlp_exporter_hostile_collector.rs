@@ -153,6 +153,36 @@ fn a_400_is_not_retried_and_its_body_is_in_the_error() {
     assert_eq!(seen.load(Ordering::SeqCst), 1);
 }
 
+#[test]
+fn a_failure_answer_is_reported_by_its_status_message() {
+    // Bug: a 4xx or 5xx body, a google.rpc.Status as the OTLP/HTTP spec
+    // says, was quoted as raw bytes ("\u{8}\u{3}\u{12}\u{13}proto: ...").
+    // Its message is what the collector meant to say.
+    let message = "proto: bad wire type";
+    let mut protobuf = vec![0x08, 0x03, 0x12, message.len() as u8];
+    protobuf.extend_from_slice(message.as_bytes());
+    let json = format!(r#"{{"code":3,"message":"{message}","details":[]}}"#).into_bytes();
+    for (content_type, body) in [
+        ("application/x-protobuf", protobuf),
+        ("application/json", json),
+    ] {
+        let (url, _) = collector(1, move |_, s| {
+            read_request(s);
+            let head = format!(
+                "HTTP/1.1 400 Bad Request\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+                body.len()
+            );
+            let _ = s.write_all(head.as_bytes());
+            let _ = s.write_all(&body);
+        });
+        let result = exporter(&url, Duration::from_secs(10)).export(spans());
+        let Err(ExportError::Failed(why)) = result else {
+            panic!("{result:?}")
+        };
+        assert!(why.ends_with(&format!("answered 400: {message}")), "{why}");
+    }
+}
+
 /// Answers `head`, then `piece` over and over up to 1 GiB or until the
 /// client hangs up: the export fails (an answer past the cap is a
 /// non-retryable error, as the OTLP/HTTP spec says), reads no further than

@@ -9,7 +9,7 @@ use crate::export::deadline::deadline_after;
 use crate::export::gzip;
 use crate::export::http::{self, Content, Endpoint, Response};
 use crate::export::otlp_encoding::{Compression, Protocol};
-use crate::export::otlp_response::partial_success;
+use crate::export::otlp_response::{failure_message, partial_success};
 use crate::export::resource::{parse_pairs, Pairs, Resource};
 use crate::export::{json, otlp_protobuf, ConfigError, ExportError, SpanExporter};
 use crate::span_data::SpanData;
@@ -516,6 +516,14 @@ fn retry_wait(
     (wait < deadline.saturating_duration_since(Instant::now())).then_some(wait)
 }
 
+/// Whether an answer's body is JSON: as its `Content-Type` says, or else
+/// as the request was (the OTLP/HTTP spec has the server answer in kind).
+fn is_json(config: &OtlpConfig, response: &Response) -> bool {
+    response
+        .json
+        .unwrap_or(config.protocol == Protocol::HttpJson)
+}
+
 /// Up to 200 characters of a body, for an error message.
 fn snippet(body: &[u8]) -> String {
     String::from_utf8_lossy(&body[..body.len().min(200)])
@@ -549,9 +557,7 @@ impl SpanExporter for OtlpExporter {
 /// 2xx and the spec forbids sending again) and are reported as
 /// [`DiagnosticKind::ExportWarning`].
 fn accepted(config: &OtlpConfig, response: &Response, spans: usize) -> Result<(), ExportError> {
-    let json = response
-        .json
-        .unwrap_or(config.protocol == Protocol::HttpJson);
+    let json = is_json(config, response);
     match partial_success(&response.body, json) {
         Ok(Some(partial)) if partial.rejected > 0 => Err(ExportError::Rejected {
             rejected: partial.rejected,
@@ -605,11 +611,15 @@ fn send(config: &OtlpConfig, body: &[u8], deadline: Instant) -> Result<Response,
                 response.retry_after,
             ),
             Ok(response) => {
+                // The `google.rpc.Status` message when the body is one,
+                // else the body as it came.
+                let why = failure_message(&response.body, is_json(config, &response));
+                let why = why.as_deref().map_or(&response.body[..], str::as_bytes);
                 return Err(ExportError::Failed(format!(
                     "{url} answered {}: {}",
                     response.status,
-                    snippet(&response.body)
-                )))
+                    snippet(why)
+                )));
             }
             Err(e) if e.retryable => match e.error {
                 // Said once, by the error this returns.
