@@ -245,9 +245,16 @@ fn exchange(
         head.push_str("\r\n");
     }
     head.push_str("\r\n");
-    write_all(&mut stream, head.as_bytes(), deadline)?;
-    write_all(&mut stream, body, deadline)?;
-    read_response(&mut stream, deadline)
+    let written = write_all(&mut stream, head.as_bytes(), deadline)
+        .and_then(|()| write_all(&mut stream, body, deadline));
+    match written {
+        Ok(()) => read_response(&mut stream, deadline),
+        // A server may answer before it has read the whole request (413
+        // Content Too Large, RFC 9110 §15.5.14) and close, which resets the
+        // write; its answer, if one came, says more than the reset and is
+        // not retried as a reset is.
+        Err(e) => read_response(&mut stream, deadline).map_err(|_| e),
+    }
 }
 
 fn connect(endpoint: &Endpoint, deadline: Instant) -> io::Result<TcpStream> {
