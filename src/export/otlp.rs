@@ -114,9 +114,9 @@ impl OtlpConfig {
     /// `OTEL_EXPORTER_OTLP_ENDPOINT` (with `/v1/traces` appended to its
     /// path, before any `?query`; default [`DEFAULT_OTLP_ENDPOINT`]),
     /// `OTEL_EXPORTER_OTLP_[TRACES_]HEADERS`
-    /// (`key=value` pairs, values percent-decoded; an error names the header
-    /// or the member's place in the list, never a value, which may be a
-    /// secret),
+    /// (`key=value` pairs, values percent-decoded, each name once; an error
+    /// names the header or the member's place in the list, never a value,
+    /// which may be a secret),
     /// `OTEL_EXPORTER_OTLP_[TRACES_]TIMEOUT` (milliseconds; `0` for no limit),
     /// `OTEL_EXPORTER_OTLP_[TRACES_]PROTOCOL` (`http/protobuf`, the default,
     /// or `http/json`; `grpc` is an error),
@@ -206,6 +206,19 @@ impl OtlpConfig {
             "OTEL_EXPORTER_OTLP_HEADERS",
         ) {
             for (name, value) in parse_pairs(variable, &list, Pairs::Headers)? {
+                // Which one the list meant cannot be told: an error, not a
+                // silent pick (two `Authorization` lines fail the request).
+                if config
+                    .headers
+                    .iter()
+                    .any(|(n, _)| n.eq_ignore_ascii_case(&name))
+                {
+                    return Err(ConfigError::new(
+                        variable,
+                        &name,
+                        "this header is set twice in the list (names match in any case)",
+                    ));
+                }
                 config = config.checked_header(variable, &name, &value)?;
             }
         }
@@ -257,11 +270,21 @@ impl OtlpConfig {
                  be a secret)",
             ));
         }
-        self.headers.push((name.to_owned(), value.to_owned()));
+        let header = (name.to_owned(), value.to_owned());
+        match self
+            .headers
+            .iter_mut()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        {
+            Some(set) => *set = header,
+            None => self.headers.push(header),
+        }
         Ok(self)
     }
 
-    /// Adds a header sent with every export (e.g. an API key). The name must
+    /// Adds a header sent with every export (e.g. an API key), or replaces
+    /// the value of one of the same name (in any case), as from
+    /// `OTEL_EXPORTER_OTLP_HEADERS`: each header is sent once. The name must
     /// be an HTTP token and not one the exporter writes itself or that
     /// frames the request (`Host`, `Content-Length`, `Content-Type`,
     /// `Content-Encoding`, `Transfer-Encoding`, `Connection`, `Keep-Alive`,
@@ -271,7 +294,8 @@ impl OtlpConfig {
     /// ```
     /// use baton::export::OtlpConfig;
     /// let config = OtlpConfig::new("http://localhost:4318/v1/traces").unwrap();
-    /// assert!(config.clone().header("api-key", "k1").is_ok());
+    /// let replaced = config.clone().header("api-key", "k1").unwrap().header("API-Key", "k2").unwrap();
+    /// assert_eq!(replaced.headers(), [("API-Key".to_owned(), "k2".to_owned())]);
     /// assert!(config.header("Content-Length", "0").is_err());
     /// ```
     pub fn header(self, name: &str, value: &str) -> Result<OtlpConfig, ConfigError> {
