@@ -20,6 +20,11 @@ pub const DEFAULT_OTLP_ENDPOINT: &str = "http://localhost:4318";
 pub const OTLP_TRACES_PATH: &str = "/v1/traces";
 /// How long one export may take, retries included (`OTEL_EXPORTER_OTLP_TIMEOUT`).
 pub const DEFAULT_OTLP_TIMEOUT: Duration = Duration::from_secs(10);
+/// The largest request body sent, measured before compression, as the
+/// OTLP/HTTP spec recommends ("It is RECOMMENDED to use 64 MiB as the
+/// default limit"; a server refuses larger ones with 413). A batch that
+/// encodes to more is not sent: the export fails, saying so.
+pub const MAX_REQUEST_BODY: usize = 64 * 1024 * 1024;
 /// The first wait before a retry; it doubles on each retry, up to [`MAX_BACKOFF`],
 /// and is jittered to between half and all of it. A `Retry-After` asking for
 /// less is raised to it, so `Retry-After: 0` cannot make the exporter spin.
@@ -427,6 +432,9 @@ impl fmt::Debug for OtlpConfig {
 /// [`DiagnosticKind::ExportWarning`](crate::DiagnosticKind::ExportWarning)
 /// and the batch counts as delivered.
 ///
+/// A batch whose body would be longer than [`MAX_REQUEST_BODY`] before
+/// compression is not sent, as the OTLP/HTTP spec says: the export fails.
+///
 /// Plain HTTP only: for TLS, send to a local collector, or implement
 /// [`SpanExporter`] yourself.
 pub struct OtlpExporter {
@@ -443,8 +451,9 @@ struct Buffers {
 }
 
 impl Buffers {
-    /// Encodes `batch` as `config` says; returns the body.
-    fn encode(&mut self, config: &OtlpConfig, batch: &[SpanData]) -> &[u8] {
+    /// Encodes `batch` as `config` says; returns the body and its length
+    /// before compression.
+    fn encode(&mut self, config: &OtlpConfig, batch: &[SpanData]) -> (&[u8], usize) {
         let resource = &config.resource;
         let encoded = match config.protocol {
             Protocol::HttpProtobuf => {
@@ -457,12 +466,13 @@ impl Buffers {
                 self.json.as_bytes()
             }
         };
+        let len = encoded.len();
         match config.compression {
-            Compression::None => encoded,
+            Compression::None => (encoded, len),
             Compression::Gzip => {
                 self.gzip.clear();
                 gzip::compress(encoded, &mut self.gzip);
-                &self.gzip
+                (&self.gzip, len)
             }
         }
     }
@@ -504,7 +514,7 @@ impl OtlpExporter {
     /// assert!(protobuf_body.len() < json_body.len());
     /// ```
     pub fn encode(&mut self, batch: &[SpanData]) -> &[u8] {
-        self.buffers.encode(&self.config, batch)
+        self.buffers.encode(&self.config, batch).0
     }
 }
 
@@ -567,7 +577,19 @@ impl SpanExporter for OtlpExporter {
             return Ok(());
         }
         let deadline = deadline_after(self.config.timeout);
-        let body = self.buffers.encode(&self.config, batch);
+        let (body, encoded) = self.buffers.encode(&self.config, batch);
+        if encoded > MAX_REQUEST_BODY {
+            // The spec: "the client MUST NOT make the request and SHOULD
+            // record the fact that the request was discarded".
+            return Err(ExportError::Failed(format!(
+                "{}: the request body of {} spans is {encoded} bytes before compression, past \
+                 the {MAX_REQUEST_BODY}-byte limit (MAX_REQUEST_BODY): not sent; export smaller \
+                 batches (OTEL_BSP_MAX_EXPORT_BATCH_SIZE) or cut attribute values \
+                 (OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT)",
+                self.config.endpoint(),
+                batch.len()
+            )));
+        }
         let response = send(&self.config, body, deadline)?;
         accepted(&self.config, &response, batch.len())
     }
