@@ -3,7 +3,9 @@
 //! beside the exporter's own `Content-Length`; a server must refuse a
 //! request with two different lengths (RFC 9112 §6.3), so every export
 //! failed with a 400, and `transfer-encoding=chunked` made the body
-//! unreadable the same way. Such names are now configuration errors.
+//! unreadable the same way. Such names are now configuration errors. A
+//! configured `User-Agent` was a second `User-Agent` line; it now goes
+//! before baton's own in one.
 
 #[path = "common/loopback_collector.rs"]
 mod loopback_collector;
@@ -55,7 +57,7 @@ fn other_headers_are_sent_once_beside_the_exporters_own() {
         ("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", endpoint.as_str()),
         (
             "OTEL_EXPORTER_OTLP_HEADERS",
-            "authorization=Bearer%20k1,content-language=en,x-host=h",
+            "authorization=Bearer%20k1,content-language=en,x-host=h,user-agent=MyDistro/1.0",
         ),
     ];
     let config = OtlpConfig::from_lookup(lookup(&vars)).unwrap();
@@ -74,9 +76,24 @@ fn other_headers_are_sent_once_beside_the_exporters_own() {
             .filter(|(n, _)| n.eq_ignore_ascii_case(name))
             .count()
     };
-    for name in ["host", "content-length", "content-type", "connection"] {
+    for name in [
+        "host",
+        "content-length",
+        "content-type",
+        "connection",
+        "user-agent",
+    ] {
         assert_eq!(count(name), 1, "{name}");
     }
+    // A configured User-Agent goes before baton's own, as the OTLP exporter
+    // spec describes for distributions; it was sent as a second line.
+    assert_eq!(
+        request.header("user-agent"),
+        Some(concat!(
+            "MyDistro/1.0 baton-OTLP-Exporter-Rust/",
+            env!("CARGO_PKG_VERSION")
+        ))
+    );
     assert_eq!(request.header("authorization"), Some("Bearer k1"));
     assert_eq!(request.header("content-language"), Some("en"));
     assert_eq!(request.header("x-host"), Some("h"));

@@ -224,9 +224,18 @@ fn exchange(
     deadline: Instant,
 ) -> io::Result<Response> {
     let mut stream = connect(endpoint, deadline)?;
+    let is_user_agent = |name: &str| name.eq_ignore_ascii_case("user-agent");
+    // A configured User-Agent is a product put before baton's own, as the
+    // OTLP exporter spec describes for distributions ("Typically an
+    // exporter would *prepend* the given identifier to its own"): one
+    // field line, since User-Agent is not a list.
+    let product = headers
+        .iter()
+        .find(|(name, _)| is_user_agent(name))
+        .map_or(String::new(), |(_, value)| format!("{value} "));
     let mut head = format!(
         "POST {}{} HTTP/1.1\r\nHost: {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n\
-         Connection: close\r\nUser-Agent: {USER_AGENT}\r\n",
+         Connection: close\r\nUser-Agent: {product}{USER_AGENT}\r\n",
         endpoint.path,
         endpoint.query,
         endpoint.authority,
@@ -238,7 +247,7 @@ fn exchange(
         head.push_str(encoding);
         head.push_str("\r\n");
     }
-    for (name, value) in headers {
+    for (name, value) in headers.iter().filter(|(name, _)| !is_user_agent(name)) {
         head.push_str(name);
         head.push_str(": ");
         head.push_str(value);

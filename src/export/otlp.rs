@@ -294,7 +294,9 @@ impl OtlpConfig {
     /// frames the request (`Host`, `Content-Length`, `Content-Type`,
     /// `Content-Encoding`, `Transfer-Encoding`, `Connection`, `Keep-Alive`,
     /// `TE`, `Trailer`, `Upgrade`); the value must hold no control
-    /// characters but tab.
+    /// characters but tab. A `User-Agent` is put before baton's own
+    /// (`MyDistro/1.0 baton-OTLP-Exporter-Rust/<version>`), as the OTLP
+    /// exporter spec describes for distributions.
     ///
     /// ```
     /// use baton::export::OtlpConfig;
