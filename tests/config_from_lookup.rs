@@ -152,6 +152,42 @@ fn endpoints_follow_the_otlp_exporter_spec() {
 }
 
 #[test]
+fn an_empty_port_is_the_default_port_80() {
+    // Bug: `http://collector:/` was an "invalid port" error, though the
+    // OTLP exporter spec says "if the port is empty or not given, TCP port
+    // 80 is the default" (RFC 3986 §3.2.3 allows the empty port).
+    for (variable, url, expected) in [
+        (
+            "OTEL_EXPORTER_OTLP_ENDPOINT",
+            "http://collector:",
+            "http://collector/v1/traces",
+        ),
+        (
+            "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+            "http://collector:/custom?x=1",
+            "http://collector/custom?x=1",
+        ),
+        (
+            "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+            "http://[::1]:/v1/traces",
+            "http://[::1]/v1/traces",
+        ),
+    ] {
+        let config = OtlpConfig::from_lookup(env(&[(variable, url)]));
+        assert_eq!(config.map(|c| c.endpoint()), Ok(expected.to_owned()));
+    }
+    // Only an empty port: a port that is not a number is still an error.
+    for url in [
+        "http://collector::",
+        "http://collector: 1/",
+        "http://[::1]:x/",
+    ] {
+        let err = OtlpConfig::from_lookup(env(&[("OTEL_EXPORTER_OTLP_ENDPOINT", url)]));
+        assert!(err.is_err(), "{url}");
+    }
+}
+
+#[test]
 fn a_fragment_in_an_endpoint_is_refused_with_the_reason() {
     // A fragment is never sent to a server: dropping it silently would hide
     // a URL pasted from a browser.
@@ -261,8 +297,8 @@ fn every_invalid_value_names_its_variable_and_value() {
         ("OTEL_BSP_MAX_QUEUE_SIZE", "-5"),
         ("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "0"),
         ("OTEL_BSP_SCHEDULE_DELAY", "5s"),
-        ("OTEL_BSP_EXPORT_TIMEOUT", "0"),
-        ("OTEL_BSP_EXPORT_TIMEOUT", "86400001"),
+        ("OTEL_BSP_EXPORT_TIMEOUT", "-1"),
+        ("OTEL_BSP_SCHEDULE_DELAY", "86400001"),
         ("OTEL_EXPORTER_OTLP_ENDPOINT", "localhost:4318"),
         ("OTEL_EXPORTER_OTLP_ENDPOINT", "ftp://x"),
         ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://x:99999"),
@@ -285,7 +321,7 @@ fn every_invalid_value_names_its_variable_and_value() {
         };
         assert_eq!(err.variable(), *variable, "{value:?}");
         assert!(err.to_string().contains(variable));
-        // Header errors quote the offending part of the list.
+        // Header errors quote the header name or its place, never a value.
         if !variable.ends_with("HEADERS") {
             assert_eq!(err.value(), *value);
         }

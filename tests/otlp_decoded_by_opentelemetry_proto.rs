@@ -31,7 +31,7 @@ mod loopback_collector;
 fn spans() -> Vec<SpanData> {
     let memory = baton::InMemoryExporter::default();
     let limits = SpanLimits {
-        max_attributes: 14,
+        max_attributes: 17,
         max_events: 2,
         max_links: 2,
         max_attributes_per_event: 2,
@@ -80,6 +80,9 @@ fn spans() -> Vec<SpanData> {
         .attr("tags", vec!["a", "ü\"\\", &"y".repeat(50)])
         .attr("flags", vec![true, false])
         .attr("bytes", &b"\x00\xffbinary"[..])
+        .attr("no ints", Vec::<i64>::new())
+        .attr("no bytes", &b""[..])
+        .attr("no pairs", Vec::<KeyValue>::new())
         .attr(
             "headers",
             vec![
@@ -121,7 +124,7 @@ fn spans() -> Vec<SpanData> {
         if i == 0 {
             child.set_status(Status::Ok);
         }
-        for k in 0..16 {
+        for k in 0..18 {
             child.set_attribute(format!("k{k}"), k);
         }
     }

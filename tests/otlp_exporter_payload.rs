@@ -64,6 +64,15 @@ fn the_payload_follows_the_otlp_json_mapping_field_by_field() {
     assert_eq!(request.header("content-type"), Some("application/json"));
     assert_eq!(request.header("api-key"), Some("k1"));
     assert!(request.header("host").unwrap().starts_with("127.0.0.1:"));
+    // The OTLP exporter spec: name the exporter, its language and version
+    // (`baton/0.1.0` left out the language).
+    assert_eq!(
+        request.header("user-agent"),
+        Some(concat!(
+            "baton-OTLP-Exporter-Rust/",
+            env!("CARGO_PKG_VERSION")
+        ))
+    );
 
     let body = json::parse(request.text()).unwrap();
     let rs = body.get("resourceSpans");

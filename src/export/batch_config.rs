@@ -64,8 +64,10 @@ impl Default for BatchConfig {
 
 impl BatchConfig {
     /// Reads `OTEL_BSP_MAX_QUEUE_SIZE`, `OTEL_BSP_MAX_EXPORT_BATCH_SIZE`,
-    /// `OTEL_BSP_SCHEDULE_DELAY` and `OTEL_BSP_EXPORT_TIMEOUT` (milliseconds)
-    /// through `lookup`; unset or empty variables keep their defaults.
+    /// `OTEL_BSP_SCHEDULE_DELAY` (milliseconds, 1 to 86400000) and
+    /// `OTEL_BSP_EXPORT_TIMEOUT` (milliseconds; `0` for no limit,
+    /// `Duration::MAX`) through `lookup`; unset or empty variables keep their
+    /// defaults.
     pub fn from_lookup(
         lookup: impl Fn(&str) -> Option<String>,
     ) -> Result<BatchConfig, ConfigError> {
@@ -99,7 +101,7 @@ impl BatchConfig {
         if let Some(d) = env.millis("OTEL_BSP_SCHEDULE_DELAY")? {
             config.scheduled_delay = d;
         }
-        if let Some(d) = env.millis("OTEL_BSP_EXPORT_TIMEOUT")? {
+        if let Some(d) = env.timeout("OTEL_BSP_EXPORT_TIMEOUT")? {
             config.export_timeout = d;
         }
         Ok(config)

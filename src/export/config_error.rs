@@ -114,4 +114,16 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
         let ms = self.number(key, 1, DAY_MS, "expected milliseconds from 1 to 86400000")?;
         Ok(ms.map(Duration::from_millis))
     }
+
+    /// A timeout in whole milliseconds, the spec's
+    /// [Timeout](https://opentelemetry.io/docs/specs/otel/configuration/common/#timeout)
+    /// type: `0` means no limit (`Duration::MAX`), as the spec asks of SDKs,
+    /// and any larger number is taken as it is (a deadline saturates).
+    pub(crate) fn timeout(&self, key: &'static str) -> Result<Option<Duration>, ConfigError> {
+        let ms = self.number(key, 0, u64::MAX, "expected milliseconds, or 0 for no limit")?;
+        Ok(ms.map(|ms| match ms {
+            0 => Duration::MAX,
+            ms => Duration::from_millis(ms),
+        }))
+    }
 }

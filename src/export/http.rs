@@ -11,14 +11,21 @@ use crate::export::http_date::until_http_date;
 use crate::export::{ConfigError, ExportError};
 
 /// The most bytes of a response body read (of its data, for a chunked
-/// body); the rest is never read (the connection is closed), so a hostile
-/// collector cannot make the exporter buffer without bound.
+/// body). A longer answer is an error, not retried, as the OTLP/HTTP spec
+/// says of a response past the client's limit; the rest is never read (the
+/// connection is closed), so a hostile collector cannot make the exporter
+/// buffer without bound.
 pub const MAX_RESPONSE_BODY: usize = 4 * 1024 * 1024;
 
 /// The most bytes of a response's status lines and headers, interim (1xx)
 /// responses included; and, apart, of a chunked body's framing (chunk-size
 /// lines, extensions and trailer fields).
 const MAX_RESPONSE_HEAD: usize = 64 * 1024;
+
+/// The `User-Agent` of every request: the OTLP exporter spec asks that it
+/// name "the exporter, the language of its implementation, and the version
+/// of the exporter", as `OTel-OTLP-Exporter-Python/1.2.3` does.
+const USER_AGENT: &str = concat!("baton-OTLP-Exporter-Rust/", env!("CARGO_PKG_VERSION"));
 
 /// Bytes written per `write` call, so the deadline is checked between them.
 const WRITE_CHUNK: usize = 64 * 1024;
@@ -99,8 +106,15 @@ impl Endpoint {
         if !host_ok {
             return bad("invalid host");
         }
+        // An empty port is the scheme's default (RFC 3986 §3.2.3; the OTLP
+        // exporter spec: "if the port is empty or not given, TCP port 80 is
+        // the default"), and a normalized authority leaves out its `:`.
+        let authority = match port {
+            Some("") => &authority[..authority.len() - 1],
+            _ => authority,
+        };
         let port = match port {
-            None => 80,
+            None | Some("") => 80,
             Some(p) => match p.parse::<u16>() {
                 Ok(n) if n > 0 && p.bytes().all(|b| b.is_ascii_digit()) => n,
                 _ => return bad("invalid port"),
@@ -210,31 +224,46 @@ fn exchange(
     deadline: Instant,
 ) -> io::Result<Response> {
     let mut stream = connect(endpoint, deadline)?;
+    let is_user_agent = |name: &str| name.eq_ignore_ascii_case("user-agent");
+    // A configured User-Agent is a product put before baton's own, as the
+    // OTLP exporter spec describes for distributions ("Typically an
+    // exporter would *prepend* the given identifier to its own"): one
+    // field line, since User-Agent is not a list.
+    let product = headers
+        .iter()
+        .find(|(name, _)| is_user_agent(name))
+        .map_or(String::new(), |(_, value)| format!("{value} "));
     let mut head = format!(
         "POST {}{} HTTP/1.1\r\nHost: {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n\
-         Connection: close\r\nUser-Agent: baton/{}\r\n",
+         Connection: close\r\nUser-Agent: {product}{USER_AGENT}\r\n",
         endpoint.path,
         endpoint.query,
         endpoint.authority,
         content.content_type,
         body.len(),
-        env!("CARGO_PKG_VERSION"),
     );
     if let Some(encoding) = content.content_encoding {
         head.push_str("Content-Encoding: ");
         head.push_str(encoding);
         head.push_str("\r\n");
     }
-    for (name, value) in headers {
+    for (name, value) in headers.iter().filter(|(name, _)| !is_user_agent(name)) {
         head.push_str(name);
         head.push_str(": ");
         head.push_str(value);
         head.push_str("\r\n");
     }
     head.push_str("\r\n");
-    write_all(&mut stream, head.as_bytes(), deadline)?;
-    write_all(&mut stream, body, deadline)?;
-    read_response(&mut stream, deadline)
+    let written = write_all(&mut stream, head.as_bytes(), deadline)
+        .and_then(|()| write_all(&mut stream, body, deadline));
+    match written {
+        Ok(()) => read_response(&mut stream, deadline),
+        // A server may answer before it has read the whole request (413
+        // Content Too Large, RFC 9110 §15.5.14) and close, which resets the
+        // write; its answer, if one came, says more than the reset and is
+        // not retried as a reset is.
+        Err(e) => read_response(&mut stream, deadline).map_err(|_| e),
+    }
 }
 
 fn connect(endpoint: &Endpoint, deadline: Instant) -> io::Result<TcpStream> {
@@ -298,7 +327,10 @@ struct Head {
 }
 
 fn parse_head(head: &[u8]) -> io::Result<Head> {
-    let head = std::str::from_utf8(head).map_err(|_| invalid("response headers are not UTF-8"))?;
+    // RFC 9110 §5.5 and RFC 9112 §4 allow obs-text (bytes 0x80-0xFF) in
+    // field values and the reason phrase; the fields read here are ASCII,
+    // so other bytes only need to pass through.
+    let head = String::from_utf8_lossy(head);
     let mut lines = head.split("\r\n");
     let status_line = lines.next().unwrap_or_default();
     let status = status_line
@@ -335,10 +367,15 @@ fn parse_head(head: &[u8]) -> io::Result<Head> {
             };
         } else if name.eq_ignore_ascii_case("retry-after") {
             // Delay-seconds or an HTTP-date (a date in the past is no wait);
-            // the exporter clamps either to its backoff and its deadline. An
-            // invalid value is ignored.
-            retry_after = if value.bytes().all(|b| b.is_ascii_digit()) {
-                value.parse::<u64>().ok().map(Duration::from_secs)
+            // the exporter clamps either to its backoff and its deadline.
+            // Delay-seconds past u64 saturate (a wait longer than any
+            // deadline), like every duration. An invalid value is ignored.
+            retry_after = if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+                Some(
+                    value
+                        .parse::<u64>()
+                        .map_or(Duration::MAX, Duration::from_secs),
+                )
             } else {
                 until_http_date(value, SystemTime::now()).ok()
             };
@@ -406,6 +443,15 @@ fn read_final_head(
     }
 }
 
+/// The error for an answer whose body is longer than [`MAX_RESPONSE_BODY`]:
+/// the OTLP/HTTP spec has the client "treat the response as a
+/// non-retryable error" (`InvalidData` is not retried).
+fn too_long() -> io::Error {
+    invalid(&format!(
+        "the response body is longer than the {MAX_RESPONSE_BODY}-byte limit; discarded"
+    ))
+}
+
 fn read_response(stream: &mut TcpStream, deadline: Instant) -> io::Result<Response> {
     let mut buf = Vec::with_capacity(4096);
     let mut scratch = [0u8; 8192];
@@ -414,7 +460,7 @@ fn read_response(stream: &mut TcpStream, deadline: Instant) -> io::Result<Respon
     let body = if head.chunked {
         read_chunked(stream, early, &mut scratch, deadline)?
     } else {
-        read_sized(stream, early, head.content_length, deadline)
+        read_sized(stream, early, head.content_length, deadline)?
     };
     Ok(Response {
         status: head.status,
@@ -425,17 +471,21 @@ fn read_response(stream: &mut TcpStream, deadline: Instant) -> io::Result<Respon
 }
 
 /// Reads a body of `content_length` bytes, or to the end of the connection
-/// (we asked for `Connection: close`), within the cap. The status is the
-/// answer: a body cut short by the deadline or a reset keeps what arrived.
+/// (we asked for `Connection: close`), within the cap: a longer body is
+/// [`too_long`], found from the `Content-Length` before reading, or from
+/// one byte past the cap. The status is the answer: a body cut short by
+/// the deadline or a reset keeps what arrived.
 fn read_sized(
     stream: &mut TcpStream,
     early: &[u8],
     content_length: Option<u64>,
     deadline: Instant,
-) -> Vec<u8> {
-    let cap = content_length.map_or(MAX_RESPONSE_BODY, |n| {
-        n.min(MAX_RESPONSE_BODY as u64) as usize
-    });
+) -> io::Result<Vec<u8>> {
+    let cap = match content_length {
+        Some(n) if n > MAX_RESPONSE_BODY as u64 => return Err(too_long()),
+        Some(n) => n as usize,
+        None => MAX_RESPONSE_BODY,
+    };
     // With a Content-Length the body is allocated once, at most the cap;
     // without one it grows as it arrives, never past the cap.
     let initial = if content_length.is_some() {
@@ -454,19 +504,26 @@ fn read_sized(
         match read_some(stream, &mut body[len..], deadline) {
             Ok(0) | Err(_) => {
                 body.truncate(len);
-                break;
+                return Ok(body);
             }
             Ok(n) => body.truncate(len + n),
         }
     }
-    body
+    // Read to the end of the connection: a byte past the cap means more.
+    let more = content_length.is_none()
+        && (early.len() > cap || read_some(stream, &mut [0], deadline).is_ok_and(|n| n > 0));
+    if more {
+        return Err(too_long());
+    }
+    Ok(body)
 }
 
 /// Decodes a chunked body from what arrived with the head, then the
-/// socket, until its last chunk or [`MAX_RESPONSE_BODY`] bytes of data;
-/// its framing may take up to [`MAX_RESPONSE_HEAD`] bytes more. As with a
-/// sized body, one cut short by the deadline or a reset keeps what
-/// arrived; malformed framing is an error.
+/// socket, until its last chunk; more than [`MAX_RESPONSE_BODY`] bytes of
+/// data is [`too_long`], and its framing may take up to
+/// [`MAX_RESPONSE_HEAD`] bytes more. As with a sized body, one cut short by
+/// the deadline or a reset keeps what arrived; malformed framing is an
+/// error.
 fn read_chunked(
     stream: &mut TcpStream,
     early: &[u8],
@@ -482,6 +539,9 @@ fn read_chunked(
             Ok(0) | Err(_) => break,
             Ok(n) => decoder.feed(&scratch[..n], &mut body).map_err(malformed)?,
         }
+    }
+    if decoder.too_long() {
+        return Err(too_long());
     }
     Ok(body)
 }
@@ -532,6 +592,20 @@ mod tests {
         assert_eq!(response.retry_after, Some(Duration::from_secs(3)));
         let upgrade = error_text(b"HTTP/1.1 101 Switching Protocols\r\n\r\n".to_vec());
         assert!(upgrade.contains("101 Switching Protocols"), "{upgrade}");
+    }
+
+    #[test]
+    fn obs_text_in_the_reason_phrase_and_field_values_is_accepted() {
+        // Bug: a head that was not UTF-8 was an error, so a 200 from a proxy
+        // that writes Latin-1 (obs-text, which RFC 9110 §5.5 allows) failed
+        // the export of spans the collector had taken.
+        let answer = b"HTTP/1.1 200 Tr\xe8s bien\r\nServer: caf\xe9\r\n\
+            Retry-After: 7\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
+        let response = read(answer.to_vec()).unwrap();
+        assert_eq!(response.status, 200);
+        assert_eq!(response.body, b"{}");
+        assert_eq!(response.json, Some(true));
+        assert_eq!(response.retry_after, Some(Duration::from_secs(7)));
     }
 
     #[test]
@@ -588,17 +662,56 @@ mod tests {
     }
 
     #[test]
-    fn a_chunked_body_is_cut_at_the_body_cap() {
-        for (size, kept) in [
-            (MAX_RESPONSE_BODY, MAX_RESPONSE_BODY),
-            (MAX_RESPONSE_BODY + 1, MAX_RESPONSE_BODY),
-        ] {
-            let mut body = format!("{size:x}\r\n").into_bytes();
-            body.resize(body.len() + size, b'x');
-            body.extend_from_slice(b"\r\n0\r\n\r\n");
-            let response = read(chunked(&body)).unwrap();
-            assert_eq!(response.body.len(), kept, "a chunk of {size}");
+    fn a_body_up_to_the_cap_is_read_and_one_past_it_is_an_error() {
+        // Issue: a body past the cap was cut to it and read as the answer
+        // (a 2xx counted as delivered, a 503 retried); the OTLP/HTTP spec
+        // says "the client MUST treat the response as a non-retryable
+        // error".
+        let sized = |size: usize| {
+            let mut answer =
+                format!("HTTP/1.1 200 OK\r\nContent-Length: {size}\r\n\r\n").into_bytes();
+            answer.resize(answer.len() + size, b'x');
+            answer
+        };
+        let close_delimited = |size: usize| {
+            let mut answer = b"HTTP/1.1 200 OK\r\n\r\n".to_vec();
+            answer.resize(answer.len() + size, b'x');
+            answer
+        };
+        let chunked_in = |pieces: &[usize]| {
+            let mut body = Vec::new();
+            for &size in pieces {
+                body.extend_from_slice(format!("{size:x}\r\n").as_bytes());
+                body.resize(body.len() + size, b'x');
+                body.extend_from_slice(b"\r\n");
+            }
+            body.extend_from_slice(b"0\r\n\r\n");
+            chunked(&body)
+        };
+        let half = MAX_RESPONSE_BODY / 2;
+        let at_cap = [
+            sized(MAX_RESPONSE_BODY),
+            close_delimited(MAX_RESPONSE_BODY),
+            chunked_in(&[MAX_RESPONSE_BODY]),
+            chunked_in(&[half, MAX_RESPONSE_BODY - half]),
+        ];
+        for answer in at_cap {
+            let response = read(answer).unwrap();
+            assert_eq!(response.body.len(), MAX_RESPONSE_BODY);
             assert!(response.body.capacity() <= MAX_RESPONSE_BODY);
+        }
+        let past_cap = [
+            sized(MAX_RESPONSE_BODY + 1),
+            close_delimited(MAX_RESPONSE_BODY + 1),
+            chunked_in(&[MAX_RESPONSE_BODY + 1]),
+            chunked_in(&[half, MAX_RESPONSE_BODY - half, 1]),
+        ];
+        for answer in past_cap {
+            let error = error_text(answer);
+            assert!(
+                error.contains("longer than the 4194304-byte limit"),
+                "{error}"
+            );
         }
     }
 

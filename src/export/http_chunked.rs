@@ -76,10 +76,14 @@ enum State {
     /// After the final CR.
     FinalLf,
     Done,
+    /// A chunk-size asked for more data than `max_body` leaves room for:
+    /// the body is refused, and its data is never read.
+    TooLong,
 }
 
-/// Decodes a chunked body fed in pieces, keeping at most `max_body` bytes
-/// of data and refusing more than `max_framing` bytes of the rest
+/// Decodes a chunked body fed in pieces, refusing more than `max_body`
+/// bytes of data (a chunk-size past what is left stops the decoder, see
+/// [`Dechunker::too_long`]) and more than `max_framing` bytes of the rest
 /// (chunk-size lines, extensions, CRLFs and trailer fields), so neither a
 /// long body nor endless framing can hold the reader.
 pub(crate) struct Dechunker {
@@ -107,23 +111,29 @@ impl Dechunker {
         }
     }
 
-    /// Whether the body ended, or `max_body` bytes of data were decoded:
-    /// then the rest is never read, as past a `Content-Length` cap.
+    /// Whether the body ended, or was found [`too_long`](Dechunker::too_long):
+    /// then the rest is never read.
     pub(crate) fn done(&self) -> bool {
-        self.state == State::Done || self.decoded >= self.max_body
+        matches!(self.state, State::Done | State::TooLong)
+    }
+
+    /// Whether a chunk-size asked for more than `max_body` bytes of data in
+    /// all: the body is refused, not cut (what was decoded before it stays
+    /// in `body`, short of the limit).
+    pub(crate) fn too_long(&self) -> bool {
+        self.state == State::TooLong
     }
 
     /// Decodes `input`, appending its chunk data to `body`; what comes
-    /// after the end of the body (or past `max_body`) is ignored.
+    /// after the end of the body (or after a chunk-size past the limit) is
+    /// ignored.
     pub(crate) fn feed(&mut self, input: &[u8], body: &mut Vec<u8>) -> Result<(), BadChunk> {
         let mut at = 0;
         while at < input.len() && !self.done() {
             if let State::Data { left } = self.state {
                 let available = input.len() - at;
-                let n = usize::try_from(left)
-                    .unwrap_or(usize::MAX)
-                    .min(available)
-                    .min(self.max_body - self.decoded);
+                // At most the room left: a longer chunk never got here.
+                let n = usize::try_from(left).unwrap_or(usize::MAX).min(available);
                 reserve_within(body, n, self.max_body);
                 body.extend_from_slice(&input[at..at + n]);
                 at += n;
@@ -184,6 +194,9 @@ impl Dechunker {
                 return Err(self.bad("an unexpected byte after a chunk size"))
             }
             (State::SizeLf { size: 0 }, b'\n') => State::TrailerStart,
+            (State::SizeLf { size }, b'\n') if size > (self.max_body - self.decoded) as u64 => {
+                State::TooLong
+            }
             (State::SizeLf { size }, b'\n') => State::Data { left: size },
             (State::DataCr, b'\r') => State::DataLf,
             (State::DataCr, _) => return Err(self.bad("chunk data longer than its size")),
@@ -203,8 +216,8 @@ impl Dechunker {
             }
             (State::Extension { size }, _) => State::Extension { size },
             (State::TrailerStart | State::TrailerLine, _) => State::TrailerLine,
-            // `feed` copies data and stops when done: neither reaches here.
-            (State::Data { .. } | State::Done, _) => self.state,
+            // `feed` copies data and stops when done: none reaches here.
+            (State::Data { .. } | State::Done | State::TooLong, _) => self.state,
         })
     }
 }
@@ -283,13 +296,29 @@ mod tests {
     }
 
     #[test]
-    fn the_body_is_cut_at_its_cap_and_the_rest_never_read() {
+    fn a_body_past_its_cap_is_refused_and_its_data_never_read() {
         chunked! {
-            // Exactly the 10-byte cap: done once it is in.
+            // Exactly the 10-byte cap, in one chunk or two: accepted.
             b"a\r\n0123456789\r\n0\r\n\r\n" => Ok((b"0123456789", true));
-            // One past: the cap, done, and the rest (bad as it is) unread.
-            b"b\r\n0123456789A\r\nnot read" => Ok((b"0123456789", true));
-            b"5\r\n01234\r\n6\r\n56789A\r\n" => Ok((b"0123456789", true));
+            b"5\r\n01234\r\n5\r\n56789\r\n0\r\n\r\n" => Ok((b"0123456789", true));
+        }
+        // One byte past, in the first chunk or a later one: refused at the
+        // chunk-size, before its data; what follows (bad as it is) unread.
+        for input in [
+            &b"b\r\n0123456789A\r\nnot read"[..],
+            b"5\r\n01234\r\n6\r\n56789A\r\n",
+            b"a\r\n0123456789\r\n1\r\nA\r\n0\r\n\r\n",
+            b"ffffffffffffffff\r\n",
+        ] {
+            for piece in 1..=input.len() {
+                let mut decoder = Dechunker::new(10, 40);
+                let mut body = Vec::new();
+                for part in input.chunks(piece) {
+                    decoder.feed(part, &mut body).unwrap();
+                }
+                assert!(decoder.done() && decoder.too_long(), "{input:?}");
+                assert!(body.len() <= 10 && body.capacity() <= 10, "{input:?}");
+            }
         }
     }
 

@@ -9,8 +9,8 @@ use crate::export::deadline::deadline_after;
 use crate::export::gzip;
 use crate::export::http::{self, Content, Endpoint, Response};
 use crate::export::otlp_encoding::{Compression, Protocol};
-use crate::export::otlp_response::partial_success;
-use crate::export::resource::{parse_pairs, Resource};
+use crate::export::otlp_response::{failure_message, partial_success};
+use crate::export::resource::{parse_pairs, Pairs, Resource};
 use crate::export::{json, otlp_protobuf, ConfigError, ExportError, SpanExporter};
 use crate::span_data::SpanData;
 
@@ -20,6 +20,11 @@ pub const DEFAULT_OTLP_ENDPOINT: &str = "http://localhost:4318";
 pub const OTLP_TRACES_PATH: &str = "/v1/traces";
 /// How long one export may take, retries included (`OTEL_EXPORTER_OTLP_TIMEOUT`).
 pub const DEFAULT_OTLP_TIMEOUT: Duration = Duration::from_secs(10);
+/// The largest request body sent, measured before compression, as the
+/// OTLP/HTTP spec recommends ("It is RECOMMENDED to use 64 MiB as the
+/// default limit"; a server refuses larger ones with 413). A batch that
+/// encodes to more is not sent: the export fails, saying so.
+pub const MAX_REQUEST_BODY: usize = 64 * 1024 * 1024;
 /// The first wait before a retry; it doubles on each retry, up to [`MAX_BACKOFF`],
 /// and is jittered to between half and all of it. A `Retry-After` asking for
 /// less is raised to it, so `Retry-After: 0` cannot make the exporter spin.
@@ -46,7 +51,7 @@ pub const MAX_BACKOFF: Duration = Duration::from_secs(5);
 /// let https = OtlpConfig::new("https://api.example.com/v1/traces").unwrap_err();
 /// assert!(https.to_string().contains("local OpenTelemetry Collector"));
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct OtlpConfig {
     endpoint: Endpoint,
     headers: Vec<(String, String)>,
@@ -65,6 +70,23 @@ const TLS_VARIABLES: [&str; 6] = [
     "OTEL_EXPORTER_OTLP_CLIENT_KEY",
     "OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE",
     "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE",
+];
+
+/// Header names the exporter writes itself or that frame the request
+/// (compared in any case): one more copy from the configuration would
+/// contradict them (two `Content-Length`s, a `Transfer-Encoding` the body
+/// does not have), and a server refuses such a request (RFC 9112 §6.3).
+const RESERVED_HEADERS: [&str; 10] = [
+    "host",
+    "content-length",
+    "content-type",
+    "content-encoding",
+    "transfer-encoding",
+    "connection",
+    "keep-alive",
+    "te",
+    "trailer",
+    "upgrade",
 ];
 
 /// `OTEL_EXPORTER_OTLP_TRACES_<X>` if set, else `OTEL_EXPORTER_OTLP_<X>`.
@@ -97,8 +119,10 @@ impl OtlpConfig {
     /// `OTEL_EXPORTER_OTLP_ENDPOINT` (with `/v1/traces` appended to its
     /// path, before any `?query`; default [`DEFAULT_OTLP_ENDPOINT`]),
     /// `OTEL_EXPORTER_OTLP_[TRACES_]HEADERS`
-    /// (`key=value` pairs, values percent-decoded),
-    /// `OTEL_EXPORTER_OTLP_[TRACES_]TIMEOUT` (milliseconds),
+    /// (`key=value` pairs, values percent-decoded, each name once; an error
+    /// names the header or the member's place in the list, never a value,
+    /// which may be a secret),
+    /// `OTEL_EXPORTER_OTLP_[TRACES_]TIMEOUT` (milliseconds; `0` for no limit),
     /// `OTEL_EXPORTER_OTLP_[TRACES_]PROTOCOL` (`http/protobuf`, the default,
     /// or `http/json`; `grpc` is an error),
     /// `OTEL_EXPORTER_OTLP_[TRACES_]COMPRESSION` (`none`, the default, or
@@ -186,7 +210,20 @@ impl OtlpConfig {
             "OTEL_EXPORTER_OTLP_TRACES_HEADERS",
             "OTEL_EXPORTER_OTLP_HEADERS",
         ) {
-            for (name, value) in parse_pairs(variable, &list)? {
+            for (name, value) in parse_pairs(variable, &list, Pairs::Headers)? {
+                // Which one the list meant cannot be told: an error, not a
+                // silent pick (two `Authorization` lines fail the request).
+                if config
+                    .headers
+                    .iter()
+                    .any(|(n, _)| n.eq_ignore_ascii_case(&name))
+                {
+                    return Err(ConfigError::new(
+                        variable,
+                        &name,
+                        "this header is set twice in the list (names match in any case)",
+                    ));
+                }
                 config = config.checked_header(variable, &name, &value)?;
             }
         }
@@ -195,7 +232,7 @@ impl OtlpConfig {
             "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT",
             "OTEL_EXPORTER_OTLP_TIMEOUT",
         ) {
-            if let Some(timeout) = env.millis(variable)? {
+            if let Some(timeout) = env.timeout(variable)? {
                 config.timeout = timeout;
             }
         }
@@ -216,19 +253,58 @@ impl OtlpConfig {
                 "a header name must be an HTTP token",
             ));
         }
+        if RESERVED_HEADERS
+            .iter()
+            .any(|reserved| name.eq_ignore_ascii_case(reserved))
+        {
+            return Err(ConfigError::new(
+                variable,
+                name,
+                "the exporter sets this header itself or it frames the request (Host, \
+                 Content-Length, Content-Type, Content-Encoding, Transfer-Encoding, Connection, \
+                 Keep-Alive, TE, Trailer, Upgrade): remove it",
+            ));
+        }
         // No line breaks or other controls: they would split the request.
+        // The error names the header, not its value, which may be a secret.
         if value.chars().any(|c| c.is_control() && c != '\t') {
             return Err(ConfigError::new(
                 variable,
-                value,
-                "a header value must not hold control characters",
+                name,
+                "this header's value holds control characters (the value is not quoted: it may \
+                 be a secret)",
             ));
         }
-        self.headers.push((name.to_owned(), value.to_owned()));
+        let header = (name.to_owned(), value.to_owned());
+        match self
+            .headers
+            .iter_mut()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        {
+            Some(set) => *set = header,
+            None => self.headers.push(header),
+        }
         Ok(self)
     }
 
-    /// Adds a header sent with every export (e.g. an API key).
+    /// Adds a header sent with every export (e.g. an API key), or replaces
+    /// the value of one of the same name (in any case), as from
+    /// `OTEL_EXPORTER_OTLP_HEADERS`: each header is sent once. The name must
+    /// be an HTTP token and not one the exporter writes itself or that
+    /// frames the request (`Host`, `Content-Length`, `Content-Type`,
+    /// `Content-Encoding`, `Transfer-Encoding`, `Connection`, `Keep-Alive`,
+    /// `TE`, `Trailer`, `Upgrade`); the value must hold no control
+    /// characters but tab. A `User-Agent` is put before baton's own
+    /// (`MyDistro/1.0 baton-OTLP-Exporter-Rust/<version>`), as the OTLP
+    /// exporter spec describes for distributions.
+    ///
+    /// ```
+    /// use baton::export::OtlpConfig;
+    /// let config = OtlpConfig::new("http://localhost:4318/v1/traces").unwrap();
+    /// let replaced = config.clone().header("api-key", "k1").unwrap().header("API-Key", "k2").unwrap();
+    /// assert_eq!(replaced.headers(), [("API-Key".to_owned(), "k2".to_owned())]);
+    /// assert!(config.header("Content-Length", "0").is_err());
+    /// ```
     pub fn header(self, name: &str, value: &str) -> Result<OtlpConfig, ConfigError> {
         self.checked_header("OTLP header", name, value)
     }
@@ -301,6 +377,34 @@ impl OtlpConfig {
     }
 }
 
+impl fmt::Debug for OtlpConfig {
+    /// Header values are left out (`"<redacted>"`): they are API keys and
+    /// tokens, and a configuration is the kind of value that gets logged.
+    ///
+    /// ```
+    /// use baton::export::OtlpConfig;
+    /// let config = OtlpConfig::new("http://localhost:4318/v1/traces").unwrap();
+    /// let config = config.header("authorization", "Bearer s3cret").unwrap();
+    /// let shown = format!("{config:?}");
+    /// assert!(shown.contains("authorization") && !shown.contains("s3cret"));
+    /// ```
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(name, _)| (name.as_str(), "<redacted>"))
+            .collect();
+        f.debug_struct("OtlpConfig")
+            .field("endpoint", &self.endpoint.url())
+            .field("headers", &headers)
+            .field("timeout", &self.timeout)
+            .field("resource", &self.resource)
+            .field("protocol", &self.protocol)
+            .field("compression", &self.compression)
+            .finish()
+    }
+}
+
 /// Sends spans to an OpenTelemetry collector with OTLP/HTTP: `POST
 /// <endpoint>` with an `ExportTraceServiceRequest` as binary protobuf
 /// (`Content-Type: application/x-protobuf`, the default) or in the
@@ -316,7 +420,8 @@ impl OtlpConfig {
 /// would have to wait longer fails at once). Every connect, write and read is
 /// bounded by what is left of the timeout, and at most
 /// [`MAX_RESPONSE_BODY`](crate::export::MAX_RESPONSE_BODY) bytes of an answer
-/// are read, so a slow or hostile collector cannot hold the exporter past its
+/// are read (a longer answer is an error, not retried, as the OTLP/HTTP spec
+/// says), so a slow or hostile collector cannot hold the exporter past its
 /// timeout. Interim `1xx` answers before the final one are skipped (`101
 /// Switching Protocols` is an error), and a body sent with
 /// `Transfer-Encoding: chunked` is decoded within the same limit (malformed
@@ -328,6 +433,9 @@ impl OtlpConfig {
 /// nothing, or a 2xx body that cannot be decoded, is reported as
 /// [`DiagnosticKind::ExportWarning`](crate::DiagnosticKind::ExportWarning)
 /// and the batch counts as delivered.
+///
+/// A batch whose body would be longer than [`MAX_REQUEST_BODY`] before
+/// compression is not sent, as the OTLP/HTTP spec says: the export fails.
 ///
 /// Plain HTTP only: for TLS, send to a local collector, or implement
 /// [`SpanExporter`] yourself.
@@ -345,8 +453,9 @@ struct Buffers {
 }
 
 impl Buffers {
-    /// Encodes `batch` as `config` says; returns the body.
-    fn encode(&mut self, config: &OtlpConfig, batch: &[SpanData]) -> &[u8] {
+    /// Encodes `batch` as `config` says; returns the body and its length
+    /// before compression.
+    fn encode(&mut self, config: &OtlpConfig, batch: &[SpanData]) -> (&[u8], usize) {
         let resource = &config.resource;
         let encoded = match config.protocol {
             Protocol::HttpProtobuf => {
@@ -359,12 +468,13 @@ impl Buffers {
                 self.json.as_bytes()
             }
         };
+        let len = encoded.len();
         match config.compression {
-            Compression::None => encoded,
+            Compression::None => (encoded, len),
             Compression::Gzip => {
                 self.gzip.clear();
                 gzip::compress(encoded, &mut self.gzip);
-                &self.gzip
+                (&self.gzip, len)
             }
         }
     }
@@ -406,7 +516,7 @@ impl OtlpExporter {
     /// assert!(protobuf_body.len() < json_body.len());
     /// ```
     pub fn encode(&mut self, batch: &[SpanData]) -> &[u8] {
-        self.buffers.encode(&self.config, batch)
+        self.buffers.encode(&self.config, batch).0
     }
 }
 
@@ -442,6 +552,14 @@ fn retry_wait(
     (wait < deadline.saturating_duration_since(Instant::now())).then_some(wait)
 }
 
+/// Whether an answer's body is JSON: as its `Content-Type` says, or else
+/// as the request was (the OTLP/HTTP spec has the server answer in kind).
+fn is_json(config: &OtlpConfig, response: &Response) -> bool {
+    response
+        .json
+        .unwrap_or(config.protocol == Protocol::HttpJson)
+}
+
 /// Up to 200 characters of a body, for an error message.
 fn snippet(body: &[u8]) -> String {
     String::from_utf8_lossy(&body[..body.len().min(200)])
@@ -461,7 +579,19 @@ impl SpanExporter for OtlpExporter {
             return Ok(());
         }
         let deadline = deadline_after(self.config.timeout);
-        let body = self.buffers.encode(&self.config, batch);
+        let (body, encoded) = self.buffers.encode(&self.config, batch);
+        if encoded > MAX_REQUEST_BODY {
+            // The spec: "the client MUST NOT make the request and SHOULD
+            // record the fact that the request was discarded".
+            return Err(ExportError::Failed(format!(
+                "{}: the request body of {} spans is {encoded} bytes before compression, past \
+                 the {MAX_REQUEST_BODY}-byte limit (MAX_REQUEST_BODY): not sent; export smaller \
+                 batches (OTEL_BSP_MAX_EXPORT_BATCH_SIZE) or cut attribute values \
+                 (OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT)",
+                self.config.endpoint(),
+                batch.len()
+            )));
+        }
         let response = send(&self.config, body, deadline)?;
         accepted(&self.config, &response, batch.len())
     }
@@ -475,9 +605,7 @@ impl SpanExporter for OtlpExporter {
 /// 2xx and the spec forbids sending again) and are reported as
 /// [`DiagnosticKind::ExportWarning`].
 fn accepted(config: &OtlpConfig, response: &Response, spans: usize) -> Result<(), ExportError> {
-    let json = response
-        .json
-        .unwrap_or(config.protocol == Protocol::HttpJson);
+    let json = is_json(config, response);
     match partial_success(&response.body, json) {
         Ok(Some(partial)) if partial.rejected > 0 => Err(ExportError::Rejected {
             rejected: partial.rejected,
@@ -531,11 +659,15 @@ fn send(config: &OtlpConfig, body: &[u8], deadline: Instant) -> Result<Response,
                 response.retry_after,
             ),
             Ok(response) => {
+                // The `google.rpc.Status` message when the body is one,
+                // else the body as it came.
+                let why = failure_message(&response.body, is_json(config, &response));
+                let why = why.as_deref().map_or(&response.body[..], str::as_bytes);
                 return Err(ExportError::Failed(format!(
                     "{url} answered {}: {}",
                     response.status,
-                    snippet(&response.body)
-                )))
+                    snippet(why)
+                )));
             }
             Err(e) if e.retryable => match e.error {
                 // Said once, by the error this returns.

@@ -4,6 +4,7 @@ use crate::export::config_error::Env;
 use crate::export::ConfigError;
 use crate::value::KeyValue;
 use crate::value::Value;
+use crate::wire::lexical::percent_decode_into;
 
 /// The attributes of the entity producing spans, sent with every OTLP export:
 /// `service.name`, any `OTEL_RESOURCE_ATTRIBUTES`, and `telemetry.sdk.*`.
@@ -25,18 +26,29 @@ pub struct Resource {
     attributes: Vec<KeyValue>,
 }
 
+/// The default `service.name`, as the resource semantic conventions give it:
+/// `unknown_service:` and the executable's name, or `unknown_service` alone
+/// when that name is not available ("the value MUST be set to
+/// `unknown_service`"), never `unknown_service:` with nothing after it.
+fn unknown_service(executable: Option<&str>) -> String {
+    match executable {
+        Some(name) if !name.is_empty() => format!("unknown_service:{name}"),
+        _ => "unknown_service".to_owned(),
+    }
+}
+
 impl Default for Resource {
-    /// `service.name` = `unknown_service:<executable>` (as the OpenTelemetry
-    /// spec says) plus `telemetry.sdk.*`.
+    /// `service.name` = `unknown_service:<executable>` (or `unknown_service`
+    /// when the executable's name cannot be read), as the OpenTelemetry spec
+    /// says, plus `telemetry.sdk.*`.
     fn default() -> Self {
         let exe = std::env::current_exe()
             .ok()
-            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-            .unwrap_or_default();
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()));
         let mut resource = Resource {
             attributes: Vec::new(),
         };
-        resource.set("service.name", format!("unknown_service:{exe}"));
+        resource.set("service.name", unknown_service(exe.as_deref()));
         resource.set("telemetry.sdk.name", "baton");
         resource.set("telemetry.sdk.language", "rust");
         resource.set("telemetry.sdk.version", env!("CARGO_PKG_VERSION"));
@@ -51,14 +63,23 @@ impl Resource {
     }
 
     /// Reads `OTEL_RESOURCE_ATTRIBUTES` (comma-separated `key=value` pairs,
-    /// values percent-decoded) and then `OTEL_SERVICE_NAME`, which wins for
-    /// `service.name`. A malformed pair is an error naming the variable.
+    /// keys and values percent-decoded, so `%2C` and `%3D` stand for the
+    /// `,` and `=` the list syntax reserves) and then `OTEL_SERVICE_NAME`,
+    /// which wins for `service.name`. A malformed pair is an error naming
+    /// the variable.
+    ///
+    /// ```
+    /// use baton::export::Resource;
+    /// let env = |k: &str| (k == "OTEL_RESOURCE_ATTRIBUTES").then(|| "a%3Db%2Cc=d%2Ce".to_owned());
+    /// let resource = Resource::from_lookup(env).unwrap();
+    /// assert_eq!(resource.get("a=b,c").unwrap().to_string(), "d,e");
+    /// ```
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Resource, ConfigError> {
         const ATTRIBUTES: &str = "OTEL_RESOURCE_ATTRIBUTES";
         let env = Env(lookup);
         let mut resource = Resource::default();
         if let Some(list) = env.get(ATTRIBUTES) {
-            for (key, value) in parse_pairs(ATTRIBUTES, &list)? {
+            for (key, value) in parse_pairs(ATTRIBUTES, &list, Pairs::Attributes)? {
                 resource.set(key, value);
             }
         }
@@ -98,54 +119,95 @@ impl Resource {
     }
 }
 
+/// Which `key=value` list is read: how its keys are decoded and what an
+/// error quotes as its value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Pairs {
+    /// `OTEL_RESOURCE_ATTRIBUTES`: keys and values percent-decoded (the
+    /// resource SDK spec has `,` and `=` in either encoded); an error quotes
+    /// the offending member as written.
+    Attributes,
+    /// `OTEL_EXPORTER_OTLP_HEADERS`: values percent-decoded, names as
+    /// written (HTTP tokens); an error quotes only the name, or the member's
+    /// place in the list when it has none: the values are secrets (API keys),
+    /// and an error is printed at startup, to logs.
+    Headers,
+}
+
 /// Parses `key=value,key=value` with percent-encoded values, the format of
 /// `OTEL_RESOURCE_ATTRIBUTES` and `OTEL_EXPORTER_OTLP_HEADERS` (the W3C
-/// Baggage member syntax without properties). Blank members are skipped.
+/// Baggage member syntax without properties), as `pairs` says. Blank
+/// members are skipped.
 pub(crate) fn parse_pairs(
     variable: &'static str,
     list: &str,
+    pairs: Pairs,
 ) -> Result<Vec<(String, String)>, ConfigError> {
-    let mut pairs = Vec::new();
-    for member in list.split(',').filter(|m| !m.trim().is_empty()) {
-        let (key, value) = member.split_once('=').ok_or_else(|| {
-            ConfigError::new(variable, list, "expected comma-separated key=value pairs")
-        })?;
+    let mut parsed = Vec::new();
+    for (index, member) in list.split(',').enumerate() {
+        let member = member.trim();
+        if member.is_empty() {
+            continue;
+        }
+        let quoted = |key: &str| match pairs {
+            Pairs::Attributes => member.to_owned(),
+            Pairs::Headers if key.is_empty() => format!("member {} of the list", index + 1),
+            Pairs::Headers => key.to_owned(),
+        };
+        let Some((key, value)) = member.split_once('=') else {
+            return Err(ConfigError::new(
+                variable,
+                &quoted(""),
+                "expected comma-separated key=value pairs",
+            ));
+        };
         let key = key.trim();
         if key.is_empty() {
             return Err(ConfigError::new(
                 variable,
-                list,
+                &quoted(""),
                 "a key=value pair has an empty key",
             ));
         }
-        let value = percent_decode(value.trim()).ok_or_else(|| {
-            ConfigError::new(
-                variable,
-                list,
-                "a value has invalid percent-encoding or is not UTF-8",
-            )
-        })?;
-        pairs.push((key.to_owned(), value));
+        let key = match pairs {
+            Pairs::Attributes => percent_decode(variable, &quoted(key), key)?,
+            Pairs::Headers => key.to_owned(),
+        };
+        let value = percent_decode(variable, &quoted(&key), value.trim())?;
+        parsed.push((key, value));
     }
-    Ok(pairs)
+    Ok(parsed)
 }
 
-/// Decodes `%XX` escapes; `None` for a bad escape or non-UTF-8 result.
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3)?;
-            let hi = (hex[0] as char).to_digit(16)?;
-            let lo = (hex[1] as char).to_digit(16)?;
-            out.push((hi * 16 + lo) as u8);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
+/// Decodes the `%XX` escapes of `raw`, read from `variable`; a bad escape
+/// or a result that is not UTF-8 is an error quoting `quoted`.
+fn percent_decode(variable: &'static str, quoted: &str, raw: &str) -> Result<String, ConfigError> {
+    let mut out = Vec::with_capacity(raw.len());
+    percent_decode_into(raw.as_bytes(), false, &mut out)
+        .ok()
+        .and_then(|()| String::from_utf8(out).ok())
+        .ok_or_else(|| {
+            ConfigError::new(
+                variable,
+                quoted,
+                "a key or value has invalid percent-encoding or is not UTF-8",
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unknown_service;
+
+    #[test]
+    fn without_an_executable_name_the_service_is_unknown_service_alone() {
+        // Bug: an executable name that could not be read (no /proc, say)
+        // gave `unknown_service:`, a value the conventions never use.
+        assert_eq!(unknown_service(None), "unknown_service");
+        assert_eq!(unknown_service(Some("")), "unknown_service");
+        assert_eq!(
+            unknown_service(Some("checkout")),
+            "unknown_service:checkout"
+        );
     }
-    String::from_utf8(out).ok()
 }
