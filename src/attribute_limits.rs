@@ -1,7 +1,9 @@
-//! Applying the attribute limits of the OpenTelemetry
+//! Attribute collections as the OpenTelemetry
+//! [common spec](https://opentelemetry.io/docs/specs/otel/common/#attribute-collections)
+//! has them (unique, non-empty keys), and the attribute limits of the
 //! [span limits](https://opentelemetry.io/docs/specs/otel/trace/sdk/#span-limits)
-//! to a finished record: string values cut to a length, event and link
-//! attribute lists cut to a count, with the dropped counts kept.
+//! applied to a finished record: string values cut to a length, event and
+//! link attribute lists cut to a count, with the dropped counts kept.
 
 use std::borrow::Cow;
 
@@ -47,18 +49,51 @@ pub(crate) fn truncate_value(value: &mut Value, max_chars: usize) {
     }
 }
 
-/// Keeps the first `max` attributes, counts the rest in `dropped`, and cuts
-/// the values of those kept.
+/// Sets `kv` in the attribute collection `attributes` as the OpenTelemetry
+/// [common spec](https://opentelemetry.io/docs/specs/otel/common/#attribute-collections)
+/// says: keys are unique, so a key set before keeps its place and takes the
+/// new value (nothing is dropped); a new key past `max`, or an empty key
+/// ("The attribute key MUST be a non-null and non-empty string"), is
+/// discarded and counted in `dropped`.
+pub(crate) fn set_attribute(
+    attributes: &mut Vec<KeyValue>,
+    dropped: &mut u32,
+    max: usize,
+    kv: KeyValue,
+) {
+    if let Some(slot) = attributes.iter_mut().find(|a| a.key == kv.key) {
+        slot.value = kv.value;
+    } else if kv.key.is_empty() || attributes.len() >= max {
+        *dropped = dropped.saturating_add(1);
+    } else {
+        attributes.push(kv);
+    }
+}
+
+/// Whether `attributes`, given whole (an event's or a link's), is already
+/// what setting them one by one with [`set_attribute`] would leave.
+fn is_settled(attributes: &[KeyValue], max: usize) -> bool {
+    attributes.len() <= max
+        && attributes
+            .iter()
+            .enumerate()
+            .all(|(i, kv)| !kv.key.is_empty() && attributes[..i].iter().all(|a| a.key != kv.key))
+}
+
+/// Makes a list given whole an attribute collection, as if each attribute
+/// had been set in turn (see [`set_attribute`]), and cuts the values of
+/// those kept.
 fn limit_list(
     attributes: &mut Vec<KeyValue>,
     dropped: &mut u32,
     max: usize,
     max_chars: Option<usize>,
 ) {
-    if attributes.len() > max {
-        let extra = u32::try_from(attributes.len() - max).unwrap_or(u32::MAX);
-        *dropped = dropped.saturating_add(extra);
-        attributes.truncate(max);
+    if !is_settled(attributes, max) {
+        let given = std::mem::take(attributes);
+        for kv in given {
+            set_attribute(attributes, dropped, max, kv);
+        }
     }
     if let Some(max_chars) = max_chars {
         for kv in attributes {

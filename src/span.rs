@@ -605,13 +605,16 @@ macro_rules! span_methods {
         }
 
         /// Sets an attribute; a key set before keeps its place and gets the
-        /// new value. Does nothing once the span has ended or when it does
-        /// not record.
+        /// new value. An empty key, which the OpenTelemetry spec forbids, is
+        /// discarded and counted as dropped. Does nothing once the span has
+        /// ended or when it does not record.
         pub fn set_attribute(&self, key: impl Into<Str>, value: impl Into<Value>) {
             Recorder::set_attribute(self, key.into(), value.into());
         }
 
-        /// Adds an event stamped now.
+        /// Adds an event stamped now. Its attributes are kept as if set one
+        /// by one: a key given twice keeps its first place and its last
+        /// value, and an empty key is discarded and counted as dropped.
         pub fn add_event(&self, name: impl Into<Str>, attributes: Vec<KeyValue>) {
             Recorder::add_event(self, name.into(), attributes);
         }

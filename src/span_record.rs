@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
-use crate::attribute_limits::limit_record;
+use crate::attribute_limits::{self, limit_record};
 use crate::clock::{unix_nanos_at, unix_nanos_span};
 use crate::span_context::SpanContext;
 use crate::span_data::{Event, Link, SpanData, SpanKind, SpanType, Status};
@@ -125,18 +125,15 @@ impl Record {
         self.extras.get_or_insert_with(Box::default)
     }
 
-    /// Sets `kv`; a key set before keeps its place and takes the new value.
+    /// Sets `kv` (see [`attribute_limits::set_attribute`]).
     pub(crate) fn set_attribute(&mut self, limits: &SpanLimits, kv: KeyValue) {
         let extras = self.extras();
-        match extras.attributes.iter_mut().find(|a| a.key == kv.key) {
-            Some(slot) => slot.value = kv.value,
-            None => push_bounded(
-                &mut extras.attributes,
-                &mut extras.dropped_attributes_count,
-                limits.max_attributes,
-                kv,
-            ),
-        }
+        attribute_limits::set_attribute(
+            &mut extras.attributes,
+            &mut extras.dropped_attributes_count,
+            limits.max_attributes,
+            kv,
+        );
     }
 
     pub(crate) fn add_event(&mut self, limits: &SpanLimits, name: Str, attributes: Vec<KeyValue>) {
