@@ -98,7 +98,8 @@ impl OtlpConfig {
     /// path, before any `?query`; default [`DEFAULT_OTLP_ENDPOINT`]),
     /// `OTEL_EXPORTER_OTLP_[TRACES_]HEADERS`
     /// (`key=value` pairs, values percent-decoded),
-    /// `OTEL_EXPORTER_OTLP_[TRACES_]TIMEOUT` (milliseconds),
+    /// `OTEL_EXPORTER_OTLP_[TRACES_]TIMEOUT` (milliseconds; 0 means no
+    /// deadline, as the spec says of timeouts),
     /// `OTEL_EXPORTER_OTLP_[TRACES_]PROTOCOL` (`http/protobuf`, the default,
     /// or `http/json`; `grpc` is an error),
     /// `OTEL_EXPORTER_OTLP_[TRACES_]COMPRESSION` (`none`, the default, or
@@ -195,7 +196,7 @@ impl OtlpConfig {
             "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT",
             "OTEL_EXPORTER_OTLP_TIMEOUT",
         ) {
-            if let Some(timeout) = env.millis(variable)? {
+            if let Some(timeout) = env.timeout(variable)? {
                 config.timeout = timeout;
             }
         }
