@@ -28,24 +28,64 @@ fn truncate_str(s: &mut Str, max_chars: usize) {
     }
 }
 
-/// Cuts a string value, or each string of an array, to `max_chars`
-/// characters, a byte array to `max_chars` bytes, and the values of a
-/// key-value list each the same way; numbers and booleans are never cut.
-pub(crate) fn truncate_value(value: &mut Value, max_chars: usize) {
-    match value {
-        Value::String(s) => truncate_str(s, max_chars),
-        Value::Array(Array::String(items)) => {
-            for s in items {
-                truncate_str(s, max_chars);
+/// Cuts `value` to `limits`: a string value, or each string of an array,
+/// to [`max_attribute_value_length`](SpanLimits::max_attribute_value_length)
+/// characters, a byte array to as many bytes, and the values of a key-value
+/// list each the same way (numbers and booleans are never cut); and a list
+/// or array nested deeper than
+/// [`max_attribute_value_depth`](SpanLimits::max_attribute_value_depth) is
+/// replaced with an empty one of its kind.
+///
+/// Walked with a work list, not by recursion: the value may nest deeper
+/// than a thread's stack could follow.
+pub(crate) fn limit_value(value: &mut Value, limits: &SpanLimits) {
+    let max_chars = limits.max_attribute_value_length;
+    let mut pending: Vec<(&mut Value, usize)> = Vec::new();
+    let mut next = Some((value, 1));
+    while let Some((value, depth)) = next.take().or_else(|| pending.pop()) {
+        match value {
+            Value::KvList(kvs) if depth > limits.max_attribute_value_depth => {
+                drop_nested(std::mem::take(kvs));
             }
-        }
-        Value::Bytes(bytes) => bytes.truncate(max_chars),
-        Value::KvList(kvs) => {
-            for kv in kvs {
-                truncate_value(&mut kv.value, max_chars);
+            Value::KvList(kvs) => {
+                pending.extend(kvs.iter_mut().map(|kv| (&mut kv.value, depth + 1)))
             }
+            Value::Array(items) if depth > limits.max_attribute_value_depth => match items {
+                Array::String(v) => v.clear(),
+                Array::Bool(v) => v.clear(),
+                Array::I64(v) => v.clear(),
+                Array::F64(v) => v.clear(),
+            },
+            Value::String(s) => {
+                if let Some(max_chars) = max_chars {
+                    truncate_str(s, max_chars);
+                }
+            }
+            Value::Array(Array::String(items)) => {
+                if let Some(max_chars) = max_chars {
+                    for s in items {
+                        truncate_str(s, max_chars);
+                    }
+                }
+            }
+            Value::Bytes(bytes) => {
+                if let Some(max_chars) = max_chars {
+                    bytes.truncate(max_chars);
+                }
+            }
+            _ => {}
         }
-        _ => {}
+    }
+}
+
+/// Drops a key-value list one level at a time: dropped whole, a list nested
+/// deeper than the stack allows would overflow it.
+fn drop_nested(list: Vec<KeyValue>) {
+    let mut pending = list;
+    while let Some(kv) = pending.pop() {
+        if let Value::KvList(inner) = kv.value {
+            pending.extend(inner);
+        }
     }
 }
 
@@ -82,48 +122,38 @@ fn is_settled(attributes: &[KeyValue], max: usize) -> bool {
 
 /// Makes a list given whole an attribute collection, as if each attribute
 /// had been set in turn (see [`set_attribute`]), and cuts the values of
-/// those kept.
-fn limit_list(
-    attributes: &mut Vec<KeyValue>,
-    dropped: &mut u32,
-    max: usize,
-    max_chars: Option<usize>,
-) {
+/// those kept (see [`limit_value`]).
+fn limit_list(attributes: &mut Vec<KeyValue>, dropped: &mut u32, max: usize, limits: &SpanLimits) {
     if !is_settled(attributes, max) {
         let given = std::mem::take(attributes);
         for kv in given {
             set_attribute(attributes, dropped, max, kv);
         }
     }
-    if let Some(max_chars) = max_chars {
-        for kv in attributes {
-            truncate_value(&mut kv.value, max_chars);
-        }
+    for kv in attributes {
+        limit_value(&mut kv.value, limits);
     }
 }
 
-/// Applies the value length limit to every attribute of a record, its
-/// events and its links, and the per-event and per-link attribute count
-/// limits. (The span's own attribute count is limited as attributes are
-/// set.)
+/// Applies the value limits (see [`limit_value`]) to every attribute of a
+/// record, its events and its links, and the per-event and per-link
+/// attribute count limits. (The span's own attribute count is limited as
+/// attributes are set.)
 pub(crate) fn limit_record(
     attributes: &mut [KeyValue],
     events: &mut [Event],
     links: &mut [Link],
     limits: &SpanLimits,
 ) {
-    let max_chars = limits.max_attribute_value_length;
-    if let Some(max_chars) = max_chars {
-        for kv in attributes {
-            truncate_value(&mut kv.value, max_chars);
-        }
+    for kv in attributes {
+        limit_value(&mut kv.value, limits);
     }
     for event in events {
         limit_list(
             &mut event.attributes,
             &mut event.dropped_attributes_count,
             limits.max_attributes_per_event,
-            max_chars,
+            limits,
         );
     }
     for link in links {
@@ -131,15 +161,24 @@ pub(crate) fn limit_record(
             &mut link.attributes,
             &mut link.dropped_attributes_count,
             limits.max_attributes_per_link,
-            max_chars,
+            limits,
         );
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::truncate_value;
+    use super::limit_value;
+    use crate::span_limits::SpanLimits;
     use crate::value::{KeyValue, Value};
+
+    fn truncate_value(value: &mut Value, max_chars: usize) {
+        let limits = SpanLimits {
+            max_attribute_value_length: Some(max_chars),
+            ..SpanLimits::default()
+        };
+        limit_value(value, &limits);
+    }
 
     #[test]
     fn strings_are_cut_by_characters_at_and_past_the_limit() {
