@@ -520,6 +520,7 @@ fn record_panic(state: &mut SpanState) {
                     message,
                     sources: Vec::new(),
                     escaped: true,
+                    attributes: Vec::new(),
                 },
             );
         });
@@ -544,7 +545,7 @@ trait Recorder {
         self.with_record(|r| r.set_status(status));
     }
 
-    fn record_error(&self, kind: &str, error: &dyn std::error::Error) {
+    fn record_error(&self, kind: &str, error: &dyn std::error::Error, attributes: Vec<KeyValue>) {
         let message = error.to_string();
         let mut sources = Vec::new();
         let mut source = error.source();
@@ -560,6 +561,7 @@ trait Recorder {
                     message: &message,
                     sources,
                     escaped: false,
+                    attributes,
                 },
             );
         });
@@ -629,7 +631,25 @@ macro_rules! span_methods {
         /// `exception.message`, and `exception.source_chain` with each
         /// `source()`), and sets an error status unless it is `Ok`.
         pub fn record_error<E: std::error::Error + ?Sized>(&self, error: &E) {
-            Recorder::record_error(self, &error_type(error), &DynError(error));
+            self.record_error_with(error, Vec::new());
+        }
+
+        /// [`record_error`](Self::record_error), with `attributes` added to
+        /// the `exception` event; one named as an attribute the event has
+        /// already (`exception.message`, say) takes its place, as the
+        /// OpenTelemetry API says of `RecordException`.
+        ///
+        /// ```
+        /// let span = baton::span("call").start();
+        /// let err = "x".parse::<i32>().unwrap_err();
+        /// span.record_error_with(&err, vec![baton::KeyValue::new("exception.message", "redacted")]);
+        /// ```
+        pub fn record_error_with<E: std::error::Error + ?Sized>(
+            &self,
+            error: &E,
+            attributes: Vec<KeyValue>,
+        ) {
+            Recorder::record_error(self, &error_type(error), &DynError(error), attributes);
         }
     };
 }

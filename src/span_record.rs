@@ -175,6 +175,9 @@ impl Record {
         if exception.escaped {
             attributes.push(KeyValue::new("exception.escaped", true));
         }
+        // Later in the list, the caller's win when the event's attributes
+        // are settled (see `attribute_limits::set_attribute`).
+        attributes.extend(exception.attributes);
         self.add_event(limits, Str::Borrowed("exception"), attributes);
         self.set_status(Status::Error {
             description: exception.message.to_owned().into(),
@@ -276,6 +279,8 @@ pub(crate) struct Exception<'a> {
     pub(crate) sources: Vec<Str>,
     /// Whether the exception left the span's scope (a panic unwinding it).
     pub(crate) escaped: bool,
+    /// The caller's own attributes for the event.
+    pub(crate) attributes: Vec<KeyValue>,
 }
 
 /// A record shared by every handle to its span, once a handle outlives the
