@@ -2,12 +2,14 @@
 //! [common spec](https://opentelemetry.io/docs/specs/otel/common/#attribute-collections)
 //! has them (unique, non-empty keys), and the attribute limits of the
 //! [span limits](https://opentelemetry.io/docs/specs/otel/trace/sdk/#span-limits)
-//! applied to a finished record: string values cut to a length, event and
-//! link attribute lists cut to a count, with the dropped counts kept.
+//! applied to a finished record: string values cut to a length, nesting to
+//! a depth, event and link attribute lists cut to a count, with the dropped
+//! counts kept and reported once per span.
 
 use std::borrow::Cow;
 
-use crate::span_data::{Event, Link};
+use crate::diagnostic::{report, DiagnosticKind};
+use crate::span_data::{Event, Link, SpanData};
 use crate::span_limits::SpanLimits;
 use crate::value::{Array, KeyValue, Str, Value};
 
@@ -164,6 +166,39 @@ pub(crate) fn limit_record(
             limits,
         );
     }
+}
+
+/// Reports what the limits discarded from `span`, once for the span (the
+/// OpenTelemetry SDK spec asks for a message "at most once per span"); a
+/// span that lost nothing is not reported.
+pub(crate) fn report_discarded(span: &SpanData) {
+    let in_events: u64 = span
+        .events
+        .iter()
+        .map(|e| u64::from(e.dropped_attributes_count))
+        .sum();
+    let in_links: u64 = span
+        .links
+        .iter()
+        .map(|l| u64::from(l.dropped_attributes_count))
+        .sum();
+    let (attributes, events, links) = (
+        span.dropped_attributes_count,
+        span.dropped_events_count,
+        span.dropped_links_count,
+    );
+    if attributes == 0 && events == 0 && links == 0 && in_events == 0 && in_links == 0 {
+        return;
+    }
+    report(
+        DiagnosticKind::LimitExceeded,
+        &format_args!(
+            "span {:?} reached its limits: discarded {attributes} attribute(s), {events} event(s), \
+             {links} link(s), {in_events} event attribute(s) and {in_links} link attribute(s)",
+            span.name
+        ),
+        None,
+    );
 }
 
 #[cfg(test)]

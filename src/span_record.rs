@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
-use crate::attribute_limits::{self, limit_record};
+use crate::attribute_limits::{self, limit_record, report_discarded};
 use crate::clock::{unix_nanos_at, unix_nanos_span};
 use crate::span_context::SpanContext;
 use crate::span_data::{Event, Link, SpanData, SpanKind, SpanType, Status};
@@ -246,6 +246,7 @@ impl Record {
             dropped_links_count: extras.dropped_links_count,
             status: extras.status,
         };
+        report_discarded(slot);
     }
 }
 
