@@ -245,4 +245,40 @@ mod tests {
         truncate_value(&mut n, 1);
         assert_eq!(n, Value::I64(123_456));
     }
+
+    #[test]
+    fn arrays_and_lists_past_the_depth_are_emptied_and_nothing_else() {
+        let at_depth = |max_depth: usize, mut value: Value| {
+            let limits = SpanLimits {
+                max_attribute_value_depth: max_depth,
+                ..SpanLimits::default()
+            };
+            limit_value(&mut value, &limits);
+            value
+        };
+        let inner = || {
+            Value::from(vec![
+                KeyValue::new("array", vec![1, 2]),
+                KeyValue::new("list", Value::from(vec![KeyValue::new("x", 1)])),
+                KeyValue::new("text", "t"),
+            ])
+        };
+        // Depth 1 is the top-level value: its array and list (depth 2) go.
+        assert_eq!(
+            at_depth(1, inner()),
+            Value::from(vec![
+                KeyValue::new("array", Vec::<i64>::new()),
+                KeyValue::new("list", Value::KvList(Vec::new())),
+                KeyValue::new("text", "t"),
+            ])
+        );
+        assert_eq!(at_depth(2, inner()), inner());
+        // 0: even a top-level array or list is emptied; a string is not.
+        assert_eq!(
+            at_depth(0, Value::from(vec!["a"])),
+            Value::from(Vec::<&str>::new())
+        );
+        assert_eq!(at_depth(0, inner()), Value::KvList(Vec::new()));
+        assert_eq!(at_depth(0, Value::from("s")), Value::from("s"));
+    }
 }
