@@ -23,6 +23,8 @@ pub struct SpanLimits {
     /// empty one of its kind when the span ends (the spec puts an empty
     /// value there, which [`Value`](crate::Value) does not have), on spans,
     /// events and links. Defaults to [`SpanLimits::DEFAULT_MAX_DEPTH`].
+    /// Exporters walk a value by recursion: a limit of thousands lets a
+    /// value deep enough overflow the export thread's stack.
     pub max_attribute_value_depth: usize,
 }
 
