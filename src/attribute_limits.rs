@@ -33,8 +33,9 @@ fn truncate_str(s: &mut Str, max_chars: usize) {
 /// Cuts `value` to `limits`: a string value, or each string of an array,
 /// to [`max_attribute_value_length`](SpanLimits::max_attribute_value_length)
 /// characters, a byte array to as many bytes, and the values of a key-value
-/// list each the same way (numbers and booleans are never cut); and a list
-/// or array nested deeper than
+/// list each the same way (numbers and booleans are never cut); a list's
+/// keys made unique (see [`unique_keys`]); and a list or array nested
+/// deeper than
 /// [`max_attribute_value_depth`](SpanLimits::max_attribute_value_depth) is
 /// replaced with an empty one of its kind.
 ///
@@ -50,7 +51,8 @@ pub(crate) fn limit_value(value: &mut Value, limits: &SpanLimits) {
                 drop_nested(std::mem::take(kvs));
             }
             Value::KvList(kvs) => {
-                pending.extend(kvs.iter_mut().map(|kv| (&mut kv.value, depth + 1)))
+                unique_keys(kvs);
+                pending.extend(kvs.iter_mut().map(|kv| (&mut kv.value, depth + 1)));
             }
             Value::Array(items) if depth > limits.max_attribute_value_depth => match items {
                 Array::String(v) => v.clear(),
@@ -103,23 +105,55 @@ pub(crate) fn set_attribute(
     max: usize,
     kv: KeyValue,
 ) {
-    if let Some(slot) = attributes.iter_mut().find(|a| a.key == kv.key) {
-        slot.value = kv.value;
-    } else if kv.key.is_empty() || attributes.len() >= max {
+    let Some(kv) = overwrite(attributes, kv) else {
+        return;
+    };
+    if kv.key.is_empty() || attributes.len() >= max {
         *dropped = dropped.saturating_add(1);
     } else {
         attributes.push(kv);
     }
 }
 
+/// Gives `kv`'s value to the entry of `list` with its key, which keeps its
+/// place; `kv` back if there is none.
+fn overwrite(list: &mut [KeyValue], kv: KeyValue) -> Option<KeyValue> {
+    match list.iter_mut().find(|a| a.key == kv.key) {
+        Some(slot) => {
+            slot.value = kv.value;
+            None
+        }
+        None => Some(kv),
+    }
+}
+
+/// Whether no key of `list` appears twice.
+fn has_unique_keys(list: &[KeyValue]) -> bool {
+    list.iter()
+        .enumerate()
+        .all(|(i, kv)| list[..i].iter().all(|a| a.key != kv.key))
+}
+
 /// Whether `attributes`, given whole (an event's or a link's), is already
 /// what setting them one by one with [`set_attribute`] would leave.
 fn is_settled(attributes: &[KeyValue], max: usize) -> bool {
     attributes.len() <= max
-        && attributes
-            .iter()
-            .enumerate()
-            .all(|(i, kv)| !kv.key.is_empty() && attributes[..i].iter().all(|a| a.key != kv.key))
+        && attributes.iter().all(|kv| !kv.key.is_empty())
+        && has_unique_keys(attributes)
+}
+
+/// Makes the entries of a key-value list value unique by key, as the
+/// common spec requires of an exported map: a key given again keeps its
+/// first place and its last value. (A map key may be empty.)
+fn unique_keys(list: &mut Vec<KeyValue>) {
+    if has_unique_keys(list) {
+        return;
+    }
+    for kv in std::mem::take(list) {
+        if let Some(kv) = overwrite(list, kv) {
+            list.push(kv);
+        }
+    }
 }
 
 /// Makes a list given whole an attribute collection, as if each attribute

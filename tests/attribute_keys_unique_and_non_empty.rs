@@ -95,3 +95,24 @@ fn an_empty_key_is_discarded_and_counted_everywhere() {
     assert_eq!(keys_and_values(&data.links[0].attributes), want);
     assert_eq!(data.links[0].dropped_attributes_count, 2);
 }
+
+#[test]
+fn a_key_value_list_value_has_unique_keys_too() {
+    // The common spec: "The implementation MUST by default enforce that the
+    // exported maps contain only unique keys." Bug: a `Value::KvList` was
+    // exported as given, a key repeated. A map key may be empty.
+    pipeline();
+    let map = || Value::KvList(vec![kv("a", 1), kv("", 0), kv("a", 2), kv("b", 3)]);
+    let unique = Value::KvList(vec![kv("a", 2), kv("", 0), kv("b", 3)]);
+    let s = span("s").attr("map", map()).start();
+    s.add_event("e", vec![KeyValue::new("map", map())]);
+    let nested = Value::KvList(vec![KeyValue::new("inner", map())]);
+    s.set_attribute("nested", nested);
+    let data = ended(s);
+    assert_eq!(data.attribute("map"), Some(&unique));
+    assert_eq!(data.events[0].attributes[0].value, unique);
+    assert_eq!(
+        data.attribute("nested"),
+        Some(&Value::KvList(vec![KeyValue::new("inner", unique.clone())]))
+    );
+}
