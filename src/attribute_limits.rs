@@ -7,6 +7,7 @@
 //! counts kept and reported once per span.
 
 use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::{report, DiagnosticKind};
 use crate::span_data::{Event, Link, SpanData};
@@ -127,11 +128,20 @@ fn overwrite(list: &mut [KeyValue], kv: KeyValue) -> Option<KeyValue> {
     }
 }
 
+/// Lists longer than this are checked with a hash set: comparing every
+/// pair of keys costs `n² / 2`.
+const PAIRWISE_MAX: usize = 16;
+
 /// Whether no key of `list` appears twice.
 fn has_unique_keys(list: &[KeyValue]) -> bool {
-    list.iter()
-        .enumerate()
-        .all(|(i, kv)| list[..i].iter().all(|a| a.key != kv.key))
+    if list.len() <= PAIRWISE_MAX {
+        return list
+            .iter()
+            .enumerate()
+            .all(|(i, kv)| list[..i].iter().all(|a| a.key != kv.key));
+    }
+    let mut seen = HashSet::with_capacity(list.len());
+    list.iter().all(|kv| seen.insert(&*kv.key))
 }
 
 /// Whether `attributes`, given whole (an event's or a link's), is already
@@ -144,16 +154,30 @@ fn is_settled(attributes: &[KeyValue], max: usize) -> bool {
 
 /// Makes the entries of a key-value list value unique by key, as the
 /// common spec requires of an exported map: a key given again keeps its
-/// first place and its last value. (A map key may be empty.)
+/// first place and its last value. (A map key may be empty.) Linear in the
+/// list's length, however long.
 fn unique_keys(list: &mut Vec<KeyValue>) {
     if has_unique_keys(list) {
         return;
     }
-    for kv in std::mem::take(list) {
-        if let Some(kv) = overwrite(list, kv) {
-            list.push(kv);
+    // Each entry's place: that of its key's first entry.
+    let places: Vec<usize> = {
+        let mut first = HashMap::with_capacity(list.len());
+        list.iter()
+            .map(|kv| {
+                let next = first.len();
+                *first.entry(&*kv.key).or_insert(next)
+            })
+            .collect()
+    };
+    let mut unique: Vec<KeyValue> = Vec::with_capacity(list.len());
+    for (kv, place) in std::mem::take(list).into_iter().zip(places) {
+        match unique.get_mut(place) {
+            Some(slot) => slot.value = kv.value,
+            None => unique.push(kv),
         }
     }
+    *list = unique;
 }
 
 /// Makes a list given whole an attribute collection, as if each attribute
@@ -278,6 +302,35 @@ mod tests {
         let mut n = Value::I64(123_456);
         truncate_value(&mut n, 1);
         assert_eq!(n, Value::I64(123_456));
+    }
+
+    #[test]
+    fn long_lists_are_made_unique_in_linear_time() {
+        let limits = SpanLimits::default();
+        // Past the pairwise check: keys k0..k19 twice, then once more k3.
+        let mut given: Vec<KeyValue> = (0..40)
+            .map(|i| KeyValue::new(format!("k{}", i % 20), i))
+            .collect();
+        given.push(KeyValue::new("k3", -1));
+        let mut value = Value::KvList(given);
+        limit_value(&mut value, &limits);
+        let want: Vec<KeyValue> = (0..20)
+            .map(|i| KeyValue::new(format!("k{i}"), if i == 3 { -1 } else { i + 20 }))
+            .collect();
+        assert_eq!(value, Value::KvList(want));
+        // Pairwise, this many keys would take hours; hashed, a moment.
+        let many = 300_000;
+        let mut value = Value::KvList(
+            (0..=many)
+                .map(|i| KeyValue::new(format!("k{}", i % many), i))
+                .collect(),
+        );
+        limit_value(&mut value, &limits);
+        let Value::KvList(kept) = value else {
+            panic!("still a list")
+        };
+        assert_eq!(kept.len(), many);
+        assert_eq!(kept[0].value, Value::I64(many as i64));
     }
 
     #[test]
