@@ -49,7 +49,7 @@ pub(crate) fn limit_value(value: &mut Value, limits: &SpanLimits) {
     while let Some((value, depth)) = next.take().or_else(|| pending.pop()) {
         match value {
             Value::KvList(kvs) if depth > limits.max_attribute_value_depth => {
-                drop_nested(std::mem::take(kvs));
+                drop_nested(Value::KvList(std::mem::take(kvs)));
             }
             Value::KvList(kvs) => {
                 unique_keys(kvs);
@@ -83,10 +83,12 @@ pub(crate) fn limit_value(value: &mut Value, limits: &SpanLimits) {
     }
 }
 
-/// Drops a key-value list one level at a time: dropped whole, a list nested
-/// deeper than the stack allows would overflow it.
-fn drop_nested(list: Vec<KeyValue>) {
-    let mut pending = list;
+/// Drops `value` one level at a time: dropped whole, a key-value list
+/// nested deeper than the stack allows would overflow it.
+fn drop_nested(value: Value) {
+    let Value::KvList(mut pending) = value else {
+        return;
+    };
     while let Some(kv) = pending.pop() {
         if let Value::KvList(inner) = kv.value {
             pending.extend(inner);
@@ -121,7 +123,7 @@ pub(crate) fn set_attribute(
 fn overwrite(list: &mut [KeyValue], kv: KeyValue) -> Option<KeyValue> {
     match list.iter_mut().find(|a| a.key == kv.key) {
         Some(slot) => {
-            slot.value = kv.value;
+            drop_nested(std::mem::replace(&mut slot.value, kv.value));
             None
         }
         None => Some(kv),
@@ -173,7 +175,7 @@ fn unique_keys(list: &mut Vec<KeyValue>) {
     let mut unique: Vec<KeyValue> = Vec::with_capacity(list.len());
     for (kv, place) in std::mem::take(list).into_iter().zip(places) {
         match unique.get_mut(place) {
-            Some(slot) => slot.value = kv.value,
+            Some(slot) => drop_nested(std::mem::replace(&mut slot.value, kv.value)),
             None => unique.push(kv),
         }
     }
