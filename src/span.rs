@@ -798,6 +798,20 @@ impl Span {
             recorder::on_end(data);
         }
     }
+
+    /// Ends the span at `unix_nanos`, the optional timestamp of the
+    /// OpenTelemetry `End` (an end before the start is taken as the start);
+    /// later calls, and the drop, do nothing.
+    ///
+    /// ```
+    /// let job = baton::span("job").start_time(1_000).start();
+    /// job.end_at(5_000);
+    /// assert!(!job.is_recording());
+    /// ```
+    pub fn end_at(&self, unix_nanos: u64) {
+        Recorder::with_record(self, |r| r.set_end(unix_nanos));
+        self.end();
+    }
 }
 
 impl Recorder for Span {
@@ -886,6 +900,13 @@ impl SpanGuard {
         if let Some(data) = self.with_state(|s| s.end(limits)).flatten() {
             recorder::on_end(data);
         }
+    }
+
+    /// Ends the span at `unix_nanos`, as [`Span::end_at`] does; it stays
+    /// current until the guard drops.
+    pub fn end_at(&self, unix_nanos: u64) {
+        Recorder::with_record(self, |r| r.set_end(unix_nanos));
+        self.end();
     }
 }
 

@@ -29,6 +29,7 @@ pub(crate) struct Record {
 pub(crate) struct Extras {
     pub(crate) span_type: Option<SpanType>,
     pub(crate) start_unix_nanos: Option<u64>,
+    end_unix_nanos: Option<u64>,
     pub(crate) attributes: Vec<KeyValue>,
     dropped_attributes_count: u32,
     events: Vec<Event>,
@@ -136,6 +137,12 @@ impl Record {
         );
     }
 
+    /// Sets an explicit end time, which the span's end then records
+    /// instead of its own clock reading.
+    pub(crate) fn set_end(&mut self, unix_nanos: u64) {
+        self.extras().end_unix_nanos = Some(unix_nanos);
+    }
+
     pub(crate) fn add_event(&mut self, limits: &SpanLimits, name: Str, attributes: Vec<KeyValue>) {
         let event = Event::new(name, unix_nanos_at(Instant::now()), attributes);
         let extras = self.extras();
@@ -237,7 +244,10 @@ impl Record {
             kind: self.kind,
             span_type: extras.span_type,
             start_unix_nanos,
-            end_unix_nanos: unix_nanos_at(end).max(start_unix_nanos),
+            end_unix_nanos: extras
+                .end_unix_nanos
+                .unwrap_or_else(|| unix_nanos_at(end))
+                .max(start_unix_nanos),
             attributes: extras.attributes,
             dropped_attributes_count: extras.dropped_attributes_count,
             events: extras.events,
