@@ -537,8 +537,8 @@ trait Recorder {
         self.with_record(|r| r.set_attribute(&limits(), kv));
     }
 
-    fn add_event(&self, name: Str, attributes: Vec<KeyValue>) {
-        self.with_record(|r| r.add_event(&limits(), name, attributes));
+    fn add_event(&self, name: Str, unix_nanos: Option<u64>, attributes: Vec<KeyValue>) {
+        self.with_record(|r| r.add_event(&limits(), name, unix_nanos, attributes));
     }
 
     fn set_status(&self, status: Status) {
@@ -618,7 +618,20 @@ macro_rules! span_methods {
         /// by one: a key given twice keeps its first place and its last
         /// value, and an empty key is discarded and counted as dropped.
         pub fn add_event(&self, name: impl Into<Str>, attributes: Vec<KeyValue>) {
-            Recorder::add_event(self, name.into(), attributes);
+            Recorder::add_event(self, name.into(), None, attributes);
+        }
+
+        /// Adds an event that happened at `unix_nanos`, the optional
+        /// timestamp of the OpenTelemetry `AddEvent` (kept as given, also
+        /// before the span's start or after its end), with its attributes
+        /// kept as [`add_event`](Self::add_event) keeps them.
+        pub fn add_event_at(
+            &self,
+            name: impl Into<Str>,
+            unix_nanos: u64,
+            attributes: Vec<KeyValue>,
+        ) {
+            Recorder::add_event(self, name.into(), Some(unix_nanos), attributes);
         }
 
         /// Sets the status as the OpenTelemetry API says: `Ok` is final, and

@@ -143,8 +143,16 @@ impl Record {
         self.extras().end_unix_nanos = Some(unix_nanos);
     }
 
-    pub(crate) fn add_event(&mut self, limits: &SpanLimits, name: Str, attributes: Vec<KeyValue>) {
-        let event = Event::new(name, unix_nanos_at(Instant::now()), attributes);
+    /// Adds an event at `unix_nanos`, or now.
+    pub(crate) fn add_event(
+        &mut self,
+        limits: &SpanLimits,
+        name: Str,
+        unix_nanos: Option<u64>,
+        attributes: Vec<KeyValue>,
+    ) {
+        let time = unix_nanos.unwrap_or_else(|| unix_nanos_at(Instant::now()));
+        let event = Event::new(name, time, attributes);
         let extras = self.extras();
         push_bounded(
             &mut extras.events,
@@ -185,7 +193,7 @@ impl Record {
         // Later in the list, the caller's win when the event's attributes
         // are settled (see `attribute_limits::set_attribute`).
         attributes.extend(exception.attributes);
-        self.add_event(limits, Str::Borrowed("exception"), attributes);
+        self.add_event(limits, Str::Borrowed("exception"), None, attributes);
         self.set_status(Status::Error {
             description: exception.message.to_owned().into(),
         });

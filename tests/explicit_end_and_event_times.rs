@@ -1,8 +1,10 @@
 //! A span may end at an explicit time, the optional timestamp of the
 //! OpenTelemetry API's `End` ("Timestamp to explicitly set the end
-//! timestamp"), as it may start at one. Bug: only the start could be given,
-//! so a span recorded after the fact (from a log, a queue's timestamps)
-//! ended whenever the code got round to it.
+//! timestamp"), as it may start at one, and an event may carry its own
+//! time (`AddEvent`'s optional timestamp). Bug: only the start could be
+//! given, so a span recorded after the fact (from a log, a queue's
+//! timestamps) ended, and had its events, whenever the code got round to
+//! it.
 
 mod common;
 
@@ -47,4 +49,26 @@ fn a_span_or_a_guard_ends_at_the_time_given() {
     let (start, end) = times(id);
     assert!(start >= before);
     assert_eq!(end, before + 3_600_000_000_000);
+}
+
+#[test]
+fn an_event_keeps_the_time_given_even_outside_the_span() {
+    common::exporter();
+    let s = span("s").start_time(1_000).start();
+    s.add_event_at("before the start", 500, Vec::new());
+    s.add_event_at("inside", 2_000, vec![baton::KeyValue::new("k", 1)]);
+    s.add_event("now", Vec::new());
+    s.end_at(3_000);
+    let id = s.trace_id();
+    drop(s);
+    let data = &common::spans_of(id)[0];
+    let events: Vec<(&str, u64)> = data
+        .events
+        .iter()
+        .map(|e| (&*e.name, e.time_unix_nanos))
+        .collect();
+    assert_eq!(events[..2], [("before the start", 500), ("inside", 2_000)]);
+    assert_eq!(events[2].0, "now");
+    assert!(events[2].1 > 3_000, "stamped by the clock");
+    assert_eq!(data.events[1].attributes.len(), 1);
 }
