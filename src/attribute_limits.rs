@@ -1,11 +1,16 @@
-//! Applying the attribute limits of the OpenTelemetry
+//! Attribute collections as the OpenTelemetry
+//! [common spec](https://opentelemetry.io/docs/specs/otel/common/#attribute-collections)
+//! has them (unique, non-empty keys), and the attribute limits of the
 //! [span limits](https://opentelemetry.io/docs/specs/otel/trace/sdk/#span-limits)
-//! to a finished record: string values cut to a length, event and link
-//! attribute lists cut to a count, with the dropped counts kept.
+//! applied to a finished record: string values cut to a length, nesting to
+//! a depth, event and link attribute lists cut to a count, with the dropped
+//! counts kept and reported once per span.
 
 use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 
-use crate::span_data::{Event, Link};
+use crate::diagnostic::{report, DiagnosticKind};
+use crate::span_data::{Event, Link, SpanData};
 use crate::span_limits::SpanLimits;
 use crate::value::{Array, KeyValue, Str, Value};
 
@@ -26,69 +31,191 @@ fn truncate_str(s: &mut Str, max_chars: usize) {
     }
 }
 
-/// Cuts a string value, or each string of an array, to `max_chars`
-/// characters, a byte array to `max_chars` bytes, and the values of a
-/// key-value list each the same way; numbers and booleans are never cut.
-pub(crate) fn truncate_value(value: &mut Value, max_chars: usize) {
-    match value {
-        Value::String(s) => truncate_str(s, max_chars),
-        Value::Array(Array::String(items)) => {
-            for s in items {
-                truncate_str(s, max_chars);
+/// Cuts `value` to `limits`: a string value, or each string of an array,
+/// to [`max_attribute_value_length`](SpanLimits::max_attribute_value_length)
+/// characters, a byte array to as many bytes, and the values of a key-value
+/// list each the same way (numbers and booleans are never cut); a list's
+/// keys made unique (see [`unique_keys`]); and a list or array nested
+/// deeper than
+/// [`max_attribute_value_depth`](SpanLimits::max_attribute_value_depth) is
+/// replaced with an empty one of its kind.
+///
+/// Walked with a work list, not by recursion: the value may nest deeper
+/// than a thread's stack could follow.
+pub(crate) fn limit_value(value: &mut Value, limits: &SpanLimits) {
+    let max_chars = limits.max_attribute_value_length;
+    let mut pending: Vec<(&mut Value, usize)> = Vec::new();
+    let mut next = Some((value, 1));
+    while let Some((value, depth)) = next.take().or_else(|| pending.pop()) {
+        match value {
+            Value::KvList(kvs) if depth > limits.max_attribute_value_depth => {
+                drop_nested(Value::KvList(std::mem::take(kvs)));
             }
-        }
-        Value::Bytes(bytes) => bytes.truncate(max_chars),
-        Value::KvList(kvs) => {
-            for kv in kvs {
-                truncate_value(&mut kv.value, max_chars);
+            Value::KvList(kvs) => {
+                unique_keys(kvs);
+                pending.extend(kvs.iter_mut().map(|kv| (&mut kv.value, depth + 1)));
             }
+            Value::Array(items) if depth > limits.max_attribute_value_depth => match items {
+                Array::String(v) => v.clear(),
+                Array::Bool(v) => v.clear(),
+                Array::I64(v) => v.clear(),
+                Array::F64(v) => v.clear(),
+            },
+            Value::String(s) => {
+                if let Some(max_chars) = max_chars {
+                    truncate_str(s, max_chars);
+                }
+            }
+            Value::Array(Array::String(items)) => {
+                if let Some(max_chars) = max_chars {
+                    for s in items {
+                        truncate_str(s, max_chars);
+                    }
+                }
+            }
+            Value::Bytes(bytes) => {
+                if let Some(max_chars) = max_chars {
+                    bytes.truncate(max_chars);
+                }
+            }
+            _ => {}
         }
-        _ => {}
     }
 }
 
-/// Keeps the first `max` attributes, counts the rest in `dropped`, and cuts
-/// the values of those kept.
-fn limit_list(
+/// Drops `value` one level at a time: dropped whole, a key-value list
+/// nested deeper than the stack allows would overflow it.
+fn drop_nested(value: Value) {
+    let Value::KvList(mut pending) = value else {
+        return;
+    };
+    while let Some(kv) = pending.pop() {
+        if let Value::KvList(inner) = kv.value {
+            pending.extend(inner);
+        }
+    }
+}
+
+/// Sets `kv` in the attribute collection `attributes` as the OpenTelemetry
+/// [common spec](https://opentelemetry.io/docs/specs/otel/common/#attribute-collections)
+/// says: keys are unique, so a key set before keeps its place and takes the
+/// new value (nothing is dropped); a new key past `max`, or an empty key
+/// ("The attribute key MUST be a non-null and non-empty string"), is
+/// discarded and counted in `dropped`.
+pub(crate) fn set_attribute(
     attributes: &mut Vec<KeyValue>,
     dropped: &mut u32,
     max: usize,
-    max_chars: Option<usize>,
+    kv: KeyValue,
 ) {
-    if attributes.len() > max {
-        let extra = u32::try_from(attributes.len() - max).unwrap_or(u32::MAX);
-        *dropped = dropped.saturating_add(extra);
-        attributes.truncate(max);
-    }
-    if let Some(max_chars) = max_chars {
-        for kv in attributes {
-            truncate_value(&mut kv.value, max_chars);
-        }
+    let Some(kv) = overwrite(attributes, kv) else {
+        return;
+    };
+    if kv.key.is_empty() || attributes.len() >= max {
+        *dropped = dropped.saturating_add(1);
+    } else {
+        attributes.push(kv);
     }
 }
 
-/// Applies the value length limit to every attribute of a record, its
-/// events and its links, and the per-event and per-link attribute count
-/// limits. (The span's own attribute count is limited as attributes are
-/// set.)
+/// Gives `kv`'s value to the entry of `list` with its key, which keeps its
+/// place; `kv` back if there is none.
+fn overwrite(list: &mut [KeyValue], kv: KeyValue) -> Option<KeyValue> {
+    match list.iter_mut().find(|a| a.key == kv.key) {
+        Some(slot) => {
+            drop_nested(std::mem::replace(&mut slot.value, kv.value));
+            None
+        }
+        None => Some(kv),
+    }
+}
+
+/// Lists longer than this are checked with a hash set: comparing every
+/// pair of keys costs `n² / 2`.
+const PAIRWISE_MAX: usize = 16;
+
+/// Whether no key of `list` appears twice.
+fn has_unique_keys(list: &[KeyValue]) -> bool {
+    if list.len() <= PAIRWISE_MAX {
+        return list
+            .iter()
+            .enumerate()
+            .all(|(i, kv)| list[..i].iter().all(|a| a.key != kv.key));
+    }
+    let mut seen = HashSet::with_capacity(list.len());
+    list.iter().all(|kv| seen.insert(&*kv.key))
+}
+
+/// Whether `attributes`, given whole (an event's or a link's), is already
+/// what setting them one by one with [`set_attribute`] would leave.
+fn is_settled(attributes: &[KeyValue], max: usize) -> bool {
+    attributes.len() <= max
+        && attributes.iter().all(|kv| !kv.key.is_empty())
+        && has_unique_keys(attributes)
+}
+
+/// Makes the entries of a key-value list value unique by key, as the
+/// common spec requires of an exported map: a key given again keeps its
+/// first place and its last value. (A map key may be empty.) Linear in the
+/// list's length, however long.
+fn unique_keys(list: &mut Vec<KeyValue>) {
+    if has_unique_keys(list) {
+        return;
+    }
+    // Each entry's place: that of its key's first entry.
+    let places: Vec<usize> = {
+        let mut first = HashMap::with_capacity(list.len());
+        list.iter()
+            .map(|kv| {
+                let next = first.len();
+                *first.entry(&*kv.key).or_insert(next)
+            })
+            .collect()
+    };
+    let mut unique: Vec<KeyValue> = Vec::with_capacity(list.len());
+    for (kv, place) in std::mem::take(list).into_iter().zip(places) {
+        match unique.get_mut(place) {
+            Some(slot) => drop_nested(std::mem::replace(&mut slot.value, kv.value)),
+            None => unique.push(kv),
+        }
+    }
+    *list = unique;
+}
+
+/// Makes a list given whole an attribute collection, as if each attribute
+/// had been set in turn (see [`set_attribute`]), and cuts the values of
+/// those kept (see [`limit_value`]).
+fn limit_list(attributes: &mut Vec<KeyValue>, dropped: &mut u32, max: usize, limits: &SpanLimits) {
+    if !is_settled(attributes, max) {
+        let given = std::mem::take(attributes);
+        for kv in given {
+            set_attribute(attributes, dropped, max, kv);
+        }
+    }
+    for kv in attributes {
+        limit_value(&mut kv.value, limits);
+    }
+}
+
+/// Applies the value limits (see [`limit_value`]) to every attribute of a
+/// record, its events and its links, and the per-event and per-link
+/// attribute count limits. (The span's own attribute count is limited as
+/// attributes are set.)
 pub(crate) fn limit_record(
     attributes: &mut [KeyValue],
     events: &mut [Event],
     links: &mut [Link],
     limits: &SpanLimits,
 ) {
-    let max_chars = limits.max_attribute_value_length;
-    if let Some(max_chars) = max_chars {
-        for kv in attributes {
-            truncate_value(&mut kv.value, max_chars);
-        }
+    for kv in attributes {
+        limit_value(&mut kv.value, limits);
     }
     for event in events {
         limit_list(
             &mut event.attributes,
             &mut event.dropped_attributes_count,
             limits.max_attributes_per_event,
-            max_chars,
+            limits,
         );
     }
     for link in links {
@@ -96,15 +223,57 @@ pub(crate) fn limit_record(
             &mut link.attributes,
             &mut link.dropped_attributes_count,
             limits.max_attributes_per_link,
-            max_chars,
+            limits,
         );
     }
 }
 
+/// Reports what the limits discarded from `span`, once for the span (the
+/// OpenTelemetry SDK spec asks for a message "at most once per span"); a
+/// span that lost nothing is not reported.
+pub(crate) fn report_discarded(span: &SpanData) {
+    let in_events: u64 = span
+        .events
+        .iter()
+        .map(|e| u64::from(e.dropped_attributes_count))
+        .sum();
+    let in_links: u64 = span
+        .links
+        .iter()
+        .map(|l| u64::from(l.dropped_attributes_count))
+        .sum();
+    let (attributes, events, links) = (
+        span.dropped_attributes_count,
+        span.dropped_events_count,
+        span.dropped_links_count,
+    );
+    if attributes == 0 && events == 0 && links == 0 && in_events == 0 && in_links == 0 {
+        return;
+    }
+    report(
+        DiagnosticKind::LimitExceeded,
+        &format_args!(
+            "span {:?} reached its limits: discarded {attributes} attribute(s), {events} event(s), \
+             {links} link(s), {in_events} event attribute(s) and {in_links} link attribute(s)",
+            span.name
+        ),
+        None,
+    );
+}
+
 #[cfg(test)]
 mod tests {
-    use super::truncate_value;
+    use super::limit_value;
+    use crate::span_limits::SpanLimits;
     use crate::value::{KeyValue, Value};
+
+    fn truncate_value(value: &mut Value, max_chars: usize) {
+        let limits = SpanLimits {
+            max_attribute_value_length: Some(max_chars),
+            ..SpanLimits::default()
+        };
+        limit_value(value, &limits);
+    }
 
     #[test]
     fn strings_are_cut_by_characters_at_and_past_the_limit() {
@@ -135,5 +304,70 @@ mod tests {
         let mut n = Value::I64(123_456);
         truncate_value(&mut n, 1);
         assert_eq!(n, Value::I64(123_456));
+    }
+
+    #[test]
+    fn long_lists_are_made_unique_in_linear_time() {
+        let limits = SpanLimits::default();
+        // Past the pairwise check: keys k0..k19 twice, then once more k3.
+        let mut given: Vec<KeyValue> = (0..40)
+            .map(|i| KeyValue::new(format!("k{}", i % 20), i))
+            .collect();
+        given.push(KeyValue::new("k3", -1));
+        let mut value = Value::KvList(given);
+        limit_value(&mut value, &limits);
+        let want: Vec<KeyValue> = (0..20)
+            .map(|i| KeyValue::new(format!("k{i}"), if i == 3 { -1 } else { i + 20 }))
+            .collect();
+        assert_eq!(value, Value::KvList(want));
+        // Pairwise, this many keys would take hours; hashed, a moment.
+        let many = 300_000;
+        let mut value = Value::KvList(
+            (0..=many)
+                .map(|i| KeyValue::new(format!("k{}", i % many), i))
+                .collect(),
+        );
+        limit_value(&mut value, &limits);
+        let Value::KvList(kept) = value else {
+            panic!("still a list")
+        };
+        assert_eq!(kept.len(), many);
+        assert_eq!(kept[0].value, Value::I64(many as i64));
+    }
+
+    #[test]
+    fn arrays_and_lists_past_the_depth_are_emptied_and_nothing_else() {
+        let at_depth = |max_depth: usize, mut value: Value| {
+            let limits = SpanLimits {
+                max_attribute_value_depth: max_depth,
+                ..SpanLimits::default()
+            };
+            limit_value(&mut value, &limits);
+            value
+        };
+        let inner = || {
+            Value::from(vec![
+                KeyValue::new("array", vec![1, 2]),
+                KeyValue::new("list", Value::from(vec![KeyValue::new("x", 1)])),
+                KeyValue::new("text", "t"),
+            ])
+        };
+        // Depth 1 is the top-level value: its array and list (depth 2) go.
+        assert_eq!(
+            at_depth(1, inner()),
+            Value::from(vec![
+                KeyValue::new("array", Vec::<i64>::new()),
+                KeyValue::new("list", Value::KvList(Vec::new())),
+                KeyValue::new("text", "t"),
+            ])
+        );
+        assert_eq!(at_depth(2, inner()), inner());
+        // 0: even a top-level array or list is emptied; a string is not.
+        assert_eq!(
+            at_depth(0, Value::from(vec!["a"])),
+            Value::from(Vec::<&str>::new())
+        );
+        assert_eq!(at_depth(0, inner()), Value::KvList(Vec::new()));
+        assert_eq!(at_depth(0, Value::from("s")), Value::from("s"));
     }
 }

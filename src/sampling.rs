@@ -271,8 +271,11 @@ impl TraceIdRatio {
                 None,
             );
         }
-        // Exact in f64 for every ratio that matters: 2^56 * (1 - ratio) < 2^56.
-        let threshold = ((1.0 - clamped) * RANDOMNESS_RANGE as f64).round() as u64;
+        // `T = (1 - ratio) * 2^56`, computed as `2^56 - ratio * 2^56`:
+        // scaling by a power of two is exact, while `1 - ratio` rounds to 1
+        // for every ratio below 2^-54 (the spec's smallest is 2^-56).
+        let kept = (clamped * RANDOMNESS_RANGE as f64).round() as u64;
+        let threshold = RANDOMNESS_RANGE - kept;
         TraceIdRatio {
             // `+ 0.0` turns -0 into 0, for the description.
             ratio: clamped + 0.0,

@@ -520,6 +520,7 @@ fn record_panic(state: &mut SpanState) {
                     message,
                     sources: Vec::new(),
                     escaped: true,
+                    attributes: Vec::new(),
                 },
             );
         });
@@ -536,15 +537,15 @@ trait Recorder {
         self.with_record(|r| r.set_attribute(&limits(), kv));
     }
 
-    fn add_event(&self, name: Str, attributes: Vec<KeyValue>) {
-        self.with_record(|r| r.add_event(&limits(), name, attributes));
+    fn add_event(&self, name: Str, unix_nanos: Option<u64>, attributes: Vec<KeyValue>) {
+        self.with_record(|r| r.add_event(&limits(), name, unix_nanos, attributes));
     }
 
     fn set_status(&self, status: Status) {
         self.with_record(|r| r.set_status(status));
     }
 
-    fn record_error(&self, kind: &str, error: &dyn std::error::Error) {
+    fn record_error(&self, kind: &str, error: &dyn std::error::Error, attributes: Vec<KeyValue>) {
         let message = error.to_string();
         let mut sources = Vec::new();
         let mut source = error.source();
@@ -560,6 +561,7 @@ trait Recorder {
                     message: &message,
                     sources,
                     escaped: false,
+                    attributes,
                 },
             );
         });
@@ -605,15 +607,31 @@ macro_rules! span_methods {
         }
 
         /// Sets an attribute; a key set before keeps its place and gets the
-        /// new value. Does nothing once the span has ended or when it does
-        /// not record.
+        /// new value. An empty key, which the OpenTelemetry spec forbids, is
+        /// discarded and counted as dropped. Does nothing once the span has
+        /// ended or when it does not record.
         pub fn set_attribute(&self, key: impl Into<Str>, value: impl Into<Value>) {
             Recorder::set_attribute(self, key.into(), value.into());
         }
 
-        /// Adds an event stamped now.
+        /// Adds an event stamped now. Its attributes are kept as if set one
+        /// by one: a key given twice keeps its first place and its last
+        /// value, and an empty key is discarded and counted as dropped.
         pub fn add_event(&self, name: impl Into<Str>, attributes: Vec<KeyValue>) {
-            Recorder::add_event(self, name.into(), attributes);
+            Recorder::add_event(self, name.into(), None, attributes);
+        }
+
+        /// Adds an event that happened at `unix_nanos`, the optional
+        /// timestamp of the OpenTelemetry `AddEvent` (kept as given, also
+        /// before the span's start or after its end), with its attributes
+        /// kept as [`add_event`](Self::add_event) keeps them.
+        pub fn add_event_at(
+            &self,
+            name: impl Into<Str>,
+            unix_nanos: u64,
+            attributes: Vec<KeyValue>,
+        ) {
+            Recorder::add_event(self, name.into(), Some(unix_nanos), attributes);
         }
 
         /// Sets the status as the OpenTelemetry API says: `Ok` is final, and
@@ -626,7 +644,25 @@ macro_rules! span_methods {
         /// `exception.message`, and `exception.source_chain` with each
         /// `source()`), and sets an error status unless it is `Ok`.
         pub fn record_error<E: std::error::Error + ?Sized>(&self, error: &E) {
-            Recorder::record_error(self, &error_type(error), &DynError(error));
+            self.record_error_with(error, Vec::new());
+        }
+
+        /// [`record_error`](Self::record_error), with `attributes` added to
+        /// the `exception` event; one named as an attribute the event has
+        /// already (`exception.message`, say) takes its place, as the
+        /// OpenTelemetry API says of `RecordException`.
+        ///
+        /// ```
+        /// let span = baton::span("call").start();
+        /// let err = "x".parse::<i32>().unwrap_err();
+        /// span.record_error_with(&err, vec![baton::KeyValue::new("exception.message", "redacted")]);
+        /// ```
+        pub fn record_error_with<E: std::error::Error + ?Sized>(
+            &self,
+            error: &E,
+            attributes: Vec<KeyValue>,
+        ) {
+            Recorder::record_error(self, &error_type(error), &DynError(error), attributes);
         }
     };
 }
@@ -775,6 +811,20 @@ impl Span {
             recorder::on_end(data);
         }
     }
+
+    /// Ends the span at `unix_nanos`, the optional timestamp of the
+    /// OpenTelemetry `End` (an end before the start is taken as the start);
+    /// later calls, and the drop, do nothing.
+    ///
+    /// ```
+    /// let job = baton::span("job").start_time(1_000).start();
+    /// job.end_at(5_000);
+    /// assert!(!job.is_recording());
+    /// ```
+    pub fn end_at(&self, unix_nanos: u64) {
+        Recorder::with_record(self, |r| r.set_end(unix_nanos));
+        self.end();
+    }
 }
 
 impl Recorder for Span {
@@ -864,6 +914,13 @@ impl SpanGuard {
         if let Some(data) = self.with_state(|s| s.end(limits)).flatten() {
             recorder::on_end(data);
         }
+    }
+
+    /// Ends the span at `unix_nanos`, as [`Span::end_at`] does; it stays
+    /// current until the guard drops.
+    pub fn end_at(&self, unix_nanos: u64) {
+        Recorder::with_record(self, |r| r.set_end(unix_nanos));
+        self.end();
     }
 }
 

@@ -17,11 +17,22 @@ pub struct SpanLimits {
     /// array), on spans, events and links; longer values are cut when the span
     /// ends. Defaults to `None`: no limit.
     pub max_attribute_value_length: Option<usize>,
+    /// How deep an attribute value may nest key-value lists and arrays (the
+    /// OpenTelemetry `AttributeValueDepthLimit`): the top-level value is at
+    /// depth 1, and a list or array deeper than this is replaced with an
+    /// empty one of its kind when the span ends (the spec puts an empty
+    /// value there, which [`Value`](crate::Value) does not have), on spans,
+    /// events and links. Defaults to [`SpanLimits::DEFAULT_MAX_DEPTH`].
+    /// Exporters walk a value by recursion: a limit of thousands lets a
+    /// value deep enough overflow the export thread's stack.
+    pub max_attribute_value_depth: usize,
 }
 
 impl SpanLimits {
     /// The OpenTelemetry default for each limit: 128.
     pub const DEFAULT_MAX: usize = 128;
+    /// The OpenTelemetry default depth of an attribute value: 64.
+    pub const DEFAULT_MAX_DEPTH: usize = 64;
 }
 
 impl Default for SpanLimits {
@@ -33,6 +44,7 @@ impl Default for SpanLimits {
             max_attributes_per_event: Self::DEFAULT_MAX,
             max_attributes_per_link: Self::DEFAULT_MAX,
             max_attribute_value_length: None,
+            max_attribute_value_depth: Self::DEFAULT_MAX_DEPTH,
         }
     }
 }

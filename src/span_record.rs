@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
-use crate::attribute_limits::limit_record;
+use crate::attribute_limits::{self, limit_record, report_discarded};
 use crate::clock::{unix_nanos_at, unix_nanos_span};
 use crate::span_context::SpanContext;
 use crate::span_data::{Event, Link, SpanData, SpanKind, SpanType, Status};
@@ -29,6 +29,7 @@ pub(crate) struct Record {
 pub(crate) struct Extras {
     pub(crate) span_type: Option<SpanType>,
     pub(crate) start_unix_nanos: Option<u64>,
+    end_unix_nanos: Option<u64>,
     pub(crate) attributes: Vec<KeyValue>,
     dropped_attributes_count: u32,
     events: Vec<Event>,
@@ -125,22 +126,33 @@ impl Record {
         self.extras.get_or_insert_with(Box::default)
     }
 
-    /// Sets `kv`; a key set before keeps its place and takes the new value.
+    /// Sets `kv` (see [`attribute_limits::set_attribute`]).
     pub(crate) fn set_attribute(&mut self, limits: &SpanLimits, kv: KeyValue) {
         let extras = self.extras();
-        match extras.attributes.iter_mut().find(|a| a.key == kv.key) {
-            Some(slot) => slot.value = kv.value,
-            None => push_bounded(
-                &mut extras.attributes,
-                &mut extras.dropped_attributes_count,
-                limits.max_attributes,
-                kv,
-            ),
-        }
+        attribute_limits::set_attribute(
+            &mut extras.attributes,
+            &mut extras.dropped_attributes_count,
+            limits.max_attributes,
+            kv,
+        );
     }
 
-    pub(crate) fn add_event(&mut self, limits: &SpanLimits, name: Str, attributes: Vec<KeyValue>) {
-        let event = Event::new(name, unix_nanos_at(Instant::now()), attributes);
+    /// Sets an explicit end time, which the span's end then records
+    /// instead of its own clock reading.
+    pub(crate) fn set_end(&mut self, unix_nanos: u64) {
+        self.extras().end_unix_nanos = Some(unix_nanos);
+    }
+
+    /// Adds an event at `unix_nanos`, or now.
+    pub(crate) fn add_event(
+        &mut self,
+        limits: &SpanLimits,
+        name: Str,
+        unix_nanos: Option<u64>,
+        attributes: Vec<KeyValue>,
+    ) {
+        let time = unix_nanos.unwrap_or_else(|| unix_nanos_at(Instant::now()));
+        let event = Event::new(name, time, attributes);
         let extras = self.extras();
         push_bounded(
             &mut extras.events,
@@ -178,7 +190,10 @@ impl Record {
         if exception.escaped {
             attributes.push(KeyValue::new("exception.escaped", true));
         }
-        self.add_event(limits, Str::Borrowed("exception"), attributes);
+        // Later in the list, the caller's win when the event's attributes
+        // are settled (see `attribute_limits::set_attribute`).
+        attributes.extend(exception.attributes);
+        self.add_event(limits, Str::Borrowed("exception"), None, attributes);
         self.set_status(Status::Error {
             description: exception.message.to_owned().into(),
         });
@@ -237,7 +252,10 @@ impl Record {
             kind: self.kind,
             span_type: extras.span_type,
             start_unix_nanos,
-            end_unix_nanos: unix_nanos_at(end).max(start_unix_nanos),
+            end_unix_nanos: extras
+                .end_unix_nanos
+                .unwrap_or_else(|| unix_nanos_at(end))
+                .max(start_unix_nanos),
             attributes: extras.attributes,
             dropped_attributes_count: extras.dropped_attributes_count,
             events: extras.events,
@@ -246,6 +264,7 @@ impl Record {
             dropped_links_count: extras.dropped_links_count,
             status: extras.status,
         };
+        report_discarded(slot);
     }
 }
 
@@ -279,6 +298,8 @@ pub(crate) struct Exception<'a> {
     pub(crate) sources: Vec<Str>,
     /// Whether the exception left the span's scope (a panic unwinding it).
     pub(crate) escaped: bool,
+    /// The caller's own attributes for the event.
+    pub(crate) attributes: Vec<KeyValue>,
 }
 
 /// A record shared by every handle to its span, once a handle outlives the

@@ -51,7 +51,9 @@ pub enum Value {
     /// `Display`).
     Bytes(Vec<u8>),
     /// An ordered list of key-value pairs: OTLP `kvlistValue`. The whole
-    /// list is one attribute for the span limits.
+    /// list is one attribute for the span limits. A span exports it with
+    /// unique keys, as a map: a key given twice keeps its first place and
+    /// its last value.
     KvList(Vec<KeyValue>),
 }
 

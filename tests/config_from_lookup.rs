@@ -7,6 +7,7 @@ use std::time::Duration;
 use baton::export::{
     BatchConfig, OtlpConfig, Resource, DEFAULT_EXPORT_TIMEOUT, DEFAULT_MAX_EXPORT_BATCH_SIZE,
     DEFAULT_MAX_QUEUE_SIZE, DEFAULT_OTLP_TIMEOUT, DEFAULT_SCHEDULE_DELAY, MAX_QUEUE_SIZE_LIMIT,
+    MIN_SCHEDULE_DELAY,
 };
 use baton::{Config, ConfigError};
 
@@ -81,6 +82,43 @@ fn the_batch_may_equal_the_queue_but_not_exceed_it() {
         (err.variable(), err.value()),
         ("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "101")
     );
+}
+
+#[test]
+fn durations_and_timeouts_take_what_the_environment_spec_allows() {
+    // Bug: 0 and anything past a day (86400000 ms) were errors. The spec's
+    // durations are whole milliseconds, 0 or more, up to at least 2^31 - 1;
+    // a timeout of 0 means no deadline.
+    let batch = |pairs: &[(&str, &str)]| BatchConfig::from_lookup(env(pairs)).unwrap();
+    let zero = batch(&[
+        ("OTEL_BSP_SCHEDULE_DELAY", "0"),
+        ("OTEL_BSP_EXPORT_TIMEOUT", "0"),
+    ]);
+    assert_eq!(zero.scheduled_delay, MIN_SCHEDULE_DELAY);
+    assert_eq!(zero.export_timeout, Duration::MAX);
+    let int_max = batch(&[
+        ("OTEL_BSP_SCHEDULE_DELAY", "2147483647"),
+        ("OTEL_BSP_EXPORT_TIMEOUT", "2147483647"),
+    ]);
+    assert_eq!(
+        int_max.scheduled_delay,
+        Duration::from_millis(2_147_483_647)
+    );
+    assert_eq!(int_max.export_timeout, Duration::from_millis(2_147_483_647));
+    let u64_max = batch(&[("OTEL_BSP_EXPORT_TIMEOUT", "18446744073709551615")]);
+    assert_eq!(u64_max.export_timeout, Duration::from_millis(u64::MAX));
+    for variable in [
+        "OTEL_EXPORTER_OTLP_TIMEOUT",
+        "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT",
+    ] {
+        let otlp = OtlpConfig::from_lookup(env(&[(variable, "0")])).unwrap();
+        assert_eq!(otlp.get_timeout(), Duration::MAX, "{variable}");
+    }
+    assert!(Config::from_lookup(env(&[
+        ("OTEL_BSP_EXPORT_TIMEOUT", "0"),
+        ("OTEL_EXPORTER_OTLP_TIMEOUT", "0"),
+    ]))
+    .is_ok());
 }
 
 #[test]
@@ -297,8 +335,9 @@ fn every_invalid_value_names_its_variable_and_value() {
         ("OTEL_BSP_MAX_QUEUE_SIZE", "-5"),
         ("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "0"),
         ("OTEL_BSP_SCHEDULE_DELAY", "5s"),
+        ("OTEL_BSP_SCHEDULE_DELAY", "-1"),
         ("OTEL_BSP_EXPORT_TIMEOUT", "-1"),
-        ("OTEL_BSP_SCHEDULE_DELAY", "86400001"),
+        ("OTEL_BSP_EXPORT_TIMEOUT", "18446744073709551616"),
         ("OTEL_EXPORTER_OTLP_ENDPOINT", "localhost:4318"),
         ("OTEL_EXPORTER_OTLP_ENDPOINT", "ftp://x"),
         ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://x:99999"),

@@ -24,14 +24,21 @@ fn memory() -> &'static baton::InMemoryExporter {
 
 static SERIAL: Mutex<()> = Mutex::new(());
 
-/// A root span and a child named `name`, the child with `value` as an attribute.
+/// The attribute key holding `value`: the value itself after a letter, as
+/// an attribute key is never empty (an empty one is discarded).
+fn key_of(value: &str) -> String {
+    format!("k{value}")
+}
+
+/// A root span and a child named `name`, the child with `value` as an
+/// attribute (keyed [`key_of`] it).
 fn record(name: &str, value: &str) -> Vec<SpanData> {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let memory = memory();
     memory.take();
     baton::in_span("root", || {
         let child = baton::span(name.to_owned())
-            .attr(value.to_owned(), value.to_owned())
+            .attr(key_of(value), value.to_owned())
             .start();
         child.set_status(baton::Status::Error {
             description: value.to_owned().into(),
@@ -62,7 +69,7 @@ fn check(name: &str, value: &str) {
     assert_eq!(lines[2], "");
     let child = json::parse(lines[0]).unwrap_or_else(|e| panic!("{e}: {:?}", lines[0]));
     assert_eq!(child.get("name").str(), name);
-    let attr = child.get("attributes").attribute(value).unwrap();
+    let attr = child.get("attributes").attribute(&key_of(value)).unwrap();
     assert_eq!(attr.get("stringValue").str(), value);
     assert_eq!(child.get("status").get("message").str(), value);
     for line in &lines[..2] {

@@ -37,6 +37,7 @@ fn spans() -> Vec<SpanData> {
         max_attributes_per_event: 2,
         max_attributes_per_link: 1,
         max_attribute_value_length: Some(40),
+        ..SpanLimits::default()
     };
     let guard = baton::init(
         baton::Config::new()

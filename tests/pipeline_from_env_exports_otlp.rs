@@ -22,6 +22,9 @@ fn a_pipeline_from_the_environment_exports_to_the_collector() {
         ("OTEL_SERVICE_NAME", "from-env"),
         ("OTEL_RESOURCE_ATTRIBUTES", "team=core"),
         ("OTEL_BSP_SCHEDULE_DELAY", "600000"),
+        // No deadline, as the spec reads a timeout of 0: still delivered.
+        ("OTEL_BSP_EXPORT_TIMEOUT", "0"),
+        ("OTEL_EXPORTER_OTLP_TIMEOUT", "0"),
     ];
     let config = baton::Config::from_lookup(lookup(&vars))
         .unwrap()

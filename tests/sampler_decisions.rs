@@ -66,6 +66,22 @@ fn the_decision_uses_the_low_56_bits_of_the_trace_id() {
     assert!(!root(&sampler, high_bits_only));
 }
 
+#[test]
+fn the_smallest_ratios_keep_exactly_their_share_of_the_randomness() {
+    // Bug: the threshold was (1 - ratio) * 2^56, and 1 - ratio rounds to 1
+    // in an f64 for every ratio below 2^-54: TraceIdRatio::new(2^-56), the
+    // smallest ratio the spec allows, sampled nothing. A ratio of k * 2^-56
+    // keeps exactly the k largest randomness values.
+    let with_randomness = |r: u64| TraceId::from_u128((0xabu128 << 120) | u128::from(r)).unwrap();
+    let top = (1u64 << 56) - 1;
+    for k in [1u64, 2, 3, 7] {
+        let sampler = TraceIdRatio::new(k as f64 * 2f64.powi(-56));
+        assert!(root(&sampler, with_randomness(top)), "k = {k}");
+        assert!(root(&sampler, with_randomness(top + 1 - k)), "k = {k}");
+        assert!(!root(&sampler, with_randomness(top - k)), "k = {k}");
+    }
+}
+
 fn parent(remote: bool, sampled: bool) -> SpanContext {
     SpanContext::new(
         TraceId::random(),
@@ -158,6 +174,15 @@ fn every_sampler_name_is_accepted_and_described() {
             "ParentBased{root:TraceIdRatioBased{0},",
         ),
         ("", None, "ParentBased{root:AlwaysOnSampler,"),
+        // Bug: refused. The environment spec reads enum values in any case
+        // ("Enum values SHOULD be interpreted in a case-insensitive
+        // manner"), as baton reads OTEL_TRACES_EXPORTER and OTEL_PROPAGATORS.
+        ("ALWAYS_OFF", None, "AlwaysOffSampler"),
+        (
+            " ParentBased_TraceIdRatio ",
+            Some("0.5"),
+            "ParentBased{root:TraceIdRatioBased{0.5},",
+        ),
     ];
     for (name, arg, description) in table {
         let sampler = sampler_from_env(|k| match k {
@@ -183,7 +208,6 @@ fn invalid_sampler_settings_name_the_variable_and_value() {
             "OTEL_TRACES_SAMPLER",
             "parentbased_sometimes",
         ),
-        ("ALWAYS_ON", None, "OTEL_TRACES_SAMPLER", "ALWAYS_ON"),
         (
             "traceidratio",
             Some("1.01"),

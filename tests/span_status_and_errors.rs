@@ -105,3 +105,46 @@ fn record_error_records_type_message_and_source_chain() {
     );
     assert_eq!(get(1, "exception.source_chain"), None);
 }
+
+#[test]
+fn record_error_with_adds_attributes_that_win_over_the_events_own() {
+    // The OpenTelemetry API: RecordException "MUST accept an optional
+    // parameter to provide any additional event attributes", and those
+    // "take precedence" over attributes of the same name. Bug: there was no
+    // way to pass them.
+    common::exporter();
+    let trace_id = {
+        let s = span("call").start();
+        s.record_error_with(
+            &Outer(Inner),
+            vec![
+                baton::KeyValue::new("exception.message", "redacted"),
+                baton::KeyValue::new("retry", 2),
+            ],
+        );
+        s.trace_id()
+    };
+    let s = &common::spans_of(trace_id)[0];
+    let attributes: Vec<(String, String)> = s.events[0]
+        .attributes
+        .iter()
+        .map(|kv| (kv.key.to_string(), kv.value.to_string()))
+        .collect();
+    let pair = |k: &str, v: &str| (k.to_owned(), v.to_owned());
+    assert_eq!(
+        attributes,
+        [
+            pair("exception.type", std::any::type_name::<Outer>()),
+            pair("exception.message", "redacted"),
+            pair("exception.source_chain", "[connection reset]"),
+            pair("retry", "2"),
+        ]
+    );
+    // The status keeps the error's own message.
+    assert_eq!(
+        s.status,
+        Status::Error {
+            description: "request failed".into()
+        }
+    );
+}

@@ -17,7 +17,7 @@ use crate::export::batch_stage::{stage, stage_batch, stage_plain};
 use crate::export::batch_worker::start;
 use crate::export::deadline::later;
 use crate::export::exporter::{ExportError, SpanExporter};
-use crate::export::processor::SpanProcessor;
+use crate::export::processor::{exports, SpanProcessor};
 use crate::export::stats::BatchStats;
 use crate::recorder;
 use crate::span_data::SpanData;
@@ -67,6 +67,10 @@ use crate::span_data::SpanData;
 /// Memory is bounded by the queue, two export batches and, per live thread
 /// that has ended spans, two chunk buffers and a lane (its slot's and its
 /// batch's, freed when it exits).
+///
+/// Only sampled spans are exported: one a sampler recorded without
+/// sampling (`RecordOnly`) is not for exporters, as the OpenTelemetry SDK
+/// spec says, and is not counted.
 ///
 /// # Accounting
 /// [`stats`](BatchProcessor::stats) always satisfies `produced == exported +
@@ -228,6 +232,10 @@ impl BatchProcessor {
 /// processor is shut down, nor where the thread's slot cannot be used).
 #[inline]
 pub(crate) fn on_ended_plain(shared: &Arc<Shared>, span: &PlainParts<'_>) -> bool {
+    if !exports(span.span_context) {
+        // Taken: there is nothing to export (see `exports`).
+        return true;
+    }
     !shared.closed.load(Ordering::Relaxed) && stage_plain(shared, span)
 }
 
@@ -235,6 +243,7 @@ pub(crate) fn on_ended_plain(shared: &Arc<Shared>, span: &PlainParts<'_>) -> boo
 /// belongs to, in the order they ended. `exiting`: the thread is exiting,
 /// so the worker is woken at once.
 pub(crate) fn on_ended_batch(shared: &Arc<Shared>, spans: &mut Vec<EndedSpan>, exiting: bool) {
+    spans.retain(|span| exports(span.span_context()));
     if shared.closed.load(Ordering::Relaxed) {
         let handed = shared.refuse_all(spans);
         shared.settle(handed);
@@ -255,6 +264,9 @@ impl SpanProcessor for BatchProcessor {
     /// Keeps the span as it is: the export thread converts it.
     #[inline]
     fn on_ended(&self, span: EndedSpan) {
+        if !exports(span.span_context()) {
+            return;
+        }
         let shared = &self.shared;
         if shared.closed.load(Ordering::Relaxed) {
             let handed = shared.refuse(span);

@@ -64,10 +64,11 @@ impl Default for BatchConfig {
 
 impl BatchConfig {
     /// Reads `OTEL_BSP_MAX_QUEUE_SIZE`, `OTEL_BSP_MAX_EXPORT_BATCH_SIZE`,
-    /// `OTEL_BSP_SCHEDULE_DELAY` (milliseconds, 1 to 86400000) and
-    /// `OTEL_BSP_EXPORT_TIMEOUT` (milliseconds; `0` for no limit,
-    /// `Duration::MAX`) through `lookup`; unset or empty variables keep their
-    /// defaults.
+    /// `OTEL_BSP_SCHEDULE_DELAY` and `OTEL_BSP_EXPORT_TIMEOUT` (milliseconds)
+    /// through `lookup`; unset or empty variables keep their defaults. As
+    /// the environment spec says, a schedule delay of 0 is valid (exports
+    /// start as soon as they can: after [`MIN_SCHEDULE_DELAY`]) and an
+    /// export timeout of 0 means no deadline (`Duration::MAX`).
     pub fn from_lookup(
         lookup: impl Fn(&str) -> Option<String>,
     ) -> Result<BatchConfig, ConfigError> {
@@ -98,8 +99,8 @@ impl BatchConfig {
             config.max_export_batch_size = n as usize;
         }
         config.max_export_batch_size = config.max_export_batch_size.min(config.max_queue_size);
-        if let Some(d) = env.millis("OTEL_BSP_SCHEDULE_DELAY")? {
-            config.scheduled_delay = d;
+        if let Some(d) = env.duration("OTEL_BSP_SCHEDULE_DELAY")? {
+            config.scheduled_delay = d.max(MIN_SCHEDULE_DELAY);
         }
         if let Some(d) = env.timeout("OTEL_BSP_EXPORT_TIMEOUT")? {
             config.export_timeout = d;

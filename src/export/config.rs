@@ -142,6 +142,7 @@ fn span_limits<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<SpanLimits
             .or(count)
             .unwrap_or(default.max_attributes_per_link),
         max_attribute_value_length: read("OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT")?.or(length),
+        ..default
     })
 }
 

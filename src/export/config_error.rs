@@ -108,22 +108,19 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
         }
     }
 
-    /// A duration in whole milliseconds, at least 1 ms and at most a day.
-    pub(crate) fn millis(&self, key: &'static str) -> Result<Option<Duration>, ConfigError> {
-        const DAY_MS: u64 = 24 * 60 * 60 * 1000;
-        let ms = self.number(key, 1, DAY_MS, "expected milliseconds from 1 to 86400000")?;
+    /// A [duration](https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/#duration)
+    /// in whole milliseconds: 0 or more, up to `u64::MAX` (the spec asks
+    /// for at least `2^31 - 1`; every duration saturates).
+    pub(crate) fn duration(&self, key: &'static str) -> Result<Option<Duration>, ConfigError> {
+        let ms = self.number(key, 0, u64::MAX, "expected whole milliseconds, 0 or more")?;
         Ok(ms.map(Duration::from_millis))
     }
 
-    /// A timeout in whole milliseconds, the spec's
-    /// [Timeout](https://opentelemetry.io/docs/specs/otel/configuration/common/#timeout)
-    /// type: `0` means no limit (`Duration::MAX`), as the spec asks of SDKs,
-    /// and any larger number is taken as it is (a deadline saturates).
+    /// A [timeout](https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/#timeout):
+    /// a duration in which 0 means no deadline (`Duration::MAX`), as the
+    /// spec says it should.
     pub(crate) fn timeout(&self, key: &'static str) -> Result<Option<Duration>, ConfigError> {
-        let ms = self.number(key, 0, u64::MAX, "expected milliseconds, or 0 for no limit")?;
-        Ok(ms.map(|ms| match ms {
-            0 => Duration::MAX,
-            ms => Duration::from_millis(ms),
-        }))
+        let d = self.duration(key)?;
+        Ok(d.map(|d| if d.is_zero() { Duration::MAX } else { d }))
     }
 }

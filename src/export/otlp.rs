@@ -122,7 +122,8 @@ impl OtlpConfig {
     /// (`key=value` pairs, values percent-decoded, each name once; an error
     /// names the header or the member's place in the list, never a value,
     /// which may be a secret),
-    /// `OTEL_EXPORTER_OTLP_[TRACES_]TIMEOUT` (milliseconds; `0` for no limit),
+    /// `OTEL_EXPORTER_OTLP_[TRACES_]TIMEOUT` (milliseconds; 0 means no
+    /// deadline, as the spec says of timeouts),
     /// `OTEL_EXPORTER_OTLP_[TRACES_]PROTOCOL` (`http/protobuf`, the default,
     /// or `http/json`; `grpc` is an error),
     /// `OTEL_EXPORTER_OTLP_[TRACES_]COMPRESSION` (`none`, the default, or

@@ -14,6 +14,7 @@ use crate::export::stats::BatchStats;
 use crate::export::tally::Tally;
 use crate::recorder;
 use crate::span::Span;
+use crate::span_context::SpanContext;
 use crate::span_data::SpanData;
 
 /// Receives spans as they start and end.
@@ -88,7 +89,9 @@ pub trait SpanProcessor: Any + Send + Sync {
     fn shutdown(&self, deadline: Instant) -> Result<(), ExportError>;
 }
 
-/// Exports each span as it ends, on the thread that ended it.
+/// Exports each sampled span as it ends, on the thread that ended it (one
+/// a sampler recorded without sampling is not for exporters, as the
+/// OpenTelemetry SDK spec says, and is not counted).
 ///
 /// Simple and exact, but the traced code waits for the exporter: use it for
 /// tests and for exporters that only append to memory.
@@ -96,6 +99,16 @@ pub struct SimpleProcessor {
     exporter: Mutex<Option<Box<dyn SpanExporter>>>,
     produced: AtomicU64,
     tally: Tally,
+}
+
+/// Whether the built-in processors hand a span to their exporter: only if
+/// it is sampled. A span a sampler records without sampling (`RecordOnly`)
+/// reaches the processor, but in the OpenTelemetry SDK spec's
+/// [table](https://opentelemetry.io/docs/specs/otel/trace/sdk/#recording-sampled-reaction-table)
+/// "Span Exporter receives Span?" is false for it.
+#[inline]
+pub(crate) fn exports(span_context: &SpanContext) -> bool {
+    span_context.flags().is_sampled()
 }
 
 thread_local! {
@@ -159,7 +172,11 @@ impl SpanProcessor for SimpleProcessor {
         false
     }
 
+    /// Exports `span` if [`exports`] says so.
     fn on_end(&self, span: SpanData) {
+        if !exports(&span.span_context) {
+            return;
+        }
         self.produced.fetch_add(1, Ordering::SeqCst);
         match self.with_exporter(|x| x.export(std::slice::from_ref(&span))) {
             Ok(()) => self.tally.exported(1),

@@ -11,7 +11,8 @@ use crate::sampling::{AlwaysOff, AlwaysOn, ParentBased, Sampler, TraceIdRatio};
 /// [OpenTelemetry environment spec](https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/#general-sdk-configuration):
 /// `always_on`, `always_off`, `traceidratio`, `parentbased_always_on` (the
 /// default, also for an unset or empty variable), `parentbased_always_off`,
-/// `parentbased_traceidratio`. The ratio argument defaults to `1.0` and must
+/// `parentbased_traceidratio`, in any case (the spec reads enum values
+/// case-insensitively). The ratio argument defaults to `1.0` and must
 /// be a number in `[0, 1]`. Anything else is an error naming the variable and
 /// its value.
 ///
@@ -44,20 +45,27 @@ pub fn sampler_from_env(
     let Some(name) = value(SAMPLER) else {
         return Ok(Box::new(ParentBased::new(AlwaysOn)));
     };
-    Ok(match name.trim() {
-        "always_on" => Box::new(AlwaysOn),
-        "always_off" => Box::new(AlwaysOff),
-        "traceidratio" => Box::new(ratio()?),
-        "parentbased_always_on" => Box::new(ParentBased::new(AlwaysOn)),
-        "parentbased_always_off" => Box::new(ParentBased::new(AlwaysOff)),
-        "parentbased_traceidratio" => Box::new(ParentBased::new(ratio()?)),
-        _ => {
-            return Err(ConfigError::new(
-                SAMPLER,
-                &name,
-                "expected always_on, always_off, traceidratio, parentbased_always_on, \
-                 parentbased_always_off or parentbased_traceidratio",
-            ))
-        }
+    // The spec's enum values are read in any case, as the exporter and
+    // propagator lists are.
+    let is = |known: &str| name.trim().eq_ignore_ascii_case(known);
+    Ok(if is("always_on") {
+        Box::new(AlwaysOn)
+    } else if is("always_off") {
+        Box::new(AlwaysOff)
+    } else if is("traceidratio") {
+        Box::new(ratio()?)
+    } else if is("parentbased_always_on") {
+        Box::new(ParentBased::new(AlwaysOn))
+    } else if is("parentbased_always_off") {
+        Box::new(ParentBased::new(AlwaysOff))
+    } else if is("parentbased_traceidratio") {
+        Box::new(ParentBased::new(ratio()?))
+    } else {
+        return Err(ConfigError::new(
+            SAMPLER,
+            &name,
+            "expected always_on, always_off, traceidratio, parentbased_always_on, \
+             parentbased_always_off or parentbased_traceidratio",
+        ));
     })
 }
