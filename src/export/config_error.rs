@@ -120,7 +120,10 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
     /// a duration in which 0 means no deadline (`Duration::MAX`), as the
     /// spec says it should.
     pub(crate) fn timeout(&self, key: &'static str) -> Result<Option<Duration>, ConfigError> {
-        let d = self.duration(key)?;
-        Ok(d.map(|d| if d.is_zero() { Duration::MAX } else { d }))
+        let ms = self.number(key, 0, u64::MAX, "expected milliseconds, or 0 for no limit")?;
+        Ok(ms.map(|ms| match ms {
+            0 => Duration::MAX,
+            ms => Duration::from_millis(ms),
+        }))
     }
 }

@@ -172,7 +172,7 @@ impl SpanProcessor for SimpleProcessor {
         false
     }
 
-    /// Exports `span` if [`exports`] says so.
+    /// Exports `span` if `exports` says so.
     fn on_end(&self, span: SpanData) {
         if !exports(&span.span_context) {
             return;
