@@ -187,18 +187,31 @@ impl<F, E: Inside> Drop for InContext<F, E> {
 }
 
 /// Drops the future `fut` inside `entry`, then ends the spans of guards it
-/// leaked and the span it ran in, if any. What is left ends nothing.
+/// leaked and the span it ran in, if any, also when the future's drop
+/// panics. What is left ends nothing.
 fn close<S: FutureSlot, E: Inside>(fut: &mut S, entry: &mut E, aside: &mut SetAside) {
-    if !fut.is_empty() {
-        attached(entry, aside, || fut.clear());
+    /// Ends what the future ran in when dropped: a wrapper dropped before
+    /// its first poll has no second drop to end it after a panic, and its
+    /// span, which ends nothing by itself, was lost.
+    struct Rest<'a, E: Inside> {
+        entry: &'a mut E,
+        aside: &'a mut SetAside,
     }
-    // Guards the future leaked: their spans still end.
-    if aside.holds_frames() {
-        for span in aside.take_spans() {
-            finish(span);
+    impl<E: Inside> Drop for Rest<'_, E> {
+        fn drop(&mut self) {
+            // Guards the future leaked: their spans still end.
+            if self.aside.holds_frames() {
+                for span in self.aside.take_spans() {
+                    finish(span);
+                }
+            }
+            self.entry.end();
         }
     }
-    entry.end();
+    let rest = Rest { entry, aside };
+    if !fut.is_empty() {
+        attached(&mut *rest.entry, &mut *rest.aside, || fut.clear());
+    }
 }
 
 #[cfg(test)]
