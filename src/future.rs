@@ -20,6 +20,21 @@ use crate::stack::{self, attached, Entry, SetAside};
 /// and, like an `async` block, is not `Unpin`: poll it through `pin!` or
 /// `Box::pin`.
 ///
+/// # Cancellation
+/// A wrapped future dropped before it completes (a `select` it lost, a
+/// timeout, an aborted task) drops the inner future inside its context,
+/// on whatever thread drops it, and its span, if it has one, ends then:
+/// with the status it was given (`Unset` unless the future set one), or
+/// recording the panic if the drop happens while a panic unwinds or the
+/// inner future's drop panics.
+///
+/// # Polled after it finished
+/// Like the `async` block it is, a wrapped future must not be polled again
+/// after it returned `Ready` or after a poll panicked: that poll panics
+/// (`` `async fn` resumed after completion ``), as [`Future::poll`]
+/// allows. It runs nothing and ends nothing again, and the thread's
+/// context is left as it was.
+///
 /// # Example: a future keeps its context across threads
 /// ```
 /// use baton::FutureExt;
