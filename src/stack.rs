@@ -702,7 +702,7 @@ impl FrameRef {
     }
 
     /// Pushes `entry`; hands it back when there is no room (reported) or
-    /// no stack (thread teardown).
+    /// no stack (thread teardown, reported).
     // `#[inline]` here, on `pop`, `with_current` and `SpanState::finish`:
     // without it, whether a span's start and end had them inlined depended
     // on how the compiler split this crate into units (the default release
@@ -721,6 +721,7 @@ impl FrameRef {
         // entry would go with it, is therefore checked first; nothing on this
         // thread can tear the stack down in between.
         if STACK.try_with(|_| ()).is_err() {
+            report_no_stack(location);
             return Err(entry);
         }
         let pushed = STACK.try_with(move |s| {
@@ -976,6 +977,19 @@ impl FrameRef {
         }
         slot
     }
+}
+
+/// Reports a frame pushed after this thread's stack was destroyed (a
+/// thread-local's destructor): what it held is not current, so the code
+/// after it runs outside the context it attached or the span it entered.
+#[cold]
+#[inline(never)]
+fn report_no_stack(location: &'static Location<'static>) {
+    report(
+        DiagnosticKind::ThreadExiting,
+        &"the thread is exiting and its context stack is gone; the context or span is not current",
+        Some(location),
+    );
 }
 
 /// Why a guard's drop popped nothing, or only marked its frame dead.
