@@ -41,11 +41,16 @@ pub enum DiagnosticKind {
     /// A receiver took every span but warned (an OTLP partial success that
     /// rejected nothing), or answered success with a body it could not decode.
     ExportWarning,
+    /// A context was attached, a span entered, or a wrapped job or future
+    /// run, in a thread-local's destructor after this thread's context
+    /// stack was destroyed: the code ran outside that context, and spans it
+    /// started were roots of new traces.
+    ThreadExiting,
 }
 
 impl DiagnosticKind {
     /// Every kind, in declaration order.
-    pub const ALL: [DiagnosticKind; 10] = [
+    pub const ALL: [DiagnosticKind; 11] = [
         DiagnosticKind::GuardDroppedOutOfOrder,
         DiagnosticKind::GuardHeldAcrossAwait,
         DiagnosticKind::ContextDepthExceeded,
@@ -56,6 +61,7 @@ impl DiagnosticKind {
         DiagnosticKind::ExportFailed,
         DiagnosticKind::InvalidArgument,
         DiagnosticKind::ExportWarning,
+        DiagnosticKind::ThreadExiting,
     ];
 
     fn index(self) -> usize {
@@ -75,6 +81,7 @@ impl DiagnosticKind {
             DiagnosticKind::ExportFailed => "export-failed",
             DiagnosticKind::InvalidArgument => "invalid-argument",
             DiagnosticKind::ExportWarning => "export-warning",
+            DiagnosticKind::ThreadExiting => "thread-exiting",
         }
     }
 }

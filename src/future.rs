@@ -20,6 +20,21 @@ use crate::stack::{self, attached, Entry, SetAside};
 /// and, like an `async` block, is not `Unpin`: poll it through `pin!` or
 /// `Box::pin`.
 ///
+/// # Cancellation
+/// A wrapped future dropped before it completes (a `select` it lost, a
+/// timeout, an aborted task) drops the inner future inside its context,
+/// on whatever thread drops it, and its span, if it has one, ends then:
+/// with the status it was given (`Unset` unless the future set one), or
+/// recording the panic if the drop happens while a panic unwinds or the
+/// inner future's drop panics.
+///
+/// # Polled after it finished
+/// Like the `async` block it is, a wrapped future must not be polled again
+/// after it returned `Ready` or after a poll panicked: that poll panics
+/// (`` `async fn` resumed after completion ``), as [`Future::poll`]
+/// allows. It runs nothing and ends nothing again, and the thread's
+/// context is left as it was.
+///
 /// # Example: a future keeps its context across threads
 /// ```
 /// use baton::FutureExt;
@@ -187,18 +202,31 @@ impl<F, E: Inside> Drop for InContext<F, E> {
 }
 
 /// Drops the future `fut` inside `entry`, then ends the spans of guards it
-/// leaked and the span it ran in, if any. What is left ends nothing.
+/// leaked and the span it ran in, if any, also when the future's drop
+/// panics. What is left ends nothing.
 fn close<S: FutureSlot, E: Inside>(fut: &mut S, entry: &mut E, aside: &mut SetAside) {
-    if !fut.is_empty() {
-        attached(entry, aside, || fut.clear());
+    /// Ends what the future ran in when dropped: a wrapper dropped before
+    /// its first poll has no second drop to end it after a panic, and its
+    /// span, which ends nothing by itself, was lost.
+    struct Rest<'a, E: Inside> {
+        entry: &'a mut E,
+        aside: &'a mut SetAside,
     }
-    // Guards the future leaked: their spans still end.
-    if aside.holds_frames() {
-        for span in aside.take_spans() {
-            finish(span);
+    impl<E: Inside> Drop for Rest<'_, E> {
+        fn drop(&mut self) {
+            // Guards the future leaked: their spans still end.
+            if self.aside.holds_frames() {
+                for span in self.aside.take_spans() {
+                    finish(span);
+                }
+            }
+            self.entry.end();
         }
     }
-    entry.end();
+    let rest = Rest { entry, aside };
+    if !fut.is_empty() {
+        attached(&mut *rest.entry, &mut *rest.aside, || fut.clear());
+    }
 }
 
 #[cfg(test)]

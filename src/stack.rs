@@ -36,9 +36,10 @@ pub(crate) enum Slot {
 /// A frame's content, by type, so that pushing and popping a context moves
 /// only the context.
 pub(crate) trait Entry: Sized {
-    /// Whether it is a span: lending one out may leave no span open on
-    /// this thread, and make the spans it gathered due (see [`LocalBatch`]).
-    const SPAN: bool;
+    /// The span it is, if it is one: lending one out may leave no span of
+    /// its trace open on this thread, and make the spans gathered inside it
+    /// due (see [`LocalBatch`]).
+    fn span(&self) -> Option<&SpanState>;
     fn from_slot(slot: Slot) -> Option<Self>;
     /// Stores the entry in a new frame.
     fn store(self, spans: &mut Vec<SpanState>) -> Held;
@@ -52,7 +53,10 @@ pub(crate) trait Entry: Sized {
 }
 
 impl Entry for Context {
-    const SPAN: bool = false;
+    #[inline]
+    fn span(&self) -> Option<&SpanState> {
+        None
+    }
 
     fn vacant() -> Self {
         Context::EMPTY
@@ -80,7 +84,10 @@ impl Entry for Context {
 }
 
 impl Entry for SpanState {
-    const SPAN: bool = true;
+    #[inline]
+    fn span(&self) -> Option<&SpanState> {
+        Some(self)
+    }
 
     fn vacant() -> Self {
         SpanState::VACANT
@@ -343,14 +350,22 @@ fn hand_over(mut due: Due, exiting: bool) {
     }
 }
 
-/// Hands the spans this thread gathered to the pipeline if no span is open
-/// here any more: a future's poll took its span off the stack.
+/// Hands the spans this thread gathered to the pipeline if no span of
+/// `lent`'s trace is open here any more: a future's poll took `lent` off
+/// the stack. The spans that ended inside it waited for it; left to wait
+/// for a span of another trace open under the poll (an executor worker's
+/// long-lived span), they reached no flush while `lent`, their parent, was
+/// ended and exported.
 // Its own borrow, after the pop: checked inside the pop, the flag made the
 // pop stop being inlined into the poll (callgrind).
 #[inline]
-fn hand_over_if_idle() {
-    let idle = STACK.try_with(|s| s.try_borrow().is_ok_and(|s| s.idle_with_batch()));
-    if idle == Ok(true) {
+fn hand_over_after_poll(lent: &SpanState) {
+    let due = STACK.try_with(|s| {
+        s.try_borrow().is_ok_and(|s| {
+            s.ended.holds_spans() && s.spans.last().is_none_or(|open| !same_trace(open, lent))
+        })
+    });
+    if due == Ok(true) {
         hand_over_ended();
     }
 }
@@ -736,7 +751,7 @@ impl FrameRef {
     }
 
     /// Pushes `entry`; hands it back when there is no room (reported) or
-    /// no stack (thread teardown).
+    /// no stack (thread teardown, reported).
     // `#[inline]` here, on `pop`, `with_current` and `SpanState::finish`:
     // without it, whether a span's start and end had them inlined depended
     // on how the compiler split this crate into units (the default release
@@ -755,6 +770,7 @@ impl FrameRef {
         // entry would go with it, is therefore checked first; nothing on this
         // thread can tear the stack down in between.
         if STACK.try_with(|_| ()).is_err() {
+            report_no_stack(location);
             return Err(entry);
         }
         let pushed = STACK.try_with(move |s| {
@@ -1012,6 +1028,19 @@ impl FrameRef {
     }
 }
 
+/// Reports a frame pushed after this thread's stack was destroyed (a
+/// thread-local's destructor): what it held is not current, so the code
+/// after it runs outside the context it attached or the span it entered.
+#[cold]
+#[inline(never)]
+fn report_no_stack(location: &'static Location<'static>) {
+    report(
+        DiagnosticKind::ThreadExiting,
+        &"the thread is exiting and its context stack is gone; the context or span is not current",
+        Some(location),
+    );
+}
+
 /// Why a guard's drop popped nothing, or only marked its frame dead.
 const UNDER_LIVE: &str = "guard dropped while a newer guard on this thread is still live";
 const SET_ASIDE: &str = "guard dropped after its frame was taken off the stack: held across `.await` (the frame goes back for that future's polls, and its span ends with the future), or left live by a wrapped job (its span ended when the job returned)";
@@ -1084,8 +1113,8 @@ pub(crate) fn attached<E: Entry, R>(
         fn drop(&mut self) {
             if let Some(entry) = self.frame.pop_if_top::<E>() {
                 self.put_back(entry);
-                if E::SPAN {
-                    hand_over_if_idle();
+                if let Some(span) = self.home.span() {
+                    hand_over_after_poll(span);
                 }
                 return;
             }
@@ -1114,6 +1143,9 @@ pub(crate) fn attached<E: Entry, R>(
             };
             if let Some(entry) = self.frame.pop::<E>() {
                 self.put_back(entry);
+                if let Some(span) = self.home.span() {
+                    hand_over_after_poll(span);
+                }
             }
         }
     }

@@ -234,6 +234,61 @@ fn a_polls_children_are_handed_over_when_the_poll_ends() {
     installed.pipeline.shutdown(Duration::MAX).unwrap();
 }
 
+/// An executor worker polling a job of another trace inside its own
+/// long-lived span. Before, the spans ended in the job's polls waited in
+/// the worker's batch for the worker's span to end: the job's span was
+/// exported while its children reached no flush.
+#[test]
+fn a_polls_children_are_handed_over_when_the_poll_ends_inside_a_span_of_another_trace() {
+    let _one = PIPELINE.lock().unwrap_or_else(|e| e.into_inner());
+    let installed = install();
+    let (open, ended) = exported_around_parent(&installed, || {
+        let mut polls = 0;
+        let job = std::future::poll_fn(|_| {
+            polls += 1;
+            drop(baton::span(format!("poll {polls}")).enter());
+            if polls < 2 {
+                Poll::Pending
+            } else {
+                Poll::Ready(())
+            }
+        })
+        .in_span(baton::span("job").root());
+        let mut job = pin!(job);
+        let mut cx = TaskContext::from_waker(Waker::noop());
+        assert!(job.as_mut().poll(&mut cx).is_pending());
+        assert!(job.as_mut().poll(&mut cx).is_ready());
+    });
+    assert_eq!(open, ["poll 1", "poll 2", "job"]);
+    assert_eq!(ended, ["poll 1", "poll 2", "job", "parent"]);
+    assert_eq!(installed.shut_down(), (4, 4, 0));
+}
+
+/// The same when the poll left a guard live: its frame is set aside with
+/// the job's span, and the spans ended inside it are handed over.
+#[test]
+fn a_polls_children_are_handed_over_when_it_sets_a_guard_aside_inside_a_span_of_another_trace() {
+    let _one = PIPELINE.lock().unwrap_or_else(|e| e.into_inner());
+    let installed = install();
+    let mut job = None;
+    let (open, _) = exported_around_parent(&installed, || {
+        let polled = Box::pin(
+            async {
+                std::mem::forget(baton::span("leaked").enter());
+                drop(baton::span("child").enter());
+                std::future::pending::<()>().await;
+            }
+            .in_span(baton::span("job").root()),
+        );
+        job = Some(polled);
+        let mut cx = TaskContext::from_waker(Waker::noop());
+        assert!(job.as_mut().unwrap().as_mut().poll(&mut cx).is_pending());
+    });
+    assert_eq!(open, ["child"]);
+    drop(job);
+    installed.pipeline.shutdown(Duration::MAX).unwrap();
+}
+
 #[test]
 fn a_futures_span_ending_inside_an_open_span_goes_with_it() {
     let _one = PIPELINE.lock().unwrap_or_else(|e| e.into_inner());
