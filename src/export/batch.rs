@@ -240,10 +240,9 @@ pub(crate) fn on_ended_plain(shared: &Arc<Shared>, span: &PlainParts<'_>) -> boo
 }
 
 /// Takes spans that one thread gathered for the batch processor `shared`
-/// belongs to, in the order they ended. `exiting`: the thread is exiting,
-/// so the worker is woken at once.
+/// belongs to, in the order they ended, all sampled (the thread gathers no
+/// other). `exiting`: the thread is exiting, so the worker is woken at once.
 pub(crate) fn on_ended_batch(shared: &Arc<Shared>, spans: &mut Vec<EndedSpan>, exiting: bool) {
-    spans.retain(|span| exports(span.span_context()));
     if shared.closed.load(Ordering::Relaxed) {
         let handed = shared.refuse_all(spans);
         shared.settle(handed);
