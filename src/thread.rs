@@ -72,36 +72,50 @@ where
 // Attached and detached as any context, looking further only when the
 // job's frame is not on top: run through `stack::attached` as a future's
 // poll is, a handoff took 61 more instructions (callgrind, LTO; 109 in the
-// default profile).
-#[track_caller]
+// default profile), and with a guard type for the drop, 25 more.
 fn run_inside<R>(cx: Context, f: impl FnOnce() -> R) -> R {
-    /// Ends the spans of what `f` left, also when it unwinds, before the
-    /// guard inside detaches the job's context.
-    struct Job(Option<ContextGuard>);
-    impl Drop for Job {
-        fn drop(&mut self) {
-            let Some(Err(guard)) = self.0.take().map(ContextGuard::detach_on_top) else {
-                return;
-            };
-            if let Some((frames, location, spans)) = guard.take_left_above() {
-                report(
-                    DiagnosticKind::GuardDroppedOutOfOrder,
-                    &format_args!(
-                        "{frames} guard(s) still live when a wrapped job returned; taken off \
-                         the stack so the thread's own context is restored, their spans ended"
-                    ),
-                    Some(location),
-                );
-                // The innermost first, as an unwinding job would end them.
-                for span in spans.into_iter().rev() {
-                    finish(span);
-                }
+    let guard = cx.attach();
+    // Caught, so that what a panicking job left comes off as well; the
+    // panic then goes on.
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(out) => {
+            if let Err(guard) = guard.detach_on_top() {
+                drop(Left(guard));
             }
-            drop(guard);
+            out
+        }
+        Err(panic) => {
+            // Dropped as the panic unwinds on: the spans it ends record it.
+            let _left = Left(guard);
+            std::panic::resume_unwind(panic)
         }
     }
-    let _job = Job(Some(cx.attach()));
-    f()
+}
+
+/// The guard of a job's context, when the job may have left guards live
+/// above it: the drop takes those off, reports them and ends their spans,
+/// then detaches the job's context.
+struct Left(ContextGuard);
+
+impl Drop for Left {
+    #[cold]
+    fn drop(&mut self) {
+        let Some((frames, location, spans)) = self.0.take_left_above() else {
+            return;
+        };
+        report(
+            DiagnosticKind::GuardDroppedOutOfOrder,
+            &format_args!(
+                "{frames} guard(s) still live when a wrapped job returned; taken off \
+                 the stack so the thread's own context is restored, their spans ended"
+            ),
+            Some(location),
+        );
+        // The innermost first, as an unwinding job would end them.
+        for span in spans.into_iter().rev() {
+            finish(span);
+        }
+    }
 }
 
 /// [`std::thread::spawn`] with the current context: the new thread starts
