@@ -142,7 +142,10 @@ fn inject_writes_one_lowercase_line() {
         .with_baggage("plus", "+");
     let mut out: Vec<(String, String)> = vec![("Baggage".into(), "stale=1".into())];
     W3cBaggage.inject(&cx, &mut out);
-    assert_eq!(out, [("baggage".to_string(), "k=a%20b,plus=+".to_string())]);
+    assert_eq!(
+        out,
+        [("baggage".to_string(), "k=a%20b,plus=%2B".to_string())]
+    );
     let mut empty: Vec<(String, String)> = Vec::new();
     W3cBaggage.inject(&Context::default(), &mut empty);
     assert!(empty.is_empty());

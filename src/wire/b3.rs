@@ -47,7 +47,9 @@ pub enum B3Header {
 
 impl B3Header {
     /// The B3 state of `sc`: debug, then the sampled flag, unless the
-    /// decision is deferred.
+    /// decision is deferred. Debug is written only with the sampled flag:
+    /// B3 debug "implies an accept decision", and a context that is debug
+    /// but not sampled (Jaeger flags `2`) was not accepted by its sender.
     ///
     /// ```
     /// use baton::wire::b3::{B3Header, Sampling};
@@ -58,7 +60,7 @@ impl B3Header {
     /// assert_eq!(sampling, Some(Sampling::Deny));
     /// ```
     pub fn from_span_context(sc: &SpanContext) -> B3Header {
-        let sampling = if sc.is_debug() {
+        let sampling = if sc.is_debug() && sc.is_sampled() {
             Some(Sampling::Debug)
         } else if sc.is_deferred() {
             None

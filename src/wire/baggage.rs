@@ -20,8 +20,9 @@
 //! Values are percent-encoded UTF-8 ([RFC 3986 §2.1](https://www.rfc-editor.org/rfc/rfc3986#section-2.1)):
 //! `%20` decodes to a space and `+` stays `+`; decoded bytes that are not
 //! UTF-8 become U+FFFD, as the spec requires. [`format`](fn@format) encodes only what it
-//! must (bytes outside `baggage-octet`, and `%`), with upper-case hex, so a
-//! space is written `%20`, never `+`. Properties are kept as their raw text.
+//! must (bytes outside `baggage-octet`, `%`, and `+`, which form decoders
+//! read as a space), with upper-case hex, so a space is written `%20`,
+//! never `+`. Properties are kept as their raw text.
 //!
 //! # Limits
 //! "Limits": a platform must propagate up to [`Baggage::MAX_MEMBERS`] members
@@ -93,8 +94,12 @@ impl fmt::Display for ParsedBaggage {
 
 /// Whether [`format`](fn@format) writes byte `b` of a value as it is
 /// (every other byte becomes `%XX`).
+///
+/// `+` is a baggage-octet, but receivers that decode values as HTML form
+/// data (OpenTelemetry Python's `unquote_plus`) read it as a space, so it
+/// is written `%2B`: every decoder reads that back as `+`.
 fn kept_as_is(b: u8) -> bool {
-    is_baggage_octet(b) && b != b'%'
+    is_baggage_octet(b) && b != b'%' && b != b'+'
 }
 
 /// One well-formed member, still borrowed from its line.
