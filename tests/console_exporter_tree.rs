@@ -117,3 +117,21 @@ fn spans_waiting_for_their_root_are_held_up_to_the_limit_then_printed() {
         MAX_PENDING_SPANS + 1
     );
 }
+
+/// Regression: a batch holding a local root before its children (the batch
+/// processor merges threads' chunks, so a child ended on another thread can
+/// follow its root) printed the root alone and held the children back as a
+/// second, orphaned tree until the next flush.
+#[test]
+fn a_root_before_its_children_in_one_batch_prints_one_tree() {
+    let mut spans = record(|| baton::in_span("root", || baton::in_span("child", || {})));
+    spans.reverse();
+    assert_eq!(spans[0].name, "root");
+    let trace = spans[0].trace_id();
+    let expected = format!(
+        "trace {trace}\n\
+         \x20 root  internal  D\n\
+         \x20   child  internal  D\n"
+    );
+    assert_eq!(without_durations(&print(&spans)), expected);
+}

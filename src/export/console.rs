@@ -92,14 +92,21 @@ impl<W> std::fmt::Debug for ConsoleExporter<W> {
 
 impl<W: Write + Send + 'static> SpanExporter for ConsoleExporter<W> {
     fn export(&mut self, batch: &[SpanData]) -> Result<(), ExportError> {
-        let mut result = Ok(());
+        // The whole batch is held first: a root may come before children
+        // that other threads ended, and its tree is printed with them.
+        let mut rooted = Vec::new();
         for span in batch {
             let trace = span.trace_id();
-            let local_root = span.parent_span_id.is_none() || span.parent_is_remote;
+            if span.parent_span_id.is_none() || span.parent_is_remote {
+                rooted.push(trace);
+            }
             self.pending.entry(trace).or_default().push(span.clone());
             self.pending_count += 1;
-            if local_root {
-                let spans = self.pending.remove(&trace).unwrap_or_default();
+        }
+        let mut result = Ok(());
+        for trace in rooted {
+            // Absent when another root of the trace printed it already.
+            if let Some(spans) = self.pending.remove(&trace) {
                 self.pending_count -= spans.len();
                 result = result.and(self.print(trace, spans));
             }

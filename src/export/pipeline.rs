@@ -103,6 +103,14 @@ impl std::error::Error for InitError {}
 /// reads the pipeline without a reference count; the exporter, threads and
 /// buffers are released at shutdown.
 ///
+/// # Process exit
+/// Rust runs no destructors at `std::process::exit`, nor for a guard
+/// leaked or kept in a `static`: shut the pipeline down (or drop its guard)
+/// before the process exits, or the spans still queued or held by the
+/// exporter are lost without a count. Spans other threads end after that
+/// are counted as dropped; those a thread still runs when `main` returns
+/// are lost with it.
+///
 /// # Example: install, shut down, install again
 /// ```
 /// use std::time::Duration;

@@ -4,8 +4,8 @@ use std::any::Any;
 use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, PoisonError};
-use std::time::Instant;
+use std::sync::{Mutex, MutexGuard, PoisonError, TryLockError};
+use std::time::{Duration, Instant};
 
 use crate::diagnostic::{report, DiagnosticKind};
 use crate::ended_span::EndedSpan;
@@ -134,26 +134,75 @@ impl SimpleProcessor {
     }
 
     /// A flush's or shutdown's answer: the exporter's `result`, unless a
-    /// span was lost since the last answer that said so.
+    /// span was lost since the last answer that said so, or the deadline
+    /// passed (`Timeout`) with a span still in another thread's export.
     fn outcome(&self, result: Result<(), ExportError>, last: bool) -> Result<(), ExportError> {
         if result == Err(ExportError::Reentrant) {
             return result;
         }
-        self.tally.outcome(self.stats(), result, false, last)
+        let deadline_passed = result == Err(ExportError::Timeout);
+        self.tally
+            .outcome(self.stats(), result, deadline_passed, last)
     }
 
+    /// The exporter's lock, waited for until `deadline` at most (`None`: as
+    /// long as it takes); `Timeout` when another thread's export holds it
+    /// past the deadline.
+    fn lock_until(
+        &self,
+        deadline: Option<Instant>,
+    ) -> Result<MutexGuard<'_, Option<Box<dyn SpanExporter>>>, ExportError> {
+        /// How often a flush or shutdown looks again: `Mutex` has no timed lock.
+        const RETRY: Duration = Duration::from_millis(1);
+        let Some(deadline) = deadline else {
+            return Ok(self.exporter.lock().unwrap_or_else(PoisonError::into_inner));
+        };
+        loop {
+            match self.exporter.try_lock() {
+                Ok(slot) => return Ok(slot),
+                Err(TryLockError::Poisoned(e)) => return Ok(e.into_inner()),
+                Err(TryLockError::WouldBlock) => {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        return Err(ExportError::Timeout);
+                    }
+                    std::thread::sleep(left.min(RETRY));
+                }
+            }
+        }
+    }
+
+    /// Runs `f` on the exporter, waiting for it until `deadline` at most
+    /// (see [`lock_until`](Self::lock_until)).
     fn with_exporter(
         &self,
+        deadline: Option<Instant>,
+        f: impl FnOnce(&mut dyn SpanExporter) -> Result<(), ExportError>,
+    ) -> Result<(), ExportError> {
+        self.not_exporting()?;
+        let mut slot = self.lock_until(deadline)?;
+        let exporter = slot.as_deref_mut().ok_or(ExportError::AlreadyShutDown)?;
+        self.run(exporter, f)
+    }
+
+    /// `Reentrant` when this thread is inside this processor's exporter,
+    /// holding its lock already: waiting would deadlock. During thread
+    /// teardown, assume the same.
+    fn not_exporting(&self) -> Result<(), ExportError> {
+        let me = self as *const SimpleProcessor as usize;
+        match EXPORTING.try_with(Cell::get).unwrap_or(me) == me {
+            true => Err(ExportError::Reentrant),
+            false => Ok(()),
+        }
+    }
+
+    /// Runs `f` on `exporter` as pipeline code, a panic caught.
+    fn run(
+        &self,
+        exporter: &mut dyn SpanExporter,
         f: impl FnOnce(&mut dyn SpanExporter) -> Result<(), ExportError>,
     ) -> Result<(), ExportError> {
         let me = self as *const SimpleProcessor as usize;
-        // This thread holds the lock already (we are inside our exporter):
-        // waiting would deadlock. During thread teardown, assume the same.
-        if EXPORTING.try_with(Cell::get).unwrap_or(me) == me {
-            return Err(ExportError::Reentrant);
-        }
-        let mut slot = self.exporter.lock().unwrap_or_else(PoisonError::into_inner);
-        let exporter = slot.as_deref_mut().ok_or(ExportError::AlreadyShutDown)?;
         struct Restore(usize);
         impl Drop for Restore {
             fn drop(&mut self) {
@@ -178,7 +227,7 @@ impl SpanProcessor for SimpleProcessor {
             return;
         }
         self.produced.fetch_add(1, Ordering::SeqCst);
-        match self.with_exporter(|x| x.export(std::slice::from_ref(&span))) {
+        match self.with_exporter(None, |x| x.export(std::slice::from_ref(&span))) {
             Ok(()) => self.tally.exported(1),
             Err(e) => {
                 // As the batch processor reports them: a span never handed
@@ -198,23 +247,29 @@ impl SpanProcessor for SimpleProcessor {
         }
     }
 
-    fn force_flush(&self, _deadline: Instant) -> Result<(), ExportError> {
-        let result = self.with_exporter(|x| x.force_flush());
+    /// Waits for an export running on another thread until `deadline` at
+    /// most; the exporter's own flush is not interrupted.
+    fn force_flush(&self, deadline: Instant) -> Result<(), ExportError> {
+        let result = self.with_exporter(Some(deadline), |x| x.force_flush());
         self.outcome(result, false)
     }
 
-    fn shutdown(&self, _deadline: Instant) -> Result<(), ExportError> {
-        let result = self.with_exporter(|x| x.shutdown());
-        if result == Err(ExportError::Reentrant) {
-            return result;
-        }
-        let exporter = self
-            .exporter
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
-        // Dropped outside the lock: its Drop may call back into baton.
-        drop(exporter);
+    /// Waits for an export running on another thread until `deadline` at
+    /// most; past it, the exporter is left to that export and not shut
+    /// down. The exporter's own shutdown is not interrupted.
+    fn shutdown(&self, deadline: Instant) -> Result<(), ExportError> {
+        let taken = self
+            .not_exporting()
+            .and_then(|()| self.lock_until(Some(deadline)))
+            .map(|mut slot| slot.take());
+        // Shut down and dropped outside the lock: a span ended meanwhile
+        // is dropped at once, and the exporter's Drop may call back into
+        // baton.
+        let result = match taken {
+            Ok(Some(mut exporter)) => self.run(&mut *exporter, |x| x.shutdown()),
+            Ok(None) => Err(ExportError::AlreadyShutDown),
+            Err(e) => Err(e),
+        };
         self.outcome(result, true)
     }
 }
