@@ -11,14 +11,9 @@ use baton::export::{
 };
 use baton::{Config, ConfigError};
 
-fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
-    move |key| {
-        pairs
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| (*v).to_owned())
-    }
-}
+#[path = "common/loopback_collector.rs"]
+mod loopback_collector;
+use loopback_collector::lookup as env;
 
 #[test]
 fn an_empty_environment_gives_the_opentelemetry_defaults() {

@@ -9,14 +9,9 @@ use baton::export::{OtlpConfig, Resource};
 
 const SECRET: &str = "s3cret";
 
-fn lookup<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
-    move |key| {
-        pairs
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| (*v).to_owned())
-    }
-}
+#[path = "common/loopback_collector.rs"]
+mod loopback_collector;
+use loopback_collector::lookup;
 
 #[test]
 fn each_malformed_list_is_named_by_key_or_place_without_its_secrets() {

@@ -7,14 +7,9 @@
 
 use baton::export::{OtlpConfig, Resource};
 
-fn lookup<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
-    move |key| {
-        pairs
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| (*v).to_owned())
-    }
-}
+#[path = "common/loopback_collector.rs"]
+mod loopback_collector;
+use loopback_collector::lookup;
 
 fn keys(resource: &Resource) -> Vec<&str> {
     resource.attributes().iter().map(|kv| &*kv.key).collect()
