@@ -449,35 +449,110 @@ impl Json<'_> {
         }
     }
 
-    /// An `int64` count: a number or a string of digits, not negative.
+    /// An `int64` count, not negative: a number or a string holding one,
+    /// in any form the protobuf JSON mapping accepts for an integer (`5`,
+    /// `"5"`, `5.0`, `5e0`, `"50E-1"`).
     fn count(&mut self) -> Result<u64, BadResponse> {
         let at = self.at;
         let quoted = self.eat(b'"');
-        let start = self.at;
-        while self.text.get(self.at).is_some_and(u8::is_ascii_digit) {
-            self.at += 1;
-        }
-        let digits = std::str::from_utf8(&self.text[start..self.at]).unwrap_or_default();
-        let n = match digits.parse::<i64>() {
-            Ok(n) => n,
-            Err(_) if self.text.get(self.at) == Some(&b'-') => {
-                return Err(BadResponse {
-                    what: "a negative rejectedSpans",
-                    offset: at,
-                })
-            }
-            Err(_) => return Err(self.bad("rejectedSpans is not a whole number")),
-        };
+        let negative = self.text.get(self.at) == Some(&b'-');
+        self.at += usize::from(negative);
+        let n = self
+            .whole_number()
+            .ok_or_else(|| self.bad("rejectedSpans is not a whole number"))?;
         if quoted && self.text.get(self.at) != Some(&b'"') {
             return Err(self.bad("rejectedSpans is not a whole number"));
         }
         self.at += usize::from(quoted);
-        rejected_count(n, at)
+        if negative && n != 0 {
+            return Err(BadResponse {
+                what: "a negative rejectedSpans",
+                offset: at,
+            });
+        }
+        rejected_count(i64::try_from(n).unwrap_or(-1), at)
+    }
+
+    /// The digits at the cursor, with a fraction and an exponent if they
+    /// follow, if they make a whole number that fits in 64 bits.
+    fn whole_number(&mut self) -> Option<u64> {
+        let text = self.text;
+        let int = &text[self.digits()];
+        if int.is_empty() {
+            return None;
+        }
+        let frac = if self.text.get(self.at) == Some(&b'.') {
+            self.at += 1;
+            let frac = &text[self.digits()];
+            // JSON's fraction has a digit at least.
+            if frac.is_empty() {
+                return None;
+            }
+            frac
+        } else {
+            &[]
+        };
+        let mut exponent: i64 = 0;
+        if matches!(self.text.get(self.at), Some(b'e' | b'E')) {
+            self.at += 1;
+            let sign = match self.text.get(self.at) {
+                Some(b'-') => -1,
+                Some(b'+') => 1,
+                _ => 0,
+            };
+            self.at += usize::from(sign != 0);
+            let digits = &text[self.digits()];
+            if digits.is_empty() {
+                return None;
+            }
+            // Saturated: past a few dozen, the answer is the same.
+            let magnitude = digits
+                .iter()
+                .fold(0i64, |e, d| (e * 10 + i64::from(d - b'0')).min(1000));
+            exponent = if sign < 0 { -magnitude } else { magnitude };
+        }
+        let mut mantissa: u128 = 0;
+        for &d in int.iter().chain(frac).skip_while(|d| **d == b'0') {
+            mantissa = mantissa
+                .checked_mul(10)?
+                .checked_add(u128::from(d - b'0'))?;
+        }
+        exponent -= frac.len() as i64;
+        while exponent < 0 && mantissa != 0 {
+            if mantissa % 10 != 0 {
+                return None;
+            }
+            mantissa /= 10;
+            exponent += 1;
+        }
+        while exponent > 0 && mantissa != 0 {
+            mantissa = mantissa.checked_mul(10)?;
+            exponent -= 1;
+        }
+        u64::try_from(mantissa).ok()
+    }
+
+    /// Where the ASCII digits at the cursor are, passed.
+    fn digits(&mut self) -> std::ops::Range<usize> {
+        let start = self.at;
+        while self.text.get(self.at).is_some_and(u8::is_ascii_digit) {
+            self.at += 1;
+        }
+        start..self.at
     }
 }
 
 fn from_json(body: &[u8]) -> Result<Option<PartialSuccess>, BadResponse> {
-    let mut json = Json { text: body, at: 0 };
+    // A byte order mark, which RFC 8259 lets a reader ignore, is skipped.
+    let start = if body.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    let mut json = Json {
+        text: body,
+        at: start,
+    };
     if json.peek().is_none() {
         return Ok(None);
     }
@@ -601,6 +676,47 @@ mod tests {
             );
         }
         assert_eq!(partial_success(b"  ", true), Ok(None));
+    }
+
+    /// Bug: a count written in another form the protobuf JSON mapping
+    /// accepts for an integer, or a body that starts with a byte order
+    /// mark, was not decoded, and the export was counted as delivered with
+    /// its rejected spans unreported.
+    #[test]
+    fn json_counts_in_every_integer_form_and_a_byte_order_mark() {
+        for (count, expected) in [
+            ("5.0", 5),
+            ("5e0", 5),
+            ("0.5e1", 5),
+            ("\"50E-1\"", 5),
+            ("5E+2", 500),
+            ("-0", 0),
+            ("0.0e-7", 0),
+            ("9223372036854775807", i64::MAX as u64),
+            ("9.223372036854775807e18", i64::MAX as u64),
+        ] {
+            let body = format!(r#"{{"partialSuccess":{{"rejectedSpans":{count}}}}}"#);
+            assert_eq!(
+                partial_success(body.as_bytes(), true),
+                Ok(partial(expected, "")),
+                "{count}"
+            );
+        }
+        for count in [
+            "1.5",
+            "5e-1",
+            "1e19",
+            "9223372036854775808",
+            "-1.0",
+            "5e",
+            "5.",
+            "\"5.0",
+        ] {
+            let body = format!(r#"{{"partialSuccess":{{"rejectedSpans":{count}}}}}"#);
+            assert!(partial_success(body.as_bytes(), true).is_err(), "{count}");
+        }
+        let bom = b"\xEF\xBB\xBF{\"partialSuccess\":{\"rejectedSpans\":3}}";
+        assert_eq!(partial_success(bom, true), Ok(partial(3, "")));
     }
 
     #[test]
