@@ -209,12 +209,10 @@ fn a_span_ending_after_the_linger_hands_the_batch_over() {
     installed.pipeline.shutdown(Duration::MAX).unwrap();
 }
 
-#[test]
-fn a_polls_children_are_handed_over_when_the_poll_ends() {
-    let _one = PIPELINE.lock().unwrap_or_else(|e| e.into_inner());
-    let installed = install();
+/// A job that enters and ends a span `poll {n}` in each of its two polls.
+fn two_polls() -> impl Future<Output = ()> {
     let mut polls = 0;
-    let job = std::future::poll_fn(|_| {
+    std::future::poll_fn(move |_| {
         polls += 1;
         drop(baton::span(format!("poll {polls}")).enter());
         if polls < 2 {
@@ -223,7 +221,13 @@ fn a_polls_children_are_handed_over_when_the_poll_ends() {
             Poll::Ready(())
         }
     })
-    .in_span(baton::span("job"));
+}
+
+#[test]
+fn a_polls_children_are_handed_over_when_the_poll_ends() {
+    let _one = PIPELINE.lock().unwrap_or_else(|e| e.into_inner());
+    let installed = install();
+    let job = two_polls().in_span(baton::span("job"));
     let mut job = pin!(job);
     let mut cx = TaskContext::from_waker(Waker::noop());
     assert!(job.as_mut().poll(&mut cx).is_pending());
@@ -243,17 +247,7 @@ fn a_polls_children_are_handed_over_when_the_poll_ends_inside_a_span_of_another_
     let _one = PIPELINE.lock().unwrap_or_else(|e| e.into_inner());
     let installed = install();
     let (open, ended) = exported_around_parent(&installed, || {
-        let mut polls = 0;
-        let job = std::future::poll_fn(|_| {
-            polls += 1;
-            drop(baton::span(format!("poll {polls}")).enter());
-            if polls < 2 {
-                Poll::Pending
-            } else {
-                Poll::Ready(())
-            }
-        })
-        .in_span(baton::span("job").root());
+        let job = two_polls().in_span(baton::span("job").root());
         let mut job = pin!(job);
         let mut cx = TaskContext::from_waker(Waker::noop());
         assert!(job.as_mut().poll(&mut cx).is_pending());

@@ -470,7 +470,14 @@ impl Json<'_> {
                 offset: at,
             });
         }
-        rejected_count(i64::try_from(n).unwrap_or(-1), at)
+        // An int64 field: what does not fit is no count the collector sent.
+        if i64::try_from(n).is_err() {
+            return Err(BadResponse {
+                what: "rejectedSpans past the int64 range",
+                offset: at,
+            });
+        }
+        Ok(n)
     }
 
     /// The digits at the cursor, with a fraction and an exponent if they
