@@ -580,7 +580,9 @@ pub(crate) fn offer_spare(cx: Context) {
     // without a look at the stack.
     let spare = match cx.into_spare() {
         Ok(spare) => spare,
-        Err(cx) => return drop(cx),
+        // Released, not dropped: the drop glue was an outlined call in the
+        // default release profile (16 instructions of a future's end).
+        Err(cx) => return cx.release(),
     };
     let unkept = STACK.try_with(|s| match s.try_borrow_mut() {
         Ok(mut s) => s.keep_spare(spare),
@@ -647,11 +649,16 @@ impl Context {
     /// assert_eq!(baton::baggage("k"), None);
     /// ```
     #[track_caller]
+    #[inline]
     pub fn attach(self) -> ContextGuard {
         push(self, Location::caller())
     }
 }
 
+// Inlined with `attach` into a wrapped job's run (`thread::run_inside`,
+// built in the caller's crate): called, a thread handoff took 32 more
+// instructions in the default release profile (callgrind, 224 → 192).
+#[inline]
 pub(crate) fn push(cx: Context, location: &'static Location<'static>) -> ContextGuard {
     let span_own = cx.is_span_own();
     ContextGuard {
