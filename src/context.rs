@@ -236,6 +236,13 @@ impl Context {
         matches!(self.0, Repr::Span(_))
     }
 
+    /// Whether both are the same span's own context: [`Context::ptr_eq`]
+    /// for the one case that a span's shared context can be.
+    #[inline]
+    pub(crate) fn is_same_span_own(&self, other: &Context) -> bool {
+        matches!((&self.0, &other.0), (Repr::Span(a), Repr::Span(b)) if Arc::ptr_eq(a, b))
+    }
+
     /// This context as a [`Spare`], if it is a span's own.
     #[inline]
     pub(crate) fn into_spare(self) -> Result<Spare, Context> {
@@ -257,6 +264,7 @@ impl Context {
     /// Whether both are the same snapshot (not merely equal). Contexts
     /// that hold only a span context are kept inline, not shared: they are
     /// the same snapshot when they hold the same span context.
+    #[inline]
     pub fn ptr_eq(&self, other: &Context) -> bool {
         match (&self.0, &other.0) {
             (Repr::Plain(a), Repr::Plain(b)) => Arc::ptr_eq(a, b),
