@@ -63,7 +63,10 @@ fn held_spans_survive_into_inner_drop_and_failing_writers() {
     let out = Shared::default();
     let mut console = ConsoleExporter::new(out.clone());
     console.export(&spans).unwrap();
-    assert!(out.0.lock().unwrap().is_empty(), "held until their root ends");
+    assert!(
+        out.0.lock().unwrap().is_empty(),
+        "held until their root ends"
+    );
     drop(console);
     assert_printed_as_orphans(&String::from_utf8(out.0.lock().unwrap().clone()).unwrap());
 

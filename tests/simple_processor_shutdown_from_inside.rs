@@ -54,7 +54,11 @@ fn a_shutdown_from_inside_the_exporter_completes_when_the_export_returns() {
         "the exporter is shut down once the export returned"
     );
     baton::in_span("after", || {});
-    assert_eq!(EXPORTED.load(Ordering::SeqCst), 2, "nothing after the shutdown");
+    assert_eq!(
+        EXPORTED.load(Ordering::SeqCst),
+        2,
+        "nothing after the shutdown"
+    );
 
     // Shut down, not half: a new pipeline installs and exports.
     let memory = baton::InMemoryExporter::default();

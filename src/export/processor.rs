@@ -354,10 +354,7 @@ impl SpanProcessor for SimpleProcessor {
         let taken = self
             .not_exporting()
             .and_then(|()| self.lock_until(Some(deadline)))
-            .or_else(|e| match e {
-                ExportError::Reentrant => self.request_shutdown(e),
-                e => Err(e),
-            })
+            .or_else(|e| self.request_shutdown(e))
             .map(|mut slot| slot.take());
         // Shut down and dropped outside the lock: a span ended meanwhile
         // is dropped at once, and the exporter's Drop may call back into
