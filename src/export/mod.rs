@@ -35,6 +35,7 @@ mod fan_out;
 pub mod gzip;
 mod http;
 mod http_chunked;
+mod http_connection;
 mod http_date;
 mod huffman;
 mod json;

@@ -8,6 +8,7 @@ use crate::export::config_error::Env;
 use crate::export::deadline::deadline_after;
 use crate::export::gzip;
 use crate::export::http::{self, Content, Endpoint, Response};
+use crate::export::http_connection::KeptConnection;
 use crate::export::otlp_encoding::{Compression, Protocol};
 use crate::export::otlp_response::{failure_message, partial_success};
 use crate::export::resource::{parse_pairs, Pairs, Resource};
@@ -414,6 +415,11 @@ impl fmt::Debug for OtlpConfig {
 /// gzip`), with one resource and the scope `baton`. A span's
 /// [`SpanType`](crate::SpanType) travels as the attribute `span.type`.
 ///
+/// Requests go on one persistent HTTP/1.1 connection, as the OTLP/HTTP spec
+/// asks ("The client SHOULD keep the connection alive between requests"),
+/// kept while the answers allow it; a kept connection the collector closed
+/// meanwhile is replaced at once, without a retry's backoff.
+///
 /// Answers 429, 502, 503 and 504, and connections refused, reset or closed
 /// before an answer, are retried with capped, jittered exponential backoff
 /// while the timeout allows. A `Retry-After` (seconds or an HTTP-date) is honoured, but
@@ -443,6 +449,8 @@ impl fmt::Debug for OtlpConfig {
 pub struct OtlpExporter {
     config: OtlpConfig,
     buffers: Buffers,
+    /// The connection the last answer left open, for the next export.
+    connection: KeptConnection,
 }
 
 /// The encoded request, reused from export to export.
@@ -487,6 +495,7 @@ impl OtlpExporter {
         OtlpExporter {
             config,
             buffers: Buffers::default(),
+            connection: KeptConnection::default(),
         }
     }
 
@@ -593,8 +602,14 @@ impl SpanExporter for OtlpExporter {
                 batch.len()
             )));
         }
-        let response = send(&self.config, body, deadline)?;
+        let response = send(&self.config, &mut self.connection, body, deadline)?;
         accepted(&self.config, &response, batch.len())
+    }
+
+    /// Closes the connection kept for the next export.
+    fn shutdown(&mut self) -> Result<(), ExportError> {
+        self.connection = KeptConnection::default();
+        Ok(())
     }
 }
 
@@ -644,7 +659,12 @@ fn accepted(config: &OtlpConfig, response: &Response, spans: usize) -> Result<()
 
 /// Posts `body` until it is accepted (the 2xx answer is returned), refused
 /// for good, or the deadline leaves no time for another attempt.
-fn send(config: &OtlpConfig, body: &[u8], deadline: Instant) -> Result<Response, ExportError> {
+fn send(
+    config: &OtlpConfig,
+    connection: &mut KeptConnection,
+    body: &[u8],
+    deadline: Instant,
+) -> Result<Response, ExportError> {
     let content = Content {
         content_type: config.protocol.content_type(),
         content_encoding: config.compression.content_encoding(),
@@ -652,7 +672,14 @@ fn send(config: &OtlpConfig, body: &[u8], deadline: Instant) -> Result<Response,
     let url = config.endpoint();
     let mut backoff = INITIAL_BACKOFF;
     loop {
-        let posted = http::post(&config.endpoint, &config.headers, content, body, deadline);
+        let posted = http::post(
+            connection,
+            &config.endpoint,
+            &config.headers,
+            content,
+            body,
+            deadline,
+        );
         let (why, retry_after) = match posted {
             Ok(response) if (200..300).contains(&response.status) => return Ok(response),
             Ok(response) if retryable(response.status) => (
