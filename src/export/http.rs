@@ -156,6 +156,8 @@ pub(crate) struct Response {
     pub(crate) json: Option<bool>,
     /// At most [`MAX_RESPONSE_BODY`] bytes.
     pub(crate) body: Vec<u8>,
+    /// `Location`, as it came (of a redirection).
+    pub(crate) location: Option<String>,
 }
 
 fn remaining(deadline: Instant) -> io::Result<Duration> {
@@ -410,6 +412,7 @@ struct Head {
     chunked: bool,
     retry_after: Option<Duration>,
     json: Option<bool>,
+    location: Option<String>,
     /// HTTP/1.1 without `Connection: close`: the server keeps the
     /// connection open after the answer (RFC 9112 §9.3).
     persistent: bool,
@@ -432,6 +435,7 @@ fn parse_head(head: &[u8]) -> io::Result<Head> {
     let mut transfer_encoding = None;
     let mut retry_after = None;
     let mut json = None;
+    let mut location = None;
     for line in lines {
         let Some((name, value)) = line.split_once(':') else {
             continue;
@@ -439,6 +443,8 @@ fn parse_head(head: &[u8]) -> io::Result<Head> {
         let value = value.trim();
         if name.eq_ignore_ascii_case("content-length") {
             content_length = value.parse::<u64>().ok();
+        } else if name.eq_ignore_ascii_case("location") {
+            location = Some(value.to_owned());
         } else if name.eq_ignore_ascii_case("connection") {
             // A list of tokens, on one line or several (RFC 9110 §7.6.1).
             if value
@@ -487,6 +493,7 @@ fn parse_head(head: &[u8]) -> io::Result<Head> {
         chunked: transfer_encoding == Some(true),
         retry_after,
         json,
+        location,
         persistent,
     })
 }
@@ -572,6 +579,7 @@ fn read_response(stream: &mut TcpStream, deadline: Instant) -> io::Result<(Respo
         retry_after: head.retry_after,
         json: head.json,
         body,
+        location: head.location,
     };
     Ok((response, complete && head.persistent))
 }

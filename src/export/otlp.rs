@@ -432,7 +432,9 @@ impl fmt::Debug for OtlpConfig {
 /// timeout. Interim `1xx` answers before the final one are skipped (`101
 /// Switching Protocols` is an error), and a body sent with
 /// `Transfer-Encoding: chunked` is decoded within the same limit (malformed
-/// chunking is an error). An export that is not answered with 2xx in time returns an error,
+/// chunking is an error). A redirection (3xx) is not followed: the export
+/// fails with [`ExportError::Redirected`], which names the `Location`.
+/// An export that is not answered with 2xx in time returns an error,
 /// so the processor counts its spans as failed. A 2xx answer whose
 /// `partial_success` rejected spans is [`ExportError::Rejected`]: those spans
 /// count as failed and the rest as exported, and the batch is not sent again
@@ -682,6 +684,18 @@ fn send(
         );
         let (why, retry_after) = match posted {
             Ok(response) if (200..300).contains(&response.status) => return Ok(response),
+            // Not followed: HTTP (to which the OTLP/HTTP spec leaves every
+            // answer it does not list) lets a client follow a redirection,
+            // but a POST keeps its body only through 307 and 308, and
+            // sending spans and the configured headers (API keys) to another
+            // place is for the user to choose, by setting the endpoint.
+            Ok(response) if (300..400).contains(&response.status) => {
+                return Err(ExportError::Redirected {
+                    endpoint: url,
+                    status: response.status,
+                    location: response.location,
+                })
+            }
             Ok(response) if retryable(response.status) => (
                 format!("{url} answered {}", response.status),
                 response.retry_after,
