@@ -84,7 +84,7 @@ pub use jsonl::JsonLinesExporter;
 pub use memory::InMemoryExporter;
 pub use otlp::{
     OtlpConfig, OtlpExporter, DEFAULT_OTLP_ENDPOINT, DEFAULT_OTLP_TIMEOUT, INITIAL_BACKOFF,
-    MAX_BACKOFF, MAX_REQUEST_BODY, OTLP_TRACES_PATH,
+    MAX_BACKOFF, MAX_KEPT_REQUEST_BUFFER, MAX_REQUEST_BODY, OTLP_TRACES_PATH,
 };
 pub use otlp_encoding::{Compression, Protocol};
 pub use otlp_model::{SCOPE_NAME, SPAN_TYPE_ATTRIBUTE};

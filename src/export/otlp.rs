@@ -30,6 +30,13 @@ pub const MAX_REQUEST_BODY: usize = 64 * 1024 * 1024;
 /// and is jittered to between half and all of it. A `Retry-After` asking for
 /// less is raised to it, so `Retry-After: 0` cannot make the exporter spin.
 pub const INITIAL_BACKOFF: Duration = Duration::from_millis(500);
+/// The most capacity each of the exporter's request buffers (the encoded
+/// body, and its gzip copy) keeps from one export to the next: a batch
+/// whose request needed more (an unusual one: long attribute values, a
+/// large batch) has those buffers freed after the export, so one such batch
+/// does not hold that memory for the life of the process, while buffers up
+/// to it are reused.
+pub const MAX_KEPT_REQUEST_BUFFER: usize = 4 * 1024 * 1024;
 /// The longest backoff between retries (a `Retry-After` may ask for more,
 /// within the timeout).
 pub const MAX_BACKOFF: Duration = Duration::from_secs(5);
@@ -455,7 +462,8 @@ pub struct OtlpExporter {
     connection: KeptConnection,
 }
 
-/// The encoded request, reused from export to export.
+/// The encoded request, reused from export to export (up to
+/// [`MAX_KEPT_REQUEST_BUFFER`] each).
 #[derive(Default)]
 struct Buffers {
     protobuf: Vec<u8>,
@@ -487,6 +495,21 @@ impl Buffers {
                 gzip::compress(encoded, &mut self.gzip);
                 (&self.gzip, len)
             }
+        }
+    }
+
+    /// Frees each buffer grown past [`MAX_KEPT_REQUEST_BUFFER`]; the next
+    /// export grows it again as far as its request needs.
+    fn trim(&mut self) {
+        let oversized = |capacity| capacity > MAX_KEPT_REQUEST_BUFFER;
+        if oversized(self.protobuf.capacity()) {
+            self.protobuf = Vec::new();
+        }
+        if oversized(self.json.capacity()) {
+            self.json = String::new();
+        }
+        if oversized(self.gzip.capacity()) {
+            self.gzip = Vec::new();
         }
     }
 }
@@ -590,6 +613,21 @@ impl SpanExporter for OtlpExporter {
         if batch.is_empty() {
             return Ok(());
         }
+        let result = self.send_batch(batch);
+        self.buffers.trim();
+        result
+    }
+
+    /// Closes the connection kept for the next export.
+    fn shutdown(&mut self) -> Result<(), ExportError> {
+        self.connection = KeptConnection::default();
+        Ok(())
+    }
+}
+
+impl OtlpExporter {
+    /// Encodes and sends a non-empty `batch`.
+    fn send_batch(&mut self, batch: &[SpanData]) -> Result<(), ExportError> {
         let deadline = deadline_after(self.config.timeout);
         let (body, encoded) = self.buffers.encode(&self.config, batch);
         if encoded > MAX_REQUEST_BODY {
@@ -606,12 +644,6 @@ impl SpanExporter for OtlpExporter {
         }
         let response = send(&self.config, &mut self.connection, body, deadline)?;
         accepted(&self.config, &response, batch.len())
-    }
-
-    /// Closes the connection kept for the next export.
-    fn shutdown(&mut self) -> Result<(), ExportError> {
-        self.connection = KeptConnection::default();
-        Ok(())
     }
 }
 
@@ -723,5 +755,65 @@ fn send(
         };
         backoff = (backoff * 2).min(MAX_BACKOFF);
         std::thread::sleep(wait);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::{Buffers, OtlpConfig, OtlpExporter, MAX_KEPT_REQUEST_BUFFER};
+    use crate::export::{Protocol, SpanExporter};
+    use crate::span_data::SpanData;
+
+    /// The capacity of the encoded-body buffer after exporting one span
+    /// whose name is `name_len` bytes, encoded as `protocol` says and sent
+    /// nowhere (nothing listens on port 1).
+    fn kept_after(protocol: Protocol, name_len: usize) -> usize {
+        let config = OtlpConfig::new("http://127.0.0.1:1/v1/traces")
+            .unwrap()
+            .protocol(protocol)
+            .timeout(Duration::from_millis(50));
+        let mut exporter = OtlpExporter::new(config);
+        let mut span = SpanData::minimal();
+        span.name = "x".repeat(name_len).into();
+        assert!(exporter.export(&[span]).is_err(), "nothing listens");
+        match protocol {
+            Protocol::HttpProtobuf => exporter.buffers.protobuf.capacity(),
+            Protocol::HttpJson => exporter.buffers.json.capacity(),
+        }
+    }
+
+    #[test]
+    fn request_buffers_past_the_kept_limit_are_freed_after_the_export() {
+        // Regression: the exporter kept its largest request's buffers for
+        // the life of the process.
+        for protocol in [Protocol::HttpProtobuf, Protocol::HttpJson] {
+            let usual = MAX_KEPT_REQUEST_BUFFER / 4;
+            let kept = kept_after(protocol, usual);
+            assert!(
+                kept > usual,
+                "{protocol:?}: kept for the next export: {kept}"
+            );
+            let kept = kept_after(protocol, MAX_KEPT_REQUEST_BUFFER + 1);
+            assert_eq!(kept, 0, "{protocol:?}: freed");
+        }
+    }
+
+    #[test]
+    fn each_buffer_is_kept_up_to_the_limit_and_freed_past_it() {
+        let sized = |capacity: usize| Buffers {
+            protobuf: Vec::with_capacity(capacity),
+            json: String::with_capacity(capacity),
+            gzip: Vec::with_capacity(capacity),
+        };
+        let capacities =
+            |b: &Buffers| [b.protobuf.capacity(), b.json.capacity(), b.gzip.capacity()];
+        let mut at = sized(MAX_KEPT_REQUEST_BUFFER);
+        at.trim();
+        assert_eq!(capacities(&at), [MAX_KEPT_REQUEST_BUFFER; 3]);
+        let mut past = sized(MAX_KEPT_REQUEST_BUFFER + 1);
+        past.trim();
+        assert_eq!(capacities(&past), [0; 3]);
     }
 }
