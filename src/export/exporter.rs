@@ -17,9 +17,9 @@ pub enum ExportError {
     /// The exporter panicked; the batch was lost.
     Panicked,
     /// Called from inside the pipeline itself (an exporter or processor
-    /// callback), where waiting on the pipeline would deadlock. A flush or
-    /// shutdown so called is not waited for, but still done: the built-in
-    /// processors finish it once the pipeline code running returns.
+    /// callback), where waiting on the pipeline would deadlock. A shutdown
+    /// so called (and a batch processor's flush) is not waited for, but
+    /// still done, once the pipeline code running returns.
     Reentrant,
     /// The exporter reported a failure.
     Failed(String),
