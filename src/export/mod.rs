@@ -80,6 +80,7 @@ pub use config_error::ConfigError;
 pub use console::{ConsoleExporter, MAX_PENDING_SPANS, MAX_SHOWN_ATTRIBUTES, ROOT_NOT_ENDED};
 pub use exporter::{ExportError, SpanExporter};
 pub use http::MAX_RESPONSE_BODY;
+pub use http_connection::MAX_CONNECTION_IDLE;
 pub use jsonl::JsonLinesExporter;
 pub use memory::InMemoryExporter;
 pub use otlp::{

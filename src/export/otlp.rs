@@ -424,8 +424,10 @@ impl fmt::Debug for OtlpConfig {
 ///
 /// Requests go on one persistent HTTP/1.1 connection, as the OTLP/HTTP spec
 /// asks ("The client SHOULD keep the connection alive between requests"),
-/// kept while the answers allow it; a kept connection the collector closed
-/// meanwhile is replaced at once, without a retry's backoff.
+/// kept while the answers allow it and for at most
+/// [`MAX_CONNECTION_IDLE`](crate::export::MAX_CONNECTION_IDLE) idle; a kept
+/// connection the collector closed meanwhile is replaced at once, without a
+/// retry's backoff.
 ///
 /// Answers 429, 502, 503 and 504, and connections refused, reset or closed
 /// before an answer, are retried with capped, jittered exponential backoff
