@@ -76,15 +76,12 @@ fn other_headers_are_sent_once_beside_the_exporters_own() {
             .filter(|(n, _)| n.eq_ignore_ascii_case(name))
             .count()
     };
-    for name in [
-        "host",
-        "content-length",
-        "content-type",
-        "connection",
-        "user-agent",
-    ] {
+    for name in ["host", "content-length", "content-type", "user-agent"] {
         assert_eq!(count(name), 1, "{name}");
     }
+    // HTTP/1.1 connections persist unless a side says otherwise: the
+    // exporter keeps its own, and a configured `Connection` is refused.
+    assert_eq!(count("connection"), 0);
     // A configured User-Agent goes before baton's own, as the OTLP exporter
     // spec describes for distributions; it was sent as a second line.
     assert_eq!(

@@ -4,6 +4,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
+use crate::diagnostic::DiagnosticKind;
 use crate::export::{ExportError, SpanExporter};
 use crate::id::{SpanId, TraceId};
 use crate::span_data::{SpanData, Status};
@@ -13,6 +14,12 @@ use crate::value::Value;
 /// held is printed as partial trees, so memory stays bounded.
 pub const MAX_PENDING_SPANS: usize = 4096;
 
+/// Follows the trace id in the header of a tree printed before its local
+/// root ended (at a flush, at shutdown, past [`MAX_PENDING_SPANS`], or when
+/// the exporter is dropped or taken apart with
+/// [`ConsoleExporter::into_inner`]).
+pub const ROOT_NOT_ENDED: &str = "  (root not ended)";
+
 /// Attributes shown per span; the rest are counted as `(+N more)`.
 pub const MAX_SHOWN_ATTRIBUTES: usize = 8;
 
@@ -21,6 +28,13 @@ pub const MAX_SHOWN_ATTRIBUTES: usize = 8;
 /// span type, duration, status and the first attributes. Control characters,
 /// line separators and bidi overrides in names and values are escaped as
 /// `\u{..}`, so one span is always one line.
+///
+/// Spans still waiting for their root are never discarded: a flush, a
+/// shutdown, [`into_inner`](ConsoleExporter::into_inner) and dropping the
+/// exporter print them, as trees headed [`ROOT_NOT_ENDED`]. Those that
+/// cannot be written (the writer failed) are reported as
+/// [`SpanDropped`](crate::DiagnosticKind::SpanDropped), or, from a flush or
+/// shutdown, as its error.
 ///
 /// # Example
 /// ```
@@ -36,8 +50,9 @@ pub const MAX_SHOWN_ATTRIBUTES: usize = 8;
 /// assert!(lines[1].starts_with("  request  internal  "));
 /// assert!(lines[2].starts_with("    db\\u{1b}[31m  internal  "));
 /// ```
-pub struct ConsoleExporter<W> {
-    out: W,
+pub struct ConsoleExporter<W: Write> {
+    /// Always `Some` but in `into_inner`, which takes it past `Drop`.
+    out: Option<W>,
     pending: HashMap<TraceId, Vec<SpanData>>,
     pending_count: usize,
 }
@@ -53,36 +68,107 @@ impl<W: Write + Send + 'static> ConsoleExporter<W> {
     /// An exporter printing to `out`.
     pub fn new(out: W) -> Self {
         ConsoleExporter {
-            out,
+            out: Some(out),
             pending: HashMap::new(),
             pending_count: 0,
         }
     }
 
-    /// The writer back (spans still waiting for their root are discarded).
-    pub fn into_inner(self) -> W {
-        self.out
+    /// How many spans wait for their local root to end.
+    ///
+    /// # Example
+    /// ```
+    /// use baton::export::{ConsoleExporter, SpanExporter};
+    /// let spans = baton::InMemoryExporter::default();
+    /// let _p = baton::init(baton::Config::new().exporter(spans.clone())).unwrap();
+    /// let root = baton::span("request").start();
+    /// drop(baton::span("db").parent(&root.context()).start());
+    /// let mut console = ConsoleExporter::new(Vec::new());
+    /// console.export(&spans.take()).unwrap();
+    /// assert_eq!(console.pending_spans(), 1);
+    /// ```
+    pub fn pending_spans(&self) -> usize {
+        self.pending_count
     }
 
-    fn print(&mut self, trace: TraceId, spans: Vec<SpanData>) -> Result<(), ExportError> {
-        let mut text = String::new();
-        render_trace(&mut text, trace, spans);
-        self.out
-            .write_all(text.as_bytes())
-            .map_err(|e| ExportError::Failed(format!("writing to the console: {e}")))
-    }
-
-    fn print_all_pending(&mut self) -> Result<(), ExportError> {
-        self.pending_count = 0;
-        let mut result = Ok(());
-        for (trace, spans) in std::mem::take(&mut self.pending) {
-            result = result.and(self.print(trace, spans));
-        }
-        result
+    /// The writer back, after the spans still waiting for their root are
+    /// printed to it (headed [`ROOT_NOT_ENDED`]); those it fails to take
+    /// are reported as [`SpanDropped`](crate::DiagnosticKind::SpanDropped).
+    ///
+    /// # Example: a child whose root has not ended is printed, not lost
+    /// ```
+    /// use baton::export::{ConsoleExporter, SpanExporter, ROOT_NOT_ENDED};
+    /// let spans = baton::InMemoryExporter::default();
+    /// let _p = baton::init(baton::Config::new().exporter(spans.clone())).unwrap();
+    /// let root = baton::span("request").start();
+    /// drop(baton::span("db").parent(&root.context()).start());
+    /// let mut console = ConsoleExporter::new(Vec::new());
+    /// console.export(&spans.take()).unwrap();
+    /// let text = String::from_utf8(console.into_inner()).unwrap();
+    /// assert!(text.lines().next().unwrap().ends_with(ROOT_NOT_ENDED));
+    /// assert!(text.lines().nth(1).unwrap().starts_with("  db  internal  "));
+    /// ```
+    pub fn into_inner(mut self) -> W {
+        self.release_pending();
+        // `Some` until here: only this takes it.
+        self.out.take().expect("the writer is taken only once")
     }
 }
 
-impl<W> std::fmt::Debug for ConsoleExporter<W> {
+impl<W: Write> ConsoleExporter<W> {
+    fn print(
+        &mut self,
+        trace: TraceId,
+        spans: Vec<SpanData>,
+        rooted: bool,
+    ) -> Result<(), ExportError> {
+        let mut text = String::new();
+        render_trace(&mut text, trace, spans, rooted);
+        let Some(out) = self.out.as_mut() else {
+            return Err(ExportError::AlreadyShutDown);
+        };
+        out.write_all(text.as_bytes())
+            .map_err(|e| ExportError::Failed(format!("writing to the console: {e}")))
+    }
+
+    /// Prints every held trace; returns how many spans were not written and
+    /// the first error.
+    fn print_all_pending(&mut self) -> (usize, Result<(), ExportError>) {
+        self.pending_count = 0;
+        let mut lost = 0;
+        let mut result = Ok(());
+        for (trace, spans) in std::mem::take(&mut self.pending) {
+            let count = spans.len();
+            if let Err(e) = self.print(trace, spans, false) {
+                lost += count;
+                result = result.and(Err(e));
+            }
+        }
+        (lost, result)
+    }
+
+    /// Prints every held trace where no caller can take an error: the spans
+    /// that cannot be written are reported as dropped.
+    fn release_pending(&mut self) {
+        if let (lost @ 1.., Err(e)) = self.print_all_pending() {
+            crate::diagnostic::report(
+                DiagnosticKind::SpanDropped,
+                &format_args!(
+                    "console exporter: {lost} span(s) waiting for their root were lost: {e}"
+                ),
+                None,
+            );
+        }
+    }
+}
+
+impl<W: Write> Drop for ConsoleExporter<W> {
+    fn drop(&mut self) {
+        self.release_pending();
+    }
+}
+
+impl<W: Write> std::fmt::Debug for ConsoleExporter<W> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ConsoleExporter")
             .field("pending_count", &self.pending_count)
@@ -108,19 +194,21 @@ impl<W: Write + Send + 'static> SpanExporter for ConsoleExporter<W> {
             // Absent when another root of the trace printed it already.
             if let Some(spans) = self.pending.remove(&trace) {
                 self.pending_count -= spans.len();
-                result = result.and(self.print(trace, spans));
+                result = result.and(self.print(trace, spans, true));
             }
         }
         if self.pending_count > MAX_PENDING_SPANS {
-            result = result.and(self.print_all_pending());
+            result = result.and(self.print_all_pending().1);
         }
         result
     }
 
     fn force_flush(&mut self) -> Result<(), ExportError> {
-        self.print_all_pending()?;
-        self.out
-            .flush()
+        self.print_all_pending().1?;
+        let Some(out) = self.out.as_mut() else {
+            return Err(ExportError::AlreadyShutDown);
+        };
+        out.flush()
             .map_err(|e| ExportError::Failed(format!("flushing the console: {e}")))
     }
 
@@ -207,10 +295,15 @@ fn write_span_line(out: &mut String, span: &SpanData, depth: usize) {
     out.push('\n');
 }
 
-/// A header line, then each span under its parent, siblings by start time.
-/// Spans whose parent is not among `spans` start their own tree.
-fn render_trace(out: &mut String, trace: TraceId, mut spans: Vec<SpanData>) {
-    let _ = writeln!(out, "trace {trace}");
+/// A header line (marked [`ROOT_NOT_ENDED`] unless `rooted`), then each span
+/// under its parent, siblings by start time. Spans whose parent is not among
+/// `spans` start their own tree.
+fn render_trace(out: &mut String, trace: TraceId, mut spans: Vec<SpanData>, rooted: bool) {
+    let _ = write!(out, "trace {trace}");
+    if !rooted {
+        out.push_str(ROOT_NOT_ENDED);
+    }
+    out.push('\n');
     spans.sort_by_key(|s| s.start_unix_nanos);
     let present: HashSet<SpanId> = spans.iter().map(SpanData::span_id).collect();
     let mut children: HashMap<SpanId, Vec<usize>> = HashMap::new();

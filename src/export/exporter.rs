@@ -17,10 +17,23 @@ pub enum ExportError {
     /// The exporter panicked; the batch was lost.
     Panicked,
     /// Called from inside the pipeline itself (an exporter or processor
-    /// callback), where waiting on the pipeline would deadlock.
+    /// callback), where waiting on the pipeline would deadlock. A shutdown
+    /// so called (and a batch processor's flush) is not waited for, but
+    /// still done, once the pipeline code running returns.
     Reentrant,
     /// The exporter reported a failure.
     Failed(String),
+    /// The receiver answered with a redirection (3xx), which is not
+    /// followed: the spans were not delivered. Set the endpoint to where it
+    /// points, if that is meant.
+    Redirected {
+        /// The URL the request went to.
+        endpoint: String,
+        /// The status, 300 to 399.
+        status: u16,
+        /// The `Location` the answer gave, as it came, if any.
+        location: Option<String>,
+    },
     /// The receiver took the batch but rejected some of its spans (an OTLP
     /// partial success): those are lost, the rest delivered. Not retried, as
     /// the OTLP spec says.
@@ -52,6 +65,18 @@ impl fmt::Display for ExportError {
                 f.write_str("called from inside the pipeline, where waiting would deadlock")
             }
             ExportError::Failed(why) => write!(f, "export failed: {why}"),
+            ExportError::Redirected {
+                endpoint,
+                status,
+                location,
+            } => {
+                write!(f, "{endpoint} answered {status}, a redirection")?;
+                match location {
+                    Some(to) => write!(f, " to {}", to.escape_debug())?,
+                    None => f.write_str(" with no Location")?,
+                }
+                f.write_str(", which is not followed: the spans were not delivered")
+            }
             ExportError::Rejected { rejected, message } => {
                 write!(f, "the receiver rejected {rejected} span(s)")?;
                 if !message.is_empty() {

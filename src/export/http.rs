@@ -1,5 +1,6 @@
 //! A minimal HTTP/1.1 client over `std::net::TcpStream` for the OTLP
-//! exporter: one `POST` per connection, every step bounded by a deadline.
+//! exporter: `POST`s on a persistent connection, kept while the answers
+//! allow it, every step bounded by a deadline.
 
 use std::io::{self, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
@@ -7,6 +8,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use crate::export::body_buffer::{reserve_within, READ_CHUNK};
 use crate::export::http_chunked::{BadChunk, Dechunker};
+use crate::export::http_connection::KeptConnection;
 use crate::export::http_date::until_http_date;
 use crate::export::{ConfigError, ExportError};
 
@@ -154,6 +156,8 @@ pub(crate) struct Response {
     pub(crate) json: Option<bool>,
     /// At most [`MAX_RESPONSE_BODY`] bytes.
     pub(crate) body: Vec<u8>,
+    /// `Location`, as it came (of a redirection).
+    pub(crate) location: Option<String>,
 }
 
 fn remaining(deadline: Instant) -> io::Result<Duration> {
@@ -197,15 +201,62 @@ fn to_post_error(e: io::Error, deadline: Instant, endpoint: &Endpoint) -> PostEr
 }
 
 /// Sends one `POST` and reads the answer, giving up at `deadline`.
+///
+/// The request goes on the `kept` connection if there is one, else on a new
+/// one, which is kept afterwards when the answer allows (HTTP/1.1, no
+/// `Connection: close`, a body framed by its length or chunking and read
+/// to its end). A kept connection the peer closes, or resets, before any
+/// byte of an answer (a server dropping an idle connection as the request
+/// went out) is replaced by a new one, once, and the request sent again:
+/// the OTLP/HTTP spec has the client send the same request again "if the
+/// server disconnects without returning a response".
 pub(crate) fn post(
+    kept: &mut KeptConnection,
     endpoint: &Endpoint,
     headers: &[(String, String)],
     content: Content<'_>,
     body: &[u8],
     deadline: Instant,
 ) -> Result<Response, PostError> {
-    exchange(endpoint, headers, content, body, deadline)
-        .map_err(|e| to_post_error(e, deadline, endpoint))
+    let head = request_head(endpoint, headers, content, body.len());
+    let fresh = || {
+        let stream = connect(endpoint, deadline)?;
+        exchange(stream, head.as_bytes(), body, deadline)
+    };
+    let answered = match kept.take_idle() {
+        Some(stream) => match exchange(stream, head.as_bytes(), body, deadline) {
+            Err(Failure {
+                unanswered: true, ..
+            }) if Instant::now() < deadline => fresh(),
+            other => other,
+        },
+        None => fresh(),
+    };
+    match answered {
+        Ok((response, reusable)) => {
+            if let Some(stream) = reusable {
+                kept.keep(stream);
+            }
+            Ok(response)
+        }
+        Err(failure) => Err(to_post_error(failure.error, deadline, endpoint)),
+    }
+}
+
+/// Why an exchange failed, and whether the connection ended before any
+/// byte of an answer.
+struct Failure {
+    error: io::Error,
+    unanswered: bool,
+}
+
+impl From<io::Error> for Failure {
+    fn from(error: io::Error) -> Failure {
+        Failure {
+            error,
+            unanswered: false,
+        }
+    }
 }
 
 /// How the body is encoded: its `Content-Type` and, if compressed, its
@@ -216,14 +267,13 @@ pub(crate) struct Content<'a> {
     pub(crate) content_encoding: Option<&'a str>,
 }
 
-fn exchange(
+/// The request line and headers of a `POST` of `length` bytes.
+fn request_head(
     endpoint: &Endpoint,
     headers: &[(String, String)],
     content: Content<'_>,
-    body: &[u8],
-    deadline: Instant,
-) -> io::Result<Response> {
-    let mut stream = connect(endpoint, deadline)?;
+    length: usize,
+) -> String {
     let is_user_agent = |name: &str| name.eq_ignore_ascii_case("user-agent");
     // A configured User-Agent is a product put before baton's own, as the
     // OTLP exporter spec describes for distributions ("Typically an
@@ -234,13 +284,9 @@ fn exchange(
         .find(|(name, _)| is_user_agent(name))
         .map_or(String::new(), |(_, value)| format!("{value} "));
     let mut head = format!(
-        "POST {}{} HTTP/1.1\r\nHost: {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n\
-         Connection: close\r\nUser-Agent: {product}{USER_AGENT}\r\n",
-        endpoint.path,
-        endpoint.query,
-        endpoint.authority,
-        content.content_type,
-        body.len(),
+        "POST {}{} HTTP/1.1\r\nHost: {}\r\nContent-Type: {}\r\nContent-Length: {length}\r\n\
+         User-Agent: {product}{USER_AGENT}\r\n",
+        endpoint.path, endpoint.query, endpoint.authority, content.content_type,
     );
     if let Some(encoding) = content.content_encoding {
         head.push_str("Content-Encoding: ");
@@ -254,15 +300,57 @@ fn exchange(
         head.push_str("\r\n");
     }
     head.push_str("\r\n");
-    let written = write_all(&mut stream, head.as_bytes(), deadline)
+    head
+}
+
+/// Sends `head` and `body` on `stream` and reads the answer; returns it
+/// with the stream when the connection may carry the next request.
+fn exchange(
+    mut stream: TcpStream,
+    head: &[u8],
+    body: &[u8],
+    deadline: Instant,
+) -> Result<(Response, Option<TcpStream>), Failure> {
+    let written = write_all(&mut stream, head, deadline)
         .and_then(|()| write_all(&mut stream, body, deadline));
+    if let Err(error) = answer_begins(&stream, deadline) {
+        let unanswered = matches!(
+            error.kind(),
+            io::ErrorKind::UnexpectedEof
+                | io::ErrorKind::ConnectionReset
+                | io::ErrorKind::ConnectionAborted
+        );
+        return Err(Failure {
+            error: written.err().unwrap_or(error),
+            unanswered,
+        });
+    }
     match written {
-        Ok(()) => read_response(&mut stream, deadline),
+        Ok(()) => {
+            let (response, complete) = read_response(&mut stream, deadline)?;
+            Ok((response, complete.then_some(stream)))
+        }
         // A server may answer before it has read the whole request (413
         // Content Too Large, RFC 9110 §15.5.14) and close, which resets the
         // write; its answer, if one came, says more than the reset and is
         // not retried as a reset is.
-        Err(e) => read_response(&mut stream, deadline).map_err(|_| e),
+        Err(e) => match read_response(&mut stream, deadline) {
+            Ok((response, _)) => Ok((response, None)),
+            Err(_) => Err(e.into()),
+        },
+    }
+}
+
+/// Waits until the first byte of an answer arrives; an error if the
+/// connection ends (`UnexpectedEof`) or fails first.
+fn answer_begins(stream: &TcpStream, deadline: Instant) -> io::Result<()> {
+    stream.set_read_timeout(Some(remaining(deadline)?))?;
+    match stream.peek(&mut [0])? {
+        0 => Err(io::Error::new(
+            io::ErrorKind::UnexpectedEof,
+            "connection closed before any response byte",
+        )),
+        _ => Ok(()),
     }
 }
 
@@ -324,6 +412,10 @@ struct Head {
     chunked: bool,
     retry_after: Option<Duration>,
     json: Option<bool>,
+    location: Option<String>,
+    /// HTTP/1.1 without `Connection: close`: the server keeps the
+    /// connection open after the answer (RFC 9112 §9.3).
+    persistent: bool,
 }
 
 fn parse_head(head: &[u8]) -> io::Result<Head> {
@@ -338,10 +430,12 @@ fn parse_head(head: &[u8]) -> io::Result<Head> {
         .and_then(|s| s.get(2..5))
         .and_then(|s| s.parse::<u16>().ok())
         .ok_or_else(|| invalid("malformed status line"))?;
+    let mut persistent = status_line.starts_with("HTTP/1.1 ");
     let mut content_length = None;
     let mut transfer_encoding = None;
     let mut retry_after = None;
     let mut json = None;
+    let mut location = None;
     for line in lines {
         let Some((name, value)) = line.split_once(':') else {
             continue;
@@ -349,6 +443,16 @@ fn parse_head(head: &[u8]) -> io::Result<Head> {
         let value = value.trim();
         if name.eq_ignore_ascii_case("content-length") {
             content_length = value.parse::<u64>().ok();
+        } else if name.eq_ignore_ascii_case("location") {
+            location = Some(value.to_owned());
+        } else if name.eq_ignore_ascii_case("connection") {
+            // A list of tokens, on one line or several (RFC 9110 §7.6.1).
+            if value
+                .split(',')
+                .any(|t| t.trim().eq_ignore_ascii_case("close"))
+            {
+                persistent = false;
+            }
         } else if name.eq_ignore_ascii_case("transfer-encoding") {
             // Codings apply in order, so only the last frames the body; of
             // several lines, that is the last line's (RFC 9112 §6.1).
@@ -389,6 +493,8 @@ fn parse_head(head: &[u8]) -> io::Result<Head> {
         chunked: transfer_encoding == Some(true),
         retry_after,
         json,
+        location,
+        persistent,
     })
 }
 
@@ -452,35 +558,44 @@ fn too_long() -> io::Error {
     ))
 }
 
-fn read_response(stream: &mut TcpStream, deadline: Instant) -> io::Result<Response> {
+/// Reads the answer; returns it and whether the connection may carry the
+/// next request: the server keeps it open, and the body was framed and read
+/// to its end, with nothing after it.
+fn read_response(stream: &mut TcpStream, deadline: Instant) -> io::Result<(Response, bool)> {
     let mut buf = Vec::with_capacity(4096);
     let mut scratch = [0u8; 8192];
     let (head, body_start) = read_final_head(stream, &mut buf, &mut scratch, deadline)?;
     let early = &buf[body_start..];
-    let body = if head.chunked {
+    let (body, complete) = if matches!(head.status, 204 | 304) {
+        // No body, whatever the headers say (RFC 9112 §6.3).
+        (Vec::new(), early.is_empty())
+    } else if head.chunked {
         read_chunked(stream, early, &mut scratch, deadline)?
     } else {
         read_sized(stream, early, head.content_length, deadline)?
     };
-    Ok(Response {
+    let response = Response {
         status: head.status,
         retry_after: head.retry_after,
         json: head.json,
         body,
-    })
+        location: head.location,
+    };
+    Ok((response, complete && head.persistent))
 }
 
-/// Reads a body of `content_length` bytes, or to the end of the connection
-/// (we asked for `Connection: close`), within the cap: a longer body is
-/// [`too_long`], found from the `Content-Length` before reading, or from
-/// one byte past the cap. The status is the answer: a body cut short by
-/// the deadline or a reset keeps what arrived.
+/// Reads a body of `content_length` bytes, or without one to the end of
+/// the connection, within the cap: a longer body is [`too_long`], found
+/// from the `Content-Length` before reading, or from one byte past the cap.
+/// The status is the answer: a body cut short by the deadline or a reset
+/// keeps what arrived. Returns the body and whether it was read exactly
+/// (all its `content_length` bytes, and no more arrived with them).
 fn read_sized(
     stream: &mut TcpStream,
     early: &[u8],
     content_length: Option<u64>,
     deadline: Instant,
-) -> io::Result<Vec<u8>> {
+) -> io::Result<(Vec<u8>, bool)> {
     let cap = match content_length {
         Some(n) if n > MAX_RESPONSE_BODY as u64 => return Err(too_long()),
         Some(n) => n as usize,
@@ -504,7 +619,7 @@ fn read_sized(
         match read_some(stream, &mut body[len..], deadline) {
             Ok(0) | Err(_) => {
                 body.truncate(len);
-                return Ok(body);
+                return Ok((body, false));
             }
             Ok(n) => body.truncate(len + n),
         }
@@ -515,7 +630,7 @@ fn read_sized(
     if more {
         return Err(too_long());
     }
-    Ok(body)
+    Ok((body, content_length.is_some() && early.len() <= cap))
 }
 
 /// Decodes a chunked body from what arrived with the head, then the
@@ -523,27 +638,30 @@ fn read_sized(
 /// data is [`too_long`], and its framing may take up to
 /// [`MAX_RESPONSE_HEAD`] bytes more. As with a sized body, one cut short by
 /// the deadline or a reset keeps what arrived; malformed framing is an
-/// error.
+/// error. Returns the body and whether it was read to its end with nothing
+/// after it.
 fn read_chunked(
     stream: &mut TcpStream,
     early: &[u8],
     scratch: &mut [u8],
     deadline: Instant,
-) -> io::Result<Vec<u8>> {
+) -> io::Result<(Vec<u8>, bool)> {
     let malformed = |e: BadChunk| io::Error::new(io::ErrorKind::InvalidData, e);
     let mut decoder = Dechunker::new(MAX_RESPONSE_BODY, MAX_RESPONSE_HEAD);
     let mut body = Vec::new();
-    decoder.feed(early, &mut body).map_err(malformed)?;
+    let mut all_taken = decoder.feed(early, &mut body).map_err(malformed)? == early.len();
     while !decoder.done() {
         match read_some(stream, scratch, deadline) {
             Ok(0) | Err(_) => break,
-            Ok(n) => decoder.feed(&scratch[..n], &mut body).map_err(malformed)?,
+            Ok(n) => {
+                all_taken = decoder.feed(&scratch[..n], &mut body).map_err(malformed)? == n;
+            }
         }
     }
     if decoder.too_long() {
         return Err(too_long());
     }
-    Ok(body)
+    Ok((body, decoder.done() && all_taken))
 }
 
 #[cfg(test)]
@@ -564,7 +682,8 @@ mod tests {
             let _ = stream.write_all(&answer);
         });
         let mut stream = TcpStream::connect(addr).unwrap();
-        let response = read_response(&mut stream, Instant::now() + Duration::from_secs(20));
+        let response = read_response(&mut stream, Instant::now() + Duration::from_secs(20))
+            .map(|(response, _)| response);
         drop(stream);
         peer.join().unwrap();
         response

@@ -124,10 +124,10 @@ impl Dechunker {
         self.state == State::TooLong
     }
 
-    /// Decodes `input`, appending its chunk data to `body`; what comes
-    /// after the end of the body (or after a chunk-size past the limit) is
-    /// ignored.
-    pub(crate) fn feed(&mut self, input: &[u8], body: &mut Vec<u8>) -> Result<(), BadChunk> {
+    /// Decodes `input`, appending its chunk data to `body`; returns how many
+    /// bytes of it were taken: what comes after the end of the body (or
+    /// after a chunk-size past the limit) is left.
+    pub(crate) fn feed(&mut self, input: &[u8], body: &mut Vec<u8>) -> Result<usize, BadChunk> {
         let mut at = 0;
         while at < input.len() && !self.done() {
             if let State::Data { left } = self.state {
@@ -155,7 +155,7 @@ impl Dechunker {
             self.offset += 1;
             at += 1;
         }
-        Ok(())
+        Ok(at)
     }
 
     fn bad(&self, what: &'static str) -> BadChunk {

@@ -35,6 +35,7 @@ mod fan_out;
 pub mod gzip;
 mod http;
 mod http_chunked;
+mod http_connection;
 mod http_date;
 mod huffman;
 mod json;
@@ -76,14 +77,15 @@ pub use batch_config::{
 };
 pub use config::Config;
 pub use config_error::ConfigError;
-pub use console::{ConsoleExporter, MAX_PENDING_SPANS, MAX_SHOWN_ATTRIBUTES};
+pub use console::{ConsoleExporter, MAX_PENDING_SPANS, MAX_SHOWN_ATTRIBUTES, ROOT_NOT_ENDED};
 pub use exporter::{ExportError, SpanExporter};
 pub use http::MAX_RESPONSE_BODY;
+pub use http_connection::MAX_CONNECTION_IDLE;
 pub use jsonl::JsonLinesExporter;
 pub use memory::InMemoryExporter;
 pub use otlp::{
     OtlpConfig, OtlpExporter, DEFAULT_OTLP_ENDPOINT, DEFAULT_OTLP_TIMEOUT, INITIAL_BACKOFF,
-    MAX_BACKOFF, MAX_REQUEST_BODY, OTLP_TRACES_PATH,
+    MAX_BACKOFF, MAX_KEPT_REQUEST_BUFFER, MAX_REQUEST_BODY, OTLP_TRACES_PATH,
 };
 pub use otlp_encoding::{Compression, Protocol};
 pub use otlp_model::{SCOPE_NAME, SPAN_TYPE_ATTRIBUTE};

@@ -8,6 +8,7 @@ use crate::export::config_error::Env;
 use crate::export::deadline::deadline_after;
 use crate::export::gzip;
 use crate::export::http::{self, Content, Endpoint, Response};
+use crate::export::http_connection::KeptConnection;
 use crate::export::otlp_encoding::{Compression, Protocol};
 use crate::export::otlp_response::{failure_message, partial_success};
 use crate::export::resource::{parse_pairs, Pairs, Resource};
@@ -29,6 +30,13 @@ pub const MAX_REQUEST_BODY: usize = 64 * 1024 * 1024;
 /// and is jittered to between half and all of it. A `Retry-After` asking for
 /// less is raised to it, so `Retry-After: 0` cannot make the exporter spin.
 pub const INITIAL_BACKOFF: Duration = Duration::from_millis(500);
+/// The most capacity each of the exporter's request buffers (the encoded
+/// body, and its gzip copy) keeps from one export to the next: a batch
+/// whose request needed more (an unusual one: long attribute values, a
+/// large batch) has those buffers freed after the export, so one such batch
+/// does not hold that memory for the life of the process, while buffers up
+/// to it are reused.
+pub const MAX_KEPT_REQUEST_BUFFER: usize = 4 * 1024 * 1024;
 /// The longest backoff between retries (a `Retry-After` may ask for more,
 /// within the timeout).
 pub const MAX_BACKOFF: Duration = Duration::from_secs(5);
@@ -414,6 +422,13 @@ impl fmt::Debug for OtlpConfig {
 /// gzip`), with one resource and the scope `baton`. A span's
 /// [`SpanType`](crate::SpanType) travels as the attribute `span.type`.
 ///
+/// Requests go on one persistent HTTP/1.1 connection, as the OTLP/HTTP spec
+/// asks ("The client SHOULD keep the connection alive between requests"),
+/// kept while the answers allow it and for at most
+/// [`MAX_CONNECTION_IDLE`](crate::export::MAX_CONNECTION_IDLE) idle; a kept
+/// connection the collector closed meanwhile is replaced at once, without a
+/// retry's backoff.
+///
 /// Answers 429, 502, 503 and 504, and connections refused, reset or closed
 /// before an answer, are retried with capped, jittered exponential backoff
 /// while the timeout allows. A `Retry-After` (seconds or an HTTP-date) is honoured, but
@@ -426,7 +441,9 @@ impl fmt::Debug for OtlpConfig {
 /// timeout. Interim `1xx` answers before the final one are skipped (`101
 /// Switching Protocols` is an error), and a body sent with
 /// `Transfer-Encoding: chunked` is decoded within the same limit (malformed
-/// chunking is an error). An export that is not answered with 2xx in time returns an error,
+/// chunking is an error). A redirection (3xx) is not followed: the export
+/// fails with [`ExportError::Redirected`], which names the `Location`.
+/// An export that is not answered with 2xx in time returns an error,
 /// so the processor counts its spans as failed. A 2xx answer whose
 /// `partial_success` rejected spans is [`ExportError::Rejected`]: those spans
 /// count as failed and the rest as exported, and the batch is not sent again
@@ -443,9 +460,12 @@ impl fmt::Debug for OtlpConfig {
 pub struct OtlpExporter {
     config: OtlpConfig,
     buffers: Buffers,
+    /// The connection the last answer left open, for the next export.
+    connection: KeptConnection,
 }
 
-/// The encoded request, reused from export to export.
+/// The encoded request, reused from export to export (up to
+/// [`MAX_KEPT_REQUEST_BUFFER`] each).
 #[derive(Default)]
 struct Buffers {
     protobuf: Vec<u8>,
@@ -479,6 +499,21 @@ impl Buffers {
             }
         }
     }
+
+    /// Frees each buffer grown past [`MAX_KEPT_REQUEST_BUFFER`]; the next
+    /// export grows it again as far as its request needs.
+    fn trim(&mut self) {
+        let oversized = |capacity| capacity > MAX_KEPT_REQUEST_BUFFER;
+        if oversized(self.protobuf.capacity()) {
+            self.protobuf = Vec::new();
+        }
+        if oversized(self.json.capacity()) {
+            self.json = String::new();
+        }
+        if oversized(self.gzip.capacity()) {
+            self.gzip = Vec::new();
+        }
+    }
 }
 
 impl OtlpExporter {
@@ -487,6 +522,7 @@ impl OtlpExporter {
         OtlpExporter {
             config,
             buffers: Buffers::default(),
+            connection: KeptConnection::default(),
         }
     }
 
@@ -579,6 +615,21 @@ impl SpanExporter for OtlpExporter {
         if batch.is_empty() {
             return Ok(());
         }
+        let result = self.send_batch(batch);
+        self.buffers.trim();
+        result
+    }
+
+    /// Closes the connection kept for the next export.
+    fn shutdown(&mut self) -> Result<(), ExportError> {
+        self.connection = KeptConnection::default();
+        Ok(())
+    }
+}
+
+impl OtlpExporter {
+    /// Encodes and sends a non-empty `batch`.
+    fn send_batch(&mut self, batch: &[SpanData]) -> Result<(), ExportError> {
         let deadline = deadline_after(self.config.timeout);
         let (body, encoded) = self.buffers.encode(&self.config, batch);
         if encoded > MAX_REQUEST_BODY {
@@ -593,7 +644,7 @@ impl SpanExporter for OtlpExporter {
                 batch.len()
             )));
         }
-        let response = send(&self.config, body, deadline)?;
+        let response = send(&self.config, &mut self.connection, body, deadline)?;
         accepted(&self.config, &response, batch.len())
     }
 }
@@ -644,7 +695,12 @@ fn accepted(config: &OtlpConfig, response: &Response, spans: usize) -> Result<()
 
 /// Posts `body` until it is accepted (the 2xx answer is returned), refused
 /// for good, or the deadline leaves no time for another attempt.
-fn send(config: &OtlpConfig, body: &[u8], deadline: Instant) -> Result<Response, ExportError> {
+fn send(
+    config: &OtlpConfig,
+    connection: &mut KeptConnection,
+    body: &[u8],
+    deadline: Instant,
+) -> Result<Response, ExportError> {
     let content = Content {
         content_type: config.protocol.content_type(),
         content_encoding: config.compression.content_encoding(),
@@ -652,9 +708,28 @@ fn send(config: &OtlpConfig, body: &[u8], deadline: Instant) -> Result<Response,
     let url = config.endpoint();
     let mut backoff = INITIAL_BACKOFF;
     loop {
-        let posted = http::post(&config.endpoint, &config.headers, content, body, deadline);
+        let posted = http::post(
+            connection,
+            &config.endpoint,
+            &config.headers,
+            content,
+            body,
+            deadline,
+        );
         let (why, retry_after) = match posted {
             Ok(response) if (200..300).contains(&response.status) => return Ok(response),
+            // Not followed: HTTP (to which the OTLP/HTTP spec leaves every
+            // answer it does not list) lets a client follow a redirection,
+            // but a POST keeps its body only through 307 and 308, and
+            // sending spans and the configured headers (API keys) to another
+            // place is for the user to choose, by setting the endpoint.
+            Ok(response) if (300..400).contains(&response.status) => {
+                return Err(ExportError::Redirected {
+                    endpoint: url,
+                    status: response.status,
+                    location: response.location,
+                })
+            }
             Ok(response) if retryable(response.status) => (
                 format!("{url} answered {}", response.status),
                 response.retry_after,
@@ -682,5 +757,65 @@ fn send(config: &OtlpConfig, body: &[u8], deadline: Instant) -> Result<Response,
         };
         backoff = (backoff * 2).min(MAX_BACKOFF);
         std::thread::sleep(wait);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::{Buffers, OtlpConfig, OtlpExporter, MAX_KEPT_REQUEST_BUFFER};
+    use crate::export::{Protocol, SpanExporter};
+    use crate::span_data::SpanData;
+
+    /// The capacity of the encoded-body buffer after exporting one span
+    /// whose name is `name_len` bytes, encoded as `protocol` says and sent
+    /// nowhere (nothing listens on port 1).
+    fn kept_after(protocol: Protocol, name_len: usize) -> usize {
+        let config = OtlpConfig::new("http://127.0.0.1:1/v1/traces")
+            .unwrap()
+            .protocol(protocol)
+            .timeout(Duration::from_millis(50));
+        let mut exporter = OtlpExporter::new(config);
+        let mut span = SpanData::minimal();
+        span.name = "x".repeat(name_len).into();
+        assert!(exporter.export(&[span]).is_err(), "nothing listens");
+        match protocol {
+            Protocol::HttpProtobuf => exporter.buffers.protobuf.capacity(),
+            Protocol::HttpJson => exporter.buffers.json.capacity(),
+        }
+    }
+
+    #[test]
+    fn request_buffers_past_the_kept_limit_are_freed_after_the_export() {
+        // Regression: the exporter kept its largest request's buffers for
+        // the life of the process.
+        for protocol in [Protocol::HttpProtobuf, Protocol::HttpJson] {
+            let usual = MAX_KEPT_REQUEST_BUFFER / 4;
+            let kept = kept_after(protocol, usual);
+            assert!(
+                kept > usual,
+                "{protocol:?}: kept for the next export: {kept}"
+            );
+            let kept = kept_after(protocol, MAX_KEPT_REQUEST_BUFFER + 1);
+            assert_eq!(kept, 0, "{protocol:?}: freed");
+        }
+    }
+
+    #[test]
+    fn each_buffer_is_kept_up_to_the_limit_and_freed_past_it() {
+        let sized = |capacity: usize| Buffers {
+            protobuf: Vec::with_capacity(capacity),
+            json: String::with_capacity(capacity),
+            gzip: Vec::with_capacity(capacity),
+        };
+        let capacities =
+            |b: &Buffers| [b.protobuf.capacity(), b.json.capacity(), b.gzip.capacity()];
+        let mut at = sized(MAX_KEPT_REQUEST_BUFFER);
+        at.trim();
+        assert_eq!(capacities(&at), [MAX_KEPT_REQUEST_BUFFER; 3]);
+        let mut past = sized(MAX_KEPT_REQUEST_BUFFER + 1);
+        past.trim();
+        assert_eq!(capacities(&past), [0; 3]);
     }
 }

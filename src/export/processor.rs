@@ -3,7 +3,7 @@
 use std::any::Any;
 use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError, TryLockError};
 use std::time::{Duration, Instant};
 
@@ -95,8 +95,54 @@ pub trait SpanProcessor: Any + Send + Sync {
 ///
 /// Simple and exact, but the traced code waits for the exporter: use it for
 /// tests and for exporters that only append to memory.
+///
+/// # Shutdown that cannot wait
+/// A [`shutdown`](SpanProcessor::shutdown) that cannot take the exporter
+/// (called from inside it, say from a diagnostic handler it triggered,
+/// which returns [`ExportError::Reentrant`]; or past its deadline while an
+/// export hangs, which returns `Timeout` or [`ExportError::Undelivered`])
+/// is not abandoned: the exporter is shut down as soon as the export that
+/// holds it returns, on that thread. That export's spans are counted as
+/// exported or failed then, later spans as dropped, and a failed exporter
+/// shutdown is reported as [`DiagnosticKind::ExportFailed`].
+///
+/// # Example: a shutdown from inside the exporter completes when it returns
+/// ```
+/// use std::sync::atomic::{AtomicBool, Ordering};
+/// use std::time::{Duration, Instant};
+/// use baton::export::{ExportError, SimpleProcessor, SpanExporter, SpanProcessor};
+/// use baton::SpanData;
+///
+/// static PROCESSOR: std::sync::OnceLock<SimpleProcessor> = std::sync::OnceLock::new();
+/// static SHUT: AtomicBool = AtomicBool::new(false);
+///
+/// struct StopAfterOne;
+/// impl SpanExporter for StopAfterOne {
+///     fn export(&mut self, _: &[SpanData]) -> Result<(), ExportError> {
+///         let later = Instant::now() + Duration::from_secs(1);
+///         assert_eq!(PROCESSOR.get().unwrap().shutdown(later), Err(ExportError::Reentrant));
+///         Ok(())
+///     }
+///     fn shutdown(&mut self) -> Result<(), ExportError> {
+///         SHUT.store(true, Ordering::SeqCst);
+///         Ok(())
+///     }
+/// }
+///
+/// let processor = PROCESSOR.get_or_init(|| SimpleProcessor::new(StopAfterOne));
+/// # let memory = baton::InMemoryExporter::default();
+/// # let _p = baton::init(baton::Config::new().exporter(memory.clone())).unwrap();
+/// # baton::in_span("one", || {});
+/// processor.on_end(memory.take().remove(0));
+/// assert!(SHUT.load(Ordering::SeqCst));
+/// let s = processor.stats();
+/// assert_eq!((s.exported, s.in_flight), (1, 0));
+/// ```
 pub struct SimpleProcessor {
     exporter: Mutex<Option<Box<dyn SpanExporter>>>,
+    /// Set by a shutdown that could not take the exporter; whoever holds it
+    /// next shuts it down once its own call returns.
+    shutdown_requested: AtomicBool,
     produced: AtomicU64,
     tally: Tally,
 }
@@ -123,6 +169,7 @@ impl SimpleProcessor {
     pub fn new(exporter: impl SpanExporter) -> Self {
         SimpleProcessor {
             exporter: Mutex::new(Some(Box::new(exporter))),
+            shutdown_requested: AtomicBool::new(false),
             produced: AtomicU64::new(0),
             tally: Tally::default(),
         }
@@ -182,7 +229,52 @@ impl SimpleProcessor {
         self.not_exporting()?;
         let mut slot = self.lock_until(deadline)?;
         let exporter = slot.as_deref_mut().ok_or(ExportError::AlreadyShutDown)?;
-        self.run(exporter, f)
+        let result = self.run(exporter, f);
+        drop(slot);
+        // Read after the lock is released: see `request_shutdown`.
+        if self.shutdown_requested.load(Ordering::SeqCst) {
+            self.finish_requested_shutdown();
+        }
+        result
+    }
+
+    /// Leaves the exporter to be shut down by whoever holds it, for a
+    /// shutdown that could not take it (`why`). The lock is tried once more
+    /// after the request is set: a holder that released it before could
+    /// have missed the request, but then the lock is free (or taken by a
+    /// later holder, which sees the request).
+    fn request_shutdown(
+        &self,
+        why: ExportError,
+    ) -> Result<MutexGuard<'_, Option<Box<dyn SpanExporter>>>, ExportError> {
+        self.shutdown_requested.store(true, Ordering::SeqCst);
+        // Never blocks, also where this thread holds the lock (`Reentrant`).
+        match self.exporter.try_lock() {
+            Ok(slot) => Ok(slot),
+            Err(TryLockError::Poisoned(e)) => Ok(e.into_inner()),
+            Err(TryLockError::WouldBlock) => Err(why),
+        }
+    }
+
+    /// Shuts the exporter down for a shutdown that could not take it, if
+    /// nobody has yet.
+    fn finish_requested_shutdown(&self) {
+        let taken = self
+            .exporter
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(mut exporter) = taken {
+            if let Err(e) = self.run(&mut *exporter, |x| x.shutdown()) {
+                report(
+                    DiagnosticKind::ExportFailed,
+                    &format_args!(
+                        "simple processor: the exporter, shut down once the export that held it returned, failed: {e}"
+                    ),
+                    None,
+                );
+            }
+        }
     }
 
     /// `Reentrant` when this thread is inside this processor's exporter,
@@ -255,12 +347,14 @@ impl SpanProcessor for SimpleProcessor {
     }
 
     /// Waits for an export running on another thread until `deadline` at
-    /// most; past it, the exporter is left to that export and not shut
-    /// down. The exporter's own shutdown is not interrupted.
+    /// most; past it, or called from inside the exporter, it returns at once
+    /// and the exporter is shut down when that export returns (see
+    /// [`SimpleProcessor`]). The exporter's own shutdown is not interrupted.
     fn shutdown(&self, deadline: Instant) -> Result<(), ExportError> {
         let taken = self
             .not_exporting()
             .and_then(|()| self.lock_until(Some(deadline)))
+            .or_else(|e| self.request_shutdown(e))
             .map(|mut slot| slot.take());
         // Shut down and dropped outside the lock: a span ended meanwhile
         // is dropped at once, and the exporter's Drop may call back into
