@@ -72,7 +72,11 @@ pub fn current_span() -> Option<SpanRef> {
 
 /// The trace id of the current context (local or remote), for log correlation.
 pub fn current_trace_id() -> Option<TraceId> {
-    stack::with_current(|c| c.span_context().map(SpanContext::trace_id))
+    stack::with_current(|c| {
+        c.span_context()
+            .filter(|sc| sc.is_valid())
+            .map(SpanContext::trace_id)
+    })
 }
 
 enum Parent {
@@ -258,14 +262,15 @@ impl SpanBuilder {
             None => (TraceId::random(), TraceFlags::default().with_random(true)),
         };
         if installed.is_some_and(|r| r.disabled) {
-            if let Some(span_context) = parent_sc {
-                let head = Head {
-                    span_context,
-                    name,
-                    baggage,
-                };
-                return build(head, Body::Quiet);
-            }
+            // A no-op tracer's span is its parent's context, or the invalid
+            // one: new ids would be injected downstream as a trace that
+            // does not exist.
+            let head = Head {
+                span_context: parent_sc.unwrap_or(SpanContext::INVALID),
+                name,
+                baggage,
+            };
+            return build(head, Body::Quiet);
         }
         // Known without the sampler (see `known_decision`): the parameters
         // are not built and the sampler is not called.

@@ -101,6 +101,8 @@ pub struct SpanContext {
     remote: bool,
     debug: bool,
     deferred: bool,
+    /// Cleared only in [`SpanContext::INVALID`].
+    valid: bool,
 }
 
 impl SpanContext {
@@ -113,6 +115,21 @@ impl SpanContext {
         }
         _ => unreachable!(),
     };
+
+    /// The OpenTelemetry invalid span context: what a span started without
+    /// a parent by a disabled SDK (`OTEL_SDK_DISABLED=true`, a no-op
+    /// tracer) carries, in place of new ids. No propagator injects it and
+    /// the log correlation functions do not report it; its ids are
+    /// placeholders (baton's ids are never all zero), not sampled.
+    #[cfg(feature = "std")]
+    pub(crate) const INVALID: SpanContext = SpanContext::VACANT.invalid();
+
+    /// The same ids, marked invalid.
+    #[cfg(feature = "std")]
+    const fn invalid(mut self) -> SpanContext {
+        self.valid = false;
+        self
+    }
 
     /// Drops what it owns (a tracestate), leaving a context that owns
     /// nothing, which its owner may then forget. Checked first: most span
@@ -136,6 +153,7 @@ impl SpanContext {
             remote: false,
             debug: false,
             deferred: false,
+            valid: true,
         }
     }
 
@@ -154,6 +172,7 @@ impl SpanContext {
             remote: false,
             debug: sampled && self.debug,
             deferred: false,
+            valid: self.valid,
         }
     }
 
@@ -246,5 +265,21 @@ impl SpanContext {
     /// Whether the sender left the sampling decision to us.
     pub fn is_deferred(&self) -> bool {
         self.deferred
+    }
+
+    /// Whether this is a real span context: `false` only for the
+    /// OpenTelemetry invalid span context, which a span started without a
+    /// parent carries while the SDK is disabled (`OTEL_SDK_DISABLED=true`).
+    /// Propagators inject nothing for it, and
+    /// [`current_trace_id`](crate::current_trace_id) and the other log
+    /// correlation functions report no ids. Its ids are placeholders.
+    ///
+    /// ```
+    /// use baton::{SpanContext, SpanId, TraceFlags, TraceId};
+    /// let sc = SpanContext::new(TraceId::from_u128(7).unwrap(), SpanId::from_u64(7).unwrap(), TraceFlags::default());
+    /// assert!(sc.is_valid());
+    /// ```
+    pub fn is_valid(&self) -> bool {
+        self.valid
     }
 }

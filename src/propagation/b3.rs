@@ -138,7 +138,10 @@ impl Read {
 /// The B3 state of a context: its span context, else a decision received
 /// without ids; `None` when it has neither.
 fn header_of(cx: &Context) -> Option<B3Header> {
-    match (cx.span_context(), cx.remote_sampling()) {
+    match (
+        cx.span_context().filter(|sc| sc.is_valid()),
+        cx.remote_sampling(),
+    ) {
         (Some(sc), _) => Some(B3Header::from_span_context(sc)),
         (None, Some(true)) => Some(B3Header::SamplingOnly(Sampling::Accept)),
         (None, Some(false)) => Some(B3Header::SamplingOnly(Sampling::Deny)),

@@ -111,7 +111,7 @@ impl Read {
 
 impl Propagator for Jaeger {
     fn inject(&self, cx: &Context, carrier: &mut dyn Injector) {
-        if let Some(sc) = cx.span_context() {
+        if let Some(sc) = cx.span_context().filter(|sc| sc.is_valid()) {
             carrier.set(HEADER, format(&JaegerHeader::from_span_context(sc)));
         }
         let skipped = inject_baggage(cx.baggage(), carrier);

@@ -40,7 +40,7 @@ const FIELDS: [&str; 2] = [TRACEPARENT, TRACESTATE];
 
 impl Propagator for TraceContext {
     fn inject(&self, cx: &Context, carrier: &mut dyn Injector) {
-        let Some(sc) = cx.span_context() else {
+        let Some(sc) = cx.span_context().filter(|sc| sc.is_valid()) else {
             return;
         };
         carrier.set(TRACEPARENT, traceparent::format(sc));
