@@ -298,10 +298,16 @@ impl SpanBuilder {
             Some(p) => p.child(SpanId::random(), sampled),
             None => SpanContext::new(trace_id, SpanId::random(), flags.with_sampled(sampled)),
         };
+        // Only a sampler that was called can give one: a known decision
+        // has none, and the check folds away.
+        let span_context = match result.trace_state {
+            Some(trace_state) => span_context.with_trace_state(trace_state),
+            None => span_context,
+        };
         // The head is built in each return rather than once before them,
         // where it sat in a temporary and was copied (the stall above).
         let limits = match installed {
-            Some(p) if result.is_recording() && !recorder::suppressed() => &p.limits,
+            Some(p) if result.decision.is_recording() && !recorder::suppressed() => &p.limits,
             // A span that records nothing allocates nothing.
             _ => {
                 drop_list(result.attributes);
