@@ -128,7 +128,36 @@ impl SpanBuilder {
     }
 
     /// Adds a link to another span; the sampler sees it.
+    ///
+    /// A link to [`SpanContext::INVALID`] (no span to point to, say a
+    /// message that arrived without a context) is recorded when it has
+    /// attributes or a tracestate, as the OpenTelemetry API asks, and
+    /// exported with all-zero ids. Without either it says nothing: it is
+    /// not recorded, and that is reported as a
+    /// [`DiagnosticKind::InvalidArgument`](crate::DiagnosticKind).
+    ///
+    /// ```
+    /// use baton::{KeyValue, SpanContext};
+    /// let builder = baton::span("consume").link(
+    ///     SpanContext::INVALID,
+    ///     vec![KeyValue::new("messaging.message.id", "m-17")],
+    /// );
+    /// # drop(builder);
+    /// ```
+    #[track_caller]
     pub fn link(mut self, span_context: SpanContext, attributes: Vec<KeyValue>) -> Self {
+        if !span_context.is_valid()
+            && attributes.is_empty()
+            && span_context.trace_state().is_empty()
+        {
+            crate::diagnostic::report(
+                crate::diagnostic::DiagnosticKind::InvalidArgument,
+                &"link to the invalid span context with no attributes and no tracestate: \
+                  it carries nothing, and is not recorded",
+                Some(Location::caller()),
+            );
+            return self;
+        }
         self.extras()
             .links
             .push(Link::new(span_context, attributes));

@@ -116,16 +116,33 @@ impl SpanContext {
         _ => unreachable!(),
     };
 
-    /// The OpenTelemetry invalid span context: what a span started without
-    /// a parent by a disabled SDK (`OTEL_SDK_DISABLED=true`, a no-op
-    /// tracer) carries, in place of new ids. No propagator injects it and
-    /// the log correlation functions do not report it; its ids are
-    /// placeholders (baton's ids are never all zero), not sampled.
-    #[cfg(feature = "std")]
-    pub(crate) const INVALID: SpanContext = SpanContext::VACANT.invalid();
+    /// The OpenTelemetry invalid span context (all-zero ids there): what a
+    /// span started without a parent by a disabled SDK
+    /// (`OTEL_SDK_DISABLED=true`, a no-op tracer) carries in place of new
+    /// ids, and what a [link](crate::SpanBuilder::link) to a context that
+    /// was not there (a message that arrived without one) points to. No
+    /// propagator injects it; the log correlation functions report no ids
+    /// for it; exporters write its ids as zeros. Its [`trace_id`] and
+    /// [`span_id`] read as 1, since baton's ids are never zero: check
+    /// [`is_valid`] first.
+    ///
+    /// [`trace_id`]: SpanContext::trace_id
+    /// [`span_id`]: SpanContext::span_id
+    /// [`is_valid`]: SpanContext::is_valid
+    ///
+    /// ```
+    /// use baton::SpanContext;
+    /// assert!(!SpanContext::INVALID.is_valid());
+    /// assert!(!SpanContext::INVALID.is_sampled());
+    /// ```
+    pub const INVALID: SpanContext = match (TraceId::from_u128(1), SpanId::from_u64(1)) {
+        (Some(trace_id), Some(span_id)) => {
+            SpanContext::new(trace_id, span_id, TraceFlags::from_bits(0)).invalid()
+        }
+        _ => unreachable!(),
+    };
 
     /// The same ids, marked invalid.
-    #[cfg(feature = "std")]
     const fn invalid(mut self) -> SpanContext {
         self.valid = false;
         self
@@ -267,10 +284,10 @@ impl SpanContext {
         self.deferred
     }
 
-    /// Whether this is a real span context: `false` only for the
-    /// OpenTelemetry invalid span context, which a span started without a
-    /// parent carries while the SDK is disabled (`OTEL_SDK_DISABLED=true`).
-    /// Propagators inject nothing for it, and
+    /// Whether this is a real span context: `false` only for
+    /// [`SpanContext::INVALID`] (and a copy of it with other flags or a
+    /// tracestate), the OpenTelemetry invalid span context. Propagators
+    /// inject nothing for it, and
     /// [`current_trace_id`](crate::current_trace_id) and the other log
     /// correlation functions report no ids. Its ids are placeholders.
     ///
