@@ -161,12 +161,21 @@ fn apply(header: &B3Header, cx: &Context) -> Context {
 impl Propagator for B3 {
     fn inject(&self, cx: &Context, carrier: &mut dyn Injector) {
         let Some(header) = header_of(cx) else {
+            for field in self.fields() {
+                carrier.remove_field(field);
+            }
             return;
         };
         match self.encoding {
             Encoding::Single => carrier.set(SINGLE_HEADER, format_single(&header)),
             Encoding::Multi => {
-                for (name, value) in format_multi(&header) {
+                let written = format_multi(&header);
+                for field in self.fields() {
+                    if !written.iter().any(|(name, _)| name == field) {
+                        carrier.remove_field(field);
+                    }
+                }
+                for (name, value) in written {
                     carrier.set(name, value);
                 }
             }
