@@ -5,6 +5,7 @@
 //! an entered span) and costs no allocation, lock or reference count until
 //! something asks for the span's context; see `span_state`.
 
+use std::backtrace::Backtrace;
 use std::cell::RefCell;
 use std::fmt;
 use std::mem::ManuallyDrop;
@@ -552,13 +553,14 @@ fn finish_in_place(head: &mut Head, body: &mut Body) {
 fn record_panic(state: &mut SpanState) {
     let limits = limits();
     state.with_record(|r| {
-        panic_hook::with_message(r.started_at(), |message| {
+        panic_hook::with_message(r.started_at(), |message, stacktrace| {
             r.record_exception(
                 &limits,
                 Exception {
                     kind: "panic",
                     message,
                     sources: Vec::new(),
+                    stacktrace,
                     escaped: true,
                     attributes: Vec::new(),
                 },
@@ -594,12 +596,17 @@ trait Recorder {
             source = e.source();
         }
         self.with_record(|r| {
+            // Taken here, where the span records: a span that records
+            // nothing pays nothing, and one that does pays only when the
+            // environment asks for stack traces.
+            let backtrace = Backtrace::capture();
             r.record_exception(
                 &limits(),
                 Exception {
                     kind,
                     message: &message,
                     sources,
+                    stacktrace: panic_hook::captured(&backtrace),
                     escaped: false,
                     attributes,
                 },
@@ -683,6 +690,12 @@ macro_rules! span_methods {
         /// Records an error as an `exception` event (`exception.type`,
         /// `exception.message`, and `exception.source_chain` with each
         /// `source()`), and sets an error status unless it is `Ok`.
+        ///
+        /// `exception.stacktrace` holds where it was recorded when
+        /// `RUST_LIB_BACKTRACE` or `RUST_BACKTRACE` asks for stack traces
+        /// (see [`std::backtrace::Backtrace::capture`]), and only for a span
+        /// that records; a panic that ends a span records where it
+        /// happened, under the same condition.
         pub fn record_error<E: std::error::Error + ?Sized>(&self, error: &E) {
             self.record_error_with(error, Vec::new());
         }

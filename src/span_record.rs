@@ -6,6 +6,7 @@
 //! time it is needed, so a plain span allocates nothing. Times stay raw
 //! `Instant`s until the record becomes a [`SpanData`].
 
+use std::backtrace::Backtrace;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
@@ -187,6 +188,12 @@ impl Record {
                 Value::Array(Array::String(exception.sources)),
             ));
         }
+        if let Some(stacktrace) = exception.stacktrace {
+            attributes.push(KeyValue::new(
+                "exception.stacktrace",
+                stacktrace.to_string(),
+            ));
+        }
         if exception.escaped {
             attributes.push(KeyValue::new("exception.escaped", true));
         }
@@ -296,6 +303,8 @@ pub(crate) struct Exception<'a> {
     pub(crate) message: &'a str,
     /// The `source()` chain, outermost first.
     pub(crate) sources: Vec<Str>,
+    /// Where it happened, when a stack trace was captured.
+    pub(crate) stacktrace: Option<&'a Backtrace>,
     /// Whether the exception left the span's scope (a panic unwinding it).
     pub(crate) escaped: bool,
     /// The caller's own attributes for the event.
