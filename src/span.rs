@@ -147,21 +147,9 @@ impl SpanBuilder {
     /// ```
     #[track_caller]
     pub fn link(mut self, span_context: SpanContext, attributes: Vec<KeyValue>) -> Self {
-        if !span_context.is_valid()
-            && attributes.is_empty()
-            && span_context.trace_state().is_empty()
-        {
-            crate::diagnostic::report(
-                crate::diagnostic::DiagnosticKind::InvalidArgument,
-                &"link to the invalid span context with no attributes and no tracestate: \
-                  it carries nothing, and is not recorded",
-                Some(Location::caller()),
-            );
-            return self;
+        if let Some(link) = link_to_record(span_context, attributes) {
+            self.extras().links.push(link);
         }
-        self.extras()
-            .links
-            .push(Link::new(span_context, attributes));
         self
     }
 
@@ -475,6 +463,23 @@ impl SpanBuilder {
     }
 }
 
+/// The link to `span_context`, unless it is a link to the invalid span
+/// context that carries nothing (no attributes, no tracestate): that one is
+/// reported, and not recorded.
+#[track_caller]
+fn link_to_record(span_context: SpanContext, attributes: Vec<KeyValue>) -> Option<Link> {
+    if !span_context.is_valid() && attributes.is_empty() && span_context.trace_state().is_empty() {
+        crate::diagnostic::report(
+            crate::diagnostic::DiagnosticKind::InvalidArgument,
+            &"link to the invalid span context with no attributes and no tracestate: \
+              it carries nothing, and is not recorded",
+            Some(Location::caller()),
+        );
+        return None;
+    }
+    Some(Link::new(span_context, attributes))
+}
+
 /// Drops a builder's out-of-line parts, if it has any. Most builders have
 /// none, and the drop glue of the empty box was a call (as `drop_list`).
 #[inline]
@@ -587,6 +592,13 @@ trait Recorder {
         self.with_record(|r| r.set_status(status));
     }
 
+    #[track_caller]
+    fn add_link(&self, span_context: SpanContext, attributes: Vec<KeyValue>) {
+        if let Some(link) = link_to_record(span_context, attributes) {
+            self.with_record(|r| r.add_link(&limits(), link));
+        }
+    }
+
     fn record_error(&self, kind: &str, error: &dyn std::error::Error, attributes: Vec<KeyValue>) {
         let message = error.to_string();
         let mut sources = Vec::new();
@@ -679,6 +691,22 @@ macro_rules! span_methods {
             attributes: Vec<KeyValue>,
         ) {
             Recorder::add_event(self, name.into(), Some(unix_nanos), attributes);
+        }
+
+        /// Adds a link to another span after the start (the OpenTelemetry
+        /// `AddLink`), kept as [`SpanBuilder::link`] keeps one and within
+        /// the same limit. The sampler decided at the start and does not
+        /// see it: give the builder the links known by then. Does nothing
+        /// once the span has ended or when it does not record.
+        ///
+        /// ```
+        /// let span = baton::span("batch").start();
+        /// let other = baton::span("message").start();
+        /// span.add_link(other.span_context().clone(), vec![]);
+        /// ```
+        #[track_caller]
+        pub fn add_link(&self, span_context: SpanContext, attributes: Vec<KeyValue>) {
+            Recorder::add_link(self, span_context, attributes);
         }
 
         /// Sets the status as the OpenTelemetry API says: `Ok` is final, and

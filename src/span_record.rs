@@ -163,6 +163,17 @@ impl Record {
         );
     }
 
+    /// Adds a link after the start, within the link limit.
+    pub(crate) fn add_link(&mut self, limits: &SpanLimits, link: Link) {
+        let extras = self.extras();
+        push_bounded(
+            &mut extras.links,
+            &mut extras.dropped_links_count,
+            limits.max_links,
+            link,
+        );
+    }
+
     /// Sets the status as the OpenTelemetry API says: `Unset` is ignored,
     /// and `Ok` is final.
     pub(crate) fn set_status(&mut self, status: Status) {
