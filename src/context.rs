@@ -143,8 +143,24 @@ impl Context {
 
     /// A copy whose active span is `span_context` (typically a remote parent).
     /// The live local span, if any, is no longer reachable from the copy.
+    ///
+    /// [`SpanContext::INVALID`] is no span, as OpenTelemetry's invalid
+    /// span context is: the copy has none, and a span started in it is a
+    /// root.
+    ///
+    /// ```
+    /// let cx = baton::Context::default().with_span_context(baton::SpanContext::INVALID);
+    /// assert!(cx.span_context().is_none() && cx.is_empty());
+    /// ```
     #[must_use]
     pub fn with_span_context(&self, span_context: SpanContext) -> Context {
+        if !span_context.is_valid() {
+            return self.modified(|i| {
+                i.span_context = None;
+                i.span_name = Str::Borrowed("");
+                i.span_owner = None;
+            });
+        }
         if let Repr::Empty | Repr::Bare(_) = self.0 {
             // How every extract from headers ends.
             return Context(Repr::Bare(Box::new(span_context)));

@@ -61,7 +61,11 @@ use crate::stack;
 /// assert_eq!(baton::current_span_id(), Some(baton::current_span().unwrap().span_id()));
 /// ```
 pub fn current_span_id() -> Option<SpanId> {
-    stack::with_current(|cx| cx.span_context().map(SpanContext::span_id))
+    stack::with_current(|cx| {
+        cx.span_context()
+            .filter(|sc| sc.is_valid())
+            .map(SpanContext::span_id)
+    })
 }
 
 /// The ids of the current context, captured now, for a log line; see
@@ -81,6 +85,7 @@ pub fn current_span_id() -> Option<SpanId> {
 pub fn log_ids() -> LogIds {
     LogIds(stack::with_current(|cx| {
         cx.span_context()
+            .filter(|sc| sc.is_valid())
             .map(|sc| (sc.trace_id(), sc.span_id(), sc.flags()))
     }))
 }

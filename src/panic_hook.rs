@@ -11,15 +11,29 @@
 //! unwinding came from `resume_unwind`, which runs no hook, or the hook was
 //! replaced). A panic caught inside a drop while the thread unwinds runs
 //! the hook too, and its message then stands for the one unwinding.
+//!
+//! The hook also takes the stack trace where the panic happened, with
+//! [`Backtrace::capture`]: only when `RUST_LIB_BACKTRACE` or
+//! `RUST_BACKTRACE` asks for one (otherwise it costs an environment look,
+//! once per process), as Rust's own panic message prints one.
 
+use std::backtrace::Backtrace;
 use std::cell::RefCell;
 use std::panic::{self, PanicHookInfo};
-use std::sync::Once;
+use std::sync::{Arc, Once};
 use std::time::Instant;
 
+/// The last panic the hook saw on a thread. The stack trace is shared, not
+/// copied, with each span the panic ends.
+#[derive(Clone)]
+struct Noted {
+    at: Instant,
+    text: Option<String>,
+    backtrace: Arc<Backtrace>,
+}
+
 thread_local! {
-    /// The last panic the hook saw on this thread: when, and its text.
-    static MESSAGE: RefCell<Option<(Instant, Option<String>)>> = const { RefCell::new(None) };
+    static MESSAGE: RefCell<Option<Noted>> = const { RefCell::new(None) };
 }
 
 /// Installs the hook, once per process.
@@ -41,16 +55,25 @@ fn note(info: &PanicHookInfo<'_>) {
         .downcast_ref::<&str>()
         .map(|s| (*s).to_owned())
         .or_else(|| payload.downcast_ref::<String>().cloned());
+    let noted = Noted {
+        at: Instant::now(),
+        text,
+        backtrace: Arc::new(Backtrace::capture()),
+    };
     let _ = MESSAGE.try_with(|m| {
         if let Ok(mut m) = m.try_borrow_mut() {
-            *m = Some((Instant::now(), text));
+            *m = Some(noted);
         }
     });
 }
 
 /// Calls `f` with the message of the panic unwinding this thread past a
-/// span that started at `span_start`: its payload when that is a string.
-pub(crate) fn with_message<R>(span_start: Instant, f: impl FnOnce(&str) -> R) -> R {
+/// span that started at `span_start` (its payload when that is a string)
+/// and where it happened, when a stack trace was captured.
+pub(crate) fn with_message<R>(
+    span_start: Instant,
+    f: impl FnOnce(&str, Option<&Backtrace>) -> R,
+) -> R {
     const NO_TEXT: &str = "panic with a payload that is not a string";
     const UNSEEN: &str = "panic whose message baton's panic hook did not see";
     let noted = MESSAGE
@@ -58,7 +81,15 @@ pub(crate) fn with_message<R>(span_start: Instant, f: impl FnOnce(&str) -> R) ->
         .ok()
         .flatten();
     match noted {
-        Some((at, text)) if at >= span_start => f(text.as_deref().unwrap_or(NO_TEXT)),
-        _ => f(UNSEEN),
+        Some(n) if n.at >= span_start => {
+            f(n.text.as_deref().unwrap_or(NO_TEXT), captured(&n.backtrace))
+        }
+        _ => f(UNSEEN, None),
     }
+}
+
+/// `backtrace` if it holds frames: not when the environment did not ask
+/// for one, or the platform has none.
+pub(crate) fn captured(backtrace: &Backtrace) -> Option<&Backtrace> {
+    (backtrace.status() == std::backtrace::BacktraceStatus::Captured).then_some(backtrace)
 }

@@ -23,6 +23,7 @@ use std::fmt;
 use crate::id::TraceId;
 use crate::span_context::SpanContext;
 use crate::span_data::{Link, SpanKind};
+use crate::trace_state::TraceState;
 use crate::value::{KeyValue, Value};
 
 /// What a sampler decided for a new span.
@@ -48,8 +49,13 @@ impl SamplingDecision {
     }
 }
 
-/// What a sampler decided, and the attributes it adds to the span (as in
-/// the OpenTelemetry `SamplingResult`).
+/// What a sampler decided, the attributes it adds to the span and the
+/// tracestate the span gets (as in the OpenTelemetry `SamplingResult`).
+///
+/// The OpenTelemetry result always carries a tracestate, and samplers
+/// return the parent's to leave it; here `None` leaves the parent's (or a
+/// root's empty one), so that a sampler that does not touch it need not
+/// copy it. `Some(TraceState::EMPTY)` clears it.
 ///
 /// # Example: a sampler that keeps every request to `/checkout`
 /// ```
@@ -74,6 +80,24 @@ impl SamplingDecision {
 /// let result = ByRoute.should_sample(&params);
 /// assert!(result.is_sampled());
 /// assert_eq!(result.attributes[0].key, "sampled.by");
+/// assert_eq!(result.trace_state, None); // the parent's, unchanged
+/// ```
+///
+/// # Example: a sampler that records its threshold in the tracestate
+/// ```
+/// use baton::sampling::{Sampler, SamplingDecision, SamplingParams, SamplingResult};
+/// use baton::TraceState;
+/// struct Half;
+/// impl Sampler for Half {
+///     fn should_sample(&self, params: &SamplingParams<'_>) -> SamplingResult {
+///         let parent = params.parent.map_or(&TraceState::EMPTY, |p| p.trace_state());
+///         let state = parent.insert("ot", "th:8").unwrap_or_else(|_| parent.clone());
+///         SamplingResult::from(SamplingDecision::RecordAndSample).with_trace_state(state)
+///     }
+///     fn description(&self) -> String { "Half".into() }
+/// }
+/// let result = Half.should_sample(&SamplingParams::new(None, baton::TraceId::random(), "x"));
+/// assert_eq!(result.trace_state.unwrap().get("ot"), Some("th:8"));
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -82,6 +106,8 @@ pub struct SamplingResult {
     pub decision: SamplingDecision,
     /// Attributes the span gets, set before the builder's own.
     pub attributes: Vec<KeyValue>,
+    /// The span's tracestate; `None` keeps the parent's.
+    pub trace_state: Option<TraceState>,
 }
 
 impl SamplingResult {
@@ -101,6 +127,14 @@ impl SamplingResult {
         self.attributes.push(kv);
         self
     }
+
+    /// The same result, giving the span `trace_state` instead of its
+    /// parent's.
+    #[must_use]
+    pub fn with_trace_state(mut self, trace_state: TraceState) -> SamplingResult {
+        self.trace_state = Some(trace_state);
+        self
+    }
 }
 
 impl From<SamplingDecision> for SamplingResult {
@@ -108,6 +142,7 @@ impl From<SamplingDecision> for SamplingResult {
         SamplingResult {
             decision,
             attributes: Vec::new(),
+            trace_state: None,
         }
     }
 }
@@ -237,6 +272,14 @@ impl Sampler for AlwaysOff {
 /// part W3C Trace Context level 2 makes random), the rejection threshold is
 /// `T = (1 - ratio) * 2^56`, and a trace is sampled when `R >= T`. A trace
 /// sampled at one ratio is therefore sampled at every larger ratio.
+///
+/// It leaves the tracestate as it is: it writes no `th` (threshold) and
+/// reads no `rv` (explicit randomness) in the OpenTelemetry `ot` member.
+/// The spec's TraceIdRatioBased section (stable) says SDKs shall not
+/// change this sampler's behaviour before 1 January 2027; `th` belongs to
+/// the `ProbabilitySampler` and `rv` to the SDK sampling requirements,
+/// both still in development. A sampler that writes either can return it
+/// with [`SamplingResult::with_trace_state`].
 ///
 /// ```
 /// use baton::sampling::{Sampler, SamplingParams, TraceIdRatio};
@@ -415,7 +458,7 @@ pub(crate) struct ParentSampling {
 /// What `sampler` decides for a span whose parent is `parent` (`None`: a
 /// root span without a sampling hint), when that is known without calling
 /// it: `Some(true)` records and samples the span and adds it no
-/// attributes, `Some(false)` drops it. Known for the samplers of this
+/// attributes and leaves the tracestate, `Some(false)` drops it. Known for the samplers of this
 /// module, so that the span path can skip the call; `None` for any other
 /// sampler, and for a decision that depends on more than the parent (a
 /// trace id ratio, a delegate of `ParentBased`). A debug or deferred parent
@@ -603,6 +646,7 @@ mod tests {
                     assert_eq!(result.is_sampled(), sampled, "{}", sampler.description());
                     assert_eq!(result.is_recording(), sampled);
                     assert!(result.attributes.is_empty());
+                    assert_eq!(result.trace_state, None);
                 }
             }
         }

@@ -5,6 +5,7 @@
 //! an entered span) and costs no allocation, lock or reference count until
 //! something asks for the span's context; see `span_state`.
 
+use std::backtrace::Backtrace;
 use std::cell::RefCell;
 use std::fmt;
 use std::mem::ManuallyDrop;
@@ -72,7 +73,11 @@ pub fn current_span() -> Option<SpanRef> {
 
 /// The trace id of the current context (local or remote), for log correlation.
 pub fn current_trace_id() -> Option<TraceId> {
-    stack::with_current(|c| c.span_context().map(SpanContext::trace_id))
+    stack::with_current(|c| {
+        c.span_context()
+            .filter(|sc| sc.is_valid())
+            .map(SpanContext::trace_id)
+    })
 }
 
 enum Parent {
@@ -124,10 +129,27 @@ impl SpanBuilder {
     }
 
     /// Adds a link to another span; the sampler sees it.
+    ///
+    /// A link to [`SpanContext::INVALID`] (no span to point to, say a
+    /// message that arrived without a context) is recorded when it has
+    /// attributes or a tracestate, as the OpenTelemetry API asks, and
+    /// exported with all-zero ids. Without either it says nothing: it is
+    /// not recorded, and that is reported as a
+    /// [`DiagnosticKind::InvalidArgument`](crate::DiagnosticKind).
+    ///
+    /// ```
+    /// use baton::{KeyValue, SpanContext};
+    /// let builder = baton::span("consume").link(
+    ///     SpanContext::INVALID,
+    ///     vec![KeyValue::new("messaging.message.id", "m-17")],
+    /// );
+    /// # drop(builder);
+    /// ```
+    #[track_caller]
     pub fn link(mut self, span_context: SpanContext, attributes: Vec<KeyValue>) -> Self {
-        self.extras()
-            .links
-            .push(Link::new(span_context, attributes));
+        if let Some(link) = link_to_record(span_context, attributes) {
+            self.extras().links.push(link);
+        }
         self
     }
 
@@ -258,14 +280,15 @@ impl SpanBuilder {
             None => (TraceId::random(), TraceFlags::default().with_random(true)),
         };
         if installed.is_some_and(|r| r.disabled) {
-            if let Some(span_context) = parent_sc {
-                let head = Head {
-                    span_context,
-                    name,
-                    baggage,
-                };
-                return build(head, Body::Quiet);
-            }
+            // A no-op tracer's span is its parent's context, or the invalid
+            // one: new ids would be injected downstream as a trace that
+            // does not exist.
+            let head = Head {
+                span_context: parent_sc.unwrap_or(SpanContext::INVALID),
+                name,
+                baggage,
+            };
+            return build(head, Body::Quiet);
         }
         // Known without the sampler (see `known_decision`): the parameters
         // are not built and the sampler is not called.
@@ -293,10 +316,16 @@ impl SpanBuilder {
             Some(p) => p.child(SpanId::random(), sampled),
             None => SpanContext::new(trace_id, SpanId::random(), flags.with_sampled(sampled)),
         };
+        // Only a sampler that was called can give one: a known decision
+        // has none, and the check folds away.
+        let span_context = match result.trace_state {
+            Some(trace_state) => span_context.with_trace_state(trace_state),
+            None => span_context,
+        };
         // The head is built in each return rather than once before them,
         // where it sat in a temporary and was copied (the stall above).
         let limits = match installed {
-            Some(p) if result.is_recording() && !recorder::suppressed() => &p.limits,
+            Some(p) if result.decision.is_recording() && !recorder::suppressed() => &p.limits,
             // A span that records nothing allocates nothing.
             _ => {
                 drop_list(result.attributes);
@@ -434,6 +463,23 @@ impl SpanBuilder {
     }
 }
 
+/// The link to `span_context`, unless it is a link to the invalid span
+/// context that carries nothing (no attributes, no tracestate): that one is
+/// reported, and not recorded.
+#[track_caller]
+fn link_to_record(span_context: SpanContext, attributes: Vec<KeyValue>) -> Option<Link> {
+    if !span_context.is_valid() && attributes.is_empty() && span_context.trace_state().is_empty() {
+        crate::diagnostic::report(
+            crate::diagnostic::DiagnosticKind::InvalidArgument,
+            &"link to the invalid span context with no attributes and no tracestate: \
+              it carries nothing, and is not recorded",
+            Some(Location::caller()),
+        );
+        return None;
+    }
+    Some(Link::new(span_context, attributes))
+}
+
 /// Drops a builder's out-of-line parts, if it has any. Most builders have
 /// none, and the drop glue of the empty box was a call (as `drop_list`).
 #[inline]
@@ -512,13 +558,14 @@ fn finish_in_place(head: &mut Head, body: &mut Body) {
 fn record_panic(state: &mut SpanState) {
     let limits = limits();
     state.with_record(|r| {
-        panic_hook::with_message(r.started_at(), |message| {
+        panic_hook::with_message(r.started_at(), |message, stacktrace| {
             r.record_exception(
                 &limits,
                 Exception {
                     kind: "panic",
                     message,
                     sources: Vec::new(),
+                    stacktrace,
                     escaped: true,
                     attributes: Vec::new(),
                 },
@@ -545,6 +592,13 @@ trait Recorder {
         self.with_record(|r| r.set_status(status));
     }
 
+    #[track_caller]
+    fn add_link(&self, span_context: SpanContext, attributes: Vec<KeyValue>) {
+        if let Some(link) = link_to_record(span_context, attributes) {
+            self.with_record(|r| r.add_link(&limits(), link));
+        }
+    }
+
     fn record_error(&self, kind: &str, error: &dyn std::error::Error, attributes: Vec<KeyValue>) {
         let message = error.to_string();
         let mut sources = Vec::new();
@@ -554,12 +608,17 @@ trait Recorder {
             source = e.source();
         }
         self.with_record(|r| {
+            // Taken here, where the span records: a span that records
+            // nothing pays nothing, and one that does pays only when the
+            // environment asks for stack traces.
+            let backtrace = Backtrace::capture();
             r.record_exception(
                 &limits(),
                 Exception {
                     kind,
                     message: &message,
                     sources,
+                    stacktrace: panic_hook::captured(&backtrace),
                     escaped: false,
                     attributes,
                 },
@@ -634,6 +693,22 @@ macro_rules! span_methods {
             Recorder::add_event(self, name.into(), Some(unix_nanos), attributes);
         }
 
+        /// Adds a link to another span after the start (the OpenTelemetry
+        /// `AddLink`), kept as [`SpanBuilder::link`] keeps one and within
+        /// the same limit. The sampler decided at the start and does not
+        /// see it: give the builder the links known by then. Does nothing
+        /// once the span has ended or when it does not record.
+        ///
+        /// ```
+        /// let span = baton::span("batch").start();
+        /// let other = baton::span("message").start();
+        /// span.add_link(other.span_context().clone(), vec![]);
+        /// ```
+        #[track_caller]
+        pub fn add_link(&self, span_context: SpanContext, attributes: Vec<KeyValue>) {
+            Recorder::add_link(self, span_context, attributes);
+        }
+
         /// Sets the status as the OpenTelemetry API says: `Ok` is final, and
         /// `Unset` never replaces a status.
         pub fn set_status(&self, status: Status) {
@@ -643,6 +718,12 @@ macro_rules! span_methods {
         /// Records an error as an `exception` event (`exception.type`,
         /// `exception.message`, and `exception.source_chain` with each
         /// `source()`), and sets an error status unless it is `Ok`.
+        ///
+        /// `exception.stacktrace` holds where it was recorded when
+        /// `RUST_LIB_BACKTRACE` or `RUST_BACKTRACE` asks for stack traces
+        /// (see [`std::backtrace::Backtrace::capture`]), and only for a span
+        /// that records; a panic that ends a span records where it
+        /// happened, under the same condition.
         pub fn record_error<E: std::error::Error + ?Sized>(&self, error: &E) {
             self.record_error_with(error, Vec::new());
         }

@@ -101,6 +101,8 @@ pub struct SpanContext {
     remote: bool,
     debug: bool,
     deferred: bool,
+    /// Cleared only in [`SpanContext::INVALID`].
+    valid: bool,
 }
 
 impl SpanContext {
@@ -113,6 +115,38 @@ impl SpanContext {
         }
         _ => unreachable!(),
     };
+
+    /// The OpenTelemetry invalid span context (all-zero ids there): what a
+    /// span started without a parent by a disabled SDK
+    /// (`OTEL_SDK_DISABLED=true`, a no-op tracer) carries in place of new
+    /// ids, and what a [link](crate::SpanBuilder::link) to a context that
+    /// was not there (a message that arrived without one) points to. No
+    /// propagator injects it; the log correlation functions report no ids
+    /// for it; exporters write its ids as zeros. Its [`trace_id`] and
+    /// [`span_id`] read as 1, since baton's ids are never zero: check
+    /// [`is_valid`] first.
+    ///
+    /// [`trace_id`]: SpanContext::trace_id
+    /// [`span_id`]: SpanContext::span_id
+    /// [`is_valid`]: SpanContext::is_valid
+    ///
+    /// ```
+    /// use baton::SpanContext;
+    /// assert!(!SpanContext::INVALID.is_valid());
+    /// assert!(!SpanContext::INVALID.is_sampled());
+    /// ```
+    pub const INVALID: SpanContext = match (TraceId::from_u128(1), SpanId::from_u64(1)) {
+        (Some(trace_id), Some(span_id)) => {
+            SpanContext::new(trace_id, span_id, TraceFlags::from_bits(0)).invalid()
+        }
+        _ => unreachable!(),
+    };
+
+    /// The same ids, marked invalid.
+    const fn invalid(mut self) -> SpanContext {
+        self.valid = false;
+        self
+    }
 
     /// Drops what it owns (a tracestate), leaving a context that owns
     /// nothing, which its owner may then forget. Checked first: most span
@@ -136,6 +170,7 @@ impl SpanContext {
             remote: false,
             debug: false,
             deferred: false,
+            valid: true,
         }
     }
 
@@ -154,6 +189,7 @@ impl SpanContext {
             remote: false,
             debug: sampled && self.debug,
             deferred: false,
+            valid: self.valid,
         }
     }
 
@@ -246,5 +282,21 @@ impl SpanContext {
     /// Whether the sender left the sampling decision to us.
     pub fn is_deferred(&self) -> bool {
         self.deferred
+    }
+
+    /// Whether this is a real span context: `false` only for
+    /// [`SpanContext::INVALID`] (and a copy of it with other flags or a
+    /// tracestate), the OpenTelemetry invalid span context. Propagators
+    /// inject nothing for it, and
+    /// [`current_trace_id`](crate::current_trace_id) and the other log
+    /// correlation functions report no ids. Its ids are placeholders.
+    ///
+    /// ```
+    /// use baton::{SpanContext, SpanId, TraceFlags, TraceId};
+    /// let sc = SpanContext::new(TraceId::from_u128(7).unwrap(), SpanId::from_u64(7).unwrap(), TraceFlags::default());
+    /// assert!(sc.is_valid());
+    /// ```
+    pub fn is_valid(&self) -> bool {
+        self.valid
     }
 }

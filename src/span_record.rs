@@ -6,6 +6,7 @@
 //! time it is needed, so a plain span allocates nothing. Times stay raw
 //! `Instant`s until the record becomes a [`SpanData`].
 
+use std::backtrace::Backtrace;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
@@ -162,6 +163,17 @@ impl Record {
         );
     }
 
+    /// Adds a link after the start, within the link limit.
+    pub(crate) fn add_link(&mut self, limits: &SpanLimits, link: Link) {
+        let extras = self.extras();
+        push_bounded(
+            &mut extras.links,
+            &mut extras.dropped_links_count,
+            limits.max_links,
+            link,
+        );
+    }
+
     /// Sets the status as the OpenTelemetry API says: `Unset` is ignored,
     /// and `Ok` is final.
     pub(crate) fn set_status(&mut self, status: Status) {
@@ -185,6 +197,12 @@ impl Record {
             attributes.push(KeyValue::new(
                 "exception.source_chain",
                 Value::Array(Array::String(exception.sources)),
+            ));
+        }
+        if let Some(stacktrace) = exception.stacktrace {
+            attributes.push(KeyValue::new(
+                "exception.stacktrace",
+                stacktrace.to_string(),
             ));
         }
         if exception.escaped {
@@ -296,6 +314,8 @@ pub(crate) struct Exception<'a> {
     pub(crate) message: &'a str,
     /// The `source()` chain, outermost first.
     pub(crate) sources: Vec<Str>,
+    /// Where it happened, when a stack trace was captured.
+    pub(crate) stacktrace: Option<&'a Backtrace>,
     /// Whether the exception left the span's scope (a panic unwinding it).
     pub(crate) escaped: bool,
     /// The caller's own attributes for the event.

@@ -117,11 +117,21 @@ fn spans() -> Vec<SpanData> {
         SpanKind::Consumer,
     ];
     for (i, kind) in kinds.into_iter().enumerate() {
-        let child = baton::span(format!("child {i}"))
+        let mut child = baton::span(format!("child {i}"))
             .kind(kind)
             .parent(&server_cx)
-            .attr("floats", vec![1.5, -0.0])
-            .start();
+            .attr("floats", vec![1.5, -0.0]);
+        if i == 1 {
+            // Links to no span: all-zero ids on the wire.
+            child = child
+                .link(SpanContext::INVALID, vec![KeyValue::new("message", "m-1")])
+                .link(
+                    SpanContext::INVALID
+                        .with_trace_state(TraceState::EMPTY.insert("v", "1").unwrap()),
+                    vec![],
+                );
+        }
+        let child = child.start();
         if i == 0 {
             child.set_status(Status::Ok);
         }
@@ -336,11 +346,17 @@ fn expected(resource: &Resource, spans: &[SpanData]) -> String {
                 out.push(',');
             }
             let lsc = &link.span_context;
+            let (trace_id, span_id) = if lsc.is_valid() {
+                (
+                    hex(&lsc.trace_id().to_bytes()),
+                    hex(&lsc.span_id().to_bytes()),
+                )
+            } else {
+                ("0".repeat(32), "0".repeat(16))
+            };
             let _ = write!(
                 out,
-                "{{\"trace_id\":\"{}\",\"span_id\":\"{}\",\"trace_state\":",
-                hex(&lsc.trace_id().to_bytes()),
-                hex(&lsc.span_id().to_bytes())
+                "{{\"trace_id\":\"{trace_id}\",\"span_id\":\"{span_id}\",\"trace_state\":"
             );
             json_str(&mut out, &trace_state_text(lsc));
             out.push_str(",\"attributes\":");

@@ -60,9 +60,11 @@ fn a_disabled_sdk_records_nothing_sends_nothing_and_propagates_unchanged() {
     assert!(config.is_disabled());
     let pipeline = baton::init(config).unwrap();
 
-    // A root span: new ids, not recording, not sampled.
+    // A root span: the invalid span context, not recording, not sampled
+    // (see tests/sdk_disabled_injects_no_new_ids.rs).
     let root = baton::span("job").start();
     assert!(!root.is_recording());
+    assert!(!root.span_context().is_valid());
     assert!(!root.span_context().flags().is_sampled());
     drop(root);
 

@@ -151,8 +151,8 @@ pub(crate) struct Parts {
     pub(crate) sampler: Box<dyn Sampler>,
     pub(crate) processor: Option<Box<dyn SpanProcessor>>,
     pub(crate) limits: SpanLimits,
-    /// `OTEL_SDK_DISABLED=true`: spans record nothing (the sampler drops a
-    /// root span) and a child span is its parent's context.
+    /// `OTEL_SDK_DISABLED=true`: spans record nothing, a child span is its
+    /// parent's context and a root span the invalid one.
     pub(crate) disabled: bool,
 }
 
@@ -189,8 +189,10 @@ impl Config {
     ///   spans record nothing and nothing reaches any processor or exporter,
     ///   whatever is set in code afterwards; a span with a parent (remote
     ///   or local) carries the parent's context unchanged, so a received
-    ///   `traceparent` propagates as is; a root span gets new ids, not
-    ///   sampled. No other variable is read.
+    ///   `traceparent` propagates as is; a root span carries the
+    ///   OpenTelemetry invalid span context (see
+    ///   [`SpanContext::is_valid`](crate::SpanContext::is_valid)), which no
+    ///   propagator injects. No other variable is read.
     /// - `OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG`: see
     ///   [`sampler_from_env`].
     /// - `OTEL_PROPAGATORS`: checked (see

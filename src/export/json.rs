@@ -146,11 +146,18 @@ pub(crate) fn write_attributes(out: &mut String, attributes: &[KeyValue]) {
     });
 }
 
+/// The ids and tracestate; the invalid span context (a link's) has
+/// all-zero ids, as OpenTelemetry defines it.
 fn write_ids(out: &mut String, sc: &SpanContext) {
+    let (trace_id, span_id) = if sc.is_valid() {
+        (sc.trace_id().to_hex(), sc.span_id().to_hex())
+    } else {
+        ([b'0'; 32], [b'0'; 16])
+    };
     out.push_str("\"traceId\":\"");
-    out.push_str(std::str::from_utf8(&sc.trace_id().to_hex()).unwrap_or_default());
+    out.push_str(std::str::from_utf8(&trace_id).unwrap_or_default());
     out.push_str("\",\"spanId\":\"");
-    out.push_str(std::str::from_utf8(&sc.span_id().to_hex()).unwrap_or_default());
+    out.push_str(std::str::from_utf8(&span_id).unwrap_or_default());
     out.push('"');
     let state = sc.trace_state().as_str();
     if !state.is_empty() {

@@ -188,10 +188,16 @@ fn attributes(out: &mut Vec<u8>, field: u32, attributes: &[KeyValue]) {
 }
 
 /// Trace id (1), span id (2) and trace state (3): the same numbers in
-/// `Span` and `Span.Link`.
+/// `Span` and `Span.Link`. The invalid span context (a link's) has
+/// all-zero ids, as OpenTelemetry defines it.
 fn ids(out: &mut Vec<u8>, sc: &SpanContext) {
-    bytes_always(out, 1, &sc.trace_id().to_bytes());
-    bytes_always(out, 2, &sc.span_id().to_bytes());
+    let (trace_id, span_id) = if sc.is_valid() {
+        (sc.trace_id().to_bytes(), sc.span_id().to_bytes())
+    } else {
+        ([0; 16], [0; 8])
+    };
+    bytes_always(out, 1, &trace_id);
+    bytes_always(out, 2, &span_id);
     bytes_field(out, 3, sc.trace_state().as_str().as_bytes());
 }
 

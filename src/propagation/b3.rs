@@ -138,7 +138,10 @@ impl Read {
 /// The B3 state of a context: its span context, else a decision received
 /// without ids; `None` when it has neither.
 fn header_of(cx: &Context) -> Option<B3Header> {
-    match (cx.span_context(), cx.remote_sampling()) {
+    match (
+        cx.span_context().filter(|sc| sc.is_valid()),
+        cx.remote_sampling(),
+    ) {
         (Some(sc), _) => Some(B3Header::from_span_context(sc)),
         (None, Some(true)) => Some(B3Header::SamplingOnly(Sampling::Accept)),
         (None, Some(false)) => Some(B3Header::SamplingOnly(Sampling::Deny)),
@@ -158,12 +161,21 @@ fn apply(header: &B3Header, cx: &Context) -> Context {
 impl Propagator for B3 {
     fn inject(&self, cx: &Context, carrier: &mut dyn Injector) {
         let Some(header) = header_of(cx) else {
+            for field in self.fields() {
+                carrier.remove_field(field);
+            }
             return;
         };
         match self.encoding {
             Encoding::Single => carrier.set(SINGLE_HEADER, format_single(&header)),
             Encoding::Multi => {
-                for (name, value) in format_multi(&header) {
+                let written = format_multi(&header);
+                for field in self.fields() {
+                    if !written.iter().any(|(name, _)| name == field) {
+                        carrier.remove_field(field);
+                    }
+                }
+                for (name, value) in written {
                     carrier.set(name, value);
                 }
             }

@@ -4,10 +4,43 @@ use std::collections::{BTreeMap, HashMap};
 
 /// Somewhere a propagator can write fields (a request's headers, a message's
 /// metadata). Propagators always pass lowercase names.
+///
+/// A propagator leaves its own fields holding the context it injects and
+/// nothing else: a field it does not write this time (`tracestate` for a
+/// context without one, `x-b3-parentspanid` for a root, an `uberctx-*`
+/// entry no longer in the baggage) is removed, so a carrier used before (a
+/// retried request's headers, a message's metadata copied from the one it
+/// answers) keeps no value from another context.
 pub trait Injector {
     /// Sets `key` to `value`, replacing any earlier value of that field
     /// (whatever its case).
     fn set(&mut self, key: &str, value: String);
+
+    /// Removes every value of field `key` (whatever its case). The default
+    /// does nothing, which suits a carrier that starts empty for each
+    /// inject; the carriers of this crate remove. (Not named `remove`: the
+    /// maps' and `Vec`'s own `remove` would be called instead, and the
+    /// maps' matches case.)
+    ///
+    /// ```
+    /// use baton::propagation::Injector;
+    /// let mut headers = vec![
+    ///     ("TraceState".to_string(), "old=1".to_string()),
+    ///     ("accept".to_string(), "*/*".to_string()),
+    /// ];
+    /// headers.remove_field("tracestate");
+    /// assert_eq!(headers, [("accept".to_string(), "*/*".to_string())]);
+    /// ```
+    fn remove_field(&mut self, key: &str) {
+        let _ = key;
+    }
+
+    /// Removes every field whose name starts with `prefix` (ASCII
+    /// case-insensitively), such as Jaeger's `uberctx-*`. The default does
+    /// nothing, as [`Injector::remove_field`]'s.
+    fn remove_with_prefix(&mut self, prefix: &str) {
+        let _ = prefix;
+    }
 }
 
 /// Somewhere a propagator can read fields. Names match case-insensitively.
@@ -99,7 +132,7 @@ pub(crate) fn first_value<T>(
 
 /// Whether `name` starts with `prefix`, ASCII case-insensitively.
 #[inline]
-fn starts_with_ignore_case(name: &str, prefix: &str) -> bool {
+pub(crate) fn starts_with_ignore_case(name: &str, prefix: &str) -> bool {
     name.as_bytes()
         .get(..prefix.len())
         .is_some_and(|head| bytes_match(head, prefix.as_bytes()) != NameMatch::Different)
@@ -295,8 +328,16 @@ macro_rules! map_carrier {
     ($(impl[$($generics:tt)*] for $map:ty;)*) => {$(
         impl<$($generics)*> Injector for $map {
             fn set(&mut self, key: &str, value: String) {
-                self.retain(|k, _| !k.eq_ignore_ascii_case(key));
+                self.remove_field(key);
                 self.insert(key.to_owned(), value);
+            }
+
+            fn remove_field(&mut self, key: &str) {
+                self.retain(|k, _| !k.eq_ignore_ascii_case(key));
+            }
+
+            fn remove_with_prefix(&mut self, prefix: &str) {
+                self.retain(|k, _| !starts_with_ignore_case(k, prefix));
             }
         }
 
@@ -328,8 +369,16 @@ map_carrier! {
 /// Header lines in order; repeated names are kept as separate lines.
 impl Injector for Vec<(String, String)> {
     fn set(&mut self, key: &str, value: String) {
-        self.retain(|(k, _)| !k.eq_ignore_ascii_case(key));
+        self.remove_field(key);
         self.push((key.to_owned(), value));
+    }
+
+    fn remove_field(&mut self, key: &str) {
+        self.retain(|(k, _)| !k.eq_ignore_ascii_case(key));
+    }
+
+    fn remove_with_prefix(&mut self, prefix: &str) {
+        self.retain(|(k, _)| !starts_with_ignore_case(k, prefix));
     }
 }
 

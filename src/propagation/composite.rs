@@ -223,10 +223,12 @@ impl Composite {
     }
 }
 
-/// [`DEFAULT_PROPAGATORS`]: W3C Trace Context, then W3C Baggage.
+/// [`DEFAULT_PROPAGATORS`] (W3C Trace Context, then W3C Baggage), read as
+/// `OTEL_PROPAGATORS` is: the default is stated once, in that constant.
 impl Default for Composite {
     fn default() -> Composite {
-        Composite::new(vec![Box::new(TraceContext), Box::new(W3cBaggage)])
+        Composite::from_list(DEFAULT_PROPAGATORS)
+            .expect("DEFAULT_PROPAGATORS names only known propagators")
     }
 }
 

@@ -153,8 +153,17 @@ impl EnvCarrier {
 
 impl Injector for EnvCarrier {
     fn set(&mut self, key: &str, value: String) {
-        self.vars.retain(|(k, _)| !is_env_name_of(k, key));
+        self.remove_field(key);
         self.vars.push((env_name(key), value));
+    }
+
+    fn remove_field(&mut self, key: &str) {
+        self.vars.retain(|(k, _)| !is_env_name_of(k, key));
+    }
+
+    fn remove_with_prefix(&mut self, prefix: &str) {
+        let prefix = env_name(prefix);
+        self.vars.retain(|(k, _)| !k.starts_with(&prefix));
     }
 }
 

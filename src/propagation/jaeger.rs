@@ -111,9 +111,11 @@ impl Read {
 
 impl Propagator for Jaeger {
     fn inject(&self, cx: &Context, carrier: &mut dyn Injector) {
-        if let Some(sc) = cx.span_context() {
-            carrier.set(HEADER, format(&JaegerHeader::from_span_context(sc)));
+        match cx.span_context().filter(|sc| sc.is_valid()) {
+            Some(sc) => carrier.set(HEADER, format(&JaegerHeader::from_span_context(sc))),
+            None => carrier.remove_field(HEADER),
         }
+        carrier.remove_with_prefix(BAGGAGE_PREFIX);
         let skipped = inject_baggage(cx.baggage(), carrier);
         if !skipped.is_empty() {
             let kind = if skipped.invalid > 0 {

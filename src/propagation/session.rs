@@ -223,15 +223,19 @@ fn kind_of(e: SessionError) -> DiagnosticKind {
 impl Propagator for SessionHeader {
     fn inject(&self, cx: &Context, carrier: &mut dyn Injector) {
         let Some(id) = cx.baggage().get(Session::BAGGAGE_KEY) else {
+            carrier.remove_field(self.header());
             return;
         };
         match check_session_id(id) {
             Ok(()) => carrier.set(self.header(), id.to_owned()),
-            Err(e) => report(
-                kind_of(e),
-                &format_args!("session not injected into {}: {e}", self.header()),
-                None,
-            ),
+            Err(e) => {
+                carrier.remove_field(self.header());
+                report(
+                    kind_of(e),
+                    &format_args!("session not injected into {}: {e}", self.header()),
+                    None,
+                );
+            }
         }
     }
 

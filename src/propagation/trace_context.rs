@@ -40,11 +40,15 @@ const FIELDS: [&str; 2] = [TRACEPARENT, TRACESTATE];
 
 impl Propagator for TraceContext {
     fn inject(&self, cx: &Context, carrier: &mut dyn Injector) {
-        let Some(sc) = cx.span_context() else {
+        let Some(sc) = cx.span_context().filter(|sc| sc.is_valid()) else {
+            carrier.remove_field(TRACEPARENT);
+            carrier.remove_field(TRACESTATE);
             return;
         };
         carrier.set(TRACEPARENT, traceparent::format(sc));
-        if !sc.trace_state().is_empty() {
+        if sc.trace_state().is_empty() {
+            carrier.remove_field(TRACESTATE);
+        } else {
             carrier.set(TRACESTATE, tracestate::format(sc.trace_state()));
         }
     }

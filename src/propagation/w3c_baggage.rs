@@ -37,6 +37,7 @@ const BAGGAGE: &str = "baggage";
 impl Propagator for W3cBaggage {
     fn inject(&self, cx: &Context, carrier: &mut dyn Injector) {
         if cx.baggage().is_empty() {
+            carrier.remove_field(BAGGAGE);
             return;
         }
         let out = baggage::format(cx.baggage());
@@ -52,7 +53,9 @@ impl Propagator for W3cBaggage {
                 None,
             );
         }
-        if !out.header.is_empty() {
+        if out.header.is_empty() {
+            carrier.remove_field(BAGGAGE);
+        } else {
             carrier.set(BAGGAGE, out.header);
         }
     }
