@@ -294,41 +294,49 @@ impl SpanBuilder {
         // are not built and the sampler is not called.
         let known =
             installed.and_then(|r| r.known_decision_for(parent_sc.as_ref(), remote_sampling));
-        let result = match known {
-            Some(true) => SamplingDecision::RecordAndSample.into(),
-            Some(false) => SamplingDecision::Drop.into(),
-            None => {
-                let mut params = SamplingParams::new(parent_sc.as_ref(), trace_id, &name);
-                params.kind = kind;
-                params.remote_hint = remote_sampling;
-                if let Some(extras) = &extras {
-                    params.attributes = &extras.attributes;
-                    params.links = &extras.links;
-                }
-                recorder::sampler(installed).should_sample(&params)
-            }
-        };
-        let sampled = result.is_sampled();
         let parent_is_remote = parent_sc.as_ref().is_some_and(SpanContext::is_remote);
         // The parent's copy is ours: its tracestate moves into the child
         // rather than being shared (a reference count up and down).
-        let span_context = match parent_sc {
+        let child = |parent_sc: Option<SpanContext>, sampled: bool| match parent_sc {
             Some(p) => p.child(SpanId::random(), sampled),
             None => SpanContext::new(trace_id, SpanId::random(), flags.with_sampled(sampled)),
         };
-        // Only a sampler that was called can give one: a known decision
-        // has none, and the check folds away.
-        let span_context = match result.trace_state {
-            Some(trace_state) => span_context.with_trace_state(trace_state),
-            None => span_context,
+        // Only a sampler that was called gives a tracestate: taken there,
+        // a known decision does not carry an empty one through (callgrind:
+        // 22 instructions of a root span, 24 of an unsampled one).
+        let (decision, attributes, span_context) = match known {
+            Some(true) => (
+                SamplingDecision::RecordAndSample,
+                Vec::new(),
+                child(parent_sc, true),
+            ),
+            Some(false) => (SamplingDecision::Drop, Vec::new(), child(parent_sc, false)),
+            None => {
+                let result = {
+                    let mut params = SamplingParams::new(parent_sc.as_ref(), trace_id, &name);
+                    params.kind = kind;
+                    params.remote_hint = remote_sampling;
+                    if let Some(extras) = &extras {
+                        params.attributes = &extras.attributes;
+                        params.links = &extras.links;
+                    }
+                    recorder::sampler(installed).should_sample(&params)
+                };
+                let span_context = child(parent_sc, result.is_sampled());
+                let span_context = match result.trace_state {
+                    Some(trace_state) => span_context.with_trace_state(trace_state),
+                    None => span_context,
+                };
+                (result.decision, result.attributes, span_context)
+            }
         };
         // The head is built in each return rather than once before them,
         // where it sat in a temporary and was copied (the stall above).
         let limits = match installed {
-            Some(p) if result.decision.is_recording() && !recorder::suppressed() => &p.limits,
+            Some(p) if decision.is_recording() && !recorder::suppressed() => &p.limits,
             // A span that records nothing allocates nothing.
             _ => {
-                drop_list(result.attributes);
+                drop_list(attributes);
                 drop_extras(extras);
                 let head = Head {
                     span_context,
@@ -345,7 +353,7 @@ impl SpanBuilder {
             limits,
             extras,
             session_attribute(&baggage),
-            result.attributes,
+            attributes,
         );
         let head = Head {
             span_context,
