@@ -155,11 +155,7 @@ impl Context {
     #[must_use]
     pub fn with_span_context(&self, span_context: SpanContext) -> Context {
         if !span_context.is_valid() {
-            return self.modified(|i| {
-                i.span_context = None;
-                i.span_name = Str::Borrowed("");
-                i.span_owner = None;
-            });
+            return self.without_span();
         }
         if let Repr::Empty | Repr::Bare(_) = self.0 {
             // How every extract from headers ends.
@@ -250,6 +246,18 @@ impl Context {
     #[inline]
     pub(crate) fn is_span_own(&self) -> bool {
         matches!(self.0, Repr::Span(_))
+    }
+
+    /// A copy with no span: what [`Context::with_span_context`] gives for
+    /// the invalid span context. Out of line, off every extract's path.
+    #[cold]
+    #[inline(never)]
+    fn without_span(&self) -> Context {
+        self.modified(|i| {
+            i.span_context = None;
+            i.span_name = Str::Borrowed("");
+            i.span_owner = None;
+        })
     }
 
     /// Whether both are the same span's own context: [`Context::ptr_eq`]
