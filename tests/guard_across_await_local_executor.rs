@@ -8,21 +8,10 @@
 mod common;
 
 use std::cell::RefCell;
-use std::future::Future;
-use std::pin::Pin;
 use std::rc::Rc;
-use std::task::{Context, Waker};
 
 use baton::{diagnostic_count, span, DiagnosticKind, FutureExt};
-use common::YieldN;
-
-/// Polls every future once per round, in order, until all are done.
-fn run_round_robin(mut futures: Vec<Pin<Box<dyn Future<Output = ()>>>>) {
-    let mut cx = Context::from_waker(Waker::noop());
-    while !futures.is_empty() {
-        futures.retain_mut(|f| f.as_mut().poll(&mut cx).is_pending());
-    }
-}
+use common::{run_round_robin, YieldN};
 
 fn current_name() -> Option<String> {
     baton::current_span().map(|s| s.name().to_owned())

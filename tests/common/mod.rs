@@ -114,6 +114,15 @@ impl Future for YieldN {
     }
 }
 
+/// Polls every future once per round, in order, on this thread (a
+/// single-threaded executor), until all are done.
+pub fn run_round_robin(mut futures: Vec<Pin<Box<dyn Future<Output = ()>>>>) {
+    let mut cx = Context::from_waker(Waker::noop());
+    while !futures.is_empty() {
+        futures.retain_mut(|f| f.as_mut().poll(&mut cx).is_pending());
+    }
+}
+
 type Task = Pin<Box<dyn Future<Output = ()> + Send>>;
 
 /// One run queue per worker, and a flag to stop.
