@@ -330,6 +330,38 @@ impl Stack {
         }
     }
 
+    /// Takes the frames from `at` up off the stack, with their spans;
+    /// `None` if there are none.
+    fn split_off(&mut self, at: usize) -> Option<Box<Aside>> {
+        if at >= self.frames.len() {
+            return None;
+        }
+        let frames = self.frames.split_off(at);
+        let first_span = frames.iter().find_map(|f| match f.held {
+            Held::Span(k) => Some(k),
+            Held::Context(_) => None,
+        });
+        let spans = first_span.map_or_else(Vec::new, |k| self.spans.split_off(k));
+        Some(Box::new(Aside { frames, spans }))
+    }
+
+    /// Ends a run marked `mark` in the usual case: it left no frame above
+    /// the pinned one, which its guard did not drop. Whether it was.
+    #[inline]
+    fn unpin_if_usual(&mut self, mark: Mark) -> bool {
+        if self.frames.len() != mark.len {
+            return false;
+        }
+        match self.frames.last_mut() {
+            None => true,
+            Some(top) if top.live => {
+                top.key = mark.key;
+                true
+            }
+            Some(_) => false,
+        }
+    }
+
     /// Takes the dead frames on top off into `dead`, down to a live or a
     /// pinned one (see [`Mark`]).
     fn pop_dead(&mut self, dead: &mut Vec<Slot>) {
@@ -1121,8 +1153,8 @@ impl SetAside {
 
     /// Keeps `left`, the frames a poll left on the stack, reporting the
     /// future's first leak.
-    fn keep(&mut self, left: Option<Box<Aside>>) {
-        if let (Some(left), false) = (&left, self.reported) {
+    fn keep(&mut self, mut left: Box<Aside>) {
+        if !self.reported {
             self.reported = true;
             report(
                 DiagnosticKind::GuardHeldAcrossAwait,
@@ -1135,14 +1167,11 @@ impl SetAside {
         }
         // Frames that found no room at this poll's start stay above those
         // it restored and any it left.
-        self.frames = match (left, self.frames.take()) {
-            (Some(mut left), Some(mut kept)) => {
-                left.frames.append(&mut kept.frames);
-                left.spans.append(&mut kept.spans);
-                Some(left)
-            }
-            (left, kept) => left.or(kept),
-        };
+        if let Some(mut kept) = self.frames.take() {
+            left.frames.append(&mut kept.frames);
+            left.spans.append(&mut kept.spans);
+        }
+        self.frames = Some(left);
     }
 
     /// The spans still set aside: those of guards the future leaked
@@ -1183,7 +1212,9 @@ pub(crate) fn attached<E: Entry, R>(
                 return;
             }
             // Not on top: frames the run pushed are still there.
-            self.aside.keep(set_aside_above(&self.frame));
+            if let Some(left) = set_aside_above(&self.frame) {
+                self.aside.keep(left);
+            }
             if let Some(entry) = self.frame.pop::<E>() {
                 self.put_back(entry);
                 if let Some(span) = self.home.span() {
@@ -1210,7 +1241,7 @@ pub(crate) fn attached<E: Entry, R>(
     impl Drop for Marked<'_> {
         fn drop(&mut self) {
             if let Some(left) = unmark(self.mark) {
-                self.aside.keep(Some(left));
+                self.aside.keep(left);
             }
         }
     }
@@ -1255,23 +1286,6 @@ fn set_aside_above(frame: &FrameRef) -> Option<Box<Aside>> {
     aside.ok().flatten()
 }
 
-impl Stack {
-    /// Takes the frames from `at` up off the stack, with their spans;
-    /// `None` if there are none.
-    fn split_off(&mut self, at: usize) -> Option<Box<Aside>> {
-        if at >= self.frames.len() {
-            return None;
-        }
-        let frames = self.frames.split_off(at);
-        let first_span = frames.iter().find_map(|f| match f.held {
-            Held::Span(k) => Some(k),
-            Held::Context(_) => None,
-        });
-        let spans = first_span.map_or_else(Vec::new, |k| self.spans.split_off(k));
-        Some(Box::new(Aside { frames, spans }))
-    }
-}
-
 /// A run inside the context already current, with no frame of its own:
 /// the frame on top when it began, pinned there, and how many frames were
 /// on the stack (0: none, nothing pinned).
@@ -1302,7 +1316,7 @@ const PINNED: u64 = 1 << 63;
 /// changed nothing: with the frame, a future with a context took 314
 /// instructions, 359 inside a span (callgrind, default release profile).
 #[inline]
-pub(crate) fn mark_if_current(cx: &Context) -> Option<Mark> {
+fn mark_if_current(cx: &Context) -> Option<Mark> {
     STACK
         .try_with(|s| {
             let mut s = s.try_borrow_mut().ok()?;
@@ -1326,25 +1340,6 @@ pub(crate) fn mark_if_current(cx: &Context) -> Option<Mark> {
         })
         .ok()
         .flatten()
-}
-
-impl Stack {
-    /// Ends a run marked `mark` in the usual case: it left no frame above
-    /// the pinned one, which its guard did not drop. Whether it was.
-    #[inline]
-    fn unpin_if_usual(&mut self, mark: Mark) -> bool {
-        if self.frames.len() != mark.len {
-            return false;
-        }
-        match self.frames.last_mut() {
-            None => true,
-            Some(top) if top.live => {
-                top.key = mark.key;
-                true
-            }
-            Some(_) => false,
-        }
-    }
 }
 
 /// Ends a run marked `mark`: unpins its frame and takes off the frames the

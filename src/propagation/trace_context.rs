@@ -45,15 +45,16 @@ impl Propagator for TraceContext {
             carrier.remove_field(TRACESTATE);
             return;
         };
-        if sc.trace_state().is_empty() {
+        let state = sc.trace_state();
+        if state.is_empty() {
             // Before the traceparent is set: in a fresh carrier, a map
             // searched while still empty (callgrind: 73 instructions of an
             // inject into a new `HashMap`, after).
             carrier.remove_field(TRACESTATE);
-            carrier.set(TRACEPARENT, traceparent::format(sc));
-        } else {
-            carrier.set(TRACEPARENT, traceparent::format(sc));
-            carrier.set(TRACESTATE, tracestate::format(sc.trace_state()));
+        }
+        carrier.set(TRACEPARENT, traceparent::format(sc));
+        if !state.is_empty() {
+            carrier.set(TRACESTATE, tracestate::format(state));
         }
     }
 
