@@ -600,6 +600,17 @@ trait Recorder {
         self.with_record(|r| r.set_status(status));
     }
 
+    fn update_name(&self, name: Str) {
+        self.with_record(|r| r.rename(name));
+    }
+
+    /// The name the last `update_name` gave, while the span records.
+    fn renamed(&self) -> Option<String> {
+        let mut renamed = None;
+        self.with_record(|r| renamed = r.renamed().map(str::to_owned));
+        renamed
+    }
+
     #[track_caller]
     fn add_link(&self, span_context: SpanContext, attributes: Vec<KeyValue>) {
         if let Some(link) = link_to_record(span_context, attributes) {
@@ -717,6 +728,25 @@ macro_rules! span_methods {
             Recorder::add_link(self, span_context, attributes);
         }
 
+        /// Replaces the span's name (the OpenTelemetry `UpdateName`): for a
+        /// name known only once the span runs, such as the route a server
+        /// matched. The span ends with the last name given; the sampler,
+        /// which decided at the start, saw the first. Does nothing once the
+        /// span has ended or when it does not record.
+        ///
+        /// ```
+        /// let spans = baton::InMemoryExporter::default();
+        /// let _pipeline = baton::init(baton::Config::new().exporter(spans.clone())).unwrap();
+        /// let span = baton::span("GET").start();
+        /// span.update_name("GET /users/{id}");
+        /// assert_eq!(span.name(), "GET /users/{id}");
+        /// drop(span);
+        /// assert_eq!(spans.take()[0].name, "GET /users/{id}");
+        /// ```
+        pub fn update_name(&self, name: impl Into<Str>) {
+            Recorder::update_name(self, name.into());
+        }
+
         /// Sets the status as the OpenTelemetry API says: `Ok` is final, and
         /// `Unset` never replaces a status.
         pub fn set_status(&self, status: Status) {
@@ -791,9 +821,10 @@ pub struct SpanRef {
 impl SpanRef {
     span_methods!();
 
-    /// The span name.
-    pub fn name(&self) -> &str {
-        self.cx.span_name()
+    /// The span name: the last given to `update_name` while the span
+    /// recorded, else the one it started with (see [`Span::name`]).
+    pub fn name(&self) -> String {
+        Recorder::renamed(self).unwrap_or_else(|| self.cx.span_name().to_string())
     }
 
     /// The span's ids, flags and tracestate.
@@ -870,9 +901,13 @@ impl Span {
         SpanState::take_from(&mut self.head, self.body.get_mut())
     }
 
-    /// The span name.
+    /// The span name: the last given to [`update_name`](Span::update_name)
+    /// while the span recorded, else the one it started with. The record
+    /// that holds a new name is handed on when the span ends: from then on
+    /// this gives the first name, and the exported span
+    /// ([`EndedSpan::name`](crate::EndedSpan::name)) the last.
     pub fn name(&self) -> String {
-        self.head.name.to_string()
+        Recorder::renamed(self).unwrap_or_else(|| self.head.name.to_string())
     }
 
     /// The span's ids, flags and tracestate.
@@ -981,9 +1016,11 @@ impl SpanGuard {
         }
     }
 
-    /// The span name.
+    /// The span name, as [`Span::name`] gives it.
     pub fn name(&self) -> String {
-        self.with_state(|s| s.name().to_owned()).unwrap_or_default()
+        Recorder::renamed(self)
+            .or_else(|| self.with_state(|s| s.name().to_owned()))
+            .unwrap_or_default()
     }
 
     /// The context in which this span is the active span. The first call

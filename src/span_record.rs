@@ -28,6 +28,8 @@ pub(crate) struct Record {
 /// What only some spans have; a span builder fills the same box.
 #[derive(Default)]
 pub(crate) struct Extras {
+    /// The name given by the last `update_name`, which the span ends with.
+    name: Option<Str>,
     pub(crate) span_type: Option<SpanType>,
     pub(crate) start_unix_nanos: Option<u64>,
     end_unix_nanos: Option<u64>,
@@ -138,6 +140,16 @@ impl Record {
         );
     }
 
+    /// Replaces the name the span will end with.
+    pub(crate) fn rename(&mut self, name: Str) {
+        self.extras().name = Some(name);
+    }
+
+    /// The name the last [`rename`](Record::rename) gave, if any.
+    pub(crate) fn renamed(&self) -> Option<&str> {
+        self.extras.as_ref()?.name.as_deref()
+    }
+
     /// Sets an explicit end time, which the span's end then records
     /// instead of its own clock reading.
     pub(crate) fn set_end(&mut self, unix_nanos: u64) {
@@ -217,12 +229,16 @@ impl Record {
         });
     }
 
-    /// Cuts the values and lists of attributes, events and links to
-    /// `limits`, once the record takes nothing more. `limits` is read only
-    /// when there are any.
-    pub(crate) fn cut(&mut self, limits: impl FnOnce() -> SpanLimits) {
+    /// Settles the record once it takes nothing more: cuts the values and
+    /// lists of attributes, events and links to `limits`, and puts the
+    /// name the last [`rename`](Record::rename) gave in `name`. `limits`
+    /// is read only when there are any.
+    pub(crate) fn settle(&mut self, name: &mut Str, limits: impl FnOnce() -> SpanLimits) {
         if let Some(extras) = &mut self.extras {
             let extras = &mut **extras;
+            if let Some(renamed) = extras.name.take() {
+                *name = renamed;
+            }
             limit_record(
                 &mut extras.attributes,
                 &mut extras.events,
