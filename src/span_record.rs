@@ -229,16 +229,12 @@ impl Record {
         });
     }
 
-    /// Settles the record once it takes nothing more: cuts the values and
-    /// lists of attributes, events and links to `limits`, and puts the
-    /// name the last [`rename`](Record::rename) gave in `name`. `limits`
-    /// is read only when there are any.
-    pub(crate) fn settle(&mut self, name: &mut Str, limits: impl FnOnce() -> SpanLimits) {
+    /// Cuts the values and lists of attributes, events and links to
+    /// `limits`, once the record takes nothing more. `limits` is read only
+    /// when there are any.
+    pub(crate) fn cut(&mut self, limits: impl FnOnce() -> SpanLimits) {
         if let Some(extras) = &mut self.extras {
             let extras = &mut **extras;
-            if let Some(renamed) = extras.name.take() {
-                *name = renamed;
-            }
             limit_record(
                 &mut extras.attributes,
                 &mut extras.events,
@@ -279,7 +275,7 @@ impl Record {
             .start_unix_nanos
             .unwrap_or_else(|| unix_nanos_at(self.start));
         *slot = SpanData {
-            name,
+            name: extras.name.unwrap_or(name),
             parent_span_id: span_context.parent_span_id(),
             span_context,
             parent_is_remote: self.parent_is_remote,

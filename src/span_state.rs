@@ -202,7 +202,7 @@ impl Body {
     fn finish(
         self,
         span_context: SpanContext,
-        mut name: Str,
+        name: Str,
         limits: impl FnOnce() -> SpanLimits,
         let_go: impl FnOnce(&Context),
         end: impl FnOnce() -> Instant,
@@ -231,7 +231,7 @@ impl Body {
             std::mem::forget((record, span_context, name));
             return None;
         }
-        record.settle(&mut name, limits);
+        record.cut(limits);
         Some(EndedSpan::new(span_context, name, record, end))
     }
 }
