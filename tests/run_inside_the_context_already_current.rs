@@ -10,9 +10,17 @@ mod common;
 
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use baton::{diagnostic_count, DiagnosticKind, FutureExt};
 use common::{run_round_robin, YieldN};
+
+/// Taken by each test: most count diagnostics that every test here may
+/// report, and the counts are the process's.
+fn one_at_a_time() -> MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
 fn current_name() -> Option<String> {
     baton::current_span().map(|s| s.name().to_owned())
@@ -20,6 +28,7 @@ fn current_name() -> Option<String> {
 
 #[test]
 fn a_job_run_inside_its_own_span_takes_off_the_guard_it_forgot() {
+    let _one = one_at_a_time();
     common::exporter();
     let request = baton::span("request").enter();
     let trace_id = request.trace_id();
@@ -48,6 +57,7 @@ fn a_job_run_inside_its_own_span_takes_off_the_guard_it_forgot() {
 
 #[test]
 fn a_job_run_inside_its_own_context_or_none_restores_it() {
+    let _one = one_at_a_time();
     // A context on top (baggage), then no context at all.
     let _mark = baton::set_baggage("mark", "caller");
     let job = baton::copy_context_to_thread(|| {
@@ -73,6 +83,7 @@ fn a_job_run_inside_its_own_context_or_none_restores_it() {
 
 #[test]
 fn a_job_that_leaks_then_panics_inside_its_own_span_still_restores_it() {
+    let _one = one_at_a_time();
     common::exporter();
     let request = baton::span("panicking request").enter();
     let trace_id = request.trace_id();
@@ -127,6 +138,7 @@ fn guard_held_across_await_inside_the_wrapping_context(
 
 #[test]
 fn a_guard_held_across_await_inside_the_wrapping_span_is_seen_only_by_its_future() {
+    let _one = one_at_a_time();
     common::exporter();
     let request = baton::span("request").enter();
     let trace_id = request.trace_id();
@@ -147,6 +159,7 @@ fn a_guard_held_across_await_inside_the_wrapping_span_is_seen_only_by_its_future
 
 #[test]
 fn a_guard_held_across_await_with_no_context_is_seen_only_by_its_future() {
+    let _one = one_at_a_time();
     assert_eq!(baton::__stack_depth(), 0);
     let (own, other) = guard_held_across_await_inside_the_wrapping_context();
     assert_eq!(own, [Some("held".to_owned()), Some("held".to_owned())]);
@@ -156,6 +169,7 @@ fn a_guard_held_across_await_with_no_context_is_seen_only_by_its_future() {
 
 #[test]
 fn a_future_that_drops_the_guard_of_the_span_it_runs_in_ends_that_span() {
+    let _one = one_at_a_time();
     common::exporter();
     let outer = baton::span("outer").enter();
     let trace_id = outer.trace_id();
@@ -189,6 +203,7 @@ fn a_future_that_drops_the_guard_of_the_span_it_runs_in_ends_that_span() {
 
 #[test]
 fn runs_marked_inside_runs_marked_each_take_off_their_own_leaks() {
+    let _one = one_at_a_time();
     let request = baton::span("request").enter();
     let depth = baton::__stack_depth();
     let inner = baton::copy_context_to_fn(|n: u32| {
