@@ -40,7 +40,23 @@ env_names! {
     "ALREADY_OK_9" => "ALREADY_OK_9",
     "9lives" => "_9LIVES",
     "é" => "_",
-    "" => "",
+    // Bug: the empty name stayed empty, not a variable name at all; the
+    // spec (1.58) normalizes it to `_`.
+    "" => "_",
+}
+
+/// Set and get normalize the empty name as `env_name` does.
+#[test]
+fn the_empty_field_name_is_the_variable_underscore() {
+    let mut env = EnvCarrier::default();
+    env.set("", "v".into());
+    assert_eq!(env.vars().collect::<Vec<_>>(), [("_", "v")]);
+    assert_eq!(
+        EnvCarrier::from_vars([("", "x"), ("_", "y")])
+            .get("")
+            .as_deref(),
+        Some("y")
+    );
 }
 
 #[test]

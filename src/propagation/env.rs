@@ -51,10 +51,12 @@ pub struct EnvCarrier {
     vars: Vec<(String, String)>,
 }
 
-/// The environment variable name for propagation field `field`: ASCII
-/// letters uppercased, digits and `_` kept, every other character (one per
-/// Unicode scalar) replaced by `_`, and `_` put in front of a leading digit,
-/// so the result is a portable POSIX name.
+/// The environment variable name for propagation field `field`, normalized
+/// as the OpenTelemetry spec's "Key Name Normalization" asks: ASCII letters
+/// uppercased, digits and `_` kept, every other character (one per Unicode
+/// scalar) replaced by `_`, and `_` put in front of a leading digit; an
+/// empty name becomes `_`. The result matches `^[A-Z_][A-Z0-9_]*$`, a
+/// portable POSIX name.
 ///
 /// ```
 /// use baton::propagation::env_name;
@@ -62,15 +64,15 @@ pub struct EnvCarrier {
 /// assert_eq!(env_name("x-b3-traceid"), "X_B3_TRACEID");
 /// assert_eq!(env_name("uberctx-session.id"), "UBERCTX_SESSION_ID");
 /// assert_eq!(env_name("3é"), "_3_");
+/// assert_eq!(env_name(""), "_");
 /// ```
 pub fn env_name(field: &str) -> String {
     env_name_chars(field).collect()
 }
 
 fn env_name_chars(field: &str) -> impl Iterator<Item = char> + '_ {
-    let prefix = field
-        .starts_with(|c: char| c.is_ascii_digit())
-        .then_some('_');
+    let prefix =
+        (field.is_empty() || field.starts_with(|c: char| c.is_ascii_digit())).then_some('_');
     prefix.into_iter().chain(field.chars().map(|c| match c {
         'a'..='z' => c.to_ascii_uppercase(),
         'A'..='Z' | '0'..='9' | '_' => c,
