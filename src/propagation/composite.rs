@@ -27,7 +27,9 @@ pub const DEFAULT_PROPAGATORS: &str = "tracecontext,baggage";
 /// - **Extract** starts from the given context. The first propagator that
 ///   finds a valid span context in the carrier sets it; later ones only add
 ///   baggage, within the W3C limits ([`Baggage::MAX_MEMBERS`],
-///   [`Baggage::MAX_BYTES`]) for the sum. When a later format carries a
+///   [`Baggage::MAX_BYTES`]) for the sum. A later entry for a key an
+///   earlier format set to another value is a
+///   [`Problem::BaggageConflict`]. When a later format carries a
 ///   different trace id, the first is kept and the conflict is a
 ///   [`Problem::Conflict`]. Every problem of every format is reported once
 ///   (see [`Propagator::extract_with_problems`]).
@@ -392,6 +394,12 @@ impl Propagator for Composite {
                         first: merged.first,
                     });
                 }
+                if merged.conflicting > 0 {
+                    problems.push(Problem::BaggageConflict {
+                        ignored: self.name_of(p.as_ref()),
+                        entries: merged.conflicting,
+                    });
+                }
                 out = out.with_baggage_replaced(merged.baggage);
             }
             match (got.span_context(), chosen) {
@@ -456,6 +464,9 @@ struct Added {
     baggage: Baggage,
     dropped: usize,
     first: Option<WireError>,
+    /// Entries left out because an earlier format set their key to
+    /// something else.
+    conflicting: usize,
 }
 
 /// The size of `b` as the `baggage` header writes it.
@@ -475,10 +486,20 @@ fn add_baggage(base: &Baggage, got: &Baggage, from_carrier: &mut Vec<String>) ->
         baggage: base.clone(),
         dropped: 0,
         first: None,
+        conflicting: 0,
     };
     let mut bytes = header_size(base);
     for (k, v, props) in got.iter() {
         if from_carrier.iter().any(|c| c == k) {
+            // The earlier value stays. This one is lost unless it says the
+            // same (properties only count where this format carries some:
+            // Jaeger's have no place for them).
+            let same = out.baggage.iter().any(|(old, old_v, old_p)| {
+                old == k && old_v == v && (props.is_empty() || old_p == props)
+            });
+            if !same {
+                out.conflicting += 1;
+            }
             continue;
         }
         if base.iter().any(|e| e == (k, v, props)) {
