@@ -67,9 +67,13 @@ vectors! {
     trace_only: T => Err(WireError::new(Field::JaegerSpanId, 32, Reason::Missing));
     five_fields: format!("{T}:{S}:0:1:1") => Err(WireError::new(Field::JaegerFlags, 53, Reason::TrailingData));
     bad_escape: format!("{T}%3B{S}:0:1") => Err(WireError::new(Field::JaegerTraceId, 32, Reason::NotHex));
-    not_hex: format!("{T}:{S}:0:x1") => Err(WireError::new(Field::JaegerFlags, 52, Reason::Length { found: 0 }));
-    space_in_span: format!("{T}: {S}:0:1") => Err(WireError::new(Field::JaegerSpanId, 33, Reason::Length { found: 0 }));
-    plus_sign: format!("+1:{S}:0:1") => Err(WireError::new(Field::JaegerTraceId, 0, Reason::Length { found: 0 }));
+    // Bug: a field starting with a byte that is neither a digit nor a
+    // separator was said to have 0 hex digits; the byte is named.
+    not_hex: format!("{T}:{S}:0:x1") => Err(WireError::new(Field::JaegerFlags, 52, Reason::NotHex));
+    space_in_span: format!("{T}: {S}:0:1") => Err(WireError::new(Field::JaegerSpanId, 33, Reason::NotHex));
+    plus_sign: format!("+1:{S}:0:1") => Err(WireError::new(Field::JaegerTraceId, 0, Reason::NotHex));
+    bad_escape_first: format!("%zz:{S}:0:1") => Err(WireError::new(Field::JaegerTraceId, 0, Reason::NotHex));
+    empty_span_encoded: format!("{T}%3A%3A0%3A1") => Err(WireError::new(Field::JaegerSpanId, 35, Reason::Length { found: 0 }));
     dash_separator: format!("{T}-{S}-0-1") => Err(WireError::new(Field::JaegerTraceId, 32, Reason::NotHex));
     // All separators encoded, or all plain: a mix was not written by one encoder.
     mixed_encoded_then_plain: "abc%3a1:0:3" => Err(WireError::new(Field::UberTraceId, 7, Reason::MixedSeparators));
