@@ -75,6 +75,9 @@ vectors! {
     trace_33: [Some("463ac35c9f6413ad48485a3953bb61240"), Some(S), None, None, None] => Err(WireError::new(Field::B3TraceId, 0, Reason::Length { found: 33 }));
     span_17: [Some(T), Some("a2fb4a1d1a96d3120"), None, None, None] => Err(WireError::new(Field::B3SpanId, 0, Reason::Length { found: 17 }));
     empty_trace: [Some(""), Some(S), None, None, None] => Err(WireError::new(Field::B3TraceId, 0, Reason::Length { found: 0 }));
+    // Bug: said to have 5 hex digits; the byte that is not one is named.
+    trace_not_hex: [Some("trace"), Some(S), None, None, None] => Err(WireError::new(Field::B3TraceId, 0, Reason::NotLowerHex));
+    span_with_padding: [Some(T), Some(" a2fb4a1d1a96d312"), None, None, None] => Err(WireError::new(Field::B3SpanId, 0, Reason::NotLowerHex));
     uppercase_span: [Some(T), Some("a2fb4a1d1a96D312"), None, None, None] => Err(WireError::new(Field::B3SpanId, 12, Reason::NotLowerHex));
     zero_trace: [Some("0000000000000000"), Some(S), None, None, None] => Err(WireError::new(Field::B3TraceId, 0, Reason::AllZero));
     zero_parent: [Some(T), Some(S), Some("0000000000000000"), None, None] => Err(WireError::new(Field::B3ParentSpanId, 0, Reason::AllZero));

@@ -79,7 +79,12 @@ vectors! {
     extra_field: format!("{T128}-{S}-1-{P}-1") => Err(WireError::new(Field::B3, 68, Reason::TooLong { max: 68 }));
     extra_field_short_trace: format!("64fe8b2a57d3eff7-{S}-1-{P}-1") => Err(WireError::new(Field::B3, 52, Reason::TrailingData));
     two_states: format!("{T128}-{S}-1-1") => Err(WireError::new(Field::B3ParentSpanId, 52, Reason::Length { found: 1 }));
-    leading_space: format!(" {T128}-{S}") => Err(WireError::new(Field::B3TraceId, 0, Reason::Length { found: 33 }));
+    // Bug: a field of the wrong length was said to have that many hex
+    // digits (" {T128}" 33, "true" 4); the byte that is not one is named.
+    leading_space: format!(" {T128}-{S}") => Err(WireError::new(Field::B3TraceId, 0, Reason::NotLowerHex));
+    legacy_true_alone: "true" => Err(WireError::new(Field::B3TraceId, 0, Reason::NotLowerHex));
+    short_uppercase_trace: format!("{}-{S}", &T128[..15].to_uppercase()) => Err(WireError::new(Field::B3TraceId, 2, Reason::NotLowerHex));
+    bad_byte_in_long_span: format!("{T128}-{}x0-1", &S[..15]) => Err(WireError::new(Field::B3SpanId, 48, Reason::NotLowerHex));
     sign_is_not_hex: format!("+0f198ee56343ba864fe8b2a57d3eff7-{S}") => Err(WireError::new(Field::B3TraceId, 0, Reason::NotLowerHex));
 }
 

@@ -346,6 +346,42 @@ fn a_later_format_does_not_replace_baggage_an_earlier_one_set() {
     assert_eq!(cx.baggage().len(), 1);
 }
 
+/// Bug: a later format's value for a key an earlier one set was dropped
+/// without a word (`baggage: k=w3c` under `jaeger,baggage` with
+/// `uberctx-k: jaeger`). It is now one `Problem::BaggageConflict` for the
+/// format, counting its entries lost; an entry that says the same, or
+/// lacks only the properties its format cannot carry, is no conflict.
+#[test]
+fn a_later_formats_other_value_for_a_key_is_a_conflict() {
+    let c = Composite::from_list("jaeger,baggage").unwrap();
+    let headers = carrier(&[
+        ("uberctx-k", "jaeger"),
+        ("uberctx-same", "1"),
+        ("uberctx-props", "1"),
+        ("baggage", "k=w3c,same=1,props=1;p,new=2"),
+    ]);
+    let (cx, problems) = c.extract_with_problems(&Context::default(), &headers);
+    assert_eq!(cx.baggage().get("k"), Some("jaeger"));
+    assert_eq!(cx.baggage().get("new"), Some("2"));
+    let expected = Problem::BaggageConflict {
+        ignored: "baggage",
+        entries: 2,
+    };
+    assert_eq!(problems.iter().collect::<Vec<_>>(), [&expected]);
+    assert_eq!(expected.kind(), DiagnosticKind::ConflictingContext);
+    assert_eq!(
+        expected.to_string(),
+        "baggage carries 2 baggage entries whose keys an earlier format set to other values; \
+         kept the first"
+    );
+
+    let c = Composite::from_list("baggage,jaeger").unwrap();
+    let headers = carrier(&[("baggage", "k=v;p"), ("uberctx-k", "v")]);
+    let (cx, problems) = c.extract_with_problems(&Context::default(), &headers);
+    assert_eq!(cx.baggage().iter().next(), Some(("k", "v", "p")));
+    assert!(problems.is_empty(), "{problems:?}");
+}
+
 /// W3C Baggage, "Limits": "A platform MUST propagate all list-members
 /// including any list-member properties if both of the following conditions
 /// are met: The total number of list-members is less than or equal to 64.

@@ -40,7 +40,23 @@ env_names! {
     "ALREADY_OK_9" => "ALREADY_OK_9",
     "9lives" => "_9LIVES",
     "é" => "_",
-    "" => "",
+    // Bug: the empty name stayed empty, not a variable name at all; the
+    // spec (1.58) normalizes it to `_`.
+    "" => "_",
+}
+
+/// Set and get normalize the empty name as `env_name` does.
+#[test]
+fn the_empty_field_name_is_the_variable_underscore() {
+    let mut env = EnvCarrier::default();
+    env.set("", "v".into());
+    assert_eq!(env.vars().collect::<Vec<_>>(), [("_", "v")]);
+    assert_eq!(
+        EnvCarrier::from_vars([("", "x"), ("_", "y")])
+            .get("")
+            .as_deref(),
+        Some("y")
+    );
 }
 
 #[test]
@@ -73,12 +89,23 @@ fn repeated_variables_are_all_yielded_in_order() {
     assert_eq!(seen, ["a=1", "b=2"]);
 }
 
+/// Bug: every stored name was yielded, `x-b3-traceid` and `Path` too,
+/// where the spec (1.58) says `Keys` "MUST return only key names that are
+/// already normalized": `get` never reads the others.
 #[test]
-fn keys_are_the_variable_names_as_stored() {
-    let env = EnvCarrier::from_vars([("TRACEPARENT", "x"), ("Path", "/bin")]);
+fn keys_are_only_the_normalized_variable_names() {
+    let env = EnvCarrier::from_vars([
+        ("TRACEPARENT", "x"),
+        ("Path", "/bin"),
+        ("x-b3-traceid", "t"),
+        ("9LIVES", "9"),
+        ("", "e"),
+        ("_9LIVES", "9"),
+        ("UBERCTX_K", "v"),
+    ]);
     let mut keys = Vec::new();
     env.keys(&mut |k| keys.push(k.to_owned()));
-    assert_eq!(keys, ["TRACEPARENT", "Path"]);
+    assert_eq!(keys, ["TRACEPARENT", "_9LIVES", "UBERCTX_K"]);
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Jaeger `uber-trace-id` and `uberctx-{key}`: spec vectors and the propagator.
 //! Spec: https://www.jaegertracing.io/docs/1.52/client-libraries/#propagation-format
 
-use baton::propagation::{Jaeger, Propagator, TraceContext, B3};
+use baton::propagation::{Composite, Jaeger, Propagator, TraceContext, B3};
 use baton::wire::uber_trace_id::{format, parse, JaegerHeader, MAX_HEADER_LEN};
 use baton::wire::uberctx::{
     format_baggage_name, format_baggage_value, parse_baggage_name, parse_baggage_value,
@@ -67,9 +67,13 @@ vectors! {
     trace_only: T => Err(WireError::new(Field::JaegerSpanId, 32, Reason::Missing));
     five_fields: format!("{T}:{S}:0:1:1") => Err(WireError::new(Field::JaegerFlags, 53, Reason::TrailingData));
     bad_escape: format!("{T}%3B{S}:0:1") => Err(WireError::new(Field::JaegerTraceId, 32, Reason::NotHex));
-    not_hex: format!("{T}:{S}:0:x1") => Err(WireError::new(Field::JaegerFlags, 52, Reason::Length { found: 0 }));
-    space_in_span: format!("{T}: {S}:0:1") => Err(WireError::new(Field::JaegerSpanId, 33, Reason::Length { found: 0 }));
-    plus_sign: format!("+1:{S}:0:1") => Err(WireError::new(Field::JaegerTraceId, 0, Reason::Length { found: 0 }));
+    // Bug: a field starting with a byte that is neither a digit nor a
+    // separator was said to have 0 hex digits; the byte is named.
+    not_hex: format!("{T}:{S}:0:x1") => Err(WireError::new(Field::JaegerFlags, 52, Reason::NotHex));
+    space_in_span: format!("{T}: {S}:0:1") => Err(WireError::new(Field::JaegerSpanId, 33, Reason::NotHex));
+    plus_sign: format!("+1:{S}:0:1") => Err(WireError::new(Field::JaegerTraceId, 0, Reason::NotHex));
+    bad_escape_first: format!("%zz:{S}:0:1") => Err(WireError::new(Field::JaegerTraceId, 0, Reason::NotHex));
+    empty_span_encoded: format!("{T}%3A%3A0%3A1") => Err(WireError::new(Field::JaegerSpanId, 35, Reason::Length { found: 0 }));
     dash_separator: format!("{T}-{S}-0-1") => Err(WireError::new(Field::JaegerTraceId, 32, Reason::NotHex));
     // All separators encoded, or all plain: a mix was not written by one encoder.
     mixed_encoded_then_plain: "abc%3a1:0:3" => Err(WireError::new(Field::UberTraceId, 7, Reason::MixedSeparators));
@@ -152,8 +156,8 @@ fn debug_without_sampled_is_not_sent_as_a_b3_accept() {
     );
     let mut out: Vec<(String, String)> = Vec::new();
     TraceContext.inject(&cx, &mut out);
-    B3::single().inject(&cx, &mut out);
-    B3::multi().inject(&cx, &mut out);
+    // Both B3 encodings: one inject of either clears the other's fields.
+    Composite::new(vec![Box::new(B3::single()), Box::new(B3::multi())]).inject(&cx, &mut out);
     Jaeger.inject(&cx, &mut out);
     let t = "00000000000000000000000000000001";
     // B3 writes a trace id that fits in 64 bits with 16 digits.

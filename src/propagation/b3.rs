@@ -34,7 +34,10 @@ enum Encoding {
 /// The B3 [`Propagator`].
 ///
 /// Injects in the form it was built for: [`B3::single`] writes `b3`,
-/// [`B3::multi`] writes the lowercase `x-b3-*` headers. Extraction reads
+/// [`B3::multi`] writes the lowercase `x-b3-*` headers; either removes the
+/// other form's fields from the carrier, since a receiver reading a stale
+/// `b3` first would join the old trace (a [`Composite`](super::Composite)
+/// of both writes both). Extraction reads
 /// both: a valid `b3` header wins; an invalid one falls back to the multi
 /// headers. Each invalid encoding is one problem, reported once. So
 /// [`Propagator::fields`] is the form written, and
@@ -158,23 +161,31 @@ fn apply(header: &B3Header, cx: &Context) -> Context {
     }
 }
 
+/// Removes from `carrier` each B3 field, of either encoding, that
+/// `written` does not hold. Both encodings are one format, read by one
+/// extract that prefers the single header: a stale `b3` left beside fresh
+/// `x-b3-*` headers would be what the receiver joins.
+fn remove_unwritten(carrier: &mut dyn Injector, written: impl Fn(&str) -> bool) {
+    for field in EXTRACT_FIELDS {
+        if !written(field) {
+            carrier.remove_field(field);
+        }
+    }
+}
+
 impl Propagator for B3 {
     fn inject(&self, cx: &Context, carrier: &mut dyn Injector) {
-        let Some(header) = header_of(cx) else {
-            for field in self.fields() {
-                carrier.remove_field(field);
+        match (header_of(cx), self.encoding) {
+            (None, _) => remove_unwritten(carrier, |_| false),
+            (Some(header), Encoding::Single) => {
+                remove_unwritten(carrier, |field| field == SINGLE_HEADER);
+                carrier.set(SINGLE_HEADER, format_single(&header));
             }
-            return;
-        };
-        match self.encoding {
-            Encoding::Single => carrier.set(SINGLE_HEADER, format_single(&header)),
-            Encoding::Multi => {
+            (Some(header), Encoding::Multi) => {
                 let written = format_multi(&header);
-                for field in self.fields() {
-                    if !written.iter().any(|(name, _)| name == field) {
-                        carrier.remove_field(field);
-                    }
-                }
+                remove_unwritten(carrier, |field| {
+                    written.iter().any(|(name, _)| *name == field)
+                });
                 for (name, value) in written {
                     carrier.set(name, value);
                 }

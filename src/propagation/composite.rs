@@ -20,11 +20,16 @@ pub const DEFAULT_PROPAGATORS: &str = "tracecontext,baggage";
 
 /// Several propagators run as one.
 ///
-/// - **Inject** runs every propagator, in order.
+/// - **Inject** runs every propagator, in order. A member does not remove
+///   a field another member writes: with `b3,b3multi`, each B3 inject
+///   (which clears the other encoding when it runs alone) leaves the
+///   other's fresh headers in place.
 /// - **Extract** starts from the given context. The first propagator that
 ///   finds a valid span context in the carrier sets it; later ones only add
 ///   baggage, within the W3C limits ([`Baggage::MAX_MEMBERS`],
-///   [`Baggage::MAX_BYTES`]) for the sum. When a later format carries a
+///   [`Baggage::MAX_BYTES`]) for the sum. A later entry for a key an
+///   earlier format set to another value is a
+///   [`Problem::BaggageConflict`]. When a later format carries a
 ///   different trace id, the first is kept and the conflict is a
 ///   [`Problem::Conflict`]. Every problem of every format is reported once
 ///   (see [`Propagator::extract_with_problems`]).
@@ -53,6 +58,10 @@ pub const DEFAULT_PROPAGATORS: &str = "tracecontext,baggage";
 /// ```
 pub struct Composite {
     propagators: Vec<Box<dyn Propagator>>,
+    /// For each member, the fields it reads but does not write that another
+    /// member writes: its inject leaves them to that member (see
+    /// [`LeftToOthers`]). Empty for most lists.
+    left_to_others: Vec<Vec<&'static str>>,
     fields: Vec<&'static str>,
     extract_fields: Vec<&'static str>,
 }
@@ -119,8 +128,12 @@ impl Composite {
             add_fields(&mut fields, p.fields());
             add_fields(&mut extract_fields, p.extract_fields());
         }
+        let left_to_others = (0..propagators.len())
+            .map(|i| left_to_others(&propagators, i, &fields))
+            .collect();
         Composite {
             propagators,
+            left_to_others,
             fields,
             extract_fields,
         }
@@ -232,6 +245,28 @@ impl Default for Composite {
     }
 }
 
+/// The fields member `i` reads but does not write that another member
+/// writes, as found in `union` (every member's fields, interned).
+fn left_to_others(
+    members: &[Box<dyn Propagator>],
+    i: usize,
+    union: &[&'static str],
+) -> Vec<&'static str> {
+    let own = members[i].fields();
+    let written_by_others = |field: &&str| {
+        members
+            .iter()
+            .enumerate()
+            .any(|(j, other)| j != i && other.fields().contains(field))
+    };
+    members[i]
+        .extract_fields()
+        .iter()
+        .filter(|f| !own.contains(f) && written_by_others(f))
+        .filter_map(|f| union.iter().copied().find(|u| u == f))
+        .collect()
+}
+
 /// Appends to `union` each of `fields` it lacks, interned, in order.
 fn add_fields(union: &mut Vec<&'static str>, fields: &[&str]) {
     for field in fields {
@@ -317,8 +352,12 @@ impl Kind {
 
 impl Propagator for Composite {
     fn inject(&self, cx: &Context, carrier: &mut dyn Injector) {
-        for p in &self.propagators {
-            p.inject(cx, carrier);
+        for (p, left) in self.propagators.iter().zip(&self.left_to_others) {
+            if left.is_empty() {
+                p.inject(cx, carrier);
+            } else {
+                p.inject(cx, &mut LeftToOthers { carrier, left });
+            }
         }
     }
 
@@ -355,6 +394,12 @@ impl Propagator for Composite {
                         first: merged.first,
                     });
                 }
+                if merged.conflicting > 0 {
+                    problems.push(Problem::BaggageConflict {
+                        ignored: self.name_of(p.as_ref()),
+                        entries: merged.conflicting,
+                    });
+                }
                 out = out.with_baggage_replaced(merged.baggage);
             }
             match (got.span_context(), chosen) {
@@ -388,11 +433,40 @@ impl Propagator for Composite {
     }
 }
 
+/// The carrier as one member of a composite sees it on inject: fields that
+/// another member writes are not removed by this one. A format clears the
+/// fields it reads but does not write (`b3multi` clears a stale single
+/// `b3`); where another member writes them (`b3,b3multi`), that member
+/// sets or removes them itself, in whatever order the two run.
+struct LeftToOthers<'a> {
+    carrier: &'a mut dyn Injector,
+    left: &'a [&'static str],
+}
+
+impl Injector for LeftToOthers<'_> {
+    fn set(&mut self, key: &str, value: String) {
+        self.carrier.set(key, value);
+    }
+
+    fn remove_field(&mut self, key: &str) {
+        if !self.left.iter().any(|f| f.eq_ignore_ascii_case(key)) {
+            self.carrier.remove_field(key);
+        }
+    }
+
+    fn remove_with_prefix(&mut self, prefix: &str) {
+        self.carrier.remove_with_prefix(prefix);
+    }
+}
+
 /// What [`add_baggage`] made, and what it left out.
 struct Added {
     baggage: Baggage,
     dropped: usize,
     first: Option<WireError>,
+    /// Entries left out because an earlier format set their key to
+    /// something else.
+    conflicting: usize,
 }
 
 /// The size of `b` as the `baggage` header writes it.
@@ -412,10 +486,20 @@ fn add_baggage(base: &Baggage, got: &Baggage, from_carrier: &mut Vec<String>) ->
         baggage: base.clone(),
         dropped: 0,
         first: None,
+        conflicting: 0,
     };
     let mut bytes = header_size(base);
     for (k, v, props) in got.iter() {
         if from_carrier.iter().any(|c| c == k) {
+            // The earlier value stays. This one is lost unless it says the
+            // same (properties only count where this format carries some:
+            // Jaeger's have no place for them).
+            let same = out.baggage.iter().any(|(old, old_v, old_p)| {
+                old == k && old_v == v && (props.is_empty() || old_p == props)
+            });
+            if !same {
+                out.conflicting += 1;
+            }
             continue;
         }
         if base.iter().any(|e| e == (k, v, props)) {

@@ -17,9 +17,9 @@ use crate::stack::ContextGuard;
 /// The carrier is format-agnostic: it treats values as opaque strings and
 /// only maps field names to variable names with [`env_name`] (`traceparent`
 /// → `TRACEPARENT`, `x-b3-traceid` → `X_B3_TRACEID`). Names match exactly,
-/// as environment names do on Unix; [`Extractor::keys`] yields the names as
-/// stored, so formats that discover fields by prefix (Jaeger's `uberctx-*`
-/// baggage) find none here.
+/// as environment names do on Unix; [`Extractor::keys`] yields the
+/// normalized names as stored (`^[A-Z_][A-Z0-9_]*$`), so formats that
+/// discover fields by prefix (Jaeger's `uberctx-*` baggage) find none here.
 ///
 /// Build one from any `(name, value)` pairs (tests never touch the real
 /// environment), or from the process's own with
@@ -51,10 +51,12 @@ pub struct EnvCarrier {
     vars: Vec<(String, String)>,
 }
 
-/// The environment variable name for propagation field `field`: ASCII
-/// letters uppercased, digits and `_` kept, every other character (one per
-/// Unicode scalar) replaced by `_`, and `_` put in front of a leading digit,
-/// so the result is a portable POSIX name.
+/// The environment variable name for propagation field `field`, normalized
+/// as the OpenTelemetry spec's "Key Name Normalization" asks: ASCII letters
+/// uppercased, digits and `_` kept, every other character (one per Unicode
+/// scalar) replaced by `_`, and `_` put in front of a leading digit; an
+/// empty name becomes `_`. The result matches `^[A-Z_][A-Z0-9_]*$`, a
+/// portable POSIX name.
 ///
 /// ```
 /// use baton::propagation::env_name;
@@ -62,20 +64,30 @@ pub struct EnvCarrier {
 /// assert_eq!(env_name("x-b3-traceid"), "X_B3_TRACEID");
 /// assert_eq!(env_name("uberctx-session.id"), "UBERCTX_SESSION_ID");
 /// assert_eq!(env_name("3é"), "_3_");
+/// assert_eq!(env_name(""), "_");
 /// ```
 pub fn env_name(field: &str) -> String {
     env_name_chars(field).collect()
 }
 
 fn env_name_chars(field: &str) -> impl Iterator<Item = char> + '_ {
-    let prefix = field
-        .starts_with(|c: char| c.is_ascii_digit())
-        .then_some('_');
+    let prefix =
+        (field.is_empty() || field.starts_with(|c: char| c.is_ascii_digit())).then_some('_');
     prefix.into_iter().chain(field.chars().map(|c| match c {
         'a'..='z' => c.to_ascii_uppercase(),
         'A'..='Z' | '0'..='9' | '_' => c,
         _ => '_',
     }))
+}
+
+/// Whether `name` is a normalized variable name, `^[A-Z_][A-Z0-9_]*$`: one
+/// that [`env_name`] leaves as it is.
+fn is_normalized(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && name
+            .bytes()
+            .all(|b| matches!(b, b'A'..=b'Z' | b'0'..=b'9' | b'_'))
 }
 
 /// Whether `name` is the variable name for `field`, without allocating.
@@ -104,7 +116,7 @@ impl EnvCarrier {
     }
 
     /// The variables of this process whose names could be a propagation
-    /// field's ([`env_name`]'s output: uppercase letters, digits, `_`).
+    /// field's ([`env_name`]'s output: normalized names).
     /// A value that is not valid Unicode is kept with U+FFFD in place of the
     /// bad bytes, so the propagator that reads it reports it as invalid
     /// instead of it vanishing.
@@ -113,10 +125,7 @@ impl EnvCarrier {
             vars: std::env::vars_os()
                 .filter_map(|(k, v)| {
                     let k = k.into_string().ok()?;
-                    let portable = !k.starts_with(|c: char| c.is_ascii_digit())
-                        && k.bytes()
-                            .all(|b| matches!(b, b'A'..=b'Z' | b'0'..=b'9' | b'_'));
-                    portable.then(|| (k, v.to_string_lossy().into_owned()))
+                    is_normalized(&k).then(|| (k, v.to_string_lossy().into_owned()))
                 })
                 .collect(),
         }
@@ -176,8 +185,14 @@ impl Extractor for EnvCarrier {
         }
     }
 
+    /// The normalized names only, as the spec's `Keys` must return: a name
+    /// such as `x-b3-traceid` is no field's variable, since `get` reads
+    /// only normalized names.
     fn keys(&self, f: &mut dyn FnMut(&str)) {
-        self.vars.iter().for_each(|(k, _)| f(k));
+        self.vars
+            .iter()
+            .filter(|(k, _)| is_normalized(k))
+            .for_each(|(k, _)| f(k));
     }
 }
 

@@ -26,6 +26,14 @@ pub enum Problem {
         /// The first member left out, and why.
         first: Option<WireError>,
     },
+    /// A format carried baggage entries whose keys an earlier format had
+    /// set to other values; the earlier values were kept.
+    BaggageConflict {
+        /// The field of the format whose entries were ignored.
+        ignored: &'static str,
+        /// How many of its entries were ignored.
+        entries: usize,
+    },
     /// Two formats carried different trace ids; the first was kept.
     Conflict {
         /// The field of the format whose context was kept.
@@ -46,7 +54,9 @@ impl Problem {
             Problem::Invalid(_) => DiagnosticKind::InvalidHeader,
             Problem::Partial { invalid, .. } if *invalid > 0 => DiagnosticKind::InvalidHeader,
             Problem::Partial { .. } => DiagnosticKind::LimitExceeded,
-            Problem::Conflict { .. } => DiagnosticKind::ConflictingContext,
+            Problem::Conflict { .. } | Problem::BaggageConflict { .. } => {
+                DiagnosticKind::ConflictingContext
+            }
         }
     }
 }
@@ -70,6 +80,11 @@ impl fmt::Display for Problem {
                     None => Ok(()),
                 }
             }
+            Problem::BaggageConflict { ignored, entries } => write!(
+                f,
+                "{ignored} carries {entries} baggage entries whose keys an earlier format \
+                 set to other values; kept the first"
+            ),
             Problem::Conflict {
                 kept,
                 kept_trace_id,

@@ -73,8 +73,19 @@ pub(crate) fn lower_hex(
         IdError::NotLowerHex { offset: at } => {
             WireError::new(field, offset + at, Reason::NotLowerHex)
         }
-        _ => WireError::new(field, offset, Reason::Length { found: s.len() }),
+        _ => wrong_length(s, field, offset),
     })
+}
+
+/// The error for a field of the wrong length: its first byte that is not a
+/// lowercase hex digit, if it has one, since [`Reason::Length`] counts hex
+/// digits (`true` does not have 4 of them).
+#[cold]
+fn wrong_length(s: &[u8], field: Field, offset: usize) -> WireError {
+    match s.iter().position(|&b| lower_hex_digit(b).is_none()) {
+        Some(at) => WireError::new(field, offset + at, Reason::NotLowerHex),
+        None => WireError::new(field, offset, Reason::Length { found: s.len() }),
+    }
 }
 
 /// A trace id from a number, or [`Reason::AllZero`] for `field` at `offset`.

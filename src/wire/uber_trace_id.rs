@@ -106,9 +106,22 @@ fn hex_field<const MAX: usize>(
         end += 1;
     }
     if end == start {
-        return Err(WireError::new(field, start, Reason::Length { found: 0 }));
+        return Err(no_digits(b, start, field));
     }
     Ok((n, end))
+}
+
+/// The error for a field at `start` without a digit: empty, if a separator
+/// or the end follows; else the byte there is the fault (`+1`, ` 1`, `x1`
+/// have no digits because they start with a byte that is not one).
+#[cold]
+fn no_digits(b: &[u8], start: usize, field: Field) -> WireError {
+    match b[start..] {
+        [] | [b':', ..] | [b'%', b'3', b'A' | b'a', ..] => {
+            WireError::new(field, start, Reason::Length { found: 0 })
+        }
+        _ => WireError::new(field, start, Reason::NotHex),
+    }
 }
 
 /// Skips the separator after `field` at `at`; `next` is the field it
