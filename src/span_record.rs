@@ -338,6 +338,12 @@ pub(crate) struct Exception<'a> {
     pub(crate) attributes: Vec<KeyValue>,
 }
 
+/// What a change to a span got when the span had ended: nothing was
+/// recorded. A span that never recorded (not sampled, no pipeline) does
+/// not give it; dropping what it is given is what such a span is for.
+#[derive(Debug)]
+pub(crate) struct Ended;
+
 /// A record shared by every handle to its span, once a handle outlives the
 /// span's frame or crosses a thread.
 pub(crate) struct LiveSpan {
@@ -356,6 +362,15 @@ impl LiveSpan {
         }
     }
 
+    /// The shared record of a span that has ended already, for a context
+    /// asked of it afterwards: its handles then see that it ended.
+    pub(crate) fn ended() -> LiveSpan {
+        LiveSpan {
+            record: Mutex::new(None),
+            ended: AtomicBool::new(true),
+        }
+    }
+
     pub(crate) fn is_ended(&self) -> bool {
         self.ended.load(Ordering::Relaxed)
     }
@@ -366,13 +381,16 @@ impl LiveSpan {
         self.record.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Runs `f` on the record while the span is live.
-    pub(crate) fn with_record(&self, f: impl FnOnce(&mut Record)) {
-        if !self.is_ended() {
-            if let Some(record) = self.lock().as_mut() {
-                f(record);
-            }
+    /// Runs `f` on the record while the span is live; [`Ended`] if it
+    /// has ended, and `f` was not run.
+    pub(crate) fn with_record(&self, f: impl FnOnce(&mut Record)) -> Result<(), Ended> {
+        if self.is_ended() {
+            return Err(Ended);
         }
+        // Taken under the lock, the record is gone only once it ended.
+        let mut record = self.lock();
+        f(record.as_mut().ok_or(Ended)?);
+        Ok(())
     }
 
     /// Takes the record out; `None` if the span has ended already.
