@@ -40,6 +40,9 @@ pub(crate) struct Extras {
     pub(crate) links: Vec<Link>,
     dropped_links_count: u32,
     status: Status,
+    /// Attribute values the limits cut when the record settled, reported
+    /// with what they dropped.
+    cut_values: u64,
 }
 
 fn push_bounded<T>(items: &mut Vec<T>, dropped: &mut u32, max: usize, item: T) {
@@ -239,7 +242,7 @@ impl Record {
             if let Some(renamed) = extras.name.take() {
                 *name = renamed;
             }
-            limit_record(
+            extras.cut_values = limit_record(
                 &mut extras.attributes,
                 &mut extras.events,
                 &mut extras.links,
@@ -298,7 +301,7 @@ impl Record {
             dropped_links_count: extras.dropped_links_count,
             status: extras.status,
         };
-        report_discarded(slot);
+        report_discarded(slot, extras.cut_values);
     }
 }
 
