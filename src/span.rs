@@ -1182,6 +1182,29 @@ mod tests {
         assert_eq!(state.shares(), 1, "the link went with the builder");
     }
 
+    /// Without a pipeline a span records nothing: what it is given after
+    /// its end is discarded as before it, by design, and not reported as
+    /// a change to an ended span (no unit test installs a pipeline).
+    #[test]
+    fn a_span_without_a_pipeline_discards_quietly_after_its_end() {
+        use crate::diagnostic::{diagnostic_count, DiagnosticKind};
+        let before = diagnostic_count(DiagnosticKind::SpanAlreadyEnded);
+        let span = span("no pipeline").start();
+        span.end();
+        span.set_attribute("k", "v");
+        span.update_name("late");
+        span.end_at(1);
+        let guard = super::span("entered").enter();
+        guard.end();
+        guard.add_event("e", Vec::new());
+        current_span().unwrap().set_status(Status::Ok);
+        guard.end();
+        drop(guard);
+        let _attached = span.context().attach();
+        current_span().unwrap().record_error(&std::fmt::Error);
+        assert_eq!(diagnostic_count(DiagnosticKind::SpanAlreadyEnded), before);
+    }
+
     /// A span's parts are released, not dropped as a whole, when its owner
     /// lets go: what they share (here the parent's tracestate, which a
     /// child carries) is given back by a `Span`, by a guard and its frame.
