@@ -123,7 +123,8 @@ impl SpanBuilder {
     }
 
     /// Adds an attribute; the sampler sees it (see
-    /// [`SamplingParams::attributes`]).
+    /// [`SamplingParams::attributes`]), which it does not an attribute set
+    /// on the started span: prefer this for what is known at the start.
     pub fn attr(mut self, key: impl Into<Str>, value: impl Into<Value>) -> Self {
         self.extras().attributes.push(KeyValue::new(key, value));
         self
@@ -736,6 +737,9 @@ macro_rules! span_methods {
         /// discarded and counted as dropped. Does nothing when the span does
         /// not record; once it has ended, the call is ignored and reported
         /// as a [`DiagnosticKind::SpanAlreadyEnded`](crate::DiagnosticKind).
+        ///
+        /// Prefer [`SpanBuilder::attr`] for what is known when the span
+        /// starts: the sampler decided then, and sees only those.
         #[track_caller]
         pub fn set_attribute(&self, key: impl Into<Str>, value: impl Into<Value>) {
             Recorder::set_attribute(self, key.into(), value.into());
