@@ -57,9 +57,10 @@ pub(crate) enum Body {
     /// Records nothing: not sampled, no pipeline, or taken out.
     Quiet,
     /// Recorded until its owner ended it, and records nothing more: a
-    /// change made now is lost, and reported as such (see [`Ended`]). Only
-    /// an explicit end leaves it; an owner that lets go of its span leaves
-    /// nothing to change.
+    /// change made now is lost, and reported as such (see [`Ended`]). Left
+    /// where the owner stays after the end: an explicit end, or the frame
+    /// of a guard dropped out of order; an owner that lets go of its span
+    /// leaves nothing to change.
     Ended,
     /// Its context was asked for; a recording span's record lives there.
     Shared(Context),
