@@ -4,7 +4,7 @@
 //! [span limits](https://opentelemetry.io/docs/specs/otel/trace/sdk/#span-limits)
 //! applied to a finished record: string values cut to a length, nesting to
 //! a depth, event and link attribute lists cut to a count, with the dropped
-//! counts kept and reported once per span.
+//! counts kept, and what was dropped or cut reported once per span.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -15,20 +15,21 @@ use crate::span_limits::SpanLimits;
 use crate::value::{Array, KeyValue, Str, Value};
 
 /// Cuts `s` to at most `max_chars` characters (each character counts as
-/// one, as the specification says), on a character boundary. A borrowed
-/// `'static` string stays borrowed.
-fn truncate_str(s: &mut Str, max_chars: usize) {
+/// one, as the specification says), on a character boundary; whether it
+/// was cut. A borrowed `'static` string stays borrowed.
+fn truncate_str(s: &mut Str, max_chars: usize) -> bool {
     // At most `max_chars` bytes is at most `max_chars` characters.
     if s.len() <= max_chars {
-        return;
+        return false;
     }
     let Some((cut, _)) = s.char_indices().nth(max_chars) else {
-        return;
+        return false;
     };
     match s {
         Cow::Borrowed(b) => *s = Cow::Borrowed(&b[..cut]),
         Cow::Owned(o) => o.truncate(cut),
     }
+    true
 }
 
 /// Cuts `value` to `limits`: a string value, or each string of an array,
@@ -38,49 +39,54 @@ fn truncate_str(s: &mut Str, max_chars: usize) {
 /// keys made unique (see [`unique_keys`]); and a list or array nested
 /// deeper than
 /// [`max_attribute_value_depth`](SpanLimits::max_attribute_value_depth) is
-/// replaced with an empty one of its kind.
+/// replaced with an empty one of its kind. Returns how many values
+/// (strings, byte arrays, lists and arrays) lost part of what they held.
 ///
 /// Walked with a work list, not by recursion: the value may nest deeper
 /// than a thread's stack could follow.
-pub(crate) fn limit_value(value: &mut Value, limits: &SpanLimits) {
+pub(crate) fn limit_value(value: &mut Value, limits: &SpanLimits) -> u64 {
     let max_chars = limits.max_attribute_value_length;
+    let mut cut = 0;
     let mut pending: Vec<(&mut Value, usize)> = Vec::new();
     let mut next = Some((value, 1));
     while let Some((value, depth)) = next.take().or_else(|| pending.pop()) {
-        match value {
+        let was_cut = match value {
             Value::KvList(kvs) if depth > limits.max_attribute_value_depth => {
+                let emptied = !kvs.is_empty();
                 drop_nested(Value::KvList(std::mem::take(kvs)));
+                emptied
             }
             Value::KvList(kvs) => {
                 unique_keys(kvs);
                 pending.extend(kvs.iter_mut().map(|kv| (&mut kv.value, depth + 1)));
+                false
             }
-            Value::Array(items) if depth > limits.max_attribute_value_depth => match items {
-                Array::String(v) => v.clear(),
-                Array::Bool(v) => v.clear(),
-                Array::I64(v) => v.clear(),
-                Array::F64(v) => v.clear(),
-            },
-            Value::String(s) => {
-                if let Some(max_chars) = max_chars {
-                    truncate_str(s, max_chars);
-                }
+            Value::Array(items) if depth > limits.max_attribute_value_depth => {
+                let held = match items {
+                    Array::String(v) => std::mem::take(v).len(),
+                    Array::Bool(v) => std::mem::take(v).len(),
+                    Array::I64(v) => std::mem::take(v).len(),
+                    Array::F64(v) => std::mem::take(v).len(),
+                };
+                held > 0
             }
-            Value::Array(Array::String(items)) => {
-                if let Some(max_chars) = max_chars {
-                    for s in items {
-                        truncate_str(s, max_chars);
-                    }
-                }
-            }
-            Value::Bytes(bytes) => {
-                if let Some(max_chars) = max_chars {
-                    bytes.truncate(max_chars);
-                }
-            }
-            _ => {}
-        }
+            Value::String(s) => max_chars.is_some_and(|max| truncate_str(s, max)),
+            Value::Array(Array::String(items)) => max_chars.is_some_and(|max| {
+                // Every string is cut, not only up to the first.
+                items
+                    .iter_mut()
+                    .fold(false, |cut, s| truncate_str(s, max) | cut)
+            }),
+            Value::Bytes(bytes) => max_chars.is_some_and(|max| {
+                let longer = bytes.len() > max;
+                bytes.truncate(max);
+                longer
+            }),
+            _ => false,
+        };
+        cut += u64::from(was_cut);
     }
+    cut
 }
 
 /// Drops `value` one level at a time: dropped whole, a key-value list
@@ -182,36 +188,46 @@ fn unique_keys(list: &mut Vec<KeyValue>) {
     *list = unique;
 }
 
+/// Cuts the values of `attributes` (see [`limit_value`]); how many were cut.
+fn limit_values(attributes: &mut [KeyValue], limits: &SpanLimits) -> u64 {
+    attributes
+        .iter_mut()
+        .map(|kv| limit_value(&mut kv.value, limits))
+        .sum()
+}
+
 /// Makes a list given whole an attribute collection, as if each attribute
 /// had been set in turn (see [`set_attribute`]), and cuts the values of
-/// those kept (see [`limit_value`]).
-fn limit_list(attributes: &mut Vec<KeyValue>, dropped: &mut u32, max: usize, limits: &SpanLimits) {
+/// those kept (see [`limit_value`]); how many were cut.
+fn limit_list(
+    attributes: &mut Vec<KeyValue>,
+    dropped: &mut u32,
+    max: usize,
+    limits: &SpanLimits,
+) -> u64 {
     if !is_settled(attributes, max) {
         let given = std::mem::take(attributes);
         for kv in given {
             set_attribute(attributes, dropped, max, kv);
         }
     }
-    for kv in attributes {
-        limit_value(&mut kv.value, limits);
-    }
+    limit_values(attributes, limits)
 }
 
 /// Applies the value limits (see [`limit_value`]) to every attribute of a
 /// record, its events and its links, and the per-event and per-link
 /// attribute count limits. (The span's own attribute count is limited as
-/// attributes are set.)
+/// attributes are set.) Returns how many values were cut, which
+/// [`report_discarded`] reports with what was dropped.
 pub(crate) fn limit_record(
     attributes: &mut [KeyValue],
     events: &mut [Event],
     links: &mut [Link],
     limits: &SpanLimits,
-) {
-    for kv in attributes {
-        limit_value(&mut kv.value, limits);
-    }
+) -> u64 {
+    let mut cut = limit_values(attributes, limits);
     for event in events {
-        limit_list(
+        cut += limit_list(
             &mut event.attributes,
             &mut event.dropped_attributes_count,
             limits.max_attributes_per_event,
@@ -219,19 +235,21 @@ pub(crate) fn limit_record(
         );
     }
     for link in links {
-        limit_list(
+        cut += limit_list(
             &mut link.attributes,
             &mut link.dropped_attributes_count,
             limits.max_attributes_per_link,
             limits,
         );
     }
+    cut
 }
 
-/// Reports what the limits discarded from `span`, once for the span (the
-/// OpenTelemetry SDK spec asks for a message "at most once per span"); a
-/// span that lost nothing is not reported.
-pub(crate) fn report_discarded(span: &SpanData) {
+/// Reports what the limits discarded from `span`, and the `cut` values
+/// they shortened, once for the span (the OpenTelemetry SDK spec asks for
+/// a message "at most once per span"); a span that lost nothing is not
+/// reported.
+pub(crate) fn report_discarded(span: &SpanData, cut: u64) {
     let in_events: u64 = span
         .events
         .iter()
@@ -247,14 +265,15 @@ pub(crate) fn report_discarded(span: &SpanData) {
         span.dropped_events_count,
         span.dropped_links_count,
     );
-    if attributes == 0 && events == 0 && links == 0 && in_events == 0 && in_links == 0 {
+    if attributes == 0 && events == 0 && links == 0 && in_events == 0 && in_links == 0 && cut == 0 {
         return;
     }
     report(
         DiagnosticKind::LimitExceeded,
         &format_args!(
             "span {:?} reached its limits: discarded {attributes} attribute(s), {events} event(s), \
-             {links} link(s), {in_events} event attribute(s) and {in_links} link attribute(s)",
+             {links} link(s), {in_events} event attribute(s) and {in_links} link attribute(s), \
+             and cut {cut} attribute value(s) to the length or depth limit",
             span.name
         ),
         None,

@@ -47,11 +47,16 @@ pub enum DiagnosticKind {
     /// stack was destroyed: the code ran outside that context, and spans it
     /// started were roots of new traces.
     ThreadExiting,
+    /// A span was changed (an attribute, event, link, status, error, name
+    /// or end) after it had ended, and the change was discarded, as the
+    /// OpenTelemetry API says. Not reported for a span that never recorded
+    /// (not sampled, or no pipeline): discarding is what that span is for.
+    SpanAlreadyEnded,
 }
 
 impl DiagnosticKind {
     /// Every kind, in declaration order.
-    pub const ALL: [DiagnosticKind; 11] = [
+    pub const ALL: [DiagnosticKind; 12] = [
         DiagnosticKind::GuardDroppedOutOfOrder,
         DiagnosticKind::GuardHeldAcrossAwait,
         DiagnosticKind::ContextDepthExceeded,
@@ -63,6 +68,7 @@ impl DiagnosticKind {
         DiagnosticKind::InvalidArgument,
         DiagnosticKind::ExportWarning,
         DiagnosticKind::ThreadExiting,
+        DiagnosticKind::SpanAlreadyEnded,
     ];
 
     fn index(self) -> usize {
@@ -83,6 +89,7 @@ impl DiagnosticKind {
             DiagnosticKind::InvalidArgument => "invalid-argument",
             DiagnosticKind::ExportWarning => "export-warning",
             DiagnosticKind::ThreadExiting => "thread-exiting",
+            DiagnosticKind::SpanAlreadyEnded => "span-already-ended",
         }
     }
 }

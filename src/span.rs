@@ -13,6 +13,7 @@ use std::panic::Location;
 
 use crate::baggage::Baggage;
 use crate::context::Context;
+use crate::ended_span::EndedSpan;
 use crate::id::{SpanId, TraceId};
 use crate::panic_hook;
 use crate::recorder;
@@ -20,7 +21,7 @@ use crate::sampling::{SamplingDecision, SamplingParams};
 use crate::session::Session;
 use crate::span_context::{SpanContext, TraceFlags};
 use crate::span_data::{Link, SpanKind, SpanType, Status};
-use crate::span_record::{Exception, Extras, Record};
+use crate::span_record::{Ended, Exception, Extras, Record};
 use crate::span_state::{Body, Head, SpanState};
 use crate::stack::{self, FrameRef};
 use crate::value::{drop_list, KeyValue, Str, Value};
@@ -122,7 +123,8 @@ impl SpanBuilder {
     }
 
     /// Adds an attribute; the sampler sees it (see
-    /// [`SamplingParams::attributes`]).
+    /// [`SamplingParams::attributes`]), which it does not an attribute set
+    /// on the started span: prefer this for what is known at the start.
     pub fn attr(mut self, key: impl Into<Str>, value: impl Into<Value>) -> Self {
         self.extras().attributes.push(KeyValue::new(key, value));
         self
@@ -583,7 +585,8 @@ fn finish_in_place(head: &mut Head, body: &mut Body) {
 #[cold]
 fn record_panic(state: &mut SpanState) {
     let limits = limits();
-    state.with_record(|r| {
+    // A span ended before has no record to note the panic in.
+    let _ = state.with_record(|r| {
         panic_hook::with_message(r.started_at(), |message, stacktrace| {
             r.record_exception(
                 &limits,
@@ -600,42 +603,87 @@ fn record_panic(state: &mut SpanState) {
     });
 }
 
+/// Reports that `what`, called at `location` on a span that had ended,
+/// was discarded. Cold: a span's setters are called on live spans.
+#[cold]
+fn report_ended(what: &'static str, location: &'static Location<'static>) {
+    crate::diagnostic::report(
+        crate::diagnostic::DiagnosticKind::SpanAlreadyEnded,
+        &format_args!("{what} on a span that has ended: discarded"),
+        Some(location),
+    );
+}
+
+/// Hands on what ending a span gave: its record to the pipeline, or, for
+/// a span that had ended already, a report that `what` was discarded.
+#[track_caller]
+fn hand_on(ended: Result<Option<EndedSpan>, Ended>, what: &'static str) {
+    match ended {
+        Ok(Some(data)) => recorder::on_end(data),
+        Ok(None) => {}
+        Err(Ended) => report_ended(what, Location::caller()),
+    }
+}
+
 /// What the setters of [`Span`], [`SpanRef`] and [`SpanGuard`] do to a
 /// span's record; each type finds the record its own way.
 trait Recorder {
-    fn with_record(&self, f: impl FnOnce(&mut Record));
+    /// Runs `f` on the record while the span records; [`Ended`] if the
+    /// span recorded until it ended, and `f` was not run.
+    fn with_record(&self, f: impl FnOnce(&mut Record)) -> Result<(), Ended>;
 
+    /// Changes the record with `f` while the span records; a change to a
+    /// span that has ended is lost, and reported as `what`.
+    #[track_caller]
+    fn change(&self, what: &'static str, f: impl FnOnce(&mut Record)) {
+        if self.with_record(f).is_err() {
+            report_ended(what, Location::caller());
+        }
+    }
+
+    #[track_caller]
     fn set_attribute(&self, key: Str, value: Value) {
         let kv = KeyValue::new(key, value);
-        self.with_record(|r| r.set_attribute(&limits(), kv));
+        self.change("set_attribute", |r| r.set_attribute(&limits(), kv));
     }
 
+    #[track_caller]
     fn add_event(&self, name: Str, unix_nanos: Option<u64>, attributes: Vec<KeyValue>) {
-        self.with_record(|r| r.add_event(&limits(), name, unix_nanos, attributes));
+        let what = match unix_nanos {
+            Some(_) => "add_event_at",
+            None => "add_event",
+        };
+        self.change(what, |r| {
+            r.add_event(&limits(), name, unix_nanos, attributes);
+        });
     }
 
+    #[track_caller]
     fn set_status(&self, status: Status) {
-        self.with_record(|r| r.set_status(status));
+        self.change("set_status", |r| r.set_status(status));
     }
 
+    #[track_caller]
     fn update_name(&self, name: Str) {
-        self.with_record(|r| r.rename(name));
+        self.change("update_name", |r| r.rename(name));
     }
 
     /// The name the last `update_name` gave, while the span records.
     fn renamed(&self) -> Option<String> {
         let mut renamed = None;
-        self.with_record(|r| renamed = r.renamed().map(str::to_owned));
+        // Read, not changed: an ended span has no new name to give.
+        let _ = self.with_record(|r| renamed = r.renamed().map(str::to_owned));
         renamed
     }
 
     #[track_caller]
     fn add_link(&self, span_context: SpanContext, attributes: Vec<KeyValue>) {
         if let Some(link) = link_to_record(span_context, attributes) {
-            self.with_record(|r| r.add_link(&limits(), link));
+            self.change("add_link", |r| r.add_link(&limits(), link));
         }
     }
 
+    #[track_caller]
     fn record_error(&self, kind: &str, error: &dyn std::error::Error, attributes: Vec<KeyValue>) {
         let message = error.to_string();
         let mut sources = Vec::new();
@@ -644,7 +692,7 @@ trait Recorder {
             sources.push(Str::Owned(e.to_string()));
             source = e.source();
         }
-        self.with_record(|r| {
+        self.change("record_error", |r| {
             // Taken here, where the span records: a span that records
             // nothing pays nothing, and one that does pays only when the
             // environment asks for stack traces.
@@ -704,8 +752,13 @@ macro_rules! span_methods {
 
         /// Sets an attribute; a key set before keeps its place and gets the
         /// new value. An empty key, which the OpenTelemetry spec forbids, is
-        /// discarded and counted as dropped. Does nothing once the span has
-        /// ended or when it does not record.
+        /// discarded and counted as dropped. Does nothing when the span does
+        /// not record; once it has ended, the call is ignored and reported
+        /// as a [`DiagnosticKind::SpanAlreadyEnded`](crate::DiagnosticKind).
+        ///
+        /// Prefer [`SpanBuilder::attr`] for what is known when the span
+        /// starts: the sampler decided then, and sees only those.
+        #[track_caller]
         pub fn set_attribute(&self, key: impl Into<Str>, value: impl Into<Value>) {
             Recorder::set_attribute(self, key.into(), value.into());
         }
@@ -713,6 +766,7 @@ macro_rules! span_methods {
         /// Adds an event stamped now. Its attributes are kept as if set one
         /// by one: a key given twice keeps its first place and its last
         /// value, and an empty key is discarded and counted as dropped.
+        #[track_caller]
         pub fn add_event(&self, name: impl Into<Str>, attributes: Vec<KeyValue>) {
             Recorder::add_event(self, name.into(), None, attributes);
         }
@@ -721,6 +775,7 @@ macro_rules! span_methods {
         /// timestamp of the OpenTelemetry `AddEvent` (kept as given, also
         /// before the span's start or after its end), with its attributes
         /// kept as [`add_event`](Self::add_event) keeps them.
+        #[track_caller]
         pub fn add_event_at(
             &self,
             name: impl Into<Str>,
@@ -734,7 +789,8 @@ macro_rules! span_methods {
         /// `AddLink`), kept as [`SpanBuilder::link`] keeps one and within
         /// the same limit. The sampler decided at the start and does not
         /// see it: give the builder the links known by then. Does nothing
-        /// once the span has ended or when it does not record.
+        /// when the span does not record, and is reported once it has
+        /// ended, as [`set_attribute`](Self::set_attribute) is.
         ///
         /// ```
         /// let span = baton::span("batch").start();
@@ -749,8 +805,9 @@ macro_rules! span_methods {
         /// Replaces the span's name (the OpenTelemetry `UpdateName`): for a
         /// name known only once the span runs, such as the route a server
         /// matched. The span ends with the last name given; the sampler,
-        /// which decided at the start, saw the first. Does nothing once the
-        /// span has ended or when it does not record.
+        /// which decided at the start, saw the first. Does nothing when the
+        /// span does not record, and is reported once it has ended, as
+        /// [`set_attribute`](Self::set_attribute) is.
         ///
         /// ```
         /// let spans = baton::InMemoryExporter::default();
@@ -761,12 +818,14 @@ macro_rules! span_methods {
         /// drop(span);
         /// assert_eq!(spans.take()[0].name, "GET /users/{id}");
         /// ```
+        #[track_caller]
         pub fn update_name(&self, name: impl Into<Str>) {
             Recorder::update_name(self, name.into());
         }
 
         /// Sets the status as the OpenTelemetry API says: `Ok` is final, and
         /// `Unset` never replaces a status.
+        #[track_caller]
         pub fn set_status(&self, status: Status) {
             Recorder::set_status(self, status);
         }
@@ -780,6 +839,7 @@ macro_rules! span_methods {
         /// (see [`std::backtrace::Backtrace::capture`]), and only for a span
         /// that records; a panic that ends a span records where it
         /// happened, under the same condition.
+        #[track_caller]
         pub fn record_error<E: std::error::Error + ?Sized>(&self, error: &E) {
             self.record_error_with(error, Vec::new());
         }
@@ -794,6 +854,7 @@ macro_rules! span_methods {
         /// let err = "x".parse::<i32>().unwrap_err();
         /// span.record_error_with(&err, vec![baton::KeyValue::new("exception.message", "redacted")]);
         /// ```
+        #[track_caller]
         pub fn record_error_with<E: std::error::Error + ?Sized>(
             &self,
             error: &E,
@@ -827,9 +888,11 @@ impl<E: std::error::Error + ?Sized> std::error::Error for DynError<'_, E> {
 
 /// A handle to a span: read its ids, add data while it is live.
 ///
-/// Cloning is cheap; a `SpanRef` does not keep the span from ending. After the
-/// span ends, or for a span that is not recording (not sampled, or no pipeline
-/// installed), the setters do nothing.
+/// Cloning is cheap; a `SpanRef` does not keep the span from ending. For a
+/// span that is not recording (not sampled, or no pipeline installed), the
+/// setters do nothing; after the span ends, what they are given is
+/// discarded and reported as a
+/// [`DiagnosticKind::SpanAlreadyEnded`](crate::DiagnosticKind).
 #[derive(Clone)]
 pub struct SpanRef {
     /// A context whose active span is this span.
@@ -866,9 +929,10 @@ impl SpanRef {
 }
 
 impl Recorder for SpanRef {
-    fn with_record(&self, f: impl FnOnce(&mut Record)) {
-        if let Some(live) = self.cx.live_span() {
-            live.with_record(f);
+    fn with_record(&self, f: impl FnOnce(&mut Record)) -> Result<(), Ended> {
+        match self.cx.live_span() {
+            Some(live) => live.with_record(f),
+            None => Ok(()),
         }
     }
 }
@@ -944,35 +1008,43 @@ impl Span {
         self.body.borrow().is_recording()
     }
 
-    /// Ends the span now; later calls, and the drop, do nothing.
+    /// Ends the span now; the drop then does nothing, and a later call
+    /// is ignored and reported as a
+    /// [`DiagnosticKind::SpanAlreadyEnded`](crate::DiagnosticKind).
+    #[track_caller]
     pub fn end(&self) {
-        let data = self.body.borrow_mut().end(&self.head, limits);
+        let ended = self.body.borrow_mut().end(&self.head, limits, None);
         // Handed on after the borrow: the processor may call back into
         // this span.
-        if let Some(data) = data {
-            recorder::on_end(data);
-        }
+        hand_on(ended, "end");
     }
 
     /// Ends the span at `unix_nanos`, the optional timestamp of the
     /// OpenTelemetry `End` (an end before the start is taken as the start);
-    /// later calls, and the drop, do nothing.
+    /// the drop then does nothing, and a later call is ignored and
+    /// reported, as with [`end`](Span::end).
     ///
     /// ```
     /// let job = baton::span("job").start_time(1_000).start();
     /// job.end_at(5_000);
     /// assert!(!job.is_recording());
     /// ```
+    #[track_caller]
     pub fn end_at(&self, unix_nanos: u64) {
-        Recorder::with_record(self, |r| r.set_end(unix_nanos));
-        self.end();
+        let ended = self
+            .body
+            .borrow_mut()
+            .end(&self.head, limits, Some(unix_nanos));
+        hand_on(ended, "end_at");
     }
 }
 
 impl Recorder for Span {
-    fn with_record(&self, f: impl FnOnce(&mut Record)) {
-        if let Ok(mut body) = self.body.try_borrow_mut() {
-            body.with_record(f);
+    fn with_record(&self, f: impl FnOnce(&mut Record)) -> Result<(), Ended> {
+        match self.body.try_borrow_mut() {
+            Ok(mut body) => body.with_record(f),
+            // Borrowed by the call that is calling back into the span.
+            Err(_) => Ok(()),
         }
     }
 }
@@ -1053,24 +1125,26 @@ impl SpanGuard {
     }
 
     /// Ends the span now; it stays current until the guard drops, and
-    /// records nothing more.
+    /// records nothing more. A later call is ignored and reported, as
+    /// with [`Span::end`].
+    #[track_caller]
     pub fn end(&self) {
-        if let Some(data) = self.with_state(|s| s.end(limits)).flatten() {
-            recorder::on_end(data);
-        }
+        let ended = self.with_state(|s| s.end(limits, None));
+        hand_on(ended.unwrap_or(Ok(None)), "end");
     }
 
     /// Ends the span at `unix_nanos`, as [`Span::end_at`] does; it stays
     /// current until the guard drops.
+    #[track_caller]
     pub fn end_at(&self, unix_nanos: u64) {
-        Recorder::with_record(self, |r| r.set_end(unix_nanos));
-        self.end();
+        let ended = self.with_state(|s| s.end(limits, Some(unix_nanos)));
+        hand_on(ended.unwrap_or(Ok(None)), "end_at");
     }
 }
 
 impl Recorder for SpanGuard {
-    fn with_record(&self, f: impl FnOnce(&mut Record)) {
-        self.with_state(|s| s.with_record(f));
+    fn with_record(&self, f: impl FnOnce(&mut Record)) -> Result<(), Ended> {
+        self.with_state(|s| s.with_record(f)).unwrap_or(Ok(()))
     }
 }
 
@@ -1128,6 +1202,29 @@ mod tests {
         let span = builder.start();
         assert!(!span.is_recording());
         assert_eq!(state.shares(), 1, "the link went with the builder");
+    }
+
+    /// Without a pipeline a span records nothing: what it is given after
+    /// its end is discarded as before it, by design, and not reported as
+    /// a change to an ended span (no unit test installs a pipeline).
+    #[test]
+    fn a_span_without_a_pipeline_discards_quietly_after_its_end() {
+        use crate::diagnostic::{diagnostic_count, DiagnosticKind};
+        let before = diagnostic_count(DiagnosticKind::SpanAlreadyEnded);
+        let span = span("no pipeline").start();
+        span.end();
+        span.set_attribute("k", "v");
+        span.update_name("late");
+        span.end_at(1);
+        let guard = super::span("entered").enter();
+        guard.end();
+        guard.add_event("e", Vec::new());
+        current_span().unwrap().set_status(Status::Ok);
+        guard.end();
+        drop(guard);
+        let _attached = span.context().attach();
+        current_span().unwrap().record_error(&std::fmt::Error);
+        assert_eq!(diagnostic_count(DiagnosticKind::SpanAlreadyEnded), before);
     }
 
     /// A span's parts are released, not dropped as a whole, when its owner

@@ -15,14 +15,17 @@ pub struct SpanLimits {
     pub max_attributes_per_link: usize,
     /// The most characters of a string attribute value (of each string of an
     /// array), on spans, events and links; longer values are cut when the span
-    /// ends. Defaults to `None`: no limit.
+    /// ends, and reported with what the span discarded (one
+    /// [`DiagnosticKind::LimitExceeded`](crate::DiagnosticKind) per span).
+    /// Defaults to `None`: no limit.
     pub max_attribute_value_length: Option<usize>,
     /// How deep an attribute value may nest key-value lists and arrays (the
     /// OpenTelemetry `AttributeValueDepthLimit`): the top-level value is at
     /// depth 1, and a list or array deeper than this is replaced with an
     /// empty one of its kind when the span ends (the spec puts an empty
     /// value there, which [`Value`](crate::Value) does not have), on spans,
-    /// events and links. Defaults to [`SpanLimits::DEFAULT_MAX_DEPTH`].
+    /// events and links, and reported as a cut value is. Defaults to
+    /// [`SpanLimits::DEFAULT_MAX_DEPTH`].
     /// Exporters walk a value by recursion: a limit of thousands lets a
     /// value deep enough overflow the export thread's stack.
     pub max_attribute_value_depth: usize,

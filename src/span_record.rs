@@ -40,6 +40,9 @@ pub(crate) struct Extras {
     pub(crate) links: Vec<Link>,
     dropped_links_count: u32,
     status: Status,
+    /// Attribute values the limits cut (see [`Record::cut`]), reported
+    /// with what they dropped.
+    cut_values: u64,
 }
 
 fn push_bounded<T>(items: &mut Vec<T>, dropped: &mut u32, max: usize, item: T) {
@@ -235,7 +238,7 @@ impl Record {
     pub(crate) fn cut(&mut self, limits: impl FnOnce() -> SpanLimits) {
         if let Some(extras) = &mut self.extras {
             let extras = &mut **extras;
-            limit_record(
+            extras.cut_values = limit_record(
                 &mut extras.attributes,
                 &mut extras.events,
                 &mut extras.links,
@@ -294,7 +297,7 @@ impl Record {
             dropped_links_count: extras.dropped_links_count,
             status: extras.status,
         };
-        report_discarded(slot);
+        report_discarded(slot, extras.cut_values);
     }
 }
 
@@ -334,6 +337,12 @@ pub(crate) struct Exception<'a> {
     pub(crate) attributes: Vec<KeyValue>,
 }
 
+/// What a change to a span got when the span had ended: nothing was
+/// recorded. A span that never recorded (not sampled, no pipeline) does
+/// not give it; dropping what it is given is what such a span is for.
+#[derive(Debug)]
+pub(crate) struct Ended;
+
 /// A record shared by every handle to its span, once a handle outlives the
 /// span's frame or crosses a thread.
 pub(crate) struct LiveSpan {
@@ -352,6 +361,15 @@ impl LiveSpan {
         }
     }
 
+    /// The shared record of a span that has ended already, for a context
+    /// asked of it afterwards: its handles then see that it ended.
+    pub(crate) fn ended() -> LiveSpan {
+        LiveSpan {
+            record: Mutex::new(None),
+            ended: AtomicBool::new(true),
+        }
+    }
+
     pub(crate) fn is_ended(&self) -> bool {
         self.ended.load(Ordering::Relaxed)
     }
@@ -362,13 +380,16 @@ impl LiveSpan {
         self.record.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Runs `f` on the record while the span is live.
-    pub(crate) fn with_record(&self, f: impl FnOnce(&mut Record)) {
-        if !self.is_ended() {
-            if let Some(record) = self.lock().as_mut() {
-                f(record);
-            }
+    /// Runs `f` on the record while the span is live; [`Ended`] if it
+    /// has ended, and `f` was not run.
+    pub(crate) fn with_record(&self, f: impl FnOnce(&mut Record)) -> Result<(), Ended> {
+        if self.is_ended() {
+            return Err(Ended);
         }
+        // Taken under the lock, the record is gone only once it ended.
+        let mut record = self.lock();
+        f(record.as_mut().ok_or(Ended)?);
+        Ok(())
     }
 
     /// Takes the record out; `None` if the span has ended already.

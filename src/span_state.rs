@@ -14,7 +14,7 @@ use crate::context::Context;
 use crate::ended_span::{EndedSpan, PlainParts};
 use crate::span_context::SpanContext;
 use crate::span_limits::SpanLimits;
-use crate::span_record::{LiveSpan, Record};
+use crate::span_record::{Ended, LiveSpan, Record};
 use crate::value::{release_str, Str};
 
 /// What every span has, recording or not; it never changes once the span
@@ -54,8 +54,14 @@ impl Head {
 pub(crate) enum Body {
     /// Recording, and only its owner refers to it.
     Recording(Record),
-    /// Records nothing: not sampled, no pipeline, or ended.
+    /// Records nothing: not sampled, no pipeline, or taken out.
     Quiet,
+    /// Recorded until its owner ended it, and records nothing more: a
+    /// change made now is lost, and reported as such (see [`Ended`]). Left
+    /// where the owner stays after the end: an explicit end, or the frame
+    /// of a guard dropped out of order; an owner that lets go of its span
+    /// leaves nothing to change.
+    Ended,
     /// Its context was asked for; a recording span's record lives there.
     Shared(Context),
 }
@@ -70,7 +76,11 @@ impl Body {
         }
     }
 
-    /// Whether ending it would hand nothing on.
+    /// Whether ending it would surely hand nothing on. An
+    /// [`Ended`](Body::Ended) body gives `false`, and takes the general
+    /// path, which finds nothing to end: asked of the quiet body alone,
+    /// this stays one comparison on every span's end, and only a span
+    /// ended explicitly, already the longer way, pays for the longer drop.
     pub(crate) fn ends_nothing(&self) -> bool {
         matches!(self, Body::Quiet)
     }
@@ -78,21 +88,34 @@ impl Body {
     pub(crate) fn is_recording(&self) -> bool {
         match self {
             Body::Recording(_) => true,
-            Body::Quiet => false,
+            Body::Quiet | Body::Ended => false,
             Body::Shared(cx) => cx.live_span().is_some_and(|l| !l.is_ended()),
         }
     }
 
-    /// Runs `f` on the record while the span records.
-    pub(crate) fn with_record(&mut self, f: impl FnOnce(&mut Record)) {
+    /// Whether the span recorded until it was ended.
+    fn has_ended(&self) -> bool {
         match self {
-            Body::Recording(record) => f(record),
-            Body::Quiet => {}
-            Body::Shared(cx) => {
-                if let Some(live) = cx.live_span() {
-                    live.with_record(f);
-                }
+            Body::Ended => true,
+            Body::Shared(cx) => cx.live_span().is_some_and(LiveSpan::is_ended),
+            Body::Recording(_) | Body::Quiet => false,
+        }
+    }
+
+    /// Runs `f` on the record while the span records; [`Ended`] if it
+    /// recorded until it ended, and `f` was not run.
+    pub(crate) fn with_record(&mut self, f: impl FnOnce(&mut Record)) -> Result<(), Ended> {
+        match self {
+            Body::Recording(record) => {
+                f(record);
+                Ok(())
             }
+            Body::Quiet => Ok(()),
+            Body::Ended => Err(Ended),
+            Body::Shared(cx) => match cx.live_span() {
+                Some(live) => live.with_record(f),
+                None => Ok(()),
+            },
         }
     }
 
@@ -103,6 +126,7 @@ impl Body {
         }
         let live = match std::mem::replace(self, Body::Quiet) {
             Body::Recording(record) => Some(LiveSpan::new(record)),
+            Body::Ended => Some(LiveSpan::ended()),
             _ => None,
         };
         let cx = Context::for_span(
@@ -115,19 +139,27 @@ impl Body {
         cx
     }
 
-    /// Ends the span `head` names now, returning its record; `None` if it
-    /// records nothing or has ended. What stays records nothing more.
+    /// Ends the span `head` names now, or at `unix_nanos` when given,
+    /// returning its record; `None` if it records nothing, and [`Ended`]
+    /// if it has ended already. What stays records nothing more.
     pub(crate) fn end(
         &mut self,
         head: &Head,
         limits: impl FnOnce() -> SpanLimits,
-    ) -> Option<EndedSpan> {
+        unix_nanos: Option<u64>,
+    ) -> Result<Option<EndedSpan>, Ended> {
+        if self.has_ended() {
+            return Err(Ended);
+        }
+        if let Some(unix_nanos) = unix_nanos {
+            self.with_record(|r| r.set_end(unix_nanos))?;
+        }
         let body = self.detach();
         if body.ends_nothing() {
-            return None;
+            return Ok(None);
         }
         let (span_context, name) = (head.span_context.clone(), head.name.clone());
-        body.finish(span_context, name, limits, |_| {}, Instant::now, |_| false)
+        Ok(body.finish(span_context, name, limits, |_| {}, Instant::now, |_| false))
     }
 
     /// [`SpanState::take_ended`] for an owner that keeps the head and the
@@ -184,12 +216,14 @@ impl Body {
     }
 
     /// Hands the body to a caller that will end it, leaving one that
-    /// records nothing more.
+    /// records nothing more, and says so if it recorded.
     fn detach(&mut self) -> Body {
         match self {
             // The context stays the span's, for handles made before.
             Body::Shared(cx) => Body::Shared(cx.clone()),
-            _ => std::mem::replace(self, Body::Quiet),
+            Body::Recording(_) => std::mem::replace(self, Body::Ended),
+            Body::Quiet => Body::Quiet,
+            Body::Ended => Body::Ended,
         }
     }
 
@@ -210,7 +244,7 @@ impl Body {
     ) -> Option<EndedSpan> {
         let mut record = match self {
             Body::Recording(record) => record,
-            Body::Quiet => return None,
+            Body::Quiet | Body::Ended => return None,
             Body::Shared(mut cx) => {
                 let_go(&cx);
                 if cx.live_span()?.is_ended() {
@@ -287,9 +321,10 @@ impl SpanState {
         self.body.is_recording()
     }
 
-    /// Runs `f` on the record while the span records.
-    pub(crate) fn with_record(&mut self, f: impl FnOnce(&mut Record)) {
-        self.body.with_record(f);
+    /// Runs `f` on the record while the span records (see
+    /// [`Body::with_record`]).
+    pub(crate) fn with_record(&mut self, f: impl FnOnce(&mut Record)) -> Result<(), Ended> {
+        self.body.with_record(f)
     }
 
     /// The span's context, if something asked for it already.
@@ -305,10 +340,13 @@ impl SpanState {
         self.body.context(&self.head)
     }
 
-    /// Ends the span now, returning its record; `None` if it records
-    /// nothing or has ended. The span keeps its ids.
-    pub(crate) fn end(&mut self, limits: impl FnOnce() -> SpanLimits) -> Option<EndedSpan> {
-        self.body.end(&self.head, limits)
+    /// Ends the span as [`Body::end`] does. The span keeps its ids.
+    pub(crate) fn end(
+        &mut self,
+        limits: impl FnOnce() -> SpanLimits,
+        unix_nanos: Option<u64>,
+    ) -> Result<Option<EndedSpan>, Ended> {
+        self.body.end(&self.head, limits, unix_nanos)
     }
 
     /// Ends the span now, as its owner lets go of it, taking the ids, name

@@ -17,7 +17,9 @@ use crate::base64::Base64;
 pub type Str = Cow<'static, str>;
 
 /// An attribute value, as in the OpenTelemetry common data model (the OTLP
-/// `AnyValue`).
+/// `AnyValue`). Arrays and key-value lists cost more to record, limit and
+/// export than a single value: each element is allocated, walked and
+/// encoded in turn.
 ///
 /// # Example: one conversion per Rust type
 /// ```

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use crate::diagnostic::DiagnosticKind;
+use crate::export::exporter::ShutDown;
 use crate::export::{ExportError, SpanExporter};
 use crate::id::{SpanId, TraceId};
 use crate::span_data::{SpanData, Status};
@@ -55,6 +56,7 @@ pub struct ConsoleExporter<W: Write> {
     out: Option<W>,
     pending: HashMap<TraceId, Vec<SpanData>>,
     pending_count: usize,
+    shut_down: ShutDown,
 }
 
 impl ConsoleExporter<io::Stdout> {
@@ -71,6 +73,7 @@ impl<W: Write + Send + 'static> ConsoleExporter<W> {
             out: Some(out),
             pending: HashMap::new(),
             pending_count: 0,
+            shut_down: ShutDown::default(),
         }
     }
 
@@ -178,6 +181,7 @@ impl<W: Write> std::fmt::Debug for ConsoleExporter<W> {
 
 impl<W: Write + Send + 'static> SpanExporter for ConsoleExporter<W> {
     fn export(&mut self, batch: &[SpanData]) -> Result<(), ExportError> {
+        self.shut_down.check()?;
         // The whole batch is held first: a root may come before children
         // that other threads ended, and its tree is printed with them.
         let mut rooted = Vec::new();
@@ -213,6 +217,7 @@ impl<W: Write + Send + 'static> SpanExporter for ConsoleExporter<W> {
     }
 
     fn shutdown(&mut self) -> Result<(), ExportError> {
+        self.shut_down.mark()?;
         self.force_flush()
     }
 }

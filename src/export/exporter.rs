@@ -167,8 +167,34 @@ pub trait SpanExporter: Send + 'static {
         Ok(())
     }
 
-    /// Releases resources; later exports may fail.
+    /// Releases resources. Called once, as the OpenTelemetry SDK spec
+    /// says; later exports should fail (the exporters of this crate return
+    /// [`ExportError::AlreadyShutDown`], and so does a second shutdown).
     fn shutdown(&mut self) -> Result<(), ExportError> {
+        Ok(())
+    }
+}
+
+/// Whether an exporter was shut down: the OpenTelemetry SDK spec says
+/// "subsequent calls to Export are not allowed and should return a Failure
+/// result", which a span handed to it then would not be told.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct ShutDown(bool);
+
+impl ShutDown {
+    /// [`ExportError::AlreadyShutDown`] once shut down.
+    pub(crate) fn check(self) -> Result<(), ExportError> {
+        match self.0 {
+            true => Err(ExportError::AlreadyShutDown),
+            false => Ok(()),
+        }
+    }
+
+    /// Marks the exporter shut down; [`ExportError::AlreadyShutDown`] if it
+    /// was already.
+    pub(crate) fn mark(&mut self) -> Result<(), ExportError> {
+        self.check()?;
+        self.0 = true;
         Ok(())
     }
 }

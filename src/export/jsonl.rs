@@ -3,6 +3,7 @@
 use std::fmt;
 use std::io::Write;
 
+use crate::export::exporter::ShutDown;
 use crate::export::{json, ExportError, SpanExporter};
 use crate::span_data::SpanData;
 
@@ -49,6 +50,7 @@ use crate::span_data::SpanData;
 pub struct JsonLinesExporter<W> {
     out: W,
     line: String,
+    shut_down: ShutDown,
 }
 
 impl<W: Write + Send + 'static> JsonLinesExporter<W> {
@@ -57,6 +59,7 @@ impl<W: Write + Send + 'static> JsonLinesExporter<W> {
         JsonLinesExporter {
             out,
             line: String::new(),
+            shut_down: ShutDown::default(),
         }
     }
 
@@ -78,6 +81,7 @@ fn io_error(e: std::io::Error) -> ExportError {
 
 impl<W: Write + Send + 'static> SpanExporter for JsonLinesExporter<W> {
     fn export(&mut self, batch: &[SpanData]) -> Result<(), ExportError> {
+        self.shut_down.check()?;
         self.line.clear();
         for span in batch {
             json::write_span(&mut self.line, span);
@@ -91,6 +95,7 @@ impl<W: Write + Send + 'static> SpanExporter for JsonLinesExporter<W> {
     }
 
     fn shutdown(&mut self) -> Result<(), ExportError> {
+        self.shut_down.mark()?;
         self.force_flush()
     }
 }

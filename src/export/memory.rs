@@ -2,10 +2,15 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
+use crate::export::exporter::ShutDown;
 use crate::export::{ExportError, SpanExporter};
 use crate::span_data::SpanData;
 
 /// Keeps every exported span in memory; clones share the same store.
+///
+/// A shut down exporter refuses later exports with
+/// [`ExportError::AlreadyShutDown`]; a clone made before keeps exporting
+/// (say, into the next pipeline a test installs).
 ///
 /// # Example: see the spans a piece of code produced
 /// ```
@@ -19,6 +24,7 @@ use crate::span_data::SpanData;
 #[derive(Clone, Debug, Default)]
 pub struct InMemoryExporter {
     spans: Arc<Mutex<Vec<SpanData>>>,
+    shut_down: ShutDown,
 }
 
 impl InMemoryExporter {
@@ -39,7 +45,12 @@ impl InMemoryExporter {
 
 impl SpanExporter for InMemoryExporter {
     fn export(&mut self, batch: &[SpanData]) -> Result<(), ExportError> {
+        self.shut_down.check()?;
         self.store().extend_from_slice(batch);
         Ok(())
+    }
+
+    fn shutdown(&mut self) -> Result<(), ExportError> {
+        self.shut_down.mark()
     }
 }

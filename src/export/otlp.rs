@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use crate::diagnostic::{report, DiagnosticKind};
 use crate::export::config_error::Env;
 use crate::export::deadline::deadline_after;
+use crate::export::exporter::ShutDown;
 use crate::export::gzip;
 use crate::export::http::{self, Content, Endpoint, Response};
 use crate::export::http_connection::KeptConnection;
@@ -462,6 +463,7 @@ pub struct OtlpExporter {
     buffers: Buffers,
     /// The connection the last answer left open, for the next export.
     connection: KeptConnection,
+    shut_down: ShutDown,
 }
 
 /// The encoded request, reused from export to export (up to
@@ -523,6 +525,7 @@ impl OtlpExporter {
             config,
             buffers: Buffers::default(),
             connection: KeptConnection::default(),
+            shut_down: ShutDown::default(),
         }
     }
 
@@ -612,6 +615,7 @@ impl SpanExporter for OtlpExporter {
     }
 
     fn export(&mut self, batch: &[SpanData]) -> Result<(), ExportError> {
+        self.shut_down.check()?;
         if batch.is_empty() {
             return Ok(());
         }
@@ -620,8 +624,10 @@ impl SpanExporter for OtlpExporter {
         result
     }
 
-    /// Closes the connection kept for the next export.
+    /// Closes the connection kept for the next export; later exports
+    /// fail with [`ExportError::AlreadyShutDown`], and open none.
     fn shutdown(&mut self) -> Result<(), ExportError> {
+        self.shut_down.mark()?;
         self.connection = KeptConnection::default();
         Ok(())
     }
