@@ -75,6 +75,8 @@ pub mod export;
 #[cfg(feature = "std")]
 mod future;
 #[cfg(feature = "std")]
+mod id_generator;
+#[cfg(feature = "std")]
 mod instant_nanos;
 #[cfg(feature = "std")]
 mod local_batch;
@@ -126,6 +128,7 @@ mod std_api {
         init, Config, ConfigError, InMemoryExporter, InitError, PipelineGuard,
     };
     pub use crate::future::FutureExt;
+    pub use crate::id_generator::{IdGenerator, RandomIdGenerator};
     pub use crate::log_correlation::{current_span_id, log_ids, LogIds};
     pub use crate::propagation::{extract_context, inject_context, propagated_context};
     pub use crate::scoped_baggage::{baggage, set_baggage};

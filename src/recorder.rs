@@ -20,6 +20,7 @@ use std::sync::{OnceLock, PoisonError, RwLock};
 
 use crate::diagnostic::{report, DiagnosticKind};
 use crate::ended_span::{EndedSpan, PlainParts};
+use crate::id_generator::IdGenerator;
 use crate::sampling::{AlwaysOn, ParentBased, Sampler};
 use crate::span_context::SpanContext;
 use crate::span_limits::SpanLimits;
@@ -57,6 +58,12 @@ pub(crate) struct Recorder {
     pub(crate) local_children: [Option<bool>; 2],
     /// The same for a child of a remote span.
     pub(crate) remote_children: [Option<bool>; 2],
+    /// Whether a child of a local span starts the general way: the
+    /// sampler's decision for it is not known beforehand (never, with ids
+    /// of the application's), a processor observes starts, or the SDK is
+    /// disabled. Read once on the way in of every child span, for those
+    /// three.
+    pub(crate) general_children: bool,
     /// What the sampler decides for a root span without a sampling hint,
     /// when that is known without calling it.
     pub(crate) known_root: Option<bool>,
@@ -68,6 +75,11 @@ pub(crate) struct Recorder {
     pub(crate) shut_down: AtomicBool,
     /// `OTEL_SDK_DISABLED`: a no-op tracer, whose spans are their parent's context.
     pub(crate) disabled: bool,
+    /// Where ids come from, when not from this thread's random generator.
+    /// With one, no sampling decision is known beforehand (the fields
+    /// above are `None`), so that only the span path's general way, which
+    /// calls the sampler, reads it.
+    pub(crate) ids: Option<Box<dyn IdGenerator>>,
 }
 
 /// The first recorder installed.
@@ -127,15 +139,16 @@ pub(crate) fn live(r: Option<&Recorder>) -> bool {
     r.is_some_and(|r| !r.shut_down.load(Ordering::Acquire))
 }
 
-/// Installs `recorder` unless a live one is in force; hands it back then.
-pub(crate) fn install(recorder: Recorder) -> Result<&'static Recorder, Recorder> {
+/// Installs `recorder` unless a live one is in force; hands it back then
+/// (boxed: that is the rare way, and the recorder is large).
+pub(crate) fn install(recorder: Recorder) -> Result<&'static Recorder, Box<Recorder>> {
     if live(installed()) {
-        return Err(recorder);
+        return Err(Box::new(recorder));
     }
     let mut later = LATER.write().unwrap_or_else(PoisonError::into_inner);
     if live(installed()) {
         // Another thread installed one meanwhile.
-        return Err(recorder);
+        return Err(Box::new(recorder));
     }
     Ok(match FIRST.get() {
         None => FIRST.get_or_init(|| recorder),

@@ -293,7 +293,10 @@ impl SpanBuilder {
             return build(head, Body::Quiet);
         }
         // Known without the sampler (see `known_decision`): the parameters
-        // are not built and the sampler is not called.
+        // are not built and the sampler is not called. Never known with
+        // ids of the application's (see `Recorder::ids`): its generator is
+        // called only below, where the sampler is, and the known way pays
+        // nothing for it.
         let known =
             installed.and_then(|r| r.known_decision_for(parent_sc.as_ref(), remote_sampling));
         let parent_is_remote = parent_sc.as_ref().is_some_and(SpanContext::is_remote);
@@ -304,14 +307,25 @@ impl SpanBuilder {
             Some(true) => (
                 SamplingDecision::RecordAndSample,
                 Vec::new(),
-                child_of(parent_sc, trace_id, flags, true),
+                child_of(parent_sc, trace_id, SpanId::random(), flags, true),
             ),
             Some(false) => (
                 SamplingDecision::Drop,
                 Vec::new(),
-                child_of(parent_sc, trace_id, flags, false),
+                child_of(parent_sc, trace_id, SpanId::random(), flags, false),
             ),
             None => {
+                let ids = installed.and_then(|r| r.ids.as_deref());
+                let (trace_id, flags) = match (ids, &parent_sc) {
+                    (Some(ids), None) => {
+                        let random = ids.is_trace_id_random();
+                        (
+                            ids.new_trace_id(),
+                            TraceFlags::default().with_random(random),
+                        )
+                    }
+                    _ => (trace_id, flags),
+                };
                 let result = {
                     let mut params = SamplingParams::new(parent_sc.as_ref(), trace_id, &name);
                     params.kind = kind;
@@ -322,7 +336,9 @@ impl SpanBuilder {
                     }
                     recorder::sampler(installed).should_sample(&params)
                 };
-                let span_context = child_of(parent_sc, trace_id, flags, result.is_sampled());
+                let span_id = ids.map_or_else(SpanId::random, |ids| ids.new_span_id());
+                let span_context =
+                    child_of(parent_sc, trace_id, span_id, flags, result.is_sampled());
                 let span_context = match result.trace_state {
                     Some(trace_state) => span_context.with_trace_state(trace_state),
                     None => span_context,
@@ -403,10 +419,10 @@ impl SpanBuilder {
     /// thread's stack, in one borrow of the stack, when its start needs
     /// nothing outside baton: the sampler's decision for it is known (see
     /// [`known_decision`](crate::sampling::known_decision)), no
-    /// processor observes starts, and the builder has no parent or extras
-    /// of its own (attributes, links, type, start time). The builder back
-    /// otherwise. The span is the
-    /// one `begin` would make: the same context, baggage and record.
+    /// processor observes starts, ids are random, and the builder has no
+    /// parent or extras of its own (attributes, links, type, start time).
+    /// The builder back otherwise. The span is the one `begin` would make:
+    /// the same context, baggage and record.
     #[inline]
     fn enter_local_child(
         mut self,
@@ -416,15 +432,13 @@ impl SpanBuilder {
         let Some(r) = recorder::installed() else {
             return Err(self);
         };
-        // One branch, not six: chained with `||`, each check was a branch
+        // One branch, not four: chained with `||`, each check was a branch
         // the compiler weighs as even, so the push below looked cold (one
         // path in 64) and its thread-local access was inlined only while
         // another heuristic happened to allow it (a change elsewhere in the
         // crate took it away: 50 instructions per child span, default
         // profile). The push path evaluates every check anyway.
-        let general = (r.local_children == [None, None])
-            | r.observes_start
-            | r.disabled
+        let general = r.general_children
             | !matches!(self.parent, Parent::Current)
             | self.extras.is_some()
             | recorder::suppressed();
@@ -435,6 +449,7 @@ impl SpanBuilder {
         let pushed = FrameRef::push_child(location, |parent, frame| {
             let p = parent.span_context();
             let sampled = r.known_decision_for(Some(p), None)?;
+            // Random: a generator of the application's takes the general way.
             let span_context = p.clone().child(SpanId::random(), sampled);
             let baggage = parent.baggage().clone();
             let body = if sampled {
@@ -510,8 +525,8 @@ fn session_attribute(baggage: &Baggage) -> Option<KeyValue> {
     Some(KeyValue::new(Session::BAGGAGE_KEY, id.to_owned()))
 }
 
-/// The span context of a new span under `parent` (a root in `trace_id`
-/// with `flags` when there is none). The parent's copy is ours: its
+/// The span context of new span `span_id` under `parent` (a root in
+/// `trace_id` with `flags` when there is none). The parent's copy is ours: its
 /// tracestate moves into the child rather than being shared (a reference
 /// count up and down).
 // Always: as a closure called from three places in `begin`, it was left a
@@ -521,12 +536,13 @@ fn session_attribute(baggage: &Baggage) -> Option<KeyValue> {
 fn child_of(
     parent: Option<SpanContext>,
     trace_id: TraceId,
+    span_id: SpanId,
     flags: TraceFlags,
     sampled: bool,
 ) -> SpanContext {
     match parent {
-        Some(p) => p.child(SpanId::random(), sampled),
-        None => SpanContext::new(trace_id, SpanId::random(), flags.with_sampled(sampled)),
+        Some(p) => p.child(span_id, sampled),
+        None => SpanContext::new(trace_id, span_id, flags.with_sampled(sampled)),
     }
 }
 

@@ -9,6 +9,7 @@ use crate::export::{
     BatchProcessor, ConfigError, ConsoleExporter, OtlpConfig, OtlpExporter, SimpleProcessor,
     SpanExporter, SpanProcessor,
 };
+use crate::id_generator::{self, IdGenerator};
 use crate::propagation::{Composite, OTEL_PROPAGATORS};
 use crate::sampling::{AlwaysOff, AlwaysOn, ParentBased, Sampler};
 use crate::span_limits::SpanLimits;
@@ -43,6 +44,8 @@ pub struct Config {
     from_env: Option<EnvExport>,
     /// `OTEL_SDK_DISABLED=true`: a no-op tracer, whatever is set.
     disabled: bool,
+    /// A generator of ids other than the random default.
+    ids: Option<Box<dyn IdGenerator>>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -154,6 +157,8 @@ pub(crate) struct Parts {
     /// `OTEL_SDK_DISABLED=true`: spans record nothing, a child span is its
     /// parent's context and a root span the invalid one.
     pub(crate) disabled: bool,
+    /// `None` for the random default.
+    pub(crate) ids: Option<Box<dyn IdGenerator>>,
 }
 
 impl Default for Config {
@@ -174,6 +179,7 @@ impl Config {
             service_name: None,
             from_env: None,
             disabled: false,
+            ids: None,
         }
     }
 
@@ -269,6 +275,7 @@ impl Config {
                 batch,
             }),
             disabled: false,
+            ids: None,
         })
     }
 
@@ -296,6 +303,14 @@ impl Config {
     /// [`BatchConfig`] (for anything that does I/O).
     pub fn batch_exporter(self, exporter: impl SpanExporter) -> Config {
         self.processor(BatchProcessor::new(exporter, BatchConfig::default()))
+    }
+
+    /// Sets where the ids of new spans come from (the OpenTelemetry SDK's
+    /// `IdGenerator`). Defaults to [`RandomIdGenerator`](crate::RandomIdGenerator); see
+    /// [`IdGenerator`] for an example.
+    pub fn id_generator(mut self, generator: impl IdGenerator) -> Config {
+        self.ids = id_generator::custom(generator);
+        self
     }
 
     /// Sets the per-span limits. Defaults to 128 attributes, events and
@@ -336,6 +351,7 @@ impl Config {
                 processor: None,
                 limits: self.limits,
                 disabled: true,
+                ids: None,
             };
         }
         let processor = match (self.processor, self.from_env) {
@@ -348,6 +364,7 @@ impl Config {
             processor,
             limits: self.limits,
             disabled: false,
+            ids: self.ids,
         }
     }
 }

@@ -132,22 +132,29 @@ pub fn init(config: Config) -> Result<PipelineGuard, InitError> {
     }
     let parts = config.into_parts();
     let processor = parts.processor.unwrap_or_else(|| Box::new(NoProcessor));
-    let children = |remote| {
-        [false, true].map(|sampled| {
-            known_decision(&*parts.sampler, Some(ParentSampling { remote, sampled }))
-        })
+    // Ids of the application's are made where the sampler is called: no
+    // decision is then known without it.
+    let known = |parent| match parts.ids {
+        None => known_decision(&*parts.sampler, parent),
+        Some(_) => None,
     };
+    let children =
+        |remote| [false, true].map(|sampled| known(Some(ParentSampling { remote, sampled })));
+    let local_children = children(false);
+    let observes_start = processor.observes_start();
     let recorder = Recorder {
-        local_children: children(false),
+        general_children: local_children == [None, None] || observes_start || parts.disabled,
+        local_children,
         remote_children: children(true),
-        known_root: known_decision(&*parts.sampler, None),
+        known_root: known(None),
         sampler: parts.sampler,
         limits: parts.limits,
-        observes_start: processor.observes_start(),
+        observes_start,
         local_batch: batch_processor(&*processor).map_or(0, BatchProcessor::thread_chunk),
         sink: Box::new(Installed::new(processor)),
         shut_down: AtomicBool::new(false),
         disabled: parts.disabled,
+        ids: parts.ids,
     };
     match recorder::install(recorder) {
         Ok(recorder) => Ok(PipelineGuard { recorder }),
