@@ -76,9 +76,34 @@ impl IdGenerator for RandomIdGenerator {
 
 /// `generator` boxed for the span path, or `None` for the default, which
 /// the span path makes its ids with directly.
-pub(crate) fn custom(generator: impl IdGenerator) -> Option<Box<dyn IdGenerator>> {
-    fn is_default<G: 'static>(_: &G) -> bool {
-        TypeId::of::<G>() == TypeId::of::<RandomIdGenerator>()
+pub(crate) fn custom<G: IdGenerator>(generator: G) -> Option<Box<dyn IdGenerator>> {
+    let default = TypeId::of::<G>() == TypeId::of::<RandomIdGenerator>();
+    (!default).then(|| Box::new(generator) as Box<dyn IdGenerator>)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Fixed;
+
+    impl IdGenerator for Fixed {
+        fn new_trace_id(&self) -> TraceId {
+            TraceId::from_u128(1).unwrap()
+        }
+
+        fn new_span_id(&self) -> SpanId {
+            SpanId::from_u64(1).unwrap()
+        }
     }
-    (!is_default(&generator)).then(|| Box::new(generator) as Box<dyn IdGenerator>)
+
+    /// The default named in code takes the span path's own way, which
+    /// knows sampling decisions beforehand; any other generator is kept.
+    #[test]
+    fn only_a_generator_other_than_the_default_is_kept() {
+        assert!(custom(RandomIdGenerator).is_none());
+        let fixed = custom(Fixed).unwrap();
+        assert_eq!(fixed.new_span_id().to_u64(), 1);
+        assert!(!fixed.is_trace_id_random());
+    }
 }

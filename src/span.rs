@@ -123,8 +123,8 @@ impl SpanBuilder {
     }
 
     /// Adds an attribute; the sampler sees it (see
-    /// [`SamplingParams::attributes`]), which it does not an attribute set
-    /// on the started span: prefer this for what is known at the start.
+    /// [`SamplingParams::attributes`]), as it does not see one set on the
+    /// started span: prefer this for what is known at the start.
     pub fn attr(mut self, key: impl Into<Str>, value: impl Into<Value>) -> Self {
         self.extras().attributes.push(KeyValue::new(key, value));
         self
