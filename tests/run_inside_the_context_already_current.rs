@@ -97,15 +97,7 @@ fn a_job_that_leaks_then_panics_inside_its_own_span_still_restores_it() {
     assert_eq!(current_name().as_deref(), Some("panicking request"));
     assert_eq!(baton::__stack_depth(), depth);
     drop(request);
-    let spans = common::spans_of(trace_id);
-    let leaked = spans
-        .iter()
-        .find(|s| s.name == "leaked before the panic")
-        .unwrap_or_else(|| panic!("{spans:?}"));
-    assert!(
-        matches!(&leaked.status, baton::Status::Error { description } if description.contains("job failed")),
-        "{leaked:?}"
-    );
+    common::assert_recorded_panic(trace_id, "leaked before the panic", "job failed");
 }
 
 /// Two futures wrapped in the current context and polled inside it: one

@@ -37,6 +37,20 @@ pub fn spans_of(trace_id: TraceId) -> Vec<SpanData> {
         .collect()
 }
 
+/// Asserts that trace `trace_id` has a span `name` whose error status
+/// holds `panic`: the panic unwound past it and it recorded that.
+pub fn assert_recorded_panic(trace_id: TraceId, name: &str, panic: &str) {
+    let spans = spans_of(trace_id);
+    let span = spans
+        .iter()
+        .find(|s| s.name == name)
+        .unwrap_or_else(|| panic!("no span {name:?}: {spans:?}"));
+    assert!(
+        matches!(&span.status, baton::Status::Error { description } if description.contains(panic)),
+        "{span:?}"
+    );
+}
+
 /// The finished spans of one trace as an indented tree: one line per span,
 /// two spaces per level, siblings in start order (ties in end order).
 /// A span whose parent is not among them is printed as a root.
