@@ -18,6 +18,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{OnceLock, PoisonError, RwLock};
 
+use crate::context::Context;
 use crate::diagnostic::{report, DiagnosticKind};
 use crate::ended_span::{EndedSpan, PlainParts};
 use crate::id_generator::IdGenerator;
@@ -27,8 +28,9 @@ use crate::span_limits::SpanLimits;
 
 /// What receives spans: the export floor's processor.
 pub(crate) trait Sink: Send + Sync + 'static {
-    /// A recording span started; `span` is the [`Span`](crate::Span).
-    fn on_start(&self, span: &dyn Any);
+    /// A recording span started in `parent`; `span` is the
+    /// [`Span`](crate::Span).
+    fn on_start(&self, span: &dyn Any, parent: &Context);
     /// A recording span ended.
     fn on_end(&self, span: EndedSpan);
     /// A recording span that is plain ended: taken as its parts, if the
@@ -228,16 +230,16 @@ impl Recorder {
     }
 
     /// Tells the sink a recording span started.
-    pub(crate) fn on_start(&self, span: &dyn Any) {
+    pub(crate) fn on_start(&self, span: &dyn Any, parent: &Context) {
         // The call written twice, not bound to a closure first: bound, it
         // changed inlining in `begin` and cost a future with a span 6
         // instructions (callgrind, default profile).
         if std::thread::panicking() {
             caught_where_panics_abort("on_start", || {
-                while_suppressed(|| self.sink.on_start(span));
+                while_suppressed(|| self.sink.on_start(span, parent));
             });
         } else {
-            while_suppressed(|| self.sink.on_start(span));
+            while_suppressed(|| self.sink.on_start(span, parent));
         }
     }
 }

@@ -201,9 +201,16 @@ impl SpanBuilder {
         match installed {
             // Only a recording span, and only if the processor observes starts.
             Some(r) if r.observes_start => {
+                // The current context is still the parent's after the span
+                // begins (it is not entered); any other is the builder's.
+                let given = match &self.parent {
+                    Parent::Current => None,
+                    Parent::Explicit(cx) => Some(cx.clone()),
+                    Parent::Root => Some(Context::default()),
+                };
                 let span = self.begin_span(installed);
                 if span.is_recording() {
-                    r.on_start(&span);
+                    r.on_start(&span, &given.unwrap_or_else(Context::current));
                 }
                 span
             }

@@ -21,7 +21,7 @@ struct Starts {
 }
 
 impl SpanProcessor for Starts {
-    fn on_start(&self, span: &Span) {
+    fn on_start(&self, span: &Span, _: &baton::Context) {
         self.seen.fetch_add(1, Ordering::SeqCst);
         span.set_attribute("started.by", "processor");
     }

@@ -24,7 +24,7 @@ use loopback_collector::lookup;
 struct Counting(Arc<AtomicU64>);
 
 impl SpanProcessor for Counting {
-    fn on_start(&self, _: &Span) {
+    fn on_start(&self, _: &Span, _: &baton::Context) {
         self.0.fetch_add(1, Ordering::SeqCst);
     }
     fn on_end(&self, _: SpanData) {

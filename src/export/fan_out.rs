@@ -3,6 +3,7 @@
 
 use std::time::Instant;
 
+use crate::context::Context;
 use crate::export::{ExportError, SpanProcessor};
 use crate::span::Span;
 use crate::span_data::SpanData;
@@ -37,9 +38,9 @@ impl SpanProcessor for FanOut {
         self.0.iter().any(|p| p.observes_start())
     }
 
-    fn on_start(&self, span: &Span) {
+    fn on_start(&self, span: &Span, parent: &Context) {
         for p in &self.0 {
-            p.on_start(span);
+            p.on_start(span, parent);
         }
     }
 

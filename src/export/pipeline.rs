@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::context::Context;
 use crate::diagnostic::{report, DiagnosticKind};
 use crate::ended_span::{EndedSpan, PlainParts};
 use crate::export::batch::{on_ended_batch, on_ended_plain, BatchProcessor};
@@ -40,9 +41,9 @@ impl Installed {
 }
 
 impl Sink for Installed {
-    fn on_start(&self, span: &dyn Any) {
+    fn on_start(&self, span: &dyn Any, parent: &Context) {
         if let Some(span) = span.downcast_ref::<Span>() {
-            self.processor.on_start(span);
+            self.processor.on_start(span, parent);
         }
     }
 

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError, TryLockError};
 use std::time::{Duration, Instant};
 
+use crate::context::Context;
 use crate::diagnostic::{report, DiagnosticKind};
 use crate::ended_span::EndedSpan;
 use crate::export::exporter::{ExportError, SpanExporter};
@@ -25,8 +26,49 @@ use crate::span_data::SpanData;
 // `Any` (every `'static` type is) lets the pipeline tell the batch
 // processor apart, which takes a thread's spans in batches.
 pub trait SpanProcessor: Any + Send + Sync {
-    /// A recording span started.
-    fn on_start(&self, _span: &Span) {}
+    /// A recording span started. `parent` is the context the span was
+    /// started in, as the OpenTelemetry SDK specification's `OnStart`
+    /// receives it: the one given with [`SpanBuilder::parent`], the
+    /// current context, or for a [`root`](SpanBuilder::root) span the
+    /// context of the current baggage alone. Reading it costs nothing
+    /// more; its span, if it has one, is the new span's parent (none for a
+    /// root, an invalid parent or an empty context).
+    ///
+    /// # Example: the current baggage as span attributes
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// use baton::export::{ExportError, SimpleProcessor, SpanProcessor};
+    /// use baton::{Context, InMemoryExporter, Span, SpanData};
+    ///
+    /// /// Copies every baggage entry of the parent context onto the span.
+    /// struct BaggageToAttributes(SimpleProcessor);
+    ///
+    /// impl SpanProcessor for BaggageToAttributes {
+    ///     fn on_start(&self, span: &Span, parent: &Context) {
+    ///         for (key, value, _) in parent.baggage().iter() {
+    ///             span.set_attribute(format!("baggage.{key}"), value.to_owned());
+    ///         }
+    ///     }
+    ///     fn on_end(&self, span: SpanData) { self.0.on_end(span) }
+    ///     fn force_flush(&self, d: Instant) -> Result<(), ExportError> { self.0.force_flush(d) }
+    ///     fn shutdown(&self, d: Instant) -> Result<(), ExportError> { self.0.shutdown(d) }
+    /// }
+    ///
+    /// let spans = InMemoryExporter::default();
+    /// let processor = BaggageToAttributes(SimpleProcessor::new(spans.clone()));
+    /// let pipeline = baton::init(baton::Config::new().processor(processor)).unwrap();
+    /// {
+    ///     let _tenant = baton::set_baggage("tenant", "acme");
+    ///     baton::in_span("request", || {});
+    /// }
+    /// pipeline.shutdown(Duration::from_secs(1)).unwrap();
+    /// let request = &spans.finished_spans()[0];
+    /// assert!(request.attributes.iter().any(|kv| kv.key == "baggage.tenant"));
+    /// ```
+    ///
+    /// [`SpanBuilder::parent`]: crate::SpanBuilder::parent
+    /// [`SpanBuilder::root`]: crate::SpanBuilder::root
+    fn on_start(&self, _span: &Span, _parent: &Context) {}
 
     /// Whether [`on_start`](SpanProcessor::on_start) does anything; read
     /// once, when the pipeline is installed. `false` lets an entered span
