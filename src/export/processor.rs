@@ -29,7 +29,7 @@ pub trait SpanProcessor: Any + Send + Sync {
     /// A recording span started. `parent` is the context the span was
     /// started in, as the OpenTelemetry SDK specification's `OnStart`
     /// receives it: the one given with [`SpanBuilder::parent`], the
-    /// current context, or for a [`root`](SpanBuilder::root) span the
+    /// current context, or for a [`root`](crate::SpanBuilder::root) span the
     /// context of the current baggage alone. Reading it costs nothing
     /// more; its span, if it has one, is the new span's parent (none for a
     /// root, an invalid parent or an empty context).
@@ -67,7 +67,6 @@ pub trait SpanProcessor: Any + Send + Sync {
     /// ```
     ///
     /// [`SpanBuilder::parent`]: crate::SpanBuilder::parent
-    /// [`SpanBuilder::root`]: crate::SpanBuilder::root
     fn on_start(&self, _span: &Span, _parent: &Context) {}
 
     /// Whether [`on_start`](SpanProcessor::on_start) does anything; read
