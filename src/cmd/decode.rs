@@ -334,8 +334,6 @@ fn trace_ids(lines: &[HeaderLine]) -> Vec<(usize, &str, TraceId)> {
     found
 }
 
-/// Why the lines, each valid, do not make one context: two `traceparent`
-/// lines (W3C: a request has one), or trace ids that differ.
 /// What `decode` and `convert` read: every format baton knows, W3C first.
 pub const READ: &str = "tracecontext,baggage,b3,b3multi,jaeger";
 
@@ -356,6 +354,8 @@ pub fn limits_passed(lines: &[HeaderLine]) -> Vec<String> {
         .collect()
 }
 
+/// Why the lines, each valid, do not make one context: two `traceparent`
+/// lines (W3C: a request has one), or trace ids that differ.
 fn conflict(lines: &[HeaderLine]) -> Option<String> {
     let traceparents: Vec<usize> = lines
         .iter()

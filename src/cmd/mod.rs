@@ -98,39 +98,49 @@ pub struct InputError {
 /// A line that is not UTF-8 is invalid input whether it came as an argument
 /// or on standard input: the same bytes get the same exit status.
 pub fn read_lines(args: &[OsString]) -> Result<Vec<HeaderLine>, InputError> {
-    let raw: Vec<(usize, String)> = if args.is_empty() {
-        let mut lines = Vec::new();
-        for (i, line) in std::io::stdin().lock().lines().enumerate() {
-            let line = line.map_err(|e| InputError {
-                number: i + 1,
-                line: String::new(),
-                message: format!("cannot read standard input: {e}"),
-                offset: 0,
-            })?;
-            lines.push((i + 1, line));
+    let mut raw: Vec<(usize, String)> = Vec::new();
+    if args.is_empty() {
+        // Bytes, not `lines()`: that fails on the first line that is not
+        // UTF-8 with no word of where, and this points at the byte.
+        let mut stdin = std::io::stdin().lock();
+        let mut line = Vec::new();
+        for number in 1.. {
+            line.clear();
+            match stdin.read_until(b'\n', &mut line) {
+                Ok(0) => break,
+                Ok(_) => {}
+                Err(e) => {
+                    return Err(InputError {
+                        number,
+                        line: String::new(),
+                        message: format!("cannot read standard input: {e}"),
+                        offset: 0,
+                    })
+                }
+            }
+            let end = line.strip_suffix(b"\n").unwrap_or(&line);
+            let end = end.strip_suffix(b"\r").unwrap_or(end);
+            raw.push((number, utf8_line(number, end)?));
         }
-        lines
     } else {
-        let mut lines = Vec::new();
         for (i, arg) in args.iter().enumerate() {
-            lines.push((i + 1, utf8_line(i + 1, arg)?));
+            raw.push((i + 1, utf8_line(i + 1, arg.as_encoded_bytes())?));
         }
-        lines
-    };
+    }
     raw.into_iter()
         .filter(|(_, line)| !line.trim().is_empty())
         .map(|(number, line)| split(number, line))
         .collect()
 }
 
-/// Argument `arg`, header line `number`, as text; if it is not UTF-8, the
-/// error points at its first byte that is not.
-fn utf8_line(number: usize, arg: &OsStr) -> Result<String, InputError> {
-    match std::str::from_utf8(arg.as_encoded_bytes()) {
+/// Header line `number` as text; if it is not UTF-8, the error points at
+/// its first byte that is not.
+fn utf8_line(number: usize, bytes: &[u8]) -> Result<String, InputError> {
+    match std::str::from_utf8(bytes) {
         Ok(text) => Ok(text.to_owned()),
         Err(e) => Err(InputError {
             number,
-            line: arg.to_string_lossy().into_owned(),
+            line: String::from_utf8_lossy(bytes).into_owned(),
             message: "not valid UTF-8".into(),
             // The text before the bad byte is the same in the lossy copy.
             offset: e.valid_up_to(),
