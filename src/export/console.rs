@@ -1,6 +1,6 @@
 //! The console exporter: each finished trace as an indented tree.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
@@ -9,7 +9,7 @@ use crate::export::exporter::ShutDown;
 use crate::export::{ExportError, SpanExporter};
 use crate::id::{SpanId, TraceId};
 use crate::span_data::{SpanData, Status};
-use crate::value::Value;
+use crate::value::{Array, Value};
 
 /// Spans held while waiting for their local root to end; past this, what is
 /// held is printed as partial trees, so memory stays bounded.
@@ -21,6 +21,18 @@ pub const MAX_PENDING_SPANS: usize = 4096;
 /// [`ConsoleExporter::into_inner`]).
 pub const ROOT_NOT_ENDED: &str = "  (root not ended)";
 
+/// Follows the trace id in the header of a tree of spans that ended after
+/// their trace's local root was printed (a span started with
+/// [`start`](crate::SpanBuilder::start) that outlived its parent, say):
+/// they are printed at once, in the batch they come in.
+pub const AFTER_ROOT: &str = "  (ended after its root)";
+
+/// Traces whose local root was printed that the exporter remembers, the
+/// latest ones, to print their later spans at once under [`AFTER_ROOT`].
+/// A span of a trace forgotten by then waits like one whose root has not
+/// ended.
+pub const MAX_REMEMBERED_TRACES: usize = 4096;
+
 /// Attributes shown per span; the rest are counted as `(+N more)`.
 pub const MAX_SHOWN_ATTRIBUTES: usize = 8;
 
@@ -28,7 +40,13 @@ pub const MAX_SHOWN_ATTRIBUTES: usize = 8;
 /// without a parent, or whose parent is in another process): name, kind and
 /// span type, duration, status and the first attributes. Control characters,
 /// line separators and bidi overrides in names and values are escaped as
-/// `\u{..}`, so one span is always one line.
+/// `\u{..}`, so one span is always one line. A string is quoted wherever it
+/// is (alone, in an array, in a key-value list), so `["1", "2"]` never reads
+/// as `[1, 2]`; a float keeps its point or exponent (`1.0`, `1e300`), so it
+/// never reads as an integer, nor as 301 digits.
+///
+/// Spans of a trace whose root was printed already (one of the last
+/// [`MAX_REMEMBERED_TRACES`]) are printed at once, headed [`AFTER_ROOT`].
 ///
 /// Spans still waiting for their root are never discarded: a flush, a
 /// shutdown, [`into_inner`](ConsoleExporter::into_inner) and dropping the
@@ -56,7 +74,29 @@ pub struct ConsoleExporter<W: Write> {
     out: Option<W>,
     pending: HashMap<TraceId, Vec<SpanData>>,
     pending_count: usize,
+    printed: PrintedTraces,
     shut_down: ShutDown,
+}
+
+/// The traces whose local root was printed, the latest
+/// [`MAX_REMEMBERED_TRACES`].
+#[derive(Default)]
+struct PrintedTraces {
+    order: VecDeque<TraceId>,
+    set: HashSet<TraceId>,
+}
+
+impl PrintedTraces {
+    fn remember(&mut self, trace: TraceId) {
+        if self.set.insert(trace) {
+            self.order.push_back(trace);
+            if self.order.len() > MAX_REMEMBERED_TRACES {
+                if let Some(oldest) = self.order.pop_front() {
+                    self.set.remove(&oldest);
+                }
+            }
+        }
+    }
 }
 
 impl ConsoleExporter<io::Stdout> {
@@ -73,6 +113,7 @@ impl<W: Write + Send + 'static> ConsoleExporter<W> {
             out: Some(out),
             pending: HashMap::new(),
             pending_count: 0,
+            printed: PrintedTraces::default(),
             shut_down: ShutDown::default(),
         }
     }
@@ -119,14 +160,16 @@ impl<W: Write + Send + 'static> ConsoleExporter<W> {
 }
 
 impl<W: Write> ConsoleExporter<W> {
+    /// Prints `spans` as the tree of `trace`, its header followed by
+    /// `marker` (empty, [`ROOT_NOT_ENDED`] or [`AFTER_ROOT`]).
     fn print(
         &mut self,
         trace: TraceId,
         spans: Vec<SpanData>,
-        rooted: bool,
+        marker: &str,
     ) -> Result<(), ExportError> {
         let mut text = String::new();
-        render_trace(&mut text, trace, spans, rooted);
+        render_trace(&mut text, trace, spans, marker);
         let Some(out) = self.out.as_mut() else {
             return Err(ExportError::AlreadyShutDown);
         };
@@ -142,7 +185,7 @@ impl<W: Write> ConsoleExporter<W> {
         let mut result = Ok(());
         for (trace, spans) in std::mem::take(&mut self.pending) {
             let count = spans.len();
-            if let Err(e) = self.print(trace, spans, false) {
+            if let Err(e) = self.print(trace, spans, ROOT_NOT_ENDED) {
                 lost += count;
                 result = result.and(Err(e));
             }
@@ -198,7 +241,21 @@ impl<W: Write + Send + 'static> SpanExporter for ConsoleExporter<W> {
             // Absent when another root of the trace printed it already.
             if let Some(spans) = self.pending.remove(&trace) {
                 self.pending_count -= spans.len();
-                result = result.and(self.print(trace, spans, true));
+                self.printed.remember(trace);
+                result = result.and(self.print(trace, spans, ""));
+            }
+        }
+        // Spans that ended after their root was printed have no root to
+        // wait for: holding them would print them at the next flush, under
+        // a header saying their root has not ended.
+        for span in batch {
+            let trace = span.trace_id();
+            if !self.printed.set.contains(&trace) {
+                continue;
+            }
+            if let Some(spans) = self.pending.remove(&trace) {
+                self.pending_count -= spans.len();
+                result = result.and(self.print(trace, spans, AFTER_ROOT));
             }
         }
         if self.pending_count > MAX_PENDING_SPANS {
@@ -242,19 +299,57 @@ fn write_escaped(out: &mut String, s: &str) {
     }
 }
 
+fn write_str_value(out: &mut String, s: &str) {
+    out.push('"');
+    for (i, part) in s.split('"').enumerate() {
+        if i > 0 {
+            out.push_str("\\\"");
+        }
+        write_escaped(out, part);
+    }
+    out.push('"');
+}
+
+/// A float with its point or exponent: `1.0` is no integer, and `1e300`
+/// is not written out in 301 digits.
+fn write_f64(out: &mut String, n: f64) {
+    let _ = write!(out, "{n:?}");
+}
+
+fn write_list<T>(out: &mut String, items: &[T], mut item: impl FnMut(&mut String, &T)) {
+    out.push('[');
+    for (i, x) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        item(out, x);
+    }
+    out.push(']');
+}
+
+/// `value` with every string in it quoted, so that the kinds of value
+/// cannot be mistaken for each other.
 fn write_value(out: &mut String, value: &Value) {
     match value {
-        Value::String(s) => {
-            out.push('"');
-            for part in s.split('"').enumerate() {
-                if part.0 > 0 {
-                    out.push_str("\\\"");
+        Value::String(s) => write_str_value(out, s),
+        Value::F64(n) => write_f64(out, *n),
+        Value::Array(Array::String(v)) => write_list(out, v, |o, s| write_str_value(o, s)),
+        Value::Array(Array::F64(v)) => write_list(out, v, |o, n| write_f64(o, *n)),
+        Value::KvList(kvs) => {
+            out.push('{');
+            for (i, kv) in kvs.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
                 }
-                write_escaped(out, part.1);
+                write_escaped(out, &kv.key);
+                out.push_str(": ");
+                write_value(out, &kv.value);
             }
-            out.push('"');
+            out.push('}');
         }
-        other => write_escaped(out, &other.to_string()),
+        // Booleans, integers and their arrays, and bytes (base64) hold
+        // nothing to escape or quote.
+        other => out.push_str(&other.to_string()),
     }
 }
 
@@ -300,15 +395,11 @@ fn write_span_line(out: &mut String, span: &SpanData, depth: usize) {
     out.push('\n');
 }
 
-/// A header line (marked [`ROOT_NOT_ENDED`] unless `rooted`), then each span
-/// under its parent, siblings by start time. Spans whose parent is not among
-/// `spans` start their own tree.
-fn render_trace(out: &mut String, trace: TraceId, mut spans: Vec<SpanData>, rooted: bool) {
-    let _ = write!(out, "trace {trace}");
-    if !rooted {
-        out.push_str(ROOT_NOT_ENDED);
-    }
-    out.push('\n');
+/// A header line (`marker` after the trace id), then each span under its
+/// parent, siblings by start time. Spans whose parent is not among `spans`
+/// start their own tree.
+fn render_trace(out: &mut String, trace: TraceId, mut spans: Vec<SpanData>, marker: &str) {
+    let _ = writeln!(out, "trace {trace}{marker}");
     spans.sort_by_key(|s| s.start_unix_nanos);
     let present: HashSet<SpanId> = spans.iter().map(SpanData::span_id).collect();
     let mut children: HashMap<SpanId, Vec<usize>> = HashMap::new();
