@@ -14,6 +14,10 @@ fn main() -> ExitCode {
     };
     let rest = &args[1..];
     match command.to_str() {
+        Some("decode" | "convert" | "explain") if cmd::wants_help(rest) => {
+            println!("{}", cmd::USAGE);
+            ExitCode::SUCCESS
+        }
         Some("demo") => cmd::with_text_options(rest, cmd::demo::run),
         Some("decode") => cmd::decode::run(rest),
         Some("convert") => cmd::convert::run(rest),

@@ -690,8 +690,19 @@ impl Options {
             ("tracecontext,baggage".to_owned(), None, None);
         let mut args = args.iter();
         while let Some(arg) = args.next() {
-            let mut value = || args.next().cloned().ok_or(format!("{arg} needs a value"));
-            match arg.as_str() {
+            // `--name=value` or `--name value`, as `explain` and `convert`
+            // take their options.
+            let (name, mut inline) = match arg.split_once('=') {
+                Some((name, value)) if name.starts_with("--") => (name, Some(value.to_owned())),
+                _ => (arg.as_str(), None),
+            };
+            let mut value = || {
+                inline
+                    .take()
+                    .or_else(|| args.next().cloned())
+                    .ok_or(format!("{name} needs a value"))
+            };
+            match name {
                 "--child" => child = true,
                 "--serve" => serve = Some(value()?),
                 "--b-port" => {
@@ -704,7 +715,10 @@ impl Options {
                 "--propagator" => propagators = value()?,
                 "--export" => export = Some(value()?),
                 "--endpoint" => endpoint = Some(value()?),
-                other => return Err(format!("unknown demo option {other:?}")),
+                _ => return Err(format!("unknown demo option {arg:?}")),
+            }
+            if inline.is_some() {
+                return Err(format!("{name} takes no value: {arg:?}"));
             }
         }
         let role = match (child, serve.as_deref(), b_port) {

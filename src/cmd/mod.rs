@@ -19,6 +19,7 @@ pub const USAGE: &str = "usage:
   baton decode [HEADER-LINE...]
   baton convert --to b3|b3multi|jaeger|tracecontext [HEADER-LINE...]
   baton explain [--sender-propagators LIST] [--receiver-propagators LIST] [SENT RECEIVED]
+  baton help, or -h or --help after any command: this text (demo: its own)
 
 decode and convert read header lines (`name: value`) from their arguments,
 or from standard input when there are none.
@@ -30,6 +31,12 @@ sent and the headers the next service received, from two files or from standard
 input separated by a `---` or blank line; LIST is that side's OTEL_PROPAGATORS
 (receiver default tracecontext,baggage).
 exit status: 0 intact, 1 it breaks or loses something, 2 usage error";
+
+/// Whether `args` ask for help: `-h` or `--help` anywhere, which no header
+/// line, option value or file name of these commands is spelled as.
+pub fn wants_help(args: &[OsString]) -> bool {
+    args.iter().any(|a| a == "--help" || a == "-h")
+}
 
 /// Prints `problem` and the usage to stderr; returns the usage-error status.
 pub fn usage_error(problem: &str) -> ExitCode {
