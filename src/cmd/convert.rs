@@ -46,6 +46,10 @@ pub fn run(args: &[OsString]) -> ExitCode {
             invalid = true;
         }
     }
+    if let Some(conflict) = decode::conflict(&lines) {
+        let _ = writeln!(stderr, "{conflict}");
+        invalid = true;
+    }
     for passed in decode::limits_passed(&lines) {
         let _ = writeln!(stderr, "{passed}");
         invalid = true;

@@ -356,7 +356,7 @@ pub fn limits_passed(lines: &[HeaderLine]) -> Vec<String> {
 
 /// Why the lines, each valid, do not make one context: two `traceparent`
 /// lines (W3C: a request has one), or trace ids that differ.
-fn conflict(lines: &[HeaderLine]) -> Option<String> {
+pub fn conflict(lines: &[HeaderLine]) -> Option<String> {
     let traceparents: Vec<usize> = lines
         .iter()
         .filter(|l| l.name.eq_ignore_ascii_case("traceparent"))
