@@ -38,6 +38,13 @@ pub fn wants_help(args: &[OsString]) -> bool {
     args.iter().any(|a| a == "--help" || a == "-h")
 }
 
+/// Prints the usage on stdout; a reader that is gone (`baton help | true`)
+/// is no panic, as it would be with `println!`.
+pub fn help() -> ExitCode {
+    let _ = writeln!(std::io::stdout().lock(), "{USAGE}");
+    ExitCode::SUCCESS
+}
+
 /// Prints `problem` and the usage to stderr; returns the usage-error status.
 pub fn usage_error(problem: &str) -> ExitCode {
     let _ = writeln!(std::io::stderr(), "baton: {problem}\n{USAGE}");
