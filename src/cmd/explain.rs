@@ -369,6 +369,8 @@ fn describe(cx: &Context, formats: &str) -> String {
 fn sampling(sc: &SpanContext) -> &'static str {
     if sc.is_deferred() {
         "no decision (deferred)"
+    } else if sc.is_debug() {
+        "sampled (debug)"
     } else if sc.is_sampled() {
         "sampled"
     } else {
@@ -645,6 +647,18 @@ impl Hop<'_> {
                 Some(
                     "find what rewrites the header between the two (a proxy, a sampler in \
                      between)"
+                        .to_owned(),
+                ),
+            ));
+        } else if sent.is_debug() && !got.is_debug() {
+            findings.push(Finding::loses(
+                "the debug flag was lost on the way: the caller forced sampling (B3 `d`, \
+                 X-B3-Flags: 1 or Jaeger's debug bit), the receiver reads a plain sampled=1, \
+                 which samplers and collectors after it may drop"
+                    .to_owned(),
+                Some(
+                    "find what rewrites the header between the two (a proxy, a propagation \
+                     format without a debug flag, such as tracecontext)"
                         .to_owned(),
                 ),
             ));
