@@ -795,21 +795,38 @@ fn run_client(options: Options) -> Result<(), String> {
             .unwrap_or_else(|e| e.into_inner())
             .drain(..),
     );
-    let foreign = nodes
-        .iter()
-        .filter(|n| n.trace_id != trace_id.to_string())
-        .count();
-    let services = {
-        let mut names: Vec<&str> = nodes.iter().map(|n| n.service.as_str()).collect();
-        names.sort_unstable();
-        names.dedup();
-        names.len()
-    };
-    print_stdout(&format!(
-        "trace {trace_id}: {} spans in {services} services, propagated with {propagators}\n{}",
-        nodes.len(),
-        render(&nodes)
-    ));
+    let trace_id = trace_id.to_string();
+    let foreign = nodes.iter().filter(|n| n.trace_id != trace_id).count();
+    // The client's trace first, then any trace a hop that did not
+    // propagate started, each under a header of its own: a header must not
+    // count spans of other traces as its own.
+    let mut traces = vec![trace_id.as_str()];
+    nodes.sort_by_key(|n| n.start);
+    for n in &nodes {
+        if !traces.contains(&n.trace_id.as_str()) {
+            traces.push(&n.trace_id);
+        }
+    }
+    let mut text = String::new();
+    for trace in traces {
+        let spans: Vec<Node> = nodes
+            .iter()
+            .filter(|n| n.trace_id == trace)
+            .cloned()
+            .collect();
+        let services = {
+            let mut names: Vec<&str> = spans.iter().map(|n| n.service.as_str()).collect();
+            names.sort_unstable();
+            names.dedup();
+            names.len()
+        };
+        text.push_str(&format!(
+            "trace {trace}: {} spans in {services} services, propagated with {propagators}\n{}",
+            spans.len(),
+            render(&spans)
+        ));
+    }
+    print_stdout(&text);
     if foreign > 0 {
         return Err(format!("{foreign} spans left the trace"));
     }
