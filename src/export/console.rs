@@ -33,12 +33,14 @@ pub const AFTER_ROOT: &str = "  (ended after its root)";
 /// ended.
 pub const MAX_REMEMBERED_TRACES: usize = 4096;
 
-/// Attributes shown per span; the rest are counted as `(+N more)`.
+/// Attributes shown per span, and event names; the rest are counted as
+/// `(+N more)`.
 pub const MAX_SHOWN_ATTRIBUTES: usize = 8;
 
 /// Prints each trace as an indented tree when its local root ends (a span
 /// without a parent, or whose parent is in another process): name, kind and
-/// span type, duration, status and the first attributes. Control characters,
+/// span type, duration, status, the first attributes, the names of the
+/// first events and the number of links. Control characters,
 /// line separators and bidi overrides in names and values are escaped as
 /// `\u{..}`, so one span is always one line. A string is quoted wherever it
 /// is (alone, in an array, in a key-value list), so `["1", "2"]` never reads
@@ -391,6 +393,24 @@ fn write_span_line(out: &mut String, span: &SpanData, depth: usize) {
     let hidden = span.attributes.len().saturating_sub(MAX_SHOWN_ATTRIBUTES);
     if hidden > 0 {
         let _ = write!(out, "  (+{hidden} more)");
+    }
+    // What the span recorded besides attributes is named, never left out
+    // without a word: an `exception` event says more than the status.
+    if !span.events.is_empty() {
+        out.push_str("  events: ");
+        for (i, event) in span.events.iter().take(MAX_SHOWN_ATTRIBUTES).enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            write_escaped(out, &event.name);
+        }
+        let hidden = span.events.len().saturating_sub(MAX_SHOWN_ATTRIBUTES);
+        if hidden > 0 {
+            let _ = write!(out, " (+{hidden} more)");
+        }
+    }
+    if !span.links.is_empty() {
+        let _ = write!(out, "  links: {}", span.links.len());
     }
     out.push('\n');
 }
