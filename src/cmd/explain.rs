@@ -87,8 +87,12 @@ pub fn run(args: &[String]) -> ExitCode {
     let (sent, received) = match read_blocks(&options.files) {
         Ok(blocks) => blocks,
         Err(Problem::Usage(problem)) => return usage_error(&problem),
-        Err(Problem::Line(e)) => {
-            e.report(&mut std::io::stderr());
+        Err(Problem::Line(e, file)) => {
+            let mut stderr = std::io::stderr();
+            if let Some(file) = file {
+                let _ = write!(stderr, "{file}: ");
+            }
+            e.report(&mut stderr);
             return ExitCode::from(USAGE_ERROR);
         }
     };
@@ -192,7 +196,9 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
 
 enum Problem {
     Usage(String),
-    Line(InputError),
+    /// A line that is no header line, and the file it is in (`None`:
+    /// standard input, whose lines are numbered through both blocks).
+    Line(InputError, Option<String>),
 }
 
 /// The sent and received header blocks: from two files, or from standard
@@ -204,7 +210,15 @@ fn read_blocks(files: &[String]) -> Result<(Headers, Headers), Problem> {
             std::fs::read_to_string(path)
                 .map_err(|e| Problem::Usage(format!("cannot read {path}: {e}")))
         };
-        return Ok((headers(&read(sent)?, 1)?, headers(&read(received)?, 1)?));
+        // Each file's lines are numbered from 1: the error names the file.
+        let named = |problem, path: &String| match problem {
+            Problem::Line(e, None) => Problem::Line(e, Some(path.clone())),
+            other => other,
+        };
+        return Ok((
+            headers(&read(sent)?, 1).map_err(|p| named(p, sent))?,
+            headers(&read(received)?, 1).map_err(|p| named(p, received))?,
+        ));
     }
     let mut text = String::new();
     std::io::stdin()
@@ -245,7 +259,7 @@ fn headers(text: &str, first: usize) -> Result<Headers, Problem> {
         .map(|(i, l)| {
             split(first + i, l.to_owned())
                 .map(|h| (h.name, h.value))
-                .map_err(Problem::Line)
+                .map_err(|e| Problem::Line(e, None))
         })
         .collect()
 }
