@@ -17,7 +17,7 @@ use baton::propagation::{Composite, Propagator};
 use baton::{Context, SpanContext};
 
 use super::decode::{self, READ};
-use super::{option_text, read_lines, usage_error, INVALID_INPUT};
+use super::{option_text, read_lines, refuse_options, usage_error, INVALID_INPUT};
 
 /// `--to` names and the propagators they write with.
 const TARGETS: [(&str, &str); 4] = [
@@ -32,6 +32,9 @@ pub fn run(args: &[OsString]) -> ExitCode {
         Ok(parsed) => parsed,
         Err(problem) => return usage_error(&problem),
     };
+    if let Some(refused) = refuse_options("convert", lines) {
+        return refused;
+    }
     let lines = match read_lines(lines) {
         Ok(lines) => lines,
         Err(e) => return e.report(&mut std::io::stderr()),
@@ -149,6 +152,12 @@ fn parse_args(args: &[OsString]) -> Result<(&'static str, &[OsString]), String> 
     } else {
         return Err(format!("convert: expected --to FORMAT, found {first:?}"));
     };
+    if rest
+        .iter()
+        .any(|a| a == "--to" || a.to_string_lossy().starts_with("--to="))
+    {
+        return Err("convert: --to given twice".into());
+    }
     TARGETS
         .iter()
         .find(|(known, _)| *known == name)

@@ -17,7 +17,7 @@ use baton::wire::{
 };
 use baton::{Context, SpanId, TraceFlags, TraceId};
 
-use super::{caret, indent, read_lines, usage_error, HeaderLine, INVALID_INPUT};
+use super::{caret, indent, read_lines, refuse_options, HeaderLine, INVALID_INPUT};
 
 /// One decoded field: a label and its text.
 type Shown = (&'static str, String);
@@ -48,13 +48,8 @@ impl LineError {
 }
 
 pub fn run(args: &[OsString]) -> ExitCode {
-    // `decode` has no options: an argument that looks like one, and is not a
-    // `name: value` line, is a mistake on the command line.
-    if let Some(option) = args.iter().find(|a| {
-        let a = a.to_string_lossy();
-        a.starts_with('-') && !a.contains(':')
-    }) {
-        return usage_error(&format!("decode: unknown option {option:?}"));
+    if let Some(refused) = refuse_options("decode", args) {
+        return refused;
     }
     let lines = match read_lines(args) {
         Ok(lines) => lines,

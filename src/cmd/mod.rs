@@ -38,6 +38,19 @@ pub fn wants_help(args: &[OsString]) -> bool {
     args.iter().any(|a| a == "--help" || a == "-h")
 }
 
+/// The usage error for the first of `lines` (the header-line arguments of
+/// `command`) that looks like an option and is no `name: value` line: a
+/// mistake on the command line (exit 2), not invalid input (exit 1).
+pub fn refuse_options(command: &str, lines: &[OsString]) -> Option<ExitCode> {
+    let option = lines.iter().find(|a| {
+        let a = a.to_string_lossy();
+        a.starts_with('-') && !a.contains(':')
+    })?;
+    Some(usage_error(&format!(
+        "{command}: unknown option {option:?}"
+    )))
+}
+
 /// Prints the usage on stdout; a reader that is gone (`baton help | true`)
 /// is no panic, as it would be with `println!`.
 pub fn help() -> ExitCode {
