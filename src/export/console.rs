@@ -21,17 +21,18 @@ pub const MAX_PENDING_SPANS: usize = 4096;
 /// [`ConsoleExporter::into_inner`]).
 pub const ROOT_NOT_ENDED: &str = "  (root not ended)";
 
-/// Follows the trace id in the header of a tree of spans that ended after
-/// their trace's local root was printed (a span started with
-/// [`start`](crate::SpanBuilder::start) that outlived its parent, say):
-/// they are printed at once, in the batch they come in.
-pub const AFTER_ROOT: &str = "  (ended after its root)";
+/// Follows the trace id in the header of a tree whose top span ended after
+/// its parent was printed (a span started with
+/// [`start`](crate::SpanBuilder::start) that outlived its parent, say): it
+/// is printed at once, with the spans under it, rather than held for a
+/// root that has been printed already.
+pub const AFTER_PARENT: &str = "  (ended after its parent was printed)";
 
-/// Traces whose local root was printed that the exporter remembers, the
-/// latest ones, to print their later spans at once under [`AFTER_ROOT`].
-/// A span of a trace forgotten by then waits like one whose root has not
-/// ended.
-pub const MAX_REMEMBERED_TRACES: usize = 4096;
+/// Printed spans whose ids the exporter remembers, the latest ones, to
+/// print a span ending after its parent at once under [`AFTER_PARENT`]. A
+/// span whose parent is forgotten by then waits like one whose root has
+/// not ended.
+pub const MAX_REMEMBERED_SPANS: usize = 4096;
 
 /// Attributes shown per span, and event names; the rest are counted as
 /// `(+N more)`.
@@ -47,8 +48,9 @@ pub const MAX_SHOWN_ATTRIBUTES: usize = 8;
 /// as `[1, 2]`; a float keeps its point or exponent (`1.0`, `1e300`), so it
 /// never reads as an integer, nor as 301 digits.
 ///
-/// Spans of a trace whose root was printed already (one of the last
-/// [`MAX_REMEMBERED_TRACES`]) are printed at once, headed [`AFTER_ROOT`].
+/// A span whose parent was printed already (one of the last
+/// [`MAX_REMEMBERED_SPANS`] printed) is printed at once with the spans under
+/// it, headed [`AFTER_PARENT`].
 ///
 /// Spans still waiting for their root are never discarded: a flush, a
 /// shutdown, [`into_inner`](ConsoleExporter::into_inner) and dropping the
@@ -76,23 +78,22 @@ pub struct ConsoleExporter<W: Write> {
     out: Option<W>,
     pending: HashMap<TraceId, Vec<SpanData>>,
     pending_count: usize,
-    printed: PrintedTraces,
+    printed: PrintedSpans,
     shut_down: ShutDown,
 }
 
-/// The traces whose local root was printed, the latest
-/// [`MAX_REMEMBERED_TRACES`].
+/// The ids of the latest [`MAX_REMEMBERED_SPANS`] spans printed.
 #[derive(Default)]
-struct PrintedTraces {
-    order: VecDeque<TraceId>,
-    set: HashSet<TraceId>,
+struct PrintedSpans {
+    order: VecDeque<SpanId>,
+    set: HashSet<SpanId>,
 }
 
-impl PrintedTraces {
-    fn remember(&mut self, trace: TraceId) {
-        if self.set.insert(trace) {
-            self.order.push_back(trace);
-            if self.order.len() > MAX_REMEMBERED_TRACES {
+impl PrintedSpans {
+    fn remember(&mut self, span: SpanId) {
+        if self.set.insert(span) {
+            self.order.push_back(span);
+            if self.order.len() > MAX_REMEMBERED_SPANS {
                 if let Some(oldest) = self.order.pop_front() {
                     self.set.remove(&oldest);
                 }
@@ -115,7 +116,7 @@ impl<W: Write + Send + 'static> ConsoleExporter<W> {
             out: Some(out),
             pending: HashMap::new(),
             pending_count: 0,
-            printed: PrintedTraces::default(),
+            printed: PrintedSpans::default(),
             shut_down: ShutDown::default(),
         }
     }
@@ -163,13 +164,16 @@ impl<W: Write + Send + 'static> ConsoleExporter<W> {
 
 impl<W: Write> ConsoleExporter<W> {
     /// Prints `spans` as the tree of `trace`, its header followed by
-    /// `marker` (empty, [`ROOT_NOT_ENDED`] or [`AFTER_ROOT`]).
+    /// `marker` (empty, [`ROOT_NOT_ENDED`] or [`AFTER_PARENT`]).
     fn print(
         &mut self,
         trace: TraceId,
         spans: Vec<SpanData>,
         marker: &str,
     ) -> Result<(), ExportError> {
+        for span in &spans {
+            self.printed.remember(span.span_id());
+        }
         let mut text = String::new();
         render_trace(&mut text, trace, spans, marker);
         let Some(out) = self.out.as_mut() else {
@@ -177,6 +181,32 @@ impl<W: Write> ConsoleExporter<W> {
         };
         out.write_all(text.as_bytes())
             .map_err(|e| ExportError::Failed(format!("writing to the console: {e}")))
+    }
+
+    /// Takes the held span `top` of `trace` and the held spans under it;
+    /// `None` when `top` is not held (printed already).
+    fn take_subtree(&mut self, trace: TraceId, top: SpanId) -> Option<Vec<SpanData>> {
+        let held = self.pending.get_mut(&trace)?;
+        let at = held.iter().position(|s| s.span_id() == top)?;
+        let mut tree = vec![held.swap_remove(at)];
+        // Breadth-first: each span taken brings its held children along.
+        let mut next = 0;
+        while let Some(parent) = tree.get(next).map(SpanData::span_id) {
+            let mut i = 0;
+            while i < held.len() {
+                if held[i].parent_span_id == Some(parent) {
+                    tree.push(held.swap_remove(i));
+                } else {
+                    i += 1;
+                }
+            }
+            next += 1;
+        }
+        if held.is_empty() {
+            self.pending.remove(&trace);
+        }
+        self.pending_count -= tree.len();
+        Some(tree)
     }
 
     /// Prints every held trace; returns how many spans were not written and
@@ -243,21 +273,20 @@ impl<W: Write + Send + 'static> SpanExporter for ConsoleExporter<W> {
             // Absent when another root of the trace printed it already.
             if let Some(spans) = self.pending.remove(&trace) {
                 self.pending_count -= spans.len();
-                self.printed.remember(trace);
                 result = result.and(self.print(trace, spans, ""));
             }
         }
-        // Spans that ended after their root was printed have no root to
-        // wait for: holding them would print them at the next flush, under
-        // a header saying their root has not ended.
+        // A span that ended after its parent was printed has no root left
+        // to wait for: held, it would be printed at the next flush, under a
+        // header saying its root has not ended.
         for span in batch {
-            let trace = span.trace_id();
-            if !self.printed.set.contains(&trace) {
-                continue;
-            }
-            if let Some(spans) = self.pending.remove(&trace) {
-                self.pending_count -= spans.len();
-                result = result.and(self.print(trace, spans, AFTER_ROOT));
+            let printed_parent = span
+                .parent_span_id
+                .is_some_and(|p| self.printed.set.contains(&p));
+            if printed_parent {
+                if let Some(tree) = self.take_subtree(span.trace_id(), span.span_id()) {
+                    result = result.and(self.print(span.trace_id(), tree, AFTER_PARENT));
+                }
             }
         }
         if self.pending_count > MAX_PENDING_SPANS {

@@ -78,7 +78,7 @@ pub use batch_config::{
 pub use config::Config;
 pub use config_error::ConfigError;
 pub use console::{
-    ConsoleExporter, AFTER_ROOT, MAX_PENDING_SPANS, MAX_REMEMBERED_TRACES, MAX_SHOWN_ATTRIBUTES,
+    ConsoleExporter, AFTER_PARENT, MAX_PENDING_SPANS, MAX_REMEMBERED_SPANS, MAX_SHOWN_ATTRIBUTES,
     ROOT_NOT_ENDED,
 };
 pub use exporter::{ExportError, SpanExporter};
