@@ -39,7 +39,9 @@ pub const MAX_REMEMBERED_SPANS: usize = 4096;
 pub const MAX_SHOWN_ATTRIBUTES: usize = 8;
 
 /// Prints each trace as an indented tree when its local root ends (a span
-/// without a parent, or whose parent is in another process): name, kind and
+/// without a parent, or whose parent is in another process; each local root
+/// with its own spans, so two requests of one trace, or a queue consumer in
+/// its producer's trace, print as trees of their own): name, kind and
 /// span type, duration, status, the first attributes, the names of the
 /// first events and the number of links. Control characters,
 /// line separators and bidi overrides in names and values are escaped as
@@ -188,25 +190,30 @@ impl<W: Write> ConsoleExporter<W> {
     fn take_subtree(&mut self, trace: TraceId, top: SpanId) -> Option<Vec<SpanData>> {
         let held = self.pending.get_mut(&trace)?;
         let at = held.iter().position(|s| s.span_id() == top)?;
-        let mut tree = vec![held.swap_remove(at)];
-        // Breadth-first: each span taken brings its held children along.
-        let mut next = 0;
-        while let Some(parent) = tree.get(next).map(SpanData::span_id) {
-            let mut i = 0;
-            while i < held.len() {
-                if held[i].parent_span_id == Some(parent) {
-                    tree.push(held.swap_remove(i));
-                } else {
-                    i += 1;
-                }
+        let mut children: HashMap<SpanId, Vec<usize>> = HashMap::new();
+        for (i, span) in held.iter().enumerate() {
+            if let Some(parent) = span.parent_span_id {
+                children.entry(parent).or_default().push(i);
             }
-            next += 1;
         }
-        if held.is_empty() {
+        let mut taken = vec![false; held.len()];
+        let mut stack = vec![at];
+        while let Some(i) = stack.pop() {
+            if !std::mem::replace(&mut taken[i], true) {
+                stack.extend(children.get(&held[i].span_id()).into_iter().flatten());
+            }
+        }
+        let (tree, rest): (Vec<_>, Vec<_>) = std::mem::take(held)
+            .into_iter()
+            .zip(taken)
+            .partition(|(_, taken)| *taken);
+        if rest.is_empty() {
             self.pending.remove(&trace);
+        } else {
+            *held = rest.into_iter().map(|(span, _)| span).collect();
         }
         self.pending_count -= tree.len();
-        Some(tree)
+        Some(tree.into_iter().map(|(span, _)| span).collect())
     }
 
     /// Prints every held trace; returns how many spans were not written and
@@ -259,21 +266,34 @@ impl<W: Write + Send + 'static> SpanExporter for ConsoleExporter<W> {
         self.shut_down.check()?;
         // The whole batch is held first: a root may come before children
         // that other threads ended, and its tree is printed with them.
-        let mut rooted = Vec::new();
         for span in batch {
-            let trace = span.trace_id();
-            if span.parent_span_id.is_none() || span.parent_is_remote {
-                rooted.push(trace);
-            }
-            self.pending.entry(trace).or_default().push(span.clone());
+            self.pending
+                .entry(span.trace_id())
+                .or_default()
+                .push(span.clone());
             self.pending_count += 1;
         }
         let mut result = Ok(());
-        for trace in rooted {
-            // Absent when another root of the trace printed it already.
-            if let Some(spans) = self.pending.remove(&trace) {
-                self.pending_count -= spans.len();
-                result = result.and(self.print(trace, spans, ""));
+        for span in batch {
+            let trace = span.trace_id();
+            let tree = if span.parent_span_id.is_none() {
+                // The trace's root: whatever of the trace is held goes with
+                // it, spans whose parent never came (dropped) included.
+                self.pending.remove(&trace).inspect(|spans| {
+                    self.pending_count -= spans.len();
+                })
+            } else if span.parent_is_remote {
+                // A local root (a server span, a queue consumer): only its
+                // own tree, as the trace may have other local roots here
+                // (a consumer in its producer's trace, two requests of one
+                // trace) whose spans are still open.
+                self.take_subtree(trace, span.span_id())
+            } else {
+                continue;
+            };
+            // None when a root before it in the batch took it already.
+            if let Some(tree) = tree {
+                result = result.and(self.print(trace, tree, ""));
             }
         }
         // A span that ended after its parent was printed has no root left
