@@ -695,6 +695,28 @@ impl Hop<'_> {
                 ),
             ));
         }
+        let (was_random, now_random) = (sent.flags().is_random(), got.flags().is_random());
+        if was_random != now_random {
+            let what = if was_random {
+                "the random-trace-id flag was lost on the way: the caller said the trace id's \
+                 last 7 bytes are random; probability samplers after it can no longer count on \
+                 that"
+            } else {
+                "the random-trace-id flag was set on the way: the caller did not say the trace \
+                 id's last 7 bytes are random, and samplers after it will count on that"
+            };
+            findings.push(Finding::loses(
+                format!(
+                    "{what} (W3C Trace Context level 2: a participant continuing a trace keeps \
+                     the flag as it came)"
+                ),
+                Some(
+                    "find what rewrites the flags between the two (a proxy, a format without \
+                     the flag, such as b3 or jaeger)"
+                        .to_owned(),
+                ),
+            ));
+        }
     }
 
     fn trace_state(
