@@ -398,9 +398,9 @@ fn write_value(out: &mut String, value: &Value) {
             }
             out.push('}');
         }
-        // Booleans, integers and their arrays, and bytes (base64) hold
-        // nothing to escape or quote.
-        other => out.push_str(&other.to_string()),
+        // Booleans, integers and their arrays, and bytes (base64): nothing
+        // to quote; escaped all the same, as any text printed here is.
+        other => write_escaped(out, &other.to_string()),
     }
 }
 
