@@ -36,7 +36,10 @@ fn options_among_the_header_lines_are_usage_errors() {
             &["convert", "--to=b3", B3, "--to=jaeger"],
             "baton: convert: --to given twice",
         ),
-        (&["decode", B3, "--verbose"], "baton: decode: unknown option \"--verbose\""),
+        (
+            &["decode", B3, "--verbose"],
+            "baton: decode: unknown option \"--verbose\"",
+        ),
     ] {
         let (code, stdout, stderr) = baton(args);
         assert_eq!(code, 2, "{args:?}: {stdout}{stderr}");
