@@ -21,7 +21,7 @@ use std::sync::{Mutex, PoisonError};
 use baton::propagation::{Composite, Propagator, SessionHeader, DEFAULT_PROPAGATORS};
 use baton::{Baggage, Context, SpanContext, TraceState};
 
-use super::{propagators_that_run, split, usage_error, InputError, USAGE_ERROR};
+use super::{propagators_that_run, split, usage_error, utf8_line, InputError, USAGE_ERROR};
 
 /// The trace formats, by their `OTEL_PROPAGATORS` names.
 const TRACE_FORMATS: [&str; 4] = ["tracecontext", "b3", "b3multi", "jaeger"];
@@ -207,23 +207,24 @@ enum Problem {
 fn read_blocks(files: &[String]) -> Result<(Headers, Headers), Problem> {
     if let [sent, received] = files {
         let read = |path: &String| {
-            std::fs::read_to_string(path)
-                .map_err(|e| Problem::Usage(format!("cannot read {path}: {e}")))
+            std::fs::read(path).map_err(|e| Problem::Usage(format!("cannot read {path}: {e}")))
         };
         // Each file's lines are numbered from 1: the error names the file.
         let named = |problem, path: &String| match problem {
             Problem::Line(e, None) => Problem::Line(e, Some(path.clone())),
             other => other,
         };
+        let text = |path: &String| text(read(path)?).map_err(|p| named(p, path));
         return Ok((
-            headers(&read(sent)?, 1).map_err(|p| named(p, sent))?,
-            headers(&read(received)?, 1).map_err(|p| named(p, received))?,
+            headers(&text(sent)?, 1).map_err(|p| named(p, sent))?,
+            headers(&text(received)?, 1).map_err(|p| named(p, received))?,
         ));
     }
-    let mut text = String::new();
+    let mut bytes = Vec::new();
     std::io::stdin()
-        .read_to_string(&mut text)
+        .read_to_end(&mut bytes)
         .map_err(|e| Problem::Usage(format!("cannot read standard input: {e}")))?;
+    let text = text(bytes)?;
     let lines: Vec<&str> = text.lines().collect();
     let dashes: Vec<usize> = (0..lines.len())
         .filter(|&i| lines[i].trim() == "---")
@@ -248,6 +249,30 @@ fn read_blocks(files: &[String]) -> Result<(Headers, Headers), Problem> {
     let sent = headers(&lines[..at].join("\n"), 1)?;
     let received = headers(&lines[at + 1..].join("\n"), at + 2)?;
     Ok((sent, received))
+}
+
+/// `bytes` as text, or the line holding its first byte that is not UTF-8,
+/// pointed at, as `decode` points at one.
+fn text(bytes: Vec<u8>) -> Result<String, Problem> {
+    String::from_utf8(bytes).map_err(|e| {
+        let bad = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let start = bytes[..bad]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let end = bytes[bad..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |i| bad + i);
+        let line = &bytes[start..end];
+        let number = 1 + bytes[..start].iter().filter(|&&b| b == b'\n').count();
+        match utf8_line(number, line.strip_suffix(b"\r").unwrap_or(line)) {
+            Err(e) => Problem::Line(e, None),
+            // The bad byte is in that line: not reached.
+            Ok(_) => Problem::Usage(format!("line {number} is not valid UTF-8")),
+        }
+    })
 }
 
 /// The `name: value` lines of `text`, blank lines skipped; `first` is the

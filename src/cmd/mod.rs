@@ -162,7 +162,7 @@ pub fn read_lines(args: &[OsString]) -> Result<Vec<HeaderLine>, InputError> {
 
 /// Header line `number` as text; if it is not UTF-8, the error points at
 /// its first byte that is not.
-fn utf8_line(number: usize, bytes: &[u8]) -> Result<String, InputError> {
+pub fn utf8_line(number: usize, bytes: &[u8]) -> Result<String, InputError> {
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(text.to_owned()),
         Err(e) => Err(InputError {
