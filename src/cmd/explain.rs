@@ -21,7 +21,9 @@ use std::sync::{Mutex, PoisonError};
 use baton::propagation::{Composite, Propagator, SessionHeader, DEFAULT_PROPAGATORS};
 use baton::{Baggage, Context, SpanContext, TraceState};
 
-use super::{propagators_that_run, split, usage_error, utf8_line, InputError, USAGE_ERROR};
+use super::{
+    propagators_that_run, split, usage_error, utf8_line, without_bom, InputError, USAGE_ERROR,
+};
 
 /// The trace formats, by their `OTEL_PROPAGATORS` names.
 const TRACE_FORMATS: [&str; 4] = ["tracecontext", "b3", "b3multi", "jaeger"];
@@ -251,9 +253,11 @@ fn read_blocks(files: &[String]) -> Result<(Headers, Headers), Problem> {
     Ok((sent, received))
 }
 
-/// `bytes` as text, or the line holding its first byte that is not UTF-8,
-/// pointed at, as `decode` points at one.
-fn text(bytes: Vec<u8>) -> Result<String, Problem> {
+/// `bytes` as text (a byte order mark dropped), or the line holding its
+/// first byte that is not UTF-8, pointed at, as `decode` points at one.
+fn text(mut bytes: Vec<u8>) -> Result<String, Problem> {
+    let bom = bytes.len() - without_bom(&bytes).len();
+    bytes.drain(..bom);
     String::from_utf8(bytes).map_err(|e| {
         let bad = e.utf8_error().valid_up_to();
         let bytes = e.as_bytes();

@@ -147,6 +147,7 @@ pub fn read_lines(args: &[OsString]) -> Result<Vec<HeaderLine>, InputError> {
             }
             let end = line.strip_suffix(b"\n").unwrap_or(&line);
             let end = end.strip_suffix(b"\r").unwrap_or(end);
+            let end = if number == 1 { without_bom(end) } else { end };
             raw.push((number, utf8_line(number, end)?));
         }
     } else {
@@ -158,6 +159,12 @@ pub fn read_lines(args: &[OsString]) -> Result<Vec<HeaderLine>, InputError> {
         .filter(|(_, line)| !line.trim().is_empty())
         .map(|(number, line)| split(number, line))
         .collect()
+}
+
+/// `bytes` without the UTF-8 byte order mark that editors on Windows put
+/// at the start of a file: it is no part of the first header name.
+pub fn without_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes)
 }
 
 /// Header line `number` as text; if it is not UTF-8, the error points at
