@@ -14,14 +14,12 @@ fn main() -> ExitCode {
     };
     let rest = &args[1..];
     match command.to_str() {
+        Some("decode" | "convert" | "explain") if cmd::wants_help(rest) => cmd::help(),
         Some("demo") => cmd::with_text_options(rest, cmd::demo::run),
         Some("decode") => cmd::decode::run(rest),
         Some("convert") => cmd::convert::run(rest),
         Some("explain") => cmd::with_text_options(rest, cmd::explain::run),
-        Some("help" | "-h" | "--help") => {
-            println!("{}", cmd::USAGE);
-            ExitCode::SUCCESS
-        }
+        Some("help" | "-h" | "--help") => cmd::help(),
         _ => cmd::usage_error(&format!("unknown command {command:?}")),
     }
 }

@@ -160,7 +160,8 @@ impl PartialEq<SamplingDecision> for SamplingResult {
 pub struct SamplingParams<'a> {
     /// The parent span context, local or remote; `None` for a root.
     pub parent: Option<&'a SpanContext>,
-    /// A decision received without ids (B3's `b3: 0`), for a root span.
+    /// A decision received without ids (B3's `b3: 0`, `b3: 1`, `b3: d`),
+    /// for a root span.
     pub remote_hint: Option<bool>,
     /// The trace id the span will have.
     pub trace_id: TraceId,
@@ -355,7 +356,9 @@ impl Sampler for TraceIdRatio {
 /// (default [`AlwaysOff`]). On top of the spec, B3 decisions are honoured: a
 /// remote debug parent is always sampled; a deferred parent (B3 ids without a
 /// sampling state) is decided by `root`, as if there were no decision yet; and
-/// a root whose context carries a lone B3 `0` is not sampled.
+/// a root whose context carries a B3 decision without ids is decided as a
+/// child of a remote parent with that decision: a lone `0` is not sampled, a
+/// lone `1` or `d` is (by default), whatever `root` would say.
 ///
 /// # Example: a remote unsampled parent is still sampled here
 /// ```
@@ -507,7 +510,7 @@ fn delegate(
 
 impl<S: Sampler> Sampler for ParentBased<S> {
     fn should_sample(&self, params: &SamplingParams<'_>) -> SamplingResult {
-        use SamplingDecision::{Drop, RecordAndSample};
+        use SamplingDecision::RecordAndSample;
         match params.parent {
             Some(p) if p.is_debug() => RecordAndSample.into(),
             Some(p) if p.is_deferred() => self.root.should_sample(params),
@@ -518,9 +521,18 @@ impl<S: Sampler> Sampler for ParentBased<S> {
                 });
                 delegate(chosen, default, params)
             }
+            // A decision received without ids (B3's lone `0`, `1` or `d`)
+            // is the caller's, as a remote parent's would be: `b3: d` is
+            // how a request asks to be traced whatever the ratio.
             None => match params.remote_hint {
-                Some(false) => Drop.into(),
-                _ => self.root.should_sample(params),
+                Some(sampled) => {
+                    let (chosen, default) = self.for_parent(ParentSampling {
+                        remote: true,
+                        sampled,
+                    });
+                    delegate(chosen, default, params)
+                }
+                None => self.root.should_sample(params),
             },
         }
     }

@@ -42,7 +42,8 @@ fn a_header_line_argument_that_is_not_utf8_is_invalid_input() {
         stdout,
         "line 1: not valid UTF-8\n  traceparent: \u{FFFD}\n               ^\n"
     );
-    // The same bytes on standard input are invalid input too.
+    // `convert` reports it the same way, on stderr (standard input:
+    // tests/cli_stdin_not_utf8_points_at_the_byte.rs).
     let (code, stdout, stderr) = baton(&[os("convert"), os("--to"), os("b3"), bad("b3: 0\u{0}")]);
     assert_eq!(code, 1, "{stdout}{stderr}");
     assert!(stderr.starts_with("line 1: not valid UTF-8\n"), "{stderr}");

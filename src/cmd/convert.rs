@@ -3,16 +3,21 @@
 //!
 //! Baggage goes along: as a W3C `baggage` line next to W3C and B3 headers
 //! (B3 has no baggage of its own), as `uberctx-*` lines with Jaeger.
+//!
+//! What the target format cannot carry (a tracestate in B3 or Jaeger, the
+//! W3C `random` flag, a B3 parent span id or deferred decision in W3C or
+//! Jaeger, baggage properties in Jaeger) is named on stderr, one line each:
+//! the output is the closest the format allows, never a silent loss.
 
 use std::ffi::OsString;
 use std::io::Write;
 use std::process::ExitCode;
 
 use baton::propagation::{Composite, Propagator};
-use baton::Context;
+use baton::{Context, SpanContext};
 
 use super::decode::{self, READ};
-use super::{option_text, read_lines, usage_error, INVALID_INPUT};
+use super::{option_text, read_lines, refuse_options, usage_error, INVALID_INPUT};
 
 /// `--to` names and the propagators they write with.
 const TARGETS: [(&str, &str); 4] = [
@@ -27,6 +32,9 @@ pub fn run(args: &[OsString]) -> ExitCode {
         Ok(parsed) => parsed,
         Err(problem) => return usage_error(&problem),
     };
+    if let Some(refused) = refuse_options("convert", lines) {
+        return refused;
+    }
     let lines = match read_lines(lines) {
         Ok(lines) => lines,
         Err(e) => return e.report(&mut std::io::stderr()),
@@ -40,6 +48,10 @@ pub fn run(args: &[OsString]) -> ExitCode {
             e.report(line, &mut stderr);
             invalid = true;
         }
+    }
+    if let Some(conflict) = decode::conflict(&lines) {
+        let _ = writeln!(stderr, "{conflict}");
+        invalid = true;
     }
     for passed in decode::limits_passed(&lines) {
         let _ = writeln!(stderr, "{passed}");
@@ -60,11 +72,68 @@ pub fn run(args: &[OsString]) -> ExitCode {
     }
     let mut out: Vec<(String, String)> = Vec::new();
     composite(target).inject(&cx, &mut out);
+    // Read back as any receiver would: what differs is what the format
+    // could not carry.
+    let back = composite(READ).extract(&Context::default(), &out);
+    let format = target.split(',').next().unwrap_or(target);
+    for lost in losses(&cx, &back) {
+        let _ = writeln!(stderr, "baton: convert --to {format}: {lost}");
+    }
     let mut stdout = std::io::stdout().lock();
     for (name, value) in out {
         let _ = writeln!(stdout, "{name}: {value}");
     }
     ExitCode::SUCCESS
+}
+
+/// What `back`, the converted headers read back, lacks of `cx`.
+fn losses(cx: &Context, back: &Context) -> Vec<String> {
+    let mut lost = Vec::new();
+    if let (Some(sc), Some(got)) = (cx.span_context(), back.span_context()) {
+        context_losses(sc, got, &mut lost);
+    }
+    for (key, value, properties) in cx.baggage().iter() {
+        match back.baggage().iter().find(|(k, _, _)| *k == key) {
+            None => lost.push(format!("baggage member {key} dropped")),
+            Some((_, v, _)) if v != value => lost.push(format!(
+                "baggage member {key} changed from {value:?} to {v:?}"
+            )),
+            Some((_, _, p)) if p != properties => lost.push(format!(
+                "baggage member {key} loses its properties ;{properties}"
+            )),
+            Some(_) => {}
+        }
+    }
+    lost
+}
+
+fn context_losses(sc: &SpanContext, got: &SpanContext, lost: &mut Vec<String>) {
+    if sc.is_deferred() && !got.is_deferred() {
+        let now = if got.is_sampled() {
+            "sampled"
+        } else {
+            "not sampled"
+        };
+        lost.push(format!(
+            "no sampling decision (deferred) becomes {now}: the format cannot defer it"
+        ));
+    } else if sc.is_debug() && !got.is_debug() {
+        lost.push("the debug flag is dropped (the span stays sampled)".to_owned());
+    } else if sc.flags().is_random() && !got.flags().is_random() {
+        lost.push("the W3C random flag (the trace id is random) is dropped".to_owned());
+    } else if sc.flags().bits() != got.flags().bits() && !sc.is_deferred() {
+        lost.push(format!(
+            "trace flags {:02x} become {:02x}",
+            sc.flags().bits(),
+            got.flags().bits()
+        ));
+    }
+    if let (Some(parent), None) = (sc.parent_span_id(), got.parent_span_id()) {
+        lost.push(format!("parent span id {parent} dropped"));
+    }
+    if !sc.trace_state().is_empty() && sc.trace_state() != got.trace_state() {
+        lost.push(format!("tracestate dropped: {}", sc.trace_state().as_str()));
+    }
 }
 
 /// Splits `--to FORMAT` (or `--to=FORMAT`) from the header lines.
@@ -83,6 +152,12 @@ fn parse_args(args: &[OsString]) -> Result<(&'static str, &[OsString]), String> 
     } else {
         return Err(format!("convert: expected --to FORMAT, found {first:?}"));
     };
+    if rest
+        .iter()
+        .any(|a| a == "--to" || a.to_string_lossy().starts_with("--to="))
+    {
+        return Err("convert: --to given twice".into());
+    }
     TARGETS
         .iter()
         .find(|(known, _)| *known == name)

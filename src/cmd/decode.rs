@@ -1,5 +1,7 @@
 //! `baton decode [HEADER-LINE...]`: recognises each header line's format by
-//! its name and prints its fields, or an error with a `^` under the
+//! its name (the session header of `OTEL_PROPAGATORS=...,session` too:
+//! `baton-session-id`, or the name in `BATON_SESSION_HEADER`) and prints its
+//! fields, or an error with a `^` under the
 //! offending byte of the value. Lines that each decode but describe
 //! different contexts (two `traceparent` lines, different trace ids) are
 //! invalid input too, and the lines that disagree are named.
@@ -8,7 +10,9 @@ use std::ffi::OsString;
 use std::io::Write;
 use std::process::ExitCode;
 
-use baton::propagation::{Composite, Problem, Propagator};
+use baton::propagation::{
+    check_session_id, Composite, Problem, Propagator, SessionError, SessionHeader,
+};
 use baton::wire::b3::{B3Header, Sampling};
 use baton::wire::b3_multi::{MultiParser, FLAGS_HEADER, TRACE_ID_HEADER};
 use baton::wire::uber_trace_id::JaegerHeader;
@@ -17,7 +21,7 @@ use baton::wire::{
 };
 use baton::{Context, SpanId, TraceFlags, TraceId};
 
-use super::{caret, indent, read_lines, usage_error, HeaderLine, INVALID_INPUT};
+use super::{caret, indent, read_lines, refuse_options, HeaderLine, INVALID_INPUT};
 
 /// One decoded field: a label and its text.
 type Shown = (&'static str, String);
@@ -48,13 +52,8 @@ impl LineError {
 }
 
 pub fn run(args: &[OsString]) -> ExitCode {
-    // `decode` has no options: an argument that looks like one, and is not a
-    // `name: value` line, is a mistake on the command line.
-    if let Some(option) = args.iter().find(|a| {
-        let a = a.to_string_lossy();
-        a.starts_with('-') && !a.contains(':')
-    }) {
-        return usage_error(&format!("decode: unknown option {option:?}"));
+    if let Some(refused) = refuse_options("decode", args) {
+        return refused;
     }
     let lines = match read_lines(args) {
         Ok(lines) => lines,
@@ -137,6 +136,16 @@ pub fn decode(line: &HeaderLine, lines: &[HeaderLine]) -> Result<Vec<Shown>, Lin
                 .chain([("flags", jaeger_flags(h.flags))])
                 .collect())
         }
+        n if n == SessionHeader::from_env().header() => match check_session_id(value) {
+            Ok(()) => Ok(vec![("session", value.to_owned())]),
+            Err(e) => Err(LineError {
+                message: e.to_string(),
+                offset: match e {
+                    SessionError::InvalidId { offset } => Some(offset),
+                    _ => None,
+                },
+            }),
+        },
         n if n.starts_with("x-b3-") => decode_b3_multi(line, lines),
         n if uberctx::has_prefix(n) => {
             let key = uberctx::parse_baggage_name(&line.name).map_err(|e| LineError {
@@ -149,8 +158,9 @@ pub fn decode(line: &HeaderLine, lines: &[HeaderLine]) -> Result<Vec<Shown>, Lin
         _ => Err(LineError {
             message: format!(
                 "{:?} is not a propagation header (traceparent, tracestate, baggage, b3, \
-                 x-b3-*, uber-trace-id, uberctx-*)",
-                line.name
+                 x-b3-*, uber-trace-id, uberctx-*, {})",
+                line.name,
+                SessionHeader::from_env().header()
             ),
             offset: None,
         }),
@@ -334,10 +344,8 @@ fn trace_ids(lines: &[HeaderLine]) -> Vec<(usize, &str, TraceId)> {
     found
 }
 
-/// Why the lines, each valid, do not make one context: two `traceparent`
-/// lines (W3C: a request has one), or trace ids that differ.
 /// What `decode` and `convert` read: every format baton knows, W3C first.
-pub const READ: &str = "tracecontext,baggage,b3,b3multi,jaeger";
+pub const READ: &str = "tracecontext,baggage,b3,b3multi,jaeger,session";
 
 /// The limits the lines pass together, which no line passes alone: baggage
 /// members past 64 or 8192 bytes over several `uberctx-*` or `baggage`
@@ -356,17 +364,23 @@ pub fn limits_passed(lines: &[HeaderLine]) -> Vec<String> {
         .collect()
 }
 
-fn conflict(lines: &[HeaderLine]) -> Option<String> {
-    let traceparents: Vec<usize> = lines
-        .iter()
-        .filter(|l| l.name.eq_ignore_ascii_case("traceparent"))
-        .map(|l| l.number)
-        .collect();
-    if let [first, second, ..] = traceparents[..] {
-        return Some(format!(
-            "lines {first} and {second}: two traceparent lines; a request carries one, \
-             so extraction ignores both"
-        ));
+/// Why the lines, each valid, do not make one context: two `traceparent`
+/// lines (W3C: a request has one) or two session header lines, or trace
+/// ids that differ.
+pub fn conflict(lines: &[HeaderLine]) -> Option<String> {
+    let session = SessionHeader::from_env();
+    for once in ["traceparent", session.header()] {
+        let repeated: Vec<usize> = lines
+            .iter()
+            .filter(|l| l.name.eq_ignore_ascii_case(once))
+            .map(|l| l.number)
+            .collect();
+        if let [first, second, ..] = repeated[..] {
+            return Some(format!(
+                "lines {first} and {second}: two {once} lines; a request carries one, \
+                 so extraction ignores both"
+            ));
+        }
     }
     let ids = trace_ids(lines);
     let (first_line, first_name, first_id) = *ids.first()?;

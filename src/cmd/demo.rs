@@ -690,8 +690,19 @@ impl Options {
             ("tracecontext,baggage".to_owned(), None, None);
         let mut args = args.iter();
         while let Some(arg) = args.next() {
-            let mut value = || args.next().cloned().ok_or(format!("{arg} needs a value"));
-            match arg.as_str() {
+            // `--name=value` or `--name value`, as `explain` and `convert`
+            // take their options.
+            let (name, mut inline) = match arg.split_once('=') {
+                Some((name, value)) if name.starts_with("--") => (name, Some(value.to_owned())),
+                _ => (arg.as_str(), None),
+            };
+            let mut value = || {
+                inline
+                    .take()
+                    .or_else(|| args.next().cloned())
+                    .ok_or(format!("{name} needs a value"))
+            };
+            match name {
                 "--child" => child = true,
                 "--serve" => serve = Some(value()?),
                 "--b-port" => {
@@ -704,7 +715,10 @@ impl Options {
                 "--propagator" => propagators = value()?,
                 "--export" => export = Some(value()?),
                 "--endpoint" => endpoint = Some(value()?),
-                other => return Err(format!("unknown demo option {other:?}")),
+                _ => return Err(format!("unknown demo option {arg:?}")),
+            }
+            if inline.is_some() {
+                return Err(format!("{name} takes no value: {arg:?}"));
             }
         }
         let role = match (child, serve.as_deref(), b_port) {
@@ -781,21 +795,38 @@ fn run_client(options: Options) -> Result<(), String> {
             .unwrap_or_else(|e| e.into_inner())
             .drain(..),
     );
-    let foreign = nodes
-        .iter()
-        .filter(|n| n.trace_id != trace_id.to_string())
-        .count();
-    let services = {
-        let mut names: Vec<&str> = nodes.iter().map(|n| n.service.as_str()).collect();
-        names.sort_unstable();
-        names.dedup();
-        names.len()
-    };
-    print_stdout(&format!(
-        "trace {trace_id}: {} spans in {services} services, propagated with {propagators}\n{}",
-        nodes.len(),
-        render(&nodes)
-    ));
+    let trace_id = trace_id.to_string();
+    let foreign = nodes.iter().filter(|n| n.trace_id != trace_id).count();
+    // The client's trace first, then any trace a hop that did not
+    // propagate started, each under a header of its own: a header must not
+    // count spans of other traces as its own.
+    let mut traces = vec![trace_id.as_str()];
+    nodes.sort_by_key(|n| n.start);
+    for n in &nodes {
+        if !traces.contains(&n.trace_id.as_str()) {
+            traces.push(&n.trace_id);
+        }
+    }
+    let mut text = String::new();
+    for trace in traces {
+        let spans: Vec<Node> = nodes
+            .iter()
+            .filter(|n| n.trace_id == trace)
+            .cloned()
+            .collect();
+        let services = {
+            let mut names: Vec<&str> = spans.iter().map(|n| n.service.as_str()).collect();
+            names.sort_unstable();
+            names.dedup();
+            names.len()
+        };
+        text.push_str(&format!(
+            "trace {trace}: {} spans in {services} services, propagated with {propagators}\n{}",
+            spans.len(),
+            render(&spans)
+        ));
+    }
+    print_stdout(&text);
     if foreign > 0 {
         return Err(format!("{foreign} spans left the trace"));
     }

@@ -21,7 +21,9 @@ use std::sync::{Mutex, PoisonError};
 use baton::propagation::{Composite, Propagator, SessionHeader, DEFAULT_PROPAGATORS};
 use baton::{Baggage, Context, SpanContext, TraceState};
 
-use super::{propagators_that_run, split, usage_error, InputError, USAGE_ERROR};
+use super::{
+    propagators_that_run, split, usage_error, utf8_line, without_bom, InputError, USAGE_ERROR,
+};
 
 /// The trace formats, by their `OTEL_PROPAGATORS` names.
 const TRACE_FORMATS: [&str; 4] = ["tracecontext", "b3", "b3multi", "jaeger"];
@@ -87,8 +89,12 @@ pub fn run(args: &[String]) -> ExitCode {
     let (sent, received) = match read_blocks(&options.files) {
         Ok(blocks) => blocks,
         Err(Problem::Usage(problem)) => return usage_error(&problem),
-        Err(Problem::Line(e)) => {
-            e.report(&mut std::io::stderr());
+        Err(Problem::Line(e, file)) => {
+            let mut stderr = std::io::stderr();
+            if let Some(file) = file {
+                let _ = write!(stderr, "{file}: ");
+            }
+            e.report(&mut stderr);
             return ExitCode::from(USAGE_ERROR);
         }
     };
@@ -192,7 +198,9 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
 
 enum Problem {
     Usage(String),
-    Line(InputError),
+    /// A line that is no header line, and the file it is in (`None`:
+    /// standard input, whose lines are numbered through both blocks).
+    Line(InputError, Option<String>),
 }
 
 /// The sent and received header blocks: from two files, or from standard
@@ -201,15 +209,24 @@ enum Problem {
 fn read_blocks(files: &[String]) -> Result<(Headers, Headers), Problem> {
     if let [sent, received] = files {
         let read = |path: &String| {
-            std::fs::read_to_string(path)
-                .map_err(|e| Problem::Usage(format!("cannot read {path}: {e}")))
+            std::fs::read(path).map_err(|e| Problem::Usage(format!("cannot read {path}: {e}")))
         };
-        return Ok((headers(&read(sent)?, 1)?, headers(&read(received)?, 1)?));
+        // Each file's lines are numbered from 1: the error names the file.
+        let named = |problem, path: &String| match problem {
+            Problem::Line(e, None) => Problem::Line(e, Some(path.clone())),
+            other => other,
+        };
+        let text = |path: &String| text(read(path)?).map_err(|p| named(p, path));
+        return Ok((
+            headers(&text(sent)?, 1).map_err(|p| named(p, sent))?,
+            headers(&text(received)?, 1).map_err(|p| named(p, received))?,
+        ));
     }
-    let mut text = String::new();
+    let mut bytes = Vec::new();
     std::io::stdin()
-        .read_to_string(&mut text)
+        .read_to_end(&mut bytes)
         .map_err(|e| Problem::Usage(format!("cannot read standard input: {e}")))?;
+    let text = text(bytes)?;
     let lines: Vec<&str> = text.lines().collect();
     let dashes: Vec<usize> = (0..lines.len())
         .filter(|&i| lines[i].trim() == "---")
@@ -236,6 +253,32 @@ fn read_blocks(files: &[String]) -> Result<(Headers, Headers), Problem> {
     Ok((sent, received))
 }
 
+/// `bytes` as text (a byte order mark dropped), or the line holding its
+/// first byte that is not UTF-8, pointed at, as `decode` points at one.
+fn text(mut bytes: Vec<u8>) -> Result<String, Problem> {
+    let bom = bytes.len() - without_bom(&bytes).len();
+    bytes.drain(..bom);
+    String::from_utf8(bytes).map_err(|e| {
+        let bad = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let start = bytes[..bad]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let end = bytes[bad..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |i| bad + i);
+        let line = &bytes[start..end];
+        let number = 1 + bytes[..start].iter().filter(|&&b| b == b'\n').count();
+        match utf8_line(number, line.strip_suffix(b"\r").unwrap_or(line)) {
+            Err(e) => Problem::Line(e, None),
+            // The bad byte is in that line: not reached.
+            Ok(_) => Problem::Usage(format!("line {number} is not valid UTF-8")),
+        }
+    })
+}
+
 /// The `name: value` lines of `text`, blank lines skipped; `first` is the
 /// number of its first line in the input, for messages.
 fn headers(text: &str, first: usize) -> Result<Headers, Problem> {
@@ -245,7 +288,7 @@ fn headers(text: &str, first: usize) -> Result<Headers, Problem> {
         .map(|(i, l)| {
             split(first + i, l.to_owned())
                 .map(|h| (h.name, h.value))
-                .map_err(Problem::Line)
+                .map_err(|e| Problem::Line(e, None))
         })
         .collect()
 }
@@ -369,6 +412,8 @@ fn describe(cx: &Context, formats: &str) -> String {
 fn sampling(sc: &SpanContext) -> &'static str {
     if sc.is_deferred() {
         "no decision (deferred)"
+    } else if sc.is_debug() {
+        "sampled (debug)"
     } else if sc.is_sampled() {
         "sampled"
     } else {
@@ -648,6 +693,18 @@ impl Hop<'_> {
                         .to_owned(),
                 ),
             ));
+        } else if sent.is_debug() && !got.is_debug() {
+            findings.push(Finding::loses(
+                "the debug flag was lost on the way: the caller forced sampling (B3 `d`, \
+                 X-B3-Flags: 1 or Jaeger's debug bit), the receiver reads a plain sampled=1, \
+                 which samplers and collectors after it may drop"
+                    .to_owned(),
+                Some(
+                    "find what rewrites the header between the two (a proxy, a propagation \
+                     format without a debug flag, such as tracecontext)"
+                        .to_owned(),
+                ),
+            ));
         } else if was != now {
             let consequence = if was {
                 "the receiver will not record its spans: the trace has a hole from here on"
@@ -663,6 +720,28 @@ impl Hop<'_> {
                 ),
                 Some(
                     "find what rewrites the flags between the two (a proxy, a sampler in between)"
+                        .to_owned(),
+                ),
+            ));
+        }
+        let (was_random, now_random) = (sent.flags().is_random(), got.flags().is_random());
+        if was_random != now_random {
+            let what = if was_random {
+                "the random-trace-id flag was lost on the way: the caller said the trace id's \
+                 last 7 bytes are random; probability samplers after it can no longer count on \
+                 that"
+            } else {
+                "the random-trace-id flag was set on the way: the caller did not say the trace \
+                 id's last 7 bytes are random, and samplers after it will count on that"
+            };
+            findings.push(Finding::loses(
+                format!(
+                    "{what} (W3C Trace Context level 2: a participant continuing a trace keeps \
+                     the flag as it came)"
+                ),
+                Some(
+                    "find what rewrites the flags between the two (a proxy, a format without \
+                     the flag, such as b3 or jaeger)"
                         .to_owned(),
                 ),
             ));

@@ -19,6 +19,7 @@ pub const USAGE: &str = "usage:
   baton decode [HEADER-LINE...]
   baton convert --to b3|b3multi|jaeger|tracecontext [HEADER-LINE...]
   baton explain [--sender-propagators LIST] [--receiver-propagators LIST] [SENT RECEIVED]
+  baton help, or -h or --help after any command: this text (demo: its own)
 
 decode and convert read header lines (`name: value`) from their arguments,
 or from standard input when there are none.
@@ -30,6 +31,32 @@ sent and the headers the next service received, from two files or from standard
 input separated by a `---` or blank line; LIST is that side's OTEL_PROPAGATORS
 (receiver default tracecontext,baggage).
 exit status: 0 intact, 1 it breaks or loses something, 2 usage error";
+
+/// Whether `args` ask for help: `-h` or `--help` anywhere, which no header
+/// line, option value or file name of these commands is spelled as.
+pub fn wants_help(args: &[OsString]) -> bool {
+    args.iter().any(|a| a == "--help" || a == "-h")
+}
+
+/// The usage error for the first of `lines` (the header-line arguments of
+/// `command`) that looks like an option and is no `name: value` line: a
+/// mistake on the command line (exit 2), not invalid input (exit 1).
+pub fn refuse_options(command: &str, lines: &[OsString]) -> Option<ExitCode> {
+    let option = lines.iter().find(|a| {
+        let a = a.to_string_lossy();
+        a.starts_with('-') && !a.contains(':')
+    })?;
+    Some(usage_error(&format!(
+        "{command}: unknown option {option:?}"
+    )))
+}
+
+/// Prints the usage on stdout; a reader that is gone (`baton help | true`)
+/// is no panic, as it would be with `println!`.
+pub fn help() -> ExitCode {
+    let _ = writeln!(std::io::stdout().lock(), "{USAGE}");
+    ExitCode::SUCCESS
+}
 
 /// Prints `problem` and the usage to stderr; returns the usage-error status.
 pub fn usage_error(problem: &str) -> ExitCode {
@@ -98,39 +125,56 @@ pub struct InputError {
 /// A line that is not UTF-8 is invalid input whether it came as an argument
 /// or on standard input: the same bytes get the same exit status.
 pub fn read_lines(args: &[OsString]) -> Result<Vec<HeaderLine>, InputError> {
-    let raw: Vec<(usize, String)> = if args.is_empty() {
-        let mut lines = Vec::new();
-        for (i, line) in std::io::stdin().lock().lines().enumerate() {
-            let line = line.map_err(|e| InputError {
-                number: i + 1,
-                line: String::new(),
-                message: format!("cannot read standard input: {e}"),
-                offset: 0,
-            })?;
-            lines.push((i + 1, line));
+    let mut raw: Vec<(usize, String)> = Vec::new();
+    if args.is_empty() {
+        // Bytes, not `lines()`: that fails on the first line that is not
+        // UTF-8 with no word of where, and this points at the byte.
+        let mut stdin = std::io::stdin().lock();
+        let mut line = Vec::new();
+        for number in 1.. {
+            line.clear();
+            match stdin.read_until(b'\n', &mut line) {
+                Ok(0) => break,
+                Ok(_) => {}
+                Err(e) => {
+                    return Err(InputError {
+                        number,
+                        line: String::new(),
+                        message: format!("cannot read standard input: {e}"),
+                        offset: 0,
+                    })
+                }
+            }
+            let end = line.strip_suffix(b"\n").unwrap_or(&line);
+            let end = end.strip_suffix(b"\r").unwrap_or(end);
+            let end = if number == 1 { without_bom(end) } else { end };
+            raw.push((number, utf8_line(number, end)?));
         }
-        lines
     } else {
-        let mut lines = Vec::new();
         for (i, arg) in args.iter().enumerate() {
-            lines.push((i + 1, utf8_line(i + 1, arg)?));
+            raw.push((i + 1, utf8_line(i + 1, arg.as_encoded_bytes())?));
         }
-        lines
-    };
+    }
     raw.into_iter()
         .filter(|(_, line)| !line.trim().is_empty())
         .map(|(number, line)| split(number, line))
         .collect()
 }
 
-/// Argument `arg`, header line `number`, as text; if it is not UTF-8, the
-/// error points at its first byte that is not.
-fn utf8_line(number: usize, arg: &OsStr) -> Result<String, InputError> {
-    match std::str::from_utf8(arg.as_encoded_bytes()) {
+/// `bytes` without the UTF-8 byte order mark that editors on Windows put
+/// at the start of a file: it is no part of the first header name.
+pub fn without_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes)
+}
+
+/// Header line `number` as text; if it is not UTF-8, the error points at
+/// its first byte that is not.
+pub fn utf8_line(number: usize, bytes: &[u8]) -> Result<String, InputError> {
+    match std::str::from_utf8(bytes) {
         Ok(text) => Ok(text.to_owned()),
         Err(e) => Err(InputError {
             number,
-            line: arg.to_string_lossy().into_owned(),
+            line: String::from_utf8_lossy(bytes).into_owned(),
             message: "not valid UTF-8".into(),
             // The text before the bad byte is the same in the lossy copy.
             offset: e.valid_up_to(),

@@ -1,6 +1,6 @@
 //! The console exporter: each finished trace as an indented tree.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
@@ -9,7 +9,7 @@ use crate::export::exporter::ShutDown;
 use crate::export::{ExportError, SpanExporter};
 use crate::id::{SpanId, TraceId};
 use crate::span_data::{SpanData, Status};
-use crate::value::Value;
+use crate::value::{Array, Value};
 
 /// Spans held while waiting for their local root to end; past this, what is
 /// held is printed as partial trees, so memory stays bounded.
@@ -21,14 +21,38 @@ pub const MAX_PENDING_SPANS: usize = 4096;
 /// [`ConsoleExporter::into_inner`]).
 pub const ROOT_NOT_ENDED: &str = "  (root not ended)";
 
-/// Attributes shown per span; the rest are counted as `(+N more)`.
+/// Follows the trace id in the header of a tree whose top span ended after
+/// its parent was printed (a span started with
+/// [`start`](crate::SpanBuilder::start) that outlived its parent, say): it
+/// is printed at once, with the spans under it, rather than held for a
+/// root that has been printed already.
+pub const AFTER_PARENT: &str = "  (ended after its parent was printed)";
+
+/// Printed spans whose ids the exporter remembers, the latest ones, to
+/// print a span ending after its parent at once under [`AFTER_PARENT`]. A
+/// span whose parent is forgotten by then waits like one whose root has
+/// not ended.
+pub const MAX_REMEMBERED_SPANS: usize = 4096;
+
+/// Attributes shown per span, and event names; the rest are counted as
+/// `(+N more)`.
 pub const MAX_SHOWN_ATTRIBUTES: usize = 8;
 
 /// Prints each trace as an indented tree when its local root ends (a span
-/// without a parent, or whose parent is in another process): name, kind and
-/// span type, duration, status and the first attributes. Control characters,
+/// without a parent, or whose parent is in another process; each local root
+/// with its own spans, so two requests of one trace, or a queue consumer in
+/// its producer's trace, print as trees of their own): name, kind and
+/// span type, duration, status, the first attributes, the names of the
+/// first events and the number of links. Control characters,
 /// line separators and bidi overrides in names and values are escaped as
-/// `\u{..}`, so one span is always one line.
+/// `\u{..}`, so one span is always one line. A string is quoted wherever it
+/// is (alone, in an array, in a key-value list), so `["1", "2"]` never reads
+/// as `[1, 2]`; a float keeps its point or exponent (`1.0`, `1e300`), so it
+/// never reads as an integer, nor as 301 digits.
+///
+/// A span whose parent was printed already (one of the last
+/// [`MAX_REMEMBERED_SPANS`] printed) is printed at once with the spans under
+/// it, headed [`AFTER_PARENT`].
 ///
 /// Spans still waiting for their root are never discarded: a flush, a
 /// shutdown, [`into_inner`](ConsoleExporter::into_inner) and dropping the
@@ -56,7 +80,28 @@ pub struct ConsoleExporter<W: Write> {
     out: Option<W>,
     pending: HashMap<TraceId, Vec<SpanData>>,
     pending_count: usize,
+    printed: PrintedSpans,
     shut_down: ShutDown,
+}
+
+/// The ids of the latest [`MAX_REMEMBERED_SPANS`] spans printed.
+#[derive(Default)]
+struct PrintedSpans {
+    order: VecDeque<SpanId>,
+    set: HashSet<SpanId>,
+}
+
+impl PrintedSpans {
+    fn remember(&mut self, span: SpanId) {
+        if self.set.insert(span) {
+            self.order.push_back(span);
+            if self.order.len() > MAX_REMEMBERED_SPANS {
+                if let Some(oldest) = self.order.pop_front() {
+                    self.set.remove(&oldest);
+                }
+            }
+        }
+    }
 }
 
 impl ConsoleExporter<io::Stdout> {
@@ -73,6 +118,7 @@ impl<W: Write + Send + 'static> ConsoleExporter<W> {
             out: Some(out),
             pending: HashMap::new(),
             pending_count: 0,
+            printed: PrintedSpans::default(),
             shut_down: ShutDown::default(),
         }
     }
@@ -119,19 +165,55 @@ impl<W: Write + Send + 'static> ConsoleExporter<W> {
 }
 
 impl<W: Write> ConsoleExporter<W> {
+    /// Prints `spans` as the tree of `trace`, its header followed by
+    /// `marker` (empty, [`ROOT_NOT_ENDED`] or [`AFTER_PARENT`]).
     fn print(
         &mut self,
         trace: TraceId,
         spans: Vec<SpanData>,
-        rooted: bool,
+        marker: &str,
     ) -> Result<(), ExportError> {
+        for span in &spans {
+            self.printed.remember(span.span_id());
+        }
         let mut text = String::new();
-        render_trace(&mut text, trace, spans, rooted);
+        render_trace(&mut text, trace, spans, marker);
         let Some(out) = self.out.as_mut() else {
             return Err(ExportError::AlreadyShutDown);
         };
         out.write_all(text.as_bytes())
             .map_err(|e| ExportError::Failed(format!("writing to the console: {e}")))
+    }
+
+    /// Takes the held span `top` of `trace` and the held spans under it;
+    /// `None` when `top` is not held (printed already).
+    fn take_subtree(&mut self, trace: TraceId, top: SpanId) -> Option<Vec<SpanData>> {
+        let held = self.pending.get_mut(&trace)?;
+        let at = held.iter().position(|s| s.span_id() == top)?;
+        let mut children: HashMap<SpanId, Vec<usize>> = HashMap::new();
+        for (i, span) in held.iter().enumerate() {
+            if let Some(parent) = span.parent_span_id {
+                children.entry(parent).or_default().push(i);
+            }
+        }
+        let mut taken = vec![false; held.len()];
+        let mut stack = vec![at];
+        while let Some(i) = stack.pop() {
+            if !std::mem::replace(&mut taken[i], true) {
+                stack.extend(children.get(&held[i].span_id()).into_iter().flatten());
+            }
+        }
+        let (tree, rest): (Vec<_>, Vec<_>) = std::mem::take(held)
+            .into_iter()
+            .zip(taken)
+            .partition(|(_, taken)| *taken);
+        if rest.is_empty() {
+            self.pending.remove(&trace);
+        } else {
+            *held = rest.into_iter().map(|(span, _)| span).collect();
+        }
+        self.pending_count -= tree.len();
+        Some(tree.into_iter().map(|(span, _)| span).collect())
     }
 
     /// Prints every held trace; returns how many spans were not written and
@@ -142,7 +224,7 @@ impl<W: Write> ConsoleExporter<W> {
         let mut result = Ok(());
         for (trace, spans) in std::mem::take(&mut self.pending) {
             let count = spans.len();
-            if let Err(e) = self.print(trace, spans, false) {
+            if let Err(e) = self.print(trace, spans, ROOT_NOT_ENDED) {
                 lost += count;
                 result = result.and(Err(e));
             }
@@ -184,21 +266,47 @@ impl<W: Write + Send + 'static> SpanExporter for ConsoleExporter<W> {
         self.shut_down.check()?;
         // The whole batch is held first: a root may come before children
         // that other threads ended, and its tree is printed with them.
-        let mut rooted = Vec::new();
         for span in batch {
-            let trace = span.trace_id();
-            if span.parent_span_id.is_none() || span.parent_is_remote {
-                rooted.push(trace);
-            }
-            self.pending.entry(trace).or_default().push(span.clone());
+            self.pending
+                .entry(span.trace_id())
+                .or_default()
+                .push(span.clone());
             self.pending_count += 1;
         }
         let mut result = Ok(());
-        for trace in rooted {
-            // Absent when another root of the trace printed it already.
-            if let Some(spans) = self.pending.remove(&trace) {
-                self.pending_count -= spans.len();
-                result = result.and(self.print(trace, spans, true));
+        for span in batch {
+            let trace = span.trace_id();
+            let tree = if span.parent_span_id.is_none() {
+                // The trace's root: whatever of the trace is held goes with
+                // it, spans whose parent never came (dropped) included.
+                self.pending.remove(&trace).inspect(|spans| {
+                    self.pending_count -= spans.len();
+                })
+            } else if span.parent_is_remote {
+                // A local root (a server span, a queue consumer): only its
+                // own tree, as the trace may have other local roots here
+                // (a consumer in its producer's trace, two requests of one
+                // trace) whose spans are still open.
+                self.take_subtree(trace, span.span_id())
+            } else {
+                continue;
+            };
+            // None when a root before it in the batch took it already.
+            if let Some(tree) = tree {
+                result = result.and(self.print(trace, tree, ""));
+            }
+        }
+        // A span that ended after its parent was printed has no root left
+        // to wait for: held, it would be printed at the next flush, under a
+        // header saying its root has not ended.
+        for span in batch {
+            let printed_parent = span
+                .parent_span_id
+                .is_some_and(|p| self.printed.set.contains(&p));
+            if printed_parent {
+                if let Some(tree) = self.take_subtree(span.trace_id(), span.span_id()) {
+                    result = result.and(self.print(span.trace_id(), tree, AFTER_PARENT));
+                }
             }
         }
         if self.pending_count > MAX_PENDING_SPANS {
@@ -242,18 +350,56 @@ fn write_escaped(out: &mut String, s: &str) {
     }
 }
 
+fn write_str_value(out: &mut String, s: &str) {
+    out.push('"');
+    for (i, part) in s.split('"').enumerate() {
+        if i > 0 {
+            out.push_str("\\\"");
+        }
+        write_escaped(out, part);
+    }
+    out.push('"');
+}
+
+/// A float with its point or exponent: `1.0` is no integer, and `1e300`
+/// is not written out in 301 digits.
+fn write_f64(out: &mut String, n: f64) {
+    let _ = write!(out, "{n:?}");
+}
+
+fn write_list<T>(out: &mut String, items: &[T], mut item: impl FnMut(&mut String, &T)) {
+    out.push('[');
+    for (i, x) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        item(out, x);
+    }
+    out.push(']');
+}
+
+/// `value` with every string in it quoted, so that the kinds of value
+/// cannot be mistaken for each other.
 fn write_value(out: &mut String, value: &Value) {
     match value {
-        Value::String(s) => {
-            out.push('"');
-            for part in s.split('"').enumerate() {
-                if part.0 > 0 {
-                    out.push_str("\\\"");
+        Value::String(s) => write_str_value(out, s),
+        Value::F64(n) => write_f64(out, *n),
+        Value::Array(Array::String(v)) => write_list(out, v, |o, s| write_str_value(o, s)),
+        Value::Array(Array::F64(v)) => write_list(out, v, |o, n| write_f64(o, *n)),
+        Value::KvList(kvs) => {
+            out.push('{');
+            for (i, kv) in kvs.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
                 }
-                write_escaped(out, part.1);
+                write_escaped(out, &kv.key);
+                out.push_str(": ");
+                write_value(out, &kv.value);
             }
-            out.push('"');
+            out.push('}');
         }
+        // Booleans, integers and their arrays, and bytes (base64): nothing
+        // to quote; escaped all the same, as any text printed here is.
         other => write_escaped(out, &other.to_string()),
     }
 }
@@ -297,18 +443,32 @@ fn write_span_line(out: &mut String, span: &SpanData, depth: usize) {
     if hidden > 0 {
         let _ = write!(out, "  (+{hidden} more)");
     }
+    // What the span recorded besides attributes is named, never left out
+    // without a word: an `exception` event says more than the status.
+    if !span.events.is_empty() {
+        out.push_str("  events: ");
+        for (i, event) in span.events.iter().take(MAX_SHOWN_ATTRIBUTES).enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            write_escaped(out, &event.name);
+        }
+        let hidden = span.events.len().saturating_sub(MAX_SHOWN_ATTRIBUTES);
+        if hidden > 0 {
+            let _ = write!(out, " (+{hidden} more)");
+        }
+    }
+    if !span.links.is_empty() {
+        let _ = write!(out, "  links: {}", span.links.len());
+    }
     out.push('\n');
 }
 
-/// A header line (marked [`ROOT_NOT_ENDED`] unless `rooted`), then each span
-/// under its parent, siblings by start time. Spans whose parent is not among
-/// `spans` start their own tree.
-fn render_trace(out: &mut String, trace: TraceId, mut spans: Vec<SpanData>, rooted: bool) {
-    let _ = write!(out, "trace {trace}");
-    if !rooted {
-        out.push_str(ROOT_NOT_ENDED);
-    }
-    out.push('\n');
+/// A header line (`marker` after the trace id), then each span under its
+/// parent, siblings by start time. Spans whose parent is not among `spans`
+/// start their own tree.
+fn render_trace(out: &mut String, trace: TraceId, mut spans: Vec<SpanData>, marker: &str) {
+    let _ = writeln!(out, "trace {trace}{marker}");
     spans.sort_by_key(|s| s.start_unix_nanos);
     let present: HashSet<SpanId> = spans.iter().map(SpanData::span_id).collect();
     let mut children: HashMap<SpanId, Vec<usize>> = HashMap::new();

@@ -77,7 +77,10 @@ pub use batch_config::{
 };
 pub use config::Config;
 pub use config_error::ConfigError;
-pub use console::{ConsoleExporter, MAX_PENDING_SPANS, MAX_SHOWN_ATTRIBUTES, ROOT_NOT_ENDED};
+pub use console::{
+    ConsoleExporter, AFTER_PARENT, MAX_PENDING_SPANS, MAX_REMEMBERED_SPANS, MAX_SHOWN_ATTRIBUTES,
+    ROOT_NOT_ENDED,
+};
 pub use exporter::{ExportError, SpanExporter};
 pub use http::MAX_RESPONSE_BODY;
 pub use http_connection::MAX_CONNECTION_IDLE;

@@ -222,7 +222,9 @@ fn kind_of(e: SessionError) -> DiagnosticKind {
 
 impl Propagator for SessionHeader {
     fn inject(&self, cx: &Context, carrier: &mut dyn Injector) {
-        let Some(id) = cx.baggage().get(Session::BAGGAGE_KEY) else {
+        // An empty `session.id` entry (a received `baggage: session.id=`)
+        // is no session: nothing to write, and nothing wrong to report.
+        let Some(id) = Session::id_in(cx.baggage()) else {
             carrier.remove_field(self.header());
             return;
         };

@@ -1,0 +1,77 @@
+//! The console exporter writes every kind of attribute value so that no
+//! two read alike: strings are quoted inside arrays and key-value lists too,
+//! floats keep their point or exponent. Found: `["1", "2"]` printed as
+//! `[1, 2]`, like the integers `[1, 2]`; `["a, b"]` like `["a", "b"]`; the
+//! float `1.0` as `1`, like the integer; and `1e300` as 301 digits.
+//! Installs the global pipeline.
+
+use baton::export::{ConsoleExporter, SpanExporter};
+use baton::{KeyValue, Value};
+
+fn printed_attributes(attributes: Vec<(&'static str, Value)>) -> String {
+    static MEMORY: std::sync::OnceLock<baton::InMemoryExporter> = std::sync::OnceLock::new();
+    static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let memory = MEMORY.get_or_init(|| {
+        let memory = baton::InMemoryExporter::default();
+        std::mem::forget(baton::init(baton::Config::new().exporter(memory.clone())).unwrap());
+        memory
+    });
+    memory.take();
+    let mut builder = baton::span("v");
+    for (key, value) in attributes {
+        builder = builder.attr(key, value);
+    }
+    drop(builder.start());
+    let mut console = ConsoleExporter::new(Vec::new());
+    console.export(&memory.take()).unwrap();
+    let text = String::from_utf8(console.into_inner()).unwrap();
+    let line = text.lines().nth(1).unwrap().to_owned();
+    // What follows the duration: `  v  internal  12.3µs  k=v  k=v`.
+    line.splitn(5, "  ").nth(4).unwrap().to_owned()
+}
+
+fn strings(items: &[&str]) -> Value {
+    Value::from(items.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+}
+
+#[test]
+fn every_kind_of_value_reads_as_its_own() {
+    let text = printed_attributes(vec![
+        ("s", Value::from("1")),
+        ("i", Value::from(1i64)),
+        ("f", Value::from(1.0)),
+        ("big", Value::from(1e300)),
+        ("nan", Value::from(f64::NAN)),
+        ("inf", Value::from(f64::NEG_INFINITY)),
+        ("b", Value::from(true)),
+    ]);
+    assert_eq!(
+        text,
+        r#"s="1"  i=1  f=1.0  big=1e300  nan=NaN  inf=-inf  b=true"#
+    );
+}
+
+#[test]
+fn strings_in_arrays_and_lists_are_quoted_and_escaped() {
+    let text = printed_attributes(vec![
+        ("one", strings(&["a, b"])),
+        ("two", strings(&["a", "b"])),
+        ("digits", strings(&["1", "2"])),
+        ("ints", Value::from(vec![1i64, 2])),
+        ("floats", Value::from(vec![0.5, 2.0])),
+        ("hostile", strings(&["q\"\n\u{1b}"])),
+        (
+            "kv",
+            Value::KvList(vec![
+                KeyValue::new("k", "v"),
+                KeyValue::new("n", 2i64),
+                KeyValue::new("x\ny", 1.5),
+            ]),
+        ),
+    ]);
+    assert_eq!(
+        text,
+        r#"one=["a, b"]  two=["a", "b"]  digits=["1", "2"]  ints=[1, 2]  floats=[0.5, 2.0]  hostile=["q\"\n\u{1b}"]  kv={k: "v", n: 2, x\ny: 1.5}"#
+    );
+}
