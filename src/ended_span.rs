@@ -12,6 +12,7 @@ use std::borrow::Cow;
 use std::time::Instant;
 
 use crate::clock::instant_at;
+use crate::instrumentation_scope::InstrumentationScope;
 use crate::span_context::SpanContext;
 use crate::span_data::{SpanData, SpanKind};
 use crate::span_record::Record;
@@ -123,6 +124,15 @@ impl EndedSpan {
             // A new name stays in the record, off the span's end path.
             Ended::Recorded(r) => r.record.renamed().unwrap_or(&r.name),
             Ended::Data(data) => &data.name,
+        }
+    }
+
+    /// The instrumentation scope the span was recorded in (see
+    /// [`SpanData::scope`]).
+    pub fn scope(&self) -> &InstrumentationScope {
+        match &self.0 {
+            Ended::Recorded(r) => r.record.scope(),
+            Ended::Data(data) => data.scope(),
         }
     }
 

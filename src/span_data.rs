@@ -1,8 +1,10 @@
 //! `SpanData`: the record a finished span hands to the export pipeline.
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::id::{SpanId, TraceId};
+use crate::instrumentation_scope::InstrumentationScope;
 use crate::span_context::SpanContext;
 use crate::value::{release_str, KeyValue, Str};
 
@@ -190,6 +192,8 @@ pub struct SpanData {
     pub dropped_links_count: u32,
     /// The final status.
     pub status: Status,
+    /// A tracer's scope; `None` is baton's own (see [`SpanData::scope`]).
+    pub(crate) scope: Option<Arc<InstrumentationScope>>,
 }
 
 impl SpanData {
@@ -211,6 +215,7 @@ impl SpanData {
         links: Vec::new(),
         dropped_links_count: 0,
         status: Status::Unset,
+        scope: None,
     };
 
     /// Makes this [released](Self::release) span the one with nothing but
@@ -266,6 +271,9 @@ impl SpanData {
         if !matches!(self.status, Status::Unset) {
             self.status = Status::Unset;
         }
+        if self.scope.is_some() {
+            self.scope = None;
+        }
     }
 
     /// Whether it is as [`release`](Self::release) leaves it.
@@ -276,6 +284,7 @@ impl SpanData {
             && self.events.capacity() == 0
             && self.links.capacity() == 0
             && matches!(self.status, Status::Unset)
+            && self.scope.is_none()
     }
 
     /// The trace id.
@@ -286,6 +295,22 @@ impl SpanData {
     /// The span id.
     pub fn span_id(&self) -> SpanId {
         self.span_context.span_id()
+    }
+
+    /// The instrumentation scope the span was recorded in: its
+    /// [`Tracer`](crate::Tracer)'s, or [`InstrumentationScope::baton`] for
+    /// a span of [`span`](crate::span).
+    ///
+    /// ```
+    /// let spans = baton::InMemoryExporter::default();
+    /// let _pipeline = baton::init(baton::Config::new().exporter(spans.clone())).unwrap();
+    /// baton::tracer("my.library").build().in_span("query", || {});
+    /// assert_eq!(spans.finished_spans()[0].scope().name(), "my.library");
+    /// ```
+    pub fn scope(&self) -> &InstrumentationScope {
+        self.scope
+            .as_deref()
+            .unwrap_or(InstrumentationScope::baton())
     }
 
     /// The value of attribute `key`.

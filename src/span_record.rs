@@ -8,11 +8,12 @@
 
 use std::backtrace::Backtrace;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
 use crate::attribute_limits::{self, limit_record, report_discarded};
 use crate::clock::{unix_nanos_at, unix_nanos_span};
+use crate::instrumentation_scope::InstrumentationScope;
 use crate::span_context::SpanContext;
 use crate::span_data::{Event, Link, SpanData, SpanKind, SpanType, Status};
 use crate::span_limits::SpanLimits;
@@ -43,6 +44,9 @@ pub(crate) struct Extras {
     /// Attribute values the limits cut (see [`Record::cut`]), reported
     /// with what they dropped.
     cut_values: u64,
+    /// A tracer's scope; `None` is baton's own. Kept here, out of line,
+    /// a span of baton's scope pays nothing for it.
+    pub(crate) scope: Option<Arc<InstrumentationScope>>,
 }
 
 fn push_bounded<T>(items: &mut Vec<T>, dropped: &mut u32, max: usize, item: T) {
@@ -146,6 +150,12 @@ impl Record {
     /// Replaces the name the span will end with.
     pub(crate) fn rename(&mut self, name: Str) {
         self.extras().name = Some(name);
+    }
+
+    /// The scope the span records (see [`SpanData::scope`]).
+    pub(crate) fn scope(&self) -> &InstrumentationScope {
+        let scope = self.extras.as_ref().and_then(|e| e.scope.as_deref());
+        scope.unwrap_or(InstrumentationScope::baton())
     }
 
     /// The name the last [`rename`](Record::rename) gave, if any.
@@ -296,6 +306,7 @@ impl Record {
             links: extras.links,
             dropped_links_count: extras.dropped_links_count,
             status: extras.status,
+            scope: extras.scope,
         };
         report_discarded(slot, extras.cut_values);
     }
