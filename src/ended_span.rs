@@ -63,7 +63,8 @@ struct Recorded {
 
 /// The parts of a recorded span that a lane of atomic words can carry: it
 /// has a static name, an empty tracestate and nothing out of line (no
-/// attributes, events, links, status, type or explicit start).
+/// attributes, events, links, status, type, explicit start or tracer's
+/// scope).
 pub(crate) struct PlainParts<'a> {
     pub(crate) span_context: &'a SpanContext,
     pub(crate) name: &'static str,

@@ -2,7 +2,7 @@
 //!
 //! A record is small: the start `Instant`, the kind and one pointer. What a
 //! span holds only sometimes (attributes, events, links, a status, a type,
-//! an explicit start time) lives out of line and is allocated the first
+//! an explicit start time, a tracer's scope) lives out of line and is allocated the first
 //! time it is needed, so a plain span allocates nothing. Times stay raw
 //! `Instant`s until the record becomes a [`SpanData`].
 

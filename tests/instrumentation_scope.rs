@@ -202,3 +202,25 @@ fn tracer_handles_are_cheap_and_shared() {
     let clone = tracer.clone();
     assert!(std::ptr::eq(tracer.scope(), clone.scope()));
 }
+
+#[test]
+fn the_console_names_a_tracer_s_scope() {
+    use baton::export::ConsoleExporter;
+    common::exporter();
+    let root = baton::span("root").root().start();
+    let trace_id = root.trace_id();
+    let _g = root.context().attach();
+    db().in_span("query", || {});
+    drop(_g);
+    drop(root);
+    let mut console = ConsoleExporter::new(Vec::new());
+    console.export(&common::spans_of(trace_id)).unwrap();
+    let text = String::from_utf8(console.into_inner()).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[1].starts_with("  root  internal  "), "{text}");
+    assert!(!lines[1].contains("scope="), "{text}");
+    assert!(
+        lines[2].starts_with("    query  internal  scope=db.driver  "),
+        "{text}"
+    );
+}
