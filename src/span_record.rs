@@ -248,6 +248,11 @@ impl Record {
     pub(crate) fn cut(&mut self, limits: impl FnOnce() -> SpanLimits) {
         if let Some(extras) = &mut self.extras {
             let extras = &mut **extras;
+            // A span out of line only for its type, start or tracer's
+            // scope has nothing to cut: the limits are not read.
+            if extras.attributes.is_empty() && extras.events.is_empty() && extras.links.is_empty() {
+                return;
+            }
             extras.cut_values = limit_record(
                 &mut extras.attributes,
                 &mut extras.events,
