@@ -130,6 +130,15 @@ impl EndedSpan {
 
     /// The instrumentation scope the span was recorded in (see
     /// [`SpanData::scope`]).
+    ///
+    /// ```
+    /// use baton::{EndedSpan, InMemoryExporter};
+    /// let memory = InMemoryExporter::default();
+    /// let _pipeline = baton::init(baton::Config::new().exporter(memory.clone())).unwrap();
+    /// baton::tracer("my.library").build().in_span("job", || {});
+    /// let ended = EndedSpan::from(memory.take().remove(0));
+    /// assert_eq!(ended.scope().name(), "my.library");
+    /// ```
     pub fn scope(&self) -> &InstrumentationScope {
         match &self.0 {
             Ended::Recorded(r) => r.record.scope(),

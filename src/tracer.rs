@@ -80,6 +80,12 @@ pub struct TracerBuilder {
 
 impl TracerBuilder {
     /// Sets the scope's version (of the library, say). Defaults to none.
+    ///
+    /// ```
+    /// let tracer = baton::tracer("my.library").version(env!("CARGO_PKG_VERSION")).build();
+    /// assert_eq!(tracer.scope().version(), Some(env!("CARGO_PKG_VERSION")));
+    /// assert_eq!(baton::tracer("my.library").build().scope().version(), None);
+    /// ```
     pub fn version(mut self, version: impl Into<Str>) -> Self {
         self.scope.version = Some(version.into());
         self
@@ -87,6 +93,12 @@ impl TracerBuilder {
 
     /// Sets the schema URL of the telemetry the scope emits (OTLP sends it
     /// as the `schema_url` of its `ScopeSpans`). Defaults to none.
+    ///
+    /// ```
+    /// let url = "https://opentelemetry.io/schemas/1.26.0";
+    /// let tracer = baton::tracer("my.library").schema_url(url).build();
+    /// assert_eq!(tracer.scope().schema_url(), Some(url));
+    /// ```
     pub fn schema_url(mut self, schema_url: impl Into<Str>) -> Self {
         self.scope.schema_url = Some(schema_url.into());
         self
@@ -122,7 +134,15 @@ impl TracerBuilder {
         self
     }
 
-    /// The tracer.
+    /// The tracer. Build it once and keep it (see [`tracer`]): each build
+    /// allocates its scope, and spans of tracers built alike are still
+    /// exported in one `ScopeSpans`, as OTLP cannot tell them apart.
+    ///
+    /// ```
+    /// let a = baton::tracer("lib").version("1").build();
+    /// let b = baton::tracer("lib").version("1").build();
+    /// assert_eq!(a.scope(), b.scope());
+    /// ```
     pub fn build(self) -> Tracer {
         let dropped = self.scope.dropped_attributes_count;
         if dropped > 0 || self.cut_values > 0 {
@@ -190,6 +210,11 @@ impl Tracer {
     }
 
     /// The scope its spans record.
+    ///
+    /// ```
+    /// let tracer = baton::tracer("my.library").build();
+    /// assert_eq!(tracer.scope().name(), "my.library");
+    /// ```
     pub fn scope(&self) -> &InstrumentationScope {
         &self.scope
     }
