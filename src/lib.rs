@@ -149,7 +149,7 @@ mod std_api {
     pub use crate::stack::{__spare_kept, __stack_depth};
     pub use crate::stack::{new_trace_context, ContextGuard, MAX_CONTEXT_DEPTH};
     pub use crate::thread::{copy_context_to_fn, copy_context_to_thread};
-    pub use crate::tracer::{tracer, Tracer, TracerBuilder};
+    pub use crate::tracer::{tracer, Tracer, TracerBuilder, MAX_SCOPES};
     pub use crate::value::{Array, KeyValue, Str, Value};
 }
 

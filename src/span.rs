@@ -10,7 +10,6 @@ use std::cell::RefCell;
 use std::fmt;
 use std::mem::ManuallyDrop;
 use std::panic::Location;
-use std::sync::Arc;
 
 use crate::baggage::Baggage;
 use crate::context::Context;
@@ -126,7 +125,7 @@ impl SpanBuilder {
 
     /// Records the span in `scope` (a [`Tracer`](crate::Tracer)'s) rather
     /// than baton's own.
-    pub(crate) fn scope(mut self, scope: Arc<InstrumentationScope>) -> Self {
+    pub(crate) fn scope(mut self, scope: &'static InstrumentationScope) -> Self {
         self.extras().scope = Some(scope);
         self
     }

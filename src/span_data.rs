@@ -1,7 +1,6 @@
 //! `SpanData`: the record a finished span hands to the export pipeline.
 
 use std::fmt;
-use std::sync::Arc;
 
 use crate::id::{SpanId, TraceId};
 use crate::instrumentation_scope::InstrumentationScope;
@@ -193,7 +192,10 @@ pub struct SpanData {
     /// The final status.
     pub status: Status,
     /// A tracer's scope; `None` is baton's own (see [`SpanData::scope`]).
-    pub(crate) scope: Option<Arc<InstrumentationScope>>,
+    /// Kept for the process (see [`tracer`](crate::tracer)), so it owns
+    /// nothing, and a slot reused for the next span writes over it
+    /// without a drop.
+    pub(crate) scope: Option<&'static InstrumentationScope>,
 }
 
 impl SpanData {
@@ -240,6 +242,7 @@ impl SpanData {
         self.parent_is_remote = parent_is_remote;
         self.kind = kind;
         self.span_type = None;
+        self.scope = None;
         self.start_unix_nanos = start_unix_nanos;
         self.end_unix_nanos = end_unix_nanos;
         self.dropped_attributes_count = 0;
@@ -271,9 +274,6 @@ impl SpanData {
         if !matches!(self.status, Status::Unset) {
             self.status = Status::Unset;
         }
-        if self.scope.is_some() {
-            self.scope = None;
-        }
     }
 
     /// Whether it is as [`release`](Self::release) leaves it.
@@ -284,7 +284,6 @@ impl SpanData {
             && self.events.capacity() == 0
             && self.links.capacity() == 0
             && matches!(self.status, Status::Unset)
-            && self.scope.is_none()
     }
 
     /// The trace id.
@@ -308,9 +307,7 @@ impl SpanData {
     /// assert_eq!(spans.finished_spans()[0].scope().name(), "my.library");
     /// ```
     pub fn scope(&self) -> &InstrumentationScope {
-        self.scope
-            .as_deref()
-            .unwrap_or(InstrumentationScope::baton())
+        self.scope.unwrap_or(InstrumentationScope::baton())
     }
 
     /// The value of attribute `key`.

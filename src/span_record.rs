@@ -8,7 +8,7 @@
 
 use std::backtrace::Backtrace;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
 use crate::attribute_limits::{self, limit_record, report_discarded};
@@ -46,7 +46,7 @@ pub(crate) struct Extras {
     cut_values: u64,
     /// A tracer's scope; `None` is baton's own. Kept here, out of line,
     /// a span of baton's scope pays nothing for it.
-    pub(crate) scope: Option<Arc<InstrumentationScope>>,
+    pub(crate) scope: Option<&'static InstrumentationScope>,
 }
 
 fn push_bounded<T>(items: &mut Vec<T>, dropped: &mut u32, max: usize, item: T) {
@@ -154,7 +154,7 @@ impl Record {
 
     /// The scope the span records (see [`SpanData::scope`]).
     pub(crate) fn scope(&self) -> &InstrumentationScope {
-        let scope = self.extras.as_ref().and_then(|e| e.scope.as_deref());
+        let scope = self.extras.as_ref().and_then(|e| e.scope);
         scope.unwrap_or(InstrumentationScope::baton())
     }
 

@@ -6,9 +6,14 @@
 //! scope, which is kept apart from a tracer's at no cost to those spans: a
 //! span holds a tracer's scope beside its attributes (out of line), and
 //! baton's own scope is the absence of one.
+//!
+//! Each distinct scope is kept once for the life of the process (as the
+//! OpenTelemetry SDKs keep their tracers), up to [`MAX_SCOPES`]: a span
+//! then refers to it without a reference count, and the export thread
+//! writes over a finished span's scope without a drop.
 
 use std::panic::Location;
-use std::sync::Arc;
+use std::sync::{Mutex, PoisonError};
 
 use crate::attribute_limits::{limit_value, set_attribute};
 use crate::diagnostic::{report, DiagnosticKind};
@@ -16,6 +21,34 @@ use crate::instrumentation_scope::InstrumentationScope;
 use crate::span::{span, SpanBuilder};
 use crate::span_limits::SpanLimits;
 use crate::value::{KeyValue, Str, Value};
+
+/// The most distinct scopes (name, version, schema URL and attributes
+/// together) a process keeps. A tracer built alike to one before shares its
+/// scope, and does not count again. Past the limit, a tracer records its
+/// spans in baton's own scope ([`InstrumentationScope::baton`]), and that
+/// is reported as a [`DiagnosticKind::LimitExceeded`](crate::DiagnosticKind):
+/// tracers are meant to be made once per library, not per request.
+pub const MAX_SCOPES: usize = 1024;
+
+/// Every scope kept so far; each is leaked once, and never more than
+/// [`MAX_SCOPES`] of them.
+static SCOPES: Mutex<Vec<&'static InstrumentationScope>> = Mutex::new(Vec::new());
+
+/// The kept scope equal to `scope`, kept now if there is none; `None`
+/// past [`MAX_SCOPES`].
+fn keep(scope: InstrumentationScope) -> Option<&'static InstrumentationScope> {
+    // A panic under the lock (an allocation failing) leaves the list whole.
+    let mut kept = SCOPES.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(same) = kept.iter().find(|k| ***k == scope) {
+        return Some(same);
+    }
+    if kept.len() >= MAX_SCOPES {
+        return None;
+    }
+    let scope: &'static InstrumentationScope = Box::leak(Box::new(scope));
+    kept.push(scope);
+    Some(scope)
+}
 
 /// Starts building a tracer for the instrumentation scope `name`: the
 /// library, module or component that makes its spans, e.g. the crate name.
@@ -134,14 +167,14 @@ impl TracerBuilder {
         self
     }
 
-    /// The tracer. Build it once and keep it (see [`tracer`]): each build
-    /// allocates its scope, and spans of tracers built alike are still
-    /// exported in one `ScopeSpans`, as OTLP cannot tell them apart.
+    /// The tracer. Tracers built alike share one scope, kept for the
+    /// process (see [`MAX_SCOPES`]); a build looks it up under a lock, so
+    /// build a tracer once and keep it (see [`tracer`]), not per span.
     ///
     /// ```
     /// let a = baton::tracer("lib").version("1").build();
     /// let b = baton::tracer("lib").version("1").build();
-    /// assert_eq!(a.scope(), b.scope());
+    /// assert!(std::ptr::eq(a.scope(), b.scope()));
     /// ```
     pub fn build(self) -> Tracer {
         let dropped = self.scope.dropped_attributes_count;
@@ -156,15 +189,25 @@ impl TracerBuilder {
                 None,
             );
         }
-        Tracer {
-            scope: Arc::new(self.scope),
-        }
+        let name = self.scope.name.clone();
+        let scope = keep(self.scope).unwrap_or_else(|| {
+            report(
+                DiagnosticKind::LimitExceeded,
+                &format_args!(
+                    "tracer {name:?} not kept: the process has {MAX_SCOPES} scopes already; \
+                     its spans are recorded in baton's own scope"
+                ),
+                None,
+            );
+            InstrumentationScope::baton()
+        });
+        Tracer { scope }
     }
 }
 
 /// Makes spans recorded in one instrumentation scope; see [`tracer`].
 ///
-/// Cloning it clones one [`Arc`]; it is `Send + Sync`, so one tracer made
+/// It is one reference, `Copy`, `Send` and `Sync`, so one tracer made
 /// in a `static` (a `OnceLock`, as in [`tracer`]'s example) serves every
 /// thread. Its spans are built as [`span`](crate::span)'s are, and take
 /// their parent from the current context the same way: the scope belongs
@@ -177,9 +220,9 @@ impl TracerBuilder {
 /// assert_eq!(inner.parent_span_id(), Some(outer.span_id()));
 /// # drop(inner);
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct Tracer {
-    scope: Arc<InstrumentationScope>,
+    scope: &'static InstrumentationScope,
 }
 
 impl Tracer {
@@ -192,7 +235,7 @@ impl Tracer {
     /// assert_eq!(span.parent_span_id(), None); // a root: no span was current
     /// ```
     pub fn span(&self, name: impl Into<Str>) -> SpanBuilder {
-        span(name).scope(Arc::clone(&self.scope))
+        span(name).scope(self.scope)
     }
 
     /// Runs `f` inside a new current span named `name` in this tracer's
@@ -215,7 +258,7 @@ impl Tracer {
     /// let tracer = baton::tracer("my.library").build();
     /// assert_eq!(tracer.scope().name(), "my.library");
     /// ```
-    pub fn scope(&self) -> &InstrumentationScope {
-        &self.scope
+    pub fn scope(&self) -> &'static InstrumentationScope {
+        self.scope
     }
 }
