@@ -40,6 +40,6 @@ fn an_empty_name_is_kept_and_reported_with_the_caller_s_line() {
     assert_eq!(finished[0].scope().version(), Some("1"));
 
     // A name that is not empty is not reported.
-    drop(baton::tracer("named").build());
+    let _named = baton::tracer("named").build();
     assert_eq!(baton::diagnostic_count(DiagnosticKind::InvalidArgument), 1);
 }
