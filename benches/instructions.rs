@@ -113,6 +113,16 @@ fn main() {
             let _parent = baton::span("parent").enter();
             paced(n, config, &stats, || drop(baton::span("child").enter()));
         }
+        "tracer-root" => {
+            // A span of a named tracer: its scope rides out of line.
+            let tracer = baton::tracer("bench").version("1").build();
+            paced(n, config, &stats, || drop(tracer.span("root").start()));
+        }
+        "tracer-child" => {
+            let tracer = baton::tracer("bench").version("1").build();
+            let _parent = tracer.span("parent").enter();
+            paced(n, config, &stats, || drop(tracer.span("child").enter()));
+        }
         "unsampled" => {
             let _g = unsampled.attach();
             (0..n).for_each(|_| drop(baton::span("quiet").start()));

@@ -37,7 +37,9 @@ pub enum DiagnosticKind {
     SpanDropped,
     /// An exporter failed, panicked or timed out.
     ExportFailed,
-    /// A value passed to the API was invalid and was ignored.
+    /// A value passed to the API was invalid and was ignored; or, for a
+    /// tracer's empty name, kept as given, as the OpenTelemetry API asks
+    /// (see [`tracer`](crate::tracer)).
     InvalidArgument,
     /// A receiver took every span but warned (an OTLP partial success that
     /// rejected nothing), or answered success with a body it could not decode.

@@ -12,6 +12,7 @@ use std::borrow::Cow;
 use std::time::Instant;
 
 use crate::clock::instant_at;
+use crate::instrumentation_scope::InstrumentationScope;
 use crate::span_context::SpanContext;
 use crate::span_data::{SpanData, SpanKind};
 use crate::span_record::Record;
@@ -62,7 +63,8 @@ struct Recorded {
 
 /// The parts of a recorded span that a lane of atomic words can carry: it
 /// has a static name, an empty tracestate and nothing out of line (no
-/// attributes, events, links, status, type or explicit start).
+/// attributes, events, links, status, type, explicit start or tracer's
+/// scope).
 pub(crate) struct PlainParts<'a> {
     pub(crate) span_context: &'a SpanContext,
     pub(crate) name: &'static str,
@@ -123,6 +125,24 @@ impl EndedSpan {
             // A new name stays in the record, off the span's end path.
             Ended::Recorded(r) => r.record.renamed().unwrap_or(&r.name),
             Ended::Data(data) => &data.name,
+        }
+    }
+
+    /// The instrumentation scope the span was recorded in (see
+    /// [`SpanData::scope`]).
+    ///
+    /// ```
+    /// use baton::{EndedSpan, InMemoryExporter};
+    /// let memory = InMemoryExporter::default();
+    /// let _pipeline = baton::init(baton::Config::new().exporter(memory.clone())).unwrap();
+    /// baton::tracer("my.library").build().in_span("job", || {});
+    /// let ended = EndedSpan::from(memory.take().remove(0));
+    /// assert_eq!(ended.scope().name(), "my.library");
+    /// ```
+    pub fn scope(&self) -> &InstrumentationScope {
+        match &self.0 {
+            Ended::Recorded(r) => r.record.scope(),
+            Ended::Data(data) => data.scope(),
         }
     }
 

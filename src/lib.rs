@@ -27,6 +27,8 @@
 //!
 //! # Where things live
 //! - [`span`], [`Span`], [`SpanGuard`], [`SpanRef`]: recording work.
+//! - [`tracer`], [`Tracer`], [`InstrumentationScope`]: a library's spans
+//!   recorded in a scope of their own (its name and version).
 //! - [`Context`], [`ContextGuard`]: the snapshot that travels, and the scope
 //!   that makes it current; [`Baggage`] and [`Session`] ride inside it.
 //! - [`copy_context_to_thread`], [`thread::spawn`], [`FutureExt`]: carrying
@@ -79,6 +81,8 @@ mod id_generator;
 #[cfg(feature = "std")]
 mod instant_nanos;
 #[cfg(feature = "std")]
+mod instrumentation_scope;
+#[cfg(feature = "std")]
 mod local_batch;
 #[cfg(feature = "std")]
 mod log_correlation;
@@ -109,6 +113,8 @@ mod stack;
 #[cfg(feature = "std")]
 pub mod thread;
 #[cfg(feature = "std")]
+mod tracer;
+#[cfg(feature = "std")]
 mod value;
 
 #[cfg(feature = "std")]
@@ -129,6 +135,7 @@ mod std_api {
     };
     pub use crate::future::FutureExt;
     pub use crate::id_generator::{IdGenerator, RandomIdGenerator};
+    pub use crate::instrumentation_scope::InstrumentationScope;
     pub use crate::log_correlation::{current_span_id, log_ids, LogIds};
     pub use crate::propagation::{extract_context, inject_context, propagated_context};
     pub use crate::scoped_baggage::{baggage, set_baggage};
@@ -142,6 +149,7 @@ mod std_api {
     pub use crate::stack::{__spare_kept, __stack_depth};
     pub use crate::stack::{new_trace_context, ContextGuard, MAX_CONTEXT_DEPTH};
     pub use crate::thread::{copy_context_to_fn, copy_context_to_thread};
+    pub use crate::tracer::{tracer, Tracer, TracerBuilder, MAX_SCOPES};
     pub use crate::value::{Array, KeyValue, Str, Value};
 }
 

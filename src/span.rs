@@ -15,6 +15,7 @@ use crate::baggage::Baggage;
 use crate::context::Context;
 use crate::ended_span::EndedSpan;
 use crate::id::{SpanId, TraceId};
+use crate::instrumentation_scope::InstrumentationScope;
 use crate::panic_hook;
 use crate::recorder;
 use crate::sampling::{SamplingDecision, SamplingParams};
@@ -120,6 +121,13 @@ impl SpanBuilder {
 
     fn extras(&mut self) -> &mut Extras {
         self.extras.get_or_insert_with(Box::default)
+    }
+
+    /// Records the span in `scope` (a [`Tracer`](crate::Tracer)'s) rather
+    /// than baton's own.
+    pub(crate) fn scope(mut self, scope: &'static InstrumentationScope) -> Self {
+        self.extras().scope = Some(scope);
+        self
     }
 
     /// Adds an attribute; the sampler sees it (see

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use crate::id::{SpanId, TraceId};
+use crate::instrumentation_scope::InstrumentationScope;
 use crate::span_context::SpanContext;
 use crate::value::{release_str, KeyValue, Str};
 
@@ -190,6 +191,11 @@ pub struct SpanData {
     pub dropped_links_count: u32,
     /// The final status.
     pub status: Status,
+    /// A tracer's scope; `None` is baton's own (see [`SpanData::scope`]).
+    /// Kept for the process (see [`tracer`](crate::tracer)), so it owns
+    /// nothing, and a slot reused for the next span writes over it
+    /// without a drop.
+    pub(crate) scope: Option<&'static InstrumentationScope>,
 }
 
 impl SpanData {
@@ -211,6 +217,7 @@ impl SpanData {
         links: Vec::new(),
         dropped_links_count: 0,
         status: Status::Unset,
+        scope: None,
     };
 
     /// Makes this [released](Self::release) span the one with nothing but
@@ -235,6 +242,7 @@ impl SpanData {
         self.parent_is_remote = parent_is_remote;
         self.kind = kind;
         self.span_type = None;
+        self.scope = None;
         self.start_unix_nanos = start_unix_nanos;
         self.end_unix_nanos = end_unix_nanos;
         self.dropped_attributes_count = 0;
@@ -286,6 +294,20 @@ impl SpanData {
     /// The span id.
     pub fn span_id(&self) -> SpanId {
         self.span_context.span_id()
+    }
+
+    /// The instrumentation scope the span was recorded in: its
+    /// [`Tracer`](crate::Tracer)'s, or [`InstrumentationScope::baton`] for
+    /// a span of [`span`](crate::span).
+    ///
+    /// ```
+    /// let spans = baton::InMemoryExporter::default();
+    /// let _pipeline = baton::init(baton::Config::new().exporter(spans.clone())).unwrap();
+    /// baton::tracer("my.library").build().in_span("query", || {});
+    /// assert_eq!(spans.finished_spans()[0].scope().name(), "my.library");
+    /// ```
+    pub fn scope(&self) -> &InstrumentationScope {
+        self.scope.unwrap_or(InstrumentationScope::baton())
     }
 
     /// The value of attribute `key`.

@@ -2,7 +2,7 @@
 //!
 //! A record is small: the start `Instant`, the kind and one pointer. What a
 //! span holds only sometimes (attributes, events, links, a status, a type,
-//! an explicit start time) lives out of line and is allocated the first
+//! an explicit start time, a tracer's scope) lives out of line and is allocated the first
 //! time it is needed, so a plain span allocates nothing. Times stay raw
 //! `Instant`s until the record becomes a [`SpanData`].
 
@@ -13,6 +13,7 @@ use std::time::Instant;
 
 use crate::attribute_limits::{self, limit_record, report_discarded};
 use crate::clock::{unix_nanos_at, unix_nanos_span};
+use crate::instrumentation_scope::InstrumentationScope;
 use crate::span_context::SpanContext;
 use crate::span_data::{Event, Link, SpanData, SpanKind, SpanType, Status};
 use crate::span_limits::SpanLimits;
@@ -43,6 +44,9 @@ pub(crate) struct Extras {
     /// Attribute values the limits cut (see [`Record::cut`]), reported
     /// with what they dropped.
     cut_values: u64,
+    /// A tracer's scope; `None` is baton's own. Kept here, out of line,
+    /// a span of baton's scope pays nothing for it.
+    pub(crate) scope: Option<&'static InstrumentationScope>,
 }
 
 fn push_bounded<T>(items: &mut Vec<T>, dropped: &mut u32, max: usize, item: T) {
@@ -148,6 +152,12 @@ impl Record {
         self.extras().name = Some(name);
     }
 
+    /// The scope the span records (see [`SpanData::scope`]).
+    pub(crate) fn scope(&self) -> &InstrumentationScope {
+        let scope = self.extras.as_ref().and_then(|e| e.scope);
+        scope.unwrap_or(InstrumentationScope::baton())
+    }
+
     /// The name the last [`rename`](Record::rename) gave, if any.
     pub(crate) fn renamed(&self) -> Option<&str> {
         self.extras.as_ref()?.name.as_deref()
@@ -238,6 +248,11 @@ impl Record {
     pub(crate) fn cut(&mut self, limits: impl FnOnce() -> SpanLimits) {
         if let Some(extras) = &mut self.extras {
             let extras = &mut **extras;
+            // A span out of line only for its type, start or tracer's
+            // scope has nothing to cut: the limits are not read.
+            if extras.attributes.is_empty() && extras.events.is_empty() && extras.links.is_empty() {
+                return;
+            }
             extras.cut_values = limit_record(
                 &mut extras.attributes,
                 &mut extras.events,
@@ -296,6 +311,7 @@ impl Record {
             links: extras.links,
             dropped_links_count: extras.dropped_links_count,
             status: extras.status,
+            scope: extras.scope,
         };
         report_discarded(slot, extras.cut_values);
     }

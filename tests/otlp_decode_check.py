@@ -5,7 +5,9 @@ Usage: otlp_decode_check.py EXPECTED.json PAYLOAD...
 
 Each PAYLOAD is `FORMAT:PATH` where FORMAT is protobuf, json, protobuf+gzip
 or json+gzip. EXPECTED.json is written by tests/otlp_decoded_by_opentelemetry_proto.rs
-from the span records themselves, not from baton's encoders. Exits 1 with a
+(every field of every span) or tests/otlp_scopes_decoded_by_opentelemetry_proto.rs
+(`scopes`: each ScopeSpans' scope and its spans' ids and names) from the
+span records themselves, not from baton's encoders. Exits 1 with a
 message on the first decode error or mismatch; prints one line per payload
 checked.
 
@@ -120,6 +122,9 @@ def check_request(request, want):
     check("resource_spans count", len(request.resource_spans), 1)
     rs = request.resource_spans[0]
     check_attributes("resource attributes", rs.resource.attributes, want["resource"])
+    if "scopes" in want:
+        check_scopes(rs.scope_spans, want["scopes"])
+        return
     check("scope_spans count", len(rs.scope_spans), 1)
     ss = rs.scope_spans[0]
     check("scope name", ss.scope.name, want["scope_name"])
@@ -127,6 +132,20 @@ def check_request(request, want):
     check("span count", len(ss.spans), len(want["spans"]))
     for span, w in zip(ss.spans, want["spans"]):
         check_span(span, w)
+
+
+def check_scopes(scope_spans, want):
+    """One ScopeSpans per scope, in order, each with its scope's fields and
+    its spans (by id and name) in order."""
+    check("scope_spans count", len(scope_spans), len(want))
+    for i, (ss, w) in enumerate(zip(scope_spans, want)):
+        check(f"scope {i} name", ss.scope.name, w["name"])
+        check(f"scope {i} version", ss.scope.version, w["version"])
+        check_attributes(f"scope {i} attributes", ss.scope.attributes, w["attributes"])
+        check(f"scope {i} dropped attributes", ss.scope.dropped_attributes_count, w["dropped_attributes"])
+        check(f"scope {i} schema_url", ss.schema_url, w["schema_url"])
+        got = [[span.span_id.hex(), span.name] for span in ss.spans]
+        check(f"scope {i} spans", got, w["spans"])
 
 
 HEX_ID_FIELDS = {"traceId": 32, "spanId": 16, "parentSpanId": 16}
@@ -177,7 +196,8 @@ def main():
         except Exception as e:  # a decode error is as much a failure as a mismatch
             print(f"{fmt} ({path}): {type(e).__name__}: {e}", file=sys.stderr)
             sys.exit(1)
-        print(f"{fmt}: {len(want['spans'])} spans decoded, every field as expected")
+        count = len(want["spans"]) if "spans" in want else sum(len(s["spans"]) for s in want["scopes"])
+        print(f"{fmt}: {count} spans decoded, every field as expected")
 
 
 main()

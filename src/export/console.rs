@@ -8,6 +8,7 @@ use crate::diagnostic::DiagnosticKind;
 use crate::export::exporter::ShutDown;
 use crate::export::{ExportError, SpanExporter};
 use crate::id::{SpanId, TraceId};
+use crate::instrumentation_scope::InstrumentationScope;
 use crate::span_data::{SpanData, Status};
 use crate::value::{Array, Value};
 
@@ -42,7 +43,8 @@ pub const MAX_SHOWN_ATTRIBUTES: usize = 8;
 /// without a parent, or whose parent is in another process; each local root
 /// with its own spans, so two requests of one trace, or a queue consumer in
 /// its producer's trace, print as trees of their own): name, kind and
-/// span type, duration, status, the first attributes, the names of the
+/// span type, the scope of a [`Tracer`](crate::Tracer)'s span (`scope=`
+/// its name), duration, status, the first attributes, the names of the
 /// first events and the number of links. Control characters,
 /// line separators and bidi overrides in names and values are escaped as
 /// `\u{..}`, so one span is always one line. A string is quoted wherever it
@@ -66,14 +68,15 @@ pub const MAX_SHOWN_ATTRIBUTES: usize = 8;
 /// use baton::export::{ConsoleExporter, SpanExporter};
 /// let spans = baton::InMemoryExporter::default();
 /// let _p = baton::init(baton::Config::new().exporter(spans.clone())).unwrap();
-/// baton::in_span("request", || baton::in_span("db\x1b[31m", || {}));
+/// let tracer = baton::tracer("db.driver").build();
+/// baton::in_span("request", || tracer.in_span("db\x1b[31m", || {}));
 /// let mut console = ConsoleExporter::new(Vec::new());
 /// console.export(&spans.take()).unwrap();
 /// let text = String::from_utf8(console.into_inner()).unwrap();
 /// let lines: Vec<&str> = text.lines().collect();
 /// assert!(lines[0].starts_with("trace "));
 /// assert!(lines[1].starts_with("  request  internal  "));
-/// assert!(lines[2].starts_with("    db\\u{1b}[31m  internal  "));
+/// assert!(lines[2].starts_with("    db\\u{1b}[31m  internal  scope=db.driver  "));
 /// ```
 pub struct ConsoleExporter<W: Write> {
     /// Always `Some` but in `into_inner`, which takes it past `Drop`.
@@ -422,6 +425,11 @@ fn write_span_line(out: &mut String, span: &SpanData, depth: usize) {
     if let Some(t) = &span.span_type {
         out.push('/');
         write_escaped(out, t.as_str());
+    }
+    let scope = span.scope();
+    if scope != InstrumentationScope::baton() {
+        out.push_str("  scope=");
+        write_escaped(out, scope.name());
     }
     out.push_str("  ");
     write_duration(out, span.duration_nanos());

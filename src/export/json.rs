@@ -11,10 +11,10 @@ use std::fmt::Write;
 
 use crate::base64::Base64;
 use crate::export::otlp_model::{
-    kind_number, span_flags, span_type_attribute, status_parts, SCOPE_NAME, SCOPE_VERSION,
-    SPAN_TYPE_ATTRIBUTE,
+    for_each_scope, kind_number, span_flags, span_type_attribute, status_parts, SPAN_TYPE_ATTRIBUTE,
 };
 use crate::export::resource::Resource;
+use crate::instrumentation_scope::InstrumentationScope;
 use crate::span_context::SpanContext;
 use crate::span_data::{Event, Link, SpanData};
 use crate::value::{Array, KeyValue, Value};
@@ -197,7 +197,43 @@ fn write_link(out: &mut String, link: &Link) {
 }
 
 /// One OTLP `Span` object.
-pub(crate) fn write_span(out: &mut String, span: &SpanData) {
+fn write_span(out: &mut String, span: &SpanData) {
+    write_span_fields(out, span);
+    out.push('}');
+}
+
+/// One OTLP `Span` object with one more field, `scope`: its
+/// `InstrumentationScope` object, for a line that stands alone.
+pub(crate) fn write_span_line(out: &mut String, span: &SpanData) {
+    write_span_fields(out, span);
+    field(out, "scope");
+    write_scope(out, span.scope());
+    out.push('}');
+}
+
+/// An OTLP `InstrumentationScope` object. What a scope does not have (a
+/// version, attributes) is left out, as proto3 JSON allows for defaults:
+/// baton's own scope is written as it always was.
+fn write_scope(out: &mut String, scope: &InstrumentationScope) {
+    out.push_str("{\"name\":");
+    write_str(out, scope.name());
+    if let Some(version) = scope.version() {
+        field(out, "version");
+        write_str(out, version);
+    }
+    if !scope.attributes().is_empty() {
+        field(out, "attributes");
+        write_attributes(out, scope.attributes());
+    }
+    let dropped = scope.dropped_attributes_count();
+    if dropped != 0 {
+        let _ = write!(out, ",\"droppedAttributesCount\":{dropped}");
+    }
+    out.push('}');
+}
+
+/// The fields of one OTLP `Span` object, braces but the last written.
+fn write_span_fields(out: &mut String, span: &SpanData) {
     out.push('{');
     write_ids(out, &span.span_context);
     if let Some(parent) = span.parent_span_id {
@@ -257,20 +293,37 @@ pub(crate) fn write_span(out: &mut String, span: &SpanData) {
         write_str(out, message);
         out.push(',');
     }
-    let _ = write!(out, "\"code\":{code}}}}}");
+    let _ = write!(out, "\"code\":{code}}}");
 }
 
-/// A whole `ExportTraceServiceRequest`: one resource, one scope, `spans`.
+/// A whole `ExportTraceServiceRequest`: one resource, and `spans` in one
+/// `ScopeSpans` per scope.
 pub(crate) fn write_request(out: &mut String, resource: &Resource, spans: &[SpanData]) {
     out.push_str("{\"resourceSpans\":[{\"resource\":{\"attributes\":");
     write_attributes(out, resource.attributes());
-    out.push_str("},\"scopeSpans\":[{\"scope\":{\"name\":");
-    write_str(out, SCOPE_NAME);
-    out.push_str(",\"version\":");
-    write_str(out, SCOPE_VERSION);
-    out.push_str("},\"spans\":");
-    write_list(out, spans, write_span);
-    out.push_str("}]}]}");
+    out.push_str("},\"scopeSpans\":[");
+    let mut first = true;
+    for_each_scope(spans, |scope, spans| {
+        if !std::mem::take(&mut first) {
+            out.push(',');
+        }
+        out.push_str("{\"scope\":");
+        write_scope(out, scope);
+        out.push_str(",\"spans\":[");
+        for (i, span) in spans.enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            write_span(out, span);
+        }
+        out.push(']');
+        if let Some(url) = scope.schema_url() {
+            field(out, "schemaUrl");
+            write_str(out, url);
+        }
+        out.push('}');
+    });
+    out.push_str("]}]}");
 }
 
 #[cfg(test)]

@@ -12,7 +12,8 @@ use crate::span_data::SpanData;
 /// # Schema
 /// Each line is one OTLP `Span` object in the
 /// [OTLP/JSON mapping](https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding),
-/// the same object the OTLP exporter sends inside `resourceSpans[].scopeSpans[].spans[]`:
+/// the same object the OTLP exporter sends inside `resourceSpans[].scopeSpans[].spans[]`,
+/// with one more field, `scope`, since a line stands alone:
 ///
 /// | field | JSON type | meaning |
 /// |---|---|---|
@@ -27,6 +28,7 @@ use crate::span_data::SpanData;
 /// | `links` | array | `{"traceId", "spanId", "traceState", "attributes", "droppedAttributesCount", "flags"}` |
 /// | `dropped{Attributes,Events,Links}Count` | number | what the span limits discarded |
 /// | `status` | object | `code` 0 unset, 1 ok, 2 error; `message` for an error |
+/// | `scope` | object | the OTLP `InstrumentationScope` the span was recorded in (see [`Tracer`](crate::Tracer)): `name`; `version`, `attributes` and `droppedAttributesCount` when it has them |
 ///
 /// `AnyValue` is one of `{"stringValue": ".."}`, `{"boolValue": b}`,
 /// `{"intValue": "decimal"}`, `{"doubleValue": n}` (or `"NaN"`,
@@ -46,6 +48,8 @@ use crate::span_data::SpanData;
 /// let text = String::from_utf8(out.into_inner()).unwrap();
 /// assert_eq!(text.lines().count(), 1);
 /// assert!(text.contains(r#""name":"say \"hi\"\n""#));
+/// let scope = format!(r#","scope":{{"name":"baton","version":"{}"}}}}"#, env!("CARGO_PKG_VERSION"));
+/// assert!(text.trim_end().ends_with(&scope));
 /// ```
 pub struct JsonLinesExporter<W> {
     out: W,
@@ -84,7 +88,7 @@ impl<W: Write + Send + 'static> SpanExporter for JsonLinesExporter<W> {
         self.shut_down.check()?;
         self.line.clear();
         for span in batch {
-            json::write_span(&mut self.line, span);
+            json::write_span_line(&mut self.line, span);
             self.line.push('\n');
         }
         self.out.write_all(self.line.as_bytes()).map_err(io_error)

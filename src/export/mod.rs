@@ -68,6 +68,7 @@ fn test_rng(mut x: u64) -> impl FnMut() -> u64 {
     }
 }
 
+pub use crate::instrumentation_scope::SCOPE_NAME;
 pub use crate::local_batch::{THREAD_CHUNK_LINGER, THREAD_CHUNK_SIZE};
 pub use crate::recorder::{dropped_spans, suppressed};
 pub use batch::{BatchProcessor, BatchStatsHandle};
@@ -91,7 +92,7 @@ pub use otlp::{
     MAX_BACKOFF, MAX_KEPT_REQUEST_BUFFER, MAX_REQUEST_BODY, OTLP_TRACES_PATH,
 };
 pub use otlp_encoding::{Compression, Protocol};
-pub use otlp_model::{SCOPE_NAME, SPAN_TYPE_ATTRIBUTE};
+pub use otlp_model::SPAN_TYPE_ATTRIBUTE;
 pub use otlp_response::MAX_ERROR_MESSAGE;
 pub use pipeline::{force_flush, init, InitError, PipelineGuard, SHUTDOWN_TIMEOUT};
 pub use processor::{SimpleProcessor, SpanProcessor};

@@ -420,7 +420,9 @@ impl fmt::Debug for OtlpConfig {
 /// (`Content-Type: application/x-protobuf`, the default) or in the
 /// [OTLP/JSON mapping](https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding)
 /// (`application/json`), optionally gzip-compressed (`Content-Encoding:
-/// gzip`), with one resource and the scope `baton`. A span's
+/// gzip`), with one resource and one `ScopeSpans` per instrumentation
+/// scope: baton's own (`baton`) for spans of [`span`](crate::span), a
+/// [`Tracer`](crate::Tracer)'s for its spans. A span's
 /// [`SpanType`](crate::SpanType) travels as the attribute `span.type`.
 ///
 /// Requests go on one persistent HTTP/1.1 connection, as the OTLP/HTTP spec

@@ -2,17 +2,51 @@
 //! attributes both OTLP encodings (protobuf and JSON) write, kept in one
 //! place so the two cannot disagree.
 
+use crate::instrumentation_scope::InstrumentationScope;
 use crate::span_data::{SpanData, SpanKind, Status};
 
 /// The attribute that carries [`SpanData::span_type`](crate::SpanData) in
 /// exported data (unless the span set that attribute itself).
 pub const SPAN_TYPE_ATTRIBUTE: &str = "span.type";
 
-/// The instrumentation scope name in OTLP payloads.
-pub const SCOPE_NAME: &str = "baton";
+/// Whether `a` and `b` are one scope: a tracer's own (the usual case, one
+/// pointer), or equal in every part, which OTLP could not tell apart.
+fn same_scope(a: &InstrumentationScope, b: &InstrumentationScope) -> bool {
+    std::ptr::eq(a, b) || a == b
+}
 
-/// The instrumentation scope version in OTLP payloads: baton's version.
-pub(crate) const SCOPE_VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The scope every one of `spans` has (baton's when there are none), or
+/// `None` when they have several.
+pub(crate) fn only_scope(spans: &[SpanData]) -> Option<&InstrumentationScope> {
+    let first = spans
+        .first()
+        .map_or(InstrumentationScope::baton(), SpanData::scope);
+    spans
+        .iter()
+        .all(|s| same_scope(s.scope(), first))
+        .then_some(first)
+}
+
+/// Calls `f` with each distinct scope of `spans` and its spans, in the
+/// order of each scope's first span, its spans in their order: OTLP sends
+/// one `ScopeSpans` per scope.
+pub(crate) fn for_each_scope<'a>(
+    spans: &'a [SpanData],
+    mut f: impl FnMut(&'a InstrumentationScope, &mut dyn Iterator<Item = &'a SpanData>),
+) {
+    let mut seen: Vec<&InstrumentationScope> = Vec::new();
+    for span in spans {
+        let scope = span.scope();
+        if seen.iter().any(|s| same_scope(s, scope)) {
+            continue;
+        }
+        seen.push(scope);
+        f(
+            scope,
+            &mut spans.iter().filter(|s| same_scope(s.scope(), scope)),
+        );
+    }
+}
 
 /// OTLP `SpanFlags`: the W3C flags in bits 0-7, and bits 8-9 saying whether
 /// the parent (or linked span) is remote.

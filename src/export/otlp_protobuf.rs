@@ -10,8 +10,11 @@
 //! ExportTraceServiceRequest { repeated ResourceSpans resource_spans = 1; }
 //! ResourceSpans { Resource resource = 1; repeated ScopeSpans scope_spans = 2; }
 //! Resource      { repeated KeyValue attributes = 1; uint32 dropped_attributes_count = 2; }
-//! ScopeSpans    { InstrumentationScope scope = 1; repeated Span spans = 2; }
-//! InstrumentationScope { string name = 1; string version = 2; }
+//! ScopeSpans    { InstrumentationScope scope = 1; repeated Span spans = 2;
+//!                 string schema_url = 3; }
+//! InstrumentationScope { string name = 1; string version = 2;
+//!                        repeated KeyValue attributes = 3;
+//!                        uint32 dropped_attributes_count = 4; }
 //! Span { bytes trace_id = 1; bytes span_id = 2; string trace_state = 3;
 //!        bytes parent_span_id = 4; fixed32 flags = 16; string name = 5;
 //!        SpanKind kind = 6; fixed64 start_time_unix_nano = 7;
@@ -39,10 +42,11 @@
 //! variant it is.
 
 use crate::export::otlp_model::{
-    kind_number, span_flags, span_type_attribute, status_parts, SCOPE_NAME, SCOPE_VERSION,
+    for_each_scope, kind_number, only_scope, span_flags, span_type_attribute, status_parts,
     SPAN_TYPE_ATTRIBUTE,
 };
 use crate::export::resource::Resource;
+use crate::instrumentation_scope::InstrumentationScope;
 use crate::span_context::SpanContext;
 use crate::span_data::{Event, Link, SpanData};
 use crate::value::{Array, KeyValue, Value};
@@ -256,23 +260,40 @@ pub(crate) fn write_span(out: &mut Vec<u8>, span: &SpanData) {
     );
 }
 
-/// Encodes a whole `ExportTraceServiceRequest` (one resource, the scope
-/// [`SCOPE_NAME`], `spans`) into `out`, which is cleared first, and returns
-/// where the request starts: the body to send is `&out[start..]`.
+/// `ScopeSpans.scope` (1), whole, and `ScopeSpans.schema_url` (3): every
+/// field of a `ScopeSpans` but its spans. (Fields may come in any order;
+/// the schema URL is written here, ahead of the spans, so that the one
+/// scope of a batch is written in front of them, see [`write_request`].)
+fn scope_head(out: &mut Vec<u8>, scope: &InstrumentationScope) {
+    message(out, 1, |out| {
+        bytes_field(out, 1, scope.name().as_bytes());
+        bytes_field(out, 2, scope.version().unwrap_or_default().as_bytes());
+        attributes(out, 3, scope.attributes());
+        uint_field(out, 4, scope.dropped_attributes_count().into());
+    });
+    bytes_field(out, 3, scope.schema_url().unwrap_or_default().as_bytes());
+}
+
+/// Encodes a whole `ExportTraceServiceRequest` (one resource, and `spans`
+/// in one `ScopeSpans` per scope) into `out`, which is cleared first, and
+/// returns where the request starts: the body to send is `&out[start..]`.
 ///
-/// The spans are written once, in place. The lengths of the two messages
-/// that enclose them are only known afterwards, so room for their framing is
+/// The spans of a batch in one scope (the usual case: all of baton's own)
+/// are written once, in place. The lengths of the two messages that
+/// enclose them are only known afterwards, so room for their framing is
 /// left in front of the spans and the framing is put at its end: no copy of
 /// the spans, and no allocation once `out` has grown to a batch's size.
+/// Spans in several scopes are written a `ScopeSpans` at a time, each
+/// moved once to put its length in front (see [`message`]).
 pub(crate) fn write_request(out: &mut Vec<u8>, resource: &Resource, spans: &[SpanData]) -> usize {
     out.clear();
-    // ResourceSpans.resource (1) and ScopeSpans.scope (1), whole fields.
+    let Some(scope) = only_scope(spans) else {
+        return write_scopes(out, resource, spans);
+    };
+    // ResourceSpans.resource (1), whole, and the fields of the ScopeSpans.
     message(out, 1, |out| attributes(out, 1, resource.attributes()));
     let resource_end = out.len();
-    message(out, 1, |out| {
-        bytes_field(out, 1, SCOPE_NAME.as_bytes());
-        bytes_field(out, 2, SCOPE_VERSION.as_bytes());
-    });
+    scope_head(out, scope);
     let head = out.len();
     // The framing is two tags and two lengths around copies of those
     // fields: at most `head + 2 * (1 + MAX_VARINT)` bytes.
@@ -298,6 +319,27 @@ pub(crate) fn write_request(out: &mut Vec<u8>, resource: &Resource, spans: &[Spa
     at += put_varint(&mut out[at..], scope_spans);
     out.copy_within(resource_end..head, at);
     debug_assert_eq!(at + head - resource_end, spans_start);
+    start
+}
+
+/// [`write_request`] for spans in several scopes, into the empty `out`.
+fn write_scopes(out: &mut Vec<u8>, resource: &Resource, spans: &[SpanData]) -> usize {
+    // Room for the ResourceSpans' tag and length, put in front at the end.
+    let body_start = 1 + MAX_VARINT;
+    out.resize(body_start, 0);
+    message(out, 1, |out| attributes(out, 1, resource.attributes()));
+    for_each_scope(spans, |scope, spans| {
+        message(out, 2, |out| {
+            scope_head(out, scope);
+            for span in spans {
+                message(out, 2, |out| write_span(out, span));
+            }
+        });
+    });
+    let resource_spans = (out.len() - body_start) as u64;
+    let start = body_start - 1 - varint_len(resource_spans);
+    out[start] = 1 << 3 | LEN;
+    put_varint(&mut out[start + 1..], resource_spans);
     start
 }
 
