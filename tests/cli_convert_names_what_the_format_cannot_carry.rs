@@ -4,21 +4,17 @@
 //! baggage properties (in Jaeger) and a deferred B3 decision (which Jaeger
 //! and W3C turn into "not sampled") vanished without a word.
 
-use std::process::{Command, Stdio};
+mod common;
+
+use common::cli::{baton, Output};
 
 /// Runs `baton convert --to FORMAT LINES`: exit code, stdout, stderr.
-fn convert(format: &str, lines: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_baton"))
-        .args(["convert", "--to", format])
-        .args(lines)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+fn convert(format: &str, lines: &[&str]) -> Output {
+    let args: Vec<&str> = ["convert", "--to", format]
+        .into_iter()
+        .chain(lines.iter().copied())
+        .collect();
+    baton(&args, "")
 }
 
 const W3C: [&str; 3] = [
@@ -29,7 +25,11 @@ const W3C: [&str; 3] = [
 
 #[test]
 fn w3c_into_b3_and_jaeger_names_the_tracestate_and_the_random_flag() {
-    let (code, stdout, stderr) = convert("b3", &W3C);
+    let Output {
+        code,
+        stdout,
+        stderr,
+    } = convert("b3", &W3C);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(
         stdout,
@@ -41,7 +41,7 @@ fn w3c_into_b3_and_jaeger_names_the_tracestate_and_the_random_flag() {
         "baton: convert --to b3: the W3C random flag (the trace id is random) is dropped\n\
          baton: convert --to b3: tracestate dropped: v=1\n"
     );
-    let (code, _, stderr) = convert("jaeger", &W3C);
+    let Output { code, stderr, .. } = convert("jaeger", &W3C);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(
         stderr,
@@ -54,7 +54,11 @@ fn w3c_into_b3_and_jaeger_names_the_tracestate_and_the_random_flag() {
 #[test]
 fn b3_into_w3c_and_jaeger_names_the_parent_debug_and_deferred_decision() {
     let debug = "b3: 4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-d-05e3ac9a4f6e3b90";
-    let (code, stdout, stderr) = convert("tracecontext", &[debug]);
+    let Output {
+        code,
+        stdout,
+        stderr,
+    } = convert("tracecontext", &[debug]);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(
         stdout,
@@ -66,7 +70,7 @@ fn b3_into_w3c_and_jaeger_names_the_parent_debug_and_deferred_decision() {
          baton: convert --to tracecontext: parent span id 05e3ac9a4f6e3b90 dropped\n"
     );
     let deferred = "b3: 4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7";
-    let (code, _, stderr) = convert("jaeger", &[deferred]);
+    let Output { code, stderr, .. } = convert("jaeger", &[deferred]);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(
         stderr,
@@ -88,7 +92,11 @@ fn what_the_format_carries_whole_converts_silently() {
             &["b3: 4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7"][..],
         ),
     ] {
-        let (code, stdout, stderr) = convert(format, lines);
+        let Output {
+            code,
+            stdout,
+            stderr,
+        } = convert(format, lines);
         assert_eq!((code, stderr.as_str()), (0, ""), "{format}: {stdout}");
     }
 }

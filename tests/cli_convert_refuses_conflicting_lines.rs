@@ -4,22 +4,18 @@
 //! first (exit 0) with only the library's diagnostic on stderr, and two
 //! `traceparent` lines said "no trace and span ids in the input".
 
-use std::process::{Command, Stdio};
+mod common;
 
-/// Runs `baton COMMAND [--to b3] LINES`: exit code, stdout, stderr.
-fn baton(convert: bool, lines: &[&str]) -> (i32, String, String) {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_baton"));
-    if convert {
-        command.args(["convert", "--to", "b3"]);
+use common::cli::Output;
+
+/// Runs `baton COMMAND [--to b3] LINES`.
+fn baton(convert: bool, lines: &[&str]) -> Output {
+    let command: &[&str] = if convert {
+        &["convert", "--to", "b3"]
     } else {
-        command.arg("decode");
-    }
-    let out = command.args(lines).stdin(Stdio::null()).output().unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+        &["decode"]
+    };
+    common::cli::baton(&[command, lines].concat(), "")
 }
 
 const TP: &str = "traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
@@ -34,10 +30,18 @@ fn lines_of_two_contexts_are_refused_with_decodes_words() {
         &[TP, TP],
     ];
     for lines in cases {
-        let (code, decoded, _) = baton(false, lines);
+        let Output {
+            code,
+            stdout: decoded,
+            ..
+        } = baton(false, lines);
         assert_eq!(code, 1, "decode refuses {lines:?}");
         let why = decoded.lines().last().unwrap();
-        let (code, stdout, stderr) = baton(true, lines);
+        let Output {
+            code,
+            stdout,
+            stderr,
+        } = baton(true, lines);
         assert_eq!(code, 1, "{lines:?}: {stdout}{stderr}");
         assert_eq!(stdout, "");
         assert_eq!(stderr, format!("{why}\n"));

@@ -3,7 +3,9 @@
 //! their lines from 1. Found: `line 2: expected ...` did not say whether
 //! the sent or the received file was meant.
 
-use std::process::{Command, Stdio};
+mod common;
+
+use common::cli::baton;
 
 #[test]
 fn the_error_names_the_file_of_the_bad_line() {
@@ -14,14 +16,10 @@ fn the_error_names_the_file_of_the_bad_line() {
     for (bad, good) in [(&sent, &received), (&received, &sent)] {
         std::fs::write(good, tp).unwrap();
         std::fs::write(bad, format!("{tp}broken line\n")).unwrap();
-        let out = Command::new(env!("CARGO_BIN_EXE_baton"))
-            .arg("explain")
-            .args([&sent, &received])
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8(out.stderr).unwrap();
-        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        let paths = [sent.to_str().unwrap(), received.to_str().unwrap()];
+        let out = baton(&["explain", paths[0], paths[1]], "");
+        let stderr = out.stderr;
+        assert_eq!(out.code, 2, "{stderr}");
         assert_eq!(
             stderr,
             format!(

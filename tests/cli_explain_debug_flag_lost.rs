@@ -4,30 +4,15 @@
 //! Found: `b3: …-d` sent and `b3: …-1` received was "the trace continues
 //! intact".
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+mod common;
+
+use common::cli::baton;
 
 /// Runs `baton explain --receiver-propagators b3` on `sent` and `received`.
 fn explain(sent: &str, received: &str) -> (i32, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_baton"))
-        .args(["explain", "--receiver-propagators", "b3"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
     let input = format!("{sent}\n---\n{received}\n");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stdout).unwrap(),
-    )
+    let out = baton(&["explain", "--receiver-propagators", "b3"], &input);
+    (out.code, out.stdout)
 }
 
 const IDS: &str = "4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7";

@@ -3,24 +3,16 @@
 //! line and points at its first bad byte, as `decode` does. Found: "cannot
 //! read standard input: stream did not contain valid UTF-8", with no line.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+mod common;
+
+use common::cli::baton_bytes;
 
 fn explain(args: &[&std::path::Path], input: &[u8]) -> (i32, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_baton"))
-        .arg("explain")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(input).unwrap();
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    let args: Vec<&str> = std::iter::once("explain")
+        .chain(args.iter().map(|path| path.to_str().unwrap()))
+        .collect();
+    let out = baton_bytes(&args, input);
+    (out.code, out.stderr)
 }
 
 #[test]

@@ -6,32 +6,17 @@
 //! likewise). Found: `03` sent and `01` received was "the trace continues
 //! intact".
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+mod common;
+
+use common::cli::baton;
 
 fn explain(sent_flags: &str, received_flags: &str) -> (i32, String) {
     let tp = |flags: &str| {
         format!("traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-{flags}")
     };
-    let mut child = Command::new(env!("CARGO_BIN_EXE_baton"))
-        .arg("explain")
-        .env_remove("OTEL_PROPAGATORS")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
     let input = format!("{}\n---\n{}\n", tp(sent_flags), tp(received_flags));
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stdout).unwrap(),
-    )
+    let out = baton(&["explain"], &input);
+    (out.code, out.stdout)
 }
 
 #[test]

@@ -3,7 +3,9 @@
 //! convert --help` and `baton explain --help` were usage errors (exit 2,
 //! "unknown option").
 
-use std::process::{Command, Stdio};
+mod common;
+
+use common::cli::baton;
 
 #[test]
 fn every_command_takes_help() {
@@ -16,13 +18,9 @@ fn every_command_takes_help() {
         &["explain", "--receiver-propagators", "b3", "-h"],
     ];
     for args in cases {
-        let out = Command::new(env!("CARGO_BIN_EXE_baton"))
-            .args(args)
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
-        let stdout = String::from_utf8(out.stdout).unwrap();
-        assert_eq!(out.status.code(), Some(0), "{args:?}: {stdout}");
+        let out = baton(args, "");
+        let stdout = out.stdout;
+        assert_eq!(out.code, 0, "{args:?}: {stdout}");
         assert!(stdout.starts_with("usage:\n"), "{args:?}: {stdout}");
         assert!(
             stdout.contains(&format!("  baton {} ", args[0])),

@@ -4,45 +4,35 @@
 //! U+FEFF was taken as part of the first header name: "a header name is a
 //! token: no spaces or separators", with a caret under nothing visible.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+mod common;
+
+use common::cli::{baton, Output};
 
 const TP: &str = "traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 const BOM: &str = "\u{feff}";
 
-fn baton(args: &[&str], input: &str) -> (i32, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_baton"))
-        .args(args)
-        .env_remove("OTEL_PROPAGATORS")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
-
 #[test]
 fn a_byte_order_mark_on_standard_input_is_dropped() {
-    let (code, stdout, stderr) = baton(&["decode"], &format!("{BOM}{TP}\r\n"));
+    let Output {
+        code,
+        stdout,
+        stderr,
+    } = baton(&["decode"], &format!("{BOM}{TP}\r\n"));
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(stdout.starts_with(&format!("{TP}\n")), "{stdout}");
 
-    let (code, stdout, stderr) = baton(&["convert", "--to", "b3"], &format!("{BOM}{TP}\n"));
+    let Output {
+        code,
+        stdout,
+        stderr,
+    } = baton(&["convert", "--to", "b3"], &format!("{BOM}{TP}\n"));
     assert_eq!(code, 0, "{stdout}{stderr}");
 
-    let (code, stdout, stderr) = baton(&["explain"], &format!("{BOM}{TP}\n---\n{TP}\n"));
+    let Output {
+        code,
+        stdout,
+        stderr,
+    } = baton(&["explain"], &format!("{BOM}{TP}\n---\n{TP}\n"));
     assert_eq!(code, 0, "{stdout}{stderr}");
 }
 
@@ -54,14 +44,18 @@ fn a_byte_order_mark_in_a_file_is_dropped() {
     std::fs::write(&sent, format!("{BOM}{TP}\r\n")).unwrap();
     std::fs::write(&received, format!("{BOM}{TP}\r\n")).unwrap();
     let paths = [sent.to_str().unwrap(), received.to_str().unwrap()];
-    let (code, stdout, stderr) = baton(&["explain", paths[0], paths[1]], "");
+    let Output {
+        code,
+        stdout,
+        stderr,
+    } = baton(&["explain", paths[0], paths[1]], "");
     assert_eq!(code, 0, "{stdout}{stderr}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn only_a_mark_that_starts_the_input_is_dropped() {
-    let (code, stdout, _) = baton(&["decode"], &format!("b3: 0\n{BOM}b3: 0\n"));
+    let Output { code, stdout, .. } = baton(&["decode"], &format!("b3: 0\n{BOM}b3: 0\n"));
     assert_eq!(code, 1, "{stdout}");
     assert!(
         stdout.contains("line 2: a header name is a token"),

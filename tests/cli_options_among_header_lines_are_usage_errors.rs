@@ -4,20 +4,9 @@
 //! "invalid input" (exit 1, "expected `name: value`"), as if the headers
 //! were at fault.
 
-use std::process::{Command, Stdio};
+mod common;
 
-fn baton(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_baton"))
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
+use common::cli::{baton, Output};
 
 const B3: &str = "b3: 80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-1";
 
@@ -41,7 +30,11 @@ fn options_among_the_header_lines_are_usage_errors() {
             "baton: decode: unknown option \"--verbose\"",
         ),
     ] {
-        let (code, stdout, stderr) = baton(args);
+        let Output {
+            code,
+            stdout,
+            stderr,
+        } = baton(args, "");
         assert_eq!(code, 2, "{args:?}: {stdout}{stderr}");
         assert_eq!(stdout, "", "{args:?}");
         assert_eq!(stderr.lines().next(), Some(first_line), "{args:?}");

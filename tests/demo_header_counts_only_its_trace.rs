@@ -3,7 +3,9 @@
 //! spans. Found: one header, `trace <client's>: 15 spans in 4 services`,
 //! over the spans of five traces, though 13 of them had left that trace.
 
-use std::process::{Command, Stdio};
+mod common;
+
+use common::cli::baton_env;
 
 /// The trace headers of `stdout` with the span count each claims and the
 /// span lines under it.
@@ -23,18 +25,17 @@ fn trees(stdout: &str) -> Vec<(String, usize, usize)> {
 
 #[test]
 fn each_trace_has_a_header_counting_its_own_spans() {
-    let out = Command::new(env!("CARGO_BIN_EXE_baton"))
-        .args(["demo", "--propagator", "none"])
-        .env_remove("OTEL_EXPORTER_OTLP_ENDPOINT")
-        .env_remove("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
-        .env_remove("OTEL_SERVICE_NAME")
-        .env_remove("OTEL_PROPAGATORS")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    let out = baton_env(
+        &["demo", "--propagator", "none"],
+        b"",
+        &[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", None),
+            ("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", None),
+            ("OTEL_SERVICE_NAME", None),
+        ],
+    );
+    let (stdout, stderr) = (out.stdout, out.stderr);
+    assert_eq!(out.code, 1, "{stdout}{stderr}");
     let trees = trees(&stdout);
     assert!(trees.len() > 1, "{stdout}");
     for (id, claimed, printed) in &trees {

@@ -13,21 +13,35 @@ pub struct Output {
 /// Runs `baton ARGS` with `stdin`, without the propagation variables of the
 /// environment the tests run in.
 pub fn baton(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_baton"))
+    baton_bytes(args, stdin.as_bytes())
+}
+
+/// [`baton`] with standard input that need not be UTF-8.
+pub fn baton_bytes(args: &[&str], stdin: &[u8]) -> Output {
+    baton_env(args, stdin, &[])
+}
+
+/// [`baton_bytes`], then each variable of `env` set (`Some`) or removed
+/// (`None`).
+pub fn baton_env(args: &[&str], stdin: &[u8], env: &[(&str, Option<&str>)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_baton"));
+    command
         .args(args)
         .env_remove("OTEL_PROPAGATORS")
-        .env_remove("BATON_SESSION_HEADER")
+        .env_remove("BATON_SESSION_HEADER");
+    for (name, value) in env {
+        match value {
+            Some(value) => command.env(name, value),
+            None => command.env_remove(name),
+        };
+    }
+    let mut child = command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
     let out = child.wait_with_output().unwrap();
     Output {
         code: out.status.code().unwrap(),
