@@ -15,19 +15,9 @@ use baton::export::{
 use baton::propagation::{Propagator, TraceContext};
 use baton::{Context, SpanContext, SpanData, SpanId, TraceId};
 
-fn record(f: impl FnOnce()) -> Vec<SpanData> {
-    static MEMORY: std::sync::OnceLock<baton::InMemoryExporter> = std::sync::OnceLock::new();
-    static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let memory = MEMORY.get_or_init(|| {
-        let memory = baton::InMemoryExporter::default();
-        std::mem::forget(baton::init(baton::Config::new().exporter(memory.clone())).unwrap());
-        memory
-    });
-    memory.take();
-    f();
-    memory.take()
-}
+mod common;
+
+use common::record;
 
 /// A root, and its child ended after it, each alone in its batch.
 fn root_then_late_child() -> (SpanData, SpanData) {

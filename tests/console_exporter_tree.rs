@@ -6,19 +6,9 @@
 use baton::export::{ConsoleExporter, SpanExporter, MAX_PENDING_SPANS, MAX_SHOWN_ATTRIBUTES};
 use baton::{SpanData, SpanKind, SpanType, Status};
 
-fn record(f: impl FnOnce()) -> Vec<SpanData> {
-    static MEMORY: std::sync::OnceLock<baton::InMemoryExporter> = std::sync::OnceLock::new();
-    static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let memory = MEMORY.get_or_init(|| {
-        let memory = baton::InMemoryExporter::default();
-        std::mem::forget(baton::init(baton::Config::new().exporter(memory.clone())).unwrap());
-        memory
-    });
-    memory.take();
-    f();
-    memory.take()
-}
+mod common;
+
+use common::record;
 
 fn print(spans: &[SpanData]) -> String {
     let mut console = ConsoleExporter::new(Vec::new());

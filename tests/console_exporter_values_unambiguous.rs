@@ -5,26 +5,22 @@
 //! float `1.0` as `1`, like the integer; and `1e300` as 301 digits.
 //! Installs the global pipeline.
 
+mod common;
+
 use baton::export::{ConsoleExporter, SpanExporter};
 use baton::{KeyValue, Value};
+use common::record;
 
 fn printed_attributes(attributes: Vec<(&'static str, Value)>) -> String {
-    static MEMORY: std::sync::OnceLock<baton::InMemoryExporter> = std::sync::OnceLock::new();
-    static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let memory = MEMORY.get_or_init(|| {
-        let memory = baton::InMemoryExporter::default();
-        std::mem::forget(baton::init(baton::Config::new().exporter(memory.clone())).unwrap());
-        memory
+    let spans = record(|| {
+        let mut builder = baton::span("v");
+        for (key, value) in attributes {
+            builder = builder.attr(key, value);
+        }
+        drop(builder.start());
     });
-    memory.take();
-    let mut builder = baton::span("v");
-    for (key, value) in attributes {
-        builder = builder.attr(key, value);
-    }
-    drop(builder.start());
     let mut console = ConsoleExporter::new(Vec::new());
-    console.export(&memory.take()).unwrap();
+    console.export(&spans).unwrap();
     let text = String::from_utf8(console.into_inner()).unwrap();
     let line = text.lines().nth(1).unwrap().to_owned();
     // What follows the duration: `  v  internal  12.3µs  k=v  k=v`.

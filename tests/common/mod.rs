@@ -28,6 +28,17 @@ pub fn exporter() -> &'static InMemoryExporter {
     })
 }
 
+/// The spans `f` finished, on the process-wide exporter; one call at a time,
+/// so that no other test's spans are mixed in.
+pub fn record(f: impl FnOnce()) -> Vec<SpanData> {
+    static SERIAL: Mutex<()> = Mutex::new(());
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let memory = exporter();
+    memory.take();
+    f();
+    memory.take()
+}
+
 /// The finished spans of one trace, in end order.
 pub fn spans_of(trace_id: TraceId) -> Vec<SpanData> {
     exporter()
