@@ -30,9 +30,11 @@ pub trait SpanProcessor: Any + Send + Sync {
     /// started in, as the OpenTelemetry SDK specification's `OnStart`
     /// receives it: the one given with [`SpanBuilder::parent`], the
     /// current context, or for a [`root`](crate::SpanBuilder::root) span the
-    /// context of the current baggage alone. Reading it costs nothing
-    /// more; its span, if it has one, is the new span's parent (none for a
-    /// root, an invalid parent or an empty context).
+    /// context of the current baggage alone. Its span, if it has one, is
+    /// the new span's parent (none for a root, an invalid parent or an
+    /// empty context). It is made for every start a processor observes,
+    /// read or not: a parent entered on this thread then shares its
+    /// context, as it would for `Context::current()`.
     ///
     /// # Example: the current baggage as span attributes
     /// ```
