@@ -100,3 +100,58 @@ proptest! {
         prop_assert_eq!(got, want);
     }
 }
+
+proptest! {
+    /// Several fields at once (as B3 reads six) find what one at a time
+    /// finds, key by key in order, with names of lengths that agree modulo
+    /// 32 and passes of more keys than one pass takes.
+    #[test]
+    fn maps_find_several_keys_as_one_at_a_time(
+        keys in proptest::collection::vec("[a-]{0,3}|[a-]{30,35}", 1..10),
+        // Each name a key with the letters whose bit is set in upper case,
+        // or a name of its own.
+        picks in proptest::collection::vec(
+            (any::<prop::sample::Index>(), any::<u64>(), "[aA-]{0,3}|[aA-]{30,35}"),
+            0..10,
+        ),
+    ) {
+        let names = picks.iter().enumerate().map(|(n, (index, upper, own))| {
+            if n % 3 == 2 {
+                return own.clone();
+            }
+            let key = index.get(&keys);
+            key.chars()
+                .enumerate()
+                .map(|(i, c)| if upper >> (i % 64) & 1 == 1 { c.to_ascii_uppercase() } else { c })
+                .collect()
+        });
+        let map: HashMap<String, String> =
+            names.enumerate().map(|(i, n)| (n, i.to_string())).collect();
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let mut got: Vec<(usize, String)> = Vec::new();
+        map.get_all_of(&keys, &mut |i, v| got.push((i, v.to_string())));
+        let mut want: Vec<(usize, String)> = Vec::new();
+        for (i, key) in keys.iter().enumerate() {
+            want.extend(values(&map, key).into_iter().map(|v| (i, v)));
+        }
+        // The exactly named entry first; the others in the map's order.
+        let sorted = |mut found: Vec<(usize, String)>| {
+            found.sort_by(|a, b| a.0.cmp(&b.0));
+            found
+        };
+        let (got, want) = (sorted(got), sorted(want));
+        prop_assert_eq!(got.len(), want.len());
+        for (i, key) in keys.iter().enumerate() {
+            let of = |found: &[(usize, String)]| -> Vec<String> {
+                found.iter().filter(|(j, _)| *j == i).map(|(_, v)| v.clone()).collect()
+            };
+            let (mut g, mut w) = (of(&got), of(&want));
+            if let Some(exact) = map.get(*key) {
+                prop_assert_eq!(&g[0], exact);
+            }
+            g.sort();
+            w.sort();
+            prop_assert_eq!(g, w);
+        }
+    }
+}
