@@ -1,7 +1,7 @@
 //! The JSON-lines exporter: one span per line to any `Write`.
 
 use std::fmt;
-use std::io::Write;
+use std::io::{self, Write};
 
 use crate::export::exporter::ShutDown;
 use crate::export::{json, ExportError, SpanExporter};
@@ -17,7 +17,9 @@ pub const MAX_KEPT_LINES_BUFFER: usize = 4 * 1024 * 1024;
 /// Writes each span as one line of JSON to `W` (a file, stdout, a socket).
 ///
 /// A batch's lines are written at once from one buffer, reused from export
-/// to export up to [`MAX_KEPT_LINES_BUFFER`] bytes.
+/// to export up to [`MAX_KEPT_LINES_BUFFER`] bytes. A write that fails
+/// part-way leaves a cut line; the next batch starts on a new line, so only
+/// that line is broken.
 ///
 /// # Schema
 /// Each line is one OTLP `Span` object in the
@@ -63,8 +65,10 @@ pub const MAX_KEPT_LINES_BUFFER: usize = 4 * 1024 * 1024;
 /// ```
 pub struct JsonLinesExporter<W> {
     out: W,
-    /// The batch's lines, written with one `write_all`.
+    /// The batch's lines, written at once.
     line: String,
+    /// A failed write left the output in the middle of a line.
+    cut: bool,
     shut_down: ShutDown,
 }
 
@@ -74,6 +78,7 @@ impl<W: Write + Send + 'static> JsonLinesExporter<W> {
         JsonLinesExporter {
             out,
             line: String::new(),
+            cut: false,
             shut_down: ShutDown::default(),
         }
     }
@@ -98,7 +103,22 @@ fn trim(line: &mut String) {
     }
 }
 
-fn io_error(e: std::io::Error) -> ExportError {
+/// `Write::write_all`, which also returns the part of `bytes` written when
+/// it fails.
+fn write_all<'a>(out: &mut impl Write, bytes: &'a [u8]) -> (&'a [u8], io::Result<()>) {
+    let mut written = 0;
+    while written < bytes.len() {
+        match out.write(&bytes[written..]) {
+            Ok(0) => return (&bytes[..written], Err(io::ErrorKind::WriteZero.into())),
+            Ok(n) => written += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return (&bytes[..written], Err(e)),
+        }
+    }
+    (bytes, Ok(()))
+}
+
+fn io_error(e: io::Error) -> ExportError {
     ExportError::Failed(format!("writing JSON lines: {e}"))
 }
 
@@ -106,13 +126,19 @@ impl<W: Write + Send + 'static> SpanExporter for JsonLinesExporter<W> {
     fn export(&mut self, batch: &[SpanData]) -> Result<(), ExportError> {
         self.shut_down.check()?;
         self.line.clear();
+        if self.cut {
+            self.line.push('\n');
+        }
         for span in batch {
             json::write_span_line(&mut self.line, span);
             self.line.push('\n');
         }
-        let written = self.out.write_all(self.line.as_bytes()).map_err(io_error);
+        let (written, result) = write_all(&mut self.out, self.line.as_bytes());
+        if let Some(last) = written.last() {
+            self.cut = *last != b'\n';
+        }
         trim(&mut self.line);
-        written
+        result.map_err(io_error)
     }
 
     fn force_flush(&mut self) -> Result<(), ExportError> {
