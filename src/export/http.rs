@@ -136,6 +136,31 @@ impl Endpoint {
         format!("http://{}{}{}", self.authority, self.path, self.query)
     }
 
+    /// Whether `other` is on the same host and port (the scheme is always
+    /// `http`): the same collector, as far as credentials go.
+    pub(crate) fn same_origin(&self, other: &Endpoint) -> bool {
+        self.port == other.port && self.host.eq_ignore_ascii_case(&other.host)
+    }
+
+    /// A reference without a scheme or authority (an absolute path, a
+    /// query, or a relative path) resolved against this URL as RFC 3986
+    /// §5.2 does (dot segments left to the server): `authority`, path and
+    /// query, to be parsed as a URL after `http://`.
+    pub(crate) fn resolve_reference(&self, reference: &str) -> String {
+        let authority = &self.authority;
+        if reference.starts_with('/') {
+            format!("{authority}{reference}")
+        } else if reference.is_empty() {
+            format!("{authority}{}{}", self.path, self.query)
+        } else if reference.starts_with('?') {
+            format!("{authority}{}{reference}", self.path)
+        } else {
+            // The path up to its last segment (a path always starts with `/`).
+            let directory = &self.path[..self.path.rfind('/').map_or(0, |i| i + 1)];
+            format!("{authority}{directory}{reference}")
+        }
+    }
+
     /// A signal's URL from a base URL, as the OTLP exporter spec builds it:
     /// `signal_path` appended to the path (without doubling its `/`), and
     /// the query, if any, after it.

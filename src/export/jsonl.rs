@@ -1,13 +1,25 @@
 //! The JSON-lines exporter: one span per line to any `Write`.
 
 use std::fmt;
-use std::io::Write;
+use std::io::{self, Write};
 
 use crate::export::exporter::ShutDown;
 use crate::export::{json, ExportError, SpanExporter};
 use crate::span_data::SpanData;
 
+/// The most capacity the [`JsonLinesExporter`]'s line buffer keeps from
+/// one export to the next: a batch whose lines needed more (a span with a
+/// huge attribute, say) has the buffer freed after it is written, so one
+/// such batch does not hold that memory for the life of the process, while
+/// buffers up to it are reused.
+pub const MAX_KEPT_LINES_BUFFER: usize = 4 * 1024 * 1024;
+
 /// Writes each span as one line of JSON to `W` (a file, stdout, a socket).
+///
+/// A batch's lines are written at once from one buffer, reused from export
+/// to export up to [`MAX_KEPT_LINES_BUFFER`] bytes. A write that fails
+/// part-way leaves a cut line; the next batch starts on a new line, so only
+/// that line is broken.
 ///
 /// # Schema
 /// Each line is one OTLP `Span` object in the
@@ -53,7 +65,10 @@ use crate::span_data::SpanData;
 /// ```
 pub struct JsonLinesExporter<W> {
     out: W,
+    /// The batch's lines, written at once.
     line: String,
+    /// A failed write left the output in the middle of a line.
+    cut: bool,
     shut_down: ShutDown,
 }
 
@@ -63,6 +78,7 @@ impl<W: Write + Send + 'static> JsonLinesExporter<W> {
         JsonLinesExporter {
             out,
             line: String::new(),
+            cut: false,
             shut_down: ShutDown::default(),
         }
     }
@@ -79,7 +95,30 @@ impl<W> fmt::Debug for JsonLinesExporter<W> {
     }
 }
 
-fn io_error(e: std::io::Error) -> ExportError {
+/// Frees `line` if it grew past [`MAX_KEPT_LINES_BUFFER`]; the next
+/// export grows it again as far as its lines need.
+fn trim(line: &mut String) {
+    if line.capacity() > MAX_KEPT_LINES_BUFFER {
+        *line = String::new();
+    }
+}
+
+/// `Write::write_all`, which also returns the part of `bytes` written when
+/// it fails.
+fn write_all<'a>(out: &mut impl Write, bytes: &'a [u8]) -> (&'a [u8], io::Result<()>) {
+    let mut written = 0;
+    while written < bytes.len() {
+        match out.write(&bytes[written..]) {
+            Ok(0) => return (&bytes[..written], Err(io::ErrorKind::WriteZero.into())),
+            Ok(n) => written += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return (&bytes[..written], Err(e)),
+        }
+    }
+    (bytes, Ok(()))
+}
+
+fn io_error(e: io::Error) -> ExportError {
     ExportError::Failed(format!("writing JSON lines: {e}"))
 }
 
@@ -87,11 +126,19 @@ impl<W: Write + Send + 'static> SpanExporter for JsonLinesExporter<W> {
     fn export(&mut self, batch: &[SpanData]) -> Result<(), ExportError> {
         self.shut_down.check()?;
         self.line.clear();
+        if self.cut {
+            self.line.push('\n');
+        }
         for span in batch {
             json::write_span_line(&mut self.line, span);
             self.line.push('\n');
         }
-        self.out.write_all(self.line.as_bytes()).map_err(io_error)
+        let (written, result) = write_all(&mut self.out, self.line.as_bytes());
+        if let Some(last) = written.last() {
+            self.cut = *last != b'\n';
+        }
+        trim(&mut self.line);
+        result.map_err(io_error)
     }
 
     fn force_flush(&mut self) -> Result<(), ExportError> {
@@ -101,5 +148,41 @@ impl<W: Write + Send + 'static> SpanExporter for JsonLinesExporter<W> {
     fn shutdown(&mut self) -> Result<(), ExportError> {
         self.shut_down.mark()?;
         self.force_flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{trim, JsonLinesExporter, MAX_KEPT_LINES_BUFFER};
+    use crate::export::SpanExporter;
+    use crate::span_data::SpanData;
+
+    /// The line buffer's capacity after exporting one span whose name is
+    /// `name_len` bytes.
+    fn kept_after(name_len: usize) -> usize {
+        let mut exporter = JsonLinesExporter::new(std::io::sink());
+        let mut span = SpanData::minimal();
+        span.name = "x".repeat(name_len).into();
+        exporter.export(&[span]).unwrap();
+        exporter.line.capacity()
+    }
+
+    #[test]
+    fn a_line_buffer_past_the_kept_limit_is_freed_after_the_write() {
+        // Regression: one huge span's line buffer was kept for the life of
+        // the process.
+        let usual = MAX_KEPT_LINES_BUFFER / 4;
+        assert!(kept_after(usual) > usual, "kept for the next export");
+        assert_eq!(kept_after(MAX_KEPT_LINES_BUFFER + 1), 0, "freed");
+    }
+
+    #[test]
+    fn the_line_buffer_is_kept_up_to_the_limit_and_freed_past_it() {
+        let mut at = String::with_capacity(MAX_KEPT_LINES_BUFFER);
+        trim(&mut at);
+        assert_eq!(at.capacity(), MAX_KEPT_LINES_BUFFER);
+        let mut past = String::with_capacity(MAX_KEPT_LINES_BUFFER + 1);
+        trim(&mut past);
+        assert_eq!(past.capacity(), 0);
     }
 }

@@ -37,6 +37,7 @@ mod http;
 mod http_chunked;
 mod http_connection;
 mod http_date;
+mod http_redirect;
 mod huffman;
 mod json;
 mod jsonl;
@@ -85,7 +86,8 @@ pub use console::{
 pub use exporter::{ExportError, SpanExporter};
 pub use http::MAX_RESPONSE_BODY;
 pub use http_connection::MAX_CONNECTION_IDLE;
-pub use jsonl::JsonLinesExporter;
+pub use http_redirect::MAX_REDIRECTS;
+pub use jsonl::{JsonLinesExporter, MAX_KEPT_LINES_BUFFER};
 pub use memory::InMemoryExporter;
 pub use otlp::{
     OtlpConfig, OtlpExporter, DEFAULT_OTLP_ENDPOINT, DEFAULT_OTLP_TIMEOUT, INITIAL_BACKOFF,

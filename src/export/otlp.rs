@@ -8,8 +8,9 @@ use crate::export::config_error::Env;
 use crate::export::deadline::deadline_after;
 use crate::export::exporter::ShutDown;
 use crate::export::gzip;
-use crate::export::http::{self, Content, Endpoint, Response};
+use crate::export::http::{Content, Endpoint, Response};
 use crate::export::http_connection::KeptConnection;
+use crate::export::http_redirect::post_following;
 use crate::export::otlp_encoding::{Compression, Protocol};
 use crate::export::otlp_response::{failure_message, partial_success};
 use crate::export::resource::{parse_pairs, Pairs, Resource};
@@ -444,8 +445,16 @@ impl fmt::Debug for OtlpConfig {
 /// timeout. Interim `1xx` answers before the final one are skipped (`101
 /// Switching Protocols` is an error), and a body sent with
 /// `Transfer-Encoding: chunked` is decoded within the same limit (malformed
-/// chunking is an error). A redirection (3xx) is not followed: the export
-/// fails with [`ExportError::Redirected`], which names the `Location`.
+/// chunking is an error). A 307 or 308 redirection is followed with the
+/// same `POST`, as Go's and curl's clients do (the OTLP/HTTP spec leaves
+/// redirections to HTTP), at most
+/// [`MAX_REDIRECTS`](crate::export::MAX_REDIRECTS) times per request and
+/// only to an `http://` URL (baton has no TLS); `Authorization`,
+/// `Proxy-Authorization` and `Cookie` headers are not sent to another host
+/// or port. A redirection that cannot be followed is an error naming the
+/// status and the `Location`, not retried; any other redirection (3xx)
+/// fails the export with [`ExportError::Redirected`], which names the
+/// `Location`.
 /// An export that is not answered with 2xx in time returns an error,
 /// so the processor counts its spans as failed. A 2xx answer whose
 /// `partial_success` rejected spans is [`ExportError::Rejected`]: those spans
@@ -713,10 +722,9 @@ fn send(
         content_type: config.protocol.content_type(),
         content_encoding: config.compression.content_encoding(),
     };
-    let url = config.endpoint();
     let mut backoff = INITIAL_BACKOFF;
     loop {
-        let posted = http::post(
+        let posted = post_following(
             connection,
             &config.endpoint,
             &config.headers,
@@ -725,24 +733,24 @@ fn send(
             deadline,
         );
         let (why, retry_after) = match posted {
-            Ok(response) if (200..300).contains(&response.status) => return Ok(response),
-            // Not followed: HTTP (to which the OTLP/HTTP spec leaves every
-            // answer it does not list) lets a client follow a redirection,
-            // but a POST keeps its body only through 307 and 308, and
-            // sending spans and the configured headers (API keys) to another
-            // place is for the user to choose, by setting the endpoint.
-            Ok(response) if (300..400).contains(&response.status) => {
+            Ok((response, _)) if (200..300).contains(&response.status) => return Ok(response),
+            // The other redirections (and a 307 or 308 without a
+            // `Location`): a 301, 302 or 303 would turn the POST into a GET
+            // without the spans (RFC 9110 §15.4), and sending them where the
+            // collector points is then for the user to choose, by setting
+            // the endpoint.
+            Ok((response, url)) if (300..400).contains(&response.status) => {
                 return Err(ExportError::Redirected {
                     endpoint: url,
                     status: response.status,
                     location: response.location,
                 })
             }
-            Ok(response) if retryable(response.status) => (
+            Ok((response, url)) if retryable(response.status) => (
                 format!("{url} answered {}", response.status),
                 response.retry_after,
             ),
-            Ok(response) => {
+            Ok((response, url)) => {
                 // The `google.rpc.Status` message when the body is one,
                 // else the body as it came.
                 let why = failure_message(&response.body, is_json(config, &response));
