@@ -4,8 +4,9 @@
 //! - The ids become a remote [`SpanContext`](crate::SpanContext); a non-zero
 //!   parent span id is kept as its parent span id.
 //! - Flag `0x01` is the sampled flag and flag `0x02` is
-//!   [`SpanContext::is_debug`](crate::SpanContext::is_debug), each read as
-//!   it is (see [`JaegerHeader::to_span_context`]).
+//!   [`SpanContext::is_debug`](crate::SpanContext::is_debug), which implies
+//!   sampled: flags `2` are read as `3` (see [`JaegerHeader::to_span_context`]).
+//!   Debug is injected again with the sampled flag, and never without it.
 //! - Each `uberctx-{key}` field becomes the baggage entry `{key}`
 //!   (lowercased), so a session crosses as `uberctx-session.id`.
 
