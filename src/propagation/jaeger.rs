@@ -75,6 +75,11 @@ use crate::wire::WireError;
 pub struct Jaeger;
 
 const FIELDS: [&str; 1] = [HEADER];
+/// Headers Jaeger's clients read that this propagator neither reads nor
+/// writes: `jaeger-debug-id` (start a debug trace) and `jaeger-baggage`
+/// (baggage without a trace). A [`SessionHeader`](super::SessionHeader)
+/// may not take these names.
+pub(crate) const CLIENT_ONLY_HEADERS: [&str; 2] = ["jaeger-debug-id", "jaeger-baggage"];
 const UBERCTX: &str = "uberctx-*";
 /// What [`HEADER`] and [`BAGGAGE_PREFIX`] begin with.
 const SHARED_PREFIX: &str = "uber";
