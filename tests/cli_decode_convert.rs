@@ -130,8 +130,10 @@ fn convert_to_jaeger_carries_the_session_as_uberctx() {
     );
 }
 
+/// Debug crosses; the parent span id does not (OpenTelemetry "MUST NOT
+/// propagate `X-B3-ParentSpanId`"), and convert says so.
 #[test]
-fn convert_jaeger_to_b3multi_keeps_the_parent_and_debug() {
+fn convert_jaeger_to_b3multi_keeps_debug_and_names_the_parent_dropped() {
     let out = baton(
         &["convert", "--to", "b3multi"],
         "uber-trace-id: 463ac35c9f6413ad:a2fb4a1d1a96d312:5e3ac9a4f6e3b90:3\n",
@@ -149,12 +151,12 @@ fn convert_jaeger_to_b3multi_keeps_the_parent_and_debug() {
         "{}",
         out.stdout
     );
-    assert!(
-        out.stdout.contains("x-b3-parentspanid: 05e3ac9a4f6e3b90\n"),
-        "{}",
-        out.stdout
-    );
+    assert!(!out.stdout.contains("x-b3-parentspanid"), "{}", out.stdout);
     assert!(out.stdout.contains("x-b3-flags: 1\n"), "{}", out.stdout);
+    assert_eq!(
+        out.stderr,
+        "baton: convert --to b3multi: parent span id 05e3ac9a4f6e3b90 dropped\n"
+    );
 }
 
 #[test]

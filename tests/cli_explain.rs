@@ -63,7 +63,7 @@ fn no_context_injected() {
     assert_eq!(out.code, 1);
     assert!(out.stdout.contains(
         "no context injected: the caller's OTEL_PROPAGATORS=b3multi would write x-b3-traceid, \
-         x-b3-spanid, x-b3-parentspanid, x-b3-sampled, x-b3-flags, but its request carries none"
+         x-b3-spanid, x-b3-sampled, x-b3-flags, but its request carries none"
     ));
 }
 

@@ -231,7 +231,6 @@ fn extract_fields_are_the_union_of_what_each_format_reads() {
         [
             "x-b3-traceid",
             "x-b3-spanid",
-            "x-b3-parentspanid",
             "x-b3-sampled",
             "x-b3-flags",
             "traceparent",

@@ -1,7 +1,7 @@
 //! Jaeger `uber-trace-id` and `uberctx-{key}`: spec vectors and the propagator.
 //! Spec: https://www.jaegertracing.io/docs/1.52/client-libraries/#propagation-format
 
-use baton::propagation::{Composite, Jaeger, Propagator, TraceContext, B3};
+use baton::propagation::{Jaeger, Propagator};
 use baton::wire::uber_trace_id::{format, parse, JaegerHeader, MAX_HEADER_LEN};
 use baton::wire::uberctx::{
     format_baggage_name, format_baggage_value, parse_baggage_name, parse_baggage_value,
@@ -118,63 +118,6 @@ fn header_to_span_context_maps_flags() {
     assert_eq!(sc.parent_span_id().map(SpanId::to_u64), Some(5));
     let sc = header(T_N, S_N, None, 3).to_span_context();
     assert!(sc.is_debug() && sc.is_sampled());
-}
-
-/// Jaeger propagation format, `{flags}`: "Bit 1 (right-most, least
-/// significant, bit mask 0x01) is 'sampled' flag" and "Bit 2 (bit mask 0x02)
-/// is 'debug' flag". Each bit is read as it is: flags `2` (or `a`) are debug
-/// with the sampled bit clear, which `baton decode` prints as "not sampled,
-/// debug" too.
-#[test]
-fn flags_debug_without_sampled_extract_as_not_sampled() {
-    for flags in ["2", "02", "a"] {
-        let sc = parse(&format!("{T}:{S}:0:{flags}"))
-            .unwrap()
-            .to_span_context();
-        assert!(sc.is_debug(), "{flags}");
-        assert!(!sc.is_sampled(), "{flags} extracted as sampled");
-    }
-    let cx = Jaeger.extract(
-        &Context::default(),
-        &carrier(&[("uber-trace-id", "1:2:0:2")]),
-    );
-    let sc = cx.span_context().unwrap();
-    assert!(sc.is_debug() && !sc.is_sampled());
-}
-
-/// Jaeger flags `2` (debug, sampled bit clear) carried on in another format
-/// keep the sender's "not sampled": `baton convert --to b3` wrote `-d`, which
-/// B3 defines as "Debug implies an accept decision", while `--to
-/// tracecontext` wrote `-00`, so one inject with both formats told the next
-/// hop two different decisions. The Jaeger docs say "Debug flag should only
-/// be set when the sampled flag is set"; B3 debug is written only then.
-#[test]
-fn debug_without_sampled_is_not_sent_as_a_b3_accept() {
-    let cx = Jaeger.extract(
-        &Context::default(),
-        &carrier(&[("uber-trace-id", "1:2:0:2")]),
-    );
-    let mut out: Vec<(String, String)> = Vec::new();
-    TraceContext.inject(&cx, &mut out);
-    // Both B3 encodings: one inject of either clears the other's fields.
-    Composite::new(vec![Box::new(B3::single()), Box::new(B3::multi())]).inject(&cx, &mut out);
-    Jaeger.inject(&cx, &mut out);
-    let t = "00000000000000000000000000000001";
-    // B3 writes a trace id that fits in 64 bits with 16 digits.
-    let t16 = "0000000000000001";
-    let s = "0000000000000002";
-    assert_eq!(
-        out,
-        carrier(&[
-            ("traceparent", &format!("00-{t}-{s}-00")),
-            ("b3", &format!("{t16}-{s}-0")),
-            ("x-b3-traceid", t16),
-            ("x-b3-spanid", s),
-            ("x-b3-sampled", "0"),
-            // Jaeger to Jaeger passes the bits on as they came.
-            ("uber-trace-id", &format!("{t}:{s}:0:02")),
-        ])
-    );
 }
 
 #[test]

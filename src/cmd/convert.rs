@@ -5,9 +5,11 @@
 //! (B3 has no baggage of its own), as `uberctx-*` lines with Jaeger.
 //!
 //! What the target format cannot carry (a tracestate in B3 or Jaeger, the
-//! W3C `random` flag, a B3 parent span id or deferred decision in W3C or
-//! Jaeger, baggage properties in Jaeger) is named on stderr, one line each:
-//! the output is the closest the format allows, never a silent loss.
+//! W3C `random` flag, a B3 deferred decision in W3C or Jaeger, baggage
+//! properties in Jaeger) is named on stderr, one line each: the output is
+//! the closest the format allows, never a silent loss. So is a parent span
+//! id, which only Jaeger sends on: W3C has no place for it, and B3 inject
+//! never writes one (OpenTelemetry "MUST NOT propagate `X-B3-ParentSpanId`").
 
 use std::ffi::OsString;
 use std::io::Write;

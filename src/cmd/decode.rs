@@ -133,7 +133,7 @@ pub fn decode(line: &HeaderLine, lines: &[HeaderLine]) -> Result<Vec<Shown>, Lin
             let h = uber_trace_id::parse(value).map_err(LineError::wire)?;
             Ok(ids(h.trace_id, h.span_id, h.parent_span_id)
                 .into_iter()
-                .chain([("flags", jaeger_flags(h.flags))])
+                .chain([("flags", jaeger_flags(&h))])
                 .collect())
         }
         n if n == SessionHeader::from_env().header() => match check_session_id(value) {
@@ -180,18 +180,19 @@ fn flags(f: TraceFlags) -> String {
     format!("{:02x} ({})", f.bits(), bits.join(", "))
 }
 
-/// Jaeger flags in hex with the bits spelled out, read as extraction reads
-/// them ([`JaegerHeader::to_span_context`]).
-fn jaeger_flags(bits: u8) -> String {
-    let mut names = vec![if bits & JaegerHeader::SAMPLED != 0 {
+/// Jaeger flags in hex with what extraction reads from them
+/// ([`JaegerHeader::to_span_context`]: debug implies sampled).
+fn jaeger_flags(h: &JaegerHeader) -> String {
+    let sc = h.to_span_context();
+    let mut names = vec![if sc.is_sampled() {
         "sampled"
     } else {
         "not sampled"
     }];
-    if bits & JaegerHeader::DEBUG != 0 {
+    if sc.is_debug() {
         names.push("debug");
     }
-    format!("{bits:02x} ({})", names.join(", "))
+    format!("{:02x} ({})", h.flags, names.join(", "))
 }
 
 fn ids(trace_id: TraceId, span_id: SpanId, parent: Option<SpanId>) -> Vec<Shown> {

@@ -305,7 +305,7 @@ struct Hop<'a> {
 /// Whether `name` is a field some propagator reads.
 fn is_propagation_field(name: &str, everything: &Composite) -> bool {
     let name = name.to_ascii_lowercase();
-    everything.fields().contains(&name.as_str()) || name.starts_with("uberctx-")
+    everything.extract_fields().contains(&name.as_str()) || name.starts_with("uberctx-")
 }
 
 /// The lowercase names of the propagation fields in `headers`, once each.

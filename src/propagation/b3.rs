@@ -4,6 +4,10 @@
 //! # How B3 state maps onto a [`Context`]
 //! - Ids become a remote [`SpanContext`](crate::SpanContext) whose parent
 //!   span id is [`SpanContext::parent_span_id`](crate::SpanContext::parent_span_id).
+//!   Inject never writes a parent span id (`X-B3-ParentSpanId`, the fourth
+//!   part of `b3`): OpenTelemetry propagators "MUST NOT propagate" it, as
+//!   client and server spans never share an id (see
+//!   [`B3Header::from_span_context`]).
 //! - Accept sets the sampled flag, deny clears it.
 //! - Debug is kept as [`SpanContext::is_debug`](crate::SpanContext::is_debug)
 //!   (with the sampled flag), so it survives extract → inject.
@@ -21,7 +25,9 @@ use core::ops::Range;
 use super::{reported, Extractor, Injector, Problem, Problems, Propagator};
 use crate::context::Context;
 use crate::wire::b3::{B3Header, Sampling};
-use crate::wire::b3_multi::{format_multi, MultiParser};
+use crate::wire::b3_multi::{
+    format_multi, MultiParser, FLAGS_HEADER, SAMPLED_HEADER, SPAN_ID_HEADER, TRACE_ID_HEADER,
+};
 use crate::wire::b3_single::{format_single, parse_single, SINGLE_HEADER};
 use crate::wire::WireError;
 
@@ -43,6 +49,9 @@ enum Encoding {
 /// [`Propagator::fields`] is the form written, and
 /// [`Propagator::extract_fields`] both forms.
 ///
+/// Inject writes no parent span id, and removes a stale
+/// `x-b3-parentspanid` (see [`B3Header::from_span_context`]).
+///
 /// # Example: extract a debug trace and inject it again
 /// ```
 /// use baton::propagation::{Propagator, B3};
@@ -55,10 +64,12 @@ enum Encoding {
 /// let cx = B3::single().extract(&baton::Context::default(), &incoming);
 /// let sc = cx.span_context().unwrap();
 /// assert!(sc.is_remote() && sc.is_debug() && sc.is_sampled());
+/// assert_eq!(sc.parent_span_id().unwrap().to_string(), "05e3ac9a4f6e3b90");
 ///
 /// let mut outgoing = HashMap::new();
 /// B3::single().inject(&cx, &mut outgoing);
-/// assert_eq!(outgoing["b3"], incoming["b3"]);
+/// // Debug is kept; the parent span id is not sent on.
+/// assert_eq!(outgoing["b3"], "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-d");
 /// ```
 ///
 /// # Example: a lone `b3: 0` drops the next root span
@@ -79,6 +90,14 @@ pub struct B3 {
 }
 
 const SINGLE_FIELDS: [&str; 1] = [SINGLE_HEADER];
+/// What `B3::multi()` writes: [`MultiParser::HEADERS`] but the parent span
+/// id, which "Fields MUST" leave out as inject never writes it.
+const MULTI_FIELDS: [&str; 4] = [
+    TRACE_ID_HEADER,
+    SPAN_ID_HEADER,
+    SAMPLED_HEADER,
+    FLAGS_HEADER,
+];
 
 /// What extraction reads, whichever form this propagator injects: the
 /// single header, then [`MultiParser::HEADERS`].
@@ -92,14 +111,16 @@ const EXTRACT_FIELDS: [&str; 6] = [
 ];
 
 impl B3 {
-    /// Injects the single `b3` header.
+    /// Injects the single `b3` header: `{trace}-{span}-{sampling}`, or
+    /// `{trace}-{span}` when the decision is deferred.
     pub const fn single() -> B3 {
         B3 {
             encoding: Encoding::Single,
         }
     }
 
-    /// Injects the `x-b3-*` headers.
+    /// Injects the `x-b3-*` headers: `x-b3-traceid`, `x-b3-spanid`, and
+    /// `x-b3-sampled` or (debug) `x-b3-flags`, or neither when deferred.
     pub const fn multi() -> B3 {
         B3 {
             encoding: Encoding::Multi,
@@ -231,7 +252,7 @@ impl Propagator for B3 {
     fn fields(&self) -> &[&str] {
         match self.encoding {
             Encoding::Single => &SINGLE_FIELDS,
-            Encoding::Multi => &MultiParser::HEADERS,
+            Encoding::Multi => &MULTI_FIELDS,
         }
     }
 

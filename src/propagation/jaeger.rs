@@ -4,8 +4,9 @@
 //! - The ids become a remote [`SpanContext`](crate::SpanContext); a non-zero
 //!   parent span id is kept as its parent span id.
 //! - Flag `0x01` is the sampled flag and flag `0x02` is
-//!   [`SpanContext::is_debug`](crate::SpanContext::is_debug), each read as
-//!   it is (see [`JaegerHeader::to_span_context`]).
+//!   [`SpanContext::is_debug`](crate::SpanContext::is_debug), which implies
+//!   sampled: flags `2` are read as `3` (see [`JaegerHeader::to_span_context`]).
+//!   Debug is injected again with the sampled flag, and never without it.
 //! - Each `uberctx-{key}` field becomes the baggage entry `{key}`
 //!   (lowercased), so a session crosses as `uberctx-session.id`.
 
@@ -74,6 +75,11 @@ use crate::wire::WireError;
 pub struct Jaeger;
 
 const FIELDS: [&str; 1] = [HEADER];
+/// Headers Jaeger's clients read that this propagator neither reads nor
+/// writes: `jaeger-debug-id` (start a debug trace) and `jaeger-baggage`
+/// (baggage without a trace). A [`SessionHeader`](super::SessionHeader)
+/// may not take these names.
+pub(crate) const CLIENT_ONLY_HEADERS: [&str; 2] = ["jaeger-debug-id", "jaeger-baggage"];
 const UBERCTX: &str = "uberctx-*";
 /// What [`HEADER`] and [`BAGGAGE_PREFIX`] begin with.
 const SHARED_PREFIX: &str = "uber";

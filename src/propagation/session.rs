@@ -10,12 +10,17 @@
 
 use core::fmt;
 
+use super::b3::B3;
 use super::field_name::intern;
+use super::jaeger::{Jaeger, CLIENT_ONLY_HEADERS};
+use super::trace_context::TraceContext;
+use super::w3c_baggage::W3cBaggage;
 use super::{Extractor, Injector, Propagator};
 use crate::baggage::is_tchar;
 use crate::context::Context;
 use crate::diagnostic::{report, DiagnosticKind};
 use crate::session::Session;
+use crate::wire::uberctx::{has_prefix, BAGGAGE_PREFIX};
 
 /// The header [`SessionHeader::default`] uses. Prefixed, so it cannot be
 /// mistaken for an application's own `session-id` header (often a login
@@ -43,6 +48,13 @@ pub enum SessionError {
         /// The offset of the offending byte.
         offset: usize,
     },
+    /// The header name is a field another propagator reads or writes
+    /// (`traceparent`, `b3`, `x-b3-*`, `uberctx-*`, ...): one of the two
+    /// would overwrite the other's header.
+    HeaderNameTaken {
+        /// The field, lowercase; [`BAGGAGE_PREFIX`] for a `uberctx-*` name.
+        field: &'static str,
+    },
     /// The session id is empty.
     EmptyId,
     /// The session id is `len` bytes, over [`MAX_SESSION_ID_LEN`].
@@ -64,6 +76,10 @@ impl fmt::Display for SessionError {
             SessionError::InvalidHeaderName { offset } => write!(
                 f,
                 "session header name byte {offset} is not a token character"
+            ),
+            SessionError::HeaderNameTaken { field } => write!(
+                f,
+                "session header name is {field}, a field another propagator reads or writes"
             ),
             SessionError::EmptyId => f.write_str("session id is empty"),
             SessionError::IdTooLong { len } => write!(
@@ -140,12 +156,19 @@ pub struct SessionHeader {
 
 impl SessionHeader {
     /// The session in header `name` (an RFC 9110 token, matched without
-    /// regard to case, written in lowercase).
+    /// regard to case, written in lowercase). A field another propagator
+    /// reads or writes is refused: `traceparent`, `tracestate`, `baggage`,
+    /// `b3`, `x-b3-*`, `uber-trace-id`, `uberctx-*`, and the
+    /// `jaeger-debug-id` and `jaeger-baggage` headers Jaeger's clients read.
     ///
     /// ```
     /// use baton::propagation::{SessionError, SessionHeader};
     /// assert_eq!(SessionHeader::new("X-Session").unwrap().header(), "x-session");
     /// assert_eq!(SessionHeader::new("bad name").err(), Some(SessionError::InvalidHeaderName { offset: 3 }));
+    /// assert_eq!(
+    ///     SessionHeader::new("X-B3-TraceId").err(),
+    ///     Some(SessionError::HeaderNameTaken { field: "x-b3-traceid" }),
+    /// );
     /// ```
     pub fn new(name: &str) -> Result<SessionHeader, SessionError> {
         if name.is_empty() {
@@ -153,6 +176,9 @@ impl SessionHeader {
         }
         if let Some(offset) = name.bytes().position(|b| !is_tchar(b)) {
             return Err(SessionError::InvalidHeaderName { offset });
+        }
+        if let Some(field) = taken_by(name) {
+            return Err(SessionError::HeaderNameTaken { field });
         }
         Ok(SessionHeader {
             field: [intern(&name.to_ascii_lowercase())],
@@ -210,6 +236,25 @@ impl Default for SessionHeader {
             field: [DEFAULT_SESSION_HEADER],
         }
     }
+}
+
+/// The field of another propagator that `name` is, in any case: a field
+/// one of the other formats reads (and so writes), a `uberctx-*` name, or a
+/// header only Jaeger's clients read.
+fn taken_by(name: &str) -> Option<&'static str> {
+    if has_prefix(name) {
+        return Some(BAGGAGE_PREFIX);
+    }
+    let formats: [&dyn Propagator; 4] = [&TraceContext, &W3cBaggage, &B3::single(), &Jaeger];
+    // `extract_fields` lends its names for the propagator's life; `intern`
+    // gives the one found the `'static` life the error needs.
+    let is_name = |field: &str| field.eq_ignore_ascii_case(name);
+    formats
+        .iter()
+        .flat_map(|p| p.extract_fields())
+        .find(|field| is_name(field))
+        .map(|field| intern(field))
+        .or_else(|| CLIENT_ONLY_HEADERS.into_iter().find(|field| is_name(field)))
 }
 
 /// The diagnostic kind for a session id that failed [`check_session_id`].

@@ -46,18 +46,27 @@ pub enum B3Header {
 }
 
 impl B3Header {
-    /// The B3 state of `sc`: debug, then the sampled flag, unless the
-    /// decision is deferred. Debug is written only with the sampled flag:
-    /// B3 debug "implies an accept decision", and a context that is debug
-    /// but not sampled (Jaeger flags `2`) was not accepted by its sender.
+    /// The B3 state OpenTelemetry sends for `sc`: debug, then the sampled
+    /// flag, unless the decision is deferred. Debug is written only with the
+    /// sampled flag: B3 debug "implies an accept decision".
+    ///
+    /// The parent span id is left out, whatever `sc` holds: propagators
+    /// "MUST NOT propagate `X-B3-ParentSpanId` as OpenTelemetry does not
+    /// support reusing the same id for both sides of a request"
+    /// ([OpenTelemetry B3 Inject]). Build a [`B3Header::Context`] to format
+    /// one.
+    ///
+    /// [OpenTelemetry B3 Inject]: https://github.com/open-telemetry/opentelemetry-specification/blob/main/specification/context/api-propagators.md#b3-inject
     ///
     /// ```
     /// use baton::wire::b3::{B3Header, Sampling};
     /// use baton::{SpanContext, SpanId, TraceFlags, TraceId};
     /// let sc = SpanContext::new(
-    ///     TraceId::from_u128(1).unwrap(), SpanId::from_u64(2).unwrap(), TraceFlags::default());
-    /// let B3Header::Context { sampling, .. } = B3Header::from_span_context(&sc) else { panic!() };
-    /// assert_eq!(sampling, Some(Sampling::Deny));
+    ///     TraceId::from_u128(1).unwrap(), SpanId::from_u64(2).unwrap(), TraceFlags::default())
+    ///     .with_parent_span_id(SpanId::from_u64(3));
+    /// let B3Header::Context { sampling, parent_span_id, .. } = B3Header::from_span_context(&sc)
+    /// else { panic!() };
+    /// assert_eq!((sampling, parent_span_id), (Some(Sampling::Deny), None));
     /// ```
     pub fn from_span_context(sc: &SpanContext) -> B3Header {
         let sampling = if sc.is_debug() && sc.is_sampled() {
@@ -72,7 +81,7 @@ impl B3Header {
         B3Header::Context {
             trace_id: sc.trace_id(),
             span_id: sc.span_id(),
-            parent_span_id: sc.parent_span_id(),
+            parent_span_id: None,
             sampling,
         }
     }

@@ -200,7 +200,9 @@ fn sampled(v: &str) -> Result<Sampling, WireError> {
 }
 
 /// Formats the `x-b3-*` headers (lowercase names, in spec order);
-/// [`parse_multi`] reads them back unchanged.
+/// [`parse_multi`] reads them back unchanged. A parent span id in `header`
+/// is written; the B3 propagator never puts one there
+/// ([`B3Header::from_span_context`]).
 ///
 /// Debug is written as `x-b3-flags: 1` without `x-b3-sampled` ("Debug implies
 /// an accept decision, so don't also send the `X-B3-Sampled` header");

@@ -186,6 +186,8 @@ fn parse_sampling(f: &[u8], offset: usize) -> Result<Sampling, WireError> {
 }
 
 /// Formats a `b3` header value; [`parse_single`] reads it back unchanged.
+/// A parent span id in `header` is written; the B3 propagator never puts
+/// one there ([`B3Header::from_span_context`]).
 ///
 /// A trace id whose high 64 bits are zero is written as 16 hex digits, as
 /// Zipkin's Brave does, so a 64-bit trace keeps its form across a hop.

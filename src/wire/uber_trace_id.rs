@@ -40,10 +40,25 @@ impl JaegerHeader {
     pub const DEBUG: u8 = 0x02;
 
     /// The Jaeger state of `sc`. A deferred decision is sent as not sampled:
-    /// Jaeger has no "no decision yet".
+    /// Jaeger has no "no decision yet". Debug is written only with the
+    /// sampled flag ("Debug flag should only be set when the sampled flag is
+    /// set"): flags `02` would be read back as sampled.
+    ///
+    /// ```
+    /// use baton::wire::uber_trace_id::JaegerHeader;
+    /// use baton::{SpanContext, SpanId, TraceFlags, TraceId};
+    /// let sc = SpanContext::new(
+    ///     TraceId::from_u128(1).unwrap(), SpanId::from_u64(2).unwrap(), TraceFlags::default());
+    /// assert_eq!(JaegerHeader::from_span_context(&sc.clone().with_debug(true)).flags, 0);
+    /// let sampled = sc.with_flags(TraceFlags::default().with_sampled(true)).with_debug(true);
+    /// assert_eq!(JaegerHeader::from_span_context(&sampled).flags, 3);
+    /// ```
     pub fn from_span_context(sc: &SpanContext) -> JaegerHeader {
-        let sampled = if sc.is_sampled() { Self::SAMPLED } else { 0 };
-        let debug = if sc.is_debug() { Self::DEBUG } else { 0 };
+        let (sampled, debug) = match (sc.is_sampled(), sc.is_debug()) {
+            (false, _) => (0, 0),
+            (true, false) => (Self::SAMPLED, 0),
+            (true, true) => (Self::SAMPLED, Self::DEBUG),
+        };
         JaegerHeader {
             trace_id: sc.trace_id(),
             span_id: sc.span_id(),
@@ -52,19 +67,23 @@ impl JaegerHeader {
         }
     }
 
-    /// The remote span context this header describes. Each flag bit is read
-    /// as it is: "Bit 1 (right-most, least significant, bit mask 0x01) is
-    /// 'sampled' flag", "Bit 2 (bit mask 0x02) is 'debug' flag", so flags `2`
-    /// are "not sampled, debug". Other bits (`0x08` "firehose") have no place
-    /// in a span context.
+    /// The remote span context this header describes: "Bit 1 (right-most,
+    /// least significant, bit mask 0x01) is 'sampled' flag", "Bit 2 (bit
+    /// mask 0x02) is 'debug' flag", and "Debug flag should only be set when
+    /// the sampled flag is set". Debug implies sampled, so flags `2` are
+    /// "sampled, debug", as OpenTelemetry requires of B3's debug flag ("MUST
+    /// set the sampled trace flag when the debug flag is set"; it has no
+    /// Jaeger clause). OpenTelemetry Python, Go and JS read only bit `0x01`.
+    /// Other bits (`0x08` "firehose") have no place in a span context.
     ///
     /// ```
     /// let h = baton::wire::uber_trace_id::parse("1:2:0:2").unwrap();
     /// let sc = h.to_span_context();
-    /// assert!(sc.is_remote() && sc.is_debug() && !sc.is_sampled());
+    /// assert!(sc.is_remote() && sc.is_debug() && sc.is_sampled());
     /// ```
     pub fn to_span_context(&self) -> SpanContext {
-        let flags = TraceFlags::default().with_sampled(self.flags & Self::SAMPLED != 0);
+        let sampled = self.flags & (Self::SAMPLED | Self::DEBUG) != 0;
+        let flags = TraceFlags::default().with_sampled(sampled);
         SpanContext::new(self.trace_id, self.span_id, flags)
             .with_remote(true)
             .with_parent_span_id(self.parent_span_id)

@@ -1,0 +1,98 @@
+//! A session header may not take the name of a field another propagator
+//! reads or writes. Bug: `SessionHeader::new("traceparent")` was accepted,
+//! and in `OTEL_PROPAGATORS=tracecontext,session` the session id overwrote
+//! the `traceparent` just written (or the trace context the session), so
+//! the next hop lost one of the two. The same went for `tracestate`,
+//! `baggage`, `b3`, `x-b3-*`, `uber-trace-id` and `uberctx-*`, and for the
+//! headers Jaeger's clients read besides (`jaeger-debug-id` makes them start
+//! a debug trace, `jaeger-baggage` carries baggage).
+
+use std::collections::HashMap;
+
+use baton::propagation::{Composite, Propagator, SessionError, SessionHeader};
+use baton::{Context, SpanContext, SpanId, TraceFlags, TraceId};
+
+#[test]
+fn names_of_other_fields_are_refused_in_any_case() {
+    for (name, field) in [
+        ("traceparent", "traceparent"),
+        ("TraceParent", "traceparent"),
+        ("TRACESTATE", "tracestate"),
+        ("Baggage", "baggage"),
+        ("B3", "b3"),
+        ("X-B3-TraceId", "x-b3-traceid"),
+        ("x-b3-spanid", "x-b3-spanid"),
+        ("X-B3-ParentSpanId", "x-b3-parentspanid"),
+        ("X-B3-Sampled", "x-b3-sampled"),
+        ("X-B3-Flags", "x-b3-flags"),
+        ("Uber-Trace-Id", "uber-trace-id"),
+        ("uberctx-x", "uberctx-"),
+        ("UberCtx-Session.Id", "uberctx-"),
+        ("uberctx-", "uberctx-"),
+        ("Jaeger-Debug-Id", "jaeger-debug-id"),
+        ("jaeger-baggage", "jaeger-baggage"),
+    ] {
+        let got = SessionHeader::new(name);
+        assert_eq!(
+            got.err(),
+            Some(SessionError::HeaderNameTaken { field }),
+            "{name}"
+        );
+        let named = SessionHeader::from_lookup(|_| Some(name.to_owned()));
+        assert_eq!(
+            named.err(),
+            Some(SessionError::HeaderNameTaken { field }),
+            "{name}"
+        );
+    }
+}
+
+/// Only whole names (and Jaeger's baggage prefix) are taken.
+#[test]
+fn names_that_only_look_alike_are_accepted() {
+    for name in [
+        "traceparent2",
+        "x-traceparent",
+        "b3-session",
+        "x-b3-session",
+        "x-b3",
+        "uberctx",
+        "uber-trace",
+        "jaeger-session-id",
+        "baton-session-id",
+        "Mirascope-Session-Id",
+    ] {
+        let header = SessionHeader::new(name).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(header.header(), name.to_ascii_lowercase());
+    }
+}
+
+/// What the refusal prevents: both headers cross, neither overwrites the
+/// other.
+#[test]
+fn with_an_allowed_name_trace_and_session_both_cross() {
+    let sc = SpanContext::new(
+        TraceId::from_hex("4bf92f3577b34da6a3ce929d0e0e4736").unwrap(),
+        SpanId::from_hex("00f067aa0ba902b7").unwrap(),
+        TraceFlags::from_bits(1),
+    );
+    let cx = Context::default()
+        .with_span_context(sc)
+        .with_baggage("session.id", "chat-42");
+    let both = Composite::new(vec![
+        Box::new(baton::propagation::TraceContext),
+        Box::new(SessionHeader::new("x-session").unwrap()),
+    ]);
+    let mut out = HashMap::new();
+    both.inject(&cx, &mut out);
+    assert_eq!(
+        out["traceparent"],
+        "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+    );
+    assert_eq!(out["x-session"], "chat-42");
+    let error = SessionHeader::new("TraceParent").unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "session header name is traceparent, a field another propagator reads or writes"
+    );
+}
