@@ -181,7 +181,7 @@ fn flags(f: TraceFlags) -> String {
 }
 
 /// Jaeger flags in hex with what extraction reads from them
-/// ([`JaegerHeader::to_span_context`]: debug implies sampled).
+/// ([`JaegerHeader::to_span_context`]: debug counts only with sampled).
 fn jaeger_flags(h: &JaegerHeader) -> String {
     let sc = h.to_span_context();
     let mut names = vec![if sc.is_sampled() {
@@ -191,6 +191,8 @@ fn jaeger_flags(h: &JaegerHeader) -> String {
     }];
     if sc.is_debug() {
         names.push("debug");
+    } else if h.flags & JaegerHeader::DEBUG != 0 {
+        names.push("debug ignored without sampled");
     }
     format!("{:02x} ({})", h.flags, names.join(", "))
 }

@@ -4,9 +4,11 @@
 //! - The ids become a remote [`SpanContext`](crate::SpanContext); a non-zero
 //!   parent span id is kept as its parent span id.
 //! - Flag `0x01` is the sampled flag and flag `0x02` is
-//!   [`SpanContext::is_debug`](crate::SpanContext::is_debug), which implies
-//!   sampled: flags `2` are read as `3` (see [`JaegerHeader::to_span_context`]).
-//!   Debug is injected again with the sampled flag, and never without it.
+//!   [`SpanContext::is_debug`](crate::SpanContext::is_debug), which counts
+//!   only with the sampled flag: flags `2` are read as `0`, as Jaeger's
+//!   clients and OpenTelemetry's read them (see
+//!   [`JaegerHeader::to_span_context`]). Debug is injected again with the
+//!   sampled flag, and never without it.
 //! - Each `uberctx-{key}` field becomes the baggage entry `{key}`
 //!   (lowercased), so a session crosses as `uberctx-session.id`.
 

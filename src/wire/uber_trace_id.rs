@@ -42,7 +42,7 @@ impl JaegerHeader {
     /// The Jaeger state of `sc`. A deferred decision is sent as not sampled:
     /// Jaeger has no "no decision yet". Debug is written only with the
     /// sampled flag ("Debug flag should only be set when the sampled flag is
-    /// set"): flags `02` would be read back as sampled.
+    /// set"): flags `02` are read back as neither.
     ///
     /// ```
     /// use baton::wire::uber_trace_id::JaegerHeader;
@@ -70,24 +70,26 @@ impl JaegerHeader {
     /// The remote span context this header describes: "Bit 1 (right-most,
     /// least significant, bit mask 0x01) is 'sampled' flag", "Bit 2 (bit
     /// mask 0x02) is 'debug' flag", and "Debug flag should only be set when
-    /// the sampled flag is set". Debug implies sampled, so flags `2` are
-    /// "sampled, debug", as OpenTelemetry requires of B3's debug flag ("MUST
-    /// set the sampled trace flag when the debug flag is set"; it has no
-    /// Jaeger clause). OpenTelemetry Python, Go and JS read only bit `0x01`.
+    /// the sampled flag is set". The decision is bit `0x01` alone, as
+    /// jaeger-client-go and OpenTelemetry Go, Python and JS read it, and
+    /// debug counts only with it, as OpenTelemetry Go keeps it: flags `2`
+    /// are "not sampled", the same decision every peer reads from them.
     /// Other bits (`0x08` "firehose") have no place in a span context.
     ///
     /// ```
-    /// let h = baton::wire::uber_trace_id::parse("1:2:0:2").unwrap();
-    /// let sc = h.to_span_context();
+    /// use baton::wire::uber_trace_id::parse;
+    /// let sc = parse("1:2:0:3").unwrap().to_span_context();
     /// assert!(sc.is_remote() && sc.is_debug() && sc.is_sampled());
+    /// let sc = parse("1:2:0:2").unwrap().to_span_context();
+    /// assert!(!sc.is_debug() && !sc.is_sampled());
     /// ```
     pub fn to_span_context(&self) -> SpanContext {
-        let sampled = self.flags & (Self::SAMPLED | Self::DEBUG) != 0;
+        let sampled = self.flags & Self::SAMPLED != 0;
         let flags = TraceFlags::default().with_sampled(sampled);
         SpanContext::new(self.trace_id, self.span_id, flags)
             .with_remote(true)
             .with_parent_span_id(self.parent_span_id)
-            .with_debug(self.flags & Self::DEBUG != 0)
+            .with_debug(sampled && self.flags & Self::DEBUG != 0)
     }
 }
 
