@@ -370,7 +370,7 @@ fn probes() -> Vec<Probe> {
         probe("jaeger", &[("uber-trace-id", "4bf92f3577b34da6a3ce929d0e0e4736%3A00f067aa0ba902b7%3A0%3A1")], plain("sampled"), false,
             Some("Jaeger clients URL-decode uber-trace-id (`%3A` is `:`); Python does not")),
         // Jaeger: "Debug flag should only be set when the sampled flag is set".
-        probe("jaeger", &[("uber-trace-id", "4bf92f3577b34da6a3ce929d0e0e4736:00f067aa0ba902b7:0:2")], plain("not"), true, None),
+        probe("jaeger", &[("uber-trace-id", "4bf92f3577b34da6a3ce929d0e0e4736:00f067aa0ba902b7:0:2")], plain("not"), false, None),
         probe("jaeger", &[("uber-trace-id", "4bf92f3577b34da6a3ce929d0e0e4736:00f067aa0ba902b7:0:1"), ("uberctx-Key", "a+b"), ("uberctx-k2", "%zz"), ("uberctx-k3", "é")],
             Some(format!("{ids} sampled ts=[] bag=[k3=\"é\", key=\"a b\"]")), false,
             Some("Jaeger clients decode uberctx values as URL query text (Go QueryUnescape, Java URLDecoder: `+` is a space, `%zz` an error) under case-insensitive header names; Python keeps `+`, the raw `%zz` and the name's case")),
