@@ -18,6 +18,7 @@ use std::sync::{Mutex, PoisonError};
 use crate::attribute_limits::{limit_value, set_attribute};
 use crate::diagnostic::{report, DiagnosticKind};
 use crate::instrumentation_scope::InstrumentationScope;
+use crate::recorder;
 use crate::span::{span, SpanBuilder};
 use crate::span_limits::SpanLimits;
 use crate::value::{KeyValue, Str, Value};
@@ -260,5 +261,25 @@ impl Tracer {
     /// ```
     pub fn scope(&self) -> &'static InstrumentationScope {
         self.scope
+    }
+
+    /// Whether a span started now could reach an exporter (the
+    /// OpenTelemetry Tracer's `Enabled`), so that instrumentation can skip
+    /// building costly attributes when it cannot: `false` with no pipeline
+    /// installed, after the pipeline's shutdown (its spans are counted as
+    /// dropped), with `OTEL_SDK_DISABLED`, and on a thread running pipeline
+    /// code (an exporter's own spans are not recorded). `true` promises no
+    /// more than that: the sampler still decides each span.
+    ///
+    /// ```
+    /// let tracer = baton::tracer("my.library").build();
+    /// // Nothing is installed in this process: spans carry ids, record nothing.
+    /// assert!(!tracer.enabled());
+    /// ```
+    pub fn enabled(&self) -> bool {
+        let installed = recorder::installed();
+        recorder::live(installed)
+            && !installed.is_some_and(|r| r.disabled)
+            && !recorder::suppressed()
     }
 }
