@@ -11,7 +11,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use baton::export::{ExportError, OtlpConfig, OtlpExporter, SpanExporter, MAX_RESPONSE_BODY};
+use baton::export::{
+    ExportError, OtlpConfig, OtlpExporter, SpanExporter, TimedOut, TimeoutStep, MAX_RESPONSE_BODY,
+};
 use baton::SpanData;
 
 /// Generous: these are correctness bounds on a loaded machine, not timings.
@@ -125,7 +127,7 @@ fn a_503_is_retried_and_a_lasting_503_gives_up_within_the_timeout() {
     assert!(
         matches!(
             result,
-            Err(ExportError::Failed(_)) | Err(ExportError::Timeout)
+            Err(ExportError::Failed(_)) | Err(ExportError::Timeout(_))
         ),
         "{result:?}"
     );
@@ -405,7 +407,8 @@ fn a_collector_trickling_one_byte_per_second_is_abandoned_at_the_timeout() {
     let timeout = Duration::from_secs(2);
     let started = Instant::now();
     let result = exporter(&url, timeout).export(spans());
-    assert_eq!(result, Err(ExportError::Timeout));
+    let waiting = TimedOut::request(TimeoutStep::Waiting, url, timeout);
+    assert_eq!(result, Err(ExportError::Timeout(waiting)));
     assert!(started.elapsed() < timeout + SLACK);
 }
 
@@ -421,7 +424,8 @@ fn a_collector_that_never_answers_is_abandoned_at_the_timeout() {
     let timeout = Duration::from_secs(1);
     let started = Instant::now();
     let result = exporter(&url, timeout).export(spans());
-    assert_eq!(result, Err(ExportError::Timeout));
+    let waiting = TimedOut::request(TimeoutStep::Waiting, url, timeout);
+    assert_eq!(result, Err(ExportError::Timeout(waiting)));
     assert!(started.elapsed() < timeout + SLACK);
     drop(hold);
 }
@@ -438,7 +442,14 @@ fn a_collector_that_never_reads_cannot_block_the_write() {
     let timeout = Duration::from_secs(1);
     let started = Instant::now();
     let result = exporter(&url, timeout).export(&many);
-    assert_eq!(result, Err(ExportError::Timeout));
+    // The socket buffers may take the whole body: then the wait is for the
+    // answer.
+    let [writing, waiting] = [TimeoutStep::Writing, TimeoutStep::Waiting].map(|step| {
+        Err(ExportError::Timeout(TimedOut::request(
+            step, &*url, timeout,
+        )))
+    });
+    assert!(result == writing || result == waiting, "{result:?}");
     assert!(started.elapsed() < timeout + SLACK);
     drop(hold);
 }
@@ -651,7 +662,10 @@ fn a_refused_connection_past_the_timeout_is_an_error_not_success() {
             assert!(!why.contains("export failed"), "{why}");
         }
         // A last attempt refused just past the deadline.
-        Err(ExportError::Timeout) => {}
+        Err(ExportError::Timeout(t)) => {
+            assert_eq!(t.step(), Some(TimeoutStep::Connecting), "{t}");
+            assert_eq!(t.endpoint(), Some(url.as_str()));
+        }
         other => panic!("{other:?}"),
     }
     assert!(started.elapsed() < timeout + SLACK);

@@ -16,7 +16,8 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use baton::export::{
-    BatchConfig, BatchProcessor, ExportError, OtlpConfig, OtlpExporter, SpanExporter, SpanProcessor,
+    BatchConfig, BatchProcessor, ExportError, OtlpConfig, OtlpExporter, SpanExporter,
+    SpanProcessor, TimedOut, TimeoutStep,
 };
 use baton::SpanData;
 
@@ -115,25 +116,45 @@ fn large_span() -> SpanData {
 #[test]
 fn a_silent_collector_is_a_timeout_at_the_deadline() {
     let timeout = Duration::from_millis(500);
+    // Issue: the error said only "deadline exceeded", not which collector
+    // or what step ran out of time.
     let cases = [
         (
             Silence::ReadsButNeverAnswers,
             vec![vec![batch_fixture::span()]],
+            TimeoutStep::Waiting,
+            "waiting for the answer from",
         ),
-        (Silence::NeverReads, vec![vec![large_span()]]),
+        (
+            Silence::NeverReads,
+            vec![vec![large_span()]],
+            TimeoutStep::Writing,
+            "writing the request to",
+        ),
         // The second request goes on the kept connection: its read times out
         // too, and is not taken for a lost connection sent again.
         (
             Silence::AnswersOnceThenSilent,
             vec![vec![batch_fixture::span()], vec![batch_fixture::span()]],
+            TimeoutStep::Waiting,
+            "waiting for the answer from",
         ),
     ];
-    for (silence, batches) in cases {
-        let config = OtlpConfig::new(&server(silence)).unwrap().timeout(timeout);
+    for (silence, batches, step, doing) in cases {
+        let url = server(silence);
+        let config = OtlpConfig::new(&url).unwrap().timeout(timeout);
         let results = export_each(OtlpExporter::new(config), batches);
         let last = results.last().unwrap();
-        assert_eq!(*last, Err(ExportError::Timeout), "{silence:?}: {results:?}");
-        assert_eq!(last.as_ref().unwrap_err().to_string(), "deadline exceeded");
+        let timed_out = TimedOut::request(step, url.clone(), timeout);
+        assert_eq!(
+            *last,
+            Err(ExportError::Timeout(timed_out)),
+            "{silence:?}: {results:?}"
+        );
+        assert_eq!(
+            last.as_ref().unwrap_err().to_string(),
+            format!("timed out after 500 ms {doing} {url}")
+        );
         if results.len() == 2 {
             assert_eq!(results[0], Ok(()), "{silence:?}");
         }

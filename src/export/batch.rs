@@ -197,7 +197,7 @@ impl BatchProcessor {
         }
         Ok(
             match answer.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-                Ok(Err(ExportError::Timeout)) | Err(RecvTimeoutError::Timeout) => (Ok(()), true),
+                Ok(Err(ExportError::Timeout(_))) | Err(RecvTimeoutError::Timeout) => (Ok(()), true),
                 Ok(result) => (result, false),
                 // The worker stopped without answering: a shutdown came first.
                 Err(RecvTimeoutError::Disconnected) => (Err(ExportError::AlreadyShutDown), false),

@@ -15,6 +15,7 @@ use crate::export::batch_queue::Shared;
 use crate::export::export_batch::Batch;
 use crate::export::exporter::{ExportError, SpanExporter};
 use crate::export::span_slots::SpanSlots;
+use crate::export::timed_out::TimedOut;
 use crate::recorder;
 
 /// Starts the worker and the export thread.
@@ -277,7 +278,7 @@ impl Worker {
             let _ = self.jobs.send(vec![Job::Shutdown]);
         }
         if let Some((_, Some(ack))) = self.shutdown.take() {
-            let _ = ack.try_send(Err(ExportError::Timeout));
+            let _ = ack.try_send(Err(ExportError::Timeout(TimedOut::default())));
         }
     }
 }

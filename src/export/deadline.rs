@@ -1,6 +1,25 @@
 //! Deadlines from timeouts that never overflow an `Instant`.
 
+use std::io;
 use std::time::{Duration, Instant};
+
+/// When a request must be done by, and how long it was allowed in all: the
+/// error saying it ran out of time names the latter.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Deadline {
+    pub(crate) at: Instant,
+    pub(crate) allowed: Duration,
+}
+
+impl Deadline {
+    /// `allowed` from now, saturated as [`deadline_after`] does.
+    pub(crate) fn after(allowed: Duration) -> Deadline {
+        Deadline {
+            at: deadline_after(allowed),
+            allowed,
+        }
+    }
+}
 
 /// `timeout` from now, saturated at the latest instant the clock can hold:
 /// `Duration::MAX` means no deadline, and adding it never panics.
@@ -27,6 +46,17 @@ pub(crate) fn later(start: Instant, by: Duration) -> Instant {
         step /= 2;
     }
     start + fits
+}
+
+/// What is left until `deadline`; a `TimedOut` error once it has passed,
+/// for the socket calls that take a timeout (none of which takes zero).
+pub(crate) fn remaining(deadline: Instant) -> io::Result<Duration> {
+    let left = deadline.saturating_duration_since(Instant::now());
+    if left.is_zero() {
+        Err(io::Error::new(io::ErrorKind::TimedOut, "deadline passed"))
+    } else {
+        Ok(left)
+    }
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::export::stats::BatchStats;
+use crate::export::timed_out::TimedOut;
 use crate::span_data::SpanData;
 
 /// Why an export, flush or shutdown did not fully succeed.
@@ -12,8 +13,12 @@ use crate::span_data::SpanData;
 pub enum ExportError {
     /// The processor or exporter was already shut down.
     AlreadyShutDown,
-    /// The deadline passed before the work finished.
-    Timeout,
+    /// The deadline passed before the work finished. For a request to a
+    /// receiver (the OTLP exporter's), [`TimedOut`] names its URL, the step
+    /// that ran out of time (resolving, connecting, writing, waiting for the
+    /// answer) and the time allowed; for a deadline of the pipeline itself
+    /// (a flush, a shutdown), it is [`TimedOut::default`].
+    Timeout(TimedOut),
     /// The exporter panicked; the batch was lost.
     Panicked,
     /// Called from inside the pipeline itself (an exporter or processor
@@ -59,7 +64,7 @@ impl fmt::Display for ExportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ExportError::AlreadyShutDown => f.write_str("already shut down"),
-            ExportError::Timeout => f.write_str("deadline exceeded"),
+            ExportError::Timeout(timed_out) => timed_out.fmt(f),
             ExportError::Panicked => f.write_str("exporter panicked"),
             ExportError::Reentrant => {
                 f.write_str("called from inside the pipeline, where waiting would deadlock")
@@ -114,11 +119,11 @@ impl ExportError {
     ///
     /// # Example: a partial success loses only what was rejected
     /// ```
-    /// use baton::export::ExportError;
+    /// use baton::export::{ExportError, TimedOut};
     /// let partial = ExportError::Rejected { rejected: 3, message: "over quota".into() };
     /// assert_eq!(partial.spans_lost(512), 3);
     /// assert_eq!(partial.spans_lost(2), 2);
-    /// assert_eq!(ExportError::Timeout.spans_lost(512), 512);
+    /// assert_eq!(ExportError::Timeout(TimedOut::default()).spans_lost(512), 512);
     /// ```
     pub fn spans_lost(&self, batch: u64) -> u64 {
         match self {

@@ -3,13 +3,16 @@
 //! allow it, every step bounded by a deadline.
 
 use std::io::{self, Read, Write};
-use std::net::{TcpStream, ToSocketAddrs};
+use std::net::TcpStream;
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::export::body_buffer::{reserve_within, READ_CHUNK};
+use crate::export::deadline::{remaining, Deadline};
 use crate::export::http_chunked::{BadChunk, Dechunker};
+use crate::export::http_connect::{self, system_resolve};
 use crate::export::http_connection::KeptConnection;
 use crate::export::http_date::until_http_date;
+use crate::export::timed_out::{TimedOut, TimeoutStep};
 use crate::export::{ConfigError, ExportError};
 
 /// The most bytes of a response body read (of its data, for a chunked
@@ -185,15 +188,6 @@ pub(crate) struct Response {
     pub(crate) location: Option<String>,
 }
 
-fn remaining(deadline: Instant) -> io::Result<Duration> {
-    let left = deadline.saturating_duration_since(Instant::now());
-    if left.is_zero() {
-        Err(io::Error::new(io::ErrorKind::TimedOut, "deadline passed"))
-    } else {
-        Ok(left)
-    }
-}
-
 /// Why a `POST` got no answer.
 #[derive(Debug)]
 pub(crate) struct PostError {
@@ -203,13 +197,21 @@ pub(crate) struct PostError {
     pub(crate) error: ExportError,
 }
 
-fn to_post_error(e: io::Error, deadline: Instant, endpoint: &Endpoint) -> PostError {
+/// The error for `failure`: a timeout (naming the step, the URL and the
+/// time allowed) if it timed out or the deadline has passed, else a failure
+/// naming the URL.
+fn to_post_error(failure: Failure, deadline: Deadline, endpoint: &Endpoint) -> PostError {
     use io::ErrorKind as K;
+    let e = failure.error;
     let timed_out = matches!(e.kind(), K::TimedOut | K::WouldBlock);
-    if timed_out || Instant::now() >= deadline {
+    if timed_out || Instant::now() >= deadline.at {
         return PostError {
             retryable: false,
-            error: ExportError::Timeout,
+            error: ExportError::Timeout(TimedOut::request(
+                failure.step,
+                endpoint.url(),
+                deadline.allowed,
+            )),
         };
     }
     PostError {
@@ -241,18 +243,20 @@ pub(crate) fn post(
     headers: &[(String, String)],
     content: Content<'_>,
     body: &[u8],
-    deadline: Instant,
+    deadline: Deadline,
 ) -> Result<Response, PostError> {
     let head = request_head(endpoint, headers, content, body.len());
     let fresh = || {
-        let stream = connect(endpoint, deadline)?;
-        exchange(stream, head.as_bytes(), body, deadline)
+        let stream =
+            http_connect::connect(&endpoint.host, endpoint.port, deadline.at, system_resolve)
+                .map_err(|(step, error)| Failure::in_step(step)(error))?;
+        exchange(stream, head.as_bytes(), body, deadline.at)
     };
     let answered = match kept.take_idle() {
-        Some(stream) => match exchange(stream, head.as_bytes(), body, deadline) {
+        Some(stream) => match exchange(stream, head.as_bytes(), body, deadline.at) {
             Err(Failure {
                 unanswered: true, ..
-            }) if Instant::now() < deadline => fresh(),
+            }) if Instant::now() < deadline.at => fresh(),
             other => other,
         },
         None => fresh(),
@@ -264,22 +268,24 @@ pub(crate) fn post(
             }
             Ok(response)
         }
-        Err(failure) => Err(to_post_error(failure.error, deadline, endpoint)),
+        Err(failure) => Err(to_post_error(failure, deadline, endpoint)),
     }
 }
 
-/// Why an exchange failed, and whether the connection ended before any
-/// byte of an answer.
+/// Why an exchange failed, in which step, and whether the connection ended
+/// before any byte of an answer.
 struct Failure {
     error: io::Error,
     unanswered: bool,
+    step: TimeoutStep,
 }
 
-impl From<io::Error> for Failure {
-    fn from(error: io::Error) -> Failure {
-        Failure {
+impl Failure {
+    fn in_step(step: TimeoutStep) -> impl FnOnce(io::Error) -> Failure {
+        move |error| Failure {
             error,
             unanswered: false,
+            step,
         }
     }
 }
@@ -345,14 +351,20 @@ fn exchange(
                 | io::ErrorKind::ConnectionReset
                 | io::ErrorKind::ConnectionAborted
         );
+        let (error, step) = match written {
+            Err(e) => (e, TimeoutStep::Writing),
+            Ok(()) => (error, TimeoutStep::Waiting),
+        };
         return Err(Failure {
-            error: written.err().unwrap_or(error),
+            error,
             unanswered,
+            step,
         });
     }
     match written {
         Ok(()) => {
-            let (response, complete) = read_response(&mut stream, deadline)?;
+            let (response, complete) = read_response(&mut stream, deadline)
+                .map_err(Failure::in_step(TimeoutStep::Waiting))?;
             Ok((response, complete.then_some(stream)))
         }
         // A server may answer before it has read the whole request (413
@@ -361,7 +373,7 @@ fn exchange(
         // not retried as a reset is.
         Err(e) => match read_response(&mut stream, deadline) {
             Ok((response, _)) => Ok((response, None)),
-            Err(_) => Err(e.into()),
+            Err(_) => Err(Failure::in_step(TimeoutStep::Writing)(e)),
         },
     }
 }
@@ -377,20 +389,6 @@ fn answer_begins(stream: &TcpStream, deadline: Instant) -> io::Result<()> {
         )),
         _ => Ok(()),
     }
-}
-
-fn connect(endpoint: &Endpoint, deadline: Instant) -> io::Result<TcpStream> {
-    let mut last = io::Error::new(io::ErrorKind::NotFound, "host resolved to no address");
-    for addr in (endpoint.host.as_str(), endpoint.port).to_socket_addrs()? {
-        match TcpStream::connect_timeout(&addr, remaining(deadline)?) {
-            Ok(stream) => {
-                let _ = stream.set_nodelay(true);
-                return Ok(stream);
-            }
-            Err(e) => last = e,
-        }
-    }
-    Err(last)
 }
 
 fn write_all(stream: &mut TcpStream, mut bytes: &[u8], deadline: Instant) -> io::Result<()> {

@@ -10,8 +10,8 @@
 //! spans, so those are not followed (the caller reports them).
 
 use std::borrow::Cow;
-use std::time::Instant;
 
+use crate::export::deadline::Deadline;
 use crate::export::http::{self, Content, Endpoint, PostError, Response};
 use crate::export::http_connection::KeptConnection;
 use crate::export::ExportError;
@@ -43,7 +43,7 @@ pub(crate) fn post_following(
     headers: &[(String, String)],
     content: Content<'_>,
     body: &[u8],
-    deadline: Instant,
+    deadline: Deadline,
 ) -> Result<(Response, String), PostError> {
     let mut target = Cow::Borrowed(endpoint);
     let mut followed = 0;

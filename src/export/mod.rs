@@ -35,6 +35,7 @@ mod fan_out;
 pub mod gzip;
 mod http;
 mod http_chunked;
+mod http_connect;
 mod http_connection;
 mod http_date;
 mod http_redirect;
@@ -56,6 +57,7 @@ mod span_names;
 mod span_slots;
 mod stats;
 mod tally;
+mod timed_out;
 
 /// A deterministic xorshift generator for the tests that feed decoders
 /// random and mutated input.
@@ -85,6 +87,7 @@ pub use console::{
 };
 pub use exporter::{ExportError, SpanExporter};
 pub use http::MAX_RESPONSE_BODY;
+pub use http_connect::MIN_CONNECT_ATTEMPT;
 pub use http_connection::MAX_CONNECTION_IDLE;
 pub use http_redirect::MAX_REDIRECTS;
 pub use jsonl::{JsonLinesExporter, MAX_KEPT_LINES_BUFFER};
@@ -102,3 +105,4 @@ pub use resource::Resource;
 pub use sampler_env::sampler_from_env;
 pub use span_names::MAX_LANE_NAMES;
 pub use stats::BatchStats;
+pub use timed_out::{TimedOut, TimeoutStep};

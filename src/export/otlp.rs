@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use crate::diagnostic::{report, DiagnosticKind};
 use crate::export::config_error::Env;
-use crate::export::deadline::deadline_after;
+use crate::export::deadline::Deadline;
 use crate::export::exporter::ShutDown;
 use crate::export::gzip;
 use crate::export::http::{Content, Endpoint, Response};
@@ -647,7 +647,7 @@ impl SpanExporter for OtlpExporter {
 impl OtlpExporter {
     /// Encodes and sends a non-empty `batch`.
     fn send_batch(&mut self, batch: &[SpanData]) -> Result<(), ExportError> {
-        let deadline = deadline_after(self.config.timeout);
+        let deadline = Deadline::after(self.config.timeout);
         let (body, encoded) = self.buffers.encode(&self.config, batch);
         if encoded > MAX_REQUEST_BODY {
             // The spec: "the client MUST NOT make the request and SHOULD
@@ -716,7 +716,7 @@ fn send(
     config: &OtlpConfig,
     connection: &mut KeptConnection,
     body: &[u8],
-    deadline: Instant,
+    deadline: Deadline,
 ) -> Result<Response, ExportError> {
     let content = Content {
         content_type: config.protocol.content_type(),
@@ -768,7 +768,7 @@ fn send(
             },
             Err(e) => return Err(e.error),
         };
-        let Some(wait) = retry_wait(backoff, retry_after, deadline) else {
+        let Some(wait) = retry_wait(backoff, retry_after, deadline.at) else {
             return Err(ExportError::Failed(format!("{why}; no time left to retry")));
         };
         backoff = (backoff * 2).min(MAX_BACKOFF);

@@ -13,6 +13,7 @@ use crate::ended_span::EndedSpan;
 use crate::export::exporter::{ExportError, SpanExporter};
 use crate::export::stats::BatchStats;
 use crate::export::tally::Tally;
+use crate::export::timed_out::TimedOut;
 use crate::recorder;
 use crate::span::Span;
 use crate::span_context::SpanContext;
@@ -230,7 +231,7 @@ impl SimpleProcessor {
         if result == Err(ExportError::Reentrant) {
             return result;
         }
-        let deadline_passed = result == Err(ExportError::Timeout);
+        let deadline_passed = matches!(result, Err(ExportError::Timeout(_)));
         self.tally
             .outcome(self.stats(), result, deadline_passed, last)
     }
@@ -254,7 +255,7 @@ impl SimpleProcessor {
                 Err(TryLockError::WouldBlock) => {
                     let left = deadline.saturating_duration_since(Instant::now());
                     if left.is_zero() {
-                        return Err(ExportError::Timeout);
+                        return Err(ExportError::Timeout(TimedOut::default()));
                     }
                     std::thread::sleep(left.min(RETRY));
                 }

@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::export::exporter::ExportError;
 use crate::export::stats::BatchStats;
+use crate::export::timed_out::TimedOut;
 use crate::recorder;
 
 /// The counters a processor keeps, and the losses already reported.
@@ -76,7 +77,7 @@ impl Tally {
             });
         }
         if deadline_passed {
-            return Err(ExportError::Timeout);
+            return Err(ExportError::Timeout(TimedOut::default()));
         }
         result
     }
