@@ -370,9 +370,15 @@ pub fn limits_passed(lines: &[HeaderLine]) -> Vec<String> {
         .collect();
     let read = Composite::from_list(READ).unwrap_or_default();
     let (_, problems) = read.extract_with_problems(&Context::default(), &headers);
+    // The session header is one value: a line too long is that line's
+    // error (see `decode`), not a limit lines pass together.
+    let session = SessionHeader::from_env();
     problems
         .iter()
-        .filter(|p| matches!(p, Problem::Partial { dropped, .. } if *dropped > 0))
+        .filter(|p| {
+            matches!(p, Problem::Partial { field, dropped, .. }
+                if *dropped > 0 && *field != session.header())
+        })
         .map(|p| format!("together, the lines pass a limit: {p}"))
         .collect()
 }
