@@ -317,8 +317,8 @@ impl Propagator for SessionHeader {
         if values > 1 {
             return skipped(values, 0);
         }
-        match check_session_id(&id) {
-            Err(SessionError::IdTooLong { .. }) => return skipped(0, 1),
+        match check_session_id(&id).map_err(kind_of) {
+            Err(DiagnosticKind::LimitExceeded) => return skipped(0, 1),
             Err(_) => return skipped(1, 0),
             Ok(()) => {}
         }
