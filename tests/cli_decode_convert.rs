@@ -83,7 +83,7 @@ fn decode_rejects_a_line_without_a_colon() {
     assert_eq!(out.code, 1);
     assert_eq!(
         out.stdout,
-        "line 1: expected `name: value`, found no `:`\n  traceparent 00-01\n                   ^\n"
+        "line 1: expected `name: value` or `NAME=VALUE`, found no `:` or `=`\n  traceparent 00-01\n                   ^\n"
     );
 }
 

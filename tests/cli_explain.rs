@@ -323,7 +323,7 @@ fn a_session_id_past_the_length_limit() {
         [
             "verdict:  the trace continues, but loses something on the way",
             "- session dropped: the caller's baton-session-id header is invalid: \
-             baton-session-id ignored: session id is 257 bytes, over the limit of 256",
+             session id is 257 bytes, over the limit of 256",
         ]
     );
 }

@@ -23,7 +23,7 @@ fn the_error_names_the_file_of_the_bad_line() {
         assert_eq!(
             stderr,
             format!(
-                "{}: line 2: expected `name: value`, found no `:`\n  broken line\n             ^\n",
+                "{}: line 2: expected `name: value` or `NAME=VALUE`, found no `:` or `=`\n  broken line\n             ^\n",
                 bad.display()
             )
         );

@@ -4,7 +4,9 @@
 //! fields, or an error with a `^` under the
 //! offending byte of the value. Lines that each decode but describe
 //! different contexts (two `traceparent` lines, different trace ids) are
-//! invalid input too, and the lines that disagree are named.
+//! invalid input too, and the lines that disagree are named. A `NAME=VALUE`
+//! line of the environment carrier (`TRACEPARENT=00-...`) is decoded as
+//! the header it stands for, and the output says which.
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -64,7 +66,15 @@ pub fn run(args: &[OsString]) -> ExitCode {
     for line in &lines {
         match decode(line, &lines) {
             Ok(fields) => {
-                let _ = writeln!(out, "{}: {}", line.name, line.value);
+                match &line.variable {
+                    Some(variable) => {
+                        let _ = writeln!(out, "{variable}={}", line.value);
+                        let _ = writeln!(out, "  {:<10} {}", "read as", line.name);
+                    }
+                    None => {
+                        let _ = writeln!(out, "{}: {}", line.name, line.value);
+                    }
+                }
                 for (label, text) in fields {
                     let _ = writeln!(out, "  {label:<10} {text}");
                 }
@@ -360,9 +370,15 @@ pub fn limits_passed(lines: &[HeaderLine]) -> Vec<String> {
         .collect();
     let read = Composite::from_list(READ).unwrap_or_default();
     let (_, problems) = read.extract_with_problems(&Context::default(), &headers);
+    // The session header is one value: a line too long is that line's
+    // error (see `decode`), not a limit lines pass together.
+    let session = SessionHeader::from_env();
     problems
         .iter()
-        .filter(|p| matches!(p, Problem::Partial { dropped, .. } if *dropped > 0))
+        .filter(|p| {
+            matches!(p, Problem::Partial { field, dropped, .. }
+                if *dropped > 0 && *field != session.header())
+        })
         .map(|p| format!("together, the lines pass a limit: {p}"))
         .collect()
 }

@@ -19,11 +19,11 @@ use std::process::{Command, ExitCode, Stdio};
 use std::sync::{mpsc, Arc, Mutex};
 use std::task::{Context as TaskContext, Poll, Wake, Waker};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use baton::export::{
     BatchConfig, BatchProcessor, ConsoleExporter, ExportError, JsonLinesExporter, OtlpConfig,
-    OtlpExporter, SpanExporter,
+    OtlpExporter, SimpleProcessor, SpanExporter, SpanProcessor,
 };
 use baton::{FutureExt, SpanKind, SpanType};
 
@@ -336,31 +336,57 @@ static SETUP: std::sync::OnceLock<Setup> = std::sync::OnceLock::new();
 /// Spans reported by the processes this one started.
 static CHILD_SPANS: Mutex<Vec<Node>> = Mutex::new(Vec::new());
 
-/// Installs this process's pipeline: its spans go to the printed tree and
-/// to the exporter the client chose; returns the tree's store.
-fn install(
-    service: &str,
-    kind: &str,
-    endpoint: Option<&str>,
-) -> Result<(baton::InMemoryExporter, baton::PipelineGuard), String> {
-    let shipped = exporter(kind, endpoint, env, service)?;
+/// A process's pipeline: its spans go to the printed tree and to the
+/// exporter the client chose.
+struct Installed {
+    /// The tree's store.
+    spans: baton::InMemoryExporter,
+    pipeline: baton::PipelineGuard,
+    /// Where `--export otlp` sends the spans, for the message when it fails.
+    endpoint: Option<String>,
+}
+
+impl Installed {
+    /// Shuts the pipeline down: the spans recorded for the tree, whatever
+    /// the export did, and the export's failure, naming where it went.
+    fn shut_down(self) -> (Vec<baton::SpanData>, Result<(), String>) {
+        let exported =
+            self.pipeline
+                .shutdown(Duration::from_secs(5))
+                .map_err(|e| match &self.endpoint {
+                    Some(url) => format!("export to {url} failed: {e}"),
+                    None => format!("export failed: {e}"),
+                });
+        (self.spans.finished_spans(), exported)
+    }
+}
+
+/// Installs this process's pipeline.
+fn install(service: &str, kind: &str, endpoint: Option<&str>) -> Result<Installed, String> {
+    let (shipped, endpoint) = exporter(kind, endpoint, env, service)?;
     let spans = baton::InMemoryExporter::default();
-    let pipeline = baton::init(baton::Config::new().service_name(service).processor(
-        BatchProcessor::new(Tee(spans.clone(), shipped), BatchConfig::default()),
-    ))
+    let pipeline = baton::init(
+        baton::Config::new()
+            .service_name(service)
+            .processor(Recorded {
+                tree: SimpleProcessor::new(spans.clone()),
+                shipped: BatchProcessor::new(Chosen(shipped), BatchConfig::default()),
+            }),
+    )
     .map_err(|e| e.to_string())?;
-    Ok((spans, pipeline))
+    Ok(Installed {
+        spans,
+        pipeline,
+        endpoint,
+    })
 }
 
 /// Shuts the pipeline down and prints this process's spans, and those of
 /// the processes it started, for the process that started it.
-fn report_to_parent(
-    service: &str,
-    spans: &baton::InMemoryExporter,
-    pipeline: baton::PipelineGuard,
-) {
-    if let Err(e) = pipeline.shutdown(Duration::from_secs(5)) {
-        let _ = writeln!(std::io::stderr(), "baton demo {service}: export: {e}");
+fn report_to_parent(service: &str, installed: Installed) {
+    let (own, exported) = installed.shut_down();
+    if let Err(e) = exported {
+        let _ = writeln!(std::io::stderr(), "baton demo {service}: {e}");
     }
     let mut lines = String::new();
     let started = CHILD_SPANS
@@ -368,7 +394,6 @@ fn report_to_parent(
         .unwrap_or_else(|e| e.into_inner())
         .drain(..)
         .collect::<Vec<_>>();
-    let own = spans.finished_spans();
     for node in own
         .iter()
         .map(|d| Node::from_span(d, service))
@@ -387,9 +412,7 @@ fn env(key: &str) -> Option<String> {
 
 /// Installs the pipeline of a process the client started, exporting where
 /// the client said.
-fn install_started(
-    service: &str,
-) -> Result<(baton::InMemoryExporter, baton::PipelineGuard), String> {
+fn install_started(service: &str) -> Result<Installed, String> {
     let kind = env(CHILD_EXPORT).unwrap_or_else(|| "none".to_owned());
     install(service, &kind, None)
 }
@@ -397,7 +420,7 @@ fn install_started(
 /// The renderer process: continue the trace from the environment.
 fn renderer() -> Result<(), String> {
     const SERVICE: &str = "baton-demo-renderer";
-    let (spans, pipeline) = install_started(SERVICE)?;
+    let installed = install_started(SERVICE)?;
     {
         let _cx = baton::propagation::propagated_from_env();
         let span = baton::span("render receipt").enter();
@@ -405,7 +428,7 @@ fn renderer() -> Result<(), String> {
         record_baggage(&span);
         baton::in_span("format pdf", || thread::sleep(Duration::from_millis(1)));
     }
-    report_to_parent(SERVICE, &spans, pipeline);
+    report_to_parent(SERVICE, installed);
     Ok(())
 }
 
@@ -416,7 +439,7 @@ const PORT_LINE: &str = "baton-demo-port";
 /// one request, then report its spans.
 fn service(which: Service) -> Result<(), String> {
     let name = which.name();
-    let (spans, pipeline) = install_started(name)?;
+    let installed = install_started(name)?;
     let listener = listener()?;
     print_stdout(&format!("{PORT_LINE}\t{}\n", port(&listener)?));
     let served = match which {
@@ -438,7 +461,7 @@ fn service(which: Service) -> Result<(), String> {
         }),
     };
     let _ = served.join();
-    report_to_parent(name, &spans, pipeline);
+    report_to_parent(name, installed);
     Ok(())
 }
 
@@ -764,7 +787,7 @@ fn run_client(options: Options) -> Result<(), String> {
         endpoint: options.endpoint.clone(),
     });
     let service = env("OTEL_SERVICE_NAME").unwrap_or_else(|| CLIENT.to_owned());
-    let (spans, pipeline) = install(&service, &options.export, options.endpoint.as_deref())?;
+    let installed = install(&service, &options.export, options.endpoint.as_deref())?;
 
     let b = Running::start(&["--serve", "b"])?;
     let b_port = b.port.to_string();
@@ -780,15 +803,11 @@ fn run_client(options: Options) -> Result<(), String> {
     };
     a.finish()?;
     b.finish()?;
-    pipeline
-        .shutdown(Duration::from_secs(5))
-        .map_err(|e| format!("export: {e}"))?;
+    // The tree is printed whether or not the export worked: it is what was
+    // recorded, and the failure is reported after it.
+    let (own, exported) = installed.shut_down();
 
-    let mut nodes: Vec<Node> = spans
-        .finished_spans()
-        .iter()
-        .map(|d| Node::from_span(d, &service))
-        .collect();
+    let mut nodes: Vec<Node> = own.iter().map(|d| Node::from_span(d, &service)).collect();
     nodes.extend(
         CHILD_SPANS
             .lock()
@@ -828,9 +847,12 @@ fn run_client(options: Options) -> Result<(), String> {
     }
     print_stdout(&text);
     if foreign > 0 {
+        if let Err(e) = exported {
+            let _ = writeln!(std::io::stderr(), "baton demo: {e}");
+        }
         return Err(format!("{foreign} spans left the trace"));
     }
-    Ok(())
+    exported
 }
 
 fn listener() -> Result<TcpListener, String> {
@@ -844,40 +866,70 @@ fn port(listener: &TcpListener) -> Result<u16, String> {
         .map_err(|e| e.to_string())
 }
 
-/// Sends every batch to the in-memory store the tree is printed from, and
-/// to the exporter chosen with `--export`.
-struct Tee(baton::InMemoryExporter, Box<dyn SpanExporter>);
+/// Keeps every span for the printed tree as it ends, and hands it to the
+/// exporter chosen with `--export` through a batch processor: what that
+/// export loses (a collector that is down, spans dropped behind it) is
+/// still in the tree. (The pipeline's own fan-out is not public.)
+struct Recorded {
+    tree: SimpleProcessor,
+    shipped: BatchProcessor,
+}
 
-impl SpanExporter for Tee {
-    fn export(&mut self, batch: &[baton::SpanData]) -> Result<(), ExportError> {
-        self.0.export(batch)?;
-        self.1.export(batch)
+impl SpanProcessor for Recorded {
+    fn on_end(&self, span: baton::SpanData) {
+        self.tree.on_end(span.clone());
+        self.shipped.on_end(span);
     }
 
-    fn force_flush(&mut self) -> Result<(), ExportError> {
-        self.1.force_flush()
+    /// Both, even when one fails; the export's failure is the answer.
+    fn force_flush(&self, deadline: Instant) -> Result<(), ExportError> {
+        let tree = self.tree.force_flush(deadline);
+        self.shipped.force_flush(deadline).and(tree)
     }
 
-    fn shutdown(&mut self) -> Result<(), ExportError> {
-        self.1.shutdown()
+    fn shutdown(&self, deadline: Instant) -> Result<(), ExportError> {
+        let tree = self.tree.shutdown(deadline);
+        self.shipped.shutdown(deadline).and(tree)
     }
 }
 
-/// The exporter for `--export`; console and JSON lines write to stderr, so
-/// that stdout holds the one tree. `lookup` reads the environment;
-/// `service` is the service name unless the resource variables give one.
+/// The exporter chosen with `--export`, as the batch processor takes it.
+struct Chosen(Box<dyn SpanExporter>);
+
+impl SpanExporter for Chosen {
+    fn export(&mut self, batch: &[baton::SpanData]) -> Result<(), ExportError> {
+        self.0.export(batch)
+    }
+
+    fn set_export_timeout(&mut self, timeout: Duration) {
+        self.0.set_export_timeout(timeout);
+    }
+
+    fn force_flush(&mut self) -> Result<(), ExportError> {
+        self.0.force_flush()
+    }
+
+    fn shutdown(&mut self) -> Result<(), ExportError> {
+        self.0.shutdown()
+    }
+}
+
+/// The exporter for `--export`, and for otlp the URL it sends to; console
+/// and JSON lines write to stderr, so that stdout holds the one tree.
+/// `lookup` reads the environment; `service` is the service name unless the
+/// resource variables give one.
 fn exporter(
     kind: &str,
     endpoint: Option<&str>,
     lookup: impl Fn(&str) -> Option<String>,
     service: &str,
-) -> Result<Box<dyn SpanExporter>, String> {
+) -> Result<(Box<dyn SpanExporter>, Option<String>), String> {
     const ENDPOINT: &str = "OTEL_EXPORTER_OTLP_ENDPOINT";
     const TRACES_ENDPOINT: &str = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT";
     Ok(match kind {
-        "none" => Box::new(Discard),
-        "console" => Box::new(ConsoleExporter::new(std::io::stderr())),
-        "jsonl" => Box::new(JsonLinesExporter::new(std::io::stderr())),
+        "none" => (Box::new(Discard), None),
+        "console" => (Box::new(ConsoleExporter::new(std::io::stderr())), None),
+        "jsonl" => (Box::new(JsonLinesExporter::new(std::io::stderr())), None),
         "otlp" => {
             // `--endpoint` is a base URL exactly like the variable, and wins
             // over both endpoint variables.
@@ -895,11 +947,13 @@ fn exporter(
             let named = lookup("OTEL_SERVICE_NAME").is_some()
                 || lookup("OTEL_RESOURCE_ATTRIBUTES")
                     .is_some_and(|list| list.contains("service.name="));
-            Box::new(OtlpExporter::new(if named {
+            let url = config.endpoint();
+            let config = if named {
                 config
             } else {
                 config.service_name(service)
-            }))
+            };
+            (Box::new(OtlpExporter::new(config)), Some(url))
         }
         other => {
             return Err(format!(

@@ -18,7 +18,9 @@ use std::io::{Read, Write};
 use std::process::ExitCode;
 use std::sync::{Mutex, PoisonError};
 
-use baton::propagation::{Composite, Propagator, SessionHeader, DEFAULT_PROPAGATORS};
+use baton::propagation::{
+    check_session_id, Composite, Propagator, SessionHeader, DEFAULT_PROPAGATORS,
+};
 use baton::{Baggage, Context, SpanContext, TraceState};
 
 use super::{
@@ -883,8 +885,14 @@ impl Hop<'_> {
         }
         let header = SessionHeader::from_env().header();
         if let Some(report) = quoted(sent_reports, header) {
+            // The report counts what was skipped; the value says why.
+            let why = match values(self.sent, header)[..] {
+                [id] => check_session_id(id).map_or_else(|e| e.to_string(), |()| report),
+                [] => report,
+                ref ids => format!("it appears {} times; a request carries one", ids.len()),
+            };
             findings.push(Finding::loses(
-                format!("session dropped: the caller's {header} header is invalid: {report}"),
+                format!("session dropped: the caller's {header} header is invalid: {why}"),
                 None,
             ));
         }

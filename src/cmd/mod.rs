@@ -11,7 +11,8 @@ use std::ffi::{OsStr, OsString};
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
-use baton::propagation::Composite;
+use baton::propagation::{env_name, Composite, Propagator};
+use baton::wire::uberctx;
 
 /// What `baton help` prints, and what follows a usage error.
 pub const USAGE: &str = "usage:
@@ -22,7 +23,9 @@ pub const USAGE: &str = "usage:
   baton help, or -h or --help after any command: this text (demo: its own)
 
 decode and convert read header lines (`name: value`) from their arguments,
-or from standard input when there are none.
+or from standard input when there are none; a `NAME=VALUE` line is read as
+the header whose variable baton's environment carrier names NAME for a
+child process (TRACEPARENT=..., as `env` prints it).
 exit status: 0 valid, 1 invalid input (a header line that is not UTF-8,
 as an argument or on standard input, is invalid input), 2 usage error
 
@@ -100,12 +103,16 @@ pub const INVALID_INPUT: u8 = 1;
 /// Exit status for a command line that cannot be understood.
 pub const USAGE_ERROR: u8 = 2;
 
-/// One `name: value` line of input.
+/// One line of input: a `name: value` header line, or a `NAME=VALUE`
+/// line of baton's environment carrier read as the header it stands for.
 pub struct HeaderLine {
     /// 1-based position in the input, for messages.
     pub number: usize,
+    /// The header name (for a `NAME=VALUE` line, the header `NAME` stands for).
     pub name: String,
     pub value: String,
+    /// The environment variable the line named, for a `NAME=VALUE` line.
+    pub variable: Option<String>,
 }
 
 /// Why the input could not be read as header lines.
@@ -120,7 +127,8 @@ pub struct InputError {
 /// Reads the header lines: each argument is one line; without arguments,
 /// each non-blank line of standard input is one. The name ends at the first
 /// `:`; whitespace around the name and the value is not part of them
-/// (RFC 9110 "OWS").
+/// (RFC 9110 "OWS"). A line whose name ends at a `=` instead is a variable
+/// of baton's environment carrier, as `env` prints it (see [`split`]).
 ///
 /// A line that is not UTF-8 is invalid input whether it came as an argument
 /// or on standard input: the same bytes get the same exit status.
@@ -182,15 +190,26 @@ pub fn utf8_line(number: usize, bytes: &[u8]) -> Result<String, InputError> {
     }
 }
 
+/// Reads one line: `name: value`, or `NAME=VALUE` as baton's environment
+/// carrier writes a header for a child process (`TRACEPARENT=00-...`).
+/// Which form a line is decides by its name: a header name cannot hold a
+/// `=` and a variable name cannot hold a `:`, so whichever comes first ends
+/// the name, and a `=` in a header's value (`baggage: k=v`) or a `:` in a
+/// variable's value stays part of the value.
 pub fn split(number: usize, line: String) -> Result<HeaderLine, InputError> {
-    let Some(colon) = line.find(':') else {
-        return Err(InputError {
+    match line.find([':', '=']) {
+        Some(at) if line[at..].starts_with('=') => split_variable(number, line, at),
+        Some(colon) => split_header(number, line, colon),
+        None => Err(InputError {
             number,
-            message: "expected `name: value`, found no `:`".into(),
+            message: "expected `name: value` or `NAME=VALUE`, found no `:` or `=`".into(),
             offset: line.len(),
             line,
-        });
-    };
+        }),
+    }
+}
+
+fn split_header(number: usize, line: String, colon: usize) -> Result<HeaderLine, InputError> {
     let name = line[..colon].trim();
     if let Some(bad) = name.bytes().position(|b| !is_tchar(b)) {
         let start = line.len() - line.trim_start().len();
@@ -213,6 +232,48 @@ pub fn split(number: usize, line: String) -> Result<HeaderLine, InputError> {
         number,
         name: name.to_owned(),
         value: line[colon + 1..].trim().to_owned(),
+        variable: None,
+    })
+}
+
+/// A `NAME=VALUE` line, read as the header whose variable `NAME` is: the
+/// field of `decode::READ`'s formats that the environment carrier's own
+/// mapping ([`env_name`]) turns into `NAME`, exactly, as a child's extract
+/// matches it. The value is taken as the carrier holds it, untrimmed.
+fn split_variable(number: usize, line: String, equals: usize) -> Result<HeaderLine, InputError> {
+    let start = line.len() - line.trim_start().len();
+    let variable = line[..equals].trim();
+    let read = Composite::from_list(decode::READ).unwrap_or_default();
+    let fields = read.extract_fields();
+    let Some(field) = fields.iter().find(|f| env_name(f) == variable) else {
+        let message = if variable.starts_with(&env_name(uberctx::BAGGAGE_PREFIX)) {
+            // The carrier writes these, but its mapping loses the key's case
+            // and punctuation, and a child's extract finds none of them.
+            format!(
+                "{variable:?} is Jaeger baggage (uberctx-*) in the environment: its key \
+                 cannot be read back from the variable name, and a child process does not \
+                 read it either"
+            )
+        } else {
+            let names: Vec<String> = fields.iter().map(|f| env_name(f)).collect();
+            format!(
+                "{variable:?} is no variable baton's environment carrier writes for a child \
+                 process ({}); a header line is `name: value`",
+                names.join(", ")
+            )
+        };
+        return Err(InputError {
+            number,
+            message,
+            offset: start,
+            line,
+        });
+    };
+    Ok(HeaderLine {
+        number,
+        name: (*field).to_owned(),
+        value: line[equals + 1..].to_owned(),
+        variable: Some(variable.to_owned()),
     })
 }
 

@@ -15,7 +15,7 @@ use super::field_name::intern;
 use super::jaeger::{Jaeger, CLIENT_ONLY_HEADERS};
 use super::trace_context::TraceContext;
 use super::w3c_baggage::W3cBaggage;
-use super::{Extractor, Injector, Propagator};
+use super::{reported, Extractor, Injector, Problem, Problems, Propagator};
 use crate::baggage::is_tchar;
 use crate::context::Context;
 use crate::diagnostic::{report, DiagnosticKind};
@@ -287,41 +287,44 @@ impl Propagator for SessionHeader {
     }
 
     fn extract(&self, cx: &Context, carrier: &dyn Extractor) -> Context {
+        reported(self.extract_with_problems(cx, carrier))
+    }
+
+    /// A header that cannot be used is one [`Problem::Partial`] for the
+    /// header: its values counted as `invalid` (repeated, or failing
+    /// [`check_session_id`]) or as `dropped` at a limit (over
+    /// [`MAX_SESSION_ID_LEN`], or no room left in the baggage).
+    fn extract_with_problems(&self, cx: &Context, carrier: &dyn Extractor) -> (Context, Problems) {
         let mut value: Option<String> = None;
-        let mut repeated = false;
-        carrier.get_all(self.header(), &mut |v| match &value {
-            None => value = Some(v.trim_matches([' ', '\t']).to_owned()),
-            Some(_) => repeated = true,
+        let mut values = 0;
+        carrier.get_all(self.header(), &mut |v| {
+            values += 1;
+            value.get_or_insert_with(|| v.trim_matches([' ', '\t']).to_owned());
         });
         let Some(id) = value else {
-            return cx.clone();
+            return (cx.clone(), Problems::default());
         };
-        if repeated {
-            report(
-                DiagnosticKind::InvalidHeader,
-                &format_args!("{} appears more than once; session ignored", self.header()),
-                None,
-            );
-            return cx.clone();
+        let skipped = |invalid, dropped| {
+            let mut problems = Problems::default();
+            problems.push(Problem::Partial {
+                field: self.header(),
+                invalid,
+                dropped,
+                first: None,
+            });
+            (cx.clone(), problems)
+        };
+        if values > 1 {
+            return skipped(values, 0);
         }
-        if let Err(e) = check_session_id(&id) {
-            report(
-                kind_of(e),
-                &format_args!("{} ignored: {e}", self.header()),
-                None,
-            );
-            return cx.clone();
+        match check_session_id(&id).map_err(kind_of) {
+            Err(DiagnosticKind::LimitExceeded) => return skipped(0, 1),
+            Err(_) => return skipped(1, 0),
+            Ok(()) => {}
         }
         match cx.baggage().try_insert(Session::BAGGAGE_KEY, &id, "") {
-            Ok(baggage) => cx.with_baggage_replaced(baggage),
-            Err(e) => {
-                report(
-                    DiagnosticKind::LimitExceeded,
-                    &format_args!("{} ignored: {e}", self.header()),
-                    None,
-                );
-                cx.clone()
-            }
+            Ok(baggage) => (cx.with_baggage_replaced(baggage), Problems::default()),
+            Err(_) => skipped(0, 1),
         }
     }
 
