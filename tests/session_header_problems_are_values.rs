@@ -10,6 +10,7 @@
 use baton::propagation::{
     Composite, Problem, Propagator, SessionHeader, DEFAULT_SESSION_HEADER, MAX_SESSION_ID_LEN,
 };
+use baton::wire::{Field, Reason, WireError};
 use baton::{diagnostic_count, Context, DiagnosticKind};
 
 /// Runs `f` and returns how many InvalidHeader and LimitExceeded
@@ -29,15 +30,18 @@ fn headers(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The one problem `(invalid, dropped)` the session header met.
-fn partial(problem: Option<&Problem>) -> (usize, usize) {
+/// The one problem `(invalid, dropped, (offset, reason))` the session
+/// header met.
+fn partial(problem: Option<&Problem>) -> (usize, usize, (usize, Reason)) {
     match problem {
         Some(Problem::Partial {
             field,
             invalid,
             dropped,
-            first: None,
-        }) if *field == DEFAULT_SESSION_HEADER => (*invalid, *dropped),
+            first: Some(first),
+        }) if *field == DEFAULT_SESSION_HEADER && first.field() == Field::SessionId => {
+            (*invalid, *dropped, (first.offset(), first.reason()))
+        }
         other => panic!("expected the session header's problem, got {other:?}"),
     }
 }
@@ -47,10 +51,15 @@ fn session_problems_are_returned_once_and_reported_only_by_extract() {
     let session = SessionHeader::default();
     let too_long = "x".repeat(MAX_SESSION_ID_LEN + 1);
     let at_limit = "x".repeat(MAX_SESSION_ID_LEN);
+    let max = MAX_SESSION_ID_LEN;
     for (value, expected, kinds) in [
-        ("chat 42", (1, 0), [1, 0]),
-        ("\u{7f}", (1, 0), [1, 0]),
-        (too_long.as_str(), (0, 1), [0, 1]),
+        ("chat 42", (1, 0, (4, Reason::InvalidByte)), [1, 0]),
+        ("\u{7f}", (1, 0, (0, Reason::InvalidByte)), [1, 0]),
+        (
+            too_long.as_str(),
+            (0, 1, (max, Reason::TooLong { max })),
+            [0, 1],
+        ),
     ] {
         let carrier = headers(&[(DEFAULT_SESSION_HEADER, value)]);
 
@@ -83,7 +92,18 @@ fn session_problems_are_returned_once_and_reported_only_by_extract() {
         counted(|| session.extract_with_problems(&Context::default(), &carrier));
     assert_eq!(reported, [0, 0]);
     assert!(cx.session().is_none());
-    assert_eq!(partial(problems.iter().next()), (2, 0));
+    assert_eq!(
+        partial(problems.iter().next()),
+        (2, 0, (0, Reason::Repeated))
+    );
+    // The diagnostic says why.
+    let why = problems.iter().next().unwrap().to_string();
+    let repeated = WireError::new(Field::SessionId, 0, Reason::Repeated);
+    assert!(why.ends_with(&format!("(first: {repeated})")), "{why}");
+    assert_eq!(
+        repeated.to_string(),
+        "session id at byte 0 appears more than once"
+    );
 
     // At the limit, and valid: the session, and no problem.
     let carrier = headers(&[(DEFAULT_SESSION_HEADER, &at_limit)]);

@@ -19,11 +19,11 @@ use std::process::{Command, ExitCode, Stdio};
 use std::sync::{mpsc, Arc, Mutex};
 use std::task::{Context as TaskContext, Poll, Wake, Waker};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use baton::export::{
-    BatchConfig, BatchProcessor, ConsoleExporter, ExportError, JsonLinesExporter, OtlpConfig,
-    OtlpExporter, SimpleProcessor, SpanExporter, SpanProcessor,
+    BatchConfig, BatchProcessor, ConsoleExporter, ExportError, FanOut, JsonLinesExporter,
+    OtlpConfig, OtlpExporter, SimpleProcessor, SpanExporter,
 };
 use baton::{FutureExt, SpanKind, SpanType};
 
@@ -368,10 +368,13 @@ fn install(service: &str, kind: &str, endpoint: Option<&str>) -> Result<Installe
     let pipeline = baton::init(
         baton::Config::new()
             .service_name(service)
-            .processor(Recorded {
-                tree: SimpleProcessor::new(spans.clone()),
-                shipped: BatchProcessor::new(Chosen(shipped), BatchConfig::default()),
-            }),
+            // The tree keeps each span as it ends, beside the batch
+            // processor that ships it: what that export loses (a collector
+            // that is down, spans dropped behind it) is still in the tree.
+            .processor(FanOut::new(vec![
+                Box::new(SimpleProcessor::new(spans.clone())),
+                Box::new(BatchProcessor::new(Chosen(shipped), BatchConfig::default())),
+            ])),
     )
     .map_err(|e| e.to_string())?;
     Ok(Installed {
@@ -864,33 +867,6 @@ fn port(listener: &TcpListener) -> Result<u16, String> {
         .local_addr()
         .map(|a| a.port())
         .map_err(|e| e.to_string())
-}
-
-/// Keeps every span for the printed tree as it ends, and hands it to the
-/// exporter chosen with `--export` through a batch processor: what that
-/// export loses (a collector that is down, spans dropped behind it) is
-/// still in the tree. (The pipeline's own fan-out is not public.)
-struct Recorded {
-    tree: SimpleProcessor,
-    shipped: BatchProcessor,
-}
-
-impl SpanProcessor for Recorded {
-    fn on_end(&self, span: baton::SpanData) {
-        self.tree.on_end(span.clone());
-        self.shipped.on_end(span);
-    }
-
-    /// Both, even when one fails; the export's failure is the answer.
-    fn force_flush(&self, deadline: Instant) -> Result<(), ExportError> {
-        let tree = self.tree.force_flush(deadline);
-        self.shipped.force_flush(deadline).and(tree)
-    }
-
-    fn shutdown(&self, deadline: Instant) -> Result<(), ExportError> {
-        let tree = self.tree.shutdown(deadline);
-        self.shipped.shutdown(deadline).and(tree)
-    }
 }
 
 /// The exporter chosen with `--export`, as the batch processor takes it.

@@ -1,5 +1,6 @@
 //! `FanOut`: one processor that hands every span to several, for
-//! `OTEL_TRACES_EXPORTER=otlp,console`.
+//! `OTEL_TRACES_EXPORTER=otlp,console` and for code that installs more than
+//! one processor.
 
 use std::time::Instant;
 
@@ -8,11 +9,31 @@ use crate::export::{ExportError, SpanProcessor};
 use crate::span::Span;
 use crate::span_data::SpanData;
 
-/// Hands every span to each processor in order.
-pub(crate) struct FanOut(Vec<Box<dyn SpanProcessor>>);
+/// Hands every span to each processor in order, as the OpenTelemetry
+/// SDK's tracer provider does with the processors added to it; a flush or
+/// shutdown reaches every one even after one fails, and the first error is
+/// the answer.
+///
+/// # Example: keep the spans in memory as well as ship them
+/// ```
+/// use baton::export::{BatchConfig, BatchProcessor, FanOut, SimpleProcessor};
+/// let kept = baton::InMemoryExporter::default();
+/// let shipped = baton::InMemoryExporter::default();
+/// let both = FanOut::new(vec![
+///     Box::new(SimpleProcessor::new(kept.clone())),
+///     Box::new(BatchProcessor::new(shipped.clone(), BatchConfig::default())),
+/// ]);
+/// let pipeline = baton::init(baton::Config::new().processor(both)).unwrap();
+/// drop(baton::span("job").start());
+/// pipeline.shutdown(std::time::Duration::from_secs(5)).unwrap();
+/// assert_eq!(kept.finished_spans().len(), 1);
+/// assert_eq!(shipped.finished_spans().len(), 1);
+/// ```
+pub struct FanOut(Vec<Box<dyn SpanProcessor>>);
 
 impl FanOut {
-    pub(crate) fn new(processors: Vec<Box<dyn SpanProcessor>>) -> FanOut {
+    /// Hands each span to `processors`, in order.
+    pub fn new(processors: Vec<Box<dyn SpanProcessor>>) -> FanOut {
         FanOut(processors)
     }
 

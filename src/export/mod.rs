@@ -4,9 +4,9 @@
 //! [`SpanProcessor`] of the pipeline installed with [`init`];
 //! the processor hands batches to a [`SpanExporter`].
 //!
-//! - Processors: [`SimpleProcessor`] (export on the ending thread) and
+//! - Processors: [`SimpleProcessor`] (export on the ending thread),
 //!   [`BatchProcessor`] (bounded queue, worker thread, OpenTelemetry
-//!   defaults and `OTEL_BSP_*`).
+//!   defaults and `OTEL_BSP_*`) and [`FanOut`] (every span to several).
 //! - Exporters: [`OtlpExporter`] (OTLP/HTTP, protobuf or JSON), [`ConsoleExporter`]
 //!   (trees for people), [`JsonLinesExporter`] (one span per line),
 //!   [`InMemoryExporter`] (tests). Implement [`SpanExporter`] for anything else.
@@ -86,6 +86,7 @@ pub use console::{
     ROOT_NOT_ENDED,
 };
 pub use exporter::{ExportError, SpanExporter};
+pub use fan_out::FanOut;
 pub use http::MAX_RESPONSE_BODY;
 pub use http_connect::MIN_CONNECT_ATTEMPT;
 pub use http_connection::MAX_CONNECTION_IDLE;

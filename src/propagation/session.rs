@@ -16,11 +16,12 @@ use super::jaeger::{Jaeger, CLIENT_ONLY_HEADERS};
 use super::trace_context::TraceContext;
 use super::w3c_baggage::W3cBaggage;
 use super::{reported, Extractor, Injector, Problem, Problems, Propagator};
-use crate::baggage::is_tchar;
+use crate::baggage::{is_tchar, Baggage};
 use crate::context::Context;
 use crate::diagnostic::{report, DiagnosticKind};
 use crate::session::Session;
 use crate::wire::uberctx::{has_prefix, BAGGAGE_PREFIX};
+use crate::wire::{Field, Reason, WireError};
 
 /// The header [`SessionHeader::default`] uses. Prefixed, so it cannot be
 /// mistaken for an application's own `session-id` header (often a login
@@ -304,27 +305,46 @@ impl Propagator for SessionHeader {
         let Some(id) = value else {
             return (cx.clone(), Problems::default());
         };
-        let skipped = |invalid, dropped| {
+        let skipped = |invalid, dropped, offset, reason| {
             let mut problems = Problems::default();
             problems.push(Problem::Partial {
                 field: self.header(),
                 invalid,
                 dropped,
-                first: None,
+                first: Some(WireError::new(Field::SessionId, offset, reason)),
             });
             (cx.clone(), problems)
         };
         if values > 1 {
-            return skipped(values, 0);
+            return skipped(values, 0, 0, Reason::Repeated);
         }
-        match check_session_id(&id).map_err(kind_of) {
-            Err(DiagnosticKind::LimitExceeded) => return skipped(0, 1),
-            Err(_) => return skipped(1, 0),
-            Ok(()) => {}
+        if let Err(e) = check_session_id(&id) {
+            let limit = kind_of(e) == DiagnosticKind::LimitExceeded;
+            let (offset, reason) = match e {
+                SessionError::IdTooLong { .. } => (
+                    MAX_SESSION_ID_LEN,
+                    Reason::TooLong {
+                        max: MAX_SESSION_ID_LEN,
+                    },
+                ),
+                SessionError::InvalidId { offset } => (offset, Reason::InvalidByte),
+                // `EmptyId`; the header name's errors come only from
+                // `SessionHeader::new`.
+                _ => (0, Reason::Empty),
+            };
+            return skipped(usize::from(!limit), usize::from(limit), offset, reason);
         }
         match cx.baggage().try_insert(Session::BAGGAGE_KEY, &id, "") {
             Ok(baggage) => (cx.with_baggage_replaced(baggage), Problems::default()),
-            Err(_) => skipped(0, 1),
+            // The key is valid and there are no properties: the baggage is full.
+            Err(_) => skipped(
+                0,
+                1,
+                0,
+                Reason::TooManyMembers {
+                    max: Baggage::MAX_MEMBERS,
+                },
+            ),
         }
     }
 

@@ -58,6 +58,9 @@ pub enum Field {
     UberctxName,
     /// A `uberctx-{key}` value.
     UberctxValue,
+    /// The session id in its own header (`baton-session-id`, or the name
+    /// a `SessionHeader` was given).
+    SessionId,
 }
 
 impl Field {
@@ -88,6 +91,7 @@ impl Field {
             Field::JaegerFlags => "uber-trace-id flags",
             Field::UberctxName => "uberctx- name",
             Field::UberctxValue => "uberctx- value",
+            Field::SessionId => "session id",
         }
     }
 
