@@ -11,6 +11,8 @@
 
 #[path = "common/batch_fixture.rs"]
 mod batch_fixture;
+#[path = "common/loopback_collector.rs"]
+mod loopback_collector;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
@@ -19,6 +21,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use baton::export::{OtlpConfig, OtlpExporter, SpanExporter};
+use loopback_collector::{content_length, header, read_headers};
 
 /// What the server does with a request: answer it (then close the
 /// connection, or not), or close without an answer.
@@ -66,21 +69,11 @@ fn server(reply: impl Fn(usize, usize) -> Reply + Send + Sync + 'static) -> Serv
                     if reader.read_line(&mut line).unwrap_or(0) == 0 {
                         return;
                     }
-                    let (mut length, mut connection) = (0, None);
-                    loop {
-                        let mut header = String::new();
-                        reader.read_line(&mut header).unwrap();
-                        let Some((name, value)) = header.trim_end().split_once(':') else {
-                            break;
-                        };
-                        if name.eq_ignore_ascii_case("content-length") {
-                            length = value.trim().parse().unwrap();
-                        }
-                        if name.eq_ignore_ascii_case("connection") {
-                            connection = Some(value.trim().to_owned());
-                        }
-                    }
-                    reader.read_exact(&mut vec![0; length]).unwrap();
+                    let headers = read_headers(&mut reader);
+                    reader
+                        .read_exact(&mut vec![0; content_length(&headers)])
+                        .unwrap();
+                    let connection = header(&headers, "connection").map(str::to_owned);
                     seen.lock().unwrap().push(connection);
                     match reply(c, r) {
                         Reply::Answer(bytes) => reader.get_mut().write_all(bytes).unwrap(),

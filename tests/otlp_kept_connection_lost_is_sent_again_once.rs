@@ -14,6 +14,8 @@
 
 #[path = "common/batch_fixture.rs"]
 mod batch_fixture;
+#[path = "common/loopback_collector.rs"]
+mod loopback_collector;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener};
@@ -24,6 +26,7 @@ use baton::export::{
     BatchConfig, BatchProcessor, BatchStats, OtlpConfig, OtlpExporter, SpanProcessor,
     INITIAL_BACKOFF,
 };
+use loopback_collector::{content_length, read_headers};
 
 /// What the server does with a request.
 #[derive(Clone, Copy, Debug)]
@@ -73,18 +76,10 @@ fn server(reply: impl Fn(usize, usize) -> Reply + Send + Sync + 'static) -> (Str
                         // Unread bytes are left: the close is a reset.
                         return;
                     }
-                    let mut length = 0;
-                    loop {
-                        let mut header = String::new();
-                        reader.read_line(&mut header).unwrap();
-                        let Some((name, value)) = header.trim_end().split_once(':') else {
-                            break;
-                        };
-                        if name.eq_ignore_ascii_case("content-length") {
-                            length = value.trim().parse().unwrap();
-                        }
-                    }
-                    reader.read_exact(&mut vec![0; length]).unwrap();
+                    let headers = read_headers(&mut reader);
+                    reader
+                        .read_exact(&mut vec![0; content_length(&headers)])
+                        .unwrap();
                     match reply {
                         Reply::Ok => reader.get_mut().write_all(OK).unwrap(),
                         _ => {

@@ -23,16 +23,40 @@ pub struct Request {
 impl Request {
     /// The value of header `name`, matched without regard to case.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        header(&self.headers, name)
     }
 
     /// The body as text.
     pub fn text(&self) -> &str {
         std::str::from_utf8(&self.body).expect("a UTF-8 body")
     }
+}
+
+/// Reads a request's header lines, up to the blank line that ends them:
+/// each as (name as sent, value trimmed).
+pub fn read_headers(reader: &mut impl BufRead) -> Vec<(String, String)> {
+    let mut headers = Vec::new();
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        let Some((name, value)) = line.trim_end().split_once(':') else {
+            return headers;
+        };
+        headers.push((name.to_owned(), value.trim().to_owned()));
+    }
+}
+
+/// The value of header `name` in `headers`, matched without regard to case.
+pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// The `Content-Length` of a request with `headers`, 0 without one.
+pub fn content_length(headers: &[(String, String)]) -> usize {
+    header(headers, "content-length").map_or(0, |v| v.parse().unwrap())
 }
 
 /// Accepts up to `count` requests; returns the base URL
@@ -74,30 +98,17 @@ pub fn answering(
             let mut reader = BufReader::new(stream);
             let mut request_line = String::new();
             reader.read_line(&mut request_line).unwrap();
-            let mut headers = Vec::new();
-            loop {
-                let mut line = String::new();
-                reader.read_line(&mut line).unwrap();
-                let line = line.trim_end();
-                if line.is_empty() {
-                    break;
-                }
-                let (n, v) = line.split_once(':').unwrap();
-                headers.push((n.to_owned(), v.trim().to_owned()));
-            }
-            let request = Request {
-                request_line: request_line.trim_end().to_owned(),
-                headers,
-                body: Vec::new(),
-            };
-            let len: usize = request
-                .header("content-length")
-                .map_or(0, |v| v.parse().unwrap());
-            let mut body = vec![0; len];
+            let headers = read_headers(&mut reader);
+            let mut body = vec![0; content_length(&headers)];
             reader.read_exact(&mut body).unwrap();
             let mut stream = reader.into_inner();
             stream.write_all(&answer(n)).unwrap();
-            if tx.send(Request { body, ..request }).is_err() {
+            let request = Request {
+                request_line: request_line.trim_end().to_owned(),
+                headers,
+                body,
+            };
+            if tx.send(request).is_err() {
                 return;
             }
         }
