@@ -298,12 +298,6 @@ impl SpanBuilder {
             baggage,
             remote_sampling,
         } = parent;
-        let (trace_id, flags) = match &parent_sc {
-            // W3C: bits the spec does not define are the parent's, never
-            // carried into a span of ours.
-            Some(p) => (p.trace_id(), p.flags().known()),
-            None => (TraceId::random(), TraceFlags::default().with_random(true)),
-        };
         if installed.is_some_and(|r| r.disabled) {
             // A no-op tracer's span is its parent's context, or the invalid
             // one: new ids would be injected downstream as a trace that
@@ -330,24 +324,30 @@ impl SpanBuilder {
             Some(true) => (
                 SamplingDecision::RecordAndSample,
                 Vec::new(),
-                child_of(parent_sc, trace_id, SpanId::random(), flags, true),
+                child_of(parent_sc, random_root, SpanId::random(), true),
             ),
             Some(false) => (
                 SamplingDecision::Drop,
                 Vec::new(),
-                child_of(parent_sc, trace_id, SpanId::random(), flags, false),
+                child_of(parent_sc, random_root, SpanId::random(), false),
             ),
             None => {
                 let ids = installed.and_then(|r| r.ids.as_deref());
-                let (trace_id, flags) = match (ids, &parent_sc) {
-                    (Some(ids), None) => {
+                // Drawn only here and for a root: a custom generator's root
+                // used to draw a random id as well, and a disabled
+                // tracer's root one it never used.
+                let (trace_id, flags) = match (&parent_sc, ids) {
+                    // W3C: bits the spec does not define are the parent's,
+                    // never carried into a span of ours.
+                    (Some(p), _) => (p.trace_id(), p.flags().known()),
+                    (None, Some(ids)) => {
                         let random = ids.is_trace_id_random();
                         (
                             ids.new_trace_id(),
                             TraceFlags::default().with_random(random),
                         )
                     }
-                    _ => (trace_id, flags),
+                    (None, None) => random_root(),
                 };
                 let result = {
                     let mut params = SamplingParams::new(parent_sc.as_ref(), trace_id, &name);
@@ -360,8 +360,12 @@ impl SpanBuilder {
                     recorder::sampler(installed).should_sample(&params)
                 };
                 let span_id = ids.map_or_else(SpanId::random, |ids| ids.new_span_id());
-                let span_context =
-                    child_of(parent_sc, trace_id, span_id, flags, result.is_sampled());
+                let span_context = child_of(
+                    parent_sc,
+                    || (trace_id, flags),
+                    span_id,
+                    result.is_sampled(),
+                );
                 let span_context = match result.trace_state {
                     Some(trace_state) => span_context.with_trace_state(trace_state),
                     None => span_context,
@@ -548,8 +552,8 @@ fn session_attribute(baggage: &Baggage) -> Option<KeyValue> {
     Some(KeyValue::new(Session::BAGGAGE_KEY, id.to_owned()))
 }
 
-/// The span context of new span `span_id` under `parent` (a root in
-/// `trace_id` with `flags` when there is none). The parent's copy is ours: its
+/// The span context of new span `span_id` under `parent` (a root with the
+/// trace id and flags `root` gives when there is none). The parent's copy is ours: its
 /// tracestate moves into the child rather than being shared (a reference
 /// count up and down).
 // Always: as a closure called from three places in `begin`, it was left a
@@ -558,15 +562,24 @@ fn session_attribute(baggage: &Baggage) -> Option<KeyValue> {
 #[inline(always)]
 fn child_of(
     parent: Option<SpanContext>,
-    trace_id: TraceId,
+    root: impl FnOnce() -> (TraceId, TraceFlags),
     span_id: SpanId,
-    flags: TraceFlags,
     sampled: bool,
 ) -> SpanContext {
     match parent {
         Some(p) => p.child(span_id, sampled),
-        None => SpanContext::new(trace_id, span_id, flags.with_sampled(sampled)),
+        None => {
+            let (trace_id, flags) = root();
+            SpanContext::new(trace_id, span_id, flags.with_sampled(sampled))
+        }
     }
+}
+
+/// A root span's trace id and flags when baton draws the id: random, as the
+/// W3C `random` flag says.
+#[inline]
+fn random_root() -> (TraceId, TraceFlags) {
+    (TraceId::random(), TraceFlags::default().with_random(true))
 }
 
 /// What a new span takes from its parent context, copied out under the

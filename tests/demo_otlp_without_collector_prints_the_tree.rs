@@ -40,13 +40,16 @@ fn shape(stdout: &str) -> Vec<String> {
 
 #[test]
 fn the_tree_is_printed_and_the_failed_export_names_the_endpoint() {
-    // A port nobody listens on: bound, then let go.
-    let port = TcpListener::bind("127.0.0.1:0")
+    // A port nobody listens on: bound, then let go. On 127.0.0.2 where the
+    // system routes all of 127/8 to loopback (Linux), so that none of the
+    // demo's own services, which listen on 127.0.0.1, can be given the same
+    // address (it was, once, and answered the export).
+    let unused = TcpListener::bind("127.0.0.2:0")
+        .or_else(|_| TcpListener::bind("127.0.0.1:0"))
         .unwrap()
         .local_addr()
-        .unwrap()
-        .port();
-    let endpoint = format!("http://127.0.0.1:{port}");
+        .unwrap();
+    let endpoint = format!("http://{unused}");
     let failed = demo(&["--export", "otlp", "--endpoint", &endpoint]);
     let stdout = String::from_utf8_lossy(&failed.stdout);
     let stderr = String::from_utf8_lossy(&failed.stderr);
