@@ -28,7 +28,8 @@ decode and convert read header lines (`name: value`) from their arguments,
 or from standard input when there are none; a `NAME=VALUE` line is read as
 the header whose variable baton's environment carrier names NAME for a
 child process (TRACEPARENT=..., as `env` prints it); the other variables of
-an `env` listing are skipped and named, and input of those alone is invalid.
+an `env` listing are skipped and named. Input with no header line and no
+such variable is invalid.
 exit status: 0 valid, 1 invalid input (a header line that is not UTF-8,
 as an argument or on standard input, is invalid input), 2 usage error
 
@@ -135,15 +136,20 @@ pub struct Input {
 }
 
 impl Input {
-    /// Why the input gives nothing to read, when all it holds is variables
-    /// that carry no context: a listing of the wrong process, say, which
-    /// is no success.
+    /// Why the input gives nothing to read: no lines (`env | grep TRACE`
+    /// that matched none), or only variables that carry no context (a
+    /// listing of the wrong process, say). Neither is a success.
     pub fn nothing_read(&self) -> Option<String> {
-        let skipped = self.skipped.summary().filter(|_| self.lines.is_empty())?;
-        Some(format!(
-            "no variable of baton's environment carrier in the input ({}): {skipped}",
-            carrier_variables().join(", ")
-        ))
+        if !self.lines.is_empty() {
+            return None;
+        }
+        Some(match self.skipped.summary() {
+            Some(skipped) => format!(
+                "no variable of baton's environment carrier in the input ({}): {skipped}",
+                carrier_variables().join(", ")
+            ),
+            None => "no header lines in the input".to_owned(),
+        })
     }
 }
 
