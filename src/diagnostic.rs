@@ -54,11 +54,18 @@ pub enum DiagnosticKind {
     /// OpenTelemetry API says. Not reported for a span that never recorded
     /// (not sampled, or no pipeline): discarding is what that span is for.
     SpanAlreadyEnded,
+    /// A sampler was used where the OpenTelemetry spec warns that its
+    /// decisions may change and may not match other SDKs': a
+    /// [`TraceIdRatio`](crate::sampling::TraceIdRatio) deciding for a span
+    /// with a parent, as a child sampler, instead of as the root sampler
+    /// of a [`ParentBased`](crate::sampling::ParentBased). Reported once
+    /// per process.
+    SamplerCompatibility,
 }
 
 impl DiagnosticKind {
     /// Every kind, in declaration order.
-    pub const ALL: [DiagnosticKind; 12] = [
+    pub const ALL: [DiagnosticKind; 13] = [
         DiagnosticKind::GuardDroppedOutOfOrder,
         DiagnosticKind::GuardHeldAcrossAwait,
         DiagnosticKind::ContextDepthExceeded,
@@ -71,6 +78,7 @@ impl DiagnosticKind {
         DiagnosticKind::ExportWarning,
         DiagnosticKind::ThreadExiting,
         DiagnosticKind::SpanAlreadyEnded,
+        DiagnosticKind::SamplerCompatibility,
     ];
 
     fn index(self) -> usize {
@@ -92,6 +100,7 @@ impl DiagnosticKind {
             DiagnosticKind::ExportWarning => "export-warning",
             DiagnosticKind::ThreadExiting => "thread-exiting",
             DiagnosticKind::SpanAlreadyEnded => "span-already-ended",
+            DiagnosticKind::SamplerCompatibility => "sampler-compatibility",
         }
     }
 }

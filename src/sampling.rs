@@ -19,6 +19,7 @@
 
 use std::any::Any;
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::id::TraceId;
 use crate::span_context::SpanContext;
@@ -282,6 +283,16 @@ impl Sampler for AlwaysOff {
 /// both still in development. A sampler that writes either can return it
 /// with [`SamplingResult::with_trace_state`].
 ///
+/// Use it as the root sampler of [`ParentBased`]. Deciding for a span with
+/// a parent (bare, as `OTEL_TRACES_SAMPLER=traceidratio` installs it, or
+/// as one of `ParentBased`'s delegates for a parent), it reports a
+/// [`SamplerCompatibility`](crate::diagnostic::DiagnosticKind::SamplerCompatibility)
+/// diagnostic once per process, as the spec's compatibility warnings ask
+/// (in development): the algorithm was never specified, so other SDKs,
+/// and later versions, may decide otherwise for the same trace. A parent
+/// whose decision was deferred (B3 ids without one) is no such case: the
+/// ratio makes the trace's first decision there.
+///
 /// ```
 /// use baton::sampling::{Sampler, SamplingParams, TraceIdRatio};
 /// let low = baton::TraceId::from_hex("000000000000000000ffffffffffffff").unwrap();
@@ -333,8 +344,61 @@ impl TraceIdRatio {
     }
 }
 
+/// Set once a [`TraceIdRatio`] has been warned about as a child sampler.
+static WARNED_AS_CHILD: AtomicBool = AtomicBool::new(false);
+
+/// The OpenTelemetry spec's compatibility warning for a [`TraceIdRatio`]
+/// deciding for a child of `parent`: "When this sampler observes a
+/// non-empty parent span context, meaning when it is used not as a root
+/// sampler, the SDK SHOULD emit a warning" (Compatibility warnings for
+/// `TraceIdRatioBased` sampler). Once per process: the warning is about
+/// configuration, which every child span would repeat.
+///
+/// Out of line and cold, so that a root's decision pays one branch on its
+/// parent and nothing else; a child's, a load of a flag that stops changing.
+#[cold]
+#[inline(never)]
+fn warn_as_child(sampler: &TraceIdRatio, parent: &SpanContext) {
+    // A deferred parent (B3 ids without a decision) left the decision to
+    // this span: the ratio makes the first one, as a root sampler does,
+    // and `ParentBased` hands such a span to its root sampler.
+    if parent.is_deferred() || !parent.is_valid() || WARNED_AS_CHILD.load(Ordering::Relaxed) {
+        return;
+    }
+    // Set before reporting: a handler that starts spans comes back here.
+    if WARNED_AS_CHILD.swap(true, Ordering::Relaxed) {
+        return;
+    }
+    // The spec's more direct warning (MAY): the parent's tracestate shows
+    // a ProbabilitySampler (the `th` or `rv` subkey of the `ot` member).
+    let probability_parent = parent.trace_state().get("ot").is_some_and(|ot| {
+        ot.split(';')
+            .any(|sub| sub.starts_with("th:") || sub.starts_with("rv:"))
+    });
+    let parent_note = if probability_parent {
+        " and its parent is using ProbabilitySampler (tracestate ot=...th or rv)"
+    } else {
+        ""
+    };
+    crate::diagnostic::report(
+        crate::diagnostic::DiagnosticKind::SamplerCompatibility,
+        &format_args!(
+            "{} is operating as a child sampler{parent_note}: its algorithm is not \
+             specified across SDKs, so its decisions are subject to change and other \
+             services may decide otherwise for the same trace; make it the root sampler of \
+             ParentBased (OTEL_TRACES_SAMPLER=parentbased_traceidratio). Reported once per \
+             process",
+            sampler.description()
+        ),
+        None,
+    );
+}
+
 impl Sampler for TraceIdRatio {
     fn should_sample(&self, params: &SamplingParams<'_>) -> SamplingResult {
+        if let Some(parent) = params.parent {
+            warn_as_child(self, parent);
+        }
         let randomness = (params.trace_id.to_u128() as u64) & (RANDOMNESS_RANGE - 1);
         if self.ratio > 0.0 && randomness >= self.threshold {
             SamplingDecision::RecordAndSample.into()

@@ -10,6 +10,8 @@
 //! the closest the format allows, never a silent loss. So is a parent span
 //! id, which only Jaeger sends on: W3C has no place for it, and B3 inject
 //! never writes one (OpenTelemetry "MUST NOT propagate `X-B3-ParentSpanId`").
+//! The variables of an `env` listing that carry no context are skipped and
+//! named there too, in one line.
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -19,7 +21,7 @@ use baton::propagation::{Composite, Propagator};
 use baton::{Context, SpanContext};
 
 use super::decode::{self, READ};
-use super::{option_text, read_lines, refuse_options, usage_error, INVALID_INPUT};
+use super::{option_text, read_lines, refuse_options, usage_error, Input, INVALID_INPUT};
 
 /// `--to` names and the propagators they write with.
 const TARGETS: [(&str, &str); 4] = [
@@ -37,13 +39,19 @@ pub fn run(args: &[OsString]) -> ExitCode {
     if let Some(refused) = refuse_options("convert", lines) {
         return refused;
     }
-    let lines = match read_lines(lines) {
-        Ok(lines) => lines,
-        Err(e) => return e.report(&mut std::io::stderr()),
+    let mut stderr = std::io::stderr();
+    let Input { lines, skipped } = match read_lines(lines) {
+        Ok(input) => match input.nothing_read() {
+            Some(problem) => {
+                let _ = writeln!(stderr, "baton: {problem}");
+                return ExitCode::from(INVALID_INPUT);
+            }
+            None => input,
+        },
+        Err(e) => return e.report(&mut stderr),
     };
     // Refuse what `decode` would reject, with the same precise message,
     // rather than converting whatever part happened to be valid.
-    let mut stderr = std::io::stderr();
     let mut invalid = false;
     for line in &lines {
         if let Err(e) = decode::decode(line, &lines) {
@@ -71,6 +79,9 @@ pub fn run(args: &[OsString]) -> ExitCode {
             "baton: no trace and span ids in the input to convert"
         );
         return ExitCode::from(INVALID_INPUT);
+    }
+    if let Some(skipped) = skipped.summary() {
+        let _ = writeln!(stderr, "baton: convert: {skipped}");
     }
     let mut out: Vec<(String, String)> = Vec::new();
     composite(target).inject(&cx, &mut out);

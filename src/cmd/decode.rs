@@ -6,7 +6,9 @@
 //! different contexts (two `traceparent` lines, different trace ids) are
 //! invalid input too, and the lines that disagree are named. A `NAME=VALUE`
 //! line of the environment carrier (`TRACEPARENT=00-...`) is decoded as
-//! the header it stands for, and the output says which.
+//! the header it stands for, and the output says which; the other
+//! variables of an `env` listing are skipped and named (not their values)
+//! in one line after the rest.
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -23,7 +25,7 @@ use baton::wire::{
 };
 use baton::{Context, SpanId, TraceFlags, TraceId};
 
-use super::{caret, indent, read_lines, refuse_options, HeaderLine, INVALID_INPUT};
+use super::{caret, indent, read_lines, refuse_options, HeaderLine, Input, INVALID_INPUT};
 
 /// One decoded field: a label and its text.
 type Shown = (&'static str, String);
@@ -57,8 +59,14 @@ pub fn run(args: &[OsString]) -> ExitCode {
     if let Some(refused) = refuse_options("decode", args) {
         return refused;
     }
-    let lines = match read_lines(args) {
-        Ok(lines) => lines,
+    let Input { lines, skipped } = match read_lines(args) {
+        Ok(input) => match input.nothing_read() {
+            Some(problem) => {
+                let _ = writeln!(std::io::stdout(), "{problem}");
+                return ExitCode::from(INVALID_INPUT);
+            }
+            None => input,
+        },
         Err(e) => return e.report(&mut std::io::stdout()),
     };
     let mut out = std::io::stdout().lock();
@@ -84,6 +92,9 @@ pub fn run(args: &[OsString]) -> ExitCode {
                 e.report(line, &mut out);
             }
         }
+    }
+    if let Some(skipped) = skipped.summary() {
+        let _ = writeln!(out, "{skipped}");
     }
     if let Some(conflict) = conflict(&lines) {
         invalid = true;

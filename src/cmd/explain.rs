@@ -9,6 +9,9 @@
 //! received block with the receiver's `OTEL_PROPAGATORS` (default
 //! `tracecontext,baggage`, as in OpenTelemetry). What the propagators report
 //! while reading (a limit hit, an invalid member) is captured and quoted.
+//! A block may be an `env` listing: the variables of baton's environment
+//! carrier are read as their headers, and each block's others are named in
+//! a note.
 //!
 //! Exit status: 0 when the trace continues intact, 1 when it breaks or loses
 //! something, 2 on a usage error (unknown option, unreadable file or line).
@@ -24,7 +27,8 @@ use baton::propagation::{
 use baton::{Baggage, Context, SpanContext, TraceState};
 
 use super::{
-    propagators_that_run, split, usage_error, utf8_line, without_bom, InputError, USAGE_ERROR,
+    propagators_that_run, split, usage_error, utf8_line, without_bom, InputError, Line, Skipped,
+    USAGE_ERROR,
 };
 
 /// The trace formats, by their `OTEL_PROPAGATORS` names.
@@ -110,8 +114,8 @@ pub fn run(args: &[String]) -> ExitCode {
     }));
 
     let hop = Hop {
-        sent: &sent,
-        received: &received,
+        sent: &sent.headers,
+        received: &received.headers,
         sender: sender.as_ref().zip(options.sender.as_deref()),
         receiver: &receiver,
         receiver_list,
@@ -119,6 +123,11 @@ pub fn run(args: &[String]) -> ExitCode {
     let (summary, findings) = hop.explain();
     let mut out = std::io::stdout().lock();
     let _ = write!(out, "{summary}");
+    for (side, block) in [("sent", &sent), ("received", &received)] {
+        if let Some(skipped) = block.skipped.summary() {
+            let _ = writeln!(out, "note:     {side}: {skipped}");
+        }
+    }
     let verdict = if findings.iter().any(|f| f.breaks) {
         "the trace breaks at this hop"
     } else if findings.is_empty() {
@@ -208,7 +217,7 @@ enum Problem {
 /// The sent and received header blocks: from two files, or from standard
 /// input split at a `---` line (either block may then be empty) or else at
 /// the first blank line.
-fn read_blocks(files: &[String]) -> Result<(Headers, Headers), Problem> {
+fn read_blocks(files: &[String]) -> Result<(Block, Block), Problem> {
     if let [sent, received] = files {
         let read = |path: &String| {
             std::fs::read(path).map_err(|e| Problem::Usage(format!("cannot read {path}: {e}")))
@@ -281,18 +290,30 @@ fn text(mut bytes: Vec<u8>) -> Result<String, Problem> {
     })
 }
 
+/// One block of header lines, and the variables of an `env` listing it
+/// skipped.
+struct Block {
+    headers: Headers,
+    skipped: Skipped,
+}
+
 /// The `name: value` lines of `text`, blank lines skipped; `first` is the
 /// number of its first line in the input, for messages.
-fn headers(text: &str, first: usize) -> Result<Headers, Problem> {
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| {
-            split(first + i, l.to_owned())
-                .map(|h| (h.name, h.value))
-                .map_err(|e| Problem::Line(e, None))
-        })
-        .collect()
+fn headers(text: &str, first: usize) -> Result<Block, Problem> {
+    let mut block = Block {
+        headers: Vec::new(),
+        skipped: Skipped::default(),
+    };
+    for (i, l) in text.lines().enumerate() {
+        if l.trim().is_empty() {
+            continue;
+        }
+        match split(first + i, l.to_owned()).map_err(|e| Problem::Line(e, None))? {
+            Line::Header(h) => block.headers.push((h.name, h.value)),
+            Line::Skipped(variable) => block.skipped.push(variable),
+        }
+    }
+    Ok(block)
 }
 
 /// One hop: what was sent, what arrived, and how each side reads it.

@@ -1,6 +1,8 @@
 //! The subcommands: `demo`, and `decode` and `convert` with the input they
 //! share: header lines (`name: value`) from the arguments, or from standard
-//! input when there are none.
+//! input when there are none, and the variables of an `env` listing
+//! (`NAME=VALUE`), of which those of baton's environment carrier are read
+//! and the rest skipped by name.
 
 pub mod convert;
 pub mod decode;
@@ -11,7 +13,7 @@ use std::ffi::{OsStr, OsString};
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
-use baton::propagation::{env_name, Composite, Propagator};
+use baton::propagation::{env_name, Composite, Propagator, W3cBaggage};
 use baton::wire::uberctx;
 
 /// What `baton help` prints, and what follows a usage error.
@@ -25,7 +27,9 @@ pub const USAGE: &str = "usage:
 decode and convert read header lines (`name: value`) from their arguments,
 or from standard input when there are none; a `NAME=VALUE` line is read as
 the header whose variable baton's environment carrier names NAME for a
-child process (TRACEPARENT=..., as `env` prints it).
+child process (TRACEPARENT=..., as `env` prints it); the other variables of
+an `env` listing are skipped and named. Input with no header line and no
+such variable is invalid.
 exit status: 0 valid, 1 invalid input (a header line that is not UTF-8,
 as an argument or on standard input, is invalid input), 2 usage error
 
@@ -124,15 +128,42 @@ pub struct InputError {
     pub offset: usize,
 }
 
+/// The input of `decode` and `convert`: its header lines, and the
+/// variables of an `env` listing it skipped.
+pub struct Input {
+    pub lines: Vec<HeaderLine>,
+    pub skipped: Skipped,
+}
+
+impl Input {
+    /// Why the input gives nothing to read: no lines (`env | grep TRACE`
+    /// that matched none), or only variables that carry no context (a
+    /// listing of the wrong process, say). Neither is a success.
+    pub fn nothing_read(&self) -> Option<String> {
+        if !self.lines.is_empty() {
+            return None;
+        }
+        Some(match self.skipped.summary() {
+            Some(skipped) => format!(
+                "no variable of baton's environment carrier in the input ({}): {skipped}",
+                carrier_variables().join(", ")
+            ),
+            None => "no header lines in the input".to_owned(),
+        })
+    }
+}
+
 /// Reads the header lines: each argument is one line; without arguments,
 /// each non-blank line of standard input is one. The name ends at the first
 /// `:`; whitespace around the name and the value is not part of them
 /// (RFC 9110 "OWS"). A line whose name ends at a `=` instead is a variable
-/// of baton's environment carrier, as `env` prints it (see [`split`]).
+/// of baton's environment carrier, as `env` prints it, or a variable that
+/// carries no context, skipped and named in [`Input::skipped`] (see
+/// [`split`]).
 ///
 /// A line that is not UTF-8 is invalid input whether it came as an argument
 /// or on standard input: the same bytes get the same exit status.
-pub fn read_lines(args: &[OsString]) -> Result<Vec<HeaderLine>, InputError> {
+pub fn read_lines(args: &[OsString]) -> Result<Input, InputError> {
     let mut raw: Vec<(usize, String)> = Vec::new();
     if args.is_empty() {
         // Bytes, not `lines()`: that fails on the first line that is not
@@ -163,10 +194,20 @@ pub fn read_lines(args: &[OsString]) -> Result<Vec<HeaderLine>, InputError> {
             raw.push((i + 1, utf8_line(i + 1, arg.as_encoded_bytes())?));
         }
     }
-    raw.into_iter()
-        .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(number, line)| split(number, line))
-        .collect()
+    let mut input = Input {
+        lines: Vec::new(),
+        skipped: Skipped::default(),
+    };
+    for (number, line) in raw {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match split(number, line)? {
+            Line::Header(line) => input.lines.push(line),
+            Line::Skipped(variable) => input.skipped.push(variable),
+        }
+    }
+    Ok(input)
 }
 
 /// `bytes` without the UTF-8 byte order mark that editors on Windows put
@@ -190,16 +231,69 @@ pub fn utf8_line(number: usize, bytes: &[u8]) -> Result<String, InputError> {
     }
 }
 
+/// One line of input, read.
+pub enum Line {
+    /// A header line, or a variable of the environment carrier read as the
+    /// header it stands for.
+    Header(HeaderLine),
+    /// The name of a variable that carries no context (`PATH=...` in an
+    /// `env` listing): skipped, never its value, which may be a secret.
+    Skipped(String),
+}
+
+/// At most this many names of skipped variables are listed; the rest are
+/// counted. An `env` listing holds dozens, and the note is one line.
+pub const MAX_SKIPPED_NAMES: usize = 10;
+
+/// The variables of the input that carry no context, by name, in order.
+#[derive(Default)]
+pub struct Skipped {
+    names: Vec<String>,
+}
+
+impl Skipped {
+    /// Adds `variable`, after the others.
+    pub fn push(&mut self, variable: String) {
+        self.names.push(variable);
+    }
+
+    /// `skipped 3 variables that carry no context: PATH, HOME, TERM`, with
+    /// at most [`MAX_SKIPPED_NAMES`] names and the rest counted; `None`
+    /// when nothing was skipped.
+    pub fn summary(&self) -> Option<String> {
+        let (listed, more) = match self.names.len() {
+            0 => return None,
+            1 => {
+                return Some(format!(
+                    "skipped 1 variable that carries no context: {}",
+                    self.names[0]
+                ))
+            }
+            n if n > MAX_SKIPPED_NAMES => (
+                MAX_SKIPPED_NAMES,
+                format!(" and {} more", n - MAX_SKIPPED_NAMES),
+            ),
+            n => (n, String::new()),
+        };
+        Some(format!(
+            "skipped {} variables that carry no context: {}{more}",
+            self.names.len(),
+            self.names[..listed].join(", ")
+        ))
+    }
+}
+
 /// Reads one line: `name: value`, or `NAME=VALUE` as baton's environment
-/// carrier writes a header for a child process (`TRACEPARENT=00-...`).
+/// carrier writes a header for a child process (`TRACEPARENT=00-...`) or as
+/// `env` lists any other variable, which is skipped.
 /// Which form a line is decides by its name: a header name cannot hold a
 /// `=` and a variable name cannot hold a `:`, so whichever comes first ends
 /// the name, and a `=` in a header's value (`baggage: k=v`) or a `:` in a
 /// variable's value stays part of the value.
-pub fn split(number: usize, line: String) -> Result<HeaderLine, InputError> {
+pub fn split(number: usize, line: String) -> Result<Line, InputError> {
     match line.find([':', '=']) {
         Some(at) if line[at..].starts_with('=') => split_variable(number, line, at),
-        Some(colon) => split_header(number, line, colon),
+        Some(colon) => split_header(number, line, colon).map(Line::Header),
         None => Err(InputError {
             number,
             message: "expected `name: value` or `NAME=VALUE`, found no `:` or `=`".into(),
@@ -236,45 +330,78 @@ fn split_header(number: usize, line: String, colon: usize) -> Result<HeaderLine,
     })
 }
 
+/// The variables of the environment carrier that a child reads: those of
+/// the fields of `decode::READ`'s formats, as the carrier's own mapping
+/// ([`env_name`]) names them.
+fn carrier_variables() -> Vec<String> {
+    let read = Composite::from_list(decode::READ).unwrap_or_default();
+    read.extract_fields().iter().map(|f| env_name(f)).collect()
+}
+
 /// A `NAME=VALUE` line, read as the header whose variable `NAME` is: the
 /// field of `decode::READ`'s formats that the environment carrier's own
 /// mapping ([`env_name`]) turns into `NAME`, exactly, as a child's extract
 /// matches it. The value is taken as the carrier holds it, untrimmed.
-fn split_variable(number: usize, line: String, equals: usize) -> Result<HeaderLine, InputError> {
+///
+/// A variable no child reads is skipped, unless it looks meant to carry
+/// context and would be lost: Jaeger baggage (`UBERCTX_*`), or a name the
+/// carrier spells differently (`traceparent=`, `X-B3-TraceId=`: a header
+/// line typed with `=`, or a variable a child would not see).
+fn split_variable(number: usize, line: String, equals: usize) -> Result<Line, InputError> {
     let start = line.len() - line.trim_start().len();
     let variable = line[..equals].trim();
+    let error = |message: String, offset: usize| InputError {
+        number,
+        message,
+        offset,
+        line: line.clone(),
+    };
+    if variable.is_empty() {
+        return Err(error("the variable name is empty".into(), equals));
+    }
+    if let Some(bad) = variable.find(|c: char| c.is_whitespace() || c.is_control()) {
+        return Err(error(
+            "a variable name has no spaces or control characters".into(),
+            start + bad,
+        ));
+    }
     let read = Composite::from_list(decode::READ).unwrap_or_default();
     let fields = read.extract_fields();
-    let Some(field) = fields.iter().find(|f| env_name(f) == variable) else {
-        let message = if variable.starts_with(&env_name(uberctx::BAGGAGE_PREFIX)) {
-            // The carrier writes these, but its mapping loses the key's case
-            // and punctuation, and a child's extract finds none of them.
+    if let Some(field) = fields.iter().find(|f| env_name(f) == variable) {
+        return Ok(Line::Header(HeaderLine {
+            number,
+            name: (*field).to_owned(),
+            value: line[equals + 1..].to_owned(),
+            variable: Some(variable.to_owned()),
+        }));
+    }
+    let normalized = env_name(variable);
+    if normalized.starts_with(&env_name(uberctx::BAGGAGE_PREFIX)) {
+        // The carrier writes these, but a child's extract finds none: Jaeger
+        // finds its baggage by the `uberctx-` prefix of the field's name.
+        return Err(error(
             format!(
                 "{variable:?} is Jaeger baggage (uberctx-*) in the environment: its key \
-                 cannot be read back from the variable name, and a child process does not \
-                 read it either"
-            )
-        } else {
-            let names: Vec<String> = fields.iter().map(|f| env_name(f)).collect();
+                 cannot be read back from the variable name (the carrier's names lose case \
+                 and punctuation), so the environment carrier never carries it and no child \
+                 process reads it; baggage reaches a child process in {} (OTEL_PROPAGATORS \
+                 with baggage)",
+                env_name(&W3cBaggage.fields().concat())
+            ),
+            start,
+        ));
+    }
+    if fields.iter().any(|f| env_name(f) == normalized) {
+        return Err(error(
             format!(
                 "{variable:?} is no variable baton's environment carrier writes for a child \
-                 process ({}); a header line is `name: value`",
-                names.join(", ")
-            )
-        };
-        return Err(InputError {
-            number,
-            message,
-            offset: start,
-            line,
-        });
-    };
-    Ok(HeaderLine {
-        number,
-        name: (*field).to_owned(),
-        value: line[equals + 1..].to_owned(),
-        variable: Some(variable.to_owned()),
-    })
+                 process: it writes {normalized}, and a child reads names exactly; a header \
+                 line is `name: value`"
+            ),
+            start,
+        ));
+    }
+    Ok(Line::Skipped(variable.to_owned()))
 }
 
 /// RFC 9110 `tchar`: what a header name is made of.
