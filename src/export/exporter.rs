@@ -17,8 +17,9 @@ pub enum ExportError {
     /// The deadline passed before the work finished. For a request to a
     /// receiver (the OTLP exporter's), [`TimedOut`] names its URL, the step
     /// that ran out of time (resolving, connecting, writing, waiting for the
-    /// answer) and the time allowed; for a deadline of the pipeline itself
-    /// (a flush, a shutdown), it is [`TimedOut::default`].
+    /// answer, reading its body) and the time allowed; for a deadline of the
+    /// pipeline itself (a flush, a shutdown), it is [`TimedOut::default`]
+    /// ([`ExportError::deadline_exceeded`]).
     Timeout(TimedOut),
     /// The exporter panicked; the batch was lost.
     Panicked,

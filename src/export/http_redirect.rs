@@ -171,4 +171,67 @@ mod tests {
             .contains("no TLS"));
         assert!(resolve(&base, "/a\r\nX: y").is_err());
     }
+
+    #[test]
+    fn dot_segments_are_removed_as_rfc_3986_resolves_its_examples() {
+        // Bug: `.` and `..` were kept, so `../v1/traces` was sent as
+        // `POST /otlp/../v1/traces` to a server that need not normalize it.
+        // RFC 3986 §5.4.1 and §5.4.2, those of path-relative and
+        // absolute-path references (and the query and empty ones beside
+        // them), against its base; a fragment is not sent, so it is gone.
+        let base = Endpoint::parse("test", "http://a/b/c/d;p?q").unwrap();
+        for (reference, url) in [
+            ("g", "http://a/b/c/g"),
+            ("./g", "http://a/b/c/g"),
+            ("g/", "http://a/b/c/g/"),
+            ("/g", "http://a/g"),
+            ("?y", "http://a/b/c/d;p?y"),
+            ("g?y", "http://a/b/c/g?y"),
+            ("#s", "http://a/b/c/d;p?q"),
+            ("g#s", "http://a/b/c/g"),
+            ("g?y#s", "http://a/b/c/g?y"),
+            (";x", "http://a/b/c/;x"),
+            ("g;x", "http://a/b/c/g;x"),
+            ("g;x?y#s", "http://a/b/c/g;x?y"),
+            ("", "http://a/b/c/d;p?q"),
+            (".", "http://a/b/c/"),
+            ("./", "http://a/b/c/"),
+            ("..", "http://a/b/"),
+            ("../", "http://a/b/"),
+            ("../g", "http://a/b/g"),
+            ("../..", "http://a/"),
+            ("../../", "http://a/"),
+            ("../../g", "http://a/g"),
+            // §5.4.2, abnormal examples.
+            ("../../../g", "http://a/g"),
+            ("../../../../g", "http://a/g"),
+            ("/./g", "http://a/g"),
+            ("/../g", "http://a/g"),
+            ("g.", "http://a/b/c/g."),
+            (".g", "http://a/b/c/.g"),
+            ("g..", "http://a/b/c/g.."),
+            ("..g", "http://a/b/c/..g"),
+            ("./../g", "http://a/b/g"),
+            ("./g/.", "http://a/b/c/g/"),
+            ("g/./h", "http://a/b/c/g/h"),
+            ("g/../h", "http://a/b/c/h"),
+            ("g;x=1/./y", "http://a/b/c/g;x=1/y"),
+            ("g;x=1/../y", "http://a/b/c/y"),
+            ("g?y/./x", "http://a/b/c/g?y/./x"),
+            ("g?y/../x", "http://a/b/c/g?y/../x"),
+            ("g#s/./x", "http://a/b/c/g"),
+            ("g#s/../x", "http://a/b/c/g"),
+            // And the same removal in a network-path or absolute reference.
+            ("//g/x/../y", "http://g/y"),
+            ("http://a/b/c/./../g", "http://a/b/g"),
+        ] {
+            assert_eq!(resolve(&base, reference).unwrap().url(), url, "{reference}");
+        }
+        // A query-only reference keeps the base's path as it is (§5.2.2).
+        let dotted = Endpoint::parse("test", "http://a/b/../c").unwrap();
+        assert_eq!(resolve(&dotted, "?y").unwrap().url(), "http://a/b/../c?y");
+        assert_eq!(resolve(&dotted, "g").unwrap().url(), "http://a/g");
+        // Segments are cut at `/` only, whatever else they hold.
+        assert_eq!(resolve(&base, "é/../ü").unwrap().url(), "http://a/b/c/ü");
+    }
 }

@@ -450,12 +450,27 @@ impl fmt::Debug for OtlpConfig {
 /// same `POST`, as Go's and curl's clients do (the OTLP/HTTP spec leaves
 /// redirections to HTTP), at most
 /// [`MAX_REDIRECTS`](crate::export::MAX_REDIRECTS) times per request and
-/// only to an `http://` URL (baton has no TLS); `Authorization`,
+/// only to an `http://` URL (baton has no TLS), a relative `Location`
+/// resolved as RFC 3986 §5.2 says (dot segments removed); `Authorization`,
 /// `Proxy-Authorization` and `Cookie` headers are not sent to another host
-/// or port. A redirection that cannot be followed is an error naming the
-/// status and the `Location`, not retried; any other redirection (3xx)
-/// fails the export with [`ExportError::Redirected`], which names the
-/// `Location`.
+/// or port. The connection to the other origin a redirection led to is
+/// kept between exports too (one such origin at a time), but a 308 is not
+/// remembered: each export asks the configured endpoint first, as Go's
+/// client and curl do, so the endpoint set stays in charge. A 307 or 308
+/// that cannot be followed fails the export with
+/// [`ExportError::RedirectRefused`], which says why
+/// ([`RedirectRefusal`](crate::export::RedirectRefusal)), not retried; any
+/// other redirection (3xx) fails it with [`ExportError::Redirected`], which
+/// names the `Location`.
+///
+/// A host name is looked up on a thread of its own, waited for no longer
+/// than the timeout; at most
+/// [`MAX_PENDING_LOOKUPS`](crate::export::MAX_PENDING_LOOKUPS) lookups are
+/// pending in the process at once, so a name server that hangs cannot pile
+/// up threads: past it, an export to a host name fails at once, saying so.
+/// An answer whose body does not arrive in time is a timeout of its own
+/// step ([`TimeoutStep::Reading`]), naming the answer's status; after a
+/// 2xx the spans still count as delivered, with a warning.
 /// An export that is not answered with 2xx in time returns an error,
 /// so the processor counts its spans as failed. A 2xx answer whose
 /// `partial_success` rejected spans is [`ExportError::Rejected`]: those spans
@@ -463,7 +478,8 @@ impl fmt::Debug for OtlpConfig {
 /// (the OTLP spec forbids it); a warning in a partial success that rejected
 /// nothing, or a 2xx body that cannot be decoded, is reported as
 /// [`DiagnosticKind::ExportWarning`](crate::DiagnosticKind::ExportWarning)
-/// and the batch counts as delivered.
+/// and the batch counts as delivered; the warning names the URL that
+/// answered (a redirection's target, if one was followed).
 ///
 /// A batch whose body would be longer than [`MAX_REQUEST_BODY`] before
 /// compression is not sent, as the OTLP/HTTP spec says: the export fails.

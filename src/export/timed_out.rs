@@ -34,6 +34,8 @@ use std::time::Duration;
 /// }
 /// assert_eq!(ExportError::deadline_exceeded().to_string(), "deadline exceeded");
 /// ```
+///
+/// [`ExportError::deadline_exceeded`]: crate::export::ExportError::deadline_exceeded
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TimedOut {
     request: Option<Request>,
