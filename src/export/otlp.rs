@@ -700,8 +700,7 @@ fn accepted(
     spans: usize,
 ) -> Result<(), ExportError> {
     if response.body_timed_out {
-        let timed_out = TimedOut::request(TimeoutStep::Reading, answered.url(), deadline.allowed)
-            .answer_status(response.status);
+        let timed_out = body_timed_out(response, answered, deadline);
         report(
             DiagnosticKind::ExportWarning,
             &format_args!(
@@ -748,6 +747,13 @@ fn accepted(
     }
 }
 
+/// What ran out of time when the deadline cut short the body of `response`,
+/// from `answered`.
+fn body_timed_out(response: &Response, answered: &Endpoint, deadline: Deadline) -> TimedOut {
+    TimedOut::request(TimeoutStep::Reading, answered.url(), deadline.allowed)
+        .answer_status(response.status)
+}
+
 /// Posts `body` until it is accepted (the 2xx answer is returned, with the
 /// endpoint that gave it), refused for good, or the deadline leaves no time
 /// for another attempt.
@@ -776,11 +782,8 @@ fn send<'a>(
             // The collector answered, but its body did not arrive in time:
             // no time is left to retry, or to follow a redirection.
             Ok((response, answered)) if response.body_timed_out => {
-                let timed_out =
-                    TimedOut::request(TimeoutStep::Reading, answered.url(), deadline.allowed);
-                return Err(ExportError::Timeout(
-                    timed_out.answer_status(response.status),
-                ));
+                let timed_out = body_timed_out(&response, &answered, deadline);
+                return Err(ExportError::Timeout(timed_out));
             }
             // The other redirections: a 301, 302 or 303 would turn the POST
             // into a GET without the spans (RFC 9110 §15.4), and sending
