@@ -806,7 +806,13 @@ fn read_chunked(
 
 #[cfg(test)]
 mod tests {
-    use super::{find_head_end, read_response, Response, MAX_RESPONSE_BODY, MAX_RESPONSE_HEAD};
+    use super::{
+        find_head_end, read_response, to_post_error, Endpoint, Failure, Response,
+        MAX_RESPONSE_BODY, MAX_RESPONSE_HEAD,
+    };
+    use crate::export::deadline::Deadline;
+    use crate::export::timed_out::TimeoutStep;
+    use crate::export::ExportError;
     use std::io::{self, Write};
     use std::net::{TcpListener, TcpStream};
     use std::time::{Duration, Instant};
@@ -983,6 +989,22 @@ mod tests {
         assert_eq!(read(with_extension(at)).unwrap().body, b"hello");
         let past = error_text(with_extension(at + 1));
         assert!(past.contains("past the limit"), "{past}");
+    }
+
+    #[test]
+    fn a_lookup_refused_at_the_cap_is_a_failure_not_retried() {
+        // `http_connect` refuses a lookup past MAX_PENDING_LOOKUPS with an
+        // error of kind `Other`, well before the deadline: the request fails
+        // at once, naming the URL and the cap, and is not sent again.
+        let endpoint = Endpoint::parse("test", "http://collector:4318/v1/traces").unwrap();
+        let why = "collector not looked up: 4 host name lookups (MAX_PENDING_LOOKUPS) are pending";
+        let failure = Failure::in_step(TimeoutStep::Resolving)(io::Error::other(why));
+        let posted = to_post_error(failure, Deadline::after(Duration::MAX), &endpoint);
+        assert!(!posted.retryable);
+        assert_eq!(
+            posted.error,
+            ExportError::Failed(format!("http://collector:4318/v1/traces: {why}"))
+        );
     }
 
     #[test]

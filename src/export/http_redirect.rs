@@ -7,7 +7,10 @@
 //! `net/http` client (what the Collector's own OTLP/HTTP exporter uses)
 //! sends the same `POST` again to the `Location` of a 307 or 308, and so
 //! does curl; a 301, 302 or 303 would turn it into a `GET` without the
-//! spans, so those are not followed (the caller reports them).
+//! spans, so those are not followed (the caller reports them). One that
+//! cannot be followed is [`ExportError::RedirectRefused`], saying why.
+//! The connection to the origin a redirection leads to is kept, as the one
+//! to the configured origin is ([`Connections`]).
 
 use std::borrow::Cow;
 
