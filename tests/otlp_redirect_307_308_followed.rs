@@ -9,6 +9,9 @@
 //!
 //! Regression: a 307 or 308 failed the export (`ExportError::Redirected`),
 //! so spans were lost behind a redirection a Go or curl client follows.
+//! And one that could not be followed was `ExportError::Failed` with a
+//! message (or `Redirected`, without a `Location`): now it is
+//! `ExportError::RedirectRefused`, saying why (`RedirectRefusal`).
 
 #[path = "common/batch_fixture.rs"]
 mod batch_fixture;
@@ -18,7 +21,9 @@ mod loopback_collector;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use baton::export::{ExportError, OtlpConfig, OtlpExporter, SpanExporter, MAX_REDIRECTS};
+use baton::export::{
+    ExportError, OtlpConfig, OtlpExporter, RedirectRefusal, SpanExporter, MAX_REDIRECTS,
+};
 use loopback_collector::Request;
 
 const OK: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
@@ -128,16 +133,25 @@ fn redirections_are_followed_up_to_the_limit_and_not_past_it() {
     // Not sent again: a redirection loop is not a passing fault.
     received(&requests, MAX_REDIRECTS + 1);
     let text = error.to_string();
-    let past = format!("/hop/{} answered 307", MAX_REDIRECTS);
+    let past = format!(
+        "/hop/{MAX_REDIRECTS} answered 307, a redirection to /hop/{}",
+        MAX_REDIRECTS + 1
+    );
     assert!(text.contains(&past), "{text}");
-    assert!(
-        text.contains(&format!("to /hop/{}", MAX_REDIRECTS + 1)),
-        "{text}"
-    );
-    assert!(
-        text.contains(&format!("{MAX_REDIRECTS} redirections")),
-        "{text}"
-    );
+    assert!(text.contains("that cannot be followed"), "{text}");
+    assert!(text.contains("redirected MAX_REDIRECTS times"), "{text}");
+    let ExportError::RedirectRefused {
+        endpoint,
+        status: 307,
+        location: Some(location),
+        reason: RedirectRefusal::TooMany,
+        ..
+    } = &error
+    else {
+        panic!("{error:?}")
+    };
+    assert_eq!(*endpoint, format!("{base}/hop/{MAX_REDIRECTS}"));
+    assert_eq!(*location, format!("/hop/{}", MAX_REDIRECTS + 1));
 }
 
 #[test]
@@ -158,10 +172,24 @@ fn a_redirection_that_cannot_be_followed_names_its_status_and_location() {
         let error = export(&format!("{base}/v1/traces")).unwrap_err();
         received(&requests, 1);
         let text = error.to_string();
-        assert!(text.contains(&format!("answered {status}")), "{text}");
-        assert!(text.contains(&format!("to {location}")), "{text}");
+        let said =
+            format!("answered {status}, a redirection to {location} that cannot be followed");
+        assert!(text.contains(&said), "{text}");
         assert!(text.contains(why), "{text}");
-        assert!(matches!(error, ExportError::Failed(_)), "{error:?}");
+        match &error {
+            ExportError::RedirectRefused {
+                endpoint,
+                status: got,
+                location: Some(got_location),
+                reason: RedirectRefusal::Location(reason),
+                ..
+            } => {
+                assert_eq!(*endpoint, format!("{base}/v1/traces"));
+                assert_eq!((*got, got_location.as_str()), (status, location));
+                assert!(reason.contains(why), "{reason}");
+            }
+            other => panic!("{other:?}"),
+        }
     }
     // Without a Location there is nowhere to go.
     let (base, requests) = loopback_collector::answering(1, |_| {
@@ -172,12 +200,15 @@ fn a_redirection_that_cannot_be_followed_names_its_status_and_location() {
     assert!(
         matches!(
             error,
-            ExportError::Redirected {
+            ExportError::RedirectRefused {
                 status: 307,
                 location: None,
+                reason: RedirectRefusal::NoLocation,
                 ..
             }
         ),
         "{error:?}"
     );
+    let text = error.to_string();
+    assert!(text.contains("answered 307, a redirection with no Location that cannot be followed (there is nowhere to go)"), "{text}");
 }

@@ -15,7 +15,6 @@ use crate::export::batch_queue::Shared;
 use crate::export::export_batch::Batch;
 use crate::export::exporter::{ExportError, SpanExporter};
 use crate::export::span_slots::SpanSlots;
-use crate::export::timed_out::TimedOut;
 use crate::recorder;
 
 /// Starts the worker and the export thread.
@@ -278,7 +277,7 @@ impl Worker {
             let _ = self.jobs.send(vec![Job::Shutdown]);
         }
         if let Some((_, Some(ack))) = self.shutdown.take() {
-            let _ = ack.try_send(Err(ExportError::Timeout(TimedOut::default())));
+            let _ = ack.try_send(Err(ExportError::deadline_exceeded()));
         }
     }
 }

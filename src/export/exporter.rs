@@ -3,6 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::export::redirect_refusal::RedirectRefusal;
 use crate::export::stats::BatchStats;
 use crate::export::timed_out::TimedOut;
 use crate::span_data::SpanData;
@@ -16,8 +17,9 @@ pub enum ExportError {
     /// The deadline passed before the work finished. For a request to a
     /// receiver (the OTLP exporter's), [`TimedOut`] names its URL, the step
     /// that ran out of time (resolving, connecting, writing, waiting for the
-    /// answer) and the time allowed; for a deadline of the pipeline itself
-    /// (a flush, a shutdown), it is [`TimedOut::default`].
+    /// answer, reading its body) and the time allowed; for a deadline of the
+    /// pipeline itself (a flush, a shutdown), it is [`TimedOut::default`]
+    /// ([`ExportError::deadline_exceeded`]).
     Timeout(TimedOut),
     /// The exporter panicked; the batch was lost.
     Panicked,
@@ -28,9 +30,11 @@ pub enum ExportError {
     Reentrant,
     /// The exporter reported a failure.
     Failed(String),
-    /// The receiver answered with a redirection (3xx), which is not
-    /// followed: the spans were not delivered. Set the endpoint to where it
-    /// points, if that is meant.
+    /// The receiver answered with a redirection (3xx) of a status the
+    /// exporter never follows (all but 307 and 308, which are followed, and
+    /// are [`RedirectRefused`](ExportError::RedirectRefused) when they
+    /// cannot be): the spans were not delivered. Set the endpoint to where
+    /// it points, if that is meant.
     Redirected {
         /// The URL the request went to.
         endpoint: String,
@@ -38,6 +42,25 @@ pub enum ExportError {
         status: u16,
         /// The `Location` the answer gave, as it came, if any.
         location: Option<String>,
+    },
+    /// The receiver answered 307 or 308, which the exporter follows with
+    /// the same `POST`, but this one could not be followed, for `reason`:
+    /// the spans were not delivered, and the request is not sent again.
+    ///
+    /// Added in place of what was [`Failed`](ExportError::Failed) with a
+    /// message (a `Location` that could not be followed, one redirection
+    /// too many) or [`Redirected`](ExportError::Redirected) (a 307 or 308
+    /// without a `Location`). More fields may come: match it with `..`.
+    #[non_exhaustive]
+    RedirectRefused {
+        /// The URL that answered (a redirection's target, after others).
+        endpoint: String,
+        /// 307 or 308.
+        status: u16,
+        /// The `Location` the answer gave, as it came, if any.
+        location: Option<String>,
+        /// Why it was not followed.
+        reason: RedirectRefusal,
     },
     /// The receiver took the batch but rejected some of its spans (an OTLP
     /// partial success): those are lost, the rest delivered. Not retried, as
@@ -82,6 +105,22 @@ impl fmt::Display for ExportError {
                 }
                 f.write_str(", which is not followed: the spans were not delivered")
             }
+            ExportError::RedirectRefused {
+                endpoint,
+                status,
+                location,
+                reason,
+            } => {
+                write!(f, "{endpoint} answered {status}, a redirection")?;
+                match location {
+                    Some(to) => write!(f, " to {}", to.escape_debug())?,
+                    None => f.write_str(" with no Location")?,
+                }
+                write!(
+                    f,
+                    " that cannot be followed ({reason}): the spans were not delivered"
+                )
+            }
             ExportError::Rejected { rejected, message } => {
                 write!(f, "the receiver rejected {rejected} span(s)")?;
                 if !message.is_empty() {
@@ -113,17 +152,30 @@ impl fmt::Display for ExportError {
 }
 
 impl ExportError {
+    /// A deadline of the pipeline itself passed (a flush, a shutdown, an
+    /// export waited on): [`ExportError::Timeout`] with
+    /// [`TimedOut::default`], which names no request.
+    ///
+    /// ```
+    /// use baton::export::{ExportError, TimedOut};
+    /// assert_eq!(ExportError::deadline_exceeded(), ExportError::Timeout(TimedOut::default()));
+    /// assert_eq!(ExportError::deadline_exceeded().to_string(), "deadline exceeded");
+    /// ```
+    pub fn deadline_exceeded() -> ExportError {
+        ExportError::Timeout(TimedOut::default())
+    }
+
     /// How many spans of a batch of `batch` an export failing with this
     /// error lost: all of them, but for [`ExportError::Rejected`], which
     /// lost the ones rejected.
     ///
     /// # Example: a partial success loses only what was rejected
     /// ```
-    /// use baton::export::{ExportError, TimedOut};
+    /// use baton::export::ExportError;
     /// let partial = ExportError::Rejected { rejected: 3, message: "over quota".into() };
     /// assert_eq!(partial.spans_lost(512), 3);
     /// assert_eq!(partial.spans_lost(2), 2);
-    /// assert_eq!(ExportError::Timeout(TimedOut::default()).spans_lost(512), 512);
+    /// assert_eq!(ExportError::deadline_exceeded().spans_lost(512), 512);
     /// ```
     pub fn spans_lost(&self, batch: u64) -> u64 {
         match self {

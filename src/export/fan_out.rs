@@ -91,7 +91,6 @@ mod tests {
     use std::time::Instant;
 
     use super::FanOut;
-    use crate::export::timed_out::TimedOut;
     use crate::export::{ExportError, SpanProcessor};
     use crate::span_data::SpanData;
 
@@ -105,7 +104,7 @@ mod tests {
         fn force_flush(&self, _deadline: Instant) -> Result<(), ExportError> {
             self.0.fetch_add(100, Ordering::SeqCst);
             if self.1 {
-                Err(ExportError::Timeout(TimedOut::default()))
+                Err(ExportError::deadline_exceeded())
             } else {
                 Ok(())
             }
@@ -127,7 +126,7 @@ mod tests {
         // The first one fails; the second is still flushed.
         assert_eq!(
             fan_out.force_flush(Instant::now()),
-            Err(ExportError::Timeout(TimedOut::default()))
+            Err(ExportError::deadline_exceeded())
         );
         assert_eq!(counts[0].load(Ordering::SeqCst), 102);
         assert_eq!(counts[1].load(Ordering::SeqCst), 102);

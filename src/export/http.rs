@@ -9,7 +9,7 @@ use std::time::{Duration, Instant, SystemTime};
 use crate::export::body_buffer::{reserve_within, READ_CHUNK};
 use crate::export::deadline::{remaining, Deadline};
 use crate::export::http_chunked::{BadChunk, Dechunker};
-use crate::export::http_connect::{self, system_resolve};
+use crate::export::http_connect::{self, SYSTEM_RESOLVER};
 use crate::export::http_connection::KeptConnection;
 use crate::export::http_date::until_http_date;
 use crate::export::timed_out::{TimedOut, TimeoutStep};
@@ -147,8 +147,9 @@ impl Endpoint {
 
     /// A reference without a scheme or authority (an absolute path, a
     /// query, or a relative path) resolved against this URL as RFC 3986
-    /// §5.2 does (dot segments left to the server): `authority`, path and
-    /// query, to be parsed as a URL after `http://`.
+    /// §5.2.2 does, but for the removal of dot segments (see
+    /// [`without_dot_segments`](Endpoint::without_dot_segments)):
+    /// `authority`, path and query, to be parsed as a URL after `http://`.
     pub(crate) fn resolve_reference(&self, reference: &str) -> String {
         let authority = &self.authority;
         if reference.starts_with('/') {
@@ -164,6 +165,15 @@ impl Endpoint {
         }
     }
 
+    /// This URL with `.` and `..` segments removed from its path, as RFC
+    /// 3986 §5.2.4 (`remove_dot_segments`) does for a resolved reference.
+    pub(crate) fn without_dot_segments(mut self) -> Endpoint {
+        if self.path.contains("/.") {
+            self.path = remove_dot_segments(&self.path);
+        }
+        self
+    }
+
     /// A signal's URL from a base URL, as the OTLP exporter spec builds it:
     /// `signal_path` appended to the path (without doubling its `/`), and
     /// the query, if any, after it.
@@ -171,6 +181,44 @@ impl Endpoint {
         self.path = format!("{}{signal_path}", self.path.trim_end_matches('/'));
         self
     }
+}
+
+/// `path` without its `.` and `..` segments: RFC 3986 §5.2.4's loop,
+/// moving one segment at a time from the input to the output, for a path
+/// that starts with `/` (as every [`Endpoint`]'s does). A `..` past the
+/// root is dropped, as the RFC says.
+fn remove_dot_segments(path: &str) -> String {
+    let mut input = path;
+    let mut output = String::with_capacity(path.len());
+    let drop_last_segment = |output: &mut String| {
+        output.truncate(output.rfind('/').unwrap_or(0));
+    };
+    while !input.is_empty() {
+        if let Some(rest) = input.strip_prefix("../") {
+            input = rest; // A
+        } else if let Some(rest) = input.strip_prefix("./") {
+            input = rest; // A
+        } else if input.starts_with("/./") {
+            input = &input[2..]; // B
+        } else if input == "/." {
+            input = "/"; // B
+        } else if input.starts_with("/../") {
+            input = &input[3..]; // C
+            drop_last_segment(&mut output);
+        } else if input == "/.." {
+            input = "/"; // C
+            drop_last_segment(&mut output);
+        } else if input == "." || input == ".." {
+            input = ""; // D
+        } else {
+            // E: the first segment, with its leading `/` if any.
+            let end = input.bytes().skip(1).position(|b| b == b'/');
+            let end = end.map_or(input.len(), |i| i + 1);
+            output.push_str(&input[..end]);
+            input = &input[end..];
+        }
+    }
+    output
 }
 
 /// What the collector answered.
@@ -186,6 +234,9 @@ pub(crate) struct Response {
     pub(crate) body: Vec<u8>,
     /// `Location`, as it came (of a redirection).
     pub(crate) location: Option<String>,
+    /// The deadline passed while the body was read: `body` holds what
+    /// arrived before it ([`TimeoutStep::Reading`]).
+    pub(crate) body_timed_out: bool,
 }
 
 /// Why a `POST` got no answer.
@@ -203,8 +254,7 @@ pub(crate) struct PostError {
 fn to_post_error(failure: Failure, deadline: Deadline, endpoint: &Endpoint) -> PostError {
     use io::ErrorKind as K;
     let e = failure.error;
-    let timed_out = matches!(e.kind(), K::TimedOut | K::WouldBlock);
-    if timed_out || Instant::now() >= deadline.at {
+    if is_timeout(&e) || Instant::now() >= deadline.at {
         return PostError {
             retryable: false,
             error: ExportError::Timeout(TimedOut::request(
@@ -236,19 +286,21 @@ fn to_post_error(failure: Failure, deadline: Deadline, endpoint: &Endpoint) -> P
 /// byte of an answer (a server dropping an idle connection as the request
 /// went out) is replaced by a new one, once, and the request sent again:
 /// the OTLP/HTTP spec has the client send the same request again "if the
-/// server disconnects without returning a response".
+/// server disconnects without returning a response". Configured headers
+/// named in `withheld` are not sent.
 pub(crate) fn post(
     kept: &mut KeptConnection,
     endpoint: &Endpoint,
     headers: &[(String, String)],
+    withheld: &[&str],
     content: Content<'_>,
     body: &[u8],
     deadline: Deadline,
 ) -> Result<Response, PostError> {
-    let head = request_head(endpoint, headers, content, body.len());
+    let head = request_head(endpoint, headers, withheld, content, body.len());
     let fresh = || {
         let stream =
-            http_connect::connect(&endpoint.host, endpoint.port, deadline.at, system_resolve)
+            http_connect::connect(&endpoint.host, endpoint.port, deadline.at, SYSTEM_RESOLVER)
                 .map_err(|(step, error)| Failure::in_step(step)(error))?;
         exchange(stream, head.as_bytes(), body, deadline.at)
     };
@@ -298,10 +350,12 @@ pub(crate) struct Content<'a> {
     pub(crate) content_encoding: Option<&'a str>,
 }
 
-/// The request line and headers of a `POST` of `length` bytes.
+/// The request line and headers of a `POST` of `length` bytes, with the
+/// configured `headers` but those named in `withheld` (in any case).
 fn request_head(
     endpoint: &Endpoint,
     headers: &[(String, String)],
+    withheld: &[&str],
     content: Content<'_>,
     length: usize,
 ) -> String {
@@ -324,7 +378,9 @@ fn request_head(
         head.push_str(encoding);
         head.push_str("\r\n");
     }
-    for (name, value) in headers.iter().filter(|(name, _)| !is_user_agent(name)) {
+    let sent =
+        |name: &str| !is_user_agent(name) && !withheld.iter().any(|w| name.eq_ignore_ascii_case(w));
+    for (name, value) in headers.iter().filter(|(name, _)| sent(name)) {
         head.push_str(name);
         head.push_str(": ");
         head.push_str(value);
@@ -420,6 +476,16 @@ fn find_head_end(buf: &[u8], from: usize) -> Option<usize> {
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
         .map(|i| from + i + 4)
+}
+
+/// Whether a socket call failed for lack of time: [`remaining`] found the
+/// deadline passed, or the socket's timeout (set to what was left) ran out,
+/// which Unix reports as `WouldBlock`.
+fn is_timeout(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+    )
 }
 
 fn invalid(why: &str) -> io::Error {
@@ -589,9 +655,14 @@ fn read_response(stream: &mut TcpStream, deadline: Instant) -> io::Result<(Respo
     let mut scratch = [0u8; 8192];
     let (head, body_start) = read_final_head(stream, &mut buf, &mut scratch, deadline)?;
     let early = &buf[body_start..];
-    let (body, complete) = if matches!(head.status, 204 | 304) {
+    let (body, ending) = if matches!(head.status, 204 | 304) {
         // No body, whatever the headers say (RFC 9112 §6.3).
-        (Vec::new(), early.is_empty())
+        let ending = if early.is_empty() {
+            BodyEnd::Complete
+        } else {
+            BodyEnd::Open
+        };
+        (Vec::new(), ending)
     } else if head.chunked {
         read_chunked(stream, early, &mut scratch, deadline)?
     } else {
@@ -603,22 +674,48 @@ fn read_response(stream: &mut TcpStream, deadline: Instant) -> io::Result<(Respo
         json: head.json,
         body,
         location: head.location,
+        body_timed_out: ending == BodyEnd::TimedOut,
     };
-    Ok((response, complete && head.persistent))
+    Ok((response, ending == BodyEnd::Complete && head.persistent))
+}
+
+/// How reading a body ended.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum BodyEnd {
+    /// Framed, and read to its end with nothing after it: the connection
+    /// may carry the next request.
+    Complete,
+    /// Read as far as it went (the end of the connection, a reset, bytes
+    /// past its framing): the connection is not reused.
+    Open,
+    /// The deadline passed before its end.
+    TimedOut,
+}
+
+impl BodyEnd {
+    /// How a body ends when a read fails with `e`.
+    fn after(e: &io::Error) -> BodyEnd {
+        if is_timeout(e) {
+            BodyEnd::TimedOut
+        } else {
+            BodyEnd::Open
+        }
+    }
 }
 
 /// Reads a body of `content_length` bytes, or without one to the end of
 /// the connection, within the cap: a longer body is [`too_long`], found
 /// from the `Content-Length` before reading, or from one byte past the cap.
 /// The status is the answer: a body cut short by the deadline or a reset
-/// keeps what arrived. Returns the body and whether it was read exactly
-/// (all its `content_length` bytes, and no more arrived with them).
+/// keeps what arrived. Returns the body and how it ended:
+/// [`BodyEnd::Complete`] when read exactly (all its `content_length`
+/// bytes, and no more arrived with them).
 fn read_sized(
     stream: &mut TcpStream,
     early: &[u8],
     content_length: Option<u64>,
     deadline: Instant,
-) -> io::Result<(Vec<u8>, bool)> {
+) -> io::Result<(Vec<u8>, BodyEnd)> {
     let cap = match content_length {
         Some(n) if n > MAX_RESPONSE_BODY as u64 => return Err(too_long()),
         Some(n) => n as usize,
@@ -639,21 +736,31 @@ fn read_sized(
         reserve_within(&mut body, want, cap);
         // Zero-filled before the read: at most one socket read's worth.
         body.resize(len + want, 0);
-        match read_some(stream, &mut body[len..], deadline) {
-            Ok(0) | Err(_) => {
-                body.truncate(len);
-                return Ok((body, false));
-            }
-            Ok(n) => body.truncate(len + n),
+        let read = read_some(stream, &mut body[len..], deadline);
+        body.truncate(len + read.as_ref().map_or(0, |n| *n));
+        match read {
+            Ok(0) => return Ok((body, BodyEnd::Open)),
+            Err(e) => return Ok((body, BodyEnd::after(&e))),
+            Ok(_) => {}
         }
     }
+    if content_length.is_some() {
+        let ending = if early.len() <= cap {
+            BodyEnd::Complete
+        } else {
+            BodyEnd::Open
+        };
+        return Ok((body, ending));
+    }
     // Read to the end of the connection: a byte past the cap means more.
-    let more = content_length.is_none()
-        && (early.len() > cap || read_some(stream, &mut [0], deadline).is_ok_and(|n| n > 0));
-    if more {
+    if early.len() > cap {
         return Err(too_long());
     }
-    Ok((body, content_length.is_some() && early.len() <= cap))
+    match read_some(stream, &mut [0], deadline) {
+        Ok(0) => Ok((body, BodyEnd::Open)),
+        Ok(_) => Err(too_long()),
+        Err(e) => Ok((body, BodyEnd::after(&e))),
+    }
 }
 
 /// Decodes a chunked body from what arrived with the head, then the
@@ -661,21 +768,26 @@ fn read_sized(
 /// data is [`too_long`], and its framing may take up to
 /// [`MAX_RESPONSE_HEAD`] bytes more. As with a sized body, one cut short by
 /// the deadline or a reset keeps what arrived; malformed framing is an
-/// error. Returns the body and whether it was read to its end with nothing
-/// after it.
+/// error. Returns the body and how it ended ([`BodyEnd::Complete`] when
+/// read to its end with nothing after it).
 fn read_chunked(
     stream: &mut TcpStream,
     early: &[u8],
     scratch: &mut [u8],
     deadline: Instant,
-) -> io::Result<(Vec<u8>, bool)> {
+) -> io::Result<(Vec<u8>, BodyEnd)> {
     let malformed = |e: BadChunk| io::Error::new(io::ErrorKind::InvalidData, e);
     let mut decoder = Dechunker::new(MAX_RESPONSE_BODY, MAX_RESPONSE_HEAD);
     let mut body = Vec::new();
     let mut all_taken = decoder.feed(early, &mut body).map_err(malformed)? == early.len();
+    let mut cut = BodyEnd::Open;
     while !decoder.done() {
         match read_some(stream, scratch, deadline) {
-            Ok(0) | Err(_) => break,
+            Ok(0) => break,
+            Err(e) => {
+                cut = BodyEnd::after(&e);
+                break;
+            }
             Ok(n) => {
                 all_taken = decoder.feed(&scratch[..n], &mut body).map_err(malformed)? == n;
             }
@@ -684,12 +796,23 @@ fn read_chunked(
     if decoder.too_long() {
         return Err(too_long());
     }
-    Ok((body, decoder.done() && all_taken))
+    let ending = match (decoder.done(), all_taken) {
+        (true, true) => BodyEnd::Complete,
+        (true, false) => BodyEnd::Open,
+        (false, _) => cut,
+    };
+    Ok((body, ending))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{find_head_end, read_response, Response, MAX_RESPONSE_BODY, MAX_RESPONSE_HEAD};
+    use super::{
+        find_head_end, read_response, to_post_error, Endpoint, Failure, Response,
+        MAX_RESPONSE_BODY, MAX_RESPONSE_HEAD,
+    };
+    use crate::export::deadline::Deadline;
+    use crate::export::timed_out::TimeoutStep;
+    use crate::export::ExportError;
     use std::io::{self, Write};
     use std::net::{TcpListener, TcpStream};
     use std::time::{Duration, Instant};
@@ -866,6 +989,22 @@ mod tests {
         assert_eq!(read(with_extension(at)).unwrap().body, b"hello");
         let past = error_text(with_extension(at + 1));
         assert!(past.contains("past the limit"), "{past}");
+    }
+
+    #[test]
+    fn a_lookup_refused_at_the_cap_is_a_failure_not_retried() {
+        // `http_connect` refuses a lookup past MAX_PENDING_LOOKUPS with an
+        // error of kind `Other`, well before the deadline: the request fails
+        // at once, naming the URL and the cap, and is not sent again.
+        let endpoint = Endpoint::parse("test", "http://collector:4318/v1/traces").unwrap();
+        let why = "collector not looked up: 4 host name lookups (MAX_PENDING_LOOKUPS) are pending";
+        let failure = Failure::in_step(TimeoutStep::Resolving)(io::Error::other(why));
+        let posted = to_post_error(failure, Deadline::after(Duration::MAX), &endpoint);
+        assert!(!posted.retryable);
+        assert_eq!(
+            posted.error,
+            ExportError::Failed(format!("http://collector:4318/v1/traces: {why}"))
+        );
     }
 
     #[test]

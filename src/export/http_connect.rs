@@ -1,10 +1,12 @@
 //! Opening a connection to a host name within a deadline: the name looked
 //! up no longer than the deadline allows, and the time left shared between
 //! the addresses it resolved to, so that one address that swallows packets
-//! cannot take it all.
+//! cannot take it all. Lookups left behind by their deadline are counted,
+//! and capped.
 
 use std::io;
 use std::net::{IpAddr, SocketAddr, TcpStream, ToSocketAddrs};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
@@ -16,30 +18,81 @@ use crate::export::timed_out::TimeoutStep;
 /// floor ("sane minimum") when it shares a deadline between addresses.
 pub const MIN_CONNECT_ATTEMPT: Duration = Duration::from_secs(2);
 
-/// Looks up a host name's addresses; `std`'s [`ToSocketAddrs`] in
-/// production, replaceable to test a lookup that hangs.
-pub(crate) type Resolve = fn(&str, u16) -> io::Result<Vec<SocketAddr>>;
+/// The most host name lookups pending at once in the process, each on a
+/// thread of its own; past it, a connection to a host name fails at once,
+/// without a lookup, until one of them returns.
+///
+/// A lookup (`getaddrinfo`) takes no timeout, so one that hangs (a name
+/// server that does not answer) is left behind at the request's deadline,
+/// and its thread ends only when the system gives up (glibc: 5 s per try,
+/// 2 tries per name server, up to 3 servers, so about 30 s). Exports come
+/// every few seconds (`OTEL_BSP_SCHEDULE_DELAY`, 5 s, and each may take its
+/// whole timeout), so a few lookups may still be pending when the next
+/// export starts, but not more: 4 lets a resolver that is slow but
+/// answering keep working, and bounds the threads a hung one holds, however
+/// many exporters (or re-installed pipelines) the process has. It counts
+/// for the whole process because the threads are the process's.
+pub const MAX_PENDING_LOOKUPS: usize = 4;
 
-/// The system's lookup (`getaddrinfo`), which takes no timeout.
-pub(crate) fn system_resolve(host: &str, port: u16) -> io::Result<Vec<SocketAddr>> {
-    (host, port).to_socket_addrs().map(Iterator::collect)
+/// Looks up host names: the lookup itself (`std`'s [`ToSocketAddrs`] in
+/// production) and the count of lookups pending, capped at
+/// [`MAX_PENDING_LOOKUPS`]; both replaceable to test a lookup that hangs.
+#[derive(Clone, Copy)]
+pub(crate) struct Resolver {
+    pub(crate) resolve: fn(&str, u16) -> io::Result<Vec<SocketAddr>>,
+    pub(crate) pending: &'static AtomicUsize,
+}
+
+/// The system's lookup (`getaddrinfo`), counted in the process's
+/// [`MAX_PENDING_LOOKUPS`].
+pub(crate) const SYSTEM_RESOLVER: Resolver = Resolver {
+    resolve: |host, port| (host, port).to_socket_addrs().map(Iterator::collect),
+    pending: &PENDING_LOOKUPS,
+};
+
+/// The system lookups pending in the process.
+static PENDING_LOOKUPS: AtomicUsize = AtomicUsize::new(0);
+
+/// A place among the pending lookups, given back when dropped (by the
+/// lookup's thread when the lookup returns or panics, or at once if the
+/// thread could not start).
+struct PendingLookup(&'static AtomicUsize);
+
+impl PendingLookup {
+    /// A place, if fewer than [`MAX_PENDING_LOOKUPS`] are taken.
+    fn take(pending: &'static AtomicUsize) -> Option<PendingLookup> {
+        pending
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < MAX_PENDING_LOOKUPS).then_some(n + 1)
+            })
+            .ok()
+            .map(|_| PendingLookup(pending))
+    }
+}
+
+impl Drop for PendingLookup {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 /// A connection to `host:port` opened by `deadline`, or the step that
 /// failed (or ran out of time) and its error.
 ///
-/// An IP literal is used as it is. A name is looked up by `resolve` on a
+/// An IP literal is used as it is. A name is looked up by `resolver` on a
 /// thread of its own, waited for until the deadline only: the lookup may
 /// block far longer, and is then left to finish on its own (it holds
-/// nothing of the caller's). The addresses are tried in order, each given
+/// nothing of the caller's). With [`MAX_PENDING_LOOKUPS`] lookups pending
+/// already, none is started: an error (of kind `Other`, so not retried)
+/// naming the cap. The addresses are tried in order, each given
 /// [`attempt_time`] of what is left.
 pub(crate) fn connect(
     host: &str,
     port: u16,
     deadline: Instant,
-    resolve: Resolve,
+    resolver: Resolver,
 ) -> Result<TcpStream, (TimeoutStep, io::Error)> {
-    let addrs = lookup(host, port, deadline, resolve).map_err(|e| (TimeoutStep::Resolving, e))?;
+    let addrs = lookup(host, port, deadline, resolver).map_err(|e| (TimeoutStep::Resolving, e))?;
     let connecting = |e| (TimeoutStep::Connecting, e);
     let mut last = io::Error::new(io::ErrorKind::NotFound, "host resolved to no address");
     for (i, addr) in addrs.iter().enumerate() {
@@ -61,19 +114,30 @@ fn lookup(
     host: &str,
     port: u16,
     deadline: Instant,
-    resolve: Resolve,
+    resolver: Resolver,
 ) -> io::Result<Vec<SocketAddr>> {
     if let Ok(ip) = host.parse::<IpAddr>() {
         return Ok(vec![SocketAddr::new(ip, port)]);
     }
     let left = remaining(deadline)?;
+    let Some(place) = PendingLookup::take(resolver.pending) else {
+        return Err(io::Error::other(format!(
+            "{host} not looked up: {MAX_PENDING_LOOKUPS} host name lookups \
+             (MAX_PENDING_LOOKUPS) are still pending, so the name service may not be answering"
+        )));
+    };
     let (tx, rx) = mpsc::sync_channel(1);
     let name = host.to_owned();
+    let resolve = resolver.resolve;
     std::thread::Builder::new()
         .name("baton-resolve".into())
         .spawn(move || {
+            let addrs = resolve(&name, port);
+            // Given back before the answer, so that the caller, once told,
+            // finds its place free.
+            drop(place);
             // The caller may have stopped waiting: then nobody listens.
-            let _ = tx.send(resolve(&name, port));
+            let _ = tx.send(addrs);
         })?;
     match rx.recv_timeout(left) {
         Ok(addrs) => addrs,
@@ -102,11 +166,12 @@ pub(crate) fn attempt_time(left: Duration, addresses_left: usize) -> Duration {
 
 #[cfg(test)]
 mod tests {
-    use super::{attempt_time, connect, MIN_CONNECT_ATTEMPT};
+    use super::{attempt_time, connect, Resolver, MAX_PENDING_LOOKUPS, MIN_CONNECT_ATTEMPT};
     use crate::export::timed_out::TimeoutStep;
     use std::io;
     use std::net::{SocketAddr, TcpListener};
-    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::{Condvar, Mutex};
     use std::time::{Duration, Instant};
 
     #[test]
@@ -147,12 +212,101 @@ mod tests {
         panic!("an IP literal was looked up")
     }
 
+    /// `resolve`, counted apart from the process's lookups (each test
+    /// gives its own count, so that tests running at once do not meet).
+    macro_rules! resolver {
+        ($resolve:expr) => {{
+            static PENDING: AtomicUsize = AtomicUsize::new(0);
+            Resolver {
+                resolve: $resolve,
+                pending: &PENDING,
+            }
+        }};
+    }
+
+    /// Whether [`held`] lookups may return, and how many were called.
+    static GATE: (Mutex<bool>, Condvar) = (Mutex::new(false), Condvar::new());
+    static HELD_CALLS: AtomicUsize = AtomicUsize::new(0);
+
+    /// A lookup that blocks until [`GATE`] opens (30 s at most), then
+    /// finds the loopback address.
+    fn held(_: &str, port: u16) -> io::Result<Vec<SocketAddr>> {
+        HELD_CALLS.fetch_add(1, Ordering::SeqCst);
+        let (open, opened) = &GATE;
+        let open = open.lock().unwrap();
+        let _open = opened
+            .wait_timeout_while(open, Duration::from_secs(30), |open| !*open)
+            .unwrap();
+        Ok(vec![SocketAddr::from(([127, 0, 0, 1], port))])
+    }
+
+    #[test]
+    fn lookups_past_the_cap_fail_at_once_until_a_late_one_returns() {
+        // Issue: each connection to a name started a lookup thread, and
+        // while the name server hung they piled up without bound.
+        let resolver = resolver!(held);
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let name = "collector.invalid";
+        for _ in 0..MAX_PENDING_LOOKUPS {
+            let deadline = Instant::now() + Duration::from_millis(50);
+            let (step, error) = connect(name, port, deadline, resolver).unwrap_err();
+            assert_eq!(step, TimeoutStep::Resolving);
+            assert_eq!(error.kind(), io::ErrorKind::TimedOut, "{error}");
+        }
+        assert_eq!(resolver.pending.load(Ordering::SeqCst), MAX_PENDING_LOOKUPS);
+        // One more is refused without a lookup and without waiting for its
+        // deadline (it would time out then), naming the cap.
+        let calls = HELD_CALLS.load(Ordering::SeqCst);
+        let far = Instant::now() + Duration::from_secs(600);
+        let (step, error) = connect(name, port, far, resolver).unwrap_err();
+        assert_eq!(step, TimeoutStep::Resolving);
+        assert_eq!(error.kind(), io::ErrorKind::Other, "{error}");
+        let text = error.to_string();
+        assert!(
+            text.contains("4 host name lookups (MAX_PENDING_LOOKUPS)"),
+            "{text}"
+        );
+        assert!(text.starts_with(name), "{text}");
+        assert_eq!(HELD_CALLS.load(Ordering::SeqCst), calls);
+        // The lookups return, late: their places are given back.
+        *GATE.0.lock().unwrap() = true;
+        GATE.1.notify_all();
+        let since = Instant::now();
+        while resolver.pending.load(Ordering::SeqCst) > 0 {
+            assert!(
+                since.elapsed() < Duration::from_secs(30),
+                "never given back"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert!(connect(name, port, far, resolver).is_ok());
+        assert_eq!(resolver.pending.load(Ordering::SeqCst), 0);
+    }
+
+    /// A lookup that panics.
+    fn panicking(_: &str, _: u16) -> io::Result<Vec<SocketAddr>> {
+        panic!("the resolver failed")
+    }
+
+    #[test]
+    fn a_lookup_that_panics_gives_its_place_back() {
+        let resolver = resolver!(panicking);
+        let far = Instant::now() + Duration::from_secs(600);
+        for _ in 0..=MAX_PENDING_LOOKUPS {
+            let (_, error) = connect("collector.invalid", 4318, far, resolver).unwrap_err();
+            assert!(error.to_string().contains("panicked"), "{error}");
+        }
+        assert_eq!(resolver.pending.load(Ordering::SeqCst), 0);
+    }
+
     #[test]
     fn a_hanging_lookup_is_left_behind_at_the_deadline() {
         // Bug: the lookup ran on the caller's thread, so a resolver that
         // hung held the export past its deadline.
         let deadline = Instant::now() + Duration::from_millis(100);
-        let (step, error) = connect("collector.invalid", 4318, deadline, hanging).unwrap_err();
+        let (step, error) =
+            connect("collector.invalid", 4318, deadline, resolver!(hanging)).unwrap_err();
         assert_eq!(step, TimeoutStep::Resolving);
         assert_eq!(error.kind(), io::ErrorKind::TimedOut, "{error}");
         assert!(
@@ -171,7 +325,7 @@ mod tests {
             let addr = listener.local_addr().unwrap();
             let host = addr.ip().to_string();
             assert!(
-                connect(&host, addr.port(), deadline, unused).is_ok(),
+                connect(&host, addr.port(), deadline, resolver!(unused)).is_ok(),
                 "{host}"
             );
         }

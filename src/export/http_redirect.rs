@@ -7,13 +7,17 @@
 //! `net/http` client (what the Collector's own OTLP/HTTP exporter uses)
 //! sends the same `POST` again to the `Location` of a 307 or 308, and so
 //! does curl; a 301, 302 or 303 would turn it into a `GET` without the
-//! spans, so those are not followed (the caller reports them).
+//! spans, so those are not followed (the caller reports them). One that
+//! cannot be followed is [`ExportError::RedirectRefused`], saying why.
+//! The connection to the origin a redirection leads to is kept, as the one
+//! to the configured origin is ([`Connections`]).
 
 use std::borrow::Cow;
 
 use crate::export::deadline::Deadline;
 use crate::export::http::{self, Content, Endpoint, PostError, Response};
 use crate::export::http_connection::KeptConnection;
+use crate::export::redirect_refusal::RedirectRefusal;
 use crate::export::ExportError;
 
 /// The most redirections (307, 308) followed for one request, as Go's
@@ -27,69 +31,98 @@ pub const MAX_REDIRECTS: usize = 10;
 /// configured collector. Names compared in any case.
 const CREDENTIAL_HEADERS: [&str; 3] = ["authorization", "proxy-authorization", "cookie"];
 
+/// The connections an exporter keeps between exports: to its configured
+/// origin, and to the one other origin a redirection last led to, so that a
+/// collector reached through a redirection is not a new connection (and,
+/// by name, a new lookup) on every export either. At most two; a
+/// redirection to a third origin replaces the second's.
+///
+/// A 308 is not remembered: every export goes to the configured endpoint
+/// first, as Go's `http.Client` (the Collector's own exporter) and curl do,
+/// so that the endpoint the user set stays the one in charge and a
+/// redirection taken back takes effect at once.
+#[derive(Debug, Default)]
+pub(crate) struct Connections {
+    configured: KeptConnection,
+    /// The other origin (its host and port count) and its connection.
+    elsewhere: Option<(Endpoint, KeptConnection)>,
+}
+
+impl Connections {
+    /// The connection kept for `target`'s origin; for an origin other than
+    /// `endpoint`'s and the one kept, a new slot replacing that one.
+    fn to(&mut self, endpoint: &Endpoint, target: &Endpoint) -> &mut KeptConnection {
+        if target.same_origin(endpoint) {
+            return &mut self.configured;
+        }
+        if !matches!(&self.elsewhere, Some((origin, _)) if origin.same_origin(target)) {
+            self.elsewhere = None;
+        }
+        let (_, kept) = self
+            .elsewhere
+            .get_or_insert_with(|| (target.clone(), KeptConnection::default()));
+        kept
+    }
+}
+
 /// Posts as [`http::post`] does, following 307 and 308 up to
 /// [`MAX_REDIRECTS`] times; returns the answer that is not one of them
-/// (or one without a `Location`) and the URL that gave it.
+/// (or one whose body the deadline cut short) and the endpoint that gave it.
 ///
-/// Requests to the endpoint's origin use the `kept` connection; to another
-/// origin, a connection of their own, closed after the answer (the kept
-/// one is for the configured collector), without [`CREDENTIAL_HEADERS`].
-/// A `Location` that cannot be followed (`https`, another scheme, a URL
-/// the endpoint grammar refuses) fails the request, not retried, with an
-/// error naming the status and the `Location`.
-pub(crate) fn post_following(
-    kept: &mut KeptConnection,
-    endpoint: &Endpoint,
+/// Each request goes on the connection `kept` for its origin; to an origin
+/// other than the endpoint's, without [`CREDENTIAL_HEADERS`]. A 307 or 308
+/// that cannot be followed (no `Location`, one past [`MAX_REDIRECTS`],
+/// `https`, another scheme, a URL the endpoint grammar refuses) fails the
+/// request, not retried, with [`ExportError::RedirectRefused`].
+pub(crate) fn post_following<'a>(
+    kept: &mut Connections,
+    endpoint: &'a Endpoint,
     headers: &[(String, String)],
     content: Content<'_>,
     body: &[u8],
     deadline: Deadline,
-) -> Result<(Response, String), PostError> {
+) -> Result<(Response, Cow<'a, Endpoint>), PostError> {
     let mut target = Cow::Borrowed(endpoint);
     let mut followed = 0;
     loop {
-        let response = if target.same_origin(endpoint) {
-            http::post(kept, &target, headers, content, body, deadline)?
+        let withheld: &[&str] = if target.same_origin(endpoint) {
+            &[]
         } else {
-            let withheld: Vec<(String, String)> = headers
-                .iter()
-                .filter(|(name, _)| {
-                    !CREDENTIAL_HEADERS
-                        .iter()
-                        .any(|c| name.eq_ignore_ascii_case(c))
-                })
-                .cloned()
-                .collect();
-            let mut own = KeptConnection::default();
-            http::post(&mut own, &target, &withheld, content, body, deadline)?
+            &CREDENTIAL_HEADERS
         };
-        let location = match (&response.location, response.status) {
-            (Some(location), 307 | 308) => location,
-            _ => return Ok((response, target.url())),
-        };
-        let refuse = |why: &str| PostError {
+        let connection = kept.to(endpoint, &target);
+        let response = http::post(
+            connection, &target, headers, withheld, content, body, deadline,
+        )?;
+        if !matches!(response.status, 307 | 308) || response.body_timed_out {
+            return Ok((response, target));
+        }
+        let refused = |reason| PostError {
             retryable: false,
-            error: ExportError::Failed(format!(
-                "{} answered {}, a redirection to {}, which is not followed: {why}",
-                target.url(),
-                response.status,
-                location.escape_debug()
-            )),
+            error: ExportError::RedirectRefused {
+                endpoint: target.url(),
+                status: response.status,
+                location: response.location.clone(),
+                reason,
+            },
+        };
+        let Some(location) = &response.location else {
+            return Err(refused(RedirectRefusal::NoLocation));
         };
         if followed == MAX_REDIRECTS {
-            return Err(refuse(&format!(
-                "{MAX_REDIRECTS} redirections were followed already (MAX_REDIRECTS); set the \
-                 endpoint to where the collector is"
-            )));
+            return Err(refused(RedirectRefusal::TooMany));
         }
-        target = Cow::Owned(resolve(&target, location).map_err(refuse)?);
+        let next =
+            resolve(&target, location).map_err(|why| refused(RedirectRefusal::Location(why)))?;
+        target = Cow::Owned(next);
         followed += 1;
     }
 }
 
-/// The endpoint a `Location` points to, resolved against `base` (RFC 3986
-/// §5.2) without its fragment, which is never sent; `Err` says why it
-/// cannot be followed, in the endpoint grammar's words.
+/// The endpoint a `Location` points to, resolved against `base` as RFC
+/// 3986 §5.2 says, dot segments removed (§5.2.4), without its fragment,
+/// which is never sent; `Err` says why it cannot be followed, in the
+/// endpoint grammar's words.
 fn resolve(base: &Endpoint, location: &str) -> Result<Endpoint, &'static str> {
     let location = location.split('#').next().unwrap_or_default();
     let scheme = location
@@ -107,7 +140,14 @@ fn resolve(base: &Endpoint, location: &str) -> Result<Endpoint, &'static str> {
     } else {
         format!("http://{}", base.resolve_reference(location))
     };
-    Endpoint::parse("Location", &absolute).map_err(|e| e.expected())
+    let target = Endpoint::parse("Location", &absolute).map_err(|e| e.expected())?;
+    // An empty reference path keeps the base's path as it is (§5.2.2).
+    let own_path = scheme.is_some() || !(location.is_empty() || location.starts_with('?'));
+    Ok(if own_path {
+        target.without_dot_segments()
+    } else {
+        target
+    })
 }
 
 #[cfg(test)]
@@ -133,5 +173,68 @@ mod tests {
             .unwrap_err()
             .contains("no TLS"));
         assert!(resolve(&base, "/a\r\nX: y").is_err());
+    }
+
+    #[test]
+    fn dot_segments_are_removed_as_rfc_3986_resolves_its_examples() {
+        // Bug: `.` and `..` were kept, so `../v1/traces` was sent as
+        // `POST /otlp/../v1/traces` to a server that need not normalize it.
+        // RFC 3986 §5.4.1 and §5.4.2, those of path-relative and
+        // absolute-path references (and the query and empty ones beside
+        // them), against its base; a fragment is not sent, so it is gone.
+        let base = Endpoint::parse("test", "http://a/b/c/d;p?q").unwrap();
+        for (reference, url) in [
+            ("g", "http://a/b/c/g"),
+            ("./g", "http://a/b/c/g"),
+            ("g/", "http://a/b/c/g/"),
+            ("/g", "http://a/g"),
+            ("?y", "http://a/b/c/d;p?y"),
+            ("g?y", "http://a/b/c/g?y"),
+            ("#s", "http://a/b/c/d;p?q"),
+            ("g#s", "http://a/b/c/g"),
+            ("g?y#s", "http://a/b/c/g?y"),
+            (";x", "http://a/b/c/;x"),
+            ("g;x", "http://a/b/c/g;x"),
+            ("g;x?y#s", "http://a/b/c/g;x?y"),
+            ("", "http://a/b/c/d;p?q"),
+            (".", "http://a/b/c/"),
+            ("./", "http://a/b/c/"),
+            ("..", "http://a/b/"),
+            ("../", "http://a/b/"),
+            ("../g", "http://a/b/g"),
+            ("../..", "http://a/"),
+            ("../../", "http://a/"),
+            ("../../g", "http://a/g"),
+            // §5.4.2, abnormal examples.
+            ("../../../g", "http://a/g"),
+            ("../../../../g", "http://a/g"),
+            ("/./g", "http://a/g"),
+            ("/../g", "http://a/g"),
+            ("g.", "http://a/b/c/g."),
+            (".g", "http://a/b/c/.g"),
+            ("g..", "http://a/b/c/g.."),
+            ("..g", "http://a/b/c/..g"),
+            ("./../g", "http://a/b/g"),
+            ("./g/.", "http://a/b/c/g/"),
+            ("g/./h", "http://a/b/c/g/h"),
+            ("g/../h", "http://a/b/c/h"),
+            ("g;x=1/./y", "http://a/b/c/g;x=1/y"),
+            ("g;x=1/../y", "http://a/b/c/y"),
+            ("g?y/./x", "http://a/b/c/g?y/./x"),
+            ("g?y/../x", "http://a/b/c/g?y/../x"),
+            ("g#s/./x", "http://a/b/c/g"),
+            ("g#s/../x", "http://a/b/c/g"),
+            // And the same removal in a network-path or absolute reference.
+            ("//g/x/../y", "http://g/y"),
+            ("http://a/b/c/./../g", "http://a/b/g"),
+        ] {
+            assert_eq!(resolve(&base, reference).unwrap().url(), url, "{reference}");
+        }
+        // A query-only reference keeps the base's path as it is (§5.2.2).
+        let dotted = Endpoint::parse("test", "http://a/b/../c").unwrap();
+        assert_eq!(resolve(&dotted, "?y").unwrap().url(), "http://a/b/../c?y");
+        assert_eq!(resolve(&dotted, "g").unwrap().url(), "http://a/g");
+        // Segments are cut at `/` only, whatever else they hold.
+        assert_eq!(resolve(&base, "é/../ü").unwrap().url(), "http://a/b/c/ü");
     }
 }

@@ -1,5 +1,6 @@
 //! The OTLP/HTTP exporter: protobuf (the default) or JSON, with retries.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::{Duration, Instant};
 
@@ -9,11 +10,11 @@ use crate::export::deadline::Deadline;
 use crate::export::exporter::ShutDown;
 use crate::export::gzip;
 use crate::export::http::{Content, Endpoint, Response};
-use crate::export::http_connection::KeptConnection;
-use crate::export::http_redirect::post_following;
+use crate::export::http_redirect::{post_following, Connections};
 use crate::export::otlp_encoding::{Compression, Protocol};
 use crate::export::otlp_response::{failure_message, partial_success};
 use crate::export::resource::{parse_pairs, Pairs, Resource};
+use crate::export::timed_out::{TimedOut, TimeoutStep};
 use crate::export::{json, otlp_protobuf, ConfigError, ExportError, SpanExporter};
 use crate::span_data::SpanData;
 
@@ -449,12 +450,27 @@ impl fmt::Debug for OtlpConfig {
 /// same `POST`, as Go's and curl's clients do (the OTLP/HTTP spec leaves
 /// redirections to HTTP), at most
 /// [`MAX_REDIRECTS`](crate::export::MAX_REDIRECTS) times per request and
-/// only to an `http://` URL (baton has no TLS); `Authorization`,
+/// only to an `http://` URL (baton has no TLS), a relative `Location`
+/// resolved as RFC 3986 §5.2 says (dot segments removed); `Authorization`,
 /// `Proxy-Authorization` and `Cookie` headers are not sent to another host
-/// or port. A redirection that cannot be followed is an error naming the
-/// status and the `Location`, not retried; any other redirection (3xx)
-/// fails the export with [`ExportError::Redirected`], which names the
-/// `Location`.
+/// or port. The connection to the other origin a redirection led to is
+/// kept between exports too (one such origin at a time), but a 308 is not
+/// remembered: each export asks the configured endpoint first, as Go's
+/// client and curl do, so the endpoint set stays in charge. A 307 or 308
+/// that cannot be followed fails the export with
+/// [`ExportError::RedirectRefused`], which says why
+/// ([`RedirectRefusal`](crate::export::RedirectRefusal)), not retried; any
+/// other redirection (3xx) fails it with [`ExportError::Redirected`], which
+/// names the `Location`.
+///
+/// A host name is looked up on a thread of its own, waited for no longer
+/// than the timeout; at most
+/// [`MAX_PENDING_LOOKUPS`](crate::export::MAX_PENDING_LOOKUPS) lookups are
+/// pending in the process at once, so a name server that hangs cannot pile
+/// up threads: past it, an export to a host name fails at once, saying so.
+/// An answer whose body does not arrive in time is a timeout of its own
+/// step ([`TimeoutStep::Reading`]), naming the answer's status; after a
+/// 2xx the spans still count as delivered, with a warning.
 /// An export that is not answered with 2xx in time returns an error,
 /// so the processor counts its spans as failed. A 2xx answer whose
 /// `partial_success` rejected spans is [`ExportError::Rejected`]: those spans
@@ -462,7 +478,8 @@ impl fmt::Debug for OtlpConfig {
 /// (the OTLP spec forbids it); a warning in a partial success that rejected
 /// nothing, or a 2xx body that cannot be decoded, is reported as
 /// [`DiagnosticKind::ExportWarning`](crate::DiagnosticKind::ExportWarning)
-/// and the batch counts as delivered.
+/// and the batch counts as delivered; the warning names the URL that
+/// answered (a redirection's target, if one was followed).
 ///
 /// A batch whose body would be longer than [`MAX_REQUEST_BODY`] before
 /// compression is not sent, as the OTLP/HTTP spec says: the export fails.
@@ -472,8 +489,8 @@ impl fmt::Debug for OtlpConfig {
 pub struct OtlpExporter {
     config: OtlpConfig,
     buffers: Buffers,
-    /// The connection the last answer left open, for the next export.
-    connection: KeptConnection,
+    /// The connections the last answers left open, for the next export.
+    connections: Connections,
     shut_down: ShutDown,
 }
 
@@ -535,7 +552,7 @@ impl OtlpExporter {
         OtlpExporter {
             config,
             buffers: Buffers::default(),
-            connection: KeptConnection::default(),
+            connections: Connections::default(),
             shut_down: ShutDown::default(),
         }
     }
@@ -639,7 +656,7 @@ impl SpanExporter for OtlpExporter {
     /// fail with [`ExportError::AlreadyShutDown`], and open none.
     fn shutdown(&mut self) -> Result<(), ExportError> {
         self.shut_down.mark()?;
-        self.connection = KeptConnection::default();
+        self.connections = Connections::default();
         Ok(())
     }
 }
@@ -661,8 +678,8 @@ impl OtlpExporter {
                 batch.len()
             )));
         }
-        let response = send(&self.config, &mut self.connection, body, deadline)?;
-        accepted(&self.config, &response, batch.len())
+        let (response, answered) = send(&self.config, &mut self.connections, body, deadline)?;
+        accepted(&self.config, &response, &answered, deadline, batch.len())
     }
 }
 
@@ -672,8 +689,28 @@ impl OtlpExporter {
 /// but carries a message, and a body that is not an
 /// `ExportTraceServiceResponse`, count as delivered (the collector said
 /// 2xx and the spec forbids sending again) and are reported as
-/// [`DiagnosticKind::ExportWarning`].
-fn accepted(config: &OtlpConfig, response: &Response, spans: usize) -> Result<(), ExportError> {
+/// [`DiagnosticKind::ExportWarning`], naming `answered`, the endpoint that
+/// gave the answer (a redirection's target, if one was followed); so does a
+/// body the deadline cut short, whose partial success cannot be known.
+fn accepted(
+    config: &OtlpConfig,
+    response: &Response,
+    answered: &Endpoint,
+    deadline: Deadline,
+    spans: usize,
+) -> Result<(), ExportError> {
+    if response.body_timed_out {
+        let timed_out = body_timed_out(response, answered, deadline);
+        report(
+            DiagnosticKind::ExportWarning,
+            &format_args!(
+                "{timed_out}: counted as delivered, but any partial success in the body is \
+                 unknown"
+            ),
+            None,
+        );
+        return Ok(());
+    }
     let json = is_json(config, response);
     match partial_success(&response.body, json) {
         Ok(Some(partial)) if partial.rejected > 0 => Err(ExportError::Rejected {
@@ -685,7 +722,7 @@ fn accepted(config: &OtlpConfig, response: &Response, spans: usize) -> Result<()
                 DiagnosticKind::ExportWarning,
                 &format_args!(
                     "{} accepted all {spans} span(s) with a warning: {}",
-                    config.endpoint(),
+                    answered.url(),
                     partial.message
                 ),
                 None,
@@ -699,7 +736,7 @@ fn accepted(config: &OtlpConfig, response: &Response, spans: usize) -> Result<()
                 &format_args!(
                     "{} answered {} with a body that is not an OTLP {} response ({bad}): \
                      counted as delivered",
-                    config.endpoint(),
+                    answered.url(),
                     response.status,
                     if json { "JSON" } else { "protobuf" }
                 ),
@@ -710,14 +747,22 @@ fn accepted(config: &OtlpConfig, response: &Response, spans: usize) -> Result<()
     }
 }
 
-/// Posts `body` until it is accepted (the 2xx answer is returned), refused
-/// for good, or the deadline leaves no time for another attempt.
-fn send(
-    config: &OtlpConfig,
-    connection: &mut KeptConnection,
+/// What ran out of time when the deadline cut short the body of `response`,
+/// from `answered`.
+fn body_timed_out(response: &Response, answered: &Endpoint, deadline: Deadline) -> TimedOut {
+    TimedOut::request(TimeoutStep::Reading, answered.url(), deadline.allowed)
+        .answer_status(response.status)
+}
+
+/// Posts `body` until it is accepted (the 2xx answer is returned, with the
+/// endpoint that gave it), refused for good, or the deadline leaves no time
+/// for another attempt.
+fn send<'a>(
+    config: &'a OtlpConfig,
+    connections: &mut Connections,
     body: &[u8],
     deadline: Deadline,
-) -> Result<Response, ExportError> {
+) -> Result<(Response, Cow<'a, Endpoint>), ExportError> {
     let content = Content {
         content_type: config.protocol.content_type(),
         content_encoding: config.compression.content_encoding(),
@@ -725,7 +770,7 @@ fn send(
     let mut backoff = INITIAL_BACKOFF;
     loop {
         let posted = post_following(
-            connection,
+            connections,
             &config.endpoint,
             &config.headers,
             content,
@@ -733,30 +778,36 @@ fn send(
             deadline,
         );
         let (why, retry_after) = match posted {
-            Ok((response, _)) if (200..300).contains(&response.status) => return Ok(response),
-            // The other redirections (and a 307 or 308 without a
-            // `Location`): a 301, 302 or 303 would turn the POST into a GET
-            // without the spans (RFC 9110 §15.4), and sending them where the
-            // collector points is then for the user to choose, by setting
-            // the endpoint.
-            Ok((response, url)) if (300..400).contains(&response.status) => {
+            Ok(answer) if (200..300).contains(&answer.0.status) => return Ok(answer),
+            // The collector answered, but its body did not arrive in time:
+            // no time is left to retry, or to follow a redirection.
+            Ok((response, answered)) if response.body_timed_out => {
+                let timed_out = body_timed_out(&response, &answered, deadline);
+                return Err(ExportError::Timeout(timed_out));
+            }
+            // The other redirections: a 301, 302 or 303 would turn the POST
+            // into a GET without the spans (RFC 9110 §15.4), and sending
+            // them where the collector points is then for the user to
+            // choose, by setting the endpoint.
+            Ok((response, answered)) if (300..400).contains(&response.status) => {
                 return Err(ExportError::Redirected {
-                    endpoint: url,
+                    endpoint: answered.url(),
                     status: response.status,
                     location: response.location,
                 })
             }
-            Ok((response, url)) if retryable(response.status) => (
-                format!("{url} answered {}", response.status),
+            Ok((response, answered)) if retryable(response.status) => (
+                format!("{} answered {}", answered.url(), response.status),
                 response.retry_after,
             ),
-            Ok((response, url)) => {
+            Ok((response, answered)) => {
                 // The `google.rpc.Status` message when the body is one,
                 // else the body as it came.
                 let why = failure_message(&response.body, is_json(config, &response));
                 let why = why.as_deref().map_or(&response.body[..], str::as_bytes);
                 return Err(ExportError::Failed(format!(
-                    "{url} answered {}: {}",
+                    "{} answered {}: {}",
+                    answered.url(),
                     response.status,
                     snippet(why)
                 )));

@@ -13,7 +13,6 @@ use crate::ended_span::EndedSpan;
 use crate::export::exporter::{ExportError, SpanExporter};
 use crate::export::stats::BatchStats;
 use crate::export::tally::Tally;
-use crate::export::timed_out::TimedOut;
 use crate::recorder;
 use crate::span::Span;
 use crate::span_context::SpanContext;
@@ -255,7 +254,7 @@ impl SimpleProcessor {
                 Err(TryLockError::WouldBlock) => {
                     let left = deadline.saturating_duration_since(Instant::now());
                     if left.is_zero() {
-                        return Err(ExportError::Timeout(TimedOut::default()));
+                        return Err(ExportError::deadline_exceeded());
                     }
                     std::thread::sleep(left.min(RETRY));
                 }

@@ -5,7 +5,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::export::exporter::ExportError;
 use crate::export::stats::BatchStats;
-use crate::export::timed_out::TimedOut;
 use crate::recorder;
 
 /// The counters a processor keeps, and the losses already reported.
@@ -77,7 +76,7 @@ impl Tally {
             });
         }
         if deadline_passed {
-            return Err(ExportError::Timeout(TimedOut::default()));
+            return Err(ExportError::deadline_exceeded());
         }
         result
     }

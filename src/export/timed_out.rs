@@ -10,7 +10,8 @@ use std::time::Duration;
 /// Where a deadline passed: for a request to a receiver, its URL, the
 /// [`TimeoutStep`] that ran out of time and the time the request was
 /// allowed; for a deadline of the pipeline itself (a flush, a shutdown, an
-/// export waited on), nothing more ([`TimedOut::default`]).
+/// export waited on), nothing more ([`TimedOut::default`], which
+/// [`ExportError::deadline_exceeded`] carries).
 ///
 /// # Example: an unreachable collector says where and what
 /// ```
@@ -31,8 +32,10 @@ use std::time::Duration;
 ///     assert_eq!(t.step(), Some(TimeoutStep::Waiting));
 ///     assert_eq!(t.allowed(), Some(Duration::from_secs(10)));
 /// }
-/// assert_eq!(ExportError::Timeout(TimedOut::default()).to_string(), "deadline exceeded");
+/// assert_eq!(ExportError::deadline_exceeded().to_string(), "deadline exceeded");
 /// ```
+///
+/// [`ExportError::deadline_exceeded`]: crate::export::ExportError::deadline_exceeded
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TimedOut {
     request: Option<Request>,
@@ -43,6 +46,8 @@ struct Request {
     step: TimeoutStep,
     endpoint: String,
     allowed: Duration,
+    /// The status of the answer whose body was being read.
+    status: Option<u16>,
 }
 
 impl TimedOut {
@@ -54,8 +59,33 @@ impl TimedOut {
                 step,
                 endpoint: endpoint.into(),
                 allowed,
+                status: None,
             }),
         }
+    }
+
+    /// The same, naming the status of the answer whose body was being read
+    /// when the time ran out ([`TimeoutStep::Reading`]); nothing for a
+    /// deadline of the pipeline itself.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use baton::export::{TimedOut, TimeoutStep};
+    /// let url = "http://collector:4318/v1/traces";
+    /// let t = TimedOut::request(TimeoutStep::Reading, url, Duration::from_secs(2)).answer_status(503);
+    /// assert_eq!(t.status(), Some(503));
+    /// assert_eq!(
+    ///     t.to_string(),
+    ///     "timed out after 2 s reading the body of the 503 answer from http://collector:4318/v1/traces"
+    /// );
+    /// assert_eq!(TimedOut::default().answer_status(503).status(), None);
+    /// ```
+    #[must_use]
+    pub fn answer_status(mut self, status: u16) -> TimedOut {
+        if let Some(request) = &mut self.request {
+            request.status = Some(status);
+        }
+        self
     }
 
     /// The step of the request that ran out of time; `None` for a deadline
@@ -75,6 +105,12 @@ impl TimedOut {
     pub fn allowed(&self) -> Option<Duration> {
         self.request.as_ref().map(|r| r.allowed)
     }
+
+    /// The status of the answer whose body was being read when the time
+    /// ran out, if it is known (see [`answer_status`](TimedOut::answer_status)).
+    pub fn status(&self) -> Option<u16> {
+        self.request.as_ref().and_then(|r| r.status)
+    }
 }
 
 impl fmt::Display for TimedOut {
@@ -84,7 +120,13 @@ impl fmt::Display for TimedOut {
         };
         f.write_str("timed out after ")?;
         write_duration(f, r.allowed)?;
-        write!(f, " {} {}", r.step.phrase(), r.endpoint)
+        match (r.step, r.status) {
+            (TimeoutStep::Reading, Some(status)) => {
+                write!(f, " reading the body of the {status} answer from")?
+            }
+            (step, _) => write!(f, " {}", step.phrase())?,
+        }
+        write!(f, " {}", r.endpoint)
     }
 }
 
@@ -110,8 +152,13 @@ pub enum TimeoutStep {
     Connecting,
     /// Sending the request line, headers and body.
     Writing,
-    /// Waiting for, or reading, the answer.
+    /// Waiting for the answer: its status line and headers (interim `1xx`
+    /// answers included).
     Waiting,
+    /// Reading the answer's body, after its headers came: the collector
+    /// answered, but the time ran out before the body's end. Added after
+    /// [`Waiting`](TimeoutStep::Waiting), which covered this step before.
+    Reading,
 }
 
 impl TimeoutStep {
@@ -122,6 +169,7 @@ impl TimeoutStep {
             TimeoutStep::Connecting => "connecting to",
             TimeoutStep::Writing => "writing the request to",
             TimeoutStep::Waiting => "waiting for the answer from",
+            TimeoutStep::Reading => "reading the body of the answer from",
         }
     }
 }

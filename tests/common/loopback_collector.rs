@@ -6,8 +6,9 @@
 #![allow(dead_code)] // each test crate uses a different part of this module
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
-use std::sync::mpsc;
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
 /// One captured request.
@@ -114,6 +115,65 @@ pub fn answering(
         }
     });
     (format!("http://{addr}"), rx)
+}
+
+/// A server keeping its connections open: each request is answered with
+/// `answer(n)` (`n` counting every request, from 0), and the connection
+/// then serves the next one, until the client closes it. Returns the base
+/// URL, the count of connections accepted, and the requests, each handed
+/// over before its answer is sent.
+pub fn keeping_connections(
+    answer: impl Fn(usize) -> Vec<u8> + Send + Sync + 'static,
+) -> (String, Arc<AtomicUsize>, mpsc::Receiver<Request>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let connections = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&connections);
+    let served = Arc::new(AtomicUsize::new(0));
+    let answer = Arc::new(answer);
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { return };
+            counted.fetch_add(1, Ordering::SeqCst);
+            let (answer, served, tx) = (Arc::clone(&answer), Arc::clone(&served), tx.clone());
+            std::thread::spawn(move || serve_requests(stream, &*answer, &served, &tx));
+        }
+    });
+    (url, connections, rx)
+}
+
+/// Answers the requests of one connection until it ends.
+fn serve_requests(
+    stream: TcpStream,
+    answer: &dyn Fn(usize) -> Vec<u8>,
+    served: &AtomicUsize,
+    tx: &mpsc::Sender<Request>,
+) {
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut reader = BufReader::new(stream);
+    loop {
+        let mut request_line = String::new();
+        if reader.read_line(&mut request_line).unwrap_or(0) == 0 {
+            return;
+        }
+        let headers = read_headers(&mut reader);
+        let mut body = vec![0; content_length(&headers)];
+        reader.read_exact(&mut body).unwrap();
+        let n = served.fetch_add(1, Ordering::SeqCst);
+        // Handed over before the answer: once the client has it, the
+        // request is there to see.
+        let _ = tx.send(Request {
+            request_line: request_line.trim_end().to_owned(),
+            headers,
+            body,
+        });
+        if reader.get_mut().write_all(&answer(n)).is_err() {
+            return;
+        }
+    }
 }
 
 /// A lookup closure over `vars`, as `Config::from_lookup` takes.
