@@ -35,9 +35,9 @@ fn truncate_str(s: &mut Str, max_chars: usize) -> bool {
 /// Cuts `value` to `limits`: a string value, or each string of an array,
 /// to [`max_attribute_value_length`](SpanLimits::max_attribute_value_length)
 /// characters, a byte array to as many bytes, and the values of a key-value
-/// list each the same way (numbers and booleans are never cut); a list's
-/// keys made unique (see [`unique_keys`]); and a list or array nested
-/// deeper than
+/// list or of an array of any values each the same way (numbers, booleans
+/// and the empty value are never cut); a list's keys made unique (see
+/// [`unique_keys`]); and a list or array nested deeper than
 /// [`max_attribute_value_depth`](SpanLimits::max_attribute_value_depth) is
 /// replaced with an empty one of its kind. Returns how many values
 /// (strings, byte arrays, lists and arrays) lost part of what they held.
@@ -52,23 +52,25 @@ pub(crate) fn limit_value(value: &mut Value, limits: &SpanLimits) -> u64 {
     while let Some((value, depth)) = next.take().or_else(|| pending.pop()) {
         let was_cut = match value {
             Value::KvList(kvs) if depth > limits.max_attribute_value_depth => {
-                let emptied = !kvs.is_empty();
-                drop_nested(Value::KvList(std::mem::take(kvs)));
-                emptied
+                let held = std::mem::take(kvs);
+                let lost = !held.is_empty();
+                drop_nested(Value::KvList(held));
+                lost
+            }
+            Value::Array(items) if depth > limits.max_attribute_value_depth => {
+                let held = take_items(items);
+                let lost = !held.is_empty();
+                drop_nested(Value::Array(held));
+                lost
             }
             Value::KvList(kvs) => {
                 unique_keys(kvs);
                 pending.extend(kvs.iter_mut().map(|kv| (&mut kv.value, depth + 1)));
                 false
             }
-            Value::Array(items) if depth > limits.max_attribute_value_depth => {
-                let held = match items {
-                    Array::String(v) => std::mem::take(v).len(),
-                    Array::Bool(v) => std::mem::take(v).len(),
-                    Array::I64(v) => std::mem::take(v).len(),
-                    Array::F64(v) => std::mem::take(v).len(),
-                };
-                held > 0
+            Value::Array(Array::Value(items)) => {
+                pending.extend(items.iter_mut().map(|item| (item, depth + 1)));
+                false
             }
             Value::String(s) => max_chars.is_some_and(|max| truncate_str(s, max)),
             Value::Array(Array::String(items)) => max_chars.is_some_and(|max| {
@@ -89,15 +91,26 @@ pub(crate) fn limit_value(value: &mut Value, limits: &SpanLimits) -> u64 {
     cut
 }
 
-/// Drops `value` one level at a time: dropped whole, a key-value list
-/// nested deeper than the stack allows would overflow it.
+/// The elements of `items`, leaving it an empty array of its kind.
+fn take_items(items: &mut Array) -> Array {
+    match items {
+        Array::String(v) => Array::String(std::mem::take(v)),
+        Array::Bool(v) => Array::Bool(std::mem::take(v)),
+        Array::I64(v) => Array::I64(std::mem::take(v)),
+        Array::F64(v) => Array::F64(std::mem::take(v)),
+        Array::Value(v) => Array::Value(std::mem::take(v)),
+    }
+}
+
+/// Drops `value` one level at a time: dropped whole, a key-value list or
+/// array of values nested deeper than the stack allows would overflow it.
 fn drop_nested(value: Value) {
-    let Value::KvList(mut pending) = value else {
-        return;
-    };
-    while let Some(kv) = pending.pop() {
-        if let Value::KvList(inner) = kv.value {
-            pending.extend(inner);
+    let mut pending = vec![value];
+    while let Some(value) = pending.pop() {
+        match value {
+            Value::KvList(kvs) => pending.extend(kvs.into_iter().map(|kv| kv.value)),
+            Value::Array(Array::Value(items)) => pending.extend(items),
+            _ => {}
         }
     }
 }
@@ -284,7 +297,7 @@ pub(crate) fn report_discarded(span: &SpanData, cut: u64) {
 mod tests {
     use super::limit_value;
     use crate::span_limits::SpanLimits;
-    use crate::value::{KeyValue, Value};
+    use crate::value::{Array, KeyValue, Value};
 
     fn truncate_value(value: &mut Value, max_chars: usize) {
         let limits = SpanLimits {
@@ -323,6 +336,86 @@ mod tests {
         let mut n = Value::I64(123_456);
         truncate_value(&mut n, 1);
         assert_eq!(n, Value::I64(123_456));
+    }
+
+    #[test]
+    fn strings_in_arrays_of_any_values_are_cut_and_counted() {
+        let limits = SpanLimits {
+            max_attribute_value_length: Some(2),
+            ..SpanLimits::default()
+        };
+        let mixed = |text: &str, bytes: &[u8], nested: Vec<&str>| {
+            Value::from(vec![
+                Value::from(text),
+                Value::Empty,
+                Value::from(7),
+                Value::from(bytes),
+                Value::from(vec![Value::from(nested), Value::Empty]),
+                Value::from(vec![KeyValue::new("k", text)]),
+            ])
+        };
+        let mut value = mixed("abc", b"xyz", vec!["abc", "ab"]);
+        // The string, the bytes, the nested array of strings, the list's string.
+        assert_eq!(limit_value(&mut value, &limits), 4);
+        assert_eq!(value, mixed("ab", b"xy", vec!["ab", "ab"]));
+        // At the limit nothing is cut, and nothing is counted.
+        let mut value = mixed("ab", b"xy", vec!["ab", "a"]);
+        assert_eq!(limit_value(&mut value, &limits), 0);
+        assert_eq!(value, mixed("ab", b"xy", vec!["ab", "a"]));
+        let mut empty = Value::Empty;
+        assert_eq!(limit_value(&mut empty, &limits), 0);
+        assert_eq!(empty, Value::Empty);
+    }
+
+    #[test]
+    fn arrays_of_any_values_past_the_depth_are_emptied_and_counted() {
+        // `levels` arrays, each holding the next and a string; 1 at the bottom.
+        let nested = |levels: usize| {
+            (0..levels).fold(Value::from(1), |inner, _| {
+                Value::from(vec![inner, Value::from("s")])
+            })
+        };
+        // `levels` such arrays, the innermost emptied.
+        let emptied = |levels: usize| {
+            (1..levels).fold(
+                Value::from(vec![Value::from(Vec::<Value>::new()), Value::from("s")]),
+                |inner, _| Value::from(vec![inner, Value::from("s")]),
+            )
+        };
+        let limits = |max_depth: usize| SpanLimits {
+            max_attribute_value_depth: max_depth,
+            ..SpanLimits::default()
+        };
+        for depth in [1, 2, 5] {
+            let mut at = nested(depth);
+            assert_eq!(limit_value(&mut at, &limits(depth)), 0, "at {depth}");
+            assert_eq!(at, nested(depth));
+            // One deeper: the innermost array is emptied, and that is one cut.
+            let mut past = nested(depth + 1);
+            assert_eq!(limit_value(&mut past, &limits(depth)), 1, "past {depth}");
+            assert_eq!(past, emptied(depth));
+            let Value::Array(Array::Value(top)) = &past else {
+                panic!("{past:?}")
+            };
+            assert_eq!(top.len(), 2);
+        }
+        // An empty array past the depth lost nothing: not counted.
+        let mut empty = Value::from(vec![Value::from(Vec::<Value>::new())]);
+        assert_eq!(limit_value(&mut empty, &limits(1)), 0);
+        // Mixed with lists: a list inside an array inside a list, each a level.
+        let mut value = Value::from(vec![KeyValue::new(
+            "a",
+            vec![Value::from(vec![KeyValue::new("k", Value::Empty)])],
+        )]);
+        assert_eq!(limit_value(&mut value, &limits(2)), 1);
+        assert_eq!(
+            value,
+            Value::from(vec![KeyValue::new("a", vec![Value::KvList(Vec::new())])])
+        );
+        // Far past any stack: emptied and dropped without recursion.
+        let mut deep = nested(200_000);
+        assert_eq!(limit_value(&mut deep, &limits(3)), 1);
+        assert_eq!(deep, emptied(3));
     }
 
     #[test]

@@ -116,6 +116,7 @@ fn write_value(out: &mut String, value: &Value) {
                 Array::Bool(v) => write_list(out, v, |o, b| write_value(o, &Value::Bool(*b))),
                 Array::I64(v) => write_list(out, v, |o, n| write_value(o, &Value::I64(*n))),
                 Array::F64(v) => write_list(out, v, |o, n| write_value(o, &Value::F64(*n))),
+                Array::Value(v) => write_list(out, v, write_value),
             }
             out.push('}');
         }
@@ -127,6 +128,8 @@ fn write_value(out: &mut String, value: &Value) {
             write_attributes(out, kvs);
             out.push('}');
         }
+        // No field set: `{}`.
+        Value::Empty => out.push('{'),
     }
     out.push('}');
 }
