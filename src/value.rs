@@ -424,6 +424,21 @@ impl<T: Into<Value>> From<Option<T>> for Value {
     }
 }
 
+/// An array of any values, each `None` kept in its place as the empty
+/// value: the spec asks that a null inside an array be passed on as-is,
+/// so that arrays kept in step (keys in one, values in another) stay so.
+///
+/// ```
+/// use baton::Value;
+/// let v = Value::from(vec![Some(1), None, Some(3)]);
+/// assert_eq!(v.to_string(), "[1, null, 3]");
+/// ```
+impl<T: Into<Value>> From<Vec<Option<T>>> for Value {
+    fn from(v: Vec<Option<T>>) -> Value {
+        Value::Array(Array::Value(v.into_iter().map(Value::from).collect()))
+    }
+}
+
 fn write_list<T: fmt::Display>(f: &mut fmt::Formatter<'_>, items: &[T]) -> fmt::Result {
     f.write_str("[")?;
     for (i, item) in items.iter().enumerate() {
