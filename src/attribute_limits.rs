@@ -38,9 +38,11 @@ fn truncate_str(s: &mut Str, max_chars: usize) -> bool {
 /// list or of an array of any values each the same way (numbers, booleans
 /// and the empty value are never cut); a list's keys made unique (see
 /// [`unique_keys`]); and a list or array nested deeper than
-/// [`max_attribute_value_depth`](SpanLimits::max_attribute_value_depth) is
-/// replaced with an empty one of its kind. Returns how many values
-/// (strings, byte arrays, lists and arrays) lost part of what they held.
+/// [`max_attribute_value_depth`](SpanLimits::max_attribute_value_depth),
+/// even an empty one, is replaced with [`Value::Empty`], as the common spec
+/// says ("arrays or map at a depth greater than the limit MUST be replaced
+/// with an empty value"). Returns how many values (strings, byte arrays,
+/// lists and arrays) were cut or replaced.
 ///
 /// Walked with a work list, not by recursion: the value may nest deeper
 /// than a thread's stack could follow.
@@ -51,17 +53,9 @@ pub(crate) fn limit_value(value: &mut Value, limits: &SpanLimits) -> u64 {
     let mut next = Some((value, 1));
     while let Some((value, depth)) = next.take().or_else(|| pending.pop()) {
         let was_cut = match value {
-            Value::KvList(kvs) if depth > limits.max_attribute_value_depth => {
-                let held = std::mem::take(kvs);
-                let lost = !held.is_empty();
-                drop_nested(Value::KvList(held));
-                lost
-            }
-            Value::Array(items) if depth > limits.max_attribute_value_depth => {
-                let held = take_items(items);
-                let lost = !held.is_empty();
-                drop_nested(Value::Array(held));
-                lost
+            Value::KvList(_) | Value::Array(_) if depth > limits.max_attribute_value_depth => {
+                drop_nested(std::mem::replace(value, Value::Empty));
+                true
             }
             Value::KvList(kvs) => {
                 unique_keys(kvs);
@@ -89,17 +83,6 @@ pub(crate) fn limit_value(value: &mut Value, limits: &SpanLimits) -> u64 {
         cut += u64::from(was_cut);
     }
     cut
-}
-
-/// The elements of `items`, leaving it an empty array of its kind.
-fn take_items(items: &mut Array) -> Array {
-    match items {
-        Array::String(v) => Array::String(std::mem::take(v)),
-        Array::Bool(v) => Array::Bool(std::mem::take(v)),
-        Array::I64(v) => Array::I64(std::mem::take(v)),
-        Array::F64(v) => Array::F64(std::mem::take(v)),
-        Array::Value(v) => Array::Value(std::mem::take(v)),
-    }
 }
 
 /// Drops `value` one level at a time: dropped whole, a key-value list or
@@ -368,17 +351,17 @@ mod tests {
     }
 
     #[test]
-    fn arrays_of_any_values_past_the_depth_are_emptied_and_counted() {
+    fn arrays_of_any_values_past_the_depth_become_the_empty_value_and_are_counted() {
         // `levels` arrays, each holding the next and a string; 1 at the bottom.
         let nested = |levels: usize| {
             (0..levels).fold(Value::from(1), |inner, _| {
                 Value::from(vec![inner, Value::from("s")])
             })
         };
-        // `levels` such arrays, the innermost emptied.
+        // `levels` such arrays, the empty value in the innermost's place.
         let emptied = |levels: usize| {
             (1..levels).fold(
-                Value::from(vec![Value::from(Vec::<Value>::new()), Value::from("s")]),
+                Value::from(vec![Value::Empty, Value::from("s")]),
                 |inner, _| Value::from(vec![inner, Value::from("s")]),
             )
         };
@@ -390,7 +373,7 @@ mod tests {
             let mut at = nested(depth);
             assert_eq!(limit_value(&mut at, &limits(depth)), 0, "at {depth}");
             assert_eq!(at, nested(depth));
-            // One deeper: the innermost array is emptied, and that is one cut.
+            // One deeper: the innermost array is replaced, and that is one cut.
             let mut past = nested(depth + 1);
             assert_eq!(limit_value(&mut past, &limits(depth)), 1, "past {depth}");
             assert_eq!(past, emptied(depth));
@@ -399,9 +382,11 @@ mod tests {
             };
             assert_eq!(top.len(), 2);
         }
-        // An empty array past the depth lost nothing: not counted.
+        // An empty array past the depth is replaced too (the spec makes no
+        // exception for it), and counted: `[]` and null differ.
         let mut empty = Value::from(vec![Value::from(Vec::<Value>::new())]);
-        assert_eq!(limit_value(&mut empty, &limits(1)), 0);
+        assert_eq!(limit_value(&mut empty, &limits(1)), 1);
+        assert_eq!(empty, Value::from(vec![Value::Empty]));
         // Mixed with lists: a list inside an array inside a list, each a level.
         let mut value = Value::from(vec![KeyValue::new(
             "a",
@@ -410,9 +395,9 @@ mod tests {
         assert_eq!(limit_value(&mut value, &limits(2)), 1);
         assert_eq!(
             value,
-            Value::from(vec![KeyValue::new("a", vec![Value::KvList(Vec::new())])])
+            Value::from(vec![KeyValue::new("a", vec![Value::Empty])])
         );
-        // Far past any stack: emptied and dropped without recursion.
+        // Far past any stack: replaced and dropped without recursion.
         let mut deep = nested(200_000);
         assert_eq!(limit_value(&mut deep, &limits(3)), 1);
         assert_eq!(deep, emptied(3));
@@ -448,7 +433,7 @@ mod tests {
     }
 
     #[test]
-    fn arrays_and_lists_past_the_depth_are_emptied_and_nothing_else() {
+    fn arrays_and_lists_past_the_depth_become_the_empty_value_and_nothing_else() {
         let at_depth = |max_depth: usize, mut value: Value| {
             let limits = SpanLimits {
                 max_attribute_value_depth: max_depth,
@@ -468,18 +453,15 @@ mod tests {
         assert_eq!(
             at_depth(1, inner()),
             Value::from(vec![
-                KeyValue::new("array", Vec::<i64>::new()),
-                KeyValue::new("list", Value::KvList(Vec::new())),
+                KeyValue::new("array", Value::Empty),
+                KeyValue::new("list", Value::Empty),
                 KeyValue::new("text", "t"),
             ])
         );
         assert_eq!(at_depth(2, inner()), inner());
-        // 0: even a top-level array or list is emptied; a string is not.
-        assert_eq!(
-            at_depth(0, Value::from(vec!["a"])),
-            Value::from(Vec::<&str>::new())
-        );
-        assert_eq!(at_depth(0, inner()), Value::KvList(Vec::new()));
+        // 0: even a top-level array or list is replaced; a string is not.
+        assert_eq!(at_depth(0, Value::from(vec!["a"])), Value::Empty);
+        assert_eq!(at_depth(0, inner()), Value::Empty);
         assert_eq!(at_depth(0, Value::from("s")), Value::from("s"));
     }
 }

@@ -24,8 +24,9 @@ pub type Str = Cow<'static, str>;
 /// Arrays and lists nest: [`Array::Value`] holds values of any kind, and a
 /// [`KvList`](Value::KvList) any values, as deep as
 /// [`SpanLimits::max_attribute_value_depth`](crate::SpanLimits) lets a span
-/// keep. [`Value::Empty`] is the spec's empty value (`null`, `None`): set it
-/// to say that a key has no value, rather than leaving the key out.
+/// keep (a list or array deeper than that becomes [`Value::Empty`], as the
+/// spec says). [`Value::Empty`] is the spec's empty value (`null`, `None`):
+/// set it to say that a key has no value, rather than leaving the key out.
 ///
 /// # Example: one conversion per Rust type
 /// ```

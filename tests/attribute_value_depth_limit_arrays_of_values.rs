@@ -1,9 +1,10 @@
 //! Arrays of any values (`Array::Value`) nest under the same
 //! `SpanLimits::max_attribute_value_depth` as key-value lists: one nested
-//! deeper is replaced with an empty array when the span ends, on spans,
-//! events and links, and the cut is reported; one nested 20000 deep reaches
-//! an exporter on its own thread without overflowing its stack. Installs
-//! the global pipeline.
+//! deeper is replaced with the empty value (`Value::Empty`, as the common
+//! spec says) when the span ends, on spans, events and links, and the cut
+//! is reported; one nested 20000 deep reaches an exporter on its own thread
+//! without overflowing its stack. Bug: an array past the limit became an
+//! empty array, not the empty value. Installs the global pipeline.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -19,16 +20,16 @@ fn nested(depth: usize) -> Value {
     })
 }
 
-/// `depth` arrays as [`nested`] makes them, the innermost emptied.
-fn emptied(depth: usize) -> Value {
-    (1..depth).fold(
-        Value::from(vec![Value::from(Vec::<Value>::new()), Value::Empty]),
-        |inner, _| Value::from(vec![inner, Value::Empty]),
-    )
+/// `depth` arrays as [`nested`] makes them, the innermost holding the
+/// empty value where the next array was.
+fn cut_at(depth: usize) -> Value {
+    (0..depth).fold(Value::Empty, |inner, _| {
+        Value::from(vec![inner, Value::Empty])
+    })
 }
 
 #[test]
-fn arrays_of_values_past_the_depth_limit_are_emptied_and_reported() {
+fn arrays_of_values_past_the_depth_limit_become_the_empty_value_and_are_reported() {
     // First through an exporter that walks every value, on its own thread.
     let console = BatchProcessor::new(ConsoleExporter::new(Vec::new()), BatchConfig::default());
     let pipeline = baton::init(baton::Config::new().processor(console)).unwrap();
@@ -67,9 +68,9 @@ fn arrays_of_values_past_the_depth_limit_are_emptied_and_reported() {
     pipeline.shutdown(Duration::from_secs(10)).unwrap();
     let data = memory.take().into_iter().find(|d| d.name == "s").unwrap();
     assert_eq!(data.attribute("at"), Some(&nested(3)));
-    assert_eq!(data.attribute("past"), Some(&emptied(3)));
-    assert_eq!(data.events[0].attributes[0].value, emptied(3));
-    assert_eq!(data.links[0].attributes[0].value, emptied(3));
+    assert_eq!(data.attribute("past"), Some(&cut_at(3)));
+    assert_eq!(data.events[0].attributes[0].value, cut_at(3));
+    assert_eq!(data.links[0].attributes[0].value, cut_at(3));
     let reports = REPORTS.lock().unwrap();
     let of_s: Vec<_> = reports.iter().filter(|m| m.contains("\"s\"")).collect();
     assert_eq!(of_s.len(), 1, "{reports:?}");
