@@ -88,6 +88,11 @@ pub(crate) fn limit_value(value: &mut Value, limits: &SpanLimits) -> u64 {
 /// Drops `value` one level at a time: dropped whole, a key-value list or
 /// array of values nested deeper than the stack allows would overflow it.
 fn drop_nested(value: Value) {
+    // Holding neither, it nests nothing: dropped whole, with no work list
+    // to allocate.
+    if !matches!(value, Value::KvList(_) | Value::Array(Array::Value(_))) {
+        return;
+    }
     let mut pending = vec![value];
     while let Some(value) = pending.pop() {
         match value {
@@ -103,7 +108,9 @@ fn drop_nested(value: Value) {
 /// says: keys are unique, so a key set before keeps its place and takes the
 /// new value (nothing is dropped); a new key past `max`, or an empty key
 /// ("The attribute key MUST be a non-null and non-empty string"), is
-/// discarded and counted in `dropped`.
+/// discarded and counted in `dropped`. Values are dropped without
+/// recursion: one discarded or replaced may nest deeper than the stack
+/// could follow, as the depth limit applies only to those kept.
 pub(crate) fn set_attribute(
     attributes: &mut Vec<KeyValue>,
     dropped: &mut u32,
@@ -115,6 +122,7 @@ pub(crate) fn set_attribute(
     };
     if kv.key.is_empty() || attributes.len() >= max {
         *dropped = dropped.saturating_add(1);
+        drop_nested(kv.value);
     } else {
         attributes.push(kv);
     }
