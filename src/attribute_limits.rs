@@ -367,7 +367,7 @@ mod tests {
             })
         };
         // `levels` such arrays, the empty value in the innermost's place.
-        let emptied = |levels: usize| {
+        let replaced = |levels: usize| {
             (1..levels).fold(
                 Value::from(vec![Value::Empty, Value::from("s")]),
                 |inner, _| Value::from(vec![inner, Value::from("s")]),
@@ -384,7 +384,7 @@ mod tests {
             // One deeper: the innermost array is replaced, and that is one cut.
             let mut past = nested(depth + 1);
             assert_eq!(limit_value(&mut past, &limits(depth)), 1, "past {depth}");
-            assert_eq!(past, emptied(depth));
+            assert_eq!(past, replaced(depth));
             let Value::Array(Array::Value(top)) = &past else {
                 panic!("{past:?}")
             };
@@ -408,7 +408,7 @@ mod tests {
         // Far past any stack: replaced and dropped without recursion.
         let mut deep = nested(200_000);
         assert_eq!(limit_value(&mut deep, &limits(3)), 1);
-        assert_eq!(deep, emptied(3));
+        assert_eq!(deep, replaced(3));
     }
 
     #[test]
