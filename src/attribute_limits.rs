@@ -35,12 +35,14 @@ fn truncate_str(s: &mut Str, max_chars: usize) -> bool {
 /// Cuts `value` to `limits`: a string value, or each string of an array,
 /// to [`max_attribute_value_length`](SpanLimits::max_attribute_value_length)
 /// characters, a byte array to as many bytes, and the values of a key-value
-/// list each the same way (numbers and booleans are never cut); a list's
-/// keys made unique (see [`unique_keys`]); and a list or array nested
-/// deeper than
-/// [`max_attribute_value_depth`](SpanLimits::max_attribute_value_depth) is
-/// replaced with an empty one of its kind. Returns how many values
-/// (strings, byte arrays, lists and arrays) lost part of what they held.
+/// list or of an array of any values each the same way (numbers, booleans
+/// and the empty value are never cut); a list's keys made unique (see
+/// [`unique_keys`]); and a list or array nested deeper than
+/// [`max_attribute_value_depth`](SpanLimits::max_attribute_value_depth),
+/// even an empty one, is replaced with [`Value::Empty`], as the common spec
+/// says ("arrays or map at a depth greater than the limit MUST be replaced
+/// with an empty value"). Returns how many values (strings, byte arrays,
+/// lists and arrays) were cut or replaced.
 ///
 /// Walked with a work list, not by recursion: the value may nest deeper
 /// than a thread's stack could follow.
@@ -51,24 +53,18 @@ pub(crate) fn limit_value(value: &mut Value, limits: &SpanLimits) -> u64 {
     let mut next = Some((value, 1));
     while let Some((value, depth)) = next.take().or_else(|| pending.pop()) {
         let was_cut = match value {
-            Value::KvList(kvs) if depth > limits.max_attribute_value_depth => {
-                let emptied = !kvs.is_empty();
-                drop_nested(Value::KvList(std::mem::take(kvs)));
-                emptied
+            Value::KvList(_) | Value::Array(_) if depth > limits.max_attribute_value_depth => {
+                drop_nested(std::mem::replace(value, Value::Empty));
+                true
             }
             Value::KvList(kvs) => {
                 unique_keys(kvs);
                 pending.extend(kvs.iter_mut().map(|kv| (&mut kv.value, depth + 1)));
                 false
             }
-            Value::Array(items) if depth > limits.max_attribute_value_depth => {
-                let held = match items {
-                    Array::String(v) => std::mem::take(v).len(),
-                    Array::Bool(v) => std::mem::take(v).len(),
-                    Array::I64(v) => std::mem::take(v).len(),
-                    Array::F64(v) => std::mem::take(v).len(),
-                };
-                held > 0
+            Value::Array(Array::Value(items)) => {
+                pending.extend(items.iter_mut().map(|item| (item, depth + 1)));
+                false
             }
             Value::String(s) => max_chars.is_some_and(|max| truncate_str(s, max)),
             Value::Array(Array::String(items)) => max_chars.is_some_and(|max| {
@@ -89,15 +85,20 @@ pub(crate) fn limit_value(value: &mut Value, limits: &SpanLimits) -> u64 {
     cut
 }
 
-/// Drops `value` one level at a time: dropped whole, a key-value list
-/// nested deeper than the stack allows would overflow it.
+/// Drops `value` one level at a time: dropped whole, a key-value list or
+/// array of values nested deeper than the stack allows would overflow it.
 fn drop_nested(value: Value) {
-    let Value::KvList(mut pending) = value else {
+    // Holding neither, it nests nothing: dropped whole, with no work list
+    // to allocate.
+    if !matches!(value, Value::KvList(_) | Value::Array(Array::Value(_))) {
         return;
-    };
-    while let Some(kv) = pending.pop() {
-        if let Value::KvList(inner) = kv.value {
-            pending.extend(inner);
+    }
+    let mut pending = vec![value];
+    while let Some(value) = pending.pop() {
+        match value {
+            Value::KvList(kvs) => pending.extend(kvs.into_iter().map(|kv| kv.value)),
+            Value::Array(Array::Value(items)) => pending.extend(items),
+            _ => {}
         }
     }
 }
@@ -107,7 +108,9 @@ fn drop_nested(value: Value) {
 /// says: keys are unique, so a key set before keeps its place and takes the
 /// new value (nothing is dropped); a new key past `max`, or an empty key
 /// ("The attribute key MUST be a non-null and non-empty string"), is
-/// discarded and counted in `dropped`.
+/// discarded and counted in `dropped`. Values are dropped without
+/// recursion: one discarded or replaced may nest deeper than the stack
+/// could follow, as the depth limit applies only to those kept.
 pub(crate) fn set_attribute(
     attributes: &mut Vec<KeyValue>,
     dropped: &mut u32,
@@ -119,6 +122,7 @@ pub(crate) fn set_attribute(
     };
     if kv.key.is_empty() || attributes.len() >= max {
         *dropped = dropped.saturating_add(1);
+        drop_nested(kv.value);
     } else {
         attributes.push(kv);
     }
@@ -284,7 +288,7 @@ pub(crate) fn report_discarded(span: &SpanData, cut: u64) {
 mod tests {
     use super::limit_value;
     use crate::span_limits::SpanLimits;
-    use crate::value::{KeyValue, Value};
+    use crate::value::{Array, KeyValue, Value};
 
     fn truncate_value(value: &mut Value, max_chars: usize) {
         let limits = SpanLimits {
@@ -326,6 +330,88 @@ mod tests {
     }
 
     #[test]
+    fn strings_in_arrays_of_any_values_are_cut_and_counted() {
+        let limits = SpanLimits {
+            max_attribute_value_length: Some(2),
+            ..SpanLimits::default()
+        };
+        let mixed = |text: &str, bytes: &[u8], nested: Vec<&str>| {
+            Value::from(vec![
+                Value::from(text),
+                Value::Empty,
+                Value::from(7),
+                Value::from(bytes),
+                Value::from(vec![Value::from(nested), Value::Empty]),
+                Value::from(vec![KeyValue::new("k", text)]),
+            ])
+        };
+        let mut value = mixed("abc", b"xyz", vec!["abc", "ab"]);
+        // The string, the bytes, the nested array of strings, the list's string.
+        assert_eq!(limit_value(&mut value, &limits), 4);
+        assert_eq!(value, mixed("ab", b"xy", vec!["ab", "ab"]));
+        // At the limit nothing is cut, and nothing is counted.
+        let mut value = mixed("ab", b"xy", vec!["ab", "a"]);
+        assert_eq!(limit_value(&mut value, &limits), 0);
+        assert_eq!(value, mixed("ab", b"xy", vec!["ab", "a"]));
+        let mut empty = Value::Empty;
+        assert_eq!(limit_value(&mut empty, &limits), 0);
+        assert_eq!(empty, Value::Empty);
+    }
+
+    #[test]
+    fn arrays_of_any_values_past_the_depth_become_the_empty_value_and_are_counted() {
+        // `levels` arrays, each holding the next and a string; 1 at the bottom.
+        let nested = |levels: usize| {
+            (0..levels).fold(Value::from(1), |inner, _| {
+                Value::from(vec![inner, Value::from("s")])
+            })
+        };
+        // `levels` such arrays, the empty value in the innermost's place.
+        let replaced = |levels: usize| {
+            (1..levels).fold(
+                Value::from(vec![Value::Empty, Value::from("s")]),
+                |inner, _| Value::from(vec![inner, Value::from("s")]),
+            )
+        };
+        let limits = |max_depth: usize| SpanLimits {
+            max_attribute_value_depth: max_depth,
+            ..SpanLimits::default()
+        };
+        for depth in [1, 2, 5] {
+            let mut at = nested(depth);
+            assert_eq!(limit_value(&mut at, &limits(depth)), 0, "at {depth}");
+            assert_eq!(at, nested(depth));
+            // One deeper: the innermost array is replaced, and that is one cut.
+            let mut past = nested(depth + 1);
+            assert_eq!(limit_value(&mut past, &limits(depth)), 1, "past {depth}");
+            assert_eq!(past, replaced(depth));
+            let Value::Array(Array::Value(top)) = &past else {
+                panic!("{past:?}")
+            };
+            assert_eq!(top.len(), 2);
+        }
+        // An empty array past the depth is replaced too (the spec makes no
+        // exception for it), and counted: `[]` and null differ.
+        let mut empty = Value::from(vec![Value::from(Vec::<Value>::new())]);
+        assert_eq!(limit_value(&mut empty, &limits(1)), 1);
+        assert_eq!(empty, Value::from(vec![Value::Empty]));
+        // Mixed with lists: a list inside an array inside a list, each a level.
+        let mut value = Value::from(vec![KeyValue::new(
+            "a",
+            vec![Value::from(vec![KeyValue::new("k", Value::Empty)])],
+        )]);
+        assert_eq!(limit_value(&mut value, &limits(2)), 1);
+        assert_eq!(
+            value,
+            Value::from(vec![KeyValue::new("a", vec![Value::Empty])])
+        );
+        // Far past any stack: replaced and dropped without recursion.
+        let mut deep = nested(200_000);
+        assert_eq!(limit_value(&mut deep, &limits(3)), 1);
+        assert_eq!(deep, replaced(3));
+    }
+
+    #[test]
     fn long_lists_are_made_unique_in_linear_time() {
         let limits = SpanLimits::default();
         // Past the pairwise check: keys k0..k19 twice, then once more k3.
@@ -355,7 +441,7 @@ mod tests {
     }
 
     #[test]
-    fn arrays_and_lists_past_the_depth_are_emptied_and_nothing_else() {
+    fn arrays_and_lists_past_the_depth_become_the_empty_value_and_nothing_else() {
         let at_depth = |max_depth: usize, mut value: Value| {
             let limits = SpanLimits {
                 max_attribute_value_depth: max_depth,
@@ -375,18 +461,15 @@ mod tests {
         assert_eq!(
             at_depth(1, inner()),
             Value::from(vec![
-                KeyValue::new("array", Vec::<i64>::new()),
-                KeyValue::new("list", Value::KvList(Vec::new())),
+                KeyValue::new("array", Value::Empty),
+                KeyValue::new("list", Value::Empty),
                 KeyValue::new("text", "t"),
             ])
         );
         assert_eq!(at_depth(2, inner()), inner());
-        // 0: even a top-level array or list is emptied; a string is not.
-        assert_eq!(
-            at_depth(0, Value::from(vec!["a"])),
-            Value::from(Vec::<&str>::new())
-        );
-        assert_eq!(at_depth(0, inner()), Value::KvList(Vec::new()));
+        // 0: even a top-level array or list is replaced; a string is not.
+        assert_eq!(at_depth(0, Value::from(vec!["a"])), Value::Empty);
+        assert_eq!(at_depth(0, inner()), Value::Empty);
         assert_eq!(at_depth(0, Value::from("s")), Value::from("s"));
     }
 }

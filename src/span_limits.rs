@@ -21,13 +21,30 @@ pub struct SpanLimits {
     pub max_attribute_value_length: Option<usize>,
     /// How deep an attribute value may nest key-value lists and arrays (the
     /// OpenTelemetry `AttributeValueDepthLimit`): the top-level value is at
-    /// depth 1, and a list or array deeper than this is replaced with an
-    /// empty one of its kind when the span ends (the spec puts an empty
-    /// value there, which [`Value`](crate::Value) does not have), on spans,
-    /// events and links, and reported as a cut value is. Defaults to
+    /// depth 1, each array (of any kind) or list adds a level for what it
+    /// holds, and a list or array deeper than this, even an empty one, is
+    /// replaced with the empty value, [`Value::Empty`](crate::Value::Empty),
+    /// when the span ends, as the common spec says ("arrays or map at a
+    /// depth greater than the limit MUST be replaced with an empty value").
+    /// This applies on spans, events and links, and a replaced value is
+    /// reported as a cut value is. Defaults to
     /// [`SpanLimits::DEFAULT_MAX_DEPTH`].
     /// Exporters walk a value by recursion: a limit of thousands lets a
     /// value deep enough overflow the export thread's stack.
+    ///
+    /// ```
+    /// use baton::{KeyValue, SpanLimits, Value};
+    /// let spans = baton::InMemoryExporter::default();
+    /// let limits = SpanLimits { max_attribute_value_depth: 2, ..SpanLimits::default() };
+    /// let config = baton::Config::new().span_limits(limits).exporter(spans.clone());
+    /// let _pipeline = baton::init(config).unwrap();
+    /// // A list (depth 1) holding an array (2) holding arrays (3).
+    /// let grid = Value::from(vec![Value::from(vec![1, 2]), Value::from(Vec::<i64>::new())]);
+    /// baton::span("s").attr("v", vec![KeyValue::new("grid", grid)]).start().end();
+    /// let kept = Value::from(vec![Value::Empty, Value::Empty]);
+    /// let want = Value::from(vec![KeyValue::new("grid", kept)]);
+    /// assert_eq!(spans.take()[0].attribute("v"), Some(&want));
+    /// ```
     pub max_attribute_value_depth: usize,
 }
 

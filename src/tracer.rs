@@ -143,8 +143,9 @@ impl TracerBuilder {
     /// keeps its place and takes the new value), a key that is empty or
     /// past [`SpanLimits::DEFAULT_MAX`] attributes is discarded and counted
     /// in [`dropped_attributes_count`](InstrumentationScope::dropped_attributes_count),
-    /// and a value nesting deeper than
-    /// [`SpanLimits::DEFAULT_MAX_DEPTH`] has its deeper lists emptied.
+    /// and a list or array nested deeper than
+    /// [`SpanLimits::DEFAULT_MAX_DEPTH`] is replaced with the empty value
+    /// ([`Value::Empty`]).
     /// Strings are not cut: the default sets no length limit, and a tracer
     /// is made apart from any pipeline's limits (often before one is
     /// installed). What was discarded or cut is reported once, as one

@@ -21,6 +21,13 @@ pub type Str = Cow<'static, str>;
 /// export than a single value: each element is allocated, walked and
 /// encoded in turn.
 ///
+/// Arrays and lists nest: [`Array::Value`] holds values of any kind, and a
+/// [`KvList`](Value::KvList) any values, as deep as
+/// [`SpanLimits::max_attribute_value_depth`](crate::SpanLimits) lets a span
+/// keep (a list or array deeper than that becomes [`Value::Empty`], as the
+/// spec says). [`Value::Empty`] is the spec's empty value (`null`, `None`):
+/// set it to say that a key has no value, rather than leaving the key out.
+///
 /// # Example: one conversion per Rust type
 /// ```
 /// use baton::{KeyValue, Value};
@@ -35,6 +42,11 @@ pub type Str = Cow<'static, str>;
 /// assert_eq!(Value::from(&b"hi!?"[..]).to_string(), "aGkhPw=="); // base64
 /// let headers = Value::from(vec![KeyValue::new("status", 200), KeyValue::new("ok", true)]);
 /// assert_eq!(headers.to_string(), "{status: 200, ok: true}");
+/// // Mixed and nested arrays, and the empty value (`None` converts to it).
+/// let row = Value::from(vec![Value::from(1), Value::from("a"), Value::from(vec![true])]);
+/// assert_eq!(row.to_string(), "[1, a, [true]]");
+/// assert_eq!(Value::from(None::<i64>), Value::Empty);
+/// assert_eq!(Value::from(Some(7)), Value::I64(7));
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -47,7 +59,7 @@ pub enum Value {
     I64(i64),
     /// A 64-bit float: OTLP `doubleValue`.
     F64(f64),
-    /// A homogeneous array: OTLP `arrayValue`.
+    /// An array, homogeneous or of any values: OTLP `arrayValue`.
     Array(Array),
     /// Raw bytes: OTLP `bytesValue` (base64 text in OTLP/JSON and in
     /// `Display`).
@@ -57,10 +69,37 @@ pub enum Value {
     /// unique keys, as a map: a key given twice keeps its first place and
     /// its last value.
     KvList(Vec<KeyValue>),
+    /// The empty value: an OTLP `AnyValue` with no field set (`{}` in
+    /// OTLP/JSON), what the spec's "empty value" (`null`, `None`) is on the
+    /// wire. The spec counts it as meaningful: it is kept and exported like
+    /// any other value. `Display` and the console exporter show it as
+    /// `null`.
+    ///
+    /// ```
+    /// use baton::Value;
+    /// assert_eq!(Value::Empty.to_string(), "null");
+    /// assert_eq!(Value::from(None::<&str>), Value::Empty);
+    /// ```
+    Empty,
 }
 
-/// A homogeneous array value.
-#[derive(Clone, Debug, PartialEq)]
+/// An array value: OTLP `arrayValue`, whose elements are each an
+/// `AnyValue`. The homogeneous kinds store their elements unboxed; an
+/// array of mixed kinds, of nested arrays or lists, or holding the empty
+/// value, is an [`Array::Value`].
+///
+/// Two arrays are equal when their elements are, one by one, as values:
+/// an [`Array::Value`] of integers equals the [`Array::I64`] of the same
+/// integers, as the two are the same `arrayValue` on the wire.
+///
+/// ```
+/// use baton::{Array, Value};
+/// let mixed = Array::Value(vec![Value::from(1), Value::from(2)]);
+/// assert_eq!(mixed, Array::I64(vec![1, 2]));
+/// assert_ne!(mixed, Array::F64(vec![1.0, 2.0]));
+/// assert_eq!(Array::Value(Vec::new()), Array::String(Vec::new()));
+/// ```
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum Array {
     /// Strings.
@@ -71,6 +110,83 @@ pub enum Array {
     I64(Vec<i64>),
     /// Floats.
     F64(Vec<f64>),
+    /// Values of any kinds, nested arrays and lists among them: the spec's
+    /// "array of `AnyValue`".
+    Value(Vec<Value>),
+}
+
+/// One element of an [`Array`], borrowed, for comparing arrays of
+/// different kinds element by element.
+#[derive(PartialEq)]
+enum Element<'a> {
+    Str(&'a str),
+    Bool(bool),
+    I64(i64),
+    F64(f64),
+    /// Any other value (never a string, boolean, integer or float).
+    Other(&'a Value),
+}
+
+impl<'a> Element<'a> {
+    fn of(value: &'a Value) -> Element<'a> {
+        match value {
+            Value::String(s) => Element::Str(s),
+            Value::Bool(b) => Element::Bool(*b),
+            Value::I64(n) => Element::I64(*n),
+            Value::F64(n) => Element::F64(*n),
+            other => Element::Other(other),
+        }
+    }
+}
+
+impl Array {
+    /// How many elements the array holds.
+    ///
+    /// ```
+    /// use baton::{Array, Value};
+    /// assert_eq!(Array::Value(vec![Value::Empty, Value::from("x")]).len(), 2);
+    /// ```
+    pub fn len(&self) -> usize {
+        match self {
+            Array::String(v) => v.len(),
+            Array::Bool(v) => v.len(),
+            Array::I64(v) => v.len(),
+            Array::F64(v) => v.len(),
+            Array::Value(v) => v.len(),
+        }
+    }
+
+    /// Whether the array holds no element.
+    ///
+    /// ```
+    /// assert!(baton::Array::Value(Vec::new()).is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn elements(&self) -> Box<dyn Iterator<Item = Element<'_>> + '_> {
+        match self {
+            Array::String(v) => Box::new(v.iter().map(|s| Element::Str(s))),
+            Array::Bool(v) => Box::new(v.iter().map(|&b| Element::Bool(b))),
+            Array::I64(v) => Box::new(v.iter().map(|&n| Element::I64(n))),
+            Array::F64(v) => Box::new(v.iter().map(|&n| Element::F64(n))),
+            Array::Value(v) => Box::new(v.iter().map(Element::of)),
+        }
+    }
+}
+
+impl PartialEq for Array {
+    fn eq(&self, other: &Array) -> bool {
+        match (self, other) {
+            (Array::String(a), Array::String(b)) => a == b,
+            (Array::Bool(a), Array::Bool(b)) => a == b,
+            (Array::I64(a), Array::I64(b)) => a == b,
+            (Array::F64(a), Array::F64(b)) => a == b,
+            (Array::Value(a), Array::Value(b)) => a == b,
+            _ => self.len() == other.len() && self.elements().eq(other.elements()),
+        }
+    }
 }
 
 /// A key and its value.
@@ -288,6 +404,42 @@ impl From<Vec<KeyValue>> for Value {
     }
 }
 
+/// An array of any values: [`Array::Value`], kept as given even when every
+/// element is of one kind.
+impl From<Vec<Value>> for Value {
+    fn from(v: Vec<Value>) -> Value {
+        Value::Array(Array::Value(v))
+    }
+}
+
+impl From<Array> for Value {
+    fn from(a: Array) -> Value {
+        Value::Array(a)
+    }
+}
+
+/// `None` is the empty value, [`Value::Empty`]; `Some(x)` is `x`'s value.
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Value {
+        v.map_or(Value::Empty, Into::into)
+    }
+}
+
+/// An array of any values, each `None` kept in its place as the empty
+/// value: the spec asks that a null inside an array be passed on as-is,
+/// so that arrays kept in step (keys in one, values in another) stay so.
+///
+/// ```
+/// use baton::Value;
+/// let v = Value::from(vec![Some(1), None, Some(3)]);
+/// assert_eq!(v.to_string(), "[1, null, 3]");
+/// ```
+impl<T: Into<Value>> From<Vec<Option<T>>> for Value {
+    fn from(v: Vec<Option<T>>) -> Value {
+        Value::Array(Array::Value(v.into_iter().map(Value::from).collect()))
+    }
+}
+
 fn write_list<T: fmt::Display>(f: &mut fmt::Formatter<'_>, items: &[T]) -> fmt::Result {
     f.write_str("[")?;
     for (i, item) in items.iter().enumerate() {
@@ -310,6 +462,7 @@ impl fmt::Display for Value {
             Value::Array(Array::Bool(v)) => write_list(f, v),
             Value::Array(Array::I64(v)) => write_list(f, v),
             Value::Array(Array::F64(v)) => write_list(f, v),
+            Value::Array(Array::Value(v)) => write_list(f, v),
             Value::Bytes(b) => Base64(b).fmt(f),
             Value::KvList(kvs) => {
                 f.write_str("{")?;
@@ -321,6 +474,7 @@ impl fmt::Display for Value {
                 }
                 f.write_str("}")
             }
+            Value::Empty => f.write_str("null"),
         }
     }
 }

@@ -1,8 +1,9 @@
 //! Issue 12 item 4: every integer width and float, `&String`, `Cow<str>`,
 //! byte arrays and key-value lists become span attributes with the right
 //! OTLP `AnyValue` in the JSON encoding (`intValue` as a decimal string,
-//! `doubleValue`, `stringValue`, `bytesValue` as base64, `kvlistValue`), and
-//! the span limits still cap them; the console shows them readably.
+//! `doubleValue`, `stringValue`, `bytesValue` as base64, `kvlistValue`,
+//! `arrayValue` of mixed and nested values, and the empty value as `{}`),
+//! and the span limits still cap them; the console shows them readably.
 //! Installs the global pipeline.
 
 mod common;
@@ -224,4 +225,43 @@ fn the_console_shows_bytes_as_base64_and_kvlists_in_braces() {
     assert!(text.contains("body=Zm9vYmFy"), "{text}");
     assert!(text.contains("http={status: 200, ok: true}"), "{text}");
     assert!(text.contains("big=\"18446744073709551615\""), "{text}");
+}
+
+#[test]
+fn arrays_of_any_values_nest_and_the_empty_value_is_an_empty_object() {
+    let (data, span) = otlp_span("mixed", |s| {
+        s.set_attribute(
+            "row",
+            vec![
+                Value::from(1),
+                Value::from("a"),
+                Value::Empty,
+                Value::from(vec![Value::from(true), Value::from(vec![0.5])]),
+                Value::from(vec![KeyValue::new("k", Value::Empty)]),
+            ],
+        );
+        s.set_attribute("none", None::<i64>);
+        s.set_attribute("some", Some("x"));
+        s.set_attribute("no values", Vec::<Value>::new());
+    });
+    let row = any_value(&span, "row").get("arrayValue").get("values");
+    assert_eq!(row.len(), 5);
+    assert_eq!(row.at(0).get("intValue").str(), "1");
+    assert_eq!(row.at(1).get("stringValue").str(), "a");
+    assert_eq!(row.at(2), &Json::Object(Default::default()));
+    let inner = row.at(3).get("arrayValue").get("values");
+    assert_eq!(inner.at(0).get("boolValue"), &Json::Bool(true));
+    let innermost = inner.at(1).get("arrayValue").get("values");
+    assert_eq!(innermost.at(0).get("doubleValue").num(), 0.5);
+    let list = row.at(4).get("kvlistValue").get("values");
+    assert_eq!(list.at(0).get("key").str(), "k");
+    assert_eq!(list.at(0).get("value"), &Json::Object(Default::default()));
+    // The attribute is kept with no value: `"value":{}`.
+    assert_eq!(any_value(&span, "none"), &Json::Object(Default::default()));
+    assert_eq!(data.attribute("none"), Some(&Value::Empty));
+    assert_eq!(any_value(&span, "some").get("stringValue").str(), "x");
+    let no_values = any_value(&span, "no values")
+        .get("arrayValue")
+        .get("values");
+    assert_eq!(no_values.len(), 0);
 }

@@ -1,10 +1,11 @@
-//! An attribute value cut to the value length limit or emptied past the
-//! depth limit (on the span, an event or a link) is reported with what the
-//! span discarded: one `LimitExceeded` report per span, counting the values
-//! cut; a value at the limit, and an empty one past the depth, lose
-//! nothing and are not reported. Found: the cuts were silent, so a value
-//! arrived shortened with nothing saying so. Installs the global pipeline
-//! and the diagnostic handler.
+//! An attribute value cut to the value length limit or replaced with the
+//! empty value past the depth limit (on the span, an event or a link) is
+//! reported with what the span discarded: one `LimitExceeded` report per
+//! span, counting the values cut; a value at the limit loses nothing and is
+//! not reported, while an empty array past the depth is replaced like any
+//! other (`[]` becomes null) and reported. Found: the cuts were silent, so a
+//! value arrived shortened with nothing saying so. Installs the global
+//! pipeline and the diagnostic handler.
 
 use std::sync::Mutex;
 
@@ -43,13 +44,13 @@ fn values_cut_by_the_limits_are_reported_once_per_span() {
         .attr("utf8", "日本語")
         .attr("bytes", &b"abc"[..])
         .attr("strings", vec!["abc", "de"])
-        .attr("empty past the depth", nested(Vec::new()))
+        .attr("at the depth", vec![KeyValue::new("inner", 1)])
         .start()
         .end();
     assert_eq!(limit_reports(), Vec::<String>::new());
 
     // Each cut on its own is reported.
-    let cases: [(&str, &dyn Fn() -> baton::Span); 6] = [
+    let cases: [(&str, &dyn Fn() -> baton::Span); 7] = [
         ("string", &|| baton::span("s").attr("s", "abcd").start()),
         ("bytes", &|| {
             baton::span("b").attr("b", &b"abcd"[..]).start()
@@ -59,6 +60,9 @@ fn values_cut_by_the_limits_are_reported_once_per_span() {
         }),
         ("past the depth", &|| {
             baton::span("d").attr("d", nested(vec![1])).start()
+        }),
+        ("empty past the depth", &|| {
+            baton::span("d").attr("d", nested(Vec::new())).start()
         }),
         ("event attribute", &|| {
             let s = baton::span("e").start();
@@ -102,4 +106,8 @@ fn values_cut_by_the_limits_are_reported_once_per_span() {
     let busy = exported.iter().find(|s| s.name == "busy").unwrap();
     assert_eq!(busy.attribute("s"), Some(&Value::from("abc")));
     assert_eq!(busy.attribute("a"), Some(&Value::from(vec!["abc", "efg"])));
+    assert_eq!(
+        busy.attribute("d"),
+        Some(&Value::from(vec![KeyValue::new("inner", Value::Empty)]))
+    );
 }

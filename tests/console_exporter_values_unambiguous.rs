@@ -71,3 +71,28 @@ fn strings_in_arrays_and_lists_are_quoted_and_escaped() {
         r#"one=["a, b"]  two=["a", "b"]  digits=["1", "2"]  ints=[1, 2]  floats=[0.5, 2.0]  hostile=["q\"\n\u{1b}"]  kv={k: "v", n: 2, x\ny: 1.5}"#
     );
 }
+
+#[test]
+fn mixed_arrays_and_the_empty_value_read_as_their_own() {
+    let text = printed_attributes(vec![
+        (
+            "mixed",
+            Value::from(vec![
+                Value::from("1"),
+                Value::from(1i64),
+                Value::from(1.0),
+                Value::Empty,
+                Value::from("null"),
+                Value::from(vec![Value::from("a, b"), Value::from(vec![true])]),
+                Value::from(vec![KeyValue::new("k", "v")]),
+            ]),
+        ),
+        ("none", Value::Empty),
+        ("text", Value::from("null")),
+        ("kv", Value::from(vec![KeyValue::new("gone", Value::Empty)])),
+    ]);
+    assert_eq!(
+        text,
+        r#"mixed=["1", 1, 1.0, null, "null", ["a, b", [true]], {k: "v"}]  none=null  text="null"  kv={gone: null}"#
+    );
+}

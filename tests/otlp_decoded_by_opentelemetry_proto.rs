@@ -26,12 +26,13 @@ use loopback_collector::{collector, Request};
 #[path = "common/loopback_collector.rs"]
 mod loopback_collector;
 
-/// The spans to send: every kind, every value type, events, links,
+/// The spans to send: every kind, every value type (arrays of mixed and
+/// nested values and the empty value among them), events, links,
 /// statuses, a remote parent with tracestate, and limits reached.
 fn spans() -> Vec<SpanData> {
     let memory = baton::InMemoryExporter::default();
     let limits = SpanLimits {
-        max_attributes: 17,
+        max_attributes: 19,
         max_events: 2,
         max_links: 2,
         max_attributes_per_event: 2,
@@ -84,6 +85,19 @@ fn spans() -> Vec<SpanData> {
         .attr("no ints", Vec::<i64>::new())
         .attr("no bytes", &b""[..])
         .attr("no pairs", Vec::<KeyValue>::new())
+        .attr("none", Value::Empty)
+        .attr(
+            "mixed",
+            vec![
+                Value::from(1),
+                Value::from("x".repeat(50)),
+                Value::Empty,
+                Value::from(vec![Value::from(f64::NAN), Value::from(vec![true])]),
+                Value::from(vec![KeyValue::new("gone", Value::Empty)]),
+                Value::from(&b"\x00"[..]),
+                Value::from(Vec::<Value>::new()),
+            ],
+        )
         .attr(
             "headers",
             vec![
@@ -135,7 +149,7 @@ fn spans() -> Vec<SpanData> {
         if i == 0 {
             child.set_status(Status::Ok);
         }
-        for k in 0..18 {
+        for k in 0..20 {
             child.set_attribute(format!("k{k}"), k);
         }
     }
@@ -196,6 +210,7 @@ fn expected_value(out: &mut String, value: &Value) {
                 baton::Array::Bool(v) => v.iter().map(|b| Value::Bool(*b)).collect(),
                 baton::Array::I64(v) => v.iter().map(|n| Value::I64(*n)).collect(),
                 baton::Array::F64(v) => v.iter().map(|n| Value::F64(*n)).collect(),
+                baton::Array::Value(v) => v.clone(),
                 other => panic!("an array type this test does not know: {other:?}"),
             };
             out.push_str("{\"type\":\"array\",\"value\":[");
@@ -215,6 +230,7 @@ fn expected_value(out: &mut String, value: &Value) {
             out.push('}');
             return;
         }
+        Value::Empty => ("empty", "null".to_owned()),
         other => panic!("a value type this test does not know: {other:?}"),
     };
     let _ = write!(out, "{{\"type\":\"{kind}\",\"value\":{text}}}");
@@ -420,10 +436,21 @@ fn every_payload_decodes_with_the_opentelemetry_proto_packages() {
         Value::from(vec![KeyValue::new("deep", "x".repeat(40))])
     );
     assert!(spans.iter().any(|s| s.dropped_attributes_count > 0));
+    // A string inside an array of mixed values is cut like any other.
+    let Some(Value::Array(baton::Array::Value(mixed))) = server.attribute("mixed") else {
+        panic!("{:?}", server.attribute("mixed"))
+    };
+    assert_eq!(mixed[1], Value::from("x".repeat(40)));
+    assert_eq!(server.attribute("none"), Some(&Value::Empty));
 
     let mut resource = Resource::new("checkout");
     resource.set("deployment.environment", "prod \"eu\"");
     resource.set("host.cpus", 8);
+    resource.set("note", Value::Empty);
+    resource.set(
+        "cores",
+        vec![Value::from(8), Value::from("big"), Value::Empty],
+    );
 
     let dir = std::env::temp_dir().join(format!("baton-otlp-decode-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

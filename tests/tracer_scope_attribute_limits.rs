@@ -1,8 +1,9 @@
 //! A tracer's scope attributes follow the attribute rules and default
 //! limits of a span's: unique non-empty keys, at most
 //! `SpanLimits::DEFAULT_MAX` (128) kept and the rest counted, values nested
-//! past `SpanLimits::DEFAULT_MAX_DEPTH` emptied; what was lost is reported
-//! once per tracer (`limit-exceeded`), and nothing is reported at the edge.
+//! past `SpanLimits::DEFAULT_MAX_DEPTH` replaced with the empty value; what
+//! was lost is reported once per tracer (`limit-exceeded`), and nothing is
+//! reported at the edge.
 //! One test: it counts process-wide diagnostics.
 
 use baton::{DiagnosticKind, KeyValue, SpanLimits, Value};
@@ -11,15 +12,16 @@ fn with_attributes(n: usize) -> baton::TracerBuilder {
     (0..n).fold(baton::tracer("lib"), |t, i| t.attr(format!("k{i}"), i))
 }
 
-/// Key-value lists nested `depth` deep around `innermost` (itself one).
-fn nested(depth: usize, innermost: Vec<KeyValue>) -> Value {
-    (1..depth).fold(Value::KvList(innermost), |inner, _| {
+/// `depth` key-value lists nested around `innermost`.
+fn nested(depth: usize, innermost: Value) -> Value {
+    (0..depth).fold(innermost, |inner, _| {
         Value::from(vec![KeyValue::new("in", inner)])
     })
 }
 
-fn leaf() -> Vec<KeyValue> {
-    vec![KeyValue::new("leaf", "bottom")]
+/// A list, the innermost of those nested around it.
+fn leaf() -> Value {
+    Value::from(vec![KeyValue::new("leaf", "bottom")])
 }
 
 #[test]
@@ -61,15 +63,15 @@ fn scope_attributes_are_limited_like_a_span_s_and_reported_once() {
     assert_eq!(reported(), before + 2);
 
     // Depth: at the limit kept whole; one deeper, its innermost list
-    // emptied and reported.
+    // replaced with the empty value and reported.
     let max_depth = SpanLimits::DEFAULT_MAX_DEPTH;
     let deep = baton::tracer("lib")
-        .attr("at", nested(max_depth, leaf()))
-        .attr("past", nested(max_depth + 1, leaf()))
+        .attr("at", nested(max_depth - 1, leaf()))
+        .attr("past", nested(max_depth, leaf()))
         .build();
     let attributes = deep.scope().attributes();
-    assert_eq!(attributes[0].value, nested(max_depth, leaf()));
-    assert_eq!(attributes[1].value, nested(max_depth + 1, Vec::new()));
+    assert_eq!(attributes[0].value, nested(max_depth - 1, leaf()));
+    assert_eq!(attributes[1].value, nested(max_depth, Value::Empty));
     assert_eq!(deep.scope().dropped_attributes_count(), 0);
     assert_eq!(reported(), before + 3);
 

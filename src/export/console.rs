@@ -389,6 +389,7 @@ fn write_value(out: &mut String, value: &Value) {
         Value::F64(n) => write_f64(out, *n),
         Value::Array(Array::String(v)) => write_list(out, v, |o, s| write_str_value(o, s)),
         Value::Array(Array::F64(v)) => write_list(out, v, |o, n| write_f64(o, *n)),
+        Value::Array(Array::Value(v)) => write_list(out, v, write_value),
         Value::KvList(kvs) => {
             out.push('{');
             for (i, kv) in kvs.iter().enumerate() {
@@ -401,8 +402,9 @@ fn write_value(out: &mut String, value: &Value) {
             }
             out.push('}');
         }
-        // Booleans, integers and their arrays, and bytes (base64): nothing
-        // to quote; escaped all the same, as any text printed here is.
+        // Booleans, integers and their arrays, bytes (base64) and the empty
+        // value (`null`): nothing to quote; escaped all the same, as any
+        // text printed here is.
         other => write_escaped(out, &other.to_string()),
     }
 }

@@ -89,12 +89,19 @@ fn write_list<T>(out: &mut String, items: &[T], mut item: impl FnMut(&mut String
     out.push(']');
 }
 
+/// A string's `AnyValue` object, without a copy of the string.
+fn write_string_value(out: &mut String, s: &str) {
+    out.push_str("{\"stringValue\":");
+    write_str(out, s);
+    out.push('}');
+}
+
 /// An `AnyValue` object.
 fn write_value(out: &mut String, value: &Value) {
     match value {
         Value::String(s) => {
-            out.push_str("{\"stringValue\":");
-            write_str(out, s);
+            write_string_value(out, s);
+            return;
         }
         Value::Bool(b) => {
             let _ = write!(out, "{{\"boolValue\":{b}");
@@ -110,12 +117,11 @@ fn write_value(out: &mut String, value: &Value) {
         Value::Array(array) => {
             out.push_str("{\"arrayValue\":{\"values\":");
             match array {
-                Array::String(v) => {
-                    write_list(out, v, |o, s| write_value(o, &Value::String(s.clone())))
-                }
+                Array::String(v) => write_list(out, v, |o, s| write_string_value(o, s)),
                 Array::Bool(v) => write_list(out, v, |o, b| write_value(o, &Value::Bool(*b))),
                 Array::I64(v) => write_list(out, v, |o, n| write_value(o, &Value::I64(*n))),
                 Array::F64(v) => write_list(out, v, |o, n| write_value(o, &Value::F64(*n))),
+                Array::Value(v) => write_list(out, v, write_value),
             }
             out.push('}');
         }
@@ -127,6 +133,8 @@ fn write_value(out: &mut String, value: &Value) {
             write_attributes(out, kvs);
             out.push('}');
         }
+        // No field set: `{}`.
+        Value::Empty => out.push('{'),
     }
     out.push('}');
 }

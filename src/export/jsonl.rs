@@ -45,7 +45,9 @@ pub const MAX_KEPT_LINES_BUFFER: usize = 4 * 1024 * 1024;
 /// `AnyValue` is one of `{"stringValue": ".."}`, `{"boolValue": b}`,
 /// `{"intValue": "decimal"}`, `{"doubleValue": n}` (or `"NaN"`,
 /// `"Infinity"`, `"-Infinity"`), `{"arrayValue": {"values": [AnyValue..]}}`,
-/// `{"bytesValue": "base64"}`, `{"kvlistValue": {"values": [KeyValue..]}}`.
+/// `{"bytesValue": "base64"}`, `{"kvlistValue": {"values": [KeyValue..]}}`,
+/// or `{}`, the empty value ([`Value::Empty`](crate::Value::Empty)). An
+/// array's values may be of mixed kinds and nest.
 /// Strings are escaped so every line is valid JSON whatever a name or value
 /// holds (control characters, quotes, U+2028).
 ///

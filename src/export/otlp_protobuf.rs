@@ -160,6 +160,8 @@ fn any_value(out: &mut Vec<u8>, value: &Value) {
         Value::Array(array) => message(out, 5, |out| array_value(out, array)),
         Value::KvList(kvs) => message(out, 6, |out| attributes(out, 1, kvs)),
         Value::Bytes(bytes) => bytes_always(out, 7, bytes),
+        // An `AnyValue` with no field set.
+        Value::Empty => {}
     }
 }
 
@@ -175,6 +177,7 @@ fn array_value(out: &mut Vec<u8>, array: &Array) {
         Array::Bool(v) => each(out, v, |o, b| any_value(o, &Value::Bool(*b))),
         Array::I64(v) => each(out, v, |o, n| any_value(o, &Value::I64(*n))),
         Array::F64(v) => each(out, v, |o, n| any_value(o, &Value::F64(*n))),
+        Array::Value(v) => each(out, v, any_value),
     }
 }
 

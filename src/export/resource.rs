@@ -1,7 +1,12 @@
 //! `Resource`: the attributes describing the process that produced spans.
 
+use std::panic::Location;
+
+use crate::attribute_limits::limit_value;
+use crate::diagnostic::{report, DiagnosticKind};
 use crate::export::config_error::Env;
 use crate::export::ConfigError;
+use crate::span_limits::SpanLimits;
 use crate::value::KeyValue;
 use crate::value::Value;
 use crate::wire::lexical::percent_decode_into;
@@ -97,8 +102,47 @@ impl Resource {
     }
 
     /// Sets an attribute, replacing an earlier value of the same key in place.
+    ///
+    /// Resource attributes are exempt from the attribute count and length
+    /// limits, as the common spec says ("Resource attributes SHOULD be
+    /// exempt"), but not from the depth limit, which guards the stack:
+    /// exporters walk a value by recursion. So, as on a span, a key-value
+    /// list or array nested deeper than [`SpanLimits::DEFAULT_MAX_DEPTH`]
+    /// is replaced with [`Value::Empty`] (dropped without recursion, however
+    /// deep), and that is reported as a
+    /// [`DiagnosticKind::LimitExceeded`](crate::DiagnosticKind) naming the
+    /// key and the caller; a list's keys are made unique, as the spec asks
+    /// of every exported map.
+    ///
+    /// ```
+    /// use baton::export::Resource;
+    /// use baton::{KeyValue, SpanLimits, Value};
+    /// let lists = |depth, inner| {
+    ///     (0..depth).fold(inner, |inner, _| Value::from(vec![KeyValue::new("k", inner)]))
+    /// };
+    /// let max = SpanLimits::DEFAULT_MAX_DEPTH;
+    /// let mut resource = Resource::new("cart");
+    /// resource.set("at", lists(max, Value::from(1)));
+    /// resource.set("past", lists(max + 1, Value::from(1)));
+    /// assert_eq!(resource.get("at"), Some(&lists(max, Value::from(1))));
+    /// assert_eq!(resource.get("past"), Some(&lists(max, Value::Empty)));
+    /// ```
+    #[track_caller]
     pub fn set(&mut self, key: impl Into<String>, value: impl Into<Value>) {
-        let kv = KeyValue::new(key.into(), value);
+        let mut kv = KeyValue::new(key.into(), value);
+        let cut = limit_value(&mut kv.value, &SpanLimits::default());
+        if cut > 0 {
+            report(
+                DiagnosticKind::LimitExceeded,
+                &format_args!(
+                    "resource attribute {:?} nested deeper than {} levels: replaced {cut} \
+                     list(s) or array(s) past the depth limit with the empty value",
+                    kv.key,
+                    SpanLimits::DEFAULT_MAX_DEPTH
+                ),
+                Some(Location::caller()),
+            );
+        }
         match self.attributes.iter_mut().find(|a| a.key == kv.key) {
             Some(slot) => slot.value = kv.value,
             None => self.attributes.push(kv),
