@@ -1154,8 +1154,15 @@ impl SpanGuard {
 
     /// The context in which this span is the active span. The first call
     /// gives the span a shared record (one allocation).
+    ///
+    /// Out of the guard's reach (its frame was taken off by the future or
+    /// wrapped job it was returned from, which ended the span), the
+    /// context still has the span's ids, as an ended [`Span`]'s has, so
+    /// that what is parented or injected from it stays in its trace; the
+    /// span's baggage went with its frame.
     pub fn context(&self) -> Context {
-        self.with_state(SpanState::context).unwrap_or_default()
+        self.with_state(SpanState::context)
+            .unwrap_or_else(|| Context::default().with_span_context(self.span_context().clone()))
     }
 
     /// Whether the span records data and has not ended.
