@@ -383,6 +383,27 @@ impl Stack {
         }
     }
 
+    /// Whether `popped`, a span just taken off with its frame, leaves no
+    /// span of its trace open here while this thread's batch holds spans:
+    /// those that ended inside it are due, as they are when a span ends in
+    /// order (see [`kin`]). A span whose guard was dropped out of order
+    /// comes off this way, with the frames under it that died before it.
+    fn trace_left(&self, popped: &Slot) -> bool {
+        let Slot::Span(popped) = popped else {
+            return false;
+        };
+        self.ended.holds_spans()
+            && self
+                .spans
+                .last()
+                .is_none_or(|open| !same_trace(open, popped))
+    }
+
+    /// [`trace_left`](Self::trace_left) for any of `popped`.
+    fn trace_left_any(&self, popped: &[Slot]) -> bool {
+        popped.iter().any(|slot| self.trace_left(slot))
+    }
+
     /// Keeps `spare` if it is of the span on top, handing back the spare
     /// it replaces; otherwise hands `spare` back. The older spare goes
     /// because it may be of a span that left this thread (a future's, ended
@@ -1069,7 +1090,8 @@ impl FrameRef {
                     let top = s.pop_top()?;
                     let mut dead = Vec::new();
                     s.pop_dead(&mut dead);
-                    Some((Some(top), dead, s.idle_with_batch(), None))
+                    let due = s.idle_with_batch() || s.trace_left(&top) || s.trace_left_any(&dead);
+                    Some((Some(top), dead, due, None))
                 } else {
                     s.frames[at].live = false;
                     let copy = match &s.frames[at].held {
