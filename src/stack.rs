@@ -383,15 +383,14 @@ impl Stack {
         }
     }
 
-    /// Whether `popped`, a span just taken off with its frame, leaves no
-    /// span of its trace open here while this thread's batch holds spans:
-    /// those that ended inside it are due, as they are when a span ends in
-    /// order (see [`kin`]). A span whose guard was dropped out of order
-    /// comes off this way, with the frames under it that died before it.
-    fn trace_left(&self, popped: &Slot) -> bool {
-        let Slot::Span(popped) = popped else {
-            return false;
-        };
+    /// Whether `popped`, a span just taken off the stack, leaves no span
+    /// of its trace open here while this thread's batch holds spans: those
+    /// that ended inside it are due, as they are when a span ends in order
+    /// (see [`kin`]). Spans come off this way when a guard dropped out of
+    /// order comes off with the dead frames under it, when a future's poll
+    /// sets the guards it left live aside, and when a wrapped job returns
+    /// with guards left live.
+    fn trace_left(&self, popped: &SpanState) -> bool {
         self.ended.holds_spans()
             && self
                 .spans
@@ -399,9 +398,11 @@ impl Stack {
                 .is_none_or(|open| !same_trace(open, popped))
     }
 
-    /// [`trace_left`](Self::trace_left) for any of `popped`.
-    fn trace_left_any(&self, popped: &[Slot]) -> bool {
-        popped.iter().any(|slot| self.trace_left(slot))
+    /// [`trace_left`](Self::trace_left) for any span among `popped`.
+    fn trace_left_in(&self, popped: &[Slot]) -> bool {
+        popped
+            .iter()
+            .any(|slot| matches!(slot, Slot::Span(span) if self.trace_left(span)))
     }
 
     /// Keeps `spare` if it is of the span on top, handing back the spare
@@ -451,6 +452,22 @@ fn hand_over_after_poll(lent: &SpanState) {
         s.try_borrow().is_ok_and(|s| {
             s.ended.holds_spans() && s.spans.last().is_none_or(|open| !same_trace(open, lent))
         })
+    });
+    if due == Ok(true) {
+        hand_over_ended();
+    }
+}
+
+/// Hands the spans this thread gathered to the pipeline if a span of
+/// `taken`, just taken off the stack (set aside by a future's poll, or
+/// left live by a wrapped job), leaves no span of its trace open here (see
+/// [`Stack::trace_left`]): the spans that ended inside it would otherwise
+/// wait for a span of another trace open under it (a worker's long-lived
+/// span).
+fn hand_over_if_trace_left(taken: &[SpanState]) {
+    let due = STACK.try_with(|s| {
+        s.try_borrow()
+            .is_ok_and(|s| taken.iter().any(|span| s.trace_left(span)))
     });
     if due == Ok(true) {
         hand_over_ended();
@@ -792,6 +809,7 @@ impl ContextGuard {
         &self,
     ) -> Option<(usize, &'static Location<'static>, Vec<SpanState>)> {
         let left = set_aside_above(&self.frame)?;
+        hand_over_if_trace_left(&left.spans);
         let first = left.frames.first()?.location;
         Some((left.frames.len(), first, left.spans))
     }
@@ -1090,7 +1108,9 @@ impl FrameRef {
                     let top = s.pop_top()?;
                     let mut dead = Vec::new();
                     s.pop_dead(&mut dead);
-                    let due = s.idle_with_batch() || s.trace_left(&top) || s.trace_left_any(&dead);
+                    let due = s.idle_with_batch()
+                        || s.trace_left_in(std::slice::from_ref(&top))
+                        || s.trace_left_in(&dead);
                     Some((Some(top), dead, due, None))
                 } else {
                     s.frames[at].live = false;
@@ -1177,6 +1197,7 @@ impl SetAside {
     /// Keeps `left`, the frames a poll left on the stack, reporting the
     /// future's first leak.
     fn keep(&mut self, mut left: Box<Aside>) {
+        hand_over_if_trace_left(&left.spans);
         if !self.reported {
             self.reported = true;
             report(
