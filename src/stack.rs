@@ -387,7 +387,8 @@ impl Stack {
     /// of its trace open here while this thread's batch holds spans: those
     /// that ended inside it are due, as they are when a span ends in order
     /// (see [`kin`]). Spans come off this way when a guard dropped out of
-    /// order comes off with the dead frames under it, when a future's poll
+    /// order comes off with the dead frames under it (also a frame pinned
+    /// for a run inside its context, after the run), when a future's poll
     /// sets the guards it left live aside, and when a wrapped job returns
     /// with guards left live.
     fn trace_left(&self, popped: &SpanState) -> bool {
@@ -1422,7 +1423,7 @@ fn unmark_slow(mark: Mark) -> Option<Box<Aside>> {
             pinned.key = mark.key.get();
         }
         s.pop_dead(&mut dead);
-        due = !dead.is_empty() && s.idle_with_batch();
+        due = (!dead.is_empty() && s.idle_with_batch()) || s.trace_left_in(&dead);
         left
     });
     // The borrow has ended: what came off may run a caller's code.
