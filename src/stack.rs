@@ -277,7 +277,9 @@ impl Stack {
             None if top.ends_nothing() => {}
             None => {
                 *left = self.spans.pop();
-                *due = self.idle_with_batch();
+                // Its trace may have left (a job's root, shared, ending
+                // inside a worker's span): what ended inside it is due.
+                *due = left.as_ref().is_some_and(|span| self.trace_left(span));
                 return true;
             }
         }
@@ -390,7 +392,9 @@ impl Stack {
     /// order comes off with the dead frames under it (also a frame pinned
     /// for a run inside its context, after the run), when a future's poll
     /// sets the guards it left live aside, and when a wrapped job returns
-    /// with guards left live.
+    /// with guards left live, and when a span that does not end into the
+    /// batch (shared, say) ends in order.
+    #[inline]
     fn trace_left(&self, popped: &SpanState) -> bool {
         self.ended.holds_spans()
             && self
