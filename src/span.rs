@@ -1167,8 +1167,15 @@ impl SpanGuard {
 
     /// The context in which this span is the active span. The first call
     /// gives the span a shared record (one allocation).
+    ///
+    /// Out of the guard's reach (its frame was taken off by the future or
+    /// wrapped job it was returned from, which ended the span), the
+    /// context still has the span's ids, as an ended [`Span`]'s has, so
+    /// that what is parented or injected from it stays in its trace; the
+    /// span's baggage went with its frame.
     pub fn context(&self) -> Context {
-        self.with_state(SpanState::context).unwrap_or_default()
+        self.with_state(SpanState::context)
+            .unwrap_or_else(|| Context::default().with_span_context(self.span_context().clone()))
     }
 
     /// Whether the span records data and has not ended.
@@ -1182,7 +1189,7 @@ impl SpanGuard {
     #[track_caller]
     pub fn end(&self) {
         let ended = self.with_state(|s| s.end(limits, None));
-        hand_on(ended.unwrap_or(Ok(None)), "end");
+        hand_on(ended.unwrap_or_else(|| self.out_of_reach()), "end");
     }
 
     /// Ends the span at `unix_nanos`, as [`Span::end_at`] does; it stays
@@ -1190,13 +1197,38 @@ impl SpanGuard {
     #[track_caller]
     pub fn end_at(&self, unix_nanos: u64) {
         let ended = self.with_state(|s| s.end(limits, Some(unix_nanos)));
-        hand_on(ended.unwrap_or(Ok(None)), "end_at");
+        hand_on(ended.unwrap_or_else(|| self.out_of_reach()), "end_at");
+    }
+
+    /// What a change gets when [`with_state`](Self::with_state) cannot
+    /// reach the span. In its frame, the span is out of reach only when
+    /// the frame left the stack without the guard: a future the guard was
+    /// held in, or a wrapped job that returned it, took the frame off and
+    /// ended the span (or holds it aside, to end it), or the thread's
+    /// exit ended it. The change is lost then, and reported as a change
+    /// to an ended span, unless the span never recorded as far as the
+    /// guard can tell (not sampled, no pipeline, or the SDK disabled),
+    /// which discards quietly. Held by the guard and borrowed, the span is
+    /// being changed by a call that is calling back into it, which wins.
+    #[cold]
+    fn out_of_reach<T>(&self) -> Result<Option<T>, Ended> {
+        let recorded = self.unpushed.is_none()
+            && self.span_context.is_sampled()
+            && recorder::installed().is_some_and(|r| !r.disabled);
+        if recorded {
+            Err(Ended)
+        } else {
+            Ok(None)
+        }
     }
 }
 
 impl Recorder for SpanGuard {
     fn with_record(&self, f: impl FnOnce(&mut Record)) -> Result<(), Ended> {
-        self.with_state(|s| s.with_record(f)).unwrap_or(Ok(()))
+        match self.with_state(|s| s.with_record(f)) {
+            Some(changed) => changed,
+            None => self.out_of_reach::<()>().map(drop),
+        }
     }
 }
 

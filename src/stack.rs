@@ -277,7 +277,9 @@ impl Stack {
             None if top.ends_nothing() => {}
             None => {
                 *left = self.spans.pop();
-                *due = self.idle_with_batch();
+                // Its trace may have left (a job's root, shared, ending
+                // inside a worker's span): what ended inside it is due.
+                *due = left.as_ref().is_some_and(|span| self.trace_left(span));
                 return true;
             }
         }
@@ -383,6 +385,31 @@ impl Stack {
         }
     }
 
+    /// Whether `popped`, a span just taken off the stack, leaves no span
+    /// of its trace open here while this thread's batch holds spans: those
+    /// that ended inside it are due, as they are when a span ends in order
+    /// (see [`kin`]). Spans come off this way when a guard dropped out of
+    /// order comes off with the dead frames under it (also a frame pinned
+    /// for a run inside its context, after the run), when a future's poll
+    /// sets the guards it left live aside, and when a wrapped job returns
+    /// with guards left live, and when a span that does not end into the
+    /// batch (shared, say) ends in order.
+    #[inline]
+    fn trace_left(&self, popped: &SpanState) -> bool {
+        self.ended.holds_spans()
+            && self
+                .spans
+                .last()
+                .is_none_or(|open| !same_trace(open, popped))
+    }
+
+    /// [`trace_left`](Self::trace_left) for any span among `popped`.
+    fn trace_left_in(&self, popped: &[Slot]) -> bool {
+        popped
+            .iter()
+            .any(|slot| matches!(slot, Slot::Span(span) if self.trace_left(span)))
+    }
+
     /// Keeps `spare` if it is of the span on top, handing back the spare
     /// it replaces; otherwise hands `spare` back. The older spare goes
     /// because it may be of a span that left this thread (a future's, ended
@@ -430,6 +457,22 @@ fn hand_over_after_poll(lent: &SpanState) {
         s.try_borrow().is_ok_and(|s| {
             s.ended.holds_spans() && s.spans.last().is_none_or(|open| !same_trace(open, lent))
         })
+    });
+    if due == Ok(true) {
+        hand_over_ended();
+    }
+}
+
+/// Hands the spans this thread gathered to the pipeline if a span of
+/// `taken`, just taken off the stack (set aside by a future's poll, or
+/// left live by a wrapped job), leaves no span of its trace open here (see
+/// [`Stack::trace_left`]): the spans that ended inside it would otherwise
+/// wait for a span of another trace open under it (a worker's long-lived
+/// span).
+fn hand_over_if_trace_left(taken: &[SpanState]) {
+    let due = STACK.try_with(|s| {
+        s.try_borrow()
+            .is_ok_and(|s| taken.iter().any(|span| s.trace_left(span)))
     });
     if due == Ok(true) {
         hand_over_ended();
@@ -771,6 +814,7 @@ impl ContextGuard {
         &self,
     ) -> Option<(usize, &'static Location<'static>, Vec<SpanState>)> {
         let left = set_aside_above(&self.frame)?;
+        hand_over_if_trace_left(&left.spans);
         let first = left.frames.first()?.location;
         Some((left.frames.len(), first, left.spans))
     }
@@ -1069,7 +1113,10 @@ impl FrameRef {
                     let top = s.pop_top()?;
                     let mut dead = Vec::new();
                     s.pop_dead(&mut dead);
-                    Some((Some(top), dead, s.idle_with_batch(), None))
+                    let due = s.idle_with_batch()
+                        || s.trace_left_in(std::slice::from_ref(&top))
+                        || s.trace_left_in(&dead);
+                    Some((Some(top), dead, due, None))
                 } else {
                     s.frames[at].live = false;
                     let copy = match &s.frames[at].held {
@@ -1155,6 +1202,7 @@ impl SetAside {
     /// Keeps `left`, the frames a poll left on the stack, reporting the
     /// future's first leak.
     fn keep(&mut self, mut left: Box<Aside>) {
+        hand_over_if_trace_left(&left.spans);
         if !self.reported {
             self.reported = true;
             report(
@@ -1379,7 +1427,7 @@ fn unmark_slow(mark: Mark) -> Option<Box<Aside>> {
             pinned.key = mark.key.get();
         }
         s.pop_dead(&mut dead);
-        due = !dead.is_empty() && s.idle_with_batch();
+        due = (!dead.is_empty() && s.idle_with_batch()) || s.trace_left_in(&dead);
         left
     });
     // The borrow has ended: what came off may run a caller's code.

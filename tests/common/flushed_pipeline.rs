@@ -1,6 +1,7 @@
 //! The global pipeline with a batch processor that exports only when
 //! flushed (or when a chunk fills half the queue, which no test using it
 //! reaches), for tests that install it one at a time.
+#![allow(dead_code)] // each test crate uses a different part of this module
 
 use std::time::Duration;
 
@@ -25,4 +26,43 @@ pub fn install() -> Installed {
         exporter,
         stats,
     }
+}
+
+/// Installs the pipeline, runs `work` on a thread of its own inside a
+/// long-lived span "worker", and flushes from a third thread after `work`
+/// returned and before the worker span ends. The names exported by then,
+/// sorted, and the counts after a shutdown: produced, exported, dropped.
+pub fn exported_while_a_worker_span_is_open(
+    work: impl FnOnce() + Send,
+) -> (Vec<String>, (u64, u64, u64)) {
+    use std::sync::mpsc;
+    use std::thread;
+
+    let installed = install();
+    let (work_done, done) = mpsc::channel();
+    let (to_worker, go_on) = mpsc::channel::<()>();
+    let exported = thread::scope(|s| {
+        s.spawn(move || {
+            let _worker = baton::span("worker").enter();
+            work();
+            work_done.send(()).unwrap();
+            go_on.recv().unwrap();
+        });
+        done.recv().unwrap();
+        s.spawn(|| baton::export::force_flush(Duration::MAX).unwrap())
+            .join()
+            .unwrap();
+        let mut names: Vec<String> = installed
+            .exporter
+            .finished_spans()
+            .into_iter()
+            .map(|s| s.name.into_owned())
+            .collect();
+        names.sort_unstable();
+        to_worker.send(()).unwrap();
+        names
+    });
+    installed.pipeline.shutdown(Duration::MAX).unwrap();
+    let stats = installed.stats.get();
+    (exported, (stats.produced, stats.exported, stats.dropped))
 }
