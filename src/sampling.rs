@@ -355,14 +355,14 @@ static WARNED_AS_CHILD: AtomicBool = AtomicBool::new(false);
 /// configuration, which every child span would repeat.
 ///
 /// Out of line and cold, so that a root's decision pays one branch on its
-/// parent and nothing else; a child's, a load of a flag that stops changing.
+/// parent and nothing else; a child's, once warned, a load of the flag.
 #[cold]
 #[inline(never)]
 fn warn_as_child(sampler: &TraceIdRatio, parent: &SpanContext) {
     // A deferred parent (B3 ids without a decision) left the decision to
     // this span: the ratio makes the first one, as a root sampler does,
     // and `ParentBased` hands such a span to its root sampler.
-    if parent.is_deferred() || !parent.is_valid() || WARNED_AS_CHILD.load(Ordering::Relaxed) {
+    if parent.is_deferred() || !parent.is_valid() {
         return;
     }
     // Set before reporting: a handler that starts spans comes back here.
@@ -396,7 +396,12 @@ fn warn_as_child(sampler: &TraceIdRatio, parent: &SpanContext) {
 
 impl Sampler for TraceIdRatio {
     fn should_sample(&self, params: &SamplingParams<'_>) -> SamplingResult {
-        if let Some(parent) = params.parent {
+        // The flag read here, so that a child's decision after the warning
+        // makes no call.
+        if let Some(parent) = params
+            .parent
+            .filter(|_| !WARNED_AS_CHILD.load(Ordering::Relaxed))
+        {
             warn_as_child(self, parent);
         }
         let randomness = (params.trace_id.to_u128() as u64) & (RANDOMNESS_RANGE - 1);
