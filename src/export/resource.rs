@@ -112,7 +112,11 @@ impl Resource {
     /// deep), and that is reported as a
     /// [`DiagnosticKind::LimitExceeded`](crate::DiagnosticKind) naming the
     /// key and the caller; a list's keys are made unique, as the spec asks
-    /// of every exported map.
+    /// of every exported map. An empty key, which the spec forbids ("the
+    /// attribute key MUST be a non-null and non-empty string"), sets
+    /// nothing and is reported as a
+    /// [`DiagnosticKind::InvalidArgument`](crate::DiagnosticKind), as
+    /// `OTEL_RESOURCE_ATTRIBUTES` refuses one.
     ///
     /// ```
     /// use baton::export::Resource;
@@ -129,7 +133,16 @@ impl Resource {
     /// ```
     #[track_caller]
     pub fn set(&mut self, key: impl Into<String>, value: impl Into<Value>) {
-        let mut kv = KeyValue::new(key.into(), value);
+        let key = key.into();
+        if key.is_empty() {
+            report(
+                DiagnosticKind::InvalidArgument,
+                &format_args!("resource attribute with an empty key ignored"),
+                Some(Location::caller()),
+            );
+            return;
+        }
+        let mut kv = KeyValue::new(key, value);
         let cut = limit_value(&mut kv.value, &SpanLimits::default());
         if cut > 0 {
             report(
