@@ -139,6 +139,25 @@ impl Future for YieldN {
     }
 }
 
+/// Two guards that outlived the runs their frames belonged to, which
+/// ended their spans: one held across `.await` in a future wrapped in a
+/// span and returned by it, one returned by a job wrapped by
+/// `copy_context_to_thread`. Their spans are named "held across await"
+/// (inside "future") and "returned by a job".
+pub fn guards_that_outlived_their_runs() -> [baton::SpanGuard; 2] {
+    use baton::{span, FutureExt};
+    let from_future = block_on(
+        async {
+            let held = span("held across await").enter();
+            YieldN(1).await;
+            held
+        }
+        .in_span(span("future")),
+    );
+    let from_job = baton::copy_context_to_thread(|| span("returned by a job").enter())();
+    [from_future, from_job]
+}
+
 /// Polls every future once per round, in order, on this thread (a
 /// single-threaded executor), until all are done.
 pub fn run_round_robin(mut futures: Vec<Pin<Box<dyn Future<Output = ()>>>>) {
