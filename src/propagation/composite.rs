@@ -417,8 +417,8 @@ impl Propagator for Composite {
                 }
                 _ => {}
             }
-            if let (None, Some(sampled)) = (chosen, got.remote_sampling()) {
-                out = out.with_remote_sampling(Some(sampled));
+            if let (None, Some(decision)) = (chosen, got.remote_decision()) {
+                out = out.with_remote_decision(Some(decision));
             }
         }
         (out, problems)
