@@ -26,7 +26,8 @@ pub const DEFAULT_PROPAGATORS: &str = "tracecontext,baggage";
 ///   finds a valid span context in the carrier sets it; later ones only add
 ///   baggage, within the W3C limits
 ///   ([`Baggage::MAX_MEMBERS`](crate::Baggage::MAX_MEMBERS),
-///   [`Baggage::MAX_BYTES`](crate::Baggage::MAX_BYTES)) for the sum. A later entry for a key an
+///   [`Baggage::MAX_BYTES`](crate::Baggage::MAX_BYTES)) for the sum, as a
+///   format extracting alone keeps them. A later entry for a key an
 ///   earlier format set to another value is a
 ///   [`Problem::BaggageConflict`]. When a later format carries a
 ///   different trace id, the first is kept and the conflict is a
