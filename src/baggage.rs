@@ -251,32 +251,6 @@ impl Baggage {
         }
     }
 
-    /// A copy with every entry of `newer` set on top of these, as repeated
-    /// [`Baggage::try_insert`] calls would do, and how many new keys did not
-    /// fit [`Baggage::MAX_MEMBERS`].
-    #[cfg(feature = "std")]
-    pub(crate) fn merged(&self, newer: &Baggage) -> (Baggage, usize) {
-        if self.is_empty() {
-            return (newer.clone(), 0);
-        }
-        let mut out = Builder::default();
-        for (k, v, p) in self.iter() {
-            match newer.iter().find(|(nk, _, _)| *nk == k) {
-                Some((_, nv, np)) => out.push(k, nv, np),
-                None => out.push(k, v, p),
-            }
-        }
-        let mut dropped = 0;
-        for (k, v, p) in newer.iter().filter(|(k, _, _)| self.get(k).is_none()) {
-            if out.parts.len() < Baggage::MAX_MEMBERS {
-                out.push(k, v, p);
-            } else {
-                dropped += 1;
-            }
-        }
-        (out.build(), dropped)
-    }
-
     /// The value for `key`.
     pub fn get(&self, key: &str) -> Option<&str> {
         self.iter().find(|(k, _, _)| *k == key).map(|(_, v, _)| v)

@@ -6,6 +6,7 @@ use crate::baggage::Baggage;
 use crate::span_context::SpanContext;
 use crate::span_record::LiveSpan;
 use crate::value::Str;
+use crate::wire::b3::Sampling;
 
 /// An immutable, cheaply cloned snapshot of what is current: the active span
 /// context (local or remote), the baggage (and so the session), and a handle
@@ -53,7 +54,9 @@ struct ContextInner {
     /// added): the context that holds that span's record.
     span_owner: Option<Arc<SpanInner>>,
     baggage: Baggage,
-    remote_sampling: Option<bool>,
+    /// A decision received without ids; `None` when there is none (or it
+    /// was deferred, which without ids says nothing).
+    remote_sampling: Option<Sampling>,
 }
 
 struct SpanInner {
@@ -136,8 +139,37 @@ impl Context {
         matches!(self.0, Repr::Empty)
     }
 
-    /// A sampling decision that arrived without ids (B3's lone `b3: 0`).
+    /// A sampling decision that arrived without ids (B3's lone `b3: 0`), as
+    /// yes or no: debug is a yes, as B3 debug "implies an accept decision".
+    /// [`Context::remote_decision`] tells debug from accept.
+    ///
+    /// ```
+    /// use baton::wire::b3::Sampling;
+    /// let cx = baton::Context::default().with_remote_decision(Some(Sampling::Debug));
+    /// assert_eq!(cx.remote_sampling(), Some(true));
+    /// assert_eq!(baton::Context::default().remote_sampling(), None);
+    /// ```
     pub fn remote_sampling(&self) -> Option<bool> {
+        self.inner()?.remote_sampling.map(|s| s != Sampling::Deny)
+    }
+
+    /// A sampling decision that arrived without ids, debug kept apart
+    /// from accept: B3's lone `b3: d` or `X-B3-Flags: 1` is
+    /// [`Sampling::Debug`], which B3 inject sends on as debug.
+    ///
+    /// # Example: a lone `b3: d` is sent on as debug, in either encoding
+    /// ```
+    /// use baton::propagation::{Propagator, B3};
+    /// use baton::wire::b3::Sampling;
+    /// let incoming = vec![("b3".to_string(), "d".to_string())];
+    /// let cx = B3::single().extract(&baton::Context::default(), &incoming);
+    /// assert_eq!(cx.remote_decision(), Some(Sampling::Debug));
+    ///
+    /// let mut outgoing = Vec::new();
+    /// B3::multi().inject(&cx, &mut outgoing);
+    /// assert_eq!(outgoing, [("x-b3-flags".to_string(), "1".to_string())]);
+    /// ```
+    pub fn remote_decision(&self) -> Option<Sampling> {
         self.inner()?.remote_sampling
     }
 
@@ -199,10 +231,38 @@ impl Context {
         self.modified(|i| i.baggage = baggage)
     }
 
-    /// A copy carrying a sampling decision without ids.
+    /// A copy carrying a sampling decision without ids: `Some(true)` is
+    /// an accept, `Some(false)` a deny, `None` none. Use
+    /// [`Context::with_remote_decision`] to carry debug.
+    ///
+    /// ```
+    /// let cx = baton::Context::default().with_remote_sampling(Some(false));
+    /// assert_eq!(cx.remote_sampling(), Some(false));
+    /// assert!(cx.with_remote_sampling(None).is_empty());
+    /// ```
     #[must_use]
     pub fn with_remote_sampling(&self, sampled: Option<bool>) -> Context {
-        self.modified(|i| i.remote_sampling = sampled)
+        self.with_remote_decision(
+            sampled.map(|s| if s { Sampling::Accept } else { Sampling::Deny }),
+        )
+    }
+
+    /// A copy carrying `decision`, a sampling decision without ids (debug
+    /// included), or none. A span context in the copy takes precedence:
+    /// propagators send its decision instead.
+    ///
+    /// # Example: ask the next service to trace this request whatever its ratio
+    /// ```
+    /// use baton::propagation::{Propagator, B3};
+    /// use baton::wire::b3::Sampling;
+    /// let cx = baton::Context::default().with_remote_decision(Some(Sampling::Debug));
+    /// let mut outgoing = std::collections::HashMap::new();
+    /// B3::single().inject(&cx, &mut outgoing);
+    /// assert_eq!(outgoing["b3"], "d");
+    /// ```
+    #[must_use]
+    pub fn with_remote_decision(&self, decision: Option<Sampling>) -> Context {
+        self.modified(|i| i.remote_sampling = decision)
     }
 
     /// The context of a newly started local span.
@@ -324,7 +384,7 @@ impl std::fmt::Debug for Context {
         f.debug_struct("Context")
             .field("span_context", &self.span_context())
             .field("baggage", self.baggage())
-            .field("remote_sampling", &self.remote_sampling())
+            .field("remote_decision", &self.remote_decision())
             .finish()
     }
 }

@@ -26,6 +26,7 @@ use crate::span_context::SpanContext;
 use crate::span_data::{Link, SpanKind};
 use crate::trace_state::TraceState;
 use crate::value::{KeyValue, Value};
+use crate::wire::b3::Sampling;
 
 /// What a sampler decided for a new span.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -162,8 +163,13 @@ pub struct SamplingParams<'a> {
     /// The parent span context, local or remote; `None` for a root.
     pub parent: Option<&'a SpanContext>,
     /// A decision received without ids (B3's `b3: 0`, `b3: 1`, `b3: d`),
-    /// for a root span.
+    /// for a root span: `Some(true)` for an accept or a debug.
     pub remote_hint: Option<bool>,
+    /// Whether that decision was debug (B3's lone `b3: d` or `X-B3-Flags:
+    /// 1`), a request to record the trace whatever the sampling policy:
+    /// [`ParentBased`] samples it, as it does a debug parent. Set both with
+    /// [`SamplingParams::with_remote_decision`].
+    pub remote_debug: bool,
     /// The trace id the span will have.
     pub trace_id: TraceId,
     /// The span name.
@@ -182,6 +188,7 @@ impl<'a> SamplingParams<'a> {
         SamplingParams {
             parent,
             remote_hint: None,
+            remote_debug: false,
             trace_id,
             name,
             kind: SpanKind::Internal,
@@ -194,6 +201,29 @@ impl<'a> SamplingParams<'a> {
     #[must_use]
     pub fn with_attributes(mut self, attributes: &'a [KeyValue]) -> Self {
         self.attributes = attributes;
+        self
+    }
+
+    /// The same parameters with `decision`, a sampling decision received
+    /// without ids ([`Context::remote_decision`](crate::Context::remote_decision)),
+    /// as [`SamplingParams::remote_hint`] and [`SamplingParams::remote_debug`].
+    ///
+    /// # Example: a lone `b3: d` is sampled whatever the delegates say
+    /// ```
+    /// use baton::sampling::{AlwaysOff, AlwaysOn, ParentBased, Sampler, SamplingParams};
+    /// use baton::wire::b3::Sampling;
+    /// let sampler = ParentBased::new(AlwaysOff).remote_parent_sampled(AlwaysOff);
+    /// let params = SamplingParams::new(None, baton::TraceId::random(), "request");
+    /// let debug = params.with_remote_decision(Some(Sampling::Debug));
+    /// assert_eq!((debug.remote_hint, debug.remote_debug), (Some(true), true));
+    /// assert!(sampler.should_sample(&debug).is_sampled());
+    /// let accept = params.with_remote_decision(Some(Sampling::Accept));
+    /// assert!(!sampler.should_sample(&accept).is_sampled());
+    /// ```
+    #[must_use]
+    pub fn with_remote_decision(mut self, decision: Option<Sampling>) -> Self {
+        self.remote_hint = decision.map(|s| s != Sampling::Deny);
+        self.remote_debug = decision == Some(Sampling::Debug);
         self
     }
 
@@ -427,7 +457,8 @@ impl Sampler for TraceIdRatio {
 /// sampling state) is decided by `root`, as if there were no decision yet; and
 /// a root whose context carries a B3 decision without ids is decided as a
 /// child of a remote parent with that decision: a lone `0` is not sampled, a
-/// lone `1` or `d` is (by default), whatever `root` would say.
+/// lone `1` is (by default), whatever `root` would say, and a debug one
+/// ([`SamplingParams::remote_debug`]) always is.
 ///
 /// # Example: a remote unsampled parent is still sampled here
 /// ```
@@ -590,9 +621,12 @@ impl<S: Sampler> Sampler for ParentBased<S> {
                 });
                 delegate(chosen, default, params)
             }
-            // A decision received without ids (B3's lone `0`, `1` or `d`)
-            // is the caller's, as a remote parent's would be: `b3: d` is
-            // how a request asks to be traced whatever the ratio.
+            // A debug decision received without ids is sampled as a debug
+            // parent is: `b3: d` is how a request asks to be traced
+            // whatever the policy.
+            None if params.remote_debug => RecordAndSample.into(),
+            // Any other decision received without ids (B3's lone `0` or
+            // `1`) is the caller's, as a remote parent's would be.
             None => match params.remote_hint {
                 Some(sampled) => {
                     let (chosen, default) = self.for_parent(ParentSampling {

@@ -15,16 +15,17 @@
 //!   [`SpanContext::is_deferred`](crate::SpanContext::is_deferred), distinct
 //!   from "not sampled", so the local sampler decides.
 //! - A decision without ids (`b3: 0`, `X-B3-Sampled: 0` alone) becomes
-//!   [`Context::with_remote_sampling`]`(Some(false))`: the next root span is
-//!   dropped by a parent-based sampler. `b3: 1` and `b3: d` become
-//!   `Some(true)`; a context has no place for "debug" without ids, so a lone
-//!   `d` is carried as an accept.
+//!   [`Context::remote_decision`]: a lone deny drops the next root span
+//!   under a parent-based sampler ([`Context::remote_sampling`] is
+//!   `Some(false)`), a lone accept or debug (`b3: 1`, `b3: d`,
+//!   `X-B3-Flags: 1`) samples it (`Some(true)`). Debug stays debug: inject
+//!   sends it on as `b3: d` or `x-b3-flags: 1`, whichever encoding reads it.
 
 use core::ops::Range;
 
 use super::{reported, Extractor, Injector, Problem, Problems, Propagator};
 use crate::context::Context;
-use crate::wire::b3::{B3Header, Sampling};
+use crate::wire::b3::B3Header;
 use crate::wire::b3_multi::{
     format_multi, MultiParser, FLAGS_HEADER, SAMPLED_HEADER, SPAN_ID_HEADER, TRACE_ID_HEADER,
 };
@@ -164,12 +165,10 @@ impl Read {
 fn header_of(cx: &Context) -> Option<B3Header> {
     match (
         cx.span_context().filter(|sc| sc.is_valid()),
-        cx.remote_sampling(),
+        cx.remote_decision(),
     ) {
         (Some(sc), _) => Some(B3Header::from_span_context(sc)),
-        (None, Some(true)) => Some(B3Header::SamplingOnly(Sampling::Accept)),
-        (None, Some(false)) => Some(B3Header::SamplingOnly(Sampling::Deny)),
-        (None, None) => None,
+        (None, decision) => decision.map(B3Header::SamplingOnly),
     }
 }
 
@@ -177,7 +176,7 @@ fn header_of(cx: &Context) -> Option<B3Header> {
 fn apply(header: &B3Header, cx: &Context) -> Context {
     match (header.to_span_context(), header) {
         (Some(sc), _) => cx.with_span_context(sc),
-        (None, B3Header::SamplingOnly(s)) => cx.with_remote_sampling(Some(*s != Sampling::Deny)),
+        (None, B3Header::SamplingOnly(s)) => cx.with_remote_decision(Some(*s)),
         (None, B3Header::Context { .. }) => cx.clone(),
     }
 }

@@ -3,13 +3,11 @@
 
 use std::fmt;
 
+use super::baggage_merge::add_baggage;
 use super::{field_name, Jaeger, TraceContext, W3cBaggage, B3};
 use super::{reported, Extractor, Injector, Problem, Problems, Propagator};
-use crate::baggage::Baggage;
 use crate::context::Context;
 use crate::id::TraceId;
-use crate::wire::baggage::entry_size;
-use crate::wire::{Field, Reason, WireError};
 
 /// The environment variable that names the propagators, comma-separated.
 pub const OTEL_PROPAGATORS: &str = "OTEL_PROPAGATORS";
@@ -26,8 +24,10 @@ pub const DEFAULT_PROPAGATORS: &str = "tracecontext,baggage";
 ///   other's fresh headers in place.
 /// - **Extract** starts from the given context. The first propagator that
 ///   finds a valid span context in the carrier sets it; later ones only add
-///   baggage, within the W3C limits ([`Baggage::MAX_MEMBERS`],
-///   [`Baggage::MAX_BYTES`]) for the sum. A later entry for a key an
+///   baggage, within the W3C limits
+///   ([`Baggage::MAX_MEMBERS`](crate::Baggage::MAX_MEMBERS),
+///   [`Baggage::MAX_BYTES`](crate::Baggage::MAX_BYTES)) for the sum, as a
+///   format extracting alone keeps them. A later entry for a key an
 ///   earlier format set to another value is a
 ///   [`Problem::BaggageConflict`]. When a later format carries a
 ///   different trace id, the first is kept and the conflict is a
@@ -417,8 +417,8 @@ impl Propagator for Composite {
                 }
                 _ => {}
             }
-            if let (None, Some(sampled)) = (chosen, got.remote_sampling()) {
-                out = out.with_remote_sampling(Some(sampled));
+            if let (None, Some(decision)) = (chosen, got.remote_decision()) {
+                out = out.with_remote_decision(Some(decision));
             }
         }
         (out, problems)
@@ -457,89 +457,6 @@ impl Injector for LeftToOthers<'_> {
     fn remove_with_prefix(&mut self, prefix: &str) {
         self.carrier.remove_with_prefix(prefix);
     }
-}
-
-/// What [`add_baggage`] made, and what it left out.
-struct Added {
-    baggage: Baggage,
-    dropped: usize,
-    first: Option<WireError>,
-    /// Entries left out because an earlier format set their key to
-    /// something else.
-    conflicting: usize,
-}
-
-/// The size of `b` as the `baggage` header writes it.
-fn header_size(b: &Baggage) -> usize {
-    let entries: usize = b.iter().map(|(k, v, p)| entry_size(k, v, p)).sum();
-    entries + b.len().saturating_sub(1)
-}
-
-/// `base` plus the entries of `got` that are new or changed, except keys an
-/// earlier format already set (recorded in `from_carrier`): later formats
-/// only add. The W3C limits hold for the sum, measured as the `baggage`
-/// header measures them ([`entry_size`]): an entry past
-/// [`Baggage::MAX_MEMBERS`] or [`Baggage::MAX_BYTES`] is left out and
-/// counted.
-fn add_baggage(base: &Baggage, got: &Baggage, from_carrier: &mut Vec<String>) -> Added {
-    let mut out = Added {
-        baggage: base.clone(),
-        dropped: 0,
-        first: None,
-        conflicting: 0,
-    };
-    let mut bytes = header_size(base);
-    for (k, v, props) in got.iter() {
-        if from_carrier.iter().any(|c| c == k) {
-            // The earlier value stays. This one is lost unless it says the
-            // same (properties only count where this format carries some:
-            // Jaeger's have no place for them).
-            let same = out.baggage.iter().any(|(old, old_v, old_p)| {
-                old == k && old_v == v && (props.is_empty() || old_p == props)
-            });
-            if !same {
-                out.conflicting += 1;
-            }
-            continue;
-        }
-        if base.iter().any(|e| e == (k, v, props)) {
-            // Already current as this format sends it: the format still
-            // sets the key, so that a later one cannot change it.
-            from_carrier.push(k.to_owned());
-            continue;
-        }
-        let size = entry_size(k, v, props);
-        let total = match out.baggage.iter().find(|(old, _, _)| *old == k) {
-            Some((old, old_v, old_p)) => bytes - entry_size(old, old_v, old_p) + size,
-            None if out.baggage.is_empty() => size,
-            // One more byte for the `,` before the entry.
-            None => bytes + 1 + size,
-        };
-        let inserted = if total <= Baggage::MAX_BYTES {
-            out.baggage
-                .try_insert(k, v, props)
-                .map_err(|_| Reason::TooManyMembers {
-                    max: Baggage::MAX_MEMBERS,
-                })
-        } else {
-            Err(Reason::ListTooLong {
-                max: Baggage::MAX_BYTES,
-            })
-        };
-        match inserted {
-            Ok(b) => {
-                out.baggage = b;
-                bytes = total;
-                from_carrier.push(k.to_owned());
-            }
-            Err(reason) => {
-                out.dropped += 1;
-                out.first
-                    .get_or_insert(WireError::new(Field::BaggageMember, 0, reason));
-            }
-        }
-    }
-    out
 }
 
 impl fmt::Debug for Composite {

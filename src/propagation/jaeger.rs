@@ -14,6 +14,7 @@
 
 use std::fmt;
 
+use super::baggage_merge::add_baggage;
 use super::carrier::{first_value, name_match, NameMatch};
 use super::{reported, Extractor, Injector, Problem, Problems, Propagator};
 use crate::baggage::{Baggage, Builder};
@@ -31,7 +32,9 @@ use crate::wire::WireError;
 /// context as it was, and an invalid `uberctx-*` field is skipped without
 /// affecting the trace context or the other fields. Each is one problem,
 /// reported once. At most [`Baggage::MAX_MEMBERS`] fields and
-/// [`Baggage::MAX_BYTES`] bytes of baggage are read.
+/// [`Baggage::MAX_BYTES`] bytes of baggage are read, and the same limits
+/// hold for the fields added to the baggage `cx` already has, as in a
+/// [`Composite`](super::Composite).
 ///
 /// Injection writes `uber-trace-id` when `cx` has a span context, and every
 /// baggage entry as `uberctx-{key}` with a percent-encoded value; keys that
@@ -184,8 +187,10 @@ impl Propagator for Jaeger {
 /// What one extract or inject of `uberctx-*` fields skipped.
 #[derive(Debug, Default)]
 struct Skipped {
-    /// Fields rejected as invalid, and the first reason.
+    /// Fields rejected as invalid.
     invalid: usize,
+    /// The first field skipped, and why: the first invalid one, else the
+    /// first that did not fit the baggage already there.
     first: Option<WireError>,
     /// Fields dropped by [`Baggage::MAX_MEMBERS`] or [`Baggage::MAX_BYTES`],
     /// or repeated (the first value of a key wins).
@@ -261,7 +266,9 @@ impl BaggageFields {
     }
 
     /// `existing` plus the fields read (which replace entries of the same
-    /// key), or `None` when there were none.
+    /// key, value and properties), within the W3C limits for the sum as a
+    /// [`Composite`](super::Composite) keeps them; `None` when there were
+    /// none.
     fn finish(&mut self, existing: &Baggage) -> Option<Baggage> {
         if self.found.is_empty() {
             return None;
@@ -270,10 +277,14 @@ impl BaggageFields {
         for (key, value) in &self.found {
             fields.push(key, value, "");
         }
-        // A field replaces an existing entry's value and properties.
-        let (merged, no_room) = existing.merged(&fields.build());
-        self.skipped.dropped += no_room;
-        Some(merged)
+        let fields = fields.build();
+        if existing.is_empty() {
+            return Some(fields);
+        }
+        let added = add_baggage(existing, &fields, &mut Vec::new());
+        self.skipped.dropped += added.dropped;
+        self.skipped.first = self.skipped.first.or(added.first);
+        Some(added.baggage)
     }
 }
 

@@ -6,6 +6,7 @@
 //! collected as [`Problems`] and reported here, at the boundary, once per
 //! problem: see [`Propagator::extract_with_problems`].
 
+mod baggage_merge;
 mod carrier;
 mod problems;
 

@@ -1,5 +1,6 @@
 //! The W3C Baggage propagator: the `baggage` header.
 
+use super::baggage_merge::add_baggage;
 use super::{reported, Extractor, Injector, Problem, Problems, Propagator};
 use crate::baggage::Baggage;
 use crate::context::Context;
@@ -11,8 +12,9 @@ use crate::wire::baggage;
 ///
 /// Extraction reads every `baggage` line under one budget
 /// ([`Baggage::MAX_MEMBERS`], [`Baggage::MAX_BYTES`]), skips invalid members,
-/// and sets the rest on top of the baggage `cx` already has. What was left
-/// out is one [`Problem::Partial`]. Injection writes what fits the limits and
+/// and sets the rest on top of the baggage `cx` already has, within the same
+/// limits for the sum, as a [`Composite`](super::Composite) does. What was
+/// left out is one [`Problem::Partial`]. Injection writes what fits the limits and
 /// reports what did not as a [`DiagnosticKind::LimitExceeded`].
 ///
 /// # Example
@@ -77,8 +79,17 @@ impl Propagator for W3cBaggage {
             return (cx.clone(), problems);
         }
         let mut parsed = lines.finish();
-        let (merged, no_room) = cx.baggage().merged(&parsed.baggage);
-        parsed.dropped += no_room;
+        // The parse kept the limits for what the carrier held; added to
+        // baggage already there, the sum must keep them too.
+        let found = !parsed.baggage.is_empty();
+        let merged = if cx.baggage().is_empty() {
+            core::mem::take(&mut parsed.baggage)
+        } else {
+            let added = add_baggage(cx.baggage(), &parsed.baggage, &mut Vec::new());
+            parsed.dropped += added.dropped;
+            parsed.first_error = parsed.first_error.or(added.first);
+            added.baggage
+        };
         if !parsed.is_complete() {
             problems.push(Problem::Partial {
                 field: BAGGAGE,
@@ -87,10 +98,10 @@ impl Propagator for W3cBaggage {
                 first: parsed.first_error,
             });
         }
-        let cx = if parsed.baggage.is_empty() {
-            cx.clone()
-        } else {
+        let cx = if found {
             cx.with_baggage_replaced(merged)
+        } else {
+            cx.clone()
         };
         (cx, problems)
     }

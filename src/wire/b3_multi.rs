@@ -51,7 +51,8 @@ pub struct MultiFields<'a> {
 ///
 /// `true`/`false` match case-insensitively, as in Zipkin's Brave. "Debug is
 /// encoded as `X-B3-Flags: 1`": that is the one value the header defines, so
-/// any other value means "not debug" and the rest of the context is kept.
+/// any other value means "not debug" and the rest of the context is kept;
+/// alone, it is no header ([`MultiParser::is_empty`]).
 /// Debug wins over `X-B3-Sampled`. Without ids, `X-B3-Sampled` or
 /// `X-B3-Flags: 1` alone is a [`B3Header::SamplingOnly`] decision. All-zero
 /// ids are invalid.
@@ -151,12 +152,20 @@ impl MultiParser {
             1 => self.span_id = Some(parse_span_id(v, Field::B3SpanId, 0)),
             2 => self.parent_span_id = Some(parse_span_id(v, Field::B3ParentSpanId, 0)),
             3 => self.sampled = Some(sampled(value)),
-            _ => self.debug = value == "1",
+            _ => {
+                self.debug = value == "1";
+                // Any other value is no flag at all: alone, it is no
+                // header, not a context without its trace id.
+                if !self.debug {
+                    return;
+                }
+            }
         }
         self.present = true;
     }
 
-    /// Whether no `X-B3-*` header was pushed.
+    /// Whether no `X-B3-*` header that carries anything was pushed: an
+    /// `X-B3-Flags` other than `1` counts as absent.
     pub fn is_empty(&self) -> bool {
         !self.present
     }
