@@ -209,8 +209,8 @@ impl Drop for Suppressed {
 
 impl Recorder {
     /// The sampler's decision for a span whose parent is `parent` (`None`:
-    /// a root span) and whose context carries the sampling hint `hint`,
-    /// when it is known without calling the sampler (see
+    /// a root span) and whose context may carry a decision received without
+    /// ids (`remote_decision`), when it is known without calling the sampler (see
     /// [`known_decision`]).
     ///
     /// [`known_decision`]: crate::sampling::known_decision
@@ -218,13 +218,13 @@ impl Recorder {
     pub(crate) fn known_decision_for(
         &self,
         parent: Option<&SpanContext>,
-        hint: Option<bool>,
+        remote_decision: bool,
     ) -> Option<bool> {
         match parent {
             Some(p) if left_to_sampler(p) => None,
             Some(p) if p.is_remote() => self.remote_children[usize::from(p.is_sampled())],
             Some(p) => self.local_children[usize::from(p.is_sampled())],
-            None if hint.is_none() => self.known_root,
+            None if !remote_decision => self.known_root,
             None => None,
         }
     }

@@ -26,6 +26,7 @@ use crate::span_record::{Ended, Exception, Extras, Record};
 use crate::span_state::{Body, Head, SpanState};
 use crate::stack::{self, FrameRef};
 use crate::value::{drop_list, KeyValue, Str, Value};
+use crate::wire::b3::Sampling;
 
 /// Starts building a span named `name`.
 ///
@@ -284,19 +285,19 @@ impl SpanBuilder {
             Parent::Current => stack::with_current(|c| ParentParts {
                 span_context: c.span_context().cloned(),
                 baggage: c.baggage().clone(),
-                remote_sampling: c.remote_sampling(),
+                remote_decision: c.remote_decision(),
             }),
             Parent::Explicit(cx) => ParentParts {
                 span_context: cx.span_context().cloned(),
                 baggage: cx.baggage().clone(),
-                remote_sampling: cx.remote_sampling(),
+                remote_decision: cx.remote_decision(),
             },
             Parent::Root => ParentParts::default(),
         };
         let ParentParts {
             span_context: parent_sc,
             baggage,
-            remote_sampling,
+            remote_decision,
         } = parent;
         if installed.is_some_and(|r| r.disabled) {
             // A no-op tracer's span is its parent's context, or the invalid
@@ -314,8 +315,8 @@ impl SpanBuilder {
         // ids of the application's (see `Recorder::ids`): its generator is
         // called only below, where the sampler is, and the known way pays
         // nothing for it.
-        let known =
-            installed.and_then(|r| r.known_decision_for(parent_sc.as_ref(), remote_sampling));
+        let known = installed
+            .and_then(|r| r.known_decision_for(parent_sc.as_ref(), remote_decision.is_some()));
         let parent_is_remote = parent_sc.as_ref().is_some_and(SpanContext::is_remote);
         // Only a sampler that was called gives a tracestate: taken there,
         // a known decision does not carry an empty one through (callgrind:
@@ -350,9 +351,9 @@ impl SpanBuilder {
                     (None, None) => random_root(),
                 };
                 let result = {
-                    let mut params = SamplingParams::new(parent_sc.as_ref(), trace_id, &name);
+                    let mut params = SamplingParams::new(parent_sc.as_ref(), trace_id, &name)
+                        .with_remote_decision(remote_decision);
                     params.kind = kind;
-                    params.remote_hint = remote_sampling;
                     if let Some(extras) = &extras {
                         params.attributes = &extras.attributes;
                         params.links = &extras.links;
@@ -366,6 +367,15 @@ impl SpanBuilder {
                     span_id,
                     result.is_sampled(),
                 );
+                // A debug decision received without ids makes a debug
+                // trace, as a debug parent's child is one (B3: the next
+                // hop gets `d` again).
+                let span_context =
+                    if result.is_sampled() && remote_decision == Some(Sampling::Debug) {
+                        span_context.with_debug(true)
+                    } else {
+                        span_context
+                    };
                 let span_context = match result.trace_state {
                     Some(trace_state) => span_context.with_trace_state(trace_state),
                     None => span_context,
@@ -475,7 +485,7 @@ impl SpanBuilder {
         panic_hook::install();
         let pushed = FrameRef::push_child(location, |parent, frame| {
             let p = parent.span_context();
-            let sampled = r.known_decision_for(Some(p), None)?;
+            let sampled = r.known_decision_for(Some(p), false)?;
             // Random: a generator of the application's takes the general way.
             let span_context = p.clone().child(SpanId::random(), sampled);
             let baggage = parent.baggage().clone();
@@ -588,7 +598,7 @@ fn random_root() -> (TraceId, TraceFlags) {
 struct ParentParts {
     span_context: Option<SpanContext>,
     baggage: Baggage,
-    remote_sampling: Option<bool>,
+    remote_decision: Option<Sampling>,
 }
 
 use recorder::limits;

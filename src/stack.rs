@@ -21,6 +21,7 @@ use crate::local_batch::{Due, LocalBatch};
 use crate::recorder::{self, Recorder};
 use crate::span_context::SpanContext;
 use crate::span_state::{Body, SpanState};
+use crate::wire::b3::Sampling;
 
 /// How many frames one thread's stack holds at most. Attaching past it does
 /// nothing and reports [`DiagnosticKind::ContextDepthExceeded`], so runaway
@@ -552,9 +553,9 @@ impl<'a> Current<'a> {
     }
 
     /// A sampling decision that arrived without ids.
-    pub(crate) fn remote_sampling(self) -> Option<bool> {
+    pub(crate) fn remote_decision(self) -> Option<Sampling> {
         match self {
-            Current::Context(cx) => cx.remote_sampling(),
+            Current::Context(cx) => cx.remote_decision(),
             Current::Span(_) => None,
         }
     }

@@ -4,8 +4,8 @@
 //! (https://github.com/openzipkin/b3-propagation#sampling-state). Found: a
 //! sampler was given only "accept" (`remote_hint`), so
 //! `remote_parent_sampled(AlwaysOff)` dropped a `b3: d` request while it
-//! kept `b3: {ids}-d`. (The span path still fills in `remote_hint` alone;
-//! it is to call `SamplingParams::with_remote_decision`.)
+//! kept `b3: {ids}-d`. (The span path's side is
+//! `lone_b3_debug_decides_the_span_started_under_it.rs`.)
 
 use baton::propagation::{Propagator, B3};
 use baton::sampling::{AlwaysOff, AlwaysOn, ParentBased, Sampler, SamplingParams, TraceIdRatio};
