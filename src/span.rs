@@ -370,12 +370,10 @@ impl SpanBuilder {
                 // A debug decision received without ids makes a debug
                 // trace, as a debug parent's child is one (B3: the next
                 // hop gets `d` again).
-                let span_context =
-                    if result.is_sampled() && remote_decision == Some(Sampling::Debug) {
-                        span_context.with_debug(true)
-                    } else {
-                        span_context
-                    };
+                let span_context = match remote_decision {
+                    Some(Sampling::Debug) if result.is_sampled() => debug_trace(span_context),
+                    _ => span_context,
+                };
                 let span_context = match result.trace_state {
                     Some(trace_state) => span_context.with_trace_state(trace_state),
                     None => span_context,
@@ -583,6 +581,13 @@ fn child_of(
             SpanContext::new(trace_id, span_id, flags.with_sampled(sampled))
         }
     }
+}
+
+/// `span_context` marked as a debug trace: out of line, as it is rare.
+#[cold]
+#[inline(never)]
+fn debug_trace(span_context: SpanContext) -> SpanContext {
+    span_context.with_debug(true)
 }
 
 /// A root span's trace id and flags when baton draws the id: random, as the

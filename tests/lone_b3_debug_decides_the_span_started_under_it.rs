@@ -66,8 +66,15 @@ fn a_lone_multi_debug_is_recorded_and_sent_on_as_debug() {
     let (sent, recorded) = under(&[("X-B3-Flags", "1")], &B3::multi());
     assert_eq!(recorded.len(), 2, "both spans recorded");
     for out in &sent {
-        assert_eq!(out.get("x-b3-flags").map(String::as_str), Some("1"), "{out:?}");
-        assert!(!out.contains_key("x-b3-sampled"), "debug implies accept: {out:?}");
+        assert_eq!(
+            out.get("x-b3-flags").map(String::as_str),
+            Some("1"),
+            "{out:?}"
+        );
+        assert!(
+            !out.contains_key("x-b3-sampled"),
+            "debug implies accept: {out:?}"
+        );
     }
 }
 
