@@ -332,6 +332,10 @@ impl SpanBuilder {
                 child_of(parent_sc, random_root, SpanId::random(), false),
             ),
             None => {
+                // A disabled SDK's root span, still open under a pipeline
+                // installed since, is no parent: its ids are placeholders
+                // (see `recorder::install`, which sends its children here).
+                let parent_sc = parent_sc.filter(SpanContext::is_valid);
                 let ids = installed.and_then(|r| r.ids.as_deref());
                 // Drawn only here and for a root: a custom generator's root
                 // used to draw a random id as well, and a disabled
