@@ -64,6 +64,31 @@ pub fn in_span<R>(name: impl Into<Str>, f: impl FnOnce() -> R) -> R {
 ///
 /// The handle may outlive the span's scope and cross threads, so asking for
 /// it gives the span a shared record (one allocation).
+///
+/// A remote parent (a context extracted from headers and attached, with no
+/// span of this process entered under it) is not a local span: this gives
+/// `None` there, where OpenTelemetry's `get_current_span()` gives a
+/// non-recording span. `None` keeps meaning "no span of ours to record
+/// in". For log correlation, [`current_trace_id`],
+/// [`current_span_id`](crate::current_span_id) and
+/// [`log_ids`](crate::log_ids) read the current context, remote parent
+/// included; [`Context::current`]`().span_context()` gives its whole span
+/// context.
+///
+/// ```
+/// use std::collections::HashMap;
+/// let headers = HashMap::from([(
+///     "traceparent".to_string(),
+///     "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01".to_string(),
+/// )]);
+/// let _remote = baton::propagated_context(&headers);
+/// assert!(baton::current_span().is_none());
+/// let trace_id = baton::current_trace_id().unwrap();
+/// assert_eq!(trace_id.to_string(), "0af7651916cd43dd8448eb211c80319c");
+/// let remote = baton::Context::current().span_context().cloned().unwrap();
+/// assert!(remote.is_remote());
+/// assert_eq!(remote.span_id().to_string(), "b7ad6b7169203331");
+/// ```
 pub fn current_span() -> Option<SpanRef> {
     // Checked first under the borrow: asking for the context shares the
     // span, which is only worth it when there is a local span to hand out.
@@ -942,7 +967,7 @@ impl<E: std::error::Error + ?Sized> std::error::Error for DynError<'_, E> {
     }
 }
 
-/// A handle to a span: read its ids, add data while it is live.
+/// A handle to a span: read its ids, add data while it is live, end it.
 ///
 /// Cloning is cheap; a `SpanRef` does not keep the span from ending. For a
 /// span that is not recording (not sampled, or no pipeline installed), the
@@ -981,6 +1006,48 @@ impl SpanRef {
     /// Whether the span records data and has not ended.
     pub fn is_recording(&self) -> bool {
         self.cx.live_span().is_some_and(|l| !l.is_ended())
+    }
+
+    /// Ends the span now, whoever holds it (the OpenTelemetry `End`,
+    /// through any handle): its record goes to the pipeline, and it
+    /// records nothing more. The owner is not disturbed: an entered span
+    /// stays current until its guard drops, and that drop, or a
+    /// [`Span`]'s, then ends nothing. A later end, through this handle or
+    /// any other, is ignored and reported as a
+    /// [`DiagnosticKind::SpanAlreadyEnded`](crate::DiagnosticKind); a
+    /// span that does not record has nothing to end.
+    ///
+    /// ```
+    /// let spans = baton::InMemoryExporter::default();
+    /// let _pipeline = baton::init(baton::Config::new().exporter(spans.clone())).unwrap();
+    /// let guard = baton::span("request").enter();
+    /// baton::current_span().unwrap().end();
+    /// assert_eq!(spans.take()[0].name, "request");
+    /// assert!(!guard.is_recording());
+    /// drop(guard); // ends nothing more
+    /// assert!(spans.take().is_empty());
+    /// ```
+    #[track_caller]
+    pub fn end(&self) {
+        hand_on(self.end_with(None), "end");
+    }
+
+    /// Ends the span at `unix_nanos`, as [`Span::end_at`] does, through
+    /// this handle, as [`end`](SpanRef::end) does.
+    #[track_caller]
+    pub fn end_at(&self, unix_nanos: u64) {
+        hand_on(self.end_with(Some(unix_nanos)), "end_at");
+    }
+
+    /// Ends the span through its shared record, as its owner's body,
+    /// shared too, would (see [`Body::end`]): the owner finds it ended.
+    fn end_with(&self, unix_nanos: Option<u64>) -> Result<Option<EndedSpan>, Ended> {
+        let head = Head {
+            span_context: self.span_context().clone(),
+            name: self.cx.span_name().clone(),
+            baggage: Baggage::EMPTY,
+        };
+        Body::Shared(self.cx.clone()).end(&head, limits, unix_nanos)
     }
 }
 
