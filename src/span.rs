@@ -25,7 +25,7 @@ use crate::span_data::{Link, SpanKind, SpanType, Status};
 use crate::span_record::{Ended, Exception, Extras, Record};
 use crate::span_state::{Body, Head, SpanState};
 use crate::stack::{self, FrameRef};
-use crate::value::{drop_list, KeyValue, Str, Value};
+use crate::value::{drop_list, drop_value, KeyValue, Str, Value};
 
 /// Starts building a span named `name`.
 ///
@@ -332,6 +332,7 @@ impl SpanBuilder {
                 name,
                 baggage,
             };
+            drop_extras(extras);
             return build(head, Body::Quiet);
         }
         // Known without the sampler (see `known_decision`): the parameters
@@ -564,9 +565,20 @@ fn link_to_record(span_context: SpanContext, attributes: Vec<KeyValue>) -> Optio
 #[inline]
 fn drop_extras(extras: Option<Box<Extras>>) {
     if extras.is_some() {
-        drop(extras);
+        drop_given(extras);
     } else {
         std::mem::forget(extras);
+    }
+}
+
+/// Drops what a builder was given, its attributes' and links' values
+/// without recursion (see [`drop_list`]): a span that records nothing
+/// never cuts them to the depth limit. A builder has no events.
+fn drop_given(extras: Option<Box<Extras>>) {
+    let Some(mut extras) = extras else { return };
+    drop_list(std::mem::take(&mut extras.attributes));
+    for link in std::mem::take(&mut extras.links) {
+        drop_list(link.attributes);
     }
 }
 
@@ -722,10 +734,38 @@ trait Recorder {
         }
     }
 
+    /// [`change`](Recorder::change) with what the caller `given`, which
+    /// `f` takes while the span records; otherwise it goes to `discard`,
+    /// which drops its values without recursion (see [`drop_value`]), as
+    /// nothing cuts them to the depth limit.
+    #[track_caller]
+    fn change_with<T>(
+        &self,
+        what: &'static str,
+        given: T,
+        discard: fn(T),
+        f: impl FnOnce(&mut Record, T),
+    ) {
+        let mut given = Some(given);
+        self.change(what, |r| {
+            if let Some(given) = given.take() {
+                f(r, given);
+            }
+        });
+        if let Some(given) = given {
+            discard(given);
+        }
+    }
+
     #[track_caller]
     fn set_attribute(&self, key: Str, value: Value) {
         let kv = KeyValue::new(key, value);
-        self.change("set_attribute", |r| r.set_attribute(&limits(), kv));
+        self.change_with(
+            "set_attribute",
+            kv,
+            |kv| drop_value(kv.value),
+            |r, kv| r.set_attribute(&limits(), kv),
+        );
     }
 
     #[track_caller]
@@ -734,7 +774,7 @@ trait Recorder {
             Some(_) => "add_event_at",
             None => "add_event",
         };
-        self.change(what, |r| {
+        self.change_with(what, attributes, drop_list, |r, attributes| {
             r.add_event(&limits(), name, unix_nanos, attributes);
         });
     }
@@ -759,8 +799,15 @@ trait Recorder {
 
     #[track_caller]
     fn add_link(&self, span_context: SpanContext, attributes: Vec<KeyValue>) {
-        if let Some(link) = link_to_record(span_context, attributes) {
-            self.change("add_link", |r| r.add_link(&limits(), link));
+        if let Some(Link {
+            span_context,
+            attributes,
+            ..
+        }) = link_to_record(span_context, attributes)
+        {
+            self.change_with("add_link", attributes, drop_list, |r, attributes| {
+                r.add_link(&limits(), Link::new(span_context, attributes));
+            });
         }
     }
 
@@ -773,7 +820,7 @@ trait Recorder {
             sources.push(Str::Owned(e.to_string()));
             source = e.source();
         }
-        self.change("record_error", |r| {
+        self.change_with("record_error", attributes, drop_list, |r, attributes| {
             // Taken here, where the span records: a span that records
             // nothing pays nothing, and one that does pays only when the
             // environment asks for stack traces.
