@@ -28,6 +28,10 @@ fn names(spans: &[SpanData]) -> Vec<&str> {
 
 #[test]
 fn children_of_a_disabled_sdks_spans_follow_the_new_pipeline() {
+    // No pipeline yet: the default sampler's flag (parent-based, always on).
+    let before_any = baton::span("before any pipeline").start();
+    assert!(!before_any.is_recording());
+    assert!(before_any.span_context().is_sampled());
     let off = disabled();
     // A root: the invalid span context.
     let root = baton::span("disabled root").enter();
@@ -84,6 +88,12 @@ fn children_of_a_disabled_sdks_spans_follow_the_new_pipeline() {
         "b7ad6b7169203331"
     );
     drop(child);
+    let child = baton::span("child of no pipeline")
+        .parent(&before_any.context())
+        .start();
+    assert!(child.is_recording());
+    assert_eq!(child.parent_span_id(), Some(before_any.span_id()));
+    drop(child);
     let _attached = under_unsampled.attach();
     let child = baton::span("child of unsampled").enter();
     assert!(
@@ -100,7 +110,8 @@ fn children_of_a_disabled_sdks_spans_follow_the_new_pipeline() {
             "entered grandchild",
             "entered child",
             "started child",
-            "child of sampled"
+            "child of sampled",
+            "child of no pipeline"
         ]
     );
     assert!(finished.iter().all(|s| s.span_context.is_valid()));
