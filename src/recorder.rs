@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{OnceLock, PoisonError, RwLock};
 
 use crate::context::Context;
-use crate::diagnostic::{report, DiagnosticKind};
+use crate::diagnostic::{as_pipeline_code, report, DiagnosticKind};
 use crate::ended_span::{EndedSpan, PlainParts};
 use crate::id_generator::IdGenerator;
 use crate::sampling::{AlwaysOn, ParentBased, Sampler};
@@ -100,6 +100,11 @@ static GENERATION: AtomicU64 = AtomicU64::new(0);
 static DEFAULT_SAMPLER: ParentBased<AlwaysOn> = ParentBased::new(AlwaysOn);
 /// Spans lost because the pipeline could not take them.
 static DROPPED: AtomicU64 = AtomicU64::new(0);
+/// Set once a disabled recorder (`OTEL_SDK_DISABLED`) was installed: spans
+/// it began may still be open, carrying the invalid span context, under
+/// which a later recorder must not decide a child as it would a local
+/// span's (see [`install`]).
+static WAS_DISABLED: AtomicBool = AtomicBool::new(false);
 
 thread_local! {
     static SUPPRESSED: Cell<bool> = const { Cell::new(false) };
@@ -143,7 +148,15 @@ pub(crate) fn live(r: Option<&Recorder>) -> bool {
 
 /// Installs `recorder` unless a live one is in force; hands it back then
 /// (boxed: that is the rare way, and the recorder is large).
-pub(crate) fn install(recorder: Recorder) -> Result<&'static Recorder, Box<Recorder>> {
+///
+/// After a disabled recorder, a child of a local span that is not sampled
+/// is no longer decided beforehand: such a parent may be a disabled root
+/// span, still open, whose context is the invalid one. Its child then
+/// takes the general way, which starts it as a root, as a span under the
+/// invalid context is, for the new sampler to decide (made a child of the
+/// placeholder ids, it was invalid and recorded nothing, nor did anything
+/// below it). Only a process that had a disabled recorder pays for it.
+pub(crate) fn install(mut recorder: Recorder) -> Result<&'static Recorder, Box<Recorder>> {
     if live(installed()) {
         return Err(Box::new(recorder));
     }
@@ -151,6 +164,11 @@ pub(crate) fn install(recorder: Recorder) -> Result<&'static Recorder, Box<Recor
     if live(installed()) {
         // Another thread installed one meanwhile.
         return Err(Box::new(recorder));
+    }
+    if recorder.disabled {
+        WAS_DISABLED.store(true, Ordering::Relaxed);
+    } else if WAS_DISABLED.load(Ordering::Relaxed) {
+        recorder.local_children[0] = None;
     }
     Ok(match FIRST.get() {
         None => FIRST.get_or_init(|| recorder),
@@ -294,10 +312,11 @@ pub(crate) fn on_end_caught(span: EndedSpan) {
 /// Runs `f`, which calls the processor, where a panic escaping it would
 /// abort the process (a second panic escaping a drop during unwinding, or
 /// one escaping a thread-local's destructor): it is caught here and
-/// reported instead.
+/// reported instead. It runs as pipeline code (see [`as_pipeline_code`]):
+/// a thread exiting may have no stack left for what the processor enters.
 #[cold]
 fn caught_where_panics_abort(call: &str, f: impl FnOnce()) {
-    if catch_unwind(AssertUnwindSafe(f)).is_err() {
+    if catch_unwind(AssertUnwindSafe(|| as_pipeline_code(f))).is_err() {
         report(
             DiagnosticKind::ExportFailed,
             &format_args!(

@@ -25,7 +25,7 @@ use crate::span_data::{Link, SpanKind, SpanType, Status};
 use crate::span_record::{Ended, Exception, Extras, Record};
 use crate::span_state::{Body, Head, SpanState};
 use crate::stack::{self, FrameRef};
-use crate::value::{drop_list, KeyValue, Str, Value};
+use crate::value::{drop_list, drop_value, KeyValue, Str, Value};
 use crate::wire::b3::Sampling;
 
 /// Starts building a span named `name`.
@@ -65,6 +65,31 @@ pub fn in_span<R>(name: impl Into<Str>, f: impl FnOnce() -> R) -> R {
 ///
 /// The handle may outlive the span's scope and cross threads, so asking for
 /// it gives the span a shared record (one allocation).
+///
+/// A remote parent (a context extracted from headers and attached, with no
+/// span of this process entered under it) is not a local span: this gives
+/// `None` there, where OpenTelemetry's `get_current_span()` gives a
+/// non-recording span. `None` keeps meaning "no span of ours to record
+/// in". For log correlation, [`current_trace_id`],
+/// [`current_span_id`](crate::current_span_id) and
+/// [`log_ids`](crate::log_ids) read the current context, remote parent
+/// included; [`Context::current`]`().span_context()` gives its whole span
+/// context.
+///
+/// ```
+/// use std::collections::HashMap;
+/// let headers = HashMap::from([(
+///     "traceparent".to_string(),
+///     "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01".to_string(),
+/// )]);
+/// let _remote = baton::propagated_context(&headers);
+/// assert!(baton::current_span().is_none());
+/// let trace_id = baton::current_trace_id().unwrap();
+/// assert_eq!(trace_id.to_string(), "0af7651916cd43dd8448eb211c80319c");
+/// let remote = baton::Context::current().span_context().cloned().unwrap();
+/// assert!(remote.is_remote());
+/// assert_eq!(remote.span_id().to_string(), "b7ad6b7169203331");
+/// ```
 pub fn current_span() -> Option<SpanRef> {
     // Checked first under the borrow: asking for the context shares the
     // span, which is only worth it when there is a local span to hand out.
@@ -308,6 +333,7 @@ impl SpanBuilder {
                 name,
                 baggage,
             };
+            drop_extras(extras);
             return build(head, Body::Quiet);
         }
         // Known without the sampler (see `known_decision`): the parameters
@@ -333,6 +359,10 @@ impl SpanBuilder {
                 child_of(parent_sc, random_root, SpanId::random(), false),
             ),
             None => {
+                // A disabled SDK's root span, still open under a pipeline
+                // installed since, is no parent: its ids are placeholders
+                // (see `recorder::install`, which sends its children here).
+                let parent_sc = parent_sc.filter(SpanContext::is_valid);
                 let ids = installed.and_then(|r| r.ids.as_deref());
                 // Drawn only here and for a root: a custom generator's root
                 // used to draw a random id as well, and a disabled
@@ -543,9 +573,20 @@ fn link_to_record(span_context: SpanContext, attributes: Vec<KeyValue>) -> Optio
 #[inline]
 fn drop_extras(extras: Option<Box<Extras>>) {
     if extras.is_some() {
-        drop(extras);
+        drop_given(extras);
     } else {
         std::mem::forget(extras);
+    }
+}
+
+/// Drops what a builder was given, its attributes' and links' values
+/// without recursion (see [`drop_list`]): a span that records nothing
+/// never cuts them to the depth limit. A builder has no events.
+fn drop_given(extras: Option<Box<Extras>>) {
+    let Some(mut extras) = extras else { return };
+    drop_list(std::mem::take(&mut extras.attributes));
+    for link in std::mem::take(&mut extras.links) {
+        drop_list(link.attributes);
     }
 }
 
@@ -708,10 +749,38 @@ trait Recorder {
         }
     }
 
+    /// [`change`](Recorder::change) with what the caller `given`, which
+    /// `f` takes while the span records; otherwise it goes to `discard`,
+    /// which drops its values without recursion (see [`drop_value`]), as
+    /// nothing cuts them to the depth limit.
+    #[track_caller]
+    fn change_with<T>(
+        &self,
+        what: &'static str,
+        given: T,
+        discard: fn(T),
+        f: impl FnOnce(&mut Record, T),
+    ) {
+        let mut given = Some(given);
+        self.change(what, |r| {
+            if let Some(given) = given.take() {
+                f(r, given);
+            }
+        });
+        if let Some(given) = given {
+            discard(given);
+        }
+    }
+
     #[track_caller]
     fn set_attribute(&self, key: Str, value: Value) {
         let kv = KeyValue::new(key, value);
-        self.change("set_attribute", |r| r.set_attribute(&limits(), kv));
+        self.change_with(
+            "set_attribute",
+            kv,
+            |kv| drop_value(kv.value),
+            |r, kv| r.set_attribute(&limits(), kv),
+        );
     }
 
     #[track_caller]
@@ -720,7 +789,7 @@ trait Recorder {
             Some(_) => "add_event_at",
             None => "add_event",
         };
-        self.change(what, |r| {
+        self.change_with(what, attributes, drop_list, |r, attributes| {
             r.add_event(&limits(), name, unix_nanos, attributes);
         });
     }
@@ -745,8 +814,15 @@ trait Recorder {
 
     #[track_caller]
     fn add_link(&self, span_context: SpanContext, attributes: Vec<KeyValue>) {
-        if let Some(link) = link_to_record(span_context, attributes) {
-            self.change("add_link", |r| r.add_link(&limits(), link));
+        if let Some(Link {
+            span_context,
+            attributes,
+            ..
+        }) = link_to_record(span_context, attributes)
+        {
+            self.change_with("add_link", attributes, drop_list, |r, attributes| {
+                r.add_link(&limits(), Link::new(span_context, attributes));
+            });
         }
     }
 
@@ -759,7 +835,7 @@ trait Recorder {
             sources.push(Str::Owned(e.to_string()));
             source = e.source();
         }
-        self.change("record_error", |r| {
+        self.change_with("record_error", attributes, drop_list, |r, attributes| {
             // Taken here, where the span records: a span that records
             // nothing pays nothing, and one that does pays only when the
             // environment asks for stack traces.
@@ -953,7 +1029,7 @@ impl<E: std::error::Error + ?Sized> std::error::Error for DynError<'_, E> {
     }
 }
 
-/// A handle to a span: read its ids, add data while it is live.
+/// A handle to a span: read its ids, add data while it is live, end it.
 ///
 /// Cloning is cheap; a `SpanRef` does not keep the span from ending. For a
 /// span that is not recording (not sampled, or no pipeline installed), the
@@ -992,6 +1068,48 @@ impl SpanRef {
     /// Whether the span records data and has not ended.
     pub fn is_recording(&self) -> bool {
         self.cx.live_span().is_some_and(|l| !l.is_ended())
+    }
+
+    /// Ends the span now, whoever holds it (the OpenTelemetry `End`,
+    /// through any handle): its record goes to the pipeline, and it
+    /// records nothing more. The owner is not disturbed: an entered span
+    /// stays current until its guard drops, and that drop, or a
+    /// [`Span`]'s, then ends nothing. A later end, through this handle or
+    /// any other, is ignored and reported as a
+    /// [`DiagnosticKind::SpanAlreadyEnded`](crate::DiagnosticKind); a
+    /// span that does not record has nothing to end.
+    ///
+    /// ```
+    /// let spans = baton::InMemoryExporter::default();
+    /// let _pipeline = baton::init(baton::Config::new().exporter(spans.clone())).unwrap();
+    /// let guard = baton::span("request").enter();
+    /// baton::current_span().unwrap().end();
+    /// assert_eq!(spans.take()[0].name, "request");
+    /// assert!(!guard.is_recording());
+    /// drop(guard); // ends nothing more
+    /// assert!(spans.take().is_empty());
+    /// ```
+    #[track_caller]
+    pub fn end(&self) {
+        hand_on(self.end_with(None), "end");
+    }
+
+    /// Ends the span at `unix_nanos`, as [`Span::end_at`] does, through
+    /// this handle, as [`end`](SpanRef::end) does.
+    #[track_caller]
+    pub fn end_at(&self, unix_nanos: u64) {
+        hand_on(self.end_with(Some(unix_nanos)), "end_at");
+    }
+
+    /// Ends the span through its shared record, as its owner's body,
+    /// shared too, would (see [`Body::end`]): the owner finds it ended.
+    fn end_with(&self, unix_nanos: Option<u64>) -> Result<Option<EndedSpan>, Ended> {
+        let head = Head {
+            span_context: self.span_context().clone(),
+            name: self.cx.span_name().clone(),
+            baggage: Baggage::EMPTY,
+        };
+        Body::Shared(self.cx.clone()).end(&head, limits, unix_nanos)
     }
 }
 
