@@ -12,6 +12,7 @@ use crate::export::http_chunked::{BadChunk, Dechunker};
 use crate::export::http_connect::{self, SYSTEM_RESOLVER};
 use crate::export::http_connection::KeptConnection;
 use crate::export::http_date::until_http_date;
+use crate::export::lookup_refusal::LookupRefusal;
 use crate::export::timed_out::{TimedOut, TimeoutStep};
 use crate::export::{ConfigError, ExportError};
 
@@ -248,12 +249,23 @@ pub(crate) struct PostError {
     pub(crate) error: ExportError,
 }
 
-/// The error for `failure`: a timeout (naming the step, the URL and the
-/// time allowed) if it timed out or the deadline has passed, else a failure
-/// naming the URL.
+/// The error for `failure`: a lookup refused (naming the host and why), a
+/// timeout (naming the step, the URL and the time allowed) if it timed out
+/// or the deadline has passed, else a failure naming the URL. Only a
+/// failure of the connection is retryable.
 fn to_post_error(failure: Failure, deadline: Deadline, endpoint: &Endpoint) -> PostError {
     use io::ErrorKind as K;
     let e = failure.error;
+    if let Some(reason) = LookupRefusal::carried_by(&e) {
+        return PostError {
+            retryable: false,
+            error: ExportError::LookupRefused {
+                endpoint: endpoint.url(),
+                host: endpoint.host.clone(),
+                reason,
+            },
+        };
+    }
     if is_timeout(&e) || Instant::now() >= deadline.at {
         return PostError {
             retryable: false,
@@ -811,6 +823,7 @@ mod tests {
         MAX_RESPONSE_BODY, MAX_RESPONSE_HEAD,
     };
     use crate::export::deadline::Deadline;
+    use crate::export::lookup_refusal::LookupRefusal;
     use crate::export::timed_out::TimeoutStep;
     use crate::export::ExportError;
     use std::io::{self, Write};
@@ -992,19 +1005,32 @@ mod tests {
     }
 
     #[test]
-    fn a_lookup_refused_at_the_cap_is_a_failure_not_retried() {
-        // `http_connect` refuses a lookup past MAX_PENDING_LOOKUPS with an
-        // error of kind `Other`, well before the deadline: the request fails
-        // at once, naming the URL and the cap, and is not sent again.
-        let endpoint = Endpoint::parse("test", "http://collector:4318/v1/traces").unwrap();
-        let why = "collector not looked up: 4 host name lookups (MAX_PENDING_LOOKUPS) are pending";
-        let failure = Failure::in_step(TimeoutStep::Resolving)(io::Error::other(why));
-        let posted = to_post_error(failure, Deadline::after(Duration::MAX), &endpoint);
-        assert!(!posted.retryable);
-        assert_eq!(
-            posted.error,
-            ExportError::Failed(format!("http://collector:4318/v1/traces: {why}"))
-        );
+    fn a_lookup_refused_at_the_cap_is_typed_and_not_retried() {
+        // Issue: `http_connect`'s refusal of a lookup past its cap was a
+        // `Failed` message string, so no caller could tell which host and
+        // why without parsing it. It fails at once, well before the
+        // deadline, and is not sent again.
+        let endpoint = Endpoint::parse("test", "http://Collector:4318/v1/traces").unwrap();
+        for reason in [LookupRefusal::NamePending, LookupRefusal::ProcessPending] {
+            let failure = Failure::in_step(TimeoutStep::Resolving)(io::Error::other(reason));
+            let posted = to_post_error(failure, Deadline::after(Duration::MAX), &endpoint);
+            assert!(!posted.retryable);
+            assert_eq!(
+                posted.error,
+                ExportError::LookupRefused {
+                    endpoint: "http://Collector:4318/v1/traces".into(),
+                    host: "Collector".into(),
+                    reason,
+                }
+            );
+            assert_eq!(
+                posted.error.to_string(),
+                format!(
+                    "http://Collector:4318/v1/traces: Collector not looked up: {reason}; \
+                     the spans were not delivered"
+                )
+            );
+        }
     }
 
     #[test]

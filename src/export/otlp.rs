@@ -465,9 +465,14 @@ impl fmt::Debug for OtlpConfig {
 ///
 /// A host name is looked up on a thread of its own, waited for no longer
 /// than the timeout; at most
-/// [`MAX_PENDING_LOOKUPS`](crate::export::MAX_PENDING_LOOKUPS) lookups are
+/// [`MAX_PENDING_LOOKUPS_PER_HOST`](crate::export::MAX_PENDING_LOOKUPS_PER_HOST)
+/// lookups of one name and
+/// [`MAX_PENDING_LOOKUPS`](crate::export::MAX_PENDING_LOOKUPS) in all are
 /// pending in the process at once, so a name server that hangs cannot pile
-/// up threads: past it, an export to a host name fails at once, saying so.
+/// up threads, and one name that hangs leaves the others (another
+/// pipeline's collector) looked up: past either, an export to that name
+/// fails at once with [`ExportError::LookupRefused`], which names the host
+/// and the cap ([`LookupRefusal`](crate::export::LookupRefusal)).
 /// An answer whose body does not arrive in time is a timeout of its own
 /// step ([`TimeoutStep::Reading`]), naming the answer's status; after a
 /// 2xx the spans still count as delivered, with a warning.
