@@ -168,7 +168,18 @@ impl Endpoint {
 
     /// This URL with `.` and `..` segments removed from its path, as RFC
     /// 3986 §5.2.4 (`remove_dot_segments`) does for a resolved reference.
+    /// A dot written `%2E` (in any case) counts as a dot: it is the
+    /// unreserved `.` (§2.3, §6.2.2.2), which a server decodes, so
+    /// `/%2E%2E/` is `/../` and is removed too.
     pub(crate) fn without_dot_segments(mut self) -> Endpoint {
+        if self.path.contains('%') {
+            let segments: Vec<&str> = self
+                .path
+                .split('/')
+                .map(|s| dot_segment(s).unwrap_or(s))
+                .collect();
+            self.path = segments.join("/");
+        }
         if self.path.contains("/.") {
             self.path = remove_dot_segments(&self.path);
         }
@@ -181,6 +192,26 @@ impl Endpoint {
     pub(crate) fn with_signal_path(mut self, signal_path: &str) -> Endpoint {
         self.path = format!("{}{signal_path}", self.path.trim_end_matches('/'));
         self
+    }
+}
+
+/// `.` or `..` if `segment` is one of them, its dots written as they are
+/// or percent-encoded (`%2E`, `%2e`) in any mix.
+fn dot_segment(segment: &str) -> Option<&'static str> {
+    let mut rest = segment.as_bytes();
+    let mut dots = 0;
+    while !rest.is_empty() && dots < 3 {
+        rest = match rest {
+            [b'.', after @ ..] => after,
+            [b'%', b'2', e, after @ ..] if e.eq_ignore_ascii_case(&b'e') => after,
+            _ => return None,
+        };
+        dots += 1;
+    }
+    match (dots, rest.is_empty()) {
+        (1, true) => Some("."),
+        (2, true) => Some(".."),
+        _ => None,
     }
 }
 

@@ -451,7 +451,8 @@ impl fmt::Debug for OtlpConfig {
 /// redirections to HTTP), at most
 /// [`MAX_REDIRECTS`](crate::export::MAX_REDIRECTS) times per request and
 /// only to an `http://` URL (baton has no TLS), a relative `Location`
-/// resolved as RFC 3986 §5.2 says (dot segments removed); `Authorization`,
+/// resolved as RFC 3986 §5.2 says (dot segments removed, a `%2E` read as
+/// the `.` it is); `Authorization`,
 /// `Proxy-Authorization` and `Cookie` headers are not sent to another host
 /// or port. The connection to the other origin a redirection led to is
 /// kept between exports too (one such origin at a time), but a 308 is not
