@@ -563,7 +563,8 @@ fn parse_head(head: &[u8]) -> io::Result<Head> {
         .and_then(|s| s.parse::<u16>().ok())
         .ok_or_else(|| invalid("malformed status line"))?;
     let mut persistent = status_line.starts_with("HTTP/1.1 ");
-    let mut content_length = None;
+    // Every value of every `Content-Length` line: one length, or `Err`.
+    let mut content_length: Result<Option<u64>, ()> = Ok(None);
     let mut transfer_encoding = None;
     let mut retry_after = None;
     let mut json = None;
@@ -574,7 +575,11 @@ fn parse_head(head: &[u8]) -> io::Result<Head> {
         };
         let value = value.trim();
         if name.eq_ignore_ascii_case("content-length") {
-            content_length = value.parse::<u64>().ok();
+            content_length = content_length.and_then(|first| {
+                value.split(',').try_fold(first, |length, n| {
+                    same_length(length, decimal_length(n.trim())?).map(Some)
+                })
+            });
         } else if name.eq_ignore_ascii_case("location") {
             location = Some(value.to_owned());
         } else if name.eq_ignore_ascii_case("connection") {
@@ -617,17 +622,49 @@ fn parse_head(head: &[u8]) -> io::Result<Head> {
             };
         }
     }
+    // Transfer-Encoding overrides Content-Length, whatever it holds (a
+    // body with a coding other than chunked last is read to the end of the
+    // connection); without it, an invalid one leaves the framing unknown,
+    // which RFC 9112 §6.3 has a client "treat as an unrecoverable error".
+    let content_length = match (transfer_encoding, content_length) {
+        (Some(_), _) => None,
+        (None, Ok(length)) => length,
+        (None, Err(())) => {
+            return Err(invalid(
+                "invalid Content-Length in the answer (not one decimal length): its framing \
+                 is unknown",
+            ))
+        }
+    };
     Ok(Head {
         status,
-        // A body with a transfer coding other than chunked last is read to
-        // the end of the connection, whatever the Content-Length says.
-        content_length: content_length.filter(|_| transfer_encoding.is_none()),
+        content_length,
         chunked: transfer_encoding == Some(true),
         retry_after,
         json,
         location,
         persistent,
     })
+}
+
+/// A `Content-Length` value (`1*DIGIT`, RFC 9110 §8.6): digits only, no
+/// sign; one past `u64` saturates (longer than any body read).
+fn decimal_length(digits: &str) -> Result<u64, ()> {
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(());
+    }
+    Ok(digits.parse::<u64>().unwrap_or(u64::MAX))
+}
+
+/// `length` after `next`, another value of `Content-Length`: RFC 9110 §8.6
+/// lets a recipient read a list of one value repeated (`42, 42`, as a
+/// proxy joining duplicate fields writes it) as that value; values that
+/// differ are invalid.
+fn same_length(length: Option<u64>, next: u64) -> Result<u64, ()> {
+    match length {
+        Some(n) if n != next => Err(()),
+        _ => Ok(next),
+    }
 }
 
 /// Reads heads into `buf` until the final one, skipping interim (1xx)
