@@ -557,11 +557,7 @@ fn parse_head(head: &[u8]) -> io::Result<Head> {
     let head = String::from_utf8_lossy(head);
     let mut lines = head.split("\r\n");
     let status_line = lines.next().unwrap_or_default();
-    let status = status_line
-        .strip_prefix("HTTP/1.")
-        .and_then(|s| s.get(2..5))
-        .and_then(|s| s.parse::<u16>().ok())
-        .ok_or_else(|| invalid("malformed status line"))?;
+    let status = status_code(status_line).ok_or_else(|| invalid("malformed status line"))?;
     let mut persistent = status_line.starts_with("HTTP/1.1 ");
     // Every value of every `Content-Length` line: one length, or `Err`.
     let mut content_length: Result<Option<u64>, ()> = Ok(None);
@@ -645,6 +641,23 @@ fn parse_head(head: &[u8]) -> io::Result<Head> {
         location,
         persistent,
     })
+}
+
+/// The status code of an HTTP/1.x status line (RFC 9112 §4):
+/// `HTTP/1.` and one digit, a space, three digits, then a space and the
+/// reason phrase, or nothing (the space before an empty reason phrase is
+/// often left out).
+fn status_code(line: &str) -> Option<u16> {
+    let rest = line.strip_prefix("HTTP/1.")?.as_bytes();
+    match rest {
+        [minor, b' ', code @ ..] if minor.is_ascii_digit() && code.len() >= 3 => {
+            let (digits, after) = code.split_at(3);
+            let well_formed =
+                digits.iter().all(u8::is_ascii_digit) && matches!(after, [] | [b' ', ..]);
+            well_formed.then(|| digits.iter().fold(0, |n, d| n * 10 + u16::from(d - b'0')))
+        }
+        _ => None,
+    }
 }
 
 /// A `Content-Length` value (`1*DIGIT`, RFC 9110 §8.6): digits only, no
@@ -938,6 +951,41 @@ mod tests {
         assert_eq!(response.retry_after, Some(Duration::from_secs(3)));
         let upgrade = error_text(b"HTTP/1.1 101 Switching Protocols\r\n\r\n".to_vec());
         assert!(upgrade.contains("101 Switching Protocols"), "{upgrade}");
+    }
+
+    #[test]
+    fn a_status_line_is_read_only_as_its_grammar_allows() {
+        // Bug: the status was the three characters after `HTTP/1.` and one
+        // more, whatever came around them, so `HTTP/1.1 2004 Nope` was a
+        // 200, and the spans counted as delivered on an answer that was
+        // none. RFC 9112 §4: `HTTP-version SP status-code SP
+        // [ reason-phrase ]`, status-code `3DIGIT` (the space before an
+        // empty reason phrase is often left out, so it may be).
+        for (line, status) in [
+            ("HTTP/1.1 200 OK", 200),
+            ("HTTP/1.1 200 ", 200),
+            ("HTTP/1.1 200", 200),
+            ("HTTP/1.0 503 Service Unavailable", 503),
+        ] {
+            let answer = format!("{line}\r\nContent-Length: 0\r\n\r\n");
+            assert_eq!(read(answer.into_bytes()).unwrap().status, status, "{line}");
+        }
+        for line in [
+            "HTTP/1.1 2004 Nope",
+            "HTTP/1.1 +20 OK",
+            "HTTP/1.1x200 OK",
+            "HTTP/1.1  200 OK",
+            "HTTP/1.11 200 OK",
+            "HTTP/1.1 20",
+            "HTTP/2 200 OK",
+        ] {
+            let answer = format!("{line}\r\nContent-Length: 0\r\n\r\n");
+            assert_eq!(
+                error_text(answer.into_bytes()),
+                "malformed status line",
+                "{line}"
+            );
+        }
     }
 
     #[test]
