@@ -391,7 +391,7 @@ mod tests {
         assert_eq!(HELD_CALLS.load(Ordering::SeqCst), calls);
         assert!(LookupRefusal::NamePending
             .to_string()
-            .starts_with("4 lookups of this name (MAX_PENDING_LOOKUPS_PER_HOST)"));
+            .starts_with("MAX_PENDING_LOOKUPS_PER_HOST lookups of this name"));
         // The lookups return, late: their places are given back.
         open(&GATE);
         all_given_back(resolver);

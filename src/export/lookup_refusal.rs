@@ -6,13 +6,13 @@
 use std::fmt;
 use std::io;
 
-use crate::export::http_connect::{MAX_PENDING_LOOKUPS, MAX_PENDING_LOOKUPS_PER_HOST};
-
 /// Why the OTLP exporter did not look up a collector's host name: too many
 /// lookups that took no timeout are still pending, so the name service may
-/// not be answering (see [`MAX_PENDING_LOOKUPS_PER_HOST`] and
-/// [`MAX_PENDING_LOOKUPS`]). The export fails at once, without waiting for
-/// its deadline, and is not retried; the next export tries again.
+/// not be answering (see
+/// [`MAX_PENDING_LOOKUPS_PER_HOST`](crate::export::MAX_PENDING_LOOKUPS_PER_HOST)
+/// and [`MAX_PENDING_LOOKUPS`](crate::export::MAX_PENDING_LOOKUPS)). The
+/// export fails at once, without waiting for its deadline, and is not
+/// retried; the next export tries again.
 ///
 /// # Example: telling one hung name from a name service that hangs for all
 /// ```
@@ -30,28 +30,27 @@ use crate::export::http_connect::{MAX_PENDING_LOOKUPS, MAX_PENDING_LOOKUPS_PER_H
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LookupRefusal {
-    /// [`MAX_PENDING_LOOKUPS_PER_HOST`] lookups of this name (in any case)
-    /// are pending already: the name service is not answering for it.
-    /// Lookups of other names still go ahead.
+    /// [`MAX_PENDING_LOOKUPS_PER_HOST`](crate::export::MAX_PENDING_LOOKUPS_PER_HOST)
+    /// lookups of this name (in any case) are pending already: the name
+    /// service is not answering for it. Lookups of other names still go
+    /// ahead.
     NamePending,
-    /// [`MAX_PENDING_LOOKUPS`] lookups of any names are pending already in
-    /// the process: the name service is not answering at all.
+    /// [`MAX_PENDING_LOOKUPS`](crate::export::MAX_PENDING_LOOKUPS) lookups
+    /// of any names are pending already in the process: the name service
+    /// is not answering at all.
     ProcessPending,
 }
 
 impl fmt::Display for LookupRefusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            LookupRefusal::NamePending => write!(
-                f,
-                "{MAX_PENDING_LOOKUPS_PER_HOST} lookups of this name \
-                 (MAX_PENDING_LOOKUPS_PER_HOST) are still pending, so the name service may \
-                 not be answering for it"
+            LookupRefusal::NamePending => f.write_str(
+                "MAX_PENDING_LOOKUPS_PER_HOST lookups of this name are still pending, so the \
+                 name service may not be answering for it",
             ),
-            LookupRefusal::ProcessPending => write!(
-                f,
-                "{MAX_PENDING_LOOKUPS} host name lookups (MAX_PENDING_LOOKUPS) are still \
-                 pending in the process, so the name service may not be answering"
+            LookupRefusal::ProcessPending => f.write_str(
+                "MAX_PENDING_LOOKUPS host name lookups are still pending in the process, so \
+                 the name service may not be answering",
             ),
         }
     }
