@@ -114,4 +114,9 @@ fn convert_carries_the_session_read_from_the_named_header() {
         out.stdout,
         "b3: 4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-1\nbaggage: session.id=chat-42\n"
     );
+    assert_eq!(
+        out.stderr,
+        "baton: convert: session header: mirascope-session-id, named by BATON_SESSION_HEADER \
+         on line 2\nbaton: convert: skipped 1 variable that carries no context: HOME\n"
+    );
 }

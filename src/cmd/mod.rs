@@ -302,7 +302,7 @@ pub fn read_lines(args: &[OsString]) -> Result<Input, InputError> {
 /// and counted. After a header line or a carrier variable, whose values
 /// never span lines, such a line stays an error. A line of a value that
 /// looks like a line of its own (`NAME=VALUE` at its start) cannot be told
-/// from one, and is read as one, as a shell reading the listing would.
+/// from one in a listing, and is read as one.
 /// The `BATON_SESSION_HEADER` line that named the session header is read,
 /// not skipped.
 pub fn read_numbered(raw: Vec<(usize, String)>, reading: Reading) -> Result<Input, InputError> {
