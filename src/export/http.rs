@@ -269,6 +269,9 @@ pub(crate) struct Response {
     /// The deadline passed while the body was read: `body` holds what
     /// arrived before it ([`TimeoutStep::Reading`]).
     pub(crate) body_timed_out: bool,
+    /// The connection ended (or failed) before the body's framing did:
+    /// `body` holds what arrived before.
+    pub(crate) body_cut: bool,
 }
 
 /// Why a `POST` got no answer.
@@ -768,6 +771,7 @@ fn read_response(stream: &mut TcpStream, deadline: Instant) -> io::Result<(Respo
         body,
         location: head.location,
         body_timed_out: ending == BodyEnd::TimedOut,
+        body_cut: ending == BodyEnd::Cut,
     };
     Ok((response, ending == BodyEnd::Complete && head.persistent))
 }
@@ -778,9 +782,14 @@ enum BodyEnd {
     /// Framed, and read to its end with nothing after it: the connection
     /// may carry the next request.
     Complete,
-    /// Read as far as it went (the end of the connection, a reset, bytes
-    /// past its framing): the connection is not reused.
+    /// Read to its end, but the connection is not reused: a body without
+    /// framing, which the end of the connection ends, or bytes past its
+    /// framing.
     Open,
+    /// The connection ended or failed (a reset) before the body's end: a
+    /// framed body short of its length or last chunk, or one without
+    /// framing that a reset ended.
+    Cut,
     /// The deadline passed before its end.
     TimedOut,
 }
@@ -791,7 +800,7 @@ impl BodyEnd {
         if is_timeout(e) {
             BodyEnd::TimedOut
         } else {
-            BodyEnd::Open
+            BodyEnd::Cut
         }
     }
 }
@@ -799,8 +808,9 @@ impl BodyEnd {
 /// Reads a body of `content_length` bytes, or without one to the end of
 /// the connection, within the cap: a longer body is [`too_long`], found
 /// from the `Content-Length` before reading, or from one byte past the cap.
-/// The status is the answer: a body cut short by the deadline or a reset
-/// keeps what arrived. Returns the body and how it ended:
+/// The status is the answer: a body cut short by the deadline, the end of
+/// the connection or a reset keeps what arrived. Returns the body and how
+/// it ended:
 /// [`BodyEnd::Complete`] when read exactly (all its `content_length`
 /// bytes, and no more arrived with them).
 fn read_sized(
@@ -832,7 +842,9 @@ fn read_sized(
         let read = read_some(stream, &mut body[len..], deadline);
         body.truncate(len + read.as_ref().map_or(0, |n| *n));
         match read {
-            Ok(0) => return Ok((body, BodyEnd::Open)),
+            // Without a length, the end of the connection ends the body.
+            Ok(0) if content_length.is_none() => return Ok((body, BodyEnd::Open)),
+            Ok(0) => return Ok((body, BodyEnd::Cut)),
             Err(e) => return Ok((body, BodyEnd::after(&e))),
             Ok(_) => {}
         }
@@ -873,7 +885,8 @@ fn read_chunked(
     let mut decoder = Dechunker::new(MAX_RESPONSE_BODY, MAX_RESPONSE_HEAD);
     let mut body = Vec::new();
     let mut all_taken = decoder.feed(early, &mut body).map_err(malformed)? == early.len();
-    let mut cut = BodyEnd::Open;
+    // How it ended if the decoder never saw its last chunk.
+    let mut cut = BodyEnd::Cut;
     while !decoder.done() {
         match read_some(stream, scratch, deadline) {
             Ok(0) => break,

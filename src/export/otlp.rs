@@ -476,7 +476,9 @@ impl fmt::Debug for OtlpConfig {
 /// and the cap ([`LookupRefusal`](crate::export::LookupRefusal)).
 /// An answer whose body does not arrive in time is a timeout of its own
 /// step ([`TimeoutStep::Reading`]), naming the answer's status; after a
-/// 2xx the spans still count as delivered, with a warning.
+/// 2xx the spans still count as delivered, with a warning; so do they
+/// after a 2xx whose body the connection ended before its framing did (a
+/// reset, a close short of its `Content-Length`), with a warning saying so.
 /// An export that is not answered with 2xx in time returns an error,
 /// so the processor counts its spans as failed. A 2xx answer whose
 /// `partial_success` rejected spans is [`ExportError::Rejected`]: those spans
@@ -697,7 +699,8 @@ impl OtlpExporter {
 /// 2xx and the spec forbids sending again) and are reported as
 /// [`DiagnosticKind::ExportWarning`], naming `answered`, the endpoint that
 /// gave the answer (a redirection's target, if one was followed); so does a
-/// body the deadline cut short, whose partial success cannot be known.
+/// body the deadline or the end of the connection cut short, whose partial
+/// success cannot be known.
 fn accepted(
     config: &OtlpConfig,
     response: &Response,
@@ -712,6 +715,19 @@ fn accepted(
             &format_args!(
                 "{timed_out}: counted as delivered, but any partial success in the body is \
                  unknown"
+            ),
+            None,
+        );
+        return Ok(());
+    }
+    if response.body_cut {
+        report(
+            DiagnosticKind::ExportWarning,
+            &format_args!(
+                "{} answered {}, but the connection ended before its body did: counted as \
+                 delivered, but any partial success in the body is unknown",
+                answered.url(),
+                response.status
             ),
             None,
         );
