@@ -20,7 +20,7 @@ use std::process::ExitCode;
 use baton::propagation::{Composite, Propagator};
 use baton::{Context, SpanContext};
 
-use super::decode::{self, READ};
+use super::decode;
 use super::{option_text, read_lines, refuse_options, usage_error, Input, INVALID_INPUT};
 
 /// `--to` names and the propagators they write with.
@@ -40,7 +40,11 @@ pub fn run(args: &[OsString]) -> ExitCode {
         return refused;
     }
     let mut stderr = std::io::stderr();
-    let Input { lines, skipped } = match read_lines(lines) {
+    let Input {
+        lines,
+        skipped,
+        reading,
+    } = match read_lines(lines) {
         Ok(input) => match input.nothing_read() {
             Some(problem) => {
                 let _ = writeln!(stderr, "baton: {problem}");
@@ -54,16 +58,16 @@ pub fn run(args: &[OsString]) -> ExitCode {
     // rather than converting whatever part happened to be valid.
     let mut invalid = false;
     for line in &lines {
-        if let Err(e) = decode::decode(line, &lines) {
+        if let Err(e) = decode::decode(line, &lines, &reading) {
             e.report(line, &mut stderr);
             invalid = true;
         }
     }
-    if let Some(conflict) = decode::conflict(&lines) {
+    if let Some(conflict) = decode::conflict(&lines, &reading) {
         let _ = writeln!(stderr, "{conflict}");
         invalid = true;
     }
-    for passed in decode::limits_passed(&lines) {
+    for passed in decode::limits_passed(&lines, &reading) {
         let _ = writeln!(stderr, "{passed}");
         invalid = true;
     }
@@ -72,13 +76,17 @@ pub fn run(args: &[OsString]) -> ExitCode {
     }
 
     let headers: Vec<(String, String)> = lines.into_iter().map(|l| (l.name, l.value)).collect();
-    let cx = composite(READ).extract(&Context::default(), &headers);
+    let read = reading.formats();
+    let cx = read.extract(&Context::default(), &headers);
     if cx.span_context().is_none() {
         let _ = writeln!(
             stderr,
             "baton: no trace and span ids in the input to convert"
         );
         return ExitCode::from(INVALID_INPUT);
+    }
+    if let Some(named) = reading.note() {
+        let _ = writeln!(stderr, "baton: convert: {named}");
     }
     if let Some(skipped) = skipped.summary() {
         let _ = writeln!(stderr, "baton: convert: {skipped}");
@@ -87,7 +95,7 @@ pub fn run(args: &[OsString]) -> ExitCode {
     composite(target).inject(&cx, &mut out);
     // Read back as any receiver would: what differs is what the format
     // could not carry.
-    let back = composite(READ).extract(&Context::default(), &out);
+    let back = read.extract(&Context::default(), &out);
     let format = target.split(',').next().unwrap_or(target);
     for lost in losses(&cx, &back) {
         let _ = writeln!(stderr, "baton: convert --to {format}: {lost}");

@@ -1,6 +1,8 @@
 //! `baton decode [HEADER-LINE...]`: recognises each header line's format by
 //! its name (the session header of `OTEL_PROPAGATORS=...,session` too:
-//! `baton-session-id`, or the name in `BATON_SESSION_HEADER`) and prints its
+//! `baton-session-id`, or the name in `BATON_SESSION_HEADER`: the input's,
+//! if it lists one, since an `env` listing describes the process whose
+//! session header it names, else this process's) and prints its
 //! fields, or an error with a `^` under the
 //! offending byte of the value. Lines that each decode but describe
 //! different contexts (two `traceparent` lines, different trace ids) are
@@ -8,15 +10,13 @@
 //! line of the environment carrier (`TRACEPARENT=00-...`) is decoded as
 //! the header it stands for, and the output says which; the other
 //! variables of an `env` listing are skipped and named (not their values)
-//! in one line after the rest.
+//! in one line after the rest, a value that spans lines with them.
 
 use std::ffi::OsString;
 use std::io::Write;
 use std::process::ExitCode;
 
-use baton::propagation::{
-    check_session_id, Composite, Problem, Propagator, SessionError, SessionHeader,
-};
+use baton::propagation::{check_session_id, Problem, Propagator, SessionError};
 use baton::wire::b3::{B3Header, Sampling};
 use baton::wire::b3_multi::{MultiParser, FLAGS_HEADER, TRACE_ID_HEADER};
 use baton::wire::uber_trace_id::JaegerHeader;
@@ -25,7 +25,7 @@ use baton::wire::{
 };
 use baton::{Context, SpanId, TraceFlags, TraceId};
 
-use super::{caret, indent, read_lines, refuse_options, HeaderLine, Input, INVALID_INPUT};
+use super::{caret, indent, read_lines, refuse_options, HeaderLine, Input, Reading, INVALID_INPUT};
 
 /// One decoded field: a label and its text.
 type Shown = (&'static str, String);
@@ -59,7 +59,11 @@ pub fn run(args: &[OsString]) -> ExitCode {
     if let Some(refused) = refuse_options("decode", args) {
         return refused;
     }
-    let Input { lines, skipped } = match read_lines(args) {
+    let Input {
+        lines,
+        skipped,
+        reading,
+    } = match read_lines(args) {
         Ok(input) => match input.nothing_read() {
             Some(problem) => {
                 let _ = writeln!(std::io::stdout(), "{problem}");
@@ -72,7 +76,7 @@ pub fn run(args: &[OsString]) -> ExitCode {
     let mut out = std::io::stdout().lock();
     let mut invalid = false;
     for line in &lines {
-        match decode(line, &lines) {
+        match decode(line, &lines, &reading) {
             Ok(fields) => {
                 match &line.variable {
                     Some(variable) => {
@@ -93,14 +97,17 @@ pub fn run(args: &[OsString]) -> ExitCode {
             }
         }
     }
+    if let Some(named) = reading.note() {
+        let _ = writeln!(out, "{named}");
+    }
     if let Some(skipped) = skipped.summary() {
         let _ = writeln!(out, "{skipped}");
     }
-    if let Some(conflict) = conflict(&lines) {
+    if let Some(conflict) = conflict(&lines, &reading) {
         invalid = true;
         let _ = writeln!(out, "{conflict}");
     }
-    for passed in limits_passed(&lines) {
+    for passed in limits_passed(&lines, &reading) {
         invalid = true;
         let _ = writeln!(out, "{passed}");
     }
@@ -111,9 +118,15 @@ pub fn run(args: &[OsString]) -> ExitCode {
     }
 }
 
-/// The fields of one header line, by the format its name announces. The
-/// `X-B3-*` lines are one context together, so all of `lines` are passed.
-pub fn decode(line: &HeaderLine, lines: &[HeaderLine]) -> Result<Vec<Shown>, LineError> {
+/// The fields of one header line, by the format its name announces (the
+/// session header `reading`'s). The `X-B3-*` lines are one context
+/// together, so all of `lines` are passed.
+pub fn decode(
+    line: &HeaderLine,
+    lines: &[HeaderLine],
+    reading: &Reading,
+) -> Result<Vec<Shown>, LineError> {
+    let session = reading.session();
     let name = line.name.to_ascii_lowercase();
     let value = line.value.as_str();
     match name.as_str() {
@@ -157,7 +170,7 @@ pub fn decode(line: &HeaderLine, lines: &[HeaderLine]) -> Result<Vec<Shown>, Lin
                 .chain([("flags", jaeger_flags(&h))])
                 .collect())
         }
-        n if n == SessionHeader::from_env().header() => match check_session_id(value) {
+        n if n == session.header() => match check_session_id(value) {
             Ok(()) => Ok(vec![("session", value.to_owned())]),
             Err(e) => Err(LineError {
                 message: e.to_string(),
@@ -181,7 +194,7 @@ pub fn decode(line: &HeaderLine, lines: &[HeaderLine]) -> Result<Vec<Shown>, Lin
                 "{:?} is not a propagation header (traceparent, tracestate, baggage, b3, \
                  x-b3-*, uber-trace-id, uberctx-*, {})",
                 line.name,
-                SessionHeader::from_env().header()
+                session.header()
             ),
             offset: None,
         }),
@@ -368,22 +381,20 @@ fn trace_ids(lines: &[HeaderLine]) -> Vec<(usize, &str, TraceId)> {
     found
 }
 
-/// What `decode` and `convert` read: every format baton knows, W3C first.
-pub const READ: &str = "tracecontext,baggage,b3,b3multi,jaeger,session";
-
 /// The limits the lines pass together, which no line passes alone: baggage
 /// members past 64 or 8192 bytes over several `uberctx-*` or `baggage`
 /// lines. Extraction would drop those members.
-pub fn limits_passed(lines: &[HeaderLine]) -> Vec<String> {
+pub fn limits_passed(lines: &[HeaderLine], reading: &Reading) -> Vec<String> {
     let headers: Vec<(String, String)> = lines
         .iter()
         .map(|l| (l.name.clone(), l.value.clone()))
         .collect();
-    let read = Composite::from_list(READ).unwrap_or_default();
-    let (_, problems) = read.extract_with_problems(&Context::default(), &headers);
+    let (_, problems) = reading
+        .formats()
+        .extract_with_problems(&Context::default(), &headers);
     // The session header is one value: a line too long is that line's
     // error (see `decode`), not a limit lines pass together.
-    let session = SessionHeader::from_env();
+    let session = reading.session();
     problems
         .iter()
         .filter(|p| {
@@ -397,8 +408,8 @@ pub fn limits_passed(lines: &[HeaderLine]) -> Vec<String> {
 /// Why the lines, each valid, do not make one context: two `traceparent`
 /// lines (W3C: a request has one) or two session header lines, or trace
 /// ids that differ.
-pub fn conflict(lines: &[HeaderLine]) -> Option<String> {
-    let session = SessionHeader::from_env();
+pub fn conflict(lines: &[HeaderLine], reading: &Reading) -> Option<String> {
+    let session = reading.session();
     for once in ["traceparent", session.header()] {
         let repeated: Vec<usize> = lines
             .iter()

@@ -27,8 +27,8 @@ use baton::propagation::{
 use baton::{Baggage, Context, SpanContext, TraceState};
 
 use super::{
-    propagators_that_run, split, usage_error, utf8_line, without_bom, InputError, Line, Skipped,
-    USAGE_ERROR,
+    propagators_that_run, read_numbered, usage_error, utf8_line, without_bom, InputError, Reading,
+    Skipped, USAGE_ERROR,
 };
 
 /// The trace formats, by their `OTEL_PROPAGATORS` names.
@@ -297,23 +297,18 @@ struct Block {
     skipped: Skipped,
 }
 
-/// The `name: value` lines of `text`, blank lines skipped; `first` is the
+/// The `name: value` lines of `text`, read as `decode` reads its input
+/// ([`read_numbered`]: blank lines skipped, the variables of an `env`
+/// listing that carry no context skipped and named, values that span
+/// lines included) with this process's session header; `first` is the
 /// number of its first line in the input, for messages.
 fn headers(text: &str, first: usize) -> Result<Block, Problem> {
-    let mut block = Block {
-        headers: Vec::new(),
-        skipped: Skipped::default(),
-    };
-    for (i, l) in text.lines().enumerate() {
-        if l.trim().is_empty() {
-            continue;
-        }
-        match split(first + i, l.to_owned()).map_err(|e| Problem::Line(e, None))? {
-            Line::Header(h) => block.headers.push((h.name, h.value)),
-            Line::Skipped(variable) => block.skipped.push(variable),
-        }
-    }
-    Ok(block)
+    let raw = (first..).zip(text.lines().map(str::to_owned)).collect();
+    let input = read_numbered(raw, Reading::own()).map_err(|e| Problem::Line(e, None))?;
+    Ok(Block {
+        headers: input.lines.into_iter().map(|h| (h.name, h.value)).collect(),
+        skipped: input.skipped,
+    })
 }
 
 /// One hop: what was sent, what arrived, and how each side reads it.

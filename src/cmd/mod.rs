@@ -2,7 +2,9 @@
 //! share: header lines (`name: value`) from the arguments, or from standard
 //! input when there are none, and the variables of an `env` listing
 //! (`NAME=VALUE`), of which those of baton's environment carrier are read
-//! and the rest skipped by name.
+//! and the rest skipped by name, values that span lines included. A
+//! listing's `BATON_SESSION_HEADER` names the session header its lines are
+//! read with.
 
 pub mod convert;
 pub mod decode;
@@ -13,7 +15,10 @@ use std::ffi::{OsStr, OsString};
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
-use baton::propagation::{env_name, Composite, Propagator, W3cBaggage};
+use baton::propagation::{
+    env_name, Composite, Jaeger, Propagator, SessionError, SessionHeader, TraceContext, W3cBaggage,
+    B3, BATON_SESSION_HEADER,
+};
 use baton::wire::uberctx;
 
 /// What `baton help` prints, and what follows a usage error.
@@ -28,8 +33,10 @@ decode and convert read header lines (`name: value`) from their arguments,
 or from standard input when there are none; a `NAME=VALUE` line is read as
 the header whose variable baton's environment carrier names NAME for a
 child process (TRACEPARENT=..., as `env` prints it); the other variables of
-an `env` listing are skipped and named. Input with no header line and no
-such variable is invalid.
+an `env` listing are skipped and named, with the lines of a value that
+spans several (an exported bash function). A BATON_SESSION_HEADER=NAME
+line names the session header of the process listed, in place of this
+one's. Input with no header line and no such variable is invalid.
 exit status: 0 valid, 1 invalid input (a header line that is not UTF-8,
 as an argument or on standard input, is invalid input), 2 usage error
 
@@ -128,11 +135,96 @@ pub struct InputError {
     pub offset: usize,
 }
 
-/// The input of `decode` and `convert`: its header lines, and the
-/// variables of an `env` listing it skipped.
+/// The input of `decode` and `convert`: its header lines, the variables
+/// of an `env` listing it skipped, and how it was read.
 pub struct Input {
     pub lines: Vec<HeaderLine>,
     pub skipped: Skipped,
+    pub reading: Reading,
+}
+
+/// How the commands read header lines: every format baton knows, W3C
+/// first, the session header being the one the input's process uses.
+#[derive(Clone, Copy)]
+pub struct Reading {
+    session: SessionHeader,
+    /// The line of the input whose `BATON_SESSION_HEADER` named it.
+    named_on: Option<usize>,
+}
+
+impl Reading {
+    /// As this process reads: the session header of its own
+    /// `BATON_SESSION_HEADER`.
+    pub fn own() -> Reading {
+        Reading {
+            session: SessionHeader::from_env(),
+            named_on: None,
+        }
+    }
+
+    /// The session header.
+    pub fn session(&self) -> SessionHeader {
+        self.session
+    }
+
+    /// The formats, in the order extraction reads them.
+    pub fn formats(&self) -> Composite {
+        Composite::new(vec![
+            Box::new(TraceContext),
+            Box::new(W3cBaggage),
+            Box::new(B3::single()),
+            Box::new(B3::multi()),
+            Box::new(Jaeger),
+            Box::new(self.session),
+        ])
+    }
+
+    /// `session header: NAME, named by BATON_SESSION_HEADER on line N`,
+    /// when the input named it.
+    pub fn note(&self) -> Option<String> {
+        let line = self.named_on?;
+        Some(format!(
+            "session header: {}, named by {BATON_SESSION_HEADER} on line {line}",
+            self.session.header()
+        ))
+    }
+
+    /// The reading `raw` names: its first `BATON_SESSION_HEADER=NAME` line
+    /// is what the listed process read its session header name from, so
+    /// NAME wins over this process's own (an `env` listing describes the
+    /// other process). An invalid NAME is that line's error, pointed at.
+    fn named_in(raw: &[(usize, String)]) -> Result<Option<Reading>, InputError> {
+        for (number, line) in raw {
+            let Some(at) = line.find([':', '=']) else {
+                continue;
+            };
+            if !line[at..].starts_with('=') || line[..at].trim() != BATON_SESSION_HEADER {
+                continue;
+            }
+            let value = &line[at + 1..];
+            return match SessionHeader::from_lookup(|_| Some(value.to_owned())) {
+                Ok(session) => Ok(Some(Reading {
+                    session,
+                    named_on: Some(*number),
+                })),
+                Err(e) => {
+                    // `from_lookup` trims the name; the offset is the trimmed name's.
+                    let name_start = at + 1 + value.len() - value.trim_start().len();
+                    let bad = match e {
+                        SessionError::InvalidHeaderName { offset } => offset,
+                        _ => 0,
+                    };
+                    Err(InputError {
+                        number: *number,
+                        line: line.clone(),
+                        message: format!("{BATON_SESSION_HEADER}: {e}"),
+                        offset: name_start + bad,
+                    })
+                }
+            };
+        }
+        Ok(None)
+    }
 }
 
 impl Input {
@@ -146,7 +238,7 @@ impl Input {
         Some(match self.skipped.summary() {
             Some(skipped) => format!(
                 "no variable of baton's environment carrier in the input ({}): {skipped}",
-                carrier_variables().join(", ")
+                carrier_variables(&self.reading.formats()).join(", ")
             ),
             None => "no header lines in the input".to_owned(),
         })
@@ -159,7 +251,9 @@ impl Input {
 /// (RFC 9110 "OWS"). A line whose name ends at a `=` instead is a variable
 /// of baton's environment carrier, as `env` prints it, or a variable that
 /// carries no context, skipped and named in [`Input::skipped`] (see
-/// [`split`]).
+/// [`split`]), with the lines of its value that follow (see
+/// [`read_numbered`]). A `BATON_SESSION_HEADER=NAME` line names the session
+/// header the lines are read with ([`Reading`]).
 ///
 /// A line that is not UTF-8 is invalid input whether it came as an argument
 /// or on standard input: the same bytes get the same exit status.
@@ -194,20 +288,75 @@ pub fn read_lines(args: &[OsString]) -> Result<Input, InputError> {
             raw.push((i + 1, utf8_line(i + 1, arg.as_encoded_bytes())?));
         }
     }
+    let reading = Reading::named_in(&raw)?.unwrap_or_else(Reading::own);
+    read_numbered(raw, reading)
+}
+
+/// Reads numbered lines of input with `reading`, blank ones skipped (see
+/// [`split`]).
+///
+/// `env` prints a value that holds line breaks as it is, so a variable's
+/// value may take the lines after its own: those that follow a skipped
+/// variable and begin no line of their own (see [`begins_a_line`]: the
+/// body and closing `}` of an exported bash function) are skipped with it,
+/// and counted. After a header line or a carrier variable, whose values
+/// never span lines, such a line stays an error. A line of a value that
+/// looks like a line of its own (`NAME=VALUE` at its start) cannot be told
+/// from one in a listing, and is read as one.
+/// The `BATON_SESSION_HEADER` line that named the session header is read,
+/// not skipped.
+pub fn read_numbered(raw: Vec<(usize, String)>, reading: Reading) -> Result<Input, InputError> {
+    let formats = reading.formats();
     let mut input = Input {
         lines: Vec::new(),
         skipped: Skipped::default(),
+        reading,
     };
+    let mut in_skipped_value = false;
+    // Blank lines since the last line read: part of a value if a line of
+    // it follows them.
+    let mut blank = 0;
     for (number, line) in raw {
         if line.trim().is_empty() {
+            blank += 1;
             continue;
         }
-        match split(number, line)? {
+        if in_skipped_value && !begins_a_line(&line) {
+            input.skipped.continue_value(blank + 1);
+            blank = 0;
+            continue;
+        }
+        (in_skipped_value, blank) = (false, 0);
+        match split(number, line, &formats)? {
             Line::Header(line) => input.lines.push(line),
-            Line::Skipped(variable) => input.skipped.push(variable),
+            Line::Skipped(_) if reading.named_on == Some(number) => {}
+            Line::Skipped(variable) => {
+                input.skipped.push(variable);
+                in_skipped_value = true;
+            }
         }
     }
     Ok(input)
+}
+
+/// Whether `line` can begin a line of its own: it starts with a name, up
+/// to its first `:` (a header name, RFC 9110 `token`, white space before the
+/// `:` allowed) or `=` (a variable name: no white space or control
+/// characters). An indented line, or one with neither, or with something
+/// else before it, can only be part of a value that spans lines.
+fn begins_a_line(line: &str) -> bool {
+    let Some(at) = line.find([':', '=']) else {
+        return false;
+    };
+    let name = &line[..at];
+    if name.is_empty() || name.starts_with(char::is_whitespace) {
+        return false;
+    }
+    if line[at..].starts_with('=') {
+        !name.contains(|c: char| c.is_whitespace() || c.is_control())
+    } else {
+        name.trim_end().bytes().all(is_tchar)
+    }
 }
 
 /// `bytes` without the UTF-8 byte order mark that editors on Windows put
@@ -245,28 +394,41 @@ pub enum Line {
 /// counted. An `env` listing holds dozens, and the note is one line.
 pub const MAX_SKIPPED_NAMES: usize = 10;
 
-/// The variables of the input that carry no context, by name, in order.
+/// The variables of the input that carry no context, by name, in order,
+/// with the lines each value took.
 #[derive(Default)]
 pub struct Skipped {
-    names: Vec<String>,
+    names: Vec<(String, usize)>,
 }
 
 impl Skipped {
-    /// Adds `variable`, after the others.
+    /// Adds `variable`, after the others, its value on its line.
     pub fn push(&mut self, variable: String) {
-        self.names.push(variable);
+        self.names.push((variable, 1));
+    }
+
+    /// Counts `more` lines of the last variable's value.
+    pub fn continue_value(&mut self, more: usize) {
+        if let Some((_, lines)) = self.names.last_mut() {
+            *lines += more;
+        }
     }
 
     /// `skipped 3 variables that carry no context: PATH, HOME, TERM`, with
-    /// at most [`MAX_SKIPPED_NAMES`] names and the rest counted; `None`
-    /// when nothing was skipped.
+    /// at most [`MAX_SKIPPED_NAMES`] names and the rest counted, and the
+    /// lines of a value that took several (`BASH_FUNC_f%% (3 lines)`);
+    /// `None` when nothing was skipped.
     pub fn summary(&self) -> Option<String> {
+        let named = |(name, lines): &(String, usize)| match lines {
+            1 => name.clone(),
+            n => format!("{name} ({n} lines)"),
+        };
         let (listed, more) = match self.names.len() {
             0 => return None,
             1 => {
                 return Some(format!(
                     "skipped 1 variable that carries no context: {}",
-                    self.names[0]
+                    named(&self.names[0])
                 ))
             }
             n if n > MAX_SKIPPED_NAMES => (
@@ -275,10 +437,11 @@ impl Skipped {
             ),
             n => (n, String::new()),
         };
+        let names: Vec<String> = self.names[..listed].iter().map(named).collect();
         Some(format!(
             "skipped {} variables that carry no context: {}{more}",
             self.names.len(),
-            self.names[..listed].join(", ")
+            names.join(", ")
         ))
     }
 }
@@ -289,10 +452,11 @@ impl Skipped {
 /// Which form a line is decides by its name: a header name cannot hold a
 /// `=` and a variable name cannot hold a `:`, so whichever comes first ends
 /// the name, and a `=` in a header's value (`baggage: k=v`) or a `:` in a
-/// variable's value stays part of the value.
-pub fn split(number: usize, line: String) -> Result<Line, InputError> {
+/// variable's value stays part of the value. The carrier's variables are
+/// those of the fields `formats` reads.
+pub fn split(number: usize, line: String, formats: &Composite) -> Result<Line, InputError> {
     match line.find([':', '=']) {
-        Some(at) if line[at..].starts_with('=') => split_variable(number, line, at),
+        Some(at) if line[at..].starts_with('=') => split_variable(number, line, at, formats),
         Some(colon) => split_header(number, line, colon).map(Line::Header),
         None => Err(InputError {
             number,
@@ -331,15 +495,18 @@ fn split_header(number: usize, line: String, colon: usize) -> Result<HeaderLine,
 }
 
 /// The variables of the environment carrier that a child reads: those of
-/// the fields of `decode::READ`'s formats, as the carrier's own mapping
-/// ([`env_name`]) names them.
-fn carrier_variables() -> Vec<String> {
-    let read = Composite::from_list(decode::READ).unwrap_or_default();
-    read.extract_fields().iter().map(|f| env_name(f)).collect()
+/// the fields of `formats`, as the carrier's own mapping ([`env_name`])
+/// names them.
+fn carrier_variables(formats: &Composite) -> Vec<String> {
+    formats
+        .extract_fields()
+        .iter()
+        .map(|f| env_name(f))
+        .collect()
 }
 
 /// A `NAME=VALUE` line, read as the header whose variable `NAME` is: the
-/// field of `decode::READ`'s formats that the environment carrier's own
+/// field of `formats` that the environment carrier's own
 /// mapping ([`env_name`]) turns into `NAME`, exactly, as a child's extract
 /// matches it. The value is taken as the carrier holds it, untrimmed.
 ///
@@ -347,7 +514,12 @@ fn carrier_variables() -> Vec<String> {
 /// context and would be lost: Jaeger baggage (`UBERCTX_*`), or a name the
 /// carrier spells differently (`traceparent=`, `X-B3-TraceId=`: a header
 /// line typed with `=`, or a variable a child would not see).
-fn split_variable(number: usize, line: String, equals: usize) -> Result<Line, InputError> {
+fn split_variable(
+    number: usize,
+    line: String,
+    equals: usize,
+    formats: &Composite,
+) -> Result<Line, InputError> {
     let start = line.len() - line.trim_start().len();
     let variable = line[..equals].trim();
     let error = |message: String, offset: usize| InputError {
@@ -365,8 +537,7 @@ fn split_variable(number: usize, line: String, equals: usize) -> Result<Line, In
             start + bad,
         ));
     }
-    let read = Composite::from_list(decode::READ).unwrap_or_default();
-    let fields = read.extract_fields();
+    let fields = formats.extract_fields();
     if let Some(field) = fields.iter().find(|f| env_name(f) == variable) {
         return Ok(Line::Header(HeaderLine {
             number,

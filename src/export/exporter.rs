@@ -3,6 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::export::lookup_refusal::LookupRefusal;
 use crate::export::redirect_refusal::RedirectRefusal;
 use crate::export::stats::BatchStats;
 use crate::export::timed_out::TimedOut;
@@ -61,6 +62,24 @@ pub enum ExportError {
         location: Option<String>,
         /// Why it was not followed.
         reason: RedirectRefusal,
+    },
+    /// The receiver's host name was not looked up, for `reason`: too many
+    /// lookups of it, or of any name, are still pending (the name service
+    /// may not be answering). The spans were not delivered; the request
+    /// fails at once, without waiting for its deadline, and is not sent
+    /// again (the next export tries the name again).
+    ///
+    /// Added in place of what was [`Failed`](ExportError::Failed) with a
+    /// message. More fields may come: match it with `..`.
+    #[non_exhaustive]
+    LookupRefused {
+        /// The URL the request was for (a redirection's target, after
+        /// others).
+        endpoint: String,
+        /// The host name that was not looked up, as the URL spells it.
+        host: String,
+        /// Why it was not.
+        reason: LookupRefusal,
     },
     /// The receiver took the batch but rejected some of its spans (an OTLP
     /// partial success): those are lost, the rest delivered. Not retried, as
@@ -121,6 +140,14 @@ impl fmt::Display for ExportError {
                     " that cannot be followed ({reason}): the spans were not delivered"
                 )
             }
+            ExportError::LookupRefused {
+                endpoint,
+                host,
+                reason,
+            } => write!(
+                f,
+                "{endpoint}: {host} not looked up: {reason}; the spans were not delivered"
+            ),
             ExportError::Rejected { rejected, message } => {
                 write!(f, "the receiver rejected {rejected} span(s)")?;
                 if !message.is_empty() {

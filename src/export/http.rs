@@ -12,6 +12,7 @@ use crate::export::http_chunked::{BadChunk, Dechunker};
 use crate::export::http_connect::{self, SYSTEM_RESOLVER};
 use crate::export::http_connection::KeptConnection;
 use crate::export::http_date::until_http_date;
+use crate::export::lookup_refusal::LookupRefusal;
 use crate::export::timed_out::{TimedOut, TimeoutStep};
 use crate::export::{ConfigError, ExportError};
 
@@ -167,7 +168,18 @@ impl Endpoint {
 
     /// This URL with `.` and `..` segments removed from its path, as RFC
     /// 3986 §5.2.4 (`remove_dot_segments`) does for a resolved reference.
+    /// A dot written `%2E` (in any case) counts as a dot: it is the
+    /// unreserved `.` (§2.3, §6.2.2.2), which a server decodes, so
+    /// `/%2E%2E/` is `/../` and is removed too.
     pub(crate) fn without_dot_segments(mut self) -> Endpoint {
+        if self.path.contains('%') {
+            let segments: Vec<&str> = self
+                .path
+                .split('/')
+                .map(|s| dot_segment(s).unwrap_or(s))
+                .collect();
+            self.path = segments.join("/");
+        }
         if self.path.contains("/.") {
             self.path = remove_dot_segments(&self.path);
         }
@@ -180,6 +192,26 @@ impl Endpoint {
     pub(crate) fn with_signal_path(mut self, signal_path: &str) -> Endpoint {
         self.path = format!("{}{signal_path}", self.path.trim_end_matches('/'));
         self
+    }
+}
+
+/// `.` or `..` if `segment` is one of them, its dots written as they are
+/// or percent-encoded (`%2E`, `%2e`) in any mix.
+fn dot_segment(segment: &str) -> Option<&'static str> {
+    let mut rest = segment.as_bytes();
+    let mut dots = 0;
+    while !rest.is_empty() && dots < 3 {
+        rest = match rest {
+            [b'.', after @ ..] => after,
+            [b'%', b'2', e, after @ ..] if e.eq_ignore_ascii_case(&b'e') => after,
+            _ => return None,
+        };
+        dots += 1;
+    }
+    match (dots, rest.is_empty()) {
+        (1, true) => Some("."),
+        (2, true) => Some(".."),
+        _ => None,
     }
 }
 
@@ -237,6 +269,9 @@ pub(crate) struct Response {
     /// The deadline passed while the body was read: `body` holds what
     /// arrived before it ([`TimeoutStep::Reading`]).
     pub(crate) body_timed_out: bool,
+    /// The connection ended (or failed) before the body's framing did:
+    /// `body` holds what arrived before.
+    pub(crate) body_cut: bool,
 }
 
 /// Why a `POST` got no answer.
@@ -248,12 +283,23 @@ pub(crate) struct PostError {
     pub(crate) error: ExportError,
 }
 
-/// The error for `failure`: a timeout (naming the step, the URL and the
-/// time allowed) if it timed out or the deadline has passed, else a failure
-/// naming the URL.
+/// The error for `failure`: a lookup refused (naming the host and why), a
+/// timeout (naming the step, the URL and the time allowed) if it timed out
+/// or the deadline has passed, else a failure naming the URL. Only a
+/// failure of the connection is retryable.
 fn to_post_error(failure: Failure, deadline: Deadline, endpoint: &Endpoint) -> PostError {
     use io::ErrorKind as K;
     let e = failure.error;
+    if let Some(reason) = LookupRefusal::carried_by(&e) {
+        return PostError {
+            retryable: false,
+            error: ExportError::LookupRefused {
+                endpoint: endpoint.url(),
+                host: endpoint.host.clone(),
+                reason,
+            },
+        };
+    }
     if is_timeout(&e) || Instant::now() >= deadline.at {
         return PostError {
             retryable: false,
@@ -514,13 +560,10 @@ fn parse_head(head: &[u8]) -> io::Result<Head> {
     let head = String::from_utf8_lossy(head);
     let mut lines = head.split("\r\n");
     let status_line = lines.next().unwrap_or_default();
-    let status = status_line
-        .strip_prefix("HTTP/1.")
-        .and_then(|s| s.get(2..5))
-        .and_then(|s| s.parse::<u16>().ok())
-        .ok_or_else(|| invalid("malformed status line"))?;
+    let status = status_code(status_line).ok_or_else(|| invalid("malformed status line"))?;
     let mut persistent = status_line.starts_with("HTTP/1.1 ");
-    let mut content_length = None;
+    // Every value of every `Content-Length` line: one length, or `Err`.
+    let mut content_length: Result<Option<u64>, ()> = Ok(None);
     let mut transfer_encoding = None;
     let mut retry_after = None;
     let mut json = None;
@@ -531,7 +574,11 @@ fn parse_head(head: &[u8]) -> io::Result<Head> {
         };
         let value = value.trim();
         if name.eq_ignore_ascii_case("content-length") {
-            content_length = value.parse::<u64>().ok();
+            content_length = content_length.and_then(|first| {
+                value.split(',').try_fold(first, |length, n| {
+                    same_length(length, decimal_length(n.trim())?).map(Some)
+                })
+            });
         } else if name.eq_ignore_ascii_case("location") {
             location = Some(value.to_owned());
         } else if name.eq_ignore_ascii_case("connection") {
@@ -574,17 +621,66 @@ fn parse_head(head: &[u8]) -> io::Result<Head> {
             };
         }
     }
+    // Transfer-Encoding overrides Content-Length, whatever it holds (a
+    // body with a coding other than chunked last is read to the end of the
+    // connection); without it, an invalid one leaves the framing unknown,
+    // which RFC 9112 §6.3 has a client "treat as an unrecoverable error".
+    let content_length = match (transfer_encoding, content_length) {
+        (Some(_), _) => None,
+        (None, Ok(length)) => length,
+        (None, Err(())) => {
+            return Err(invalid(
+                "invalid Content-Length in the answer (not one decimal length): its framing \
+                 is unknown",
+            ))
+        }
+    };
     Ok(Head {
         status,
-        // A body with a transfer coding other than chunked last is read to
-        // the end of the connection, whatever the Content-Length says.
-        content_length: content_length.filter(|_| transfer_encoding.is_none()),
+        content_length,
         chunked: transfer_encoding == Some(true),
         retry_after,
         json,
         location,
         persistent,
     })
+}
+
+/// The status code of an HTTP/1.x status line (RFC 9112 §4):
+/// `HTTP/1.` and one digit, a space, three digits, then a space and the
+/// reason phrase, or nothing (the space before an empty reason phrase is
+/// often left out).
+fn status_code(line: &str) -> Option<u16> {
+    let rest = line.strip_prefix("HTTP/1.")?.as_bytes();
+    match rest {
+        [minor, b' ', code @ ..] if minor.is_ascii_digit() && code.len() >= 3 => {
+            let (digits, after) = code.split_at(3);
+            let well_formed =
+                digits.iter().all(u8::is_ascii_digit) && matches!(after, [] | [b' ', ..]);
+            well_formed.then(|| digits.iter().fold(0, |n, d| n * 10 + u16::from(d - b'0')))
+        }
+        _ => None,
+    }
+}
+
+/// A `Content-Length` value (`1*DIGIT`, RFC 9110 §8.6): digits only, no
+/// sign; one past `u64` saturates (longer than any body read).
+fn decimal_length(digits: &str) -> Result<u64, ()> {
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(());
+    }
+    Ok(digits.parse::<u64>().unwrap_or(u64::MAX))
+}
+
+/// `length` after `next`, another value of `Content-Length`: RFC 9110 §8.6
+/// lets a recipient read a list of one value repeated (`42, 42`, as a
+/// proxy joining duplicate fields writes it) as that value; values that
+/// differ are invalid.
+fn same_length(length: Option<u64>, next: u64) -> Result<u64, ()> {
+    match length {
+        Some(n) if n != next => Err(()),
+        _ => Ok(next),
+    }
 }
 
 /// Reads heads into `buf` until the final one, skipping interim (1xx)
@@ -675,6 +771,7 @@ fn read_response(stream: &mut TcpStream, deadline: Instant) -> io::Result<(Respo
         body,
         location: head.location,
         body_timed_out: ending == BodyEnd::TimedOut,
+        body_cut: ending == BodyEnd::Cut,
     };
     Ok((response, ending == BodyEnd::Complete && head.persistent))
 }
@@ -685,9 +782,14 @@ enum BodyEnd {
     /// Framed, and read to its end with nothing after it: the connection
     /// may carry the next request.
     Complete,
-    /// Read as far as it went (the end of the connection, a reset, bytes
-    /// past its framing): the connection is not reused.
+    /// Read to its end, but the connection is not reused: a body without
+    /// framing, which the end of the connection ends, or bytes past its
+    /// framing.
     Open,
+    /// The connection ended or failed (a reset) before the body's end: a
+    /// framed body short of its length or last chunk, or one without
+    /// framing that a reset ended.
+    Cut,
     /// The deadline passed before its end.
     TimedOut,
 }
@@ -698,7 +800,7 @@ impl BodyEnd {
         if is_timeout(e) {
             BodyEnd::TimedOut
         } else {
-            BodyEnd::Open
+            BodyEnd::Cut
         }
     }
 }
@@ -706,8 +808,9 @@ impl BodyEnd {
 /// Reads a body of `content_length` bytes, or without one to the end of
 /// the connection, within the cap: a longer body is [`too_long`], found
 /// from the `Content-Length` before reading, or from one byte past the cap.
-/// The status is the answer: a body cut short by the deadline or a reset
-/// keeps what arrived. Returns the body and how it ended:
+/// The status is the answer: a body cut short by the deadline, the end of
+/// the connection or a reset keeps what arrived. Returns the body and how
+/// it ended:
 /// [`BodyEnd::Complete`] when read exactly (all its `content_length`
 /// bytes, and no more arrived with them).
 fn read_sized(
@@ -739,7 +842,9 @@ fn read_sized(
         let read = read_some(stream, &mut body[len..], deadline);
         body.truncate(len + read.as_ref().map_or(0, |n| *n));
         match read {
-            Ok(0) => return Ok((body, BodyEnd::Open)),
+            // Without a length, the end of the connection ends the body.
+            Ok(0) if content_length.is_none() => return Ok((body, BodyEnd::Open)),
+            Ok(0) => return Ok((body, BodyEnd::Cut)),
             Err(e) => return Ok((body, BodyEnd::after(&e))),
             Ok(_) => {}
         }
@@ -780,7 +885,8 @@ fn read_chunked(
     let mut decoder = Dechunker::new(MAX_RESPONSE_BODY, MAX_RESPONSE_HEAD);
     let mut body = Vec::new();
     let mut all_taken = decoder.feed(early, &mut body).map_err(malformed)? == early.len();
-    let mut cut = BodyEnd::Open;
+    // How it ended if the decoder never saw its last chunk.
+    let mut cut = BodyEnd::Cut;
     while !decoder.done() {
         match read_some(stream, scratch, deadline) {
             Ok(0) => break,
@@ -811,6 +917,7 @@ mod tests {
         MAX_RESPONSE_BODY, MAX_RESPONSE_HEAD,
     };
     use crate::export::deadline::Deadline;
+    use crate::export::lookup_refusal::LookupRefusal;
     use crate::export::timed_out::TimeoutStep;
     use crate::export::ExportError;
     use std::io::{self, Write};
@@ -857,6 +964,41 @@ mod tests {
         assert_eq!(response.retry_after, Some(Duration::from_secs(3)));
         let upgrade = error_text(b"HTTP/1.1 101 Switching Protocols\r\n\r\n".to_vec());
         assert!(upgrade.contains("101 Switching Protocols"), "{upgrade}");
+    }
+
+    #[test]
+    fn a_status_line_is_read_only_as_its_grammar_allows() {
+        // Bug: the status was the three characters after `HTTP/1.` and one
+        // more, whatever came around them, so `HTTP/1.1 2004 Nope` was a
+        // 200, and the spans counted as delivered on an answer that was
+        // none. RFC 9112 §4: `HTTP-version SP status-code SP
+        // [ reason-phrase ]`, status-code `3DIGIT` (the space before an
+        // empty reason phrase is often left out, so it may be).
+        for (line, status) in [
+            ("HTTP/1.1 200 OK", 200),
+            ("HTTP/1.1 200 ", 200),
+            ("HTTP/1.1 200", 200),
+            ("HTTP/1.0 503 Service Unavailable", 503),
+        ] {
+            let answer = format!("{line}\r\nContent-Length: 0\r\n\r\n");
+            assert_eq!(read(answer.into_bytes()).unwrap().status, status, "{line}");
+        }
+        for line in [
+            "HTTP/1.1 2004 Nope",
+            "HTTP/1.1 +20 OK",
+            "HTTP/1.1x200 OK",
+            "HTTP/1.1  200 OK",
+            "HTTP/1.11 200 OK",
+            "HTTP/1.1 20",
+            "HTTP/2 200 OK",
+        ] {
+            let answer = format!("{line}\r\nContent-Length: 0\r\n\r\n");
+            assert_eq!(
+                error_text(answer.into_bytes()),
+                "malformed status line",
+                "{line}"
+            );
+        }
     }
 
     #[test]
@@ -992,19 +1134,32 @@ mod tests {
     }
 
     #[test]
-    fn a_lookup_refused_at_the_cap_is_a_failure_not_retried() {
-        // `http_connect` refuses a lookup past MAX_PENDING_LOOKUPS with an
-        // error of kind `Other`, well before the deadline: the request fails
-        // at once, naming the URL and the cap, and is not sent again.
-        let endpoint = Endpoint::parse("test", "http://collector:4318/v1/traces").unwrap();
-        let why = "collector not looked up: 4 host name lookups (MAX_PENDING_LOOKUPS) are pending";
-        let failure = Failure::in_step(TimeoutStep::Resolving)(io::Error::other(why));
-        let posted = to_post_error(failure, Deadline::after(Duration::MAX), &endpoint);
-        assert!(!posted.retryable);
-        assert_eq!(
-            posted.error,
-            ExportError::Failed(format!("http://collector:4318/v1/traces: {why}"))
-        );
+    fn a_lookup_refused_at_the_cap_is_typed_and_not_retried() {
+        // Issue: `http_connect`'s refusal of a lookup past its cap was a
+        // `Failed` message string, so no caller could tell which host and
+        // why without parsing it. It fails at once, well before the
+        // deadline, and is not sent again.
+        let endpoint = Endpoint::parse("test", "http://Collector:4318/v1/traces").unwrap();
+        for reason in [LookupRefusal::NamePending, LookupRefusal::ProcessPending] {
+            let failure = Failure::in_step(TimeoutStep::Resolving)(io::Error::other(reason));
+            let posted = to_post_error(failure, Deadline::after(Duration::MAX), &endpoint);
+            assert!(!posted.retryable);
+            assert_eq!(
+                posted.error,
+                ExportError::LookupRefused {
+                    endpoint: "http://Collector:4318/v1/traces".into(),
+                    host: "Collector".into(),
+                    reason,
+                }
+            );
+            assert_eq!(
+                posted.error.to_string(),
+                format!(
+                    "http://Collector:4318/v1/traces: Collector not looked up: {reason}; \
+                     the spans were not delivered"
+                )
+            );
+        }
     }
 
     #[test]

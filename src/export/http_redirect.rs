@@ -120,9 +120,9 @@ pub(crate) fn post_following<'a>(
 }
 
 /// The endpoint a `Location` points to, resolved against `base` as RFC
-/// 3986 §5.2 says, dot segments removed (§5.2.4), without its fragment,
-/// which is never sent; `Err` says why it cannot be followed, in the
-/// endpoint grammar's words.
+/// 3986 §5.2 says, dot segments removed (§5.2.4; `%2E` is a dot there),
+/// without its fragment, which is never sent; `Err` says why it cannot be
+/// followed, in the endpoint grammar's words.
 fn resolve(base: &Endpoint, location: &str) -> Result<Endpoint, &'static str> {
     let location = location.split('#').next().unwrap_or_default();
     let scheme = location
@@ -236,5 +236,41 @@ mod tests {
         assert_eq!(resolve(&dotted, "g").unwrap().url(), "http://a/g");
         // Segments are cut at `/` only, whatever else they hold.
         assert_eq!(resolve(&base, "é/../ü").unwrap().url(), "http://a/b/c/ü");
+    }
+
+    #[test]
+    fn percent_encoded_dots_are_dots_in_dot_segments() {
+        // Bug: `%2E%2E` was kept as a segment name, so a `Location` of
+        // `/v1/%2E%2E/admin` was sent as it came to a server that decodes
+        // it to `/v1/../admin`: `%2E` is the unreserved `.` (RFC 3986
+        // §2.3, §6.2.2.2), so the segment is `..` and is removed.
+        let base = Endpoint::parse("test", "http://a/b/c/d;p?q").unwrap();
+        for (reference, url) in [
+            ("%2E%2E/g", "http://a/b/g"),
+            ("%2e%2e/g", "http://a/b/g"),
+            ("%2E%2e/g", "http://a/b/g"),
+            (".%2e/g", "http://a/b/g"),
+            ("%2E./g", "http://a/b/g"),
+            ("%2E/g", "http://a/b/c/g"),
+            ("g/%2E%2E", "http://a/b/c/"),
+            ("g/%2e", "http://a/b/c/g/"),
+            ("/%2E%2E/%2E%2E/x", "http://a/x"),
+            ("g/%2E%2E/h", "http://a/b/c/h"),
+            ("http://a/b/%2e%2E/x", "http://a/x"),
+            ("//g/x/%2E%2E/y", "http://g/y"),
+            // Only a segment of one or two dots is one: other segments
+            // are sent as they came, `%252E` is the text `%2E`, and `%2F`
+            // is a byte of a segment, not a `/`.
+            ("g%2Eh", "http://a/b/c/g%2Eh"),
+            ("%2E%2E%2E/g", "http://a/b/c/%2E%2E%2E/g"),
+            ("%252E%252E/g", "http://a/b/c/%252E%252E/g"),
+            ("%2E%2E%2Fg", "http://a/b/c/%2E%2E%2Fg"),
+            ("%2", "http://a/b/c/%2"),
+            ("%2é/%2E%2", "http://a/b/c/%2é/%2E%2"),
+            // The query is not a path: its dots stay as they came.
+            ("g?y/%2E%2E/x", "http://a/b/c/g?y/%2E%2E/x"),
+        ] {
+            assert_eq!(resolve(&base, reference).unwrap().url(), url, "{reference}");
+        }
     }
 }

@@ -42,6 +42,7 @@ mod http_redirect;
 mod huffman;
 mod json;
 mod jsonl;
+mod lookup_refusal;
 mod memory;
 mod otlp;
 mod otlp_encoding;
@@ -89,10 +90,11 @@ pub use console::{
 pub use exporter::{ExportError, SpanExporter};
 pub use fan_out::FanOut;
 pub use http::MAX_RESPONSE_BODY;
-pub use http_connect::{MAX_PENDING_LOOKUPS, MIN_CONNECT_ATTEMPT};
+pub use http_connect::{MAX_PENDING_LOOKUPS, MAX_PENDING_LOOKUPS_PER_HOST, MIN_CONNECT_ATTEMPT};
 pub use http_connection::MAX_CONNECTION_IDLE;
 pub use http_redirect::MAX_REDIRECTS;
 pub use jsonl::{JsonLinesExporter, MAX_KEPT_LINES_BUFFER};
+pub use lookup_refusal::LookupRefusal;
 pub use memory::InMemoryExporter;
 pub use otlp::{
     OtlpConfig, OtlpExporter, DEFAULT_OTLP_ENDPOINT, DEFAULT_OTLP_TIMEOUT, INITIAL_BACKOFF,

@@ -451,7 +451,8 @@ impl fmt::Debug for OtlpConfig {
 /// redirections to HTTP), at most
 /// [`MAX_REDIRECTS`](crate::export::MAX_REDIRECTS) times per request and
 /// only to an `http://` URL (baton has no TLS), a relative `Location`
-/// resolved as RFC 3986 §5.2 says (dot segments removed); `Authorization`,
+/// resolved as RFC 3986 §5.2 says (dot segments removed, a `%2E` read as
+/// the `.` it is); `Authorization`,
 /// `Proxy-Authorization` and `Cookie` headers are not sent to another host
 /// or port. The connection to the other origin a redirection led to is
 /// kept between exports too (one such origin at a time), but a 308 is not
@@ -465,12 +466,19 @@ impl fmt::Debug for OtlpConfig {
 ///
 /// A host name is looked up on a thread of its own, waited for no longer
 /// than the timeout; at most
-/// [`MAX_PENDING_LOOKUPS`](crate::export::MAX_PENDING_LOOKUPS) lookups are
+/// [`MAX_PENDING_LOOKUPS_PER_HOST`](crate::export::MAX_PENDING_LOOKUPS_PER_HOST)
+/// lookups of one name and
+/// [`MAX_PENDING_LOOKUPS`](crate::export::MAX_PENDING_LOOKUPS) in all are
 /// pending in the process at once, so a name server that hangs cannot pile
-/// up threads: past it, an export to a host name fails at once, saying so.
+/// up threads, and one name that hangs leaves the others (another
+/// pipeline's collector) looked up: past either, an export to that name
+/// fails at once with [`ExportError::LookupRefused`], which names the host
+/// and the cap ([`LookupRefusal`](crate::export::LookupRefusal)).
 /// An answer whose body does not arrive in time is a timeout of its own
 /// step ([`TimeoutStep::Reading`]), naming the answer's status; after a
-/// 2xx the spans still count as delivered, with a warning.
+/// 2xx the spans still count as delivered, with a warning; so do they
+/// after a 2xx whose body the connection ended before its framing did (a
+/// reset, a close short of its `Content-Length`), with a warning saying so.
 /// An export that is not answered with 2xx in time returns an error,
 /// so the processor counts its spans as failed. A 2xx answer whose
 /// `partial_success` rejected spans is [`ExportError::Rejected`]: those spans
@@ -691,7 +699,8 @@ impl OtlpExporter {
 /// 2xx and the spec forbids sending again) and are reported as
 /// [`DiagnosticKind::ExportWarning`], naming `answered`, the endpoint that
 /// gave the answer (a redirection's target, if one was followed); so does a
-/// body the deadline cut short, whose partial success cannot be known.
+/// body the deadline or the end of the connection cut short, whose partial
+/// success cannot be known.
 fn accepted(
     config: &OtlpConfig,
     response: &Response,
@@ -706,6 +715,19 @@ fn accepted(
             &format_args!(
                 "{timed_out}: counted as delivered, but any partial success in the body is \
                  unknown"
+            ),
+            None,
+        );
+        return Ok(());
+    }
+    if response.body_cut {
+        report(
+            DiagnosticKind::ExportWarning,
+            &format_args!(
+                "{} answered {}, but the connection ended before its body did: counted as \
+                 delivered, but any partial success in the body is unknown",
+                answered.url(),
+                response.status
             ),
             None,
         );
