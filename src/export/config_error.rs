@@ -168,3 +168,48 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
         }))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{ignoring_invalid, ConfigError};
+    use std::cell::Cell;
+
+    /// A reader that fails on the first of `A`, `B`, `C` that is set, as
+    /// `Config::read` fails on the first invalid variable.
+    fn first_set(lookup: &dyn Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+        for key in ["A", "B", "C"] {
+            if let Some(v) = lookup(key) {
+                return Err(ConfigError::new(key, &v, "nothing"));
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn each_failing_variable_is_hidden_in_turn_then_the_read_succeeds() {
+        let rounds = Cell::new(0);
+        let read = |lookup: &dyn Fn(&str) -> Option<String>| {
+            rounds.set(rounds.get() + 1);
+            first_set(lookup)
+        };
+        let all = |k: &str| Some(k.to_lowercase());
+        let ((), ignored) = ignoring_invalid(&all, read).unwrap();
+        let named: Vec<_> = ignored.iter().map(|e| (e.variable(), e.value())).collect();
+        assert_eq!(named, [("A", "a"), ("B", "b"), ("C", "c")]);
+        // One round per variable, and the one that succeeds.
+        assert_eq!(rounds.get(), 4);
+    }
+
+    #[test]
+    fn an_error_that_hiding_cannot_mend_is_returned_after_one_more_round() {
+        let rounds = Cell::new(0);
+        // Fails on `A` whether it is set or not.
+        let read = |_: &dyn Fn(&str) -> Option<String>| -> Result<(), ConfigError> {
+            rounds.set(rounds.get() + 1);
+            Err(ConfigError::new("A", "", "always"))
+        };
+        let err = ignoring_invalid(&|_| None, read).unwrap_err();
+        assert_eq!(err.variable(), "A");
+        assert_eq!(rounds.get(), 2);
+    }
+}
