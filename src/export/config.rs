@@ -31,6 +31,10 @@ use crate::span_limits::SpanLimits;
 /// ```
 ///
 /// # Example: from the environment, as a service's `main` does
+///
+/// An invalid `OTEL_*` value is ignored, as the OpenTelemetry spec asks,
+/// and reported (see [`Config::from_lookup`]);
+/// [`Config::from_env_strict`] fails on it instead.
 /// ```no_run
 /// fn main() -> Result<(), Box<dyn std::error::Error>> {
 ///     let _pipeline = baton::init(baton::Config::from_env()?.service_name("checkout"))?;
