@@ -1,6 +1,8 @@
 //! `Config`: what [`init`](crate::init) installs, built in code or read
 //! from the `OTEL_*` environment variables.
 
+use std::cell::RefCell;
+use std::env::VarError;
 use std::fmt;
 
 use crate::diagnostic::{report, DiagnosticKind};
@@ -197,6 +199,33 @@ fn span_limits<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<SpanLimits
     })
 }
 
+/// Runs `read` over the process environment, then reports each variable
+/// it asked for whose value is not Unicode (read as unset), once.
+fn with_process_env(
+    read: impl FnOnce(&dyn Fn(&str) -> Option<String>) -> Result<Config, ConfigError>,
+) -> Result<Config, ConfigError> {
+    let not_unicode: RefCell<Vec<String>> = RefCell::new(Vec::new());
+    let config = read(&|key: &str| match std::env::var(key) {
+        Ok(value) => Some(value),
+        Err(VarError::NotPresent) => None,
+        Err(VarError::NotUnicode(_)) => {
+            let mut seen = not_unicode.borrow_mut();
+            if !seen.iter().any(|k| k == key) {
+                seen.push(key.to_owned());
+            }
+            None
+        }
+    });
+    for key in not_unicode.into_inner() {
+        report(
+            DiagnosticKind::InvalidConfig,
+            &format_args!("{key} is not valid Unicode; ignored"),
+            None,
+        );
+    }
+    config
+}
+
 /// What [`init`](crate::init) takes out of a [`Config`].
 pub(crate) struct Parts {
     pub(crate) sampler: Box<dyn Sampler>,
@@ -234,15 +263,20 @@ impl Config {
 
     /// Reads the process environment; see [`Config::from_lookup`].
     ///
-    /// A variable whose value is not Unicode is read as unset.
+    /// A variable whose value is not Unicode is ignored too, as if unset,
+    /// and reported once as a
+    /// [`DiagnosticKind::InvalidConfig`](crate::DiagnosticKind::InvalidConfig)
+    /// (it is not in [`Config::ignored`], which names variables the way
+    /// a lookup closure sees them).
     pub fn from_env() -> Result<Config, ConfigError> {
-        Config::from_lookup(|key| std::env::var(key).ok())
+        with_process_env(|lookup| Config::from_lookup(lookup))
     }
 
     /// Reads the process environment and fails on the first invalid
-    /// setting; see [`Config::from_lookup_strict`].
+    /// setting; see [`Config::from_lookup_strict`]. A value that is not
+    /// Unicode is read as [`Config::from_env`] reads it.
     pub fn from_env_strict() -> Result<Config, ConfigError> {
-        Config::from_lookup_strict(|key| std::env::var(key).ok())
+        with_process_env(|lookup| Config::from_lookup_strict(lookup))
     }
 
     /// Reads the OpenTelemetry SDK variables through `lookup`:
