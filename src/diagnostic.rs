@@ -26,7 +26,8 @@ pub enum DiagnosticKind {
     GuardHeldAcrossAwait,
     /// Attaching would exceed [`crate::MAX_CONTEXT_DEPTH`]; the attach did nothing.
     ContextDepthExceeded,
-    /// A header or environment value was invalid and was ignored.
+    /// A header or environment carrier value (`TRACEPARENT`, `BAGGAGE`, ...)
+    /// was invalid and was ignored.
     InvalidHeader,
     /// Input went past a documented limit and was truncated or dropped.
     LimitExceeded,
@@ -61,11 +62,19 @@ pub enum DiagnosticKind {
     /// of a [`ParentBased`](crate::sampling::ParentBased). Reported once
     /// per process.
     SamplerCompatibility,
+    /// A configuration setting (an `OTEL_*` environment variable, or one
+    /// entry of a list such as `OTEL_PROPAGATORS`) was invalid and was
+    /// ignored, as the OpenTelemetry environment spec says: the setting
+    /// behaves as if unset and its default applies. Reported by
+    /// [`Config::from_lookup`](crate::Config::from_lookup) (which keeps each
+    /// in [`Config::ignored`](crate::Config::ignored)) and by the global
+    /// propagator when it reads `OTEL_PROPAGATORS`.
+    InvalidConfig,
 }
 
 impl DiagnosticKind {
     /// Every kind, in declaration order.
-    pub const ALL: [DiagnosticKind; 13] = [
+    pub const ALL: [DiagnosticKind; 14] = [
         DiagnosticKind::GuardDroppedOutOfOrder,
         DiagnosticKind::GuardHeldAcrossAwait,
         DiagnosticKind::ContextDepthExceeded,
@@ -79,6 +88,7 @@ impl DiagnosticKind {
         DiagnosticKind::ThreadExiting,
         DiagnosticKind::SpanAlreadyEnded,
         DiagnosticKind::SamplerCompatibility,
+        DiagnosticKind::InvalidConfig,
     ];
 
     fn index(self) -> usize {
@@ -101,6 +111,7 @@ impl DiagnosticKind {
             DiagnosticKind::ThreadExiting => "thread-exiting",
             DiagnosticKind::SpanAlreadyEnded => "span-already-ended",
             DiagnosticKind::SamplerCompatibility => "sampler-compatibility",
+            DiagnosticKind::InvalidConfig => "invalid-config",
         }
     }
 }

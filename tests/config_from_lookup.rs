@@ -1,6 +1,7 @@
 //! Config::from_lookup and the readers behind it: defaults, each limit at
-//! and just past its edge, and every invalid value reported with its
-//! variable and value.
+//! and just past its edge, and every invalid value named with its variable
+//! and value: an error from the strict readers, and from Config::from_lookup
+//! a setting ignored, kept in `ignored()`, with the default used.
 
 use std::time::Duration;
 
@@ -14,6 +15,36 @@ use baton::{Config, ConfigError};
 #[path = "common/loopback_collector.rs"]
 mod loopback_collector;
 use loopback_collector::lookup as env;
+
+/// `Config::from_lookup` over `base` plus `variable=value`, which must be
+/// ignored: the one setting kept in `ignored()` names the variable, and the
+/// configuration is the one `base` alone gives. `from_lookup_strict`
+/// returns that setting as its error. Returns it.
+fn ignored(base: &[(&str, &str)], variable: &str, value: &str) -> ConfigError {
+    let mut vars = base.to_vec();
+    vars.push((variable, value));
+    let config = Config::from_lookup(env(&vars)).unwrap();
+    assert_eq!(
+        config.ignored().len(),
+        1,
+        "{variable}={value:?}: {config:?}"
+    );
+    let err = config.ignored()[0].clone();
+    assert_eq!(err.variable(), variable, "{value:?}");
+    assert!(err.to_string().contains(variable));
+    let settings = |c: &Config| {
+        let shown = format!("{c:?}");
+        shown[..shown.find(", ignored: ").unwrap()].to_owned()
+    };
+    let unset = Config::from_lookup(env(base)).unwrap();
+    assert!(unset.ignored().is_empty());
+    assert_eq!(settings(&config), settings(&unset), "{variable}={value:?}");
+    assert_eq!(
+        Config::from_lookup_strict(env(&vars)).err(),
+        Some(err.clone())
+    );
+    err
+}
 
 #[test]
 fn an_empty_environment_gives_the_opentelemetry_defaults() {
@@ -286,95 +317,150 @@ fn an_https_endpoint_is_a_clear_error() {
         message.contains("local OpenTelemetry Collector") && message.contains("SpanExporter"),
         "{message}"
     );
-    assert!(
-        Config::from_lookup(env(&[("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "HTTPS://x")])).is_err()
+    // Config::from_lookup ignores it: the default endpoint.
+    ignored(&[], "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "HTTPS://x");
+    // The general variable, when set, takes over.
+    let err = ignored(
+        &[("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318")],
+        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+        "HTTPS://x",
     );
+    assert!(err.to_string().contains("local OpenTelemetry Collector"));
 }
 
 #[test]
-fn every_invalid_value_names_its_variable_and_value() {
-    let table: &[(&str, &str)] = &[
-        ("OTEL_TRACES_EXPORTER", "zipkin"),
-        ("OTEL_TRACES_EXPORTER", "otlp,zipkin"),
-        ("OTEL_TRACES_EXPORTER", "jaeger"),
-        ("OTEL_TRACES_EXPORTER", "otlp,none"),
-        ("OTEL_TRACES_EXPORTER", "otlp;console"),
-        ("OTEL_SDK_DISABLED", "yes"),
-        ("OTEL_SDK_DISABLED", "1"),
-        ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"),
-        ("OTEL_EXPORTER_OTLP_PROTOCOL", "http"),
-        ("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "GRPC"),
-        ("OTEL_EXPORTER_OTLP_COMPRESSION", "zstd"),
-        ("OTEL_EXPORTER_OTLP_TRACES_COMPRESSION", "deflate"),
-        ("OTEL_EXPORTER_OTLP_CERTIFICATE", "/etc/ca.pem"),
-        ("OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE", "/etc/ca.pem"),
-        ("OTEL_EXPORTER_OTLP_CLIENT_KEY", "/etc/key.pem"),
-        ("OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY", "/etc/key.pem"),
-        ("OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE", "/etc/cert.pem"),
+fn every_invalid_value_is_ignored_and_named_with_its_variable_and_value() {
+    // (variable, value, the value quoted: a list's unknown entry is quoted
+    // alone, as only it is left out).
+    let table: &[(&str, &str, &str)] = &[
+        ("OTEL_TRACES_EXPORTER", "zipkin", "zipkin"),
+        ("OTEL_TRACES_EXPORTER", "otlp,zipkin", "zipkin"),
+        ("OTEL_TRACES_EXPORTER", "jaeger", "jaeger"),
+        ("OTEL_TRACES_EXPORTER", "otlp,none", "otlp,none"),
+        ("OTEL_TRACES_SAMPLER", "sometimes", "sometimes"),
+        ("OTEL_PROPAGATORS", "tracecontext,baggage,xray", "xray"),
+        ("OTEL_PROPAGATORS", "none,b3", "none,b3"),
+        ("OTEL_SDK_DISABLED", "yes", "yes"),
+        ("OTEL_BSP_MAX_QUEUE_SIZE", "-5", "-5"),
+        ("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "0", "0"),
+        ("OTEL_BSP_SCHEDULE_DELAY", "5s", "5s"),
+        ("OTEL_BSP_SCHEDULE_DELAY", "-1", "-1"),
+        ("OTEL_BSP_EXPORT_TIMEOUT", "-1", "-1"),
         (
-            "OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE",
-            "/etc/cert.pem",
+            "OTEL_BSP_EXPORT_TIMEOUT",
+            "18446744073709551616",
+            "18446744073709551616",
         ),
-        ("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "-1"),
-        ("OTEL_ATTRIBUTE_COUNT_LIMIT", "many"),
-        ("OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT", "4294967296"),
-        ("OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", "1.5"),
-        ("OTEL_SPAN_EVENT_COUNT_LIMIT", "4294967296"),
-        ("OTEL_SPAN_LINK_COUNT_LIMIT", "-3"),
-        ("OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT", "x"),
-        ("OTEL_LINK_ATTRIBUTE_COUNT_LIMIT", "99999999999999999999"),
-        ("OTEL_TRACES_SAMPLER", "sometimes"),
-        ("OTEL_PROPAGATORS", "tracecontext,w3c"),
-        ("OTEL_PROPAGATORS", "none,b3"),
-        ("OTEL_BSP_MAX_QUEUE_SIZE", "0"),
-        ("OTEL_BSP_MAX_QUEUE_SIZE", "-5"),
-        ("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "0"),
-        ("OTEL_BSP_SCHEDULE_DELAY", "5s"),
-        ("OTEL_BSP_SCHEDULE_DELAY", "-1"),
-        ("OTEL_BSP_EXPORT_TIMEOUT", "-1"),
-        ("OTEL_BSP_EXPORT_TIMEOUT", "18446744073709551616"),
-        ("OTEL_EXPORTER_OTLP_ENDPOINT", "localhost:4318"),
-        ("OTEL_EXPORTER_OTLP_ENDPOINT", "ftp://x"),
-        ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://x:99999"),
-        ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://user:pw@x"),
-        ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://"),
-        ("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://x/a b"),
-        ("OTEL_EXPORTER_OTLP_HEADERS", "novalue"),
-        ("OTEL_EXPORTER_OTLP_HEADERS", "=v"),
-        ("OTEL_EXPORTER_OTLP_HEADERS", "bad name=v"),
-        ("OTEL_EXPORTER_OTLP_HEADERS", "x=a%0D%0AInjected: 1"),
-        ("OTEL_EXPORTER_OTLP_HEADERS", "x=%zz"),
-        ("OTEL_EXPORTER_OTLP_TIMEOUT", "soon"),
-        ("OTEL_RESOURCE_ATTRIBUTES", "k"),
-        ("OTEL_RESOURCE_ATTRIBUTES", "k=%ff"),
+        (
+            "OTEL_EXPORTER_OTLP_ENDPOINT",
+            "localhost:4318",
+            "localhost:4318",
+        ),
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", "ftp://x", "ftp://x"),
+        (
+            "OTEL_EXPORTER_OTLP_ENDPOINT",
+            "http://x:99999",
+            "http://x:99999",
+        ),
+        (
+            "OTEL_EXPORTER_OTLP_ENDPOINT",
+            "http://user:pw@x",
+            "http://user:pw@x",
+        ),
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://", "http://"),
+        (
+            "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+            "http://x/a b",
+            "http://x/a b",
+        ),
+        (
+            "OTEL_EXPORTER_OTLP_HEADERS",
+            "novalue",
+            "member 1 of the list",
+        ),
+        ("OTEL_EXPORTER_OTLP_HEADERS", "=v", "member 1 of the list"),
+        ("OTEL_EXPORTER_OTLP_HEADERS", "bad name=v", "bad name"),
+        ("OTEL_EXPORTER_OTLP_HEADERS", "x=a%0D%0AInjected: 1", "x"),
+        ("OTEL_EXPORTER_OTLP_HEADERS", "x=%zz", "x"),
+        ("OTEL_EXPORTER_OTLP_TIMEOUT", "soon", "soon"),
+        ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc", "grpc"),
+        ("OTEL_EXPORTER_OTLP_COMPRESSION", "zstd", "zstd"),
+        ("OTEL_RESOURCE_ATTRIBUTES", "k", "k"),
+        ("OTEL_RESOURCE_ATTRIBUTES", "k=%ff", "k=%ff"),
     ];
-    for (variable, value) in table {
-        let err: ConfigError = match Config::from_lookup(env(&[(variable, value)])) {
-            Ok(_) => panic!("{variable}={value:?} was accepted"),
-            Err(e) => e,
-        };
-        assert_eq!(err.variable(), *variable, "{value:?}");
-        assert!(err.to_string().contains(variable));
+    for (variable, value, quoted) in table {
         // Header errors quote the header name or its place, never a value.
-        if !variable.ends_with("HEADERS") {
-            assert_eq!(err.value(), *value);
-        }
+        assert_eq!(ignored(&[], variable, value).value(), *quoted, "{value:?}");
     }
+}
+
+#[test]
+fn each_invalid_setting_is_ignored_alone() {
+    // Three invalid settings among valid ones: each is named once, in the
+    // order read, and the valid ones are kept.
+    let config = Config::from_lookup(env(&[
+        ("OTEL_TRACES_SAMPLER", "always_off"),
+        ("OTEL_TRACES_SAMPLER_ARG", "2"),
+        ("OTEL_SPAN_EVENT_COUNT_LIMIT", "many"),
+        ("OTEL_SPAN_LINK_COUNT_LIMIT", "9"),
+        ("OTEL_BSP_MAX_QUEUE_SIZE", "lots"),
+        ("OTEL_TRACES_EXPORTER", "console,otlp,bogus"),
+    ]))
+    .unwrap();
+    let named: Vec<(&str, &str)> = config
+        .ignored()
+        .iter()
+        .map(|e| (e.variable(), e.value()))
+        .collect();
+    assert_eq!(
+        named,
+        [
+            ("OTEL_SPAN_EVENT_COUNT_LIMIT", "many"),
+            ("OTEL_BSP_MAX_QUEUE_SIZE", "lots"),
+            ("OTEL_TRACES_EXPORTER", "bogus"),
+        ]
+    );
+    let shown = format!("{config:?}");
+    assert!(shown.contains("sampler: \"AlwaysOffSampler\""), "{shown}");
+    assert!(shown.contains("exporters: [Console, Otlp]"), "{shown}");
+    assert_eq!(config.get_span_limits().max_links, 9);
+    assert_eq!(config.get_span_limits().max_events, 128);
+}
+
+#[test]
+fn an_invalid_sampler_argument_is_read_as_unset() {
+    // The spec: "the implementation MUST behave as if
+    // OTEL_TRACES_SAMPLER_ARG is not set", so the ratio is 1.0.
+    for arg in ["2", "-0.5", "half", "NaN"] {
+        let err = ignored(
+            &[("OTEL_TRACES_SAMPLER", "parentbased_traceidratio")],
+            "OTEL_TRACES_SAMPLER_ARG",
+            arg,
+        );
+        assert_eq!(err.value(), arg);
+    }
+    let config = Config::from_lookup(env(&[
+        ("OTEL_TRACES_SAMPLER", "traceidratio"),
+        ("OTEL_TRACES_SAMPLER_ARG", "2"),
+    ]))
+    .unwrap();
+    assert!(
+        format!("{config:?}").contains("TraceIdRatioBased{1}"),
+        "{config:?}"
+    );
 }
 
 #[test]
 fn a_huge_value_is_cut_in_the_error() {
     let huge = "x".repeat(100_000);
-    let err = Config::from_lookup(env(&[("OTEL_TRACES_EXPORTER", &huge)]))
-        .err()
-        .unwrap();
-    assert_eq!(err.value().len(), 256);
+    let config = Config::from_lookup(env(&[("OTEL_TRACES_EXPORTER", &huge)])).unwrap();
+    assert_eq!(config.ignored()[0].value().len(), 256);
 }
 
 #[test]
 fn both_error_types_work_with_question_mark_in_a_boxed_error_function() {
     fn setup() -> Result<(), Box<dyn std::error::Error>> {
-        let config = Config::from_lookup(env(&[("OTEL_TRACES_EXPORTER", "bogus")]))?;
+        let config = Config::from_lookup_strict(env(&[("OTEL_TRACES_EXPORTER", "bogus")]))?;
         let _pipeline = baton::init(config.service_name("checkout"))?;
         Ok(())
     }
@@ -431,7 +517,7 @@ fn compression_none_and_gzip_are_accepted_and_anything_else_named() {
 fn insecure_takes_true_or_false_and_the_traces_variable_wins() {
     // Issue 11: OTEL_EXPORTER_OTLP_[TRACES_]INSECURE was neither honoured
     // nor refused. Both values are accepted (baton speaks plain OTLP/HTTP to
-    // the URL as given), anything else is an error naming the variable.
+    // the URL as given); anything else is named and ignored (as unset).
     for value in ["true", "false", "TRUE", " False "] {
         for variable in [
             "OTEL_EXPORTER_OTLP_INSECURE",
@@ -446,10 +532,8 @@ fn insecure_takes_true_or_false_and_the_traces_variable_wins() {
             "OTEL_EXPORTER_OTLP_INSECURE",
             "OTEL_EXPORTER_OTLP_TRACES_INSECURE",
         ] {
-            let err = Config::from_lookup(env(&[(variable, value)]))
-                .err()
-                .unwrap();
-            assert_eq!((err.variable(), err.value()), (variable, value));
+            let err = ignored(&[], variable, value);
+            assert_eq!(err.value(), value);
             assert!(err.to_string().contains("true or false"), "{err}");
         }
     }
@@ -478,20 +562,18 @@ fn insecure_takes_true_or_false_and_the_traces_variable_wins() {
 
 #[test]
 fn certificates_are_refused_with_a_pointer_to_a_local_collector() {
-    let err = Config::from_lookup(env(&[("OTEL_EXPORTER_OTLP_CERTIFICATE", "/ca.pem")]))
-        .err()
-        .unwrap();
-    assert_eq!(err.variable(), "OTEL_EXPORTER_OTLP_CERTIFICATE");
+    let err = ignored(&[], "OTEL_EXPORTER_OTLP_CERTIFICATE", "/ca.pem");
     assert!(
         err.to_string().contains("local OpenTelemetry Collector"),
         "{err}"
     );
     // Not read when OTLP is not the exporter.
-    assert!(Config::from_lookup(env(&[
+    let console = Config::from_lookup(env(&[
         ("OTEL_TRACES_EXPORTER", "console"),
         ("OTEL_EXPORTER_OTLP_CERTIFICATE", "/ca.pem"),
     ]))
-    .is_ok());
+    .unwrap();
+    assert!(console.ignored().is_empty());
 }
 
 #[test]
@@ -505,10 +587,8 @@ fn the_exporter_list_is_case_insensitive_and_repeats_count_once() {
         "logging",
         " , ",
     ] {
-        assert!(
-            Config::from_lookup(env(&[("OTEL_TRACES_EXPORTER", list)])).is_ok(),
-            "{list:?}"
-        );
+        let config = Config::from_lookup(env(&[("OTEL_TRACES_EXPORTER", list)])).unwrap();
+        assert!(config.ignored().is_empty(), "{list:?}");
     }
 }
 
@@ -517,11 +597,12 @@ fn sdk_disabled_turns_export_off_and_reads_nothing_else() {
     for value in ["true", "TRUE", " True "] {
         let config = Config::from_lookup(env(&[
             ("OTEL_SDK_DISABLED", value),
-            // Not read: a disabled SDK does not fail on the rest.
+            // Not read: nothing else is reported for a disabled SDK.
             ("OTEL_TRACES_SAMPLER", "sometimes"),
         ]))
         .unwrap();
         assert!(config.is_disabled(), "{value:?}");
+        assert!(config.ignored().is_empty());
     }
     for value in ["false", "FALSE", ""] {
         let config = Config::from_lookup(env(&[("OTEL_SDK_DISABLED", value)])).unwrap();
@@ -572,9 +653,18 @@ fn span_limits_are_read_with_the_specific_variable_winning() {
     // The largest accepted value, and one past it.
     let edge = limits(&[("OTEL_SPAN_EVENT_COUNT_LIMIT", "4294967295")]);
     assert_eq!(edge.max_events, 4_294_967_295);
-    let past = Config::from_lookup(env(&[("OTEL_SPAN_EVENT_COUNT_LIMIT", "4294967296")]));
-    assert_eq!(
-        past.err().unwrap().variable(),
-        "OTEL_SPAN_EVENT_COUNT_LIMIT"
+    ignored(&[], "OTEL_SPAN_EVENT_COUNT_LIMIT", "4294967296");
+    // An ignored specific limit gives way to the general one.
+    let general = ignored(
+        &[("OTEL_ATTRIBUTE_COUNT_LIMIT", "7")],
+        "OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT",
+        "-1",
     );
+    assert_eq!(general.value(), "-1");
+    let config = Config::from_lookup(env(&[
+        ("OTEL_ATTRIBUTE_COUNT_LIMIT", "7"),
+        ("OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", "-1"),
+    ]))
+    .unwrap();
+    assert_eq!(config.get_span_limits().max_attributes, 7);
 }

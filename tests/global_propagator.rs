@@ -178,35 +178,61 @@ fn extract_from_env_and_inject_into_command_use_the_global_propagator() {
 /// Run by the test below in a child process whose `OTEL_PROPAGATORS` is
 /// invalid (this process's global propagator is already set).
 #[test]
-#[ignore = "run in a child process by an_invalid_otel_propagators_falls_back_to_the_default"]
+#[ignore = "run in a child process by an_invalid_otel_propagators_is_ignored_as_config_ignores_it"]
 fn child_with_invalid_otel_propagators() {
-    if std::env::var_os("OTEL_PROPAGATORS").is_none() {
+    let Some(list) = std::env::var_os("OTEL_PROPAGATORS") else {
         return;
-    }
+    };
+    let expected: &[&str] = match list.to_str().unwrap() {
+        // The unknown name is left out, the known one runs.
+        "tracecontext, xray" => &["traceparent", "tracestate"],
+        // Unknown names only, or none with others: the default.
+        _ => &["traceparent", "tracestate", "baggage"],
+    };
+    assert_eq!(global_propagator().fields(), expected);
     assert_eq!(
-        global_propagator().fields(),
-        ["traceparent", "tracestate", "baggage"]
-    );
-    assert_eq!(
-        baton::diagnostic_count(baton::DiagnosticKind::InvalidArgument),
+        baton::diagnostic_count(baton::DiagnosticKind::InvalidConfig),
         1
     );
 }
 
 #[test]
-fn an_invalid_otel_propagators_falls_back_to_the_default() {
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "child_with_invalid_otel_propagators",
-            "--ignored",
-        ])
-        .env("OTEL_PROPAGATORS", "tracecontext, xray")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}");
-    assert!(stdout.contains("1 passed"), "{stdout}");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("unknown propagator \"xray\""), "{stderr}");
+fn an_invalid_otel_propagators_is_ignored_as_config_ignores_it() {
+    for (list, problem, ignored) in [
+        (
+            "tracecontext, xray",
+            "unknown propagator \"xray\"",
+            "; left out of the list",
+        ),
+        (
+            "xray",
+            "unknown propagator \"xray\"",
+            "; left out of the list",
+        ),
+        (
+            "none,b3",
+            "\"none\" cannot be combined with other propagators",
+            "; the setting is ignored, as if unset",
+        ),
+    ] {
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "child_with_invalid_otel_propagators",
+                "--ignored",
+            ])
+            .env("OTEL_PROPAGATORS", list)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{list}: {stdout}");
+        assert!(stdout.contains("1 passed"), "{stdout}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("baton: invalid-config: "), "{stderr}");
+        assert!(stderr.contains(problem), "{stderr}");
+        assert!(stderr.trim_end().ends_with(ignored), "{stderr}");
+        // Config::from_lookup ignores the same setting.
+        let config = baton::Config::from_lookup(|k| (k == "OTEL_PROPAGATORS").then(|| list.into()));
+        assert_eq!(config.unwrap().ignored()[0].variable(), "OTEL_PROPAGATORS");
+    }
 }

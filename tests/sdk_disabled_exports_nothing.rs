@@ -40,10 +40,11 @@ impl SpanProcessor for Counting {
 
 #[test]
 fn a_disabled_sdk_records_nothing_sends_nothing_and_propagates_unchanged() {
-    // An invalid value is an error naming the variable.
-    let err = baton::Config::from_lookup(lookup(&[("OTEL_SDK_DISABLED", "yes")]))
-        .err()
-        .unwrap();
+    // Only `true` disables, as the spec's booleans read: any other value is
+    // false, and one other than `false` is named and ignored.
+    let enabled = baton::Config::from_lookup(lookup(&[("OTEL_SDK_DISABLED", "yes")])).unwrap();
+    assert!(!enabled.is_disabled());
+    let err = &enabled.ignored()[0];
     assert_eq!((err.variable(), err.value()), ("OTEL_SDK_DISABLED", "yes"));
 
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();

@@ -69,6 +69,10 @@ impl BatchConfig {
     /// the environment spec says, a schedule delay of 0 is valid (exports
     /// start as soon as they can: after [`MIN_SCHEDULE_DELAY`]) and an
     /// export timeout of 0 means no deadline (`Duration::MAX`).
+    ///
+    /// The first invalid value is an error naming its variable;
+    /// [`Config::from_lookup`](crate::Config::from_lookup) ignores each one
+    /// instead (the default applies), as the environment spec asks.
     pub fn from_lookup(
         lookup: impl Fn(&str) -> Option<String>,
     ) -> Result<BatchConfig, ConfigError> {

@@ -1,8 +1,13 @@
 //! `Config`: what [`init`](crate::init) installs, built in code or read
 //! from the `OTEL_*` environment variables.
 
+use std::cell::RefCell;
+use std::env::VarError;
+use std::fmt;
+
+use crate::diagnostic::{report, DiagnosticKind};
 use crate::export::batch_config::BatchConfig;
-use crate::export::config_error::Env;
+use crate::export::config_error::{ignoring_invalid, Env};
 use crate::export::fan_out::FanOut;
 use crate::export::sampler_env::sampler_from_env;
 use crate::export::{
@@ -10,7 +15,8 @@ use crate::export::{
     SpanExporter, SpanProcessor,
 };
 use crate::id_generator::{self, IdGenerator};
-use crate::propagation::{Composite, OTEL_PROPAGATORS};
+use crate::propagation::global::usable_propagators;
+use crate::propagation::{PropagatorsError, OTEL_PROPAGATORS};
 use crate::sampling::{AlwaysOff, AlwaysOn, ParentBased, Sampler};
 use crate::span_limits::SpanLimits;
 
@@ -27,6 +33,10 @@ use crate::span_limits::SpanLimits;
 /// ```
 ///
 /// # Example: from the environment, as a service's `main` does
+///
+/// An invalid `OTEL_*` value is ignored, as the OpenTelemetry spec asks,
+/// and reported (see [`Config::from_lookup`]);
+/// [`Config::from_env_strict`] fails on it instead.
 /// ```no_run
 /// fn main() -> Result<(), Box<dyn std::error::Error>> {
 ///     let _pipeline = baton::init(baton::Config::from_env()?.service_name("checkout"))?;
@@ -46,14 +56,17 @@ pub struct Config {
     disabled: bool,
     /// A generator of ids other than the random default.
     ids: Option<Box<dyn IdGenerator>>,
+    /// The settings `from_lookup` ignored.
+    ignored: Vec<ConfigError>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum EnvExporter {
     Otlp,
     Console,
 }
 
+#[derive(Debug)]
 struct EnvExport {
     exporters: Vec<EnvExporter>,
     otlp: Option<OtlpConfig>,
@@ -67,14 +80,21 @@ const TRACES_EXPORTER: &str = "OTEL_TRACES_EXPORTER";
 /// dropped in 32 bits.
 const MAX_LIMIT: u64 = u32::MAX as u64;
 
-/// Reads `OTEL_SDK_DISABLED`: `true` or `false`, in any case.
+/// Reads `OTEL_SDK_DISABLED`: `true` or `false`, in any case; another
+/// value is an error, which `Config::from_lookup` ignores, so the SDK stays
+/// enabled, as the spec's booleans read anything but `true`.
 fn sdk_disabled<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<bool, ConfigError> {
     Ok(env.boolean(SDK_DISABLED)?.unwrap_or(false))
 }
 
 /// Reads `OTEL_TRACES_EXPORTER`: a comma-separated, case-insensitive list;
-/// a name given twice counts once. Defaults to `otlp`.
-fn exporters<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Vec<EnvExporter>, ConfigError> {
+/// a name given twice counts once. Defaults to `otlp`. An unknown name is
+/// left out and kept in `ignored`; a list naming no known exporter is
+/// unset; `none` with others is an error (the whole setting is ignored).
+fn exporters<F: Fn(&str) -> Option<String>>(
+    env: &Env<F>,
+    ignored: &mut Vec<ConfigError>,
+) -> Result<Vec<EnvExporter>, ConfigError> {
     let Some(list) = env.get(TRACES_EXPORTER) else {
         return Ok(vec![EnvExporter::Otlp]);
     };
@@ -90,18 +110,20 @@ fn exporters<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Vec<EnvExpor
             none = true;
             continue;
         } else if name.eq_ignore_ascii_case("zipkin") || name.eq_ignore_ascii_case("jaeger") {
-            return Err(ConfigError::new(
+            ignored.push(ConfigError::new(
                 TRACES_EXPORTER,
-                &list,
+                name,
                 "zipkin and jaeger exporters are not built in: use otlp (Jaeger takes OTLP \
                  directly; an OpenTelemetry Collector forwards to Zipkin)",
             ));
+            continue;
         } else {
-            return Err(ConfigError::new(
+            ignored.push(ConfigError::new(
                 TRACES_EXPORTER,
-                &list,
-                "expected a comma-separated list of otlp, console, none",
+                name,
+                "expected otlp, console or none",
             ));
+            continue;
         };
         if !chosen.contains(&exporter) {
             chosen.push(exporter);
@@ -114,7 +136,35 @@ fn exporters<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Vec<EnvExpor
             "none cannot be combined with other exporters",
         ));
     }
+    if !none && chosen.is_empty() {
+        // Only unknown names: as if unset.
+        chosen.push(EnvExporter::Otlp);
+    }
     Ok(chosen)
+}
+
+/// Checks `OTEL_PROPAGATORS` as the global propagator reads it (which is
+/// where it takes effect): what it leaves out or ignores.
+fn propagators<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Vec<ConfigError> {
+    let list = env.get(OTEL_PROPAGATORS).unwrap_or_default();
+    let (_, problems) = usable_propagators(&list);
+    problems
+        .iter()
+        .map(|problem| match problem {
+            PropagatorsError::UnknownPropagator { name } => ConfigError::new(
+                OTEL_PROPAGATORS,
+                name,
+                "expected a known propagator (see baton::propagation::Composite::from_lookup)",
+            ),
+            // `none` with others: a lookup cannot give a value that is not
+            // Unicode, the other problem.
+            _ => ConfigError::new(
+                OTEL_PROPAGATORS,
+                &list,
+                "none cannot be combined with other propagators",
+            ),
+        })
+        .collect()
 }
 
 /// Reads the span limit variables; a model-specific variable wins over the
@@ -149,6 +199,33 @@ fn span_limits<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<SpanLimits
     })
 }
 
+/// Runs `read` over the process environment, then reports each variable
+/// it asked for whose value is not Unicode (read as unset), once.
+fn with_process_env(
+    read: impl FnOnce(&dyn Fn(&str) -> Option<String>) -> Result<Config, ConfigError>,
+) -> Result<Config, ConfigError> {
+    let not_unicode: RefCell<Vec<String>> = RefCell::new(Vec::new());
+    let config = read(&|key: &str| match std::env::var(key) {
+        Ok(value) => Some(value),
+        Err(VarError::NotPresent) => None,
+        Err(VarError::NotUnicode(_)) => {
+            let mut seen = not_unicode.borrow_mut();
+            if !seen.iter().any(|k| k == key) {
+                seen.push(key.to_owned());
+            }
+            None
+        }
+    });
+    for key in not_unicode.into_inner() {
+        report(
+            DiagnosticKind::InvalidConfig,
+            &format_args!("{key} is not valid Unicode; ignored"),
+            None,
+        );
+    }
+    config
+}
+
 /// What [`init`](crate::init) takes out of a [`Config`].
 pub(crate) struct Parts {
     pub(crate) sampler: Box<dyn Sampler>,
@@ -180,12 +257,26 @@ impl Config {
             from_env: None,
             disabled: false,
             ids: None,
+            ignored: Vec::new(),
         }
     }
 
     /// Reads the process environment; see [`Config::from_lookup`].
+    ///
+    /// A variable whose value is not Unicode is ignored too, as if unset,
+    /// and reported once as a
+    /// [`DiagnosticKind::InvalidConfig`](crate::DiagnosticKind::InvalidConfig)
+    /// (it is not in [`Config::ignored`], which names variables the way
+    /// a lookup closure sees them).
     pub fn from_env() -> Result<Config, ConfigError> {
-        Config::from_lookup(|key| std::env::var(key).ok())
+        with_process_env(|lookup| Config::from_lookup(lookup))
+    }
+
+    /// Reads the process environment and fails on the first invalid
+    /// setting; see [`Config::from_lookup_strict`]. A value that is not
+    /// Unicode is read as [`Config::from_env`] reads it.
+    pub fn from_env_strict() -> Result<Config, ConfigError> {
+        with_process_env(|lookup| Config::from_lookup_strict(lookup))
     }
 
     /// Reads the OpenTelemetry SDK variables through `lookup`:
@@ -201,8 +292,8 @@ impl Config {
     ///   propagator injects. No other variable is read.
     /// - `OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG`: see
     ///   [`sampler_from_env`].
-    /// - `OTEL_PROPAGATORS`: checked (see
-    ///   [`Composite::from_lookup`]); the global propagator reads it.
+    /// - `OTEL_PROPAGATORS`: checked as the global propagator reads it (see
+    ///   [`global_propagator`](crate::propagation::global_propagator)).
     /// - `OTEL_TRACES_EXPORTER`: a comma-separated, case-insensitive list of
     ///   `otlp` (the default, as in the OpenTelemetry spec; through a
     ///   [`BatchProcessor`]), `console` (trees on stdout through a
@@ -221,8 +312,34 @@ impl Config {
     ///   that apply where no specific one is set; whole numbers from 0 to
     ///   4294967295 (see [`SpanLimits`]).
     ///
-    /// Unset and empty variables keep their defaults; an invalid value is an
-    /// error naming the variable and the value.
+    /// # Invalid values are ignored
+    ///
+    /// As the [OpenTelemetry environment spec](https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/#configuration-types)
+    /// asks, unset and empty variables keep their defaults, and an invalid
+    /// value (an unknown enum value, a number that cannot be read or is out
+    /// of range, a negative duration, a boolean other than `true` or
+    /// `false`, a malformed list) is ignored: the configuration is exactly
+    /// what it would be with that variable unset. A signal-specific
+    /// variable ignored gives way to the general one
+    /// (`OTEL_EXPORTER_OTLP_TRACES_PROTOCOL` to
+    /// `OTEL_EXPORTER_OTLP_PROTOCOL`), a specific limit to
+    /// `OTEL_ATTRIBUTE_*`. In the two lists, `OTEL_PROPAGATORS` and
+    /// `OTEL_TRACES_EXPORTER`, an unknown name is left out and the known
+    /// ones are used, as the Go and JavaScript SDKs do (a list of unknown
+    /// names only is unset); `none` with other names ignores the whole
+    /// setting.
+    ///
+    /// Nothing is dropped silently: each ignored setting is reported once
+    /// as a [`DiagnosticKind::InvalidConfig`](crate::DiagnosticKind::InvalidConfig)
+    /// naming the variable, the value and what was expected, and kept in
+    /// [`Config::ignored`]. To fail instead, use
+    /// [`Config::from_lookup_strict`].
+    ///
+    /// # Errors
+    ///
+    /// None today: every invalid setting can be ignored. The `Result`
+    /// keeps `Config::from_env()?` working should a setting ever be found
+    /// that cannot.
     ///
     /// ```
     /// let env = |k: &str| match k {
@@ -230,40 +347,92 @@ impl Config {
     ///     "OTEL_TRACES_SAMPLER" => Some("always_off".to_owned()),
     ///     _ => None,
     /// };
-    /// assert!(baton::Config::from_lookup(env).is_ok());
-    /// let err = baton::Config::from_lookup(|k| (k == "OTEL_TRACES_EXPORTER").then(|| "zipkin".into()));
-    /// assert_eq!(err.err().unwrap().variable(), "OTEL_TRACES_EXPORTER");
-    /// let both = baton::Config::from_lookup(|k| (k == "OTEL_TRACES_EXPORTER").then(|| "OTLP, console".into()));
-    /// assert!(both.is_ok());
+    /// let config = baton::Config::from_lookup(env).unwrap();
+    /// assert!(config.ignored().is_empty());
+    ///
+    /// // An unknown sampler: reported, kept, and the default sampler used.
+    /// let env = |k: &str| match k {
+    ///     "OTEL_TRACES_SAMPLER" => Some("sometimes".to_owned()),
+    ///     "OTEL_BSP_SCHEDULE_DELAY" => Some("-5".to_owned()),
+    ///     _ => None,
+    /// };
+    /// let config = baton::Config::from_lookup(env).unwrap();
+    /// let ignored: Vec<_> = config.ignored().iter().map(|e| (e.variable(), e.value())).collect();
+    /// assert_eq!(ignored, [("OTEL_TRACES_SAMPLER", "sometimes"), ("OTEL_BSP_SCHEDULE_DELAY", "-5")]);
+    ///
+    /// // In a list, an unknown name is left out.
+    /// let both = baton::Config::from_lookup(|k| (k == "OTEL_TRACES_EXPORTER").then(|| "OTLP, zipkin".into())).unwrap();
+    /// assert_eq!(both.ignored()[0].value(), "zipkin");
     /// ```
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
-        let env = Env(&lookup);
+        let config = Config::ignoring_invalid(&lookup)?;
+        for ignored in &config.ignored {
+            report(
+                DiagnosticKind::InvalidConfig,
+                &format_args!("{ignored}; ignored"),
+                None,
+            );
+        }
+        Ok(config)
+    }
+
+    /// Reads the variables as [`Config::from_lookup`] does, but returns the
+    /// first setting it would ignore as an error (and reports nothing), for
+    /// a service that would rather not start with a typo in its
+    /// configuration.
+    ///
+    /// ```
+    /// let env = |k: &str| (k == "OTEL_PROPAGATORS").then(|| "tracecontext,xray".to_owned());
+    /// let err = baton::Config::from_lookup_strict(env).err().unwrap();
+    /// assert_eq!((err.variable(), err.value()), ("OTEL_PROPAGATORS", "xray"));
+    /// // The same, from what `from_lookup` kept:
+    /// let config = baton::Config::from_lookup(env).unwrap();
+    /// assert_eq!(config.ignored().first(), Some(&err));
+    /// ```
+    pub fn from_lookup_strict(
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Config, ConfigError> {
+        let config = Config::ignoring_invalid(&lookup)?;
+        match config.ignored.first() {
+            Some(first) => Err(first.clone()),
+            None => Ok(config),
+        }
+    }
+
+    /// The settings [`Config::from_lookup`] ignored, in the order found
+    /// (whole variables first, then the entries left out of lists); empty
+    /// for a configuration built in code.
+    pub fn ignored(&self) -> &[ConfigError] {
+        &self.ignored
+    }
+
+    fn ignoring_invalid(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let (mut config, mut ignored) = ignoring_invalid(lookup, Config::read)?;
+        ignored.append(&mut config.ignored);
+        config.ignored = ignored;
+        Ok(config)
+    }
+
+    /// Reads the variables, failing on the first invalid one; the entries
+    /// left out of lists go to `ignored`.
+    fn read(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let env = Env(lookup);
         if sdk_disabled(&env)? {
             return Ok(Config {
                 disabled: true,
                 ..Config::new()
             });
         }
-        let sampler = sampler_from_env(&lookup)?;
-        // The global propagator reads it on first use and falls back to the
-        // default on an error; checked here so a service fails at startup.
-        if Composite::from_lookup(&lookup).is_err() {
-            let value = env.get(OTEL_PROPAGATORS).unwrap_or_default();
-            return Err(ConfigError::new(
-                OTEL_PROPAGATORS,
-                &value,
-                "an unknown propagator, or none with others (see \
-                 baton::propagation::Composite::from_lookup)",
-            ));
-        }
+        let sampler = sampler_from_env(lookup)?;
+        let mut ignored = propagators(&env);
         let limits = span_limits(&env)?;
-        let exporters = exporters(&env)?;
+        let exporters = exporters(&env, &mut ignored)?;
         let otlp = if exporters.contains(&EnvExporter::Otlp) {
-            Some(OtlpConfig::from_lookup(&lookup)?)
+            Some(OtlpConfig::from_lookup(lookup)?)
         } else {
             None
         };
-        let batch = BatchConfig::from_lookup(&lookup)?;
+        let batch = BatchConfig::from_lookup(lookup)?;
         Ok(Config {
             sampler,
             processor: None,
@@ -276,6 +445,7 @@ impl Config {
             }),
             disabled: false,
             ids: None,
+            ignored,
         })
     }
 
@@ -366,6 +536,30 @@ impl Config {
             disabled: false,
             ids: self.ids,
         }
+    }
+}
+
+/// Every setting, for logs and for comparing two configurations: the
+/// sampler by its description, a processor or id generator set in code as
+/// such, OTLP header values redacted, and the settings ignored.
+///
+/// ```
+/// let env = |k: &str| (k == "OTEL_TRACES_SAMPLER").then(|| "always_off".to_owned());
+/// let shown = format!("{:?}", baton::Config::from_lookup(env).unwrap());
+/// assert!(shown.contains("sampler: \"AlwaysOffSampler\""), "{shown}");
+/// ```
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("sampler", &self.sampler.description())
+            .field("processor", &self.processor.as_ref().map(|_| "set in code"))
+            .field("limits", &self.limits)
+            .field("service_name", &self.service_name)
+            .field("from_env", &self.from_env)
+            .field("disabled", &self.disabled)
+            .field("id_generator", &self.ids.as_ref().map(|_| "set in code"))
+            .field("ignored", &self.ignored)
+            .finish()
     }
 }
 

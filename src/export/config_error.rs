@@ -7,14 +7,20 @@ use std::time::Duration;
 /// An invalid configuration value: which variable (or setting), the value
 /// found, and what was expected.
 ///
-/// Works with `?` in a function returning `Box<dyn std::error::Error>`.
+/// [`Config::from_lookup`](crate::Config::from_lookup) ignores such a
+/// value and keeps it in [`Config::ignored`](crate::Config::ignored);
+/// [`Config::from_lookup_strict`](crate::Config::from_lookup_strict)
+/// returns it. Works with `?` in a function returning
+/// `Box<dyn std::error::Error>`.
 ///
 /// ```
-/// let err = baton::Config::from_lookup(|k| (k == "OTEL_BSP_MAX_QUEUE_SIZE").then(|| "lots".to_owned()))
-///     .err().unwrap();
+/// let env = |k: &str| (k == "OTEL_BSP_MAX_QUEUE_SIZE").then(|| "lots".to_owned());
+/// let config = baton::Config::from_lookup(env).unwrap();
+/// let err = &config.ignored()[0];
 /// assert_eq!(err.variable(), "OTEL_BSP_MAX_QUEUE_SIZE");
 /// assert_eq!(err.value(), "lots");
 /// assert!(err.to_string().contains("OTEL_BSP_MAX_QUEUE_SIZE=\"lots\""));
+/// assert_eq!(baton::Config::from_lookup_strict(env).err().as_ref(), Some(err));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConfigError {
@@ -45,7 +51,10 @@ impl ConfigError {
         self.variable
     }
 
-    /// The value found (at most 256 bytes of it).
+    /// The value found (at most 256 bytes of it); for one entry of a list
+    /// (a name in `OTEL_PROPAGATORS`, a header in
+    /// `OTEL_EXPORTER_OTLP_HEADERS`) that entry, and for a header its name,
+    /// never its value, which may be a secret.
     pub fn value(&self) -> &str {
         &self.value
     }
@@ -67,6 +76,37 @@ impl fmt::Display for ConfigError {
 }
 
 impl std::error::Error for ConfigError {}
+
+/// Runs `read` over `lookup` and, each time it fails on a variable, again
+/// with that variable hidden (as unset), so that every invalid setting is
+/// ignored as the OpenTelemetry environment spec asks ("generate a warning
+/// and gracefully ignore the setting", "treat them as not set") while each
+/// grammar and limit stays in its one reader. Returns what `read` built and
+/// the settings ignored, in the order found.
+///
+/// An error naming a variable already hidden is returned: hiding cannot
+/// mend it. Each round hides one more variable, so this ends after at most
+/// one round per variable `read` looks up.
+pub(crate) fn ignoring_invalid<T>(
+    lookup: &dyn Fn(&str) -> Option<String>,
+    read: impl Fn(&dyn Fn(&str) -> Option<String>) -> Result<T, ConfigError>,
+) -> Result<(T, Vec<ConfigError>), ConfigError> {
+    let mut ignored: Vec<ConfigError> = Vec::new();
+    loop {
+        let visible = |key: &str| {
+            if ignored.iter().any(|e| e.variable == key) {
+                None
+            } else {
+                lookup(key)
+            }
+        };
+        match read(&visible) {
+            Ok(built) => return Ok((built, ignored)),
+            Err(e) if ignored.iter().any(|seen| seen.variable == e.variable) => return Err(e),
+            Err(e) => ignored.push(e),
+        }
+    }
+}
 
 /// Reads variables through a lookup closure; an empty value counts as unset,
 /// as the OpenTelemetry environment spec says.
@@ -95,8 +135,9 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
     }
 
     /// A boolean: `true` or `false` in any case, as the OpenTelemetry
-    /// environment spec defines them; anything else is an error (the spec
-    /// reads it as `false` with a warning, which would hide a typo).
+    /// environment spec defines them; anything else is an error, which
+    /// [`ignoring_invalid`] turns into the spec's reading: a warning, and
+    /// the variable unset (`false` for every boolean the spec defines).
     pub(crate) fn boolean(&self, key: &'static str) -> Result<Option<bool>, ConfigError> {
         let Some(v) = self.get(key) else {
             return Ok(None);
@@ -125,5 +166,50 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
             0 => Duration::MAX,
             ms => Duration::from_millis(ms),
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ignoring_invalid, ConfigError};
+    use std::cell::Cell;
+
+    /// A reader that fails on the first of `A`, `B`, `C` that is set, as
+    /// `Config::read` fails on the first invalid variable.
+    fn first_set(lookup: &dyn Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+        for key in ["A", "B", "C"] {
+            if let Some(v) = lookup(key) {
+                return Err(ConfigError::new(key, &v, "nothing"));
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn each_failing_variable_is_hidden_in_turn_then_the_read_succeeds() {
+        let rounds = Cell::new(0);
+        let read = |lookup: &dyn Fn(&str) -> Option<String>| {
+            rounds.set(rounds.get() + 1);
+            first_set(lookup)
+        };
+        let all = |k: &str| Some(k.to_lowercase());
+        let ((), ignored) = ignoring_invalid(&all, read).unwrap();
+        let named: Vec<_> = ignored.iter().map(|e| (e.variable(), e.value())).collect();
+        assert_eq!(named, [("A", "a"), ("B", "b"), ("C", "c")]);
+        // One round per variable, and the one that succeeds.
+        assert_eq!(rounds.get(), 4);
+    }
+
+    #[test]
+    fn an_error_that_hiding_cannot_mend_is_returned_after_one_more_round() {
+        let rounds = Cell::new(0);
+        // Fails on `A` whether it is set or not.
+        let read = |_: &dyn Fn(&str) -> Option<String>| -> Result<(), ConfigError> {
+            rounds.set(rounds.get() + 1);
+            Err(ConfigError::new("A", "", "always"))
+        };
+        let err = ignoring_invalid(&|_| None, read).unwrap_err();
+        assert_eq!(err.variable(), "A");
+        assert_eq!(rounds.get(), 2);
     }
 }

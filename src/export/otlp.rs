@@ -151,6 +151,11 @@ impl OtlpConfig {
     /// endpoint with a fragment (`#…`) is an error too: a fragment is never
     /// sent to a server.
     ///
+    /// The first invalid value is an error naming its variable;
+    /// [`Config::from_lookup`](crate::Config::from_lookup) ignores each one
+    /// instead (the variable is read as unset, so a signal-specific one
+    /// gives way to the general one), as the environment spec asks.
+    ///
     /// ```
     /// use baton::export::OtlpConfig;
     /// let base = |url: &'static str| move |k: &str| (k == "OTEL_EXPORTER_OTLP_ENDPOINT").then(|| url.into());

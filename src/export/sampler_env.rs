@@ -14,7 +14,10 @@ use crate::sampling::{AlwaysOff, AlwaysOn, ParentBased, Sampler, TraceIdRatio};
 /// `parentbased_traceidratio`, in any case (the spec reads enum values
 /// case-insensitively). The ratio argument defaults to `1.0` and must
 /// be a number in `[0, 1]`. Anything else is an error naming the variable and
-/// its value.
+/// its value; [`Config::from_lookup`](crate::Config::from_lookup) ignores it
+/// instead, as the spec asks: an unknown sampler gives the default, and an
+/// invalid argument is read as unset ("MUST behave as if
+/// `OTEL_TRACES_SAMPLER_ARG` is not set"), so the ratio is `1.0`.
 ///
 /// ```
 /// use baton::export::sampler_from_env;

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::OnceLock;
 
-use super::{Composite, Extractor, Injector, Propagator};
+use super::{Composite, Extractor, Injector, Propagator, PropagatorsError, OTEL_PROPAGATORS};
 use crate::context::Context;
 use crate::diagnostic::{report, DiagnosticKind};
 use crate::stack::ContextGuard;
@@ -39,20 +39,76 @@ pub fn set_global_propagator(propagator: Composite) -> Result<(), AlreadySet> {
 
 /// The process-wide propagator: the one installed with
 /// [`set_global_propagator`], or else the one `OTEL_PROPAGATORS` names
-/// (default `tracecontext,baggage`), read once. An invalid
-/// `OTEL_PROPAGATORS` is reported as a
-/// [`DiagnosticKind::InvalidArgument`] and the default is used.
+/// (default `tracecontext,baggage`), read once, as
+/// [`Config::from_lookup`](crate::Config::from_lookup) reads it: an
+/// unknown name is left out of the list and the known ones run; `none`
+/// with other names (or a value that is not Unicode) is ignored as if
+/// unset, so the default runs. Each problem is reported as a
+/// [`DiagnosticKind::InvalidConfig`].
 pub fn global_propagator() -> &'static Composite {
     GLOBAL.get_or_init(|| {
-        Composite::from_env().unwrap_or_else(|e| {
-            report(
-                DiagnosticKind::InvalidArgument,
-                &format_args!("{e}; using {}", super::DEFAULT_PROPAGATORS),
-                None,
-            );
-            Composite::default()
-        })
+        let list = std::env::var(OTEL_PROPAGATORS).unwrap_or_else(|e| {
+            if let std::env::VarError::NotUnicode(_) = e {
+                report_ignored(&PropagatorsError::NotUnicode {
+                    variable: OTEL_PROPAGATORS,
+                });
+            }
+            String::new()
+        });
+        let (usable, ignored) = usable_propagators(&list);
+        for problem in &ignored {
+            report_ignored(problem);
+        }
+        // `usable` names known propagators only, `none` alone or nothing.
+        Composite::from_list(&usable).unwrap_or_default()
     })
+}
+
+fn report_ignored(problem: &PropagatorsError) {
+    let what = match problem {
+        PropagatorsError::UnknownPropagator { .. } => "left out of the list",
+        _ => "the setting is ignored, as if unset",
+    };
+    report(
+        DiagnosticKind::InvalidConfig,
+        &format_args!("{problem}; {what}"),
+        None,
+    );
+}
+
+/// What to build from an `OTEL_PROPAGATORS` value, read as the
+/// OpenTelemetry environment spec asks of an enum ("generate a warning and
+/// gracefully ignore the setting") and as its Go and JavaScript SDKs read a
+/// list: an unknown name is left out and the known ones run (so `b3,xray`
+/// still speaks B3); a list naming no known propagator is unset (the
+/// default); `none` with others, which cannot be read one way or the other,
+/// makes the whole setting ignored (the default). Returns the list to pass
+/// to [`Composite::from_list`] and the problems, each ignored, for the
+/// caller to report or keep. Builds no propagator, so it reads no other
+/// variable.
+pub(crate) fn usable_propagators(list: &str) -> (String, Vec<PropagatorsError>) {
+    let mut ignored = Vec::new();
+    // A name never holds a comma, so each item is read alone by the one
+    // grammar, `Composite::names_in`.
+    let known = list
+        .split(',')
+        .filter(|item| match Composite::names_in(item) {
+            Err(e @ PropagatorsError::UnknownPropagator { .. }) => {
+                ignored.push(e);
+                false
+            }
+            _ => true,
+        })
+        .collect::<Vec<_>>()
+        .join(",");
+    match Composite::names_in(&known) {
+        Ok(_) => (known, ignored),
+        Err(e) => {
+            ignored.push(e);
+            // Unset.
+            (String::new(), ignored)
+        }
+    }
 }
 
 /// Writes the current context into `carrier` with the global propagator.

@@ -33,7 +33,7 @@ pub use session::{
 mod composite;
 mod env;
 mod field_name;
-mod global;
+pub(crate) mod global;
 pub use composite::{
     Composite, ConfigError, PropagatorsError, DEFAULT_PROPAGATORS, OTEL_PROPAGATORS,
 };
