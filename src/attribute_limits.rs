@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use crate::diagnostic::{report, DiagnosticKind};
 use crate::span_data::{Event, Link, SpanData};
 use crate::span_limits::SpanLimits;
-use crate::value::{Array, KeyValue, Str, Value};
+use crate::value::{drop_value, Array, KeyValue, Str, Value};
 
 /// Cuts `s` to at most `max_chars` characters (each character counts as
 /// one, as the specification says), on a character boundary; whether it
@@ -54,7 +54,7 @@ pub(crate) fn limit_value(value: &mut Value, limits: &SpanLimits) -> u64 {
     while let Some((value, depth)) = next.take().or_else(|| pending.pop()) {
         let was_cut = match value {
             Value::KvList(_) | Value::Array(_) if depth > limits.max_attribute_value_depth => {
-                drop_nested(std::mem::replace(value, Value::Empty));
+                drop_value(std::mem::replace(value, Value::Empty));
                 true
             }
             Value::KvList(kvs) => {
@@ -85,24 +85,6 @@ pub(crate) fn limit_value(value: &mut Value, limits: &SpanLimits) -> u64 {
     cut
 }
 
-/// Drops `value` one level at a time: dropped whole, a key-value list or
-/// array of values nested deeper than the stack allows would overflow it.
-fn drop_nested(value: Value) {
-    // Holding neither, it nests nothing: dropped whole, with no work list
-    // to allocate.
-    if !matches!(value, Value::KvList(_) | Value::Array(Array::Value(_))) {
-        return;
-    }
-    let mut pending = vec![value];
-    while let Some(value) = pending.pop() {
-        match value {
-            Value::KvList(kvs) => pending.extend(kvs.into_iter().map(|kv| kv.value)),
-            Value::Array(Array::Value(items)) => pending.extend(items),
-            _ => {}
-        }
-    }
-}
-
 /// Sets `kv` in the attribute collection `attributes` as the OpenTelemetry
 /// [common spec](https://opentelemetry.io/docs/specs/otel/common/#attribute-collections)
 /// says: keys are unique, so a key set before keeps its place and takes the
@@ -122,7 +104,7 @@ pub(crate) fn set_attribute(
     };
     if kv.key.is_empty() || attributes.len() >= max {
         *dropped = dropped.saturating_add(1);
-        drop_nested(kv.value);
+        drop_value(kv.value);
     } else {
         attributes.push(kv);
     }
@@ -133,7 +115,7 @@ pub(crate) fn set_attribute(
 fn overwrite(list: &mut [KeyValue], kv: KeyValue) -> Option<KeyValue> {
     match list.iter_mut().find(|a| a.key == kv.key) {
         Some(slot) => {
-            drop_nested(std::mem::replace(&mut slot.value, kv.value));
+            drop_value(std::mem::replace(&mut slot.value, kv.value));
             None
         }
         None => Some(kv),
@@ -185,7 +167,7 @@ fn unique_keys(list: &mut Vec<KeyValue>) {
     let mut unique: Vec<KeyValue> = Vec::with_capacity(list.len());
     for (kv, place) in std::mem::take(list).into_iter().zip(places) {
         match unique.get_mut(place) {
-            Some(slot) => drop_nested(std::mem::replace(&mut slot.value, kv.value)),
+            Some(slot) => drop_value(std::mem::replace(&mut slot.value, kv.value)),
             None => unique.push(kv),
         }
     }

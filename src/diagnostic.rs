@@ -226,41 +226,12 @@ impl Drop for HandlerRunning {
     }
 }
 
-thread_local! {
-    /// Set while this thread runs pipeline code (a processor or an
-    /// exporter) where the thread may be exiting; see [`as_pipeline_code`].
-    static PIPELINE_CODE: Cell<bool> = const { Cell::new(false) };
-}
-
-/// Runs `f`, which calls a processor or an exporter, as pipeline code: a
-/// context it attaches or a span it enters after this thread's stack is
-/// gone is not reported as [`DiagnosticKind::ThreadExiting`]. That report
-/// is for the application's code, run outside the context it meant to be
-/// in; what pipeline code starts is not recorded, and it is baton that
-/// called it there, ending spans as the thread exits.
-pub(crate) fn as_pipeline_code<R>(f: impl FnOnce() -> R) -> R {
-    struct Restore(bool);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            let _ = PIPELINE_CODE.try_with(|p| p.set(self.0));
-        }
-    }
-    // A `Cell` has no destructor: it is there while the thread exits.
-    let _restore = Restore(PIPELINE_CODE.try_with(|p| p.replace(true)).unwrap_or(false));
-    f()
-}
-
 /// Reports a problem: counts it, then hands it to the handler or to stderr.
-/// A `thread-exiting` report from pipeline code is not made (see
-/// [`as_pipeline_code`]).
 pub(crate) fn report(
     kind: DiagnosticKind,
     message: &dyn fmt::Display,
     location: Option<&'static Location<'static>>,
 ) {
-    if kind == DiagnosticKind::ThreadExiting && PIPELINE_CODE.try_with(Cell::get).unwrap_or(false) {
-        return;
-    }
     COUNTS[kind.index()].fetch_add(1, Ordering::Relaxed);
     let diagnostic = Diagnostic {
         kind,

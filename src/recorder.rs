@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{OnceLock, PoisonError, RwLock};
 
 use crate::context::Context;
-use crate::diagnostic::{as_pipeline_code, report, DiagnosticKind};
+use crate::diagnostic::{report, DiagnosticKind};
 use crate::ended_span::{EndedSpan, PlainParts};
 use crate::id_generator::IdGenerator;
 use crate::sampling::{AlwaysOn, ParentBased, Sampler};
@@ -312,11 +312,10 @@ pub(crate) fn on_end_caught(span: EndedSpan) {
 /// Runs `f`, which calls the processor, where a panic escaping it would
 /// abort the process (a second panic escaping a drop during unwinding, or
 /// one escaping a thread-local's destructor): it is caught here and
-/// reported instead. It runs as pipeline code (see [`as_pipeline_code`]):
-/// a thread exiting may have no stack left for what the processor enters.
+/// reported instead.
 #[cold]
 fn caught_where_panics_abort(call: &str, f: impl FnOnce()) {
-    if catch_unwind(AssertUnwindSafe(|| as_pipeline_code(f))).is_err() {
+    if catch_unwind(AssertUnwindSafe(f)).is_err() {
         report(
             DiagnosticKind::ExportFailed,
             &format_args!(

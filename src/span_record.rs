@@ -49,11 +49,22 @@ pub(crate) struct Extras {
     pub(crate) scope: Option<&'static InstrumentationScope>,
 }
 
-fn push_bounded<T>(items: &mut Vec<T>, dropped: &mut u32, max: usize, item: T) {
+/// Pushes `item` unless `items` holds `max`; past it, `item` is counted in
+/// `dropped` and goes to `discard`, which drops its attribute values
+/// without recursion (see [`drop_list`]): nothing cuts them to the depth
+/// limit.
+fn push_bounded<T>(
+    items: &mut Vec<T>,
+    dropped: &mut u32,
+    max: usize,
+    item: T,
+    discard: impl FnOnce(T),
+) {
     if items.len() < max {
         items.push(item);
     } else {
         *dropped = dropped.saturating_add(1);
+        discard(item);
     }
 }
 
@@ -111,7 +122,9 @@ impl Record {
         if extras.links.len() > limits.max_links {
             let dropped = extras.links.len() - limits.max_links;
             extras.dropped_links_count = u32::try_from(dropped).unwrap_or(u32::MAX);
-            extras.links.truncate(limits.max_links);
+            for link in extras.links.drain(limits.max_links..) {
+                drop_list(link.attributes);
+            }
         }
         for kv in session.into_iter().chain(from_sampler).chain(from_builder) {
             self.set_attribute(limits, kv);
@@ -185,6 +198,7 @@ impl Record {
             &mut extras.dropped_events_count,
             limits.max_events,
             event,
+            |event| drop_list(event.attributes),
         );
     }
 
@@ -196,6 +210,7 @@ impl Record {
             &mut extras.dropped_links_count,
             limits.max_links,
             link,
+            |link| drop_list(link.attributes),
         );
     }
 

@@ -1158,9 +1158,15 @@ fn report_depth_exceeded(location: &'static Location<'static>) {
 /// Reports a frame pushed after this thread's stack was destroyed (a
 /// thread-local's destructor): what it held is not current, so the code
 /// after it runs outside the context it attached or the span it entered.
+/// Not for pipeline code (a processor or exporter, see
+/// [`recorder::suppressed`]): baton called it there, ending spans as the
+/// thread exits, and what it starts is not recorded anyway.
 #[cold]
 #[inline(never)]
 fn report_no_stack(location: &'static Location<'static>) {
+    if recorder::suppressed() {
+        return;
+    }
     report(
         DiagnosticKind::ThreadExiting,
         &"the thread is exiting and its context stack is gone; the context or span is not current",

@@ -87,8 +87,11 @@ fn pipeline_code_run_at_thread_exit_is_not_reported() {
     let exported = Instrumented::default();
     let processor = InstrumentedProcessor(SimpleProcessor::new(exported.clone()));
     let pipeline = baton::init(baton::Config::new().processor(processor)).unwrap();
-    thread_leaving_spans(false);
-    assert_eq!(*exported.0.lock().unwrap(), ["left open"]);
+    thread_leaving_spans(true);
+    assert_eq!(
+        *exported.0.lock().unwrap(),
+        ["left open", "kept in a thread-local"]
+    );
     assert_eq!(diagnostic_count(DiagnosticKind::ThreadExiting), before);
     pipeline.shutdown(Duration::from_secs(5)).unwrap();
 

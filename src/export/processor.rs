@@ -8,7 +8,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError, TryLockError};
 use std::time::{Duration, Instant};
 
 use crate::context::Context;
-use crate::diagnostic::{as_pipeline_code, report, DiagnosticKind};
+use crate::diagnostic::{report, DiagnosticKind};
 use crate::ended_span::EndedSpan;
 use crate::export::exporter::{ExportError, SpanExporter};
 use crate::export::stats::BatchStats;
@@ -331,9 +331,8 @@ impl SimpleProcessor {
         }
     }
 
-    /// Runs `f` on `exporter` as pipeline code, a panic caught; also for
-    /// diagnostics (see [`as_pipeline_code`]), as a span ended in a
-    /// thread-local's destructor is exported there.
+    /// Runs `f` on `exporter` as pipeline code (see
+    /// [`recorder::suppressed`]), a panic caught.
     fn run(
         &self,
         exporter: &mut dyn SpanExporter,
@@ -348,8 +347,7 @@ impl SimpleProcessor {
         }
         let _restore = Restore(EXPORTING.try_with(|e| e.replace(me)).unwrap_or(0));
         recorder::while_suppressed(|| {
-            as_pipeline_code(|| catch_unwind(AssertUnwindSafe(|| f(exporter))))
-                .unwrap_or(Err(ExportError::Panicked))
+            catch_unwind(AssertUnwindSafe(|| f(exporter))).unwrap_or(Err(ExportError::Panicked))
         })
     }
 }
