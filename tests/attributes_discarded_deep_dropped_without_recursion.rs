@@ -5,14 +5,11 @@
 //! overflowed the stack and aborted the process. Installs the global
 //! pipeline.
 
-use baton::{InMemoryExporter, KeyValue, SpanLimits, Value};
+#[path = "common/deep_values.rs"]
+mod deep_values;
 
-/// `depth` key-value lists nested around the integer 7.
-fn lists(depth: usize) -> Value {
-    (0..depth).fold(Value::from(7), |inner, _| {
-        Value::from(vec![KeyValue::new("k", inner)])
-    })
-}
+use baton::{InMemoryExporter, KeyValue, SpanLimits};
+use deep_values::nested_lists;
 
 #[test]
 fn deep_values_discarded_by_the_count_limit_or_an_empty_key_do_not_abort() {
@@ -28,15 +25,15 @@ fn deep_values_discarded_by_the_count_limit_or_an_empty_key_do_not_abort() {
     let _pipeline = baton::init(config).unwrap();
     let span = baton::span("s")
         .attr("kept", 1)
-        .attr("past the count", lists(20_000))
-        .attr("", lists(20_000))
+        .attr("past the count", nested_lists())
+        .attr("", nested_lists())
         .start();
-    span.set_attribute("set past the count", lists(20_000));
+    span.set_attribute("set past the count", nested_lists());
     span.add_event(
         "e",
         vec![
             KeyValue::new("kept", 2),
-            KeyValue::new("past the count", lists(20_000)),
+            KeyValue::new("past the count", nested_lists()),
         ],
     );
     span.end();

@@ -3,16 +3,15 @@
 //! whole, and a key-value list nested 20000 deep overflowed the stack and
 //! aborted the process. Installs the global pipeline.
 
-use baton::{
-    InMemoryExporter, KeyValue, SpanContext, SpanId, SpanLimits, TraceFlags, TraceId, Value,
-};
+#[path = "common/deep_values.rs"]
+mod deep_values;
 
-/// 20000 key-value lists nested around the integer 7.
+use baton::{InMemoryExporter, KeyValue, SpanContext, SpanId, SpanLimits, TraceFlags, TraceId};
+use deep_values::nested_lists;
+
+/// One attribute of nested key-value lists.
 fn lists() -> Vec<KeyValue> {
-    let deep = (0..20_000).fold(Value::from(7), |inner, _| {
-        Value::from(vec![KeyValue::new("k", inner)])
-    });
-    vec![KeyValue::new("deep", deep)]
+    vec![KeyValue::new("deep", nested_lists())]
 }
 
 fn linked(n: u64) -> SpanContext {

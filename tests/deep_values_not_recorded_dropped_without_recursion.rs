@@ -5,33 +5,22 @@
 //! key-value list or array nested 20000 deep overflowed the stack and
 //! aborted the process. Installs the global pipeline.
 
+#[path = "common/deep_values.rs"]
+mod deep_values;
 #[path = "common/loopback_collector.rs"]
 mod loopback_collector;
 
 use std::collections::HashMap;
 use std::time::Duration;
 
-use baton::{InMemoryExporter, KeyValue, SpanContext, SpanId, TraceFlags, TraceId, Value};
+use baton::{InMemoryExporter, KeyValue, SpanContext, SpanId, TraceFlags, TraceId};
+use deep_values::{nested_arrays, nested_lists};
 use loopback_collector::lookup;
-
-const DEPTH: usize = 20_000;
-
-/// `DEPTH` key-value lists nested around the integer 7.
-fn lists() -> Value {
-    (0..DEPTH).fold(Value::from(7), |inner, _| {
-        Value::from(vec![KeyValue::new("k", inner)])
-    })
-}
-
-/// `DEPTH` arrays of values nested around the integer 7.
-fn arrays() -> Value {
-    (0..DEPTH).fold(Value::from(7), |inner, _| Value::from(vec![inner]))
-}
 
 fn deep_attributes() -> Vec<KeyValue> {
     vec![
-        KeyValue::new("lists", lists()),
-        KeyValue::new("arrays", arrays()),
+        KeyValue::new("lists", nested_lists()),
+        KeyValue::new("arrays", nested_arrays()),
     ]
 }
 
@@ -47,15 +36,15 @@ fn linked() -> SpanContext {
 /// each setter of each handle; none of them is recorded.
 fn start_and_set_deep_values() {
     let span = baton::span("s")
-        .attr("lists", lists())
-        .attr("arrays", arrays())
+        .attr("lists", nested_lists())
+        .attr("arrays", nested_arrays())
         .link(linked(), deep_attributes())
         .start();
     assert!(!span.is_recording());
     set_deep_values(|f| f(&span.context()));
     drop(span);
-    let guard = baton::span("entered").attr("lists", lists()).enter();
-    guard.set_attribute("arrays", arrays());
+    let guard = baton::span("entered").attr("lists", nested_lists()).enter();
+    guard.set_attribute("arrays", nested_arrays());
     guard.add_event("e", deep_attributes());
     set_deep_values(|f| f(&guard.context()));
 }
@@ -66,7 +55,7 @@ fn set_deep_values(with: impl FnOnce(&dyn Fn(&baton::Context))) {
     with(&|cx| {
         let _g = cx.clone().attach();
         let span = baton::current_span().unwrap();
-        span.set_attribute("lists", lists());
+        span.set_attribute("lists", nested_lists());
         span.add_event("e", deep_attributes());
         span.add_event_at("e", 1, deep_attributes());
         span.add_link(linked(), deep_attributes());
@@ -94,7 +83,7 @@ fn deep_values_that_are_not_recorded_do_not_abort() {
     // Ended: what is given after the end is discarded.
     let span = baton::span("ended").start();
     span.end();
-    span.set_attribute("lists", lists());
+    span.set_attribute("lists", nested_lists());
     span.add_event("e", deep_attributes());
     span.add_link(linked(), deep_attributes());
     span.record_error_with(&std::fmt::Error, deep_attributes());
