@@ -302,16 +302,21 @@ mod tests {
             static GATE: (Mutex<bool>, Condvar) = (Mutex::new(false), Condvar::new());
             fn resolve(host: &str, port: u16) -> io::Result<Vec<SocketAddr>> {
                 if host.to_ascii_lowercase().starts_with("hung") {
-                    let (open, opened) = &GATE;
-                    let open = open.lock().unwrap();
-                    let _open = opened
-                        .wait_timeout_while(open, Duration::from_secs(30), |open| !*open)
-                        .unwrap();
+                    wait_for(&GATE);
                 }
                 Ok(vec![SocketAddr::from(([127, 0, 0, 1], port))])
             }
             (resolver!(resolve), &GATE)
         }};
+    }
+
+    /// Waits until `gate` opens, 30 s at most.
+    fn wait_for(gate: &(Mutex<bool>, Condvar)) {
+        let (open, opened) = gate;
+        let open = open.lock().unwrap();
+        let _open = opened
+            .wait_timeout_while(open, Duration::from_secs(30), |open| !*open)
+            .unwrap();
     }
 
     /// Opens `gate`: the lookups it holds return.
@@ -361,11 +366,7 @@ mod tests {
     /// finds the loopback address.
     fn held(_: &str, port: u16) -> io::Result<Vec<SocketAddr>> {
         HELD_CALLS.fetch_add(1, Ordering::SeqCst);
-        let (open, opened) = &GATE;
-        let open = open.lock().unwrap();
-        let _open = opened
-            .wait_timeout_while(open, Duration::from_secs(30), |open| !*open)
-            .unwrap();
+        wait_for(&GATE);
         Ok(vec![SocketAddr::from(([127, 0, 0, 1], port))])
     }
 
