@@ -9,6 +9,7 @@ use crate::diagnostic::{report, DiagnosticKind};
 use crate::export::batch_config::BatchConfig;
 use crate::export::config_error::{ignoring_invalid, Env};
 use crate::export::fan_out::FanOut;
+use crate::export::otlp::headers_without_their_endpoint;
 use crate::export::sampler_env::sampler_from_env;
 use crate::export::{
     BatchProcessor, ConfigError, ConsoleExporter, OtlpConfig, OtlpExporter, SimpleProcessor,
@@ -329,6 +330,17 @@ impl Config {
     /// names only is unset); `none` with other names ignores the whole
     /// setting.
     ///
+    /// Headers go only to a collector they were set for, since they carry
+    /// API keys: when an invalid `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` gives
+    /// way to `OTEL_EXPORTER_OTLP_ENDPOINT`,
+    /// `OTEL_EXPORTER_OTLP_TRACES_HEADERS` is ignored with it (the general
+    /// headers, set for that endpoint, are sent); when an invalid endpoint
+    /// gives way to the default `http://localhost:4318`, both
+    /// `OTEL_EXPORTER_OTLP_TRACES_HEADERS` and `OTEL_EXPORTER_OTLP_HEADERS`
+    /// are. Each header setting so ignored is reported and kept in
+    /// [`Config::ignored`] like an invalid one, naming its headers but not
+    /// their values.
+    ///
     /// Nothing is dropped silently: each ignored setting is reported once
     /// as a [`DiagnosticKind::InvalidConfig`](crate::DiagnosticKind::InvalidConfig)
     /// naming the variable, the value and what was expected, and kept in
@@ -363,6 +375,21 @@ impl Config {
     /// // In a list, an unknown name is left out.
     /// let both = baton::Config::from_lookup(|k| (k == "OTEL_TRACES_EXPORTER").then(|| "OTLP, zipkin".into())).unwrap();
     /// assert_eq!(both.ignored()[0].value(), "zipkin");
+    ///
+    /// // An endpoint ignored takes its headers with it: the API key is not
+    /// // sent to http://localhost:4318.
+    /// let env = |k: &str| match k {
+    ///     "OTEL_EXPORTER_OTLP_ENDPOINT" => Some("https://api.vendor.example".to_owned()),
+    ///     "OTEL_EXPORTER_OTLP_HEADERS" => Some("api-key=s3cret".to_owned()),
+    ///     _ => None,
+    /// };
+    /// let config = baton::Config::from_lookup(env).unwrap();
+    /// let ignored: Vec<_> = config.ignored().iter().map(|e| (e.variable(), e.value())).collect();
+    /// assert_eq!(ignored, [
+    ///     ("OTEL_EXPORTER_OTLP_ENDPOINT", "https://api.vendor.example"),
+    ///     ("OTEL_EXPORTER_OTLP_HEADERS", "api-key"),
+    /// ]);
+    /// assert!(format!("{config:?}").contains("headers: []"));
     /// ```
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
         let config = Config::ignoring_invalid(&lookup)?;
@@ -407,7 +434,9 @@ impl Config {
     }
 
     fn ignoring_invalid(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
-        let (mut config, mut ignored) = ignoring_invalid(lookup, Config::read)?;
+        let (mut config, mut ignored) = ignoring_invalid(lookup, Config::read, |ignored| {
+            headers_without_their_endpoint(lookup, ignored)
+        })?;
         ignored.append(&mut config.ignored);
         config.ignored = ignored;
         Ok(config)
