@@ -200,33 +200,6 @@ fn span_limits<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<SpanLimits
     })
 }
 
-/// Runs `read` over the process environment, then reports each variable
-/// it asked for whose value is not Unicode (read as unset), once.
-fn with_process_env(
-    read: impl FnOnce(&dyn Fn(&str) -> Option<String>) -> Result<Config, ConfigError>,
-) -> Result<Config, ConfigError> {
-    let not_unicode: RefCell<Vec<String>> = RefCell::new(Vec::new());
-    let config = read(&|key: &str| match std::env::var(key) {
-        Ok(value) => Some(value),
-        Err(VarError::NotPresent) => None,
-        Err(VarError::NotUnicode(_)) => {
-            let mut seen = not_unicode.borrow_mut();
-            if !seen.iter().any(|k| k == key) {
-                seen.push(key.to_owned());
-            }
-            None
-        }
-    });
-    for key in not_unicode.into_inner() {
-        report(
-            DiagnosticKind::InvalidConfig,
-            &format_args!("{key} is not valid Unicode; ignored"),
-            None,
-        );
-    }
-    config
-}
-
 /// What [`init`](crate::init) takes out of a [`Config`].
 pub(crate) struct Parts {
     pub(crate) sampler: Box<dyn Sampler>,
@@ -264,20 +237,21 @@ impl Config {
 
     /// Reads the process environment; see [`Config::from_lookup`].
     ///
-    /// A variable whose value is not Unicode is ignored too, as if unset,
-    /// and reported once as a
+    /// A variable whose value is not Unicode, which no reader can take, is
+    /// ignored like an invalid one: read as unset, reported once as a
     /// [`DiagnosticKind::InvalidConfig`](crate::DiagnosticKind::InvalidConfig)
-    /// (it is not in [`Config::ignored`], which names variables the way
-    /// a lookup closure sees them).
+    /// and kept in [`Config::ignored`], with an empty
+    /// [`value`](ConfigError::value) (the value is not quoted: it may be a
+    /// secret).
     pub fn from_env() -> Result<Config, ConfigError> {
-        with_process_env(|lookup| Config::from_lookup(lookup))
+        Config::from_process_env().map(Config::reported)
     }
 
     /// Reads the process environment and fails on the first invalid
-    /// setting; see [`Config::from_lookup_strict`]. A value that is not
-    /// Unicode is read as [`Config::from_env`] reads it.
+    /// setting, a value that is not Unicode included; see
+    /// [`Config::from_lookup_strict`].
     pub fn from_env_strict() -> Result<Config, ConfigError> {
-        with_process_env(|lookup| Config::from_lookup_strict(lookup))
+        Config::from_process_env().and_then(Config::strict)
     }
 
     /// Reads the OpenTelemetry SDK variables through `lookup`:
@@ -392,15 +366,7 @@ impl Config {
     /// assert!(format!("{config:?}").contains("headers: []"));
     /// ```
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
-        let config = Config::ignoring_invalid(&lookup)?;
-        for ignored in &config.ignored {
-            report(
-                DiagnosticKind::InvalidConfig,
-                &format_args!("{ignored}; ignored"),
-                None,
-            );
-        }
-        Ok(config)
+        Config::ignoring_invalid(&lookup, &RefCell::default()).map(Config::reported)
     }
 
     /// Reads the variables as [`Config::from_lookup`] does, but returns the
@@ -419,11 +385,7 @@ impl Config {
     pub fn from_lookup_strict(
         lookup: impl Fn(&str) -> Option<String>,
     ) -> Result<Config, ConfigError> {
-        let config = Config::ignoring_invalid(&lookup)?;
-        match config.ignored.first() {
-            Some(first) => Err(first.clone()),
-            None => Ok(config),
-        }
+        Config::ignoring_invalid(&lookup, &RefCell::default()).and_then(Config::strict)
     }
 
     /// The settings [`Config::from_lookup`] ignored, in the order found
@@ -433,9 +395,57 @@ impl Config {
         &self.ignored
     }
 
-    fn ignoring_invalid(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+    /// Reports each setting ignored, once.
+    fn reported(self) -> Config {
+        for ignored in &self.ignored {
+            report(
+                DiagnosticKind::InvalidConfig,
+                &format_args!("{ignored}; ignored"),
+                None,
+            );
+        }
+        self
+    }
+
+    /// The first setting ignored, as an error.
+    fn strict(self) -> Result<Config, ConfigError> {
+        match self.ignored.first() {
+            Some(first) => Err(first.clone()),
+            None => Ok(self),
+        }
+    }
+
+    /// Reads the process environment, as [`Config::ignoring_invalid`]
+    /// reads a lookup closure; a variable it asks for whose value is not
+    /// Unicode is read as unset and ignored.
+    fn from_process_env() -> Result<Config, ConfigError> {
+        let not_unicode: RefCell<Vec<ConfigError>> = RefCell::default();
+        let lookup = |key: &str| match std::env::var(key) {
+            Ok(value) => Some(value),
+            Err(VarError::NotPresent) => None,
+            Err(VarError::NotUnicode(_)) => {
+                let mut found = not_unicode.borrow_mut();
+                if !found.iter().any(|e| e.variable() == key) {
+                    found.push(ConfigError::not_unicode(key));
+                }
+                None
+            }
+        };
+        Config::ignoring_invalid(&lookup, &not_unicode)
+    }
+
+    /// Reads the variables through `lookup`, ignoring each invalid one;
+    /// `unreadable` holds the variables `lookup` found set but could not
+    /// give (read as unset), for them to be ignored too, and their headers
+    /// with an endpoint among them.
+    fn ignoring_invalid(
+        lookup: &dyn Fn(&str) -> Option<String>,
+        unreadable: &RefCell<Vec<ConfigError>>,
+    ) -> Result<Config, ConfigError> {
         let (mut config, mut ignored) = ignoring_invalid(lookup, Config::read, |ignored| {
-            headers_without_their_endpoint(lookup, ignored)
+            let mut along = unreadable.borrow().clone();
+            along.extend(headers_without_their_endpoint(lookup, ignored));
+            along
         })?;
         ignored.append(&mut config.ignored);
         config.ignored = ignored;

@@ -1,6 +1,7 @@
 //! `ConfigError`: an invalid configuration value, and the helpers that read
 //! `OTEL_*` variables through a lookup closure.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
@@ -24,7 +25,9 @@ use std::time::Duration;
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConfigError {
-    variable: &'static str,
+    /// Owned only for a variable found not Unicode: its name is the one the
+    /// reader asked for, which no table repeats.
+    variable: Cow<'static, str>,
     value: String,
     expected: &'static str,
 }
@@ -40,21 +43,34 @@ impl ConfigError {
             end -= 1;
         }
         ConfigError {
-            variable,
+            variable: Cow::Borrowed(variable),
             value: value[..end].to_owned(),
             expected,
         }
     }
 
+    /// `variable`, set in the process environment to a value that is not
+    /// Unicode, which no reader can take. The value is not quoted: it may
+    /// be a secret.
+    pub(crate) fn not_unicode(variable: &str) -> ConfigError {
+        ConfigError {
+            variable: Cow::Owned(variable.to_owned()),
+            value: String::new(),
+            expected: "the value is not valid Unicode (not quoted: it may be a secret)",
+        }
+    }
+
     /// The variable or setting that was invalid, e.g. `OTEL_TRACES_SAMPLER`.
-    pub fn variable(&self) -> &'static str {
-        self.variable
+    pub fn variable(&self) -> &str {
+        &self.variable
     }
 
     /// The value found (at most 256 bytes of it); for one entry of a list
     /// (a name in `OTEL_PROPAGATORS`, a header in
     /// `OTEL_EXPORTER_OTLP_HEADERS`) that entry, and for a header its name,
-    /// never its value, which may be a secret.
+    /// never its value, which may be a secret; empty for a value that is
+    /// not Unicode (see [`Config::from_env`](crate::Config::from_env)),
+    /// which is not quoted either.
     pub fn value(&self) -> &str {
         &self.value
     }
@@ -111,14 +127,14 @@ pub(crate) fn ignoring_invalid<T>(
             Ok(built) => {
                 let more: Vec<ConfigError> = along(&ignored)
                     .into_iter()
-                    .filter(|e| !hidden(&ignored, e.variable))
+                    .filter(|e| !hidden(&ignored, e.variable()))
                     .collect();
                 if more.is_empty() {
                     return Ok((built, ignored));
                 }
                 ignored.extend(more);
             }
-            Err(e) if hidden(&ignored, e.variable) => return Err(e),
+            Err(e) if hidden(&ignored, e.variable()) => return Err(e),
             Err(e) => ignored.push(e),
         }
     }
