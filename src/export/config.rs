@@ -16,7 +16,7 @@ use crate::export::{
     SpanExporter, SpanProcessor,
 };
 use crate::id_generator::{self, IdGenerator};
-use crate::propagation::global::usable_propagators;
+use crate::propagation::global::{first_report_of_env_propagators, usable_propagators};
 use crate::propagation::{PropagatorsError, OTEL_PROPAGATORS};
 use crate::sampling::{AlwaysOff, AlwaysOn, ParentBased, Sampler};
 use crate::span_limits::SpanLimits;
@@ -200,6 +200,17 @@ fn span_limits<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<SpanLimits
     })
 }
 
+/// Reports each setting in `ignored`.
+fn report_each<'a>(ignored: impl Iterator<Item = &'a ConfigError>) {
+    for ignored in ignored {
+        report(
+            DiagnosticKind::InvalidConfig,
+            &format_args!("{ignored}; ignored"),
+            None,
+        );
+    }
+}
+
 /// What [`init`](crate::init) takes out of a [`Config`].
 pub(crate) struct Parts {
     pub(crate) sampler: Box<dyn Sampler>,
@@ -243,8 +254,24 @@ impl Config {
     /// and kept in [`Config::ignored`], with an empty
     /// [`value`](ConfigError::value) (the value is not quoted: it may be a
     /// secret).
+    ///
+    /// A problem in `OTEL_PROPAGATORS` is reported once in the process,
+    /// here or by the [global propagator](crate::propagation::global_propagator),
+    /// which reads the same value, whichever comes first.
     pub fn from_env() -> Result<Config, ConfigError> {
-        Config::from_process_env().map(Config::reported)
+        let config = Config::from_process_env()?;
+        let propagators = |e: &ConfigError| e.variable() == OTEL_PROPAGATORS;
+        // The global propagator may have reported them; claimed only with
+        // something to report.
+        let reported_already =
+            config.ignored.iter().any(propagators) && !first_report_of_env_propagators();
+        report_each(
+            config
+                .ignored
+                .iter()
+                .filter(|e| !(reported_already && propagators(e))),
+        );
+        Ok(config)
     }
 
     /// Reads the process environment and fails on the first invalid
@@ -366,7 +393,9 @@ impl Config {
     /// assert!(format!("{config:?}").contains("headers: []"));
     /// ```
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
-        Config::ignoring_invalid(&lookup, &RefCell::default()).map(Config::reported)
+        let config = Config::ignoring_invalid(&lookup, &RefCell::default())?;
+        report_each(config.ignored.iter());
+        Ok(config)
     }
 
     /// Reads the variables as [`Config::from_lookup`] does, but returns the
@@ -393,18 +422,6 @@ impl Config {
     /// for a configuration built in code.
     pub fn ignored(&self) -> &[ConfigError] {
         &self.ignored
-    }
-
-    /// Reports each setting ignored, once.
-    fn reported(self) -> Config {
-        for ignored in &self.ignored {
-            report(
-                DiagnosticKind::InvalidConfig,
-                &format_args!("{ignored}; ignored"),
-                None,
-            );
-        }
-        self
     }
 
     /// The first setting ignored, as an error.
