@@ -1,7 +1,11 @@
 //! `Config::from_env` read a variable whose value is not Unicode as unset,
-//! saying nothing: a setting lost silently. It is still ignored (no reader
-//! can take it), and now reported once as `invalid-config`, naming the
-//! variable. Runs `from_env` in a child process with such a variable.
+//! saying nothing: a setting lost silently. Then it reported it, but left
+//! it out of `Config::ignored()`, and `from_env_strict` did not fail on it.
+//! Now it is ignored like any invalid value: read as unset, reported once
+//! as `invalid-config` naming the variable (not the value, which may be a
+//! secret), kept in `ignored()`, and the error of `from_env_strict`; an
+//! endpoint not Unicode takes its headers along, as an invalid one does.
+//! Runs `from_env` in child processes with such variables.
 
 #![cfg(unix)]
 
@@ -11,14 +15,23 @@ use std::os::unix::ffi::OsStrExt;
 /// Run by the test below in a child process whose `OTEL_TRACES_SAMPLER`
 /// is not Unicode.
 #[test]
-#[ignore = "run in a child process by a_value_that_is_not_unicode_is_reported_once"]
+#[ignore = "run in a child process by a_value_that_is_not_unicode_is_ignored_and_reported_once"]
 fn child_reading_a_sampler_that_is_not_unicode() {
     if std::env::var_os("OTEL_TRACES_SAMPLER").is_none() {
         return;
     }
+    let strict = baton::Config::from_env_strict().err().unwrap();
+    assert_eq!(
+        (strict.variable(), strict.value()),
+        ("OTEL_TRACES_SAMPLER", "")
+    );
+    assert_eq!(
+        baton::diagnostic_count(baton::DiagnosticKind::InvalidConfig),
+        0
+    );
     let config = baton::Config::from_env().unwrap();
-    // Read as unset: the default sampler, and a lookup closure's view.
-    assert!(config.ignored().is_empty());
+    // Read as unset: the default sampler.
+    assert_eq!(config.ignored(), [strict]);
     assert!(format!("{config:?}").contains("sampler: \"ParentBased{root:AlwaysOnSampler"));
     assert_eq!(
         baton::diagnostic_count(baton::DiagnosticKind::InvalidConfig),
@@ -27,7 +40,7 @@ fn child_reading_a_sampler_that_is_not_unicode() {
 }
 
 #[test]
-fn a_value_that_is_not_unicode_is_reported_once() {
+fn a_value_that_is_not_unicode_is_ignored_and_reported_once() {
     let out = std::process::Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
@@ -49,7 +62,71 @@ fn a_value_that_is_not_unicode_is_reported_once() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("OTEL_TRACES_SAMPLER is not valid Unicode; ignored"),
+        stderr.contains(
+            "invalid OTEL_TRACES_SAMPLER=\"\": the value is not valid Unicode (not quoted: it \
+             may be a secret); ignored"
+        ),
         "{stderr}"
     );
+}
+
+/// Run by the test below in a child process whose
+/// `OTEL_EXPORTER_OTLP_ENDPOINT` is not Unicode.
+#[test]
+#[ignore = "run in a child process by an_endpoint_not_unicode_takes_its_headers_along"]
+fn child_reading_an_endpoint_that_is_not_unicode() {
+    if std::env::var_os("OTEL_EXPORTER_OTLP_ENDPOINT").is_none() {
+        return;
+    }
+    let config = baton::Config::from_env().unwrap();
+    let named: Vec<(&str, &str)> = config
+        .ignored()
+        .iter()
+        .map(|e| (e.variable(), e.value()))
+        .collect();
+    assert_eq!(
+        named,
+        [
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", ""),
+            ("OTEL_EXPORTER_OTLP_HEADERS", "api-key"),
+        ]
+    );
+    let shown = format!("{config:?}");
+    assert!(
+        shown.contains("endpoint: \"http://localhost:4318/v1/traces\", headers: []"),
+        "{shown}"
+    );
+    assert_eq!(
+        baton::diagnostic_count(baton::DiagnosticKind::InvalidConfig),
+        2
+    );
+}
+
+#[test]
+fn an_endpoint_not_unicode_takes_its_headers_along() {
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "child_reading_an_endpoint_that_is_not_unicode",
+            "--ignored",
+        ])
+        .env_clear()
+        .env(
+            "OTEL_EXPORTER_OTLP_ENDPOINT",
+            OsStr::from_bytes(b"http://coll\xffector:4318"),
+        )
+        .env("OTEL_EXPORTER_OTLP_HEADERS", "api-key=s3cret")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.contains("1 passed"), "{stdout}");
+    // Without a handler, stderr shows the first report of a kind (the child
+    // counts both).
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("invalid OTEL_EXPORTER_OTLP_ENDPOINT=\"\""),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("s3cret"), "{stderr}");
 }

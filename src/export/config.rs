@@ -9,13 +9,14 @@ use crate::diagnostic::{report, DiagnosticKind};
 use crate::export::batch_config::BatchConfig;
 use crate::export::config_error::{ignoring_invalid, Env};
 use crate::export::fan_out::FanOut;
+use crate::export::otlp::headers_without_their_endpoint;
 use crate::export::sampler_env::sampler_from_env;
 use crate::export::{
     BatchProcessor, ConfigError, ConsoleExporter, OtlpConfig, OtlpExporter, SimpleProcessor,
     SpanExporter, SpanProcessor,
 };
 use crate::id_generator::{self, IdGenerator};
-use crate::propagation::global::usable_propagators;
+use crate::propagation::global::{first_report_of_env_propagators, usable_propagators};
 use crate::propagation::{PropagatorsError, OTEL_PROPAGATORS};
 use crate::sampling::{AlwaysOff, AlwaysOn, ParentBased, Sampler};
 use crate::span_limits::SpanLimits;
@@ -199,31 +200,15 @@ fn span_limits<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<SpanLimits
     })
 }
 
-/// Runs `read` over the process environment, then reports each variable
-/// it asked for whose value is not Unicode (read as unset), once.
-fn with_process_env(
-    read: impl FnOnce(&dyn Fn(&str) -> Option<String>) -> Result<Config, ConfigError>,
-) -> Result<Config, ConfigError> {
-    let not_unicode: RefCell<Vec<String>> = RefCell::new(Vec::new());
-    let config = read(&|key: &str| match std::env::var(key) {
-        Ok(value) => Some(value),
-        Err(VarError::NotPresent) => None,
-        Err(VarError::NotUnicode(_)) => {
-            let mut seen = not_unicode.borrow_mut();
-            if !seen.iter().any(|k| k == key) {
-                seen.push(key.to_owned());
-            }
-            None
-        }
-    });
-    for key in not_unicode.into_inner() {
+/// Reports each setting in `ignored`.
+fn report_each<'a>(ignored: impl Iterator<Item = &'a ConfigError>) {
+    for ignored in ignored {
         report(
             DiagnosticKind::InvalidConfig,
-            &format_args!("{key} is not valid Unicode; ignored"),
+            &format_args!("{ignored}; ignored"),
             None,
         );
     }
-    config
 }
 
 /// What [`init`](crate::init) takes out of a [`Config`].
@@ -263,20 +248,37 @@ impl Config {
 
     /// Reads the process environment; see [`Config::from_lookup`].
     ///
-    /// A variable whose value is not Unicode is ignored too, as if unset,
-    /// and reported once as a
+    /// A variable whose value is not Unicode, which no reader can take, is
+    /// ignored like an invalid one: read as unset, reported once as a
     /// [`DiagnosticKind::InvalidConfig`](crate::DiagnosticKind::InvalidConfig)
-    /// (it is not in [`Config::ignored`], which names variables the way
-    /// a lookup closure sees them).
+    /// and kept in [`Config::ignored`], with an empty
+    /// [`value`](ConfigError::value) (the value is not quoted: it may be a
+    /// secret).
+    ///
+    /// A problem in `OTEL_PROPAGATORS` is reported once in the process,
+    /// here or by the [global propagator](crate::propagation::global_propagator),
+    /// which reads the same value, whichever comes first.
     pub fn from_env() -> Result<Config, ConfigError> {
-        with_process_env(|lookup| Config::from_lookup(lookup))
+        let config = Config::from_process_env()?;
+        let propagators = |e: &ConfigError| e.variable() == OTEL_PROPAGATORS;
+        // The global propagator may have reported them; claimed only with
+        // something to report.
+        let reported_already =
+            config.ignored.iter().any(propagators) && !first_report_of_env_propagators();
+        report_each(
+            config
+                .ignored
+                .iter()
+                .filter(|e| !(reported_already && propagators(e))),
+        );
+        Ok(config)
     }
 
     /// Reads the process environment and fails on the first invalid
-    /// setting; see [`Config::from_lookup_strict`]. A value that is not
-    /// Unicode is read as [`Config::from_env`] reads it.
+    /// setting, a value that is not Unicode included; see
+    /// [`Config::from_lookup_strict`].
     pub fn from_env_strict() -> Result<Config, ConfigError> {
-        with_process_env(|lookup| Config::from_lookup_strict(lookup))
+        Config::from_process_env().and_then(Config::strict)
     }
 
     /// Reads the OpenTelemetry SDK variables through `lookup`:
@@ -329,6 +331,17 @@ impl Config {
     /// names only is unset); `none` with other names ignores the whole
     /// setting.
     ///
+    /// Headers go only to a collector they were set for, since they carry
+    /// API keys: when an invalid `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` gives
+    /// way to `OTEL_EXPORTER_OTLP_ENDPOINT`,
+    /// `OTEL_EXPORTER_OTLP_TRACES_HEADERS` is ignored with it (the general
+    /// headers, set for that endpoint, are sent); when an invalid endpoint
+    /// gives way to the default `http://localhost:4318`, both
+    /// `OTEL_EXPORTER_OTLP_TRACES_HEADERS` and `OTEL_EXPORTER_OTLP_HEADERS`
+    /// are. Each header setting so ignored is reported and kept in
+    /// [`Config::ignored`] like an invalid one, naming its headers but not
+    /// their values.
+    ///
     /// Nothing is dropped silently: each ignored setting is reported once
     /// as a [`DiagnosticKind::InvalidConfig`](crate::DiagnosticKind::InvalidConfig)
     /// naming the variable, the value and what was expected, and kept in
@@ -363,16 +376,25 @@ impl Config {
     /// // In a list, an unknown name is left out.
     /// let both = baton::Config::from_lookup(|k| (k == "OTEL_TRACES_EXPORTER").then(|| "OTLP, zipkin".into())).unwrap();
     /// assert_eq!(both.ignored()[0].value(), "zipkin");
+    ///
+    /// // An endpoint ignored takes its headers with it: the API key is not
+    /// // sent to http://localhost:4318.
+    /// let env = |k: &str| match k {
+    ///     "OTEL_EXPORTER_OTLP_ENDPOINT" => Some("https://api.vendor.example".to_owned()),
+    ///     "OTEL_EXPORTER_OTLP_HEADERS" => Some("api-key=s3cret".to_owned()),
+    ///     _ => None,
+    /// };
+    /// let config = baton::Config::from_lookup(env).unwrap();
+    /// let ignored: Vec<_> = config.ignored().iter().map(|e| (e.variable(), e.value())).collect();
+    /// assert_eq!(ignored, [
+    ///     ("OTEL_EXPORTER_OTLP_ENDPOINT", "https://api.vendor.example"),
+    ///     ("OTEL_EXPORTER_OTLP_HEADERS", "api-key"),
+    /// ]);
+    /// assert!(format!("{config:?}").contains("headers: []"));
     /// ```
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
-        let config = Config::ignoring_invalid(&lookup)?;
-        for ignored in &config.ignored {
-            report(
-                DiagnosticKind::InvalidConfig,
-                &format_args!("{ignored}; ignored"),
-                None,
-            );
-        }
+        let config = Config::ignoring_invalid(&lookup, &RefCell::default())?;
+        report_each(config.ignored.iter());
         Ok(config)
     }
 
@@ -392,11 +414,7 @@ impl Config {
     pub fn from_lookup_strict(
         lookup: impl Fn(&str) -> Option<String>,
     ) -> Result<Config, ConfigError> {
-        let config = Config::ignoring_invalid(&lookup)?;
-        match config.ignored.first() {
-            Some(first) => Err(first.clone()),
-            None => Ok(config),
-        }
+        Config::ignoring_invalid(&lookup, &RefCell::default()).and_then(Config::strict)
     }
 
     /// The settings [`Config::from_lookup`] ignored, in the order found
@@ -406,8 +424,46 @@ impl Config {
         &self.ignored
     }
 
-    fn ignoring_invalid(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
-        let (mut config, mut ignored) = ignoring_invalid(lookup, Config::read)?;
+    /// The first setting ignored, as an error.
+    fn strict(self) -> Result<Config, ConfigError> {
+        match self.ignored.first() {
+            Some(first) => Err(first.clone()),
+            None => Ok(self),
+        }
+    }
+
+    /// Reads the process environment, as [`Config::ignoring_invalid`]
+    /// reads a lookup closure; a variable it asks for whose value is not
+    /// Unicode is read as unset and ignored.
+    fn from_process_env() -> Result<Config, ConfigError> {
+        let not_unicode: RefCell<Vec<ConfigError>> = RefCell::default();
+        let lookup = |key: &str| match std::env::var(key) {
+            Ok(value) => Some(value),
+            Err(VarError::NotPresent) => None,
+            Err(VarError::NotUnicode(_)) => {
+                let mut found = not_unicode.borrow_mut();
+                if !found.iter().any(|e| e.variable() == key) {
+                    found.push(ConfigError::not_unicode(key));
+                }
+                None
+            }
+        };
+        Config::ignoring_invalid(&lookup, &not_unicode)
+    }
+
+    /// Reads the variables through `lookup`, ignoring each invalid one;
+    /// `unreadable` holds the variables `lookup` found set but could not
+    /// give (read as unset), for them to be ignored too, and their headers
+    /// with an endpoint among them.
+    fn ignoring_invalid(
+        lookup: &dyn Fn(&str) -> Option<String>,
+        unreadable: &RefCell<Vec<ConfigError>>,
+    ) -> Result<Config, ConfigError> {
+        let (mut config, mut ignored) = ignoring_invalid(lookup, Config::read, |ignored| {
+            let mut along = unreadable.borrow().clone();
+            along.extend(headers_without_their_endpoint(lookup, ignored));
+            along
+        })?;
         ignored.append(&mut config.ignored);
         config.ignored = ignored;
         Ok(config)

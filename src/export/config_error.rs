@@ -1,6 +1,7 @@
 //! `ConfigError`: an invalid configuration value, and the helpers that read
 //! `OTEL_*` variables through a lookup closure.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
@@ -24,7 +25,9 @@ use std::time::Duration;
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConfigError {
-    variable: &'static str,
+    /// Owned only for a variable found not Unicode: its name is the one the
+    /// reader asked for, which no table repeats.
+    variable: Cow<'static, str>,
     value: String,
     expected: &'static str,
 }
@@ -40,21 +43,34 @@ impl ConfigError {
             end -= 1;
         }
         ConfigError {
-            variable,
+            variable: Cow::Borrowed(variable),
             value: value[..end].to_owned(),
             expected,
         }
     }
 
+    /// `variable`, set in the process environment to a value that is not
+    /// Unicode, which no reader can take. The value is not quoted: it may
+    /// be a secret.
+    pub(crate) fn not_unicode(variable: &str) -> ConfigError {
+        ConfigError {
+            variable: Cow::Owned(variable.to_owned()),
+            value: String::new(),
+            expected: "the value is not valid Unicode (not quoted: it may be a secret)",
+        }
+    }
+
     /// The variable or setting that was invalid, e.g. `OTEL_TRACES_SAMPLER`.
-    pub fn variable(&self) -> &'static str {
-        self.variable
+    pub fn variable(&self) -> &str {
+        &self.variable
     }
 
     /// The value found (at most 256 bytes of it); for one entry of a list
     /// (a name in `OTEL_PROPAGATORS`, a header in
     /// `OTEL_EXPORTER_OTLP_HEADERS`) that entry, and for a header its name,
-    /// never its value, which may be a secret.
+    /// never its value, which may be a secret; empty for a value that is
+    /// not Unicode (see [`Config::from_env`](crate::Config::from_env)),
+    /// which is not quoted either.
     pub fn value(&self) -> &str {
         &self.value
     }
@@ -84,25 +100,41 @@ impl std::error::Error for ConfigError {}
 /// grammar and limit stays in its one reader. Returns what `read` built and
 /// the settings ignored, in the order found.
 ///
+/// `along` names the settings that must be ignored because of those
+/// already ignored (headers set for an endpoint that was ignored, see
+/// [`OtlpConfig`](crate::export::OtlpConfig)): they are hidden too, and
+/// `read` runs again, until it succeeds with nothing more to hide.
+///
 /// An error naming a variable already hidden is returned: hiding cannot
 /// mend it. Each round hides one more variable, so this ends after at most
-/// one round per variable `read` looks up.
+/// one round per variable `read` looks up or `along` names.
 pub(crate) fn ignoring_invalid<T>(
     lookup: &dyn Fn(&str) -> Option<String>,
     read: impl Fn(&dyn Fn(&str) -> Option<String>) -> Result<T, ConfigError>,
+    along: impl Fn(&[ConfigError]) -> Vec<ConfigError>,
 ) -> Result<(T, Vec<ConfigError>), ConfigError> {
     let mut ignored: Vec<ConfigError> = Vec::new();
+    let hidden = |ignored: &[ConfigError], key: &str| ignored.iter().any(|e| e.variable == key);
     loop {
         let visible = |key: &str| {
-            if ignored.iter().any(|e| e.variable == key) {
+            if hidden(&ignored, key) {
                 None
             } else {
                 lookup(key)
             }
         };
         match read(&visible) {
-            Ok(built) => return Ok((built, ignored)),
-            Err(e) if ignored.iter().any(|seen| seen.variable == e.variable) => return Err(e),
+            Ok(built) => {
+                let more: Vec<ConfigError> = along(&ignored)
+                    .into_iter()
+                    .filter(|e| !hidden(&ignored, e.variable()))
+                    .collect();
+                if more.is_empty() {
+                    return Ok((built, ignored));
+                }
+                ignored.extend(more);
+            }
+            Err(e) if hidden(&ignored, e.variable()) => return Err(e),
             Err(e) => ignored.push(e),
         }
     }
@@ -193,7 +225,7 @@ mod tests {
             first_set(lookup)
         };
         let all = |k: &str| Some(k.to_lowercase());
-        let ((), ignored) = ignoring_invalid(&all, read).unwrap();
+        let ((), ignored) = ignoring_invalid(&all, read, |_| Vec::new()).unwrap();
         let named: Vec<_> = ignored.iter().map(|e| (e.variable(), e.value())).collect();
         assert_eq!(named, [("A", "a"), ("B", "b"), ("C", "c")]);
         // One round per variable, and the one that succeeds.
@@ -208,8 +240,34 @@ mod tests {
             rounds.set(rounds.get() + 1);
             Err(ConfigError::new("A", "", "always"))
         };
-        let err = ignoring_invalid(&|_| None, read).unwrap_err();
+        let err = ignoring_invalid(&|_| None, read, |_| Vec::new()).unwrap_err();
         assert_eq!(err.variable(), "A");
         assert_eq!(rounds.get(), 2);
+    }
+
+    #[test]
+    fn settings_ignored_along_are_hidden_and_read_again_once() {
+        let rounds = Cell::new(0);
+        let read = |lookup: &dyn Fn(&str) -> Option<String>| {
+            rounds.set(rounds.get() + 1);
+            // `A` is invalid; `B`, valid alone, must go with it.
+            match lookup("A") {
+                Some(v) => Err(ConfigError::new("A", &v, "nothing")),
+                None => Ok(lookup("B")),
+            }
+        };
+        let along = |ignored: &[ConfigError]| {
+            let a = ignored.iter().any(|e| e.variable() == "A");
+            a.then(|| ConfigError::new("B", "b", "goes with A"))
+                .into_iter()
+                .collect()
+        };
+        let all = |k: &str| Some(k.to_lowercase());
+        let (b, ignored) = ignoring_invalid(&all, read, along).unwrap();
+        assert_eq!(b, None);
+        let named: Vec<_> = ignored.iter().map(|e| e.variable()).collect();
+        assert_eq!(named, ["A", "B"]);
+        // Failed on `A`; read with `B`, which was then hidden; read again.
+        assert_eq!(rounds.get(), 3);
     }
 }

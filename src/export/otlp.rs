@@ -100,6 +100,58 @@ const RESERVED_HEADERS: [&str; 10] = [
     "upgrade",
 ];
 
+const TRACES_ENDPOINT: &str = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT";
+const ENDPOINT: &str = "OTEL_EXPORTER_OTLP_ENDPOINT";
+const TRACES_HEADERS: &str = "OTEL_EXPORTER_OTLP_TRACES_HEADERS";
+const HEADERS: &str = "OTEL_EXPORTER_OTLP_HEADERS";
+
+/// The header settings that must be ignored along with the endpoint
+/// settings in `ignored`, so that headers (API keys, tokens) reach only a
+/// collector they were set for: when an ignored
+/// `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` gives way to a set
+/// `OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_EXPORTER_OTLP_TRACES_HEADERS` (the
+/// general headers are that endpoint's own); when an ignored endpoint gives
+/// way to [`DEFAULT_OTLP_ENDPOINT`], both header variables. Each is named
+/// with its header names, never a value.
+pub(crate) fn headers_without_their_endpoint(
+    lookup: &dyn Fn(&str) -> Option<String>,
+    ignored: &[ConfigError],
+) -> Vec<ConfigError> {
+    let env = Env(lookup);
+    let hidden = |variable: &str| ignored.iter().any(|e| e.variable() == variable);
+    let used = |variable: &str| !hidden(variable) && env.get(variable).is_some();
+    if used(TRACES_ENDPOINT) || !(hidden(TRACES_ENDPOINT) || hidden(ENDPOINT)) {
+        return Vec::new();
+    }
+    let withheld: &[&'static str] = if used(ENDPOINT) {
+        &[TRACES_HEADERS]
+    } else {
+        &[TRACES_HEADERS, HEADERS]
+    };
+    withheld
+        .iter()
+        .filter(|variable| !hidden(variable))
+        .filter_map(|&variable| {
+            let list = env.get(variable)?;
+            // Names only: a header's value may be a secret.
+            let names = match parse_pairs(variable, &list, Pairs::Headers) {
+                Ok(pairs) => pairs
+                    .into_iter()
+                    .map(|(name, _)| name)
+                    .collect::<Vec<_>>()
+                    .join(","),
+                Err(e) => e.value().to_owned(),
+            };
+            Some(ConfigError::new(
+                variable,
+                &names,
+                "not sent: the endpoint these headers were set for was ignored, and headers \
+                 (credentials) go to no other collector",
+            ))
+        })
+        .collect()
+}
+
 /// `OTEL_EXPORTER_OTLP_TRACES_<X>` if set, else `OTEL_EXPORTER_OTLP_<X>`.
 fn signal_specific<F: Fn(&str) -> Option<String>>(
     env: &Env<F>,
@@ -154,7 +206,9 @@ impl OtlpConfig {
     /// The first invalid value is an error naming its variable;
     /// [`Config::from_lookup`](crate::Config::from_lookup) ignores each one
     /// instead (the variable is read as unset, so a signal-specific one
-    /// gives way to the general one), as the environment spec asks.
+    /// gives way to the general one), as the environment spec asks, and
+    /// ignores the headers along with an endpoint, so that they reach no
+    /// collector but the one they were set for.
     ///
     /// ```
     /// use baton::export::OtlpConfig;
@@ -168,8 +222,6 @@ impl OtlpConfig {
     /// assert!(err.to_string().contains("use http/protobuf"));
     /// ```
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<OtlpConfig, ConfigError> {
-        const TRACES_ENDPOINT: &str = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT";
-        const ENDPOINT: &str = "OTEL_EXPORTER_OTLP_ENDPOINT";
         let resource = Resource::from_lookup(&lookup)?;
         let env = Env(lookup);
         for variable in TLS_VARIABLES {
@@ -222,11 +274,7 @@ impl OtlpConfig {
         ) {
             config.compression = Compression::parse(variable, &value)?;
         }
-        if let Some((variable, list)) = signal_specific(
-            &env,
-            "OTEL_EXPORTER_OTLP_TRACES_HEADERS",
-            "OTEL_EXPORTER_OTLP_HEADERS",
-        ) {
+        if let Some((variable, list)) = signal_specific(&env, TRACES_HEADERS, HEADERS) {
             for (name, value) in parse_pairs(variable, &list, Pairs::Headers)? {
                 // Which one the list meant cannot be told: an error, not a
                 // silent pick (two `Authorization` lines fail the request).

@@ -1,6 +1,7 @@
 //! The process-wide propagator behind `inject_context` and `extract_context`.
 
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 
 use super::{Composite, Extractor, Injector, Propagator, PropagatorsError, OTEL_PROPAGATORS};
@@ -9,6 +10,18 @@ use crate::diagnostic::{report, DiagnosticKind};
 use crate::stack::ContextGuard;
 
 static GLOBAL: OnceLock<Composite> = OnceLock::new();
+
+/// Whether the problems of the process's `OTEL_PROPAGATORS` were reported,
+/// by the first read of the global propagator or by
+/// [`Config::from_env`](crate::Config::from_env), which checks the same
+/// value: whichever comes first reports them, so each is reported once.
+static ENV_PROBLEMS_REPORTED: AtomicBool = AtomicBool::new(false);
+
+/// True the first time only: the caller reports the problems of the
+/// process's `OTEL_PROPAGATORS`.
+pub(crate) fn first_report_of_env_propagators() -> bool {
+    !ENV_PROBLEMS_REPORTED.swap(true, Ordering::Relaxed)
+}
 
 /// The global propagator was already chosen.
 #[derive(Debug)]
@@ -44,20 +57,25 @@ pub fn set_global_propagator(propagator: Composite) -> Result<(), AlreadySet> {
 /// unknown name is left out of the list and the known ones run; `none`
 /// with other names (or a value that is not Unicode) is ignored as if
 /// unset, so the default runs. Each problem is reported as a
-/// [`DiagnosticKind::InvalidConfig`].
+/// [`DiagnosticKind::InvalidConfig`], unless
+/// [`Config::from_env`](crate::Config::from_env) reported it already.
 pub fn global_propagator() -> &'static Composite {
     GLOBAL.get_or_init(|| {
+        let mut ignored = Vec::new();
         let list = std::env::var(OTEL_PROPAGATORS).unwrap_or_else(|e| {
             if let std::env::VarError::NotUnicode(_) = e {
-                report_ignored(&PropagatorsError::NotUnicode {
+                ignored.push(PropagatorsError::NotUnicode {
                     variable: OTEL_PROPAGATORS,
                 });
             }
             String::new()
         });
-        let (usable, ignored) = usable_propagators(&list);
-        for problem in &ignored {
-            report_ignored(problem);
+        let (usable, problems) = usable_propagators(&list);
+        ignored.extend(problems);
+        if !ignored.is_empty() && first_report_of_env_propagators() {
+            for problem in &ignored {
+                report_ignored(problem);
+            }
         }
         // `usable` names known propagators only, `none` alone or nothing.
         Composite::from_list(&usable).unwrap_or_default()
