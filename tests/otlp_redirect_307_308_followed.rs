@@ -2,8 +2,12 @@
 //! collector moved to another port) gets the same `POST`, body and headers
 //! at the `Location`, as Go's `net/http` (what the Collector's own OTLP/HTTP
 //! exporter uses) and curl do: up to `MAX_REDIRECTS` redirections per
-//! request, none to `https` (baton has no TLS), and `Authorization` and
-//! `Cookie` are not sent to another host or port. The OTLP/HTTP spec leaves
+//! request, none to `https` (baton has no TLS), and no configured header
+//! but the User-Agent is sent to another host or port: Go and curl
+//! withhold only `Authorization` and `Cookie` there, but OTLP's configured
+//! headers are credentials whatever their names (`api-key`,
+//! `x-honeycomb-team`). Found: an `api-key` went to any `http://` origin a
+//! collector redirected to. The OTLP/HTTP spec leaves
 //! redirections to HTTP, under which following 307 and 308 keeps the
 //! method and body (RFC 9110 §15.4.8, §15.4.9).
 //!
@@ -33,14 +37,16 @@ fn redirect(status: u16, location: &str) -> Vec<u8> {
         .into_bytes()
 }
 
-/// Exports one span to `url` with an `Authorization` and an `api-key`
-/// header; the result.
+/// Exports one span to `url` with an `Authorization`, an `api-key` and a
+/// User-Agent product; the result.
 fn export(url: &str) -> Result<(), ExportError> {
     let config = OtlpConfig::new(url)
         .unwrap()
         .header("Authorization", "Bearer s3cret")
         .unwrap()
         .header("api-key", "k1")
+        .unwrap()
+        .header("User-Agent", "probe/1")
         .unwrap()
         .timeout(Duration::from_secs(10));
     OtlpExporter::new(config).export(&[batch_fixture::span()])
@@ -77,15 +83,19 @@ fn a_307_or_308_to_another_port_gets_the_same_post_without_credentials() {
         assert_eq!(moved.body, first.body, "{status}: the same body");
         assert!(!moved.body.is_empty());
         assert_eq!(moved.header("host"), to.strip_prefix("http://"));
-        for name in ["content-type", "content-length", "user-agent", "api-key"] {
+        for name in ["content-type", "content-length", "user-agent"] {
             assert_eq!(moved.header(name), first.header(name), "{status}: {name}");
         }
+        assert!(moved.header("user-agent").unwrap().starts_with("probe/1 "));
         assert_eq!(first.header("authorization"), Some("Bearer s3cret"));
-        assert_eq!(
-            moved.header("authorization"),
-            None,
-            "{status}: another origin"
-        );
+        assert_eq!(first.header("api-key"), Some("k1"));
+        for credential in ["authorization", "api-key"] {
+            assert_eq!(
+                moved.header(credential),
+                None,
+                "{status}: {credential} to another origin"
+            );
+        }
     }
 }
 
@@ -104,6 +114,7 @@ fn a_relative_location_on_the_same_origin_keeps_every_header() {
         let got = received(&requests, 2);
         assert_eq!(got[1].request_line, request_line, "{location}");
         assert_eq!(got[1].header("authorization"), Some("Bearer s3cret"));
+        assert_eq!(got[1].header("api-key"), Some("k1"));
         assert_eq!(got[1].body, got[0].body);
     }
 }

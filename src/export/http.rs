@@ -332,18 +332,16 @@ fn to_post_error(failure: Failure, deadline: Deadline, endpoint: &Endpoint) -> P
 /// byte of an answer (a server dropping an idle connection as the request
 /// went out) is replaced by a new one, once, and the request sent again:
 /// the OTLP/HTTP spec has the client send the same request again "if the
-/// server disconnects without returning a response". Configured headers
-/// named in `withheld` are not sent.
+/// server disconnects without returning a response".
 pub(crate) fn post(
     kept: &mut KeptConnection,
     endpoint: &Endpoint,
     headers: &[(String, String)],
-    withheld: &[&str],
     content: Content<'_>,
     body: &[u8],
     deadline: Deadline,
 ) -> Result<Response, PostError> {
-    let head = request_head(endpoint, headers, withheld, content, body.len());
+    let head = request_head(endpoint, headers, content, body.len());
     let fresh = || {
         let stream =
             http_connect::connect(&endpoint.host, endpoint.port, deadline.at, SYSTEM_RESOLVER)
@@ -397,11 +395,10 @@ pub(crate) struct Content<'a> {
 }
 
 /// The request line and headers of a `POST` of `length` bytes, with the
-/// configured `headers` but those named in `withheld` (in any case).
+/// configured `headers`.
 fn request_head(
     endpoint: &Endpoint,
     headers: &[(String, String)],
-    withheld: &[&str],
     content: Content<'_>,
     length: usize,
 ) -> String {
@@ -424,9 +421,7 @@ fn request_head(
         head.push_str(encoding);
         head.push_str("\r\n");
     }
-    let sent =
-        |name: &str| !is_user_agent(name) && !withheld.iter().any(|w| name.eq_ignore_ascii_case(w));
-    for (name, value) in headers.iter().filter(|(name, _)| sent(name)) {
+    for (name, value) in headers.iter().filter(|(name, _)| !is_user_agent(name)) {
         head.push_str(name);
         head.push_str(": ");
         head.push_str(value);

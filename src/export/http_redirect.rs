@@ -26,11 +26,6 @@ use crate::export::ExportError;
 /// fault).
 pub const MAX_REDIRECTS: usize = 10;
 
-/// Configured headers not sent to a `Location` of another origin (host or
-/// port), as Go and curl withhold them there: credentials meant for the
-/// configured collector. Names compared in any case.
-const CREDENTIAL_HEADERS: [&str; 3] = ["authorization", "proxy-authorization", "cookie"];
-
 /// The connections an exporter keeps between exports: to its configured
 /// origin, and to the one other origin a redirection last led to, so that a
 /// collector reached through a redirection is not a new connection (and,
@@ -70,8 +65,8 @@ impl Connections {
 /// (or one whose body the deadline cut short) and the endpoint that gave it.
 ///
 /// Each request goes on the connection `kept` for its origin; to an origin
-/// other than the endpoint's, without [`CREDENTIAL_HEADERS`]. A 307 or 308
-/// that cannot be followed (no `Location`, one past [`MAX_REDIRECTS`],
+/// other than the endpoint's, without the configured headers but the
+/// User-Agent. A 307 or 308 that cannot be followed (no `Location`, one past [`MAX_REDIRECTS`],
 /// `https`, another scheme, a URL the endpoint grammar refuses) fails the
 /// request, not retried, with [`ExportError::RedirectRefused`].
 pub(crate) fn post_following<'a>(
@@ -85,15 +80,24 @@ pub(crate) fn post_following<'a>(
     let mut target = Cow::Borrowed(endpoint);
     let mut followed = 0;
     loop {
-        let withheld: &[&str] = if target.same_origin(endpoint) {
-            &[]
+        // The configured headers are for the configured collector: OTLP's
+        // are its credentials (`api-key`, `x-honeycomb-team`, an
+        // `Authorization`), whatever their names. Go and curl withhold
+        // only `Authorization` and `Cookie` from another origin; baton
+        // sends it none but the User-Agent's product.
+        let elsewhere: Vec<(String, String)>;
+        let sent = if target.same_origin(endpoint) {
+            headers
         } else {
-            &CREDENTIAL_HEADERS
+            elsewhere = headers
+                .iter()
+                .filter(|(name, _)| name.eq_ignore_ascii_case("user-agent"))
+                .cloned()
+                .collect();
+            &elsewhere
         };
         let connection = kept.to(endpoint, &target);
-        let response = http::post(
-            connection, &target, headers, withheld, content, body, deadline,
-        )?;
+        let response = http::post(connection, &target, sent, content, body, deadline)?;
         if !matches!(response.status, 307 | 308) || response.body_timed_out {
             return Ok((response, target));
         }
