@@ -5,7 +5,8 @@
 //! [`set_diagnostic_handler`], and counted per [`DiagnosticKind`] so tests and
 //! health checks can read [`diagnostic_count`]. Without a handler, the first
 //! report of each kind is written to stderr, then at most one line per kind
-//! every [`STDERR_INTERVAL_SECS`] seconds.
+//! every [`STDERR_INTERVAL_SECS`] seconds; every `invalid-config` report is
+//! written, one per setting a configuration read ignored.
 
 use std::cell::Cell;
 use std::fmt;
@@ -252,12 +253,13 @@ pub(crate) fn report(
             let now = crate::clock::now_unix_nanos() / 1_000_000_000;
             let last = &LAST_PRINTED[kind.index()];
             let prev = last.load(Ordering::Relaxed);
-            let due = prev == 0 || now >= prev + STDERR_INTERVAL_SECS;
-            if due
+            let due = (prev == 0 || now >= prev + STDERR_INTERVAL_SECS)
                 && last
                     .compare_exchange(prev, now.max(1), Ordering::Relaxed, Ordering::Relaxed)
-                    .is_ok()
-            {
+                    .is_ok();
+            // A configuration read reports each setting it ignores once:
+            // all are printed, or a second typo would hide behind the first.
+            if due || kind == DiagnosticKind::InvalidConfig {
                 // Never `eprintln!`: it panics when stderr is closed.
                 let _ = writeln!(std::io::stderr(), "{diagnostic}");
             }
