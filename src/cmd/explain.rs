@@ -34,6 +34,7 @@ use baton::propagation::{
 };
 use baton::{Baggage, Context, SpanContext, TraceState};
 
+use super::decode::sampling_text;
 use super::{
     propagators_that_run, read_numbered, usage_error, utf8_line, without_bom, InputError, Reading,
     Skipped, USAGE_ERROR,
@@ -527,15 +528,16 @@ fn sampling(sc: &SpanContext) -> &'static str {
     }
 }
 
-/// The sampling decision `cx` carries without ids (B3 `b3: 0`, `b3: 1`, or
-/// `X-B3-Sampled` alone): valid B3, so it must not be taken for a header
-/// that failed to parse.
+/// The sampling decision `cx` carries without ids (B3 `b3: 0`, `b3: 1`,
+/// `b3: d`, or `X-B3-Sampled` or `X-B3-Flags: 1` alone), debug named as
+/// `decode` names it: valid B3, so it must not be taken for a header that
+/// failed to parse.
 fn decision_only(cx: &Context) -> Option<&'static str> {
     if cx.span_context().is_some() {
         return None;
     }
-    cx.remote_sampling()
-        .map(|accept| if accept { "accept" } else { "deny" })
+    cx.remote_decision()
+        .map(|decision| sampling_text(Some(decision)))
 }
 
 /// `list` with `name` added, as an `OTEL_PROPAGATORS` value.

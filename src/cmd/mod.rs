@@ -37,8 +37,13 @@ an `env` listing are skipped and named, with the lines of a value that
 spans several (an exported bash function). A BATON_SESSION_HEADER=NAME
 line names the session header of the process listed, in place of this
 one's. Input with no header line and no such variable is invalid.
+convert writes what the target format can carry and names the rest on
+stderr: a B3 sampling decision sent without ids (b3: d, X-B3-Sampled: 0)
+goes between b3 and b3multi, but tracecontext and jaeger carry a decision
+only with ids; with nothing left to write, convert fails.
 exit status: 0 valid, 1 invalid input (a header line that is not UTF-8,
-as an argument or on standard input, is invalid input), 2 usage error
+as an argument or on standard input, is invalid input; for convert, also
+nothing to write), 2 usage error
 
 explain says whether a trace continues across one hop: the headers the caller
 sent and the headers the next service received, from two files or from standard
