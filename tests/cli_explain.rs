@@ -268,11 +268,6 @@ fn usage_errors_exit_2() {
             "cannot read /nonexistent/sent",
         ),
         (&["only-one-file"][..], "", "two files"),
-        (
-            &["--receiver-propagators", "xray"][..],
-            "",
-            "unknown propagator \"xray\"",
-        ),
         (&["--sender-propagators"][..], "", "needs a list"),
         (&[][..], "traceparent: x\n", "two header blocks"),
         (&[][..], "a: 1\n---\nb: 2\n---\n", "more than one ---"),

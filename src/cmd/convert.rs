@@ -12,6 +12,13 @@
 //! never writes one (OpenTelemetry "MUST NOT propagate `X-B3-ParentSpanId`").
 //! The variables of an `env` listing that carry no context are skipped and
 //! named there too, in one line.
+//!
+//! A sampling decision without ids (B3's `b3: 0`, `b3: 1`, `b3: d`,
+//! `X-B3-Sampled` or `X-B3-Flags: 1` alone) converts between the two B3
+//! encodings as B3 inject writes it (`b3: d` becomes `x-b3-flags: 1`). W3C
+//! and Jaeger carry a decision only with ids: converting one there loses
+//! it, which is said on stderr; with nothing else to write (no baggage)
+//! the conversion fails (exit 1).
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -78,10 +85,10 @@ pub fn run(args: &[OsString]) -> ExitCode {
     let headers: Vec<(String, String)> = lines.into_iter().map(|l| (l.name, l.value)).collect();
     let read = reading.formats();
     let cx = read.extract(&Context::default(), &headers);
-    if cx.span_context().is_none() {
+    if cx.span_context().is_none() && cx.remote_decision().is_none() {
         let _ = writeln!(
             stderr,
-            "baton: no trace and span ids in the input to convert"
+            "baton: no trace and span ids in the input to convert, and no sampling decision"
         );
         return ExitCode::from(INVALID_INPUT);
     }
@@ -97,8 +104,14 @@ pub fn run(args: &[OsString]) -> ExitCode {
     // could not carry.
     let back = read.extract(&Context::default(), &out);
     let format = target.split(',').next().unwrap_or(target);
-    for lost in losses(&cx, &back) {
+    for lost in losses(&cx, &back, format) {
         let _ = writeln!(stderr, "baton: convert --to {format}: {lost}");
+    }
+    if out.is_empty() {
+        // Everything was lost (a lone decision in a format that needs ids):
+        // no output is no success.
+        let _ = writeln!(stderr, "baton: convert --to {format}: nothing to write");
+        return ExitCode::from(INVALID_INPUT);
     }
     let mut stdout = std::io::stdout().lock();
     for (name, value) in out {
@@ -107,11 +120,21 @@ pub fn run(args: &[OsString]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// What `back`, the converted headers read back, lacks of `cx`.
-fn losses(cx: &Context, back: &Context) -> Vec<String> {
+/// What `back`, the converted headers read back, lacks of `cx`, in
+/// `format`.
+fn losses(cx: &Context, back: &Context, format: &str) -> Vec<String> {
     let mut lost = Vec::new();
     if let (Some(sc), Some(got)) = (cx.span_context(), back.span_context()) {
         context_losses(sc, got, &mut lost);
+    }
+    if let (None, Some(decision)) = (cx.span_context(), cx.remote_decision()) {
+        if back.remote_decision() != Some(decision) {
+            lost.push(format!(
+                "the sampling decision, {}, sent without trace and span ids, is lost: \
+                 {format} carries a decision only with ids (B3 carries one alone)",
+                decode::sampling_text(Some(decision))
+            ));
+        }
     }
     for (key, value, properties) in cx.baggage().iter() {
         match back.baggage().iter().find(|(k, _, _)| *k == key) {

@@ -242,14 +242,18 @@ fn ids(trace_id: TraceId, span_id: SpanId, parent: Option<SpanId>) -> Vec<Shown>
     ]
 }
 
-fn sampling(s: Option<Sampling>) -> Shown {
-    let text = match s {
+/// A B3 sampling state as the commands name it.
+pub fn sampling_text(s: Option<Sampling>) -> &'static str {
+    match s {
         None => "deferred (no decision)",
         Some(Sampling::Deny) => "deny",
         Some(Sampling::Accept) => "accept",
         Some(Sampling::Debug) => "debug (accept)",
-    };
-    ("sampling", text.to_owned())
+    }
+}
+
+fn sampling(s: Option<Sampling>) -> Shown {
+    ("sampling", sampling_text(s).to_owned())
 }
 
 fn b3_fields(h: &B3Header) -> Vec<Shown> {
@@ -276,15 +280,17 @@ fn is_b3_multi(name: &str) -> bool {
 }
 
 /// The `X-B3-*` lines of the input as one context: the first value of
-/// each header, as extraction reads them.
-fn b3_multi(lines: &[HeaderLine]) -> Result<B3Header, WireError> {
+/// each header, as extraction reads them; `None` when they carry nothing,
+/// as extraction finds no header ([`MultiParser::is_empty`]: an
+/// `X-B3-Flags` other than `1` alone).
+fn b3_multi(lines: &[HeaderLine]) -> Option<Result<B3Header, WireError>> {
     let mut parser = MultiParser::default();
     for name in MultiParser::HEADERS {
         if let Some(l) = lines.iter().find(|l| l.name.eq_ignore_ascii_case(name)) {
             parser.push(name, &l.value);
         }
     }
-    parser.finish()
+    (!parser.is_empty()).then(|| parser.finish())
 }
 
 /// The header whose value a B3 error is about.
@@ -316,7 +322,17 @@ fn decode_b3_multi(line: &HeaderLine, lines: &[HeaderLine]) -> Result<Vec<Shown>
         .find(|l| is_b3_multi(&l.name))
         .map(|l| l.number);
     match b3_multi(lines) {
-        Ok(h) if first == Some(line.number) => {
+        // Only an `X-B3-Flags` other than `1`: no header at all to extract.
+        None if first == Some(line.number) => Ok(vec![(
+            "flags",
+            format!(
+                "{:?} means nothing alone: only 1 (debug) is defined, and without the \
+                 other X-B3 headers extraction finds no B3 header",
+                line.value
+            ),
+        )]),
+        None => Ok(vec![("context", "with the X-B3 lines above".to_owned())]),
+        Some(Ok(h)) if first == Some(line.number) => {
             let mut fields = b3_fields(&h);
             let flags = lines
                 .iter()
@@ -329,8 +345,8 @@ fn decode_b3_multi(line: &HeaderLine, lines: &[HeaderLine]) -> Result<Vec<Shown>
             }
             Ok(fields)
         }
-        Ok(_) => Ok(vec![("context", "with the X-B3 lines above".to_owned())]),
-        Err(e) => {
+        Some(Ok(_)) => Ok(vec![("context", "with the X-B3 lines above".to_owned())]),
+        Some(Err(e)) => {
             let at_fault = lines
                 .iter()
                 .find(|l| l.name.eq_ignore_ascii_case(b3_header_of(e.field())))
@@ -363,7 +379,7 @@ fn trace_ids(lines: &[HeaderLine]) -> Vec<(usize, &str, TraceId)> {
             "uber-trace-id" => uber_trace_id::parse(&line.value).ok().map(|h| h.trace_id),
             n if is_b3_multi(n) && !std::mem::replace(&mut b3_multi_seen, true) => {
                 match b3_multi(lines) {
-                    Ok(B3Header::Context { trace_id, .. }) => Some(trace_id),
+                    Some(Ok(B3Header::Context { trace_id, .. })) => Some(trace_id),
                     _ => None,
                 }
             }

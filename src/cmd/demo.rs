@@ -320,6 +320,11 @@ fn demo_process(args: &[&str]) -> Result<Command, String> {
                 .env("OTEL_EXPORTER_OTLP_ENDPOINT", url)
                 .env_remove("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
         }
+        // The client warned of these and runs without them: so do the
+        // processes it starts, without warning again.
+        for variable in &setup.ignored {
+            command.env_remove(variable);
+        }
     }
     Ok(command)
 }
@@ -329,6 +334,8 @@ struct Setup {
     propagators: String,
     export: String,
     endpoint: Option<String>,
+    /// The invalid variables the client ignored.
+    ignored: Vec<&'static str>,
 }
 
 static SETUP: std::sync::OnceLock<Setup> = std::sync::OnceLock::new();
@@ -344,6 +351,8 @@ struct Installed {
     pipeline: baton::PipelineGuard,
     /// Where `--export otlp` sends the spans, for the message when it fails.
     endpoint: Option<String>,
+    /// The invalid variables ignored (each reported as `invalid-config`).
+    ignored: Vec<&'static str>,
 }
 
 impl Installed {
@@ -363,7 +372,11 @@ impl Installed {
 
 /// Installs this process's pipeline.
 fn install(service: &str, kind: &str, endpoint: Option<&str>) -> Result<Installed, String> {
-    let (shipped, endpoint) = exporter(kind, endpoint, env, service)?;
+    let Exporter {
+        shipped,
+        endpoint,
+        ignored,
+    } = exporter(kind, endpoint, env, service)?;
     let spans = baton::InMemoryExporter::default();
     let pipeline = baton::init(
         baton::Config::new()
@@ -381,6 +394,7 @@ fn install(service: &str, kind: &str, endpoint: Option<&str>) -> Result<Installe
         spans,
         pipeline,
         endpoint,
+        ignored,
     })
 }
 
@@ -662,7 +676,9 @@ tree on stdout, each span labelled with its service.
   -h, --help         this text
 
 With otlp, the OTEL_EXPORTER_OTLP_* variables and the resource variables
-(OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES) apply. The client, services A
+(OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES) apply; an invalid one is
+reported (invalid-config) and ignored, as if unset, as baton::Config::from_env
+ignores it. The client, services A
 and B and the receipt renderer are four processes, each exporting its own
 spans as its own service (baton-demo-client, -a, -b, -renderer);
 OTEL_SERVICE_NAME names the client.";
@@ -764,8 +780,10 @@ impl Options {
                 || env("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT").is_some();
             (if collector { "otlp" } else { "none" }).to_owned()
         });
-        // A bad choice is a usage error now, not a failed process later.
-        exporter(&export, endpoint.as_deref(), env, CLIENT)?;
+        // A bad choice on the command line is a usage error now, not a
+        // failed process later; the environment is read when the pipeline
+        // is installed, its invalid values ignored as `Config` ignores them.
+        exporter(&export, endpoint.as_deref(), |_| None, CLIENT)?;
         Ok(Options {
             role,
             propagators,
@@ -784,13 +802,23 @@ fn run_client(options: Options) -> Result<(), String> {
         .map_err(|e| format!("--propagator: {e}"))?;
     baton::propagation::set_global_propagator(propagator)
         .map_err(|e| format!("--propagator: {e}"))?;
+    let service = env("OTEL_SERVICE_NAME").unwrap_or_else(|| CLIENT.to_owned());
+    let installed = install(&service, &options.export, options.endpoint.as_deref())?;
+    if !installed.ignored.is_empty() {
+        // Each was reported as `invalid-config`, but stderr shows one such
+        // report in ten seconds: this line names them all.
+        let _ = writeln!(
+            std::io::stderr(),
+            "baton demo: running without {} (invalid, ignored as if unset)",
+            installed.ignored.join(", ")
+        );
+    }
     let _ = SETUP.set(Setup {
         propagators: propagators.clone(),
         export: options.export.clone(),
         endpoint: options.endpoint.clone(),
+        ignored: installed.ignored.clone(),
     });
-    let service = env("OTEL_SERVICE_NAME").unwrap_or_else(|| CLIENT.to_owned());
-    let installed = install(&service, &options.export, options.endpoint.as_deref())?;
 
     let b = Running::start(&["--serve", "b"])?;
     let b_port = b.port.to_string();
@@ -890,53 +918,111 @@ impl SpanExporter for Chosen {
     }
 }
 
-/// The exporter for `--export`, and for otlp the URL it sends to; console
-/// and JSON lines write to stderr, so that stdout holds the one tree.
-/// `lookup` reads the environment; `service` is the service name unless the
-/// resource variables give one.
+/// What `--export` chose.
+struct Exporter {
+    shipped: Box<dyn SpanExporter>,
+    /// For otlp, the URL it sends to.
+    endpoint: Option<String>,
+    /// The invalid variables ignored.
+    ignored: Vec<&'static str>,
+}
+
+const ENDPOINT: &str = "OTEL_EXPORTER_OTLP_ENDPOINT";
+const TRACES_ENDPOINT: &str = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT";
+
+/// The exporter for `--export`; console and JSON lines write to stderr, so
+/// that stdout holds the one tree. `lookup` reads the environment and
+/// `service` is the service name unless the resource variables give one
+/// (see [`otlp_config`]).
 fn exporter(
     kind: &str,
     endpoint: Option<&str>,
     lookup: impl Fn(&str) -> Option<String>,
     service: &str,
-) -> Result<(Box<dyn SpanExporter>, Option<String>), String> {
-    const ENDPOINT: &str = "OTEL_EXPORTER_OTLP_ENDPOINT";
-    const TRACES_ENDPOINT: &str = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT";
-    Ok(match kind {
-        "none" => (Box::new(Discard), None),
-        "console" => (Box::new(ConsoleExporter::new(std::io::stderr())), None),
-        "jsonl" => (Box::new(JsonLinesExporter::new(std::io::stderr())), None),
+) -> Result<Exporter, String> {
+    let (shipped, endpoint, ignored): (Box<dyn SpanExporter>, _, _) = match kind {
+        "none" => (Box::new(Discard), None, Vec::new()),
+        "console" => (
+            Box::new(ConsoleExporter::new(std::io::stderr())),
+            None,
+            Vec::new(),
+        ),
+        "jsonl" => (
+            Box::new(JsonLinesExporter::new(std::io::stderr())),
+            None,
+            Vec::new(),
+        ),
         "otlp" => {
-            // `--endpoint` is a base URL exactly like the variable, and wins
-            // over both endpoint variables.
-            let config = OtlpConfig::from_lookup(|key| match (key, endpoint) {
-                (ENDPOINT, Some(url)) => Some(url.to_owned()),
-                (TRACES_ENDPOINT, Some(_)) => None,
-                _ => lookup(key),
-            })
-            .map_err(|e| match endpoint {
-                Some(url) if e.variable() == ENDPOINT => {
-                    format!("--endpoint {url:?}: {}", e.expected())
-                }
-                _ => e.to_string(),
-            })?;
-            let named = lookup("OTEL_SERVICE_NAME").is_some()
-                || lookup("OTEL_RESOURCE_ATTRIBUTES")
-                    .is_some_and(|list| list.contains("service.name="));
+            let (config, ignored) = otlp_config(endpoint, lookup, service)?;
             let url = config.endpoint();
-            let config = if named {
-                config
-            } else {
-                config.service_name(service)
-            };
-            (Box::new(OtlpExporter::new(config)), Some(url))
+            (Box::new(OtlpExporter::new(config)), Some(url), ignored)
         }
         other => {
             return Err(format!(
                 "--export {other:?}: expected none, console, jsonl or otlp"
             ))
         }
+    };
+    Ok(Exporter {
+        shipped,
+        endpoint,
+        ignored,
     })
+}
+
+/// The OTLP settings: `--endpoint` (a base URL exactly like
+/// `OTEL_EXPORTER_OTLP_ENDPOINT`, over both endpoint variables; invalid, a
+/// usage error), and the `OTEL_EXPORTER_OTLP_*` and resource variables
+/// through `lookup`, read as [`baton::Config::from_lookup`] reads them: an
+/// invalid one is reported (`invalid-config`) and ignored, as if unset, as
+/// the OpenTelemetry spec asks, and the demo runs on. `service` is the
+/// service name unless the resource variables give one. Returns the
+/// settings and the variables ignored.
+fn otlp_config(
+    endpoint: Option<&str>,
+    lookup: impl Fn(&str) -> Option<String>,
+    service: &str,
+) -> Result<(OtlpConfig, Vec<&'static str>), String> {
+    if let Some(url) = endpoint {
+        OtlpConfig::from_lookup(|key| (key == ENDPOINT).then(|| url.to_owned()))
+            .map_err(|e| format!("--endpoint {url:?}: {}", e.expected()))?;
+    }
+    // What the demo's help says applies, and nothing else: the demo reads
+    // no sampler, batch or limit variable.
+    let applies = |key: &str| {
+        key.starts_with("OTEL_EXPORTER_OTLP_")
+            || key == "OTEL_SERVICE_NAME"
+            || key == "OTEL_RESOURCE_ATTRIBUTES"
+    };
+    let shown = |key: &str| match (key, endpoint) {
+        ("OTEL_TRACES_EXPORTER", _) => Some("otlp".to_owned()),
+        (ENDPOINT, Some(url)) => Some(url.to_owned()),
+        (TRACES_ENDPOINT, Some(_)) => None,
+        _ if applies(key) => lookup(key),
+        _ => None,
+    };
+    let ignored: Vec<&'static str> = baton::Config::from_lookup(shown)
+        .map_err(|e| e.to_string())?
+        .ignored()
+        .iter()
+        .map(|e| e.variable())
+        .collect();
+    let visible = |key: &str| {
+        if ignored.contains(&key) {
+            None
+        } else {
+            shown(key)
+        }
+    };
+    let config = OtlpConfig::from_lookup(visible).map_err(|e| e.to_string())?;
+    let named = visible("OTEL_SERVICE_NAME").is_some()
+        || visible("OTEL_RESOURCE_ATTRIBUTES").is_some_and(|list| list.contains("service.name="));
+    let config = if named {
+        config
+    } else {
+        config.service_name(service)
+    };
+    Ok((config, ignored))
 }
 
 /// `--export none`: the spans go only to the printed tree.

@@ -7,11 +7,18 @@
 //! separated by a `---` line or a blank line. Each side is read with the
 //! public propagators: the sent block with every format baton knows, the
 //! received block with the receiver's `OTEL_PROPAGATORS` (default
-//! `tracecontext,baggage`, as in OpenTelemetry). What the propagators report
-//! while reading (a limit hit, an invalid member) is captured and quoted.
+//! `tracecontext,baggage`, as in OpenTelemetry). Each side's list is read
+//! as a baton process started with it runs it
+//! ([`Composite::usable_list`]: an unknown name left out, `none` with
+//! others making the whole setting ignored), each thing ignored named in a
+//! note. What the propagators report while reading (a limit hit, an
+//! invalid member) is captured and quoted.
 //! A block may be an `env` listing: the variables of baton's environment
 //! carrier are read as their headers, and each block's others are named in
-//! a note.
+//! a note. A block's `BATON_SESSION_HEADER=NAME` line describes the process
+//! listed: the sent block's names the header the caller writes the session
+//! in, the received block's the one the receiver reads it from (without
+//! one, this process's `BATON_SESSION_HEADER`).
 //!
 //! Exit status: 0 when the trace continues intact, 1 when it breaks or loses
 //! something, 2 on a usage error (unknown option, unreadable file or line).
@@ -22,10 +29,12 @@ use std::process::ExitCode;
 use std::sync::{Mutex, PoisonError};
 
 use baton::propagation::{
-    check_session_id, Composite, Propagator, SessionHeader, DEFAULT_PROPAGATORS,
+    check_session_id, Composite, Propagator, PropagatorsError, SessionHeader, BATON_SESSION_HEADER,
+    DEFAULT_PROPAGATORS,
 };
 use baton::{Baggage, Context, SpanContext, TraceState};
 
+use super::decode::sampling_text;
 use super::{
     propagators_that_run, read_numbered, usage_error, utf8_line, without_bom, InputError, Reading,
     Skipped, USAGE_ERROR,
@@ -34,7 +43,8 @@ use super::{
 /// The trace formats, by their `OTEL_PROPAGATORS` names.
 const TRACE_FORMATS: [&str; 4] = ["tracecontext", "b3", "b3multi", "jaeger"];
 
-/// How the sent block is read: every format, W3C first.
+/// How the sent block is read: every format, W3C first (the session
+/// header the caller's).
 const EVERYTHING: &str = "tracecontext,b3multi,b3,jaeger,baggage,session";
 
 /// Exit status when the trace breaks or loses something across the hop.
@@ -75,23 +85,10 @@ impl Finding {
 }
 
 pub fn run(args: &[String]) -> ExitCode {
-    let mut options = match parse_args(args) {
+    let options = match parse_args(args) {
         Ok(options) => options,
         Err(problem) => return usage_error(&problem),
     };
-    let sender = match options.sender.as_deref().map(Composite::from_list) {
-        Some(Err(e)) => return usage_error(&format!("--sender-propagators: {e}")),
-        Some(Ok(p)) => Some(p),
-        None => None,
-    };
-    let receiver_typed = options.receiver.as_deref().unwrap_or(DEFAULT_PROPAGATORS);
-    let receiver = match Composite::from_list(receiver_typed) {
-        Ok(p) => p,
-        Err(e) => return usage_error(&format!("--receiver-propagators: {e}")),
-    };
-    // Quoted in the explanation: the lists as they run, not as typed.
-    let receiver_list = &propagators_that_run(receiver_typed);
-    options.sender = options.sender.as_deref().map(propagators_that_run);
     let (sent, received) = match read_blocks(&options.files) {
         Ok(blocks) => blocks,
         Err(Problem::Usage(problem)) => return usage_error(&problem),
@@ -104,6 +101,17 @@ pub fn run(args: &[String]) -> ExitCode {
             return ExitCode::from(USAGE_ERROR);
         }
     };
+    // Each side as a baton process started with its list runs, with the
+    // session header its own listing names.
+    let sender = options
+        .sender
+        .as_deref()
+        .map(|typed| Side::running("sender", typed, sent.reading.session()));
+    let receiver = Side::running(
+        "receiver",
+        options.receiver.as_deref().unwrap_or(DEFAULT_PROPAGATORS),
+        received.reading.session(),
+    );
     // Everything the propagators report while reading is quoted in the
     // explanation instead of going to stderr.
     let _ = baton::set_diagnostic_handler(Box::new(|d| {
@@ -116,14 +124,24 @@ pub fn run(args: &[String]) -> ExitCode {
     let hop = Hop {
         sent: &sent.headers,
         received: &received.headers,
-        sender: sender.as_ref().zip(options.sender.as_deref()),
-        receiver: &receiver,
-        receiver_list,
+        sender: sender.as_ref().map(|s| (&s.propagators, s.list.as_str())),
+        sender_session: sent.reading.session(),
+        receiver: &receiver.propagators,
+        receiver_list: &receiver.list,
+        receiver_session: received.reading.session(),
     };
     let (summary, findings) = hop.explain();
     let mut out = std::io::stdout().lock();
     let _ = write!(out, "{summary}");
+    for side in sender.iter().chain([&receiver]) {
+        for note in &side.notes {
+            let _ = writeln!(out, "note:     {note}");
+        }
+    }
     for (side, block) in [("sent", &sent), ("received", &received)] {
+        if let Some(named) = block.reading.note() {
+            let _ = writeln!(out, "note:     {side}: {named}");
+        }
         if let Some(skipped) = block.skipped.summary() {
             let _ = writeln!(out, "note:     {side}: {skipped}");
         }
@@ -165,6 +183,67 @@ fn extract(p: &Composite, headers: &Headers) -> (Context, Vec<String>) {
 fn composite(list: &str) -> Composite {
     // The lists in this file are fixed and valid.
     Composite::from_list(list).unwrap_or_default()
+}
+
+/// The propagators of `list` (valid, as `Composite::usable_list` gives
+/// it), its `session` entry using `session` rather than this process's
+/// `BATON_SESSION_HEADER`.
+fn with_session(list: &str, session: SessionHeader) -> Composite {
+    let names = Composite::names_in(list).unwrap_or_default();
+    Composite::new(
+        names
+            .into_iter()
+            .filter_map(|name| -> Option<Box<dyn Propagator>> {
+                if name == "session" {
+                    return Some(Box::new(session));
+                }
+                // `none` runs nothing.
+                let one = composite(name);
+                (!one.is_empty()).then(|| Box::new(one) as Box<dyn Propagator>)
+            })
+            .collect(),
+    )
+}
+
+/// One side of the hop as a baton process started with an
+/// `OTEL_PROPAGATORS` list runs.
+struct Side {
+    propagators: Composite,
+    /// The list that runs, as `OTEL_PROPAGATORS` would name it.
+    list: String,
+    /// What of the typed list that process ignores, and how.
+    notes: Vec<String>,
+}
+
+impl Side {
+    /// `typed` read as baton reads `OTEL_PROPAGATORS` (by the one rule,
+    /// [`Composite::usable_list`]): an unknown name is left out, `none`
+    /// with others makes the whole setting ignored; each is a note, as
+    /// that process warns of it (`invalid-config`).
+    fn running(side: &str, typed: &str, session: SessionHeader) -> Side {
+        let (usable, ignored) = Composite::usable_list(typed);
+        let list = propagators_that_run(&usable);
+        let notes = ignored
+            .iter()
+            .map(|problem| {
+                let what = match problem {
+                    PropagatorsError::UnknownPropagator { .. } => {
+                        format!("left out: the {side} runs {list} and warns (invalid-config)")
+                    }
+                    _ => format!(
+                        "the whole setting is ignored: the {side} runs the default, {list}, \
+                         and warns (invalid-config)"
+                    ),
+                };
+                format!("{side}: {problem}; {what}")
+            })
+            .collect();
+        Side {
+            propagators: with_session(&usable, session),
+            list,
+            notes,
+        }
+    }
 }
 
 fn parse_args(args: &[String]) -> Result<Options, String> {
@@ -290,24 +369,30 @@ fn text(mut bytes: Vec<u8>) -> Result<String, Problem> {
     })
 }
 
-/// One block of header lines, and the variables of an `env` listing it
-/// skipped.
+/// One block of header lines, the variables of an `env` listing it
+/// skipped, and how it was read: the session header of the process it
+/// lists.
 struct Block {
     headers: Headers,
     skipped: Skipped,
+    reading: Reading,
 }
 
 /// The `name: value` lines of `text`, read as `decode` reads its input
 /// ([`read_numbered`]: blank lines skipped, the variables of an `env`
 /// listing that carry no context skipped and named, values that span
-/// lines included) with this process's session header; `first` is the
+/// lines included) with the session header the block's own
+/// `BATON_SESSION_HEADER` line names, else this process's; `first` is the
 /// number of its first line in the input, for messages.
 fn headers(text: &str, first: usize) -> Result<Block, Problem> {
-    let raw = (first..).zip(text.lines().map(str::to_owned)).collect();
-    let input = read_numbered(raw, Reading::own()).map_err(|e| Problem::Line(e, None))?;
+    let raw: Vec<(usize, String)> = (first..).zip(text.lines().map(str::to_owned)).collect();
+    let line = |e| Problem::Line(e, None);
+    let reading = Reading::of(&raw).map_err(line)?;
+    let input = read_numbered(raw, reading).map_err(line)?;
     Ok(Block {
         headers: input.lines.into_iter().map(|h| (h.name, h.value)).collect(),
         skipped: input.skipped,
+        reading: input.reading,
     })
 }
 
@@ -316,8 +401,12 @@ struct Hop<'a> {
     sent: &'a Headers,
     received: &'a Headers,
     sender: Option<(&'a Composite, &'a str)>,
+    /// The session header the caller writes.
+    sender_session: SessionHeader,
     receiver: &'a Composite,
     receiver_list: &'a str,
+    /// The session header the receiver reads.
+    receiver_session: SessionHeader,
 }
 
 /// Whether `name` is a field some propagator reads.
@@ -439,15 +528,16 @@ fn sampling(sc: &SpanContext) -> &'static str {
     }
 }
 
-/// The sampling decision `cx` carries without ids (B3 `b3: 0`, `b3: 1`, or
-/// `X-B3-Sampled` alone): valid B3, so it must not be taken for a header
-/// that failed to parse.
+/// The sampling decision `cx` carries without ids (B3 `b3: 0`, `b3: 1`,
+/// `b3: d`, or `X-B3-Sampled` or `X-B3-Flags: 1` alone), debug named as
+/// `decode` names it: valid B3, so it must not be taken for a header that
+/// failed to parse.
 fn decision_only(cx: &Context) -> Option<&'static str> {
     if cx.span_context().is_some() {
         return None;
     }
-    cx.remote_sampling()
-        .map(|accept| if accept { "accept" } else { "deny" })
+    cx.remote_decision()
+        .map(|decision| sampling_text(Some(decision)))
 }
 
 /// `list` with `name` added, as an `OTEL_PROPAGATORS` value.
@@ -474,7 +564,7 @@ fn quoted(reports: &[String], about: &str) -> Option<String> {
 
 impl Hop<'_> {
     fn explain(&self) -> (String, Vec<Finding>) {
-        let everything = composite(EVERYTHING);
+        let everything = with_session(EVERYTHING, self.sender_session);
         let (sent_cx, sent_reports) = extract(&everything, self.sent);
         let (received_cx, received_reports) = extract(self.receiver, self.received);
         let sent_formats = formats_in(self.sent);
@@ -899,7 +989,7 @@ impl Hop<'_> {
                 None,
             ));
         }
-        let header = SessionHeader::from_env().header();
+        let header = self.sender_session.header();
         if let Some(report) = quoted(sent_reports, header) {
             // The report counts what was skipped; the value says why.
             let why = match values(self.sent, header)[..] {
@@ -926,6 +1016,12 @@ impl Hop<'_> {
                 "it arrived in {header}, which the receiver does not read (fix: \
                  OTEL_PROPAGATORS={})",
                 with_propagator(self.receiver_list, "session")
+            )
+        } else if by_header && !carried_by_baggage && self.receiver_session.header() != header {
+            format!(
+                "it arrived in {header}, but the receiver reads its session from {} (fix: \
+                 the same {BATON_SESSION_HEADER} on both sides)",
+                self.receiver_session.header()
             )
         } else if !by_header && !carried_by_baggage && !carried_by_uberctx {
             format!(

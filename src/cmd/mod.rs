@@ -37,13 +37,22 @@ an `env` listing are skipped and named, with the lines of a value that
 spans several (an exported bash function). A BATON_SESSION_HEADER=NAME
 line names the session header of the process listed, in place of this
 one's. Input with no header line and no such variable is invalid.
+convert writes what the target format can carry and names the rest on
+stderr: a B3 sampling decision sent without ids (b3: d, X-B3-Sampled: 0)
+goes between b3 and b3multi, but tracecontext and jaeger carry a decision
+only with ids; with nothing left to write, convert fails.
 exit status: 0 valid, 1 invalid input (a header line that is not UTF-8,
-as an argument or on standard input, is invalid input), 2 usage error
+as an argument or on standard input, is invalid input; for convert, also
+nothing to write), 2 usage error
 
 explain says whether a trace continues across one hop: the headers the caller
 sent and the headers the next service received, from two files or from standard
 input separated by a `---` or blank line; LIST is that side's OTEL_PROPAGATORS
-(receiver default tracecontext,baggage).
+(receiver default tracecontext,baggage), read as baton reads it: an unknown
+name is left out, and `none` with others ignores the whole list (the default
+runs), each named in a note. A BATON_SESSION_HEADER=NAME line in a block names
+that side's session header: the sender's for the sent block, the receiver's
+for the received one; a block without one takes this process's.
 exit status: 0 intact, 1 it breaks or loses something, 2 usage error";
 
 /// Whether `args` ask for help: `-h` or `--help` anywhere, which no header
@@ -189,6 +198,13 @@ impl Reading {
         ))
     }
 
+    /// How the lines `raw` are read: with the session header their
+    /// `BATON_SESSION_HEADER=NAME` line names (see [`Reading::named_in`]),
+    /// else this process's.
+    pub fn of(raw: &[(usize, String)]) -> Result<Reading, InputError> {
+        Ok(Reading::named_in(raw)?.unwrap_or_else(Reading::own))
+    }
+
     /// The reading `raw` names: its first `BATON_SESSION_HEADER=NAME` line
     /// is what the listed process read its session header name from, so
     /// NAME wins over this process's own (an `env` listing describes the
@@ -288,7 +304,7 @@ pub fn read_lines(args: &[OsString]) -> Result<Input, InputError> {
             raw.push((i + 1, utf8_line(i + 1, arg.as_encoded_bytes())?));
         }
     }
-    let reading = Reading::named_in(&raw)?.unwrap_or_else(Reading::own);
+    let reading = Reading::of(&raw)?;
     read_numbered(raw, reading)
 }
 

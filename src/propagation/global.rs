@@ -94,6 +94,33 @@ fn report_ignored(problem: &PropagatorsError) {
     );
 }
 
+impl Composite {
+    /// The list a baton process given `list` as its `OTEL_PROPAGATORS` runs,
+    /// as [`global_propagator`] and
+    /// [`Config::from_lookup`](crate::Config::from_lookup) read it: an
+    /// unknown name is left out and the known ones run; a list naming no
+    /// known propagator, or `none` with others, is ignored as if unset (the
+    /// default runs). Returns the list to pass to [`Composite::from_list`]
+    /// (which accepts it) and the problems, each of which such a process
+    /// reports as a [`DiagnosticKind::InvalidConfig`]. Reports nothing
+    /// itself: for tools that show how a process would run.
+    ///
+    /// # Example: `b3,xray` runs `b3`
+    /// ```
+    /// use baton::propagation::{Composite, PropagatorsError, Propagator};
+    /// let (runs, ignored) = Composite::usable_list("b3,xray");
+    /// assert_eq!(runs, "b3");
+    /// assert_eq!(ignored, [PropagatorsError::UnknownPropagator { name: "xray".into() }]);
+    /// assert_eq!(Composite::from_list(&runs).unwrap().fields(), ["b3"]);
+    ///
+    /// let (runs, ignored) = Composite::usable_list("none,b3");
+    /// assert_eq!((runs.as_str(), ignored), ("", vec![PropagatorsError::NoneWithOthers]));
+    /// ```
+    pub fn usable_list(list: &str) -> (String, Vec<PropagatorsError>) {
+        usable_propagators(list)
+    }
+}
+
 /// What to build from an `OTEL_PROPAGATORS` value, read as the
 /// OpenTelemetry environment spec asks of an enum ("generate a warning and
 /// gracefully ignore the setting") and as its Go and JavaScript SDKs read a

@@ -209,14 +209,15 @@ impl SessionHeader {
     /// `session` entry of `OTEL_PROPAGATORS` uses, however the rest of the
     /// list was read (to choose the header without the environment, build
     /// the composite with [`SessionHeader::from_lookup`] or
-    /// [`SessionHeader::new`]). An invalid name (or one that is not Unicode) is reported as a
-    /// [`DiagnosticKind::InvalidArgument`] and the default is used, so a
-    /// typo never stops propagation.
+    /// [`SessionHeader::new`]). An invalid name (or one that is not
+    /// Unicode) is configuration, reported as a
+    /// [`DiagnosticKind::InvalidConfig`] as an invalid `OTEL_*` value is,
+    /// and the default is used, so a typo never stops propagation.
     pub fn from_env() -> SessionHeader {
         let lookup = |name: &str| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned());
         SessionHeader::from_lookup(lookup).unwrap_or_else(|e| {
             report(
-                DiagnosticKind::InvalidArgument,
+                DiagnosticKind::InvalidConfig,
                 &format_args!("{BATON_SESSION_HEADER}: {e}; using {DEFAULT_SESSION_HEADER}"),
                 None,
             );

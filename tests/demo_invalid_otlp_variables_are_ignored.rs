@@ -1,0 +1,112 @@
+//! `baton demo` reads the OTLP variables as `Config::from_env` does: an
+//! invalid one is reported (`invalid-config`) and ignored, as if unset, and
+//! the demo runs on, the processes it starts without it (so without the
+//! same warning again). Found: an invalid `OTEL_EXPORTER_OTLP_*` value was
+//! a usage error (exit 2) that ran nothing. A bad `--endpoint`, typed on the
+//! command line, stays a usage error.
+
+use std::net::TcpListener;
+use std::process::{Command, Output};
+
+fn demo(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_baton"));
+    command
+        .arg("demo")
+        .args(args)
+        .env_remove("OTEL_EXPORTER_OTLP_ENDPOINT")
+        .env_remove("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+        .env_remove("OTEL_SERVICE_NAME")
+        .env_remove("OTEL_PROPAGATORS")
+        .env_remove("BATON_SESSION_HEADER");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command.output().expect("the baton binary runs")
+}
+
+/// A base URL nobody listens on (see
+/// demo_otlp_without_collector_prints_the_tree.rs).
+fn unused_endpoint() -> String {
+    let unused = TcpListener::bind("127.0.0.2:0")
+        .or_else(|_| TcpListener::bind("127.0.0.1:0"))
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    format!("http://{unused}")
+}
+
+#[test]
+fn invalid_otlp_variables_are_reported_once_and_ignored() {
+    let endpoint = unused_endpoint();
+    let out = demo(
+        &["--export", "otlp", "--endpoint", &endpoint],
+        &[
+            ("OTEL_EXPORTER_OTLP_COMPRESSION", "zstd"),
+            ("OTEL_EXPORTER_OTLP_TIMEOUT", "soon"),
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // It ran: the whole tree is printed; only the export to a collector
+    // that is not there fails.
+    assert_ne!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stdout.contains(": 15 spans in 4 services,"),
+        "{stdout}\n{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("export to {endpoint}/v1/traces failed")),
+        "{stderr}"
+    );
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("baton: invalid-config: "))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "baton: invalid-config: invalid OTEL_EXPORTER_OTLP_COMPRESSION=\"zstd\": expected \
+             none or gzip; ignored"
+        ],
+        "{stderr}"
+    );
+    let summary: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("baton demo: running without"))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            "baton demo: running without OTEL_EXPORTER_OTLP_COMPRESSION, \
+             OTEL_EXPORTER_OTLP_TIMEOUT (invalid, ignored as if unset)"
+        ],
+        "{stderr}"
+    );
+}
+
+#[test]
+fn valid_variables_warn_of_nothing() {
+    let out = demo(
+        &["--export", "otlp", "--endpoint", &unused_endpoint()],
+        &[("OTEL_EXPORTER_OTLP_COMPRESSION", "gzip")],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(2), "{stderr}");
+    assert!(!stderr.contains("invalid-config"), "{stderr}");
+    assert!(!stderr.contains("running without"), "{stderr}");
+}
+
+#[test]
+fn a_bad_endpoint_flag_is_still_a_usage_error() {
+    let out = demo(
+        &["--export", "otlp", "--endpoint", "ftp://nowhere"],
+        &[("OTEL_EXPORTER_OTLP_TIMEOUT", "soon")],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("baton: --endpoint \"ftp://nowhere\": "),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("invalid-config"), "{stderr}");
+}
