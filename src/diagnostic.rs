@@ -68,8 +68,11 @@ pub enum DiagnosticKind {
     /// ignored, as the OpenTelemetry environment spec says: the setting
     /// behaves as if unset and its default applies. Reported by
     /// [`Config::from_lookup`](crate::Config::from_lookup) (which keeps each
-    /// in [`Config::ignored`](crate::Config::ignored)) and by the global
-    /// propagator when it reads `OTEL_PROPAGATORS`.
+    /// in [`Config::ignored`](crate::Config::ignored)), by the global
+    /// propagator when it reads `OTEL_PROPAGATORS`, and by
+    /// [`SessionHeader::from_env`](crate::propagation::SessionHeader::from_env)
+    /// for `BATON_SESSION_HEADER`. Without a handler, each is written to
+    /// stderr (not one per [`STDERR_INTERVAL_SECS`]).
     InvalidConfig,
 }
 

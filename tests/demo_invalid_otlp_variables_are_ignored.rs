@@ -62,24 +62,15 @@ fn invalid_otlp_variables_are_reported_once_and_ignored() {
         .lines()
         .filter(|l| l.starts_with("baton: invalid-config: "))
         .collect();
+    assert_eq!(warnings.len(), 2, "one per variable: {stderr}");
     assert_eq!(
-        warnings,
-        [
-            "baton: invalid-config: invalid OTEL_EXPORTER_OTLP_COMPRESSION=\"zstd\": expected \
-             none or gzip; ignored"
-        ],
+        warnings[0],
+        "baton: invalid-config: invalid OTEL_EXPORTER_OTLP_COMPRESSION=\"zstd\": expected \
+         none or gzip; ignored",
         "{stderr}"
     );
-    let summary: Vec<&str> = stderr
-        .lines()
-        .filter(|l| l.starts_with("baton demo: running without"))
-        .collect();
-    assert_eq!(
-        summary,
-        [
-            "baton demo: running without OTEL_EXPORTER_OTLP_COMPRESSION, \
-             OTEL_EXPORTER_OTLP_TIMEOUT (invalid, ignored as if unset)"
-        ],
+    assert!(
+        warnings[1].contains("OTEL_EXPORTER_OTLP_TIMEOUT"),
         "{stderr}"
     );
 }
@@ -93,7 +84,6 @@ fn valid_variables_warn_of_nothing() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_ne!(out.status.code(), Some(2), "{stderr}");
     assert!(!stderr.contains("invalid-config"), "{stderr}");
-    assert!(!stderr.contains("running without"), "{stderr}");
 }
 
 #[test]

@@ -335,7 +335,7 @@ struct Setup {
     export: String,
     endpoint: Option<String>,
     /// The invalid variables the client ignored.
-    ignored: Vec<&'static str>,
+    ignored: Vec<String>,
 }
 
 static SETUP: std::sync::OnceLock<Setup> = std::sync::OnceLock::new();
@@ -352,7 +352,7 @@ struct Installed {
     /// Where `--export otlp` sends the spans, for the message when it fails.
     endpoint: Option<String>,
     /// The invalid variables ignored (each reported as `invalid-config`).
-    ignored: Vec<&'static str>,
+    ignored: Vec<String>,
 }
 
 impl Installed {
@@ -804,15 +804,6 @@ fn run_client(options: Options) -> Result<(), String> {
         .map_err(|e| format!("--propagator: {e}"))?;
     let service = env("OTEL_SERVICE_NAME").unwrap_or_else(|| CLIENT.to_owned());
     let installed = install(&service, &options.export, options.endpoint.as_deref())?;
-    if !installed.ignored.is_empty() {
-        // Each was reported as `invalid-config`, but stderr shows one such
-        // report in ten seconds: this line names them all.
-        let _ = writeln!(
-            std::io::stderr(),
-            "baton demo: running without {} (invalid, ignored as if unset)",
-            installed.ignored.join(", ")
-        );
-    }
     let _ = SETUP.set(Setup {
         propagators: propagators.clone(),
         export: options.export.clone(),
@@ -924,7 +915,7 @@ struct Exporter {
     /// For otlp, the URL it sends to.
     endpoint: Option<String>,
     /// The invalid variables ignored.
-    ignored: Vec<&'static str>,
+    ignored: Vec<String>,
 }
 
 const ENDPOINT: &str = "OTEL_EXPORTER_OTLP_ENDPOINT";
@@ -982,7 +973,7 @@ fn otlp_config(
     endpoint: Option<&str>,
     lookup: impl Fn(&str) -> Option<String>,
     service: &str,
-) -> Result<(OtlpConfig, Vec<&'static str>), String> {
+) -> Result<(OtlpConfig, Vec<String>), String> {
     if let Some(url) = endpoint {
         OtlpConfig::from_lookup(|key| (key == ENDPOINT).then(|| url.to_owned()))
             .map_err(|e| format!("--endpoint {url:?}: {}", e.expected()))?;
@@ -1001,14 +992,14 @@ fn otlp_config(
         _ if applies(key) => lookup(key),
         _ => None,
     };
-    let ignored: Vec<&'static str> = baton::Config::from_lookup(shown)
+    let ignored: Vec<String> = baton::Config::from_lookup(shown)
         .map_err(|e| e.to_string())?
         .ignored()
         .iter()
-        .map(|e| e.variable())
+        .map(|e| e.variable().to_owned())
         .collect();
     let visible = |key: &str| {
-        if ignored.contains(&key) {
+        if ignored.iter().any(|v| v == key) {
             None
         } else {
             shown(key)
