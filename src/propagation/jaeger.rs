@@ -88,7 +88,8 @@ const FIELDS: [&str; 1] = [HEADER];
 /// (baggage without a trace). A [`SessionHeader`](super::SessionHeader)
 /// may not take these names.
 pub(crate) const CLIENT_ONLY_HEADERS: [&str; 2] = ["jaeger-debug-id", "jaeger-baggage"];
-const UBERCTX: &str = "uberctx-*";
+/// The fields baggage travels in, as problems name them.
+pub(super) const UBERCTX: &str = "uberctx-*";
 /// What [`HEADER`] and [`BAGGAGE_PREFIX`] begin with.
 const SHARED_PREFIX: &str = "uber";
 
