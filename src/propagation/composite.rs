@@ -398,12 +398,8 @@ impl Propagator for Composite {
             if !got.baggage().is_empty() {
                 let merged = add_baggage(out.baggage(), got.baggage(), &mut from_carrier);
                 if merged.dropped > 0 {
-                    problems.push(Problem::Partial {
-                        field: self.baggage_field_of(p.as_ref()),
-                        invalid: 0,
-                        dropped: merged.dropped,
-                        first: merged.first,
-                    });
+                    let field = self.baggage_field_of(p.as_ref());
+                    problems.add_dropped(field, merged.dropped, merged.first);
                 }
                 if merged.conflicting > 0 {
                     problems.push(Problem::BaggageConflict {
