@@ -55,7 +55,8 @@ struct ContextInner {
     span_owner: Option<Arc<SpanInner>>,
     baggage: Baggage,
     /// A decision received without ids; `None` when there is none (or it
-    /// was deferred, which without ids says nothing).
+    /// was deferred, which without ids says nothing), and always `None`
+    /// beside a span context, which carries its own.
     remote_sampling: Option<Sampling>,
 }
 
@@ -180,6 +181,9 @@ impl Context {
     /// span context is: the copy has none, and a span started in it is a
     /// root.
     ///
+    /// A decision received without ids ([`Context::remote_decision`]) is
+    /// not kept: the span context carries its own.
+    ///
     /// ```
     /// let cx = baton::Context::default().with_span_context(baton::SpanContext::INVALID);
     /// assert!(cx.span_context().is_none() && cx.is_empty());
@@ -197,6 +201,7 @@ impl Context {
             i.span_context = Some(span_context);
             i.span_name = Str::Borrowed("");
             i.span_owner = None;
+            i.remote_sampling = None;
         })
     }
 
@@ -248,8 +253,18 @@ impl Context {
     }
 
     /// A copy carrying `decision`, a sampling decision without ids (debug
-    /// included), or none. A span context in the copy takes precedence:
-    /// propagators send its decision instead.
+    /// included), or none. A context with a span context is given back
+    /// as it is: that span context's decision is the one that counts (a
+    /// span started in it is its child, and propagators send its
+    /// decision), so a `b3: d` extracted onto the context of a local span
+    /// leaves the span to decide for its children.
+    ///
+    /// ```
+    /// use baton::wire::b3::Sampling;
+    /// let span = baton::span("local").start();
+    /// let cx = span.context().with_remote_decision(Some(Sampling::Debug));
+    /// assert_eq!(cx.remote_decision(), None);
+    /// ```
     ///
     /// # Example: ask the next service to trace this request whatever its ratio
     /// ```
@@ -262,6 +277,9 @@ impl Context {
     /// ```
     #[must_use]
     pub fn with_remote_decision(&self, decision: Option<Sampling>) -> Context {
+        if self.span_context().is_some() {
+            return self.clone();
+        }
         self.modified(|i| i.remote_sampling = decision)
     }
 

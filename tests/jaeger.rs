@@ -296,15 +296,16 @@ fn extract_caps_entries_at_max_baggage_members() {
 
 #[test]
 fn extract_caps_total_bytes() {
-    // Keys and values count: "a" + value, then "b" + "x" (2 bytes).
-    let first = "v".repeat(MAX_BAGGAGE_BYTES - 3);
+    // Counted as the `baggage` header writes them: `a=` + value, then
+    // `,b=x` (4 bytes).
+    let first = "v".repeat(MAX_BAGGAGE_BYTES - 6);
     let cx = extract(&[("uberctx-a", &first), ("uberctx-b", "x")]);
     assert_eq!(cx.baggage().get("b"), Some("x"), "exactly at the budget");
-    let first = "v".repeat(MAX_BAGGAGE_BYTES - 2);
+    let first = "v".repeat(MAX_BAGGAGE_BYTES - 5);
     let cx = extract(&[("uberctx-a", &first), ("uberctx-b", "x")]);
     assert_eq!(
         cx.baggage().get("a").map(str::len),
-        Some(MAX_BAGGAGE_BYTES - 2)
+        Some(MAX_BAGGAGE_BYTES - 5)
     );
     assert_eq!(cx.baggage().get("b"), None, "one byte past the budget");
 }

@@ -4,10 +4,11 @@
 use std::fmt;
 
 use super::baggage_merge::add_baggage;
-use super::{field_name, Jaeger, TraceContext, W3cBaggage, B3};
+use super::{field_name, jaeger, Jaeger, TraceContext, W3cBaggage, B3};
 use super::{reported, Extractor, Injector, Problem, Problems, Propagator};
 use crate::context::Context;
 use crate::id::TraceId;
+use crate::wire::uber_trace_id;
 
 /// The environment variable that names the propagators, comma-separated.
 pub const OTEL_PROPAGATORS: &str = "OTEL_PROPAGATORS";
@@ -224,6 +225,16 @@ impl Composite {
             .unwrap_or("a propagator")
     }
 
+    /// Names the fields a member format's baggage travels in: its first
+    /// field, but Jaeger's `uberctx-*` rather than `uber-trace-id`, as
+    /// Jaeger extracting alone names them.
+    fn baggage_field_of(&self, p: &dyn Propagator) -> &'static str {
+        match self.name_of(p) {
+            uber_trace_id::HEADER => jaeger::UBERCTX,
+            name => name,
+        }
+    }
+
     /// How many propagators run (0 for `none`).
     pub fn len(&self) -> usize {
         self.propagators.len()
@@ -387,16 +398,12 @@ impl Propagator for Composite {
             if !got.baggage().is_empty() {
                 let merged = add_baggage(out.baggage(), got.baggage(), &mut from_carrier);
                 if merged.dropped > 0 {
-                    problems.push(Problem::Partial {
-                        field: self.name_of(p.as_ref()),
-                        invalid: 0,
-                        dropped: merged.dropped,
-                        first: merged.first,
-                    });
+                    let field = self.baggage_field_of(p.as_ref());
+                    problems.add_dropped(field, merged.dropped, merged.first);
                 }
                 if merged.conflicting > 0 {
                     problems.push(Problem::BaggageConflict {
-                        ignored: self.name_of(p.as_ref()),
+                        ignored: self.baggage_field_of(p.as_ref()),
                         entries: merged.conflicting,
                     });
                 }

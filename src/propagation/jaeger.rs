@@ -20,6 +20,7 @@ use super::{reported, Extractor, Injector, Problem, Problems, Propagator};
 use crate::baggage::{Baggage, Builder};
 use crate::context::Context;
 use crate::diagnostic::{report, DiagnosticKind};
+use crate::wire::baggage::entry_size;
 use crate::wire::uber_trace_id::{format, parse, JaegerHeader, HEADER};
 use crate::wire::uberctx::{
     check_key, format_baggage_value, has_prefix, parse_baggage_value, BAGGAGE_PREFIX,
@@ -31,8 +32,10 @@ use crate::wire::WireError;
 /// Extraction never fails: an invalid `uber-trace-id` leaves `cx`'s span
 /// context as it was, and an invalid `uberctx-*` field is skipped without
 /// affecting the trace context or the other fields. Each is one problem,
-/// reported once. At most [`Baggage::MAX_MEMBERS`] fields and
-/// [`Baggage::MAX_BYTES`] bytes of baggage are read, and the same limits
+/// reported once. At most [`Baggage::MAX_MEMBERS`] fields are read, and
+/// [`Baggage::MAX_BYTES`] bytes of baggage kept, counted as the `baggage`
+/// header would write them (what a `Composite` of Jaeger alone keeps, and
+/// what a W3C inject of the baggage then sends whole); the same limits
 /// hold for the fields added to the baggage `cx` already has, as in a
 /// [`Composite`](super::Composite).
 ///
@@ -85,7 +88,8 @@ const FIELDS: [&str; 1] = [HEADER];
 /// (baggage without a trace). A [`SessionHeader`](super::SessionHeader)
 /// may not take these names.
 pub(crate) const CLIENT_ONLY_HEADERS: [&str; 2] = ["jaeger-debug-id", "jaeger-baggage"];
-const UBERCTX: &str = "uberctx-*";
+/// The fields baggage travels in, as problems name them.
+pub(super) const UBERCTX: &str = "uberctx-*";
 /// What [`HEADER`] and [`BAGGAGE_PREFIX`] begin with.
 const SHARED_PREFIX: &str = "uber";
 
@@ -226,14 +230,17 @@ impl fmt::Display for Skipped {
 }
 
 /// The `uberctx-*` fields read so far, bounded for hostile carriers: values
-/// are read for at most [`Baggage::MAX_MEMBERS`] distinct fields and
-/// [`Baggage::MAX_BYTES`] bytes; any further field is counted as dropped.
-/// One bad field is skipped and never affects the others.
+/// are read for at most [`Baggage::MAX_MEMBERS`] distinct fields, and kept
+/// while the baggage they make fits [`Baggage::MAX_BYTES`] as the `baggage`
+/// header writes it ([`entry_size`], with the `,` between entries), the
+/// measure of every other extract; any further field is counted as
+/// dropped. One bad field is skipped and never affects the others.
 #[derive(Default)]
 struct BaggageFields {
     found: Vec<(String, String)>,
     /// Distinct fields whose value was read, valid or not.
     read: usize,
+    /// The size of `found` as the `baggage` header writes it.
     bytes: usize,
     skipped: Skipped,
 }
@@ -252,14 +259,21 @@ impl BaggageFields {
             return;
         }
         self.read += 1;
-        if self.bytes + key.len() + value.len() > Baggage::MAX_BYTES {
+        // Longer than a value can be: dropped, not decoded.
+        if value.len() > Baggage::MAX_BYTES {
             self.skipped.dropped += 1;
             return;
         }
         match parse_baggage_value(value) {
             Ok(v) => {
-                self.bytes += key.len() + value.len();
-                self.found.push((key.to_ascii_lowercase(), v));
+                let key = key.to_ascii_lowercase();
+                let size = entry_size(&key, &v, "") + usize::from(!self.found.is_empty());
+                if self.bytes + size > Baggage::MAX_BYTES {
+                    self.skipped.dropped += 1;
+                    return;
+                }
+                self.bytes += size;
+                self.found.push((key, v));
             }
             Err(e) => self.skipped.invalid(e),
         }

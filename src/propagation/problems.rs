@@ -118,6 +118,39 @@ impl Problems {
         self.0.push(problem);
     }
 
+    /// Counts `dropped` more members of `field` left out at a limit, in
+    /// the [`Problem::Partial`] already met for `field` if there is one
+    /// (its first member left out stays the first): one header's losses
+    /// are one problem, as a format extracting alone reports them.
+    pub(super) fn add_dropped(
+        &mut self,
+        field: &'static str,
+        dropped: usize,
+        first: Option<WireError>,
+    ) {
+        for problem in &mut self.0 {
+            if let Problem::Partial {
+                field: met,
+                dropped: counted,
+                first: first_met,
+                ..
+            } = problem
+            {
+                if *met == field {
+                    *counted += dropped;
+                    *first_met = first_met.or(first);
+                    return;
+                }
+            }
+        }
+        self.0.push(Problem::Partial {
+            field,
+            invalid: 0,
+            dropped,
+            first,
+        });
+    }
+
     /// The problems in the order met.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = &Problem> + '_ {
         self.0.iter()
