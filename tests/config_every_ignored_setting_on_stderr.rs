@@ -3,6 +3,11 @@
 //! `STDERR_INTERVAL_SECS`, so a service with three bad variables showed
 //! the first and hid the other two. Runs `from_env` in a child process.
 
+#[path = "common/child_process.rs"]
+mod child_process;
+
+use child_process::run_alone;
+
 /// Run by the test below in a child process with three invalid settings.
 #[test]
 #[ignore = "run in a child process by every_ignored_setting_is_written_to_stderr"]
@@ -16,22 +21,14 @@ fn child_reading_three_invalid_settings() {
 
 #[test]
 fn every_ignored_setting_is_written_to_stderr() {
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "child_reading_three_invalid_settings",
-            "--ignored",
-        ])
-        .env_clear()
-        .env("OTEL_TRACES_SAMPLER", "sometimes")
-        .env("OTEL_BSP_SCHEDULE_DELAY", "-1")
-        .env("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}");
-    assert!(stdout.contains("1 passed"), "{stdout}");
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = run_alone(
+        "child_reading_three_invalid_settings",
+        &[
+            ("OTEL_TRACES_SAMPLER", "sometimes"),
+            ("OTEL_BSP_SCHEDULE_DELAY", "-1"),
+            ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"),
+        ],
+    );
     for variable in [
         "OTEL_TRACES_SAMPLER=\"sometimes\"",
         "OTEL_BSP_SCHEDULE_DELAY=\"-1\"",

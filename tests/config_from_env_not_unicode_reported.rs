@@ -9,8 +9,13 @@
 
 #![cfg(unix)]
 
+#[path = "common/child_process.rs"]
+mod child_process;
+
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
+
+use child_process::run_alone;
 
 /// Run by the test below in a child process whose `OTEL_TRACES_SAMPLER`
 /// is not Unicode.
@@ -41,21 +46,13 @@ fn child_reading_a_sampler_that_is_not_unicode() {
 
 #[test]
 fn a_value_that_is_not_unicode_is_ignored_and_reported_once() {
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "child_reading_a_sampler_that_is_not_unicode",
-            "--ignored",
-        ])
-        .env_clear()
-        .env("OTEL_TRACES_SAMPLER", OsStr::from_bytes(b"always_\xffoff"))
-        .env("OTEL_TRACES_EXPORTER", "none")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}");
-    assert!(stdout.contains("1 passed"), "{stdout}");
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = run_alone(
+        "child_reading_a_sampler_that_is_not_unicode",
+        &[
+            ("OTEL_TRACES_SAMPLER", OsStr::from_bytes(b"always_\xffoff")),
+            ("OTEL_TRACES_EXPORTER", OsStr::new("none")),
+        ],
+    );
     assert_eq!(
         stderr.matches("baton: invalid-config: ").count(),
         1,
@@ -104,26 +101,16 @@ fn child_reading_an_endpoint_that_is_not_unicode() {
 
 #[test]
 fn an_endpoint_not_unicode_takes_its_headers_along() {
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "child_reading_an_endpoint_that_is_not_unicode",
-            "--ignored",
-        ])
-        .env_clear()
-        .env(
-            "OTEL_EXPORTER_OTLP_ENDPOINT",
-            OsStr::from_bytes(b"http://coll\xffector:4318"),
-        )
-        .env("OTEL_EXPORTER_OTLP_HEADERS", "api-key=s3cret")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}");
-    assert!(stdout.contains("1 passed"), "{stdout}");
-    // Without a handler, stderr shows the first report of a kind (the child
-    // counts both).
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = run_alone(
+        "child_reading_an_endpoint_that_is_not_unicode",
+        &[
+            (
+                "OTEL_EXPORTER_OTLP_ENDPOINT",
+                OsStr::from_bytes(b"http://coll\xffector:4318"),
+            ),
+            ("OTEL_EXPORTER_OTLP_HEADERS", OsStr::new("api-key=s3cret")),
+        ],
+    );
     assert!(
         stderr.contains("invalid OTEL_EXPORTER_OTLP_ENDPOINT=\"\""),
         "{stderr}"

@@ -6,8 +6,12 @@
 
 #![cfg(unix)]
 
+#[path = "common/child_process.rs"]
+mod child_process;
+
 use baton::propagation::Propagator;
 use baton::DiagnosticKind;
+use child_process::run_alone;
 
 /// Run by the test below in a child process, with `BATON_TEST_ORDER`
 /// saying which reader goes first.
@@ -42,22 +46,14 @@ fn child_reading_the_propagators_twice() {
 #[test]
 fn a_bad_propagator_list_is_reported_once_in_either_order() {
     for order in ["config-first", "global-first"] {
-        let out = std::process::Command::new(std::env::current_exe().unwrap())
-            .args([
-                "--exact",
-                "child_reading_the_propagators_twice",
-                "--ignored",
-            ])
-            .env_clear()
-            .env("BATON_TEST_ORDER", order)
-            .env("OTEL_PROPAGATORS", "b3multi,xray")
-            .env("OTEL_TRACES_EXPORTER", "none")
-            .output()
-            .unwrap();
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(out.status.success(), "{order}: {stdout}");
-        assert!(stdout.contains("1 passed"), "{order}: {stdout}");
-        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stderr = run_alone(
+            "child_reading_the_propagators_twice",
+            &[
+                ("BATON_TEST_ORDER", order),
+                ("OTEL_PROPAGATORS", "b3multi,xray"),
+                ("OTEL_TRACES_EXPORTER", "none"),
+            ],
+        );
         assert_eq!(stderr.matches("xray").count(), 1, "{order}: {stderr}");
     }
 }
