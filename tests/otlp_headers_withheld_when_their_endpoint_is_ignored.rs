@@ -12,14 +12,14 @@ use loopback_collector::lookup as env;
 
 /// The OTLP settings `config` holds, as its `Debug` shows them (header
 /// values redacted), and the names and values it ignored.
-fn otlp_and_ignored(config: &Config) -> (String, Vec<(String, String)>) {
+fn otlp_and_ignored(config: &Config) -> (String, Vec<(&str, &str)>) {
     let shown = format!("{config:?}");
     let start = shown.find("OtlpConfig {").expect("an OTLP exporter");
     let end = start + shown[start..].find('}').unwrap();
     let ignored = config
         .ignored()
         .iter()
-        .map(|e| (e.variable().to_owned(), e.value().to_owned()))
+        .map(|e| (e.variable(), e.value()))
         .collect();
     (shown[start..end].to_owned(), ignored)
 }
@@ -50,12 +50,8 @@ fn an_endpoint_ignored_for_the_default_takes_both_header_settings_along() {
             "{otlp}"
         );
         assert!(otlp.contains("headers: []"), "{endpoint:?}: {otlp}");
-        let named: Vec<(&str, &str)> = ignored
-            .iter()
-            .map(|(v, n)| (v.as_str(), n.as_str()))
-            .collect();
         assert_eq!(
-            named,
+            ignored,
             [
                 (endpoint.0, endpoint.1),
                 ("OTEL_EXPORTER_OTLP_TRACES_HEADERS", "authorization"),
@@ -95,12 +91,8 @@ fn a_traces_endpoint_ignored_for_the_general_one_takes_only_its_own_headers() {
         otlp.contains("headers: [(\"x-tenant\", \"<redacted>\")]"),
         "{otlp}"
     );
-    let named: Vec<(&str, &str)> = ignored
-        .iter()
-        .map(|(v, n)| (v.as_str(), n.as_str()))
-        .collect();
     assert_eq!(
-        named,
+        ignored,
         [
             (
                 "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
@@ -162,12 +154,8 @@ fn an_invalid_header_list_left_behind_is_named_without_its_values() {
     let config = Config::from_lookup(env(&vars)).unwrap();
     let (otlp, ignored) = otlp_and_ignored(&config);
     assert!(otlp.contains("headers: []"), "{otlp}");
-    let named: Vec<(&str, &str)> = ignored
-        .iter()
-        .map(|(v, n)| (v.as_str(), n.as_str()))
-        .collect();
     assert_eq!(
-        named,
+        ignored,
         [
             ("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "https://x"),
             ("OTEL_EXPORTER_OTLP_TRACES_HEADERS", "api-key"),
