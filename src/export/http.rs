@@ -266,6 +266,9 @@ pub(crate) struct Response {
     pub(crate) body: Vec<u8>,
     /// `Location`, as it came (of a redirection).
     pub(crate) location: Option<String>,
+    /// `Content-Encoding`, as it came, when it names a coding other than
+    /// `identity`: the body is in it, which nothing here decodes.
+    pub(crate) content_coding: Option<String>,
     /// The deadline passed while the body was read: `body` holds what
     /// arrived before it ([`TimeoutStep::Reading`]).
     pub(crate) body_timed_out: bool,
@@ -396,6 +399,11 @@ pub(crate) struct Content<'a> {
 
 /// The request line and headers of a `POST` of `length` bytes, with the
 /// configured `headers`.
+///
+/// `Accept-Encoding: identity` asks for an answer without a content
+/// coding: without the field, RFC 9110 §12.5.3 lets a server (or a proxy
+/// before the collector) compress its answer as it likes, and nothing here
+/// decompresses, so a partial success would be unreadable.
 fn request_head(
     endpoint: &Endpoint,
     headers: &[(String, String)],
@@ -413,7 +421,7 @@ fn request_head(
         .map_or(String::new(), |(_, value)| format!("{value} "));
     let mut head = format!(
         "POST {}{} HTTP/1.1\r\nHost: {}\r\nContent-Type: {}\r\nContent-Length: {length}\r\n\
-         User-Agent: {product}{USER_AGENT}\r\n",
+         User-Agent: {product}{USER_AGENT}\r\nAccept-Encoding: identity\r\n",
         endpoint.path, endpoint.query, endpoint.authority, content.content_type,
     );
     if let Some(encoding) = content.content_encoding {
@@ -543,6 +551,8 @@ struct Head {
     retry_after: Option<Duration>,
     json: Option<bool>,
     location: Option<String>,
+    /// `Content-Encoding`, unless absent or `identity`.
+    content_coding: Option<String>,
     /// HTTP/1.1 without `Connection: close`: the server keeps the
     /// connection open after the answer (RFC 9112 §9.3).
     persistent: bool,
@@ -563,6 +573,7 @@ fn parse_head(head: &[u8]) -> io::Result<Head> {
     let mut retry_after = None;
     let mut json = None;
     let mut location = None;
+    let mut content_coding = None;
     for line in lines {
         let Some((name, value)) = line.split_once(':') else {
             continue;
@@ -576,6 +587,12 @@ fn parse_head(head: &[u8]) -> io::Result<Head> {
             });
         } else if name.eq_ignore_ascii_case("location") {
             location = Some(value.to_owned());
+        } else if name.eq_ignore_ascii_case("content-encoding") {
+            // `identity` is no coding (RFC 9110 §8.4.1); any other, or a
+            // list of them, leaves the body unreadable here.
+            if !value.is_empty() && !value.eq_ignore_ascii_case("identity") {
+                content_coding = Some(value.to_owned());
+            }
         } else if name.eq_ignore_ascii_case("connection") {
             // A list of tokens, on one line or several (RFC 9110 §7.6.1).
             if value
@@ -637,6 +654,7 @@ fn parse_head(head: &[u8]) -> io::Result<Head> {
         retry_after,
         json,
         location,
+        content_coding,
         persistent,
     })
 }
@@ -765,6 +783,7 @@ fn read_response(stream: &mut TcpStream, deadline: Instant) -> io::Result<(Respo
         json: head.json,
         body,
         location: head.location,
+        content_coding: head.content_coding,
         body_timed_out: ending == BodyEnd::TimedOut,
         body_cut: ending == BodyEnd::Cut,
     };
