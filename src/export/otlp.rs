@@ -817,7 +817,7 @@ fn accepted(
                 &format_args!(
                     "{} accepted all {spans} span(s) with a warning: {}",
                     answered.url(),
-                    partial.message
+                    partial.message.escape_debug()
                 ),
                 None,
             );
