@@ -88,6 +88,11 @@ fn answers_are_asked_for_without_a_coding_and_a_compressed_one_is_named() {
         "{warnings:?}"
     );
 
+    // An empty body has nothing in it to decode: no warning.
+    WARNINGS.lock().unwrap().clear();
+    assert_eq!(export_against(gzip_answer("200 OK", b"")), Ok(()));
+    assert_eq!(*WARNINGS.lock().unwrap(), Vec::<String>::new());
+
     // A failure compressed anyway: the error names the coding instead of
     // showing the compressed bytes.
     let status = gzip_partial_success();

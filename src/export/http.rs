@@ -267,7 +267,8 @@ pub(crate) struct Response {
     /// `Location`, as it came (of a redirection).
     pub(crate) location: Option<String>,
     /// `Content-Encoding`, as it came, when it names a coding other than
-    /// `identity`: the body is in it, which nothing here decodes.
+    /// `identity` and the body is not empty: the body is in it, which
+    /// nothing here decodes.
     pub(crate) content_coding: Option<String>,
     /// The deadline passed while the body was read: `body` holds what
     /// arrived before it ([`TimeoutStep::Reading`]).
@@ -777,13 +778,15 @@ fn read_response(stream: &mut TcpStream, deadline: Instant) -> io::Result<(Respo
     } else {
         read_sized(stream, early, head.content_length, deadline)?
     };
+    // An empty body holds nothing to decode, whatever the header says.
+    let content_coding = head.content_coding.filter(|_| !body.is_empty());
     let response = Response {
         status: head.status,
         retry_after: head.retry_after,
         json: head.json,
         body,
         location: head.location,
-        content_coding: head.content_coding,
+        content_coding,
         body_timed_out: ending == BodyEnd::TimedOut,
         body_cut: ending == BodyEnd::Cut,
     };
