@@ -484,11 +484,32 @@ fn exchange(
     }
 }
 
+/// Makes `call`, a socket call bounded by the deadline, again while it
+/// fails with `Interrupted`. Linux fails a socket call that has a timeout
+/// (and each one here has) with `EINTR` when a signal handler runs on its
+/// thread, even one installed with `SA_RESTART` (a sampling profiler's
+/// `SIGPROF`), and when the process is stopped and continued (`Ctrl-Z`,
+/// a debugger), with no handler at all (signal(7)). `std`'s `read`,
+/// `write` and `peek` hand that to the caller, as `read_exact` and
+/// `write_all` do not: the connection is fine. Each turn sets the timeout
+/// to what is left, so the deadline still bounds the whole.
+fn uninterrupted<T>(mut call: impl FnMut() -> io::Result<T>) -> io::Result<T> {
+    loop {
+        match call() {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            done => return done,
+        }
+    }
+}
+
 /// Waits until the first byte of an answer arrives; an error if the
 /// connection ends (`UnexpectedEof`) or fails first.
 fn answer_begins(stream: &TcpStream, deadline: Instant) -> io::Result<()> {
-    stream.set_read_timeout(Some(remaining(deadline)?))?;
-    match stream.peek(&mut [0])? {
+    let first = uninterrupted(|| {
+        stream.set_read_timeout(Some(remaining(deadline)?))?;
+        stream.peek(&mut [0])
+    })?;
+    match first {
         0 => Err(io::Error::new(
             io::ErrorKind::UnexpectedEof,
             "connection closed before any response byte",
@@ -499,8 +520,10 @@ fn answer_begins(stream: &TcpStream, deadline: Instant) -> io::Result<()> {
 
 fn write_all(stream: &mut TcpStream, mut bytes: &[u8], deadline: Instant) -> io::Result<()> {
     while !bytes.is_empty() {
-        stream.set_write_timeout(Some(remaining(deadline)?))?;
-        let n = stream.write(&bytes[..bytes.len().min(WRITE_CHUNK)])?;
+        let n = uninterrupted(|| {
+            stream.set_write_timeout(Some(remaining(deadline)?))?;
+            stream.write(&bytes[..bytes.len().min(WRITE_CHUNK)])
+        })?;
         if n == 0 {
             return Err(io::Error::new(
                 io::ErrorKind::WriteZero,
@@ -514,8 +537,10 @@ fn write_all(stream: &mut TcpStream, mut bytes: &[u8], deadline: Instant) -> io:
 
 /// One `read`, with the socket timeout set to what is left of the deadline.
 fn read_some(stream: &mut TcpStream, buf: &mut [u8], deadline: Instant) -> io::Result<usize> {
-    stream.set_read_timeout(Some(remaining(deadline)?))?;
-    stream.read(buf)
+    uninterrupted(|| {
+        stream.set_read_timeout(Some(remaining(deadline)?))?;
+        stream.read(buf)
+    })
 }
 
 /// Where the head (status line and headers) ends in `buf`, searching only
