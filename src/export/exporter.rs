@@ -88,7 +88,8 @@ pub enum ExportError {
         /// How many spans were rejected (more than the batch held counts as
         /// the whole batch).
         rejected: u64,
-        /// Why, as the receiver said it (may be empty).
+        /// Why, as the receiver said it (may be empty); shown escaped as
+        /// [`str::escape_debug`] does.
         message: String,
     },
     /// A flush or shutdown found spans that were not delivered: lost since
@@ -150,8 +151,10 @@ impl fmt::Display for ExportError {
             ),
             ExportError::Rejected { rejected, message } => {
                 write!(f, "the receiver rejected {rejected} span(s)")?;
+                // The receiver's text: escaped, so that one report stays
+                // one line and drives no terminal.
                 if !message.is_empty() {
-                    write!(f, ": {message}")?;
+                    write!(f, ": {}", message.escape_debug())?;
                 }
                 Ok(())
             }

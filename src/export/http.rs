@@ -266,6 +266,10 @@ pub(crate) struct Response {
     pub(crate) body: Vec<u8>,
     /// `Location`, as it came (of a redirection).
     pub(crate) location: Option<String>,
+    /// `Content-Encoding`, as it came, when it names a coding other than
+    /// `identity` and the body is not empty: the body is in it, which
+    /// nothing here decodes.
+    pub(crate) content_coding: Option<String>,
     /// The deadline passed while the body was read: `body` holds what
     /// arrived before it ([`TimeoutStep::Reading`]).
     pub(crate) body_timed_out: bool,
@@ -396,6 +400,11 @@ pub(crate) struct Content<'a> {
 
 /// The request line and headers of a `POST` of `length` bytes, with the
 /// configured `headers`.
+///
+/// `Accept-Encoding: identity` asks for an answer without a content
+/// coding: without the field, RFC 9110 §12.5.3 lets a server (or a proxy
+/// before the collector) compress its answer as it likes, and nothing here
+/// decompresses, so a partial success would be unreadable.
 fn request_head(
     endpoint: &Endpoint,
     headers: &[(String, String)],
@@ -413,7 +422,7 @@ fn request_head(
         .map_or(String::new(), |(_, value)| format!("{value} "));
     let mut head = format!(
         "POST {}{} HTTP/1.1\r\nHost: {}\r\nContent-Type: {}\r\nContent-Length: {length}\r\n\
-         User-Agent: {product}{USER_AGENT}\r\n",
+         User-Agent: {product}{USER_AGENT}\r\nAccept-Encoding: identity\r\n",
         endpoint.path, endpoint.query, endpoint.authority, content.content_type,
     );
     if let Some(encoding) = content.content_encoding {
@@ -475,11 +484,32 @@ fn exchange(
     }
 }
 
+/// Makes `call`, a socket call bounded by the deadline, again while it
+/// fails with `Interrupted`. Linux fails a socket call that has a timeout
+/// (and each one here has) with `EINTR` when a signal handler runs on its
+/// thread, even one installed with `SA_RESTART` (a sampling profiler's
+/// `SIGPROF`), and when the process is stopped and continued (`Ctrl-Z`,
+/// a debugger), with no handler at all (signal(7)). `std`'s `read`,
+/// `write` and `peek` hand that to the caller, as `read_exact` and
+/// `write_all` do not: the connection is fine. Each turn sets the timeout
+/// to what is left, so the deadline still bounds the whole.
+fn uninterrupted<T>(mut call: impl FnMut() -> io::Result<T>) -> io::Result<T> {
+    loop {
+        match call() {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            done => return done,
+        }
+    }
+}
+
 /// Waits until the first byte of an answer arrives; an error if the
 /// connection ends (`UnexpectedEof`) or fails first.
 fn answer_begins(stream: &TcpStream, deadline: Instant) -> io::Result<()> {
-    stream.set_read_timeout(Some(remaining(deadline)?))?;
-    match stream.peek(&mut [0])? {
+    let first = uninterrupted(|| {
+        stream.set_read_timeout(Some(remaining(deadline)?))?;
+        stream.peek(&mut [0])
+    })?;
+    match first {
         0 => Err(io::Error::new(
             io::ErrorKind::UnexpectedEof,
             "connection closed before any response byte",
@@ -490,8 +520,10 @@ fn answer_begins(stream: &TcpStream, deadline: Instant) -> io::Result<()> {
 
 fn write_all(stream: &mut TcpStream, mut bytes: &[u8], deadline: Instant) -> io::Result<()> {
     while !bytes.is_empty() {
-        stream.set_write_timeout(Some(remaining(deadline)?))?;
-        let n = stream.write(&bytes[..bytes.len().min(WRITE_CHUNK)])?;
+        let n = uninterrupted(|| {
+            stream.set_write_timeout(Some(remaining(deadline)?))?;
+            stream.write(&bytes[..bytes.len().min(WRITE_CHUNK)])
+        })?;
         if n == 0 {
             return Err(io::Error::new(
                 io::ErrorKind::WriteZero,
@@ -505,8 +537,10 @@ fn write_all(stream: &mut TcpStream, mut bytes: &[u8], deadline: Instant) -> io:
 
 /// One `read`, with the socket timeout set to what is left of the deadline.
 fn read_some(stream: &mut TcpStream, buf: &mut [u8], deadline: Instant) -> io::Result<usize> {
-    stream.set_read_timeout(Some(remaining(deadline)?))?;
-    stream.read(buf)
+    uninterrupted(|| {
+        stream.set_read_timeout(Some(remaining(deadline)?))?;
+        stream.read(buf)
+    })
 }
 
 /// Where the head (status line and headers) ends in `buf`, searching only
@@ -543,6 +577,8 @@ struct Head {
     retry_after: Option<Duration>,
     json: Option<bool>,
     location: Option<String>,
+    /// `Content-Encoding`, unless absent or `identity`.
+    content_coding: Option<String>,
     /// HTTP/1.1 without `Connection: close`: the server keeps the
     /// connection open after the answer (RFC 9112 §9.3).
     persistent: bool,
@@ -563,6 +599,7 @@ fn parse_head(head: &[u8]) -> io::Result<Head> {
     let mut retry_after = None;
     let mut json = None;
     let mut location = None;
+    let mut content_coding = None;
     for line in lines {
         let Some((name, value)) = line.split_once(':') else {
             continue;
@@ -576,6 +613,12 @@ fn parse_head(head: &[u8]) -> io::Result<Head> {
             });
         } else if name.eq_ignore_ascii_case("location") {
             location = Some(value.to_owned());
+        } else if name.eq_ignore_ascii_case("content-encoding") {
+            // `identity` is no coding (RFC 9110 §8.4.1); any other, or a
+            // list of them, leaves the body unreadable here.
+            if !value.is_empty() && !value.eq_ignore_ascii_case("identity") {
+                content_coding = Some(value.to_owned());
+            }
         } else if name.eq_ignore_ascii_case("connection") {
             // A list of tokens, on one line or several (RFC 9110 §7.6.1).
             if value
@@ -637,6 +680,7 @@ fn parse_head(head: &[u8]) -> io::Result<Head> {
         retry_after,
         json,
         location,
+        content_coding,
         persistent,
     })
 }
@@ -759,12 +803,15 @@ fn read_response(stream: &mut TcpStream, deadline: Instant) -> io::Result<(Respo
     } else {
         read_sized(stream, early, head.content_length, deadline)?
     };
+    // An empty body holds nothing to decode, whatever the header says.
+    let content_coding = head.content_coding.filter(|_| !body.is_empty());
     let response = Response {
         status: head.status,
         retry_after: head.retry_after,
         json: head.json,
         body,
         location: head.location,
+        content_coding,
         body_timed_out: ending == BodyEnd::TimedOut,
         body_cut: ending == BodyEnd::Cut,
     };

@@ -87,7 +87,7 @@ const TLS_VARIABLES: [&str; 6] = [
 /// (compared in any case): one more copy from the configuration would
 /// contradict them (two `Content-Length`s, a `Transfer-Encoding` the body
 /// does not have), and a server refuses such a request (RFC 9112 §6.3).
-const RESERVED_HEADERS: [&str; 10] = [
+const RESERVED_HEADERS: [&str; 11] = [
     "host",
     "content-length",
     "content-type",
@@ -98,6 +98,7 @@ const RESERVED_HEADERS: [&str; 10] = [
     "te",
     "trailer",
     "upgrade",
+    "accept-encoding",
 ];
 
 const TRACES_ENDPOINT: &str = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT";
@@ -327,7 +328,7 @@ impl OtlpConfig {
                 name,
                 "the exporter sets this header itself or it frames the request (Host, \
                  Content-Length, Content-Type, Content-Encoding, Transfer-Encoding, Connection, \
-                 Keep-Alive, TE, Trailer, Upgrade): remove it",
+                 Keep-Alive, TE, Trailer, Upgrade, Accept-Encoding): remove it",
             ));
         }
         // No line breaks or other controls: they would split the request.
@@ -358,7 +359,7 @@ impl OtlpConfig {
     /// be an HTTP token and not one the exporter writes itself or that
     /// frames the request (`Host`, `Content-Length`, `Content-Type`,
     /// `Content-Encoding`, `Transfer-Encoding`, `Connection`, `Keep-Alive`,
-    /// `TE`, `Trailer`, `Upgrade`); the value must hold no control
+    /// `TE`, `Trailer`, `Upgrade`, `Accept-Encoding`); the value must hold no control
     /// characters but tab. A `User-Agent` is put before baton's own
     /// (`MyDistro/1.0 baton-OTLP-Exporter-Rust/<version>`), as the OTLP
     /// exporter spec describes for distributions.
@@ -497,7 +498,10 @@ impl fmt::Debug for OtlpConfig {
 /// are read (a longer answer is an error, not retried, as the OTLP/HTTP spec
 /// says), so a slow or hostile collector cannot hold the exporter past its
 /// timeout. Interim `1xx` answers before the final one are skipped (`101
-/// Switching Protocols` is an error), and a body sent with
+/// Switching Protocols` is an error). Answers are asked for without a
+/// content coding (`Accept-Encoding: identity`); one compressed anyway is
+/// not decoded: a 2xx counts as delivered with a warning naming its
+/// `Content-Encoding`, and an error names it. A body sent with
 /// `Transfer-Encoding: chunked` is decoded within the same limit (malformed
 /// chunking is an error). A 307 or 308 redirection is followed with the
 /// same `POST`, as Go's and curl's clients do (the OTLP/HTTP spec leaves
@@ -786,6 +790,21 @@ fn accepted(
         );
         return Ok(());
     }
+    if let Some(coding) = &response.content_coding {
+        report(
+            DiagnosticKind::ExportWarning,
+            &format_args!(
+                "{} answered {} with a body in the {} content coding, which baton does not \
+                 decode (it asks for identity): counted as delivered, but any partial success \
+                 in it is unknown",
+                answered.url(),
+                response.status,
+                coding.escape_debug()
+            ),
+            None,
+        );
+        return Ok(());
+    }
     let json = is_json(config, response);
     match partial_success(&response.body, json) {
         Ok(Some(partial)) if partial.rejected > 0 => Err(ExportError::Rejected {
@@ -798,7 +817,7 @@ fn accepted(
                 &format_args!(
                     "{} accepted all {spans} span(s) with a warning: {}",
                     answered.url(),
-                    partial.message
+                    partial.message.escape_debug()
                 ),
                 None,
             );
@@ -877,14 +896,22 @@ fn send<'a>(
             ),
             Ok((response, answered)) => {
                 // The `google.rpc.Status` message when the body is one,
-                // else the body as it came.
-                let why = failure_message(&response.body, is_json(config, &response));
-                let why = why.as_deref().map_or(&response.body[..], str::as_bytes);
+                // else the body as it came; a compressed one is named,
+                // not shown.
+                let why = match &response.content_coding {
+                    Some(coding) => format!(
+                        "a body in the {} content coding, which baton does not decode",
+                        coding.escape_debug()
+                    ),
+                    None => {
+                        let why = failure_message(&response.body, is_json(config, &response));
+                        snippet(why.as_deref().map_or(&response.body[..], str::as_bytes))
+                    }
+                };
                 return Err(ExportError::Failed(format!(
-                    "{} answered {}: {}",
+                    "{} answered {}: {why}",
                     answered.url(),
                     response.status,
-                    snippet(why)
                 )));
             }
             Err(e) if e.retryable => match e.error {
