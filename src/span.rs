@@ -22,7 +22,7 @@ use crate::sampling::{SamplingDecision, SamplingParams};
 use crate::session::Session;
 use crate::span_context::{SpanContext, TraceFlags};
 use crate::span_data::{Link, SpanKind, SpanType, Status};
-use crate::span_record::{Ended, Exception, Extras, Record};
+use crate::span_record::{Ended, Exception, Extras, Record, MAX_ERROR_SOURCES};
 use crate::span_state::{Body, Head, SpanState};
 use crate::stack::{self, FrameRef};
 use crate::value::{drop_list, drop_value, KeyValue, Str, Value};
@@ -828,14 +828,24 @@ trait Recorder {
 
     #[track_caller]
     fn record_error(&self, kind: &str, error: &dyn std::error::Error, attributes: Vec<KeyValue>) {
+        // Written out before the record is borrowed: the error's
+        // `Display` is the application's code, which may call into baton.
+        // Only so far: a `source()` chain may be endless (an error that is
+        // its own source), and followed to its end it grew without bound.
         let message = error.to_string();
         let mut sources = Vec::new();
         let mut source = error.source();
         while let Some(e) = source {
+            if sources.len() == MAX_ERROR_SOURCES {
+                break;
+            }
             sources.push(Str::Owned(e.to_string()));
             source = e.source();
         }
+        let cut = source.is_some();
+        let mut recorded = false;
         self.change_with("record_error", attributes, drop_list, |r, attributes| {
+            recorded = true;
             // Taken here, where the span records: a span that records
             // nothing pays nothing, and one that does pays only when the
             // environment asks for stack traces.
@@ -852,6 +862,18 @@ trait Recorder {
                 },
             );
         });
+        // After the record is let go of: the handler may change this span.
+        // A span that records nothing drops the chain quietly.
+        if cut && recorded {
+            crate::diagnostic::report(
+                crate::diagnostic::DiagnosticKind::LimitExceeded,
+                &format_args!(
+                    "error source chain longer than {MAX_ERROR_SOURCES} (or endless): \
+                     exception.source_chain keeps the first {MAX_ERROR_SOURCES}"
+                ),
+                Some(Location::caller()),
+            );
+        }
     }
 }
 
@@ -975,7 +997,8 @@ macro_rules! span_methods {
 
         /// Records an error as an `exception` event (`exception.type`,
         /// `exception.message`, and `exception.source_chain` with each
-        /// `source()`), and sets an error status unless it is `Ok`.
+        /// `source()`, at most [`MAX_ERROR_SOURCES`](crate::MAX_ERROR_SOURCES)),
+        /// and sets an error status unless it is `Ok`.
         ///
         /// `exception.stacktrace` holds where it was recorded when
         /// `RUST_LIB_BACKTRACE` or `RUST_BACKTRACE` asks for stack traces
