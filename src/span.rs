@@ -44,7 +44,7 @@ pub fn span(name: impl Into<Str>) -> SpanBuilder {
         name: name.into(),
         kind: SpanKind::Internal,
         parent: Parent::Current,
-        extras: None,
+        extras: Given(None),
     }
 }
 
@@ -122,7 +122,28 @@ pub struct SpanBuilder {
     parent: Parent,
     /// What only some spans have; it becomes the record's own, so a span
     /// with attributes allocates for them once.
-    extras: Option<Box<Extras>>,
+    extras: Given,
+}
+
+/// A builder's [`Extras`], which its values leave without recursion when
+/// the builder is dropped unstarted (see [`drop_given`]): dropped whole,
+/// a value nested deeper than the stack could follow aborted the process.
+struct Given(Option<Box<Extras>>);
+
+impl Given {
+    /// The extras, for the span that starts with them; what is left drops
+    /// nothing.
+    #[inline(always)]
+    fn take(mut self) -> Option<Box<Extras>> {
+        self.0.take()
+    }
+}
+
+impl Drop for Given {
+    #[inline]
+    fn drop(&mut self) {
+        drop_extras(self.0.take());
+    }
 }
 
 // `#[inline]` on the methods a caller chains on every span (`kind`,
@@ -146,7 +167,7 @@ impl SpanBuilder {
     }
 
     fn extras(&mut self) -> &mut Extras {
-        self.extras.get_or_insert_with(Box::default)
+        self.extras.0.get_or_insert_with(Box::default)
     }
 
     /// Records the span in `scope` (a [`Tracer`](crate::Tracer)'s) rather
@@ -304,6 +325,7 @@ impl SpanBuilder {
             parent,
             extras,
         } = self;
+        let extras = extras.take();
         // Matched by value: only the explicit context has anything to drop,
         // and the other arms leave no drop glue behind (it was a call).
         let parent = match parent {
@@ -505,7 +527,7 @@ impl SpanBuilder {
         // profile). The push path evaluates every check anyway.
         let general = r.general_children
             | !matches!(self.parent, Parent::Current)
-            | self.extras.is_some()
+            | self.extras.0.is_some()
             | recorder::suppressed();
         if general {
             return Err(self);
