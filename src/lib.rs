@@ -145,6 +145,7 @@ mod std_api {
     };
     pub use crate::span_data::{Event, Link, SpanData, SpanKind, SpanType, Status};
     pub use crate::span_limits::SpanLimits;
+    pub use crate::span_record::MAX_ERROR_SOURCES;
     #[doc(hidden)]
     pub use crate::stack::{__spare_kept, __stack_depth};
     pub use crate::stack::{new_trace_context, ContextGuard, MAX_CONTEXT_DEPTH};

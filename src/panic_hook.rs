@@ -2,7 +2,7 @@
 //!
 //! A span guard dropped during unwinding records the panic, but `Drop` only
 //! learns *that* the thread panics, not the payload. So the first recording
-//! span installs a panic hook that notes the payload's text in a
+//! span started outside a panic installs a panic hook that notes the payload's text in a
 //! thread-local, then calls the hook that was installed before it (the
 //! default one prints the message as usual). A hook set later by the
 //! application replaces this one; spans then record the panic without its
@@ -36,10 +36,29 @@ thread_local! {
     static MESSAGE: RefCell<Option<Noted>> = const { RefCell::new(None) };
 }
 
+/// Set once the hook is installed.
+static INSTALL: Once = Once::new();
+
 /// Installs the hook, once per process.
 #[inline]
 pub(crate) fn install() {
-    static INSTALL: Once = Once::new();
+    // The same load and branch as `call_once`'s own first step.
+    if !INSTALL.is_completed() {
+        install_now();
+    }
+}
+
+/// Installs the hook unless this thread is panicking: the standard
+/// library refuses to change the hook then, with a panic, and a first
+/// recording span started in a drop while a panic unwinds (cleanup code
+/// recording its work) aborted the process. The next span started
+/// otherwise installs it.
+#[cold]
+#[inline(never)]
+fn install_now() {
+    if std::thread::panicking() {
+        return;
+    }
     INSTALL.call_once(|| {
         let previous = panic::take_hook();
         panic::set_hook(Box::new(move |info: &PanicHookInfo<'_>| {

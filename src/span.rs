@@ -22,7 +22,7 @@ use crate::sampling::{SamplingDecision, SamplingParams};
 use crate::session::Session;
 use crate::span_context::{SpanContext, TraceFlags};
 use crate::span_data::{Link, SpanKind, SpanType, Status};
-use crate::span_record::{Ended, Exception, Extras, Record};
+use crate::span_record::{Ended, Exception, Extras, Record, MAX_ERROR_SOURCES};
 use crate::span_state::{Body, Head, SpanState};
 use crate::stack::{self, FrameRef};
 use crate::value::{drop_list, drop_value, KeyValue, Str, Value};
@@ -44,7 +44,7 @@ pub fn span(name: impl Into<Str>) -> SpanBuilder {
         name: name.into(),
         kind: SpanKind::Internal,
         parent: Parent::Current,
-        extras: None,
+        extras: Given(None),
     }
 }
 
@@ -122,7 +122,28 @@ pub struct SpanBuilder {
     parent: Parent,
     /// What only some spans have; it becomes the record's own, so a span
     /// with attributes allocates for them once.
-    extras: Option<Box<Extras>>,
+    extras: Given,
+}
+
+/// A builder's [`Extras`], which its values leave without recursion when
+/// the builder is dropped unstarted (see [`drop_given`]): dropped whole,
+/// a value nested deeper than the stack could follow aborted the process.
+struct Given(Option<Box<Extras>>);
+
+impl Given {
+    /// The extras, for the span that starts with them; what is left drops
+    /// nothing.
+    #[inline(always)]
+    fn take(mut self) -> Option<Box<Extras>> {
+        self.0.take()
+    }
+}
+
+impl Drop for Given {
+    #[inline]
+    fn drop(&mut self) {
+        drop_extras(self.0.take());
+    }
 }
 
 // `#[inline]` on the methods a caller chains on every span (`kind`,
@@ -146,7 +167,7 @@ impl SpanBuilder {
     }
 
     fn extras(&mut self) -> &mut Extras {
-        self.extras.get_or_insert_with(Box::default)
+        self.extras.0.get_or_insert_with(Box::default)
     }
 
     /// Records the span in `scope` (a [`Tracer`](crate::Tracer)'s) rather
@@ -304,6 +325,7 @@ impl SpanBuilder {
             parent,
             extras,
         } = self;
+        let extras = extras.take();
         // Matched by value: only the explicit context has anything to drop,
         // and the other arms leave no drop glue behind (it was a call).
         let parent = match parent {
@@ -515,7 +537,7 @@ impl SpanBuilder {
         // profile). The push path evaluates every check anyway.
         let general = r.general_children
             | !matches!(self.parent, Parent::Current)
-            | self.extras.is_some()
+            | self.extras.0.is_some()
             | recorder::suppressed();
         if general {
             return Err(self);
@@ -838,14 +860,24 @@ trait Recorder {
 
     #[track_caller]
     fn record_error(&self, kind: &str, error: &dyn std::error::Error, attributes: Vec<KeyValue>) {
+        // Written out before the record is borrowed: the error's
+        // `Display` is the application's code, which may call into baton.
+        // Only so far: a `source()` chain may be endless (an error that is
+        // its own source), and followed to its end it grew without bound.
         let message = error.to_string();
         let mut sources = Vec::new();
         let mut source = error.source();
         while let Some(e) = source {
+            if sources.len() == MAX_ERROR_SOURCES {
+                break;
+            }
             sources.push(Str::Owned(e.to_string()));
             source = e.source();
         }
+        let cut = source.is_some();
+        let mut recorded = false;
         self.change_with("record_error", attributes, drop_list, |r, attributes| {
+            recorded = true;
             // Taken here, where the span records: a span that records
             // nothing pays nothing, and one that does pays only when the
             // environment asks for stack traces.
@@ -862,6 +894,18 @@ trait Recorder {
                 },
             );
         });
+        // After the record is let go of: the handler may change this span.
+        // A span that records nothing drops the chain quietly.
+        if cut && recorded {
+            crate::diagnostic::report(
+                crate::diagnostic::DiagnosticKind::LimitExceeded,
+                &format_args!(
+                    "error source chain longer than {MAX_ERROR_SOURCES} (or endless): \
+                     exception.source_chain keeps the first {MAX_ERROR_SOURCES}"
+                ),
+                Some(Location::caller()),
+            );
+        }
     }
 }
 
@@ -985,7 +1029,8 @@ macro_rules! span_methods {
 
         /// Records an error as an `exception` event (`exception.type`,
         /// `exception.message`, and `exception.source_chain` with each
-        /// `source()`), and sets an error status unless it is `Ok`.
+        /// `source()`, at most [`MAX_ERROR_SOURCES`](crate::MAX_ERROR_SOURCES)),
+        /// and sets an error status unless it is `Ok`.
         ///
         /// `exception.stacktrace` holds where it was recorded when
         /// `RUST_LIB_BACKTRACE` or `RUST_BACKTRACE` asks for stack traces

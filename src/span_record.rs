@@ -354,6 +354,14 @@ impl SpanData {
     }
 }
 
+/// How many errors of a `source()` chain
+/// [`record_error`](crate::Span::record_error) records in
+/// `exception.source_chain`, outermost first. A longer chain, or an
+/// endless one (an error that is its own source), is cut here and
+/// reported as a
+/// [`DiagnosticKind::LimitExceeded`](crate::DiagnosticKind).
+pub const MAX_ERROR_SOURCES: usize = 64;
+
 /// An error or a panic, as the `exception` event records it.
 pub(crate) struct Exception<'a> {
     pub(crate) kind: &'a str,

@@ -158,8 +158,15 @@ impl Body {
         if body.ends_nothing() {
             return Ok(None);
         }
+        // A shared record can be taken by another handle on another thread
+        // between the check above and the take: then this end came second,
+        // and is reported as every later end is.
+        let shared = matches!(&body, Body::Shared(cx) if cx.live_span().is_some());
         let (span_context, name) = (head.span_context.clone(), head.name.clone());
-        Ok(body.finish(span_context, name, limits, |_| {}, Instant::now, |_| false))
+        match body.finish(span_context, name, limits, |_| {}, Instant::now, |_| false) {
+            None if shared => Err(Ended),
+            ended => Ok(ended),
+        }
     }
 
     /// [`SpanState::take_ended`] for an owner that keeps the head and the

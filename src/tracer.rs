@@ -21,7 +21,7 @@ use crate::instrumentation_scope::InstrumentationScope;
 use crate::recorder;
 use crate::span::{span, SpanBuilder};
 use crate::span_limits::SpanLimits;
-use crate::value::{KeyValue, Str, Value};
+use crate::value::{Array, KeyValue, Str, Value};
 
 /// The most distinct scopes (name, version, schema URL and attributes
 /// together) a process keeps. A tracer built alike to one before shares its
@@ -40,7 +40,7 @@ static SCOPES: Mutex<Vec<&'static InstrumentationScope>> = Mutex::new(Vec::new()
 fn keep(scope: InstrumentationScope) -> Option<&'static InstrumentationScope> {
     // A panic under the lock (an allocation failing) leaves the list whole.
     let mut kept = SCOPES.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(same) = kept.iter().find(|k| ***k == scope) {
+    if let Some(same) = kept.iter().find(|k| same_scope(k, &scope)) {
         return Some(same);
     }
     if kept.len() >= MAX_SCOPES {
@@ -49,6 +49,43 @@ fn keep(scope: InstrumentationScope) -> Option<&'static InstrumentationScope> {
     let scope: &'static InstrumentationScope = Box::leak(Box::new(scope));
     kept.push(scope);
     Some(scope)
+}
+
+/// Whether `a` and `b` are one scope as exported. Floats compare as the
+/// bits sent: with `==`, a NaN attribute never matched itself, so every
+/// tracer built alike with one was kept anew, until [`MAX_SCOPES`] was
+/// spent and tracers of every library recorded in baton's scope.
+fn same_scope(a: &InstrumentationScope, b: &InstrumentationScope) -> bool {
+    a.name == b.name
+        && a.version == b.version
+        && a.schema_url == b.schema_url
+        && a.dropped_attributes_count == b.dropped_attributes_count
+        && same_attributes(&a.attributes, &b.attributes)
+}
+
+fn same_attributes(a: &[KeyValue], b: &[KeyValue]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(a, b)| a.key == b.key && same_value(&a.value, &b.value))
+}
+
+/// `a == b`, floats compared by their bits. Recursion is bounded: a
+/// scope's values are cut to the depth limit when given (see
+/// [`TracerBuilder::attr`]).
+fn same_value(a: &Value, b: &Value) -> bool {
+    let same_floats = |a: &[f64], b: &[f64]| {
+        a.len() == b.len() && a.iter().zip(b).all(|(a, b)| a.to_bits() == b.to_bits())
+    };
+    match (a, b) {
+        (Value::F64(a), Value::F64(b)) => a.to_bits() == b.to_bits(),
+        (Value::Array(Array::F64(a)), Value::Array(Array::F64(b))) => same_floats(a, b),
+        (Value::Array(Array::Value(a)), Value::Array(Array::Value(b))) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| same_value(a, b))
+        }
+        (Value::KvList(a), Value::KvList(b)) => same_attributes(a, b),
+        _ => a == b,
+    }
 }
 
 /// Starts building a tracer for the instrumentation scope `name`: the

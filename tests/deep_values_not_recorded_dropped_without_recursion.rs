@@ -1,5 +1,6 @@
 //! A value baton does not record (given to a span that is not sampled,
-//! has no pipeline, belongs to a disabled SDK or has ended) is dropped
+//! has no pipeline, belongs to a disabled SDK or has ended, or to a span
+//! builder dropped without starting its span) is dropped
 //! without recursion, however deep it nests. Bug: only the values a span
 //! records went through the depth limit; these were dropped whole, and a
 //! key-value list or array nested 20000 deep overflowed the stack and
@@ -47,6 +48,12 @@ fn start_and_set_deep_values() {
     guard.set_attribute("arrays", nested_arrays());
     guard.add_event("e", deep_attributes());
     set_deep_values(|f| f(&guard.context()));
+    // A builder dropped unstarted. Bug: its values were dropped whole, and
+    // overflowed the stack.
+    let unstarted = baton::span("never started")
+        .attr("lists", nested_lists())
+        .link(linked(), deep_attributes());
+    drop(unstarted);
 }
 
 /// Sets deep values through a `SpanRef` to the span of the context `with`
