@@ -44,7 +44,7 @@ pub fn span(name: impl Into<Str>) -> SpanBuilder {
         name: name.into(),
         kind: SpanKind::Internal,
         parent: Parent::Current,
-        extras: Given(None),
+        extras: None,
     }
 }
 
@@ -122,28 +122,7 @@ pub struct SpanBuilder {
     parent: Parent,
     /// What only some spans have; it becomes the record's own, so a span
     /// with attributes allocates for them once.
-    extras: Given,
-}
-
-/// A builder's [`Extras`], which its values leave without recursion when
-/// the builder is dropped unstarted (see [`drop_given`]): dropped whole,
-/// a value nested deeper than the stack could follow aborted the process.
-struct Given(Option<Box<Extras>>);
-
-impl Given {
-    /// The extras, for the span that starts with them; what is left drops
-    /// nothing.
-    #[inline(always)]
-    fn take(mut self) -> Option<Box<Extras>> {
-        self.0.take()
-    }
-}
-
-impl Drop for Given {
-    #[inline]
-    fn drop(&mut self) {
-        drop_extras(self.0.take());
-    }
+    extras: Option<Box<Extras>>,
 }
 
 // `#[inline]` on the methods a caller chains on every span (`kind`,
@@ -167,7 +146,7 @@ impl SpanBuilder {
     }
 
     fn extras(&mut self) -> &mut Extras {
-        self.extras.0.get_or_insert_with(Box::default)
+        self.extras.get_or_insert_with(Box::default)
     }
 
     /// Records the span in `scope` (a [`Tracer`](crate::Tracer)'s) rather
@@ -325,7 +304,6 @@ impl SpanBuilder {
             parent,
             extras,
         } = self;
-        let extras = extras.take();
         // Matched by value: only the explicit context has anything to drop,
         // and the other arms leave no drop glue behind (it was a call).
         let parent = match parent {
@@ -527,7 +505,7 @@ impl SpanBuilder {
         // profile). The push path evaluates every check anyway.
         let general = r.general_children
             | !matches!(self.parent, Parent::Current)
-            | self.extras.0.is_some()
+            | self.extras.is_some()
             | recorder::suppressed();
         if general {
             return Err(self);
@@ -590,25 +568,15 @@ fn link_to_record(span_context: SpanContext, attributes: Vec<KeyValue>) -> Optio
     Some(Link::new(span_context, attributes))
 }
 
-/// Drops a builder's out-of-line parts, if it has any. Most builders have
-/// none, and the drop glue of the empty box was a call (as `drop_list`).
+/// Drops a builder's out-of-line parts, if it has any; their values go
+/// without recursion (see `Extras`' drop). Most builders have none, and
+/// the drop glue of the empty box was a call (as `drop_list`).
 #[inline]
 fn drop_extras(extras: Option<Box<Extras>>) {
     if extras.is_some() {
-        drop_given(extras);
+        drop(extras);
     } else {
         std::mem::forget(extras);
-    }
-}
-
-/// Drops what a builder was given, its attributes' and links' values
-/// without recursion (see [`drop_list`]): a span that records nothing
-/// never cuts them to the depth limit. A builder has no events.
-fn drop_given(extras: Option<Box<Extras>>) {
-    let Some(mut extras) = extras else { return };
-    drop_list(std::mem::take(&mut extras.attributes));
-    for link in std::mem::take(&mut extras.links) {
-        drop_list(link.attributes);
     }
 }
 

@@ -49,6 +49,23 @@ pub(crate) struct Extras {
     pub(crate) scope: Option<&'static InstrumentationScope>,
 }
 
+/// Whatever holds them (a builder dropped unstarted, a span that records
+/// nothing or ended, a record the pipeline never took), the values go
+/// one level at a time (see [`drop_list`]): dropped whole, a value nested
+/// deeper than the stack could follow overflowed it and aborted the
+/// process. Only a span with something out of line pays for this.
+impl Drop for Extras {
+    fn drop(&mut self) {
+        drop_list(std::mem::take(&mut self.attributes));
+        for event in std::mem::take(&mut self.events) {
+            drop_list(event.attributes);
+        }
+        for link in std::mem::take(&mut self.links) {
+            drop_list(link.attributes);
+        }
+    }
+}
+
 /// Pushes `item` unless `items` holds `max`; past it, `item` is counted in
 /// `dropped` and goes to `discard`, which drops its attribute values
 /// without recursion (see [`drop_list`]): nothing cuts them to the depth
@@ -303,29 +320,30 @@ impl Record {
             );
             return;
         };
-        let extras = *extras;
+        // Taken field by field: what is left drops nothing.
+        let mut extras = extras;
         let start_unix_nanos = extras
             .start_unix_nanos
             .unwrap_or_else(|| unix_nanos_at(self.start));
         *slot = SpanData {
-            name: extras.name.unwrap_or(name),
+            name: extras.name.take().unwrap_or(name),
             parent_span_id: span_context.parent_span_id(),
             span_context,
             parent_is_remote: self.parent_is_remote,
             kind: self.kind,
-            span_type: extras.span_type,
+            span_type: extras.span_type.take(),
             start_unix_nanos,
             end_unix_nanos: extras
                 .end_unix_nanos
                 .unwrap_or_else(|| unix_nanos_at(end))
                 .max(start_unix_nanos),
-            attributes: extras.attributes,
+            attributes: std::mem::take(&mut extras.attributes),
             dropped_attributes_count: extras.dropped_attributes_count,
-            events: extras.events,
+            events: std::mem::take(&mut extras.events),
             dropped_events_count: extras.dropped_events_count,
-            links: extras.links,
+            links: std::mem::take(&mut extras.links),
             dropped_links_count: extras.dropped_links_count,
-            status: extras.status,
+            status: std::mem::take(&mut extras.status),
             scope: extras.scope,
         };
         report_discarded(slot, extras.cut_values);
