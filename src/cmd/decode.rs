@@ -399,7 +399,8 @@ fn trace_ids(lines: &[HeaderLine]) -> Vec<(usize, &str, TraceId)> {
 
 /// The limits the lines pass together, which no line passes alone: baggage
 /// members past 64 or 8192 bytes over several `uberctx-*` or `baggage`
-/// lines. Extraction would drop those members.
+/// lines, which extraction would drop, and tracestate members past 32 over
+/// several `tracestate` lines, for which it drops the whole tracestate.
 pub fn limits_passed(lines: &[HeaderLine], reading: &Reading) -> Vec<String> {
     let headers: Vec<(String, String)> = lines
         .iter()
@@ -411,11 +412,21 @@ pub fn limits_passed(lines: &[HeaderLine], reading: &Reading) -> Vec<String> {
     // The session header is one value: a line too long is that line's
     // error (see `decode`), not a limit lines pass together.
     let session = reading.session();
+    // A tracestate line past the limit alone is that line's error.
+    let each_tracestate_fits = lines
+        .iter()
+        .filter(|l| l.name.eq_ignore_ascii_case("tracestate"))
+        .all(|l| tracestate::parse(&l.value).is_ok());
     problems
         .iter()
-        .filter(|p| {
-            matches!(p, Problem::Partial { field, dropped, .. }
-                if *dropped > 0 && *field != session.header())
+        .filter(|p| match p {
+            Problem::Partial { field, dropped, .. } => {
+                *dropped > 0 && *field != session.header()
+            }
+            Problem::Invalid(e) => {
+                each_tracestate_fits && e.is_limit() && e.field() == Field::TracestateMember
+            }
+            _ => false,
         })
         .map(|p| format!("together, the lines pass a limit: {p}"))
         .collect()
