@@ -420,9 +420,7 @@ pub fn limits_passed(lines: &[HeaderLine], reading: &Reading) -> Vec<String> {
     problems
         .iter()
         .filter(|p| match p {
-            Problem::Partial { field, dropped, .. } => {
-                *dropped > 0 && *field != session.header()
-            }
+            Problem::Partial { field, dropped, .. } => *dropped > 0 && *field != session.header(),
             Problem::Invalid(e) => {
                 each_tracestate_fits && e.is_limit() && e.field() == Field::TracestateMember
             }
