@@ -11,12 +11,13 @@
 use core::fmt;
 
 use super::b3::B3;
+use super::baggage_merge::add_baggage;
 use super::field_name::intern;
 use super::jaeger::{Jaeger, CLIENT_ONLY_HEADERS};
 use super::trace_context::TraceContext;
 use super::w3c_baggage::W3cBaggage;
 use super::{reported, Extractor, Injector, Problem, Problems, Propagator};
-use crate::baggage::{is_tchar, Baggage};
+use crate::baggage::{is_tchar, Builder};
 use crate::context::Context;
 use crate::diagnostic::{report, DiagnosticKind};
 use crate::session::Session;
@@ -295,7 +296,11 @@ impl Propagator for SessionHeader {
     /// A header that cannot be used is one [`Problem::Partial`] for the
     /// header: its values counted as `invalid` (repeated, or failing
     /// [`check_session_id`]) or as `dropped` at a limit (over
-    /// [`MAX_SESSION_ID_LEN`], or no room left in the baggage).
+    /// [`MAX_SESSION_ID_LEN`], or no room left in the baggage: the sum
+    /// with the baggage `cx` has keeps
+    /// [`Baggage::MAX_MEMBERS`](crate::Baggage::MAX_MEMBERS) and
+    /// [`Baggage::MAX_BYTES`](crate::Baggage::MAX_BYTES), as every
+    /// extract onto baggage does).
     fn extract_with_problems(&self, cx: &Context, carrier: &dyn Extractor) -> (Context, Problems) {
         let mut value: Option<String> = None;
         let mut values = 0;
@@ -335,17 +340,14 @@ impl Propagator for SessionHeader {
             };
             return skipped(usize::from(!limit), usize::from(limit), offset, reason);
         }
-        match cx.baggage().try_insert(Session::BAGGAGE_KEY, &id, "") {
-            Ok(baggage) => (cx.with_baggage_replaced(baggage), Problems::default()),
-            // The key is valid and there are no properties: the baggage is full.
-            Err(_) => skipped(
-                0,
-                1,
-                0,
-                Reason::TooManyMembers {
-                    max: Baggage::MAX_MEMBERS,
-                },
-            ),
+        let mut entry = Builder::default();
+        entry.push(Session::BAGGAGE_KEY, &id, "");
+        // Within both W3C limits for the sum, as every extract onto
+        // baggage keeps them.
+        let added = add_baggage(cx.baggage(), &entry.build(), &mut Vec::new());
+        match added.first {
+            None => (cx.with_baggage_replaced(added.baggage), Problems::default()),
+            Some(e) => skipped(0, 1, 0, e.reason()),
         }
     }
 
