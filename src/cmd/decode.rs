@@ -317,6 +317,13 @@ fn decode_b3_multi(line: &HeaderLine, lines: &[HeaderLine]) -> Result<Vec<Shown>
             offset: None,
         });
     }
+    if let Some(earlier) = lines
+        .iter()
+        .take_while(|l| l.number != line.number)
+        .find(|l| l.name.eq_ignore_ascii_case(&line.name))
+    {
+        return repeated_b3_multi(line, earlier);
+    }
     let first = lines
         .iter()
         .find(|l| is_b3_multi(&l.name))
@@ -363,8 +370,37 @@ fn decode_b3_multi(line: &HeaderLine, lines: &[HeaderLine]) -> Result<Vec<Shown>
     }
 }
 
+/// A repeated `X-B3-*` line, which extraction does not read ("the first
+/// value wins", `earlier`'s): checked alone, as a repeated `b3` line is,
+/// and named as ignored.
+fn repeated_b3_multi(line: &HeaderLine, earlier: &HeaderLine) -> Result<Vec<Shown>, LineError> {
+    let mut alone = MultiParser::default();
+    alone.push(&line.name, &line.value);
+    // Alone, a valid value fails only for a header it lacks.
+    if let Err(e) = alone.finish() {
+        if b3_header_of(e.field()).eq_ignore_ascii_case(&line.name) {
+            return Err(LineError::wire(e));
+        }
+    }
+    Ok(vec![if line.value == earlier.value {
+        (
+            "repeated",
+            format!("the same value as line {}", earlier.number),
+        )
+    } else {
+        (
+            "ignored",
+            format!(
+                "a repeated X-B3 header: extraction reads the first, on line {}",
+                earlier.number
+            ),
+        )
+    }])
+}
+
 /// Where the input says which trace it belongs to: the line and the trace
-/// id it carries.
+/// id it carries. A repeated `X-B3-TraceId` line says it too, though
+/// extraction reads only the first.
 fn trace_ids(lines: &[HeaderLine]) -> Vec<(usize, &str, TraceId)> {
     let mut found = Vec::new();
     let mut b3_multi_seen = false;
@@ -382,6 +418,10 @@ fn trace_ids(lines: &[HeaderLine]) -> Vec<(usize, &str, TraceId)> {
                     Some(Ok(B3Header::Context { trace_id, .. })) => Some(trace_id),
                     _ => None,
                 }
+            }
+            // B3 left-pads a 64-bit id with zeros.
+            TRACE_ID_HEADER if matches!(line.value.len(), 16 | 32) => {
+                TraceId::from_hex(&format!("{:0>32}", line.value)).ok()
             }
             _ => None,
         };
