@@ -25,6 +25,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use baton::propagation::{Composite, Propagator};
+use baton::wire::uber_trace_id;
 use baton::{Context, SpanContext, TraceFlags};
 
 use super::decode;
@@ -104,6 +105,19 @@ pub fn run(args: &[OsString]) -> ExitCode {
     // could not carry.
     let back = read.extract(&Context::default(), &out);
     let format = target.split(',').next().unwrap_or(target);
+    let jaeger_bits = headers
+        .iter()
+        .filter(|(name, _)| name.eq_ignore_ascii_case(uber_trace_id::HEADER))
+        .filter_map(|(_, value)| uber_trace_id::parse(value).ok())
+        .map(|h| decode::jaeger_bits_not_carried(&h))
+        .find(|&bits| bits != 0);
+    if let Some(bits) = jaeger_bits {
+        let _ = writeln!(
+            stderr,
+            "baton: convert --to {format}: Jaeger flag bits {bits:02x} are not carried on \
+             (baton keeps sampled and debug)"
+        );
+    }
     for lost in losses(&cx, &back, format) {
         let _ = writeln!(stderr, "baton: convert --to {format}: {lost}");
     }

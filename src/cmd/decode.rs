@@ -228,7 +228,16 @@ fn jaeger_flags(h: &JaegerHeader) -> String {
     } else if h.flags & JaegerHeader::DEBUG != 0 {
         names.push("debug ignored without sampled");
     }
+    let left = jaeger_bits_not_carried(h);
+    let left = (left != 0).then(|| format!("{left:02x} not carried on"));
+    names.extend(left.as_deref());
     format!("{:02x} ({})", h.flags, names.join(", "))
+}
+
+/// The Jaeger flag bits extraction leaves behind: all but sampled and
+/// debug, which have no place in a span context.
+pub fn jaeger_bits_not_carried(h: &JaegerHeader) -> u8 {
+    h.flags & !(JaegerHeader::SAMPLED | JaegerHeader::DEBUG)
 }
 
 fn ids(trace_id: TraceId, span_id: SpanId, parent: Option<SpanId>) -> Vec<Shown> {
