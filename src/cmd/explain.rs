@@ -606,7 +606,26 @@ impl Hop<'_> {
             });
         }
         match (sent_cx.span_context(), received_cx.span_context()) {
-            (None, _) => findings.push(self.nothing_sent(&sent_cx, &sent_formats, &sent_reports)),
+            (None, _) => {
+                findings.push(self.nothing_sent(&sent_cx, &sent_formats, &sent_reports));
+                if let (Some(was), Some(now)) =
+                    (decision_only(&sent_cx), decision_only(&received_cx))
+                {
+                    if was != now {
+                        findings.push(Finding::loses(
+                            format!(
+                                "the sampling decision changed on the way: the caller sent it \
+                                 without ids as {was}, the receiver reads {now}"
+                            ),
+                            Some(
+                                "find what rewrites the header between the two (a proxy, a \
+                                 sampler in between)"
+                                    .to_owned(),
+                            ),
+                        ));
+                    }
+                }
+            }
             (Some(_), None) if !gone.is_empty() && received_formats.is_empty() => {}
             (Some(_), None) => {
                 findings.push(self.not_read(&received_cx, &received_formats, &received_reports))
@@ -811,7 +830,7 @@ impl Hop<'_> {
                         .to_owned(),
                 ),
             ));
-        } else if sent.is_debug() && !got.is_debug() {
+        } else if sent.is_debug() && !got.is_debug() && now {
             findings.push(Finding::loses(
                 "the debug flag was lost on the way: the caller forced sampling (B3 `d`, \
                  X-B3-Flags: 1 or Jaeger's debug bit), the receiver reads a plain sampled=1, \
