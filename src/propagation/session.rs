@@ -12,6 +12,7 @@ use core::fmt;
 
 use super::b3::B3;
 use super::baggage_merge::add_baggage;
+use super::env::env_name;
 use super::field_name::intern;
 use super::jaeger::{Jaeger, CLIENT_ONLY_HEADERS};
 use super::trace_context::TraceContext;
@@ -161,7 +162,9 @@ impl SessionHeader {
     /// regard to case, written in lowercase). A field another propagator
     /// reads or writes is refused: `traceparent`, `tracestate`, `baggage`,
     /// `b3`, `x-b3-*`, `uber-trace-id`, `uberctx-*`, and the
-    /// `jaeger-debug-id` and `jaeger-baggage` headers Jaeger's clients read.
+    /// `jaeger-debug-id` and `jaeger-baggage` headers Jaeger's clients read, and
+    /// any name the environment carrier gives the same variable
+    /// (`x_b3_sampled` is `X_B3_SAMPLED`, as `x-b3-sampled` is).
     ///
     /// ```
     /// use baton::propagation::{SessionError, SessionHeader};
@@ -241,9 +244,10 @@ impl Default for SessionHeader {
     }
 }
 
-/// The field of another propagator that `name` is, in any case: a field
-/// one of the other formats reads (and so writes), a `uberctx-*` name, or a
-/// header only Jaeger's clients read.
+/// The field of another propagator that `name` is, in any case or as the
+/// environment carrier names it for a child process ([`env_name`]: `-`
+/// and `_` are one there): a field one of the other formats reads (and so
+/// writes), a `uberctx-*` name, or a header only Jaeger's clients read.
 fn taken_by(name: &str) -> Option<&'static str> {
     if has_prefix(name) {
         return Some(BAGGAGE_PREFIX);
@@ -251,7 +255,8 @@ fn taken_by(name: &str) -> Option<&'static str> {
     let formats: [&dyn Propagator; 4] = [&TraceContext, &W3cBaggage, &B3::single(), &Jaeger];
     // `extract_fields` lends its names for the propagator's life; `intern`
     // gives the one found the `'static` life the error needs.
-    let is_name = |field: &str| field.eq_ignore_ascii_case(name);
+    let variable = env_name(name);
+    let is_name = |field: &str| field.eq_ignore_ascii_case(name) || env_name(field) == variable;
     formats
         .iter()
         .flat_map(|p| p.extract_fields())
