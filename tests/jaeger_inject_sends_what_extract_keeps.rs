@@ -9,6 +9,8 @@
 //! (1800 bytes as `uberctx` encodes it, 600 in the `baggage` header) was
 //! left out of the fields though the receiver keeps it.
 
+use std::sync::{Mutex, PoisonError};
+
 use baton::propagation::{Jaeger, Propagator};
 use baton::wire::baggage::entry_size;
 use baton::{diagnostic_count, Baggage, Context, DiagnosticKind};
@@ -26,6 +28,9 @@ fn context(n: usize, value: impl Fn(usize) -> String) -> Context {
 /// written, what extract kept, whether extract met a problem, and how many
 /// `limit-exceeded` reports the inject made.
 fn hop(cx: &Context) -> (usize, Baggage, bool, u64) {
+    // The count is the process's: one inject counts at a time.
+    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+    let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(PoisonError::into_inner);
     let left_out = || diagnostic_count(DiagnosticKind::LimitExceeded);
     let before = left_out();
     let mut out: Vec<(String, String)> = Vec::new();
