@@ -43,3 +43,19 @@ fn a_debug_flag_that_arrives_is_intact() {
         "{out}"
     );
 }
+
+/// Found: `b3: …-d` sent and `b3: …-0` received was reported as "the
+/// debug flag was lost on the way: … the receiver reads a plain
+/// sampled=1", though the receiver reads a deny and records nothing.
+#[test]
+fn debug_read_as_a_deny_is_a_flipped_sampled_flag() {
+    let (code, out) = explain(&format!("b3: {IDS}-d"), &format!("b3: {IDS}-0"));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            "- the sampled flag flipped: the caller sent sampled=1, the receiver reads sampled=0; "
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("plain sampled=1"), "{out}");
+}

@@ -96,3 +96,44 @@ fn with_an_allowed_name_trace_and_session_both_cross() {
         "session header name is traceparent, a field another propagator reads or writes"
     );
 }
+
+/// Found: names that differ from another field only where the environment
+/// carrier writes `_` (`x_b3_sampled`, `Uber_Trace_Id`; `trace-parent` is
+/// no such name, its variable being `TRACE_PARENT`) were accepted, and in a
+/// child process's environment both are one variable: with
+/// `OTEL_PROPAGATORS=b3multi,session` the session id replaced
+/// `X_B3_SAMPLED` (or, with no session, the session inject removed it),
+/// so the child read an invalid B3 context or none.
+#[test]
+fn names_that_are_another_field_s_environment_variable_are_refused() {
+    for (name, field) in [
+        ("x_b3_sampled", "x-b3-sampled"),
+        ("X_B3_TraceId", "x-b3-traceid"),
+        ("x.b3.flags", "x-b3-flags"),
+        ("Uber_Trace_Id", "uber-trace-id"),
+        ("jaeger_debug_id", "jaeger-debug-id"),
+    ] {
+        assert_eq!(
+            SessionHeader::new(name).err(),
+            Some(SessionError::HeaderNameTaken { field }),
+            "{name}"
+        );
+    }
+    // What the refusal prevents: the session in the B3 decision's variable.
+    use baton::propagation::{EnvCarrier, Extractor, B3};
+    let sc = SpanContext::new(
+        TraceId::from_hex("4bf92f3577b34da6a3ce929d0e0e4736").unwrap(),
+        SpanId::from_hex("00f067aa0ba902b7").unwrap(),
+        TraceFlags::from_bits(1),
+    );
+    let cx = Context::default()
+        .with_span_context(sc)
+        .with_baggage("session.id", "chat-42");
+    let mut env = EnvCarrier::default();
+    Composite::new(vec![
+        Box::new(B3::multi()),
+        Box::new(SessionHeader::new("x-session").unwrap()),
+    ])
+    .inject(&cx, &mut env);
+    assert_eq!(env.get("x-b3-sampled").as_deref(), Some("1"));
+}

@@ -25,7 +25,8 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use baton::propagation::{Composite, Propagator};
-use baton::{Context, SpanContext};
+use baton::wire::uber_trace_id;
+use baton::{Context, SpanContext, TraceFlags};
 
 use super::decode;
 use super::{option_text, read_lines, refuse_options, usage_error, Input, INVALID_INPUT};
@@ -104,6 +105,19 @@ pub fn run(args: &[OsString]) -> ExitCode {
     // could not carry.
     let back = read.extract(&Context::default(), &out);
     let format = target.split(',').next().unwrap_or(target);
+    let jaeger_bits = headers
+        .iter()
+        .filter(|(name, _)| name.eq_ignore_ascii_case(uber_trace_id::HEADER))
+        .filter_map(|(_, value)| uber_trace_id::parse(value).ok())
+        .map(|h| decode::jaeger_bits_not_carried(&h))
+        .find(|&bits| bits != 0);
+    if let Some(bits) = jaeger_bits {
+        let _ = writeln!(
+            stderr,
+            "baton: convert --to {format}: Jaeger flag bits {bits:02x} are not carried on \
+             (baton keeps sampled and debug)"
+        );
+    }
     for lost in losses(&cx, &back, format) {
         let _ = writeln!(stderr, "baton: convert --to {format}: {lost}");
     }
@@ -163,9 +177,14 @@ fn context_losses(sc: &SpanContext, got: &SpanContext, lost: &mut Vec<String>) {
         ));
     } else if sc.is_debug() && !got.is_debug() {
         lost.push("the debug flag is dropped (the span stays sampled)".to_owned());
-    } else if sc.flags().is_random() && !got.flags().is_random() {
+    }
+    // Each flag on its own: one lost hides no other.
+    if sc.flags().is_random() && !got.flags().is_random() {
         lost.push("the W3C random flag (the trace id is random) is dropped".to_owned());
-    } else if sc.flags().bits() != got.flags().bits() && !sc.is_deferred() {
+    }
+    let random = TraceFlags::default().with_random(true).bits();
+    let changed = sc.flags().bits() ^ got.flags().bits();
+    if changed & !random != 0 && !sc.is_deferred() {
         lost.push(format!(
             "trace flags {:02x} become {:02x}",
             sc.flags().bits(),

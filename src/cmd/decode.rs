@@ -228,7 +228,16 @@ fn jaeger_flags(h: &JaegerHeader) -> String {
     } else if h.flags & JaegerHeader::DEBUG != 0 {
         names.push("debug ignored without sampled");
     }
+    let left = jaeger_bits_not_carried(h);
+    let left = (left != 0).then(|| format!("{left:02x} not carried on"));
+    names.extend(left.as_deref());
     format!("{:02x} ({})", h.flags, names.join(", "))
+}
+
+/// The Jaeger flag bits extraction leaves behind: all but sampled and
+/// debug, which have no place in a span context.
+pub fn jaeger_bits_not_carried(h: &JaegerHeader) -> u8 {
+    h.flags & !(JaegerHeader::SAMPLED | JaegerHeader::DEBUG)
 }
 
 fn ids(trace_id: TraceId, span_id: SpanId, parent: Option<SpanId>) -> Vec<Shown> {
@@ -317,6 +326,13 @@ fn decode_b3_multi(line: &HeaderLine, lines: &[HeaderLine]) -> Result<Vec<Shown>
             offset: None,
         });
     }
+    if let Some(earlier) = lines
+        .iter()
+        .take_while(|l| l.number != line.number)
+        .find(|l| l.name.eq_ignore_ascii_case(&line.name))
+    {
+        return repeated_b3_multi(line, earlier);
+    }
     let first = lines
         .iter()
         .find(|l| is_b3_multi(&l.name))
@@ -363,8 +379,37 @@ fn decode_b3_multi(line: &HeaderLine, lines: &[HeaderLine]) -> Result<Vec<Shown>
     }
 }
 
+/// A repeated `X-B3-*` line, which extraction does not read ("the first
+/// value wins", `earlier`'s): checked alone, as a repeated `b3` line is,
+/// and named as ignored.
+fn repeated_b3_multi(line: &HeaderLine, earlier: &HeaderLine) -> Result<Vec<Shown>, LineError> {
+    let mut alone = MultiParser::default();
+    alone.push(&line.name, &line.value);
+    // Alone, a valid value fails only for a header it lacks.
+    if let Err(e) = alone.finish() {
+        if b3_header_of(e.field()).eq_ignore_ascii_case(&line.name) {
+            return Err(LineError::wire(e));
+        }
+    }
+    Ok(vec![if line.value == earlier.value {
+        (
+            "repeated",
+            format!("the same value as line {}", earlier.number),
+        )
+    } else {
+        (
+            "ignored",
+            format!(
+                "a repeated X-B3 header: extraction reads the first, on line {}",
+                earlier.number
+            ),
+        )
+    }])
+}
+
 /// Where the input says which trace it belongs to: the line and the trace
-/// id it carries.
+/// id it carries. A repeated `X-B3-TraceId` line says it too, though
+/// extraction reads only the first.
 fn trace_ids(lines: &[HeaderLine]) -> Vec<(usize, &str, TraceId)> {
     let mut found = Vec::new();
     let mut b3_multi_seen = false;
@@ -383,6 +428,10 @@ fn trace_ids(lines: &[HeaderLine]) -> Vec<(usize, &str, TraceId)> {
                     _ => None,
                 }
             }
+            // B3 left-pads a 64-bit id with zeros.
+            TRACE_ID_HEADER if matches!(line.value.len(), 16 | 32) => {
+                TraceId::from_hex(&format!("{:0>32}", line.value)).ok()
+            }
             _ => None,
         };
         if let Some(id) = id {
@@ -399,7 +448,8 @@ fn trace_ids(lines: &[HeaderLine]) -> Vec<(usize, &str, TraceId)> {
 
 /// The limits the lines pass together, which no line passes alone: baggage
 /// members past 64 or 8192 bytes over several `uberctx-*` or `baggage`
-/// lines. Extraction would drop those members.
+/// lines, which extraction would drop, and tracestate members past 32 over
+/// several `tracestate` lines, for which it drops the whole tracestate.
 pub fn limits_passed(lines: &[HeaderLine], reading: &Reading) -> Vec<String> {
     let headers: Vec<(String, String)> = lines
         .iter()
@@ -411,11 +461,19 @@ pub fn limits_passed(lines: &[HeaderLine], reading: &Reading) -> Vec<String> {
     // The session header is one value: a line too long is that line's
     // error (see `decode`), not a limit lines pass together.
     let session = reading.session();
+    // A tracestate line past the limit alone is that line's error.
+    let each_tracestate_fits = lines
+        .iter()
+        .filter(|l| l.name.eq_ignore_ascii_case("tracestate"))
+        .all(|l| tracestate::parse(&l.value).is_ok());
     problems
         .iter()
-        .filter(|p| {
-            matches!(p, Problem::Partial { field, dropped, .. }
-                if *dropped > 0 && *field != session.header())
+        .filter(|p| match p {
+            Problem::Partial { field, dropped, .. } => *dropped > 0 && *field != session.header(),
+            Problem::Invalid(e) => {
+                each_tracestate_fits && e.is_limit() && e.field() == Field::TracestateMember
+            }
+            _ => false,
         })
         .map(|p| format!("together, the lines pass a limit: {p}"))
         .collect()

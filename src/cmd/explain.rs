@@ -32,7 +32,7 @@ use baton::propagation::{
     check_session_id, Composite, Propagator, PropagatorsError, SessionHeader, BATON_SESSION_HEADER,
     DEFAULT_PROPAGATORS,
 };
-use baton::{Baggage, Context, SpanContext, TraceState};
+use baton::{Baggage, Context, Session, SpanContext, TraceState};
 
 use super::decode::sampling_text;
 use super::{
@@ -567,6 +567,10 @@ impl Hop<'_> {
         let everything = with_session(EVERYTHING, self.sender_session);
         let (sent_cx, sent_reports) = extract(&everything, self.sent);
         let (received_cx, received_reports) = extract(self.receiver, self.received);
+        // What the receiver would read had the headers arrived as sent:
+        // what it reads otherwise changed on the way. (The sent context is
+        // read with every format, and formats may disagree.)
+        let (unchanged, _) = extract(self.receiver, self.sent);
         let sent_formats = formats_in(self.sent);
         let received_formats = formats_in(self.received);
         let mut summary = format!(
@@ -602,7 +606,26 @@ impl Hop<'_> {
             });
         }
         match (sent_cx.span_context(), received_cx.span_context()) {
-            (None, _) => findings.push(self.nothing_sent(&sent_cx, &sent_formats, &sent_reports)),
+            (None, _) => {
+                findings.push(self.nothing_sent(&sent_cx, &sent_formats, &sent_reports));
+                if let (Some(was), Some(now)) =
+                    (decision_only(&sent_cx), decision_only(&received_cx))
+                {
+                    if was != now {
+                        findings.push(Finding::loses(
+                            format!(
+                                "the sampling decision changed on the way: the caller sent it \
+                                 without ids as {was}, the receiver reads {now}"
+                            ),
+                            Some(
+                                "find what rewrites the header between the two (a proxy, a \
+                                 sampler in between)"
+                                    .to_owned(),
+                            ),
+                        ));
+                    }
+                }
+            }
             (Some(_), None) if !gone.is_empty() && received_formats.is_empty() => {}
             (Some(_), None) => {
                 findings.push(self.not_read(&received_cx, &received_formats, &received_reports))
@@ -612,14 +635,20 @@ impl Hop<'_> {
             }
         }
         self.trace_state(
-            &sent_cx,
+            [&sent_cx, &unchanged],
             &received_cx,
             &gone,
             &received_reports,
             &mut findings,
         );
         let reports = [sent_reports.as_slice(), received_reports.as_slice()];
-        self.baggage(&sent_cx, &received_cx, &gone, reports, &mut findings);
+        self.baggage(
+            [&sent_cx, &unchanged],
+            &received_cx,
+            &gone,
+            reports,
+            &mut findings,
+        );
         (summary, findings)
     }
 
@@ -801,7 +830,7 @@ impl Hop<'_> {
                         .to_owned(),
                 ),
             ));
-        } else if sent.is_debug() && !got.is_debug() {
+        } else if sent.is_debug() && !got.is_debug() && now {
             findings.push(Finding::loses(
                 "the debug flag was lost on the way: the caller forced sampling (B3 `d`, \
                  X-B3-Flags: 1 or Jaeger's debug bit), the receiver reads a plain sampled=1, \
@@ -831,6 +860,18 @@ impl Hop<'_> {
                         .to_owned(),
                 ),
             ));
+        } else if got.is_debug() && !sent.is_debug() {
+            findings.push(Finding::loses(
+                "the debug flag was set on the way: the caller sent a plain sampled=1, the \
+                 receiver reads debug (B3 `d`, X-B3-Flags: 1 or Jaeger's debug bit), which \
+                 forces sampling in every service after it"
+                    .to_owned(),
+                Some(
+                    "find what rewrites the header between the two (a proxy, a sampler in \
+                     between)"
+                        .to_owned(),
+                ),
+            ));
         }
         let (was_random, now_random) = (sent.flags().is_random(), got.flags().is_random());
         if was_random != now_random {
@@ -856,9 +897,11 @@ impl Hop<'_> {
         }
     }
 
+    /// `sent` is the sent block read with every format, and as the
+    /// receiver reads it.
     fn trace_state(
         &self,
-        sent: &Context,
+        [sent, unchanged]: [&Context; 2],
         got: &Context,
         gone: &[&str],
         reports: &[String],
@@ -866,6 +909,33 @@ impl Hop<'_> {
     ) {
         let (written, _) = list_size(self.sent, "tracestate");
         let kept = got.span_context().map_or(0, |sc| sc.trace_state().len());
+        if let (Some(s), Some(g)) = (unchanged.span_context(), got.span_context()) {
+            // Only the participant that records a span may change the
+            // tracestate ("Mutating the tracestate Field"): under the same
+            // parent span, nobody in between should have. Fewer members
+            // is a truncation, said below.
+            let same_parent = s.trace_id() == g.trace_id() && s.span_id() == g.span_id();
+            let (before, after) = (s.trace_state(), g.trace_state());
+            if same_parent && after.len() >= before.len() && before != after {
+                let text = |ts: &TraceState| match ts.as_str() {
+                    "" => "none".to_owned(),
+                    members => members.to_owned(),
+                };
+                findings.push(Finding::loses(
+                    format!(
+                        "tracestate changed on the way: the caller sent {}, the receiver reads \
+                         {} under the same parent span",
+                        text(before),
+                        text(after)
+                    ),
+                    Some(
+                        "find what rewrites the tracestate header between the two (a proxy, \
+                         a gateway): only a participant that records a span may change it"
+                            .to_owned(),
+                    ),
+                ));
+            }
+        }
         if written == 0 || kept >= written || got.span_context().is_none() {
             return;
         }
@@ -901,11 +971,12 @@ impl Hop<'_> {
         ));
     }
 
-    /// Baggage and session members lost; `reports` are what reading the
-    /// sent and the received block reported.
+    /// Baggage and session members lost or changed; `sent` is the sent
+    /// block read with every format, and as the receiver reads it;
+    /// `reports` are what reading the sent and the received block reported.
     fn baggage(
         &self,
-        sent: &Context,
+        [sent, unchanged]: [&Context; 2],
         got: &Context,
         gone: &[&str],
         [sent_reports, reports]: [&[String]; 2],
@@ -987,6 +1058,45 @@ impl Hop<'_> {
                     why_baggage()
                 ),
                 None,
+            ));
+        }
+        // What arrived under a key the caller sent, but not as sent (the
+        // session has its own finding below).
+        let members = || {
+            unchanged
+                .baggage()
+                .iter()
+                .filter(|(k, _, _)| *k != Session::BAGGAGE_KEY)
+        };
+        let changed: Vec<String> = members()
+            .filter_map(|(key, value, properties)| {
+                let (_, now, now_properties) = got.baggage().iter().find(|(k, _, _)| *k == key)?;
+                if now != value {
+                    Some(format!("{key}: {value:?} became {now:?}"))
+                } else if properties.is_empty() || now_properties == properties {
+                    None
+                } else if now_properties.is_empty() {
+                    Some(format!("{key}: the properties ;{properties} were dropped"))
+                } else {
+                    Some(format!(
+                        "{key}: the properties ;{properties} became ;{now_properties}"
+                    ))
+                }
+            })
+            .collect();
+        if !changed.is_empty() {
+            findings.push(Finding::loses(
+                format!(
+                    "baggage values changed on the way: {} ({} of {})",
+                    changed.join("; "),
+                    changed.len(),
+                    members().count()
+                ),
+                Some(
+                    "find what rewrites the baggage between the two (a proxy, a gateway, a \
+                     format without properties, such as jaeger)"
+                        .to_owned(),
+                ),
             ));
         }
         let header = self.sender_session.header();

@@ -43,8 +43,9 @@ use crate::wire::WireError;
 /// baggage entry as `uberctx-{key}` with a percent-encoded value; keys that
 /// cannot be lowercase header names are skipped and reported (one
 /// [`DiagnosticKind::InvalidArgument`], or [`DiagnosticKind::LimitExceeded`]
-/// for entries past [`Baggage::MAX_BYTES`]), and baggage properties are not
-/// sent (the format has no place for them).
+/// for entries past [`Baggage::MAX_BYTES`], counted as extraction counts
+/// them, so the fields sent are kept whole by the next Jaeger extract), and
+/// baggage properties are not sent (the format has no place for them).
 ///
 /// # Example: extract a trace and its session, then inject them again
 /// ```
@@ -304,24 +305,30 @@ impl BaggageFields {
 
 /// Writes `baggage` as `uberctx-{key}` fields and says what it skipped: keys
 /// that cannot be lowercase header names, and entries past
-/// [`Baggage::MAX_BYTES`]. Properties have no place in this format.
+/// [`Baggage::MAX_BYTES`], counted as the receiving extract counts them
+/// (see [`BaggageFields`]: as the `baggage` header writes them, and a
+/// field longer than that limit is dropped there unread), so what is sent
+/// is kept whole. Properties have no place in this format.
 fn inject_baggage(baggage: &Baggage, carrier: &mut dyn Injector) -> Skipped {
     let mut skipped = Skipped::default();
     let mut bytes = 0;
+    let mut written = 0;
     let mut name = String::new();
     for (key, value, _) in baggage.iter() {
         if let Err(e) = check_key(key, true) {
             skipped.invalid(e);
             continue;
         }
+        let size = entry_size(key, value, "") + usize::from(written > 0);
         // Encoding never shrinks a value, so an oversized one is not encoded.
-        let fits = |len: usize| bytes + key.len() + len <= Baggage::MAX_BYTES;
-        let value = fits(value.len()).then(|| format_baggage_value(value));
-        let Some(value) = value.filter(|v| fits(v.len())) else {
+        let value = (bytes + size <= Baggage::MAX_BYTES && value.len() <= Baggage::MAX_BYTES)
+            .then(|| format_baggage_value(value));
+        let Some(value) = value.filter(|v| v.len() <= Baggage::MAX_BYTES) else {
             skipped.dropped += 1;
             continue;
         };
-        bytes += key.len() + value.len();
+        bytes += size;
+        written += 1;
         name.clear();
         name.push_str(BAGGAGE_PREFIX);
         name.push_str(key);

@@ -11,12 +11,14 @@
 use core::fmt;
 
 use super::b3::B3;
+use super::baggage_merge::add_baggage;
+use super::env::env_name;
 use super::field_name::intern;
 use super::jaeger::{Jaeger, CLIENT_ONLY_HEADERS};
 use super::trace_context::TraceContext;
 use super::w3c_baggage::W3cBaggage;
 use super::{reported, Extractor, Injector, Problem, Problems, Propagator};
-use crate::baggage::{is_tchar, Baggage};
+use crate::baggage::{is_tchar, Builder};
 use crate::context::Context;
 use crate::diagnostic::{report, DiagnosticKind};
 use crate::session::Session;
@@ -160,7 +162,9 @@ impl SessionHeader {
     /// regard to case, written in lowercase). A field another propagator
     /// reads or writes is refused: `traceparent`, `tracestate`, `baggage`,
     /// `b3`, `x-b3-*`, `uber-trace-id`, `uberctx-*`, and the
-    /// `jaeger-debug-id` and `jaeger-baggage` headers Jaeger's clients read.
+    /// `jaeger-debug-id` and `jaeger-baggage` headers Jaeger's clients read, and
+    /// any name the environment carrier gives the same variable
+    /// (`x_b3_sampled` is `X_B3_SAMPLED`, as `x-b3-sampled` is).
     ///
     /// ```
     /// use baton::propagation::{SessionError, SessionHeader};
@@ -240,9 +244,10 @@ impl Default for SessionHeader {
     }
 }
 
-/// The field of another propagator that `name` is, in any case: a field
-/// one of the other formats reads (and so writes), a `uberctx-*` name, or a
-/// header only Jaeger's clients read.
+/// The field of another propagator that `name` is, in any case or as the
+/// environment carrier names it for a child process ([`env_name`]: `-`
+/// and `_` are one there): a field one of the other formats reads (and so
+/// writes), a `uberctx-*` name, or a header only Jaeger's clients read.
 fn taken_by(name: &str) -> Option<&'static str> {
     if has_prefix(name) {
         return Some(BAGGAGE_PREFIX);
@@ -250,7 +255,8 @@ fn taken_by(name: &str) -> Option<&'static str> {
     let formats: [&dyn Propagator; 4] = [&TraceContext, &W3cBaggage, &B3::single(), &Jaeger];
     // `extract_fields` lends its names for the propagator's life; `intern`
     // gives the one found the `'static` life the error needs.
-    let is_name = |field: &str| field.eq_ignore_ascii_case(name);
+    let variable = env_name(name);
+    let is_name = |field: &str| field.eq_ignore_ascii_case(name) || env_name(field) == variable;
     formats
         .iter()
         .flat_map(|p| p.extract_fields())
@@ -295,7 +301,11 @@ impl Propagator for SessionHeader {
     /// A header that cannot be used is one [`Problem::Partial`] for the
     /// header: its values counted as `invalid` (repeated, or failing
     /// [`check_session_id`]) or as `dropped` at a limit (over
-    /// [`MAX_SESSION_ID_LEN`], or no room left in the baggage).
+    /// [`MAX_SESSION_ID_LEN`], or no room left in the baggage: the sum
+    /// with the baggage `cx` has keeps
+    /// [`Baggage::MAX_MEMBERS`](crate::Baggage::MAX_MEMBERS) and
+    /// [`Baggage::MAX_BYTES`](crate::Baggage::MAX_BYTES), as every
+    /// extract onto baggage does).
     fn extract_with_problems(&self, cx: &Context, carrier: &dyn Extractor) -> (Context, Problems) {
         let mut value: Option<String> = None;
         let mut values = 0;
@@ -335,17 +345,14 @@ impl Propagator for SessionHeader {
             };
             return skipped(usize::from(!limit), usize::from(limit), offset, reason);
         }
-        match cx.baggage().try_insert(Session::BAGGAGE_KEY, &id, "") {
-            Ok(baggage) => (cx.with_baggage_replaced(baggage), Problems::default()),
-            // The key is valid and there are no properties: the baggage is full.
-            Err(_) => skipped(
-                0,
-                1,
-                0,
-                Reason::TooManyMembers {
-                    max: Baggage::MAX_MEMBERS,
-                },
-            ),
+        let mut entry = Builder::default();
+        entry.push(Session::BAGGAGE_KEY, &id, "");
+        // Within both W3C limits for the sum, as every extract onto
+        // baggage keeps them.
+        let added = add_baggage(cx.baggage(), &entry.build(), &mut Vec::new());
+        match added.first {
+            None => (cx.with_baggage_replaced(added.baggage), Problems::default()),
+            Some(e) => skipped(0, 1, 0, e.reason()),
         }
     }
 
