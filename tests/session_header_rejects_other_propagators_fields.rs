@@ -71,14 +71,7 @@ fn names_that_only_look_alike_are_accepted() {
 /// other.
 #[test]
 fn with_an_allowed_name_trace_and_session_both_cross() {
-    let sc = SpanContext::new(
-        TraceId::from_hex("4bf92f3577b34da6a3ce929d0e0e4736").unwrap(),
-        SpanId::from_hex("00f067aa0ba902b7").unwrap(),
-        TraceFlags::from_bits(1),
-    );
-    let cx = Context::default()
-        .with_span_context(sc)
-        .with_baggage("session.id", "chat-42");
+    let cx = sampled_in_session();
     let both = Composite::new(vec![
         Box::new(baton::propagation::TraceContext),
         Box::new(SessionHeader::new("x-session").unwrap()),
@@ -121,14 +114,7 @@ fn names_that_are_another_field_s_environment_variable_are_refused() {
     }
     // What the refusal prevents: the session in the B3 decision's variable.
     use baton::propagation::{EnvCarrier, Extractor, B3};
-    let sc = SpanContext::new(
-        TraceId::from_hex("4bf92f3577b34da6a3ce929d0e0e4736").unwrap(),
-        SpanId::from_hex("00f067aa0ba902b7").unwrap(),
-        TraceFlags::from_bits(1),
-    );
-    let cx = Context::default()
-        .with_span_context(sc)
-        .with_baggage("session.id", "chat-42");
+    let cx = sampled_in_session();
     let mut env = EnvCarrier::default();
     Composite::new(vec![
         Box::new(B3::multi()),
@@ -136,4 +122,16 @@ fn names_that_are_another_field_s_environment_variable_are_refused() {
     ])
     .inject(&cx, &mut env);
     assert_eq!(env.get("x-b3-sampled").as_deref(), Some("1"));
+}
+
+/// A sampled span context in session `chat-42`, for the propagators to carry.
+fn sampled_in_session() -> Context {
+    let sc = SpanContext::new(
+        TraceId::from_hex("4bf92f3577b34da6a3ce929d0e0e4736").unwrap(),
+        SpanId::from_hex("00f067aa0ba902b7").unwrap(),
+        TraceFlags::from_bits(1),
+    );
+    Context::default()
+        .with_span_context(sc)
+        .with_baggage("session.id", "chat-42")
 }
