@@ -92,6 +92,26 @@ pub enum ExportError {
         /// [`str::escape_debug`] does.
         message: String,
     },
+    /// The exporter delivered the first `delivered` spans of the batch,
+    /// then failed, for `reason`: the rest are lost. For an exporter
+    /// writing a batch in parts (such as [`JsonLinesExporter`](crate::export::JsonLinesExporter),
+    /// whose write failed after some lines were written in full), so that
+    /// what was delivered is counted exported, not failed. Unlike
+    /// [`Rejected`](ExportError::Rejected), no receiver refused anything.
+    ///
+    /// ```
+    /// use baton::export::ExportError;
+    /// let cut = ExportError::PartlyDelivered { delivered: 2, reason: "disk full".into() };
+    /// assert_eq!(cut.spans_lost(5), 3);
+    /// assert_eq!(cut.to_string(), "export failed after 2 span(s) were delivered: disk full");
+    /// ```
+    PartlyDelivered {
+        /// How many spans, from the start of the batch, were delivered
+        /// (more than the batch held counts as all of it).
+        delivered: u64,
+        /// Why the rest were not.
+        reason: String,
+    },
     /// A flush or shutdown found spans that were not delivered: lost since
     /// the last call that said so (dropped, failed), or still held when it
     /// returned. The counts are the processor's totals.
@@ -158,6 +178,10 @@ impl fmt::Display for ExportError {
                 }
                 Ok(())
             }
+            ExportError::PartlyDelivered { delivered, reason } => write!(
+                f,
+                "export failed after {delivered} span(s) were delivered: {reason}"
+            ),
             ExportError::Undelivered {
                 stats: s,
                 deadline_passed,
@@ -197,7 +221,8 @@ impl ExportError {
 
     /// How many spans of a batch of `batch` an export failing with this
     /// error lost: all of them, but for [`ExportError::Rejected`], which
-    /// lost the ones rejected.
+    /// lost the ones rejected, and [`ExportError::PartlyDelivered`], which
+    /// lost the ones not delivered.
     ///
     /// # Example: a partial success loses only what was rejected
     /// ```
@@ -210,6 +235,7 @@ impl ExportError {
     pub fn spans_lost(&self, batch: u64) -> u64 {
         match self {
             ExportError::Rejected { rejected, .. } => (*rejected).min(batch),
+            ExportError::PartlyDelivered { delivered, .. } => batch.saturating_sub(*delivered),
             _ => batch,
         }
     }
