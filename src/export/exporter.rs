@@ -92,11 +92,14 @@ pub enum ExportError {
         /// [`str::escape_debug`] does.
         message: String,
     },
-    /// The exporter delivered the first `delivered` spans of the batch,
-    /// then failed, for `reason`: the rest are lost. For an exporter
-    /// writing a batch in parts (such as [`JsonLinesExporter`](crate::export::JsonLinesExporter),
-    /// whose write failed after some lines were written in full), so that
-    /// what was delivered is counted exported, not failed. Unlike
+    /// The exporter delivered `delivered` of the spans the call let go of,
+    /// then failed, for `reason`: the rest are lost. The spans let go of
+    /// are the batch, and for an exporter that holds spans across calls
+    /// (see [`SpanExporter::held_spans`]) the held ones the call printed or
+    /// lost. For an exporter writing in parts (such as
+    /// [`JsonLinesExporter`](crate::export::JsonLinesExporter), whose write
+    /// failed after some lines were written in full), so that what was
+    /// delivered is counted exported, not failed. Unlike
     /// [`Rejected`](ExportError::Rejected), no receiver refused anything.
     ///
     /// ```
@@ -106,8 +109,8 @@ pub enum ExportError {
     /// assert_eq!(cut.to_string(), "export failed after 2 span(s) were delivered: disk full");
     /// ```
     PartlyDelivered {
-        /// How many spans, from the start of the batch, were delivered
-        /// (more than the batch held counts as all of it).
+        /// How many spans were delivered (more than the call let go of
+        /// counts as all of them).
         delivered: u64,
         /// Why the rest were not.
         reason: String,
@@ -273,6 +276,31 @@ pub trait SpanExporter: Send + 'static {
     /// ```
     fn set_export_timeout(&mut self, timeout: Duration) {
         let _ = timeout;
+    }
+
+    /// How many spans of earlier exports the exporter holds, neither
+    /// delivered nor lost yet ([`ConsoleExporter`](crate::export::ConsoleExporter)
+    /// holds a span until its local root ends). 0 by default: an exporter
+    /// that settles each batch in its export.
+    ///
+    /// A processor counts held spans in flight, not exported. Each call
+    /// (export, flush, shutdown) lets go of its batch and of the held spans
+    /// it no longer holds after it: of those, the ones its error loses
+    /// ([`ExportError::spans_lost`]) are counted failed, the rest exported.
+    ///
+    /// # Example: a child is held until its root ends
+    /// ```
+    /// use baton::export::{ConsoleExporter, SimpleProcessor, SpanExporter, SpanProcessor};
+    /// let spans = baton::InMemoryExporter::default();
+    /// let _p = baton::init(baton::Config::new().exporter(spans.clone())).unwrap();
+    /// let root = baton::span("request").start();
+    /// drop(baton::span("db").parent(&root.context()).start());
+    /// let console = SimpleProcessor::new(ConsoleExporter::new(Vec::new()));
+    /// console.on_end(spans.take().remove(0));
+    /// assert_eq!((console.stats().exported, console.stats().in_flight), (0, 1));
+    /// ```
+    fn held_spans(&self) -> u64 {
+        0
     }
 
     /// Flushes anything the exporter buffers itself.
