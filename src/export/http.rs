@@ -15,6 +15,7 @@ use crate::export::http_date::until_http_date;
 use crate::export::lookup_refusal::LookupRefusal;
 use crate::export::timed_out::{TimedOut, TimeoutStep};
 use crate::export::{ConfigError, ExportError};
+use crate::wire::lexical::{escape_at, percent_encode_into};
 
 /// The most bytes of a response body read (of its data, for a chunked
 /// body). A longer answer is an error, not retried, as the OTLP/HTTP spec
@@ -54,7 +55,9 @@ pub(crate) struct Endpoint {
 impl Endpoint {
     /// Parses an `http://` URL; `https://` is refused with advice, since TLS
     /// is out of reach without dependencies. A fragment (`#…`) is refused
-    /// too: it is never sent to a server, so it can only be a mistake.
+    /// too: it is never sent to a server, so it can only be a mistake. The
+    /// path is percent-encoded where RFC 3986 does not allow a character
+    /// (see [`is_path_byte`]).
     pub(crate) fn parse(variable: &'static str, url: &str) -> Result<Endpoint, ConfigError> {
         let trimmed = url.trim();
         let scheme_end = trimmed.find("://");
@@ -85,6 +88,17 @@ impl Endpoint {
         }
         let (path, query) = target.split_at(target.find('?').unwrap_or(target.len()));
         let path = if path.is_empty() { "/" } else { path };
+        // What RFC 3986 §3.3 does not allow in a path is percent-encoded,
+        // as Go's url.URL does (`EscapedPath`); a `%` that begins no escape
+        // is refused, as Go's parser refuses it, since which was meant (an
+        // escape or a `%`) cannot be told.
+        if (0..path.len())
+            .any(|i| path.as_bytes()[i] == b'%' && escape_at(path.as_bytes(), i).is_none())
+        {
+            return bad("a % in the path begins no %XX escape; write a % itself as %25");
+        }
+        let mut encoded = String::with_capacity(path.len());
+        percent_encode_into(path, is_path_byte, &mut encoded);
         if authority.contains('@') {
             return bad(
                 "user information in the URL is not supported; use OTEL_EXPORTER_OTLP_HEADERS",
@@ -130,7 +144,7 @@ impl Endpoint {
             host: host.to_owned(),
             port,
             authority: authority.to_owned(),
-            path: path.to_owned(),
+            path: encoded,
             query: query.to_owned(),
         })
     }
@@ -193,6 +207,13 @@ impl Endpoint {
         self.path = format!("{}{signal_path}", self.path.trim_end_matches('/'));
         self
     }
+}
+
+/// Whether `b` may stand as itself in a path (RFC 3986 §3.3: `/` and
+/// `pchar`, unreserved, sub-delims, `:` and `@`), or begin an escape (`%`,
+/// checked apart).
+fn is_path_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/%".contains(&b)
 }
 
 /// `.` or `..` if `segment` is one of them, its dots written as they are
@@ -1215,6 +1236,40 @@ mod tests {
                     "http://Collector:4318/v1/traces: Collector not looked up: {reason}; \
                      the spans were not delivered"
                 )
+            );
+        }
+    }
+
+    #[test]
+    fn an_endpoint_path_is_percent_encoded_where_rfc_3986_does_not_allow_it() {
+        // Bug: non-ASCII and unsafe characters in the path went raw into the
+        // request line. Encoded as Go's url.URL does; escapes and allowed
+        // characters are left as written.
+        let path = |url: &str| Endpoint::parse("test", url).map(|e| e.url());
+        for (url, expected) in [
+            (
+                "http://c:4318/tr\u{e4}ces/v1?q=1",
+                "http://c:4318/tr%C3%A4ces/v1?q=1",
+            ),
+            (
+                "http://c/a<b>\"{|}\\^`[]",
+                "http://c/a%3Cb%3E%22%7B%7C%7D%5C%5E%60%5B%5D",
+            ),
+            (
+                "http://c/%7E%e4/-._~!$&'()*+,;=:@/",
+                "http://c/%7E%e4/-._~!$&'()*+,;=:@/",
+            ),
+        ] {
+            assert_eq!(path(url).as_deref(), Ok(expected), "{url}");
+        }
+        // A `%` that begins no escape is refused, as Go's parser does,
+        // naming the variable.
+        for url in ["http://c/100%", "http://c/%zz/v1", "http://c/%4"] {
+            let err = Endpoint::parse("OTEL_EXPORTER_OTLP_ENDPOINT", url).unwrap_err();
+            let text = err.to_string();
+            assert!(
+                text.contains("OTEL_EXPORTER_OTLP_ENDPOINT") && text.contains("%"),
+                "{url}: {text}"
             );
         }
     }
