@@ -302,7 +302,8 @@ fn a_malformed_chunked_answer_is_an_error_naming_the_fault() {
             b"5\r\nhello world\r\n0\r\n\r\n",
             "chunk data longer than its size",
         ),
-        (b"5\nhello\r\n0\r\n\r\n", "a bare LF"),
+        // A bare LF ends a line (RFC 9112 §2.2); a bare CR does not.
+        (b"5\rhello\r\n0\r\n\r\n", "a CR without LF"),
         (b"fffffffffffffffff\r\n", "a chunk size past 64 bits"),
     ] {
         let (url, seen) = collector(5, move |_, s| {

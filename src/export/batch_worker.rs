@@ -2,7 +2,6 @@
 //! thread that owns the exporter, so that the worker never waits for it.
 
 use std::collections::VecDeque;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::Arc;
@@ -15,6 +14,7 @@ use crate::export::batch_queue::Shared;
 use crate::export::export_batch::Batch;
 use crate::export::exporter::{ExportError, SpanExporter};
 use crate::export::span_slots::SpanSlots;
+use crate::export::tally::call_settling;
 use crate::recorder;
 
 /// Starts the worker and the export thread.
@@ -310,10 +310,16 @@ fn start_exports(
                                 export(&mut *exporter, &shared, &mut batch, &mut slots);
                                 Returned::Exported(batch)
                             }
-                            Job::Flush => Returned::Flushed(guarded(|| exporter.force_flush())),
+                            Job::Flush => {
+                                Returned::Flushed(settle(&mut *exporter, &shared, 0, |x| {
+                                    x.force_flush()
+                                }))
+                            }
                             Job::Shutdown => {
                                 last = true;
-                                Returned::ShutDown(guarded(|| exporter.shutdown()))
+                                Returned::ShutDown(settle(&mut *exporter, &shared, 0, |x| {
+                                    x.shutdown()
+                                }))
                             }
                         });
                     }
@@ -342,25 +348,31 @@ fn export(
     if spans.is_empty() {
         return;
     }
-    let result = guarded(|| exporter.export(spans));
     let count = spans.len() as u64;
+    let _ = settle(exporter, shared, count, |x| x.export(spans));
     slots.release();
-    match result {
-        Ok(()) => shared.tally.exported(count),
-        Err(e) => {
-            let lost = e.spans_lost(count);
-            shared.tally.failed(lost);
-            shared.tally.exported(count - lost);
+}
+
+/// Runs an exporter call on a batch of `batch` spans (0 for a flush or a
+/// shutdown), a panic caught as [`ExportError::Panicked`], and counts what
+/// it let go of (see [`call_settling`]), reporting a loss.
+fn settle(
+    exporter: &mut dyn SpanExporter,
+    shared: &Shared,
+    batch: u64,
+    call: impl FnOnce(&mut dyn SpanExporter) -> Result<(), ExportError>,
+) -> Result<(), ExportError> {
+    let (result, settled) = call_settling(exporter, batch, call);
+    let lost = shared.tally.settle(settled, &result);
+    if let Err(e) = &result {
+        // A flush or shutdown that lost nothing is reported by its caller.
+        if batch > 0 || lost > 0 {
             report(
                 DiagnosticKind::ExportFailed,
-                &format_args!("{lost} of {count} span(s) lost: {e}"),
+                &format_args!("{lost} of {settled} span(s) lost: {e}"),
                 None,
             );
         }
     }
-}
-
-/// Runs an exporter call; a panic becomes [`ExportError::Panicked`].
-fn guarded(f: impl FnOnce() -> Result<(), ExportError>) -> Result<(), ExportError> {
-    catch_unwind(AssertUnwindSafe(f)).unwrap_or(Err(ExportError::Panicked))
+    result
 }

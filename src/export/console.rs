@@ -63,6 +63,12 @@ pub const MAX_SHOWN_ATTRIBUTES: usize = 8;
 /// [`SpanDropped`](crate::DiagnosticKind::SpanDropped), or, from a flush or
 /// shutdown, as its error.
 ///
+/// A span held for its root is not delivered yet: the exporter says how
+/// many it holds ([`held_spans`](SpanExporter::held_spans)), so a processor
+/// counts them in flight, and a call whose write fails loses the spans of
+/// that tree, held ones included, and only those (its error is
+/// [`ExportError::PartlyDelivered`] when other trees were written).
+///
 /// # Example
 /// ```
 /// use baton::export::{ConsoleExporter, SpanExporter};
@@ -169,23 +175,27 @@ impl<W: Write + Send + 'static> ConsoleExporter<W> {
 
 impl<W: Write> ConsoleExporter<W> {
     /// Prints `spans` as the tree of `trace`, its header followed by
-    /// `marker` (empty, [`ROOT_NOT_ENDED`] or [`AFTER_PARENT`]).
+    /// `marker` (empty, [`ROOT_NOT_ENDED`] or [`AFTER_PARENT`]), and counts
+    /// them in `printing`.
     fn print(
         &mut self,
+        printing: &mut Printing,
         trace: TraceId,
         spans: Vec<SpanData>,
         marker: &str,
-    ) -> Result<(), ExportError> {
+    ) {
+        let count = spans.len() as u64;
         for span in &spans {
             self.printed.remember(span.span_id());
         }
         let mut text = String::new();
         render_trace(&mut text, trace, spans, marker);
-        let Some(out) = self.out.as_mut() else {
-            return Err(ExportError::AlreadyShutDown);
+        let written = match self.out.as_mut() {
+            Some(out) => out.write_all(text.as_bytes()),
+            // Only `into_inner` takes it, past every print.
+            None => Err(io::Error::other("the writer was taken")),
         };
-        out.write_all(text.as_bytes())
-            .map_err(|e| ExportError::Failed(format!("writing to the console: {e}")))
+        printing.count(count, written);
     }
 
     /// Takes the held span `top` of `trace` and the held spans under it;
@@ -219,26 +229,25 @@ impl<W: Write> ConsoleExporter<W> {
         Some(tree.into_iter().map(|(span, _)| span).collect())
     }
 
-    /// Prints every held trace; returns how many spans were not written and
-    /// the first error.
-    fn print_all_pending(&mut self) -> (usize, Result<(), ExportError>) {
+    /// Prints every held trace.
+    fn print_all_pending(&mut self, printing: &mut Printing) {
         self.pending_count = 0;
-        let mut lost = 0;
-        let mut result = Ok(());
         for (trace, spans) in std::mem::take(&mut self.pending) {
-            let count = spans.len();
-            if let Err(e) = self.print(trace, spans, ROOT_NOT_ENDED) {
-                lost += count;
-                result = result.and(Err(e));
-            }
+            self.print(printing, trace, spans, ROOT_NOT_ENDED);
         }
-        (lost, result)
     }
 
     /// Prints every held trace where no caller can take an error: the spans
     /// that cannot be written are reported as dropped.
     fn release_pending(&mut self) {
-        if let (lost @ 1.., Err(e)) = self.print_all_pending() {
+        let mut printing = Printing::default();
+        self.print_all_pending(&mut printing);
+        if let Printing {
+            lost: lost @ 1..,
+            failure: Some(e),
+            ..
+        } = printing
+        {
             crate::diagnostic::report(
                 DiagnosticKind::SpanDropped,
                 &format_args!(
@@ -247,6 +256,40 @@ impl<W: Write> ConsoleExporter<W> {
                 None,
             );
         }
+    }
+}
+
+/// What the trees printed in one call came to: spans written, spans whose
+/// write failed, and the first failure.
+#[derive(Default)]
+struct Printing {
+    written: u64,
+    lost: u64,
+    failure: Option<io::Error>,
+}
+
+impl Printing {
+    fn count(&mut self, spans: u64, written: io::Result<()>) {
+        match written {
+            Ok(()) => self.written += spans,
+            Err(e) => {
+                self.lost += spans;
+                self.failure.get_or_insert(e);
+            }
+        }
+    }
+
+    /// The call's result: a failure names how many of the spans it let go
+    /// of were written, so that only the rest count as lost.
+    fn result(self) -> Result<(), ExportError> {
+        let Some(e) = self.failure else {
+            return Ok(());
+        };
+        let reason = format!("writing to the console: {e}");
+        Err(match self.written {
+            0 => ExportError::Failed(reason),
+            delivered => ExportError::PartlyDelivered { delivered, reason },
+        })
     }
 }
 
@@ -276,7 +319,7 @@ impl<W: Write + Send + 'static> SpanExporter for ConsoleExporter<W> {
                 .push(span.clone());
             self.pending_count += 1;
         }
-        let mut result = Ok(());
+        let mut printing = Printing::default();
         for span in batch {
             let trace = span.trace_id();
             let tree = if span.parent_span_id.is_none() {
@@ -296,7 +339,7 @@ impl<W: Write + Send + 'static> SpanExporter for ConsoleExporter<W> {
             };
             // None when a root before it in the batch took it already.
             if let Some(tree) = tree {
-                result = result.and(self.print(trace, tree, ""));
+                self.print(&mut printing, trace, tree, "");
             }
         }
         // A span that ended after its parent was printed has no root left
@@ -308,18 +351,26 @@ impl<W: Write + Send + 'static> SpanExporter for ConsoleExporter<W> {
                 .is_some_and(|p| self.printed.set.contains(&p));
             if printed_parent {
                 if let Some(tree) = self.take_subtree(span.trace_id(), span.span_id()) {
-                    result = result.and(self.print(span.trace_id(), tree, AFTER_PARENT));
+                    self.print(&mut printing, span.trace_id(), tree, AFTER_PARENT);
                 }
             }
         }
         if self.pending_count > MAX_PENDING_SPANS {
-            result = result.and(self.print_all_pending().1);
+            self.print_all_pending(&mut printing);
         }
-        result
+        printing.result()
+    }
+
+    /// The spans waiting for their local root to end: a processor counts
+    /// them in flight until they are printed (or their write fails).
+    fn held_spans(&self) -> u64 {
+        self.pending_count as u64
     }
 
     fn force_flush(&mut self) -> Result<(), ExportError> {
-        self.print_all_pending().1?;
+        let mut printing = Printing::default();
+        self.print_all_pending(&mut printing);
+        printing.result()?;
         let Some(out) = self.out.as_mut() else {
             return Err(ExportError::AlreadyShutDown);
         };

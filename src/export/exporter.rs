@@ -92,6 +92,29 @@ pub enum ExportError {
         /// [`str::escape_debug`] does.
         message: String,
     },
+    /// The exporter delivered `delivered` of the spans the call let go of,
+    /// then failed, for `reason`: the rest are lost. The spans let go of
+    /// are the batch, and for an exporter that holds spans across calls
+    /// (see [`SpanExporter::held_spans`]) the held ones the call printed or
+    /// lost. For an exporter writing in parts (such as
+    /// [`JsonLinesExporter`](crate::export::JsonLinesExporter), whose write
+    /// failed after some lines were written in full), so that what was
+    /// delivered is counted exported, not failed. Unlike
+    /// [`Rejected`](ExportError::Rejected), no receiver refused anything.
+    ///
+    /// ```
+    /// use baton::export::ExportError;
+    /// let cut = ExportError::PartlyDelivered { delivered: 2, reason: "disk full".into() };
+    /// assert_eq!(cut.spans_lost(5), 3);
+    /// assert_eq!(cut.to_string(), "export failed after 2 span(s) were delivered: disk full");
+    /// ```
+    PartlyDelivered {
+        /// How many spans were delivered (more than the call let go of
+        /// counts as all of them).
+        delivered: u64,
+        /// Why the rest were not.
+        reason: String,
+    },
     /// A flush or shutdown found spans that were not delivered: lost since
     /// the last call that said so (dropped, failed), or still held when it
     /// returned. The counts are the processor's totals.
@@ -158,6 +181,10 @@ impl fmt::Display for ExportError {
                 }
                 Ok(())
             }
+            ExportError::PartlyDelivered { delivered, reason } => write!(
+                f,
+                "export failed after {delivered} span(s) were delivered: {reason}"
+            ),
             ExportError::Undelivered {
                 stats: s,
                 deadline_passed,
@@ -197,7 +224,8 @@ impl ExportError {
 
     /// How many spans of a batch of `batch` an export failing with this
     /// error lost: all of them, but for [`ExportError::Rejected`], which
-    /// lost the ones rejected.
+    /// lost the ones rejected, and [`ExportError::PartlyDelivered`], which
+    /// lost the ones not delivered.
     ///
     /// # Example: a partial success loses only what was rejected
     /// ```
@@ -210,6 +238,7 @@ impl ExportError {
     pub fn spans_lost(&self, batch: u64) -> u64 {
         match self {
             ExportError::Rejected { rejected, .. } => (*rejected).min(batch),
+            ExportError::PartlyDelivered { delivered, .. } => batch.saturating_sub(*delivered),
             _ => batch,
         }
     }
@@ -247,6 +276,31 @@ pub trait SpanExporter: Send + 'static {
     /// ```
     fn set_export_timeout(&mut self, timeout: Duration) {
         let _ = timeout;
+    }
+
+    /// How many spans of earlier exports the exporter holds, neither
+    /// delivered nor lost yet ([`ConsoleExporter`](crate::export::ConsoleExporter)
+    /// holds a span until its local root ends). 0 by default: an exporter
+    /// that settles each batch in its export.
+    ///
+    /// A processor counts held spans in flight, not exported. Each call
+    /// (export, flush, shutdown) lets go of its batch and of the held spans
+    /// it no longer holds after it: of those, the ones its error loses
+    /// ([`ExportError::spans_lost`]) are counted failed, the rest exported.
+    ///
+    /// # Example: a child is held until its root ends
+    /// ```
+    /// use baton::export::{ConsoleExporter, SimpleProcessor, SpanExporter, SpanProcessor};
+    /// let spans = baton::InMemoryExporter::default();
+    /// let _p = baton::init(baton::Config::new().exporter(spans.clone())).unwrap();
+    /// let root = baton::span("request").start();
+    /// drop(baton::span("db").parent(&root.context()).start());
+    /// let console = SimpleProcessor::new(ConsoleExporter::new(Vec::new()));
+    /// console.on_end(spans.take().remove(0));
+    /// assert_eq!((console.stats().exported, console.stats().in_flight), (0, 1));
+    /// ```
+    fn held_spans(&self) -> u64 {
+        0
     }
 
     /// Flushes anything the exporter buffers itself.

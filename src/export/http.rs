@@ -15,6 +15,7 @@ use crate::export::http_date::until_http_date;
 use crate::export::lookup_refusal::LookupRefusal;
 use crate::export::timed_out::{TimedOut, TimeoutStep};
 use crate::export::{ConfigError, ExportError};
+use crate::wire::lexical::{escape_at, percent_encode_into};
 
 /// The most bytes of a response body read (of its data, for a chunked
 /// body). A longer answer is an error, not retried, as the OTLP/HTTP spec
@@ -54,7 +55,9 @@ pub(crate) struct Endpoint {
 impl Endpoint {
     /// Parses an `http://` URL; `https://` is refused with advice, since TLS
     /// is out of reach without dependencies. A fragment (`#…`) is refused
-    /// too: it is never sent to a server, so it can only be a mistake.
+    /// too: it is never sent to a server, so it can only be a mistake. The
+    /// path is percent-encoded where RFC 3986 does not allow a character
+    /// (see [`is_path_byte`]).
     pub(crate) fn parse(variable: &'static str, url: &str) -> Result<Endpoint, ConfigError> {
         let trimmed = url.trim();
         let scheme_end = trimmed.find("://");
@@ -85,6 +88,17 @@ impl Endpoint {
         }
         let (path, query) = target.split_at(target.find('?').unwrap_or(target.len()));
         let path = if path.is_empty() { "/" } else { path };
+        // What RFC 3986 §3.3 does not allow in a path is percent-encoded,
+        // as Go's url.URL does (`EscapedPath`); a `%` that begins no escape
+        // is refused, as Go's parser refuses it, since which was meant (an
+        // escape or a `%`) cannot be told.
+        if (0..path.len())
+            .any(|i| path.as_bytes()[i] == b'%' && escape_at(path.as_bytes(), i).is_none())
+        {
+            return bad("a % in the path begins no %XX escape; write a % itself as %25");
+        }
+        let mut encoded = String::with_capacity(path.len());
+        percent_encode_into(path, is_path_byte, &mut encoded);
         if authority.contains('@') {
             return bad(
                 "user information in the URL is not supported; use OTEL_EXPORTER_OTLP_HEADERS",
@@ -130,7 +144,7 @@ impl Endpoint {
             host: host.to_owned(),
             port,
             authority: authority.to_owned(),
-            path: path.to_owned(),
+            path: encoded,
             query: query.to_owned(),
         })
     }
@@ -193,6 +207,13 @@ impl Endpoint {
         self.path = format!("{}{signal_path}", self.path.trim_end_matches('/'));
         self
     }
+}
+
+/// Whether `b` may stand as itself in a path (RFC 3986 §3.3: `/` and
+/// `pchar`, unreserved, sub-delims, `:` and `@`), or begin an escape (`%`,
+/// checked apart).
+fn is_path_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/%".contains(&b)
 }
 
 /// `.` or `..` if `segment` is one of them, its dots written as they are
@@ -545,12 +566,18 @@ fn read_some(stream: &mut TcpStream, buf: &mut [u8], deadline: Instant) -> io::R
 
 /// Where the head (status line and headers) ends in `buf`, searching only
 /// from `from`: each byte is looked at once however the head arrives.
+///
+/// The head ends at its first empty line. A line ends in CRLF, or in a
+/// bare LF, which RFC 9112 §2.2 lets a recipient take as a terminator: so
+/// the end is an LF followed by LF or CRLF (`\r\n\r\n` among them).
 fn find_head_end(buf: &[u8], from: usize) -> Option<usize> {
-    let from = from.saturating_sub(3);
-    buf[from..]
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .map(|i| from + i + 4)
+    // The longest end, `\n\r\n`, may have begun in the last 2 bytes seen.
+    let from = from.saturating_sub(2);
+    (from..buf.len()).find_map(|i| match &buf[i..] {
+        [b'\n', b'\n', ..] => Some(i + 2),
+        [b'\n', b'\r', b'\n', ..] => Some(i + 3),
+        _ => None,
+    })
 }
 
 /// Whether a socket call failed for lack of time: [`remaining`] found the
@@ -589,7 +616,16 @@ fn parse_head(head: &[u8]) -> io::Result<Head> {
     // field values and the reason phrase; the fields read here are ASCII,
     // so other bytes only need to pass through.
     let head = String::from_utf8_lossy(head);
-    let mut lines = head.split("\r\n");
+    // A line ends in CRLF or a bare LF (RFC 9112 §2.2); a bare CR is no
+    // terminator, and an element holding one is invalid there.
+    let lines: Vec<&str> = head
+        .split('\n')
+        .map(|line| line.strip_suffix('\r').unwrap_or(line))
+        .collect();
+    if lines.iter().any(|line| line.contains('\r')) {
+        return Err(invalid("a bare CR in the response head"));
+    }
+    let mut lines = lines.into_iter();
     let status_line = lines.next().unwrap_or_default();
     let status = status_code(status_line).ok_or_else(|| invalid("malformed status line"))?;
     let mut persistent = status_line.starts_with("HTTP/1.1 ");
@@ -1205,6 +1241,76 @@ mod tests {
     }
 
     #[test]
+    fn an_endpoint_path_is_percent_encoded_where_rfc_3986_does_not_allow_it() {
+        // Bug: non-ASCII and unsafe characters in the path went raw into the
+        // request line. Encoded as Go's url.URL does; escapes and allowed
+        // characters are left as written.
+        let path = |url: &str| Endpoint::parse("test", url).map(|e| e.url());
+        for (url, expected) in [
+            (
+                "http://c:4318/tr\u{e4}ces/v1?q=1",
+                "http://c:4318/tr%C3%A4ces/v1?q=1",
+            ),
+            (
+                "http://c/a<b>\"{|}\\^`[]",
+                "http://c/a%3Cb%3E%22%7B%7C%7D%5C%5E%60%5B%5D",
+            ),
+            (
+                "http://c/%7E%e4/-._~!$&'()*+,;=:@/",
+                "http://c/%7E%e4/-._~!$&'()*+,;=:@/",
+            ),
+        ] {
+            assert_eq!(path(url).as_deref(), Ok(expected), "{url}");
+        }
+        // A `%` that begins no escape is refused, as Go's parser does,
+        // naming the variable.
+        for url in ["http://c/100%", "http://c/%zz/v1", "http://c/%4"] {
+            let err = Endpoint::parse("OTEL_EXPORTER_OTLP_ENDPOINT", url).unwrap_err();
+            let text = err.to_string();
+            assert!(
+                text.contains("OTEL_EXPORTER_OTLP_ENDPOINT") && text.contains("%"),
+                "{url}: {text}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_answer_with_bare_lf_line_endings_is_read() {
+        // Bug: a head whose lines end in a bare LF (RFC 9112 §2.2 lets a
+        // recipient take one as a line terminator) was never found, so the
+        // answer counted as a connection closed before it and the batch
+        // was resent until the timeout: duplicates at the collector.
+        let answer = b"HTTP/1.1 200 OK\nRetry-After: 3\nContent-Type: application/json\n\
+            Content-Length: 2\n\n{}";
+        let response = read(answer.to_vec()).unwrap();
+        assert_eq!(response.status, 200);
+        assert_eq!(response.retry_after, Some(Duration::from_secs(3)));
+        assert_eq!(response.json, Some(true));
+        assert_eq!(response.body, b"{}");
+        // Mixed endings, the blank line a CRLF after a bare LF, an interim
+        // response first, and a chunked body with bare LFs in its framing.
+        let mixed = b"HTTP/1.1 100 Continue\n\nHTTP/1.1 200 OK\r\n\
+            Transfer-Encoding: chunked\n\r\n5\nhello\n0\nA: 1\n\n";
+        let response = read(mixed.to_vec()).unwrap();
+        assert_eq!((response.status, &response.body[..]), (200, &b"hello"[..]));
+    }
+
+    #[test]
+    fn a_bare_cr_in_the_answer_head_is_rejected() {
+        // A bare CR is no line terminator (RFC 9112 §2.2): a recipient
+        // takes the element as invalid, and reading LF as one must not make
+        // a CR alone acceptable.
+        for answer in [
+            &b"HTTP/1.1 200 OK\rContent-Length: 0\r\n\r\n"[..],
+            b"HTTP/1.1 200 OK\r\nContent-Length: 0\rX: y\n\n",
+            b"HTTP/1.1 200 OK\nX: a\rb\n\n",
+        ] {
+            let err = error_text(answer.to_vec());
+            assert!(err.contains("bare CR"), "{answer:?}: {err}");
+        }
+    }
+
+    #[test]
     fn the_head_end_is_found_when_it_straddles_two_reads() {
         let head = b"HTTP/1.1 200 OK\r\nA: b\r\n\r\nbody";
         let end = head.len() - 4;
@@ -1216,5 +1322,17 @@ mod tests {
             assert_eq!(find_head_end(head, from), Some(end), "from {from}");
         }
         assert_eq!(find_head_end(b"HTTP/1.1 200 OK\r\n\r", 0), None);
+        // The blank line after a bare LF, as LF or CRLF, split anywhere.
+        for head in [
+            &b"HTTP/1.1 200 OK\nA: b\n\nbody"[..],
+            b"HTTP/1.1 200 OK\nA: b\n\r\nbody",
+        ] {
+            let end = head.len() - 4;
+            for from in 0..end {
+                assert_eq!(find_head_end(head, from), Some(end), "{head:?} from {from}");
+            }
+        }
+        assert_eq!(find_head_end(b"HTTP/1.1 200 OK\n\r", 0), None);
+        assert_eq!(find_head_end(b"HTTP/1.1 200 OK\r\r\n", 0), None);
     }
 }

@@ -14,8 +14,9 @@
 //!
 //! Extensions and trailer fields are skipped unread: nothing here needs
 //! them (§7.1.1: a recipient must ignore extensions it does not
-//! understand). Every line ends in CRLF; a bare LF is an error, as in the
-//! response head. Each byte is looked at once, however the body arrives.
+//! understand). A line ends in CRLF or, as RFC 9112 §2.2 lets a recipient
+//! read it, a bare LF, as in the response head; a bare CR is an error. Each
+//! byte is looked at once, however the body arrives.
 
 use std::fmt;
 
@@ -49,11 +50,11 @@ enum State {
         size: u64,
         digits: bool,
     },
-    /// Past a chunk-size's digits: whitespace before a `;`, or the CR.
+    /// Past a chunk-size's digits: whitespace before a `;`, or the line end.
     AfterSize {
         size: u64,
     },
-    /// In a chunk extension, skipped up to its CR.
+    /// In a chunk extension, skipped up to its line end.
     Extension {
         size: u64,
     },
@@ -165,6 +166,17 @@ impl Dechunker {
         }
     }
 
+    /// The state after the line ending of a chunk-size line of `size`.
+    fn after_size_line(&self, size: u64) -> State {
+        if size == 0 {
+            State::TrailerStart
+        } else if size > (self.max_body - self.decoded) as u64 {
+            State::TooLong
+        } else {
+            State::Data { left: size }
+        }
+    }
+
     /// The state after one byte of framing.
     fn step(&self, b: u8) -> Result<State, BadChunk> {
         Ok(match (self.state, b) {
@@ -187,32 +199,28 @@ impl Dechunker {
                 State::Size { size, .. } | State::AfterSize { size } | State::Extension { size },
                 b'\r',
             ) => State::SizeLf { size },
-            (State::Size { .. } | State::AfterSize { .. }, b'\n') => {
-                return Err(self.bad("a bare LF"))
-            }
+            (
+                State::Size { size, .. }
+                | State::AfterSize { size }
+                | State::Extension { size }
+                | State::SizeLf { size },
+                b'\n',
+            ) => self.after_size_line(size),
             (State::Size { .. } | State::AfterSize { .. }, _) => {
                 return Err(self.bad("an unexpected byte after a chunk size"))
             }
-            (State::SizeLf { size: 0 }, b'\n') => State::TrailerStart,
-            (State::SizeLf { size }, b'\n') if size > (self.max_body - self.decoded) as u64 => {
-                State::TooLong
-            }
-            (State::SizeLf { size }, b'\n') => State::Data { left: size },
             (State::DataCr, b'\r') => State::DataLf,
-            (State::DataCr, _) => return Err(self.bad("chunk data longer than its size")),
-            (State::DataLf, b'\n') => State::Size {
+            (State::DataCr | State::DataLf, b'\n') => State::Size {
                 size: 0,
                 digits: false,
             },
+            (State::DataCr, _) => return Err(self.bad("chunk data longer than its size")),
             (State::TrailerStart, b'\r') => State::FinalLf,
             (State::TrailerLine, b'\r') => State::TrailerLf,
-            (State::TrailerLf, b'\n') => State::TrailerStart,
-            (State::FinalLf, b'\n') => State::Done,
+            (State::TrailerLine | State::TrailerLf, b'\n') => State::TrailerStart,
+            (State::TrailerStart | State::FinalLf, b'\n') => State::Done,
             (State::SizeLf { .. } | State::DataLf | State::TrailerLf | State::FinalLf, _) => {
                 return Err(self.bad("a CR without LF"))
-            }
-            (State::Extension { .. } | State::TrailerStart | State::TrailerLine, b'\n') => {
-                return Err(self.bad("a bare LF"))
             }
             (State::Extension { size }, _) => State::Extension { size },
             (State::TrailerStart | State::TrailerLine, _) => State::TrailerLine,
@@ -274,6 +282,14 @@ mod tests {
             b"5\r\nhello\r\n0\r\nA: 1\r\nB: 2\r\n\r\n" => Ok((b"hello", true));
             // Data may hold CR and LF.
             b"4\r\n\r\n\r\n\r\n0\r\n\r\n" => Ok((b"\r\n\r\n", true));
+            // A bare LF ends a line, as RFC 9112 §2.2 allows (bug: it was
+            // refused, and the answer with it).
+            b"5\nhello\n0\n\n" => Ok((b"hello", true));
+            b"5;x\nhello\r\n0;y\nA: 1\nB: 2\r\n\n" => Ok((b"hello", true));
+            b"0\r\nA: 1\n\r\n" => Ok((b"", true));
+            b"5 \nhel" => Ok((b"hel", false));
+            b"\n" => Err("no chunk size at byte 0");
+            b"5\nhello\rx" => Err("a CR without LF at byte 8");
             // What follows the end is not read.
             b"0\r\n\r\ngarbage" => Ok((b"", true));
             // Cut short: what arrived is kept, and the body is not done.
@@ -286,11 +302,8 @@ mod tests {
             b"5x\r\nhello\r\n" => Err("an unexpected byte after a chunk size at byte 1");
             b"5 x\r\nhello\r\n" => Err("an unexpected byte after a chunk size at byte 2");
             b"10000000000000000\r\n" => Err("a chunk size past 64 bits at byte 16");
-            b"5\nhello" => Err("a bare LF at byte 1");
-            b"5;x\nhello" => Err("a bare LF at byte 3");
             b"5\r\nhello world" => Err("chunk data longer than its size at byte 8");
             b"5\r\nhello\rx" => Err("a CR without LF at byte 9");
-            b"0\r\nA: 1\n\r\n" => Err("a bare LF");
             b"0\r\n\rx" => Err("a CR without LF");
         }
     }

@@ -19,7 +19,9 @@ pub const MAX_KEPT_LINES_BUFFER: usize = 4 * 1024 * 1024;
 /// A batch's lines are written at once from one buffer, reused from export
 /// to export up to [`MAX_KEPT_LINES_BUFFER`] bytes. A write that fails
 /// part-way leaves a cut line; the next batch starts on a new line, so only
-/// that line is broken.
+/// that line is broken. The lines written in full before it were delivered:
+/// the export fails with [`ExportError::PartlyDelivered`] saying how many,
+/// or with [`ExportError::Failed`] when none were.
 ///
 /// # Schema
 /// Each line is one OTLP `Span` object in the
@@ -135,12 +137,24 @@ impl<W: Write + Send + 'static> SpanExporter for JsonLinesExporter<W> {
             json::write_span_line(&mut self.line, span);
             self.line.push('\n');
         }
+        let after_cut = usize::from(self.cut);
         let (written, result) = write_all(&mut self.out, self.line.as_bytes());
         if let Some(last) = written.last() {
             self.cut = *last != b'\n';
         }
+        // A span's line holds no raw LF (JSON escapes it): each LF written
+        // past the one ending an earlier cut line ends a delivered span.
+        let delivered = written
+            .get(after_cut..)
+            .map_or(0, |lines| lines.iter().filter(|&&b| b == b'\n').count());
         trim(&mut self.line);
-        result.map_err(io_error)
+        result.map_err(|e| match io_error(e) {
+            ExportError::Failed(reason) if delivered > 0 => ExportError::PartlyDelivered {
+                delivered: delivered as u64,
+                reason,
+            },
+            other => other,
+        })
     }
 
     fn force_flush(&mut self) -> Result<(), ExportError> {

@@ -5,6 +5,7 @@ use std::fmt;
 use std::time::{Duration, Instant};
 
 use crate::diagnostic::{report, DiagnosticKind};
+use crate::export::batch_config::MIN_EXPORT_TIMEOUT;
 use crate::export::config_error::Env;
 use crate::export::deadline::Deadline;
 use crate::export::exporter::ShutDown;
@@ -376,10 +377,31 @@ impl OtlpConfig {
     }
 
     /// Sets the time allowed per export, retries included. Defaults to
-    /// [`DEFAULT_OTLP_TIMEOUT`].
+    /// [`DEFAULT_OTLP_TIMEOUT`]; [`Duration::MAX`] means no limit. A timeout
+    /// below [`MIN_EXPORT_TIMEOUT`] (zero, which would fail every export
+    /// before it starts) takes effect clamped to it, reported as an
+    /// [`InvalidArgument`](crate::DiagnosticKind::InvalidArgument)
+    /// diagnostic, as a [`BatchConfig`](crate::export::BatchConfig) is.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use baton::export::{OtlpConfig, MIN_EXPORT_TIMEOUT};
+    /// let config = OtlpConfig::new("http://localhost:4318/v1/traces").unwrap();
+    /// assert_eq!(config.timeout(Duration::ZERO).get_timeout(), MIN_EXPORT_TIMEOUT);
+    /// ```
     #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> OtlpConfig {
-        self.timeout = timeout;
+        self.timeout = timeout.max(MIN_EXPORT_TIMEOUT);
+        if self.timeout != timeout {
+            report(
+                DiagnosticKind::InvalidArgument,
+                &format_args!(
+                    "OTLP exporter: timeout {timeout:?} out of range; using {:?}",
+                    self.timeout
+                ),
+                None,
+            );
+        }
         self
     }
 

@@ -12,7 +12,7 @@ use crate::diagnostic::{report, DiagnosticKind};
 use crate::ended_span::EndedSpan;
 use crate::export::exporter::{ExportError, SpanExporter};
 use crate::export::stats::BatchStats;
-use crate::export::tally::Tally;
+use crate::export::tally::{call_settling, Tally};
 use crate::recorder;
 use crate::span::Span;
 use crate::span_context::SpanContext;
@@ -218,7 +218,8 @@ impl SimpleProcessor {
         }
     }
 
-    /// The counters now (nothing is ever in flight after `on_end` returns).
+    /// The counters now: after `on_end` returns, only spans the exporter
+    /// holds ([`SpanExporter::held_spans`]) are in flight.
     pub fn stats(&self) -> BatchStats {
         self.tally.stats(|| self.produced.load(Ordering::SeqCst))
     }
@@ -308,7 +309,7 @@ impl SimpleProcessor {
             .unwrap_or_else(PoisonError::into_inner)
             .take();
         if let Some(mut exporter) = taken {
-            if let Err(e) = self.run(&mut *exporter, |x| x.shutdown()) {
+            if let Err(e) = self.run(&mut *exporter, |x| self.settle(x, 0, |x| x.shutdown())) {
                 report(
                     DiagnosticKind::ExportFailed,
                     &format_args!(
@@ -329,6 +330,31 @@ impl SimpleProcessor {
             true => Err(ExportError::Reentrant),
             false => Ok(()),
         }
+    }
+
+    /// Runs `call` on a batch of `batch` spans (0 for a flush or a
+    /// shutdown) and counts what it let go of (see [`call_settling`]),
+    /// reporting a loss; an export refused as shut down took nothing, and
+    /// `on_end` counts it dropped.
+    fn settle(
+        &self,
+        exporter: &mut dyn SpanExporter,
+        batch: u64,
+        call: impl FnOnce(&mut dyn SpanExporter) -> Result<(), ExportError>,
+    ) -> Result<(), ExportError> {
+        let (result, settled) = call_settling(exporter, batch, call);
+        if batch > 0 && result == Err(ExportError::AlreadyShutDown) {
+            return result;
+        }
+        let lost = self.tally.settle(settled, &result);
+        if let (Err(e), 1..) = (&result, lost) {
+            report(
+                DiagnosticKind::ExportFailed,
+                &format_args!("{lost} of {settled} span(s) lost: {e}"),
+                None,
+            );
+        }
+        result
     }
 
     /// Runs `f` on `exporter` as pipeline code (see
@@ -363,30 +389,25 @@ impl SpanProcessor for SimpleProcessor {
             return;
         }
         self.produced.fetch_add(1, Ordering::SeqCst);
-        match self.with_exporter(None, |x| x.export(std::slice::from_ref(&span))) {
-            Ok(()) => self.tally.exported(1),
-            Err(e) => {
-                // As the batch processor reports them: a span never handed
-                // to the exporter is dropped, one the exporter lost failed.
-                let (kind, what) = match e {
-                    ExportError::Reentrant | ExportError::AlreadyShutDown => {
-                        self.tally.dropped(1);
-                        (DiagnosticKind::SpanDropped, "dropped")
-                    }
-                    _ => {
-                        self.tally.failed(1);
-                        (DiagnosticKind::ExportFailed, "lost")
-                    }
-                };
-                report(kind, &format_args!("1 span(s) {what}: {e}"), None);
-            }
+        let batch = std::slice::from_ref(&span);
+        // As the batch processor reports them: a span never handed to the
+        // exporter is dropped; what the exporter lost, `settle` counts.
+        if let Err(e @ (ExportError::Reentrant | ExportError::AlreadyShutDown)) =
+            self.with_exporter(None, |x| self.settle(x, 1, |x| x.export(batch)))
+        {
+            self.tally.dropped(1);
+            report(
+                DiagnosticKind::SpanDropped,
+                &format_args!("1 span(s) dropped: {e}"),
+                None,
+            );
         }
     }
 
     /// Waits for an export running on another thread until `deadline` at
     /// most; the exporter's own flush is not interrupted.
     fn force_flush(&self, deadline: Instant) -> Result<(), ExportError> {
-        let result = self.with_exporter(Some(deadline), |x| x.force_flush());
+        let result = self.with_exporter(Some(deadline), |x| self.settle(x, 0, |x| x.force_flush()));
         self.outcome(result, false)
     }
 
@@ -404,7 +425,9 @@ impl SpanProcessor for SimpleProcessor {
         // is dropped at once, and the exporter's Drop may call back into
         // baton.
         let result = match taken {
-            Ok(Some(mut exporter)) => self.run(&mut *exporter, |x| x.shutdown()),
+            Ok(Some(mut exporter)) => {
+                self.run(&mut *exporter, |x| self.settle(x, 0, |x| x.shutdown()))
+            }
             Ok(None) => Err(ExportError::AlreadyShutDown),
             Err(e) => Err(e),
         };

@@ -1,9 +1,10 @@
 //! The counters behind [`BatchStats`], and the rule that turns a loss into
 //! an error.
 
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::export::exporter::ExportError;
+use crate::export::exporter::{ExportError, SpanExporter};
 use crate::export::stats::BatchStats;
 use crate::recorder;
 
@@ -35,6 +36,16 @@ impl Tally {
     pub(crate) fn failed(&self, count: u64) {
         self.failed.fetch_add(count, Ordering::SeqCst);
         recorder::count_dropped(count);
+    }
+
+    /// Counts what `settled` spans, let go of by an exporter call that
+    /// returned `result`, came to: those its error lost failed, the rest
+    /// exported. Returns how many were lost.
+    pub(crate) fn settle(&self, settled: u64, result: &Result<(), ExportError>) -> u64 {
+        let lost = result.as_ref().err().map_or(0, |e| e.spans_lost(settled));
+        self.failed(lost);
+        self.exported(settled - lost);
+        lost
     }
 
     /// The counters, with `produced` read by `produced` *after* the others:
@@ -80,4 +91,24 @@ impl Tally {
         }
         result
     }
+}
+
+/// Runs `call` on `exporter`, a panic caught as [`ExportError::Panicked`];
+/// returns its result and how many spans it let go of: its `batch` and the
+/// ones the exporter held before ([`SpanExporter::held_spans`]) and holds
+/// no more.
+pub(crate) fn call_settling(
+    exporter: &mut dyn SpanExporter,
+    batch: u64,
+    call: impl FnOnce(&mut dyn SpanExporter) -> Result<(), ExportError>,
+) -> (Result<(), ExportError>, u64) {
+    // A panicking count holds nothing: what the call let go of is lost
+    // rather than left in flight for ever.
+    let held =
+        |x: &dyn SpanExporter| catch_unwind(AssertUnwindSafe(|| x.held_spans())).unwrap_or(0);
+    let before = held(exporter);
+    let result =
+        catch_unwind(AssertUnwindSafe(|| call(exporter))).unwrap_or(Err(ExportError::Panicked));
+    let settled = (batch + before).saturating_sub(held(exporter));
+    (result, settled)
 }
