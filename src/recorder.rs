@@ -42,6 +42,9 @@ pub(crate) trait Sink: Send + Sync + 'static {
     /// (see [`LocalBatch`](crate::local_batch::LocalBatch)); takes them all.
     /// `exiting`: the thread is exiting, and nothing will follow them soon.
     fn on_end_batch(&self, spans: &mut Vec<EndedSpan>, exiting: bool);
+    /// Whether a processor is registered: without one no span reaches an
+    /// exporter, and [`Tracer::enabled`](crate::Tracer::enabled) says so.
+    fn has_processor(&self) -> bool;
     /// The sink itself, for its installer.
     fn as_any(&self) -> &dyn Any;
 }

@@ -174,12 +174,20 @@ impl SpanBuilder {
     /// [`DiagnosticKind::InvalidArgument`](crate::DiagnosticKind).
     ///
     /// ```
-    /// use baton::{KeyValue, SpanContext};
-    /// let builder = baton::span("consume").link(
-    ///     SpanContext::INVALID,
-    ///     vec![KeyValue::new("messaging.message.id", "m-17")],
-    /// );
-    /// # drop(builder);
+    /// use baton::{DiagnosticKind, KeyValue, SpanContext};
+    /// let spans = baton::InMemoryExporter::default();
+    /// let _pipeline = baton::init(baton::Config::new().exporter(spans.clone())).unwrap();
+    /// let invalid_before = baton::diagnostic_count(DiagnosticKind::InvalidArgument);
+    /// baton::span("consume")
+    ///     .link(SpanContext::INVALID, vec![KeyValue::new("messaging.message.id", "m-17")])
+    ///     .link(SpanContext::INVALID, vec![]) // says nothing: not recorded, reported
+    ///     .start()
+    ///     .end();
+    /// let links = &spans.finished_spans()[0].links;
+    /// assert_eq!(links.len(), 1);
+    /// assert_eq!(links[0].span_context, SpanContext::INVALID);
+    /// assert_eq!(links[0].attributes[0].key, "messaging.message.id");
+    /// assert_eq!(baton::diagnostic_count(DiagnosticKind::InvalidArgument), invalid_before + 1);
     /// ```
     #[track_caller]
     pub fn link(mut self, span_context: SpanContext, attributes: Vec<KeyValue>) -> Self {
@@ -948,9 +956,15 @@ macro_rules! span_methods {
         /// ended, as [`set_attribute`](Self::set_attribute) is.
         ///
         /// ```
+        /// let spans = baton::InMemoryExporter::default();
+        /// let _pipeline = baton::init(baton::Config::new().exporter(spans.clone())).unwrap();
         /// let span = baton::span("batch").start();
         /// let other = baton::span("message").start();
-        /// span.add_link(other.span_context().clone(), vec![]);
+        /// let message = other.span_context().clone();
+        /// span.add_link(message.clone(), vec![]);
+        /// span.end();
+        /// let batch = spans.finished_spans().into_iter().find(|s| s.name == "batch").unwrap();
+        /// assert_eq!(batch.links[0].span_context, message);
         /// ```
         #[track_caller]
         pub fn add_link(&self, span_context: SpanContext, attributes: Vec<KeyValue>) {

@@ -304,10 +304,13 @@ impl Tracer {
     /// Whether a span started now could reach an exporter (the
     /// OpenTelemetry Tracer's `Enabled`), so that instrumentation can skip
     /// building costly attributes when it cannot: `false` with no pipeline
-    /// installed, after the pipeline's shutdown (its spans are counted as
-    /// dropped), with `OTEL_SDK_DISABLED`, and on a thread running pipeline
-    /// code (an exporter's own spans are not recorded). `true` promises no
-    /// more than that: the sampler still decides each span.
+    /// installed, with one that has no processor (`Config::new()` without
+    /// an exporter, `OTEL_TRACES_EXPORTER=none`: the SDK spec's `Enabled`
+    /// "MUST return `false`" there), after the pipeline's shutdown (its
+    /// spans are counted as dropped), with `OTEL_SDK_DISABLED`, and on a
+    /// thread running pipeline code (an exporter's own spans are not
+    /// recorded). `true` promises no more than that: the sampler still
+    /// decides each span.
     ///
     /// ```
     /// let tracer = baton::tracer("my.library").build();
@@ -317,7 +320,7 @@ impl Tracer {
     pub fn enabled(&self) -> bool {
         let installed = recorder::installed();
         recorder::live(installed)
-            && !installed.is_some_and(|r| r.disabled)
+            && installed.is_some_and(|r| !r.disabled && r.sink.has_processor())
             && !recorder::suppressed()
     }
 }

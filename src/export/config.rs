@@ -31,6 +31,8 @@ use crate::span_limits::SpanLimits;
 ///     .sampler(baton::sampling::AlwaysOn)
 ///     .exporter(spans.clone());
 /// let _pipeline = baton::init(config).unwrap();
+/// baton::in_span("request", || {});
+/// assert_eq!(spans.finished_spans()[0].name, "request");
 /// ```
 ///
 /// # Example: from the environment, as a service's `main` does

@@ -29,12 +29,21 @@ use crate::span_data::SpanData;
 /// assert_eq!(kept.finished_spans().len(), 1);
 /// assert_eq!(shipped.finished_spans().len(), 1);
 /// ```
-pub struct FanOut(Vec<Box<dyn SpanProcessor>>);
+pub struct FanOut {
+    processors: Vec<Box<dyn SpanProcessor>>,
+    /// Each processor's `observes_start`, read once, as the pipeline reads
+    /// its processor's: one that says `false` is never called at a start.
+    observes: Vec<bool>,
+}
 
 impl FanOut {
     /// Hands each span to `processors`, in order.
     pub fn new(processors: Vec<Box<dyn SpanProcessor>>) -> FanOut {
-        FanOut(processors)
+        let observes = processors.iter().map(|p| p.observes_start()).collect();
+        FanOut {
+            processors,
+            observes,
+        }
     }
 
     /// Runs `f` on every processor, even after one fails; the first error
@@ -44,7 +53,7 @@ impl FanOut {
         f: impl Fn(&dyn SpanProcessor) -> Result<(), ExportError>,
     ) -> Result<(), ExportError> {
         let mut result = Ok(());
-        for p in &self.0 {
+        for p in &self.processors {
             let r = f(&**p);
             if result.is_ok() {
                 result = r;
@@ -56,18 +65,19 @@ impl FanOut {
 
 impl SpanProcessor for FanOut {
     fn observes_start(&self) -> bool {
-        self.0.iter().any(|p| p.observes_start())
+        self.observes.contains(&true)
     }
 
     fn on_start(&self, span: &Span, parent: &Context) {
-        for p in &self.0 {
+        let observing = self.processors.iter().zip(&self.observes);
+        for (p, _) in observing.filter(|(_, observes)| **observes) {
             p.on_start(span, parent);
         }
     }
 
     fn on_end(&self, span: SpanData) {
         // Every processor but the last gets a copy; the last takes the record.
-        if let Some((last, rest)) = self.0.split_last() {
+        if let Some((last, rest)) = self.processors.split_last() {
             for p in rest {
                 p.on_end(span.clone());
             }

@@ -66,6 +66,10 @@ impl Sink for Installed {
         }
     }
 
+    fn has_processor(&self) -> bool {
+        !(&*self.processor as &dyn Any).is::<NoProcessor>()
+    }
+
     fn as_any(&self) -> &dyn Any {
         self
     }

@@ -161,7 +161,7 @@ impl SessionHeader {
     /// The session in header `name` (an RFC 9110 token, matched without
     /// regard to case, written in lowercase). A field another propagator
     /// reads or writes is refused: `traceparent`, `tracestate`, `baggage`,
-    /// `b3`, `x-b3-*`, `uber-trace-id`, `uberctx-*`, and the
+    /// `b3`, the five `x-b3-*` fields, `uber-trace-id`, `uberctx-*`, and the
     /// `jaeger-debug-id` and `jaeger-baggage` headers Jaeger's clients read, and
     /// any name the environment carrier gives the same variable
     /// (`x_b3_sampled` is `X_B3_SAMPLED`, as `x-b3-sampled` is).
@@ -174,6 +174,8 @@ impl SessionHeader {
     ///     SessionHeader::new("X-B3-TraceId").err(),
     ///     Some(SessionError::HeaderNameTaken { field: "x-b3-traceid" }),
     /// );
+    /// // No propagator reads this one: only the five B3 fields are taken.
+    /// assert_eq!(SessionHeader::new("X-B3-Session").unwrap().header(), "x-b3-session");
     /// ```
     pub fn new(name: &str) -> Result<SessionHeader, SessionError> {
         if name.is_empty() {

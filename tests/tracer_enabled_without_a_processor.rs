@@ -1,0 +1,33 @@
+//! `Tracer::enabled` is `false` while the installed pipeline has no
+//! processor (`Config::new()` without an exporter, or
+//! `OTEL_TRACES_EXPORTER=none`): no span started then can reach an
+//! exporter, and the OpenTelemetry SDK spec's Tracer `Enabled` "MUST
+//! return `false` when ... there are no registered `SpanProcessors`".
+//! Found: it said `true`, so instrumentation built costly attributes for
+//! spans that go nowhere. Installs the global pipeline, one after the
+//! other, in one test.
+
+use std::time::Duration;
+
+#[test]
+fn enabled_is_false_without_a_processor() {
+    let tracer = baton::tracer("my.library").build();
+
+    let pipeline = baton::init(baton::Config::new()).unwrap();
+    assert!(!tracer.enabled(), "Config::new() without an exporter");
+    pipeline.shutdown(Duration::from_secs(30)).unwrap();
+
+    let none =
+        baton::Config::from_lookup(|name| (name == "OTEL_TRACES_EXPORTER").then(|| "none".into()))
+            .unwrap();
+    let pipeline = baton::init(none).unwrap();
+    assert!(!tracer.enabled(), "OTEL_TRACES_EXPORTER=none");
+    pipeline.shutdown(Duration::from_secs(30)).unwrap();
+
+    // With a processor it says `true` again: the check is on the processor,
+    // not on the pipeline being installed a third time.
+    let spans = baton::InMemoryExporter::default();
+    let pipeline = baton::init(baton::Config::new().exporter(spans)).unwrap();
+    assert!(tracer.enabled(), "an exporter installed");
+    pipeline.shutdown(Duration::from_secs(30)).unwrap();
+}
