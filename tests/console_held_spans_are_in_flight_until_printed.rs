@@ -11,7 +11,7 @@
 
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use baton::export::{
@@ -36,18 +36,25 @@ impl Write for Switch {
     }
 }
 
-/// A child, then its root, as they end.
+/// A child, then its root, as they end. Recorded once, through one
+/// pipeline installed for the process: the tests run in parallel, and a
+/// second install while one is in place fails.
 fn child_and_root() -> (SpanData, SpanData) {
-    let spans = baton::InMemoryExporter::default();
-    let guard = baton::init(baton::Config::new().exporter(spans.clone())).unwrap();
-    let root = baton::span("request").start();
-    drop(baton::span("db").parent(&root.context()).start());
-    drop(root);
-    drop(guard);
-    let mut ended = spans.take();
-    assert_eq!(ended.len(), 2);
-    let root = ended.pop().unwrap();
-    (ended.pop().unwrap(), root)
+    static ENDED: OnceLock<(SpanData, SpanData)> = OnceLock::new();
+    ENDED
+        .get_or_init(|| {
+            let spans = baton::InMemoryExporter::default();
+            let guard = baton::init(baton::Config::new().exporter(spans.clone())).unwrap();
+            let root = baton::span("request").start();
+            drop(baton::span("db").parent(&root.context()).start());
+            drop(root);
+            drop(guard);
+            let mut ended = spans.take();
+            assert_eq!(ended.len(), 2);
+            let root = ended.pop().unwrap();
+            (ended.pop().unwrap(), root)
+        })
+        .clone()
 }
 
 fn later() -> Instant {
