@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::baggage::Baggage;
 use crate::span_context::SpanContext;
+use crate::span_context_box::SpanContextBox;
 use crate::span_record::LiveSpan;
 use crate::value::Str;
 use crate::wire::b3::Sampling;
@@ -39,7 +40,7 @@ enum Repr {
     #[default]
     Empty,
     /// A span context and nothing else; copied when cloned.
-    Bare(Box<SpanContext>),
+    Bare(SpanContextBox),
     Plain(Arc<ContextInner>),
     /// The context a recording span created, with the span's record.
     Span(Arc<SpanInner>),
@@ -76,7 +77,7 @@ impl Context {
     pub(crate) fn release(self) {
         match self.0 {
             Repr::Empty => {}
-            Repr::Bare(span_context) => drop(span_context),
+            Repr::Bare(span_context) => span_context.release(),
             Repr::Plain(inner) => drop(inner),
             Repr::Span(span) => drop(span),
         }
@@ -125,7 +126,7 @@ impl Context {
     /// The active span context, local or remote.
     pub fn span_context(&self) -> Option<&SpanContext> {
         match &self.0 {
-            Repr::Bare(span_context) => Some(span_context),
+            Repr::Bare(span_context) => span_context.get(),
             _ => self.inner()?.span_context.as_ref(),
         }
     }
@@ -195,7 +196,7 @@ impl Context {
         }
         if let Repr::Empty | Repr::Bare(_) = self.0 {
             // How every extract from headers ends.
-            return Context(Repr::Bare(Box::new(span_context)));
+            return Context(Repr::Bare(SpanContextBox::new(span_context)));
         }
         self.modified(|i| {
             i.span_context = Some(span_context);
@@ -371,7 +372,7 @@ impl Context {
         match (&self.0, &other.0) {
             (Repr::Plain(a), Repr::Plain(b)) => Arc::ptr_eq(a, b),
             (Repr::Span(a), Repr::Span(b)) => Arc::ptr_eq(a, b),
-            (Repr::Bare(a), Repr::Bare(b)) => a == b,
+            (Repr::Bare(a), Repr::Bare(b)) => a.get() == b.get(),
             (Repr::Empty, Repr::Empty) => true,
             _ => false,
         }

@@ -101,6 +101,8 @@ mod session;
 #[cfg(feature = "std")]
 mod span;
 #[cfg(feature = "std")]
+mod span_context_box;
+#[cfg(feature = "std")]
 mod span_data;
 #[cfg(feature = "std")]
 mod span_limits;

@@ -320,11 +320,18 @@ impl SpanBuilder {
                 baggage: c.baggage().clone(),
                 remote_decision: c.remote_decision(),
             }),
-            Parent::Explicit(cx) => ParentParts {
-                span_context: cx.span_context().cloned(),
-                baggage: cx.baggage().clone(),
-                remote_decision: cx.remote_decision(),
-            },
+            Parent::Explicit(cx) => {
+                let parts = ParentParts {
+                    span_context: cx.span_context().cloned(),
+                    baggage: cx.baggage().clone(),
+                    remote_decision: cx.remote_decision(),
+                };
+                // Not the drop glue, whose inlined box drop made an
+                // unsampled span's start 10 instructions longer (default
+                // profile).
+                cx.release();
+                parts
+            }
             Parent::Root => ParentParts::default(),
         };
         let ParentParts {
