@@ -41,6 +41,23 @@ pub trait Injector {
     fn remove_with_prefix(&mut self, prefix: &str) {
         let _ = prefix;
     }
+
+    /// Whether this carrier stores a field under a name that a receiver
+    /// cannot turn back into the field's: the environment carrier does
+    /// (`uberctx-session.id`, `uberctx-Session-ID` and `uberctx-session_id`
+    /// all become `UBERCTX_SESSION_ID`). A format that finds its fields by
+    /// a name prefix and reads the rest of the name as data (Jaeger's
+    /// `uberctx-{key}`) writes none of those into such a carrier, and
+    /// reports them. The default is `false`: the name set is the name read.
+    ///
+    /// ```
+    /// use baton::propagation::{EnvCarrier, Injector};
+    /// assert!(EnvCarrier::default().normalizes_names());
+    /// assert!(!Vec::<(String, String)>::new().normalizes_names());
+    /// ```
+    fn normalizes_names(&self) -> bool {
+        false
+    }
 }
 
 /// Somewhere a propagator can read fields. Names match case-insensitively.

@@ -464,6 +464,10 @@ impl Injector for LeftToOthers<'_> {
     fn remove_with_prefix(&mut self, prefix: &str) {
         self.carrier.remove_with_prefix(prefix);
     }
+
+    fn normalizes_names(&self) -> bool {
+        self.carrier.normalizes_names()
+    }
 }
 
 impl fmt::Debug for Composite {

@@ -19,7 +19,9 @@ use crate::stack::ContextGuard;
 /// → `TRACEPARENT`, `x-b3-traceid` → `X_B3_TRACEID`). Names match exactly,
 /// as environment names do on Unix; [`Extractor::keys`] yields the
 /// normalized names as stored (`^[A-Z_][A-Z0-9_]*$`), so formats that
-/// discover fields by prefix (Jaeger's `uberctx-*` baggage) find none here.
+/// discover fields by prefix (Jaeger's `uberctx-*` baggage) find none here,
+/// and do not write them ([`Injector::normalizes_names`]): baggage reaches
+/// a child in `BAGGAGE`.
 ///
 /// Build one from any `(name, value)` pairs (tests never touch the real
 /// environment), or from the process's own with
@@ -173,6 +175,11 @@ impl Injector for EnvCarrier {
     fn remove_with_prefix(&mut self, prefix: &str) {
         let prefix = env_name(prefix);
         self.vars.retain(|(k, _)| !k.starts_with(&prefix));
+    }
+
+    /// [`env_name`] loses case and punctuation.
+    fn normalizes_names(&self) -> bool {
+        true
     }
 }
 

@@ -46,6 +46,13 @@ use crate::wire::WireError;
 /// for entries past [`Baggage::MAX_BYTES`], counted as extraction counts
 /// them, so the fields sent are kept whole by the next Jaeger extract), and
 /// baggage properties are not sent (the format has no place for them).
+/// Into a carrier that normalizes field names
+/// ([`Injector::normalizes_names`]: the environment, see
+/// [`EnvCarrier`](super::EnvCarrier)) no baggage is written at all, since
+/// no receiver could read a key back from `UBERCTX_{KEY}`; the entries left
+/// out are one [`DiagnosticKind::InvalidArgument`], and a
+/// [`W3cBaggage`](super::W3cBaggage) beside Jaeger carries them as
+/// `BAGGAGE`.
 ///
 /// # Example: extract a trace and its session, then inject them again
 /// ```
@@ -89,6 +96,12 @@ const FIELDS: [&str; 1] = [HEADER];
 /// (baggage without a trace). A [`SessionHeader`](super::SessionHeader)
 /// may not take these names.
 pub(crate) const CLIENT_ONLY_HEADERS: [&str; 2] = ["jaeger-debug-id", "jaeger-baggage"];
+/// Why no `uberctx-*` field is written into a carrier that normalizes
+/// names ([`Injector::normalizes_names`]).
+const NOT_INTO_RENAMING_CARRIERS: &str =
+    "the carrier normalizes field names (in the environment, uberctx-{key} becomes \
+     UBERCTX_{KEY}, which loses the key's case and punctuation), so no receiver could read \
+     them back; baggage reaches a child process in BAGGAGE (OTEL_PROPAGATORS with baggage)";
 /// The fields baggage travels in, as problems name them.
 pub(super) const UBERCTX: &str = "uberctx-*";
 /// What [`HEADER`] and [`BAGGAGE_PREFIX`] begin with.
@@ -132,6 +145,17 @@ impl Propagator for Jaeger {
             None => carrier.remove_field(HEADER),
         }
         carrier.remove_with_prefix(BAGGAGE_PREFIX);
+        if carrier.normalizes_names() {
+            let left_out = cx.baggage().len();
+            if left_out > 0 {
+                report(
+                    DiagnosticKind::InvalidArgument,
+                    &format_args!("jaeger inject: {left_out} baggage entries not written: {NOT_INTO_RENAMING_CARRIERS}"),
+                    None,
+                );
+            }
+            return;
+        }
         let skipped = inject_baggage(cx.baggage(), carrier);
         if !skipped.is_empty() {
             let kind = if skipped.invalid > 0 {
