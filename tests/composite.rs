@@ -141,12 +141,25 @@ fn different_trace_ids_report_each_conflict_once_and_keep_the_first() {
 }
 
 #[test]
-fn the_same_trace_id_in_two_formats_is_no_conflict() {
+fn the_same_context_in_two_formats_is_no_conflict() {
     let c = two_toys();
-    let headers = carrier(&[("a", &format!("{T1}:{S1}")), ("b", &format!("{T1}:{S2}"))]);
+    let headers = carrier(&[("a", &format!("{T1}:{S1}")), ("b", &format!("{T1}:{S1}"))]);
     let before = conflicts();
     let _ = c.extract(&Context::default(), &headers);
     assert_eq!(conflicts(), before);
+}
+
+/// The same trace with another parent span is a conflict too (see
+/// tests/composite_same_trace_other_parent_is_a_conflict.rs): this test
+/// asserted it was none.
+#[test]
+fn the_same_trace_id_with_another_span_id_is_one_conflict() {
+    let c = two_toys();
+    let headers = carrier(&[("a", &format!("{T1}:{S1}")), ("b", &format!("{T1}:{S2}"))]);
+    let before = conflicts();
+    let cx = c.extract(&Context::default(), &headers);
+    assert_eq!(conflicts() - before, 1);
+    assert_eq!(cx.span_context().unwrap().span_id().to_string(), S1);
 }
 
 #[test]

@@ -7,7 +7,8 @@ use super::baggage_merge::add_baggage;
 use super::{field_name, jaeger, Jaeger, TraceContext, W3cBaggage, B3};
 use super::{reported, Extractor, Injector, Problem, Problems, Propagator};
 use crate::context::Context;
-use crate::id::TraceId;
+use crate::id::{SpanId, TraceId};
+use crate::span_context::SpanContext;
 use crate::wire::uber_trace_id;
 
 /// The environment variable that names the propagators, comma-separated.
@@ -32,7 +33,9 @@ pub const DEFAULT_PROPAGATORS: &str = "tracecontext,baggage";
 ///   earlier format set to another value is a
 ///   [`Problem::BaggageConflict`]. When a later format carries a
 ///   different trace id, the first is kept and the conflict is a
-///   [`Problem::Conflict`]. Every problem of every format is reported once
+///   [`Problem::Conflict`]; the same trace with another parent span id or
+///   sampling decision is a [`Problem::SpanConflict`], the first kept
+///   too. Every problem of every format is reported once
 ///   (see [`Propagator::extract_with_problems`]).
 /// - **Fields** are the union of every propagator's fields, in order, and
 ///   so are the fields extract reads ([`Propagator::extract_fields`]).
@@ -379,8 +382,8 @@ impl Propagator for Composite {
     fn extract_with_problems(&self, cx: &Context, carrier: &dyn Extractor) -> (Context, Problems) {
         let mut problems = Problems::default();
         let mut out = cx.clone();
-        // The trace id the carrier set, and the format that carried it.
-        let mut chosen: Option<(TraceId, &dyn Propagator)> = None;
+        // The parent the carrier set, and the format that carried it.
+        let mut chosen: Option<(Parent, &dyn Propagator)> = None;
         // Baggage keys an earlier format in this carrier already set.
         let mut from_carrier: Vec<String> = Vec::new();
         for p in &self.propagators {
@@ -409,17 +412,30 @@ impl Propagator for Composite {
                 }
                 out = out.with_baggage_replaced(merged.baggage);
             }
-            match (got.span_context(), chosen) {
-                (Some(sc), None) => {
-                    chosen = Some((sc.trace_id(), p.as_ref()));
+            match (got.span_context().map(|sc| (sc, Parent::of(sc))), chosen) {
+                (Some((sc, parent)), None) => {
+                    chosen = Some((parent, p.as_ref()));
                     out = out.with_span_context(sc.clone());
                 }
-                (Some(sc), Some((first, first_p))) if sc.trace_id() != first => {
+                (Some((_, parent)), Some((first, first_p)))
+                    if parent.trace_id != first.trace_id =>
+                {
                     problems.push(Problem::Conflict {
                         kept: self.name_of(first_p),
-                        kept_trace_id: first,
+                        kept_trace_id: first.trace_id,
                         ignored: self.name_of(p.as_ref()),
-                        ignored_trace_id: sc.trace_id(),
+                        ignored_trace_id: parent.trace_id,
+                    });
+                }
+                (Some((_, parent)), Some((first, first_p))) if parent.differs_from(&first) => {
+                    problems.push(Problem::SpanConflict {
+                        kept: self.name_of(first_p),
+                        kept_span_id: first.span_id,
+                        kept_sampled: first.sampled,
+                        ignored: self.name_of(p.as_ref()),
+                        ignored_span_id: parent.span_id,
+                        ignored_sampled: parent.sampled,
+                        trace_id: parent.trace_id,
                     });
                 }
                 _ => {}
@@ -437,6 +453,36 @@ impl Propagator for Composite {
 
     fn extract_fields(&self) -> &[&str] {
         &self.extract_fields
+    }
+}
+
+/// What a member format says of the remote parent, as extract compares it
+/// with the first format's.
+#[derive(Clone, Copy)]
+struct Parent {
+    trace_id: TraceId,
+    span_id: SpanId,
+    /// `None`: no decision (B3 deferred). Debug is a sampled decision.
+    sampled: Option<bool>,
+}
+
+impl Parent {
+    fn of(sc: &SpanContext) -> Parent {
+        Parent {
+            trace_id: sc.trace_id(),
+            span_id: sc.span_id(),
+            sampled: (!sc.is_deferred()).then(|| sc.is_sampled()),
+        }
+    }
+
+    /// Whether `self` names another parent of the same trace, or another
+    /// decision: no decision disagrees with none.
+    fn differs_from(&self, first: &Parent) -> bool {
+        let decisions_differ = matches!(
+            (self.sampled, first.sampled),
+            (Some(a), Some(b)) if a != b
+        );
+        self.span_id != first.span_id || decisions_differ
     }
 }
 

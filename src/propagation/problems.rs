@@ -3,7 +3,7 @@
 use std::fmt;
 
 use crate::diagnostic::{report, DiagnosticKind};
-use crate::id::TraceId;
+use crate::id::{SpanId, TraceId};
 use crate::wire::WireError;
 
 /// One thing an extract could not use.
@@ -45,6 +45,26 @@ pub enum Problem {
         /// The trace id ignored.
         ignored_trace_id: TraceId,
     },
+    /// Two formats carried the same trace but a different parent span id
+    /// or a different sampling decision (a proxy that rewrote one format
+    /// and not the other); the first was kept. No decision (B3 deferred)
+    /// disagrees with none, and debug is a sampled decision.
+    SpanConflict {
+        /// The field of the format whose context was kept.
+        kept: &'static str,
+        /// The span id kept.
+        kept_span_id: SpanId,
+        /// The decision kept; `None` when there was none (deferred).
+        kept_sampled: Option<bool>,
+        /// The field of the format whose context was ignored.
+        ignored: &'static str,
+        /// The span id ignored.
+        ignored_span_id: SpanId,
+        /// The decision ignored; `None` when there was none (deferred).
+        ignored_sampled: Option<bool>,
+        /// The trace both carry.
+        trace_id: TraceId,
+    },
 }
 
 impl Problem {
@@ -54,9 +74,9 @@ impl Problem {
             Problem::Invalid(_) => DiagnosticKind::InvalidHeader,
             Problem::Partial { invalid, .. } if *invalid > 0 => DiagnosticKind::InvalidHeader,
             Problem::Partial { .. } => DiagnosticKind::LimitExceeded,
-            Problem::Conflict { .. } | Problem::BaggageConflict { .. } => {
-                DiagnosticKind::ConflictingContext
-            }
+            Problem::Conflict { .. }
+            | Problem::SpanConflict { .. }
+            | Problem::BaggageConflict { .. } => DiagnosticKind::ConflictingContext,
         }
     }
 }
@@ -95,7 +115,31 @@ impl fmt::Display for Problem {
                 "{ignored} carries trace id {ignored_trace_id} but {kept} carries \
                  {kept_trace_id}; kept the first"
             ),
+            Problem::SpanConflict {
+                kept,
+                kept_span_id,
+                kept_sampled,
+                ignored,
+                ignored_span_id,
+                ignored_sampled,
+                trace_id,
+            } => write!(
+                f,
+                "{ignored} carries span id {ignored_span_id} ({}) of trace {trace_id} but \
+                 {kept} carries {kept_span_id} ({}); kept the first",
+                decision(*ignored_sampled),
+                decision(*kept_sampled)
+            ),
         }
+    }
+}
+
+/// A sampling decision as [`Problem::SpanConflict`] shows it.
+fn decision(sampled: Option<bool>) -> &'static str {
+    match sampled {
+        Some(true) => "sampled",
+        Some(false) => "not sampled",
+        None => "no decision",
     }
 }
 
