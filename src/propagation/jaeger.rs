@@ -73,6 +73,23 @@ use crate::wire::WireError;
 /// assert_eq!(outgoing["uberctx-session.id"], "user%20session%201");
 /// ```
 ///
+/// `jaeger-debug-id` is not read, nor is `jaeger-baggage`. Jaeger's own
+/// clients, now retired, start a debug trace for a request that has
+/// `jaeger-debug-id` and no `uber-trace-id`, and tag its root span with
+/// the header's value; OpenTelemetry's Jaeger propagators (Go, Java,
+/// Python, JavaScript) do not read it, and neither does baton: a
+/// propagator cannot tag the span, and honouring the header would let any
+/// caller force its requests to be recorded whatever the sampler says.
+/// B3's lone `b3: d` asks for a debug trace between services that send
+/// it (see [`B3`](super::B3)).
+///
+/// ```
+/// use baton::propagation::{Jaeger, Propagator};
+/// let headers = vec![("jaeger-debug-id".to_string(), "some-correlation-id".to_string())];
+/// let (cx, problems) = Jaeger.extract_with_problems(&baton::Context::default(), &headers);
+/// assert!(cx.is_empty() && problems.is_empty());
+/// ```
+///
 /// # Example: one bad baggage field spoils nothing else
 /// ```
 /// use baton::propagation::{Jaeger, Propagator};
