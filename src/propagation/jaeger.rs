@@ -13,6 +13,7 @@
 //!   (lowercased), so a session crosses as `uberctx-session.id`.
 
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::baggage_merge::add_baggage;
 use super::carrier::{first_value, name_match, NameMatch};
@@ -50,7 +51,8 @@ use crate::wire::WireError;
 /// ([`Injector::normalizes_names`]: the environment, see
 /// [`EnvCarrier`](super::EnvCarrier)) no baggage is written at all, since
 /// no receiver could read a key back from `UBERCTX_{KEY}`; the entries left
-/// out are one [`DiagnosticKind::InvalidArgument`], and a
+/// out are one [`DiagnosticKind::InvalidArgument`], the first time in a
+/// process, and a
 /// [`W3cBaggage`](super::W3cBaggage) beside Jaeger carries them as
 /// `BAGGAGE`.
 ///
@@ -113,6 +115,9 @@ const FIELDS: [&str; 1] = [HEADER];
 /// (baggage without a trace). A [`SessionHeader`](super::SessionHeader)
 /// may not take these names.
 pub(crate) const CLIENT_ONLY_HEADERS: [&str; 2] = ["jaeger-debug-id", "jaeger-baggage"];
+/// Whether a Jaeger inject has reported baggage left out of a carrier that
+/// normalizes names.
+static LEFT_OUT_REPORTED: AtomicBool = AtomicBool::new(false);
 /// Why no `uberctx-*` field is written into a carrier that normalizes
 /// names ([`Injector::normalizes_names`]).
 const NOT_INTO_RENAMING_CARRIERS: &str =
@@ -164,10 +169,14 @@ impl Propagator for Jaeger {
         carrier.remove_with_prefix(BAGGAGE_PREFIX);
         if carrier.normalizes_names() {
             let left_out = cx.baggage().len();
-            if left_out > 0 {
+            // Once per process: it is how the propagators were chosen, not
+            // something one call did, and with `baggage` beside `jaeger`
+            // (where `BAGGAGE` carries the entries) every process start
+            // would repeat it.
+            if left_out > 0 && !LEFT_OUT_REPORTED.swap(true, Ordering::Relaxed) {
                 report(
                     DiagnosticKind::InvalidArgument,
-                    &format_args!("jaeger inject: {left_out} baggage entries not written: {NOT_INTO_RENAMING_CARRIERS}"),
+                    &format_args!("jaeger inject: {left_out} baggage entries not written, nor will any be into this kind of carrier: {NOT_INTO_RENAMING_CARRIERS}"),
                     None,
                 );
             }
