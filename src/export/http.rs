@@ -302,8 +302,10 @@ pub(crate) struct Response {
 /// Why a `POST` got no answer.
 #[derive(Debug)]
 pub(crate) struct PostError {
-    /// Whether sending again may work: the connection was refused, reset or
-    /// closed before an answer, as when a collector restarts.
+    /// Whether sending again may work: the host name lookup failed (a name
+    /// server may not know a name for a while, as OpenTelemetry's exporters
+    /// assume), or the connection was refused, reset or closed before an
+    /// answer, as when a collector restarts.
     pub(crate) retryable: bool,
     pub(crate) error: ExportError,
 }
@@ -311,7 +313,7 @@ pub(crate) struct PostError {
 /// The error for `failure`: a lookup refused (naming the host and why), a
 /// timeout (naming the step, the URL and the time allowed) if it timed out
 /// or the deadline has passed, else a failure naming the URL. Only a
-/// failure of the connection is retryable.
+/// failed lookup and a failure of the connection are retryable.
 fn to_post_error(failure: Failure, deadline: Deadline, endpoint: &Endpoint) -> PostError {
     use io::ErrorKind as K;
     let e = failure.error;
@@ -336,14 +338,18 @@ fn to_post_error(failure: Failure, deadline: Deadline, endpoint: &Endpoint) -> P
         };
     }
     PostError {
-        retryable: matches!(
-            e.kind(),
-            K::ConnectionRefused
-                | K::ConnectionReset
-                | K::ConnectionAborted
-                | K::BrokenPipe
-                | K::UnexpectedEof
-        ),
+        // A lookup's error has no kind to tell a name unknown for good from
+        // one unknown for now (`getaddrinfo`'s `EAI_NONAME` and `EAI_AGAIN`
+        // both come as uncategorized): its step says it is one.
+        retryable: failure.step == TimeoutStep::Resolving
+            || matches!(
+                e.kind(),
+                K::ConnectionRefused
+                    | K::ConnectionReset
+                    | K::ConnectionAborted
+                    | K::BrokenPipe
+                    | K::UnexpectedEof
+            ),
         error: ExportError::Failed(format!("{}: {e}", endpoint.url())),
     }
 }
@@ -1238,6 +1244,37 @@ mod tests {
                 )
             );
         }
+    }
+
+    #[test]
+    fn a_failed_lookup_is_retryable_as_a_refused_connection_is() {
+        // Bug (export probe, session 21): a lookup that failed (a name not
+        // known, for now or for good: `getaddrinfo` tells neither by kind)
+        // was not retried, while a refused connection was; OpenTelemetry
+        // takes both as transient. The retries end at the export's limits.
+        let endpoint = Endpoint::parse("test", "http://collector:4318/v1/traces").unwrap();
+        let failed = |step, error| {
+            to_post_error(
+                Failure::in_step(step)(error),
+                Deadline::after(Duration::MAX),
+                &endpoint,
+            )
+        };
+        let unknown = || io::Error::other("failed to lookup address information: Name unknown");
+        let posted = failed(TimeoutStep::Resolving, unknown());
+        assert!(posted.retryable, "{:?}", posted.error);
+        assert_eq!(
+            posted.error,
+            ExportError::Failed(
+                "http://collector:4318/v1/traces: failed to lookup address information: Name \
+                 unknown"
+                    .into()
+            )
+        );
+        let refused = io::Error::from(io::ErrorKind::ConnectionRefused);
+        assert!(failed(TimeoutStep::Connecting, refused).retryable);
+        // Not every failure is: one after the connection, of no such kind.
+        assert!(!failed(TimeoutStep::Waiting, unknown()).retryable);
     }
 
     #[test]

@@ -98,7 +98,8 @@ pub use lookup_refusal::LookupRefusal;
 pub use memory::InMemoryExporter;
 pub use otlp::{
     OtlpConfig, OtlpExporter, DEFAULT_OTLP_ENDPOINT, DEFAULT_OTLP_TIMEOUT, INITIAL_BACKOFF,
-    MAX_BACKOFF, MAX_KEPT_REQUEST_BUFFER, MAX_REQUEST_BODY, OTLP_TRACES_PATH,
+    MAX_BACKOFF, MAX_EXPORT_ATTEMPTS, MAX_KEPT_REQUEST_BUFFER, MAX_REQUEST_BODY, MAX_RETRY_AFTER,
+    OTLP_TRACES_PATH,
 };
 pub use otlp_encoding::{Compression, Protocol};
 pub use otlp_model::SPAN_TYPE_ATTRIBUTE;

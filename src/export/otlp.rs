@@ -42,8 +42,20 @@ pub const INITIAL_BACKOFF: Duration = Duration::from_millis(500);
 /// to it are reused.
 pub const MAX_KEPT_REQUEST_BUFFER: usize = 4 * 1024 * 1024;
 /// The longest backoff between retries (a `Retry-After` may ask for more,
-/// within the timeout).
+/// up to [`MAX_RETRY_AFTER`], within the timeout).
 pub const MAX_BACKOFF: Duration = Duration::from_secs(5);
+/// The most times one export sends its request, the first time included,
+/// however long its timeout: the retries of an answer that is worth
+/// retrying, or of a connection or lookup that failed, end with the last
+/// one (5, the default `maxAttempts` of the OpenTelemetry Java SDK). With
+/// no timeout ([`Duration::MAX`], `OTEL_EXPORTER_OTLP_TIMEOUT=0`) this
+/// bounds an export that a collector answers 503 for ever.
+pub const MAX_EXPORT_ATTEMPTS: u32 = 5;
+/// The longest `Retry-After` honoured: a collector asking for a longer wait
+/// fails the export at once, as one asking to wait past the timeout does,
+/// so that it cannot hold an exporter without a timeout for ever (Go's
+/// OTLP exporter gives up on the same grounds past one minute of retries).
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
 /// Where and how the OTLP exporter sends.
 ///
@@ -510,11 +522,15 @@ impl fmt::Debug for OtlpConfig {
 /// connection the collector closed meanwhile is replaced at once, without a
 /// retry's backoff.
 ///
-/// Answers 429, 502, 503 and 504, and connections refused, reset or closed
-/// before an answer, are retried with capped, jittered exponential backoff
-/// while the timeout allows. A `Retry-After` (seconds or an HTTP-date) is honoured, but
-/// never waits less than the backoff nor past the timeout (an export that
-/// would have to wait longer fails at once). Every connect, write and read is
+/// Answers 429, 502, 503 and 504, connections refused, reset or closed
+/// before an answer, and host name lookups that failed (a name server may
+/// not know a name for a while) are retried with capped, jittered
+/// exponential backoff while the timeout allows, and at most
+/// [`MAX_EXPORT_ATTEMPTS`] times in all, so that an export without a
+/// timeout ends too. A `Retry-After` (seconds or an HTTP-date) is honoured,
+/// but never waits less than the backoff, nor past the timeout or
+/// [`MAX_RETRY_AFTER`] (an export that would have to wait longer fails at
+/// once). Every connect, write and read is
 /// bounded by what is left of the timeout, and at most
 /// [`MAX_RESPONSE_BODY`](crate::export::MAX_RESPONSE_BODY) bytes of an answer
 /// are read (a longer answer is an error, not retried, as the OTLP/HTTP spec
@@ -695,16 +711,35 @@ fn jittered(backoff: Duration) -> Duration {
     backoff.mul_f64(0.5 + fraction / 2.0)
 }
 
-/// How long to wait before the next attempt: the jittered backoff, or a
-/// longer `Retry-After`; `None` when that would pass the deadline.
+/// How long to wait after attempt `attempt` (from 1) before the next: the
+/// jittered backoff, or a longer `Retry-After`; `Err` saying why there is
+/// no next attempt: `attempt` was the last ([`MAX_EXPORT_ATTEMPTS`]),
+/// `Retry-After` asks for more than [`MAX_RETRY_AFTER`], or the wait would
+/// pass the deadline.
 fn retry_wait(
+    attempt: u32,
     backoff: Duration,
     retry_after: Option<Duration>,
     deadline: Instant,
-) -> Option<Duration> {
-    let wait = jittered(backoff).max(retry_after.unwrap_or(Duration::ZERO));
+) -> Result<Duration, String> {
+    if attempt >= MAX_EXPORT_ATTEMPTS {
+        return Err(format!(
+            "gave up after {MAX_EXPORT_ATTEMPTS} attempts (MAX_EXPORT_ATTEMPTS)"
+        ));
+    }
+    let asked = retry_after.unwrap_or(Duration::ZERO);
+    if asked > MAX_RETRY_AFTER {
+        return Err(format!(
+            "Retry-After asked for {asked:?}, longer than the {MAX_RETRY_AFTER:?} honoured \
+             (MAX_RETRY_AFTER): not retried"
+        ));
+    }
+    let wait = jittered(backoff).max(asked);
     // Compared as durations: `now + wait` could overflow an `Instant`.
-    (wait < deadline.saturating_duration_since(Instant::now())).then_some(wait)
+    if wait >= deadline.saturating_duration_since(Instant::now()) {
+        return Err("no time left to retry".to_owned());
+    }
+    Ok(wait)
 }
 
 /// Whether an answer's body is JSON: as its `Content-Type` says, or else
@@ -884,7 +919,9 @@ fn send<'a>(
         content_encoding: config.compression.content_encoding(),
     };
     let mut backoff = INITIAL_BACKOFF;
+    let mut attempt = 0;
     loop {
+        attempt += 1;
         let posted = post_following(
             connections,
             &config.endpoint,
@@ -943,9 +980,8 @@ fn send<'a>(
             },
             Err(e) => return Err(e.error),
         };
-        let Some(wait) = retry_wait(backoff, retry_after, deadline.at) else {
-            return Err(ExportError::Failed(format!("{why}; no time left to retry")));
-        };
+        let wait = retry_wait(attempt, backoff, retry_after, deadline.at)
+            .map_err(|stop| ExportError::Failed(format!("{why}; {stop}")))?;
         backoff = (backoff * 2).min(MAX_BACKOFF);
         std::thread::sleep(wait);
     }
@@ -955,9 +991,42 @@ fn send<'a>(
 mod tests {
     use std::time::Duration;
 
-    use super::{Buffers, OtlpConfig, OtlpExporter, MAX_KEPT_REQUEST_BUFFER};
+    use super::{
+        retry_wait, Buffers, OtlpConfig, OtlpExporter, MAX_BACKOFF, MAX_EXPORT_ATTEMPTS,
+        MAX_KEPT_REQUEST_BUFFER, MAX_RETRY_AFTER,
+    };
+    use crate::export::deadline::deadline_after;
     use crate::export::{Protocol, SpanExporter};
     use crate::span_data::SpanData;
+
+    #[test]
+    fn without_a_deadline_the_attempts_and_retry_after_are_bounded() {
+        // Bug (export probe, session 21): with no deadline (both timeouts
+        // 0), a lasting 503 was retried for ever, and a `Retry-After` of
+        // 10^9 s was waited for.
+        let never = deadline_after(Duration::MAX);
+        let wait = |attempt, retry_after| retry_wait(attempt, MAX_BACKOFF, retry_after, never);
+        let last = MAX_EXPORT_ATTEMPTS;
+        assert!(wait(last - 1, None).is_ok_and(|w| w <= MAX_BACKOFF));
+        let stop = wait(last, None).unwrap_err();
+        assert!(stop.contains("gave up after 5 attempts"), "{stop}");
+        assert!(wait(u32::MAX, None).is_err());
+        // A Retry-After up to the cap is waited for, past it not at all.
+        assert_eq!(wait(1, Some(MAX_RETRY_AFTER)), Ok(MAX_RETRY_AFTER));
+        let nano = Duration::from_nanos(1);
+        for past in [
+            MAX_RETRY_AFTER + nano,
+            Duration::from_secs(1_000_000_000),
+            Duration::MAX,
+        ] {
+            let stop = wait(1, Some(past)).unwrap_err();
+            assert!(stop.contains("MAX_RETRY_AFTER"), "{past:?}: {stop}");
+        }
+        // Within the cap, a deadline still ends the retries.
+        let soon = deadline_after(Duration::from_secs(1));
+        let stop = retry_wait(1, MAX_BACKOFF, Some(MAX_RETRY_AFTER), soon).unwrap_err();
+        assert_eq!(stop, "no time left to retry");
+    }
 
     /// The capacity of the encoded-body buffer after exporting one span
     /// whose name is `name_len` bytes, encoded as `protocol` says and sent
