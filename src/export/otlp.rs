@@ -403,6 +403,13 @@ impl OtlpConfig {
     /// ```
     #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> OtlpConfig {
+        self.set_timeout(timeout);
+        self
+    }
+
+    /// The rule of [`timeout`](OtlpConfig::timeout), for every route that
+    /// sets one.
+    fn set_timeout(&mut self, timeout: Duration) {
         self.timeout = timeout.max(MIN_EXPORT_TIMEOUT);
         if self.timeout != timeout {
             report(
@@ -414,7 +421,6 @@ impl OtlpConfig {
                 None,
             );
         }
-        self
     }
 
     /// Sets the protocol. Defaults to [`Protocol::HttpProtobuf`].
@@ -759,9 +765,10 @@ fn snippet(body: &[u8]) -> String {
 
 impl SpanExporter for OtlpExporter {
     /// Each request, retries included, is bounded by the smaller of this and
-    /// the configured timeout.
+    /// the configured timeout, clamped as [`OtlpConfig::timeout`] clamps.
     fn set_export_timeout(&mut self, timeout: Duration) {
-        self.config.timeout = self.config.timeout.min(timeout);
+        let smaller = self.config.timeout.min(timeout);
+        self.config.set_timeout(smaller);
     }
 
     fn export(&mut self, batch: &[SpanData]) -> Result<(), ExportError> {
