@@ -17,11 +17,16 @@ pub const MAX_KEPT_LINES_BUFFER: usize = 4 * 1024 * 1024;
 /// Writes each span as one line of JSON to `W` (a file, stdout, a socket).
 ///
 /// A batch's lines are written at once from one buffer, reused from export
-/// to export up to [`MAX_KEPT_LINES_BUFFER`] bytes. A write that fails
-/// part-way leaves a cut line; the next batch starts on a new line, so only
-/// that line is broken. The lines written in full before it were delivered:
-/// the export fails with [`ExportError::PartlyDelivered`] saying how many,
-/// or with [`ExportError::Failed`] when none were.
+/// to export up to [`MAX_KEPT_LINES_BUFFER`] bytes, then flushed: a line is
+/// delivered once `W` has taken it and flushed (a `W` that buffers, such as
+/// [`BufWriter`](std::io::BufWriter), may hold it until then). A write that
+/// fails part-way leaves a cut line; the next batch starts on a new line,
+/// so only that line is broken. The lines written in full before it and
+/// flushed were delivered: the export fails with
+/// [`ExportError::PartlyDelivered`] saying how many, or with
+/// [`ExportError::Failed`] when none were. A flush that fails delivered
+/// none that `W` may have held, so the batch's lines count as lost (a `W`
+/// that keeps them may still write them later).
 ///
 /// # Schema
 /// Each line is one OTLP `Span` object in the
@@ -126,6 +131,10 @@ fn io_error(e: io::Error) -> ExportError {
     ExportError::Failed(format!("writing JSON lines: {e}"))
 }
 
+fn flush_error(e: io::Error) -> ExportError {
+    ExportError::Failed(format!("flushing JSON lines: {e}"))
+}
+
 impl<W: Write + Send + 'static> SpanExporter for JsonLinesExporter<W> {
     fn export(&mut self, batch: &[SpanData]) -> Result<(), ExportError> {
         self.shut_down.check()?;
@@ -142,23 +151,35 @@ impl<W: Write + Send + 'static> SpanExporter for JsonLinesExporter<W> {
         if let Some(last) = written.last() {
             self.cut = *last != b'\n';
         }
-        // A span's line holds no raw LF (JSON escapes it): each LF written
-        // past the one ending an earlier cut line ends a delivered span.
-        let delivered = written
-            .get(after_cut..)
-            .map_or(0, |lines| lines.iter().filter(|&&b| b == b'\n').count());
+        // What a buffering writer took is delivered only once flushed; a
+        // flush that failed leaves unknown how much of it went out.
+        let flushed = self.out.flush();
+        let outcome = match (result, flushed) {
+            (Ok(()), Ok(())) => Ok(()),
+            (Ok(()), Err(e)) => Err(flush_error(e)),
+            (Err(e), Err(_)) => Err(io_error(e)),
+            (Err(e), Ok(())) => {
+                // A span's line holds no raw LF (JSON escapes it): each LF
+                // written past the one ending an earlier cut line ends a
+                // delivered span.
+                let delivered = written
+                    .get(after_cut..)
+                    .map_or(0, |lines| lines.iter().filter(|&&b| b == b'\n').count());
+                Err(match io_error(e) {
+                    ExportError::Failed(reason) if delivered > 0 => ExportError::PartlyDelivered {
+                        delivered: delivered as u64,
+                        reason,
+                    },
+                    other => other,
+                })
+            }
+        };
         trim(&mut self.line);
-        result.map_err(|e| match io_error(e) {
-            ExportError::Failed(reason) if delivered > 0 => ExportError::PartlyDelivered {
-                delivered: delivered as u64,
-                reason,
-            },
-            other => other,
-        })
+        outcome
     }
 
     fn force_flush(&mut self) -> Result<(), ExportError> {
-        self.out.flush().map_err(io_error)
+        self.out.flush().map_err(flush_error)
     }
 
     fn shutdown(&mut self) -> Result<(), ExportError> {
