@@ -14,7 +14,6 @@ use crate::export::batch_queue::Shared;
 use crate::export::export_batch::Batch;
 use crate::export::exporter::{ExportError, SpanExporter};
 use crate::export::span_slots::SpanSlots;
-use crate::export::tally::call_settling;
 use crate::recorder;
 
 /// Starts the worker and the export thread.
@@ -310,16 +309,17 @@ fn start_exports(
                                 export(&mut *exporter, &shared, &mut batch, &mut slots);
                                 Returned::Exported(batch)
                             }
-                            Job::Flush => {
-                                Returned::Flushed(settle(&mut *exporter, &shared, 0, |x| {
-                                    x.force_flush()
-                                }))
-                            }
+                            Job::Flush => Returned::Flushed(
+                                shared
+                                    .tally
+                                    .settle(&mut *exporter, 0, |x| x.force_flush())
+                                    .0,
+                            ),
                             Job::Shutdown => {
                                 last = true;
-                                Returned::ShutDown(settle(&mut *exporter, &shared, 0, |x| {
-                                    x.shutdown()
-                                }))
+                                Returned::ShutDown(
+                                    shared.tally.settle(&mut *exporter, 0, |x| x.shutdown()).0,
+                                )
                             }
                         });
                     }
@@ -348,31 +348,9 @@ fn export(
     if spans.is_empty() {
         return;
     }
+    // Counted and, if it lost spans, reported by the rule both processors
+    // share; a failure that lost nothing has no caller to go to.
     let count = spans.len() as u64;
-    let _ = settle(exporter, shared, count, |x| x.export(spans));
+    let _ = shared.tally.settle(exporter, count, |x| x.export(spans));
     slots.release();
-}
-
-/// Runs an exporter call on a batch of `batch` spans (0 for a flush or a
-/// shutdown), a panic caught as [`ExportError::Panicked`], and counts what
-/// it let go of (see [`call_settling`]), reporting a loss.
-fn settle(
-    exporter: &mut dyn SpanExporter,
-    shared: &Shared,
-    batch: u64,
-    call: impl FnOnce(&mut dyn SpanExporter) -> Result<(), ExportError>,
-) -> Result<(), ExportError> {
-    let (result, settled) = call_settling(exporter, batch, call);
-    let lost = shared.tally.settle(settled, &result);
-    if let Err(e) = &result {
-        // A flush or shutdown that lost nothing is reported by its caller.
-        if batch > 0 || lost > 0 {
-            report(
-                DiagnosticKind::ExportFailed,
-                &format_args!("{lost} of {settled} span(s) lost: {e}"),
-                None,
-            );
-        }
-    }
-    result
 }

@@ -12,7 +12,7 @@ use crate::diagnostic::{report, DiagnosticKind};
 use crate::ended_span::EndedSpan;
 use crate::export::exporter::{ExportError, SpanExporter};
 use crate::export::stats::BatchStats;
-use crate::export::tally::{call_settling, Tally};
+use crate::export::tally::Tally;
 use crate::recorder;
 use crate::span::Span;
 use crate::span_context::SpanContext;
@@ -309,7 +309,15 @@ impl SimpleProcessor {
             .unwrap_or_else(PoisonError::into_inner)
             .take();
         if let Some(mut exporter) = taken {
-            if let Err(e) = self.run(&mut *exporter, |x| self.settle(x, 0, |x| x.shutdown())) {
+            let mut lost = 0;
+            let result = self.run(&mut *exporter, |x| {
+                let (result, settled_lost) = self.tally.settle(x, 0, |x| x.shutdown());
+                lost = settled_lost;
+                result
+            });
+            // A failure that lost spans was reported as it was settled; one
+            // that lost nothing has no caller to return to.
+            if let (Err(e), 0) = (result, lost) {
                 report(
                     DiagnosticKind::ExportFailed,
                     &format_args!(
@@ -330,31 +338,6 @@ impl SimpleProcessor {
             true => Err(ExportError::Reentrant),
             false => Ok(()),
         }
-    }
-
-    /// Runs `call` on a batch of `batch` spans (0 for a flush or a
-    /// shutdown) and counts what it let go of (see [`call_settling`]),
-    /// reporting a loss; an export refused as shut down took nothing, and
-    /// `on_end` counts it dropped.
-    fn settle(
-        &self,
-        exporter: &mut dyn SpanExporter,
-        batch: u64,
-        call: impl FnOnce(&mut dyn SpanExporter) -> Result<(), ExportError>,
-    ) -> Result<(), ExportError> {
-        let (result, settled) = call_settling(exporter, batch, call);
-        if batch > 0 && result == Err(ExportError::AlreadyShutDown) {
-            return result;
-        }
-        let lost = self.tally.settle(settled, &result);
-        if let (Err(e), 1..) = (&result, lost) {
-            report(
-                DiagnosticKind::ExportFailed,
-                &format_args!("{lost} of {settled} span(s) lost: {e}"),
-                None,
-            );
-        }
-        result
     }
 
     /// Runs `f` on `exporter` as pipeline code (see
@@ -391,10 +374,13 @@ impl SpanProcessor for SimpleProcessor {
         self.produced.fetch_add(1, Ordering::SeqCst);
         let batch = std::slice::from_ref(&span);
         // As the batch processor reports them: a span never handed to the
-        // exporter is dropped; what the exporter lost, `settle` counts.
-        if let Err(e @ (ExportError::Reentrant | ExportError::AlreadyShutDown)) =
-            self.with_exporter(None, |x| self.settle(x, 1, |x| x.export(batch)))
-        {
+        // exporter (`Reentrant`, or the processor shut down) is dropped;
+        // what the exporter did with it, `Tally::settle` counts and reports.
+        let handed = self.with_exporter(None, |x| {
+            let _ = self.tally.settle(x, 1, |x| x.export(batch));
+            Ok(())
+        });
+        if let Err(e) = handed {
             self.tally.dropped(1);
             report(
                 DiagnosticKind::SpanDropped,
@@ -407,7 +393,9 @@ impl SpanProcessor for SimpleProcessor {
     /// Waits for an export running on another thread until `deadline` at
     /// most; the exporter's own flush is not interrupted.
     fn force_flush(&self, deadline: Instant) -> Result<(), ExportError> {
-        let result = self.with_exporter(Some(deadline), |x| self.settle(x, 0, |x| x.force_flush()));
+        let result = self.with_exporter(Some(deadline), |x| {
+            self.tally.settle(x, 0, |x| x.force_flush()).0
+        });
         self.outcome(result, false)
     }
 
@@ -425,9 +413,9 @@ impl SpanProcessor for SimpleProcessor {
         // is dropped at once, and the exporter's Drop may call back into
         // baton.
         let result = match taken {
-            Ok(Some(mut exporter)) => {
-                self.run(&mut *exporter, |x| self.settle(x, 0, |x| x.shutdown()))
-            }
+            Ok(Some(mut exporter)) => self.run(&mut *exporter, |x| {
+                self.tally.settle(x, 0, |x| x.shutdown()).0
+            }),
             Ok(None) => Err(ExportError::AlreadyShutDown),
             Err(e) => Err(e),
         };

@@ -1,9 +1,11 @@
-//! The counters behind [`BatchStats`], and the rule that turns a loss into
-//! an error.
+//! The counters behind [`BatchStats`], the rule that settles an exporter
+//! call (what it lost, and whether that is reported), and the rule that
+//! turns a loss into an error.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::diagnostic::{report, DiagnosticKind};
 use crate::export::exporter::{ExportError, SpanExporter};
 use crate::export::stats::BatchStats;
 use crate::recorder;
@@ -38,14 +40,32 @@ impl Tally {
         recorder::count_dropped(count);
     }
 
-    /// Counts what `settled` spans, let go of by an exporter call that
-    /// returned `result`, came to: those its error lost failed, the rest
-    /// exported. Returns how many were lost.
-    pub(crate) fn settle(&self, settled: u64, result: &Result<(), ExportError>) -> u64 {
+    /// Runs `call` on `exporter` for a batch of `batch` spans (0 for a
+    /// flush or a shutdown), a panic caught, and counts what it let go of
+    /// (see [`call_settling`]): those its error lost failed, the rest
+    /// exported. The one rule of both processors for what is reported: a
+    /// failure that lost spans is reported here, once, as
+    /// [`DiagnosticKind::ExportFailed`]; one that lost nothing is the
+    /// caller's to report (a flush's or shutdown's result). Returns the
+    /// call's result and how many spans it lost (reported already).
+    pub(crate) fn settle(
+        &self,
+        exporter: &mut dyn SpanExporter,
+        batch: u64,
+        call: impl FnOnce(&mut dyn SpanExporter) -> Result<(), ExportError>,
+    ) -> (Result<(), ExportError>, u64) {
+        let (result, settled) = call_settling(exporter, batch, call);
         let lost = result.as_ref().err().map_or(0, |e| e.spans_lost(settled));
         self.failed(lost);
         self.exported(settled - lost);
-        lost
+        if let (Err(e), 1..) = (&result, lost) {
+            report(
+                DiagnosticKind::ExportFailed,
+                &format_args!("{lost} of {settled} span(s) lost: {e}"),
+                None,
+            );
+        }
+        (result, lost)
     }
 
     /// The counters, with `produced` read by `produced` *after* the others:
@@ -97,7 +117,7 @@ impl Tally {
 /// returns its result and how many spans it let go of: its `batch` and the
 /// ones the exporter held before ([`SpanExporter::held_spans`]) and holds
 /// no more.
-pub(crate) fn call_settling(
+fn call_settling(
     exporter: &mut dyn SpanExporter,
     batch: u64,
     call: impl FnOnce(&mut dyn SpanExporter) -> Result<(), ExportError>,
