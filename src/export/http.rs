@@ -47,8 +47,8 @@ pub(crate) struct Endpoint {
     authority: String,
     /// Starts with `/`.
     path: String,
-    /// Empty, or `?` and the query as written: kept apart from the path so
-    /// that a signal path goes before it.
+    /// Empty, or `?` and the query, percent-encoded as the path is: kept
+    /// apart from the path so that a signal path goes before it.
     query: String,
 }
 
@@ -56,8 +56,8 @@ impl Endpoint {
     /// Parses an `http://` URL; `https://` is refused with advice, since TLS
     /// is out of reach without dependencies. A fragment (`#…`) is refused
     /// too: it is never sent to a server, so it can only be a mistake. The
-    /// path is percent-encoded where RFC 3986 does not allow a character
-    /// (see [`is_path_byte`]).
+    /// path and the query are percent-encoded where RFC 3986 does not allow
+    /// a character (see [`is_path_byte`], [`is_query_byte`]).
     pub(crate) fn parse(variable: &'static str, url: &str) -> Result<Endpoint, ConfigError> {
         let trimmed = url.trim();
         let scheme_end = trimmed.find("://");
@@ -88,17 +88,20 @@ impl Endpoint {
         }
         let (path, query) = target.split_at(target.find('?').unwrap_or(target.len()));
         let path = if path.is_empty() { "/" } else { path };
-        // What RFC 3986 §3.3 does not allow in a path is percent-encoded,
-        // as Go's url.URL does (`EscapedPath`); a `%` that begins no escape
-        // is refused, as Go's parser refuses it, since which was meant (an
-        // escape or a `%`) cannot be told.
-        if (0..path.len())
-            .any(|i| path.as_bytes()[i] == b'%' && escape_at(path.as_bytes(), i).is_none())
+        // What RFC 3986 does not allow in a path (§3.3) or a query (§3.4,
+        // which allows the path's bytes and `?`) is percent-encoded, as Go's
+        // url.URL does for a path (`EscapedPath`); a `%` that begins no
+        // escape is refused, as Go's parser refuses it, since which was
+        // meant (an escape or a `%`) cannot be told.
+        if (0..target.len())
+            .any(|i| target.as_bytes()[i] == b'%' && escape_at(target.as_bytes(), i).is_none())
         {
-            return bad("a % in the path begins no %XX escape; write a % itself as %25");
+            return bad("a % in the path or query begins no %XX escape; write a % itself as %25");
         }
         let mut encoded = String::with_capacity(path.len());
         percent_encode_into(path, is_path_byte, &mut encoded);
+        let mut encoded_query = String::with_capacity(query.len());
+        percent_encode_into(query, is_query_byte, &mut encoded_query);
         if authority.contains('@') {
             return bad(
                 "user information in the URL is not supported; use OTEL_EXPORTER_OTLP_HEADERS",
@@ -145,7 +148,7 @@ impl Endpoint {
             port,
             authority: authority.to_owned(),
             path: encoded,
-            query: query.to_owned(),
+            query: encoded_query,
         })
     }
 
@@ -214,6 +217,12 @@ impl Endpoint {
 /// checked apart).
 fn is_path_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/%".contains(&b)
+}
+
+/// Whether `b` may stand as itself in a query (RFC 3986 §3.4: what a path
+/// allows, and `?`), or begin an escape (`%`, checked apart).
+fn is_query_byte(b: u8) -> bool {
+    is_path_byte(b) || b == b'?'
 }
 
 /// `.` or `..` if `segment` is one of them, its dots written as they are
@@ -1308,6 +1317,44 @@ mod tests {
                 text.contains("OTEL_EXPORTER_OTLP_ENDPOINT") && text.contains("%"),
                 "{url}: {text}"
             );
+        }
+    }
+
+    #[test]
+    fn an_endpoint_query_is_percent_encoded_as_the_path_is() {
+        // Bug (export probe, session 21): the query went into the request
+        // line as written, non-ASCII and unsafe bytes raw, while the path
+        // was encoded. RFC 3986 §3.4 allows in a query what it allows in a
+        // path, and `?`; the rest is encoded, escapes are kept, and a `%`
+        // that begins none is refused, by the path's one rule.
+        let url = |url: &str| Endpoint::parse("test", url).map(|e| e.url());
+        for (given, sent) in [
+            (
+                "http://c/v1/traces?t=\u{e4}\"<>{|}\\^`[]",
+                "http://c/v1/traces?t=%C3%A4%22%3C%3E%7B%7C%7D%5C%5E%60%5B%5D",
+            ),
+            (
+                "http://c/p?a=1&b=/x?y:@!$'()*+,;=%20~",
+                "http://c/p?a=1&b=/x?y:@!$'()*+,;=%20~",
+            ),
+            ("http://c?k=v", "http://c/?k=v"),
+        ] {
+            assert_eq!(url(given).as_deref(), Ok(sent), "{given}");
+        }
+        // The query of a base endpoint stays after the signal path.
+        let base = Endpoint::parse("test", "http://c/otlp?t=\u{e4}").unwrap();
+        assert_eq!(
+            base.with_signal_path("/v1/traces").url(),
+            "http://c/otlp/v1/traces?t=%C3%A4"
+        );
+        for bad in [
+            "http://c/p?t=100%",
+            "http://c/p?t=%zz",
+            "http://c/p?t=a b",
+            "http://c/p?t=\x07",
+        ] {
+            let err = Endpoint::parse("OTEL_EXPORTER_OTLP_ENDPOINT", bad).unwrap_err();
+            assert_eq!(err.variable(), "OTEL_EXPORTER_OTLP_ENDPOINT", "{bad}");
         }
     }
 
