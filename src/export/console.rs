@@ -67,7 +67,10 @@ pub const MAX_SHOWN_ATTRIBUTES: usize = 8;
 /// many it holds ([`held_spans`](SpanExporter::held_spans)), so a processor
 /// counts them in flight, and a call whose write fails loses the spans of
 /// that tree, held ones included, and only those (its error is
-/// [`ExportError::PartlyDelivered`] when other trees were written).
+/// [`ExportError::PartlyDelivered`] when other trees were written). A call
+/// that printed flushes the writer: a tree is delivered once flushed (a
+/// writer that buffers, such as [`BufWriter`](std::io::BufWriter), may
+/// hold it until then), so a failed flush loses every tree the call wrote.
 ///
 /// # Example
 /// ```
@@ -242,6 +245,7 @@ impl<W: Write> ConsoleExporter<W> {
     fn release_pending(&mut self) {
         let mut printing = Printing::default();
         self.print_all_pending(&mut printing);
+        printing.flush(self.out.as_mut());
         if let Printing {
             lost: lost @ 1..,
             failure: Some(e),
@@ -259,13 +263,14 @@ impl<W: Write> ConsoleExporter<W> {
     }
 }
 
-/// What the trees printed in one call came to: spans written, spans whose
-/// write failed, and the first failure.
+/// What the trees printed in one call came to: spans written (and flushed,
+/// once [`flush`](Printing::flush) has run), spans whose write or flush
+/// failed, and the first failure.
 #[derive(Default)]
 struct Printing {
     written: u64,
     lost: u64,
-    failure: Option<io::Error>,
+    failure: Option<String>,
 }
 
 impl Printing {
@@ -274,18 +279,32 @@ impl Printing {
             Ok(()) => self.written += spans,
             Err(e) => {
                 self.lost += spans;
-                self.failure.get_or_insert(e);
+                self.failure
+                    .get_or_insert_with(|| format!("writing to the console: {e}"));
             }
+        }
+    }
+
+    /// Flushes `out` if this call wrote to it: a writer that buffers
+    /// (`BufWriter`) has delivered nothing until then, so a failed flush
+    /// loses the spans written (how much of them went out is unknown).
+    fn flush(&mut self, out: Option<&mut impl Write>) {
+        let Some(out) = out.filter(|_| self.written > 0) else {
+            return;
+        };
+        if let Err(e) = out.flush() {
+            self.lost += std::mem::take(&mut self.written);
+            self.failure
+                .get_or_insert_with(|| format!("flushing the console: {e}"));
         }
     }
 
     /// The call's result: a failure names how many of the spans it let go
     /// of were written, so that only the rest count as lost.
     fn result(self) -> Result<(), ExportError> {
-        let Some(e) = self.failure else {
+        let Some(reason) = self.failure else {
             return Ok(());
         };
-        let reason = format!("writing to the console: {e}");
         Err(match self.written {
             0 => ExportError::Failed(reason),
             delivered => ExportError::PartlyDelivered { delivered, reason },
@@ -358,6 +377,7 @@ impl<W: Write + Send + 'static> SpanExporter for ConsoleExporter<W> {
         if self.pending_count > MAX_PENDING_SPANS {
             self.print_all_pending(&mut printing);
         }
+        printing.flush(self.out.as_mut());
         printing.result()
     }
 
@@ -370,6 +390,7 @@ impl<W: Write + Send + 'static> SpanExporter for ConsoleExporter<W> {
     fn force_flush(&mut self) -> Result<(), ExportError> {
         let mut printing = Printing::default();
         self.print_all_pending(&mut printing);
+        printing.flush(self.out.as_mut());
         printing.result()?;
         let Some(out) = self.out.as_mut() else {
             return Err(ExportError::AlreadyShutDown);
