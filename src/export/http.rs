@@ -313,7 +313,8 @@ pub(crate) struct Response {
 pub(crate) struct PostError {
     /// Whether sending again may work: the host name lookup failed (a name
     /// server may not know a name for a while, as OpenTelemetry's exporters
-    /// assume), or the connection was refused, reset or closed before an
+    /// assume), the host or network was unreachable (a route missing for
+    /// now), or the connection was refused, reset or closed before an
     /// answer, as when a collector restarts.
     pub(crate) retryable: bool,
     pub(crate) error: ExportError,
@@ -358,6 +359,9 @@ fn to_post_error(failure: Failure, deadline: Deadline, endpoint: &Endpoint) -> P
                     | K::ConnectionAborted
                     | K::BrokenPipe
                     | K::UnexpectedEof
+                    | K::HostUnreachable
+                    | K::NetworkUnreachable
+                    | K::NetworkDown
             ),
         error: ExportError::Failed(format!("{}: {e}", endpoint.url())),
     }
@@ -1280,8 +1284,18 @@ mod tests {
                     .into()
             )
         );
-        let refused = io::Error::from(io::ErrorKind::ConnectionRefused);
-        assert!(failed(TimeoutStep::Connecting, refused).retryable);
+        // Retryable as a refused connection is; so is a host or network
+        // unreachable (a route missing for now, an interface coming up),
+        // which was not (same probe).
+        for kind in [
+            io::ErrorKind::ConnectionRefused,
+            io::ErrorKind::HostUnreachable,
+            io::ErrorKind::NetworkUnreachable,
+            io::ErrorKind::NetworkDown,
+        ] {
+            let posted = failed(TimeoutStep::Connecting, io::Error::from(kind));
+            assert!(posted.retryable, "{kind:?}");
+        }
         // Not every failure is: one after the connection, of no such kind.
         assert!(!failed(TimeoutStep::Waiting, unknown()).retryable);
     }

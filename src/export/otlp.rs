@@ -529,7 +529,8 @@ impl fmt::Debug for OtlpConfig {
 /// retry's backoff.
 ///
 /// Answers 429, 502, 503 and 504, connections refused, reset or closed
-/// before an answer, and host name lookups that failed (a name server may
+/// before an answer, hosts or networks unreachable, and host name lookups
+/// that failed (a name server may
 /// not know a name for a while) are retried with capped, jittered
 /// exponential backoff while the timeout allows, and at most
 /// [`MAX_EXPORT_ATTEMPTS`] times in all, so that an export without a
