@@ -163,9 +163,14 @@ pub(crate) fn connect(
     deadline: Instant,
     resolver: Resolver,
 ) -> Result<TcpStream, (TimeoutStep, io::Error)> {
-    let addrs = lookup(host, port, deadline, resolver).map_err(|e| (TimeoutStep::Resolving, e))?;
-    let connecting = |e| (TimeoutStep::Connecting, e);
+    let resolving = |e| (TimeoutStep::Resolving, e);
+    let addrs = lookup(host, port, deadline, resolver).map_err(resolving)?;
+    // A failed lookup, like one that found nothing (retried as such).
     let mut last = io::Error::new(io::ErrorKind::NotFound, "host resolved to no address");
+    if addrs.is_empty() {
+        return Err(resolving(last));
+    }
+    let connecting = |e| (TimeoutStep::Connecting, e);
     for (i, addr) in addrs.iter().enumerate() {
         let left = remaining(deadline).map_err(connecting)?;
         match TcpStream::connect_timeout(addr, attempt_time(left, addrs.len() - i)) {
@@ -327,6 +332,18 @@ mod tests {
 
     fn pending(resolver: Resolver) -> usize {
         resolver.pending.lock().unwrap().total()
+    }
+
+    #[test]
+    fn a_lookup_that_found_no_address_failed_in_its_step() {
+        // Bug (export probe, session 21): a name resolving to no address
+        // failed in the connecting step, so it was not retried as a failed
+        // lookup is.
+        let far = Instant::now() + Duration::from_secs(600);
+        let (step, error) =
+            connect("empty", 80, far, resolver!(|_, _| Ok(Vec::new()))).unwrap_err();
+        assert_eq!(step, TimeoutStep::Resolving);
+        assert_eq!(error.kind(), io::ErrorKind::NotFound, "{error}");
     }
 
     /// Waits (30 s at most) until no lookup of `resolver` is pending.
