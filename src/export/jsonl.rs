@@ -24,9 +24,9 @@ pub const MAX_KEPT_LINES_BUFFER: usize = 4 * 1024 * 1024;
 /// so only that line is broken. The lines written in full before it and
 /// flushed were delivered: the export fails with
 /// [`ExportError::PartlyDelivered`] saying how many, or with
-/// [`ExportError::Failed`] when none were. A flush that fails delivered
-/// none that `W` may have held, so the batch's lines count as lost (a `W`
-/// that keeps them may still write them later).
+/// [`ExportError::Failed`] when none were. When the flush fails, which of
+/// the lines `W` held went out is unknown, so the batch's lines count as
+/// lost (a `W` that keeps them may still write them later).
 ///
 /// # Schema
 /// Each line is one OTLP `Span` object in the
