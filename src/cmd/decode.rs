@@ -407,40 +407,51 @@ fn repeated_b3_multi(line: &HeaderLine, earlier: &HeaderLine) -> Result<Vec<Show
     }])
 }
 
-/// Where the input says which trace it belongs to: the line and the trace
-/// id it carries. A repeated `X-B3-TraceId` line says it too, though
-/// extraction reads only the first.
-fn trace_ids(lines: &[HeaderLine]) -> Vec<(usize, &str, TraceId)> {
+/// Where the input says which trace it belongs to: the line, the trace id
+/// it carries, and the parent span id with it (none for a repeated
+/// `X-B3-TraceId` line, which says the trace too, though extraction reads
+/// only the first).
+fn parents(lines: &[HeaderLine]) -> Vec<(usize, &str, TraceId, Option<SpanId>)> {
     let mut found = Vec::new();
     let mut b3_multi_seen = false;
     for line in lines {
         let name = line.name.to_ascii_lowercase();
-        let id = match name.as_str() {
-            "traceparent" => traceparent::parse(&line.value).ok().map(|t| t.trace_id),
+        let ids = match name.as_str() {
+            "traceparent" => traceparent::parse(&line.value)
+                .ok()
+                .map(|t| (t.trace_id, Some(t.span_id))),
             "b3" => match b3_single::parse_single(&line.value) {
-                Ok(B3Header::Context { trace_id, .. }) => Some(trace_id),
+                Ok(B3Header::Context {
+                    trace_id, span_id, ..
+                }) => Some((trace_id, Some(span_id))),
                 _ => None,
             },
-            "uber-trace-id" => uber_trace_id::parse(&line.value).ok().map(|h| h.trace_id),
+            "uber-trace-id" => uber_trace_id::parse(&line.value)
+                .ok()
+                .map(|h| (h.trace_id, Some(h.span_id))),
             n if is_b3_multi(n) && !std::mem::replace(&mut b3_multi_seen, true) => {
                 match b3_multi(lines) {
-                    Some(Ok(B3Header::Context { trace_id, .. })) => Some(trace_id),
+                    Some(Ok(B3Header::Context {
+                        trace_id, span_id, ..
+                    })) => Some((trace_id, Some(span_id))),
                     _ => None,
                 }
             }
             // B3 left-pads a 64-bit id with zeros.
             TRACE_ID_HEADER if matches!(line.value.len(), 16 | 32) => {
-                TraceId::from_hex(&format!("{:0>32}", line.value)).ok()
+                TraceId::from_hex(&format!("{:0>32}", line.value))
+                    .ok()
+                    .map(|id| (id, None))
             }
             _ => None,
         };
-        if let Some(id) = id {
+        if let Some((trace_id, span_id)) = ids {
             let label = if is_b3_multi(&name) {
                 "X-B3-*"
             } else {
                 line.name.as_str()
             };
-            found.push((line.number, label, id));
+            found.push((line.number, label, trace_id, span_id));
         }
     }
     found
@@ -480,8 +491,8 @@ pub fn limits_passed(lines: &[HeaderLine], reading: &Reading) -> Vec<String> {
 }
 
 /// Why the lines, each valid, do not make one context: two `traceparent`
-/// lines (W3C: a request has one) or two session header lines, or trace
-/// ids that differ.
+/// lines (W3C: a request has one) or two session header lines, trace ids
+/// that differ, or parent span ids of one trace that differ.
 pub fn conflict(lines: &[HeaderLine], reading: &Reading) -> Option<String> {
     let session = reading.session();
     for once in ["traceparent", session.header()] {
@@ -497,11 +508,24 @@ pub fn conflict(lines: &[HeaderLine], reading: &Reading) -> Option<String> {
             ));
         }
     }
-    let ids = trace_ids(lines);
-    let (first_line, first_name, first_id) = *ids.first()?;
-    let (line, name, id) = *ids.iter().find(|(_, _, id)| *id != first_id)?;
+    let parents = parents(lines);
+    let (first_line, first_name, first_trace, first_span) = *parents.first()?;
+    if let Some((line, name, trace, _)) = parents.iter().find(|p| p.2 != first_trace) {
+        return Some(format!(
+            "lines {first_line} and {line} disagree: {first_name} carries trace id {first_trace}, \
+             {name} carries {trace}; extraction keeps the first"
+        ));
+    }
+    // The same trace from another parent, as a composite extract reports
+    // it (`Problem::SpanConflict`).
+    let first_span = first_span?;
+    let (line, name, span) = parents.iter().find_map(|&(line, name, _, span)| {
+        span.filter(|&span| span != first_span)
+            .map(|span| (line, name, span))
+    })?;
     Some(format!(
-        "lines {first_line} and {line} disagree: {first_name} carries trace id {first_id}, \
-         {name} carries {id}; extraction keeps the first"
+        "lines {first_line} and {line} disagree: {first_name} carries parent span id \
+         {first_span}, {name} carries {span} of the same trace {first_trace}; extraction keeps \
+         the first"
     ))
 }
