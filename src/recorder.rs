@@ -53,9 +53,12 @@ pub(crate) trait Sink: Send + Sync + 'static {
 pub(crate) struct Recorder {
     pub(crate) sampler: Box<dyn Sampler>,
     pub(crate) limits: SpanLimits,
-    /// Whether the sink's `on_start` does anything (the processor's
-    /// `observes_start`): if not, spans skip building what it is handed.
-    pub(crate) observes_start: bool,
+    /// Whether spans start the general way (`SpanBuilder::start_general`):
+    /// the sink's `on_start` does something (the processor's
+    /// `observes_start`), or the SDK is disabled. If not, spans skip
+    /// building what `on_start` is handed, and the span path never asks
+    /// whether the SDK is disabled.
+    pub(crate) general_start: bool,
     /// What the sampler decides for a child of a local span that is not
     /// sampled (`[0]`) and one that is (`[1]`), when that is known
     /// without calling it (see

@@ -241,20 +241,25 @@ impl SpanBuilder {
     pub fn start(self) -> Span {
         let installed = recorder::installed();
         match installed {
-            // Only a recording span, and only if the processor observes starts.
-            Some(r) if r.observes_start => self.start_observed(r),
+            // Only a recording span, and only if the processor observes
+            // starts; or a disabled SDK's.
+            Some(r) if r.general_start => self.start_general(r),
             // Returned as built, so that it is built in the caller's place.
             _ => self.begin_span(installed),
         }
     }
 
     /// [`start`](Self::start) under a processor that observes starts: it
-    /// is handed the span and the context the span started in.
+    /// is handed the span and the context the span started in. Under a
+    /// disabled SDK, the span is a no-op tracer's (see `no_op_span`).
     // Not inlined: written in `start`, the parent's context made the root
     // and the unsampled span 3 instructions longer with LTO and 7 in the
     // default profile, where no processor observes starts (callgrind).
     #[inline(never)]
-    fn start_observed(self, r: &'static recorder::Recorder) -> Span {
+    fn start_general(self, r: &'static recorder::Recorder) -> Span {
+        if r.disabled {
+            return self.no_op_span();
+        }
         // The current context is still the parent's after the span begins
         // (it is not entered); any other is the builder's.
         let given = match &self.parent {
@@ -278,7 +283,7 @@ impl SpanBuilder {
         // copied there, and reading it so soon after it was written
         // stalled (perf: two thirds of this function's time).
         let installed = recorder::installed();
-        if !installed.is_some_and(|r| r.observes_start) {
+        if !installed.is_some_and(|r| r.general_start) {
             return self.begin_state(installed);
         }
         self.start().into_state()
@@ -339,18 +344,6 @@ impl SpanBuilder {
             baggage,
             remote_decision,
         } = parent;
-        if installed.is_some_and(|r| r.disabled) {
-            // A no-op tracer's span is its parent's context, or the invalid
-            // one: new ids would be injected downstream as a trace that
-            // does not exist.
-            let head = Head {
-                span_context: parent_sc.unwrap_or(SpanContext::INVALID),
-                name,
-                baggage,
-            };
-            drop_extras(extras);
-            return build(head, Body::Quiet);
-        }
         // Known without the sampler (see `known_decision`): the parameters
         // are not built and the sampler is not called. Never known with
         // ids of the application's (see `Recorder::ids`): its generator is
@@ -457,6 +450,48 @@ impl SpanBuilder {
             baggage,
         };
         build(head, Body::Recording(record))
+    }
+
+    /// A disabled SDK's span (`OTEL_SDK_DISABLED`): a no-op tracer's span
+    /// is its parent's context, or the invalid one, since new ids would be
+    /// injected downstream as a trace that does not exist. A decision that
+    /// came without ids goes on with it: the span's context is then that
+    /// decision's, so the next hop is told what the caller decided.
+    #[cold]
+    fn no_op_span(self) -> Span {
+        let (span_context, baggage, decision) = match self.parent {
+            // Under a no-op span, the decision is in that span's own
+            // context (see `Current::decision_without_ids`).
+            Parent::Current => stack::with_current(|c| {
+                (
+                    c.span_context().cloned(),
+                    c.baggage().clone(),
+                    c.decision_without_ids(),
+                )
+            }),
+            Parent::Explicit(cx) => (
+                cx.span_context().cloned(),
+                cx.baggage().clone(),
+                cx.remote_decision(),
+            ),
+            Parent::Root => (None, Baggage::EMPTY, None),
+        };
+        drop_extras(self.extras);
+        let span_context = span_context.filter(SpanContext::is_valid);
+        let body = match (&span_context, decision) {
+            (None, Some(decision)) => Body::Shared(
+                Context::default()
+                    .with_baggage_replaced(baggage.clone())
+                    .with_remote_decision(Some(decision)),
+            ),
+            _ => Body::Quiet,
+        };
+        let head = Head {
+            span_context: span_context.unwrap_or(SpanContext::INVALID),
+            name: self.name,
+            baggage,
+        };
+        Span::new(head, body)
     }
 
     /// `begin` into a [`Span`].

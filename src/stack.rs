@@ -560,6 +560,16 @@ impl<'a> Current<'a> {
         }
     }
 
+    /// A sampling decision that arrived without ids, also where a disabled
+    /// SDK's span carries it on (see `SpanBuilder::no_op_span`); off the span
+    /// path, which reads [`remote_decision`](Current::remote_decision).
+    pub(crate) fn decision_without_ids(self) -> Option<Sampling> {
+        match self {
+            Current::Context(cx) => cx.remote_decision(),
+            Current::Span(span) => span.shared().and_then(Context::remote_decision),
+        }
+    }
+
     /// The name of the current local span, if there is one.
     pub(crate) fn span_name(self) -> Option<&'a str> {
         match self {

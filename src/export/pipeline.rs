@@ -149,12 +149,12 @@ pub fn init(config: Config) -> Result<PipelineGuard, InitError> {
     let observes_start = processor.observes_start();
     let recorder = Recorder {
         general_children: local_children == [None, None] || observes_start || parts.disabled,
+        general_start: observes_start || parts.disabled,
         local_children,
         remote_children: children(true),
         known_root: known(None),
         sampler: parts.sampler,
         limits: parts.limits,
-        observes_start,
         local_batch: batch_processor(&*processor).map_or(0, BatchProcessor::thread_chunk),
         sink: Box::new(Installed::new(processor)),
         shut_down: AtomicBool::new(false),
