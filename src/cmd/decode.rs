@@ -23,7 +23,7 @@ use baton::wire::uber_trace_id::JaegerHeader;
 use baton::wire::{
     b3_single, baggage, traceparent, tracestate, uber_trace_id, uberctx, Field, WireError,
 };
-use baton::{Context, SpanId, TraceFlags, TraceId};
+use baton::{Context, SpanContext, SpanId, TraceFlags, TraceId};
 
 use super::{caret, indent, read_lines, refuse_options, HeaderLine, Input, Reading, INVALID_INPUT};
 
@@ -407,54 +407,75 @@ fn repeated_b3_multi(line: &HeaderLine, earlier: &HeaderLine) -> Result<Vec<Show
     }])
 }
 
-/// Where the input says which trace it belongs to: the line, the trace id
-/// it carries, and the parent span id with it (none for a repeated
-/// `X-B3-TraceId` line, which says the trace too, though extraction reads
-/// only the first).
-fn parents(lines: &[HeaderLine]) -> Vec<(usize, &str, TraceId, Option<SpanId>)> {
+/// What one line says of the trace it belongs to.
+struct Said<'a> {
+    line: usize,
+    /// The header, or `X-B3-*` for the B3 lines, which say it together.
+    name: &'a str,
+    trace_id: TraceId,
+    /// The parent it names; none for a repeated `X-B3-TraceId` line, which
+    /// says the trace too, though extraction reads only the first.
+    parent: Option<SpanContext>,
+}
+
+/// Where the input says which trace it belongs to, in line order.
+fn parents(lines: &[HeaderLine]) -> Vec<Said<'_>> {
     let mut found = Vec::new();
     let mut b3_multi_seen = false;
     for line in lines {
         let name = line.name.to_ascii_lowercase();
-        let ids = match name.as_str() {
+        let parent = match name.as_str() {
             "traceparent" => traceparent::parse(&line.value)
                 .ok()
-                .map(|t| (t.trace_id, Some(t.span_id))),
-            "b3" => match b3_single::parse_single(&line.value) {
-                Ok(B3Header::Context {
-                    trace_id, span_id, ..
-                }) => Some((trace_id, Some(span_id))),
-                _ => None,
-            },
+                .map(|t| t.to_span_context()),
+            "b3" => b3_single::parse_single(&line.value)
+                .ok()
+                .and_then(|h| h.to_span_context()),
             "uber-trace-id" => uber_trace_id::parse(&line.value)
                 .ok()
-                .map(|h| (h.trace_id, Some(h.span_id))),
+                .map(|h| h.to_span_context()),
             n if is_b3_multi(n) && !std::mem::replace(&mut b3_multi_seen, true) => {
-                match b3_multi(lines) {
-                    Some(Ok(B3Header::Context {
-                        trace_id, span_id, ..
-                    })) => Some((trace_id, Some(span_id))),
-                    _ => None,
-                }
+                b3_multi(lines).and_then(|h| h.ok()?.to_span_context())
             }
+            _ => None,
+        };
+        let said = match parent {
+            Some(sc) => Some((sc.trace_id(), Some(sc))),
             // B3 left-pads a 64-bit id with zeros.
-            TRACE_ID_HEADER if matches!(line.value.len(), 16 | 32) => {
+            None if name == TRACE_ID_HEADER && matches!(line.value.len(), 16 | 32) => {
                 TraceId::from_hex(&format!("{:0>32}", line.value))
                     .ok()
                     .map(|id| (id, None))
             }
-            _ => None,
+            None => None,
         };
-        if let Some((trace_id, span_id)) = ids {
-            let label = if is_b3_multi(&name) {
-                "X-B3-*"
-            } else {
-                line.name.as_str()
-            };
-            found.push((line.number, label, trace_id, span_id));
+        if let Some((trace_id, parent)) = said {
+            found.push(Said {
+                line: line.number,
+                name: if is_b3_multi(&name) {
+                    "X-B3-*"
+                } else {
+                    line.name.as_str()
+                },
+                trace_id,
+                parent,
+            });
         }
     }
     found
+}
+
+/// The sender's sampling decision: none when it left it to the receiver.
+fn decision(sc: &SpanContext) -> Option<bool> {
+    (!sc.is_deferred()).then(|| sc.is_sampled())
+}
+
+fn sampled_or_not(sampled: bool) -> &'static str {
+    if sampled {
+        "sampled"
+    } else {
+        "not sampled"
+    }
 }
 
 /// The limits the lines pass together, which no line passes alone: baggage
@@ -492,7 +513,8 @@ pub fn limits_passed(lines: &[HeaderLine], reading: &Reading) -> Vec<String> {
 
 /// Why the lines, each valid, do not make one context: two `traceparent`
 /// lines (W3C: a request has one) or two session header lines, trace ids
-/// that differ, or parent span ids of one trace that differ.
+/// that differ, or parent span ids or sampling decisions of one trace that
+/// differ.
 pub fn conflict(lines: &[HeaderLine], reading: &Reading) -> Option<String> {
     let session = reading.session();
     for once in ["traceparent", session.header()] {
@@ -508,24 +530,39 @@ pub fn conflict(lines: &[HeaderLine], reading: &Reading) -> Option<String> {
             ));
         }
     }
-    let parents = parents(lines);
-    let (first_line, first_name, first_trace, first_span) = *parents.first()?;
-    if let Some((line, name, trace, _)) = parents.iter().find(|p| p.2 != first_trace) {
+    let said = parents(lines);
+    let first = said.first()?;
+    let (first_line, first_name, trace) = (first.line, first.name, first.trace_id);
+    if let Some(other) = said.iter().find(|s| s.trace_id != trace) {
         return Some(format!(
-            "lines {first_line} and {line} disagree: {first_name} carries trace id {first_trace}, \
-             {name} carries {trace}; extraction keeps the first"
+            "lines {first_line} and {} disagree: {first_name} carries trace id {trace}, {} \
+             carries {}; extraction keeps the first",
+            other.line, other.name, other.trace_id
         ));
     }
-    // The same trace from another parent, as a composite extract reports
-    // it (`Problem::SpanConflict`).
-    let first_span = first_span?;
-    let (line, name, span) = parents.iter().find_map(|&(line, name, _, span)| {
-        span.filter(|&span| span != first_span)
-            .map(|span| (line, name, span))
-    })?;
-    Some(format!(
-        "lines {first_line} and {line} disagree: {first_name} carries parent span id \
-         {first_span}, {name} carries {span} of the same trace {first_trace}; extraction keeps \
-         the first"
-    ))
+    // The same trace from another parent, or with the opposite decision,
+    // as a composite extract reports it (`Problem::SpanConflict`); no
+    // decision disagrees with none.
+    let kept = first.parent.as_ref()?;
+    said.iter().find_map(|other| {
+        let (line, name, parent) = (other.line, other.name, other.parent.as_ref()?);
+        if parent.span_id() != kept.span_id() {
+            return Some(format!(
+                "lines {first_line} and {line} disagree: {first_name} carries parent span id \
+                 {}, {name} carries {} of the same trace {trace}; extraction keeps the first",
+                kept.span_id(),
+                parent.span_id()
+            ));
+        }
+        match (decision(kept), decision(parent)) {
+            (Some(a), Some(b)) if a != b => Some(format!(
+                "lines {first_line} and {line} disagree: {first_name} says {}, {name} says {}, \
+                 of the same parent span {} of trace {trace}; extraction keeps the first",
+                sampled_or_not(a),
+                sampled_or_not(b),
+                kept.span_id()
+            )),
+            _ => None,
+        }
+    })
 }
