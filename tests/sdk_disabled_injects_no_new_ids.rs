@@ -8,36 +8,11 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use baton::propagation::{Composite, Jaeger, Propagator, TraceContext, W3cBaggage, B3};
 use baton::{Context, FutureExt};
+use common::block_on;
+use common::injected::injected;
 
-fn every_format() -> Composite {
-    Composite::new(vec![
-        Box::new(TraceContext),
-        Box::new(B3::single()),
-        Box::new(B3::multi()),
-        Box::new(Jaeger),
-        Box::new(W3cBaggage),
-    ])
-}
-
-fn injected(cx: &Context) -> Vec<(String, String)> {
-    let mut headers = Vec::new();
-    every_format().inject(cx, &mut headers);
-    headers.sort();
-    headers
-}
-
-/// Polls a future that never waits to completion.
-fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    use std::task::{Context, Poll, Waker};
-    let mut f = std::pin::pin!(f);
-    loop {
-        if let Poll::Ready(v) = f.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
-            return v;
-        }
-    }
-}
+mod common;
 
 #[test]
 fn a_disabled_sdk_injects_only_what_came_in() {
