@@ -284,6 +284,22 @@ impl SpanContext {
         self.deferred
     }
 
+    /// The sender's sampling decision: `None` when it left the decision to
+    /// us ([`is_deferred`](SpanContext::is_deferred)); debug is a sampled
+    /// decision. Two contexts of one parent disagree only when both
+    /// decided, and decided otherwise.
+    ///
+    /// ```
+    /// use baton::wire::b3_single::parse_single;
+    /// let decided = |b3| parse_single(b3).unwrap().to_span_context().unwrap().sampling_decision();
+    /// assert_eq!(decided("64fe8b2a57d3eff7-e457b5a2e4d86bd1-0"), Some(false));
+    /// assert_eq!(decided("64fe8b2a57d3eff7-e457b5a2e4d86bd1-d"), Some(true));
+    /// assert_eq!(decided("64fe8b2a57d3eff7-e457b5a2e4d86bd1"), None);
+    /// ```
+    pub fn sampling_decision(&self) -> Option<bool> {
+        (!self.deferred).then(|| self.is_sampled())
+    }
+
     /// Whether this is a real span context: `false` only for
     /// [`SpanContext::INVALID`] (and a copy of it with other flags or a
     /// tracestate), the OpenTelemetry invalid span context. Propagators

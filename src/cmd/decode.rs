@@ -465,11 +465,6 @@ fn parents(lines: &[HeaderLine]) -> Vec<Said<'_>> {
     found
 }
 
-/// The sender's sampling decision: none when it left it to the receiver.
-fn decision(sc: &SpanContext) -> Option<bool> {
-    (!sc.is_deferred()).then(|| sc.is_sampled())
-}
-
 fn sampled_or_not(sampled: bool) -> &'static str {
     if sampled {
         "sampled"
@@ -554,7 +549,7 @@ pub fn conflict(lines: &[HeaderLine], reading: &Reading) -> Option<String> {
                 parent.span_id()
             ));
         }
-        match (decision(kept), decision(parent)) {
+        match (kept.sampling_decision(), parent.sampling_decision()) {
             (Some(a), Some(b)) if a != b => Some(format!(
                 "lines {first_line} and {line} disagree: {first_name} says {}, {name} says {}, \
                  of the same parent span {} of trace {trace}; extraction keeps the first",

@@ -462,7 +462,7 @@ impl Propagator for Composite {
 struct Parent {
     trace_id: TraceId,
     span_id: SpanId,
-    /// `None`: no decision (B3 deferred). Debug is a sampled decision.
+    /// See [`SpanContext::sampling_decision`].
     sampled: Option<bool>,
 }
 
@@ -471,7 +471,7 @@ impl Parent {
         Parent {
             trace_id: sc.trace_id(),
             span_id: sc.span_id(),
-            sampled: (!sc.is_deferred()).then(|| sc.is_sampled()),
+            sampled: sc.sampling_decision(),
         }
     }
 
