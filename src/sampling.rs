@@ -162,14 +162,13 @@ impl PartialEq<SamplingDecision> for SamplingResult {
 pub struct SamplingParams<'a> {
     /// The parent span context, local or remote; `None` for a root.
     pub parent: Option<&'a SpanContext>,
-    /// A decision received without ids (B3's `b3: 0`, `b3: 1`, `b3: d`),
-    /// for a root span: `Some(true)` for an accept or a debug.
-    pub remote_hint: Option<bool>,
-    /// Whether that decision was debug (B3's lone `b3: d` or `X-B3-Flags:
-    /// 1`), a request to record the trace whatever the sampling policy:
-    /// [`ParentBased`] samples it, as it does a debug parent. Set both with
-    /// [`SamplingParams::with_remote_decision`].
-    pub remote_debug: bool,
+    /// A decision received without ids, for a root span
+    /// ([`Context::remote_decision`](crate::Context::remote_decision)):
+    /// B3's lone `b3: 0`, `b3: 1` or `b3: d`. A debug one (`d`, or
+    /// `X-B3-Flags: 1`) asks for the trace to be recorded whatever the
+    /// sampling policy: [`ParentBased`] samples it, as it does a debug
+    /// parent.
+    pub remote_decision: Option<Sampling>,
     /// The trace id the span will have.
     pub trace_id: TraceId,
     /// The span name.
@@ -187,8 +186,7 @@ impl<'a> SamplingParams<'a> {
     pub fn new(parent: Option<&'a SpanContext>, trace_id: TraceId, name: &'a str) -> Self {
         SamplingParams {
             parent,
-            remote_hint: None,
-            remote_debug: false,
+            remote_decision: None,
             trace_id,
             name,
             kind: SpanKind::Internal,
@@ -205,8 +203,7 @@ impl<'a> SamplingParams<'a> {
     }
 
     /// The same parameters with `decision`, a sampling decision received
-    /// without ids ([`Context::remote_decision`](crate::Context::remote_decision)),
-    /// as [`SamplingParams::remote_hint`] and [`SamplingParams::remote_debug`].
+    /// without ids ([`SamplingParams::remote_decision`]).
     ///
     /// # Example: a lone `b3: d` is sampled whatever the delegates say
     /// ```
@@ -215,15 +212,13 @@ impl<'a> SamplingParams<'a> {
     /// let sampler = ParentBased::new(AlwaysOff).remote_parent_sampled(AlwaysOff);
     /// let params = SamplingParams::new(None, baton::TraceId::random(), "request");
     /// let debug = params.with_remote_decision(Some(Sampling::Debug));
-    /// assert_eq!((debug.remote_hint, debug.remote_debug), (Some(true), true));
     /// assert!(sampler.should_sample(&debug).is_sampled());
     /// let accept = params.with_remote_decision(Some(Sampling::Accept));
     /// assert!(!sampler.should_sample(&accept).is_sampled());
     /// ```
     #[must_use]
     pub fn with_remote_decision(mut self, decision: Option<Sampling>) -> Self {
-        self.remote_hint = decision.map(|s| s != Sampling::Deny);
-        self.remote_debug = decision == Some(Sampling::Debug);
+        self.remote_decision = decision;
         self
     }
 
@@ -458,7 +453,7 @@ impl Sampler for TraceIdRatio {
 /// a root whose context carries a B3 decision without ids is decided as a
 /// child of a remote parent with that decision: a lone `0` is not sampled, a
 /// lone `1` is (by default), whatever `root` would say, and a debug one
-/// ([`SamplingParams::remote_debug`]) always is.
+/// ([`SamplingParams::remote_decision`]) always is.
 ///
 /// # Example: a remote unsampled parent is still sampled here
 /// ```
@@ -621,17 +616,17 @@ impl<S: Sampler> Sampler for ParentBased<S> {
                 });
                 delegate(chosen, default, params)
             }
-            // A debug decision received without ids is sampled as a debug
-            // parent is: `b3: d` is how a request asks to be traced
-            // whatever the policy.
-            None if params.remote_debug => RecordAndSample.into(),
-            // Any other decision received without ids (B3's lone `0` or
-            // `1`) is the caller's, as a remote parent's would be.
-            None => match params.remote_hint {
-                Some(sampled) => {
+            None => match params.remote_decision {
+                // A debug decision received without ids is sampled as a
+                // debug parent is: `b3: d` is how a request asks to be
+                // traced whatever the policy.
+                Some(Sampling::Debug) => RecordAndSample.into(),
+                // Any other (B3's lone `0` or `1`) is the caller's, as a
+                // remote parent's would be.
+                Some(decision) => {
                     let (chosen, default) = self.for_parent(ParentSampling {
                         remote: true,
-                        sampled,
+                        sampled: decision == Sampling::Accept,
                     });
                     delegate(chosen, default, params)
                 }

@@ -10,27 +10,31 @@ use std::collections::HashMap;
 
 use baton::propagation::{Propagator, B3};
 use baton::sampling::{AlwaysOff, AlwaysOn, ParentBased, Sampler, SamplingParams, TraceIdRatio};
+use baton::wire::b3::Sampling;
 use baton::{Context, TraceId};
 
-fn decides(sampler: &dyn Sampler, hint: Option<bool>) -> bool {
+fn decides(sampler: &dyn Sampler, decision: Option<Sampling>) -> bool {
     let mut params = SamplingParams::new(None, TraceId::random(), "root");
-    params.remote_hint = hint;
+    params.remote_decision = decision;
     sampler.should_sample(&params).is_sampled()
 }
 
 #[test]
 fn a_decision_without_ids_goes_to_the_remote_parent_delegates() {
     let never = ParentBased::new(TraceIdRatio::new(0.0));
-    assert!(decides(&never, Some(true)), "accept, whatever the ratio");
-    assert!(!decides(&never, Some(false)), "deny");
+    assert!(
+        decides(&never, Some(Sampling::Accept)),
+        "accept, whatever the ratio"
+    );
+    assert!(!decides(&never, Some(Sampling::Deny)), "deny");
     assert!(!decides(&never, None), "no decision: the root sampler");
 
     // The delegates the application set decide, as for a remote parent.
     let inverted = ParentBased::new(AlwaysOn)
         .remote_parent_sampled(AlwaysOff)
         .remote_parent_not_sampled(AlwaysOn);
-    assert!(!decides(&inverted, Some(true)));
-    assert!(decides(&inverted, Some(false)));
+    assert!(!decides(&inverted, Some(Sampling::Accept)));
+    assert!(decides(&inverted, Some(Sampling::Deny)));
 }
 
 #[test]

@@ -7,7 +7,7 @@
 //! sampler whose decision baton does not know in advance every child
 //! sampled there was marked debug (B3 inject sent `-d` on, asking every
 //! later hop to record the trace whatever its policy), and the sampler
-//! was handed the decision as `remote_hint` / `remote_debug`, which are
+//! was handed the decision (`SamplingParams::remote_decision`), which is
 //! for a root span.
 
 use std::collections::HashMap;
@@ -18,9 +18,9 @@ use baton::sampling::{Sampler, SamplingDecision, SamplingParams, SamplingResult}
 use baton::wire::b3::Sampling;
 use baton::{Context, SpanContext};
 
-/// What the sampler was handed for spans with a parent: `remote_hint`
-/// and `remote_debug`.
-static SEEN_UNDER_A_PARENT: Mutex<Vec<(Option<bool>, bool)>> = Mutex::new(Vec::new());
+/// What the sampler was handed for spans with a parent as a decision
+/// received without ids.
+static SEEN_UNDER_A_PARENT: Mutex<Vec<Option<Sampling>>> = Mutex::new(Vec::new());
 
 /// Samples every span, as a custom sampler baton cannot decide for in
 /// advance, and notes what it is handed for a child.
@@ -30,7 +30,7 @@ impl Sampler for SamplesAll {
     fn should_sample(&self, params: &SamplingParams<'_>) -> SamplingResult {
         if params.parent.is_some() {
             let mut seen = SEEN_UNDER_A_PARENT.lock().unwrap();
-            seen.push((params.remote_hint, params.remote_debug));
+            seen.push(params.remote_decision);
         }
         SamplingDecision::RecordAndSample.into()
     }
@@ -71,7 +71,7 @@ fn sampler_saw_no_decision_under_a_parent() {
     let seen = std::mem::take(&mut *SEEN_UNDER_A_PARENT.lock().unwrap());
     assert!(!seen.is_empty());
     assert!(
-        seen.iter().all(|&seen| seen == (None, false)),
+        seen.iter().all(Option::is_none),
         "the sampler was handed a decision without ids for a child: {seen:?}"
     );
 }

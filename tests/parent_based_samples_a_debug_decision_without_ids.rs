@@ -2,7 +2,7 @@
 //! `b3: d` or `X-B3-Flags: 1`) whatever its delegates say, as it samples a
 //! debug parent: "Debug is an emphasized accept decision"
 //! (https://github.com/openzipkin/b3-propagation#sampling-state). Found: a
-//! sampler was given only "accept" (`remote_hint`), so
+//! sampler was given only "accept" (then `remote_hint`), so
 //! `remote_parent_sampled(AlwaysOff)` dropped a `b3: d` request while it
 //! kept `b3: {ids}-d`. (The span path's side is
 //! `lone_b3_debug_decides_the_span_started_under_it.rs`.)
@@ -51,19 +51,15 @@ fn debug_without_ids_is_sampled_whatever_the_delegates() {
 /// What the B3 propagator extracts is what the sampler is given.
 #[test]
 fn the_extracted_decision_sets_the_parameters() {
-    for (value, hint, debug) in [
-        ("d", Some(true), true),
-        ("1", Some(true), false),
-        ("0", Some(false), false),
+    for (value, decision) in [
+        ("d", Sampling::Debug),
+        ("1", Sampling::Accept),
+        ("0", Sampling::Deny),
     ] {
         let headers = vec![("b3".to_string(), value.to_string())];
         let cx = B3::single().extract(&Context::default(), &headers);
         let params = SamplingParams::new(None, TraceId::random(), "root")
             .with_remote_decision(cx.remote_decision());
-        assert_eq!(
-            (params.remote_hint, params.remote_debug),
-            (hint, debug),
-            "b3: {value}"
-        );
+        assert_eq!(params.remote_decision, Some(decision), "b3: {value}");
     }
 }

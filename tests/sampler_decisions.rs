@@ -142,7 +142,7 @@ fn b3_debug_deferred_and_lone_zero_are_honoured() {
     assert!(child(&ParentBased::new(AlwaysOn), &deferred).is_sampled());
 
     let mut params = SamplingParams::new(None, TraceId::random(), "root");
-    params.remote_hint = Some(false);
+    params.remote_decision = Some(baton::wire::b3::Sampling::Deny);
     assert!(
         !ParentBased::new(AlwaysOn)
             .should_sample(&params)
