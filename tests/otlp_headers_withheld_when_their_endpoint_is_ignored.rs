@@ -164,3 +164,48 @@ fn an_invalid_header_list_left_behind_is_named_without_its_values() {
     );
     assert!(!format!("{config:?}").contains("s3cret"));
 }
+
+#[test]
+fn invalid_traces_headers_do_not_give_way_to_the_general_ones_at_the_traces_endpoint() {
+    // The traces headers were set to stand in for the general ones at the
+    // traces collector; ignored, they left the general headers (another
+    // collector's key) to be sent there.
+    let vars = [
+        (
+            "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+            "http://traces.vendor.example/v1/traces",
+        ),
+        ("OTEL_EXPORTER_OTLP_TRACES_HEADERS", "api-key=traces%zzkey"),
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://general.example:4318"),
+        (
+            "OTEL_EXPORTER_OTLP_HEADERS",
+            "api-key=general-s3cret,x-tenant=7",
+        ),
+    ];
+    let config = Config::from_lookup(env(&vars)).unwrap();
+    let (otlp, ignored) = otlp_and_ignored(&config);
+    assert!(
+        otlp.contains("endpoint: \"http://traces.vendor.example/v1/traces\""),
+        "{otlp}"
+    );
+    assert!(otlp.contains("headers: []"), "{otlp}");
+    let names: Vec<_> = ignored.iter().map(|(variable, _)| *variable).collect();
+    assert_eq!(
+        names,
+        [
+            "OTEL_EXPORTER_OTLP_TRACES_HEADERS",
+            "OTEL_EXPORTER_OTLP_HEADERS"
+        ]
+    );
+    assert_eq!(ignored[1].1, "api-key,x-tenant");
+    assert!(!format!("{config:?}").contains("s3cret"));
+    // Without an endpoint of its own, traces go to the general endpoint,
+    // whose own headers they are: sent.
+    let config = Config::from_lookup(env(&vars[1..])).unwrap();
+    let (otlp, ignored) = otlp_and_ignored(&config);
+    assert!(
+        otlp.contains("headers: [(\"api-key\", \"<redacted>\"), (\"x-tenant\", \"<redacted>\")]"),
+        "{otlp}"
+    );
+    assert_eq!(ignored.len(), 1, "{ignored:?}");
+}

@@ -119,14 +119,16 @@ const ENDPOINT: &str = "OTEL_EXPORTER_OTLP_ENDPOINT";
 const TRACES_HEADERS: &str = "OTEL_EXPORTER_OTLP_TRACES_HEADERS";
 const HEADERS: &str = "OTEL_EXPORTER_OTLP_HEADERS";
 
-/// The header settings that must be ignored along with the endpoint
-/// settings in `ignored`, so that headers (API keys, tokens) reach only a
-/// collector they were set for: when an ignored
-/// `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` gives way to a set
-/// `OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_EXPORTER_OTLP_TRACES_HEADERS` (the
-/// general headers are that endpoint's own); when an ignored endpoint gives
-/// way to [`DEFAULT_OTLP_ENDPOINT`], both header variables. Each is named
-/// with its header names, never a value.
+/// The header settings that must be ignored along with the settings in
+/// `ignored`, so that headers (API keys, tokens) reach only a collector
+/// they were set for: when an ignored `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`
+/// gives way to a set `OTEL_EXPORTER_OTLP_ENDPOINT`,
+/// `OTEL_EXPORTER_OTLP_TRACES_HEADERS` (the general headers are that
+/// endpoint's own); when an ignored endpoint gives way to
+/// [`DEFAULT_OTLP_ENDPOINT`], both header variables; and when ignored
+/// traces headers would give way to the general ones at the traces
+/// endpoint, the general headers (the traces headers were set to stand in
+/// for them there). Each is named with its header names, never a value.
 pub(crate) fn headers_without_their_endpoint(
     lookup: &dyn Fn(&str) -> Option<String>,
     ignored: &[ConfigError],
@@ -134,13 +136,28 @@ pub(crate) fn headers_without_their_endpoint(
     let env = Env(lookup);
     let hidden = |variable: &str| ignored.iter().any(|e| e.variable() == variable);
     let used = |variable: &str| !hidden(variable) && env.get(variable).is_some();
-    if used(TRACES_ENDPOINT) || !(hidden(TRACES_ENDPOINT) || hidden(ENDPOINT)) {
+    let (withheld, why): (&[&'static str], &str) = if used(TRACES_ENDPOINT) {
+        if !hidden(TRACES_HEADERS) {
+            return Vec::new();
+        }
+        (
+            &[HEADERS],
+            "not sent: OTEL_EXPORTER_OTLP_TRACES_HEADERS, set for the traces endpoint, was \
+             ignored, and the general headers (credentials) do not stand in for it there",
+        )
+    } else if !(hidden(TRACES_ENDPOINT) || hidden(ENDPOINT)) {
         return Vec::new();
-    }
-    let withheld: &[&'static str] = if used(ENDPOINT) {
-        &[TRACES_HEADERS]
     } else {
-        &[TRACES_HEADERS, HEADERS]
+        let withheld: &[&'static str] = if used(ENDPOINT) {
+            &[TRACES_HEADERS]
+        } else {
+            &[TRACES_HEADERS, HEADERS]
+        };
+        (
+            withheld,
+            "not sent: the endpoint these headers were set for was ignored, and headers \
+             (credentials) go to no other collector",
+        )
     };
     withheld
         .iter()
@@ -156,12 +173,7 @@ pub(crate) fn headers_without_their_endpoint(
                     .join(","),
                 Err(e) => e.value().to_owned(),
             };
-            Some(ConfigError::new(
-                variable,
-                &names,
-                "not sent: the endpoint these headers were set for was ignored, and headers \
-                 (credentials) go to no other collector",
-            ))
+            Some(ConfigError::new(variable, &names, why))
         })
         .collect()
 }
