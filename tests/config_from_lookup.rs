@@ -396,8 +396,8 @@ fn every_invalid_value_is_ignored_and_named_with_its_variable_and_value() {
 
 #[test]
 fn each_invalid_setting_is_ignored_alone() {
-    // Three invalid settings among valid ones: each is named once, in the
-    // order read, and the valid ones are kept.
+    // Three invalid settings among valid ones, and an argument the sampler
+    // does not read: each is named once, and the valid ones are kept.
     let config = Config::from_lookup(env(&[
         ("OTEL_TRACES_SAMPLER", "always_off"),
         ("OTEL_TRACES_SAMPLER_ARG", "2"),
@@ -417,6 +417,7 @@ fn each_invalid_setting_is_ignored_alone() {
         [
             ("OTEL_SPAN_EVENT_COUNT_LIMIT", "many"),
             ("OTEL_BSP_MAX_QUEUE_SIZE", "lots"),
+            ("OTEL_TRACES_SAMPLER_ARG", "2"),
             ("OTEL_TRACES_EXPORTER", "bogus"),
         ]
     );

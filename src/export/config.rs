@@ -10,7 +10,7 @@ use crate::export::batch_config::BatchConfig;
 use crate::export::config_error::{ignoring_invalid, Env};
 use crate::export::fan_out::FanOut;
 use crate::export::otlp::headers_without_their_endpoint;
-use crate::export::sampler_env::sampler_from_env;
+use crate::export::sampler_env;
 use crate::export::{
     BatchProcessor, ConfigError, ConsoleExporter, OtlpConfig, OtlpExporter, SimpleProcessor,
     SpanExporter, SpanProcessor,
@@ -295,7 +295,7 @@ impl Config {
     ///   [`SpanContext::is_valid`](crate::SpanContext::is_valid)), which no
     ///   propagator injects. No other variable is read.
     /// - `OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG`: see
-    ///   [`sampler_from_env`].
+    ///   [`sampler_from_env`](crate::export::sampler_from_env).
     /// - `OTEL_PROPAGATORS`: checked as the global propagator reads it (see
     ///   [`global_propagator`](crate::propagation::global_propagator)).
     /// - `OTEL_TRACES_EXPORTER`: a comma-separated, case-insensitive list of
@@ -481,8 +481,9 @@ impl Config {
                 ..Config::new()
             });
         }
-        let sampler = sampler_from_env(lookup)?;
+        let (sampler, unread_argument) = sampler_env::read(lookup)?;
         let mut ignored = propagators(&env);
+        ignored.extend(unread_argument);
         let limits = span_limits(&env)?;
         let exporters = exporters(&env, &mut ignored)?;
         let otlp = if exporters.contains(&EnvExporter::Otlp) {

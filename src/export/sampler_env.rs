@@ -17,7 +17,10 @@ use crate::sampling::{AlwaysOff, AlwaysOn, ParentBased, Sampler, TraceIdRatio};
 /// its value; [`Config::from_lookup`](crate::Config::from_lookup) ignores it
 /// instead, as the spec asks: an unknown sampler gives the default, and an
 /// invalid argument is read as unset ("MUST behave as if
-/// `OTEL_TRACES_SAMPLER_ARG` is not set"), so the ratio is `1.0`.
+/// `OTEL_TRACES_SAMPLER_ARG` is not set"), so the ratio is `1.0`. An
+/// argument the sampler takes none of (`always_on`, or the default with
+/// no sampler named) is not read; `Config::from_lookup` reports it as
+/// ignored too, as input the spec says "MUST be logged".
 ///
 /// ```
 /// use baton::export::sampler_from_env;
@@ -33,6 +36,14 @@ use crate::sampling::{AlwaysOff, AlwaysOn, ParentBased, Sampler, TraceIdRatio};
 pub fn sampler_from_env(
     lookup: impl Fn(&str) -> Option<String>,
 ) -> Result<Box<dyn Sampler>, ConfigError> {
+    read(&lookup).map(|(sampler, _)| sampler)
+}
+
+/// The sampler [`sampler_from_env`] reads, and `OTEL_TRACES_SAMPLER_ARG`
+/// as an ignored setting when that sampler takes no argument.
+pub(crate) fn read(
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<(Box<dyn Sampler>, Option<ConfigError>), ConfigError> {
     const SAMPLER: &str = "OTEL_TRACES_SAMPLER";
     const ARG: &str = "OTEL_TRACES_SAMPLER_ARG";
     let value = |key: &str| lookup(key).filter(|v| !v.trim().is_empty());
@@ -45,24 +56,34 @@ pub fn sampler_from_env(
             _ => Err(ConfigError::new(ARG, &arg, "expected a number from 0 to 1")),
         }
     };
+    let unread = || {
+        value(ARG).map(|arg| {
+            ConfigError::new(
+                ARG,
+                &arg,
+                "not read: only traceidratio and parentbased_traceidratio take an argument, \
+                 and OTEL_TRACES_SAMPLER names neither (unset, it is parentbased_always_on)",
+            )
+        })
+    };
     let Some(name) = value(SAMPLER) else {
-        return Ok(Box::new(ParentBased::new(AlwaysOn)));
+        return Ok((Box::new(ParentBased::new(AlwaysOn)), unread()));
     };
     // The spec's enum values are read in any case, as the exporter and
     // propagator lists are.
     let is = |known: &str| name.trim().eq_ignore_ascii_case(known);
-    Ok(if is("always_on") {
+    let sampler: Box<dyn Sampler> = if is("traceidratio") {
+        return Ok((Box::new(ratio()?), None));
+    } else if is("parentbased_traceidratio") {
+        return Ok((Box::new(ParentBased::new(ratio()?)), None));
+    } else if is("always_on") {
         Box::new(AlwaysOn)
     } else if is("always_off") {
         Box::new(AlwaysOff)
-    } else if is("traceidratio") {
-        Box::new(ratio()?)
     } else if is("parentbased_always_on") {
         Box::new(ParentBased::new(AlwaysOn))
     } else if is("parentbased_always_off") {
         Box::new(ParentBased::new(AlwaysOff))
-    } else if is("parentbased_traceidratio") {
-        Box::new(ParentBased::new(ratio()?))
     } else {
         return Err(ConfigError::new(
             SAMPLER,
@@ -70,5 +91,6 @@ pub fn sampler_from_env(
             "expected always_on, always_off, traceidratio, parentbased_always_on, \
              parentbased_always_off or parentbased_traceidratio",
         ));
-    })
+    };
+    Ok((sampler, unread()))
 }
