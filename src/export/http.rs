@@ -204,10 +204,17 @@ impl Endpoint {
     }
 
     /// A signal's URL from a base URL, as the OTLP exporter spec builds it:
-    /// `signal_path` appended to the path (without doubling its `/`), and
-    /// the query, if any, after it.
+    /// `signal_path` appended to the path, which ends with one `/` for it
+    /// (the spec: "ensuring that the base URL ends with a slash and then
+    /// appending the relative URLs"; a path that ends with several keeps
+    /// them, as it "MUST NOT modify the URL in ways other than specified"),
+    /// and the query, if any, after it.
     pub(crate) fn with_signal_path(mut self, signal_path: &str) -> Endpoint {
-        self.path = format!("{}{signal_path}", self.path.trim_end_matches('/'));
+        let relative = signal_path.trim_start_matches('/');
+        if !self.path.ends_with('/') {
+            self.path.push('/');
+        }
+        self.path.push_str(relative);
         self
     }
 }
@@ -1361,6 +1368,16 @@ mod tests {
             base.with_signal_path("/v1/traces").url(),
             "http://c/otlp/v1/traces?t=%C3%A4"
         );
+        // One `/` joins them; the base's own slashes stay as written.
+        for (given, sent) in [
+            ("http://c", "http://c/v1/traces"),
+            ("http://c/", "http://c/v1/traces"),
+            ("http://c/a/", "http://c/a/v1/traces"),
+            ("http://c/a//", "http://c/a//v1/traces"),
+        ] {
+            let base = Endpoint::parse("test", given).unwrap();
+            assert_eq!(base.with_signal_path("/v1/traces").url(), sent, "{given}");
+        }
         for bad in [
             "http://c/p?t=100%",
             "http://c/p?t=%zz",
