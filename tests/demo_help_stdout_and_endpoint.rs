@@ -206,3 +206,29 @@ fn a_bad_endpoint_is_a_usage_error_naming_the_flag() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--endpoint \"ftp://nowhere\""));
 }
+
+#[test]
+fn service_name_in_resource_attributes_is_read_as_the_resource_reads_it() {
+    // Bug: a substring test decided whether the list named the service, so
+    // `my.service.name=x` took the client's name away and an encoded key
+    // (`service%2Ename`) was overwritten.
+    for (attributes, client) in [
+        ("my.service.name=x", "baton-demo-client"),
+        ("service%2Ename=shop", "shop"),
+    ] {
+        let (url, rx) = collector();
+        let out = baton()
+            .env("OTEL_EXPORTER_OTLP_ENDPOINT", &url)
+            .env("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json")
+            .env("OTEL_RESOURCE_ATTRIBUTES", attributes)
+            .output()
+            .unwrap();
+        assert_succeeded(&out);
+        let requests = received_spans(&rx);
+        let quoted = format!(r#""key":"service.name","value":{{"stringValue":"{client}"}}"#);
+        assert!(
+            requests.iter().any(|(_, body)| body.contains(&quoted)),
+            "{attributes}: {requests:?}"
+        );
+    }
+}

@@ -23,7 +23,7 @@ use std::time::Duration;
 
 use baton::export::{
     BatchConfig, BatchProcessor, ConsoleExporter, ExportError, FanOut, JsonLinesExporter,
-    OtlpConfig, OtlpExporter, SimpleProcessor, SpanExporter,
+    OtlpConfig, OtlpExporter, Resource, SimpleProcessor, SpanExporter,
 };
 use baton::{FutureExt, SpanKind, SpanType};
 
@@ -1006,8 +1006,11 @@ fn otlp_config(
         }
     };
     let config = OtlpConfig::from_lookup(visible).map_err(|e| e.to_string())?;
-    let named = visible("OTEL_SERVICE_NAME").is_some()
-        || visible("OTEL_RESOURCE_ATTRIBUTES").is_some_and(|list| list.contains("service.name="));
+    // Named by the environment (`OTEL_SERVICE_NAME`, or `service.name` in
+    // `OTEL_RESOURCE_ATTRIBUTES`, its key percent-encoded or not) when it
+    // is not the default's.
+    let named =
+        config.get_resource().get("service.name") != Resource::default().get("service.name");
     let config = if named {
         config
     } else {
