@@ -26,8 +26,12 @@ pub const MAX_RESPONSE_BODY: usize = 4 * 1024 * 1024;
 
 /// The most bytes of a response's status lines and headers, interim (1xx)
 /// responses included; and, apart, of a chunked body's framing (chunk-size
-/// lines, extensions and trailer fields).
-const MAX_RESPONSE_HEAD: usize = 64 * 1024;
+/// lines, extensions and trailer fields). A longer answer is an error, not
+/// retried, whatever its status (its batch counts as failed, though a
+/// collector that answered `200` took it), as a body past
+/// [`MAX_RESPONSE_BODY`] is: the rest is never read, so a hostile
+/// collector cannot make the exporter buffer without bound.
+pub const MAX_RESPONSE_HEAD: usize = 64 * 1024;
 
 /// The `User-Agent` of every request: the OTLP exporter spec asks that it
 /// name "the exporter, the language of its implementation, and the version

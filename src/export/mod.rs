@@ -89,7 +89,7 @@ pub use console::{
 };
 pub use exporter::{ExportError, SpanExporter};
 pub use fan_out::FanOut;
-pub use http::MAX_RESPONSE_BODY;
+pub use http::{MAX_RESPONSE_BODY, MAX_RESPONSE_HEAD};
 pub use http_connect::{MAX_PENDING_LOOKUPS, MAX_PENDING_LOOKUPS_PER_HOST, MIN_CONNECT_ATTEMPT};
 pub use http_connection::MAX_CONNECTION_IDLE;
 pub use http_redirect::MAX_REDIRECTS;

@@ -193,6 +193,20 @@ impl OtlpConfig {
     /// Sends to `traces_url`, the full URL (path included, e.g.
     /// `http://localhost:4318/v1/traces`), with no extra headers, the default
     /// timeout and the default resource.
+    ///
+    /// A configuration built in code reads no environment variable;
+    /// [`Config::from_env`](crate::Config::from_env) and
+    /// [`OtlpConfig::from_lookup`] do. To keep the endpoint of the code
+    /// and still take the service name and resource attributes a
+    /// deployment sets (`OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES`),
+    /// read the resource from the environment:
+    ///
+    /// ```
+    /// use baton::export::{OtlpConfig, Resource};
+    /// let resource = Resource::from_lookup(|k| std::env::var(k).ok()).unwrap();
+    /// let config = OtlpConfig::new("http://collector:4318/v1/traces").unwrap().resource(resource);
+    /// assert!(config.get_resource().get("service.name").is_some());
+    /// ```
     pub fn new(traces_url: &str) -> Result<OtlpConfig, ConfigError> {
         Ok(OtlpConfig {
             endpoint: Endpoint::parse("OTLP endpoint", traces_url)?,
