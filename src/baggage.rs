@@ -6,6 +6,8 @@ use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
 
+use crate::id::hex_digit;
+
 /// An ordered map of key → (value, properties), shared cheaply.
 ///
 /// Keys are W3C `token`s; values are any text (the propagator
@@ -118,6 +120,14 @@ pub(crate) fn skip_ows(bytes: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// The byte the escape `%XX` at `bytes[at]` stands for, or `None` when two
+/// hex digits (either case) do not follow the `%`.
+pub(crate) fn escape_at(bytes: &[u8], at: usize) -> Option<u8> {
+    let hi = hex_digit(*bytes.get(at + 1)?)?;
+    let lo = hex_digit(*bytes.get(at + 2)?)?;
+    Some(hi << 4 | lo)
+}
+
 /// W3C `baggage-octet`: what a value or a property value may hold unescaped
 /// (US-ASCII without CTLs, whitespace, DQUOTE, comma, semicolon and
 /// backslash).
@@ -133,8 +143,10 @@ pub(crate) const fn is_baggage_octet(b: u8) -> bool {
 /// property =/ key OWS
 /// ```
 ///
-/// joined by `OWS ";" OWS`. Returns the offset of the first bad byte,
-/// relative to `props`.
+/// joined by `OWS ";" OWS`. A `%` in a value begins an escape: "If the
+/// property value contains the percent code point (U+0025), it MUST be
+/// percent-encoded", so one that does not is a `%` left unencoded. Returns
+/// the offset of the first bad byte, relative to `props`.
 pub(crate) fn check_properties(props: &str) -> Result<(), usize> {
     let bytes = props.as_bytes();
     let mut start = 0;
@@ -151,7 +163,10 @@ pub(crate) fn check_properties(props: &str) -> Result<(), usize> {
         i = skip_ows(&bytes[..end], i);
         if i < end && bytes[i] == b'=' {
             i = skip_ows(&bytes[..end], i + 1);
-            while i < end && is_baggage_octet(bytes[i]) {
+            while i < end
+                && is_baggage_octet(bytes[i])
+                && (bytes[i] != b'%' || escape_at(&bytes[..end], i).is_some())
+            {
                 i += 1;
             }
             i = skip_ows(&bytes[..end], i);

@@ -118,6 +118,12 @@ pub(crate) fn lower_hex_digit(b: u8) -> Option<u8> {
     }
 }
 
+/// `HEXDIG`: a hex digit of either case, as percent escapes and Jaeger ids
+/// write them.
+pub(crate) fn hex_digit(b: u8) -> Option<u8> {
+    lower_hex_digit(if b.is_ascii_uppercase() { b | 0x20 } else { b })
+}
+
 /// Eight lowercase hex digits as a number, or `None` if any byte is not one.
 /// Works on all eight bytes at once (SWAR), since ids are parsed on every
 /// extracted header.

@@ -89,6 +89,12 @@ vectors! {
     property_empty_between: "k=v;a;;b" => Err(InvalidProperty(6));
     property_bad_key: "k=v;(x)" => Err(InvalidProperty(4));
     property_bad_value: "k=v;p=a b" => Err(InvalidProperty(8));
+    // "If the property value contains the percent code point (U+0025), it
+    // MUST be percent-encoded": a `%` that begins no escape was not.
+    property_percent_escaped: "k=v;p=100%25;q=%2f" => Ok(&[("k", "v", "p=100%25;q=%2f")]);
+    property_percent_unescaped: "k=v;p=100%" => Err(InvalidProperty(9));
+    property_percent_not_hex: "k=v;p=%zz;q" => Err(InvalidProperty(6));
+    property_percent_cut_by_the_next: "k=v;p=%2;q=3" => Err(InvalidProperty(6));
     second_member_offset: "a=1, b c=2" => Err(MissingEquals(7));
 }
 
@@ -274,4 +280,16 @@ fn format_keeps_within_the_limits_and_says_what_it_left_out() {
 #[test]
 fn format_of_empty_baggage_is_empty() {
     assert_eq!(baggage::format(&Baggage::default()).header, "");
+}
+
+#[test]
+fn properties_given_in_code_hold_no_unencoded_percent() {
+    assert_eq!(
+        Baggage::default().try_insert("k", "v", "ratio=100%"),
+        Err(baton::BaggageError::InvalidProperties { offset: 9 })
+    );
+    let b = Baggage::default()
+        .try_insert("k", "v", "ratio=100%25")
+        .unwrap();
+    assert_eq!(baggage::format(&b).header, "k=v;ratio=100%25");
 }

@@ -122,7 +122,8 @@ fn baggage_value() -> impl Strategy<Value = String> {
 fn properties() -> impl Strategy<Value = String> {
     prop_oneof![
         Just(String::new()),
-        "[a-zA-Z0-9!#$&'*+.^_`|~\\-]{1,5}(=[!#-+\\--:<-\\[\\]-~]{0,6})?(;[a-z]{1,4}(=[a-z0-9%]{0,4})?){0,3}",
+        // A `%` in a property value begins an escape.
+        "[a-zA-Z0-9!#$&'*+.^_`|~\\-]{1,5}(=([!#-$&-+\\--:<-\\[\\]-~]|%[0-9a-fA-F]{2}){0,6})?(;[a-z]{1,4}(=([a-z0-9]|%[0-9a-f]{2}){0,4})?){0,3}",
     ]
 }
 

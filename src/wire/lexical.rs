@@ -3,8 +3,8 @@
 //!
 //! A baggage key is an RFC 7230 `token`; its `tchar` class lives with
 //! [`Baggage`](crate::Baggage), which checks keys too
-//! (`crate::baggage::is_tchar`), and so do OWS and `baggage-octet`, which
-//! it needs to check property lists.
+//! (`crate::baggage::is_tchar`), and so do OWS, `baggage-octet` and the
+//! percent escape, which it needs to check property lists.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -13,8 +13,10 @@ use crate::id::{lower_hex_digit, parse_lower_hex, IdError, SpanId, TraceId};
 use crate::wire::error::{Field, Reason, WireError};
 
 /// `OWS = *( SP / HTAB )`; it lives with [`Baggage`](crate::Baggage), whose
-/// property lists may hold it.
-pub(crate) use crate::baggage::is_ows;
+/// property lists may hold it, as does the percent escape.
+pub(crate) use crate::baggage::{escape_at, is_ows};
+/// `HEXDIG`, either case; it lives with the ids' lowercase hex digits.
+pub(crate) use crate::id::hex_digit;
 
 /// The range of `bytes` without leading and trailing OWS.
 pub(crate) fn trim_ows(bytes: &[u8]) -> (usize, usize) {
@@ -52,12 +54,6 @@ pub(crate) fn find_byte(bytes: &[u8], needle: u8) -> Option<usize> {
         .iter()
         .position(|&b| b == needle)
         .map(|i| at + i)
-}
-
-/// `HEXDIG`: a hex digit of either case, as percent escapes and Jaeger ids
-/// write them.
-pub(crate) fn hex_digit(b: u8) -> Option<u8> {
-    lower_hex_digit(if b.is_ascii_uppercase() { b | 0x20 } else { b })
 }
 
 /// Exactly `digits` lowercase hex digits as a number; errors name `field`,
@@ -110,14 +106,6 @@ pub(crate) fn push_short_trace_id(out: &mut String, id: TraceId) {
     let hex = id.to_hex();
     let start = if id.to_u128() >> 64 == 0 { 16 } else { 0 };
     out.extend(hex[start..].iter().map(|&b| char::from(b)));
-}
-
-/// The byte the escape `%XX` at `bytes[at]` stands for, or `None` when two
-/// hex digits (either case) do not follow the `%`.
-pub(crate) fn escape_at(bytes: &[u8], at: usize) -> Option<u8> {
-    let hi = hex_digit(*bytes.get(at + 1)?)?;
-    let lo = hex_digit(*bytes.get(at + 2)?)?;
-    Some(hi << 4 | lo)
 }
 
 /// Percent-decodes `raw` ([RFC 3986 §2.1](https://www.rfc-editor.org/rfc/rfc3986#section-2.1)):

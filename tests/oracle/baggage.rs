@@ -9,7 +9,8 @@
 //! baggage-octet  = %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E
 //! ```
 //!
-//! Values are percent-decoded (`%XX`, either case; `+` stays `+`), bytes
+//! Values are percent-decoded (`%XX`, either case; `+` stays `+`), and a
+//! property value's every `%` begins such an escape; bytes
 //! that are not UTF-8 become U+FFFD. Empty list-members are skipped. A
 //! repeated key replaces the earlier value in its place. "Limits": at most
 //! 64 members and 8192 bytes, counted as the members are written back
@@ -77,7 +78,13 @@ fn is_baggage_octet(b: u8) -> bool {
 fn is_property(p: &str) -> bool {
     let p = trim(p);
     match p.split_once('=') {
-        Some((k, v)) => is_token(trim_end(k)) && trim(v).bytes().all(is_baggage_octet),
+        // A `%` in a property value "MUST be percent-encoded": each one
+        // begins an escape.
+        Some((k, v)) => {
+            is_token(trim_end(k))
+                && trim(v).bytes().all(is_baggage_octet)
+                && decode(trim(v)).is_some()
+        }
         None => is_token(p),
     }
 }
