@@ -1,5 +1,7 @@
 //! The sampler named by `OTEL_TRACES_SAMPLER` and `OTEL_TRACES_SAMPLER_ARG`.
 
+use std::cell::Cell;
+
 use crate::export::config_error::ConfigError;
 use crate::sampling::{AlwaysOff, AlwaysOn, ParentBased, Sampler, TraceIdRatio};
 
@@ -47,7 +49,9 @@ pub(crate) fn read(
     const SAMPLER: &str = "OTEL_TRACES_SAMPLER";
     const ARG: &str = "OTEL_TRACES_SAMPLER_ARG";
     let value = |key: &str| lookup(key).filter(|v| !v.trim().is_empty());
+    let argument_read = Cell::new(false);
     let ratio = || -> Result<TraceIdRatio, ConfigError> {
+        argument_read.set(true);
         let Some(arg) = value(ARG) else {
             return Ok(TraceIdRatio::new(1.0));
         };
@@ -56,41 +60,40 @@ pub(crate) fn read(
             _ => Err(ConfigError::new(ARG, &arg, "expected a number from 0 to 1")),
         }
     };
-    let unread = || {
-        value(ARG).map(|arg| {
-            ConfigError::new(
-                ARG,
-                &arg,
-                "not read: only traceidratio and parentbased_traceidratio take an argument, \
-                 and OTEL_TRACES_SAMPLER names neither (unset, it is parentbased_always_on)",
-            )
-        })
-    };
-    let Some(name) = value(SAMPLER) else {
-        return Ok((Box::new(ParentBased::new(AlwaysOn)), unread()));
-    };
     // The spec's enum values are read in any case, as the exporter and
     // propagator lists are.
-    let is = |known: &str| name.trim().eq_ignore_ascii_case(known);
-    let sampler: Box<dyn Sampler> = if is("traceidratio") {
-        return Ok((Box::new(ratio()?), None));
-    } else if is("parentbased_traceidratio") {
-        return Ok((Box::new(ParentBased::new(ratio()?)), None));
+    let name = value(SAMPLER);
+    let is = |known: &str| {
+        name.as_ref()
+            .is_some_and(|n| n.trim().eq_ignore_ascii_case(known))
+    };
+    let sampler: Box<dyn Sampler> = if name.is_none() || is("parentbased_always_on") {
+        Box::new(ParentBased::new(AlwaysOn))
     } else if is("always_on") {
         Box::new(AlwaysOn)
     } else if is("always_off") {
         Box::new(AlwaysOff)
-    } else if is("parentbased_always_on") {
-        Box::new(ParentBased::new(AlwaysOn))
+    } else if is("traceidratio") {
+        Box::new(ratio()?)
     } else if is("parentbased_always_off") {
         Box::new(ParentBased::new(AlwaysOff))
+    } else if is("parentbased_traceidratio") {
+        Box::new(ParentBased::new(ratio()?))
     } else {
         return Err(ConfigError::new(
             SAMPLER,
-            &name,
+            name.as_deref().unwrap_or_default(),
             "expected always_on, always_off, traceidratio, parentbased_always_on, \
              parentbased_always_off or parentbased_traceidratio",
         ));
     };
-    Ok((sampler, unread()))
+    let unread = value(ARG).filter(|_| !argument_read.get()).map(|arg| {
+        ConfigError::new(
+            ARG,
+            &arg,
+            "not read: only traceidratio and parentbased_traceidratio take an argument, \
+             and OTEL_TRACES_SAMPLER names neither (unset, it is parentbased_always_on)",
+        )
+    });
+    Ok((sampler, unread))
 }
