@@ -6,6 +6,7 @@ use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant, SystemTime};
 
+use crate::baggage::escape_at;
 use crate::export::body_buffer::{reserve_within, READ_CHUNK};
 use crate::export::deadline::{remaining, Deadline};
 use crate::export::http_chunked::{BadChunk, Dechunker};
@@ -15,7 +16,7 @@ use crate::export::http_date::until_http_date;
 use crate::export::lookup_refusal::LookupRefusal;
 use crate::export::timed_out::{TimedOut, TimeoutStep};
 use crate::export::{ConfigError, ExportError};
-use crate::wire::lexical::{escape_at, percent_encode_into};
+use crate::wire::lexical::percent_encode_into;
 
 /// The most bytes of a response body read (of its data, for a chunked
 /// body). A longer answer is an error, not retried, as the OTLP/HTTP spec

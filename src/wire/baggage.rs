@@ -42,11 +42,11 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use crate::baggage::{
-    check_properties, is_baggage_octet, is_tchar, skip_ows, Baggage, Builder, Parts,
+    check_properties, escape_at, is_baggage_octet, is_tchar, skip_ows, Baggage, Builder, Parts,
 };
 use crate::wire::error::{Field, Reason, WireError};
 use crate::wire::lexical::{
-    escape_at, find_byte, percent_decode_into, percent_encode_into, percent_encoded_len, trim_ows,
+    find_byte, percent_decode_into, percent_encode_into, percent_encoded_len, trim_ows,
 };
 
 /// What [`parse_lines`] kept and what it had to leave out.

@@ -9,14 +9,13 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use crate::baggage::escape_at;
 use crate::id::{lower_hex_digit, parse_lower_hex, IdError, SpanId, TraceId};
 use crate::wire::error::{Field, Reason, WireError};
 
 /// `OWS = *( SP / HTAB )`; it lives with [`Baggage`](crate::Baggage), whose
-/// property lists may hold it, as does the percent escape.
-pub(crate) use crate::baggage::{escape_at, is_ows};
-/// `HEXDIG`, either case; it lives with the ids' lowercase hex digits.
-pub(crate) use crate::id::hex_digit;
+/// property lists may hold it.
+pub(crate) use crate::baggage::is_ows;
 
 /// The range of `bytes` without leading and trailing OWS.
 pub(crate) fn trim_ows(bytes: &[u8]) -> (usize, usize) {

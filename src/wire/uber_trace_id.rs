@@ -7,10 +7,11 @@
 
 use alloc::string::String;
 
+use crate::id::hex_digit;
 use crate::id::{parse_lower_hex, write_lower_hex, SpanId, TraceId};
 use crate::span_context::{SpanContext, TraceFlags};
 use crate::wire::error::{Field, Reason, WireError};
-use crate::wire::lexical::{hex_digit, push_span_id, span_id, trace_id};
+use crate::wire::lexical::{push_span_id, span_id, trace_id};
 
 /// The trace header's name.
 pub const HEADER: &str = "uber-trace-id";
