@@ -89,10 +89,16 @@ fn note(info: &PanicHookInfo<'_>) {
 /// Calls `f` with the message of the panic unwinding this thread past a
 /// span that started at `span_start` (its payload when that is a string)
 /// and where it happened, when a stack trace was captured.
+///
+/// A span that started while its thread unwound (`started_unwinding`:
+/// cleanup code in a `Drop` recording its work) is passed only by a panic
+/// that began since, which the hook saw: without one, the panic unwinding
+/// is the one it started under, and `f` is not called (`None`).
 pub(crate) fn with_message<R>(
     span_start: Instant,
+    started_unwinding: bool,
     f: impl FnOnce(&str, Option<&Backtrace>) -> R,
-) -> R {
+) -> Option<R> {
     const NO_TEXT: &str = "panic with a payload that is not a string";
     const UNSEEN: &str = "panic whose message baton's panic hook did not see";
     let noted = MESSAGE
@@ -100,10 +106,12 @@ pub(crate) fn with_message<R>(
         .ok()
         .flatten();
     match noted {
-        Some(n) if n.at >= span_start => {
-            f(n.text.as_deref().unwrap_or(NO_TEXT), captured(&n.backtrace))
-        }
-        _ => f(UNSEEN, None),
+        Some(n) if n.at >= span_start => Some(f(
+            n.text.as_deref().unwrap_or(NO_TEXT),
+            captured(&n.backtrace),
+        )),
+        _ if started_unwinding => None,
+        _ => Some(f(UNSEEN, None)),
     }
 }
 

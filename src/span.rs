@@ -729,13 +729,16 @@ fn finish_in_place(head: &mut Head, body: &mut Body) {
 }
 
 /// Records the panic unwinding past the span's owner as an escaped
-/// exception. Cold, so that `finish` stays small on the usual path.
+/// exception, unless the span started while that panic unwound (see
+/// `panic_hook::with_message`). Cold, so that `finish` stays small on the
+/// usual path.
 #[cold]
 fn record_panic(state: &mut SpanState) {
     let limits = limits();
     // A span ended before has no record to note the panic in.
     let _ = state.with_record(|r| {
-        panic_hook::with_message(r.started_at(), |message, stacktrace| {
+        let started_unwinding = r.started_unwinding();
+        panic_hook::with_message(r.started_at(), started_unwinding, |message, stacktrace| {
             r.record_exception(
                 &limits,
                 Exception {
@@ -1332,7 +1335,8 @@ impl fmt::Debug for Span {
 /// The span lives in this thread's stack frame; the guard finds it there.
 /// If the thread is panicking when the guard drops, the span records the
 /// panic as an `exception` event (`exception.escaped=true`) and an error
-/// status.
+/// status; not a span that started while that panic unwound (cleanup code
+/// in a `Drop`, recording its work), which the panic did not pass through.
 #[must_use = "the span ends as soon as the guard is dropped"]
 pub struct SpanGuard {
     frame: FrameRef,

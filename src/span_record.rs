@@ -47,6 +47,11 @@ pub(crate) struct Extras {
     /// A tracer's scope; `None` is baton's own. Kept here, out of line,
     /// a span of baton's scope pays nothing for it.
     pub(crate) scope: Option<&'static InstrumentationScope>,
+    /// The span started while its thread unwound a panic (cleanup code in
+    /// a `Drop` recording its work): that panic did not pass through it.
+    /// Out of line, as it is rare: the start only asks whether the thread
+    /// panics.
+    started_unwinding: bool,
 }
 
 /// Whatever holds them (a builder dropped unstarted, a span that records
@@ -102,7 +107,8 @@ impl Record {
         from_sampler: Vec<KeyValue>,
     ) -> Record {
         let start = Instant::now();
-        if extras.is_none() && session.is_none() && from_sampler.is_empty() {
+        let unwinding = std::thread::panicking();
+        if extras.is_none() && session.is_none() && from_sampler.is_empty() && !unwinding {
             // Forgotten, not dropped: they own nothing, and their drop was
             // a call each that checked them again (perf, the peer
             // benchmark's child span).
@@ -125,6 +131,9 @@ impl Record {
             extras,
         };
         record.take_in(limits, session, from_sampler);
+        if unwinding {
+            record.extras().started_unwinding = true;
+        }
         record
     }
 
@@ -151,6 +160,11 @@ impl Record {
     /// When the span started (its clock reading).
     pub(crate) fn started_at(&self) -> Instant {
         self.start
+    }
+
+    /// Whether the span started while its thread unwound a panic.
+    pub(crate) fn started_unwinding(&self) -> bool {
+        self.extras.as_ref().is_some_and(|e| e.started_unwinding)
     }
 
     /// The start, kind and whether the parent is remote, for a record with

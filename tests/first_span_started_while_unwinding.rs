@@ -30,6 +30,9 @@ fn the_first_span_started_while_a_panic_unwinds_does_not_abort() {
     let finished = spans.take();
     assert_eq!(finished.len(), 1);
     assert_eq!(finished[0].name, "rollback");
+    // Started while the panic unwound, it did not fail by it.
+    assert_eq!(finished[0].status, Status::Unset);
+    assert!(finished[0].events.is_empty());
 
     // The next span started outside a panic installs the hook: a panic
     // escaping a span later records its message.
