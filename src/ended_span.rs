@@ -220,7 +220,15 @@ mod tests {
     #[test]
     fn a_renamed_span_ends_with_its_new_name() {
         let limits = SpanLimits::default();
-        let mut record = Record::start(SpanKind::Internal, false, &limits, None, None, Vec::new());
+        let mut record = Record::start(
+            SpanKind::Internal,
+            false,
+            &limits,
+            None,
+            None,
+            Vec::new(),
+            false,
+        );
         record.rename("second".into());
         let ids = SpanContext::new(TraceId::random(), SpanId::random(), TraceFlags::default());
         let ended = EndedSpan::new(ids, "first".into(), record, Instant::now());

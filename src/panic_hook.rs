@@ -18,7 +18,7 @@
 //! once per process), as Rust's own panic message prints one.
 
 use std::backtrace::Backtrace;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::panic::{self, PanicHookInfo};
 use std::sync::{Arc, Once};
 use std::time::Instant;
@@ -32,33 +32,56 @@ struct Noted {
     backtrace: Arc<Backtrace>,
 }
 
+/// [`SEEN`] when this thread has seen the hook installed, and no panic
+/// begin since its last span started outside a panic.
+const QUIET: u8 = 1;
+/// [`SEEN`] when the hook saw a panic begin on this thread since.
+const PANICKED: u8 = 2;
+
 thread_local! {
     static MESSAGE: RefCell<Option<Noted>> = const { RefCell::new(None) };
+    /// [`QUIET`], [`PANICKED`], or 0 before this thread's first recording
+    /// span.
+    static SEEN: Cell<u8> = const { Cell::new(0) };
 }
 
 /// Set once the hook is installed.
 static INSTALL: Once = Once::new();
 
-/// Installs the hook, once per process.
+/// Called as a recording span starts: installs the hook, once per process,
+/// and says whether the thread unwinds a panic, which then did not pass
+/// through the span. While no panic the hook saw began on the thread since
+/// its last span, that is one thread-local byte read, as the installed
+/// check alone was: only then is the thread asked. A panic the hook did
+/// not see begin (`resume_unwind`, or a hook the application set later)
+/// reads as none.
 #[inline]
-pub(crate) fn install() {
-    // The same load and branch as `call_once`'s own first step.
-    if !INSTALL.is_completed() {
-        install_now();
+pub(crate) fn span_starts_unwinding() -> bool {
+    if SEEN.get() == QUIET {
+        return false;
     }
+    span_starts_unwinding_slow()
 }
 
-/// Installs the hook unless this thread is panicking: the standard
-/// library refuses to change the hook then, with a panic, and a first
-/// recording span started in a drop while a panic unwinds (cleanup code
-/// recording its work) aborted the process. The next span started
-/// otherwise installs it.
+/// [`span_starts_unwinding`] on a thread that has not seen the hook
+/// installed yet, or on which a panic began since its last span.
 #[cold]
 #[inline(never)]
-fn install_now() {
-    if std::thread::panicking() {
-        return;
+fn span_starts_unwinding_slow() -> bool {
+    let unwinding = std::thread::panicking();
+    if !unwinding {
+        install_now();
+        SEEN.set(QUIET);
     }
+    unwinding
+}
+
+/// Installs the hook; never while this thread is panicking (see the
+/// caller): the standard library refuses to change the hook then, with a
+/// panic, and a first recording span started in a drop while a panic
+/// unwinds (cleanup code recording its work) aborted the process. The next
+/// span started otherwise installs it.
+fn install_now() {
     INSTALL.call_once(|| {
         let previous = panic::take_hook();
         panic::set_hook(Box::new(move |info: &PanicHookInfo<'_>| {
@@ -69,6 +92,7 @@ fn install_now() {
 }
 
 fn note(info: &PanicHookInfo<'_>) {
+    SEEN.set(PANICKED);
     let payload = info.payload();
     let text = payload
         .downcast_ref::<&str>()

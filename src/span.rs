@@ -435,7 +435,6 @@ impl SpanBuilder {
                 return build(head, Body::Quiet);
             }
         };
-        panic_hook::install();
         let record = Record::start(
             kind,
             parent_is_remote,
@@ -443,6 +442,7 @@ impl SpanBuilder {
             extras,
             session_attribute(&baggage),
             attributes,
+            panic_hook::span_starts_unwinding(),
         );
         let head = Head {
             span_context,
@@ -536,8 +536,9 @@ impl SpanBuilder {
     /// [`known_decision`](crate::sampling::known_decision)), no
     /// processor observes starts, ids are random, and the builder has no
     /// parent or extras of its own (attributes, links, type, start time).
-    /// The builder back otherwise. The span is the one `begin` would make:
-    /// the same context, baggage and record.
+    /// The builder back otherwise, and while the thread unwinds a panic (a
+    /// span started then notes it: see `Record::start`). The span is the
+    /// one `begin` would make: the same context, baggage and record.
     #[inline]
     fn enter_local_child(
         mut self,
@@ -556,11 +557,11 @@ impl SpanBuilder {
         let general = r.general_children
             | !matches!(self.parent, Parent::Current)
             | self.extras.is_some()
-            | recorder::suppressed();
+            | recorder::suppressed()
+            | panic_hook::span_starts_unwinding();
         if general {
             return Err(self);
         }
-        panic_hook::install();
         let pushed = FrameRef::push_child(location, |parent, frame| {
             let p = parent.span_context();
             let sampled = r.known_decision_for(Some(p), false)?;
@@ -575,6 +576,7 @@ impl SpanBuilder {
                     None,
                     session_attribute(&baggage),
                     Vec::new(),
+                    false,
                 ))
             } else {
                 Body::Quiet

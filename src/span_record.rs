@@ -91,9 +91,11 @@ fn push_bounded<T>(
 }
 
 impl Record {
-    /// A record started now, taking over a builder's `extras`. Attributes
-    /// are set in this order, each within the limits: the session's, the
-    /// sampler's, the builder's.
+    /// A record started now, taking over a builder's `extras`, while its
+    /// thread unwinds a panic or not (see
+    /// `panic_hook::span_starts_unwinding`). Attributes are set in this
+    /// order, each within the limits: the session's, the sampler's, the
+    /// builder's.
     // Always: `begin`, which calls it, is a large function inlined into
     // its callers, and past a size the inliner left this a call (peer
     // benchmark: 3 % of a child span's samples in the call itself).
@@ -105,9 +107,9 @@ impl Record {
         extras: Option<Box<Extras>>,
         session: Option<KeyValue>,
         from_sampler: Vec<KeyValue>,
+        unwinding: bool,
     ) -> Record {
         let start = Instant::now();
-        let unwinding = std::thread::panicking();
         if extras.is_none() && session.is_none() && from_sampler.is_empty() && !unwinding {
             // Forgotten, not dropped: they own nothing, and their drop was
             // a call each that checked them again (perf, the peer
@@ -378,6 +380,7 @@ impl SpanData {
             None,
             None,
             Vec::new(),
+            false,
         );
         let ids = SpanContext::new(TraceId::random(), SpanId::random(), TraceFlags::default());
         let mut data = SpanData::BLANK;
