@@ -126,7 +126,9 @@ pub trait SpanProcessor: Any + Send + Sync {
     /// it [`ExportError::Undelivered`].
     fn force_flush(&self, deadline: Instant) -> Result<(), ExportError>;
 
-    /// Flushes, then stops; later spans are dropped and counted. Returns
+    /// Flushes, then stops; later spans are dropped and counted (a
+    /// pipeline that [`init`](crate::init) installed drops them before
+    /// they reach the processor: see [`BatchStats::dropped`]). Returns
     /// [`ExportError::Undelivered`] like `force_flush`, and also when spans
     /// are still held at the deadline.
     fn shutdown(&self, deadline: Instant) -> Result<(), ExportError>;

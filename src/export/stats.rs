@@ -21,7 +21,11 @@ pub struct BatchStats {
     /// Spans the exporter accepted.
     pub exported: u64,
     /// Spans never offered to the exporter: the queue was full, the
-    /// processor was shut down, or a shutdown deadline passed first.
+    /// processor was shut down, or a shutdown deadline passed first. A
+    /// span that ends after the pipeline [`init`](crate::init) installed
+    /// shut down never reaches the processor, and is not here: the
+    /// pipeline drops it, reports it as `span-dropped` and counts it in
+    /// [`dropped_spans`](crate::export::dropped_spans).
     pub dropped: u64,
     /// Spans in exports that failed, panicked or were refused.
     pub failed: u64,
