@@ -49,8 +49,7 @@ pub(crate) struct Extras {
     pub(crate) scope: Option<&'static InstrumentationScope>,
     /// The span started while its thread unwound a panic (cleanup code in
     /// a `Drop` recording its work): that panic did not pass through it.
-    /// Out of line, as it is rare: the start only asks whether the thread
-    /// panics.
+    /// Out of line, as it is rare.
     started_unwinding: bool,
 }
 
