@@ -29,7 +29,9 @@ use baton::wire::uber_trace_id;
 use baton::{Context, SpanContext, TraceFlags};
 
 use super::decode;
-use super::{option_text, read_lines, refuse_options, usage_error, Input, INVALID_INPUT};
+use super::{
+    option_text, read_lines, refuse_options, sampled_or_not, usage_error, Input, INVALID_INPUT,
+};
 
 /// `--to` names and the propagators they write with.
 const TARGETS: [(&str, &str); 4] = [
@@ -167,11 +169,7 @@ fn losses(cx: &Context, back: &Context, format: &str) -> Vec<String> {
 
 fn context_losses(sc: &SpanContext, got: &SpanContext, lost: &mut Vec<String>) {
     if sc.is_deferred() && !got.is_deferred() {
-        let now = if got.is_sampled() {
-            "sampled"
-        } else {
-            "not sampled"
-        };
+        let now = sampled_or_not(got.is_sampled());
         lost.push(format!(
             "no sampling decision (deferred) becomes {now}: the format cannot defer it"
         ));

@@ -25,7 +25,10 @@ use baton::wire::{
 };
 use baton::{Context, SpanContext, SpanId, TraceFlags, TraceId};
 
-use super::{caret, indent, read_lines, refuse_options, HeaderLine, Input, Reading, INVALID_INPUT};
+use super::{
+    caret, indent, read_lines, refuse_options, sampled_or_not, HeaderLine, Input, Reading,
+    INVALID_INPUT,
+};
 
 /// One decoded field: a label and its text.
 type Shown = (&'static str, String);
@@ -203,11 +206,7 @@ pub fn decode(
 
 /// The flags byte in hex with the bits it sets spelled out.
 fn flags(f: TraceFlags) -> String {
-    let mut bits = vec![if f.is_sampled() {
-        "sampled"
-    } else {
-        "not sampled"
-    }];
+    let mut bits = vec![sampled_or_not(f.is_sampled())];
     if f.is_random() {
         bits.push("random");
     }
@@ -218,11 +217,7 @@ fn flags(f: TraceFlags) -> String {
 /// ([`JaegerHeader::to_span_context`]: debug counts only with sampled).
 fn jaeger_flags(h: &JaegerHeader) -> String {
     let sc = h.to_span_context();
-    let mut names = vec![if sc.is_sampled() {
-        "sampled"
-    } else {
-        "not sampled"
-    }];
+    let mut names = vec![sampled_or_not(sc.is_sampled())];
     if sc.is_debug() {
         names.push("debug");
     } else if h.flags & JaegerHeader::DEBUG != 0 {
@@ -463,14 +458,6 @@ fn parents(lines: &[HeaderLine]) -> Vec<Said<'_>> {
         }
     }
     found
-}
-
-fn sampled_or_not(sampled: bool) -> &'static str {
-    if sampled {
-        "sampled"
-    } else {
-        "not sampled"
-    }
 }
 
 /// The limits the lines pass together, which no line passes alone: baggage

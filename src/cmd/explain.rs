@@ -36,8 +36,8 @@ use baton::{Baggage, Context, Session, SpanContext, TraceState};
 
 use super::decode::sampling_text;
 use super::{
-    propagators_that_run, read_numbered, usage_error, utf8_line, without_bom, InputError, Reading,
-    Skipped, USAGE_ERROR,
+    propagators_that_run, read_numbered, sampled_or_not, usage_error, utf8_line, without_bom,
+    InputError, Reading, Skipped, USAGE_ERROR,
 };
 
 /// The trace formats, by their `OTEL_PROPAGATORS` names.
@@ -521,10 +521,8 @@ fn sampling(sc: &SpanContext) -> &'static str {
         "no decision (deferred)"
     } else if sc.is_debug() {
         "sampled (debug)"
-    } else if sc.is_sampled() {
-        "sampled"
     } else {
-        "not sampled"
+        sampled_or_not(sc.is_sampled())
     }
 }
 

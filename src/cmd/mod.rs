@@ -591,6 +591,15 @@ fn split_variable(
     Ok(Line::Skipped(variable.to_owned()))
 }
 
+/// A sampled flag as the commands print it.
+pub fn sampled_or_not(sampled: bool) -> &'static str {
+    if sampled {
+        "sampled"
+    } else {
+        "not sampled"
+    }
+}
+
 /// RFC 9110 `tchar`: what a header name is made of.
 fn is_tchar(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
