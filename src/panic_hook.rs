@@ -32,17 +32,10 @@ struct Noted {
     backtrace: Arc<Backtrace>,
 }
 
-/// [`SEEN`] when this thread has seen the hook installed, and no panic
-/// begin since its last span started outside a panic.
-const QUIET: u8 = 1;
-/// [`SEEN`] when the hook saw a panic begin on this thread since.
-const PANICKED: u8 = 2;
-
 thread_local! {
     static MESSAGE: RefCell<Option<Noted>> = const { RefCell::new(None) };
-    /// [`QUIET`], [`PANICKED`], or 0 before this thread's first recording
-    /// span.
-    static SEEN: Cell<u8> = const { Cell::new(0) };
+    /// Set once this thread has seen the hook installed.
+    static INSTALLED: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Set once the hook is installed.
@@ -50,28 +43,28 @@ static INSTALL: Once = Once::new();
 
 /// Called as a recording span starts: installs the hook, once per process,
 /// and says whether the thread unwinds a panic, which then did not pass
-/// through the span. While no panic the hook saw began on the thread since
-/// its last span, that is one thread-local byte read, as the installed
-/// check alone was: only then is the thread asked. A panic the hook did
-/// not see begin (`resume_unwind`, or a hook the application set later)
-/// reads as none.
+/// through the span. Any unwinding counts, also one the hook did not see
+/// begin (`resume_unwind` runs no hook, and an application may replace
+/// it). Once the thread has seen the hook installed, this is one
+/// thread-local byte read and the standard library's check, one load of its
+/// global panic count while no thread panics.
 #[inline]
 pub(crate) fn span_starts_unwinding() -> bool {
-    if SEEN.get() == QUIET {
-        return false;
+    if INSTALLED.get() {
+        return std::thread::panicking();
     }
-    span_starts_unwinding_slow()
+    install_unless_unwinding()
 }
 
 /// [`span_starts_unwinding`] on a thread that has not seen the hook
-/// installed yet, or on which a panic began since its last span.
+/// installed yet.
 #[cold]
 #[inline(never)]
-fn span_starts_unwinding_slow() -> bool {
+fn install_unless_unwinding() -> bool {
     let unwinding = std::thread::panicking();
     if !unwinding {
         install_now();
-        SEEN.set(QUIET);
+        INSTALLED.set(true);
     }
     unwinding
 }
@@ -92,7 +85,6 @@ fn install_now() {
 }
 
 fn note(info: &PanicHookInfo<'_>) {
-    SEEN.set(PANICKED);
     let payload = info.payload();
     let text = payload
         .downcast_ref::<&str>()

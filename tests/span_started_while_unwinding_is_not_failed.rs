@@ -82,6 +82,25 @@ fn only_the_spans_a_panic_passes_through_record_it() {
     assert_eq!(retry.status, error("retry failed"));
     assert_eq!(retry.events[0].name, "exception");
 
+    // An unwinding the hook never sees begin: `resume_unwind` runs no hook.
+    // The span it passes through records it; the cleanup span does not.
+    let caught = catch_unwind(|| {
+        let _request = baton::span("resumed request").enter();
+        let _rollback = Rollback;
+        std::panic::resume_unwind(Box::new("resumed"));
+    });
+    assert!(caught.is_err());
+    let finished = spans.take();
+    assert!(matches!(
+        named(&finished, "resumed request").status,
+        Status::Error { .. }
+    ));
+    for cleanup in ["rollback", "rollback started", "rollback root"] {
+        let span = named(&finished, cleanup);
+        assert_eq!(span.status, Status::Unset, "{cleanup}");
+        assert!(span.events.is_empty(), "{cleanup}: {:?}", span.events);
+    }
+
     // Spans after the panic record as usual.
     baton::in_span("after", || {});
     assert_eq!(spans.take()[0].status, Status::Unset);
