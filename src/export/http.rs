@@ -15,6 +15,7 @@ use crate::export::http_connection::KeptConnection;
 use crate::export::http_date::until_http_date;
 use crate::export::lookup_refusal::LookupRefusal;
 use crate::export::timed_out::{TimedOut, TimeoutStep};
+use crate::export::url_credentials::{basic_authorization, redacted, split_user_info};
 use crate::export::{ConfigError, ExportError};
 use crate::wire::lexical::percent_encode_into;
 
@@ -58,32 +59,58 @@ pub(crate) struct Endpoint {
 }
 
 impl Endpoint {
-    /// Parses an `http://` URL; `https://` is refused with advice, since TLS
-    /// is out of reach without dependencies. A fragment (`#…`) is refused
-    /// too: it is never sent to a server, so it can only be a mistake. The
-    /// path and the query are percent-encoded where RFC 3986 does not allow
-    /// a character (see [`is_path_byte`], [`is_query_byte`]).
+    /// [`Endpoint::parse_with_user_info`] of a URL that must carry no
+    /// credentials: a redirect's `Location`, which is not followed then.
     pub(crate) fn parse(variable: &'static str, url: &str) -> Result<Endpoint, ConfigError> {
+        match Endpoint::parse_with_user_info(variable, url)? {
+            (endpoint, None) => Ok(endpoint),
+            (_, Some(_)) => Err(ConfigError::new(
+                variable,
+                &redacted(url),
+                "a URL with user information (credentials) is not followed",
+            )),
+        }
+    }
+
+    /// Parses an `http://` URL, and the `Authorization` header value of
+    /// the user information it holds, if any (`http://user:password@host`:
+    /// see [`basic_authorization`]). `https://` is refused with advice,
+    /// since TLS is out of reach without dependencies. A fragment (`#…`) is
+    /// refused too: it is never sent to a server, so it can only be a
+    /// mistake. The path and the query are percent-encoded where RFC 3986
+    /// does not allow a character (see [`is_path_byte`], [`is_query_byte`]).
+    /// An error shows the URL without its user information.
+    pub(crate) fn parse_with_user_info(
+        variable: &'static str,
+        url: &str,
+    ) -> Result<(Endpoint, Option<String>), ConfigError> {
+        let shown = redacted(url);
         let trimmed = url.trim();
         let scheme_end = trimmed.find("://");
         let scheme = scheme_end.map(|i| &trimmed[..i]);
         if scheme.is_some_and(|s| s.eq_ignore_ascii_case("https")) {
             return Err(ConfigError::new(
                 variable,
-                url,
+                &shown,
                 "https is not supported (baton has no TLS): send to a local OpenTelemetry \
                  Collector over http://, or plug in your own SpanExporter",
             ));
         }
         let rest = match scheme {
             Some(s) if s.eq_ignore_ascii_case("http") => &trimmed[s.len() + 3..],
-            _ => return Err(ConfigError::new(variable, url, "expected an http:// URL")),
+            _ => {
+                return Err(ConfigError::new(
+                    variable,
+                    &shown,
+                    "expected an http:// URL",
+                ))
+            }
         };
         let (authority, target) = match rest.find(['/', '?', '#']) {
             Some(i) => rest.split_at(i),
             None => (rest, ""),
         };
-        let bad = |why| Err(ConfigError::new(variable, url, why));
+        let bad = |why| Err(ConfigError::new(variable, &shown, why));
         if target.contains('#') {
             return bad("a fragment (#...) is never sent to the server; remove it");
         }
@@ -107,11 +134,12 @@ impl Endpoint {
         percent_encode_into(path, is_path_byte, &mut encoded);
         let mut encoded_query = String::with_capacity(query.len());
         percent_encode_into(query, is_query_byte, &mut encoded_query);
-        if authority.contains('@') {
-            return bad(
-                "user information in the URL is not supported; use OTEL_EXPORTER_OTLP_HEADERS",
-            );
-        }
+        let (user_info, authority) = split_user_info(authority);
+        let authorization = user_info.map(basic_authorization).transpose();
+        let authorization = match authorization {
+            Ok(authorization) => authorization,
+            Err(why) => return bad(why),
+        };
         let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
             match v6.split_once(']') {
                 Some((host, "")) => (host, None),
@@ -148,13 +176,14 @@ impl Endpoint {
                 _ => return bad("invalid port"),
             },
         };
-        Ok(Endpoint {
+        let endpoint = Endpoint {
             host: host.to_owned(),
             port,
             authority: authority.to_owned(),
             path: encoded,
             query: encoded_query,
-        })
+        };
+        Ok((endpoint, authorization))
     }
 
     /// The URL, for messages.

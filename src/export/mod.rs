@@ -60,6 +60,7 @@ mod span_slots;
 mod stats;
 mod tally;
 mod timed_out;
+mod url_credentials;
 
 /// A deterministic xorshift generator for the tests that feed decoders
 /// random and mutated input.

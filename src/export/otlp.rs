@@ -117,6 +117,8 @@ const RESERVED_HEADERS: [&str; 11] = [
 const TRACES_ENDPOINT: &str = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT";
 const ENDPOINT: &str = "OTEL_EXPORTER_OTLP_ENDPOINT";
 const TRACES_HEADERS: &str = "OTEL_EXPORTER_OTLP_TRACES_HEADERS";
+/// The header an endpoint's user information is sent as.
+const AUTHORIZATION: &str = "Authorization";
 const HEADERS: &str = "OTEL_EXPORTER_OTLP_HEADERS";
 
 /// The header settings that must be ignored along with the settings in
@@ -192,7 +194,21 @@ fn signal_specific<F: Fn(&str) -> Option<String>>(
 impl OtlpConfig {
     /// Sends to `traces_url`, the full URL (path included, e.g.
     /// `http://localhost:4318/v1/traces`), with no extra headers, the default
-    /// timeout and the default resource.
+    /// timeout and the default resource. User information in the URL
+    /// (`http://user:password@host/…`, percent-encoded) is sent as HTTP
+    /// Basic authentication, an `Authorization` header that
+    /// [`header`](OtlpConfig::header) may replace; the URL shown anywhere
+    /// (errors, [`endpoint`](OtlpConfig::endpoint), `Debug`) leaves it out.
+    ///
+    /// ```
+    /// use baton::export::OtlpConfig;
+    /// let config = OtlpConfig::new("http://Aladdin:open%20sesame@collector:4318/v1/traces").unwrap();
+    /// assert_eq!(config.endpoint(), "http://collector:4318/v1/traces");
+    /// let basic = ("Authorization".to_owned(), "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==".to_owned());
+    /// assert_eq!(config.headers(), [basic]);
+    /// let err = OtlpConfig::new("https://user:s3cret@collector/v1/traces").unwrap_err();
+    /// assert!(!err.to_string().contains("s3cret"));
+    /// ```
     ///
     /// A configuration built in code reads no environment variable;
     /// [`Config::from_env`](crate::Config::from_env) and
@@ -208,14 +224,23 @@ impl OtlpConfig {
     /// assert!(config.get_resource().get("service.name").is_some());
     /// ```
     pub fn new(traces_url: &str) -> Result<OtlpConfig, ConfigError> {
-        Ok(OtlpConfig {
-            endpoint: Endpoint::parse("OTLP endpoint", traces_url)?,
-            headers: Vec::new(),
+        Endpoint::parse_with_user_info("OTLP endpoint", traces_url).map(OtlpConfig::sending_to)
+    }
+
+    /// The defaults, sending to `endpoint` with the `Authorization` header
+    /// of its user information, if it had any.
+    fn sending_to((endpoint, authorization): (Endpoint, Option<String>)) -> OtlpConfig {
+        OtlpConfig {
+            endpoint,
+            headers: authorization
+                .map(|value| (AUTHORIZATION.to_owned(), value))
+                .into_iter()
+                .collect(),
             timeout: DEFAULT_OTLP_TIMEOUT,
             resource: Resource::default(),
             protocol: Protocol::default(),
             compression: Compression::default(),
-        })
+        }
     }
 
     /// Reads `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` (used as is) or
@@ -241,7 +266,9 @@ impl OtlpConfig {
     /// `_CLIENT_CERTIFICATE`) are errors: baton has no TLS, so send to a
     /// local OpenTelemetry Collector over `http://` and let it speak TLS. An
     /// endpoint with a fragment (`#…`) is an error too: a fragment is never
-    /// sent to a server.
+    /// sent to a server. An endpoint's user information is sent as Basic
+    /// authentication (see [`OtlpConfig::new`]); an `Authorization` header
+    /// in the headers variable as well is an error naming that variable.
     ///
     /// The first invalid value is an error naming its variable;
     /// [`Config::from_lookup`](crate::Config::from_lookup) ignores each one
@@ -275,20 +302,16 @@ impl OtlpConfig {
             }
         }
         let endpoint = match (env.get(TRACES_ENDPOINT), env.get(ENDPOINT)) {
-            (Some(url), _) => Endpoint::parse(TRACES_ENDPOINT, &url)?,
+            (Some(url), _) => Endpoint::parse_with_user_info(TRACES_ENDPOINT, &url)?,
             (None, base) => {
                 let base = base.unwrap_or_else(|| DEFAULT_OTLP_ENDPOINT.to_owned());
-                Endpoint::parse(ENDPOINT, &base)?.with_signal_path(OTLP_TRACES_PATH)
+                let (endpoint, authorization) = Endpoint::parse_with_user_info(ENDPOINT, &base)?;
+                (endpoint.with_signal_path(OTLP_TRACES_PATH), authorization)
             }
         };
-        let mut config = OtlpConfig {
-            endpoint,
-            headers: Vec::new(),
-            timeout: DEFAULT_OTLP_TIMEOUT,
-            resource,
-            protocol: Protocol::default(),
-            compression: Compression::default(),
-        };
+        let mut config = OtlpConfig::sending_to(endpoint).resource(resource);
+        // The endpoint's user information, if it had any.
+        let from_url = config.headers.len();
         // Insecure selects plain or TLS transport for gRPC endpoints given
         // without a scheme. baton speaks only OTLP/HTTP, plain, to an
         // `http://` URL (`https://` is refused above), so either value leaves
@@ -316,18 +339,20 @@ impl OtlpConfig {
         }
         if let Some((variable, list)) = signal_specific(&env, TRACES_HEADERS, HEADERS) {
             for (name, value) in parse_pairs(variable, &list, Pairs::Headers)? {
-                // Which one the list meant cannot be told: an error, not a
+                // Which one was meant cannot be told: an error, not a
                 // silent pick (two `Authorization` lines fail the request).
-                if config
+                if let Some(set) = config
                     .headers
                     .iter()
-                    .any(|(n, _)| n.eq_ignore_ascii_case(&name))
+                    .position(|(n, _)| n.eq_ignore_ascii_case(&name))
                 {
-                    return Err(ConfigError::new(
-                        variable,
-                        &name,
-                        "this header is set twice in the list (names match in any case)",
-                    ));
+                    let why = if set < from_url {
+                        "the endpoint's user information (user:password@) is sent as this \
+                         header already: keep one of them"
+                    } else {
+                        "this header is set twice in the list (names match in any case)"
+                    };
+                    return Err(ConfigError::new(variable, &name, why));
                 }
                 config = config.checked_header(variable, &name, &value)?;
             }
