@@ -364,8 +364,8 @@ fn every_invalid_value_is_ignored_and_named_with_its_variable_and_value() {
         ),
         (
             "OTEL_EXPORTER_OTLP_ENDPOINT",
-            "http://user:pw@x",
-            "http://user:pw@x",
+            "http://user:p%zz@x",
+            "http://<user info>@x",
         ),
         ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://", "http://"),
         (
