@@ -379,7 +379,7 @@ fn every_invalid_value_is_ignored_and_named_with_its_variable_and_value() {
             "member 1 of the list",
         ),
         ("OTEL_EXPORTER_OTLP_HEADERS", "=v", "member 1 of the list"),
-        ("OTEL_EXPORTER_OTLP_HEADERS", "bad name=v", "bad name"),
+        ("OTEL_EXPORTER_OTLP_HEADERS", "bad name=v", "bad…"),
         ("OTEL_EXPORTER_OTLP_HEADERS", "x=a%0D%0AInjected: 1", "x"),
         ("OTEL_EXPORTER_OTLP_HEADERS", "x=%zz", "x"),
         ("OTEL_EXPORTER_OTLP_TIMEOUT", "soon", "soon"),

@@ -97,6 +97,14 @@ fn invalid_user_information_is_refused_without_quoting_it() {
         ("http://u:s3cret%0A@collector:4318", "control"),
         ("http://u:s3c ret@collector:4318", "does not allow"),
         ("http://a@b:s3cret@collector:4318", "does not allow"),
+        // Malformed, so that where the user information ends cannot be
+        // told: an unescaped `#`, `/` or `?` in the password, a mistyped
+        // scheme.
+        ("http://u:s3c#ret@collector:4318", "fragment"),
+        ("http://u:s3c/ret@collector:4318", "invalid port"),
+        ("http://u:s3c?ret@collector:4318", "invalid port"),
+        ("http:/u:s3cret@collector:4318", "http://"),
+        ("u:s3cret@collector:4318/?r=http://x", "http://"),
     ] {
         let err =
             OtlpConfig::from_lookup(lookup(&[("OTEL_EXPORTER_OTLP_ENDPOINT", url)])).unwrap_err();
@@ -107,5 +115,10 @@ fn invalid_user_information_is_refused_without_quoting_it() {
             !text.contains("s3c") && !err.value().contains("s3c"),
             "{url}: {text}"
         );
+        // Ignored by the whole configuration, it is quoted the same way.
+        let config =
+            baton::Config::from_lookup(lookup(&[("OTEL_EXPORTER_OTLP_ENDPOINT", url)])).unwrap();
+        assert_eq!(config.ignored(), [err], "{url}");
+        assert!(!format!("{config:?}").contains("s3c"), "{url}");
     }
 }

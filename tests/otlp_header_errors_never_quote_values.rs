@@ -3,7 +3,9 @@
 //! values are API keys and bearer tokens, and a configuration error is
 //! printed at startup, to logs. baton quoted the whole list (every secret in
 //! it) for a malformed member or a bad escape, and the decoded value for a
-//! control character.
+//! control character. A name that is no HTTP token is quoted up to its
+//! first other character: a curl-style `Authorization: Bearer …=` member
+//! splits at its `=`, and the name quoted whole held the token.
 
 use baton::export::{OtlpConfig, Resource};
 
@@ -26,7 +28,15 @@ fn each_malformed_list_is_named_by_key_or_place_without_its_secrets() {
         ("authorization=Bearer%zzs3cret", "authorization"),
         ("api-key=s3cret%ff", "api-key"),
         ("authorization=s3cret,x-token=a%0Ds3cret", "x-token"),
-        ("bad name=s3cret", "bad name"),
+        ("bad name=s3cret", "bad…"),
+        // A curl-style header: the list splits at the first `=`, so what
+        // the name would be holds the value; it is quoted up to the `:`.
+        ("Authorization: Bearer s3cret=x", "Authorization…"),
+        ("api-key:s3cret=x", "api-key…"),
+        (
+            "x=1,Authorization: Bearer s3cret=,Authorization: Bearer s3cret=",
+            "Authorization…",
+        ),
         ("authorization=s3cret,content-length=0", "content-length"),
     ];
     for variable in [

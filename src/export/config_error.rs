@@ -67,8 +67,9 @@ impl ConfigError {
 
     /// The value found (at most 256 bytes of it); for one entry of a list
     /// (a name in `OTEL_PROPAGATORS`, a header in
-    /// `OTEL_EXPORTER_OTLP_HEADERS`) that entry, and for a header its name,
-    /// never its value, which may be a secret; empty for a value that is
+    /// `OTEL_EXPORTER_OTLP_HEADERS`) that entry, and for a header its name
+    /// (up to its first character that no header name holds: what follows
+    /// may be a value), never its value, which may be a secret; empty for a value that is
     /// not Unicode (see [`Config::from_env`](crate::Config::from_env)),
     /// which is not quoted either.
     pub fn value(&self) -> &str {

@@ -4,6 +4,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::time::{Duration, Instant};
 
+use crate::baggage::is_tchar;
 use crate::diagnostic::{report, DiagnosticKind};
 use crate::export::batch_config::MIN_EXPORT_TIMEOUT;
 use crate::export::config_error::Env;
@@ -169,8 +170,8 @@ pub(crate) fn headers_without_their_endpoint(
             // Names only: a header's value may be a secret.
             let names = match parse_pairs(variable, &list, Pairs::Headers) {
                 Ok(pairs) => pairs
-                    .into_iter()
-                    .map(|(name, _)| name)
+                    .iter()
+                    .map(|(name, _)| shown_header_name(name))
                     .collect::<Vec<_>>()
                     .join(","),
                 Err(e) => e.value().to_owned(),
@@ -178,6 +179,17 @@ pub(crate) fn headers_without_their_endpoint(
             Some(ConfigError::new(variable, &names, why))
         })
         .collect()
+}
+
+/// A header name as an error may quote it: whole if it is an HTTP token,
+/// else up to its first other character and `…`. A name that is no token
+/// is often a value glued to it (`Authorization: Basic czNj…=` copied from
+/// curl into `OTEL_EXPORTER_OTLP_HEADERS`, which splits at the `=`).
+fn shown_header_name(name: &str) -> String {
+    match name.bytes().position(|b| !is_tchar(b)) {
+        None => name.to_owned(),
+        Some(end) => format!("{}…", &name[..end]),
+    }
 }
 
 /// `OTEL_EXPORTER_OTLP_TRACES_<X>` if set, else `OTEL_EXPORTER_OTLP_<X>`.
@@ -352,7 +364,7 @@ impl OtlpConfig {
                     } else {
                         "this header is set twice in the list (names match in any case)"
                     };
-                    return Err(ConfigError::new(variable, &name, why));
+                    return Err(ConfigError::new(variable, &shown_header_name(&name), why));
                 }
                 config = config.checked_header(variable, &name, &value)?;
             }
@@ -375,12 +387,12 @@ impl OtlpConfig {
         name: &str,
         value: &str,
     ) -> Result<OtlpConfig, ConfigError> {
-        let token = !name.is_empty() && name.bytes().all(crate::baggage::is_tchar);
-        if !token {
+        if name.is_empty() || !name.bytes().all(is_tchar) {
             return Err(ConfigError::new(
                 variable,
-                name,
-                "a header name must be an HTTP token",
+                &shown_header_name(name),
+                "a header name must be an HTTP token (quoted up to its first other character: \
+                 what follows may be a value)",
             ));
         }
         if RESERVED_HEADERS

@@ -22,17 +22,18 @@ pub(crate) fn split_user_info(authority: &str) -> (Option<&str>, &str) {
     }
 }
 
-/// `url` with its user information, if any, replaced by `<user info>`: a
-/// password must not reach a log through an error message.
+/// `url` with what may be user information replaced by `<user info>`: a
+/// password must not reach a log through an error message. Errors quote
+/// malformed URLs, where the authority cannot be told (`http:/u:p@h`, a
+/// password with an unescaped `#`, `/` or `?`), so everything from the
+/// scheme's `://` (or the start) to the last `@` counts as such: an `@` in
+/// a path or query hides a little more than it had to.
 pub(crate) fn redacted(url: &str) -> Cow<'_, str> {
-    let start = url.find("://").map_or(0, |i| i + 3);
-    let end = url[start..]
-        .find(['/', '?', '#'])
-        .map_or(url.len(), |i| start + i);
-    match url[start..end].rfind('@') {
-        Some(at) => Cow::Owned(format!("{}{HIDDEN}{}", &url[..start], &url[start + at..])),
-        None => Cow::Borrowed(url),
-    }
+    let Some(at) = url.rfind('@') else {
+        return Cow::Borrowed(url);
+    };
+    let start = url[..at].find("://").map_or(0, |i| i + 3);
+    Cow::Owned(format!("{}{HIDDEN}{}", &url[..start], &url[at..]))
 }
 
 /// The `Authorization` header value of `user_info` (`user[:password]`,
@@ -114,9 +115,16 @@ mod tests {
         for (url, shown) in [
             ("http://u:s3cret@c:4318/v1", "http://<user info>@c:4318/v1"),
             ("http://a@b:s3cret@c", "http://<user info>@c"),
-            ("https://u:s3cret@c?x@y", "https://<user info>@c?x@y"),
-            ("http://c/p@q", "http://c/p@q"),
+            ("http://c/p", "http://c/p"),
             ("u:s3cret@c", "<user info>@c"),
+            // Malformed: where the authority ends cannot be told.
+            ("http://u:s3#cret@h", "http://<user info>@h"),
+            ("http://u:s3/cret@h", "http://<user info>@h"),
+            ("http://u:s3?cret@h", "http://<user info>@h"),
+            ("http:/u:s3cret@h", "<user info>@h"),
+            ("u:s3cret@h/?r=http://x", "<user info>@h/?r=http://x"),
+            ("https://u:s3cret@c?x@y", "https://<user info>@y"),
+            ("http://c/p@q", "http://<user info>@q"),
         ] {
             assert_eq!(redacted(url), shown, "{url}");
         }
