@@ -77,7 +77,12 @@ vectors! {
     empty_trace: [Some(""), Some(S), None, None, None] => Err(WireError::new(Field::B3TraceId, 0, Reason::Length { found: 0 }));
     // Bug: said to have 5 hex digits; the byte that is not one is named.
     trace_not_hex: [Some("trace"), Some(S), None, None, None] => Err(WireError::new(Field::B3TraceId, 0, Reason::NotLowerHex));
-    span_with_padding: [Some(T), Some(" a2fb4a1d1a96d312"), None, None, None] => Err(WireError::new(Field::B3SpanId, 0, Reason::NotLowerHex));
+    // Spaces and tabs around a value are no part of it (RFC 9110 §5.5);
+    // an error in a padded value points into it as received.
+    span_with_padding: [Some(T), Some(" a2fb4a1d1a96d312"), None, None, None] => Ok(ids(T_N, S_N, None, None));
+    sampled_with_padding: [Some(T), Some(S), None, Some("\ttrue "), None] => Ok(ids(T_N, S_N, None, Some(Accept)));
+    padded_span_not_hex: [Some(T), Some("  a2fb4a1d1a96d31x"), None, None, None] => Err(WireError::new(Field::B3SpanId, 17, Reason::NotLowerHex));
+    inner_space_not_padding: [Some(T), Some("a2fb4a1d 1a96d312"), None, None, None] => Err(WireError::new(Field::B3SpanId, 8, Reason::NotLowerHex));
     uppercase_span: [Some(T), Some("a2fb4a1d1a96D312"), None, None, None] => Err(WireError::new(Field::B3SpanId, 12, Reason::NotLowerHex));
     zero_trace: [Some("0000000000000000"), Some(S), None, None, None] => Err(WireError::new(Field::B3TraceId, 0, Reason::AllZero));
     zero_parent: [Some(T), Some(S), Some("0000000000000000"), None, None] => Err(WireError::new(Field::B3ParentSpanId, 0, Reason::AllZero));

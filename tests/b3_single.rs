@@ -81,7 +81,12 @@ vectors! {
     two_states: format!("{T128}-{S}-1-1") => Err(WireError::new(Field::B3ParentSpanId, 52, Reason::Length { found: 1 }));
     // Bug: a field of the wrong length was said to have that many hex
     // digits (" {T128}" 33, "true" 4); the byte that is not one is named.
-    leading_space: format!(" {T128}-{S}") => Err(WireError::new(Field::B3TraceId, 0, Reason::NotLowerHex));
+    // Spaces and tabs around the value are no part of it (RFC 9110 §5.5);
+    // an error in a padded value points into it as received.
+    leading_space: format!(" {T128}-{S}") => Ok(ids(T128_N, S_N, None, None));
+    padded_both_ends: format!("\t {T128}-{S}-1  ") => Ok(ids(T128_N, S_N, None, Some(Sampling::Accept)));
+    padded_bad_span: format!("  {T128}-{S}x") => Err(WireError::new(Field::B3SpanId, 51, Reason::NotLowerHex));
+    inner_space: format!("{T128} -{S}") => Err(WireError::new(Field::B3TraceId, 32, Reason::NotLowerHex));
     legacy_true_alone: "true" => Err(WireError::new(Field::B3TraceId, 0, Reason::NotLowerHex));
     short_uppercase_trace: format!("{}-{S}", &T128[..15].to_uppercase()) => Err(WireError::new(Field::B3TraceId, 2, Reason::NotLowerHex));
     bad_byte_in_long_span: format!("{T128}-{}x0-1", &S[..15]) => Err(WireError::new(Field::B3SpanId, 48, Reason::NotLowerHex));

@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 use crate::id::{SpanId, TraceId};
 use crate::wire::b3::{parse_span_id, parse_trace_id, B3Header, Sampling};
 use crate::wire::error::{Field, Reason, WireError};
-use crate::wire::lexical::{push_short_trace_id, push_span_id};
+use crate::wire::lexical::{parsed_or_unpadded, push_short_trace_id, push_span_id, trim_ows};
 
 /// `X-B3-TraceId`, as injected (lowercase).
 pub const TRACE_ID_HEADER: &str = "x-b3-traceid";
@@ -55,7 +55,8 @@ pub struct MultiFields<'a> {
 /// alone, it is no header ([`MultiParser::is_empty`]).
 /// Debug wins over `X-B3-Sampled`. Without ids, `X-B3-Sampled` or
 /// `X-B3-Flags: 1` alone is a [`B3Header::SamplingOnly`] decision. All-zero
-/// ids are invalid.
+/// ids are invalid. Spaces and tabs around a value are ignored, as HTTP
+/// does for field values (RFC 9110 §5.5).
 ///
 /// [b3-propagation README, Multiple Headers]: https://github.com/openzipkin/b3-propagation#multiple-headers
 ///
@@ -148,12 +149,17 @@ impl MultiParser {
     pub(crate) fn push_header(&mut self, header: usize, value: &str) {
         let v = value.as_bytes();
         match header {
-            0 => self.trace_id = Some(parse_trace_id(v, Field::B3TraceId, 0)),
-            1 => self.span_id = Some(parse_span_id(v, Field::B3SpanId, 0)),
-            2 => self.parent_span_id = Some(parse_span_id(v, Field::B3ParentSpanId, 0)),
-            3 => self.sampled = Some(sampled(value)),
+            0 => self.trace_id = Some(parsed_or_unpadded(v, Field::B3TraceId, parse_trace_id)),
+            1 => self.span_id = Some(parsed_or_unpadded(v, Field::B3SpanId, parse_span_id)),
+            2 => {
+                let parent = parsed_or_unpadded(v, Field::B3ParentSpanId, parse_span_id);
+                self.parent_span_id = Some(parent);
+            }
+            3 => self.sampled = Some(parsed_or_unpadded(v, Field::B3Sampled, sampled)),
             _ => {
-                self.debug = value == "1";
+                // Sent only for debug: trimmed, not first tried as is.
+                let (start, end) = trim_ows(v);
+                self.debug = &v[start..end] == b"1";
                 // Any other value is no flag at all: alone, it is no
                 // header, not a context without its trace id.
                 if !self.debug {
@@ -198,13 +204,13 @@ impl MultiParser {
     }
 }
 
-fn sampled(v: &str) -> Result<Sampling, WireError> {
-    if v == "1" || v.eq_ignore_ascii_case("true") {
+fn sampled(v: &[u8], field: Field, at: usize) -> Result<Sampling, WireError> {
+    if v == b"1" || v.eq_ignore_ascii_case(b"true") {
         Ok(Sampling::Accept)
-    } else if v == "0" || v.eq_ignore_ascii_case("false") {
+    } else if v == b"0" || v.eq_ignore_ascii_case(b"false") {
         Ok(Sampling::Deny)
     } else {
-        Err(WireError::new(Field::B3Sampled, 0, Reason::UnknownValue))
+        Err(WireError::new(field, at, Reason::UnknownValue))
     }
 }
 

@@ -4,14 +4,15 @@ use alloc::string::String;
 
 use crate::wire::b3::{parse_span_id, parse_trace_id, B3Header, Sampling};
 use crate::wire::error::{Field, Reason, WireError};
-use crate::wire::lexical::{push_short_trace_id, push_span_id};
+use crate::wire::lexical::{push_short_trace_id, push_span_id, without_ows};
 
 /// The single header's name.
 pub const SINGLE_HEADER: &str = "b3";
 
 /// The longest valid `b3` value: a 32-hex trace id, a span id, a sampling
 /// state and a parent span id with their three `-` (32+1+16+1+1+1+16).
-/// A longer value is rejected from its length alone, before any byte is read.
+/// A longer value (spaces and tabs around it not counted) is rejected from
+/// its length, without being parsed.
 pub const MAX_SINGLE_LEN: usize = 68;
 
 /// Parses a `b3` header value.
@@ -32,7 +33,9 @@ pub const MAX_SINGLE_LEN: usize = 68;
 ///
 /// All-zero ids are invalid. A parent without a sampling state
 /// (`{trace}-{span}-{parent}`, deferred) is what Zipkin's Brave writes and
-/// reads, and is accepted. Values longer than [`MAX_SINGLE_LEN`] are rejected.
+/// reads, and is accepted. Surrounding spaces and tabs are ignored, as HTTP
+/// does for field values (RFC 9110 §5.5); a value longer than
+/// [`MAX_SINGLE_LEN`] without them is rejected.
 ///
 /// [b3-propagation README, Single Header]: https://github.com/openzipkin/b3-propagation#single-header
 ///
@@ -51,6 +54,14 @@ pub const MAX_SINGLE_LEN: usize = 68;
 /// );
 /// ```
 pub fn parse_single(s: &str) -> Result<B3Header, WireError> {
+    if let Some(header) = usual(s.as_bytes()) {
+        return Ok(header);
+    }
+    without_ows(s, parse_value)
+}
+
+/// [`parse_single`] of a value without surrounding OWS, field by field.
+fn parse_value(s: &str) -> Result<B3Header, WireError> {
     let b = s.as_bytes();
     if b.len() > MAX_SINGLE_LEN {
         return Err(WireError::new(
@@ -66,9 +77,6 @@ pub fn parse_single(s: &str) -> Result<B3Header, WireError> {
     }
     if b.len() == 1 {
         return parse_sampling(b, 0).map(B3Header::SamplingOnly);
-    }
-    if let Some(header) = usual(b) {
-        return Ok(header);
     }
     let (trace_id, trace_end) = id(b, 0, &[16, 32], |f, at| {
         parse_trace_id(f, Field::B3TraceId, at)

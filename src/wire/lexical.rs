@@ -30,6 +30,50 @@ pub(crate) fn trim_ows(bytes: &[u8]) -> (usize, usize) {
     (start, end)
 }
 
+/// The range of a field value without surrounding OWS, if it has any.
+/// HTTP strips it (RFC 9110 §5.5: "a field value does not include leading
+/// or trailing whitespace"), but a carrier that is no HTTP stack (a map
+/// filled by hand, a message's headers) may keep it. Senders almost never
+/// pad, so only the two ends are looked at before anything is searched.
+#[inline(always)]
+fn padding(value: &[u8]) -> Option<(usize, usize)> {
+    let padded =
+        value.first().is_some_and(|&c| is_ows(c)) || value.last().is_some_and(|&c| is_ows(c));
+    padded.then(|| trim_ows(value))
+}
+
+/// `parse` applied to `s` without its surrounding OWS (see [`padding`]),
+/// its errors at offsets in `s`: for a value that is not in the layout
+/// senders write, after the fast path for that layout has failed.
+pub(crate) fn without_ows<T>(
+    s: &str,
+    parse: fn(&str) -> Result<T, WireError>,
+) -> Result<T, WireError> {
+    match padding(s.as_bytes()) {
+        // OWS is ASCII: both ends are character boundaries.
+        Some((start, end)) => parse(&s[start..end]).map_err(|e| e.shifted(start)),
+        None => parse(s),
+    }
+}
+
+/// `parse(value, field, 0)`, or, when that fails on a value with
+/// surrounding OWS (see [`padding`]), `parse` of the value without it, at
+/// its offset: a valid value as senders write it pays nothing for padding.
+#[inline(always)]
+pub(crate) fn parsed_or_unpadded<T>(
+    value: &[u8],
+    field: Field,
+    parse: fn(&[u8], Field, usize) -> Result<T, WireError>,
+) -> Result<T, WireError> {
+    match parse(value, field, 0) {
+        Err(error) => match padding(value) {
+            Some((start, end)) => parse(&value[start..end], field, start),
+            None => Err(error),
+        },
+        parsed => parsed,
+    }
+}
+
 /// The offset of the first `needle` in `bytes`, read eight bytes at a time:
 /// list headers are split at every `,` on every extract.
 pub(crate) fn find_byte(bytes: &[u8], needle: u8) -> Option<usize> {

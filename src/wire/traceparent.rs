@@ -35,7 +35,7 @@ use alloc::vec::Vec;
 use crate::id::{parse_lower_hex, write_lower_hex, SpanId, TraceId};
 use crate::span_context::{SpanContext, TraceFlags};
 use crate::wire::error::{Field, Reason, WireError};
-use crate::wire::lexical::{is_ows, lower_hex, span_id, trace_id, trim_ows};
+use crate::wire::lexical::{lower_hex, span_id, trace_id, without_ows};
 
 /// The length of a version-00 value: `2 + 1 + 32 + 1 + 16 + 1 + 2`.
 pub const VERSION_00_LEN: usize = 55;
@@ -98,20 +98,20 @@ impl Traceparent {
 /// assert!(parse("cc-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra").is_ok());
 /// ```
 pub fn parse(s: &str) -> Result<Traceparent, WireError> {
-    let b = s.as_bytes();
-    if let Some(parsed) = usual(b) {
+    if let Some(parsed) = usual(s.as_bytes()) {
         return Ok(parsed);
     }
-    // Senders almost never pad the value; only then is it searched for OWS.
-    let padded = b.first().is_some_and(|&c| is_ows(c)) || b.last().is_some_and(|&c| is_ows(c));
-    let (mut at, end) = if padded { trim_ows(b) } else { (0, b.len()) };
-    let value = &b[..end];
+    without_ows(s, parse_fields)
+}
 
-    let start = at;
-    if value.get(at..at + 2) == Some(b"ff") {
+/// [`parse`](fn@parse) of a value without surrounding OWS, field by field.
+fn parse_fields(s: &str) -> Result<Traceparent, WireError> {
+    let value = s.as_bytes();
+    let mut at = 0;
+    if value.starts_with(b"ff") {
         return Err(WireError::new(
             Field::TraceparentVersion,
-            start,
+            0,
             Reason::ForbiddenVersion,
         ));
     }

@@ -11,14 +11,15 @@ use crate::id::hex_digit;
 use crate::id::{parse_lower_hex, write_lower_hex, SpanId, TraceId};
 use crate::span_context::{SpanContext, TraceFlags};
 use crate::wire::error::{Field, Reason, WireError};
-use crate::wire::lexical::{push_span_id, span_id, trace_id};
+use crate::wire::lexical::{push_span_id, span_id, trace_id, without_ows};
 
 /// The trace header's name.
 pub const HEADER: &str = "uber-trace-id";
 
 /// The longest valid `uber-trace-id` value: 32 + 16 + 16 + 2 hex digits and
-/// three separators of up to 3 bytes (`%3A`). A longer value is rejected from
-/// its length alone, before any byte is read.
+/// three separators of up to 3 bytes (`%3A`). A longer value (spaces and
+/// tabs around it not counted) is rejected from its length, without being
+/// parsed.
 pub const MAX_HEADER_LEN: usize = 75;
 
 /// The content of one `uber-trace-id` value.
@@ -192,6 +193,9 @@ fn separator(
 /// case, and Jaeger's clients parse both (Go `strconv.ParseUint(s, 16, 64)`,
 /// Java `Long.parseUnsignedLong(s, 16)`). [`format()`] writes lowercase. A
 /// single-digit flags field, as Jaeger's clients write it, is accepted.
+/// Surrounding spaces and tabs are ignored, as HTTP does for field values
+/// (RFC 9110 §5.5); a value longer than [`MAX_HEADER_LEN`] without them is
+/// rejected.
 ///
 /// [Jaeger propagation format]: https://www.jaegertracing.io/docs/1.52/client-libraries/#propagation-format
 ///
@@ -208,6 +212,14 @@ fn separator(
 /// );
 /// ```
 pub fn parse(s: &str) -> Result<JaegerHeader, WireError> {
+    if let Some(header) = usual(s.as_bytes()) {
+        return Ok(header);
+    }
+    without_ows(s, parse_value)
+}
+
+/// [`parse`](fn@parse) of a value without surrounding OWS, field by field.
+fn parse_value(s: &str) -> Result<JaegerHeader, WireError> {
     use Field::{JaegerFlags, JaegerParentSpanId, JaegerSpanId, JaegerTraceId};
     let b = s.as_bytes();
     if b.len() > MAX_HEADER_LEN {
@@ -218,9 +230,6 @@ pub fn parse(s: &str) -> Result<JaegerHeader, WireError> {
                 max: MAX_HEADER_LEN,
             },
         ));
-    }
-    if let Some(header) = usual(b) {
-        return Ok(header);
     }
     if b.is_empty() {
         return Err(WireError::new(Field::UberTraceId, 0, Reason::Empty));

@@ -8,6 +8,8 @@
 //! Multiple headers: `X-B3-TraceId`, `X-B3-SpanId` (both, or neither),
 //! `X-B3-ParentSpanId`, `X-B3-Sampled` (`1`/`0`, legacy `true`/`false` in
 //! any case), `X-B3-Flags` (`1` is debug; any other value is not).
+//!
+//! Surrounding OWS (spaces, tabs) is no part of a value (RFC 9110 §5.5).
 
 /// What a B3 encoding carries: ids `(trace, span, parent)` if any, and the
 /// sampling state as `b'0'`, `b'1'` or `b'd'` if any.
@@ -31,6 +33,7 @@ fn state(s: &str) -> Option<u8> {
 
 /// The single `b3` value, or `None` if invalid.
 pub fn parse_single(s: &str) -> Option<State> {
+    let s = s.trim_matches([' ', '\t']);
     if s.len() > 68 {
         return None;
     }
@@ -52,7 +55,8 @@ pub fn parse_single(s: &str) -> Option<State> {
 /// The `X-B3-*` values (TraceId, SpanId, ParentSpanId, Sampled, Flags), or
 /// `None` if they do not make a valid state.
 pub fn parse_multi(fields: [Option<&str>; 5]) -> Option<State> {
-    let [trace, span_id, parent, sampled, flags] = fields;
+    let [trace, span_id, parent, sampled, flags] =
+        fields.map(|f| f.map(|v| v.trim_matches([' ', '\t'])));
     let trace = trace
         .map(|t| lower_hex(t, &[16, 32]))
         .map_or(Some(None), |t| t.map(Some))?;

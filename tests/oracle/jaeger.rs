@@ -5,13 +5,15 @@
 //! either case, "variable length, shorter values are 0-padded on the left"
 //! (at most 32, 16, 16 and 2 digits); trace and span id non-zero; parent `0`
 //! means none; the separators all `:` or all URL-encoded (`%3A`, either
-//! case); at most 75 characters.
+//! case); at most 75 characters, surrounding OWS (spaces, tabs) not
+//! counted, as it is no part of a value (RFC 9110 §5.5).
 //!
 //! `uberctx-{key}: value`: percent-decoded (`%XX`, `+` a space) to UTF-8, at
 //! most 8192 bytes as received.
 
 /// `(trace, span, parent, flags)`, or `None` if invalid.
 pub fn parse(s: &str) -> Option<(u128, u64, Option<u64>, u8)> {
+    let s = s.trim_matches([' ', '\t']);
     if s.len() > 75 {
         return None;
     }
