@@ -69,9 +69,10 @@ impl ConfigError {
     /// (a name in `OTEL_PROPAGATORS`, a header in
     /// `OTEL_EXPORTER_OTLP_HEADERS`) that entry, and for a header its name
     /// (up to its first character that no header name holds: what follows
-    /// may be a value), never its value, which may be a secret; empty for a value that is
-    /// not Unicode (see [`Config::from_env`](crate::Config::from_env)),
-    /// which is not quoted either.
+    /// may be a value), never its value, which may be a secret; empty for
+    /// a value that is not Unicode (see
+    /// [`Config::from_env`](crate::Config::from_env)), which is not quoted
+    /// either.
     pub fn value(&self) -> &str {
         &self.value
     }
