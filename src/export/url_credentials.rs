@@ -11,6 +11,9 @@ use crate::wire::lexical::percent_decode_into;
 /// What stands for the user information where a URL is shown.
 const HIDDEN: &str = "<user info>";
 
+/// Why user information with a bad escape is refused, in either part.
+const BAD_ESCAPE: &str = "a % in the user information begins no %XX escape";
+
 /// The authority of `url` (what follows `scheme://`, up to a `/`, `?` or
 /// `#`) split into its user information, if it has an `@`, and the rest.
 /// The last `@` ends it, as WHATWG URL parsers read it; one before it is
@@ -54,16 +57,14 @@ pub(crate) fn basic_authorization(user_info: &str) -> Result<String, &'static st
     }
     let (user, password) = user_info.split_once(':').unwrap_or((user_info, ""));
     let mut decoded = Vec::with_capacity(user_info.len() + 1);
-    percent_decode_into(user.as_bytes(), false, &mut decoded)
-        .map_err(|_| "a % in the user information begins no %XX escape")?;
+    percent_decode_into(user.as_bytes(), false, &mut decoded).map_err(|_| BAD_ESCAPE)?;
     // RFC 7617 §2: the user-id cannot hold a colon, and neither part a
     // control character.
     if decoded.contains(&b':') {
         return Err("the user name holds a colon (%3A), which Basic authentication cannot carry");
     }
     decoded.push(b':');
-    percent_decode_into(password.as_bytes(), false, &mut decoded)
-        .map_err(|_| "a % in the user information begins no %XX escape")?;
+    percent_decode_into(password.as_bytes(), false, &mut decoded).map_err(|_| BAD_ESCAPE)?;
     if decoded.iter().any(u8::is_ascii_control) {
         return Err("the user information holds a control character");
     }

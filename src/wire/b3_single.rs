@@ -11,8 +11,9 @@ pub const SINGLE_HEADER: &str = "b3";
 
 /// The longest valid `b3` value: a 32-hex trace id, a span id, a sampling
 /// state and a parent span id with their three `-` (32+1+16+1+1+1+16).
-/// A longer value (spaces and tabs around it not counted) is rejected from
-/// its length, without being parsed.
+/// A longer value (spaces and tabs around it not counted) is rejected in
+/// constant time, from its length and the few bytes the usual layouts read
+/// at fixed places.
 pub const MAX_SINGLE_LEN: usize = 68;
 
 /// Parses a `b3` header value.

@@ -18,8 +18,8 @@ pub const HEADER: &str = "uber-trace-id";
 
 /// The longest valid `uber-trace-id` value: 32 + 16 + 16 + 2 hex digits and
 /// three separators of up to 3 bytes (`%3A`). A longer value (spaces and
-/// tabs around it not counted) is rejected from its length, without being
-/// parsed.
+/// tabs around it not counted) is rejected in constant time, from its
+/// length and the few bytes the usual layout reads at fixed places.
 pub const MAX_HEADER_LEN: usize = 75;
 
 /// The content of one `uber-trace-id` value.
