@@ -86,9 +86,16 @@ impl fmt::Display for BaggageError {
 
 impl core::error::Error for BaggageError {}
 
-/// RFC 7230 `tchar`: the characters a W3C baggage key (and a property key,
-/// and a header name) may use.
-pub(crate) fn is_tchar(b: u8) -> bool {
+/// RFC 9110 `tchar`: the characters a W3C baggage key (and a property key,
+/// and an HTTP header name) may use. Public for tools that check header
+/// names as baton does, so that none keeps a second copy of the class.
+///
+/// ```
+/// use baton::wire::is_tchar;
+/// assert!(b"X-B3-TraceId".iter().all(|&b| is_tchar(b)));
+/// assert!(!is_tchar(b' ') && !is_tchar(b':') && !is_tchar(0x80));
+/// ```
+pub fn is_tchar(b: u8) -> bool {
     // Every byte of every key and property name is tested; one load each.
     const TCHAR: [bool; 256] = {
         let mut table = [false; 256];

@@ -19,7 +19,7 @@ use baton::propagation::{
     env_name, Composite, Jaeger, Propagator, SessionError, SessionHeader, TraceContext, W3cBaggage,
     B3, BATON_SESSION_HEADER,
 };
-use baton::wire::uberctx;
+use baton::wire::{is_tchar, uberctx};
 
 /// What `baton help` prints, and what follows a usage error.
 pub const USAGE: &str = "usage:
@@ -598,11 +598,6 @@ pub fn sampled_or_not(sampled: bool) -> &'static str {
     } else {
         "not sampled"
     }
-}
-
-/// RFC 9110 `tchar`: what a header name is made of.
-fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
 }
 
 /// `text` on one line and a `^` under its byte `offset` on the next (an

@@ -1,9 +1,9 @@
 //! The lexical pieces every format shares: optional whitespace, hex digits
 //! and ids, and the percent codec.
 //!
-//! A baggage key is an RFC 7230 `token`; its `tchar` class lives with
+//! A baggage key is an RFC 9110 `token`; its `tchar` class lives with
 //! [`Baggage`](crate::Baggage), which checks keys too
-//! (`crate::baggage::is_tchar`), and so do OWS, `baggage-octet` and the
+//! ([`is_tchar`](crate::wire::is_tchar)), and so do OWS, `baggage-octet` and the
 //! percent escape, which it needs to check property lists.
 
 use alloc::string::String;
