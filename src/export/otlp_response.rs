@@ -98,7 +98,9 @@ pub(crate) fn failure_message(body: &[u8], json: bool) -> Option<String> {
                 (2, Value::Bytes(text)) => {
                     message = bounded(String::from_utf8_lossy(text).into_owned());
                 }
-                (1, Value::Bytes(_)) | (2, Value::Varint(_)) => return None,
+                (1, Value::Bytes(_) | Value::Fixed) | (2, Value::Varint(_) | Value::Fixed) => {
+                    return None
+                }
                 _ => {}
             }
         }
@@ -172,8 +174,8 @@ impl Wire<'_> {
         }
     }
 
-    /// The next field's number and its value: a varint, or the bytes of a
-    /// length-delimited or fixed-width value.
+    /// The next field's number and its value: a varint, the bytes of a
+    /// length-delimited value, or a fixed-width value (skipped).
     fn field(&mut self) -> Result<(u64, Value<'_>), BadResponse> {
         let key = self.varint()?;
         let number = key >> 3;
@@ -182,20 +184,25 @@ impl Wire<'_> {
         }
         let value = match key & 7 {
             0 => Value::Varint(self.varint()?),
-            1 => Value::Bytes(self.take(8)?),
+            1 => self.take(8).map(|_| Value::Fixed)?,
             2 => {
                 let len = self.varint()?;
                 Value::Bytes(self.take(len)?)
             }
-            5 => Value::Bytes(self.take(4)?),
+            5 => self.take(4).map(|_| Value::Fixed)?,
             _ => return Err(self.bad("a group or an unknown wire type")),
         };
         Ok((number, value))
     }
 }
 
+/// A field's value by its wire type. Fixed-width values are told apart
+/// from length-delimited ones: none of the fields read here is fixed-width,
+/// and as bytes, a `fixed32` field 1 passed for a `partial_success`
+/// message.
 enum Value<'a> {
     Varint(u64),
+    Fixed,
     Bytes(&'a [u8]),
 }
 
@@ -211,7 +218,7 @@ fn from_protobuf(body: &[u8]) -> Result<Option<PartialSuccess>, BadResponse> {
                 let partial = found.get_or_insert_with(PartialSuccess::default);
                 merge_partial(bytes, start, partial)?;
             }
-            (1, Value::Varint(_)) => {
+            (1, Value::Varint(_) | Value::Fixed) => {
                 return Err(BadResponse {
                     what: "partial_success is not a message",
                     offset: start,
@@ -633,7 +640,12 @@ mod tests {
             &[0x0b],             // start group
             &[0x00, 0x00],       // field 0
             &[0x08, 0x01],       // partial_success as a varint
-            &[0x0a, 0x02, 0x12, 0x00][..2], // cut short
+            // partial_success as a fixed32 (bytes 08 05 would read as
+            // rejected_spans 5) and as a fixed64
+            &[0x0d, 0x08, 0x05, 0x12, 0x00],
+            &[0x09, 0x08, 0x05, 0x12, 0x00, 0, 0, 0, 0],
+            &[0x0a, 0x05, 0x15, 1, 2, 3, 4], // error_message as a fixed32
+            &[0x0a, 0x02, 0x12, 0x00][..2],  // cut short
             // rejected_spans = -1 (ten-byte varint)
             &[
                 0x0a, 0x0b, 0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01,
@@ -828,8 +840,10 @@ mod tests {
             (&b""[..], false),
             (b"\x08\x03", false),
             (b"bad\x1bspan", false),
-            (b"\x10\x05", false),  // message as a varint
-            (b"\x0a\x01x", false), // code as bytes
+            (b"\x10\x05", false),          // message as a varint
+            (b"\x0a\x01x", false),         // code as bytes
+            (b"\x15abcd", false),          // message as a fixed32
+            (b"\x0dabcd\x12\x01x", false), // code as a fixed32
             (b"{}", true),
             (br#"{"message":null}"#, true),
             (br#"{"message":""}"#, true),
