@@ -23,6 +23,7 @@
 
 use core::ops::Range;
 
+use super::carrier::first_value;
 use super::{reported, Extractor, Injector, Problem, Problems, Propagator};
 use crate::context::Context;
 use crate::wire::b3::B3Header;
@@ -137,6 +138,8 @@ struct Read {
     /// Which `x-b3-*` headers were pushed into `multi`: their first value.
     seen: [bool; MultiParser::HEADERS.len()],
     multi: MultiParser,
+    /// Bit `i` set: `EXTRACT_FIELDS[i]` came more than once.
+    repeated: u8,
 }
 
 impl Read {
@@ -147,16 +150,41 @@ impl Read {
         }
         let start = range.start;
         carrier.get_all_of(&EXTRACT_FIELDS[range], &mut |i, value| match start + i {
-            0 => {
-                self.single.get_or_insert_with(|| parse_single(value));
-            }
+            0 => match self.single {
+                None => self.single = Some(parse_single(value)),
+                Some(_) => self.repeated |= 1,
+            },
             field => {
                 let m = field - 1;
                 if !core::mem::replace(&mut self.seen[m], true) {
                     self.multi.push_header(m, value);
+                } else {
+                    self.repeated |= 1 << field;
                 }
             }
         });
+    }
+
+    /// Reports each of the fields `EXTRACT_FIELDS[range]` that came again
+    /// with another value. Looked for only when a field came twice: the
+    /// first values were read without a copy.
+    #[cold]
+    #[inline(never)]
+    fn report_repeated(
+        &self,
+        carrier: &dyn Extractor,
+        range: Range<usize>,
+        problems: &mut Problems,
+    ) {
+        for field in range.filter(|&i| self.repeated & (1 << i) != 0) {
+            let name = EXTRACT_FIELDS[field];
+            if let Some(((), differing @ 1..)) = first_value(carrier, name, |_| ()) {
+                problems.push(Problem::Repeated {
+                    field: name,
+                    differing,
+                });
+            }
+        }
     }
 }
 
@@ -230,6 +258,9 @@ impl Propagator for B3 {
             Encoding::Multi => EXTRACT_FIELDS.len(),
         };
         read.fields(carrier, 0..first);
+        if read.repeated & 1 != 0 {
+            read.report_repeated(carrier, 0..1, &mut problems);
+        }
         match read.single {
             Some(Ok(header)) => return (apply(&header, cx), problems),
             Some(Err(e)) => problems.push(Problem::Invalid(e)),
@@ -238,6 +269,9 @@ impl Propagator for B3 {
         read.fields(carrier, first..EXTRACT_FIELDS.len());
         if read.multi.is_empty() {
             return (cx.clone(), problems);
+        }
+        if read.repeated & !1 != 0 {
+            read.report_repeated(carrier, 1..EXTRACT_FIELDS.len(), &mut problems);
         }
         match read.multi.finish() {
             Ok(header) => (apply(&header, cx), problems),

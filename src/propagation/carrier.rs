@@ -2,6 +2,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::wire::lexical::trim_ows;
+
 /// Somewhere a propagator can write fields (a request's headers, a message's
 /// metadata). Propagators always pass lowercase names.
 ///
@@ -130,21 +132,27 @@ pub trait Extractor {
     }
 }
 
-/// The first value of `key` in `carrier`, parsed in place without a copy:
-/// the formats that read one value of a field (B3: "when extracting state
-/// headers, the first value wins"; Jaeger's `uber-trace-id`) read it so.
+/// The first value of `key` in `carrier`, parsed, and how many later
+/// values differ from it (OWS around a value aside): the formats that read
+/// one value of a field (B3: "when extracting state headers, the first
+/// value wins"; Jaeger's `uber-trace-id`) read it so, and report the
+/// values they pass over ([`Problem::Repeated`](super::Problem::Repeated)).
 pub(crate) fn first_value<T>(
     carrier: &dyn Extractor,
     key: &str,
     parse: impl Fn(&str) -> T,
-) -> Option<T> {
-    let mut out = None;
-    carrier.get_all(key, &mut |v| {
-        if out.is_none() {
-            out = Some(parse(v));
-        }
+) -> Option<(T, usize)> {
+    fn unpadded(v: &str) -> &str {
+        let (start, end) = trim_ows(v.as_bytes());
+        &v[start..end]
+    }
+    let mut first: Option<(T, String)> = None;
+    let mut differing = 0;
+    carrier.get_all(key, &mut |v| match &first {
+        None => first = Some((parse(v), unpadded(v).to_owned())),
+        Some((_, text)) => differing += usize::from(unpadded(v) != text),
     });
-    out
+    first.map(|(parsed, _)| (parsed, differing))
 }
 
 /// Whether `name` starts with `prefix`, ASCII case-insensitively.

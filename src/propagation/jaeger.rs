@@ -208,7 +208,17 @@ impl Propagator for Jaeger {
             // The first value is whatever the carrier yields first for the
             // name; a carrier that stores names in another form (the
             // environment) is asked for it by name.
-            Found::None | Found::More => first_value(carrier, HEADER, parse),
+            Found::None | Found::More => {
+                first_value(carrier, HEADER, parse).map(|(trace, differing)| {
+                    if differing > 0 {
+                        problems.push(Problem::Repeated {
+                            field: HEADER,
+                            differing,
+                        });
+                    }
+                    trace
+                })
+            }
         };
         if let Some(Err(e)) = trace {
             problems.push(Problem::Invalid(e));

@@ -45,6 +45,14 @@ pub enum Problem {
         /// The trace id ignored.
         ignored_trace_id: TraceId,
     },
+    /// A field a format reads once came with other values too; the first
+    /// was used, as the format says ("the first value wins").
+    Repeated {
+        /// The field, e.g. `uber-trace-id` or `x-b3-sampled`.
+        field: &'static str,
+        /// How many later values differ from the first (padding aside).
+        differing: usize,
+    },
     /// Two formats carried the same trace but a different parent span id
     /// or a different sampling decision (a proxy that rewrote one format
     /// and not the other); the first was kept. No decision (B3 deferred)
@@ -75,6 +83,7 @@ impl Problem {
             Problem::Partial { invalid, .. } if *invalid > 0 => DiagnosticKind::InvalidHeader,
             Problem::Partial { .. } => DiagnosticKind::LimitExceeded,
             Problem::Conflict { .. }
+            | Problem::Repeated { .. }
             | Problem::SpanConflict { .. }
             | Problem::BaggageConflict { .. } => DiagnosticKind::ConflictingContext,
         }
@@ -104,6 +113,11 @@ impl fmt::Display for Problem {
                 f,
                 "{ignored} carries {entries} baggage entries whose keys an earlier format \
                  set to other values; kept the first"
+            ),
+            Problem::Repeated { field, differing } => write!(
+                f,
+                "{field} came with {differing} more value(s) that differ from the first; \
+                 kept the first"
             ),
             Problem::Conflict {
                 kept,
