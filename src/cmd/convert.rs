@@ -21,7 +21,7 @@
 //! the conversion fails (exit 1).
 
 use std::ffi::OsString;
-use std::io::Write;
+use std::io::{self, Write};
 use std::process::ExitCode;
 
 use baton::propagation::{Composite, Propagator};
@@ -30,7 +30,8 @@ use baton::{Context, SpanContext, TraceFlags};
 
 use super::decode;
 use super::{
-    option_text, read_lines, refuse_options, sampled_or_not, usage_error, Input, INVALID_INPUT,
+    option_text, printed, read_lines, refuse_options, sampled_or_not, usage_error, Input,
+    INVALID_INPUT,
 };
 
 /// `--to` names and the propagators they write with.
@@ -49,7 +50,17 @@ pub fn run(args: &[OsString]) -> ExitCode {
     if let Some(refused) = refuse_options("convert", lines) {
         return refused;
     }
-    let mut stderr = std::io::stderr();
+    printed(|out, err| convert(target, lines, out, err))
+}
+
+/// Converts `lines` to `target` (a list of propagators): the headers on
+/// `out`, what is lost or refused on `err`.
+fn convert(
+    target: &str,
+    lines: &[OsString],
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<ExitCode> {
     let Input {
         lines,
         skipped,
@@ -57,55 +68,55 @@ pub fn run(args: &[OsString]) -> ExitCode {
     } = match read_lines(lines) {
         Ok(input) => match input.nothing_read() {
             Some(problem) => {
-                let _ = writeln!(stderr, "baton: {problem}");
-                return ExitCode::from(INVALID_INPUT);
+                writeln!(err, "baton: {problem}")?;
+                return Ok(ExitCode::from(INVALID_INPUT));
             }
             None => input,
         },
-        Err(e) => return e.report(&mut stderr),
+        Err(e) => return e.report(err),
     };
     // Refuse what `decode` would reject, with the same precise message,
     // rather than converting whatever part happened to be valid.
     let mut invalid = false;
     for line in &lines {
         if let Err(e) = decode::decode(line, &lines, &reading) {
-            e.report(line, &mut stderr);
+            e.report(line, err)?;
             invalid = true;
         }
     }
     if let Some(conflict) = decode::conflict(&lines, &reading) {
-        let _ = writeln!(stderr, "{conflict}");
+        writeln!(err, "{conflict}")?;
         invalid = true;
     }
     for passed in decode::limits_passed(&lines, &reading) {
-        let _ = writeln!(stderr, "{passed}");
+        writeln!(err, "{passed}")?;
         invalid = true;
     }
     if invalid {
-        return ExitCode::from(INVALID_INPUT);
+        return Ok(ExitCode::from(INVALID_INPUT));
     }
 
     let headers: Vec<(String, String)> = lines.into_iter().map(|l| (l.name, l.value)).collect();
     let read = reading.formats();
     let cx = read.extract(&Context::default(), &headers);
     if cx.span_context().is_none() && cx.remote_decision().is_none() {
-        let _ = writeln!(
-            stderr,
+        writeln!(
+            err,
             "baton: no trace and span ids in the input to convert, and no sampling decision"
-        );
-        return ExitCode::from(INVALID_INPUT);
+        )?;
+        return Ok(ExitCode::from(INVALID_INPUT));
     }
     if let Some(named) = reading.note() {
-        let _ = writeln!(stderr, "baton: convert: {named}");
+        writeln!(err, "baton: convert: {named}")?;
     }
     if let Some(skipped) = skipped.summary() {
-        let _ = writeln!(stderr, "baton: convert: {skipped}");
+        writeln!(err, "baton: convert: {skipped}")?;
     }
-    let mut out: Vec<(String, String)> = Vec::new();
-    composite(target).inject(&cx, &mut out);
+    let mut converted: Vec<(String, String)> = Vec::new();
+    composite(target).inject(&cx, &mut converted);
     // Read back as any receiver would: what differs is what the format
     // could not carry.
-    let back = read.extract(&Context::default(), &out);
+    let back = read.extract(&Context::default(), &converted);
     let format = target.split(',').next().unwrap_or(target);
     let jaeger_bits = headers
         .iter()
@@ -114,26 +125,25 @@ pub fn run(args: &[OsString]) -> ExitCode {
         .map(|h| decode::jaeger_bits_not_carried(&h))
         .find(|&bits| bits != 0);
     if let Some(bits) = jaeger_bits {
-        let _ = writeln!(
-            stderr,
+        writeln!(
+            err,
             "baton: convert --to {format}: Jaeger flag bits {bits:02x} are not carried on \
              (baton keeps sampled and debug)"
-        );
+        )?;
     }
     for lost in losses(&cx, &back, format) {
-        let _ = writeln!(stderr, "baton: convert --to {format}: {lost}");
+        writeln!(err, "baton: convert --to {format}: {lost}")?;
     }
-    if out.is_empty() {
+    if converted.is_empty() {
         // Everything was lost (a lone decision in a format that needs ids):
         // no output is no success.
-        let _ = writeln!(stderr, "baton: convert --to {format}: nothing to write");
-        return ExitCode::from(INVALID_INPUT);
+        writeln!(err, "baton: convert --to {format}: nothing to write")?;
+        return Ok(ExitCode::from(INVALID_INPUT));
     }
-    let mut stdout = std::io::stdout().lock();
-    for (name, value) in out {
-        let _ = writeln!(stdout, "{name}: {value}");
+    for (name, value) in converted {
+        writeln!(out, "{name}: {value}")?;
     }
-    ExitCode::SUCCESS
+    Ok(ExitCode::SUCCESS)
 }
 
 /// What `back`, the converted headers read back, lacks of `cx`, in

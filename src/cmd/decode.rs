@@ -13,7 +13,7 @@
 //! in one line after the rest, a value that spans lines with them.
 
 use std::ffi::OsString;
-use std::io::Write;
+use std::io::{self, Write};
 use std::process::ExitCode;
 
 use baton::propagation::{check_session_id, Problem, Propagator, SessionError};
@@ -26,8 +26,8 @@ use baton::wire::{
 use baton::{Context, SpanContext, SpanId, TraceFlags, TraceId};
 
 use super::{
-    caret, indent, read_lines, refuse_options, sampled_or_not, HeaderLine, Input, Reading,
-    INVALID_INPUT,
+    caret, escaped, indent, printed, read_lines, refuse_options, sampled_or_not, HeaderLine, Input,
+    Reading, INVALID_INPUT,
 };
 
 /// One decoded field: a label and its text.
@@ -50,11 +50,12 @@ impl LineError {
 
     /// Prints `line N: message`, then the value with a caret under the
     /// offending byte.
-    pub fn report(&self, line: &HeaderLine, out: &mut dyn Write) {
-        let _ = writeln!(out, "line {}: {}", line.number, self.message);
+    pub fn report(&self, line: &HeaderLine, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "line {}: {}", line.number, self.message)?;
         if let Some(offset) = self.offset {
-            let _ = writeln!(out, "{}", indent(&caret(&line.value, offset)));
+            writeln!(out, "{}", indent(&caret(&line.value, offset)))?;
         }
+        Ok(())
     }
 }
 
@@ -62,6 +63,10 @@ pub fn run(args: &[OsString]) -> ExitCode {
     if let Some(refused) = refuse_options("decode", args) {
         return refused;
     }
+    printed(|out, _| print(args, out))
+}
+
+fn print(args: &[OsString], out: &mut dyn Write) -> io::Result<ExitCode> {
     let Input {
         lines,
         skipped,
@@ -69,56 +74,53 @@ pub fn run(args: &[OsString]) -> ExitCode {
     } = match read_lines(args) {
         Ok(input) => match input.nothing_read() {
             Some(problem) => {
-                let _ = writeln!(std::io::stdout(), "{problem}");
-                return ExitCode::from(INVALID_INPUT);
+                writeln!(out, "{problem}")?;
+                return Ok(ExitCode::from(INVALID_INPUT));
             }
             None => input,
         },
-        Err(e) => return e.report(&mut std::io::stdout()),
+        Err(e) => return e.report(out),
     };
-    let mut out = std::io::stdout().lock();
     let mut invalid = false;
     for line in &lines {
         match decode(line, &lines, &reading) {
             Ok(fields) => {
                 match &line.variable {
                     Some(variable) => {
-                        let _ = writeln!(out, "{variable}={}", line.value);
-                        let _ = writeln!(out, "  {:<10} {}", "read as", line.name);
+                        writeln!(out, "{variable}={}", escaped(&line.value))?;
+                        writeln!(out, "  {:<10} {}", "read as", line.name)?;
                     }
-                    None => {
-                        let _ = writeln!(out, "{}: {}", line.name, line.value);
-                    }
+                    None => writeln!(out, "{}: {}", line.name, escaped(&line.value))?,
                 }
                 for (label, text) in fields {
-                    let _ = writeln!(out, "  {label:<10} {text}");
+                    writeln!(out, "  {label:<10} {text}")?;
                 }
             }
             Err(e) => {
                 invalid = true;
-                e.report(line, &mut out);
+                e.report(line, out)?;
             }
         }
     }
     if let Some(named) = reading.note() {
-        let _ = writeln!(out, "{named}");
+        writeln!(out, "{named}")?;
     }
     if let Some(skipped) = skipped.summary() {
-        let _ = writeln!(out, "{skipped}");
+        writeln!(out, "{skipped}")?;
     }
     if let Some(conflict) = conflict(&lines, &reading) {
         invalid = true;
-        let _ = writeln!(out, "{conflict}");
+        writeln!(out, "{conflict}")?;
     }
     for passed in limits_passed(&lines, &reading) {
         invalid = true;
-        let _ = writeln!(out, "{passed}");
+        writeln!(out, "{passed}")?;
     }
-    if invalid {
+    Ok(if invalid {
         ExitCode::from(INVALID_INPUT)
     } else {
         ExitCode::SUCCESS
-    }
+    })
 }
 
 /// The fields of one header line, by the format its name announces (the

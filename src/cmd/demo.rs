@@ -12,7 +12,7 @@
 
 use std::collections::VecDeque;
 use std::future::Future;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::pin::Pin;
 use std::process::{Command, ExitCode, Stdio};
@@ -544,9 +544,10 @@ impl Running {
     }
 }
 
-/// Writes `text` to stdout, ignoring a closed or failing stdout
-/// (`baton demo | head -1`): the output is all the demo has to say, so there
-/// is nothing better to do than stop writing, and `println!` would panic.
+/// Writes `text` to stdout, for the client that started this process: the
+/// pipe it reads. A failed write is not this process's to report: the
+/// client finds the port or the spans missing and says so, where
+/// `println!` would panic.
 fn print_stdout(text: &str) {
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
@@ -686,26 +687,29 @@ OTEL_SERVICE_NAME names the client.";
 /// `baton demo [--propagator LIST] [--export none|console|jsonl|otlp] [--endpoint URL]`.
 pub fn run(args: &[String]) -> ExitCode {
     if args.iter().any(|a| a == "--help" || a == "-h") {
-        print_stdout(DEMO_HELP);
-        print_stdout("\n");
-        return ExitCode::SUCCESS;
+        return super::printed(|out, _| {
+            writeln!(out, "{DEMO_HELP}")?;
+            Ok(ExitCode::SUCCESS)
+        });
     }
     let options = match Options::parse(args) {
         Ok(options) => options,
         Err(problem) => return super::usage_error(&problem),
     };
-    let ran = match options.role {
-        Role::Client => run_client(options),
-        Role::Renderer => renderer(),
-        Role::Service(which) => service(which),
-    };
-    match ran {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(problem) => {
-            let _ = writeln!(std::io::stderr(), "baton demo: {problem}");
-            ExitCode::FAILURE
+    super::printed(|out, err| {
+        let ran = match options.role {
+            Role::Client => run_client(options, out, err)?,
+            Role::Renderer => renderer(),
+            Role::Service(which) => service(which),
+        };
+        match ran {
+            Ok(()) => Ok(ExitCode::SUCCESS),
+            Err(problem) => {
+                writeln!(err, "baton demo: {problem}")?;
+                Ok(ExitCode::FAILURE)
+            }
         }
-    }
+    })
 }
 
 /// Which process of the demo this is.
@@ -796,7 +800,32 @@ impl Options {
 /// The client's service name, unless `OTEL_SERVICE_NAME` gives one.
 const CLIENT: &str = "baton-demo-client";
 
-fn run_client(options: Options) -> Result<(), String> {
+/// Runs the demo's trace and prints its tree on `out`, then what failed
+/// on `err`: the tree is printed whether or not the export worked, as it
+/// is what was recorded. A failed write is the outer error, a failed run
+/// the inner one.
+fn run_client(
+    options: Options,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<Result<(), String>> {
+    let (text, failed) = match run_traced(options) {
+        Ok(traced) => traced,
+        Err(problem) => return Ok(Err(problem)),
+    };
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    let Some((last, before)) = failed.split_last() else {
+        return Ok(Ok(()));
+    };
+    for problem in before {
+        writeln!(err, "baton demo: {problem}")?;
+    }
+    Ok(Err(last.clone()))
+}
+
+/// Runs the demo's trace: the tree to print, and what failed, in order.
+fn run_traced(options: Options) -> Result<(String, Vec<String>), String> {
     let propagators = options.propagators;
     let propagator = baton::propagation::Composite::from_list(&propagators)
         .map_err(|e| format!("--propagator: {e}"))?;
@@ -825,8 +854,6 @@ fn run_client(options: Options) -> Result<(), String> {
     };
     a.finish()?;
     b.finish()?;
-    // The tree is printed whether or not the export worked: it is what was
-    // recorded, and the failure is reported after it.
     let (own, exported) = installed.shut_down();
 
     let mut nodes: Vec<Node> = own.iter().map(|d| Node::from_span(d, &service)).collect();
@@ -867,14 +894,11 @@ fn run_client(options: Options) -> Result<(), String> {
             render(&spans)
         ));
     }
-    print_stdout(&text);
+    let mut failed: Vec<String> = exported.err().into_iter().collect();
     if foreign > 0 {
-        if let Err(e) = exported {
-            let _ = writeln!(std::io::stderr(), "baton demo: {e}");
-        }
-        return Err(format!("{foreign} spans left the trace"));
+        failed.push(format!("{foreign} spans left the trace"));
     }
-    exported
+    Ok((text, failed))
 }
 
 fn listener() -> Result<TcpListener, String> {

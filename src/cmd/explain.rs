@@ -24,7 +24,7 @@
 //! something, 2 on a usage error (unknown option, unreadable file or line).
 
 use std::collections::BTreeSet;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::process::ExitCode;
 use std::sync::{Mutex, PoisonError};
 
@@ -36,8 +36,8 @@ use baton::{Baggage, Context, Session, SpanContext, TraceState};
 
 use super::decode::sampling_text;
 use super::{
-    propagators_that_run, read_numbered, sampled_or_not, usage_error, utf8_line, without_bom,
-    InputError, Reading, Skipped, USAGE_ERROR,
+    printed, propagators_that_run, read_numbered, sampled_or_not, usage_error, utf8_line,
+    without_bom, InputError, Reading, Skipped, USAGE_ERROR,
 };
 
 /// The trace formats, by their `OTEL_PROPAGATORS` names.
@@ -93,12 +93,13 @@ pub fn run(args: &[String]) -> ExitCode {
         Ok(blocks) => blocks,
         Err(Problem::Usage(problem)) => return usage_error(&problem),
         Err(Problem::Line(e, file)) => {
-            let mut stderr = std::io::stderr();
-            if let Some(file) = file {
-                let _ = write!(stderr, "{file}: ");
-            }
-            e.report(&mut stderr);
-            return ExitCode::from(USAGE_ERROR);
+            return printed(|_, err| {
+                if let Some(file) = file {
+                    write!(err, "{file}: ")?;
+                }
+                e.report(err)?;
+                Ok(ExitCode::from(USAGE_ERROR))
+            })
         }
     };
     // Each side as a baton process started with its list runs, with the
@@ -131,40 +132,41 @@ pub fn run(args: &[String]) -> ExitCode {
         receiver_session: received.reading.session(),
     };
     let (summary, findings) = hop.explain();
-    let mut out = std::io::stdout().lock();
-    let _ = write!(out, "{summary}");
-    for side in sender.iter().chain([&receiver]) {
-        for note in &side.notes {
-            let _ = writeln!(out, "note:     {note}");
+    printed(|out, _| {
+        write!(out, "{summary}")?;
+        for side in sender.iter().chain([&receiver]) {
+            for note in &side.notes {
+                writeln!(out, "note:     {note}")?;
+            }
         }
-    }
-    for (side, block) in [("sent", &sent), ("received", &received)] {
-        if let Some(named) = block.reading.note() {
-            let _ = writeln!(out, "note:     {side}: {named}");
+        for (side, block) in [("sent", &sent), ("received", &received)] {
+            if let Some(named) = block.reading.note() {
+                writeln!(out, "note:     {side}: {named}")?;
+            }
+            if let Some(skipped) = block.skipped.summary() {
+                writeln!(out, "note:     {side}: {skipped}")?;
+            }
         }
-        if let Some(skipped) = block.skipped.summary() {
-            let _ = writeln!(out, "note:     {side}: {skipped}");
+        let verdict = if findings.iter().any(|f| f.breaks) {
+            "the trace breaks at this hop"
+        } else if findings.is_empty() {
+            "the trace continues intact"
+        } else {
+            "the trace continues, but loses something on the way"
+        };
+        writeln!(out, "verdict:  {verdict}")?;
+        for f in &findings {
+            writeln!(out, "- {}", f.what)?;
+            if let Some(fix) = &f.fix {
+                writeln!(out, "  fix: {fix}")?;
+            }
         }
-    }
-    let verdict = if findings.iter().any(|f| f.breaks) {
-        "the trace breaks at this hop"
-    } else if findings.is_empty() {
-        "the trace continues intact"
-    } else {
-        "the trace continues, but loses something on the way"
-    };
-    let _ = writeln!(out, "verdict:  {verdict}");
-    for f in &findings {
-        let _ = writeln!(out, "- {}", f.what);
-        if let Some(fix) = &f.fix {
-            let _ = writeln!(out, "  fix: {fix}");
-        }
-    }
-    if findings.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(BROKEN)
-    }
+        Ok(if findings.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(BROKEN)
+        })
+    })
 }
 
 static CAPTURED: Mutex<Vec<String>> = Mutex::new(Vec::new());

@@ -12,7 +12,7 @@ pub mod demo;
 pub mod explain;
 
 use std::ffi::{OsStr, OsString};
-use std::io::{BufRead, Write};
+use std::io::{self, BufRead, Write};
 use std::process::ExitCode;
 
 use baton::propagation::{
@@ -74,11 +74,39 @@ pub fn refuse_options(command: &str, lines: &[OsString]) -> Option<ExitCode> {
     )))
 }
 
-/// Prints the usage on stdout; a reader that is gone (`baton help | true`)
-/// is no panic, as it would be with `println!`.
+/// Prints the usage on stdout.
 pub fn help() -> ExitCode {
-    let _ = writeln!(std::io::stdout().lock(), "{USAGE}");
-    ExitCode::SUCCESS
+    printed(|out, _| {
+        writeln!(out, "{USAGE}")?;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// Runs `print` with standard output and standard error, and gives the
+/// status it returns, unless a write failed: output that did not reach its
+/// reader is no success (`baton decode ... >/dev/full` exits 1, saying
+/// why). A reader that is gone (`| head -1`) has seen what it wanted, as
+/// with a command killed by SIGPIPE: the status is 1, without a message
+/// that would only clutter the terminal. `println!` would panic instead.
+pub fn printed(
+    print: impl FnOnce(&mut dyn Write, &mut dyn Write) -> io::Result<ExitCode>,
+) -> ExitCode {
+    // Not locked for the whole run: threads of the demo's pipeline write
+    // spans to standard error while it runs.
+    let (mut out, mut err) = (io::stdout(), io::stderr());
+    // Standard output buffers lines: what is still buffered fails only
+    // when flushed.
+    let status = print(&mut out, &mut err).and_then(|status| out.flush().map(|()| status));
+    match status {
+        Ok(status) => status,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::from(OUTPUT_FAILED),
+        Err(e) => {
+            // Standard error failing too leaves nowhere to say it; the
+            // status still does.
+            let _ = writeln!(err, "baton: cannot write the output: {e}");
+            ExitCode::from(OUTPUT_FAILED)
+        }
+    }
 }
 
 /// Prints `problem` and the usage to stderr; returns the usage-error status.
@@ -122,6 +150,8 @@ pub fn propagators_that_run(list: &str) -> String {
 pub const INVALID_INPUT: u8 = 1;
 /// Exit status for a command line that cannot be understood.
 pub const USAGE_ERROR: u8 = 2;
+/// Exit status when the output could not be written.
+pub const OUTPUT_FAILED: u8 = 1;
 
 /// One line of input: a `name: value` header line, or a `NAME=VALUE`
 /// line of baton's environment carrier read as the header it stands for.
@@ -600,21 +630,52 @@ pub fn sampled_or_not(sampled: bool) -> &'static str {
     }
 }
 
-/// `text` on one line and a `^` under its byte `offset` on the next (an
-/// offset at the end points just past the last character).
+/// `text` (input, echoed) with every character a terminal would not show
+/// as itself escaped: `\t`, `\n`, `\r`, other C0 controls as `\x1b`, and
+/// DEL, C1 controls and the invisible format characters that reorder or
+/// hide text (bidirectional overrides, zero-width characters) as
+/// `\u{7f}`. Echoed raw, an escape sequence in the input would drive the
+/// terminal (clear it, retitle it), and a tab would shift the caret.
+pub fn escaped(text: &str) -> String {
+    text.chars().map(escape_char).collect()
+}
+
+fn escape_char(c: char) -> String {
+    match c {
+        '\t' => "\\t".to_owned(),
+        '\n' => "\\n".to_owned(),
+        '\r' => "\\r".to_owned(),
+        '\0'..='\x1f' => format!("\\x{:02x}", u32::from(c)),
+        '\u{7f}'..='\u{9f}'
+        | '\u{ad}'
+        | '\u{200b}'..='\u{200f}'
+        | '\u{2028}'..='\u{202e}'
+        | '\u{2060}'..='\u{206f}'
+        | '\u{feff}' => format!("\\u{{{:x}}}", u32::from(c)),
+        c => c.to_string(),
+    }
+}
+
+/// `text` on one line, escaped (see [`escaped`]), and a `^` under its
+/// byte `offset` on the next: under the first character of that byte's
+/// escape, or just past the last character for an offset at the end.
 pub fn caret(text: &str, offset: usize) -> String {
-    let column = text.char_indices().take_while(|(i, _)| *i < offset).count();
-    format!("{text}\n{:column$}^", "")
+    let column: usize = text
+        .char_indices()
+        .take_while(|(i, _)| *i < offset)
+        .map(|(_, c)| escape_char(c).chars().count())
+        .sum();
+    format!("{}\n{:column$}^", escaped(text), "")
 }
 
 impl InputError {
     /// Prints the error to `out` and returns the invalid-input status.
-    pub fn report(&self, out: &mut dyn Write) -> ExitCode {
-        let _ = writeln!(out, "line {}: {}", self.number, self.message);
+    pub fn report(&self, out: &mut dyn Write) -> io::Result<ExitCode> {
+        writeln!(out, "line {}: {}", self.number, self.message)?;
         if !self.line.is_empty() {
-            let _ = writeln!(out, "{}", indent(&caret(&self.line, self.offset)));
+            writeln!(out, "{}", indent(&caret(&self.line, self.offset)))?;
         }
-        ExitCode::from(INVALID_INPUT)
+        Ok(ExitCode::from(INVALID_INPUT))
     }
 }
 
