@@ -38,6 +38,8 @@ fn a_repeated_line_that_does_not_parse_is_its_own_error() {
     );
 }
 
+/// The ignored line is a conflict too (see
+/// `cli_decode_repeated_x_b3_value_is_a_conflict.rs`).
 #[test]
 fn a_repeated_line_of_another_value_is_named_as_ignored() {
     let (code, out) = decode(&[
@@ -47,7 +49,7 @@ fn a_repeated_line_of_another_value_is_named_as_ignored() {
         "x-b3-sampled: 0".into(),
         "x-b3-sampled: 1".into(),
     ]);
-    assert_eq!(code, 0, "{out}");
+    assert_eq!(code, 1, "{out}");
     assert!(out.contains("  sampling   accept\n"), "{out}");
     assert!(
         out.contains(

@@ -23,7 +23,7 @@ use baton::wire::uber_trace_id::JaegerHeader;
 use baton::wire::{
     b3_single, baggage, traceparent, tracestate, uber_trace_id, uberctx, Field, WireError,
 };
-use baton::{Context, SpanContext, SpanId, TraceFlags, TraceId};
+use baton::{Context, Session, SpanContext, SpanId, TraceFlags, TraceId};
 
 use super::{
     caret, escaped, indent, printed, read_lines, refuse_options, sampled_or_not, HeaderLine, Input,
@@ -380,13 +380,8 @@ fn decode_b3_multi(line: &HeaderLine, lines: &[HeaderLine]) -> Result<Vec<Shown>
 /// value wins", `earlier`'s): checked alone, as a repeated `b3` line is,
 /// and named as ignored.
 fn repeated_b3_multi(line: &HeaderLine, earlier: &HeaderLine) -> Result<Vec<Shown>, LineError> {
-    let mut alone = MultiParser::default();
-    alone.push(&line.name, &line.value);
-    // Alone, a valid value fails only for a header it lacks.
-    if let Err(e) = alone.finish() {
-        if b3_header_of(e.field()).eq_ignore_ascii_case(&line.name) {
-            return Err(LineError::wire(e));
-        }
+    if let Some(e) = b3_multi_alone_error(line) {
+        return Err(LineError::wire(e));
     }
     Ok(vec![if line.value == earlier.value {
         (
@@ -402,6 +397,17 @@ fn repeated_b3_multi(line: &HeaderLine, earlier: &HeaderLine) -> Result<Vec<Show
             ),
         )
     }])
+}
+
+/// Why the `X-B3-*` line `line`, read alone, does not parse, if it does not.
+fn b3_multi_alone_error(line: &HeaderLine) -> Option<WireError> {
+    let mut alone = MultiParser::default();
+    alone.push(&line.name, &line.value);
+    // Alone, a valid value fails only for a header it lacks.
+    alone
+        .finish()
+        .err()
+        .filter(|e| b3_header_of(e.field()).eq_ignore_ascii_case(&line.name))
 }
 
 /// What one line says of the trace it belongs to.
@@ -466,9 +472,23 @@ fn parents(lines: &[HeaderLine]) -> Vec<Said<'_>> {
 /// members past 64 or 8192 bytes over several `uberctx-*` or `baggage`
 /// lines, which extraction would drop, and tracestate members past 32 over
 /// several `tracestate` lines, for which it drops the whole tracestate.
+/// While one line passes a limit alone, that line's error says it, and
+/// the limit is not said again here.
 pub fn limits_passed(lines: &[HeaderLine], reading: &Reading) -> Vec<String> {
+    // Jaeger counts a repeated `uberctx-*` key as dropped, though no
+    // limit dropped it: a repeat is a conflict (see `conflict`) or one
+    // value said twice, not a limit passed.
+    let mut uberctx_keys = Vec::new();
     let headers: Vec<(String, String)> = lines
         .iter()
+        .filter(|l| {
+            let name = l.name.to_ascii_lowercase();
+            !uberctx::has_prefix(&name) || {
+                let repeated = uberctx_keys.contains(&name);
+                uberctx_keys.push(name);
+                !repeated
+            }
+        })
         .map(|l| (l.name.clone(), l.value.clone()))
         .collect();
     let (_, problems) = reading
@@ -477,15 +497,24 @@ pub fn limits_passed(lines: &[HeaderLine], reading: &Reading) -> Vec<String> {
     // The session header is one value: a line too long is that line's
     // error (see `decode`), not a limit lines pass together.
     let session = reading.session();
-    // A tracestate line past the limit alone is that line's error.
-    let each_tracestate_fits = lines
-        .iter()
-        .filter(|l| l.name.eq_ignore_ascii_case("tracestate"))
-        .all(|l| tracestate::parse(&l.value).is_ok());
+    // A tracestate or baggage line past a limit alone is that line's
+    // error: the limit is no news of the lines together.
+    let each_fits = |name: &str, fits: fn(&str) -> bool| {
+        lines
+            .iter()
+            .filter(|l| l.name.eq_ignore_ascii_case(name))
+            .all(|l| fits(&l.value))
+    };
+    let each_tracestate_fits = each_fits("tracestate", |v| tracestate::parse(v).is_ok());
+    let each_baggage_fits = each_fits("baggage", |v| baggage::parse(v).is_ok());
     problems
         .iter()
         .filter(|p| match p {
-            Problem::Partial { field, dropped, .. } => *dropped > 0 && *field != session.header(),
+            Problem::Partial { field, dropped, .. } => {
+                *dropped > 0
+                    && *field != session.header()
+                    && (each_baggage_fits || *field != "baggage")
+            }
             Problem::Invalid(e) => {
                 each_tracestate_fits && e.is_limit() && e.field() == Field::TracestateMember
             }
@@ -497,36 +526,67 @@ pub fn limits_passed(lines: &[HeaderLine], reading: &Reading) -> Vec<String> {
 
 /// Why the lines, each valid, do not make one context: two `traceparent`
 /// lines (W3C: a request has one) or two session header lines, trace ids
-/// that differ, or parent span ids or sampling decisions of one trace that
-/// differ.
+/// that differ, an `X-B3-*` header repeated with another value, parent
+/// span ids or sampling decisions of one trace that differ, or a baggage
+/// key given two values.
 pub fn conflict(lines: &[HeaderLine], reading: &Reading) -> Option<String> {
-    let session = reading.session();
-    for once in ["traceparent", session.header()] {
-        let repeated: Vec<usize> = lines
-            .iter()
-            .filter(|l| l.name.eq_ignore_ascii_case(once))
-            .map(|l| l.number)
-            .collect();
-        if let [first, second, ..] = repeated[..] {
-            return Some(format!(
-                "lines {first} and {second}: two {once} lines; a request carries one, \
-                 so extraction ignores both"
-            ));
-        }
-    }
     let said = parents(lines);
+    repeated_once(lines, reading)
+        .or_else(|| other_trace(&said))
+        .or_else(|| repeated_b3_multi_value(lines))
+        .or_else(|| other_parent(&said))
+        .or_else(|| baggage_conflict(lines, reading))
+}
+
+/// Two lines of a header a request carries once.
+fn repeated_once(lines: &[HeaderLine], reading: &Reading) -> Option<String> {
+    let session = reading.session();
+    ["traceparent", session.header()]
+        .into_iter()
+        .find_map(|once| {
+            let mut repeated = lines.iter().filter(|l| l.name.eq_ignore_ascii_case(once));
+            let (first, second) = (repeated.next()?.number, repeated.next()?.number);
+            Some(format!(
+                "lines {first} and {second}: two {once} lines; a request carries one, \
+             so extraction ignores both"
+            ))
+        })
+}
+
+/// Two lines that carry different trace ids.
+fn other_trace(said: &[Said<'_>]) -> Option<String> {
     let first = said.first()?;
     let (first_line, first_name, trace) = (first.line, first.name, first.trace_id);
-    if let Some(other) = said.iter().find(|s| s.trace_id != trace) {
-        return Some(format!(
-            "lines {first_line} and {} disagree: {first_name} carries trace id {trace}, {} \
-             carries {}; extraction keeps the first",
-            other.line, other.name, other.trace_id
-        ));
-    }
-    // The same trace from another parent, or with the opposite decision,
-    // as a composite extract reports it (`Problem::SpanConflict`); no
-    // decision disagrees with none.
+    let other = said.iter().find(|s| s.trace_id != trace)?;
+    Some(format!(
+        "lines {first_line} and {} disagree: {first_name} carries trace id {trace}, {} \
+         carries {}; extraction keeps the first",
+        other.line, other.name, other.trace_id
+    ))
+}
+
+/// An `X-B3-*` header on two lines with two values: extraction reads the
+/// first, and the other is lost. A repeat that is invalid alone is that
+/// line's error (see `repeated_b3_multi`); an identical one loses nothing.
+fn repeated_b3_multi_value(lines: &[HeaderLine]) -> Option<String> {
+    MultiParser::HEADERS.iter().find_map(|name| {
+        let mut same = lines.iter().filter(|l| l.name.eq_ignore_ascii_case(name));
+        let first = same.next()?;
+        let other = same.find(|l| l.value != first.value && b3_multi_alone_error(l).is_none())?;
+        Some(format!(
+            "lines {} and {} disagree: two {} lines, {:?} and {:?}; a request carries \
+             one, and extraction reads the first and ignores the other",
+            first.number, other.number, first.name, first.value, other.value
+        ))
+    })
+}
+
+/// The same trace from another parent, or with the opposite decision, as
+/// a composite extract reports it (`Problem::SpanConflict`); no decision
+/// disagrees with none.
+fn other_parent(said: &[Said<'_>]) -> Option<String> {
+    let first = said.first()?;
+    let (first_line, first_name, trace) = (first.line, first.name, first.trace_id);
     let kept = first.parent.as_ref()?;
     said.iter().find_map(|other| {
         let (line, name, parent) = (other.line, other.name, other.parent.as_ref()?);
@@ -548,5 +608,72 @@ pub fn conflict(lines: &[HeaderLine], reading: &Reading) -> Option<String> {
             )),
             _ => None,
         }
+    })
+}
+
+/// One baggage entry as a line gives it.
+struct Entry {
+    line: usize,
+    key: String,
+    value: String,
+}
+
+/// The baggage entries of the lines that decode, in order, each as its
+/// line gives it: the members of `baggage` lines one by one (a line keeps
+/// the last of a repeated key, so the repeat would not show), `uberctx-*`
+/// lines (keys lowercased, as extraction reads them) and the session
+/// header, which is the baggage key `session.id`.
+fn baggage_entries(lines: &[HeaderLine], reading: &Reading) -> Vec<Entry> {
+    let session = reading.session();
+    let mut entries = Vec::new();
+    for line in lines {
+        let entry = |key: &str, value: &str| Entry {
+            line: line.number,
+            key: key.to_owned(),
+            value: value.to_owned(),
+        };
+        let name = line.name.to_ascii_lowercase();
+        if name == "baggage" && baggage::parse(&line.value).is_ok() {
+            // A valid line splits at its commas, which no key, value or
+            // property holds.
+            for member in line.value.split(',').filter_map(|m| baggage::parse(m).ok()) {
+                entries.extend(member.iter().map(|(k, v, _)| entry(k, v)));
+            }
+        } else if uberctx::has_prefix(&name) {
+            let key = uberctx::parse_baggage_name(&line.name);
+            let value = uberctx::parse_baggage_value(&line.value);
+            if let (Ok(key), Ok(value)) = (key, value) {
+                entries.push(entry(&key, &value));
+            }
+        } else if name == session.header() && check_session_id(&line.value).is_ok() {
+            entries.push(entry(Session::BAGGAGE_KEY, &line.value));
+        }
+    }
+    entries
+}
+
+/// A baggage key given two values, on one line or two, in one format or
+/// two: extraction keeps one of them and loses the other.
+fn baggage_conflict(lines: &[HeaderLine], reading: &Reading) -> Option<String> {
+    let entries = baggage_entries(lines, reading);
+    entries.iter().enumerate().find_map(|(i, first)| {
+        let other = entries[i + 1..]
+            .iter()
+            .find(|e| e.key == first.key && e.value != first.value)?;
+        let (key, a, b) = (&first.key, &first.value, &other.value);
+        Some(if other.line == first.line {
+            format!(
+                "line {}: baggage key {key} repeated with two values, {a:?} and {b:?}; a key \
+                 carries one value, and extraction keeps one and loses the other",
+                first.line
+            )
+        } else {
+            format!(
+                "lines {} and {} disagree: baggage key {key} repeated with two values, {a:?} \
+                 and {b:?}; a key carries one value, and extraction keeps one and loses the \
+                 other",
+                first.line, other.line
+            )
+        })
     })
 }
