@@ -27,6 +27,8 @@ use baton::export::{
 };
 use baton::{FutureExt, SpanKind, SpanType};
 
+use super::set_once;
+
 /// A header list as it travels in an HTTP request or a queue message.
 type Headers = Vec<(String, String)>;
 
@@ -673,8 +675,12 @@ tree on stdout, each span labelled with its service.
                      or none (default: otlp when OTEL_EXPORTER_OTLP_ENDPOINT or
                      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set, else none)
   --endpoint URL     the collector's base URL, as OTEL_EXPORTER_OTLP_ENDPOINT
-                     (/v1/traces is appended); implies --export otlp
+                     (/v1/traces is appended); implies --export otlp, and
+                     goes with no other --export
   -h, --help         this text
+
+An option given twice is a usage error, as is --endpoint with --export none,
+console or jsonl: either way a value typed would be dropped.
 
 With otlp, the OTEL_EXPORTER_OTLP_* variables and the resource variables
 (OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES) apply; an invalid one is
@@ -731,9 +737,8 @@ struct Options {
 
 impl Options {
     fn parse(args: &[String]) -> Result<Options, String> {
-        let (mut child, mut serve, mut b_port) = (false, None, None);
-        let (mut propagators, mut export, mut endpoint) =
-            ("tracecontext,baggage".to_owned(), None, None);
+        let (mut child, mut serve, mut b_port) = (None, None, None);
+        let (mut propagators, mut export, mut endpoint) = (None, None, None);
         let mut args = args.iter();
         while let Some(arg) = args.next() {
             // `--name=value` or `--name value`, as `explain` and `convert`
@@ -748,32 +753,34 @@ impl Options {
                     .or_else(|| args.next().cloned())
                     .ok_or(format!("{name} needs a value"))
             };
+            let once = |slot: &mut Option<_>, value| set_once(slot, value, "demo", name);
             match name {
-                "--child" => child = true,
-                "--serve" => serve = Some(value()?),
+                "--child" => set_once(&mut child, (), "demo", name)?,
+                "--serve" => once(&mut serve, value()?)?,
                 "--b-port" => {
                     let v = value()?;
-                    b_port = Some(
-                        v.parse::<u16>()
-                            .map_err(|_| format!("--b-port {v:?}: expected a port"))?,
-                    );
+                    let port = v
+                        .parse::<u16>()
+                        .map_err(|_| format!("--b-port {v:?}: expected a port"))?;
+                    set_once(&mut b_port, port, "demo", name)?;
                 }
-                "--propagator" => propagators = value()?,
-                "--export" => export = Some(value()?),
-                "--endpoint" => endpoint = Some(value()?),
+                "--propagator" => once(&mut propagators, value()?)?,
+                "--export" => once(&mut export, value()?)?,
+                "--endpoint" => once(&mut endpoint, value()?)?,
                 _ => return Err(format!("unknown demo option {arg:?}")),
             }
             if inline.is_some() {
                 return Err(format!("{name} takes no value: {arg:?}"));
             }
         }
-        let role = match (child, serve.as_deref(), b_port) {
+        let role = match (child.is_some(), serve.as_deref(), b_port) {
             (true, None, None) => Role::Renderer,
             (false, None, None) => Role::Client,
             (false, Some("a"), Some(b_port)) => Role::Service(Service::A { b_port }),
             (false, Some("b"), None) => Role::Service(Service::B),
             _ => return Err("--child, --serve a --b-port N and --serve b go alone".to_owned()),
         };
+        let propagators = propagators.unwrap_or_else(|| "tracecontext,baggage".to_owned());
         // Checked here so that a bad list is a usage error, not a failed run.
         baton::propagation::Composite::from_list(&propagators)
             .map_err(|e| format!("--propagator: {e}"))?;
@@ -788,6 +795,12 @@ impl Options {
         // failed process later; the environment is read when the pipeline
         // is installed, its invalid values ignored as `Config` ignores them.
         exporter(&export, endpoint.as_deref(), |_| None, CLIENT)?;
+        if let (Some(url), false) = (&endpoint, export == "otlp") {
+            // Only otlp sends anywhere: the endpoint would be dropped.
+            return Err(format!(
+                "demo: --endpoint {url:?} is for --export otlp, not --export {export}"
+            ));
+        }
         Ok(Options {
             role,
             propagators,

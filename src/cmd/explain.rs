@@ -36,7 +36,7 @@ use baton::{Baggage, Context, Session, SpanContext, TraceState};
 
 use super::decode::sampling_text;
 use super::{
-    printed, propagators_that_run, read_numbered, sampled_or_not, usage_error, utf8_line,
+    printed, propagators_that_run, read_numbered, sampled_or_not, set_once, usage_error, utf8_line,
     without_bom, InputError, Reading, Skipped, USAGE_ERROR,
 };
 
@@ -278,7 +278,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
                 .cloned()
                 .ok_or_else(|| format!("{name} needs a list, e.g. tracecontext,baggage"))?,
         };
-        *slot = Some(value);
+        set_once(slot, value, "explain", name)?;
     }
     match options.files.len() {
         0 | 2 => Ok(options),
@@ -448,9 +448,12 @@ fn list_size(headers: &Headers, name: &str) -> (usize, usize) {
     (members, bytes)
 }
 
-/// The trace formats whose headers are in `headers`, with the trace id each
-/// carries (`None` when present but invalid).
-fn formats_in(headers: &Headers) -> Vec<(&'static str, Option<SpanContext>)> {
+/// A trace format whose header is in a block: the context it carries
+/// (`None` when present but invalid), and what reading it reported.
+type Arrived = (&'static str, Option<SpanContext>, Vec<String>);
+
+/// The trace formats whose headers are in `headers` (see [`Arrived`]).
+fn formats_in(headers: &Headers) -> Vec<Arrived> {
     TRACE_FORMATS
         .iter()
         .filter_map(|&name| {
@@ -462,15 +465,29 @@ fn formats_in(headers: &Headers) -> Vec<(&'static str, Option<SpanContext>)> {
                 "b3multi" => !values(headers, "x-b3-traceid").is_empty(),
                 _ => p.fields().iter().any(|f| !values(headers, f).is_empty()),
             };
-            announces.then(|| (name, extract(&p, headers).0.span_context().cloned()))
+            announces.then(|| {
+                let (cx, reports) = extract(&p, headers);
+                (name, cx.span_context().cloned(), reports)
+            })
         })
         .collect()
 }
 
-fn names(formats: &[(&str, Option<SpanContext>)]) -> String {
+fn names(formats: &[Arrived]) -> String {
     formats
         .iter()
-        .map(|(n, _)| *n)
+        .map(|(n, _, _)| *n)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The names of `formats` that carry a context: a header that does not
+/// parse is no format the context came as.
+fn valid_names(formats: &[Arrived]) -> String {
+    formats
+        .iter()
+        .filter(|(_, sc, _)| sc.is_some())
+        .map(|(n, _, _)| *n)
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -562,6 +579,35 @@ fn quoted(reports: &[String], about: &str) -> Option<String> {
     reports.iter().find(|r| r.contains(about)).cloned()
 }
 
+/// The trace headers that arrived beside a context the receiver reads but
+/// do not parse, each with its report quoted: whatever the receiver
+/// continues, the hop broke that header (or sent it broken), and a
+/// receiver that reads that format first loses the trace.
+fn corrupted(sent: &[Arrived], received: &[Arrived]) -> Vec<Finding> {
+    received
+        .iter()
+        .filter(|(_, sc, _)| sc.is_none())
+        .map(|(name, _, reports)| {
+            let why = match reports.join("; ") {
+                none if none.is_empty() => "it does not parse".to_owned(),
+                reports => reports,
+            };
+            let was_valid = sent.iter().any(|(n, sc, _)| n == name && sc.is_some());
+            let what = if was_valid {
+                format!("the {name} header arrived corrupted: the caller sent it valid: {why}")
+            } else {
+                format!("the {name} header arrived invalid: {why}")
+            };
+            let fix = if was_valid {
+                "find what rewrites the header between the two (a proxy, a gateway)"
+            } else {
+                "check the caller's header with `baton decode`"
+            };
+            Finding::loses(what, Some(fix.to_owned()))
+        })
+        .collect()
+}
+
 impl Hop<'_> {
     fn explain(&self) -> (String, Vec<Finding>) {
         let everything = with_session(EVERYTHING, self.sender_session);
@@ -575,8 +621,8 @@ impl Hop<'_> {
         let received_formats = formats_in(self.received);
         let mut summary = format!(
             "sent:     {}\nreceived: {}, read with OTEL_PROPAGATORS={}\n",
-            describe(&sent_cx, &names(&sent_formats)),
-            describe(&received_cx, &names(&received_formats)),
+            describe(&sent_cx, &valid_names(&sent_formats)),
+            describe(&received_cx, &valid_names(&received_formats)),
             self.receiver_list,
         );
         let sent_fields = fields_in(self.sent, &everything);
@@ -631,6 +677,7 @@ impl Hop<'_> {
                 findings.push(self.not_read(&received_cx, &received_formats, &received_reports))
             }
             (Some(sent), Some(got)) => {
+                findings.extend(corrupted(&sent_formats, &received_formats));
                 self.compare(sent, got, &received_formats, &mut summary, &mut findings)
             }
         }
@@ -652,12 +699,7 @@ impl Hop<'_> {
         (summary, findings)
     }
 
-    fn nothing_sent(
-        &self,
-        sent: &Context,
-        formats: &[(&str, Option<SpanContext>)],
-        reports: &[String],
-    ) -> Finding {
+    fn nothing_sent(&self, sent: &Context, formats: &[Arrived], reports: &[String]) -> Finding {
         // A header that did not parse reports why; one that parsed into a
         // decision alone reports nothing and is explained here instead.
         if let (Some(decision), []) = (decision_only(sent), reports) {
@@ -715,16 +757,11 @@ impl Hop<'_> {
         )
     }
 
-    fn not_read(
-        &self,
-        got: &Context,
-        formats: &[(&str, Option<SpanContext>)],
-        reports: &[String],
-    ) -> Finding {
+    fn not_read(&self, got: &Context, formats: &[Arrived], reports: &[String]) -> Finding {
         let readable: Vec<&str> = formats
             .iter()
-            .filter(|(_, sc)| sc.is_some())
-            .map(|(n, _)| *n)
+            .filter(|(_, sc, _)| sc.is_some())
+            .map(|(n, _, _)| *n)
             .collect();
         match (readable.first(), decision_only(got)) {
             // Valid B3 without ids: there is no parse error to quote.
@@ -763,18 +800,18 @@ impl Hop<'_> {
         &self,
         sent: &SpanContext,
         got: &SpanContext,
-        received_formats: &[(&str, Option<SpanContext>)],
+        received_formats: &[Arrived],
         summary: &mut String,
         findings: &mut Vec<Finding>,
     ) {
         let ids: BTreeSet<_> = received_formats
             .iter()
-            .filter_map(|(_, sc)| sc.as_ref().map(SpanContext::trace_id))
+            .filter_map(|(_, sc, _)| sc.as_ref().map(SpanContext::trace_id))
             .collect();
         if ids.len() > 1 {
             let each: Vec<String> = received_formats
                 .iter()
-                .filter_map(|(n, sc)| {
+                .filter_map(|(n, sc, _)| {
                     sc.as_ref()
                         .map(|sc| format!("{n} carries {}", sc.trace_id()))
                 })

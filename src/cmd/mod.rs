@@ -74,6 +74,22 @@ pub fn refuse_options(command: &str, lines: &[OsString]) -> Option<ExitCode> {
     )))
 }
 
+/// Puts `value` in `slot`, the value of `option` of `command`, unless the
+/// option was given before: then the usage error that names it, since
+/// whichever value won, the other would be dropped without a word.
+pub fn set_once<T>(
+    slot: &mut Option<T>,
+    value: T,
+    command: &str,
+    option: &str,
+) -> Result<(), String> {
+    if slot.is_some() {
+        return Err(format!("{command}: {option} given twice"));
+    }
+    *slot = Some(value);
+    Ok(())
+}
+
 /// Prints the usage on stdout.
 pub fn help() -> ExitCode {
     printed(|out, _| {
