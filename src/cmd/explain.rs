@@ -29,8 +29,8 @@ use std::process::ExitCode;
 use std::sync::{Mutex, PoisonError};
 
 use baton::propagation::{
-    check_session_id, Composite, Propagator, PropagatorsError, SessionHeader, BATON_SESSION_HEADER,
-    DEFAULT_PROPAGATORS,
+    check_session_id, Composite, Problem as Extracted, Propagator, PropagatorsError, SessionHeader,
+    BATON_SESSION_HEADER, DEFAULT_PROPAGATORS,
 };
 use baton::{Baggage, Context, Session, SpanContext, TraceState};
 
@@ -608,6 +608,19 @@ fn corrupted(sent: &[Arrived], received: &[Arrived]) -> Vec<Finding> {
         .collect()
 }
 
+/// The fields a format reads once that `headers` hold with other values
+/// too (the format uses the first), and how many others each has.
+fn repeated_fields(p: &Composite, headers: &Headers) -> Vec<(&'static str, usize)> {
+    let (_, problems) = p.extract_with_problems(&Context::default(), headers);
+    problems
+        .iter()
+        .filter_map(|problem| match problem {
+            Extracted::Repeated { field, differing } => Some((*field, *differing)),
+            _ => None,
+        })
+        .collect()
+}
+
 impl Hop<'_> {
     fn explain(&self) -> (String, Vec<Finding>) {
         let everything = with_session(EVERYTHING, self.sender_session);
@@ -688,6 +701,7 @@ impl Hop<'_> {
             &received_reports,
             &mut findings,
         );
+        self.repeated(&everything, &mut findings);
         let reports = [sent_reports.as_slice(), received_reports.as_slice()];
         self.baggage(
             [&sent_cx, &unchanged],
@@ -930,6 +944,30 @@ impl Hop<'_> {
                      the flag, such as b3 or jaeger)"
                         .to_owned(),
                 ),
+            ));
+        }
+    }
+
+    /// A field the receiver reads once that arrived with other values too: it
+    /// uses the first, so the context it continues may not be the one meant.
+    fn repeated(&self, everything: &Composite, findings: &mut Vec<Finding>) {
+        let sent = repeated_fields(everything, self.sent);
+        for (field, differing) in repeated_fields(self.receiver, self.received) {
+            let fix = if sent.iter().any(|(f, _)| *f == field) {
+                "the caller sends it more than once: set the header, do not add a second one"
+                    .to_owned()
+            } else {
+                format!(
+                    "find what adds a second {field} between the two (a proxy, a gateway): it \
+                     should replace the header"
+                )
+            };
+            findings.push(Finding::loses(
+                format!(
+                    "{field} arrived with {differing} more value(s) that differ from the first; the \
+                     receiver uses the first and ignores the others"
+                ),
+                Some(fix),
             ));
         }
     }
