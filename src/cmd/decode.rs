@@ -12,6 +12,7 @@
 //! variables of an `env` listing are skipped and named (not their values)
 //! in one line after the rest, a value that spans lines with them.
 
+use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -478,16 +479,12 @@ pub fn limits_passed(lines: &[HeaderLine], reading: &Reading) -> Vec<String> {
     // Jaeger counts a repeated `uberctx-*` key as dropped, though no
     // limit dropped it: a repeat is a conflict (see `conflict`) or one
     // value said twice, not a limit passed.
-    let mut uberctx_keys = Vec::new();
+    let mut uberctx_keys = HashSet::new();
     let headers: Vec<(String, String)> = lines
         .iter()
         .filter(|l| {
             let name = l.name.to_ascii_lowercase();
-            !uberctx::has_prefix(&name) || {
-                let repeated = uberctx_keys.contains(&name);
-                uberctx_keys.push(name);
-                !repeated
-            }
+            !uberctx::has_prefix(&name) || uberctx_keys.insert(name)
         })
         .map(|l| (l.name.clone(), l.value.clone()))
         .collect();
@@ -656,10 +653,13 @@ fn baggage_entries(lines: &[HeaderLine], reading: &Reading) -> Vec<Entry> {
 /// two: extraction keeps one of them and loses the other.
 fn baggage_conflict(lines: &[HeaderLine], reading: &Reading) -> Option<String> {
     let entries = baggage_entries(lines, reading);
-    entries.iter().enumerate().find_map(|(i, first)| {
-        let other = entries[i + 1..]
-            .iter()
-            .find(|e| e.key == first.key && e.value != first.value)?;
+    // By key, the first entry: one look each, however many lines.
+    let mut firsts: HashMap<&str, &Entry> = HashMap::new();
+    entries.iter().find_map(|other| {
+        let first = *firsts.entry(&other.key).or_insert(other);
+        if first.value == other.value {
+            return None;
+        }
         let (key, a, b) = (&first.key, &first.value, &other.value);
         Some(if other.line == first.line {
             format!(
