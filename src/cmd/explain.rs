@@ -36,8 +36,8 @@ use baton::{Baggage, Context, Session, SpanContext, TraceState};
 
 use super::decode::sampling_text;
 use super::{
-    printed, propagators_that_run, read_numbered, sampled_or_not, set_once, usage_error, utf8_line,
-    without_bom, InputError, Reading, Skipped, USAGE_ERROR,
+    listed, printed, propagators_that_run, read_numbered, sampled_or_not, set_once, usage_error,
+    utf8_line, without_bom, InputError, Reading, Skipped, USAGE_ERROR,
 };
 
 /// The trace formats, by their `OTEL_PROPAGATORS` names.
@@ -654,9 +654,9 @@ impl Hop<'_> {
                 "headers that disappeared on the way: {}. Something between the two \
                  services (a proxy, a gateway, an HTTP client that copies only some \
                  headers) dropped them",
-                gone.join(", ")
+                listed(&gone, ", ")
             );
-            let fix = Some(format!("let {} through that hop", gone.join(", ")));
+            let fix = Some(format!("let {} through that hop", listed(&gone, ", ")));
             let lost_trace = trace_gone && received_cx.span_context().is_none();
             findings.push(if lost_trace {
                 Finding::breaks(what, fix)
@@ -1127,7 +1127,7 @@ impl Hop<'_> {
             findings.push(Finding::loses(
                 format!(
                     "baggage members dropped: {} ({} of {}): {}",
-                    missing.join(", "),
+                    listed(&missing, ", "),
                     missing.len(),
                     written.len(),
                     why_baggage()
@@ -1163,7 +1163,7 @@ impl Hop<'_> {
             findings.push(Finding::loses(
                 format!(
                     "baggage values changed on the way: {} ({} of {})",
-                    changed.join("; "),
+                    listed(&changed, "; "),
                     changed.len(),
                     members().count()
                 ),

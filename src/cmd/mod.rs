@@ -452,9 +452,25 @@ pub enum Line {
     Skipped(String),
 }
 
-/// At most this many names of skipped variables are listed; the rest are
-/// counted. An `env` listing holds dozens, and the note is one line.
-pub const MAX_SKIPPED_NAMES: usize = 10;
+/// At most this many names are listed in one line of output (skipped
+/// variables, headers or baggage members lost on the way); the rest are
+/// counted. An `env` listing holds dozens, a hostile input thousands, and
+/// each note is one line.
+pub const MAX_LISTED_NAMES: usize = 10;
+
+/// `names` joined with `separator`, at most [`MAX_LISTED_NAMES`] of them,
+/// and `and N more` for the rest.
+pub fn listed<S: AsRef<str>>(names: &[S], separator: &str) -> String {
+    let shown: Vec<&str> = names
+        .iter()
+        .take(MAX_LISTED_NAMES)
+        .map(AsRef::as_ref)
+        .collect();
+    match names.len().saturating_sub(MAX_LISTED_NAMES) {
+        0 => shown.join(separator),
+        more => format!("{} and {more} more", shown.join(separator)),
+    }
+}
 
 /// The variables of the input that carry no context, by name, in order,
 /// with the lines each value took.
@@ -477,7 +493,7 @@ impl Skipped {
     }
 
     /// `skipped 3 variables that carry no context: PATH, HOME, TERM`, with
-    /// at most [`MAX_SKIPPED_NAMES`] names and the rest counted, and the
+    /// at most [`MAX_LISTED_NAMES`] names and the rest counted, and the
     /// lines of a value that took several (`BASH_FUNC_f%% (3 lines)`);
     /// `None` when nothing was skipped.
     pub fn summary(&self) -> Option<String> {
@@ -485,26 +501,21 @@ impl Skipped {
             1 => name.clone(),
             n => format!("{name} ({n} lines)"),
         };
-        let (listed, more) = match self.names.len() {
-            0 => return None,
-            1 => {
-                return Some(format!(
-                    "skipped 1 variable that carries no context: {}",
-                    named(&self.names[0])
+        match &self.names[..] {
+            [] => None,
+            [one] => Some(format!(
+                "skipped 1 variable that carries no context: {}",
+                named(one)
+            )),
+            names => {
+                let names: Vec<String> = names.iter().map(named).collect();
+                Some(format!(
+                    "skipped {} variables that carry no context: {}",
+                    names.len(),
+                    listed(&names, ", ")
                 ))
             }
-            n if n > MAX_SKIPPED_NAMES => (
-                MAX_SKIPPED_NAMES,
-                format!(" and {} more", n - MAX_SKIPPED_NAMES),
-            ),
-            n => (n, String::new()),
-        };
-        let names: Vec<String> = self.names[..listed].iter().map(named).collect();
-        Some(format!(
-            "skipped {} variables that carry no context: {}{more}",
-            self.names.len(),
-            names.join(", ")
-        ))
+        }
     }
 }
 
