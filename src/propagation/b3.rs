@@ -138,8 +138,8 @@ struct Read {
     /// Which `x-b3-*` headers were pushed into `multi`: their first value.
     seen: [bool; MultiParser::HEADERS.len()],
     multi: MultiParser,
-    /// Bit `i` set: `EXTRACT_FIELDS[i]` came more than once.
-    repeated: u8,
+    /// Whether a field came more than once.
+    repeated: bool,
 }
 
 impl Read {
@@ -152,14 +152,14 @@ impl Read {
         carrier.get_all_of(&EXTRACT_FIELDS[range], &mut |i, value| match start + i {
             0 => match self.single {
                 None => self.single = Some(parse_single(value)),
-                Some(_) => self.repeated |= 1,
+                Some(_) => self.repeated = true,
             },
             field => {
                 let m = field - 1;
                 if !core::mem::replace(&mut self.seen[m], true) {
                     self.multi.push_header(m, value);
                 } else {
-                    self.repeated |= 1 << field;
+                    self.repeated = true;
                 }
             }
         });
@@ -176,8 +176,7 @@ impl Read {
         range: Range<usize>,
         problems: &mut Problems,
     ) {
-        for field in range.filter(|&i| self.repeated & (1 << i) != 0) {
-            let name = EXTRACT_FIELDS[field];
+        for name in &EXTRACT_FIELDS[range] {
             if let Some(((), differing @ 1..)) = first_value(carrier, name, |_| ()) {
                 problems.push(Problem::Repeated {
                     field: name,
@@ -258,7 +257,7 @@ impl Propagator for B3 {
             Encoding::Multi => EXTRACT_FIELDS.len(),
         };
         read.fields(carrier, 0..first);
-        if read.repeated & 1 != 0 {
+        if read.repeated {
             read.report_repeated(carrier, 0..1, &mut problems);
         }
         match read.single {
@@ -270,7 +269,7 @@ impl Propagator for B3 {
         if read.multi.is_empty() {
             return (cx.clone(), problems);
         }
-        if read.repeated & !1 != 0 {
+        if read.repeated {
             read.report_repeated(carrier, 1..EXTRACT_FIELDS.len(), &mut problems);
         }
         match read.multi.finish() {
