@@ -52,5 +52,8 @@ fn headers_gone_are_named_up_to_ten() {
         "{out}"
     );
     assert!(out.contains("let uberctx-k00,"), "{out}");
-    assert!(out.contains("uberctx-k09 and 2 more through that hop"), "{out}");
+    assert!(
+        out.contains("uberctx-k09 and 2 more through that hop"),
+        "{out}"
+    );
 }
