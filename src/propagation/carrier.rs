@@ -1,6 +1,6 @@
 //! Carriers: where propagators read and write fields.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::wire::lexical::trim_ows;
 
@@ -99,7 +99,11 @@ pub trait Extractor {
     /// the carrier, however many there are.
     ///
     /// The default asks [`Extractor::keys`] for the names and
-    /// [`Extractor::get_all`] for the values of each name it yields.
+    /// [`Extractor::get_all`] for the values of each name it yields, once
+    /// per name however often `keys` yields it. A carrier whose `get_all`
+    /// looks at every entry should override this with one pass over its
+    /// entries, as the carriers in this crate do: the default then looks
+    /// at every entry once per matching name.
     ///
     /// ```
     /// use baton::propagation::Extractor;
@@ -113,8 +117,11 @@ pub trait Extractor {
     /// assert_eq!(seen, ["uberctx-a=1", "UberCtx-B=2"]);
     /// ```
     fn get_all_with_prefix(&self, prefix: &str, f: &mut dyn FnMut(&str, &str)) {
+        // A name `keys` yields r times (a repeated line) would give its r
+        // values r times each.
+        let mut asked = HashSet::new();
         self.keys(&mut |name| {
-            if starts_with_ignore_case(name, prefix) {
+            if starts_with_ignore_case(name, prefix) && asked.insert(name.to_owned()) {
                 self.get_all(name, &mut |value| f(name, value));
             }
         });

@@ -8,6 +8,7 @@
 
 use std::process::Command;
 
+use super::carrier::starts_with_ignore_case;
 use super::{Extractor, Injector, Propagator};
 use crate::context::Context;
 use crate::stack::ContextGuard;
@@ -200,6 +201,18 @@ impl Extractor for EnvCarrier {
             .iter()
             .filter(|(k, _)| is_normalized(k))
             .for_each(|(k, _)| f(k));
+    }
+
+    /// One pass over the variables: a normalized name is the variable of
+    /// the field of the same name, so each value is its own. (Through
+    /// `keys` and `get_all`, the default looked at every variable once per
+    /// matching name: 100,000 `UBER_*` variables took 113 s to extract
+    /// with Jaeger.)
+    fn get_all_with_prefix(&self, prefix: &str, f: &mut dyn FnMut(&str, &str)) {
+        self.vars
+            .iter()
+            .filter(|(k, _)| is_normalized(k) && starts_with_ignore_case(k, prefix))
+            .for_each(|(k, v)| f(k, v));
     }
 }
 
