@@ -122,8 +122,8 @@ fn x_b3_repeats_behind_a_valid_single_header_are_not_read() {
     assert!(problems.is_empty(), "{problems:?}");
 }
 
-/// Through `extract_context`'s path: the composite passes the problem on
-/// and it is reported as a conflicting context.
+/// A `Composite` passes the problem on, and its kind is a conflicting
+/// context.
 #[test]
 fn the_problem_is_a_conflicting_context() {
     let problem = Problem::Repeated {

@@ -473,23 +473,19 @@ fn formats_in(headers: &Headers) -> Vec<Arrived> {
         .collect()
 }
 
-fn names(formats: &[Arrived]) -> String {
+/// The names of `formats`, joined.
+fn names<'a>(formats: impl IntoIterator<Item = &'a Arrived>) -> String {
     formats
-        .iter()
+        .into_iter()
         .map(|(n, _, _)| *n)
         .collect::<Vec<_>>()
         .join(", ")
 }
 
-/// The names of `formats` that carry a context: a header that does not
-/// parse is no format the context came as.
-fn valid_names(formats: &[Arrived]) -> String {
-    formats
-        .iter()
-        .filter(|(_, sc, _)| sc.is_some())
-        .map(|(n, _, _)| *n)
-        .collect::<Vec<_>>()
-        .join(", ")
+/// The formats whose header parsed: a header that does not parse is no
+/// format the context came as.
+fn parsed(formats: &[Arrived]) -> impl Iterator<Item = &Arrived> {
+    formats.iter().filter(|(_, sc, _)| sc.is_some())
 }
 
 fn describe(cx: &Context, formats: &str) -> String {
@@ -634,8 +630,8 @@ impl Hop<'_> {
         let received_formats = formats_in(self.received);
         let mut summary = format!(
             "sent:     {}\nreceived: {}, read with OTEL_PROPAGATORS={}\n",
-            describe(&sent_cx, &valid_names(&sent_formats)),
-            describe(&received_cx, &valid_names(&received_formats)),
+            describe(&sent_cx, &names(parsed(&sent_formats))),
+            describe(&received_cx, &names(parsed(&received_formats))),
             self.receiver_list,
         );
         let sent_fields = fields_in(self.sent, &everything);
@@ -772,11 +768,7 @@ impl Hop<'_> {
     }
 
     fn not_read(&self, got: &Context, formats: &[Arrived], reports: &[String]) -> Finding {
-        let readable: Vec<&str> = formats
-            .iter()
-            .filter(|(_, sc, _)| sc.is_some())
-            .map(|(n, _, _)| *n)
-            .collect();
+        let readable: Vec<&str> = parsed(formats).map(|(n, _, _)| *n).collect();
         match (readable.first(), decision_only(got)) {
             // Valid B3 without ids: there is no parse error to quote.
             (None, Some(decision)) if reports.is_empty() => Finding::breaks(
