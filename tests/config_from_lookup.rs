@@ -252,23 +252,85 @@ fn an_empty_port_is_the_default_port_80() {
 }
 
 #[test]
-fn a_fragment_in_an_endpoint_is_refused_with_the_reason() {
-    // A fragment is never sent to a server: dropping it silently would hide
-    // a URL pasted from a browser.
-    for (variable, url) in [
-        ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318/p#top"),
-        ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318#top"),
+fn a_fragment_in_an_endpoint_is_ignored_and_the_rest_of_the_url_kept() {
+    // A fragment is never sent to a server. The OTLP exporter spec has the
+    // host, port and path honoured and lets the rest be ignored: the
+    // lenient reading drops the fragment alone, and says so; the strict
+    // readers refuse the value they would have to change.
+    for (variable, url, kept, posted_to) in [
+        (
+            "OTEL_EXPORTER_OTLP_ENDPOINT",
+            "http://c:4318/p#top",
+            "http://c:4318/p",
+            "http://c:4318/p/v1/traces",
+        ),
+        (
+            "OTEL_EXPORTER_OTLP_ENDPOINT",
+            " http://c:4318#top ",
+            "http://c:4318",
+            "http://c:4318/v1/traces",
+        ),
+        (
+            "OTEL_EXPORTER_OTLP_ENDPOINT",
+            "http://c:4318/p?x=1#",
+            "http://c:4318/p?x=1",
+            "http://c:4318/p/v1/traces?x=1",
+        ),
         (
             "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
-            "http://c:4318/v1/traces?x=1#top",
+            "http://c:4318/v1/traces?x=1#top#more",
+            "http://c:4318/v1/traces?x=1",
+            "http://c:4318/v1/traces?x=1",
         ),
     ] {
         let err = OtlpConfig::from_lookup(env(&[(variable, url)])).unwrap_err();
-        assert_eq!((err.variable(), err.value()), (variable, url));
+        let fragment = &url.trim()[kept.len()..];
+        assert_eq!(
+            (err.variable(), err.value(), err.kept()),
+            (variable, fragment, Some(kept))
+        );
         assert!(err.expected().contains("fragment"), "{url}: {err}");
+        let config = Config::from_lookup(env(&[(variable, url)])).unwrap();
+        assert_eq!(config.ignored(), std::slice::from_ref(&err), "{url}");
+        assert_eq!(
+            Config::from_lookup_strict(env(&[(variable, url)])).err(),
+            Some(err)
+        );
+        // The part kept is what the lenient reading sends to.
+        let used = OtlpConfig::from_lookup(env(&[(variable, kept)])).unwrap();
+        assert_eq!(used.endpoint(), posted_to);
     }
+    // The headers stay with an endpoint ignored only in part: they go to
+    // the collector they were set for.
+    let config = Config::from_lookup(env(&[
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318#top"),
+        ("OTEL_EXPORTER_OTLP_HEADERS", "api-key=1"),
+    ]))
+    .unwrap();
+    assert_eq!(config.ignored().len(), 1, "{:?}", config.ignored());
+    // The part kept holds the user information, which is sent; shown in
+    // `Debug`, it is hidden, as in every message.
+    let url = "http://u:s3cret@c:4318/p#top";
+    let config = Config::from_lookup(env(&[("OTEL_EXPORTER_OTLP_ENDPOINT", url)])).unwrap();
+    assert_eq!(config.ignored()[0].kept(), Some("http://u:s3cret@c:4318/p"));
+    assert!(!format!("{config:?}").contains("s3cret"), "{config:?}");
+    assert!(format!("{config:?}").contains("#top"), "{config:?}");
+    // A fragment holding an `@` may be the rest of a password with an
+    // unescaped `#`: the whole value is refused, and not quoted whole.
+    let url = "http://c:4318#s3c@ret";
+    let err = OtlpConfig::from_lookup(env(&[("OTEL_EXPORTER_OTLP_ENDPOINT", url)])).unwrap_err();
+    assert_eq!(err.kept(), None);
+    assert!(err.expected().contains("%23"), "{err}");
+    assert!(!err.to_string().contains("s3c"), "{err}");
+    let config = Config::from_lookup(env(&[("OTEL_EXPORTER_OTLP_ENDPOINT", url)])).unwrap();
+    assert_eq!(config.ignored(), [err]);
+    // In code, where the caller can remove it, a fragment is an error.
     let err = OtlpConfig::new("http://c:4318/v1/traces#x").unwrap_err();
     assert!(err.expected().contains("fragment"), "{err}");
+    assert_eq!(
+        (err.value(), err.kept()),
+        ("http://c:4318/v1/traces#x", None)
+    );
     // A `?` with nothing after it is kept as written.
     let empty = OtlpConfig::new("http://c:4318/v1/traces?").unwrap();
     assert_eq!(empty.endpoint(), "http://c:4318/v1/traces?");

@@ -100,3 +100,40 @@ fn a_bad_endpoint_flag_is_still_a_usage_error() {
     );
     assert!(!stderr.contains("invalid-config"), "{stderr}");
 }
+
+#[test]
+fn an_endpoint_fragment_is_ignored_alone_and_reported_once() {
+    // Only the fragment is ignored: the spans go to the host, port and
+    // path before it (not to the default endpoint, as when the whole
+    // variable was ignored), from every process, which the client starts
+    // with the part it kept, so without the same warning again.
+    let endpoint = unused_endpoint();
+    let out = demo(
+        &["--export", "otlp"],
+        &[("OTEL_EXPORTER_OTLP_ENDPOINT", &format!("{endpoint}/p#top"))],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stdout.contains(": 15 spans in 4 services,"),
+        "{stdout}\n{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("export to {endpoint}/p/v1/traces failed")),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("localhost:4318"), "{stderr}");
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("baton: invalid-config: "))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "baton: invalid-config: invalid OTEL_EXPORTER_OTLP_ENDPOINT=\"#top\": a fragment \
+          (#...) is never sent to the server: remove it; ignored"
+        ],
+        "{stderr}"
+    );
+}

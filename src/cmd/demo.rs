@@ -22,8 +22,8 @@ use std::thread;
 use std::time::Duration;
 
 use baton::export::{
-    BatchConfig, BatchProcessor, ConsoleExporter, ExportError, FanOut, JsonLinesExporter,
-    OtlpConfig, OtlpExporter, Resource, SimpleProcessor, SpanExporter,
+    BatchConfig, BatchProcessor, ConfigError, ConsoleExporter, ExportError, FanOut,
+    JsonLinesExporter, OtlpConfig, OtlpExporter, Resource, SimpleProcessor, SpanExporter,
 };
 use baton::{FutureExt, SpanKind, SpanType};
 
@@ -322,10 +322,14 @@ fn demo_process(args: &[&str]) -> Result<Command, String> {
                 .env("OTEL_EXPORTER_OTLP_ENDPOINT", url)
                 .env_remove("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
         }
-        // The client warned of these and runs without them: so do the
-        // processes it starts, without warning again.
-        for variable in &setup.ignored {
-            command.env_remove(variable);
+        // The client warned of these and runs without them, or with the
+        // part of one it kept: so do the processes it starts, without
+        // warning again.
+        for ignored in &setup.ignored {
+            match ignored.kept() {
+                Some(kept) => command.env(ignored.variable(), kept),
+                None => command.env_remove(ignored.variable()),
+            };
         }
     }
     Ok(command)
@@ -336,8 +340,8 @@ struct Setup {
     propagators: String,
     export: String,
     endpoint: Option<String>,
-    /// The invalid variables the client ignored.
-    ignored: Vec<String>,
+    /// The invalid settings the client ignored.
+    ignored: Vec<ConfigError>,
 }
 
 static SETUP: std::sync::OnceLock<Setup> = std::sync::OnceLock::new();
@@ -353,8 +357,8 @@ struct Installed {
     pipeline: baton::PipelineGuard,
     /// Where `--export otlp` sends the spans, for the message when it fails.
     endpoint: Option<String>,
-    /// The invalid variables ignored (each reported as `invalid-config`).
-    ignored: Vec<String>,
+    /// The invalid settings ignored (each reported as `invalid-config`).
+    ignored: Vec<ConfigError>,
 }
 
 impl Installed {
@@ -684,11 +688,11 @@ console or jsonl: either way a value typed would be dropped.
 
 With otlp, the OTEL_EXPORTER_OTLP_* variables and the resource variables
 (OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES) apply; an invalid one is
-reported (invalid-config) and ignored, as if unset, as baton::Config::from_env
-ignores it. The client, services A
-and B and the receipt renderer are four processes, each exporting its own
-spans as its own service (baton-demo-client, -a, -b, -renderer);
-OTEL_SERVICE_NAME names the client.";
+reported (invalid-config) and ignored, as if unset (of an endpoint with a
+#fragment, the fragment alone), as baton::Config::from_env ignores it. The
+client, services A and B and the receipt renderer are four processes, each
+exporting its own spans as its own service (baton-demo-client, -a, -b,
+-renderer); OTEL_SERVICE_NAME names the client.";
 
 /// `baton demo [--propagator LIST] [--export none|console|jsonl|otlp] [--endpoint URL]`.
 pub fn run(args: &[String]) -> ExitCode {
@@ -951,8 +955,8 @@ struct Exporter {
     shipped: Box<dyn SpanExporter>,
     /// For otlp, the URL it sends to.
     endpoint: Option<String>,
-    /// The invalid variables ignored.
-    ignored: Vec<String>,
+    /// The invalid settings ignored.
+    ignored: Vec<ConfigError>,
 }
 
 const ENDPOINT: &str = "OTEL_EXPORTER_OTLP_ENDPOINT";
@@ -1005,12 +1009,12 @@ fn exporter(
 /// invalid one is reported (`invalid-config`) and ignored, as if unset, as
 /// the OpenTelemetry spec asks, and the demo runs on. `service` is the
 /// service name unless the resource variables give one. Returns the
-/// settings and the variables ignored.
+/// settings and the settings ignored, whole or in part.
 fn otlp_config(
     endpoint: Option<&str>,
     lookup: impl Fn(&str) -> Option<String>,
     service: &str,
-) -> Result<(OtlpConfig, Vec<String>), String> {
+) -> Result<(OtlpConfig, Vec<ConfigError>), String> {
     if let Some(url) = endpoint {
         OtlpConfig::from_lookup(|key| (key == ENDPOINT).then(|| url.to_owned()))
             .map_err(|e| format!("--endpoint {url:?}: {}", e.expected()))?;
@@ -1029,18 +1033,15 @@ fn otlp_config(
         _ if applies(key) => lookup(key),
         _ => None,
     };
-    let ignored: Vec<String> = baton::Config::from_lookup(shown)
+    let ignored = baton::Config::from_lookup(shown)
         .map_err(|e| e.to_string())?
         .ignored()
-        .iter()
-        .map(|e| e.variable().to_owned())
-        .collect();
-    let visible = |key: &str| {
-        if ignored.iter().any(|v| v == key) {
-            None
-        } else {
-            shown(key)
-        }
+        .to_vec();
+    // What `Config` read: a variable ignored whole as unset, one ignored
+    // in part as the part it kept.
+    let visible = |key: &str| match ignored.iter().find(|e| e.variable() == key) {
+        Some(ignored) => ignored.kept().map(str::to_owned),
+        None => shown(key),
     };
     let config = OtlpConfig::from_lookup(visible).map_err(|e| e.to_string())?;
     // Named by the environment (`OTEL_SERVICE_NAME`, or `service.name` in

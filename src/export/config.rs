@@ -331,7 +331,10 @@ impl Config {
     /// `OTEL_TRACES_EXPORTER`, an unknown name is left out and the known
     /// ones are used, as the Go and JavaScript SDKs do (a list of unknown
     /// names only is unset); `none` with other names ignores the whole
-    /// setting.
+    /// setting. Of an OTLP endpoint with a fragment (`#…`), which is never
+    /// sent to a server, only the fragment is ignored: the spans go to the
+    /// URL before it, with the headers set for it (see
+    /// [`ConfigError::kept`]).
     ///
     /// Headers go only to a collector they were set for, since they carry
     /// API keys: when an invalid `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` gives
@@ -487,7 +490,7 @@ impl Config {
         let limits = span_limits(&env)?;
         let exporters = exporters(&env, &mut ignored)?;
         let otlp = if exporters.contains(&EnvExporter::Otlp) {
-            Some(OtlpConfig::from_lookup(lookup)?)
+            Some(OtlpConfig::read(lookup, &mut ignored)?)
         } else {
             None
         };

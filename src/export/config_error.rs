@@ -5,6 +5,8 @@ use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
+use crate::export::url_credentials::redacted;
+
 /// An invalid configuration value: which variable (or setting), the value
 /// found, and what was expected.
 ///
@@ -23,13 +25,15 @@ use std::time::Duration;
 /// assert!(err.to_string().contains("OTEL_BSP_MAX_QUEUE_SIZE=\"lots\""));
 /// assert_eq!(baton::Config::from_lookup_strict(env).err().as_ref(), Some(err));
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct ConfigError {
     /// Owned only for a variable found not Unicode: its name is the one the
     /// reader asked for, which no table repeats.
     variable: Cow<'static, str>,
     value: String,
     expected: &'static str,
+    /// For a value ignored only in part, the rest, which is used.
+    kept: Option<String>,
 }
 
 /// Values longer than this are cut in the error, so a huge variable cannot
@@ -46,6 +50,21 @@ impl ConfigError {
             variable: Cow::Borrowed(variable),
             value: value[..end].to_owned(),
             expected,
+            kept: None,
+        }
+    }
+
+    /// `part` of `variable`'s value, ignored, and `kept`, the rest of the
+    /// value, used instead.
+    pub(crate) fn ignored_in_part(
+        variable: &'static str,
+        part: &str,
+        expected: &'static str,
+        kept: &str,
+    ) -> ConfigError {
+        ConfigError {
+            kept: Some(kept.to_owned()),
+            ..ConfigError::new(variable, part, expected)
         }
     }
 
@@ -57,6 +76,7 @@ impl ConfigError {
             variable: Cow::Owned(variable.to_owned()),
             value: String::new(),
             expected: "the value is not valid Unicode (not quoted: it may be a secret)",
+            kept: None,
         }
     }
 
@@ -80,6 +100,37 @@ impl ConfigError {
     /// What would have been accepted.
     pub fn expected(&self) -> &'static str {
         self.expected
+    }
+
+    /// For a value ignored only in part, the rest of it, which
+    /// [`Config::from_lookup`](crate::Config::from_lookup) uses; `None` for
+    /// a value ignored whole (read as unset). The one such part is an OTLP
+    /// endpoint's fragment (`#…`), which is never sent to a server: the
+    /// endpoint is the URL before it.
+    ///
+    /// ```
+    /// let env = |k: &str| (k == "OTEL_EXPORTER_OTLP_ENDPOINT").then(|| "http://c:4318/otlp#top".to_owned());
+    /// let config = baton::Config::from_lookup(env).unwrap();
+    /// let err = &config.ignored()[0];
+    /// assert_eq!((err.value(), err.kept()), ("#top", Some("http://c:4318/otlp")));
+    /// // The strict readers refuse what they would have to ignore.
+    /// assert_eq!(baton::Config::from_lookup_strict(env).err().as_ref(), Some(err));
+    /// ```
+    pub fn kept(&self) -> Option<&str> {
+        self.kept.as_deref()
+    }
+}
+
+/// The kept part of a value is shown without its user information, as a
+/// URL in a message is: it may hold a password.
+impl fmt::Debug for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConfigError")
+            .field("variable", &self.variable)
+            .field("value", &self.value)
+            .field("expected", &self.expected)
+            .field("kept", &self.kept.as_deref().map(redacted))
+            .finish()
     }
 }
 

@@ -58,6 +58,10 @@ pub(crate) struct Endpoint {
     query: String,
 }
 
+/// An endpoint, and the `Authorization` header value of the user
+/// information its URL held, if any.
+pub(crate) type Authorized = (Endpoint, Option<String>);
+
 impl Endpoint {
     /// [`Endpoint::parse_with_user_info`] of a URL that must carry no
     /// credentials: a redirect's `Location`, which is not followed then.
@@ -72,20 +76,61 @@ impl Endpoint {
         }
     }
 
-    /// Parses an `http://` URL, and the `Authorization` header value of
-    /// the user information it holds, if any (`http://user:password@host`:
-    /// see [`basic_authorization`]). `https://` is refused with advice,
-    /// since TLS is out of reach without dependencies. A fragment (`#…`) is
-    /// refused too: it is never sent to a server, so it can only be a
-    /// mistake. The path and the query are percent-encoded where RFC 3986
-    /// does not allow a character (see [`is_path_byte`], [`is_query_byte`]).
-    /// An error shows the URL without its user information.
+    /// [`Endpoint::parse_dropping_fragment`] of a URL that must carry no
+    /// fragment (`#…`): one given in code, where the caller can remove it.
     pub(crate) fn parse_with_user_info(
         variable: &'static str,
         url: &str,
-    ) -> Result<(Endpoint, Option<String>), ConfigError> {
+    ) -> Result<Authorized, ConfigError> {
+        match Endpoint::parse_dropping_fragment(variable, url)? {
+            (endpoint, None) => Ok(endpoint),
+            (_, Some(fragment)) => Err(ConfigError::new(
+                variable,
+                &redacted(url),
+                fragment.expected(),
+            )),
+        }
+    }
+
+    /// Parses an `http://` URL, and the `Authorization` header value of
+    /// the user information it holds, if any (`http://user:password@host`:
+    /// see [`basic_authorization`]). `https://` is refused with advice,
+    /// since TLS is out of reach without dependencies. A fragment (`#…`),
+    /// which is never sent to a server, is dropped, and returned as the
+    /// part of `url` ignored (the OTLP exporter spec: the host, port and
+    /// path MUST be honoured, and "all other URL components" MAY be
+    /// ignored); one that holds an `@` is refused instead, since it may be
+    /// the rest of a password with an unescaped `#`. The path and the
+    /// query are percent-encoded where RFC 3986 does not allow a character
+    /// (see [`is_path_byte`], [`is_query_byte`]). An error shows the URL
+    /// without its user information.
+    pub(crate) fn parse_dropping_fragment(
+        variable: &'static str,
+        url: &str,
+    ) -> Result<(Authorized, Option<ConfigError>), ConfigError> {
         let shown = redacted(url);
         let trimmed = url.trim();
+        // RFC 3986 §3.5: the first `#` begins the fragment, which no other
+        // component holds unescaped.
+        let (trimmed, fragment) = match trimmed.split_once('#') {
+            Some((_, fragment)) if fragment.contains('@') => {
+                return Err(ConfigError::new(
+                    variable,
+                    &shown,
+                    "a fragment (#...) holding an @: write a # in the user information as %23",
+                ))
+            }
+            Some((kept, fragment)) => (
+                kept,
+                Some(ConfigError::ignored_in_part(
+                    variable,
+                    &format!("#{fragment}"),
+                    "a fragment (#...) is never sent to the server: remove it",
+                    kept,
+                )),
+            ),
+            None => (trimmed, None),
+        };
         let scheme_end = trimmed.find("://");
         let scheme = scheme_end.map(|i| &trimmed[..i]);
         if scheme.is_some_and(|s| s.eq_ignore_ascii_case("https")) {
@@ -106,14 +151,11 @@ impl Endpoint {
                 ))
             }
         };
-        let (authority, target) = match rest.find(['/', '?', '#']) {
+        let (authority, target) = match rest.find(['/', '?']) {
             Some(i) => rest.split_at(i),
             None => (rest, ""),
         };
         let bad = |why| Err(ConfigError::new(variable, &shown, why));
-        if target.contains('#') {
-            return bad("a fragment (#...) is never sent to the server; remove it");
-        }
         // They would break the request line.
         if target.contains(|c: char| c == ' ' || c.is_control()) {
             return bad("the path and query must hold no spaces or control characters");
@@ -183,7 +225,7 @@ impl Endpoint {
             path: encoded,
             query: encoded_query,
         };
-        Ok((endpoint, authorization))
+        Ok(((endpoint, authorization), fragment))
     }
 
     /// The URL, for messages.

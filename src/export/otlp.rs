@@ -11,7 +11,7 @@ use crate::export::config_error::Env;
 use crate::export::deadline::Deadline;
 use crate::export::exporter::ShutDown;
 use crate::export::gzip;
-use crate::export::http::{Content, Endpoint, Response};
+use crate::export::http::{Authorized, Content, Endpoint, Response};
 use crate::export::http_redirect::{post_following, Connections};
 use crate::export::otlp_encoding::{Compression, Protocol};
 use crate::export::otlp_response::{failure_message, partial_success};
@@ -241,7 +241,7 @@ impl OtlpConfig {
 
     /// The defaults, sending to `endpoint` with the `Authorization` header
     /// of its user information, if it had any.
-    fn sending_to((endpoint, authorization): (Endpoint, Option<String>)) -> OtlpConfig {
+    fn sending_to((endpoint, authorization): Authorized) -> OtlpConfig {
         OtlpConfig {
             endpoint,
             headers: authorization
@@ -277,8 +277,11 @@ impl OtlpConfig {
     /// (`OTEL_EXPORTER_OTLP_[TRACES_]CERTIFICATE`, `_CLIENT_KEY`,
     /// `_CLIENT_CERTIFICATE`) are errors: baton has no TLS, so send to a
     /// local OpenTelemetry Collector over `http://` and let it speak TLS. An
-    /// endpoint with a fragment (`#…`) is an error too: a fragment is never
-    /// sent to a server. An endpoint's user information is sent as Basic
+    /// endpoint with a fragment (`#…`), which is never sent to a server, is
+    /// an error too; [`Config::from_lookup`](crate::Config::from_lookup)
+    /// ignores the fragment alone (see [`ConfigError::kept`]), as the OTLP
+    /// exporter spec allows of every URL component but the scheme, host,
+    /// port and path. An endpoint's user information is sent as Basic
     /// authentication (see [`OtlpConfig::new`]); an `Authorization` header
     /// in the headers variable as well is an error naming that variable.
     ///
@@ -301,6 +304,20 @@ impl OtlpConfig {
     /// assert!(err.to_string().contains("use http/protobuf"));
     /// ```
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<OtlpConfig, ConfigError> {
+        let mut in_part = Vec::new();
+        let config = OtlpConfig::read(lookup, &mut in_part)?;
+        match in_part.into_iter().next() {
+            Some(ignored) => Err(ignored),
+            None => Ok(config),
+        }
+    }
+
+    /// [`OtlpConfig::from_lookup`], with each value it can ignore in part
+    /// (an endpoint's fragment) ignored so, into `in_part`.
+    pub(crate) fn read(
+        lookup: impl Fn(&str) -> Option<String>,
+        in_part: &mut Vec<ConfigError>,
+    ) -> Result<OtlpConfig, ConfigError> {
         let resource = Resource::from_lookup(&lookup)?;
         let env = Env(lookup);
         for variable in TLS_VARIABLES {
@@ -313,14 +330,17 @@ impl OtlpConfig {
                 ));
             }
         }
-        let endpoint = match (env.get(TRACES_ENDPOINT), env.get(ENDPOINT)) {
-            (Some(url), _) => Endpoint::parse_with_user_info(TRACES_ENDPOINT, &url)?,
+        let (endpoint, fragment) = match (env.get(TRACES_ENDPOINT), env.get(ENDPOINT)) {
+            (Some(url), _) => Endpoint::parse_dropping_fragment(TRACES_ENDPOINT, &url)?,
             (None, base) => {
                 let base = base.unwrap_or_else(|| DEFAULT_OTLP_ENDPOINT.to_owned());
-                let (endpoint, authorization) = Endpoint::parse_with_user_info(ENDPOINT, &base)?;
-                (endpoint.with_signal_path(OTLP_TRACES_PATH), authorization)
+                let ((endpoint, authorization), fragment) =
+                    Endpoint::parse_dropping_fragment(ENDPOINT, &base)?;
+                let endpoint = endpoint.with_signal_path(OTLP_TRACES_PATH);
+                ((endpoint, authorization), fragment)
             }
         };
+        in_part.extend(fragment);
         let mut config = OtlpConfig::sending_to(endpoint).resource(resource);
         // The endpoint's user information, if it had any.
         let from_url = config.headers.len();
