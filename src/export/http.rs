@@ -2,6 +2,7 @@
 //! exporter: `POST`s on a persistent connection, kept while the answers
 //! allow it, every step bounded by a deadline.
 
+use std::borrow::Cow;
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant, SystemTime};
@@ -727,10 +728,11 @@ fn parse_head(head: &[u8]) -> io::Result<Head> {
     if lines.iter().any(|line| line.contains('\r')) {
         return Err(invalid("a bare CR in the response head"));
     }
-    let mut lines = lines.into_iter();
-    let status_line = lines.next().unwrap_or_default();
+    let (status_line, lines) = lines.split_first().unwrap_or((&"", &[]));
     let status = status_code(status_line).ok_or_else(|| invalid("malformed status line"))?;
     let mut persistent = status_line.starts_with("HTTP/1.1 ");
+    // RFC 9112 §6.3: these end at their head, whatever their fields say.
+    let bodiless = matches!(status, 100..=199 | 204 | 304);
     // Every value of every `Content-Length` line: one length, or `Err`.
     let mut content_length: Result<Option<u64>, ()> = Ok(None);
     let mut transfer_encoding = None;
@@ -738,11 +740,17 @@ fn parse_head(head: &[u8]) -> io::Result<Head> {
     let mut json = None;
     let mut location = None;
     let mut content_coding = None;
-    for line in lines {
+    for line in unfolded(lines) {
         let Some((name, value)) = line.split_once(':') else {
             continue;
         };
         let value = value.trim();
+        if bodiless
+            && (name.eq_ignore_ascii_case("content-length")
+                || name.eq_ignore_ascii_case("transfer-encoding"))
+        {
+            continue;
+        }
         if name.eq_ignore_ascii_case("content-length") {
             content_length = content_length.and_then(|first| {
                 value.split(',').try_fold(first, |length, n| {
@@ -767,9 +775,12 @@ fn parse_head(head: &[u8]) -> io::Result<Head> {
             }
         } else if name.eq_ignore_ascii_case("transfer-encoding") {
             // Codings apply in order, so only the last frames the body; of
-            // several lines, that is the last line's (RFC 9112 §6.1).
-            let last = value.rsplit(',').next().unwrap_or_default().trim();
-            transfer_encoding = Some(last.eq_ignore_ascii_case("chunked"));
+            // several lines, that is the last line's (RFC 9112 §6.1). Empty
+            // list elements, a line of them included, count for nothing
+            // (RFC 9110 §5.6.1).
+            if let Some(last) = value.rsplit(',').map(str::trim).find(|t| !t.is_empty()) {
+                transfer_encoding = Some(last.eq_ignore_ascii_case("chunked"));
+            }
         } else if name.eq_ignore_ascii_case("content-type") {
             let media = value.split(';').next().unwrap_or_default().trim();
             json = if media.eq_ignore_ascii_case("application/json") {
@@ -802,7 +813,14 @@ fn parse_head(head: &[u8]) -> io::Result<Head> {
     // connection); without it, an invalid one leaves the framing unknown,
     // which RFC 9112 §6.3 has a client "treat as an unrecoverable error".
     let content_length = match (transfer_encoding, content_length) {
-        (Some(_), _) => None,
+        (Some(_), Ok(None)) => None,
+        // Both: a sign of response splitting, which RFC 9112 §6.3 has a
+        // recipient treat as an error; the answer is still read as
+        // `Transfer-Encoding` frames it, but the connection is not kept.
+        (Some(_), _) => {
+            persistent = false;
+            None
+        }
         (None, Ok(length)) => length,
         (None, Err(())) => {
             return Err(invalid(
@@ -821,6 +839,26 @@ fn parse_head(head: &[u8]) -> io::Result<Head> {
         content_coding,
         persistent,
     })
+}
+
+/// The field lines of a head, each obs-fold (a line break before a space
+/// or tab) replaced by a space, as RFC 9112 §5.2 asks of a user agent
+/// before it reads a value. Lines of whitespace before the first field are
+/// consumed unread, as §2.2 allows.
+fn unfolded<'a>(lines: &[&'a str]) -> Vec<Cow<'a, str>> {
+    let mut fields: Vec<Cow<'a, str>> = Vec::with_capacity(lines.len());
+    for &line in lines {
+        match (line.strip_prefix([' ', '\t']), fields.last_mut()) {
+            (Some(_), None) => {}
+            (Some(more), Some(field)) => {
+                let field = field.to_mut();
+                field.push(' ');
+                field.push_str(more.trim_start_matches([' ', '\t']));
+            }
+            (None, _) => fields.push(Cow::Borrowed(line)),
+        }
+    }
+    fields
 }
 
 /// The status code of an HTTP/1.x status line (RFC 9112 §4):
@@ -1484,6 +1522,94 @@ mod tests {
             Transfer-Encoding: chunked\n\r\n5\nhello\n0\nA: 1\n\n";
         let response = read(mixed.to_vec()).unwrap();
         assert_eq!((response.status, &response.body[..]), (200, &b"hello"[..]));
+    }
+
+    #[test]
+    fn empty_transfer_coding_elements_count_for_nothing() {
+        // Bug: `chunked,` took the empty element after the `,` as the last
+        // coding, and an empty line after `chunked` replaced it, so the
+        // body was read to the end of the connection, framing and all: a
+        // partial success in it was lost (and a kept connection, never
+        // closed, held the export to its deadline).
+        for te in [
+            "Transfer-Encoding: chunked,",
+            "Transfer-Encoding: , chunked ,,",
+            "Transfer-Encoding: chunked\r\nTransfer-Encoding:",
+            "Transfer-Encoding: chunked\r\nTransfer-Encoding: ,",
+        ] {
+            let answer = format!("HTTP/1.1 200 OK\r\n{te}\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+            let response = read(answer.into_bytes()).unwrap();
+            assert_eq!(response.body, b"hello", "{te}");
+        }
+        // A coding after `chunked` still makes it not the last.
+        let answer = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\n\r\nraw";
+        assert_eq!(read(answer.to_vec()).unwrap().body, b"raw");
+    }
+
+    #[test]
+    fn a_folded_field_line_is_read_unfolded() {
+        // RFC 9112 §5.2: a user agent replaces each obs-fold in a response
+        // with spaces before it reads the value. Bug: the continuation was
+        // skipped, and the field read as empty.
+        let answer = b"HTTP/1.1 200 OK\r\nTransfer-Encoding:\r\n \t chunked\r\n\
+            Retry-After:\r\n\t7\r\nContent-Type: application/json;\r\n charset=utf-8\r\n\r\n\
+            2\r\n{}\r\n0\r\n\r\n";
+        let response = read(answer.to_vec()).unwrap();
+        assert_eq!(response.body, b"{}");
+        assert_eq!(response.retry_after, Some(Duration::from_secs(7)));
+        assert_eq!(response.json, Some(true));
+        // Whitespace lines before the first field are consumed unread.
+        let answer = b"HTTP/1.1 200 OK\r\n Content-Length: 9\r\nContent-Length: 2\r\n\r\nok";
+        assert_eq!(read(answer.to_vec()).unwrap().body, b"ok");
+    }
+
+    #[test]
+    fn a_bodiless_answer_ignores_its_framing_fields() {
+        // RFC 9112 §6.3: a 1xx, 204 or 304 ends at its head "regardless of
+        // the header fields present". Bug: an invalid `Content-Length` on
+        // one failed the export, whose spans the collector had taken.
+        for answer in [
+            &b"HTTP/1.1 204 No Content\r\nContent-Length: none\r\n\r\n"[..],
+            b"HTTP/1.1 204 No Content\r\nTransfer-Encoding: chunked\r\n\r\n",
+            b"HTTP/1.1 100 Continue\r\nContent-Length: x\r\n\r\n\
+              HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+        ] {
+            let response = read(answer.to_vec()).unwrap();
+            assert!(matches!(response.status, 200 | 204), "{answer:?}");
+        }
+    }
+
+    #[test]
+    fn both_framing_fields_frame_by_transfer_encoding_and_close() {
+        // RFC 9112 §6.3: `Transfer-Encoding` wins over `Content-Length`,
+        // and both at once may be response splitting: the connection is
+        // not kept for the next request.
+        let chunked = "Transfer-Encoding: chunked\r\n\r\n3\r\ntwo\r\n0\r\n\r\n";
+        for (lengths, kept) in [
+            ("", true),
+            ("Content-Length: 3\r\n", false),
+            ("Content-Length: x\r\n", false),
+        ] {
+            let answer = format!("HTTP/1.1 200 OK\r\n{lengths}{chunked}");
+            let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+            let addr = listener.local_addr().unwrap();
+            let peer = std::thread::spawn(move || {
+                let (mut stream, _) = listener.accept().unwrap();
+                stream.write_all(answer.as_bytes()).unwrap();
+                // Held open until the reader is done, as a kept one is.
+                let _ = io::Read::read_to_end(&mut stream, &mut Vec::new());
+            });
+            let mut stream = TcpStream::connect(addr).unwrap();
+            let deadline = Instant::now() + Duration::from_secs(20);
+            let (response, may_keep) = read_response(&mut stream, deadline).unwrap();
+            assert_eq!(
+                (&response.body[..], may_keep),
+                (&b"two"[..], kept),
+                "{lengths}"
+            );
+            drop(stream);
+            peer.join().unwrap();
+        }
     }
 
     #[test]
