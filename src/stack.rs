@@ -261,7 +261,9 @@ impl Stack {
             return false;
         };
         let r = self.batch_for(top);
-        let kin = r.is_some() && kin(&self.spans);
+        // Asked of a span that does not end into the batch only while the
+        // batch holds spans, which its leaving may make due.
+        let kin = (r.is_some() || self.ended.holds_spans()) && kin(&self.spans);
         // The frame owns nothing: forgotten, not moved out (see `take_top`).
         std::mem::forget(self.frames.pop());
         let Some(top) = self.spans.last_mut() else {
@@ -274,8 +276,11 @@ impl Stack {
                 }
             }
             // Dropped here: its head holds ids, a name and baggage, nothing
-            // whose drop runs a caller's code.
-            None if top.ends_nothing() => {}
+            // whose drop runs a caller's code. Its trace may leave with it
+            // (a request's root the sampler dropped, inside a worker's
+            // span): what ended inside it is due, as when a recording
+            // span ends (see `trace_left`).
+            None if top.ends_nothing() => *due = !kin && self.ended.holds_spans(),
             None => {
                 *left = self.spans.pop();
                 // Its trace may have left (a job's root, shared, ending
