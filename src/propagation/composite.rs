@@ -35,7 +35,10 @@ pub const DEFAULT_PROPAGATORS: &str = "tracecontext,baggage";
 ///   different trace id, the first is kept and the conflict is a
 ///   [`Problem::Conflict`]; the same trace with another parent span id or
 ///   sampling decision is a [`Problem::SpanConflict`], the first kept
-///   too. Every problem of every format is reported once
+///   too. A later format that carries the same parent adds what the first
+///   could not carry: its tracestate and random flag (`b3,tracecontext`),
+///   a decision the first left to us, debug, the parent's parent span id.
+///   Every problem of every format is reported once
 ///   (see [`Propagator::extract_with_problems`]).
 /// - **Fields** are the union of every propagator's fields, in order, and
 ///   so are the fields extract reads ([`Propagator::extract_fields`]).
@@ -438,7 +441,14 @@ impl Propagator for Composite {
                         trace_id: parent.trace_id,
                     });
                 }
-                _ => {}
+                // The same parent: what this format adds to the first's.
+                (Some((sc, _)), Some(_)) => {
+                    if let Some(completed) = out.span_context().and_then(|kept| completed(kept, sc))
+                    {
+                        out = out.with_span_context(completed);
+                    }
+                }
+                (None, _) => {}
             }
             if let (None, Some(decision)) = (chosen, got.remote_decision()) {
                 out = out.with_remote_decision(Some(decision));
@@ -454,6 +464,37 @@ impl Propagator for Composite {
     fn extract_fields(&self) -> &[&str] {
         &self.extract_fields
     }
+}
+
+/// `kept`, the first format's context of the remote parent, with what
+/// `later`, another format's context of the same parent (the same ids, and
+/// no other decision), carries that `kept` does not: a tracestate, the
+/// random flag, a decision where `kept` left it to us, debug, and the
+/// parent's parent span id. `None` if it adds nothing. A format listed
+/// first that cannot carry them (`b3,tracecontext`) would otherwise drop
+/// what the next hop needs: a vendor's tracestate, a sampled decision the
+/// parent-based sampler follows, a debug trace.
+fn completed(kept: &SpanContext, later: &SpanContext) -> Option<SpanContext> {
+    let mut sc = kept.clone();
+    if sc.trace_state().is_empty() && !later.trace_state().is_empty() {
+        sc = sc.with_trace_state(later.trace_state().clone());
+    }
+    let mut flags = sc.flags();
+    if later.flags().is_random() {
+        flags = flags.with_random(true);
+    }
+    if let (None, Some(sampled)) = (sc.sampling_decision(), later.sampling_decision()) {
+        flags = flags.with_sampled(sampled);
+        sc = sc.with_deferred(false);
+    }
+    sc = sc.with_flags(flags);
+    if later.is_debug() {
+        sc = sc.with_debug(true);
+    }
+    if sc.parent_span_id().is_none() {
+        sc = sc.with_parent_span_id(later.parent_span_id());
+    }
+    (sc != *kept).then_some(sc)
 }
 
 /// What a member format says of the remote parent, as extract compares it
