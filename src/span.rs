@@ -1064,7 +1064,9 @@ macro_rules! span_methods {
         /// [`record_error`](Self::record_error), with `attributes` added to
         /// the `exception` event; one named as an attribute the event has
         /// already (`exception.message`, say) takes its place, as the
-        /// OpenTelemetry API says of `RecordException`.
+        /// OpenTelemetry API says of `RecordException`. A message given so
+        /// is the error status's description too, so that a message
+        /// redacted in the event does not go out in the status.
         ///
         /// ```
         /// let span = baton::span("call").start();

@@ -280,12 +280,20 @@ impl Record {
         if exception.escaped {
             attributes.push(KeyValue::new("exception.escaped", true));
         }
+        // The message the event keeps is the status's too: one the caller
+        // gave in its place (to redact it, say) must not go out there.
+        let description = exception
+            .attributes
+            .iter()
+            .rev()
+            .find(|kv| kv.key == "exception.message")
+            .map_or_else(|| exception.message.to_owned(), |kv| kv.value.to_string());
         // Later in the list, the caller's win when the event's attributes
         // are settled (see `attribute_limits::set_attribute`).
         attributes.extend(exception.attributes);
         self.add_event(limits, Str::Borrowed("exception"), None, attributes);
         self.set_status(Status::Error {
-            description: exception.message.to_owned().into(),
+            description: description.into(),
         });
     }
 

@@ -143,11 +143,13 @@ fn record_error_with_adds_attributes_that_win_over_the_events_own() {
             pair("retry", "2"),
         ]
     );
-    // The status keeps the error's own message.
+    // The status says what the event says: a message given in place of
+    // the error's own, to redact it, does not go out in the status either
+    // (it did, until an audit found it).
     assert_eq!(
         s.status,
         Status::Error {
-            description: "request failed".into()
+            description: "redacted".into()
         }
     );
 }
