@@ -70,8 +70,8 @@ impl Resource {
     /// Reads `OTEL_RESOURCE_ATTRIBUTES` (comma-separated `key=value` pairs,
     /// keys and values percent-decoded, so `%2C` and `%3D` stand for the
     /// `,` and `=` the list syntax reserves) and then `OTEL_SERVICE_NAME`,
-    /// which wins for `service.name`. A malformed pair is an error naming
-    /// the variable.
+    /// which wins for `service.name`; a blank `service.name` is none
+    /// given. A malformed pair is an error naming the variable.
     ///
     /// ```
     /// use baton::export::Resource;
@@ -85,6 +85,13 @@ impl Resource {
         let mut resource = Resource::default();
         if let Some(list) = env.get(ATTRIBUTES) {
             for (key, value) in parse_pairs(ATTRIBUTES, &list, Pairs::Attributes)? {
+                // A blank name is none given: the default stays, as the
+                // resource conventions' `unknown_service` fallback and
+                // OpenTelemetry Python read it (`OTEL_SERVICE_NAME=`, empty,
+                // is unset already).
+                if key == "service.name" && value.trim().is_empty() {
+                    continue;
+                }
                 resource.set(key, value);
             }
         }
