@@ -481,10 +481,13 @@ fn write_value(out: &mut String, value: &Value) {
     }
 }
 
+/// Writes `nanos` in the unit it reads best in. A unit holds what rounds
+/// below 1000 of it at the digits printed: 999,999 ns is `1.000ms`, not
+/// `1000.0µs`.
 fn write_duration(out: &mut String, nanos: u64) {
     let _ = match nanos {
-        n if n < 1_000_000 => write!(out, "{:.1}µs", n as f64 / 1e3),
-        n if n < 1_000_000_000 => write!(out, "{:.3}ms", n as f64 / 1e6),
+        n if n < 999_950 => write!(out, "{:.1}µs", n as f64 / 1e3),
+        n if n < 999_999_500 => write!(out, "{:.3}ms", n as f64 / 1e6),
         n => write!(out, "{:.3}s", n as f64 / 1e9),
     };
 }
@@ -578,6 +581,29 @@ fn render_trace(out: &mut String, trace: TraceId, mut spans: Vec<SpanData>, mark
         match printed.iter().position(|p| !p) {
             Some(i) => stack.push((i, 0)),
             None => break,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::write_duration;
+
+    #[test]
+    fn a_duration_rounds_into_the_next_unit_at_its_edge() {
+        for (nanos, shown) in [
+            (0, "0.0µs"),
+            (999_949, "999.9µs"),
+            (999_950, "1.000ms"),
+            (999_999, "1.000ms"),
+            (999_999_499, "999.999ms"),
+            (999_999_500, "1.000s"),
+            (999_999_999, "1.000s"),
+            (u64::MAX, "18446744073.710s"),
+        ] {
+            let mut out = String::new();
+            write_duration(&mut out, nanos);
+            assert_eq!(out, shown, "{nanos}");
         }
     }
 }
