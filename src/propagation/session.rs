@@ -58,6 +58,15 @@ pub enum SessionError {
         /// The field, lowercase; [`BAGGAGE_PREFIX`] for a `uberctx-*` name.
         field: &'static str,
     },
+    /// The header name is, as the environment carrier names it for a
+    /// child process, a configuration variable (`OTEL_*`, or `BATON_*`
+    /// but the default session header's own): the session id would change
+    /// that process's configuration (`otel-sdk-disabled`) or the header it
+    /// reads the session from (`baton-session-header`).
+    ConfiguresAChild {
+        /// The variables' prefix: `OTEL_` or `BATON_`.
+        prefix: &'static str,
+    },
     /// The session id is empty.
     EmptyId,
     /// The session id is `len` bytes, over [`MAX_SESSION_ID_LEN`].
@@ -83,6 +92,11 @@ impl fmt::Display for SessionError {
             SessionError::HeaderNameTaken { field } => write!(
                 f,
                 "session header name is {field}, a field another propagator reads or writes"
+            ),
+            SessionError::ConfiguresAChild { prefix } => write!(
+                f,
+                "session header name is a {prefix}* variable in a child process's environment, \
+                 which configures that process"
             ),
             SessionError::EmptyId => f.write_str("session id is empty"),
             SessionError::IdTooLong { len } => write!(
@@ -164,7 +178,9 @@ impl SessionHeader {
     /// `b3`, the five `x-b3-*` fields, `uber-trace-id`, `uberctx-*`, and the
     /// `jaeger-debug-id` and `jaeger-baggage` headers Jaeger's clients read, and
     /// any name the environment carrier gives the same variable
-    /// (`x_b3_sampled` is `X_B3_SAMPLED`, as `x-b3-sampled` is).
+    /// (`x_b3_sampled` is `X_B3_SAMPLED`, as `x-b3-sampled` is). So is a
+    /// name that variable would configure a child process with (`OTEL_*`,
+    /// `BATON_*` but [`DEFAULT_SESSION_HEADER`]'s own).
     ///
     /// ```
     /// use baton::propagation::{SessionError, SessionHeader};
@@ -176,6 +192,11 @@ impl SessionHeader {
     /// );
     /// // No propagator reads this one: only the five B3 fields are taken.
     /// assert_eq!(SessionHeader::new("X-B3-Session").unwrap().header(), "x-b3-session");
+    /// // In a child's environment it would be OTEL_SDK_DISABLED.
+    /// assert_eq!(
+    ///     SessionHeader::new("otel-sdk-disabled").err(),
+    ///     Some(SessionError::ConfiguresAChild { prefix: "OTEL_" }),
+    /// );
     /// ```
     pub fn new(name: &str) -> Result<SessionHeader, SessionError> {
         if name.is_empty() {
@@ -186,6 +207,14 @@ impl SessionHeader {
         }
         if let Some(field) = taken_by(name) {
             return Err(SessionError::HeaderNameTaken { field });
+        }
+        let variable = env_name(name);
+        if let Some(prefix) = CONFIGURATION_PREFIXES
+            .into_iter()
+            .find(|prefix| variable.starts_with(prefix))
+            .filter(|_| variable != env_name(DEFAULT_SESSION_HEADER))
+        {
+            return Err(SessionError::ConfiguresAChild { prefix });
         }
         Ok(SessionHeader {
             field: [intern(&name.to_ascii_lowercase())],
@@ -245,6 +274,10 @@ impl Default for SessionHeader {
         }
     }
 }
+
+/// The prefixes of the environment variables that configure a process:
+/// the OpenTelemetry SDK's and baton's own.
+const CONFIGURATION_PREFIXES: [&str; 2] = ["OTEL_", "BATON_"];
 
 /// The field of another propagator that `name` is, in any case or as the
 /// environment carrier names it for a child process ([`env_name`]: `-`
