@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::{report, DiagnosticKind};
-use crate::span_data::{Event, Link, SpanData};
+use crate::span_data::{Event, Link, SpanData, SpanType, SPAN_TYPE_ATTRIBUTE};
 use crate::span_limits::SpanLimits;
 use crate::value::{drop_value, Array, KeyValue, Str, Value};
 
@@ -229,6 +229,32 @@ pub(crate) fn limit_record(
         );
     }
     cut
+}
+
+/// Holds a span's type to `limits` as the [`SPAN_TYPE_ATTRIBUTE`]
+/// attribute the exporters send after the span's own `attributes` (unless
+/// one of them is that attribute): with no room left under the count
+/// limit, it is dropped and counted in `dropped`, as an attribute set then
+/// would be; a custom name is cut to the value length. Returns how many
+/// values were cut (0 or 1), for [`report_discarded`].
+pub(crate) fn limit_span_type(
+    span_type: &mut Option<SpanType>,
+    attributes: &[KeyValue],
+    dropped: &mut u32,
+    limits: &SpanLimits,
+) -> u64 {
+    if span_type.is_none() || attributes.iter().any(|kv| kv.key == SPAN_TYPE_ATTRIBUTE) {
+        return 0;
+    }
+    if attributes.len() >= limits.max_attributes {
+        *span_type = None;
+        *dropped = dropped.saturating_add(1);
+        return 0;
+    }
+    match (span_type, limits.max_attribute_value_length) {
+        (Some(SpanType::Custom(name)), Some(max_chars)) => u64::from(truncate_str(name, max_chars)),
+        _ => 0,
+    }
 }
 
 /// Reports what the limits discarded from `span`, and the `cut` values

@@ -36,6 +36,10 @@ impl SpanKind {
     }
 }
 
+/// The attribute that carries [`SpanData::span_type`] in exported data
+/// (unless the span set that attribute itself).
+pub const SPAN_TYPE_ATTRIBUTE: &str = "span.type";
+
 /// What kind of step an AI/agent workload span is.
 ///
 /// # Example
@@ -171,7 +175,12 @@ pub struct SpanData {
     pub parent_is_remote: bool,
     /// The span kind.
     pub kind: SpanKind,
-    /// The AI/agent step type, if set.
+    /// The AI/agent step type, if set. Exported as the
+    /// [`SPAN_TYPE_ATTRIBUTE`] attribute after the span's own, unless one
+    /// of them is that attribute; within the span's attribute limits, as
+    /// that attribute: a recorded span over the count limit has none (it
+    /// was dropped and counted), and a custom name is cut to the value
+    /// length.
     pub span_type: Option<SpanType>,
     /// Start, in unix nanoseconds.
     pub start_unix_nanos: u64,

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
-use crate::attribute_limits::{self, limit_record, report_discarded};
+use crate::attribute_limits::{self, limit_record, limit_span_type, report_discarded};
 use crate::clock::{unix_nanos_at, unix_nanos_span};
 use crate::instrumentation_scope::InstrumentationScope;
 use crate::span_context::SpanContext;
@@ -303,16 +303,26 @@ impl Record {
     pub(crate) fn cut(&mut self, limits: impl FnOnce() -> SpanLimits) {
         if let Some(extras) = &mut self.extras {
             let extras = &mut **extras;
-            // A span out of line only for its type, start or tracer's
-            // scope has nothing to cut: the limits are not read.
-            if extras.attributes.is_empty() && extras.events.is_empty() && extras.links.is_empty() {
+            // A span out of line only for its start or tracer's scope has
+            // nothing to cut: the limits are not read.
+            if extras.span_type.is_none()
+                && extras.attributes.is_empty()
+                && extras.events.is_empty()
+                && extras.links.is_empty()
+            {
                 return;
             }
+            let limits = limits();
             extras.cut_values = limit_record(
                 &mut extras.attributes,
                 &mut extras.events,
                 &mut extras.links,
-                &limits(),
+                &limits,
+            ) + limit_span_type(
+                &mut extras.span_type,
+                &extras.attributes,
+                &mut extras.dropped_attributes_count,
+                &limits,
             );
         }
     }

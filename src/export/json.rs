@@ -11,12 +11,12 @@ use std::fmt::Write;
 
 use crate::base64::Base64;
 use crate::export::otlp_model::{
-    for_each_scope, kind_number, span_flags, span_type_attribute, status_parts, SPAN_TYPE_ATTRIBUTE,
+    for_each_scope, kind_number, span_flags, span_type_attribute, status_parts,
 };
 use crate::export::resource::Resource;
 use crate::instrumentation_scope::InstrumentationScope;
 use crate::span_context::SpanContext;
-use crate::span_data::{Event, Link, SpanData};
+use crate::span_data::{Event, Link, SpanData, SPAN_TYPE_ATTRIBUTE};
 use crate::value::{Array, KeyValue, Value};
 
 /// Appends `s` as a JSON string, quotes included.

@@ -77,6 +77,7 @@ fn test_rng(mut x: u64) -> impl FnMut() -> u64 {
 pub use crate::instrumentation_scope::SCOPE_NAME;
 pub use crate::local_batch::{THREAD_CHUNK_LINGER, THREAD_CHUNK_SIZE};
 pub use crate::recorder::{dropped_spans, suppressed};
+pub use crate::span_data::SPAN_TYPE_ATTRIBUTE;
 pub use batch::{BatchProcessor, BatchStatsHandle};
 pub use batch_config::{
     BatchConfig, DEFAULT_EXPORT_TIMEOUT, DEFAULT_MAX_EXPORT_BATCH_SIZE, DEFAULT_MAX_QUEUE_SIZE,
@@ -103,7 +104,6 @@ pub use otlp::{
     OTLP_TRACES_PATH,
 };
 pub use otlp_encoding::{Compression, Protocol};
-pub use otlp_model::SPAN_TYPE_ATTRIBUTE;
 pub use otlp_response::MAX_ERROR_MESSAGE;
 pub use pipeline::{force_flush, init, InitError, PipelineGuard, SHUTDOWN_TIMEOUT};
 pub use processor::{SimpleProcessor, SpanProcessor};

@@ -3,11 +3,7 @@
 //! place so the two cannot disagree.
 
 use crate::instrumentation_scope::InstrumentationScope;
-use crate::span_data::{SpanData, SpanKind, Status};
-
-/// The attribute that carries [`SpanData::span_type`](crate::SpanData) in
-/// exported data (unless the span set that attribute itself).
-pub const SPAN_TYPE_ATTRIBUTE: &str = "span.type";
+use crate::span_data::{SpanData, SpanKind, Status, SPAN_TYPE_ATTRIBUTE};
 
 /// Whether `a` and `b` are one scope: a tracer's own (the usual case, one
 /// pointer), or equal in every part, which OTLP could not tell apart.

@@ -43,12 +43,11 @@
 
 use crate::export::otlp_model::{
     for_each_scope, kind_number, only_scope, span_flags, span_type_attribute, status_parts,
-    SPAN_TYPE_ATTRIBUTE,
 };
 use crate::export::resource::Resource;
 use crate::instrumentation_scope::InstrumentationScope;
 use crate::span_context::SpanContext;
-use crate::span_data::{Event, Link, SpanData};
+use crate::span_data::{Event, Link, SpanData, SPAN_TYPE_ATTRIBUTE};
 use crate::value::{Array, KeyValue, Value};
 
 /// Wire types (protobuf encoding, "Message Structure").
