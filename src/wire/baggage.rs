@@ -92,14 +92,22 @@ impl fmt::Display for ParsedBaggage {
     }
 }
 
-/// Whether [`format`](fn@format) writes byte `b` of a value as it is
-/// (every other byte becomes `%XX`).
-///
-/// `+` is a baggage-octet, but receivers that decode values as HTML form
-/// data (OpenTelemetry Python's `unquote_plus`) read it as a space, so it
-/// is written `%2B`: every decoder reads that back as `+`.
+/// Whether byte `b` of a value can be written as it is: a baggage-octet
+/// other than the `%` that begins an escape (every other byte becomes
+/// `%XX`). Sizes are counted so, at their smallest, against
+/// [`Baggage::MAX_BYTES`]: a header the W3C limits let through is kept
+/// whole, as the spec says it MUST be propagated.
 fn kept_as_is(b: u8) -> bool {
-    is_baggage_octet(b) && b != b'%' && b != b'+'
+    is_baggage_octet(b) && b != b'%'
+}
+
+/// [`kept_as_is`], but for `+`: a baggage-octet, which receivers that
+/// decode values as HTML form data (OpenTelemetry Python's
+/// `unquote_plus`) read as a space, so [`format`](fn@format) writes it
+/// `%2B`, which every decoder reads back as `+`, wherever the header still
+/// fits [`Baggage::MAX_BYTES`] so.
+fn kept_by_form_decoders(b: u8) -> bool {
+    kept_as_is(b) && b != b'+'
 }
 
 /// One well-formed member, still borrowed from its line.
@@ -483,7 +491,8 @@ impl FormattedBaggage {
 
 /// Formats baggage as a header value within the limits, and says what it
 /// left out: keys as they are, values percent-encoded (only what must be,
-/// upper-case hex), properties raw. Members are written in order; one that
+/// upper-case hex, and `+` as `%2B` while the header fits so: see
+/// [`entry_size`]), properties raw. Members are written in order; one that
 /// does not fit is skipped and later, smaller ones may still be written.
 ///
 /// # Example
@@ -503,40 +512,60 @@ impl FormattedBaggage {
 /// assert_eq!((out.header.as_str(), out.dropped), ("user=a%20b%2Cc", 1));
 /// ```
 pub fn format(b: &Baggage) -> FormattedBaggage {
-    let capacity: usize = b.iter().map(|(k, v, p)| entry_size(k, v, p) + 1).sum();
-    let mut out = FormattedBaggage {
-        header: String::with_capacity(capacity.min(Baggage::MAX_BYTES)),
-        ..FormattedBaggage::default()
+    let write = |keep: fn(u8) -> bool| {
+        let mut header = String::with_capacity(
+            Baggage::MAX_BYTES.min(b.iter().map(|(k, v, p)| entry_size(k, v, p) + 1).sum()),
+        );
+        for (k, v, p) in fitting(b) {
+            if !header.is_empty() {
+                header.push(',');
+            }
+            header.push_str(k);
+            header.push('=');
+            percent_encode_into(v, keep, &mut header);
+            if !p.is_empty() {
+                header.push(';');
+                header.push_str(p);
+            }
+        }
+        header
     };
-    let mut written = 0;
-    for (k, v, p) in b.iter() {
-        let size = entry_size(k, v, p);
-        let sep = usize::from(written > 0);
-        if written == Baggage::MAX_MEMBERS || out.header.len() + sep + size > Baggage::MAX_BYTES {
-            out.dropped += 1;
-            continue;
-        }
-        if sep == 1 {
-            out.header.push(',');
-        }
-        out.header.push_str(k);
-        out.header.push('=');
-        percent_encode_into(v, kept_as_is, &mut out.header);
-        if !p.is_empty() {
-            out.header.push(';');
-            out.header.push_str(p);
-        }
-        written += 1;
+    let mut header = write(kept_by_form_decoders);
+    if header.len() > Baggage::MAX_BYTES {
+        // Past the limit only for its `%2B`s: written as they came, as the
+        // spec allows, rather than dropping members it says to propagate.
+        header = write(kept_as_is);
     }
-    out
+    FormattedBaggage {
+        header,
+        dropped: b.len() - fitting(b).count(),
+    }
 }
 
-/// The size [`format`](fn@format) gives an entry of a [`Baggage`] (without
-/// the `,` before it). The limits of [`Baggage::MAX_BYTES`] are counted
-/// with it.
+/// The entries of `b` that [`format`](fn@format) writes, in order: each
+/// that fits [`Baggage::MAX_MEMBERS`] and [`Baggage::MAX_BYTES`], counted
+/// at its smallest ([`entry_size`]) with those before it; one that does not
+/// fit is skipped, and later, smaller ones may still fit.
+fn fitting(b: &Baggage) -> impl Iterator<Item = (&str, &str, &str)> {
+    let (mut members, mut bytes) = (0, 0);
+    b.iter().filter(move |&(k, v, p)| {
+        let size = entry_size(k, v, p) + usize::from(members > 0);
+        let fits = members < Baggage::MAX_MEMBERS && bytes + size <= Baggage::MAX_BYTES;
+        if fits {
+            members += 1;
+            bytes += size;
+        }
+        fits
+    })
+}
+
+/// The size [`format`](fn@format) gives an entry of a [`Baggage`] at its
+/// smallest (without the `,` before it; a `+` counted as one byte, though
+/// `format` writes it `%2B` where the header fits so). The limits of
+/// [`Baggage::MAX_BYTES`] are counted with it.
 ///
 /// ```
-/// assert_eq!(baton::wire::baggage::entry_size("k", "a b", "p"), "k=a%20b;p".len());
+/// assert_eq!(baton::wire::baggage::entry_size("k", "a b+", "p"), "k=a%20b+;p".len());
 /// ```
 pub fn entry_size(key: &str, value: &str, properties: &str) -> usize {
     member_size(
