@@ -7,13 +7,11 @@
 //! that lives as long as the process, until shutdown. Installs the global
 //! pipeline, one case at a time.
 
-use std::sync::mpsc;
-use std::thread;
-use std::time::Duration;
+#[path = "common/flushed_pipeline.rs"]
+mod flushed_pipeline;
 
-use baton::export::{BatchConfig, BatchProcessor};
 use baton::sampling::{Sampler, SamplingDecision, SamplingParams, SamplingResult};
-use baton::InMemoryExporter;
+use flushed_pipeline::exported_while_a_worker_span_is_open_with;
 
 /// Drops spans named "quiet", samples every other span.
 struct DropQuiet;
@@ -33,45 +31,14 @@ impl Sampler for DropQuiet {
 }
 
 /// Runs a request rooted at a span named `root`, with a child, inside a
-/// worker's long-lived span on a thread of its own; returns what a flush
-/// from another thread exported before the worker's span ended, and the
-/// final counts (produced, exported, dropped).
+/// worker's long-lived span; returns what a flush from another thread
+/// exported before the worker's span ended, and the final counts.
 fn exported_while_the_worker_is_open(root: &'static str) -> (Vec<String>, (u64, u64, u64)) {
-    let exporter = InMemoryExporter::default();
-    let mut config = BatchConfig::default();
-    // Only a flush exports.
-    config.scheduled_delay = Duration::from_secs(3600);
-    let processor = BatchProcessor::new(exporter.clone(), config);
-    let stats = processor.stats_handle();
-    let pipeline =
-        baton::init(baton::Config::new().sampler(DropQuiet).processor(processor)).unwrap();
-    let (work_done, done) = mpsc::channel();
-    let (to_worker, go_on) = mpsc::channel::<()>();
-    let names = thread::scope(|s| {
-        s.spawn(move || {
-            let _worker = baton::span("worker").enter();
-            {
-                let _root = baton::span(root).root().enter();
-                baton::in_span("child", || {});
-            }
-            work_done.send(()).unwrap();
-            go_on.recv().unwrap();
-        });
-        done.recv().unwrap();
-        s.spawn(|| baton::export::force_flush(Duration::MAX).unwrap())
-            .join()
-            .unwrap();
-        let names = exporter
-            .finished_spans()
-            .into_iter()
-            .map(|s| s.name.into_owned())
-            .collect();
-        to_worker.send(()).unwrap();
-        names
-    });
-    pipeline.shutdown(Duration::MAX).unwrap();
-    let stats = stats.get();
-    (names, (stats.produced, stats.exported, stats.dropped))
+    let config = baton::Config::new().sampler(DropQuiet);
+    exported_while_a_worker_span_is_open_with(config, || {
+        let _root = baton::span(root).root().enter();
+        baton::in_span("child", || {});
+    })
 }
 
 #[test]

@@ -15,12 +15,17 @@ pub struct Installed {
 }
 
 pub fn install() -> Installed {
+    install_with(baton::Config::new())
+}
+
+/// [`install`], with the rest of the pipeline as `config` sets it.
+pub fn install_with(config: baton::Config) -> Installed {
     let exporter = InMemoryExporter::default();
-    let mut config = BatchConfig::default();
-    config.scheduled_delay = Duration::from_secs(3600);
-    let processor = BatchProcessor::new(exporter.clone(), config);
+    let mut batch = BatchConfig::default();
+    batch.scheduled_delay = Duration::from_secs(3600);
+    let processor = BatchProcessor::new(exporter.clone(), batch);
     let stats = processor.stats_handle();
-    let pipeline = baton::init(baton::Config::new().processor(processor)).unwrap();
+    let pipeline = baton::init(config.processor(processor)).unwrap();
     Installed {
         pipeline,
         exporter,
@@ -35,10 +40,19 @@ pub fn install() -> Installed {
 pub fn exported_while_a_worker_span_is_open(
     work: impl FnOnce() + Send,
 ) -> (Vec<String>, (u64, u64, u64)) {
+    exported_while_a_worker_span_is_open_with(baton::Config::new(), work)
+}
+
+/// [`exported_while_a_worker_span_is_open`], with the rest of the pipeline
+/// as `config` sets it.
+pub fn exported_while_a_worker_span_is_open_with(
+    config: baton::Config,
+    work: impl FnOnce() + Send,
+) -> (Vec<String>, (u64, u64, u64)) {
     use std::sync::mpsc;
     use std::thread;
 
-    let installed = install();
+    let installed = install_with(config);
     let (work_done, done) = mpsc::channel();
     let (to_worker, go_on) = mpsc::channel::<()>();
     let exported = thread::scope(|s| {
