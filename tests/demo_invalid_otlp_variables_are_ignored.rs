@@ -35,6 +35,28 @@ fn unused_endpoint() -> String {
     format!("http://{unused}")
 }
 
+/// Checks that the demo ran, printed the whole tree and failed only to
+/// export to `url`, where no collector is; returns its `invalid-config`
+/// warnings.
+fn warnings_of_a_run_exporting_to(out: &Output, url: &str) -> Vec<String> {
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stdout.contains(": 15 spans in 4 services,"),
+        "{stdout}\n{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("export to {url} failed")),
+        "{stderr}"
+    );
+    stderr
+        .lines()
+        .filter(|l| l.starts_with("baton: invalid-config: "))
+        .map(str::to_owned)
+        .collect()
+}
+
 #[test]
 fn invalid_otlp_variables_are_reported_once_and_ignored() {
     let endpoint = unused_endpoint();
@@ -45,33 +67,18 @@ fn invalid_otlp_variables_are_reported_once_and_ignored() {
             ("OTEL_EXPORTER_OTLP_TIMEOUT", "soon"),
         ],
     );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
     // It ran: the whole tree is printed; only the export to a collector
     // that is not there fails.
-    assert_ne!(out.status.code(), Some(2), "{stderr}");
-    assert!(
-        stdout.contains(": 15 spans in 4 services,"),
-        "{stdout}\n{stderr}"
-    );
-    assert!(
-        stderr.contains(&format!("export to {endpoint}/v1/traces failed")),
-        "{stderr}"
-    );
-    let warnings: Vec<&str> = stderr
-        .lines()
-        .filter(|l| l.starts_with("baton: invalid-config: "))
-        .collect();
-    assert_eq!(warnings.len(), 2, "one per variable: {stderr}");
+    let warnings = warnings_of_a_run_exporting_to(&out, &format!("{endpoint}/v1/traces"));
+    assert_eq!(warnings.len(), 2, "one per variable: {warnings:?}");
     assert_eq!(
         warnings[0],
         "baton: invalid-config: invalid OTEL_EXPORTER_OTLP_COMPRESSION=\"zstd\": expected \
-         none or gzip; ignored",
-        "{stderr}"
+         none or gzip; ignored"
     );
     assert!(
         warnings[1].contains("OTEL_EXPORTER_OTLP_TIMEOUT"),
-        "{stderr}"
+        "{warnings:?}"
     );
 }
 
@@ -112,28 +119,14 @@ fn an_endpoint_fragment_is_ignored_alone_and_reported_once() {
         &["--export", "otlp"],
         &[("OTEL_EXPORTER_OTLP_ENDPOINT", &format!("{endpoint}/p#top"))],
     );
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let warnings = warnings_of_a_run_exporting_to(&out, &format!("{endpoint}/p/v1/traces"));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_ne!(out.status.code(), Some(2), "{stderr}");
-    assert!(
-        stdout.contains(": 15 spans in 4 services,"),
-        "{stdout}\n{stderr}"
-    );
-    assert!(
-        stderr.contains(&format!("export to {endpoint}/p/v1/traces failed")),
-        "{stderr}"
-    );
     assert!(!stderr.contains("localhost:4318"), "{stderr}");
-    let warnings: Vec<&str> = stderr
-        .lines()
-        .filter(|l| l.starts_with("baton: invalid-config: "))
-        .collect();
     assert_eq!(
         warnings,
         [
             "baton: invalid-config: invalid OTEL_EXPORTER_OTLP_ENDPOINT=\"#top\": a fragment \
           (#...) is never sent to the server: remove it; ignored"
-        ],
-        "{stderr}"
+        ]
     );
 }
