@@ -512,33 +512,37 @@ impl FormattedBaggage {
 /// assert_eq!((out.header.as_str(), out.dropped), ("user=a%20b%2Cc", 1));
 /// ```
 pub fn format(b: &Baggage) -> FormattedBaggage {
-    let write = |keep: fn(u8) -> bool| {
-        let mut header = String::with_capacity(
-            Baggage::MAX_BYTES.min(b.iter().map(|(k, v, p)| entry_size(k, v, p) + 1).sum()),
-        );
+    // Writes the entries that fit into `header`, each value's bytes kept
+    // as they are where `keep` says so; how many it wrote.
+    let write = |keep: fn(u8) -> bool, header: &mut String| {
+        let mut written = 0;
         for (k, v, p) in fitting(b) {
-            if !header.is_empty() {
+            if written > 0 {
                 header.push(',');
             }
             header.push_str(k);
             header.push('=');
-            percent_encode_into(v, keep, &mut header);
+            percent_encode_into(v, keep, header);
             if !p.is_empty() {
                 header.push(';');
                 header.push_str(p);
             }
+            written += 1;
         }
-        header
+        written
     };
-    let mut header = write(kept_by_form_decoders);
+    let capacity: usize = b.iter().map(|(k, v, p)| entry_size(k, v, p) + 1).sum();
+    let mut header = String::with_capacity(capacity.min(Baggage::MAX_BYTES));
+    let mut written = write(kept_by_form_decoders, &mut header);
     if header.len() > Baggage::MAX_BYTES {
         // Past the limit only for its `%2B`s: written as they came, as the
         // spec allows, rather than dropping members it says to propagate.
-        header = write(kept_as_is);
+        header.clear();
+        written = write(kept_as_is, &mut header);
     }
     FormattedBaggage {
         header,
-        dropped: b.len() - fitting(b).count(),
+        dropped: b.len() - written,
     }
 }
 
