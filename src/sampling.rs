@@ -355,18 +355,40 @@ impl TraceIdRatio {
         // scaling by a power of two is exact, while `1 - ratio` rounds to 1
         // for every ratio below 2^-54 (the spec's smallest is 2^-56).
         let kept = (clamped * RANDOMNESS_RANGE as f64).round() as u64;
-        let threshold = RANDOMNESS_RANGE - kept;
+        // Below 2^-57 the share of the randomness rounds to none: the
+        // sampler keeps nothing, and says so rather than report a ratio it
+        // does not apply.
+        let clamped = if kept == 0 && clamped > 0.0 {
+            report_below_smallest_ratio(&clamped);
+            0.0
+        } else {
+            clamped
+        };
         TraceIdRatio {
             // `+ 0.0` turns -0 into 0, for the description.
             ratio: clamped + 0.0,
-            threshold,
+            threshold: RANDOMNESS_RANGE - kept,
         }
     }
 
-    /// The ratio in force, in `[0, 1]`.
+    /// The ratio in force, in `[0, 1]`: 0 for a positive ratio below
+    /// 2^-57, which keeps no value of the 56-bit randomness (reported).
     pub fn ratio(&self) -> f64 {
         self.ratio
     }
+}
+
+/// Reports a positive sampling `ratio` too small to keep any trace: below
+/// 2^-57, `ratio * 2^56` rounds to none of the randomness values.
+pub(crate) fn report_below_smallest_ratio(ratio: &dyn fmt::Display) {
+    crate::diagnostic::report(
+        crate::diagnostic::DiagnosticKind::InvalidArgument,
+        &format_args!(
+            "sampling ratio {ratio} is below 2^-57, the smallest share of the 56-bit \
+             trace id randomness a ratio can keep; using 0 (no trace is sampled)"
+        ),
+        None,
+    );
 }
 
 /// Set once a [`TraceIdRatio`] has been warned about as a child sampler.

@@ -3,7 +3,9 @@
 use std::cell::Cell;
 
 use crate::export::config_error::ConfigError;
-use crate::sampling::{AlwaysOff, AlwaysOn, ParentBased, Sampler, TraceIdRatio};
+use crate::sampling::{
+    report_below_smallest_ratio, AlwaysOff, AlwaysOn, ParentBased, Sampler, TraceIdRatio,
+};
 
 /// The sampler named by `OTEL_TRACES_SAMPLER` and `OTEL_TRACES_SAMPLER_ARG`,
 /// read through `lookup` (pass `|k| std::env::var(k).ok()` for the process
@@ -15,7 +17,9 @@ use crate::sampling::{AlwaysOff, AlwaysOn, ParentBased, Sampler, TraceIdRatio};
 /// default, also for an unset or empty variable), `parentbased_always_off`,
 /// `parentbased_traceidratio`, in any case (the spec reads enum values
 /// case-insensitively). The ratio argument defaults to `1.0` and must
-/// be a number in `[0, 1]`. Anything else is an error naming the variable and
+/// be a number in `[0, 1]`; one above 0 but too small to keep any trace
+/// (below 2^-57, `1e-400` included) is reported and read as 0, as
+/// [`TraceIdRatio::new`] reads it. Anything else is an error naming the variable and
 /// its value; [`Config::from_lookup`](crate::Config::from_lookup) ignores it
 /// instead, as the spec asks: an unknown sampler gives the default, and an
 /// invalid argument is read as unset ("MUST behave as if
@@ -55,9 +59,20 @@ pub(crate) fn read(
         let Some(arg) = value(ARG) else {
             return Ok(TraceIdRatio::new(1.0));
         };
-        match arg.trim().parse::<f64>() {
+        let text = arg.trim();
+        let out_of_range = || ConfigError::new(ARG, &arg, "expected a number from 0 to 1");
+        match text.parse::<f64>() {
+            // A number so near zero that it parsed as 0 (`1e-400`) is not
+            // 0: a negative one is out of range, and a positive one is
+            // reported as `TraceIdRatio::new` reports one too small to keep
+            // any trace.
+            Ok(r) if r == 0.0 && names_a_nonzero_number(text) && !text.starts_with('-') => {
+                report_below_smallest_ratio(&text);
+                Ok(TraceIdRatio::new(0.0))
+            }
+            Ok(r) if r == 0.0 && names_a_nonzero_number(text) => Err(out_of_range()),
             Ok(r) if (0.0..=1.0).contains(&r) => Ok(TraceIdRatio::new(r)),
-            _ => Err(ConfigError::new(ARG, &arg, "expected a number from 0 to 1")),
+            _ => Err(out_of_range()),
         }
     };
     // The spec's enum values are read in any case, as the exporter and
@@ -96,4 +111,11 @@ pub(crate) fn read(
         )
     });
     Ok((sampler, unread))
+}
+
+/// Whether `number`, which parsed as an `f64` zero, names another number:
+/// a nonzero digit before its exponent.
+fn names_a_nonzero_number(number: &str) -> bool {
+    let mantissa = number.split(['e', 'E']).next().unwrap_or_default();
+    mantissa.bytes().any(|b| matches!(b, b'1'..=b'9'))
 }
