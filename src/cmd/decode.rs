@@ -651,7 +651,7 @@ fn baggage_entries(lines: &[HeaderLine], reading: &Reading) -> Vec<Entry> {
 
 /// A baggage key given two values, on one line or two, in one format or
 /// two: extraction keeps one of them and loses the other.
-fn baggage_conflict(lines: &[HeaderLine], reading: &Reading) -> Option<String> {
+pub fn baggage_conflict(lines: &[HeaderLine], reading: &Reading) -> Option<String> {
     let entries = baggage_entries(lines, reading);
     // By key, the first entry: one look each, however many lines.
     let mut firsts: HashMap<&str, &Entry> = HashMap::new();

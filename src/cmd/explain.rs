@@ -34,10 +34,10 @@ use baton::propagation::{
 };
 use baton::{Baggage, Context, Session, SpanContext, TraceState};
 
-use super::decode::sampling_text;
+use super::decode::{self, sampling_text};
 use super::{
     listed, printed, propagators_that_run, read_numbered, sampled_or_not, set_once, usage_error,
-    utf8_line, without_bom, InputError, Reading, Skipped, USAGE_ERROR,
+    utf8_line, without_bom, HeaderLine, InputError, Reading, Skipped, USAGE_ERROR,
 };
 
 /// The trace formats, by their `OTEL_PROPAGATORS` names.
@@ -125,6 +125,10 @@ pub fn run(args: &[String]) -> ExitCode {
     let hop = Hop {
         sent: &sent.headers,
         received: &received.headers,
+        lines: [
+            (&sent.lines, &sent.reading),
+            (&received.lines, &received.reading),
+        ],
         sender: sender.as_ref().map(|s| (&s.propagators, s.list.as_str())),
         sender_session: sent.reading.session(),
         receiver: &receiver.propagators,
@@ -376,6 +380,8 @@ fn text(mut bytes: Vec<u8>) -> Result<String, Problem> {
 /// lists.
 struct Block {
     headers: Headers,
+    /// The same lines with their numbers, for messages.
+    lines: Vec<HeaderLine>,
     skipped: Skipped,
     reading: Reading,
 }
@@ -392,7 +398,12 @@ fn headers(text: &str, first: usize) -> Result<Block, Problem> {
     let reading = Reading::of(&raw).map_err(line)?;
     let input = read_numbered(raw, reading).map_err(line)?;
     Ok(Block {
-        headers: input.lines.into_iter().map(|h| (h.name, h.value)).collect(),
+        headers: input
+            .lines
+            .iter()
+            .map(|h| (h.name.clone(), h.value.clone()))
+            .collect(),
+        lines: input.lines,
         skipped: input.skipped,
         reading: input.reading,
     })
@@ -402,6 +413,8 @@ fn headers(text: &str, first: usize) -> Result<Block, Problem> {
 struct Hop<'a> {
     sent: &'a Headers,
     received: &'a Headers,
+    /// The blocks' lines with their numbers, and how each was read.
+    lines: [(&'a [HeaderLine], &'a Reading); 2],
     sender: Option<(&'a Composite, &'a str)>,
     /// The session header the caller writes.
     sender_session: SessionHeader,
@@ -698,6 +711,7 @@ impl Hop<'_> {
             &mut findings,
         );
         self.repeated(&everything, &mut findings);
+        self.baggage_conflict(&mut findings);
         let reports = [sent_reports.as_slice(), received_reports.as_slice()];
         self.baggage(
             [&sent_cx, &unchanged],
@@ -962,6 +976,45 @@ impl Hop<'_> {
                 Some(fix),
             ));
         }
+    }
+
+    /// A baggage key the received lines give two values, in what the
+    /// receiver reads: it keeps one and loses the other (found: a caller's
+    /// `baggage: k=1,k=2` arriving as sent was "intact").
+    fn baggage_conflict(&self, findings: &mut Vec<Finding>) {
+        let [sent, received] = self.lines.map(|(lines, reading)| {
+            // The lines the receiver takes baggage from, as `decode` sees
+            // them: the others cannot conflict in it.
+            let read: Vec<HeaderLine> = lines
+                .iter()
+                .filter(|l| {
+                    let name = l.name.to_ascii_lowercase();
+                    let format = if name == "baggage" {
+                        "baggage"
+                    } else if name.starts_with("uberctx-") {
+                        "jaeger"
+                    } else if name == reading.session().header() {
+                        "session"
+                    } else {
+                        return false;
+                    };
+                    reads(self.receiver_list, format)
+                })
+                .cloned()
+                .collect();
+            decode::baggage_conflict(&read, reading)
+        });
+        let Some(conflict) = received else {
+            return;
+        };
+        let fix = if sent.is_some() {
+            "the caller gives the key two values: set it once".to_owned()
+        } else {
+            "find what adds the other value between the two (a proxy, a gateway): it should \
+             replace the member"
+                .to_owned()
+        };
+        findings.push(Finding::loses(format!("received {conflict}"), Some(fix)));
     }
 
     /// `sent` is the sent block read with every format, and as the

@@ -171,6 +171,7 @@ pub const OUTPUT_FAILED: u8 = 1;
 
 /// One line of input: a `name: value` header line, or a `NAME=VALUE`
 /// line of baton's environment carrier read as the header it stands for.
+#[derive(Clone)]
 pub struct HeaderLine {
     /// 1-based position in the input, for messages.
     pub number: usize,
