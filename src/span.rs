@@ -924,8 +924,10 @@ trait Recorder {
 
 /// The name of an error's type for `exception.type`: its Rust type when
 /// known, else the first word of its `Debug` form (`ParseIntError`, `Os`).
+/// The type behind a reference or pointer (see [`pointee`]), as the
+/// semantic conventions prefer "the dynamic type of the exception".
 fn error_type<E: std::error::Error + ?Sized>(error: &E) -> String {
-    let name = std::any::type_name::<E>();
+    let name = pointee(std::any::type_name::<E>());
     if !name.starts_with("dyn ") {
         return name.to_owned();
     }
@@ -938,6 +940,25 @@ fn error_type<E: std::error::Error + ?Sized>(error: &E) -> String {
         "error".to_owned()
     } else {
         word
+    }
+}
+
+/// The type named by `name` with the references and pointers that are
+/// errors only through what they point to (`&E`, `Box<E>`, `Arc<E>`, whose
+/// `Error`, `Display` and `Debug` are `E`'s) taken off: `&dyn Error` is
+/// `dyn Error`, and `Arc<ParseIntError>` is `ParseIntError`.
+fn pointee(mut name: &str) -> &str {
+    const POINTERS: [&str; 2] = ["alloc::boxed::Box<", "alloc::sync::Arc<"];
+    loop {
+        let inner = name.strip_prefix('&').or_else(|| {
+            POINTERS
+                .iter()
+                .find_map(|p| name.strip_prefix(p)?.strip_suffix('>'))
+        });
+        match inner {
+            Some(inner) => name = inner,
+            None => return name,
+        }
     }
 }
 
