@@ -62,6 +62,35 @@ fn an_argument_no_sampler_reads_is_ignored_and_reported() {
     assert_eq!(strict.err().unwrap().variable(), "OTEL_TRACES_SAMPLER_ARG");
 }
 
+/// The report says which sampler left the argument unread (found: it said
+/// "names neither (unset, it is parentbased_always_on)" for a named
+/// `parentbased_always_off` too).
+#[test]
+fn the_report_names_the_case() {
+    let why = |vars: &[(&'static str, &'static str)]| {
+        let mut vars = vars.to_vec();
+        vars.push(("OTEL_TRACES_EXPORTER", "none"));
+        let config = Config::from_lookup(env(&vars)).unwrap();
+        let error = &config.ignored()[0];
+        assert_eq!(error.variable(), "OTEL_TRACES_SAMPLER_ARG");
+        error.to_string()
+    };
+    let named = why(&[
+        ("OTEL_TRACES_SAMPLER", "parentbased_always_off"),
+        ("OTEL_TRACES_SAMPLER_ARG", "0.1"),
+    ]);
+    assert!(
+        named.contains("OTEL_TRACES_SAMPLER names another sampler"),
+        "{named}"
+    );
+    assert!(!named.contains("parentbased_always_on"), "{named}");
+    let unset = why(&[("OTEL_TRACES_SAMPLER_ARG", "0.1")]);
+    assert!(
+        unset.contains("with OTEL_TRACES_SAMPLER unset the sampler is parentbased_always_on"),
+        "{unset}"
+    );
+}
+
 #[test]
 fn the_ratio_samplers_read_their_argument_and_report_nothing() {
     for sampler in ["traceidratio", "parentbased_traceidratio"] {

@@ -103,12 +103,14 @@ pub(crate) fn read(
         ));
     };
     let unread = value(ARG).filter(|_| !argument_read.get()).map(|arg| {
-        ConfigError::new(
-            ARG,
-            &arg,
+        let why = if name.is_some() {
             "not read: only traceidratio and parentbased_traceidratio take an argument, \
-             and OTEL_TRACES_SAMPLER names neither (unset, it is parentbased_always_on)",
-        )
+             and OTEL_TRACES_SAMPLER names another sampler"
+        } else {
+            "not read: only traceidratio and parentbased_traceidratio take an argument, \
+             and with OTEL_TRACES_SAMPLER unset the sampler is parentbased_always_on"
+        };
+        ConfigError::new(ARG, &arg, why)
     });
     Ok((sampler, unread))
 }
