@@ -561,7 +561,10 @@ impl Config {
         self
     }
 
-    /// The configured service name.
+    /// The service name set with [`Config::service_name`], if any; not
+    /// `OTEL_SERVICE_NAME` or a `service.name` in `OTEL_RESOURCE_ATTRIBUTES`,
+    /// which [`Config::from_env`] reads into the resource of the exporter
+    /// it chooses, and which this one replaces there when set.
     pub fn get_service_name(&self) -> Option<&str> {
         self.service_name.as_deref()
     }
