@@ -126,3 +126,24 @@ fn a_root_before_its_children_in_one_batch_prints_one_tree() {
     );
     assert_eq!(without_durations(&print(&spans)), expected);
 }
+
+/// A key or error description that could read as another field of the
+/// line is quoted (found: an error description `x  k="v"` printed as an
+/// error `x` and an attribute `k`, and a key `a=b` as a key `a`).
+#[test]
+fn a_key_or_description_that_reads_as_another_field_is_quoted() {
+    let spans = record(|| {
+        let s = baton::span("s")
+            .attr("a=b", 1i64)
+            .attr("plain", 2i64)
+            .start();
+        s.set_status(Status::Error {
+            description: "x  k=\"v\"".into(),
+        });
+    });
+    let text = print(&spans);
+    assert!(
+        text.contains("  error: \"x  k=\\\"v\\\"\"  \"a=b\"=1  plain=2\n"),
+        "{text}"
+    );
+}

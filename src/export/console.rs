@@ -49,7 +49,8 @@ pub const MAX_SHOWN_ATTRIBUTES: usize = 8;
 /// line separators and bidi overrides in names and values are escaped as
 /// `\u{..}`, so one span is always one line. A string is quoted wherever it
 /// is (alone, in an array, in a key-value list), so `["1", "2"]` never reads
-/// as `[1, 2]`; a float keeps its point or exponent (`1.0`, `1e300`), so it
+/// as `[1, 2]`, and so is an attribute key or error description that could
+/// read as another field (one holding two spaces, `=` or `"`, or empty); a float keeps its point or exponent (`1.0`, `1e300`), so it
 /// never reads as an integer, nor as 301 digits.
 ///
 /// A span whose parent was printed already (one of the last
@@ -425,6 +426,22 @@ fn write_escaped(out: &mut String, s: &str) {
     }
 }
 
+/// A key or an error description: as it is, unless it could read as
+/// another field of the line (two spaces separate them, and `=` an
+/// attribute's key from its value) or as nothing, when it is quoted.
+fn write_label(out: &mut String, s: &str) {
+    let ambiguous = s.is_empty()
+        || s.contains("  ")
+        || s.contains(['=', '"'])
+        || s.starts_with(' ')
+        || s.ends_with(' ');
+    if ambiguous {
+        write_str_value(out, s);
+    } else {
+        write_escaped(out, s);
+    }
+}
+
 fn write_str_value(out: &mut String, s: &str) {
     out.push('"');
     for (i, part) in s.split('"').enumerate() {
@@ -515,12 +532,12 @@ fn write_span_line(out: &mut String, span: &SpanData, depth: usize) {
         Status::Ok => out.push_str("  ok"),
         Status::Error { description } => {
             out.push_str("  error: ");
-            write_escaped(out, description);
+            write_label(out, description);
         }
     }
     for kv in span.attributes.iter().take(MAX_SHOWN_ATTRIBUTES) {
         out.push_str("  ");
-        write_escaped(out, &kv.key);
+        write_label(out, &kv.key);
         out.push('=');
         write_value(out, &kv.value);
     }
@@ -587,7 +604,26 @@ fn render_trace(out: &mut String, trace: TraceId, mut spans: Vec<SpanData>, mark
 
 #[cfg(test)]
 mod tests {
-    use super::write_duration;
+    use super::{write_duration, write_label};
+
+    #[test]
+    fn a_label_that_could_read_as_another_field_is_quoted() {
+        for (label, shown) in [
+            ("http.method", "http.method"),
+            ("rate limited", "rate limited"),
+            ("", "\"\""),
+            ("x  k", "\"x  k\""),
+            ("a=b", "\"a=b\""),
+            ("say \"hi\"", "\"say \\\"hi\\\"\""),
+            (" padded", "\" padded\""),
+            ("padded ", "\"padded \""),
+            ("tab\tin", "tab\\tin"),
+        ] {
+            let mut out = String::new();
+            write_label(&mut out, label);
+            assert_eq!(out, shown, "{label:?}");
+        }
+    }
 
     #[test]
     fn a_duration_rounds_into_the_next_unit_at_its_edge() {
