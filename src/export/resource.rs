@@ -9,7 +9,7 @@ use crate::export::ConfigError;
 use crate::span_limits::SpanLimits;
 use crate::value::KeyValue;
 use crate::value::Value;
-use crate::wire::lexical::percent_decode_into;
+use crate::wire::lexical::{percent_decode_into, unpadded};
 
 /// The attributes of the entity producing spans, sent with every OTLP export:
 /// `service.name`, any `OTEL_RESOURCE_ATTRIBUTES`, and `telemetry.sdk.*`.
@@ -209,7 +209,9 @@ pub(crate) fn parse_pairs(
 ) -> Result<Vec<(String, String)>, ConfigError> {
     let mut parsed = Vec::new();
     for (index, member) in list.split(',').enumerate() {
-        let member = member.trim();
+        // OWS, as in the W3C baggage format the spec gives the list: other
+        // whitespace (a no-break space) is content, kept as given.
+        let member = unpadded(member);
         if member.is_empty() {
             continue;
         }
@@ -225,7 +227,7 @@ pub(crate) fn parse_pairs(
                 "expected comma-separated key=value pairs",
             ));
         };
-        let key = key.trim();
+        let key = unpadded(key);
         if key.is_empty() {
             return Err(ConfigError::new(
                 variable,
@@ -237,7 +239,7 @@ pub(crate) fn parse_pairs(
             Pairs::Attributes => percent_decode(variable, &quoted(key), key)?,
             Pairs::Headers => key.to_owned(),
         };
-        let value = percent_decode(variable, &quoted(&key), value.trim())?;
+        let value = percent_decode(variable, &quoted(&key), unpadded(value))?;
         parsed.push((key, value));
     }
     Ok(parsed)

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use crate::wire::lexical::trim_ows;
+use crate::wire::lexical::unpadded;
 
 /// Somewhere a propagator can write fields (a request's headers, a message's
 /// metadata). Propagators always pass lowercase names.
@@ -149,10 +149,6 @@ pub(crate) fn first_value<T>(
     key: &str,
     parse: impl Fn(&str) -> T,
 ) -> Option<(T, usize)> {
-    fn unpadded(v: &str) -> &str {
-        let (start, end) = trim_ows(v.as_bytes());
-        &v[start..end]
-    }
     let mut first: Option<(T, String)> = None;
     let mut differing = 0;
     carrier.get_all(key, &mut |v| match &first {

@@ -22,6 +22,7 @@ use crate::baggage::{is_tchar, Builder};
 use crate::context::Context;
 use crate::diagnostic::{report, DiagnosticKind};
 use crate::session::Session;
+use crate::wire::lexical::unpadded;
 use crate::wire::uberctx::{has_prefix, BAGGAGE_PREFIX};
 use crate::wire::{Field, Reason, WireError};
 
@@ -346,7 +347,7 @@ impl Propagator for SessionHeader {
         let mut values = 0;
         carrier.get_all(self.header(), &mut |v| {
             values += 1;
-            value.get_or_insert_with(|| v.trim_matches([' ', '\t']).to_owned());
+            value.get_or_insert_with(|| unpadded(v).to_owned());
         });
         let Some(id) = value else {
             return (cx.clone(), Problems::default());
