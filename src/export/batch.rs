@@ -197,7 +197,11 @@ impl BatchProcessor {
         }
         Ok(
             match answer.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-                Ok(Err(ExportError::Timeout(_))) | Err(RecvTimeoutError::Timeout) => (Ok(()), true),
+                Err(RecvTimeoutError::Timeout) => (Ok(()), true),
+                // The worker's answer to a shutdown it abandoned at this
+                // deadline. Before it, a timeout is the exporter's own (a
+                // request to its collector), returned as it came.
+                Ok(Err(ExportError::Timeout(_))) if Instant::now() >= deadline => (Ok(()), true),
                 Ok(result) => (result, false),
                 // The worker stopped without answering: a shutdown came first.
                 Err(RecvTimeoutError::Disconnected) => (Err(ExportError::AlreadyShutDown), false),
