@@ -227,13 +227,21 @@ impl SimpleProcessor {
     }
 
     /// A flush's or shutdown's answer: the exporter's `result`, unless a
-    /// span was lost since the last answer that said so, or the deadline
+    /// span was lost since the last answer that said so, or `deadline`
     /// passed (`Timeout`) with a span still in another thread's export.
-    fn outcome(&self, result: Result<(), ExportError>, last: bool) -> Result<(), ExportError> {
+    fn outcome(
+        &self,
+        result: Result<(), ExportError>,
+        deadline: Instant,
+        last: bool,
+    ) -> Result<(), ExportError> {
         if result == Err(ExportError::Reentrant) {
             return result;
         }
-        let deadline_passed = matches!(result, Err(ExportError::Timeout(_)));
+        // Before the deadline, a timeout is the exporter's own (a request
+        // to its collector), returned as it came.
+        let deadline_passed =
+            matches!(result, Err(ExportError::Timeout(_))) && Instant::now() >= deadline;
         self.tally
             .outcome(self.stats(), result, deadline_passed, last)
     }
@@ -398,7 +406,7 @@ impl SpanProcessor for SimpleProcessor {
         let result = self.with_exporter(Some(deadline), |x| {
             self.tally.settle(x, 0, |x| x.force_flush()).0
         });
-        self.outcome(result, false)
+        self.outcome(result, deadline, false)
     }
 
     /// Waits for an export running on another thread until `deadline` at
@@ -421,6 +429,6 @@ impl SpanProcessor for SimpleProcessor {
             Ok(None) => Err(ExportError::AlreadyShutDown),
             Err(e) => Err(e),
         };
-        self.outcome(result, true)
+        self.outcome(result, deadline, true)
     }
 }
