@@ -3,6 +3,7 @@
 //! waits for an exporter.
 
 use std::fmt;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::Arc;
@@ -134,11 +135,26 @@ fn bookkeeping_margin(budget: Duration) -> Duration {
 impl BatchProcessor {
     /// A processor exporting through `exporter` with `config` (fields out of
     /// range are clamped and reported as a diagnostic); `exporter` is told
-    /// the export timeout first ([`SpanExporter::set_export_timeout`]).
+    /// the export timeout first ([`SpanExporter::set_export_timeout`]; a
+    /// panic there is caught and reported as a diagnostic).
     pub fn new(mut exporter: impl SpanExporter, config: BatchConfig) -> BatchProcessor {
         static NEXT_ID: AtomicU64 = AtomicU64::new(0);
         let config = config.validated();
-        exporter.set_export_timeout(config.export_timeout);
+        // Caught like a panic in any other exporter call: it must not
+        // unwind into the caller, and the exporter still gets the spans.
+        let told = catch_unwind(AssertUnwindSafe(|| {
+            exporter.set_export_timeout(config.export_timeout);
+        }));
+        if told.is_err() {
+            report(
+                DiagnosticKind::ExportFailed,
+                &format_args!(
+                    "batch processor: the exporter panicked when told the export timeout ({:?}); it exports without it",
+                    config.export_timeout
+                ),
+                None,
+            );
+        }
         let (events, worker_events) = mpsc::channel();
         let shared = Arc::new(Shared::new(
             NEXT_ID.fetch_add(1, Ordering::Relaxed),
