@@ -407,7 +407,10 @@ pub(crate) struct PostError {
 /// The error for `failure`: a lookup refused (naming the host and why), a
 /// timeout (naming the step, the URL and the time allowed) if it timed out
 /// or the deadline has passed, else a failure naming the URL. Only a
-/// failed lookup and a failure of the connection are retryable.
+/// failed lookup and a failure of the connection are retryable: under no
+/// deadline, a socket call that timed out is one (no timeout of baton's
+/// was set: the kernel's ran out, on a connect whose SYNs went unanswered
+/// for about two minutes, or on a peer gone silent).
 fn to_post_error(failure: Failure, deadline: Deadline, endpoint: &Endpoint) -> PostError {
     use io::ErrorKind as K;
     let e = failure.error;
@@ -421,7 +424,7 @@ fn to_post_error(failure: Failure, deadline: Deadline, endpoint: &Endpoint) -> P
             },
         };
     }
-    if is_timeout(&e) || Instant::now() >= deadline.at {
+    if (is_timeout(&e) && !deadline.is_none()) || Instant::now() >= deadline.at {
         return PostError {
             retryable: false,
             error: ExportError::Timeout(TimedOut::request(
@@ -446,6 +449,7 @@ fn to_post_error(failure: Failure, deadline: Deadline, endpoint: &Endpoint) -> P
                     | K::HostUnreachable
                     | K::NetworkUnreachable
                     | K::NetworkDown
+                    | K::TimedOut
             ),
         error: ExportError::Failed(format!("{}: {e}", endpoint.url())),
     }
@@ -1419,6 +1423,39 @@ mod tests {
         }
         // Not every failure is: one after the connection, of no such kind.
         assert!(!failed(TimeoutStep::Waiting, unknown()).retryable);
+    }
+
+    #[test]
+    fn the_kernels_timeout_under_no_deadline_is_a_failed_connection() {
+        // Bug: with no deadline (an export timeout of 0), a connect whose
+        // SYNs went unanswered (ETIMEDOUT after about two minutes) was
+        // reported as the export's deadline passing, a deadline there was
+        // none of, and was not retried as an unreachable host is.
+        let endpoint = Endpoint::parse("test", "http://collector:4318/v1/traces").unwrap();
+        let etimedout = || io::Error::from(io::ErrorKind::TimedOut);
+        for step in [TimeoutStep::Connecting, TimeoutStep::Reading] {
+            let failure = Failure::in_step(step)(etimedout());
+            let posted = to_post_error(failure, Deadline::after(Duration::MAX), &endpoint);
+            assert!(posted.retryable, "{step:?}: {:?}", posted.error);
+            assert!(
+                matches!(&posted.error, ExportError::Failed(m) if m.starts_with("http://collector:4318/v1/traces: ")),
+                "{step:?}: {:?}",
+                posted.error
+            );
+        }
+        // Under a deadline, a socket call that ran out of time ran out of
+        // the time baton gave it: the export's timeout, not retried.
+        for kind in [io::ErrorKind::TimedOut, io::ErrorKind::WouldBlock] {
+            let failure = Failure::in_step(TimeoutStep::Waiting)(io::Error::from(kind));
+            let posted =
+                to_post_error(failure, Deadline::after(Duration::from_secs(60)), &endpoint);
+            assert!(!posted.retryable, "{kind:?}");
+            assert!(
+                matches!(posted.error, ExportError::Timeout(_)),
+                "{kind:?}: {:?}",
+                posted.error
+            );
+        }
     }
 
     #[test]
