@@ -812,6 +812,15 @@ fn parse_head(head: &[u8]) -> io::Result<Head> {
             };
         }
     }
+    // HTTP/1.0 has no transfer codings: RFC 9112 §6.1 has a client that
+    // gets one with `Transfer-Encoding` "treat the message as if the
+    // framing is faulty", and a faulty response is discarded (§6.3).
+    if transfer_encoding.is_some() && status_line.starts_with("HTTP/1.0 ") {
+        return Err(invalid(
+            "an HTTP/1.0 answer with Transfer-Encoding, which HTTP/1.0 does not have: its \
+             framing is faulty",
+        ));
+    }
     // Transfer-Encoding overrides Content-Length, whatever it holds (a
     // body with a coding other than chunked last is read to the end of the
     // connection); without it, an invalid one leaves the framing unknown,
@@ -1647,6 +1656,31 @@ mod tests {
             drop(stream);
             peer.join().unwrap();
         }
+    }
+
+    #[test]
+    fn an_http_1_0_answer_with_transfer_encoding_is_faulty() {
+        // RFC 9112 §6.1: "A server or client that receives an HTTP/1.0
+        // message containing a Transfer-Encoding header field MUST treat
+        // the message as if the framing is faulty, even if a
+        // Content-Length is present". It was de-chunked.
+        for lengths in ["", "Content-Length: 14\r\n"] {
+            let answer = format!(
+                "HTTP/1.0 200 OK\r\n{lengths}Transfer-Encoding: chunked\r\n\r\n3\r\ntwo\r\n0\r\n\r\n"
+            );
+            let text = error_text(answer.into_bytes());
+            assert!(
+                text.contains("HTTP/1.0 answer with Transfer-Encoding"),
+                "{text}"
+            );
+        }
+        // Without it, an HTTP/1.0 answer is read as before; a bodiless one
+        // ignores its framing fields, as every bodiless answer does.
+        let plain = read(b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok".to_vec()).unwrap();
+        assert_eq!(plain.body, b"ok");
+        let bodiless =
+            read(b"HTTP/1.0 204 No Content\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec());
+        assert_eq!(bodiless.unwrap().status, 204);
     }
 
     #[test]
