@@ -300,17 +300,36 @@ impl TraceState {
             });
         }
         let mut text = String::with_capacity(key.len() + 1 + value.len() + 1 + self.as_str().len());
-        text.push_str(key);
-        text.push('=');
-        text.push_str(value);
+        push_member(&mut text, key, value);
         let others = self.iter().filter(|(k, _)| *k != key);
         for (k, v) in others.take(TraceState::MAX_MEMBERS - 1) {
-            text.push(',');
-            text.push_str(k);
-            text.push('=');
-            text.push_str(v);
+            push_member(&mut text, k, v);
         }
         Ok(TraceState::from_canonical(text.into()))
+    }
+
+    /// A copy without the members with `key`, the others in their order:
+    /// the W3C "Delete a key/value pair" mutation, which the OpenTelemetry
+    /// API's TraceState must offer. Every member with the key goes (a list
+    /// may arrive with a key twice); a key that is not there, or could not
+    /// be one, leaves the list as it is.
+    ///
+    /// ```
+    /// use baton::wire::tracestate::parse;
+    /// let ts = parse("rojo=1,congo=2,rojo=3").unwrap();
+    /// assert_eq!(ts.without("rojo").as_str(), "congo=2");
+    /// assert!(ts.without("rojo").without("congo").is_empty());
+    /// ```
+    #[must_use]
+    pub fn without(&self, key: &str) -> TraceState {
+        if self.get(key).is_none() {
+            return self.clone();
+        }
+        let mut text = String::with_capacity(self.as_str().len());
+        for (k, v) in self.iter().filter(|(k, _)| *k != key) {
+            push_member(&mut text, k, v);
+        }
+        TraceState::from_canonical(text.into())
     }
 
     /// The members in order, left-most (most recently updated) first.
@@ -346,6 +365,17 @@ impl fmt::Debug for TraceState {
             .field(&self.iter().collect::<Vec<_>>())
             .finish()
     }
+}
+
+/// Appends the member `key=value` to canonical text, after a `,` unless
+/// it is the first.
+fn push_member(text: &mut String, key: &str, value: &str) {
+    if !text.is_empty() {
+        text.push(',');
+    }
+    text.push_str(key);
+    text.push('=');
+    text.push_str(value);
 }
 
 /// The members of canonical text, split as they are read.
