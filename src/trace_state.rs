@@ -294,10 +294,10 @@ impl TraceState {
         }
         let (value_len, chr) = scan_value(value.as_bytes())?;
         if value_len != value.len() {
-            // A byte that is not a `chr`, or a trailing space.
-            return Err(TraceStateError::InvalidValue {
-                offset: chr.min(value_len),
-            });
+            // A byte that is not a `chr` (after spaces, maybe: they are no
+            // fault), or else a trailing space.
+            let offset = if chr < value.len() { chr } else { value_len };
+            return Err(TraceStateError::InvalidValue { offset });
         }
         let mut text = String::with_capacity(key.len() + 1 + value.len() + 1 + self.as_str().len());
         push_member(&mut text, key, value);
