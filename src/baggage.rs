@@ -212,7 +212,9 @@ impl Baggage {
     /// A copy with `key` set to `value` and its `properties`: raw text in
     /// the W3C grammar (`p1;p2=x`, optional whitespace around `;` and `=`),
     /// or empty. Properties that do not fit it are refused here, rather
-    /// than left out of a header later.
+    /// than left out of a header later. Whitespace before the first
+    /// property or after the last is the member's, not theirs, and is not
+    /// kept: a receiver never gets it, so the baggage arrives as it is set.
     ///
     /// ```
     /// use baton::{Baggage, BaggageError};
@@ -234,6 +236,7 @@ impl Baggage {
             check_properties(properties)
                 .map_err(|offset| BaggageError::InvalidProperties { offset })?;
         }
+        let properties = properties.trim_matches(|c| u8::try_from(c).is_ok_and(is_ows));
         let exists = self.iter().any(|(k, _, _)| k == key);
         if !exists && self.len() >= Baggage::MAX_MEMBERS {
             return Err(BaggageError::TooManyMembers);
