@@ -119,6 +119,19 @@ pub(crate) const fn is_ows(b: u8) -> bool {
     b == b' ' || b == b'\t'
 }
 
+/// `s` without leading and trailing OWS (only space and tab: not the
+/// other whitespace `str::trim` takes, which is content here).
+pub(crate) fn unpadded(s: &str) -> &str {
+    let bytes = s.as_bytes();
+    let start = skip_ows(bytes, 0);
+    let end = bytes[start..]
+        .iter()
+        .rposition(|&b| !is_ows(b))
+        .map_or(start, |i| start + i + 1);
+    // OWS is ASCII: both ends are character boundaries.
+    &s[start..end]
+}
+
 /// The index of the first byte at or after `i` that is not OWS.
 pub(crate) fn skip_ows(bytes: &[u8], mut i: usize) -> usize {
     while i < bytes.len() && is_ows(bytes[i]) {
@@ -236,7 +249,7 @@ impl Baggage {
             check_properties(properties)
                 .map_err(|offset| BaggageError::InvalidProperties { offset })?;
         }
-        let properties = properties.trim_matches(|c| u8::try_from(c).is_ok_and(is_ows));
+        let properties = unpadded(properties);
         let exists = self.iter().any(|(k, _, _)| k == key);
         if !exists && self.len() >= Baggage::MAX_MEMBERS {
             return Err(BaggageError::TooManyMembers);

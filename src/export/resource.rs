@@ -3,13 +3,14 @@
 use std::panic::Location;
 
 use crate::attribute_limits::limit_value;
+use crate::baggage::unpadded;
 use crate::diagnostic::{report, DiagnosticKind};
 use crate::export::config_error::Env;
 use crate::export::ConfigError;
 use crate::span_limits::SpanLimits;
 use crate::value::KeyValue;
 use crate::value::Value;
-use crate::wire::lexical::{percent_decode_into, unpadded};
+use crate::wire::lexical::percent_decode_into;
 
 /// The attributes of the entity producing spans, sent with every OTLP export:
 /// `service.name`, any `OTEL_RESOURCE_ATTRIBUTES`, and `telemetry.sdk.*`.

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use crate::wire::lexical::unpadded;
+use crate::baggage::unpadded;
 
 /// Somewhere a propagator can write fields (a request's headers, a message's
 /// metadata). Propagators always pass lowercase names.

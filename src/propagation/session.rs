@@ -18,11 +18,11 @@ use super::jaeger::{Jaeger, CLIENT_ONLY_HEADERS};
 use super::trace_context::TraceContext;
 use super::w3c_baggage::W3cBaggage;
 use super::{reported, Extractor, Injector, Problem, Problems, Propagator};
+use crate::baggage::unpadded;
 use crate::baggage::{is_tchar, Builder};
 use crate::context::Context;
 use crate::diagnostic::{report, DiagnosticKind};
 use crate::session::Session;
-use crate::wire::lexical::unpadded;
 use crate::wire::uberctx::{has_prefix, BAGGAGE_PREFIX};
 use crate::wire::{Field, Reason, WireError};
 

@@ -30,16 +30,6 @@ pub(crate) fn trim_ows(bytes: &[u8]) -> (usize, usize) {
     (start, end)
 }
 
-/// `s` without leading and trailing OWS (only space and tab: not the
-/// other whitespace `str::trim` takes, which is content here). For the
-/// carriers and the environment's lists, above this floor.
-#[cfg_attr(not(feature = "std"), allow(dead_code))]
-pub(crate) fn unpadded(s: &str) -> &str {
-    let (start, end) = trim_ows(s.as_bytes());
-    // OWS is ASCII: both ends are character boundaries.
-    &s[start..end]
-}
-
 /// The range of a field value without surrounding OWS, if it has any.
 /// HTTP strips it (RFC 9110 §5.5: "a field value does not include leading
 /// or trailing whitespace"), but a carrier that is no HTTP stack (a map
