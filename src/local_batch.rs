@@ -1,9 +1,10 @@
-//! Spans ended on this thread while a span of their trace entered before
-//! them is still open on it (its descendants, and the spans of futures of
-//! its trace that complete inside it), gathered in the thread's stack and
-//! handed to the pipeline together. A span of another trace ended there
-//! (a job's root inside a worker's long-lived span) is handed over as it
-//! ends, with whatever the batch holds.
+//! Spans ended on this thread while their parent, entered before them, is
+//! still open on it (its children, and the spans of its futures that
+//! complete inside it), gathered in the thread's stack and handed to the
+//! pipeline together. Any other span ended there (a job's root inside a
+//! worker's long-lived span, or a request's job inside a stage's span of
+//! the same trace) is handed over as it ends, with whatever the batch
+//! holds.
 //!
 //! Handed over one by one, each child span took the lock of its thread's
 //! slot in the batch processor, and looked the slot up through a second

@@ -38,9 +38,9 @@ pub(crate) enum Slot {
 /// A frame's content, by type, so that pushing and popping a context moves
 /// only the context.
 pub(crate) trait Entry: Sized {
-    /// The span it is, if it is one: lending one out may leave no span of
-    /// its trace open on this thread, and make the spans gathered inside it
-    /// due (see [`LocalBatch`]).
+    /// The span it is, if it is one: lending one out may leave its parent
+    /// not open on top of this thread's stack, and make the spans gathered
+    /// inside it due (see [`LocalBatch`]).
     fn span(&self) -> Option<&SpanState>;
     fn from_slot(slot: Slot) -> Option<Self>;
     /// Stores the entry in a new frame.
@@ -167,22 +167,25 @@ impl Frame {
     };
 }
 
-/// Whether the last span of `spans` is of the same trace as the one below
-/// it: it is then that span's descendant, and, ended, may wait in this
-/// thread's batch until the span below ends. A span of another trace (the
-/// root of a job, inside a worker's long-lived span) is handed over as it
-/// ends, with the batch: no span of its trace is open here to take it
-/// along.
+/// Whether the last span of `spans` is a child of the one below it: ended,
+/// it may then wait in this thread's batch until the span below ends. Any
+/// other span (the root of a job inside a worker's long-lived span) is
+/// handed over as it ends, with the batch: no span open here is sure to
+/// take it along.
 fn kin(spans: &[SpanState]) -> bool {
     match spans {
-        [.., below, top] => same_trace(below, top),
+        [.., below, top] => child_of(below, top),
         _ => false,
     }
 }
 
+/// Whether `span`'s parent is `open`. Asked by parent, not by trace: a job
+/// of a request run inside a stage's long-lived span of the same trace is
+/// not the stage's descendant, and kept for the stage's end, it reached no
+/// flush while its parent, the handler, was ended and exported.
 #[inline]
-fn same_trace(a: &SpanState, b: &SpanState) -> bool {
-    a.span_context().trace_id() == b.span_context().trace_id()
+fn child_of(open: &SpanState, span: &SpanState) -> bool {
+    span.span_context().parent_span_id() == Some(open.span_context().span_id())
 }
 
 struct Stack {
@@ -391,10 +394,10 @@ impl Stack {
         }
     }
 
-    /// Whether `popped`, a span just taken off the stack, leaves no span
-    /// of its trace open here while this thread's batch holds spans: those
-    /// that ended inside it are due, as they are when a span ends in order
-    /// (see [`kin`]). Spans come off this way when a guard dropped out of
+    /// Whether `popped`, a span just taken off the stack, is not a child of
+    /// the span now open on top here while this thread's batch holds spans:
+    /// those that ended inside it are due, as they are when a span ends in
+    /// order (see [`kin`]). Spans come off this way when a guard dropped out of
     /// order comes off with the dead frames under it (also a frame pinned
     /// for a run inside its context, after the run), when a future's poll
     /// sets the guards it left live aside, and when a wrapped job returns
@@ -402,11 +405,7 @@ impl Stack {
     /// batch (shared, say) ends in order.
     #[inline]
     fn trace_left(&self, popped: &SpanState) -> bool {
-        self.ended.holds_spans()
-            && self
-                .spans
-                .last()
-                .is_none_or(|open| !same_trace(open, popped))
+        self.ended.holds_spans() && self.spans.last().is_none_or(|open| !child_of(open, popped))
     }
 
     /// [`trace_left`](Self::trace_left) for any span among `popped`.
@@ -449,19 +448,19 @@ fn hand_over(mut due: Due, exiting: bool) {
     }
 }
 
-/// Hands the spans this thread gathered to the pipeline if no span of
-/// `lent`'s trace is open here any more: a future's poll took `lent` off
+/// Hands the spans this thread gathered to the pipeline unless `lent`'s
+/// parent is the span open on top here: a future's poll took `lent` off
 /// the stack. The spans that ended inside it waited for it; left to wait
-/// for a span of another trace open under the poll (an executor worker's
-/// long-lived span), they reached no flush while `lent`, their parent, was
-/// ended and exported.
+/// for a span that is not their ancestor open under the poll (an executor
+/// worker's long-lived span), they reached no flush while `lent`, their
+/// parent, was ended and exported.
 // Its own borrow, after the pop: checked inside the pop, the flag made the
 // pop stop being inlined into the poll (callgrind).
 #[inline]
 fn hand_over_after_poll(lent: &SpanState) {
     let due = STACK.try_with(|s| {
         s.try_borrow().is_ok_and(|s| {
-            s.ended.holds_spans() && s.spans.last().is_none_or(|open| !same_trace(open, lent))
+            s.ended.holds_spans() && s.spans.last().is_none_or(|open| !child_of(open, lent))
         })
     });
     if due == Ok(true) {
@@ -471,10 +470,10 @@ fn hand_over_after_poll(lent: &SpanState) {
 
 /// Hands the spans this thread gathered to the pipeline if a span of
 /// `taken`, just taken off the stack (set aside by a future's poll, or
-/// left live by a wrapped job), leaves no span of its trace open here (see
-/// [`Stack::trace_left`]): the spans that ended inside it would otherwise
-/// wait for a span of another trace open under it (a worker's long-lived
-/// span).
+/// left live by a wrapped job), is not a child of the span open on top here
+/// (see [`Stack::trace_left`]): the spans that ended inside it would
+/// otherwise wait for a span that is not their ancestor (a worker's
+/// long-lived span).
 fn hand_over_if_trace_left(taken: &[SpanState]) {
     let due = STACK.try_with(|s| {
         s.try_borrow()
@@ -498,7 +497,7 @@ pub(crate) fn hand_over_ended() {
 
 /// Ends `span`, which its owner lets go of outside the stack (a future's
 /// span, as the future is dropped), into this thread's batch if the last
-/// span open here is of its trace: like an entered span's children, it
+/// span open here is its parent: like an entered span's children, it
 /// reaches the pipeline with that span. Whether it did; what is left of
 /// `span` then records nothing. Otherwise `span` is untouched, for the
 /// general path.
@@ -511,11 +510,11 @@ pub(crate) fn end_inside_open_span(span: &mut SpanState) -> bool {
         let Ok(mut s) = s.try_borrow_mut() else {
             return false;
         };
-        // As for an entered span: it waits only inside a span of its trace.
+        // As for an entered span: it waits only inside its parent.
         let Some(open) = s.spans.last() else {
             return false;
         };
-        if !same_trace(open, span) {
+        if !child_of(open, span) {
             return false;
         }
         let Some(r) = s.batch_for(span) else {
