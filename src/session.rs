@@ -76,6 +76,12 @@ impl fmt::Display for Session {
 /// session as it was, like an invalid key given to
 /// [`set_baggage`](crate::set_baggage).
 ///
+/// The session is the application's own, so it is set even when the
+/// baggage already holds [`Baggage::MAX_MEMBERS`] members (a client can
+/// send that many): its last member is left out of the scope to make room,
+/// and reported as a
+/// [`DiagnosticKind::LimitExceeded`](crate::DiagnosticKind) naming it.
+///
 /// ```
 /// let _outer = baton::session("chat-42");
 /// let _g = baton::session(""); // reported; the session is unchanged
@@ -92,7 +98,24 @@ pub fn session(id: &str) -> ContextGuard {
         );
         return current.attach();
     }
-    current.with_baggage(Session::BAGGAGE_KEY, id).attach()
+    let baggage = current.baggage();
+    let full = baggage.len() >= Baggage::MAX_MEMBERS && baggage.get(Session::BAGGAGE_KEY).is_none();
+    let room = match baggage.iter().last() {
+        Some((last, _, _)) if full => {
+            report(
+                DiagnosticKind::LimitExceeded,
+                &format_args!(
+                    "baggage member {last:?} left out of the session's scope to make room \
+                     for session.id: the baggage held the {} members W3C allows",
+                    Baggage::MAX_MEMBERS
+                ),
+                Some(Location::caller()),
+            );
+            current.with_baggage_replaced(baggage.without(last))
+        }
+        _ => current,
+    };
+    room.with_baggage(Session::BAGGAGE_KEY, id).attach()
 }
 
 /// The session of the current context.
