@@ -66,11 +66,13 @@ pub(crate) fn read(
             // 0: a negative one is out of range, and a positive one is
             // reported as `TraceIdRatio::new` reports one too small to keep
             // any trace.
-            Ok(r) if r == 0.0 && names_a_nonzero_number(text) && !text.starts_with('-') => {
+            Ok(r) if r == 0.0 && names_a_nonzero_number(text) => {
+                if text.starts_with('-') {
+                    return Err(out_of_range());
+                }
                 report_below_smallest_ratio(&text);
                 Ok(TraceIdRatio::new(0.0))
             }
-            Ok(r) if r == 0.0 && names_a_nonzero_number(text) => Err(out_of_range()),
             Ok(r) if (0.0..=1.0).contains(&r) => Ok(TraceIdRatio::new(r)),
             _ => Err(out_of_range()),
         }
