@@ -50,8 +50,9 @@ pub const MAX_SHOWN_ATTRIBUTES: usize = 8;
 /// `\u{..}`, so one span is always one line. A string is quoted wherever it
 /// is (alone, in an array, in a key-value list), so `["1", "2"]` never reads
 /// as `[1, 2]`, and so is an attribute key or error description that could
-/// read as another field (one holding two spaces, `=` or `"`, or empty); a float keeps its point or exponent (`1.0`, `1e300`), so it
-/// never reads as an integer, nor as 301 digits.
+/// read as another field (one holding two spaces, `=` or `"`, or empty); a
+/// float keeps its point or exponent (`1.0`, `1e300`), so it never reads as
+/// an integer, nor as 301 digits.
 ///
 /// A span whose parent was printed already (one of the last
 /// [`MAX_REMEMBERED_SPANS`] printed) is printed at once with the spans under
