@@ -136,7 +136,7 @@ struct Wire<'a> {
     at: usize,
 }
 
-impl Wire<'_> {
+impl<'a> Wire<'a> {
     fn bad(&self, what: &'static str) -> BadResponse {
         BadResponse {
             what,
@@ -163,7 +163,7 @@ impl Wire<'_> {
         Err(self.bad("a varint past 64 bits"))
     }
 
-    fn take(&mut self, len: u64) -> Result<&[u8], BadResponse> {
+    fn take(&mut self, len: u64) -> Result<&'a [u8], BadResponse> {
         let left = self.bytes.len() - self.at;
         match usize::try_from(len) {
             Ok(len) if len <= left => {
@@ -176,7 +176,7 @@ impl Wire<'_> {
 
     /// The next field's number and its value: a varint, the bytes of a
     /// length-delimited value, or a fixed-width value (skipped).
-    fn field(&mut self) -> Result<(u64, Value<'_>), BadResponse> {
+    fn field(&mut self) -> Result<(u64, Value<'a>), BadResponse> {
         let key = self.varint()?;
         let number = key >> 3;
         if number == 0 {
@@ -216,7 +216,9 @@ fn from_protobuf(body: &[u8]) -> Result<Option<PartialSuccess>, BadResponse> {
             // A message field seen twice is merged, as protobuf says.
             (1, Value::Bytes(bytes)) => {
                 let partial = found.get_or_insert_with(PartialSuccess::default);
-                merge_partial(bytes, start, partial)?;
+                // Its bytes end where the cursor is: after its key and
+                // length, which its errors' offsets must count.
+                merge_partial(bytes, response.at - bytes.len(), partial)?;
             }
             (1, Value::Varint(_) | Value::Fixed) => {
                 return Err(BadResponse {
@@ -230,7 +232,8 @@ fn from_protobuf(body: &[u8]) -> Result<Option<PartialSuccess>, BadResponse> {
     Ok(found)
 }
 
-/// Reads an `ExportTracePartialSuccess` at `offset` of the body into `into`.
+/// Reads an `ExportTracePartialSuccess`, whose bytes start at `offset` of
+/// the body, into `into`.
 fn merge_partial(
     bytes: &[u8],
     offset: usize,
@@ -654,6 +657,39 @@ mod tests {
         ] {
             assert!(partial_success(body, false).is_err(), "{body:?}");
         }
+    }
+
+    /// Bug: the offset of an error inside `partial_success` was counted
+    /// from the field's key instead of from its bytes, leaving out the key
+    /// and the length (two bytes or more), so the warning of a 2xx whose
+    /// body cannot be decoded named the wrong byte.
+    #[test]
+    fn an_error_inside_partial_success_names_its_own_byte() {
+        let at = |body: &[u8]| partial_success(body, false).unwrap_err().to_string();
+        // error_message as a varint: its key, 0x10, is byte 2.
+        assert_eq!(
+            at(&[0x0a, 0x02, 0x10, 0x01]),
+            "a partial_success field of the wrong type at byte 2"
+        );
+        // rejected_spans = -1: its key is byte 2.
+        let negative = [
+            0x0a, 0x0b, 0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01,
+        ];
+        assert_eq!(at(&negative), "a negative rejected_spans at byte 2");
+        // A varint cut short at the end of the body, byte 4.
+        assert_eq!(
+            at(&[0x0a, 0x02, 0x08, 0x80]),
+            "a varint cut short at byte 4"
+        );
+        // After an unknown field 9 of 200 bytes (a two-byte length), the
+        // partial_success's bad field is byte 205.
+        let mut long = vec![0x4a, 0xc8, 0x01];
+        long.extend([0; 200]);
+        long.extend([0x0a, 0x02, 0x10, 0x01]);
+        assert_eq!(
+            at(&long),
+            "a partial_success field of the wrong type at byte 205"
+        );
     }
 
     #[test]
