@@ -19,13 +19,6 @@ impl Deadline {
             allowed,
         }
     }
-
-    /// Whether there is none: `Duration::MAX` allowed (an export timeout
-    /// of 0, as the OpenTelemetry spec reads it). No socket call then has
-    /// a timeout of baton's.
-    pub(crate) fn is_none(&self) -> bool {
-        self.allowed == Duration::MAX
-    }
 }
 
 /// `timeout` from now, saturated at the latest instant the clock can hold:

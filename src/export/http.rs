@@ -407,10 +407,8 @@ pub(crate) struct PostError {
 /// The error for `failure`: a lookup refused (naming the host and why), a
 /// timeout (naming the step, the URL and the time allowed) if it timed out
 /// or the deadline has passed, else a failure naming the URL. Only a
-/// failed lookup and a failure of the connection are retryable: under no
-/// deadline, a socket call that timed out is one (no timeout of baton's
-/// was set: the kernel's ran out, on a connect whose SYNs went unanswered
-/// for about two minutes, or on a peer gone silent).
+/// failed lookup and a failure of the connection are retryable, a
+/// timeout of the kernel's among them (see [`is_timeout`]).
 fn to_post_error(failure: Failure, deadline: Deadline, endpoint: &Endpoint) -> PostError {
     use io::ErrorKind as K;
     let e = failure.error;
@@ -424,7 +422,7 @@ fn to_post_error(failure: Failure, deadline: Deadline, endpoint: &Endpoint) -> P
             },
         };
     }
-    if (is_timeout(&e) && !deadline.is_none()) || Instant::now() >= deadline.at {
+    if is_timeout(&e) || Instant::now() >= deadline.at {
         return PostError {
             retryable: false,
             error: ExportError::Timeout(TimedOut::request(
@@ -687,14 +685,21 @@ fn find_head_end(buf: &[u8], from: usize) -> Option<usize> {
     })
 }
 
-/// Whether a socket call failed for lack of time: [`remaining`] found the
-/// deadline passed, or the socket's timeout (set to what was left) ran out,
-/// which Unix reports as `WouldBlock`.
+/// Whether a socket call failed for lack of the time baton gave it:
+/// [`remaining`] found the deadline passed or a connect ran out of its
+/// attempt's time (a `TimedOut` of no OS error), or the socket's timeout
+/// (set to what was left) ran out, which Unix reports as `WouldBlock`. A
+/// `TimedOut` the OS reports (`ETIMEDOUT`: a connect's SYNs unanswered for
+/// about two minutes, a peer gone silent) is the kernel's own, whatever
+/// time was left: the connection failed. Windows reports a socket's own
+/// timeout as an OS error too (`WSAETIMEDOUT`), so there the two cannot be
+/// told apart.
 fn is_timeout(e: &io::Error) -> bool {
-    matches!(
-        e.kind(),
-        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
-    )
+    match e.kind() {
+        io::ErrorKind::WouldBlock => true,
+        io::ErrorKind::TimedOut => e.raw_os_error().is_none() || cfg!(windows),
+        _ => false,
+    }
 }
 
 fn invalid(why: &str) -> io::Error {
@@ -1434,26 +1439,35 @@ mod tests {
         assert!(!failed(TimeoutStep::Waiting, unknown()).retryable);
     }
 
+    #[cfg(target_os = "linux")]
     #[test]
-    fn the_kernels_timeout_under_no_deadline_is_a_failed_connection() {
-        // Bug: with no deadline (an export timeout of 0), a connect whose
-        // SYNs went unanswered (ETIMEDOUT after about two minutes) was
-        // reported as the export's deadline passing, a deadline there was
-        // none of, and was not retried as an unreachable host is.
+    fn the_kernels_timeout_is_a_failed_connection() {
+        // Bug: a connect whose SYNs went unanswered (ETIMEDOUT after about
+        // two minutes) was reported as the export's deadline passing, with
+        // no deadline (an export timeout of 0) or one far off, and was not
+        // retried as an unreachable host is.
+        const ETIMEDOUT: i32 = 110;
         let endpoint = Endpoint::parse("test", "http://collector:4318/v1/traces").unwrap();
-        let etimedout = || io::Error::from(io::ErrorKind::TimedOut);
-        for step in [TimeoutStep::Connecting, TimeoutStep::Reading] {
-            let failure = Failure::in_step(step)(etimedout());
-            let posted = to_post_error(failure, Deadline::after(Duration::MAX), &endpoint);
-            assert!(posted.retryable, "{step:?}: {:?}", posted.error);
-            assert!(
-                matches!(&posted.error, ExportError::Failed(m) if m.starts_with("http://collector:4318/v1/traces: ")),
-                "{step:?}: {:?}",
-                posted.error
-            );
+        for allowed in [Duration::MAX, Duration::from_secs(600)] {
+            for step in [TimeoutStep::Connecting, TimeoutStep::Reading] {
+                let failure = Failure::in_step(step)(io::Error::from_raw_os_error(ETIMEDOUT));
+                let posted = to_post_error(failure, Deadline::after(allowed), &endpoint);
+                assert!(posted.retryable, "{step:?}: {:?}", posted.error);
+                assert!(
+                    matches!(&posted.error, ExportError::Failed(m) if m.starts_with("http://collector:4318/v1/traces: ")),
+                    "{step:?}: {:?}",
+                    posted.error
+                );
+            }
         }
-        // Under a deadline, a socket call that ran out of time ran out of
-        // the time baton gave it: the export's timeout, not retried.
+    }
+
+    #[test]
+    fn a_socket_call_out_of_baton_s_time_is_the_exports_timeout() {
+        let endpoint = Endpoint::parse("test", "http://collector:4318/v1/traces").unwrap();
+        // A socket call that ran out of the time baton gave it (a connect
+        // attempt's share, a socket timeout): the export's timeout, not
+        // retried.
         for kind in [io::ErrorKind::TimedOut, io::ErrorKind::WouldBlock] {
             let failure = Failure::in_step(TimeoutStep::Waiting)(io::Error::from(kind));
             let posted =
