@@ -100,8 +100,9 @@ pub fn session(id: &str) -> ContextGuard {
     }
     let baggage = current.baggage();
     let full = baggage.len() >= Baggage::MAX_MEMBERS && baggage.get(Session::BAGGAGE_KEY).is_none();
-    let room = match baggage.iter().last() {
-        Some((last, _, _)) if full => {
+    let last = full.then(|| baggage.iter().last()).flatten();
+    let room = match last {
+        Some((last, _, _)) => {
             report(
                 DiagnosticKind::LimitExceeded,
                 &format_args!(

@@ -279,16 +279,17 @@ impl Stack {
                 }
             }
             // Dropped here: its head holds ids, a name and baggage, nothing
-            // whose drop runs a caller's code. Its trace may leave with it
-            // (a request's root the sampler dropped, inside a worker's
-            // span): what ended inside it is due, as when a recording
-            // span ends (see `trace_left`).
+            // whose drop runs a caller's code. Unless its parent is open
+            // below it (a request's root the sampler dropped, inside a
+            // worker's span), what ended inside it is due, as when a
+            // recording span ends (see `parent_left`).
             None if top.ends_nothing() => *due = !kin && self.ended.holds_spans(),
             None => {
                 *left = self.spans.pop();
-                // Its trace may have left (a job's root, shared, ending
-                // inside a worker's span): what ended inside it is due.
-                *due = left.as_ref().is_some_and(|span| self.trace_left(span));
+                // Its parent may not be open below it (a job's root,
+                // shared, ending inside a worker's span): what ended inside
+                // it is due.
+                *due = left.as_ref().is_some_and(|span| self.parent_left(span));
                 return true;
             }
         }
@@ -404,15 +405,15 @@ impl Stack {
     /// with guards left live, and when a span that does not end into the
     /// batch (shared, say) ends in order.
     #[inline]
-    fn trace_left(&self, popped: &SpanState) -> bool {
+    fn parent_left(&self, popped: &SpanState) -> bool {
         self.ended.holds_spans() && self.spans.last().is_none_or(|open| !child_of(open, popped))
     }
 
-    /// [`trace_left`](Self::trace_left) for any span among `popped`.
-    fn trace_left_in(&self, popped: &[Slot]) -> bool {
+    /// [`parent_left`](Self::parent_left) for any span among `popped`.
+    fn parent_left_in(&self, popped: &[Slot]) -> bool {
         popped
             .iter()
-            .any(|slot| matches!(slot, Slot::Span(span) if self.trace_left(span)))
+            .any(|slot| matches!(slot, Slot::Span(span) if self.parent_left(span)))
     }
 
     /// Keeps `spare` if it is of the span on top, handing back the spare
@@ -471,13 +472,13 @@ fn hand_over_after_poll(lent: &SpanState) {
 /// Hands the spans this thread gathered to the pipeline if a span of
 /// `taken`, just taken off the stack (set aside by a future's poll, or
 /// left live by a wrapped job), is not a child of the span open on top here
-/// (see [`Stack::trace_left`]): the spans that ended inside it would
+/// (see [`Stack::parent_left`]): the spans that ended inside it would
 /// otherwise wait for a span that is not their ancestor (a worker's
 /// long-lived span).
-fn hand_over_if_trace_left(taken: &[SpanState]) {
+fn hand_over_if_parent_left(taken: &[SpanState]) {
     let due = STACK.try_with(|s| {
         s.try_borrow()
-            .is_ok_and(|s| taken.iter().any(|span| s.trace_left(span)))
+            .is_ok_and(|s| taken.iter().any(|span| s.parent_left(span)))
     });
     if due == Ok(true) {
         hand_over_ended();
@@ -829,7 +830,7 @@ impl ContextGuard {
         &self,
     ) -> Option<(usize, &'static Location<'static>, Vec<SpanState>)> {
         let left = set_aside_above(&self.frame)?;
-        hand_over_if_trace_left(&left.spans);
+        hand_over_if_parent_left(&left.spans);
         let first = left.frames.first()?.location;
         Some((left.frames.len(), first, left.spans))
     }
@@ -1123,8 +1124,8 @@ impl FrameRef {
                     let mut dead = Vec::new();
                     s.pop_dead(&mut dead);
                     let due = s.idle_with_batch()
-                        || s.trace_left_in(std::slice::from_ref(&top))
-                        || s.trace_left_in(&dead);
+                        || s.parent_left_in(std::slice::from_ref(&top))
+                        || s.parent_left_in(&dead);
                     Some((Some(top), dead, due, None))
                 } else {
                     s.frames[at].live = false;
@@ -1231,7 +1232,7 @@ impl SetAside {
     /// Keeps `left`, the frames a poll left on the stack, reporting the
     /// future's first leak.
     fn keep(&mut self, mut left: Box<Aside>) {
-        hand_over_if_trace_left(&left.spans);
+        hand_over_if_parent_left(&left.spans);
         if !self.reported {
             self.reported = true;
             report(
@@ -1456,7 +1457,7 @@ fn unmark_slow(mark: Mark) -> Option<Box<Aside>> {
             pinned.key = mark.key.get();
         }
         s.pop_dead(&mut dead);
-        due = (!dead.is_empty() && s.idle_with_batch()) || s.trace_left_in(&dead);
+        due = (!dead.is_empty() && s.idle_with_batch()) || s.parent_left_in(&dead);
         left
     });
     // The borrow has ended: what came off may run a caller's code.
