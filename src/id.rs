@@ -307,16 +307,27 @@ impl SpanId {
     }
 }
 
+/// Writes an id's hex digits as a `str` is written, so a width, fill,
+/// alignment or precision given in the format string is honoured
+/// (`{:>40}` pads, `{:.8}` shortens).
+fn pad_hex(f: &mut fmt::Formatter<'_>, hex: &[u8]) -> fmt::Result {
+    // The buffer holds only ASCII hex digits.
+    f.pad(core::str::from_utf8(hex).unwrap_or_default())
+}
+
 impl fmt::Display for TraceId {
+    /// ```
+    /// let id = baton::TraceId::from_u128(0xab).unwrap();
+    /// assert_eq!(format!("{id:.8}|{id:>34}|"), format!("00000000|  {id}|"));
+    /// ```
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // The buffer holds only ASCII hex digits.
-        f.write_str(core::str::from_utf8(&self.to_hex()).unwrap_or_default())
+        pad_hex(f, &self.to_hex())
     }
 }
 
 impl fmt::Display for SpanId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(core::str::from_utf8(&self.to_hex()).unwrap_or_default())
+        pad_hex(f, &self.to_hex())
     }
 }
 
