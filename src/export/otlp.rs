@@ -14,7 +14,7 @@ use crate::export::gzip;
 use crate::export::http::{Authorized, Content, Endpoint, Response};
 use crate::export::http_redirect::{post_following, Connections};
 use crate::export::otlp_encoding::{Compression, Protocol};
-use crate::export::otlp_response::{failure_message, partial_success};
+use crate::export::otlp_response::{char_cut, failure_message, partial_success, MAX_ERROR_MESSAGE};
 use crate::export::resource::{parse_pairs, Pairs, Resource};
 use crate::export::timed_out::{TimedOut, TimeoutStep};
 use crate::export::{json, otlp_protobuf, ConfigError, ExportError, SpanExporter};
@@ -840,9 +840,13 @@ fn is_json(config: &OtlpConfig, response: &Response) -> bool {
         .unwrap_or(config.protocol == Protocol::HttpJson)
 }
 
-/// Up to 200 characters of a body, for an error message.
+/// A body for an error message: at most [`MAX_ERROR_MESSAGE`] bytes of
+/// it, cut between characters, or "an empty body".
 fn snippet(body: &[u8]) -> String {
-    String::from_utf8_lossy(&body[..body.len().min(200)])
+    if body.is_empty() {
+        return "an empty body".to_owned();
+    }
+    String::from_utf8_lossy(&body[..char_cut(body, MAX_ERROR_MESSAGE)])
         .escape_debug()
         .to_string()
 }
@@ -1083,12 +1087,28 @@ mod tests {
     use std::time::Duration;
 
     use super::{
-        retry_wait, Buffers, OtlpConfig, OtlpExporter, MAX_BACKOFF, MAX_EXPORT_ATTEMPTS,
-        MAX_KEPT_REQUEST_BUFFER, MAX_RETRY_AFTER,
+        retry_wait, snippet, Buffers, OtlpConfig, OtlpExporter, MAX_BACKOFF, MAX_ERROR_MESSAGE,
+        MAX_EXPORT_ATTEMPTS, MAX_KEPT_REQUEST_BUFFER, MAX_RETRY_AFTER,
     };
     use crate::export::deadline::deadline_after;
     use crate::export::{Protocol, SpanExporter};
     use crate::span_data::SpanData;
+
+    #[test]
+    fn an_error_body_is_quoted_in_whole_characters() {
+        assert_eq!(snippet(b""), "an empty body");
+        assert_eq!(snippet(b"quota\n"), "quota\\n");
+        let at_limit = "\u{e9}".repeat(MAX_ERROR_MESSAGE / 2);
+        assert_eq!(snippet(at_limit.as_bytes()), at_limit);
+        // One byte more: the cut falls inside the last `€` (3 bytes), which
+        // is left out rather than shown as U+FFFD.
+        let split = format!("{}\u{20ac}", "a".repeat(MAX_ERROR_MESSAGE - 1));
+        assert_eq!(snippet(split.as_bytes()), "a".repeat(MAX_ERROR_MESSAGE - 1));
+        let four = format!("{}\u{1f600}", "a".repeat(MAX_ERROR_MESSAGE - 2));
+        assert_eq!(snippet(four.as_bytes()), "a".repeat(MAX_ERROR_MESSAGE - 2));
+        // Bytes that are not UTF-8 are still shown, as U+FFFD.
+        assert_eq!(snippet(&[b'x', 0xFF]), "x\u{fffd}");
+    }
 
     #[test]
     fn without_a_deadline_the_attempts_and_retry_after_are_bounded() {

@@ -110,14 +110,21 @@ pub(crate) fn failure_message(body: &[u8], json: bool) -> Option<String> {
 
 /// At most [`MAX_ERROR_MESSAGE`] bytes of `text`, cut at a character boundary.
 fn bounded(mut text: String) -> String {
-    if text.len() > MAX_ERROR_MESSAGE {
-        let mut end = MAX_ERROR_MESSAGE;
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
-        text.truncate(end);
-    }
+    text.truncate(char_cut(text.as_bytes(), MAX_ERROR_MESSAGE));
     text
+}
+
+/// Where to cut `bytes` to keep at most `max` of them: never inside a
+/// UTF-8 character, which is left out whole (at most three continuation
+/// bytes follow its first).
+pub(crate) fn char_cut(bytes: &[u8], max: usize) -> usize {
+    let mut cut = bytes.len().min(max);
+    for _ in 0..3 {
+        if cut > 0 && bytes.get(cut).is_some_and(|b| b & 0xC0 == 0x80) {
+            cut -= 1;
+        }
+    }
+    cut
 }
 
 /// A rejected count: an `int64` that must not be negative.
