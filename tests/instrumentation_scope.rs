@@ -151,7 +151,7 @@ fn processors_see_the_scope_before_conversion() {
 }
 
 #[test]
-fn json_lines_name_the_scope_on_every_line() {
+fn json_lines_name_the_scope_and_its_schema_url_on_every_line() {
     common::exporter();
     let root = baton::span("root").root().start();
     let trace_id = root.trace_id();
@@ -163,31 +163,44 @@ fn json_lines_name_the_scope_on_every_line() {
     let mut out = JsonLinesExporter::new(Vec::new());
     out.export(&common::spans_of(trace_id)).unwrap();
     let text = String::from_utf8(out.into_inner()).unwrap();
-    let scopes: Vec<(String, Option<String>, usize)> = text
+    // The schema URL, a field of OTLP's `ScopeSpans` beside `scope`, is one
+    // of the line too: a line stands alone, so it is lost otherwise.
+    let optional =
+        |object: &json::Json, key: &str| object.has(key).then(|| object.get(key).str().to_owned());
+    let scopes: Vec<(String, Option<String>, usize, Option<String>)> = text
         .lines()
         .map(|line| {
             let span = json::parse(line).unwrap();
             let scope = span.get("scope");
-            let version = scope
-                .has("version")
-                .then(|| scope.get("version").str().to_owned());
             let attributes = if scope.has("attributes") {
                 scope.get("attributes").len()
             } else {
                 0
             };
-            (scope.get("name").str().to_owned(), version, attributes)
+            (
+                scope.get("name").str().to_owned(),
+                optional(scope, "version"),
+                attributes,
+                optional(&span, "schemaUrl"),
+            )
         })
         .collect();
+    let url = "https://opentelemetry.io/schemas/1.26.0".to_owned();
     assert_eq!(
         scopes,
         [
-            ("db.driver".to_owned(), Some("2.1.0".to_owned()), 2),
-            ("http.client".to_owned(), None, 0),
+            (
+                "db.driver".to_owned(),
+                Some("2.1.0".to_owned()),
+                2,
+                Some(url)
+            ),
+            ("http.client".to_owned(), None, 0, None),
             (
                 "baton".to_owned(),
                 Some(env!("CARGO_PKG_VERSION").to_owned()),
-                0
+                0,
+                None
             ),
         ]
     );

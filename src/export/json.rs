@@ -210,13 +210,23 @@ fn write_span(out: &mut String, span: &SpanData) {
     out.push('}');
 }
 
-/// One OTLP `Span` object with one more field, `scope`: its
-/// `InstrumentationScope` object, for a line that stands alone.
+/// One OTLP `Span` object with the fields of its `ScopeSpans` a line that
+/// stands alone needs: `scope`, its `InstrumentationScope` object, and
+/// `schemaUrl` when the scope has one.
 pub(crate) fn write_span_line(out: &mut String, span: &SpanData) {
     write_span_fields(out, span);
     field(out, "scope");
     write_scope(out, span.scope());
+    write_schema_url(out, span.scope());
     out.push('}');
+}
+
+/// The `schemaUrl` field of a scope's `ScopeSpans`, when it has one.
+fn write_schema_url(out: &mut String, scope: &InstrumentationScope) {
+    if let Some(url) = scope.schema_url() {
+        field(out, "schemaUrl");
+        write_str(out, url);
+    }
 }
 
 /// An OTLP `InstrumentationScope` object. What a scope does not have (a
@@ -325,10 +335,7 @@ pub(crate) fn write_request(out: &mut String, resource: &Resource, spans: &[Span
             write_span(out, span);
         }
         out.push(']');
-        if let Some(url) = scope.schema_url() {
-            field(out, "schemaUrl");
-            write_str(out, url);
-        }
+        write_schema_url(out, scope);
         out.push('}');
     });
     out.push_str("]}]}");

@@ -32,7 +32,8 @@ pub const MAX_KEPT_LINES_BUFFER: usize = 4 * 1024 * 1024;
 /// Each line is one OTLP `Span` object in the
 /// [OTLP/JSON mapping](https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding),
 /// the same object the OTLP exporter sends inside `resourceSpans[].scopeSpans[].spans[]`,
-/// with one more field, `scope`, since a line stands alone:
+/// with the fields of its `ScopeSpans` a line that stands alone needs,
+/// `scope` and `schemaUrl`:
 ///
 /// | field | JSON type | meaning |
 /// |---|---|---|
@@ -48,6 +49,7 @@ pub const MAX_KEPT_LINES_BUFFER: usize = 4 * 1024 * 1024;
 /// | `dropped{Attributes,Events,Links}Count` | number | what the span limits discarded |
 /// | `status` | object | `code` 0 unset, 1 ok, 2 error; `message` for an error |
 /// | `scope` | object | the OTLP `InstrumentationScope` the span was recorded in (see [`Tracer`](crate::Tracer)): `name`; `version`, `attributes` and `droppedAttributesCount` when it has them |
+/// | `schemaUrl` | string | the scope's schema URL (see [`TracerBuilder::schema_url`](crate::TracerBuilder::schema_url)), absent when it has none |
 ///
 /// `AnyValue` is one of `{"stringValue": ".."}`, `{"boolValue": b}`,
 /// `{"intValue": "decimal"}`, `{"doubleValue": n}` (or `"NaN"`,
