@@ -2,7 +2,9 @@
 //! two read alike: strings are quoted inside arrays and key-value lists too,
 //! floats keep their point or exponent. Found: `["1", "2"]` printed as
 //! `[1, 2]`, like the integers `[1, 2]`; `["a, b"]` like `["a", "b"]`; the
-//! float `1.0` as `1`, like the integer; and `1e300` as 301 digits.
+//! float `1.0` as `1`, like the integer; and `1e300` as 301 digits. Later:
+//! bytes as bare base64, which can read as `true`, `1234` or `null`; a
+//! list's key `a: 1, b` like two keys, and an event `a, b` like two events.
 //! Installs the global pipeline.
 
 mod common;
@@ -12,12 +14,21 @@ use baton::{KeyValue, Value};
 use common::record;
 
 fn printed_attributes(attributes: Vec<(&'static str, Value)>) -> String {
+    printed(attributes, &[])
+}
+
+/// What the console prints after the duration of a span with these
+/// attributes and events.
+fn printed(attributes: Vec<(&'static str, Value)>, events: &[&'static str]) -> String {
     let spans = record(|| {
         let mut builder = baton::span("v");
         for (key, value) in attributes {
             builder = builder.attr(key, value);
         }
-        drop(builder.start());
+        let span = builder.start();
+        for &event in events {
+            span.add_event(event, vec![]);
+        }
     });
     let mut console = ConsoleExporter::new(Vec::new());
     console.export(&spans).unwrap();
@@ -94,5 +105,36 @@ fn mixed_arrays_and_the_empty_value_read_as_their_own() {
     assert_eq!(
         text,
         r#"mixed=["1", 1, 1.0, null, "null", ["a, b", [true]], {k: "v"}]  none=null  text="null"  kv={gone: null}"#
+    );
+}
+
+#[test]
+fn bytes_are_marked_as_base64() {
+    // Bare, their base64 reads as `true`, `1234` and `null`.
+    let bytes = printed_attributes(vec![
+        ("a", Value::Bytes(vec![0xb6, 0xbb, 0x9e])),
+        ("b", Value::Bytes(vec![0xd7, 0x6d, 0xf8])),
+        ("c", Value::from(vec![Value::Bytes(vec![0x9e, 0xe9, 0x65])])),
+        ("none", Value::Bytes(vec![])),
+    ]);
+    assert_eq!(
+        bytes,
+        "a=base64:true  b=base64:1234  c=[base64:null]  none=base64:"
+    );
+}
+
+#[test]
+fn list_keys_and_event_names_that_could_read_as_several_are_quoted() {
+    let two_keys = Value::from(vec![KeyValue::new("a", 1i64), KeyValue::new("b", 2i64)]);
+    let one_key = Value::from(vec![KeyValue::new("a: 1, b", 2i64)]);
+    assert_eq!(
+        printed(vec![("m", two_keys), ("n", one_key)], &[]),
+        r#"m={a: 1, b: 2}  n={"a: 1, b": 2}"#
+    );
+    let two_events = printed(vec![], &["a", "b"]);
+    let one_event = printed(vec![], &["a, b"]);
+    assert_eq!(
+        (two_events.as_str(), one_event.as_str()),
+        ("events: a, b", r#"events: "a, b""#)
     );
 }

@@ -49,10 +49,12 @@ pub const MAX_SHOWN_ATTRIBUTES: usize = 8;
 /// line separators and bidi overrides in names and values are escaped as
 /// `\u{..}`, so one span is always one line. A string is quoted wherever it
 /// is (alone, in an array, in a key-value list), so `["1", "2"]` never reads
-/// as `[1, 2]`, and so is an attribute key or error description that could
-/// read as another field (one holding two spaces, `=` or `"`, or empty); a
-/// float keeps its point or exponent (`1.0`, `1e300`), so it never reads as
-/// an integer, nor as 301 digits.
+/// as `[1, 2]`, and so is an attribute key, a key in a key-value list, an
+/// event name or an error description that could read as more than one
+/// (one holding two spaces, `"` or what separates it from the next there:
+/// `=`; `:`, `,` or a bracket; `,` or `(`), or as none; a float keeps its
+/// point or exponent (`1.0`, `1e300`), so it never reads as an integer,
+/// nor as 301 digits; bytes are base64 marked `base64:`.
 ///
 /// A span whose parent was printed already (one of the last
 /// [`MAX_REMEMBERED_SPANS`] printed) is printed at once with the spans under
@@ -427,13 +429,24 @@ fn write_escaped(out: &mut String, s: &str) {
     }
 }
 
-/// A key or an error description: as it is, unless it could read as
-/// another field of the line (two spaces separate them, and `=` an
-/// attribute's key from its value) or as nothing, when it is quoted.
-fn write_label(out: &mut String, s: &str) {
+/// What ends an attribute's key or an error description (two spaces
+/// separate a line's fields).
+const FIELD: &[char] = &['='];
+/// What ends a key in a key-value list, or the list or an item of it.
+const LIST_KEY: &[char] = &[':', ',', '{', '}', '[', ']'];
+/// What ends an event's name in the list of them, or the list
+/// (`, ` separates them, ` (+N more)` follows the last shown).
+const EVENT_NAME: &[char] = &[',', '('];
+
+/// A name or key: as it is, unless it could read as more than one or as
+/// none, when it is quoted. That is one holding two spaces (which separate
+/// a line's fields), a `"`, or a character of `ends` (what ends it where
+/// it is written), or an empty one, or one with a space at either end.
+fn write_label(out: &mut String, s: &str, ends: &[char]) {
     let ambiguous = s.is_empty()
         || s.contains("  ")
-        || s.contains(['=', '"'])
+        || s.contains('"')
+        || s.contains(ends)
         || s.starts_with(' ')
         || s.ends_with(' ');
     if ambiguous {
@@ -486,15 +499,21 @@ fn write_value(out: &mut String, value: &Value) {
                 if i > 0 {
                     out.push_str(", ");
                 }
-                write_escaped(out, &kv.key);
+                write_label(out, &kv.key, LIST_KEY);
                 out.push_str(": ");
                 write_value(out, &kv.value);
             }
             out.push('}');
         }
-        // Booleans, integers and their arrays, bytes (base64) and the empty
-        // value (`null`): nothing to quote; escaped all the same, as any
-        // text printed here is.
+        // Bare base64 can read as a boolean, a number or `null` (`true` is
+        // the bytes b6 bb 9e).
+        Value::Bytes(_) => {
+            out.push_str("base64:");
+            write_escaped(out, &value.to_string());
+        }
+        // Booleans, integers and their arrays and the empty value (`null`):
+        // nothing to quote; escaped all the same, as any text printed here
+        // is.
         other => write_escaped(out, &other.to_string()),
     }
 }
@@ -533,12 +552,12 @@ fn write_span_line(out: &mut String, span: &SpanData, depth: usize) {
         Status::Ok => out.push_str("  ok"),
         Status::Error { description } => {
             out.push_str("  error: ");
-            write_label(out, description);
+            write_label(out, description, FIELD);
         }
     }
     for kv in span.attributes.iter().take(MAX_SHOWN_ATTRIBUTES) {
         out.push_str("  ");
-        write_label(out, &kv.key);
+        write_label(out, &kv.key, FIELD);
         out.push('=');
         write_value(out, &kv.value);
     }
@@ -554,7 +573,7 @@ fn write_span_line(out: &mut String, span: &SpanData, depth: usize) {
             if i > 0 {
                 out.push_str(", ");
             }
-            write_escaped(out, &event.name);
+            write_label(out, &event.name, EVENT_NAME);
         }
         let hidden = span.events.len().saturating_sub(MAX_SHOWN_ATTRIBUTES);
         if hidden > 0 {
@@ -605,7 +624,7 @@ fn render_trace(out: &mut String, trace: TraceId, mut spans: Vec<SpanData>, mark
 
 #[cfg(test)]
 mod tests {
-    use super::{write_duration, write_label};
+    use super::{write_duration, write_label, EVENT_NAME, FIELD, LIST_KEY};
 
     #[test]
     fn a_label_that_could_read_as_another_field_is_quoted() {
@@ -621,7 +640,24 @@ mod tests {
             ("tab\tin", "tab\\tin"),
         ] {
             let mut out = String::new();
-            write_label(&mut out, label);
+            write_label(&mut out, label, FIELD);
+            assert_eq!(out, shown, "{label:?}");
+        }
+    }
+
+    #[test]
+    fn a_label_is_quoted_where_what_ends_it_there_is_in_it() {
+        for (label, ends, shown) in [
+            ("a: 1, b", LIST_KEY, "\"a: 1, b\""),
+            ("a}", LIST_KEY, "\"a}\""),
+            ("a=b", LIST_KEY, "a=b"),
+            ("a, b", EVENT_NAME, "\"a, b\""),
+            ("x (+3 more)", EVENT_NAME, "\"x (+3 more)\""),
+            ("a: b", EVENT_NAME, "a: b"),
+            ("a: b", FIELD, "a: b"),
+        ] {
+            let mut out = String::new();
+            write_label(&mut out, label, ends);
             assert_eq!(out, shown, "{label:?}");
         }
     }
