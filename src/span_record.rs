@@ -281,13 +281,20 @@ impl Record {
             attributes.push(KeyValue::new("exception.escaped", true));
         }
         // The message the event keeps is the status's too: one the caller
-        // gave in its place (to redact it, say) must not go out there.
+        // gave in its place (to redact it, say) must not go out there. The
+        // empty value is no message, not the `null` it displays as.
         let description = exception
             .attributes
             .iter()
             .rev()
             .find(|kv| kv.key == "exception.message")
-            .map_or_else(|| exception.message.to_owned(), |kv| kv.value.to_string());
+            .map_or_else(
+                || exception.message.to_owned(),
+                |kv| match &kv.value {
+                    Value::Empty => String::new(),
+                    given => given.to_string(),
+                },
+            );
         // Later in the list, the caller's win when the event's attributes
         // are settled (see `attribute_limits::set_attribute`).
         attributes.extend(exception.attributes);

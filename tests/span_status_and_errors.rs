@@ -153,3 +153,33 @@ fn record_error_with_adds_attributes_that_win_over_the_events_own() {
         }
     );
 }
+
+#[test]
+fn record_error_with_an_empty_message_leaves_the_status_without_one() {
+    // The empty value, given to hide the error's message, is no message:
+    // the status said `null`, which the error never said.
+    common::exporter();
+    let trace_id = {
+        let s = span("call").start();
+        s.record_error_with(
+            &Outer(Inner),
+            vec![baton::KeyValue::new(
+                "exception.message",
+                baton::Value::Empty,
+            )],
+        );
+        s.trace_id()
+    };
+    let s = &common::spans_of(trace_id)[0];
+    assert_eq!(
+        s.status,
+        Status::Error {
+            description: "".into()
+        }
+    );
+    let message = s.events[0]
+        .attributes
+        .iter()
+        .find(|kv| kv.key == "exception.message");
+    assert_eq!(message.map(|kv| &kv.value), Some(&baton::Value::Empty));
+}
