@@ -120,8 +120,15 @@ pub(crate) const fn is_ows(b: u8) -> bool {
 }
 
 /// `s` without leading and trailing OWS (only space and tab: not the
-/// other whitespace `str::trim` takes, which is content here).
-pub(crate) fn unpadded(s: &str) -> &str {
+/// other whitespace `str::trim` takes, which is content here), as a header
+/// value is read (RFC 9110 §5.5).
+///
+/// ```
+/// use baton::wire::unpadded;
+/// assert_eq!(unpadded(" \t00-ab \t"), "00-ab");
+/// assert_eq!(unpadded("00-ab\u{a0}"), "00-ab\u{a0}");
+/// ```
+pub fn unpadded(s: &str) -> &str {
     let bytes = s.as_bytes();
     let start = skip_ows(bytes, 0);
     let end = bytes[start..]

@@ -19,7 +19,7 @@ use baton::propagation::{
     env_name, Composite, Jaeger, Propagator, SessionError, SessionHeader, TraceContext, W3cBaggage,
     B3, BATON_SESSION_HEADER,
 };
-use baton::wire::{is_tchar, uberctx};
+use baton::wire::{is_tchar, uberctx, unpadded};
 
 /// What `baton help` prints, and what follows a usage error.
 pub const USAGE: &str = "usage:
@@ -541,10 +541,14 @@ pub fn split(number: usize, line: String, formats: &Composite) -> Result<Line, I
     }
 }
 
+/// A `name: value` line. Only OWS (space and tab) is taken from around the
+/// name and the value, as a receiver reads a header: other white space is
+/// part of them, and so an error.
 fn split_header(number: usize, line: String, colon: usize) -> Result<HeaderLine, InputError> {
-    let name = line[..colon].trim();
+    let name = unpadded(&line[..colon]);
     if let Some(bad) = name.bytes().position(|b| !is_tchar(b)) {
-        let start = line.len() - line.trim_start().len();
+        // Where `name`, a slice of `line`, starts in it.
+        let start = name.as_ptr() as usize - line.as_ptr() as usize;
         return Err(InputError {
             number,
             message: "a header name is a token: no spaces or separators".into(),
@@ -563,7 +567,7 @@ fn split_header(number: usize, line: String, colon: usize) -> Result<HeaderLine,
     Ok(HeaderLine {
         number,
         name: name.to_owned(),
-        value: line[colon + 1..].trim().to_owned(),
+        value: unpadded(&line[colon + 1..]).to_owned(),
         variable: None,
     })
 }
@@ -662,8 +666,10 @@ pub fn sampled_or_not(sampled: bool) -> &'static str {
 /// as itself escaped: `\t`, `\n`, `\r`, other C0 controls as `\x1b`, and
 /// DEL, C1 controls and the invisible format characters that reorder or
 /// hide text (bidirectional overrides, zero-width characters) as
-/// `\u{7f}`. Echoed raw, an escape sequence in the input would drive the
-/// terminal (clear it, retitle it), and a tab would shift the caret.
+/// `\u{7f}`, and so is white space other than the space (a no-break space
+/// looks like one, but no receiver takes it for one). Echoed raw, an escape
+/// sequence in the input would drive the terminal (clear it, retitle it),
+/// and a tab would shift the caret.
 pub fn escaped(text: &str) -> String {
     text.chars().map(escape_char).collect()
 }
@@ -680,6 +686,7 @@ fn escape_char(c: char) -> String {
         | '\u{2028}'..='\u{202e}'
         | '\u{2060}'..='\u{206f}'
         | '\u{feff}' => format!("\\u{{{:x}}}", u32::from(c)),
+        c if c.is_whitespace() && c != ' ' => format!("\\u{{{:x}}}", u32::from(c)),
         c => c.to_string(),
     }
 }

@@ -41,5 +41,5 @@ pub mod tracestate;
 pub mod uber_trace_id;
 pub mod uberctx;
 
-pub use crate::baggage::is_tchar;
+pub use crate::baggage::{is_tchar, unpadded};
 pub use error::{Field, Reason, WireError};
