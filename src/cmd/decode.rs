@@ -411,6 +411,18 @@ fn b3_multi_alone_error(line: &HeaderLine) -> Option<WireError> {
         .filter(|e| b3_header_of(e.field()).eq_ignore_ascii_case(&line.name))
 }
 
+/// Whether a line of a header extraction reads one value of is valid by
+/// itself.
+fn valid_alone(line: &HeaderLine) -> bool {
+    if line.name.eq_ignore_ascii_case(b3_single::SINGLE_HEADER) {
+        b3_single::parse_single(&line.value).is_ok()
+    } else if line.name.eq_ignore_ascii_case(uber_trace_id::HEADER) {
+        uber_trace_id::parse(&line.value).is_ok()
+    } else {
+        b3_multi_alone_error(line).is_none()
+    }
+}
+
 /// What one line says of the trace it belongs to.
 struct Said<'a> {
     line: usize,
@@ -524,14 +536,17 @@ pub fn limits_passed(lines: &[HeaderLine], reading: &Reading) -> Vec<String> {
 /// Why the lines, each valid, do not make one context: two `traceparent`
 /// lines (W3C: a request has one) or two session header lines, trace ids
 /// that differ, an `X-B3-*` header repeated with another value, parent
-/// span ids or sampling decisions of one trace that differ, or a baggage
-/// key given two values.
+/// span ids or sampling decisions of one trace that differ, a `b3` or
+/// `uber-trace-id` header repeated with another value (a debug flag, say),
+/// or a baggage key given two values.
 pub fn conflict(lines: &[HeaderLine], reading: &Reading) -> Option<String> {
     let said = parents(lines);
+    let whole = [b3_single::SINGLE_HEADER, uber_trace_id::HEADER];
     repeated_once(lines, reading)
         .or_else(|| other_trace(&said))
-        .or_else(|| repeated_b3_multi_value(lines))
+        .or_else(|| repeated_value(lines, &MultiParser::HEADERS))
         .or_else(|| other_parent(&said))
+        .or_else(|| repeated_value(lines, &whole))
         .or_else(|| baggage_conflict(lines, reading))
 }
 
@@ -562,14 +577,15 @@ fn other_trace(said: &[Said<'_>]) -> Option<String> {
     ))
 }
 
-/// An `X-B3-*` header on two lines with two values: extraction reads the
-/// first, and the other is lost. A repeat that is invalid alone is that
+/// One of the headers `names`, which extraction reads one value of (B3:
+/// "the first value wins"; Jaeger's `uber-trace-id`), on two lines with two
+/// values: the other is lost. A repeat that is invalid alone is that
 /// line's error (see `repeated_b3_multi`); an identical one loses nothing.
-fn repeated_b3_multi_value(lines: &[HeaderLine]) -> Option<String> {
-    MultiParser::HEADERS.iter().find_map(|name| {
+fn repeated_value(lines: &[HeaderLine], names: &[&str]) -> Option<String> {
+    names.iter().find_map(|name| {
         let mut same = lines.iter().filter(|l| l.name.eq_ignore_ascii_case(name));
         let first = same.next()?;
-        let other = same.find(|l| l.value != first.value && b3_multi_alone_error(l).is_none())?;
+        let other = same.find(|l| l.value != first.value && valid_alone(l))?;
         Some(format!(
             "lines {} and {} disagree: two {} lines, {:?} and {:?}; a request carries \
              one, and extraction reads the first and ignores the other",
