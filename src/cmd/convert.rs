@@ -10,6 +10,9 @@
 //! the closest the format allows, never a silent loss. So is a parent span
 //! id, which only Jaeger sends on: W3C has no place for it, and B3 inject
 //! never writes one (OpenTelemetry "MUST NOT propagate `X-B3-ParentSpanId`").
+//! So is what extraction leaves unread: a `tracestate` without a
+//! `traceparent`, a higher `traceparent` version's unknown flag bits and
+//! fields, and Jaeger flag bits but sampled and debug.
 //! The variables of an `env` listing that carry no context are skipped and
 //! named there too, in one line.
 //!
@@ -25,6 +28,7 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use baton::propagation::{Composite, Propagator};
+use baton::wire::traceparent::{self, VERSION_00_LEN};
 use baton::wire::uber_trace_id;
 use baton::{Context, SpanContext, TraceFlags};
 
@@ -118,20 +122,10 @@ fn convert(
     // could not carry.
     let back = read.extract(&Context::default(), &converted);
     let format = target.split(',').next().unwrap_or(target);
-    let jaeger_bits = headers
-        .iter()
-        .filter(|(name, _)| name.eq_ignore_ascii_case(uber_trace_id::HEADER))
-        .filter_map(|(_, value)| uber_trace_id::parse(value).ok())
-        .map(|h| decode::jaeger_bits_not_carried(&h))
-        .find(|&bits| bits != 0);
-    if let Some(bits) = jaeger_bits {
-        writeln!(
-            err,
-            "baton: convert --to {format}: Jaeger flag bits {bits:02x} are not carried on \
-             (baton keeps sampled and debug)"
-        )?;
-    }
-    for lost in losses(&cx, &back, format) {
+    for lost in not_read(&headers)
+        .into_iter()
+        .chain(losses(&cx, &back, format))
+    {
         writeln!(err, "baton: convert --to {format}: {lost}")?;
     }
     if converted.is_empty() {
@@ -144,6 +138,60 @@ fn convert(
         writeln!(out, "{name}: {value}")?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What of the input extraction leaves unread, so the context converted
+/// lacks it: a Jaeger header's flag bits but sampled and debug; a
+/// higher-version `traceparent`'s flag bits but sampled and random, and
+/// what follows its flags (W3C reads only the version-00 fields of a
+/// higher version); a `tracestate` that came without a `traceparent`
+/// (W3C reads it only with one).
+fn not_read(headers: &[(String, String)]) -> Vec<String> {
+    let named = |header: &'static str| {
+        headers
+            .iter()
+            .filter(move |(name, _)| name.eq_ignore_ascii_case(header))
+            .map(|(_, value)| value.as_str())
+    };
+    let mut unread = Vec::new();
+    let jaeger_bits = named(uber_trace_id::HEADER)
+        .filter_map(|value| uber_trace_id::parse(value).ok())
+        .map(|h| decode::jaeger_bits_not_carried(&h))
+        .find(|&bits| bits != 0);
+    if let Some(bits) = jaeger_bits {
+        unread.push(format!(
+            "Jaeger flag bits {bits:02x} are not carried on (baton keeps sampled and debug)"
+        ));
+    }
+    for value in named("traceparent") {
+        let Ok(tp) = traceparent::parse(value) else {
+            continue;
+        };
+        let bits = tp.flags.bits() & !tp.flags.known().bits();
+        if tp.version != 0 && bits != 0 {
+            unread.push(format!(
+                "traceparent version {:02x}: flag bits {bits:02x} are not carried on (of a \
+                 higher version, W3C reads the sampled and random bits)",
+                tp.version
+            ));
+        }
+        if let Some(rest) = value.get(VERSION_00_LEN..).filter(|rest| !rest.is_empty()) {
+            unread.push(format!(
+                "traceparent version {:02x}: {rest:?} after the flags is not read (of a \
+                 higher version, W3C reads the fields version 00 has)",
+                tp.version
+            ));
+        }
+    }
+    let tracestate: Vec<&str> = named("tracestate").filter(|v| !v.is_empty()).collect();
+    if !tracestate.is_empty() && named("traceparent").next().is_none() {
+        unread.push(format!(
+            "tracestate dropped: {}: no traceparent came with it, and W3C reads a \
+             tracestate only with its traceparent",
+            tracestate.join(",")
+        ));
+    }
+    unread
 }
 
 /// What `back`, the converted headers read back, lacks of `cx`, in
