@@ -241,10 +241,16 @@ fn an_empty_port_is_the_default_port_80() {
         assert_eq!(config.map(|c| c.endpoint()), Ok(expected.to_owned()));
     }
     // Only an empty port: a port that is not a number is still an error.
+    // So are brackets around anything but an IPv6 address (they were read
+    // as a host name, looked up on every export).
     for url in [
         "http://collector::",
         "http://collector: 1/",
         "http://[::1]:x/",
+        "http://[collector]:4318",
+        "http://[1:2:3]:4318",
+        "http://[127.0.0.1]:4318",
+        "http://[]:4318",
     ] {
         let err = OtlpConfig::from_lookup(env(&[("OTEL_EXPORTER_OTLP_ENDPOINT", url)]));
         assert!(err.is_err(), "{url}");

@@ -184,14 +184,21 @@ impl Endpoint {
             Err(why) => return bad(why),
         };
         let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
-            match v6.split_once(']') {
+            let (host, port) = match v6.split_once(']') {
                 Some((host, "")) => (host, None),
                 Some((host, port)) => match port.strip_prefix(':') {
                     Some(p) => (host, Some(p)),
                     None => return bad("unexpected text after the IPv6 address"),
                 },
                 None => return bad("unclosed [ in the host"),
+            };
+            // Brackets hold an IPv6 address (RFC 3986 §3.2.2), nothing
+            // else: `[collector]` would be looked up as a name, on every
+            // export, and sent in a `Host` no server accepts.
+            if host.parse::<std::net::Ipv6Addr>().is_err() {
+                return bad("the host in [ ] is not an IPv6 address");
             }
+            (host, port)
         } else {
             match authority.split_once(':') {
                 Some((host, port)) => (host, Some(port)),
