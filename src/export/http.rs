@@ -774,7 +774,9 @@ fn parse_head(head: &[u8]) -> io::Result<Head> {
                 })
             });
         } else if name.eq_ignore_ascii_case("location") {
-            location = Some(value.to_owned());
+            // An empty one names no other place (as Go's client reads it),
+            // not the request's own URL, which the reference resolves to.
+            location = (!value.is_empty()).then(|| value.to_owned());
         } else if name.eq_ignore_ascii_case("content-encoding") {
             // `identity` is no coding (RFC 9110 §8.4.1); any other, or a
             // list of them, leaves the body unreadable here.
