@@ -222,7 +222,7 @@ fn the_console_shows_bytes_as_base64_and_kvlists_in_braces() {
     let mut console = ConsoleExporter::new(Vec::new());
     console.export(&[data]).unwrap();
     let text = String::from_utf8(console.into_inner()).unwrap();
-    assert!(text.contains("body=Zm9vYmFy"), "{text}");
+    assert!(text.contains("body=base64:Zm9vYmFy"), "{text}");
     assert!(text.contains("http={status: 200, ok: true}"), "{text}");
     assert!(text.contains("big=\"18446744073709551615\""), "{text}");
 }
