@@ -22,10 +22,13 @@
 //! A flush called on another thread does not reach a batch. Its spans are
 //! descendants of a span still open on that thread, which no flush
 //! exports either; they reach the processor when that span ends, as
-//! fastrace's local spans do.
+//! fastrace's local spans do. A shutdown cannot wait for them: the
+//! threads whose batch waits so are counted, and a shutdown that finds
+//! any says so ([`ExportError::ParentsOpen`](crate::export::ExportError::ParentsOpen)).
 //! Only the batch processor takes spans this way: any other processor sees
 //! each span the moment it ends.
 
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use crate::ended_span::EndedSpan;
@@ -53,6 +56,9 @@ pub(crate) struct LocalBatch {
     /// Whose spans these are, while there are any.
     recorder: Option<&'static Recorder>,
     linger: Linger,
+    /// Whether the batch began waiting for a span open here, and is
+    /// counted in its recorder's [`Gathering`](crate::recorder::Gathering).
+    waiting: bool,
 }
 
 /// When a batch of spans is due by lingering: the first span of the batch
@@ -93,6 +99,7 @@ impl LocalBatch {
         spans: Vec::new(),
         recorder: None,
         linger: Linger(None),
+        waiting: false,
     };
 
     /// Whether a span for `recorder` may be kept: the batch is empty or
@@ -112,6 +119,10 @@ impl LocalBatch {
         let empty = self.spans.is_empty();
         if empty {
             self.recorder = Some(recorder);
+            if kin {
+                recorder.gathering.0.fetch_add(1, Ordering::AcqRel);
+                self.waiting = true;
+            }
             if self.spans.capacity() == 0 {
                 self.spans.reserve_exact(recorder.local_batch);
             }
@@ -130,6 +141,9 @@ impl LocalBatch {
     /// The batch, if it holds any spans.
     pub(crate) fn take(&mut self) -> Option<Due> {
         let recorder = self.recorder.take()?;
+        if std::mem::take(&mut self.waiting) {
+            recorder.gathering.0.fetch_sub(1, Ordering::AcqRel);
+        }
         Some(Due {
             recorder,
             spans: std::mem::take(&mut self.spans),

@@ -16,7 +16,7 @@ use std::task::{Context as TaskContext, Poll, Waker};
 use std::thread;
 use std::time::Duration;
 
-use baton::export::{THREAD_CHUNK_LINGER, THREAD_CHUNK_SIZE};
+use baton::export::{ExportError, THREAD_CHUNK_LINGER, THREAD_CHUNK_SIZE};
 use baton::{FutureExt as _, InMemoryExporter};
 
 /// The tests share the global pipeline.
@@ -62,6 +62,9 @@ fn stepped(f: impl FnOnce(&dyn Fn()) + Send, mut between: impl FnMut()) {
     let (to_test, at_step) = mpsc::channel::<()>();
     let (to_thread, go_on) = mpsc::channel::<()>();
     thread::scope(|s| {
+        // Owned here, so that a panic in `between` drops it and the worker
+        // stops waiting, rather than the test hanging.
+        let to_thread = to_thread;
         let worker = s.spawn(move || {
             f(&|| {
                 to_test.send(()).unwrap();
@@ -361,7 +364,12 @@ fn a_batch_handed_over_after_shutdown_is_counted_dropped() {
         },
         || {
             if let Some(p) = pipeline.take() {
-                p.shutdown(Duration::MAX).unwrap();
+                // The shutdown says it cannot reach them.
+                let shut = p.shutdown(Duration::MAX);
+                assert!(
+                    matches!(shut, Err(ExportError::ParentsOpen { threads: 1, .. })),
+                    "{shut:?}"
+                );
             }
         },
     );
@@ -389,7 +397,11 @@ fn a_batch_kept_for_a_shut_down_pipeline_takes_nothing_for_the_next() {
         },
         || {
             if let Some(p) = first.take() {
-                p.shutdown(Duration::MAX).unwrap();
+                let shut = p.shutdown(Duration::MAX);
+                assert!(
+                    matches!(shut, Err(ExportError::ParentsOpen { threads: 1, .. })),
+                    "{shut:?}"
+                );
             }
             second = Some(install());
         },

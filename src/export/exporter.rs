@@ -124,6 +124,20 @@ pub enum ExportError {
         /// Whether the call's deadline passed before its work was done.
         deadline_passed: bool,
     },
+    /// A shutdown found spans it cannot reach, though it delivered all it
+    /// could: spans other threads ended inside a span still open there,
+    /// which the batch processor takes with that span (see
+    /// [`BatchProcessor`](crate::export::BatchProcessor)). They reach the
+    /// pipeline after it closed, and are dropped then (reported as
+    /// [`SpanDropped`](crate::DiagnosticKind::SpanDropped)). End those
+    /// spans before shutting down.
+    ///
+    /// More fields may come: match it with `..`.
+    #[non_exhaustive]
+    ParentsOpen {
+        /// How many threads held such spans.
+        threads: usize,
+    },
 }
 
 impl fmt::Display for ExportError {
@@ -184,6 +198,11 @@ impl fmt::Display for ExportError {
             ExportError::PartlyDelivered { delivered, reason } => write!(
                 f,
                 "export failed after {delivered} span(s) were delivered: {reason}"
+            ),
+            ExportError::ParentsOpen { threads } => write!(
+                f,
+                "{threads} thread(s) hold spans ended inside a span still open there, which \
+                 reach the pipeline only when it ends, after the shutdown: end it first"
             ),
             ExportError::Undelivered {
                 stats: s,

@@ -16,7 +16,7 @@ use crate::export::config::Config;
 use crate::export::deadline::deadline_after;
 use crate::export::exporter::ExportError;
 use crate::export::processor::SpanProcessor;
-use crate::recorder::{self, Recorder, Sink};
+use crate::recorder::{self, Gathering, Recorder, Sink};
 use crate::sampling::{known_decision, ParentSampling};
 use crate::span::Span;
 use crate::span_data::SpanData;
@@ -158,6 +158,7 @@ pub fn init(config: Config) -> Result<PipelineGuard, InitError> {
         local_batch: batch_processor(&*processor).map_or(0, BatchProcessor::thread_chunk),
         sink: Box::new(Installed::new(processor)),
         shut_down: AtomicBool::new(false),
+        gathering: Gathering::default(),
         disabled: parts.disabled,
         ids: parts.ids,
     };
@@ -233,7 +234,8 @@ impl PipelineGuard {
     /// An error says what was not delivered: any span lost (dropped at a
     /// full queue, refused or failed by the exporter) or still held when
     /// the deadline passed makes it [`ExportError::Undelivered`], with the
-    /// counts.
+    /// counts; spans another thread ended inside a span still open there,
+    /// which wait for it, make it [`ExportError::ParentsOpen`].
     pub fn shutdown(self, timeout: Duration) -> Result<(), ExportError> {
         let result = shutdown_of(self.recorder, timeout);
         std::mem::forget(self);
@@ -265,10 +267,16 @@ fn force_flush_of(r: &Recorder, timeout: Duration) -> Result<(), ExportError> {
 fn shutdown_of(r: &Recorder, timeout: Duration) -> Result<(), ExportError> {
     // Before the pipeline closes, which would drop them.
     stack::hand_over_ended();
+    // Read before it closes: a batch handed over after this was counted,
+    // and one handed over after the close is dropped.
+    let waiting = r.gathering.0.load(Ordering::Acquire);
     if r.shut_down.swap(true, Ordering::AcqRel) {
         return Err(ExportError::AlreadyShutDown);
     }
-    processor(r).map_or(Ok(()), |p| p.shutdown(deadline_after(timeout)))
+    match processor(r).map_or(Ok(()), |p| p.shutdown(deadline_after(timeout))) {
+        Ok(()) if waiting > 0 => Err(ExportError::ParentsOpen { threads: waiting }),
+        shut => shut,
+    }
 }
 
 impl Drop for PipelineGuard {
