@@ -32,6 +32,7 @@ use baton::propagation::{
     check_session_id, Composite, Problem as Extracted, Propagator, PropagatorsError, SessionHeader,
     BATON_SESSION_HEADER, DEFAULT_PROPAGATORS,
 };
+use baton::wire::uberctx;
 use baton::{Baggage, Context, Session, SpanContext, TraceState};
 
 use super::decode::{self, sampling_text};
@@ -459,6 +460,21 @@ fn list_size(headers: &Headers, name: &str) -> (usize, usize) {
         .count();
     let bytes = lines.iter().map(|l| l.len()).sum::<usize>() + lines.len().saturating_sub(1);
     (members, bytes)
+}
+
+/// How many baggage members the `baggage` and `uberctx-*` lines hold
+/// together, as written, and how many bytes they take as one `baggage`
+/// header (`key=value` for each `uberctx-*` line): extraction puts both in
+/// one baggage, under one limit.
+fn baggage_size(headers: &Headers) -> (usize, usize) {
+    let (members, bytes) = list_size(headers, "baggage");
+    let uberctx = headers
+        .iter()
+        .filter(|(n, _)| uberctx::has_prefix(n))
+        .map(|(n, v)| n.len() - uberctx::BAGGAGE_PREFIX.len() + 1 + v.len());
+    uberctx.fold((members, bytes), |(members, bytes), member| {
+        (members + 1, bytes + usize::from(bytes > 0) + member)
+    })
 }
 
 /// A trace format whose header is in a block: the context it carries
@@ -1069,10 +1085,19 @@ impl Hop<'_> {
                  (fix: OTEL_PROPAGATORS={})",
                 with_propagator(self.receiver_list, "tracecontext")
             )
-        } else if arrived < written
-            || values(self.sent, "tracestate") != values(self.received, "tracestate")
-        {
+        } else if arrived < written {
             format!("the header was cut on the way: {arrived} members arrived")
+        } else if values(self.sent, "tracestate") != values(self.received, "tracestate") {
+            // Members added or rewritten, one of them invalid: W3C has the
+            // receiver drop the whole header.
+            match quoted(reports, "tracestate") {
+                Some(report) => {
+                    format!(
+                        "the header was changed on the way, and the receiver dropped it: {report}"
+                    )
+                }
+                None => "the header was changed on the way".to_owned(),
+            }
         } else {
             match quoted(reports, "tracestate") {
                 Some(report) => format!(
@@ -1128,9 +1153,19 @@ impl Hop<'_> {
             .received
             .iter()
             .any(|(n, _)| n.to_ascii_lowercase().starts_with("uberctx-"));
+        let uberctx_gone: Vec<&str> = gone
+            .iter()
+            .copied()
+            .filter(|name| name.starts_with("uberctx-"))
+            .collect();
         let why_baggage = || {
             if gone.contains(&"baggage") {
                 "the baggage header disappeared on the way".to_owned()
+            } else if !uberctx_gone.is_empty() {
+                format!(
+                    "the {} header(s) disappeared on the way",
+                    listed(&uberctx_gone, ", ")
+                )
             } else if carried_by_uberctx
                 && !carried_by_baggage
                 && !reads(self.receiver_list, "jaeger")
@@ -1148,7 +1183,7 @@ impl Hop<'_> {
             } else if values(self.sent, "baggage") != values(self.received, "baggage") {
                 "the baggage header was changed or cut on the way".to_owned()
             } else {
-                let (members, bytes) = list_size(self.received, "baggage");
+                let (members, bytes) = baggage_size(self.received);
                 let limit = if members > Baggage::MAX_MEMBERS {
                     format!(
                         "the W3C limit of {} members ({members} sent)",
