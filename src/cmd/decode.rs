@@ -19,7 +19,7 @@ use std::process::ExitCode;
 
 use baton::propagation::{check_session_id, Problem, Propagator, SessionError};
 use baton::wire::b3::{B3Header, Sampling};
-use baton::wire::b3_multi::{MultiParser, FLAGS_HEADER, TRACE_ID_HEADER};
+use baton::wire::b3_multi::{MultiParser, FLAGS_HEADER, SAMPLED_HEADER, TRACE_ID_HEADER};
 use baton::wire::uber_trace_id::JaegerHeader;
 use baton::wire::{
     b3_single, baggage, traceparent, tracestate, uber_trace_id, uberctx, Field, WireError,
@@ -538,7 +538,8 @@ pub fn limits_passed(lines: &[HeaderLine], reading: &Reading) -> Vec<String> {
 /// that differ, an `X-B3-*` header repeated with another value, parent
 /// span ids or sampling decisions of one trace that differ, a `b3` or
 /// `uber-trace-id` header repeated with another value (a debug flag, say),
-/// or a baggage key given two values.
+/// `X-B3-Flags: 1` beside `X-B3-Sampled: 0`, or a baggage key given two
+/// values.
 pub fn conflict(lines: &[HeaderLine], reading: &Reading) -> Option<String> {
     let said = parents(lines);
     let whole = [b3_single::SINGLE_HEADER, uber_trace_id::HEADER];
@@ -547,7 +548,26 @@ pub fn conflict(lines: &[HeaderLine], reading: &Reading) -> Option<String> {
         .or_else(|| repeated_value(lines, &MultiParser::HEADERS))
         .or_else(|| other_parent(&said))
         .or_else(|| repeated_value(lines, &whole))
+        .or_else(|| debug_over_a_deny(lines))
         .or_else(|| baggage_conflict(lines, reading))
+}
+
+/// `X-B3-Flags: 1` beside `X-B3-Sampled: 0`: debug "implies an accept
+/// decision", so B3 sends it without `X-B3-Sampled`, and extraction reads
+/// debug, overriding the other line's "not sampled".
+fn debug_over_a_deny(lines: &[HeaderLine]) -> Option<String> {
+    let named = |name: &str| lines.iter().find(|l| l.name.eq_ignore_ascii_case(name));
+    let (sampled, flags) = (named(SAMPLED_HEADER)?, named(FLAGS_HEADER)?);
+    let mut alone = MultiParser::default();
+    alone.push(&sampled.name, &sampled.value);
+    let deny = matches!(alone.finish(), Ok(B3Header::SamplingOnly(Sampling::Deny)));
+    (deny && flags.value == "1").then(|| {
+        format!(
+            "lines {} and {} disagree: {} says not sampled, {} says debug, which implies \
+             sampled (B3 sends it without X-B3-Sampled); extraction reads debug",
+            sampled.number, flags.number, sampled.name, flags.name
+        )
+    })
 }
 
 /// Two lines of a header a request carries once.
