@@ -19,7 +19,16 @@ fn main() -> ExitCode {
         Some("decode") => cmd::decode::run(rest),
         Some("convert") => cmd::convert::run(rest),
         Some("explain") => cmd::with_text_options(rest, cmd::explain::run),
-        Some("help" | "-h" | "--help") => cmd::help(),
+        // `help` with a command prints that command's help: `demo` has its own.
+        Some("help" | "-h" | "--help") => match rest {
+            [] => cmd::help(),
+            [topic] if topic == "demo" => cmd::demo::run(&["--help".to_owned()]),
+            [topic] if ["decode", "convert", "explain"].iter().any(|c| topic == c) => cmd::help(),
+            [topic] => cmd::usage_error(&format!("no help on {topic:?}: name a command")),
+            [_, extra, ..] => {
+                cmd::usage_error(&format!("help takes one command, not {extra:?} too"))
+            }
+        },
         _ => cmd::usage_error(&format!("unknown command {command:?}")),
     }
 }

@@ -29,3 +29,31 @@ fn every_command_takes_help() {
         assert!(out.stderr.is_empty(), "{args:?}");
     }
 }
+
+#[test]
+fn help_names_a_command_or_nothing() {
+    // Found: `baton help extra` ignored the argument and exited 0.
+    for (args, code) in [
+        (&["help"][..], 0),
+        (&["help", "decode"], 0),
+        (&["help", "explain"], 0),
+        (&["help", "extra"], 2),
+        (&["help", "decode", "x"], 2),
+    ] {
+        let out = baton(args, "");
+        assert_eq!(out.code, code, "{args:?}: {}", out.stderr);
+        if code == 0 {
+            assert!(out.stdout.starts_with("usage:\n"), "{args:?}");
+        } else {
+            assert!(
+                out.stderr.starts_with("baton: "),
+                "{args:?}: {}",
+                out.stderr
+            );
+        }
+    }
+    // The demo's own help, as `baton demo --help` prints it.
+    let demo = baton(&["help", "demo"], "");
+    assert_eq!(demo.code, 0);
+    assert_eq!(demo.stdout, baton(&["demo", "--help"], "").stdout);
+}

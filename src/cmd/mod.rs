@@ -27,7 +27,7 @@ pub const USAGE: &str = "usage:
   baton decode [HEADER-LINE...]
   baton convert --to b3|b3multi|jaeger|tracecontext [HEADER-LINE...]
   baton explain [--sender-propagators LIST] [--receiver-propagators LIST] [SENT RECEIVED]
-  baton help, or -h or --help after any command: this text (demo: its own)
+  baton help [COMMAND], or -h or --help after any command: this text (demo: its own)
 
 decode and convert read header lines (`name: value`) from their arguments,
 or from standard input when there are none; a `NAME=VALUE` line is read as
