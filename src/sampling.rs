@@ -222,11 +222,22 @@ impl<'a> SamplingParams<'a> {
         self
     }
 
-    /// The value of builder attribute `key`.
+    /// The value of builder attribute `key`, as the span will record it:
+    /// the last one given (a later value of a key replaces an earlier
+    /// one), and none for the empty key, which a span never records.
+    ///
+    /// ```
+    /// use baton::sampling::SamplingParams;
+    /// use baton::KeyValue;
+    /// let given = [KeyValue::new("http.route", "/health"), KeyValue::new("http.route", "/checkout")];
+    /// let params = SamplingParams::new(None, baton::TraceId::random(), "GET").with_attributes(&given);
+    /// assert_eq!(params.attribute("http.route"), Some(&"/checkout".into()));
+    /// ```
     pub fn attribute(&self, key: &str) -> Option<&'a Value> {
         self.attributes
             .iter()
-            .find(|kv| kv.key == key)
+            .rev()
+            .find(|kv| kv.key == key && !key.is_empty())
             .map(|kv| &kv.value)
     }
 }

@@ -54,13 +54,26 @@ fn a_sampler_keyed_on_an_attribute_decides_and_adds_attributes() {
         .kind(SpanKind::Server)
         .attr("http.route", "/health")
         .start();
+    // A key given twice: the sampler sees the value the span records, the
+    // last. Found: it saw the first, and dropped a span that would have
+    // recorded /checkout.
+    let rerouted = span("PUT")
+        .kind(SpanKind::Server)
+        .attr("http.route", "/health")
+        .attr("http.route", "/checkout")
+        .start();
     assert!(kept.is_recording() && kept.span_context().is_sampled());
     assert!(!dropped.is_recording() && !dropped.span_context().is_sampled());
-    drop((kept, dropped));
+    assert!(rerouted.is_recording());
+    drop((kept, dropped, rerouted));
 
     let finished = spans.finished_spans();
-    assert_eq!(finished.len(), 1);
+    assert_eq!(finished.len(), 2);
     assert_eq!(finished[0].name, "POST");
+    assert_eq!(
+        finished[1].attribute("http.route").map(|v| v.to_string()),
+        Some("/checkout".to_owned())
+    );
     assert_eq!(
         finished[0]
             .attribute("sampling.rule")
@@ -68,5 +81,5 @@ fn a_sampler_keyed_on_an_attribute_decides_and_adds_attributes() {
         Some("checkout".to_owned())
     );
     assert_eq!(finished[0].links.len(), 1);
-    assert_eq!(*sampler.seen_links.lock().unwrap(), [1, 0]);
+    assert_eq!(*sampler.seen_links.lock().unwrap(), [1, 0, 0]);
 }
