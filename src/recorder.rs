@@ -15,7 +15,7 @@ use std::any::Any;
 use std::cell::Cell;
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{OnceLock, PoisonError, RwLock};
 
 use crate::context::Context;
@@ -49,15 +49,6 @@ pub(crate) trait Sink: Send + Sync + 'static {
     fn as_any(&self) -> &dyn Any;
 }
 
-/// How many threads hold spans in their batch that wait for a span still
-/// open there: spans a shutdown cannot reach. Counted per batch, not per
-/// span, and alone on its cache lines (two, as adjacent lines are fetched
-/// together): the threads that gather write it, and the recorder's other
-/// fields are read on every span.
-#[repr(align(128))]
-#[derive(Default)]
-pub(crate) struct Gathering(pub(crate) AtomicUsize);
-
 /// An installed recorder.
 pub(crate) struct Recorder {
     pub(crate) sampler: Box<dyn Sampler>,
@@ -90,9 +81,6 @@ pub(crate) struct Recorder {
     pub(crate) local_batch: usize,
     pub(crate) sink: Box<dyn Sink>,
     pub(crate) shut_down: AtomicBool,
-    /// Threads holding spans for this recorder in their batch under a span
-    /// still open there (see [`LocalBatch`](crate::local_batch::LocalBatch)).
-    pub(crate) gathering: Gathering,
     /// `OTEL_SDK_DISABLED`: a no-op tracer, whose spans are their parent's context.
     pub(crate) disabled: bool,
     /// Where ids come from, when not from this thread's random generator.

@@ -135,7 +135,8 @@ pub enum ExportError {
     /// More fields may come: match it with `..`.
     #[non_exhaustive]
     ParentsOpen {
-        /// How many threads held such spans.
+        /// How many threads held such spans (of this pipeline, or of one
+        /// shut down before it whose spans still wait).
         threads: usize,
     },
 }

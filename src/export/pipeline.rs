@@ -16,7 +16,8 @@ use crate::export::config::Config;
 use crate::export::deadline::deadline_after;
 use crate::export::exporter::ExportError;
 use crate::export::processor::SpanProcessor;
-use crate::recorder::{self, Gathering, Recorder, Sink};
+use crate::local_batch;
+use crate::recorder::{self, Recorder, Sink};
 use crate::sampling::{known_decision, ParentSampling};
 use crate::span::Span;
 use crate::span_data::SpanData;
@@ -158,7 +159,6 @@ pub fn init(config: Config) -> Result<PipelineGuard, InitError> {
         local_batch: batch_processor(&*processor).map_or(0, BatchProcessor::thread_chunk),
         sink: Box::new(Installed::new(processor)),
         shut_down: AtomicBool::new(false),
-        gathering: Gathering::default(),
         disabled: parts.disabled,
         ids: parts.ids,
     };
@@ -269,7 +269,7 @@ fn shutdown_of(r: &Recorder, timeout: Duration) -> Result<(), ExportError> {
     stack::hand_over_ended();
     // Read before it closes: a batch handed over after this was counted,
     // and one handed over after the close is dropped.
-    let waiting = r.gathering.0.load(Ordering::Acquire);
+    let waiting = local_batch::waiting_threads();
     if r.shut_down.swap(true, Ordering::AcqRel) {
         return Err(ExportError::AlreadyShutDown);
     }
