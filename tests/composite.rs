@@ -347,6 +347,33 @@ fn otel_propagators_none_with_others_is_an_error() {
 }
 
 #[test]
+fn otel_propagators_none_with_unknown_names_is_ignored_as_none_with_others() {
+    // Found: the unknown name was left out first, and the `none` left
+    // alone turned propagation off, where `none,b3` is ignored whole.
+    for list in ["none,xray", "xray,none", "none, ottrace ,xray"] {
+        let (usable, problems) = Composite::usable_list(list);
+        assert_eq!(usable, "", "{list}");
+        assert_eq!(
+            problems.last(),
+            Some(&PropagatorsError::NoneWithOthers),
+            "{list}"
+        );
+        assert!(
+            problems
+                .iter()
+                .any(|p| matches!(p, PropagatorsError::UnknownPropagator { .. })),
+            "{list}"
+        );
+    }
+    // `none` alone, and with only empty items, stays `none`.
+    for list in ["none", "none,", " none "] {
+        let (usable, problems) = Composite::usable_list(list);
+        assert_eq!(problems, [], "{list}");
+        assert_eq!(Composite::names_in(&usable), Ok(vec!["none"]), "{list}");
+    }
+}
+
+#[test]
 fn a_later_format_does_not_replace_baggage_an_earlier_one_set() {
     let c = two_toys();
     let base = Context::default().with_baggage("k", "from the caller");

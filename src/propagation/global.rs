@@ -147,6 +147,12 @@ pub(crate) fn usable_propagators(list: &str) -> (String, Vec<PropagatorsError>) 
         .collect::<Vec<_>>()
         .join(",");
     match Composite::names_in(&known) {
+        // `none` with unknown names is `none` with others all the same:
+        // left alone once they were left out, it turned propagation off.
+        Ok(names) if names == ["none"] && !ignored.is_empty() => {
+            ignored.push(PropagatorsError::NoneWithOthers);
+            (String::new(), ignored)
+        }
         Ok(_) => (known, ignored),
         Err(e) => {
             ignored.push(e);
