@@ -405,6 +405,10 @@ fn every_invalid_value_is_ignored_and_named_with_its_variable_and_value() {
         ("OTEL_TRACES_EXPORTER", "otlp,zipkin", "zipkin"),
         ("OTEL_TRACES_EXPORTER", "jaeger", "jaeger"),
         ("OTEL_TRACES_EXPORTER", "otlp,none", "otlp,none"),
+        // `none` with an unknown name is `none` with others too (it
+        // exported nothing).
+        ("OTEL_TRACES_EXPORTER", "none,zipkin", "none,zipkin"),
+        ("OTEL_PROPAGATORS", "none,xray", "none,xray"),
         ("OTEL_TRACES_SAMPLER", "sometimes", "sometimes"),
         ("OTEL_PROPAGATORS", "tracecontext,baggage,xray", "xray"),
         ("OTEL_PROPAGATORS", "none,b3", "none,b3"),

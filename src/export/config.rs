@@ -103,7 +103,11 @@ fn exporters<F: Fn(&str) -> Option<String>>(
     };
     let mut chosen = Vec::new();
     let mut none = false;
+    // Any name but `none`, known or not: `none` with unknown names is `none`
+    // with others all the same.
+    let mut others = false;
     for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        others |= !name.eq_ignore_ascii_case("none");
         let exporter = if name.eq_ignore_ascii_case("otlp") {
             EnvExporter::Otlp
         // `logging` is the specification's deprecated name for `console`.
@@ -132,7 +136,7 @@ fn exporters<F: Fn(&str) -> Option<String>>(
             chosen.push(exporter);
         }
     }
-    if none && !chosen.is_empty() {
+    if none && others {
         return Err(ConfigError::new(
             TRACES_EXPORTER,
             &list,

@@ -149,9 +149,9 @@ pub(crate) fn usable_propagators(list: &str) -> (String, Vec<PropagatorsError>) 
     match Composite::names_in(&known) {
         // `none` with unknown names is `none` with others all the same:
         // left alone once they were left out, it turned propagation off.
+        // The whole setting is ignored, which says all.
         Ok(names) if names == ["none"] && !ignored.is_empty() => {
-            ignored.push(PropagatorsError::NoneWithOthers);
-            (String::new(), ignored)
+            (String::new(), vec![PropagatorsError::NoneWithOthers])
         }
         Ok(_) => (known, ignored),
         Err(e) => {
