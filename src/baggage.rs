@@ -128,6 +128,10 @@ pub(crate) const fn is_ows(b: u8) -> bool {
 /// assert_eq!(unpadded(" \t00-ab \t"), "00-ab");
 /// assert_eq!(unpadded("00-ab\u{a0}"), "00-ab\u{a0}");
 /// ```
+// Inline: made public for the command, it stopped being inlined into the
+// crate's own parsers (baggage extract +38 instructions in the default
+// profile, callgrind).
+#[inline]
 pub fn unpadded(s: &str) -> &str {
     let bytes = s.as_bytes();
     let start = skip_ows(bytes, 0);
