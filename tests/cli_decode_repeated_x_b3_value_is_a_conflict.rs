@@ -59,3 +59,36 @@ fn a_repeated_span_id_of_another_value_is_a_conflict() {
         converted.stderr
     );
 }
+
+/// `X-B3-Flags: 1` beside `X-B3-Sampled: 0`: debug "implies an accept
+/// decision", so B3 sends it without `X-B3-Sampled`, and extraction reads
+/// debug, overriding the "not sampled". Found: `decode` showed debug and
+/// exited 0, and `convert` wrote it, without a word of the decision it
+/// overrode.
+#[test]
+fn debug_beside_a_deny_is_a_conflict() {
+    let conflict = "lines 3 and 4 disagree: X-B3-Sampled says not sampled, X-B3-Flags says \
+                    debug, which implies sampled";
+    for sampled in ["0", "false"] {
+        let lines = [
+            format!("X-B3-Sampled: {sampled}"),
+            "X-B3-Flags: 1".to_owned(),
+        ];
+        let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+        let decoded = run(&["decode"], &lines);
+        assert_eq!(decoded.code, 1, "{}", decoded.stdout);
+        assert!(decoded.stdout.contains(conflict), "{}", decoded.stdout);
+        let converted = run(&["convert", "--to", "b3"], &lines);
+        assert_eq!(converted.code, 1, "{}", converted.stderr);
+        assert!(converted.stderr.contains(conflict), "{}", converted.stderr);
+    }
+    // Debug beside an accept, or a flags value other than 1, agrees.
+    assert_eq!(
+        run(&["decode"], &["X-B3-Sampled: 1", "X-B3-Flags: 1"]).code,
+        0
+    );
+    assert_eq!(
+        run(&["decode"], &["X-B3-Sampled: 0", "X-B3-Flags: 0"]).code,
+        0
+    );
+}
