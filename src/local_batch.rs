@@ -61,6 +61,7 @@ pub const THREAD_CHUNK_SIZE: usize = 64;
 /// handed over (and dropped).
 static WAITING: Waiting = Waiting(AtomicUsize::new(0));
 
+/// The count, alone on its cache lines.
 #[repr(align(128))]
 struct Waiting(AtomicUsize);
 
@@ -151,10 +152,10 @@ impl LocalBatch {
     }
 
     /// Counts the batch, begun by a span that waits for one open here, in
-    /// [`WAITING`]. This and
-    /// [`end_waiting`](Self::end_waiting) run once per batch, out of line:
-    /// the atomic inlined into the span's end cost a child span 13
-    /// instructions in the default profile (callgrind), on every span.
+    /// [`WAITING`]. This and [`end_waiting`](Self::end_waiting) run once
+    /// per batch, out of line: the atomic inlined into the span's end cost
+    /// a child span 13 instructions in the default profile (callgrind), on
+    /// every span.
     #[cold]
     #[inline(never)]
     fn begin_waiting(&mut self) {
