@@ -234,10 +234,13 @@ impl<'a> SamplingParams<'a> {
     /// assert_eq!(params.attribute("http.route"), Some(&"/checkout".into()));
     /// ```
     pub fn attribute(&self, key: &str) -> Option<&'a Value> {
+        if key.is_empty() {
+            return None;
+        }
         self.attributes
             .iter()
             .rev()
-            .find(|kv| kv.key == key && !key.is_empty())
+            .find(|kv| kv.key == key)
             .map(|kv| &kv.value)
     }
 }

@@ -1156,7 +1156,7 @@ impl Hop<'_> {
         let uberctx_gone: Vec<&str> = gone
             .iter()
             .copied()
-            .filter(|name| name.starts_with("uberctx-"))
+            .filter(|name| uberctx::has_prefix(name))
             .collect();
         let why_baggage = || {
             if gone.contains(&"baggage") {

@@ -234,8 +234,8 @@ impl PipelineGuard {
     /// An error says what was not delivered: any span lost (dropped at a
     /// full queue, refused or failed by the exporter) or still held when
     /// the deadline passed makes it [`ExportError::Undelivered`], with the
-    /// counts; spans another thread ended inside a span still open there,
-    /// which wait for it, make it [`ExportError::ParentsOpen`].
+    /// counts. Otherwise, spans another thread ended inside a span still
+    /// open there, which wait for it, make it [`ExportError::ParentsOpen`].
     pub fn shutdown(self, timeout: Duration) -> Result<(), ExportError> {
         let result = shutdown_of(self.recorder, timeout);
         std::mem::forget(self);
