@@ -75,11 +75,18 @@ pub enum DiagnosticKind {
     /// for `BATON_SESSION_HEADER`. Without a handler, each is written to
     /// stderr (not one per [`STDERR_INTERVAL_SECS`]).
     InvalidConfig,
+    /// The application's sampler or id generator panicked while its thread
+    /// unwound another panic (a span started in a drop on the way), where
+    /// a second panic escaping the drop would abort the process. The panic
+    /// was caught: the span records nothing, as if the sampler had dropped
+    /// it, or gets an id of baton's own for the generator's. Outside
+    /// unwinding, such a panic reaches the code that started the span.
+    CallbackPanicked,
 }
 
 impl DiagnosticKind {
     /// Every kind, in declaration order.
-    pub const ALL: [DiagnosticKind; 14] = [
+    pub const ALL: [DiagnosticKind; 15] = [
         DiagnosticKind::GuardDroppedOutOfOrder,
         DiagnosticKind::GuardHeldAcrossAwait,
         DiagnosticKind::ContextDepthExceeded,
@@ -94,6 +101,7 @@ impl DiagnosticKind {
         DiagnosticKind::SpanAlreadyEnded,
         DiagnosticKind::SamplerCompatibility,
         DiagnosticKind::InvalidConfig,
+        DiagnosticKind::CallbackPanicked,
     ];
 
     fn index(self) -> usize {
@@ -117,6 +125,7 @@ impl DiagnosticKind {
             DiagnosticKind::SpanAlreadyEnded => "span-already-ended",
             DiagnosticKind::SamplerCompatibility => "sampler-compatibility",
             DiagnosticKind::InvalidConfig => "invalid-config",
+            DiagnosticKind::CallbackPanicked => "callback-panicked",
         }
     }
 }

@@ -9,12 +9,13 @@ use std::backtrace::Backtrace;
 use std::cell::RefCell;
 use std::fmt;
 use std::mem::ManuallyDrop;
-use std::panic::Location;
+use std::panic::{catch_unwind, AssertUnwindSafe, Location};
 
 use crate::baggage::Baggage;
 use crate::context::Context;
 use crate::ended_span::EndedSpan;
 use crate::id::{SpanId, TraceId};
+use crate::id_generator::IdGenerator;
 use crate::instrumentation_scope::InstrumentationScope;
 use crate::panic_hook;
 use crate::recorder;
@@ -379,13 +380,10 @@ impl SpanBuilder {
                     // W3C: bits the spec does not define are the parent's,
                     // never carried into a span of ours.
                     (Some(p), _) => (p.trace_id(), p.flags().known()),
-                    (None, Some(ids)) => {
-                        let random = ids.is_trace_id_random();
-                        (
-                            ids.new_trace_id(),
-                            TraceFlags::default().with_random(random),
-                        )
+                    (None, Some(ids)) if std::thread::panicking() => {
+                        while_unwinding(|| root_of(ids), random_root)
                     }
+                    (None, Some(ids)) => root_of(ids),
                     (None, None) => random_root(),
                 };
                 let result = {
@@ -396,9 +394,23 @@ impl SpanBuilder {
                         params.attributes = &extras.attributes;
                         params.links = &extras.links;
                     }
-                    recorder::sampler(installed).should_sample(&params)
+                    let sampler = recorder::sampler(installed);
+                    if std::thread::panicking() {
+                        while_unwinding(
+                            || sampler.should_sample(&params),
+                            || SamplingDecision::Drop.into(),
+                        )
+                    } else {
+                        sampler.should_sample(&params)
+                    }
                 };
-                let span_id = ids.map_or_else(SpanId::random, |ids| ids.new_span_id());
+                let span_id = match ids {
+                    Some(ids) if std::thread::panicking() => {
+                        while_unwinding(|| ids.new_span_id(), SpanId::random)
+                    }
+                    Some(ids) => ids.new_span_id(),
+                    None => SpanId::random(),
+                };
                 let span_context = child_of(
                     parent_sc,
                     || (trace_id, flags),
@@ -671,6 +683,34 @@ fn child_of(
 #[inline(never)]
 fn debug_trace(span_context: SpanContext) -> SpanContext {
     span_context.with_debug(true)
+}
+
+/// A root span's trace id and flags drawn by the application's generator.
+#[inline]
+fn root_of(ids: &dyn IdGenerator) -> (TraceId, TraceFlags) {
+    let random = ids.is_trace_id_random();
+    (
+        ids.new_trace_id(),
+        TraceFlags::default().with_random(random),
+    )
+}
+
+/// `call` (the application's sampler or id generator) made while this
+/// thread unwinds a panic, where a second panic escaping a drop aborts the
+/// process: its panic is caught and reported, and `instead` answers.
+/// The span then records nothing (a sampler's panic drops it) or gets an
+/// id of baton's own.
+#[cold]
+#[inline(never)]
+fn while_unwinding<T>(call: impl FnOnce() -> T, instead: impl FnOnce() -> T) -> T {
+    catch_unwind(AssertUnwindSafe(call)).unwrap_or_else(|_| {
+        crate::diagnostic::report(
+            crate::diagnostic::DiagnosticKind::CallbackPanicked,
+            &"the sampler or id generator panicked while the thread unwound another panic; caught",
+            None,
+        );
+        instead()
+    })
 }
 
 /// A root span's trace id and flags when baton draws the id: random, as the
