@@ -47,7 +47,7 @@
 
 use core::fmt;
 
-use crate::id::{SpanId, TraceId};
+use crate::id::{write_lower_hex, SpanId, TraceId};
 use crate::span_context::{SpanContext, TraceFlags};
 use crate::stack;
 
@@ -129,14 +129,25 @@ impl LogIds {
 }
 
 impl fmt::Display for LogIds {
+    /// Written as a `str` is, so a width, fill or alignment in the format
+    /// string is honoured (a fixed log column stays fixed, with or without
+    /// a span), still without allocating.
+    ///
+    /// ```
+    /// let line = baton::in_span("step", || format!("{:<85}|", baton::log_ids()));
+    /// assert_eq!(line.len(), 86);
+    /// assert_eq!(format!("{:<5}|", baton::log_ids()), "     |");
+    /// ```
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            Some((trace_id, span_id, flags)) => write!(
-                f,
-                "trace_id={trace_id} span_id={span_id} trace_flags={:02x}",
-                flags.bits()
-            ),
-            None => Ok(()),
-        }
+        let Some((trace_id, span_id, flags)) = self.0 else {
+            return f.pad("");
+        };
+        let mut text =
+            *b"trace_id=________________________________ span_id=________________ trace_flags=__";
+        write_lower_hex(&mut text[9..41], trace_id.to_u128());
+        write_lower_hex(&mut text[50..66], span_id.to_u64().into());
+        write_lower_hex(&mut text[79..], flags.bits().into());
+        // The text is ASCII.
+        f.pad(core::str::from_utf8(&text).unwrap_or_default())
     }
 }
