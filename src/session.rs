@@ -8,6 +8,7 @@ use crate::baggage::Baggage;
 use crate::context::Context;
 use crate::diagnostic::{report, DiagnosticKind};
 use crate::stack::{self, ContextGuard};
+use crate::wire::baggage::entry_size;
 
 /// An id grouping many traces (a user's conversation, a job run).
 ///
@@ -77,10 +78,13 @@ impl fmt::Display for Session {
 /// [`set_baggage`](crate::set_baggage).
 ///
 /// The session is the application's own, so it is set even when the
-/// baggage already holds [`Baggage::MAX_MEMBERS`] members (a client can
-/// send that many): its last member is left out of the scope to make room,
-/// and reported as a
-/// [`DiagnosticKind::LimitExceeded`](crate::DiagnosticKind) naming it.
+/// baggage is full: a client can send [`Baggage::MAX_MEMBERS`] members, or
+/// [`Baggage::MAX_BYTES`] bytes of them. Its last members are left out of
+/// the scope until `session.id` fits both limits, so that the next service
+/// gets the session, and reported as a
+/// [`DiagnosticKind::LimitExceeded`](crate::DiagnosticKind) naming the
+/// first of them. A session id too long to fit even alone leaves the
+/// baggage whole: it is current here, and left out of the `baggage` header.
 ///
 /// ```
 /// let _outer = baton::session("chat-42");
@@ -98,25 +102,55 @@ pub fn session(id: &str) -> ContextGuard {
         );
         return current.attach();
     }
-    let baggage = current.baggage();
-    let full = baggage.len() >= Baggage::MAX_MEMBERS && baggage.get(Session::BAGGAGE_KEY).is_none();
-    let last = full.then(|| baggage.iter().last()).flatten();
-    let room = match last {
-        Some((last, _, _)) => {
-            report(
-                DiagnosticKind::LimitExceeded,
-                &format_args!(
-                    "baggage member {last:?} left out of the session's scope to make room \
-                     for session.id: the baggage held the {} members W3C allows",
-                    Baggage::MAX_MEMBERS
-                ),
-                Some(Location::caller()),
-            );
-            current.with_baggage_replaced(baggage.without(last))
-        }
-        _ => current,
+    let room = match room_for(current.baggage(), id) {
+        Some(baggage) => current.with_baggage_replaced(baggage),
+        None => current,
     };
     room.with_baggage(Session::BAGGAGE_KEY, id).attach()
+}
+
+/// `baggage` without the last members that keep `session.id` = `id` from
+/// fitting the W3C limits, counted as the `baggage` header counts them
+/// ([`entry_size`]); `None` when it fits already, or cannot be made to.
+#[track_caller]
+fn room_for(baggage: &Baggage, id: &str) -> Option<Baggage> {
+    let session = entry_size(Session::BAGGAGE_KEY, id, "");
+    // Whether `members` other entries of `bytes` (with their commas) leave
+    // room for the session's.
+    let fits = |members: usize, bytes: usize| {
+        members < Baggage::MAX_MEMBERS
+            && bytes + usize::from(members > 0) + session <= Baggage::MAX_BYTES
+    };
+    let others = || {
+        baggage
+            .iter()
+            .filter(|(k, _, _)| *k != Session::BAGGAGE_KEY)
+    };
+    let (mut members, mut bytes, mut kept) = (0, 0, 0);
+    for (k, v, p) in others() {
+        members += 1;
+        bytes += entry_size(k, v, p) + usize::from(members > 1);
+        if fits(members, bytes) {
+            kept = members;
+        }
+    }
+    if kept == members || !fits(0, 0) {
+        return None;
+    }
+    let left_out: Vec<&str> = others().skip(kept).map(|(k, _, _)| k).collect();
+    report(
+        DiagnosticKind::LimitExceeded,
+        &format_args!(
+            "{} baggage member(s) from {:?} on left out of the session's scope to make room \
+             for session.id: W3C allows {} members and {} bytes",
+            left_out.len(),
+            left_out[0],
+            Baggage::MAX_MEMBERS,
+            Baggage::MAX_BYTES,
+        ),
+        Some(Location::caller()),
+    );
+    Some(left_out.iter().fold(baggage.clone(), |b, k| b.without(k)))
 }
 
 /// The session of the current context.
