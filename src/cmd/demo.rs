@@ -692,7 +692,12 @@ reported (invalid-config) and ignored, as if unset (of an endpoint with a
 #fragment, the fragment alone), as baton::Config::from_env ignores it. The
 client, services A and B and the receipt renderer are four processes, each
 exporting its own spans as its own service (baton-demo-client, -a, -b,
--renderer); OTEL_SERVICE_NAME names the client.";
+-renderer); OTEL_SERVICE_NAME names the client.
+
+Exits 0 when the trace arrived whole and every export succeeded; 1 when spans
+left the trace on the way (a --propagator list that carries no trace context
+between the processes, as none or session alone) or an export failed, saying
+which on stderr; 2 on a usage error.";
 
 /// `baton demo [--propagator LIST] [--export none|console|jsonl|otlp] [--endpoint URL]`.
 pub fn run(args: &[String]) -> ExitCode {
