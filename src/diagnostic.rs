@@ -32,9 +32,9 @@ pub enum DiagnosticKind {
     InvalidHeader,
     /// Input went past a documented limit and was truncated or dropped.
     LimitExceeded,
-    /// Two propagation formats carried different trace ids, different
-    /// parent span ids or sampling decisions for one trace, or different
-    /// values for one baggage key.
+    /// Two propagation formats (or B3's two encodings, `b3` and `X-B3-*`)
+    /// carried different trace ids, different parent span ids or sampling
+    /// decisions for one trace, or different values for one baggage key.
     ConflictingContext,
     /// A finished span was dropped (full queue, or after shutdown).
     SpanDropped,

@@ -1,7 +1,7 @@
 //! The `X-B3-*` headers: spec vectors, and the propagator's single/multi rules.
 //! Spec: https://github.com/openzipkin/b3-propagation#multiple-headers
 
-use baton::propagation::{Propagator, B3};
+use baton::propagation::{Problem, Propagator, B3};
 use baton::wire::b3::{B3Header, Sampling};
 use baton::wire::b3_multi::{format_multi, parse_multi, MultiFields};
 use baton::wire::{Field, Reason, WireError};
@@ -164,7 +164,9 @@ fn debug_flag_survives_extract_then_inject() {
 }
 
 /// Both propagators read both forms the same way, whichever they inject
-/// (they only look at the carrier in a different order).
+/// (they only look at the carrier in a different order). The multi
+/// headers' other parent is reported (see
+/// `b3_single_header_beside_multi_headers_of_another_parent_is_a_conflict.rs`).
 #[test]
 fn a_valid_single_header_wins_over_multi() {
     let incoming = carrier(&[
@@ -177,7 +179,10 @@ fn a_valid_single_header_wins_over_multi() {
         let sc = cx.span_context().unwrap();
         assert_eq!(sc.span_id().to_u64(), P_N);
         assert!(!sc.is_sampled() && !sc.is_deferred());
-        assert!(problems.is_empty());
+        assert!(matches!(
+            problems.iter().collect::<Vec<_>>()[..],
+            [Problem::SpanConflict { kept: "b3", .. }]
+        ));
     }
 }
 

@@ -56,7 +56,7 @@ fn the_same_trace_with_another_span_id_is_a_conflict_and_the_first_wins() {
         problems[0].to_string(),
         format!(
             "traceparent carries span id {SPAN_W3C} (sampled) of trace {TRACE} but b3 \
-             carries {SPAN_B3} (sampled); kept the first"
+             carries {SPAN_B3} (sampled); kept b3's"
         )
     );
 }

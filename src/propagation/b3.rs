@@ -24,6 +24,7 @@
 use core::ops::Range;
 
 use super::carrier::first_value;
+use super::parent::Parent;
 use super::{reported, Extractor, Injector, Problem, Problems, Propagator};
 use crate::context::Context;
 use crate::wire::b3::B3Header;
@@ -47,7 +48,12 @@ enum Encoding {
 /// `b3` first would join the old trace (a [`Composite`](super::Composite)
 /// of both writes both). Extraction reads
 /// both: a valid `b3` header wins; an invalid one falls back to the multi
-/// headers. Each invalid encoding is one problem, reported once. So
+/// headers. Each invalid encoding is one problem, reported once. Multi
+/// headers beside a valid `b3` that carry another parent, as a
+/// [`Composite`](super::Composite) compares two formats, are one problem
+/// too: another trace id is a [`Problem::Conflict`], another span id or
+/// decision of the same trace a [`Problem::SpanConflict`]. They are read
+/// only when `x-b3-traceid` is there: without it they carry no parent. So
 /// [`Propagator::fields`] is the form written, and
 /// [`Propagator::extract_fields`] both forms.
 ///
@@ -185,6 +191,27 @@ impl Read {
             }
         }
     }
+
+    /// Reports the parent the multi headers carry where it is not the one
+    /// of `single`, the valid `b3` header that wins over them: another
+    /// trace, or another parent or decision of the same trace, as a
+    /// [`Composite`](super::Composite) reports two formats that disagree.
+    /// Multi headers that carry no parent (invalid, or a decision alone)
+    /// are not compared, as a composite compares only formats that carry
+    /// one.
+    #[cold]
+    #[inline(never)]
+    fn compare_multi(self, single: &B3Header, problems: &mut Problems) {
+        let multi = self.multi.finish().ok().and_then(|h| h.to_span_context());
+        if let (Some(kept), Some(ignored)) = (single.to_span_context(), multi) {
+            let kept = Parent::of(&kept);
+            if let Some(conflict) =
+                Parent::of(&ignored).conflict(TRACE_ID_HEADER, &kept, SINGLE_HEADER)
+            {
+                problems.push(conflict);
+            }
+        }
+    }
 }
 
 /// The B3 state of a context: its span context, else a decision received
@@ -249,11 +276,12 @@ impl Propagator for B3 {
         // The single header wins over the multi headers ("when extracting
         // state headers, the first value wins" within each). `B3::multi()`
         // expects the multi headers and reads all six fields in one look at
-        // the carrier; `B3::single()` reads its header alone, and the rest
-        // only when that is absent or invalid. Either way the same result.
+        // the carrier; `B3::single()` reads its header and `x-b3-traceid`,
+        // and the rest only when the one is absent or invalid, or the other
+        // present. Either way the same result.
         let mut read = Read::default();
         let first = match self.encoding {
-            Encoding::Single => 1,
+            Encoding::Single => 2,
             Encoding::Multi => EXTRACT_FIELDS.len(),
         };
         read.fields(carrier, 0..first);
@@ -261,7 +289,15 @@ impl Propagator for B3 {
             read.report_repeated(carrier, 0..1, &mut problems);
         }
         match read.single {
-            Some(Ok(header)) => return (apply(&header, cx), problems),
+            Some(Ok(header)) => {
+                // Multi headers with ids beside a valid `b3` are another
+                // parent's, or this one's said twice: no trace id, no ids.
+                if read.seen[0] {
+                    read.fields(carrier, first..EXTRACT_FIELDS.len());
+                    read.compare_multi(&header, &mut problems);
+                }
+                return (apply(&header, cx), problems);
+            }
             Some(Err(e)) => problems.push(Problem::Invalid(e)),
             None => {}
         }

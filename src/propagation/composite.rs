@@ -4,10 +4,10 @@
 use std::fmt;
 
 use super::baggage_merge::add_baggage;
+use super::parent::Parent;
 use super::{field_name, jaeger, Jaeger, TraceContext, W3cBaggage, B3};
 use super::{reported, Extractor, Injector, Problem, Problems, Propagator};
 use crate::context::Context;
-use crate::id::{SpanId, TraceId};
 use crate::span_context::SpanContext;
 use crate::wire::uber_trace_id;
 
@@ -415,37 +415,23 @@ impl Propagator for Composite {
                 }
                 out = out.with_baggage_replaced(merged.baggage);
             }
-            match (got.span_context().map(|sc| (sc, Parent::of(sc))), chosen) {
-                (Some((sc, parent)), None) => {
-                    chosen = Some((parent, p.as_ref()));
+            match (got.span_context(), chosen) {
+                (Some(sc), None) => {
+                    chosen = Some((Parent::of(sc), p.as_ref()));
                     out = out.with_span_context(sc.clone());
                 }
-                (Some((_, parent)), Some((first, first_p)))
-                    if parent.trace_id != first.trace_id =>
-                {
-                    problems.push(Problem::Conflict {
-                        kept: self.name_of(first_p),
-                        kept_trace_id: first.trace_id,
-                        ignored: self.name_of(p.as_ref()),
-                        ignored_trace_id: parent.trace_id,
-                    });
-                }
-                (Some((_, parent)), Some((first, first_p))) if parent.differs_from(&first) => {
-                    problems.push(Problem::SpanConflict {
-                        kept: self.name_of(first_p),
-                        kept_span_id: first.span_id,
-                        kept_sampled: first.sampled,
-                        ignored: self.name_of(p.as_ref()),
-                        ignored_span_id: parent.span_id,
-                        ignored_sampled: parent.sampled,
-                        trace_id: parent.trace_id,
-                    });
-                }
-                // The same parent: what this format adds to the first's.
-                (Some((sc, _)), Some(_)) => {
-                    if let Some(completed) = out.span_context().and_then(|kept| completed(kept, sc))
-                    {
-                        out = out.with_span_context(completed);
+                (Some(sc), Some((first, first_p))) => {
+                    let ignored = self.name_of(p.as_ref());
+                    match Parent::of(sc).conflict(ignored, &first, self.name_of(first_p)) {
+                        Some(problem) => problems.push(problem),
+                        // The same parent: what this format adds to the first's.
+                        None => {
+                            if let Some(completed) =
+                                out.span_context().and_then(|kept| completed(kept, sc))
+                            {
+                                out = out.with_span_context(completed);
+                            }
+                        }
                     }
                 }
                 (None, _) => {}
@@ -495,36 +481,6 @@ fn completed(kept: &SpanContext, later: &SpanContext) -> Option<SpanContext> {
         sc = sc.with_parent_span_id(later.parent_span_id());
     }
     (sc != *kept).then_some(sc)
-}
-
-/// What a member format says of the remote parent, as extract compares it
-/// with the first format's.
-#[derive(Clone, Copy)]
-struct Parent {
-    trace_id: TraceId,
-    span_id: SpanId,
-    /// See [`SpanContext::sampling_decision`].
-    sampled: Option<bool>,
-}
-
-impl Parent {
-    fn of(sc: &SpanContext) -> Parent {
-        Parent {
-            trace_id: sc.trace_id(),
-            span_id: sc.span_id(),
-            sampled: sc.sampling_decision(),
-        }
-    }
-
-    /// Whether `self` names another parent of the same trace, or another
-    /// decision: no decision disagrees with none.
-    fn differs_from(&self, first: &Parent) -> bool {
-        let decisions_differ = matches!(
-            (self.sampled, first.sampled),
-            (Some(a), Some(b)) if a != b
-        );
-        self.span_id != first.span_id || decisions_differ
-    }
 }
 
 /// The carrier as one member of a composite sees it on inject: fields that

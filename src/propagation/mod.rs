@@ -8,6 +8,7 @@
 
 mod baggage_merge;
 mod carrier;
+mod parent;
 mod problems;
 
 // W3C Trace Context and Baggage.

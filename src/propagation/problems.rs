@@ -34,7 +34,9 @@ pub enum Problem {
         /// How many of its entries were ignored.
         entries: usize,
     },
-    /// Two formats carried different trace ids; the first was kept.
+    /// Two formats carried different trace ids, and the one `kept` names
+    /// was kept: a [`Composite`](super::Composite)'s first, or B3's single
+    /// `b3` header beside `X-B3-*` headers.
     Conflict {
         /// The field of the format whose context was kept.
         kept: &'static str,
@@ -55,8 +57,9 @@ pub enum Problem {
     },
     /// Two formats carried the same trace but a different parent span id
     /// or a different sampling decision (a proxy that rewrote one format
-    /// and not the other); the first was kept. No decision (B3 deferred)
-    /// disagrees with none, and debug is a sampled decision.
+    /// and not the other); the one `kept` names was kept, as for
+    /// [`Problem::Conflict`]. No decision (B3 deferred) disagrees with
+    /// none, and debug is a sampled decision.
     SpanConflict {
         /// The field of the format whose context was kept.
         kept: &'static str,
@@ -127,7 +130,7 @@ impl fmt::Display for Problem {
             } => write!(
                 f,
                 "{ignored} carries trace id {ignored_trace_id} but {kept} carries \
-                 {kept_trace_id}; kept the first"
+                 {kept_trace_id}; kept {kept}'s"
             ),
             Problem::SpanConflict {
                 kept,
@@ -140,7 +143,7 @@ impl fmt::Display for Problem {
             } => write!(
                 f,
                 "{ignored} carries span id {ignored_span_id} ({}) of trace {trace_id} but \
-                 {kept} carries {kept_span_id} ({}); kept the first",
+                 {kept} carries {kept_span_id} ({}); kept {kept}'s",
                 decision(*ignored_sampled),
                 decision(*kept_sampled)
             ),

@@ -1,0 +1,60 @@
+//! The remote parent as two carriers of one request compare it: a
+//! composite's formats, or B3's two encodings.
+
+use super::Problem;
+use crate::id::{SpanId, TraceId};
+use crate::span_context::SpanContext;
+
+/// What a format says of the remote parent, as extract compares it with
+/// what another format of the same carrier says.
+#[derive(Clone, Copy)]
+pub(super) struct Parent {
+    trace_id: TraceId,
+    span_id: SpanId,
+    /// See [`SpanContext::sampling_decision`].
+    sampled: Option<bool>,
+}
+
+impl Parent {
+    pub(super) fn of(sc: &SpanContext) -> Parent {
+        Parent {
+            trace_id: sc.trace_id(),
+            span_id: sc.span_id(),
+            sampled: sc.sampling_decision(),
+        }
+    }
+
+    /// The problem of `self`, what the field `ignored` carries, set aside
+    /// for `kept`, what the field `kept_by` carries: another trace
+    /// ([`Problem::Conflict`]), or another parent of the same trace or
+    /// another decision ([`Problem::SpanConflict`]; no decision disagrees
+    /// with none). `None` for the same parent.
+    pub(super) fn conflict(
+        &self,
+        ignored: &'static str,
+        kept: &Parent,
+        kept_by: &'static str,
+    ) -> Option<Problem> {
+        if self.trace_id != kept.trace_id {
+            return Some(Problem::Conflict {
+                kept: kept_by,
+                kept_trace_id: kept.trace_id,
+                ignored,
+                ignored_trace_id: self.trace_id,
+            });
+        }
+        let decisions_differ = matches!(
+            (self.sampled, kept.sampled),
+            (Some(a), Some(b)) if a != b
+        );
+        (self.span_id != kept.span_id || decisions_differ).then_some(Problem::SpanConflict {
+            kept: kept_by,
+            kept_span_id: kept.span_id,
+            kept_sampled: kept.sampled,
+            ignored,
+            ignored_span_id: self.span_id,
+            ignored_sampled: self.sampled,
+            trace_id: self.trace_id,
+        })
+    }
+}
