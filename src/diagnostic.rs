@@ -34,7 +34,8 @@ pub enum DiagnosticKind {
     LimitExceeded,
     /// Two propagation formats (or B3's two encodings, `b3` and `X-B3-*`)
     /// carried different trace ids, different parent span ids or sampling
-    /// decisions for one trace, or different values for one baggage key.
+    /// decisions for one trace, or different values for one baggage key
+    /// (by two formats, or by one `baggage` header giving the key again).
     ConflictingContext,
     /// A finished span was dropped (full queue, or after shutdown).
     SpanDropped,

@@ -79,3 +79,21 @@ fn the_session_header_and_baggage() {
         "lines 1 and 2 disagree: baggage key session.id repeated with two values, \"abc\" and \"xyz\"",
     );
 }
+
+/// Properties count as extraction counts them (`wire::baggage::repeat_loses`):
+/// a repeat that loses an entry's properties is a conflict, one that adds
+/// some or says the same loses nothing.
+#[test]
+fn properties_a_repeat_loses() {
+    both_refuse(
+        &["baggage: k=1;ttl=60,k=1"],
+        "line 1: baggage key k repeated with two sets of properties, \"ttl=60\" and \"\"",
+    );
+    for lines in [
+        &["decode", "baggage: k=1,k=1;ttl=60"][..],
+        &["decode", "baggage: k=1;ttl=60", "uberctx-k: 1"],
+    ] {
+        let decoded = baton(lines, "");
+        assert_eq!(decoded.code, 0, "{lines:?}: {}", decoded.stdout);
+    }
+}

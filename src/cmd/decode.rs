@@ -649,6 +649,16 @@ struct Entry {
     line: usize,
     key: String,
     value: String,
+    properties: String,
+    /// Whether a `baggage` line gives it.
+    in_baggage: bool,
+}
+
+impl Entry {
+    /// Its value and properties, as [`baggage::repeat_loses`] compares them.
+    fn said(&self) -> (&[u8], &[u8]) {
+        (self.value.as_bytes(), self.properties.as_bytes())
+    }
 }
 
 /// The baggage entries of the lines that decode, in order, each as its
@@ -660,56 +670,75 @@ fn baggage_entries(lines: &[HeaderLine], reading: &Reading) -> Vec<Entry> {
     let session = reading.session();
     let mut entries = Vec::new();
     for line in lines {
-        let entry = |key: &str, value: &str| Entry {
+        let name = line.name.to_ascii_lowercase();
+        let in_baggage = name == "baggage";
+        let entry = |key: &str, value: &str, properties: &str| Entry {
             line: line.number,
             key: key.to_owned(),
             value: value.to_owned(),
+            properties: properties.to_owned(),
+            in_baggage,
         };
-        let name = line.name.to_ascii_lowercase();
-        if name == "baggage" && baggage::parse(&line.value).is_ok() {
+        if in_baggage && baggage::parse(&line.value).is_ok() {
             // A valid line splits at its commas, which no key, value or
             // property holds.
             for member in line.value.split(',').filter_map(|m| baggage::parse(m).ok()) {
-                entries.extend(member.iter().map(|(k, v, _)| entry(k, v)));
+                entries.extend(member.iter().map(|(k, v, p)| entry(k, v, p)));
             }
         } else if uberctx::has_prefix(&name) {
             let key = uberctx::parse_baggage_name(&line.name);
             let value = uberctx::parse_baggage_value(&line.value);
             if let (Ok(key), Ok(value)) = (key, value) {
-                entries.push(entry(&key, &value));
+                entries.push(entry(&key, &value, ""));
             }
         } else if name == session.header() && check_session_id(&line.value).is_ok() {
-            entries.push(entry(Session::BAGGAGE_KEY, &line.value));
+            entries.push(entry(Session::BAGGAGE_KEY, &line.value, ""));
         }
     }
     entries
 }
 
 /// A baggage key given two values, on one line or two, in one format or
-/// two: extraction keeps one of them and loses the other.
+/// two: extraction keeps one entry and loses the other, where
+/// [`baggage::repeat_loses`] says so (the same entry twice loses nothing).
+/// It keeps a key's last `baggage` entry (W3C Baggage is read before the
+/// other formats, and its last pair "MUST take precedence"), else its
+/// first.
 pub fn baggage_conflict(lines: &[HeaderLine], reading: &Reading) -> Option<String> {
     let entries = baggage_entries(lines, reading);
-    // By key, the first entry: one look each, however many lines.
-    let mut firsts: HashMap<&str, &Entry> = HashMap::new();
-    entries.iter().find_map(|other| {
-        let first = *firsts.entry(&other.key).or_insert(other);
-        if first.value == other.value {
+    // By key, the index of the entry kept: one look each, however many lines.
+    let mut kept: HashMap<&str, usize> = HashMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        let slot = kept.entry(&e.key).or_insert(i);
+        if e.in_baggage {
+            *slot = i;
+        }
+    }
+    entries.iter().enumerate().find_map(|(i, lost)| {
+        let k = kept[lost.key.as_str()];
+        let kept = &entries[k];
+        if k == i || !baggage::repeat_loses(kept.said(), lost.said()) {
             return None;
         }
-        let (key, a, b) = (&first.key, &first.value, &other.value);
-        Some(if other.line == first.line {
+        // In the order the lines give them.
+        let (first, other) = if k < i { (kept, lost) } else { (lost, kept) };
+        let key = &first.key;
+        let two = if first.value == other.value {
             format!(
-                "line {}: baggage key {key} repeated with two values, {a:?} and {b:?}; a key \
-                 carries one value, and extraction keeps one and loses the other",
-                first.line
+                "with two sets of properties, {:?} and {:?}",
+                first.properties, other.properties
             )
         } else {
-            format!(
-                "lines {} and {} disagree: baggage key {key} repeated with two values, {a:?} \
-                 and {b:?}; a key carries one value, and extraction keeps one and loses the \
-                 other",
-                first.line, other.line
-            )
-        })
+            format!("with two values, {:?} and {:?}", first.value, other.value)
+        };
+        let lines = if other.line == first.line {
+            format!("line {}:", first.line)
+        } else {
+            format!("lines {} and {} disagree:", first.line, other.line)
+        };
+        Some(format!(
+            "{lines} baggage key {key} repeated {two}; a key carries one value, and \
+             extraction keeps one and loses the other"
+        ))
     })
 }

@@ -3,7 +3,7 @@
 //! baggage does, standalone or in a [`Composite`](super::Composite).
 
 use crate::baggage::Baggage;
-use crate::wire::baggage::entry_size;
+use crate::wire::baggage::{entry_size, repeat_loses};
 use crate::wire::{Field, Reason, WireError};
 
 /// What [`add_baggage`] made, and what it left out.
@@ -45,7 +45,11 @@ pub(super) fn add_baggage(base: &Baggage, got: &Baggage, from_carrier: &mut Vec<
             // same (properties only count where this format carries some:
             // Jaeger's have no place for them).
             let same = out.baggage.iter().any(|(old, old_v, old_p)| {
-                old == k && old_v == v && (props.is_empty() || old_p == props)
+                old == k
+                    && !repeat_loses(
+                        (old_v.as_bytes(), old_p.as_bytes()),
+                        (v.as_bytes(), props.as_bytes()),
+                    )
             });
             if !same {
                 out.conflicting += 1;

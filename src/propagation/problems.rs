@@ -34,6 +34,16 @@ pub enum Problem {
         /// How many of its entries were ignored.
         entries: usize,
     },
+    /// A list header gave keys again with another value or other
+    /// properties ([`repeat_loses`](crate::wire::baggage::repeat_loses));
+    /// the last entry of each key was kept, as OpenTelemetry's Baggage API
+    /// says ("the new pair MUST take precedence").
+    BaggageRepeated {
+        /// The header, e.g. `baggage`.
+        field: &'static str,
+        /// How many entries a later one of their key replaced so.
+        entries: usize,
+    },
     /// Two formats carried different trace ids, and the one `kept` names
     /// was kept: a [`Composite`](super::Composite)'s first, or B3's single
     /// `b3` header beside `X-B3-*` headers.
@@ -88,7 +98,8 @@ impl Problem {
             Problem::Conflict { .. }
             | Problem::Repeated { .. }
             | Problem::SpanConflict { .. }
-            | Problem::BaggageConflict { .. } => DiagnosticKind::ConflictingContext,
+            | Problem::BaggageConflict { .. }
+            | Problem::BaggageRepeated { .. } => DiagnosticKind::ConflictingContext,
         }
     }
 }
@@ -116,6 +127,11 @@ impl fmt::Display for Problem {
                 f,
                 "{ignored} carries {entries} baggage entries whose keys an earlier format \
                  set to other values; kept the first"
+            ),
+            Problem::BaggageRepeated { field, entries } => write!(
+                f,
+                "{field} gave {entries} baggage entries whose keys it gave again with another \
+                 value or other properties; kept the last"
             ),
             Problem::Repeated { field, differing } => write!(
                 f,

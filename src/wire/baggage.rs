@@ -35,7 +35,9 @@
 //! skipped without counting as invalid. When a key repeats, the last value
 //! wins and keeps the first position, as a sequence of
 //! [`Baggage::try_insert`] calls would do (the spec allows any
-//! deduplication, "Mutating baggage").
+//! deduplication, "Mutating baggage"; OpenTelemetry's Baggage API says "the
+//! new pair MUST take precedence"). A repeat that loses an entry's value or
+//! properties ([`repeat_loses`]) is counted, so the caller can say so.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -61,6 +63,10 @@ pub struct ParsedBaggage {
     pub dropped: usize,
     /// Members whose key repeated an earlier one (the later value won).
     pub replaced: usize,
+    /// Of those, the members that lost something of the entry they
+    /// replaced ([`repeat_loses`]): another value, or its properties. A key
+    /// given the same entry twice loses nothing and is not counted.
+    pub conflicting: usize,
     /// The first member skipped or dropped, and why.
     pub first_error: Option<WireError>,
 }
@@ -367,13 +373,32 @@ impl Lines {
         self.used = Baggage::MAX_BYTES - room + size;
         match existing {
             Some(i) => {
-                self.report.replaced += 1;
-                self.parts[i] = parts;
+                self.replace(i, parts);
                 self.moved = true;
             }
             None => self.parts.push(parts),
         }
         Ok(())
+    }
+
+    /// Puts member `parts` in place of member `i`, whose key it repeats,
+    /// and counts it if that loses something. Out of line, as a repeated
+    /// key is rare: the comparison stays out of every member's path.
+    #[cold]
+    #[inline(never)]
+    fn replace(&mut self, i: usize, parts: Parts) {
+        self.report.replaced += 1;
+        let (old, text) = (&self.parts[i], &self.text);
+        let kept = (
+            &text[parts.key_end..parts.value_end],
+            &text[parts.value_end..parts.end],
+        );
+        let lost = (
+            &text[old.key_end..old.value_end],
+            &text[old.value_end..old.end],
+        );
+        self.report.conflicting += usize::from(repeat_loses(kept, lost));
+        self.parts[i] = parts;
     }
 
     /// Moves the kept members to the front of `text`, in place, dropping
@@ -425,6 +450,25 @@ impl Lines {
         };
         self.report
     }
+}
+
+/// Whether keeping `kept` and not `lost`, two entries given for one key
+/// (each its decoded value and its properties), loses something: another
+/// value, or properties other than `kept`'s. An entry without properties
+/// loses none, so a format that cannot carry them (Jaeger's `uberctx-*`)
+/// loses nothing by repeating an entry that has some. Extraction keeps one
+/// entry per key; the one it does not keep, where this says it loses
+/// something, is a conflict to report.
+///
+/// ```
+/// use baton::wire::baggage::repeat_loses;
+/// assert!(!repeat_loses((b"1", b"p"), (b"1", b"p")));
+/// assert!(repeat_loses((b"2", b""), (b"1", b"")));
+/// assert!(repeat_loses((b"1", b""), (b"1", b"ttl=60")));
+/// assert!(!repeat_loses((b"1", b"ttl=60"), (b"1", b"")));
+/// ```
+pub fn repeat_loses(kept: (&[u8], &[u8]), lost: (&[u8], &[u8])) -> bool {
+    kept.0 != lost.0 || (!lost.1.is_empty() && kept.1 != lost.1)
 }
 
 /// Parses one `baggage` value strictly: the first member that is invalid or
