@@ -6,7 +6,7 @@ use baton::wire::b3::{B3Header, Sampling};
 use baton::wire::b3_multi::{self, MultiFields};
 use baton::wire::b3_single::{self, MAX_SINGLE_LEN};
 use baton::wire::uber_trace_id::{self, JaegerHeader, MAX_HEADER_LEN};
-use baton::wire::uberctx;
+use baton::wire::{jaeger_baggage, uberctx};
 use baton::{Baggage, Context, SpanId, TraceId};
 
 const MAX_BAGGAGE_BYTES: usize = Baggage::MAX_BYTES;
@@ -232,6 +232,43 @@ proptest! {
     }
 
     #[test]
+    fn jaeger_baggage_header_round_trips(
+        entries in proptest::collection::vec(("[A-Za-z0-9._~!#$&'*+^`|-]{1,12}", any::<String>()), 1..8),
+        pad in "[ \t]{0,2}",
+    ) {
+        // Written as a sender would: values encoded as uberctx- values are.
+        let header = entries
+            .iter()
+            .map(|(k, v)| format!("{k}{pad}={pad}{}", uberctx::format_baggage_value(v)))
+            .collect::<Vec<_>>()
+            .join(&format!("{pad},{pad}"));
+        let parsed = jaeger_baggage::parse(&header);
+        if entries.iter().all(|(_, v)| uberctx::format_baggage_value(v).len() <= MAX_BAGGAGE_BYTES) {
+            let expected: Vec<(&str, String)> = entries.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+            prop_assert_eq!(parsed, Ok(expected));
+        }
+    }
+
+    #[test]
+    fn jaeger_baggage_header_never_panics_and_points_inside_the_value(s in wire_text()) {
+        for entry in jaeger_baggage::entries(&s) {
+            match entry {
+                Ok(e) => {
+                    prop_assert!(s.contains(e.key) && !e.key.is_empty());
+                    prop_assert_eq!(&s[e.value_at..e.value_at + e.raw_value.len()], e.raw_value);
+                    if let Err(err) = e.value() {
+                        prop_assert!(err.offset() <= s.len());
+                    }
+                }
+                Err(err) => prop_assert!(err.offset() <= s.len()),
+            }
+        }
+        if let Ok(entries) = jaeger_baggage::parse(&s) {
+            prop_assert!(entries.iter().all(|(_, v)| v.len() <= MAX_BAGGAGE_BYTES));
+        }
+    }
+
+    #[test]
     fn jaeger_propagator_round_trips(
         h in jaeger_header(),
         entries in proptest::collection::vec(("[a-z][a-z0-9._-]{0,10}", any::<String>()), 0..8),
@@ -261,13 +298,17 @@ proptest! {
     #[test]
     fn jaeger_extract_never_panics_and_bounds_baggage(
         pairs in proptest::collection::vec(
-            (any::<bool>(), "[a-zA-Z0-9 %:._-]{0,8}", "[ -~]{0,300}"),
+            (0..3u8, "[a-zA-Z0-9 %:._-]{0,8}", "[ -~]{0,300}"),
             0..100,
         ),
     ) {
         let carrier: Vec<(String, String)> = pairs
             .into_iter()
-            .map(|(p, k, v)| if p { (format!("uberctx-{k}"), v) } else { (k, v) })
+            .map(|(p, k, v)| match p {
+                0 => (format!("uberctx-{k}"), v),
+                1 => ("jaeger-baggage".to_string(), format!("{k}={v},{v}")),
+                _ => (k, v),
+            })
             .collect();
         let cx = Jaeger.extract(&Context::default(), &carrier);
         prop_assert!(cx.baggage().len() <= MAX_BAGGAGE_MEMBERS);

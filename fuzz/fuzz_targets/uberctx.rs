@@ -1,12 +1,14 @@
-//! The `uberctx-*` helpers and the Jaeger propagator's baggage extraction
-//! never panic. Value decoding accepts exactly what the oracle
-//! (`tests/oracle/jaeger.rs`) accepts, with the same text, and round-trips
-//! through encoding; names round-trip; and a carrier built from the input's
-//! lines (`name=value`) yields baggage within the member and byte limits.
+//! The `uberctx-*` and `jaeger-baggage` parsers and the Jaeger propagator's
+//! baggage extraction never panic. Value decoding accepts exactly what the
+//! oracle (`tests/oracle/jaeger.rs`) accepts, with the same text, and
+//! round-trips through encoding; names round-trip; a `jaeger-baggage`
+//! entry's value decodes as a `uberctx-*` value does; and a carrier built
+//! from the input's lines (`name=value`) yields baggage within the member
+//! and byte limits.
 #![no_main]
 
 use baton::propagation::{Jaeger, Propagator};
-use baton::wire::uberctx as jaeger;
+use baton::wire::{jaeger_baggage, uberctx as jaeger};
 use baton::{Baggage, Context};
 use libfuzzer_sys::fuzz_target;
 
@@ -41,6 +43,14 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(jaeger::parse_baggage_value(&encoded).as_deref(), Ok(input));
     }
 
+    // The whole input as a `jaeger-baggage` value.
+    for entry in jaeger_baggage::entries(input).flatten() {
+        assert_eq!(
+            entry.value().ok(),
+            jaeger::parse_baggage_value(entry.raw_value).ok()
+        );
+    }
+
     // The input's lines as header fields.
     let carrier: Vec<(String, String)> = input
         .split('\n')
@@ -59,7 +69,13 @@ fuzz_target!(|data: &[u8]| {
     assert!(cx.baggage().len() <= Baggage::MAX_MEMBERS);
     let bytes: usize = cx.baggage().iter().map(|(k, v, _)| k.len() + v.len()).sum();
     assert!(bytes <= MAX_BAGGAGE_BYTES);
-    for (k, _, _) in cx.baggage().iter() {
-        assert!(!k.bytes().any(|b| b.is_ascii_uppercase()));
+    // Only a `jaeger-baggage` key keeps its case.
+    if !carrier
+        .iter()
+        .any(|(name, _)| name.eq_ignore_ascii_case(jaeger_baggage::HEADER))
+    {
+        for (k, _, _) in cx.baggage().iter() {
+            assert!(!k.bytes().any(|b| b.is_ascii_uppercase()));
+        }
     }
 });

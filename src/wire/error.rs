@@ -58,6 +58,12 @@ pub enum Field {
     UberctxName,
     /// A `uberctx-{key}` value.
     UberctxValue,
+    /// A `jaeger-baggage` entry as a whole (its `=`).
+    JaegerBaggageEntry,
+    /// A `jaeger-baggage` key.
+    JaegerBaggageKey,
+    /// A `jaeger-baggage` value.
+    JaegerBaggageValue,
     /// The session id in its own header (`baton-session-id`, or the name
     /// a `SessionHeader` was given).
     SessionId,
@@ -91,6 +97,9 @@ impl Field {
             Field::JaegerFlags => "uber-trace-id flags",
             Field::UberctxName => "uberctx- name",
             Field::UberctxValue => "uberctx- value",
+            Field::JaegerBaggageEntry => "jaeger-baggage entry",
+            Field::JaegerBaggageKey => "jaeger-baggage key",
+            Field::JaegerBaggageValue => "jaeger-baggage value",
             Field::SessionId => "session id",
         }
     }

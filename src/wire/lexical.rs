@@ -9,7 +9,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::baggage::escape_at;
+use crate::baggage::{escape_at, Baggage};
 use crate::id::{lower_hex_digit, parse_lower_hex, IdError, SpanId, TraceId};
 use crate::wire::error::{Field, Reason, WireError};
 
@@ -185,9 +185,60 @@ pub(crate) fn percent_decode_into(
     Ok(())
 }
 
+/// Decodes a Jaeger baggage value (`uberctx-*`, `jaeger-baggage`): `%XX`
+/// is the byte `XX` and `+` a space, as in the
+/// `application/x-www-form-urlencoded` encoding Jaeger's clients write, and
+/// the result must be UTF-8. A value longer than [`Baggage::MAX_BYTES`] is
+/// rejected from its length alone: decoding never makes it short enough to
+/// be worth the work. Errors name `field`, at offsets into `s`.
+pub(crate) fn form_decoded(s: &str, field: Field) -> Result<String, WireError> {
+    let mut out = Vec::new();
+    form_decode_bytes(s, field, &mut out)?;
+    String::from_utf8(out).map_err(|e| not_utf8(s, e.utf8_error().valid_up_to(), field))
+}
+
+/// [`form_decoded`] into `out`, a buffer to reuse: a reader that only
+/// compares the value with another allocates nothing per value.
+pub(crate) fn form_decoded_in<'b>(
+    s: &str,
+    field: Field,
+    out: &'b mut Vec<u8>,
+) -> Result<&'b str, WireError> {
+    form_decode_bytes(s, field, out)?;
+    core::str::from_utf8(out).map_err(|e| not_utf8(s, e.valid_up_to(), field))
+}
+
+/// [`form_decoded`]'s bytes in `out` (cleared first), not yet checked for
+/// UTF-8.
+fn form_decode_bytes(s: &str, field: Field, out: &mut Vec<u8>) -> Result<(), WireError> {
+    let b = s.as_bytes();
+    if b.len() > Baggage::MAX_BYTES {
+        return Err(WireError::new(
+            field,
+            Baggage::MAX_BYTES,
+            Reason::TooLong {
+                max: Baggage::MAX_BYTES,
+            },
+        ));
+    }
+    out.clear();
+    out.reserve(b.len());
+    percent_decode_into(b, true, out).map_err(|at| WireError::new(field, at, Reason::BadEscape))
+}
+
+/// The error for a value of `raw` whose decoded bytes are UTF-8 only up
+/// to `valid_up_to`.
+fn not_utf8(raw: &str, valid_up_to: usize, field: Field) -> WireError {
+    WireError::new(
+        field,
+        raw_offset(raw.as_bytes(), valid_up_to),
+        Reason::NotUtf8,
+    )
+}
+
 /// The input offset of decoded byte `decoded` of `raw` (only escapes change
 /// widths).
-pub(crate) fn raw_offset(raw: &[u8], decoded: usize) -> usize {
+fn raw_offset(raw: &[u8], decoded: usize) -> usize {
     let mut i = 0;
     for _ in 0..decoded {
         i += if raw[i] == b'%' { 3 } else { 1 };

@@ -17,6 +17,7 @@
 //! | `X-B3-*` | [`b3_multi`] |
 //! | `uber-trace-id` | [`uber_trace_id`] |
 //! | `uberctx-{key}` | [`uberctx`] |
+//! | `jaeger-baggage` | [`jaeger_baggage`] |
 //!
 //! # Example: one error shape for every format
 //! ```
@@ -35,6 +36,7 @@ pub mod b3_multi;
 pub mod b3_single;
 pub mod baggage;
 mod error;
+pub mod jaeger_baggage;
 pub(crate) mod lexical;
 pub mod traceparent;
 pub mod tracestate;

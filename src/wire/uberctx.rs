@@ -4,9 +4,9 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::baggage::{is_tchar, Baggage};
+use crate::baggage::is_tchar;
 use crate::wire::error::{Field, Reason, WireError};
-use crate::wire::lexical::{percent_decode_into, percent_encode_into, raw_offset};
+use crate::wire::lexical::{form_decoded, form_decoded_in, percent_encode_into};
 
 /// The prefix of every Jaeger baggage field name.
 pub const BAGGAGE_PREFIX: &str = "uberctx-";
@@ -92,8 +92,8 @@ pub(crate) fn check_key(key: &str, lowercase_only: bool) -> Result<(), WireError
 /// Decodes a `uberctx-*` value: `%XX` (either case) is the byte `XX`, and `+`
 /// is a space, as in the `application/x-www-form-urlencoded` encoding Jaeger
 /// clients write (Go `url.QueryEscape`, Java `URLEncoder`). The result must
-/// be UTF-8. Values longer than [`Baggage::MAX_BYTES`] are rejected from
-/// their length alone.
+/// be UTF-8. Values longer than [`Baggage::MAX_BYTES`](crate::Baggage::MAX_BYTES)
+/// are rejected from their length alone.
 ///
 /// ```
 /// use baton::wire::{uberctx::parse_baggage_value, Field, Reason, WireError};
@@ -108,33 +108,28 @@ pub(crate) fn check_key(key: &str, lowercase_only: bool) -> Result<(), WireError
 /// );
 /// ```
 pub fn parse_baggage_value(s: &str) -> Result<String, WireError> {
-    let b = s.as_bytes();
-    if b.len() > Baggage::MAX_BYTES {
-        return Err(WireError::new(
-            Field::UberctxValue,
-            Baggage::MAX_BYTES,
-            Reason::TooLong {
-                max: Baggage::MAX_BYTES,
-            },
-        ));
-    }
-    let mut out = Vec::with_capacity(b.len());
-    percent_decode_into(b, true, &mut out)
-        .map_err(|at| WireError::new(Field::UberctxValue, at, Reason::BadEscape))?;
-    String::from_utf8(out).map_err(|e| {
-        WireError::new(
-            Field::UberctxValue,
-            raw_offset(b, e.utf8_error().valid_up_to()),
-            Reason::NotUtf8,
-        )
-    })
+    form_decoded(s, Field::UberctxValue)
+}
+
+/// [`parse_baggage_value`] into `out`, a buffer to reuse: a reader that
+/// only compares values (a repeated field's with its first) allocates
+/// nothing for each.
+///
+/// ```
+/// use baton::wire::uberctx::parse_baggage_value_in;
+/// let mut buffer = Vec::new();
+/// assert_eq!(parse_baggage_value_in("a%20b", &mut buffer), Ok("a b"));
+/// assert_eq!(parse_baggage_value_in("a+b", &mut buffer), Ok("a b"));
+/// ```
+pub fn parse_baggage_value_in<'b>(s: &str, out: &'b mut Vec<u8>) -> Result<&'b str, WireError> {
+    form_decoded_in(s, Field::UberctxValue, out)
 }
 
 /// Percent-encodes a value: every byte but the RFC 3986 unreserved ones
 /// (`A-Z a-z 0-9 - . _ ~`) becomes `%XX` (uppercase hex; a space is `%20`),
 /// which both Jaeger clients and percent-decoders read back.
 /// [`parse_baggage_value`] returns the input unchanged when the encoded form
-/// fits in [`Baggage::MAX_BYTES`].
+/// fits in [`Baggage::MAX_BYTES`](crate::Baggage::MAX_BYTES).
 ///
 /// ```
 /// use baton::wire::uberctx::format_baggage_value;
