@@ -78,7 +78,7 @@ fn variables_of_no_context_only_are_invalid_input_that_says_so() {
         out.stdout,
         "no variable of baton's environment carrier in the input (TRACEPARENT, TRACESTATE, \
          BAGGAGE, B3, X_B3_TRACEID, X_B3_SPANID, X_B3_PARENTSPANID, X_B3_SAMPLED, X_B3_FLAGS, \
-         UBER_TRACE_ID, BATON_SESSION_ID): skipped 2 variables that carry no context: PATH, HOME\n"
+         UBER_TRACE_ID, JAEGER_BAGGAGE, BATON_SESSION_ID): skipped 2 variables that carry no context: PATH, HOME\n"
     );
     let out = baton(&["convert", "--to", "b3", "PATH=/usr/bin"], "");
     assert_eq!(out.code, 1, "{}", out.stderr);

@@ -149,13 +149,40 @@ pub(crate) fn first_value<T>(
     key: &str,
     parse: impl Fn(&str) -> T,
 ) -> Option<(T, usize)> {
-    let mut first: Option<(T, String)> = None;
-    let mut differing = 0;
-    carrier.get_all(key, &mut |v| match &first {
-        None => first = Some((parse(v), unpadded(v).to_owned())),
-        Some((_, text)) => differing += usize::from(unpadded(v) != text),
-    });
-    first.map(|(parsed, _)| (parsed, differing))
+    let mut first = FirstValue::default();
+    carrier.get_all(key, &mut |v| first.push(v, &parse));
+    first.finish()
+}
+
+/// [`first_value`] for values met one at a time, such as one field's
+/// among those of a [`Extractor::get_all_of`].
+pub(crate) struct FirstValue<T> {
+    first: Option<(T, String)>,
+    differing: usize,
+}
+
+impl<T> Default for FirstValue<T> {
+    fn default() -> Self {
+        FirstValue {
+            first: None,
+            differing: 0,
+        }
+    }
+}
+
+impl<T> FirstValue<T> {
+    /// Parses `v` if it is the first value, else counts it if it differs.
+    pub(crate) fn push(&mut self, v: &str, parse: impl Fn(&str) -> T) {
+        match &self.first {
+            None => self.first = Some((parse(v), unpadded(v).to_owned())),
+            Some((_, text)) => self.differing += usize::from(unpadded(v) != text),
+        }
+    }
+
+    /// The first value parsed, and how many later values differ from it.
+    pub(crate) fn finish(self) -> Option<(T, usize)> {
+        self.first.map(|(parsed, _)| (parsed, self.differing))
+    }
 }
 
 /// Whether `name` starts with `prefix`, ASCII case-insensitively.

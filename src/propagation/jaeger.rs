@@ -1,4 +1,5 @@
-//! The Jaeger propagator: `uber-trace-id` and `uberctx-{key}` baggage.
+//! The Jaeger propagator: `uber-trace-id`, and baggage in `uberctx-{key}`
+//! and `jaeger-baggage`.
 //!
 //! # How Jaeger state maps onto a [`Context`]
 //! - The ids become a remote [`SpanContext`](crate::SpanContext); a non-zero
@@ -11,29 +12,54 @@
 //!   sampled flag, and never without it.
 //! - Each `uberctx-{key}` field becomes the baggage entry `{key}`
 //!   (lowercased), so a session crosses as `uberctx-session.id`.
+//! - Each entry `key=value` of a `jaeger-baggage` header becomes the
+//!   baggage entry `key` (its case kept), unless a `uberctx-{key}` field
+//!   or an earlier entry gave the key its value (see [`Jaeger`]).
 
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::baggage_merge::add_baggage;
-use super::carrier::{first_value, name_match, NameMatch};
+use super::carrier::{name_match, FirstValue, NameMatch};
 use super::{reported, Extractor, Injector, Problem, Problems, Propagator};
 use crate::baggage::{Baggage, Builder};
 use crate::context::Context;
 use crate::diagnostic::{report, DiagnosticKind};
 use crate::wire::baggage::entry_size;
+use crate::wire::jaeger_baggage::{self, HEADER as BAGGAGE_HEADER};
 use crate::wire::uber_trace_id::{format, parse, JaegerHeader, HEADER};
 use crate::wire::uberctx::{
-    check_key, format_baggage_value, has_prefix, parse_baggage_value, BAGGAGE_PREFIX,
+    check_key, format_baggage_value, has_prefix, parse_baggage_value, parse_baggage_value_in,
+    BAGGAGE_PREFIX,
 };
 use crate::wire::WireError;
 
-/// The Jaeger [`Propagator`]: `uber-trace-id` and `uberctx-{key}` baggage.
+/// The Jaeger [`Propagator`]: `uber-trace-id`, and baggage in
+/// `uberctx-{key}` and (read only) `jaeger-baggage`.
 ///
 /// Extraction never fails: an invalid `uber-trace-id` leaves `cx`'s span
-/// context as it was, and an invalid `uberctx-*` field is skipped without
-/// affecting the trace context or the other fields. Each is one problem,
-/// reported once. At most [`Baggage::MAX_MEMBERS`] fields are read, and
+/// context as it was, and an invalid `uberctx-*` field or `jaeger-baggage`
+/// entry is skipped without affecting the trace context or the other
+/// fields and entries. What each of the three lost is one problem,
+/// reported once.
+///
+/// `jaeger-baggage: k1=v1, k2=v2` is how Jaeger's clients let a request
+/// bring baggage by hand, with or without a trace; they, and
+/// OpenTelemetry's Jaeger propagators, read it and never write it, and so
+/// does this one (see [`wire::jaeger_baggage`](crate::wire::jaeger_baggage)
+/// for its grammar; its values are decoded as `uberctx-*` values are).
+/// Every line of it is read, in order, after every `uberctx-*` field, and
+/// a key's first value wins: a `uberctx-{key}` field wins over a
+/// `jaeger-baggage` entry of the key whatever their order in the carrier
+/// (OpenTelemetry Java keeps whichever its carrier lists last, which for
+/// a hash map is no order at all). A later value that says the same as
+/// the first (decoded) is nothing lost; one that differs is: a field
+/// repeated in another case or on another line is a
+/// [`Problem::Repeated`] of `uberctx-*`, and `jaeger-baggage` entries are
+/// a [`Problem::BaggageConflict`], each a
+/// [`DiagnosticKind::ConflictingContext`].
+///
+/// At most [`Baggage::MAX_MEMBERS`] keys are read, from both together, and
 /// [`Baggage::MAX_BYTES`] bytes of baggage kept, counted as the `baggage`
 /// header would write them (what a `Composite` of Jaeger alone keeps, and
 /// what a W3C inject of the baggage then sends whole); the same limits
@@ -47,6 +73,11 @@ use crate::wire::WireError;
 /// for entries past [`Baggage::MAX_BYTES`], counted as extraction counts
 /// them, so the fields sent are kept whole by the next Jaeger extract), and
 /// baggage properties are not sent (the format has no place for them).
+/// No `jaeger-baggage` is written, and one the carrier already holds is
+/// removed; so [`Propagator::fields`] is `uber-trace-id` alone (as
+/// OpenTelemetry Java's is), and [`Propagator::extract_fields`], what a
+/// carrier must keep for an extract and lose before an inject, adds
+/// `jaeger-baggage`.
 /// Into a carrier that normalizes field names
 /// ([`Injector::normalizes_names`]: the environment, see
 /// [`EnvCarrier`](super::EnvCarrier)) no baggage is written at all, since
@@ -75,7 +106,7 @@ use crate::wire::WireError;
 /// assert_eq!(outgoing["uberctx-session.id"], "user%20session%201");
 /// ```
 ///
-/// `jaeger-debug-id` is not read, nor is `jaeger-baggage`. Jaeger's own
+/// `jaeger-debug-id` is not read. Jaeger's own
 /// clients, now retired, start a debug trace for a request that has
 /// `jaeger-debug-id` and no `uber-trace-id`, and tag its root span with
 /// the header's value; OpenTelemetry's Jaeger propagators (Go, Java,
@@ -90,6 +121,26 @@ use crate::wire::WireError;
 /// let headers = vec![("jaeger-debug-id".to_string(), "some-correlation-id".to_string())];
 /// let (cx, problems) = Jaeger.extract_with_problems(&baton::Context::default(), &headers);
 /// assert!(cx.is_empty() && problems.is_empty());
+/// ```
+///
+/// # Example: baggage by hand, without a trace
+/// ```
+/// use baton::propagation::{Jaeger, Problem, Propagator};
+/// let headers = vec![
+///     ("Jaeger-Baggage".to_string(), "tenant=acme, userId=caf%C3%A9".to_string()),
+///     ("uberctx-tenant".to_string(), "initech".to_string()),
+/// ];
+/// let (cx, problems) = Jaeger.extract_with_problems(&baton::Context::default(), &headers);
+/// assert!(cx.span_context().is_none());
+/// assert_eq!(cx.baggage().get("userId"), Some("café"));
+/// // The uberctx- field wins, and the other value is a conflict.
+/// assert_eq!(cx.baggage().get("tenant"), Some("initech"));
+/// assert_eq!(
+///     problems.iter().collect::<Vec<_>>(),
+///     [&Problem::BaggageConflict { ignored: "jaeger-baggage", entries: 1 }]
+/// );
+/// assert_eq!(Jaeger.fields(), ["uber-trace-id"]);
+/// assert_eq!(Jaeger.extract_fields(), ["uber-trace-id", "jaeger-baggage"]);
 /// ```
 ///
 /// # Example: one bad baggage field spoils nothing else
@@ -110,11 +161,14 @@ use crate::wire::WireError;
 pub struct Jaeger;
 
 const FIELDS: [&str; 1] = [HEADER];
+/// What extraction reads by name: [`FIELDS`], and `jaeger-baggage`, which
+/// inject never writes (as Jaeger's clients and OpenTelemetry's Jaeger
+/// propagators never write it) but removes from a reused carrier.
+const EXTRACT_FIELDS: [&str; 2] = [HEADER, BAGGAGE_HEADER];
 /// Headers Jaeger's clients read that this propagator neither reads nor
-/// writes: `jaeger-debug-id` (start a debug trace) and `jaeger-baggage`
-/// (baggage without a trace). A [`SessionHeader`](super::SessionHeader)
-/// may not take these names.
-pub(crate) const CLIENT_ONLY_HEADERS: [&str; 2] = ["jaeger-debug-id", "jaeger-baggage"];
+/// writes: `jaeger-debug-id` (start a debug trace). A
+/// [`SessionHeader`](super::SessionHeader) may not take these names.
+pub(crate) const CLIENT_ONLY_HEADERS: [&str; 1] = ["jaeger-debug-id"];
 /// Whether a Jaeger inject has reported baggage left out of a carrier that
 /// normalizes names.
 static LEFT_OUT_REPORTED: AtomicBool = AtomicBool::new(false);
@@ -126,8 +180,6 @@ const NOT_INTO_RENAMING_CARRIERS: &str =
      them back; baggage reaches a child process in BAGGAGE (OTEL_PROPAGATORS with baggage)";
 /// The fields baggage travels in, as problems name them.
 pub(super) const UBERCTX: &str = "uberctx-*";
-/// What [`HEADER`] and [`BAGGAGE_PREFIX`] begin with.
-const SHARED_PREFIX: &str = "uber";
 
 /// What one pass over the carrier found.
 #[derive(Default)]
@@ -156,6 +208,8 @@ impl Read {
                 Found::None => Found::Once(parse(value)),
                 _ => Found::More,
             };
+        } else if name_match(name, BAGGAGE_HEADER) != NameMatch::Different {
+            self.baggage.header_line(value);
         }
     }
 }
@@ -167,6 +221,9 @@ impl Propagator for Jaeger {
             None => carrier.remove_field(HEADER),
         }
         carrier.remove_with_prefix(BAGGAGE_PREFIX);
+        // Read on extract, never written: one left in a reused carrier
+        // would send the baggage of another context.
+        carrier.remove_field(BAGGAGE_HEADER);
         if carrier.normalizes_names() {
             let left_out = cx.baggage().len();
             // Once per process: it is how the propagators were chosen, not
@@ -200,16 +257,29 @@ impl Propagator for Jaeger {
     fn extract_with_problems(&self, cx: &Context, carrier: &dyn Extractor) -> (Context, Problems) {
         let mut problems = Problems::default();
         let mut read = Read::default();
-        // One look at the carrier finds `uber-trace-id` and the `uberctx-*`
-        // fields, the names that start with `uber`.
-        carrier.get_all_with_prefix(SHARED_PREFIX, &mut |name, value| read.field(name, value));
+        // One look at every entry finds `uber-trace-id`, `jaeger-baggage`
+        // and the `uberctx-*` fields: the names share no prefix to narrow
+        // it, and a second look for `jaeger-baggage` alone, which most
+        // carriers lack, would cost every extract another pass.
+        carrier.get_all_with_prefix("", &mut |name, value| read.field(name, value));
         let trace = match read.trace {
             Found::Once(trace) => Some(trace),
             // The first value is whatever the carrier yields first for the
             // name; a carrier that stores names in another form (the
-            // environment) is asked for it by name.
+            // environment) is asked for it by name, and for
+            // `jaeger-baggage` too, unless the pass met that.
             Found::None | Found::More => {
-                first_value(carrier, HEADER, parse).map(|(trace, differing)| {
+                let mut first = FirstValue::default();
+                if matches!(read.trace, Found::None) && !read.baggage.has_header_lines() {
+                    let baggage = &mut read.baggage;
+                    carrier.get_all_of(&EXTRACT_FIELDS, &mut |i, v| match i {
+                        0 => first.push(v, parse),
+                        _ => baggage.header_line(v),
+                    });
+                } else {
+                    carrier.get_all(HEADER, &mut |v| first.push(v, parse));
+                }
+                first.finish().map(|(trace, differing)| {
                     if differing > 0 {
                         problems.push(Problem::Repeated {
                             field: HEADER,
@@ -223,16 +293,9 @@ impl Propagator for Jaeger {
         if let Some(Err(e)) = trace {
             problems.push(Problem::Invalid(e));
         }
+        read.baggage.read_header_lines();
         let baggage = read.baggage.finish(cx.baggage());
-        if !read.baggage.skipped.is_empty() {
-            let skipped = read.baggage.skipped;
-            problems.push(Problem::Partial {
-                field: UBERCTX,
-                invalid: skipped.invalid,
-                dropped: skipped.dropped,
-                first: skipped.first,
-            });
-        }
+        read.baggage.problems(&mut problems);
         let cx = match baggage {
             Some(b) => cx.with_baggage_replaced(b),
             None => cx.clone(),
@@ -247,18 +310,23 @@ impl Propagator for Jaeger {
     fn fields(&self) -> &[&str] {
         &FIELDS
     }
+
+    fn extract_fields(&self) -> &[&str] {
+        &EXTRACT_FIELDS
+    }
 }
 
-/// What one extract or inject of `uberctx-*` fields skipped.
+/// What one extract or inject of `uberctx-*` fields, or one extract of
+/// `jaeger-baggage` entries, skipped.
 #[derive(Debug, Default)]
 struct Skipped {
-    /// Fields rejected as invalid.
+    /// Fields or entries rejected as invalid.
     invalid: usize,
-    /// The first field skipped, and why: the first invalid one, else the
-    /// first that did not fit the baggage already there.
+    /// The first skipped, and why: the first invalid one, else the first
+    /// that did not fit the baggage already there.
     first: Option<WireError>,
-    /// Fields dropped by [`Baggage::MAX_MEMBERS`] or [`Baggage::MAX_BYTES`],
-    /// or repeated (the first value of a key wins).
+    /// Fields or entries dropped by [`Baggage::MAX_MEMBERS`] or
+    /// [`Baggage::MAX_BYTES`].
     dropped: usize,
 }
 
@@ -268,8 +336,27 @@ impl Skipped {
         self.first.get_or_insert(e);
     }
 
+    /// A value that did not decode: invalid, or past a limit.
+    fn undecoded(&mut self, e: WireError) {
+        if e.is_limit() {
+            self.dropped += 1;
+        } else {
+            self.invalid(e);
+        }
+    }
+
     fn is_empty(&self) -> bool {
         self.invalid == 0 && self.dropped == 0
+    }
+
+    /// The problem this is, for the fields named `field`.
+    fn problem(&self, field: &'static str) -> Problem {
+        Problem::Partial {
+            field,
+            invalid: self.invalid,
+            dropped: self.dropped,
+            first: self.first,
+        }
     }
 }
 
@@ -277,7 +364,7 @@ impl fmt::Display for Skipped {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} invalid uberctx- field(s) skipped, {} dropped (repeated, or past {} fields or {} bytes)",
+            "{} invalid uberctx- field(s) skipped, {} dropped (past {} fields or {} bytes)",
             self.invalid,
             self.dropped,
             Baggage::MAX_MEMBERS,
@@ -290,57 +377,193 @@ impl fmt::Display for Skipped {
     }
 }
 
-/// The `uberctx-*` fields read so far, bounded for hostile carriers: values
-/// are read for at most [`Baggage::MAX_MEMBERS`] distinct fields, and kept
+/// The Jaeger baggage read so far, bounded for hostile carriers: values
+/// are read for at most [`Baggage::MAX_MEMBERS`] distinct keys, and kept
 /// while the baggage they make fits [`Baggage::MAX_BYTES`] as the `baggage`
 /// header writes it ([`entry_size`], with the `,` between entries), the
-/// measure of every other extract; any further field is counted as
-/// dropped. One bad field is skipped and never affects the others.
+/// measure of every other extract; any further key is counted as dropped.
+/// One bad field or entry is skipped and never affects the others.
+///
+/// The `uberctx-*` fields are read first, then the `jaeger-baggage`
+/// entries, line by line: a key's first value wins, so a `uberctx-{key}`
+/// field wins over a `jaeger-baggage` entry whatever their order in the
+/// carrier (a map's order is no order). A later value of a key that says
+/// the same is nothing lost; one that differs is a conflict.
 #[derive(Default)]
 struct BaggageFields {
     found: Vec<(String, String)>,
-    /// Distinct fields whose value was read, valid or not.
+    /// Distinct keys whose value was read, valid or not.
     read: usize,
     /// The size of `found` as the `baggage` header writes it.
     bytes: usize,
+    /// What the `uberctx-*` fields lost.
     skipped: Skipped,
+    /// What only a repeated key or a `jaeger-baggage` header needs, made
+    /// when the first is met: most extracts meet neither, and with these
+    /// fields inline, setting up and dropping `BaggageFields` made every
+    /// Jaeger extract dearer (callgrind, `extract-jaeger`: 726
+    /// instructions, 670 so).
+    rare: Option<Box<Rare>>,
+}
+
+/// The part of [`BaggageFields`] most extracts never need.
+#[derive(Default)]
+struct Rare {
+    /// How many of `found` came from `uberctx-*` fields (the first ones).
+    from_fields: usize,
+    /// What the `jaeger-baggage` entries lost.
+    header_skipped: Skipped,
+    /// `uberctx-*` fields repeated (in another case, or on another line)
+    /// with another value.
+    repeated: usize,
+    /// `jaeger-baggage` entries whose key already had another value.
+    conflicting: usize,
+    /// The `jaeger-baggage` values, read after every `uberctx-*` field.
+    header_lines: Vec<String>,
+    /// Where a later value of a key is decoded to be compared.
+    scratch: Vec<u8>,
+}
+
+/// Where a Jaeger baggage entry came from.
+#[derive(Clone, Copy)]
+enum Source {
+    Field,
+    Header,
 }
 
 impl BaggageFields {
-    /// Reads field `uberctx-{key}`; a repeated field's first value wins.
+    fn rare(&mut self) -> &mut Rare {
+        self.rare.get_or_insert_with(Box::default)
+    }
+
+    /// Keeps a `jaeger-baggage` value to read after the pass.
+    fn header_line(&mut self, value: &str) {
+        self.rare().header_lines.push(value.to_owned());
+    }
+
+    /// Whether the pass met a `jaeger-baggage` header.
+    fn has_header_lines(&self) -> bool {
+        self.rare
+            .as_ref()
+            .is_some_and(|r| !r.header_lines.is_empty())
+    }
+
+    /// Reads field `uberctx-{key}`.
     fn push(&mut self, key: &str, value: &str) {
         if let Err(e) = check_key(key, false) {
             self.skipped.invalid(e);
             return;
         }
-        if self.read >= Baggage::MAX_MEMBERS
-            || self.found.iter().any(|(k, _)| k.eq_ignore_ascii_case(key))
+        // Every key found so far is a field's, lowercase.
+        match self
+            .found
+            .iter()
+            .position(|(k, _)| k.eq_ignore_ascii_case(key))
         {
-            self.skipped.dropped += 1;
+            Some(i) => {
+                let rare = self.rare.get_or_insert_with(Box::default);
+                let same =
+                    parse_baggage_value_in(value, &mut rare.scratch).map(|v| v == self.found[i].1);
+                self.again(Source::Field, same);
+            }
+            None => self.keep(
+                Source::Field,
+                || key.to_ascii_lowercase(),
+                value.len(),
+                || parse_baggage_value(value),
+            ),
+        }
+    }
+
+    /// Reads the `jaeger-baggage` lines, after every `uberctx-*` field.
+    fn read_header_lines(&mut self) {
+        let found = self.found.len();
+        let Some(rare) = &mut self.rare else {
+            return;
+        };
+        rare.from_fields = found;
+        for line in core::mem::take(&mut rare.header_lines) {
+            for entry in jaeger_baggage::entries(&line) {
+                let entry = match entry {
+                    Ok(entry) => entry,
+                    Err(e) => {
+                        self.rare().header_skipped.invalid(e);
+                        continue;
+                    }
+                };
+                match self.found.iter().position(|(k, _)| k == entry.key) {
+                    Some(i) => {
+                        let rare = self.rare.get_or_insert_with(Box::default);
+                        let same = entry
+                            .value_in(&mut rare.scratch)
+                            .map(|v| v == self.found[i].1);
+                        self.again(Source::Header, same);
+                    }
+                    None => self.keep(
+                        Source::Header,
+                        || entry.key.to_owned(),
+                        entry.raw_value.len(),
+                        || entry.value(),
+                    ),
+                }
+            }
+        }
+    }
+
+    fn skipped(&mut self, source: Source) -> &mut Skipped {
+        match source {
+            Source::Field => &mut self.skipped,
+            Source::Header => &mut self.rare().header_skipped,
+        }
+    }
+
+    /// Another value of a key already kept, whose first value stays:
+    /// whether it says the same, or why it did not decode.
+    fn again(&mut self, source: Source, same: Result<bool, WireError>) {
+        match same {
+            Ok(true) => {}
+            Ok(false) => match source {
+                Source::Field => self.rare().repeated += 1,
+                Source::Header => self.rare().conflicting += 1,
+            },
+            Err(e) => self.skipped(source).undecoded(e),
+        }
+    }
+
+    /// The first value of a key, `raw_len` bytes as written, if it fits.
+    fn keep(
+        &mut self,
+        source: Source,
+        key: impl FnOnce() -> String,
+        raw_len: usize,
+        value: impl FnOnce() -> Result<String, WireError>,
+    ) {
+        if self.read >= Baggage::MAX_MEMBERS {
+            self.skipped(source).dropped += 1;
             return;
         }
         self.read += 1;
         // Longer than a value can be: dropped, not decoded.
-        if value.len() > Baggage::MAX_BYTES {
-            self.skipped.dropped += 1;
+        if raw_len > Baggage::MAX_BYTES {
+            self.skipped(source).dropped += 1;
             return;
         }
-        match parse_baggage_value(value) {
+        match value() {
             Ok(v) => {
-                let key = key.to_ascii_lowercase();
+                let key = key();
                 let size = entry_size(&key, &v, "") + usize::from(!self.found.is_empty());
                 if self.bytes + size > Baggage::MAX_BYTES {
-                    self.skipped.dropped += 1;
+                    self.skipped(source).dropped += 1;
                     return;
                 }
                 self.bytes += size;
                 self.found.push((key, v));
             }
-            Err(e) => self.skipped.invalid(e),
+            Err(e) => self.skipped(source).invalid(e),
         }
     }
 
-    /// `existing` plus the fields read (which replace entries of the same
+    /// `existing` plus the entries read (which replace entries of the same
     /// key, value and properties), within the W3C limits for the sum as a
     /// [`Composite`](super::Composite) keeps them; `None` when there were
     /// none.
@@ -348,18 +571,63 @@ impl BaggageFields {
         if self.found.is_empty() {
             return None;
         }
-        let mut fields = Builder::default();
-        for (key, value) in &self.found {
-            fields.push(key, value, "");
-        }
-        let fields = fields.build();
+        let built = |entries: &[(String, String)]| {
+            let mut b = Builder::default();
+            for (key, value) in entries {
+                b.push(key, value, "");
+            }
+            b.build()
+        };
         if existing.is_empty() {
-            return Some(fields);
+            return Some(built(&self.found));
         }
-        let added = add_baggage(existing, &fields, &mut Vec::new());
-        self.skipped.dropped += added.dropped;
-        self.skipped.first = self.skipped.first.or(added.first);
-        Some(added.baggage)
+        // Added in two steps, so that what each loses is its own field's.
+        let from_fields = self
+            .rare
+            .as_ref()
+            .map_or(self.found.len(), |r| r.from_fields);
+        let (fields, header) = self.found.split_at(from_fields);
+        let mut baggage = existing.clone();
+        let mut header_skipped = Skipped::default();
+        for (entries, skipped) in [(fields, &mut self.skipped), (header, &mut header_skipped)] {
+            if entries.is_empty() {
+                continue;
+            }
+            let added = add_baggage(&baggage, &built(entries), &mut Vec::new());
+            skipped.dropped += added.dropped;
+            skipped.first = skipped.first.or(added.first);
+            baggage = added.baggage;
+        }
+        if let Some(rare) = &mut self.rare {
+            rare.header_skipped.dropped += header_skipped.dropped;
+            rare.header_skipped.first = rare.header_skipped.first.or(header_skipped.first);
+        }
+        Some(baggage)
+    }
+
+    /// What was lost, as one problem per kind and field.
+    fn problems(&self, problems: &mut Problems) {
+        if !self.skipped.is_empty() {
+            problems.push(self.skipped.problem(UBERCTX));
+        }
+        let Some(rare) = &self.rare else {
+            return;
+        };
+        if rare.repeated > 0 {
+            problems.push(Problem::Repeated {
+                field: UBERCTX,
+                differing: rare.repeated,
+            });
+        }
+        if !rare.header_skipped.is_empty() {
+            problems.push(rare.header_skipped.problem(BAGGAGE_HEADER));
+        }
+        if rare.conflicting > 0 {
+            problems.push(Problem::BaggageConflict {
+                ignored: BAGGAGE_HEADER,
+                entries: rare.conflicting,
+            });
+        }
     }
 }
 

@@ -27,9 +27,11 @@ pub enum Problem {
         first: Option<WireError>,
     },
     /// A format carried baggage entries whose keys an earlier format had
-    /// set to other values; the earlier values were kept.
+    /// set to other values, or a format's later field did (Jaeger's
+    /// `jaeger-baggage`, read after its `uberctx-*` fields and its own
+    /// earlier entries); the earlier values were kept.
     BaggageConflict {
-        /// The field of the format whose entries were ignored.
+        /// The field whose entries were ignored.
         ignored: &'static str,
         /// How many of its entries were ignored.
         entries: usize,

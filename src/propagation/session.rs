@@ -176,8 +176,8 @@ impl SessionHeader {
     /// The session in header `name` (an RFC 9110 token, matched without
     /// regard to case, written in lowercase). A field another propagator
     /// reads or writes is refused: `traceparent`, `tracestate`, `baggage`,
-    /// `b3`, the five `x-b3-*` fields, `uber-trace-id`, `uberctx-*`, and the
-    /// `jaeger-debug-id` and `jaeger-baggage` headers Jaeger's clients read, and
+    /// `b3`, the five `x-b3-*` fields, `uber-trace-id`, `uberctx-*`,
+    /// `jaeger-baggage`, and the `jaeger-debug-id` header Jaeger's clients read, and
     /// any name the environment carrier gives the same variable
     /// (`x_b3_sampled` is `X_B3_SAMPLED`, as `x-b3-sampled` is). So is a
     /// name that variable would configure a child process with (`OTEL_*`,
