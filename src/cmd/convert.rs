@@ -2,7 +2,8 @@
 //! format, extracts the context, and writes it as header lines in `FORMAT`.
 //!
 //! Baggage goes along: as a W3C `baggage` line next to W3C and B3 headers
-//! (B3 has no baggage of its own), as `uberctx-*` lines with Jaeger.
+//! (B3 has no baggage of its own), as `uberctx-*` lines with Jaeger (a
+//! `jaeger-baggage` line's entries too, read as extraction reads them).
 //!
 //! What the target format cannot carry (a tracestate in B3 or Jaeger, the
 //! W3C `random` flag, a B3 deferred decision in W3C or Jaeger, baggage

@@ -12,7 +12,7 @@
 //! variables of an `env` listing are skipped and named (not their values)
 //! in one line after the rest, a value that spans lines with them.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::ffi::OsString;
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -22,7 +22,8 @@ use baton::wire::b3::{B3Header, Sampling};
 use baton::wire::b3_multi::{MultiParser, FLAGS_HEADER, SAMPLED_HEADER, TRACE_ID_HEADER};
 use baton::wire::uber_trace_id::JaegerHeader;
 use baton::wire::{
-    b3_single, baggage, traceparent, tracestate, uber_trace_id, uberctx, Field, WireError,
+    b3_single, baggage, jaeger_baggage, traceparent, tracestate, uber_trace_id, uberctx, Field,
+    WireError,
 };
 use baton::{Context, Session, SpanContext, SpanId, TraceFlags, TraceId};
 
@@ -176,6 +177,13 @@ pub fn decode(
                 .chain([("flags", jaeger_flags(&h))])
                 .collect())
         }
+        jaeger_baggage::HEADER => {
+            let entries = jaeger_baggage::parse(value).map_err(LineError::wire)?;
+            Ok(entries
+                .into_iter()
+                .map(|(k, v)| ("entry", format!("{k} = {v:?}")))
+                .collect())
+        }
         n if n == session.header() => match check_session_id(value) {
             Ok(()) => Ok(vec![("session", value.to_owned())]),
             Err(e) => Err(LineError {
@@ -198,7 +206,7 @@ pub fn decode(
         _ => Err(LineError {
             message: format!(
                 "{:?} is not a propagation header (traceparent, tracestate, baggage, b3, \
-                 x-b3-*, uber-trace-id, uberctx-*, {})",
+                 x-b3-*, uber-trace-id, uberctx-*, jaeger-baggage, {})",
                 line.name,
                 session.header()
             ),
@@ -482,22 +490,15 @@ fn parents(lines: &[HeaderLine]) -> Vec<Said<'_>> {
 }
 
 /// The limits the lines pass together, which no line passes alone: baggage
-/// members past 64 or 8192 bytes over several `uberctx-*` or `baggage`
-/// lines, which extraction would drop, and tracestate members past 32 over
+/// members past 64 or 8192 bytes over several `uberctx-*`,
+/// `jaeger-baggage` or `baggage` lines, which extraction would drop, and
+/// tracestate members past 32 over
 /// several `tracestate` lines, for which it drops the whole tracestate.
 /// While one line passes a limit alone, that line's error says it, and
 /// the limit is not said again here.
 pub fn limits_passed(lines: &[HeaderLine], reading: &Reading) -> Vec<String> {
-    // Jaeger counts a repeated `uberctx-*` key as dropped, though no
-    // limit dropped it: a repeat is a conflict (see `conflict`) or one
-    // value said twice, not a limit passed.
-    let mut uberctx_keys = HashSet::new();
     let headers: Vec<(String, String)> = lines
         .iter()
-        .filter(|l| {
-            let name = l.name.to_ascii_lowercase();
-            !uberctx::has_prefix(&name) || uberctx_keys.insert(name)
-        })
         .map(|l| (l.name.clone(), l.value.clone()))
         .collect();
     let (_, problems) = reading
@@ -664,8 +665,9 @@ impl Entry {
 /// The baggage entries of the lines that decode, in order, each as its
 /// line gives it: the members of `baggage` lines one by one (a line keeps
 /// the last of a repeated key, so the repeat would not show), `uberctx-*`
-/// lines (keys lowercased, as extraction reads them) and the session
-/// header, which is the baggage key `session.id`.
+/// lines (keys lowercased, as extraction reads them), the entries of
+/// `jaeger-baggage` lines one by one, and the session header, which is the
+/// baggage key `session.id`.
 fn baggage_entries(lines: &[HeaderLine], reading: &Reading) -> Vec<Entry> {
     let session = reading.session();
     let mut entries = Vec::new();
@@ -690,6 +692,10 @@ fn baggage_entries(lines: &[HeaderLine], reading: &Reading) -> Vec<Entry> {
             let value = uberctx::parse_baggage_value(&line.value);
             if let (Ok(key), Ok(value)) = (key, value) {
                 entries.push(entry(&key, &value, ""));
+            }
+        } else if name == jaeger_baggage::HEADER {
+            if let Ok(members) = jaeger_baggage::parse(&line.value) {
+                entries.extend(members.iter().map(|(k, v)| entry(k, v)));
             }
         } else if name == session.header() && check_session_id(&line.value).is_ok() {
             entries.push(entry(Session::BAGGAGE_KEY, &line.value, ""));

@@ -32,7 +32,7 @@ use baton::propagation::{
     check_session_id, Composite, Problem as Extracted, Propagator, PropagatorsError, SessionHeader,
     BATON_SESSION_HEADER, DEFAULT_PROPAGATORS,
 };
-use baton::wire::uberctx;
+use baton::wire::{jaeger_baggage, uberctx};
 use baton::{Baggage, Context, Session, SpanContext, TraceState};
 
 use super::decode::{self, sampling_text};
@@ -428,7 +428,7 @@ struct Hop<'a> {
 /// Whether `name` is a field some propagator reads.
 fn is_propagation_field(name: &str, everything: &Composite) -> bool {
     let name = name.to_ascii_lowercase();
-    everything.extract_fields().contains(&name.as_str()) || name.starts_with("uberctx-")
+    everything.extract_fields().contains(&name.as_str()) || uberctx::has_prefix(&name)
 }
 
 /// The lowercase names of the propagation fields in `headers`, once each.
@@ -462,19 +462,27 @@ fn list_size(headers: &Headers, name: &str) -> (usize, usize) {
     (members, bytes)
 }
 
-/// How many baggage members the `baggage` and `uberctx-*` lines hold
-/// together, as written, and how many bytes they take as one `baggage`
-/// header (`key=value` for each `uberctx-*` line): extraction puts both in
-/// one baggage, under one limit.
+/// How many baggage members the `baggage`, `uberctx-*` and
+/// `jaeger-baggage` lines hold together, as written, and how many bytes
+/// they take as one `baggage` header (`key=value` for each `uberctx-*`
+/// line and `jaeger-baggage` entry): extraction puts them in one baggage,
+/// under one limit.
 fn baggage_size(headers: &Headers) -> (usize, usize) {
     let (members, bytes) = list_size(headers, "baggage");
     let uberctx = headers
         .iter()
         .filter(|(n, _)| uberctx::has_prefix(n))
         .map(|(n, v)| n.len() - uberctx::BAGGAGE_PREFIX.len() + 1 + v.len());
-    uberctx.fold((members, bytes), |(members, bytes), member| {
-        (members + 1, bytes + usize::from(bytes > 0) + member)
-    })
+    let header = values(headers, jaeger_baggage::HEADER)
+        .into_iter()
+        .flat_map(jaeger_baggage::entries)
+        .flatten()
+        .map(|e| e.key.len() + 1 + e.raw_value.len());
+    uberctx
+        .chain(header)
+        .fold((members, bytes), |(members, bytes), member| {
+            (members + 1, bytes + usize::from(bytes > 0) + member)
+        })
 }
 
 /// A trace format whose header is in a block: the context it carries
@@ -672,9 +680,10 @@ impl Hop<'_> {
 
         let mut findings = Vec::new();
         if !gone.is_empty() {
-            let trace_gone = gone
-                .iter()
-                .any(|f| !matches!(*f, "tracestate" | "baggage") && !f.starts_with("uberctx-"));
+            let trace_gone = gone.iter().any(|f| {
+                !matches!(*f, "tracestate" | "baggage" | jaeger_baggage::HEADER)
+                    && !uberctx::has_prefix(f)
+            });
             let what = format!(
                 "headers that disappeared on the way: {}. Something between the two \
                  services (a proxy, a gateway, an HTTP client that copies only some \
@@ -1007,7 +1016,7 @@ impl Hop<'_> {
                     let name = l.name.to_ascii_lowercase();
                     let format = if name == "baggage" {
                         "baggage"
-                    } else if name.starts_with("uberctx-") {
+                    } else if uberctx::has_prefix(&name) || name == jaeger_baggage::HEADER {
                         "jaeger"
                     } else if name == reading.session().header() {
                         "session"
@@ -1136,11 +1145,18 @@ impl Hop<'_> {
                 (!key.is_empty()).then(|| key.to_owned())
             })
             .collect();
-        written.extend(self.sent.iter().filter_map(|(n, _)| {
-            n.to_ascii_lowercase()
-                .strip_prefix("uberctx-")
-                .map(str::to_owned)
-        }));
+        written.extend(
+            self.sent
+                .iter()
+                .filter(|(n, _)| uberctx::has_prefix(n))
+                .map(|(n, _)| n[uberctx::BAGGAGE_PREFIX.len()..].to_ascii_lowercase()),
+        );
+        written.extend(
+            values(self.sent, jaeger_baggage::HEADER)
+                .iter()
+                .flat_map(|l| jaeger_baggage::entries(l).flatten())
+                .map(|e| e.key.to_owned()),
+        );
         let missing: Vec<&str> = written
             .iter()
             .map(String::as_str)
@@ -1149,10 +1165,16 @@ impl Hop<'_> {
             .into_iter()
             .collect();
         let carried_by_baggage = !values(self.received, "baggage").is_empty();
-        let carried_by_uberctx = self
-            .received
-            .iter()
-            .any(|(n, _)| n.to_ascii_lowercase().starts_with("uberctx-"));
+        let carried_by_uberctx = self.received.iter().any(|(n, _)| uberctx::has_prefix(n));
+        let carried_by_jaeger = match (
+            carried_by_uberctx,
+            !values(self.received, jaeger_baggage::HEADER).is_empty(),
+        ) {
+            (true, false) => Some("uberctx-* headers"),
+            (false, true) => Some("a jaeger-baggage header"),
+            (true, true) => Some("uberctx-* and jaeger-baggage headers"),
+            (false, false) => None,
+        };
         let uberctx_gone: Vec<&str> = gone
             .iter()
             .copied()
@@ -1166,12 +1188,11 @@ impl Hop<'_> {
                     "the {} header(s) disappeared on the way",
                     listed(&uberctx_gone, ", ")
                 )
-            } else if carried_by_uberctx
-                && !carried_by_baggage
-                && !reads(self.receiver_list, "jaeger")
+            } else if let Some(how) = carried_by_jaeger
+                .filter(|_| !carried_by_baggage && !reads(self.receiver_list, "jaeger"))
             {
                 format!(
-                    "they arrived as uberctx-* headers, which only the jaeger propagator reads \
+                    "they arrived as {how}, which only the jaeger propagator reads \
                      (fix: OTEL_PROPAGATORS={})",
                     with_propagator(self.receiver_list, "jaeger")
                 )
@@ -1288,7 +1309,7 @@ impl Hop<'_> {
                  the same {BATON_SESSION_HEADER} on both sides)",
                 self.receiver_session.header()
             )
-        } else if !by_header && !carried_by_baggage && !carried_by_uberctx {
+        } else if !by_header && !carried_by_baggage && carried_by_jaeger.is_none() {
             format!(
                 "no header carries it to the receiver (fix: OTEL_PROPAGATORS={} on both \
                  sides)",
