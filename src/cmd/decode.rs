@@ -695,7 +695,7 @@ fn baggage_entries(lines: &[HeaderLine], reading: &Reading) -> Vec<Entry> {
             }
         } else if name == jaeger_baggage::HEADER {
             if let Ok(members) = jaeger_baggage::parse(&line.value) {
-                entries.extend(members.iter().map(|(k, v)| entry(k, v)));
+                entries.extend(members.iter().map(|(k, v)| entry(k, v, "")));
             }
         } else if name == session.header() && check_session_id(&line.value).is_ok() {
             entries.push(entry(Session::BAGGAGE_KEY, &line.value, ""));
