@@ -29,8 +29,10 @@ pub struct SpanLimits {
     /// This applies on spans, events and links, and a replaced value is
     /// reported as a cut value is. Defaults to
     /// [`SpanLimits::DEFAULT_MAX_DEPTH`].
-    /// Exporters walk a value by recursion: a limit of thousands lets a
-    /// value deep enough overflow the export thread's stack.
+    /// Exporters walk a value, and its drop frees it, by recursion, so the
+    /// limit is at most [`SpanLimits::MAX_DEPTH`]:
+    /// [`Config::span_limits`](crate::Config::span_limits) takes a deeper
+    /// one as that, and reports it.
     ///
     /// ```
     /// use baton::{KeyValue, SpanLimits, Value};
@@ -53,6 +55,12 @@ impl SpanLimits {
     pub const DEFAULT_MAX: usize = 128;
     /// The OpenTelemetry default depth of an attribute value: 64.
     pub const DEFAULT_MAX_DEPTH: usize = 64;
+    /// The deepest [`max_attribute_value_depth`](SpanLimits::max_attribute_value_depth)
+    /// baton takes: a value kept at this depth is encoded and dropped
+    /// within a few hundred KiB of stack, where a limit of tens of
+    /// thousands let a value overflow the thread's stack and abort the
+    /// process.
+    pub const MAX_DEPTH: usize = 1024;
 }
 
 impl Default for SpanLimits {

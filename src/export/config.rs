@@ -551,9 +551,26 @@ impl Config {
 
     /// Sets the per-span limits. Defaults to 128 attributes, events and
     /// links, 128 attributes per event and per link, and no value length
-    /// limit (or what [`Config::from_env`] read).
+    /// limit (or what [`Config::from_env`] read). A value depth past
+    /// [`SpanLimits::MAX_DEPTH`] is taken as that, and reported as
+    /// [`DiagnosticKind::InvalidArgument`].
+    #[track_caller]
     pub fn span_limits(mut self, limits: SpanLimits) -> Config {
-        self.limits = limits;
+        let depth = limits.max_attribute_value_depth.min(SpanLimits::MAX_DEPTH);
+        if depth < limits.max_attribute_value_depth {
+            report(
+                DiagnosticKind::InvalidArgument,
+                &format_args!(
+                    "span limits: attribute value depth {} is past the deepest baton walks; using {depth}",
+                    limits.max_attribute_value_depth
+                ),
+                Some(std::panic::Location::caller()),
+            );
+        }
+        self.limits = SpanLimits {
+            max_attribute_value_depth: depth,
+            ..limits
+        };
         self
     }
 
