@@ -1342,7 +1342,8 @@ impl Span {
     }
 
     /// Ends the span at `unix_nanos`, the optional timestamp of the
-    /// OpenTelemetry `End` (an end before the start is taken as the start);
+    /// OpenTelemetry `End` (an end before the start is taken as the start,
+    /// and reported as [`DiagnosticKind::InvalidArgument`](crate::DiagnosticKind));
     /// the drop then does nothing, and a later call is ignored and
     /// reported, as with [`end`](Span::end).
     ///

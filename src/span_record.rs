@@ -209,9 +209,14 @@ impl Record {
     }
 
     /// Sets an explicit end time, which the span's end then records
-    /// instead of its own clock reading.
-    pub(crate) fn set_end(&mut self, unix_nanos: u64) {
+    /// instead of its own clock reading; the span's start when that end is
+    /// before it (the end recorded is then the start, as OpenTelemetry's
+    /// `End` allows no span to end before it starts).
+    pub(crate) fn set_end(&mut self, unix_nanos: u64) -> Option<u64> {
+        let start = self.extras.as_ref().and_then(|e| e.start_unix_nanos);
+        let start = start.unwrap_or_else(|| unix_nanos_at(self.start));
         self.extras().end_unix_nanos = Some(unix_nanos);
+        (unix_nanos < start).then_some(start)
     }
 
     /// Adds an event at `unix_nanos`, or now.

@@ -11,6 +11,7 @@ use std::time::Instant;
 
 use crate::baggage::Baggage;
 use crate::context::Context;
+use crate::diagnostic::{report, DiagnosticKind};
 use crate::ended_span::{EndedSpan, PlainParts};
 use crate::span_context::SpanContext;
 use crate::span_limits::SpanLimits;
@@ -152,7 +153,11 @@ impl Body {
             return Err(Ended);
         }
         if let Some(unix_nanos) = unix_nanos {
-            self.with_record(|r| r.set_end(unix_nanos))?;
+            let mut before_start = None;
+            self.with_record(|r| before_start = r.set_end(unix_nanos))?;
+            if let Some(start) = before_start {
+                report_end_before_start(&head.name, unix_nanos, start);
+            }
         }
         let body = self.detach();
         if body.ends_nothing() {
@@ -399,4 +404,17 @@ impl SpanState {
             hand,
         )
     }
+}
+
+/// Reports an end time given before the span's start, which the span ends
+/// at instead.
+#[cold]
+fn report_end_before_start(name: &str, end: u64, start: u64) {
+    report(
+        DiagnosticKind::InvalidArgument,
+        &format_args!(
+            "span {name:?}: end time {end} ns is before its start {start} ns; the span ends at its start"
+        ),
+        None,
+    );
 }
