@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::num::IntErrorKind;
 use std::time::Duration;
 
 use crate::export::url_credentials::redacted;
@@ -238,15 +239,32 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
     /// in whole milliseconds: 0 or more, up to `u64::MAX` (the spec asks
     /// for at least `2^31 - 1`; every duration saturates).
     pub(crate) fn duration(&self, key: &'static str) -> Result<Option<Duration>, ConfigError> {
-        let ms = self.number(key, 0, u64::MAX, "expected whole milliseconds, 0 or more")?;
+        let ms = self.millis(key, "expected whole milliseconds, 0 or more")?;
         Ok(ms.map(Duration::from_millis))
+    }
+
+    /// Whole milliseconds, saturating as every duration does: more than a
+    /// `u64` holds is the longest, `u64::MAX`.
+    fn millis(
+        &self,
+        key: &'static str,
+        expected: &'static str,
+    ) -> Result<Option<u64>, ConfigError> {
+        let Some(v) = self.get(key) else {
+            return Ok(None);
+        };
+        match v.trim().parse::<u64>() {
+            Ok(ms) => Ok(Some(ms)),
+            Err(e) if *e.kind() == IntErrorKind::PosOverflow => Ok(Some(u64::MAX)),
+            Err(_) => Err(ConfigError::new(key, &v, expected)),
+        }
     }
 
     /// A [timeout](https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/#timeout):
     /// a duration in which 0 means no deadline (`Duration::MAX`), as the
     /// spec says it should.
     pub(crate) fn timeout(&self, key: &'static str) -> Result<Option<Duration>, ConfigError> {
-        let ms = self.number(key, 0, u64::MAX, "expected milliseconds, or 0 for no limit")?;
+        let ms = self.millis(key, "expected milliseconds, or 0 for no limit")?;
         Ok(ms.map(|ms| match ms {
             0 => Duration::MAX,
             ms => Duration::from_millis(ms),
