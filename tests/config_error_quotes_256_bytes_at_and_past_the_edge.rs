@@ -9,7 +9,10 @@ use baton::export::BatchConfig;
 fn refused(value: &str) -> String {
     let value = value.to_owned();
     let env = move |k: &str| (k == "OTEL_BSP_MAX_QUEUE_SIZE").then(|| value.clone());
-    BatchConfig::from_lookup(env).unwrap_err().value().to_owned()
+    BatchConfig::from_lookup(env)
+        .unwrap_err()
+        .value()
+        .to_owned()
 }
 
 #[test]

@@ -9,7 +9,9 @@ use baton::{diagnostic_count, DiagnosticKind, InMemoryExporter, KeyValue, SpanDa
 const MAX: usize = SpanLimits::DEFAULT_MAX;
 
 fn attrs(n: usize) -> Vec<KeyValue> {
-    (0..n).map(|i| KeyValue::new(format!("a{i}"), i as i64)).collect()
+    (0..n)
+        .map(|i| KeyValue::new(format!("a{i}"), i as i64))
+        .collect()
 }
 
 fn record(spans: &InMemoryExporter, n: usize) -> (SpanData, u64) {
@@ -26,7 +28,10 @@ fn record(spans: &InMemoryExporter, n: usize) -> (SpanData, u64) {
     s.end();
     drop(target);
     let data = spans.take().into_iter().find(|d| d.name == "s").unwrap();
-    (data, diagnostic_count(DiagnosticKind::LimitExceeded) - before)
+    (
+        data,
+        diagnostic_count(DiagnosticKind::LimitExceeded) - before,
+    )
 }
 
 #[test]
@@ -38,15 +43,31 @@ fn at_128_nothing_is_dropped_and_at_129_one_of_each_is_counted_and_reported() {
     let (at, reports) = record(&spans, MAX);
     assert_eq!((at.events.len(), at.dropped_events_count), (MAX, 0));
     assert_eq!((at.links.len(), at.dropped_links_count), (MAX, 0));
-    assert!(at.events.iter().all(|e| e.attributes.len() == MAX && e.dropped_attributes_count == 0));
-    assert!(at.links.iter().all(|l| l.attributes.len() == MAX && l.dropped_attributes_count == 0));
+    assert!(at
+        .events
+        .iter()
+        .all(|e| e.attributes.len() == MAX && e.dropped_attributes_count == 0));
+    assert!(at
+        .links
+        .iter()
+        .all(|l| l.attributes.len() == MAX && l.dropped_attributes_count == 0));
     assert_eq!(reports, 0, "at the limit: nothing to report");
 
     let (past, reports) = record(&spans, MAX + 1);
     assert_eq!((past.events.len(), past.dropped_events_count), (MAX, 1));
     assert_eq!((past.links.len(), past.dropped_links_count), (MAX, 1));
-    assert!(past.events.iter().all(|e| e.attributes.len() == MAX && e.dropped_attributes_count == 1));
-    assert!(past.links.iter().all(|l| l.attributes.len() == MAX && l.dropped_attributes_count == 1));
-    assert_eq!(past.events.last().unwrap().name, format!("e{}", MAX - 1), "the first 128 are kept");
+    assert!(past
+        .events
+        .iter()
+        .all(|e| e.attributes.len() == MAX && e.dropped_attributes_count == 1));
+    assert!(past
+        .links
+        .iter()
+        .all(|l| l.attributes.len() == MAX && l.dropped_attributes_count == 1));
+    assert_eq!(
+        past.events.last().unwrap().name,
+        format!("e{}", MAX - 1),
+        "the first 128 are kept"
+    );
     assert_eq!(reports, 1, "past the limit: one report for the span");
 }

@@ -19,7 +19,10 @@ fn times_at_zero_and_u64_max_are_kept_and_saturate() {
     s.add_event_at("e", 0, Vec::new());
     s.end_at(0);
     let d = one(&spans, "zero");
-    assert_eq!((d.start_unix_nanos, d.end_unix_nanos, d.duration_nanos()), (0, 0, 0));
+    assert_eq!(
+        (d.start_unix_nanos, d.end_unix_nanos, d.duration_nanos()),
+        (0, 0, 0)
+    );
     assert_eq!(d.events[0].time_unix_nanos, 0);
 
     let s = baton::span("max").start_time(u64::MAX).start();
