@@ -812,7 +812,13 @@ fn report_ended(what: &'static str, location: &'static Location<'static>) {
 #[track_caller]
 fn hand_on(ended: Result<Option<EndedSpan>, Ended>, what: &'static str) {
     match ended {
-        Ok(Some(data)) => recorder::on_end(data),
+        Ok(Some(data)) => {
+            recorder::on_end(data);
+            // The spans that ended inside it here, and waited in this
+            // thread's batch for it, go on with it: a flush elsewhere
+            // finds them while its guard lives on.
+            stack::hand_over_ended();
+        }
         Ok(None) => {}
         Err(Ended) => report_ended(what, Location::caller()),
     }

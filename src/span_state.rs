@@ -317,6 +317,13 @@ impl SpanState {
         self.body.ends_nothing()
     }
 
+    /// Whether the span recorded until it was ended, ahead of its owner's
+    /// letting go of it.
+    #[inline]
+    pub(crate) fn has_ended(&self) -> bool {
+        self.body.has_ended()
+    }
+
     pub(crate) fn span_context(&self) -> &SpanContext {
         &self.head.span_context
     }

@@ -179,13 +179,16 @@ fn kin(spans: &[SpanState]) -> bool {
     }
 }
 
-/// Whether `span`'s parent is `open`. Asked by parent, not by trace: a job
-/// of a request run inside a stage's long-lived span of the same trace is
-/// not the stage's descendant, and kept for the stage's end, it reached no
-/// flush while its parent, the handler, was ended and exported.
+/// Whether `span`'s parent is `open`, and has not ended. Asked by parent,
+/// not by trace: a job of a request run inside a stage's long-lived span of
+/// the same trace is not the stage's descendant, and kept for the stage's
+/// end, it reached no flush while its parent, the handler, was ended and
+/// exported. Asked whether it ended: a parent ended through its guard
+/// (`SpanGuard::end`) went to the pipeline, and kept for its guard's drop,
+/// its children reached no flush while it lived on.
 #[inline]
 fn child_of(open: &SpanState, span: &SpanState) -> bool {
-    span.span_context().parent_span_id() == Some(open.span_context().span_id())
+    span.span_context().parent_span_id() == Some(open.span_context().span_id()) && !open.has_ended()
 }
 
 struct Stack {
