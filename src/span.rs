@@ -817,7 +817,7 @@ fn hand_on(ended: Result<Option<EndedSpan>, Ended>, what: &'static str) {
             // The spans that ended inside it here, and waited in this
             // thread's batch for it, go on with it: a flush elsewhere
             // finds them while its guard lives on.
-            stack::hand_over_ended();
+            stack::span_ended_early();
         }
         Ok(None) => {}
         Err(Ended) => report_ended(what, Location::caller()),

@@ -172,9 +172,9 @@ impl Frame {
 /// other span (the root of a job inside a worker's long-lived span) is
 /// handed over as it ends, with the batch: no span open here is sure to
 /// take it along.
-fn kin(spans: &[SpanState]) -> bool {
+fn kin(spans: &[SpanState], ended_early: bool) -> bool {
     match spans {
-        [.., below, top] => child_of(below, top),
+        [.., below, top] => child_of(below, top, ended_early),
         _ => false,
     }
 }
@@ -183,12 +183,14 @@ fn kin(spans: &[SpanState]) -> bool {
 /// not by trace: a job of a request run inside a stage's long-lived span of
 /// the same trace is not the stage's descendant, and kept for the stage's
 /// end, it reached no flush while its parent, the handler, was ended and
-/// exported. Asked whether it ended: a parent ended through its guard
+/// exported. Asked whether it ended (only on a thread where a span ended
+/// early, see [`Stack::ended_early`]): a parent ended through a handle
 /// (`SpanGuard::end`) went to the pipeline, and kept for its guard's drop,
 /// its children reached no flush while it lived on.
 #[inline]
-fn child_of(open: &SpanState, span: &SpanState) -> bool {
-    span.span_context().parent_span_id() == Some(open.span_context().span_id()) && !open.has_ended()
+fn child_of(open: &SpanState, span: &SpanState, ended_early: bool) -> bool {
+    span.span_context().parent_span_id() == Some(open.span_context().span_id())
+        && !(ended_early && open.has_ended())
 }
 
 struct Stack {
@@ -202,6 +204,11 @@ struct Stack {
     spare: Option<Spare>,
     /// Spans ended inside a span still open here, for the pipeline.
     ended: LocalBatch,
+    /// Whether a span was ended here through a handle before its guard
+    /// dropped: from then on, whether an open span has ended is asked
+    /// before a child waits for it. Never cleared: a thread that ends
+    /// spans so pays for the question, and no other thread does.
+    ended_early: bool,
 }
 
 thread_local! {
@@ -212,6 +219,7 @@ thread_local! {
             next_id: 1,
             spare: None,
             ended: LocalBatch::EMPTY,
+            ended_early: false,
         })
     };
 }
@@ -269,7 +277,7 @@ impl Stack {
         let r = self.batch_for(top);
         // Asked of a span that does not end into the batch only while the
         // batch holds spans, which its leaving may make due.
-        let kin = (r.is_some() || self.ended.holds_spans()) && kin(&self.spans);
+        let kin = (r.is_some() || self.ended.holds_spans()) && kin(&self.spans, self.ended_early);
         // The frame owns nothing: forgotten, not moved out (see `take_top`).
         std::mem::forget(self.frames.pop());
         let Some(top) = self.spans.last_mut() else {
@@ -409,7 +417,11 @@ impl Stack {
     /// batch (shared, say) ends in order.
     #[inline]
     fn parent_left(&self, popped: &SpanState) -> bool {
-        self.ended.holds_spans() && self.spans.last().is_none_or(|open| !child_of(open, popped))
+        self.ended.holds_spans()
+            && self
+                .spans
+                .last()
+                .is_none_or(|open| !child_of(open, popped, self.ended_early))
     }
 
     /// [`parent_left`](Self::parent_left) for any span among `popped`.
@@ -464,7 +476,10 @@ fn hand_over(mut due: Due, exiting: bool) {
 fn hand_over_after_poll(lent: &SpanState) {
     let due = STACK.try_with(|s| {
         s.try_borrow().is_ok_and(|s| {
-            s.ended.holds_spans() && s.spans.last().is_none_or(|open| !child_of(open, lent))
+            s.ended.holds_spans()
+                && s.spans
+                    .last()
+                    .is_none_or(|open| !child_of(open, lent, s.ended_early))
         })
     });
     if due == Ok(true) {
@@ -485,6 +500,22 @@ fn hand_over_if_parent_left(taken: &[SpanState]) {
     });
     if due == Ok(true) {
         hand_over_ended();
+    }
+}
+
+/// A span was ended through a handle, its guard perhaps still alive here:
+/// the spans that waited in this thread's batch for it go on now, and from
+/// now on none waits for a span that has ended (see [`child_of`]).
+#[cold]
+#[inline(never)]
+pub(crate) fn span_ended_early() {
+    let due = STACK.try_with(|s| {
+        let mut s = s.try_borrow_mut().ok()?;
+        s.ended_early = true;
+        s.ended.take()
+    });
+    if let Ok(Some(due)) = due {
+        hand_over(due, false);
     }
 }
 
@@ -518,7 +549,7 @@ pub(crate) fn end_inside_open_span(span: &mut SpanState) -> bool {
         let Some(open) = s.spans.last() else {
             return false;
         };
-        if !child_of(open, span) {
+        if !child_of(open, span, s.ended_early) {
             return false;
         }
         let Some(r) = s.batch_for(span) else {
