@@ -204,10 +204,11 @@ struct Stack {
     spare: Option<Spare>,
     /// Spans ended inside a span still open here, for the pipeline.
     ended: LocalBatch,
-    /// Whether a span was ended here through a handle before its guard
-    /// dropped: from then on, whether an open span has ended is asked
-    /// before a child waits for it. Never cleared: a thread that ends
-    /// spans so pays for the question, and no other thread does.
+    /// Whether a span was ended here ahead of its frame (through a handle
+    /// before its guard dropped, or by a guard dropped out of order): from
+    /// then on, whether an open span has ended is asked before a child
+    /// waits for it. Never cleared: a thread that ends spans so pays for
+    /// the question, and no other thread does.
     ended_early: bool,
 }
 
@@ -1167,7 +1168,14 @@ impl FrameRef {
                         Held::Context(cx) => Slot::Context(cx.clone()),
                         Held::Span(k) => Slot::Span(s.spans[*k].detach()),
                     };
-                    Some((Some(copy), Vec::new(), false, Some(UNDER_LIVE)))
+                    // A span ends here ahead of its frame, which stays
+                    // under the live one: what waited for it goes on with
+                    // it, and nothing waits for it now (see `child_of`).
+                    let due = matches!(copy, Slot::Span(_)) && {
+                        s.ended_early = true;
+                        s.ended.holds_spans()
+                    };
+                    Some((Some(copy), Vec::new(), due, Some(UNDER_LIVE)))
                 }
             })
             .ok()
