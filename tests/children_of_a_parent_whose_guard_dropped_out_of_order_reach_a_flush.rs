@@ -7,10 +7,6 @@
 //! parent, and a child ended later under the newer guard waits for nothing.
 //! Installs the global pipeline.
 
-use std::sync::mpsc;
-use std::thread;
-use std::time::Duration;
-
 use baton::{diagnostic_count, DiagnosticKind};
 
 #[path = "common/flushed_pipeline.rs"]
@@ -20,32 +16,14 @@ mod flushed_pipeline;
 fn children_of_a_parent_ended_out_of_order_reach_a_flush_from_another_thread() {
     let installed = flushed_pipeline::install();
     let before = diagnostic_count(DiagnosticKind::GuardDroppedOutOfOrder);
-    let (ended, at_step) = mpsc::channel::<()>();
-    let (go_on, wait) = mpsc::channel::<()>();
-    let mut names: Vec<String> = thread::scope(|s| {
-        s.spawn(move || {
-            let parent = baton::span("parent").enter();
-            drop(baton::span("work").enter());
-            let newer = baton::Context::current().attach();
-            drop(parent);
-            drop(baton::span("cleanup").enter());
-            ended.send(()).unwrap();
-            // The newer guard lives on (a long request handler).
-            let _ = wait.recv();
-            drop(newer);
-        });
-        at_step.recv().unwrap();
-        thread::scope(|f| {
-            f.spawn(|| baton::export::force_flush(Duration::MAX).unwrap());
-        });
-        let names = installed
-            .exporter
-            .take()
-            .into_iter()
-            .map(|s| s.name.into_owned())
-            .collect();
-        go_on.send(()).unwrap();
-        names
+    let mut names = flushed_pipeline::flushed_while_kept(&installed, || {
+        let parent = baton::span("parent").enter();
+        drop(baton::span("work").enter());
+        let newer = baton::Context::current().attach();
+        drop(parent);
+        drop(baton::span("cleanup").enter());
+        // The newer guard lives on (a long request handler).
+        newer
     });
     assert_eq!(
         diagnostic_count(DiagnosticKind::GuardDroppedOutOfOrder) - before,

@@ -15,49 +15,26 @@
 //! for the span, and a span whose parent has ended waits for nothing.
 //! Installs the global pipeline.
 
-use std::sync::mpsc;
-use std::thread;
-use std::time::Duration;
-
 #[path = "common/flushed_pipeline.rs"]
 mod flushed_pipeline;
 
-/// Runs, on a thread of its own: "parent" entered, a child "work" ended
-/// in it, the parent ended through its guard, then `after` (children ended
-/// after the parent's end); then, the guard still alive, flushes from a
-/// third thread. The names the flush exported.
+/// On a thread of its own: "parent" entered, a child "work" ended in it,
+/// the parent ended through its guard, then `after` (children ended after
+/// the parent's end); the guard still alive, a flush from a third thread.
+/// The names the flush exported.
 fn flushed_while_the_guard_lives(
     installed: &flushed_pipeline::Installed,
     after: impl FnOnce() + Send,
 ) -> Vec<String> {
-    let (ended, at_step) = mpsc::channel::<()>();
-    let (go_on, wait) = mpsc::channel::<()>();
-    thread::scope(|s| {
-        s.spawn(move || {
-            let parent = baton::span("parent").enter();
-            drop(baton::span("work").enter());
-            // The request is answered: its span ends, as the API allows,
-            // while cleanup work under it may still run in child spans.
-            parent.end();
-            after();
-            ended.send(()).unwrap();
-            // The guard lives on (a long request handler, a worker loop).
-            let _ = wait.recv();
-            drop(parent);
-        });
-        at_step.recv().unwrap();
-        // Every span has ended; a FaaS hook flushes from its own thread.
-        thread::scope(|f| {
-            f.spawn(|| baton::export::force_flush(Duration::MAX).unwrap());
-        });
-        let names = installed
-            .exporter
-            .take()
-            .into_iter()
-            .map(|s| s.name.into_owned())
-            .collect();
-        go_on.send(()).unwrap();
-        names
+    flushed_pipeline::flushed_while_kept(installed, || {
+        let parent = baton::span("parent").enter();
+        drop(baton::span("work").enter());
+        // The request is answered: its span ends, as the API allows,
+        // while cleanup work under it may still run in child spans.
+        parent.end();
+        after();
+        // The guard lives on (a long request handler, a worker loop).
+        parent
     })
 }
 

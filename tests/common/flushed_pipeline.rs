@@ -49,34 +49,48 @@ pub fn exported_while_a_worker_span_is_open_with(
     config: baton::Config,
     work: impl FnOnce() + Send,
 ) -> (Vec<String>, (u64, u64, u64)) {
+    let installed = install_with(config);
+    let mut exported = flushed_while_kept(&installed, || {
+        let worker = baton::span("worker").enter();
+        work();
+        worker
+    });
+    exported.sort_unstable();
+    installed.pipeline.shutdown(Duration::MAX).unwrap();
+    let stats = installed.stats.get();
+    (exported, (stats.produced, stats.exported, stats.dropped))
+}
+
+/// Runs `work` on a thread of its own and keeps what it returns (a guard,
+/// say) alive there while a third thread flushes, then drops it. The names
+/// the flush exported, in the order exported.
+pub fn flushed_while_kept<T>(
+    installed: &Installed,
+    work: impl FnOnce() -> T + Send,
+) -> Vec<String> {
     use std::sync::mpsc;
     use std::thread;
 
-    let installed = install_with(config);
     let (work_done, done) = mpsc::channel();
     let (to_worker, go_on) = mpsc::channel::<()>();
-    let exported = thread::scope(|s| {
+    thread::scope(|s| {
         s.spawn(move || {
-            let _worker = baton::span("worker").enter();
-            work();
+            let kept = work();
             work_done.send(()).unwrap();
             go_on.recv().unwrap();
+            drop(kept);
         });
         done.recv().unwrap();
         s.spawn(|| baton::export::force_flush(Duration::MAX).unwrap())
             .join()
             .unwrap();
-        let mut names: Vec<String> = installed
+        let names = installed
             .exporter
-            .finished_spans()
+            .take()
             .into_iter()
             .map(|s| s.name.into_owned())
             .collect();
-        names.sort_unstable();
         to_worker.send(()).unwrap();
         names
-    });
-    installed.pipeline.shutdown(Duration::MAX).unwrap();
-    let stats = installed.stats.get();
-    (exported, (stats.produced, stats.exported, stats.dropped))
+    })
 }
