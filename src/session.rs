@@ -83,8 +83,9 @@ impl fmt::Display for Session {
 /// the scope until `session.id` fits both limits, so that the next service
 /// gets the session, and reported as a
 /// [`DiagnosticKind::LimitExceeded`](crate::DiagnosticKind) naming the
-/// first of them. A session id too long to fit even alone leaves the
-/// baggage whole: it is current here, and left out of the `baggage` header.
+/// first of them. A session id too long for the byte limit even alone
+/// makes room only for the member limit: it is current here, and left out
+/// of the `baggage` header.
 ///
 /// ```
 /// let _outer = baton::session("chat-42");
@@ -111,15 +112,18 @@ pub fn session(id: &str) -> ContextGuard {
 
 /// `baggage` without the last members that keep `session.id` = `id` from
 /// fitting the W3C limits, counted as the `baggage` header counts them
-/// ([`entry_size`]); `None` when it fits already, or cannot be made to.
+/// ([`entry_size`]); `None` when it fits already.
 #[track_caller]
 fn room_for(baggage: &Baggage, id: &str) -> Option<Baggage> {
     let session = entry_size(Session::BAGGAGE_KEY, id, "");
+    // A session too long for the byte limit even alone is left out of the
+    // header whatever is left out here: only the member limit makes room.
+    let counted = session <= Baggage::MAX_BYTES;
     // Whether `members` other entries of `bytes` (with their commas) leave
     // room for the session's.
     let fits = |members: usize, bytes: usize| {
         members < Baggage::MAX_MEMBERS
-            && bytes + usize::from(members > 0) + session <= Baggage::MAX_BYTES
+            && (!counted || bytes + usize::from(members > 0) + session <= Baggage::MAX_BYTES)
     };
     let others = || {
         baggage
@@ -134,7 +138,7 @@ fn room_for(baggage: &Baggage, id: &str) -> Option<Baggage> {
             kept = members;
         }
     }
-    if kept == members || !fits(0, 0) {
+    if kept == members {
         return None;
     }
     let left_out: Vec<&str> = others().skip(kept).map(|(k, _, _)| k).collect();

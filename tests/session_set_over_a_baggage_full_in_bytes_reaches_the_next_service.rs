@@ -75,4 +75,23 @@ fn a_session_set_over_a_client_baggage_at_the_byte_limit_is_injected() {
     let said = reports();
     assert_eq!(said.len(), 1, "{said:?}");
     assert_eq!(said[0].0, DiagnosticKind::LimitExceeded);
+    drop(_session);
+
+    // Over a baggage full in members, such an id still makes room for the
+    // member limit: the session is set.
+    let members: Vec<String> = (0..Baggage::MAX_MEMBERS)
+        .map(|i| format!("k{i}=v"))
+        .collect();
+    let incoming = HashMap::from([("baggage".to_string(), members.join(","))]);
+    let _empty = baton::Context::default().attach();
+    let _full = baton::propagated_context(&incoming);
+    let _session = baton::session(&long);
+    assert_eq!(baton::current_session().unwrap().id(), long);
+    assert_eq!(
+        baton::baggage(&format!("k{}", Baggage::MAX_MEMBERS - 1)),
+        None
+    );
+    let said = reports();
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert!(said[0].1.contains("\"k63\""), "{said:?}");
 }
