@@ -809,15 +809,19 @@ fn report_ended(what: &'static str, location: &'static Location<'static>) {
 
 /// Hands on what ending a span gave: its record to the pipeline, or, for
 /// a span that had ended already, a report that `what` was discarded.
+/// `framed`: the span may be open in a thread's stack, its guard alive
+/// (ended through the guard or a [`SpanRef`]), not a [`Span`] of its own.
 #[track_caller]
-fn hand_on(ended: Result<Option<EndedSpan>, Ended>, what: &'static str) {
+fn hand_on(ended: Result<Option<EndedSpan>, Ended>, what: &'static str, framed: bool) {
     match ended {
         Ok(Some(data)) => {
             recorder::on_end(data);
             // The spans that ended inside it here, and waited in this
             // thread's batch for it, go on with it: a flush elsewhere
             // finds them while its guard lives on.
-            stack::span_ended_early();
+            if framed {
+                stack::span_ended_early();
+            }
         }
         Ok(None) => {}
         Err(Ended) => report_ended(what, Location::caller()),
@@ -1234,14 +1238,14 @@ impl SpanRef {
     /// ```
     #[track_caller]
     pub fn end(&self) {
-        hand_on(self.end_with(None), "end");
+        hand_on(self.end_with(None), "end", true);
     }
 
     /// Ends the span at `unix_nanos`, as [`Span::end_at`] does, through
     /// this handle, as [`end`](SpanRef::end) does.
     #[track_caller]
     pub fn end_at(&self, unix_nanos: u64) {
-        hand_on(self.end_with(Some(unix_nanos)), "end_at");
+        hand_on(self.end_with(Some(unix_nanos)), "end_at", true);
     }
 
     /// Ends the span through its shared record, as its owner's body,
@@ -1344,7 +1348,7 @@ impl Span {
         let ended = self.body.borrow_mut().end(&self.head, limits, None);
         // Handed on after the borrow: the processor may call back into
         // this span.
-        hand_on(ended, "end");
+        hand_on(ended, "end", false);
     }
 
     /// Ends the span at `unix_nanos`, the optional timestamp of the
@@ -1364,7 +1368,7 @@ impl Span {
             .body
             .borrow_mut()
             .end(&self.head, limits, Some(unix_nanos));
-        hand_on(ended, "end_at");
+        hand_on(ended, "end_at", false);
     }
 }
 
@@ -1467,7 +1471,7 @@ impl SpanGuard {
     #[track_caller]
     pub fn end(&self) {
         let ended = self.with_state(|s| s.end(limits, None));
-        hand_on(ended.unwrap_or_else(|| self.out_of_reach()), "end");
+        hand_on(ended.unwrap_or_else(|| self.out_of_reach()), "end", true);
     }
 
     /// Ends the span at `unix_nanos`, as [`Span::end_at`] does; it stays
@@ -1475,7 +1479,7 @@ impl SpanGuard {
     #[track_caller]
     pub fn end_at(&self, unix_nanos: u64) {
         let ended = self.with_state(|s| s.end(limits, Some(unix_nanos)));
-        hand_on(ended.unwrap_or_else(|| self.out_of_reach()), "end_at");
+        hand_on(ended.unwrap_or_else(|| self.out_of_reach()), "end_at", true);
     }
 
     /// What a change gets when [`with_state`](Self::with_state) cannot

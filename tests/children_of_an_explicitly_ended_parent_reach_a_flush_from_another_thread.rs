@@ -51,4 +51,13 @@ fn children_ended_before_and_after_their_parent_ended_reach_a_flush_from_another
         flushed_while_the_guard_lives(&installed, || drop(baton::span("cleanup").enter())),
         ["parent", "work", "cleanup"]
     );
+    // A span of its own (`Span::end`), never open in the stack, ends
+    // nothing early there: the child of the open parent waits for it.
+    let names = flushed_pipeline::flushed_while_kept(&installed, || {
+        let parent = baton::span("parent").enter();
+        drop(baton::span("work").enter());
+        baton::span("apart").start().end();
+        parent
+    });
+    assert_eq!(names, ["apart"]);
 }
