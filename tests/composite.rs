@@ -400,7 +400,7 @@ fn a_later_formats_other_value_for_a_key_is_a_conflict() {
     assert_eq!(expected.kind(), DiagnosticKind::ConflictingContext);
     assert_eq!(
         expected.to_string(),
-        "baggage carries 2 baggage entries whose keys an earlier format set to other values; \
+        "baggage carries 2 baggage entries whose keys an earlier format or field set to other values; \
          kept the first"
     );
 

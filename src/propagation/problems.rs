@@ -13,9 +13,8 @@ pub enum Problem {
     /// A header value that does not parse; it was ignored.
     Invalid(WireError),
     /// Some members of the list header `field` were left out and the rest
-    /// kept: `invalid` did not parse, `dropped` did not fit a limit (or
-    /// repeated a key the format reads once); `first` says why the first
-    /// was left out.
+    /// kept: `invalid` did not parse, `dropped` did not fit a limit;
+    /// `first` says why the first was left out.
     Partial {
         /// The header, e.g. `baggage` or `uberctx-*`.
         field: &'static str,
@@ -128,7 +127,7 @@ impl fmt::Display for Problem {
             Problem::BaggageConflict { ignored, entries } => write!(
                 f,
                 "{ignored} carries {entries} baggage entries whose keys an earlier format \
-                 set to other values; kept the first"
+                 or field set to other values; kept the first"
             ),
             Problem::BaggageRepeated { field, entries } => write!(
                 f,
