@@ -82,6 +82,8 @@ fn the_same_entry_twice_is_not_reported() {
         (&["k=1;p", "k=1;p"], entry("1", "p")),
         (&["k=1,k=1;p"], entry("1", "p")),
         (&["k=%41,k=A"], entry("A", "")),
+        // Properties spaced otherwise around `;` and `=` say the same.
+        (&["k=1;p=a;b", "k=1;p = a; b"], entry("1", "p = a; b")),
     ] {
         assert_eq!(extracted(lines), (kept, vec![]), "{lines:?}");
     }

@@ -466,9 +466,31 @@ impl Lines {
 /// assert!(repeat_loses((b"2", b""), (b"1", b"")));
 /// assert!(repeat_loses((b"1", b""), (b"1", b"ttl=60")));
 /// assert!(!repeat_loses((b"1", b"ttl=60"), (b"1", b"")));
+/// // Properties are compared as the grammar reads them.
+/// assert!(!repeat_loses((b"1", b"p = a;b"), (b"1", b"p=a; b")));
+/// assert!(repeat_loses((b"1", b"p=a;b"), (b"1", b"b;p=a")));
 /// ```
 pub fn repeat_loses(kept: (&[u8], &[u8]), lost: (&[u8], &[u8])) -> bool {
-    kept.0 != lost.0 || (!lost.1.is_empty() && kept.1 != lost.1)
+    kept.0 != lost.0 || (!lost.1.is_empty() && !same_properties(kept.1, lost.1))
+}
+
+/// Whether two property lists say the same: the same properties in the
+/// same order, each read without the OWS the grammar allows around `;`
+/// and `=` (`p = a` is `p=a`).
+fn same_properties(a: &[u8], b: &[u8]) -> bool {
+    let unpadded = |bytes: &[u8]| {
+        let (start, end) = trim_ows(bytes);
+        bytes[start..end].to_vec()
+    };
+    let properties = |list: &[u8]| -> Vec<(Vec<u8>, Option<Vec<u8>>)> {
+        list.split(|&b| b == b';')
+            .map(|p| match find_byte(p, b'=') {
+                Some(at) => (unpadded(&p[..at]), Some(unpadded(&p[at + 1..]))),
+                None => (unpadded(p), None),
+            })
+            .collect()
+    };
+    a == b || properties(a) == properties(b)
 }
 
 /// Parses one `baggage` value strictly: the first member that is invalid or
