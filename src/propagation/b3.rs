@@ -24,9 +24,10 @@
 use core::ops::Range;
 
 use super::carrier::first_value;
-use super::parent::Parent;
+use super::parent::{completed, Parent};
 use super::{reported, Extractor, Injector, Problem, Problems, Propagator};
 use crate::context::Context;
+use crate::span_context::SpanContext;
 use crate::wire::b3::B3Header;
 use crate::wire::b3_multi::{
     format_multi, MultiParser, FLAGS_HEADER, SAMPLED_HEADER, SPAN_ID_HEADER, TRACE_ID_HEADER,
@@ -48,13 +49,21 @@ enum Encoding {
 /// `b3` first would join the old trace (a [`Composite`](super::Composite)
 /// of both writes both). Extraction reads
 /// both: a valid `b3` header wins; an invalid one falls back to the multi
-/// headers. Each invalid encoding is one problem, reported once. Multi
-/// headers beside a valid `b3` that carry another parent, as a
-/// [`Composite`](super::Composite) compares two formats, are one problem
-/// too: another trace id is a [`Problem::Conflict`], another span id or
-/// decision of the same trace a [`Problem::SpanConflict`]. They are read
-/// only when `x-b3-traceid` is there: without it they carry no parent. So
-/// [`Propagator::fields`] is the form written, and
+/// headers. Each invalid encoding is one problem, reported once. Beside a
+/// valid `b3`, the multi headers are read only when `x-b3-traceid` is
+/// there (without it they carry no parent), and compared as a
+/// [`Composite`](super::Composite) compares two formats:
+/// - another parent is one problem: another trace id is a
+///   [`Problem::Conflict`], another span id or decision of the same trace
+///   a [`Problem::SpanConflict`];
+/// - the same parent adds what `b3` left out: a decision it deferred,
+///   debug (`x-b3-flags: 1`), the parent's parent span id;
+/// - a `b3` with a decision alone (`b3: 1`) decides for the parent the
+///   multi headers carry, so their trace goes on (OpenTelemetry Java's
+///   B3 propagator, too, reads the multi headers when `b3` has no ids);
+///   a decision of theirs it overrides is a [`Problem::SpanConflict`].
+///
+/// So [`Propagator::fields`] is the form written, and
 /// [`Propagator::extract_fields`] both forms.
 ///
 /// Inject writes no parent span id, and removes a stale
@@ -192,25 +201,51 @@ impl Read {
         }
     }
 
-    /// Reports the parent the multi headers carry where it is not the one
-    /// of `single`, the valid `b3` header that wins over them: another
-    /// trace, or another parent or decision of the same trace, as a
-    /// [`Composite`](super::Composite) reports two formats that disagree.
-    /// Multi headers that carry no parent (invalid, or a decision alone)
-    /// are not compared, as a composite compares only formats that carry
-    /// one.
+    /// The remote parent when the multi headers carry one beside `single`,
+    /// the valid `b3` header that wins over them; `None` when they carry
+    /// none (invalid, or a decision alone), as a
+    /// [`Composite`](super::Composite) compares only formats that carry one.
+    ///
+    /// A `b3` with ids is the parent, completed by what the multi headers
+    /// add to the same parent (a decision it deferred, debug, the parent's
+    /// parent span id); another trace, or another parent or decision of
+    /// the same trace, is reported as a composite reports two formats that
+    /// disagree. A `b3` with a decision alone (`b3: 1`) decides for the
+    /// parent the multi headers carry, so that their trace goes on; a
+    /// decision of theirs it overrides is reported the same way.
     #[cold]
     #[inline(never)]
-    fn compare_multi(self, single: &B3Header, problems: &mut Problems) {
-        let multi = self.multi.finish().ok().and_then(|h| h.to_span_context());
-        if let (Some(kept), Some(ignored)) = (single.to_span_context(), multi) {
-            let kept = Parent::of(&kept);
-            if let Some(conflict) =
-                Parent::of(&ignored).conflict(TRACE_ID_HEADER, &kept, SINGLE_HEADER)
-            {
-                problems.push(conflict);
-            }
+    fn beside_multi(self, single: &B3Header, problems: &mut Problems) -> Option<SpanContext> {
+        let multi = self.multi.finish().ok()?;
+        let B3Header::Context {
+            trace_id,
+            span_id,
+            parent_span_id,
+            ..
+        } = multi
+        else {
+            return None;
+        };
+        let ignored = multi.to_span_context()?;
+        let kept = match *single {
+            B3Header::SamplingOnly(s) => B3Header::Context {
+                trace_id,
+                span_id,
+                parent_span_id,
+                sampling: Some(s),
+            },
+            context => context,
         }
+        .to_span_context()?;
+        let conflict =
+            Parent::of(&ignored).conflict(TRACE_ID_HEADER, &Parent::of(&kept), SINGLE_HEADER);
+        Some(match conflict {
+            Some(problem) => {
+                problems.push(problem);
+                kept
+            }
+            None => completed(&kept, &ignored).unwrap_or(kept),
+        })
     }
 }
 
@@ -294,7 +329,9 @@ impl Propagator for B3 {
                 // parent's, or this one's said twice: no trace id, no ids.
                 if read.seen[0] {
                     read.fields(carrier, first..EXTRACT_FIELDS.len());
-                    read.compare_multi(&header, &mut problems);
+                    if let Some(sc) = read.beside_multi(&header, &mut problems) {
+                        return (cx.with_span_context(sc), problems);
+                    }
                 }
                 return (apply(&header, cx), problems);
             }

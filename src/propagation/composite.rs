@@ -4,11 +4,10 @@
 use std::fmt;
 
 use super::baggage_merge::add_baggage;
-use super::parent::Parent;
+use super::parent::{completed, Parent};
 use super::{field_name, jaeger, Jaeger, TraceContext, W3cBaggage, B3};
 use super::{reported, Extractor, Injector, Problem, Problems, Propagator};
 use crate::context::Context;
-use crate::span_context::SpanContext;
 use crate::wire::uber_trace_id;
 
 /// The environment variable that names the propagators, comma-separated.
@@ -450,37 +449,6 @@ impl Propagator for Composite {
     fn extract_fields(&self) -> &[&str] {
         &self.extract_fields
     }
-}
-
-/// `kept`, the first format's context of the remote parent, with what
-/// `later`, another format's context of the same parent (the same ids, and
-/// no other decision), carries that `kept` does not: a tracestate, the
-/// random flag, a decision where `kept` left it to us, debug, and the
-/// parent's parent span id. `None` if it adds nothing. A format listed
-/// first that cannot carry them (`b3,tracecontext`) would otherwise drop
-/// what the next hop needs: a vendor's tracestate, a sampled decision the
-/// parent-based sampler follows, a debug trace.
-fn completed(kept: &SpanContext, later: &SpanContext) -> Option<SpanContext> {
-    let mut sc = kept.clone();
-    if sc.trace_state().is_empty() && !later.trace_state().is_empty() {
-        sc = sc.with_trace_state(later.trace_state().clone());
-    }
-    let mut flags = sc.flags();
-    if later.flags().is_random() {
-        flags = flags.with_random(true);
-    }
-    if let (None, Some(sampled)) = (sc.sampling_decision(), later.sampling_decision()) {
-        flags = flags.with_sampled(sampled);
-        sc = sc.with_deferred(false);
-    }
-    sc = sc.with_flags(flags);
-    if later.is_debug() {
-        sc = sc.with_debug(true);
-    }
-    if sc.parent_span_id().is_none() {
-        sc = sc.with_parent_span_id(later.parent_span_id());
-    }
-    (sc != *kept).then_some(sc)
 }
 
 /// The carrier as one member of a composite sees it on inject: fields that

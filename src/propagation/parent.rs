@@ -58,3 +58,34 @@ impl Parent {
         })
     }
 }
+
+/// `kept`, the context of the remote parent one format or encoding
+/// carries, with what `later`, another's context of the same parent (the same ids, and
+/// no other decision), carries that `kept` does not: a tracestate, the
+/// random flag, a decision where `kept` left it to us, debug, and the
+/// parent's parent span id. `None` if it adds nothing. A format listed
+/// first that cannot carry them (`b3,tracecontext`) would otherwise drop
+/// what the next hop needs: a vendor's tracestate, a sampled decision the
+/// parent-based sampler follows, a debug trace.
+pub(super) fn completed(kept: &SpanContext, later: &SpanContext) -> Option<SpanContext> {
+    let mut sc = kept.clone();
+    if sc.trace_state().is_empty() && !later.trace_state().is_empty() {
+        sc = sc.with_trace_state(later.trace_state().clone());
+    }
+    let mut flags = sc.flags();
+    if later.flags().is_random() {
+        flags = flags.with_random(true);
+    }
+    if let (None, Some(sampled)) = (sc.sampling_decision(), later.sampling_decision()) {
+        flags = flags.with_sampled(sampled);
+        sc = sc.with_deferred(false);
+    }
+    sc = sc.with_flags(flags);
+    if later.is_debug() {
+        sc = sc.with_debug(true);
+    }
+    if sc.parent_span_id().is_none() {
+        sc = sc.with_parent_span_id(later.parent_span_id());
+    }
+    (sc != *kept).then_some(sc)
+}
