@@ -100,6 +100,37 @@ pub fn current_span() -> Option<SpanRef> {
     })
 }
 
+impl Context {
+    /// The local span active in this context, as [`current_span`] gives it
+    /// for the current one: OpenTelemetry's "extract the Span from a
+    /// Context", for a context captured on one thread and used on another
+    /// (a queue's message, a job's argument) to record in its span. `None`
+    /// for a context without a span of this process: empty, or a remote
+    /// parent only (see [`current_span`]).
+    ///
+    /// ```
+    /// let spans = baton::InMemoryExporter::default();
+    /// let _pipeline = baton::init(baton::Config::new().exporter(spans.clone())).unwrap();
+    /// let guard = baton::span("request").enter();
+    /// let cx = baton::Context::current();
+    /// std::thread::spawn(move || {
+    ///     let span = cx.span().expect("the request span");
+    ///     span.set_attribute("worker.done", true);
+    /// })
+    /// .join()
+    /// .unwrap();
+    /// drop(guard);
+    /// assert_eq!(spans.take()[0].attribute("worker.done"), Some(&true.into()));
+    /// assert!(baton::Context::default().span().is_none());
+    /// ```
+    pub fn span(&self) -> Option<SpanRef> {
+        // What makes a span local on the stack (see `current_span`).
+        self.span_context()
+            .is_some_and(|sc| !sc.is_remote())
+            .then(|| SpanRef { cx: self.clone() })
+    }
+}
+
 /// The trace id of the current context (local or remote), for log correlation.
 pub fn current_trace_id() -> Option<TraceId> {
     stack::with_current(|c| {
