@@ -419,7 +419,8 @@ impl SpanBuilder {
                 };
                 let result = {
                     let mut params = SamplingParams::new(parent_sc.as_ref(), trace_id, &name)
-                        .with_remote_decision(remote_decision);
+                        .with_remote_decision(remote_decision)
+                        .with_baggage(&baggage);
                     params.kind = kind;
                     if let Some(extras) = &extras {
                         params.attributes = &extras.attributes;
