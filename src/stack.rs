@@ -12,7 +12,7 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::num::NonZeroU64;
 use std::panic::Location;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::baggage::Baggage;
 use crate::context::{Context, Spare};
@@ -210,6 +210,9 @@ struct Stack {
     /// waits for it. Never cleared: a thread that ends spans so pays for
     /// the question, and no other thread does.
     ended_early: bool,
+    /// This thread's number among those that set frames aside, 0 until it
+    /// first does (see [`Aside::thread`]).
+    thread: u64,
 }
 
 thread_local! {
@@ -221,6 +224,7 @@ thread_local! {
             spare: None,
             ended: LocalBatch::EMPTY,
             ended_early: false,
+            thread: 0,
         })
     };
 }
@@ -355,6 +359,15 @@ impl Stack {
         }
     }
 
+    /// This thread's number, drawn when it first sets frames aside.
+    fn thread(&mut self) -> u64 {
+        static THREADS: AtomicU64 = AtomicU64::new(1);
+        if self.thread == 0 {
+            self.thread = THREADS.fetch_add(1, Ordering::Relaxed);
+        }
+        self.thread
+    }
+
     /// Takes the frames from `at` up off the stack, with their spans;
     /// `None` if there are none.
     fn split_off(&mut self, at: usize) -> Option<Box<Aside>> {
@@ -367,7 +380,11 @@ impl Stack {
             Held::Context(_) => None,
         });
         let spans = first_span.map_or_else(Vec::new, |k| self.spans.split_off(k));
-        Some(Box::new(Aside { frames, spans }))
+        Some(Box::new(Aside {
+            frames,
+            spans,
+            thread: self.thread(),
+        }))
     }
 
     /// Ends a run marked `mark` in the usual case: it left no frame above
@@ -1262,6 +1279,12 @@ pub(crate) struct SetAside {
 struct Aside {
     frames: Vec<Frame>,
     spans: Vec<SpanState>,
+    /// The thread whose stack the frames were taken off. Keys count per
+    /// thread: put back on another thread's stack under their old keys,
+    /// they were found in place of the frames of that thread's guards with
+    /// the same keys, so they get new ones there (no guard of that thread
+    /// refers to them).
+    thread: u64,
 }
 
 impl SetAside {
@@ -1523,6 +1546,14 @@ fn restore(aside: &mut Aside) {
         let back = aside.frames.len().min(room);
         let first_span = s.spans.len();
         let mut k = first_span;
+        let here = s.thread();
+        if aside.thread != here {
+            aside.thread = here;
+            // Those left aside too: they come back on this thread later.
+            for frame in &mut aside.frames {
+                frame.key = s.next_key();
+            }
+        }
         for mut frame in aside.frames.drain(..back) {
             if let Held::Span(at) = &mut frame.held {
                 *at = k;
