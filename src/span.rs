@@ -1445,6 +1445,19 @@ impl fmt::Debug for Span {
 /// panic as an `exception` event (`exception.escaped=true`) and an error
 /// status; not a span that started while that panic unwound (cleanup code
 /// in a `Drop`, recording its work), which the panic did not pass through.
+///
+/// Held across an `.await`, it makes the future `!Send`, so a
+/// multi-threaded executor refuses it rather than resume it on a thread
+/// whose stack does not hold the span (use
+/// [`FutureExt::in_span`](crate::FutureExt::in_span) there):
+/// ```compile_fail
+/// fn assert_send<T: Send>(_: T) {}
+/// async fn yield_now() {}
+/// assert_send(async {
+///     let _g = baton::span("step").enter();
+///     yield_now().await;
+/// });
+/// ```
 #[must_use = "the span ends as soon as the guard is dropped"]
 pub struct SpanGuard {
     frame: FrameRef,
