@@ -8,59 +8,17 @@
 //! in `dropped_spans`. Installs the global pipeline and reads the
 //! process-wide drop counter: one test alone in its file.
 
-use std::collections::HashSet;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Barrier, Mutex};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::Duration;
 
-use baton::export::{BatchConfig, BatchProcessor, ExportError, SpanExporter};
-use baton::{SpanData, SpanId};
+use baton::export::{BatchConfig, BatchProcessor, ExportError};
 
-/// Records every span id it is given, and how many came twice.
-#[derive(Clone, Default)]
-struct Recording {
-    ids: Arc<Mutex<HashSet<SpanId>>>,
-    twice: Arc<AtomicU64>,
-}
+#[path = "common/span_accounting.rs"]
+mod span_accounting;
 
-impl SpanExporter for Recording {
-    fn export(&mut self, batch: &[SpanData]) -> Result<(), ExportError> {
-        let mut ids = self.ids.lock().unwrap();
-        for span in batch {
-            if !ids.insert(span.span_id()) {
-                self.twice.fetch_add(1, Ordering::SeqCst);
-            }
-        }
-        Ok(())
-    }
-}
-
-/// Ends spans of every kind until `stop`; how many it ended.
-fn produce(stop: &AtomicBool) -> u64 {
-    let mut ended = 0;
-    let mut round = 0u64;
-    while !stop.load(Ordering::Relaxed) {
-        match round % 3 {
-            0 => baton::in_span("plain root", || {}),
-            1 => drop(
-                baton::span("root with an attribute")
-                    .attr("round", round as i64)
-                    .start(),
-            ),
-            _ => baton::in_span("parent", || {
-                baton::in_span("child", || {});
-                baton::in_span("child", || {});
-            }),
-        }
-        ended += if round % 3 == 2 { 3 } else { 1 };
-        round += 1;
-        if round % 256 == 0 {
-            thread::yield_now();
-        }
-    }
-    ended
-}
+use span_accounting::{assert_each_counted_once, assert_shut_down, produce, Recording};
 
 #[test]
 fn spans_ended_on_many_threads_across_flushes_and_a_shutdown_are_each_counted_once() {
@@ -116,28 +74,7 @@ fn spans_ended_on_many_threads_across_flushes_and_a_shutdown_are_each_counted_on
     let ended: u64 = threads.into_iter().map(|t| t.join().unwrap()).sum();
     flusher.join().unwrap();
 
-    let s = stats.get();
-    match &shut {
-        Ok(()) | Err(ExportError::Undelivered { .. } | ExportError::ParentsOpen { .. }) => {}
-        Err(e) => panic!("shutdown: {e}"),
-    }
-    assert_eq!(
-        s.produced,
-        s.exported + s.dropped + s.failed + s.in_flight,
-        "{s:?}"
-    );
-    assert_eq!(
-        s.in_flight, 0,
-        "no deadline passed, yet spans are held: {s:?}"
-    );
-    let received = exporter.ids.lock().unwrap().len() as u64;
-    assert_eq!(exporter.twice.load(Ordering::SeqCst), 0, "exported twice");
-    assert_eq!(received, s.exported, "{s:?}");
-    let dropped_by_pipeline =
-        baton::export::dropped_spans() - dropped_before - s.dropped - s.failed;
-    assert_eq!(
-        ended,
-        s.produced + dropped_by_pipeline,
-        "ended {ended}; pipeline dropped {dropped_by_pipeline} after its shutdown; {s:?}; shutdown: {shut:?}"
-    );
+    assert_shut_down(&shut);
+    let received = exporter.received_once();
+    assert_each_counted_once(ended, dropped_before, &[stats.get()], received);
 }

@@ -79,11 +79,7 @@ fn a_frame_from_another_thread_is_not_taken_for_a_guards_own() {
         .join()
         .unwrap();
     });
-    let find = |n: &str| {
-        let found: Vec<_> = spans.iter().filter(|s| s.name == n).collect();
-        assert_eq!(found.len(), 1, "{n}: {spans:?}");
-        found[0].clone()
-    };
+    let find = |n: &str| common::named(&spans, n);
     assert_eq!(
         find("after the drop").parent_span_id,
         Some(find("leaked").span_id())

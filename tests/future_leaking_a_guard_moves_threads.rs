@@ -55,11 +55,7 @@ fn the_leaked_span_stays_the_futures_on_every_thread() {
         .join()
         .unwrap();
     });
-    let find = |n: &str| {
-        let found: Vec<_> = spans.iter().filter(|s| s.name == n).collect();
-        assert_eq!(found.len(), 1, "{n}: {spans:?}");
-        found[0].clone()
-    };
+    let find = |n: &str| common::named(&spans, n);
     assert_eq!(find("child").parent_span_id, Some(find("leaked").span_id()));
     assert_eq!(find("leaked").parent_span_id, Some(find("task").span_id()));
     assert_eq!(find("worker").parent_span_id, None);

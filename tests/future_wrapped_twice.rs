@@ -30,7 +30,7 @@ fn the_inner_wrappers_span_is_current_and_both_are_children_of_the_outer() {
             .unwrap();
         assert_eq!(name().as_deref(), Some("outer"));
     });
-    let find = |n: &str| spans.iter().find(|s| s.name == n).unwrap();
+    let find = |n: &str| common::named(&spans, n);
     assert_eq!(spans.len(), 4);
     assert_eq!(find("child").parent_span_id, Some(find("a").span_id()));
     assert_eq!(find("a").parent_span_id, Some(find("outer").span_id()));

@@ -15,39 +15,6 @@ use std::time::Duration;
 use baton::SpanId;
 use proptest::prelude::*;
 
-/// Runs `work` on a thread of its own and keeps what it returns alive
-/// there while a third thread flushes; the ids exported by then.
-fn flushed_while_kept<T>(
-    installed: &flushed_pipeline::Installed,
-    work: impl FnOnce() -> T + Send,
-) -> Vec<SpanId> {
-    use std::sync::mpsc;
-    use std::thread;
-
-    let (work_done, done) = mpsc::channel();
-    let (to_worker, go_on) = mpsc::channel::<()>();
-    thread::scope(|s| {
-        s.spawn(move || {
-            let kept = work();
-            work_done.send(()).unwrap();
-            go_on.recv().unwrap();
-            drop(kept);
-        });
-        done.recv().unwrap();
-        s.spawn(|| baton::export::force_flush(Duration::MAX).unwrap())
-            .join()
-            .unwrap();
-        let ids = installed
-            .exporter
-            .finished_spans()
-            .iter()
-            .map(|s| s.span_id())
-            .collect();
-        to_worker.send(()).unwrap();
-        ids
-    })
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
     #[test]
@@ -55,11 +22,15 @@ proptest! {
         let expected: future_model::Expected = Default::default();
         let installed = flushed_pipeline::install();
         let mut top_id = None;
-        let early = flushed_while_kept(&installed, || {
-            let top = future_model::run(&plans, &cancel, &expected);
-            top_id = top.as_ref().map(|t| t.span_context().span_id());
-            top
-        });
+        let early: Vec<SpanId> = flushed_pipeline::flushed_while_kept_read(
+            &installed,
+            || {
+                let top = future_model::run(&plans, &cancel, &expected);
+                top_id = top.as_ref().map(|t| t.span_context().span_id());
+                top
+            },
+            |exporter| exporter.finished_spans().iter().map(|s| s.span_id()).collect(),
+        );
         installed.pipeline.shutdown(Duration::MAX).unwrap();
         let stats = installed.stats.get();
         let all = installed.exporter.finished_spans();

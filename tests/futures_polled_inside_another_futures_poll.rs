@@ -52,7 +52,7 @@ fn a_nested_block_on_runs_the_inner_future_in_its_own_context() {
         assert_eq!(name(), None);
         assert_eq!(baton::__stack_depth(), 0);
     });
-    let find = |n: &str| spans.iter().find(|s| s.name == n).unwrap();
+    let find = |n: &str| common::named(&spans, n);
     assert_eq!(spans.len(), 5);
     assert_eq!(find("in a").parent_span_id, Some(find("a").span_id()));
     assert_eq!(find("in b").parent_span_id, Some(find("b").span_id()));
@@ -109,7 +109,7 @@ fn a_task_polled_by_a_waker_inside_another_poll_sees_only_its_own_context() {
         let main_held = Some("main held".to_owned());
         assert_eq!(*seen_after.borrow(), [main_held.clone(), main_held]);
     });
-    let find = |n: &str| spans.iter().find(|s| s.name == n).unwrap();
+    let find = |n: &str| common::named(&spans, n);
     assert_eq!(spans.len(), 5);
     assert_eq!(
         find("other held").parent_span_id,

@@ -45,7 +45,7 @@ fn a_job_wrapped_in_a_poll_and_run_after_the_future_is_a_child_of_its_step() {
         let seen = std::thread::spawn(job).join().unwrap();
         assert_eq!(seen.as_deref(), Some("job"));
     });
-    let find = |n: &str| spans.iter().find(|s| s.name == n).unwrap();
+    let find = |n: &str| common::named(&spans, n);
     assert_eq!(spans.len(), 3);
     assert_eq!(find("job").parent_span_id, Some(find("step").span_id()));
 }

@@ -68,6 +68,22 @@ pub fn flushed_while_kept<T>(
     installed: &Installed,
     work: impl FnOnce() -> T + Send,
 ) -> Vec<String> {
+    flushed_while_kept_read(installed, work, |exporter| {
+        exporter
+            .take()
+            .into_iter()
+            .map(|s| s.name.into_owned())
+            .collect()
+    })
+}
+
+/// [`flushed_while_kept`], reading the exporter with `read` once the flush
+/// returned, while what `work` returned is still kept.
+pub fn flushed_while_kept_read<T, R: Send>(
+    installed: &Installed,
+    work: impl FnOnce() -> T + Send,
+    read: impl FnOnce(&InMemoryExporter) -> R,
+) -> R {
     use std::sync::mpsc;
     use std::thread;
 
@@ -84,13 +100,8 @@ pub fn flushed_while_kept<T>(
         s.spawn(|| baton::export::force_flush(Duration::MAX).unwrap())
             .join()
             .unwrap();
-        let names = installed
-            .exporter
-            .take()
-            .into_iter()
-            .map(|s| s.name.into_owned())
-            .collect();
+        let read = read(&installed.exporter);
         to_worker.send(()).unwrap();
-        names
+        read
     })
 }

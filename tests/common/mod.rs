@@ -40,6 +40,13 @@ pub fn record(f: impl FnOnce()) -> Vec<SpanData> {
     memory.take()
 }
 
+/// The one span of `spans` named `name`; fails if there is none or more.
+pub fn named<'a>(spans: &'a [SpanData], name: &str) -> &'a SpanData {
+    let found: Vec<_> = spans.iter().filter(|s| s.name == name).collect();
+    assert_eq!(found.len(), 1, "{name}: {spans:?}");
+    found[0]
+}
+
 /// The finished spans of one trace, in end order.
 pub fn spans_of(trace_id: TraceId) -> Vec<SpanData> {
     exporter()
