@@ -3,7 +3,7 @@
 //! accepts formats back to the input without the spaces and tabs around it
 //! (a 32-digit trace id with a zero high half comes back as its 16-digit
 //! form) and parses back to the same header; the propagator extracts the
-//! same state.
+//! same state. An error's offset is within the input.
 #![no_main]
 
 use baton::propagation::{Propagator, B3};
@@ -31,9 +31,14 @@ fuzz_target!(|data: &[u8]| {
     );
     let carrier = vec![("b3".to_string(), input.to_string())];
     let cx = B3::single().extract(&Context::default(), &carrier);
-    let Ok(h) = parsed else {
-        assert!(cx.is_empty());
-        return;
+    let h = match parsed {
+        Ok(h) => h,
+        Err(e) => {
+            // An error points into the value (or just past its end).
+            assert!(e.offset() <= input.len(), "input {input:?}: {e}");
+            assert!(cx.is_empty());
+            return;
+        }
     };
     let formatted = b3_single::format_single(&h);
     // Spaces and tabs around the value are no part of it.

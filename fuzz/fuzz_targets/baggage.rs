@@ -3,6 +3,8 @@
 //! `baggage::parse_lines` (input split into header lines at `\n`) keeps
 //! what is within the W3C limits, formats it without loss, and parses back
 //! to the same baggage; on a single line it agrees with the strict parser.
+//! Errors point within the input, and one is given whenever a member is
+//! left out.
 #![no_main]
 
 use baton::wire::baggage;
@@ -26,9 +28,17 @@ fuzz_target!(|data: &[u8]| {
                 .collect::<Vec<_>>()
         });
         assert_eq!(got, oracle::parse(input), "input {input:?}");
+        if let Err(e) = strict {
+            assert!(e.offset() <= input.len(), "input {input:?}: {e}");
+        }
     }
     let parsed = baggage::parse_lines(input.split('\n'));
     let b = &parsed.baggage;
+    // What was left out is said, at an offset into the lines joined by `,`.
+    assert_eq!(parsed.first_error.is_some(), !parsed.is_complete());
+    if let Some(e) = parsed.first_error {
+        assert!(e.offset() <= input.len(), "input {input:?}: {e}");
+    }
     assert!(b.len() <= Baggage::MAX_MEMBERS);
     let out = baggage::format(b);
     assert!(out.header.len() <= Baggage::MAX_BYTES);

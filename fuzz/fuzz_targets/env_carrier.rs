@@ -1,6 +1,7 @@
 //! Arbitrary `NAME=VALUE` lines as a child's environment: extraction never
 //! panics, stays within the limits, keeps the ids and sampling across hops,
-//! and inject∘extract is stable after one normalising hop.
+//! and baggage across hops, and inject∘extract is stable after one
+//! normalising hop.
 #![no_main]
 
 use baton::propagation::{Composite, EnvCarrier, Propagator};
@@ -44,4 +45,6 @@ fuzz_target!(|data: &[u8]| {
         cx.span_context()
             .map(|s| (s.trace_id(), s.span_id(), s.is_sampled())),
     );
+    // Baggage within the limits crosses a hop whole.
+    assert_eq!(again.baggage(), cx.baggage());
 });

@@ -1,7 +1,7 @@
 //! `uber_trace_id::parse` never panics and accepts exactly what the oracle
 //! (`tests/oracle/jaeger.rs`) accepts, with the same fields; what it accepts
 //! formats to at most `MAX_HEADER_LEN` bytes and parses back to the same
-//! header.
+//! header. An error's offset is within the input.
 #![no_main]
 
 use baton::wire::uber_trace_id;
@@ -22,6 +22,9 @@ fuzz_target!(|data: &[u8]| {
     let parsed = uber_trace_id::parse(input);
     let got = parsed.as_ref().ok().map(from_baton::jaeger_fields);
     assert_eq!(got, oracle::parse(input), "input {input:?}");
+    if let Err(e) = parsed {
+        assert!(e.offset() <= input.len(), "input {input:?}: {e}");
+    }
     if let Ok(h) = parsed {
         let formatted = uber_trace_id::format(&h);
         assert!(formatted.len() <= uber_trace_id::MAX_HEADER_LEN);

@@ -4,7 +4,8 @@
 //! round-trips through encoding; names round-trip; a `jaeger-baggage`
 //! entry's value decodes as a `uberctx-*` value does; and a carrier built
 //! from the input's lines (`name=value`) yields baggage within the member
-//! and byte limits.
+//! and byte limits. Errors point within the input (a `jaeger-baggage`
+//! entry's value where `value_at` says).
 #![no_main]
 
 use baton::propagation::{Jaeger, Propagator};
@@ -30,6 +31,9 @@ fuzz_target!(|data: &[u8]| {
         value.as_ref().ok(),
         oracle::parse_baggage_value(input).as_ref()
     );
+    if let Err(e) = &value {
+        assert!(e.offset() <= input.len(), "input {input:?}: {e}");
+    }
     if let Ok(v) = value {
         assert!(input.len() <= MAX_BAGGAGE_BYTES);
         assert!(v.len() <= input.len());
@@ -44,11 +48,27 @@ fuzz_target!(|data: &[u8]| {
     }
 
     // The whole input as a `jaeger-baggage` value.
-    for entry in jaeger_baggage::entries(input).flatten() {
+    for entry in jaeger_baggage::entries(input) {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                assert!(e.offset() <= input.len(), "input {input:?}: {e}");
+                continue;
+            }
+        };
+        assert_eq!(
+            input
+                .get(entry.value_at..)
+                .and_then(|rest| rest.get(..entry.raw_value.len())),
+            Some(entry.raw_value)
+        );
         assert_eq!(
             entry.value().ok(),
             jaeger::parse_baggage_value(entry.raw_value).ok()
         );
+        if let Err(e) = entry.value() {
+            assert!(e.offset() <= input.len(), "input {input:?}: {e}");
+        }
     }
 
     // The input's lines as header fields.
@@ -60,9 +80,19 @@ fuzz_target!(|data: &[u8]| {
         })
         .collect();
     for (name, _) in &carrier {
-        if let Ok(key) = jaeger::parse_baggage_name(name) {
-            let again = jaeger::format_baggage_name(&key).unwrap();
-            assert_eq!(jaeger::parse_baggage_name(&again), Ok(key));
+        match jaeger::parse_baggage_name(name) {
+            Ok(key) => {
+                let again = jaeger::format_baggage_name(&key).unwrap();
+                assert_eq!(jaeger::parse_baggage_name(&again), Ok(key));
+            }
+            Err(e) => assert!(e.offset() <= name.len(), "name {name:?}: {e}"),
+        }
+        // A name the formatter writes reads back as its key.
+        if let Ok(formatted) = jaeger::format_baggage_name(name) {
+            assert_eq!(
+                jaeger::parse_baggage_name(&formatted).as_deref(),
+                Ok(&**name)
+            );
         }
     }
     let cx = Jaeger.extract(&Context::default(), &carrier);
