@@ -60,12 +60,13 @@ impl Parent {
 }
 
 /// `kept`, the context of the remote parent one format or encoding
-/// carries, with what `later`, another's context of the same parent (the same ids, and
-/// no other decision), carries that `kept` does not: a tracestate, the
-/// random flag, a decision where `kept` left it to us, debug, and the
-/// parent's parent span id. `None` if it adds nothing. A format listed
-/// first that cannot carry them (`b3,tracecontext`) would otherwise drop
-/// what the next hop needs: a vendor's tracestate, a sampled decision the
+/// carries, with what `later`, another's context of the same parent (the
+/// same ids, and no other decision), carries that `kept` does not: a
+/// tracestate, the random flag, a decision where `kept` left it to us,
+/// debug, and the parent's parent span id. `None` if it adds nothing. A
+/// format listed first that cannot carry them (`b3,tracecontext`), or a
+/// `b3` header beside the `x-b3-*` ones, would otherwise drop what the
+/// next hop needs: a vendor's tracestate, a sampled decision the
 /// parent-based sampler follows, a debug trace.
 pub(super) fn completed(kept: &SpanContext, later: &SpanContext) -> Option<SpanContext> {
     let mut sc = kept.clone();
