@@ -33,8 +33,9 @@ use crate::span_data::SpanData;
 /// [`THREAD_CHUNK_LINGER`](crate::export::THREAD_CHUNK_LINGER)). The queue
 /// holds up to `max_queue_size` spans, whatever the number of threads; a
 /// chunk that finds it full loses the spans that do not fit, and each is
-/// counted. The worker exports when the queue is half full (or holds a
-/// batch, if that is more), whenever it is awake and a full batch is
+/// counted. The worker exports when the queue is half full, or holds eight
+/// batches if that is less (or one batch, if that is more), whenever it is
+/// awake and a full batch is
 /// queued, when a thread exits (its spans are handed over from its
 /// thread-local's destructor), and each schedule delay, when it also
 /// collects what idle threads gathered. Each
