@@ -9,9 +9,6 @@
 mod common;
 
 use std::cell::RefCell;
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context as TaskContext, Waker};
 
 use baton::{diagnostic_count, span, DiagnosticKind, FutureExt, SpanGuard};
 
@@ -21,11 +18,6 @@ thread_local! {
 
 fn name() -> Option<String> {
     baton::current_span().map(|s| s.name())
-}
-
-fn poll<F: Future + ?Sized>(f: Pin<&mut F>) -> bool {
-    f.poll(&mut TaskContext::from_waker(Waker::noop()))
-        .is_ready()
 }
 
 #[test]
@@ -47,7 +39,7 @@ fn a_frame_from_another_thread_is_not_taken_for_a_guards_own() {
         // Its first poll, on a fresh thread, pushes that thread's frames
         // 1 and 2, and sets frame 2 ("leaked") aside.
         let mut moved = std::thread::spawn(move || {
-            assert!(!poll(moved.as_mut()));
+            assert!(!common::poll_once(moved.as_mut()).is_ready());
             moved
         })
         .join()
@@ -62,7 +54,7 @@ fn a_frame_from_another_thread_is_not_taken_for_a_guards_own() {
                     // Its frame is back, above where it was made.
                     assert_eq!(name().as_deref(), Some("stashed"));
                     let before = diagnostic_count(DiagnosticKind::GuardDroppedOutOfOrder);
-                    assert!(poll(moved.as_mut()));
+                    assert!(common::poll_once(moved.as_mut()).is_ready());
                     let reported =
                         diagnostic_count(DiagnosticKind::GuardDroppedOutOfOrder) - before;
                     assert_eq!(reported, 1, "the stashed guard's drop is reported");
@@ -70,9 +62,9 @@ fn a_frame_from_another_thread_is_not_taken_for_a_guards_own() {
                 }
                 .in_span(span("local")),
             );
-            assert!(!poll(local.as_mut()));
+            assert!(!common::poll_once(local.as_mut()).is_ready());
             let _worker = span("worker").enter();
-            assert!(poll(local.as_mut()));
+            assert!(common::poll_once(local.as_mut()).is_ready());
             assert_eq!(name().as_deref(), Some("worker"));
             assert_eq!(baton::__stack_depth(), 1);
         })

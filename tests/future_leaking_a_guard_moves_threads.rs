@@ -7,18 +7,10 @@
 
 mod common;
 
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context as TaskContext, Poll, Waker};
-
 use baton::{span, FutureExt};
 
 fn name() -> Option<String> {
     baton::current_span().map(|s| s.name())
-}
-
-fn poll_once<F: Future + ?Sized>(fut: Pin<&mut F>) -> Poll<F::Output> {
-    fut.poll(&mut TaskContext::from_waker(Waker::noop()))
 }
 
 #[test]
@@ -35,12 +27,12 @@ fn the_leaked_span_stays_the_futures_on_every_thread() {
             }
             .in_span(span("task")),
         );
-        assert!(poll_once(fut.as_mut()).is_pending());
+        assert!(common::poll_once(fut.as_mut()).is_pending());
         assert_eq!(name(), None);
         assert_eq!(baton::__stack_depth(), 0);
         let mut fut = std::thread::spawn(move || {
             let _worker = span("worker").enter();
-            assert!(poll_once(fut.as_mut()).is_pending());
+            assert!(common::poll_once(fut.as_mut()).is_pending());
             assert_eq!(name().as_deref(), Some("worker"));
             assert_eq!(baton::__stack_depth(), 1);
             fut
@@ -48,7 +40,7 @@ fn the_leaked_span_stays_the_futures_on_every_thread() {
         .join()
         .unwrap();
         std::thread::spawn(move || {
-            assert!(poll_once(fut.as_mut()).is_ready());
+            assert!(common::poll_once(fut.as_mut()).is_ready());
             assert_eq!(name(), None);
             assert_eq!(baton::__stack_depth(), 0);
         })
@@ -73,9 +65,10 @@ fn a_poll_panicking_after_the_leak_fails_both_spans_and_another_thread_ends_them
             .in_span(span("task")),
         );
         let _outer = span("outer").enter();
-        assert!(poll_once(fut.as_mut()).is_pending());
-        let polled =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| poll_once(fut.as_mut())));
+        assert!(common::poll_once(fut.as_mut()).is_pending());
+        let polled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            common::poll_once(fut.as_mut())
+        }));
         assert!(polled.is_err());
         assert_eq!(name().as_deref(), Some("outer"));
         assert_eq!(baton::__stack_depth(), 1);

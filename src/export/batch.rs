@@ -35,10 +35,9 @@ use crate::span_data::SpanData;
 /// chunk that finds it full loses the spans that do not fit, and each is
 /// counted. The worker exports when the queue is half full, or holds eight
 /// batches if that is less (or one batch, if that is more), whenever it is
-/// awake and a full batch is
-/// queued, when a thread exits (its spans are handed over from its
-/// thread-local's destructor), and each schedule delay, when it also
-/// collects what idle threads gathered. Each
+/// awake and a full batch is queued, when a thread exits (its spans are
+/// handed over from its thread-local's destructor), and each schedule
+/// delay, when it also collects what idle threads gathered. Each
 /// export runs on a thread of its own, so an exporter that hangs holds up
 /// exports but never a producer, a flush's or a shutdown's deadline.
 ///

@@ -112,6 +112,12 @@ impl Wake for ThreadWaker {
     }
 }
 
+/// Polls `fut` once, with a waker that does nothing: for tests that step
+/// a future by hand (across threads, say) rather than run it to the end.
+pub fn poll_once<F: Future + ?Sized>(fut: Pin<&mut F>) -> Poll<F::Output> {
+    fut.poll(&mut Context::from_waker(Waker::noop()))
+}
+
 /// Runs a future to completion on this thread.
 pub fn block_on<F: Future>(fut: F) -> F::Output {
     let mut fut = std::pin::pin!(fut);
