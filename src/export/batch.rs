@@ -79,11 +79,13 @@ use crate::span_data::SpanData;
 /// and [`shutdown`](SpanProcessor::shutdown) export every span ended before
 /// them on any thread and wait at most until their deadline (a deadline the
 /// clock cannot hold, from `Duration::MAX`, means none). They return
-/// [`ExportError::Undelivered`], with the counts, when a span was lost since
-/// the last call that said so, or when the deadline passed with spans still
-/// held; a shutdown whose deadline passes drops (and counts) what is still
-/// queued, so only spans inside an export that has not returned stay in
-/// flight. Called from pipeline code (an exporter, the worker), they request
+/// [`ExportError::Undelivered`], with the counts, when a span was lost that
+/// no call had reported when they began (calls running side by side each
+/// report it), or when the deadline passed with spans still held; a
+/// shutdown whose deadline passes drops (and counts) what is still queued,
+/// so only spans inside an export that has not returned stay in flight. A
+/// deadline that passes with every span delivered returns `Ok`, also for
+/// `Duration::ZERO`. Called from pipeline code (an exporter, the worker), they request
 /// the work and return [`ExportError::Reentrant`] at once instead of waiting
 /// on themselves.
 ///
@@ -298,17 +300,19 @@ impl SpanProcessor for BatchProcessor {
         if self.shutdown_requested.load(Ordering::Acquire) {
             return Err(ExportError::AlreadyShutDown);
         }
+        let since = self.shared.tally.reported();
         let (result, deadline_passed) = self.request(Event::Flush, deadline)?;
         let stats = self.stats();
         self.shared
             .tally
-            .outcome(stats, result, deadline_passed, false)
+            .outcome(since, stats, result, deadline_passed, false)
     }
 
     fn shutdown(&self, deadline: Instant) -> Result<(), ExportError> {
         if self.shutdown_requested.swap(true, Ordering::AcqRel) {
             return Err(ExportError::AlreadyShutDown);
         }
+        let since = self.shared.tally.reported();
         self.shared.closed.store(true, Ordering::SeqCst);
         let budget = deadline.saturating_duration_since(Instant::now());
         let deadline = deadline
@@ -328,7 +332,7 @@ impl SpanProcessor for BatchProcessor {
         let stats = self.stats();
         self.shared
             .tally
-            .outcome(stats, result, deadline_passed, true)
+            .outcome(since, stats, result, deadline_passed, true)
     }
 }
 

@@ -115,9 +115,9 @@ pub enum ExportError {
         /// Why the rest were not.
         reason: String,
     },
-    /// A flush or shutdown found spans that were not delivered: lost since
-    /// the last call that said so (dropped, failed), or still held when it
-    /// returned. The counts are the processor's totals.
+    /// A flush or shutdown found spans that were not delivered: lost
+    /// (dropped, failed) and not yet reported when it began, or still held
+    /// when it returned. The counts are the processor's totals.
     Undelivered {
         /// The processor's counts when the call returned.
         stats: BatchStats,

@@ -12,7 +12,7 @@ use crate::diagnostic::{report, DiagnosticKind};
 use crate::ended_span::EndedSpan;
 use crate::export::exporter::{ExportError, SpanExporter};
 use crate::export::stats::BatchStats;
-use crate::export::tally::Tally;
+use crate::export::tally::{Reported, Tally};
 use crate::recorder;
 use crate::span::Span;
 use crate::span_context::SpanContext;
@@ -122,8 +122,9 @@ pub trait SpanProcessor: Any + Send + Sync {
 
     /// Exports everything received so far, waiting at most until `deadline`
     /// (the pipeline passes the latest instant the clock can hold for
-    /// `Duration::MAX`). A span lost since the last call that said so makes
-    /// it [`ExportError::Undelivered`].
+    /// `Duration::MAX`). A span lost that no flush or shutdown had reported
+    /// when it began makes it [`ExportError::Undelivered`]: calls running
+    /// side by side each report it.
     fn force_flush(&self, deadline: Instant) -> Result<(), ExportError>;
 
     /// Flushes, then stops; later spans are dropped and counted (a
@@ -226,11 +227,13 @@ impl SimpleProcessor {
         self.tally.stats(|| self.produced.load(Ordering::SeqCst))
     }
 
-    /// A flush's or shutdown's answer: the exporter's `result`, unless a
-    /// span was lost since the last answer that said so, or `deadline`
-    /// passed (`Timeout`) with a span still in another thread's export.
+    /// The answer of a flush or shutdown that began with `since`: the
+    /// exporter's `result`, unless a span was lost that no answer had
+    /// reported when it began, or `deadline` passed (`Timeout`) with a span
+    /// still in another thread's export.
     fn outcome(
         &self,
+        since: Reported,
         result: Result<(), ExportError>,
         deadline: Instant,
         last: bool,
@@ -243,7 +246,7 @@ impl SimpleProcessor {
         let deadline_passed =
             matches!(result, Err(ExportError::Timeout(_))) && Instant::now() >= deadline;
         self.tally
-            .outcome(self.stats(), result, deadline_passed, last)
+            .outcome(since, self.stats(), result, deadline_passed, last)
     }
 
     /// The exporter's lock, waited for until `deadline` at most (`None`: as
@@ -403,10 +406,11 @@ impl SpanProcessor for SimpleProcessor {
     /// Waits for an export running on another thread until `deadline` at
     /// most; the exporter's own flush is not interrupted.
     fn force_flush(&self, deadline: Instant) -> Result<(), ExportError> {
+        let since = self.tally.reported();
         let result = self.with_exporter(Some(deadline), |x| {
             self.tally.settle(x, 0, |x| x.force_flush()).0
         });
-        self.outcome(result, deadline, false)
+        self.outcome(since, result, deadline, false)
     }
 
     /// Waits for an export running on another thread until `deadline` at
@@ -414,6 +418,7 @@ impl SpanProcessor for SimpleProcessor {
     /// and the exporter is shut down when that export returns (see
     /// [`SimpleProcessor`]). The exporter's own shutdown is not interrupted.
     fn shutdown(&self, deadline: Instant) -> Result<(), ExportError> {
+        let since = self.tally.reported();
         let taken = self
             .not_exporting()
             .and_then(|()| self.lock_until(Some(deadline)))
@@ -429,6 +434,6 @@ impl SpanProcessor for SimpleProcessor {
             Ok(None) => Err(ExportError::AlreadyShutDown),
             Err(e) => Err(e),
         };
-        self.outcome(result, deadline, true)
+        self.outcome(since, result, deadline, true)
     }
 }

@@ -17,9 +17,15 @@ pub(crate) struct Tally {
     dropped: AtomicU64,
     failed: AtomicU64,
     /// `dropped + failed` as last reported by a flush or shutdown, so each
-    /// loss makes one call fail, not every later one.
+    /// loss makes the calls running when it is reported fail, not every
+    /// later one.
     reported: AtomicU64,
 }
+
+/// The losses a flush or shutdown found reported when it began: it reports
+/// any other, also one a call running beside it reports first.
+#[derive(Clone, Copy)]
+pub(crate) struct Reported(u64);
 
 impl Tally {
     pub(crate) fn exported(&self, count: u64) {
@@ -85,29 +91,35 @@ impl Tally {
         }
     }
 
-    /// What a flush or shutdown returns: [`ExportError::Undelivered`] when a
-    /// span was lost since the last call reported one, when the deadline
-    /// passed with spans still held, or (`last`, for a shutdown) when any
-    /// span is still held; otherwise `Timeout` if the deadline passed, else
-    /// the exporter's own `result`.
+    /// What a flush or shutdown begins with, for its
+    /// [`outcome`](Tally::outcome).
+    pub(crate) fn reported(&self) -> Reported {
+        Reported(self.reported.load(Ordering::SeqCst))
+    }
+
+    /// What a flush or shutdown that began with `since` returns:
+    /// [`ExportError::Undelivered`] when a span was lost that no call had
+    /// reported when it began, when the deadline passed with spans still
+    /// held, or (`last`, for a shutdown) when any span is still held;
+    /// otherwise the exporter's own `result`. A deadline that passed with
+    /// every span delivered is no failure: the spans are what the caller
+    /// waits for.
     pub(crate) fn outcome(
         &self,
+        since: Reported,
         stats: BatchStats,
         result: Result<(), ExportError>,
         deadline_passed: bool,
         last: bool,
     ) -> Result<(), ExportError> {
         let lost = stats.dropped + stats.failed;
-        let new_loss = self.reported.fetch_max(lost, Ordering::SeqCst) < lost;
+        self.reported.fetch_max(lost, Ordering::SeqCst);
         let held = stats.in_flight > 0 && (deadline_passed || last);
-        if new_loss || held {
+        if lost > since.0 || held {
             return Err(ExportError::Undelivered {
                 stats,
                 deadline_passed,
             });
-        }
-        if deadline_passed {
-            return Err(ExportError::deadline_exceeded());
         }
         result
     }
