@@ -59,6 +59,9 @@ pub struct Config {
     disabled: bool,
     /// A generator of ids other than the random default.
     ids: Option<Box<dyn IdGenerator>>,
+    /// The `OTEL_BSP_*` settings `from_lookup` read (the defaults
+    /// otherwise), for a [`Config::batch_exporter`] set in code too.
+    batch: BatchConfig,
     /// The settings `from_lookup` ignored.
     ignored: Vec<ConfigError>,
 }
@@ -248,6 +251,7 @@ impl Config {
             from_env: None,
             disabled: false,
             ids: None,
+            batch: BatchConfig::default(),
             ignored: Vec::new(),
         }
     }
@@ -511,6 +515,7 @@ impl Config {
             }),
             disabled: false,
             ids: None,
+            batch,
             ignored,
         })
     }
@@ -535,10 +540,14 @@ impl Config {
         self.processor(SimpleProcessor::new(exporter))
     }
 
-    /// Exports through `exporter` with a [`BatchProcessor`] and the default
-    /// [`BatchConfig`] (for anything that does I/O).
+    /// Exports through `exporter` with a [`BatchProcessor`] (for anything
+    /// that does I/O), configured by the `OTEL_BSP_*` variables that
+    /// [`Config::from_lookup`] or [`Config::from_env`] read, as the
+    /// OpenTelemetry SDKs' batch processors take their defaults from them;
+    /// by the default [`BatchConfig`] for a configuration built in code.
     pub fn batch_exporter(self, exporter: impl SpanExporter) -> Config {
-        self.processor(BatchProcessor::new(exporter, BatchConfig::default()))
+        let batch = self.batch;
+        self.processor(BatchProcessor::new(exporter, batch))
     }
 
     /// Sets where the ids of new spans come from (the OpenTelemetry SDK's
@@ -644,6 +653,7 @@ impl fmt::Debug for Config {
             .field("from_env", &self.from_env)
             .field("disabled", &self.disabled)
             .field("id_generator", &self.ids.as_ref().map(|_| "set in code"))
+            .field("batch", &self.batch)
             .field("ignored", &self.ignored)
             .finish()
     }
