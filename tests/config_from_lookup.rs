@@ -396,6 +396,29 @@ fn an_https_endpoint_is_a_clear_error() {
     assert!(err.to_string().contains("local OpenTelemetry Collector"));
 }
 
+/// A list's unknown entry is left out and quoted alone; the known ones are
+/// the propagator `init` installs (unset, the process's own
+/// `OTEL_PROPAGATORS` decides).
+#[test]
+fn an_unknown_propagator_is_left_out_and_the_known_ones_kept() {
+    let config = Config::from_lookup(env(&[("OTEL_PROPAGATORS", "b3,xray")])).unwrap();
+    let ignored = config.ignored();
+    assert_eq!(ignored.len(), 1, "{ignored:?}");
+    assert_eq!(
+        (ignored[0].variable(), ignored[0].value()),
+        ("OTEL_PROPAGATORS", "xray")
+    );
+    assert!(
+        format!("{config:?}").contains(r#"propagators: Some(["b3"])"#),
+        "{config:?}"
+    );
+    let unset = Config::from_lookup(env(&[])).unwrap();
+    assert!(
+        format!("{unset:?}").contains("propagators: None"),
+        "{unset:?}"
+    );
+}
+
 #[test]
 fn every_invalid_value_is_ignored_and_named_with_its_variable_and_value() {
     // (variable, value, the value quoted: a list's unknown entry is quoted
@@ -410,7 +433,6 @@ fn every_invalid_value_is_ignored_and_named_with_its_variable_and_value() {
         ("OTEL_TRACES_EXPORTER", "none,zipkin", "none,zipkin"),
         ("OTEL_PROPAGATORS", "none,xray", "none,xray"),
         ("OTEL_TRACES_SAMPLER", "sometimes", "sometimes"),
-        ("OTEL_PROPAGATORS", "tracecontext,baggage,xray", "xray"),
         ("OTEL_PROPAGATORS", "none,b3", "none,b3"),
         ("OTEL_SDK_DISABLED", "yes", "yes"),
         ("OTEL_BSP_MAX_QUEUE_SIZE", "-5", "-5"),

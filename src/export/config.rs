@@ -17,7 +17,9 @@ use crate::export::{
 };
 use crate::id_generator::{self, IdGenerator};
 use crate::propagation::global::{first_report_of_env_propagators, usable_propagators};
-use crate::propagation::{PropagatorsError, OTEL_PROPAGATORS};
+use crate::propagation::{
+    Composite, Propagator, PropagatorsError, SessionHeader, BATON_SESSION_HEADER, OTEL_PROPAGATORS,
+};
 use crate::sampling::{AlwaysOff, AlwaysOn, ParentBased, Sampler};
 use crate::span_limits::SpanLimits;
 
@@ -62,6 +64,10 @@ pub struct Config {
     /// The `OTEL_BSP_*` settings `from_lookup` read (the defaults
     /// otherwise), for a [`Config::batch_exporter`] set in code too.
     batch: BatchConfig,
+    /// The propagator `OTEL_PROPAGATORS` names, when `from_lookup` found it
+    /// naming one, with the value as given: `init` leaves it for the global
+    /// propagator.
+    propagators: Option<(Composite, String)>,
     /// The settings `from_lookup` ignored.
     ignored: Vec<ConfigError>,
 }
@@ -76,7 +82,6 @@ enum EnvExporter {
 struct EnvExport {
     exporters: Vec<EnvExporter>,
     otlp: Option<OtlpConfig>,
-    batch: BatchConfig,
 }
 
 const SDK_DISABLED: &str = "OTEL_SDK_DISABLED";
@@ -153,12 +158,19 @@ fn exporters<F: Fn(&str) -> Option<String>>(
     Ok(chosen)
 }
 
-/// Checks `OTEL_PROPAGATORS` as the global propagator reads it (which is
-/// where it takes effect): what it leaves out or ignores.
-fn propagators<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Vec<ConfigError> {
-    let list = env.get(OTEL_PROPAGATORS).unwrap_or_default();
-    let (_, problems) = usable_propagators(&list);
-    problems
+/// Reads `OTEL_PROPAGATORS` as the global propagator reads it (where it
+/// takes effect), its `session` entry's header from `BATON_SESSION_HEADER`:
+/// the propagator, if the variable names one, and what it leaves out or
+/// ignores.
+#[allow(clippy::type_complexity)]
+fn propagators<F: Fn(&str) -> Option<String>>(
+    env: &Env<F>,
+) -> (Option<(Composite, String)>, Vec<ConfigError>) {
+    let Some(list) = env.get(OTEL_PROPAGATORS) else {
+        return (None, Vec::new());
+    };
+    let (usable, problems) = usable_propagators(&list);
+    let mut ignored: Vec<ConfigError> = problems
         .iter()
         .map(|problem| match problem {
             PropagatorsError::UnknownPropagator { name } => ConfigError::new(
@@ -174,7 +186,26 @@ fn propagators<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Vec<ConfigError> 
                 "none cannot be combined with other propagators",
             ),
         })
-        .collect()
+        .collect();
+    let session = || {
+        Ok(SessionHeader::from_lookup(&env.0).unwrap_or_else(|_| {
+            let name = env.get(BATON_SESSION_HEADER).unwrap_or_default();
+            ignored.push(ConfigError::new(
+                BATON_SESSION_HEADER,
+                &name,
+                "expected a token header name no other propagator uses (see baton::propagation::SessionHeader::new)",
+            ));
+            SessionHeader::default()
+        }))
+    };
+    if usable.trim_matches([',', ' ', '\t']).is_empty() {
+        // Ignored, or naming nothing: as if unset.
+        return (None, ignored);
+    }
+    // `usable` names known propagators only, or `none` alone, and the
+    // session header cannot fail.
+    let propagator = Composite::with_session(&usable, session).unwrap_or_default();
+    (Some((propagator, list)), ignored)
 }
 
 /// Reads the span limit variables; a model-specific variable wins over the
@@ -230,6 +261,8 @@ pub(crate) struct Parts {
     pub(crate) disabled: bool,
     /// `None` for the random default.
     pub(crate) ids: Option<Box<dyn IdGenerator>>,
+    /// For the global propagator (see `Config::propagators`).
+    pub(crate) propagators: Option<(Composite, String)>,
 }
 
 impl Default for Config {
@@ -252,6 +285,7 @@ impl Config {
             disabled: false,
             ids: None,
             batch: BatchConfig::default(),
+            propagators: None,
             ignored: Vec::new(),
         }
     }
@@ -304,8 +338,12 @@ impl Config {
     ///   propagator injects. No other variable is read.
     /// - `OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG`: see
     ///   [`sampler_from_env`](crate::export::sampler_from_env).
-    /// - `OTEL_PROPAGATORS`: checked as the global propagator reads it (see
-    ///   [`global_propagator`](crate::propagation::global_propagator)).
+    /// - `OTEL_PROPAGATORS`: read as the global propagator reads it (see
+    ///   [`global_propagator`](crate::propagation::global_propagator)),
+    ///   the `session` entry's header from `BATON_SESSION_HEADER`; when it
+    ///   names a propagator, [`init`](crate::init) installs it as the global propagator, unless
+    ///   that was fixed before (set in code, or by a first inject or
+    ///   extract), which it then reports if the two differ.
     /// - `OTEL_TRACES_EXPORTER`: a comma-separated, case-insensitive list of
     ///   `otlp` (the default, as in the OpenTelemetry spec; through a
     ///   [`BatchProcessor`]), `console` (trees on stdout through a
@@ -493,7 +531,7 @@ impl Config {
             });
         }
         let (sampler, unread_argument) = sampler_env::read(lookup)?;
-        let mut ignored = propagators(&env);
+        let (propagators, mut ignored) = propagators(&env);
         ignored.extend(unread_argument);
         let limits = span_limits(&env)?;
         let exporters = exporters(&env, &mut ignored)?;
@@ -508,14 +546,11 @@ impl Config {
             processor: None,
             limits,
             service_name: None,
-            from_env: (!exporters.is_empty()).then_some(EnvExport {
-                exporters,
-                otlp,
-                batch,
-            }),
+            from_env: (!exporters.is_empty()).then_some(EnvExport { exporters, otlp }),
             disabled: false,
             ids: None,
             batch,
+            propagators,
             ignored,
         })
     }
@@ -617,11 +652,12 @@ impl Config {
                 limits: self.limits,
                 disabled: true,
                 ids: None,
+                propagators: None,
             };
         }
         let processor = match (self.processor, self.from_env) {
             (Some(p), _) => Some(p),
-            (None, Some(export)) => Some(export.into_processor(self.service_name)),
+            (None, Some(export)) => Some(export.into_processor(self.service_name, self.batch)),
             (None, None) => None,
         };
         Parts {
@@ -630,6 +666,7 @@ impl Config {
             limits: self.limits,
             disabled: false,
             ids: self.ids,
+            propagators: self.propagators,
         }
     }
 }
@@ -654,17 +691,24 @@ impl fmt::Debug for Config {
             .field("disabled", &self.disabled)
             .field("id_generator", &self.ids.as_ref().map(|_| "set in code"))
             .field("batch", &self.batch)
+            .field(
+                "propagators",
+                &self.propagators.as_ref().map(|(p, _)| p.fields()),
+            )
             .field("ignored", &self.ignored)
             .finish()
     }
 }
 
 impl EnvExport {
-    fn into_processor(self, service_name: Option<String>) -> Box<dyn SpanProcessor> {
+    fn into_processor(
+        self,
+        service_name: Option<String>,
+        batch: BatchConfig,
+    ) -> Box<dyn SpanProcessor> {
         let EnvExport {
             exporters,
             mut otlp,
-            batch,
         } = self;
         let mut processors: Vec<Box<dyn SpanProcessor>> = exporters
             .into_iter()

@@ -17,6 +17,7 @@ use crate::export::deadline::deadline_after;
 use crate::export::exporter::ExportError;
 use crate::export::processor::SpanProcessor;
 use crate::local_batch;
+use crate::propagation::global::configure_global_propagator;
 use crate::recorder::{self, Recorder, Sink};
 use crate::sampling::{known_decision, ParentSampling};
 use crate::span::Span;
@@ -163,7 +164,12 @@ pub fn init(config: Config) -> Result<PipelineGuard, InitError> {
         ids: parts.ids,
     };
     match recorder::install(recorder) {
-        Ok(recorder) => Ok(PipelineGuard { recorder }),
+        Ok(recorder) => {
+            if let Some((propagator, list)) = parts.propagators {
+                configure_global_propagator(propagator, &list);
+            }
+            Ok(PipelineGuard { recorder })
+        }
         // Dropped outside the recorder's lock.
         Err(_) => Err(InitError::AlreadyInstalled),
     }

@@ -5,6 +5,7 @@ use std::fmt;
 
 use super::baggage_merge::add_baggage;
 use super::parent::{completed, Parent};
+use super::session::{SessionError, SessionHeader, BATON_SESSION_HEADER};
 use super::{field_name, jaeger, Jaeger, TraceContext, W3cBaggage, B3};
 use super::{reported, Extractor, Injector, Problem, Problems, Propagator};
 use crate::context::Context;
@@ -93,6 +94,9 @@ pub enum PropagatorsError {
         /// The variable's name.
         variable: &'static str,
     },
+    /// The list names `session` and the header named by
+    /// [`BATON_SESSION_HEADER`](super::BATON_SESSION_HEADER) cannot be used.
+    SessionHeader(SessionError),
 }
 
 /// The design document's name for [`PropagatorsError`].
@@ -113,6 +117,7 @@ impl fmt::Display for PropagatorsError {
             PropagatorsError::NotUnicode { variable } => {
                 write!(f, "{variable} is not valid Unicode")
             }
+            PropagatorsError::SessionHeader(e) => write!(f, "{BATON_SESSION_HEADER}: {e}"),
         }
     }
 }
@@ -158,7 +163,9 @@ impl Composite {
     }
 
     /// Builds the composite named by `OTEL_PROPAGATORS` as `lookup` returns
-    /// it (tests pass a closure instead of touching the environment).
+    /// it, its `session` entry writing the header named by
+    /// [`BATON_SESSION_HEADER`](super::BATON_SESSION_HEADER) as `lookup`
+    /// returns it (tests pass a closure instead of touching the environment).
     ///
     /// The value is a comma-separated list of `tracecontext`, `baggage`,
     /// `b3` (single header), `b3multi`, `jaeger`, `session` (the session id
@@ -178,11 +185,22 @@ impl Composite {
     ///     Composite::from_lookup(|_| Some("b3,xray".into())).err(),
     ///     Some(PropagatorsError::UnknownPropagator { name: "xray".into() })
     /// );
+    ///
+    /// let env = |k: &str| match k {
+    ///     "OTEL_PROPAGATORS" => Some("tracecontext,session".to_owned()),
+    ///     "BATON_SESSION_HEADER" => Some("Mirascope-Session-Id".to_owned()),
+    ///     _ => None,
+    /// };
+    /// let named = Composite::from_lookup(env).unwrap();
+    /// assert_eq!(named.fields(), ["traceparent", "tracestate", "mirascope-session-id"]);
     /// ```
     pub fn from_lookup(
         lookup: impl Fn(&str) -> Option<String>,
     ) -> Result<Composite, PropagatorsError> {
-        Composite::from_list(&lookup(OTEL_PROPAGATORS).unwrap_or_default())
+        let list = lookup(OTEL_PROPAGATORS).unwrap_or_default();
+        Composite::with_session(&list, || {
+            SessionHeader::from_lookup(&lookup).map_err(PropagatorsError::SessionHeader)
+        })
     }
 
     /// Builds the composite from a list in the `OTEL_PROPAGATORS` syntax;
@@ -197,10 +215,21 @@ impl Composite {
     /// assert_eq!(Composite::from_list(" , ").unwrap().fields(), ["traceparent", "tracestate", "baggage"]);
     /// ```
     pub fn from_list(list: &str) -> Result<Composite, PropagatorsError> {
+        Composite::with_session(list, || Ok(SessionHeader::from_env()))
+    }
+
+    /// The composite `list` names, its `session` entry (if any) writing
+    /// the header `session` gives, asked for only then.
+    pub(crate) fn with_session(
+        list: &str,
+        session: impl FnOnce() -> Result<SessionHeader, PropagatorsError>,
+    ) -> Result<Composite, PropagatorsError> {
+        let kinds = Kind::list(list)?;
+        let session = kinds.contains(&Kind::Session).then(session).transpose()?;
         Ok(Composite::new(
-            Kind::list(list)?
+            kinds
                 .into_iter()
-                .filter_map(Kind::propagator)
+                .filter_map(|kind| kind.propagator(session))
                 .collect(),
         ))
     }
@@ -353,14 +382,16 @@ impl Kind {
         Ok(kinds)
     }
 
-    fn propagator(self) -> Option<Box<dyn Propagator>> {
+    /// The propagator of this kind; `session`, the session header, is set
+    /// whenever the list names one.
+    fn propagator(self, session: Option<SessionHeader>) -> Option<Box<dyn Propagator>> {
         Some(match self {
             Kind::TraceContext => Box::new(TraceContext),
             Kind::Baggage => Box::new(W3cBaggage),
             Kind::B3Single => Box::new(B3::single()),
             Kind::B3Multi => Box::new(B3::multi()),
             Kind::Jaeger => Box::new(Jaeger),
-            Kind::Session => Box::new(super::session::SessionHeader::from_env()),
+            Kind::Session => Box::new(session?),
             Kind::None => return None,
         })
     }

@@ -2,7 +2,7 @@
 
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use super::{Composite, Extractor, Injector, Propagator, PropagatorsError, OTEL_PROPAGATORS};
 use crate::context::Context;
@@ -10,6 +10,55 @@ use crate::diagnostic::{report, DiagnosticKind};
 use crate::stack::ContextGuard;
 
 static GLOBAL: OnceLock<Composite> = OnceLock::new();
+
+/// The propagator a configuration read from its lookup's `OTEL_PROPAGATORS`,
+/// left by [`init`](crate::init) for the global propagator's first read,
+/// which takes it instead of reading the process environment.
+static CONFIGURED: Mutex<Configured> = Mutex::new(Configured {
+    propagator: None,
+    read: false,
+});
+
+struct Configured {
+    propagator: Option<Composite>,
+    /// The global propagator's first read has begun: a propagator left now
+    /// would never be taken.
+    read: bool,
+}
+
+fn configured() -> std::sync::MutexGuard<'static, Configured> {
+    CONFIGURED.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Leaves `propagator`, built from `OTEL_PROPAGATORS=list` as a
+/// configuration's lookup gave it, for the global propagator, unless that
+/// was fixed already (by [`set_global_propagator`] or a first
+/// [`inject_context`] or [`extract_context`]); then, if what runs differs,
+/// says so as a [`DiagnosticKind::InvalidConfig`]: the setting has no
+/// effect.
+pub(crate) fn configure_global_propagator(propagator: Composite, list: &str) {
+    {
+        let mut configured = configured();
+        if !configured.read && GLOBAL.get().is_none() {
+            configured.propagator = Some(propagator);
+            return;
+        }
+    }
+    // Unlocked: a first read in progress elsewhere holds the lock until it
+    // is done, and this waits for it.
+    let runs = global_propagator().fields();
+    if runs != propagator.fields() {
+        report(
+            DiagnosticKind::InvalidConfig,
+            &format_args!(
+                "{OTEL_PROPAGATORS}={list:?} has no effect: the global propagator was fixed \
+                 before init (by set_global_propagator, or a first inject or extract) and \
+                 writes {runs:?}"
+            ),
+            None,
+        );
+    }
+}
 
 /// Whether the problems of the process's `OTEL_PROPAGATORS` were reported,
 /// by the first read of the global propagator or by
@@ -37,7 +86,9 @@ impl std::error::Error for AlreadySet {}
 
 /// Installs the process-wide propagator, once, before the first call to
 /// [`inject_context`], [`extract_context`] or [`global_propagator`] (the
-/// first of those fixes it from `OTEL_PROPAGATORS`).
+/// first of those fixes it from `OTEL_PROPAGATORS`). Set in code, it wins
+/// over the `OTEL_PROPAGATORS` of a configuration given to
+/// [`init`](crate::init) later, which says so.
 ///
 /// # Example: speak B3 to the world
 /// ```
@@ -51,8 +102,12 @@ pub fn set_global_propagator(propagator: Composite) -> Result<(), AlreadySet> {
 }
 
 /// The process-wide propagator: the one installed with
-/// [`set_global_propagator`], or else the one `OTEL_PROPAGATORS` names
-/// (default `tracecontext,baggage`), read once, as
+/// [`set_global_propagator`], or else the one `OTEL_PROPAGATORS` names in
+/// the configuration [`init`](crate::init) was given (read by
+/// [`Config::from_lookup`](crate::Config::from_lookup) or
+/// [`Config::from_env`](crate::Config::from_env)), or else the one the
+/// process's `OTEL_PROPAGATORS` names (default `tracecontext,baggage`),
+/// read once, as
 /// [`Config::from_lookup`](crate::Config::from_lookup) reads it: an
 /// unknown name is left out of the list and the known ones run; `none`
 /// with other names (or a value that is not Unicode) is ignored as if
@@ -61,6 +116,14 @@ pub fn set_global_propagator(propagator: Composite) -> Result<(), AlreadySet> {
 /// [`Config::from_env`](crate::Config::from_env) reported it already.
 pub fn global_propagator() -> &'static Composite {
     GLOBAL.get_or_init(|| {
+        let left = {
+            let mut configured = configured();
+            configured.read = true;
+            configured.propagator.take()
+        };
+        if let Some(propagator) = left {
+            return propagator;
+        }
         let mut ignored = Vec::new();
         let list = std::env::var(OTEL_PROPAGATORS).unwrap_or_else(|e| {
             if let std::env::VarError::NotUnicode(_) = e {
