@@ -118,6 +118,8 @@ pub mod thread;
 mod tracer;
 #[cfg(feature = "std")]
 mod value;
+#[cfg(feature = "std")]
+mod value_fmt;
 
 #[cfg(feature = "std")]
 pub use std_api::*;

@@ -10,8 +10,6 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::base64::Base64;
-
 /// Text that is borrowed for `'static` literals and owned otherwise, so the
 /// common `span("name")` and `.attr("key", ..)` calls never allocate for it.
 pub type Str = Cow<'static, str>;
@@ -48,7 +46,12 @@ pub type Str = Cow<'static, str>;
 /// assert_eq!(Value::from(None::<i64>), Value::Empty);
 /// assert_eq!(Value::from(Some(7)), Value::I64(7));
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+///
+/// `Display`, `Debug`, `PartialEq` and `Clone` walk a value with a stack
+/// on the heap, not by recursion: the depth limit applies only to what a
+/// span keeps, and an application may build a value nested deeper than
+/// its thread's stack could follow. (Its drop is the compiler's, which
+/// recurses; a value baton is given, it drops without recursion.)
 #[non_exhaustive]
 pub enum Value {
     /// A string: OTLP `stringValue`.
@@ -253,6 +256,115 @@ pub(crate) fn drop_value(value: Value) {
 /// Whether `value` may hold values of its own, and so nest without bound.
 fn nests(value: &Value) -> bool {
     matches!(value, Value::KvList(_) | Value::Array(Array::Value(_)))
+}
+
+/// Walks the two values side by side with a work list, as `drop_value`
+/// walks one: only a pair of values that nest is put on it, so comparing a
+/// scalar or a flat list allocates nothing.
+impl PartialEq for Value {
+    fn eq(&self, other: &Value) -> bool {
+        /// Compares `a` and `b` at once, by a call that walks only them,
+        /// unless `a` nests: then they wait on the work list.
+        fn held_eq<'a>(
+            a: &'a Value,
+            b: &'a Value,
+            pending: &mut Vec<(&'a Value, &'a Value)>,
+        ) -> bool {
+            if nests(a) {
+                pending.push((a, b));
+                true
+            } else {
+                a == b
+            }
+        }
+        let mut pending = Vec::new();
+        let mut next = Some((self, other));
+        while let Some((a, b)) = next.take().or_else(|| pending.pop()) {
+            let same = match (a, b) {
+                (Value::KvList(a), Value::KvList(b)) => {
+                    a.len() == b.len()
+                        && a.iter().zip(b).all(|(a, b)| {
+                            a.key == b.key && held_eq(&a.value, &b.value, &mut pending)
+                        })
+                }
+                (Value::Array(Array::Value(a)), Value::Array(Array::Value(b))) => {
+                    a.len() == b.len() && a.iter().zip(b).all(|(a, b)| held_eq(a, b, &mut pending))
+                }
+                (Value::String(a), Value::String(b)) => a == b,
+                (Value::Bool(a), Value::Bool(b)) => a == b,
+                (Value::I64(a), Value::I64(b)) => a == b,
+                (Value::F64(a), Value::F64(b)) => a == b,
+                // At most one of them is an array of values, whose elements
+                // are then compared with scalars, never with each other.
+                (Value::Array(a), Value::Array(b)) => a == b,
+                (Value::Bytes(a), Value::Bytes(b)) => a == b,
+                (Value::Empty, Value::Empty) => true,
+                _ => false,
+            };
+            if !same {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// Copies level by level, as `drop_value` drops: each list or array of
+/// values is copied with the values it holds that nest left empty, and
+/// those are filled in from the work list, so copying a scalar or a flat
+/// list allocates nothing beyond the copy.
+impl Clone for Value {
+    fn clone(&self) -> Value {
+        if !nests(self) {
+            return copy_unnested(self);
+        }
+        let mut copy = Value::Empty;
+        let mut pending = Vec::new();
+        let mut next = Some((self, &mut copy));
+        while let Some((from, to)) = next.take().or_else(|| pending.pop()) {
+            *to = match from {
+                Value::KvList(kvs) => Value::KvList(
+                    kvs.iter()
+                        .map(|kv| KeyValue {
+                            key: kv.key.clone(),
+                            value: copy_unnested(&kv.value),
+                        })
+                        .collect(),
+                ),
+                Value::Array(Array::Value(items)) => {
+                    Value::Array(Array::Value(items.iter().map(copy_unnested).collect()))
+                }
+                other => copy_unnested(other),
+            };
+            match (from, to) {
+                (Value::KvList(from), Value::KvList(to)) => pending.extend(
+                    from.iter()
+                        .zip(to)
+                        .map(|(from, to)| (&from.value, &mut to.value))
+                        .filter(|(from, _)| nests(from)),
+                ),
+                (Value::Array(Array::Value(from)), Value::Array(Array::Value(to))) => {
+                    pending.extend(from.iter().zip(to).filter(|(from, _)| nests(from)));
+                }
+                _ => {}
+            }
+        }
+        copy
+    }
+}
+
+/// A copy of `value` if it does not [nest](nests); the empty value, for
+/// [`Value::clone`] to fill in, if it does.
+fn copy_unnested(value: &Value) -> Value {
+    match value {
+        Value::String(s) => Value::String(s.clone()),
+        Value::Bool(b) => Value::Bool(*b),
+        Value::I64(n) => Value::I64(*n),
+        Value::F64(n) => Value::F64(*n),
+        Value::KvList(_) | Value::Array(Array::Value(_)) | Value::Empty => Value::Empty,
+        Value::Array(scalars) => Value::Array(scalars.clone()),
+        Value::Bytes(b) => Value::Bytes(b.clone()),
+    }
 }
 
 /// Drops the text `s` owns, if it owns any, leaving a borrowed empty
@@ -472,44 +584,5 @@ impl<T: Into<Value>> From<Option<T>> for Value {
 impl<T: Into<Value>> From<Vec<Option<T>>> for Value {
     fn from(v: Vec<Option<T>>) -> Value {
         Value::Array(Array::Value(v.into_iter().map(Value::from).collect()))
-    }
-}
-
-fn write_list<T: fmt::Display>(f: &mut fmt::Formatter<'_>, items: &[T]) -> fmt::Result {
-    f.write_str("[")?;
-    for (i, item) in items.iter().enumerate() {
-        if i > 0 {
-            f.write_str(", ")?;
-        }
-        item.fmt(f)?;
-    }
-    f.write_str("]")
-}
-
-impl fmt::Display for Value {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Value::String(s) => f.write_str(s),
-            Value::Bool(b) => b.fmt(f),
-            Value::I64(n) => n.fmt(f),
-            Value::F64(n) => n.fmt(f),
-            Value::Array(Array::String(v)) => write_list(f, v),
-            Value::Array(Array::Bool(v)) => write_list(f, v),
-            Value::Array(Array::I64(v)) => write_list(f, v),
-            Value::Array(Array::F64(v)) => write_list(f, v),
-            Value::Array(Array::Value(v)) => write_list(f, v),
-            Value::Bytes(b) => Base64(b).fmt(f),
-            Value::KvList(kvs) => {
-                f.write_str("{")?;
-                for (i, kv) in kvs.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(", ")?;
-                    }
-                    write!(f, "{}: {}", kv.key, kv.value)?;
-                }
-                f.write_str("}")
-            }
-            Value::Empty => f.write_str("null"),
-        }
     }
 }
