@@ -85,6 +85,21 @@ pub(crate) fn limit_value(value: &mut Value, limits: &SpanLimits) -> u64 {
     cut
 }
 
+/// `value`, or the empty value if it is a list or array `depth` deep,
+/// past [`SpanLimits::MAX_DEPTH`], as [`limit_value`] would leave it at
+/// that limit. The exporters walk a value by recursion and stop there: a
+/// span's values are cut when it ends, but a [`SpanData`] the application
+/// builds or changes reaches an exporter uncut, through
+/// [`SpanExporter::export`](crate::export::SpanExporter::export) or
+/// [`SpanProcessor::on_end`](crate::export::SpanProcessor::on_end), and
+/// may nest deeper than the stack could follow.
+pub(crate) fn within_max_depth(value: &Value, depth: usize) -> &Value {
+    match value {
+        Value::KvList(_) | Value::Array(_) if depth > SpanLimits::MAX_DEPTH => &Value::Empty,
+        _ => value,
+    }
+}
+
 /// Sets `kv` in the attribute collection `attributes` as the OpenTelemetry
 /// [common spec](https://opentelemetry.io/docs/specs/otel/common/#attribute-collections)
 /// says: keys are unique, so a key set before keeps its place and takes the

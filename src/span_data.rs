@@ -5,7 +5,7 @@ use std::fmt;
 use crate::id::{SpanId, TraceId};
 use crate::instrumentation_scope::InstrumentationScope;
 use crate::span_context::SpanContext;
-use crate::value::{release_str, KeyValue, Str};
+use crate::value::{drop_list, release_str, KeyValue, Str};
 
 /// The role of a span in a request, as in OpenTelemetry.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -158,6 +158,20 @@ impl Link {
             attributes,
             dropped_attributes_count: 0,
         }
+    }
+}
+
+/// Drops a span's attributes and those of its events and links one value
+/// at a time (see [`drop_list`]): a span baton did not record itself (one
+/// the application built, handed to an exporter) holds values nothing cut
+/// to the depth limit, which may nest deeper than the stack could follow.
+pub(crate) fn drop_parts(attributes: Vec<KeyValue>, events: Vec<Event>, links: Vec<Link>) {
+    drop_list(attributes);
+    for event in events {
+        drop_list(event.attributes);
+    }
+    for link in links {
+        drop_list(link.attributes);
     }
 }
 

@@ -15,7 +15,7 @@ use crate::attribute_limits::{self, limit_record, limit_span_type, report_discar
 use crate::clock::{unix_nanos_at, unix_nanos_span};
 use crate::instrumentation_scope::InstrumentationScope;
 use crate::span_context::SpanContext;
-use crate::span_data::{Event, Link, SpanData, SpanKind, SpanType, Status};
+use crate::span_data::{drop_parts, Event, Link, SpanData, SpanKind, SpanType, Status};
 use crate::span_limits::SpanLimits;
 use crate::value::{drop_list, Array, KeyValue, Str, Value};
 
@@ -60,13 +60,11 @@ pub(crate) struct Extras {
 /// process. Only a span with something out of line pays for this.
 impl Drop for Extras {
     fn drop(&mut self) {
-        drop_list(std::mem::take(&mut self.attributes));
-        for event in std::mem::take(&mut self.events) {
-            drop_list(event.attributes);
-        }
-        for link in std::mem::take(&mut self.links) {
-            drop_list(link.attributes);
-        }
+        drop_parts(
+            std::mem::take(&mut self.attributes),
+            std::mem::take(&mut self.events),
+            std::mem::take(&mut self.links),
+        );
     }
 }
 

@@ -4,12 +4,13 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
+use crate::attribute_limits::within_max_depth;
 use crate::diagnostic::DiagnosticKind;
 use crate::export::exporter::ShutDown;
 use crate::export::{ExportError, SpanExporter};
 use crate::id::{SpanId, TraceId};
 use crate::instrumentation_scope::InstrumentationScope;
-use crate::span_data::{SpanData, Status};
+use crate::span_data::{drop_parts, SpanData, Status};
 use crate::value::{Array, Value};
 
 /// Spans held while waiting for their local root to end; past this, what is
@@ -484,15 +485,15 @@ fn write_list<T>(out: &mut String, items: &[T], mut item: impl FnMut(&mut String
     out.push(']');
 }
 
-/// `value` with every string in it quoted, so that the kinds of value
-/// cannot be mistaken for each other.
-fn write_value(out: &mut String, value: &Value) {
-    match value {
+/// `value`, `depth` deep (see [`within_max_depth`]), with every string in
+/// it quoted, so that the kinds of value cannot be mistaken for each other.
+fn write_value(out: &mut String, value: &Value, depth: usize) {
+    match within_max_depth(value, depth) {
         Value::String(s) => write_str_value(out, s),
         Value::F64(n) => write_f64(out, *n),
         Value::Array(Array::String(v)) => write_list(out, v, |o, s| write_str_value(o, s)),
         Value::Array(Array::F64(v)) => write_list(out, v, |o, n| write_f64(o, *n)),
-        Value::Array(Array::Value(v)) => write_list(out, v, write_value),
+        Value::Array(Array::Value(v)) => write_list(out, v, |o, v| write_value(o, v, depth + 1)),
         Value::KvList(kvs) => {
             out.push('{');
             for (i, kv) in kvs.iter().enumerate() {
@@ -501,7 +502,7 @@ fn write_value(out: &mut String, value: &Value) {
                 }
                 write_label(out, &kv.key, LIST_KEY);
                 out.push_str(": ");
-                write_value(out, &kv.value);
+                write_value(out, &kv.value, depth + 1);
             }
             out.push('}');
         }
@@ -559,7 +560,7 @@ fn write_span_line(out: &mut String, span: &SpanData, depth: usize) {
         out.push_str("  ");
         write_label(out, &kv.key, FIELD);
         out.push('=');
-        write_value(out, &kv.value);
+        write_value(out, &kv.value, 1);
     }
     let hidden = span.attributes.len().saturating_sub(MAX_SHOWN_ATTRIBUTES);
     if hidden > 0 {
@@ -619,6 +620,11 @@ fn render_trace(out: &mut String, trace: TraceId, mut spans: Vec<SpanData>, mark
             Some(i) => stack.push((i, 0)),
             None => break,
         }
+    }
+    // Copies of what `export` was given, which the application may have
+    // built with values nested past the depth limit.
+    for span in spans {
+        drop_parts(span.attributes, span.events, span.links);
     }
 }
 

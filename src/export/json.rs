@@ -9,6 +9,7 @@
 
 use std::fmt::Write;
 
+use crate::attribute_limits::within_max_depth;
 use crate::base64::Base64;
 use crate::export::otlp_model::{
     for_each_scope, kind_number, span_flags, span_type_attribute, status_parts,
@@ -96,9 +97,9 @@ fn write_string_value(out: &mut String, s: &str) {
     out.push('}');
 }
 
-/// An `AnyValue` object.
-fn write_value(out: &mut String, value: &Value) {
-    match value {
+/// An `AnyValue` object, `depth` deep (see [`within_max_depth`]).
+fn write_value(out: &mut String, value: &Value, depth: usize) {
+    match within_max_depth(value, depth) {
         Value::String(s) => {
             write_string_value(out, s);
             return;
@@ -118,10 +119,16 @@ fn write_value(out: &mut String, value: &Value) {
             out.push_str("{\"arrayValue\":{\"values\":");
             match array {
                 Array::String(v) => write_list(out, v, |o, s| write_string_value(o, s)),
-                Array::Bool(v) => write_list(out, v, |o, b| write_value(o, &Value::Bool(*b))),
-                Array::I64(v) => write_list(out, v, |o, n| write_value(o, &Value::I64(*n))),
-                Array::F64(v) => write_list(out, v, |o, n| write_value(o, &Value::F64(*n))),
-                Array::Value(v) => write_list(out, v, write_value),
+                Array::Bool(v) => {
+                    write_list(out, v, |o, b| write_value(o, &Value::Bool(*b), depth + 1))
+                }
+                Array::I64(v) => {
+                    write_list(out, v, |o, n| write_value(o, &Value::I64(*n), depth + 1))
+                }
+                Array::F64(v) => {
+                    write_list(out, v, |o, n| write_value(o, &Value::F64(*n), depth + 1))
+                }
+                Array::Value(v) => write_list(out, v, |o, v| write_value(o, v, depth + 1)),
             }
             out.push('}');
         }
@@ -130,7 +137,7 @@ fn write_value(out: &mut String, value: &Value) {
         }
         Value::KvList(kvs) => {
             out.push_str("{\"kvlistValue\":{\"values\":");
-            write_attributes(out, kvs);
+            write_entries(out, kvs, depth + 1);
             out.push('}');
         }
         // No field set: `{}`.
@@ -139,18 +146,24 @@ fn write_value(out: &mut String, value: &Value) {
     out.push('}');
 }
 
-fn write_key_value(out: &mut String, key: &str, value: &Value) {
+/// A `KeyValue` object, its value `depth` deep.
+fn write_key_value(out: &mut String, key: &str, value: &Value, depth: usize) {
     out.push_str("{\"key\":");
     write_str(out, key);
     out.push_str(",\"value\":");
-    write_value(out, value);
+    write_value(out, value, depth);
     out.push('}');
 }
 
 /// A list of `KeyValue` objects.
 pub(crate) fn write_attributes(out: &mut String, attributes: &[KeyValue]) {
-    write_list(out, attributes, |o, kv| {
-        write_key_value(o, &kv.key, &kv.value)
+    write_entries(out, attributes, 1);
+}
+
+/// [`write_attributes`], the values `depth` deep.
+fn write_entries(out: &mut String, entries: &[KeyValue], depth: usize) {
+    write_list(out, entries, |o, kv| {
+        write_key_value(o, &kv.key, &kv.value, depth)
     });
 }
 
@@ -279,7 +292,7 @@ fn write_span_fields(out: &mut String, span: &SpanData) {
         if !std::mem::take(&mut first) {
             out.push(',');
         }
-        write_key_value(out, &kv.key, &kv.value);
+        write_key_value(out, &kv.key, &kv.value, 1);
     }
     if let Some(t) = span_type_attribute(span) {
         if !first {

@@ -41,6 +41,7 @@
 //! out, except inside the `AnyValue` oneof, where the field says which
 //! variant it is.
 
+use crate::attribute_limits::within_max_depth;
 use crate::export::otlp_model::{
     for_each_scope, kind_number, only_scope, span_flags, span_type_attribute, status_parts,
 };
@@ -140,8 +141,9 @@ fn message(out: &mut Vec<u8>, field: u32, body: impl FnOnce(&mut Vec<u8>)) {
     put_varint(&mut out[at..], len);
 }
 
-fn any_value(out: &mut Vec<u8>, value: &Value) {
-    match value {
+/// An `AnyValue`, `depth` deep (see [`within_max_depth`]).
+fn any_value(out: &mut Vec<u8>, value: &Value, depth: usize) {
+    match within_max_depth(value, depth) {
         Value::String(s) => bytes_always(out, 1, s.as_bytes()),
         Value::Bool(b) => {
             tag(out, 2, VARINT);
@@ -156,16 +158,17 @@ fn any_value(out: &mut Vec<u8>, value: &Value) {
             tag(out, 4, I64);
             out.extend_from_slice(&n.to_le_bytes());
         }
-        Value::Array(array) => message(out, 5, |out| array_value(out, array)),
-        Value::KvList(kvs) => message(out, 6, |out| attributes(out, 1, kvs)),
+        Value::Array(array) => message(out, 5, |out| array_value(out, array, depth + 1)),
+        Value::KvList(kvs) => message(out, 6, |out| entries(out, 1, kvs, depth + 1)),
         Value::Bytes(bytes) => bytes_always(out, 7, bytes),
         // An `AnyValue` with no field set.
         Value::Empty => {}
     }
 }
 
-/// The `values` of an `ArrayValue`, each an `AnyValue` message.
-fn array_value(out: &mut Vec<u8>, array: &Array) {
+/// The `values` of an `ArrayValue`, each an `AnyValue` message `depth`
+/// deep.
+fn array_value(out: &mut Vec<u8>, array: &Array, depth: usize) {
     fn each<T>(out: &mut Vec<u8>, items: &[T], mut item: impl FnMut(&mut Vec<u8>, &T)) {
         for x in items {
             message(out, 1, |out| item(out, x));
@@ -173,23 +176,29 @@ fn array_value(out: &mut Vec<u8>, array: &Array) {
     }
     match array {
         Array::String(v) => each(out, v, |o, s| bytes_always(o, 1, s.as_bytes())),
-        Array::Bool(v) => each(out, v, |o, b| any_value(o, &Value::Bool(*b))),
-        Array::I64(v) => each(out, v, |o, n| any_value(o, &Value::I64(*n))),
-        Array::F64(v) => each(out, v, |o, n| any_value(o, &Value::F64(*n))),
-        Array::Value(v) => each(out, v, any_value),
+        Array::Bool(v) => each(out, v, |o, b| any_value(o, &Value::Bool(*b), depth)),
+        Array::I64(v) => each(out, v, |o, n| any_value(o, &Value::I64(*n), depth)),
+        Array::F64(v) => each(out, v, |o, n| any_value(o, &Value::F64(*n), depth)),
+        Array::Value(v) => each(out, v, |o, v| any_value(o, v, depth)),
     }
 }
 
-fn key_value(out: &mut Vec<u8>, field: u32, key: &str, value: &Value) {
+/// A `KeyValue`, its value `depth` deep.
+fn key_value(out: &mut Vec<u8>, field: u32, key: &str, value: &Value, depth: usize) {
     message(out, field, |out| {
         bytes_field(out, 1, key.as_bytes());
-        message(out, 2, |out| any_value(out, value));
+        message(out, 2, |out| any_value(out, value, depth));
     });
 }
 
 fn attributes(out: &mut Vec<u8>, field: u32, attributes: &[KeyValue]) {
-    for kv in attributes {
-        key_value(out, field, &kv.key, &kv.value);
+    entries(out, field, attributes, 1);
+}
+
+/// [`attributes`], the values `depth` deep.
+fn entries(out: &mut Vec<u8>, field: u32, entries: &[KeyValue], depth: usize) {
+    for kv in entries {
+        key_value(out, field, &kv.key, &kv.value, depth);
     }
 }
 
