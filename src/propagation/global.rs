@@ -4,6 +4,7 @@ use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock, PoisonError};
 
+use super::session::{report_invalid_header, SessionError, SessionHeader};
 use super::{Composite, Extractor, Injector, Propagator, PropagatorsError, OTEL_PROPAGATORS};
 use crate::context::Context;
 use crate::diagnostic::{report, DiagnosticKind};
@@ -115,7 +116,10 @@ pub fn set_global_propagator(propagator: Composite) -> Result<(), AlreadySet> {
 /// [`DiagnosticKind::InvalidConfig`], unless
 /// [`Config::from_env`](crate::Config::from_env) reported it already.
 pub fn global_propagator() -> &'static Composite {
-    GLOBAL.get_or_init(|| {
+    // Reported once the propagator is set: a diagnostic handler may inject
+    // or extract, which would wait for it.
+    let mut deferred = Vec::new();
+    let global = GLOBAL.get_or_init(|| {
         let left = {
             let mut configured = configured();
             configured.read = true;
@@ -136,13 +140,31 @@ pub fn global_propagator() -> &'static Composite {
         let (usable, problems) = usable_propagators(&list);
         ignored.extend(problems);
         if !ignored.is_empty() && first_report_of_env_propagators() {
-            for problem in &ignored {
-                report_ignored(problem);
-            }
+            deferred.extend(ignored.into_iter().map(Deferred::Propagators));
         }
-        // `usable` names known propagators only, `none` alone or nothing.
-        Composite::from_list(&usable).unwrap_or_default()
-    })
+        let session = || {
+            Ok(SessionHeader::from_process_env().unwrap_or_else(|e| {
+                deferred.push(Deferred::SessionHeader(e));
+                SessionHeader::default()
+            }))
+        };
+        // `usable` names known propagators only, `none` alone or nothing,
+        // and the session header cannot fail.
+        Composite::with_session(&usable, session).unwrap_or_default()
+    });
+    for report in deferred {
+        match report {
+            Deferred::Propagators(problem) => report_ignored(&problem),
+            Deferred::SessionHeader(e) => report_invalid_header(e),
+        }
+    }
+    global
+}
+
+/// A problem the global propagator's first read found, reported after it.
+enum Deferred {
+    Propagators(PropagatorsError),
+    SessionHeader(SessionError),
 }
 
 fn report_ignored(problem: &PropagatorsError) {

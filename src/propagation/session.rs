@@ -250,15 +250,17 @@ impl SessionHeader {
     /// [`DiagnosticKind::InvalidConfig`] as an invalid `OTEL_*` value is,
     /// and the default is used, so a typo never stops propagation.
     pub fn from_env() -> SessionHeader {
-        let lookup = |name: &str| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned());
-        SessionHeader::from_lookup(lookup).unwrap_or_else(|e| {
-            report(
-                DiagnosticKind::InvalidConfig,
-                &format_args!("{BATON_SESSION_HEADER}: {e}; using {DEFAULT_SESSION_HEADER}"),
-                None,
-            );
+        SessionHeader::from_process_env().unwrap_or_else(|e| {
+            report_invalid_header(e);
             SessionHeader::default()
         })
+    }
+
+    /// The header named by the process's [`BATON_SESSION_HEADER`], or why
+    /// it cannot be used; reports nothing.
+    pub(crate) fn from_process_env() -> Result<SessionHeader, SessionError> {
+        let lookup = |name: &str| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned());
+        SessionHeader::from_lookup(lookup)
     }
 
     /// The header name, lowercase.
@@ -307,6 +309,16 @@ fn kind_of(e: SessionError) -> DiagnosticKind {
         SessionError::IdTooLong { .. } => DiagnosticKind::LimitExceeded,
         _ => DiagnosticKind::InvalidHeader,
     }
+}
+
+/// Reports that the process's [`BATON_SESSION_HEADER`] names a header
+/// that cannot be used (`e`), so the default is.
+pub(crate) fn report_invalid_header(e: SessionError) {
+    report(
+        DiagnosticKind::InvalidConfig,
+        &format_args!("{BATON_SESSION_HEADER}: {e}; using {DEFAULT_SESSION_HEADER}"),
+        None,
+    );
 }
 
 impl Propagator for SessionHeader {
