@@ -137,7 +137,6 @@ fn explain_an_intact_hop_from_two_full_request_dumps() {
 /// names it too ("lines 1 and 2 disagree"). `explain` should say so, not
 /// call the hop intact.
 #[test]
-#[ignore = "bug: explain calls a hop intact when the receiver's formats carry the same trace with another parent span or decision"]
 fn explain_names_two_contexts_of_the_same_trace_that_disagree() {
     for b3 in [format!("{T}-2222222222222222-1"), format!("{T}-{S}-0")] {
         let input = format!(

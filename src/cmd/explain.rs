@@ -874,6 +874,11 @@ impl Hop<'_> {
                         .to_owned(),
                 ),
             ));
+        } else {
+            // Each format read alone may agree (b3 and b3multi both prefer a
+            // valid `b3` to the `x-b3-*` beside it), while the receiver's
+            // extract reports two contexts that disagree: say so.
+            findings.extend(self.conflicts());
         }
         if got.trace_id() != sent.trace_id() {
             findings.push(Finding::breaks(
@@ -977,6 +982,62 @@ impl Hop<'_> {
                 ),
             ));
         }
+    }
+
+    /// The contexts the receiver's extract reports as disagreeing (another
+    /// trace id, or the same trace from another parent span or with another
+    /// decision: `Problem::Conflict`, `Problem::SpanConflict`), as findings.
+    fn conflicts(&self) -> Vec<Finding> {
+        let (_, problems) = self
+            .receiver
+            .extract_with_problems(&Context::default(), self.received);
+        let decision = |s: Option<bool>| match s {
+            None => "no decision",
+            Some(true) => "sampled",
+            Some(false) => "not sampled",
+        };
+        problems
+            .iter()
+            .filter_map(|problem| {
+                let what = match problem {
+                    Extracted::Conflict {
+                        kept,
+                        kept_trace_id,
+                        ignored,
+                        ignored_trace_id,
+                    } => format!(
+                        "conflicting contexts: {kept} carries trace {kept_trace_id}, {ignored} \
+                         carries {ignored_trace_id}; the receiver keeps {kept_trace_id} and \
+                         reports the other"
+                    ),
+                    Extracted::SpanConflict {
+                        kept,
+                        kept_span_id,
+                        kept_sampled,
+                        ignored,
+                        ignored_span_id,
+                        ignored_sampled,
+                        trace_id,
+                    } => format!(
+                        "conflicting contexts of trace {trace_id}: {kept} carries parent span \
+                         {kept_span_id} {}, {ignored} carries {ignored_span_id} {}; the receiver \
+                         keeps {kept}'s and reports the other",
+                        decision(*kept_sampled),
+                        decision(*ignored_sampled)
+                    ),
+                    _ => return None,
+                };
+                Some(Finding::loses(
+                    what,
+                    Some(
+                        "one hop should carry one context: find who adds or rewrites the \
+                         second header (often a proxy or mesh with its own tracer) and give \
+                         both sides the same OTEL_PROPAGATORS"
+                            .to_owned(),
+                    ),
+                ))
+            })
+            .collect()
     }
 
     /// A field the receiver reads once that arrived with other values too: it
