@@ -365,3 +365,26 @@ fn a_service_that_stays_up_sends_within_its_schedule_delay() {
     assert!(still_running, "the service exited early");
     check_spans(&spans);
 }
+
+/// A service whose collector is not there when it exits: the guard's
+/// drop cannot deliver, and must not pass that off quietly. README: spans
+/// a failure lost "count as failed and are reported once, as
+/// `export-failed`", and "Without a diagnostic handler" reports reach
+/// stderr: the operator's log names the collector and the loss.
+#[test]
+fn a_service_exiting_with_its_collector_down_says_what_it_lost() {
+    let refused = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}", refused.local_addr().unwrap());
+    drop(refused);
+    let env = deployment_env(&[
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint.clone()),
+        ("OTEL_EXPORTER_OTLP_TIMEOUT", "2000".to_owned()),
+    ]);
+    let stderr = child_process::run_alone("service_configured_by_env", &env);
+    let report = stderr
+        .lines()
+        .find(|l| l.contains("export-failed"))
+        .unwrap_or_else(|| panic!("no export-failed report: {stderr}"));
+    assert!(report.contains(&endpoint), "names the collector: {report}");
+    assert!(report.contains("lost"), "says spans were lost: {report}");
+}
