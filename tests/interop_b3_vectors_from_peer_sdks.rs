@@ -126,8 +126,7 @@ extract_vectors! {
     go_invalid_multiple_bogus_span_id:
         [("x-b3-traceid", "ab000000000000000000000000000000"), ("x-b3-spanid", "qw00000000000000"), ("x-b3-sampled", "1")] => None;
     // `d` is the single header's debug; `X-B3-Sampled` is "1" or "0"
-    // (README). OpenTelemetry Python reads it as sampled
-    // (`_SAMPLE_PROPAGATE_VALUES`); Go and baton refuse the headers.
+    // (README). Go and baton refuse the headers.
     go_invalid_multiple_bogus_sampled_flag:
         [("x-b3-traceid", "ab000000000000000000000000000000"), ("x-b3-spanid", "cd00000000000000"), ("x-b3-sampled", "d")] => None;
     go_invalid_multiple_upper_case_trace_id:
@@ -174,8 +173,7 @@ extract_vectors! {
     go_invalid_single_with_sampling_set_to_true:
         [("b3", "ab000000000000000000000000000000-cd00000000000000-true")] => None;
     // Peers disagree: Java (`extract_SampledContext_DebugFlag_SingleHeader`,
-    // `{trace}-{span}-1-0`) and OpenTelemetry Python never look at the
-    // fourth field; Go checks it is 16 hex digits. The README:
+    // `{trace}-{span}-1-0`) never looks at the fourth field; Go checks it is 16 hex digits. The README:
     // "ParentSpanId ... encoded as 16 lower-hex characters". baton takes
     // Go's side: `0` is no parent span id, and the header is invalid.
     java_single_with_a_one_digit_parent_span_id:
@@ -302,11 +300,10 @@ fn go_inject_vectors() {
     }
 }
 
-/// Peers disagree on a 64-bit trace id sent on: Go and Python write the
-/// 32-digit padded form, Zipkin's Brave the 16 digits it received. The
-/// README allows both ("The TraceId is 64 or 128-bit ... 16 or 32
-/// lower-hex characters"); baton keeps the received width, as Brave does,
-/// and Go's and Python's extract read either.
+/// Peers disagree on a 64-bit trace id sent on: Go writes the 32-digit
+/// padded form. The B3 README allows both ("The TraceId is 64 or 128-bit
+/// ... 16 or 32 lower-hex characters"); baton keeps the received width,
+/// and Go's extract reads either.
 #[test]
 fn a_64_bit_trace_id_is_sent_on_as_16_digits() {
     let cx = B3::single().extract(

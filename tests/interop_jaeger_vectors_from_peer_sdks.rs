@@ -89,8 +89,7 @@ extract_vectors! {
     go_flag_of_five_digits_is_refused:
         "a1ce929d0e0e4736a3ce929d0e0e4736:00f067aa0ba902b7:0:00001" => None;
     // Peers disagree: Go ignores the parent span id whatever it holds
-    // ("ignore parent span id", `:whatever:`), and so do Python, Java and
-    // JS, which never parse it. The doc defines it as a "64-bit value in
+    // ("ignore parent span id", `:whatever:`). The doc defines it as a "64-bit value in
     // base16 format" ("0 value is valid and means root span"), and baton
     // keeps it as the parent span id, so it parses it: a field that is not
     // base16 makes the header invalid. (Every peer writes `0` or hex.)
@@ -98,8 +97,8 @@ extract_vectors! {
         "a1ce929d0e0e4736a3ce929d0e0e4736:00f067aa0ba902b7:whatever:1" => None;
     // Peers disagree: Go refuses a trace id of 19 digits ("trace ID length
     // is not 32 or 16"); the doc says "Receivers MUST accept hex-strings
-    // shorter than 32 characters and 0-pad them on the left", as Python
-    // (`int(trace_id, 16)`) does. baton takes the doc's side.
+    // shorter than 32 characters and 0-pad them on the left". baton takes
+    // the doc's side.
     go_trace_id_of_19_digits_is_padded:
         "1234567890abcd01234:00f067aa0ba902b7:0:1" => seen("00000000000001234567890abcd01234", S, true, false);
 

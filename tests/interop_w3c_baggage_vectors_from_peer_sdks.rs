@@ -90,7 +90,7 @@ extract_vectors! {
 
     // Peers disagree on an empty value: Java drops `key1=` (and `key1=`
     // with only spaces, or with properties); the spec's `value =
-    // *baggage-octet` allows it, and so do Go and Python. baton keeps it.
+    // *baggage-octet` allows it. baton keeps it.
     java_drops_but_spec_allows_an_empty_value: ["key1="] => [("key1", "", "")];
     java_drops_but_spec_allows_an_empty_value_of_spaces: ["key1=     "] => [("key1", "", "")];
     java_drops_but_spec_allows_an_empty_value_with_metadata:
