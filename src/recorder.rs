@@ -253,8 +253,14 @@ impl Recorder {
         }
     }
 
-    /// Tells the sink a recording span started.
+    /// Tells the sink a recording span started, unless the pipeline is
+    /// shut down: the SDK spec's processor `Shutdown` says "subsequent
+    /// calls to `OnStart`, `OnEnd`, or `ForceFlush` are not allowed" (the
+    /// span's end is counted as dropped then, by [`on_end`]).
     pub(crate) fn on_start(&self, span: &dyn Any, parent: &Context) {
+        if self.shut_down.load(Ordering::Acquire) {
+            return;
+        }
         // The call written twice, not bound to a closure first: bound, it
         // changed inlining in `begin` and cost a future with a span 6
         // instructions (callgrind, default profile).
