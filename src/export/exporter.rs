@@ -274,14 +274,17 @@ pub trait SpanExporter: Send + 'static {
     /// Exports one batch.
     fn export(&mut self, batch: &[SpanData]) -> Result<(), ExportError>;
 
-    /// Told once, before the first export, how long the processor allows
-    /// each export ([`BatchConfig::export_timeout`](crate::export::BatchConfig::export_timeout),
+    /// Told by a [`BatchProcessor`](crate::export::BatchProcessor), once,
+    /// before the first export, how long it allows each export ([`BatchConfig::export_timeout`](crate::export::BatchConfig::export_timeout),
     /// `OTEL_BSP_EXPORT_TIMEOUT`; [`Duration::MAX`] for no limit). An
     /// exporter doing I/O should give up by then, so that a hung backend
     /// cannot hold the processor longer; [`OtlpExporter`](crate::export::OtlpExporter)
     /// bounds each request, retries included, by the smaller of this and its
     /// own timeout. [`BatchProcessor::new`](crate::export::BatchProcessor::new)
-    /// calls it, however the pipeline is built. Does nothing by default.
+    /// calls it, however the pipeline is built; a
+    /// [`SimpleProcessor`](crate::export::SimpleProcessor), which exports
+    /// on the caller's thread with no deadline of its own, does not. Does
+    /// nothing by default.
     ///
     /// # Example: a batch processor bounds an OTLP exporter's requests
     /// ```

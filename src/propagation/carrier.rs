@@ -117,11 +117,12 @@ pub trait Extractor {
     /// assert_eq!(seen, ["uberctx-a=1", "UberCtx-B=2"]);
     /// ```
     fn get_all_with_prefix(&self, prefix: &str, f: &mut dyn FnMut(&str, &str)) {
-        // A name `keys` yields r times (a repeated line) would give its r
+        // A name `keys` yields r times (a repeated line, or one field
+        // spelled in r cases, which `get_all` matches alike) would give its
         // values r times each.
         let mut asked = HashSet::new();
         self.keys(&mut |name| {
-            if starts_with_ignore_case(name, prefix) && asked.insert(name.to_owned()) {
+            if starts_with_ignore_case(name, prefix) && asked.insert(name.to_ascii_lowercase()) {
                 self.get_all(name, &mut |value| f(name, value));
             }
         });
