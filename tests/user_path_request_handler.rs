@@ -9,52 +9,12 @@ mod common;
 
 use std::collections::HashMap;
 use std::sync::mpsc;
-use std::thread;
 
 use baton::{SpanKind, Status};
+use common::pool::Pool;
 
 const TRACE: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
 const PARENT: &str = "00f067aa0ba902b7";
-
-/// A fixed pool of std threads taking boxed jobs from one queue.
-struct Pool {
-    jobs: Option<mpsc::Sender<Box<dyn FnOnce() + Send>>>,
-    workers: Vec<thread::JoinHandle<()>>,
-}
-
-impl Pool {
-    fn new(n: usize) -> Pool {
-        let (tx, rx) = mpsc::channel::<Box<dyn FnOnce() + Send>>();
-        let rx = std::sync::Arc::new(std::sync::Mutex::new(rx));
-        let workers = (0..n)
-            .map(|_| {
-                let rx = rx.clone();
-                thread::spawn(move || {
-                    while let Ok(job) = rx.lock().unwrap().recv() {
-                        job();
-                    }
-                })
-            })
-            .collect();
-        Pool {
-            jobs: Some(tx),
-            workers,
-        }
-    }
-
-    fn execute(&self, job: impl FnOnce() + Send + 'static) {
-        self.jobs.as_ref().unwrap().send(Box::new(job)).unwrap();
-    }
-}
-
-impl Drop for Pool {
-    fn drop(&mut self) {
-        self.jobs.take();
-        for w in self.workers.drain(..) {
-            w.join().unwrap();
-        }
-    }
-}
 
 /// What a pool job saw of its context.
 #[derive(Debug, PartialEq)]

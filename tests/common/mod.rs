@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod injected;
+pub mod pool;
 
 use std::collections::VecDeque;
 use std::future::Future;
