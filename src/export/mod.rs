@@ -105,7 +105,7 @@ pub use otlp::{
 };
 pub use otlp_encoding::{Compression, Protocol};
 pub use otlp_response::MAX_ERROR_MESSAGE;
-pub use pipeline::{force_flush, init, InitError, PipelineGuard, SHUTDOWN_TIMEOUT};
+pub use pipeline::{force_flush, init, stats, InitError, PipelineGuard, SHUTDOWN_TIMEOUT};
 pub use processor::{SimpleProcessor, SpanProcessor};
 pub use redirect_refusal::RedirectRefusal;
 pub use resource::Resource;

@@ -15,7 +15,8 @@ use crate::export::batch_queue::Shared;
 use crate::export::config::Config;
 use crate::export::deadline::deadline_after;
 use crate::export::exporter::ExportError;
-use crate::export::processor::SpanProcessor;
+use crate::export::processor::{SimpleProcessor, SpanProcessor};
+use crate::export::stats::BatchStats;
 use crate::local_batch;
 use crate::propagation::global::configure_global_propagator;
 use crate::recorder::{self, Recorder, Sink};
@@ -215,6 +216,34 @@ pub fn force_flush(timeout: Duration) -> Result<(), ExportError> {
     }
 }
 
+/// The counters of the installed pipeline's processor (see
+/// [`BatchStats`]), for a health check or a metric: `None` with no
+/// pipeline, or when its processor keeps no counters of its own that baton
+/// can read (one of the application's, or a [`FanOut`](crate::export::FanOut)
+/// of several, as `OTEL_TRACES_EXPORTER=otlp,console` builds, each of
+/// which saw every span). A [`BatchProcessor`] or [`SimpleProcessor`](crate::export::SimpleProcessor)
+/// installed by [`Config::processor`](crate::Config::processor), by
+/// [`Config::exporter`](crate::Config::exporter) or
+/// [`Config::batch_exporter`](crate::Config::batch_exporter), or by
+/// `OTEL_TRACES_EXPORTER` alone, gives its own. The process-wide count of
+/// spans lost, whatever the processor, is
+/// [`dropped_spans`](crate::export::dropped_spans).
+///
+/// # Example: the counters of a batch pipeline
+/// ```
+/// use std::time::Duration;
+/// let spans = baton::InMemoryExporter::default();
+/// let pipeline = baton::init(baton::Config::new().batch_exporter(spans.clone())).unwrap();
+/// baton::in_span("work", || {});
+/// pipeline.force_flush(Duration::from_secs(5)).unwrap();
+/// let s = baton::export::stats().unwrap();
+/// assert_eq!((s.produced, s.exported, s.dropped, s.in_flight), (1, 1, 0, 0));
+/// assert_eq!(pipeline.stats(), Some(s));
+/// ```
+pub fn stats() -> Option<BatchStats> {
+    recorder::installed().and_then(stats_of)
+}
+
 /// Shuts its pipeline down when dropped; see [`init`].
 #[must_use = "dropping the guard shuts the pipeline down"]
 pub struct PipelineGuard {
@@ -251,6 +280,21 @@ impl PipelineGuard {
     /// Exports everything ended so far, waiting at most `timeout`.
     pub fn force_flush(&self, timeout: Duration) -> Result<(), ExportError> {
         force_flush_of(self.recorder, timeout)
+    }
+
+    /// The counters of this pipeline's processor; see [`stats`].
+    pub fn stats(&self) -> Option<BatchStats> {
+        stats_of(self.recorder)
+    }
+}
+
+fn stats_of(r: &Recorder) -> Option<BatchStats> {
+    let processor = processor(r)? as &dyn Any;
+    match processor.downcast_ref::<BatchProcessor>() {
+        Some(batch) => Some(batch.stats()),
+        None => processor
+            .downcast_ref::<SimpleProcessor>()
+            .map(SimpleProcessor::stats),
     }
 }
 
