@@ -1,0 +1,139 @@
+//! A service reloading its configuration: 200 cycles of `init` with a
+//! batch processor, spans on the installing thread and on a thread of its
+//! own, then `shutdown` (or, every other cycle, the guard dropped without
+//! one). Each cycle's spans are all exported by its own processor, and the
+//! process's threads come back to what they were (each processor's export
+//! threads are gone soon after its pipeline is; a shutdown may return
+//! before they have exited, so the count is polled for up to 2 s).
+//!
+//! Finding, kept ignored: live bytes grow about 15 KiB a cycle (see
+//! `reinstalls_keep_live_bytes_flat`).
+//!
+//! Installs the global pipeline and the counting allocator.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use std::time::Instant;
+
+use baton::export::{BatchConfig, BatchProcessor};
+
+#[path = "common/counting_alloc.rs"]
+mod counting_alloc;
+
+#[path = "common/batch_fixture.rs"]
+mod batch_fixture;
+
+use batch_fixture::{accounted, Counting};
+
+/// Spans each cycle ends: a root with two children and a plain span here,
+/// a root with a child on another thread.
+const PER_CYCLE: u64 = 6;
+
+fn threads() -> usize {
+    std::fs::read_dir("/proc/self/task").map_or(0, |d| d.count())
+}
+
+/// One configuration's life; returns its processor's counts and its
+/// exporter's.
+fn cycle(n: usize) -> (baton::export::BatchStats, u64) {
+    let exported = Arc::new(AtomicU64::new(0));
+    let processor = BatchProcessor::new(Counting(Arc::clone(&exported)), BatchConfig::default());
+    let stats = processor.stats_handle();
+    let pipeline = baton::init(baton::Config::new().processor(processor)).unwrap();
+    baton::in_span("request", || {
+        baton::in_span("child", || {});
+        let _c = baton::span("child").attr("cycle", n as i64).enter();
+    });
+    baton::in_span("plain", || {});
+    std::thread::spawn(|| baton::in_span("other", || baton::in_span("child", || {})))
+        .join()
+        .unwrap();
+    if n % 2 == 0 {
+        pipeline.shutdown(Duration::from_secs(10)).unwrap();
+    } else {
+        drop(pipeline);
+    }
+    (stats.get(), exported.load(Ordering::SeqCst))
+}
+
+/// The tests of this file each install the global pipeline, one at a time.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+/// The process's threads once they stop falling (at most 2 s).
+fn settled_threads(at_most: usize) -> usize {
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while threads() > at_most && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    threads()
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn two_hundred_reinstalls_keep_threads_and_export_every_span() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    const CYCLES: usize = 200;
+    let threads_before = threads();
+    let mut highest = 0;
+    for n in 0..CYCLES {
+        let (s, exported) = cycle(n);
+        assert_eq!(
+            (s.produced, s.exported, accounted(&s), exported),
+            (PER_CYCLE, PER_CYCLE, PER_CYCLE, PER_CYCLE),
+            "cycle {n}: {s:?}"
+        );
+        let now = settled_threads(threads_before);
+        highest = highest.max(now);
+        assert_eq!(
+            now, threads_before,
+            "cycle {n}: an export thread outlived its pipeline"
+        );
+    }
+    eprintln!("reinstalls: threads {threads_before} before, at most {highest} between cycles");
+}
+
+/// Measured: 401,873 live bytes after 20 warm-up cycles, 3,474,713 after
+/// 200 more: 15.4 KiB a cycle, linear (2 cycles: +1.2 KiB with no span
+/// ended, +9.7 KiB with one). Where: `init` leaks each `Recorder`
+/// (`recorder::install`, documented as "a few hundred bytes (the sampler
+/// and the processor handle)"), and the recorder owns the `BatchProcessor`
+/// and so its `Arc<Shared>`; a normal shutdown leaves the queue's recycled
+/// chunk buffers in `Queue::spare` / `spare_packed` (up to `SPARE_CHUNKS`
+/// = 16 of them, each `Vec::with_capacity(THREAD_CHUNK_SIZE)` spans, about
+/// 8.5 KiB each; `src/export/batch_queue.rs`), which only `Shared::abandon`
+/// (a shutdown past its deadline) frees. A busy pipeline thus keeps up to
+/// ~136 KiB (plus the packed buffers) for the life of the process on every
+/// reinstall, against "buffers are released at shutdown" in `init`'s doc.
+/// Fix (in a hot-path file, so not made here): when the worker finishes a
+/// normal shutdown, empty `queue.spare`, `queue.spare_packed` and the
+/// capacity of `chunks`/`ahead` and of the registry's slot list, as
+/// `abandon` does.
+#[test]
+#[cfg(target_os = "linux")]
+#[ignore = "bug: each init/shutdown cycle keeps ~15 KiB: the leaked recorder holds the batch queue's spare chunk buffers"]
+fn reinstalls_keep_live_bytes_flat() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    const WARM_UP: usize = 20;
+    const CYCLES: usize = 200;
+    for n in 0..WARM_UP {
+        cycle(n);
+    }
+    let baseline = counting_alloc::live_bytes();
+    let readings: Vec<isize> = (0..10)
+        .map(|k| {
+            for n in 0..CYCLES / 10 {
+                cycle(WARM_UP + k * CYCLES / 10 + n);
+            }
+            counting_alloc::live_bytes()
+        })
+        .collect();
+    eprintln!("reinstalls: live bytes {baseline} after warm-up, then {readings:?}");
+    // What the documentation allows: a few hundred bytes a pipeline.
+    let grown = readings.iter().max().unwrap() - baseline;
+    assert!(
+        grown < (CYCLES * 512) as isize,
+        "live bytes grew by {grown} over {CYCLES} cycles ({} a cycle): {readings:?}",
+        grown / CYCLES as isize
+    );
+}
