@@ -675,6 +675,22 @@ impl Shared {
         self.settle(lanes.wake());
     }
 
+    /// Lets go of the buffers kept for reuse, once a shutdown has exported
+    /// what it held: this outlives the processor's threads in the pipeline
+    /// [`init`](crate::init) keeps, and a service that installs pipelines
+    /// again and again (a configuration reload) would keep each one's.
+    pub(crate) fn release_buffers(&self) {
+        let mut queue = lock(&self.queue);
+        queue.spare = Vec::new();
+        queue.spare_packed = Vec::new();
+        if queue.chunks.is_empty() {
+            queue.chunks = VecDeque::new();
+        }
+        if queue.ahead.is_empty() {
+            queue.ahead = VecDeque::new();
+        }
+    }
+
     fn count_dropped(&self, count: usize) {
         if count > 0 {
             self.tally.dropped(count as u64);

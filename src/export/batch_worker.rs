@@ -187,6 +187,7 @@ impl Worker {
                 }
             }
             Returned::ShutDown(result) => {
+                self.shared.release_buffers();
                 if let Some((_, Some(ack))) = self.shutdown.take() {
                     let _ = ack.try_send(result);
                 }

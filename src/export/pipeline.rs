@@ -107,9 +107,12 @@ impl std::error::Error for InitError {}
 /// counted in [`dropped_spans`](crate::export::dropped_spans).
 ///
 /// Each pipeline installed keeps a few hundred bytes (the sampler and the
-/// processor handle) for the rest of the process, so that starting a span
-/// reads the pipeline without a reference count; the exporter, threads and
-/// buffers are released at shutdown.
+/// processor handle; about a kilobyte with a batch processor, whose
+/// counters, queue and wake-up channel stay with it) for the rest of the
+/// process, so that starting a span reads the pipeline without a reference
+/// count; the exporter, threads and buffers are released at shutdown
+/// (`tests/long_running_pipeline_reinstalls.rs`: 200 reinstalls keep 1.2
+/// KiB each).
 ///
 /// # Process exit
 /// Rust runs no destructors at `std::process::exit`, nor for a guard
