@@ -95,24 +95,15 @@ fn twenty_thousand_short_lived_threads_leave_memory_and_threads_as_they_were() {
          threads {baseline_threads} -> {after_threads}; {:?}",
         stats.get()
     );
-    // What a processor keeps grows once, to the queue's and the export
-    // batches' largest size (about 220 KiB here: one export batch of
-    // `SpanData` slots, the queue), then stays.
+    // What a processor keeps grows to the queue's and the export batches'
+    // largest size (about 220 KiB in a release run: one export batch of
+    // `SpanData` slots, the queue), whenever the worker falls behind, then
+    // stays. A leak of 27 bytes or more per thread (20,000 threads) passes
+    // the bound.
     let highest = *steps.iter().max().unwrap();
     assert!(
         highest - baseline < 512 * 1024,
         "live bytes {baseline} after warm-up, then {steps:?}"
-    );
-    // No trend: the second half of the threads (10,000 of them) adds less
-    // than 16 KiB to the highest of the first half; one leaked allocation
-    // per thread would add at least 80 KiB.
-    let first_half = *steps[..5].iter().max().unwrap();
-    let last = *steps.last().unwrap();
-    assert!(
-        last - first_half < 16 * 1024,
-        "live bytes grew by {} over the last {} threads: {steps:?}",
-        last - first_half,
-        THREADS / 2
     );
     assert!(
         after_threads <= baseline_threads,
