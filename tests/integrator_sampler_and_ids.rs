@@ -21,6 +21,16 @@ fn serial() -> MutexGuard<'static, ()> {
     SERIAL.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// A pipeline with the vendor's sampler and an in-memory exporter.
+fn install_vendor() -> (Vendor, InMemoryExporter, baton::PipelineGuard) {
+    let sampler = Vendor::default();
+    let spans = InMemoryExporter::default();
+    let config = baton::Config::new()
+        .sampler(sampler.clone())
+        .exporter(spans.clone());
+    (sampler, spans, baton::init(config).unwrap())
+}
+
 /// What one `should_sample` call was given, owned.
 #[derive(Clone, Debug)]
 struct Seen {
@@ -99,14 +109,7 @@ fn poll_once<F: Future>(f: F) -> Poll<F::Output> {
 #[test]
 fn the_sampler_sees_each_span_as_a_framework_starts_it() {
     let _serial = serial();
-    let sampler = Vendor::default();
-    let spans = InMemoryExporter::default();
-    let pipeline = baton::init(
-        baton::Config::new()
-            .sampler(sampler.clone())
-            .exporter(spans.clone()),
-    )
-    .unwrap();
+    let (sampler, spans, pipeline) = install_vendor();
 
     let headers = HashMap::from([
         (
@@ -182,14 +185,7 @@ fn the_sampler_sees_each_span_as_a_framework_starts_it() {
 #[test]
 fn sampler_attributes_come_first_and_the_builders_win() {
     let _serial = serial();
-    let sampler = Vendor::default();
-    let spans = InMemoryExporter::default();
-    let pipeline = baton::init(
-        baton::Config::new()
-            .sampler(sampler.clone())
-            .exporter(spans.clone()),
-    )
-    .unwrap();
+    let (_sampler, spans, pipeline) = install_vendor();
     let mut headers = HashMap::new();
     baton::span("op")
         .attr("k", "from-builder")
@@ -229,14 +225,7 @@ impl EnterWith for baton::SpanBuilder {
 #[test]
 fn dropped_and_record_only_spans_carry_the_samplers_tracestate() {
     let _serial = serial();
-    let sampler = Vendor::default();
-    let spans = InMemoryExporter::default();
-    let pipeline = baton::init(
-        baton::Config::new()
-            .sampler(sampler.clone())
-            .exporter(spans.clone()),
-    )
-    .unwrap();
+    let (sampler, spans, pipeline) = install_vendor();
     let mut dropped_headers = HashMap::new();
     let mut recorded_headers = HashMap::new();
     baton::span("dropped")

@@ -67,7 +67,7 @@ pub struct Config {
     /// The propagator `OTEL_PROPAGATORS` names, when `from_lookup` found it
     /// naming one, with the value as given: `init` leaves it for the global
     /// propagator.
-    propagators: Option<(Composite, String)>,
+    propagators: Option<EnvPropagator>,
     /// The settings `from_lookup` ignored.
     ignored: Vec<ConfigError>,
 }
@@ -158,14 +158,16 @@ fn exporters<F: Fn(&str) -> Option<String>>(
     Ok(chosen)
 }
 
+/// The propagator `OTEL_PROPAGATORS` names, and the value as given.
+type EnvPropagator = (Composite, String);
+
 /// Reads `OTEL_PROPAGATORS` as the global propagator reads it (where it
 /// takes effect), its `session` entry's header from `BATON_SESSION_HEADER`:
 /// the propagator, if the variable names one, and what it leaves out or
 /// ignores.
-#[allow(clippy::type_complexity)]
 fn propagators<F: Fn(&str) -> Option<String>>(
     env: &Env<F>,
-) -> (Option<(Composite, String)>, Vec<ConfigError>) {
+) -> (Option<EnvPropagator>, Vec<ConfigError>) {
     let Some(list) = env.get(OTEL_PROPAGATORS) else {
         return (None, Vec::new());
     };
@@ -262,7 +264,7 @@ pub(crate) struct Parts {
     /// `None` for the random default.
     pub(crate) ids: Option<Box<dyn IdGenerator>>,
     /// For the global propagator (see `Config::propagators`).
-    pub(crate) propagators: Option<(Composite, String)>,
+    pub(crate) propagators: Option<EnvPropagator>,
 }
 
 impl Default for Config {
