@@ -85,9 +85,11 @@ fn two_hundred_reinstalls_keep_threads_and_export_every_span() {
         );
         let now = settled_threads(threads_before);
         highest = highest.max(now);
-        assert_eq!(
-            now, threads_before,
-            "cycle {n}: an export thread outlived its pipeline"
+        // At most as many: a thread of the test that ran before this one
+        // (its last pipeline's) may still have been exiting when counted.
+        assert!(
+            now <= threads_before,
+            "cycle {n}: an export thread outlived its pipeline ({threads_before} -> {now})"
         );
     }
     eprintln!("reinstalls: threads {threads_before} before, at most {highest} between cycles");
