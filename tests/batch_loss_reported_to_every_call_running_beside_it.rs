@@ -42,7 +42,11 @@ fn a_loss_while_a_flush_and_a_shutdown_run_is_reported_by_both() {
         entered,
         go_on: Mutex::new(held),
     };
-    let processor = Arc::new(BatchProcessor::new(exporter, BatchConfig::default()));
+    // Room for every span offered below: the export thread, held in the
+    // flush, takes none, and a full queue would be another loss.
+    let mut config = BatchConfig::default();
+    config.max_queue_size = 65_536;
+    let processor = Arc::new(BatchProcessor::new(exporter, config));
     let no_deadline = || Instant::now() + Duration::from_secs(60);
 
     let flush = {
@@ -55,11 +59,13 @@ fn a_loss_while_a_flush_and_a_shutdown_run_is_reported_by_both() {
         thread::spawn(move || processor.shutdown(no_deadline()))
     };
     // A span ended once the shutdown has begun is dropped: the loss both
-    // calls are running beside. Until then, each span is queued.
+    // calls are running beside. Until then, each span is queued, one a
+    // millisecond while the shutdown's thread starts.
     let mut offered = 0;
     while processor.stats().dropped == 0 {
         processor.on_end(span());
         offered += 1;
+        thread::sleep(Duration::from_millis(1));
     }
     go_on.send(()).unwrap();
 
