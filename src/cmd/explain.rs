@@ -566,6 +566,11 @@ fn describe(cx: &Context, formats: &str) -> String {
     out
 }
 
+/// The fix for two contexts in one hop.
+const ONE_CONTEXT: &str = "one hop should carry one context: find who injects or rewrites the \
+                           second header (often a proxy or mesh with its own tracer) and give \
+                           both sides the same OTEL_PROPAGATORS";
+
 /// The sampling state of `sc`. A B3 context without a sampling state has
 /// the sampled bit clear but is no "not sampled": the receiver decides.
 fn sampling(sc: &SpanContext) -> &'static str {
@@ -867,12 +872,7 @@ impl Hop<'_> {
                     each.join(", "),
                     got.trace_id()
                 ),
-                Some(
-                    "one hop should carry one context: find who injects the second format \
-                     (often a proxy or mesh with its own tracer) and give both sides the same \
-                     OTEL_PROPAGATORS"
-                        .to_owned(),
-                ),
+                Some(ONE_CONTEXT.to_owned()),
             ));
         } else {
             // Each format read alone may agree (b3 and b3multi both prefer a
@@ -991,11 +991,7 @@ impl Hop<'_> {
         let (_, problems) = self
             .receiver
             .extract_with_problems(&Context::default(), self.received);
-        let decision = |s: Option<bool>| match s {
-            None => "no decision",
-            Some(true) => "sampled",
-            Some(false) => "not sampled",
-        };
+        let decision = |s: Option<bool>| s.map_or("no decision (deferred)", sampled_or_not);
         problems
             .iter()
             .filter_map(|problem| {
@@ -1027,15 +1023,7 @@ impl Hop<'_> {
                     ),
                     _ => return None,
                 };
-                Some(Finding::loses(
-                    what,
-                    Some(
-                        "one hop should carry one context: find who adds or rewrites the \
-                         second header (often a proxy or mesh with its own tracer) and give \
-                         both sides the same OTEL_PROPAGATORS"
-                            .to_owned(),
-                    ),
-                ))
+                Some(Finding::loses(what, Some(ONE_CONTEXT.to_owned())))
             })
             .collect()
     }
