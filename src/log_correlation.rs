@@ -11,6 +11,7 @@
 //!
 //! # Example: `println!`-style logging
 //! ```
+//! let _pipeline = baton::init(baton::Config::new()).unwrap(); // without one, spans have no ids
 //! let _span = baton::span("checkout").enter();
 //! let line = format!("INFO order placed {}", baton::log_ids());
 //! let trace_id = baton::current_trace_id().unwrap();
@@ -27,6 +28,7 @@
 //! method; the format string is the whole recipe, so here it is with a
 //! stand-in for the record (`record.level()` and `record.args()` in `log`):
 //! ```
+//! # let _pipeline = baton::init(baton::Config::new()).unwrap();
 //! use std::fmt::Write;
 //! // impl log::Log for MyLogger {
 //! //     fn log(&self, record: &log::Record<'_>) {
@@ -56,6 +58,7 @@ use crate::stack;
 /// also [`current_trace_id`](crate::current_trace_id).
 ///
 /// ```
+/// # let _pipeline = baton::init(baton::Config::new()).unwrap();
 /// assert_eq!(baton::current_span_id(), None);
 /// let _span = baton::span("step").enter();
 /// assert_eq!(baton::current_span_id(), Some(baton::current_span().unwrap().span_id()));

@@ -22,7 +22,7 @@ use crate::context::Context;
 use crate::diagnostic::{report, DiagnosticKind};
 use crate::ended_span::{EndedSpan, PlainParts};
 use crate::id_generator::IdGenerator;
-use crate::sampling::{AlwaysOn, ParentBased, Sampler};
+use crate::sampling::Sampler;
 use crate::span_context::SpanContext;
 use crate::span_limits::SpanLimits;
 
@@ -103,14 +103,13 @@ static LATER: RwLock<Option<&'static Recorder>> = RwLock::new(None);
 /// Bumped by each replacement, so a thread re-reads [`LATER`] only when it
 /// changed.
 static GENERATION: AtomicU64 = AtomicU64::new(0);
-static DEFAULT_SAMPLER: ParentBased<AlwaysOn> = ParentBased::new(AlwaysOn);
 /// Spans lost because the pipeline could not take them.
 static DROPPED: AtomicU64 = AtomicU64::new(0);
-/// Set once a disabled recorder (`OTEL_SDK_DISABLED`) was installed: spans
-/// it began may still be open, carrying the invalid span context, under
-/// which a later recorder must not decide a child as it would a local
-/// span's (see [`install`]).
-static WAS_DISABLED: AtomicBool = AtomicBool::new(false);
+/// Set once a no-op span was begun with no pipeline, or a disabled one
+/// (`OTEL_SDK_DISABLED`) was installed: a no-op span may still be open, carrying the invalid
+/// span context, under which a later recorder must not decide a child as
+/// it would a local span's (see [`install`]).
+static NO_OP_SPANS: AtomicBool = AtomicBool::new(false);
 
 thread_local! {
     static SUPPRESSED: Cell<bool> = const { Cell::new(false) };
@@ -155,13 +154,15 @@ pub(crate) fn live(r: Option<&Recorder>) -> bool {
 /// Installs `recorder` unless a live one is in force; hands it back then
 /// (boxed: that is the rare way, and the recorder is large).
 ///
-/// After a disabled recorder, a child of a local span that is not sampled
-/// is no longer decided beforehand: such a parent may be a disabled root
-/// span, still open, whose context is the invalid one. Its child then
-/// takes the general way, which starts it as a root, as a span under the
-/// invalid context is, for the new sampler to decide (made a child of the
-/// placeholder ids, it was invalid and recorded nothing, nor did anything
-/// below it). Only a process that had a disabled recorder pays for it.
+/// After a no-op span (begun with no pipeline, or under a disabled one), a
+/// child of a local span that is not sampled is no longer decided
+/// beforehand: such a parent may be a no-op root span, still open, whose
+/// context is the invalid one. Its child then takes the general way, which
+/// starts it as a root, as a span under the invalid context is, for the
+/// new sampler to decide (made a child of the placeholder ids, it was
+/// invalid and recorded nothing, nor did anything below it). Only a
+/// process that began a span before its pipeline, or under a disabled
+/// one, pays for it.
 pub(crate) fn install(mut recorder: Recorder) -> Result<&'static Recorder, Box<Recorder>> {
     if live(installed()) {
         return Err(Box::new(recorder));
@@ -172,8 +173,8 @@ pub(crate) fn install(mut recorder: Recorder) -> Result<&'static Recorder, Box<R
         return Err(Box::new(recorder));
     }
     if recorder.disabled {
-        WAS_DISABLED.store(true, Ordering::Relaxed);
-    } else if WAS_DISABLED.load(Ordering::Relaxed) {
+        NO_OP_SPANS.store(true, Ordering::Relaxed);
+    } else if NO_OP_SPANS.load(Ordering::Relaxed) {
         recorder.local_children[0] = None;
     }
     Ok(match FIRST.get() {
@@ -188,13 +189,22 @@ pub(crate) fn install(mut recorder: Recorder) -> Result<&'static Recorder, Box<R
     })
 }
 
-/// The sampler in force: the recorder's, or parent-based always-on, so that
-/// a process without a pipeline still propagates sensible flags.
-pub(crate) fn sampler(installed: Option<&'static Recorder>) -> &'static dyn Sampler {
-    match installed {
-        Some(r) => &*r.sampler,
-        None => &DEFAULT_SAMPLER,
+/// The recorder a span begins under, asked again by a span that found
+/// none; if there is still none, notes that the span is a no-op (see
+/// [`install`]). Under [`LATER`]'s lock, which `install` holds while it
+/// reads the note, so that a recorder installed meanwhile either sees the
+/// note or is seen here.
+pub(crate) fn begin_without_pipeline() -> Option<&'static Recorder> {
+    {
+        let _serialised = LATER.read().unwrap_or_else(PoisonError::into_inner);
+        // None only before the first recorder: one installed stays until
+        // another replaces it, shut down or not.
+        if FIRST.get().is_none() {
+            NO_OP_SPANS.store(true, Ordering::Relaxed);
+            return None;
+        }
     }
+    installed()
 }
 
 /// The limits in force: the recorder's, or the defaults.

@@ -33,6 +33,7 @@ use crate::wire::b3::Sampling;
 ///
 /// # Example: nested spans
 /// ```
+/// let _pipeline = baton::init(baton::Config::new()).unwrap(); // without one, spans have no ids
 /// let outer = baton::span("outer").enter();
 /// let inner = baton::span("inner").kind(baton::SpanKind::Client).attr("n", 1).enter();
 /// assert_eq!(inner.parent_span_id(), Some(outer.span_id()));
@@ -271,13 +272,13 @@ impl SpanBuilder {
     /// Starts the span without making it current; it ends on [`Span::end`] or drop.
     #[inline]
     pub fn start(self) -> Span {
-        let installed = recorder::installed();
-        match installed {
+        match recorder::installed() {
             // Only a recording span, and only if the processor observes
             // starts; or a disabled SDK's.
             Some(r) if r.general_start => self.start_general(r),
             // Returned as built, so that it is built in the caller's place.
-            _ => self.begin_span(installed),
+            Some(r) => self.begin_span(r),
+            None => self.no_pipeline_span(),
         }
     }
 
@@ -299,7 +300,7 @@ impl SpanBuilder {
             Parent::Explicit(cx) => Some(cx.clone()),
             Parent::Root => Some(Context::default()),
         };
-        let span = self.begin_span(Some(r));
+        let span = self.begin_span(r);
         if span.is_recording() {
             r.on_start(&span, &given.unwrap_or_else(Context::current));
         }
@@ -314,14 +315,14 @@ impl SpanBuilder {
         // straight into the caller's place: asked after, the state was
         // copied there, and reading it so soon after it was written
         // stalled (perf: two thirds of this function's time).
-        let installed = recorder::installed();
-        if !installed.is_some_and(|r| r.general_start) {
-            return self.begin_state(installed);
+        match recorder::installed() {
+            Some(r) if r.general_start => self.start().into_state(),
+            Some(r) => self.begin_state(r),
+            None => self.no_pipeline_span().into_state(),
         }
-        self.start().into_state()
     }
 
-    /// The span begun under `installed` (read once by the caller), as
+    /// The span begun under `r` (read once by the caller), as
     /// `build` makes it from the head and body: a [`Span`] or a
     /// [`SpanState`]. Built in place, not returned as a state and moved: a
     /// state just written field by field and copied out in 16-byte loads
@@ -333,11 +334,7 @@ impl SpanBuilder {
     // functions not marked inline are calls. Called straight from `start`,
     // which is inlined into its caller, it was compiled there, and the peer
     // benchmark's root span went from 183 to 222 ns (A/B medians).
-    fn begin<T>(
-        self,
-        installed: Option<&'static recorder::Recorder>,
-        build: impl FnOnce(Head, Body) -> T,
-    ) -> T {
+    fn begin<T>(self, r: &'static recorder::Recorder, build: impl FnOnce(Head, Body) -> T) -> T {
         // Taken apart first, field by field: moved whole, the builder its
         // caller had just written in pieces was copied in 16-byte loads,
         // and the copy stalled (perf: a fifth of a future's span start;
@@ -381,8 +378,7 @@ impl SpanBuilder {
         // ids of the application's (see `Recorder::ids`): its generator is
         // called only below, where the sampler is, and the known way pays
         // nothing for it.
-        let known = installed
-            .and_then(|r| r.known_decision_for(parent_sc.as_ref(), remote_decision.is_some()));
+        let known = r.known_decision_for(parent_sc.as_ref(), remote_decision.is_some());
         let parent_is_remote = parent_sc.as_ref().is_some_and(SpanContext::is_remote);
         // Only a sampler that was called gives a tracestate: taken there,
         // a known decision does not carry an empty one through (callgrind:
@@ -403,7 +399,7 @@ impl SpanBuilder {
                 // installed since, is no parent: its ids are placeholders
                 // (see `recorder::install`, which sends its children here).
                 let parent_sc = parent_sc.filter(SpanContext::is_valid);
-                let ids = installed.and_then(|r| r.ids.as_deref());
+                let ids = r.ids.as_deref();
                 // Drawn only here and for a root: a custom generator's root
                 // used to draw a random id as well, and a disabled
                 // tracer's root one it never used.
@@ -426,7 +422,7 @@ impl SpanBuilder {
                         params.attributes = &extras.attributes;
                         params.links = &extras.links;
                     }
-                    let sampler = recorder::sampler(installed);
+                    let sampler = &*r.sampler;
                     if std::thread::panicking() {
                         while_unwinding(
                             || sampler.should_sample(&params),
@@ -465,24 +461,21 @@ impl SpanBuilder {
         };
         // The head is built in each return rather than once before them,
         // where it sat in a temporary and was copied (the stall above).
-        let limits = match installed {
-            Some(p) if decision.is_recording() && !recorder::suppressed() => &p.limits,
-            // A span that records nothing allocates nothing.
-            _ => {
-                drop_list(attributes);
-                drop_extras(extras);
-                let head = Head {
-                    span_context,
-                    name,
-                    baggage,
-                };
-                return build(head, Body::Quiet);
-            }
-        };
+        // A span that records nothing allocates nothing.
+        if !decision.is_recording() || recorder::suppressed() {
+            drop_list(attributes);
+            drop_extras(extras);
+            let head = Head {
+                span_context,
+                name,
+                baggage,
+            };
+            return build(head, Body::Quiet);
+        }
         let record = Record::start(
             kind,
             parent_is_remote,
-            limits,
+            &r.limits,
             extras,
             session_attribute(&baggage),
             attributes,
@@ -496,10 +489,24 @@ impl SpanBuilder {
         build(head, Body::Recording(record))
     }
 
-    /// A disabled SDK's span (`OTEL_SDK_DISABLED`): a no-op tracer's span
-    /// is its parent's context, or the invalid one, since new ids would be
-    /// injected downstream as a trace that does not exist. A decision that
-    /// came without ids goes on with it: the span's context is then that
+    /// A span begun with no pipeline installed: the API's in the absence
+    /// of an SDK, a no-op tracer's (see `no_op_span`), unless a pipeline
+    /// was installed since the caller looked.
+    #[cold]
+    fn no_pipeline_span(self) -> Span {
+        match recorder::begin_without_pipeline() {
+            None => self.no_op_span(),
+            Some(_) => self.start(),
+        }
+    }
+
+    /// A span begun with no pipeline installed, or under a disabled SDK
+    /// (`OTEL_SDK_DISABLED`): a no-op tracer's span, as the API's is in
+    /// the absence of an SDK, is its parent's context, or the invalid one,
+    /// since new ids would be injected downstream as a trace that does not
+    /// exist (and, sampled, as a span someone records: the SDK "MUST NOT
+    /// allow" a sampled span that does not record). A decision that came
+    /// without ids goes on with it: the span's context is then that
     /// decision's, so the next hop is told what the caller decided.
     #[cold]
     fn no_op_span(self) -> Span {
@@ -539,13 +546,13 @@ impl SpanBuilder {
     }
 
     /// `begin` into a [`Span`].
-    fn begin_span(self, installed: Option<&'static recorder::Recorder>) -> Span {
-        self.begin(installed, Span::new)
+    fn begin_span(self, r: &'static recorder::Recorder) -> Span {
+        self.begin(r, Span::new)
     }
 
     /// `begin` into a [`SpanState`].
-    fn begin_state(self, installed: Option<&'static recorder::Recorder>) -> SpanState {
-        self.begin(installed, |head, body| SpanState { head, body })
+    fn begin_state(self, r: &'static recorder::Recorder) -> SpanState {
+        self.begin(r, |head, body| SpanState { head, body })
     }
 
     /// Starts the span and makes it current until the guard drops; dropping

@@ -1581,6 +1581,7 @@ fn restore(aside: &mut Aside) {
 ///
 /// # Example
 /// ```
+/// # let _pipeline = baton::init(baton::Config::new()).unwrap();
 /// let outer = baton::span("outer").enter();
 /// let _s = baton::session("chat-42");
 /// let _g = baton::new_trace_context();

@@ -253,6 +253,7 @@ impl TracerBuilder {
 /// to the tracer that made the span, never to its parent.
 ///
 /// ```
+/// # let _pipeline = baton::init(baton::Config::new()).unwrap();
 /// let db = baton::tracer("db.driver").build();
 /// let outer = db.span("query").enter();
 /// let inner = baton::span("parse").enter();

@@ -6,6 +6,9 @@
 //! first read, whose end the handler's inject waited for: the process hung.
 //! Sets the process environment: one test alone in its file.
 
+#[path = "common/recording_pipeline.rs"]
+mod recording_pipeline;
+
 use std::collections::HashMap;
 use std::sync::{mpsc, Mutex};
 use std::time::Duration;
@@ -14,6 +17,7 @@ use baton::DiagnosticKind;
 
 #[test]
 fn a_handler_injecting_while_the_first_read_reports_runs_with_the_propagator() {
+    recording_pipeline::install();
     std::env::set_var("OTEL_PROPAGATORS", "b3,session,xray");
     std::env::set_var("BATON_SESSION_HEADER", "traceparent");
     static SEEN: Mutex<Vec<(String, Vec<String>)>> = Mutex::new(Vec::new());

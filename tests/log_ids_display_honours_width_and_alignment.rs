@@ -7,6 +7,9 @@
 //! with and without a span. Now it pads as a `str` of its text does,
 //! without allocating.
 
+#[path = "common/recording_pipeline.rs"]
+mod recording_pipeline;
+
 #[test]
 fn outside_a_span_the_empty_ids_fill_their_column() {
     assert!(baton::log_ids().is_empty());
@@ -16,6 +19,7 @@ fn outside_a_span_the_empty_ids_fill_their_column() {
 
 #[test]
 fn inside_a_span_the_ids_are_padded_to_the_width() {
+    recording_pipeline::install();
     baton::in_span("step", || {
         let ids = baton::log_ids();
         let text = ids.to_string();

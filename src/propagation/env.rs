@@ -228,6 +228,7 @@ impl Extractor for EnvCarrier {
 ///
 /// # Example: run a child inside the current trace
 /// ```
+/// # let _pipeline = baton::init(baton::Config::new()).unwrap();
 /// let _span = baton::span("build").enter();
 /// let mut cmd = std::process::Command::new("true");
 /// baton::propagation::inject_into_command(&mut cmd);

@@ -251,6 +251,7 @@ pub(crate) fn usable_propagators(list: &str) -> (String, Vec<PropagatorsError>) 
 ///
 /// # Example: outgoing request headers
 /// ```
+/// let _pipeline = baton::init(baton::Config::new()).unwrap(); // without one, spans have no ids
 /// let _span = baton::span("call").enter();
 /// let _s = baton::session("s-42");
 /// let mut headers = std::collections::HashMap::new();
@@ -293,6 +294,7 @@ pub fn extract_context(carrier: &dyn Extractor) -> Context {
 ///
 /// # Example: a server handler
 /// ```
+/// # let _pipeline = baton::init(baton::Config::new()).unwrap();
 /// use std::collections::HashMap;
 /// let headers = HashMap::from([(
 ///     "traceparent".to_string(),
