@@ -194,8 +194,12 @@ pub(crate) fn install(mut recorder: Recorder) -> Result<&'static Recorder, Box<R
 /// [`install`]). Under [`LATER`]'s lock, which `install` holds while it
 /// reads the note, so that a recorder installed meanwhile either sees the
 /// note or is seen here.
+///
+/// Once noted, the note stays and no span takes the lock again: whoever
+/// set it did so before any recorder was installed, so every `install`
+/// reads it.
 pub(crate) fn begin_without_pipeline() -> Option<&'static Recorder> {
-    {
+    if !NO_OP_SPANS.load(Ordering::Relaxed) {
         let _serialised = LATER.read().unwrap_or_else(PoisonError::into_inner);
         // None only before the first recorder: one installed stays until
         // another replaces it, shut down or not.
