@@ -349,10 +349,12 @@ impl SpanBuilder {
         // Matched by value: only the explicit context has anything to drop,
         // and the other arms leave no drop glue behind (it was a call).
         let parent = match parent {
+            // A no-op span (no pipeline, or a disabled one) carries a
+            // decision that came without ids on to its children.
             Parent::Current => stack::with_current(|c| ParentParts {
                 span_context: c.span_context().cloned(),
                 baggage: c.baggage().clone(),
-                remote_decision: c.remote_decision(),
+                remote_decision: c.decision_without_ids(),
             }),
             Parent::Explicit(cx) => {
                 let parts = ParentParts {

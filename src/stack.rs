@@ -609,17 +609,9 @@ impl<'a> Current<'a> {
         }
     }
 
-    /// A sampling decision that arrived without ids.
-    pub(crate) fn remote_decision(self) -> Option<Sampling> {
-        match self {
-            Current::Context(cx) => cx.remote_decision(),
-            Current::Span(_) => None,
-        }
-    }
-
-    /// A sampling decision that arrived without ids, also where a disabled
-    /// SDK's span carries it on (see `SpanBuilder::no_op_span`); off the span
-    /// path, which reads [`remote_decision`](Current::remote_decision).
+    /// A sampling decision that arrived without ids, also where a no-op
+    /// span (no pipeline, or a disabled one) carries it on (see
+    /// `SpanBuilder::no_op_span`).
     pub(crate) fn decision_without_ids(self) -> Option<Sampling> {
         match self {
             Current::Context(cx) => cx.remote_decision(),
