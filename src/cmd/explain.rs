@@ -774,6 +774,20 @@ impl Hop<'_> {
                 ),
             );
         }
+        // Baggage or a session without a trace header: inject ran, in a
+        // context with no span to send, which is what a baton root span
+        // started before `baton::init` is (no pipeline: the API's span in
+        // the absence of an SDK, with the invalid span context).
+        if formats.is_empty() && (!sent.baggage().is_empty() || sent.session().is_some()) {
+            return Finding::breaks(
+                "no trace context injected: the caller sent baggage but no trace header, so                  it injected a context without a span (a baton span started before                  baton::init, with no pipeline, has no ids to send)"
+                    .to_owned(),
+                Some(
+                    "install the caller's pipeline before its spans start                      (baton::init(baton::Config::from_env()?)), and inject inside the span"
+                        .to_owned(),
+                ),
+            );
+        }
         if formats.is_empty() {
             let (what, fix) = match self.sender {
                 Some((p, list)) if p.is_empty() => (
