@@ -137,7 +137,9 @@ impl fmt::Display for LogIds {
     /// a span), still without allocating.
     ///
     /// ```
+    /// # let _pipeline = baton::init(baton::Config::new()).unwrap(); // without one, spans have no ids
     /// let line = baton::in_span("step", || format!("{:<85}|", baton::log_ids()));
+    /// assert!(line.starts_with("trace_id="));
     /// assert_eq!(line.len(), 86);
     /// assert_eq!(format!("{:<5}|", baton::log_ids()), "     |");
     /// ```

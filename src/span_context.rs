@@ -117,8 +117,9 @@ impl SpanContext {
     };
 
     /// The OpenTelemetry invalid span context (all-zero ids there): what a
-    /// span started without a parent by a disabled SDK
-    /// (`OTEL_SDK_DISABLED=true`, a no-op tracer) carries in place of new
+    /// span started without a parent and without a pipeline (before
+    /// `init`, the API in the absence of an SDK), or by a disabled SDK
+    /// (`OTEL_SDK_DISABLED=true`, a no-op tracer), carries in place of new
     /// ids, and what a [link](crate::SpanBuilder::link) to a context that
     /// was not there (a message that arrived without one) points to. No
     /// propagator injects it; the log correlation functions report no ids

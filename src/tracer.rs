@@ -315,7 +315,8 @@ impl Tracer {
     ///
     /// ```
     /// let tracer = baton::tracer("my.library").build();
-    /// // Nothing is installed in this process: spans carry ids, record nothing.
+    /// // Nothing is installed in this process: spans are no-ops, which record
+    /// // nothing and carry their parent's context (a root has no ids).
     /// assert!(!tracer.enabled());
     /// ```
     pub fn enabled(&self) -> bool {
