@@ -1550,6 +1550,9 @@ impl SpanGuard {
     fn out_of_reach<T>(&self) -> Result<Option<T>, Ended> {
         let recorded = self.unpushed.is_none()
             && self.span_context.is_sampled()
+            // A no-op span carries its remote parent's context; a span of
+            // ours never has a remote one.
+            && !self.span_context.is_remote()
             && recorder::installed().is_some_and(|r| !r.disabled);
         if recorded {
             Err(Ended)
