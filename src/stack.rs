@@ -626,9 +626,7 @@ impl<'a> Current<'a> {
                 .span_context()
                 .is_some_and(|sc| !sc.is_remote())
                 .then(|| &**cx.span_name()),
-            // A no-op span carrying a remote parent's context is no more
-            // a local span than that context attached alone.
-            Current::Span(span) => (!span.span_context().is_remote()).then(|| span.name()),
+            Current::Span(span) => Some(span.name()),
         }
     }
 }
