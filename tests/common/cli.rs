@@ -41,7 +41,13 @@ pub fn baton_env(args: &[&str], stdin: &[u8], env: &[(&str, Option<&str>)]) -> O
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    // A command may exit before reading all of its input (an argument it
+    // refuses, say): what it did is in its status and output, which the
+    // caller checks, and the write only finds the pipe closed.
+    match child.stdin.take().unwrap().write_all(stdin) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        written => written.unwrap(),
+    }
     let out = child.wait_with_output().unwrap();
     Output {
         code: out.status.code().unwrap(),
