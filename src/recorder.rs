@@ -106,9 +106,9 @@ static GENERATION: AtomicU64 = AtomicU64::new(0);
 /// Spans lost because the pipeline could not take them.
 static DROPPED: AtomicU64 = AtomicU64::new(0);
 /// Set once a no-op span was begun with no pipeline, or a disabled one
-/// (`OTEL_SDK_DISABLED`) was installed: a no-op span may still be open, carrying the invalid
-/// span context, under which a later recorder must not decide a child as
-/// it would a local span's (see [`install`]).
+/// (`OTEL_SDK_DISABLED`) was installed: a no-op span may still be open,
+/// carrying the invalid span context, under which a later recorder must
+/// not decide a child as it would a local span's (see [`install`]).
 static NO_OP_SPANS: AtomicBool = AtomicBool::new(false);
 
 thread_local! {
@@ -195,9 +195,9 @@ pub(crate) fn install(mut recorder: Recorder) -> Result<&'static Recorder, Box<R
 /// reads the note, so that a recorder installed meanwhile either sees the
 /// note or is seen here.
 ///
-/// Once noted, the note stays and no span takes the lock again: whoever
-/// set it did so before any recorder was installed, so every `install`
-/// reads it.
+/// Once noted, the note stays and no span takes the lock again: it was
+/// set under the lock, by a span before the first recorder or by the
+/// install of a disabled one, so every later `install` reads it.
 pub(crate) fn begin_without_pipeline() -> Option<&'static Recorder> {
     if !NO_OP_SPANS.load(Ordering::Relaxed) {
         let _serialised = LATER.read().unwrap_or_else(PoisonError::into_inner);

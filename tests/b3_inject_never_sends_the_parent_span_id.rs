@@ -7,8 +7,7 @@
 //! `x-b3-parentspanid` whenever the span context had a parent, which every
 //! local child span has. Extraction still reads the parent.
 
-#[path = "common/recording_pipeline.rs"]
-mod recording_pipeline;
+mod common;
 
 use std::collections::HashMap;
 
@@ -80,7 +79,7 @@ fn multi_writes_no_parent_header() {
 /// The case every instrumented client meets: a local span under a parent.
 #[test]
 fn a_local_child_span_is_sent_without_its_parent() {
-    recording_pipeline::install();
+    common::exporter();
     let parent = baton::span("parent").enter();
     let child = baton::span("child").enter();
     let cx = Context::current();

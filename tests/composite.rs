@@ -1,8 +1,7 @@
 //! `Composite`: which format wins on extract, what later formats add, what
 //! inject writes, and how `OTEL_PROPAGATORS` picks the formats.
 
-#[path = "common/recording_pipeline.rs"]
-mod recording_pipeline;
+mod common;
 
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -187,7 +186,7 @@ fn later_formats_add_baggage_to_the_base_context() {
 
 #[test]
 fn a_carrier_without_ids_keeps_the_base_span() {
-    recording_pipeline::install();
+    common::exporter();
     let c = two_toys();
     let _span = baton::span("local").enter();
     let base = Context::current();

@@ -6,8 +6,7 @@
 //! first read, whose end the handler's inject waited for: the process hung.
 //! Sets the process environment: one test alone in its file.
 
-#[path = "common/recording_pipeline.rs"]
-mod recording_pipeline;
+mod common;
 
 use std::collections::HashMap;
 use std::sync::{mpsc, Mutex};
@@ -17,7 +16,7 @@ use baton::DiagnosticKind;
 
 #[test]
 fn a_handler_injecting_while_the_first_read_reports_runs_with_the_propagator() {
-    recording_pipeline::install();
+    common::exporter();
     std::env::set_var("OTEL_PROPAGATORS", "b3,session,xray");
     std::env::set_var("BATON_SESSION_HEADER", "traceparent");
     static SEEN: Mutex<Vec<(String, Vec<String>)>> = Mutex::new(Vec::new());

@@ -2,8 +2,7 @@
 //! `propagated_context`: installed once, never failing, at most one
 //! diagnostic per call, and sessions crossing with the baggage.
 
-#[path = "common/recording_pipeline.rs"]
-mod recording_pipeline;
+mod common;
 
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -47,7 +46,7 @@ fn the_global_propagator_is_set_once() {
 
 #[test]
 fn inject_context_writes_the_current_span_and_session() {
-    recording_pipeline::install();
+    common::exporter();
     setup();
     let span = baton::span("client").enter();
     let _s = baton::session("s-1");
@@ -67,7 +66,7 @@ fn inject_context_writes_the_current_span_and_session() {
 
 #[test]
 fn a_session_round_trips_through_inject_and_extract() {
-    recording_pipeline::install();
+    common::exporter();
     setup();
     let (headers, trace_id, span_id) = {
         let _span = baton::span("client").enter();

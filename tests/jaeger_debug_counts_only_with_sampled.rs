@@ -11,9 +11,6 @@
 //! samples a debug parent's children: `-01`, `-d`, `:03`). And a context
 //! that was debug but not sampled was injected as `02`.
 
-#[path = "common/recording_pipeline.rs"]
-mod recording_pipeline;
-
 mod common;
 
 use baton::propagation::{Composite, Jaeger, Propagator, TraceContext, B3};
@@ -56,7 +53,7 @@ fn debug_counts_only_with_sampled() {
 
 #[test]
 fn every_format_sends_one_decision_with_or_without_a_local_span() {
-    recording_pipeline::install();
+    common::exporter();
     let cx = extract("02");
     assert_eq!(
         sent(&cx),

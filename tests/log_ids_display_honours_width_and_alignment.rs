@@ -7,8 +7,7 @@
 //! with and without a span. Now it pads as a `str` of its text does,
 //! without allocating.
 
-#[path = "common/recording_pipeline.rs"]
-mod recording_pipeline;
+mod common;
 
 #[test]
 fn outside_a_span_the_empty_ids_fill_their_column() {
@@ -19,7 +18,7 @@ fn outside_a_span_the_empty_ids_fill_their_column() {
 
 #[test]
 fn inside_a_span_the_ids_are_padded_to_the_width() {
-    recording_pipeline::install();
+    common::exporter();
     baton::in_span("step", || {
         let ids = baton::log_ids();
         let text = ids.to_string();

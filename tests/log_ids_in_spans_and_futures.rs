@@ -3,9 +3,6 @@
 //! move between threads, and nothing outside — and formatting them does
 //! not allocate.
 
-#[path = "common/recording_pipeline.rs"]
-mod recording_pipeline;
-
 mod common;
 #[path = "common/counting_alloc.rs"]
 mod counting_alloc;
@@ -72,7 +69,7 @@ fn outside_any_span_the_ids_are_empty() {
 
 #[test]
 fn inside_nested_spans_the_ids_are_the_innermost_then_the_parents_again() {
-    recording_pipeline::install();
+    common::exporter();
     let outer = baton::span("outer").enter();
     let outer_ref = baton::current_span().unwrap();
     assert_eq!(baton::log_ids().to_string(), expected(&outer_ref));
@@ -93,7 +90,7 @@ fn inside_nested_spans_the_ids_are_the_innermost_then_the_parents_again() {
 
 #[test]
 fn a_captured_value_keeps_the_ids_of_its_moment() {
-    recording_pipeline::install();
+    common::exporter();
     let ids = baton::in_span("request", baton::log_ids);
     assert!(!ids.is_empty());
     assert!(baton::log_ids().is_empty());
@@ -102,7 +99,7 @@ fn a_captured_value_keeps_the_ids_of_its_moment() {
 
 #[test]
 fn inside_a_future_moving_between_threads_the_ids_are_the_futures_span() {
-    recording_pipeline::install();
+    common::exporter();
     let (tx, rx) = mpsc::channel();
     let mut executor = Executor::new(2);
     let span = baton::span("task").start();
@@ -140,7 +137,7 @@ fn inside_a_future_moving_between_threads_the_ids_are_the_futures_span() {
 
 #[test]
 fn a_future_polled_here_shows_its_span_only_while_polled() {
-    recording_pipeline::install();
+    common::exporter();
     let inside = common::block_on(
         async { (baton::log_ids(), baton::current_span_id()) }.in_span(baton::span("f")),
     );
@@ -152,7 +149,7 @@ fn a_future_polled_here_shows_its_span_only_while_polled() {
 
 #[test]
 fn reading_and_formatting_the_ids_allocates_nothing() {
-    recording_pipeline::install();
+    common::exporter();
     let (line, bytes) = allocated_by(|| {
         let mut line = Line::new();
         write!(line, "INFO outside {}", baton::log_ids()).unwrap();

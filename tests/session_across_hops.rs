@@ -5,8 +5,7 @@
 //! `X-Mirascope-Session-Id` interoperates) and bad ids are reported, never
 //! propagated.
 
-#[path = "common/recording_pipeline.rs"]
-mod recording_pipeline;
+mod common;
 
 use baton::propagation::{
     check_session_id, Composite, EnvCarrier, Extractor, Injector, Propagator, SessionError,
@@ -71,7 +70,7 @@ fn two_hops(list: &str, kind: Carrier) -> (Context, TraceId) {
 
 #[test]
 fn with_session_configured_every_trace_format_carries_the_session_two_hops() {
-    recording_pipeline::install();
+    common::exporter();
     for kind in [Carrier::Headers, Carrier::Env] {
         for format in TRACE_FORMATS {
             for list in [
@@ -99,7 +98,7 @@ fn with_session_configured_every_trace_format_carries_the_session_two_hops() {
 /// the README's table of what carries a session, checked.
 #[test]
 fn which_combinations_carry_a_session_and_a_trace() {
-    recording_pipeline::install();
+    common::exporter();
     for kind in [Carrier::Headers, Carrier::Env] {
         for mask in 1u32..1 << NAMES.len() {
             let names: Vec<&str> = (0..NAMES.len())

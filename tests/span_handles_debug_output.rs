@@ -1,15 +1,14 @@
 //! The `Debug` output of every span handle names the span and shows its
 //! span context as `SpanRef` does, with nothing of how the handle stores it.
 
-#[path = "common/recording_pipeline.rs"]
-mod recording_pipeline;
+mod common;
 
 /// `{:?}` of a `SpanGuard` printed `span_context: ManuallyDrop { value:
 /// MaybeDangling(SpanContext { .. }) }`, the guard's storage rather than the
 /// span, and neither it nor `Span` showed the name that `SpanRef` shows.
 #[test]
 fn each_handle_shows_its_name_and_span_context() {
-    recording_pipeline::install();
+    common::exporter();
     let guard = baton::span("entered").enter();
     let expected = format!(
         "SpanGuard {{ name: \"entered\", span_context: {:?}, created_at: ",

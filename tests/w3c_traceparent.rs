@@ -1,8 +1,7 @@
 //! `traceparent` parsing and formatting against the W3C Trace Context Level 2
 //! grammar and the W3C test suite's cases (`test/test.py`).
 
-#[path = "common/recording_pipeline.rs"]
-mod recording_pipeline;
+mod common;
 
 use baton::wire::traceparent::{self, parse, Traceparent};
 use baton::wire::Field::{
@@ -176,7 +175,7 @@ fn every_single_byte_change_of_a_valid_value_is_checked() {
 /// creates; forwarding the parent's own context unchanged keeps the byte.
 #[test]
 fn reserved_flag_bits_are_zero_in_a_span_we_create() {
-    recording_pipeline::install();
+    common::exporter();
     use baton::propagation::{Propagator, TraceContext};
     let incoming = vec![("traceparent".to_string(), format!("00-{TRACE}-{SPAN}-09"))];
     let parent = TraceContext.extract(&baton::Context::default(), &incoming);

@@ -4,14 +4,13 @@
 //! Context Level 2, §3.2.2.5 "trace-flags": "Vendors MUST set those to
 //! zero").
 
-#[path = "common/recording_pipeline.rs"]
-mod recording_pipeline;
+mod common;
 
 use baton::{span, SpanContext, SpanId, TraceFlags, TraceId};
 
 #[test]
 fn unknown_flag_bits_of_a_remote_parent_are_not_copied_into_a_child() {
-    recording_pipeline::install();
+    common::exporter();
     let parent = SpanContext::new(
         TraceId::random(),
         SpanId::random(),
@@ -29,7 +28,7 @@ fn unknown_flag_bits_of_a_remote_parent_are_not_copied_into_a_child() {
 /// parent's context, still current, keeps it too, and so does a grandchild.
 #[test]
 fn a_child_carries_its_remote_parents_tracestate_and_the_parent_keeps_it() {
-    recording_pipeline::install();
+    common::exporter();
     let trace_state = baton::wire::tracestate::parse("vendor=abc,other=1").unwrap();
     let parent = SpanContext::new(
         TraceId::random(),
