@@ -2,7 +2,7 @@
 //! batch processor, spans on the installing thread and on a thread of its
 //! own, then `shutdown` (or, every other cycle, the guard dropped without
 //! one). Each cycle's spans are all exported by its own processor, and the
-//! process's threads come back to what they were (each processor's export
+//! process's baton threads come back to what they were (each processor's export
 //! threads are gone soon after its pipeline is; a shutdown may return
 //! before they have exited, so the count is polled for up to 2 s).
 //!
@@ -30,8 +30,19 @@ use batch_fixture::{accounted, Counting};
 /// a root with a child on another thread.
 const PER_CYCLE: u64 = 6;
 
+/// baton's own threads in this process (its batch worker and export
+/// threads are named `baton-…`): the test harness's threads, which start
+/// and end with other tests, are not counted.
 fn threads() -> usize {
-    std::fs::read_dir("/proc/self/task").map_or(0, |d| d.count())
+    std::fs::read_dir("/proc/self/task").map_or(0, |tasks| {
+        tasks
+            .flatten()
+            .filter(|task| {
+                std::fs::read_to_string(task.path().join("comm"))
+                    .is_ok_and(|name| name.starts_with("baton-"))
+            })
+            .count()
+    })
 }
 
 /// One configuration's life; returns its processor's counts and its
@@ -49,6 +60,12 @@ fn cycle(n: usize) -> (baton::export::BatchStats, u64) {
     std::thread::spawn(|| baton::in_span("other", || baton::in_span("child", || {})))
         .join()
         .unwrap();
+    // The count below sees the processor's worker, so that its falling
+    // back after the cycle means something.
+    assert!(
+        threads() >= 1,
+        "cycle {n}: no baton thread counted while a pipeline runs"
+    );
     if n % 2 == 0 {
         pipeline.shutdown(Duration::from_secs(10)).unwrap();
     } else {
@@ -60,7 +77,7 @@ fn cycle(n: usize) -> (baton::export::BatchStats, u64) {
 /// The tests of this file each install the global pipeline, one at a time.
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
-/// The process's threads once they stop falling (at most 2 s).
+/// baton's threads once they stop falling (at most 2 s).
 fn settled_threads(at_most: usize) -> usize {
     let deadline = Instant::now() + Duration::from_secs(2);
     while threads() > at_most && Instant::now() < deadline {
