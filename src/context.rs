@@ -49,8 +49,11 @@ enum Repr {
 #[derive(Default)]
 struct ContextInner {
     span_context: Option<SpanContext>,
-    /// The local span's name, also for spans that do not record.
-    span_name: Str,
+    /// The name of the span of this process that made this context (or
+    /// the one it was derived from), also of one that does not record:
+    /// what marks the span local, as its span context cannot when the
+    /// span is a no-op span carrying a received parent's ids, or no ids.
+    span_name: Option<Str>,
     /// For a context derived from a span's context (say, with baggage
     /// added): the context that holds that span's record.
     span_owner: Option<Arc<SpanInner>>,
@@ -114,6 +117,7 @@ impl Context {
         // removed, say) gives the empty context, which `is_empty` and
         // `ptr_eq` recognise.
         if inner.span_context.is_none()
+            && inner.span_name.is_none()
             && inner.span_owner.is_none()
             && inner.baggage.is_empty()
             && inner.remote_sampling.is_none()
@@ -200,7 +204,7 @@ impl Context {
         }
         self.modified(|i| {
             i.span_context = Some(span_context);
-            i.span_name = Str::Borrowed("");
+            i.span_name = None;
             i.span_owner = None;
             i.remote_sampling = None;
         })
@@ -294,7 +298,7 @@ impl Context {
     ) -> Context {
         let inner = ContextInner {
             span_context: Some(span_context),
-            span_name,
+            span_name: Some(span_name),
             span_owner: None,
             baggage,
             remote_sampling: None,
@@ -305,10 +309,34 @@ impl Context {
         })
     }
 
-    /// The name of the local span, empty for a remote one.
-    pub(crate) fn span_name(&self) -> &Str {
-        const NONE: &Str = &Str::Borrowed("");
-        self.inner().map_or(NONE, |i| &i.span_name)
+    /// The context of a no-op span that carries on a sampling decision
+    /// received without ids (see `SpanBuilder::no_op_span`): no span
+    /// context, and the span's name, so that the span is found in it as
+    /// it is on the stack.
+    #[cold]
+    pub(crate) fn for_no_op_span(span_name: Str, baggage: Baggage, decision: Sampling) -> Context {
+        Context(Repr::Plain(Arc::new(ContextInner {
+            span_context: None,
+            span_name: Some(span_name),
+            span_owner: None,
+            baggage,
+            remote_sampling: Some(decision),
+        })))
+    }
+
+    /// The name of the local span active in this context, if there is
+    /// one: a span of this process (a no-op span's too, whatever span
+    /// context it carries), or a local span context the application set
+    /// with [`Context::with_span_context`], whose name is not known (empty).
+    pub(crate) fn local_span_name(&self) -> Option<&Str> {
+        const UNNAMED: &Str = &Str::Borrowed("");
+        match self.inner().and_then(|i| i.span_name.as_ref()) {
+            Some(name) => Some(name),
+            None => self
+                .span_context()
+                .is_some_and(|sc| !sc.is_remote())
+                .then_some(UNNAMED),
+        }
     }
 
     /// The live local span, when this context's active span is local and recording.
@@ -334,7 +362,7 @@ impl Context {
     fn without_span(&self) -> Context {
         self.modified(|i| {
             i.span_context = None;
-            i.span_name = Str::Borrowed("");
+            i.span_name = None;
             i.span_owner = None;
         })
     }

@@ -126,8 +126,8 @@ impl Context {
     /// ```
     pub fn span(&self) -> Option<SpanRef> {
         // What makes a span local on the stack (see `current_span`).
-        self.span_context()
-            .is_some_and(|sc| !sc.is_remote())
+        self.local_span_name()
+            .is_some()
             .then(|| SpanRef { cx: self.clone() })
     }
 }
@@ -532,11 +532,11 @@ impl SpanBuilder {
         drop_extras(self.extras);
         let span_context = span_context.filter(SpanContext::is_valid);
         let body = match (&span_context, decision) {
-            (None, Some(decision)) => Body::Shared(
-                Context::default()
-                    .with_baggage_replaced(baggage.clone())
-                    .with_remote_decision(Some(decision)),
-            ),
+            (None, Some(decision)) => Body::Shared(Context::for_no_op_span(
+                self.name.clone(),
+                baggage.clone(),
+                decision,
+            )),
             _ => Body::Quiet,
         };
         let head = Head {
@@ -1236,15 +1236,19 @@ impl SpanRef {
     /// The span name: the last given to `update_name` while the span
     /// recorded, else the one it started with (see [`Span::name`]).
     pub fn name(&self) -> String {
-        Recorder::renamed(self).unwrap_or_else(|| self.cx.span_name().to_string())
+        Recorder::renamed(self).unwrap_or_else(|| {
+            self.cx
+                .local_span_name()
+                .map_or_else(String::new, Str::to_string)
+        })
     }
 
     /// The span's ids, flags and tracestate.
     pub fn span_context(&self) -> &SpanContext {
-        // Every SpanRef is built from a context with a span context.
-        self.cx
-            .span_context()
-            .expect("a SpanRef's context always has a span context")
+        /// A no-op span that carries on a decision received without ids
+        /// has none of its own (see `SpanBuilder::no_op_span`).
+        static NO_IDS: SpanContext = SpanContext::INVALID;
+        self.cx.span_context().unwrap_or(&NO_IDS)
     }
 
     /// The context in which this span is the active span, e.g. to parent
@@ -1294,7 +1298,7 @@ impl SpanRef {
     fn end_with(&self, unix_nanos: Option<u64>) -> Result<Option<EndedSpan>, Ended> {
         let head = Head {
             span_context: self.span_context().clone(),
-            name: self.cx.span_name().clone(),
+            name: self.cx.local_span_name().cloned().unwrap_or_default(),
             baggage: Baggage::EMPTY,
         };
         Body::Shared(self.cx.clone()).end(&head, limits, unix_nanos)

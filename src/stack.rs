@@ -622,10 +622,7 @@ impl<'a> Current<'a> {
     /// The name of the current local span, if there is one.
     pub(crate) fn span_name(self) -> Option<&'a str> {
         match self {
-            Current::Context(cx) => cx
-                .span_context()
-                .is_some_and(|sc| !sc.is_remote())
-                .then(|| &**cx.span_name()),
+            Current::Context(cx) => cx.local_span_name().map(|name| &**name),
             Current::Span(span) => Some(span.name()),
         }
     }
