@@ -5,6 +5,9 @@
 //! adds attributes at `on_start` (the trait's doc example) does so behind
 //! every processor.
 
+#[path = "common/shared_processor.rs"]
+mod shared_processor;
+
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -12,7 +15,8 @@ use std::time::{Duration, Instant};
 use baton::export::{
     BatchConfig, BatchProcessor, ExportError, FanOut, SimpleProcessor, SpanExporter, SpanProcessor,
 };
-use baton::{Context, EndedSpan, InMemoryExporter, Span, SpanData, SpanId};
+use baton::{Context, InMemoryExporter, Span, SpanData, SpanId};
+use shared_processor::Shared;
 
 /// One pipeline at a time in this process.
 fn serial() -> MutexGuard<'static, ()> {
@@ -247,31 +251,6 @@ fn held_spans_lost_at_shutdown_are_failed_and_reported() {
         (s.produced, s.exported, s.failed, s.in_flight),
         (2, 0, 2, 0)
     );
-}
-
-/// A processor handed to the pipeline while the integrator keeps a handle
-/// to read its stats.
-struct Shared<P>(Arc<P>);
-
-impl<P: SpanProcessor> SpanProcessor for Shared<P> {
-    fn observes_start(&self) -> bool {
-        self.0.observes_start()
-    }
-    fn on_start(&self, span: &Span, parent: &Context) {
-        self.0.on_start(span, parent)
-    }
-    fn on_end(&self, span: SpanData) {
-        self.0.on_end(span)
-    }
-    fn on_ended(&self, span: EndedSpan) {
-        self.0.on_ended(span)
-    }
-    fn force_flush(&self, deadline: Instant) -> Result<(), ExportError> {
-        self.0.force_flush(deadline)
-    }
-    fn shutdown(&self, deadline: Instant) -> Result<(), ExportError> {
-        self.0.shutdown(deadline)
-    }
 }
 
 /// The trait's doc example: copies the parent context's baggage onto each

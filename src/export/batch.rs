@@ -334,6 +334,10 @@ impl SpanProcessor for BatchProcessor {
             .tally
             .outcome(since, stats, result, deadline_passed, true)
     }
+
+    fn counters(&self) -> Option<BatchStats> {
+        Some(self.stats())
+    }
 }
 
 impl Drop for BatchProcessor {

@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use crate::context::Context;
-use crate::export::{ExportError, SpanProcessor};
+use crate::export::{BatchStats, ExportError, SpanProcessor};
 use crate::span::Span;
 use crate::span_data::SpanData;
 
@@ -13,6 +13,15 @@ use crate::span_data::SpanData;
 /// SDK's tracer provider does with the processors added to it; a flush or
 /// shutdown reaches every one even after one fails, and the first error is
 /// the answer.
+///
+/// Its [`counters`](SpanProcessor::counters), which
+/// [`export::stats`](crate::export::stats) reads, are the sum of its
+/// processors', field by field: each processor counts every span it was
+/// handed, so a span handed to two is produced twice, and
+/// `produced == exported + dropped + failed + in_flight` holds for the sum
+/// as for each. They are `None` when any of its processors keeps none,
+/// whose lost spans a sum would hide; [`counters_each`](FanOut::counters_each)
+/// tells the processors apart.
 ///
 /// # Example: keep the spans in memory as well as ship them
 /// ```
@@ -28,6 +37,9 @@ use crate::span_data::SpanData;
 /// pipeline.shutdown(std::time::Duration::from_secs(5)).unwrap();
 /// assert_eq!(kept.finished_spans().len(), 1);
 /// assert_eq!(shipped.finished_spans().len(), 1);
+/// // One span, counted by each of the two processors.
+/// let s = baton::export::stats().unwrap();
+/// assert_eq!((s.produced, s.exported, s.in_flight), (2, 2, 0));
 /// ```
 pub struct FanOut {
     processors: Vec<Box<dyn SpanProcessor>>,
@@ -44,6 +56,12 @@ impl FanOut {
             processors,
             observes,
         }
+    }
+
+    /// Each processor's [`counters`](SpanProcessor::counters), in order:
+    /// which of them lost spans, or keeps no counters.
+    pub fn counters_each(&self) -> Vec<Option<BatchStats>> {
+        self.processors.iter().map(|p| p.counters()).collect()
     }
 
     /// Runs `f` on every processor, even after one fails; the first error
@@ -91,6 +109,15 @@ impl SpanProcessor for FanOut {
 
     fn shutdown(&self, deadline: Instant) -> Result<(), ExportError> {
         self.each(|p| p.shutdown(deadline))
+    }
+
+    /// The sum of the processors' counters; `None` when any keeps none.
+    fn counters(&self) -> Option<BatchStats> {
+        self.processors
+            .iter()
+            .try_fold(BatchStats::default(), |sum, p| {
+                Some(sum.saturating_add(p.counters()?))
+            })
     }
 }
 

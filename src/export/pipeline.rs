@@ -15,7 +15,7 @@ use crate::export::batch_queue::Shared;
 use crate::export::config::Config;
 use crate::export::deadline::deadline_after;
 use crate::export::exporter::ExportError;
-use crate::export::processor::{SimpleProcessor, SpanProcessor};
+use crate::export::processor::SpanProcessor;
 use crate::export::stats::BatchStats;
 use crate::local_batch;
 use crate::propagation::global::configure_global_propagator;
@@ -220,17 +220,19 @@ pub fn force_flush(timeout: Duration) -> Result<(), ExportError> {
 }
 
 /// The counters of the installed pipeline's processor (see
-/// [`BatchStats`]), for a health check or a metric: `None` with no
-/// pipeline, or when its processor keeps no counters of its own that baton
-/// can read (one of the application's, or a [`FanOut`](crate::export::FanOut)
-/// of several, as `OTEL_TRACES_EXPORTER=otlp,console` builds, each of
-/// which saw every span). A [`BatchProcessor`] or [`SimpleProcessor`](crate::export::SimpleProcessor)
-/// installed by [`Config::processor`](crate::Config::processor), by
-/// [`Config::exporter`](crate::Config::exporter) or
-/// [`Config::batch_exporter`](crate::Config::batch_exporter), or by
-/// `OTEL_TRACES_EXPORTER` alone, gives its own. The process-wide count of
-/// spans lost, whatever the processor, is
-/// [`dropped_spans`](crate::export::dropped_spans).
+/// [`BatchStats`]), for a health check or a metric: its
+/// [`SpanProcessor::counters`]. A [`BatchProcessor`] or
+/// [`SimpleProcessor`](crate::export::SimpleProcessor) gives its own,
+/// however it was installed ([`Config::processor`](crate::Config::processor),
+/// [`Config::exporter`](crate::Config::exporter),
+/// [`Config::batch_exporter`](crate::Config::batch_exporter) or
+/// `OTEL_TRACES_EXPORTER`); a [`FanOut`](crate::export::FanOut), as
+/// `OTEL_TRACES_EXPORTER=otlp,console` builds, the sum of its processors',
+/// each of which counts every span. `None` with no pipeline, or when its
+/// processor keeps no counters: one of the application's that does not
+/// forward those of the processor it wraps, or a fan-out with such a
+/// processor in it. The process-wide count of spans lost, whatever the
+/// processor, is [`dropped_spans`](crate::export::dropped_spans).
 ///
 /// # Example: the counters of a batch pipeline
 /// ```
@@ -285,20 +287,15 @@ impl PipelineGuard {
         force_flush_of(self.recorder, timeout)
     }
 
-    /// The counters of this pipeline's processor; see [`stats`].
+    /// The counters of this pipeline's processor, its
+    /// [`SpanProcessor::counters`]; see [`stats`].
     pub fn stats(&self) -> Option<BatchStats> {
         stats_of(self.recorder)
     }
 }
 
 fn stats_of(r: &Recorder) -> Option<BatchStats> {
-    let processor = processor(r)? as &dyn Any;
-    match processor.downcast_ref::<BatchProcessor>() {
-        Some(batch) => Some(batch.stats()),
-        None => processor
-            .downcast_ref::<SimpleProcessor>()
-            .map(SimpleProcessor::stats),
-    }
+    processor(r)?.counters()
 }
 
 /// The processor a recorder installed by [`init`] hands spans to.

@@ -133,6 +133,51 @@ pub trait SpanProcessor: Any + Send + Sync {
     /// [`ExportError::Undelivered`] like `force_flush`, and also when spans
     /// are still held at the deadline.
     fn shutdown(&self, deadline: Instant) -> Result<(), ExportError>;
+
+    /// The processor's counters, if it keeps any: what
+    /// [`export::stats`](crate::export::stats) and
+    /// [`PipelineGuard::stats`](crate::PipelineGuard::stats) read of the
+    /// installed processor, for a health check. [`BatchProcessor`] and
+    /// [`SimpleProcessor`] give their own, a [`FanOut`] the sum of its
+    /// processors'. The default, `None`, is for a processor that keeps
+    /// none; one of the application's that wraps one of baton's forwards
+    /// the counters of the processor it wraps, or its lost spans are
+    /// nowhere to be read.
+    ///
+    /// # Example: a wrapper forwards the counters of the processor it wraps
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// use baton::export::{BatchStats, ExportError, SimpleProcessor, SpanProcessor};
+    /// use baton::{InMemoryExporter, SpanData};
+    ///
+    /// /// Leaves out the load balancer's health checks.
+    /// struct NoHealthChecks(SimpleProcessor);
+    ///
+    /// impl SpanProcessor for NoHealthChecks {
+    ///     fn on_end(&self, span: SpanData) {
+    ///         if span.name != "health" {
+    ///             self.0.on_end(span);
+    ///         }
+    ///     }
+    ///     fn force_flush(&self, d: Instant) -> Result<(), ExportError> { self.0.force_flush(d) }
+    ///     fn shutdown(&self, d: Instant) -> Result<(), ExportError> { self.0.shutdown(d) }
+    ///     fn counters(&self) -> Option<BatchStats> { self.0.counters() }
+    /// }
+    ///
+    /// let processor = NoHealthChecks(SimpleProcessor::new(InMemoryExporter::default()));
+    /// let pipeline = baton::init(baton::Config::new().processor(processor)).unwrap();
+    /// baton::in_span("health", || {});
+    /// baton::in_span("checkout", || {});
+    /// let s = baton::export::stats().unwrap();
+    /// assert_eq!((s.produced, s.exported, s.in_flight), (1, 1, 0));
+    /// # pipeline.shutdown(Duration::from_secs(1)).unwrap();
+    /// ```
+    ///
+    /// [`BatchProcessor`]: crate::export::BatchProcessor
+    /// [`FanOut`]: crate::export::FanOut
+    fn counters(&self) -> Option<BatchStats> {
+        None
+    }
 }
 
 /// Exports each sampled span as it ends, on the thread that ended it (one
@@ -435,5 +480,9 @@ impl SpanProcessor for SimpleProcessor {
             Err(e) => Err(e),
         };
         self.outcome(since, result, deadline, true)
+    }
+
+    fn counters(&self) -> Option<BatchStats> {
+        Some(self.stats())
     }
 }

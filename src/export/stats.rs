@@ -38,4 +38,48 @@ impl BatchStats {
     pub fn undelivered(&self) -> u64 {
         self.produced.saturating_sub(self.exported)
     }
+
+    /// The counters of two processors as one, field by field, as a
+    /// [`FanOut`](crate::export::FanOut) reports its processors': the
+    /// identity holds for the sum since it holds for each. Saturating, so
+    /// that a sum never wraps round to a small count; not `impl Add`, which
+    /// would promise the ordinary (overflowing) `+`.
+    pub(crate) fn saturating_add(self, other: BatchStats) -> BatchStats {
+        BatchStats {
+            produced: self.produced.saturating_add(other.produced),
+            exported: self.exported.saturating_add(other.exported),
+            dropped: self.dropped.saturating_add(other.dropped),
+            failed: self.failed.saturating_add(other.failed),
+            in_flight: self.in_flight.saturating_add(other.in_flight),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::BatchStats;
+
+    #[test]
+    fn a_sum_adds_field_by_field_and_saturates() {
+        let one = BatchStats {
+            produced: 7,
+            exported: 3,
+            dropped: 2,
+            failed: 1,
+            in_flight: 1,
+        };
+        let full = BatchStats {
+            produced: u64::MAX,
+            ..one
+        };
+        let two = BatchStats {
+            produced: 14,
+            exported: 6,
+            dropped: 4,
+            failed: 2,
+            in_flight: 2,
+        };
+        assert_eq!(one.saturating_add(one), two);
+        assert_eq!(full.saturating_add(one).produced, u64::MAX);
+    }
 }
