@@ -1,0 +1,16 @@
+//! The state-matrix audit of the public API (see
+//! `tests/common/api_matrix.rs`) with a live pipeline whose sampler is
+//! `ParentBased(AlwaysOff)` and whose ids come from a generator of the
+//! application's, so that no decision is known beforehand and every span
+//! calls the sampler; a root is not sampled unless a lone decision or a
+//! debug parent says so. Installs the global pipeline.
+
+#[path = "common/api_matrix.rs"]
+mod api_matrix;
+
+use api_matrix::{Install, GUARD_OUT_OF_REACH_FORGETS_ITS_SPAN};
+
+api_matrix::every_operation!(Install::RootsNotSampled, known bugs {
+    a_guard_out_of_reach_keeps_its_span: GUARD_OUT_OF_REACH_FORGETS_ITS_SPAN
+        => "bug: a guard out of reach forgets its span but for its span context",
+});
