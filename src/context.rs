@@ -262,10 +262,17 @@ impl Context {
     /// as it is: that span context's decision is the one that counts (a
     /// span started in it is its child, and propagators send its
     /// decision), so a `b3: d` extracted onto the context of a local span
-    /// leaves the span to decide for its children.
+    /// leaves the span to decide for its children. A no-op span with no
+    /// ids (a root begun without a pipeline) has no span context, and
+    /// carries the decision on.
     ///
     /// ```
     /// use baton::wire::b3::Sampling;
+    /// let no_op = baton::span("before init").start();
+    /// let cx = no_op.context().with_remote_decision(Some(Sampling::Debug));
+    /// assert_eq!(cx.remote_decision(), Some(Sampling::Debug));
+    ///
+    /// let _pipeline = baton::init(baton::Config::new()).unwrap();
     /// let span = baton::span("local").start();
     /// let cx = span.context().with_remote_decision(Some(Sampling::Debug));
     /// assert_eq!(cx.remote_decision(), None);
@@ -288,7 +295,11 @@ impl Context {
         self.modified(|i| i.remote_sampling = decision)
     }
 
-    /// The context of a newly started local span.
+    /// The context of a newly started local span. A no-op root span's
+    /// invalid span context is no span context, as
+    /// [`Context::with_span_context`] takes it: a decision received without
+    /// ids and extracted onto the context is then kept, not overruled by
+    /// ids there are none of.
     #[inline(always)]
     pub(crate) fn for_span(
         span_context: SpanContext,
@@ -297,7 +308,7 @@ impl Context {
         baggage: Baggage,
     ) -> Context {
         let inner = ContextInner {
-            span_context: Some(span_context),
+            span_context: Some(span_context).filter(SpanContext::is_valid),
             span_name: Some(span_name),
             span_owner: None,
             baggage,

@@ -14,10 +14,7 @@ mod api_matrix;
 
 use std::time::Duration;
 
-use api_matrix::{
-    run_across, Bug, Sink, DECISION_DROPPED_IN_A_NO_OP_ROOT_SPAN,
-    GUARD_OUT_OF_REACH_FORGETS_ITS_SPAN,
-};
+use api_matrix::{run_across, Bug, Sink, GUARD_OUT_OF_REACH_FORGETS_ITS_SPAN};
 use baton::{Config, InMemoryExporter};
 
 fn disabled() -> Config {
@@ -26,14 +23,9 @@ fn disabled() -> Config {
 
 #[test]
 fn every_cell_across_every_change_of_pipeline() {
-    // Cells that fail on known bugs, which the ignored tests of the other
-    // `tests/api_matrix_*.rs` run: one in any phase, one where the states
-    // are set up under no-op spans.
+    // Cells that fail on a known bug, which the ignored tests of the other
+    // `tests/api_matrix_*.rs` run.
     let bugs: &[Bug] = &[GUARD_OUT_OF_REACH_FORGETS_ITS_SPAN];
-    let no_op_bugs: &[Bug] = &[
-        GUARD_OUT_OF_REACH_FORGETS_ITS_SPAN,
-        DECISION_DROPPED_IN_A_NO_OP_ROOT_SPAN,
-    ];
     let first = InMemoryExporter::default();
     let mut guard = None;
     run_across(
@@ -43,7 +35,7 @@ fn every_cell_across_every_change_of_pipeline() {
             guard = Some(baton::init(Config::new().exporter(first.clone())).unwrap());
             Sink::live(&first)
         },
-        no_op_bugs,
+        bugs,
     );
     run_across(
         "live, then shut down",
@@ -97,6 +89,6 @@ fn every_cell_across_every_change_of_pipeline() {
             guard = Some(baton::init(Config::new().exporter(third.clone())).unwrap());
             Sink::live(&third)
         },
-        no_op_bugs,
+        bugs,
     );
 }

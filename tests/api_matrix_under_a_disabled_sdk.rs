@@ -8,13 +8,9 @@
 #[path = "common/api_matrix.rs"]
 mod api_matrix;
 
-use api_matrix::{
-    Install, DECISION_DROPPED_IN_A_NO_OP_ROOT_SPAN, GUARD_OUT_OF_REACH_FORGETS_ITS_SPAN,
-};
+use api_matrix::{Install, GUARD_OUT_OF_REACH_FORGETS_ITS_SPAN};
 
 api_matrix::every_operation!(Install::Disabled, known bugs {
-    a_lone_decision_extracted_inside_a_no_op_root_span_is_kept: DECISION_DROPPED_IN_A_NO_OP_ROOT_SPAN
-        => "bug: a lone B3 decision extracted onto the context of a no-op root span is dropped",
     a_guard_out_of_reach_keeps_its_span: GUARD_OUT_OF_REACH_FORGETS_ITS_SPAN
         => "bug: a guard out of reach forgets its span but for its span context",
 });

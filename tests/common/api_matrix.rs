@@ -42,11 +42,12 @@
 //! run by ignored ones, with the bug's smallest reproduction.
 //!
 //! Relaxed where baton documents otherwise:
-//! - inside a no-op span with no ids, `Context::current().span_context()`
-//!   is `Some(&SpanContext::INVALID)` (`SpanContext::is_valid`: "propagators
-//!   inject nothing for it"), while a no-op span carrying a lone decision
-//!   has `None`: span contexts are compared once the invalid one is taken
-//!   as none ([`valid`]);
+//! - a no-op span with no ids has the invalid span context
+//!   (`SpanContext::INVALID`: "propagators inject nothing for it") through
+//!   its handles (`span_context()` of the guard, the `Span`, a `SpanRef`),
+//!   while its context has none (`Context::span_context()` gives `None`):
+//!   span contexts are compared once the invalid one is taken as none
+//!   ([`valid`]);
 //! - a no-op span is not its parent's child but carries its parent's
 //!   span context (invariant 4 holds with a pipeline only);
 //! - once a span ended, `name()` gives the name it started with, not the
@@ -479,33 +480,6 @@ impl Bug {
         any(self.states, state) && any(self.operations, operation)
     }
 }
-
-/// Where spans are no-op spans (no pipeline, or a disabled one), a lone B3
-/// decision extracted onto the context of a no-op root span is dropped:
-/// that context holds `Some(SpanContext::INVALID)` (`Context::for_span`,
-/// made by `Body::context` from the span's invalid span context), and
-/// `Context::with_remote_decision` keeps no decision beside a span
-/// context, valid or not. Outside the span the decision is kept, and the
-/// next hop is sent it; inside, nothing ("a received one is injected
-/// unchanged", README).
-pub const DECISION_DROPPED_IN_A_NO_OP_ROOT_SPAN: Bug = Bug {
-    name: "decision dropped in a no-op root span",
-    states: &[
-        "b3 accept in span",
-        "b3 deny in span",
-        "b3 accept in baggage in span",
-        "span under b3 accept in span",
-    ],
-    operations: &["*"],
-    reproduction: || {
-        let carrier = header_map(&[("b3", "1")]);
-        let outside = B3::single().extract(&Context::current(), &carrier);
-        assert_eq!(outside.remote_sampling(), Some(true));
-        let _span = baton::span("consumer").enter();
-        let inside = B3::single().extract(&Context::current(), &carrier);
-        assert_eq!(inside.remote_sampling(), Some(true), "dropped");
-    },
-};
 
 /// A guard out of reach (returned out of the wrapped job or the future
 /// that held its frame, which ended its span) forgets its span but for its
