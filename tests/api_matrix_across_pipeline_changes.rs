@@ -15,7 +15,13 @@ mod api_matrix;
 use std::time::Duration;
 
 use api_matrix::{run_across, Bug, Sink, GUARD_OUT_OF_REACH_FORGETS_ITS_SPAN};
-use baton::{Config, InMemoryExporter};
+use baton::{Config, InMemoryExporter, PipelineGuard};
+
+/// Shuts the pipeline in force down.
+fn shut_down(guard: &mut Option<PipelineGuard>) {
+    let pipeline = guard.take().expect("a pipeline in force");
+    pipeline.shutdown(Duration::from_secs(5)).unwrap();
+}
 
 fn disabled() -> Config {
     Config::from_lookup(|k| (k == "OTEL_SDK_DISABLED").then(|| "true".into())).unwrap()
@@ -41,11 +47,7 @@ fn every_cell_across_every_change_of_pipeline() {
         "live, then shut down",
         Sink::live(&first),
         || {
-            guard
-                .take()
-                .unwrap()
-                .shutdown(Duration::from_secs(5))
-                .unwrap();
+            shut_down(&mut guard);
             Sink::live(&first).shut_down()
         },
         bugs,
@@ -66,11 +68,7 @@ fn every_cell_across_every_change_of_pipeline() {
         "live, then disabled",
         Sink::live(&second),
         || {
-            guard
-                .take()
-                .unwrap()
-                .shutdown(Duration::from_secs(5))
-                .unwrap();
+            shut_down(&mut guard);
             guard = Some(baton::init(disabled()).unwrap());
             Sink::DISABLED
         },
@@ -81,11 +79,7 @@ fn every_cell_across_every_change_of_pipeline() {
         "disabled, then live",
         Sink::DISABLED,
         || {
-            guard
-                .take()
-                .unwrap()
-                .shutdown(Duration::from_secs(5))
-                .unwrap();
+            shut_down(&mut guard);
             guard = Some(baton::init(Config::new().exporter(third.clone())).unwrap());
             Sink::live(&third)
         },

@@ -1320,15 +1320,11 @@ fn span_ref_methods(cell: &Cell, got: Option<SpanRef>) {
     let renamed = cell.name("renamed");
     // A span that ended already reports changes; one that never recorded
     // discards them quietly.
-    let reports = if cell.model.recorded && !recording {
-        5
-    } else {
-        0
-    };
-    assert_eq!(
-        reports_of(|| touch(&span, &renamed)),
-        reports,
-        "changes reported"
+    assert_late_changes_reported(
+        cell.model.recorded && !recording,
+        0,
+        || touch(&span, &renamed),
+        "changes to the current span reported",
     );
     let expected_name = if recording { &renamed } else { &name };
     assert_eq!(&span.name(), expected_name, "renamed only while recording");
@@ -1346,15 +1342,15 @@ fn span_ref_methods(cell: &Cell, got: Option<SpanRef>) {
     assert_eq!(current.span_context(), &sc);
     assert_eq!(current.name(), name);
     // Discarded once ended, and ends nothing more.
-    let reports = if cell.model.recorded { 6 } else { 0 };
     let late_changes = || {
         touch(&span, &cell.name("renamed after end"));
         span.end();
     };
-    assert_eq!(
-        reports_of(late_changes),
-        reports,
-        "changes after end() reported"
+    assert_late_changes_reported(
+        cell.model.recorded,
+        1,
+        late_changes,
+        "changes after end() reported",
     );
     assert_eq!(span.name(), name);
 }
@@ -1393,6 +1389,18 @@ fn reports_of(f: impl FnOnce()) -> usize {
         .count()
 }
 
+/// The changes [`touch_with!`] makes: each is reported once when made to
+/// an ended span that recorded.
+const TOUCHES: usize = 5;
+
+/// Asserts that `late`, which makes [`TOUCHES`] changes to an ended span
+/// and ends it `ends` more times, raises one report per call if the span
+/// `recorded`, and none if it never did.
+fn assert_late_changes_reported(recorded: bool, ends: usize, late: impl FnOnce(), what: &str) {
+    let expected = if recorded { TOUCHES + ends } else { 0 };
+    assert_eq!(reports_of(late), expected, "{what}");
+}
+
 /// Changes made to the current span from a job on another thread, the
 /// span left to its owner to end: they reach the span while it records.
 fn changes_from_a_job(cell: &Cell) {
@@ -1409,7 +1417,7 @@ fn changes_from_a_job(cell: &Cell) {
     let (sc, recording_there, reports) = std::thread::spawn(job).join().unwrap();
     assert_eq!(recording_there, recording);
     let ended = cell.model.recorded && !recording;
-    assert_eq!(reports, if ended { 5 } else { 0 }, "changes reported");
+    assert_eq!(reports, if ended { TOUCHES } else { 0 }, "changes reported");
     let span = baton::current_span().expect("the current span");
     assert_eq!(span.span_context(), &sc);
     assert_eq!(span.name(), if recording { renamed.clone() } else { name });
@@ -1491,11 +1499,11 @@ fn enter_child(cell: &Cell) {
         touch_with!(guard, cell.name("child renamed after end"));
         guard.end();
     };
-    let reports = if model.recorded { 6 } else { 0 };
-    assert_eq!(
-        reports_of(late_changes),
-        reports,
-        "changes after end() reported"
+    assert_late_changes_reported(
+        model.recorded,
+        1,
+        late_changes,
+        "changes after end() reported",
     );
     assert_eq!(guard.name(), name);
     drop(guard);
@@ -1551,11 +1559,11 @@ fn start_child(cell: &Cell) {
         touch_with!(span, cell.name("started renamed after end"));
         span.end();
     };
-    let reports = if model.recorded { 6 } else { 0 };
-    assert_eq!(
-        reports_of(late_changes),
-        reports,
-        "changes after end() reported"
+    assert_late_changes_reported(
+        model.recorded,
+        1,
+        late_changes,
+        "changes after end() reported",
     );
     // Named as it started once ended (see `span_ref_methods`).
     assert_eq!(span.name(), name);
@@ -1990,9 +1998,8 @@ fn outliving_the_state(cell: &Cell) {
                 Some(span.span_context().clone()),
                 then.current_span.map(|s| s.1)
             );
-            let reports = if late.model.recorded { 5 } else { 0 };
             let late_changes = || touch(&span, &late.name("renamed after the state"));
-            assert_eq!(reports_of(late_changes), reports, "changes reported");
+            assert_late_changes_reported(late.model.recorded, 0, late_changes, "changes reported");
         }
         let _attached = cx.attach();
         check_current(
@@ -2045,8 +2052,7 @@ fn guard_out_of_reach(cell: &Cell, keeps_its_span: bool) {
         touch_with!(guard, cell.name("renamed out of reach"));
         guard.end();
     };
-    let reports = if recording { 6 } else { 0 };
-    assert_eq!(reports_of(changes), reports, "changes reported");
+    assert_late_changes_reported(recording, 1, changes, "changes reported");
     let late_drop = reported(|| drop(guard));
     assert_eq!(misuse(late_drop), 1, "the drop reported");
     check_current(&cell.model, "after the guard dropped");
