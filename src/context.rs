@@ -320,21 +320,6 @@ impl Context {
         })
     }
 
-    /// The context of a no-op span that carries on a sampling decision
-    /// received without ids (see `SpanBuilder::no_op_span`): no span
-    /// context, and the span's name, so that the span is found in it as
-    /// it is on the stack.
-    #[cold]
-    pub(crate) fn for_no_op_span(span_name: Str, baggage: Baggage, decision: Sampling) -> Context {
-        Context(Repr::Plain(Arc::new(ContextInner {
-            span_context: None,
-            span_name: Some(span_name),
-            span_owner: None,
-            baggage,
-            remote_sampling: Some(decision),
-        })))
-    }
-
     /// The name of the local span active in this context, if there is
     /// one: a span of this process (a no-op span's too, whatever span
     /// context it carries), or a local span context the application set

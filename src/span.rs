@@ -532,11 +532,17 @@ impl SpanBuilder {
         drop_extras(self.extras);
         let span_context = span_context.filter(SpanContext::is_valid);
         let body = match (&span_context, decision) {
-            (None, Some(decision)) => Body::Shared(Context::for_no_op_span(
-                self.name.clone(),
-                baggage.clone(),
-                decision,
-            )),
+            // Named, so that the span is found in its context as it is
+            // on the stack; its invalid span context is none there.
+            (None, Some(decision)) => Body::Shared(
+                Context::for_span(
+                    SpanContext::INVALID,
+                    self.name.clone(),
+                    None,
+                    baggage.clone(),
+                )
+                .with_remote_decision(Some(decision)),
+            ),
             _ => Body::Quiet,
         };
         let head = Head {
@@ -1243,10 +1249,12 @@ impl SpanRef {
         })
     }
 
-    /// The span's ids, flags and tracestate.
+    /// The span's ids, flags and tracestate: [`SpanContext::INVALID`] for
+    /// a no-op span without ids (a root begun without a pipeline, or one
+    /// carrying a decision received without ids), as its guard gives.
     pub fn span_context(&self) -> &SpanContext {
-        /// A no-op span that carries on a decision received without ids
-        /// has none of its own (see `SpanBuilder::no_op_span`).
+        /// Where the span's context holds none: a no-op span's invalid one
+        /// is no span context (see `Context::for_span`).
         static NO_IDS: SpanContext = SpanContext::INVALID;
         self.cx.span_context().unwrap_or(&NO_IDS)
     }
