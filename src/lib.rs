@@ -152,7 +152,7 @@ mod std_api {
     pub use crate::span_record::MAX_ERROR_SOURCES;
     #[doc(hidden)]
     pub use crate::stack::{__spare_kept, __stack_depth};
-    pub use crate::stack::{new_trace_context, ContextGuard, MAX_CONTEXT_DEPTH};
+    pub use crate::stack::{new_trace_context, ContextGuard, MAX_CONTEXT_DEPTH, MAX_LEFT_BEHIND};
     pub use crate::thread::{copy_context_to_fn, copy_context_to_thread};
     pub use crate::tracer::{tracer, Tracer, TracerBuilder, MAX_SCOPES};
     pub use crate::value::{Array, KeyValue, Str, Value};

@@ -1510,6 +1510,7 @@ impl SpanGuard {
     pub fn name(&self) -> String {
         Recorder::renamed(self)
             .or_else(|| self.with_state(|s| s.name().to_owned()))
+            .or_else(|| self.left_behind().map(|span| span.name()))
             .unwrap_or_default()
     }
 
@@ -1517,18 +1518,23 @@ impl SpanGuard {
     /// gives the span a shared record (one allocation).
     ///
     /// Out of the guard's reach (its frame was taken off by the future or
-    /// wrapped job it was returned from, which ended the span), the
-    /// context still has the span's ids, as an ended [`Span`]'s has, so
-    /// that what is parented or injected from it stays in its trace; the
-    /// span's baggage went with its frame.
+    /// wrapped job it was returned from, which ended the span or holds it
+    /// aside), the context is the one the span left behind, with its name,
+    /// baggage and record, as an ended [`Span`]'s is. Only past
+    /// [`MAX_LEFT_BEHIND`](crate::MAX_LEFT_BEHIND) spans so left on the
+    /// thread does it have the span's ids alone, so that what is parented
+    /// or injected from it still stays in its trace.
     pub fn context(&self) -> Context {
         self.with_state(SpanState::context)
+            .or_else(|| self.left_behind().map(|span| span.cx))
             .unwrap_or_else(|| Context::default().with_span_context(self.span_context().clone()))
     }
 
     /// Whether the span records data and has not ended.
     pub fn is_recording(&self) -> bool {
-        self.with_state(|s| s.is_recording()).unwrap_or(false)
+        self.with_state(|s| s.is_recording())
+            .or_else(|| self.left_behind().map(|span| span.is_recording()))
+            .unwrap_or(false)
     }
 
     /// Ends the span now; it stays current until the guard drops, and
@@ -1537,7 +1543,11 @@ impl SpanGuard {
     #[track_caller]
     pub fn end(&self) {
         let ended = self.with_state(|s| s.end(limits, None));
-        hand_on(ended.unwrap_or_else(|| self.out_of_reach()), "end", true);
+        hand_on(
+            ended.unwrap_or_else(|| self.end_out_of_reach(None)),
+            "end",
+            true,
+        );
     }
 
     /// Ends the span at `unix_nanos`, as [`Span::end_at`] does; it stays
@@ -1545,19 +1555,44 @@ impl SpanGuard {
     #[track_caller]
     pub fn end_at(&self, unix_nanos: u64) {
         let ended = self.with_state(|s| s.end(limits, Some(unix_nanos)));
-        hand_on(ended.unwrap_or_else(|| self.out_of_reach()), "end_at", true);
+        hand_on(
+            ended.unwrap_or_else(|| self.end_out_of_reach(Some(unix_nanos))),
+            "end_at",
+            true,
+        );
     }
 
-    /// What a change gets when [`with_state`](Self::with_state) cannot
-    /// reach the span. In its frame, the span is out of reach only when
-    /// the frame left the stack without the guard: a future the guard was
-    /// held in, or a wrapped job that returned it, took the frame off and
-    /// ended the span (or holds it aside, to end it), or the thread's
-    /// exit ended it. The change is lost then, and reported as a change
-    /// to an ended span, unless the span never recorded as far as the
-    /// guard can tell (not sampled, no pipeline, or the SDK disabled),
-    /// which discards quietly. Held by the guard and borrowed, the span is
-    /// being changed by a call that is calling back into it, which wins.
+    /// What the span left behind when its frame left the stack without
+    /// this guard (see [`MAX_LEFT_BEHIND`](crate::MAX_LEFT_BEHIND)): a
+    /// handle to it, as [`current_span`] gave while it was current.
+    #[cold]
+    fn left_behind(&self) -> Option<SpanRef> {
+        self.frame.left_behind().map(|cx| SpanRef { cx })
+    }
+
+    /// Ends the span out of the guard's reach through what it left
+    /// behind, as a [`SpanRef`] would; see [`out_of_reach`](Self::out_of_reach)
+    /// when it left nothing.
+    #[cold]
+    fn end_out_of_reach(&self, unix_nanos: Option<u64>) -> Result<Option<EndedSpan>, Ended> {
+        match self.left_behind() {
+            Some(span) => span.end_with(unix_nanos),
+            None => self.out_of_reach(),
+        }
+    }
+
+    /// What a change gets when the guard can reach neither the span nor
+    /// what it left behind. In its frame, the span is out of reach only
+    /// when the frame left the stack without the guard: a future the
+    /// guard was held in, or a wrapped job that returned it, took the
+    /// frame off and ended the span (or holds it aside, to end it), or the
+    /// thread's exit ended it; what it left behind is then gone only past
+    /// [`MAX_LEFT_BEHIND`](crate::MAX_LEFT_BEHIND). The change is lost
+    /// then, and reported as a change to an ended span, unless the span
+    /// never recorded as far as the guard can tell (not sampled, no
+    /// pipeline, or the SDK disabled), which discards quietly. Held by the
+    /// guard and borrowed, the span is being changed by a call that is
+    /// calling back into it, which wins.
     #[cold]
     fn out_of_reach<T>(&self) -> Result<Option<T>, Ended> {
         let recorded = self.unpushed.is_none()
@@ -1576,9 +1611,15 @@ impl SpanGuard {
 
 impl Recorder for SpanGuard {
     fn with_record(&self, f: impl FnOnce(&mut Record)) -> Result<(), Ended> {
-        match self.with_state(|s| s.with_record(f)) {
-            Some(changed) => changed,
-            None => self.out_of_reach::<()>().map(drop),
+        // Kept until the span is reached, for what it left behind.
+        let mut f = Some(f);
+        let reached = self.with_state(|s| f.take().map_or(Ok(()), |f| s.with_record(f)));
+        if let Some(changed) = reached {
+            return changed;
+        }
+        match (self.left_behind(), f) {
+            (Some(span), Some(f)) => span.with_record(f),
+            _ => self.out_of_reach::<()>().map(drop),
         }
     }
 }

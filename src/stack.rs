@@ -28,6 +28,15 @@ use crate::wire::b3::Sampling;
 /// recursion cannot grow the stack without bound.
 pub const MAX_CONTEXT_DEPTH: usize = 4096;
 
+/// How many spans taken off a thread's stack without their guards (left
+/// live by a wrapped job that returned, or set aside by a future's poll)
+/// the thread keeps the context of, for those guards to read: the span's
+/// name, baggage and record (see [`SpanGuard`](crate::SpanGuard)). A guard
+/// that drops lets go of its span's; past the limit (guards forgotten with
+/// `mem::forget`), the oldest is let go of, and its guard, should it come
+/// back, gives the span's ids alone.
+pub const MAX_LEFT_BEHIND: usize = 64;
+
 /// What a frame holds: an attached context, or an entered span, which lives
 /// in this thread's span buffer until something asks for its context.
 pub(crate) enum Slot {
@@ -213,6 +222,9 @@ struct Stack {
     /// This thread's number among those that set frames aside, 0 until it
     /// first does (see [`Aside::thread`]).
     thread: u64,
+    /// The contexts of spans taken off the stack without their guards, by
+    /// frame key, oldest first (see [`MAX_LEFT_BEHIND`]).
+    left_behind: Vec<(u64, Context)>,
 }
 
 thread_local! {
@@ -225,6 +237,7 @@ thread_local! {
             ended: LocalBatch::EMPTY,
             ended_early: false,
             thread: 0,
+            left_behind: Vec::new(),
         })
     };
 }
@@ -379,12 +392,37 @@ impl Stack {
             Held::Span(k) => Some(k),
             Held::Context(_) => None,
         });
-        let spans = first_span.map_or_else(Vec::new, |k| self.spans.split_off(k));
+        let mut spans = first_span.map_or_else(Vec::new, |k| self.spans.split_off(k));
+        // Their guards cannot reach them now: what they will ask of their
+        // span is kept here (a shared context, so that the guards of spans
+        // still open reach the record).
+        for frame in &frames {
+            if let (Held::Span(k), Some(first)) = (&frame.held, first_span) {
+                let cx = spans[k - first].context();
+                self.leave_behind(frame.key & !PINNED, cx);
+            }
+        }
         Some(Box::new(Aside {
             frames,
             spans,
             thread: self.thread(),
         }))
+    }
+
+    /// Keeps `cx`, the context of the span of frame `key`, for the frame's
+    /// guard (see [`MAX_LEFT_BEHIND`]).
+    fn leave_behind(&mut self, key: u64, cx: Context) {
+        if self.left_behind.len() >= MAX_LEFT_BEHIND {
+            self.left_behind.remove(0);
+        }
+        self.left_behind.push((key, cx));
+    }
+
+    /// Lets go of what the span of frame `key` left behind, if anything:
+    /// its guard dropped, or the frame is back on the stack.
+    fn take_left_behind(&mut self, key: u64) -> Option<Context> {
+        let at = self.left_behind.iter().position(|(k, _)| *k == key)?;
+        Some(self.left_behind.remove(at).1)
     }
 
     /// Ends a run marked `mark` in the usual case: it left no frame above
@@ -1044,6 +1082,23 @@ impl FrameRef {
         self.location
     }
 
+    /// The context the span of this frame left behind when the frame was
+    /// taken off the stack without its guard (see [`MAX_LEFT_BEHIND`]).
+    #[cold]
+    pub(crate) fn left_behind(&self) -> Option<Context> {
+        if self.key == 0 {
+            return None;
+        }
+        STACK
+            .try_with(|s| {
+                let s = s.try_borrow().ok()?;
+                let (_, cx) = s.left_behind.iter().find(|(k, _)| *k == self.key)?;
+                Some(cx.clone())
+            })
+            .ok()
+            .flatten()
+    }
+
     /// Runs `f` on the span in this frame while the frame is live.
     pub(crate) fn with_span<R>(&self, f: impl FnOnce(&mut SpanState) -> R) -> Option<R> {
         if self.key == 0 {
@@ -1156,9 +1211,11 @@ impl FrameRef {
                 let mut s = s.try_borrow_mut().ok()?;
                 let s = &mut *s;
                 // Not on the stack that lives: set aside by a future on
-                // this thread, since its guard cannot have left it.
+                // this thread, since its guard cannot have left it, or
+                // taken off by a wrapped job the guard was returned from.
                 let Some(at) = position(&s.frames, key, self.index()) else {
-                    return Some((None, Vec::new(), false, Some(SET_ASIDE)));
+                    let left = s.take_left_behind(key).map(Slot::Context);
+                    return Some((None, left.into_iter().collect(), false, Some(SET_ASIDE)));
                 };
                 if at + 1 == s.frames.len() && s.frames[at].key & PINNED == 0 {
                     let top = s.pop_top()?;
@@ -1547,6 +1604,8 @@ fn restore(aside: &mut Aside) {
             if let Held::Span(at) = &mut frame.held {
                 *at = k;
                 k += 1;
+                // Its guard reaches it on the stack again.
+                drop(s.take_left_behind(frame.key & !PINNED));
             }
             s.frames.push(frame);
         }

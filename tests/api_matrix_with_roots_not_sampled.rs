@@ -8,9 +8,6 @@
 #[path = "common/api_matrix.rs"]
 mod api_matrix;
 
-use api_matrix::{Install, GUARD_OUT_OF_REACH_FORGETS_ITS_SPAN};
+use api_matrix::Install;
 
-api_matrix::every_operation!(Install::RootsNotSampled, known bugs {
-    a_guard_out_of_reach_keeps_its_span: GUARD_OUT_OF_REACH_FORGETS_ITS_SPAN
-        => "bug: a guard out of reach forgets its span but for its span context",
-});
+api_matrix::every_operation!(Install::RootsNotSampled);

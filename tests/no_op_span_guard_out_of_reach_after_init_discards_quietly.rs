@@ -11,11 +11,18 @@
 //! a change to an ended span (`span-already-ended`): the guard took its
 //! span for one that had recorded because its context is sampled (the
 //! upstream caller's flag) and a pipeline is installed now, though the
-//! span began without one. Installs the global pipeline: one test.
+//! span began without one. The same held under a sampled local span
+//! context the application built itself (`Context::with_span_context`),
+//! until the guard could read what its span left behind (see
+//! `MAX_LEFT_BEHIND`), which says it never recorded. Installs the global
+//! pipeline: one test.
 
 use std::collections::HashMap;
 
-use baton::{diagnostic_count, DiagnosticKind, FutureExt, SpanGuard};
+use baton::{
+    diagnostic_count, Context, DiagnosticKind, FutureExt, SpanContext, SpanGuard, SpanId,
+    TraceFlags, TraceId,
+};
 use common::{block_on, YieldN};
 
 mod common;
@@ -23,10 +30,26 @@ mod common;
 const UPSTREAM: &str = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
 /// Guards of no-op spans whose runs (a wrapped job, a future) took their
-/// frames off the stack.
-fn guards_out_of_reach() -> [SpanGuard; 2] {
+/// frames off the stack, under a received context and under a local one
+/// the application built.
+fn guards_out_of_reach() -> [SpanGuard; 4] {
     let carrier = HashMap::from([("traceparent".to_owned(), UPSTREAM.to_owned())]);
-    let _received = baton::propagated_context(&carrier);
+    let [a, b] = {
+        let _received = baton::propagated_context(&carrier);
+        guards_of_runs()
+    };
+    let local = SpanContext::new(
+        TraceId::from_u128(7).unwrap(),
+        SpanId::from_u64(7).unwrap(),
+        TraceFlags::default().with_sampled(true),
+    );
+    let _built = Context::default().with_span_context(local).attach();
+    let [c, d] = guards_of_runs();
+    [a, b, c, d]
+}
+
+/// A guard returned by a wrapped job, and one by a future.
+fn guards_of_runs() -> [SpanGuard; 2] {
     let from_job = baton::copy_context_to_thread(|| baton::span("returned by a job").enter())();
     let from_future = block_on(
         async {

@@ -38,9 +38,6 @@
 //!    once per change if the span recorded, none if it never did; a guard
 //!    leaked out of a job once when the job returns, and once when it drops.
 //!
-//! Cells that fail on a known bug ([`Bug`]) are left out of the tests and
-//! run by ignored ones, with the bug's smallest reproduction.
-//!
 //! Relaxed where baton documents otherwise:
 //! - a no-op span with no ids has the invalid span context
 //!   (`SpanContext::INVALID`: "propagators inject nothing for it") through
@@ -269,32 +266,16 @@ impl SpanProcessor for ObservingStarts {
     }
 }
 
-/// One `#[test]` per operation, each running it in every state but the
-/// cells of the known bugs listed, and one ignored test per known bug,
-/// which runs its reproduction and its cells (an operation whose every
-/// cell a bug breaks runs none until the bug is fixed):
+/// One `#[test]` per operation, each running it in every state:
 ///
 /// ```ignore
-/// every_operation!(Install::Nothing, known bugs {
-///     a_test_name: BUG_CONSTANT => "bug: what it is",
-/// });
+/// every_operation!(Install::Nothing);
 /// ```
 #[allow(unused_macros)] // not by the test across changes of pipeline
 macro_rules! every_operation {
-    ($install:expr, known bugs { $($bug_test:ident: $bug:expr => $why:literal,)* }) => {
-        const KNOWN_BUGS: &[crate::api_matrix::Bug] = &[$($bug),*];
-
-        $(
-            #[test]
-            #[ignore = $why]
-            fn $bug_test() {
-                let fixture = crate::api_matrix::fixture($install);
-                crate::api_matrix::run_bug(fixture, &$bug, KNOWN_BUGS);
-            }
-        )*
-
+    ($install:expr) => {
         crate::api_matrix::every_operation! {
-            $install, KNOWN_BUGS;
+            $install;
             current_span_and_context_span_agree_in_every_state: "current span",
             current_span_methods_in_every_state: "current_span() methods",
             context_span_methods_in_every_state: "Context::current().span() methods",
@@ -311,11 +292,10 @@ macro_rules! every_operation {
             futures_in_the_current_context_in_every_state: "future in_current_context",
             log_correlation_in_every_state: "log correlation",
             what_outlives_the_state_in_every_state: "outliving the state",
-            guards_out_of_reach_in_every_state: "guard out of reach",
-            guards_out_of_reach_keep_their_spans_in_every_state: "guard out of reach keeps its span",
+            guards_out_of_reach_keep_their_spans_in_every_state: "guard out of reach",
         }
     };
-    ($install:expr, $skipped:expr; $($test:ident: $operation:literal,)*) => {
+    ($install:expr; $($test:ident: $operation:literal,)*) => {
         #[test]
         fn every_operation_has_its_test() {
             let names: Vec<&str> = crate::api_matrix::OPERATIONS.iter().map(|(n, _)| *n).collect();
@@ -326,7 +306,7 @@ macro_rules! every_operation {
             #[test]
             fn $test() {
                 let fixture = crate::api_matrix::fixture($install);
-                crate::api_matrix::run_operation(fixture, $operation, $skipped);
+                crate::api_matrix::run_operation(fixture, $operation);
             }
         )*
     };
@@ -465,47 +445,6 @@ pub const STATES: &[(&str, &[Step])] = &[
     ("job in ended span", &[EnterEnded, InJob]),
 ];
 
-/// A known bug: the cells it breaks, by state and operation (`"*"`: all),
-/// and its smallest reproduction, which fails until it is fixed.
-pub struct Bug {
-    pub name: &'static str,
-    pub states: &'static [&'static str],
-    pub operations: &'static [&'static str],
-    pub reproduction: fn(),
-}
-
-impl Bug {
-    fn breaks(&self, state: &str, operation: &str) -> bool {
-        let any = |names: &[&str], name: &str| names.iter().any(|n| *n == "*" || *n == name);
-        any(self.states, state) && any(self.operations, operation)
-    }
-}
-
-/// A guard out of reach (returned out of the wrapped job or the future
-/// that held its frame, which ended its span) forgets its span but for its
-/// span context: `name()` gives `""` (its `Debug` too), where
-/// `SpanGuard::name` is documented as `Span::name`, which keeps the first
-/// name once the span ended; the span of its `context()` is named `""`
-/// too, and for a no-op span (no pipeline, a disabled one) there is none,
-/// nor the lone decision the span carries, so that nothing is injected
-/// from it ("so that what is parented or injected from it stays in its
-/// trace", `SpanGuard::context`), where an ended `Span`'s context keeps
-/// all three. `SpanGuard::name` falls back to `unwrap_or_default()` when
-/// `with_state` cannot reach the frame, and `SpanGuard::context` builds
-/// `Context::default().with_span_context(..)` from the span context
-/// alone: the guard keeps nothing else of its span (`src/span.rs`).
-pub const GUARD_OUT_OF_REACH_FORGETS_ITS_SPAN: Bug = Bug {
-    name: "guard out of reach forgets its span",
-    states: &["*"],
-    operations: &["guard out of reach keeps its span"],
-    reproduction: || {
-        let guard = baton::copy_context_to_thread(|| baton::span("returned").enter())();
-        assert_eq!(guard.name(), "returned");
-        let own = guard.context().span().expect("the guard's span");
-        assert_eq!(own.name(), "returned");
-    },
-};
-
 /// An operation, run in one state: it checks what it sees against the
 /// cell's model.
 pub type Operation = fn(&Cell);
@@ -532,12 +471,7 @@ pub const OPERATIONS: &[(&str, Operation)] = &[
     ("future in_current_context", future_in_current_context),
     ("log correlation", log_correlation),
     ("outliving the state", outliving_the_state),
-    ("guard out of reach", |cell| {
-        guard_out_of_reach(cell, false);
-    }),
-    ("guard out of reach keeps its span", |cell| {
-        guard_out_of_reach(cell, true);
-    }),
+    ("guard out of reach", guard_out_of_reach),
 ];
 
 const APP_TRACE: u128 = 0x4bf9_2f35_77b3_4da6_a3ce_929d_0e0e_4736;
@@ -1019,13 +953,10 @@ fn run_cell_across<'a>(
     .map_err(|e| format!("{phase}{state} × {operation}: {e}"))
 }
 
-/// Runs `operation` in every state but the cells of the known bugs
-/// `skipped` (run by ignored tests of their own), and fails with every
-/// failing cell.
-pub fn run_operation(fixture: &Fixture, operation: &str, skipped: &[Bug]) {
+/// Runs `operation` in every state, and fails with every failing cell.
+pub fn run_operation(fixture: &Fixture, operation: &str) {
     let failures: Vec<String> = STATES
         .iter()
-        .filter(|(state, _)| !skipped.iter().any(|bug| bug.breaks(state, operation)))
         .filter_map(|(state, _)| run_cell(fixture, state, operation).err())
         .collect();
     assert!(
@@ -1036,42 +967,15 @@ pub fn run_operation(fixture: &Fixture, operation: &str, skipped: &[Bug]) {
     );
 }
 
-/// Runs the reproduction of `bug`, then every cell it breaks but those
-/// another of the `known` bugs breaks too; fails with every failing cell
-/// (an ignored test, until the bug is fixed).
-pub fn run_bug(fixture: &Fixture, bug: &Bug, known: &[Bug]) {
-    (bug.reproduction)();
-    let others = || known.iter().filter(|other| other.name != bug.name);
-    let failures: Vec<String> = STATES
-        .iter()
-        .flat_map(|(state, _)| OPERATIONS.iter().map(move |(op, _)| (*state, *op)))
-        .filter(|(state, op)| bug.breaks(state, op))
-        .filter(|(state, op)| !others().any(|other| other.breaks(state, op)))
-        .filter_map(|(state, op)| run_cell(fixture, state, op).err())
-        .collect();
-    assert!(
-        failures.is_empty(),
-        "{} cell(s) failed:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
-}
-
-/// Runs every cell but those `skipped` across a change of pipeline: each
+/// Runs every cell across a change of pipeline: each
 /// on a thread of its own, sets its state up under `before`; once all are
 /// set up, `change` runs and gives how the pipeline stands then; then each
 /// runs its operation under it. Fails with every failing cell. `phase`
 /// names the change, and begins the names of the spans its cells make.
-pub fn run_across<'a>(
-    phase: &str,
-    before: Sink<'a>,
-    change: impl FnOnce() -> Sink<'a> + Send,
-    skipped: &[Bug],
-) {
+pub fn run_across<'a>(phase: &str, before: Sink<'a>, change: impl FnOnce() -> Sink<'a> + Send) {
     let cells: Vec<(&str, &str)> = STATES
         .iter()
         .flat_map(|(state, _)| OPERATIONS.iter().map(move |(op, _)| (*state, *op)))
-        .filter(|(state, op)| !skipped.iter().any(|bug| bug.breaks(state, op)))
         .collect();
     let phase = &format!("{phase}: ");
     let set_up = Barrier::new(cells.len() + 1);
@@ -2016,14 +1920,11 @@ fn outliving_the_state(cell: &Cell) {
 /// A guard returned out of the job that entered its span (a misuse,
 /// reported as `GuardDroppedOutOfOrder` when the job returns, and again
 /// when the guard drops): the job took its frame off and ended its span,
-/// which is exported once; the guard keeps the span's ids, in `context()`
-/// too, records nothing, and reports changes through it as to an ended
-/// span if the span recorded (README: "Such a guard, or one returned out
-/// of a wrapped job, still gives the span's ids from `context()`, and
-/// changes made through it are reported"). `keeps_its_span`: whether to
-/// check that its name and its context's span and decision are the span's
-/// too (see [`GUARD_OUT_OF_REACH_FORGETS_ITS_SPAN`]).
-fn guard_out_of_reach(cell: &Cell, keeps_its_span: bool) {
+/// which is exported once; the guard still gives the span, its name and
+/// its context (the span's ids, name and decision), records nothing, and
+/// reports changes through it as to an ended span if the span recorded
+/// (`SpanGuard::context`, `MAX_LEFT_BEHIND`).
+fn guard_out_of_reach(cell: &Cell) {
     let name = cell.name("returned by a job");
     let mut returned = None;
     let job = baton::copy_context_to_thread(|| {
@@ -2039,15 +1940,13 @@ fn guard_out_of_reach(cell: &Cell, keeps_its_span: bool) {
     check_current(&cell.model, "after the job");
     assert!(!guard.is_recording(), "ended with the job");
     assert_eq!(ids(guard.context().span_context()), ids(model.sc.as_ref()));
-    if keeps_its_span {
-        assert_eq!(guard.name(), name, "the guard's name");
-        let own = guard
-            .context()
-            .span()
-            .expect("the guard's span in its context");
-        assert_eq!((own.name(), own.span_context()), (name.clone(), &sc));
-        assert_eq!(guard.context().remote_decision(), model.decision);
-    }
+    assert_eq!(guard.name(), name, "the guard's name");
+    let own = guard
+        .context()
+        .span()
+        .expect("the guard's span in its context");
+    assert_eq!((own.name(), own.span_context()), (name.clone(), &sc));
+    assert_eq!(guard.context().remote_decision(), model.decision);
     let changes = || {
         touch_with!(guard, cell.name("renamed out of reach"));
         guard.end();
