@@ -382,7 +382,10 @@ fn a_later_format_does_not_replace_baggage_an_earlier_one_set() {
 /// without a word (`baggage: k=w3c` under `jaeger,baggage` with
 /// `uberctx-k: jaeger`). It is now one `Problem::BaggageConflict` for the
 /// format, counting its entries lost; an entry that says the same, or
-/// lacks only the properties its format cannot carry, is no conflict.
+/// lacks only the properties its format cannot carry, is no conflict, and
+/// one that adds properties to the value a format without them gave
+/// completes it
+/// (`tests/composite_baggage_properties_complete_the_entry_a_format_without_them_gave.rs`).
 #[test]
 fn a_later_formats_other_value_for_a_key_is_a_conflict() {
     let c = Composite::from_list("jaeger,baggage").unwrap();
@@ -395,15 +398,16 @@ fn a_later_formats_other_value_for_a_key_is_a_conflict() {
     let (cx, problems) = c.extract_with_problems(&Context::default(), &headers);
     assert_eq!(cx.baggage().get("k"), Some("jaeger"));
     assert_eq!(cx.baggage().get("new"), Some("2"));
+    assert!(cx.baggage().iter().any(|e| e == ("props", "1", "p")));
     let expected = Problem::BaggageConflict {
         ignored: "baggage",
-        entries: 2,
+        entries: 1,
     };
     assert_eq!(problems.iter().collect::<Vec<_>>(), [&expected]);
     assert_eq!(expected.kind(), DiagnosticKind::ConflictingContext);
     assert_eq!(
         expected.to_string(),
-        "baggage carries 2 baggage entries whose keys an earlier format or field set to other values; \
+        "baggage carries 1 baggage entries whose keys an earlier format or field set to other values; \
          kept the first"
     );
 

@@ -49,7 +49,8 @@ enum Encoding {
 /// `b3` first would join the old trace (a [`Composite`](super::Composite)
 /// of both writes both). Extraction reads
 /// both: a valid `b3` header wins; an invalid one falls back to the multi
-/// headers. Each invalid encoding is one problem, reported once. Beside a
+/// headers. Each invalid encoding is one problem, reported once, also
+/// `x-b3-*` headers that do not parse beside a valid `b3`. Beside a
 /// valid `b3`, the multi headers are read only when `x-b3-traceid` is
 /// there (without it they carry no parent), and compared as a
 /// [`Composite`](super::Composite) compares two formats:
@@ -203,7 +204,7 @@ impl Read {
 
     /// The remote parent when the multi headers carry one beside `single`,
     /// the valid `b3` header that wins over them; `None` when they carry
-    /// none (invalid, or a decision alone), as a
+    /// none (invalid, then one problem, or a decision alone), as a
     /// [`Composite`](super::Composite) compares only formats that carry one.
     ///
     /// A `b3` with ids is the parent, completed by what the multi headers
@@ -216,7 +217,14 @@ impl Read {
     #[cold]
     #[inline(never)]
     fn beside_multi(self, single: &B3Header, problems: &mut Problems) -> Option<SpanContext> {
-        let multi = self.multi.finish().ok()?;
+        // Invalid, they are one problem, as when they come alone.
+        let multi = match self.multi.finish() {
+            Ok(multi) => multi,
+            Err(e) => {
+                problems.push(Problem::Invalid(e));
+                return None;
+            }
+        };
         let B3Header::Context {
             trace_id,
             span_id,

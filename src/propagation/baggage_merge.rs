@@ -26,7 +26,8 @@ fn header_size(b: &Baggage) -> usize {
 
 /// `base` plus the entries of `got` that are new or changed, except keys an
 /// earlier format already set (recorded in `from_carrier`): later formats
-/// only add. The W3C limits hold for the sum, measured as the `baggage`
+/// only add, or give properties to the same value an earlier format could
+/// not give them (`jaeger,baggage`). The W3C limits hold for the sum, measured as the `baggage`
 /// header measures them ([`entry_size`]): an entry past
 /// [`Baggage::MAX_MEMBERS`] or [`Baggage::MAX_BYTES`] is left out and
 /// counted. A format extracting alone passes an empty `from_carrier` (it
@@ -41,6 +42,29 @@ pub(super) fn add_baggage(base: &Baggage, got: &Baggage, from_carrier: &mut Vec<
     let mut bytes = header_size(base);
     for (k, v, props) in got.iter() {
         if from_carrier.iter().any(|c| c == k) {
+            // An earlier format that carries no properties (Jaeger's
+            // `uberctx-*`, the session header) gave the same value: this
+            // one's properties complete it, as a later format completes
+            // the same parent, within the byte limit.
+            if let Some(total) = completes(&out.baggage, bytes, (k, v, props)) {
+                match out.baggage.try_insert(k, v, props) {
+                    Ok(b) if total <= Baggage::MAX_BYTES => {
+                        out.baggage = b;
+                        bytes = total;
+                    }
+                    _ => {
+                        out.dropped += 1;
+                        out.first.get_or_insert(WireError::new(
+                            Field::BaggageMember,
+                            0,
+                            Reason::ListTooLong {
+                                max: Baggage::MAX_BYTES,
+                            },
+                        ));
+                    }
+                }
+                continue;
+            }
             // The earlier value stays. This one is lost unless it says the
             // same (properties only count where this format carries some:
             // Jaeger's have no place for them).
@@ -94,4 +118,17 @@ pub(super) fn add_baggage(base: &Baggage, got: &Baggage, from_carrier: &mut Vec<
         }
     }
     out
+}
+
+/// The size of `b` as the `baggage` header writes it (`bytes`) once
+/// `entry` gives properties to the entry of its key and value that `b`
+/// holds without any; `None` if `entry` has none or `b` holds no such
+/// entry.
+fn completes(b: &Baggage, bytes: usize, (k, v, props): (&str, &str, &str)) -> Option<usize> {
+    if props.is_empty() {
+        return None;
+    }
+    b.iter()
+        .find(|(old, old_v, old_p)| *old == k && *old_v == v && old_p.is_empty())
+        .map(|(old, old_v, old_p)| bytes - entry_size(old, old_v, old_p) + entry_size(k, v, props))
 }

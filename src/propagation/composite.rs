@@ -31,7 +31,9 @@ pub const DEFAULT_PROPAGATORS: &str = "tracecontext,baggage";
 ///   [`Baggage::MAX_BYTES`](crate::Baggage::MAX_BYTES)) for the sum, as a
 ///   format extracting alone keeps them. A later entry for a key an
 ///   earlier format set to another value is a
-///   [`Problem::BaggageConflict`]. When a later format carries a
+///   [`Problem::BaggageConflict`]; the same value with W3C properties
+///   that the earlier format could not carry (`jaeger,baggage`) gives it
+///   them. When a later format carries a
 ///   different trace id, the first is kept and the conflict is a
 ///   [`Problem::Conflict`]; the same trace with another parent span id or
 ///   sampling decision is a [`Problem::SpanConflict`], the first kept
