@@ -463,7 +463,7 @@ fn a_session_extracted_inside_a_session() {
 /// and nothing is reported. Found: with `session,baggage` the session
 /// header, which has no place for properties, won and the `baggage`
 /// header's were lost, reported as a conflict
-/// (`tests/baggage_properties_an_earlier_format_cannot_carry_are_added_by_a_later_one.rs`).
+/// (`tests/composite_baggage_properties_complete_the_entry_a_format_without_them_gave.rs`).
 #[test]
 fn a_session_with_properties_round_trips_through_every_list_with_baggage() {
     common::exporter();
