@@ -27,8 +27,8 @@ fn header_size(b: &Baggage) -> usize {
 /// `base` plus the entries of `got` that are new or changed, except keys an
 /// earlier format already set (recorded in `from_carrier`): later formats
 /// only add, or give properties to the same value an earlier format could
-/// not give them (`jaeger,baggage`). The W3C limits hold for the sum, measured as the `baggage`
-/// header measures them ([`entry_size`]): an entry past
+/// not give them (`jaeger,baggage`). The W3C limits hold for the sum,
+/// measured as the `baggage` header measures them ([`entry_size`]): an entry past
 /// [`Baggage::MAX_MEMBERS`] or [`Baggage::MAX_BYTES`] is left out and
 /// counted. A format extracting alone passes an empty `from_carrier` (it
 /// yields each key once).
