@@ -231,7 +231,17 @@ impl SpanBuilder {
     }
 
     /// Uses `parent`'s active span as the parent instead of the current context.
-    /// An empty context makes the span a root.
+    /// An empty context makes the span a root. The span takes `parent`'s
+    /// baggage and session too, not the current ones, as OpenTelemetry's
+    /// span takes its parent `Context`'s: the sampler sees them, and they
+    /// are current inside the span once it is entered.
+    ///
+    /// ```
+    /// let request = baton::Context::default().with_baggage("tenant", "acme");
+    /// let _other = baton::set_baggage("tenant", "other");
+    /// let _span = baton::span("job").parent(&request).enter();
+    /// assert_eq!(baton::baggage("tenant").as_deref(), Some("acme"));
+    /// ```
     pub fn parent(mut self, parent: &Context) -> Self {
         self.parent = Parent::Explicit(parent.clone());
         self
