@@ -18,37 +18,20 @@
 //! 5. baggage iterates in insertion order, a replaced key in its place.
 
 mod common;
+#[path = "common/thread_reports.rs"]
+mod thread_reports;
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::pin::pin;
-use std::sync::Once;
 use std::task::Poll;
 
 use baton::propagation::{Composite, Propagator, TraceContext, W3cBaggage};
 use baton::{Baggage, Context, DiagnosticKind, FutureExt, SpanData, Value};
+use thread_reports::reported;
 
 // ---------------------------------------------------------------------------
 // Diagnostics, counted on the thread that raised them (tests run in
 // parallel in this process).
-
-thread_local! {
-    static REPORTS: RefCell<Vec<DiagnosticKind>> = const { RefCell::new(Vec::new()) };
-}
-
-/// The diagnostics `f` raised on this thread, with its result.
-fn reported<R>(f: impl FnOnce() -> R) -> (R, Vec<DiagnosticKind>) {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        baton::set_diagnostic_handler(Box::new(|d| {
-            let _ = REPORTS.try_with(|r| r.borrow_mut().push(d.kind));
-        }))
-        .expect("the one diagnostic handler of this process");
-    });
-    let before = REPORTS.with(|r| r.borrow().len());
-    let out = f();
-    (out, REPORTS.with(|r| r.borrow_mut().split_off(before)))
-}
 
 fn count(reports: &[DiagnosticKind], kind: DiagnosticKind) -> usize {
     reports.iter().filter(|k| **k == kind).count()

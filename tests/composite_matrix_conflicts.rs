@@ -19,14 +19,14 @@
 
 #[path = "common/composite_matrix.rs"]
 mod matrix;
-
-use std::cell::RefCell;
-use std::sync::Once;
+#[path = "common/thread_reports.rs"]
+mod thread_reports;
 
 use baton::propagation::{Problem, Propagator};
 use baton::wire::b3::Sampling;
 use baton::{Context, DiagnosticKind, SpanContext, SpanId, TraceFlags, TraceId};
 use matrix::*;
+use thread_reports::reported;
 
 /// One carrier of the matrix: what it holds in each trace source (for
 /// the model) and the headers themselves.
@@ -292,26 +292,6 @@ fn expected_invalid(formats: &[Format], held: &[(Source, Held)]) -> usize {
         .count()
 }
 
-thread_local! {
-    /// The diagnostics raised on this thread.
-    static REPORTS: RefCell<Vec<DiagnosticKind>> = const { RefCell::new(Vec::new()) };
-}
-
-/// The diagnostics `f` raised on this thread ("called on the thread that
-/// hit the problem"), so that tests running beside it do not count.
-fn reported<T>(f: impl FnOnce() -> T) -> (T, Vec<DiagnosticKind>) {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        baton::set_diagnostic_handler(Box::new(|d| {
-            let _ = REPORTS.try_with(|r| r.borrow_mut().push(d.kind));
-        }))
-        .expect("the one diagnostic handler of this process");
-    });
-    let before = REPORTS.with(|r| r.borrow().len());
-    let out = f();
-    (out, REPORTS.with(|r| r.borrow_mut().split_off(before)))
-}
-
 /// Walks every composite over every case, baggage and base, and returns
 /// the cells that broke the model.
 fn walk(filter: impl Fn(&[Format], &Case) -> bool) -> Vec<String> {
@@ -465,20 +445,6 @@ fn walk(filter: impl Fn(&[Format], &Case) -> bool) -> Vec<String> {
         }
     }
     failures
-}
-
-fn assert_none(failures: Vec<String>) {
-    assert!(
-        failures.is_empty(),
-        "{} cells broke the model, e.g.:\n{}",
-        failures.len(),
-        failures
-            .iter()
-            .step_by(failures.len() / 40 + 1)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
 }
 
 #[test]

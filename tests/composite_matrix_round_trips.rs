@@ -241,20 +241,6 @@ fn round_trip_errors(formats: &[Format], cx: &Context, carrier: &Carrier) -> Vec
     wrong
 }
 
-fn assert_none(failures: Vec<String>) {
-    assert!(
-        failures.is_empty(),
-        "{} cells broke the model, e.g.:\n{}",
-        failures.len(),
-        failures
-            .iter()
-            .step_by(failures.len() / 40 + 1)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
-}
-
 /// Walks every composite over `contexts`, injecting into a fresh and a
 /// stale carrier, and returns the cells that broke the model.
 fn walk(

@@ -482,3 +482,18 @@ pub fn sources_read(formats: &[Format]) -> Vec<Source> {
         .filter(|s| formats.iter().any(|f| f.reads(*s)))
         .collect()
 }
+
+/// Fails with how many cells broke the model, and up to about 40 of them.
+pub fn assert_none(failures: Vec<String>) {
+    assert!(
+        failures.is_empty(),
+        "{} cells broke the model, e.g.:\n{}",
+        failures.len(),
+        failures
+            .iter()
+            .step_by(failures.len() / 40 + 1)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
