@@ -1214,6 +1214,8 @@ impl FrameRef {
                 // this thread, since its guard cannot have left it, or
                 // taken off by a wrapped job the guard was returned from.
                 let Some(at) = position(&s.frames, key, self.index()) else {
+                    // What its span left behind goes with the guard,
+                    // dropped with the dead frames, after the borrow.
                     let left = s.take_left_behind(key).map(Slot::Context);
                     return Some((None, left.into_iter().collect(), false, Some(SET_ASIDE)));
                 };

@@ -22,8 +22,6 @@ mod common;
 mod thread_reports;
 
 use std::collections::HashMap;
-use std::pin::pin;
-use std::task::Poll;
 
 use baton::propagation::{Composite, Propagator, TraceContext, W3cBaggage};
 use baton::{Baggage, Context, DiagnosticKind, FutureExt, SpanData, Value};
@@ -322,14 +320,18 @@ const CARRIERS: &[Carrier] = &[
         name: "in_current_context polled on this thread",
         capture: || {
             let fut = async { seen() }.in_current_context();
-            Box::new(move || vec![poll_to_end(fut)])
+            Box::new(move || vec![common::block_on(fut)])
         },
     },
     Carrier {
         name: "in_current_context polled on another thread",
         capture: || {
             let fut = async { seen() }.in_current_context();
-            Box::new(move || vec![std::thread::spawn(move || poll_to_end(fut)).join().unwrap()])
+            Box::new(move || {
+                vec![std::thread::spawn(move || common::block_on(fut))
+                    .join()
+                    .unwrap()]
+            })
         },
     },
     Carrier {
@@ -338,14 +340,14 @@ const CARRIERS: &[Carrier] = &[
             let mut fut = Box::pin(
                 async {
                     let first = seen();
-                    Yield(false).await;
+                    common::YieldN(1).await;
                     (first, seen())
                 }
                 .in_span(baton::span("carried")),
             );
             assert!(common::poll_once(fut.as_mut()).is_pending());
             Box::new(move || {
-                let (first, second) = poll_to_end(fut);
+                let (first, second) = common::block_on(fut);
                 vec![first, second]
             })
         },
@@ -354,7 +356,11 @@ const CARRIERS: &[Carrier] = &[
         name: "in_span polled on another thread",
         capture: || {
             let fut = async { seen() }.in_span(baton::span("carried"));
-            Box::new(move || vec![std::thread::spawn(move || poll_to_end(fut)).join().unwrap()])
+            Box::new(move || {
+                vec![std::thread::spawn(move || common::block_on(fut))
+                    .join()
+                    .unwrap()]
+            })
         },
     },
     Carrier {
@@ -382,31 +388,6 @@ const CARRIERS: &[Carrier] = &[
         },
     },
 ];
-
-/// A future that is pending once.
-struct Yield(bool);
-
-impl std::future::Future for Yield {
-    type Output = ();
-    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> Poll<()> {
-        if self.0 {
-            Poll::Ready(())
-        } else {
-            self.0 = true;
-            cx.waker().wake_by_ref();
-            Poll::Pending
-        }
-    }
-}
-
-fn poll_to_end<F: std::future::Future>(fut: F) -> F::Output {
-    let mut fut = pin!(fut);
-    loop {
-        if let Poll::Ready(v) = common::poll_once(fut.as_mut()) {
-            return v;
-        }
-    }
-}
 
 #[test]
 fn every_carrier_keeps_the_scope_it_was_captured_in_and_only_that() {

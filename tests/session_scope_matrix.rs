@@ -13,8 +13,6 @@ mod common;
 mod thread_reports;
 
 use std::collections::HashMap;
-use std::pin::pin;
-use std::task::Poll;
 
 use baton::propagation::{Composite, Propagator, SessionHeader, TraceContext, W3cBaggage};
 use baton::{Baggage, Context, DiagnosticKind, FutureExt, SpanData, Value};
@@ -163,7 +161,7 @@ const CARRIERS: &[(&str, Capture)] = &[
         let fut = async move { baton::in_span(recv.recv().unwrap(), || {}) }.in_current_context();
         Box::new(move |name| {
             send.send(name).unwrap();
-            poll_to_end(fut);
+            common::block_on(fut);
         })
     }),
     ("in_current_context polled on another thread", || {
@@ -171,7 +169,9 @@ const CARRIERS: &[(&str, Capture)] = &[
         let fut = async move { baton::in_span(recv.recv().unwrap(), || {}) }.in_current_context();
         Box::new(move |name| {
             send.send(name).unwrap();
-            std::thread::spawn(move || poll_to_end(fut)).join().unwrap();
+            std::thread::spawn(move || common::block_on(fut))
+                .join()
+                .unwrap();
         })
     }),
     ("in_span's child polled on another thread", || {
@@ -180,7 +180,9 @@ const CARRIERS: &[(&str, Capture)] = &[
             .in_span(baton::span("carrier span"));
         Box::new(move |name| {
             send.send(name).unwrap();
-            std::thread::spawn(move || poll_to_end(fut)).join().unwrap();
+            std::thread::spawn(move || common::block_on(fut))
+                .join()
+                .unwrap();
         })
     }),
     ("inject_context, then propagated_context elsewhere", || {
@@ -196,15 +198,6 @@ const CARRIERS: &[(&str, Capture)] = &[
         })
     }),
 ];
-
-fn poll_to_end<F: std::future::Future>(fut: F) -> F::Output {
-    let mut fut = pin!(fut);
-    loop {
-        if let Poll::Ready(v) = common::poll_once(fut.as_mut()) {
-            return v;
-        }
-    }
-}
 
 #[test]
 fn spans_started_in_every_carrier_carry_the_session_it_was_captured_in() {
@@ -485,21 +478,6 @@ fn a_session_with_properties_round_trips_through_every_list_with_baggage() {
     }
 }
 
-/// A future that is pending once.
-struct Yield(bool);
-
-impl std::future::Future for Yield {
-    type Output = ();
-    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> Poll<()> {
-        if std::mem::replace(&mut self.0, true) {
-            Poll::Ready(())
-        } else {
-            cx.waker().wake_by_ref();
-            Poll::Pending
-        }
-    }
-}
-
 /// A session a wrapped future starts and holds across `.await` (reported:
 /// `guard-held-across-await`; the guard is `!Send`, so such a future stays
 /// on its thread) is its own: neither the thread that polled it nor another
@@ -513,7 +491,7 @@ fn a_session_held_across_await_stays_with_its_future() {
             Box::pin(
                 async move {
                     let _s = baton::session(id);
-                    Yield(false).await;
+                    common::YieldN(1).await;
                     baton::in_span(format!("{id} after await"), || {});
                     current_session()
                 }
@@ -532,8 +510,8 @@ fn a_session_held_across_await_stays_with_its_future() {
         );
         assert_eq!(current_session().as_deref(), Some("outer"), "between polls");
         baton::span("between polls").start().end();
-        assert_eq!(poll_to_end(b).as_deref(), Some("b"));
-        assert_eq!(poll_to_end(a).as_deref(), Some("a"));
+        assert_eq!(common::block_on(b).as_deref(), Some("b"));
+        assert_eq!(common::block_on(a).as_deref(), Some("a"));
         assert_eq!(current_session().as_deref(), Some("outer"), "after");
     });
     let got = sessions_by_name(&spans);
