@@ -48,8 +48,8 @@ fn every_cell_across_every_change_of_pipeline() {
             Sink::live(&second)
         },
     );
-    // Spans ending under the disabled SDK go to its pipeline, which has no
-    // processor: not exported, and not counted as dropped.
+    // Spans ending under the disabled SDK are not exported, and are
+    // counted as dropped: their pipeline is shut down.
     run_across("live, then disabled", Sink::live(&second), || {
         shut_down(&mut guard);
         guard = Some(baton::init(disabled()).unwrap());

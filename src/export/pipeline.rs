@@ -142,7 +142,11 @@ pub fn init(config: Config) -> Result<PipelineGuard, InitError> {
         return Err(InitError::AlreadyInstalled);
     }
     let parts = config.into_parts();
-    let processor = parts.processor.unwrap_or_else(|| Box::new(NoProcessor));
+    let processor = parts.processor.unwrap_or_else(|| {
+        Box::new(NoProcessor {
+            disabled: parts.disabled,
+        })
+    });
     // Ids of the application's are made where the sampler is called: no
     // decision is then known without it.
     let known = |parent| match parts.ids {
@@ -185,11 +189,30 @@ fn batch_processor(processor: &dyn SpanProcessor) -> Option<&BatchProcessor> {
     (processor as &dyn Any).downcast_ref()
 }
 
-struct NoProcessor;
+/// A pipeline's processor when it was given none.
+struct NoProcessor {
+    /// The SDK is disabled (`OTEL_SDK_DISABLED`): it records no span of its
+    /// own, so a span ending here was recorded under the pipeline before,
+    /// which is shut down, and is lost with a count as any span ending
+    /// after a shutdown is. Without a processor otherwise, spans go nowhere
+    /// as configured, and are not counted.
+    disabled: bool,
+}
 
 impl SpanProcessor for NoProcessor {
     fn observes_start(&self) -> bool {
         false
+    }
+
+    /// Drops the span without building a [`SpanData`] that nothing reads.
+    fn on_ended(&self, span: EndedSpan) {
+        drop(span);
+        if self.disabled {
+            recorder::report_dropped(
+                1,
+                &"it ended under a disabled SDK, after the pipeline it was recorded under shut down",
+            );
+        }
     }
 
     fn on_end(&self, _span: SpanData) {}

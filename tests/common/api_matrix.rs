@@ -1107,11 +1107,17 @@ fn check_exports(
     if !start_failures.is_empty() {
         return Err(format!("on_start: {start_failures:?}"));
     }
-    // Ended after shutdown: counted as dropped (other cells' too, so at
-    // least these).
+    // Ended after shutdown, also under a disabled SDK installed after it
+    // (whose own spans record nothing): counted as dropped (other cells'
+    // too, so at least these).
     let dropped = exports
         .iter()
-        .filter(|e| (if e.early { early } else { late }).pipeline == Pipeline::ShutDown)
+        .filter(|e| {
+            matches!(
+                (if e.early { early } else { late }).pipeline,
+                Pipeline::ShutDown | Pipeline::Disabled
+            )
+        })
         .count() as u64;
     let counted = baton::export::dropped_spans() - dropped_before;
     if counted < dropped {
