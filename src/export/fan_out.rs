@@ -2,6 +2,8 @@
 //! `OTEL_TRACES_EXPORTER=otlp,console` and for code that installs more than
 //! one processor.
 
+use std::any::Any;
+use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::time::Instant;
 
 use crate::context::Context;
@@ -12,7 +14,10 @@ use crate::span_data::SpanData;
 /// Hands every span to each processor in order, as the OpenTelemetry
 /// SDK's tracer provider does with the processors added to it; a flush or
 /// shutdown reaches every one even after one fails, and the first error is
-/// the answer.
+/// the answer. A processor that panics (one of the application's) does
+/// not keep the span, flush or shutdown from the ones after it: the panic
+/// goes on to the caller once they were called
+/// (`tests/fan_out_reaches_every_processor_past_one_that_panics.rs`).
 ///
 /// Its [`counters`](SpanProcessor::counters), which
 /// [`export::stats`](crate::export::stats) reads, are the sum of its
@@ -71,13 +76,30 @@ impl FanOut {
         f: impl Fn(&dyn SpanProcessor) -> Result<(), ExportError>,
     ) -> Result<(), ExportError> {
         let mut result = Ok(());
-        for p in &self.processors {
-            let r = f(&**p);
+        self.every(|p, _| {
+            let r = f(p);
             if result.is_ok() {
                 result = r;
             }
-        }
+        });
         result
+    }
+
+    /// Runs `f` on every processor in order (with whether it is the
+    /// last), even past one that panics: the first panic is resumed once
+    /// every processor was called, so that one processor's bug loses no
+    /// span, flush or shutdown of the others.
+    fn every(&self, mut f: impl FnMut(&dyn SpanProcessor, bool)) {
+        let mut panicked: Option<Box<dyn Any + Send>> = None;
+        let last = self.processors.len().saturating_sub(1);
+        for (i, p) in self.processors.iter().enumerate() {
+            if let Err(panic) = catch_unwind(AssertUnwindSafe(|| f(&**p, i == last))) {
+                panicked.get_or_insert(panic);
+            }
+        }
+        if let Some(panic) = panicked {
+            resume_unwind(panic);
+        }
     }
 }
 
@@ -87,20 +109,26 @@ impl SpanProcessor for FanOut {
     }
 
     fn on_start(&self, span: &Span, parent: &Context) {
-        let observing = self.processors.iter().zip(&self.observes);
-        for (p, _) in observing.filter(|(_, observes)| **observes) {
-            p.on_start(span, parent);
-        }
+        let mut observes = self.observes.iter();
+        self.every(|p, _| {
+            if observes.next() == Some(&true) {
+                p.on_start(span, parent);
+            }
+        });
     }
 
     fn on_end(&self, span: SpanData) {
         // Every processor but the last gets a copy; the last takes the record.
-        if let Some((last, rest)) = self.processors.split_last() {
-            for p in rest {
-                p.on_end(span.clone());
+        let mut span = Some(span);
+        self.every(|p, last| {
+            let copy = match last {
+                true => span.take(),
+                false => span.clone(),
+            };
+            if let Some(copy) = copy {
+                p.on_end(copy);
             }
-            last.on_end(span);
-        }
+        });
     }
 
     fn force_flush(&self, deadline: Instant) -> Result<(), ExportError> {
