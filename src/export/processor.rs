@@ -187,6 +187,12 @@ pub trait SpanProcessor: Any + Send + Sync {
 /// Simple and exact, but the traced code waits for the exporter: use it for
 /// tests and for exporters that only append to memory.
 ///
+/// Spans the exporter still holds ([`SpanExporter::held_spans`]) when its
+/// shutdown returns, failed or panicked, are lost with it, as it is
+/// dropped then: counted failed and reported as
+/// [`DiagnosticKind::ExportFailed`]
+/// (`tests/spans_an_exporter_still_holds_when_shut_down_are_lost_with_it.rs`).
+///
 /// # Shutdown that cannot wait
 /// A [`shutdown`](SpanProcessor::shutdown) that cannot take the exporter
 /// (called from inside it, say from a diagnostic handler it triggered,
@@ -367,12 +373,7 @@ impl SimpleProcessor {
             .unwrap_or_else(PoisonError::into_inner)
             .take();
         if let Some(mut exporter) = taken {
-            let mut lost = 0;
-            let result = self.run(&mut *exporter, |x| {
-                let (result, settled_lost) = self.tally.settle(x, 0, |x| x.shutdown());
-                lost = settled_lost;
-                result
-            });
+            let (result, lost) = self.shut_down_exporter(&mut *exporter);
             // A failure that lost spans was reported as it was settled; one
             // that lost nothing has no caller to return to.
             if let (Err(e), 0) = (result, lost) {
@@ -385,6 +386,38 @@ impl SimpleProcessor {
                 );
             }
         }
+    }
+
+    /// Shuts `exporter` down, which the caller then drops; returns the
+    /// result and how many spans were lost (reported already). The spans
+    /// it still holds after (its shutdown failed or panicked before letting
+    /// go of them) are lost with it: counted failed and reported, not left
+    /// in flight for ever.
+    fn shut_down_exporter(
+        &self,
+        exporter: &mut dyn SpanExporter,
+    ) -> (Result<(), ExportError>, u64) {
+        let mut lost = 0;
+        let result = self.run(exporter, |x| {
+            let (result, settled_lost) = self.tally.settle(x, 0, |x| x.shutdown());
+            lost = settled_lost;
+            result
+        });
+        // A panicking count holds nothing, as `Tally::settle` takes it.
+        let held = recorder::while_suppressed(|| {
+            catch_unwind(AssertUnwindSafe(|| exporter.held_spans())).unwrap_or(0)
+        });
+        if held > 0 {
+            self.tally.failed(held);
+            report(
+                DiagnosticKind::ExportFailed,
+                &format_args!(
+                    "simple processor: {held} span(s) the exporter still held when it was shut down were lost with it"
+                ),
+                None,
+            );
+        }
+        (result, lost + held)
     }
 
     /// `Reentrant` when this thread is inside this processor's exporter,
@@ -483,9 +516,7 @@ impl SpanProcessor for SimpleProcessor {
         // is dropped at once, and the exporter's Drop may call back into
         // baton.
         let result = match taken {
-            Ok(Some(mut exporter)) => self.run(&mut *exporter, |x| {
-                self.tally.settle(x, 0, |x| x.shutdown()).0
-            }),
+            Ok(Some(mut exporter)) => self.shut_down_exporter(&mut *exporter).0,
             Ok(None) => Err(ExportError::AlreadyShutDown),
             Err(e) => Err(e),
         };
