@@ -374,6 +374,7 @@ impl SimpleProcessor {
             .take();
         if let Some(mut exporter) = taken {
             let (result, lost) = self.shut_down_exporter(&mut *exporter);
+            drop_exporter(exporter);
             // A failure that lost spans was reported as it was settled; one
             // that lost nothing has no caller to return to.
             if let (Err(e), 0) = (result, lost) {
@@ -452,6 +453,21 @@ impl SimpleProcessor {
     }
 }
 
+/// Drops an exporter that was shut down, a panic in its `Drop` caught and
+/// reported like one in any of its calls: it must not unwind into the
+/// caller (a shutdown's, or a span's end that finished a shutdown that
+/// had to wait). Not run as pipeline code: its `Drop` may call back into
+/// baton.
+fn drop_exporter(exporter: Box<dyn SpanExporter>) {
+    if catch_unwind(AssertUnwindSafe(|| drop(exporter))).is_err() {
+        report(
+            DiagnosticKind::ExportFailed,
+            &"simple processor: the exporter panicked when dropped after its shutdown; caught",
+            None,
+        );
+    }
+}
+
 impl SpanProcessor for SimpleProcessor {
     fn observes_start(&self) -> bool {
         false
@@ -516,7 +532,11 @@ impl SpanProcessor for SimpleProcessor {
         // is dropped at once, and the exporter's Drop may call back into
         // baton.
         let result = match taken {
-            Ok(Some(mut exporter)) => self.shut_down_exporter(&mut *exporter).0,
+            Ok(Some(mut exporter)) => {
+                let result = self.shut_down_exporter(&mut *exporter).0;
+                drop_exporter(exporter);
+                result
+            }
             Ok(None) => Err(ExportError::AlreadyShutDown),
             Err(e) => Err(e),
         };
