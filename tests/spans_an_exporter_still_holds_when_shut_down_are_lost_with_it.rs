@@ -15,11 +15,13 @@
 //! left after its shutdown as failed and report them), called by the
 //! worker once the exporter's shutdown returned.
 //!
-//! Uses the global pipeline only to record the span it feeds in.
+//! Uses the global pipeline only to record the span it feeds in; counts
+//! diagnostics: the tests serialise.
 
 #[path = "common/batch_fixture.rs"]
 mod batch_fixture;
 
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use baton::export::{
@@ -52,13 +54,19 @@ impl SpanExporter for HoldsThenFailsShutdown {
     }
 }
 
+/// `dropped_spans()` and the diagnostics are counted process-wide: one
+/// check at a time.
+static SERIAL: Mutex<()> = Mutex::new(());
+
 /// Ends two spans into `processor`, shuts it down, and checks the counts
 /// (polled: the batch processor settles on its own thread).
 fn check(processor: &dyn SpanProcessor, case: &str) {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let span = batch_fixture::span();
     let dropped = baton::export::dropped_spans();
     let reported = diagnostic_count(DiagnosticKind::ExportFailed);
-    processor.on_end(batch_fixture::span());
-    processor.on_end(batch_fixture::span());
+    processor.on_end(span.clone());
+    processor.on_end(span);
     let shut = processor.shutdown(Instant::now() + Duration::from_secs(60));
     assert!(
         matches!(shut, Err(ExportError::Undelivered { .. })),
