@@ -8,22 +8,15 @@
 //! as `Undelivered` by the next call.
 //!
 //! Found (export audit, h-expaudit): a batch processor whose queue had
-//! already reported a drop (`span-dropped` is reported once per processor,
-//! "further drops are counted and returned by flush and shutdown") drops
-//! a span handed to it after its shutdown without a report, and its next
-//! call returns `AlreadyShutDown`, not `Undelivered`: the drop is counted
-//! in `dropped_spans()` but said nowhere. Through `init`'s pipeline a span
-//! ending after the shutdown never reaches the processor (the pipeline
-//! reports each), so this takes an application calling the processor
-//! itself, or a span racing the shutdown. `src/export/batch*.rs` may not
-//! be edited in this audit: that test is ignored. Proposed fix: a span
-//! dropped because the processor is closed is reported each time (as the
-//! simple processor does), not under the full-queue warning; or a call
-//! after the shutdown answers by the outcome rule (`Undelivered` for a
-//! loss no call reported), as the simple processor's does. The batch
-//! processor also answers `AlreadyShutDown` where the simple one answers
-//! `Undelivered` after such a drop, though the trait doc says a shutdown
-//! returns `Undelivered` "like `force_flush`" for a loss not reported.
+//! already reported a drop (`span-dropped` is reported once per processor
+//! for a full queue, "further drops are counted and returned by flush and
+//! shutdown") dropped a span handed to it after its shutdown without a
+//! report, and its next call returned `AlreadyShutDown`: the drop was
+//! counted in `dropped_spans()` but said nowhere. Through `init`'s
+//! pipeline a span ending after the shutdown never reaches the processor
+//! (the pipeline reports each), so this took an application calling the
+//! processor itself, or a span racing the shutdown. A span refused because
+//! the processor is shut down is now reported each time.
 //!
 //! Uses the global pipeline only to record the span it feeds in; counts
 //! diagnostics: the tests serialise.
@@ -168,7 +161,6 @@ fn fan_out() {
 }
 
 #[test]
-#[ignore = "bug in src/export/batch.rs (not editable in this audit): once its full queue reported a drop, a span dropped after the shutdown is neither reported nor returned"]
 fn batch_whose_queue_reported_a_drop() {
     check("tiny batch");
 }

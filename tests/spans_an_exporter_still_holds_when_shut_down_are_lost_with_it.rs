@@ -8,12 +8,8 @@
 //! `in_flight` for good ("spans still held: queued, or in an export that
 //! has not returned", though nothing held them any more), uncounted in
 //! `dropped_spans()` and unreported when no caller took the shutdown's
-//! result. Fixed in the simple processor (`src/export/processor.rs`). The
-//! batch processor's worker drops its exporter the same way and cannot be
-//! edited in this audit: its test is ignored; the proposed fix is one rule
-//! in `src/export/tally.rs` for both (count the exporter's `held_spans()`
-//! left after its shutdown as failed and report them), called by the
-//! worker once the exporter's shutdown returned.
+//! result. Both now shut their exporter down through one rule
+//! (`Tally::settle_shutdown`, `src/export/tally.rs`).
 //!
 //! Uses the global pipeline only to record the span it feeds in; counts
 //! diagnostics: the tests serialise.
@@ -108,7 +104,6 @@ fn simple_processor() {
 }
 
 #[test]
-#[ignore = "bug in the batch processor's worker (src/export/batch_worker.rs, not editable in this audit): spans its exporter still holds after its shutdown stay in flight for ever"]
 fn batch_processor() {
     quiet_exporter_panics();
     for panics in [false, true] {

@@ -518,11 +518,22 @@ impl Shared {
         if handed.wake {
             self.wake();
         }
-        if let Some((count, why)) = handed.dropped {
-            // Load first: under a flood every drop comes here, and a swap
-            // would make all producers fight over this cache line.
-            if !self.warned_full.load(Ordering::Relaxed)
-                && !self.warned_full.swap(true, Ordering::Relaxed)
+        match handed.dropped {
+            // Said each time, as the pipeline says each span that ends
+            // after its shutdown: no later call of a closed processor
+            // returns it (found by the export audit: once a full queue had
+            // been said, such a drop was said nowhere).
+            Some((count, why @ Refused::Closed)) => report(
+                DiagnosticKind::SpanDropped,
+                &format_args!("{count} span(s) dropped: {why}"),
+                None,
+            ),
+            // Said once: a flush or shutdown returns the rest. Loaded
+            // first: under a flood every drop comes here, and a swap would
+            // make all producers fight over this cache line.
+            Some((count, why @ Refused::Full))
+                if !self.warned_full.load(Ordering::Relaxed)
+                    && !self.warned_full.swap(true, Ordering::Relaxed) =>
             {
                 report(
                     DiagnosticKind::SpanDropped,
@@ -530,6 +541,7 @@ impl Shared {
                     None,
                 );
             }
+            Some((_, Refused::Full)) | None => {}
         }
     }
 

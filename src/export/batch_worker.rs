@@ -318,9 +318,7 @@ fn start_exports(
                             ),
                             Job::Shutdown => {
                                 last = true;
-                                Returned::ShutDown(
-                                    shared.tally.settle(&mut *exporter, 0, |x| x.shutdown()).0,
-                                )
+                                Returned::ShutDown(shared.tally.settle_shutdown(&mut *exporter).0)
                             }
                         });
                     }

@@ -389,36 +389,20 @@ impl SimpleProcessor {
         }
     }
 
-    /// Shuts `exporter` down, which the caller then drops; returns the
-    /// result and how many spans were lost (reported already). The spans
-    /// it still holds after (its shutdown failed or panicked before letting
-    /// go of them) are lost with it: counted failed and reported, not left
-    /// in flight for ever.
+    /// Shuts `exporter` down, which the caller then drops (see
+    /// [`Tally::settle_shutdown`]); returns the result and how many spans
+    /// were lost (reported already).
     fn shut_down_exporter(
         &self,
         exporter: &mut dyn SpanExporter,
     ) -> (Result<(), ExportError>, u64) {
         let mut lost = 0;
         let result = self.run(exporter, |x| {
-            let (result, settled_lost) = self.tally.settle(x, 0, |x| x.shutdown());
+            let (result, settled_lost) = self.tally.settle_shutdown(x);
             lost = settled_lost;
             result
         });
-        // A panicking count holds nothing, as `Tally::settle` takes it.
-        let held = recorder::while_suppressed(|| {
-            catch_unwind(AssertUnwindSafe(|| exporter.held_spans())).unwrap_or(0)
-        });
-        if held > 0 {
-            self.tally.failed(held);
-            report(
-                DiagnosticKind::ExportFailed,
-                &format_args!(
-                    "simple processor: {held} span(s) the exporter still held when it was shut down were lost with it"
-                ),
-                None,
-            );
-        }
-        (result, lost + held)
+        (result, lost)
     }
 
     /// `Reentrant` when this thread is inside this processor's exporter,

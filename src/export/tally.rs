@@ -74,6 +74,30 @@ impl Tally {
         (result, lost)
     }
 
+    /// [`settle`](Tally::settle) for the exporter's shutdown, after which
+    /// it is dropped: the spans it still holds then (its shutdown failed or
+    /// panicked before letting go of them) are lost with it, counted
+    /// failed and reported, not left in flight for ever. Both processors
+    /// shut their exporter down through here.
+    pub(crate) fn settle_shutdown(
+        &self,
+        exporter: &mut dyn SpanExporter,
+    ) -> (Result<(), ExportError>, u64) {
+        let (result, lost) = self.settle(exporter, 0, |x| x.shutdown());
+        let held = held_spans(exporter);
+        if held > 0 {
+            self.failed(held);
+            report(
+                DiagnosticKind::ExportFailed,
+                &format_args!(
+                    "{held} span(s) the exporter still held when it was shut down were lost with it"
+                ),
+                None,
+            );
+        }
+        (result, lost + held)
+    }
+
     /// The counters, with `produced` read by `produced` *after* the others:
     /// every span they count was produced before, so `in_flight` (the rest)
     /// is never negative.
@@ -134,13 +158,15 @@ fn call_settling(
     batch: u64,
     call: impl FnOnce(&mut dyn SpanExporter) -> Result<(), ExportError>,
 ) -> (Result<(), ExportError>, u64) {
-    // A panicking count holds nothing: what the call let go of is lost
-    // rather than left in flight for ever.
-    let held =
-        |x: &dyn SpanExporter| catch_unwind(AssertUnwindSafe(|| x.held_spans())).unwrap_or(0);
-    let before = held(exporter);
+    let before = held_spans(exporter);
     let result =
         catch_unwind(AssertUnwindSafe(|| call(exporter))).unwrap_or(Err(ExportError::Panicked));
-    let settled = (batch + before).saturating_sub(held(exporter));
+    let settled = (batch + before).saturating_sub(held_spans(exporter));
     (result, settled)
+}
+
+/// [`SpanExporter::held_spans`]; a panicking count holds nothing: what a
+/// call let go of is lost rather than left in flight for ever.
+fn held_spans(exporter: &dyn SpanExporter) -> u64 {
+    catch_unwind(AssertUnwindSafe(|| exporter.held_spans())).unwrap_or(0)
 }
