@@ -1073,12 +1073,16 @@ fn pointee(mut name: &str) -> &str {
 /// [`Span`], [`SpanRef`] and [`SpanGuard`] cannot drift apart.
 macro_rules! span_methods {
     () => {
-        /// The span id.
+        /// The span id. A no-op root span (no pipeline, or a disabled SDK)
+        /// carries [`SpanContext::INVALID`], whose ids are placeholders, not
+        /// zeros: check `span_context().is_valid()` first, or read
+        /// [`log_ids`](crate::log_ids), which has none then.
         pub fn span_id(&self) -> SpanId {
             self.span_context().span_id()
         }
 
-        /// The trace id.
+        /// The trace id; a placeholder in a no-op root span, as
+        /// [`span_id`](Self::span_id) says.
         pub fn trace_id(&self) -> TraceId {
             self.span_context().trace_id()
         }

@@ -306,7 +306,7 @@ impl Tracer {
     /// OpenTelemetry Tracer's `Enabled`), so that instrumentation can skip
     /// building costly attributes when it cannot: `false` with no pipeline
     /// installed, with one that has no processor (`Config::new()` without
-    /// an exporter, `OTEL_TRACES_EXPORTER=none`: the SDK spec's `Enabled`
+    /// an exporter, `OTEL_TRACES_EXPORTER=none`, a `FanOut` of none: the SDK spec's `Enabled`
     /// "MUST return `false`" there), after the pipeline's shutdown (its
     /// spans are counted as dropped), with `OTEL_SDK_DISABLED`, and on a
     /// thread running pipeline code (an exporter's own spans are not

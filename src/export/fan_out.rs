@@ -69,6 +69,15 @@ impl FanOut {
         self.processors.iter().map(|p| p.counters()).collect()
     }
 
+    /// Whether `processor` hands spans to no processor at all: a fan-out
+    /// of none, or of such fan-outs only. A pipeline with it has no
+    /// processor, as [`Tracer::enabled`](crate::Tracer::enabled) says.
+    pub(crate) fn reaches_none(processor: &dyn SpanProcessor) -> bool {
+        (processor as &dyn Any)
+            .downcast_ref::<FanOut>()
+            .is_some_and(|f| f.processors.iter().all(|p| FanOut::reaches_none(&**p)))
+    }
+
     /// Runs `f` on every processor, even after one fails; the first error
     /// is the answer.
     fn each(

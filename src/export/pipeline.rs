@@ -15,6 +15,7 @@ use crate::export::batch_queue::Shared;
 use crate::export::config::Config;
 use crate::export::deadline::deadline_after;
 use crate::export::exporter::ExportError;
+use crate::export::fan_out::FanOut;
 use crate::export::processor::SpanProcessor;
 use crate::export::stats::BatchStats;
 use crate::local_batch;
@@ -70,7 +71,8 @@ impl Sink for Installed {
     }
 
     fn has_processor(&self) -> bool {
-        !(&*self.processor as &dyn Any).is::<NoProcessor>()
+        let processor = &*self.processor;
+        !(processor as &dyn Any).is::<NoProcessor>() && !FanOut::reaches_none(processor)
     }
 
     fn as_any(&self) -> &dyn Any {
