@@ -599,8 +599,9 @@ impl SpanBuilder {
         guard
     }
 
-    /// Enters the span as a child of the local span on top of this
-    /// thread's stack, in one borrow of the stack, when its start needs
+    /// Enters the span as a child of the span on top of this thread's
+    /// stack (local, or a no-op span carrying a received context), in one
+    /// borrow of the stack, when its start needs
     /// nothing outside baton: the sampler's decision for it is known (see
     /// [`known_decision`](crate::sampling::known_decision)), no
     /// processor observes starts, ids are random, and the builder has no
@@ -634,13 +635,17 @@ impl SpanBuilder {
         let pushed = FrameRef::push_child(location, |parent, frame| {
             let p = parent.span_context();
             let sampled = r.known_decision_for(Some(p), false)?;
+            // Remote when the span on top is a no-op span begun before
+            // `init` that carries a received context: its child is the
+            // remote span's.
+            let parent_is_remote = p.is_remote();
             // Random: a generator of the application's takes the general way.
             let span_context = p.clone().child(SpanId::random(), sampled);
             let baggage = parent.baggage().clone();
             let body = if sampled {
                 Body::Recording(Record::start(
                     self.kind,
-                    false,
+                    parent_is_remote,
                     &r.limits,
                     None,
                     session_attribute(&baggage),
