@@ -11,8 +11,11 @@
 //! Found sound (export audit, h-expaudit). Installs the global pipeline
 //! again and again, and a diagnostic handler: one test alone in its file.
 
+#[path = "common/gate.rs"]
+mod gate;
+
 use std::io::{self, Write};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -21,6 +24,7 @@ use baton::export::{
     JsonLinesExporter, SimpleProcessor, SpanExporter, SpanProcessor,
 };
 use baton::{diagnostic_count, DiagnosticKind};
+use gate::Gate;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Fault {
@@ -29,27 +33,6 @@ enum Fault {
     HalfThenFails,
     BlocksUntilReleased,
     FlushFails,
-}
-
-/// Opened once, a little after the case starts.
-#[derive(Default)]
-struct Gate {
-    open: Mutex<bool>,
-    opened: Condvar,
-}
-
-impl Gate {
-    fn open(&self) {
-        *self.open.lock().unwrap() = true;
-        self.opened.notify_all();
-    }
-
-    fn wait(&self) {
-        let mut open = self.open.lock().unwrap();
-        while !*open {
-            open = self.opened.wait(open).unwrap();
-        }
-    }
 }
 
 /// A writer with `fault`, keeping what it took.

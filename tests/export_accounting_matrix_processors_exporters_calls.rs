@@ -21,8 +21,11 @@
 //! are in files of their own). Installs the global pipeline again and
 //! again, and a diagnostic handler: one test alone in its file.
 
+#[path = "common/gate.rs"]
+mod gate;
+
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -31,6 +34,7 @@ use baton::export::{
     SpanProcessor,
 };
 use baton::{diagnostic_count, DiagnosticKind, SpanData};
+use gate::Gate;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Behaviour {
@@ -94,27 +98,6 @@ const ENDINGS: [Ending; 7] = [
     Ending::Shutdown(Duration::MAX),
     Ending::GuardDropped,
 ];
-
-/// Holds a hanging exporter until opened.
-#[derive(Default)]
-struct Gate {
-    open: Mutex<bool>,
-    opened: Condvar,
-}
-
-impl Gate {
-    fn open(&self) {
-        *self.open.lock().unwrap() = true;
-        self.opened.notify_all();
-    }
-
-    fn wait(&self) {
-        let mut open = self.open.lock().unwrap();
-        while !*open {
-            open = self.opened.wait(open).unwrap();
-        }
-    }
-}
 
 struct Faulty {
     behaviour: Behaviour,

@@ -13,30 +13,20 @@
 //!
 //! Uses the global pipeline only to record the span it feeds in.
 
+#[path = "common/gate.rs"]
+mod gate;
+
 #[path = "common/batch_fixture.rs"]
 mod batch_fixture;
 
 use std::sync::mpsc;
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use baton::export::{ExportError, SimpleProcessor, SpanExporter, SpanProcessor};
 use baton::SpanData;
-
-/// Holds its flush until opened.
-#[derive(Default)]
-struct Gate {
-    open: Mutex<bool>,
-    opened: Condvar,
-}
-
-impl Gate {
-    fn open(&self) {
-        *self.open.lock().unwrap() = true;
-        self.opened.notify_all();
-    }
-}
+use gate::Gate;
 
 /// Delivers (or, `holds`, keeps until its flush) each span; its flush
 /// says it began, then waits for the gate.
@@ -61,10 +51,7 @@ impl SpanExporter for SlowFlush {
 
     fn force_flush(&mut self) -> Result<(), ExportError> {
         let _ = self.flushing.send(());
-        let mut open = self.gate.open.lock().unwrap();
-        while !*open {
-            open = self.gate.opened.wait(open).unwrap();
-        }
+        self.gate.wait();
         self.held = 0;
         Ok(())
     }
