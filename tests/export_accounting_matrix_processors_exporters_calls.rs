@@ -21,6 +21,9 @@
 //! are in files of their own). Installs the global pipeline again and
 //! again, and a diagnostic handler: one test alone in its file.
 
+#[path = "common/shared_processor.rs"]
+mod shared_processor;
+
 #[path = "common/gate.rs"]
 mod gate;
 
@@ -31,10 +34,10 @@ use std::time::{Duration, Instant};
 
 use baton::export::{
     BatchConfig, BatchProcessor, BatchStats, ExportError, FanOut, SimpleProcessor, SpanExporter,
-    SpanProcessor,
 };
 use baton::{diagnostic_count, DiagnosticKind, SpanData};
 use gate::Gate;
+use shared_processor::Wrapper;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Behaviour {
@@ -146,27 +149,6 @@ impl SpanExporter for Faulty {
 
     fn shutdown(&mut self) -> Result<(), ExportError> {
         self.force_flush()
-    }
-}
-
-/// An application's processor around a simple one, forwarding everything.
-struct Wrapper(SimpleProcessor);
-
-impl SpanProcessor for Wrapper {
-    fn observes_start(&self) -> bool {
-        false
-    }
-    fn on_end(&self, span: SpanData) {
-        self.0.on_end(span)
-    }
-    fn force_flush(&self, deadline: Instant) -> Result<(), ExportError> {
-        self.0.force_flush(deadline)
-    }
-    fn shutdown(&self, deadline: Instant) -> Result<(), ExportError> {
-        self.0.shutdown(deadline)
-    }
-    fn counters(&self) -> Option<BatchStats> {
-        self.0.counters()
     }
 }
 

@@ -10,6 +10,9 @@
 //! Found sound (export audit, h-expaudit). Installs the global pipeline,
 //! again and again: one test alone in its file.
 
+#[path = "common/shared_processor.rs"]
+mod shared_processor;
+
 #[path = "common/span_accounting.rs"]
 mod span_accounting;
 
@@ -18,32 +21,9 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use baton::export::{
-    BatchConfig, BatchProcessor, BatchStats, ExportError, FanOut, SimpleProcessor, SpanProcessor,
-};
-use baton::SpanData;
+use baton::export::{BatchConfig, BatchProcessor, ExportError, FanOut, SimpleProcessor};
+use shared_processor::Wrapper;
 use span_accounting::{assert_shut_down, produce, Recording};
-
-/// An application's processor around a simple one, forwarding everything.
-struct Wrapper(SimpleProcessor);
-
-impl SpanProcessor for Wrapper {
-    fn observes_start(&self) -> bool {
-        false
-    }
-    fn on_end(&self, span: SpanData) {
-        self.0.on_end(span)
-    }
-    fn force_flush(&self, deadline: Instant) -> Result<(), ExportError> {
-        self.0.force_flush(deadline)
-    }
-    fn shutdown(&self, deadline: Instant) -> Result<(), ExportError> {
-        self.0.shutdown(deadline)
-    }
-    fn counters(&self) -> Option<BatchStats> {
-        self.0.counters()
-    }
-}
 
 #[derive(Clone, Copy, Debug)]
 enum Kind {

@@ -36,3 +36,26 @@ impl<P: SpanProcessor> SpanProcessor for Shared<P> {
         self.0.counters()
     }
 }
+
+/// An application's processor around one of baton's: it forwards what
+/// such a wrapper writes (`on_end` with the converted span, and
+/// `counters`), not `on_ended`, so each span is converted on the way.
+pub struct Wrapper<P>(pub P);
+
+impl<P: SpanProcessor> SpanProcessor for Wrapper<P> {
+    fn observes_start(&self) -> bool {
+        false
+    }
+    fn on_end(&self, span: SpanData) {
+        self.0.on_end(span)
+    }
+    fn force_flush(&self, deadline: Instant) -> Result<(), ExportError> {
+        self.0.force_flush(deadline)
+    }
+    fn shutdown(&self, deadline: Instant) -> Result<(), ExportError> {
+        self.0.shutdown(deadline)
+    }
+    fn counters(&self) -> Option<BatchStats> {
+        self.0.counters()
+    }
+}
