@@ -337,7 +337,9 @@ impl Config {
     ///   `traceparent` propagates as is; a root span carries the
     ///   OpenTelemetry invalid span context (see
     ///   [`SpanContext::is_valid`](crate::SpanContext::is_valid)), which no
-    ///   propagator injects. No other variable is read.
+    ///   propagator injects. No other variable is read but
+    ///   `OTEL_PROPAGATORS` (and `BATON_SESSION_HEADER`), which the spec
+    ///   says a disabled SDK leaves in force.
     /// - `OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG`: see
     ///   [`sampler_from_env`](crate::export::sampler_from_env).
     /// - `OTEL_PROPAGATORS`: read as the global propagator reads it (see
@@ -526,14 +528,19 @@ impl Config {
     /// left out of lists go to `ignored`.
     fn read(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
         let env = Env(lookup);
+        // Read even for a disabled SDK: the spec says `OTEL_SDK_DISABLED`
+        // "has no effect on propagators configured through the
+        // OTEL_PROPAGATORS variable".
+        let (propagators, mut ignored) = propagators(&env);
         if sdk_disabled(&env)? {
             return Ok(Config {
                 disabled: true,
+                propagators,
+                ignored,
                 ..Config::new()
             });
         }
         let (sampler, unread_argument) = sampler_env::read(lookup)?;
-        let (propagators, mut ignored) = propagators(&env);
         ignored.extend(unread_argument);
         let limits = span_limits(&env)?;
         let exporters = exporters(&env, &mut ignored)?;
@@ -654,7 +661,8 @@ impl Config {
                 limits: self.limits,
                 disabled: true,
                 ids: None,
-                propagators: None,
+                // `OTEL_SDK_DISABLED` leaves the propagators as configured.
+                propagators: self.propagators,
             };
         }
         let processor = match (self.processor, self.from_env) {
