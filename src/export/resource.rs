@@ -72,7 +72,8 @@ impl Resource {
     /// keys and values percent-decoded, so `%2C` and `%3D` stand for the
     /// `,` and `=` the list syntax reserves) and then `OTEL_SERVICE_NAME`,
     /// which wins for `service.name`; a blank `service.name` is none
-    /// given. A malformed pair is an error naming the variable.
+    /// given. A malformed pair, or a key given twice, is an error naming
+    /// the variable.
     ///
     /// ```
     /// use baton::export::Resource;
@@ -85,7 +86,24 @@ impl Resource {
         let env = Env(lookup);
         let mut resource = Resource::default();
         if let Some(list) = env.get(ATTRIBUTES) {
-            for (key, value) in parse_pairs(ATTRIBUTES, &list, Pairs::Attributes)? {
+            let pairs = parse_pairs(ATTRIBUTES, &list, Pairs::Attributes)?;
+            // Which value was meant cannot be told: an error, not a silent
+            // pick, as for a header named twice. A blank `service.name` is
+            // none given (below), so it repeats nothing.
+            let given = |(key, value): &&(String, String)| {
+                !(key == "service.name" && value.trim().is_empty())
+            };
+            let given: Vec<&(String, String)> = pairs.iter().filter(given).collect();
+            for (at, (key, _)) in given.iter().enumerate() {
+                if given[..at].iter().any(|(earlier, _)| earlier == key) {
+                    return Err(ConfigError::new(
+                        ATTRIBUTES,
+                        key,
+                        "this key is set twice in the list (after percent-decoding)",
+                    ));
+                }
+            }
+            for (key, value) in pairs {
                 // A blank name is none given: the default stays, as the
                 // resource conventions' `unknown_service` fallback and
                 // OpenTelemetry Python read it (`OTEL_SERVICE_NAME=`, empty,
