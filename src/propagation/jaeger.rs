@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use super::baggage_merge::add_baggage;
 use super::carrier::{name_match, FirstValue, NameMatch};
 use super::{reported, Extractor, Injector, Problem, Problems, Propagator};
-use crate::baggage::{Baggage, Builder};
+use crate::baggage::{unpadded, Baggage, Builder};
 use crate::context::Context;
 use crate::diagnostic::{report, DiagnosticKind};
 use crate::wire::baggage::entry_size;
@@ -448,8 +448,13 @@ impl BaggageFields {
             .is_some_and(|r| !r.header_lines.is_empty())
     }
 
-    /// Reads field `uberctx-{key}`.
-    fn push(&mut self, key: &str, value: &str) {
+    /// Reads field `uberctx-{key}`, without the spaces and tabs around its
+    /// value: HTTP strips them (RFC 9110 §5.5), a carrier filled by hand may
+    /// keep them, and a space of the value itself comes encoded. An error
+    /// points into the value as received.
+    fn push(&mut self, key: &str, received: &str) {
+        let value = unpadded(received);
+        let pad = received.len() - received.trim_start_matches([' ', '\t']).len();
         if let Err(e) = check_key(key, false) {
             self.skipped.invalid(e);
             return;
@@ -462,15 +467,16 @@ impl BaggageFields {
         {
             Some(i) => {
                 let rare = self.rare.get_or_insert_with(Box::default);
-                let same =
-                    parse_baggage_value_in(value, &mut rare.scratch).map(|v| v == self.found[i].1);
+                let same = parse_baggage_value_in(value, &mut rare.scratch)
+                    .map(|v| v == self.found[i].1)
+                    .map_err(|e| e.shifted(pad));
                 self.again(Source::Field, same);
             }
             None => self.keep(
                 Source::Field,
                 || key.to_ascii_lowercase(),
                 value.len(),
-                || parse_baggage_value(value),
+                || parse_baggage_value(value).map_err(|e| e.shifted(pad)),
             ),
         }
     }
