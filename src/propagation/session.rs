@@ -61,11 +61,13 @@ pub enum SessionError {
     },
     /// The header name is, as the environment carrier names it for a
     /// child process, a configuration variable (`OTEL_*`, or `BATON_*`
-    /// but the default session header's own): the session id would change
-    /// that process's configuration (`otel-sdk-disabled`) or the header it
-    /// reads the session from (`baton-session-header`).
+    /// but the default session header's own) or a dynamic loader's
+    /// (`LD_*`, `DYLD_*`): the session id would change that process's
+    /// configuration (`otel-sdk-disabled`), the header it reads the session
+    /// from (`baton-session-header`), or the libraries it loads before its
+    /// `main` (`ld-preload`).
     ConfiguresAChild {
-        /// The variables' prefix: `OTEL_` or `BATON_`.
+        /// The variables' prefix: `OTEL_`, `BATON_`, `LD_` or `DYLD_`.
         prefix: &'static str,
     },
     /// The session id is empty.
@@ -279,8 +281,10 @@ impl Default for SessionHeader {
 }
 
 /// The prefixes of the environment variables that configure a process:
-/// the OpenTelemetry SDK's and baton's own.
-const CONFIGURATION_PREFIXES: [&str; 2] = ["OTEL_", "BATON_"];
+/// the OpenTelemetry SDK's, baton's own, and the dynamic loaders' (glibc,
+/// musl and the BSDs read `LD_PRELOAD`, `LD_LIBRARY_PATH`, ...; macOS
+/// `DYLD_INSERT_LIBRARIES`, ...) before the process's `main` runs.
+const CONFIGURATION_PREFIXES: [&str; 4] = ["OTEL_", "BATON_", "LD_", "DYLD_"];
 
 /// The field of another propagator that `name` is, in any case or as the
 /// environment carrier names it for a child process ([`env_name`]: `-`
