@@ -130,10 +130,7 @@ impl SpanProcessor for FanOut {
         // Every processor but the last gets a copy; the last takes the record.
         let mut span = Some(span);
         self.every(|p, last| {
-            let copy = match last {
-                true => span.take(),
-                false => span.clone(),
-            };
+            let copy = if last { span.take() } else { span.clone() };
             if let Some(copy) = copy {
                 p.on_end(copy);
             }

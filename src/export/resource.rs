@@ -90,10 +90,10 @@ impl Resource {
             // Which value was meant cannot be told: an error, not a silent
             // pick, as for a header named twice. A blank `service.name` is
             // none given (below), so it repeats nothing.
-            let given = |(key, value): &&(String, String)| {
-                !(key == "service.name" && value.trim().is_empty())
-            };
-            let given: Vec<&(String, String)> = pairs.iter().filter(given).collect();
+            let none_given =
+                |(key, value): &&(String, String)| key == "service.name" && value.trim().is_empty();
+            let given: Vec<&(String, String)> =
+                pairs.iter().filter(|pair| !none_given(pair)).collect();
             for (at, (key, _)) in given.iter().enumerate() {
                 if given[..at].iter().any(|(earlier, _)| earlier == key) {
                     return Err(ConfigError::new(

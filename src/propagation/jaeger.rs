@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use super::baggage_merge::add_baggage;
 use super::carrier::{name_match, FirstValue, NameMatch};
 use super::{reported, Extractor, Injector, Problem, Problems, Propagator};
-use crate::baggage::{unpadded, Baggage, Builder};
+use crate::baggage::{skip_ows, unpadded, Baggage, Builder};
 use crate::context::Context;
 use crate::diagnostic::{report, DiagnosticKind};
 use crate::wire::baggage::entry_size;
@@ -454,7 +454,7 @@ impl BaggageFields {
     /// points into the value as received.
     fn push(&mut self, key: &str, received: &str) {
         let value = unpadded(received);
-        let pad = received.len() - received.trim_start_matches([' ', '\t']).len();
+        let pad = skip_ows(received.as_bytes(), 0);
         if let Err(e) = check_key(key, false) {
             self.skipped.invalid(e);
             return;
