@@ -1,6 +1,7 @@
 //! A collector (Go `net/http`) closes an idle keep-alive connection when its
 //! `IdleTimeout` passes; the close can cross the next request, which then
-//! goes out on a dead socket and ends, unanswered, with an EOF or a reset.
+//! goes out on a dead socket and ends, unanswered, with an EOF or a reset
+//! (or, from some servers, a 408 answer).
 //! The exporter sends such a request again at once on a new connection
 //! (as curl, Go and hyper do), without a retry's backoff, and counts the
 //! batch once: delivered. A request that fails on a new connection is an
@@ -39,12 +40,17 @@ enum Reply {
     /// makes the kernel reset the connection (an RST) while the request is
     /// still being written.
     Reset,
+    /// Reads the request, answers 408 (the server gave up waiting for a
+    /// request on the connection) and closes it.
+    RequestTimeout,
 }
 
 /// The `(connection, request)` pairs the server saw, both from 0.
 type Seen = Arc<Mutex<Vec<(usize, usize)>>>;
 
 const OK: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+const REQUEST_TIMEOUT: &[u8] =
+    b"HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
 
 /// A server replying `reply(c, r)` to the `r`th request on its `c`th
 /// connection (both from 0); returns its URL and what it saw.
@@ -82,6 +88,11 @@ fn server(reply: impl Fn(usize, usize) -> Reply + Send + Sync + 'static) -> (Str
                         .unwrap();
                     match reply {
                         Reply::Ok => reader.get_mut().write_all(OK).unwrap(),
+                        Reply::RequestTimeout => {
+                            reader.get_mut().write_all(REQUEST_TIMEOUT).unwrap();
+                            let _ = reader.get_mut().shutdown(Shutdown::Both);
+                            return;
+                        }
                         _ => {
                             let _ = reader.get_mut().shutdown(Shutdown::Both);
                             return;
@@ -127,6 +138,33 @@ fn a_kept_connection_closed_or_reset_unanswered_is_replaced_at_once() {
         // The second batch: once on the kept connection, once on a new one.
         assert_eq!(*seen.lock().unwrap(), [(0, 0), (0, 1), (1, 0)], "{lost:?}");
     }
+}
+
+/// A server that times out an idle connection may answer the request that
+/// crossed its close with 408 rather than close unanswered (RFC 9110
+/// §15.5.9: the client "MAY repeat that request", on a new connection);
+/// Go's client sends it again at once, as for a close. On a new
+/// connection a 408 is the server's answer to this request: not retryable
+/// in OTLP, the batch fails.
+#[test]
+fn a_request_timeout_on_a_kept_connection_is_sent_again_once() {
+    let no_backoff = INITIAL_BACKOFF / 2;
+    let (url, seen) = server(|c, r| match (c, r) {
+        (0, 1) => Reply::RequestTimeout,
+        _ => Reply::Ok,
+    });
+    let spans = [batch_fixture::span(), batch_fixture::span()];
+    let stats = export(&url, no_backoff, &spans);
+    assert_eq!(counts(&stats), (2, 0, 0, 0), "{stats:?}");
+    assert_eq!(*seen.lock().unwrap(), [(0, 0), (0, 1), (1, 0)]);
+
+    let (url, seen) = server(|c, _| match c {
+        0 => Reply::RequestTimeout,
+        _ => Reply::Ok,
+    });
+    let stats = export(&url, no_backoff, &[batch_fixture::span()]);
+    assert_eq!(counts(&stats), (0, 1, 0, 0), "{stats:?}");
+    assert_eq!(*seen.lock().unwrap(), [(0, 0)]);
 }
 
 #[test]

@@ -469,7 +469,10 @@ fn to_post_error(failure: Failure, deadline: Deadline, endpoint: &Endpoint) -> P
 /// byte of an answer (a server dropping an idle connection as the request
 /// went out) is replaced by a new one, once, and the request sent again:
 /// the OTLP/HTTP spec has the client send the same request again "if the
-/// server disconnects without returning a response".
+/// server disconnects without returning a response". So is one the peer
+/// answers with 408, the close of an idle connection announced (RFC 9110
+/// §15.5.9: the client "MAY repeat that request", on a new connection;
+/// Go's client does); on a new connection a 408 is the answer.
 pub(crate) fn post(
     kept: &mut KeptConnection,
     endpoint: &Endpoint,
@@ -490,6 +493,7 @@ pub(crate) fn post(
             Err(Failure {
                 unanswered: true, ..
             }) if Instant::now() < deadline.at => fresh(),
+            Ok((Response { status: 408, .. }, _)) if Instant::now() < deadline.at => fresh(),
             other => other,
         },
         None => fresh(),
