@@ -20,9 +20,11 @@ fn main() -> ExitCode {
         Some("convert") => cmd::convert::run(rest),
         Some("explain") => cmd::with_text_options(rest, cmd::explain::run),
         // `help` with a command prints that command's help: `demo` has its own.
-        Some("help" | "-h" | "--help") => match rest {
+        // `help` is a command too, so `-h`, `--help` and `help` after it ask
+        // for the same help and name no topic.
+        Some("help" | "-h" | "--help") => match &topics(rest)[..] {
             [] => cmd::help(),
-            [topic] if topic == "demo" => cmd::demo::run(&["--help".to_owned()]),
+            [topic] if *topic == "demo" => cmd::demo::run(&["--help".to_owned()]),
             [topic] if ["decode", "convert", "explain"].iter().any(|c| topic == c) => cmd::help(),
             [topic] => cmd::usage_error(&format!("no help on {topic:?}: name a command")),
             [_, extra, ..] => {
@@ -31,4 +33,11 @@ fn main() -> ExitCode {
         },
         _ => cmd::usage_error(&format!("unknown command {command:?}")),
     }
+}
+
+/// The arguments of `help`, but for the words that ask for help again.
+fn topics(args: &[OsString]) -> Vec<&OsString> {
+    args.iter()
+        .filter(|a| !["help", "-h", "--help"].iter().any(|h| *a == h))
+        .collect()
 }
