@@ -1021,6 +1021,14 @@ fn otlp_config(
     service: &str,
 ) -> Result<(OtlpConfig, Vec<ConfigError>), String> {
     if let Some(url) = endpoint {
+        // `from_lookup` reads an empty variable as unset, as the spec asks of
+        // the environment: typed on the command line, it would be dropped
+        // for the default endpoint.
+        if url.trim().is_empty() {
+            return Err(format!(
+                "--endpoint {url:?}: expected an http:// URL; an empty one names no collector"
+            ));
+        }
         OtlpConfig::from_lookup(|key| (key == ENDPOINT).then(|| url.to_owned()))
             .map_err(|e| format!("--endpoint {url:?}: {}", e.expected()))?;
     }
