@@ -37,8 +37,9 @@ use baton::{Baggage, Context, Session, SpanContext, TraceState};
 
 use super::decode::{self, sampling_text};
 use super::{
-    listed, printed, propagators_that_run, read_numbered, sampled_or_not, set_once, usage_error,
-    utf8_line, without_bom, HeaderLine, InputError, Reading, Skipped, USAGE_ERROR,
+    input_lines, listed, printed, propagators_that_run, read_numbered, sampled_or_not, set_once,
+    usage_error, utf8_line, without_bom, without_line_end, HeaderLine, InputError, Reading,
+    Skipped, USAGE_ERROR,
 };
 
 /// The trace formats, by their `OTEL_PROPAGATORS` names.
@@ -324,7 +325,7 @@ fn read_blocks(files: &[String]) -> Result<(Block, Block), Problem> {
         .read_to_end(&mut bytes)
         .map_err(|e| Problem::Usage(format!("cannot read standard input: {e}")))?;
     let text = text(bytes)?;
-    let lines: Vec<&str> = text.lines().collect();
+    let lines: Vec<&str> = input_lines(&text).collect();
     let dashes: Vec<usize> = (0..lines.len())
         .filter(|&i| lines[i].trim() == "---")
         .collect();
@@ -368,7 +369,7 @@ fn text(mut bytes: Vec<u8>) -> Result<String, Problem> {
             .map_or(bytes.len(), |i| bad + i);
         let line = &bytes[start..end];
         let number = 1 + bytes[..start].iter().filter(|&&b| b == b'\n').count();
-        match utf8_line(number, line.strip_suffix(b"\r").unwrap_or(line)) {
+        match utf8_line(number, without_line_end(line)) {
             Err(e) => Problem::Line(e, None),
             // The bad byte is in that line: not reached.
             Ok(_) => Problem::Usage(format!("line {number} is not valid UTF-8")),
@@ -394,7 +395,9 @@ struct Block {
 /// `BATON_SESSION_HEADER` line names, else this process's; `first` is the
 /// number of its first line in the input, for messages.
 fn headers(text: &str, first: usize) -> Result<Block, Problem> {
-    let raw: Vec<(usize, String)> = (first..).zip(text.lines().map(str::to_owned)).collect();
+    let raw: Vec<(usize, String)> = (first..)
+        .zip(input_lines(text).map(str::to_owned))
+        .collect();
     let line = |e| Problem::Line(e, None);
     let reading = Reading::of(&raw).map_err(line)?;
     let input = read_numbered(raw, reading).map_err(line)?;

@@ -341,8 +341,7 @@ pub fn read_lines(args: &[OsString]) -> Result<Input, InputError> {
                     })
                 }
             }
-            let end = line.strip_suffix(b"\n").unwrap_or(&line);
-            let end = end.strip_suffix(b"\r").unwrap_or(end);
+            let end = without_line_end(&line);
             let end = if number == 1 { without_bom(end) } else { end };
             raw.push((number, utf8_line(number, end)?));
         }
@@ -420,6 +419,20 @@ fn begins_a_line(line: &str) -> bool {
     } else {
         name.trim_end().bytes().all(is_tchar)
     }
+}
+
+/// `line` without its line end: a `\n`, and one `\r` before it, also
+/// where no `\n` follows (the last line of a CRLF capture cut short).
+pub fn without_line_end(line: &[u8]) -> &[u8] {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// The lines of `text`, each [`without_line_end`], as `decode` reads
+/// standard input: `str::lines` would keep a last line's lone `\r`.
+pub fn input_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.split_inclusive('\n')
+        .map(|line| &line[..without_line_end(line.as_bytes()).len()])
 }
 
 /// `bytes` without the UTF-8 byte order mark that editors on Windows put
