@@ -37,9 +37,9 @@ use baton::{Baggage, Context, Session, SpanContext, TraceState};
 
 use super::decode::{self, sampling_text};
 use super::{
-    input_lines, listed, printed, propagators_that_run, read_numbered, sampled_or_not, set_once,
-    usage_error, utf8_line, without_bom, without_line_end, HeaderLine, InputError, Reading,
-    Skipped, USAGE_ERROR,
+    escaped, input_lines, listed, printed, propagators_that_run, read_numbered, sampled_or_not,
+    set_once, usage_error, utf8_line, without_bom, without_line_end, HeaderLine, InputError,
+    Reading, Skipped, USAGE_ERROR,
 };
 
 /// The trace formats, by their `OTEL_PROPAGATORS` names.
@@ -307,11 +307,13 @@ enum Problem {
 fn read_blocks(files: &[String]) -> Result<(Block, Block), Problem> {
     if let [sent, received] = files {
         let read = |path: &String| {
-            std::fs::read(path).map_err(|e| Problem::Usage(format!("cannot read {path}: {e}")))
+            std::fs::read(path)
+                .map_err(|e| Problem::Usage(format!("cannot read {}: {e}", escaped(path))))
         };
-        // Each file's lines are numbered from 1: the error names the file.
+        // Each file's lines are numbered from 1: the error names the file,
+        // escaped as any input echoed is.
         let named = |problem, path: &String| match problem {
-            Problem::Line(e, None) => Problem::Line(e, Some(path.clone())),
+            Problem::Line(e, None) => Problem::Line(e, Some(escaped(path))),
             other => other,
         };
         let text = |path: &String| text(read(path)?).map_err(|p| named(p, path));
