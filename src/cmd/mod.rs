@@ -511,9 +511,11 @@ impl Skipped {
     /// lines of a value that took several (`BASH_FUNC_f%% (3 lines)`);
     /// `None` when nothing was skipped.
     pub fn summary(&self) -> Option<String> {
+        // Escaped: a name is input, and an invisible character in it would
+        // make it read as another (`\u{200b}TRACEPARENT` as `TRACEPARENT`).
         let named = |(name, lines): &(String, usize)| match lines {
-            1 => name.clone(),
-            n => format!("{name} ({n} lines)"),
+            1 => escaped(name),
+            n => format!("{} ({n} lines)", escaped(name)),
         };
         match &self.names[..] {
             [] => None,
