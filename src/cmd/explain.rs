@@ -303,7 +303,7 @@ enum Problem {
 
 /// The sent and received header blocks: from two files, or from standard
 /// input split at a `---` line (either block may then be empty) or else at
-/// the first blank line.
+/// the first blank line between two blocks.
 fn read_blocks(files: &[String]) -> Result<(Block, Block), Problem> {
     if let [sent, received] = files {
         let read = |path: &String| {
@@ -334,10 +334,14 @@ fn read_blocks(files: &[String]) -> Result<(Block, Block), Problem> {
     let at = match dashes[..] {
         [at] => at,
         [] => {
-            // Blank lines before the first header are not a separator.
-            let first = lines.iter().position(|l| !l.trim().is_empty());
+            // Blank lines before the first header or after the last are not a
+            // separator: no block is on their other side.
+            let filled = |i: &usize| !lines[*i].trim().is_empty();
+            let first = (0..lines.len()).find(filled);
+            let last = (0..lines.len()).rfind(filled);
             first
-                .and_then(|f| (f..lines.len()).find(|&i| lines[i].trim().is_empty()))
+                .zip(last)
+                .and_then(|(f, l)| (f..l).find(|&i| lines[i].trim().is_empty()))
                 .ok_or_else(|| {
                     Problem::Usage(
                         "explain needs two header blocks (sent, then received) separated by \
