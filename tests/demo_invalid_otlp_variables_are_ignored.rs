@@ -130,3 +130,46 @@ fn an_endpoint_fragment_is_ignored_alone_and_reported_once() {
         ]
     );
 }
+
+/// A value that is not Unicode is reported as `Config::from_env` reports
+/// it (the value not quoted), and ignored. Set, the endpoint variable still
+/// asks for a collector: the default one. Found: the demo read the
+/// environment as `String`s, so such a value was dropped without a word and
+/// the demo ran `--export none`.
+#[cfg(unix)]
+#[test]
+fn a_value_that_is_not_unicode_is_reported_and_ignored() {
+    use std::os::unix::ffi::OsStringExt;
+    let out = Command::new(env!("CARGO_BIN_EXE_baton"))
+        .arg("demo")
+        .env_remove("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+        .env_remove("OTEL_PROPAGATORS")
+        .env(
+            "OTEL_EXPORTER_OTLP_ENDPOINT",
+            std::ffi::OsString::from_vec(b"http://127.0.0.1:9/\xff".to_vec()),
+        )
+        .output()
+        .expect("the baton binary runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stdout.contains(": 15 spans in 4 services,"),
+        "{stdout}\n{stderr}"
+    );
+    let warnings: Vec<_> = stderr
+        .lines()
+        .filter(|l| l.starts_with("baton: invalid-config: "))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "baton: invalid-config: invalid OTEL_EXPORTER_OTLP_ENDPOINT=\"\": the value is not \
+          valid Unicode (not quoted: it may be a secret); ignored"
+        ],
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("http://localhost:4318/v1/traces"),
+        "the default collector: {stderr}"
+    );
+}

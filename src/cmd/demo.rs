@@ -11,6 +11,7 @@
 //! with baton's own propagators; nothing but loopback is used.
 
 use std::collections::VecDeque;
+use std::ffi::OsString;
 use std::future::Future;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -382,7 +383,7 @@ fn install(service: &str, kind: &str, endpoint: Option<&str>) -> Result<Installe
         shipped,
         endpoint,
         ignored,
-    } = exporter(kind, endpoint, env, service)?;
+    } = exporter(kind, endpoint, env_os, service)?;
     let spans = baton::InMemoryExporter::default();
     let pipeline = baton::init(
         baton::Config::new()
@@ -428,9 +429,14 @@ fn report_to_parent(service: &str, installed: Installed) {
     print_stdout(&lines);
 }
 
-/// A variable of the environment, unless empty.
+/// A variable of the environment as the system holds it, unless blank.
+fn env_os(key: &str) -> Option<OsString> {
+    std::env::var_os(key).filter(|v| !v.to_string_lossy().trim().is_empty())
+}
+
+/// A variable of the environment, unless blank or not Unicode.
 fn env(key: &str) -> Option<String> {
-    std::env::var(key).ok().filter(|v| !v.trim().is_empty())
+    env_os(key)?.into_string().ok()
 }
 
 /// Installs the pipeline of a process the client started, exporting where
@@ -795,9 +801,11 @@ impl Options {
             .map_err(|e| format!("--propagator: {e}"))?;
         let propagators = super::propagators_that_run(&propagators);
         let export = export.unwrap_or_else(|| {
+            // Set, even to a value that is not Unicode: that one is then
+            // reported and ignored, as any invalid value.
             let collector = endpoint.is_some()
-                || env("OTEL_EXPORTER_OTLP_ENDPOINT").is_some()
-                || env("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT").is_some();
+                || env_os("OTEL_EXPORTER_OTLP_ENDPOINT").is_some()
+                || env_os("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT").is_some();
             (if collector { "otlp" } else { "none" }).to_owned()
         });
         // A bad choice on the command line is a usage error now, not a
@@ -974,7 +982,7 @@ const TRACES_ENDPOINT: &str = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT";
 fn exporter(
     kind: &str,
     endpoint: Option<&str>,
-    lookup: impl Fn(&str) -> Option<String>,
+    lookup: impl Fn(&str) -> Option<OsString>,
     service: &str,
 ) -> Result<Exporter, String> {
     let (shipped, endpoint, ignored): (Box<dyn SpanExporter>, _, _) = match kind {
@@ -1010,14 +1018,14 @@ fn exporter(
 /// The OTLP settings: `--endpoint` (a base URL exactly like
 /// `OTEL_EXPORTER_OTLP_ENDPOINT`, over both endpoint variables; invalid, a
 /// usage error), and the `OTEL_EXPORTER_OTLP_*` and resource variables
-/// through `lookup`, read as [`baton::Config::from_lookup`] reads them: an
-/// invalid one is reported (`invalid-config`) and ignored, as if unset, as
+/// through `lookup`, read as [`baton::Config::from_os_lookup`] reads them: an
+/// invalid one (or one that is not Unicode) is reported (`invalid-config`) and ignored, as if unset, as
 /// the OpenTelemetry spec asks, and the demo runs on. `service` is the
 /// service name unless the resource variables give one. Returns the
 /// settings and the settings ignored, whole or in part.
 fn otlp_config(
     endpoint: Option<&str>,
-    lookup: impl Fn(&str) -> Option<String>,
+    lookup: impl Fn(&str) -> Option<OsString>,
     service: &str,
 ) -> Result<(OtlpConfig, Vec<ConfigError>), String> {
     if let Some(url) = endpoint {
@@ -1040,21 +1048,21 @@ fn otlp_config(
             || key == "OTEL_RESOURCE_ATTRIBUTES"
     };
     let shown = |key: &str| match (key, endpoint) {
-        ("OTEL_TRACES_EXPORTER", _) => Some("otlp".to_owned()),
-        (ENDPOINT, Some(url)) => Some(url.to_owned()),
+        ("OTEL_TRACES_EXPORTER", _) => Some("otlp".into()),
+        (ENDPOINT, Some(url)) => Some(url.into()),
         (TRACES_ENDPOINT, Some(_)) => None,
         _ if applies(key) => lookup(key),
         _ => None,
     };
-    let ignored = baton::Config::from_lookup(shown)
+    let ignored = baton::Config::from_os_lookup(shown)
         .map_err(|e| e.to_string())?
         .ignored()
         .to_vec();
-    // What `Config` read: a variable ignored whole as unset, one ignored
-    // in part as the part it kept.
+    // What `Config` read: a variable ignored whole as unset (one that is
+    // not Unicode among them), one ignored in part as the part it kept.
     let visible = |key: &str| match ignored.iter().find(|e| e.variable() == key) {
         Some(ignored) => ignored.kept().map(str::to_owned),
-        None => shown(key),
+        None => shown(key).and_then(|value| value.into_string().ok()),
     };
     let config = OtlpConfig::from_lookup(visible).map_err(|e| e.to_string())?;
     // Named by the environment (`OTEL_SERVICE_NAME`, or `service.name` in

@@ -2,7 +2,7 @@
 //! from the `OTEL_*` environment variables.
 
 use std::cell::RefCell;
-use std::env::VarError;
+use std::ffi::OsString;
 use std::fmt;
 
 use crate::diagnostic::{report, DiagnosticKind};
@@ -487,15 +487,48 @@ impl Config {
         }
     }
 
-    /// Reads the process environment, as [`Config::ignoring_invalid`]
-    /// reads a lookup closure; a variable it asks for whose value is not
-    /// Unicode is read as unset and ignored.
+    /// Reads the variables through `lookup` as [`Config::from_lookup`]
+    /// does, from values as the operating system holds them: one that is
+    /// not Unicode is ignored as [`Config::from_env`] ignores it (read as
+    /// unset, reported, and kept in [`Config::ignored`] without its value).
+    /// For a program that reads an environment of its own making, such as
+    /// a child's, with [`from_env`](Config::from_env)'s rules.
+    ///
+    /// ```
+    /// # #[cfg(unix)] {
+    /// use std::ffi::OsString;
+    /// use std::os::unix::ffi::OsStringExt;
+    /// let env = |k: &str| match k {
+    ///     "OTEL_SERVICE_NAME" => Some(OsString::from("checkout")),
+    ///     "OTEL_EXPORTER_OTLP_ENDPOINT" => Some(OsString::from_vec(b"http://c\xff".to_vec())),
+    ///     _ => None,
+    /// };
+    /// let config = baton::Config::from_os_lookup(env).unwrap();
+    /// let ignored: Vec<_> = config.ignored().iter().map(|e| (e.variable(), e.value())).collect();
+    /// assert_eq!(ignored, [("OTEL_EXPORTER_OTLP_ENDPOINT", "")]);
+    /// # }
+    /// ```
+    pub fn from_os_lookup(
+        lookup: impl Fn(&str) -> Option<OsString>,
+    ) -> Result<Config, ConfigError> {
+        let config = Config::from_values(lookup)?;
+        report_each(config.ignored.iter());
+        Ok(config)
+    }
+
+    /// Reads the process environment, as [`Config::from_values`] reads it.
     fn from_process_env() -> Result<Config, ConfigError> {
+        Config::from_values(|key| std::env::var_os(key))
+    }
+
+    /// Reads values as the operating system holds them, as
+    /// [`Config::ignoring_invalid`] reads a lookup closure; a variable it
+    /// asks for whose value is not Unicode is read as unset and ignored.
+    fn from_values(lookup: impl Fn(&str) -> Option<OsString>) -> Result<Config, ConfigError> {
         let not_unicode: RefCell<Vec<ConfigError>> = RefCell::default();
-        let lookup = |key: &str| match std::env::var(key) {
+        let lookup = |key: &str| match lookup(key)?.into_string() {
             Ok(value) => Some(value),
-            Err(VarError::NotPresent) => None,
-            Err(VarError::NotUnicode(_)) => {
+            Err(_) => {
                 let mut found = not_unicode.borrow_mut();
                 if !found.iter().any(|e| e.variable() == key) {
                     found.push(ConfigError::not_unicode(key));

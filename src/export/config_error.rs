@@ -69,8 +69,8 @@ impl ConfigError {
         }
     }
 
-    /// `variable`, set in the process environment to a value that is not
-    /// Unicode, which no reader can take. The value is not quoted: it may
+    /// `variable`, set (in the process environment, or as a lookup holds
+    /// it) to a value that is not Unicode, which no reader can take. The value is not quoted: it may
     /// be a secret.
     pub(crate) fn not_unicode(variable: &str) -> ConfigError {
         ConfigError {
