@@ -102,14 +102,23 @@ impl TraceStateError {
 
 impl fmt::Display for TraceStateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let what = match self {
-            TraceStateError::InvalidKey { .. } => "key byte is not allowed",
-            TraceStateError::KeyTooLong { .. } => "key is longer than 256 characters",
-            TraceStateError::InvalidValue { .. } => "value byte is not allowed",
-            TraceStateError::EmptyValue { .. } => "value is empty",
-            TraceStateError::ValueTooLong { .. } => "value is longer than 256 characters",
-        };
-        write!(f, "tracestate: {what} (byte {})", self.offset())
+        f.write_str("tracestate: ")?;
+        match self {
+            TraceStateError::InvalidKey { .. } => f.write_str("key byte is not allowed")?,
+            TraceStateError::KeyTooLong { .. } => write!(
+                f,
+                "key is longer than {} characters",
+                TraceState::MAX_KEY_LEN
+            )?,
+            TraceStateError::InvalidValue { .. } => f.write_str("value byte is not allowed")?,
+            TraceStateError::EmptyValue { .. } => f.write_str("value is empty")?,
+            TraceStateError::ValueTooLong { .. } => write!(
+                f,
+                "value is longer than {} characters",
+                TraceState::MAX_VALUE_LEN
+            )?,
+        }
+        write!(f, " (byte {})", self.offset())
     }
 }
 

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use crate::diagnostic::{report, DiagnosticKind};
-use crate::export::config_error::{ConfigError, Env};
+use crate::export::config_error::{ends_with_number, ConfigError, Env};
 
 /// Spans the queue holds before new ones are dropped (`OTEL_BSP_MAX_QUEUE_SIZE`).
 pub const DEFAULT_MAX_QUEUE_SIZE: usize = 2048;
@@ -24,6 +24,15 @@ pub const MIN_SCHEDULE_DELAY: Duration = Duration::from_millis(1);
 /// one has passed before an export starts, so a deadline-bound exporter
 /// (OTLP) would fail every export.
 pub const MIN_EXPORT_TIMEOUT: Duration = Duration::from_millis(1);
+
+/// What `OTEL_BSP_MAX_QUEUE_SIZE` and `OTEL_BSP_MAX_EXPORT_BATCH_SIZE` take,
+/// quoting [`MAX_QUEUE_SIZE_LIMIT`], which the build checks.
+const QUEUE_SIZES: &str = "expected a queue size from 1 to 1048576";
+const BATCH_SIZES: &str = "expected a batch size from 1 to 1048576";
+const _: () = assert!(
+    ends_with_number(QUEUE_SIZES, MAX_QUEUE_SIZE_LIMIT as u64)
+        && ends_with_number(BATCH_SIZES, MAX_QUEUE_SIZE_LIMIT as u64)
+);
 
 /// The batch processor's settings, with the OpenTelemetry defaults.
 ///
@@ -83,16 +92,11 @@ impl BatchConfig {
             "OTEL_BSP_MAX_QUEUE_SIZE",
             1,
             MAX_QUEUE_SIZE_LIMIT as u64,
-            "expected a queue size from 1 to 1048576",
+            QUEUE_SIZES,
         )? {
             config.max_queue_size = n as usize;
         }
-        if let Some(n) = env.number(
-            BATCH,
-            1,
-            MAX_QUEUE_SIZE_LIMIT as u64,
-            "expected a batch size from 1 to 1048576",
-        )? {
+        if let Some(n) = env.number(BATCH, 1, MAX_QUEUE_SIZE_LIMIT as u64, BATCH_SIZES)? {
             if n as usize > config.max_queue_size {
                 return Err(ConfigError::new(
                     BATCH,

@@ -7,7 +7,7 @@ use std::fmt;
 
 use crate::diagnostic::{report, DiagnosticKind};
 use crate::export::batch_config::BatchConfig;
-use crate::export::config_error::{ignoring_invalid, Env};
+use crate::export::config_error::{ends_with_number, ignoring_invalid, Env};
 use crate::export::fan_out::FanOut;
 use crate::export::otlp::headers_without_their_endpoint;
 use crate::export::sampler_env;
@@ -90,6 +90,10 @@ const TRACES_EXPORTER: &str = "OTEL_TRACES_EXPORTER";
 /// The largest span limit accepted from a variable: OTLP counts what was
 /// dropped in 32 bits.
 const MAX_LIMIT: u64 = u32::MAX as u64;
+/// What the span limit variables take, quoting [`MAX_LIMIT`], which the
+/// build checks.
+const LIMITS: &str = "expected a whole number from 0 to 4294967295";
+const _: () = assert!(ends_with_number(LIMITS, MAX_LIMIT));
 
 /// Reads `OTEL_SDK_DISABLED`: `true` or `false`, in any case; another
 /// value is an error, which `Config::from_lookup` ignores, so the SDK stays
@@ -214,12 +218,7 @@ fn propagators<F: Fn(&str) -> Option<String>>(
 /// general `OTEL_ATTRIBUTE_*` one.
 fn span_limits<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<SpanLimits, ConfigError> {
     let read = |key: &'static str| -> Result<Option<usize>, ConfigError> {
-        let n = env.number(
-            key,
-            0,
-            MAX_LIMIT,
-            "expected a whole number from 0 to 4294967295",
-        )?;
+        let n = env.number(key, 0, MAX_LIMIT, LIMITS)?;
         Ok(n.map(|n| usize::try_from(n).unwrap_or(usize::MAX)))
     };
     let count = read("OTEL_ATTRIBUTE_COUNT_LIMIT")?;

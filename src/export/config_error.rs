@@ -147,6 +147,24 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
+/// Whether `text` ends with `n` written in decimal, as a whole number: an
+/// `expected` message quoting a limit is checked against the limit's
+/// constant when the crate builds, so the two cannot drift apart.
+pub(crate) const fn ends_with_number(text: &str, mut n: u64) -> bool {
+    let bytes = text.as_bytes();
+    let mut at = bytes.len();
+    loop {
+        if at == 0 || bytes[at - 1] != b'0' + (n % 10) as u8 {
+            return false;
+        }
+        at -= 1;
+        n /= 10;
+        if n == 0 {
+            return at == 0 || !bytes[at - 1].is_ascii_digit();
+        }
+    }
+}
+
 /// Runs `read` over `lookup` and, each time it fails on a variable, again
 /// with that variable hidden (as unset), so that every invalid setting is
 /// ignored as the OpenTelemetry environment spec asks ("generate a warning
@@ -274,8 +292,23 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
 
 #[cfg(test)]
 mod tests {
-    use super::{ignoring_invalid, ConfigError};
+    use super::{ends_with_number, ignoring_invalid, ConfigError};
     use std::cell::Cell;
+
+    #[test]
+    fn a_message_ends_with_a_number_only_when_written_whole() {
+        assert!(ends_with_number("from 1 to 1048576", 1 << 20));
+        assert!(ends_with_number("0", 0));
+        assert!(ends_with_number("to 4294967295", u32::MAX.into()));
+        assert!(ends_with_number(&u64::MAX.to_string(), u64::MAX));
+        // A number that ends the same way is another number.
+        assert!(!ends_with_number("to 11048576", 1 << 20));
+        assert!(!ends_with_number("to 048576", 48576));
+        assert!(!ends_with_number("to 1048577", 1 << 20));
+        assert!(!ends_with_number("to 1048576.", 1 << 20));
+        assert!(!ends_with_number("", 0));
+        assert!(!ends_with_number("576", 1 << 20));
+    }
 
     /// A reader that fails on the first of `A`, `B`, `C` that is set, as
     /// `Config::read` fails on the first invalid variable.
