@@ -11,9 +11,11 @@
 use std::cell::Cell;
 use std::fmt;
 use std::io::Write;
-use std::panic::{catch_unwind, AssertUnwindSafe, Location};
+use std::panic::Location;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
+
+use crate::panic_hook::catch_callback;
 
 /// What went wrong.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -261,7 +263,7 @@ pub(crate) fn report(
             };
             // A panicking handler must not unwind into baton (which may be
             // dropping a guard): it loses this one report.
-            let _ = catch_unwind(AssertUnwindSafe(|| handler(&diagnostic)));
+            let _ = catch_callback(|| handler(&diagnostic));
         }
         None => {
             let now = crate::clock::now_unix_nanos() / 1_000_000_000;

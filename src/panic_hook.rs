@@ -9,8 +9,10 @@
 //! message. So does a span that started after the last panic the hook saw
 //! on its thread: that message is of an earlier panic (the panic now
 //! unwinding came from `resume_unwind`, which runs no hook, or the hook was
-//! replaced). A panic caught inside a drop while the thread unwinds runs
-//! the hook too, and its message then stands for the one unwinding.
+//! replaced). A panic the application catches inside a drop while the
+//! thread unwinds runs the hook too, and its message then stands for the
+//! one unwinding; one that baton catches in the application's code it
+//! calls (see [`catch_callback`]) does not.
 //!
 //! The hook also takes the stack trace where the panic happened, with
 //! [`Backtrace::capture`]: only when `RUST_LIB_BACKTRACE` or
@@ -19,13 +21,14 @@
 
 use std::backtrace::Backtrace;
 use std::cell::{Cell, RefCell};
-use std::panic::{self, PanicHookInfo};
+use std::panic::{self, AssertUnwindSafe, PanicHookInfo};
+use std::rc::Rc;
 use std::sync::{Arc, Once};
 use std::time::Instant;
 
 /// The last panic the hook saw on a thread. The stack trace is shared, not
-/// copied, with each span the panic ends.
-#[derive(Clone)]
+/// copied, with each span the panic ends; the whole is shared with
+/// [`catch_callback`], which keeps it across each call it makes.
 struct Noted {
     at: Instant,
     text: Option<String>,
@@ -33,7 +36,7 @@ struct Noted {
 }
 
 thread_local! {
-    static MESSAGE: RefCell<Option<Noted>> = const { RefCell::new(None) };
+    static MESSAGE: RefCell<Option<Rc<Noted>>> = const { RefCell::new(None) };
     /// Set once this thread has seen the hook installed.
     static INSTALLED: Cell<bool> = const { Cell::new(false) };
 }
@@ -95,11 +98,37 @@ fn note(info: &PanicHookInfo<'_>) {
         text,
         backtrace: Arc::new(Backtrace::capture()),
     };
+    set_noted(Some(Rc::new(noted)));
+}
+
+/// What the hook noted last on this thread; `None` during thread teardown.
+fn noted() -> Option<Rc<Noted>> {
+    MESSAGE
+        .try_with(|m| m.try_borrow().ok().and_then(|m| m.clone()))
+        .ok()
+        .flatten()
+}
+
+fn set_noted(noted: Option<Rc<Noted>>) {
     let _ = MESSAGE.try_with(|m| {
         if let Ok(mut m) = m.try_borrow_mut() {
-            *m = Some(noted);
+            *m = noted;
         }
     });
+}
+
+/// `catch_unwind` for baton catching a panic of the application's code it
+/// calls (an exporter, the diagnostic handler). The hook notes that panic,
+/// but it does not go on: the message noted before the call, of a panic
+/// that may still unwind this thread past spans, is noted again, or those
+/// spans recorded the caught panic as theirs.
+pub(crate) fn catch_callback<R>(f: impl FnOnce() -> R) -> std::thread::Result<R> {
+    let before = noted();
+    let caught = panic::catch_unwind(AssertUnwindSafe(f));
+    if caught.is_err() {
+        set_noted(before);
+    }
+    caught
 }
 
 /// Calls `f` with the message of the panic unwinding this thread past a
@@ -117,11 +146,7 @@ pub(crate) fn with_message<R>(
 ) -> Option<R> {
     const NO_TEXT: &str = "panic with a payload that is not a string";
     const UNSEEN: &str = "panic whose message baton's panic hook did not see";
-    let noted = MESSAGE
-        .try_with(|m| m.try_borrow().ok().and_then(|m| m.clone()))
-        .ok()
-        .flatten();
-    match noted {
+    match noted() {
         Some(n) if n.at >= span_start => Some(f(
             n.text.as_deref().unwrap_or(NO_TEXT),
             captured(&n.backtrace),

@@ -2,7 +2,6 @@
 
 use std::any::Any;
 use std::cell::Cell;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError, TryLockError};
 use std::time::{Duration, Instant};
@@ -13,6 +12,7 @@ use crate::ended_span::EndedSpan;
 use crate::export::exporter::{ExportError, SpanExporter};
 use crate::export::stats::BatchStats;
 use crate::export::tally::{Reported, Tally};
+use crate::panic_hook::catch_callback;
 use crate::recorder;
 use crate::span::Span;
 use crate::span_context::SpanContext;
@@ -432,7 +432,7 @@ impl SimpleProcessor {
         }
         let _restore = Restore(EXPORTING.try_with(|e| e.replace(me)).unwrap_or(0));
         recorder::while_suppressed(|| {
-            catch_unwind(AssertUnwindSafe(|| f(exporter))).unwrap_or(Err(ExportError::Panicked))
+            catch_callback(|| f(exporter)).unwrap_or(Err(ExportError::Panicked))
         })
     }
 }
@@ -443,7 +443,7 @@ impl SimpleProcessor {
 /// had to wait). Not run as pipeline code: its `Drop` may call back into
 /// baton.
 fn drop_exporter(exporter: Box<dyn SpanExporter>) {
-    if catch_unwind(AssertUnwindSafe(|| drop(exporter))).is_err() {
+    if catch_callback(|| drop(exporter)).is_err() {
         report(
             DiagnosticKind::ExportFailed,
             &"simple processor: the exporter panicked when dropped after its shutdown; caught",

@@ -2,12 +2,12 @@
 //! call (what it lost, and whether that is reported), and the rule that
 //! turns a loss into an error.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::diagnostic::{report, DiagnosticKind};
 use crate::export::exporter::{ExportError, SpanExporter};
 use crate::export::stats::BatchStats;
+use crate::panic_hook::catch_callback;
 use crate::recorder;
 
 /// The counters a processor keeps, and the losses already reported.
@@ -159,8 +159,7 @@ fn call_settling(
     call: impl FnOnce(&mut dyn SpanExporter) -> Result<(), ExportError>,
 ) -> (Result<(), ExportError>, u64) {
     let before = held_spans(exporter);
-    let result =
-        catch_unwind(AssertUnwindSafe(|| call(exporter))).unwrap_or(Err(ExportError::Panicked));
+    let result = catch_callback(|| call(exporter)).unwrap_or(Err(ExportError::Panicked));
     let settled = (batch + before).saturating_sub(held_spans(exporter));
     (result, settled)
 }
@@ -168,5 +167,5 @@ fn call_settling(
 /// [`SpanExporter::held_spans`]; a panicking count holds nothing: what a
 /// call let go of is lost rather than left in flight for ever.
 fn held_spans(exporter: &dyn SpanExporter) -> u64 {
-    catch_unwind(AssertUnwindSafe(|| exporter.held_spans())).unwrap_or(0)
+    catch_callback(|| exporter.held_spans()).unwrap_or(0)
 }
