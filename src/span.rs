@@ -989,14 +989,14 @@ trait Recorder {
         // `Display` is the application's code, which may call into baton.
         // Only so far: a `source()` chain may be endless (an error that is
         // its own source), and followed to its end it grew without bound.
-        let message = error.to_string();
+        let message = written(error);
         let mut sources = Vec::new();
         let mut source = error.source();
         while let Some(e) = source {
             if sources.len() == MAX_ERROR_SOURCES {
                 break;
             }
-            sources.push(Str::Owned(e.to_string()));
+            sources.push(Str::Owned(written(e)));
             source = e.source();
         }
         let cut = source.is_some();
@@ -1034,6 +1034,15 @@ trait Recorder {
     }
 }
 
+/// What `Display` writes of `value`, also when it then fails: an error's
+/// formatting that returns `Err` (passing on a part's failure) made
+/// `to_string` panic, and recorded while unwinding, abort the process.
+fn written(value: &(impl fmt::Display + ?Sized)) -> String {
+    let mut out = String::new();
+    let _ = fmt::Write::write_fmt(&mut out, format_args!("{value}"));
+    out
+}
+
 /// The name of an error's type for `exception.type`: its Rust type when
 /// known, else the first word of its `Debug` form (`ParseIntError`, `Os`).
 /// The type behind a reference or pointer (see [`pointee`]), as the
@@ -1043,7 +1052,7 @@ fn error_type<E: std::error::Error + ?Sized>(error: &E) -> String {
     if !name.starts_with("dyn ") {
         return name.to_owned();
     }
-    let debug = format!("{error:?}");
+    let debug = written(&format_args!("{error:?}"));
     let word: String = debug
         .chars()
         .take_while(|c| c.is_alphanumeric() || *c == '_')
