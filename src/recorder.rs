@@ -14,7 +14,6 @@
 use std::any::Any;
 use std::cell::Cell;
 use std::fmt;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{OnceLock, PoisonError, RwLock};
 
@@ -341,7 +340,7 @@ pub(crate) fn on_end_caught(span: EndedSpan) {
 /// reported instead.
 #[cold]
 fn caught_where_panics_abort(call: &str, f: impl FnOnce()) {
-    if catch_unwind(AssertUnwindSafe(f)).is_err() {
+    if crate::panic_hook::catch_callback(f).is_err() {
         report(
             DiagnosticKind::ExportFailed,
             &format_args!(

@@ -9,7 +9,7 @@ use std::backtrace::Backtrace;
 use std::cell::RefCell;
 use std::fmt;
 use std::mem::ManuallyDrop;
-use std::panic::{catch_unwind, AssertUnwindSafe, Location};
+use std::panic::Location;
 
 use crate::baggage::Baggage;
 use crate::context::Context;
@@ -765,7 +765,7 @@ fn root_of(ids: &dyn IdGenerator) -> (TraceId, TraceFlags) {
 #[cold]
 #[inline(never)]
 fn while_unwinding<T>(call: impl FnOnce() -> T, instead: impl FnOnce() -> T) -> T {
-    catch_unwind(AssertUnwindSafe(call)).unwrap_or_else(|_| {
+    crate::panic_hook::catch_callback(call).unwrap_or_else(|_| {
         crate::diagnostic::report(
             crate::diagnostic::DiagnosticKind::CallbackPanicked,
             &"the sampler or id generator panicked while the thread unwound another panic; caught",
