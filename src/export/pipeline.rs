@@ -356,7 +356,19 @@ fn shutdown_of(r: &Recorder, timeout: Duration) -> Result<(), ExportError> {
 
 impl Drop for PipelineGuard {
     fn drop(&mut self) {
-        if let Err(e) = shutdown_of(self.recorder, SHUTDOWN_TIMEOUT) {
+        // While the thread unwinds, a second panic escaping this drop
+        // would abort the process: the processor's is caught and said.
+        let shut = if std::thread::panicking() {
+            crate::panic_hook::catch_callback(|| shutdown_of(self.recorder, SHUTDOWN_TIMEOUT))
+                .unwrap_or_else(|_| {
+                    Err(ExportError::Failed(
+                        "the span processor panicked in shutdown while the thread unwound another panic; caught".into(),
+                    ))
+                })
+        } else {
+            shutdown_of(self.recorder, SHUTDOWN_TIMEOUT)
+        };
+        if let Err(e) = shut {
             report(
                 DiagnosticKind::ExportFailed,
                 &format_args!("shutdown: {e}"),
