@@ -28,9 +28,11 @@ use crate::stack::ContextGuard;
 ///
 /// # Example: a worker thread continues the trace
 /// ```
+/// let _pipeline = baton::init(baton::Config::new()).unwrap(); // without one, spans have no ids
 /// let _g = baton::span("request").enter();
 /// let job = baton::copy_context_to_thread(|| baton::current_trace_id());
 /// let on_worker = std::thread::spawn(job).join().unwrap();
+/// assert!(on_worker.is_some());
 /// assert_eq!(on_worker, baton::current_trace_id());
 /// ```
 pub fn copy_context_to_thread<F, R>(f: F) -> impl FnOnce() -> R + Send

@@ -270,9 +270,13 @@ impl Tracer {
     /// [`span`](crate::span).
     ///
     /// ```
+    /// let spans = baton::InMemoryExporter::default();
+    /// let _pipeline = baton::init(baton::Config::new().exporter(spans.clone())).unwrap();
     /// let tracer = baton::tracer("my.library").build();
     /// let span = tracer.span("fetch").kind(baton::SpanKind::Client).start();
     /// assert_eq!(span.parent_span_id(), None); // a root: no span was current
+    /// span.end();
+    /// assert_eq!(spans.finished_spans()[0].scope().name(), "my.library");
     /// ```
     pub fn span(&self, name: impl Into<Str>) -> SpanBuilder {
         span(name).scope(self.scope)
