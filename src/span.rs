@@ -252,10 +252,12 @@ impl SpanBuilder {
     /// [`new_trace_context`](crate::new_trace_context) leaves those out too.
     ///
     /// ```
+    /// let _pipeline = baton::init(baton::Config::new()).unwrap(); // without one, spans have no ids
     /// let _session = baton::session("chat-42");
-    /// let _parent = baton::span("request").enter();
+    /// let parent = baton::span("request").enter();
     /// let job = baton::span("job").root().start();
     /// assert_eq!(job.parent_span_id(), None);
+    /// assert_ne!(job.trace_id(), parent.trace_id());
     /// assert_eq!(job.context().session().map(|s| s.id().to_owned()).as_deref(), Some("chat-42"));
     /// ```
     #[inline]
@@ -1367,6 +1369,7 @@ impl fmt::Debug for SpanRef {
 ///
 /// # Example
 /// ```
+/// let _pipeline = baton::init(baton::Config::new()).unwrap(); // without one, spans have no ids
 /// let job = baton::span("job").start();
 /// assert!(baton::current_span().is_none());
 /// let _g = job.context().attach();
@@ -1439,9 +1442,14 @@ impl Span {
     /// reported, as with [`end`](Span::end).
     ///
     /// ```
+    /// let spans = baton::InMemoryExporter::default();
+    /// let _pipeline = baton::init(baton::Config::new().exporter(spans.clone())).unwrap();
     /// let job = baton::span("job").start_time(1_000).start();
+    /// assert!(job.is_recording());
     /// job.end_at(5_000);
     /// assert!(!job.is_recording());
+    /// let ended = &spans.finished_spans()[0];
+    /// assert_eq!((ended.start_unix_nanos, ended.end_unix_nanos), (1_000, 5_000));
     /// ```
     #[track_caller]
     pub fn end_at(&self, unix_nanos: u64) {
