@@ -66,8 +66,11 @@ use crate::span_data::SpanData;
 /// whose name does not fit takes the lock.
 ///
 /// Memory is bounded by the queue, two export batches and, per live thread
-/// that has ended spans, two chunk buffers and a lane (its slot's and its
-/// batch's, freed when it exits).
+/// that has ended spans, two chunk buffers (its slot's and its batch's,
+/// freed when it exits) and a slot with its lane (about 3.6 KiB). A
+/// thread holds its slot without a reference count, so the slot outlives
+/// the thread: it is kept for the next thread, and the process keeps as
+/// many as the most threads that ended spans here at once.
 ///
 /// Only sampled spans are exported: one a sampler recorded without
 /// sampling (`RecordOnly`) is not for exporters, as the OpenTelemetry SDK
