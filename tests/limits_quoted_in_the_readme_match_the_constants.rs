@@ -16,7 +16,7 @@ use baton::export::{
     MAX_RESPONSE_BODY, MAX_RESPONSE_HEAD, MAX_RETRY_AFTER, MAX_SHOWN_ATTRIBUTES,
     MIN_CONNECT_ATTEMPT, MIN_EXPORT_TIMEOUT, THREAD_CHUNK_SIZE,
 };
-use baton::propagation::MAX_SESSION_ID_LEN;
+use baton::propagation::{MAX_SESSION_HEADERS, MAX_SESSION_HEADER_LEN, MAX_SESSION_ID_LEN};
 use baton::{
     Baggage, SpanLimits, TraceState, MAX_CONTEXT_DEPTH, MAX_ERROR_SOURCES, MAX_LEFT_BEHIND,
     MAX_SCOPES,
@@ -37,6 +37,8 @@ fn constants() -> Vec<(&'static str, u128)> {
         ("MAX_SCOPES", MAX_SCOPES as u128),
         ("MAX_ERROR_SOURCES", MAX_ERROR_SOURCES as u128),
         ("MAX_SESSION_ID_LEN", MAX_SESSION_ID_LEN as u128),
+        ("MAX_SESSION_HEADER_LEN", MAX_SESSION_HEADER_LEN as u128),
+        ("MAX_SESSION_HEADERS", MAX_SESSION_HEADERS as u128),
         ("Baggage::MAX_MEMBERS", Baggage::MAX_MEMBERS as u128),
         ("Baggage::MAX_BYTES", Baggage::MAX_BYTES as u128),
         ("TraceState::MAX_MEMBERS", TraceState::MAX_MEMBERS as u128),

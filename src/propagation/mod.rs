@@ -27,7 +27,7 @@ pub use jaeger::Jaeger;
 mod session;
 pub use session::{
     check_session_id, SessionError, SessionHeader, BATON_SESSION_HEADER, DEFAULT_SESSION_HEADER,
-    MAX_SESSION_ID_LEN,
+    MAX_SESSION_HEADERS, MAX_SESSION_HEADER_LEN, MAX_SESSION_ID_LEN,
 };
 
 // Composition, environment carriers and the global propagator.

@@ -13,7 +13,7 @@ use core::fmt;
 use super::b3::B3;
 use super::baggage_merge::add_baggage;
 use super::env::env_name;
-use super::field_name::intern;
+use super::field_name::{intern, Names};
 use super::jaeger::{Jaeger, CLIENT_ONLY_HEADERS};
 use super::trace_context::TraceContext;
 use super::w3c_baggage::W3cBaggage;
@@ -41,12 +41,30 @@ pub const BATON_SESSION_HEADER: &str = "BATON_SESSION_HEADER";
 /// [`DiagnosticKind::LimitExceeded`]).
 pub const MAX_SESSION_ID_LEN: usize = 256;
 
+/// The longest session header name [`SessionHeader::new`] takes, in bytes:
+/// far past any header name in use.
+pub const MAX_SESSION_HEADER_LEN: usize = 256;
+
+/// How many distinct session header names a process may name. Each is kept
+/// for the process's life (a propagator hands out its fields as `'static`
+/// names), so a program building names at run time cannot grow that list
+/// without bound; a name named before is always taken again.
+pub const MAX_SESSION_HEADERS: usize = 64;
+
 /// Why a session header name or id cannot be used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SessionError {
     /// The header name is empty.
     EmptyHeaderName,
+    /// The header name is `len` bytes, over [`MAX_SESSION_HEADER_LEN`].
+    HeaderNameTooLong {
+        /// The name's length in bytes.
+        len: usize,
+    },
+    /// The process has named [`MAX_SESSION_HEADERS`] other session header
+    /// names already.
+    TooManyHeaderNames,
     /// The header name's byte at `offset` is not an RFC 9110 `tchar`.
     InvalidHeaderName {
         /// The offset of the offending byte.
@@ -88,6 +106,15 @@ impl fmt::Display for SessionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
             SessionError::EmptyHeaderName => f.write_str("session header name is empty"),
+            SessionError::HeaderNameTooLong { len } => write!(
+                f,
+                "session header name is {len} bytes, over the limit of {MAX_SESSION_HEADER_LEN}"
+            ),
+            SessionError::TooManyHeaderNames => write!(
+                f,
+                "the process has named {MAX_SESSION_HEADERS} session header names already, \
+                 the most it keeps"
+            ),
             SessionError::InvalidHeaderName { offset } => write!(
                 f,
                 "session header name byte {offset} is not a token character"
@@ -205,6 +232,9 @@ impl SessionHeader {
         if name.is_empty() {
             return Err(SessionError::EmptyHeaderName);
         }
+        if name.len() > MAX_SESSION_HEADER_LEN {
+            return Err(SessionError::HeaderNameTooLong { len: name.len() });
+        }
         if let Some(offset) = name.bytes().position(|b| !is_tchar(b)) {
             return Err(SessionError::InvalidHeaderName { offset });
         }
@@ -219,9 +249,14 @@ impl SessionHeader {
         {
             return Err(SessionError::ConfiguresAChild { prefix });
         }
-        Ok(SessionHeader {
-            field: [intern(&name.to_ascii_lowercase())],
-        })
+        if name.eq_ignore_ascii_case(DEFAULT_SESSION_HEADER) {
+            return Ok(SessionHeader::default());
+        }
+        static NAMED: Names = Names::new();
+        let field = NAMED
+            .intern(&name.to_ascii_lowercase(), MAX_SESSION_HEADERS)
+            .ok_or(SessionError::TooManyHeaderNames)?;
+        Ok(SessionHeader { field: [field] })
     }
 
     /// The header named by [`BATON_SESSION_HEADER`] as `lookup` returns it
