@@ -356,7 +356,9 @@ fn write_scopes(out: &mut Vec<u8>, resource: &Resource, spans: &[SpanData]) -> u
 
 #[cfg(test)]
 mod tests {
-    use super::{message, varint, varint_len};
+    use super::{message, varint, varint_len, write_request, write_scopes};
+    use crate::export::resource::Resource;
+    use crate::span_data::SpanData;
 
     #[test]
     fn varints_match_the_protobuf_examples() {
@@ -386,6 +388,37 @@ mod tests {
             varint(&mut expected, len as u64);
             expected.extend(std::iter::repeat_n(7u8, len));
             assert_eq!(out, expected, "length {len}");
+        }
+    }
+
+    #[test]
+    fn one_scope_framed_in_place_is_the_request_the_general_path_writes() {
+        // The one-scope path works out two lengths and moves the resource
+        // and scope in front of the spans; the general path frames each
+        // message as it goes. Each length at a varint edge (127/128 bytes,
+        // 16383/16384) must come out as the general path writes it.
+        for resource_pad in [0usize, 1, 20, 60, 100, 16_300, 16_400] {
+            let mut resource = Resource::new("s");
+            resource.set("pad", "p".repeat(resource_pad));
+            for span_pad in [0usize, 1, 50, 100, 16_280, 16_400] {
+                for count in [1usize, 3] {
+                    let spans: Vec<SpanData> = (0..count)
+                        .map(|_| {
+                            let mut span = SpanData::minimal();
+                            span.name = "n".repeat(span_pad).into();
+                            span
+                        })
+                        .collect();
+                    let (mut fast, mut general) = (Vec::new(), Vec::new());
+                    let start = write_request(&mut fast, &resource, &spans);
+                    let general_start = write_scopes(&mut general, &resource, &spans);
+                    assert_eq!(
+                        fast[start..],
+                        general[general_start..],
+                        "resource pad {resource_pad}, span pad {span_pad}, {count} spans"
+                    );
+                }
+            }
         }
     }
 }
