@@ -124,6 +124,34 @@ fn names_that_are_another_field_s_environment_variable_are_refused() {
     assert_eq!(env.get("x-b3-sampled").as_deref(), Some("1"));
 }
 
+/// Found: a name whose variable starts with `UBERCTX_` (`uberctx_session`,
+/// `UberCtx.Id`) was accepted, but in an environment carrier Jaeger's
+/// inject clears the `uberctx-*` fields as every variable with that
+/// prefix: with `OTEL_PROPAGATORS=session,jaeger` the session variable just
+/// written was removed, and `inject_into_command` then removed an inherited
+/// one too, so a child lost the session without a word.
+#[test]
+fn names_whose_variable_is_in_jaegers_baggage_prefix_are_refused() {
+    for name in ["uberctx_session", "UberCtx.Id", "UBERCTX_"] {
+        assert_eq!(
+            SessionHeader::new(name).err(),
+            Some(SessionError::HeaderNameTaken { field: "uberctx-" }),
+            "{name}"
+        );
+    }
+    // What the refusal prevents: the session cleared from the child's
+    // variables by the Jaeger inject after it.
+    use baton::propagation::{EnvCarrier, Extractor, Jaeger};
+    let cx = sampled_in_session();
+    let mut env = EnvCarrier::default();
+    Composite::new(vec![
+        Box::new(SessionHeader::new("x-session").unwrap()),
+        Box::new(Jaeger),
+    ])
+    .inject(&cx, &mut env);
+    assert_eq!(env.get("x-session").as_deref(), Some("chat-42"));
+}
+
 /// A sampled span context in session `chat-42`, for the propagators to carry.
 fn sampled_in_session() -> Context {
     let sc = SpanContext::new(

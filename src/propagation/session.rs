@@ -23,7 +23,7 @@ use crate::baggage::{is_tchar, Builder};
 use crate::context::Context;
 use crate::diagnostic::{report, DiagnosticKind};
 use crate::session::Session;
-use crate::wire::uberctx::{has_prefix, BAGGAGE_PREFIX};
+use crate::wire::uberctx::BAGGAGE_PREFIX;
 use crate::wire::{Field, Reason, WireError};
 
 /// The header [`SessionHeader::default`] uses. Prefixed, so it cannot be
@@ -74,7 +74,8 @@ pub enum SessionError {
     /// (`traceparent`, `b3`, `x-b3-*`, `uberctx-*`, ...): one of the two
     /// would overwrite the other's header.
     HeaderNameTaken {
-        /// The field, lowercase; [`BAGGAGE_PREFIX`] for a `uberctx-*` name.
+        /// The field, lowercase; [`BAGGAGE_PREFIX`] for a `uberctx-*` name
+        /// or one whose variable is `UBERCTX_*`.
         field: &'static str,
     },
     /// The header name is, as the environment carrier names it for a
@@ -326,13 +327,16 @@ const CONFIGURATION_PREFIXES: [&str; 4] = ["OTEL_", "BATON_", "LD_", "DYLD_"];
 /// and `_` are one there): a field one of the other formats reads (and so
 /// writes), a `uberctx-*` name, or a header only Jaeger's clients read.
 fn taken_by(name: &str) -> Option<&'static str> {
-    if has_prefix(name) {
+    let variable = env_name(name);
+    // Not only `uberctx-*` names: Jaeger's inject clears those from an
+    // environment carrier as every `UBERCTX_*` variable, so a session
+    // written to one (`uberctx_session`) would be removed there.
+    if variable.starts_with(&env_name(BAGGAGE_PREFIX)) {
         return Some(BAGGAGE_PREFIX);
     }
     let formats: [&dyn Propagator; 4] = [&TraceContext, &W3cBaggage, &B3::single(), &Jaeger];
     // `extract_fields` lends its names for the propagator's life; `intern`
     // gives the one found the `'static` life the error needs.
-    let variable = env_name(name);
     let is_name = |field: &str| field.eq_ignore_ascii_case(name) || env_name(field) == variable;
     formats
         .iter()
