@@ -108,6 +108,25 @@ fn keys_are_only_the_normalized_variable_names() {
     assert_eq!(keys, ["TRACEPARENT", "_9LIVES", "UBERCTX_K"]);
 }
 
+/// `remove_with_prefix` removes every field with the prefix, as every
+/// carrier's does; the empty prefix is every field's. Bug: the empty prefix
+/// was normalized as a name, to `_`, so only variables starting with `_`
+/// were removed.
+#[test]
+fn remove_with_prefix_normalizes_the_prefix_and_the_empty_one_is_everything() {
+    let vars = [("UBERCTX_A", "1"), ("UBER_TRACE_ID", "2"), ("_9X", "3")];
+    let left = |prefix: &str| {
+        let mut env = EnvCarrier::from_vars(vars);
+        env.remove_with_prefix(prefix);
+        env.vars()
+            .map(|(k, _)| k.to_owned())
+            .collect::<Vec<String>>()
+    };
+    assert_eq!(left("uberctx-"), ["UBER_TRACE_ID", "_9X"]);
+    assert_eq!(left("9"), ["UBERCTX_A", "UBER_TRACE_ID"]);
+    assert_eq!(left(""), Vec::<String>::new());
+}
+
 #[test]
 fn values_are_opaque_to_the_carrier() {
     // The carrier neither validates nor trims: the propagator judges.

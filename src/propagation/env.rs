@@ -174,7 +174,12 @@ impl Injector for EnvCarrier {
     }
 
     fn remove_with_prefix(&mut self, prefix: &str) {
-        let prefix = env_name(prefix);
+        // The empty prefix is every name's, not the name `_` that
+        // `env_name` makes of it.
+        let prefix = match prefix {
+            "" => String::new(),
+            _ => env_name(prefix),
+        };
         self.vars.retain(|(k, _)| !k.starts_with(&prefix));
     }
 
