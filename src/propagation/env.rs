@@ -28,6 +28,27 @@ use crate::stack::ContextGuard;
 /// environment), or from the process's own with
 /// [`EnvCarrier::from_process_env`].
 ///
+/// # Operational guidance
+///
+/// What the spec asks implementations to document:
+///
+/// - **Extract once, at start-up** ([`propagated_from_env`] as the first
+///   line of `main`): the variables are the context the process was started
+///   in, not a channel that changes while it runs.
+/// - **Each child gets its own copy.** [`inject_into_command`] (and
+///   [`EnvCarrier::apply_to`]) changes the [`Command`] alone, never this
+///   process's environment, and spawns nothing. It removes the variable of
+///   every field the propagator reads that the current context does not
+///   fill, so a child never inherits a context this process inherited.
+/// - **Nothing secret**: a process's environment can be read by all the
+///   code in it, and by other processes with the rights to (on Linux,
+///   `/proc/<pid>/environ` of a process of the same user). Baggage reaches
+///   a child in `BAGGAGE`, so keep secrets out of baggage there.
+/// - **Case**: names are written in uppercase, and a variable is read
+///   only under its normalized name, on Windows too, where the system's own
+///   lookup of `TRACEPARENT` would also find a `traceparent` (the spec
+///   allows either).
+///
 /// # Example: a parent injects, a child extracts
 /// ```
 /// use baton::propagation::{EnvCarrier, Propagator, TraceContext};
