@@ -13,38 +13,13 @@
 //! test says so. Limits are in `tests/w3c_baggage_extract.rs`, `+` in
 //! `tests/baggage_plus_counted_as_received.rs`.
 
+use baggage_vectors::{extract, members};
 use baton::propagation::{Propagator, W3cBaggage};
 use baton::{Baggage, Context};
 
-/// `(key, value, properties)` of each member, in order.
-fn extract(lines: &[&str]) -> Vec<(String, String, String)> {
-    let carrier: Vec<(String, String)> = lines
-        .iter()
-        .map(|v| ("baggage".to_string(), v.to_string()))
-        .collect();
-    let cx = W3cBaggage.extract(&Context::default(), &carrier);
-    cx.baggage()
-        .iter()
-        .map(|(k, v, p)| (k.to_string(), v.to_string(), p.to_string()))
-        .collect()
-}
-
-fn members(expected: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
-    expected
-        .iter()
-        .map(|(k, v, p)| (k.to_string(), v.to_string(), p.to_string()))
-        .collect()
-}
-
-macro_rules! extract_vectors {
-    ($($name:ident: [$($line:expr),* $(,)?] => [$(($k:expr, $v:expr, $p:expr)),* $(,)?];)*) => {$(
-        #[test]
-        fn $name() {
-            let lines: &[&str] = &[$($line),*];
-            assert_eq!(extract(lines), members(&[$(($k, $v, $p)),*]), "baggage {lines:?}");
-        }
-    )*};
-}
+#[macro_use]
+#[path = "common/baggage_vectors.rs"]
+mod baggage_vectors;
 
 extract_vectors! {
     // Java W3CBaggagePropagatorTest.

@@ -20,41 +20,13 @@
 //! comment quotes the sentence of W3C Baggage (`baggage/HTTP_HEADER_FORMAT.md`)
 //! that decides it.
 
+use baggage_vectors::{extract, members, Members};
 use baton::propagation::{Propagator, W3cBaggage};
 use baton::{Baggage, Context};
 
-/// `(key, value, properties)` of each member, in order.
-type Members = Vec<(String, String, String)>;
-
-fn extract_lines(lines: &[String]) -> Members {
-    let carrier: Vec<(String, String)> = lines
-        .iter()
-        .map(|v| ("baggage".to_string(), v.clone()))
-        .collect();
-    let cx = W3cBaggage.extract(&Context::default(), &carrier);
-    cx.baggage()
-        .iter()
-        .map(|(k, v, p)| (k.to_string(), v.to_string(), p.to_string()))
-        .collect()
-}
-
-fn members(expected: &[(&str, &str, &str)]) -> Members {
-    expected
-        .iter()
-        .map(|(k, v, p)| (k.to_string(), v.to_string(), p.to_string()))
-        .collect()
-}
-
-/// `name: [lines] => [(key, value, properties)];`, one test each.
-macro_rules! extract_vectors {
-    ($($name:ident: [$($line:expr),* $(,)?] => [$(($k:expr, $v:expr, $p:expr)),* $(,)?];)*) => {$(
-        #[test]
-        fn $name() {
-            let lines: Vec<String> = vec![$(String::from($line)),*];
-            assert_eq!(extract_lines(&lines), members(&[$(($k, $v, $p)),*]), "baggage {lines:?}");
-        }
-    )*};
-}
+#[macro_use]
+#[path = "common/baggage_vectors.rs"]
+mod baggage_vectors;
 
 extract_vectors! {
     // Go `TestBaggageParse`.
@@ -233,14 +205,14 @@ fn net_keys_are_tokens() {
     for c in "!#$%&'*+-.^_`|~".chars() {
         let key = format!("key{c}name");
         assert_eq!(
-            extract_lines(&[format!("{key}=value")]),
+            extract(&[format!("{key}=value")]),
             members(&[(&key, "value", "")]),
             "tchar {c:?}"
         );
     }
     for c in " \"()/:;<>?@[\\]{}".chars() {
         assert_eq!(
-            extract_lines(&[format!("key{c}name=value")]),
+            extract(&[format!("key{c}name=value")]),
             [],
             "not a tchar {c:?}"
         );
@@ -277,19 +249,13 @@ mod limits {
     /// members keeps first 64`.
     #[test]
     fn go_at_and_past_64_members() {
-        assert_eq!(
-            keys(&extract_lines(&[numbered(64, "k")])),
-            first_keys(64, "k")
-        );
-        assert_eq!(
-            keys(&extract_lines(&[numbered(65, "k")])),
-            first_keys(64, "k")
-        );
+        assert_eq!(keys(&extract(&[numbered(64, "k")])), first_keys(64, "k"));
+        assert_eq!(keys(&extract(&[numbered(65, "k")])), first_keys(64, "k"));
         let empty_values: String = (0..65)
             .map(|i| format!("a{i}="))
             .collect::<Vec<_>>()
             .join(",");
-        assert_eq!(keys(&extract_lines(&[empty_values])), first_keys(64, "a"));
+        assert_eq!(keys(&extract(&[empty_values])), first_keys(64, "a"));
     }
 
     /// JS keeps 180 members (an earlier draft's limit), .NET 180 as well
@@ -300,25 +266,22 @@ mod limits {
     #[test]
     fn js_and_dotnet_keep_180_members_baton_keeps_64() {
         let pairs: Vec<String> = (0..200).map(|i| format!("k{i}=v")).collect();
-        assert_eq!(
-            extract_lines(&[pairs.join(",")]).len(),
-            Baggage::MAX_MEMBERS
-        );
+        assert_eq!(extract(&[pairs.join(",")]).len(), Baggage::MAX_MEMBERS);
         let first: Vec<String> = (0..100).map(|i| format!("a{i}=v")).collect();
         let second: Vec<String> = (0..100).map(|i| format!("b{i}=v")).collect();
         assert_eq!(
-            keys(&extract_lines(&[first.join(","), second.join(",")])),
+            keys(&extract(&[first.join(","), second.join(",")])),
             first_keys(64, "a")
         );
         let net: Vec<String> = (0..5000).map(|i| format!("k{i:04}=v")).collect();
-        let kept = extract_lines(&[net.join(",")]);
+        let kept = extract(&[net.join(",")]);
         assert_eq!(kept.len(), 64);
         assert_eq!(kept[63].0, "k0063");
         // JS `should stop accepting entries once the extracted baggage
         // exceeds 8192 bytes` keeps 163 of these 49-byte members.
         let value = "v".repeat(45);
         let wide: Vec<String> = (0..200).map(|i| format!("{i:03}={value}")).collect();
-        assert_eq!(extract_lines(&[wide.join(",")]).len(), 64);
+        assert_eq!(extract(&[wide.join(",")]).len(), 64);
     }
 
     /// Go `single header at max bytes limit`, `... exceeds max bytes limit
@@ -329,18 +292,18 @@ mod limits {
     fn go_at_and_past_8192_bytes() {
         let max = Baggage::MAX_BYTES;
         let at = format!("k={}", "v".repeat(max - 2));
-        assert_eq!(extract_lines(&[at]).len(), 1);
-        assert_eq!(extract_lines(&[format!("k={}", "v".repeat(max - 1))]), []);
-        assert_eq!(extract_lines(&[format!("key={}", "v".repeat(max))]), []);
+        assert_eq!(extract(&[at]).len(), 1);
+        assert_eq!(extract(&[format!("k={}", "v".repeat(max - 1))]), []);
+        assert_eq!(extract(&[format!("key={}", "v".repeat(max))]), []);
         let halves = [
             format!("k={}", "v".repeat(max / 2 - 2)),
             format!("y={}", "v".repeat(max / 2 - 3)),
         ];
-        assert_eq!(keys(&extract_lines(&halves)), ["k", "y"]);
+        assert_eq!(keys(&extract(&halves)), ["k", "y"]);
         let val = "v".repeat(2727);
         let three = format!("k0={val},k1={val},k2={val}");
         assert_eq!(three.len(), max);
-        assert_eq!(keys(&extract_lines(&[three])), ["k0", "k1", "k2"]);
+        assert_eq!(keys(&extract(&[three])), ["k0", "k1", "k2"]);
     }
 
     /// Go DISAGREES: empty `baggage` lines between or before two members
@@ -357,12 +320,7 @@ mod limits {
             vec![k.clone(), String::new(), String::new(), y.clone()],
             vec![String::new(), k.clone(), y.clone()],
         ] {
-            assert_eq!(
-                keys(&extract_lines(&lines)),
-                ["k", "y"],
-                "{:?}",
-                lines.len()
-            );
+            assert_eq!(keys(&extract(&lines)), ["k", "y"], "{:?}", lines.len());
         }
     }
 
@@ -381,25 +339,25 @@ mod limits {
             format!("k={}", "v".repeat(max - 2)),
             format!("y={}", "v".repeat(max - 2)),
         ];
-        assert_eq!(keys(&extract_lines(&full)), ["k"]);
+        assert_eq!(keys(&extract(&full)), ["k"]);
         let comma = [
             format!("k={}", "v".repeat(max / 2 - 2)),
             format!("y={}", "v".repeat(max / 2 - 2)),
         ];
-        assert_eq!(keys(&extract_lines(&comma)), ["k"]);
+        assert_eq!(keys(&extract(&comma)), ["k"]);
         // 100 lines `k{i}=` and 190 bytes: 10 members of 193 bytes and 32 of
         // 194, with their 41 commas, make 8179 bytes; the next would not fit.
         let many: Vec<String> = (0..100)
             .map(|i| format!("k{i}={}", "v".repeat(190)))
             .collect();
-        assert_eq!(keys(&extract_lines(&many)), first_keys(42, "k"));
+        assert_eq!(keys(&extract(&many)), first_keys(42, "k"));
         // Go `generateFixedWidthBaggageHeader(64, "a")` and an oversized one.
         let fixed: String = (0..64)
             .map(|i| format!("a{i:02}=v{i:02}"))
             .collect::<Vec<_>>()
             .join(",");
         let capped = [fixed, format!("oversized={}", "v".repeat(max))];
-        assert_eq!(extract_lines(&capped).len(), 64);
+        assert_eq!(extract(&capped).len(), 64);
         // 100 lines of 10 fixed-width members: the first 64 are kept.
         let lines: Vec<String> = (0..100)
             .map(|h| {
@@ -409,7 +367,7 @@ mod limits {
                     .join(",")
             })
             .collect();
-        let kept = keys(&extract_lines(&lines));
+        let kept = keys(&extract(&lines));
         assert_eq!(kept.len(), 64);
         assert_eq!(kept[63], "h06_k03");
     }
@@ -442,7 +400,7 @@ fn go_every_ascii_byte_is_written_as_go_writes_it_but_plus() {
     let header = injected(bag(&[("foo", &all, "")])).unwrap();
     assert_eq!(header, go.replace('+', "%2B"));
     assert_eq!(
-        extract_lines(&[header]),
+        extract(&[header]),
         members(&[("foo", &all, "")]),
         "read back"
     );
@@ -475,7 +433,7 @@ fn plus_and_space_are_written_so_every_peer_reads_them_back() {
         let value = format!("val{octet}use");
         let header = injected(bag(&[("key", &value, "")])).unwrap();
         assert_eq!(header, format!("key={value}"));
-        assert_eq!(extract_lines(&[header]), members(&[("key", &value, "")]));
+        assert_eq!(extract(&[header]), members(&[("key", &value, "")]));
     }
 }
 
@@ -513,7 +471,7 @@ fn inject_vectors() {
     );
     let header = injected(bag(&[("key", "x%20y", "")])).unwrap();
     assert_eq!(header, "key=x%2520y");
-    assert_eq!(extract_lines(&[header]), members(&[("key", "x%20y", "")]));
+    assert_eq!(extract(&[header]), members(&[("key", "x%20y", "")]));
     // JS: `with/slash` is no token, so it is no key at all (JS writes it
     // `with%2Fslash`, which a receiver reads as another key); the rest.
     assert!(Baggage::default()
