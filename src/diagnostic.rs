@@ -276,9 +276,26 @@ pub(crate) fn report(
             // A configuration read reports each setting it ignores once:
             // all are printed, or a second typo would hide behind the first.
             if due || kind == DiagnosticKind::InvalidConfig {
-                // Never `eprintln!`: it panics when stderr is closed.
-                let _ = writeln!(std::io::stderr(), "{diagnostic}");
+                // Never `eprintln!`: it panics when stderr is closed. One
+                // write, so reports from two threads do not interleave.
+                let _ = std::io::stderr().write_all(stderr_line(&diagnostic).as_bytes());
             }
         }
     }
+}
+
+/// `diagnostic` as one stderr line: a line break (or other control
+/// character) in its message, which may be an exporter's own error text, is
+/// escaped, or the text after it would read as a report of its own.
+fn stderr_line(diagnostic: &Diagnostic<'_>) -> String {
+    let mut line = String::new();
+    for c in diagnostic.to_string().chars() {
+        if c.is_control() {
+            line.extend(c.escape_default());
+        } else {
+            line.push(c);
+        }
+    }
+    line.push('\n');
+    line
 }
