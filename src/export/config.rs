@@ -300,12 +300,16 @@ impl Config {
     /// [`value`](ConfigError::value) (the value is not quoted: it may be a
     /// secret).
     ///
-    /// A problem in `OTEL_PROPAGATORS` is reported once in the process,
-    /// here or by the [global propagator](crate::propagation::global_propagator),
-    /// which reads the same value, whichever comes first.
+    /// A problem in `OTEL_PROPAGATORS`, or in the `BATON_SESSION_HEADER`
+    /// its `session` entry reads, is reported once in the process, here or
+    /// by the [global propagator](crate::propagation::global_propagator),
+    /// which reads the same values, whichever comes first.
     pub fn from_env() -> Result<Config, ConfigError> {
         let config = Config::from_process_env()?;
-        let propagators = |e: &ConfigError| e.variable() == OTEL_PROPAGATORS;
+        // The session header is read for the list's `session` entry, as the
+        // global propagator reads it.
+        let propagators =
+            |e: &ConfigError| [OTEL_PROPAGATORS, BATON_SESSION_HEADER].contains(&e.variable());
         // The global propagator may have reported them; claimed only with
         // something to report.
         let reported_already =

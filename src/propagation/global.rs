@@ -61,10 +61,11 @@ pub(crate) fn configure_global_propagator(propagator: Composite, list: &str) {
     }
 }
 
-/// Whether the problems of the process's `OTEL_PROPAGATORS` were reported,
-/// by the first read of the global propagator or by
+/// Whether the problems of the process's `OTEL_PROPAGATORS` (with the
+/// `BATON_SESSION_HEADER` its `session` entry reads) were reported, by the
+/// first read of the global propagator or by
 /// [`Config::from_env`](crate::Config::from_env), which checks the same
-/// value: whichever comes first reports them, so each is reported once.
+/// values: whichever comes first reports them, so each is reported once.
 static ENV_PROBLEMS_REPORTED: AtomicBool = AtomicBool::new(false);
 
 /// True the first time only: the caller reports the problems of the
@@ -139,18 +140,23 @@ pub fn global_propagator() -> &'static Composite {
         });
         let (usable, problems) = usable_propagators(&list);
         ignored.extend(problems);
-        if !ignored.is_empty() && first_report_of_env_propagators() {
-            deferred.extend(ignored.into_iter().map(Deferred::Propagators));
-        }
+        let mut bad_session = None;
         let session = || {
             Ok(SessionHeader::from_process_env().unwrap_or_else(|e| {
-                deferred.push(Deferred::SessionHeader(e));
+                bad_session = Some(e);
                 SessionHeader::default()
             }))
         };
         // `usable` names known propagators only, `none` alone or nothing,
         // and the session header cannot fail.
-        Composite::with_session(&usable, session).unwrap_or_default()
+        let propagator = Composite::with_session(&usable, session).unwrap_or_default();
+        // The session header is read for the list's `session` entry, as
+        // `Config::from_env` reads it: one of the list's problems.
+        if (!ignored.is_empty() || bad_session.is_some()) && first_report_of_env_propagators() {
+            deferred.extend(ignored.into_iter().map(Deferred::Propagators));
+            deferred.extend(bad_session.map(Deferred::SessionHeader));
+        }
+        propagator
     });
     for report in deferred {
         match report {
