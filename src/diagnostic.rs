@@ -21,13 +21,20 @@ use crate::panic_hook::catch_callback;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DiagnosticKind {
-    /// A context or span guard was dropped while a newer one on the same thread was live.
+    /// A context or span guard was dropped while a newer one on the same
+    /// thread was live, or after its frame had left the stack (held across
+    /// `.await`, or left live by a wrapped job); or a job wrapped by
+    /// [`copy_context_to_thread`](crate::copy_context_to_thread) or
+    /// [`copy_context_to_fn`](crate::copy_context_to_fn) returned with
+    /// guards still live, which were taken off and their spans ended.
     GuardDroppedOutOfOrder,
     /// A future polled in a context returned with a guard it made still
     /// live (a guard held across `.await`); its frames were set aside until
     /// the future's next poll, so no other future saw them.
     GuardHeldAcrossAwait,
-    /// Attaching would exceed [`crate::MAX_CONTEXT_DEPTH`]; the attach did nothing.
+    /// Attaching would exceed [`crate::MAX_CONTEXT_DEPTH`]; the attach did
+    /// nothing. Also frames a future set aside that found no room on the
+    /// stack at its next poll: they stay aside for that poll.
     ContextDepthExceeded,
     /// A header or environment carrier value (`TRACEPARENT`, `BAGGAGE`, ...)
     /// was invalid and was ignored.
@@ -37,14 +44,25 @@ pub enum DiagnosticKind {
     /// Two propagation formats (or B3's two encodings, `b3` and `X-B3-*`)
     /// carried different trace ids, different parent span ids or sampling
     /// decisions for one trace, or different values for one baggage key
-    /// (by two formats, or by one `baggage` header giving the key again).
+    /// (by two formats, or by one `baggage` header giving the key again);
+    /// or a field one format reads once (`uber-trace-id`, `x-b3-sampled`,
+    /// ...) came again with another value. The first was kept (the last,
+    /// for a baggage key given again in one header).
     ConflictingContext,
-    /// A finished span was dropped (full queue, or after shutdown).
+    /// A finished span was dropped before an exporter took it: a full
+    /// queue, a pipeline or processor already shut down, or a span a
+    /// simple processor could not take (ended inside its own export); or
+    /// the console exporter lost spans it held for their root.
     SpanDropped,
-    /// An exporter failed, panicked or timed out.
+    /// An exporter or processor failed, panicked or timed out; or a
+    /// batch processor could not start its thread, or a pipeline dropped
+    /// without [`shutdown`](crate::PipelineGuard::shutdown) failed to shut
+    /// down.
     ExportFailed,
-    /// A value passed to the API was invalid and was ignored; or, for a
-    /// tracer's empty name, kept as given, as the OpenTelemetry API asks
+    /// A value passed to the API was invalid and was ignored, or replaced
+    /// with the nearest valid one (a ratio, size or timeout out of range
+    /// clamped, an end time before the start taken as the start); or, for
+    /// a tracer's empty name, kept as given, as the OpenTelemetry API asks
     /// (see [`tracer`](crate::tracer)).
     InvalidArgument,
     /// A receiver took every span but warned (an OTLP partial success that
