@@ -15,6 +15,7 @@ use std::panic::Location;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 
+use crate::line_escape::breaks_a_line;
 use crate::panic_hook::catch_callback;
 
 /// What went wrong.
@@ -302,13 +303,14 @@ pub(crate) fn report(
     }
 }
 
-/// `diagnostic` as one stderr line: a line break (or other control
-/// character) in its message, which may be an exporter's own error text, is
-/// escaped, or the text after it would read as a report of its own.
+/// `diagnostic` as one stderr line: a line break (or another character
+/// that breaks a line or disguises it) in its message, which may be an
+/// exporter's own error text, is escaped, or the text after it would read
+/// as a report of its own.
 fn stderr_line(diagnostic: &Diagnostic<'_>) -> String {
     let mut line = String::new();
     for c in diagnostic.to_string().chars() {
-        if c.is_control() {
+        if breaks_a_line(c) {
             line.extend(c.escape_default());
         } else {
             line.push(c);

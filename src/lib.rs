@@ -83,6 +83,8 @@ mod instant_nanos;
 #[cfg(feature = "std")]
 mod instrumentation_scope;
 #[cfg(feature = "std")]
+mod line_escape;
+#[cfg(feature = "std")]
 mod local_batch;
 #[cfg(feature = "std")]
 mod log_correlation;

@@ -10,6 +10,7 @@ use crate::export::exporter::ShutDown;
 use crate::export::{ExportError, SpanExporter};
 use crate::id::{SpanId, TraceId};
 use crate::instrumentation_scope::InstrumentationScope;
+use crate::line_escape::breaks_a_line;
 use crate::span_data::{drop_parts, SpanData, Status};
 use crate::value::{Array, Value};
 
@@ -420,9 +421,7 @@ fn write_escaped(out: &mut String, s: &str) {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control()
-                || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') =>
-            {
+            c if breaks_a_line(c) => {
                 let _ = write!(out, "{}", c.escape_unicode());
             }
             c => out.push(c),
