@@ -21,7 +21,8 @@ static CONFIGURED: Mutex<Configured> = Mutex::new(Configured {
 });
 
 struct Configured {
-    propagator: Option<Composite>,
+    /// The propagator, and the `OTEL_PROPAGATORS` value it was built from.
+    propagator: Option<(Composite, String)>,
     /// The global propagator's first read has begun: a propagator left now
     /// would never be taken.
     read: bool,
@@ -41,21 +42,28 @@ pub(crate) fn configure_global_propagator(propagator: Composite, list: &str) {
     {
         let mut configured = configured();
         if !configured.read && GLOBAL.get().is_none() {
-            configured.propagator = Some(propagator);
+            configured.propagator = Some((propagator, list.to_owned()));
             return;
         }
     }
     // Unlocked: a first read in progress elsewhere holds the lock until it
     // is done, and this waits for it.
+    report_without_effect(
+        &propagator,
+        list,
+        "the global propagator was fixed before init (by set_global_propagator, or a \
+         first inject or extract)",
+    );
+}
+
+/// Says that the propagator `OTEL_PROPAGATORS=list` names does not run,
+/// because of `why`, if it differs from the global propagator.
+fn report_without_effect(propagator: &Composite, list: &str, why: &str) {
     let runs = global_propagator().fields();
     if runs != propagator.fields() {
         report(
             DiagnosticKind::InvalidConfig,
-            &format_args!(
-                "{OTEL_PROPAGATORS}={list:?} has no effect: the global propagator was fixed \
-                 before init (by set_global_propagator, or a first inject or extract) and \
-                 writes {runs:?}"
-            ),
+            &format_args!("{OTEL_PROPAGATORS}={list:?} has no effect: {why} and writes {runs:?}"),
             None,
         );
     }
@@ -90,7 +98,8 @@ impl std::error::Error for AlreadySet {}
 /// [`inject_context`], [`extract_context`] or [`global_propagator`] (the
 /// first of those fixes it from `OTEL_PROPAGATORS`). Set in code, it wins
 /// over the `OTEL_PROPAGATORS` of a configuration given to
-/// [`init`](crate::init) later, which says so.
+/// [`init`](crate::init), earlier or later; if that list names other
+/// formats, a [`DiagnosticKind::InvalidConfig`] says it has no effect.
 ///
 /// # Example: speak B3 to the world
 /// ```
@@ -100,7 +109,14 @@ impl std::error::Error for AlreadySet {}
 /// assert_eq!(baton::propagation::global_propagator().fields()[0], "x-b3-traceid");
 /// ```
 pub fn set_global_propagator(propagator: Composite) -> Result<(), AlreadySet> {
-    GLOBAL.set(propagator).map_err(|_| AlreadySet(()))
+    GLOBAL.set(propagator).map_err(|_| AlreadySet(()))?;
+    // A configuration's list that `init` left for the first read, which
+    // now never takes it: said as `init` says it in the other order.
+    let left = configured().propagator.take();
+    if let Some((configured, list)) = left {
+        report_without_effect(&configured, &list, "set_global_propagator replaced it");
+    }
+    Ok(())
 }
 
 /// The process-wide propagator: the one installed with
@@ -126,7 +142,7 @@ pub fn global_propagator() -> &'static Composite {
             configured.read = true;
             configured.propagator.take()
         };
-        if let Some(propagator) = left {
+        if let Some((propagator, _)) = left {
             return propagator;
         }
         let mut ignored = Vec::new();
