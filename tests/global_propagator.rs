@@ -1,6 +1,6 @@
 //! The global propagator behind `inject_context`, `extract_context` and
-//! `propagated_context`: installed once, never failing, at most one
-//! diagnostic per call, and sessions crossing with the baggage.
+//! `propagated_context`: installed once, never failing, one diagnostic per
+//! problem, and sessions crossing with the baggage.
 
 mod common;
 

@@ -276,7 +276,8 @@ pub fn inject_into_command(cmd: &mut Command) {
 /// The context this process was started in: the current context plus what
 /// the global propagator finds in the process's environment
 /// (`TRACEPARENT`, `TRACESTATE`, `BAGGAGE`, ...). Never fails; invalid
-/// values are skipped, each reported once. Call it once at start-up.
+/// values are skipped, each problem reported once as a diagnostic. Call it
+/// once at start-up.
 pub fn extract_from_env() -> Context {
     super::extract_context(&EnvCarrier::from_process_env())
 }

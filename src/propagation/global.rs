@@ -289,9 +289,10 @@ pub fn inject_context(carrier: &mut dyn Injector) {
 /// The current context plus what `carrier` holds, read with the global
 /// propagator.
 ///
-/// Never fails: an invalid header is skipped and the rest is kept (one
-/// diagnostic per problem met, as [`Propagator::extract`] says). What the current context already has (baggage,
-/// session, and the span when the carrier has none) is the base.
+/// Never fails: an invalid header is skipped and the rest is kept, each
+/// problem reported once as a diagnostic (see [`Problems`](super::Problems)).
+/// What the current context already has (baggage, session, and the span
+/// when the carrier has none) is the base.
 ///
 /// # Example: incoming request headers
 /// ```
