@@ -9,6 +9,7 @@ use super::session::{SessionError, SessionHeader, BATON_SESSION_HEADER};
 use super::{field_name, jaeger, Jaeger, TraceContext, W3cBaggage, B3};
 use super::{reported, Extractor, Injector, Problem, Problems, Propagator};
 use crate::context::Context;
+use crate::wire::b3::Sampling;
 use crate::wire::uber_trace_id;
 
 /// The environment variable that names the propagators, comma-separated.
@@ -40,6 +41,10 @@ pub const DEFAULT_PROPAGATORS: &str = "tracecontext,baggage";
 ///   too. A later format that carries the same parent adds what the first
 ///   could not carry: its tracestate and random flag (`b3,tracecontext`),
 ///   a decision the first left to us, debug, the parent's parent span id.
+///   A decision without ids (B3's `b3: 0`) counts only where no format
+///   carries a parent; the first holds, a later debug makes an accept
+///   debug, and a later one that disagrees is a
+///   [`Problem::DecisionConflict`].
 ///   Every problem of every format is reported once
 ///   (see [`Propagator::extract_with_problems`]).
 /// - **Fields** are the union of every propagator's fields, in order, and
@@ -419,6 +424,9 @@ impl Propagator for Composite {
         let mut out = cx.clone();
         // The parent the carrier set, and the format that carried it.
         let mut chosen: Option<(Parent, &dyn Propagator)> = None;
+        // A decision without ids the carrier set before any parent, and the
+        // format that carried it.
+        let mut lone: Option<(Sampling, &dyn Propagator)> = None;
         // Baggage keys an earlier format in this carrier already set.
         let mut from_carrier: Vec<String> = Vec::new();
         for p in &self.propagators {
@@ -468,8 +476,32 @@ impl Propagator for Composite {
                 }
                 (None, _) => {}
             }
+            // A decision without ids counts only where no format carries a
+            // parent (the parent decides); the first holds, as the first
+            // parent does.
             if let (None, Some(decision)) = (chosen, got.remote_decision()) {
-                out = out.with_remote_decision(Some(decision));
+                match lone {
+                    None => {
+                        lone = Some((decision, p.as_ref()));
+                        out = out.with_remote_decision(Some(decision));
+                    }
+                    // The same decision, made debug: what a later format
+                    // of the same parent adds, too.
+                    Some((Sampling::Accept, first_p)) if decision == Sampling::Debug => {
+                        lone = Some((decision, first_p));
+                        out = out.with_remote_decision(Some(decision));
+                    }
+                    Some((first, first_p)) => {
+                        if (first == Sampling::Deny) != (decision == Sampling::Deny) {
+                            problems.push(Problem::DecisionConflict {
+                                kept: self.name_of(first_p),
+                                kept_sampled: first != Sampling::Deny,
+                                ignored: self.name_of(p.as_ref()),
+                                ignored_sampled: decision != Sampling::Deny,
+                            });
+                        }
+                    }
+                }
             }
         }
         (out, problems)

@@ -87,6 +87,21 @@ pub enum Problem {
         /// The trace both carry.
         trace_id: TraceId,
     },
+    /// Two formats of a [`Composite`](super::Composite) carried different
+    /// sampling decisions without ids (B3's `b3: 0` beside another
+    /// format's lone accept) and no parent; the first, which `kept` names,
+    /// was kept. Debug is a sampled decision, as for
+    /// [`Problem::SpanConflict`].
+    DecisionConflict {
+        /// The field of the format whose decision was kept.
+        kept: &'static str,
+        /// Whether the decision kept samples.
+        kept_sampled: bool,
+        /// The field of the format whose decision was ignored.
+        ignored: &'static str,
+        /// Whether the decision ignored samples.
+        ignored_sampled: bool,
+    },
 }
 
 impl Problem {
@@ -99,6 +114,7 @@ impl Problem {
             Problem::Conflict { .. }
             | Problem::Repeated { .. }
             | Problem::SpanConflict { .. }
+            | Problem::DecisionConflict { .. }
             | Problem::BaggageConflict { .. }
             | Problem::BaggageRepeated { .. } => DiagnosticKind::ConflictingContext,
         }
@@ -163,6 +179,17 @@ impl fmt::Display for Problem {
                  {kept} carries {kept_span_id} ({}); kept {kept}'s",
                 decision(*ignored_sampled),
                 decision(*kept_sampled)
+            ),
+            Problem::DecisionConflict {
+                kept,
+                kept_sampled,
+                ignored,
+                ignored_sampled,
+            } => write!(
+                f,
+                "{ignored} carries the decision {} but {kept} carries {}; kept {kept}'s",
+                decision(Some(*ignored_sampled)),
+                decision(Some(*kept_sampled))
             ),
         }
     }
