@@ -306,9 +306,11 @@ impl Stack {
         };
         match r {
             Some(r) => {
-                if let Some(ended) = top.take_ended(|| r.limits) {
+                if let Some(ended) = self.spans.pop().and_then(|s| s.into_ended(|| r.limits)) {
                     *due = self.ended.keep(r, ended, kin);
                 }
+                *due |= self.idle_with_batch();
+                return true;
             }
             // Dropped here: its head holds ids, a name and baggage, nothing
             // whose drop runs a caller's code. Unless its parent is open
