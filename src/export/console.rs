@@ -7,6 +7,7 @@ use std::io::{self, Write};
 use crate::attribute_limits::within_max_depth;
 use crate::diagnostic::DiagnosticKind;
 use crate::export::exporter::ShutDown;
+use crate::export::partial_write::{left_cut, write_all};
 use crate::export::{ExportError, SpanExporter};
 use crate::id::{SpanId, TraceId};
 use crate::instrumentation_scope::InstrumentationScope;
@@ -73,7 +74,9 @@ pub const MAX_SHOWN_ATTRIBUTES: usize = 8;
 /// many it holds ([`held_spans`](SpanExporter::held_spans)), so a processor
 /// counts them in flight, and a call whose write fails loses the spans of
 /// that tree, held ones included, and only those (its error is
-/// [`ExportError::PartlyDelivered`] when other trees were written). A call
+/// [`ExportError::PartlyDelivered`] when other trees were written); a
+/// write that fails part-way leaves a cut line, and the next tree starts
+/// on a line of its own. A call
 /// that printed flushes the writer: a tree is delivered once flushed (a
 /// writer that buffers, such as [`BufWriter`](std::io::BufWriter), may
 /// hold it until then), so a failed flush loses every tree the call wrote.
@@ -99,6 +102,8 @@ pub struct ConsoleExporter<W: Write> {
     pending: HashMap<TraceId, Vec<SpanData>>,
     pending_count: usize,
     printed: PrintedSpans,
+    /// A failed write left the output in the middle of a line.
+    cut: bool,
     shut_down: ShutDown,
 }
 
@@ -137,6 +142,7 @@ impl<W: Write + Send + 'static> ConsoleExporter<W> {
             pending: HashMap::new(),
             pending_count: 0,
             printed: PrintedSpans::default(),
+            cut: false,
             shut_down: ShutDown::default(),
         }
     }
@@ -198,9 +204,19 @@ impl<W: Write> ConsoleExporter<W> {
             self.printed.remember(span.span_id());
         }
         let mut text = String::new();
+        // A tree after a cut line starts on its own: glued to the
+        // fragment, its header would be lost and its spans would read as
+        // the cut tree's.
+        if self.cut {
+            text.push('\n');
+        }
         render_trace(&mut text, trace, spans, marker);
         let written = match self.out.as_mut() {
-            Some(out) => out.write_all(text.as_bytes()),
+            Some(out) => {
+                let (written, result) = write_all(out, text.as_bytes());
+                self.cut = left_cut(self.cut, written);
+                result
+            }
             // Only `into_inner` takes it, past every print.
             None => Err(io::Error::other("the writer was taken")),
         };

@@ -4,6 +4,7 @@ use std::fmt;
 use std::io::{self, Write};
 
 use crate::export::exporter::ShutDown;
+use crate::export::partial_write::{left_cut, write_all};
 use crate::export::{json, ExportError, SpanExporter};
 use crate::span_data::SpanData;
 
@@ -114,21 +115,6 @@ fn trim(line: &mut String) {
     }
 }
 
-/// `Write::write_all`, which also returns the part of `bytes` written when
-/// it fails.
-fn write_all<'a>(out: &mut impl Write, bytes: &'a [u8]) -> (&'a [u8], io::Result<()>) {
-    let mut written = 0;
-    while written < bytes.len() {
-        match out.write(&bytes[written..]) {
-            Ok(0) => return (&bytes[..written], Err(io::ErrorKind::WriteZero.into())),
-            Ok(n) => written += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return (&bytes[..written], Err(e)),
-        }
-    }
-    (bytes, Ok(()))
-}
-
 fn io_error(e: io::Error) -> ExportError {
     ExportError::Failed(format!("writing JSON lines: {e}"))
 }
@@ -150,9 +136,7 @@ impl<W: Write + Send + 'static> SpanExporter for JsonLinesExporter<W> {
         }
         let after_cut = usize::from(self.cut);
         let (written, result) = write_all(&mut self.out, self.line.as_bytes());
-        if let Some(last) = written.last() {
-            self.cut = *last != b'\n';
-        }
+        self.cut = left_cut(self.cut, written);
         // What a buffering writer took is delivered only once flushed; a
         // flush that failed leaves unknown how much of it went out.
         let flushed = self.out.flush();

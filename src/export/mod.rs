@@ -49,6 +49,7 @@ mod otlp_encoding;
 mod otlp_model;
 mod otlp_protobuf;
 mod otlp_response;
+mod partial_write;
 pub(crate) mod pipeline;
 mod processor;
 mod redirect_refusal;
