@@ -65,7 +65,8 @@ pub const MAX_SHOWN_ATTRIBUTES: usize = 8;
 ///
 /// Spans still waiting for their root are never discarded: a flush, a
 /// shutdown, [`into_inner`](ConsoleExporter::into_inner) and dropping the
-/// exporter print them, as trees headed [`ROOT_NOT_ENDED`]. Those that
+/// exporter print them, as trees headed [`ROOT_NOT_ENDED`], in the order
+/// their first spans started (then by trace id). Those that
 /// cannot be written (the writer failed) are reported as
 /// [`SpanDropped`](crate::DiagnosticKind::SpanDropped), or, from a flush or
 /// shutdown, as its error.
@@ -254,10 +255,17 @@ impl<W: Write> ConsoleExporter<W> {
         Some(tree.into_iter().map(|(span, _)| span).collect())
     }
 
-    /// Prints every held trace.
+    /// Prints every held trace, by when its first span started, then by
+    /// trace id: the same spans print the same text every time, whatever
+    /// order the map holds them in.
     fn print_all_pending(&mut self, printing: &mut Printing) {
         self.pending_count = 0;
-        for (trace, spans) in std::mem::take(&mut self.pending) {
+        let mut held: Vec<_> = std::mem::take(&mut self.pending).into_iter().collect();
+        held.sort_by_cached_key(|(trace, spans)| {
+            let start = spans.iter().map(|s| s.start_unix_nanos).min();
+            (start, *trace)
+        });
+        for (trace, spans) in held {
             self.print(printing, trace, spans, ROOT_NOT_ENDED);
         }
     }
