@@ -52,8 +52,9 @@ pub const MAX_SHOWN_ATTRIBUTES: usize = 8;
 /// line separators and bidi overrides in names and values are escaped as
 /// `\u{..}`, so one span is always one line. A string is quoted wherever it
 /// is (alone, in an array, in a key-value list), so `["1", "2"]` never reads
-/// as `[1, 2]`, and so is an attribute key, a key in a key-value list, an
-/// event name or an error description that could read as more than one
+/// as `[1, 2]`, and so is a span name, a span type, a scope name, an
+/// attribute key, a key in a key-value list, an event name or an error
+/// description that could read as more than one
 /// (one holding two spaces, `"` or what separates it from the next there:
 /// `=`; `:`, `,` or a bracket; `,` or `(`), or as none; a float keeps its
 /// point or exponent (`1.0`, `1e300`), so it never reads as an integer,
@@ -453,6 +454,9 @@ fn write_escaped(out: &mut String, s: &str) {
     }
 }
 
+/// What ends a span's name, its type or its scope's name: nothing but the
+/// two spaces that separate a line's fields.
+const SPAN_FIELD: &[char] = &[];
 /// What ends an attribute's key or an error description (two spaces
 /// separate a line's fields).
 const FIELD: &[char] = &['='];
@@ -557,17 +561,17 @@ fn write_span_line(out: &mut String, span: &SpanData, depth: usize) {
     for _ in 0..=depth {
         out.push_str("  ");
     }
-    write_escaped(out, &span.name);
+    write_label(out, &span.name, SPAN_FIELD);
     out.push_str("  ");
     out.push_str(span.kind.as_str());
     if let Some(t) = &span.span_type {
         out.push('/');
-        write_escaped(out, t.as_str());
+        write_label(out, t.as_str(), SPAN_FIELD);
     }
     let scope = span.scope();
     if scope != InstrumentationScope::baton() {
         out.push_str("  scope=");
-        write_escaped(out, scope.name());
+        write_label(out, scope.name(), SPAN_FIELD);
     }
     out.push_str("  ");
     write_duration(out, span.duration_nanos());
