@@ -109,15 +109,16 @@ pub struct ConsoleExporter<W: Write> {
     shut_down: ShutDown,
 }
 
-/// The ids of the latest [`MAX_REMEMBERED_SPANS`] spans printed.
+/// The ids of the latest [`MAX_REMEMBERED_SPANS`] spans printed, each with
+/// its trace's: a span id need only be unique within its trace.
 #[derive(Default)]
 struct PrintedSpans {
-    order: VecDeque<SpanId>,
-    set: HashSet<SpanId>,
+    order: VecDeque<(TraceId, SpanId)>,
+    set: HashSet<(TraceId, SpanId)>,
 }
 
 impl PrintedSpans {
-    fn remember(&mut self, span: SpanId) {
+    fn remember(&mut self, span: (TraceId, SpanId)) {
         if self.set.insert(span) {
             self.order.push_back(span);
             if self.order.len() > MAX_REMEMBERED_SPANS {
@@ -203,7 +204,7 @@ impl<W: Write> ConsoleExporter<W> {
     ) {
         let count = spans.len() as u64;
         for span in &spans {
-            self.printed.remember(span.span_id());
+            self.printed.remember((trace, span.span_id()));
         }
         let mut text = String::new();
         // A tree after a cut line starts on its own: glued to the
@@ -398,7 +399,7 @@ impl<W: Write + Send + 'static> SpanExporter for ConsoleExporter<W> {
         for span in batch {
             let printed_parent = span
                 .parent_span_id
-                .is_some_and(|p| self.printed.set.contains(&p));
+                .is_some_and(|p| self.printed.set.contains(&(span.trace_id(), p)));
             if printed_parent {
                 if let Some(tree) = self.take_subtree(span.trace_id(), span.span_id()) {
                     self.print(&mut printing, span.trace_id(), tree, AFTER_PARENT);
