@@ -703,7 +703,9 @@ exporting its own spans as its own service (baton-demo-client, -a, -b,
 Exits 0 when the trace arrived whole and every export succeeded; 1 when spans
 left the trace on the way (a --propagator list that carries no trace context
 between the processes, as none or session alone) or an export failed, saying
-which on stderr; 2 on a usage error.";
+which on stderr; 2 on a usage error. A list that carries the trace but not
+the client's session or baggage (tracecontext or b3 alone, say) names on
+stderr the services they did not reach, and still exits 0.";
 
 /// `baton demo [--propagator LIST] [--export none|console|jsonl|otlp] [--endpoint URL]`.
 pub fn run(args: &[String]) -> ExitCode {
@@ -839,12 +841,19 @@ fn run_client(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<Result<(), String>> {
-    let (text, failed) = match run_traced(options) {
+    let Traced {
+        text,
+        dropped,
+        failed,
+    } = match run_traced(options) {
         Ok(traced) => traced,
         Err(problem) => return Ok(Err(problem)),
     };
     out.write_all(text.as_bytes())?;
     out.flush()?;
+    for note in dropped {
+        writeln!(err, "baton demo: {note}")?;
+    }
     let Some((last, before)) = failed.split_last() else {
         return Ok(Ok(()));
     };
@@ -854,8 +863,19 @@ fn run_client(
     Ok(Err(last.clone()))
 }
 
-/// Runs the demo's trace: the tree to print, and what failed, in order.
-fn run_traced(options: Options) -> Result<(String, Vec<String>), String> {
+/// What one run of the demo's trace gives.
+struct Traced {
+    /// The tree to print.
+    text: String,
+    /// What of the client's context the propagators left behind on a hop
+    /// the trace crossed: no failure, but a reader would not see it.
+    dropped: Vec<String>,
+    /// What failed, in order.
+    failed: Vec<String>,
+}
+
+/// Runs the demo's trace.
+fn run_traced(options: Options) -> Result<Traced, String> {
     let propagators = options.propagators;
     let propagator = baton::propagation::Composite::from_list(&propagators)
         .map_err(|e| format!("--propagator: {e}"))?;
@@ -928,7 +948,60 @@ fn run_traced(options: Options) -> Result<(String, Vec<String>), String> {
     if foreign > 0 {
         failed.push(format!("{foreign} spans left the trace"));
     }
-    Ok((text, failed))
+    let dropped = dropped_context(&nodes, &trace_id, &service)
+        .into_iter()
+        .map(|(what, services)| {
+            format!(
+                "--propagator {propagators} dropped the {what} on the way to {}",
+                services.join(", ")
+            )
+        })
+        .collect();
+    Ok(Traced {
+        text,
+        dropped,
+        failed,
+    })
+}
+
+/// The parts of the client's context (its session, its baggage) that did
+/// not reach a service the trace reached, with those services, sorted:
+/// every span a service starts in the session shows `session.id`, and the
+/// span of each hop shows the baggage it received ([`record_baggage`]).
+fn dropped_context(
+    nodes: &[Node],
+    trace_id: &str,
+    client: &str,
+) -> Vec<(&'static str, Vec<String>)> {
+    let mut services: Vec<&str> = nodes
+        .iter()
+        .filter(|n| n.trace_id == trace_id && n.service != client)
+        .map(|n| n.service.as_str())
+        .collect();
+    services.sort_unstable();
+    services.dedup();
+    let shown = |attribute: &str| {
+        let attribute = format!(" {attribute}=");
+        move |service: &&str| {
+            nodes
+                .iter()
+                .any(|n| n.service == *service && n.detail.contains(&attribute))
+        }
+    };
+    [
+        ("session (session.id)", shown("session.id")),
+        ("baggage (user_id)", shown("baggage.user_id")),
+    ]
+    .into_iter()
+    .filter_map(|(what, reached)| {
+        let missed: Vec<String> = services
+            .iter()
+            .filter(|s| !reached(s))
+            .map(|s| (*s).to_owned())
+            .collect();
+        (!missed.is_empty()).then_some((what, missed))
+    })
+    .collect()
 }
 
 fn listener() -> Result<TcpListener, String> {
