@@ -224,10 +224,22 @@ static LAST_PRINTED: [AtomicU64; DiagnosticKind::ALL.len()] =
 ///
 /// # Example: count invalid headers
 /// ```
+/// use std::collections::HashMap;
 /// use std::sync::atomic::{AtomicUsize, Ordering};
+/// use baton::DiagnosticKind;
 /// static SEEN: AtomicUsize = AtomicUsize::new(0);
-/// baton::set_diagnostic_handler(Box::new(|_d| { SEEN.fetch_add(1, Ordering::Relaxed); })).unwrap();
+/// baton::set_diagnostic_handler(Box::new(|d| {
+///     if d.kind == DiagnosticKind::InvalidHeader {
+///         SEEN.fetch_add(1, Ordering::Relaxed);
+///     }
+/// }))
+/// .unwrap();
 /// assert!(baton::set_diagnostic_handler(Box::new(|_| {})).is_err());
+///
+/// let received = HashMap::from([("traceparent".to_string(), "00-garbled".to_string())]);
+/// assert!(baton::extract_context(&received).span_context().is_none());
+/// assert_eq!(SEEN.load(Ordering::Relaxed), 1);
+/// assert_eq!(baton::diagnostic_count(DiagnosticKind::InvalidHeader), 1);
 /// ```
 pub fn set_diagnostic_handler(handler: DiagnosticHandler) -> Result<(), HandlerAlreadySet> {
     HANDLER.set(handler).map_err(|_| HandlerAlreadySet(()))

@@ -668,6 +668,31 @@ fn certificates_are_refused_with_a_pointer_to_a_local_collector() {
 }
 
 #[test]
+fn every_tls_variable_is_ignored_with_a_pointer_to_a_local_collector() {
+    // The README's table: `_CERTIFICATE`, `_CLIENT_KEY` and
+    // `_CLIENT_CERTIFICATE`, general and `TRACES_`, "set: ignored". Only the
+    // general certificate was checked; a key or client certificate read as
+    // accepted would leave a user believing the exporter speaks mTLS.
+    for variable in [
+        "OTEL_EXPORTER_OTLP_CERTIFICATE",
+        "OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE",
+        "OTEL_EXPORTER_OTLP_CLIENT_KEY",
+        "OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY",
+        "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE",
+        "OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE",
+    ] {
+        let err = ignored(&[], variable, "/tls/file.pem");
+        assert_eq!(err.value(), "/tls/file.pem");
+        assert!(
+            err.to_string().contains("local OpenTelemetry Collector"),
+            "{err}"
+        );
+        let strict = OtlpConfig::from_lookup(env(&[(variable, "/tls/file.pem")])).unwrap_err();
+        assert_eq!(strict.variable(), variable);
+    }
+}
+
+#[test]
 fn the_exporter_list_is_case_insensitive_and_repeats_count_once() {
     for list in [
         "otlp,console",

@@ -16,6 +16,7 @@ use baton::export::{
     MAX_RESPONSE_BODY, MAX_RESPONSE_HEAD, MAX_RETRY_AFTER, MAX_SHOWN_ATTRIBUTES,
     MIN_CONNECT_ATTEMPT, MIN_EXPORT_TIMEOUT, THREAD_CHUNK_SIZE,
 };
+use baton::export::{INITIAL_BACKOFF, MAX_BACKOFF, MAX_KEPT_REQUEST_BUFFER, MIN_SCHEDULE_DELAY};
 use baton::propagation::{MAX_SESSION_HEADERS, MAX_SESSION_HEADER_LEN, MAX_SESSION_ID_LEN};
 use baton::{
     Baggage, SpanLimits, TraceState, MAX_CONTEXT_DEPTH, MAX_ERROR_SOURCES, MAX_LEFT_BEHIND,
@@ -174,6 +175,29 @@ fn the_quotes_beside_no_name_and_the_variable_table_are_the_constants() {
             ms(DEFAULT_OTLP_TIMEOUT)
         ),
         format!("MIN_EXPORT_TIMEOUT` ({} ms", ms(MIN_EXPORT_TIMEOUT)),
+        // Quoted before the name, which the pattern above does not read.
+        format!(
+            "at least {} ms (`MIN_SCHEDULE_DELAY`",
+            ms(MIN_SCHEDULE_DELAY)
+        ),
+        format!(
+            "past {} MiB (`MAX_KEPT_REQUEST_BUFFER`)",
+            MAX_KEPT_REQUEST_BUFFER >> 20
+        ),
+        format!(
+            "the same {} MiB limit (`MAX_RESPONSE_BODY`)",
+            MAX_RESPONSE_BODY >> 20
+        ),
+        format!(
+            "pass {} MiB before compression (`MAX_REQUEST_BODY`",
+            MAX_REQUEST_BODY >> 20
+        ),
+        // The retry schedule, quoted with no constant's name.
+        format!(
+            "exponential backoff ({} s doubling to {} s)",
+            INITIAL_BACKOFF.as_secs_f64(),
+            MAX_BACKOFF.as_secs_f64()
+        ),
         format!(
             "The limits take whole numbers from 0 to {} (OTLP counts what was dropped in 32 bits)",
             u32::MAX
