@@ -1217,9 +1217,17 @@ macro_rules! span_methods {
         /// redacted in the event does not go out in the status.
         ///
         /// ```
+        /// use baton::{KeyValue, Status};
+        /// let spans = baton::InMemoryExporter::default();
+        /// let _pipeline = baton::init(baton::Config::new().exporter(spans.clone())).unwrap();
         /// let span = baton::span("call").start();
         /// let err = "x".parse::<i32>().unwrap_err();
-        /// span.record_error_with(&err, vec![baton::KeyValue::new("exception.message", "redacted")]);
+        /// span.record_error_with(&err, vec![KeyValue::new("exception.message", "redacted")]);
+        /// span.end();
+        /// let data = &spans.finished_spans()[0];
+        /// let message = data.events[0].attributes.iter().find(|kv| kv.key == "exception.message");
+        /// assert_eq!(message.map(|kv| kv.value.to_string()).as_deref(), Some("redacted"));
+        /// assert_eq!(data.status, Status::Error { description: "redacted".into() });
         /// ```
         #[track_caller]
         pub fn record_error_with<E: std::error::Error + ?Sized>(
