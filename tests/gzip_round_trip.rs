@@ -143,6 +143,47 @@ fn incompressible_input_grows_only_by_stored_block_overhead() {
     }
 }
 
+/// Random bytes, `low_per_mille` of them below 0x80: skewed just enough
+/// that Huffman codes save about what a block's code header costs.
+fn skewed_bytes(n: usize, seed: u64, low_per_mille: u64) -> Vec<u8> {
+    let mut x = seed | 1;
+    (0..n)
+        .map(|_| {
+            x ^= x >> 12;
+            x ^= x << 25;
+            x ^= x >> 27;
+            let r = x.wrapping_mul(0x2545_F491_4F6C_DD1D);
+            let low = (r >> 56) as u8 & 0x7f;
+            if (r & 0xffff) % 1000 < low_per_mille {
+                low
+            } else {
+                low | 0x80
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn barely_compressible_input_grows_only_by_stored_block_overhead() {
+    // Each 32 KiB block coded with its own codes for a few bits less than
+    // storing it alone used to cost up to 5 bytes more than its raw bytes,
+    // twice per 64 KiB: 4 × 64 KiB of such input became 25 bytes longer
+    // than stored blocks (20 bytes of headers) would have made it.
+    let n = 4 * 65_535;
+    for low_per_mille in [630, 631, 632, 633, 640, 641] {
+        for seed in 1..4 {
+            let data = skewed_bytes(n, seed, low_per_mille);
+            let (member, _) = round_trip(&data);
+            let bound = 18 + n + 5 * n.div_ceil(65_535);
+            assert!(
+                member.len() <= bound,
+                "{n} bytes ({low_per_mille}‰ low, seed {seed}) became {} (bound {bound})",
+                member.len()
+            );
+        }
+    }
+}
+
 #[test]
 fn mixed_random_and_repetitive_stretches() {
     let mut data = Vec::new();

@@ -8,8 +8,9 @@
 //! one: a block is a list of (literal run, match) sequences over the input,
 //! and the literals are read back from the input when the block is written.
 //! Each block is written with whichever costs fewest bits of its own dynamic
-//! Huffman codes, the fixed codes, or stored (raw) bytes, so incompressible
-//! input grows only by the stored-block headers.
+//! Huffman codes, the fixed codes, or stored (raw) bytes; the whole input
+//! is stored when that is shorter than the blocks chosen one by one, so no
+//! input grows by more than the stored-block headers.
 //!
 //! Positions in the hash table are 32-bit "virtual" positions that keep
 //! counting up from one call to the next (with a gap wider than the window),
@@ -291,6 +292,7 @@ impl Deflater {
         // Virtual position of `data[0]`; always > WINDOW, so the empty
         // entries (0) and everything from an earlier call are out of reach.
         let mut base = self.next_start;
+        let start = out.len();
         let mut bits = Bits {
             out,
             acc: 0,
@@ -325,6 +327,18 @@ impl Deflater {
             }
         }
         bits.align();
+        // Each coded block is no longer than storing it alone, but coded
+        // blocks each a few bits shorter than that can add up to more than
+        // one run of stored blocks would cost.
+        if out.len() - start > stored_len(data.len()) {
+            out.truncate(start);
+            let mut bits = Bits {
+                out,
+                acc: 0,
+                count: 0,
+            };
+            write_stored(&mut bits, data, true);
+        }
         let end_v = base.wrapping_add(data.len() as u32);
         self.next_start = end_v.saturating_add(WINDOW as u32 + 1);
     }
@@ -456,9 +470,8 @@ impl Deflater {
         let fixed = 3 + self.data_bits(&FIXED_LITLEN_LENGTHS, &FIXED_DIST_LENGTHS);
         // Header bits and padding (one byte at most, counting the byte the
         // previous block began), LEN and NLEN: 5 bytes per stored block. A
-        // coded block is taken only when it is no larger, so no input grows
-        // by more than the stored-block overhead. Bytes joining a pending
-        // stored run cost only the stored blocks they add to it.
+        // coded block is taken only when it is no larger. Bytes joining a
+        // pending stored run cost only the stored blocks they add to it.
         let stored_blocks = |n: usize| n.div_ceil(MAX_STORED) as u64;
         let added = if pending == 0 {
             stored_blocks(raw).max(1)
@@ -553,6 +566,12 @@ impl Deflater {
             u32::from(litlen_lengths[END_OF_BLOCK]),
         );
     }
+}
+
+/// The bytes `n` input bytes take as stored blocks: 5 bytes of block
+/// header, LEN and NLEN per block, and one block even for no input.
+fn stored_len(n: usize) -> usize {
+    n + 5 * n.div_ceil(MAX_STORED).max(1)
 }
 
 /// `raw` as stored blocks of at most 65,535 bytes each (RFC 1951 §3.2.4).
