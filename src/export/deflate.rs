@@ -472,13 +472,12 @@ impl Deflater {
         // previous block began), LEN and NLEN: 5 bytes per stored block. A
         // coded block is taken only when it is no larger. Bytes joining a
         // pending stored run cost only the stored blocks they add to it.
-        let stored_blocks = |n: usize| n.div_ceil(MAX_STORED) as u64;
         let added = if pending == 0 {
             stored_blocks(raw).max(1)
         } else {
             stored_blocks(pending + raw) - stored_blocks(pending)
         };
-        let stored = added * 40 + 8 * raw as u64;
+        let stored = 8 * (added * STORED_HEADER + raw) as u64;
         if stored <= dynamic.min(fixed) {
             Block::Stored
         } else if fixed <= dynamic {
@@ -568,10 +567,20 @@ impl Deflater {
     }
 }
 
-/// The bytes `n` input bytes take as stored blocks: 5 bytes of block
-/// header, LEN and NLEN per block, and one block even for no input.
+/// The bytes a stored block takes besides its data: the block header and
+/// its padding (one byte at most, counting the byte the previous block
+/// began), LEN and NLEN.
+const STORED_HEADER: usize = 5;
+
+/// The stored blocks `n` bytes of data fill (none for no data).
+fn stored_blocks(n: usize) -> usize {
+    n.div_ceil(MAX_STORED)
+}
+
+/// The bytes `n` input bytes take as stored blocks, one block even for no
+/// input.
 fn stored_len(n: usize) -> usize {
-    n + 5 * n.div_ceil(MAX_STORED).max(1)
+    n + STORED_HEADER * stored_blocks(n).max(1)
 }
 
 /// `raw` as stored blocks of at most 65,535 bytes each (RFC 1951 §3.2.4).
