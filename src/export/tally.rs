@@ -53,7 +53,12 @@ impl Tally {
     /// failure that lost spans is reported here, once, as
     /// [`DiagnosticKind::ExportFailed`]; one that lost nothing is the
     /// caller's to report (a flush's or shutdown's result). Returns the
-    /// call's result and how many spans it lost (reported already).
+    /// call's result and how many spans it lost (reported already). A
+    /// failure reported here comes back as `Ok`, unless it is a
+    /// [`Timeout`](ExportError::Timeout), which a caller weighs against its
+    /// deadline: the flush or shutdown that made the call answers for the
+    /// spans it lost ([`outcome`](Tally::outcome)), and must not say it
+    /// again.
     pub(crate) fn settle(
         &self,
         exporter: &mut dyn SpanExporter,
@@ -70,6 +75,9 @@ impl Tally {
                 &format_args!("{lost} of {settled} span(s) lost: {e}"),
                 None,
             );
+            if !matches!(e, ExportError::Timeout(_)) {
+                return (Ok(()), lost);
+            }
         }
         (result, lost)
     }
@@ -125,7 +133,10 @@ impl Tally {
     /// [`ExportError::Undelivered`] when a span was lost that no call had
     /// reported when it began, when the deadline passed with spans still
     /// held, or (`last`, for a shutdown) when any span is still held;
-    /// otherwise the exporter's own `result`. A deadline that passed with
+    /// otherwise the exporter's own `result`. An error of the exporter's
+    /// that the counts replace is reported, as
+    /// [`DiagnosticKind::ExportFailed`], unless it is a timeout (the
+    /// deadline's part of the answer). A deadline that passed with
     /// every span delivered is no failure: the spans are what the caller
     /// waits for.
     pub(crate) fn outcome(
@@ -140,6 +151,18 @@ impl Tally {
         self.reported.fetch_max(lost, Ordering::SeqCst);
         let held = stats.in_flight > 0 && (deadline_passed || last);
         if lost > since.0 || held {
+            // The exporter's own failure, which lost nothing (see `settle`),
+            // is said, not replaced without a word by the spans' counts. A
+            // timeout is what `deadline_passed` says.
+            if let Err(e) = &result {
+                if !matches!(e, ExportError::Timeout(_) | ExportError::AlreadyShutDown) {
+                    report(
+                        DiagnosticKind::ExportFailed,
+                        &format_args!("{e}; the call answers with the spans not delivered"),
+                        None,
+                    );
+                }
+            }
             return Err(ExportError::Undelivered {
                 stats,
                 deadline_passed,
