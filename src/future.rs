@@ -123,7 +123,12 @@ impl Inside for SpanState {
     fn end(&mut self) {
         if !self.ends_nothing() && !stack::end_inside_open_span(self) {
             finish(std::mem::replace(self, SpanState::VACANT));
+            return;
         }
+        // What ends nothing still owns its name, ids (a tracestate) and
+        // baggage, and one ended into the batch its baggage: the wrapper
+        // forgets its holder after this, and would leak them.
+        self.release();
     }
 }
 
