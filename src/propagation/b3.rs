@@ -24,11 +24,11 @@
 use core::ops::Range;
 
 use super::carrier::first_value;
-use super::parent::{completed, Parent};
+use super::parent::{completed, lone_decision, Parent};
 use super::{reported, Extractor, Injector, Problem, Problems, Propagator};
 use crate::context::Context;
 use crate::span_context::SpanContext;
-use crate::wire::b3::B3Header;
+use crate::wire::b3::{B3Header, Sampling};
 use crate::wire::b3_multi::{
     format_multi, MultiParser, FLAGS_HEADER, SAMPLED_HEADER, SPAN_ID_HEADER, TRACE_ID_HEADER,
 };
@@ -63,6 +63,13 @@ enum Encoding {
 ///   multi headers carry, so their trace goes on (OpenTelemetry Java's
 ///   B3 propagator, too, reads the multi headers when `b3` has no ids);
 ///   a decision of theirs it overrides is a [`Problem::SpanConflict`].
+///
+/// Beside a `b3` without ids, multi headers without ids (`x-b3-sampled`,
+/// `x-b3-flags: 1`) are compared as two formats' decisions without ids
+/// are: the `b3` decision holds, their debug makes its accept debug, and
+/// a decision of theirs that disagrees is a [`Problem::DecisionConflict`].
+/// Beside a `b3` with ids they count for nothing, as a decision without
+/// ids beside another format's parent does.
 ///
 /// So [`Propagator::fields`] is the form written, and
 /// [`Propagator::extract_fields`] both forms.
@@ -255,6 +262,29 @@ impl Read {
             None => completed(&kept, &ignored).unwrap_or(kept),
         })
     }
+
+    /// The decision that holds where `b3` carried `single` alone and the
+    /// multi headers carry no trace id: `single`, made debug by
+    /// `x-b3-flags: 1`, with a decision of theirs that disagrees reported as
+    /// a [`Composite`](super::Composite) reports two formats' decisions
+    /// without ids. Multi headers that are not a decision alone (a span id
+    /// without its trace id) carry no parent and are passed over.
+    #[cold]
+    #[inline(never)]
+    fn beside_lone(self, single: Sampling, problems: &mut Problems) -> Sampling {
+        let Ok(B3Header::SamplingOnly(multi)) = self.multi.finish() else {
+            return single;
+        };
+        let field = match multi {
+            Sampling::Debug => FLAGS_HEADER,
+            Sampling::Accept | Sampling::Deny => SAMPLED_HEADER,
+        };
+        let (decision, problem) = lone_decision(single, SINGLE_HEADER, multi, field);
+        if let Some(problem) = problem {
+            problems.push(problem);
+        }
+        decision
+    }
 }
 
 /// The B3 state of a context: its span context, else a decision received
@@ -335,11 +365,22 @@ impl Propagator for B3 {
             Some(Ok(header)) => {
                 // Multi headers with ids beside a valid `b3` are another
                 // parent's, or this one's said twice: no trace id, no ids.
-                if read.seen[0] {
+                // Without ids they are compared only with a `b3` without
+                // ids: beside a parent a decision alone counts for nothing.
+                let lone = match header {
+                    B3Header::SamplingOnly(s) => Some(s),
+                    B3Header::Context { .. } => None,
+                };
+                if read.seen[0] || lone.is_some() {
                     read.fields(carrier, first..EXTRACT_FIELDS.len());
+                }
+                if read.seen[0] {
                     if let Some(sc) = read.beside_multi(&header, &mut problems) {
                         return (cx.with_span_context(sc), problems);
                     }
+                } else if let Some(s) = lone {
+                    let decision = read.beside_lone(s, &mut problems);
+                    return (cx.with_remote_decision(Some(decision)), problems);
                 }
                 return (apply(&header, cx), problems);
             }

@@ -4,7 +4,7 @@
 use std::fmt;
 
 use super::baggage_merge::add_baggage;
-use super::parent::{completed, Parent};
+use super::parent::{completed, lone_decision, Parent};
 use super::session::{SessionError, SessionHeader, BATON_SESSION_HEADER};
 use super::{field_name, jaeger, Jaeger, TraceContext, W3cBaggage, B3};
 use super::{reported, Extractor, Injector, Problem, Problems, Propagator};
@@ -425,8 +425,8 @@ impl Propagator for Composite {
         // The parent the carrier set, and the format that carried it.
         let mut chosen: Option<(Parent, &dyn Propagator)> = None;
         // A decision without ids the carrier set before any parent, and the
-        // format that carried it.
-        let mut lone: Option<(Sampling, &dyn Propagator)> = None;
+        // field of the format that carried it.
+        let mut lone: Option<(Sampling, &'static str)> = None;
         // Baggage keys an earlier format in this carrier already set.
         let mut from_carrier: Vec<String> = Vec::new();
         for p in &self.propagators {
@@ -480,28 +480,19 @@ impl Propagator for Composite {
             // parent (the parent decides); the first holds, as the first
             // parent does.
             if let (None, Some(decision)) = (chosen, got.remote_decision()) {
-                match lone {
-                    None => {
-                        lone = Some((decision, p.as_ref()));
-                        out = out.with_remote_decision(Some(decision));
-                    }
-                    // The same decision, made debug: what a later format
-                    // of the same parent adds, too.
-                    Some((Sampling::Accept, first_p)) if decision == Sampling::Debug => {
-                        lone = Some((decision, first_p));
-                        out = out.with_remote_decision(Some(decision));
-                    }
-                    Some((first, first_p)) => {
-                        if (first == Sampling::Deny) != (decision == Sampling::Deny) {
-                            problems.push(Problem::DecisionConflict {
-                                kept: self.name_of(first_p),
-                                kept_sampled: first != Sampling::Deny,
-                                ignored: self.name_of(p.as_ref()),
-                                ignored_sampled: decision != Sampling::Deny,
-                            });
+                let by = self.name_of(p.as_ref());
+                let holds = match lone {
+                    None => (decision, by),
+                    Some((first, first_by)) => {
+                        let (holds, problem) = lone_decision(first, first_by, decision, by);
+                        if let Some(problem) = problem {
+                            problems.push(problem);
                         }
+                        (holds, first_by)
                     }
-                }
+                };
+                lone = Some(holds);
+                out = out.with_remote_decision(Some(holds.0));
             }
         }
         (out, problems)

@@ -4,6 +4,7 @@
 use super::Problem;
 use crate::id::{SpanId, TraceId};
 use crate::span_context::SpanContext;
+use crate::wire::b3::Sampling;
 
 /// What a format says of the remote parent, as extract compares it with
 /// what another format of the same carrier says.
@@ -89,4 +90,28 @@ pub(super) fn completed(kept: &SpanContext, later: &SpanContext) -> Option<SpanC
         sc = sc.with_parent_span_id(later.parent_span_id());
     }
     (sc != *kept).then_some(sc)
+}
+
+/// The decision without ids that holds where the field `kept_by` carried
+/// `kept` and `later_by`, read after it, carried `later`, and the problem
+/// of a `later` that disagrees. The first holds, as the first parent does;
+/// a later debug makes an accept debug, as a later format of the same
+/// parent adds debug ([`completed`]).
+pub(super) fn lone_decision(
+    kept: Sampling,
+    kept_by: &'static str,
+    later: Sampling,
+    later_by: &'static str,
+) -> (Sampling, Option<Problem>) {
+    if kept == Sampling::Accept && later == Sampling::Debug {
+        return (later, None);
+    }
+    let (kept_sampled, later_sampled) = (kept != Sampling::Deny, later != Sampling::Deny);
+    let problem = (kept_sampled != later_sampled).then_some(Problem::DecisionConflict {
+        kept: kept_by,
+        kept_sampled,
+        ignored: later_by,
+        ignored_sampled: later_sampled,
+    });
+    (kept, problem)
 }

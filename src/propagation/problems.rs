@@ -89,7 +89,8 @@ pub enum Problem {
     },
     /// Two formats of a [`Composite`](super::Composite) carried different
     /// sampling decisions without ids (B3's `b3: 0` beside another
-    /// format's lone accept) and no parent; the first, which `kept` names,
+    /// format's lone accept) and no parent, or B3's two encodings did
+    /// (`b3: 0` beside `X-B3-Sampled: 1`); the first, which `kept` names,
     /// was kept. Debug is a sampled decision, as for
     /// [`Problem::SpanConflict`].
     DecisionConflict {
