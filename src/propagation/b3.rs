@@ -225,7 +225,7 @@ impl Read {
     #[inline(never)]
     fn beside_multi(self, single: &B3Header, problems: &mut Problems) -> Option<SpanContext> {
         // Invalid, they are one problem, as when they come alone.
-        let multi = match self.multi.finish() {
+        let multi = match finished(self.multi, problems) {
             Ok(multi) => multi,
             Err(e) => {
                 problems.push(Problem::Invalid(e));
@@ -272,7 +272,7 @@ impl Read {
     #[cold]
     #[inline(never)]
     fn beside_lone(self, single: Sampling, problems: &mut Problems) -> Sampling {
-        let Ok(B3Header::SamplingOnly(multi)) = self.multi.finish() else {
+        let Ok(B3Header::SamplingOnly(multi)) = finished(self.multi, problems) else {
             return single;
         };
         let field = match multi {
@@ -285,6 +285,24 @@ impl Read {
         }
         decision
     }
+}
+
+/// The B3 state the multi headers carry, as [`MultiParser::finish`]
+/// reads it. `x-b3-flags: 1` beside `x-b3-sampled: 0` is debug ("Debug
+/// implies an accept decision", and Brave and OpenTelemetry read it so);
+/// the deny it overrides is a [`Problem::DecisionConflict`].
+fn finished(multi: MultiParser, problems: &mut Problems) -> Result<B3Header, WireError> {
+    let overridden = multi.debug_beside_deny();
+    let header = multi.finish()?;
+    if overridden {
+        problems.push(Problem::DecisionConflict {
+            kept: FLAGS_HEADER,
+            kept_sampled: true,
+            ignored: SAMPLED_HEADER,
+            ignored_sampled: false,
+        });
+    }
+    Ok(header)
 }
 
 /// The B3 state of a context: its span context, else a decision received
@@ -394,7 +412,7 @@ impl Propagator for B3 {
         if read.repeated {
             read.report_repeated(carrier, 1..EXTRACT_FIELDS.len(), &mut problems);
         }
-        match read.multi.finish() {
+        match finished(read.multi, &mut problems) {
             Ok(header) => (apply(&header, cx), problems),
             Err(e) => {
                 problems.push(Problem::Invalid(e));

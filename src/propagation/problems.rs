@@ -91,7 +91,8 @@ pub enum Problem {
     /// sampling decisions without ids (B3's `b3: 0` beside another
     /// format's lone accept) and no parent, or B3's two encodings did
     /// (`b3: 0` beside `X-B3-Sampled: 1`); the first, which `kept` names,
-    /// was kept. Debug is a sampled decision, as for
+    /// was kept. Also B3's `X-B3-Flags: 1` beside `X-B3-Sampled: 0`, with
+    /// ids or without: debug is kept. Debug is a sampled decision, as for
     /// [`Problem::SpanConflict`].
     DecisionConflict {
         /// The field of the format whose decision was kept.

@@ -53,7 +53,8 @@ pub struct MultiFields<'a> {
 /// encoded as `X-B3-Flags: 1`": that is the one value the header defines, so
 /// any other value means "not debug" and the rest of the context is kept;
 /// alone, it is no header ([`MultiParser::is_empty`]).
-/// Debug wins over `X-B3-Sampled`. Without ids, `X-B3-Sampled` or
+/// Debug wins over `X-B3-Sampled` (the B3 propagator reports an
+/// `X-B3-Sampled: 0` it overrides). Without ids, `X-B3-Sampled` or
 /// `X-B3-Flags: 1` alone is a [`B3Header::SamplingOnly`] decision. All-zero
 /// ids are invalid. Spaces and tabs around a value are ignored, as HTTP
 /// does for field values (RFC 9110 §5.5).
@@ -174,6 +175,14 @@ impl MultiParser {
     /// `X-B3-Flags` other than `1` counts as absent.
     pub fn is_empty(&self) -> bool {
         !self.present
+    }
+
+    /// Whether `X-B3-Flags: 1` came beside `X-B3-Sampled: 0`: the sender
+    /// said both debug and deny, and [`MultiParser::finish`] keeps debug.
+    /// For the propagator, which reports the deny dropped.
+    #[cfg(feature = "std")]
+    pub(crate) fn debug_beside_deny(&self) -> bool {
+        self.debug && matches!(self.sampled, Some(Ok(Sampling::Deny)))
     }
 
     /// The B3 state the headers carry. Error offsets count from the start
