@@ -391,6 +391,9 @@ impl Propagator for B3 {
                 };
                 if read.seen[0] || lone.is_some() {
                     read.fields(carrier, first..EXTRACT_FIELDS.len());
+                    if read.repeated {
+                        read.report_repeated(carrier, 1..EXTRACT_FIELDS.len(), &mut problems);
+                    }
                 }
                 if read.seen[0] {
                     if let Some(sc) = read.beside_multi(&header, &mut problems) {
