@@ -42,6 +42,16 @@ pub const MAX_REMEMBERED_SPANS: usize = 4096;
 /// `(+N more)`.
 pub const MAX_SHOWN_ATTRIBUTES: usize = 8;
 
+/// Levels of a tree shown by indentation, two spaces each: a span deeper
+/// than this below its tree's top span is indented as one this deep, and
+/// its line begins with its depth (`depth=40`, the top span being 0), so a
+/// tree's text grows with its number of spans, not with the square of its
+/// depth. 32 levels are 66 columns of indentation, about as far as an eye
+/// follows a tree on a terminal's line; past them, counting spaces tells
+/// no one a depth. A span name that begins as that depth does (`depth=`)
+/// is quoted.
+pub const MAX_SHOWN_DEPTH: usize = 32;
+
 /// Prints each trace as an indented tree when its local root ends (a span
 /// without a parent, or whose parent is in another process; each local root
 /// with its own spans, so two requests of one trace, or a queue consumer in
@@ -50,13 +60,16 @@ pub const MAX_SHOWN_ATTRIBUTES: usize = 8;
 /// its name), duration, status, the first attributes, the names of the
 /// first events and the number of links. Control characters,
 /// line separators and bidi overrides in names and values are escaped as
-/// `\u{..}`, so one span is always one line. A string is quoted wherever it
+/// `\u{..}`, so one span is always one line. A span is indented two
+/// spaces a level, up to [`MAX_SHOWN_DEPTH`] levels; a deeper one's line
+/// begins with its depth (`depth=40`) instead. A string is quoted wherever it
 /// is (alone, in an array, in a key-value list), so `["1", "2"]` never reads
 /// as `[1, 2]`, and so is a span name, a span type, a scope name, an
 /// attribute key, a key in a key-value list, an event name or an error
 /// description that could read as more than one
 /// (one holding two spaces, `"` or what separates it from the next there:
-/// `=`; `:`, `,` or a bracket; `,` or `(`), or as none; a float keeps its
+/// `=`; `:`, `,` or a bracket; `,` or `(`; a span name beginning as a
+/// depth does, `depth=`), or as none; a float keeps its
 /// point or exponent (`1.0`, `1e300`), so it never reads as an integer,
 /// nor as 301 digits; bytes are base64 marked `base64:`.
 ///
@@ -455,27 +468,58 @@ fn write_escaped(out: &mut String, s: &str) {
     }
 }
 
-/// What ends a span's name, its type or its scope's name: nothing but the
-/// two spaces that separate a line's fields.
-const SPAN_FIELD: &[char] = &[];
-/// What ends an attribute's key or an error description (two spaces
-/// separate a line's fields).
-const FIELD: &[char] = &['='];
-/// What ends a key in a key-value list, or the list or an item of it.
-const LIST_KEY: &[char] = &[':', ',', '{', '}', '[', ']'];
-/// What ends an event's name in the list of them, or the list
-/// (`, ` separates them, ` (+N more)` follows the last shown).
-const EVENT_NAME: &[char] = &[',', '('];
+/// Begins a span's line past [`MAX_SHOWN_DEPTH`], in place of further
+/// indentation: `depth=40`, then two spaces and the name.
+const DEPTH_FIELD: &str = "depth=";
+
+/// Where a label is written, for [`write_label`]: the characters that would
+/// end it there (besides the two spaces that separate a line's fields), and
+/// how the fields that can come right before it begin, which it must not
+/// begin as.
+struct Field {
+    ends: &'static [char],
+    begins: &'static [&'static str],
+}
+
+/// A span's name: nothing ends it, and past [`MAX_SHOWN_DEPTH`] its depth
+/// comes before it.
+const SPAN_NAME: Field = Field {
+    ends: &[],
+    begins: &[DEPTH_FIELD],
+};
+/// A span's type or its scope's name: nothing ends it.
+const SPAN_FIELD: Field = Field {
+    ends: &[],
+    begins: &[],
+};
+/// An attribute's key or an error description.
+const FIELD: Field = Field {
+    ends: &['='],
+    begins: &[],
+};
+/// A key in a key-value list: what ends it, or the list or an item of it.
+const LIST_KEY: Field = Field {
+    ends: &[':', ',', '{', '}', '[', ']'],
+    begins: &[],
+};
+/// An event's name in the list of them: what ends it, or the list (`, `
+/// separates them, ` (+N more)` follows the last shown).
+const EVENT_NAME: Field = Field {
+    ends: &[',', '('],
+    begins: &[],
+};
 
 /// A name or key: as it is, unless it could read as more than one or as
 /// none, when it is quoted. That is one holding two spaces (which separate
-/// a line's fields), a `"`, or a character of `ends` (what ends it where
-/// it is written), or an empty one, or one with a space at either end.
-fn write_label(out: &mut String, s: &str, ends: &[char]) {
+/// a line's fields), a `"`, or a character of `field.ends` (what ends it
+/// where it is written), one beginning as the field before it may
+/// (`field.begins`), or an empty one, or one with a space at either end.
+fn write_label(out: &mut String, s: &str, field: Field) {
     let ambiguous = s.is_empty()
         || s.contains("  ")
         || s.contains('"')
-        || s.contains(ends)
+        || s.contains(field.ends)
+        || field.begins.iter().any(|b| s.starts_with(b))
         || s.starts_with(' ')
         || s.ends_with(' ');
     if ambiguous {
@@ -558,11 +602,15 @@ fn write_duration(out: &mut String, nanos: u64) {
     };
 }
 
+/// The line of `span`, `depth` levels under its tree's top.
 fn write_span_line(out: &mut String, span: &SpanData, depth: usize) {
-    for _ in 0..=depth {
+    for _ in 0..=depth.min(MAX_SHOWN_DEPTH) {
         out.push_str("  ");
     }
-    write_label(out, &span.name, SPAN_FIELD);
+    if depth > MAX_SHOWN_DEPTH {
+        let _ = write!(out, "{DEPTH_FIELD}{depth}  ");
+    }
+    write_label(out, &span.name, SPAN_NAME);
     out.push_str("  ");
     out.push_str(span.kind.as_str());
     if let Some(t) = &span.span_type {
@@ -658,7 +706,7 @@ fn render_trace(out: &mut String, trace: TraceId, mut spans: Vec<SpanData>, mark
 
 #[cfg(test)]
 mod tests {
-    use super::{write_duration, write_label, EVENT_NAME, FIELD, LIST_KEY};
+    use super::{write_duration, write_label, EVENT_NAME, FIELD, LIST_KEY, SPAN_FIELD, SPAN_NAME};
 
     #[test]
     fn a_label_that_could_read_as_another_field_is_quoted() {
@@ -689,6 +737,11 @@ mod tests {
             ("x (+3 more)", EVENT_NAME, "\"x (+3 more)\""),
             ("a: b", EVENT_NAME, "a: b"),
             ("a: b", FIELD, "a: b"),
+            ("depth=40", SPAN_NAME, "\"depth=40\""),
+            ("depth=", SPAN_NAME, "\"depth=\""),
+            ("depth", SPAN_NAME, "depth"),
+            ("a depth=4", SPAN_NAME, "a depth=4"),
+            ("depth=40", SPAN_FIELD, "depth=40"),
         ] {
             let mut out = String::new();
             write_label(&mut out, label, ends);

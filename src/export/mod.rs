@@ -88,7 +88,7 @@ pub use config::Config;
 pub use config_error::ConfigError;
 pub use console::{
     ConsoleExporter, AFTER_PARENT, MAX_PENDING_SPANS, MAX_REMEMBERED_SPANS, MAX_SHOWN_ATTRIBUTES,
-    ROOT_NOT_ENDED,
+    MAX_SHOWN_DEPTH, ROOT_NOT_ENDED,
 };
 pub use exporter::{ExportError, SpanExporter};
 pub use fan_out::FanOut;
