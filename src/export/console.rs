@@ -239,35 +239,70 @@ impl<W: Write> ConsoleExporter<W> {
         printing.count(count, written);
     }
 
-    /// Takes the held span `top` of `trace` and the held spans under it;
-    /// `None` when `top` is not held (printed already).
-    fn take_subtree(&mut self, trace: TraceId, top: SpanId) -> Option<Vec<SpanData>> {
-        let held = self.pending.get_mut(&trace)?;
-        let at = held.iter().position(|s| s.span_id() == top)?;
+    /// Takes the tree of each of `tops` (a trace and a span of it) as
+    /// [`take_subtrees`](Self::take_subtrees) does, one pass per trace
+    /// however many tops it has, and gives them back in the order of `tops`.
+    fn take_trees(&mut self, tops: &[(TraceId, SpanId)]) -> Vec<Option<Vec<SpanData>>> {
+        let mut by_trace: HashMap<TraceId, Vec<SpanId>> = HashMap::new();
+        for &(trace, top) in tops {
+            by_trace.entry(trace).or_default().push(top);
+        }
+        let mut trees: HashMap<TraceId, VecDeque<Option<Vec<SpanData>>>> = by_trace
+            .into_iter()
+            .map(|(trace, tops)| (trace, self.take_subtrees(trace, &tops).into()))
+            .collect();
+        tops.iter()
+            .map(|(trace, _)| trees.get_mut(trace).and_then(VecDeque::pop_front).flatten())
+            .collect()
+    }
+
+    /// Takes, for each of `tops` in turn, its held span of `trace` and the
+    /// held spans under it that an earlier top did not take; `None` for a
+    /// top not held (printed already, or taken under an earlier top).
+    fn take_subtrees(&mut self, trace: TraceId, tops: &[SpanId]) -> Vec<Option<Vec<SpanData>>> {
+        let mut trees: Vec<Option<Vec<SpanData>>> = tops.iter().map(|_| None).collect();
+        let Some(held) = self.pending.get_mut(&trace) else {
+            return trees;
+        };
+        // Ids repeat within a trace only when misused: each copy is a top
+        // of its own, as it would be taken alone.
+        let mut copies: HashMap<SpanId, Vec<usize>> = HashMap::new();
         let mut children: HashMap<SpanId, Vec<usize>> = HashMap::new();
         for (i, span) in held.iter().enumerate() {
+            copies.entry(span.span_id()).or_default().push(i);
             if let Some(parent) = span.parent_span_id {
                 children.entry(parent).or_default().push(i);
             }
         }
-        let mut taken = vec![false; held.len()];
-        let mut stack = vec![at];
-        while let Some(i) = stack.pop() {
-            if !std::mem::replace(&mut taken[i], true) {
-                stack.extend(children.get(&held[i].span_id()).into_iter().flatten());
+        let mut owner: Vec<Option<usize>> = vec![None; held.len()];
+        for (t, top) in tops.iter().enumerate() {
+            let free = copies
+                .get(top)
+                .and_then(|c| c.iter().copied().find(|&i| owner[i].is_none()));
+            let mut stack: Vec<usize> = free.into_iter().collect();
+            while let Some(i) = stack.pop() {
+                if owner[i].is_none() {
+                    owner[i] = Some(t);
+                    stack.extend(children.get(&held[i].span_id()).into_iter().flatten());
+                }
             }
         }
-        let (tree, rest): (Vec<_>, Vec<_>) = std::mem::take(held)
-            .into_iter()
-            .zip(taken)
-            .partition(|(_, taken)| *taken);
+        let mut rest = Vec::new();
+        for (span, owner) in std::mem::take(held).into_iter().zip(owner) {
+            match owner {
+                Some(t) => {
+                    self.pending_count -= 1;
+                    trees[t].get_or_insert_with(Vec::new).push(span);
+                }
+                None => rest.push(span),
+            }
+        }
         if rest.is_empty() {
             self.pending.remove(&trace);
         } else {
-            *held = rest.into_iter().map(|(span, _)| span).collect();
+            *held = rest;
         }
-        self.pending_count -= tree.len();
-        Some(tree.into_iter().map(|(span, _)| span).collect())
+        trees
     }
 
     /// Prints every held trace, by when its first span started, then by
@@ -383,23 +418,39 @@ impl<W: Write + Send + 'static> SpanExporter for ConsoleExporter<W> {
                 .push(span.clone());
             self.pending_count += 1;
         }
-        let mut printing = Printing::default();
+        // The tops of trees, in batch order: a trace's root (`None`) takes
+        // whatever of the trace is held, spans whose parent never came
+        // (dropped) included; a local root (a server span, a queue
+        // consumer) only its own tree, as the trace may have other local
+        // roots here (a consumer in its producer's trace, two requests of
+        // one trace) whose spans are still open. One after its trace's
+        // root would find nothing left.
+        let mut rooted = HashSet::new();
+        let mut tops = Vec::new();
         for span in batch {
             let trace = span.trace_id();
-            let tree = if span.parent_span_id.is_none() {
-                // The trace's root: whatever of the trace is held goes with
-                // it, spans whose parent never came (dropped) included.
-                self.pending.remove(&trace).inspect(|spans| {
+            if span.parent_span_id.is_none() {
+                rooted.insert(trace);
+                tops.push((trace, None));
+            } else if span.parent_is_remote && !rooted.contains(&trace) {
+                tops.push((trace, Some(span.span_id())));
+            }
+        }
+        // Taken before any root takes the rest of its trace, all in one
+        // pass per trace: a batch of a thousand consumers is not a thousand
+        // passes over the spans held.
+        let local: Vec<_> = tops
+            .iter()
+            .filter_map(|&(trace, top)| Some((trace, top?)))
+            .collect();
+        let mut local_trees = self.take_trees(&local).into_iter();
+        let mut printing = Printing::default();
+        for (trace, top) in tops {
+            let tree = match top {
+                None => self.pending.remove(&trace).inspect(|spans| {
                     self.pending_count -= spans.len();
-                })
-            } else if span.parent_is_remote {
-                // A local root (a server span, a queue consumer): only its
-                // own tree, as the trace may have other local roots here
-                // (a consumer in its producer's trace, two requests of one
-                // trace) whose spans are still open.
-                self.take_subtree(trace, span.span_id())
-            } else {
-                continue;
+                }),
+                Some(_) => local_trees.next().flatten(),
             };
             // None when a root before it in the batch took it already.
             if let Some(tree) = tree {
@@ -409,14 +460,18 @@ impl<W: Write + Send + 'static> SpanExporter for ConsoleExporter<W> {
         // A span that ended after its parent was printed has no root left
         // to wait for: held, it would be printed at the next flush, under a
         // header saying its root has not ended.
-        for span in batch {
-            let printed_parent = span
-                .parent_span_id
-                .is_some_and(|p| self.printed.set.contains(&(span.trace_id(), p)));
-            if printed_parent {
-                if let Some(tree) = self.take_subtree(span.trace_id(), span.span_id()) {
-                    self.print(&mut printing, span.trace_id(), tree, AFTER_PARENT);
-                }
+        let late: Vec<_> = batch
+            .iter()
+            .filter(|span| {
+                span.parent_span_id
+                    .is_some_and(|p| self.printed.set.contains(&(span.trace_id(), p)))
+            })
+            .map(|span| (span.trace_id(), span.span_id()))
+            .collect();
+        let late_trees = self.take_trees(&late);
+        for ((trace, _), tree) in late.into_iter().zip(late_trees) {
+            if let Some(tree) = tree {
+                self.print(&mut printing, trace, tree, AFTER_PARENT);
             }
         }
         if self.pending_count > MAX_PENDING_SPANS {
