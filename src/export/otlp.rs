@@ -185,7 +185,7 @@ pub(crate) fn headers_without_their_endpoint(
 /// else up to its first other character and `…`. A name that is no token
 /// is often a value glued to it (`Authorization: Basic czNj…=` copied from
 /// curl into `OTEL_EXPORTER_OTLP_HEADERS`, which splits at the `=`).
-fn shown_header_name(name: &str) -> String {
+pub(crate) fn shown_header_name(name: &str) -> String {
     match name.bytes().position(|b| !is_tchar(b)) {
         None => name.to_owned(),
         Some(end) => format!("{}…", &name[..end]),

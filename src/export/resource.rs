@@ -6,6 +6,7 @@ use crate::attribute_limits::limit_value;
 use crate::baggage::unpadded;
 use crate::diagnostic::{report, DiagnosticKind};
 use crate::export::config_error::Env;
+use crate::export::otlp::shown_header_name;
 use crate::export::ConfigError;
 use crate::span_limits::SpanLimits;
 use crate::value::KeyValue;
@@ -211,9 +212,10 @@ pub(crate) enum Pairs {
     /// the offending member as written.
     Attributes,
     /// `OTEL_EXPORTER_OTLP_HEADERS`: values percent-decoded, names as
-    /// written (HTTP tokens); an error quotes only the name, or the member's
-    /// place in the list when it has none: the values are secrets (API keys),
-    /// and an error is printed at startup, to logs.
+    /// written (HTTP tokens); an error quotes only the name (cut as
+    /// [`shown_header_name`] cuts it), or the member's place in the list
+    /// when it has none: the values are secrets (API keys), and an error
+    /// is printed at startup, to logs.
     Headers,
 }
 
@@ -237,7 +239,7 @@ pub(crate) fn parse_pairs(
         let quoted = |key: &str| match pairs {
             Pairs::Attributes => member.to_owned(),
             Pairs::Headers if key.is_empty() => format!("member {} of the list", index + 1),
-            Pairs::Headers => key.to_owned(),
+            Pairs::Headers => shown_header_name(key),
         };
         let Some((key, value)) = member.split_once('=') else {
             return Err(ConfigError::new(
