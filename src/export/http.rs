@@ -686,7 +686,7 @@ fn read_some(stream: &mut TcpStream, buf: &mut [u8], deadline: Instant) -> io::R
 /// The head ends at its first empty line. A line ends in CRLF, or in a
 /// bare LF, which RFC 9112 §2.2 lets a recipient take as a terminator: so
 /// the end is an LF followed by LF or CRLF (`\r\n\r\n` among them).
-fn find_head_end(buf: &[u8], from: usize) -> Option<usize> {
+pub fn find_head_end(buf: &[u8], from: usize) -> Option<usize> {
     // The longest end, `\n\r\n`, may have begun in the last 2 bytes seen.
     let from = from.saturating_sub(2);
     (from..buf.len()).find_map(|i| match &buf[i..] {
@@ -718,23 +718,31 @@ fn invalid(why: &str) -> io::Error {
 }
 
 /// What a response's head says.
-struct Head {
-    status: u16,
+#[derive(Debug, PartialEq, Eq)]
+pub struct Head {
+    /// The status code, three digits.
+    pub status: u16,
     /// Ignored when `Transfer-Encoding` is present (RFC 9112 §6.3).
-    content_length: Option<u64>,
+    pub content_length: Option<u64>,
     /// The last transfer coding is `chunked`, which frames the body.
-    chunked: bool,
-    retry_after: Option<Duration>,
-    json: Option<bool>,
-    location: Option<String>,
+    pub chunked: bool,
+    /// `Retry-After`, in delta-seconds or until its HTTP-date.
+    pub retry_after: Option<Duration>,
+    /// Whether `Content-Type` names JSON (`Some(true)`) or protobuf
+    /// (`Some(false)`); `None` when absent or anything else.
+    pub json: Option<bool>,
+    /// `Location`, as it came, unless empty.
+    pub location: Option<String>,
     /// `Content-Encoding`, unless absent or `identity`.
-    content_coding: Option<String>,
+    pub content_coding: Option<String>,
     /// HTTP/1.1 without `Connection: close`: the server keeps the
     /// connection open after the answer (RFC 9112 §9.3).
-    persistent: bool,
+    pub persistent: bool,
 }
 
-fn parse_head(head: &[u8]) -> io::Result<Head> {
+/// Reads a response head (status line and field lines, up to its empty
+/// line); an `InvalidData` error names what is malformed.
+pub fn parse_head(head: &[u8]) -> io::Result<Head> {
     // RFC 9110 §5.5 and RFC 9112 §4 allow obs-text (bytes 0x80-0xFF) in
     // field values and the reason phrase; the fields read here are ASCII,
     // so other bytes only need to pass through.

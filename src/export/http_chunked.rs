@@ -25,7 +25,7 @@ use crate::export::body_buffer::reserve_within;
 /// Why a chunked body is malformed: what was wrong, and at which byte of
 /// the body as sent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct BadChunk {
+pub struct BadChunk {
     what: &'static str,
     offset: u64,
 }
@@ -87,7 +87,7 @@ enum State {
 /// [`Dechunker::too_long`]) and more than `max_framing` bytes of the rest
 /// (chunk-size lines, extensions, CRLFs and trailer fields), so neither a
 /// long body nor endless framing can hold the reader.
-pub(crate) struct Dechunker {
+pub struct Dechunker {
     state: State,
     /// Bytes of the body as sent taken so far, for error offsets.
     offset: u64,
@@ -98,7 +98,8 @@ pub(crate) struct Dechunker {
 }
 
 impl Dechunker {
-    pub(crate) fn new(max_body: usize, max_framing: usize) -> Dechunker {
+    /// A decoder at the start of a body, with the two limits.
+    pub fn new(max_body: usize, max_framing: usize) -> Dechunker {
         Dechunker {
             state: State::Size {
                 size: 0,
@@ -114,21 +115,21 @@ impl Dechunker {
 
     /// Whether the body ended, or was found [`too_long`](Dechunker::too_long):
     /// then the rest is never read.
-    pub(crate) fn done(&self) -> bool {
+    pub fn done(&self) -> bool {
         matches!(self.state, State::Done | State::TooLong)
     }
 
     /// Whether a chunk-size asked for more than `max_body` bytes of data in
     /// all: the body is refused, not cut (what was decoded before it stays
     /// in `body`, short of the limit).
-    pub(crate) fn too_long(&self) -> bool {
+    pub fn too_long(&self) -> bool {
         self.state == State::TooLong
     }
 
     /// Decodes `input`, appending its chunk data to `body`; returns how many
     /// bytes of it were taken: what comes after the end of the body (or
     /// after a chunk-size past the limit) is left.
-    pub(crate) fn feed(&mut self, input: &[u8], body: &mut Vec<u8>) -> Result<usize, BadChunk> {
+    pub fn feed(&mut self, input: &[u8], body: &mut Vec<u8>) -> Result<usize, BadChunk> {
         let mut at = 0;
         while at < input.len() && !self.done() {
             if let State::Data { left } = self.state {

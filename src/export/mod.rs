@@ -75,6 +75,16 @@ fn test_rng(mut x: u64) -> impl FnMut() -> u64 {
     }
 }
 
+/// The readers of what a collector answers, which are internal, for the
+/// fuzz targets in `fuzz/` and the tests that reproduce what they find: no
+/// part of the API, and no stability promised.
+#[doc(hidden)]
+pub mod __private_api {
+    pub use super::http::{find_head_end, parse_head, Head};
+    pub use super::http_chunked::{BadChunk, Dechunker};
+    pub use super::otlp_response::{failure_message, partial_success, BadResponse, PartialSuccess};
+}
+
 pub use crate::instrumentation_scope::SCOPE_NAME;
 pub use crate::local_batch::{THREAD_CHUNK_LINGER, THREAD_CHUNK_SIZE};
 pub use crate::recorder::{dropped_spans, suppressed};

@@ -40,17 +40,17 @@ pub const MAX_ERROR_MESSAGE: usize = 1024;
 
 /// What an answer's `partial_success` says.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct PartialSuccess {
+pub struct PartialSuccess {
     /// Spans the collector rejected (0: all accepted, maybe with a warning).
-    pub(crate) rejected: u64,
+    pub rejected: u64,
     /// Why, at most [`MAX_ERROR_MESSAGE`] bytes of it; may be empty.
-    pub(crate) message: String,
+    pub message: String,
 }
 
 /// Why an answer's body is not an `ExportTraceServiceResponse`: what was
 /// wrong and at which byte.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct BadResponse {
+pub struct BadResponse {
     what: &'static str,
     offset: usize,
 }
@@ -63,10 +63,7 @@ impl fmt::Display for BadResponse {
 
 /// Decodes the `partial_success` of an answer's body, as JSON or as binary
 /// protobuf; `None` when the body is empty or has none.
-pub(crate) fn partial_success(
-    body: &[u8],
-    json: bool,
-) -> Result<Option<PartialSuccess>, BadResponse> {
+pub fn partial_success(body: &[u8], json: bool) -> Result<Option<PartialSuccess>, BadResponse> {
     if json {
         from_json(body)
     } else {
@@ -78,7 +75,7 @@ pub(crate) fn partial_success(
 /// or binary protobuf, at most [`MAX_ERROR_MESSAGE`] bytes of it; `None`
 /// when the body is not a `Status` or its message is empty (the caller
 /// then shows the body as it came).
-pub(crate) fn failure_message(body: &[u8], json: bool) -> Option<String> {
+pub fn failure_message(body: &[u8], json: bool) -> Option<String> {
     let mut message = String::new();
     if json {
         let mut json = Json { text: body, at: 0 };
