@@ -903,14 +903,16 @@ fn unfolded<'a>(lines: &[&'a str]) -> Vec<Cow<'a, str>> {
 /// The status code of an HTTP/1.x status line (RFC 9112 §4):
 /// `HTTP/1.` and one digit, a space, three digits, then a space and the
 /// reason phrase, or nothing (the space before an empty reason phrase is
-/// often left out).
+/// often left out). A code below 100 has no class (RFC 9110 §15: the
+/// first digit is the class, and valid codes are 100 to 599): malformed.
 fn status_code(line: &str) -> Option<u16> {
     let rest = line.strip_prefix("HTTP/1.")?.as_bytes();
     match rest {
         [minor, b' ', code @ ..] if minor.is_ascii_digit() && code.len() >= 3 => {
             let (digits, after) = code.split_at(3);
-            let well_formed =
-                digits.iter().all(u8::is_ascii_digit) && matches!(after, [] | [b' ', ..]);
+            let well_formed = digits.iter().all(u8::is_ascii_digit)
+                && digits[0] != b'0'
+                && matches!(after, [] | [b' ', ..]);
             well_formed.then(|| digits.iter().fold(0, |n, d| n * 10 + u16::from(d - b'0')))
         }
         _ => None,
