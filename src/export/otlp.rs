@@ -15,7 +15,7 @@ use crate::export::http::{Authorized, Content, Endpoint, Response};
 use crate::export::http_redirect::{post_following, Connections};
 use crate::export::otlp_encoding::{Compression, Protocol};
 use crate::export::otlp_response::{char_cut, failure_message, partial_success, MAX_ERROR_MESSAGE};
-use crate::export::resource::{parse_pairs, Pairs, Resource};
+use crate::export::resource::{parse_pairs, shown_header_name, Pairs, Resource};
 use crate::export::timed_out::{TimedOut, TimeoutStep};
 use crate::export::{json, otlp_protobuf, ConfigError, ExportError, SpanExporter};
 use crate::span_data::SpanData;
@@ -179,17 +179,6 @@ pub(crate) fn headers_without_their_endpoint(
             Some(ConfigError::new(variable, &names, why))
         })
         .collect()
-}
-
-/// A header name as an error may quote it: whole if it is an HTTP token,
-/// else up to its first other character and `…`. A name that is no token
-/// is often a value glued to it (`Authorization: Basic czNj…=` copied from
-/// curl into `OTEL_EXPORTER_OTLP_HEADERS`, which splits at the `=`).
-pub(crate) fn shown_header_name(name: &str) -> String {
-    match name.bytes().position(|b| !is_tchar(b)) {
-        None => name.to_owned(),
-        Some(end) => format!("{}…", &name[..end]),
-    }
 }
 
 /// `OTEL_EXPORTER_OTLP_TRACES_<X>` if set, else `OTEL_EXPORTER_OTLP_<X>`.

@@ -3,10 +3,9 @@
 use std::panic::Location;
 
 use crate::attribute_limits::limit_value;
-use crate::baggage::unpadded;
+use crate::baggage::{is_tchar, unpadded};
 use crate::diagnostic::{report, DiagnosticKind};
 use crate::export::config_error::Env;
-use crate::export::otlp::shown_header_name;
 use crate::export::ConfigError;
 use crate::span_limits::SpanLimits;
 use crate::value::KeyValue;
@@ -200,6 +199,17 @@ impl Resource {
     /// Every attribute, in order.
     pub fn attributes(&self) -> &[KeyValue] {
         &self.attributes
+    }
+}
+
+/// A header name as an error may quote it: whole if it is an HTTP token,
+/// else up to its first other character and `…`. A name that is no token
+/// is often a value glued to it (`Authorization: Basic czNj…=` copied from
+/// curl into `OTEL_EXPORTER_OTLP_HEADERS`, which splits at the `=`).
+pub(crate) fn shown_header_name(name: &str) -> String {
+    match name.bytes().position(|b| !is_tchar(b)) {
+        None => name.to_owned(),
+        Some(end) => format!("{}…", &name[..end]),
     }
 }
 
