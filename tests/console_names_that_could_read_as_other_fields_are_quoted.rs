@@ -9,24 +9,13 @@
 //! global pipeline.
 
 mod common;
+#[path = "common/span_in_one_trace.rs"]
+mod span_in_one_trace;
+
+use span_in_one_trace::span;
 
 use baton::export::{ConsoleExporter, SpanExporter};
-use baton::{SpanContext, SpanData, SpanId, SpanType, TraceFlags, TraceId};
-
-/// A span with id `id` under `parent`, in one trace, lasting no time.
-fn span(template: &SpanData, name: &str, id: u64, parent: Option<u64>) -> SpanData {
-    let mut span = template.clone();
-    span.name = name.to_owned().into();
-    span.span_context = SpanContext::new(
-        TraceId::from_u128(1).unwrap(),
-        SpanId::from_u64(id).unwrap(),
-        TraceFlags::from_bits(1),
-    );
-    span.parent_span_id = parent.and_then(SpanId::from_u64);
-    span.start_unix_nanos = id;
-    span.end_unix_nanos = id;
-    span
-}
+use baton::{SpanData, SpanType};
 
 fn print(spans: &[SpanData]) -> String {
     let mut console = ConsoleExporter::new(Vec::new());

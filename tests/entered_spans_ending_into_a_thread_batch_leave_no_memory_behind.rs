@@ -8,33 +8,16 @@
 
 use std::time::Duration;
 
-use baton::sampling::{Sampler, SamplingDecision, SamplingParams, SamplingResult};
 use baton::{Context, KeyValue, SpanContext, SpanId, TraceFlags, TraceId, TraceState};
 
 #[path = "common/counting_alloc.rs"]
 mod counting_alloc;
 #[path = "common/flushed_pipeline.rs"]
 mod flushed_pipeline;
+#[path = "common/sampler_by_name.rs"]
+mod sampler_by_name;
 
-/// Decides by the span's name: "drop" and "record only" as they say,
-/// anything else sampled.
-struct ByName;
-
-impl Sampler for ByName {
-    fn should_sample(&self, params: &SamplingParams<'_>) -> SamplingResult {
-        if params.name.starts_with("drop") {
-            SamplingDecision::Drop.into()
-        } else if params.name.starts_with("record only") {
-            SamplingDecision::RecordOnly.into()
-        } else {
-            SamplingDecision::RecordAndSample.into()
-        }
-    }
-
-    fn description(&self) -> String {
-        "ByName".into()
-    }
-}
+use sampler_by_name::ByName;
 
 /// One request's spans; how many the exporter must get.
 fn request(remote: &Context) -> usize {

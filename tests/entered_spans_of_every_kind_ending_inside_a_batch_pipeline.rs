@@ -11,7 +11,6 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use baton::sampling::{Sampler, SamplingDecision, SamplingParams, SamplingResult};
 use baton::{
     Context, KeyValue, SpanContext, SpanData, SpanId, Status, TraceFlags, TraceId, TraceState,
     Value,
@@ -19,6 +18,10 @@ use baton::{
 
 #[path = "common/flushed_pipeline.rs"]
 mod flushed_pipeline;
+#[path = "common/sampler_by_name.rs"]
+mod sampler_by_name;
+
+use sampler_by_name::ByName;
 
 static PIPELINE: Mutex<()> = Mutex::new(());
 
@@ -218,26 +221,6 @@ fn spans_of_every_kind_reach_the_exporter_whole_with_their_parents() {
         (15, 15, 0, 0),
         "{stats:?}"
     );
-}
-
-/// Decides by the span's name: "drop" and "record only" as they say,
-/// anything else sampled.
-struct ByName;
-
-impl Sampler for ByName {
-    fn should_sample(&self, params: &SamplingParams<'_>) -> SamplingResult {
-        if params.name.starts_with("drop") {
-            SamplingDecision::Drop.into()
-        } else if params.name.starts_with("record only") {
-            SamplingDecision::RecordOnly.into()
-        } else {
-            SamplingDecision::RecordAndSample.into()
-        }
-    }
-
-    fn description(&self) -> String {
-        "ByName".into()
-    }
 }
 
 #[test]
