@@ -5,7 +5,6 @@
 //! batch works as before, and a shutdown finds no span left waiting.
 //! Installs the global pipeline, one test at a time.
 
-use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -16,19 +15,9 @@ mod common;
 #[path = "common/flushed_pipeline.rs"]
 mod flushed_pipeline;
 
-static PIPELINE: Mutex<()> = Mutex::new(());
+use flushed_pipeline::by_name;
 
-fn by_name(spans: Vec<SpanData>) -> HashMap<String, SpanData> {
-    let mut out = HashMap::new();
-    for span in spans {
-        let name = span.name.to_string();
-        assert!(
-            out.insert(name.clone(), span).is_none(),
-            "{name} exported twice"
-        );
-    }
-    out
-}
+static PIPELINE: Mutex<()> = Mutex::new(());
 
 fn failed_with(span: &SpanData, message: &str) -> bool {
     matches!(&span.status, Status::Error { description } if description.contains(message))

@@ -9,42 +9,15 @@
 
 #[path = "common/batch_fixture.rs"]
 mod batch_fixture;
+#[path = "common/fails_once.rs"]
+mod fails_once;
 
-use std::io::{self, Write};
+use std::io;
+
+use fails_once::FailsOnce;
 
 use baton::export::{ConsoleExporter, ExportError, SpanExporter};
 use baton::{SpanContext, SpanData, SpanId, TraceFlags, TraceId};
-
-/// Takes `budget` bytes, then fails once with `kind`, then takes
-/// everything.
-struct FailsOnce {
-    out: Vec<u8>,
-    budget: Option<usize>,
-    kind: io::ErrorKind,
-}
-
-impl Write for FailsOnce {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = match self.budget {
-            Some(0) => {
-                self.budget = None;
-                return Err(self.kind.into());
-            }
-            Some(left) => {
-                let n = buf.len().min(left);
-                self.budget = Some(left - n);
-                n
-            }
-            None => buf.len(),
-        };
-        self.out.extend_from_slice(&buf[..n]);
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
 
 /// A root span named `name` in a trace of its own.
 fn root(name: &'static str, trace: u128) -> SpanData {

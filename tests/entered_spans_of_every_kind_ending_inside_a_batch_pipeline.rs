@@ -18,6 +18,8 @@ use baton::{
 
 #[path = "common/flushed_pipeline.rs"]
 mod flushed_pipeline;
+
+use flushed_pipeline::by_name;
 #[path = "common/sampler_by_name.rs"]
 mod sampler_by_name;
 
@@ -36,19 +38,6 @@ fn remote_parent() -> Context {
         .with_remote(true)
         .with_trace_state(state),
     )
-}
-
-/// The exported spans by name; each name must come once.
-fn by_name(spans: Vec<SpanData>) -> HashMap<String, SpanData> {
-    let mut out = HashMap::new();
-    for span in spans {
-        let name = span.name.to_string();
-        assert!(
-            out.insert(name.clone(), span).is_none(),
-            "{name} exported twice"
-        );
-    }
-    out
 }
 
 fn attr<'a>(span: &'a SpanData, key: &str) -> Option<&'a Value> {

@@ -8,39 +8,14 @@
 
 #[path = "common/batch_fixture.rs"]
 mod batch_fixture;
+#[path = "common/fails_once.rs"]
+mod fails_once;
 
-use std::io::{self, Write};
+use std::io;
+
+use fails_once::FailsOnce;
 
 use baton::export::{JsonLinesExporter, SpanExporter};
-
-/// Takes `budget` bytes, then fails once, then takes everything.
-struct FailsOnce {
-    out: Vec<u8>,
-    budget: Option<usize>,
-}
-
-impl Write for FailsOnce {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = match self.budget {
-            Some(0) => {
-                self.budget = None;
-                return Err(io::Error::new(io::ErrorKind::StorageFull, "disk full"));
-            }
-            Some(left) => {
-                let n = buf.len().min(left);
-                self.budget = Some(left - n);
-                n
-            }
-            None => buf.len(),
-        };
-        self.out.extend_from_slice(&buf[..n]);
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
 
 /// The line `span` is written as.
 fn line_of(span: &baton::SpanData) -> String {
@@ -62,10 +37,11 @@ fn the_batch_after_a_cut_line_starts_on_a_new_line() {
         let out = FailsOnce {
             out: Vec::new(),
             budget: Some(budget),
+            kind: io::ErrorKind::StorageFull,
         };
         let mut exporter = JsonLinesExporter::new(out);
         let failed = exporter.export(std::slice::from_ref(&first)).unwrap_err();
-        assert!(failed.to_string().contains("disk full"), "{failed}");
+        assert!(failed.to_string().contains("no storage space"), "{failed}");
         exporter.export(std::slice::from_ref(&second)).unwrap();
         let text = String::from_utf8(exporter.into_inner().out).unwrap();
         let cut = &first_line[..budget];

@@ -3,10 +3,11 @@
 //! reaches), for tests that install it one at a time.
 #![allow(dead_code)] // each test crate uses a different part of this module
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use baton::export::{BatchConfig, BatchProcessor, BatchStatsHandle};
-use baton::{InMemoryExporter, PipelineGuard};
+use baton::{InMemoryExporter, PipelineGuard, SpanData};
 
 pub struct Installed {
     pub pipeline: PipelineGuard,
@@ -104,4 +105,17 @@ pub fn flushed_while_kept_read<T, R: Send>(
         to_worker.send(()).unwrap();
         read
     })
+}
+
+/// The exported spans by name; each name must come once.
+pub fn by_name(spans: Vec<SpanData>) -> HashMap<String, SpanData> {
+    let mut out = HashMap::new();
+    for span in spans {
+        let name = span.name.to_string();
+        assert!(
+            out.insert(name.clone(), span).is_none(),
+            "{name} exported twice"
+        );
+    }
+    out
 }
