@@ -60,12 +60,13 @@ impl InstrumentationScope {
         &self.name
     }
 
-    /// The version, if one was given.
+    /// The version, if one was given and not empty.
     pub fn version(&self) -> Option<&str> {
         self.version.as_deref()
     }
 
-    /// The schema URL of the telemetry the scope emits, if one was given.
+    /// The schema URL of the telemetry the scope emits, if one was given
+    /// and not empty.
     pub fn schema_url(&self) -> Option<&str> {
         self.schema_url.as_deref()
     }

@@ -63,11 +63,17 @@ fn same_scope(a: &InstrumentationScope, b: &InstrumentationScope) -> bool {
         && same_attributes(&a.attributes, &b.attributes)
 }
 
+/// Whether `a` and `b` hold the same attributes, in any order: they are a
+/// map (keys made unique as they are given, see [`TracerBuilder::attr`]),
+/// so two orders are one scope to OTLP, which kept apart went out as two
+/// `ScopeSpans` of the same scope.
 fn same_attributes(a: &[KeyValue], b: &[KeyValue]) -> bool {
     a.len() == b.len()
-        && a.iter()
-            .zip(b)
-            .all(|(a, b)| a.key == b.key && same_value(&a.value, &b.value))
+        && a.iter().all(|a| {
+            b.iter()
+                .find(|b| b.key == a.key)
+                .is_some_and(|b| same_value(&a.value, &b.value))
+        })
 }
 
 /// `a == b`, floats compared by their bits. Recursion is bounded: a
@@ -150,20 +156,24 @@ pub struct TracerBuilder {
 }
 
 impl TracerBuilder {
-    /// Sets the scope's version (of the library, say). Defaults to none.
+    /// Sets the scope's version (of the library, say). Defaults to none;
+    /// an empty version is none, as OTLP sends it (a proto3 string has no
+    /// presence), so the scope is the one without a version.
     ///
     /// ```
     /// let tracer = baton::tracer("my.library").version(env!("CARGO_PKG_VERSION")).build();
     /// assert_eq!(tracer.scope().version(), Some(env!("CARGO_PKG_VERSION")));
     /// assert_eq!(baton::tracer("my.library").build().scope().version(), None);
+    /// assert_eq!(baton::tracer("my.library").version("").build().scope().version(), None);
     /// ```
     pub fn version(mut self, version: impl Into<Str>) -> Self {
-        self.scope.version = Some(version.into());
+        self.scope.version = Some(version.into()).filter(|v| !v.is_empty());
         self
     }
 
     /// Sets the schema URL of the telemetry the scope emits (OTLP sends it
-    /// as the `schema_url` of its `ScopeSpans`). Defaults to none.
+    /// as the `schema_url` of its `ScopeSpans`). Defaults to none; an
+    /// empty URL is none, as for [`version`](Self::version).
     ///
     /// ```
     /// let url = "https://opentelemetry.io/schemas/1.26.0";
@@ -171,7 +181,7 @@ impl TracerBuilder {
     /// assert_eq!(tracer.scope().schema_url(), Some(url));
     /// ```
     pub fn schema_url(mut self, schema_url: impl Into<Str>) -> Self {
-        self.scope.schema_url = Some(schema_url.into());
+        self.scope.schema_url = Some(schema_url.into()).filter(|u| !u.is_empty());
         self
     }
 
