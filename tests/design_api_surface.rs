@@ -359,11 +359,7 @@ fn init_from_env_flushes_and_shuts_down_on_drop() -> Result<(), Box<dyn std::err
     let _lock = pipeline().0;
     let spans = InMemoryExporter::default();
     {
-        let _pipeline = baton::init(
-            baton::Config::from_env()?
-                .service_name("checkout")
-                .batch_exporter(spans.clone()),
-        )?;
+        let _pipeline = baton::init(baton::Config::from_env()?.batch_exporter(spans.clone()))?;
         baton::in_span("queued", || {});
     }
     assert_eq!(spans.finished_spans()[0].name, "queued", "flushed on drop");

@@ -387,7 +387,6 @@ fn install(service: &str, kind: &str, endpoint: Option<&str>) -> Result<Installe
     let spans = baton::InMemoryExporter::default();
     let pipeline = baton::init(
         baton::Config::new()
-            .service_name(service)
             // The tree keeps each span as it ends, beside the batch
             // processor that ships it: what that export loses (a collector
             // that is down, spans dropped behind it) is still in the tree.

@@ -607,15 +607,19 @@ impl Config {
     }
 
     /// Sets the processor, replacing any exporter chosen so far. Defaults to
-    /// none (or what [`Config::from_env`] chose).
+    /// none (or what [`Config::from_env`] chose). It keeps its own resource:
+    /// a [`Config::service_name`] beside it is reported (see there).
+    #[track_caller]
     pub fn processor(mut self, processor: impl SpanProcessor) -> Config {
         self.processor = Some(Box::new(processor));
         self.from_env = None;
+        self.report_service_name_unused();
         self
     }
 
     /// Exports through `exporter` with a [`SimpleProcessor`], on the thread
     /// that ends each span (for tests and in-memory exporters).
+    #[track_caller]
     pub fn exporter(self, exporter: impl SpanExporter) -> Config {
         self.processor(SimpleProcessor::new(exporter))
     }
@@ -625,6 +629,7 @@ impl Config {
     /// [`Config::from_lookup`] or [`Config::from_env`] read, as the
     /// OpenTelemetry SDKs' batch processors take their defaults from them;
     /// by the default [`BatchConfig`] for a configuration built in code.
+    #[track_caller]
     pub fn batch_exporter(self, exporter: impl SpanExporter) -> Config {
         let batch = self.batch;
         self.processor(BatchProcessor::new(exporter, batch))
@@ -664,11 +669,34 @@ impl Config {
     }
 
     /// Sets the `service.name` resource attribute of the exporter chosen by
-    /// [`Config::from_env`], over `OTEL_SERVICE_NAME`. (An exporter built in
-    /// code takes its own, e.g. [`OtlpConfig::service_name`].)
+    /// [`Config::from_env`], over `OTEL_SERVICE_NAME`. An exporter or
+    /// processor set in code keeps its own resource (name it there, e.g.
+    /// with [`OtlpConfig::service_name`]): beside one, this name reaches no
+    /// span, which is reported as a
+    /// [`DiagnosticKind::InvalidArgument`] with the caller's line, whichever
+    /// of the two is set first.
+    #[track_caller]
     pub fn service_name(mut self, name: impl Into<String>) -> Config {
         self.service_name = Some(name.into());
+        self.report_service_name_unused();
         self
+    }
+
+    /// Reports a service name set beside a processor set in code, which
+    /// keeps its own resource: the name would otherwise be dropped unseen.
+    #[track_caller]
+    fn report_service_name_unused(&self) {
+        if let (Some(name), Some(_)) = (&self.service_name, &self.processor) {
+            report(
+                DiagnosticKind::InvalidArgument,
+                &format_args!(
+                    "Config::service_name({name:?}) beside a processor or exporter set in \
+                     code names nothing: it keeps its own resource (name it there, e.g. \
+                     with OtlpConfig::service_name)"
+                ),
+                Some(std::panic::Location::caller()),
+            );
+        }
     }
 
     /// The service name set with [`Config::service_name`], if any; not
