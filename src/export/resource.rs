@@ -1,6 +1,7 @@
 //! `Resource`: the attributes describing the process that produced spans.
 
 use std::panic::Location;
+use std::path::Path;
 
 use crate::attribute_limits::limit_value;
 use crate::baggage::{is_tchar, unpadded};
@@ -43,6 +44,23 @@ fn unknown_service(executable: Option<&str>) -> String {
     }
 }
 
+/// What the kernel appends to `/proc/self/exe` (where Linux's
+/// `current_exe` reads the path) once the executable's file is deleted or
+/// replaced, as a deploy does under a running process.
+const DELETED: &str = " (deleted)";
+
+/// The file name of the executable at `path`, as `current_exe` gave it:
+/// without the [`DELETED`] mark, which is no part of the name (a file
+/// still there by the marked name is named so). A name that is not UTF-8
+/// is shown lossily.
+fn executable_name(path: &Path) -> Option<String> {
+    let name = path.file_name()?.to_string_lossy();
+    Some(match name.strip_suffix(DELETED) {
+        Some(unmarked) if !path.exists() => unmarked.to_owned(),
+        _ => name.into_owned(),
+    })
+}
+
 impl Default for Resource {
     /// `service.name` = `unknown_service:<executable>` (or `unknown_service`
     /// when the executable's name cannot be read), as the OpenTelemetry spec
@@ -50,7 +68,7 @@ impl Default for Resource {
     fn default() -> Self {
         let exe = std::env::current_exe()
             .ok()
-            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()));
+            .and_then(|p| executable_name(&p));
         let mut resource = Resource {
             attributes: Vec::new(),
         };
@@ -294,7 +312,26 @@ fn percent_decode(variable: &'static str, quoted: &str, raw: &str) -> Result<Str
 
 #[cfg(test)]
 mod tests {
-    use super::unknown_service;
+    use super::{executable_name, unknown_service};
+    use std::path::Path;
+
+    #[test]
+    fn the_deleted_mark_is_no_part_of_an_executable_s_name() {
+        let gone = Path::new("/nonexistent/baton/app (deleted)");
+        assert_eq!(executable_name(gone).as_deref(), Some("app"));
+        assert_eq!(
+            executable_name(Path::new("/nonexistent/baton/app")).as_deref(),
+            Some("app")
+        );
+        // A file by the marked name, still there, is named so.
+        let dir = std::env::temp_dir().join(format!("baton-exe-name-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let there = dir.join("tool (deleted)");
+        std::fs::write(&there, b"").unwrap();
+        let name = executable_name(&there);
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(name.as_deref(), Some("tool (deleted)"));
+    }
 
     #[test]
     fn without_an_executable_name_the_service_is_unknown_service_alone() {
