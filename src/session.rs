@@ -79,13 +79,14 @@ impl fmt::Display for Session {
 ///
 /// The session is the application's own, so it is set even when the
 /// baggage is full: a client can send [`Baggage::MAX_MEMBERS`] members, or
-/// [`Baggage::MAX_BYTES`] bytes of them. Its last members are left out of
-/// the scope until `session.id` fits both limits, so that the next service
-/// gets the session, and reported as a
+/// [`Baggage::MAX_BYTES`] bytes of them. The members the `baggage` header
+/// would send in the session's place (the last it writes) are left out of
+/// the scope, so that the next service gets the session, and reported as a
 /// [`DiagnosticKind::LimitExceeded`](crate::DiagnosticKind) naming the
-/// first of them. A session id too long for the byte limit even alone
-/// makes room only for the member limit: it is current here, and left out
-/// of the `baggage` header.
+/// first of them. A member the header skips anyway (one too long to fit)
+/// stays, while the baggage has a member to spare for it. A session id too
+/// long for the byte limit even alone makes room only for the member
+/// limit: it is current here, and left out of the `baggage` header.
 ///
 /// ```
 /// let _outer = baton::session("chat-42");
@@ -110,7 +111,7 @@ pub fn session(id: &str) -> ContextGuard {
     room.with_baggage(Session::BAGGAGE_KEY, id).attach()
 }
 
-/// `baggage` without the last members that keep `session.id` = `id` from
+/// `baggage` without the members that keep `session.id` = `id` from
 /// fitting the W3C limits, counted as the `baggage` header counts them
 /// ([`entry_size`]); `None` when it fits already.
 #[track_caller]
@@ -119,36 +120,40 @@ fn room_for(baggage: &Baggage, id: &str) -> Option<Baggage> {
     // A session too long for the byte limit even alone is left out of the
     // header whatever is left out here: only the member limit makes room.
     let counted = session <= Baggage::MAX_BYTES;
-    // Whether `members` other entries of `bytes` (with their commas) leave
-    // room for the session's.
-    let fits = |members: usize, bytes: usize| {
-        members < Baggage::MAX_MEMBERS
-            && (!counted || bytes + usize::from(members > 0) + session <= Baggage::MAX_BYTES)
-    };
-    let others = || {
-        baggage
-            .iter()
-            .filter(|(k, _, _)| *k != Session::BAGGAGE_KEY)
-    };
-    let (mut members, mut bytes, mut kept) = (0, 0, 0);
-    for (k, v, p) in others() {
-        members += 1;
-        bytes += entry_size(k, v, p) + usize::from(members > 1);
-        if fits(members, bytes) {
-            kept = members;
+    // The others as the header writes them (`wire::baggage::format`): in
+    // order, each that fits beside those written before it, the others
+    // skipped. A member written only in the session's place is left out;
+    // one the header skips anyway stays, since it costs the session
+    // nothing, but the baggage itself holds at most `MAX_MEMBERS`.
+    let (mut kept, mut written, mut bytes) = (0, 0, 0);
+    let mut left_out: Vec<&str> = Vec::new();
+    for (k, v, p) in baggage
+        .iter()
+        .filter(|(k, _, _)| *k != Session::BAGGAGE_KEY)
+    {
+        let with = bytes + usize::from(written > 0) + entry_size(k, v, p);
+        let leave_out = if kept + 1 >= Baggage::MAX_MEMBERS {
+            true
+        } else if !counted || with + 1 + session <= Baggage::MAX_BYTES {
+            written += 1;
+            bytes = with;
+            false
+        } else {
+            with <= Baggage::MAX_BYTES
+        };
+        if leave_out {
+            left_out.push(k);
+        } else {
+            kept += 1;
         }
     }
-    if kept == members {
-        return None;
-    }
-    let left_out: Vec<&str> = others().skip(kept).map(|(k, _, _)| k).collect();
+    let first = *left_out.first()?;
     report(
         DiagnosticKind::LimitExceeded,
         &format_args!(
-            "{} baggage member(s) from {:?} on left out of the session's scope to make room \
-             for session.id: W3C allows {} members and {} bytes",
+            "{} baggage member(s), the first {first:?}, left out of the session's scope to make \
+             room for session.id: W3C allows {} members and {} bytes",
             left_out.len(),
-            left_out[0],
             Baggage::MAX_MEMBERS,
             Baggage::MAX_BYTES,
         ),
