@@ -32,6 +32,12 @@ fn the_name_of_a_deleted_executable_is_its_name() {
 #[ignore = "child half of the_name_of_a_deleted_executable_is_its_name"]
 fn deleted_child() {
     let exe = std::env::current_exe().unwrap();
+    // It deletes the binary it runs in: only ever the copy.
+    assert_eq!(
+        exe.file_name().and_then(|n| n.to_str()),
+        Some(COPY),
+        "run from the copy the_name_of_a_deleted_executable_is_its_name makes"
+    );
     std::fs::remove_file(&exe).unwrap();
     let resource = baton::export::Resource::default();
     let name = resource.get("service.name").unwrap().to_string();
