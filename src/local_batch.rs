@@ -28,7 +28,6 @@
 //! Only the batch processor takes spans this way: any other processor sees
 //! each span the moment it ends.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::ended_span::EndedSpan;
@@ -50,26 +49,6 @@ pub const THREAD_CHUNK_LINGER: Duration = Duration::from_millis(1);
 /// flush and shutdown).
 pub const THREAD_CHUNK_SIZE: usize = 64;
 
-/// How many threads hold spans in their batch that wait for a span still
-/// open there: spans a shutdown cannot reach. Counted per batch, not per
-/// span. A static of its own, alone on its cache lines (two, as adjacent
-/// lines are fetched together): the threads that gather write it. As a
-/// field of the recorder, whose fields every span reads, its alignment
-/// padded the recorder, and a thread handoff took 31 ns where it took 12
-/// (`../shared/peers/compare`, the same instructions). One count for every
-/// pipeline: a batch still waiting for one shut down counts until it is
-/// handed over (and dropped).
-static WAITING: Waiting = Waiting(AtomicUsize::new(0));
-
-/// The count, alone on its cache lines.
-#[repr(align(128))]
-struct Waiting(AtomicUsize);
-
-/// How many threads hold spans that wait for a span still open there.
-pub(crate) fn waiting_threads() -> usize {
-    WAITING.0.load(Ordering::Acquire)
-}
-
 /// This thread's gathered spans, and the pipeline they are for.
 pub(crate) struct LocalBatch {
     spans: Vec<EndedSpan>,
@@ -77,7 +56,7 @@ pub(crate) struct LocalBatch {
     recorder: Option<&'static Recorder>,
     linger: Linger,
     /// Whether the batch began waiting for a span open here, and is
-    /// counted in [`WAITING`].
+    /// counted in its recorder's [`Waiting`](crate::recorder::Waiting).
     waiting: bool,
 }
 
@@ -140,7 +119,7 @@ impl LocalBatch {
         if empty {
             self.recorder = Some(recorder);
             if kin {
-                self.begin_waiting();
+                self.begin_waiting(recorder);
             }
             if self.spans.capacity() == 0 {
                 self.spans.reserve_exact(recorder.local_batch);
@@ -152,22 +131,22 @@ impl LocalBatch {
     }
 
     /// Counts the batch, begun by a span that waits for one open here, in
-    /// [`WAITING`]. This and [`end_waiting`](Self::end_waiting) run once
+    /// `recorder`'s [`Waiting`](crate::recorder::Waiting). This and [`end_waiting`](Self::end_waiting) run once
     /// per batch, out of line: the atomic inlined into the span's end cost
     /// a child span 13 instructions in the default profile (callgrind), on
     /// every span.
     #[cold]
     #[inline(never)]
-    fn begin_waiting(&mut self) {
-        WAITING.0.fetch_add(1, Ordering::AcqRel);
+    fn begin_waiting(&mut self, recorder: &Recorder) {
+        recorder.waiting.begin();
         self.waiting = true;
     }
 
     /// Uncounts the batch counted by [`begin_waiting`](Self::begin_waiting).
     #[cold]
     #[inline(never)]
-    fn end_waiting(&mut self) {
-        WAITING.0.fetch_sub(1, Ordering::AcqRel);
+    fn end_waiting(&mut self, recorder: &Recorder) {
+        recorder.waiting.end();
         self.waiting = false;
     }
 
@@ -181,7 +160,7 @@ impl LocalBatch {
     pub(crate) fn take(&mut self) -> Option<Due> {
         let recorder = self.recorder.take()?;
         if self.waiting {
-            self.end_waiting();
+            self.end_waiting(recorder);
         }
         Some(Due {
             recorder,

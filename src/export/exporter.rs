@@ -135,8 +135,7 @@ pub enum ExportError {
     /// More fields may come: match it with `..`.
     #[non_exhaustive]
     ParentsOpen {
-        /// How many threads held such spans (of this pipeline, or of one
-        /// shut down before it whose spans still wait).
+        /// How many threads held such spans of this pipeline.
         threads: usize,
     },
 }

@@ -18,7 +18,6 @@ use crate::export::exporter::ExportError;
 use crate::export::fan_out::FanOut;
 use crate::export::processor::SpanProcessor;
 use crate::export::stats::BatchStats;
-use crate::local_batch;
 use crate::propagation::global::configure_global_propagator;
 use crate::recorder::{self, Recorder, Sink};
 use crate::sampling::{known_decision, ParentSampling};
@@ -172,6 +171,7 @@ pub fn init(config: Config) -> Result<PipelineGuard, InitError> {
         shut_down: AtomicBool::new(false),
         disabled: parts.disabled,
         ids: parts.ids,
+        waiting: Box::default(),
     };
     match recorder::install(recorder) {
         Ok(recorder) => {
@@ -344,7 +344,7 @@ fn shutdown_of(r: &Recorder, timeout: Duration) -> Result<(), ExportError> {
     stack::hand_over_ended();
     // Read before it closes: a batch handed over after this was counted,
     // and one handed over after the close is dropped.
-    let waiting = local_batch::waiting_threads();
+    let waiting = r.waiting.threads();
     if r.shut_down.swap(true, Ordering::AcqRel) {
         return Err(ExportError::AlreadyShutDown);
     }
