@@ -202,11 +202,6 @@ struct Model {
     /// stack: they may wait in its batch for that span.
     maybe_held: [Vec<SpanId>; THREADS],
     ended_this_op: Vec<SpanId>,
-    /// Per thread, whether its batch may still hold spans for a pipeline
-    /// shut down, waiting for a span open there: every shutdown counts
-    /// such a thread until its batch is handed over (`local_batch.rs`'s
-    /// `WAITING`, one count for every pipeline).
-    stale: [bool; THREADS],
     /// Spans a shutdown may have found waiting for a parent elsewhere.
     may_drop: HashSet<SpanId>,
     epoch: usize,
@@ -824,7 +819,7 @@ impl Run {
                             assert!(
                                 (0..THREADS)
                                     .filter(|&u| u != t)
-                                    .any(|u| !m.maybe_held[u].is_empty() || m.stale[u]),
+                                    .any(|u| !m.maybe_held[u].is_empty()),
                                 "shutdown on {t}: {r:?} while no span waits elsewhere: {:?}",
                                 m.maybe_held
                             );
@@ -843,24 +838,18 @@ impl Run {
             m.maybe_held[t].extend(ended);
         } else {
             m.maybe_held[t].clear();
-            m.stale[t] = false;
         }
         match op {
             Op::Flush(_) => {
                 m.maybe_held[t].clear();
-                m.stale[t] = false;
                 drop(m);
                 self.check_flushed(t)?;
             }
             Op::ShutdownReinit(_) => {
                 m.maybe_held[t].clear();
-                m.stale[t] = false;
                 drop(m);
                 self.check_flushed(t)?;
                 let mut m = lock(&self.model);
-                for u in 0..THREADS {
-                    m.stale[u] |= !m.maybe_held[u].is_empty();
-                }
                 let waiting: Vec<SpanId> =
                     m.maybe_held.iter_mut().flat_map(std::mem::take).collect();
                 m.may_drop.extend(waiting);
