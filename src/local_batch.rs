@@ -23,8 +23,8 @@
 //! descendants of a span still open on that thread, which no flush
 //! exports either; they reach the processor when that span ends, as
 //! fastrace's local spans do. A shutdown cannot wait for them: the
-//! threads whose batch waits so are counted, and a shutdown that finds
-//! any says so ([`ExportError::ParentsOpen`](crate::export::ExportError::ParentsOpen)).
+//! threads whose batch waits so are counted, per pipeline, and a shutdown
+//! that finds any of its own says so ([`ExportError::ParentsOpen`](crate::export::ExportError::ParentsOpen)).
 //! Only the batch processor takes spans this way: any other processor sees
 //! each span the moment it ends.
 
