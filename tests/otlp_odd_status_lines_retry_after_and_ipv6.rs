@@ -36,9 +36,10 @@ fn an_answer_that_is_no_http_1_status_fails_once_without_a_retry() {
             b"HTTP/1.1 600 Odd\r\nContent-Length: 0\r\n\r\n",
             "answered 600",
         ),
+        // No class: a code below 100 (RFC 9110 §15).
         (
             b"HTTP/1.1 000 Odd\r\nContent-Length: 0\r\n\r\n",
-            "answered 0",
+            "malformed status line",
         ),
     ] {
         // A retry would be accepted: the export failing says there was none.
