@@ -151,8 +151,17 @@ impl Record {
                 drop_list(link.attributes);
             }
         }
-        for kv in session.into_iter().chain(from_sampler).chain(from_builder) {
+        if let Some(kv) = session {
             self.set_attribute(limits, kv);
+        }
+        let extras = self.extras();
+        for given in [from_sampler, from_builder] {
+            attribute_limits::set_all(
+                &mut extras.attributes,
+                &mut extras.dropped_attributes_count,
+                limits.max_attributes,
+                given,
+            );
         }
     }
 
