@@ -332,10 +332,24 @@ impl Baggage {
     }
 }
 
-/// Equal when the entries are, however each buffer is laid out.
+/// Equal when the entries are, in any order and however each buffer is
+/// laid out: OpenTelemetry's Baggage API says "the order of name/value
+/// pairs MUST NOT be significant" (an extract or a composite may give the
+/// same entries in another order than they were set).
+///
+/// ```
+/// use baton::Baggage;
+/// let ab = Baggage::default().try_insert("a", "1", "").unwrap().try_insert("b", "2", "").unwrap();
+/// let ba = Baggage::default().try_insert("b", "2", "").unwrap().try_insert("a", "1", "").unwrap();
+/// assert_eq!(ab, ba);
+/// ```
 impl PartialEq for Baggage {
     fn eq(&self, other: &Baggage) -> bool {
-        self.iter().eq(other.iter())
+        // Both ways, which needs no assumption on repeated keys; at most
+        // `MAX_MEMBERS` entries each, so the quadratic search stays small.
+        let within = |a: &Baggage, b: &Baggage| a.iter().all(|e| b.iter().any(|f| e == f));
+        self.len() == other.len()
+            && (self.iter().eq(other.iter()) || (within(self, other) && within(other, self)))
     }
 }
 
