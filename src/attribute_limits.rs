@@ -142,6 +142,18 @@ pub(crate) fn set_all(
         }
         return;
     }
+    set_all_hashed(attributes, dropped, max, given);
+}
+
+/// [`set_all`] past [`PAIRWISE_MAX`] entries, each key placed through a
+/// hash map. Out of line: a span's start takes the short way.
+#[inline(never)]
+fn set_all_hashed(
+    attributes: &mut Vec<KeyValue>,
+    dropped: &mut u32,
+    max: usize,
+    given: Vec<KeyValue>,
+) {
     // Each given entry's place in `attributes`, `None` when discarded.
     let places: Vec<Option<usize>> = {
         let mut place: HashMap<&str, usize> =
