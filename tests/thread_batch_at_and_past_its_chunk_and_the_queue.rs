@@ -6,7 +6,7 @@
 //! counted once. Installs the global pipeline, one test at a time.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
@@ -15,6 +15,10 @@ use baton::{InMemoryExporter, SpanData};
 
 #[path = "common/gate.rs"]
 mod gate;
+#[path = "common/stepped.rs"]
+mod stepped;
+
+use stepped::stepped;
 
 static PIPELINE: Mutex<()> = Mutex::new(());
 
@@ -33,25 +37,12 @@ fn counts_at_each_step(
     exporter: &InMemoryExporter,
     f: impl FnOnce(&dyn Fn()) + Send,
 ) -> Vec<usize> {
-    let (to_test, at_step) = mpsc::channel::<()>();
-    let (to_thread, go_on) = mpsc::channel::<()>();
     let mut counts = Vec::new();
-    thread::scope(|s| {
-        let to_thread = to_thread;
-        let worker = s.spawn(move || {
-            f(&|| {
-                to_test.send(()).unwrap();
-                go_on.recv().unwrap();
-            })
-        });
-        while at_step.recv().is_ok() {
-            s.spawn(|| baton::export::force_flush(Duration::MAX).unwrap())
-                .join()
-                .unwrap();
-            counts.push(exporter.finished_spans().len());
-            to_thread.send(()).unwrap();
-        }
-        worker.join().unwrap();
+    stepped(f, || {
+        thread::spawn(|| baton::export::force_flush(Duration::MAX).unwrap())
+            .join()
+            .unwrap();
+        counts.push(exporter.finished_spans().len());
     });
     counts
 }

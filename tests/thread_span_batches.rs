@@ -11,13 +11,18 @@
 
 use std::future::Future;
 use std::pin::pin;
-use std::sync::{mpsc, Mutex};
+use std::sync::Mutex;
 use std::task::{Context as TaskContext, Poll, Waker};
 use std::thread;
 use std::time::Duration;
 
 use baton::export::{ExportError, THREAD_CHUNK_LINGER, THREAD_CHUNK_SIZE};
 use baton::{FutureExt as _, InMemoryExporter};
+
+#[path = "common/stepped.rs"]
+mod stepped;
+
+use stepped::stepped;
 
 /// The tests share the global pipeline.
 static PIPELINE: Mutex<()> = Mutex::new(());
@@ -54,29 +59,6 @@ impl Installed {
             .map(|s| s.name.into_owned())
             .collect()
     }
-}
-
-/// Runs `f` on a thread of its own, and `between` on the calling thread
-/// each time `f` calls the given step function.
-fn stepped(f: impl FnOnce(&dyn Fn()) + Send, mut between: impl FnMut()) {
-    let (to_test, at_step) = mpsc::channel::<()>();
-    let (to_thread, go_on) = mpsc::channel::<()>();
-    thread::scope(|s| {
-        // Owned here, so that a panic in `between` drops it and the worker
-        // stops waiting, rather than the test hanging.
-        let to_thread = to_thread;
-        let worker = s.spawn(move || {
-            f(&|| {
-                to_test.send(()).unwrap();
-                go_on.recv().unwrap();
-            })
-        });
-        while at_step.recv().is_ok() {
-            between();
-            to_thread.send(()).unwrap();
-        }
-        worker.join().unwrap();
-    });
 }
 
 /// Runs `work` inside an entered span "parent" on a thread of its own, and
