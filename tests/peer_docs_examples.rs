@@ -41,6 +41,9 @@ fn otel_python_attach_detach_and_baggage() {
 /// baggage.
 #[test]
 fn otel_python_inject_then_extract_as_the_parent() {
+    // Installed before any span begins: a span begun while another test
+    // installs the pipeline is a no-op span, with no ids to carry.
+    common::exporter();
     let propagator = Composite::new(vec![Box::new(TraceContext), Box::new(W3cBaggage)]);
     let mut headers: HashMap<String, String> = HashMap::new();
     let (client_trace, client_span) = {
@@ -68,6 +71,9 @@ fn otel_python_inject_then_extract_as_the_parent() {
 /// keeps nothing of it afterwards.
 #[test]
 fn contextvars_copy_context_run_in_a_thread_pool() {
+    // Installed before the span begins, as above (found flaky: the span
+    // began before another test's `init`, the job ran after it).
+    common::exporter();
     let _s = baton::session("conv-1");
     let request = baton::span("request").enter();
     let submitted = baton::copy_context_to_thread(|| {
@@ -85,6 +91,10 @@ fn contextvars_copy_context_run_in_a_thread_pool() {
     });
     let (first, rest, after) = worker.join().unwrap();
     let id = Some(request.trace_id());
+    assert!(
+        request.span_context().is_valid(),
+        "the span has ids of its own"
+    );
     assert_eq!(first, (id, Some("conv-1".to_owned())));
     assert_eq!(rest, [(0, id), (1, id), (2, id)]);
     assert_eq!(after, (None, None), "the worker keeps nothing");
