@@ -379,41 +379,6 @@ impl SpanState {
         self.body.take_ended(&mut self.head, limits)
     }
 
-    /// Ends the span now, taken apart: its ids, name and record go into
-    /// the ended span as they are, and its baggage (the parent's, for a
-    /// context never made) is let go of. `None`, and the span dropped,
-    /// unless it records and only its owner refers to it. For an owner
-    /// that has just taken the span out whole (the stack, popping it): a
-    /// state taken apart in place, as [`take_ended`](Self::take_ended)
-    /// does, is left with vacant parts to write, then release and drop
-    /// (callgrind: 38 instructions of a child span).
-    #[inline(always)]
-    pub(crate) fn into_ended(self, limits: impl FnOnce() -> SpanLimits) -> Option<EndedSpan> {
-        let SpanState {
-            head:
-                Head {
-                    span_context,
-                    name,
-                    baggage,
-                },
-            body,
-        } = self;
-        // Most spans have no baggage: asked first, its drop is a load, not
-        // a call.
-        if baggage.is_empty() {
-            std::mem::forget(baggage);
-        } else {
-            drop(baggage);
-        }
-        let Body::Recording(mut record) = body else {
-            drop((span_context, name, body));
-            return None;
-        };
-        let end = Instant::now();
-        record.cut(limits);
-        Some(EndedSpan::new(span_context, name, record, end))
-    }
-
     /// Hands the span to a caller that will end it, leaving in its place a
     /// copy that keeps the ids and records nothing more.
     pub(crate) fn detach(&mut self) -> SpanState {

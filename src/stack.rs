@@ -306,7 +306,7 @@ impl Stack {
         };
         match r {
             Some(r) => {
-                if let Some(ended) = self.spans.pop().and_then(|s| s.into_ended(|| r.limits)) {
+                if let Some(ended) = self.spans.pop().and_then(|s| s.finish(|| r.limits, |_| {}, |_| false)) {
                     *due = self.ended.keep(r, ended, kin);
                 }
                 *due |= self.idle_with_batch();
