@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
-use crate::attribute_limits::{self, limit_record, limit_span_type, report_discarded};
+use crate::attribute_limits::{limit_record, limit_span_type, report_discarded, KeyPlaces};
 use crate::clock::{unix_nanos_at, unix_nanos_span};
 use crate::instrumentation_scope::InstrumentationScope;
 use crate::span_context::SpanContext;
@@ -36,6 +36,7 @@ pub(crate) struct Extras {
     end_unix_nanos: Option<u64>,
     pub(crate) attributes: Vec<KeyValue>,
     dropped_attributes_count: u32,
+    attribute_places: KeyPlaces,
     events: Vec<Event>,
     dropped_events_count: u32,
     pub(crate) links: Vec<Link>,
@@ -163,7 +164,7 @@ impl Record {
                 continue;
             }
             let extras = self.extras();
-            attribute_limits::set_all(
+            extras.attribute_places.set_all(
                 &mut extras.attributes,
                 &mut extras.dropped_attributes_count,
                 limits.max_attributes,
@@ -195,10 +196,10 @@ impl Record {
         self.extras.get_or_insert_with(Box::default)
     }
 
-    /// Sets `kv` (see [`attribute_limits::set_attribute`]).
+    /// Sets `kv` (see [`crate::attribute_limits::set_attribute`]).
     pub(crate) fn set_attribute(&mut self, limits: &SpanLimits, kv: KeyValue) {
         let extras = self.extras();
-        attribute_limits::set_attribute(
+        extras.attribute_places.set(
             &mut extras.attributes,
             &mut extras.dropped_attributes_count,
             limits.max_attributes,

@@ -306,7 +306,11 @@ impl Stack {
         };
         match r {
             Some(r) => {
-                if let Some(ended) = self.spans.pop().and_then(|s| s.finish(|| r.limits, |_| {}, |_| false)) {
+                if let Some(ended) = self
+                    .spans
+                    .pop()
+                    .and_then(|s| s.finish(|| r.limits, |_| {}, |_| false))
+                {
                     *due = self.ended.keep(r, ended, kin);
                 }
                 *due |= self.idle_with_batch();
