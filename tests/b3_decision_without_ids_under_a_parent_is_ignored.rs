@@ -8,12 +8,13 @@
 //! sampled there was marked debug (B3 inject sent `-d` on, asking every
 //! later hop to record the trace whatever its policy), and the sampler
 //! was handed the decision (`SamplingParams::remote_decision`), which is
-//! for a root span.
+//! for a root span. Beside a remote parent the ignored decision is
+//! reported (`tests/lone_decision_beside_a_parent_is_reported.rs`).
 
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
-use baton::propagation::{Composite, Propagator, B3};
+use baton::propagation::{Composite, Problem, Propagator, B3};
 use baton::sampling::{Sampler, SamplingDecision, SamplingParams, SamplingResult};
 use baton::wire::b3::Sampling;
 use baton::{Context, SpanContext};
@@ -102,7 +103,16 @@ fn a_lone_debug_beside_a_traceparent_leaves_the_remote_parent_to_decide() {
     let headers = carrier(&[("b3", "d"), ("traceparent", traceparent)]);
     let both = Composite::from_list("b3,tracecontext").unwrap();
     let (cx, problems) = both.extract_with_problems(&Context::default(), &headers);
-    assert!(problems.is_empty());
+    // Ignored, but not silently.
+    assert_eq!(
+        problems.iter().copied().collect::<Vec<_>>(),
+        [Problem::DecisionBesideParent {
+            parent: "traceparent",
+            parent_sampled: Some(false),
+            ignored: "b3",
+            ignored_decision: Sampling::Debug,
+        }]
+    );
     let remote = cx.span_context().unwrap();
     assert!(remote.is_remote() && !remote.is_sampled());
     assert_eq!(

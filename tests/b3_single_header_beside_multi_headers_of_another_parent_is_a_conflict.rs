@@ -111,7 +111,9 @@ fn another_parent_or_decision_of_the_same_trace_is_reported() {
 }
 
 /// Nothing is lost where the multi headers say what `b3` says (the same
-/// parent, and no decision or the same one), or carry no parent at all.
+/// parent, and no decision or the same one, or the same decision alone).
+/// Another decision alone is reported: see
+/// `tests/lone_decision_beside_a_parent_is_reported.rs`.
 #[test]
 fn the_same_parent_or_no_parent_beside_b3_is_no_conflict() {
     let b3 = format!("{T1}-{S1}-1");
@@ -122,7 +124,7 @@ fn the_same_parent_or_no_parent_beside_b3_is_no_conflict() {
             ("x-b3-sampled", "1"),
         ][..],
         &[("x-b3-traceid", T1), ("x-b3-spanid", S1)],
-        &[("x-b3-sampled", "0")],
+        &[("x-b3-sampled", "1")],
     ] {
         let mut pairs = vec![("b3", b3.as_str())];
         pairs.extend_from_slice(multi);

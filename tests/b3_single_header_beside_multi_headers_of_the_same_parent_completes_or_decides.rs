@@ -8,6 +8,7 @@
 //! `x-b3-sampled: 1` of the same parent dropped the decision.
 
 use baton::propagation::{Problem, Propagator, B3};
+use baton::wire::{Field, Reason, WireError};
 use baton::{Context, SpanContext, SpanId, TraceId};
 
 const T: &str = "80f198ee56343ba864fe8b2a57d3eff7";
@@ -94,7 +95,9 @@ fn a_lone_decision_beside_multi_headers_without_a_trace_id_stays_alone() {
         extracted(&[("b3", "1"), ("x-b3-spanid", S), ("x-b3-sampled", "0")]);
     assert_eq!(sc, None, "no trace id: the multi headers carry no parent");
     assert_eq!(decision, Some(true));
-    assert_eq!(problems, []);
+    // Invalid, as they are alone: not passed over silently.
+    let missing = WireError::new(Field::B3TraceId, 0, Reason::Missing);
+    assert_eq!(problems, [Problem::Invalid(missing)]);
 }
 
 #[test]

@@ -5,8 +5,9 @@
 //! then a custom format's debug gave debug, no problem), against
 //! `Composite`'s "the first ... sets it; later ones only add". Beside a
 //! parent a lone decision counts for nothing, as decided in
-//! `tests/b3_decision_without_ids_under_a_parent_is_ignored.rs`; the rows
-//! with a `traceparent` pin that this change leaves it so.
+//! `tests/b3_decision_without_ids_under_a_parent_is_ignored.rs`, but one
+//! the parent does not carry is reported; the rows with a `traceparent`
+//! pin both.
 
 use baton::propagation::{Composite, Extractor, Injector, Problem, Propagator, B3};
 use baton::wire::b3::Sampling;
@@ -75,6 +76,16 @@ fn conflict(kept: &'static str, kept_sampled: bool, ignored: &'static str) -> Ve
     }]
 }
 
+/// A decision without ids from `ignored` beside the sampled `traceparent`.
+fn beside(ignored: &'static str, ignored_decision: Sampling) -> Vec<Problem> {
+    vec![Problem::DecisionBesideParent {
+        parent: "traceparent",
+        parent_sampled: Some(true),
+        ignored,
+        ignored_decision,
+    }]
+}
+
 #[test]
 fn the_first_lone_decision_holds_and_a_disagreeing_one_is_a_conflict() {
     let h = |v: &str| v.to_owned();
@@ -99,15 +110,19 @@ fn the_first_lone_decision_holds_and_a_disagreeing_one_is_a_conflict() {
         // Only one format carries a decision.
         ("b3,mine", vec![("x-decision", h("0"))], Kept::Lone(Sampling::Deny), vec![]),
         ("mine,b3", vec![("b3", h("d"))], Kept::Lone(Sampling::Debug), vec![]),
-        // Beside a parent the parent decides, whatever the order.
+        // Beside a parent the parent decides, whatever the order, and a
+        // decision it does not carry is reported.
         ("b3,tracecontext", vec![("b3", h("0")), ("traceparent", sampled.clone())],
-            Kept::Parent(Some(true)), vec![]),
+            Kept::Parent(Some(true)), beside("b3", Sampling::Deny)),
         ("tracecontext,mine,b3",
             vec![("traceparent", sampled.clone()), ("x-decision", h("0")), ("b3", h("1"))],
-            Kept::Parent(Some(true)), vec![]),
+            Kept::Parent(Some(true)), beside("x-decision", Sampling::Deny)),
         ("mine,b3,tracecontext",
             vec![("x-decision", h("0")), ("b3", h("1")), ("traceparent", sampled.clone())],
-            Kept::Parent(Some(true)), conflict("x-decision", false, "b3")),
+            Kept::Parent(Some(true)),
+            [conflict("x-decision", false, "b3"), beside("x-decision", Sampling::Deny)].concat()),
+        ("b3,tracecontext", vec![("b3", h("1")), ("traceparent", sampled.clone())],
+            Kept::Parent(Some(true)), vec![]),
     ];
     for (list, headers, kept, problems) in table {
         let carrier: Vec<(String, String)> = headers

@@ -14,7 +14,8 @@
 //! format; one of the same parent adds a decision the first left to us and
 //! debug; each invalid header is one `Problem::Invalid`; a baggage key a
 //! later format gives another value is one `Problem::BaggageConflict` per
-//! format; `extract` reports exactly the problems `extract_with_problems`
+//! format; a lone B3 decision beside the parent that won, which does not
+//! carry it, is one `Problem::DecisionBesideParent`; `extract` reports exactly the problems `extract_with_problems`
 //! returns, one diagnostic each, of the problem's kind.
 
 #[path = "common/composite_matrix.rs"]
@@ -419,9 +420,48 @@ fn walk(filter: impl Fn(&[Format], &Case) -> bool) -> Vec<String> {
                             "baggage conflicts {seen_bag:?}, expected {bag_conflicts:?}"
                         ));
                     }
+                    // A lone decision beside the parent that won and says
+                    // otherwise, named by the first B3 format.
+                    let seen_beside: Vec<(&str, &str, Sampling)> = problems
+                        .iter()
+                        .filter_map(|p| match p {
+                            Problem::DecisionBesideParent {
+                                parent,
+                                ignored,
+                                ignored_decision,
+                                ..
+                            } => Some((*parent, *ignored, *ignored_decision)),
+                            _ => None,
+                        })
+                        .collect();
+                    let first_b3 = formats.iter().find(|f| matches!(f, B3 | B3Multi));
+                    let want_beside: Vec<(&str, &str, Sampling)> =
+                        match (&expected, case.lone, first_b3) {
+                            (Some(e), Some(d), Some(b3)) => {
+                                let same = match d {
+                                    Sampling::Deny => !e.sampled,
+                                    Sampling::Accept => e.sampled,
+                                    Sampling::Debug => e.sampled && e.debug,
+                                };
+                                if same {
+                                    vec![]
+                                } else {
+                                    vec![(e.kept_by.field(), b3.field(), d)]
+                                }
+                            }
+                            _ => vec![],
+                        };
+                    if seen_beside != want_beside {
+                        wrong.push(format!(
+                            "decisions beside the parent {seen_beside:?}, expected {want_beside:?}"
+                        ));
+                    }
                     // Nothing else.
-                    let accounted =
-                        seen_conflicts.len() + invalid + repeated.len() + seen_bag.len();
+                    let accounted = seen_conflicts.len()
+                        + invalid
+                        + repeated.len()
+                        + seen_bag.len()
+                        + seen_beside.len();
                     if problems.len() != accounted {
                         wrong.push(format!("other problems: {problems:?}"));
                     }

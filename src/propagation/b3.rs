@@ -24,7 +24,7 @@
 use core::ops::Range;
 
 use super::carrier::first_value;
-use super::parent::{completed, lone_decision, Parent};
+use super::parent::{beside_parent, completed, lone_decision, Parent};
 use super::{reported, Extractor, Injector, Problem, Problems, Propagator};
 use crate::context::Context;
 use crate::span_context::SpanContext;
@@ -68,8 +68,11 @@ enum Encoding {
 /// `x-b3-flags: 1`) are compared as two formats' decisions without ids
 /// are: the `b3` decision holds, their debug makes its accept debug, and
 /// a decision of theirs that disagrees is a [`Problem::DecisionConflict`].
-/// Beside a `b3` with ids they count for nothing, as a decision without
-/// ids beside another format's parent does.
+/// Beside a `b3` with ids, which decides, a decision of theirs that it
+/// does not carry is a [`Problem::DecisionBesideParent`], as a decision
+/// without ids beside another format's parent is. Multi headers that carry
+/// neither a parent nor a decision alone (`x-b3-spanid` without
+/// `x-b3-traceid`) beside a valid `b3` are one [`Problem::Invalid`].
 ///
 /// So [`Propagator::fields`] is the form written, and
 /// [`Propagator::extract_fields`] both forms.
@@ -166,13 +169,9 @@ struct Read {
 }
 
 impl Read {
-    /// Reads the fields `EXTRACT_FIELDS[range]` from `carrier`.
-    fn fields(&mut self, carrier: &dyn Extractor, range: Range<usize>) {
-        if range.is_empty() {
-            return;
-        }
-        let start = range.start;
-        carrier.get_all_of(&EXTRACT_FIELDS[range], &mut |i, value| match start + i {
+    /// Reads [`EXTRACT_FIELDS`] from `carrier`.
+    fn fields(&mut self, carrier: &dyn Extractor) {
+        carrier.get_all_of(&EXTRACT_FIELDS, &mut |field, value| match field {
             0 => match self.single {
                 None => self.single = Some(parse_single(value)),
                 Some(_) => self.repeated = true,
@@ -268,22 +267,55 @@ impl Read {
     /// `x-b3-flags: 1`, with a decision of theirs that disagrees reported as
     /// a [`Composite`](super::Composite) reports two formats' decisions
     /// without ids. Multi headers that are not a decision alone (a span id
-    /// without its trace id) carry no parent and are passed over.
+    /// without its trace id) are invalid, one problem, as when they come
+    /// alone.
     #[cold]
     #[inline(never)]
     fn beside_lone(self, single: Sampling, problems: &mut Problems) -> Sampling {
-        let Ok(B3Header::SamplingOnly(multi)) = finished(self.multi, problems) else {
-            return single;
+        let multi = match finished(self.multi, problems) {
+            Ok(B3Header::SamplingOnly(multi)) => multi,
+            Ok(B3Header::Context { .. }) => return single,
+            Err(e) => {
+                problems.push(Problem::Invalid(e));
+                return single;
+            }
         };
-        let field = match multi {
-            Sampling::Debug => FLAGS_HEADER,
-            Sampling::Accept | Sampling::Deny => SAMPLED_HEADER,
-        };
-        let (decision, problem) = lone_decision(single, SINGLE_HEADER, multi, field);
+        let (decision, problem) =
+            lone_decision(single, SINGLE_HEADER, multi, decision_field(multi));
         if let Some(problem) = problem {
             problems.push(problem);
         }
         decision
+    }
+
+    /// Reports what multi headers without a trace id lose beside `single`,
+    /// a `b3` with ids, which decides: a decision of theirs it does not
+    /// carry ([`Problem::DecisionBesideParent`]), or, not a decision alone
+    /// (a span id without its trace id), their being invalid.
+    #[cold]
+    #[inline(never)]
+    fn beside_ids(self, single: &B3Header, problems: &mut Problems) {
+        let Some(parent) = single.to_span_context() else {
+            return;
+        };
+        match finished(self.multi, problems) {
+            Ok(B3Header::SamplingOnly(multi)) => {
+                let field = decision_field(multi);
+                if let Some(problem) = beside_parent(&parent, SINGLE_HEADER, multi, field) {
+                    problems.push(problem);
+                }
+            }
+            Ok(B3Header::Context { .. }) => {}
+            Err(e) => problems.push(Problem::Invalid(e)),
+        }
+    }
+}
+
+/// The `x-b3-*` header that carries `decision` without ids.
+fn decision_field(decision: Sampling) -> &'static str {
+    match decision {
+        Sampling::Debug => FLAGS_HEADER,
+        Sampling::Accept | Sampling::Deny => SAMPLED_HEADER,
     }
 }
 
@@ -374,62 +406,52 @@ impl Propagator for B3 {
     fn extract_with_problems(&self, cx: &Context, carrier: &dyn Extractor) -> (Context, Problems) {
         let mut problems = Problems::default();
         // The single header wins over the multi headers ("when extracting
-        // state headers, the first value wins" within each). `B3::multi()`
-        // expects the multi headers and reads all six fields in one look at
-        // the carrier; `B3::single()` reads its header and `x-b3-traceid`,
-        // and the rest only when the one is absent or invalid, or the other
-        // present. Either way the same result.
+        // state headers, the first value wins" within each). All six fields
+        // are read in one look at the carrier, whichever form this injects:
+        // beside a valid `b3`, multi headers are still compared with it, so
+        // that none is passed over unreported.
         let mut read = Read::default();
-        let first = match self.encoding {
-            Encoding::Single => 2,
-            Encoding::Multi => EXTRACT_FIELDS.len(),
-        };
-        read.fields(carrier, 0..first);
+        read.fields(carrier);
         if read.repeated {
             read.report_repeated(carrier, 0..1, &mut problems);
         }
-        match read.single {
-            Some(Ok(header)) => {
-                // Multi headers with ids beside a valid `b3` are another
-                // parent's, or this one's said twice: no trace id, no ids.
-                // Without ids they are compared only with a `b3` without
-                // ids: beside a parent a decision alone counts for nothing.
-                let lone = match header {
-                    B3Header::SamplingOnly(s) => Some(s),
-                    B3Header::Context { .. } => None,
-                };
-                if read.seen[0] || lone.is_some() {
-                    read.fields(carrier, first..EXTRACT_FIELDS.len());
-                    if read.repeated {
-                        read.report_repeated(carrier, 1..EXTRACT_FIELDS.len(), &mut problems);
-                    }
-                }
-                if read.seen[0] {
-                    if let Some(sc) = read.beside_multi(&header, &mut problems) {
-                        return (cx.with_span_context(sc), problems);
-                    }
-                } else if let Some(s) = lone {
-                    let decision = read.beside_lone(s, &mut problems);
-                    return (cx.with_remote_decision(Some(decision)), problems);
-                }
-                return (apply(&header, cx), problems);
+        let single = match read.single {
+            Some(Ok(header)) => Some(header),
+            Some(Err(e)) => {
+                problems.push(Problem::Invalid(e));
+                None
             }
-            Some(Err(e)) => problems.push(Problem::Invalid(e)),
-            None => {}
-        }
-        read.fields(carrier, first..EXTRACT_FIELDS.len());
+            None => None,
+        };
         if read.multi.is_empty() {
-            return (cx.clone(), problems);
+            return match single {
+                Some(header) => (apply(&header, cx), problems),
+                None => (cx.clone(), problems),
+            };
         }
         if read.repeated {
             read.report_repeated(carrier, 1..EXTRACT_FIELDS.len(), &mut problems);
         }
-        match finished(read.multi, &mut problems) {
-            Ok(header) => (apply(&header, cx), problems),
-            Err(e) => {
-                problems.push(Problem::Invalid(e));
-                (cx.clone(), problems)
+        match single {
+            Some(header) if read.seen[0] => match read.beside_multi(&header, &mut problems) {
+                Some(sc) => (cx.with_span_context(sc), problems),
+                None => (apply(&header, cx), problems),
+            },
+            Some(B3Header::SamplingOnly(s)) => {
+                let decision = read.beside_lone(s, &mut problems);
+                (cx.with_remote_decision(Some(decision)), problems)
             }
+            Some(header) => {
+                read.beside_ids(&header, &mut problems);
+                (apply(&header, cx), problems)
+            }
+            None => match finished(read.multi, &mut problems) {
+                Ok(header) => (apply(&header, cx), problems),
+                Err(e) => {
+                    problems.push(Problem::Invalid(e));
+                    (cx.clone(), problems)
+                }
+            },
         }
     }
 

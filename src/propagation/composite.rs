@@ -4,7 +4,7 @@
 use std::fmt;
 
 use super::baggage_merge::add_baggage;
-use super::parent::{completed, lone_decision, Parent};
+use super::parent::{beside_parent, completed, lone_decision, Parent};
 use super::session::{SessionError, SessionHeader, BATON_SESSION_HEADER};
 use super::{field_name, jaeger, Jaeger, TraceContext, W3cBaggage, B3};
 use super::{reported, Extractor, Injector, Problem, Problems, Propagator};
@@ -44,7 +44,9 @@ pub const DEFAULT_PROPAGATORS: &str = "tracecontext,baggage";
 ///   A decision without ids (B3's `b3: 0`) counts only where no format
 ///   carries a parent; the first holds, a later debug makes an accept
 ///   debug, and a later one that disagrees is a
-///   [`Problem::DecisionConflict`].
+///   [`Problem::DecisionConflict`]. Beside a parent, whatever the order,
+///   the parent decides, and each decision without ids that it does not
+///   carry is a [`Problem::DecisionBesideParent`].
 ///   Every problem of every format is reported once
 ///   (see [`Propagator::extract_with_problems`]).
 /// - **Fields** are the union of every propagator's fields, in order, and
@@ -427,6 +429,8 @@ impl Propagator for Composite {
         // A decision without ids the carrier set before any parent, and the
         // field of the format that carried it.
         let mut lone: Option<(Sampling, &'static str)> = None;
+        // Decisions without ids met after a parent, and their fields.
+        let mut after_parent: Vec<(Sampling, &'static str)> = Vec::new();
         // Baggage keys an earlier format in this carrier already set.
         let mut from_carrier: Vec<String> = Vec::new();
         for p in &self.propagators {
@@ -479,11 +483,15 @@ impl Propagator for Composite {
             // A decision without ids counts only where no format carries a
             // parent (the parent decides); the first holds, as the first
             // parent does.
-            if let (None, Some(decision)) = (chosen, got.remote_decision()) {
+            if let Some(decision) = got.remote_decision() {
                 let by = self.name_of(p.as_ref());
-                let holds = match lone {
-                    None => (decision, by),
-                    Some((first, first_by)) => {
+                let holds = match (chosen, lone) {
+                    (Some(_), _) => {
+                        after_parent.push((decision, by));
+                        continue;
+                    }
+                    (None, None) => (decision, by),
+                    (None, Some((first, first_by))) => {
                         let (holds, problem) = lone_decision(first, first_by, decision, by);
                         if let Some(problem) = problem {
                             problems.push(problem);
@@ -493,6 +501,23 @@ impl Propagator for Composite {
                 };
                 lone = Some(holds);
                 out = out.with_remote_decision(Some(holds.0));
+            }
+        }
+        // Beside a parent, the decisions without ids went unused: each one
+        // the parent that won does not carry is lost, and reported once,
+        // by the first format that carried it (`b3` and `b3multi` read the
+        // same headers).
+        if let (Some((_, parent_p)), Some(sc)) = (chosen, out.span_context()) {
+            let parent_by = self.name_of(parent_p);
+            let mut reported: Vec<Sampling> = Vec::new();
+            for (decision, by) in lone.into_iter().chain(after_parent) {
+                if reported.contains(&decision) {
+                    continue;
+                }
+                reported.push(decision);
+                if let Some(problem) = beside_parent(sc, parent_by, decision, by) {
+                    problems.push(problem);
+                }
             }
         }
         (out, problems)

@@ -115,3 +115,28 @@ pub(super) fn lone_decision(
     });
     (kept, problem)
 }
+
+/// The problem of `decision`, a decision without ids that the field
+/// `ignored` carried beside `parent`, the parent the field `parent_by`
+/// carried and that decides: `None` where the parent says the same (an
+/// accept beside a sampled parent, debug beside a debug one), as then
+/// nothing was lost.
+pub(super) fn beside_parent(
+    parent: &SpanContext,
+    parent_by: &'static str,
+    decision: Sampling,
+    ignored: &'static str,
+) -> Option<Problem> {
+    let parent_sampled = parent.sampling_decision();
+    let same = match decision {
+        Sampling::Deny => parent_sampled == Some(false),
+        Sampling::Accept => parent_sampled == Some(true),
+        Sampling::Debug => parent_sampled == Some(true) && parent.is_debug(),
+    };
+    (!same).then_some(Problem::DecisionBesideParent {
+        parent: parent_by,
+        parent_sampled,
+        ignored,
+        ignored_decision: decision,
+    })
+}

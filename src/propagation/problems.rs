@@ -4,6 +4,7 @@ use std::fmt;
 
 use crate::diagnostic::{report, DiagnosticKind};
 use crate::id::{SpanId, TraceId};
+use crate::wire::b3::Sampling;
 use crate::wire::WireError;
 
 /// One thing an extract could not use.
@@ -104,6 +105,23 @@ pub enum Problem {
         /// Whether the decision ignored samples.
         ignored_sampled: bool,
     },
+    /// A sampling decision without ids (B3's `b3: 0`, or `X-B3-Sampled`
+    /// without `X-B3-TraceId` beside a `b3` with ids) came beside a parent
+    /// that says otherwise: another decision, none (deferred), or not
+    /// debug where the decision is. The parent decides, and the decision
+    /// was ignored. Not [`Problem::DecisionConflict`], whose sides are
+    /// both a sampled flag: here a deferred parent or a lost debug is what
+    /// went unused.
+    DecisionBesideParent {
+        /// The field of the format whose parent was kept.
+        parent: &'static str,
+        /// The parent's decision; `None` when there was none (deferred).
+        parent_sampled: Option<bool>,
+        /// The field of the format whose decision was ignored.
+        ignored: &'static str,
+        /// The decision ignored.
+        ignored_decision: Sampling,
+    },
 }
 
 impl Problem {
@@ -117,6 +135,7 @@ impl Problem {
             | Problem::Repeated { .. }
             | Problem::SpanConflict { .. }
             | Problem::DecisionConflict { .. }
+            | Problem::DecisionBesideParent { .. }
             | Problem::BaggageConflict { .. }
             | Problem::BaggageRepeated { .. } => DiagnosticKind::ConflictingContext,
         }
@@ -192,6 +211,22 @@ impl fmt::Display for Problem {
                 "{ignored} carries the decision {} but {kept} carries {}; kept {kept}'s",
                 decision(Some(*ignored_sampled)),
                 decision(Some(*kept_sampled))
+            ),
+            Problem::DecisionBesideParent {
+                parent,
+                parent_sampled,
+                ignored,
+                ignored_decision,
+            } => write!(
+                f,
+                "{ignored} carries the decision {} without ids beside {parent}'s parent ({}); \
+                 kept the parent's",
+                match ignored_decision {
+                    Sampling::Debug => "debug",
+                    Sampling::Accept => decision(Some(true)),
+                    Sampling::Deny => decision(Some(false)),
+                },
+                decision(*parent_sampled)
             ),
         }
     }
