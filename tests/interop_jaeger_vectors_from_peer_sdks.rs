@@ -11,6 +11,8 @@
 //!   `TextMapCodec.contextAsString` (ids as `Long.toHexString`, unpadded).
 //! - Python: open-telemetry/opentelemetry-python
 //!   `propagator/opentelemetry-propagator-jaeger/tests/test_jaeger_propagator.py`.
+//! - JavaScript: open-telemetry/opentelemetry-js
+//!   `packages/opentelemetry-propagator-jaeger/test/JaegerPropagator.test.ts`.
 //! - Spec: Jaeger's "Propagation Format" (jaegertracing/documentation,
 //!   `client-libraries.md`).
 //!
@@ -148,6 +150,22 @@ extract_vectors! {
     java_invalid_flags_non_numeric:
         "000000000000004d0000000000000016:0000000000017c29:0:abcdefr" => None;
 
+    // JavaScript `.extract()`.
+    js_sampled: "d4cda95b652f4a1592b449d5929fda1b:6e0c63257de34c92:0:01"
+        => seen("d4cda95b652f4a1592b449d5929fda1b", "6e0c63257de34c92", true, false);
+    js_one_digit_flag_sampled: "9c41e35aeb6d1272:45fd2a9709dadcf1:a13699e3fb724f40:1"
+        => seen("00000000000000009c41e35aeb6d1272", "45fd2a9709dadcf1", true, false);
+    js_one_digit_flag_not_sampled: "9c41e35aeb6d1272:45fd2a9709dadcf1:a13699e3fb724f40:0"
+        => seen("00000000000000009c41e35aeb6d1272", "45fd2a9709dadcf1", false, false);
+    js_url_encoded: "ac1f3dc3c2c0b06e%3A5ac292c4a11a163e%3Ac086aaa825821068%3A1"
+        => seen("0000000000000000ac1f3dc3c2c0b06e", "5ac292c4a11a163e", true, false);
+    js_zero_pads_span_and_trace_id: "4cda95b652f4a1592b449d5929fda1b:e0c63257de34c92:0:01"
+        => seen("04cda95b652f4a1592b449d5929fda1b", "0e0c63257de34c92", true, false);
+    js_invalid: "invalid!" => None;
+    js_malformed_percent_encoding: "%ZZ" => None;
+    js_malformed_percent_encoding_in_the_trace_id: "abc%G:123:0:01" => None;
+    js_lone_percent: "%" => None;
+
     // Python's `_format_uber_trace_id` pads the parent to 16 digits; its
     // docs' example pads it to 8.
     python_parent_of_eight_zeros:
@@ -278,4 +296,29 @@ fn go_and_java_inject_vectors() {
     let mut out: HashMap<String, String> = HashMap::new();
     Jaeger.inject(&Context::default(), &mut out);
     assert!(out.is_empty());
+}
+
+/// JavaScript: a malformed `uber-trace-id` loses the span context, not the
+/// `uberctx-*` baggage beside it; a `uberctx-*` value that does not decode
+/// is skipped, the others kept; `%25` decodes to `%`, and inject encodes
+/// it again.
+#[test]
+fn js_baggage_vectors() {
+    let headers = carrier(&[
+        ("uber-trace-id", "%ZZ"),
+        ("uberctx-bad", "%ZZ"),
+        ("uberctx-test", "value"),
+        ("uberctx-myuser", "%25id%25"),
+    ]);
+    let (cx, problems) = Jaeger.extract_with_problems(&Context::default(), &headers);
+    assert!(cx.span_context().is_none());
+    assert_eq!(cx.baggage().get("test"), Some("value"));
+    assert_eq!(cx.baggage().get("myuser"), Some("%id%"));
+    assert_eq!(cx.baggage().get("bad"), None);
+    // The trace header and the bad field: each one problem.
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    let mut out = HashMap::new();
+    Jaeger.inject(&cx, &mut out);
+    assert_eq!(out["uberctx-test"], "value");
+    assert_eq!(out["uberctx-myuser"], "%25id%25");
 }

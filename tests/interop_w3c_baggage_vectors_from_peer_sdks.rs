@@ -5,6 +5,8 @@
 //! - Java: open-telemetry/opentelemetry-java
 //!   `api/all/src/test/java/io/opentelemetry/api/baggage/propagation/W3CBaggagePropagatorTest.java`.
 //! - W3C: w3c/baggage `test/test_baggage.py` (the reference parser's tests).
+//! - JavaScript: open-telemetry/opentelemetry-js
+//!   `packages/opentelemetry-core/test/baggage/W3CBaggagePropagator.test.ts`.
 //! - Spec: W3C Baggage, §3.3 "Header Content".
 //!
 //! Properties are kept as their raw text (`Baggage::iter`'s third part),
@@ -85,6 +87,24 @@ extract_vectors! {
     java_extract_member_some_invalid:
         ["key1= v;alsdf;-asdflkjasdf===asdlfkjadsf ,,a sdf9asdf-alue1; metadata-key = value; othermetadata, key2 =value2, key3 =\tvalue3 ; "]
         => [("key1", "v", "alsdf;-asdflkjasdf===asdlfkjadsf"), ("key2", "value2", "")];
+
+    // JavaScript W3CBaggagePropagator.test.ts.
+    js_extract_ows:
+        ["key1=d4cda95b,key3=c88815a7, keyn   = valn, keym =valm"]
+        => [("key1", "d4cda95b", ""), ("key3", "c88815a7", ""), ("keyn", "valn", ""), ("keym", "valm", "")];
+    js_extract_properties:
+        ["key1=d4cda95b,key3=c88815a7;prop1=value1"]
+        => [("key1", "d4cda95b", ""), ("key3", "c88815a7", "prop1=value1")];
+    js_invalid_no_key_value_pair: ["289371298nekjh2939299283jbk2b"] => [];
+    js_invalid_wrong_key_value_format: ["key1:value;key2=value2"] => [];
+    js_invalid_double_semicolon: ["key1:value;;key2=value2"] => [];
+    // JavaScript drops a value that starts with `=`; the spec's value is
+    // `*baggage-octet`, `=` among them ("value MAY contain any number of
+    // the equal sign"), so baton keeps `key1` with the value `=value`.
+    js_drops_but_spec_allows_a_value_starting_with_equals:
+        ["key1==value;key2=value2"] => [("key1", "=value", "key2=value2")];
+    js_drops_but_spec_allows_a_value_starting_with_equals_beside_another:
+        ["key1==value,key2=value2"] => [("key1", "=value", ""), ("key2", "value2", "")];
 
     // w3c/baggage test/test_baggage.py.
     w3c_parse_simple: ["SomeKey=SomeValue"] => [("SomeKey", "SomeValue", "")];
@@ -172,4 +192,21 @@ fn java_inject_vector() {
     );
     // Java `inject_noBaggage`, `inject_emptyBaggage`: no header at all.
     assert_eq!(injected(&Context::default()), None);
+}
+
+/// JavaScript `should not exceed the W3C standard header length limit of
+/// 8192 bytes`: three members that make exactly 8192 bytes go whole; one
+/// byte more and the last member is left out (and reported, as
+/// `tests/w3c_baggage.rs` checks), not the whole header.
+#[test]
+fn js_inject_keeps_8192_bytes_and_leaves_out_the_member_past_them() {
+    for (aa, len, members) in [(88, 8192, 3), (89, 8100, 2)] {
+        let cx = Context::default()
+            .with_baggage(&"0".repeat(48), &"v".repeat(4000))
+            .with_baggage(&"1".repeat(49), &"v".repeat(4000))
+            .with_baggage("aa", &"v".repeat(aa));
+        let header = injected(&cx).unwrap();
+        assert_eq!(header.len(), len, "aa of {aa}");
+        assert_eq!(header.split(',').count(), members, "aa of {aa}");
+    }
 }
