@@ -68,6 +68,8 @@ fn a_loss_while_a_flush_and_a_shutdown_run_is_reported_by_both() {
         thread::sleep(Duration::from_millis(1));
     }
     go_on.send(()).unwrap();
+    // Later flushes (the shutdown's own, of the exporter) go on at once.
+    drop(go_on);
 
     let (flushed, shut) = (flush.join().unwrap(), shutdown.join().unwrap());
     let stats = processor.stats();

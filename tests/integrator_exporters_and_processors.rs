@@ -42,7 +42,8 @@ struct Backend {
     delivered: Arc<Mutex<Vec<SpanData>>>,
     held: Arc<Mutex<Vec<SpanData>>>,
     hold: bool,
-    /// Its shutdown fails, losing whatever it still holds.
+    /// Its flush and its shutdown fail, the shutdown losing whatever it
+    /// still holds.
     failing_shutdown: bool,
 }
 
@@ -87,6 +88,9 @@ impl SpanExporter for Backend {
 
     fn force_flush(&mut self) -> Result<(), ExportError> {
         self.calls.lock().unwrap().push(Call::Flush);
+        if self.failing_shutdown {
+            return Err(ExportError::Failed("backend closing".into()));
+        }
         let held = std::mem::take(&mut *self.held.lock().unwrap());
         self.delivered.lock().unwrap().extend(held);
         Ok(())
@@ -225,7 +229,8 @@ fn held_spans_are_in_flight_until_the_exporter_lets_go() {
     }
 }
 
-/// An exporter whose shutdown fails and loses the spans it held: the
+/// An exporter whose flush fails, and then its shutdown, losing the spans
+/// it held (the processor's shutdown flushes it first): the
 /// shutdown says so (`Undelivered`), the lost spans count failed, never
 /// exported.
 #[test]

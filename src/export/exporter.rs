@@ -331,7 +331,9 @@ pub trait SpanExporter: Send + 'static {
     }
 
     /// Releases resources. Called once, as the OpenTelemetry SDK spec
-    /// says; later exports should fail (the exporters of this crate return
+    /// says; the processors of this crate call [`force_flush`](Self::force_flush)
+    /// just before, a shutdown including the effects of a flush. Later
+    /// exports should fail (the exporters of this crate return
     /// [`ExportError::AlreadyShutDown`], and so does a second shutdown).
     fn shutdown(&mut self) -> Result<(), ExportError> {
         Ok(())

@@ -82,8 +82,8 @@ impl Tally {
         (result, lost)
     }
 
-    /// [`settle`](Tally::settle) for the exporter's shutdown, after which
-    /// it is dropped: the spans it still holds then (its shutdown failed or
+    /// [`settle`](Tally::settle) for the exporter's flush and then its
+    /// shutdown, after which it is dropped: the spans it still holds then (its shutdown failed or
     /// panicked before letting go of them) are lost with it, counted
     /// failed and reported, not left in flight for ever. Both processors
     /// shut their exporter down through here.
@@ -91,7 +91,16 @@ impl Tally {
         &self,
         exporter: &mut dyn SpanExporter,
     ) -> (Result<(), ExportError>, u64) {
+        // The SDK spec: a processor's "`Shutdown` MUST include the effects
+        // of `ForceFlush`", which for the built-in processors invokes the
+        // exporter's; an exporter that writes what it holds only when
+        // flushed would otherwise lose it at every shutdown. Shut down
+        // whatever the flush did, and its failure answers when the
+        // shutdown's does not.
+        let (flushed, flush_lost) = self.settle(exporter, 0, |x| x.force_flush());
         let (result, lost) = self.settle(exporter, 0, |x| x.shutdown());
+        let result = result.and(flushed);
+        let lost = lost + flush_lost;
         let held = held_spans(exporter);
         if held > 0 {
             self.failed(held);
