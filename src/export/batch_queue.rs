@@ -239,8 +239,8 @@ pub(crate) struct Shared {
     queue: Mutex<Queue>,
     registry: Mutex<Registry>,
     pub(crate) tally: Tally,
-    /// Spans produced outside any slot: after shutdown, during thread
-    /// teardown, or re-entrantly.
+    /// Spans taken in outside any slot: during thread teardown, or
+    /// re-entrantly (those refused after shutdown are the tally's).
     produced_direct: AtomicU64,
     warned_full: AtomicBool,
     wake_pending: AtomicBool,
@@ -304,11 +304,11 @@ impl Shared {
         if count == 0 {
             return (stage, Handed::default());
         }
-        stage.produced += count as u64;
         if stage.closed {
             slot.lane.take(count, 0, &mut Vec::new());
-            return (stage, self.refused_in_slot(count));
+            return (stage, self.refused(count));
         }
+        stage.produced += count as u64;
         let mut handed = Handed::default();
         if !stage.spans.is_empty() {
             handed = self.publish(&mut stage.spans);
@@ -396,17 +396,11 @@ impl Shared {
         self.refused(count)
     }
 
+    /// Counts `count` spans as produced and dropped in one count (see
+    /// [`Tally::refused`]): the processor is shut down.
     fn refused(&self, count: usize) -> Handed {
-        self.produced_direct
-            .fetch_add(count as u64, Ordering::SeqCst);
-        self.refused_in_slot(count)
-    }
-
-    /// Counts `count` spans, counted produced by their slot, as dropped:
-    /// the processor is shut down.
-    fn refused_in_slot(&self, count: usize) -> Handed {
         let count = count as u64;
-        self.tally.dropped(count);
+        self.tally.refused(count);
         Handed {
             wake: false,
             dropped: (count > 0).then_some((count, Refused::Closed)),
@@ -422,9 +416,20 @@ impl Shared {
     /// Hands `spans` straight to the queue, emptying it, where their
     /// thread's slot cannot be used.
     pub(crate) fn push_all_direct(&self, spans: &mut Vec<EndedSpan>) -> Handed {
+        let queue = lock(&self.queue);
+        // Decided under the queue's lock, which closes after every slot: a
+        // queue closed by then refuses them (see `refused`); one still open
+        // takes them, as far as it has room, before it closes.
+        if queue.closed {
+            drop(queue);
+            return self.refuse_all(spans);
+        }
         self.produced_direct
             .fetch_add(spans.len() as u64, Ordering::SeqCst);
-        let mut handed = self.publish(spans);
+        let mut handed = self.admit_locked(queue, spans.len(), |queue, take| {
+            spans.truncate(take);
+            queue.append_spans(spans, self.chunk);
+        });
         handed.wake = true;
         handed
     }
@@ -459,7 +464,18 @@ impl Shared {
     /// `fill` moves the first `take` of them into the queue (and lets go of
     /// the rest); the newest that do not fit are dropped and counted.
     fn admit(&self, offered: usize, fill: impl FnOnce(&mut Queue, usize)) -> Handed {
-        let mut queue = lock(&self.queue);
+        self.admit_locked(lock(&self.queue), offered, fill)
+    }
+
+    /// [`admit`](Shared::admit) under the queue's lock, `queue`, which the
+    /// caller took; released before it returns.
+    #[inline]
+    fn admit_locked(
+        &self,
+        mut queue: MutexGuard<'_, Queue>,
+        offered: usize,
+        fill: impl FnOnce(&mut Queue, usize),
+    ) -> Handed {
         let (take, why) = if queue.closed {
             (0, Refused::Closed)
         } else {

@@ -16,6 +16,10 @@ pub(crate) struct Tally {
     exported: AtomicU64,
     dropped: AtomicU64,
     failed: AtomicU64,
+    /// Spans handed to a processor already shut down: produced and dropped
+    /// in one count. Counted apart, a span between the two counts was read
+    /// as in flight, also by the shutdown that had waited for every span.
+    refused: AtomicU64,
     /// `dropped + failed` as last reported by a flush or shutdown, so each
     /// loss makes the calls running when it is reported fail, not every
     /// later one.
@@ -36,6 +40,14 @@ impl Tally {
     /// [`recorder::dropped_spans`]).
     pub(crate) fn dropped(&self, count: u64) {
         self.dropped.fetch_add(count, Ordering::SeqCst);
+        recorder::count_dropped(count);
+    }
+
+    /// Counts spans a processor shut down was handed as produced and
+    /// dropped at once (also in [`recorder::dropped_spans`]); the caller
+    /// counts them produced nowhere else.
+    pub(crate) fn refused(&self, count: u64) {
+        self.refused.fetch_add(count, Ordering::SeqCst);
         recorder::count_dropped(count);
     }
 
@@ -117,12 +129,14 @@ impl Tally {
 
     /// The counters, with `produced` read by `produced` *after* the others:
     /// every span they count was produced before, so `in_flight` (the rest)
-    /// is never negative.
+    /// is never negative. The spans [`refused`](Tally::refused) are read
+    /// once, for both.
     pub(crate) fn stats(&self, produced: impl FnOnce() -> u64) -> BatchStats {
+        let refused = self.refused.load(Ordering::SeqCst);
         let exported = self.exported.load(Ordering::SeqCst);
-        let dropped = self.dropped.load(Ordering::SeqCst);
+        let dropped = self.dropped.load(Ordering::SeqCst) + refused;
         let failed = self.failed.load(Ordering::SeqCst);
-        let produced = produced();
+        let produced = produced() + refused;
         BatchStats {
             produced,
             exported,
