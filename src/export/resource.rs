@@ -1,5 +1,7 @@
 //! `Resource`: the attributes describing the process that produced spans.
 
+use std::collections::{HashMap, HashSet};
+use std::fmt;
 use std::panic::Location;
 use std::path::Path;
 
@@ -9,8 +11,7 @@ use crate::diagnostic::{report, DiagnosticKind};
 use crate::export::config_error::Env;
 use crate::export::ConfigError;
 use crate::span_limits::SpanLimits;
-use crate::value::KeyValue;
-use crate::value::Value;
+use crate::value::{KeyValue, Str, Value};
 use crate::wire::lexical::percent_decode_into;
 
 /// The attributes of the entity producing spans, sent with every OTLP export:
@@ -28,9 +29,22 @@ use crate::wire::lexical::percent_decode_into;
 /// assert_eq!(resource.get("deployment.environment").unwrap().to_string(), "prod eu");
 /// assert_eq!(resource.get("telemetry.sdk.name").unwrap().to_string(), "baton");
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Resource {
     attributes: Vec<KeyValue>,
+    /// Where each key is in `attributes`, so that setting one is not a
+    /// search of them all: a long `OTEL_RESOURCE_ATTRIBUTES` (one
+    /// variable may hold 128 KiB) would be read in time growing with its
+    /// square.
+    index: HashMap<Str, usize>,
+}
+
+impl fmt::Debug for Resource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Resource")
+            .field("attributes", &self.attributes)
+            .finish()
+    }
 }
 
 /// The default `service.name`, as the resource semantic conventions give it:
@@ -71,6 +85,7 @@ impl Default for Resource {
             .and_then(|p| executable_name(&p));
         let mut resource = Resource {
             attributes: Vec::new(),
+            index: HashMap::new(),
         };
         resource.set("service.name", unknown_service(exe.as_deref()));
         resource.set("telemetry.sdk.name", "baton");
@@ -107,29 +122,28 @@ impl Resource {
             let pairs = parse_pairs(ATTRIBUTES, &list, Pairs::Attributes)?;
             // Which value was meant cannot be told: an error, not a silent
             // pick, as for a header named twice. A blank `service.name` is
-            // none given (below), so it repeats nothing.
+            // none given, so it repeats nothing: the default stays, as the
+            // resource conventions' `unknown_service` fallback and
+            // OpenTelemetry Python read it (`OTEL_SERVICE_NAME=`, empty, is
+            // unset already).
             let none_given =
-                |(key, value): &&(String, String)| key == "service.name" && value.trim().is_empty();
-            let given: Vec<&(String, String)> =
-                pairs.iter().filter(|pair| !none_given(pair)).collect();
-            for (at, (key, _)) in given.iter().enumerate() {
-                if given[..at].iter().any(|(earlier, _)| earlier == key) {
-                    return Err(ConfigError::new(
-                        ATTRIBUTES,
-                        key,
-                        "this key is set twice in the list (after percent-decoding)",
-                    ));
-                }
+                |(key, value): &(String, String)| key == "service.name" && value.trim().is_empty();
+            let mut seen = HashSet::new();
+            if let Some((key, _)) = pairs
+                .iter()
+                .filter(|pair| !none_given(pair))
+                .find(|(key, _)| !seen.insert(key))
+            {
+                return Err(ConfigError::new(
+                    ATTRIBUTES,
+                    key,
+                    "this key is set twice in the list (after percent-decoding)",
+                ));
             }
-            for (key, value) in pairs {
-                // A blank name is none given: the default stays, as the
-                // resource conventions' `unknown_service` fallback and
-                // OpenTelemetry Python read it (`OTEL_SERVICE_NAME=`, empty,
-                // is unset already).
-                if key == "service.name" && value.trim().is_empty() {
-                    continue;
+            for pair in pairs {
+                if !none_given(&pair) {
+                    resource.set(pair.0, pair.1);
                 }
-                resource.set(key, value);
             }
         }
         if let Some(name) = env.get("OTEL_SERVICE_NAME") {
@@ -200,18 +214,18 @@ impl Resource {
                 Some(Location::caller()),
             );
         }
-        match self.attributes.iter_mut().find(|a| a.key == kv.key) {
-            Some(slot) => slot.value = kv.value,
-            None => self.attributes.push(kv),
+        match self.index.get(kv.key.as_ref()) {
+            Some(&at) => self.attributes[at].value = kv.value,
+            None => {
+                self.index.insert(kv.key.clone(), self.attributes.len());
+                self.attributes.push(kv);
+            }
         }
     }
 
     /// The value of attribute `key`.
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.attributes
-            .iter()
-            .find(|a| a.key == key)
-            .map(|a| &a.value)
+        self.index.get(key).map(|&at| &self.attributes[at].value)
     }
 
     /// Every attribute, in order.
