@@ -1,6 +1,7 @@
 //! The OTLP/HTTP exporter: protobuf (the default) or JSON, with retries.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::fmt;
 use std::time::{Duration, Instant};
 
@@ -181,6 +182,43 @@ pub(crate) fn headers_without_their_endpoint(
         .collect()
 }
 
+/// Checks a header given to `variable` (or in code): its name must be an
+/// HTTP token and not one the exporter writes or that frames the request,
+/// its value free of control characters but tab.
+fn check_header(variable: &'static str, name: &str, value: &str) -> Result<(), ConfigError> {
+    if name.is_empty() || !name.bytes().all(is_tchar) {
+        return Err(ConfigError::new(
+            variable,
+            &shown_header_name(name),
+            "a header name must be an HTTP token (quoted up to its first other character: \
+             what follows may be a value)",
+        ));
+    }
+    if RESERVED_HEADERS
+        .iter()
+        .any(|reserved| name.eq_ignore_ascii_case(reserved))
+    {
+        return Err(ConfigError::new(
+            variable,
+            name,
+            "the exporter sets this header itself or it frames the request (Host, \
+             Content-Length, Content-Type, Content-Encoding, Transfer-Encoding, Connection, \
+             Keep-Alive, TE, Trailer, Upgrade, Accept-Encoding): remove it",
+        ));
+    }
+    // No line breaks or other controls: they would split the request.
+    // The error names the header, not its value, which may be a secret.
+    if value.chars().any(|c| c.is_control() && c != '\t') {
+        return Err(ConfigError::new(
+            variable,
+            name,
+            "this header's value holds control characters (the value is not quoted: it may \
+             be a secret)",
+        ));
+    }
+    Ok(())
+}
+
 /// `OTEL_EXPORTER_OTLP_TRACES_<X>` if set, else `OTEL_EXPORTER_OTLP_<X>`.
 fn signal_specific<F: Fn(&str) -> Option<String>>(
     env: &Env<F>,
@@ -359,15 +397,18 @@ impl OtlpConfig {
             config.compression = Compression::parse(variable, &value)?;
         }
         if let Some((variable, list)) = signal_specific(&env, TRACES_HEADERS, HEADERS) {
+            // The names given so far, lowercase: a search of the headers
+            // per name would read a long list (one variable may hold
+            // 128 KiB) in time growing with its square.
+            let mut given = HashSet::new();
             for (name, value) in parse_pairs(variable, &list, Pairs::Headers)? {
                 // Which one was meant cannot be told: an error, not a
                 // silent pick (two `Authorization` lines fail the request).
-                if let Some(set) = config
-                    .headers
+                let from_the_url = config.headers[..from_url]
                     .iter()
-                    .position(|(n, _)| n.eq_ignore_ascii_case(&name))
-                {
-                    let why = if set < from_url {
+                    .any(|(n, _)| n.eq_ignore_ascii_case(&name));
+                if from_the_url || !given.insert(name.to_ascii_lowercase()) {
+                    let why = if from_the_url {
                         "the endpoint's user information (user:password@) is sent as this \
                          header already: keep one of them"
                     } else {
@@ -375,7 +416,8 @@ impl OtlpConfig {
                     };
                     return Err(ConfigError::new(variable, &shown_header_name(&name), why));
                 }
-                config = config.checked_header(variable, &name, &value)?;
+                check_header(variable, &name, &value)?;
+                config.headers.push((name, value));
             }
         }
         if let Some((variable, _)) = signal_specific(
@@ -396,36 +438,7 @@ impl OtlpConfig {
         name: &str,
         value: &str,
     ) -> Result<OtlpConfig, ConfigError> {
-        if name.is_empty() || !name.bytes().all(is_tchar) {
-            return Err(ConfigError::new(
-                variable,
-                &shown_header_name(name),
-                "a header name must be an HTTP token (quoted up to its first other character: \
-                 what follows may be a value)",
-            ));
-        }
-        if RESERVED_HEADERS
-            .iter()
-            .any(|reserved| name.eq_ignore_ascii_case(reserved))
-        {
-            return Err(ConfigError::new(
-                variable,
-                name,
-                "the exporter sets this header itself or it frames the request (Host, \
-                 Content-Length, Content-Type, Content-Encoding, Transfer-Encoding, Connection, \
-                 Keep-Alive, TE, Trailer, Upgrade, Accept-Encoding): remove it",
-            ));
-        }
-        // No line breaks or other controls: they would split the request.
-        // The error names the header, not its value, which may be a secret.
-        if value.chars().any(|c| c.is_control() && c != '\t') {
-            return Err(ConfigError::new(
-                variable,
-                name,
-                "this header's value holds control characters (the value is not quoted: it may \
-                 be a secret)",
-            ));
-        }
+        check_header(variable, name, value)?;
         let header = (name.to_owned(), value.to_owned());
         match self
             .headers
