@@ -123,7 +123,9 @@ fn fixed32(out: &mut Vec<u8>, field: u32, n: u32) {
 /// An embedded message: `body` writes its fields, then the length is put in
 /// front. One byte is reserved for it; a body of 128 bytes or more moves
 /// right by the extra length bytes (a copy within the buffer, never an
-/// allocation beyond the buffer's growth).
+/// allocation beyond the buffer's growth). For the few levels of a
+/// request's messages; attribute values, which nest deeper, are framed by
+/// [`Nested`].
 fn message(out: &mut Vec<u8>, field: u32, body: impl FnOnce(&mut Vec<u8>)) {
     tag(out, field, LEN);
     let at = out.len();
@@ -141,26 +143,85 @@ fn message(out: &mut Vec<u8>, field: u32, body: impl FnOnce(&mut Vec<u8>)) {
     put_varint(&mut out[at..], len);
 }
 
+/// Attribute key-values being written, whose values may nest messages
+/// [`SpanLimits::MAX_DEPTH`](crate::SpanLimits::MAX_DEPTH) deep. A nested
+/// message is written with one byte for its length, as by [`message`],
+/// but a longer length is only noted, and [`finish`](Nested::finish) puts
+/// them all in, moving each byte once. Made room for as each message ends,
+/// as [`message`] does, a value's innermost bytes would be moved once per
+/// level around them: a megabyte 1000 levels down, a gigabyte of copying.
+struct Nested<'a> {
+    out: &'a mut Vec<u8>,
+    /// Where each length of two or more bytes goes (its one byte), and the
+    /// length.
+    long: Vec<(usize, u64)>,
+    /// The bytes the lengths in `long` take past their first.
+    extra: usize,
+}
+
+impl<'a> Nested<'a> {
+    fn new(out: &'a mut Vec<u8>) -> Self {
+        Nested {
+            out,
+            long: Vec::new(),
+            extra: 0,
+        }
+    }
+
+    /// An embedded message: `body` writes its fields.
+    fn message(&mut self, field: u32, body: impl FnOnce(&mut Self)) {
+        tag(self.out, field, LEN);
+        let at = self.out.len();
+        self.out.push(0);
+        let extra_before = self.extra;
+        body(self);
+        // The lengths of messages inside it, put in later, count in it.
+        let len = (self.out.len() - at - 1 + self.extra - extra_before) as u64;
+        if len < 0x80 {
+            self.out[at] = len as u8;
+        } else {
+            self.long.push((at, len));
+            self.extra += varint_len(len) - 1;
+        }
+    }
+
+    /// Puts in the noted lengths, from the last back, each moving the
+    /// bytes after it to their place in one copy.
+    fn finish(mut self) {
+        // Noted as messages ended: inner ones before those around them.
+        self.long.sort_unstable_by_key(|&(at, _)| at);
+        let mut end = self.out.len();
+        let mut shift = self.extra;
+        self.out.resize(end + shift, 0);
+        for &(at, len) in self.long.iter().rev() {
+            self.out.copy_within(at + 1..end, at + 1 + shift);
+            shift -= varint_len(len) - 1;
+            put_varint(&mut self.out[at + shift..], len);
+            end = at;
+        }
+    }
+}
+
 /// An `AnyValue`, `depth` deep (see [`within_max_depth`]).
-fn any_value(out: &mut Vec<u8>, value: &Value, depth: usize) {
+fn any_value(n: &mut Nested<'_>, value: &Value, depth: usize) {
     match within_max_depth(value, depth) {
-        Value::String(s) => bytes_always(out, 1, s.as_bytes()),
+        Value::String(s) => bytes_always(n.out, 1, s.as_bytes()),
         Value::Bool(b) => {
-            tag(out, 2, VARINT);
-            out.push(u8::from(*b));
+            tag(n.out, 2, VARINT);
+            n.out.push(u8::from(*b));
         }
-        Value::I64(n) => {
-            tag(out, 3, VARINT);
+        Value::I64(i) => {
+            tag(n.out, 3, VARINT);
             // int64: two's complement, so a negative number takes 10 bytes.
-            varint(out, *n as u64);
+            varint(n.out, *i as u64);
         }
-        Value::F64(n) => {
-            tag(out, 4, I64);
-            out.extend_from_slice(&n.to_le_bytes());
+        Value::F64(x) => {
+            tag(n.out, 4, I64);
+            n.out.extend_from_slice(&x.to_le_bytes());
         }
-        Value::Array(array) => message(out, 5, |out| array_value(out, array, depth + 1)),
-        Value::KvList(kvs) => message(out, 6, |out| entries(out, 1, kvs, depth + 1)),
-        Value::Bytes(bytes) => bytes_always(out, 7, bytes),
+        Value::Array(array) => n.message(5, |n| array_value(n, array, depth + 1)),
+        Value::KvList(kvs) => n.message(6, |n| entries(n, 1, kvs, depth + 1)),
+        Value::Bytes(bytes) => bytes_always(n.out, 7, bytes),
         // An `AnyValue` with no field set.
         Value::Empty => {}
     }
@@ -168,37 +229,34 @@ fn any_value(out: &mut Vec<u8>, value: &Value, depth: usize) {
 
 /// The `values` of an `ArrayValue`, each an `AnyValue` message `depth`
 /// deep.
-fn array_value(out: &mut Vec<u8>, array: &Array, depth: usize) {
-    fn each<T>(out: &mut Vec<u8>, items: &[T], mut item: impl FnMut(&mut Vec<u8>, &T)) {
+fn array_value(n: &mut Nested<'_>, array: &Array, depth: usize) {
+    fn each<T>(n: &mut Nested<'_>, items: &[T], mut item: impl FnMut(&mut Nested<'_>, &T)) {
         for x in items {
-            message(out, 1, |out| item(out, x));
+            n.message(1, |n| item(n, x));
         }
     }
     match array {
-        Array::String(v) => each(out, v, |o, s| bytes_always(o, 1, s.as_bytes())),
-        Array::Bool(v) => each(out, v, |o, b| any_value(o, &Value::Bool(*b), depth)),
-        Array::I64(v) => each(out, v, |o, n| any_value(o, &Value::I64(*n), depth)),
-        Array::F64(v) => each(out, v, |o, n| any_value(o, &Value::F64(*n), depth)),
-        Array::Value(v) => each(out, v, |o, v| any_value(o, v, depth)),
+        Array::String(v) => each(n, v, |n, s| bytes_always(n.out, 1, s.as_bytes())),
+        Array::Bool(v) => each(n, v, |n, b| any_value(n, &Value::Bool(*b), depth)),
+        Array::I64(v) => each(n, v, |n, i| any_value(n, &Value::I64(*i), depth)),
+        Array::F64(v) => each(n, v, |n, x| any_value(n, &Value::F64(*x), depth)),
+        Array::Value(v) => each(n, v, |n, v| any_value(n, v, depth)),
     }
 }
 
-/// A `KeyValue`, its value `depth` deep.
-fn key_value(out: &mut Vec<u8>, field: u32, key: &str, value: &Value, depth: usize) {
-    message(out, field, |out| {
-        bytes_field(out, 1, key.as_bytes());
-        message(out, 2, |out| any_value(out, value, depth));
-    });
-}
-
 fn attributes(out: &mut Vec<u8>, field: u32, attributes: &[KeyValue]) {
-    entries(out, field, attributes, 1);
+    let mut n = Nested::new(out);
+    entries(&mut n, field, attributes, 1);
+    n.finish();
 }
 
-/// [`attributes`], the values `depth` deep.
-fn entries(out: &mut Vec<u8>, field: u32, entries: &[KeyValue], depth: usize) {
+/// `KeyValue` messages, the values `depth` deep.
+fn entries(n: &mut Nested<'_>, field: u32, entries: &[KeyValue], depth: usize) {
     for kv in entries {
-        key_value(out, field, &kv.key, &kv.value, depth);
+        n.message(field, |n| {
+            bytes_field(n.out, 1, kv.key.as_bytes());
+            n.message(2, |n| any_value(n, &kv.value, depth));
+        });
     }
 }
 
@@ -356,9 +414,133 @@ fn write_scopes(out: &mut Vec<u8>, resource: &Resource, spans: &[SpanData]) -> u
 
 #[cfg(test)]
 mod tests {
-    use super::{message, varint, varint_len, write_request, write_scopes};
+    use super::{attributes, message, varint, varint_len, write_request, write_scopes};
     use crate::export::resource::Resource;
     use crate::span_data::SpanData;
+    use crate::span_limits::SpanLimits;
+    use crate::value::{Array, KeyValue, Value};
+
+    /// A field of wire type LEN holding `body`, as the protobuf encoding
+    /// guide lays it out: the tag, the length, the bytes.
+    fn len_field(out: &mut Vec<u8>, field: u32, body: &[u8]) {
+        varint(out, u64::from(field << 3 | 2));
+        varint(out, body.len() as u64);
+        out.extend_from_slice(body);
+    }
+
+    /// The reference encoding of a `KeyValue`'s fields: each message built
+    /// alone, then put in its parent, so nothing is moved or noted.
+    fn reference_key_value(kv: &KeyValue, depth: usize) -> Vec<u8> {
+        let mut out = Vec::new();
+        if !kv.key.is_empty() {
+            len_field(&mut out, 1, kv.key.as_bytes());
+        }
+        len_field(&mut out, 2, &reference_any_value(&kv.value, depth));
+        out
+    }
+
+    /// The reference encoding of an `AnyValue`'s fields, cut past the
+    /// maximum depth as the encoder cuts it.
+    fn reference_any_value(value: &Value, depth: usize) -> Vec<u8> {
+        let mut out = Vec::new();
+        match value {
+            Value::Array(_) | Value::KvList(_) if depth > SpanLimits::MAX_DEPTH => {}
+            Value::String(s) => len_field(&mut out, 1, s.as_bytes()),
+            Value::Bool(b) => out.extend([2 << 3, u8::from(*b)]),
+            Value::I64(i) => {
+                out.push(3 << 3);
+                varint(&mut out, *i as u64);
+            }
+            Value::F64(x) => {
+                out.push(4 << 3 | 1);
+                out.extend(x.to_le_bytes());
+            }
+            Value::Array(array) => {
+                let items: Vec<Value> = match array {
+                    Array::String(v) => v.iter().map(|s| Value::String(s.clone())).collect(),
+                    Array::Bool(v) => v.iter().map(|&b| Value::Bool(b)).collect(),
+                    Array::I64(v) => v.iter().map(|&i| Value::I64(i)).collect(),
+                    Array::F64(v) => v.iter().map(|&x| Value::F64(x)).collect(),
+                    Array::Value(v) => v.clone(),
+                };
+                let mut body = Vec::new();
+                for item in &items {
+                    len_field(&mut body, 1, &reference_any_value(item, depth + 1));
+                }
+                len_field(&mut out, 5, &body);
+            }
+            Value::KvList(kvs) => {
+                let mut body = Vec::new();
+                for kv in kvs {
+                    len_field(&mut body, 1, &reference_key_value(kv, depth + 1));
+                }
+                len_field(&mut out, 6, &body);
+            }
+            Value::Bytes(bytes) => len_field(&mut out, 7, bytes),
+            Value::Empty => {}
+        }
+        out
+    }
+
+    /// `depth` levels around `inner`, lists and arrays in turn, each with
+    /// siblings of some size beside the level below, so that lengths of
+    /// one, two and three bytes mix.
+    fn nested(depth: usize, inner: Value) -> Value {
+        (0..depth).fold(inner, |inner, level| {
+            let pad = Value::from("p".repeat(level % 150));
+            if level % 2 == 0 {
+                Value::from(vec![
+                    KeyValue::new(format!("k{level}"), inner),
+                    KeyValue::new("", pad),
+                ])
+            } else {
+                Value::from(vec![Value::from(level as i64), pad, inner])
+            }
+        })
+    }
+
+    /// Each level of a value made room for its length by moving all it
+    /// held, so 1 MB nested 1000 deep took 54 ms (release build), twice
+    /// 500 deep's; the lengths are now put in at the end of the attribute
+    /// list (`Nested`), which must write the reference's very bytes.
+    #[test]
+    fn values_nested_to_the_maximum_depth_encode_as_the_reference_does() {
+        let big = Value::from("b".repeat(20_000));
+        let max = SpanLimits::MAX_DEPTH;
+        let kvs = [
+            KeyValue::new("deepest", nested(max, big.clone())),
+            KeyValue::new("short", 1i64),
+            KeyValue::new("cut", nested(max + 3, big)),
+            KeyValue::new("mid", nested(40, Value::from(-1.5))),
+            KeyValue::new(
+                "arrays",
+                vec![
+                    Value::Array(Array::String(vec!["s".into(); 200])),
+                    Value::Array(Array::Bool(vec![true, false])),
+                    Value::Array(Array::I64(vec![-1; 20])),
+                    Value::Array(Array::F64(vec![0.5; 20])),
+                    Value::Bytes(vec![9; 300]),
+                    Value::Empty,
+                ],
+            ),
+        ];
+        for at in 0..kvs.len() {
+            for list in [&kvs[at..=at], &kvs[at..]] {
+                let mut expected = vec![0xaa];
+                for kv in list {
+                    len_field(&mut expected, 9, &reference_key_value(kv, 1));
+                }
+                let mut out = vec![0xaa];
+                attributes(&mut out, 9, list);
+                assert!(out == expected, "attributes {at}.. of {}", list.len());
+                if list.len() == 1 {
+                    // Kept to the innermost string, or cut above it.
+                    let whole = out.iter().filter(|&&b| b == b'b').count() >= 20_000;
+                    assert_eq!(whole, list[0].key == "deepest", "{}", list[0].key);
+                }
+            }
+        }
+    }
 
     #[test]
     fn varints_match_the_protobuf_examples() {
