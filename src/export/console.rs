@@ -265,25 +265,33 @@ impl<W: Write> ConsoleExporter<W> {
             return trees;
         };
         // Ids repeat within a trace only when misused: each copy is a top
-        // of its own, as it would be taken alone.
-        let mut copies: HashMap<SpanId, Vec<usize>> = HashMap::new();
+        // of its own, as it would be taken alone. Owned copies leave the
+        // front for good, so a thousand tops of one id are not a thousand
+        // passes over its copies.
+        let mut copies: HashMap<SpanId, VecDeque<usize>> = HashMap::new();
         let mut children: HashMap<SpanId, Vec<usize>> = HashMap::new();
         for (i, span) in held.iter().enumerate() {
-            copies.entry(span.span_id()).or_default().push(i);
+            copies.entry(span.span_id()).or_default().push_back(i);
             if let Some(parent) = span.parent_span_id {
                 children.entry(parent).or_default().push(i);
             }
         }
         let mut owner: Vec<Option<usize>> = vec![None; held.len()];
         for (t, top) in tops.iter().enumerate() {
-            let free = copies
-                .get(top)
-                .and_then(|c| c.iter().copied().find(|&i| owner[i].is_none()));
+            let free = copies.get_mut(top).and_then(|c| {
+                while c.front().is_some_and(|&i| owner[i].is_some()) {
+                    c.pop_front();
+                }
+                c.front().copied()
+            });
             let mut stack: Vec<usize> = free.into_iter().collect();
             while let Some(i) = stack.pop() {
                 if owner[i].is_none() {
                     owner[i] = Some(t);
-                    stack.extend(children.get(&held[i].span_id()).into_iter().flatten());
+                    // Once per id: the spans under it are owned by the end
+                    // of this walk, so another copy of the id would push
+                    // them again for nothing, as often as it has copies.
+                    stack.extend(children.remove(&held[i].span_id()).into_iter().flatten());
                 }
             }
         }
@@ -734,6 +742,8 @@ fn render_trace(out: &mut String, trace: TraceId, mut spans: Vec<SpanData>, mark
         }
     }
     let mut printed = vec![false; spans.len()];
+    // Every span before it is printed.
+    let mut unprinted = 0;
     // Depth-first with an explicit stack: a long chain cannot overflow it.
     let mut stack: Vec<(usize, usize)> = roots.iter().rev().map(|&i| (i, 0)).collect();
     loop {
@@ -742,13 +752,19 @@ fn render_trace(out: &mut String, trace: TraceId, mut spans: Vec<SpanData>, mark
                 continue;
             }
             write_span_line(out, &spans[i], depth);
-            if let Some(kids) = children.get(&spans[i].span_id()) {
-                stack.extend(kids.iter().rev().map(|&k| (k, depth + 1)));
+            // The spans under an id go under its first copy printed (ids
+            // repeat only when misused), taken once: pushed again for each
+            // copy, they would cost the copies times the children.
+            if let Some(kids) = children.remove(&spans[i].span_id()) {
+                stack.extend(kids.into_iter().rev().map(|k| (k, depth + 1)));
             }
         }
-        // Only a parent cycle (duplicate ids) leaves spans unreached.
-        match printed.iter().position(|p| !p) {
-            Some(i) => stack.push((i, 0)),
+        // Only a parent cycle leaves spans unreached.
+        match printed[unprinted..].iter().position(|p| !p) {
+            Some(skipped) => {
+                unprinted += skipped;
+                stack.push((unprinted, 0));
+            }
             None => break,
         }
     }
