@@ -497,13 +497,9 @@ fn parents(lines: &[HeaderLine]) -> Vec<Said<'_>> {
 /// While one line passes a limit alone, that line's error says it, and
 /// the limit is not said again here.
 pub fn limits_passed(lines: &[HeaderLine], reading: &Reading) -> Vec<String> {
-    let headers: Vec<(String, String)> = lines
-        .iter()
-        .map(|l| (l.name.clone(), l.value.clone()))
-        .collect();
     let (_, problems) = reading
         .formats()
-        .extract_with_problems(&Context::default(), &headers);
+        .extract_with_problems(&Context::default(), &headers_of(lines));
     // The session header is one value: a line too long is that line's
     // error (see `decode`), not a limit lines pass together.
     let session = reading.session();
@@ -550,7 +546,104 @@ pub fn conflict(lines: &[HeaderLine], reading: &Reading) -> Option<String> {
         .or_else(|| other_parent(&said))
         .or_else(|| repeated_value(lines, &whole))
         .or_else(|| debug_over_a_deny(lines))
+        .or_else(|| decision_beside_parent(lines, reading))
         .or_else(|| baggage_conflict(lines, reading))
+}
+
+/// A B3 decision sent without ids that a parent on another line overrides
+/// without carrying it, as extraction reports it
+/// ([`Problem::DecisionBesideParent`]: its rule says when the parent
+/// carries the decision), each side named by its line.
+fn decision_beside_parent(lines: &[HeaderLine], reading: &Reading) -> Option<String> {
+    let (_, problems) = reading
+        .formats()
+        .extract_with_problems(&Context::default(), &headers_of(lines));
+    let named = problems.iter().find_map(|problem| {
+        let (named, parent, ignored) = beside_parent_on_lines(problem, lines)?;
+        let (first, second) = (parent.min(ignored), parent.max(ignored));
+        Some(format!("lines {first} and {second} disagree: {named}"))
+    });
+    named
+}
+
+/// `problem`, if a [`Problem::DecisionBesideParent`], with each side named
+/// by the header of the line of `lines` that carries it, and the numbers
+/// of those lines (the parent's, then the decision's). Extraction names a
+/// side by the format that read it, and B3 reads both of its encodings:
+/// `b3` for an `X-B3-Sampled` line, or `x-b3-traceid` for a `b3` line.
+pub fn beside_parent_on_lines(
+    problem: &Problem,
+    lines: &[HeaderLine],
+) -> Option<(Problem, usize, usize)> {
+    let Problem::DecisionBesideParent {
+        parent,
+        parent_sampled,
+        ignored,
+        ignored_decision,
+    } = *problem
+    else {
+        return None;
+    };
+    let b3_family = |name: &str| name == b3_single::SINGLE_HEADER || is_b3_multi(name);
+    // B3 prefers a valid `b3` to the `X-B3-*` lines beside it.
+    let said = parents(lines);
+    let parent_said = said
+        .iter()
+        .filter(|s| s.parent.is_some())
+        .filter(|s| {
+            if b3_family(parent) {
+                s.name == "X-B3-*" || s.name.eq_ignore_ascii_case(b3_single::SINGLE_HEADER)
+            } else {
+                s.name.eq_ignore_ascii_case(parent)
+            }
+        })
+        .min_by_key(|s| s.name == "X-B3-*")?;
+    let parent_header = match parent_said.name {
+        "X-B3-*" => TRACE_ID_HEADER,
+        _ if b3_family(parent) => b3_single::SINGLE_HEADER,
+        _ => parent,
+    };
+    // The first line of each B3 header that carries a decision alone,
+    // those of the header extraction named first.
+    let decision_headers = [b3_single::SINGLE_HEADER, SAMPLED_HEADER, FLAGS_HEADER];
+    let (ignored_header, ignored_line) = decision_headers
+        .iter()
+        .filter_map(|&header| {
+            let line = lines.iter().find(|l| l.name.eq_ignore_ascii_case(header))?;
+            (lone_decision(line) == Some(ignored_decision)).then_some((header, line.number))
+        })
+        .min_by_key(|(header, _)| *header != ignored)?;
+    let named = Problem::DecisionBesideParent {
+        parent: parent_header,
+        parent_sampled,
+        ignored: ignored_header,
+        ignored_decision,
+    };
+    Some((named, parent_said.line, ignored_line))
+}
+
+/// The sampling decision `line`, a `b3` or `X-B3-*` line, carries without
+/// ids, read alone.
+fn lone_decision(line: &HeaderLine) -> Option<Sampling> {
+    let header = if line.name.eq_ignore_ascii_case(b3_single::SINGLE_HEADER) {
+        b3_single::parse_single(&line.value)
+    } else {
+        let mut alone = MultiParser::default();
+        alone.push(&line.name, &line.value);
+        alone.finish()
+    };
+    match header {
+        Ok(B3Header::SamplingOnly(decision)) => Some(decision),
+        _ => None,
+    }
+}
+
+/// `lines` as the carrier extraction reads.
+fn headers_of(lines: &[HeaderLine]) -> Vec<(String, String)> {
+    lines
+        .iter()
+        .map(|l| (l.name.clone(), l.value.clone()))
+        .collect()
 }
 
 /// `X-B3-Flags: 1` beside `X-B3-Sampled: 0`: debug "implies an accept
