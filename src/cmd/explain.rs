@@ -494,9 +494,19 @@ fn baggage_size(headers: &Headers) -> (usize, usize) {
         })
 }
 
-/// A trace format whose header is in a block: the context it carries
-/// (`None` when present but invalid), and what reading it reported.
-type Arrived = (&'static str, Option<SpanContext>, Vec<String>);
+/// A trace format whose header is in a block.
+struct Arrived {
+    /// The format, by its `OTEL_PROPAGATORS` name.
+    name: &'static str,
+    /// The context it carries: `None` when present but invalid, or when
+    /// it carries a decision alone.
+    context: Option<SpanContext>,
+    /// Whether it carries a sampling decision without ids (B3's `b3: 0`):
+    /// valid, though no context.
+    decides_alone: bool,
+    /// What reading it reported.
+    reports: Vec<String>,
+}
 
 /// The trace formats whose headers are in `headers` (see [`Arrived`]).
 fn formats_in(headers: &Headers) -> Vec<Arrived> {
@@ -513,7 +523,12 @@ fn formats_in(headers: &Headers) -> Vec<Arrived> {
             };
             announces.then(|| {
                 let (cx, reports) = extract(&p, headers);
-                (name, cx.span_context().cloned(), reports)
+                Arrived {
+                    name,
+                    context: cx.span_context().cloned(),
+                    decides_alone: decision_only(&cx).is_some(),
+                    reports,
+                }
             })
         })
         .collect()
@@ -523,7 +538,7 @@ fn formats_in(headers: &Headers) -> Vec<Arrived> {
 fn names<'a>(formats: impl IntoIterator<Item = &'a Arrived>) -> String {
     formats
         .into_iter()
-        .map(|(n, _, _)| *n)
+        .map(|f| f.name)
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -531,7 +546,7 @@ fn names<'a>(formats: impl IntoIterator<Item = &'a Arrived>) -> String {
 /// The formats whose header parsed: a header that does not parse is no
 /// format the context came as.
 fn parsed(formats: &[Arrived]) -> impl Iterator<Item = &Arrived> {
-    formats.iter().filter(|(_, sc, _)| sc.is_some())
+    formats.iter().filter(|f| f.context.is_some())
 }
 
 fn describe(cx: &Context, formats: &str) -> String {
@@ -579,6 +594,12 @@ fn describe(cx: &Context, formats: &str) -> String {
 const ONE_CONTEXT: &str = "one hop should carry one context: find who injects or rewrites the \
                            second header (often a proxy or mesh with its own tracer) and give \
                            both sides the same OTEL_PROPAGATORS";
+
+/// The fix for a decision without ids beside a parent that overrides it.
+const ONE_DECISION: &str = "one request should carry one decision: find who sends the B3 \
+                            decision without ids beside the parent (the caller, or a proxy or \
+                            mesh that samples on its own) and have it send the parent's \
+                            decision, or none";
 
 /// The sampling state of `sc`. A B3 context without a sampling state has
 /// the sampled bit clear but is no "not sampled": the receiver decides.
@@ -629,17 +650,19 @@ fn quoted(reports: &[String], about: &str) -> Option<String> {
 /// The trace headers that arrived beside a context the receiver reads but
 /// do not parse, each with its report quoted: whatever the receiver
 /// continues, the hop broke that header (or sent it broken), and a
-/// receiver that reads that format first loses the trace.
+/// receiver that reads that format first loses the trace. A decision
+/// without ids parses: what the receiver makes of one beside a parent is
+/// its extract's to say (see [`Hop::conflicts`]).
 fn corrupted(sent: &[Arrived], received: &[Arrived]) -> Vec<Finding> {
     received
         .iter()
-        .filter(|(_, sc, _)| sc.is_none())
-        .map(|(name, _, reports)| {
+        .filter(|f| f.context.is_none() && !f.decides_alone)
+        .map(|Arrived { name, reports, .. }| {
             let why = match reports.join("; ") {
                 none if none.is_empty() => "it does not parse".to_owned(),
                 reports => reports,
             };
-            let was_valid = sent.iter().any(|(n, sc, _)| n == name && sc.is_some());
+            let was_valid = sent.iter().any(|f| f.name == *name && f.context.is_some());
             let what = if was_valid {
                 format!("the {name} header arrived corrupted: the caller sent it valid: {why}")
             } else {
@@ -835,7 +858,7 @@ impl Hop<'_> {
     }
 
     fn not_read(&self, got: &Context, formats: &[Arrived], reports: &[String]) -> Finding {
-        let readable: Vec<&str> = parsed(formats).map(|(n, _, _)| *n).collect();
+        let readable: Vec<&str> = parsed(formats).map(|f| f.name).collect();
         match (readable.first(), decision_only(got)) {
             // Valid B3 without ids: there is no parse error to quote.
             (None, Some(decision)) if reports.is_empty() => Finding::breaks(
@@ -879,14 +902,15 @@ impl Hop<'_> {
     ) {
         let ids: BTreeSet<_> = received_formats
             .iter()
-            .filter_map(|(_, sc, _)| sc.as_ref().map(SpanContext::trace_id))
+            .filter_map(|f| f.context.as_ref().map(SpanContext::trace_id))
             .collect();
         if ids.len() > 1 {
             let each: Vec<String> = received_formats
                 .iter()
-                .filter_map(|(n, sc, _)| {
-                    sc.as_ref()
-                        .map(|sc| format!("{n} carries {}", sc.trace_id()))
+                .filter_map(|f| {
+                    f.context
+                        .as_ref()
+                        .map(|sc| format!("{} carries {}", f.name, sc.trace_id()))
                 })
                 .collect();
             findings.push(Finding::loses(
@@ -1009,7 +1033,10 @@ impl Hop<'_> {
 
     /// The contexts the receiver's extract reports as disagreeing (another
     /// trace id, or the same trace from another parent span or with another
-    /// decision: `Problem::Conflict`, `Problem::SpanConflict`), as findings.
+    /// decision: `Problem::Conflict`, `Problem::SpanConflict`; a decision
+    /// without ids that the parent overrides without carrying it:
+    /// `Problem::DecisionBesideParent`, each side named by its line's
+    /// header), as findings.
     fn conflicts(&self) -> Vec<Finding> {
         let (_, problems) = self
             .receiver
@@ -1044,6 +1071,17 @@ impl Hop<'_> {
                         decision(*kept_sampled),
                         decision(*ignored_sampled)
                     ),
+                    Extracted::DecisionBesideParent { .. } => {
+                        let named = decode::beside_parent_on_lines(problem, self.lines[1].0)
+                            .map_or(*problem, |(named, _, _)| named);
+                        return Some(Finding::loses(
+                            format!(
+                                "the receiver ignores a sampling decision sent without ids: \
+                                 {named}"
+                            ),
+                            Some(ONE_DECISION.to_owned()),
+                        ));
+                    }
                     _ => return None,
                 };
                 Some(Finding::loses(what, Some(ONE_CONTEXT.to_owned())))
