@@ -35,8 +35,8 @@ use baton::{Context, SpanContext, TraceFlags};
 
 use super::decode;
 use super::{
-    option_text, printed, read_lines, refuse_options, sampled_or_not, usage_error, Input,
-    INVALID_INPUT,
+    option_text, printed, read_failed, read_lines, refuse_options, sampled_or_not, usage_error,
+    Input, Unread, INVALID_INPUT,
 };
 
 /// `--to` names and the propagators they write with.
@@ -78,7 +78,8 @@ fn convert(
             }
             None => input,
         },
-        Err(e) => return e.report(err),
+        Err(Unread::Invalid(e)) => return e.report(err),
+        Err(Unread::Failed(e)) => return read_failed("standard input", &e, err),
     };
     // Refuse what `decode` would reject, with the same precise message,
     // rather than converting whatever part happened to be valid.

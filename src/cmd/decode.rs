@@ -28,8 +28,8 @@ use baton::wire::{
 use baton::{Context, Session, SpanContext, SpanId, TraceFlags, TraceId};
 
 use super::{
-    caret, escaped, indent, printed, read_lines, refuse_options, sampled_or_not, HeaderLine, Input,
-    Reading, INVALID_INPUT,
+    caret, escaped, indent, printed, read_failed, read_lines, refuse_options, sampled_or_not,
+    HeaderLine, Input, Reading, Unread, INVALID_INPUT,
 };
 
 /// One decoded field: a label and its text.
@@ -65,10 +65,11 @@ pub fn run(args: &[OsString]) -> ExitCode {
     if let Some(refused) = refuse_options("decode", args) {
         return refused;
     }
-    printed(|out, _| print(args, out))
+    printed(|out, err| print(args, out, err))
 }
 
-fn print(args: &[OsString], out: &mut dyn Write) -> io::Result<ExitCode> {
+/// Prints the report on `out`, or on `err` that the input cannot be read.
+fn print(args: &[OsString], out: &mut dyn Write, err: &mut dyn Write) -> io::Result<ExitCode> {
     let Input {
         lines,
         skipped,
@@ -81,7 +82,8 @@ fn print(args: &[OsString], out: &mut dyn Write) -> io::Result<ExitCode> {
             }
             None => input,
         },
-        Err(e) => return e.report(out),
+        Err(Unread::Invalid(e)) => return e.report(out),
+        Err(Unread::Failed(e)) => return read_failed("standard input", &e, err),
     };
     let mut invalid = false;
     for line in &lines {

@@ -21,7 +21,8 @@
 //! one, this process's `BATON_SESSION_HEADER`).
 //!
 //! Exit status: 0 when the trace continues intact, 1 when it breaks or loses
-//! something, 2 on a usage error (unknown option, unreadable file or line).
+//! something, 2 on a usage error (unknown option, a line that is no header
+//! line) or input that cannot be read (a file, standard input).
 
 use std::collections::BTreeSet;
 use std::io::Read;
@@ -37,9 +38,9 @@ use baton::{Baggage, Context, Session, SpanContext, TraceState};
 
 use super::decode::{self, sampling_text};
 use super::{
-    escaped, input_lines, listed, printed, propagators_that_run, read_numbered, sampled_or_not,
-    set_once, usage_error, utf8_line, without_bom, without_line_end, HeaderLine, InputError,
-    Reading, Skipped, USAGE_ERROR,
+    escaped, input_lines, listed, printed, propagators_that_run, read_failed, read_numbered,
+    sampled_or_not, set_once, usage_error, utf8_line, without_bom, without_line_end, HeaderLine,
+    InputError, Reading, Skipped, USAGE_ERROR,
 };
 
 /// The trace formats, by their `OTEL_PROPAGATORS` names.
@@ -94,6 +95,7 @@ pub fn run(args: &[String]) -> ExitCode {
     let (sent, received) = match read_blocks(&options.files) {
         Ok(blocks) => blocks,
         Err(Problem::Usage(problem)) => return usage_error(&problem),
+        Err(Problem::Read(what, e)) => return printed(|_, err| read_failed(&what, &e, err)),
         Err(Problem::Line(e, file)) => {
             return printed(|_, err| {
                 if let Some(file) = file {
@@ -296,6 +298,9 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
 
 enum Problem {
     Usage(String),
+    /// Input that cannot be read: standard input, or the file named
+    /// (escaped), and why.
+    Read(String, std::io::Error),
     /// A line that is no header line, and the file it is in (`None`:
     /// standard input, whose lines are numbered through both blocks).
     Line(InputError, Option<String>),
@@ -306,10 +311,7 @@ enum Problem {
 /// the first blank line between two blocks.
 fn read_blocks(files: &[String]) -> Result<(Block, Block), Problem> {
     if let [sent, received] = files {
-        let read = |path: &String| {
-            std::fs::read(path)
-                .map_err(|e| Problem::Usage(format!("cannot read {}: {e}", escaped(path))))
-        };
+        let read = |path: &String| std::fs::read(path).map_err(|e| Problem::Read(escaped(path), e));
         // Each file's lines are numbered from 1: the error names the file,
         // escaped as any input echoed is.
         let named = |problem, path: &String| match problem {
@@ -325,7 +327,7 @@ fn read_blocks(files: &[String]) -> Result<(Block, Block), Problem> {
     let mut bytes = Vec::new();
     std::io::stdin()
         .read_to_end(&mut bytes)
-        .map_err(|e| Problem::Usage(format!("cannot read standard input: {e}")))?;
+        .map_err(|e| Problem::Read("standard input".to_owned(), e))?;
     let text = text(bytes)?;
     let lines: Vec<&str> = input_lines(&text).collect();
     let dashes: Vec<usize> = (0..lines.len())

@@ -43,7 +43,7 @@ goes between b3 and b3multi, but tracecontext and jaeger carry a decision
 only with ids; with nothing left to write, convert fails.
 exit status: 0 valid, 1 invalid input (a header line that is not UTF-8,
 as an argument or on standard input, is invalid input; for convert, also
-nothing to write), 2 usage error
+nothing to write), 2 usage error or input that cannot be read
 
 explain says whether a trace continues across one hop: the headers the caller
 sent and the headers the next service received, from two files or from standard
@@ -53,7 +53,8 @@ name is left out, and `none` with others ignores the whole list (the default
 runs), each named in a note. A BATON_SESSION_HEADER=NAME line in a block names
 that side's session header: the sender's for the sent block, the receiver's
 for the received one; a block without one takes this process's.
-exit status: 0 intact, 1 it breaks or loses something, 2 usage error";
+exit status: 0 intact, 1 it breaks or loses something, 2 usage error or input
+that cannot be read";
 
 /// Whether `args` ask for help: `-h` or `--help` anywhere, which no header
 /// line, option value or file name of these commands is spelled as.
@@ -166,6 +167,12 @@ pub fn propagators_that_run(list: &str) -> String {
 pub const INVALID_INPUT: u8 = 1;
 /// Exit status for a command line that cannot be understood.
 pub const USAGE_ERROR: u8 = 2;
+/// Exit status for input that cannot be read (standard input that fails,
+/// a file that does not open): trouble, not an answer about the input. As
+/// grep, diff and cmp, whose 1 is an answer, as `decode`'s (invalid input)
+/// and `explain`'s (the trace breaks) is, the commands exit 2, so a script
+/// never takes a failed read for a verdict.
+pub const READ_FAILED: u8 = 2;
 /// Exit status when the output could not be written.
 pub const OUTPUT_FAILED: u8 = 1;
 
@@ -180,6 +187,28 @@ pub struct HeaderLine {
     pub value: String,
     /// The environment variable the line named, for a `NAME=VALUE` line.
     pub variable: Option<String>,
+}
+
+/// Says on `err` that `what` (`standard input`, a file name) cannot be
+/// read, and returns [`READ_FAILED`]: the same line and status for every
+/// command, without the usage, as nothing was mistyped.
+pub fn read_failed(what: &str, e: &io::Error, err: &mut dyn Write) -> io::Result<ExitCode> {
+    writeln!(err, "baton: cannot read {what}: {e}")?;
+    Ok(ExitCode::from(READ_FAILED))
+}
+
+/// Why [`read_lines`] gave no input.
+pub enum Unread {
+    /// Standard input failed (see [`read_failed`]).
+    Failed(io::Error),
+    /// A line that is not a header line.
+    Invalid(InputError),
+}
+
+impl From<InputError> for Unread {
+    fn from(e: InputError) -> Unread {
+        Unread::Invalid(e)
+    }
 }
 
 /// Why the input could not be read as header lines.
@@ -320,7 +349,7 @@ impl Input {
 ///
 /// A line that is not UTF-8 is invalid input whether it came as an argument
 /// or on standard input: the same bytes get the same exit status.
-pub fn read_lines(args: &[OsString]) -> Result<Input, InputError> {
+pub fn read_lines(args: &[OsString]) -> Result<Input, Unread> {
     let mut raw: Vec<(usize, String)> = Vec::new();
     if args.is_empty() {
         // Bytes, not `lines()`: that fails on the first line that is not
@@ -332,14 +361,7 @@ pub fn read_lines(args: &[OsString]) -> Result<Input, InputError> {
             match stdin.read_until(b'\n', &mut line) {
                 Ok(0) => break,
                 Ok(_) => {}
-                Err(e) => {
-                    return Err(InputError {
-                        number,
-                        line: String::new(),
-                        message: format!("cannot read standard input: {e}"),
-                        offset: 0,
-                    })
-                }
+                Err(e) => return Err(Unread::Failed(e)),
             }
             let end = without_line_end(&line);
             let end = if number == 1 { without_bom(end) } else { end };
@@ -351,7 +373,7 @@ pub fn read_lines(args: &[OsString]) -> Result<Input, InputError> {
         }
     }
     let reading = Reading::of(&raw)?;
-    read_numbered(raw, reading)
+    Ok(read_numbered(raw, reading)?)
 }
 
 /// Reads numbered lines of input with `reading`, blank ones skipped (see

@@ -21,14 +21,40 @@ pub fn baton_bytes(args: &[&str], stdin: &[u8]) -> Output {
     baton_env(args, stdin, &[])
 }
 
-/// [`baton_bytes`], then each variable of `env` set (`Some`) or removed
-/// (`None`).
-pub fn baton_env(args: &[&str], stdin: &[u8], env: &[(&str, Option<&str>)]) -> Output {
+/// `baton ARGS` with `stdin` as its standard input (a file, say, or a
+/// directory, whose reads fail), without the propagation variables.
+// Unused where this file is included alone (`#[path]`) by a test of piped
+// input only.
+#[allow(dead_code)]
+pub fn baton_reading(args: &[&str], stdin: impl Into<Stdio>) -> Output {
+    let out = command(args)
+        .stdin(stdin)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    Output {
+        code: out.status.code().unwrap(),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+/// The `baton ARGS` command, without the propagation variables of the
+/// environment the tests run in.
+fn command(args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_baton"));
     command
         .args(args)
         .env_remove("OTEL_PROPAGATORS")
         .env_remove("BATON_SESSION_HEADER");
+    command
+}
+
+/// [`baton_bytes`], then each variable of `env` set (`Some`) or removed
+/// (`None`).
+pub fn baton_env(args: &[&str], stdin: &[u8], env: &[(&str, Option<&str>)]) -> Output {
+    let mut command = command(args);
     for (name, value) in env {
         match value {
             Some(value) => command.env(name, value),
