@@ -814,10 +814,13 @@ impl Hop<'_> {
         // the absence of an SDK, with the invalid span context).
         if formats.is_empty() && (!sent.baggage().is_empty() || sent.session().is_some()) {
             return Finding::breaks(
-                "no trace context injected: the caller sent baggage but no trace header, so                  it injected a context without a span (a baton span started before                  baton::init, with no pipeline, has no ids to send)"
+                "no trace context injected: the caller sent baggage but no trace header, so it \
+                 injected a context without a span (a baton span started before baton::init, \
+                 with no pipeline, has no ids to send)"
                     .to_owned(),
                 Some(
-                    "install the caller's pipeline before its spans start                      (baton::init(baton::Config::from_env()?)), and inject inside the span"
+                    "install the caller's pipeline before its spans start \
+                     (baton::init(baton::Config::from_env()?)), and inject inside the span"
                         .to_owned(),
                 ),
             );
