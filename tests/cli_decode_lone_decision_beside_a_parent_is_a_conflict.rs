@@ -112,3 +112,35 @@ fn convert_refuses_a_decision_it_would_drop() {
          traceparent's parent (sampled); kept the parent's\n"
     );
 }
+
+/// Two decisions without ids and no parent: B3's two encodings disagree,
+/// and extraction keeps one (`Problem::DecisionConflict`). Found: `b3: 1`
+/// beside `X-B3-Sampled: 0` decoded with exit 0, and `convert` wrote the
+/// accept.
+#[test]
+fn two_lone_decisions_that_disagree_are_named() {
+    for (input, said) in [
+        (
+            "b3: 1\nX-B3-Sampled: 0\n",
+            "lines 1 and 2 disagree: x-b3-sampled carries the decision not sampled but b3 \
+             carries sampled; kept b3's",
+        ),
+        (
+            "x-b3-sampled: 1\nb3: 0\n",
+            "lines 1 and 2 disagree: x-b3-sampled carries the decision sampled but b3 carries \
+             not sampled; kept b3's",
+        ),
+    ] {
+        let out = baton(&["decode"], input);
+        assert_eq!(out.code, 1, "{input}{}", out.stdout);
+        assert_eq!(
+            out.stdout.lines().last(),
+            Some(said),
+            "{input}{}",
+            out.stdout
+        );
+        let out = baton(&["convert", "--to", "b3"], input);
+        assert_eq!((out.code, out.stdout.as_str()), (1, ""), "{input}");
+        assert_eq!(out.stderr, format!("{said}\n"), "{input}");
+    }
+}

@@ -537,8 +537,9 @@ pub fn limits_passed(lines: &[HeaderLine], reading: &Reading) -> Vec<String> {
 /// that differ, an `X-B3-*` header repeated with another value, parent
 /// span ids or sampling decisions of one trace that differ, a `b3` or
 /// `uber-trace-id` header repeated with another value (a debug flag, say),
-/// `X-B3-Flags: 1` beside `X-B3-Sampled: 0`, or a baggage key given two
-/// values.
+/// `X-B3-Flags: 1` beside `X-B3-Sampled: 0`, a B3 decision without ids
+/// that extraction ignores (beside a parent, or another such decision), or
+/// a baggage key given two values.
 pub fn conflict(lines: &[HeaderLine], reading: &Reading) -> Option<String> {
     let said = parents(lines);
     let whole = [b3_single::SINGLE_HEADER, uber_trace_id::HEADER];
@@ -548,24 +549,83 @@ pub fn conflict(lines: &[HeaderLine], reading: &Reading) -> Option<String> {
         .or_else(|| other_parent(&said))
         .or_else(|| repeated_value(lines, &whole))
         .or_else(|| debug_over_a_deny(lines))
-        .or_else(|| decision_beside_parent(lines, reading))
+        .or_else(|| ignored_decision(lines, reading))
         .or_else(|| baggage_conflict(lines, reading))
 }
 
-/// A B3 decision sent without ids that a parent on another line overrides
-/// without carrying it, as extraction reports it
-/// ([`Problem::DecisionBesideParent`]: its rule says when the parent
-/// carries the decision), each side named by its line.
-fn decision_beside_parent(lines: &[HeaderLine], reading: &Reading) -> Option<String> {
+/// A B3 decision sent without ids that extraction ignores, as it reports
+/// it: beside a parent on another line that overrides it without carrying
+/// it ([`Problem::DecisionBesideParent`]: its rule says when the parent
+/// carries the decision), or beside another decision without ids that it
+/// keeps ([`Problem::DecisionConflict`]: B3's two encodings disagree), each
+/// side named by its line.
+fn ignored_decision(lines: &[HeaderLine], reading: &Reading) -> Option<String> {
     let (_, problems) = reading
         .formats()
         .extract_with_problems(&Context::default(), &headers_of(lines));
     let named = problems.iter().find_map(|problem| {
-        let (named, parent, ignored) = beside_parent_on_lines(problem, lines)?;
-        let (first, second) = (parent.min(ignored), parent.max(ignored));
-        Some(format!("lines {first} and {second} disagree: {named}"))
+        let (named, a, b) = match *problem {
+            Problem::DecisionConflict {
+                kept,
+                kept_sampled,
+                ignored,
+                ignored_sampled,
+            } => {
+                let (kept_header, kept_line) = decision_line(lines, kept, kept_sampled, None)?;
+                let (ignored_header, ignored_line) =
+                    decision_line(lines, ignored, ignored_sampled, Some(kept_line))?;
+                let named = Problem::DecisionConflict {
+                    kept: kept_header,
+                    kept_sampled,
+                    ignored: ignored_header,
+                    ignored_sampled,
+                };
+                (named, kept_line, ignored_line)
+            }
+            _ => beside_parent_on_lines(problem, lines)?,
+        };
+        Some(format!(
+            "lines {} and {} disagree: {named}",
+            a.min(b),
+            a.max(b)
+        ))
     });
     named
+}
+
+/// The B3 header and number of the line of `lines` that carries a
+/// decision without ids, sampled or not as `sampled` says (debug is
+/// sampled), but `other`: the first line of each header, those of `field`
+/// (the header, or the format, that extraction named) first.
+fn decision_line(
+    lines: &[HeaderLine],
+    field: &str,
+    sampled: bool,
+    other: Option<usize>,
+) -> Option<(&'static str, usize)> {
+    decision_lines(lines, field, |d| (d != Sampling::Deny) == sampled)
+        .find(|(_, number)| Some(*number) != other)
+}
+
+/// The first line of each B3 header of `lines` that carries a decision
+/// without ids that `wanted` takes, with its header: those of `field` first.
+fn decision_lines<'a>(
+    lines: &'a [HeaderLine],
+    field: &'a str,
+    wanted: impl Fn(Sampling) -> bool + 'a,
+) -> impl Iterator<Item = (&'static str, usize)> + 'a {
+    let headers = [b3_single::SINGLE_HEADER, SAMPLED_HEADER, FLAGS_HEADER];
+    let mut found: Vec<(&'static str, usize)> = headers
+        .into_iter()
+        .filter_map(|header| {
+            let line = lines.iter().find(|l| l.name.eq_ignore_ascii_case(header))?;
+            lone_decision(line)
+                .filter(|d| wanted(*d))
+                .map(|_| (header, line.number))
+        })
+        .collect();
+    found.sort_by_key(|(header, _)| *header != field);
+    found.into_iter()
 }
 
 /// `problem`, if a [`Problem::DecisionBesideParent`], with each side named
@@ -605,16 +665,8 @@ pub fn beside_parent_on_lines(
         _ if b3_family(parent) => b3_single::SINGLE_HEADER,
         _ => parent,
     };
-    // The first line of each B3 header that carries a decision alone,
-    // those of the header extraction named first.
-    let decision_headers = [b3_single::SINGLE_HEADER, SAMPLED_HEADER, FLAGS_HEADER];
-    let (ignored_header, ignored_line) = decision_headers
-        .iter()
-        .filter_map(|&header| {
-            let line = lines.iter().find(|l| l.name.eq_ignore_ascii_case(header))?;
-            (lone_decision(line) == Some(ignored_decision)).then_some((header, line.number))
-        })
-        .min_by_key(|(header, _)| *header != ignored)?;
+    let (ignored_header, ignored_line) =
+        decision_lines(lines, ignored, |d| d == ignored_decision).next()?;
     let named = Problem::DecisionBesideParent {
         parent: parent_header,
         parent_sampled,
