@@ -107,11 +107,12 @@ fn x_b3_fields_with_other_values_keep_the_first_and_each_is_reported() {
     }
 }
 
-/// The multi headers are not read when a valid `b3` header is there, so
-/// their repeats are not looked at either.
+/// The multi headers are read beside a valid `b3` header too (a lone
+/// decision of theirs that it does not carry is reported), and so are
+/// their repeats, though the `b3` decides.
 #[test]
-fn x_b3_repeats_behind_a_valid_single_header_are_not_read() {
-    let (_, problems) = extract(
+fn x_b3_repeats_behind_a_valid_single_header_are_reported() {
+    let (cx, problems) = extract(
         &B3::single(),
         &[
             ("b3", &format!("{T}-{S}-1")),
@@ -119,7 +120,13 @@ fn x_b3_repeats_behind_a_valid_single_header_are_not_read() {
             ("x-b3-sampled", "0"),
         ],
     );
-    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(span_id(&cx), S);
+    assert_eq!(repeated(&problems), [("x-b3-sampled", 1)], "{problems:?}");
+    assert_eq!(
+        problems.iter().count(),
+        1,
+        "the decision kept agrees: {problems:?}"
+    );
 }
 
 /// A `Composite` passes the problem on, and its kind is a conflicting
