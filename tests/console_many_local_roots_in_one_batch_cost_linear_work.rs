@@ -10,24 +10,18 @@
 mod common;
 #[path = "common/counting_alloc.rs"]
 mod counting_alloc;
+#[path = "common/span_in_one_trace.rs"]
+mod span_in_one_trace;
 
 use baton::export::{ConsoleExporter, SpanExporter};
-use baton::{SpanContext, SpanData, SpanId, TraceFlags, TraceId};
+use baton::SpanData;
 use counting_alloc::allocated_by;
 
 /// A span with id `id` under `parent` (remote when `remote`), in one trace,
 /// started at `id`.
 fn span(template: &SpanData, id: u64, parent: Option<u64>, remote: bool) -> SpanData {
-    let mut span = template.clone();
-    span.span_context = SpanContext::new(
-        TraceId::from_u128(1).unwrap(),
-        SpanId::from_u64(id).unwrap(),
-        TraceFlags::from_bits(1),
-    );
-    span.parent_span_id = parent.and_then(SpanId::from_u64);
+    let mut span = span_in_one_trace::span(template, &template.name, id, parent);
     span.parent_is_remote = remote;
-    span.start_unix_nanos = id;
-    span.end_unix_nanos = id;
     span
 }
 

@@ -12,9 +12,11 @@
 mod batch_fixture;
 #[path = "common/counting_alloc.rs"]
 mod counting_alloc;
+#[path = "common/span_in_one_trace.rs"]
+mod span_in_one_trace;
 
 use baton::export::{ConsoleExporter, SpanExporter};
-use baton::{SpanContext, SpanData, SpanId, TraceFlags, TraceId};
+use baton::SpanData;
 use counting_alloc::allocated_by;
 
 const COPIES: u64 = 16_000;
@@ -22,14 +24,8 @@ const COPIES: u64 = 16_000;
 /// Span `id` of trace 1 under `parent` (remote when `remote`), started at
 /// `start`.
 fn span(id: u64, parent: Option<u64>, remote: bool, start: u64) -> SpanData {
-    let mut span = batch_fixture::span();
-    span.name = format!("s{id}").into();
-    span.span_context = SpanContext::new(
-        TraceId::from_u128(1).unwrap(),
-        SpanId::from_u64(id).unwrap(),
-        TraceFlags::from_bits(1),
-    );
-    span.parent_span_id = parent.and_then(SpanId::from_u64);
+    let template = batch_fixture::span();
+    let mut span = span_in_one_trace::span(&template, &format!("s{id}"), id, parent);
     span.parent_is_remote = remote;
     span.start_unix_nanos = start;
     span.end_unix_nanos = start;
