@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
-use baton::export::{BatchConfig, BatchProcessor, ExportError, SpanExporter};
+use baton::export::{ExportError, SpanExporter};
 use baton::SpanData;
 
 #[path = "common/race_probe.rs"]
@@ -77,13 +77,7 @@ fn an_exporter_calling_back_into_baton_beside_flushing_threads_counts_every_span
             Arc::clone(&exporter.ended),
             Arc::clone(&exporter.odd_flushes),
         );
-        let mut config = BatchConfig::default();
-        config.max_queue_size = 256;
-        config.max_export_batch_size = 16;
-        config.scheduled_delay = Duration::from_millis(1);
-        let processor = BatchProcessor::new(exporter, config);
-        let stats = processor.stats_handle();
-        let guard = baton::init(baton::Config::new().processor(processor)).unwrap();
+        let (guard, stats) = race_probe::install(exporter, 256, 16, Duration::from_millis(1));
 
         let stop = Arc::new(AtomicBool::new(false));
         let threads: Vec<_> = (0..8)

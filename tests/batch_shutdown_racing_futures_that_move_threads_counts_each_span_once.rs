@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
-use baton::export::{BatchConfig, BatchProcessor, ExportError};
+use baton::export::ExportError;
 use baton::FutureExt;
 
 mod common;
@@ -37,13 +37,7 @@ fn spans_of_futures_moving_between_threads_across_a_shutdown_are_each_counted_on
         let what = format!("round {round}");
         let dropped_before = baton::export::dropped_spans();
         let probe = Probe::new(if round % 3 == 1 { 5 } else { 0 }, round % 2 == 0);
-        let mut config = BatchConfig::default();
-        config.max_queue_size = 256;
-        config.max_export_batch_size = 32;
-        config.scheduled_delay = Duration::from_millis(1);
-        let processor = BatchProcessor::new(probe.clone(), config);
-        let stats = processor.stats_handle();
-        let guard = baton::init(baton::Config::new().processor(processor)).unwrap();
+        let (guard, stats) = race_probe::install(probe.clone(), 256, 32, Duration::from_millis(1));
 
         let done = Arc::new(AtomicU64::new(0));
         let mut executor = Executor::new(4);

@@ -17,7 +17,7 @@ use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::Duration;
 
-use baton::export::{BatchConfig, BatchProcessor, ExportError};
+use baton::export::ExportError;
 
 #[path = "common/race_probe.rs"]
 mod race_probe;
@@ -35,17 +35,12 @@ fn each_round_counts_every_span_once_and_exports_nothing_after_its_shutdown() {
         let what = format!("round {round}");
         let dropped_before = baton::export::dropped_spans();
         let probe = Probe::new(if round % 3 == 1 { 4 } else { 0 }, round % 2 == 0);
-        let mut config = BatchConfig::default();
-        config.max_queue_size = 256;
-        config.max_export_batch_size = 32;
-        config.scheduled_delay = if round % 4 == 3 {
+        let delay = if round % 4 == 3 {
             Duration::MAX
         } else {
             Duration::from_millis(1)
         };
-        let processor = BatchProcessor::new(probe.clone(), config);
-        let stats = processor.stats_handle();
-        let guard = baton::init(baton::Config::new().processor(processor)).unwrap();
+        let (guard, stats) = race_probe::install(probe.clone(), 256, 32, delay);
 
         let stop = Arc::new(AtomicBool::new(false));
         let start = Arc::new(Barrier::new(17));

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
-use baton::export::{BatchConfig, BatchProcessor, BatchStatsHandle, ExportError};
+use baton::export::{BatchStatsHandle, ExportError};
 
 #[path = "common/race_probe.rs"]
 mod race_probe;
@@ -37,13 +37,7 @@ fn each_pipeline_installed_in_turn_exports_only_its_own_spans_once() {
     for k in 0..PIPELINES {
         let what = format!("pipeline {k}");
         let probe = Probe::new(if k % 3 == 1 { 3 } else { 0 }, k % 2 == 0);
-        let mut config = BatchConfig::default();
-        config.max_queue_size = 512;
-        config.max_export_batch_size = 64;
-        config.scheduled_delay = Duration::from_millis(1);
-        let processor = BatchProcessor::new(probe.clone(), config);
-        let stats = processor.stats_handle();
-        let guard = baton::init(baton::Config::new().processor(processor)).unwrap();
+        let (guard, stats) = race_probe::install(probe.clone(), 512, 64, Duration::from_millis(1));
         if k == 0 {
             threads = (0..PRODUCERS)
                 .map(|i| {

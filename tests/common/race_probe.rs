@@ -9,8 +9,29 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use baton::export::{BatchStats, BatchStatsHandle, ExportError, SpanExporter};
-use baton::{SpanData, SpanId};
+use baton::export::{
+    BatchConfig, BatchProcessor, BatchStats, BatchStatsHandle, ExportError, SpanExporter,
+};
+use baton::{PipelineGuard, SpanData, SpanId};
+
+/// Installs a batch pipeline exporting to `exporter`, its queue `queue`
+/// spans long, exporting at most `batch` at a time every `delay`: its
+/// guard and its counters.
+pub fn install(
+    exporter: impl SpanExporter,
+    queue: usize,
+    batch: usize,
+    delay: Duration,
+) -> (PipelineGuard, BatchStatsHandle) {
+    let mut config = BatchConfig::default();
+    config.max_queue_size = queue;
+    config.max_export_batch_size = batch;
+    config.scheduled_delay = delay;
+    let processor = BatchProcessor::new(exporter, config);
+    let stats = processor.stats_handle();
+    let guard = baton::init(baton::Config::new().processor(processor)).unwrap();
+    (guard, stats)
+}
 
 /// Records every span id it is offered; fails every `fail_every`-th export
 /// (0: none) and yields the processor in each export when `slow`.
