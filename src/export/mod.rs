@@ -15,6 +15,45 @@
 //! Code run by the pipeline (processors, exporters, their worker threads) may
 //! call any baton API; spans it starts there are not recorded, so an exporter
 //! that traces its own HTTP calls cannot feed itself.
+//!
+//! Spans lost on the way (a full queue, a failed export) are counted in
+//! [`stats`] and [`dropped_spans`], and a flush or shutdown that could not
+//! deliver everything says so in its error ([`ExportError::Undelivered`]).
+//!
+//! # Example: an exporter of your own behind the batch processor
+//! ```
+//! use std::sync::{Arc, Mutex};
+//! use std::time::Duration;
+//! use baton::export::{ExportError, SpanExporter};
+//! use baton::SpanData;
+//!
+//! /// Keeps the names of the spans it is given; refuses a batch with a
+//! /// span named "secret".
+//! #[derive(Clone, Default)]
+//! struct Names(Arc<Mutex<Vec<String>>>);
+//! impl SpanExporter for Names {
+//!     fn export(&mut self, batch: &[SpanData]) -> Result<(), ExportError> {
+//!         if batch.iter().any(|s| s.name == "secret") {
+//!             return Err(ExportError::Failed("refused".into()));
+//!         }
+//!         self.0.lock().unwrap().extend(batch.iter().map(|s| s.name.to_string()));
+//!         Ok(())
+//!     }
+//! }
+//!
+//! let names = Names::default();
+//! let pipeline = baton::init(baton::Config::new().batch_exporter(names.clone())).unwrap();
+//! baton::in_span("request", || baton::in_span("db", || {}));
+//! pipeline.force_flush(Duration::from_secs(5)).unwrap();
+//! assert_eq!(*names.0.lock().unwrap(), ["db", "request"]);
+//!
+//! // A span the exporter refused is counted, and the shutdown says so.
+//! baton::in_span("secret", || {});
+//! let Err(ExportError::Undelivered { stats, .. }) = pipeline.shutdown(Duration::from_secs(5)) else {
+//!     panic!("the refused span is not delivered");
+//! };
+//! assert_eq!((stats.produced, stats.exported, stats.failed), (3, 2, 1));
+//! ```
 
 mod batch;
 mod batch_config;
