@@ -132,7 +132,20 @@ impl Context {
     }
 }
 
-/// The trace id of the current context (local or remote), for log correlation.
+/// The trace id of the current context (local or remote), for log
+/// correlation; `None` outside any trace, and for a no-op span (started
+/// without a pipeline), which has no ids.
+///
+/// ```
+/// {
+///     let _no_op = baton::span("before init").enter();
+///     assert_eq!(baton::current_trace_id(), None);
+/// }
+/// let _pipeline = baton::init(baton::Config::new()).unwrap();
+/// assert_eq!(baton::current_trace_id(), None);
+/// let span = baton::span("request").enter();
+/// assert_eq!(baton::current_trace_id(), Some(span.trace_id()));
+/// ```
 pub fn current_trace_id() -> Option<TraceId> {
     stack::with_current(|c| {
         c.span_context()
@@ -147,7 +160,31 @@ enum Parent {
     Root,
 }
 
-/// Configures a span before it starts; see [`span`].
+/// Configures a span before it starts: made by [`span`] (or
+/// [`Tracer::span`](crate::Tracer::span)), ended by
+/// [`start`](SpanBuilder::start), which gives a [`Span`] that is not
+/// current, or [`enter`](SpanBuilder::enter), which gives a [`SpanGuard`]
+/// that makes it current until dropped. The sampler decides at the start
+/// and sees what was set here (kind, attributes, links, parent), not what
+/// is set on the started span.
+///
+/// # Example: a client call, with what is known at its start
+/// ```
+/// use baton::{SpanKind, SpanType};
+/// let spans = baton::InMemoryExporter::default();
+/// let _pipeline = baton::init(baton::Config::new().exporter(spans.clone())).unwrap();
+/// baton::span("search")
+///     .kind(SpanKind::Client)
+///     .span_type(SpanType::Retrieval)
+///     .attr("db.system", "qdrant")
+///     .start_time(1_000)
+///     .start()
+///     .end_at(3_500);
+/// let s = &spans.finished_spans()[0];
+/// assert_eq!((s.kind, s.span_type.clone()), (SpanKind::Client, Some(SpanType::Retrieval)));
+/// assert_eq!(s.attribute("db.system").unwrap().to_string(), "qdrant");
+/// assert_eq!(s.duration_nanos(), 2_500);
+/// ```
 #[must_use = "a span builder does nothing until .start() or .enter()"]
 pub struct SpanBuilder {
     name: Str,
@@ -276,6 +313,18 @@ impl SpanBuilder {
     }
 
     /// Sets an explicit start time in unix nanoseconds. Defaults to now.
+    ///
+    /// A span ends no earlier than it starts: one started later than the
+    /// clock reads when it ends records its start as its end.
+    ///
+    /// ```
+    /// let spans = baton::InMemoryExporter::default();
+    /// let _pipeline = baton::init(baton::Config::new().exporter(spans.clone())).unwrap();
+    /// let in_an_hour = baton::now_unix_nanos() + 3_600_000_000_000;
+    /// baton::span("scheduled").start_time(in_an_hour).start().end();
+    /// let s = &spans.finished_spans()[0];
+    /// assert_eq!((s.start_unix_nanos, s.end_unix_nanos), (in_an_hour, in_an_hour));
+    /// ```
     pub fn start_time(mut self, unix_nanos: u64) -> Self {
         self.extras().start_unix_nanos = Some(unix_nanos);
         self
@@ -1268,6 +1317,27 @@ impl<E: std::error::Error + ?Sized> std::error::Error for DynError<'_, E> {
 /// setters do nothing; after the span ends, what they are given is
 /// discarded and reported as a
 /// [`DiagnosticKind::SpanAlreadyEnded`](crate::DiagnosticKind).
+///
+/// # Example: record in the current span from deep in a call
+/// ```
+/// use baton::DiagnosticKind;
+/// let spans = baton::InMemoryExporter::default();
+/// let _pipeline = baton::init(baton::Config::new().exporter(spans.clone())).unwrap();
+/// fn lookup(id: i64) {
+///     let span = baton::current_span().expect("called inside a span");
+///     span.set_attribute("user.id", id);
+/// }
+/// let kept = baton::in_span("request", || {
+///     lookup(7);
+///     baton::current_span().unwrap()
+/// });
+/// assert_eq!(spans.finished_spans()[0].attribute("user.id"), Some(&7.into()));
+///
+/// // The handle outlived its span: what it is given now is discarded.
+/// kept.set_attribute("late", true);
+/// assert_eq!(baton::diagnostic_count(DiagnosticKind::SpanAlreadyEnded), 1);
+/// assert!(spans.finished_spans()[0].attribute("late").is_none());
+/// ```
 #[derive(Clone)]
 pub struct SpanRef {
     /// A context whose active span is this span.
@@ -1514,7 +1584,29 @@ impl fmt::Debug for Span {
 /// Held across an `.await`, it makes the future `!Send`, so a
 /// multi-threaded executor refuses it rather than resume it on a thread
 /// whose stack does not hold the span (use
-/// [`FutureExt::in_span`](crate::FutureExt::in_span) there):
+/// [`FutureExt::in_span`](crate::FutureExt::in_span) there).
+///
+/// # Example: a panic ends the span with an error
+/// ```
+/// use baton::Status;
+/// let spans = baton::InMemoryExporter::default();
+/// let _pipeline = baton::init(baton::Config::new().exporter(spans.clone())).unwrap();
+/// let caught = std::panic::catch_unwind(|| {
+///     let guard = baton::span("request").enter();
+///     guard.set_attribute("http.route", "/cart");
+///     assert_eq!(baton::current_span().unwrap().span_id(), guard.span_id());
+///     panic!("out of stock");
+/// });
+/// assert!(caught.is_err());
+/// assert!(baton::current_span().is_none(), "the guard's drop detached it");
+/// let s = &spans.finished_spans()[0];
+/// assert_eq!(s.attribute("http.route").unwrap().to_string(), "/cart");
+/// assert!(matches!(&s.status, Status::Error { description } if description.contains("out of stock")));
+/// assert_eq!(s.events[0].name, "exception");
+/// ```
+///
+/// Held across an `.await`, the guard does not compile where the future
+/// must be `Send`:
 /// ```compile_fail
 /// fn assert_send<T: Send>(_: T) {}
 /// async fn yield_now() {}
