@@ -48,6 +48,19 @@ use crate::span_limits::SpanLimits;
 ///     Ok(())
 /// }
 /// ```
+///
+/// The same, with the variables given (as a test gives them):
+/// ```
+/// let env = |name: &str| match name {
+///     "OTEL_TRACES_EXPORTER" => Some("none".to_string()),
+///     "OTEL_BSP_SCHEDULE_DELAY" => Some("soon".to_string()),
+///     _ => None,
+/// };
+/// let config = baton::Config::from_lookup(env).unwrap().service_name("checkout");
+/// assert_eq!(config.get_service_name(), Some("checkout"));
+/// assert_eq!(config.ignored().len(), 1, "the invalid delay is ignored");
+/// assert!(baton::Config::from_lookup_strict(env).is_err());
+/// ```
 #[must_use]
 pub struct Config {
     sampler: Box<dyn Sampler>,

@@ -274,7 +274,20 @@ pub fn stats() -> Option<BatchStats> {
     recorder::installed().and_then(stats_of)
 }
 
-/// Shuts its pipeline down when dropped; see [`init`].
+/// Shuts its pipeline down when dropped, waiting at most
+/// [`SHUTDOWN_TIMEOUT`] for the spans still queued to be exported; see
+/// [`init`]. [`PipelineGuard::shutdown`] does the same with a deadline of
+/// your choice, and says what was not delivered.
+///
+/// # Example: dropping the guard delivers what is queued
+/// ```
+/// let spans = baton::InMemoryExporter::default();
+/// let pipeline = baton::init(baton::Config::new().batch_exporter(spans.clone())).unwrap();
+/// baton::in_span("work", || {});
+/// drop(pipeline); // flushes the batch queue, then shuts down
+/// assert_eq!(spans.finished_spans()[0].name, "work");
+/// assert!(baton::init(baton::Config::new()).is_ok(), "a new pipeline may be installed");
+/// ```
 #[must_use = "dropping the guard shuts the pipeline down"]
 pub struct PipelineGuard {
     recorder: &'static Recorder,
@@ -307,7 +320,9 @@ impl PipelineGuard {
         result
     }
 
-    /// Exports everything ended so far, waiting at most `timeout`.
+    /// Exports everything ended so far, waiting at most `timeout`
+    /// (`Duration::MAX`: no deadline), as [`force_flush`] does for the
+    /// installed pipeline.
     pub fn force_flush(&self, timeout: Duration) -> Result<(), ExportError> {
         force_flush_of(self.recorder, timeout)
     }
