@@ -284,6 +284,28 @@ impl<'a> SamplingParams<'a> {
 }
 
 /// Decides whether a span is recorded and sampled.
+///
+/// The pipeline's sampler ([`Config::sampler`](crate::Config::sampler),
+/// `ParentBased(AlwaysOn)` by default) is asked once for each span
+/// started while a pipeline is installed, on the thread starting it, so it
+/// should be quick. A span it drops still gets ids and propagates, with
+/// the sampled flag clear, but records nothing.
+///
+/// # Example: a dropped span still propagates
+/// ```
+/// use baton::sampling::AlwaysOff;
+/// let spans = baton::InMemoryExporter::default();
+/// let config = baton::Config::new().sampler(AlwaysOff).exporter(spans.clone());
+/// let _pipeline = baton::init(config).unwrap();
+/// let mut headers = std::collections::HashMap::new();
+/// baton::in_span("request", || {
+///     assert!(!baton::current_span().unwrap().is_recording());
+///     baton::inject_context(&mut headers);
+/// });
+/// let sent = baton::wire::traceparent::parse(&headers["traceparent"]).unwrap();
+/// assert!(!sent.flags.is_sampled());
+/// assert!(spans.finished_spans().is_empty());
+/// ```
 pub trait Sampler: Any + Send + Sync {
     /// The decision for one span.
     fn should_sample(&self, params: &SamplingParams<'_>) -> SamplingResult;
