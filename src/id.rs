@@ -212,7 +212,22 @@ impl TraceId {
         })
     }
 
-    /// Parses exactly 32 lowercase hex digits.
+    /// Parses exactly 32 lowercase hex digits, the form every wire format
+    /// writes. A wrong length, a byte that is not `0-9a-f` (upper case
+    /// included) and all zeros (the invalid id) are errors that say which.
+    ///
+    /// ```
+    /// use baton::{IdError, TraceId};
+    /// assert_eq!(
+    ///     TraceId::from_hex("4bf92f3577b34da6a3ce929d0e0e473").unwrap_err(),
+    ///     IdError::Length { expected: 32, found: 31 }
+    /// );
+    /// assert_eq!(
+    ///     TraceId::from_hex("4BF92F3577B34DA6A3CE929D0E0E4736").unwrap_err(),
+    ///     IdError::NotLowerHex { offset: 1 }
+    /// );
+    /// assert_eq!(TraceId::from_hex(&"0".repeat(32)).unwrap_err(), IdError::AllZero);
+    /// ```
     pub fn from_hex(hex: &str) -> Result<TraceId, IdError> {
         TraceId::from_u128(parse_lower_hex(hex.as_bytes(), 32)?).ok_or(IdError::AllZero)
     }
@@ -270,7 +285,15 @@ impl SpanId {
         }
     }
 
-    /// Parses exactly 16 lowercase hex digits.
+    /// Parses exactly 16 lowercase hex digits, with the errors of
+    /// [`TraceId::from_hex`].
+    ///
+    /// ```
+    /// use baton::{IdError, SpanId};
+    /// assert_eq!(SpanId::from_hex("00f067aa0ba902b7").unwrap().to_u64(), 0x00f0_67aa_0ba9_02b7);
+    /// assert_eq!(SpanId::from_hex("00f067aa0ba902b").unwrap_err(), IdError::Length { expected: 16, found: 15 });
+    /// assert_eq!(SpanId::from_hex("0000000000000000").unwrap_err(), IdError::AllZero);
+    /// ```
     pub fn from_hex(hex: &str) -> Result<SpanId, IdError> {
         // 16 hex digits always fit in a u64.
         SpanId::from_u64(parse_lower_hex(hex.as_bytes(), 16)? as u64).ok_or(IdError::AllZero)
