@@ -34,7 +34,11 @@
 //! - [`copy_context_to_thread`], [`thread::spawn`], [`FutureExt`]: carrying
 //!   the context to other threads and tasks.
 //! - [`propagation`]: carrying it to other processes and services.
+//! - [`init`], [`Config`] and [`PipelineGuard`]: installing the pipeline,
+//!   in code or from the `OTEL_*` environment variables.
 //! - [`export`] and [`sampling`]: what is recorded and where it goes.
+//! - [`wire`]: the strict parser and formatter of each header format, with
+//!   errors that name the field and byte.
 //! - [`diagnostic_count`] and [`set_diagnostic_handler`]: misuse and bad input.
 //!
 //! # Features
