@@ -240,6 +240,12 @@ impl Baggage {
     /// property or after the last is the member's, not theirs, and is not
     /// kept: a receiver never gets it, so the baggage arrives as it is set.
     ///
+    /// A key that is not a W3C token, and a new key past
+    /// [`Baggage::MAX_MEMBERS`], are refused too. [`Baggage::MAX_BYTES`]
+    /// is not checked here: the baggage of a process may hold more, and an
+    /// inject writes the entries that fit and reports the rest (see
+    /// [`W3cBaggage`](crate::propagation::W3cBaggage)).
+    ///
     /// ```
     /// use baton::{Baggage, BaggageError};
     /// let b = Baggage::default().try_insert("k", "v", "p1;p2=x").unwrap();
@@ -248,6 +254,24 @@ impl Baggage {
     ///     b.try_insert("k", "v", "p,evil=1"),
     ///     Err(BaggageError::InvalidProperties { offset: 1 })
     /// );
+    /// assert_eq!(b.try_insert("a key", "v", ""), Err(BaggageError::InvalidKey { offset: 1 }));
+    /// let full = (0..Baggage::MAX_MEMBERS).fold(Baggage::default(), |b, i| {
+    ///     b.try_insert(&format!("k{i}"), "v", "").unwrap()
+    /// });
+    /// assert_eq!(full.try_insert("one.more", "v", ""), Err(BaggageError::TooManyMembers));
+    /// assert!(full.try_insert("k0", "replaced", "").is_ok(), "a key it has is replaced");
+    /// ```
+    ///
+    /// ```
+    /// # use baton::propagation::{Propagator, W3cBaggage};
+    /// let big = "x".repeat(baton::Baggage::MAX_BYTES);
+    /// let cx = baton::Context::default()
+    ///     .with_baggage_replaced(baton::Baggage::default().try_insert("big", &big, "").unwrap())
+    ///     .with_baggage("small", "1");
+    /// let mut headers = std::collections::HashMap::new();
+    /// W3cBaggage.inject(&cx, &mut headers);
+    /// assert_eq!(headers["baggage"], "small=1");
+    /// assert_eq!(baton::diagnostic_count(baton::DiagnosticKind::LimitExceeded), 1);
     /// ```
     pub fn try_insert(
         &self,

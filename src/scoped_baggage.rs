@@ -7,7 +7,9 @@ use crate::stack::{with_current, ContextGuard};
 /// until the guard drops (children, wrapped closures, futures, injected
 /// headers) sees it. Snapshots taken before are unchanged.
 ///
-/// An invalid key is reported as a diagnostic and sets nothing; see
+/// An invalid key, or a new key when the baggage already holds
+/// [`Baggage::MAX_MEMBERS`](crate::Baggage::MAX_MEMBERS) entries, is
+/// reported as a diagnostic and sets nothing; see
 /// [`Context::with_baggage`](crate::Context::with_baggage).
 ///
 /// # Example
