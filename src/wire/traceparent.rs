@@ -27,7 +27,10 @@
 //! those to zero", so [`format`](fn@format) writes only the `sampled` and `random` bits
 //! of a local span context. For a higher version only those two bits are
 //! carried over by [`Traceparent::to_span_context`]: "Vendors MUST NOT parse
-//! or assume anything about unknown fields for this version".
+//! or assume anything about unknown fields for this version". The header is
+//! valid and its context used, so the bits left are no extract
+//! [`Problem`](crate::propagation::Problem), as Jaeger's bits but sampled and
+//! debug are none ([`JaegerHeader::to_span_context`](crate::wire::uber_trace_id::JaegerHeader::to_span_context)).
 
 use alloc::string::String;
 use alloc::vec::Vec;

@@ -76,7 +76,11 @@ impl JaegerHeader {
     /// jaeger-client-go and OpenTelemetry Go, Python and JS read it, and
     /// debug counts only with it, as OpenTelemetry Go keeps it: flags `2`
     /// are "not sampled", the same decision every peer reads from them.
-    /// Other bits (`0x08` "firehose") have no place in a span context.
+    /// Other bits (`0x08` "firehose") have no place in a span context:
+    /// they are left behind without a [`Problem`](crate::propagation::Problem),
+    /// as a higher `traceparent` version's unknown bits are (see
+    /// [`wire::traceparent`](crate::wire::traceparent)), since the header is
+    /// valid and its context used; `baton decode` and `convert` name them.
     ///
     /// ```
     /// use baton::wire::uber_trace_id::parse;
