@@ -7,7 +7,9 @@
 //!
 //! What the target format cannot carry (a tracestate in B3 or Jaeger, the
 //! W3C `random` flag, a B3 deferred decision in W3C or Jaeger, baggage
-//! properties in Jaeger) is named on stderr, one line each: the output is
+//! properties in Jaeger, a baggage key Jaeger has no header name for) is
+//! named on stderr, one line each, once (the inject's own report is not
+//! printed beside it): the output is
 //! the closest the format allows, never a silent loss. So is a parent span
 //! id, which only Jaeger sends on: W3C has no place for it, and B3 inject
 //! never writes one (OpenTelemetry "MUST NOT propagate `X-B3-ParentSpanId`").
@@ -27,11 +29,12 @@
 use std::ffi::OsString;
 use std::io::{self, Write};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use baton::propagation::{Composite, Propagator};
 use baton::wire::traceparent::{self, VERSION_00_LEN};
-use baton::wire::uber_trace_id;
-use baton::{Context, SpanContext, TraceFlags};
+use baton::wire::{uber_trace_id, uberctx};
+use baton::{Baggage, Context, SpanContext, TraceFlags};
 
 use super::decode;
 use super::{
@@ -55,8 +58,21 @@ pub fn run(args: &[OsString]) -> ExitCode {
     if let Some(refused) = refuse_options("convert", lines) {
         return refused;
     }
+    // This process runs no other handler. What the library reports is
+    // said as it would say it, but for the inject's reports: convert
+    // names each of those losses itself, with why, from the read-back.
+    let _ = baton::set_diagnostic_handler(Box::new(|d| {
+        if !INJECTING.load(Ordering::Relaxed) {
+            let _ = writeln!(io::stderr(), "{d}");
+        }
+    }));
     printed(|out, err| convert(target, lines, out, err))
 }
+
+/// Set while convert injects: what inject leaves out shows in the
+/// read-back, which [`losses`] names member by member (Jaeger inject's
+/// own report counts them and names the first), so it is said once.
+static INJECTING: AtomicBool = AtomicBool::new(false);
 
 /// Converts `lines` to `target` (a list of propagators): the headers on
 /// `out`, what is lost or refused on `err`.
@@ -119,7 +135,9 @@ fn convert(
         writeln!(err, "baton: convert: {skipped}")?;
     }
     let mut converted: Vec<(String, String)> = Vec::new();
+    INJECTING.store(true, Ordering::Relaxed);
     composite(target).inject(&cx, &mut converted);
+    INJECTING.store(false, Ordering::Relaxed);
     // Read back as any receiver would: what differs is what the format
     // could not carry.
     let back = read.extract(&Context::default(), &converted);
@@ -214,7 +232,10 @@ fn losses(cx: &Context, back: &Context, format: &str) -> Vec<String> {
     }
     for (key, value, properties) in cx.baggage().iter() {
         match back.baggage().iter().find(|(k, _, _)| *k == key) {
-            None => lost.push(format!("baggage member {key} dropped")),
+            None => lost.push(match dropped_because(key, format) {
+                Some(why) => format!("baggage member {key} dropped: {why}"),
+                None => format!("baggage member {key} dropped"),
+            }),
             Some((_, v, _)) if v != value => lost.push(format!(
                 "baggage member {key} changed from {value:?} to {v:?}"
             )),
@@ -225,6 +246,24 @@ fn losses(cx: &Context, back: &Context, format: &str) -> Vec<String> {
         }
     }
     lost
+}
+
+/// Why `format` dropped baggage key `key`, for Jaeger, which says it in
+/// its inject's report (not printed: see [`INJECTING`]): the key is no
+/// header name, or the entry passes the byte limit, which the baggage
+/// converted fits but for a value that encodes longer as `uberctx-*`.
+fn dropped_because(key: &str, format: &str) -> Option<String> {
+    if format != "jaeger" {
+        return None;
+    }
+    let name = [uberctx::BAGGAGE_PREFIX, key].concat();
+    Some(match uberctx::format_baggage_name(key) {
+        Err(e) => format!("{name}: {e}"),
+        Ok(_) => format!(
+            "{name}: past the limit of {} bytes, its value encoded as uberctx- values are",
+            Baggage::MAX_BYTES
+        ),
+    })
 }
 
 fn context_losses(sc: &SpanContext, got: &SpanContext, lost: &mut Vec<String>) {
