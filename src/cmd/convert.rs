@@ -106,7 +106,7 @@ fn convert(
             invalid = true;
         }
     }
-    if let Some(conflict) = decode::conflict(&lines, &reading) {
+    for conflict in decode::conflicts(&lines, &reading) {
         writeln!(err, "{conflict}")?;
         invalid = true;
     }

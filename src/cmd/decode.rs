@@ -112,7 +112,7 @@ fn print(args: &[OsString], out: &mut dyn Write, err: &mut dyn Write) -> io::Res
     if let Some(skipped) = skipped.summary() {
         writeln!(out, "{skipped}")?;
     }
-    if let Some(conflict) = conflict(&lines, &reading) {
+    for conflict in conflicts(&lines, &reading) {
         invalid = true;
         writeln!(out, "{conflict}")?;
     }
@@ -435,6 +435,7 @@ fn valid_alone(line: &HeaderLine) -> bool {
 
 /// What one line says of the trace it belongs to.
 struct Said<'a> {
+    /// The line that says it: for the B3 lines, their `X-B3-TraceId` line.
     line: usize,
     /// The header, or `X-B3-*` for the B3 lines, which say it together.
     name: &'a str,
@@ -476,8 +477,13 @@ fn parents(lines: &[HeaderLine]) -> Vec<Said<'_>> {
             None => None,
         };
         if let Some((trace_id, parent)) = said {
+            // The B3 lines say the trace on their `X-B3-TraceId` line.
+            let trace_line = lines
+                .iter()
+                .find(|l| l.name.eq_ignore_ascii_case(TRACE_ID_HEADER))
+                .filter(|_| is_b3_multi(&name) && parent.is_some());
             found.push(Said {
-                line: line.number,
+                line: trace_line.map_or(line.number, |l| l.number),
                 name: if is_b3_multi(&name) {
                     "X-B3-*"
                 } else {
@@ -540,17 +546,61 @@ pub fn limits_passed(lines: &[HeaderLine], reading: &Reading) -> Vec<String> {
 /// `X-B3-Flags: 1` beside `X-B3-Sampled: 0`, a B3 decision without ids
 /// that extraction ignores (beside a parent, or another such decision), or
 /// a baggage key given two values.
-pub fn conflict(lines: &[HeaderLine], reading: &Reading) -> Option<String> {
-    let said = parents(lines);
+///
+/// Every disagreement is named, the kinds in the order above and each kind
+/// in line order; two lines already named are not named again for what
+/// else they disagree on (two `uber-trace-id` lines of two traces are one
+/// disagreement), but one kind names them for each thing it finds (two
+/// baggage keys).
+pub fn conflicts(lines: &[HeaderLine], reading: &Reading) -> Vec<String> {
+    // Two `traceparent` lines are ignored both: neither is a parent the
+    // other lines could disagree with.
+    let traceparents = lines
+        .iter()
+        .filter(|l| l.name.eq_ignore_ascii_case("traceparent"))
+        .count();
+    let said: Vec<Said<'_>> = parents(lines)
+        .into_iter()
+        .filter(|s| traceparents < 2 || !s.name.eq_ignore_ascii_case("traceparent"))
+        .collect();
     let whole = [b3_single::SINGLE_HEADER, uber_trace_id::HEADER];
-    repeated_once(lines, reading)
-        .or_else(|| other_trace(&said))
-        .or_else(|| repeated_value(lines, &MultiParser::HEADERS))
-        .or_else(|| other_parent(&said))
-        .or_else(|| repeated_value(lines, &whole))
-        .or_else(|| debug_over_a_deny(lines))
-        .or_else(|| ignored_decision(lines, reading))
-        .or_else(|| baggage_conflict(lines, reading))
+    let kinds = [
+        repeated_once(lines, reading),
+        other_trace(&said),
+        repeated_value(lines, &MultiParser::HEADERS),
+        other_parent(&said),
+        repeated_value(lines, &whole),
+        debug_over_a_deny(lines).into_iter().collect(),
+        ignored_decision(lines, reading),
+        baggage_conflicts(lines, reading),
+    ];
+    let mut named: Vec<(usize, usize)> = Vec::new();
+    let mut said_once = Vec::new();
+    for found in kinds {
+        let new: Vec<Disagreement> = found
+            .into_iter()
+            .filter(|d| !named.contains(&d.lines))
+            .collect();
+        named.extend(new.iter().map(|d| d.lines));
+        said_once.extend(new.into_iter().map(|d| d.text));
+    }
+    said_once
+}
+
+/// Lines that disagree: their numbers, the lower first (the same number
+/// twice for a line that disagrees with itself), and what is said.
+pub struct Disagreement {
+    lines: (usize, usize),
+    pub text: String,
+}
+
+impl Disagreement {
+    fn new(a: usize, b: usize, text: String) -> Disagreement {
+        Disagreement {
+            lines: (a.min(b), a.max(b)),
+            text,
+        }
+    }
 }
 
 /// A B3 decision sent without ids that extraction ignores, as it reports
@@ -559,11 +609,11 @@ pub fn conflict(lines: &[HeaderLine], reading: &Reading) -> Option<String> {
 /// carries the decision), or beside another decision without ids that it
 /// keeps ([`Problem::DecisionConflict`]: B3's two encodings disagree), each
 /// side named by its line.
-fn ignored_decision(lines: &[HeaderLine], reading: &Reading) -> Option<String> {
+fn ignored_decision(lines: &[HeaderLine], reading: &Reading) -> Vec<Disagreement> {
     let (_, problems) = reading
         .formats()
         .extract_with_problems(&Context::default(), &headers_of(lines));
-    let named = problems.iter().find_map(|problem| {
+    let named = problems.iter().filter_map(|problem| {
         let (named, a, b) = match *problem {
             Problem::DecisionConflict {
                 kept,
@@ -584,13 +634,13 @@ fn ignored_decision(lines: &[HeaderLine], reading: &Reading) -> Option<String> {
             }
             _ => beside_parent_on_lines(problem, lines)?,
         };
-        Some(format!(
-            "lines {} and {} disagree: {named}",
-            a.min(b),
-            a.max(b)
+        Some(Disagreement::new(
+            a,
+            b,
+            format!("lines {} and {} disagree: {named}", a.min(b), a.max(b)),
         ))
     });
-    named
+    named.collect()
 }
 
 /// The B3 header and number of the line of `lines` that carries a
@@ -703,93 +753,117 @@ fn headers_of(lines: &[HeaderLine]) -> Vec<(String, String)> {
 /// `X-B3-Flags: 1` beside `X-B3-Sampled: 0`: debug "implies an accept
 /// decision", so B3 sends it without `X-B3-Sampled`, and extraction reads
 /// debug, overriding the other line's "not sampled".
-fn debug_over_a_deny(lines: &[HeaderLine]) -> Option<String> {
+fn debug_over_a_deny(lines: &[HeaderLine]) -> Option<Disagreement> {
     let named = |name: &str| lines.iter().find(|l| l.name.eq_ignore_ascii_case(name));
     let (sampled, flags) = (named(SAMPLED_HEADER)?, named(FLAGS_HEADER)?);
     let mut alone = MultiParser::default();
     alone.push(&sampled.name, &sampled.value);
     let deny = matches!(alone.finish(), Ok(B3Header::SamplingOnly(Sampling::Deny)));
     (deny && flags.value == "1").then(|| {
-        format!(
+        let text = format!(
             "lines {} and {} disagree: {} says not sampled, {} says debug, which implies \
              sampled (B3 sends it without X-B3-Sampled); extraction reads debug",
             sampled.number, flags.number, sampled.name, flags.name
-        )
+        );
+        Disagreement::new(sampled.number, flags.number, text)
     })
 }
 
 /// Two lines of a header a request carries once.
-fn repeated_once(lines: &[HeaderLine], reading: &Reading) -> Option<String> {
+fn repeated_once(lines: &[HeaderLine], reading: &Reading) -> Vec<Disagreement> {
     let session = reading.session();
     ["traceparent", session.header()]
         .into_iter()
-        .find_map(|once| {
+        .filter_map(|once| {
             let mut repeated = lines.iter().filter(|l| l.name.eq_ignore_ascii_case(once));
             let (first, second) = (repeated.next()?.number, repeated.next()?.number);
-            Some(format!(
+            let text = format!(
                 "lines {first} and {second}: two {once} lines; a request carries one, \
              so extraction ignores both"
-            ))
+            );
+            Some(Disagreement::new(first, second, text))
         })
+        .collect()
 }
 
-/// Two lines that carry different trace ids.
-fn other_trace(said: &[Said<'_>]) -> Option<String> {
-    let first = said.first()?;
+/// Lines that carry another trace id than the first, which extraction
+/// keeps.
+fn other_trace(said: &[Said<'_>]) -> Vec<Disagreement> {
+    let Some(first) = said.first() else {
+        return Vec::new();
+    };
     let (first_line, first_name, trace) = (first.line, first.name, first.trace_id);
-    let other = said.iter().find(|s| s.trace_id != trace)?;
-    Some(format!(
-        "lines {first_line} and {} disagree: {first_name} carries trace id {trace}, {} \
-         carries {}; extraction keeps the first",
-        other.line, other.name, other.trace_id
-    ))
+    said.iter()
+        .filter(|s| s.trace_id != trace)
+        .map(|other| {
+            let text = format!(
+                "lines {first_line} and {} disagree: {first_name} carries trace id {trace}, {} \
+                 carries {}; extraction keeps the first",
+                other.line, other.name, other.trace_id
+            );
+            Disagreement::new(first_line, other.line, text)
+        })
+        .collect()
 }
 
 /// One of the headers `names`, which extraction reads one value of (B3:
 /// "the first value wins"; Jaeger's `uber-trace-id`), on two lines with two
 /// values: the other is lost. A repeat that is invalid alone is that
 /// line's error (see `repeated_b3_multi`); an identical one loses nothing.
-fn repeated_value(lines: &[HeaderLine], names: &[&str]) -> Option<String> {
-    names.iter().find_map(|name| {
+fn repeated_value(lines: &[HeaderLine], names: &[&str]) -> Vec<Disagreement> {
+    let mut found = Vec::new();
+    for name in names {
         let mut same = lines.iter().filter(|l| l.name.eq_ignore_ascii_case(name));
-        let first = same.next()?;
-        let other = same.find(|l| l.value != first.value && valid_alone(l))?;
-        Some(format!(
-            "lines {} and {} disagree: two {} lines, {:?} and {:?}; a request carries \
-             one, and extraction reads the first and ignores the other",
-            first.number, other.number, first.name, first.value, other.value
-        ))
-    })
+        let Some(first) = same.next() else {
+            continue;
+        };
+        for other in same.filter(|l| l.value != first.value && valid_alone(l)) {
+            let text = format!(
+                "lines {} and {} disagree: two {} lines, {:?} and {:?}; a request carries \
+                 one, and extraction reads the first and ignores the other",
+                first.number, other.number, first.name, first.value, other.value
+            );
+            found.push(Disagreement::new(first.number, other.number, text));
+        }
+    }
+    found
 }
 
 /// The same trace from another parent, or with the opposite decision, as
 /// a composite extract reports it (`Problem::SpanConflict`); no decision
 /// disagrees with none.
-fn other_parent(said: &[Said<'_>]) -> Option<String> {
-    let first = said.first()?;
+fn other_parent(said: &[Said<'_>]) -> Vec<Disagreement> {
+    let Some((first, Some(kept))) = said.first().map(|f| (f, f.parent.as_ref())) else {
+        return Vec::new();
+    };
     let (first_line, first_name, trace) = (first.line, first.name, first.trace_id);
-    let kept = first.parent.as_ref()?;
-    said.iter().find_map(|other| {
-        let (line, name, parent) = (other.line, other.name, other.parent.as_ref()?);
-        if parent.span_id() != kept.span_id() {
-            return Some(format!(
-                "lines {first_line} and {line} disagree: {first_name} carries parent span id \
+    // Another trace is `other_trace`'s to name.
+    let same_trace = said.iter().filter(|s| s.trace_id == trace);
+    same_trace
+        .filter_map(|other| {
+            let (line, name, parent) = (other.line, other.name, other.parent.as_ref()?);
+            let text = if parent.span_id() != kept.span_id() {
+                format!(
+                    "lines {first_line} and {line} disagree: {first_name} carries parent span id \
                  {}, {name} carries {} of the same trace {trace}; extraction keeps the first",
-                kept.span_id(),
-                parent.span_id()
-            ));
-        }
-        match (kept.sampling_decision(), parent.sampling_decision()) {
-            (Some(a), Some(b)) if a != b => Some(format!(
-                "lines {first_line} and {line} disagree: {first_name} says {}, {name} says {}, \
-                 of the same parent span {} of trace {trace}; extraction keeps the first",
-                sampled_or_not(a),
-                sampled_or_not(b),
-                kept.span_id()
-            )),
-            _ => None,
-        }
-    })
+                    kept.span_id(),
+                    parent.span_id()
+                )
+            } else {
+                match (kept.sampling_decision(), parent.sampling_decision()) {
+                    (Some(a), Some(b)) if a != b => format!(
+                    "lines {first_line} and {line} disagree: {first_name} says {}, {name} says \
+                     {}, of the same parent span {} of trace {trace}; extraction keeps the first",
+                    sampled_or_not(a),
+                    sampled_or_not(b),
+                    kept.span_id()
+                ),
+                    _ => return None,
+                }
+            };
+            Some(Disagreement::new(first_line, line, text))
+        })
+        .collect()
 }
 
 /// One baggage entry as a line gives it.
@@ -857,7 +931,7 @@ fn baggage_entries(lines: &[HeaderLine], reading: &Reading) -> Vec<Entry> {
 /// It keeps a key's last `baggage` entry (W3C Baggage is read before the
 /// other formats, and its last pair "MUST take precedence"), else its
 /// first.
-pub fn baggage_conflict(lines: &[HeaderLine], reading: &Reading) -> Option<String> {
+pub fn baggage_conflicts(lines: &[HeaderLine], reading: &Reading) -> Vec<Disagreement> {
     let entries = baggage_entries(lines, reading);
     // By key, the index of the entry kept: one look each, however many lines.
     let mut kept: HashMap<&str, usize> = HashMap::new();
@@ -867,7 +941,7 @@ pub fn baggage_conflict(lines: &[HeaderLine], reading: &Reading) -> Option<Strin
             *slot = i;
         }
     }
-    entries.iter().enumerate().find_map(|(i, lost)| {
+    let lost = entries.iter().enumerate().filter_map(|(i, lost)| {
         let k = kept[lost.key.as_str()];
         let kept = &entries[k];
         if k == i || !baggage::repeat_loses(kept.said(), lost.said()) {
@@ -889,9 +963,11 @@ pub fn baggage_conflict(lines: &[HeaderLine], reading: &Reading) -> Option<Strin
         } else {
             format!("lines {} and {} disagree:", first.line, other.line)
         };
-        Some(format!(
+        let text = format!(
             "{lines} baggage key {key} repeated {two}; a key carries one value, and \
              extraction keeps one and loses the other"
-        ))
-    })
+        );
+        Some(Disagreement::new(first.line, other.line, text))
+    });
+    lost.collect()
 }

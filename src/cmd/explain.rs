@@ -1142,7 +1142,10 @@ impl Hop<'_> {
                 })
                 .cloned()
                 .collect();
-            decode::baggage_conflict(&read, reading)
+            decode::baggage_conflicts(&read, reading)
+                .into_iter()
+                .next()
+                .map(|d| d.text)
         });
         let Some(conflict) = received else {
             return;
