@@ -2,8 +2,9 @@
 //! no panic. Found: `println!` panicked ("failed printing to stdout: Broken
 //! pipe"), exit 101, for `baton help`, `-h`, `--help` and (since they take
 //! it) `decode --help` and the others. Then the write error was ignored and
-//! the exit status was 0, as if the usage had been read: it is 1 now, and
-//! quiet, as for a command that SIGPIPE ends (the reader left on purpose).
+//! the exit status was 0, as if the usage had been read: it is 2 now (as
+//! for any output that cannot be written), and quiet, as for a command
+//! that SIGPIPE ends (the reader left on purpose).
 
 #![cfg(unix)]
 
@@ -26,6 +27,6 @@ fn help_into_a_closed_pipe_is_a_quiet_failure() {
             .unwrap();
         let stderr = String::from_utf8(out.stderr).unwrap();
         assert_eq!(stderr, "", "{args:?}");
-        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
     }
 }

@@ -1,5 +1,6 @@
 //! Audit: a command whose reader is gone (`baton decode < big | head -c0`)
-//! ends quietly with exit 1, as the README says, for every command and
+//! ends quietly with exit 2 (as output that cannot be written: see
+//! `tests/cli_output_write_failure_exits_nonzero.rs`), as the README says, for every command and
 //! however much it still had to write: no panic (exit 101, `failed
 //! printing to stdout`), no message on stderr. Standard output here is a
 //! pipe whose read end is dropped before the command writes, and standard
@@ -53,6 +54,6 @@ fn every_command_ends_quietly_when_its_reader_is_gone() {
     ];
     for (args, stdin) in cases {
         let (code, stderr) = into_a_dropped_pipe(args, stdin);
-        assert_eq!((code, stderr.as_str()), (Some(1), ""), "{args:?}");
+        assert_eq!((code, stderr.as_str()), (Some(2), ""), "{args:?}");
     }
 }

@@ -702,9 +702,10 @@ exporting its own spans as its own service (baton-demo-client, -a, -b,
 Exits 0 when the trace arrived whole and every export succeeded; 1 when spans
 left the trace on the way (a --propagator list that carries no trace context
 between the processes, as none or session alone) or an export failed, saying
-which on stderr; 2 on a usage error. A list that carries the trace but not
-the client's session or baggage (tracecontext or b3 alone, say) names on
-stderr the services they did not reach, and still exits 0.";
+which on stderr; 2 on a usage error or output that cannot be written. A
+list that carries the trace but not the client's session or baggage
+(tracecontext or b3 alone, say) names on stderr the services they did not
+reach, and still exits 0.";
 
 /// `baton demo [--propagator LIST] [--export none|console|jsonl|otlp] [--endpoint URL]`.
 pub fn run(args: &[String]) -> ExitCode {

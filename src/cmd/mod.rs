@@ -43,7 +43,8 @@ goes between b3 and b3multi, but tracecontext and jaeger carry a decision
 only with ids; with nothing left to write, convert fails.
 exit status: 0 valid, 1 invalid input (a header line that is not UTF-8,
 as an argument or on standard input, is invalid input; for convert, also
-nothing to write), 2 usage error or input that cannot be read
+nothing to write), 2 usage error, input that cannot be read or output
+that cannot be written
 
 explain says whether a trace continues across one hop: the headers the caller
 sent and the headers the next service received, from two files or from standard
@@ -53,8 +54,8 @@ name is left out, and `none` with others ignores the whole list (the default
 runs), each named in a note. A BATON_SESSION_HEADER=NAME line in a block names
 that side's session header: the sender's for the sent block, the receiver's
 for the received one; a block without one takes this process's.
-exit status: 0 intact, 1 it breaks or loses something, 2 usage error or input
-that cannot be read";
+exit status: 0 intact, 1 it breaks or loses something, 2 usage error, input
+that cannot be read or output that cannot be written";
 
 /// Whether `args` ask for help: `-h` or `--help` anywhere, which no header
 /// line, option value or file name of these commands is spelled as.
@@ -101,10 +102,11 @@ pub fn help() -> ExitCode {
 
 /// Runs `print` with standard output and standard error, and gives the
 /// status it returns, unless a write failed: output that did not reach its
-/// reader is no success (`baton decode ... >/dev/full` exits 1, saying
-/// why). A reader that is gone (`| head -1`) has seen what it wanted, as
-/// with a command killed by SIGPIPE: the status is 1, without a message
-/// that would only clutter the terminal. `println!` would panic instead.
+/// reader is no success (`baton decode ... >/dev/full` exits
+/// [`OUTPUT_FAILED`], saying why). A reader that is gone (`| head -1`) has
+/// seen what it wanted, as with a command killed by SIGPIPE: the status is
+/// [`OUTPUT_FAILED`] too, without a message that would only clutter the
+/// terminal. `println!` would panic instead.
 pub fn printed(
     print: impl FnOnce(&mut dyn Write, &mut dyn Write) -> io::Result<ExitCode>,
 ) -> ExitCode {
@@ -173,8 +175,9 @@ pub const USAGE_ERROR: u8 = 2;
 /// and `explain`'s (the trace breaks) is, the commands exit 2, so a script
 /// never takes a failed read for a verdict.
 pub const READ_FAILED: u8 = 2;
-/// Exit status when the output could not be written.
-pub const OUTPUT_FAILED: u8 = 1;
+/// Exit status when the output could not be written: trouble, not an
+/// answer, as for [`READ_FAILED`] (grep exits 2 for both).
+pub const OUTPUT_FAILED: u8 = 2;
 
 /// One line of input: a `name: value` header line, or a `NAME=VALUE`
 /// line of baton's environment carrier read as the header it stands for.
