@@ -244,7 +244,13 @@ impl Baggage {
     /// [`Baggage::MAX_MEMBERS`], are refused too. [`Baggage::MAX_BYTES`]
     /// is not checked here: the baggage of a process may hold more, and an
     /// inject writes the entries that fit and reports the rest (see
-    /// [`W3cBaggage`](crate::propagation::W3cBaggage)).
+    /// [`W3cBaggage`]).
+    ///
+    #[cfg_attr(
+        feature = "std",
+        doc = "[`W3cBaggage`]: crate::propagation::W3cBaggage"
+    )]
+    #[cfg_attr(not(feature = "std"), doc = "[`W3cBaggage`]: crate#features")]
     ///
     /// ```
     /// use baton::{Baggage, BaggageError};

@@ -26,20 +26,36 @@
 //! ```
 //!
 //! # Where things live
-//! - [`span`], [`Span`], [`SpanGuard`], [`SpanRef`]: recording work.
-//! - [`tracer`], [`Tracer`], [`InstrumentationScope`]: a library's spans
-//!   recorded in a scope of their own (its name and version).
-//! - [`Context`], [`ContextGuard`]: the snapshot that travels, and the scope
-//!   that makes it current; [`Baggage`] and [`Session`] ride inside it.
-//! - [`copy_context_to_thread`], [`thread::spawn`], [`FutureExt`]: carrying
-//!   the context to other threads and tasks.
-//! - [`propagation`]: carrying it to other processes and services.
-//! - [`init`], [`Config`] and [`PipelineGuard`]: installing the pipeline,
-//!   in code or from the `OTEL_*` environment variables.
-//! - [`export`] and [`sampling`]: what is recorded and where it goes.
+// Built without `std` these items do not exist, and a link to one would be
+// broken: that build says where they went instead.
+#![cfg_attr(
+    feature = "std",
+    doc = "\
+- [`span`], [`Span`], [`SpanGuard`], [`SpanRef`]: recording work.
+- [`tracer`], [`Tracer`], [`InstrumentationScope`]: a library's spans
+  recorded in a scope of their own (its name and version).
+- [`Context`], [`ContextGuard`]: the snapshot that travels, and the scope
+  that makes it current; [`Baggage`] and [`Session`] ride inside it.
+- [`copy_context_to_thread`], [`thread::spawn`], [`FutureExt`]: carrying
+  the context to other threads and tasks.
+- [`propagation`]: carrying it to other processes and services.
+- [`init`], [`Config`] and [`PipelineGuard`]: installing the pipeline,
+  in code or from the `OTEL_*` environment variables.
+- [`export`] and [`sampling`]: what is recorded and where it goes."
+)]
+#![cfg_attr(
+    not(feature = "std"),
+    doc = "\
+- Spans, tracers, the context and its carriers, propagation, the pipeline,
+  export, sampling and diagnostics: with the `std` feature only (see
+  [Features](#features))."
+)]
 //! - [`wire`]: the strict parser and formatter of each header format, with
 //!   errors that name the field and byte.
-//! - [`diagnostic_count`] and [`set_diagnostic_handler`]: misuse and bad input.
+#![cfg_attr(
+    feature = "std",
+    doc = "- [`diagnostic_count`] and [`set_diagnostic_handler`]: misuse and bad input."
+)]
 //!
 //! # Features
 //! - `std` (default): everything above. Without it (`default-features =

@@ -120,16 +120,17 @@ impl SpanContext {
     /// span started without a parent and without a pipeline (before
     /// `init`, the API in the absence of an SDK), or by a disabled SDK
     /// (`OTEL_SDK_DISABLED=true`, a no-op tracer), carries in place of new
-    /// ids, and what a [link](crate::SpanBuilder::link) to a context that
-    /// was not there (a message that arrived without one) points to. No
-    /// propagator injects it; the log correlation functions report no ids
-    /// for it; exporters write its ids as zeros. Its [`trace_id`] and
-    /// [`span_id`] read as 1, since baton's ids are never zero: check
-    /// [`is_valid`] first.
+    /// ids, and what a [link] to a context that was not there (a message
+    /// that arrived without one) points to. No propagator injects it; the
+    /// log correlation functions report no ids for it; exporters write its
+    /// ids as zeros. Its [`trace_id`] and [`span_id`] read as 1, since
+    /// baton's ids are never zero: check [`is_valid`] first.
     ///
     /// [`trace_id`]: SpanContext::trace_id
     /// [`span_id`]: SpanContext::span_id
     /// [`is_valid`]: SpanContext::is_valid
+    #[cfg_attr(feature = "std", doc = "[link]: crate::SpanBuilder::link")]
+    #[cfg_attr(not(feature = "std"), doc = "[link]: crate#features")]
     ///
     /// ```
     /// use baton::SpanContext;
@@ -304,9 +305,11 @@ impl SpanContext {
     /// Whether this is a real span context: `false` only for
     /// [`SpanContext::INVALID`] (and a copy of it with other flags or a
     /// tracestate), the OpenTelemetry invalid span context. Propagators
-    /// inject nothing for it, and
-    /// [`current_trace_id`](crate::current_trace_id) and the other log
+    /// inject nothing for it, and [`current_trace_id`] and the other log
     /// correlation functions report no ids. Its ids are placeholders.
+    ///
+    #[cfg_attr(feature = "std", doc = "[`current_trace_id`]: crate::current_trace_id")]
+    #[cfg_attr(not(feature = "std"), doc = "[`current_trace_id`]: crate#features")]
     ///
     /// ```
     /// use baton::{SpanContext, SpanId, TraceFlags, TraceId};

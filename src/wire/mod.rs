@@ -1,12 +1,18 @@
 //! The wire floor: one pure parser and formatter per header format.
 //!
 //! Every function here takes and returns plain values: no carrier, no
-//! [`Context`](crate::Context), no diagnostics, no globals; it builds with
-//! `core` and `alloc` alone (`--no-default-features`). Every parser returns
+//! [`Context`], no diagnostics, no globals; it builds with `core` and
+//! `alloc` alone (`--no-default-features`). Every parser returns
 //! the same error, [`WireError`]: which [`Field`], which byte offset, what
 //! [`Reason`]. The propagators in [`crate::propagation`] are built on these
 //! functions and report what they skip; the CLI, the fuzz targets and the
 //! property tests call them directly.
+//!
+#![cfg_attr(feature = "std", doc = "[`Context`]: crate::Context")]
+#![cfg_attr(
+    not(feature = "std"),
+    doc = "[`Context`]: crate#features\n[`crate::propagation`]: crate#features"
+)]
 //!
 //! | header | module |
 //! |---|---|
