@@ -240,9 +240,17 @@ pub struct SimpleProcessor {
     /// Set by a shutdown that could not take the exporter; whoever holds it
     /// next shuts it down once its own call returns.
     shutdown_requested: AtomicBool,
+    /// Spans handed to the exporter or waiting for it, and [`SHUT`] once
+    /// the exporter is taken to be shut down.
     produced: AtomicU64,
     tally: Tally,
 }
+
+/// Set in [`SimpleProcessor`]'s `produced` as its exporter is taken: a
+/// span is counted produced or refused in one step that reads it, so one
+/// handed over later is never counted produced before it is dropped (read
+/// between the two counts, it was in flight).
+const SHUT: u64 = 1 << 63;
 
 /// Whether the built-in processors hand a span to their exporter: only if
 /// it is sampled. A span a sampler records without sampling (`RecordOnly`)
@@ -275,7 +283,8 @@ impl SimpleProcessor {
     /// The counters now: after `on_end` returns, only spans the exporter
     /// holds ([`SpanExporter::held_spans`]) are in flight.
     pub fn stats(&self) -> BatchStats {
-        self.tally.stats(|| self.produced.load(Ordering::SeqCst))
+        self.tally
+            .stats(|| self.produced.load(Ordering::SeqCst) & !SHUT)
     }
 
     /// The answer of a flush or shutdown that began with `since`: the
@@ -364,14 +373,21 @@ impl SimpleProcessor {
         }
     }
 
+    /// Takes the exporter from `slot`, the exporter's lock held, to shut
+    /// it down: a span handed over from now on is refused (see [`SHUT`]).
+    fn take_exporter(
+        &self,
+        mut slot: MutexGuard<'_, Option<Box<dyn SpanExporter>>>,
+    ) -> Option<Box<dyn SpanExporter>> {
+        self.produced.fetch_or(SHUT, Ordering::SeqCst);
+        slot.take()
+    }
+
     /// Shuts the exporter down for a shutdown that could not take it, if
     /// nobody has yet.
     fn finish_requested_shutdown(&self) {
-        let taken = self
-            .exporter
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
+        let taken =
+            self.take_exporter(self.exporter.lock().unwrap_or_else(PoisonError::into_inner));
         if let Some(mut exporter) = taken {
             let (result, lost) = self.shut_down_exporter(&mut *exporter);
             drop_exporter(exporter);
@@ -462,17 +478,32 @@ impl SpanProcessor for SimpleProcessor {
         if !exports(&span.span_context) {
             return;
         }
-        self.produced.fetch_add(1, Ordering::SeqCst);
+        // Counted produced before the exporter's lock is waited for: a
+        // span waiting for another thread's export is in flight. Once the
+        // exporter is taken, refused at once; one counted before that
+        // finds it gone under the lock, and is dropped.
+        let admitted = self
+            .produced
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                (n & SHUT == 0).then_some(n + 1)
+            })
+            .is_ok();
         let batch = std::slice::from_ref(&span);
         // As the batch processor reports them: a span never handed to the
         // exporter (`Reentrant`, or the processor shut down) is dropped;
         // what the exporter did with it, `Tally::settle` counts and reports.
-        let handed = self.with_exporter(None, |x| {
-            let _ = self.tally.settle(x, 1, |x| x.export(batch));
-            Ok(())
-        });
+        let handed = match admitted {
+            true => self.with_exporter(None, |x| {
+                let _ = self.tally.settle(x, 1, |x| x.export(batch));
+                Ok(())
+            }),
+            false => Err(ExportError::AlreadyShutDown),
+        };
         if let Err(e) = handed {
-            self.tally.dropped(1);
+            match admitted {
+                true => self.tally.dropped(1),
+                false => self.tally.refused(1),
+            }
             report(
                 DiagnosticKind::SpanDropped,
                 &format_args!("1 span(s) dropped: {e}"),
@@ -511,7 +542,7 @@ impl SpanProcessor for SimpleProcessor {
             .not_exporting()
             .and_then(|()| self.lock_until(Some(deadline)))
             .or_else(|e| self.request_shutdown(e))
-            .map(|mut slot| slot.take());
+            .map(|slot| self.take_exporter(slot));
         // Shut down and dropped outside the lock: a span ended meanwhile
         // is dropped at once, and the exporter's Drop may call back into
         // baton.
