@@ -1,7 +1,7 @@
 //! The OTLP/HTTP exporter: protobuf (the default) or JSON, with retries.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::fmt;
 use std::time::{Duration, Instant};
 
@@ -81,6 +81,9 @@ pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 pub struct OtlpConfig {
     endpoint: Endpoint,
     headers: Vec<(String, String)>,
+    /// Each header's name, lowercase, to its place in `headers`: a search
+    /// of the headers per name given would make N of them cost N².
+    header_index: HashMap<String, usize>,
     timeout: Duration,
     resource: Resource,
     protocol: Protocol,
@@ -269,16 +272,36 @@ impl OtlpConfig {
     /// The defaults, sending to `endpoint` with the `Authorization` header
     /// of its user information, if it had any.
     fn sending_to((endpoint, authorization): Authorized) -> OtlpConfig {
-        OtlpConfig {
+        let mut config = OtlpConfig {
             endpoint,
-            headers: authorization
-                .map(|value| (AUTHORIZATION.to_owned(), value))
-                .into_iter()
-                .collect(),
+            headers: Vec::new(),
+            header_index: HashMap::new(),
             timeout: DEFAULT_OTLP_TIMEOUT,
             resource: Resource::default(),
             protocol: Protocol::default(),
             compression: Compression::default(),
+        };
+        if let Some(value) = authorization {
+            config.set_header(AUTHORIZATION.to_owned(), value);
+        }
+        config
+    }
+
+    /// Where the header named `name` (in any case) stands, if it is set.
+    fn header_at(&self, name: &str) -> Option<usize> {
+        self.header_index.get(&name.to_ascii_lowercase()).copied()
+    }
+
+    /// Sets the header `name` (checked), replacing one of the same name
+    /// (in any case) where it stands, or added last.
+    fn set_header(&mut self, name: String, value: String) {
+        match self.header_at(&name) {
+            Some(at) => self.headers[at] = (name, value),
+            None => {
+                self.header_index
+                    .insert(name.to_ascii_lowercase(), self.headers.len());
+                self.headers.push((name, value));
+            }
         }
     }
 
@@ -397,18 +420,11 @@ impl OtlpConfig {
             config.compression = Compression::parse(variable, &value)?;
         }
         if let Some((variable, list)) = signal_specific(&env, TRACES_HEADERS, HEADERS) {
-            // The names given so far, lowercase: a search of the headers
-            // per name would read a long list (one variable may hold
-            // 128 KiB) in time growing with its square.
-            let mut given = HashSet::new();
             for (name, value) in parse_pairs(variable, &list, Pairs::Headers)? {
                 // Which one was meant cannot be told: an error, not a
                 // silent pick (two `Authorization` lines fail the request).
-                let from_the_url = config.headers[..from_url]
-                    .iter()
-                    .any(|(n, _)| n.eq_ignore_ascii_case(&name));
-                if from_the_url || !given.insert(name.to_ascii_lowercase()) {
-                    let why = if from_the_url {
+                if let Some(at) = config.header_at(&name) {
+                    let why = if at < from_url {
                         "the endpoint's user information (user:password@) is sent as this \
                          header already: keep one of them"
                     } else {
@@ -417,7 +433,7 @@ impl OtlpConfig {
                     return Err(ConfigError::new(variable, &shown_header_name(&name), why));
                 }
                 check_header(variable, &name, &value)?;
-                config.headers.push((name, value));
+                config.set_header(name, value);
             }
         }
         if let Some((variable, _)) = signal_specific(
@@ -439,15 +455,7 @@ impl OtlpConfig {
         value: &str,
     ) -> Result<OtlpConfig, ConfigError> {
         check_header(variable, name, value)?;
-        let header = (name.to_owned(), value.to_owned());
-        match self
-            .headers
-            .iter_mut()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        {
-            Some(set) => *set = header,
-            None => self.headers.push(header),
-        }
+        self.set_header(name.to_owned(), value.to_owned());
         Ok(self)
     }
 
