@@ -492,17 +492,19 @@ impl SpanProcessor for SimpleProcessor {
         // As the batch processor reports them: a span never handed to the
         // exporter (`Reentrant`, or the processor shut down) is dropped;
         // what the exporter did with it, `Tally::settle` counts and reports.
-        let handed = match admitted {
-            true => self.with_exporter(None, |x| {
+        let handed = if admitted {
+            self.with_exporter(None, |x| {
                 let _ = self.tally.settle(x, 1, |x| x.export(batch));
                 Ok(())
-            }),
-            false => Err(ExportError::AlreadyShutDown),
+            })
+        } else {
+            Err(ExportError::AlreadyShutDown)
         };
         if let Err(e) = handed {
-            match admitted {
-                true => self.tally.dropped(1),
-                false => self.tally.refused(1),
+            if admitted {
+                self.tally.dropped(1);
+            } else {
+                self.tally.refused(1);
             }
             report(
                 DiagnosticKind::SpanDropped,
