@@ -11,7 +11,7 @@ use libfuzzer_sys::fuzz_target;
 #[path = "../../src/cmd/mod.rs"]
 mod cmd;
 
-use cmd::decode::{baggage_conflict, conflict, decode, limits_passed};
+use cmd::decode::{baggage_conflicts, conflicts, decode, limits_passed};
 use cmd::{read_numbered, utf8_line, without_bom, without_line_end, Reading};
 
 fuzz_target!(|data: &[u8]| {
@@ -58,7 +58,7 @@ fuzz_target!(|data: &[u8]| {
             }
         }
     }
-    let _ = conflict(&input.lines, &input.reading);
+    let _ = conflicts(&input.lines, &input.reading);
     let _ = limits_passed(&input.lines, &input.reading);
-    let _ = baggage_conflict(&input.lines, &input.reading);
+    let _ = baggage_conflicts(&input.lines, &input.reading);
 });
