@@ -29,7 +29,7 @@
 //! carried over by [`Traceparent::to_span_context`]: "Vendors MUST NOT parse
 //! or assume anything about unknown fields for this version". The header is
 //! valid and its context used, so the bits left are no extract
-//! [`Problem`](crate::propagation::Problem), as Jaeger's bits but sampled and
+//! `propagation::Problem`, as Jaeger's bits but sampled and
 //! debug are none ([`JaegerHeader::to_span_context`](crate::wire::uber_trace_id::JaegerHeader::to_span_context)).
 
 use alloc::string::String;

@@ -77,7 +77,7 @@ impl JaegerHeader {
     /// debug counts only with it, as OpenTelemetry Go keeps it: flags `2`
     /// are "not sampled", the same decision every peer reads from them.
     /// Other bits (`0x08` "firehose") have no place in a span context:
-    /// they are left behind without a [`Problem`](crate::propagation::Problem),
+    /// they are left behind without a `propagation::Problem`,
     /// as a higher `traceparent` version's unknown bits are (see
     /// [`wire::traceparent`](crate::wire::traceparent)), since the header is
     /// valid and its context used; `baton decode` and `convert` name them.
