@@ -95,10 +95,10 @@ impl Tally {
     }
 
     /// [`settle`](Tally::settle) for the exporter's flush and then its
-    /// shutdown, after which it is dropped: the spans it still holds then (its shutdown failed or
-    /// panicked before letting go of them) are lost with it, counted
-    /// failed and reported, not left in flight for ever. Both processors
-    /// shut their exporter down through here.
+    /// shutdown, after which it is dropped: the spans it still holds then
+    /// (its shutdown failed or panicked before letting go of them) are
+    /// lost with it, counted failed and reported, not left in flight for
+    /// ever. Both processors shut their exporter down through here.
     pub(crate) fn settle_shutdown(
         &self,
         exporter: &mut dyn SpanExporter,
