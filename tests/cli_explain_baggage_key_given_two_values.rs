@@ -80,3 +80,42 @@ fn the_same_value_twice_loses_nothing() {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("the trace continues intact"), "{out}");
 }
+
+/// Every key given two values is named, each disagreement as `decode`
+/// names it, in its order, and each blamed on whoever gave that key its
+/// values. Found: only the first key was named, so a second showed only
+/// once the first was fixed.
+#[test]
+fn every_key_given_two_values_is_named_and_blamed_on_its_own() {
+    let (code, out) = explain(
+        "tracecontext,baggage",
+        &["baggage: a=1,a=2,b=1,k=1,k=2,k=3"],
+        &["baggage: a=1,a=2,b=1,k=1,k=2,k=3", "baggage: b=2"],
+    );
+    assert_eq!(code, 1, "{out}");
+    let named: Vec<&str> = out
+        .lines()
+        .skip_while(|l| !l.contains("baggage key"))
+        .take_while(|l| l.contains("baggage key") || l.starts_with("  fix:"))
+        .collect();
+    let caller = "  fix: the caller gives the key two values: set it once";
+    let on_the_way = "  fix: find what adds the other value between the two (a proxy, a gateway): \
+                      it should replace the member";
+    assert_eq!(
+        named,
+        [
+            &format!("- received line 5: baggage key a repeated with two values, \"1\" and \"2\"; {LOST}"),
+            caller,
+            &format!(
+                "- received lines 5 and 6 disagree: baggage key b repeated with two values, \
+                 \"1\" and \"2\"; {LOST}"
+            ),
+            on_the_way,
+            &format!("- received line 5: baggage key k repeated with two values, \"1\" and \"3\"; {LOST}"),
+            caller,
+            &format!("- received line 5: baggage key k repeated with two values, \"2\" and \"3\"; {LOST}"),
+            caller,
+        ],
+        "{out}"
+    );
+}

@@ -592,6 +592,9 @@ pub fn conflicts(lines: &[HeaderLine], reading: &Reading) -> Vec<String> {
 pub struct Disagreement {
     lines: (usize, usize),
     pub text: String,
+    /// The baggage key the lines give two values, when that is the
+    /// disagreement: `explain` blames each key on whoever gave it both.
+    pub key: Option<String>,
 }
 
 impl Disagreement {
@@ -599,6 +602,7 @@ impl Disagreement {
         Disagreement {
             lines: (a.min(b), a.max(b)),
             text,
+            key: None,
         }
     }
 }
@@ -967,7 +971,10 @@ pub fn baggage_conflicts(lines: &[HeaderLine], reading: &Reading) -> Vec<Disagre
             "{lines} baggage key {key} repeated {two}; a key carries one value, and \
              extraction keeps one and loses the other"
         );
-        Some(Disagreement::new(first.line, other.line, text))
+        Some(Disagreement {
+            key: Some(key.clone()),
+            ..Disagreement::new(first.line, other.line, text)
+        })
     });
     lost.collect()
 }

@@ -24,7 +24,7 @@
 //! something, 2 on a usage error (unknown option, a line that is no header
 //! line) or input that cannot be read (a file, standard input).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::io::Read;
 use std::process::ExitCode;
 use std::sync::{Mutex, PoisonError};
@@ -1118,9 +1118,11 @@ impl Hop<'_> {
         }
     }
 
-    /// A baggage key the received lines give two values, in what the
-    /// receiver reads: it keeps one and loses the other (found: a caller's
-    /// `baggage: k=1,k=2` arriving as sent was "intact").
+    /// Each baggage key the received lines give two values, in what the
+    /// receiver reads, as `decode` names it: the receiver keeps one and
+    /// loses the other (found: a caller's `baggage: k=1,k=2` arriving as
+    /// sent was "intact"). A key is blamed on the caller when it gave that
+    /// key two values itself, else on the way.
     fn baggage_conflict(&self, findings: &mut Vec<Finding>) {
         let [sent, received] = self.lines.map(|(lines, reading)| {
             // The lines the receiver takes baggage from, as `decode` sees
@@ -1143,21 +1145,21 @@ impl Hop<'_> {
                 .cloned()
                 .collect();
             decode::baggage_conflicts(&read, reading)
-                .into_iter()
-                .next()
-                .map(|d| d.text)
         });
-        let Some(conflict) = received else {
-            return;
-        };
-        let fix = if sent.is_some() {
-            "the caller gives the key two values: set it once".to_owned()
-        } else {
-            "find what adds the other value between the two (a proxy, a gateway): it should \
-             replace the member"
-                .to_owned()
-        };
-        findings.push(Finding::loses(format!("received {conflict}"), Some(fix)));
+        let callers: HashSet<&str> = sent.iter().filter_map(|d| d.key.as_deref()).collect();
+        for conflict in received {
+            let by_caller = conflict.key.as_deref().is_some_and(|k| callers.contains(k));
+            let fix = if by_caller {
+                "the caller gives the key two values: set it once"
+            } else {
+                "find what adds the other value between the two (a proxy, a gateway): it should \
+                 replace the member"
+            };
+            findings.push(Finding::loses(
+                format!("received {}", conflict.text),
+                Some(fix.to_owned()),
+            ));
+        }
     }
 
     /// `sent` is the sent block read with every format, and as the
