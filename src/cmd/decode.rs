@@ -12,7 +12,7 @@
 //! variables of an `env` listing are skipped and named (not their values)
 //! in one line after the rest, a value that spans lines with them.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -449,6 +449,10 @@ struct Said<'a> {
 fn parents(lines: &[HeaderLine]) -> Vec<Said<'_>> {
     let mut found = Vec::new();
     let mut b3_multi_seen = false;
+    // Found once: a look per line took as many looks as lines, per line.
+    let trace_id_line = lines
+        .iter()
+        .find(|l| l.name.eq_ignore_ascii_case(TRACE_ID_HEADER));
     for line in lines {
         let name = line.name.to_ascii_lowercase();
         let parent = match name.as_str() {
@@ -478,10 +482,7 @@ fn parents(lines: &[HeaderLine]) -> Vec<Said<'_>> {
         };
         if let Some((trace_id, parent)) = said {
             // The B3 lines say the trace on their `X-B3-TraceId` line.
-            let trace_line = lines
-                .iter()
-                .find(|l| l.name.eq_ignore_ascii_case(TRACE_ID_HEADER))
-                .filter(|_| is_b3_multi(&name) && parent.is_some());
+            let trace_line = trace_id_line.filter(|_| is_b3_multi(&name) && parent.is_some());
             found.push(Said {
                 line: trace_line.map_or(line.number, |l| l.number),
                 name: if is_b3_multi(&name) {
@@ -574,7 +575,8 @@ pub fn conflicts(lines: &[HeaderLine], reading: &Reading) -> Vec<String> {
         ignored_decision(lines, reading),
         baggage_conflicts(lines, reading),
     ];
-    let mut named: Vec<(usize, usize)> = Vec::new();
+    // By pair: one look each, however many disagreements.
+    let mut named: HashSet<(usize, usize)> = HashSet::new();
     let mut said_once = Vec::new();
     for found in kinds {
         let new: Vec<Disagreement> = found
