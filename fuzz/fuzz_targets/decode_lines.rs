@@ -11,7 +11,7 @@ use libfuzzer_sys::fuzz_target;
 #[path = "../../src/cmd/mod.rs"]
 mod cmd;
 
-use cmd::decode::{baggage_conflicts, conflicts, decode, limits_passed};
+use cmd::decode::{baggage_conflicts, conflicts, limits_passed, Decoder};
 use cmd::{read_numbered, utf8_line, without_bom, without_line_end, Reading};
 
 fuzz_target!(|data: &[u8]| {
@@ -40,8 +40,9 @@ fuzz_target!(|data: &[u8]| {
     let _ = input.nothing_read();
     let _ = input.skipped.summary();
     let _ = input.reading.note();
+    let decoder = Decoder::new(&input.lines, &input.reading);
     for line in &input.lines {
-        match decode(line, &input.lines, &input.reading) {
+        match decoder.decode(line) {
             Ok(fields) => assert!(fields.iter().all(|(label, _)| !label.is_empty())),
             Err(e) => {
                 let mut out = Vec::new();

@@ -100,8 +100,9 @@ fn convert(
     // Refuse what `decode` would reject, with the same precise message,
     // rather than converting whatever part happened to be valid.
     let mut invalid = false;
+    let decoder = decode::Decoder::new(&lines, &reading);
     for line in &lines {
-        if let Err(e) = decode::decode(line, &lines, &reading) {
+        if let Err(e) = decoder.decode(line) {
             e.report(line, err)?;
             invalid = true;
         }

@@ -86,8 +86,9 @@ fn print(args: &[OsString], out: &mut dyn Write, err: &mut dyn Write) -> io::Res
         Err(Unread::Failed(e)) => return read_failed("standard input", &e, err),
     };
     let mut invalid = false;
+    let decoder = Decoder::new(&lines, &reading);
     for line in &lines {
-        match decode(line, &lines, &reading) {
+        match decoder.decode(line) {
             Ok(fields) => {
                 match &line.variable {
                     Some(variable) => {
@@ -127,14 +128,30 @@ fn print(args: &[OsString], out: &mut dyn Write, err: &mut dyn Write) -> io::Res
     })
 }
 
-/// The fields of one header line, by the format its name announces (the
-/// session header `reading`'s). The `X-B3-*` lines are one context
-/// together, so all of `lines` are passed.
-pub fn decode(
-    line: &HeaderLine,
-    lines: &[HeaderLine],
-    reading: &Reading,
-) -> Result<Vec<Shown>, LineError> {
+/// Decodes the lines of one input: each alone, but the `X-B3-*` lines,
+/// which are one context together.
+pub struct Decoder<'a> {
+    reading: &'a Reading,
+    b3: B3Lines<'a>,
+}
+
+impl<'a> Decoder<'a> {
+    /// A decoder of `lines`, read with `reading`.
+    pub fn new(lines: &'a [HeaderLine], reading: &'a Reading) -> Decoder<'a> {
+        Decoder {
+            reading,
+            b3: B3Lines::of(lines),
+        }
+    }
+
+    /// The fields of `line`, one of the decoder's lines, by the format its
+    /// name announces (the session header the reading's).
+    pub fn decode(&self, line: &HeaderLine) -> Result<Vec<Shown>, LineError> {
+        decode(line, &self.b3, self.reading)
+    }
+}
+
+fn decode(line: &HeaderLine, b3: &B3Lines<'_>, reading: &Reading) -> Result<Vec<Shown>, LineError> {
     let session = reading.session();
     let name = line.name.to_ascii_lowercase();
     let value = line.value.as_str();
@@ -196,7 +213,7 @@ pub fn decode(
                 },
             }),
         },
-        n if n.starts_with("x-b3-") => decode_b3_multi(line, lines),
+        n if n.starts_with("x-b3-") => decode_b3_multi(line, b3),
         n if uberctx::has_prefix(n) => {
             let key = uberctx::parse_baggage_name(&line.name).map_err(|e| LineError {
                 message: e.to_string(),
@@ -289,25 +306,57 @@ fn b3_fields(h: &B3Header) -> Vec<Shown> {
     }
 }
 
-/// Whether `name` is one of the `X-B3-*` headers.
-fn is_b3_multi(name: &str) -> bool {
+/// Which of [`MultiParser::HEADERS`] `name` is, if one.
+fn b3_multi_index(name: &str) -> Option<usize> {
     MultiParser::HEADERS
         .iter()
-        .any(|n| name.eq_ignore_ascii_case(n))
+        .position(|n| name.eq_ignore_ascii_case(n))
 }
 
-/// The `X-B3-*` lines of the input as one context: the first value of
-/// each header, as extraction reads them; `None` when they carry nothing,
-/// as extraction finds no header ([`MultiParser::is_empty`]: an
-/// `X-B3-Flags` other than `1` alone).
-fn b3_multi(lines: &[HeaderLine]) -> Option<Result<B3Header, WireError>> {
-    let mut parser = MultiParser::default();
-    for name in MultiParser::HEADERS {
-        if let Some(l) = lines.iter().find(|l| l.name.eq_ignore_ascii_case(name)) {
-            parser.push(name, &l.value);
+/// Whether `name` is one of the `X-B3-*` headers.
+fn is_b3_multi(name: &str) -> bool {
+    b3_multi_index(name).is_some()
+}
+
+/// The first line of each `X-B3-*` header of an input, in the order of
+/// [`MultiParser::HEADERS`]: the lines extraction reads ("the first value
+/// wins"). Found in one pass, for all the lines: each line looking
+/// through the others for them took as many looks as lines, per line.
+struct B3Lines<'a>([Option<&'a HeaderLine>; MultiParser::HEADERS.len()]);
+
+impl<'a> B3Lines<'a> {
+    fn of(lines: &'a [HeaderLine]) -> B3Lines<'a> {
+        let mut first = [None; MultiParser::HEADERS.len()];
+        for line in lines {
+            if let Some(header) = b3_multi_index(&line.name) {
+                first[header].get_or_insert(line);
+            }
         }
+        B3Lines(first)
     }
-    (!parser.is_empty()).then(|| parser.finish())
+
+    /// The first line of header `name`.
+    fn of_header(&self, name: &str) -> Option<&'a HeaderLine> {
+        self.0[b3_multi_index(name)?]
+    }
+
+    /// The first `X-B3-*` line of the input.
+    fn first(&self) -> Option<&'a HeaderLine> {
+        self.0.iter().flatten().copied().min_by_key(|l| l.number)
+    }
+
+    /// The lines as one context, as extraction reads them; `None` when
+    /// they carry nothing, as extraction finds no header
+    /// ([`MultiParser::is_empty`]: an `X-B3-Flags` other than `1` alone).
+    fn context(&self) -> Option<Result<B3Header, WireError>> {
+        let mut parser = MultiParser::default();
+        for (name, line) in MultiParser::HEADERS.iter().zip(self.0) {
+            if let Some(line) = line {
+                parser.push(name, &line.value);
+            }
+        }
+        (!parser.is_empty()).then(|| parser.finish())
+    }
 }
 
 /// The header whose value a B3 error is about.
@@ -323,7 +372,7 @@ fn b3_header_of(field: Field) -> &'static str {
 /// All `X-B3-*` lines of the input parse as one context: the first of them
 /// shows it, the others point there. An error is shown on the line of the
 /// field at fault (or on the first line when a field is missing).
-fn decode_b3_multi(line: &HeaderLine, lines: &[HeaderLine]) -> Result<Vec<Shown>, LineError> {
+fn decode_b3_multi(line: &HeaderLine, b3: &B3Lines<'_>) -> Result<Vec<Shown>, LineError> {
     if !is_b3_multi(&line.name) {
         return Err(LineError {
             message: format!(
@@ -334,18 +383,14 @@ fn decode_b3_multi(line: &HeaderLine, lines: &[HeaderLine]) -> Result<Vec<Shown>
             offset: None,
         });
     }
-    if let Some(earlier) = lines
-        .iter()
-        .take_while(|l| l.number != line.number)
-        .find(|l| l.name.eq_ignore_ascii_case(&line.name))
+    if let Some(earlier) = b3
+        .of_header(&line.name)
+        .filter(|first| first.number != line.number)
     {
         return repeated_b3_multi(line, earlier);
     }
-    let first = lines
-        .iter()
-        .find(|l| is_b3_multi(&l.name))
-        .map(|l| l.number);
-    match b3_multi(lines) {
+    let first = b3.first().map(|l| l.number);
+    match b3.context() {
         // Only an `X-B3-Flags` other than `1`: no header at all to extract.
         None if first == Some(line.number) => Ok(vec![(
             "flags",
@@ -358,9 +403,7 @@ fn decode_b3_multi(line: &HeaderLine, lines: &[HeaderLine]) -> Result<Vec<Shown>
         None => Ok(vec![("context", "with the X-B3 lines above".to_owned())]),
         Some(Ok(h)) if first == Some(line.number) => {
             let mut fields = b3_fields(&h);
-            let flags = lines
-                .iter()
-                .find(|l| l.name.eq_ignore_ascii_case(FLAGS_HEADER));
+            let flags = b3.of_header(FLAGS_HEADER);
             if let Some(f) = flags.filter(|f| f.value != "1") {
                 fields.push((
                     "flags",
@@ -371,9 +414,8 @@ fn decode_b3_multi(line: &HeaderLine, lines: &[HeaderLine]) -> Result<Vec<Shown>
         }
         Some(Ok(_)) => Ok(vec![("context", "with the X-B3 lines above".to_owned())]),
         Some(Err(e)) => {
-            let at_fault = lines
-                .iter()
-                .find(|l| l.name.eq_ignore_ascii_case(b3_header_of(e.field())))
+            let at_fault = b3
+                .of_header(b3_header_of(e.field()))
                 .map_or(first, |l| Some(l.number));
             if at_fault == Some(line.number) {
                 Err(LineError::wire(e))
@@ -466,7 +508,9 @@ fn parents(lines: &[HeaderLine]) -> Vec<Said<'_>> {
                 .ok()
                 .map(|h| h.to_span_context()),
             n if is_b3_multi(n) && !std::mem::replace(&mut b3_multi_seen, true) => {
-                b3_multi(lines).and_then(|h| h.ok()?.to_span_context())
+                B3Lines::of(lines)
+                    .context()
+                    .and_then(|h| h.ok()?.to_span_context())
             }
             _ => None,
         };
