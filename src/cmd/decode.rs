@@ -28,8 +28,8 @@ use baton::wire::{
 use baton::{Context, Session, SpanContext, SpanId, TraceFlags, TraceId};
 
 use super::{
-    caret, escaped, indent, printed, read_failed, read_lines, refuse_options, sampled_or_not,
-    HeaderLine, Input, Reading, Unread, INVALID_INPUT,
+    caret, escaped, indent, listed, printed, read_failed, read_lines, refuse_options,
+    sampled_or_not, HeaderLine, Input, Reading, Unread, INVALID_INPUT, MAX_LISTED_NAMES,
 };
 
 /// One decoded field: a label and its text.
@@ -584,7 +584,7 @@ pub fn limits_passed(lines: &[HeaderLine], reading: &Reading) -> Vec<String> {
 }
 
 /// Why the lines, each valid, do not make one context: two `traceparent`
-/// lines (W3C: a request has one) or two session header lines, trace ids
+/// lines or more (W3C: a request has one) or session header lines, trace ids
 /// that differ, an `X-B3-*` header repeated with another value, parent
 /// span ids or sampling decisions of one trace that differ, a `b3` or
 /// `uber-trace-id` header repeated with another value (a debug flag, say),
@@ -819,17 +819,36 @@ fn debug_over_a_deny(lines: &[HeaderLine]) -> Option<Disagreement> {
     })
 }
 
-/// Two lines of a header a request carries once.
+/// Two lines or more of a header a request carries once: extraction
+/// ignores them all, so each is named (up to [`MAX_LISTED_NAMES`], the
+/// rest counted).
 fn repeated_once(lines: &[HeaderLine], reading: &Reading) -> Vec<Disagreement> {
     let session = reading.session();
     ["traceparent", session.header()]
         .into_iter()
         .filter_map(|once| {
-            let mut repeated = lines.iter().filter(|l| l.name.eq_ignore_ascii_case(once));
-            let (first, second) = (repeated.next()?.number, repeated.next()?.number);
+            let repeated: Vec<usize> = lines
+                .iter()
+                .filter(|l| l.name.eq_ignore_ascii_case(once))
+                .map(|l| l.number)
+                .collect();
+            let [first, second, ..] = repeated[..] else {
+                return None;
+            };
+            let numbers: Vec<String> = repeated.iter().map(usize::to_string).collect();
+            let named = match numbers.split_last() {
+                Some((last, rest)) if numbers.len() <= MAX_LISTED_NAMES => {
+                    format!("{} and {last}", rest.join(", "))
+                }
+                _ => listed(&numbers, ", "),
+            };
+            let (count, all) = match numbers.len() {
+                2 => ("two".to_owned(), "both"),
+                n => (n.to_string(), "them all"),
+            };
             let text = format!(
-                "lines {first} and {second}: two {once} lines; a request carries one, \
-             so extraction ignores both"
+                "lines {named}: {count} {once} lines; a request carries one, so extraction \
+                 ignores {all}"
             );
             Some(Disagreement::new(first, second, text))
         })
@@ -938,9 +957,14 @@ impl Entry {
 /// the last of a repeated key, so the repeat would not show), `uberctx-*`
 /// lines (keys lowercased, as extraction reads them), the entries of
 /// `jaeger-baggage` lines one by one, and the session header, which is the
-/// baggage key `session.id`.
+/// baggage key `session.id` when it is given once (extraction ignores every
+/// line of one given twice or more, which `repeated_once` names).
 fn baggage_entries(lines: &[HeaderLine], reading: &Reading) -> Vec<Entry> {
     let session = reading.session();
+    let sessions = lines
+        .iter()
+        .filter(|l| l.name.eq_ignore_ascii_case(session.header()))
+        .count();
     let mut entries = Vec::new();
     for line in lines {
         let name = line.name.to_ascii_lowercase();
@@ -968,7 +992,8 @@ fn baggage_entries(lines: &[HeaderLine], reading: &Reading) -> Vec<Entry> {
             if let Ok(members) = jaeger_baggage::parse(&line.value) {
                 entries.extend(members.iter().map(|(k, v)| entry(k, v, "")));
             }
-        } else if name == session.header() && check_session_id(&line.value).is_ok() {
+        } else if name == session.header() && sessions == 1 && check_session_id(&line.value).is_ok()
+        {
             entries.push(entry(Session::BAGGAGE_KEY, &line.value, ""));
         }
     }
