@@ -28,8 +28,8 @@ use baton::wire::{
 use baton::{Context, Session, SpanContext, SpanId, TraceFlags, TraceId};
 
 use super::{
-    caret, escaped, indent, listed, printed, read_failed, read_lines, refuse_options,
-    sampled_or_not, HeaderLine, Input, Reading, Unread, INVALID_INPUT, MAX_LISTED_NAMES,
+    caret, escaped, indent, line_numbers, printed, read_failed, read_lines, refuse_options,
+    sampled_or_not, HeaderLine, Input, Reading, Unread, INVALID_INPUT,
 };
 
 /// One decoded field: a label and its text.
@@ -820,8 +820,7 @@ fn debug_over_a_deny(lines: &[HeaderLine]) -> Option<Disagreement> {
 }
 
 /// Two lines or more of a header a request carries once: extraction
-/// ignores them all, so each is named (up to [`MAX_LISTED_NAMES`], the
-/// rest counted).
+/// ignores them all, so each is named (see [`line_numbers`]).
 fn repeated_once(lines: &[HeaderLine], reading: &Reading) -> Vec<Disagreement> {
     let session = reading.session();
     ["traceparent", session.header()]
@@ -835,14 +834,8 @@ fn repeated_once(lines: &[HeaderLine], reading: &Reading) -> Vec<Disagreement> {
             let [first, second, ..] = repeated[..] else {
                 return None;
             };
-            let numbers: Vec<String> = repeated.iter().map(usize::to_string).collect();
-            let named = match numbers.split_last() {
-                Some((last, rest)) if numbers.len() <= MAX_LISTED_NAMES => {
-                    format!("{} and {last}", rest.join(", "))
-                }
-                _ => listed(&numbers, ", "),
-            };
-            let (count, all) = match numbers.len() {
+            let named = line_numbers(&repeated);
+            let (count, all) = match repeated.len() {
                 2 => ("two".to_owned(), "both"),
                 n => (n.to_string(), "them all"),
             };

@@ -38,9 +38,9 @@ use baton::{Baggage, Context, Session, SpanContext, TraceState};
 
 use super::decode::{self, sampling_text};
 use super::{
-    escaped, input_lines, listed, printed, propagators_that_run, read_failed, read_numbered,
-    sampled_or_not, set_once, usage_error, utf8_line, without_bom, without_line_end, HeaderLine,
-    InputError, Reading, Skipped, USAGE_ERROR,
+    escaped, input_lines, line_numbers, listed, printed, propagators_that_run, read_failed,
+    read_numbered, sampled_or_not, set_once, usage_error, utf8_line, without_bom, without_line_end,
+    HeaderLine, InputError, Reading, Skipped, USAGE_ERROR,
 };
 
 /// The trace formats, by their `OTEL_PROPAGATORS` names.
@@ -352,7 +352,13 @@ fn read_blocks(files: &[String]) -> Result<(Block, Block), Problem> {
                     )
                 })?
         }
-        _ => return Err(Problem::Usage("explain: more than one --- line".into())),
+        _ => {
+            let numbers: Vec<usize> = dashes.iter().map(|i| i + 1).collect();
+            return Err(Problem::Usage(format!(
+                "explain: more than one --- line: lines {}",
+                line_numbers(&numbers)
+            )));
+        }
     };
     let sent = headers(&lines[..at].join("\n"), 1)?;
     let received = headers(&lines[at + 1..].join("\n"), at + 2)?;

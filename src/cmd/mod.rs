@@ -511,6 +511,18 @@ pub fn listed<S: AsRef<str>>(names: &[S], separator: &str) -> String {
     }
 }
 
+/// Line `numbers` as a sentence names them: `1, 2 and 3`, at most
+/// [`MAX_LISTED_NAMES`] of them and the rest counted (see [`listed`]).
+pub fn line_numbers(numbers: &[usize]) -> String {
+    let numbers: Vec<String> = numbers.iter().map(usize::to_string).collect();
+    match numbers.split_last() {
+        Some((last, rest)) if !rest.is_empty() && numbers.len() <= MAX_LISTED_NAMES => {
+            format!("{} and {last}", rest.join(", "))
+        }
+        _ => listed(&numbers, ", "),
+    }
+}
+
 /// The variables of the input that carry no context, by name, in order,
 /// with the lines each value took.
 #[derive(Default)]
