@@ -202,6 +202,17 @@ fn usage_errors_exit_with_2() {
 }
 
 #[test]
+fn an_option_without_its_value_is_named_with_its_command() {
+    let out = baton(&["convert", "--to"], "");
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("convert: --to needs a format"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
 fn decode_reads_b3_multi_lines_as_one_context_and_jaeger_baggage() {
     let input = "X-B3-TraceId: 463ac35c9f6413ad\nX-B3-SpanId: a2fb4a1d1a96d312\n\
                  X-B3-Sampled: true\nuberctx-Session.Id: s%201\nb3: 0\n";

@@ -268,7 +268,11 @@ fn usage_errors_exit_2() {
             "cannot read /nonexistent/sent",
         ),
         (&["only-one-file"][..], "", "two files"),
-        (&["--sender-propagators"][..], "", "needs a list"),
+        (
+            &["--sender-propagators"][..],
+            "",
+            "explain: --sender-propagators needs a list",
+        ),
         (&[][..], "traceparent: x\n", "two header blocks"),
         (&[][..], "a: 1\n---\nb: 2\n---\n", "more than one ---"),
         (

@@ -308,7 +308,7 @@ fn parse_args(args: &[OsString]) -> Result<(&'static str, &[OsString]), String> 
     } else if first == "--to" {
         match args.get(1) {
             Some(name) => (option_text(name)?, &args[2..]),
-            None => return Err("--to needs a format".into()),
+            None => return Err("convert: --to needs a format".into()),
         }
     } else {
         return Err(format!("convert: expected --to FORMAT, found {first:?}"));

@@ -281,10 +281,9 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         };
         let value = match inline {
             Some(v) => v,
-            None => args
-                .next()
-                .cloned()
-                .ok_or_else(|| format!("{name} needs a list, e.g. tracecontext,baggage"))?,
+            None => args.next().cloned().ok_or_else(|| {
+                format!("explain: {name} needs a list, e.g. tracecontext,baggage")
+            })?,
         };
         set_once(slot, value, "explain", name)?;
     }
