@@ -11,8 +11,8 @@
 //! unwinding came from `resume_unwind`, which runs no hook, or the hook was
 //! replaced). A panic the application catches inside a drop while the
 //! thread unwinds runs the hook too, and its message then stands for the
-//! one unwinding; one that baton catches in the application's code it
-//! calls (see [`catch_callback`]) does not.
+//! one unwinding; one caught inside the application's code baton calls
+//! (see [`catch_callback`]), by baton or by that code itself, does not.
 //!
 //! The hook also takes the stack trace where the panic happened, with
 //! [`Backtrace::capture`]: only when `RUST_LIB_BACKTRACE` or
@@ -118,16 +118,16 @@ fn set_noted(noted: Option<Rc<Noted>>) {
 }
 
 /// `catch_unwind` for baton catching a panic of the application's code it
-/// calls (an exporter, the diagnostic handler). The hook notes that panic,
-/// but it does not go on: the message noted before the call, of a panic
-/// that may still unwind this thread past spans, is noted again, or those
-/// spans recorded the caught panic as theirs.
+/// calls (an exporter, the diagnostic handler). No panic the hook notes
+/// during the call goes on past it: caught here, or by the code itself (an
+/// exporter retrying an encoder that panicked). So the message noted
+/// before the call, of a panic that may still unwind this thread past
+/// spans, is noted again, or those spans recorded the caught panic as
+/// theirs.
 pub(crate) fn catch_callback<R>(f: impl FnOnce() -> R) -> std::thread::Result<R> {
     let before = noted();
     let caught = panic::catch_unwind(AssertUnwindSafe(f));
-    if caught.is_err() {
-        set_noted(before);
-    }
+    set_noted(before);
     caught
 }
 
