@@ -10,7 +10,7 @@ use std::pin::{pin, Pin};
 use std::task::{Context as TaskContext, Poll};
 
 use crate::context::Context;
-use crate::span::{finish, SpanBuilder};
+use crate::span::{finish, finish_innermost_first, SpanBuilder};
 use crate::span_state::SpanState;
 use crate::stack::{self, attached, Entry, SetAside};
 
@@ -221,9 +221,7 @@ fn close<S: FutureSlot, E: Inside>(fut: &mut S, entry: &mut E, aside: &mut SetAs
         fn drop(&mut self) {
             // Guards the future leaked: their spans still end.
             if self.aside.holds_frames() {
-                for span in self.aside.take_spans() {
-                    finish(span);
-                }
+                finish_innermost_first(self.aside.take_spans());
             }
             self.entry.end();
         }

@@ -860,6 +860,27 @@ pub(crate) fn finish(mut state: SpanState) {
     }
 }
 
+/// Ends `spans`, the innermost (last) first, as the stack unwinding would end
+/// them; all of them, also when the processor panics ending one: the
+/// others then end as spans that panic unwinds past, recording it, where
+/// they had been dropped unended, lost without a word.
+pub(crate) fn finish_innermost_first(spans: Vec<SpanState>) {
+    /// What is left to end when a processor's panic unwinds out of the
+    /// loop below.
+    struct Rest(Vec<SpanState>);
+    impl Drop for Rest {
+        fn drop(&mut self) {
+            while let Some(span) = self.0.pop() {
+                finish(span);
+            }
+        }
+    }
+    let mut rest = Rest(spans);
+    while let Some(span) = rest.0.pop() {
+        finish(span);
+    }
+}
+
 /// Ends the span `head` names now, as its owner lets go of it: where it
 /// lies when only the owner refers to its record, as the stack ends an
 /// entered span, and otherwise through [`finish`]. Taken out whole into a

@@ -16,8 +16,7 @@ use std::thread::JoinHandle;
 
 use crate::context::Context;
 use crate::diagnostic::{report, DiagnosticKind};
-use crate::span::finish;
-use crate::span_state::SpanState;
+use crate::span::finish_innermost_first;
 use crate::stack::ContextGuard;
 
 /// Captures the current context now and returns a job that runs `f` inside
@@ -114,28 +113,7 @@ impl Drop for Left {
             ),
             Some(location),
         );
-        end_innermost_first(spans);
-    }
-}
-
-/// Ends `spans`, the innermost (last) first, as an unwinding job would end
-/// them; all of them, also when the processor panics ending one: the
-/// others then end as spans that panic unwinds past, recording it, where
-/// they had been dropped unended, lost without a word.
-fn end_innermost_first(spans: Vec<SpanState>) {
-    /// What is left to end when a processor's panic unwinds out of the
-    /// loop below.
-    struct Rest(Vec<SpanState>);
-    impl Drop for Rest {
-        fn drop(&mut self) {
-            while let Some(span) = self.0.pop() {
-                finish(span);
-            }
-        }
-    }
-    let mut rest = Rest(spans);
-    while let Some(span) = rest.0.pop() {
-        finish(span);
+        finish_innermost_first(spans);
     }
 }
 

@@ -1,0 +1,63 @@
+//! A future that leaked guards (`mem::forget`) has their spans ended when
+//! it drops, then its own span. Bug: when the processor panicked ending one
+//! of the leaked spans, the panic left the loop in `future::close`'s
+//! `Rest::drop`, and the leaked spans after it were dropped unended: never
+//! exported, never reported. They now end as a wrapped job's leaked spans
+//! do, innermost first, the rest recording the processor's panic. Its own
+//! process: it installs a pipeline.
+
+mod common;
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use baton::export::{ExportError, SimpleProcessor, SpanProcessor};
+use baton::{Config, FutureExt, InMemoryExporter, SpanData};
+
+/// Panics on the span named "outer leaked" unless its thread unwinds;
+/// hands every other span to a simple processor.
+struct PanicsOnInner(Mutex<SimpleProcessor>);
+
+impl SpanProcessor for PanicsOnInner {
+    fn on_end(&self, span: SpanData) {
+        if span.name == "outer leaked" && !std::thread::panicking() {
+            panic!("processor bug");
+        }
+        self.0.lock().unwrap().on_end(span);
+    }
+    fn force_flush(&self, deadline: Instant) -> Result<(), ExportError> {
+        self.0.lock().unwrap().force_flush(deadline)
+    }
+    fn shutdown(&self, deadline: Instant) -> Result<(), ExportError> {
+        self.0.lock().unwrap().shutdown(deadline)
+    }
+}
+
+#[test]
+fn every_span_a_future_leaked_ends_when_the_processor_panics_on_one() {
+    let spans = InMemoryExporter::default();
+    let processor = PanicsOnInner(Mutex::new(SimpleProcessor::new(spans.clone())));
+    let _pipeline = baton::init(Config::new().processor(processor)).unwrap();
+
+    let mut fut = Box::pin(
+        async {
+            std::mem::forget(baton::span("outer leaked").enter());
+            std::mem::forget(baton::span("inner leaked").enter());
+            std::future::pending::<()>().await;
+        }
+        .in_span(baton::span("future")),
+    );
+    assert!(common::poll_once(fut.as_mut()).is_pending());
+    let depth = baton::__stack_depth();
+    let caught = catch_unwind(AssertUnwindSafe(move || drop(fut))).unwrap_err();
+    assert_eq!(caught.downcast_ref::<&str>(), Some(&"processor bug"));
+    assert_eq!(baton::__stack_depth(), depth);
+
+    let ended: Vec<_> = spans
+        .take()
+        .into_iter()
+        .map(|s| s.name.into_owned())
+        .collect();
+    assert_eq!(ended, ["inner leaked", "future"]);
+}
