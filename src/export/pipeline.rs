@@ -18,6 +18,7 @@ use crate::export::exporter::ExportError;
 use crate::export::fan_out::FanOut;
 use crate::export::processor::SpanProcessor;
 use crate::export::stats::BatchStats;
+use crate::export::tally::unreported;
 use crate::propagation::global::configure_global_propagator;
 use crate::recorder::{self, Recorder, Sink};
 use crate::sampling::{known_decision, ParentSampling};
@@ -277,7 +278,11 @@ pub fn stats() -> Option<BatchStats> {
 /// Shuts its pipeline down when dropped, waiting at most
 /// [`SHUTDOWN_TIMEOUT`] for the spans still queued to be exported; see
 /// [`init`]. [`PipelineGuard::shutdown`] does the same with a deadline of
-/// your choice, and says what was not delivered.
+/// your choice, and says what was not delivered. Dropped, the guard
+/// reports (as [`DiagnosticKind::ExportFailed`]) what its shutdown's answer
+/// would say and no diagnostic said before: the spans lost without one (see
+/// [`BatchStats::reported`]) and those still in flight, so that a failed
+/// export is reported once, as with `shutdown`.
 ///
 /// # Example: dropping the guard delivers what is queued
 /// ```
@@ -383,10 +388,12 @@ impl Drop for PipelineGuard {
         } else {
             shutdown_of(self.recorder, SHUTDOWN_TIMEOUT)
         };
-        if let Err(e) = shut {
+        // The answer nobody receives: the losses it counts were said as
+        // they happened, but for those only a flush or shutdown answers for.
+        if let Some(summary) = shut.err().as_ref().and_then(unreported) {
             report(
                 DiagnosticKind::ExportFailed,
-                &format_args!("shutdown: {e}"),
+                &format_args!("shutdown: {summary}"),
                 None,
             );
         }

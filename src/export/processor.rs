@@ -503,6 +503,7 @@ impl SpanProcessor for SimpleProcessor {
         if let Err(e) = handed {
             if admitted {
                 self.tally.dropped(1);
+                self.tally.said(1);
             } else {
                 self.tally.refused(1);
             }

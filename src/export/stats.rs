@@ -5,13 +5,15 @@
 /// Whenever it is read, `produced == exported + dropped + failed +
 /// in_flight`: a span is either delivered, lost for a reason that is
 /// counted, or still held (queued, or inside an export that has not
-/// returned — also one abandoned at a deadline).
+/// returned — also one abandoned at a deadline); and `reported <= dropped +
+/// failed`.
 ///
 /// ```
 /// use baton::export::{BatchConfig, BatchProcessor, SpanProcessor};
 /// let processor = BatchProcessor::new(baton::InMemoryExporter::default(), BatchConfig::default());
 /// let s = processor.stats();
 /// assert_eq!(s.produced, s.exported + s.dropped + s.failed + s.in_flight);
+/// assert!(s.reported <= s.dropped + s.failed);
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
@@ -31,6 +33,17 @@ pub struct BatchStats {
     pub failed: u64,
     /// Spans still held: queued, or in an export that has not returned.
     pub in_flight: u64,
+    /// Of `dropped + failed`, the spans reported as a diagnostic when they
+    /// were lost: an export that lost them (`export-failed`), spans an
+    /// exporter still held when shut down (`export-failed`), spans handed
+    /// to a processor shut down (`span-dropped`), and those a simple
+    /// processor could not hand to its exporter (`span-dropped`). The
+    /// others (spans dropped at a full queue, whose first drop is
+    /// reported but not counted here; spans a shutdown's deadline dropped
+    /// or failed) only a flush's or shutdown's answer says, or the report
+    /// a dropped [`PipelineGuard`](crate::PipelineGuard) makes of its
+    /// shutdown's answer, which says only those.
+    pub reported: u64,
 }
 
 impl BatchStats {
@@ -51,6 +64,7 @@ impl BatchStats {
             dropped: self.dropped.saturating_add(other.dropped),
             failed: self.failed.saturating_add(other.failed),
             in_flight: self.in_flight.saturating_add(other.in_flight),
+            reported: self.reported.saturating_add(other.reported),
         }
     }
 }
@@ -67,6 +81,7 @@ mod tests {
             dropped: 2,
             failed: 1,
             in_flight: 1,
+            reported: 2,
         };
         let full = BatchStats {
             produced: u64::MAX,
@@ -78,6 +93,7 @@ mod tests {
             dropped: 4,
             failed: 2,
             in_flight: 2,
+            reported: 4,
         };
         assert_eq!(one.saturating_add(one), two);
         assert_eq!(full.saturating_add(one).produced, u64::MAX);

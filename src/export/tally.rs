@@ -24,6 +24,11 @@ pub(crate) struct Tally {
     /// loss makes the calls running when it is reported fail, not every
     /// later one.
     reported: AtomicU64,
+    /// Of `dropped + failed + refused`, the spans said in a diagnostic as
+    /// they were lost ([`BatchStats::reported`]): the summary of a
+    /// shutdown whose answer nobody receives says only the others, or it
+    /// said a failed export twice. Counted after the loss, read before it.
+    said: AtomicU64,
 }
 
 /// The losses a flush or shutdown found reported when it began: it reports
@@ -44,11 +49,20 @@ impl Tally {
     }
 
     /// Counts spans a processor shut down was handed as produced and
-    /// dropped at once (also in [`recorder::dropped_spans`]); the caller
-    /// counts them produced nowhere else.
+    /// dropped at once (also in [`recorder::dropped_spans`]), and as
+    /// [`said`](Tally::said): the caller counts them produced nowhere else,
+    /// and reports them, every time, as no later call of a closed
+    /// processor answers for them.
     pub(crate) fn refused(&self, count: u64) {
         self.refused.fetch_add(count, Ordering::SeqCst);
         recorder::count_dropped(count);
+        self.said(count);
+    }
+
+    /// Counts `count` spans, counted lost already, as said in the
+    /// diagnostic the caller is about to report ([`BatchStats::reported`]).
+    pub(crate) fn said(&self, count: u64) {
+        self.said.fetch_add(count, Ordering::SeqCst);
     }
 
     /// Counts spans in an export that failed (also in
@@ -82,6 +96,7 @@ impl Tally {
         self.failed(lost);
         self.exported(settled - lost);
         if let (Err(e), 1..) = (&result, lost) {
+            self.said(lost);
             report(
                 DiagnosticKind::ExportFailed,
                 &format_args!("{lost} of {settled} span(s) lost: {e}"),
@@ -116,6 +131,7 @@ impl Tally {
         let held = held_spans(exporter);
         if held > 0 {
             self.failed(held);
+            self.said(held);
             report(
                 DiagnosticKind::ExportFailed,
                 &format_args!(
@@ -129,9 +145,11 @@ impl Tally {
 
     /// The counters, with `produced` read by `produced` *after* the others:
     /// every span they count was produced before, so `in_flight` (the rest)
-    /// is never negative. The spans [`refused`](Tally::refused) are read
-    /// once, for both.
+    /// is never negative; and the spans said read *before* them, so that
+    /// `reported` never counts a loss the others do not. The spans
+    /// [`refused`](Tally::refused) are read once, for both.
     pub(crate) fn stats(&self, produced: impl FnOnce() -> u64) -> BatchStats {
+        let reported = self.said.load(Ordering::SeqCst);
         let refused = self.refused.load(Ordering::SeqCst);
         let exported = self.exported.load(Ordering::SeqCst);
         let dropped = self.dropped.load(Ordering::SeqCst) + refused;
@@ -143,6 +161,7 @@ impl Tally {
             dropped,
             failed,
             in_flight: produced.saturating_sub(exported + dropped + failed),
+            reported,
         }
     }
 
@@ -195,6 +214,45 @@ impl Tally {
     }
 }
 
+/// What the shutdown of a dropped [`PipelineGuard`](crate::PipelineGuard)
+/// reports of its answer, `error`, which no caller receives: of
+/// [`ExportError::Undelivered`], the spans lost and not
+/// [reported](BatchStats::reported) as they were, and the spans still in
+/// flight, or nothing when there are none (every loss was said once
+/// already); any other error as it is.
+pub(crate) fn unreported(error: &ExportError) -> Option<String> {
+    let ExportError::Undelivered {
+        stats,
+        deadline_passed,
+    } = error
+    else {
+        return Some(error.to_string());
+    };
+    let lost = (stats.dropped + stats.failed).saturating_sub(stats.reported);
+    let parts: Vec<String> = [
+        (lost, "lost and not reported before"),
+        (stats.in_flight, "still in flight"),
+    ]
+    .into_iter()
+    .filter(|&(count, _)| count > 0)
+    .map(|(count, what)| format!("{count} span(s) {what}"))
+    .collect();
+    if parts.is_empty() {
+        return None;
+    }
+    let when = if *deadline_passed {
+        " when the deadline passed"
+    } else {
+        ""
+    };
+    Some(format!(
+        "{}{when}, of {} produced and {} exported",
+        parts.join(", "),
+        stats.produced,
+        stats.exported
+    ))
+}
+
 /// Runs `call` on `exporter`, a panic caught as [`ExportError::Panicked`];
 /// returns its result and how many spans it let go of: its `batch` and the
 /// ones the exporter held before ([`SpanExporter::held_spans`]) and holds
@@ -214,4 +272,42 @@ fn call_settling(
 /// call let go of is lost rather than left in flight for ever.
 fn held_spans(exporter: &dyn SpanExporter) -> u64 {
     catch_callback(|| exporter.held_spans()).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{unreported, Tally};
+    use crate::export::exporter::ExportError;
+
+    #[test]
+    fn a_shutdowns_unanswered_summary_says_only_what_was_not_reported() {
+        let tally = Tally::default();
+        tally.failed(2);
+        tally.said(2);
+        tally.refused(1);
+        tally.exported(3);
+        let said = |produced, deadline_passed| {
+            unreported(&ExportError::Undelivered {
+                stats: tally.stats(|| produced),
+                deadline_passed,
+            })
+        };
+        assert_eq!(tally.stats(|| 5).reported, 3);
+        assert_eq!(said(5, false), None, "every loss was said");
+        assert_eq!(
+            said(6, true).as_deref(),
+            Some(
+                "1 span(s) still in flight when the deadline passed, of 7 produced and 3 exported"
+            )
+        );
+        tally.dropped(4);
+        assert_eq!(
+            said(9, false).as_deref(),
+            Some("4 span(s) lost and not reported before, of 10 produced and 3 exported")
+        );
+        assert_eq!(
+            unreported(&ExportError::AlreadyShutDown).as_deref(),
+            Some("already shut down")
+        );
+    }
 }
