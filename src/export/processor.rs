@@ -236,7 +236,7 @@ pub trait SpanProcessor: Any + Send + Sync {
 /// assert_eq!((s.exported, s.in_flight), (1, 0));
 /// ```
 pub struct SimpleProcessor {
-    exporter: Mutex<Option<Box<dyn SpanExporter>>>,
+    exporter: Mutex<Slot>,
     /// Set by a shutdown that could not take the exporter; whoever holds it
     /// next shuts it down once its own call returns.
     shutdown_requested: AtomicBool,
@@ -251,6 +251,20 @@ pub struct SimpleProcessor {
 /// handed over later is never counted produced before it is dropped (read
 /// between the two counts, it was in flight).
 const SHUT: u64 = 1 << 63;
+
+/// What [`SimpleProcessor`]'s lock guards.
+struct Slot {
+    /// `None` once taken to be shut down.
+    exporter: Option<Box<dyn SpanExporter>>,
+    /// Spans counted produced that got here while the exporter was: the
+    /// others counted produced when it is taken are waiting for the lock,
+    /// and are counted dropped then, in the step that takes it (counted by
+    /// each as it found the exporter gone, one was read in flight in
+    /// between, with nothing holding it).
+    reached: u64,
+}
+
+type SlotGuard<'a> = MutexGuard<'a, Slot>;
 
 /// Whether the built-in processors hand a span to their exporter: only if
 /// it is sampled. A span a sampler records without sampling (`RecordOnly`)
@@ -273,7 +287,10 @@ impl SimpleProcessor {
     /// A processor that exports through `exporter`.
     pub fn new(exporter: impl SpanExporter) -> Self {
         SimpleProcessor {
-            exporter: Mutex::new(Some(Box::new(exporter))),
+            exporter: Mutex::new(Slot {
+                exporter: Some(Box::new(exporter)),
+                reached: 0,
+            }),
             shutdown_requested: AtomicBool::new(false),
             produced: AtomicU64::new(0),
             tally: Tally::default(),
@@ -312,10 +329,7 @@ impl SimpleProcessor {
     /// The exporter's lock, waited for until `deadline` at most (`None`: as
     /// long as it takes); `Timeout` when another thread's export holds it
     /// past the deadline.
-    fn lock_until(
-        &self,
-        deadline: Option<Instant>,
-    ) -> Result<MutexGuard<'_, Option<Box<dyn SpanExporter>>>, ExportError> {
+    fn lock_until(&self, deadline: Option<Instant>) -> Result<SlotGuard<'_>, ExportError> {
         /// How often a flush or shutdown looks again: `Mutex` has no timed lock.
         const RETRY: Duration = Duration::from_millis(1);
         let Some(deadline) = deadline else {
@@ -336,16 +350,22 @@ impl SimpleProcessor {
         }
     }
 
-    /// Runs `f` on the exporter, waiting for it until `deadline` at most
-    /// (see [`lock_until`](Self::lock_until)).
+    /// Runs `f` on the exporter for `spans` spans counted produced,
+    /// waiting for it until `deadline` at most (see
+    /// [`lock_until`](Self::lock_until)).
     fn with_exporter(
         &self,
         deadline: Option<Instant>,
+        spans: u64,
         f: impl FnOnce(&mut dyn SpanExporter) -> Result<(), ExportError>,
     ) -> Result<(), ExportError> {
         self.not_exporting()?;
         let mut slot = self.lock_until(deadline)?;
-        let exporter = slot.as_deref_mut().ok_or(ExportError::AlreadyShutDown)?;
+        let Slot { exporter, reached } = &mut *slot;
+        let exporter = exporter
+            .as_deref_mut()
+            .ok_or(ExportError::AlreadyShutDown)?;
+        *reached += spans;
         let result = self.run(exporter, f);
         drop(slot);
         // Read after the lock is released: see `request_shutdown`.
@@ -360,10 +380,7 @@ impl SimpleProcessor {
     /// after the request is set: a holder that released it before could
     /// have missed the request, but then the lock is free (or taken by a
     /// later holder, which sees the request).
-    fn request_shutdown(
-        &self,
-        why: ExportError,
-    ) -> Result<MutexGuard<'_, Option<Box<dyn SpanExporter>>>, ExportError> {
+    fn request_shutdown(&self, why: ExportError) -> Result<SlotGuard<'_>, ExportError> {
         self.shutdown_requested.store(true, Ordering::SeqCst);
         // Never blocks, also where this thread holds the lock (`Reentrant`).
         match self.exporter.try_lock() {
@@ -374,13 +391,18 @@ impl SimpleProcessor {
     }
 
     /// Takes the exporter from `slot`, the exporter's lock held, to shut
-    /// it down: a span handed over from now on is refused (see [`SHUT`]).
-    fn take_exporter(
-        &self,
-        mut slot: MutexGuard<'_, Option<Box<dyn SpanExporter>>>,
-    ) -> Option<Box<dyn SpanExporter>> {
-        self.produced.fetch_or(SHUT, Ordering::SeqCst);
-        slot.take()
+    /// it down: a span handed over from now on is refused (see [`SHUT`]),
+    /// and one counted produced that has not reached it yet is dropped now
+    /// (see [`Slot::reached`]); it reports itself as it finds it gone.
+    fn take_exporter(&self, mut slot: SlotGuard<'_>) -> Option<Box<dyn SpanExporter>> {
+        let produced = self.produced.fetch_or(SHUT, Ordering::SeqCst) & !SHUT;
+        let exporter = slot.exporter.take();
+        if exporter.is_some() {
+            let waiting = produced.saturating_sub(slot.reached);
+            self.tally.dropped(waiting);
+            self.tally.said(waiting);
+        }
+        exporter
     }
 
     /// Shuts the exporter down for a shutdown that could not take it, if
@@ -479,32 +501,32 @@ impl SpanProcessor for SimpleProcessor {
             return;
         }
         // Counted produced before the exporter's lock is waited for: a
-        // span waiting for another thread's export is in flight. Once the
-        // exporter is taken, refused at once; one counted before that
-        // finds it gone under the lock, and is dropped.
-        let admitted = self
-            .produced
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
-                (n & SHUT == 0).then_some(n + 1)
-            })
-            .is_ok();
+        // span waiting for another thread's export is in flight. One that
+        // will not wait (inside this exporter, `Reentrant`; or once the
+        // exporter is taken) is refused: produced and dropped in one
+        // count. One counted produced that finds the exporter taken was
+        // counted dropped as it was taken (see `take_exporter`).
+        let admitted = self.not_exporting().and_then(|()| {
+            self.produced
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                    (n & SHUT == 0).then_some(n + 1)
+                })
+                .map(drop)
+                .map_err(|_| ExportError::AlreadyShutDown)
+        });
         let batch = std::slice::from_ref(&span);
         // As the batch processor reports them: a span never handed to the
-        // exporter (`Reentrant`, or the processor shut down) is dropped;
-        // what the exporter did with it, `Tally::settle` counts and reports.
-        let handed = if admitted {
-            self.with_exporter(None, |x| {
+        // exporter is dropped; what the exporter did with it,
+        // `Tally::settle` counts and reports.
+        let refused = admitted.is_err();
+        let handed = admitted.and_then(|()| {
+            self.with_exporter(None, 1, |x| {
                 let _ = self.tally.settle(x, 1, |x| x.export(batch));
                 Ok(())
             })
-        } else {
-            Err(ExportError::AlreadyShutDown)
-        };
+        });
         if let Err(e) = handed {
-            if admitted {
-                self.tally.dropped(1);
-                self.tally.said(1);
-            } else {
+            if refused {
                 self.tally.refused(1);
             }
             report(
@@ -523,7 +545,7 @@ impl SpanProcessor for SimpleProcessor {
     fn force_flush(&self, deadline: Instant) -> Result<(), ExportError> {
         let since = self.tally.reported();
         let flushed = Cell::new(false);
-        let result = self.with_exporter(Some(deadline), |x| {
+        let result = self.with_exporter(Some(deadline), 0, |x| {
             flushed.set(true);
             self.tally.settle(x, 0, |x| x.force_flush()).0
         });

@@ -16,8 +16,8 @@ pub(crate) struct Tally {
     exported: AtomicU64,
     dropped: AtomicU64,
     failed: AtomicU64,
-    /// Spans handed to a processor already shut down: produced and dropped
-    /// in one count. Counted apart, a span between the two counts was read
+    /// Spans a processor would not take (shut down, or handed over from
+    /// inside its own exporter): produced and dropped in one count. Counted apart, a span between the two counts was read
     /// as in flight, also by the shutdown that had waited for every span.
     refused: AtomicU64,
     /// `dropped + failed` as last reported by a flush or shutdown, so each
@@ -48,11 +48,11 @@ impl Tally {
         recorder::count_dropped(count);
     }
 
-    /// Counts spans a processor shut down was handed as produced and
-    /// dropped at once (also in [`recorder::dropped_spans`]), and as
-    /// [`said`](Tally::said): the caller counts them produced nowhere else,
-    /// and reports them, every time, as no later call of a closed
-    /// processor answers for them.
+    /// Counts spans a processor would not take (shut down, or handed over
+    /// from inside its own exporter) as produced and dropped at once (also
+    /// in [`recorder::dropped_spans`]), and as [`said`](Tally::said): the
+    /// caller counts them produced nowhere else, and reports each time, as
+    /// no later call answers for them.
     pub(crate) fn refused(&self, count: u64) {
         self.refused.fetch_add(count, Ordering::SeqCst);
         recorder::count_dropped(count);
