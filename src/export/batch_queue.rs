@@ -539,11 +539,14 @@ impl Shared {
             // after its shutdown: no later call of a closed processor
             // returns it (found by the export audit: once a full queue had
             // been said, such a drop was said nowhere).
-            Some((count, why @ Refused::Closed)) => report(
-                DiagnosticKind::SpanDropped,
-                &format_args!("{count} span(s) dropped: {why}"),
-                None,
-            ),
+            Some((count, why @ Refused::Closed)) => {
+                self.tally.said(count);
+                report(
+                    DiagnosticKind::SpanDropped,
+                    &format_args!("{count} span(s) dropped: {why}"),
+                    None,
+                );
+            }
             // Said once: a flush or shutdown returns the rest. Loaded
             // first: under a flood every drop comes here, and a swap would
             // make all producers fight over this cache line.
@@ -551,6 +554,7 @@ impl Shared {
                 if !self.warned_full.load(Ordering::Relaxed)
                     && !self.warned_full.swap(true, Ordering::Relaxed) =>
             {
+                self.tally.said(count);
                 report(
                     DiagnosticKind::SpanDropped,
                     &format_args!("{count} span(s) dropped: {why}; further drops are counted and returned by flush and shutdown"),

@@ -36,13 +36,13 @@ pub struct BatchStats {
     /// Of `dropped + failed`, the spans reported as a diagnostic when they
     /// were lost: an export that lost them (`export-failed`), spans an
     /// exporter still held when shut down (`export-failed`), spans handed
-    /// to a processor shut down (`span-dropped`), and those a simple
-    /// processor could not hand to its exporter (`span-dropped`). The
-    /// others (spans dropped at a full queue, whose first drop is
-    /// reported but not counted here; spans a shutdown's deadline dropped
-    /// or failed) only a flush's or shutdown's answer says, or the report
-    /// a dropped [`PipelineGuard`](crate::PipelineGuard) makes of its
-    /// shutdown's answer, which says only those.
+    /// to a processor shut down (`span-dropped`), those a simple processor
+    /// could not hand to its exporter (`span-dropped`), and the first drop
+    /// at a full batch queue (`span-dropped`). The others (later drops at
+    /// a full queue; spans a shutdown's deadline dropped or failed) only a
+    /// flush's or shutdown's answer says, or the report a dropped
+    /// [`PipelineGuard`](crate::PipelineGuard) makes of its shutdown's
+    /// answer, which says only those.
     pub reported: u64,
 }
 

@@ -17,8 +17,9 @@ pub(crate) struct Tally {
     dropped: AtomicU64,
     failed: AtomicU64,
     /// Spans a processor would not take (shut down, or handed over from
-    /// inside its own exporter): produced and dropped in one count. Counted apart, a span between the two counts was read
-    /// as in flight, also by the shutdown that had waited for every span.
+    /// inside its own exporter): produced and dropped in one count.
+    /// Counted apart, a span between the two counts was read as in flight,
+    /// also by the shutdown that had waited for every span.
     refused: AtomicU64,
     /// `dropped + failed` as last reported by a flush or shutdown, so each
     /// loss makes the calls running when it is reported fail, not every
