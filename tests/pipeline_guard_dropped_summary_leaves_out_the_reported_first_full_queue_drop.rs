@@ -1,12 +1,8 @@
-//! PENDING (needs src/export/batch_queue.rs): the first drop at a full
-//! batch queue is reported as `span-dropped` with its count, but
-//! `Shared::settle_slow` does not count it in the tally's `said`
-//! (`Tally::said`), so the report a dropped pipeline guard makes of its
-//! shutdown's answer says those spans again, as `export-failed`.
-//! Fix: in `settle_slow`, call `self.tally.said(count)` in the arm that
-//! reports the first `Refused::Full` drop, and in the `Refused::Closed`
-//! arm for drops counted by `count_dropped` (`admit_locked` on a closed
-//! queue) — `refused` already counts its own.
+//! The first drop at a full batch queue is reported as `span-dropped`
+//! with its count, and counted said (`BatchStats::reported`), so the
+//! report a dropped pipeline guard makes of its shutdown's answer does not
+//! say those spans again as `export-failed`. It did: the queue's report
+//! was left out of the count of losses said.
 
 #[path = "common/gate.rs"]
 mod gate;
