@@ -13,6 +13,11 @@
 //! thread unwinds runs the hook too, and its message then stands for the
 //! one unwinding; one caught inside the application's code baton calls
 //! (see [`catch_callback`]), by baton or by that code itself, does not.
+//! Nor can a later `resume_unwind` be told from it: a span inside which
+//! the application caught a panic, and which another payload then unwinds
+//! with `resume_unwind` (a worker thread's panic passed on), records the
+//! caught panic's message, the last the hook saw there after the span's
+//! start.
 //!
 //! The hook also takes the stack trace where the panic happened, with
 //! [`Backtrace::capture`]: only when `RUST_LIB_BACKTRACE` or
