@@ -713,8 +713,8 @@ impl Buffers {
         let resource = &config.resource;
         let encoded = match config.protocol {
             Protocol::HttpProtobuf => {
-                let start = otlp_protobuf::write_request(&mut self.protobuf, resource, batch);
-                &self.protobuf[start..]
+                otlp_protobuf::write_request(&mut self.protobuf, resource, batch);
+                &self.protobuf
             }
             Protocol::HttpJson => {
                 self.json.clear();
