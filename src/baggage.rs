@@ -269,6 +269,7 @@ impl Baggage {
     /// ```
     ///
     /// ```
+    /// # #[cfg(feature = "std")] {
     /// # use baton::propagation::{Propagator, W3cBaggage};
     /// let big = "x".repeat(baton::Baggage::MAX_BYTES);
     /// let cx = baton::Context::default()
@@ -278,6 +279,7 @@ impl Baggage {
     /// W3cBaggage.inject(&cx, &mut headers);
     /// assert_eq!(headers["baggage"], "small=1");
     /// assert_eq!(baton::diagnostic_count(baton::DiagnosticKind::LimitExceeded), 1);
+    /// # }
     /// ```
     pub fn try_insert(
         &self,

@@ -6,6 +6,7 @@
 //!
 //! # Example: nested spans, a pool job and a future in one trace
 //! ```
+//! # #[cfg(feature = "std")] {
 //! use baton::FutureExt;
 //! let spans = baton::InMemoryExporter::default();
 //! let _pipeline = baton::init(baton::Config::new().exporter(spans.clone())).unwrap();
@@ -23,6 +24,7 @@
 //! assert_eq!(names, ["pool job", "future", "request"]);
 //! assert!(finished.iter().all(|s| s.trace_id() == finished[2].trace_id()));
 //! assert_eq!(finished[0].attribute("session.id").unwrap().to_string(), "s-1");
+//! # }
 //! ```
 //!
 //! # Where things live
@@ -180,7 +182,9 @@ mod std_api {
     pub use crate::value::{Array, KeyValue, Str, Value};
 }
 
-/// The README's examples run as doctests, so they cannot go stale.
+/// The README's examples run as doctests, so they cannot go stale. They
+/// use the `std` items: a build without it leaves them out, where hidden
+/// `#[cfg]` lines would show in the README as GitHub renders it.
 #[doc = include_str!("../README.md")]
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "std"))]
 pub struct ReadmeDoctests;
