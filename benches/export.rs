@@ -195,6 +195,13 @@ fn sustained(c: &mut Criterion) {
         b.iter_custom(|iters| spans_cpu(true, iters))
     });
     g.finish();
+    // A filter that skipped both leaves nothing to compare.
+    if WALL
+        .iter()
+        .any(|(spans, _)| spans.load(Ordering::Relaxed) == 0)
+    {
+        return;
+    }
     let dropped = baton::export::dropped_spans();
     let exported = DISCARDED.load(Ordering::Relaxed);
     assert!(exported > 0);
@@ -401,9 +408,10 @@ fn end_to_end(c: &mut Criterion) {
         assert!(processor
             .shutdown(Instant::now() + Duration::from_secs(60))
             .is_ok());
+        // Every span handed over was exported (none when a filter skipped
+        // the bench).
         let s = stats.get();
-        assert!(s.exported > 0);
-        assert_eq!(s.dropped, 0, "{name}: spans dropped in the bench");
+        assert_eq!(s.exported, s.produced, "{name}: {s:?}");
     }
     g.finish();
 }
