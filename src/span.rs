@@ -888,7 +888,7 @@ pub(crate) fn finish_innermost_first(spans: Vec<SpanState>) {
 /// instructions more (callgrind, default profile) and the peer
 /// benchmark's root span about 8 % more outside the clock (perf). What is
 /// left ends nothing.
-fn finish_in_place(head: &mut Head, body: &mut Body) {
+pub(crate) fn finish_in_place(head: &mut Head, body: &mut Body) {
     if !std::thread::panicking() {
         if let Some(ended) = body.take_ended_or_hand(head, limits, recorder::on_end_plain) {
             // Released before a processor runs that may panic: the owner's
