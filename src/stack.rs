@@ -71,9 +71,9 @@ pub(crate) trait Entry: Sized {
     fn mark_if_current(&self) -> Option<Mark>;
     /// Ends the entry where it lies, in `frame`, if that is on top with a
     /// live frame under it, as the guard of an entered span ends it; its
-    /// lender's is then left vacant. Whether it did; otherwise nothing is
-    /// done.
-    fn end_on_top(frame: &mut FrameRef) -> bool;
+    /// lender's `home` is then left vacant, or holds what the lender must
+    /// end itself. Whether it did; otherwise nothing is done.
+    fn end_on_top(frame: &mut FrameRef, home: &mut Self) -> bool;
     /// Whether [`end_on_top`](Entry::end_on_top) is the cheaper end for
     /// this entry, asked before it is lent.
     fn ends_on_top(&self) -> bool;
@@ -104,7 +104,7 @@ impl Entry for Context {
     /// A context ends where its owner holds it (see `Inside for Context`),
     /// where it may be kept as the spare.
     #[inline]
-    fn end_on_top(_: &mut FrameRef) -> bool {
+    fn end_on_top(_: &mut FrameRef, _: &mut Self) -> bool {
         false
     }
 
@@ -157,13 +157,17 @@ impl Entry for SpanState {
     /// (callgrind, LTO). Asked in the pop's borrow: 18 instructions of a
     /// future with a span inside an open span (854 → 872).
     #[inline]
-    fn end_on_top(frame: &mut FrameRef) -> bool {
+    fn end_on_top(frame: &mut FrameRef, home: &mut Self) -> bool {
         let mut left = None;
         if !frame.end_span_on_top(&mut left, true) {
             return false;
         }
+        // A span the batch does not take (its thread unwinds, say) goes
+        // back to its owner, which ends it as a guard's drop would: the
+        // stack hands spans to the pipeline only through its batch.
         if let Some(span) = left {
-            crate::span::finish(span);
+            // What it replaces is vacant, owning nothing.
+            std::mem::forget(std::mem::replace(home, span));
         }
         true
     }
@@ -1531,7 +1535,8 @@ pub(crate) fn attached<E: Entry, R>(
         fn drop(&mut self) {
             // Frames still aside (no room at the start) are inner spans,
             // which end first, with the entry, in its owner's end.
-            if self.last && !self.aside.holds_frames() && E::end_on_top(&mut self.frame) {
+            if self.last && !self.aside.holds_frames() && E::end_on_top(&mut self.frame, self.home)
+            {
                 return;
             }
             if let Some(entry) = self.frame.pop_if_top::<E>() {
