@@ -397,6 +397,10 @@ pub(crate) struct Response {
     /// The connection ended (or failed) before the body's framing did:
     /// `body` holds what arrived before.
     pub(crate) body_cut: bool,
+    /// The body's chunked framing did not decode: `body` holds the data
+    /// before the fault. RFC 9112 §8 counts this, like a cut, as an
+    /// incomplete answer: its status still stands.
+    pub(crate) body_malformed: Option<BadChunk>,
 }
 
 /// Why a `POST` got no answer.
@@ -1031,6 +1035,10 @@ fn read_response(stream: &mut TcpStream, deadline: Instant) -> io::Result<(Respo
         content_coding,
         body_timed_out: ending == BodyEnd::TimedOut,
         body_cut: ending == BodyEnd::Cut,
+        body_malformed: match ending {
+            BodyEnd::Malformed(bad) => Some(bad),
+            _ => None,
+        },
     };
     Ok((response, ending == BodyEnd::Complete && head.persistent))
 }
@@ -1051,6 +1059,8 @@ enum BodyEnd {
     Cut,
     /// The deadline passed before its end.
     TimedOut,
+    /// Its chunked framing did not decode: the rest is never read.
+    Malformed(BadChunk),
 }
 
 impl BodyEnd {
@@ -1131,22 +1141,23 @@ fn read_sized(
 /// socket, until its last chunk; more than [`MAX_RESPONSE_BODY`] bytes of
 /// data is [`too_long`], and its framing may take up to
 /// [`MAX_RESPONSE_HEAD`] bytes more. As with a sized body, one cut short by
-/// the deadline or a reset keeps what arrived; malformed framing is an
-/// error. Returns the body and how it ended ([`BodyEnd::Complete`] when
-/// read to its end with nothing after it).
+/// the deadline or a reset keeps what arrived, and so does one whose
+/// framing is malformed ([`BodyEnd::Malformed`]: RFC 9112 §8 has a client
+/// record an answer whose chunked coding fails to decode as incomplete, as
+/// one whose connection closed early). Returns the body and how it ended
+/// ([`BodyEnd::Complete`] when read to its end with nothing after it).
 fn read_chunked(
     stream: &mut TcpStream,
     early: &[u8],
     scratch: &mut [u8],
     deadline: Instant,
 ) -> io::Result<(Vec<u8>, BodyEnd)> {
-    let malformed = |e: BadChunk| io::Error::new(io::ErrorKind::InvalidData, e);
     let mut decoder = Dechunker::new(MAX_RESPONSE_BODY, MAX_RESPONSE_HEAD);
     let mut body = Vec::new();
-    let mut all_taken = decoder.feed(early, &mut body).map_err(malformed)? == early.len();
+    let mut fed = decoder.feed(early, &mut body).map(|n| n == early.len());
     // How it ended if the decoder never saw its last chunk.
     let mut cut = BodyEnd::Cut;
-    while !decoder.done() {
+    while fed.is_ok() && !decoder.done() {
         match read_some(stream, scratch, deadline) {
             Ok(0) => break,
             Err(e) => {
@@ -1154,17 +1165,25 @@ fn read_chunked(
                 break;
             }
             Ok(n) => {
-                all_taken = decoder.feed(&scratch[..n], &mut body).map_err(malformed)? == n;
+                fed = decoder
+                    .feed(&scratch[..n], &mut body)
+                    .map(|taken| taken == n)
             }
         }
     }
     if decoder.too_long() {
         return Err(too_long());
     }
-    let ending = match (decoder.done(), all_taken) {
-        (true, true) => BodyEnd::Complete,
-        (true, false) => BodyEnd::Open,
-        (false, _) => cut,
+    // Past a limit, as a body or head past theirs: an error, whatever the
+    // status.
+    if let (Err(bad), true) = (fed, decoder.framing_too_long()) {
+        return Err(io::Error::new(io::ErrorKind::InvalidData, bad));
+    }
+    let ending = match (fed, decoder.done()) {
+        (Err(bad), _) => BodyEnd::Malformed(bad),
+        (Ok(true), true) => BodyEnd::Complete,
+        (Ok(false), true) => BodyEnd::Open,
+        (Ok(_), false) => cut,
     };
     Ok((body, ending))
 }
@@ -1320,11 +1339,15 @@ mod tests {
         let identity =
             b"HTTP/1.1 200 OK\r\nTransfer-Encoding: identity\r\nContent-Length: 2\r\n\r\nabcdef";
         assert_eq!(read(identity.to_vec()).unwrap().body, b"abcdef");
-        let bad = error_text(chunked(b"5\r\nhello!\r\n0\r\n\r\n"));
+        // Malformed framing leaves the answer incomplete, not absent (RFC
+        // 9112 §8): its status stands, with the data before the fault.
+        let bad = read(chunked(b"5\r\nhello!\r\n0\r\n\r\n")).unwrap();
+        assert_eq!((bad.status, &bad.body[..]), (200, &b"hello"[..]));
         assert_eq!(
-            bad,
-            "malformed chunked body: chunk data longer than its size at byte 8"
+            bad.body_malformed.map(|e| e.to_string()).as_deref(),
+            Some("malformed chunked body: chunk data longer than its size at byte 8")
         );
+        assert!(!bad.body_cut && !bad.body_timed_out);
     }
 
     #[test]

@@ -126,6 +126,12 @@ impl Dechunker {
         self.state == State::TooLong
     }
 
+    /// Whether the framing passed `max_framing` bytes (`feed` then failed):
+    /// the answer is past a limit, not merely malformed.
+    pub fn framing_too_long(&self) -> bool {
+        self.framing > self.max_framing
+    }
+
     /// Decodes `input`, appending its chunk data to `body`; returns how many
     /// bytes of it were taken: what comes after the end of the body (or
     /// after a chunk-size past the limit) is left.

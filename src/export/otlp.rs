@@ -640,8 +640,9 @@ impl fmt::Debug for OtlpConfig {
 /// content coding (`Accept-Encoding: identity`); one compressed anyway is
 /// not decoded: a 2xx counts as delivered with a warning naming its
 /// `Content-Encoding`, and an error names it. A body sent with
-/// `Transfer-Encoding: chunked` is decoded within the same limit (malformed
-/// chunking is an error). A 307 or 308 redirection is followed with the
+/// `Transfer-Encoding: chunked` is decoded within the same limit; malformed
+/// chunking leaves the answer incomplete, as a cut does (RFC 9112 §8): its
+/// status stands, and a 2xx counts as delivered with a warning. A 307 or 308 redirection is followed with the
 /// same `POST`, as Go's and curl's clients do (the OTLP/HTTP spec leaves
 /// redirections to HTTP), at most
 /// [`MAX_REDIRECTS`](crate::export::MAX_REDIRECTS) times per request and
@@ -918,8 +919,8 @@ impl OtlpExporter {
 /// 2xx and the spec forbids sending again) and are reported as
 /// [`DiagnosticKind::ExportWarning`], naming `answered`, the endpoint that
 /// gave the answer (a redirection's target, if one was followed); so does a
-/// body the deadline or the end of the connection cut short, whose partial
-/// success cannot be known.
+/// body the deadline or the end of the connection cut short, or whose
+/// chunked framing is malformed, whose partial success cannot be known.
 fn accepted(
     config: &OtlpConfig,
     response: &Response,
@@ -945,6 +946,19 @@ fn accepted(
             &format_args!(
                 "{} answered {}, but the connection ended before its body did: counted as \
                  delivered, but any partial success in the body is unknown",
+                answered.url(),
+                response.status
+            ),
+            None,
+        );
+        return Ok(());
+    }
+    if let Some(bad) = response.body_malformed {
+        report(
+            DiagnosticKind::ExportWarning,
+            &format_args!(
+                "{} answered {}, but its body could not be read ({bad}): counted as delivered, \
+                 but any partial success in the body is unknown",
                 answered.url(),
                 response.status
             ),
