@@ -7,7 +7,7 @@ use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::baggage::escape_at;
+use crate::baggage::{escape_at, is_tchar};
 use crate::export::body_buffer::{reserve_within, READ_CHUNK};
 use crate::export::deadline::{remaining, Deadline};
 use crate::export::http_chunked::{BadChunk, Dechunker};
@@ -773,9 +773,28 @@ pub fn parse_head(head: &[u8]) -> io::Result<Head> {
     let mut location = None;
     let mut content_coding = None;
     for line in unfolded(lines) {
-        let Some((name, value)) = line.split_once(':') else {
+        if line.is_empty() {
             continue;
+        }
+        // Skipping a line that is no field would read `Content-Length : 2`
+        // as no length, and the body to the end of the connection; RFC
+        // 9112 §5.1 allows no whitespace before the colon for that reason.
+        let not_a_field = || {
+            invalid(
+                "a line in the response head that is no field line (a token, a colon, a value): \
+                 its framing is unknown",
+            )
         };
+        let (name, value) = line.split_once(':').ok_or_else(not_a_field)?;
+        if name.ends_with([' ', '\t']) {
+            return Err(invalid(
+                "whitespace between a field name and its colon in the response head (RFC 9112 \
+                 §5.1): its framing is unknown",
+            ));
+        }
+        if name.is_empty() || !name.bytes().all(is_tchar) {
+            return Err(not_a_field());
+        }
         let value = value.trim();
         if bodiless
             && (name.eq_ignore_ascii_case("content-length")
