@@ -256,3 +256,41 @@ fn an_undecodable_2xx_body_is_delivered_reported_and_not_retried() {
         warned_before + n
     );
 }
+
+#[test]
+fn a_rejected_count_at_the_int64_edge_is_kept_and_one_past_it_is_a_warning() {
+    // `int64 rejected_spans`: its largest value is the collector's count
+    // (more than the batch held loses the batch, no more); a count past it
+    // (u64::MAX, 20 digits, a huge exponent) is no count the collector
+    // could send, so the body is not a response: delivered, with a warning.
+    let _serial = serial();
+    let json = |count: &str| {
+        ok_with_body(
+            "application/json",
+            format!(r#"{{"partialSuccess":{{"rejectedSpans":{count}}}}}"#).as_bytes(),
+        )
+    };
+    let (mut exporter, requests) =
+        exporter_against(json("\"9223372036854775807\""), Protocol::HttpJson);
+    let err = exporter.export(spans()).unwrap_err();
+    assert_eq!(
+        err,
+        ExportError::Rejected {
+            rejected: i64::MAX as u64,
+            message: String::new()
+        }
+    );
+    assert_eq!(err.spans_lost(5), 5);
+    assert_eq!(requests(), 1);
+    for count in ["18446744073709551615", "\"99999999999999999999\"", "1e400"] {
+        let warned_before = diagnostic_count(DiagnosticKind::ExportWarning);
+        let (mut exporter, requests) = exporter_against(json(count), Protocol::HttpJson);
+        assert_eq!(exporter.export(spans()), Ok(()), "{count}");
+        assert_eq!(requests(), 1, "{count}");
+        assert_eq!(
+            diagnostic_count(DiagnosticKind::ExportWarning),
+            warned_before + 1,
+            "{count}"
+        );
+    }
+}

@@ -465,49 +465,45 @@ impl Json<'_> {
 
     /// An `int64` count, not negative: a number or a string holding one,
     /// in any form the protobuf JSON mapping accepts for an integer (`5`,
-    /// `"5"`, `5.0`, `5e0`, `"50E-1"`).
+    /// `"5"`, `5.0`, `5e0`, `"50E-1"`), written as JSON's grammar has a
+    /// number (as the mapping reads a string's too). An error names the
+    /// fault at the value's first byte.
     fn count(&mut self) -> Result<u64, BadResponse> {
         let at = self.at;
+        let fault = |what| BadResponse { what, offset: at };
         let quoted = self.eat(b'"');
         let negative = self.text.get(self.at) == Some(&b'-');
         self.at += usize::from(negative);
-        let n = self
-            .whole_number()
-            .ok_or_else(|| self.bad("rejectedSpans is not a whole number"))?;
+        let n = self.whole_number().map_err(|f| fault(f.what()))?;
         if quoted && self.text.get(self.at) != Some(&b'"') {
-            return Err(self.bad("rejectedSpans is not a whole number"));
+            return Err(fault(NumberFault::Malformed.what()));
         }
         self.at += usize::from(quoted);
         if negative && n != 0 {
-            return Err(BadResponse {
-                what: "a negative rejectedSpans",
-                offset: at,
-            });
+            return Err(fault("a negative rejectedSpans"));
         }
         // An int64 field: what does not fit is no count the collector sent.
         if i64::try_from(n).is_err() {
-            return Err(BadResponse {
-                what: "rejectedSpans past the int64 range",
-                offset: at,
-            });
+            return Err(fault(NumberFault::TooLarge.what()));
         }
         Ok(n)
     }
 
-    /// The digits at the cursor, with a fraction and an exponent if they
-    /// follow, if they make a whole number that fits in 64 bits.
-    fn whole_number(&mut self) -> Option<u64> {
+    /// The JSON number at the cursor (RFC 8259 §6: `int [ frac ] [ exp ]`,
+    /// `int` being `0` or digits that do not start with one), if it is a
+    /// whole number that fits in 64 bits.
+    fn whole_number(&mut self) -> Result<u64, NumberFault> {
         let text = self.text;
         let int = &text[self.digits()];
-        if int.is_empty() {
-            return None;
+        if int.is_empty() || (int.len() > 1 && int[0] == b'0') {
+            return Err(NumberFault::Malformed);
         }
         let frac = if self.text.get(self.at) == Some(&b'.') {
             self.at += 1;
             let frac = &text[self.digits()];
             // JSON's fraction has a digit at least.
             if frac.is_empty() {
-                return None;
+                return Err(NumberFault::Malformed);
             }
             frac
         } else {
@@ -524,33 +520,44 @@ impl Json<'_> {
             self.at += usize::from(sign != 0);
             let digits = &text[self.digits()];
             if digits.is_empty() {
-                return None;
+                return Err(NumberFault::Malformed);
             }
-            // Saturated: past a few dozen, the answer is the same.
-            let magnitude = digits
-                .iter()
-                .fold(0i64, |e, d| (e * 10 + i64::from(d - b'0')).min(1000));
+            // Saturated past the digits any body holds: a larger exponent
+            // gives the same answer.
+            let magnitude = digits.iter().fold(0i64, |e, d| {
+                (e * 10 + i64::from(d - b'0')).min(i64::from(u32::MAX))
+            });
             exponent = if sign < 0 { -magnitude } else { magnitude };
         }
-        let mut mantissa: u128 = 0;
-        for &d in int.iter().chain(frac).skip_while(|d| **d == b'0') {
-            mantissa = mantissa
-                .checked_mul(10)?
-                .checked_add(u128::from(d - b'0'))?;
-        }
-        exponent -= frac.len() as i64;
-        while exponent < 0 && mantissa != 0 {
-            if mantissa % 10 != 0 {
-                return None;
+        // The significant digits, without the zeros around them: trailing
+        // zeros (of `500`, `5.0`, `1` and 39 zeros `e-39`) are counted in
+        // the exponent instead, so a long way of writing a small number
+        // still reads.
+        let digit = |i: usize| {
+            if i < int.len() {
+                int[i]
+            } else {
+                frac[i - int.len()]
             }
-            mantissa /= 10;
-            exponent += 1;
+        };
+        let all = int.len() + frac.len();
+        let Some(first) = (0..all).find(|&i| digit(i) != b'0') else {
+            return Ok(0);
+        };
+        let last = (0..all).rev().find(|&i| digit(i) != b'0').unwrap_or(first);
+        exponent += (all - 1 - last) as i64 - frac.len() as i64;
+        // The last significant digit is not 0: below the units, a fraction.
+        if exponent < 0 {
+            return Err(NumberFault::NotWhole);
         }
-        while exponent > 0 && mantissa != 0 {
-            mantissa = mantissa.checked_mul(10)?;
-            exponent -= 1;
+        // At least 10^20 from here on, past u64.
+        let significant = last + 1 - first;
+        if significant as i64 + exponent > 20 {
+            return Err(NumberFault::TooLarge);
         }
-        u64::try_from(mantissa).ok()
+        let mantissa = (first..=last).fold(0u128, |n, i| n * 10 + u128::from(digit(i) - b'0'));
+        let value = mantissa * 10u128.pow(exponent as u32);
+        u64::try_from(value).map_err(|_| NumberFault::TooLarge)
     }
 
     /// Where the ASCII digits at the cursor are, passed.
@@ -560,6 +567,27 @@ impl Json<'_> {
             self.at += 1;
         }
         start..self.at
+    }
+}
+
+/// Why a JSON value is no count.
+#[derive(Clone, Copy)]
+enum NumberFault {
+    /// Not a number as JSON's grammar writes one.
+    Malformed,
+    /// A number with a fraction.
+    NotWhole,
+    /// A whole number past the `int64` range.
+    TooLarge,
+}
+
+impl NumberFault {
+    fn what(self) -> &'static str {
+        match self {
+            NumberFault::Malformed => "rejectedSpans is not a JSON number",
+            NumberFault::NotWhole => "rejectedSpans is not a whole number",
+            NumberFault::TooLarge => "rejectedSpans past the int64 range",
+        }
     }
 }
 
@@ -776,6 +804,73 @@ mod tests {
         }
         let bom = b"\xEF\xBB\xBF{\"partialSuccess\":{\"rejectedSpans\":3}}";
         assert_eq!(partial_success(bom, true), Ok(partial(3, "")));
+    }
+
+    /// Bug: a count past `u64` (20 digits and more, `1e400`) was "not a
+    /// whole number", and one whose mantissa had 40 digits or more was
+    /// refused whatever its value (`1` and 39 zeros, `e-39`, is 1, which
+    /// the protobuf JSON mapping reads), while leading zeros, which JSON's
+    /// grammar does not allow (RFC 8259 §6: `int = zero / ( digit1-9
+    /// *DIGIT )`), were read.
+    #[test]
+    fn json_counts_at_and_past_the_int64_edge_are_read_or_named() {
+        let read = |count: &str| {
+            let body = format!(r#"{{"partialSuccess":{{"rejectedSpans":{count}}}}}"#);
+            partial_success(body.as_bytes(), true)
+                .map(|p| p.map(|p| p.rejected))
+                .map_err(|e| e.to_string())
+        };
+        let ones_then_zeros = |ones: usize, zeros: usize| "1".repeat(ones) + &"0".repeat(zeros);
+        for (count, expected) in [
+            ("9223372036854775807".to_owned(), i64::MAX as u64),
+            ("\"9223372036854775807\"".to_owned(), i64::MAX as u64),
+            (format!("{}e-39", ones_then_zeros(1, 39)), 1),
+            (format!("\"{}e-100\"", ones_then_zeros(1, 100)), 1),
+            (format!("{}e-38", ones_then_zeros(2, 38)), 11),
+            ("5000e-3".to_owned(), 5),
+            ("0.000e99999999999".to_owned(), 0),
+            ("0".to_owned(), 0),
+        ] {
+            assert_eq!(read(&count), Ok(Some(expected)), "{count}");
+        }
+        for count in [
+            "9223372036854775808".to_owned(),
+            "18446744073709551615".to_owned(),
+            "\"18446744073709551616\"".to_owned(),
+            "99999999999999999999".to_owned(),
+            "9".repeat(39),
+            "9".repeat(400),
+            "1e400".to_owned(),
+            "1e99999999999999999999".to_owned(),
+            format!("{}e-10", ones_then_zeros(2, 38)),
+        ] {
+            assert_eq!(
+                read(&count),
+                Err("rejectedSpans past the int64 range at byte 35".to_owned()),
+                "{count}"
+            );
+        }
+        for count in [
+            "05".to_owned(),
+            "00".to_owned(),
+            "-05".to_owned(),
+            "\"05\"".to_owned(),
+            "0".repeat(39) + "5",
+            "007e0".to_owned(),
+        ] {
+            let error = read(&count).unwrap_err();
+            assert!(
+                error.starts_with("rejectedSpans is not a JSON number"),
+                "{count}: {error}"
+            );
+        }
+        for count in ["1e-400", "5e-1", "1.5"] {
+            let error = read(count).unwrap_err();
+            assert!(
+                error.starts_with("rejectedSpans is not a whole number"),
+                "{count}: {error}"
+            );
+        }
     }
 
     #[test]
