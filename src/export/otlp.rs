@@ -642,9 +642,9 @@ impl fmt::Debug for OtlpConfig {
 /// `Content-Encoding`, and an error names it. A body sent with
 /// `Transfer-Encoding: chunked` is decoded within the same limit; malformed
 /// chunking leaves the answer incomplete, as a cut does (RFC 9112 §8): its
-/// status stands, and a 2xx counts as delivered with a warning. A 307 or 308 redirection is followed with the
-/// same `POST`, as Go's and curl's clients do (the OTLP/HTTP spec leaves
-/// redirections to HTTP), at most
+/// status stands, and a 2xx counts as delivered with a warning. A 307 or
+/// 308 redirection is followed with the same `POST`, as Go's and curl's
+/// clients do (the OTLP/HTTP spec leaves redirections to HTTP), at most
 /// [`MAX_REDIRECTS`](crate::export::MAX_REDIRECTS) times per request and
 /// only to an `http://` URL (baton has no TLS), a relative `Location`
 /// resolved as RFC 3986 §5.2 says (dot segments removed, a `%2E` read as
