@@ -8,36 +8,18 @@
 
 mod common;
 
+#[path = "common/panics_on_span.rs"]
+mod panics_on_span;
+
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::Mutex;
-use std::time::Instant;
 
-use baton::export::{ExportError, SimpleProcessor, SpanProcessor};
-use baton::{Config, FutureExt, InMemoryExporter, SpanData};
-
-/// Panics on the span named "outer leaked" unless its thread unwinds;
-/// hands every other span to a simple processor.
-struct PanicsOnInner(Mutex<SimpleProcessor>);
-
-impl SpanProcessor for PanicsOnInner {
-    fn on_end(&self, span: SpanData) {
-        if span.name == "outer leaked" && !std::thread::panicking() {
-            panic!("processor bug");
-        }
-        self.0.lock().unwrap().on_end(span);
-    }
-    fn force_flush(&self, deadline: Instant) -> Result<(), ExportError> {
-        self.0.lock().unwrap().force_flush(deadline)
-    }
-    fn shutdown(&self, deadline: Instant) -> Result<(), ExportError> {
-        self.0.lock().unwrap().shutdown(deadline)
-    }
-}
+use baton::{Config, FutureExt, InMemoryExporter};
+use panics_on_span::PanicsOn;
 
 #[test]
 fn every_span_a_future_leaked_ends_when_the_processor_panics_on_one() {
     let spans = InMemoryExporter::default();
-    let processor = PanicsOnInner(Mutex::new(SimpleProcessor::new(spans.clone())));
+    let processor = PanicsOn::new("outer leaked", &spans);
     let _pipeline = baton::init(Config::new().processor(processor)).unwrap();
 
     let mut fut = Box::pin(

@@ -8,11 +8,14 @@
 //! message of the panic still unwinding. Its own process: it installs
 //! pipelines, the diagnostic handler and a panic hook.
 
-use std::panic::catch_unwind;
+#[path = "common/unwinding.rs"]
+mod unwinding;
+
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use baton::export::{ExportError, SpanExporter};
-use baton::{span, Config, InMemoryExporter, SpanData, Status};
+use baton::{InMemoryExporter, SpanData};
+use unwinding::{declined, quiet_for, unwound};
 
 /// What the exporter does with a batch holding the span named "inner".
 #[derive(Clone, Copy)]
@@ -36,54 +39,21 @@ impl SpanExporter for Faulty {
     }
 }
 
-/// Panics "payment declined" inside "outer" and "inner" under a pipeline
-/// exporting with `on_inner`; the spans exported, by name and status.
-fn unwound(on_inner: OnInner) -> Vec<(String, Status)> {
+fn unwound_with(on_inner: OnInner) -> Vec<(String, baton::Status)> {
     let spans = InMemoryExporter::default();
-    let pipeline = baton::init(Config::new().exporter(Faulty(spans.clone(), on_inner))).unwrap();
-    let caught = catch_unwind(|| {
-        let _outer = span("outer").enter();
-        let _inner = span("inner").enter();
-        panic!("payment declined");
-    });
-    assert_eq!(
-        caught.unwrap_err().downcast_ref::<&str>(),
-        Some(&"payment declined")
-    );
-    assert_eq!(baton::__stack_depth(), 0);
-    drop(pipeline);
-    spans
-        .take()
-        .into_iter()
-        .map(|s| (s.name.into_owned(), s.status))
-        .collect()
-}
-
-fn declined() -> Status {
-    Status::Error {
-        description: "payment declined".into(),
-    }
+    unwound(Faulty(spans.clone(), on_inner), &spans)
 }
 
 #[test]
 fn spans_record_the_unwinding_panic_past_an_exporter_or_handler_that_panicked() {
-    let quiet = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        let expected = ["payment declined", "exporter bug", "handler bug"];
-        if !expected
-            .iter()
-            .any(|e| info.payload().downcast_ref::<&str>() == Some(e))
-        {
-            quiet(info);
-        }
-    }));
-    // A recording span installs baton's hook (after the one above, which
-    // it calls), outside any panic.
-    drop(span("installs the hook").start());
+    quiet_for(&["payment declined", "exporter bug", "handler bug"]);
 
     // The exporter panics on "inner", which is lost; "outer" still
     // records the request's panic.
-    assert_eq!(unwound(OnInner::Panic), [("outer".to_owned(), declined())]);
+    assert_eq!(
+        unwound_with(OnInner::Panic),
+        [("outer".to_owned(), declined())]
+    );
 
     // The exporter refuses "inner"; the report of that reaches a handler
     // that panics.
@@ -93,6 +63,9 @@ fn spans_record_the_unwinding_panic_past_an_exporter_or_handler_that_panicked() 
         panic!("handler bug");
     }))
     .unwrap();
-    assert_eq!(unwound(OnInner::Fail), [("outer".to_owned(), declined())]);
+    assert_eq!(
+        unwound_with(OnInner::Fail),
+        [("outer".to_owned(), declined())]
+    );
     assert!(HANDLER_PANICKED.load(Ordering::SeqCst));
 }

@@ -6,36 +6,18 @@
 //! panic, as the parent of a span whose processor panicked records it. Its
 //! own process: it installs a pipeline.
 
+#[path = "common/panics_on_span.rs"]
+mod panics_on_span;
+
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::Mutex;
-use std::time::Instant;
 
-use baton::export::{ExportError, SimpleProcessor, SpanProcessor};
-use baton::{Config, InMemoryExporter, SpanData, Status};
-
-/// Panics on the span named "inner leaked" unless its thread unwinds;
-/// hands every other span to a simple processor.
-struct PanicsOnInner(Mutex<SimpleProcessor>);
-
-impl SpanProcessor for PanicsOnInner {
-    fn on_end(&self, span: SpanData) {
-        if span.name == "inner leaked" && !std::thread::panicking() {
-            panic!("processor bug");
-        }
-        self.0.lock().unwrap().on_end(span);
-    }
-    fn force_flush(&self, deadline: Instant) -> Result<(), ExportError> {
-        self.0.lock().unwrap().force_flush(deadline)
-    }
-    fn shutdown(&self, deadline: Instant) -> Result<(), ExportError> {
-        self.0.lock().unwrap().shutdown(deadline)
-    }
-}
+use baton::{Config, InMemoryExporter, Status};
+use panics_on_span::PanicsOn;
 
 #[test]
 fn every_span_a_job_leaked_ends_when_the_processor_panics_on_one() {
     let spans = InMemoryExporter::default();
-    let processor = PanicsOnInner(Mutex::new(SimpleProcessor::new(spans.clone())));
+    let processor = PanicsOn::new("inner leaked", &spans);
     let _pipeline = baton::init(Config::new().processor(processor)).unwrap();
 
     let job = baton::copy_context_to_thread(|| {
