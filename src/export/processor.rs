@@ -352,14 +352,15 @@ impl SimpleProcessor {
 
     /// Runs `f` on the exporter for `spans` spans counted produced,
     /// waiting for it until `deadline` at most (see
-    /// [`lock_until`](Self::lock_until)).
+    /// [`lock_until`](Self::lock_until)). The caller has checked that this
+    /// thread is [not inside the exporter](Self::not_exporting), where the
+    /// wait would never end: `on_end` checks before it counts the span.
     fn with_exporter(
         &self,
         deadline: Option<Instant>,
         spans: u64,
         f: impl FnOnce(&mut dyn SpanExporter) -> Result<(), ExportError>,
     ) -> Result<(), ExportError> {
-        self.not_exporting()?;
         let mut slot = self.lock_until(deadline)?;
         let Slot { exporter, reached } = &mut *slot;
         let exporter = exporter
@@ -545,9 +546,11 @@ impl SpanProcessor for SimpleProcessor {
     fn force_flush(&self, deadline: Instant) -> Result<(), ExportError> {
         let since = self.tally.reported();
         let flushed = Cell::new(false);
-        let result = self.with_exporter(Some(deadline), 0, |x| {
-            flushed.set(true);
-            self.tally.settle(x, 0, |x| x.force_flush()).0
+        let result = self.not_exporting().and_then(|()| {
+            self.with_exporter(Some(deadline), 0, |x| {
+                flushed.set(true);
+                self.tally.settle(x, 0, |x| x.force_flush()).0
+            })
         });
         // The exporter's lock waited for until the deadline (not a timeout
         // of the exporter's own): what counts is whether a span is held.
