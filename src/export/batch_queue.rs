@@ -488,8 +488,13 @@ impl Shared {
         let wake = before < self.wake_at && queue.len >= self.wake_at;
         // Counted under the lock, like every loss (see `abandon`).
         self.count_dropped(offered - take);
-        drop(queue);
         let dropped = (offered - take) as u64;
+        if matches!(why, Refused::Closed) {
+            // Each such drop is reported (see `settle_slow`), as each
+            // span refused is by `Tally::refused`, which counts its own.
+            self.tally.said(dropped);
+        }
+        drop(queue);
         Handed {
             wake,
             dropped: (dropped > 0).then_some((dropped, why)),
@@ -540,7 +545,6 @@ impl Shared {
             // returns it (found by the export audit: once a full queue had
             // been said, such a drop was said nowhere).
             Some((count, why @ Refused::Closed)) => {
-                self.tally.said(count);
                 report(
                     DiagnosticKind::SpanDropped,
                     &format_args!("{count} span(s) dropped: {why}"),
