@@ -18,7 +18,8 @@ pub(crate) enum Event {
     /// Export what is held until `deadline`, then shut the exporter down;
     /// nobody waits for the answer when `ack` is `None` (a dropped processor).
     Shutdown { deadline: Instant, ack: Option<Ack> },
-    /// The export thread ran a list of jobs: what each returned, in order.
+    /// The export thread ran a list of jobs: what each export and
+    /// shutdown returned, in order (a flush answers its callers itself).
     Returned(Vec<Returned>),
 }
 
@@ -27,8 +28,6 @@ pub(crate) enum Returned {
     /// An export finished (and was counted); the buffer comes back, its
     /// chunks emptied, for the next batch.
     Exported(Batch),
-    /// The exporter was flushed.
-    Flushed(Result<(), ExportError>),
     /// The exporter was shut down.
     ShutDown(Result<(), ExportError>),
 }
