@@ -10,6 +10,8 @@
 #[path = "common/batch_fixture.rs"]
 mod batch_fixture;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Sender};
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -17,30 +19,34 @@ use std::time::{Duration, Instant};
 use baton::export::{BatchConfig, BatchProcessor, ExportError, SpanExporter, SpanProcessor};
 use baton::SpanData;
 
-const EXPORT_TAKES: Duration = Duration::from_millis(600);
+/// Whether the slow export has returned.
+static RETURNED: AtomicBool = AtomicBool::new(false);
 
-/// Takes `EXPORT_TAKES` over each export.
-struct Slow;
+/// Says when its export starts, takes 600 ms over it, then marks it
+/// returned: long past the shutdown's deadline below.
+struct Slow(Sender<()>);
 
 impl SpanExporter for Slow {
     fn export(&mut self, _: &[SpanData]) -> Result<(), ExportError> {
-        thread::sleep(EXPORT_TAKES);
+        let _ = self.0.send(());
+        thread::sleep(Duration::from_millis(600));
+        RETURNED.store(true, Ordering::SeqCst);
         Ok(())
     }
 }
 
 #[test]
 fn the_flush_answers_once_the_export_returns() {
-    let processor = Arc::new(BatchProcessor::new(Slow, BatchConfig::default()));
+    let (started, export_started) = mpsc::channel();
+    let processor = Arc::new(BatchProcessor::new(Slow(started), BatchConfig::default()));
     processor.on_end(batch_fixture::span());
     let flushing = processor.clone();
     let flush = thread::spawn(move || {
-        let asked = Instant::now();
         let answer = flushing.force_flush(Instant::now() + Duration::from_secs(60));
-        (answer, asked.elapsed())
+        (answer, RETURNED.load(Ordering::SeqCst))
     });
     // The flush's export is running when the shutdown gives up on it.
-    thread::sleep(Duration::from_millis(100));
+    export_started.recv().unwrap();
     let shut = processor.shutdown(Instant::now() + Duration::from_millis(100));
     assert!(
         matches!(
@@ -52,12 +58,9 @@ fn the_flush_answers_once_the_export_returns() {
         ),
         "{shut:?}"
     );
-    let (answer, took) = flush.join().unwrap();
+    let (answer, export_returned) = flush.join().unwrap();
     assert_eq!(answer, Ok(()));
-    assert!(
-        took >= EXPORT_TAKES,
-        "answered after {took:?}, before the export returned"
-    );
+    assert!(export_returned, "answered before the export returned");
     let stats = processor.stats();
     assert_eq!((stats.exported, stats.in_flight), (1, 0), "{stats:?}");
 }

@@ -295,13 +295,13 @@ fn start_exports(
                     let Ok(list) = job_queue.recv() else { break };
                     let mut returned = Vec::with_capacity(list.len());
                     for job in list {
-                        returned.push(match job {
+                        match job {
                             Job::Export => {
                                 // `None`: a shutdown abandoned the batch
                                 // and counted it dropped.
                                 let mut batch = shared.start_ahead().unwrap_or_default();
                                 export(&mut *exporter, &shared, &mut batch, &mut slots);
-                                Returned::Exported(batch)
+                                returned.push(Returned::Exported(batch));
                             }
                             Job::Flush(acks) => {
                                 let (result, _) =
@@ -309,13 +309,13 @@ fn start_exports(
                                 for ack in acks {
                                     let _ = ack.try_send(result.clone());
                                 }
-                                continue;
                             }
                             Job::Shutdown => {
                                 last = true;
-                                Returned::ShutDown(shared.tally.settle_shutdown(&mut *exporter).0)
+                                let (result, _) = shared.tally.settle_shutdown(&mut *exporter);
+                                returned.push(Returned::ShutDown(result));
                             }
-                        });
+                        }
                     }
                     // Sent even if the worker has stopped: a shutdown job
                     // queued behind an abandoned export still runs.
