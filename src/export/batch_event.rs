@@ -4,7 +4,6 @@
 use std::sync::mpsc::SyncSender;
 use std::time::Instant;
 
-use crate::export::export_batch::Batch;
 use crate::export::exporter::ExportError;
 
 /// Where a flush or shutdown waits for its answer.
@@ -18,16 +17,11 @@ pub(crate) enum Event {
     /// Export what is held until `deadline`, then shut the exporter down;
     /// nobody waits for the answer when `ack` is `None` (a dropped processor).
     Shutdown { deadline: Instant, ack: Option<Ack> },
-    /// The export thread ran a list of jobs: what each export and
-    /// shutdown returned, in order (a flush answers its callers itself).
-    Returned(Vec<Returned>),
-}
-
-/// What one job of the export thread returned.
-pub(crate) enum Returned {
-    /// An export finished (and was counted); the buffer comes back, its
-    /// chunks emptied, for the next batch.
-    Exported(Batch),
-    /// The exporter was shut down.
+    /// The export thread finished an export and found work for the worker:
+    /// the worker waits for an export slot, or a full batch is queued.
+    /// Without work it sends nothing, so an export that drains the queue
+    /// (a flush's) wakes no one but the flush's callers.
+    Exported,
+    /// The exporter was shut down: the export thread's last job.
     ShutDown(Result<(), ExportError>),
 }

@@ -90,6 +90,17 @@ struct Queue {
     /// (at most the worker's `JOBS_AHEAD`): kept here, a shutdown that
     /// abandons them counts them dropped at once.
     ahead: VecDeque<Batch>,
+    /// Exports handed to the export thread that it has not finished: the
+    /// batches `ahead`, and the one it exports.
+    exporting: usize,
+    /// When the export thread last made progress with the exports it
+    /// holds: it finished one, or was handed the first while it held none.
+    exporting_since: Instant,
+    /// The worker has work it cannot hand over until an export finishes,
+    /// and waits to be woken when one does.
+    waits_for_export: bool,
+    /// Emptied batches, for the worker's next exports.
+    spare_batches: Vec<Batch>,
     spare: Vec<Vec<EndedSpan>>,
     spare_packed: Vec<Vec<PackedSpan>>,
     closed: bool,
@@ -101,6 +112,34 @@ fn spare_chunk<T>(spare: &mut Vec<Vec<T>>, chunk: usize) -> Vec<T> {
 }
 
 impl Queue {
+    /// Moves up to `max` spans from the front of the queue into `batch`,
+    /// as whole chunks: the worker then copies no span, and the export
+    /// thread converts each straight from the chunk its thread filled.
+    /// Only a chunk that does not fit whole is split.
+    fn take(&mut self, batch: &mut Batch, max: usize, chunk: usize) -> usize {
+        let want = max.min(self.len);
+        let mut taken = 0;
+        while taken < want {
+            let Some(front) = self.chunks.front_mut() else {
+                break;
+            };
+            let n = front.len().min(want - taken);
+            if n == front.len() {
+                batch.chunks.extend(self.chunks.pop_front());
+            } else {
+                batch.chunks.push(match front {
+                    Chunk::Spans(spans) => Chunk::Spans(split(spans, n, &mut self.spare, chunk)),
+                    Chunk::Packed(spans) => {
+                        Chunk::Packed(split(spans, n, &mut self.spare_packed, chunk))
+                    }
+                });
+            }
+            taken += n;
+        }
+        self.len -= taken;
+        taken
+    }
+
     /// Moves `spans` (emptying it) to the back of the queue: into the last
     /// chunk if it holds spans and has room, else into a new chunk.
     fn append_spans(&mut self, spans: &mut Vec<EndedSpan>, chunk: usize) {
@@ -169,8 +208,8 @@ const WAKE_BATCHES: usize = 8;
 /// late, and a burst of 100,000 spans into 65,536 lost some whenever the
 /// worker was not scheduled before the other half filled (with the other
 /// core busy: 52 of 240 bursts, against 7 of 240 woken at eight batches).
-/// A worker that is awake (an export returned) takes every full batch
-/// without being woken, and the schedule delay exports the rest.
+/// An export that finishes with a full batch queued wakes the worker to
+/// take it, and the schedule delay exports the rest.
 fn wake_at(config: &BatchConfig) -> usize {
     let half = config.max_queue_size / 2;
     let batch = config.max_export_batch_size;
@@ -262,6 +301,10 @@ impl Shared {
                 chunks: VecDeque::new(),
                 len: 0,
                 ahead: VecDeque::new(),
+                exporting: 0,
+                exporting_since: Instant::now(),
+                waits_for_export: false,
+                spare_batches: Vec::new(),
                 spare: Vec::new(),
                 spare_packed: Vec::new(),
                 closed: false,
@@ -609,42 +652,34 @@ impl Shared {
         self.settle(dropped);
     }
 
-    /// Moves up to `max` spans from the front of the queue into `batch`,
-    /// as whole chunks: the worker then copies no span, and the export
-    /// thread converts each straight from the chunk its thread filled.
-    /// Only a chunk that does not fit whole is split.
+    /// Moves up to `max` spans from the front of the queue into `batch`
+    /// (see [`Queue::take`]).
+    #[cfg(test)]
     pub(crate) fn take_batch(&self, batch: &mut Batch, max: usize) -> usize {
-        let mut queue = lock(&self.queue);
-        let queue = &mut *queue;
-        let want = max.min(queue.len);
-        let mut taken = 0;
-        while taken < want {
-            let Some(front) = queue.chunks.front_mut() else {
-                break;
-            };
-            let n = front.len().min(want - taken);
-            if n == front.len() {
-                batch.chunks.extend(queue.chunks.pop_front());
-            } else {
-                batch.chunks.push(match front {
-                    Chunk::Spans(spans) => {
-                        Chunk::Spans(split(spans, n, &mut queue.spare, self.chunk))
-                    }
-                    Chunk::Packed(spans) => {
-                        Chunk::Packed(split(spans, n, &mut queue.spare_packed, self.chunk))
-                    }
-                });
-            }
-            taken += n;
-        }
-        queue.len -= taken;
-        taken
+        lock(&self.queue).take(batch, max, self.chunk)
     }
 
-    /// Leaves `batch` for the export thread, which takes it with
-    /// [`start_ahead`](Shared::start_ahead) when it comes to its job.
-    pub(crate) fn hand_ahead(&self, batch: Batch) {
-        lock(&self.queue).ahead.push_back(batch);
+    /// Takes up to `max` spans from the front of the queue as the next
+    /// export and leaves them for the export thread, which takes them with
+    /// [`start_ahead`](Shared::start_ahead) when it comes to its job; how
+    /// many it took. `None`, with nothing taken, while the export thread
+    /// holds `most` exports: the export that finishes first then wakes the
+    /// worker ([`Event::Exported`]). Asked and marked in one lock, so that
+    /// no export finishes unseen in between.
+    pub(crate) fn hand_batch(&self, max: usize, most: usize) -> Option<usize> {
+        let mut queue = lock(&self.queue);
+        if queue.exporting >= most {
+            queue.waits_for_export = true;
+            return None;
+        }
+        let mut batch = queue.spare_batches.pop().unwrap_or_default();
+        let taken = queue.take(&mut batch, max, self.chunk);
+        queue.ahead.push_back(batch);
+        if queue.exporting == 0 {
+            queue.exporting_since = Instant::now();
+        }
+        queue.exporting += 1;
+        Some(taken)
     }
 
     /// The batch handed ahead first; `None` once a shutdown abandoned it.
@@ -652,28 +687,53 @@ impl Shared {
         lock(&self.queue).ahead.pop_front()
     }
 
+    /// Takes back `batch`, exported and emptied by the export thread: its
+    /// chunk buffers for threads to fill again, itself for the worker's
+    /// next export. Whether the worker has work for the export slot this
+    /// frees (see [`Event::Exported`]).
+    pub(crate) fn exported(&self, mut batch: Batch) -> bool {
+        debug_assert!(batch.chunks.iter().all(|c| c.len() == 0));
+        let mut queue = lock(&self.queue);
+        // A closed queue takes no more spans: its buffers would only wait
+        // for the processor to be dropped.
+        if !queue.closed {
+            for chunk in batch.chunks.drain(..) {
+                match chunk {
+                    Chunk::Spans(spans) if queue.spare.len() < SPARE_CHUNKS => {
+                        queue.spare.push(spans);
+                    }
+                    Chunk::Packed(spans) if queue.spare_packed.len() < SPARE_CHUNKS => {
+                        queue.spare_packed.push(spans);
+                    }
+                    _ => {}
+                }
+            }
+            // One at most per export running at once: no bound needed.
+            queue.spare_batches.push(batch);
+        }
+        queue.exporting = queue.exporting.saturating_sub(1);
+        queue.exporting_since = Instant::now();
+        mem::take(&mut queue.waits_for_export) || queue.len >= self.config.max_export_batch_size
+    }
+
+    /// How many exports the export thread holds, and since when it has
+    /// made no progress with them (see [`Queue::exporting_since`]).
+    pub(crate) fn exporting(&self) -> (usize, Instant) {
+        let queue = lock(&self.queue);
+        (queue.exporting, queue.exporting_since)
+    }
+
     /// Counts the batches handed ahead as failed: the export thread is
     /// gone and will never take them.
     pub(crate) fn fail_ahead(&self) {
-        let ahead = mem::take(&mut lock(&self.queue).ahead);
+        let ahead = {
+            let mut queue = lock(&self.queue);
+            let ahead = mem::take(&mut queue.ahead);
+            queue.exporting = queue.exporting.saturating_sub(ahead.len());
+            ahead
+        };
         self.tally
             .failed(ahead.iter().map(|b| b.len() as u64).sum());
-    }
-
-    /// Takes back the chunk buffers of an exported batch, which the export
-    /// thread emptied, for threads to fill again.
-    pub(crate) fn recycle(&self, batch: &mut Batch) {
-        debug_assert!(batch.chunks.iter().all(|c| c.len() == 0));
-        let mut queue = lock(&self.queue);
-        for chunk in batch.chunks.drain(..) {
-            match chunk {
-                Chunk::Spans(spans) if queue.spare.len() < SPARE_CHUNKS => queue.spare.push(spans),
-                Chunk::Packed(spans) if queue.spare_packed.len() < SPARE_CHUNKS => {
-                    queue.spare_packed.push(spans);
-                }
-                _ => {}
-            }
-        }
     }
 
     /// Stops everything at once, for a shutdown whose deadline passed: the
@@ -719,6 +779,7 @@ impl Shared {
         let mut queue = lock(&self.queue);
         queue.spare = Vec::new();
         queue.spare_packed = Vec::new();
+        queue.spare_batches = Vec::new();
         if queue.chunks.is_empty() {
             queue.chunks = VecDeque::new();
         }

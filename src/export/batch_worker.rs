@@ -8,7 +8,7 @@ use std::thread;
 use std::time::Instant;
 
 use crate::diagnostic::{report, DiagnosticKind};
-use crate::export::batch_event::{Ack, Event, Returned};
+use crate::export::batch_event::{Ack, Event};
 use crate::export::batch_queue::Shared;
 use crate::export::export_batch::Batch;
 use crate::export::exporter::{ExportError, SpanExporter};
@@ -26,15 +26,13 @@ pub(crate) fn start(
         shared: Arc::clone(shared),
         events,
         jobs,
-        exports: 0,
-        buffers: Vec::new(),
         taken: 0,
         drain_until: 0,
         flushes: Vec::new(),
         shutdown: None,
         shutdown_sent: false,
         next_tick: None,
-        late_at: None,
+        reported_late: None,
     };
     thread::Builder::new()
         .name("baton-batch".into())
@@ -43,9 +41,10 @@ pub(crate) fn start(
 }
 
 /// The worker hands the export thread its jobs in lists, one message each,
-/// and gets one message back per list that returned something: a flush of
-/// 1000 spans took about 13 thread switches when each job was a round trip
-/// of its own, and about 7 this way (perf stat, `.ci/instructions`'
+/// and hears back only when it has work waiting for an export to finish,
+/// or when the exporter has shut down: a flush of 1000 spans took about 13
+/// thread switches when each job was a round trip of its own, and about 7
+/// with one message back per list (perf stat, `.ci/instructions`'
 /// `root-flushed`).
 enum Job {
     /// Export the batch handed ahead first ([`Shared::hand_ahead`]).
@@ -58,7 +57,7 @@ enum Job {
     Shutdown,
 }
 
-/// Exports handed to the export thread and not yet returned, at most. Each
+/// Exports handed to the export thread and not yet finished, at most. Each
 /// holds one batch, so what is held stays bounded by the queue and
 /// `JOBS_AHEAD` batches.
 const JOBS_AHEAD: usize = 2;
@@ -67,10 +66,6 @@ struct Worker {
     shared: Arc<Shared>,
     events: Receiver<Event>,
     jobs: Sender<Vec<Job>>,
-    /// Exports handed to the export thread that have not returned.
-    exports: usize,
-    /// Batch buffers the export thread has handed back.
-    buffers: Vec<Batch>,
     /// Spans taken from the queue so far.
     taken: u64,
     /// Export without waiting for a full batch until `taken` reaches this.
@@ -80,8 +75,9 @@ struct Worker {
     shutdown: Option<(Instant, Option<Ack>)>,
     shutdown_sent: bool,
     next_tick: Option<Instant>,
-    /// When the running export becomes late (reported once).
-    late_at: Option<Instant>,
+    /// Since when the exports held were late when last reported: each
+    /// stretch without progress is reported once.
+    reported_late: Option<Instant>,
 }
 
 impl Worker {
@@ -91,7 +87,7 @@ impl Worker {
         loop {
             let wake_at = [
                 self.next_tick,
-                self.late_at,
+                self.late().map(|(at, _)| at),
                 self.shutdown.as_ref().map(|s| s.0),
             ]
             .into_iter()
@@ -128,8 +124,8 @@ impl Worker {
                 self.collect(false);
                 self.next_tick = now.checked_add(delay);
             }
-            if self.late_at.is_some_and(|t| now >= t) {
-                self.late_at = None;
+            if let Some((_, since)) = self.late().filter(|(at, _)| now >= *at) {
+                self.reported_late = Some(since);
                 report(
                     DiagnosticKind::ExportFailed,
                     &format_args!(
@@ -161,27 +157,9 @@ impl Worker {
                     self.shutdown = Some((deadline, ack));
                 }
             }
-            Event::Returned(returned) => {
-                let mut done = false;
-                for returned in returned {
-                    done |= self.returned(returned);
-                }
-                self.late_at = self.late_after();
-                return done;
-            }
-        }
-        false
-    }
-
-    /// Takes in what one job returned; `true` when the worker is done.
-    fn returned(&mut self, returned: Returned) -> bool {
-        match returned {
-            Returned::Exported(mut buffer) => {
-                self.exports -= 1;
-                self.shared.recycle(&mut buffer);
-                self.buffers.push(buffer);
-            }
-            Returned::ShutDown(result) => {
+            // The loop hands over what the finished export made room for.
+            Event::Exported => {}
+            Event::ShutDown(result) => {
                 self.shared.release_buffers();
                 if let Some((_, Some(ack))) = self.shutdown.take() {
                     let _ = ack.try_send(result);
@@ -192,14 +170,18 @@ impl Worker {
         false
     }
 
-    /// When the exports the export thread holds are late, counted from now:
-    /// each may take the export timeout; `None` if it holds none.
-    fn late_after(&self) -> Option<Instant> {
+    /// When the exports the export thread holds are late, and since when
+    /// it has made no progress with them: each may take the export
+    /// timeout, counted from its last progress. `None` if it holds none,
+    /// or their lateness was reported.
+    fn late(&self) -> Option<(Instant, Instant)> {
+        let (held, since) = self.shared.exporting();
+        if held == 0 || self.reported_late == Some(since) {
+            return None;
+        }
         let timeout = self.shared.config.export_timeout;
-        let budget = timeout.saturating_mul(u32::try_from(self.exports).unwrap_or(u32::MAX));
-        (self.exports > 0)
-            .then(|| Instant::now().checked_add(budget))
-            .flatten()
+        let budget = timeout.saturating_mul(u32::try_from(held).unwrap_or(u32::MAX));
+        Some((since.checked_add(budget)?, since))
     }
 
     /// Moves every thread's gathered spans into the queue (closing, for a
@@ -212,21 +194,14 @@ impl Worker {
 
     /// Hands the export thread every job that is due, in one list.
     fn step(&mut self) {
-        let exporting = self.exports;
         let list: Vec<Job> = std::iter::from_fn(|| self.next_job()).collect();
         if list.is_empty() {
             return;
         }
-        match self.jobs.send(list) {
-            // The first exports the export thread holds start now.
-            Ok(()) if exporting == 0 => self.late_at = self.late_after(),
-            Ok(()) => {}
-            // The export thread is gone (it ends after a shutdown job only):
-            // the batches it cannot take are lost, and counted.
-            Err(_) => {
-                self.shared.fail_ahead();
-                self.exports = exporting;
-            }
+        // The export thread is gone (it ends after a shutdown job only):
+        // the batches it cannot take are lost, and counted.
+        if self.jobs.send(list).is_err() {
+            self.shared.fail_ahead();
         }
     }
 
@@ -234,15 +209,13 @@ impl Worker {
     fn next_job(&mut self) -> Option<Job> {
         let batch = self.shared.config.max_export_batch_size;
         let queued = self.shared.queued();
-        if self.exports < JOBS_AHEAD
-            && queued > 0
+        if queued > 0
             && (queued >= batch || self.taken < self.drain_until || self.shutdown.is_some())
         {
-            let mut buffer = self.buffers.pop().unwrap_or_default();
-            self.taken += self.shared.take_batch(&mut buffer, batch) as u64;
-            self.shared.hand_ahead(buffer);
-            self.exports += 1;
-            return Some(Job::Export);
+            if let Some(taken) = self.shared.hand_batch(batch, JOBS_AHEAD) {
+                self.taken += taken as u64;
+                return Some(Job::Export);
+            }
         }
         // The export thread runs its jobs in order, so a flush job runs
         // after the export of every span taken before it was handed over.
@@ -293,7 +266,7 @@ fn start_exports(
                 let mut last = false;
                 while !last {
                     let Ok(list) = job_queue.recv() else { break };
-                    let mut returned = Vec::with_capacity(list.len());
+                    let mut wake = false;
                     for job in list {
                         match job {
                             Job::Export => {
@@ -301,7 +274,7 @@ fn start_exports(
                                 // and counted it dropped.
                                 let mut batch = shared.start_ahead().unwrap_or_default();
                                 export(&mut *exporter, &shared, &mut batch, &mut slots);
-                                returned.push(Returned::Exported(batch));
+                                wake |= shared.exported(batch);
                             }
                             Job::Flush(acks) => {
                                 let (result, _) =
@@ -313,14 +286,15 @@ fn start_exports(
                             Job::Shutdown => {
                                 last = true;
                                 let (result, _) = shared.tally.settle_shutdown(&mut *exporter);
-                                returned.push(Returned::ShutDown(result));
+                                // Sent even if the worker has stopped: a
+                                // shutdown job queued behind an abandoned
+                                // export still runs.
+                                let _ = events.send(Event::ShutDown(result));
                             }
                         }
                     }
-                    // Sent even if the worker has stopped: a shutdown job
-                    // queued behind an abandoned export still runs.
-                    if !returned.is_empty() {
-                        let _ = events.send(Event::Returned(returned));
+                    if wake && !last {
+                        let _ = events.send(Event::Exported);
                     }
                 }
                 // The exporter is dropped here, on this thread: its Drop
