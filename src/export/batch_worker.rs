@@ -47,7 +47,7 @@ pub(crate) fn start(
 /// with one message back per list (perf stat, `.ci/instructions`'
 /// `root-flushed`).
 enum Job {
-    /// Export the batch handed ahead first ([`Shared::hand_ahead`]).
+    /// Export the batch handed ahead first ([`Shared::hand_batch`]).
     Export,
     /// Flush the exporter and answer these callers. Answered by the export
     /// thread itself, not passed back through the worker: with nothing to
@@ -75,8 +75,8 @@ struct Worker {
     shutdown: Option<(Instant, Option<Ack>)>,
     shutdown_sent: bool,
     next_tick: Option<Instant>,
-    /// Since when the exports held were late when last reported: each
-    /// stretch without progress is reported once.
+    /// The start of the last stretch without progress reported late (see
+    /// [`Worker::late`]): each stretch is reported once.
     reported_late: Option<Instant>,
 }
 
