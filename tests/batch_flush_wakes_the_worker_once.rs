@@ -14,7 +14,7 @@
 #![cfg(target_os = "linux")]
 
 use std::fs;
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -84,10 +84,7 @@ fn a_flush_that_exports_wakes_the_worker_once() {
             .unwrap();
     }
     let woken = sleeps(&worker) - start;
-    assert_eq!(
-        exported.load(std::sync::atomic::Ordering::SeqCst),
-        FLUSHES * 10
-    );
+    assert_eq!(exported.load(Ordering::SeqCst), FLUSHES * 10);
     // One sleep per flush, and room for the odd wait for a lock the export
     // thread holds; two per flush, as the buffer's return made it, fail.
     assert!(
