@@ -704,7 +704,7 @@ impl SpanBuilder {
             // remote span's.
             let parent_is_remote = p.is_remote();
             // Random: a generator of the application's takes the general way.
-            let span_context = p.clone().child(SpanId::random(), sampled);
+            let span_context = p.child(SpanId::random(), sampled);
             let baggage = parent.baggage().clone();
             let body = if sampled {
                 Body::Recording(Record::start(
@@ -796,7 +796,7 @@ fn child_of(
     sampled: bool,
 ) -> SpanContext {
     match parent {
-        Some(p) => p.child(span_id, sampled),
+        Some(p) => p.into_child(span_id, sampled),
         None => {
             let (trace_id, flags) = root();
             SpanContext::new(trace_id, span_id, flags.with_sampled(sampled))

