@@ -240,7 +240,8 @@ pub(crate) fn scan_value(bytes: &[u8]) -> Result<(usize, usize), TraceStateError
     Ok((len, chr))
 }
 
-#[cfg(test)]
+// Asked only by the span tests, which need `std`.
+#[cfg(all(test, feature = "std"))]
 impl TraceState {
     /// How many values share this tracestate's text; 0 when it is empty.
     pub(crate) fn shares(&self) -> usize {
