@@ -370,6 +370,15 @@ impl Context {
         matches!((&self.0, &other.0), (Repr::Span(a), Repr::Span(b)) if Arc::ptr_eq(a, b))
     }
 
+    /// Where this context lives, if it is a span's own: see [`Spare::addr`].
+    #[inline]
+    pub(crate) fn span_own_addr(&self) -> Option<usize> {
+        match &self.0 {
+            Repr::Span(span) => Some(Arc::as_ptr(span).addr()),
+            _ => None,
+        }
+    }
+
     /// This context as a [`Spare`], if it is a span's own.
     #[inline]
     pub(crate) fn into_spare(self) -> Result<Spare, Context> {
@@ -412,6 +421,13 @@ impl Spare {
     #[inline]
     pub(crate) fn is_of(&self, cx: &Context) -> bool {
         matches!(&cx.0, Repr::Span(span) if Arc::ptr_eq(span, &self.0))
+    }
+
+    /// Where the context lives: the same for every reference to it, and
+    /// no other context's while one of them lives.
+    #[inline]
+    pub(crate) fn addr(&self) -> usize {
+        Arc::as_ptr(&self.0).addr()
     }
 }
 

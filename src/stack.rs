@@ -262,6 +262,20 @@ fn child_of(open: &SpanState, span: &SpanState, ended_early: bool) -> bool {
         && !(ended_early && open.has_ended())
 }
 
+/// The span a spare is of: the key of the span's frame, and where its
+/// shared context lives. While that frame is on top, its span's shared
+/// context is the one at that address: once made, it stays the span's
+/// until the frame goes (it keeps the context alive meanwhile, so no other
+/// takes the address), and no frame key is used twice. So the spare is
+/// handed out and taken back with a look at the top frame's key, not at
+/// its span, whose state lies behind two more loads that every capture
+/// waited for (perf: a third of a thread handoff's samples).
+#[derive(Clone, Copy)]
+struct SpareOf {
+    key: u64,
+    addr: usize,
+}
+
 struct Stack {
     frames: Vec<Frame>,
     /// The entered spans, in the order of their frames: the span of the
@@ -271,6 +285,9 @@ struct Stack {
     /// Another reference to the shared context of an entered span, kept
     /// from an attached copy detached on this thread (see [`keep_spare`]).
     spare: Option<Spare>,
+    /// Whose the spare is (see [`SpareOf`]); when there is none, whose it
+    /// would be: the context `Context::current` last handed out.
+    spare_of: SpareOf,
     /// Spans ended inside a span still open here, for the pipeline.
     ended: LocalBatch,
     /// Whether a span was ended here ahead of its frame (through a handle
@@ -294,6 +311,7 @@ thread_local! {
             spans: Vec::new(),
             next_id: 1,
             spare: None,
+            spare_of: SpareOf { key: 0, addr: 0 },
             ended: LocalBatch::EMPTY,
             ended_early: false,
             thread: 0,
@@ -584,17 +602,19 @@ impl Stack {
     /// on another thread), which no capture here would ever take.
     #[inline]
     fn keep_spare(&mut self, spare: Spare) -> Option<Spare> {
-        let top_span = match self.frames.last() {
-            Some(Frame {
-                held: Held::Span(k),
-                ..
-            }) => &self.spans[*k],
-            _ => return Some(spare),
+        let Some(top) = self.frames.last() else {
+            return Some(spare);
         };
-        match top_span.shared() {
-            Some(own) if spare.is_of(own) => self.spare.replace(spare),
-            _ => Some(spare),
+        let addr = spare.addr();
+        if top.key != self.spare_of.key || addr != self.spare_of.addr {
+            match top.held {
+                Held::Span(k) if self.spans[k].shared().is_some_and(|own| spare.is_of(own)) => {
+                    self.spare_of = SpareOf { key: top.key, addr };
+                }
+                _ => return Some(spare),
+            }
         }
+        self.spare.replace(spare)
     }
 }
 
@@ -780,16 +800,22 @@ impl Context {
             .try_with(|s| {
                 let mut s = s.try_borrow_mut().ok()?;
                 let s = &mut *s;
-                Some(match &s.frames.last()?.held {
+                let top = s.frames.last()?;
+                Some(match &top.held {
                     Held::Context(cx) => cx.clone(),
                     Held::Span(k) => {
-                        let span = &mut s.spans[*k];
-                        let own =
-                            |spare: &mut Spare| span.shared().is_some_and(|cx| spare.is_of(cx));
-                        match s.spare.take_if(own) {
-                            Some(spare) => Context::from(spare),
-                            None => span.context(),
+                        if top.key == s.spare_of.key {
+                            if let Some(spare) = s.spare.take() {
+                                return Some(Context::from(spare));
+                            }
                         }
+                        let cx = s.spans[*k].context();
+                        // Told whose it is, for the detach that may keep it;
+                        // a spare of another span keeps its own.
+                        if let (None, Some(addr)) = (&s.spare, cx.span_own_addr()) {
+                            s.spare_of = SpareOf { key: top.key, addr };
+                        }
+                        cx
                     }
                 })
             })

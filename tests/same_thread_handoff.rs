@@ -123,6 +123,34 @@ fn a_spare_is_not_taken_for_another_span() {
 }
 
 #[test]
+fn a_span_entered_where_another_ended_gets_its_own_context() {
+    common::exporter();
+    let first = baton::span("first").enter();
+    let first_cx = Context::current();
+    drop(first_cx.clone().attach());
+    assert!(baton::__spare_kept());
+    drop(first_cx);
+    drop(first);
+    assert!(!baton::__spare_kept());
+    // At the same depth, in a frame of its own: the spare kept next is of
+    // this span, whose shared context may lie where the first's did.
+    let second = baton::span("second").enter();
+    let second_cx = Context::current();
+    assert_eq!(
+        second_cx.span_context().unwrap().span_id(),
+        second.span_id()
+    );
+    drop(second_cx.clone().attach());
+    assert!(baton::__spare_kept());
+    let again = Context::current();
+    assert!(again.ptr_eq(&second_cx));
+    assert!(!baton::__spare_kept(), "the capture took it");
+    drop((again, second_cx));
+    drop(second);
+    assert!(Context::current().span_context().is_none());
+}
+
+#[test]
 fn a_span_ended_explicitly_still_lets_go_at_its_guard() {
     common::exporter();
     let span = baton::span("request").enter();
