@@ -285,8 +285,8 @@ struct Stack {
     /// Another reference to the shared context of an entered span, kept
     /// from an attached copy detached on this thread (see [`keep_spare`]).
     spare: Option<Spare>,
-    /// Whose the spare is (see [`SpareOf`]); when there is none, whose it
-    /// would be: the context `Context::current` last handed out.
+    /// Whose the spare is, or was when a capture last took it (see
+    /// [`SpareOf`]).
     spare_of: SpareOf,
     /// Spans ended inside a span still open here, for the pipeline.
     ended: LocalBatch,
@@ -809,13 +809,7 @@ impl Context {
                                 return Some(Context::from(spare));
                             }
                         }
-                        let cx = s.spans[*k].context();
-                        // Told whose it is, for the detach that may keep it;
-                        // a spare of another span keeps its own.
-                        if let (None, Some(addr)) = (&s.spare, cx.span_own_addr()) {
-                            s.spare_of = SpareOf { key: top.key, addr };
-                        }
-                        cx
+                        s.spans[*k].context()
                     }
                 })
             })
