@@ -269,7 +269,9 @@ fn child_of(open: &SpanState, span: &SpanState, ended_early: bool) -> bool {
 /// takes the address), and no frame key is used twice. So the spare is
 /// handed out and taken back with a look at the top frame's key, not at
 /// its span, whose state lies behind two more loads that every capture
-/// waited for (perf: a third of a thread handoff's samples).
+/// waited for (perf: a third of a thread handoff's samples). A key that
+/// changes in place (a frame pinned, see [`PINNED`]) only sends the next
+/// detach to the span for the check.
 #[derive(Clone, Copy)]
 struct SpareOf {
     key: u64,
