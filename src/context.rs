@@ -370,6 +370,16 @@ impl Context {
         matches!((&self.0, &other.0), (Repr::Span(a), Repr::Span(b)) if Arc::ptr_eq(a, b))
     }
 
+    /// Where this context lives, if it is a span's own: the address a
+    /// [`Spare`] of it gives (see [`Spare::addr`]).
+    #[inline]
+    pub(crate) fn span_own_addr(&self) -> Option<usize> {
+        match &self.0 {
+            Repr::Span(span) => Some(Arc::as_ptr(span).addr()),
+            _ => None,
+        }
+    }
+
     /// This context as a [`Spare`], if it is a span's own.
     #[inline]
     pub(crate) fn into_spare(self) -> Result<Spare, Context> {

@@ -1,8 +1,8 @@
 //! The spare reference to an entered span's context (kept when a copy of
 //! it is detached on the same thread, taken by the next capture) against a
 //! model that has no spare: in any sequence of entered spans, captures,
-//! attaches, jobs run by their caller, futures in the current context and
-//! out-of-order drops, the current context is always the span on top's
+//! attaches, jobs run by their caller, futures in the current context or
+//! in a kept capture, and out-of-order drops, the current context is always the span on top's
 //! own, the one every handle to that span gives, and each span is exported
 //! once.
 
@@ -28,6 +28,9 @@ enum Op {
     Job,
     /// A ready future run in the current context.
     Future,
+    /// A ready future run in a copy of a kept capture, which may be of
+    /// another span than the one on top.
+    FutureKept(usize),
     /// Compares the current context with the span on top's own, taken
     /// through a handle (both captures, which take a spare).
     Check,
@@ -42,6 +45,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0..4usize).prop_map(Op::DropKept),
         3 => Just(Op::Job),
         2 => Just(Op::Future),
+        2 => (0..4usize).prop_map(Op::FutureKept),
         2 => Just(Op::Check),
     ]
 }
@@ -103,6 +107,13 @@ proptest! {
                 Op::Future => {
                     let seen = common::block_on(async { current_id() }.in_current_context());
                     prop_assert_eq!(seen, top(&guards), "a future runs in the span on top");
+                }
+                Op::FutureKept(i) => {
+                    if let Some(cx) = kept.get(i) {
+                        let id = cx.span_context().map(|sc| sc.span_id());
+                        let seen = common::block_on(async { current_id() }.in_context(cx.clone()));
+                        prop_assert_eq!(seen, id, "a future runs in its own context");
+                    }
                 }
                 Op::Check => {
                     prop_assert_eq!(current_id(), top(&guards));
