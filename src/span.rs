@@ -1433,14 +1433,26 @@ impl SpanRef {
     /// ```
     #[track_caller]
     pub fn end(&self) {
-        hand_on(self.end_with(None), "end", true);
+        self.end_here(None, "end");
     }
 
     /// Ends the span at `unix_nanos`, as [`Span::end_at`] does, through
     /// this handle, as [`end`](SpanRef::end) does.
     #[track_caller]
     pub fn end_at(&self, unix_nanos: u64) {
-        hand_on(self.end_with(Some(unix_nanos)), "end_at", true);
+        self.end_here(Some(unix_nanos), "end_at");
+    }
+
+    /// Ends the span and hands it on; this thread may not be the one whose
+    /// stack holds it, whose spans must then not wait for it.
+    #[track_caller]
+    fn end_here(&self, unix_nanos: Option<u64>, what: &'static str) {
+        let ended = self.end_with(unix_nanos);
+        let now = matches!(ended, Ok(Some(_)));
+        hand_on(ended, what, true);
+        if now {
+            stack::span_ended_through(&self.cx);
+        }
     }
 
     /// Ends the span through its shared record, as its owner's body,

@@ -12,7 +12,7 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::num::NonZeroU64;
 use std::panic::Location;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use crate::baggage::Baggage;
 use crate::context::{Context, Spare};
@@ -298,7 +298,8 @@ struct Stack {
     /// before its guard dropped, or by a guard dropped out of order): from
     /// then on, whether an open span has ended is asked before a child
     /// waits for it. Never cleared: a thread that ends spans so pays for
-    /// the question, and no other thread does.
+    /// the question, and no other thread does, unless a span is ended
+    /// where its frame is not (see [`ENDED_ELSEWHERE`]).
     ended_early: bool,
     /// This thread's number among those that set frames aside, 0 until it
     /// first does (see [`Aside::thread`]).
@@ -377,7 +378,8 @@ impl Stack {
         let r = self.batch_for(top);
         // Asked of a span that does not end into the batch only while the
         // batch holds spans, which its leaving may make due.
-        let kin = (r.is_some() || self.ended.holds_spans()) && kin(&self.spans, self.ended_early);
+        let kin =
+            (r.is_some() || self.ended.holds_spans()) && kin(&self.spans, self.asks_if_ended());
         // The frame owns nothing: forgotten, not moved out (see `take_top`).
         std::mem::forget(self.frames.pop());
         let Some(top) = self.spans.last_mut() else {
@@ -590,7 +592,7 @@ impl Stack {
             && self
                 .spans
                 .last()
-                .is_none_or(|open| !child_of(open, popped, self.ended_early))
+                .is_none_or(|open| !child_of(open, popped, self.asks_if_ended()))
     }
 
     /// [`parent_left`](Self::parent_left) for any span among `popped`.
@@ -598,6 +600,13 @@ impl Stack {
         popped
             .iter()
             .any(|slot| matches!(slot, Slot::Span(span) if self.parent_left(span)))
+    }
+
+    /// Whether a child asks if its open parent has ended before it waits
+    /// for it (see [`child_of`]).
+    #[inline]
+    fn asks_if_ended(&self) -> bool {
+        self.ended_early || ENDED_ELSEWHERE.load(Ordering::Relaxed)
     }
 
     /// Keeps `spare` if it is of the span on top, handing back the spare
@@ -650,7 +659,7 @@ fn hand_over_after_poll(lent: &SpanState) {
             s.ended.holds_spans()
                 && s.spans
                     .last()
-                    .is_none_or(|open| !child_of(open, lent, s.ended_early))
+                    .is_none_or(|open| !child_of(open, lent, s.asks_if_ended()))
         })
     });
     if due == Ok(true) {
@@ -671,6 +680,35 @@ fn hand_over_if_parent_left(taken: &[SpanState]) {
     });
     if due == Ok(true) {
         hand_over_ended();
+    }
+}
+
+/// Whether a span was ended through a handle on a thread whose stack does
+/// not hold it (a [`SpanRef`](crate::SpanRef) carried to a job's or a
+/// future's thread): its frame may still be open on another thread, where
+/// the spans that end under it must not wait for it, nor those that waited
+/// already once one of them ends. Never cleared: from then on, every
+/// thread asks whether an open span has ended before a child waits for it,
+/// a relaxed load of the span's own flag. Relaxed: a child that ends while
+/// the parent's end is not yet seen waits for it, as it would have just
+/// before that end.
+static ENDED_ELSEWHERE: AtomicBool = AtomicBool::new(false);
+
+/// Notes that the span whose shared context is `cx` was ended through a
+/// handle here, unless this thread's stack holds it (see
+/// [`ENDED_ELSEWHERE`]).
+#[cold]
+#[inline(never)]
+pub(crate) fn span_ended_through(cx: &Context) {
+    let here = STACK.try_with(|s| {
+        s.try_borrow().is_ok_and(|s| {
+            s.spans
+                .iter()
+                .any(|span| span.shared().is_some_and(|own| own.is_same_span_own(cx)))
+        })
+    });
+    if here != Ok(true) {
+        ENDED_ELSEWHERE.store(true, Ordering::Relaxed);
     }
 }
 
@@ -720,7 +758,7 @@ pub(crate) fn end_inside_open_span(span: &mut SpanState) -> bool {
         let Some(open) = s.spans.last() else {
             return false;
         };
-        if !child_of(open, span, s.ended_early) {
+        if !child_of(open, span, s.asks_if_ended()) {
             return false;
         }
         let Some(r) = s.batch_for(span) else {
@@ -1341,7 +1379,7 @@ impl FrameRef {
             .try_with(|s| {
                 s.try_borrow_mut().is_ok_and(|mut s| {
                     on_top(&s.frames, key, index)
-                        && (!inside_parent || kin(&s.spans, s.ended_early))
+                        && (!inside_parent || kin(&s.spans, s.asks_if_ended()))
                         && s.end_top_span(&mut due, left)
                 })
             })

@@ -4,7 +4,8 @@
 //! `force_flush` from another thread must export it: the SDK spec's
 //! ForceFlush ("the built-in SpanProcessors MUST ... call the exporter's
 //! `Export` with all spans for which this was not already done"), and
-//! `End` "MUST NOT have any effects on child spans".
+//! `End` "MUST NOT have any effects on child spans". So also when the
+//! parent is ended through a handle on another thread.
 //!
 //! Bug: the batch processor's per-thread batch kept the children back
 //! until the parent's frame left the stack (`local_batch`), on the ground
@@ -51,6 +52,18 @@ fn children_ended_before_and_after_their_parent_ended_reach_a_flush_from_another
         flushed_while_the_guard_lives(&installed, || drop(baton::span("cleanup").enter())),
         ["parent", "work", "cleanup"]
     );
+    // Ended through a handle carried to another thread (a job's
+    // `current_span().end()`): the spans that end under it here after
+    // that wait for nothing either, and take along those that waited.
+    let names = flushed_pipeline::flushed_while_kept(&installed, || {
+        let parent = baton::span("parent").enter();
+        drop(baton::span("work").enter());
+        let job = baton::copy_context_to_thread(|| baton::current_span().map(|span| span.end()));
+        assert_eq!(std::thread::spawn(job).join().unwrap(), Some(()));
+        drop(baton::span("cleanup").enter());
+        parent
+    });
+    assert_eq!(names, ["parent", "work", "cleanup"]);
     // A span of its own (`Span::end`), never open in the stack, ends
     // nothing early there: the child of the open parent waits for it.
     let names = flushed_pipeline::flushed_while_kept(&installed, || {
