@@ -253,7 +253,8 @@ fn kin(spans: &[SpanState], ended_early: bool) -> bool {
 /// the same trace is not the stage's descendant, and kept for the stage's
 /// end, it reached no flush while its parent, the handler, was ended and
 /// exported. Asked whether it ended (only on a thread where a span ended
-/// early, see [`Stack::ended_early`]): a parent ended through a handle
+/// early, see [`Stack::ended_early`], or anywhere once one ended where its
+/// frame is not, see [`ENDED_ELSEWHERE`]): a parent ended through a handle
 /// (`SpanGuard::end`) went to the pipeline, and kept for its guard's drop,
 /// its children reached no flush while it lived on.
 #[inline]
