@@ -60,7 +60,7 @@ pub(crate) struct Resolver {
 
 /// The system's lookup (`getaddrinfo`), counted in the process's
 /// [`PendingLookups`].
-pub(crate) const SYSTEM_RESOLVER: Resolver = Resolver {
+pub(crate) static SYSTEM_RESOLVER: Resolver = Resolver {
     resolve: |host, port| (host, port).to_socket_addrs().map(Iterator::collect),
     pending: &PENDING_LOOKUPS,
 };
