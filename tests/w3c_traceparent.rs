@@ -159,7 +159,7 @@ fn every_single_byte_change_of_a_valid_value_is_checked() {
     // version 00 invalid: nothing is parsed loosely.
     let good = format!("00-{TRACE}-{SPAN}-01");
     for i in 1..good.len() - 1 {
-        for b in [b'A', b'+', b'g', b' '] {
+        for b in *b"A+g " {
             let mut bad = good.clone().into_bytes();
             bad[i] = b;
             let bad = String::from_utf8(bad).unwrap();
