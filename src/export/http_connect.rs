@@ -60,6 +60,8 @@ pub(crate) struct Resolver {
 
 /// The system's lookup (`getaddrinfo`), counted in the process's
 /// [`PendingLookups`].
+// A static: rustc 1.86 (the crate's `rust-version`) refuses a `const`
+// that refers to interior-mutable memory.
 pub(crate) static SYSTEM_RESOLVER: Resolver = Resolver {
     resolve: |host, port| (host, port).to_socket_addrs().map(Iterator::collect),
     pending: &PENDING_LOOKUPS,
