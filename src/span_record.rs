@@ -54,6 +54,33 @@ pub(crate) struct Extras {
     started_unwinding: bool,
 }
 
+impl Extras {
+    /// [`Record::cut`] for a record with extras.
+    fn cut(&mut self, limits: impl FnOnce() -> SpanLimits) {
+        // A span out of line only for its start or tracer's scope has
+        // nothing to cut: the limits are not read.
+        if self.span_type.is_none()
+            && self.attributes.is_empty()
+            && self.events.is_empty()
+            && self.links.is_empty()
+        {
+            return;
+        }
+        let limits = limits();
+        self.cut_values = limit_record(
+            &mut self.attributes,
+            &mut self.events,
+            &mut self.links,
+            &limits,
+        ) + limit_span_type(
+            &mut self.span_type,
+            &self.attributes,
+            &mut self.dropped_attributes_count,
+            &limits,
+        );
+    }
+}
+
 /// Whatever holds them (a builder dropped unstarted, a span that records
 /// nothing or ended, a record the pipeline never took), the values go
 /// one level at a time (see [`drop_list`]): dropped whole, a value nested
@@ -327,30 +354,13 @@ impl Record {
     /// Cuts the values and lists of attributes, events and links to
     /// `limits`, once the record takes nothing more. `limits` is read only
     /// when there are any.
+    // Inlined for the usual record, which has no extras: called, it was a
+    // call of 12 instructions on every span's end in the default release
+    // profile (callgrind).
+    #[inline]
     pub(crate) fn cut(&mut self, limits: impl FnOnce() -> SpanLimits) {
         if let Some(extras) = &mut self.extras {
-            let extras = &mut **extras;
-            // A span out of line only for its start or tracer's scope has
-            // nothing to cut: the limits are not read.
-            if extras.span_type.is_none()
-                && extras.attributes.is_empty()
-                && extras.events.is_empty()
-                && extras.links.is_empty()
-            {
-                return;
-            }
-            let limits = limits();
-            extras.cut_values = limit_record(
-                &mut extras.attributes,
-                &mut extras.events,
-                &mut extras.links,
-                &limits,
-            ) + limit_span_type(
-                &mut extras.span_type,
-                &extras.attributes,
-                &mut extras.dropped_attributes_count,
-                &limits,
-            );
+            extras.cut(limits);
         }
     }
 
