@@ -241,6 +241,9 @@ impl Frame {
 /// other span (the root of a job inside a worker's long-lived span) is
 /// handed over as it ends, with the batch: no span open here is sure to
 /// take it along.
+// Inlined: called, it was 26 instructions of a future with a span inside
+// an open span in the default release profile (callgrind), where LTO
+// inlined it.
 #[inline]
 fn kin(spans: &[SpanState], ended_early: bool) -> bool {
     match spans {
@@ -1646,6 +1649,8 @@ pub(crate) fn attached<E: Entry, R>(
         mark: Mark,
     }
     impl Drop for Marked<'_> {
+        // Always: in the default release profile it was a call, 18 of a
+        // future's 283 instructions in a span's context (callgrind).
         #[inline(always)]
         fn drop(&mut self) {
             if let Some(left) = unmark(self.mark) {
