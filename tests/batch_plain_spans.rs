@@ -11,6 +11,7 @@ use std::sync::{mpsc, Mutex};
 use std::thread;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use baton::export::THREAD_CHUNK_SIZE;
 use baton::propagation::{Propagator, TraceContext};
 use baton::{Context, SpanData, SpanKind};
 
@@ -172,4 +173,31 @@ fn stats_count_plain_spans_before_any_flush() {
     let stats = installed.stats.get();
     assert_eq!((stats.produced, stats.exported, stats.in_flight), (5, 5, 0));
     assert_eq!(installed.exporter.finished_spans().len(), 5);
+}
+
+/// A thread's lane holds one chunk of plain spans; the thread takes it
+/// into the queue whenever it fills. Past several fills, the lane's
+/// places are reused: every span still arrives once, in order, with its
+/// own ids.
+#[test]
+fn plain_spans_past_several_full_lanes_arrive_once_in_order() {
+    let _one = PIPELINE.lock().unwrap_or_else(|e| e.into_inner());
+    let installed = install();
+    let count = 3 * THREAD_CHUNK_SIZE + 5;
+    let mut expected = Vec::new();
+    let exported = flushed_while_idle(&installed, || {
+        for _ in 0..count {
+            let span = baton::span("lane").root().start();
+            expected.push(span.span_context().clone());
+        }
+    });
+    let got: Vec<_> = exported.iter().map(|s| s.span_context.clone()).collect();
+    assert_eq!(got, expected);
+    installed.pipeline.shutdown(Duration::MAX).unwrap();
+    let stats = installed.stats.get();
+    let count = count as u64;
+    assert_eq!(
+        (stats.produced, stats.exported, stats.dropped),
+        (count, count, 0)
+    );
 }
