@@ -34,9 +34,11 @@ const WORDS: usize = 7;
 
 pub(crate) struct Lane {
     /// A span's words at a time: indexed by span, with the span's place
-    /// taken modulo a power of two, reading one takes no bounds check
-    /// (taking a full lane cost its thread 46 instructions a span as a
-    /// flat slice of words, callgrind).
+    /// taken modulo the array's length, a read or a write of one takes no
+    /// bounds check (taking a full lane cost its thread 46 instructions a
+    /// span as a flat slice of words, callgrind). The index is written out
+    /// in `push` and `take`: through a shared helper the root span ran one
+    /// instruction more (callgrind, both profiles).
     spans: Box<[[AtomicU64; WORDS]; LANE_SPANS]>,
     /// Spans written; stored only by the owning thread.
     tail: AtomicU64,
