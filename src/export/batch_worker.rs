@@ -44,7 +44,8 @@ pub(crate) fn start(
 /// and hears back only when it has work waiting for an export to finish,
 /// or when the exporter has shut down: a flush of 1000 spans took about 13
 /// thread switches when each job was a round trip of its own, about 7 with
-/// one message back per list, and 3 this way (perf stat, `.ci/instructions`'
+/// one message back per list, 3 this way with the flush among the jobs,
+/// and 2 with the flush sent by its caller (perf stat, `.ci/instructions`'
 /// `root-flushed`).
 pub(crate) enum Job {
     /// Export the batch handed ahead first ([`Shared::hand_batch`]), if a
@@ -57,10 +58,10 @@ pub(crate) enum Job {
     /// flushes switched threads 40,000 times rather than 60,000 to 87,000,
     /// and took 5.56 to 5.67 s of process CPU rather than 5.97 to 5.99
     /// with 1000 plain spans each, 0.83 to 1.05 s rather than 1.14 to 1.23
-    /// with none. Woken by a third
-    /// thread, the caller also moved to the other core about once a flush
-    /// (perf stat: 10,545 migrations in 3 s of the peer benchmark's
-    /// handoff, which flushes after every 1000 calls), and none now.
+    /// with none. Woken by a third thread, the caller also moved to the
+    /// other core about once a flush (perf stat: 10,545 migrations in 3 s
+    /// of the peer benchmark's handoff, which flushes after every 1000
+    /// calls), and none now.
     Flush(Ack),
     Shutdown,
 }
