@@ -5,17 +5,17 @@
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::diagnostic::{report, DiagnosticKind};
 use crate::ended_span::{EndedSpan, PlainParts};
 use crate::export::batch_config::BatchConfig;
-use crate::export::batch_event::Event;
+use crate::export::batch_event::{Ack, Event};
 use crate::export::batch_queue::Shared;
 use crate::export::batch_stage::{stage, stage_batch, stage_plain};
-use crate::export::batch_worker::start;
+use crate::export::batch_worker::{start, Job};
 use crate::export::deadline::later;
 use crate::export::exporter::{ExportError, SpanExporter};
 use crate::export::processor::{exports, SpanProcessor};
@@ -108,8 +108,9 @@ use crate::span_data::SpanData;
 /// ```
 pub struct BatchProcessor {
     shared: Arc<Shared>,
-    /// `false` when the worker could not be started: every span is dropped.
-    started: bool,
+    /// Where flushes go: the export thread (see [`Job::Flush`]). `None` when
+    /// the threads could not be started: every span is dropped.
+    jobs: Option<Sender<Vec<Job>>>,
     shutdown_requested: AtomicBool,
 }
 
@@ -166,8 +167,8 @@ impl BatchProcessor {
             config,
             events,
         ));
-        let started = match start(Box::new(exporter), &shared, worker_events) {
-            Ok(()) => true,
+        let jobs = match start(Box::new(exporter), &shared, worker_events) {
+            Ok(jobs) => Some(jobs),
             Err(e) => {
                 shared.closed.store(true, Ordering::SeqCst);
                 report(
@@ -177,12 +178,12 @@ impl BatchProcessor {
                     ),
                     None,
                 );
-                false
+                None
             }
         };
         BatchProcessor {
             shared,
-            started,
+            jobs,
             shutdown_requested: AtomicBool::new(false),
         }
     }
@@ -197,22 +198,22 @@ impl BatchProcessor {
         BatchStatsHandle(Arc::clone(&self.shared))
     }
 
-    /// Posts `event`, then waits for its answer until `deadline`, unless
-    /// called from pipeline code, which must not wait on itself. Returns the
-    /// answer and whether the deadline passed first.
+    /// Posts a request with `post` (whether its thread took it), then waits
+    /// for the answer until `deadline`, unless called from pipeline code,
+    /// which must not wait on itself. Returns the answer and whether the
+    /// deadline passed first.
     fn request(
         &self,
-        event: impl FnOnce(mpsc::SyncSender<Result<(), ExportError>>) -> Event,
+        post: impl FnOnce(Ack) -> bool,
         deadline: Instant,
     ) -> Result<(Result<(), ExportError>, bool), ExportError> {
-        if !self.started {
+        if self.jobs.is_none() {
             return Ok((Ok(()), false));
         }
         let (ack, answer) = mpsc::sync_channel(1);
-        self.shared
-            .events
-            .send(event(ack))
-            .map_err(|_| ExportError::AlreadyShutDown)?;
+        if !post(ack) {
+            return Err(ExportError::AlreadyShutDown);
+        }
         if recorder::suppressed() {
             return Err(ExportError::Reentrant);
         }
@@ -224,7 +225,7 @@ impl BatchProcessor {
                 // request to its collector), returned as it came.
                 Ok(Err(ExportError::Timeout(_))) if Instant::now() >= deadline => (Ok(()), true),
                 Ok(result) => (result, false),
-                // The worker stopped without answering: a shutdown came first.
+                // The thread stopped without answering: a shutdown came first.
                 Err(RecvTimeoutError::Disconnected) => (Err(ExportError::AlreadyShutDown), false),
             },
         )
@@ -304,7 +305,12 @@ impl SpanProcessor for BatchProcessor {
             return Err(ExportError::AlreadyShutDown);
         }
         let since = self.shared.tally.reported();
-        let (result, deadline_passed) = self.request(Event::Flush, deadline)?;
+        let post = |ack| {
+            self.jobs
+                .as_ref()
+                .is_some_and(|jobs| jobs.send(vec![Job::Flush(ack)]).is_ok())
+        };
+        let (result, deadline_passed) = self.request(post, deadline)?;
         let stats = self.stats();
         self.shared
             .tally
@@ -321,13 +327,14 @@ impl SpanProcessor for BatchProcessor {
         let deadline = deadline
             .checked_sub(bookkeeping_margin(budget))
             .unwrap_or(deadline);
-        let (result, deadline_passed) = self.request(
-            |ack| Event::Shutdown {
+        let post = |ack| {
+            let shutdown = Event::Shutdown {
                 deadline,
                 ack: Some(ack),
-            },
-            deadline,
-        )?;
+            };
+            self.shared.events.send(shutdown).is_ok()
+        };
+        let (result, deadline_passed) = self.request(post, deadline)?;
         if deadline_passed {
             // Whatever the worker is doing, what is still queued is lost now.
             self.shared.abandon();

@@ -1,5 +1,5 @@
-//! What the batch worker is told: by producers, by callers of flush and
-//! shutdown, and by the export thread.
+//! What the batch worker is told: by producers, by callers of shutdown,
+//! and by the export thread.
 
 use std::sync::mpsc::SyncSender;
 use std::time::Instant;
@@ -12,15 +12,13 @@ pub(crate) type Ack = SyncSender<Result<(), ExportError>>;
 pub(crate) enum Event {
     /// Spans are waiting: a batch filled, or a thread exited.
     Wake,
-    /// Export every span ended before this, then flush the exporter.
-    Flush(Ack),
     /// Export what is held until `deadline`, then shut the exporter down;
     /// nobody waits for the answer when `ack` is `None` (a dropped processor).
     Shutdown { deadline: Instant, ack: Option<Ack> },
     /// The export thread finished an export and found work for the worker:
     /// the worker waits for an export slot, or a full batch is queued.
-    /// Without work it sends nothing, so an export that drains the queue
-    /// (a flush's) wakes no one but the flush's callers.
+    /// Without work it sends nothing, so a flush that drains the queue
+    /// wakes no one but its caller.
     Exported,
     /// The exporter was shut down: the export thread's last job.
     ShutDown(Result<(), ExportError>),
