@@ -702,18 +702,19 @@ impl Shared {
         queue.len + queue.ahead.iter().map(Batch::len).sum::<usize>()
     }
 
-    /// The oldest spans held, as an export the export thread runs at once,
-    /// for a flush: the batch handed ahead first, or else up to `max` spans
-    /// from the front of the queue; `None` when neither holds any. One
-    /// lock for both: looked at in two, a batch the worker handed ahead in
-    /// between was in neither, and a flush answered without it (1 run in
-    /// about 40 of `api_matrix_with_a_batch_pipeline` with 18 test threads).
-    pub(crate) fn start_held(&self, max: usize) -> Option<Batch> {
+    /// The oldest spans held, as an export the export thread runs at once:
+    /// the batch handed ahead first, or else up to `max` spans from the
+    /// front of the queue if it holds at least `least`; `None` otherwise.
+    /// One lock for both: looked at in two, a batch the worker handed ahead
+    /// in between was in neither, and a flush answered without it (1 run in
+    /// about 100 of `api_matrix_with_a_batch_pipeline` with 18 test
+    /// threads).
+    pub(crate) fn start_held(&self, max: usize, least: usize) -> Option<Batch> {
         let mut queue = lock(&self.queue);
         if let Some(batch) = queue.ahead.pop_front() {
             return Some(batch);
         }
-        if queue.len == 0 {
+        if queue.len < least.max(1) {
             return None;
         }
         Some(queue.start_export(max, self.chunk).0)
@@ -1043,7 +1044,7 @@ mod tests {
         assert_eq!(shared.hand_batch(4, 2), None, "two exports held at most");
         assert_eq!(shared.unexported(), 10);
         let mut flushed = Vec::new();
-        while let Some(batch) = shared.start_held(4) {
+        while let Some(batch) = shared.start_held(4, 1) {
             flushed.extend(export(&shared, batch));
         }
         assert_eq!(flushed, ids);
@@ -1057,7 +1058,7 @@ mod tests {
     #[test]
     fn a_flush_finds_nothing_to_start_in_an_empty_queue() {
         let shared = shared(256, 4);
-        assert!(shared.start_held(4).is_none());
+        assert!(shared.start_held(4, 1).is_none());
         assert_eq!(shared.exporting().0, 0);
     }
 
@@ -1084,7 +1085,7 @@ mod tests {
                 if shared.unexported() == 0 {
                     continue;
                 }
-                match shared.start_held(4) {
+                match shared.start_held(4, 1) {
                     Some(batch) => drop(export(&shared, batch)),
                     None => missed += 1,
                 }

@@ -2,7 +2,7 @@
 //! thread that owns the exporter, so that the worker never waits for it.
 
 use std::sync::atomic::Ordering;
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
 use std::sync::Arc;
 use std::thread;
 use std::time::Instant;
@@ -257,9 +257,31 @@ fn start_exports(
                 let events = shared.events.clone();
                 let mut slots = SpanSlots::default();
                 let mut last = false;
+                // Whether the worker has work waiting for an export to
+                // finish (see [`Event::Exported`]), told once this thread
+                // has nothing left to do.
+                let mut wake = false;
                 while !last {
-                    let Ok(list) = job_queue.recv() else { break };
-                    let mut wake = false;
+                    let list = match job_queue.try_recv() {
+                        Ok(list) => list,
+                        Err(TryRecvError::Disconnected) => break,
+                        Err(TryRecvError::Empty) => {
+                            // No job waits: a full batch queued goes out
+                            // now, not after a round trip through the
+                            // worker.
+                            let full = shared.config.max_export_batch_size;
+                            if let Some(mut batch) = shared.start_held(full, full) {
+                                export(&mut *exporter, &shared, &mut batch, &mut slots);
+                                wake |= shared.exported(batch);
+                                continue;
+                            }
+                            if std::mem::take(&mut wake) {
+                                let _ = events.send(Event::Exported);
+                            }
+                            let Ok(list) = job_queue.recv() else { break };
+                            list
+                        }
+                    };
                     for job in list {
                         match job {
                             Job::Export => {
@@ -287,9 +309,6 @@ fn start_exports(
                             }
                         }
                     }
-                    if wake && !last {
-                        let _ = events.send(Event::Exported);
-                    }
                 }
                 // The exporter is dropped here, on this thread: its Drop
                 // may block or call back into baton without harm.
@@ -309,7 +328,7 @@ fn export_held(exporter: &mut dyn SpanExporter, shared: &Shared, slots: &mut Spa
     let mut left = shared.unexported();
     let mut wake = false;
     while left > 0 {
-        let Some(mut batch) = shared.start_held(left.min(shared.config.max_export_batch_size))
+        let Some(mut batch) = shared.start_held(left.min(shared.config.max_export_batch_size), 1)
         else {
             break;
         };
