@@ -9,24 +9,12 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use baton::export::{BatchConfig, BatchProcessor, ExportError, SpanExporter, SpanProcessor};
-use baton::SpanData;
+use baton::export::{BatchConfig, BatchProcessor, ExportError, SpanProcessor};
 
 #[path = "common/batch_fixture.rs"]
 mod batch_fixture;
 
-use batch_fixture::{accounted, span};
-
-/// Counts spans, a millisecond per export: far slower than the flood.
-struct Slow(Arc<AtomicU64>);
-
-impl SpanExporter for Slow {
-    fn export(&mut self, batch: &[SpanData]) -> Result<(), ExportError> {
-        std::thread::sleep(Duration::from_millis(1));
-        self.0.fetch_add(batch.len() as u64, Ordering::SeqCst);
-        Ok(())
-    }
-}
+use batch_fixture::{accounted, span, SlowCounting};
 
 #[test]
 fn a_flush_beside_a_flood_answers_before_its_deadline() {
@@ -34,7 +22,11 @@ fn a_flush_beside_a_flood_answers_before_its_deadline() {
     let mut config = BatchConfig::default();
     config.max_queue_size = 4096;
     config.max_export_batch_size = 64;
-    let processor = Arc::new(BatchProcessor::new(Slow(Arc::clone(&exported)), config));
+    let processor = Arc::new(BatchProcessor::new(
+        // A millisecond per export: far slower than the flood.
+        SlowCounting(Duration::from_millis(1), Arc::clone(&exported)),
+        config,
+    ));
     let stop = Arc::new(AtomicBool::new(false));
     let floods: Vec<_> = (0..2)
         .map(|_| {

@@ -15,8 +15,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use baton::export::{BatchConfig, BatchProcessor, ExportError, SpanExporter, SpanProcessor};
-use baton::SpanData;
+use baton::export::{BatchConfig, BatchProcessor, SpanProcessor};
 
 #[path = "common/batch_fixture.rs"]
 mod batch_fixture;
@@ -24,21 +23,10 @@ mod batch_fixture;
 #[path = "common/worker_sleeps.rs"]
 mod worker_sleeps;
 
-use batch_fixture::span;
+use batch_fixture::{span, SlowCounting};
 
 const BATCH: usize = 64;
 const BATCHES: u64 = 200;
-
-/// Counts spans, 200 µs an export: the batches queue up behind it.
-struct Slow(Arc<AtomicU64>);
-
-impl SpanExporter for Slow {
-    fn export(&mut self, batch: &[SpanData]) -> Result<(), ExportError> {
-        std::thread::sleep(Duration::from_micros(200));
-        self.0.fetch_add(batch.len() as u64, Ordering::SeqCst);
-        Ok(())
-    }
-}
 
 #[test]
 fn full_batches_queued_wake_the_worker_a_few_times_not_once_a_batch() {
@@ -50,7 +38,11 @@ fn full_batches_queued_wake_the_worker_a_few_times_not_once_a_batch() {
     let mut config = BatchConfig::default();
     config.max_export_batch_size = BATCH;
     config.max_queue_size = 1 << 16;
-    let processor = BatchProcessor::new(Slow(exported.clone()), config);
+    let processor = BatchProcessor::new(
+        // 200 µs an export: the batches queue up behind it.
+        SlowCounting(Duration::from_micros(200), exported.clone()),
+        config,
+    );
     let worker = worker_sleeps::new_worker(&before);
     let start = worker_sleeps::sleeps(&worker);
     for _ in 0..BATCHES * BATCH as u64 {

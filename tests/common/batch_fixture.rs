@@ -7,6 +7,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use baton::export::{ExportError, SpanExporter};
 use baton::SpanData;
@@ -30,6 +31,18 @@ pub struct Counting(pub Arc<AtomicU64>);
 impl SpanExporter for Counting {
     fn export(&mut self, batch: &[SpanData]) -> Result<(), ExportError> {
         self.0.fetch_add(batch.len() as u64, Ordering::SeqCst);
+        Ok(())
+    }
+}
+
+/// Counts the spans it is given, taking `.0` over each export: batches
+/// queue up behind it.
+pub struct SlowCounting(pub Duration, pub Arc<AtomicU64>);
+
+impl SpanExporter for SlowCounting {
+    fn export(&mut self, batch: &[SpanData]) -> Result<(), ExportError> {
+        std::thread::sleep(self.0);
+        self.1.fetch_add(batch.len() as u64, Ordering::SeqCst);
         Ok(())
     }
 }
