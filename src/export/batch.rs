@@ -6,14 +6,14 @@ use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::diagnostic::{report, DiagnosticKind};
 use crate::ended_span::{EndedSpan, PlainParts};
 use crate::export::batch_config::BatchConfig;
 use crate::export::batch_event::{Ack, Event};
-use crate::export::batch_queue::Shared;
+use crate::export::batch_queue::{lock, Shared};
 use crate::export::batch_stage::{stage, stage_batch, stage_plain};
 use crate::export::batch_worker::{start, Job};
 use crate::export::deadline::later;
@@ -108,9 +108,14 @@ use crate::span_data::SpanData;
 /// ```
 pub struct BatchProcessor {
     shared: Arc<Shared>,
-    /// Where flushes go: the export thread (see [`Job::Flush`]). `None` when
-    /// the threads could not be started: every span is dropped.
-    jobs: Option<Sender<Vec<Job>>>,
+    /// `false` when the threads could not be started: every span is
+    /// dropped.
+    started: bool,
+    /// Where flushes go: the export thread (see [`Job::Flush`]). Let go of
+    /// when a shutdown begins: the processor outlives its pipeline (`init`
+    /// keeps it), and a sender kept the channel's buffers alive with it,
+    /// about 600 bytes a pipeline (`tests/long_running_pipeline_reinstalls.rs`).
+    jobs: Mutex<Option<Sender<Vec<Job>>>>,
     shutdown_requested: AtomicBool,
 }
 
@@ -183,7 +188,8 @@ impl BatchProcessor {
         };
         BatchProcessor {
             shared,
-            jobs,
+            started: jobs.is_some(),
+            jobs: Mutex::new(jobs),
             shutdown_requested: AtomicBool::new(false),
         }
     }
@@ -207,7 +213,7 @@ impl BatchProcessor {
         post: impl FnOnce(Ack) -> bool,
         deadline: Instant,
     ) -> Result<(Result<(), ExportError>, bool), ExportError> {
-        if self.jobs.is_none() {
+        if !self.started {
             return Ok((Ok(()), false));
         }
         let (ack, answer) = mpsc::sync_channel(1);
@@ -306,7 +312,7 @@ impl SpanProcessor for BatchProcessor {
         }
         let since = self.shared.tally.reported();
         let post = |ack| {
-            self.jobs
+            lock(&self.jobs)
                 .as_ref()
                 .is_some_and(|jobs| jobs.send(vec![Job::Flush(ack)]).is_ok())
         };
@@ -321,6 +327,9 @@ impl SpanProcessor for BatchProcessor {
         if self.shutdown_requested.swap(true, Ordering::AcqRel) {
             return Err(ExportError::AlreadyShutDown);
         }
+        // A flush from now on is refused, as one after the shutdown is; the
+        // export thread keeps the worker's sender until its last job.
+        drop(lock(&self.jobs).take());
         let since = self.shared.tally.reported();
         self.shared.closed.store(true, Ordering::SeqCst);
         let budget = deadline.saturating_duration_since(Instant::now());
