@@ -15,10 +15,11 @@ pub(crate) enum Event {
     /// Export what is held until `deadline`, then shut the exporter down;
     /// nobody waits for the answer when `ack` is `None` (a dropped processor).
     Shutdown { deadline: Instant, ack: Option<Ack> },
-    /// The export thread finished an export and found work for the worker:
-    /// the worker waits for an export slot, or a full batch is queued.
-    /// Without work it sends nothing, so a flush that drains the queue
-    /// wakes no one but its caller.
+    /// The export thread has nothing left to do, and an export it finished
+    /// found work for the worker: the worker waited for an export slot, or
+    /// a full batch was queued (which the export thread may have taken
+    /// since). Without such work it sends nothing, so a flush that drains
+    /// the queue wakes no one but its caller.
     Exported,
     /// The exporter was shut down: the export thread's last job.
     ShutDown(Result<(), ExportError>),

@@ -41,15 +41,17 @@ pub(crate) fn start(
 }
 
 /// The worker hands the export thread its jobs in lists, one message each,
-/// and hears back only when it has work waiting for an export to finish,
-/// or when the exporter has shut down: a flush of 1000 spans took about 13
+/// and hears back only when that thread has nothing left to do and the
+/// worker has work waiting for an export to finish, or when the exporter
+/// has shut down: a flush of 1000 spans took about 13
 /// thread switches when each job was a round trip of its own, about 7 with
 /// one message back per list, 3 this way with the flush among the jobs,
 /// and 2 with the flush sent by its caller (perf stat, `.ci/instructions`'
 /// `root-flushed`).
 pub(crate) enum Job {
     /// Export the batch handed ahead first ([`Shared::hand_batch`]), if a
-    /// flush has not.
+    /// flush, or the export thread taking full batches between jobs, has
+    /// not.
     Export,
     /// Export every span the processor holds (what the threads gathered,
     /// the queue and the batches handed ahead), flush the exporter and
@@ -270,9 +272,8 @@ fn start_exports(
                             // now, not after a round trip through the
                             // worker.
                             let full = shared.config.max_export_batch_size;
-                            if let Some(mut batch) = shared.start_held(full, full) {
-                                export(&mut *exporter, &shared, &mut batch, &mut slots);
-                                wake |= shared.exported(batch);
+                            if let Some(batch) = shared.start_held(full, full) {
+                                wake |= export(&mut *exporter, &shared, batch, &mut slots);
                                 continue;
                             }
                             if std::mem::take(&mut wake) {
@@ -285,12 +286,11 @@ fn start_exports(
                     for job in list {
                         match job {
                             Job::Export => {
-                                // `None`: a flush exported the batch, or a
-                                // shutdown abandoned it and counted it
-                                // dropped.
-                                if let Some(mut batch) = shared.start_ahead() {
-                                    export(&mut *exporter, &shared, &mut batch, &mut slots);
-                                    wake |= shared.exported(batch);
+                                // `None`: a flush or this thread, between
+                                // jobs, exported the batch, or a shutdown
+                                // abandoned it and counted it dropped.
+                                if let Some(batch) = shared.start_ahead() {
+                                    wake |= export(&mut *exporter, &shared, batch, &mut slots);
                                 }
                             }
                             Job::Flush(ack) => {
@@ -328,33 +328,35 @@ fn export_held(exporter: &mut dyn SpanExporter, shared: &Shared, slots: &mut Spa
     let mut left = shared.unexported();
     let mut wake = false;
     while left > 0 {
-        let Some(mut batch) = shared.start_held(left.min(shared.config.max_export_batch_size), 1)
+        let Some(batch) = shared.start_held(left.min(shared.config.max_export_batch_size), 1)
         else {
             break;
         };
         left = left.saturating_sub(batch.len());
-        export(exporter, shared, &mut batch, slots);
-        wake |= shared.exported(batch);
+        wake |= export(exporter, shared, batch, slots);
     }
     wake
 }
 
-/// Exports `batch` and counts it; `slots` hold the spans converted, here,
-/// off the threads that ended them.
+/// Exports `batch` and counts it, then gives its buffers back to the
+/// queue ([`Shared::exported`]); `slots` hold the spans converted, here,
+/// off the threads that ended them. Whether the worker has work for the
+/// export slot this frees (see [`Event::Exported`]).
 fn export(
     exporter: &mut dyn SpanExporter,
     shared: &Shared,
-    batch: &mut Batch,
+    mut batch: Batch,
     slots: &mut SpanSlots,
-) {
+) -> bool {
     batch.drain_into(slots);
     let spans = slots.spans();
-    if spans.is_empty() {
-        return;
+    if !spans.is_empty() {
+        // Counted and, if it lost spans, reported by the rule both
+        // processors share; a failure that lost nothing has no caller to
+        // go to.
+        let count = spans.len() as u64;
+        let _ = shared.tally.settle(exporter, count, |x| x.export(spans));
+        slots.release();
     }
-    // Counted and, if it lost spans, reported by the rule both processors
-    // share; a failure that lost nothing has no caller to go to.
-    let count = spans.len() as u64;
-    let _ = shared.tally.settle(exporter, count, |x| x.export(spans));
-    slots.release();
+    shared.exported(batch)
 }
