@@ -1,15 +1,21 @@
 //! Hot paths of the span stack: start/end, enter/exit, trees, context
 //! capture, futures. Each group also times `Instant::now()`, so every result
 //! reads as a ratio to the clock.
+//!
+//! Spans go through the production pipeline, a batch processor, timed as
+//! the peer benchmark times them (`../shared/peers`): in chunks of [`CHUNK`]
+//! operations (100 trees), each followed by an untimed flush. The flush also
+//! checks that no span was dropped, since a dropped span skips the path
+//! measured.
 
 use std::future::Future;
 use std::hint::black_box;
 use std::pin::pin;
 use std::task::{Context as TaskContext, Poll, Waker};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use baton::{Context, FutureExt, SpanContext, SpanId, TraceFlags, TraceId};
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, criterion_main, Bencher, Criterion};
 
 /// An exporter that counts and discards, so the bench measures baton.
 #[derive(Default)]
@@ -22,11 +28,38 @@ impl baton::export::SpanExporter for Discard {
     }
 }
 
+/// Operations timed between two flushes: the peer benchmark's chunk.
+const CHUNK: u64 = 1000;
+
 fn install() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
-        let guard = baton::init(baton::Config::new().exporter(Discard)).unwrap();
+        // Room for a whole chunk (100 trees, 10,000 spans) even when the
+        // worker does not run meanwhile, as in the peer benchmark.
+        let mut config = baton::export::BatchConfig::default();
+        config.max_queue_size = 1 << 16;
+        let processor = baton::export::BatchProcessor::new(Discard, config);
+        let guard = baton::init(baton::Config::new().processor(processor)).unwrap();
         std::mem::forget(guard);
+    });
+}
+
+/// Times `op` in chunks of `per_chunk` calls with a flush between them,
+/// untimed, which fails if a span was dropped.
+fn chunked(b: &mut Bencher<'_>, per_chunk: u64, mut op: impl FnMut()) {
+    b.iter_custom(|iters| {
+        let mut timed = Duration::ZERO;
+        let mut left = iters;
+        while left > 0 {
+            let n = left.min(per_chunk);
+            let start = Instant::now();
+            (0..n).for_each(|_| op());
+            timed += start.elapsed();
+            left -= n;
+            baton::export::force_flush(Duration::from_secs(30))
+                .expect("every span of the chunk exported");
+        }
+        timed
     });
 }
 
@@ -59,12 +92,12 @@ fn spans(c: &mut Criterion) {
 
     assert!(baton::span("check").start().is_recording());
     g.bench_function("root span start+end", |b| {
-        b.iter(|| drop(baton::span("root").start()))
+        chunked(b, CHUNK, || drop(baton::span("root").start()))
     });
 
     let parent = baton::span("parent").enter();
     g.bench_function("child span enter+exit", |b| {
-        b.iter(|| drop(baton::span("child").enter()))
+        chunked(b, CHUNK, || drop(baton::span("child").enter()))
     });
     drop(parent);
 
@@ -81,7 +114,11 @@ fn spans(c: &mut Criterion) {
         made
     }
     assert_eq!(level(1), 100);
-    g.bench_function("100-span tree (10 levels x 10)", |b| b.iter(|| level(1)));
+    g.bench_function("100-span tree (10 levels x 10)", |b| {
+        chunked(b, CHUNK / 10, || {
+            black_box(level(1));
+        })
+    });
 
     let unsampled = Context::default().with_span_context(
         SpanContext::new(
@@ -117,7 +154,9 @@ fn contexts(c: &mut Criterion) {
         b.iter(|| poll_ready(async { black_box(1) }.in_current_context()))
     });
     g.bench_function("ready future polled with a span", |b| {
-        b.iter(|| poll_ready(async { black_box(1) }.in_span(baton::span("f"))))
+        chunked(b, CHUNK, || {
+            black_box(poll_ready(async { black_box(1) }.in_span(baton::span("f"))));
+        })
     });
     g.finish();
 }
