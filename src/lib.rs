@@ -72,6 +72,7 @@ extern crate alloc;
 
 // The model and wire floors: `core` and `alloc` only.
 mod baggage;
+mod byte_words;
 mod id;
 mod span_context;
 mod trace_state;

@@ -22,6 +22,8 @@ use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
 
+use crate::byte_words::{first_stop, splat, zero_lanes, HIGH};
+
 /// Vendor-specific trace data as an ordered list of `key=value` members.
 ///
 /// Cloning is one reference-count increment (or nothing for an empty list),
@@ -167,31 +169,18 @@ fn run(bytes: &[u8], class: u8) -> usize {
 /// bulk of a tracestate.
 #[inline(always)]
 fn chr_run(bytes: &[u8]) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = ONES * 0x80;
-    let mut at = 0;
-    while let Some(eight) = bytes.get(at..at + 8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(eight);
-        let x = u64::from_le_bytes(word);
-        // A byte's top bit is set in `zero(y)` iff its byte of `y` is zero;
-        // a borrow can only mark bytes above a zero one, so the lowest mark
-        // is exact, and only the lowest is used.
-        let zero = |y: u64| y.wrapping_sub(ONES) & !y & HIGH;
-        let low = x & !HIGH;
-        // Not `chr`: non-ASCII, below 0x20, 0x7f, `,` or `=`.
-        let not_chr = x & HIGH
-            | ((low + ONES * 0x60) & HIGH ^ HIGH)
-            | zero(x ^ (ONES * 0x7f))
-            | zero(x ^ (ONES * u64::from(b',')))
-            | zero(x ^ (ONES * u64::from(b'=')));
-        if not_chr != 0 {
-            // Little-endian: the first byte is the lowest.
-            return at + (not_chr.trailing_zeros() / 8) as usize;
-        }
-        at += 8;
+    // Not `chr`: non-ASCII, below 0x20, 0x7f, `,` or `=`.
+    let not_chr = |x: u64| {
+        x & HIGH
+            | (((x & !HIGH) + splat(0x60)) & HIGH ^ HIGH)
+            | zero_lanes(x ^ splat(0x7f))
+            | zero_lanes(x ^ splat(b','))
+            | zero_lanes(x ^ splat(b'='))
+    };
+    match first_stop(bytes, not_chr) {
+        Ok(at) => at,
+        Err(at) => at + run(&bytes[at..], CHR),
     }
-    at + run(&bytes[at..], CHR)
 }
 
 /// Reads the key `( lcalpha / DIGIT ) 0*255 ( keychar )` at the start of

@@ -10,6 +10,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::baggage::{escape_at, Baggage};
+use crate::byte_words::{first_stop, splat, zero_lanes};
 use crate::id::{lower_hex_digit, parse_lower_hex, IdError, SpanId, TraceId};
 use crate::wire::error::{Field, Reason, WireError};
 
@@ -77,26 +78,13 @@ pub(crate) fn parsed_or_unpadded<T>(
 /// The offset of the first `needle` in `bytes`, read eight bytes at a time:
 /// list headers are split at every `,` on every extract.
 pub(crate) fn find_byte(bytes: &[u8], needle: u8) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = ONES * 0x80;
-    let mut at = 0;
-    while let Some(eight) = bytes.get(at..at + 8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(eight);
-        let x = u64::from_le_bytes(word) ^ (ONES * u64::from(needle));
-        // A byte's top bit is set iff its byte of `x` is zero (the needle),
-        // or, from a borrow, if a lower one is: the lowest mark is exact.
-        let found = x.wrapping_sub(ONES) & !x & HIGH;
-        if found != 0 {
-            // Little-endian: the first byte is the lowest.
-            return Some(at + (found.trailing_zeros() / 8) as usize);
-        }
-        at += 8;
+    match first_stop(bytes, |x| zero_lanes(x ^ splat(needle))) {
+        Ok(at) => Some(at),
+        Err(at) => bytes[at..]
+            .iter()
+            .position(|&b| b == needle)
+            .map(|i| at + i),
     }
-    bytes[at..]
-        .iter()
-        .position(|&b| b == needle)
-        .map(|i| at + i)
 }
 
 /// Exactly `digits` lowercase hex digits as a number; errors name `field`,
