@@ -92,6 +92,15 @@ fn main() {
             black_box(Instant::now());
         }),
         "root" => paced(n, config, &stats, || drop(baton::span("root").start())),
+        "root-in-baggage" => {
+            // A service that keeps a tenant and a user in baggage: every
+            // span started in it looks there for a session.
+            let _g = Context::default()
+                .with_baggage("tenant", "acme")
+                .with_baggage("user", "u-1234")
+                .attach();
+            paced(n, config, &stats, || drop(baton::span("root").start()))
+        }
         "root-flushed" => {
             for i in 0..n {
                 drop(baton::span("root").start());
