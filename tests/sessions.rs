@@ -56,6 +56,21 @@ fn a_root_span_in_a_session_and_its_children_carry_its_id() {
     assert_each_in_session(&[t1, t2], 3, "chat-42");
 }
 
+#[test]
+fn a_session_behind_other_baggage_entries_is_found() {
+    common::exporter();
+    let cx = baton::Context::default()
+        .with_baggage("tenant", "acme")
+        .with_baggage("session.idx", "not-it")
+        .with_baggage("session.id", "s-42");
+    assert_eq!(cx.session().unwrap().id(), "s-42");
+    let _g = cx.attach();
+    let span = baton::span("work").start();
+    let id = span.trace_id();
+    drop(span);
+    assert_each_in_session(&[id], 1, "s-42");
+}
+
 /// The traces hold `spans` spans, each with the `session.id` attribute `id`.
 fn assert_each_in_session(traces: &[baton::TraceId], spans: usize, id: &str) {
     let all: Vec<_> = traces.iter().copied().flat_map(common::spans_of).collect();

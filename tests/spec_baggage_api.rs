@@ -126,6 +126,29 @@ fn get_value_of_a_missing_name_is_none() {
     assert_eq!(baton::baggage("never-set"), None);
 }
 
+/// Get Value matches the whole name, byte for byte, and gives the value
+/// alone: not a name that merely starts or ends like the one asked for, and
+/// not the entry's metadata. Every span started in baggage looks up its
+/// session this way.
+#[test]
+fn get_value_matches_the_whole_name_and_gives_the_value_alone() {
+    let b = bag(&[
+        ("session", "short", ""),
+        ("session.idx", "longer", ""),
+        ("xsession.id", "prefixed", ""),
+        ("session.id", "s-1", "origin=edge"),
+        ("user", "jöran", ""),
+    ]);
+    assert_eq!(b.get("session.id"), Some("s-1"));
+    assert_eq!(b.get("session"), Some("short"));
+    assert_eq!(b.get("session.idx"), Some("longer"));
+    assert_eq!(b.get("xsession.id"), Some("prefixed"));
+    assert_eq!(b.get("user"), Some("jöran"));
+    for absent in ["session.i", "ession.id", "", "USER", "session.id "] {
+        assert_eq!(b.get(absent), None, "{absent:?}");
+    }
+}
+
 /// "Returns the name/value pairs in the `Baggage`. The order of name/value
 /// pairs MUST NOT be significant." (Get All Values) baton yields them in the
 /// order set (a replaced value keeps its place), and two baggages holding
