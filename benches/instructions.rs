@@ -92,6 +92,21 @@ fn main() {
             black_box(Instant::now());
         }),
         "root" => paced(n, config, &stats, || drop(baton::span("root").start())),
+        "root-with-attribute" => paced(n, config, &stats, || {
+            drop(
+                baton::span("root")
+                    .attr("http.route", "/users/{id}")
+                    .start(),
+            )
+        }),
+        "root-in-session" => {
+            // A conversation's spans: each records the session's id.
+            let _g = Context::default()
+                .with_baggage("tenant", "acme")
+                .with_baggage("session.id", "5f0c2a1e-8d3b-4c7e-9a61-2b4d8e7f1c30")
+                .attach();
+            paced(n, config, &stats, || drop(baton::span("root").start()))
+        }
         "root-in-baggage" => {
             // A service that keeps a tenant and a user in baggage: every
             // span started in it looks there for a session.

@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use crate::diagnostic::{report, DiagnosticKind};
 use crate::span_data::{Event, Link, SpanData, SpanType, SPAN_TYPE_ATTRIBUTE};
 use crate::span_limits::SpanLimits;
-use crate::value::{drop_value, Array, KeyValue, Str, Value};
+use crate::value::{drop_list, drop_value, Array, KeyValue, Str, Value};
 
 /// Cuts `s` to at most `max_chars` characters (each character counts as
 /// one, as the specification says), on a character boundary; whether it
@@ -188,6 +188,14 @@ pub(crate) fn set_all(
     max: usize,
     given: Vec<KeyValue>,
 ) {
+    // Into an empty collection, a list that setting one by one would leave
+    // as it is becomes the collection: copied entry by entry, a builder's
+    // attributes took a new list and freed theirs, and a root span with
+    // one attribute spent a third of its start there.
+    if attributes.is_empty() && is_settled(&given, max) {
+        drop_list(std::mem::replace(attributes, given));
+        return;
+    }
     if given.len() <= PAIRWISE_MAX {
         for kv in given {
             set_attribute(attributes, dropped, max, kv);
@@ -544,6 +552,32 @@ mod tests {
                 set_all(&mut got, &mut dropped, max.max(kept.len()), given.clone());
                 assert_eq!((got, dropped), want, "max {max}, kept {kept:?}");
             }
+        }
+    }
+
+    #[test]
+    fn a_settled_list_into_an_empty_collection_is_kept_as_it_is() {
+        let settled = || vec![KeyValue::new("a", 1), KeyValue::new("b", 2)];
+        let given = settled();
+        let buffer = given.as_ptr();
+        let (mut kept, mut dropped) = (Vec::new(), 0);
+        set_all(&mut kept, &mut dropped, 2, given);
+        assert_eq!((&kept, dropped), (&settled(), 0));
+        assert_eq!(kept.as_ptr(), buffer, "the given list, not a copy");
+        // At the edges the list is not settled: each is set in turn.
+        for (given, max, want, want_dropped) in [
+            (settled(), 1, vec![KeyValue::new("a", 1)], 1),
+            (
+                vec![KeyValue::new("a", 1), KeyValue::new("a", 3)],
+                2,
+                vec![KeyValue::new("a", 3)],
+                0,
+            ),
+            (vec![KeyValue::new("", 1)], 2, vec![], 1),
+        ] {
+            let (mut kept, mut dropped) = (Vec::new(), 0);
+            set_all(&mut kept, &mut dropped, max, given);
+            assert_eq!((kept, dropped), (want, want_dropped));
         }
     }
 
