@@ -27,12 +27,23 @@ use crate::id::hex_digit;
 #[derive(Clone, Default)]
 pub struct Baggage(Option<Arc<Entries>>);
 
+/// The key of the entry that carries a session id, which is also the
+/// attribute that each span started in the session records.
+#[cfg(feature = "std")]
+pub(crate) const SESSION_KEY: &str = "session.id";
+
 /// Every entry's key, value and properties in one buffer, so a baggage of
 /// any size is three allocations.
 #[derive(Debug)]
 struct Entries {
     text: String,
     parts: Vec<Parts>,
+    /// The place in `parts` of the first [`SESSION_KEY`] entry, if any:
+    /// found once here, where the baggage is made, rather than by each
+    /// span started in it, which records the session. Spans and sessions
+    /// need `std`.
+    #[cfg(feature = "std")]
+    session: Option<usize>,
 }
 
 /// Where one entry is in [`Entries::text`]: its key is `start..key_end`,
@@ -328,28 +339,45 @@ impl Baggage {
         if parts.is_empty() {
             Baggage(None)
         } else {
-            Baggage(Some(Arc::new(Entries { text, parts })))
+            // As bytes: most keys differ in length, which ends the
+            // comparison (as `str`s, each key was checked at both ends).
+            #[cfg(feature = "std")]
+            let session = parts.iter().position(|p| {
+                text.as_bytes().get(p.start..p.key_end) == Some(SESSION_KEY.as_bytes())
+            });
+            Baggage(Some(Arc::new(Entries {
+                text,
+                parts,
+                #[cfg(feature = "std")]
+                session,
+            })))
         }
     }
 
     /// The value for `key`.
-    // Not inlined: every recording span started in baggage looks up its
-    // session here, and inlined into the span's start this made every
-    // root span 17 instructions longer, with baggage or without
-    // (callgrind, LTO).
-    #[inline(never)]
     pub fn get(&self, key: &str) -> Option<&str> {
         let e = self.0.as_deref()?;
         // Keys compared as bytes, and only the match's value sliced as a
         // `str`: through `iter`, every entry's three `str`s were sliced,
-        // each checked at both ends, and a root span started in a baggage
-        // of two entries took 767 instructions against 621 without; 695
-        // now (callgrind, LTO).
+        // each checked at both ends.
         let p = e
             .parts
             .iter()
             .find(|p| e.text.as_bytes().get(p.start..p.key_end) == Some(key.as_bytes()))?;
         e.text.get(p.key_end..p.value_end)
+    }
+
+    /// The session id it carries (the value of its first [`SESSION_KEY`]
+    /// entry, as [`get`](Baggage::get) gives it), unless that is empty:
+    /// an empty id is no session.
+    #[cfg(feature = "std")]
+    #[inline]
+    pub(crate) fn session_id(&self) -> Option<&str> {
+        let e = self.0.as_deref()?;
+        let p = e.parts.get(e.session?)?;
+        e.text
+            .get(p.key_end..p.value_end)
+            .filter(|id| !id.is_empty())
     }
 
     /// The entries in order as (key, value, properties).

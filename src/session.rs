@@ -32,7 +32,7 @@ pub struct Session {
 
 impl Session {
     /// The baggage key (and span attribute) that carries the session id.
-    pub const BAGGAGE_KEY: &'static str = "session.id";
+    pub const BAGGAGE_KEY: &'static str = crate::baggage::SESSION_KEY;
 
     pub(crate) fn new(id: &str) -> Session {
         Session { id: id.into() }
@@ -42,19 +42,12 @@ impl Session {
     pub fn id(&self) -> &str {
         &self.id
     }
-
-    /// The session id `baggage` carries, if it carries a non-empty one.
-    pub(crate) fn id_in(baggage: &Baggage) -> Option<&str> {
-        baggage
-            .get(Session::BAGGAGE_KEY)
-            .filter(|id| !id.is_empty())
-    }
 }
 
 impl Context {
     /// The session, carried as the baggage entry `session.id`.
     pub fn session(&self) -> Option<Session> {
-        Session::id_in(self.baggage()).map(Session::new)
+        self.baggage().session_id().map(Session::new)
     }
 }
 
@@ -164,5 +157,5 @@ fn room_for(baggage: &Baggage, id: &str) -> Option<Baggage> {
 
 /// The session of the current context.
 pub fn current_session() -> Option<Session> {
-    stack::with_current(|c| Session::id_in(c.baggage()).map(Session::new))
+    stack::with_current(|c| c.baggage().session_id().map(Session::new))
 }

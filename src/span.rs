@@ -777,7 +777,7 @@ fn session_attribute(baggage: &Baggage) -> Option<KeyValue> {
     if baggage.is_empty() {
         return None;
     }
-    let id = Session::id_in(baggage)?;
+    let id = baggage.session_id()?;
     Some(KeyValue::new(Session::BAGGAGE_KEY, id.to_owned()))
 }
 

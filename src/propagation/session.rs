@@ -368,7 +368,7 @@ impl Propagator for SessionHeader {
     fn inject(&self, cx: &Context, carrier: &mut dyn Injector) {
         // An empty `session.id` entry (a received `baggage: session.id=`)
         // is no session: nothing to write, and nothing wrong to report.
-        let Some(id) = Session::id_in(cx.baggage()) else {
+        let Some(id) = cx.baggage().session_id() else {
             carrier.remove_field(self.header());
             return;
         };
