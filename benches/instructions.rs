@@ -87,6 +87,10 @@ fn main() {
         )
         .with_remote(true),
     );
+    let root_in = |cx: Context| {
+        let _g = cx.attach();
+        paced(n, config, &stats, || drop(baton::span("root").start()));
+    };
     match op.as_str() {
         "clock" => (0..n).for_each(|_| {
             black_box(Instant::now());
@@ -99,23 +103,19 @@ fn main() {
                     .start(),
             )
         }),
-        "root-in-session" => {
-            // A conversation's spans: each records the session's id.
-            let _g = Context::default()
+        // A conversation's spans: each records the session's id.
+        "root-in-session" => root_in(
+            Context::default()
                 .with_baggage("tenant", "acme")
-                .with_baggage("session.id", "5f0c2a1e-8d3b-4c7e-9a61-2b4d8e7f1c30")
-                .attach();
-            paced(n, config, &stats, || drop(baton::span("root").start()))
-        }
-        "root-in-baggage" => {
-            // A service that keeps a tenant and a user in baggage: every
-            // span started in it looks there for a session.
-            let _g = Context::default()
+                .with_baggage("session.id", "5f0c2a1e-8d3b-4c7e-9a61-2b4d8e7f1c30"),
+        ),
+        // A service that keeps a tenant and a user in baggage: every span
+        // started in it looks there for a session.
+        "root-in-baggage" => root_in(
+            Context::default()
                 .with_baggage("tenant", "acme")
-                .with_baggage("user", "u-1234")
-                .attach();
-            paced(n, config, &stats, || drop(baton::span("root").start()))
-        }
+                .with_baggage("user", "u-1234"),
+        ),
         "root-flushed" => {
             for i in 0..n {
                 drop(baton::span("root").start());

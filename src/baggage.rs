@@ -56,6 +56,15 @@ pub(crate) struct Parts {
     pub(crate) end: usize,
 }
 
+impl Parts {
+    /// Whether this entry of `text` has the key `key`. Compared as bytes:
+    /// most keys differ in length, which ends the comparison, where
+    /// slicing each entry as `str`s checked each at both ends.
+    fn key_is(&self, text: &str, key: &str) -> bool {
+        text.as_bytes().get(self.start..self.key_end) == Some(key.as_bytes())
+    }
+}
+
 /// Why a baggage entry could not be set.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -339,12 +348,8 @@ impl Baggage {
         if parts.is_empty() {
             Baggage(None)
         } else {
-            // As bytes: most keys differ in length, which ends the
-            // comparison (as `str`s, each key was checked at both ends).
             #[cfg(feature = "std")]
-            let session = parts.iter().position(|p| {
-                text.as_bytes().get(p.start..p.key_end) == Some(SESSION_KEY.as_bytes())
-            });
+            let session = parts.iter().position(|p| p.key_is(&text, SESSION_KEY));
             Baggage(Some(Arc::new(Entries {
                 text,
                 parts,
@@ -357,13 +362,8 @@ impl Baggage {
     /// The value for `key`.
     pub fn get(&self, key: &str) -> Option<&str> {
         let e = self.0.as_deref()?;
-        // Keys compared as bytes, and only the match's value sliced as a
-        // `str`: through `iter`, every entry's three `str`s were sliced,
-        // each checked at both ends.
-        let p = e
-            .parts
-            .iter()
-            .find(|p| e.text.as_bytes().get(p.start..p.key_end) == Some(key.as_bytes()))?;
+        // Only the match's value is sliced as a `str` (see `Parts::key_is`).
+        let p = e.parts.iter().find(|p| p.key_is(&e.text, key))?;
         e.text.get(p.key_end..p.value_end)
     }
 
