@@ -128,8 +128,8 @@ fn get_value_of_a_missing_name_is_none() {
 
 /// Get Value matches the whole name, byte for byte, and gives the value
 /// alone: not a name that merely starts or ends like the one asked for, and
-/// not the entry's metadata. Every span started in baggage looks up its
-/// session this way.
+/// not the entry's metadata. The `session.id` entry a span records is
+/// found with the same comparison, once, where the baggage is made.
 #[test]
 fn get_value_matches_the_whole_name_and_gives_the_value_alone() {
     let b = bag(&[
