@@ -225,7 +225,7 @@ mod tests {
             false,
             &limits,
             None,
-            None,
+            &crate::baggage::Baggage::EMPTY,
             Vec::new(),
             false,
         );

@@ -20,7 +20,6 @@ use crate::instrumentation_scope::InstrumentationScope;
 use crate::panic_hook;
 use crate::recorder;
 use crate::sampling::{SamplingDecision, SamplingParams};
-use crate::session::Session;
 use crate::span_context::{SpanContext, TraceFlags};
 use crate::span_data::{Link, SpanKind, SpanType, Status};
 use crate::span_record::{Ended, Exception, Extras, Record, MAX_ERROR_SOURCES};
@@ -452,7 +451,7 @@ impl SpanBuilder {
                     parent_is_remote,
                     &r.limits,
                     $extras,
-                    session_attribute(&baggage),
+                    &baggage,
                     $attributes,
                     panic_hook::span_starts_unwinding(),
                 )
@@ -712,7 +711,7 @@ impl SpanBuilder {
                     parent_is_remote,
                     &r.limits,
                     None,
-                    session_attribute(&baggage),
+                    &baggage,
                     Vec::new(),
                     false,
                 ))
@@ -768,17 +767,6 @@ fn drop_extras(extras: Option<Box<Extras>>) {
     } else {
         std::mem::forget(extras);
     }
-}
-
-/// The `session.id` attribute of a span started in `baggage`'s session.
-#[inline]
-fn session_attribute(baggage: &Baggage) -> Option<KeyValue> {
-    // Most spans have no baggage: asked first, that is a load, not a call.
-    if baggage.is_empty() {
-        return None;
-    }
-    let id = baggage.session_id()?;
-    Some(KeyValue::new(Session::BAGGAGE_KEY, id.to_owned()))
 }
 
 /// The span context of new span `span_id` under `parent` (a root with the

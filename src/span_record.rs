@@ -3,7 +3,9 @@
 //! A record is small: the start `Instant`, the kind and one pointer. What a
 //! span holds only sometimes (attributes, events, links, a status, a type,
 //! an explicit start time, a tracer's scope) lives out of line and is allocated the first
-//! time it is needed, so a plain span allocates nothing. Times stay raw
+//! time it is needed, so a plain span allocates nothing; a span started in
+//! a session and given nothing else points to the session's baggage, and
+//! allocates nothing either. Times stay raw
 //! `Instant`s until the record becomes a [`SpanData`].
 
 use std::backtrace::Backtrace;
@@ -12,6 +14,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
 use crate::attribute_limits::{limit_record, limit_span_type, report_discarded, KeyPlaces};
+use crate::baggage::{Baggage, SESSION_KEY};
 use crate::clock::{unix_nanos_at, unix_nanos_span};
 use crate::instrumentation_scope::InstrumentationScope;
 use crate::span_context::SpanContext;
@@ -19,11 +22,51 @@ use crate::span_data::{drop_parts, Event, Link, SpanData, SpanKind, SpanType, St
 use crate::span_limits::SpanLimits;
 use crate::value::{drop_list, Array, KeyValue, Str, Value};
 
+// In this order: laid out by the compiler, the part that says what is out
+// of line came first, and the record, built on the machine stack in pieces
+// (a byte each for the variant, the kind and the flag; 8 and 4 bytes for
+// the start) and copied into the span in 16-byte loads, stalled on both
+// halves (perf: the peer benchmark's root span took 7 ns longer).
+#[repr(C)]
 pub(crate) struct Record {
     start: Instant,
-    kind: SpanKind,
-    parent_is_remote: bool,
-    extras: Option<Box<Extras>>,
+    out: Out,
+}
+
+/// A record's kind, whether its parent is remote, and what it holds out of
+/// line. One enum with the two small fields in each variant, not four
+/// fields: it takes 16 bytes, as the kind, the flag and an extras pointer
+/// did. With the session's baggage as a fourth field the record took 40,
+/// an ended span and a [`Span`](crate::Span) 136 bytes, past the 128 that a
+/// move copies inline, and a child span ran 142 instructions more, in
+/// `memcpy` calls (callgrind, LTO).
+///
+/// A span started in a session with nothing else to record keeps the
+/// session's baggage (a reference count) rather than a copy of the id in
+/// an attribute list: that was three allocations on the span's thread (the
+/// extras, the list, the id), freed on the export thread, and made a root
+/// span in a session about three times as long as one in no session.
+enum Out {
+    /// Nothing: the usual record.
+    Plain {
+        kind: SpanKind,
+        parent_is_remote: bool,
+    },
+    /// The baggage of a span started in a session, whose `session.id`
+    /// attribute is still to be made: made when the record needs its
+    /// extras, or else where it becomes a [`SpanData`]. Only a record
+    /// with nothing else out of line keeps it (see [`Record::start`]).
+    Session {
+        kind: SpanKind,
+        parent_is_remote: bool,
+        baggage: Baggage,
+    },
+    /// Anything else out of line (see [`Extras`]).
+    Extras {
+        kind: SpanKind,
+        parent_is_remote: bool,
+        extras: Box<Extras>,
+    },
 }
 
 /// What only some spans have; a span builder fills the same box.
@@ -116,11 +159,14 @@ fn push_bounded<T>(
 }
 
 impl Record {
-    /// A record started now, taking over a builder's `extras`, while its
-    /// thread unwinds a panic or not (see
+    /// A record started now in `baggage`, taking over a builder's
+    /// `extras`, while its thread unwinds a panic or not (see
     /// `panic_hook::span_starts_unwinding`). Attributes are set in this
-    /// order, each within the limits: the session's, the sampler's, the
-    /// builder's.
+    /// order, each within the limits: the session's (`session.id`, when
+    /// `baggage` carries a session), the sampler's, the builder's.
+    ///
+    /// A span with nothing else to take in, whose session id the limits
+    /// keep whole, keeps `baggage` (see [`Out::Session`]).
     // Always: `begin`, which calls it, is a large function inlined into
     // its callers, and past a size the inliner left this a call (peer
     // benchmark: 3 % of a child span's samples in the call itself).
@@ -130,33 +176,60 @@ impl Record {
         parent_is_remote: bool,
         limits: &SpanLimits,
         extras: Option<Box<Extras>>,
-        session: Option<KeyValue>,
+        baggage: &Baggage,
         from_sampler: Vec<KeyValue>,
         unwinding: bool,
     ) -> Record {
         let start = Instant::now();
-        if extras.is_none() && session.is_none() && from_sampler.is_empty() && !unwinding {
+        // Most spans have no baggage: asked first, that is a load, not a
+        // call.
+        let session = if baggage.is_empty() {
+            None
+        } else {
+            baggage.session_id()
+        };
+        let plain = extras.is_none() && from_sampler.is_empty() && !unwinding;
+        if plain && session.is_none() {
             // Forgotten, not dropped: they own nothing, and their drop was
             // a call each that checked them again (perf, the peer
             // benchmark's child span).
-            std::mem::forget((extras, session));
+            std::mem::forget(extras);
             drop_list(from_sampler);
             // Its own value, not the one below that `take_in` borrows: that
             // one lives in memory, where the caller read it back right after
             // it was written in pieces, and stalled (perf).
             return Record {
                 start,
-                kind,
-                parent_is_remote,
-                extras: None,
+                out: Out::Plain {
+                    kind,
+                    parent_is_remote,
+                },
             };
         }
-        let mut record = Record {
-            start,
-            kind,
-            parent_is_remote,
-            extras,
+        if plain && session.is_some_and(|id| keeps_whole(limits, id)) {
+            std::mem::forget(extras);
+            drop_list(from_sampler);
+            return Record {
+                start,
+                out: Out::Session {
+                    kind,
+                    parent_is_remote,
+                    baggage: baggage.clone(),
+                },
+            };
+        }
+        let out = match extras {
+            Some(extras) => Out::Extras {
+                kind,
+                parent_is_remote,
+                extras,
+            },
+            None => Out::Plain {
+                kind,
+                parent_is_remote,
+            },
         };
+        let mut record = Record { start, out };
         record.take_in(limits, session, from_sampler);
         if unwinding {
             record.extras().started_unwinding = true;
@@ -164,12 +237,7 @@ impl Record {
         record
     }
 
-    fn take_in(
-        &mut self,
-        limits: &SpanLimits,
-        session: Option<KeyValue>,
-        from_sampler: Vec<KeyValue>,
-    ) {
+    fn take_in(&mut self, limits: &SpanLimits, session: Option<&str>, from_sampler: Vec<KeyValue>) {
         let extras = self.extras();
         let from_builder = std::mem::take(&mut extras.attributes);
         if extras.links.len() > limits.max_links {
@@ -179,8 +247,8 @@ impl Record {
                 drop_list(link.attributes);
             }
         }
-        if let Some(kv) = session {
-            self.set_attribute(limits, kv);
+        if let Some(id) = session {
+            self.set_attribute(limits, session_attribute(id));
         }
         for given in [from_sampler, from_builder] {
             // Most spans have none from one side or the other: asked first,
@@ -207,20 +275,77 @@ impl Record {
 
     /// Whether the span started while its thread unwound a panic.
     pub(crate) fn started_unwinding(&self) -> bool {
-        self.extras.as_ref().is_some_and(|e| e.started_unwinding)
+        self.extras_ref().is_some_and(|e| e.started_unwinding)
     }
 
     /// The start, kind and whether the parent is remote, for a record with
-    /// nothing out of line.
+    /// nothing out of line and no session.
     #[inline]
     pub(crate) fn plain_parts(&self) -> Option<(Instant, SpanKind, bool)> {
-        self.extras
-            .is_none()
-            .then_some((self.start, self.kind, self.parent_is_remote))
+        match self.out {
+            Out::Plain {
+                kind,
+                parent_is_remote,
+            } => Some((self.start, kind, parent_is_remote)),
+            _ => None,
+        }
     }
 
+    /// The kind, and whether the parent is remote.
+    fn kind(&self) -> (SpanKind, bool) {
+        match self.out {
+            Out::Plain {
+                kind,
+                parent_is_remote,
+            }
+            | Out::Session {
+                kind,
+                parent_is_remote,
+                ..
+            }
+            | Out::Extras {
+                kind,
+                parent_is_remote,
+                ..
+            } => (kind, parent_is_remote),
+        }
+    }
+
+    fn extras_ref(&self) -> Option<&Extras> {
+        match &self.out {
+            Out::Extras { extras, .. } => Some(extras),
+            _ => None,
+        }
+    }
+
+    /// The extras, made if the record has none yet.
     fn extras(&mut self) -> &mut Extras {
-        self.extras.get_or_insert_with(Box::default)
+        if !matches!(self.out, Out::Extras { .. }) {
+            self.make_extras();
+        }
+        match &mut self.out {
+            Out::Extras { extras, .. } => extras,
+            Out::Plain { .. } | Out::Session { .. } => unreachable!("made above"),
+        }
+    }
+
+    /// Gives the record extras, with the attribute of a session it kept
+    /// (see [`Out::Session`]): its first, as `start` would have set it,
+    /// which found that the limits keep it whole.
+    #[cold]
+    fn make_extras(&mut self) {
+        let (kind, parent_is_remote) = self.kind();
+        let mut extras = Box::<Extras>::default();
+        if let Out::Session { baggage, .. } = &self.out {
+            extras
+                .attributes
+                .extend(baggage.session_id().map(session_attribute));
+        }
+        self.out = Out::Extras {
+            kind,
+            parent_is_remote,
+            extras,
+        };
     }
 
     /// Sets `kv` (see [`crate::attribute_limits::set_attribute`]).
@@ -241,13 +366,13 @@ impl Record {
 
     /// The scope the span records (see [`SpanData::scope`]).
     pub(crate) fn scope(&self) -> &InstrumentationScope {
-        let scope = self.extras.as_ref().and_then(|e| e.scope);
+        let scope = self.extras_ref().and_then(|e| e.scope);
         scope.unwrap_or(InstrumentationScope::baton())
     }
 
     /// The name the last [`rename`](Record::rename) gave, if any.
     pub(crate) fn renamed(&self) -> Option<&str> {
-        self.extras.as_ref()?.name.as_deref()
+        self.extras_ref()?.name.as_deref()
     }
 
     /// Sets an explicit end time, which the span's end then records
@@ -255,7 +380,7 @@ impl Record {
     /// before it (the end recorded is then the start, as OpenTelemetry's
     /// `End` allows no span to end before it starts).
     pub(crate) fn set_end(&mut self, unix_nanos: u64) -> Option<u64> {
-        let start = self.extras.as_ref().and_then(|e| e.start_unix_nanos);
+        let start = self.extras_ref().and_then(|e| e.start_unix_nanos);
         let start = start.unwrap_or_else(|| unix_nanos_at(self.start));
         self.extras().end_unix_nanos = Some(unix_nanos);
         (unix_nanos < start).then_some(start)
@@ -359,7 +484,7 @@ impl Record {
     // profile (callgrind).
     #[inline]
     pub(crate) fn cut(&mut self, limits: impl FnOnce() -> SpanLimits) {
-        if let Some(extras) = &mut self.extras {
+        if let Out::Extras { extras, .. } = &mut self.out {
             extras.cut(limits);
         }
     }
@@ -378,20 +503,27 @@ impl Record {
         // Written out for the record without extras, the usual case: built
         // from an empty `Extras` instead, it costs about 75 instructions
         // more per span (callgrind, `.ci/instructions root`).
-        let Some(extras) = self.extras else {
-            let (start_unix_nanos, end_unix_nanos) = unix_nanos_span(self.start, end);
-            slot.set_bare(
-                name,
-                span_context,
-                self.parent_is_remote,
-                self.kind,
-                start_unix_nanos,
-                end_unix_nanos,
-            );
-            return;
+        let (kind, parent_is_remote) = self.kind();
+        let mut extras = match self.out {
+            Out::Extras { extras, .. } => extras,
+            Out::Plain { .. } | Out::Session { .. } => {
+                let (start_unix_nanos, end_unix_nanos) = unix_nanos_span(self.start, end);
+                slot.set_bare(
+                    name,
+                    span_context,
+                    parent_is_remote,
+                    kind,
+                    start_unix_nanos,
+                    end_unix_nanos,
+                );
+                if let Out::Session { baggage, .. } = self.out {
+                    slot.attributes
+                        .extend(baggage.session_id().map(session_attribute));
+                }
+                return;
+            }
         };
         // Taken field by field: what is left drops nothing.
-        let mut extras = extras;
         let start_unix_nanos = extras
             .start_unix_nanos
             .unwrap_or_else(|| unix_nanos_at(self.start));
@@ -399,8 +531,8 @@ impl Record {
             name: extras.name.take().unwrap_or(name),
             parent_span_id: span_context.parent_span_id(),
             span_context,
-            parent_is_remote: self.parent_is_remote,
-            kind: self.kind,
+            parent_is_remote,
+            kind,
             span_type: extras.span_type.take(),
             start_unix_nanos,
             end_unix_nanos: extras
@@ -432,7 +564,7 @@ impl SpanData {
             false,
             &SpanLimits::default(),
             None,
-            None,
+            &Baggage::EMPTY,
             Vec::new(),
             false,
         );
@@ -441,6 +573,21 @@ impl SpanData {
         record.finish_into(ids, "x".into(), Instant::now(), &mut data);
         data
     }
+}
+
+/// The `session.id` attribute of a span started in the session `id`.
+fn session_attribute(id: &str) -> KeyValue {
+    KeyValue::new(SESSION_KEY, id.to_owned())
+}
+
+/// Whether `limits` keep the session id `id` whole as a span's first
+/// attribute: not dropped for the count, not cut for the length (a
+/// length in characters, and `id` has no more of them than bytes).
+fn keeps_whole(limits: &SpanLimits, id: &str) -> bool {
+    limits.max_attributes >= 1
+        && limits
+            .max_attribute_value_length
+            .is_none_or(|max| id.len() <= max)
 }
 
 /// How many errors of a `source()` chain
