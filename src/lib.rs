@@ -136,6 +136,8 @@ mod span_record;
 #[cfg(feature = "std")]
 mod span_state;
 #[cfg(feature = "std")]
+mod spare_boxes;
+#[cfg(feature = "std")]
 mod stack;
 #[cfg(feature = "std")]
 pub mod thread;

@@ -215,7 +215,7 @@ impl SpanBuilder {
     }
 
     fn extras(&mut self) -> &mut Extras {
-        self.extras.get_or_insert_with(Box::default)
+        self.extras.get_or_insert_with(Extras::new_box)
     }
 
     /// Records the span in `scope` (a [`Tracer`](crate::Tracer)'s) rather

@@ -175,6 +175,12 @@ pub(crate) fn drop_parts(attributes: Vec<KeyValue>, events: Vec<Event>, links: V
     }
 }
 
+/// The most attributes whose room a list handed from span to span keeps
+/// (a released [`SpanData`], spare extras): a few attributes are then
+/// recorded without an allocation, and the room kept stays small (see
+/// `spare_boxes`).
+pub(crate) const KEPT_ATTRIBUTE_ROOM: usize = 4;
+
 /// A finished span, as exporters receive it.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -285,8 +291,12 @@ impl SpanData {
     pub(crate) fn release(&mut self) {
         release_str(&mut self.name);
         self.span_context.release();
-        if self.attributes.capacity() != 0 {
+        // The room of a short list is kept, for the next span written here
+        // to hand to a span that records (see `Record::finish_into`).
+        if self.attributes.capacity() > KEPT_ATTRIBUTE_ROOM {
             self.attributes = Vec::new();
+        } else if !self.attributes.is_empty() {
+            self.attributes.clear();
         }
         if self.events.capacity() != 0 {
             self.events = Vec::new();
@@ -303,7 +313,8 @@ impl SpanData {
     fn is_released(&self) -> bool {
         matches!(self.name, Str::Borrowed(_))
             && self.span_context.trace_state().is_empty()
-            && self.attributes.capacity() == 0
+            && self.attributes.is_empty()
+            && self.attributes.capacity() <= KEPT_ATTRIBUTE_ROOM
             && self.events.capacity() == 0
             && self.links.capacity() == 0
             && matches!(self.status, Status::Unset)

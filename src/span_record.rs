@@ -9,6 +9,7 @@
 //! `Instant`s until the record becomes a [`SpanData`].
 
 use std::backtrace::Backtrace;
+use std::cell::RefCell;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
@@ -18,8 +19,11 @@ use crate::baggage::{Baggage, SESSION_KEY};
 use crate::clock::{unix_nanos_at, unix_nanos_span};
 use crate::instrumentation_scope::InstrumentationScope;
 use crate::span_context::SpanContext;
-use crate::span_data::{drop_parts, Event, Link, SpanData, SpanKind, SpanType, Status};
+use crate::span_data::{
+    drop_parts, Event, Link, SpanData, SpanKind, SpanType, Status, KEPT_ATTRIBUTE_ROOM,
+};
 use crate::span_limits::SpanLimits;
+use crate::spare_boxes::{Own, SpareBoxes};
 use crate::value::{drop_list, Array, KeyValue, Str, Value};
 
 // In this order: laid out by the compiler, the part that says what is out
@@ -97,7 +101,37 @@ pub(crate) struct Extras {
     started_unwinding: bool,
 }
 
+thread_local! {
+    static OWN_SPARE_EXTRAS: Own<Extras> = const { RefCell::new(Vec::new()) };
+}
+
+/// Extras the export thread is done with, for spans to fill again (see
+/// [`spare_boxes`](crate::spare_boxes)). Each keeps the room of an
+/// attribute list, up to [`KEPT_ATTRIBUTE_ROOM`] attributes (about 0.5 KiB
+/// in all): a builder given a few attributes then allocates nothing.
+static SPARE_EXTRAS: SpareBoxes<Extras> = SpareBoxes::new(&OWN_SPARE_EXTRAS);
+
 impl Extras {
+    /// Empty extras: a spare, or new.
+    pub(crate) fn new_box() -> Box<Extras> {
+        SPARE_EXTRAS.take()
+    }
+
+    /// Hands extras whose lists were taken out back for a later span: as
+    /// `Extras::default()` leaves them, but for the room of the (empty)
+    /// attribute list, within [`KEPT_ATTRIBUTE_ROOM`].
+    fn give_back(mut self: Box<Extras>) {
+        let mut attributes = std::mem::take(&mut self.attributes);
+        debug_assert!(attributes.is_empty());
+        if attributes.capacity() > KEPT_ATTRIBUTE_ROOM {
+            attributes = Vec::new();
+        }
+        // The lists are empty: dropping what is left drops no values.
+        *self = Extras::default();
+        self.attributes = attributes;
+        SPARE_EXTRAS.give(self);
+    }
+
     /// [`Record::cut`] for a record with extras.
     fn cut(&mut self, limits: impl FnOnce() -> SpanLimits) {
         // A span out of line only for its start or tracer's scope has
@@ -335,7 +369,7 @@ impl Record {
     #[cold]
     fn make_extras(&mut self) {
         let (kind, parent_is_remote) = self.kind();
-        let mut extras = Box::<Extras>::default();
+        let mut extras = Extras::new_box();
         if let Out::Session { baggage, .. } = &self.out {
             extras
                 .attributes
@@ -527,6 +561,7 @@ impl Record {
         let start_unix_nanos = extras
             .start_unix_nanos
             .unwrap_or_else(|| unix_nanos_at(self.start));
+        let room = std::mem::take(&mut slot.attributes);
         *slot = SpanData {
             name: extras.name.take().unwrap_or(name),
             parent_span_id: span_context.parent_span_id(),
@@ -539,7 +574,10 @@ impl Record {
                 .end_unix_nanos
                 .unwrap_or_else(|| unix_nanos_at(end))
                 .max(start_unix_nanos),
-            attributes: std::mem::take(&mut extras.attributes),
+            // The span's list, for the slot's empty one, which goes back
+            // with the extras: in steady state lists go round between
+            // spans and slots, and neither thread allocates one.
+            attributes: std::mem::replace(&mut extras.attributes, room),
             dropped_attributes_count: extras.dropped_attributes_count,
             events: std::mem::take(&mut extras.events),
             dropped_events_count: extras.dropped_events_count,
@@ -549,6 +587,7 @@ impl Record {
             scope: extras.scope,
         };
         report_discarded(slot, extras.cut_values);
+        extras.give_back();
     }
 }
 
@@ -681,5 +720,40 @@ impl LiveSpan {
             .get_mut()
             .unwrap_or_else(PoisonError::into_inner)
             .take()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_room(room: usize) -> Box<Extras> {
+        let mut extras = Extras::new_box();
+        extras.attributes = Vec::with_capacity(room);
+        extras.attributes.push(KeyValue::new("k", 1));
+        extras.attributes.clear();
+        extras
+    }
+
+    #[test]
+    fn spare_extras_keep_the_room_of_a_few_attributes_and_no_more() {
+        for (room, kept) in [
+            (KEPT_ATTRIBUTE_ROOM, KEPT_ATTRIBUTE_ROOM),
+            (KEPT_ATTRIBUTE_ROOM + 1, 0),
+        ] {
+            let extras = with_room(room);
+            let address: *const Extras = &*extras;
+            extras.give_back();
+            // Taken again on this thread: the one just given.
+            let again = Extras::new_box();
+            assert!(std::ptr::eq(&*again, address));
+            assert_eq!(again.attributes.capacity(), kept, "room for {room}");
+        }
+    }
+
+    #[test]
+    fn spare_extras_and_the_room_they_keep_stay_within_half_a_kib() {
+        let room = KEPT_ATTRIBUTE_ROOM * std::mem::size_of::<KeyValue>();
+        assert!(std::mem::size_of::<Extras>() + room <= 512);
     }
 }

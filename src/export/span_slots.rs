@@ -46,7 +46,7 @@ impl SpanSlots {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::span_data::Status;
+    use crate::span_data::{Status, KEPT_ATTRIBUTE_ROOM};
     use crate::value::KeyValue;
 
     #[test]
@@ -75,5 +75,23 @@ mod tests {
         );
         assert_eq!(slots.spans(), [bare]);
         assert_eq!(slots.slots.len(), 1, "the slot was reused");
+    }
+
+    #[test]
+    fn a_released_slot_keeps_the_room_of_a_short_attribute_list_only() {
+        for (len, kept) in [
+            (KEPT_ATTRIBUTE_ROOM, true),
+            (KEPT_ATTRIBUTE_ROOM + 1, false),
+        ] {
+            let mut slots = SpanSlots::default();
+            let mut span = SpanData::minimal();
+            span.attributes = (0..len).map(|i| KeyValue::new("k", i as i64)).collect();
+            span.attributes.shrink_to_fit();
+            *slots.next() = span;
+            slots.release();
+            let slot = &slots.slots[0];
+            assert!(slot.attributes.is_empty());
+            assert_eq!(slot.attributes.capacity(), if kept { len } else { 0 });
+        }
     }
 }
