@@ -14,6 +14,9 @@ use std::sync::OnceLock;
 use baton::{KeyValue, SpanContext, SpanId, SpanLimits, TraceFlags, TraceId};
 use proptest::prelude::*;
 
+#[path = "common/attribute_model.rs"]
+mod attribute_model;
+
 const MAX_ATTRIBUTES: usize = 3;
 const MAX_PER_EVENT_OR_LINK: usize = 2;
 const MAX_CHARS: usize = 2;
@@ -38,27 +41,9 @@ fn memory() -> &'static baton::InMemoryExporter {
     })
 }
 
-/// What the spec says `given`, set in order under a count limit of `max`,
-/// leaves: the attributes kept, and how many were dropped.
+/// [`attribute_model::model`] with this pipeline's value length.
 fn model(given: &[(String, String)], max: usize) -> (Vec<KeyValue>, u32) {
-    let mut kept: Vec<(String, String)> = Vec::new();
-    let mut dropped = 0;
-    for (key, value) in given {
-        if key.is_empty() {
-            dropped += 1;
-        } else if let Some(slot) = kept.iter_mut().find(|(k, _)| k == key) {
-            slot.1 = value.clone();
-        } else if kept.len() < max {
-            kept.push((key.clone(), value.clone()));
-        } else {
-            dropped += 1;
-        }
-    }
-    let kept = kept
-        .into_iter()
-        .map(|(k, v)| KeyValue::new(k, v.chars().take(MAX_CHARS).collect::<String>()))
-        .collect();
-    (kept, dropped)
+    attribute_model::model(given, max, MAX_CHARS)
 }
 
 fn list(given: &[(String, String)]) -> Vec<KeyValue> {

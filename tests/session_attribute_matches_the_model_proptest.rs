@@ -12,8 +12,11 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use baton::export::{BatchConfig, BatchProcessor};
-use baton::{KeyValue, SpanLimits};
+use baton::SpanLimits;
 use proptest::prelude::*;
+
+#[path = "common/attribute_model.rs"]
+mod attribute_model;
 
 const MAX_ATTRIBUTES: usize = 2;
 const MAX_CHARS: usize = 2;
@@ -35,29 +38,6 @@ fn memory() -> &'static baton::InMemoryExporter {
         std::mem::forget(baton::init(config).unwrap());
         memory
     })
-}
-
-/// What the common spec says `given`, set in order, leaves: the
-/// attributes kept (a key given again keeps its place and takes the new
-/// value; a new key past the count limit is dropped), their strings cut to
-/// `MAX_CHARS` characters, and how many were dropped.
-fn model(given: &[(String, String)]) -> (Vec<KeyValue>, u32) {
-    let mut kept: Vec<(String, String)> = Vec::new();
-    let mut dropped = 0;
-    for (key, value) in given {
-        if let Some(slot) = kept.iter_mut().find(|(k, _)| k == key) {
-            slot.1 = value.clone();
-        } else if kept.len() < MAX_ATTRIBUTES {
-            kept.push((key.clone(), value.clone()));
-        } else {
-            dropped += 1;
-        }
-    }
-    let kept = kept
-        .into_iter()
-        .map(|(k, v)| KeyValue::new(k, v.chars().take(MAX_CHARS).collect::<String>()))
-        .collect();
-    (kept, dropped)
 }
 
 /// A key from a few, `session.id` among them; a value of one to three
@@ -117,7 +97,7 @@ proptest! {
         prop_assert_eq!(spans.len(), 1);
         let in_session = session.map(|id| ("session.id".to_owned(), id));
         let all: Vec<_> = in_session.into_iter().chain(builder).chain(set).collect();
-        let (kept, dropped) = model(&all);
+        let (kept, dropped) = attribute_model::model(&all, MAX_ATTRIBUTES, MAX_CHARS);
         prop_assert_eq!(&spans[0].attributes, &kept);
         prop_assert_eq!(spans[0].dropped_attributes_count, dropped);
         prop_assert_eq!(spans[0].events.len(), usize::from(event));
