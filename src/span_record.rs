@@ -108,7 +108,8 @@ thread_local! {
 /// Extras the export thread is done with, for spans to fill again (see
 /// [`spare_boxes`](crate::spare_boxes)). Each keeps the room of an
 /// attribute list, up to [`KEPT_ATTRIBUTE_ROOM`] attributes (about 0.5 KiB
-/// in all): a builder given a few attributes then allocates nothing.
+/// in all, so 1 MiB for all the shared ones): a builder given a few
+/// attributes then allocates nothing.
 static SPARE_EXTRAS: SpareBoxes<Extras> = SpareBoxes::new(&OWN_SPARE_EXTRAS);
 
 impl Extras {

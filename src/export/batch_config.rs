@@ -147,3 +147,7 @@ impl BatchConfig {
         self
     }
 }
+
+// The spans in flight in a default queue find spare extras when they end
+// (see `spare_boxes`).
+const _: () = assert!(crate::spare_boxes::MAX_SHARED_SPARES >= DEFAULT_MAX_QUEUE_SIZE);
