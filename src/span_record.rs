@@ -119,13 +119,13 @@ impl Extras {
     }
 
     /// Hands extras whose lists were taken out back for a later span: as
-    /// `Extras::default()` leaves them, but for the room of the (empty)
-    /// attribute list, within [`KEPT_ATTRIBUTE_ROOM`].
+    /// `Extras::default()` leaves them, but for the room of the attribute
+    /// list if it is empty, within [`KEPT_ATTRIBUTE_ROOM`].
     fn give_back(mut self: Box<Extras>) {
         let mut attributes = std::mem::take(&mut self.attributes);
-        debug_assert!(attributes.is_empty());
-        if attributes.capacity() > KEPT_ATTRIBUTE_ROOM {
-            attributes = Vec::new();
+        // Empty as a released slot leaves it; anything else is no room.
+        if attributes.capacity() > KEPT_ATTRIBUTE_ROOM || !attributes.is_empty() {
+            drop_list(std::mem::take(&mut attributes));
         }
         // The lists are empty: dropping what is left drops no values.
         *self = Extras::default();
@@ -754,6 +754,16 @@ mod tests {
             assert!(std::ptr::eq(&*again, address));
             assert_eq!(again.attributes.capacity(), kept, "room for {room}");
         }
+    }
+
+    #[test]
+    fn spare_extras_never_keep_attributes_handed_back_with_them() {
+        let mut extras = with_room(KEPT_ATTRIBUTE_ROOM);
+        extras.attributes.push(KeyValue::new("stale", 1));
+        extras.give_back();
+        let again = Extras::new_box();
+        assert!(again.attributes.is_empty());
+        assert_eq!(again.attributes.capacity(), 0);
     }
 
     #[test]
