@@ -27,10 +27,9 @@ use crate::spare_boxes::{Own, SpareBoxes};
 use crate::value::{drop_list, Array, KeyValue, Str, Value};
 
 // In this order: laid out by the compiler, the part that says what is out
-// of line came first, and the record, built on the machine stack in pieces
-// (a byte each for the variant, the kind and the flag; 8 and 4 bytes for
-// the start) and copied into the span in 16-byte loads, stalled on both
-// halves (perf: the peer benchmark's root span took 7 ns longer).
+// of line came first, and the start's 8- and 4-byte stores were read back
+// in one 16-byte load as the record was copied into the span, and stalled
+// (perf; the peer benchmark's root span took about 3 ns longer).
 #[repr(C)]
 pub(crate) struct Record {
     start: Instant,

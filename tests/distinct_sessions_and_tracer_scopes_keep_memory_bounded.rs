@@ -37,17 +37,22 @@ fn sessions_and_tracers_without_end_keep_memory_bounded() {
     let pipeline = baton::init(baton::Config::new().processor(processor)).unwrap();
     let flush = || pipeline.force_flush(Duration::from_secs(10)).unwrap();
 
-    // Flushed every 500 requests, so that the queue never fills, however
-    // far behind a loaded machine leaves its worker.
-    let requests = |from: usize, to: usize| {
+    // Requests `from..to`, flushed every 500, so that the queue never
+    // fills, however far behind a loaded machine leaves its worker.
+    let serve = |from: usize, to: usize, request: &dyn Fn(usize)| {
         for i in from..to {
-            let _session = baton::session(&format!("chat-{i}"));
-            baton::in_span("request", || {});
+            request(i);
             if i % 500 == 499 {
                 flush();
             }
         }
         flush();
+    };
+    let requests = |from: usize, to: usize| {
+        serve(from, to, &|i| {
+            let _session = baton::session(&format!("chat-{i}"));
+            baton::in_span("request", || {});
+        });
     };
     requests(0, 1_000);
     let baseline = live_bytes();
@@ -64,15 +69,11 @@ fn sessions_and_tracers_without_end_keep_memory_bounded() {
     // kept for later spans once exported (`spare_boxes`, bounded): the
     // first thousand fill them, as the first requests did the rest.
     let past_the_limit = |from: usize, to: usize| {
-        for i in from..to {
+        serve(from, to, &|i| {
             let tracer = baton::tracer(format!("per-request-{i}")).build();
             assert!(std::ptr::eq(tracer.scope(), InstrumentationScope::baton()));
             tracer.in_span("query", || {});
-            if i % 500 == 499 {
-                flush();
-            }
-        }
-        flush();
+        });
     };
     past_the_limit(0, 1_000);
     let before_past = live_bytes();
