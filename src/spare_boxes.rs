@@ -79,13 +79,12 @@ impl<T: Default> SpareBoxes<T> {
                 own.push(spare);
                 return None;
             }
-            let half = own.split_off(SPARES_PER_THREAD / 2);
+            let mut half = own.split_off(SPARES_PER_THREAD / 2);
             own.push(spare);
             let mut shared = self.shared.lock().unwrap_or_else(PoisonError::into_inner);
             let room = MAX_SHARED_SPARES - shared.len();
-            let mut half = half.into_iter();
-            shared.extend(half.by_ref().take(room));
-            Some(half.collect::<Vec<_>>())
+            shared.extend(half.drain(..room.min(half.len())));
+            Some(half)
         });
     }
 }
