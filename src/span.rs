@@ -406,162 +406,88 @@ impl SpanBuilder {
             parent,
             extras,
         } = self;
+        // A macro, not a function: each arm builds its span in the
+        // caller's place with its own values. Merged into one build, the
+        // root's and the child's parts were chosen field by field and
+        // spilled (callgrind: an unsampled span 32 instructions longer).
+        // Built in each branch, not from a body chosen first: chosen
+        // first, the quiet span wrote the recording one's fields as well
+        // (13 instructions).
+        macro_rules! known {
+            ($span_context:expr, $baggage:expr, $parent_is_remote:expr) => {{
+                let (span_context, baggage) = ($span_context, $baggage);
+                if span_context.is_sampled() && !recorder::suppressed() {
+                    let record = Record::start(
+                        kind,
+                        $parent_is_remote,
+                        &r.limits,
+                        extras,
+                        &baggage,
+                        Vec::new(),
+                        panic_hook::span_starts_unwinding(),
+                    );
+                    let head = Head {
+                        span_context,
+                        name,
+                        baggage,
+                    };
+                    return build(head, Body::Recording(record));
+                }
+                drop_extras(extras);
+                let head = Head {
+                    span_context,
+                    name,
+                    baggage,
+                };
+                build(head, Body::Quiet)
+            }};
+        }
+        // Each start matched where it is made: made in several places and
+        // matched once, it was kept in memory, written in pieces and read
+        // back in 16-byte loads (a stall).
+        macro_rules! begin {
+            ($start:expr, $asks:expr) => {
+                match $start {
+                    Start::Child {
+                        span_context,
+                        baggage,
+                        parent_is_remote,
+                    } => known!(span_context, baggage, parent_is_remote),
+                    Start::Root { baggage, sampled } => known!(
+                        child_of(None, random_root, SpanId::random(), sampled),
+                        baggage,
+                        false
+                    ),
+                    Start::Asks => asked(r, name, kind, extras, $asks, build),
+                }
+            };
+        }
         // Matched by value: only the explicit context has anything to drop,
         // and the other arms leave no drop glue behind (it was a call).
-        let parent = match parent {
-            // A no-op span (no pipeline, or a disabled one) carries a
-            // decision that came without ids on to its children.
-            Parent::Current => stack::with_current(|c| ParentParts {
-                span_context: c.span_context().cloned(),
-                baggage: c.baggage().clone(),
-                remote_decision: c.decision_without_ids(),
-            }),
+        match parent {
+            // A stack that cannot be read is the empty context.
+            Parent::Current => begin!(
+                stack::with_current_or(|c| Start::under(r, c), || Start::Asks),
+                stack::with_current(ParentParts::of)
+            ),
             Parent::Explicit(cx) => {
-                let parts = ParentParts {
-                    span_context: cx.span_context().cloned(),
-                    baggage: cx.baggage().clone(),
-                    remote_decision: cx.remote_decision(),
+                let start = Start::under(r, stack::Current::Context(&cx));
+                // Read before the context goes.
+                let parent = match start {
+                    Start::Asks => ParentParts::of(stack::Current::Context(&cx)),
+                    _ => ParentParts::default(),
                 };
                 // Not the drop glue, whose inlined box drop made an
                 // unsampled span's start 10 instructions longer (default
                 // profile).
                 cx.release();
-                parts
+                begin!(start, parent)
             }
-            Parent::Root => ParentParts::default(),
-        };
-        let ParentParts {
-            span_context: parent_sc,
-            baggage,
-            remote_decision,
-        } = parent;
-        // Known without the sampler (see `known_decision`): the parameters
-        // are not built and the sampler is not called. Never known with
-        // ids of the application's (see `Recorder::ids`): its generator is
-        // called only below, where the sampler is, and the known way pays
-        // nothing for it.
-        let known = r.known_decision_for(parent_sc.as_ref(), remote_decision.is_some());
-        let parent_is_remote = parent_sc.as_ref().is_some_and(SpanContext::is_remote);
-        // A macro, not a closure: a closure's captures made the root span
-        // 40 instructions longer (callgrind, LTO).
-        macro_rules! start_record {
-            ($extras:expr, $attributes:expr) => {
-                Record::start(
-                    kind,
-                    parent_is_remote,
-                    &r.limits,
-                    $extras,
-                    &baggage,
-                    $attributes,
-                    panic_hook::span_starts_unwinding(),
-                )
-            };
+            Parent::Root => begin!(
+                Start::under(r, stack::Current::EMPTY),
+                ParentParts::default()
+            ),
         }
-        // The span context is made where the head is built: made first
-        // and moved there, it was copied in 16-byte loads from the smaller
-        // stores it had just been written in, and the copy stalled (perf:
-        // two fifths of an unsampled span's time, a third of a root
-        // span's start outside the clock). A span that records nothing
-        // allocates nothing.
-        match known {
-            Some(true) if !recorder::suppressed() => {
-                let record = start_record!(extras, Vec::new());
-                let head = Head {
-                    span_context: child_of(parent_sc, random_root, SpanId::random(), true),
-                    name,
-                    baggage,
-                };
-                return build(head, Body::Recording(record));
-            }
-            Some(sampled) => {
-                drop_extras(extras);
-                let head = Head {
-                    span_context: child_of(parent_sc, random_root, SpanId::random(), sampled),
-                    name,
-                    baggage,
-                };
-                return build(head, Body::Quiet);
-            }
-            None => {}
-        }
-        // A disabled SDK's root span, still open under a pipeline installed
-        // since, is no parent: its ids are placeholders (see
-        // `recorder::install`, which sends its children here).
-        let parent_sc = parent_sc.filter(SpanContext::is_valid);
-        let ids = r.ids.as_deref();
-        // Drawn only here and for a root: a custom generator's root used to
-        // draw a random id as well, and a disabled tracer's root one it
-        // never used.
-        let (trace_id, flags) = match (&parent_sc, ids) {
-            // W3C: bits the spec does not define are the parent's, never
-            // carried into a span of ours.
-            (Some(p), _) => (p.trace_id(), p.flags().known()),
-            (None, Some(ids)) if std::thread::panicking() => {
-                while_unwinding(|| root_of(ids), random_root)
-            }
-            (None, Some(ids)) => root_of(ids),
-            (None, None) => random_root(),
-        };
-        let result = {
-            let mut params = SamplingParams::new(parent_sc.as_ref(), trace_id, &name)
-                .with_remote_decision(remote_decision)
-                .with_baggage(&baggage);
-            params.kind = kind;
-            if let Some(extras) = &extras {
-                params.attributes = &extras.attributes;
-                params.links = &extras.links;
-            }
-            let sampler = &*r.sampler;
-            if std::thread::panicking() {
-                while_unwinding(
-                    || sampler.should_sample(&params),
-                    || SamplingDecision::Drop.into(),
-                )
-            } else {
-                sampler.should_sample(&params)
-            }
-        };
-        let span_id = match ids {
-            Some(ids) if std::thread::panicking() => {
-                while_unwinding(|| ids.new_span_id(), SpanId::random)
-            }
-            Some(ids) => ids.new_span_id(),
-            None => SpanId::random(),
-        };
-        let span_context = child_of(
-            parent_sc,
-            || (trace_id, flags),
-            span_id,
-            result.is_sampled(),
-        );
-        // A debug decision received without ids makes a debug trace, as a
-        // debug parent's child is one (B3: the next hop gets `d` again).
-        let span_context = match remote_decision {
-            Some(Sampling::Debug) if result.is_sampled() => debug_trace(span_context),
-            _ => span_context,
-        };
-        // Only a sampler that was called gives a tracestate.
-        let span_context = match result.trace_state {
-            Some(trace_state) => span_context.with_trace_state(trace_state),
-            None => span_context,
-        };
-        if !result.decision.is_recording() || recorder::suppressed() {
-            drop_list(result.attributes);
-            drop_extras(extras);
-            let head = Head {
-                span_context,
-                name,
-                baggage,
-            };
-            return build(head, Body::Quiet);
-        }
-        let record = start_record!(extras, result.attributes);
-        let head = Head {
-            span_context,
-            name,
-            baggage,
-        };
-        build(head, Body::Recording(record))
     }
 
     /// A span begun with no pipeline installed: the API's in the absence
@@ -639,7 +565,7 @@ impl SpanBuilder {
     /// Starts the span and makes it current until the guard drops; dropping
     /// the guard also ends the span.
     #[track_caller]
-    pub fn enter(self) -> SpanGuard {
+    pub fn enter(mut self) -> SpanGuard {
         let location = Location::caller();
         // Filled in where it is returned: built elsewhere and moved here,
         // it was read back right after it was written, and stalled.
@@ -648,10 +574,14 @@ impl SpanBuilder {
             span_context: ManuallyDrop::new(SpanContext::VACANT),
             unpushed: ManuallyDrop::new(None),
         };
-        let Err(builder) = self.enter_local_child(location, &mut guard) else {
+        if self.enter_local_child(location, &mut guard) {
+            // The builder owns nothing now (its name went into the span;
+            // it has no parent or extras of its own): forgotten, not
+            // dropped, which would check each part again.
+            std::mem::forget(self);
             return guard;
-        };
-        let state = builder.start_state();
+        }
+        let state = self.start_state();
         guard.span_context = ManuallyDrop::new(state.span_context().clone());
         match FrameRef::push(state, location) {
             Ok(frame) => guard.frame = frame,
@@ -669,17 +599,21 @@ impl SpanBuilder {
     /// [`known_decision`](crate::sampling::known_decision)), no
     /// processor observes starts, ids are random, and the builder has no
     /// parent or extras of its own (attributes, links, type, start time).
-    /// The builder back otherwise, and while the thread unwinds a panic (a
-    /// span started then notes it: see `Record::start`). The span is the
-    /// one `begin` would make: the same context, baggage and record.
+    /// Whether it was: not otherwise, and not while the thread unwinds a
+    /// panic (a span started then notes it: see `Record::start`). The span
+    /// is the one `begin` would make: the same context, baggage and record.
+    // The builder lent, not moved in and handed back: moved, it was copied
+    // whole at the start of `enter`, in wider loads than the stores its
+    // caller had just written it with, which stalled (perf: a fifth of
+    // `enter` in the peer benchmark's build).
     #[inline]
     fn enter_local_child(
-        mut self,
+        &mut self,
         location: &'static Location<'static>,
         guard: &mut SpanGuard,
-    ) -> Result<(), SpanBuilder> {
+    ) -> bool {
         let Some(r) = recorder::installed() else {
-            return Err(self);
+            return false;
         };
         // One branch, not four: chained with `||`, each check was a branch
         // the compiler weighs as even, so the push below looked cold (one
@@ -693,7 +627,7 @@ impl SpanBuilder {
             | recorder::suppressed()
             | panic_hook::span_starts_unwinding();
         if general {
-            return Err(self);
+            return false;
         }
         let pushed = FrameRef::push_child(location, |parent, frame| {
             let p = parent.span_context();
@@ -729,15 +663,115 @@ impl SpanBuilder {
             };
             Some(SpanState { head, body })
         });
-        if !pushed {
-            return Err(self);
-        }
-        // The builder owns nothing now (its name went into the span; it
-        // has no parent or extras of its own): forgotten, not dropped,
-        // which would check each part again.
-        std::mem::forget(self);
-        Ok(())
+        pushed
     }
+}
+
+/// The span begun as [`SpanBuilder::begin`] begins it where the sampler is
+/// asked (the decision is not known: see `Start::under`), under `parent`.
+/// Out of line, so that the known way is compiled without the registers
+/// this one needs.
+#[inline(never)]
+fn asked<T>(
+    r: &'static recorder::Recorder,
+    name: Str,
+    kind: SpanKind,
+    extras: Option<Box<Extras>>,
+    parent: ParentParts,
+    build: impl FnOnce(Head, Body) -> T,
+) -> T {
+    let ParentParts {
+        span_context: parent_sc,
+        baggage,
+        remote_decision,
+    } = parent;
+    // A disabled SDK's root span, still open under a pipeline installed
+    // since, is no parent: its ids are placeholders (see
+    // `recorder::install`, which sends its children here).
+    let parent_sc = parent_sc.filter(SpanContext::is_valid);
+    let parent_is_remote = parent_sc.as_ref().is_some_and(SpanContext::is_remote);
+    let ids = r.ids.as_deref();
+    // Drawn only here and for a root: a custom generator's root used to
+    // draw a random id as well, and a disabled tracer's root one it
+    // never used.
+    let (trace_id, flags) = match (&parent_sc, ids) {
+        // W3C: bits the spec does not define are the parent's, never
+        // carried into a span of ours.
+        (Some(p), _) => (p.trace_id(), p.flags().known()),
+        (None, Some(ids)) if std::thread::panicking() => {
+            while_unwinding(|| root_of(ids), random_root)
+        }
+        (None, Some(ids)) => root_of(ids),
+        (None, None) => random_root(),
+    };
+    let result = {
+        let mut params = SamplingParams::new(parent_sc.as_ref(), trace_id, &name)
+            .with_remote_decision(remote_decision)
+            .with_baggage(&baggage);
+        params.kind = kind;
+        if let Some(extras) = &extras {
+            params.attributes = &extras.attributes;
+            params.links = &extras.links;
+        }
+        let sampler = &*r.sampler;
+        if std::thread::panicking() {
+            while_unwinding(
+                || sampler.should_sample(&params),
+                || SamplingDecision::Drop.into(),
+            )
+        } else {
+            sampler.should_sample(&params)
+        }
+    };
+    let span_id = match ids {
+        Some(ids) if std::thread::panicking() => {
+            while_unwinding(|| ids.new_span_id(), SpanId::random)
+        }
+        Some(ids) => ids.new_span_id(),
+        None => SpanId::random(),
+    };
+    let span_context = child_of(
+        parent_sc.as_ref(),
+        || (trace_id, flags),
+        span_id,
+        result.is_sampled(),
+    );
+    // A debug decision received without ids makes a debug trace, as a
+    // debug parent's child is one (B3: the next hop gets `d` again).
+    let span_context = match remote_decision {
+        Some(Sampling::Debug) if result.is_sampled() => debug_trace(span_context),
+        _ => span_context,
+    };
+    // Only a sampler that was called gives a tracestate.
+    let span_context = match result.trace_state {
+        Some(trace_state) => span_context.with_trace_state(trace_state),
+        None => span_context,
+    };
+    if !result.decision.is_recording() || recorder::suppressed() {
+        drop_list(result.attributes);
+        drop_extras(extras);
+        let head = Head {
+            span_context,
+            name,
+            baggage,
+        };
+        return build(head, Body::Quiet);
+    }
+    let record = Record::start(
+        kind,
+        parent_is_remote,
+        &r.limits,
+        extras,
+        &baggage,
+        result.attributes,
+        panic_hook::span_starts_unwinding(),
+    );
+    let head = Head {
+        span_context,
+        name,
+        baggage,
+    };
+    build(head, Body::Recording(record))
 }
 
 /// The link to `span_context`, unless it is a link to the invalid span
@@ -770,21 +804,19 @@ fn drop_extras(extras: Option<Box<Extras>>) {
 }
 
 /// The span context of new span `span_id` under `parent` (a root with the
-/// trace id and flags `root` gives when there is none). The parent's copy is ours: its
-/// tracestate moves into the child rather than being shared (a reference
-/// count up and down).
+/// trace id and flags `root` gives when there is none).
 // Always: as a closure called from three places in `begin`, it was left a
 // call in some builds (callgrind: 69 instructions of every span, default
 // profile).
 #[inline(always)]
 fn child_of(
-    parent: Option<SpanContext>,
+    parent: Option<&SpanContext>,
     root: impl FnOnce() -> (TraceId, TraceFlags),
     span_id: SpanId,
     sampled: bool,
 ) -> SpanContext {
     match parent {
-        Some(p) => p.into_child(span_id, sampled),
+        Some(p) => p.child(span_id, sampled),
         None => {
             let (trace_id, flags) = root();
             SpanContext::new(trace_id, span_id, flags.with_sampled(sampled))
@@ -834,6 +866,48 @@ fn random_root() -> (TraceId, TraceFlags) {
     (TraceId::random(), TraceFlags::default().with_random(true))
 }
 
+/// How a span starts, as its parent context tells (for the current
+/// context, read under the stack's borrow).
+enum Start {
+    /// The parent is a span context and the sampler's decision for its
+    /// child is known (see `Recorder::known_decision_for`): the child's
+    /// context, made where the parent lies.
+    Child {
+        span_context: SpanContext,
+        baggage: Baggage,
+        parent_is_remote: bool,
+    },
+    /// A root whose decision is known.
+    Root { baggage: Baggage, sampled: bool },
+    /// The sampler decides: its parameters are read again, as copying
+    /// them out here kept every start in memory.
+    Asks,
+}
+
+impl Start {
+    /// How a span under `current` starts.
+    #[inline(always)]
+    fn under(r: &recorder::Recorder, current: stack::Current<'_>) -> Start {
+        match current.span_context() {
+            Some(p) => match r.known_decision_for(Some(p), false) {
+                Some(sampled) => Start::Child {
+                    span_context: p.child(SpanId::random(), sampled),
+                    baggage: current.baggage().clone(),
+                    parent_is_remote: p.is_remote(),
+                },
+                None => Start::Asks,
+            },
+            None => match r.known_decision_for(None, current.decision_without_ids().is_some()) {
+                Some(sampled) => Start::Root {
+                    baggage: current.baggage().clone(),
+                    sampled,
+                },
+                None => Start::Asks,
+            },
+        }
+    }
+}
+
 /// What a new span takes from its parent context, copied out under the
 /// stack's borrow.
 #[derive(Default)]
@@ -841,6 +915,19 @@ struct ParentParts {
     span_context: Option<SpanContext>,
     baggage: Baggage,
     remote_decision: Option<Sampling>,
+}
+
+impl ParentParts {
+    /// The parts of `current`: a no-op span (no pipeline, or a disabled
+    /// one) carries a decision that came without ids on to its children.
+    #[inline(always)]
+    fn of(current: stack::Current<'_>) -> ParentParts {
+        ParentParts {
+            span_context: current.span_context().cloned(),
+            baggage: current.baggage().clone(),
+            remote_decision: current.decision_without_ids(),
+        }
+    }
 }
 
 use recorder::limits;

@@ -796,7 +796,7 @@ pub(crate) enum Current<'a> {
 }
 
 impl<'a> Current<'a> {
-    const EMPTY: Current<'static> = Current::Context(&Context::EMPTY);
+    pub(crate) const EMPTY: Current<'static> = Current::Context(&Context::EMPTY);
 
     /// The active span context, local or remote.
     pub(crate) fn span_context(self) -> Option<&'a SpanContext> {
@@ -838,11 +838,19 @@ impl<'a> Current<'a> {
 // Inlined for the reason given at `FrameRef::push`.
 #[inline]
 pub(crate) fn with_current<R>(f: impl Fn(Current<'_>) -> R) -> R {
+    with_current_or(&f, || f(Current::EMPTY))
+}
+
+/// [`with_current`], with `empty` answering for the empty context where
+/// the stack cannot be read (borrowed, or gone with its thread): `f` is
+/// called in one place, so that it is inlined there however long it is.
+#[inline]
+pub(crate) fn with_current_or<R>(f: impl FnOnce(Current<'_>) -> R, empty: impl FnOnce() -> R) -> R {
     STACK
         .try_with(|s| s.try_borrow().ok().map(|s| f(s.top())))
         .ok()
         .flatten()
-        .unwrap_or_else(|| f(Current::EMPTY))
+        .unwrap_or_else(empty)
 }
 
 impl Context {
