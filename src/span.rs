@@ -400,12 +400,6 @@ impl SpanBuilder {
         // and the copy stalled (perf: a fifth of a future's span start;
         // the future with a span about 7 % and the root span about 4 %
         // faster outside the clock without it).
-        let SpanBuilder {
-            name,
-            kind,
-            parent,
-            extras,
-        } = self;
         // A macro, not a function: each arm builds its span in the
         // caller's place with its own values. Merged into one build, the
         // root's and the child's parts were chosen field by field and
@@ -418,25 +412,25 @@ impl SpanBuilder {
                 let (span_context, baggage) = ($span_context, $baggage);
                 if span_context.is_sampled() && !recorder::suppressed() {
                     let record = Record::start(
-                        kind,
+                        self.kind,
                         $parent_is_remote,
                         &r.limits,
-                        extras,
+                        self.extras,
                         &baggage,
                         Vec::new(),
                         panic_hook::span_starts_unwinding(),
                     );
                     let head = Head {
                         span_context,
-                        name,
+                        name: self.name,
                         baggage,
                     };
                     return build(head, Body::Recording(record));
                 }
-                drop_extras(extras);
+                drop_extras(self.extras);
                 let head = Head {
                     span_context,
-                    name,
+                    name: self.name,
                     baggage,
                 };
                 build(head, Body::Quiet)
@@ -458,13 +452,13 @@ impl SpanBuilder {
                         baggage,
                         false
                     ),
-                    Start::Asks => asked(r, name, kind, extras, $asks, build),
+                    Start::Asks => asked(r, self.name, self.kind, self.extras, $asks, build),
                 }
             };
         }
         // Matched by value: only the explicit context has anything to drop,
         // and the other arms leave no drop glue behind (it was a call).
-        match parent {
+        match self.parent {
             // A stack that cannot be read is the empty context.
             Parent::Current => begin!(
                 stack::with_current_or(|c| Start::under(r, c), || Start::Asks),
@@ -631,7 +625,7 @@ impl SpanBuilder {
         }
         let pushed = FrameRef::push_child(location, |parent, frame| {
             let p = parent.span_context();
-            let sampled = r.known_decision_for(Some(p), false)?;
+            let sampled = r.known_for_child(p)?;
             // Remote when the span on top is a no-op span begun before
             // `init` that carries a received context: its child is the
             // remote span's.
@@ -870,7 +864,7 @@ fn random_root() -> (TraceId, TraceFlags) {
 /// context, read under the stack's borrow).
 enum Start {
     /// The parent is a span context and the sampler's decision for its
-    /// child is known (see `Recorder::known_decision_for`): the child's
+    /// child is known (see `Recorder::known_for_child`): the child's
     /// context, made where the parent lies.
     Child {
         span_context: SpanContext,
@@ -889,7 +883,7 @@ impl Start {
     #[inline(always)]
     fn under(r: &recorder::Recorder, current: stack::Current<'_>) -> Start {
         match current.span_context() {
-            Some(p) => match r.known_decision_for(Some(p), false) {
+            Some(p) => match r.known_for_child(p) {
                 Some(sampled) => Start::Child {
                     span_context: p.child(SpanId::random(), sampled),
                     baggage: current.baggage().clone(),
@@ -897,7 +891,7 @@ impl Start {
                 },
                 None => Start::Asks,
             },
-            None => match r.known_decision_for(None, current.decision_without_ids().is_some()) {
+            None => match r.known_for_root(current.decision_without_ids().is_some()) {
                 Some(sampled) => Start::Root {
                     baggage: current.baggage().clone(),
                     sampled,

@@ -102,6 +102,17 @@ pub struct SpanContext {
     marks: Marks,
 }
 
+/// How many [`SpanContext::decision_key`]s there are.
+#[cfg(feature = "std")]
+pub(crate) const DECISION_KEYS: usize = 16;
+
+/// What a [`SpanContext::decision_key`] stands for: whether the context is
+/// sampled, remote, debug and deferred.
+#[cfg(feature = "std")]
+pub(crate) const fn decision_key_parts(key: usize) -> [bool; 4] {
+    [key & 1 != 0, key & 2 != 0, key & 4 != 0, key & 8 != 0]
+}
+
 /// A span context's trace flags and its marks (remote, debug, deferred,
 /// valid), in one word. A context is made where it is needed and often
 /// moved at once: kept as five bytes, it was written in five stores and
@@ -236,6 +247,19 @@ impl SpanContext {
             parent_span_id: Some(self.span_id),
             marks: Marks(self.marks.0 & kept | flags.bits() as u64),
         }
+    }
+
+    /// The index of a known decision for a child, below
+    /// [`DECISION_KEYS`]: the sampled flag, remote, debug and deferred as
+    /// bits 0 to 3 (see [`decision_key_parts`]).
+    #[cfg(feature = "std")]
+    #[inline(always)]
+    pub(crate) fn decision_key(&self) -> usize {
+        const {
+            assert!(Marks::REMOTE == 1 << 8 && Marks::DEBUG == 1 << 9 && Marks::DEFERRED == 1 << 10)
+        };
+        let m = self.marks.0 as usize;
+        (m & usize::from(TraceFlags::SAMPLED)) | (m >> 7 & 0b1110)
     }
 
     /// Marks the context as received from another process (or not).

@@ -162,8 +162,7 @@ pub fn init(config: Config) -> Result<PipelineGuard, InitError> {
     let recorder = Recorder {
         general_children: local_children == [None, None] || observes_start || parts.disabled,
         general_start: observes_start || parts.disabled,
-        local_children,
-        remote_children: children(true),
+        children: Recorder::children_table(local_children, children(true)),
         known_root: known(None),
         sampler: parts.sampler,
         limits: parts.limits,
