@@ -7,10 +7,12 @@
 //! so is a child entered under a local span entered there.
 
 use baton::export::{BatchConfig, BatchProcessor, SpanExporter};
-use baton::sampling::{
-    AlwaysOff, AlwaysOn, ParentBased, Sampler, SamplingDecision, SamplingParams,
-};
+use baton::sampling::{AlwaysOff, AlwaysOn, ParentBased, Sampler};
 use baton::{Config, Context, SpanContext, SpanData, SpanId, TraceFlags, TraceId};
+
+#[path = "common/child_decision.rs"]
+mod child_decision;
+use child_decision::child;
 
 struct Discard;
 
@@ -52,17 +54,6 @@ fn decided_by_baton(cx: &Context) -> [(bool, bool); 3] {
     [started, entered, explicit]
 }
 
-/// What `sampler` decides for a child of `parent`.
-fn decide(sampler: &dyn Sampler, parent: &SpanContext) -> SamplingDecision {
-    sampler
-        .should_sample(&SamplingParams::new(
-            Some(parent),
-            parent.trace_id(),
-            "child",
-        ))
-        .decision
-}
-
 type MakeSampler = fn() -> Box<dyn Sampler>;
 
 fn samplers() -> Vec<(&'static str, MakeSampler)> {
@@ -97,7 +88,7 @@ fn every_parent_mark_combination_is_decided_as_the_sampler_decides() {
         for key in 0..16 {
             let [sampled, remote, debug, deferred] = [1, 2, 4, 8].map(|bit| key & bit != 0);
             let parent = parent(sampled, remote, debug, deferred);
-            let asked = decide(&*sampler, &parent);
+            let asked = child(&*sampler, &parent);
             let expected = (asked.is_sampled(), asked.is_recording());
             let cx = Context::default().with_span_context(parent);
             for (way, got) in ["started", "entered", "explicit"]
@@ -116,7 +107,7 @@ fn every_parent_mark_combination_is_decided_as_the_sampler_decides() {
             let _middle = baton::span("middle").enter();
             let middle = baton::current_span().expect("the middle span is current");
             let local = middle.span_context().clone();
-            let asked = decide(&*sampler, &local);
+            let asked = child(&*sampler, &local);
             let _child = baton::span("child").enter();
             let child = baton::current_span().expect("the child is current");
             assert_eq!(

@@ -9,6 +9,10 @@ use baton::sampling::{
 };
 use baton::{SpanContext, SpanId, TraceFlags, TraceId};
 
+#[path = "common/child_decision.rs"]
+mod child_decision;
+use child_decision::child;
+
 fn root(sampler: &dyn Sampler, id: TraceId) -> bool {
     sampler
         .should_sample(&SamplingParams::new(None, id, "root"))
@@ -89,16 +93,6 @@ fn parent(remote: bool, sampled: bool) -> SpanContext {
         TraceFlags::default().with_sampled(sampled),
     )
     .with_remote(remote)
-}
-
-fn child(sampler: &dyn Sampler, parent: &SpanContext) -> SamplingDecision {
-    sampler
-        .should_sample(&SamplingParams::new(
-            Some(parent),
-            parent.trace_id(),
-            "child",
-        ))
-        .decision
 }
 
 #[test]
