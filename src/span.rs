@@ -402,42 +402,6 @@ impl SpanBuilder {
         // first, its parts were kept on the machine stack across the start
         // (callgrind: an unsampled span 7 instructions longer, LTO).
         //
-        // A macro, not a function: each arm builds its span in the
-        // caller's place with its own values. Merged into one build, the
-        // root's and the child's parts were chosen field by field and
-        // spilled (callgrind: an unsampled span 32 instructions longer).
-        // Built in each branch, not from a body chosen first: chosen
-        // first, the quiet span wrote the recording one's fields as well
-        // (13 instructions).
-        macro_rules! known {
-            ($span_context:expr, $baggage:expr, $parent_is_remote:expr) => {{
-                let (span_context, baggage) = ($span_context, $baggage);
-                if span_context.is_sampled() && !recorder::suppressed() {
-                    let record = Record::start(
-                        self.kind,
-                        $parent_is_remote,
-                        &r.limits,
-                        self.extras,
-                        &baggage,
-                        Vec::new(),
-                        panic_hook::span_starts_unwinding(),
-                    );
-                    let head = Head {
-                        span_context,
-                        name: self.name,
-                        baggage,
-                    };
-                    return build(head, Body::Recording(record));
-                }
-                drop_extras(self.extras);
-                let head = Head {
-                    span_context,
-                    name: self.name,
-                    baggage,
-                };
-                build(head, Body::Quiet)
-            }};
-        }
         // Each start matched where it is made: made in several places and
         // matched once, it was kept in memory, written in pieces and read
         // back in 16-byte loads (a stall).
@@ -448,11 +412,25 @@ impl SpanBuilder {
                         span_context,
                         baggage,
                         parent_is_remote,
-                    } => known!(span_context, baggage, parent_is_remote),
-                    Start::Root { baggage, sampled } => known!(
+                    } => begun!(
+                        r,
+                        (self.name, self.kind, self.extras),
+                        span_context.is_sampled(),
+                        span_context,
+                        baggage,
+                        parent_is_remote,
+                        Vec::new(),
+                        build
+                    ),
+                    Start::Root { baggage, sampled } => begun!(
+                        r,
+                        (self.name, self.kind, self.extras),
+                        sampled,
                         child_of(None, random_root, SpanId::random(), sampled),
                         baggage,
-                        false
+                        false,
+                        Vec::new(),
+                        build
                     ),
                     Start::Asks => asked(r, self.name, self.kind, self.extras, $asks, build),
                 }
@@ -743,31 +721,16 @@ fn asked<T>(
         Some(trace_state) => span_context.with_trace_state(trace_state),
         None => span_context,
     };
-    if !result.decision.is_recording() || recorder::suppressed() {
-        drop_list(result.attributes);
-        drop_extras(extras);
-        let head = Head {
-            span_context,
-            name,
-            baggage,
-        };
-        return build(head, Body::Quiet);
-    }
-    let record = Record::start(
-        kind,
-        parent_is_remote,
-        &r.limits,
-        extras,
-        &baggage,
-        result.attributes,
-        panic_hook::span_starts_unwinding(),
-    );
-    let head = Head {
+    begun!(
+        r,
+        (name, kind, extras),
+        result.decision.is_recording(),
         span_context,
-        name,
         baggage,
-    };
-    build(head, Body::Recording(record))
+        parent_is_remote,
+        result.attributes,
+        build
+    )
 }
 
 /// The link to `span_context`, unless it is a link to the invalid span
@@ -798,6 +761,51 @@ fn drop_extras(extras: Option<Box<Extras>>) {
         std::mem::forget(extras);
     }
 }
+
+/// The span `$build` makes once its start is decided: recording (with
+/// the sampler's `$attributes`) when `$records` and this thread runs no
+/// pipeline code, quiet otherwise; of the builder's name, kind and extras.
+// A macro, not a function: each place a start is decided builds its span
+// in the caller's place with its own values. Merged into one build, the
+// root's and the child's parts were chosen field by field and spilled
+// (callgrind: an unsampled span 32 instructions longer); as an
+// `#[inline(always)]` function, the root and the unsampled span were 6
+// instructions longer. Built in each branch, not from a body chosen first:
+// chosen first, the quiet span wrote the recording one's fields as well
+// (13 instructions).
+macro_rules! begun {
+    ($r:expr, ($name:expr, $kind:expr, $extras:expr), $records:expr, $span_context:expr,
+     $baggage:expr, $parent_is_remote:expr, $attributes:expr, $build:expr) => {{
+        let (records, span_context, baggage, attributes) =
+            ($records, $span_context, $baggage, $attributes);
+        if records && !recorder::suppressed() {
+            let record = Record::start(
+                $kind,
+                $parent_is_remote,
+                &$r.limits,
+                $extras,
+                &baggage,
+                attributes,
+                panic_hook::span_starts_unwinding(),
+            );
+            let head = Head {
+                span_context,
+                name: $name,
+                baggage,
+            };
+            return $build(head, Body::Recording(record));
+        }
+        drop_list(attributes);
+        drop_extras($extras);
+        let head = Head {
+            span_context,
+            name: $name,
+            baggage,
+        };
+        $build(head, Body::Quiet)
+    }};
+}
+use begun;
 
 /// The span context of new span `span_id` under `parent` (a root with the
 /// trace id and flags `root` gives when there is none).
