@@ -135,6 +135,18 @@ impl Context {
         }
     }
 
+    /// [`span_context`](Context::span_context) and
+    /// [`baggage`](Context::baggage) in one match, for a span's start.
+    #[inline(always)]
+    pub(crate) fn span_context_and_baggage(&self) -> (Option<&SpanContext>, &Baggage) {
+        match &self.0 {
+            Repr::Empty => (None, &Baggage::EMPTY),
+            Repr::Bare(span_context) => (span_context.get(), &Baggage::EMPTY),
+            Repr::Plain(inner) => (inner.span_context.as_ref(), &inner.baggage),
+            Repr::Span(span) => (span.inner.span_context.as_ref(), &span.inner.baggage),
+        }
+    }
+
     /// The baggage.
     pub fn baggage(&self) -> &Baggage {
         self.inner().map_or(&Baggage::EMPTY, |i| &i.baggage)

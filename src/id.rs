@@ -401,8 +401,9 @@ pub(crate) fn next_u64() -> u64 {
             state = seed();
         }
         let (state, out) = step(state);
-        // Never store 0: it would read as "unseeded" and re-seed.
-        cell.set(state | (state == 0) as u64);
+        // A state of 0 (once in 2^64 steps) reads as "unseeded", and the
+        // next call re-seeds: as random as going on, and no test here.
+        cell.set(state);
         out
     })
     // During thread teardown the thread-local is gone; a fresh seed per call

@@ -153,6 +153,10 @@ pub fn current_trace_id() -> Option<TraceId> {
     })
 }
 
+// Tagged by a byte, not by a niche of the context: telling the current
+// parent from the others is then one comparison, where it took six
+// (callgrind, LTO: an unsampled span 174 -> 171 instructions).
+#[repr(u8)]
 enum Parent {
     Current,
     Explicit(Context),
@@ -897,18 +901,22 @@ impl Start {
     /// way pays nothing for it.
     #[inline(always)]
     fn under(r: &recorder::Recorder, current: stack::Current<'_>) -> Start {
-        match current.span_context() {
+        // In one match: asked for apart, the frame's and the context's
+        // forms were matched again for the baggage, after the span id was
+        // drawn (callgrind, LTO: an unsampled span 171 -> 155 instructions).
+        let (parent, baggage) = current.span_context_and_baggage();
+        match parent {
             Some(p) => match r.known_for_child(p) {
                 Some(sampled) => Start::Child {
                     span_context: p.child(SpanId::random(), sampled),
-                    baggage: current.baggage().clone(),
+                    baggage: baggage.clone(),
                     parent_is_remote: p.is_remote(),
                 },
                 None => Start::Asks,
             },
             None => match r.known_for_root(current.decision_without_ids().is_some()) {
                 Some(sampled) => Start::Root {
-                    baggage: current.baggage().clone(),
+                    baggage: baggage.clone(),
                     sampled,
                 },
                 None => Start::Asks,
@@ -1679,12 +1687,27 @@ impl Recorder for Span {
     }
 }
 
+// The test inline, the work out of line: whole, the drop was a call in
+// its caller, not inlined, also where it had nothing to do (callgrind,
+// LTO: an unsampled span 185 -> 174 instructions).
 impl Drop for Span {
-    #[inline]
+    #[inline(always)]
     fn drop(&mut self) {
+        // Records nothing and owns nothing (an unsampled span, or one taken
+        // out: entered, or lent to a future): nothing to do.
+        if self.body.get_mut().ends_nothing() && self.head.owns_nothing() {
+            return;
+        }
+        self.end_and_release();
+    }
+}
+
+impl Span {
+    /// The drop's work: ends the span if it records, and releases what
+    /// it owns.
+    #[inline(never)]
+    fn end_and_release(&mut self) {
         let body = self.body.get_mut();
-        // Records nothing, or was taken out (entered, or lent to a future):
-        // there is nothing to end.
         if !body.ends_nothing() {
             finish_in_place(&mut self.head, body);
         }

@@ -36,6 +36,14 @@ impl Head {
         baggage: Baggage::EMPTY,
     };
 
+    /// Whether [`release`](Head::release) has nothing to drop.
+    #[inline(always)]
+    pub(crate) fn owns_nothing(&self) -> bool {
+        self.span_context.trace_state().is_empty()
+            && matches!(self.name, Str::Borrowed(_))
+            && self.baggage.is_empty()
+    }
+
     /// Drops what the head owns, leaving parts that own nothing, which its
     /// owner may then forget. Most heads own nothing, and each part is
     /// dropped only when it does: the drop glue of a whole head was a call
@@ -424,4 +432,40 @@ fn report_end_before_start(name: &str, end: u64, start: u64) {
         ),
         None,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::trace_state::TraceState;
+
+    /// Each part a head can own keeps it from owning nothing: the drop of a
+    /// span that records nothing skips the release only when there is
+    /// nothing to release.
+    #[test]
+    fn a_head_owns_nothing_only_when_none_of_its_parts_owns_anything() {
+        assert!(Head::VACANT.owns_nothing());
+        let named = Head {
+            name: Str::Owned("request".to_owned()),
+            ..Head::VACANT
+        };
+        assert!(!named.owns_nothing());
+        let trace_state = TraceState::default().insert("vendor", "value").unwrap();
+        let with_state = Head {
+            span_context: SpanContext::VACANT.with_trace_state(trace_state),
+            ..Head::VACANT
+        };
+        assert!(!with_state.owns_nothing());
+        let with_baggage = Head {
+            baggage: Baggage::default().try_insert("k", "v", "").unwrap(),
+            ..Head::VACANT
+        };
+        assert!(!with_baggage.owns_nothing());
+        let mut released = Head {
+            name: Str::Owned("request".to_owned()),
+            ..with_baggage
+        };
+        released.release();
+        assert!(released.owns_nothing());
+    }
 }

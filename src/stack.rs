@@ -806,6 +806,16 @@ impl<'a> Current<'a> {
         }
     }
 
+    /// [`span_context`](Current::span_context) and
+    /// [`baggage`](Current::baggage) in one match.
+    #[inline(always)]
+    pub(crate) fn span_context_and_baggage(self) -> (Option<&'a SpanContext>, &'a Baggage) {
+        match self {
+            Current::Context(cx) => cx.span_context_and_baggage(),
+            Current::Span(span) => (Some(span.span_context()), span.baggage()),
+        }
+    }
+
     pub(crate) fn baggage(self) -> &'a Baggage {
         match self {
             Current::Context(cx) => cx.baggage(),
