@@ -129,10 +129,7 @@ impl Context {
 
     /// The active span context, local or remote.
     pub fn span_context(&self) -> Option<&SpanContext> {
-        match &self.0 {
-            Repr::Bare(span_context) => span_context.get(),
-            _ => self.inner()?.span_context.as_ref(),
-        }
+        self.span_context_and_baggage().0
     }
 
     /// [`span_context`](Context::span_context) and
@@ -149,7 +146,7 @@ impl Context {
 
     /// The baggage.
     pub fn baggage(&self) -> &Baggage {
-        self.inner().map_or(&Baggage::EMPTY, |i| &i.baggage)
+        self.span_context_and_baggage().1
     }
 
     /// Whether nothing is set: no span, no baggage, no session.

@@ -401,8 +401,9 @@ pub(crate) fn next_u64() -> u64 {
             state = seed();
         }
         let (state, out) = step(state);
-        // A state of 0 (once in 2^64 steps) reads as "unseeded", and the
-        // next call re-seeds: as random as going on, and no test here.
+        // Stored as it is, also 0 (once in 2^64 steps), which reads as
+        // "not seeded": the next call seeds again, as random as going on,
+        // and no call pays for keeping the state off 0.
         cell.set(state);
         out
     })

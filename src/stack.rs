@@ -800,10 +800,7 @@ impl<'a> Current<'a> {
 
     /// The active span context, local or remote.
     pub(crate) fn span_context(self) -> Option<&'a SpanContext> {
-        match self {
-            Current::Context(cx) => cx.span_context(),
-            Current::Span(span) => Some(span.span_context()),
-        }
+        self.span_context_and_baggage().0
     }
 
     /// [`span_context`](Current::span_context) and
@@ -817,10 +814,7 @@ impl<'a> Current<'a> {
     }
 
     pub(crate) fn baggage(self) -> &'a Baggage {
-        match self {
-            Current::Context(cx) => cx.baggage(),
-            Current::Span(span) => span.baggage(),
-        }
+        self.span_context_and_baggage().1
     }
 
     /// A sampling decision that arrived without ids, also where a no-op
