@@ -608,15 +608,18 @@ impl SpanBuilder {
             return false;
         }
         let pushed = FrameRef::push_child(location, |parent, frame| {
-            let p = parent.span_context();
-            let sampled = r.known_for_child(p)?;
             // Remote when the span on top is a no-op span begun before
             // `init` that carries a received context: its child is the
             // remote span's.
-            let parent_is_remote = p.is_remote();
-            // Random: a generator of the application's takes the general way.
-            let span_context = p.child(SpanId::random(), sampled);
-            let baggage = parent.baggage().clone();
+            let Start::Child {
+                span_context,
+                baggage,
+                parent_is_remote,
+            } = Start::under(r, stack::Current::Span(parent))
+            else {
+                return None;
+            };
+            let sampled = span_context.is_sampled();
             let body = if sampled {
                 Body::Recording(Record::start(
                     self.kind,
